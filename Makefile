@@ -1,0 +1,121 @@
+# exsweep: GNU make build.
+#
+#   make            build build/exsweep (library + tool)
+#   make check      unit, end-to-end and fuzz-corpus tests, then all again under ASan+UBSan
+#   make demo       generate a sample evidence tree with a planted intrusion and scan it
+#   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts
+#   make fuzz       libFuzzer binaries (clang) in build/fuzz/
+#   make bench      benchmarks against peers (see bench/README.md)
+#
+# Sources are found by folder, so adding a file never needs an edit here:
+#   lib/**/*.c          the library (libexsweep.a)
+#   cli/*.c             the command-line tool
+#   tests/unit/test-*.c one cmocka executable each
+#   tests/support/*.c   helpers linked into every test and tool under tests/
+#   fuzz/fuzz_*.c       one libFuzzer target each; replayed over fuzz/corpus/<target>/ by make check
+
+BUILD   ?= build
+SAN     ?=
+CC      ?= cc
+OPT     ?= -O2 -g
+PKGS    := yara libhs libarchive
+# libevtx is linked only by the EVTX comparison bench, not by the tool.
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS)
+CFLAGS   += -std=c17 $(OPT) $(WARN) -fno-strict-aliasing -pthread -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(sort $(shell find lib -name '*.c'))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SUP_SRC  := $(sort $(wildcard tests/support/*.c))
+SUP_OBJ  := $(SUP_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_RPL := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/replay/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
+
+LIBA     := $(BUILD)/libexsweep.a
+EXE      := $(BUILD)/exsweep
+
+.PHONY: all check check-run demo eval fuzz bench clean deps lint tests
+all: $(EXE) $(TOOL_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(EXE): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
+
+# Test tools (fixture generator, eval runner): tests/tools/<name>.c -> build/<name>
+$(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS) -lcmocka
+
+# Fuzz targets replayed without libFuzzer: the target plus fuzz/replay_main.c.
+$(BUILD)/replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay/replay_main.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: $(EXE) $(TOOL_BIN) $(UNIT_BIN) $(FUZZ_RPL)
+
+# One pass of the whole suite in $(BUILD); results appended to $(BUILD)/results.
+check-run: tests
+	@BUILD=$(BUILD) tests/run.sh
+
+# The README's test command: the suite, then the suite again under ASan+UBSan.
+check:
+	@rm -f build/results build/asan/results
+	$(MAKE) --no-print-directory check-run BUILD=build
+	$(MAKE) --no-print-directory check-run BUILD=build/asan SAN=1 OPT="-O1 -g"
+	@tests/summary.sh build/results build/asan/results
+
+demo: all
+	@scripts/demo.sh $(BUILD)
+
+EVALDATA ?= ../shared/evaldata
+eval: all
+	$(BUILD)/exsweep-eval $(EVALDATA)
+
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p build/fuzz
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+bench: all
+	bench/run.sh
+
+deps:
+	scripts/install-deps.sh
+
+lint:
+	scripts/lint.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

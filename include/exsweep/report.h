@@ -1,0 +1,40 @@
+/* exsweep: writing what a scan found.
+ *
+ * Every string from the evidence is escaped for the target format: terminal control
+ * characters, invalid UTF-8, CSV formula prefixes, JSON specials.
+ */
+#ifndef EXSWEEP_REPORT_H
+#define EXSWEEP_REPORT_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "scan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum exs_format {
+    EXS_FORMAT_TEXT = 0, /* the terminal summary */
+    EXS_FORMAT_JSONL = 1,/* one JSON object per finding, ECS field names */
+    EXS_FORMAT_CSV = 2,  /* one row per finding, with a header */
+} exs_format;
+
+typedef struct exs_report_opts {
+    exs_format format;
+    int color;          /* text: ANSI colour */
+    size_t top;         /* text: findings listed in full; 0 = 12 */
+    int verbose;        /* text: list every warning example */
+} exs_report_opts;
+
+/* Parses "text", "jsonl", "csv". Returns -1 when unknown. */
+int exs_format_parse(const char *name);
+
+/* Writes the report. Fails with EXS_EIO when out fails. */
+exs_rc exs_report_write(const exs_scan *s, FILE *out, const exs_report_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

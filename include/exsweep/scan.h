@@ -1,0 +1,101 @@
+/* exsweep: sweeping evidence.
+ *
+ * A scan takes one or more evidence roots (folders, single files, archives), walks them
+ * read-only, classifies every file by location and content, runs the detectors that apply
+ * and keeps the findings, the log coverage and the warnings for the report writers.
+ *
+ *   exs_scan *s;
+ *   exs_scan_create(&s, NULL);
+ *   exs_scan_add_root(s, "/mnt/image");
+ *   exs_scan_run(s);
+ *   ... exs_scan_findings(s, &n) ...
+ *   exs_scan_destroy(s);
+ *
+ * Nothing under a root is ever written, and atime is not touched where the OS allows.
+ */
+#ifndef EXSWEEP_SCAN_H
+#define EXSWEEP_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "finding.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct exs_scan exs_scan;
+
+typedef struct exs_scan_opts {
+    unsigned jobs;        /* worker threads; 0 = one per online CPU */
+    size_t max_findings;  /* findings kept in full; 0 = EXS_MAX_FINDINGS. Counts stay exact. */
+} exs_scan_opts;
+
+/* Per evidence family (e.g. "HttpProxy/Ecp", "IIS/W3SVC1", "ECP Server"). */
+typedef struct exs_coverage {
+    const char *family;
+    uint64_t files_read;    /* files parsed */
+    uint64_t files_skipped; /* files of this family that could not be read or parsed */
+    uint64_t bytes;
+    uint64_t lines;
+    uint64_t rows_bad;      /* candidate rows that did not parse */
+    int64_t first_ms;       /* earliest row time seen, or EXS_TIME_NONE */
+    int64_t last_ms;        /* latest row time seen, or EXS_TIME_NONE */
+} exs_coverage;
+
+/* A counted warning about input that could not be used as it was. */
+typedef struct exs_warning {
+    const char *kind;    /* static: "unreadable", "line-too-long", "archive", ... */
+    const char *file;    /* relative path, may be "" */
+    uint64_t line;       /* 0 when not applicable */
+    const char *message;
+} exs_warning;
+
+typedef struct exs_warning_count {
+    const char *kind;
+    uint64_t count;
+} exs_warning_count;
+
+typedef struct exs_scan_stats {
+    uint64_t files_seen;      /* regular files met under the roots, archive members included */
+    uint64_t files_read;      /* files read as evidence of some family */
+    uint64_t files_ignored;   /* files that are no evidence this version reads */
+    uint64_t bytes_read;
+    uint64_t archives;
+    uint64_t candidates;      /* lines the prefilter passed to the full parsers */
+    uint64_t findings;        /* all findings, also those past max_findings */
+    uint64_t findings_dropped;/* findings counted but not kept in full */
+    unsigned jobs;
+    double seconds;
+} exs_scan_stats;
+
+/* Creates a scan. opts may be NULL for defaults. On success *out owns a scan to destroy. */
+exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts);
+
+/* Adds an evidence root: a folder, a file or an archive. Fails with EXS_ENOENT when the path
+ * cannot be stat'ed. The root itself may be a symlink; nothing under it is followed. */
+exs_rc exs_scan_add_root(exs_scan *s, const char *path);
+
+/* Runs the sweep over every root. Returns EXS_OK even when input was bad (see warnings). */
+exs_rc exs_scan_run(exs_scan *s);
+
+/* Destroys the scan and everything the accessors below returned. Accepts NULL. */
+void exs_scan_destroy(exs_scan *s);
+
+/* Results, valid until exs_scan_destroy. Findings are sorted by time, file, line, rule. */
+const exs_finding *exs_scan_findings(const exs_scan *s, size_t *n);
+const exs_coverage *exs_scan_coverage(const exs_scan *s, size_t *n);
+const exs_warning *exs_scan_warnings(const exs_scan *s, size_t *n);        /* examples */
+const exs_warning_count *exs_scan_warning_counts(const exs_scan *s, size_t *n);
+const exs_scan_stats *exs_scan_get_stats(const exs_scan *s);
+/* Exchange install roots recognised from the layout, as relative paths. */
+const char *const *exs_scan_install_roots(const exs_scan *s, size_t *n);
+/* The roots as given, in order. */
+const char *const *exs_scan_roots(const exs_scan *s, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

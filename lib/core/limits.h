@@ -1,0 +1,43 @@
+/* Every cap on hostile input, in one place. Tests exercise the caps themselves.
+ *
+ * Each limit says what happens when it is reached: the input past it is counted as a warning
+ * and skipped or truncated; the sweep goes on.
+ */
+#ifndef EXS_LIMITS_H
+#define EXS_LIMITS_H
+
+/* Reading */
+#define EXS_READ_CHUNK (1u << 20)        /* bytes read per call; the unit of prefiltering */
+#define EXS_MAX_LINE (1u << 20)          /* longer lines: first EXS_MAX_LINE bytes kept, rest skipped */
+#define EXS_SNIFF_BYTES 8192             /* bytes looked at to classify a file */
+#define EXS_MAX_FIELDS 512               /* CSV/W3C fields per row; more are merged into the last */
+#define EXS_MAX_FIELD_NAME 128           /* bytes of a column name */
+
+/* Walking */
+#define EXS_MAX_PATH 4096                /* bytes of a relative path; longer entries are skipped */
+#define EXS_MAX_DEPTH 64                 /* folder depth under a root */
+#define EXS_MAX_FILES 50000000ull        /* files per scan */
+#define EXS_QUEUE_DEPTH 64               /* open files waiting for a worker */
+
+/* Archives */
+#define EXS_MAX_ARCHIVE_DEPTH 3          /* archives inside archives */
+#define EXS_MAX_ARCHIVE_MEMBERS 2000000ull
+#define EXS_MAX_ARCHIVE_RATIO 1000ull    /* unpacked bytes per packed byte, over a whole archive */
+#define EXS_MAX_ARCHIVE_FLOOR (1ull << 30) /* ratio applies above this many unpacked bytes */
+
+/* Results */
+#define EXS_MAX_FINDINGS 200000          /* kept in full; more are counted only */
+#define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string */
+#define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
+#define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
+#define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
+
+/* EVTX */
+#define EXS_EVTX_CHUNK_SIZE 65536u
+#define EXS_EVTX_MAX_CHUNKS 1000000u     /* 64 GiB of chunks per file */
+#define EXS_EVTX_MAX_DEPTH 64            /* BinXML element nesting */
+#define EXS_EVTX_MAX_SUBST 1024          /* substitutions per template instance */
+#define EXS_EVTX_MAX_FIELDS 256          /* EventData fields kept per record */
+#define EXS_EVTX_MAX_TEXT 65536          /* bytes of rendered text per record */
+
+#endif

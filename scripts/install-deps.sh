@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages exsweep needs to build, test and benchmark,
+# but only those that are missing. Needs root (or sudo) when something is missing.
+set -eu
+
+BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libcmocka-dev"
+FUZZ_PKGS="clang libclang-rt-14-dev"
+PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
+
+# Usage: install-deps.sh [--fuzz] [--bench]
+want="$BUILD_PKGS"
+for a in "$@"; do
+    case "$a" in
+    --fuzz) want="$want $FUZZ_PKGS" ;;
+    --bench) want="$want $PEER_PKGS" ;;
+    *) echo "usage: $0 [--fuzz] [--bench]" >&2; exit 2 ;;
+    esac
+done
+
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

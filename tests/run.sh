@@ -1,0 +1,49 @@
+#!/bin/sh
+# Runs the whole suite once against the binaries in $BUILD and appends one line per test to
+# $BUILD/results ("PASS name" or "FAIL name"). tests/summary.sh prints the totals.
+# Parts: unit tests (build/tests/test-*), end-to-end cases (tests/e2e/run.sh),
+# fuzz corpus replays (build/replay/fuzz_* over fuzz/corpus/<target>/).
+set -u
+BUILD=${BUILD:-build}
+results="$BUILD/results"
+: >"$results"
+fail=0
+
+record() { # status name
+    echo "$1 $2" >>"$results"
+    [ "$1" = PASS ] || fail=1
+}
+
+for t in "$BUILD"/tests/test-*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    if "$t" >"$BUILD/tests/$name.log" 2>&1; then
+        record PASS "unit/$name"
+    else
+        record FAIL "unit/$name"
+        sed 's/^/    /' "$BUILD/tests/$name.log" | tail -40 >&2
+    fi
+done
+
+for r in "$BUILD"/replay/fuzz_*; do
+    [ -x "$r" ] || continue
+    name=$(basename "$r")
+    corpus="fuzz/corpus/$name"
+    [ -d "$corpus" ] || { record FAIL "fuzz/$name(no corpus)"; continue; }
+    if "$r" "$corpus" >"$BUILD/replay/$name.log" 2>&1; then
+        record PASS "fuzz/$name"
+    else
+        record FAIL "fuzz/$name"
+        tail -40 "$BUILD/replay/$name.log" >&2
+    fi
+done
+
+if [ -x tests/e2e/run.sh ]; then
+    BUILD="$BUILD" tests/e2e/run.sh "$results" || fail=1
+fi
+
+p=$(grep -c '^PASS' "$results")
+f=$(grep -c '^FAIL' "$results")
+grep '^FAIL' "$results" | sed 's/^/  /' >&2
+echo "$BUILD: $p passed, $f failed"
+exit $fail
