@@ -1,0 +1,239 @@
+/* exsweep scan: options, evidence roots, report output, exit code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exsweep/exsweep.h"
+
+static const char scan_help[] =
+    "usage: exsweep scan [options] PATH...\n"
+    "\n"
+    "Sweep evidence from Exchange servers: a mounted image, a folder of collected files, or\n"
+    "triage archives (zip, 7z, tar, tar.gz from KAPE, Velociraptor, CyLR), in any mix.\n"
+    "Archives are read as streams, never extracted. Nothing under PATH is written.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (one JSON\n"
+    "                       object per finding, ECS field names), csv\n"
+    "  -o, --output FILE    write the report to FILE instead of standard output\n"
+    "                       (refused when FILE is inside an evidence PATH)\n"
+    "  -j, --jobs N         worker threads (default: one per CPU)\n"
+    "      --top N          findings listed in full by the text summary (default 12)\n"
+    "      --max-findings N findings kept in full (default 200000; all are counted)\n"
+    "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
+    "  -v, --verbose        list every kept warning example\n"
+    "  -q, --quiet          no one-line summary on standard error (jsonl, csv)\n"
+    "      --stats          counts and timing on standard error\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "exit codes:\n"
+    "  0  no finding\n"
+    "  1  at least one finding\n"
+    "  2  an error stopped the sweep (bad usage, a PATH that does not exist, output failure)\n";
+
+static int parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* True when path (which may not exist yet) would land inside dir. */
+static int inside(const char *path, const char *dir)
+{
+    char d[PATH_MAX], p[PATH_MAX], parent[PATH_MAX];
+    if (!realpath(dir, d))
+        return 0;
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    const char *base = path;
+    if (slash) {
+        *slash = 0;
+        base = slash + 1;
+        if (!*parent)
+            snprintf(parent, sizeof parent, "/");
+    } else {
+        snprintf(parent, sizeof parent, ".");
+    }
+    if (!realpath(parent, p))
+        return 0;
+    size_t n = strlen(d);
+    struct stat st;
+    if (stat(d, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        /* an evidence file: only the file itself is off limits */
+        char full[PATH_MAX * 2];
+        snprintf(full, sizeof full, "%s/%s", p, base);
+        return strcmp(full, d) == 0;
+    }
+    return strncmp(p, d, n) == 0 && (p[n] == 0 || p[n] == '/' || n == 1);
+}
+
+int exs_cli_scan(int argc, char **argv)
+{
+    enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},   {"top", required_argument, NULL, OPT_TOP},
+        {"max-findings", required_argument, NULL, OPT_MAX},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"verbose", no_argument, NULL, 'v'},      {"quiet", no_argument, NULL, 'q'},
+        {"stats", no_argument, NULL, OPT_STATS},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    exs_report_opts ro = {0};
+    exs_scan_opts so = {0};
+    const char *output = NULL, *color = "auto";
+    int quiet = 0, stats = 0, c;
+    unsigned long v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:j:vqh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': {
+            int f = exs_format_parse(optarg);
+            if (f < 0) {
+                fprintf(stderr, "exsweep scan: unknown format '%s' (text, jsonl, csv)\n", optarg);
+                return 2;
+            }
+            ro.format = (exs_format)f;
+            break;
+        }
+        case 'o': output = optarg; break;
+        case 'j':
+            if (parse_count(optarg, 256, &v) < 0 || v == 0) {
+                fprintf(stderr, "exsweep scan: --jobs wants 1..256\n");
+                return 2;
+            }
+            so.jobs = (unsigned)v;
+            break;
+        case OPT_TOP:
+            if (parse_count(optarg, 100000, &v) < 0) {
+                fprintf(stderr, "exsweep scan: --top wants a count\n");
+                return 2;
+            }
+            ro.top = v;
+            break;
+        case OPT_MAX:
+            if (parse_count(optarg, 100000000, &v) < 0 || v == 0) {
+                fprintf(stderr, "exsweep scan: --max-findings wants a positive count\n");
+                return 2;
+            }
+            so.max_findings = v;
+            break;
+        case OPT_COLOR: color = optarg; break;
+        case 'v': ro.verbose = 1; break;
+        case 'q': quiet = 1; break;
+        case OPT_STATS: stats = 1; break;
+        case 'h': fputs(scan_help, stdout); return 0;
+        default: fputs(scan_help, stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fputs("exsweep scan: no PATH given\n", stderr);
+        fputs(scan_help, stderr);
+        return 2;
+    }
+    if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+        fprintf(stderr, "exsweep scan: --color wants auto, always or never\n");
+        return 2;
+    }
+
+    exs_scan *s = NULL;
+    exs_rc rc = exs_scan_create(&s, &so);
+    if (rc != EXS_OK) {
+        fprintf(stderr, "exsweep: %s\n", exs_strerror(rc));
+        return 2;
+    }
+    int status = 2;
+    FILE *out = stdout;
+    char tmp[PATH_MAX];
+    tmp[0] = 0;
+    for (int i = optind; i < argc; i++) {
+        rc = exs_scan_add_root(s, argv[i]);
+        if (rc != EXS_OK) {
+            fprintf(stderr, "exsweep scan: %s: %s\n", argv[i], exs_strerror(rc));
+            goto done;
+        }
+        if (output && inside(output, argv[i])) {
+            fprintf(stderr, "exsweep scan: refusing to write %s inside the evidence %s\n", output,
+                    argv[i]);
+            goto done;
+        }
+    }
+    if (output) {
+        /* New file under a temporary name, owner-only, then renamed into place. */
+        int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", output);
+        if (n < 0 || (size_t)n >= sizeof tmp) {
+            fprintf(stderr, "exsweep scan: output path too long\n");
+            goto done;
+        }
+        int fd = mkstemp(tmp);
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            tmp[0] = 0;
+            out = stdout;
+            goto done;
+        }
+    }
+
+    rc = exs_scan_run(s);
+    if (rc != EXS_OK) {
+        fprintf(stderr, "exsweep scan: %s\n", exs_strerror(rc));
+        goto done;
+    }
+    ro.color = strcmp(color, "always") == 0 ||
+               (strcmp(color, "auto") == 0 && !output && isatty(STDOUT_FILENO) &&
+                !getenv("NO_COLOR"));
+    if (exs_report_write(s, out, &ro) != EXS_OK) {
+        fprintf(stderr, "exsweep scan: writing the report failed: %s\n", strerror(errno));
+        goto done;
+    }
+    if (output) {
+        if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) {
+            out = stdout;
+            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            goto done;
+        }
+        out = stdout;
+        if (rename(tmp, output) != 0) {
+            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            goto done;
+        }
+        tmp[0] = 0;
+    }
+    size_t nf;
+    exs_scan_findings(s, &nf);
+    const exs_scan_stats *st = exs_scan_get_stats(s);
+    if (!quiet && ro.format != EXS_FORMAT_TEXT)
+        fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",
+                (unsigned long long)st->findings, (unsigned long long)st->files_read,
+                (unsigned long long)st->files_seen);
+    if (stats)
+        fprintf(stderr,
+                "exsweep stats: files_seen=%llu files_read=%llu files_ignored=%llu "
+                "archives=%llu bytes=%llu candidates=%llu findings=%llu jobs=%u seconds=%.3f\n",
+                (unsigned long long)st->files_seen, (unsigned long long)st->files_read,
+                (unsigned long long)st->files_ignored, (unsigned long long)st->archives,
+                (unsigned long long)st->bytes_read, (unsigned long long)st->candidates,
+                (unsigned long long)st->findings, st->jobs, st->seconds);
+    status = st->findings ? 1 : 0;
+done:
+    if (out != stdout)
+        fclose(out);
+    if (tmp[0])
+        unlink(tmp);
+    exs_scan_destroy(s);
+    return status;
+}

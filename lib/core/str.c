@@ -1,0 +1,83 @@
+/* Byte spans and ASCII case-insensitive helpers. */
+#include "core/str.h"
+
+bool exs_str_eq(exs_str a, const char *lit)
+{
+    size_t n = strlen(lit);
+    return a.n == n && (n == 0 || memcmp(a.p, lit, n) == 0);
+}
+
+bool exs_str_ieq(exs_str a, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (a.n != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (exs_lower(a.p[i]) != exs_lower(lit[i]))
+            return false;
+    return true;
+}
+
+bool exs_str_istarts(exs_str a, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (a.n < n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (exs_lower(a.p[i]) != exs_lower(prefix[i]))
+            return false;
+    return true;
+}
+
+bool exs_str_iends(exs_str a, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    if (a.n < n)
+        return false;
+    return exs_str_istarts(exs_str_make(a.p + a.n - n, n), suffix);
+}
+
+long exs_str_ifind(exs_str hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return 0;
+    if (hay.n < n)
+        return -1;
+    char f = exs_lower(needle[0]);
+    for (size_t i = 0; i + n <= hay.n; i++) {
+        if (exs_lower(hay.p[i]) != f)
+            continue;
+        size_t j = 1;
+        while (j < n && exs_lower(hay.p[i + j]) == exs_lower(needle[j]))
+            j++;
+        if (j == n)
+            return (long)i;
+    }
+    return -1;
+}
+
+exs_str exs_str_trim(exs_str s)
+{
+    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
+                   s.p[s.n - 1] == '\n'))
+        s.n--;
+    return s;
+}
+
+long exs_str_uint(exs_str s, long max)
+{
+    if (s.n == 0 || s.n > 18)
+        return -1;
+    long v = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return -1;
+        v = v * 10 + (s.p[i] - '0');
+    }
+    return v <= max ? v : -1;
+}

@@ -1,0 +1,56 @@
+/* Byte spans and ASCII case-insensitive helpers.
+ *
+ * Evidence is bytes, not C strings: a span is a pointer and a length into a buffer owned by
+ * someone else (usually the read buffer of the current chunk). Nothing here allocates.
+ */
+#ifndef EXS_STR_H
+#define EXS_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+typedef struct exs_str {
+    const char *p;
+    size_t n;
+} exs_str;
+
+#define EXS_STR_NULL ((exs_str){NULL, 0})
+#define EXS_LIT(s) ((exs_str){(s), sizeof(s) - 1})
+
+static inline exs_str exs_str_make(const char *p, size_t n)
+{
+    return (exs_str){p, n};
+}
+
+static inline exs_str exs_str_cstr(const char *s)
+{
+    return (exs_str){s, s ? strlen(s) : 0};
+}
+
+static inline char exs_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* True when s is absent, empty, or IIS's "-" placeholder for an empty value. */
+static inline bool exs_str_blank(exs_str s)
+{
+    return s.n == 0 || (s.n == 1 && s.p[0] == '-');
+}
+
+bool exs_str_eq(exs_str a, const char *lit);            /* exact */
+bool exs_str_ieq(exs_str a, const char *lit);           /* ASCII case-insensitive */
+bool exs_str_istarts(exs_str a, const char *prefix);    /* ASCII case-insensitive */
+bool exs_str_iends(exs_str a, const char *suffix);      /* ASCII case-insensitive */
+/* Offset of the first case-insensitive occurrence of needle (any case) in hay, or -1. */
+long exs_str_ifind(exs_str hay, const char *needle);
+static inline bool exs_str_icontains(exs_str hay, const char *needle)
+{
+    return exs_str_ifind(hay, needle) >= 0;
+}
+exs_str exs_str_trim(exs_str s);                         /* ASCII spaces, tabs, CR, LF */
+/* Parses a decimal int in [0, max]; returns -1 when s is not one. */
+long exs_str_uint(exs_str s, long max);
+
+#endif

@@ -1,0 +1,24 @@
+/* Timestamps as they appear in Exchange, IIS and exported logs, to UTC milliseconds. */
+#ifndef EXS_TIMEPARSE_H
+#define EXS_TIMEPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/str.h"
+
+/* Days since 1970-01-01 for a proleptic Gregorian date (no range check). */
+int64_t exs_days_from_civil(int y, unsigned m, unsigned d);
+
+/* ISO-8601 as Exchange writes it: 2021-03-03T06:49:42.162Z. Also accepts a space instead of
+ * 'T', no fraction, 1-7 fraction digits, a missing 'Z' (read as UTC), and "+hh:mm" offsets.
+ * Surrounding quotes are not accepted here: unquote first. Returns EXS_TIME_NONE on failure. */
+int64_t exs_time_parse_iso(exs_str s);
+
+/* IIS W3C: date "2021-03-05" and time "03:06:27" (UTC). EXS_TIME_NONE on failure. */
+int64_t exs_time_parse_w3c(exs_str date, exs_str time);
+
+/* Writes "2021-03-03T06:49:42.162Z" (24 chars + NUL) into out[32]. "-" for EXS_TIME_NONE. */
+void exs_time_format(int64_t ms, char out[32]);
+
+#endif

@@ -1,0 +1,89 @@
+/* Exchange cmdlets the attackers ran (catalogue 2.4 item 4, 2.5 item 3): in Rps_Cmdlet logs
+ * now, MSExchange Management events later. Parameters are matched as text, the way the Sigma
+ * msexchange rules do, because their serialisation differs between logs. */
+#include <stdio.h>
+
+#include "detectors/internal.h"
+
+static const char *const web_ext[] = {".aspx", ".asp", ".ashx", ".asmx", ".php", ".jsp", ".cer",
+                                      ".asa", ".cshtml"};
+
+static bool has_web_ext(exs_str s)
+{
+    for (size_t i = 0; i < sizeof web_ext / sizeof web_ext[0]; i++) {
+        long k = exs_str_ifind(s, web_ext[i]);
+        if (k < 0)
+            continue;
+        size_t e = (size_t)k + strlen(web_ext[i]);
+        /* the extension must end the value: followed by a quote, space, separator or end */
+        if (e >= s.n || s.p[e] == '"' || s.p[e] == '\'' || s.p[e] == ' ' || s.p[e] == ';' ||
+            s.p[e] == ',')
+            return true;
+    }
+    return false;
+}
+
+static bool admin_share_or_webroot(exs_str s)
+{
+    return exs_str_icontains(s, "\\\\localhost\\") || exs_str_icontains(s, "\\\\127.0.0.1\\") ||
+           exs_str_icontains(s, "\\inetpub\\") || exs_str_icontains(s, "\\frontend\\httpproxy\\") ||
+           exs_str_icontains(s, "\\aspnet_client\\");
+}
+
+static void emit(exs_ctx *c, const exs_cmdlet *cm, int rule, exs_verdict v, exs_severity s,
+                 const char *detail)
+{
+    exs_hit h = {0};
+    h.rule = RULE(rule);
+    h.verdict = v;
+    h.severity = s;
+    h.time_ms = cm->time_ms;
+    h.line = cm->line;
+    h.user = cm->user;
+    h.ua = cm->client;
+    h.target = cm->params.n ? cm->params : cm->name;
+    h.detail = exs_str_cstr(detail);
+    h.evidence = cm->raw.n ? cm->raw : cm->params;
+    exs_emit(c, &h);
+}
+
+void exs_detect_cmdlet(exs_ctx *c, const exs_cmdlet *cm)
+{
+    exs_str n = exs_str_trim(cm->name), p = cm->params;
+    char detail[200];
+    bool failed = exs_str_icontains(cm->result, "error") || exs_str_icontains(cm->result, "fail");
+    const char *fail_note = failed ? " (the cmdlet failed)" : "";
+
+    if (exs_str_ieq(n, "New-MailboxExportRequest")) {
+        if (has_web_ext(p) || admin_share_or_webroot(p)) {
+            snprintf(detail, sizeof detail, "mailbox exported to a web path%s", fail_note);
+            emit(c, cm, R_CMD_MBXEXPORT, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_CRITICAL, detail);
+        } else if (exs_str_icontains(p, "\\\\")) {
+            snprintf(detail, sizeof detail, "mailbox exported to a share: check it was asked for%s",
+                     fail_note);
+            emit(c, cm, R_CMD_MBXEXPORT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, detail);
+        }
+    } else if (exs_str_ieq(n, "New-ManagementRoleAssignment")) {
+        if (exs_str_icontains(p, "Mailbox Import Export"))
+            emit(c, cm, R_CMD_ROLEASSIGN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                 "Mailbox Import Export role granted");
+    } else if (exs_str_ieq(n, "Remove-MailboxExportRequest")) {
+        emit(c, cm, R_CMD_MBXEXPORT_RM, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+             "mailbox export requests removed");
+    } else if (exs_str_ieq(n, "New-ExchangeCertificate")) {
+        if (exs_str_icontains(p, "RequestFile") && (has_web_ext(p) || admin_share_or_webroot(p)))
+            emit(c, cm, R_CMD_CERTREQ, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_CRITICAL, "certificate request file written into a web path");
+    } else if (exs_str_istarts(n, "Set-") && exs_str_iends(n, "VirtualDirectory")) {
+        if (exs_str_icontains(p, "url") && (exs_str_icontains(p, "<script") ||
+                                            exs_str_icontains(p, "runat") ||
+                                            exs_str_icontains(p, "Page_Load")))
+            emit(c, cm, R_CMD_SETVDIR, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_CRITICAL, "script in a virtual directory URL");
+    } else if (exs_str_ieq(n, "Install-TransportAgent") || exs_str_ieq(n, "Enable-TransportAgent")) {
+        snprintf(detail, sizeof detail, "transport agent %s%s",
+                 exs_str_ieq(n, "Install-TransportAgent") ? "installed" : "enabled", fail_note);
+        emit(c, cm, R_CMD_TRANSPORTAGENT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail);
+    }
+}

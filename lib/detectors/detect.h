@@ -1,0 +1,76 @@
+/* Detector entry points, by the shape of the evidence they read.
+ *
+ * Row readers (lib/logs/) turn candidate lines into these shapes and call the detectors;
+ * detectors decide and report through exs_emit(). Each detector family also publishes the
+ * prefilter expressions that must match every line it could report (a superset: the full
+ * predicate runs on the parsed row).
+ */
+#ifndef EXS_DETECTORS_DETECT_H
+#define EXS_DETECTORS_DETECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/str.h"
+#include "scan/ctx.h"
+
+/* One web request, from IIS, HttpProxy, Rps_Http or a CSV export. Absent fields are empty. */
+typedef struct exs_request {
+    int64_t time_ms;
+    uint64_t line;
+    exs_str method, stem, query; /* query without a leading '?' */
+    exs_str ua;                  /* '+' already decoded to ' ' for IIS */
+    exs_str ip, user, host, referer;
+    int status;                  /* -1 when unknown */
+    int port;                    /* 0 when unknown */
+    /* HttpProxy */
+    exs_str anchor, routing_hint, protocol;
+    /* Rps_Http */
+    exs_str auth_type, is_auth, client_info, generic_info;
+    bool user_logged;            /* the log has a user column (so empty means anonymous) */
+    exs_str raw;                 /* the whole line, for the evidence excerpt */
+} exs_request;
+
+/* A cmdlet run, from Rps_Cmdlet or (later) MSExchange Management events. */
+typedef struct exs_cmdlet {
+    int64_t time_ms;
+    uint64_t line;
+    exs_str name, params, user, client, result, raw;
+} exs_cmdlet;
+
+/* Web requests: ProxyLogon carriers, SSRF anchors, ProxyShell, ProxyNotShell, OWASSRF,
+ * web-shell access, commands, tunnels. */
+void exs_detect_request(exs_ctx *c, const exs_request *r);
+/* Rps_Http rows: ProxyShell X-Rps-CAT, OWASSRF. */
+void exs_detect_rpshttp(exs_ctx *c, const exs_request *r);
+/* ECP Server log line (EventData or the whole line). */
+void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line);
+/* OABGeneratorLog line. */
+void exs_detect_oabgen(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line);
+/* Cmdlet logs. */
+void exs_detect_cmdlet(exs_ctx *c, const exs_cmdlet *cm);
+/* Any other text line that passed the loose prefilter. */
+void exs_detect_text(exs_ctx *c, exs_str line, uint64_t lineno);
+
+/* The ServerInfo~ anchor classifier shared by HttpProxy rows and loose text. anchor starts
+ * at "ServerInfo~". Returns false when it is not an SSRF anchor (no '/' after the host). */
+bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r);
+
+/* The first timestamp within the first 64 bytes of a line (ISO or W3C), or EXS_TIME_NONE. */
+int64_t exs_find_time(exs_str line);
+
+/* Prefilter expressions (Vectorscan syntax, matched caseless, NULL-terminated). */
+extern const char *const exs_pat_directive[];  /* "#..." lines */
+extern const char *const exs_pat_request[];    /* web requests, any log */
+extern const char *const exs_pat_request_iis[];/* web requests, W3C line shape */
+extern const char *const exs_pat_rpshttp[];
+extern const char *const exs_pat_ecp[];
+extern const char *const exs_pat_oabgen[];
+extern const char *const exs_pat_cmdlet[];
+extern const char *const exs_pat_text[];
+
+/* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
+ * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */
+size_t exs_url_norm(exs_str path, char *out, size_t cap);
+
+#endif

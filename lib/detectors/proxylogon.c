@@ -1,0 +1,326 @@
+/* ProxyLogon (CVE-2021-26855, -26858, -27065) in HttpProxy, ECP, OABGenerator and IIS logs.
+ * Catalogue sections 2.1, 2.3, 2.4. */
+#include <stdio.h>
+
+#include "detectors/internal.h"
+
+/* Out-of-band interaction domains used by vulnerability scanners to confirm an SSRF. */
+static const char *const oast_domains[] = {
+    "burpcollaborator.net", "oastify.com", "interact.sh", "interactsh.com", "oast.pro",
+    "oast.live", "oast.site", "oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io",
+    "requestbin.net", "canarytokens.com", "pipedream.net", "webhook.site",
+};
+
+static bool host_is_oast(exs_str host)
+{
+    for (size_t i = 0; i < sizeof oast_domains / sizeof oast_domains[0]; i++) {
+        const char *d = oast_domains[i];
+        size_t n = strlen(d);
+        if (exs_str_iends(host, d) && (host.n == n || host.p[host.n - n - 1] == '.'))
+            return true;
+    }
+    return false;
+}
+
+static bool host_is_local(exs_str host)
+{
+    return exs_str_istarts(host, "localhost") || exs_str_istarts(host, "127.") ||
+           exs_str_istarts(host, "[::1]") || exs_str_ieq(host, "::1");
+}
+
+bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
+{
+    static const char prefix[] = "serverinfo~";
+    if (!exs_str_istarts(anchor, prefix))
+        return false;
+    exs_str after = exs_str_make(anchor.p + sizeof prefix - 1, anchor.n - (sizeof prefix - 1));
+    const char *slash = memchr(after.p, '/', after.n);
+    if (!slash)
+        return false; /* Test-ProxyLogon needs ServerInfo~<host>/<path> */
+    exs_str hostpart = exs_str_make(after.p, (size_t)(slash - after.p));
+    exs_str path = exs_str_make(slash + 1, (size_t)(after.p + after.n - slash - 1));
+    /* "a]@backend.fqdn:444": the routed host follows the last '@'; drop the port. */
+    exs_str host = hostpart;
+    for (size_t i = host.n; i > 0; i--)
+        if (host.p[i - 1] == '@') {
+            host = exs_str_make(host.p + i, host.n - i);
+            break;
+        }
+    for (size_t i = 0; i < host.n; i++)
+        if (host.p[i] == ':' && host.p[0] != '[') {
+            host.n = i;
+            break;
+        }
+    host = exs_str_trim(host);
+
+    const exs_rule *rule;
+    exs_verdict v;
+    exs_severity sev;
+    char detail[256];
+    if (exs_str_istarts(after, "localhost") || host_is_local(host)) {
+        rule = RULE(R_PL_26855_PROBE);
+        v = EXS_VERDICT_PROBE;
+        sev = EXS_SEV_LOW;
+        snprintf(detail, sizeof detail, "SSRF to localhost: vulnerability scanner check");
+    } else if (host_is_oast(host)) {
+        rule = RULE(R_PL_26855_PROBE);
+        v = EXS_VERDICT_PROBE;
+        sev = EXS_SEV_MEDIUM;
+        snprintf(detail, sizeof detail,
+                 "SSRF to an out-of-band callback domain: a scanner confirmed the hole");
+    } else if (exs_str_istarts(path, "autodiscover")) {
+        rule = RULE(R_PL_26855_ATTEMPT);
+        v = EXS_VERDICT_ATTEMPT;
+        sev = EXS_SEV_MEDIUM;
+        snprintf(detail, sizeof detail, "SSRF reached only Autodiscover (first step of the chain)");
+    } else {
+        rule = RULE(R_PL_26855_SSRF);
+        v = EXS_VERDICT_EXPLOITATION;
+        sev = EXS_SEV_CRITICAL;
+        snprintf(detail, sizeof detail, "SSRF to back-end path /%.*s",
+                 (int)(path.n < 120 ? path.n : 120), path.p);
+    }
+    exs_hit h;
+    exs_hit_from_request(&h, r, rule, v, sev);
+    h.target = after;
+    h.detail = exs_str_cstr(detail);
+    exs_emit(c, &h);
+
+    /* Test-ProxyLogon resetVDirHits: ServerInfo~<host>/<...>Reset<...>VirtualDirectory# and 200. */
+    long rs = exs_str_ifind(path, "reset");
+    if (rs >= 0 && r->status == 200) {
+        exs_str tail = exs_str_make(path.p + rs, path.n - (size_t)rs);
+        if (exs_str_icontains(tail, "virtualdirectory#")) {
+            exs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
+                                 EXS_SEV_CRITICAL);
+            h.target = after;
+            h.detail = EXS_LIT("virtual directory reset answered 200: a web shell was probably "
+                               "written (Test-ProxyLogon ResetVDir)");
+            exs_emit(c, &h);
+        }
+    }
+    return true;
+}
+
+/* Finds "Set-<Letters>VirtualDirectory" at or after from; returns its end offset or -1. */
+static long find_set_vdir(exs_str t, size_t from, size_t *start)
+{
+    while (from < t.n) {
+        long k = exs_str_ifind(exs_str_make(t.p + from, t.n - from), "set-");
+        if (k < 0)
+            return -1;
+        size_t i = from + (size_t)k + 4;
+        size_t j = i;
+        while (j < t.n && ((t.p[j] >= 'a' && t.p[j] <= 'z') || (t.p[j] >= 'A' && t.p[j] <= 'Z')))
+            j++;
+        if (j - i >= 16 && exs_str_ieq(exs_str_make(t.p + j - 16, 16), "virtualdirectory")) {
+            *start = from + (size_t)k;
+            return (long)j;
+        }
+        from = from + (size_t)k + 4;
+    }
+    return -1;
+}
+
+static bool is_alpha(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* Markup in a URL parameter after the cmdlet: "...Url..." then "<tag" then "</tag". */
+static bool markup_in_url(exs_str t, size_t from, size_t *url_at, size_t *close_end)
+{
+    exs_str rest = exs_str_make(t.p + from, t.n - from);
+    long u = exs_str_ifind(rest, "url");
+    if (u < 0)
+        return false;
+    size_t i = from + (size_t)u + 3;
+    for (; i + 1 < t.n; i++)
+        if (t.p[i] == '<' && is_alpha(t.p[i + 1]))
+            break;
+    if (i + 1 >= t.n)
+        return false;
+    for (size_t j = i + 2; j + 2 < t.n; j++)
+        if (t.p[j] == '<' && t.p[j + 1] == '/' && is_alpha(t.p[j + 2])) {
+            size_t k = j + 2;
+            while (k < t.n && is_alpha(t.p[k]))
+                k++;
+            *url_at = from + (size_t)u;
+            *close_end = k;
+            return true;
+        }
+    return false;
+}
+
+void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
+{
+    size_t start, url_at, close_end;
+    long end = find_set_vdir(text, 0, &start);
+    if (end < 0 || !markup_in_url(text, (size_t)end, &url_at, &close_end))
+        return;
+    /* Test-ProxyLogon also wants "VirtualDirectory" after the markup (S:URL schema=...). */
+    bool surl = exs_str_icontains(exs_str_make(text.p + close_end, text.n - close_end),
+                                  "virtualdirectory");
+    exs_hit h = {0};
+    h.rule = RULE(R_PL_27065_ECP);
+    h.verdict = EXS_VERDICT_EXPLOITATION;
+    h.severity = EXS_SEV_CRITICAL;
+    h.time_ms = time_ms;
+    h.line = line;
+    size_t tend = close_end + 1 < text.n ? close_end + 1 : text.n;
+    h.target = exs_str_make(text.p + start, tend - start);
+    h.detail = surl ? EXS_LIT("Set-*VirtualDirectory with script in a URL property; S:URL names "
+                              "the ECP DDI call (Test-ProxyLogon pattern)")
+                    : EXS_LIT("Set-*VirtualDirectory with script in a URL property");
+    h.evidence = text;
+    exs_emit(c, &h);
+    (void)url_at;
+}
+
+static bool path_is_oab_temp(exs_str p)
+{
+    char norm[EXS_URL_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < p.n && n + 1 < sizeof norm; i++)
+        norm[n++] = p.p[i] == '/' ? '\\' : exs_lower(p.p[i]);
+    norm[n] = 0;
+    if (n < 3 || norm[1] != ':' || strstr(norm, "..") || norm[0] == '\\')
+        return false;
+    return strstr(norm, "\\clientaccess\\oab\\") != NULL;
+}
+
+void exs_detect_oabgen(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
+{
+    static const char phrase[] = "download failed and temporary file";
+    long k = exs_str_ifind(text, phrase);
+    if (k < 0)
+        return;
+    exs_str rest = exs_str_make(text.p + k + sizeof phrase - 1, text.n - (size_t)k - (sizeof phrase - 1));
+    long e = exs_str_ifind(rest, "needs to be removed");
+    exs_str path = exs_str_trim(e >= 0 ? exs_str_make(rest.p, (size_t)e) : rest);
+    while (path.n && (path.p[0] == '\'' || path.p[0] == '"')) {
+        path.p++;
+        path.n--;
+    }
+    while (path.n && (path.p[path.n - 1] == '\'' || path.p[path.n - 1] == '"'))
+        path.n--;
+    if (path_is_oab_temp(path))
+        return;
+    exs_hit h = {0};
+    h.rule = RULE(R_PL_26858_OABGEN);
+    h.verdict = EXS_VERDICT_EXPLOITATION;
+    h.severity = EXS_SEV_CRITICAL;
+    h.time_ms = time_ms;
+    h.line = line;
+    h.target = path;
+    h.detail = EXS_LIT("OAB download path outside <install>\\ClientAccess\\OAB: look for the "
+                       "written file there");
+    h.evidence = text;
+    exs_emit(c, &h);
+}
+
+/* Carrier resources of the March 2021 exploits (catalogue 2.1, Sigma HAFNIUM selections). */
+static bool is_carrier(const char *s, size_t n)
+{
+    static const char *const exact[] = {"/ecp/default.flt", "/ecp/main.css", "/ecp/auth/w.js",
+                                        "/owa/auth/w.js", "/owa/auth/x.js"};
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(s, exact[i]) == 0)
+            return true;
+    if (strncmp(s, "/owa/auth/current/", 18) == 0)
+        return true;
+    /* POST with /ecp/ and .js: /ecp/y.js and the Metasploit module's random names. */
+    return n > 8 && strncmp(s, "/ecp/", 5) == 0 && strcmp(s + n - 3, ".js") == 0;
+}
+
+static const char *const crawler_uas[] = {
+    "DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html)",
+    "facebookexternalhit/1.1+(+http://www.facebook.com/externalhit_uatext.php)",
+    "Mozilla/5.0+(compatible;+Baiduspider/2.0;++http://www.baidu.com/search/spider.html)",
+    "Mozilla/5.0+(compatible;+Bingbot/2.0;++http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0+(compatible;+Googlebot/2.1;++http://www.google.com/bot.html",
+    "Mozilla/5.0+(compatible;+Konqueror/3.5;+Linux)+KHTML/3.5.5+(like+Gecko)+(Exabot-Thumbnails)",
+    "Mozilla/5.0+(compatible;+Yahoo!+Slurp;+http://help.yahoo.com/help/us/ysearch/slurp)",
+    "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots)",
+    "Mozilla/5.0+(X11;+Linux+x86_64)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/51.0.2704.103+Safari/537.36",
+};
+
+static const char *const webshell_uas[] = {
+    "antSword/",
+    "Googlebot/2.1+(+http://www.googlebot.com/bot.html)",
+    "Mozilla/5.0+(compatible;+Baiduspider/2.0;++http://www.baidu.com/search/spider.html)",
+};
+
+static bool ua_in(exs_str ua, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (exs_ua_starts(ua, list[i]))
+            return true;
+    return false;
+}
+
+void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
+{
+    const exs_request *r = v->r;
+    if (!v->post || exs_str_istarts(r->anchor, "serverinfo~"))
+        return; /* the anchor detector already reported this row */
+    const char *s = v->stem;
+    bool under_ecp = strncmp(s, "/ecp/", 5) == 0;
+    bool under_owa = strncmp(s, "/owa/", 5) == 0;
+    bool under_aspnet = strncmp(s, "/aspnet_client/", 15) == 0;
+    bool tool_ua = exs_ua_starts(r->ua, "python-requests/") ||
+                   exs_ua_starts(r->ua, "ExchangeServicesClient/0.0.0.0");
+    bool crawler = ua_in(r->ua, crawler_uas, sizeof crawler_uas / sizeof crawler_uas[0]);
+    bool wsua = ua_in(r->ua, webshell_uas, sizeof webshell_uas / sizeof webshell_uas[0]);
+    bool served = exs_status_ok(r->status);
+    exs_hit h;
+    char detail[200];
+
+    /* Back end: the reset that writes the shell (Sigma web_cve_2021_26858_iis_rce). The SSRF
+     * acts as the Exchange computer account, whose name ends in '$'. */
+    if (strcmp(s, "/ecp/ddi/ddiservice.svc/setobject") == 0) {
+        const char *q = strstr(v->url, "schema=reset");
+        if (q && strstr(q, "virtualdirectory")) {
+            exs_str u = exs_str_trim(r->user);
+            bool machine = u.n > 1 && u.p[u.n - 1] == '$';
+            exs_verdict vd = machine ? (r->status == 200 ? EXS_VERDICT_EXPLOITATION
+                                                         : EXS_VERDICT_ATTEMPT)
+                                     : EXS_VERDICT_SUSPICIOUS;
+            exs_hit_from_request(&h, r, RULE(R_PL_27065_IIS), vd,
+                                 machine ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+            h.detail = machine ? EXS_LIT("virtual directory reset by the computer account")
+                               : EXS_LIT("virtual directory reset by a user: confirm an admin "
+                                         "did it");
+            exs_emit(c, &h);
+            return;
+        }
+    }
+
+    if (is_carrier(s, v->stem_n)) {
+        exs_hit_from_request(&h, r, RULE(R_PL_IIS_CARRIER),
+                             served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
+        snprintf(detail, sizeof detail, "POST to carrier resource%s%s",
+                 tool_ua ? "; exploit tool user agent" : "",
+                 crawler ? "; spoofed crawler user agent" : "");
+        h.detail = exs_str_cstr(detail);
+        exs_emit(c, &h);
+    } else if (under_ecp && tool_ua) {
+        exs_hit_from_request(&h, r, RULE(R_PL_IIS_TOOLUA),
+                             served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
+        h.detail = EXS_LIT("POST under /ecp/ with an exploit tool user agent");
+        exs_emit(c, &h);
+    } else if ((under_aspnet || under_owa) && wsua) {
+        exs_hit_from_request(&h, r, RULE(R_WS_UA),
+                             served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                             EXS_SEV_HIGH);
+        h.detail = EXS_LIT("POST with a web-shell client user agent");
+        exs_emit(c, &h);
+    } else if ((under_ecp || under_owa || under_aspnet) && crawler) {
+        exs_hit_from_request(&h, r, RULE(R_PL_IIS_CRAWLERUA), EXS_VERDICT_SUSPICIOUS,
+                             EXS_SEV_MEDIUM);
+        h.detail = EXS_LIT("POST with a search-engine crawler user agent; crawlers do not POST");
+        exs_emit(c, &h);
+    }
+}

@@ -1,0 +1,134 @@
+/* ProxyShell (CVE-2021-34473/-34523), ProxyNotShell (CVE-2022-41040/-41082) and OWASSRF
+ * (CVE-2022-41080) in request logs. Catalogue 2.5 and 2.6. */
+#include <stdio.h>
+
+#include "detectors/internal.h"
+
+/* User agents (or Rps_Http ClientInfo values) of legitimate Remote PowerShell traffic, as
+ * CrowdStrike's Rps_Http-IOC.ps1 and the OWASSRF rules exclude them. */
+static bool benign_rps_client(exs_str ua)
+{
+    ua = exs_str_trim(ua);
+    return exs_str_ieq(ua, "ClientInfo") || exs_str_istarts(ua, "Microsoft WinRM Client") ||
+           exs_str_istarts(ua, "Exchange BackEnd Probes");
+}
+
+static bool url_has_backend_path(const char *url)
+{
+    if (strstr(url, "/powershell") || strstr(url, "/mapi/nspi") || strstr(url, "x-rps-cat"))
+        return true;
+    const char *e = url;
+    while ((e = strstr(e, "/ews")) != NULL) {
+        char nx = e[4];
+        if (nx == '/' || nx == '?' || nx == 0 || nx == '&')
+            return true;
+        e += 4;
+    }
+    return false;
+}
+
+static bool user_present(const exs_request *r)
+{
+    if (exs_str_ieq(r->is_auth, "true"))
+        return true;
+    return !exs_str_blank(r->user);
+}
+
+void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
+{
+    const exs_request *r = v->r;
+    const char *url = v->url;
+    exs_hit h;
+    bool served = r->status == 200 || r->status == 301 || r->status == 302;
+
+    /* PoC shapes (signature-base LOG_ProxyNotShell_POC_CVE_2022_41040_Nov22). */
+    if (strstr(url, "autodiscover.json?x=a") || strstr(url, "/autodiscover/admin@localhost/")) {
+        exs_hit_from_request(&h, r, RULE(R_PNS_POC),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
+        h.detail = EXS_LIT("ProxyNotShell PoC request shape");
+        exs_emit(c, &h);
+        return;
+    }
+
+    const char *aj = strstr(url, "autodiscover.json");
+    if (aj) {
+        const char *after = aj + 17;
+        bool confusion = strstr(url, "autodiscover.json?@") || strstr(url, "email=autodiscover/autodiscover.json?@") ||
+                         strstr(url, "%3f@") || (after[0] == '?' && after[1] == '@') ||
+                         strstr(url, "email=autodiscover/autodiscover.json");
+        bool backend = url_has_backend_path(after);
+        if (confusion || backend) {
+            if (user_present(r) && strstr(url, "/powershell")) {
+                exs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
+                                     r->status == 200 ? EXS_VERDICT_EXPLOITATION
+                                                      : EXS_VERDICT_ATTEMPT,
+                                     r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+                h.detail = EXS_LIT("authenticated Autodiscover path confusion to /powershell");
+            } else if (served) {
+                exs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
+                                     EXS_SEV_CRITICAL);
+                h.detail = backend ? EXS_LIT("Autodiscover path confusion routed to a back-end "
+                                             "service and served")
+                                   : EXS_LIT("Autodiscover path confusion served");
+            } else {
+                exs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
+                                     EXS_SEV_MEDIUM);
+                h.detail = EXS_LIT("Autodiscover path confusion not served");
+            }
+            exs_emit(c, &h);
+            return;
+        }
+    }
+
+    /* OWASSRF: /owa/<mailbox>/powershell (Sigma proxy/web owassrf rules). */
+    if (v->post && strncmp(v->stem, "/owa/", 5) == 0 && strstr(url, "/powershell") &&
+        (strchr(url, '@') || exs_str_icontains(r->stem, "%40")) && !benign_rps_client(r->ua)) {
+        exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+        h.detail = EXS_LIT("POST to Remote PowerShell through an OWA mailbox path");
+        exs_emit(c, &h);
+        return;
+    }
+    /* Back end (port 444): POST /powershell answered 200 to a client that is not WinRM or an
+     * Exchange probe (signature-base ..._OWASSRF_..._Dec22_3). */
+    if (v->post && r->port == 444 && strcmp(v->stem, "/powershell") == 0 && r->status == 200 &&
+        !exs_str_blank(r->ua) && !benign_rps_client(r->ua)) {
+        exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+        h.detail = EXS_LIT("back-end Remote PowerShell POST from an unexpected client");
+        exs_emit(c, &h);
+    }
+}
+
+void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
+{
+    exs_hit h;
+    if (!exs_str_iends(exs_str_trim(r->stem), "/powershell"))
+        return;
+    if (exs_str_icontains(r->query, "x-rps-cat=") &&
+        (exs_str_icontains(r->query, "autodiscover/autodiscover.json") ||
+         exs_str_icontains(r->query, "autodiscover.json%3f@"))) {
+        exs_hit_from_request(&h, r, RULE(R_PS_RPS),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+        h.ua = r->client_info;
+        h.detail = EXS_LIT("X-Rps-CAT token with an Autodiscover Email parameter");
+        exs_emit(c, &h);
+        return;
+    }
+    /* CrowdStrike Rps_Http-IOC.ps1 logic, per row: Kerberos, authenticated, 200, POST, and a
+     * ClientInfo that is not a WinRM client or an Exchange probe. */
+    if (!exs_str_ieq(exs_str_trim(r->auth_type), "Kerberos") ||
+        !exs_str_ieq(exs_str_trim(r->is_auth), "true") || r->status != 200 ||
+        benign_rps_client(r->client_info))
+        return;
+    if (exs_str_icontains(r->generic_info, "HttpMethod=") &&
+        !exs_str_icontains(r->generic_info, "HttpMethod=POST"))
+        return;
+    exs_hit_from_request(&h, r, RULE(R_OWASSRF_RPS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+    h.ua = r->client_info;
+    h.detail = r->client_info.n ? EXS_LIT("Remote PowerShell session from an unexpected client")
+                                : EXS_LIT("Remote PowerShell session without ClientInfo");
+    exs_emit(c, &h);
+}

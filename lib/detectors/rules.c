@@ -1,0 +1,144 @@
+/* The built-in rule table. Sources for every predicate: docs/detection-catalogue.md of the
+ * project's shared docs, sections named in each description. */
+#include "detectors/rules.h"
+
+#define PL "ProxyLogon"
+#define PS "ProxyShell"
+#define PNS "ProxyNotShell"
+#define WS "WebShell"
+#define CM "Cmdlet"
+
+const exs_rule exs_rule_table[R__COUNT] = {
+    [R_PL_26855_SSRF] = {"EXS-PL-26855-SSRF", "ProxyLogon SSRF reached an Exchange back end",
+                         "CVE-2021-26855", PL,
+                         "HttpProxy row whose AnchorMailbox is ServerInfo~<host>/<path> for a back-end "
+                         "path other than Autodiscover: the pre-auth SSRF was used. Check the ECP "
+                         "Server log around the same time for Set-*VirtualDirectory and look for web "
+                         "shells."},
+    [R_PL_26855_ATTEMPT] = {"EXS-PL-26855-ATTEMPT", "ProxyLogon SSRF attempt (Autodiscover only)",
+                            "CVE-2021-26855", PL,
+                            "ServerInfo~ SSRF that only reached /autodiscover: the first step of the "
+                            "chain, usually failing for lack of a valid mailbox address."},
+    [R_PL_26855_PROBE] = {"EXS-PL-26855-PROBE", "ProxyLogon vulnerability probe",
+                          "CVE-2021-26855", PL,
+                          "ServerInfo~localhost (Microsoft's nmap check and similar) or an "
+                          "out-of-band callback domain: a scanner tested the hole."},
+    [R_PL_27065_ECP] = {"EXS-PL-27065-ECP", "Script written into a virtual directory URL (ECP log)",
+                        "CVE-2021-27065", PL,
+                        "ECP Server log: Set-*VirtualDirectory with markup in a URL property, the "
+                        "first half of the arbitrary file write. A file holding the script was "
+                        "probably written; find it under the web roots."},
+    [R_PL_27065_RESET] = {"EXS-PL-27065-RESET", "Virtual directory reset through the SSRF",
+                          "CVE-2021-26855,CVE-2021-27065", PL,
+                          "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory# answered 200: "
+                          "the reset wrote the virtual directory dump (the web shell) to disk."},
+    [R_PL_27065_IIS] = {"EXS-PL-27065-IIS", "Virtual directory reset on the back end (IIS)",
+                        "CVE-2021-27065", PL,
+                        "Back-end IIS POST to DDIService.svc/SetObject with schema=Reset*"
+                        "VirtualDirectory. By the computer account ($) it is the exploit; by an admin "
+                        "it may be a legitimate reset."},
+    [R_PL_26858_OABGEN] = {"EXS-PL-26858-OABGEN", "OAB generator wrote a file outside its folder",
+                           "CVE-2021-26858", PL,
+                           "OABGenerator log 'Download failed and temporary file' naming a path "
+                           "outside <install>\\ClientAccess\\OAB: the arbitrary file write. The path "
+                           "is where to look for the shell."},
+    [R_PL_IIS_CARRIER] = {"EXS-PL-IIS-CARRIER", "POST to a ProxyLogon carrier resource",
+                          "CVE-2021-26855", PL,
+                          "IIS POST to a static or missing resource the exploits used as carrier "
+                          "(/ecp/y.js, /ecp/default.flt, /ecp/main.css, OWA theme resources)."},
+    [R_PL_IIS_TOOLUA] = {"EXS-PL-IIS-TOOLUA", "Exploit tool user agent on ECP",
+                         "CVE-2021-26855", PL,
+                         "POST under /ecp/ with ExchangeServicesClient/0.0.0.0 or python-requests, "
+                         "the user agents of the March 2021 exploitation."},
+    [R_PL_IIS_CRAWLERUA] = {"EXS-PL-IIS-CRAWLERUA", "POST to OWA auth with a spoofed crawler agent",
+                            "CVE-2021-26855", PL,
+                            "POST under /owa/auth/Current/ with a search-engine crawler user agent "
+                            "(Volexity/CISA AA21-062A); crawlers do not POST."},
+    [R_WS_UA] = {"EXS-WS-UA", "Web-shell client user agent", "", WS,
+                 "POST to /aspnet_client/ or /owa/ with antSword or the fake Googlebot/Baiduspider "
+                 "agents seen driving Exchange web shells."},
+    [R_WS_ACCESS] = {"EXS-WS-ACCESS", "Request to a non-default script in an Exchange web folder", "",
+                     WS,
+                     "A script under owa/auth, ecp/auth, aspnet_client or OAB that a default Exchange "
+                     "install does not have. Answered 200: a web shell was there. Check the file "
+                     "(or its absence) on disk."},
+    [R_WS_CMD] = {"EXS-WS-CMD", "Command passed to a web shell in the URL", "", WS,
+                  "GET with a shell command (whoami, net user, cmd /c, powershell, ...) in the query."},
+    [R_WS_HUNT] = {"EXS-WS-HUNT", "Web-shell hunting burst", "", WS,
+                   "One client asked for many non-default scripts in Exchange web folders within a "
+                   "minute: someone looking for shells left by others. Names answered 200 exist."},
+    [R_WS_TUNNEL] = {"EXS-WS-TUNNEL", "Web tunnel traffic (Tunna, reGeorg)", "", WS,
+                     "Query strings of HTTP tunnelling web shells: a foothold used to reach internal "
+                     "hosts (RDP, SMB)."},
+    [R_PS_SSRF] = {"EXS-PS-SSRF", "ProxyShell SSRF reached a back end", "CVE-2021-34473,CVE-2021-34523",
+                   PS,
+                   "Autodiscover path confusion (autodiscover.json?@... / Email=autodiscover/...) "
+                   "routed to /powershell, /mapi/nspi or /EWS and answered with success."},
+    [R_PS_ATTEMPT] = {"EXS-PS-ATTEMPT", "ProxyShell attempt", "CVE-2021-34473,CVE-2021-34523", PS,
+                      "Autodiscover path confusion that was not answered with success."},
+    [R_PS_RPS] = {"EXS-PS-RPS", "Remote PowerShell with a forged X-Rps-CAT token",
+                  "CVE-2021-34473,CVE-2021-34523", PS,
+                  "Rps_Http row for /Powershell carrying X-Rps-CAT and Email=autodiscover/...: the "
+                  "ProxyShell exploit ran cmdlets as the impersonated admin."},
+    [R_PNS_SSRF] = {"EXS-PNS-SSRF", "ProxyNotShell SSRF to Remote PowerShell",
+                    "CVE-2022-41040,CVE-2022-41082", PNS,
+                    "Authenticated Autodiscover path confusion reaching /powershell (GTSC/MSRC hunting "
+                    "pattern powershell.*autodiscover.json.*@.*200)."},
+    [R_PNS_POC] = {"EXS-PNS-POC", "ProxyNotShell proof-of-concept trace", "CVE-2022-41040", PNS,
+                   "Request shapes of the public ProxyNotShell PoC (autodiscover.json x=a, "
+                   "/autodiscover/admin@localhost/)."},
+    [R_OWASSRF_IIS] = {"EXS-OWASSRF-IIS", "OWASSRF: Remote PowerShell reached through OWA",
+                       "CVE-2022-41080,CVE-2022-41082", PNS,
+                       "POST to /owa/<mailbox>/powershell answered 200, not from a WinRM client or "
+                       "Exchange probe (CrowdStrike OWASSRF)."},
+    [R_OWASSRF_RPS] = {"EXS-OWASSRF-RPS", "Remote PowerShell session without a known client",
+                       "CVE-2022-41080,CVE-2022-41082", PNS,
+                       "Rps_Http: Kerberos-authenticated POST to /powershell answered 200 whose "
+                       "ClientInfo is not a WinRM client or Exchange probe (CrowdStrike Rps_Http-IOC)."},
+    [R_CMD_MBXEXPORT] = {"EXS-CMD-MBXEXPORT", "Mailbox exported to a web path or share",
+                         "CVE-2021-31207", CM,
+                         "New-MailboxExportRequest with a FilePath ending in a script extension or on "
+                         "a UNC share: the ProxyShell web-shell drop, or mail theft."},
+    [R_CMD_ROLEASSIGN] = {"EXS-CMD-ROLEASSIGN", "Mailbox Import Export role assigned", "", CM,
+                          "New-ManagementRoleAssignment granting \"Mailbox Import Export\", the "
+                          "prerequisite of mailbox export."},
+    [R_CMD_MBXEXPORT_RM] = {"EXS-CMD-MBXEXPORT-RM", "Mailbox export requests removed", "", CM,
+                            "Remove-MailboxExportRequest: clean-up after an export."},
+    [R_CMD_CERTREQ] = {"EXS-CMD-CERTREQ", "Certificate request written into a web path",
+                       "CVE-2021-31207", CM,
+                       "New-ExchangeCertificate -RequestFile to a script path or admin share: the "
+                       "DER-file web-shell variant."},
+    [R_CMD_SETVDIR] = {"EXS-CMD-SETVDIR", "Script written into a virtual directory URL (cmdlet log)",
+                       "CVE-2021-27065", CM,
+                       "Set-*VirtualDirectory with markup in a URL parameter."},
+    [R_CMD_TRANSPORTAGENT] = {"EXS-CMD-TRANSPORTAGENT", "Transport agent installed or enabled", "", CM,
+                              "Install-/Enable-TransportAgent: a mail-flow backdoor if not expected."},
+};
+
+const exs_rule *exs_rules(size_t *n)
+{
+    *n = R__COUNT;
+    return exs_rule_table;
+}
+
+const char *exs_verdict_name(exs_verdict v)
+{
+    switch (v) {
+    case EXS_VERDICT_PROBE: return "probe";
+    case EXS_VERDICT_ATTEMPT: return "attempt";
+    case EXS_VERDICT_SUSPICIOUS: return "suspicious";
+    case EXS_VERDICT_EXPLOITATION: return "exploitation";
+    }
+    return "unknown";
+}
+
+const char *exs_severity_name(exs_severity s)
+{
+    switch (s) {
+    case EXS_SEV_LOW: return "low";
+    case EXS_SEV_MEDIUM: return "medium";
+    case EXS_SEV_HIGH: return "high";
+    case EXS_SEV_CRITICAL: return "critical";
+    }
+    return "unknown";
+}

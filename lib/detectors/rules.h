@@ -1,0 +1,48 @@
+/* The built-in rules: one stable id each. Ids never change meaning and are never reused;
+ * retired rules stay in the table (append-only, like exs_rc). */
+#ifndef EXS_DETECTORS_RULES_H
+#define EXS_DETECTORS_RULES_H
+
+#include "exsweep/finding.h"
+
+enum exs_rule_index {
+    /* ProxyLogon (March 2021) */
+    R_PL_26855_SSRF,
+    R_PL_26855_ATTEMPT,
+    R_PL_26855_PROBE,
+    R_PL_27065_ECP,
+    R_PL_27065_RESET,
+    R_PL_27065_IIS,
+    R_PL_26858_OABGEN,
+    R_PL_IIS_CARRIER,
+    R_PL_IIS_TOOLUA,
+    R_PL_IIS_CRAWLERUA,
+    /* Web shells seen in logs */
+    R_WS_UA,
+    R_WS_ACCESS,
+    R_WS_CMD,
+    R_WS_HUNT,
+    R_WS_TUNNEL,
+    /* ProxyShell (2021) */
+    R_PS_SSRF,
+    R_PS_ATTEMPT,
+    R_PS_RPS,
+    /* ProxyNotShell and OWASSRF (2022) */
+    R_PNS_SSRF,
+    R_PNS_POC,
+    R_OWASSRF_IIS,
+    R_OWASSRF_RPS,
+    /* Exchange cmdlets in cmdlet logs */
+    R_CMD_MBXEXPORT,
+    R_CMD_ROLEASSIGN,
+    R_CMD_MBXEXPORT_RM,
+    R_CMD_CERTREQ,
+    R_CMD_SETVDIR,
+    R_CMD_TRANSPORTAGENT,
+    R__COUNT
+};
+
+extern const exs_rule exs_rule_table[R__COUNT];
+#define RULE(x) (&exs_rule_table[(x)])
+
+#endif

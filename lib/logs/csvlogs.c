@@ -1,0 +1,322 @@
+/* Readers of CSV-shaped logs: Exchange HttpProxy, ECP Server, Rps_Http, Rps_Cmdlet, the rest
+ * of the Exchange CSV family (coverage only), and CSV exports of web requests. */
+#include <stdio.h>
+
+#include "core/timeparse.h"
+#include "detectors/detect.h"
+#include "exsweep/finding.h"
+#include "logs/state.h"
+#include "scan/ctx.h"
+#include "scan/scan_int.h"
+
+/* Column names per binding. Exchange logs use exact names; exports also accept synonyms and,
+ * as a last resort, a name that contains one of the fuzzy words. */
+static const struct {
+    const char *exact;
+    const char *fuzzy;
+} colnames[C__COUNT] = {
+    [C_TIME] = {"DateTime|TimeStamp|date-time|@timestamp|EventTime|TimeGenerated|time|date",
+                "time|date"},
+    [C_IP] = {"ClientIpAddress|ClientIp|c-ip|client-ip|ip|SourceIp|src_ip|source.ip|RemoteIp|IpAddress",
+              "clientip|c-ip"},
+    [C_UA] = {"UserAgent|cs(User-Agent)|user-agent|user_agent|user_agent.original|agent", "agent"},
+    [C_METHOD] = {"Method|cs-method|HttpMethod|http-method|verb", "method|metode|methode"},
+    [C_HOST] = {"UrlHost|cs-host|host|hostname|cs(Host)", "host"},
+    [C_STEM] = {"UrlStem|cs-uri-stem|urlpath|url.path|uristem|uri|url|path|request|RequestUrl",
+                "stem|urlpath|uri"},
+    [C_QUERY] = {"UrlQuery|cs-uri-query|query|querystring|url.query", "query"},
+    [C_STATUS] = {"HttpStatus|sc-status|status|statuscode|status_code|http.response.status_code",
+                  "status"},
+    [C_USER] = {"AuthenticatedUser|cs-username|username|user|user.name", NULL},
+    [C_ANCHOR] = {"AnchorMailbox", NULL},
+    [C_ROUTING] = {"RoutingHint", NULL},
+    [C_PROTOCOL] = {"Protocol", NULL},
+    [C_ISAUTH] = {"IsAuthenticated", NULL},
+    [C_AUTHTYPE] = {"AuthenticationType", NULL},
+    [C_CLIENTINFO] = {"ClientInfo", NULL},
+    [C_GENERICINFO] = {"GenericInfo", NULL},
+    [C_CMDLET] = {"Cmdlet|CmdletName", NULL},
+    [C_PARAMS] = {"Parameters|NonPiiParameters", NULL},
+    [C_CLIENTAPP] = {"ClientApplication", NULL},
+    [C_RESULT] = {"ExecutionResult", NULL},
+    [C_EVENTDATA] = {"EventData", NULL},
+};
+
+static int find_any(const exs_csv_schema *s, const char *alts)
+{
+    char one[64];
+    for (const char *p = alts; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = 0;
+            int i = exs_csv_schema_find(s, one);
+            if (i >= 0)
+                return i;
+        }
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static int find_fuzzy(const exs_csv_schema *s, const char *alts)
+{
+    char one[64];
+    for (const char *p = alts; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = 0;
+            for (size_t i = 0; i < s->n; i++)
+                if (exs_str_icontains(exs_csv_schema_name(s, i), one))
+                    return (int)i;
+        }
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static void bind(exs_logstate *st)
+{
+    for (int k = 0; k < C__COUNT; k++) {
+        st->col[k] = find_any(&st->schema, colnames[k].exact);
+        if (st->col[k] < 0 && st->kind == EXS_KIND_EXPORT && colnames[k].fuzzy)
+            st->col[k] = find_fuzzy(&st->schema, colnames[k].fuzzy);
+    }
+    /* An export's path column must not also be its query or host column. */
+    if (st->col[C_QUERY] == st->col[C_STEM])
+        st->col[C_QUERY] = -1;
+    if (st->col[C_HOST] == st->col[C_STEM])
+        st->col[C_HOST] = -1;
+    st->have_schema = true;
+}
+
+void exs_csvlog_default_schema(exs_logstate *st)
+{
+    switch (st->kind) {
+    case EXS_KIND_HTTPPROXY: exs_csv_schema_set_list(&st->schema, exs_csv_fields_httpproxy); break;
+    case EXS_KIND_ECP: exs_csv_schema_set_list(&st->schema, exs_csv_fields_ecp); break;
+    case EXS_KIND_RPSHTTP: exs_csv_schema_set_list(&st->schema, exs_csv_fields_rpshttp); break;
+    case EXS_KIND_RPSCMDLET: exs_csv_schema_set_list(&st->schema, exs_csv_fields_rpscmdlet); break;
+    default: st->schema.n = 0; break;
+    }
+    bind(st);
+}
+
+static unsigned long hash_line(exs_str s)
+{
+    unsigned long h = 5381;
+    for (size_t i = 0; i < s.n; i++)
+        h = h * 33 + (unsigned char)s.p[i];
+    return h ^ s.n;
+}
+
+static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    exs_str t = exs_str_make(line.p + 1, line.n - 1);
+    while (t.n && (t.p[0] == ' ' || t.p[0] == '\t')) {
+        t.p++;
+        t.n--;
+    }
+    if (!exs_str_istarts(t, "Fields:"))
+        return;
+    exs_str list = exs_str_trim(exs_str_make(t.p + 7, t.n - 7));
+    unsigned long h = hash_line(list);
+    if (st->fields_directive && h == st->fields_hash)
+        return;
+    if (++st->schema_changes > EXS_MAX_SCHEMA_CHANGES) {
+        if (st->schema_changes == EXS_MAX_SCHEMA_CHANGES + 1)
+            exs_warn(c->scan, EXS_W_SCHEMA, c->file, lineno,
+                     "more than %d #Fields lines; later ones ignored", EXS_MAX_SCHEMA_CHANGES);
+        return;
+    }
+    exs_csv_split(list.p, list.n, &st->row, st->scratch);
+    exs_csv_schema_set(&st->schema, &st->row);
+    st->fields_hash = h;
+    st->fields_directive = true;
+    bind(st);
+}
+
+static bool csv_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
+{
+    (void)c;
+    exs_csv_split(line.p, line.n, &st->row, st->scratch);
+    if (exs_csv_looks_like_header(&st->row)) {
+        if (!st->fields_directive) {
+            exs_csv_schema_set(&st->schema, &st->row);
+            bind(st);
+        }
+        return true;
+    }
+    if (!st->have_schema)
+        exs_csvlog_default_schema(st);
+    return false;
+}
+
+static int64_t csv_row_time(exs_logstate *st, exs_str line)
+{
+    (void)st;
+    exs_str f = exs_strip_bom(line);
+    const char *comma = memchr(f.p, ',', f.n);
+    if (comma)
+        f.n = (size_t)(comma - f.p);
+    f = exs_str_trim(f);
+    if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
+        f.p++;
+        f.n -= 2;
+    }
+    int64_t t = exs_time_parse_iso(f);
+    return t != EXS_TIME_NONE ? t : exs_find_time(line);
+}
+
+#define GET(k) exs_csv_get(&st->row, st->col[k])
+
+/* Splits the row; counts and reports a row with fewer fields than its schema wants. */
+static bool split_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno, size_t need)
+{
+    if (!st->have_schema)
+        exs_csvlog_default_schema(st);
+    exs_csv_split(line.p, line.n, &st->row, st->scratch);
+    if (st->row.n >= need && !st->row.bad_quote)
+        return true;
+    c->rows_bad++;
+    exs_warn(c->scan, EXS_W_BAD_ROW, c->file, lineno, "%s row with %zu of %zu fields%s",
+             exs_kind_name(st->kind), st->row.n, st->schema.n,
+             st->row.bad_quote ? ", broken quoting" : "");
+    return st->row.n >= need; /* broken quoting alone: still use what parsed */
+}
+
+static int64_t field_time(exs_logstate *st, exs_str line)
+{
+    exs_str t = exs_str_trim(GET(C_TIME));
+    int64_t ms = exs_time_parse_iso(t);
+    return ms != EXS_TIME_NONE ? ms : exs_find_time(line);
+}
+
+static int field_status(exs_str s)
+{
+    long v = exs_str_uint(exs_str_trim(s), 999);
+    return v < 0 ? -1 : (int)v;
+}
+
+/* Splits "http://host/path?query" or "/path?query" into stem and query. */
+static void split_url(exs_str u, exs_str *stem, exs_str *query)
+{
+    u = exs_str_trim(u);
+    long sch = exs_str_ifind(u, "://");
+    if (sch >= 0 && sch < 8) {
+        const char *p = memchr(u.p + sch + 3, '/', u.n - (size_t)sch - 3);
+        u = p ? exs_str_make(p, (size_t)(u.p + u.n - p)) : EXS_LIT("/");
+    }
+    const char *q = memchr(u.p, '?', u.n);
+    if (q) {
+        *stem = exs_str_make(u.p, (size_t)(q - u.p));
+        if (query->n == 0)
+            *query = exs_str_make(q + 1, (size_t)(u.p + u.n - q - 1));
+    } else {
+        *stem = u;
+    }
+}
+
+static void request_from_row(exs_logstate *st, exs_str line, uint64_t lineno, exs_request *r)
+{
+    memset(r, 0, sizeof *r);
+    r->time_ms = field_time(st, line);
+    r->line = lineno;
+    r->method = exs_str_trim(GET(C_METHOD));
+    r->query = exs_str_trim(GET(C_QUERY));
+    if (r->query.n && r->query.p[0] == '?') {
+        r->query.p++;
+        r->query.n--;
+    }
+    split_url(GET(C_STEM), &r->stem, &r->query);
+    r->ua = GET(C_UA);
+    r->ip = exs_str_trim(GET(C_IP));
+    r->user = exs_str_trim(GET(C_USER));
+    r->user_logged = st->col[C_USER] >= 0;
+    r->host = exs_str_trim(GET(C_HOST));
+    r->status = field_status(GET(C_STATUS));
+    r->anchor = exs_str_trim(GET(C_ANCHOR));
+    r->routing_hint = GET(C_ROUTING);
+    r->protocol = GET(C_PROTOCOL);
+    r->auth_type = GET(C_AUTHTYPE);
+    r->is_auth = GET(C_ISAUTH);
+    r->client_info = GET(C_CLIENTINFO);
+    r->generic_info = GET(C_GENERICINFO);
+    r->raw = line;
+}
+
+static void httpproxy_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    if (!split_row(st, c, line, lineno, 2))
+        return;
+    exs_request r;
+    request_from_row(st, line, lineno, &r);
+    exs_detect_request(c, &r);
+}
+
+static void export_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    httpproxy_row(st, c, line, lineno);
+}
+
+static void rpshttp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    if (!split_row(st, c, line, lineno, 2))
+        return;
+    exs_request r;
+    request_from_row(st, line, lineno, &r);
+    exs_detect_rpshttp(c, &r);
+}
+
+static void cmdlet_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    if (!split_row(st, c, line, lineno, 2))
+        return;
+    exs_cmdlet cm = {0};
+    cm.time_ms = field_time(st, line);
+    cm.line = lineno;
+    cm.name = GET(C_CMDLET);
+    cm.params = GET(C_PARAMS);
+    cm.user = exs_str_trim(GET(C_USER));
+    cm.client = GET(C_CLIENTAPP);
+    cm.result = GET(C_RESULT);
+    cm.raw = line;
+    exs_detect_cmdlet(c, &cm);
+}
+
+static void ecp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    /* The predicate reads the whole line: excerpts carry EventData in other columns. */
+    if (!st->have_schema)
+        exs_csvlog_default_schema(st);
+    exs_csv_split(line.p, line.n, &st->row, st->scratch);
+    exs_detect_ecp(c, field_time(st, line), line, lineno);
+}
+
+static void none_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    (void)st;
+    (void)c;
+    (void)line;
+    (void)lineno;
+}
+
+const exs_logkind exs_logkind_httpproxy = {EXS_KIND_HTTPPROXY, csv_directive,
+                                           csv_first_line, httpproxy_row, csv_row_time};
+const exs_logkind exs_logkind_export = {EXS_KIND_EXPORT, csv_directive, csv_first_line,
+                                        export_row, csv_row_time};
+const exs_logkind exs_logkind_rpshttp = {EXS_KIND_RPSHTTP, csv_directive, csv_first_line,
+                                         rpshttp_row, csv_row_time};
+const exs_logkind exs_logkind_rpscmdlet = {EXS_KIND_RPSCMDLET, csv_directive,
+                                           csv_first_line, cmdlet_row, csv_row_time};
+const exs_logkind exs_logkind_ecp = {EXS_KIND_ECP, csv_directive, csv_first_line, ecp_row,
+                                     csv_row_time};
+const exs_logkind exs_logkind_exchange = {EXS_KIND_EXCHANGE, csv_directive,
+                                          csv_first_line, none_row, csv_row_time};

@@ -1,0 +1,235 @@
+/* The line pipeline: one bounded buffer per worker, refilled from the stream; the complete
+ * lines in it go through the kind's prefilter, and only candidate lines are parsed.
+ *
+ *   buf: [ complete lines ... \n | partial line ]  -> region = up to the last '\n'
+ *   the partial line moves to the front and the buffer is refilled behind it.
+ *   a buffer with no '\n' at all holds a line longer than EXS_MAX_LINE: its first
+ *   EXS_MAX_LINE bytes are processed, the rest is skipped up to the next '\n'.
+ */
+#include <string.h>
+
+#include "core/limits.h"
+#include "exsweep/finding.h"
+#include "logs/pipeline.h"
+#include "parsers/csv.h"
+#include "scan/ctx.h"
+#include "scan/scan_int.h"
+
+uint64_t exs_count_nl(const char *p, size_t n)
+{
+    /* Written so that the compiler vectorises it. */
+    uint64_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+typedef struct pstate {
+    exs_ctx *c;
+    exs_logstate *st;
+    const exs_logkind *lk;
+    const exs_prefilter *pf;
+    exs_pipeline_mem *m;
+    uint64_t base; /* lines before the current region */
+    bool started;  /* the first data line was seen */
+    bool at_file_start;
+    unsigned first_tries;
+    int engine_failed;
+} pstate;
+
+static exs_str line_at(const char *p, size_t off, size_t n)
+{
+    const char *e = memchr(p + off, '\n', n - off);
+    size_t len = e ? (size_t)(e - (p + off)) : n - off;
+    if (len && p[off + len - 1] == '\r')
+        len--;
+    return exs_str_make(p + off, len);
+}
+
+static size_t next_line(const char *p, size_t off, size_t n)
+{
+    const char *e = memchr(p + off, '\n', n - off);
+    return e ? (size_t)(e - p) + 1 : n;
+}
+
+static void note_time(exs_ctx *c, int64_t t)
+{
+    if (t == EXS_TIME_NONE)
+        return;
+    if (c->first_ms == EXS_TIME_NONE || t < c->first_ms)
+        c->first_ms = t;
+    if (c->last_ms == EXS_TIME_NONE || t > c->last_ms)
+        c->last_ms = t;
+}
+
+/* Directive lines and the first data line, at the start of a file. Returns the offset where
+ * prefiltering starts; lines before it were counted into *lines. */
+static size_t handle_start(pstate *ps, const char *p, size_t n, uint64_t *lines)
+{
+    size_t off = 0;
+    while (off < n) {
+        exs_str line = line_at(p, off, n);
+        if (ps->at_file_start) {
+            line = exs_strip_bom(line);
+            ps->at_file_start = false;
+        }
+        size_t nx = next_line(p, off, n);
+        if (line.n && line.p[0] == '#') {
+            ps->lk->directive(ps->st, ps->c, line, ps->base + *lines + 1);
+        } else if (exs_str_trim(line).n > 0) {
+            ps->started = true;
+            if (ps->lk->first_line(ps->st, ps->c, line)) {
+                *lines += nx > off && p[nx - 1] == '\n';
+                return nx;
+            }
+            return off;
+        }
+        *lines += nx > off && p[nx - 1] == '\n';
+        off = nx;
+    }
+    return off;
+}
+
+static void first_times(pstate *ps, const char *p, size_t off, size_t n)
+{
+    while (off < n && ps->first_tries < 8 && ps->c->first_ms == EXS_TIME_NONE) {
+        exs_str line = line_at(p, off, n);
+        if (line.n && line.p[0] != '#') {
+            ps->first_tries++;
+            note_time(ps->c, ps->lk->row_time(ps->st, line));
+        }
+        off = next_line(p, off, n);
+    }
+}
+
+static void last_time(pstate *ps, const char *p, size_t n)
+{
+    /* Walk back over at most four lines for one whose time parses. */
+    size_t end = n;
+    for (int tries = 0; tries < 4 && end > 0; tries++) {
+        size_t e = end;
+        if (e && p[e - 1] == '\n')
+            e--;
+        const char *nl = e ? memrchr(p, '\n', e) : NULL;
+        size_t start = nl ? (size_t)(nl - p) + 1 : 0;
+        exs_str line = line_at(p, start, n);
+        if (line.n && line.p[0] != '#') {
+            int64_t t = ps->lk->row_time(ps->st, line);
+            if (t != EXS_TIME_NONE) {
+                note_time(ps->c, t);
+                return;
+            }
+        }
+        end = start;
+    }
+}
+
+/* Processes p[0..n): complete lines (the last one may lack its '\n' at the end of the file). */
+static void region(pstate *ps, const char *p, size_t n)
+{
+    uint64_t lines = 0;
+    size_t off = 0;
+    if (!ps->started)
+        off = handle_start(ps, p, n, &lines);
+    if (!ps->started)
+        goto count;
+    first_times(ps, p, off, n);
+
+    long k = exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &ps->m->starts,
+                                 &ps->m->starts_cap);
+    if (k < 0) {
+        ps->engine_failed = 1;
+        goto count;
+    }
+    ps->m->candidates += (uint64_t)k;
+    size_t pos = off;
+    for (long i = 0; i < k; i++) {
+        size_t s = off + ps->m->starts[i];
+        lines += exs_count_nl(p + pos, s - pos);
+        pos = s;
+        exs_str line = line_at(p, s, n);
+        uint64_t lineno = ps->base + lines + 1;
+        if (line.n && line.p[0] == '#')
+            ps->lk->directive(ps->st, ps->c, line, lineno);
+        else
+            ps->lk->row(ps->st, ps->c, line, lineno);
+    }
+    lines += exs_count_nl(p + pos, n - pos);
+    off = n;
+    last_time(ps, p, n);
+count:
+    (void)off;
+    if (n && p[n - 1] != '\n')
+        lines++; /* final line without a break */
+    ps->base += lines;
+    ps->c->lines += lines;
+}
+
+int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const exs_prefilter *pf,
+                     exs_pipeline_mem *m, const exs_input *in, size_t have)
+{
+    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, 0};
+    char *buf = m->buf;
+    const size_t cap = EXS_READ_CHUNK;
+    size_t len = have;
+    bool eof = false, skipping = false;
+    c->bytes += have;
+
+    for (;;) {
+        while (!eof && len < cap) {
+            long r = in->read(in->ctx, buf + len, cap - len);
+            if (r < 0) {
+                exs_warn(c->scan, EXS_W_UNREADABLE, c->file, ps.base + 1,
+                         "read error after %llu bytes; rest of the file not read",
+                         (unsigned long long)c->bytes);
+                eof = true;
+                break;
+            }
+            if (r == 0) {
+                eof = true;
+                break;
+            }
+            len += (size_t)r;
+            c->bytes += (uint64_t)r;
+        }
+        if (len == 0)
+            break;
+        if (skipping) {
+            char *nl = memchr(buf, '\n', len);
+            if (!nl) {
+                len = 0;
+                if (eof)
+                    break;
+                continue;
+            }
+            size_t drop = (size_t)(nl - buf) + 1;
+            memmove(buf, buf + drop, len - drop);
+            len -= drop;
+            skipping = false;
+            continue;
+        }
+        char *last = memrchr(buf, '\n', len);
+        size_t end;
+        if (last) {
+            end = (size_t)(last - buf) + 1;
+        } else if (eof) {
+            end = len;
+        } else {
+            /* A line longer than the buffer: keep its head, skip its tail. */
+            exs_warn(c->scan, EXS_W_LINE_TOO_LONG, c->file, ps.base + 1,
+                     "line longer than %u bytes; cut", EXS_MAX_LINE);
+            region(&ps, buf, len < EXS_MAX_LINE ? len : EXS_MAX_LINE);
+            len = 0;
+            skipping = true;
+            continue;
+        }
+        region(&ps, buf, end);
+        if (ps.engine_failed)
+            return -1;
+        memmove(buf, buf + end, len - end);
+        len -= end;
+        if (eof && len == 0)
+            break;
+    }
+    return ps.engine_failed ? -1 : 0;
+}

@@ -1,0 +1,31 @@
+/* The line pipeline shared by every log kind: bounded reads, prefilter, candidate rows. */
+#ifndef EXS_LOGS_PIPELINE_H
+#define EXS_LOGS_PIPELINE_H
+
+#include <stdint.h>
+
+#include "engines/prefilter.h"
+#include "logs/kinds.h"
+#include "sources/input.h"
+
+struct exs_ctx;
+
+typedef struct exs_pipeline_mem {
+    char *buf;          /* EXS_READ_CHUNK + 1 bytes */
+    uint32_t *starts;   /* candidate line offsets, grown as needed */
+    size_t starts_cap;
+    exs_pf_scratch *scratch;
+    uint64_t candidates;
+} exs_pipeline_mem;
+
+/* Reads the rest of in through the reader lk. m->buf already holds `have` bytes read from in.
+ * Lines longer than EXS_MAX_LINE are cut (counted); read errors end the file (counted). Returns
+ * 0, or -1 when the engine failed (the caller reports it). */
+int exs_log_pipeline(struct exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
+                     const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
+                     size_t have);
+
+/* Newlines in p[0..n). */
+uint64_t exs_count_nl(const char *p, size_t n);
+
+#endif

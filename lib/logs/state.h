@@ -1,0 +1,40 @@
+/* Per-file state shared by the log readers (internal to lib/logs/). */
+#ifndef EXS_LOGS_STATE_H
+#define EXS_LOGS_STATE_H
+
+#include <stdbool.h>
+
+#include "logs/kinds.h"
+#include "parsers/csv.h"
+#include "parsers/w3c.h"
+
+/* Columns a reader may need, resolved by name whenever the schema changes. */
+enum exs_col {
+    C_TIME, C_IP, C_UA, C_METHOD, C_HOST, C_STEM, C_QUERY, C_STATUS, C_USER, C_ANCHOR,
+    C_ROUTING, C_PROTOCOL, C_ISAUTH, C_AUTHTYPE, C_CLIENTINFO, C_GENERICINFO, C_CMDLET,
+    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C__COUNT
+};
+
+#define EXS_MAX_SCHEMA_CHANGES 1000 /* #Fields lines honoured per file; later ones counted */
+
+struct exs_logstate {
+    exs_kind kind;
+    /* CSV */
+    exs_csv_schema schema;
+    bool have_schema;
+    bool fields_directive; /* a #Fields line was seen: it wins over bare headers */
+    int col[C__COUNT];
+    exs_csv_row row;
+    unsigned schema_changes;
+    unsigned long fields_hash;
+    /* W3C */
+    exs_w3c_schema w3c;
+    exs_w3c_row wrow;
+    /* unescaping and decoding room, 2 * EXS_MAX_LINE */
+    char *scratch;
+};
+
+/* Sets the default column layout of the state's kind, then binds columns. */
+void exs_csvlog_default_schema(exs_logstate *st);
+
+#endif

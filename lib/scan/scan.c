@@ -1,0 +1,296 @@
+/* The sweep: roots are walked in the calling thread, files go through a bounded queue to
+ * worker threads, results are merged and sorted at the end. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "engines/prefilter.h"
+#include "exsweep/exsweep.h"
+#include "scan/scan_int.h"
+#include "scan/worker.h"
+
+const char *exs_version(void)
+{
+    return EXSWEEP_VERSION;
+}
+
+exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
+{
+    exs_scan *s = calloc(1, sizeof *s);
+    if (!s)
+        return EXS_ENOMEM;
+    if (opts)
+        s->opts = *opts;
+    for (int k = 0; k < EXS_W__COUNT; k++)
+        s->wcounts[k].kind = exs_warn_kind_name((exs_warn_kind)k);
+    if (pthread_mutex_init(&s->mu, NULL) != 0) {
+        free(s);
+        return EXS_ETHREAD;
+    }
+    *out = s;
+    return EXS_OK;
+}
+
+exs_rc exs_scan_add_root(exs_scan *s, const char *path)
+{
+    if (!s || !path || !*path || s->ran)
+        return EXS_EINVAL;
+    if (access(path, F_OK) != 0)
+        return EXS_ENOENT;
+    char **r = realloc(s->roots, (s->nroots + 1) * sizeof *r);
+    if (!r)
+        return EXS_ENOMEM;
+    s->roots = r;
+    char **a = realloc(s->root_abs, (s->nroots + 1) * sizeof *a);
+    if (!a)
+        return EXS_ENOMEM;
+    s->root_abs = a;
+    char buf[PATH_MAX];
+    s->roots[s->nroots] = strdup(path);
+    s->root_abs[s->nroots] = strdup(realpath(path, buf) ? buf : path);
+    if (!s->roots[s->nroots] || !s->root_abs[s->nroots]) {
+        free(s->roots[s->nroots]);
+        free(s->root_abs[s->nroots]);
+        return EXS_ENOMEM;
+    }
+    s->nroots++;
+    return EXS_OK;
+}
+
+/* A bounded queue of open files between the walker and the workers. */
+typedef struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    exs_item *items[EXS_QUEUE_DEPTH];
+    size_t head, count;
+    bool closed;
+} queue;
+
+static bool queue_push(void *ctx, exs_item *it)
+{
+    queue *q = ctx;
+    pthread_mutex_lock(&q->mu);
+    while (q->count == EXS_QUEUE_DEPTH)
+        pthread_cond_wait(&q->not_full, &q->mu);
+    q->items[(q->head + q->count) % EXS_QUEUE_DEPTH] = it;
+    q->count++;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+    return true;
+}
+
+static exs_item *queue_pop(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == 0 && !q->closed)
+        pthread_cond_wait(&q->not_empty, &q->mu);
+    exs_item *it = NULL;
+    if (q->count) {
+        it = q->items[q->head];
+        q->head = (q->head + 1) % EXS_QUEUE_DEPTH;
+        q->count--;
+        pthread_cond_signal(&q->not_full);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return it;
+}
+
+static void queue_close(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = true;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+typedef struct thread_arg {
+    exs_worker w;
+    queue *q;
+    pthread_t tid;
+    bool started;
+} thread_arg;
+
+static void *worker_main(void *p)
+{
+    thread_arg *t = p;
+    exs_item *it;
+    while ((it = queue_pop(t->q)) != NULL)
+        exs_worker_process(&t->w, it);
+    return NULL;
+}
+
+static bool process_inline(void *ctx, exs_item *it)
+{
+    exs_worker_process(ctx, it);
+    return true;
+}
+
+static exs_rc compile_prefilters(exs_scan *s)
+{
+    for (int k = 0; k < EXS_KIND__COUNT; k++) {
+        const char *const *const *lists = exs_kind_patterns((exs_kind)k);
+        if (!lists)
+            continue;
+        size_t n = 0;
+        while (lists[n])
+            n++;
+        char err[512];
+        exs_rc rc = exs_prefilter_compile(&s->pf[k], lists, n, err, sizeof err);
+        if (rc != EXS_OK) {
+            exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name((exs_kind)k),
+                     err);
+            return rc;
+        }
+    }
+    return EXS_OK;
+}
+
+static unsigned job_count(const exs_scan *s)
+{
+    if (s->opts.jobs)
+        return s->opts.jobs > 256 ? 256 : s->opts.jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (n > 256 ? 256 : (unsigned)n);
+}
+
+static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < s->nroots; i++) {
+        char prefix[EXS_MAX_PATH];
+        prefix[0] = 0;
+        if (s->nroots > 1) {
+            const char *b = strrchr(s->root_abs[i], '/');
+            b = b && b[1] ? b + 1 : s->root_abs[i];
+            snprintf(prefix, sizeof prefix, "%s/", b);
+        }
+        exs_walk_root(s, s->roots[i], s->root_abs[i], prefix, fn, ctx);
+    }
+}
+
+exs_rc exs_scan_run(exs_scan *s)
+{
+    if (!s || s->ran)
+        return EXS_EINVAL;
+    s->ran = true;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    exs_rc rc = compile_prefilters(s);
+    if (rc != EXS_OK)
+        return rc;
+    unsigned jobs = job_count(s);
+    s->stats.jobs = jobs;
+
+    if (jobs == 1) {
+        exs_worker w;
+        rc = exs_worker_init(&w, s);
+        if (rc == EXS_OK) {
+            walk_all(s, process_inline, &w);
+            exs_scan_add_stats(s, &w.stats);
+        }
+        exs_worker_fini(&w);
+    } else {
+        queue q;
+        memset(&q, 0, sizeof q);
+        pthread_mutex_init(&q.mu, NULL);
+        pthread_cond_init(&q.not_empty, NULL);
+        pthread_cond_init(&q.not_full, NULL);
+        thread_arg *ts = calloc(jobs, sizeof *ts);
+        if (!ts)
+            return EXS_ENOMEM;
+        unsigned started = 0;
+        for (unsigned i = 0; i < jobs && rc == EXS_OK; i++) {
+            ts[i].q = &q;
+            rc = exs_worker_init(&ts[i].w, s);
+            if (rc == EXS_OK && pthread_create(&ts[i].tid, NULL, worker_main, &ts[i]) == 0) {
+                ts[i].started = true;
+                started++;
+            } else if (rc == EXS_OK) {
+                rc = EXS_ETHREAD;
+            }
+        }
+        if (started) {
+            walk_all(s, queue_push, &q);
+        }
+        queue_close(&q);
+        for (unsigned i = 0; i < jobs; i++) {
+            if (ts[i].started)
+                pthread_join(ts[i].tid, NULL);
+            exs_scan_add_stats(s, &ts[i].w.stats);
+            exs_worker_fini(&ts[i].w);
+        }
+        free(ts);
+        pthread_mutex_destroy(&q.mu);
+        pthread_cond_destroy(&q.not_empty);
+        pthread_cond_destroy(&q.not_full);
+        if (!started)
+            return rc;
+    }
+    exs_detect_bursts(s);
+    exs_scan_results_finish(s);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return rc == EXS_OK ? EXS_OK : rc;
+}
+
+void exs_scan_destroy(exs_scan *s)
+{
+    if (!s)
+        return;
+    exs_scan_results_free(s);
+    for (int k = 0; k < EXS_KIND__COUNT; k++)
+        exs_prefilter_destroy(s->pf[k]);
+    for (size_t i = 0; i < s->nroots; i++) {
+        free(s->roots[i]);
+        free(s->root_abs[i]);
+    }
+    free(s->roots);
+    free(s->root_abs);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+const exs_finding *exs_scan_findings(const exs_scan *s, size_t *n)
+{
+    *n = s->nfindings;
+    return s->findings;
+}
+
+const exs_coverage *exs_scan_coverage(const exs_scan *s, size_t *n)
+{
+    *n = s->ncov;
+    return s->cov;
+}
+
+const exs_warning *exs_scan_warnings(const exs_scan *s, size_t *n)
+{
+    *n = s->nwarnings;
+    return s->warnings;
+}
+
+const exs_warning_count *exs_scan_warning_counts(const exs_scan *s, size_t *n)
+{
+    *n = EXS_W__COUNT;
+    return s->wcounts;
+}
+
+const exs_scan_stats *exs_scan_get_stats(const exs_scan *s)
+{
+    return &s->stats;
+}
+
+const char *const *exs_scan_install_roots(const exs_scan *s, size_t *n)
+{
+    *n = s->ninstall;
+    return (const char *const *)s->install_roots;
+}
+
+const char *const *exs_scan_roots(const exs_scan *s, size_t *n)
+{
+    *n = s->nroots;
+    return (const char *const *)s->roots;
+}

@@ -1,0 +1,72 @@
+/* The scan object and its result stores (internal). */
+#ifndef EXS_SCAN_INT_H
+#define EXS_SCAN_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "exsweep/scan.h"
+#include "logs/kinds.h"
+#include "scan/ctx.h"
+
+struct exs_prefilter;
+
+typedef struct exs_pool_block {
+    struct exs_pool_block *next;
+    size_t used, cap;
+    char data[];
+} exs_pool_block;
+
+struct exs_scan {
+    exs_scan_opts opts;
+    char **roots;        /* as given */
+    char **root_abs;     /* absolute, for location classification */
+    size_t nroots;
+    bool ran;
+
+    /* Everything below is shared between workers and guarded by mu. */
+    pthread_mutex_t mu;
+
+    exs_finding *findings;
+    size_t nfindings, capfindings;
+
+    exs_warning *warnings;
+    size_t nwarnings, capwarnings;
+    exs_warning_count wcounts[EXS_W__COUNT];
+
+    exs_coverage *cov;
+    size_t ncov, capcov;
+
+    char **install_roots;
+    size_t ninstall, capinstall;
+
+    exs_access *access;
+    size_t naccess, capaccess;
+    uint64_t access_dropped;
+
+    exs_pool_block *pool; /* interned strings (file names of access events) */
+
+    exs_scan_stats stats;
+
+    /* Read-only after setup: one compiled prefilter per log kind. */
+    struct exs_prefilter *pf[EXS_KIND__COUNT];
+};
+
+/* Coverage: adds one file's figures to its family (thread-safe). */
+void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped);
+void exs_scan_cover_skip(exs_scan *s, const char *family);
+/* Records an Exchange install root (relative display path) once (thread-safe). */
+void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
+/* Copies str into the scan's string pool (thread-safe; caller holds no lock). */
+const char *exs_scan_intern(exs_scan *s, const char *str);
+/* Adds per-worker stats (thread-safe). */
+void exs_scan_add_stats(exs_scan *s, const exs_scan_stats *w);
+
+/* Post-scan passes over the access events; run single-threaded after the workers. */
+void exs_detect_bursts(exs_scan *s);
+
+/* Sorting and freeing the stores. */
+void exs_scan_results_finish(exs_scan *s);
+void exs_scan_results_free(exs_scan *s);
+
+#endif

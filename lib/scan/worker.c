@@ -1,0 +1,173 @@
+/* Per-file dispatch: sniff, classify, then the right reader; archives recurse into members. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/limits.h"
+#include "engines/prefilter.h"
+#include "exsweep/finding.h"
+#include "scan/scan_int.h"
+#include "scan/worker.h"
+#include "sources/archive.h"
+#include "sources/classify.h"
+
+#define SNIFF_READ 65536 /* first read: classification, and the archive prefix */
+
+exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
+{
+    memset(w, 0, sizeof *w);
+    w->scan = s;
+    w->st = exs_logstate_create();
+    w->mem.buf = malloc(EXS_READ_CHUNK + 1);
+    if (!w->st || !w->mem.buf)
+        return EXS_ENOMEM;
+    for (int k = 0; k < EXS_KIND__COUNT; k++)
+        if (s->pf[k] && exs_pf_scratch_grow(&w->mem.scratch, s->pf[k]) != EXS_OK)
+            return EXS_EENGINE;
+    return EXS_OK;
+}
+
+void exs_worker_fini(exs_worker *w)
+{
+    exs_logstate_destroy(w->st);
+    free(w->mem.buf);
+    free(w->mem.starts);
+    exs_pf_scratch_free(w->mem.scratch);
+    memset(w, 0, sizeof *w);
+}
+
+static void process_input(exs_worker *w, const char *display, const char *norm,
+                          const exs_input *in, int depth, int members_bare);
+
+typedef struct member_ctx {
+    exs_worker *w;
+    const char *display;
+    const char *norm;
+    int depth;
+    int bare;
+} member_ctx;
+
+static void strip_compression_ext(char *name)
+{
+    static const char *const exts[] = {".gz", ".bz2", ".xz", ".zst", ".z", ".lz4", ".tgz"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strcasecmp(name + n - e, exts[i]) == 0) {
+            name[n - e] = 0;
+            return;
+        }
+    }
+}
+
+static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
+{
+    member_ctx *mc = ctx;
+    char *display = malloc(EXS_MAX_PATH * 2 + 4);
+    char *norm = malloc(EXS_MAX_PATH * 2 + 4);
+    char *mnorm = malloc(EXS_MAX_PATH + 1);
+    char inner[EXS_MAX_PATH + 1];
+    if (!display || !norm || !mnorm)
+        goto out;
+    if (raw) {
+        /* A single compressed file: name it after the container, minus its suffix. */
+        const char *base = strrchr(mc->display, '/');
+        base = base ? base + 1 : mc->display;
+        snprintf(inner, sizeof inner, "%s", base);
+        strip_compression_ext(inner);
+        name = inner;
+        snprintf(display, EXS_MAX_PATH * 2 + 4, "%s%s%s", mc->bare ? "" : mc->display,
+                 mc->bare ? "" : "!/", name);
+    } else {
+        while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
+            name += name[0] == '/' ? 1 : 2;
+        snprintf(display, EXS_MAX_PATH * 2 + 4, "%s%s%.*s", mc->bare ? "" : mc->display,
+                 mc->bare ? "" : "!/", EXS_MAX_PATH, name);
+    }
+    exs_path_norm(name, mnorm, EXS_MAX_PATH + 1);
+    snprintf(norm, EXS_MAX_PATH * 2 + 4, "%s/%s", mc->norm, mnorm);
+    process_input(mc->w, display, norm, in, mc->depth, 0);
+out:
+    free(display);
+    free(norm);
+    free(mnorm);
+}
+
+static void read_log(exs_worker *w, const exs_class *cls, const char *display, const char *norm,
+                     const exs_input *in, size_t have)
+{
+    exs_scan *s = w->scan;
+    const exs_logkind *lk = exs_logkind_get(cls->kind);
+    exs_ctx c;
+    memset(&c, 0, sizeof c);
+    c.scan = s;
+    c.w = w;
+    c.file = display;
+    c.normpath = norm;
+    c.source = exs_kind_name(cls->kind);
+    snprintf(c.family, sizeof c.family, "%s", cls->family);
+    c.first_ms = EXS_TIME_NONE;
+    c.last_ms = EXS_TIME_NONE;
+    exs_logstate_reset(w->st, cls->kind);
+    uint64_t cand0 = w->mem.candidates;
+    if (exs_log_pipeline(&c, w->st, lk, s->pf[cls->kind], &w->mem, in, have) != 0)
+        exs_warn(s, EXS_W_LIMIT, display, 0, "matching engine failed; file not fully read");
+    w->stats.files_read++;
+    w->stats.bytes_read += c.bytes;
+    w->stats.candidates += w->mem.candidates - cand0;
+    exs_scan_cover(s, &c, false);
+}
+
+static void process_input(exs_worker *w, const char *display, const char *norm,
+                          const exs_input *in, int depth, int members_bare)
+{
+    exs_scan *s = w->scan;
+    w->stats.files_seen++;
+    long have = exs_input_read_full(in, w->mem.buf, SNIFF_READ);
+    if (have < 0) {
+        exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
+        return;
+    }
+    exs_class cls;
+    exs_classify(norm, display, (const unsigned char *)w->mem.buf, (size_t)have, &cls);
+    if (cls.install_root_len)
+        exs_scan_add_install_root(s, display, cls.install_root_len);
+
+    switch (cls.kind) {
+    case EXS_KIND_ARCHIVE: {
+        if (depth >= EXS_MAX_ARCHIVE_DEPTH) {
+            exs_warn(s, EXS_W_DEPTH, display, 0, "archive nested more than %d deep; not read",
+                     EXS_MAX_ARCHIVE_DEPTH);
+            return;
+        }
+        w->stats.archives++;
+        member_ctx mc = {w, display, norm, depth + 1, members_bare};
+        exs_archive_walk(s, display, in, w->mem.buf, (size_t)have, on_member, &mc);
+        return;
+    }
+    case EXS_KIND_EVTX:
+        /* Event logs are recognised; reading them is issue #4's reader. */
+        w->stats.files_ignored++;
+        exs_scan_cover_skip(s, "EVTX (not read by this version)");
+        return;
+    case EXS_KIND_NONE:
+        if (cls.binary_log) {
+            exs_warn(s, EXS_W_BINARY, display, 0, "binary content in a log folder; not read");
+            exs_scan_cover_skip(s, cls.family);
+        } else {
+            w->stats.files_ignored++;
+        }
+        return;
+    default:
+        read_log(w, &cls, display, norm, in, (size_t)have);
+        return;
+    }
+}
+
+void exs_worker_process(exs_worker *w, exs_item *it)
+{
+    exs_input in = {exs_fd_read, exs_fd_seek, &it->fd};
+    process_input(w, it->display, it->norm, &in, 0, it->root_file);
+    exs_item_free(it);
+}

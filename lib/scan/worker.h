@@ -1,0 +1,22 @@
+/* A worker thread's tools: reader state, buffers, engine scratch, local counters. */
+#ifndef EXS_SCAN_WORKER_H
+#define EXS_SCAN_WORKER_H
+
+#include "exsweep/scan.h"
+#include "logs/pipeline.h"
+#include "sources/walk.h"
+
+typedef struct exs_worker {
+    exs_scan *scan;
+    exs_logstate *st;
+    exs_pipeline_mem mem;
+    exs_scan_stats stats;
+} exs_worker;
+
+exs_rc exs_worker_init(exs_worker *w, exs_scan *s);
+void exs_worker_fini(exs_worker *w);
+
+/* Reads one evidence file (and, for archives, its members). Consumes it. */
+void exs_worker_process(exs_worker *w, exs_item *it);
+
+#endif

@@ -1,0 +1,30 @@
+/* Deciding what a file is, from where it lies and what it starts with.
+ *
+ * Location alone is never enough (renamed or exported logs exist everywhere in triage
+ * collections) and content alone is not either (headerless excerpts): content wins when it is
+ * conclusive, location fills in when it is not.
+ */
+#ifndef EXS_SOURCES_CLASSIFY_H
+#define EXS_SOURCES_CLASSIFY_H
+
+#include <stddef.h>
+
+#include "logs/kinds.h"
+
+typedef struct exs_class {
+    exs_kind kind;
+    char family[96];          /* coverage family, e.g. "HttpProxy/Ecp", "IIS/W3SVC1" */
+    size_t install_root_len;  /* > 0: the display path's first bytes are an Exchange install root */
+    int binary_log;           /* located as a log, but the content is binary (counted, skipped) */
+} exs_class;
+
+/* normpath: lowercased '/'-separated path (exs_path_norm); display: the path shown to the user;
+ * p/n: the first bytes of the content. */
+void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
+                  exs_class *out);
+
+/* Lowercases, maps '\' to '/', decodes %XX (Velociraptor encodes ':' and others), collapses
+ * repeated '/'. Writes at most cap-1 bytes and a NUL; returns the length. */
+size_t exs_path_norm(const char *in, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,186 @@
+/* Read-only folder walk. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "scan/ctx.h"
+#include "sources/classify.h"
+#include "sources/walk.h"
+
+void exs_item_free(exs_item *it)
+{
+    if (!it)
+        return;
+    if (it->fd >= 0)
+        close(it->fd);
+    free(it->display);
+    free(it->norm);
+    free(it);
+}
+
+int exs_open_evidence(int dirfd, const char *name, int extra_flags)
+{
+    int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | extra_flags;
+    int fd = openat(dirfd, name, flags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership or CAP_FOWNER */
+        fd = openat(dirfd, name, flags);
+    return fd;
+}
+
+typedef struct walker {
+    struct exs_scan *s;
+    const char *root_abs;
+    exs_walk_fn fn;
+    void *ctx;
+    uint64_t files;
+    bool stop;
+    char rel[EXS_MAX_PATH + 1];
+} walker;
+
+static bool emit(walker *w, int fd, const char *display, bool root_file)
+{
+    exs_item *it = calloc(1, sizeof *it);
+    char *norm = malloc(EXS_MAX_PATH * 2 + 2);
+    char *full = malloc(EXS_MAX_PATH * 2 + 2);
+    if (!it || !norm || !full) {
+        free(it);
+        free(norm);
+        free(full);
+        close(fd);
+        exs_warn(w->s, EXS_W_LIMIT, display, 0, "out of memory");
+        return false;
+    }
+    snprintf(full, EXS_MAX_PATH * 2 + 2, "%s%s%s", w->root_abs, w->rel[0] ? "/" : "", w->rel);
+    exs_path_norm(full, norm, EXS_MAX_PATH * 2 + 2);
+    free(full);
+    it->fd = fd;
+    it->display = strdup(display);
+    it->norm = norm;
+    it->root_file = root_file;
+    if (!it->display) {
+        exs_item_free(it);
+        return false;
+    }
+    if (++w->files > EXS_MAX_FILES) {
+        exs_warn(w->s, EXS_W_LIMIT, display, 0, "more than %llu files; walk stopped",
+                 (unsigned long long)EXS_MAX_FILES);
+        exs_item_free(it);
+        return false;
+    }
+    return w->fn(w->ctx, it);
+}
+
+static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int depth)
+{
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        exs_warn(w->s, EXS_W_UNREADABLE, w->rel, 0, "cannot list folder: %s", strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    char display[EXS_MAX_PATH * 2 + 2];
+    while (!w->stop && (errno = 0, e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
+            continue;
+        size_t nl = strlen(name);
+        size_t need = rel_len + (rel_len ? 1 : 0) + nl;
+        if (need > EXS_MAX_PATH) {
+            exs_warn(w->s, EXS_W_PATH, w->rel, 0, "entry with a path over %d bytes skipped",
+                     EXS_MAX_PATH);
+            continue;
+        }
+        size_t at = rel_len;
+        if (rel_len)
+            w->rel[at++] = '/';
+        memcpy(w->rel + at, name, nl + 1);
+        snprintf(display, sizeof display, "%s%s", prefix, w->rel);
+
+        struct stat st;
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot stat: %s", strerror(errno));
+        } else if (S_ISLNK(st.st_mode)) {
+            exs_warn(w->s, EXS_W_SYMLINK, display, 0, "symbolic link not followed");
+        } else if (S_ISDIR(st.st_mode)) {
+            if (depth + 1 > EXS_MAX_DEPTH) {
+                exs_warn(w->s, EXS_W_DEPTH, display, 0, "folder deeper than %d levels skipped",
+                         EXS_MAX_DEPTH);
+            } else {
+                int sub = exs_open_evidence(dirfd(d), name, O_DIRECTORY);
+                if (sub < 0)
+                    exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot open folder: %s",
+                             strerror(errno));
+                else
+                    walk_dir(w, sub, at + nl, prefix, depth + 1);
+            }
+        } else if (S_ISREG(st.st_mode)) {
+            int fd = exs_open_evidence(dirfd(d), name, 0);
+            struct stat fst;
+            if (fd < 0) {
+                exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot open: %s", strerror(errno));
+            } else if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+                /* replaced between the lstat and the open */
+                close(fd);
+                exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "changed while walking; skipped");
+            } else if (!emit(w, fd, display, false)) {
+                w->stop = true;
+            }
+        } else {
+            exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "not a regular file; not read");
+        }
+        w->rel[rel_len] = 0;
+    }
+    if (errno && !w->stop)
+        exs_warn(w->s, EXS_W_UNREADABLE, w->rel, 0, "folder listing failed: %s", strerror(errno));
+    closedir(d);
+}
+
+bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
+                   const char *display_prefix, exs_walk_fn fn, void *ctx)
+{
+    walker *w = calloc(1, sizeof *w);
+    if (!w)
+        return false;
+    w->s = s;
+    w->root_abs = root_abs;
+    w->fn = fn;
+    w->ctx = ctx;
+    struct stat st;
+    bool ok = false;
+    /* The root itself may be a symlink the user chose; entries under it are never followed. */
+    if (stat(root, &st) != 0) {
+        exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot stat: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            walk_dir(w, fd, 0, display_prefix, 0);
+            ok = true;
+        } else {
+            exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open folder: %s", strerror(errno));
+        }
+    } else if (S_ISREG(st.st_mode)) {
+        int fd = open(root, O_RDONLY | O_CLOEXEC | O_NOATIME);
+        if (fd < 0 && errno == EPERM)
+            fd = open(root, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            const char *base = strrchr(root, '/');
+            base = base && base[1] ? base + 1 : root;
+            /* A file root is shown by its name, whatever the prefix. */
+            emit(w, fd, base, true);
+            ok = true;
+        } else {
+            exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open: %s", strerror(errno));
+        }
+    } else {
+        exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "not a folder or regular file");
+    }
+    free(w);
+    return ok;
+}

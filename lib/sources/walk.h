@@ -1,0 +1,32 @@
+/* Walking an evidence root read-only: lstat every entry, never follow a symlink, open only
+ * regular files (O_NOFOLLOW, O_NOATIME where allowed), cap depth, path length and counts. */
+#ifndef EXS_SOURCES_WALK_H
+#define EXS_SOURCES_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct exs_scan;
+
+typedef struct exs_item {
+    int fd;          /* open regular file, owned by the item */
+    char *display;   /* path shown to the user, relative to the evidence root */
+    char *norm;      /* normalised full path, for location checks */
+    bool root_file;  /* this file is itself an evidence root */
+} exs_item;
+
+void exs_item_free(exs_item *it);
+
+/* Receives each regular file; takes ownership of it. Returns false to stop the walk. */
+typedef bool (*exs_walk_fn)(void *ctx, exs_item *it);
+
+/* Walks root (a folder or a file). display_prefix is prepended to display paths ("" for a
+ * single root). Returns false when root could not be opened at all. */
+bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
+                   const char *display_prefix, exs_walk_fn fn, void *ctx);
+
+/* Opens a file for reading evidence: O_RDONLY|O_NOFOLLOW|O_CLOEXEC, O_NOATIME when the OS
+ * allows it. Returns the fd or -1. dirfd may be AT_FDCWD. */
+int exs_open_evidence(int dirfd, const char *name, int extra_flags);
+
+#endif
