@@ -62,6 +62,9 @@ typedef struct exs_finding {
     const char *target;  /* what was hit: back-end path, mailbox, cmdlet, dropped file */
     const char *detail;  /* a short explanation of why this matched */
     const char *evidence;/* sanitised-at-output excerpt of the raw evidence */
+    /* File findings (web shells, artefacts): NULL / -1 when not applicable. */
+    const char *sha256;  /* lowercase hex of the file's SHA-256 */
+    int64_t file_size;   /* bytes, -1 when not applicable */
 } exs_finding;
 
 /* Static names: "exploitation", "attempt", "probe", "suspicious"; "low" .. "critical". */

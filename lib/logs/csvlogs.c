@@ -252,6 +252,59 @@ static void request_from_row(exs_logstate *st, exs_str line, uint64_t lineno, ex
     r->raw = line;
 }
 
+static bool is_method(exs_str f)
+{
+    static const char *const m[] = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
+                                    "PROPFIND", "RPC_IN_DATA", "RPC_OUT_DATA"};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (exs_str_ieq(f, m[i]))
+            return true;
+    return false;
+}
+
+static bool is_ipv4ish(exs_str f)
+{
+    int dots = 0;
+    if (f.n < 7 || f.n > 15)
+        return false;
+    for (size_t i = 0; i < f.n; i++) {
+        if (f.p[i] == '.')
+            dots++;
+        else if (f.p[i] < '0' || f.p[i] > '9')
+            return false;
+    }
+    return dots == 3;
+}
+
+/* An export row whose field count differs from its header: hand-made exports add or drop
+ * columns per row. Re-derive the fields whose values say what they are, rather than trust
+ * positions that no longer line up. */
+static void infer_export_fields(const exs_csv_row *row, exs_request *r)
+{
+    bool m = false, st = false, ip = false, path = false;
+    r->status = -1;
+    for (size_t i = 0; i < row->n; i++) {
+        exs_str f = exs_str_trim(row->f[i]);
+        if (!m && is_method(f)) {
+            r->method = f;
+            m = true;
+        } else if (!st && f.n == 3 && exs_str_uint(f, 599) >= 100) {
+            r->status = (int)exs_str_uint(f, 599);
+            st = true;
+        } else if (!ip && is_ipv4ish(f)) {
+            r->ip = f;
+            ip = true;
+        } else if (!path && f.n && f.p[0] == '/') {
+            split_url(f, &r->stem, &r->query);
+            path = true;
+        }
+    }
+    if (!m)
+        r->method = EXS_STR_NULL;
+    if (!ip)
+        r->ip = EXS_STR_NULL;
+}
+
 static void httpproxy_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
 {
     if (!split_row(st, c, line, lineno, 2))
@@ -263,7 +316,13 @@ static void httpproxy_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
 
 static void export_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
 {
-    httpproxy_row(st, c, line, lineno);
+    if (!split_row(st, c, line, lineno, 2))
+        return;
+    exs_request r;
+    request_from_row(st, line, lineno, &r);
+    if (st->row.n != st->schema.n)
+        infer_export_fields(&st->row, &r);
+    exs_detect_request(c, &r);
 }
 
 static void rpshttp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)

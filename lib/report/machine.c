@@ -106,6 +106,14 @@ void exs_report_jsonl_one(FILE *f, const exs_finding *x)
     first = 1;
     fputs("\"file\":{", f);
     json_str(f, "path", x->file, &first);
+    if (x->file_size >= 0)
+        fprintf(f, ",\"size\":%lld", (long long)x->file_size);
+    if (x->sha256) {
+        fputs(",\"hash\":{", f);
+        first = 1;
+        json_str(f, "sha256", x->sha256, &first);
+        fputc('}', f);
+    }
     fputs("},", f);
     fprintf(f, "\"exsweep\":{\"verdict\":\"%s\",\"severity\":\"%s\",\"line\":%llu",
             exs_verdict_name(x->verdict), exs_severity_name(x->severity),
@@ -134,7 +142,7 @@ static void csv_field(FILE *f, const char *v, int last)
 void exs_report_csv(const exs_scan *s, FILE *f)
 {
     fputs("time,verdict,severity,rule_id,cve,rule_name,source,client_ip,method,url_path,"
-          "url_query,http_status,user_agent,user,host,target,file,line,detail,evidence\n",
+          "url_query,http_status,user_agent,user,host,target,file,line,sha256,detail,evidence\n",
           f);
     size_t n;
     const exs_finding *v = exs_scan_findings(s, &n);
@@ -162,6 +170,7 @@ void exs_report_csv(const exs_scan *s, FILE *f)
         csv_field(f, x->target, 0);
         csv_field(f, x->file, 0);
         csv_field(f, x->line ? ln : "", 0);
+        csv_field(f, x->sha256, 0);
         csv_field(f, x->detail, 0);
         csv_field(f, x->evidence, 1);
     }

@@ -65,6 +65,27 @@ static void term(const out *o, const char *s, size_t max)
         fputc('-', o->f);
 }
 
+/* Escaped and left-aligned in width columns (escapes count as their printed length). */
+static void term_pad(const out *o, const char *s, size_t width)
+{
+    char buf[512];
+    buf[0] = 0;
+    FILE *m = fmemopen(buf, sizeof buf - 1, "w");
+    size_t n = 0;
+    if (m) {
+        if (s)
+            exs_esc_term(m, s, strlen(s), width);
+        else
+            fputc('-', m);
+        n = (size_t)ftell(m);
+        fclose(m);
+        buf[n < sizeof buf ? n : sizeof buf - 1] = 0;
+    }
+    fputs(buf, o->f);
+    for (size_t i = n; i < width; i++)
+        fputc(' ', o->f);
+}
+
 typedef struct group {
     const char *family;
     const char *cves;
@@ -204,8 +225,8 @@ static void print_ips(const out *o, const exs_finding *v, size_t n)
         short_time(ips[k].first, a);
         short_time(ips[k].last, b);
         fputs("  ", o->f);
-        term(o, ips[k].ip, 39);
-        fprintf(o->f, "  %5zu findings  %s .. %s  worst: %s%s%s\n", ips[k].n, a, b,
+        term_pad(o, ips[k].ip, 24);
+        fprintf(o->f, " %5zu findings  %s .. %s  worst: %s%s%s\n", ips[k].n, a, b,
                 col(o, verdict_color(ips[k].worst)), exs_verdict_name(ips[k].worst), col(o, RST));
     }
     if (ni > shown)
@@ -229,7 +250,7 @@ static void print_top(const out *o, const exs_finding *v, size_t n, size_t top)
         short_time(x->time_ms, t);
         fprintf(o->f, "  %s  %s%-12s%s %-20s ", t, col(o, verdict_color(x->verdict)),
                 exs_verdict_name(x->verdict), col(o, RST), x->rule->id);
-        term(o, x->client_ip, 39);
+        term_pad(o, x->client_ip, 15);
         if (x->method || x->url_path) {
             fputc(' ', o->f);
             term(o, x->method, 8);

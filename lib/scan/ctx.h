@@ -7,6 +7,7 @@
 #ifndef EXS_SCAN_CTX_H
 #define EXS_SCAN_CTX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/str.h"
@@ -58,6 +59,9 @@ typedef struct exs_hit {
     uint64_t line;
     int status;
     exs_str ip, ua, method, path, query, user, host, target, detail, evidence;
+    exs_str sha256;     /* file findings */
+    int64_t file_size;  /* file findings; 0 in a zeroed hit means "not set" unless has_size */
+    bool has_size;
 } exs_hit;
 
 void exs_emit(exs_ctx *c, const exs_hit *h);

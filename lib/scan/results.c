@@ -68,13 +68,13 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
 /* Copies the spans of a hit into one allocation, each capped and NUL-terminated. The file
  * name is always present and comes first: f->file is the block to free. */
 enum { F_FILE, F_IP, F_UA, F_METHOD, F_PATH, F_QUERY, F_USER, F_HOST, F_TARGET, F_DETAIL,
-       F_EVIDENCE, F__N };
+       F_EVIDENCE, F_SHA256, F__N };
 
 void exs_emit(exs_ctx *c, const exs_hit *h)
 {
     exs_scan *s = c->scan;
     exs_str src[F__N] = {exs_str_cstr(c->file), h->ip, h->ua, h->method, h->path, h->query,
-                         h->user, h->host, h->target, h->detail, h->evidence};
+                         h->user, h->host, h->target, h->detail, h->evidence, h->sha256};
     size_t caps[F__N];
     size_t total = 0;
     bool bad_utf8 = false;
@@ -113,7 +113,8 @@ void exs_emit(exs_ctx *c, const exs_hit *h)
         .client_ip = out[F_IP], .user_agent = out[F_UA], .method = out[F_METHOD],
         .url_path = out[F_PATH], .url_query = out[F_QUERY], .user = out[F_USER],
         .host = out[F_HOST], .target = out[F_TARGET], .detail = out[F_DETAIL],
-        .evidence = out[F_EVIDENCE],
+        .evidence = out[F_EVIDENCE], .sha256 = out[F_SHA256],
+        .file_size = h->has_size ? h->file_size : -1,
     };
     if (bad_utf8)
         exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
