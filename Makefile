@@ -18,7 +18,7 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive
+PKGS    := yara libhs libarchive libcrypto
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,6 +48,12 @@ FUZZ_RPL := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/replay/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 
+# The shipped YARA rules (rules/*.yar) become C data in the library: the embedded default set.
+RULE_SRC := $(sort $(wildcard rules/*.yar))
+RULE_GEN := $(BUILD)/gen/rules_embedded.c
+RULE_OBJ := $(BUILD)/obj/gen/rules_embedded.o
+LIB_OBJ  += $(RULE_OBJ)
+
 LIBA     := $(BUILD)/libexsweep.a
 EXE      := $(BUILD)/exsweep
 
@@ -57,6 +63,15 @@ all: $(EXE) $(TOOL_BIN)
 Q := $(if $(V),,@)
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/embed-rules.sh $@ $(RULE_SRC)
+
+$(RULE_OBJ): $(RULE_GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -105,10 +120,10 @@ eval: all
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: fuzz/%.c $(LIB_SRC)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(RULE_GEN)
 	@mkdir -p build/fuzz
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
 
 bench: all
 	bench/run.sh

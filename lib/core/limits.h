@@ -32,6 +32,20 @@
 #define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
 
+/* Files: content checks (hash, rules, heuristics) and the IOC and rule inputs */
+#define EXS_MAX_FILE_SIZE (32ull << 20)  /* default: larger files get name, location and header checks only */
+#define EXS_MAX_FILE_SIZE_CAP (1ull << 30) /* the most --max-file-size may ask for */
+#define EXS_YARA_TIMEOUT_S 60            /* per file and rule set; a timeout is counted, matches so far kept */
+#define EXS_MAX_RULE_FILES 4096          /* rule files per scan (--rules, folders expanded) */
+#define EXS_MAX_IOC_LINE 4096            /* bytes of one IOC list line; longer lines skipped */
+#define EXS_MAX_IOCS 1000000             /* indicators per scan; more are counted and dropped */
+#define EXS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
+#define EXS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
+#define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from applicationHost.config */
+#define EXS_MAX_XML_DEPTH 256            /* element nesting followed by the config readers */
+#define EXS_MAX_MDMP_STREAMS 4096        /* minidump stream directory entries read */
+#define EXS_MAX_MDMP_MODULES 65536       /* minidump module entries walked */
+
 /* EVTX */
 #define EXS_EVTX_CHUNK_SIZE 65536u
 #define EXS_EVTX_MAX_CHUNKS 1000000u     /* 64 GiB of chunks per file */

@@ -1,0 +1,101 @@
+/* libyara behind a narrow interface: compiled rule sets shared read-only by every worker, one
+ * scanner per worker thread, and a Vectorscan literal gate in front of the shipped rules.
+ *
+ * Two kinds of rule set:
+ *   - the shipped set (the .yar files under rules/, embedded at build time). Every rule carries exsweep meta
+ *     (id, name, family, verdict, severity, scope) and obeys the gate convention of
+ *     rules/README.md: its condition cannot be true unless one of its literal strings occurs.
+ *     The set then gets a literal gate: a Vectorscan database of every literal string, scanned
+ *     first; YARA runs only on buffers where some literal occurs.
+ *   - user sets (--rules): any YARA 4.2 rule, with the external variables filename, filepath,
+ *     extension, filetype and owner defined as Loki defines them. No gate: every buffer is
+ *     scanned, so results equal the yara command line tool's.
+ *
+ * A rule set is immutable after compilation and may be scanned from many threads, each with
+ * its own exs_yscanner.
+ */
+#ifndef EXS_ENGINES_YARA_H
+#define EXS_ENGINES_YARA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engines/yara_embedded.h"
+#include "exsweep/error.h"
+#include "exsweep/finding.h"
+
+/* Where a rule applies: every file, or every file except structured logs (which the log
+ * readers interpret; a web-shell string quoted in a log line is not a web shell). */
+typedef enum exs_yscope {
+    EXS_YSCOPE_FILE = 0, /* not on files read as Exchange/IIS logs */
+    EXS_YSCOPE_ANY = 1,  /* any file, logs included (command traces, tool strings) */
+} exs_yscope;
+
+typedef struct exs_yrule {
+    exs_rule rule;       /* id, name, cves, family, description; strings owned by the set */
+    exs_verdict verdict;
+    exs_severity severity;
+    exs_yscope scope;
+    const char *source;  /* the rule file (shipped name or user path) */
+    bool user;           /* from --rules */
+    bool is_private;     /* a private helper rule: never reported */
+    /* Gate bookkeeping (shipped rules): literal strings found and the shortest of them. */
+    unsigned gate_literals;
+    unsigned gate_minlen;
+    bool gate_off;       /* meta prefilter = "off": the rule runs on every buffer */
+    bool gate_unsupported; /* a string the gate cannot represent (xor, base64) */
+} exs_yrule;
+
+typedef struct exs_yrules exs_yrules;
+
+/* Process-wide libyara set-up; reference counted and thread-safe. */
+exs_rc exs_yara_init(void);
+void exs_yara_fini(void);
+
+/* Compiles NUL-name-terminated sources as a shipped set (meta required, gate built). On
+ * failure err receives "<file>:<line>: <message>" and the result is EXS_ERULE. */
+exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files,
+                               char *err, size_t errlen);
+/* The embedded default set (exs_embedded_rules). */
+exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen);
+/* Compiles user rule files, each in its own namespace. Errors as above, naming the path. */
+exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t n, char *err,
+                             size_t errlen);
+/* Accepts NULL. */
+void exs_yrules_destroy(exs_yrules *r);
+
+size_t exs_yrules_count(const exs_yrules *r);
+const exs_yrule *exs_yrules_get(const exs_yrules *r, size_t i);
+/* True when the set has a complete literal gate. */
+bool exs_yrules_gated(const exs_yrules *r);
+
+typedef struct exs_yscanner exs_yscanner;
+
+/* One per thread. The rule set must outlive the scanner. */
+exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r);
+void exs_yscanner_destroy(exs_yscanner *s); /* accepts NULL */
+
+/* External variables for one file (NULL means ""). */
+typedef struct exs_yvars {
+    const char *filename, *filepath, *extension, *filetype, *owner;
+} exs_yvars;
+
+typedef struct exs_ymatch {
+    const exs_yrule *rule;
+    const char *string_id;     /* "$a" of the first match shown, or NULL */
+    uint64_t offset;           /* its offset */
+    const unsigned char *data; /* its bytes (valid during the callback), capped by YARA */
+    size_t len;
+} exs_ymatch;
+
+typedef void (*exs_ymatch_fn)(void *ctx, const exs_ymatch *m);
+
+/* Scans buf[0..n). With use_gate on a gated set, the gate runs first and *ran tells whether
+ * YARA ran. Results: EXS_OK, EXS_ELIMIT (timeout or too many matches: what matched before is
+ * reported), EXS_EENGINE. */
+exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n,
+                         const exs_yvars *vars, bool use_gate, exs_ymatch_fn fn, void *ctx,
+                         bool *ran);
+
+#endif
