@@ -1,0 +1,479 @@
+/* Indicator sets. Built-in values are quoted from the public sources the catalogue names (3.5:
+ * Microsoft's eight HAFNIUM shells, the MSTIC feed, CISA/Volexity and signature-base sample
+ * hashes; 4: tool paths from the Sigma HAFNIUM rule, ESET and MSTIC). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "core/strmap.h"
+#include "detectors/ioc.h"
+#include "detectors/webfolders.h"
+
+#define IOC_FILE_MAX (64u << 20)
+
+struct exs_iocset {
+    exs_strmap *hash, *path, *ip, *domain;
+    exs_ioc *wild;      /* wildcard paths (chained by next) */
+    exs_ioc *all;
+    char **sources;     /* list file names, owned */
+    size_t nsources;
+    size_t count[EXS_IOC_DOMAIN + 1], user[EXS_IOC_DOMAIN + 1];
+    size_t total;
+};
+
+static const struct {
+    const char *sha256, *what;
+} builtin_hashes[] = {
+    /* Microsoft HAFNIUM blog, 2021-03-02: the eight web shells (also CISA AA21-062A). */
+    {"b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0", "HAFNIUM web shell (SecChecker; Microsoft 2021-03-02)"},
+    {"097549cf7d0f76f0d99edf8b2d91c60977fd6a96e4b8c3c94b0b1733dc026d3e", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"65149e036fff06026d80ac9ad4d156332822dc93142cf1a122b1841ec8de34b5", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"511df0e2df9bfa5521b588cc4bb5f8c5a321801b803394ebc493db1ef3c78fa1", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"4edc7770464a14f54d17f36dc9d0fe854f68b346b27b35a6f5839adf1f13f8ea", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"811157f9c7003ba8d17b45eb3cf09bef2cecd2701cedb675274949296a6a183d", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"1631a90eb5395c4e19c7dbcbf611bbe6444ff312eb7937e286e4637cb9e72944", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    /* MSTIC feed, unlabelled sha256 indicators added 2021-03-10..16. */
+    {"8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc", "MSTIC Exchange indicator (March 2021)"},
+    {"2f0bc81c2ea269643cae307239124d1b6479847867b1adfe9ae712a1d5ef135e", "MSTIC Exchange indicator (March 2021)"},
+    {"a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a", "MSTIC Exchange indicator (March 2021)"},
+    {"dd29e8d47dde124c7d14e614e03ccaab3ecaa50e0a0bef985ed59e98928bc13d", "MSTIC Exchange indicator (March 2021)"},
+    {"201e4e9910dcdc8c4ffad84b60b328978db8848d265c0b9ba8473cf65dcd0c41", "MSTIC Exchange indicator (March 2021)"},
+    {"5a5f4a1c7dbac3e1ac900f43415f378e88a7b591aff730d9715b62d6d782bdde", "MSTIC Exchange indicator (March 2021)"},
+    /* DearCry (MSTIC feed; signature-base crime_dearcry_ransom.yar). */
+    {"2b9838da7edb0decd32b086e47a31e8f5733b5981ad8247a2f9508e232589bff", "DearCry ransomware"},
+    {"e044d9f2d0f1260c3f4a543a1e67f33fcac265be114a1b135fd575b860d2b8c6", "DearCry ransomware"},
+    {"feb3e6d30ba573ba23f3bd1291ca173b7879706d1fe039c34d53a4fdcdf33ede", "DearCry ransomware"},
+    /* Volexity (CISA AA21-062A). */
+    {"893cd3583b49cb706b3e55ecb2ed0757b977a21f5c72e041392d1256f31166e2", "SIMPLESEESHARP web shell (Volexity)"},
+    {"406b680edc9a1bb0e2c7c451c56904857848b5f15570401450b73b232ff38928", "reGeorg web-shell variant (Volexity)"},
+    {"2fa06333188795110bba14a482020699a96f76fb1ceb80cbfa2df9d3008b5b0a", "SPORTSBALL web shell (Volexity)"},
+    /* CISA MAR-10328929: the CVE-2021-27065 OAB shell. */
+    {"c8a7b5ffcf23c7a334bb093dda19635ec06ca81f6196325bb2d811716c90f3c5", "CVE-2021-27065 OAB web shell (CISA MAR-10328929)"},
+    /* Compiled ASP.NET DLLs of HAFNIUM shells (signature-base apt_hafnium.yar samples). */
+    {"097f5f700c000a13b91855beb61a931d34fb0abb738a110368f525e25c5bc738", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"15744e767cbaa9b37ff7bb5c036dda9b653fc54fc9a96fe73fbd639150b3daa3", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"52ae4de2e3f0ef7fe27c699cb60d41129a3acd4a62be60accc85d88c296e1ddb", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"5f0480035ee23a12302c88be10e54bf3adbcf271a4bb1106d4975a28234d3af8", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"6243fd2826c528ee329599153355fd00153dee611ca33ec17effcf00205a6e4e", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"ebf6799bb86f0da2b05e66a0fe5a9b42df6dac848f4b951b2ed7b7a4866f19ef", "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"a8c63c418609c1c291b3e731ca85ded4b3e0fba83f3489c21a3199173b176a75", "FileExplorer ASPX web shell (March 2021)"},
+    {"ac44513e5ef93d8cbc17219350682c2246af6d5eb85c1b4302141d94c3b06c90", "obfuscated Chopper-like web shell (March 2021)"},
+    {"219468c10d2b9d61a8ae70dc8b6d2824ca8fbe4e53bbd925eeca270fef0fd640", "ProxyShell PST web shell"},
+    {"367b8052db12cb9ddce01275fc213480831dc5fe9aa3da64fecc2360267905a0", "China Chopper supp0rt.aspx (APT41 report)"},
+    {"c55672b5d2963969abe045fe75db52069d0300691d4f1f5923afeadf5353b9d2", "PowerCat"},
+    {"2f4c948974da341412ab742e14d8cdd33c1efa22b90135fcfae891f08494ac32", "Nishang Invoke-PowerShellTcpOneLine"},
+};
+
+static const struct {
+    const char *path, *what;
+    exs_verdict v;
+    exs_severity sev;
+} builtin_paths[] = {
+    /* ShadowPad / ESET "unattributed" activity, MSTIC feed. */
+    {"C:\\Users\\Public\\opera\\opera_browser.exe", "ShadowPad loader path (ESET, MSTIC)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Windows\\Help\\mui\\0109\\mscoree.dll", "ShadowPad DLL path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    /* Websiic (ESET). */
+    {"C:\\Program Files\\System\\websvc.dll", "Websiic backdoor path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Program Files\\Common Files\\Microsoft Shared\\WMI\\iiswmi.dll", "Websiic backdoor path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    /* Mikroceen (ESET). */
+    {"C:\\Users\\Public\\alg.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\calcx.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\Dump.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\1.log", "Mikroceen output path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM},
+    /* Sigma HAFNIUM process rule, signature-base filename IOCs. */
+    {"C:\\Windows\\Temp\\xx.bat", "HAFNIUM batch file path (Sigma, signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Windows\\Temp\\cw.exe", "HAFNIUM tool path (Sigma, signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Windows\\Temp\\__output", "shadow copy listing written by HAFNIUM (vssadmin list shadows > Temp\\__output)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM},
+    {"C:\\Windows\\Temp\\Exchange.aspx", "web shell staged in Temp (signature-base)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Windows\\WwanSvcdcs\\*", "HAFNIUM staging folder (Sigma)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\VSPerfMon\\*", "fake VSPerfMon folder of HAFNIUM (Sigma)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\it.zip", "HAFNIUM staging archive (signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    /* ProxyShell-era drop folders served through rogue virtual directories (Huntress). */
+    {"C:\\ProgramData\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\CON\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\AUX\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\COM\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\CON\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\COM\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+};
+
+static const struct {
+    const char *var, *repl;
+} env_vars[] = {
+    {"%systemdrive%", ""},
+    {"%windir%", "/windows"},
+    {"%systemroot%", "/windows"},
+    {"%programdata%", "/programdata"},
+    {"%allusersprofile%", "/programdata"},
+    {"%programfiles%", "/program files"},
+    {"%public%", "/users/public"},
+    {"%exchangeinstallpath%", "/program files/microsoft/exchange server/v15"},
+};
+
+size_t exs_ioc_path_key(const char *in, char *out, size_t cap)
+{
+    char tmp[EXS_MAX_IOC_LINE + 64];
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    if (strncmp(in, "\\\\?\\", 4) == 0 || strncmp(in, "//?/", 4) == 0)
+        in += 4;
+    if (((in[0] >= 'a' && in[0] <= 'z') || (in[0] >= 'A' && in[0] <= 'Z')) && in[1] == ':')
+        in += 2;
+    for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++) {
+        size_t n = strlen(env_vars[i].var);
+        if (strncasecmp(in, env_vars[i].var, n) == 0) {
+            size_t r = strlen(env_vars[i].repl);
+            memcpy(tmp, env_vars[i].repl, r);
+            o = r;
+            in += n;
+            break;
+        }
+    }
+    if (o == 0 && in[0] != '\\' && in[0] != '/')
+        tmp[o++] = '/'; /* a bare file name or a relative path: match at a component start */
+    for (; *in && o + 1 < sizeof tmp; in++) {
+        char c = *in == '\\' ? '/' : exs_lower(*in);
+        if (c == '/' && o && tmp[o - 1] == '/')
+            continue;
+        tmp[o++] = c;
+    }
+    tmp[o] = 0;
+    const char *key = tmp;
+    const char *cut = strstr(tmp, "/frontend/httpproxy/");
+    if (!cut)
+        cut = strstr(tmp, "/clientaccess/");
+    if (cut)
+        key = cut;
+    size_t n = strlen(key);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, key, n);
+    out[n] = 0;
+    return n;
+}
+
+static exs_ioc *ioc_new(exs_iocset *s, exs_ioc_type t, const char *value, const char *source,
+                        uint64_t line, exs_str note)
+{
+    if (s->total >= EXS_MAX_IOCS)
+        return NULL;
+    exs_ioc *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->type = t;
+    x->value = strdup(value);
+    x->note = strndup(note.p ? note.p : "", note.n < 300 ? note.n : 300);
+    x->source = source;
+    x->line = line;
+    if (!x->value || !x->note) {
+        free(x->value);
+        free(x->note);
+        free(x);
+        return NULL;
+    }
+    x->all = s->all;
+    s->all = x;
+    s->total++;
+    return x;
+}
+
+static bool map_add(exs_strmap *m, const char *key, exs_ioc *x)
+{
+    exs_ioc *old = exs_strmap_get(m, key);
+    x->next = old;
+    return exs_strmap_put(m, key, x, NULL);
+}
+
+static const char *last_comp(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Adds one indicator; returns false when it could not be stored (cap or memory). */
+static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source,
+                uint64_t line, exs_str note, exs_verdict v, exs_severity sev, bool user)
+{
+    char key[EXS_MAX_IOC_LINE + 1];
+    exs_strmap *m = NULL;
+    switch (t) {
+    case EXS_IOC_SHA256: {
+        size_t n = strlen(value);
+        if (n != 64)
+            return false;
+        for (size_t i = 0; i <= n; i++)
+            key[i] = exs_lower(value[i]);
+        m = s->hash;
+        break;
+    }
+    case EXS_IOC_IP: {
+        unsigned char b[16];
+        if (inet_pton(AF_INET, value, b) == 1)
+            inet_ntop(AF_INET, b, key, sizeof key);
+        else if (inet_pton(AF_INET6, value, b) == 1)
+            inet_ntop(AF_INET6, b, key, sizeof key);
+        else
+            return false;
+        m = s->ip;
+        break;
+    }
+    case EXS_IOC_DOMAIN: {
+        size_t n = strlen(value);
+        while (n && value[n - 1] == '.')
+            n--;
+        if (n == 0 || n >= sizeof key)
+            return false;
+        for (size_t i = 0; i < n; i++)
+            key[i] = exs_lower(value[i]);
+        key[n] = 0;
+        m = s->domain;
+        break;
+    }
+    case EXS_IOC_PATH:
+        if (exs_ioc_path_key(value, key, sizeof key) < 2)
+            return false;
+        m = s->path;
+        break;
+    default:
+        return false;
+    }
+    exs_ioc *x = ioc_new(s, t, key, source, line, note);
+    if (!x)
+        return false;
+    x->verdict = v;
+    x->severity = sev;
+    if (t == EXS_IOC_PATH) {
+        x->wildcard = strpbrk(key, "*?[") != NULL;
+        if (!x->wildcard) {
+            exs_webloc w;
+            exs_webloc_of(key, &w);
+            x->default_name = exs_web_has_allowlist(w.folder) &&
+                              exs_web_allowlisted(&w, last_comp(key)) &&
+                              exs_web_script_ext(key, strlen(key));
+        }
+        if (x->wildcard) {
+            x->next = s->wild;
+            s->wild = x;
+        } else if (!map_add(m, last_comp(key), x)) {
+            return false;
+        }
+    } else if (!map_add(m, key, x)) {
+        return false;
+    }
+    s->count[t]++;
+    if (user)
+        s->user[t]++;
+    return true;
+}
+
+void exs_iocset_destroy(exs_iocset *s)
+{
+    if (!s)
+        return;
+    exs_strmap_destroy(s->hash);
+    exs_strmap_destroy(s->path);
+    exs_strmap_destroy(s->ip);
+    exs_strmap_destroy(s->domain);
+    for (exs_ioc *x = s->all, *n; x; x = n) {
+        n = x->all;
+        free(x->value);
+        free(x->note);
+        free(x);
+    }
+    for (size_t i = 0; i < s->nsources; i++)
+        free(s->sources[i]);
+    free(s->sources);
+    free(s);
+}
+
+exs_rc exs_iocset_create(exs_iocset **out)
+{
+    exs_iocset *s = calloc(1, sizeof *s);
+    if (!s)
+        return EXS_ENOMEM;
+    s->hash = exs_strmap_create();
+    s->path = exs_strmap_create();
+    s->ip = exs_strmap_create();
+    s->domain = exs_strmap_create();
+    if (!s->hash || !s->path || !s->ip || !s->domain)
+        goto oom;
+    for (size_t i = 0; i < sizeof builtin_hashes / sizeof builtin_hashes[0]; i++)
+        if (!add(s, EXS_IOC_SHA256, builtin_hashes[i].sha256, "built-in", 0,
+                 exs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_CRITICAL, false))
+            goto oom;
+    for (size_t i = 0; i < sizeof builtin_paths / sizeof builtin_paths[0]; i++)
+        if (!add(s, EXS_IOC_PATH, builtin_paths[i].path, "built-in", 0,
+                 exs_str_cstr(builtin_paths[i].what), builtin_paths[i].v, builtin_paths[i].sev,
+                 false))
+            goto oom;
+    *out = s;
+    return EXS_OK;
+oom:
+    exs_iocset_destroy(s);
+    return EXS_ENOMEM;
+}
+
+typedef struct load_ctx {
+    exs_iocset *s;
+    const char *source;
+    exs_iocset_bad_fn bad;
+    void *ctx;
+} load_ctx;
+
+static void on_bad(void *c, uint64_t line, const char *why)
+{
+    load_ctx *lc = c;
+    if (lc->bad)
+        lc->bad(lc->ctx, lc->source, line, why);
+}
+
+static void on_item(void *c, const exs_ioc_item *it)
+{
+    load_ctx *lc = c;
+    if (it->type == EXS_IOC_MD5 || it->type == EXS_IOC_SHA1) {
+        on_bad(c, it->line, "MD5 and SHA-1 indicators are not matched (SHA-256 only)");
+        return;
+    }
+    if (!add(lc->s, it->type, it->value, lc->source, it->line, it->note,
+             EXS_VERDICT_EXPLOITATION, it->type == EXS_IOC_SHA256 ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+             true))
+        on_bad(c, it->line,
+               lc->s->total >= EXS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
+}
+
+exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
+                           exs_iocset_bad_fn bad, void *ctx)
+{
+    char **v = realloc(s->sources, (s->nsources + 1) * sizeof *v);
+    if (!v)
+        return EXS_ENOMEM;
+    s->sources = v;
+    char *src = strdup(name);
+    if (!src)
+        return EXS_ENOMEM;
+    s->sources[s->nsources++] = src;
+    load_ctx lc = {s, src, bad, ctx};
+    exs_ioclist_parse(buf, n, on_item, on_bad, &lc);
+    return EXS_OK;
+}
+
+exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx,
+                       char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return EXS_ERULE;
+    }
+    size_t n = st.st_size > IOC_FILE_MAX ? IOC_FILE_MAX : (size_t)st.st_size;
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        close(fd);
+        return EXS_ENOMEM;
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if ((size_t)st.st_size > IOC_FILE_MAX && bad)
+        bad(ctx, path, 0, "list larger than 64 MiB: the rest is not read");
+    exs_rc rc = exs_iocset_load_mem(s, path, buf, got, bad, ctx);
+    free(buf);
+    return rc;
+}
+
+const exs_ioc *exs_iocset_sha256(const exs_iocset *s, const char *hex)
+{
+    return s ? exs_strmap_get(s->hash, hex) : NULL;
+}
+
+const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
+{
+    if (!s)
+        return NULL;
+    size_t nn = strlen(norm);
+    for (const exs_ioc *x = exs_strmap_get(s->path, last_comp(norm)); x; x = x->next) {
+        size_t kn = strlen(x->value);
+        if (kn <= nn && memcmp(norm + nn - kn, x->value, kn) == 0)
+            return x;
+    }
+    for (const exs_ioc *x = s->wild; x; x = x->next) {
+        char pat[EXS_MAX_IOC_LINE + 2];
+        snprintf(pat, sizeof pat, "*%s", x->value);
+        if (fnmatch(pat, norm, 0) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+const exs_ioc *exs_iocset_ip(const exs_iocset *s, const char *ip)
+{
+    if (!s || !ip || !*ip || exs_strmap_count(s->ip) == 0)
+        return NULL;
+    unsigned char b[16];
+    char key[64];
+    if (inet_pton(AF_INET, ip, b) == 1)
+        inet_ntop(AF_INET, b, key, sizeof key);
+    else if (inet_pton(AF_INET6, ip, b) == 1)
+        inet_ntop(AF_INET6, b, key, sizeof key);
+    else
+        return NULL;
+    return exs_strmap_get(s->ip, key);
+}
+
+const exs_ioc *exs_iocset_domain(const exs_iocset *s, const char *host)
+{
+    if (!s || !host || exs_strmap_count(s->domain) == 0)
+        return NULL;
+    char key[256];
+    size_t n = strcspn(host, ":/");
+    if (n == 0 || n >= sizeof key)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        key[i] = exs_lower(host[i]);
+    key[n] = 0;
+    for (const char *p = key; p && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+        const exs_ioc *x = exs_strmap_get(s->domain, p);
+        if (x)
+            return x;
+    }
+    return NULL;
+}
+
+size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t)
+{
+    return s && t <= EXS_IOC_DOMAIN ? s->count[t] : 0;
+}
+
+size_t exs_iocset_count_user(const exs_iocset *s, exs_ioc_type t)
+{
+    return s && t <= EXS_IOC_DOMAIN ? s->user[t] : 0;
+}

@@ -1,0 +1,64 @@
+/* Indicator sets: the built-in SHA-256 values and tool paths of the public advisories
+ * (catalogue 3.5 and 4), and the lists given with --ioc (hashes, paths, IPs, domains).
+ *
+ * A set is built before the sweep and read-only during it (lookups from any thread).
+ */
+#ifndef EXS_DETECTORS_IOC_H
+#define EXS_DETECTORS_IOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exsweep/error.h"
+#include "exsweep/finding.h"
+#include "parsers/ioclist.h"
+
+typedef struct exs_ioc {
+    exs_ioc_type type;
+    char *value;          /* normalised: lowercase hex, path key, canonical IP, lowercase host */
+    const char *source;   /* "built-in" or the list's path (owned by the set) */
+    uint64_t line;        /* in the list, 0 for built-ins */
+    char *note;           /* what the indicator is, may be "" */
+    exs_verdict verdict;  /* what a match means */
+    exs_severity severity;
+    bool wildcard;        /* path with '*' or '?': matched with fnmatch */
+    bool default_name;    /* a path naming a file a default Exchange install has */
+    struct exs_ioc *next; /* same lookup key */
+    struct exs_ioc *all;  /* every indicator of the set, for freeing */
+} exs_ioc;
+
+typedef struct exs_iocset exs_iocset;
+
+/* Creates a set holding the built-in indicators. */
+exs_rc exs_iocset_create(exs_iocset **out);
+void exs_iocset_destroy(exs_iocset *s); /* accepts NULL */
+
+/* An unusable line of a list. */
+typedef void (*exs_iocset_bad_fn)(void *ctx, const char *file, uint64_t line, const char *why);
+
+/* Adds the indicators of a list file (at most EXS_MAX_IOCS per set; the file is read whole up
+ * to 64 MiB). Unreadable file: EXS_ERULE with err naming it. */
+exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx,
+                       char *err, size_t errlen);
+/* Same, from memory (name is used as the source). */
+exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
+                           exs_iocset_bad_fn bad, void *ctx);
+
+/* Lookups; NULL when absent. hex: 64 lowercase hex digits. norm: a normalised file path
+ * (exs_path_norm). ip: as logged. host: a host name (its parent domains are tried too). */
+const exs_ioc *exs_iocset_sha256(const exs_iocset *s, const char *hex);
+const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm);
+const exs_ioc *exs_iocset_ip(const exs_iocset *s, const char *ip);
+const exs_ioc *exs_iocset_domain(const exs_iocset *s, const char *host);
+
+size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t);
+/* Indicators of list files (not built-in) of a type. */
+size_t exs_iocset_count_user(const exs_iocset *s, exs_ioc_type t);
+
+/* Normalises a Windows or POSIX path indicator into the key matched against file paths:
+ * lowercase, '/' separators, no drive, environment variables expanded, Exchange paths cut to
+ * start at FrontEnd\HttpProxy or ClientAccess (any install root). Returns the length. */
+size_t exs_ioc_path_key(const char *in, char *out, size_t cap);
+
+#endif

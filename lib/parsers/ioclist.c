@@ -1,0 +1,298 @@
+/* IOC list reader: plain lists and CSV feeds, bounded per line. */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "parsers/csv.h"
+#include "parsers/ioclist.h"
+
+const char *exs_ioc_type_name(exs_ioc_type t)
+{
+    switch (t) {
+    case EXS_IOC_SHA256: return "sha256";
+    case EXS_IOC_SHA1: return "sha1";
+    case EXS_IOC_MD5: return "md5";
+    case EXS_IOC_PATH: return "path";
+    case EXS_IOC_IP: return "ip";
+    case EXS_IOC_DOMAIN: return "domain";
+    default: return "unknown";
+    }
+}
+
+static bool all_hex(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return n > 0;
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_domain(const char *v)
+{
+    size_t n = strlen(v), labels = 0, lab = 0;
+    if (n < 3 || n > 253 || v[0] == '.' || v[n - 1] == '.')
+        return false;
+    bool alpha_tld = true;
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (c == '.') {
+            if (lab == 0 || lab > 63)
+                return false;
+            labels++;
+            lab = 0;
+            alpha_tld = true;
+            continue;
+        }
+        if (!(is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+        if (!is_alpha(c))
+            alpha_tld = false;
+        lab++;
+    }
+    return labels >= 1 && lab >= 2 && lab <= 63 && alpha_tld;
+}
+
+exs_ioc_type exs_ioc_infer(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 64 && all_hex(v, n))
+        return EXS_IOC_SHA256;
+    if (n == 40 && all_hex(v, n))
+        return EXS_IOC_SHA1;
+    if (n == 32 && all_hex(v, n))
+        return EXS_IOC_MD5;
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1)
+        return EXS_IOC_IP;
+    if (strchr(v, '\\') || strchr(v, '/') || (n >= 2 && is_alpha(v[0]) && v[1] == ':'))
+        return EXS_IOC_PATH;
+    if (is_domain(v))
+        return EXS_IOC_DOMAIN;
+    return EXS_IOC_UNKNOWN;
+}
+
+/* Column type names, compared with everything but letters and digits dropped. */
+static exs_ioc_type type_of(exs_str t)
+{
+    char k[32];
+    size_t o = 0;
+    for (size_t i = 0; i < t.n && o + 1 < sizeof k; i++) {
+        char c = exs_lower(t.p[i]);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            k[o++] = c;
+    }
+    k[o] = 0;
+    static const struct {
+        const char *name;
+        exs_ioc_type t;
+    } map[] = {
+        {"sha256", EXS_IOC_SHA256},     {"filehashsha256", EXS_IOC_SHA256},
+        {"hashsha256", EXS_IOC_SHA256}, {"sha1", EXS_IOC_SHA1},
+        {"filehashsha1", EXS_IOC_SHA1}, {"md5", EXS_IOC_MD5},
+        {"filehashmd5", EXS_IOC_MD5},   {"filepath", EXS_IOC_PATH},
+        {"path", EXS_IOC_PATH},         {"filename", EXS_IOC_PATH},
+        {"file", EXS_IOC_PATH},         {"ipaddress", EXS_IOC_IP},
+        {"ip", EXS_IOC_IP},             {"ipv4", EXS_IOC_IP},
+        {"ipv6", EXS_IOC_IP},           {"ipv4addr", EXS_IOC_IP},
+        {"ipv6addr", EXS_IOC_IP},       {"ipdst", EXS_IOC_IP},
+        {"ipsrc", EXS_IOC_IP},          {"ipaddr", EXS_IOC_IP},
+        {"domainname", EXS_IOC_DOMAIN}, {"domain", EXS_IOC_DOMAIN},
+        {"hostname", EXS_IOC_DOMAIN},   {"fqdn", EXS_IOC_DOMAIN},
+        {"host", EXS_IOC_DOMAIN},       {"url", EXS_IOC_DOMAIN},
+        {"uri", EXS_IOC_DOMAIN},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(k, map[i].name) == 0)
+            return map[i].t;
+    return EXS_IOC_UNKNOWN;
+}
+
+/* Copies v into out (cap bytes) refanged and unquoted; returns the length. */
+static size_t refang(exs_str v, char *out, size_t cap)
+{
+    v = exs_str_trim(v);
+    if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.n - 1] == v.p[0]) {
+        v.p++;
+        v.n -= 2;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < v.n && o + 1 < cap;) {
+        if (i + 3 <= v.n && (memcmp(v.p + i, "[.]", 3) == 0 || memcmp(v.p + i, "(.)", 3) == 0 ||
+                             memcmp(v.p + i, "{.}", 3) == 0)) {
+            out[o++] = '.';
+            i += 3;
+        } else if (i + 5 <= v.n && exs_str_istarts(exs_str_make(v.p + i, v.n - i), "[dot]")) {
+            out[o++] = '.';
+            i += 5;
+        } else if (i + 3 <= v.n && memcmp(v.p + i, "[:]", 3) == 0) {
+            out[o++] = ':';
+            i += 3;
+        } else if (o == 0 && i + 4 <= v.n &&
+                   exs_str_istarts(exs_str_make(v.p + i, v.n - i), "hxxp")) {
+            memcpy(out, "http", 4);
+            o = 4;
+            i += 4;
+        } else {
+            out[o++] = v.p[i++];
+        }
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* "http://host:port/path" -> "host" in place, when v has a scheme. */
+static void url_host(char *v)
+{
+    char *s = strstr(v, "://");
+    if (!s)
+        return;
+    char *h = s + 3;
+    size_t n = strcspn(h, "/:?#");
+    memmove(v, h, n);
+    v[n] = 0;
+}
+
+static bool is_name(exs_str f, const char *const *names)
+{
+    f = exs_str_trim(exs_strip_bom(f));
+    if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
+        f.p++;
+        f.n -= 2;
+    }
+    for (const char *const *n = names; *n; n++)
+        if (exs_str_ieq(f, *n))
+            return true;
+    return false;
+}
+
+static const char *const value_cols[] = {"indicator", "value", "ioc", "observable",
+                                         "indicator_value", "ioc_value", NULL};
+static const char *const type_cols[] = {"indicatortype", "type", "ioc_type", "indicator_type",
+                                        "observable_type", NULL};
+static const char *const note_cols[] = {"notes", "note", "description", "comment", "comments",
+                                        "context", NULL};
+
+static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_str note,
+                 uint64_t line, exs_ioc_bad_fn bad, size_t *count)
+{
+    if (t == EXS_IOC_DOMAIN)
+        url_host(val);
+    exs_ioc_type inferred = exs_ioc_infer(val);
+    if (t == EXS_IOC_UNKNOWN)
+        t = inferred;
+    if (t == EXS_IOC_UNKNOWN || !*val) {
+        if (bad)
+            bad(ctx, line, "value of no known indicator type");
+        return;
+    }
+    /* A typed column that disagrees with the value's shape (a "sha256" that is not 64 hex
+     * digits) is damage, not an indicator. */
+    if ((t == EXS_IOC_SHA256 || t == EXS_IOC_SHA1 || t == EXS_IOC_MD5 || t == EXS_IOC_IP) &&
+        inferred != t) {
+        if (bad)
+            bad(ctx, line, "value does not have the shape of its type");
+        return;
+    }
+    exs_ioc_item it = {t, val, note, line};
+    fn(ctx, &it);
+    (*count)++;
+}
+
+size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_bad_fn bad,
+                         void *ctx)
+{
+    size_t count = 0;
+    exs_csv_row *row = malloc(sizeof *row);
+    char *scratch = malloc(EXS_MAX_IOC_LINE + 1);
+    char *val = malloc(EXS_MAX_IOC_LINE + 1);
+    if (!row || !scratch || !val)
+        goto out;
+    int vcol = -1, tcol = -1, ncol = -1;
+    bool decided = false, csv = false;
+    uint64_t lineno = 0;
+    size_t off = 0;
+    while (off < n) {
+        const char *nl = memchr(buf + off, '\n', n - off);
+        size_t len = nl ? (size_t)(nl - (buf + off)) : n - off;
+        exs_str line = exs_str_make(buf + off, len);
+        off += len + (nl ? 1 : 0);
+        lineno++;
+        if (lineno == 1)
+            line = exs_strip_bom(line);
+        if (line.n > EXS_MAX_IOC_LINE) {
+            if (bad)
+                bad(ctx, lineno, "line too long");
+            continue;
+        }
+        exs_str t = exs_str_trim(line);
+        if (t.n == 0 || t.p[0] == '#' || (t.n >= 2 && t.p[0] == '/' && t.p[1] == '/'))
+            continue;
+        exs_csv_split(t.p, t.n, row, scratch);
+        if (!decided) {
+            decided = true;
+            for (size_t i = 0; i < row->n && row->n >= 2; i++) {
+                if (vcol < 0 && is_name(row->f[i], value_cols))
+                    vcol = (int)i;
+                else if (tcol < 0 && is_name(row->f[i], type_cols))
+                    tcol = (int)i;
+                else if (ncol < 0 && is_name(row->f[i], note_cols))
+                    ncol = (int)i;
+            }
+            if (vcol >= 0) {
+                csv = true;
+                continue; /* the header */
+            }
+        }
+        if (csv) {
+            exs_str v = exs_csv_get(row, vcol);
+            if (v.n == 0) {
+                if (bad)
+                    bad(ctx, lineno, "row without an indicator value");
+                continue;
+            }
+            refang(v, val, EXS_MAX_IOC_LINE + 1);
+            exs_ioc_type ty = tcol >= 0 ? type_of(exs_csv_get(row, tcol)) : EXS_IOC_UNKNOWN;
+            emit(fn, ctx, ty, val, exs_str_trim(exs_csv_get(row, ncol)), lineno, bad, &count);
+            continue;
+        }
+        /* Plain list: "value;comment", "hash  name", "value,comment", or a bare value. */
+        exs_str v = t, note = EXS_STR_NULL;
+        const char *semi = memchr(t.p, ';', t.n);
+        if (semi) {
+            v = exs_str_trim(exs_str_make(t.p, (size_t)(semi - t.p)));
+            note = exs_str_trim(exs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1));
+        }
+        size_t tok = 0;
+        while (tok < v.n && v.p[tok] != ' ' && v.p[tok] != '\t')
+            tok++;
+        if (tok < v.n && (tok == 64 || tok == 40 || tok == 32) && all_hex(v.p, tok)) {
+            note = exs_str_trim(exs_str_make(v.p + tok, v.n - tok));
+            v = exs_str_make(v.p, tok);
+        }
+        refang(v, val, EXS_MAX_IOC_LINE + 1);
+        if (exs_ioc_infer(val) == EXS_IOC_UNKNOWN && row->n >= 2 && !semi) {
+            exs_str first = row->f[0];
+            char tmp[EXS_MAX_IOC_LINE + 1];
+            refang(first, tmp, sizeof tmp);
+            if (exs_ioc_infer(tmp) != EXS_IOC_UNKNOWN) {
+                memcpy(val, tmp, strlen(tmp) + 1);
+                note = exs_str_trim(row->f[1]);
+            }
+        }
+        emit(fn, ctx, EXS_IOC_UNKNOWN, val, note, lineno, bad, &count);
+    }
+out:
+    free(row);
+    free(scratch);
+    free(val);
+    return count;
+}

@@ -1,0 +1,54 @@
+/* IOC lists: the formats responders are handed.
+ *
+ *   plain list     one indicator per line; '#' and '//' start comments; "value;comment"
+ *                  (signature-base/THOR hash lists), "hash  name" (sha256sum output)
+ *   CSV            a header naming an indicator column (Indicator, value, ioc, observable)
+ *                  and optionally a type column (IndicatorType, type, ioc_type) and a note
+ *                  column (notes, description, comment): the MSTIC feed layout
+ *                  (DateAdded,FirstSeen,Indicator,IndicatorType,TLP) and Volexity's
+ *                  (value,type,notes)
+ *
+ * Values are typed by their column type when there is one, else by their shape: 64/40/32 hex
+ * digits are SHA-256/SHA-1/MD5, IPv4/IPv6 addresses are IPs, values with '\' or '/' or a
+ * drive letter are paths, host names are domains. Defanged forms ("[.]", "hxxp://") are
+ * refanged. Lines longer than EXS_MAX_IOC_LINE are skipped and reported.
+ */
+#ifndef EXS_PARSERS_IOCLIST_H
+#define EXS_PARSERS_IOCLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/str.h"
+
+typedef enum exs_ioc_type {
+    EXS_IOC_UNKNOWN = 0,
+    EXS_IOC_SHA256,
+    EXS_IOC_SHA1,
+    EXS_IOC_MD5,
+    EXS_IOC_PATH,
+    EXS_IOC_IP,
+    EXS_IOC_DOMAIN,
+} exs_ioc_type;
+
+const char *exs_ioc_type_name(exs_ioc_type t);
+
+typedef struct exs_ioc_item {
+    exs_ioc_type type;
+    const char *value; /* NUL-terminated, refanged, trimmed; valid during the callback */
+    exs_str note;      /* comment or description, may be empty */
+    uint64_t line;
+} exs_ioc_item;
+
+typedef void (*exs_ioc_item_fn)(void *ctx, const exs_ioc_item *it);
+/* A line that holds no usable indicator (kind: a short static reason). */
+typedef void (*exs_ioc_bad_fn)(void *ctx, uint64_t line, const char *why);
+
+/* Parses a whole list held in memory. Returns the number of indicators passed to fn. */
+size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_bad_fn bad,
+                         void *ctx);
+
+/* Types one value by its shape (value must be NUL-terminated, trimmed). */
+exs_ioc_type exs_ioc_infer(const char *v);
+
+#endif

@@ -1,0 +1,208 @@
+/* msert.log reader. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "parsers/msert.h"
+
+/* UTF-16LE (BOM or NULs in every second byte of the head) to UTF-8; other input is copied. */
+static char *to_utf8(const unsigned char *p, size_t n, size_t *out_n)
+{
+    bool utf16 = n >= 2 && p[0] == 0xFF && p[1] == 0xFE;
+    if (!utf16 && n >= 8) {
+        size_t zeros = 0, k = n < 256 ? n : 256;
+        for (size_t i = 1; i < k; i += 2)
+            zeros += p[i] == 0;
+        utf16 = zeros * 4 >= k; /* half of the odd bytes or more */
+    }
+    if (!utf16) {
+        char *c = malloc(n + 1);
+        if (!c)
+            return NULL;
+        memcpy(c, p, n);
+        c[n] = 0;
+        *out_n = n;
+        return c;
+    }
+    size_t i = (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) ? 2 : 0;
+    char *o = malloc((n / 2) * 3 + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0;
+    for (; i + 1 < n; i += 2) {
+        unsigned c = (unsigned)p[i] | (unsigned)p[i + 1] << 8;
+        if (c == 0)
+            c = ' ';
+        if (c < 0x80) {
+            o[k++] = (char)c;
+        } else if (c < 0x800) {
+            o[k++] = (char)(0xC0 | (c >> 6));
+            o[k++] = (char)(0x80 | (c & 0x3F));
+        } else if (c >= 0xD800 && c <= 0xDFFF) {
+            o[k++] = '?';
+        } else {
+            o[k++] = (char)(0xE0 | (c >> 12));
+            o[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    o[k] = 0;
+    *out_n = k;
+    return o;
+}
+
+/* Reads an unsigned decimal of at most 4 digits at *p; -1 when there is none. */
+static int num(const char **p, const char *end)
+{
+    int v = 0, k = 0;
+    while (*p < end && **p >= '0' && **p <= '9' && k < 4) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        k++;
+    }
+    return k ? v : -1;
+}
+
+static void spaces(const char **p, const char *end)
+{
+    while (*p < end && (**p == ' ' || **p == '\t'))
+        (*p)++;
+}
+
+/* "Sat Mar 13 18:24:42 2021" -> ms, or INT64_MIN. */
+static int64_t parse_ctime(exs_str s)
+{
+    static const char *const mon[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+    const char *p = s.p, *end = s.p + s.n;
+    while (p < end && *p != ' ')
+        p++; /* weekday */
+    spaces(&p, end);
+    if (end - p < 3)
+        return INT64_MIN;
+    int m = -1;
+    for (int i = 0; i < 12; i++)
+        if (strncasecmp(p, mon[i], 3) == 0)
+            m = i;
+    while (p < end && *p != ' ')
+        p++;
+    spaces(&p, end);
+    int d = num(&p, end);
+    spaces(&p, end);
+    int H = num(&p, end);
+    if (p < end && *p == ':')
+        p++;
+    int M = num(&p, end);
+    if (p < end && *p == ':')
+        p++;
+    int S = num(&p, end);
+    spaces(&p, end);
+    int y = num(&p, end);
+    if (m < 0 || d < 1 || d > 31 || H < 0 || H > 23 || M < 0 || M > 59 || S < 0 || S > 60 ||
+        y < 1990 || y > 2100)
+        return INT64_MIN;
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m;
+    tm.tm_mday = d;
+    tm.tm_hour = H;
+    tm.tm_min = M;
+    tm.tm_sec = S;
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+static exs_str after_prefix(exs_str line, const char *prefix)
+{
+    exs_str t = exs_str_trim(line);
+    if (!exs_str_istarts(t, prefix))
+        return EXS_STR_NULL;
+    size_t k = strlen(prefix);
+    return exs_str_trim(exs_str_make(t.p + k, t.n - k));
+}
+
+size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void *ctx)
+{
+    size_t tn = 0, threats = 0;
+    char *t = to_utf8(buf, n, &tn);
+    if (!t)
+        return 0;
+    int64_t run_time = INT64_MIN;
+    exs_str version = EXS_STR_NULL, scan = EXS_STR_NULL;
+    exs_msert_event pending;
+    bool have_pending = false;
+    unsigned since = 0;
+    uint64_t lineno = 0;
+    size_t off = 0;
+    while (off < tn) {
+        const char *nl = memchr(t + off, '\n', tn - off);
+        size_t len = nl ? (size_t)(nl - (t + off)) : tn - off;
+        exs_str line = exs_str_make(t + off, len);
+        off += len + (nl ? 1 : 0);
+        lineno++;
+        exs_str v;
+        if (have_pending) {
+            exs_str tl = exs_str_trim(line);
+            long k = exs_str_ifind(tl, "file://");
+            if (k >= 0 && pending.path.n == 0) {
+                pending.path = exs_str_trim(exs_str_make(tl.p + k + 7, tl.n - (size_t)k - 7));
+                /* "->" separates a container from the member; keep the container */
+                long arrow = exs_str_ifind(pending.path, "->");
+                if (arrow > 0)
+                    pending.path.n = (size_t)arrow;
+            }
+            if (++since > 6 || exs_str_istarts(tl, "Threat Detected") ||
+                exs_str_istarts(tl, "Results Summary") || pending.path.n) {
+                fn(ctx, &pending);
+                threats++;
+                have_pending = false;
+            }
+        }
+        if ((v = after_prefix(line, "Microsoft Safety Scanner v")).p) {
+            version = exs_str_trim(line);
+        } else if ((v = after_prefix(line, "Started On")).p) {
+            run_time = parse_ctime(v);
+            scan = EXS_STR_NULL;
+            exs_msert_event e = {EXS_MSERT_RUN, lineno, run_time, version, EXS_STR_NULL,
+                                 EXS_STR_NULL, EXS_STR_NULL, EXS_STR_NULL};
+            fn(ctx, &e);
+        } else if (exs_str_iends(exs_str_trim(line), "Scan Results:")) {
+            exs_str tl = exs_str_trim(line);
+            scan = exs_str_make(tl.p, tl.n - 9);
+            scan = exs_str_trim(scan);
+        } else if ((v = after_prefix(line, "Threat Detected:")).p && !have_pending) {
+            memset(&pending, 0, sizeof pending);
+            pending.kind = EXS_MSERT_THREAT;
+            pending.line = lineno;
+            pending.time_ms = run_time;
+            pending.version = version;
+            pending.scan = scan;
+            /* "<name>, not removed." or "<name> and removed!" */
+            size_t cut = v.n;
+            for (size_t i = 0; i < v.n; i++)
+                if (v.p[i] == ',' || (i + 5 <= v.n && memcmp(v.p + i, " and ", 5) == 0)) {
+                    cut = i;
+                    break;
+                }
+            pending.threat = exs_str_trim(exs_str_make(v.p, cut));
+            exs_str act = exs_str_make(v.p + cut, v.n - cut);
+            while (act.n && (act.p[0] == ',' || act.p[0] == ' '))
+                act = exs_str_make(act.p + 1, act.n - 1);
+            if (exs_str_istarts(act, "and "))
+                act = exs_str_make(act.p + 4, act.n - 4);
+            while (act.n && (act.p[act.n - 1] == '.' || act.p[act.n - 1] == '!' ||
+                             act.p[act.n - 1] == '\r' || act.p[act.n - 1] == ' '))
+                act.n--;
+            pending.action = act;
+            have_pending = true;
+            since = 0;
+        }
+    }
+    if (have_pending) {
+        fn(ctx, &pending);
+        threats++;
+    }
+    free(t);
+    return threats;
+}

@@ -1,0 +1,43 @@
+/* Microsoft Safety Scanner log (%SystemRoot%\debug\msert.log, msert.old.log), as EOMT runs it.
+ * One log holds several runs appended:
+ *
+ *   Microsoft Safety Scanner v1.333, (build 1.333.519.0)
+ *   Started On Sat Mar 13 18:24:42 2021
+ *   ...
+ *   Quick Scan Results:
+ *   Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.
+ *     Action: Remove, Result: 0x00000000
+ *       file://C:\inetpub\wwwroot\aspnet_client\system_web\x.aspx
+ *   Results Summary:
+ *   Found Backdoor:ASP/Chopper.F!dha, not removed.
+ *
+ * The file may be UTF-8/ANSI or UTF-16LE (with BOM); times are the server's local time.
+ */
+#ifndef EXS_PARSERS_MSERT_H
+#define EXS_PARSERS_MSERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/str.h"
+
+typedef enum exs_msert_kind { EXS_MSERT_RUN, EXS_MSERT_THREAT } exs_msert_kind;
+
+typedef struct exs_msert_event {
+    exs_msert_kind kind;
+    uint64_t line;
+    int64_t time_ms;   /* start of the run (local time read as UTC), or INT64_MIN */
+    exs_str version;   /* RUN: the scanner version line */
+    exs_str scan;      /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
+    exs_str threat;    /* THREAT: detection name */
+    exs_str action;    /* THREAT: what the line says was done ("not removed", "removed") */
+    exs_str path;      /* THREAT: the first file path listed under it, may be empty */
+} exs_msert_event;
+
+typedef void (*exs_msert_fn)(void *ctx, const exs_msert_event *e);
+
+/* Parses a whole log held in memory; spans are valid during the callback. Returns the number
+ * of threat events. */
+size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void *ctx);
+
+#endif
