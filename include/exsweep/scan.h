@@ -31,6 +31,12 @@ typedef struct exs_scan exs_scan;
 typedef struct exs_scan_opts {
     unsigned jobs;        /* worker threads; 0 = one per online CPU */
     size_t max_findings;  /* findings kept in full; 0 = EXS_MAX_FINDINGS. Counts stay exact. */
+    /* File checks (web shells, artefacts). Files up to max_file_size bytes are hashed and go
+     * through the rules and content heuristics; larger ones, and files whose extension is in
+     * skip_ext, get name, location, attribute and header checks only. */
+    uint64_t max_file_size; /* 0 = 32 MiB; at most 1 GiB */
+    const char *skip_ext;   /* comma-separated extensions (".iso,.vhdx"), NULL = none; copied */
+    int no_file_checks;     /* 1: read logs only */
 } exs_scan_opts;
 
 /* Per evidence family (e.g. "HttpProxy/Ecp", "IIS/W3SVC1", "ECP Server"). */
@@ -69,6 +75,12 @@ typedef struct exs_scan_stats {
     uint64_t findings_dropped;/* findings counted but not kept in full */
     unsigned jobs;
     double seconds;
+    /* File checks */
+    uint64_t files_hashed;    /* files whose whole content was hashed and checked */
+    uint64_t files_large;     /* over max_file_size: name/location/header checks only */
+    uint64_t files_skipped_ext; /* extension in skip_ext */
+    uint64_t rule_scans;      /* YARA scans run (shipped and user rule sets) */
+    uint64_t rule_gated;      /* shipped-rule scans the literal gate made unnecessary */
 } exs_scan_stats;
 
 /* Creates a scan. opts may be NULL for defaults. On success *out owns a scan to destroy. */
@@ -77,6 +89,19 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts);
 /* Adds an evidence root: a folder, a file or an archive. Fails with EXS_ENOENT when the path
  * cannot be stat'ed. The root itself may be a symlink; nothing under it is followed. */
 exs_rc exs_scan_add_root(exs_scan *s, const char *path);
+
+/* Adds YARA rules (a file, or a folder whose *.yar and *.yara files are all taken) to run on
+ * every file besides the shipped rules. Compiled by exs_scan_run: a broken rule makes it fail
+ * with EXS_ERULE, and exs_scan_error names the file and line. */
+exs_rc exs_scan_add_rules(exs_scan *s, const char *path);
+
+/* Adds an IOC list (SHA-256 hashes, file paths, IP addresses, domains; plain lists or CSV
+ * feeds such as Microsoft's MSTIC layout). Read now: EXS_ERULE when unreadable (see
+ * exs_scan_error); unusable lines become warnings. */
+exs_rc exs_scan_add_iocs(exs_scan *s, const char *path);
+
+/* A message about the last failed call on s (file and line of a broken rule...), or "". */
+const char *exs_scan_error(const exs_scan *s);
 
 /* Runs the sweep over every root. Returns EXS_OK even when input was bad (see warnings). */
 exs_rc exs_scan_run(exs_scan *s);

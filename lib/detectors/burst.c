@@ -87,8 +87,15 @@ void exs_detect_bursts(exs_scan *s)
     if (s->access_dropped)
         exs_warn(s, EXS_W_LIMIT, "", 0, "%llu script requests past %d not correlated",
                  (unsigned long long)s->access_dropped, EXS_MAX_ACCESS_EVENTS);
+    /* Only non-default scripts count; other script requests are kept for the file side. */
     exs_access *a = s->access;
-    size_t n = s->naccess;
+    size_t n = 0;
+    for (size_t k = 0; k < s->naccess; k++)
+        if (a[k].nondefault) {
+            exs_access t = a[n];
+            a[n++] = a[k];
+            a[k] = t;
+        }
     if (n < BURST_MIN_NAMES)
         return;
     qsort(a, n, sizeof *a, cmp_access);

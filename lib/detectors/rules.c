@@ -7,6 +7,7 @@
 #define PNS "ProxyNotShell"
 #define WS "WebShell"
 #define CM "Cmdlet"
+#define PX "PostExploitation"
 
 const exs_rule exs_rule_table[R__COUNT] = {
     [R_PL_26855_SSRF] = {"EXS-PL-26855-SSRF", "ProxyLogon SSRF reached an Exchange back end",
@@ -113,6 +114,68 @@ const exs_rule exs_rule_table[R__COUNT] = {
                        "Set-*VirtualDirectory with markup in a URL parameter."},
     [R_CMD_TRANSPORTAGENT] = {"EXS-CMD-TRANSPORTAGENT", "Transport agent installed or enabled", "", CM,
                               "Install-/Enable-TransportAgent: a mail-flow backdoor if not expected."},
+    [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,
+                              "A script file in owa\\auth (or its Current and version folders), ecp\\auth, "
+                              "FrontEnd\\HttpProxy, OAB, aspnet_client or wwwroot whose name is not on the "
+                              "folder's allowlist of default files (exact, case-insensitive). Look-alikes of "
+                              "default names and published web-shell names make it a backdoor; otherwise read "
+                              "the file. The finding names the URL it is served under and the requests to it."},
+    [R_FILE_WS_HIDDEN] = {"EXS-FILE-WS-HIDDEN", "Hidden or system attribute on a web script", "", WS,
+                          "A script in a web folder carries the Windows Hidden or System attribute (read from "
+                          "the image's NTFS attributes: ntfs-3g system.ntfs_attrib, ntfs3 system.dos_attrib or "
+                          "Samba user.DOSATTRIB). Intruders hide shells with attrib +h +s +r."},
+    [R_FILE_WS_PST] = {"EXS-FILE-WS-PST", "Mailbox export (PST) written as a web page", "CVE-2021-31207", PS,
+                       "A file that starts like a PST (!BDN) but holds an ASP.NET page directive: the ProxyShell "
+                       "web shell, a mailbox exported with New-MailboxExportRequest into a web folder."},
+    [R_FILE_WS_DER] = {"EXS-FILE-WS-DER", "Certificate request written as a web page", "CVE-2021-31207", PS,
+                       "A file that starts like a DER certificate request (30 82) but holds an ASP.NET page "
+                       "directive: the ProxyShell variant using New-ExchangeCertificate -RequestFile."},
+    [R_FILE_WS_JUNK] = {"EXS-FILE-WS-JUNK", "Binary bytes before an ASP.NET page directive", "", WS,
+                        "A page whose first bytes are binary while a page directive follows: the signature of "
+                        "pages written through an export or a file-write primitive (ProxyShell and relatives)."},
+    [R_FILE_WS_COMPILED] = {"EXS-FILE-WS-COMPILED", "ASP.NET compiled a non-default page", "", WS,
+                            "A .compiled record in Temporary ASP.NET Files names a virtual path that a default "
+                            "Exchange install does not have (owa/auth, ecp/auth, aspnet_client, OAB): the page "
+                            "was requested and ran at least once, even if it is gone now."},
+    [R_FILE_WS_REMOVED] = {"EXS-FILE-WS-REMOVED", "Web shell used, then removed", "", WS,
+                           "Requests answered with success to a non-default script in an Exchange web folder "
+                           "that the image holds, but the file is not there: a shell that was deleted (by MSERT, "
+                           "an admin, the attacker, or the FBI operation of April 2021). First and last use and "
+                           "clients are listed."},
+    [R_FILE_HASH_IOC] = {"EXS-FILE-HASH-IOC", "File hash in an IOC list", "", WS,
+                         "The file's SHA-256 is a published indicator (built-in list of the public advisories, "
+                         "or a list given with --ioc)."},
+    [R_FILE_PATH_IOC] = {"EXS-FILE-PATH-IOC", "File at a path published as an indicator", "", PX,
+                         "A file at a tool or drop path of the public reports (built-in list) or of a list given "
+                         "with --ioc. Paths that name files Exchange ships (logon.aspx, TimeoutLogout.aspx) are "
+                         "not matched by name: content and hash decide for those."},
+    [R_FILE_IIS_VDIR] = {"EXS-FILE-IIS-VDIR", "IIS virtual directory pointing into ProgramData or Users", "", PS,
+                         "applicationHost.config maps a URL to a folder under ProgramData, Users or Temp: how "
+                         "ProxyShell-era intruders served shells from C:\\ProgramData\\COM1 and similar folders."},
+    [R_FILE_LSASS_DUMP] = {"EXS-FILE-LSASS-DUMP", "Memory dump of LSASS", "", PX,
+                           "A minidump whose process is lsass.exe (read from the dump's module list), or a dump "
+                           "named after lsass: credentials of every account logged on to the server were taken."},
+    [R_FILE_MINIDUMP] = {"EXS-FILE-MINIDUMP", "Process memory dump in an odd place", "", PX,
+                         "A minidump in Temp, at a drive root, in a web folder or ProgramData, of a process other "
+                         "than lsass (or unknown): check which process it holds and who wrote it."},
+    [R_FILE_STAGING] = {"EXS-FILE-STAGING-ARCHIVE", "Archive staged in ProgramData", "", PX,
+                        "A zip, 7z or rar directly in ProgramData (Test-ProxyLogon's check). Reported only when the "
+                        "sweep found evidence of compromise as well: security products leave such archives too."},
+    [R_FILE_DEARCRY_ENC] = {"EXS-FILE-DEARCRY-ENCRYPTED", "Files encrypted by DearCry", "", "Ransomware",
+                            "Files that start with the DEARCRY! marker (usually renamed *.CRYPT): DearCry "
+                            "ransomware ran. Counted, with examples."},
+    [R_FILE_RANSOM_NOTE] = {"EXS-FILE-RANSOM-NOTE", "Ransom note by name", "", "Ransomware",
+                            "A file named like a ransom note of the ransomware seen after ProxyLogon "
+                            "(Black Kingdom's decrypt_file.TxT)."},
+    [R_FILE_EOMT] = {"EXS-FILE-EOMT", "Exchange On-premises Mitigation Tool ran", "CVE-2021-26855", PL,
+                     "EOMT or EOMTv2 left its log or summary: the server was considered vulnerable when it ran; "
+                     "its mitigation covers only the SSRF, and MSERT removes only the shells it knows."},
+    [R_FILE_MSERT] = {"EXS-FILE-MSERT", "Microsoft Safety Scanner run and detections", "", WS,
+                      "msert.log: a scan ran (EOMT runs one); each detection is listed with what was done. "
+                      "A removed shell still means the server was compromised."},
+    [R_IOC_NET] = {"EXS-IOC-NET", "Traffic from an address or domain in an IOC list", "", "IOC",
+                   "Findings or script requests whose client address (or requested host) is in a list given "
+                   "with --ioc."},
 };
 
 const exs_rule *exs_rules(size_t *n)

@@ -39,6 +39,25 @@ enum exs_rule_index {
     R_CMD_CERTREQ,
     R_CMD_SETVDIR,
     R_CMD_TRANSPORTAGENT,
+    /* Files: web shells and artefacts on disk (lib/detectors/filecheck.c, shells.c) */
+    R_FILE_WS_NONDEFAULT,
+    R_FILE_WS_HIDDEN,
+    R_FILE_WS_PST,
+    R_FILE_WS_DER,
+    R_FILE_WS_JUNK,
+    R_FILE_WS_COMPILED,
+    R_FILE_WS_REMOVED,
+    R_FILE_HASH_IOC,
+    R_FILE_PATH_IOC,
+    R_FILE_IIS_VDIR,
+    R_FILE_LSASS_DUMP,
+    R_FILE_MINIDUMP,
+    R_FILE_STAGING,
+    R_FILE_DEARCRY_ENC,
+    R_FILE_RANSOM_NOTE,
+    R_FILE_EOMT,
+    R_FILE_MSERT,
+    R_IOC_NET,
     R__COUNT
 };
 

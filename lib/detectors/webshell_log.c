@@ -3,93 +3,11 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/webfolders.h"
 
-/* Top-level scripts of FrontEnd\HttpProxy\owa\auth in the CompareExchangeHashes baselines
- * (catalogue 3.2), Exchange 2013 to 2019. Exact names, case-insensitive. */
-static const char *const owa_auth_default[] = {
-    "errorfe.aspx", "expiredpassword.aspx", "frowny.aspx", "logoff.aspx", "logon.aspx",
-    "outlookcn.aspx", "redirsuiteserviceproxy.aspx", "signout.aspx", "svmfeedback.aspx",
-};
-
-/* ecp\auth ships TimeoutLogout.aspx; Microsoft's text says TimeoutLogoff.aspx. Both are the
- * logout page a browser requests, not a shell. */
-static const char *const ecp_auth_default[] = {"timeoutlogout.aspx", "timeoutlogoff.aspx"};
-
-static const char *const script_ext[] = {".aspx", ".ashx", ".asmx", ".asp", ".asa", ".cer",
-                                         ".cdx",  ".php",  ".jsp",  ".jspx", ".cfm", ".shtml",
-                                         ".cshtml", ".soap", ".rem"};
-
-/* Names published as web shells on Exchange (catalogue 3.3: Microsoft, MSTIC, ESET, Huntress,
- * Sophos, helsecert). A hit adds a note; any non-default script is reported anyway. */
-static const char *const known_shell_names[] = {
-    "redirsuiteserverproxy.aspx", "outlooken.aspx", "outlookzh.aspx", "8lw7tahf9i1pjnro.aspx",
-    "authhead.aspx", "bob.aspx", "errorpage.aspx", "errorpages.aspx", "fatal-erro.aspx",
-    "log.aspx", "logg.aspx", "logout.aspx", "one.aspx", "one1.aspx", "shel.aspx", "shel2.aspx",
-    "shel90.aspx", "a.aspx", "default.aspx", "shell.aspx", "server.aspx", "aspnet_client.aspx",
-    "aspnet_iisstart.aspx", "aspnet_pages.aspx", "aspnet_www.aspx", "default1.aspx",
-    "errorcheck.aspx", "iispage.aspx", "s.aspx", "session.aspx", "xclkmcfldfi948398430fdjkfdkj.aspx",
-    "xx.aspx", "discover.aspx", "httpproxy.aspx", "supp0rt.aspx", "services.aspx", "web.aspx",
-    "help.aspx", "document.aspx", "erroree.aspx", "erroreee.aspx", "errorew.aspx", "errorff.aspx",
-    "healthcheck.aspx", "errorfs.aspx", "erroraa.aspx", "zntwv.aspx", "fexppw.aspx", "getpp.aspx",
-    "err0r.aspx", "win.ashx", "928ccfacbe.aspx", "timeoutlogout.aspx", "owafonts.aspx",
-    "httpredirservice.aspx", "aspnet_error.aspx", "hwtjqdmfvmpoon.aspx", "d62ffcd688.aspx",
-    "415cc41ac1.aspx", "6514f55e1a.aspx", "volwmfqwpp.aspx", "caches.aspx", "client.aspx",
-    "aspnet.aspx", "aspnettest.aspx", "shellex.aspx", "t.aspx", "chacklogspl.aspx",
-};
-
-static bool in_list(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(s, list[i]) == 0)
-            return true;
-    return false;
-}
-
-static bool has_script_ext(const char *name, size_t n)
-{
-    for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0]; i++) {
-        size_t e = strlen(script_ext[i]);
-        if (n > e && strcmp(name + n - e, script_ext[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* Edit distance bounded by 3 (enough to call a name a look-alike). */
-static unsigned edit_distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 64 || nb > 64)
-        return 99;
-    if ((na > nb ? na - nb : nb - na) > 3)
-        return 99;
-    unsigned prev[65], cur[65];
-    for (size_t j = 0; j <= nb; j++)
-        prev[j] = (unsigned)j;
-    for (size_t i = 1; i <= na; i++) {
-        cur[0] = (unsigned)i;
-        for (size_t j = 1; j <= nb; j++) {
-            unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, (nb + 1) * sizeof prev[0]);
-    }
-    return prev[nb];
-}
-
-static const char *lookalike_of(const char *name)
-{
-    for (size_t i = 0; i < sizeof owa_auth_default / sizeof owa_auth_default[0]; i++) {
-        unsigned d = edit_distance(name, owa_auth_default[i]);
-        if (d > 0 && d <= 2)
-            return owa_auth_default[i];
-    }
-    return NULL;
-}
-
-/* Is stem (normalised) a script an Exchange default install does not serve from the folders
- * attackers drop shells in? Sets *folder to a short description. */
+/* Is stem (normalised) a script an Exchange default install does not have in the folders
+ * attackers drop shells in? The allowlists live in detectors/webfolders.c, shared with the
+ * file side. Sets *folder to a short description. */
 static bool non_default_script(const char *s, size_t n, const char **folder, const char **base)
 {
     const char *slash = strrchr(s, '/');
@@ -97,38 +15,24 @@ static bool non_default_script(const char *s, size_t n, const char **folder, con
         return false;
     const char *name = slash + 1;
     size_t nn = n - (size_t)(name - s);
-    if (nn == 0 || !has_script_ext(name, nn))
+    if (nn == 0 || !exs_web_script_ext(name, nn))
         return false;
     *base = name;
-    if (strncmp(s, "/owa/auth/", 10) == 0) {
-        *folder = "owa/auth";
-        if (slash == s + 9)
-            return !in_list(name, owa_auth_default,
-                            sizeof owa_auth_default / sizeof owa_auth_default[0]);
-        return true; /* Current\, version folders: static files only */
-    }
-    if (strncmp(s, "/ecp/auth/", 10) == 0) {
-        *folder = "ecp/auth";
-        return slash != s + 9 ||
-               !in_list(name, ecp_auth_default, sizeof ecp_auth_default / sizeof ecp_auth_default[0]);
-    }
-    if (strncmp(s, "/aspnet_client/", 15) == 0) {
-        *folder = "aspnet_client";
-        return true;
-    }
-    if (strncmp(s, "/oab/", 5) == 0) {
-        *folder = "OAB";
-        return true;
-    }
-    return false;
+    return exs_web_url_nondefault(s, folder);
 }
 
 static void detect_access(exs_ctx *c, const exs_req_view *v)
 {
     const exs_request *r = v->r;
     const char *folder, *base;
-    if (!non_default_script(v->stem, v->stem_n, &folder, &base))
+    if (!non_default_script(v->stem, v->stem_n, &folder, &base)) {
+        /* Any other script request is kept too, so that shells found on disk elsewhere (rogue
+         * virtual directories, ClientAccess) get their requests attached. */
+        if (v->stem_n && exs_web_script_ext(v->stem, v->stem_n) &&
+            strncmp(v->stem, "/owa/auth/", 10) != 0 && strncmp(v->stem, "/ecp/auth/", 10) != 0)
+            exs_access_add_script(c, r->time_ms, r->ip, r->stem, r->method, r->status, r->line);
         return;
+    }
     exs_access_add(c, r->time_ms, r->ip, r->stem, r->method, r->status, r->line);
 
     exs_verdict verdict;
@@ -152,8 +56,8 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         what = "not served: someone looked for it";
     }
     char detail[300];
-    const char *look = strncmp(folder, "owa/auth", 8) == 0 ? lookalike_of(base) : NULL;
-    bool known = in_list(base, known_shell_names, sizeof known_shell_names / sizeof known_shell_names[0]);
+    const char *look = exs_web_lookalike(base);
+    bool known = exs_web_known_shell_name(base);
     snprintf(detail, sizeof detail, "non-default script in %s, %s%s%s%s", folder, what,
              look ? "; look-alike of " : "", look ? look : "",
              known ? "; published web-shell name" : "");
@@ -202,7 +106,7 @@ static void detect_tunnel(exs_ctx *c, const exs_req_view *v)
     static const char *const marks[] = {"proxy&port=", "cmd=connect&target=", "connect&target",
                                         "cmd=connect", "cmd=disconnect", "cmd=read", "cmd=forward"};
     const exs_request *r = v->r;
-    if (r->query.n == 0 || !has_script_ext(v->stem, v->stem_n))
+    if (r->query.n == 0 || !exs_web_script_ext(v->stem, v->stem_n))
         return;
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         if (!exs_str_icontains(r->query, marks[i]))

@@ -79,9 +79,13 @@ typedef struct exs_access {
     char *ip;           /* owned, may be "" */
     char *path;         /* owned: the URL path as logged */
     char *method;       /* owned, may be "" */
+    bool nondefault;    /* a non-default script in an Exchange drop folder (hunting, removed shells) */
 } exs_access;
 
 void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
                     int status, uint64_t line);
+/* Any other script request: kept only to attach requests to the files found on disk. */
+void exs_access_add_script(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path,
+                           exs_str method, int status, uint64_t line);
 
 #endif

@@ -171,8 +171,8 @@ static char *dup_span(exs_str v, size_t cap)
     return p;
 }
 
-void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
-                    int status, uint64_t line)
+static void access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
+                       int status, uint64_t line, bool nondefault)
 {
     exs_scan *s = c->scan;
     pthread_mutex_lock(&s->mu);
@@ -184,7 +184,7 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_s
         return;
     const char *file = exs_scan_intern(s, c->file);
     exs_access a = {time_ms, status, line, file, c->source, dup_span(exs_str_blank(ip) ? EXS_STR_NULL : ip, 64),
-                    dup_span(path, 512), dup_span(method, 16)};
+                    dup_span(path, 512), dup_span(method, 16), nondefault};
     if (!file || !a.ip || !a.path || !a.method) {
         free(a.ip);
         free(a.path);
@@ -200,6 +200,18 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_s
     free(a.ip);
     free(a.path);
     free(a.method);
+}
+
+void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
+                    int status, uint64_t line)
+{
+    access_add(c, time_ms, ip, path, method, status, line, true);
+}
+
+void exs_access_add_script(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path,
+                           exs_str method, int status, uint64_t line)
+{
+    access_add(c, time_ms, ip, path, method, status, line, false);
 }
 
 static exs_coverage *cov_get(exs_scan *s, const char *family)
@@ -277,6 +289,11 @@ void exs_scan_add_stats(exs_scan *s, const exs_scan_stats *w)
     s->stats.bytes_read += w->bytes_read;
     s->stats.archives += w->archives;
     s->stats.candidates += w->candidates;
+    s->stats.files_hashed += w->files_hashed;
+    s->stats.files_large += w->files_large;
+    s->stats.files_skipped_ext += w->files_skipped_ext;
+    s->stats.rule_scans += w->rule_scans;
+    s->stats.rule_gated += w->rule_gated;
     pthread_mutex_unlock(&s->mu);
 }
 

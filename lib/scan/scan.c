@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "exsweep/exsweep.h"
+#include "scan/files.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 
@@ -32,8 +33,36 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
         free(s);
         return EXS_ETHREAD;
     }
+    exs_rc rc = exs_files_create(&s->files, opts);
+    if (rc != EXS_OK) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return rc;
+    }
+    s->opts.skip_ext = NULL; /* parsed and copied by the file side */
     *out = s;
     return EXS_OK;
+}
+
+exs_rc exs_scan_add_rules(exs_scan *s, const char *path)
+{
+    if (!s || !path || s->ran)
+        return EXS_EINVAL;
+    s->err[0] = 0;
+    return exs_files_add_rules(s->files, path, s->err, sizeof s->err);
+}
+
+exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
+{
+    if (!s || !path || s->ran)
+        return EXS_EINVAL;
+    s->err[0] = 0;
+    return exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
+}
+
+const char *exs_scan_error(const exs_scan *s)
+{
+    return s ? s->err : "";
 }
 
 exs_rc exs_scan_add_root(exs_scan *s, const char *path)
@@ -182,6 +211,9 @@ exs_rc exs_scan_run(exs_scan *s)
     exs_rc rc = compile_prefilters(s);
     if (rc != EXS_OK)
         return rc;
+    rc = exs_files_prepare(s, s->err, sizeof s->err);
+    if (rc != EXS_OK)
+        return rc;
     unsigned jobs = job_count(s);
     s->stats.jobs = jobs;
 
@@ -231,6 +263,7 @@ exs_rc exs_scan_run(exs_scan *s)
             return rc;
     }
     exs_detect_bursts(s);
+    exs_files_postpass(s);
     exs_scan_results_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -242,6 +275,7 @@ void exs_scan_destroy(exs_scan *s)
     if (!s)
         return;
     exs_scan_results_free(s);
+    exs_files_destroy(s->files);
     for (int k = 0; k < EXS_KIND__COUNT; k++)
         exs_prefilter_destroy(s->pf[k]);
     for (size_t i = 0; i < s->nroots; i++) {

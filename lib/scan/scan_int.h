@@ -50,6 +50,10 @@ struct exs_scan {
 
     /* Read-only after setup: one compiled prefilter per log kind. */
     struct exs_prefilter *pf[EXS_KIND__COUNT];
+
+    /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
+    struct exs_files *files;
+    char err[1024]; /* exs_scan_error */
 };
 
 /* Coverage: adds one file's figures to its family (thread-safe). */

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "exsweep/finding.h"
+#include "scan/files.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 #include "sources/archive.h"
@@ -25,7 +27,7 @@ exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
     for (int k = 0; k < EXS_KIND__COUNT; k++)
         if (s->pf[k] && exs_pf_scratch_grow(&w->mem.scratch, s->pf[k]) != EXS_OK)
             return EXS_EENGINE;
-    return EXS_OK;
+    return exs_fworker_create(&w->fw, s);
 }
 
 void exs_worker_fini(exs_worker *w)
@@ -34,11 +36,17 @@ void exs_worker_fini(exs_worker *w)
     free(w->mem.buf);
     free(w->mem.starts);
     exs_pf_scratch_free(w->mem.scratch);
+    exs_fworker_destroy(w->fw);
     memset(w, 0, sizeof *w);
 }
 
 static void process_input(exs_worker *w, const char *display, const char *norm,
-                          const exs_input *in, int depth, int members_bare);
+                          const exs_input *in, int depth, int members_bare,
+                          const exs_fmeta *meta);
+
+static void process_kind(exs_worker *w, const exs_class *cls, const char *display,
+                         const char *norm, const exs_input *in, int depth, int members_bare,
+                         size_t have);
 
 typedef struct member_ctx {
     exs_worker *w;
@@ -87,7 +95,8 @@ static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
     }
     exs_path_norm(name, mnorm, EXS_MAX_PATH + 1);
     snprintf(norm, EXS_MAX_PATH * 2 + 4, "%s/%s", mc->norm, mnorm);
-    process_input(mc->w, display, norm, in, mc->depth, 0);
+    exs_fmeta meta = {-1, -1, EXS_TIME_NONE};
+    process_input(mc->w, display, norm, in, mc->depth, 0, &meta);
 out:
     free(display);
     free(norm);
@@ -120,11 +129,12 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
 }
 
 static void process_input(exs_worker *w, const char *display, const char *norm,
-                          const exs_input *in, int depth, int members_bare)
+                          const exs_input *raw, int depth, int members_bare,
+                          const exs_fmeta *meta)
 {
     exs_scan *s = w->scan;
     w->stats.files_seen++;
-    long have = exs_input_read_full(in, w->mem.buf, SNIFF_READ);
+    long have = exs_input_read_full(raw, w->mem.buf, SNIFF_READ);
     if (have < 0) {
         exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
         return;
@@ -133,6 +143,20 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
     exs_classify(norm, display, (const unsigned char *)w->mem.buf, (size_t)have, &cls);
     if (cls.install_root_len)
         exs_scan_add_install_root(s, display, cls.install_root_len);
+    /* One read per file: every reader below reads through the file checks' tee, and
+     * exs_file_end reads what they leave. */
+    const exs_input *in = exs_file_begin(w->fw, depth, display, norm, &cls, meta,
+                                         (const unsigned char *)w->mem.buf, (size_t)have, raw);
+    process_kind(w, &cls, display, norm, in, depth, members_bare, (size_t)have);
+    exs_file_end(w->fw, depth);
+}
+
+static void process_kind(exs_worker *w, const exs_class *clsp, const char *display,
+                         const char *norm, const exs_input *in, int depth, int members_bare,
+                         size_t have)
+{
+    exs_scan *s = w->scan;
+    exs_class cls = *clsp;
 
     switch (cls.kind) {
     case EXS_KIND_ARCHIVE: {
@@ -143,7 +167,10 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         }
         w->stats.archives++;
         member_ctx mc = {w, display, norm, depth + 1, members_bare};
-        exs_archive_walk(s, display, in, w->mem.buf, (size_t)have, on_member, &mc);
+        /* A small archive is read whole once (its raw bytes get the file checks); members
+         * then come from memory. */
+        const exs_input *ain = exs_file_slurp(w->fw, depth, in);
+        exs_archive_walk(s, display, ain, w->mem.buf, have, on_member, &mc);
         return;
     }
     case EXS_KIND_EVTX:
@@ -160,7 +187,7 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         }
         return;
     default:
-        read_log(w, &cls, display, norm, in, (size_t)have);
+        read_log(w, &cls, display, norm, in, have);
         return;
     }
 }
@@ -168,6 +195,13 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
 void exs_worker_process(exs_worker *w, exs_item *it)
 {
     exs_input in = {exs_fd_read, exs_fd_seek, &it->fd};
-    process_input(w, it->display, it->norm, &in, 0, it->root_file);
+    exs_fmeta meta = {it->fd, -1, EXS_TIME_NONE};
+    struct stat st;
+    if (fstat(it->fd, &st) == 0) {
+        meta.size = (int64_t)st.st_size;
+        meta.mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    }
+    process_input(w, it->display, it->norm, &in, 0, it->root_file, &meta);
+    exs_fworker_stats(w->fw, &w->stats);
     exs_item_free(it);
 }

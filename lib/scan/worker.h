@@ -6,11 +6,14 @@
 #include "logs/pipeline.h"
 #include "sources/walk.h"
 
+struct exs_fworker;
+
 typedef struct exs_worker {
     exs_scan *scan;
     exs_logstate *st;
     exs_pipeline_mem mem;
     exs_scan_stats stats;
+    struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */
 } exs_worker;
 
 exs_rc exs_worker_init(exs_worker *w, exs_scan *s);

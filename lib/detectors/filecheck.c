@@ -1,0 +1,595 @@
+/* The checks of one file: name and location (catalogue 3.1-3.3), attributes, indicators
+ * (3.5, 4), page structure (3.4: PST/DER/junk before the directive), dumps, staging, notes,
+ * remediation traces (5), IIS configuration, ASP.NET compilation records, and the YARA rule
+ * sets. Each check reads only what it needs: the name, the first bytes, or the whole content
+ * when the size policy kept it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "core/limits.h"
+#include "core/timeparse.h"
+#include "detectors/rules.h"
+#include "parsers/apphost.h"
+#include "parsers/minidump.h"
+#include "parsers/msert.h"
+#include "scan/files_int.h"
+#include "sources/magic.h"
+
+/* The bytes a content check may look at: everything when kept, else the head. */
+static exs_str content(const exs_fctx *c)
+{
+    if (c->data)
+        return exs_str_make((const char *)c->data, c->data_n);
+    return exs_str_make((const char *)c->head, c->head_n);
+}
+
+static bool has_comp(const char *norm, const char *comp)
+{
+    size_t n = strlen(comp);
+    for (const char *p = strstr(norm, comp); p; p = strstr(p + 1, comp))
+        if ((p == norm || p[-1] == '/') && p[n] == '/')
+            return true;
+    return false;
+}
+
+static void fmt_time(int64_t ms, char out[32])
+{
+    if (ms == EXS_TIME_NONE || ms == INT64_MIN) {
+        snprintf(out, 32, "unknown time");
+        return;
+    }
+    exs_time_format(ms, out);
+}
+
+/* ---------------------------------------------------------------- name and location */
+
+static const char *folder_desc(const exs_webloc *l, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s%s", l->name, l->site ? " (" : "", l->site ? l->site : "",
+             l->site ? ")" : "");
+    return buf;
+}
+
+static void check_name(exs_fctx *c)
+{
+    const exs_webloc *l = &c->loc;
+    if (!exs_web_has_allowlist(l->folder))
+        return;
+    bool script = exs_web_script_ext(c->base, strlen(c->base));
+    bool known = exs_web_known_shell_name(c->base);
+    if ((!script && !known) || exs_web_allowlisted(l, c->base))
+        return;
+    const char *look = exs_web_lookalike(c->base);
+    exs_verdict v = EXS_VERDICT_SUSPICIOUS;
+    exs_severity sev = EXS_SEV_HIGH;
+    if (look || known) {
+        v = EXS_VERDICT_EXPLOITATION;
+    } else if (l->folder == EXS_WF_FRONTEND || l->folder == EXS_WF_WWWROOT) {
+        sev = EXS_SEV_MEDIUM;
+    }
+    char where[160], detail[600];
+    snprintf(detail, sizeof detail, "%s in %s, which a default install does not have%s%s%s",
+             script ? "script" : "file", folder_desc(l, where, sizeof where),
+             look ? "; look-alike of " : "", look ? look : "",
+             known ? "; a published web-shell name" : "");
+    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_NONDEFAULT], v, sev, detail, EXS_STR_NULL,
+                 l->url[0] ? l->url : NULL, EXS_TIME_NONE);
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+/* Windows attributes from the image's extended attributes, or -1 when none is carried:
+ * ntfs-3g "system.ntfs_attrib" (32-bit, host order) and "system.ntfs_attrib_be", the ntfs3
+ * driver's "system.dos_attrib" (8-bit), Samba's "user.DOSATTRIB" ("0x22" text form). */
+static long dos_attributes(int fd)
+{
+    unsigned char b[64];
+    ssize_t n = fgetxattr(fd, "system.ntfs_attrib", b, sizeof b);
+    if (n == 4)
+        return (long)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                      (uint32_t)b[3] << 24);
+    n = fgetxattr(fd, "system.ntfs_attrib_be", b, sizeof b);
+    if (n == 4)
+        return (long)((uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+                      (uint32_t)b[0] << 24);
+    n = fgetxattr(fd, "system.dos_attrib", b, sizeof b);
+    if (n == 1)
+        return b[0];
+    n = fgetxattr(fd, "user.DOSATTRIB", b, sizeof b - 1);
+    if (n >= 3 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+        long v = 0;
+        for (ssize_t i = 2; i < n && b[i]; i++) {
+            int d = b[i] >= '0' && b[i] <= '9'   ? b[i] - '0'
+                    : b[i] >= 'a' && b[i] <= 'f' ? b[i] - 'a' + 10
+                    : b[i] >= 'A' && b[i] <= 'F' ? b[i] - 'A' + 10
+                                                 : -1;
+            if (d < 0 || v > 0xFFFFFFF)
+                break;
+            v = v * 16 + d;
+        }
+        return v;
+    }
+    return -1;
+}
+
+static void check_attributes(exs_fctx *c)
+{
+    if (c->meta->fd < 0 || c->loc.folder == EXS_WF_NONE ||
+        !exs_web_script_ext(c->base, strlen(c->base)))
+        return;
+    long a = dos_attributes(c->meta->fd);
+    if (a < 0 || !(a & 0x6))
+        return;
+    char detail[300], where[160];
+    snprintf(detail, sizeof detail, "%s%s%s attribute on a script in %.160s",
+             (a & 2) ? "Hidden" : "", (a & 6) == 6 ? " and " : "", (a & 4) ? "System" : "",
+             folder_desc(&c->loc, where, sizeof where));
+    bool nondefault = exs_web_has_allowlist(c->loc.folder) && !exs_web_allowlisted(&c->loc, c->base);
+    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_HIDDEN],
+                 nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                 detail, EXS_STR_NULL, c->loc.url[0] ? c->loc.url : NULL, EXS_TIME_NONE);
+}
+
+/* ---------------------------------------------------------------- indicators */
+
+static void ioc_detail(const exs_ioc *x, const char *what, char *out, size_t n)
+{
+    char line[32] = "";
+    if (x->line)
+        snprintf(line, sizeof line, ":%llu", (unsigned long long)x->line);
+    snprintf(out, n, "%s in %s%s%s%s", what, x->source, line, x->note[0] ? ": " : "", x->note);
+}
+
+static void check_iocs(exs_fctx *c)
+{
+    const exs_iocset *set = c->files->iocs;
+    char detail[600];
+    if (c->sha256[0]) {
+        const exs_ioc *x = exs_iocset_sha256(set, c->sha256);
+        if (x) {
+            ioc_detail(x, "SHA-256", detail, sizeof detail);
+            exs_fhit_add(c, &exs_rule_table[R_FILE_HASH_IOC], x->verdict, x->severity, detail,
+                         EXS_STR_NULL, c->sha256, EXS_TIME_NONE);
+        }
+    }
+    const exs_ioc *p = exs_iocset_path(set, c->norm);
+    if (p && !p->default_name) {
+        ioc_detail(p, "path", detail, sizeof detail);
+        exs_fhit_add(c, &exs_rule_table[R_FILE_PATH_IOC], p->verdict, p->severity, detail,
+                     EXS_STR_NULL, p->value, EXS_TIME_NONE);
+    }
+}
+
+/* ---------------------------------------------------------------- page structure */
+
+static bool has_page_directive(exs_str s)
+{
+    return exs_str_ifind(s, "page language=") >= 0 || exs_str_ifind(s, "page  language=") >= 0 ||
+           exs_str_ifind(s, "<%@ page") >= 0 || exs_str_ifind(s, "<%@page") >= 0;
+}
+
+static void check_structure(exs_fctx *c)
+{
+    if (c->head_n < 8 || c->loglike)
+        return;
+    exs_str body = content(c);
+    const unsigned char *h = c->head;
+    bool pst = memcmp(h, "!BDN", 4) == 0, der = h[0] == 0x30 && h[1] == 0x82;
+    if (!pst && !der) {
+        /* Generic: a non-printable byte among the first 8 (tab, CR, LF and a UTF-8 BOM are
+         * fine) in a file that is not a known container, with a page directive. */
+        size_t i = (h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) ? 3 : 0;
+        bool junk = false;
+        for (; i < 8; i++)
+            if ((h[i] < 0x20 && h[i] != '\t' && h[i] != '\r' && h[i] != '\n') || h[i] == 0x7F)
+                junk = true;
+        if (!junk || exs_magic_is_container(h, c->head_n) || body.n > 512 * 1024)
+            return;
+    }
+    if (!has_page_directive(body) || exs_str_ifind(body, "language=\"java\"") >= 0)
+        return;
+    bool web = c->loc.folder != EXS_WF_NONE;
+    long at = exs_str_ifind(body, "language=");
+    exs_str ev = at >= 0 ? exs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at
+                                                                               : 160)
+                         : EXS_STR_NULL;
+    char detail[300];
+    if (pst) {
+        snprintf(detail, sizeof detail,
+                 "PST header (!BDN) with an ASP.NET page directive inside%s",
+                 web ? ", in a web folder" : "");
+        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
+                     web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
+    } else if (der) {
+        snprintf(detail, sizeof detail,
+                 "DER certificate-request header (30 82) with an ASP.NET page directive inside%s",
+                 web ? ", in a web folder" : "");
+        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
+                     web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
+    } else {
+        snprintf(detail, sizeof detail, "binary bytes in the first 8, then an ASP.NET page directive%s",
+                 web ? ", in a web folder" : "");
+        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_JUNK],
+                     web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
+                     ev, NULL, EXS_TIME_NONE);
+    }
+}
+
+/* ---------------------------------------------------------------- dumps, staging, notes */
+
+typedef struct seek_reader {
+    const exs_input *in;
+} seek_reader;
+
+static long input_readat(void *ctx, uint64_t off, void *buf, size_t n)
+{
+    seek_reader *r = ctx;
+    if (!r->in->seek || r->in->seek(r->in->ctx, (long long)off, SEEK_SET) < 0)
+        return -1;
+    size_t got = 0;
+    while (got < n) {
+        long k = r->in->read(r->in->ctx, (char *)buf + got, n - got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    return (long)got;
+}
+
+static bool dump_name_lsass(const char *base)
+{
+    return strncmp(base, "lsass", 5) == 0 && strstr(base, ".dmp") != NULL;
+}
+
+static bool odd_dump_place(const exs_fctx *c)
+{
+    const char *n = c->norm;
+    if (has_comp(n, "wer") || has_comp(n, "minidump") || has_comp(n, "crashdumps") ||
+        has_comp(n, "livekerneldumps"))
+        return false; /* Windows Error Reporting and crash-dump folders */
+    return c->loc.folder != EXS_WF_NONE || has_comp(n, "temp") || has_comp(n, "tmp") ||
+           has_comp(n, "programdata") || has_comp(n, "root") || has_comp(n, "public") ||
+           strchr(c->display, '/') == NULL;
+}
+
+static void check_dump(exs_fctx *c)
+{
+    bool mdmp = c->head_n >= 4 && memcmp(c->head, "MDMP", 4) == 0;
+    bool named = dump_name_lsass(c->base);
+    if (!mdmp && !named)
+        return;
+    exs_minidump md;
+    memset(&md, 0, sizeof md);
+    if (mdmp) {
+        if (c->data) {
+            exs_membuf mb = {c->data, c->data_n};
+            exs_minidump_parse(exs_membuf_readat, &mb, &md);
+        } else if (c->raw && c->raw->seek) {
+            seek_reader r = {c->raw};
+            exs_minidump_parse(input_readat, &r, &md);
+        } else {
+            exs_membuf mb = {c->head, c->head_n};
+            exs_minidump_parse(exs_membuf_readat, &mb, &md);
+        }
+    }
+    char when[32], detail[600];
+    fmt_time(md.time_ms, when);
+    int64_t t = md.valid && md.time_ms != INT64_MIN ? md.time_ms : EXS_TIME_NONE;
+    if (md.valid && md.lsass) {
+        if (md.pid)
+            snprintf(detail, sizeof detail, "minidump of %s (pid %u%s), taken %s", md.process,
+                     md.pid, md.full_memory ? ", full memory" : "", when);
+        else
+            snprintf(detail, sizeof detail, "minidump of %s%s, taken %s", md.process,
+                     md.full_memory ? " (full memory)" : "", when);
+        exs_fhit_add(c, &exs_rule_table[R_FILE_LSASS_DUMP], EXS_VERDICT_EXPLOITATION,
+                     EXS_SEV_CRITICAL, detail, EXS_STR_NULL, md.process, t);
+        return;
+    }
+    if (named && !(md.valid && md.process[0])) {
+        snprintf(detail, sizeof detail, "%s named like an LSASS dump%s", mdmp ? "minidump" : "file",
+                 mdmp ? " (its module list could not be read)"
+                      : " (not a minidump as it is: compressed or encrypted?)");
+        exs_fhit_add(c, &exs_rule_table[R_FILE_LSASS_DUMP],
+                     mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                     detail, EXS_STR_NULL, NULL, t);
+        return;
+    }
+    if (md.valid && (named || odd_dump_place(c))) {
+        snprintf(detail, sizeof detail, "minidump of %s%s, taken %s%s",
+                 md.process[0] ? md.process : "an unknown process",
+                 md.full_memory ? " (full memory)" : "", when,
+                 named ? "; named like an LSASS dump but holds another process" : "");
+        exs_fhit_add(c, &exs_rule_table[R_FILE_MINIDUMP], EXS_VERDICT_SUSPICIOUS,
+                     named ? EXS_SEV_HIGH : EXS_SEV_MEDIUM, detail, EXS_STR_NULL,
+                     md.process[0] ? md.process : NULL, t);
+    }
+}
+
+static void check_staging(exs_fctx *c)
+{
+    static const char *const exts[] = {".zip", ".7z", ".rar", ".pst", ".cab"};
+    bool arch = false;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcmp(c->ext, exts[i]) == 0)
+            arch = true;
+    if (!arch || !has_comp(c->norm, "programdata"))
+        return;
+    char detail[200];
+    snprintf(detail, sizeof detail, "%s archive under ProgramData (%s)", c->ext + 1,
+             exs_magic_type(c->head, c->head_n));
+    exs_fhit_add(c, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                 detail, EXS_STR_NULL, NULL, EXS_TIME_NONE);
+    exs_fhit_defer_last(c);
+}
+
+static void check_ransomware(exs_fctx *c)
+{
+    if (c->head_n >= 8 && memcmp(c->head, "DEARCRY!", 8) == 0)
+        exs_files_add_dearcry(c->files, c->display, c->meta->mtime_ms);
+    if (strcmp(c->base, "decrypt_file.txt") == 0)
+        exs_fhit_add(c, &exs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
+                     EXS_SEV_CRITICAL, "Black Kingdom ransom note name (decrypt_file.TxT)",
+                     exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200),
+                     NULL, EXS_TIME_NONE);
+}
+
+/* ---------------------------------------------------------------- remediation traces */
+
+typedef struct msert_ctx {
+    exs_fctx *c;
+    unsigned runs, threats;
+    int64_t last_run;
+    char version[120];
+} msert_ctx;
+
+static bool exchange_threat(exs_str name)
+{
+    static const char *const fam[] = {"exmann", "chopper", "secchecker", "webshell", "twoface",
+                                      "doejocrypt", "dumplsass", "cve-2021-", "iisexchg",
+                                      "suspexchg", "hafnium", "sportsball", "simpleseesharp"};
+    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
+        if (exs_str_ifind(name, fam[i]) >= 0)
+            return true;
+    return false;
+}
+
+static void on_msert(void *ctx, const exs_msert_event *e)
+{
+    msert_ctx *m = ctx;
+    if (e->kind == EXS_MSERT_RUN) {
+        m->runs++;
+        if (e->time_ms != INT64_MIN)
+            m->last_run = e->time_ms;
+        snprintf(m->version, sizeof m->version, "%.*s", (int)(e->version.n < 100 ? e->version.n : 100),
+                 e->version.p ? e->version.p : "");
+        return;
+    }
+    m->threats++;
+    char when[32], detail[800], path[600];
+    fmt_time(e->time_ms, when);
+    snprintf(path, sizeof path, "%.*s", (int)(e->path.n < 500 ? e->path.n : 500),
+             e->path.p ? e->path.p : "");
+    snprintf(detail, sizeof detail, "%.*s detected %.*s, %.*s%s%s (run started %s, server time)",
+             (int)(e->scan.n < 40 ? e->scan.n : 40), e->scan.n ? e->scan.p : "MSERT",
+             (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
+             (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "action not logged",
+             path[0] ? ": " : "", path, when);
+    bool ex = exchange_threat(e->threat);
+    exs_fhit_add(m->c, &exs_rule_table[R_FILE_MSERT],
+                 ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
+                 exs_str_make(e->threat.p, e->threat.n), path[0] ? path : NULL,
+                 e->time_ms == INT64_MIN ? EXS_TIME_NONE : e->time_ms);
+    if (path[0]) {
+        char key[1024];
+        exs_ioc_path_key(path, key, sizeof key);
+        exs_webloc w;
+        exs_webloc_of(key, &w);
+        if (w.url[0]) {
+            char what[300];
+            snprintf(what, sizeof what, "MSERT reported %.*s (%.*s)",
+                     (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
+                     (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "");
+            exs_files_add_hint(m->c->files, w.url, what);
+        }
+    }
+}
+
+static void check_remediation(exs_fctx *c)
+{
+    if (strcmp(c->base, "msert.log") == 0 || strcmp(c->base, "msert.old.log") == 0) {
+        exs_str body = content(c);
+        msert_ctx m = {c, 0, 0, EXS_TIME_NONE, ""};
+        exs_msert_parse((const unsigned char *)body.p, body.n, on_msert, &m);
+        if (m.runs && !m.threats) {
+            char detail[300], when[32];
+            fmt_time(m.last_run, when);
+            snprintf(detail, sizeof detail,
+                     "%u MSERT run%s logged (%s), last started %s (server time): no detection%s",
+                     m.runs, m.runs == 1 ? "" : "s", m.version[0] ? m.version : "version not logged",
+                     when, c->data ? "" : " in the part read");
+            exs_fhit_add(c, &exs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+                         detail, EXS_STR_NULL, NULL, m.last_run);
+        }
+        return;
+    }
+    static const char *const eomt[] = {"eomt.log", "eomtsummary.txt", "eomtv2.log",
+                                       "eomtv2summary.txt"};
+    for (size_t i = 0; i < sizeof eomt / sizeof eomt[0]; i++) {
+        if (strcmp(c->base, eomt[i]) != 0)
+            continue;
+        /* The summary's first lines say what it found; quote them as evidence. */
+        exs_str body = exs_str_make((const char *)c->head, c->head_n < 400 ? c->head_n : 400);
+        char detail[200];
+        snprintf(detail, sizeof detail, "%s left %s: the mitigation tool ran on this server",
+                 i < 2 ? "EOMT" : "EOMTv2", eomt[i]);
+        exs_fhit_add(c, &exs_rule_table[R_FILE_EOMT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, detail,
+                     body, NULL, EXS_TIME_NONE);
+    }
+}
+
+/* ---------------------------------------------------------------- IIS configuration */
+
+typedef struct vdir_ctx {
+    exs_fctx *c;
+    exs_str body;
+} vdir_ctx;
+
+static const char *const proxyshell_dirs[] = {"com", "com1", "con", "aux", "who", "xyz", "zoo",
+                                              "zing"};
+
+static void on_vdir(void *ctx, const exs_vdir_item *v)
+{
+    vdir_ctx *vc = ctx;
+    exs_fctx *c = vc->c;
+    char site[128];
+    snprintf(site, sizeof site, "%.*s", (int)(v->site.n < 120 ? v->site.n : 120),
+             v->site.p ? v->site.p : "");
+    exs_files_add_vdir(c->files, c->display, site, v->url, v->physical);
+    char key[1024];
+    exs_ioc_path_key(v->physical, key, sizeof key);
+    const char *under = NULL;
+    if (strncmp(key, "/programdata/", 13) == 0 || strcmp(key, "/programdata") == 0)
+        under = "ProgramData";
+    else if (strncmp(key, "/users/", 7) == 0)
+        under = "Users";
+    else if (strncmp(key, "/windows/temp", 13) == 0 || strncmp(key, "/temp/", 6) == 0 ||
+             strcmp(key, "/temp") == 0 || strncmp(key, "/perflogs", 9) == 0)
+        under = "a temporary folder";
+    if (!under)
+        return;
+    bool drop = false;
+    const char *leaf = strncmp(key, "/programdata/", 13) == 0 ? key + 13
+                       : strncmp(key, "/users/all users/", 17) == 0 ? key + 17
+                                                                    : NULL;
+    for (size_t i = 0; leaf && i < sizeof proxyshell_dirs / sizeof proxyshell_dirs[0]; i++) {
+        size_t n = strlen(proxyshell_dirs[i]);
+        if (strncmp(leaf, proxyshell_dirs[i], n) == 0 && (leaf[n] == 0 || leaf[n] == '/'))
+            drop = true;
+    }
+    char detail[1400];
+    snprintf(detail, sizeof detail, "site \"%.120s\" serves %.500s from %.500s (under %s)%s", site, v->url,
+             v->physical, under, drop ? "; a ProxyShell drop folder name" : "");
+    exs_str ev = EXS_STR_NULL;
+    if (v->tag_end > v->tag_start && v->tag_end <= vc->body.n)
+        ev = exs_str_make(vc->body.p + v->tag_start, v->tag_end - v->tag_start);
+    exs_fhit_add(c, &exs_rule_table[R_FILE_IIS_VDIR],
+                 drop || strcmp(under, "ProgramData") == 0 ? EXS_VERDICT_EXPLOITATION
+                                                           : EXS_VERDICT_SUSPICIOUS,
+                 drop ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, v->url, EXS_TIME_NONE);
+}
+
+static void check_iis_config(exs_fctx *c)
+{
+    if (!strstr(c->base, "applicationhost") || strcmp(c->ext, ".config") != 0)
+        return;
+    vdir_ctx vc = {c, content(c)};
+    exs_apphost_vdirs(vc.body.p, vc.body.n, on_vdir, &vc);
+}
+
+static void check_compiled(exs_fctx *c)
+{
+    if (strcmp(c->ext, ".compiled") != 0 || c->loc.folder != EXS_WF_TEMP_ASPNET)
+        return;
+    exs_str body = content(c);
+    char vp[1024], url[1024];
+    size_t n = exs_aspnet_compiled_vpath(body.p, body.n, vp, sizeof vp);
+    if (n == 0)
+        return;
+    size_t un = 0;
+    for (size_t i = 0; i < n && un + 1 < sizeof url; i++) {
+        char ch = exs_lower(vp[i] == '\\' ? '/' : vp[i]);
+        if (ch == '/' && un && url[un - 1] == '/')
+            continue;
+        url[un++] = ch;
+    }
+    url[un] = 0;
+    const char *folder = "";
+    if (!exs_web_url_nondefault(url, &folder))
+        return;
+    exs_files_add_compiled(c->files, c->display, url, c->meta->mtime_ms);
+    char detail[1200];
+    snprintf(detail, sizeof detail,
+             "ASP.NET compiled %s, a page a default install does not have in %s: it was requested "
+             "and ran at least once",
+             vp, folder);
+    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
+                 detail, exs_str_cstr(vp), url, EXS_TIME_NONE);
+}
+
+/* ---------------------------------------------------------------- YARA */
+
+static void on_yara(void *ctx, const exs_ymatch *m)
+{
+    exs_fctx *c = ctx;
+    const exs_yrule *r = m->rule;
+    if (r->scope == EXS_YSCOPE_FILE && c->loglike)
+        return; /* a shell quoted in a log line is the log readers' business */
+    char detail[600];
+    if (m->string_id)
+        snprintf(detail, sizeof detail, "%s rule file %s: %s at offset %llu",
+                 r->user ? "YARA" : "shipped", r->source, m->string_id,
+                 (unsigned long long)m->offset);
+    else
+        snprintf(detail, sizeof detail, "%s rule file %s: matched by its condition",
+                 r->user ? "YARA" : "shipped", r->source);
+    exs_fhit_add(c, &r->rule, r->verdict, r->severity, detail,
+                 exs_str_make((const char *)m->data, m->len), r->user ? r->rule.id : NULL,
+                 EXS_TIME_NONE);
+}
+
+static void check_rules(exs_fctx *c)
+{
+    if (!c->data)
+        return;
+    char filepath[EXS_MAX_PATH * 2 + 4];
+    size_t o = 0;
+    if (c->display[0] != '/')
+        filepath[o++] = '\\';
+    for (const char *p = c->display; *p && o + 1 < sizeof filepath; p++)
+        filepath[o++] = *p == '/' ? '\\' : *p;
+    filepath[o] = 0;
+    const char *slash = strrchr(c->display, '/');
+    exs_yvars v = {slash ? slash + 1 : c->display, filepath, c->ext,
+                   exs_magic_type(c->head, c->head_n), ""};
+    bool ran = false;
+    exs_rc rc;
+    if (c->yshipped) {
+        rc = exs_yscanner_scan(c->yshipped, c->data, c->data_n, &v, true, on_yara, c, &ran);
+        if (ran)
+            c->rule_scans++;
+        else
+            c->rule_gated++;
+        if (rc == EXS_ELIMIT)
+            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0,
+                     "shipped rules: scan timed out or too many matches; results may be partial");
+        else if (rc != EXS_OK)
+            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "shipped rules: scan failed");
+    }
+    if (c->yuser) {
+        rc = exs_yscanner_scan(c->yuser, c->data, c->data_n, &v, false, on_yara, c, &ran);
+        c->rule_scans++;
+        if (rc == EXS_ELIMIT)
+            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0,
+                     "user rules: scan timed out or too many matches; results may be partial");
+        else if (rc != EXS_OK)
+            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "user rules: scan failed");
+    }
+}
+
+void exs_detect_file(exs_fctx *c)
+{
+    check_name(c);
+    check_attributes(c);
+    check_iocs(c);
+    check_structure(c);
+    check_dump(c);
+    check_staging(c);
+    check_ransomware(c);
+    check_remediation(c);
+    check_iis_config(c);
+    check_compiled(c);
+    check_rules(c);
+}

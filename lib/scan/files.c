@@ -1,0 +1,793 @@
+/* File side of the sweep: policy, rule sets, the input tee, per-file state and the stores the
+ * post-pass reads. The checks themselves are in lib/detectors/filecheck.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "core/limits.h"
+#include "core/sha256.h"
+#include "scan/files_int.h"
+
+/* ---------------------------------------------------------------- the shipped rule set */
+
+static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
+static exs_yrules *shipped;
+static char shipped_err[512];
+
+static void shipped_compile(void)
+{
+    if (exs_yrules_embedded(&shipped, shipped_err, sizeof shipped_err) != EXS_OK)
+        shipped = NULL;
+}
+
+const exs_yrules *exs_shipped_rules(char *err, size_t errlen)
+{
+    pthread_once(&shipped_once, shipped_compile);
+    if (!shipped && err && errlen)
+        snprintf(err, errlen, "shipped rules: %s", shipped_err);
+    return shipped;
+}
+
+/* ---------------------------------------------------------------- scan-wide state */
+
+static void parse_skip(exs_files *f, const char *list)
+{
+    while (list && *list) {
+        while (*list == ',' || *list == ' ')
+            list++;
+        size_t n = strcspn(list, ", ");
+        if (n && n < 32) {
+            char *e = malloc(n + 2);
+            char **v = realloc(f->skip_ext, (f->nskip + 1) * sizeof *v);
+            if (!e || !v) {
+                free(e);
+                if (v)
+                    f->skip_ext = v;
+                return;
+            }
+            f->skip_ext = v;
+            size_t o = 0;
+            if (list[0] != '.')
+                e[o++] = '.';
+            for (size_t i = 0; i < n; i++)
+                e[o++] = exs_lower(list[i]);
+            e[o] = 0;
+            f->skip_ext[f->nskip++] = e;
+        }
+        list += n;
+    }
+}
+
+exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
+{
+    exs_files *f = calloc(1, sizeof *f);
+    if (!f)
+        return EXS_ENOMEM;
+    if (pthread_mutex_init(&f->mu, NULL) != 0) {
+        free(f);
+        return EXS_ETHREAD;
+    }
+    f->enabled = !(opts && opts->no_file_checks);
+    f->max_size = opts && opts->max_file_size ? opts->max_file_size : EXS_MAX_FILE_SIZE;
+    if (f->max_size > EXS_MAX_FILE_SIZE_CAP)
+        f->max_size = EXS_MAX_FILE_SIZE_CAP;
+    f->dearcry_first = f->dearcry_last = EXS_TIME_NONE;
+    parse_skip(f, opts ? opts->skip_ext : NULL);
+    f->web_urls = exs_strmap_create();
+    if (!f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
+        exs_files_destroy(f);
+        return EXS_ENOMEM;
+    }
+    *out = f;
+    return EXS_OK;
+}
+
+static void free_hits(exs_fhit *h)
+{
+    while (h) {
+        exs_fhit *n = h->next;
+        free(h->detail);
+        free(h->evidence);
+        free(h->target);
+        free(h);
+        h = n;
+    }
+}
+
+void exs_files_destroy(exs_files *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nrule_paths; i++)
+        free(f->rule_paths[i]);
+    free(f->rule_paths);
+    exs_iocset_destroy(f->iocs);
+    for (size_t i = 0; i < f->nskip; i++)
+        free(f->skip_ext[i]);
+    free(f->skip_ext);
+    exs_yrules_destroy(f->user);
+    for (exs_frec *r = f->recs, *n; r; r = n) {
+        n = r->next;
+        free_hits(r->hits);
+        free(r->display);
+        free(r->norm);
+        free(r->url);
+        free(r);
+    }
+    exs_strmap_destroy(f->web_urls);
+    for (size_t i = 0; i < f->nloose; i++)
+        free(f->loose[i]);
+    free(f->loose);
+    for (size_t i = 0; i < f->nvdirs; i++) {
+        free(f->vdirs[i].site);
+        free(f->vdirs[i].url);
+        free(f->vdirs[i].key);
+        free(f->vdirs[i].physical);
+        free(f->vdirs[i].config);
+    }
+    free(f->vdirs);
+    for (size_t i = 0; i < f->ncompiled; i++) {
+        free(f->compiled[i].url);
+        free(f->compiled[i].display);
+    }
+    free(f->compiled);
+    for (size_t i = 0; i < f->nhints; i++) {
+        free(f->hints[i].url);
+        free(f->hints[i].what);
+    }
+    free(f->hints);
+    for (size_t i = 0; i < f->ndearcry_ex; i++)
+        free(f->dearcry_ex[i]);
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+}
+
+static exs_rc add_rule_path(exs_files *f, const char *path)
+{
+    if (f->nrule_paths >= EXS_MAX_RULE_FILES)
+        return EXS_ELIMIT;
+    char **v = realloc(f->rule_paths, (f->nrule_paths + 1) * sizeof *v);
+    if (!v)
+        return EXS_ENOMEM;
+    f->rule_paths = v;
+    if (!(f->rule_paths[f->nrule_paths] = strdup(path)))
+        return EXS_ENOMEM;
+    f->nrule_paths++;
+    return EXS_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return EXS_ERULE;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return add_rule_path(f, path);
+    DIR *d = opendir(path);
+    if (!d) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return EXS_ERULE;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    exs_rc rc = EXS_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && rc == EXS_OK) {
+        size_t l = strlen(e->d_name);
+        bool yar = (l > 4 && strcasecmp(e->d_name + l - 4, ".yar") == 0) ||
+                   (l > 5 && strcasecmp(e->d_name + l - 5, ".yara") == 0);
+        if (!yar || e->d_name[0] == '.')
+            continue;
+        char full[EXS_MAX_PATH + 1];
+        if ((size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
+            continue;
+        struct stat fs;
+        if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
+            continue;
+        char **v = realloc(names, (n + 1) * sizeof *v);
+        if (!v || !(v[n] = strdup(full))) {
+            if (v)
+                names = v;
+            rc = EXS_ENOMEM;
+            break;
+        }
+        names = v;
+        n++;
+    }
+    closedir(d);
+    if (rc == EXS_OK && n == 0) {
+        snprintf(err, errlen, "%s: no .yar or .yara file in this folder", path);
+        rc = EXS_ERULE;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == EXS_OK)
+            rc = add_rule_path(f, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    if (rc == EXS_ELIMIT)
+        snprintf(err, errlen, "more than %d rule files", EXS_MAX_RULE_FILES);
+    return rc;
+}
+
+static void ioc_bad(void *ctx, const char *file, uint64_t line, const char *why)
+{
+    exs_warn(ctx, EXS_W_BAD_ROW, file, line, "IOC list: %s", why);
+}
+
+exs_rc exs_files_add_iocs(exs_files *f, exs_scan *s, const char *path, char *err, size_t errlen)
+{
+    return exs_iocset_load(f->iocs, path, ioc_bad, s, err, errlen);
+}
+
+exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
+{
+    exs_files *f = s->files;
+    if (!f->enabled)
+        return EXS_OK;
+    f->shipped = exs_shipped_rules(err, errlen);
+    if (!f->shipped)
+        return EXS_EENGINE;
+    if (f->nrule_paths && !f->user)
+        return exs_yrules_from_files(&f->user, (const char *const *)f->rule_paths,
+                                     f->nrule_paths, err, errlen);
+    return EXS_OK;
+}
+
+bool exs_files_enabled(const exs_scan *s)
+{
+    return s->files && s->files->enabled;
+}
+
+/* ---------------------------------------------------------------- stores */
+
+static bool grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 16;
+    while (nc < need)
+        nc *= 2;
+    void *p = realloc(*v, nc * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = nc;
+    return true;
+}
+
+void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
+                        const char *physical)
+{
+    char key[EXS_MAX_IOC_LINE + 1];
+    exs_ioc_path_key(physical, key, sizeof key);
+    size_t kn = strlen(key);
+    while (kn > 1 && key[kn - 1] == '/')
+        key[--kn] = 0;
+    char lurl[1024];
+    size_t un = 0;
+    for (; url[un] && un + 1 < sizeof lurl; un++)
+        lurl[un] = exs_lower(url[un]);
+    lurl[un] = 0;
+    while (un > 1 && lurl[un - 1] == '/')
+        lurl[--un] = 0;
+    pthread_mutex_lock(&f->mu);
+    if (f->nvdirs < EXS_MAX_VDIRS &&
+        grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
+        exs_fvdir v = {strdup(site), strdup(lurl), strdup(key), strdup(physical), strdup(config)};
+        if (v.site && v.url && v.key && v.physical && v.config) {
+            f->vdirs[f->nvdirs++] = v;
+        } else {
+            free(v.site);
+            free(v.url);
+            free(v.key);
+            free(v.physical);
+            free(v.config);
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
+void exs_files_add_compiled(exs_files *f, const char *display, const char *url,
+                            int64_t mtime_ms)
+{
+    pthread_mutex_lock(&f->mu);
+    if (f->ncompiled < EXS_MAX_FILE_RECORDS &&
+        grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1, sizeof *f->compiled)) {
+        exs_fcompiled c = {strdup(url), strdup(display), mtime_ms};
+        if (c.url && c.display)
+            f->compiled[f->ncompiled++] = c;
+        else {
+            free(c.url);
+            free(c.display);
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
+void exs_files_add_hint(exs_files *f, const char *url, const char *what)
+{
+    pthread_mutex_lock(&f->mu);
+    if (f->nhints < EXS_MAX_FILE_RECORDS &&
+        grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
+        exs_fremoved_hint h = {strdup(url), strdup(what)};
+        if (h.url && h.what)
+            f->hints[f->nhints++] = h;
+        else {
+            free(h.url);
+            free(h.what);
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
+void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
+{
+    pthread_mutex_lock(&f->mu);
+    f->dearcry++;
+    if (f->ndearcry_ex < sizeof f->dearcry_ex / sizeof f->dearcry_ex[0]) {
+        char *d = strdup(display);
+        if (d)
+            f->dearcry_ex[f->ndearcry_ex++] = d;
+    }
+    if (mtime_ms != EXS_TIME_NONE) {
+        if (f->dearcry_first == EXS_TIME_NONE || mtime_ms < f->dearcry_first)
+            f->dearcry_first = mtime_ms;
+        if (f->dearcry_last == EXS_TIME_NONE || mtime_ms > f->dearcry_last)
+            f->dearcry_last = mtime_ms;
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
+static void store_record(exs_files *f, exs_frec *r)
+{
+    pthread_mutex_lock(&f->mu);
+    bool keep = f->nrecs < EXS_MAX_FILE_RECORDS;
+    if (keep) {
+        r->next = f->recs;
+        f->recs = r;
+        f->nrecs++;
+    } else {
+        f->recs_dropped++;
+    }
+    pthread_mutex_unlock(&f->mu);
+    if (!keep) {
+        free_hits(r->hits);
+        free(r->display);
+        free(r->norm);
+        free(r->url);
+        free(r);
+    }
+}
+
+static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
+{
+    pthread_mutex_lock(&f->mu);
+    if (loc->url[0]) {
+        if (exs_strmap_count(f->web_urls) < EXS_MAX_WEB_SCRIPTS)
+            exs_strmap_put(f->web_urls, loc->url, (void *)1, NULL);
+        else
+            f->scripts_dropped++;
+    } else if (f->nloose < EXS_MAX_WEB_SCRIPTS &&
+               grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
+        char *d = strdup(norm);
+        if (d)
+            f->loose[f->nloose++] = d;
+    } else {
+        f->scripts_dropped++;
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* ---------------------------------------------------------------- hits */
+
+void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
+                  const char *detail, exs_str evidence, const char *target, int64_t time_ms)
+{
+    if (!c->rec) {
+        exs_frec *r = calloc(1, sizeof *r);
+        if (!r)
+            goto oom;
+        r->display = strdup(c->display);
+        r->norm = strdup(c->norm);
+        r->url = c->loc.url[0] ? strdup(c->loc.url) : NULL;
+        if (!r->display || !r->norm || (c->loc.url[0] && !r->url)) {
+            free(r->display);
+            free(r->norm);
+            free(r->url);
+            free(r);
+            goto oom;
+        }
+        memcpy(r->sha256, c->sha256, sizeof r->sha256);
+        r->size = c->meta->size >= 0 ? c->meta->size : (c->data ? (int64_t)c->data_n : -1);
+        r->mtime_ms = c->meta->mtime_ms;
+        r->site = c->loc.site;
+        c->rec = r;
+    }
+    exs_fhit *h = calloc(1, sizeof *h);
+    if (!h)
+        goto oom;
+    h->rule = rule;
+    h->verdict = v;
+    h->severity = sev;
+    h->time_ms = time_ms;
+    h->detail = detail ? strdup(detail) : NULL;
+    h->target = target ? strdup(target) : NULL;
+    size_t en = evidence.n < EXS_MAX_EVIDENCE ? evidence.n : EXS_MAX_EVIDENCE;
+    h->evidence = evidence.p ? strndup(evidence.p, en) : NULL;
+    /* append, so findings keep the order the checks ran in */
+    exs_fhit **tail = &c->rec->hits;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = h;
+    return;
+oom:
+    exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "out of memory: a file finding was lost");
+}
+
+void exs_fhit_defer_last(exs_fctx *c)
+{
+    if (!c->rec || !c->rec->hits)
+        return;
+    exs_fhit *h = c->rec->hits;
+    while (h->next)
+        h = h->next;
+    h->deferred = true;
+}
+
+/* ---------------------------------------------------------------- per worker */
+
+#define HEAD_MAX 65536
+#define DEPTHS (EXS_MAX_ARCHIVE_DEPTH + 2)
+
+typedef struct fstate {
+    exs_fworker *w;
+    bool active;
+    const char *display, *norm;
+    exs_class cls;
+    exs_fmeta meta;
+    const exs_input *raw;
+    exs_input tee, mem;
+    unsigned char head[HEAD_MAX];
+    size_t head_n;
+    unsigned char *buf; /* the content copy */
+    size_t len, cap;
+    size_t mpos;        /* memory input position (archives read whole) */
+    bool want, over, broken, eof;
+} fstate;
+
+struct exs_fworker {
+    exs_scan *s;
+    exs_files *f;
+    exs_yscanner *yshipped, *yuser;
+    fstate st[DEPTHS];
+    uint64_t hashed, large, skipped_ext, rule_scans, rule_gated;
+};
+
+exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
+{
+    exs_fworker *w = calloc(1, sizeof *w);
+    if (!w)
+        return EXS_ENOMEM;
+    w->s = s;
+    w->f = s->files;
+    for (int i = 0; i < DEPTHS; i++)
+        w->st[i].w = w;
+    exs_rc rc = EXS_OK;
+    if (w->f->enabled && w->f->shipped)
+        rc = exs_yscanner_create(&w->yshipped, w->f->shipped);
+    if (rc == EXS_OK && w->f->enabled && w->f->user)
+        rc = exs_yscanner_create(&w->yuser, w->f->user);
+    if (rc != EXS_OK) {
+        exs_fworker_destroy(w);
+        return rc;
+    }
+    *out = w;
+    return EXS_OK;
+}
+
+void exs_fworker_destroy(exs_fworker *w)
+{
+    if (!w)
+        return;
+    exs_yscanner_destroy(w->yshipped);
+    exs_yscanner_destroy(w->yuser);
+    for (int i = 0; i < DEPTHS; i++)
+        free(w->st[i].buf);
+    free(w);
+}
+
+void exs_fworker_stats(const exs_fworker *w, exs_scan_stats *st)
+{
+    if (!w)
+        return;
+    st->files_hashed += w->hashed;
+    st->files_large += w->large;
+    st->files_skipped_ext += w->skipped_ext;
+    st->rule_scans += w->rule_scans;
+    st->rule_gated += w->rule_gated;
+}
+
+/* Appends to the content copy; past the size limit the copy is abandoned. */
+static void append(fstate *fs, const void *p, size_t n)
+{
+    uint64_t max = fs->w->f->max_size;
+    if (!fs->want || fs->over || fs->broken || n == 0)
+        return;
+    if (fs->len + n > max) {
+        fs->over = true;
+        return;
+    }
+    if (fs->len + n > fs->cap) {
+        size_t nc = fs->cap ? fs->cap : 65536;
+        while (nc < fs->len + n)
+            nc *= 2;
+        if (nc > max)
+            nc = (size_t)max;
+        unsigned char *b = realloc(fs->buf, nc);
+        if (!b) {
+            fs->broken = true;
+            return;
+        }
+        fs->buf = b;
+        fs->cap = nc;
+    }
+    memcpy(fs->buf + fs->len, p, n);
+    fs->len += n;
+}
+
+static long tee_read(void *ctx, void *buf, size_t n)
+{
+    fstate *fs = ctx;
+    long r = fs->raw->read(fs->raw->ctx, buf, n);
+    if (r < 0)
+        fs->broken = true;
+    else if (r == 0)
+        fs->eof = true;
+    else
+        append(fs, buf, (size_t)r);
+    return r;
+}
+
+static long long tee_seek(void *ctx, long long off, int whence)
+{
+    fstate *fs = ctx;
+    fs->broken = true; /* the readers no longer see the bytes in order: no content copy */
+    return fs->raw->seek(fs->raw->ctx, off, whence);
+}
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+    fstate *fs = ctx;
+    if (fs->mpos >= fs->len)
+        return 0;
+    size_t k = fs->len - fs->mpos < n ? fs->len - fs->mpos : n;
+    memcpy(buf, fs->buf + fs->mpos, k);
+    fs->mpos += k;
+    return (long)k;
+}
+
+static long long mem_seek(void *ctx, long long off, int whence)
+{
+    fstate *fs = ctx;
+    long long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (long long)fs->mpos
+                                                                  : (long long)fs->len;
+    long long t = base + off;
+    if (t < 0)
+        return -1;
+    fs->mpos = (size_t)t;
+    return t;
+}
+
+static const char *ext_of(const char *base)
+{
+    const char *dot = strrchr(base, '.');
+    return dot ? dot : "";
+}
+
+const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display,
+                                const char *norm, const exs_class *cls, const exs_fmeta *meta,
+                                const unsigned char *head, size_t have, const exs_input *raw)
+{
+    if (!w || depth < 0 || depth >= DEPTHS)
+        return raw;
+    fstate *fs = &w->st[depth];
+    exs_files *f = w->f;
+    fs->active = f->enabled;
+    if (!fs->active)
+        return raw;
+    fs->display = display;
+    fs->norm = norm;
+    fs->cls = *cls;
+    fs->meta = *meta;
+    fs->raw = raw;
+    fs->head_n = have < HEAD_MAX ? have : HEAD_MAX;
+    memcpy(fs->head, head, fs->head_n);
+    fs->len = 0;
+    fs->mpos = 0;
+    fs->over = fs->broken = fs->eof = false;
+    fs->want = true;
+    const char *slash = strrchr(display, '/');
+    const char *ext = ext_of(slash ? slash + 1 : display);
+    for (size_t i = 0; i < f->nskip && *ext; i++)
+        if (strcasecmp(ext, f->skip_ext[i]) == 0) {
+            fs->want = false;
+            w->skipped_ext++;
+        }
+    if (fs->want && meta->size >= 0 && (uint64_t)meta->size > f->max_size) {
+        fs->want = false;
+        fs->over = true;
+        w->large++;
+    }
+    if (fs->want && meta->size >= 0 && (size_t)meta->size + 1 > fs->cap) {
+        unsigned char *b = realloc(fs->buf, (size_t)meta->size + 1);
+        if (b) {
+            fs->buf = b;
+            fs->cap = (size_t)meta->size + 1;
+        }
+    }
+    append(fs, head, have);
+    if (have == 0 || (meta->size >= 0 && (uint64_t)have >= (uint64_t)meta->size))
+        fs->eof = meta->size >= 0 || have == 0;
+    fs->tee = (exs_input){tee_read, raw->seek ? tee_seek : NULL, fs};
+    return &fs->tee;
+}
+
+const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in)
+{
+    if (!w || depth < 0 || depth >= DEPTHS)
+        return in;
+    fstate *fs = &w->st[depth];
+    if (!fs->active || !fs->want || fs->meta.size < 0 || in != &fs->tee)
+        return in;
+    unsigned char tmp[65536];
+    while (!fs->eof && !fs->over && !fs->broken) {
+        long r = tee_read(fs, tmp, sizeof tmp);
+        if (r <= 0)
+            break;
+    }
+    if (fs->over)
+        return in; /* grew beyond the size it had: the walk reads the rest as a stream */
+    fs->mpos = fs->head_n <= fs->len ? fs->head_n : fs->len;
+    fs->mem = (exs_input){mem_read, mem_seek, fs};
+    return &fs->mem;
+}
+
+/* Reads what the readers left, straight into the copy. */
+static void drain(fstate *fs)
+{
+    uint64_t max = fs->w->f->max_size;
+    while (!fs->eof && !fs->over && !fs->broken) {
+        if (fs->len == fs->cap) {
+            size_t nc = fs->cap ? fs->cap * 2 : 65536;
+            if (nc > max + 1)
+                nc = (size_t)max + 1;
+            if (nc <= fs->cap) {
+                fs->over = true; /* at the limit with bytes still coming */
+                break;
+            }
+            unsigned char *b = realloc(fs->buf, nc);
+            if (!b) {
+                fs->broken = true;
+                break;
+            }
+            fs->buf = b;
+            fs->cap = nc;
+        }
+        long r = fs->raw->read(fs->raw->ctx, fs->buf + fs->len, fs->cap - fs->len);
+        if (r < 0)
+            fs->broken = true;
+        else if (r == 0)
+            fs->eof = true;
+        else if (fs->len + (size_t)r > max)
+            fs->over = true;
+        else
+            fs->len += (size_t)r;
+    }
+}
+
+static bool structured_log(exs_kind k)
+{
+    switch (k) {
+    case EXS_KIND_HTTPPROXY:
+    case EXS_KIND_ECP:
+    case EXS_KIND_OABGEN:
+    case EXS_KIND_RPSHTTP:
+    case EXS_KIND_RPSCMDLET:
+    case EXS_KIND_EXCHANGE:
+    case EXS_KIND_IIS:
+    case EXS_KIND_EXPORT:
+    case EXS_KIND_TEXT:
+    case EXS_KIND_EVTX:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* JSON lines (SIEM and EDR exports): '{' first, '"' soon after. */
+static bool json_lines(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i >= n || p[i] != '{')
+        return false;
+    for (size_t k = i + 1; k < n && k < i + 64; k++)
+        if (p[k] == '"')
+            return true;
+    return false;
+}
+
+void exs_file_end(exs_fworker *w, int depth)
+{
+    if (!w || depth < 0 || depth >= DEPTHS)
+        return;
+    fstate *fs = &w->st[depth];
+    if (!fs->active)
+        return;
+    fs->active = false;
+    if (fs->want)
+        drain(fs);
+    if (fs->want && fs->over)
+        w->large++;
+
+    exs_fctx c;
+    memset(&c, 0, sizeof c);
+    c.scan = w->s;
+    c.files = w->f;
+    c.yshipped = w->yshipped;
+    c.yuser = w->yuser;
+    c.display = fs->display;
+    c.norm = fs->norm;
+    const char *slash = strrchr(fs->display, '/');
+    const char *base = slash ? slash + 1 : fs->display;
+    size_t bn = 0;
+    for (; base[bn] && bn + 1 < sizeof c.base; bn++)
+        c.base[bn] = exs_lower(base[bn]);
+    c.base[bn] = 0;
+    c.ext = ext_of(c.base);
+    c.cls = &fs->cls;
+    c.meta = &fs->meta;
+    exs_webloc_of(fs->norm, &c.loc);
+    c.head = fs->head;
+    c.head_n = fs->head_n;
+    c.raw = fs->raw;
+    bool complete = fs->want && fs->eof && !fs->over && !fs->broken;
+    if (complete) {
+        c.data = fs->buf ? fs->buf : fs->head; /* an empty file has no buffer */
+        c.data_n = fs->len;
+        if (exs_sha256_hex(c.data, c.data_n, c.sha256))
+            w->hashed++;
+    }
+    c.loglike = (structured_log(fs->cls.kind) || json_lines(fs->head, fs->head_n)) &&
+                c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
+    exs_detect_file(&c);
+    w->rule_scans += c.rule_scans;
+    w->rule_gated += c.rule_gated;
+
+    if (c.loc.held != EXS_HELD_NONE && !w->f->held[c.loc.held]) {
+        pthread_mutex_lock(&w->f->mu);
+        w->f->held[c.loc.held] = true;
+        pthread_mutex_unlock(&w->f->mu);
+    }
+    if (exs_web_script_ext(c.base, strlen(c.base)))
+        store_script(w->f, &c.loc, fs->norm);
+    if (c.rec)
+        store_record(w->f, c.rec);
+}

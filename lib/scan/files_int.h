@@ -1,0 +1,137 @@
+/* File side, internal: the records the workers fill and the post-pass reports, and what the
+ * file checks (lib/detectors/filecheck.c) see of one file. */
+#ifndef EXS_SCAN_FILES_INT_H
+#define EXS_SCAN_FILES_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/strmap.h"
+#include "detectors/ioc.h"
+#include "detectors/webfolders.h"
+#include "engines/yara.h"
+#include "exsweep/finding.h"
+#include "scan/files.h"
+#include "scan/scan_int.h"
+
+/* One reason a file is reported. Strings owned. */
+typedef struct exs_fhit {
+    const exs_rule *rule;
+    exs_verdict verdict;
+    exs_severity severity;
+    int64_t time_ms;   /* EXS_TIME_NONE: the file's modification time is used */
+    char *detail;
+    char *evidence;
+    char *target;
+    bool deferred;     /* staging archive: reported only alongside evidence of compromise */
+    struct exs_fhit *next;
+} exs_fhit;
+
+/* A file with hits (or a served script), kept for the post-pass. */
+typedef struct exs_frec {
+    char *display, *norm;
+    char sha256[65];   /* "" when not hashed */
+    int64_t size;      /* -1 when unknown */
+    int64_t mtime_ms;
+    char *url;         /* lowercase URL path it is served under, NULL when not served */
+    const char *site;  /* static */
+    exs_fhit *hits;
+    struct exs_frec *next;
+} exs_frec;
+
+typedef struct exs_fvdir {
+    char *site, *url;  /* url: lowercase, no trailing '/' except for "/" */
+    char *key;         /* physical path key (exs_ioc_path_key) */
+    char *physical;    /* as written */
+    char *config;      /* display path of the applicationHost.config */
+} exs_fvdir;
+
+typedef struct exs_fcompiled {
+    char *url;         /* lowercase virtual path */
+    char *display;     /* the .compiled record */
+    int64_t mtime_ms;
+} exs_fcompiled;
+
+typedef struct exs_fremoved_hint {
+    char *url;         /* lowercase URL of a path MSERT reported */
+    char *what;        /* "MSERT: <threat>, <action>" */
+} exs_fremoved_hint;
+
+struct exs_files {
+    /* Configuration, fixed before the run. */
+    char **rule_paths;
+    size_t nrule_paths;
+    exs_iocset *iocs;
+    uint64_t max_size;
+    char **skip_ext;   /* lowercase, with the dot */
+    size_t nskip;
+    bool enabled;
+    const exs_yrules *shipped; /* process-wide, read-only */
+    exs_yrules *user;
+
+    /* Stores, guarded by mu. */
+    pthread_mutex_t mu;
+    exs_frec *recs;
+    size_t nrecs;
+    uint64_t recs_dropped;
+    exs_strmap *web_urls;       /* URL of every script file under a known web root */
+    char **loose;               /* norm paths of scripts elsewhere (vdir mapping) */
+    size_t nloose, caploose;
+    uint64_t scripts_dropped;
+    bool held[EXS_HELD__COUNT];
+    exs_fvdir *vdirs;
+    size_t nvdirs, capvdirs;
+    exs_fcompiled *compiled;
+    size_t ncompiled, capcompiled;
+    exs_fremoved_hint *hints;
+    size_t nhints, caphints;
+    uint64_t dearcry;           /* files with the DEARCRY! marker */
+    char *dearcry_ex[5];
+    size_t ndearcry_ex;
+    int64_t dearcry_first, dearcry_last;
+};
+
+/* What the checks of one file see. */
+typedef struct exs_fctx {
+    exs_scan *scan;
+    exs_files *files;
+    exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
+    const char *display, *norm;
+    char base[256];                 /* lowercase file name */
+    const char *ext;                /* lowercase ".aspx" in base, or "" */
+    const exs_class *cls;
+    bool loglike;                   /* a structured log or event export outside web folders */
+    exs_webloc loc;
+    const exs_fmeta *meta;
+    const unsigned char *head;      /* first bytes, always */
+    size_t head_n;
+    const unsigned char *data;      /* the whole content when complete, else NULL */
+    size_t data_n;
+    const exs_input *raw;           /* the stream, for targeted reads of large files */
+    char sha256[65];
+    exs_frec *rec;                  /* created on the first hit */
+    uint64_t rule_scans, rule_gated;
+} exs_fctx;
+
+/* Adds a hit to the file's record. detail/target may be NULL; evidence is copied (capped). */
+void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
+                  const char *detail, exs_str evidence, const char *target, int64_t time_ms);
+/* Marks the last hit added as deferred (staging archives). */
+void exs_fhit_defer_last(exs_fctx *c);
+
+/* The checks (lib/detectors/filecheck.c). */
+void exs_detect_file(exs_fctx *c);
+
+/* Store helpers for the checks (thread-safe). */
+void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
+                        const char *physical);
+void exs_files_add_compiled(exs_files *f, const char *display, const char *url,
+                            int64_t mtime_ms);
+void exs_files_add_hint(exs_files *f, const char *url, const char *what);
+void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms);
+
+/* The process-wide shipped rule set (compiled once). NULL with err filled on failure. */
+const exs_yrules *exs_shipped_rules(char *err, size_t errlen);
+
+#endif
