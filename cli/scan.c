@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,19 @@ static const char scan_help[] =
     "  -o, --output FILE    write the report to FILE instead of standard output\n"
     "                       (refused when FILE is inside an evidence PATH)\n"
     "  -j, --jobs N         worker threads (default: one per CPU)\n"
+    "  -r, --rules PATH     add YARA rules to run on every file: a rule file, or a folder whose\n"
+    "                       .yar/.yara files are all taken; repeatable. The external variables\n"
+    "                       filename, filepath, extension, filetype and owner are defined as\n"
+    "                       Loki defines them. A rule that does not compile stops the sweep\n"
+    "                       (exit 2) with its file and line.\n"
+    "      --ioc FILE       add an IOC list: SHA-256 hashes, file paths, IP addresses, domains,\n"
+    "                       one per line (\"value;comment\", sha256sum output) or CSV with an\n"
+    "                       Indicator/value column (Microsoft MSTIC, Volexity); repeatable\n"
+    "      --max-file-size SIZE  files up to SIZE (default 32M, at most 1G; suffix K, M, G) are\n"
+    "                       hashed and go through the rules and content checks; larger files\n"
+    "                       get name, location, attribute and header checks only\n"
+    "      --skip-ext LIST  extensions that never get content checks (\".iso,.vhdx,.edb\")\n"
+    "      --no-file-checks read logs only: no hashing, rules or file heuristics\n"
     "      --top N          findings listed in full by the text summary (default 12)\n"
     "      --max-findings N findings kept in full (default 200000; all are counted)\n"
     "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
@@ -46,6 +60,31 @@ static int parse_count(const char *s, unsigned long max, unsigned long *out)
     if (errno || end == s || *end || v > max)
         return -1;
     *out = v;
+    return 0;
+}
+
+/* "32M", "1G", "4096": bytes. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    uint64_t mul = 1;
+    if (*end == 'k' || *end == 'K')
+        mul = 1ull << 10;
+    else if (*end == 'm' || *end == 'M')
+        mul = 1ull << 20;
+    else if (*end == 'g' || *end == 'G')
+        mul = 1ull << 30;
+    else if (*end)
+        return -1;
+    if (*end && end[1] && !((end[1] == 'b' || end[1] == 'B') && !end[2]))
+        return -1;
+    if (v > UINT64_MAX / mul)
+        return -1;
+    *out = (uint64_t)v * mul;
     return 0;
 }
 
@@ -81,7 +120,8 @@ static int inside(const char *path, const char *dir)
 
 int exs_cli_scan(int argc, char **argv)
 {
-    enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS };
+    enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
+           OPT_NOFILES };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},   {"top", required_argument, NULL, OPT_TOP},
@@ -89,6 +129,10 @@ int exs_cli_scan(int argc, char **argv)
         {"color", required_argument, NULL, OPT_COLOR},
         {"verbose", no_argument, NULL, 'v'},      {"quiet", no_argument, NULL, 'q'},
         {"stats", no_argument, NULL, OPT_STATS},  {"help", no_argument, NULL, 'h'},
+        {"rules", required_argument, NULL, 'r'},  {"ioc", required_argument, NULL, OPT_IOC},
+        {"max-file-size", required_argument, NULL, OPT_MAXFILE},
+        {"skip-ext", required_argument, NULL, OPT_SKIPEXT},
+        {"no-file-checks", no_argument, NULL, OPT_NOFILES},
         {NULL, 0, NULL, 0},
     };
     exs_report_opts ro = {0};
@@ -96,37 +140,69 @@ int exs_cli_scan(int argc, char **argv)
     const char *output = NULL, *color = "auto";
     int quiet = 0, stats = 0, c;
     unsigned long v;
+    const char **rules = NULL, **iocs = NULL;
+    size_t nrules = 0, niocs = 0;
+    int status = 2;
+    exs_scan *s = NULL;
+    FILE *out = stdout;
+    char tmp[PATH_MAX];
+    tmp[0] = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:j:vqh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:j:r:vqh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
                 fprintf(stderr, "exsweep scan: unknown format '%s' (text, jsonl, csv)\n", optarg);
-                return 2;
+                goto done;
             }
             ro.format = (exs_format)f;
             break;
         }
         case 'o': output = optarg; break;
+        case 'r':
+        case OPT_IOC: {
+            const char ***list = c == 'r' ? &rules : &iocs;
+            size_t *n = c == 'r' ? &nrules : &niocs;
+            const char **l = realloc(*list, (*n + 1) * sizeof *l);
+            if (!l) {
+                fprintf(stderr, "exsweep scan: out of memory\n");
+                goto done;
+            }
+            l[(*n)++] = optarg;
+            *list = l;
+            break;
+        }
+        case OPT_MAXFILE: {
+            uint64_t sz;
+            if (parse_size(optarg, &sz) < 0 || sz == 0 || sz > (1ull << 30)) {
+                fprintf(stderr, "exsweep scan: --max-file-size wants a size from 1 to 1G "
+                                "(suffix K, M or G)\n");
+                goto done;
+            }
+            so.max_file_size = sz;
+            break;
+        }
+        case OPT_SKIPEXT: so.skip_ext = optarg; break;
+        case OPT_NOFILES: so.no_file_checks = 1; break;
         case 'j':
             if (parse_count(optarg, 256, &v) < 0 || v == 0) {
                 fprintf(stderr, "exsweep scan: --jobs wants 1..256\n");
-                return 2;
+                goto done;
             }
             so.jobs = (unsigned)v;
             break;
         case OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
                 fprintf(stderr, "exsweep scan: --top wants a count\n");
-                return 2;
+                goto done;
             }
             ro.top = v;
             break;
         case OPT_MAX:
             if (parse_count(optarg, 100000000, &v) < 0 || v == 0) {
                 fprintf(stderr, "exsweep scan: --max-findings wants a positive count\n");
-                return 2;
+                goto done;
             }
             so.max_findings = v;
             break;
@@ -134,30 +210,40 @@ int exs_cli_scan(int argc, char **argv)
         case 'v': ro.verbose = 1; break;
         case 'q': quiet = 1; break;
         case OPT_STATS: stats = 1; break;
-        case 'h': fputs(scan_help, stdout); return 0;
-        default: fputs(scan_help, stderr); return 2;
+        case 'h':
+            fputs(scan_help, stdout);
+            status = 0;
+            goto done;
+        default: fputs(scan_help, stderr); goto done;
         }
     }
     if (optind >= argc) {
         fputs("exsweep scan: no PATH given\n", stderr);
         fputs(scan_help, stderr);
-        return 2;
+        goto done;
     }
     if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
         fprintf(stderr, "exsweep scan: --color wants auto, always or never\n");
-        return 2;
+        goto done;
     }
 
-    exs_scan *s = NULL;
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
         fprintf(stderr, "exsweep: %s\n", exs_strerror(rc));
-        return 2;
+        goto done;
     }
-    int status = 2;
-    FILE *out = stdout;
-    char tmp[PATH_MAX];
-    tmp[0] = 0;
+    for (size_t i = 0; i < nrules; i++)
+        if ((rc = exs_scan_add_rules(s, rules[i])) != EXS_OK) {
+            fprintf(stderr, "exsweep scan: --rules %s\n", *exs_scan_error(s) ? exs_scan_error(s)
+                                                                              : exs_strerror(rc));
+            goto done;
+        }
+    for (size_t i = 0; i < niocs; i++)
+        if ((rc = exs_scan_add_iocs(s, iocs[i])) != EXS_OK) {
+            fprintf(stderr, "exsweep scan: --ioc %s\n", *exs_scan_error(s) ? exs_scan_error(s)
+                                                                            : exs_strerror(rc));
+            goto done;
+        }
     for (int i = optind; i < argc; i++) {
         rc = exs_scan_add_root(s, argv[i]);
         if (rc != EXS_OK) {
@@ -190,7 +276,8 @@ int exs_cli_scan(int argc, char **argv)
 
     rc = exs_scan_run(s);
     if (rc != EXS_OK) {
-        fprintf(stderr, "exsweep scan: %s\n", exs_strerror(rc));
+        fprintf(stderr, "exsweep scan: %s%s%s\n", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
+                exs_scan_error(s));
         goto done;
     }
     ro.color = strcmp(color, "always") == 0 ||
@@ -223,11 +310,16 @@ int exs_cli_scan(int argc, char **argv)
     if (stats)
         fprintf(stderr,
                 "exsweep stats: files_seen=%llu files_read=%llu files_ignored=%llu "
-                "archives=%llu bytes=%llu candidates=%llu findings=%llu jobs=%u seconds=%.3f\n",
+                "archives=%llu bytes=%llu candidates=%llu findings=%llu jobs=%u seconds=%.3f "
+                "files_hashed=%llu files_large=%llu files_skipped_ext=%llu rule_scans=%llu "
+                "rule_gated=%llu\n",
                 (unsigned long long)st->files_seen, (unsigned long long)st->files_read,
                 (unsigned long long)st->files_ignored, (unsigned long long)st->archives,
                 (unsigned long long)st->bytes_read, (unsigned long long)st->candidates,
-                (unsigned long long)st->findings, st->jobs, st->seconds);
+                (unsigned long long)st->findings, st->jobs, st->seconds,
+                (unsigned long long)st->files_hashed, (unsigned long long)st->files_large,
+                (unsigned long long)st->files_skipped_ext, (unsigned long long)st->rule_scans,
+                (unsigned long long)st->rule_gated);
     status = st->findings ? 1 : 0;
 done:
     if (out != stdout)
@@ -235,5 +327,7 @@ done:
     if (tmp[0])
         unlink(tmp);
     exs_scan_destroy(s);
+    free(rules);
+    free(iocs);
     return status;
 }

@@ -39,7 +39,7 @@ const char *const exs_pat_request[] = {
     SL "oab" SL ".*" SCRIPT,
     /* any other script request: kept to attach requests to shells found on disk */
     /* (not .asmx: every EWS request is /EWS/Exchange.asmx) */
-    DOT "(aspx|ashx|asp|asa|cer|cdx|php|jspx?|cfm|shtml|cshtml)([ ,?\"\\r\\n]|$)",
+    DOT "(aspx|ashx|asp|asa|cer|cdx|php|jspx?|cfm|shtml|cshtml)[ ,?\"\\r\\n]",
     /* commands in query strings (Sigma web_win_webshells_in_access_logs) */
     "=whoami", "=net%20user", "=net\\+user", "=net%2buser", "=cmd%20/[crk]%", "=cmd\\+/[crk]\\+",
     "=cmd%2b/[crk]%", "=powershell[%+]", "=tasklist[%+]", "=wmic[%+]", "=ssh[%+]",

@@ -1,6 +1,11 @@
 /* The built-in rule table. Sources for every predicate: docs/detection-catalogue.md of the
  * project's shared docs, sections named in each description. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "detectors/rules.h"
+#include "engines/yara.h"
 
 #define PL "ProxyLogon"
 #define PS "ProxyShell"
@@ -178,10 +183,37 @@ const exs_rule exs_rule_table[R__COUNT] = {
                    "with --ioc."},
 };
 
+/* The rules of exs_rules(): this table, then the shipped YARA rules (their meta carries the same
+ * fields), built once. */
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+static exs_rule *all_rules;
+static size_t all_n;
+
+static void all_build(void)
+{
+    const exs_yrules *y = exs_yrules_shipped(NULL, 0);
+    size_t ny = exs_yrules_count(y);
+    all_rules = calloc(R__COUNT + ny, sizeof *all_rules);
+    if (!all_rules)
+        return;
+    memcpy(all_rules, exs_rule_table, sizeof exs_rule_table);
+    all_n = R__COUNT;
+    for (size_t i = 0; i < ny; i++) {
+        const exs_yrule *r = exs_yrules_get(y, i);
+        if (!r->is_private)
+            all_rules[all_n++] = r->rule;
+    }
+}
+
 const exs_rule *exs_rules(size_t *n)
 {
-    *n = R__COUNT;
-    return exs_rule_table;
+    pthread_once(&all_once, all_build);
+    if (!all_rules) {
+        *n = R__COUNT;
+        return exs_rule_table;
+    }
+    *n = all_n;
+    return all_rules;
 }
 
 const char *exs_verdict_name(exs_verdict v)

@@ -408,6 +408,24 @@ exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen)
     return exs_yrules_from_sources(out, exs_embedded_rules, err, errlen);
 }
 
+static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
+static exs_yrules *shipped;
+static char shipped_err[512];
+
+static void shipped_compile(void)
+{
+    if (exs_yrules_embedded(&shipped, shipped_err, sizeof shipped_err) != EXS_OK)
+        shipped = NULL;
+}
+
+const exs_yrules *exs_yrules_shipped(char *err, size_t errlen)
+{
+    pthread_once(&shipped_once, shipped_compile);
+    if (!shipped && err && errlen)
+        snprintf(err, errlen, "shipped rules: %s", shipped_err);
+    return shipped;
+}
+
 exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t n, char *err,
                              size_t errlen)
 {

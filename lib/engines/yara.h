@@ -59,6 +59,10 @@ exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *
                                char *err, size_t errlen);
 /* The embedded default set (exs_embedded_rules). */
 exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen);
+/* The process-wide shipped set, compiled once on first use and never freed (read-only, shared
+ * by every scan). NULL with err filled when it does not compile (a build defect). */
+const exs_yrules *exs_yrules_shipped(char *err, size_t errlen);
+
 /* Compiles user rule files, each in its own namespace. Errors as above, naming the path. */
 exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t n, char *err,
                              size_t errlen);

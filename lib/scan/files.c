@@ -12,26 +12,6 @@
 #include "core/sha256.h"
 #include "scan/files_int.h"
 
-/* ---------------------------------------------------------------- the shipped rule set */
-
-static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
-static exs_yrules *shipped;
-static char shipped_err[512];
-
-static void shipped_compile(void)
-{
-    if (exs_yrules_embedded(&shipped, shipped_err, sizeof shipped_err) != EXS_OK)
-        shipped = NULL;
-}
-
-const exs_yrules *exs_shipped_rules(char *err, size_t errlen)
-{
-    pthread_once(&shipped_once, shipped_compile);
-    if (!shipped && err && errlen)
-        snprintf(err, errlen, "shipped rules: %s", shipped_err);
-    return shipped;
-}
-
 /* ---------------------------------------------------------------- scan-wide state */
 
 static void parse_skip(exs_files *f, const char *list)
@@ -238,7 +218,7 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     exs_files *f = s->files;
     if (!f->enabled)
         return EXS_OK;
-    f->shipped = exs_shipped_rules(err, errlen);
+    f->shipped = exs_yrules_shipped(err, errlen);
     if (!f->shipped)
         return EXS_EENGINE;
     if (f->nrule_paths && !f->user)
@@ -510,7 +490,7 @@ void exs_fworker_destroy(exs_fworker *w)
     free(w);
 }
 
-void exs_fworker_stats(const exs_fworker *w, exs_scan_stats *st)
+void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st)
 {
     if (!w)
         return;
@@ -519,6 +499,7 @@ void exs_fworker_stats(const exs_fworker *w, exs_scan_stats *st)
     st->files_skipped_ext += w->skipped_ext;
     st->rule_scans += w->rule_scans;
     st->rule_gated += w->rule_gated;
+    w->hashed = w->large = w->skipped_ext = w->rule_scans = w->rule_gated = 0;
 }
 
 /* Appends to the content copy; past the size limit the copy is abandoned. */

@@ -66,8 +66,8 @@ const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in);
 /* Finishes the file: reads what the readers left (within the policy), runs the checks. */
 void exs_file_end(exs_fworker *w, int depth);
 
-/* Counters of the file side, added into the scan's stats. */
-void exs_fworker_stats(const exs_fworker *w, exs_scan_stats *st);
+/* Moves the file side's counters into st (they restart from zero). */
+void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st);
 
 /* After the workers: correlation and emission of the file findings. */
 void exs_files_postpass(exs_scan *s);

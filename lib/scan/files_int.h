@@ -131,7 +131,4 @@ void exs_files_add_compiled(exs_files *f, const char *display, const char *url,
 void exs_files_add_hint(exs_files *f, const char *url, const char *what);
 void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms);
 
-/* The process-wide shipped rule set (compiled once). NULL with err filled on failure. */
-const exs_yrules *exs_shipped_rules(char *err, size_t errlen);
-
 #endif
