@@ -81,8 +81,9 @@ static unsigned edit_distance(const char *a, const char *b)
 static const char *lookalike_of(const char *name)
 {
     for (size_t i = 0; i < sizeof owa_auth_default / sizeof owa_auth_default[0]; i++) {
+        /* RedirSuiteServerProxy vs RedirSuiteServiceProxy is 3 edits in 27 characters */
         unsigned d = edit_distance(name, owa_auth_default[i]);
-        if (d > 0 && d <= 2)
+        if (d > 0 && d <= 1 + strlen(owa_auth_default[i]) / 10)
             return owa_auth_default[i];
     }
     return NULL;

@@ -209,6 +209,10 @@ static int field_status(exs_str s)
 static void split_url(exs_str u, exs_str *stem, exs_str *query)
 {
     u = exs_str_trim(u);
+    if (!u.p || u.n == 0) {
+        *stem = EXS_STR_NULL;
+        return;
+    }
     long sch = exs_str_ifind(u, "://");
     if (sch >= 0 && sch < 8) {
         const char *p = memchr(u.p + sch + 3, '/', u.n - (size_t)sch - 3);

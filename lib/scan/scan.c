@@ -130,23 +130,38 @@ static bool process_inline(void *ctx, exs_item *it)
     return true;
 }
 
-static exs_rc compile_prefilters(exs_scan *s)
+/* Prefilter databases depend only on the built-in expression lists, so they are compiled
+ * once per process and shared read-only by every scan (and every fuzz iteration). */
+static exs_prefilter *g_pf[EXS_KIND__COUNT];
+static exs_rc g_pf_rc = EXS_OK;
+static char g_pf_err[512];
+static pthread_once_t g_pf_once = PTHREAD_ONCE_INIT;
+
+static void compile_prefilters(void)
 {
-    for (int k = 0; k < EXS_KIND__COUNT; k++) {
+    for (int k = 0; k < EXS_KIND__COUNT && g_pf_rc == EXS_OK; k++) {
         const char *const *const *lists = exs_kind_patterns((exs_kind)k);
         if (!lists)
             continue;
         size_t n = 0;
         while (lists[n])
             n++;
-        char err[512];
-        exs_rc rc = exs_prefilter_compile(&s->pf[k], lists, n, err, sizeof err);
-        if (rc != EXS_OK) {
-            exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name((exs_kind)k),
-                     err);
-            return rc;
-        }
+        g_pf_rc = exs_prefilter_compile(&g_pf[k], lists, n, g_pf_err, sizeof g_pf_err);
     }
+}
+
+exs_rc exs_scan_prepare(exs_scan *s)
+{
+    if (!s || s->ran)
+        return EXS_EINVAL;
+    s->ran = true;
+    if (pthread_once(&g_pf_once, compile_prefilters) != 0)
+        return EXS_ETHREAD;
+    if (g_pf_rc != EXS_OK) {
+        exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter: %s", g_pf_err);
+        return g_pf_rc;
+    }
+    memcpy(s->pf, g_pf, sizeof s->pf);
     return EXS_OK;
 }
 
@@ -172,14 +187,19 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
     }
 }
 
+void exs_scan_finish(exs_scan *s)
+{
+    exs_detect_bursts(s);
+    exs_scan_results_finish(s);
+}
+
 exs_rc exs_scan_run(exs_scan *s)
 {
-    if (!s || s->ran)
+    if (!s)
         return EXS_EINVAL;
-    s->ran = true;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    exs_rc rc = compile_prefilters(s);
+    exs_rc rc = exs_scan_prepare(s);
     if (rc != EXS_OK)
         return rc;
     unsigned jobs = job_count(s);
@@ -230,8 +250,7 @@ exs_rc exs_scan_run(exs_scan *s)
         if (!started)
             return rc;
     }
-    exs_detect_bursts(s);
-    exs_scan_results_finish(s);
+    exs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc == EXS_OK ? EXS_OK : rc;
@@ -242,8 +261,6 @@ void exs_scan_destroy(exs_scan *s)
     if (!s)
         return;
     exs_scan_results_free(s);
-    for (int k = 0; k < EXS_KIND__COUNT; k++)
-        exs_prefilter_destroy(s->pf[k]);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);

@@ -152,14 +152,11 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         exs_scan_cover_skip(s, "EVTX (not read by this version)");
         return;
     case EXS_KIND_NONE:
-        if (cls.binary_log) {
-            exs_warn(s, EXS_W_BINARY, display, 0, "binary content in a log folder; not read");
-            exs_scan_cover_skip(s, cls.family);
-        } else {
-            w->stats.files_ignored++;
-        }
+        w->stats.files_ignored++;
         return;
     default:
+        if (cls.binary_log)
+            exs_warn(s, EXS_W_BINARY, display, 0, "NUL bytes in a log; read as text");
         read_log(w, &cls, display, norm, in, (size_t)have);
         return;
     }
@@ -170,4 +167,39 @@ void exs_worker_process(exs_worker *w, exs_item *it)
     exs_input in = {exs_fd_read, exs_fd_seek, &it->fd};
     process_input(w, it->display, it->norm, &in, 0, it->root_file);
     exs_item_free(it);
+}
+
+typedef struct mem_stream {
+    const unsigned char *p;
+    size_t n, off;
+} mem_stream;
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+    mem_stream *m = ctx;
+    size_t left = m->n - m->off;
+    if (n > left)
+        n = left;
+    memcpy(buf, m->p + m->off, n);
+    m->off += n;
+    return (long)n;
+}
+
+static long long mem_seek(void *ctx, long long off, int whence)
+{
+    mem_stream *m = ctx;
+    long long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (long long)m->off : (long long)m->n;
+    long long t = base + off;
+    if (t < 0 || t > (long long)m->n)
+        return -1;
+    m->off = (size_t)t;
+    return t;
+}
+
+void exs_worker_process_memory(exs_worker *w, const char *display, const char *norm,
+                               const void *data, size_t len)
+{
+    mem_stream m = {data, len, 0};
+    exs_input in = {mem_read, mem_seek, &m};
+    process_input(w, display, norm, &in, 0, 1);
 }
