@@ -94,12 +94,15 @@ check-run: tests
 
 # The README's test command: the suite, then the suite again under ASan+UBSan.
 check:
+	@scripts/install-deps.sh
 	@rm -f build/results build/asan/results
 	$(MAKE) --no-print-directory check-run BUILD=build
 	$(MAKE) --no-print-directory check-run BUILD=build/asan SAN=1 OPT="-O1 -g"
 	@tests/summary.sh build/results build/asan/results
 
-demo: all
+demo:
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)
 
 # Every row of expected_verdicts.csv is evaluated and printed; the exit status looks at the

@@ -127,6 +127,10 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
     long have = exs_input_read_full(in, w->mem.buf, SNIFF_READ);
     if (have < 0) {
         exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
+        exs_class loc;
+        exs_classify(norm, display, NULL, 0, &loc); /* where it lies says which log it was */
+        if (loc.kind != EXS_KIND_NONE && loc.kind != EXS_KIND_TEXT)
+            exs_scan_cover_skip(s, loc.family);
         return;
     }
     exs_class cls;
