@@ -130,24 +130,32 @@ static bool process_inline(void *ctx, exs_item *it)
     return true;
 }
 
-/* Prefilter databases depend only on the built-in expression lists, so they are compiled
- * once per process and shared read-only by every scan (and every fuzz iteration). */
+/* Prefilter databases depend only on the built-in expression lists, so each is compiled once
+ * per process, when the first file of its kind turns up, and shared read-only by every scan
+ * (and every fuzz iteration). A sweep of IIS logs never pays for the other kinds. */
+static pthread_mutex_t g_pf_mu = PTHREAD_MUTEX_INITIALIZER;
 static exs_prefilter *g_pf[EXS_KIND__COUNT];
-static exs_rc g_pf_rc = EXS_OK;
-static char g_pf_err[512];
-static pthread_once_t g_pf_once = PTHREAD_ONCE_INIT;
+static bool g_pf_tried[EXS_KIND__COUNT];
 
-static void compile_prefilters(void)
+const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
 {
-    for (int k = 0; k < EXS_KIND__COUNT && g_pf_rc == EXS_OK; k++) {
-        const char *const *const *lists = exs_kind_patterns((exs_kind)k);
-        if (!lists)
-            continue;
-        size_t n = 0;
-        while (lists[n])
-            n++;
-        g_pf_rc = exs_prefilter_compile(&g_pf[k], lists, n, g_pf_err, sizeof g_pf_err);
+    if (k <= EXS_KIND_NONE || k >= EXS_KIND__COUNT)
+        return NULL;
+    pthread_mutex_lock(&g_pf_mu);
+    if (!g_pf_tried[k]) {
+        g_pf_tried[k] = true;
+        const exs_pattern_set *set = exs_kind_patterns(k);
+        if (set) {
+            char err[512];
+            if (exs_prefilter_compile(&g_pf[k], set, err, sizeof err) != EXS_OK) {
+                g_pf[k] = NULL;
+                exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name(k), err);
+            }
+        }
     }
+    const exs_prefilter *pf = g_pf[k];
+    pthread_mutex_unlock(&g_pf_mu);
+    return pf;
 }
 
 exs_rc exs_scan_prepare(exs_scan *s)
@@ -155,13 +163,6 @@ exs_rc exs_scan_prepare(exs_scan *s)
     if (!s || s->ran)
         return EXS_EINVAL;
     s->ran = true;
-    if (pthread_once(&g_pf_once, compile_prefilters) != 0)
-        return EXS_ETHREAD;
-    if (g_pf_rc != EXS_OK) {
-        exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter: %s", g_pf_err);
-        return g_pf_rc;
-    }
-    memcpy(s->pf, g_pf, sizeof s->pf);
     return EXS_OK;
 }
 

@@ -47,10 +47,11 @@ struct exs_scan {
     exs_pool_block *pool; /* interned strings (file names of access events) */
 
     exs_scan_stats stats;
-
-    /* Read-only, shared by all scans of the process: one compiled prefilter per log kind. */
-    struct exs_prefilter *pf[EXS_KIND__COUNT];
 };
+
+/* The compiled prefilter of a log kind (compiled on first use, shared by all scans of the
+ * process, read-only), or NULL when the kind has none or its compilation failed (warned). */
+const struct exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k);
 
 /* Coverage: adds one file's figures to its family (thread-safe). */
 void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped);

@@ -22,9 +22,6 @@ exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
     w->mem.buf = malloc(EXS_READ_CHUNK + 1);
     if (!w->st || !w->mem.buf)
         return EXS_ENOMEM;
-    for (int k = 0; k < EXS_KIND__COUNT; k++)
-        if (s->pf[k] && exs_pf_scratch_grow(&w->mem.scratch, s->pf[k]) != EXS_OK)
-            return EXS_EENGINE;
     return EXS_OK;
 }
 
@@ -111,7 +108,19 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
     c.last_ms = EXS_TIME_NONE;
     exs_logstate_reset(w->st, cls->kind);
     uint64_t cand0 = w->mem.candidates;
-    if (exs_log_pipeline(&c, w->st, lk, s->pf[cls->kind], &w->mem, in, have) != 0)
+    const exs_prefilter *pf = exs_scan_prefilter(s, cls->kind);
+    if (pf && !(w->scratch_kinds & (1u << cls->kind))) {
+        if (exs_pf_scratch_grow(&w->mem.scratch, pf) == EXS_OK)
+            w->scratch_kinds |= 1u << cls->kind;
+        else
+            pf = NULL;
+    }
+    if (!pf) {
+        exs_warn(s, EXS_W_LIMIT, display, 0, "no matching engine for this kind; not read");
+        exs_scan_cover(s, &c, true);
+        return;
+    }
+    if (exs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have) != 0)
         exs_warn(s, EXS_W_LIMIT, display, 0, "matching engine failed; file not fully read");
     w->stats.files_read++;
     w->stats.bytes_read += c.bytes;

@@ -10,6 +10,7 @@ typedef struct exs_worker {
     exs_scan *scan;
     exs_logstate *st;
     exs_pipeline_mem mem;
+    unsigned scratch_kinds; /* kinds whose prefilter the scratch has been grown for */
     exs_scan_stats stats;
 } exs_worker;
 
