@@ -101,6 +101,7 @@ static void test_26855_verdicts(void **st)
                                       "EXS-PL-26855-PROBE probe 198.51.100.10 10");
     const exs_finding *f = t_find(s, "EXS-PL-26855-SSRF", 0);
     assert_string_equal(f->target, "a]@EXCH01.contoso.test:444/ecp/proxyLogon.ecp?#");
+    assert_non_null(strstr(t_find(s, "EXS-PL-26855-SSRF", 1)->detail, "ECP canary X."));
     assert_int_equal(f->http_status, 241);
     assert_string_equal(f->url_path, "/ecp/y.js");
     assert_string_equal(f->user_agent, "python-requests/2.25.1");
@@ -154,6 +155,7 @@ static void test_27065_ecp(void **st)
     exs_scan *s = t_scan_mem(ECP_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PL-27065-ECP exploitation - 4\nEXS-PL-27065-ECP exploitation - 5");
     assert_non_null(strstr(t_find(s, NULL, 0)->detail, "S:URL"));
+    assert_non_null(strstr(t_find(s, NULL, 0)->detail, "ECP canary X"));
     assert_null(strstr(t_find(s, NULL, 1)->detail, "S:URL"));
     assert_int_equal(t_find(s, NULL, 0)->time_ms, 1614754193772LL);
     exs_scan_destroy(s);
