@@ -17,10 +17,15 @@
 
 uint64_t exs_count_nl(const char *p, size_t n)
 {
-    /* Written so that the compiler vectorises it. */
+    /* Every byte of every log passes through here. A byte loop is not vectorised at -O2 and
+     * cost a quarter of a scan; log lines are hundreds of bytes long, so hopping from break
+     * to break with libc's vectorised memchr is several times faster. */
     uint64_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += p[i] == '\n';
+    const char *e = p + n;
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        c++;
+        p++;
+    }
     return c;
 }
 
