@@ -138,7 +138,8 @@ static void check_nul(pstate *ps, const char *p, size_t n)
     if (!z)
         return;
     ps->warned_nul = true;
-    exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file, ps->base + exs_count_nl(p, (size_t)(z - p)) + 1,
+    exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file,
+             ps->base + exs_count_nl(p, (size_t)(z - p)) + 1,
              "NUL bytes inside the log (damaged or wiped region)");
 }
 

@@ -56,10 +56,18 @@ static int put_esc(buf *b, const char *s)
         char e[8];
         int r;
         switch (*u) {
-        case '\t': r = put(b, "\\t", 2); break;
-        case '\n': r = put(b, "\\n", 2); break;
-        case '\r': r = put(b, "\\r", 2); break;
-        case '\\': r = put(b, "\\\\", 2); break;
+        case '\t':
+            r = put(b, "\\t", 2);
+            break;
+        case '\n':
+            r = put(b, "\\n", 2);
+            break;
+        case '\r':
+            r = put(b, "\\r", 2);
+            break;
+        case '\\':
+            r = put(b, "\\\\", 2);
+            break;
         default:
             if (*u < 0x20 || *u == 0x7f) {
                 snprintf(e, sizeof e, "\\x%02x", *u);
@@ -111,11 +119,21 @@ int main(int argc, char **argv)
     exs_scan_opts so = {0};
     while ((c = getopt(argc, argv, "wij:h")) != -1) {
         switch (c) {
-        case 'w': warnings = 1; break;
-        case 'i': roots = 1; break;
-        case 'j': so.jobs = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'w':
+            warnings = 1;
+            break;
+        case 'i':
+            roots = 1;
+            break;
+        case 'j':
+            so.jobs = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind >= argc) {

