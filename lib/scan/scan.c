@@ -145,7 +145,11 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
     if (!g_pf_tried[k]) {
         g_pf_tried[k] = true;
         const exs_pattern_set *set = exs_kind_patterns(k);
-        if (set) {
+        /* Kinds that read the same set (IIS, HttpProxy, exports) share one database. */
+        for (int j = 1; j < EXS_KIND__COUNT && set && !g_pf[k]; j++)
+            if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
+                g_pf[k] = g_pf[j];
+        if (set && !g_pf[k]) {
             char err[512];
             if (exs_prefilter_compile(&g_pf[k], set, err, sizeof err) != EXS_OK) {
                 g_pf[k] = NULL;

@@ -168,8 +168,7 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         w->stats.files_ignored++;
         return;
     default:
-        if (cls.binary_log)
-            exs_warn(s, EXS_W_BINARY, display, 0, "NUL bytes in a log; read as text");
+        /* NUL bytes (cls.binary_log) are counted once by the pipeline, wherever they are */
         read_log(w, &cls, display, norm, in, (size_t)have);
         return;
     }
