@@ -5,15 +5,21 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libcmocka-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
+TEST_PKGS="yara"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
-# Usage: install-deps.sh [--fuzz] [--bench]
+# Usage: install-deps.sh [--ci] [--fuzz] [--bench]
+#   (none)   what 'make' and 'make check' need
+#   --ci     also the peers the test suite compares against when present (yara)
+#   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
+#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)
 want="$BUILD_PKGS"
 for a in "$@"; do
     case "$a" in
+    --ci) want="$want $TEST_PKGS" ;;
     --fuzz) want="$want $FUZZ_PKGS" ;;
     --bench) want="$want $PEER_PKGS" ;;
-    *) echo "usage: $0 [--fuzz] [--bench]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--ci] [--fuzz] [--bench]" >&2; exit 2 ;;
     esac
 done
 

@@ -38,6 +38,13 @@ for r in "$BUILD"/replay/fuzz_*; do
     fi
 done
 
+if scripts/lint.sh >"$BUILD/lint.log" 2>&1; then
+    record PASS lint/banned-functions
+else
+    record FAIL lint/banned-functions
+    cat "$BUILD/lint.log" >&2
+fi
+
 if [ -x tests/e2e/run.sh ]; then
     BUILD="$BUILD" tests/e2e/run.sh "$results" || fail=1
 fi

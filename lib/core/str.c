@@ -1,42 +1,6 @@
 /* Byte spans and ASCII case-insensitive helpers. */
 #include "core/str.h"
 
-bool exs_str_eq(exs_str a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n == n && (n == 0 || memcmp(a.p, lit, n) == 0);
-}
-
-bool exs_str_ieq(exs_str a, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (a.n != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (exs_lower(a.p[i]) != exs_lower(lit[i]))
-            return false;
-    return true;
-}
-
-bool exs_str_istarts(exs_str a, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    if (a.n < n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (exs_lower(a.p[i]) != exs_lower(prefix[i]))
-            return false;
-    return true;
-}
-
-bool exs_str_iends(exs_str a, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    if (a.n < n)
-        return false;
-    return exs_str_istarts(exs_str_make(a.p + a.n - n, n), suffix);
-}
-
 long exs_str_ifind(exs_str hay, const char *needle)
 {
     size_t n = strlen(needle);

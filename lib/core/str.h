@@ -39,10 +39,40 @@ static inline bool exs_str_blank(exs_str s)
     return s.n == 0 || (s.n == 1 && s.p[0] == '-');
 }
 
-bool exs_str_eq(exs_str a, const char *lit);            /* exact */
-bool exs_str_ieq(exs_str a, const char *lit);           /* ASCII case-insensitive */
-bool exs_str_istarts(exs_str a, const char *prefix);    /* ASCII case-insensitive */
-bool exs_str_iends(exs_str a, const char *suffix);      /* ASCII case-insensitive */
+/* Inline so that strlen of a literal argument folds away on the hot paths. */
+static inline bool exs_mem_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (exs_lower(a[i]) != exs_lower(b[i]))
+            return false;
+    return true;
+}
+
+/* exact */
+static inline bool exs_str_eq(exs_str a, const char *lit)
+{
+    size_t n = strlen(lit);
+    return a.n == n && (n == 0 || memcmp(a.p, lit, n) == 0);
+}
+
+/* ASCII case-insensitive */
+static inline bool exs_str_ieq(exs_str a, const char *lit)
+{
+    size_t n = strlen(lit);
+    return a.n == n && exs_mem_ieq(a.p, lit, n);
+}
+
+static inline bool exs_str_istarts(exs_str a, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return a.n >= n && exs_mem_ieq(a.p, prefix, n);
+}
+
+static inline bool exs_str_iends(exs_str a, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return a.n >= n && exs_mem_ieq(a.p + a.n - n, suffix, n);
+}
 /* Offset of the first case-insensitive occurrence of needle (any case) in hay, or -1. */
 long exs_str_ifind(exs_str hay, const char *needle);
 static inline bool exs_str_icontains(exs_str hay, const char *needle)

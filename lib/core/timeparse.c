@@ -96,9 +96,11 @@ static int parse_clock(const char **p, const char *end, int *h, int *mi, int *s,
 
 int64_t exs_time_parse_iso(exs_str s)
 {
+    if (!s.p)
+        return EXS_TIME_NONE;
     const char *p = s.p, *end = s.p + s.n;
     int y, mo, d, h, mi, sec, ms;
-    if (!p || parse_date(&p, end, &y, &mo, &d) < 0)
+    if (parse_date(&p, end, &y, &mo, &d) < 0)
         return EXS_TIME_NONE;
     if (p >= end || (*p != 'T' && *p != ' '))
         return EXS_TIME_NONE;
@@ -126,13 +128,15 @@ int64_t exs_time_parse_iso(exs_str s)
 
 int64_t exs_time_parse_w3c(exs_str date, exs_str time)
 {
+    if (!date.p || !time.p)
+        return EXS_TIME_NONE;
     const char *p = date.p, *end = date.p + date.n;
     int y, mo, d, h, mi, sec, ms;
-    if (!p || parse_date(&p, end, &y, &mo, &d) < 0 || p != end)
+    if (parse_date(&p, end, &y, &mo, &d) < 0 || p != end)
         return EXS_TIME_NONE;
     p = time.p;
     end = time.p + time.n;
-    if (!p || parse_clock(&p, end, &h, &mi, &sec, &ms) < 0 || p != end)
+    if (parse_clock(&p, end, &h, &mi, &sec, &ms) < 0 || p != end)
         return EXS_TIME_NONE;
     return make_ms(y, mo, d, h, mi, sec, ms);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/str.h"
+#include "engines/prefilter.h"
 #include "scan/ctx.h"
 
 /* One web request, from IIS, HttpProxy, Rps_Http or a CSV export. Absent fields are empty. */
@@ -59,15 +60,16 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r);
 /* The first timestamp within the first 64 bytes of a line (ISO or W3C), or EXS_TIME_NONE. */
 int64_t exs_find_time(exs_str line);
 
-/* Prefilter expressions (Vectorscan syntax, matched caseless, NULL-terminated). */
-extern const char *const exs_pat_directive[];  /* "#..." lines */
-extern const char *const exs_pat_request[];    /* web requests, any log */
-extern const char *const exs_pat_request_iis[];/* web requests, W3C line shape */
-extern const char *const exs_pat_rpshttp[];
-extern const char *const exs_pat_ecp[];
-extern const char *const exs_pat_oabgen[];
-extern const char *const exs_pat_cmdlet[];
-extern const char *const exs_pat_text[];
+/* Prefilter expressions per evidence shape (lib/detectors/patterns.c): triggers and tokens,
+ * and the token conjunctions of request-shaped logs (see engines/prefilter.h). */
+extern const exs_pattern exs_pat_directive[];
+extern const exs_pattern exs_pat_request[];
+extern const uint32_t exs_conj_request[];
+extern const exs_pattern exs_pat_rpshttp[];
+extern const exs_pattern exs_pat_ecp[];
+extern const exs_pattern exs_pat_oabgen[];
+extern const exs_pattern exs_pat_cmdlet[];
+extern const exs_pattern exs_pat_text[];
 
 /* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
  * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */

@@ -1,80 +1,116 @@
 /* Prefilter expressions, per evidence shape (Vectorscan syntax, compiled caseless and
- * multi-line). Each list must match every line its detectors could report: a line the
- * prefilter drops is never parsed. Tokens the predicates decode (%XX, '\') are matched in
- * their common encoded forms too. */
+ * multi-line). The set of a log kind must pass every line its detectors could report: a line
+ * the prefilter drops is never parsed. The predicates decode %XX and '\', so tokens are also
+ * listed in their encoded forms.
+ *
+ * Rare indicators are triggers (group 0). Words that benign traffic is full of
+ * (autodiscover.json, /owa/, auth/, .aspx, POST) are tokens: a line is a candidate only when
+ * its tokens cover a conjunction. Everything is a literal or a small literal set, which
+ * Vectorscan matches at memory speed; unbounded ".*" is never used. */
 #include "detectors/detect.h"
 
 #define SL "(/|%2f|\\\\|%5c)" /* a path separator, raw or encoded */
 #define DOT "(\\.|%2e)"
-#define SCRIPT DOT "(aspx|ashx|asmx|asp|asa|cer|cdx|php|jspx?|cfm|shtml|cshtml|soap|rem)"
 
-const char *const exs_pat_directive[] = {"^#", NULL};
+enum {
+    T_AUTOD = 1, T_BACKEND, T_CONF, T_XA, T_OWA, T_PSHELL, T_AUTH, T_OAB, T_SCRIPT, T_ECP, T_JS,
+    T_POST, T_PAGE,
+};
+#define B(t) (1u << ((t)-1))
 
-const char *const exs_pat_request[] = {
-    /* ProxyLogon SSRF anchors and carriers (catalogue 2.1) */
-    "serverinfo~",
-    "/ecp/default" DOT "flt",
-    "/ecp/main" DOT "css",
-    "/owa/auth/current/",
-    "/(owa|ecp)/auth/[wx]" DOT "js",
-    "/ecp/[^ ,\\r\\n]*" DOT "js.*,post,",
-    ",post,.*/ecp/[^ ,\\r\\n]*" DOT "js",
-    "schema(=|%3d)reset",
+const exs_pattern exs_pat_directive[] = {{"^#", 0}, {NULL, 0}};
+
+const exs_pattern exs_pat_request[] = {
+    /* ProxyLogon SSRF anchors, carriers and the back-end reset (catalogue 2.1, 2.4) */
+    {"serverinfo~", 0},
+    {"default" DOT "flt", 0},
+    {"main" DOT "css", 0},
+    {"auth" SL "current" SL, 0},
+    {"schema(=|%3d)reset", 0},
     /* tool, crawler and web-shell client user agents */
-    "exchangeservicesclient/0\\.0\\.0\\.0",
-    "python-requests/",
-    "antsword",
-    "googlebot",
-    "baiduspider",
-    "duckduckbot",
-    "facebookexternalhit",
-    "bingbot",
-    "exabot",
-    "yahoo!",
-    "yandexbot",
-    "chrome/51\\.0\\.2704\\.103",
-    /* scripts in Exchange web folders (catalogue 3.1) */
-    "(owa|ecp)" SL "+auth" SL ".*" SCRIPT,
-    "aspnet_client.*" SCRIPT,
-    SL "oab" SL ".*" SCRIPT,
-    /* any other script request: kept to attach requests to shells found on disk */
-    /* (not .asmx: every EWS request is /EWS/Exchange.asmx) */
-    DOT "(aspx|ashx|asp|asa|cer|cdx|php|jspx?|cfm|shtml|cshtml)[ ,?\"\\r\\n]",
+    {"exchangeservicesclient/0\\.0\\.0\\.0", 0},
+    {"python-requests/", 0},
+    {"antsword", 0},
+    {"googlebot", 0},
+    {"baiduspider", 0},
+    {"duckduckbot", 0},
+    {"facebookexternalhit", 0},
+    {"bingbot", 0},
+    {"exabot", 0},
+    {"yahoo!", 0},
+    {"yandexbot", 0},
+    {"chrome/51\\.0\\.2704\\.103", 0},
+    /* web-shell folders (catalogue 3.1) */
+    {"aspnet_client", 0},
     /* commands in query strings (Sigma web_win_webshells_in_access_logs) */
-    "=whoami", "=net%20user", "=net\\+user", "=net%2buser", "=cmd%20/[crk]%", "=cmd\\+/[crk]\\+",
-    "=cmd%2b/[crk]%", "=powershell[%+]", "=tasklist[%+]", "=wmic[%+]", "=ssh[%+]",
-    "=python3?[%+]", "=ipconfig", "=wget[%+]", "=curl[%+]", "=certutil", "=copy%20%5c%5c",
-    "=dsquery[%+]", "=nltest[%+]",
+    {"=whoami", 0},
+    {"=net(%20|\\+|%2b)user", 0},
+    {"=cmd(%20|\\+|%2b)/[crk](%|\\+)", 0},
+    {"=(powershell|tasklist|wmic|ssh|python|python3|wget|curl|dsquery|nltest)(%|\\+)", 0},
+    {"=ipconfig", 0},
+    {"=certutil", 0},
+    {"=copy%20%5c%5c", 0},
     /* tunnels */
-    "proxy&port=", "cmd=(connect|disconnect|read|forward)", "connect&target",
-    /* ProxyShell / ProxyNotShell (catalogue 2.5, 2.6) */
-    "autodiscover" DOT "json.*(" SL "(powershell|mapi" SL "nspi|ews)|x-rps-cat|%3f@|%3f%40|[ ,?]@)",
-    "email=autodiscover" SL "autodiscover" DOT "json",
-    "autodiscover" DOT "json[ ?,]x=a",
-    "/autodiscover/admin(@|%40)localhost/",
-    /* OWASSRF */
-    SL "owa" SL ".*powershell",
-    NULL,
+    {"proxy&port=", 0},
+    {"cmd=(connect|disconnect|read|forward)", 0},
+    {"connect&target", 0},
+    /* ProxyNotShell PoC */
+    {"admin(@|%40)localhost", 0},
+    /* tokens */
+    {"autodiscover" DOT "json", T_AUTOD},
+    {"nspi", T_BACKEND},
+    {SL "ews", T_BACKEND},
+    {"x-rps-cat", T_BACKEND},
+    {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
+    {"email(=|%3d)autodiscover", T_CONF},
+    {"x=a", T_XA},
+    {"owa" SL, T_OWA},
+    {"powershell", T_PSHELL},
+    {"auth" SL, T_AUTH},
+    {"oab" SL, T_OAB},
+    {DOT "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtml|cshtml|soap|rem)", T_SCRIPT},
+    {"ecp" SL, T_ECP},
+    {DOT "js", T_JS},
+    {"post", T_POST},
+    /* pages (not .asmx: every EWS request is /EWS/Exchange.asmx): kept to attach requests to
+     * shells found on disk wherever they are served (rogue vdirs, ClientAccess) */
+    {DOT "(aspx|ashx|php|jspx?|cfm)", T_PAGE},
+    {NULL, 0},
 };
 
-/* W3C line order puts the method before the path. */
-const char *const exs_pat_request_iis[] = {
-    "post /ecp/[^ \\r\\n]*" DOT "js",
-    "post " SL "powershell",
-    NULL,
+/* ProxyShell and ProxyNotShell need Autodiscover plus a back end, the confusion or the PoC;
+ * OWASSRF needs /owa/ and /powershell (or a POST to /powershell on the back end); shells need
+ * a script under auth/ or OAB/; carriers need a POSTed .js under /ecp/ or auth/; any page
+ * request is kept for the file side (requests attached to shells on disk). */
+const uint32_t exs_conj_request[] = {
+    B(T_AUTOD) | B(T_BACKEND),
+    B(T_AUTOD) | B(T_CONF),
+    B(T_AUTOD) | B(T_PSHELL),
+    B(T_AUTOD) | B(T_XA),
+    B(T_OWA) | B(T_PSHELL),
+    B(T_PSHELL) | B(T_POST),
+    B(T_AUTH) | B(T_SCRIPT),
+    B(T_OAB) | B(T_SCRIPT),
+    B(T_ECP) | B(T_JS) | B(T_POST),
+    B(T_AUTH) | B(T_JS) | B(T_POST),
+    B(T_PAGE),
+    0,
 };
 
-const char *const exs_pat_rpshttp[] = {"powershell", NULL};
+const exs_pattern exs_pat_rpshttp[] = {{"powershell", 0}, {NULL, 0}};
 
-const char *const exs_pat_ecp[] = {"virtualdirectory", NULL};
+const exs_pattern exs_pat_ecp[] = {{"virtualdirectory", 0}, {NULL, 0}};
 
-const char *const exs_pat_oabgen[] = {"download failed and temporary file", NULL};
+const exs_pattern exs_pat_oabgen[] = {{"download failed and temporary file", 0}, {NULL, 0}};
 
-const char *const exs_pat_cmdlet[] = {
-    "mailboxexportrequest", "managementroleassignment", "new-exchangecertificate",
-    "transportagent", "virtualdirectory", NULL,
+const exs_pattern exs_pat_cmdlet[] = {
+    {"mailboxexportrequest", 0}, {"managementroleassignment", 0}, {"new-exchangecertificate", 0},
+    {"transportagent", 0},       {"virtualdirectory", 0},         {NULL, 0},
 };
 
-const char *const exs_pat_text[] = {
-    "serverinfo~", "virtualdirectory", "download failed and temporary file", NULL,
+const exs_pattern exs_pat_text[] = {
+    {"serverinfo~", 0},
+    {"virtualdirectory", 0},
+    {"download failed and temporary file", 0},
+    {NULL, 0},
 };

@@ -28,6 +28,20 @@ static bool host_is_local(exs_str host)
            exs_str_istarts(host, "[::1]") || exs_str_ieq(host, "::1");
 }
 
+/* The ECP canary ties an HttpProxy SSRF row to the ECP Server log rows of the same session
+ * (helsecert did exactly this by hand): "msExchEcpCanary=<value>" up to a separator. */
+static exs_str ecp_canary(exs_str s)
+{
+    long k = exs_str_ifind(s, "msExchEcpCanary=");
+    if (k < 0)
+        return EXS_STR_NULL;
+    const char *p = s.p + k + 16, *end = s.p + s.n, *q = p;
+    while (q < end && *q != '&' && *q != '#' && *q != ';' && *q != '\'' && *q != '"' &&
+           *q != ',' && *q != ' ' && q - p < 128)
+        q++;
+    return exs_str_make(p, (size_t)(q - p));
+}
+
 bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
 {
     static const char prefix[] = "serverinfo~";
@@ -77,8 +91,10 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
         rule = RULE(R_PL_26855_SSRF);
         v = EXS_VERDICT_EXPLOITATION;
         sev = EXS_SEV_CRITICAL;
-        snprintf(detail, sizeof detail, "SSRF to back-end path /%.*s",
-                 (int)(path.n < 120 ? path.n : 120), path.p);
+        exs_str canary = ecp_canary(path);
+        snprintf(detail, sizeof detail, "SSRF to back-end path /%.*s%s%.*s",
+                 (int)(path.n < 120 ? path.n : 120), path.p, canary.n ? "; ECP canary " : "",
+                 (int)canary.n, canary.p ? canary.p : "");
     }
     exs_hit h;
     exs_hit_from_request(&h, r, rule, v, sev);
@@ -169,9 +185,12 @@ void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
     h.line = line;
     size_t tend = close_end + 1 < text.n ? close_end + 1 : text.n;
     h.target = exs_str_make(text.p + start, tend - start);
-    h.detail = surl ? EXS_LIT("Set-*VirtualDirectory with script in a URL property; S:URL names "
-                              "the ECP DDI call (Test-ProxyLogon pattern)")
-                    : EXS_LIT("Set-*VirtualDirectory with script in a URL property");
+    char detail[300];
+    exs_str canary = ecp_canary(text);
+    snprintf(detail, sizeof detail, "Set-*VirtualDirectory with script in a URL property%s%s%.*s",
+             surl ? "; S:URL names the ECP DDI call (Test-ProxyLogon pattern)" : "",
+             canary.n ? "; ECP canary " : "", (int)canary.n, canary.p ? canary.p : "");
+    h.detail = exs_str_cstr(detail);
     h.evidence = text;
     exs_emit(c, &h);
     (void)url_at;

@@ -53,9 +53,9 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
 
     const char *aj = strstr(url, "autodiscover.json");
     if (aj) {
-        const char *after = aj + 17;
-        bool confusion = strstr(url, "autodiscover.json?@") || strstr(url, "email=autodiscover/autodiscover.json?@") ||
-                         strstr(url, "%3f@") || (after[0] == '?' && after[1] == '@') ||
+        const char *after = aj + 17; /* strlen("autodiscover.json") */
+        /* the decoded URL: "%3F@" and IIS's stem/query split both read "autodiscover.json?@" */
+        bool confusion = strstr(url, "autodiscover.json?@") ||
                          strstr(url, "email=autodiscover/autodiscover.json");
         bool backend = url_has_backend_path(after);
         if (confusion || backend) {

@@ -78,47 +78,86 @@ static const char *const cmd_keywords[] = {
     "=dsquery%", "=dsquery+", "=nltest%", "=nltest+",
 };
 
+/* Every keyword starts with '=': jump from '=' to '=' and compare there, so a long benign
+ * query costs one memchr pass, and most '=' are rejected on the letter after them. */
+static const char *cmd_keyword_at(exs_str q)
+{
+    static const char firsts[] = "wnctpsidc";
+    static size_t lens[sizeof cmd_keywords / sizeof cmd_keywords[0]];
+    if (!lens[0])
+        for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++)
+            lens[i] = strlen(cmd_keywords[i]);
+    const char *p = q.p, *end = q.p + q.n;
+    while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && strchr(firsts, exs_lower(p[1]))) {
+            size_t left = (size_t)(end - p);
+            for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++)
+                if (left >= lens[i] && exs_mem_ieq(p, cmd_keywords[i], lens[i]))
+                    return cmd_keywords[i];
+        }
+        p++;
+    }
+    return NULL;
+}
+
 static void detect_cmd(exs_ctx *c, const exs_req_view *v)
 {
     const exs_request *r = v->r;
     if (!v->get || r->query.n == 0)
         return;
-    for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++) {
-        if (!exs_str_icontains(r->query, cmd_keywords[i]))
-            continue;
-        bool served = r->status >= 200 && r->status < 300;
-        exs_hit h;
-        exs_hit_from_request(&h, r, RULE(R_WS_CMD),
-                             served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
-                             served ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-        char detail[120];
-        snprintf(detail, sizeof detail, "shell command in the query (%s)%s", cmd_keywords[i] + 1,
-                 served ? ", answered" : "");
-        h.target = r->stem;
-        h.detail = exs_str_cstr(detail);
-        exs_emit(c, &h);
+    const char *kw = cmd_keyword_at(r->query);
+    if (!kw)
         return;
+    bool served = r->status >= 200 && r->status < 300;
+    exs_hit h;
+    exs_hit_from_request(&h, r, RULE(R_WS_CMD),
+                         served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                         served ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+    char detail[120];
+    snprintf(detail, sizeof detail, "shell command in the query (%s)%s", kw + 1,
+             served ? ", answered" : "");
+    h.target = r->stem;
+    h.detail = exs_str_cstr(detail);
+    exs_emit(c, &h);
+}
+
+/* Tunna sets up with "proxy&port=...", reGeorg speaks "cmd=connect|read|forward|disconnect"
+ * (and "connect&target="): look only around '&' and '=' in one pass. */
+static const char *tunnel_mark(exs_str q)
+{
+    static const char *const verbs[] = {"connect", "disconnect", "read", "forward"};
+    for (size_t i = 0; i < q.n; i++) {
+        char ch = q.p[i];
+        if (ch == '&') {
+            if (i >= 5 && exs_mem_ieq(q.p + i - 5, "proxy", 5) &&
+                exs_str_istarts(exs_str_make(q.p + i + 1, q.n - i - 1), "port="))
+                return "Tunna tunnel set-up (proxy&port=...)";
+            if (i >= 7 && exs_mem_ieq(q.p + i - 7, "connect", 7) &&
+                exs_str_istarts(exs_str_make(q.p + i + 1, q.n - i - 1), "target"))
+                return "reGeorg-style tunnel command";
+        } else if (ch == '=' && i >= 3 && exs_mem_ieq(q.p + i - 3, "cmd", 3)) {
+            exs_str rest = exs_str_make(q.p + i + 1, q.n - i - 1);
+            for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
+                if (exs_str_istarts(rest, verbs[k]))
+                    return "reGeorg-style tunnel command";
+        }
     }
+    return NULL;
 }
 
 static void detect_tunnel(exs_ctx *c, const exs_req_view *v)
 {
-    static const char *const marks[] = {"proxy&port=", "cmd=connect&target=", "connect&target",
-                                        "cmd=connect", "cmd=disconnect", "cmd=read", "cmd=forward"};
     const exs_request *r = v->r;
     if (r->query.n == 0 || !exs_web_script_ext(v->stem, v->stem_n))
         return;
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-        if (!exs_str_icontains(r->query, marks[i]))
-            continue;
-        exs_hit h;
-        exs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-        h.target = r->stem;
-        h.detail = i == 0 ? EXS_LIT("Tunna tunnel set-up (proxy&port=...)")
-                          : EXS_LIT("reGeorg-style tunnel command");
-        exs_emit(c, &h);
+    const char *what = tunnel_mark(r->query);
+    if (!what)
         return;
-    }
+    exs_hit h;
+    exs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+    h.target = r->stem;
+    h.detail = exs_str_cstr(what);
+    exs_emit(c, &h);
 }
 
 void exs_detect_webshell_request(exs_ctx *c, const exs_req_view *v)
@@ -134,7 +173,8 @@ void exs_detect_request(exs_ctx *c, const exs_request *r)
     v.r = r;
     v.stem_n = exs_url_norm(r->stem, v.stem, sizeof v.stem);
     /* url = stem?query, lowercased and decoded, for path-confusion checks */
-    size_t n = exs_url_norm(r->stem, v.url, sizeof v.url);
+    size_t n = v.stem_n;
+    memcpy(v.url, v.stem, n + 1);
     if (r->query.n && n + 2 < sizeof v.url) {
         v.url[n++] = '?';
         n += exs_url_norm(r->query, v.url + n, sizeof v.url - n);

@@ -1,21 +1,27 @@
 /* The line prefilter on Vectorscan (Hyperscan's portable fork). */
 #include <hs/hs.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engines/prefilter.h"
 
+#define MAX_CONJ 32
+
 struct exs_prefilter {
     hs_database_t *db;
+    uint32_t *bit;        /* per expression id: 0 for a trigger, else its token bit */
+    uint32_t conj[MAX_CONJ];
+    size_t nconj;
 };
 
 struct exs_pf_scratch {
     hs_scratch_t *hs;
 };
 
-exs_rc exs_prefilter_compile(exs_prefilter **out, const char *const *const *lists, size_t nlists,
-                             char *err, size_t errlen)
+exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, char *err,
+                             size_t errlen)
 {
     exs_rc rc = EXS_ENOMEM;
     size_t n = 0;
@@ -24,23 +30,30 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const char *const *const *list
     exs_prefilter *pf = NULL;
     hs_compile_error_t *cerr = NULL;
 
-    for (size_t l = 0; l < nlists; l++)
-        for (const char *const *e = lists[l]; e && *e; e++)
+    for (size_t l = 0; set->lists[l]; l++)
+        for (const exs_pattern *p = set->lists[l]; p->expr; p++)
             n++;
     exprs = calloc(n ? n : 1, sizeof *exprs);
     flags = calloc(n ? n : 1, sizeof *flags);
     ids = calloc(n ? n : 1, sizeof *ids);
     pf = calloc(1, sizeof *pf);
-    if (!exprs || !flags || !ids || !pf)
+    if (!exprs || !flags || !ids || !pf || !(pf->bit = calloc(n ? n : 1, sizeof *pf->bit)))
         goto out;
     n = 0;
-    for (size_t l = 0; l < nlists; l++)
-        for (const char *const *e = lists[l]; e && *e; e++) {
-            exprs[n] = *e;
+    for (size_t l = 0; set->lists[l]; l++)
+        for (const exs_pattern *p = set->lists[l]; p->expr; p++) {
+            if (p->group > 32) {
+                rc = EXS_EINVAL;
+                goto out;
+            }
+            exprs[n] = p->expr;
             flags[n] = HS_FLAG_CASELESS | HS_FLAG_MULTILINE;
             ids[n] = (unsigned)n;
+            pf->bit[n] = p->group ? 1u << (p->group - 1) : 0;
             n++;
         }
+    for (const uint32_t *c = set->conjunctions; c && *c && pf->nconj < MAX_CONJ; c++)
+        pf->conj[pf->nconj++] = *c;
     if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &pf->db, &cerr) !=
         HS_SUCCESS) {
         if (err && errlen)
@@ -58,6 +71,8 @@ out:
     free(exprs);
     free(flags);
     free(ids);
+    if (pf)
+        free(pf->bit);
     free(pf);
     return rc;
 }
@@ -67,6 +82,7 @@ void exs_prefilter_destroy(exs_prefilter *pf)
     if (!pf)
         return;
     hs_free_database(pf->db);
+    free(pf->bit);
     free(pf);
 }
 
@@ -88,57 +104,94 @@ void exs_pf_scratch_free(exs_pf_scratch *s)
     free(s);
 }
 
+/* The line being collected: matches arrive in order of their end offset, so all matches of
+ * one line are consecutive. */
 struct collect {
+    const exs_prefilter *pf;
     const char *buf;
     size_t len;
     uint32_t **starts;
     size_t *cap;
     size_t n;
-    size_t line_end; /* end (exclusive) of the last recorded line */
+    size_t line_start, line_end; /* current line; line_end == 0: none yet */
+    uint32_t mask;
+    bool added;
     int oom;
 };
 
-static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-                    void *ctx)
+static bool qualifies(const exs_prefilter *pf, uint32_t mask)
 {
-    (void)id;
-    (void)from;
-    (void)fl;
-    struct collect *c = ctx;
-    size_t at = to ? (size_t)to - 1 : 0;
-    if (c->n && at < c->line_end)
-        return 0; /* same line as the previous match */
-    const char *nl = at ? memrchr(c->buf, '\n', at) : NULL;
-    /* A match ending right at a line break belongs to the line before it. */
-    if (at < c->len && c->buf[at] == '\n' && at > 0)
-        nl = memrchr(c->buf, '\n', at);
-    size_t start = nl ? (size_t)(nl - c->buf) + 1 : 0;
-    const char *e = memchr(c->buf + at, '\n', c->len - at);
-    size_t end = e ? (size_t)(e - c->buf) + 1 : c->len;
-    if (c->n && start < c->line_end)
+    for (size_t i = 0; i < pf->nconj; i++)
+        if ((mask & pf->conj[i]) == pf->conj[i])
+            return true;
+    return false;
+}
+
+static int add(struct collect *c, size_t start)
+{
+    if (c->n && (*c->starts)[c->n - 1] == (uint32_t)start)
         return 0;
     if (c->n == *c->cap) {
         size_t nc = *c->cap ? *c->cap * 2 : 256;
         uint32_t *p = realloc(*c->starts, nc * sizeof *p);
         if (!p) {
             c->oom = 1;
-            return 1; /* stop scanning */
+            return -1;
         }
         *c->starts = p;
         *c->cap = nc;
     }
     (*c->starts)[c->n++] = (uint32_t)start;
-    c->line_end = end;
+    return 0;
+}
+
+static int finish_line(struct collect *c)
+{
+    if (c->line_end && !c->added && c->mask && qualifies(c->pf, c->mask))
+        return add(c, c->line_start);
+    return 0;
+}
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
+                    void *ctx)
+{
+    (void)from;
+    (void)fl;
+    struct collect *c = ctx;
+    size_t at = to ? (size_t)to - 1 : 0;
+    if (!c->line_end || at >= c->line_end) {
+        /* a new line: settle the previous one */
+        if (finish_line(c) < 0)
+            return 1;
+        const char *nl = at ? memrchr(c->buf, '\n', at) : NULL;
+        if (at < c->len && c->buf[at] == '\n' && at > 0)
+            nl = memrchr(c->buf, '\n', at);
+        c->line_start = nl ? (size_t)(nl - c->buf) + 1 : 0;
+        const char *e = memchr(c->buf + at, '\n', c->len - at);
+        c->line_end = e ? (size_t)(e - c->buf) + 1 : c->len;
+        c->mask = 0;
+        c->added = false;
+    }
+    uint32_t bit = c->pf->bit[id];
+    if (bit == 0) {
+        if (!c->added && add(c, c->line_start) < 0)
+            return 1;
+        c->added = true;
+    } else {
+        c->mask |= bit;
+    }
     return 0;
 }
 
 long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char *buf, size_t len,
                          uint32_t **starts, size_t *cap)
 {
-    struct collect c = {buf, len, starts, cap, 0, 0, 0};
+    struct collect c = {pf, buf, len, starts, cap, 0, 0, 0, 0, false, 0};
     if (len == 0)
         return 0;
     hs_error_t e = hs_scan(pf->db, buf, (unsigned)len, 0, s->hs, on_match, &c);
+    if (!c.oom && (e == HS_SUCCESS || e == HS_SCAN_TERMINATED))
+        finish_line(&c);
     if (c.oom)
         return -1;
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

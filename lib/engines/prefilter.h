@@ -1,8 +1,13 @@
 /* The line prefilter: a Vectorscan database per evidence shape, compiled once and shared
  * read-only by every worker; each worker has its own scratch space.
  *
- * Only lines that match some expression reach the full parsers, which is what makes a sweep
- * over gigabytes of logs cost about as much as reading them.
+ * Only lines that pass reach the full parsers, which is what makes a sweep over gigabytes of
+ * logs cost about as much as reading them. Expressions are kept to literal sets (Vectorscan
+ * runs those at memory speed) in two roles:
+ *   - a trigger (group 0): a match makes its line a candidate;
+ *   - a token (group g > 0): a match sets bit g-1 of its line; the line is a candidate when
+ *     its bits cover one of the conjunctions (e.g. "autodiscover.json" AND "powershell").
+ * Frequent words (autodiscover.json, /owa/) are tokens: alone they never cost a parse.
  */
 #ifndef EXS_ENGINES_PREFILTER_H
 #define EXS_ENGINES_PREFILTER_H
@@ -12,17 +17,26 @@
 
 #include "exsweep/error.h"
 
+typedef struct exs_pattern {
+    const char *expr; /* Vectorscan syntax, compiled caseless and multi-line; NULL ends a list */
+    unsigned group;   /* 0: trigger; 1..32: token bit */
+} exs_pattern;
+
+typedef struct exs_pattern_set {
+    const exs_pattern *const *lists; /* NULL-terminated array of lists */
+    const uint32_t *conjunctions;    /* 0-terminated token-bit masks; may be NULL */
+} exs_pattern_set;
+
 typedef struct exs_prefilter exs_prefilter;
 typedef struct exs_pf_scratch exs_pf_scratch;
 
-/* Compiles the union of several NULL-terminated expression lists (caseless, multi-line).
- * On failure, err receives the compiler's message and the failing expression. */
-exs_rc exs_prefilter_compile(exs_prefilter **out, const char *const *const *lists, size_t nlists,
-                             char *err, size_t errlen);
+/* Compiles a pattern set. On failure, err receives the compiler's message and expression. */
+exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, char *err,
+                             size_t errlen);
 void exs_prefilter_destroy(exs_prefilter *pf);
 
-/* Scratch usable with every database in dbs (grown to fit each). *s may be NULL on entry or a
- * scratch to grow; free with exs_pf_scratch_free. */
+/* Scratch usable with pf (grown to fit). *s may be NULL on entry or a scratch to grow; free
+ * with exs_pf_scratch_free. */
 exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf);
 void exs_pf_scratch_free(exs_pf_scratch *s);
 

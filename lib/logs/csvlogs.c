@@ -109,6 +109,16 @@ void exs_csvlog_default_schema(exs_logstate *st)
     bind(st);
 }
 
+/* Columns past EXS_MAX_FIELDS are folded into the last one: counted once per file. */
+static void warn_wide(exs_logstate *st, exs_ctx *c, uint64_t lineno, const char *what)
+{
+    if (!st->row.merged || st->warned_wide)
+        return;
+    st->warned_wide = true;
+    exs_warn(c->scan, EXS_W_LIMIT, c->file, lineno,
+             "%s with more than %d columns; the rest is read as one field", what, EXS_MAX_FIELDS);
+}
+
 static unsigned long hash_line(exs_str s)
 {
     unsigned long h = 5381;
@@ -137,6 +147,7 @@ static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
         return;
     }
     exs_csv_split(list.p, list.n, &st->row, st->scratch);
+    warn_wide(st, c, lineno, "#Fields line");
     exs_csv_schema_set(&st->schema, &st->row);
     st->fields_hash = h;
     st->fields_directive = true;
@@ -183,6 +194,7 @@ static bool split_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     if (!st->have_schema)
         exs_csvlog_default_schema(st);
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
+    warn_wide(st, c, lineno, "row");
     if (st->row.n >= need && !st->row.bad_quote)
         return true;
     c->rows_bad++;
@@ -209,6 +221,10 @@ static int field_status(exs_str s)
 static void split_url(exs_str u, exs_str *stem, exs_str *query)
 {
     u = exs_str_trim(u);
+    if (!u.p || u.n == 0) {
+        *stem = EXS_STR_NULL;
+        return;
+    }
     long sch = exs_str_ifind(u, "://");
     if (sch >= 0 && sch < 8) {
         const char *p = memchr(u.p + sch + 3, '/', u.n - (size_t)sch - 3);

@@ -45,28 +45,34 @@ const exs_logkind *exs_logkind_get(exs_kind k)
     }
 }
 
-static const char *const *const pl_request[] = {exs_pat_directive, exs_pat_request, NULL};
-static const char *const *const pl_iis[] = {exs_pat_directive, exs_pat_request,
-                                            exs_pat_request_iis, NULL};
-static const char *const *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
-static const char *const *const pl_oabgen[] = {exs_pat_oabgen, NULL};
-static const char *const *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
-static const char *const *const pl_cmdlet[] = {exs_pat_directive, exs_pat_cmdlet, NULL};
-static const char *const *const pl_exchange[] = {exs_pat_directive, NULL};
-static const char *const *const pl_text[] = {exs_pat_text, NULL};
+static const exs_pattern *const pl_request[] = {exs_pat_directive, exs_pat_request, NULL};
+static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
+static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
+static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
+static const exs_pattern *const pl_cmdlet[] = {exs_pat_directive, exs_pat_cmdlet, NULL};
+static const exs_pattern *const pl_exchange[] = {exs_pat_directive, NULL};
+static const exs_pattern *const pl_text[] = {exs_pat_text, NULL};
 
-const char *const *const *exs_kind_patterns(exs_kind k)
+static const exs_pattern_set set_request = {pl_request, exs_conj_request};
+static const exs_pattern_set set_ecp = {pl_ecp, NULL};
+static const exs_pattern_set set_oabgen = {pl_oabgen, NULL};
+static const exs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
+static const exs_pattern_set set_cmdlet = {pl_cmdlet, NULL};
+static const exs_pattern_set set_exchange = {pl_exchange, NULL};
+static const exs_pattern_set set_text = {pl_text, NULL};
+
+const exs_pattern_set *exs_kind_patterns(exs_kind k)
 {
     switch (k) {
     case EXS_KIND_HTTPPROXY:
-    case EXS_KIND_EXPORT: return pl_request;
-    case EXS_KIND_IIS: return pl_iis;
-    case EXS_KIND_ECP: return pl_ecp;
-    case EXS_KIND_OABGEN: return pl_oabgen;
-    case EXS_KIND_RPSHTTP: return pl_rpshttp;
-    case EXS_KIND_RPSCMDLET: return pl_cmdlet;
-    case EXS_KIND_EXCHANGE: return pl_exchange;
-    case EXS_KIND_TEXT: return pl_text;
+    case EXS_KIND_EXPORT:
+    case EXS_KIND_IIS: return &set_request;
+    case EXS_KIND_ECP: return &set_ecp;
+    case EXS_KIND_OABGEN: return &set_oabgen;
+    case EXS_KIND_RPSHTTP: return &set_rpshttp;
+    case EXS_KIND_RPSCMDLET: return &set_cmdlet;
+    case EXS_KIND_EXCHANGE: return &set_exchange;
+    case EXS_KIND_TEXT: return &set_text;
     default: return NULL;
     }
 }
@@ -98,6 +104,7 @@ void exs_logstate_reset(exs_logstate *st, exs_kind k)
     st->have_schema = false;
     st->fields_directive = false;
     st->schema_changes = 0;
+    st->warned_wide = false;
     st->fields_hash = 0;
     st->schema.n = 0;
     st->w3c.n = 0;

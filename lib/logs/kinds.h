@@ -49,9 +49,9 @@ typedef struct exs_logkind {
     int64_t (*row_time)(exs_logstate *st, exs_str line);
 } exs_logkind;
 
-/* The prefilter expression lists of a log kind (NULL-terminated list of NULL-terminated
- * lists), or NULL for kinds that are not line logs. */
-const char *const *const *exs_kind_patterns(exs_kind k);
+struct exs_pattern_set;
+/* The prefilter pattern set of a log kind, or NULL for kinds that are not line logs. */
+const struct exs_pattern_set *exs_kind_patterns(exs_kind k);
 
 /* The reader of a log kind, or NULL for kinds that are not line logs. */
 const exs_logkind *exs_logkind_get(exs_kind k);

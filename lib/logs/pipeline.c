@@ -17,10 +17,15 @@
 
 uint64_t exs_count_nl(const char *p, size_t n)
 {
-    /* Written so that the compiler vectorises it. */
+    /* Every byte of every log passes through here. A byte loop is not vectorised at -O2 and
+     * cost a quarter of a scan; log lines are hundreds of bytes long, so hopping from break
+     * to break with libc's vectorised memchr is several times faster. */
     uint64_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += p[i] == '\n';
+    const char *e = p + n;
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        c++;
+        p++;
+    }
     return c;
 }
 
@@ -35,6 +40,7 @@ typedef struct pstate {
     bool at_file_start;
     unsigned first_tries;
     int engine_failed;
+    bool warned_nul; /* NUL bytes were reported for this file */
 } pstate;
 
 static exs_str line_at(const char *p, size_t off, size_t n)
@@ -124,11 +130,25 @@ static void last_time(pstate *ps, const char *p, size_t n)
     }
 }
 
+/* NUL bytes inside a text log: a zero-filled cluster after a crash, carving debris or
+ * tampering. The lines around them are still read; the hole is counted once per file. */
+static void check_nul(pstate *ps, const char *p, size_t n)
+{
+    const char *z = ps->warned_nul ? NULL : memchr(p, 0, n);
+    if (!z)
+        return;
+    ps->warned_nul = true;
+    exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file,
+             ps->base + exs_count_nl(p, (size_t)(z - p)) + 1,
+             "NUL bytes inside the log (damaged or wiped region)");
+}
+
 /* Processes p[0..n): complete lines (the last one may lack its '\n' at the end of the file). */
 static void region(pstate *ps, const char *p, size_t n)
 {
     uint64_t lines = 0;
     size_t off = 0;
+    check_nul(ps, p, n);
     if (!ps->started)
         off = handle_start(ps, p, n, &lines);
     if (!ps->started)
@@ -168,7 +188,7 @@ count:
 int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const exs_prefilter *pf,
                      exs_pipeline_mem *m, const exs_input *in, size_t have)
 {
-    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, 0};
+    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, 0, false};
     char *buf = m->buf;
     const size_t cap = EXS_READ_CHUNK;
     size_t len = have;

@@ -27,6 +27,7 @@ struct exs_logstate {
     exs_csv_row row;
     unsigned schema_changes;
     unsigned long fields_hash;
+    bool warned_wide;      /* the EXS_MAX_FIELDS warning was given for this file */
     /* W3C */
     exs_w3c_schema w3c;
     exs_w3c_row wrow;

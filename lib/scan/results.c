@@ -339,9 +339,13 @@ static int cmp_warning(const void *pa, const void *pb)
 
 void exs_scan_results_finish(exs_scan *s)
 {
-    qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_finding);
-    qsort(s->cov, s->ncov, sizeof *s->cov, cmp_cov);
-    qsort(s->warnings, s->nwarnings, sizeof *s->warnings, cmp_warning);
+    /* qsort's base must not be NULL even for zero elements (UBSan): empty stores are. */
+    if (s->nfindings)
+        qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_finding);
+    if (s->ncov)
+        qsort(s->cov, s->ncov, sizeof *s->cov, cmp_cov);
+    if (s->nwarnings)
+        qsort(s->warnings, s->nwarnings, sizeof *s->warnings, cmp_warning);
     for (int k = 0; k < EXS_W__COUNT; k++)
         s->wcounts[k].kind = exs_warn_kind_name((exs_warn_kind)k);
 }

@@ -159,24 +159,44 @@ static bool process_inline(void *ctx, exs_item *it)
     return true;
 }
 
-static exs_rc compile_prefilters(exs_scan *s)
+/* Prefilter databases depend only on the built-in expression lists, so each is compiled once
+ * per process, when the first file of its kind turns up, and shared read-only by every scan
+ * (and every fuzz iteration). A sweep of IIS logs never pays for the other kinds. */
+static pthread_mutex_t g_pf_mu = PTHREAD_MUTEX_INITIALIZER;
+static exs_prefilter *g_pf[EXS_KIND__COUNT];
+static bool g_pf_tried[EXS_KIND__COUNT];
+
+const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
 {
-    for (int k = 0; k < EXS_KIND__COUNT; k++) {
-        const char *const *const *lists = exs_kind_patterns((exs_kind)k);
-        if (!lists)
-            continue;
-        size_t n = 0;
-        while (lists[n])
-            n++;
-        char err[512];
-        exs_rc rc = exs_prefilter_compile(&s->pf[k], lists, n, err, sizeof err);
-        if (rc != EXS_OK) {
-            exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name((exs_kind)k),
-                     err);
-            return rc;
+    if (k <= EXS_KIND_NONE || k >= EXS_KIND__COUNT)
+        return NULL;
+    pthread_mutex_lock(&g_pf_mu);
+    if (!g_pf_tried[k]) {
+        g_pf_tried[k] = true;
+        const exs_pattern_set *set = exs_kind_patterns(k);
+        /* Kinds that read the same set (IIS, HttpProxy, exports) share one database. */
+        for (int j = 1; j < EXS_KIND__COUNT && set && !g_pf[k]; j++)
+            if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
+                g_pf[k] = g_pf[j];
+        if (set && !g_pf[k]) {
+            char err[512];
+            if (exs_prefilter_compile(&g_pf[k], set, err, sizeof err) != EXS_OK) {
+                g_pf[k] = NULL;
+                exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name(k), err);
+            }
         }
     }
-    return EXS_OK;
+    const exs_prefilter *pf = g_pf[k];
+    pthread_mutex_unlock(&g_pf_mu);
+    return pf;
+}
+
+exs_rc exs_scan_prepare(exs_scan *s)
+{
+    if (!s || s->ran)
+        return EXS_EINVAL;
+    s->ran = true;
+    return exs_files_prepare(s, s->err, sizeof s->err);
 }
 
 static unsigned job_count(const exs_scan *s)
@@ -201,17 +221,20 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
     }
 }
 
+void exs_scan_finish(exs_scan *s)
+{
+    exs_detect_bursts(s);
+    exs_files_postpass(s);
+    exs_scan_results_finish(s);
+}
+
 exs_rc exs_scan_run(exs_scan *s)
 {
-    if (!s || s->ran)
+    if (!s)
         return EXS_EINVAL;
-    s->ran = true;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    exs_rc rc = compile_prefilters(s);
-    if (rc != EXS_OK)
-        return rc;
-    rc = exs_files_prepare(s, s->err, sizeof s->err);
+    exs_rc rc = exs_scan_prepare(s);
     if (rc != EXS_OK)
         return rc;
     unsigned jobs = job_count(s);
@@ -262,9 +285,7 @@ exs_rc exs_scan_run(exs_scan *s)
         if (!started)
             return rc;
     }
-    exs_detect_bursts(s);
-    exs_files_postpass(s);
-    exs_scan_results_finish(s);
+    exs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc == EXS_OK ? EXS_OK : rc;
@@ -276,8 +297,6 @@ void exs_scan_destroy(exs_scan *s)
         return;
     exs_scan_results_free(s);
     exs_files_destroy(s->files);
-    for (int k = 0; k < EXS_KIND__COUNT; k++)
-        exs_prefilter_destroy(s->pf[k]);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);

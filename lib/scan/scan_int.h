@@ -48,13 +48,14 @@ struct exs_scan {
 
     exs_scan_stats stats;
 
-    /* Read-only after setup: one compiled prefilter per log kind. */
-    struct exs_prefilter *pf[EXS_KIND__COUNT];
-
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
     struct exs_files *files;
     char err[1024]; /* exs_scan_error */
 };
+
+/* The compiled prefilter of a log kind (compiled on first use, shared by all scans of the
+ * process, read-only), or NULL when the kind has none or its compilation failed (warned). */
+const struct exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k);
 
 /* Coverage: adds one file's figures to its family (thread-safe). */
 void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped);
@@ -65,6 +66,12 @@ void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
 const char *exs_scan_intern(exs_scan *s, const char *str);
 /* Adds per-worker stats (thread-safe). */
 void exs_scan_add_stats(exs_scan *s, const exs_scan_stats *w);
+
+/* The steps of exs_scan_run, for tests and fuzz targets that feed evidence from memory:
+ * prepare (compile prefilters), then exs_worker_process_memory, then finish (post-scan
+ * passes, sorting). */
+exs_rc exs_scan_prepare(exs_scan *s);
+void exs_scan_finish(exs_scan *s);
 
 /* Post-scan passes over the access events; run single-threaded after the workers. */
 void exs_detect_bursts(exs_scan *s);

@@ -24,9 +24,6 @@ exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
     w->mem.buf = malloc(EXS_READ_CHUNK + 1);
     if (!w->st || !w->mem.buf)
         return EXS_ENOMEM;
-    for (int k = 0; k < EXS_KIND__COUNT; k++)
-        if (s->pf[k] && exs_pf_scratch_grow(&w->mem.scratch, s->pf[k]) != EXS_OK)
-            return EXS_EENGINE;
     return exs_fworker_create(&w->fw, s);
 }
 
@@ -120,7 +117,19 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
     c.last_ms = EXS_TIME_NONE;
     exs_logstate_reset(w->st, cls->kind);
     uint64_t cand0 = w->mem.candidates;
-    if (exs_log_pipeline(&c, w->st, lk, s->pf[cls->kind], &w->mem, in, have) != 0)
+    const exs_prefilter *pf = exs_scan_prefilter(s, cls->kind);
+    if (pf && !(w->scratch_kinds & (1u << cls->kind))) {
+        if (exs_pf_scratch_grow(&w->mem.scratch, pf) == EXS_OK)
+            w->scratch_kinds |= 1u << cls->kind;
+        else
+            pf = NULL;
+    }
+    if (!pf) {
+        exs_warn(s, EXS_W_LIMIT, display, 0, "no matching engine for this kind; not read");
+        exs_scan_cover(s, &c, true);
+        return;
+    }
+    if (exs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have) != 0)
         exs_warn(s, EXS_W_LIMIT, display, 0, "matching engine failed; file not fully read");
     w->stats.files_read++;
     w->stats.bytes_read += c.bytes;
@@ -137,6 +146,10 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
     long have = exs_input_read_full(raw, w->mem.buf, SNIFF_READ);
     if (have < 0) {
         exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
+        exs_class loc;
+        exs_classify(norm, display, NULL, 0, &loc); /* where it lies says which log it was */
+        if (loc.kind != EXS_KIND_NONE && loc.kind != EXS_KIND_TEXT)
+            exs_scan_cover_skip(s, loc.family);
         return;
     }
     exs_class cls;
@@ -179,14 +192,10 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
         exs_scan_cover_skip(s, "EVTX (not read by this version)");
         return;
     case EXS_KIND_NONE:
-        if (cls.binary_log) {
-            exs_warn(s, EXS_W_BINARY, display, 0, "binary content in a log folder; not read");
-            exs_scan_cover_skip(s, cls.family);
-        } else {
-            w->stats.files_ignored++;
-        }
+        w->stats.files_ignored++;
         return;
     default:
+        /* NUL bytes (cls.binary_log) are counted once by the pipeline, wherever they are */
         read_log(w, &cls, display, norm, in, have);
         return;
     }
@@ -204,4 +213,41 @@ void exs_worker_process(exs_worker *w, exs_item *it)
     process_input(w, it->display, it->norm, &in, 0, it->root_file, &meta);
     exs_fworker_stats(w->fw, &w->stats);
     exs_item_free(it);
+}
+
+typedef struct mem_stream {
+    const unsigned char *p;
+    size_t n, off;
+} mem_stream;
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+    mem_stream *m = ctx;
+    size_t left = m->n - m->off;
+    if (n > left)
+        n = left;
+    memcpy(buf, m->p + m->off, n);
+    m->off += n;
+    return (long)n;
+}
+
+static long long mem_seek(void *ctx, long long off, int whence)
+{
+    mem_stream *m = ctx;
+    long long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (long long)m->off : (long long)m->n;
+    long long t = base + off;
+    if (t < 0 || t > (long long)m->n)
+        return -1;
+    m->off = (size_t)t;
+    return t;
+}
+
+void exs_worker_process_memory(exs_worker *w, const char *display, const char *norm,
+                               const void *data, size_t len)
+{
+    mem_stream m = {data, len, 0};
+    exs_input in = {mem_read, mem_seek, &m};
+    exs_fmeta meta = {-1, (int64_t)len, EXS_TIME_NONE};
+    process_input(w, display, norm, &in, 0, 1, &meta);
+    exs_fworker_stats(w->fw, &w->stats);
 }

@@ -12,6 +12,7 @@ typedef struct exs_worker {
     exs_scan *scan;
     exs_logstate *st;
     exs_pipeline_mem mem;
+    unsigned scratch_kinds; /* kinds whose prefilter the scratch has been grown for */
     exs_scan_stats stats;
     struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */
 } exs_worker;
@@ -21,5 +22,11 @@ void exs_worker_fini(exs_worker *w);
 
 /* Reads one evidence file (and, for archives, its members). Consumes it. */
 void exs_worker_process(exs_worker *w, exs_item *it);
+
+/* Reads evidence held in memory as if it were a file at display (normalised path norm):
+ * for tests and fuzz targets, which exercise classification, readers and detectors without
+ * touching a disk. */
+void exs_worker_process_memory(exs_worker *w, const char *display, const char *norm,
+                               const void *data, size_t len);
 
 #endif

@@ -241,9 +241,11 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         return;
     }
     size_t sniff = n < EXS_SNIFF_BYTES ? n : EXS_SNIFF_BYTES;
-    if (sniff && memchr(p, 0, sniff < 1024 ? sniff : 1024)) {
+    if (sniff && memchr(p, 0, sniff)) {
+        /* NUL bytes: not text, unless the file lies where a log lies. Crashed servers leave
+         * NUL-padded logs; those are still read (the bytes cannot match anything). */
         out->binary_log = loc != EXS_KIND_NONE;
-        out->kind = EXS_KIND_NONE;
+        out->kind = loc;
         return;
     }
 

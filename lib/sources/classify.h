@@ -15,7 +15,7 @@ typedef struct exs_class {
     exs_kind kind;
     char family[96];          /* coverage family, e.g. "HttpProxy/Ecp", "IIS/W3SVC1" */
     size_t install_root_len;  /* > 0: the display path's first bytes are an Exchange install root */
-    int binary_log;           /* located as a log, but the content is binary (counted, skipped) */
+    int binary_log;           /* located as a log, but NUL bytes in its head (read, counted) */
 } exs_class;
 
 /* normpath: lowercased '/'-separated path (exs_path_norm); display: the path shown to the user;

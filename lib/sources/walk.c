@@ -158,7 +158,11 @@ bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
     if (stat(root, &st) != 0) {
         exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot stat: %s", strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* Not exs_open_evidence: the root may be a symlink the user chose. O_NOATIME all
+         * the same, or listing the root would update its access time. */
+        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+        if (fd < 0 && errno == EPERM)
+            fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd >= 0) {
             walk_dir(w, fd, 0, display_prefix, 0);
             ok = true;

@@ -1,0 +1,86 @@
+#!/bin/sh
+# exsweep against ripgrep on a few GiB of realistic Exchange logs. See bench/README.md.
+#
+#   bench/run.sh                  3 GiB, 5 timed runs of each tool
+#   SIZE_MIB=512 REPS=3 bench/run.sh
+#
+# Steps: build; generate the logs with build/gentree --scale into bench/out/ (git-ignored;
+# kept between runs while the size and the generator are unchanged); write exsweep's own
+# prefilter expressions to a pattern file (build/exspatterns); one untimed run of each tool
+# to warm the page cache; then REPS timed runs of each, alternating. Reports the median wall
+# time of each tool, the ratio, exsweep's peak RSS (GNU time %M) and the findings count.
+#
+# The peers do the same search: rg -i -c -j 2 -f patterns over the same folder (with
+# --no-ignore, since bench/out is git-ignored), against exsweep scan with its default jobs
+# (one per CPU). exsweep does more than match (parses candidate rows, runs the detectors,
+# correlates, writes a report); rg only counts matching lines.
+set -eu
+cd "$(dirname "$0")/.."
+SIZE_MIB=${SIZE_MIB:-3072}
+REPS=${REPS:-5}
+OUT=bench/out
+DATA=$OUT/logs
+TIME=/usr/bin/time
+
+command -v rg >/dev/null || { echo "bench: ripgrep missing (scripts/install-deps.sh --bench)" >&2; exit 2; }
+[ -x "$TIME" ] || { echo "bench: GNU time missing (scripts/install-deps.sh --bench)" >&2; exit 2; }
+make --no-print-directory all >/dev/null
+
+mkdir -p "$OUT"
+stamp="size=$SIZE_MIB gentree=$(cksum < build/gentree | cut -d' ' -f1)"
+if [ ! -f "$OUT/logs.stamp" ] || [ "$(cat "$OUT/logs.stamp")" != "$stamp" ]; then
+    rm -rf "$DATA" "$OUT/logs.stamp"
+    echo "bench: generating $SIZE_MIB MiB of logs into $DATA ..."
+    build/gentree --scale "$SIZE_MIB" "$DATA"
+    echo "$stamp" >"$OUT/logs.stamp"
+fi
+build/exspatterns >"$OUT/patterns.txt"
+bytes=$(du -sb "$DATA" | cut -f1)
+files=$(find "$DATA" -type f | wc -l)
+echo "bench: $files files, $bytes bytes ($(($bytes / 1048576)) MiB), $(nproc) CPUs, $(wc -l <"$OUT/patterns.txt") expressions"
+
+# One run: prints "seconds peak_kib". Exit status 1 is normal for both (exsweep: findings;
+# rg: a file without a match does not change it, no match at all does).
+run_exsweep() {
+    $TIME -f '%e %M' -o "$OUT/time.txt" build/exsweep scan -q --format jsonl \
+        -o "$OUT/exsweep.jsonl" "$DATA" || [ $? -eq 1 ]
+    tail -1 "$OUT/time.txt" # GNU time first notes a non-zero exit status
+}
+run_rg() {
+    $TIME -f '%e %M' -o "$OUT/time.txt" rg --no-ignore -i -c -j 2 -f "$OUT/patterns.txt" \
+        "$DATA" >"$OUT/rg.txt" || [ $? -eq 1 ]
+    tail -1 "$OUT/time.txt"
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine --warmup 1 --runs "$REPS" -i \
+        "build/exsweep scan -q --format jsonl -o $OUT/exsweep.jsonl $DATA" \
+        "rg --no-ignore -i -c -j 2 -f $OUT/patterns.txt $DATA"
+fi
+
+run_exsweep >/dev/null
+run_rg >/dev/null
+: >"$OUT/exsweep.runs"
+: >"$OUT/rg.runs"
+i=0
+while [ "$i" -lt "$REPS" ]; do
+    run_exsweep >>"$OUT/exsweep.runs"
+    run_rg >>"$OUT/rg.runs"
+    i=$((i + 1))
+done
+
+ex=$(cut -d' ' -f1 "$OUT/exsweep.runs" | median)
+rgt=$(cut -d' ' -f1 "$OUT/rg.runs" | median)
+rss=$(cut -d' ' -f2 "$OUT/exsweep.runs" | sort -n | tail -1)
+rgrss=$(cut -d' ' -f2 "$OUT/rg.runs" | sort -n | tail -1)
+findings=$(wc -l <"$OUT/exsweep.jsonl")
+matches=$(awk -F: '{s += $NF} END {print s + 0}' "$OUT/rg.txt")
+echo "exsweep runs (s, KiB): $(tr '\n' ';' <"$OUT/exsweep.runs")"
+echo "rg runs      (s, KiB): $(tr '\n' ';' <"$OUT/rg.runs")"
+awk -v ex="$ex" -v rg="$rgt" -v rss="$rss" -v rgrss="$rgrss" -v b="$bytes" -v f="$findings" -v m="$matches" 'BEGIN {
+    printf "exsweep scan : %.2f s median, %.0f MiB/s, peak RSS %.1f MiB, %d findings\n", ex, b / 1048576 / ex, rss / 1024, f
+    printf "rg -i -c -j2 : %.2f s median, %.0f MiB/s, peak RSS %.1f MiB, %d matching lines\n", rg, b / 1048576 / rg, rgrss / 1024, m
+    printf "ratio exsweep/rg: %.2f (below 1: exsweep faster)\n", ex / rg
+}'

@@ -1,0 +1,91 @@
+/* Test support: sweep evidence held in memory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscan.h"
+#include "scan/scan_int.h"
+#include "scan/worker.h"
+
+exs_scan *t_scan_many(const char *const *places, const char *const *texts)
+{
+    exs_scan *s = NULL;
+    exs_scan_opts o = {1, 0};
+    if (exs_scan_create(&s, &o) != EXS_OK)
+        return NULL;
+    if (exs_scan_prepare(s) != EXS_OK) {
+        exs_scan_destroy(s);
+        return NULL;
+    }
+    exs_worker w;
+    if (exs_worker_init(&w, s) == EXS_OK)
+        for (size_t i = 0; places[i]; i++)
+            exs_worker_process_memory(&w, places[i], places[i], texts[i], strlen(texts[i]));
+    exs_worker_fini(&w);
+    exs_scan_finish(s);
+    return s;
+}
+
+exs_scan *t_scan_mem(const char *place, const char *text, long len)
+{
+    exs_scan *s = NULL;
+    exs_scan_opts o = {1, 0};
+    if (exs_scan_create(&s, &o) != EXS_OK)
+        return NULL;
+    if (exs_scan_prepare(s) != EXS_OK) {
+        exs_scan_destroy(s);
+        return NULL;
+    }
+    exs_worker w;
+    if (exs_worker_init(&w, s) == EXS_OK)
+        exs_worker_process_memory(&w, place, place, text, len < 0 ? strlen(text) : (size_t)len);
+    exs_worker_fini(&w);
+    exs_scan_finish(s);
+    return s;
+}
+
+size_t t_count(const exs_scan *s, const char *rule)
+{
+    size_t n, c = 0;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++)
+        c += !rule || strcmp(f[i].rule->id, rule) == 0;
+    return c;
+}
+
+const exs_finding *t_find(const exs_scan *s, const char *rule, size_t nth)
+{
+    size_t n;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!rule || strcmp(f[i].rule->id, rule) == 0) {
+            if (nth == 0)
+                return &f[i];
+            nth--;
+        }
+    return NULL;
+}
+
+uint64_t t_warns(const exs_scan *s, const char *kind)
+{
+    size_t n;
+    const exs_warning_count *w = exs_scan_warning_counts(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].kind && strcmp(w[i].kind, kind) == 0)
+            return w[i].count;
+    return 0;
+}
+
+const char *t_summary(const exs_scan *s)
+{
+    static char buf[16384];
+    size_t n, o = 0;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    buf[0] = 0;
+    for (size_t i = 0; i < n && o + 200 < sizeof buf; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %s %s %llu", i ? "\n" : "",
+                              f[i].rule->id, exs_verdict_name(f[i].verdict),
+                              f[i].client_ip ? f[i].client_ip : "-",
+                              (unsigned long long)f[i].line);
+    return buf;
+}

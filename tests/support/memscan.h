@@ -1,0 +1,28 @@
+/* Test support: sweep evidence held in memory and look at what was found. */
+#ifndef EXS_TEST_MEMSCAN_H
+#define EXS_TEST_MEMSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exsweep/exsweep.h"
+
+/* Scans one file of content text (len bytes; -1 for strlen) as if it lay at place (a
+ * lowercase '/'-separated path such as "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log").
+ * Returns the finished scan, to destroy with exs_scan_destroy. */
+exs_scan *t_scan_mem(const char *place, const char *text, long len);
+
+/* Several files in one scan (for cross-file correlation): places and texts NULL-terminated. */
+exs_scan *t_scan_many(const char *const *places, const char *const *texts);
+
+/* Findings with this rule id (all when rule is NULL). */
+size_t t_count(const exs_scan *s, const char *rule);
+/* The nth finding with this rule id, or NULL. */
+const exs_finding *t_find(const exs_scan *s, const char *rule, size_t nth);
+/* Count of warnings of a kind ("bad-row", "line-too-long", ...). */
+uint64_t t_warns(const exs_scan *s, const char *kind);
+/* One line per finding "RULE verdict ip line" joined with '\n', for readable assertions.
+ * Static buffer. */
+const char *t_summary(const exs_scan *s);
+
+#endif

@@ -1,0 +1,267 @@
+/* exsweep-eval: agreement with the third-party verdict table (evaldata/expected_verdicts.csv).
+ *
+ *   exsweep-eval EVALDATA [GATED-GROUP...]
+ *
+ * Each row names a path under EVALDATA (globs and "A|B" alternatives allowed), an expected
+ * verdict (MALICIOUS, ATTEMPT, SUSPICIOUS, BENIGN, combinations with '+' or '/', or a
+ * non-judged VERSION / REFERENCE / N/A) and a must-not note. Every path is swept through the
+ * public library API; the row agrees when the findings show each expected verdict (all of
+ * "A+B", one of "A/B") and nothing the must-not note forbids. Rows are grouped by their first
+ * path component (logs, evtx, json, config, misc, iocs); agreement is printed per group.
+ * Every row is evaluated; the exit status only looks at the gated groups (all when none are
+ * named): 0 when every judged row there agrees, 1 otherwise, 2 on usage or I/O errors.
+ */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exsweep/exsweep.h"
+#include "parsers/csv.h"
+
+typedef struct verdicts {
+    size_t n, exploitation, attempt, probe, suspicious;
+    size_t pl_family;  /* findings of ProxyLogon, ProxyShell or ProxyNotShell rules */
+    size_t webshell;   /* WebShell family */
+    size_t localhost_exploit;
+    size_t lsass_claim;
+} verdicts;
+
+static int scan_path(const char *path, verdicts *v)
+{
+    exs_scan *s;
+    if (exs_scan_create(&s, NULL) != EXS_OK)
+        return -1;
+    if (exs_scan_add_root(s, path) != EXS_OK || exs_scan_run(s) != EXS_OK) {
+        exs_scan_destroy(s);
+        return -1;
+    }
+    size_t n;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        v->n++;
+        switch (f[i].verdict) {
+        case EXS_VERDICT_EXPLOITATION: v->exploitation++; break;
+        case EXS_VERDICT_ATTEMPT: v->attempt++; break;
+        case EXS_VERDICT_PROBE: v->probe++; break;
+        case EXS_VERDICT_SUSPICIOUS: v->suspicious++; break;
+        }
+        const char *fam = f[i].rule->family;
+        if (strcmp(fam, "ProxyLogon") == 0 || strcmp(fam, "ProxyShell") == 0 ||
+            strcmp(fam, "ProxyNotShell") == 0)
+            v->pl_family++;
+        if (strcmp(fam, "WebShell") == 0)
+            v->webshell++;
+        if (f[i].verdict == EXS_VERDICT_EXPLOITATION && f[i].target &&
+            strncasecmp(f[i].target, "localhost", 9) == 0)
+            v->localhost_exploit++;
+        if (strstr(f[i].rule->id, "LSASS") && f[i].verdict == EXS_VERDICT_EXPLOITATION)
+            v->lsass_claim++;
+    }
+    exs_scan_destroy(s);
+    return 0;
+}
+
+/* Expands a row path (glob, and "E16|E19" alternatives inside one component) and scans
+ * every match into v. Returns the number of matches. */
+static size_t expand(const char *base, const char *pat, verdicts *v, int *err)
+{
+    const char *bar = strchr(pat, '|');
+    if (bar) {
+        /* the alternative spans one path component */
+        const char *cs = bar;
+        while (cs > pat && cs[-1] != '/')
+            cs--;
+        const char *ce = bar;
+        while (*ce && *ce != '/')
+            ce++;
+        char comp[256], buf[4096];
+        size_t cl = (size_t)(ce - cs);
+        if (cl >= sizeof comp)
+            return 0;
+        memcpy(comp, cs, cl);
+        comp[cl] = 0;
+        size_t total = 0;
+        for (char *alt = strtok(comp, "|"); alt; alt = strtok(NULL, "|")) {
+            snprintf(buf, sizeof buf, "%.*s%s%s", (int)(cs - pat), pat, alt, ce);
+            total += expand(base, buf, v, err);
+        }
+        return total;
+    }
+    char full[4096];
+    snprintf(full, sizeof full, "%s/%s", base, pat);
+    glob_t g;
+    if (glob(full, 0, NULL, &g) != 0)
+        return 0;
+    size_t n = g.gl_pathc;
+    for (size_t i = 0; i < n; i++)
+        if (scan_path(g.gl_pathv[i], v) != 0)
+            (*err)++;
+    globfree(&g);
+    return n;
+}
+
+static int has(const char *s, const char *word)
+{
+    return s && strstr(s, word) != NULL;
+}
+
+/* Does the verdict set satisfy one expected token? */
+static int token_ok(const char *tok, const verdicts *v)
+{
+    if (strncmp(tok, "MALICIOUS", 9) == 0)
+        return v->exploitation > 0;
+    if (strncmp(tok, "ATTEMPT", 7) == 0)
+        return v->attempt + v->probe > 0;
+    if (strncmp(tok, "SUSPICIOUS", 10) == 0)
+        return v->n > 0;
+    if (strncmp(tok, "BENIGN", 6) == 0)
+        return v->n == 0;
+    return -1; /* not judged */
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: exsweep-eval EVALDATA [CATEGORY...]\n");
+        return 2;
+    }
+    const char *base = argv[1];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/expected_verdicts.csv", base);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    static exs_csv_row row;
+    static char line[65536], scratch[65536];
+    struct cat {
+        char name[32];
+        unsigned judged, agree, skipped;
+    } cats[16];
+    size_t ncats = 0;
+    int first = 1, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t ln = strlen(line);
+        while (ln && (line[ln - 1] == '\n' || line[ln - 1] == '\r'))
+            line[--ln] = 0;
+        if (first) {
+            first = 0;
+            continue;
+        }
+        exs_csv_split(line, ln, &row, scratch);
+        if (row.n < 5)
+            continue;
+        char rpath[1024], expect[256], mustnot[1024];
+        snprintf(rpath, sizeof rpath, "%.*s", (int)row.f[0].n, row.f[0].p);
+        snprintf(expect, sizeof expect, "%.*s", (int)row.f[2].n, row.f[2].p);
+        snprintf(mustnot, sizeof mustnot, "%.*s", (int)row.f[4].n, row.f[4].p);
+        char cat[32];
+        snprintf(cat, sizeof cat, "%.*s", (int)strcspn(rpath, "/"), rpath);
+        int gated = argc == 2;
+        for (int a = 2; a < argc; a++)
+            gated |= strcmp(argv[a], cat) == 0;
+        size_t ci;
+        for (ci = 0; ci < ncats && strcmp(cats[ci].name, cat); ci++)
+            ;
+        if (ci == ncats && ncats < 16) {
+            memset(&cats[ncats], 0, sizeof cats[ncats]);
+            snprintf(cats[ncats].name, sizeof cats[ncats].name, "%s", cat);
+            ncats++;
+        }
+        if (ci >= 16)
+            continue;
+
+        verdicts v = {0};
+        int err = 0;
+        size_t matched = expand(base, rpath, &v, &err);
+        const char *status = "agree";
+        char why[512] = "";
+        int judged = 1, ok = 1;
+        if (matched == 0) {
+            status = "missing";
+            judged = 0;
+        } else if (err) {
+            ok = 0;
+            snprintf(why, sizeof why, "scan failed on %d path(s)", err);
+        } else {
+            /* expected: "A+B" all, "A/B" any */
+            char e[256];
+            snprintf(e, sizeof e, "%s", expect);
+            int any = strchr(e, '/') != NULL, hit = 0, miss = 0, known = 0;
+            for (char *t = strtok(e, "+/"); t; t = strtok(NULL, "+/")) {
+                while (*t == ' ')
+                    t++;
+                int r = token_ok(t, &v);
+                if (r < 0)
+                    continue;
+                known = 1;
+                if (r)
+                    hit++;
+                else
+                    miss++;
+            }
+            if (!known) {
+                judged = 0;
+                status = "not judged";
+            } else {
+                ok = any ? hit > 0 : miss == 0;
+                if (!ok)
+                    snprintf(why, sizeof why, "expected %s", expect);
+            }
+            /* must-not notes */
+            if (has(mustnot, "any finding") && has(mustnot, "exploitation/web-shell") == 0 && v.n) {
+                ok = 0;
+                snprintf(why, sizeof why, "must give no finding");
+            }
+            if (has(mustnot, "exploitation/web-shell finding") && (v.exploitation || v.webshell)) {
+                ok = 0;
+                snprintf(why, sizeof why, "must give no exploitation or web-shell finding");
+            }
+            if ((has(mustnot, "not be reported as ProxyLogon") || has(mustnot, "NOT be flagged as ProxyLogon")) &&
+                v.pl_family) {
+                ok = 0;
+                snprintf(why, sizeof why, "reported as ProxyLogon-family");
+            }
+            if (has(mustnot, "ServerInfo~localhost") && v.localhost_exploit) {
+                ok = 0;
+                snprintf(why, sizeof why, "localhost probes reported as exploitation");
+            }
+            if (has(mustnot, "no finding") && v.n) {
+                ok = 0;
+                snprintf(why, sizeof why, "must give no finding");
+            }
+            if (has(mustnot, "lsass dump") && v.lsass_claim) {
+                ok = 0;
+                snprintf(why, sizeof why, "claims an lsass dump");
+            }
+            if (judged && !ok)
+                status = "DISAGREE";
+            else if (!judged && !ok)
+                status = "DISAGREE (must-not)";
+            if (!ok)
+                judged = 1;
+        }
+        if (judged) {
+            cats[ci].judged++;
+            cats[ci].agree += ok;
+            failed |= !ok && gated;
+        } else {
+            cats[ci].skipped++;
+        }
+        printf("%-10s %-28s %3zu finding(s) [expl %zu, att %zu, probe %zu, susp %zu]  %s%s%s\n",
+               status, expect, v.n, v.exploitation, v.attempt, v.probe, v.suspicious, rpath,
+               why[0] ? ": " : "", why);
+    }
+    fclose(f);
+    printf("\nagreement with expected_verdicts.csv:\n");
+    for (size_t i = 0; i < ncats; i++)
+        printf("  %-8s %u/%u judged rows agree (%u not judged or missing)\n", cats[i].name,
+               cats[i].agree, cats[i].judged, cats[i].skipped);
+    printf("gated groups:");
+    for (int a = 2; a < argc; a++)
+        printf(" %s", argv[a]);
+    printf("%s -> %s\n", argc == 2 ? " all" : "", failed ? "DISAGREE" : "agree");
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,157 @@
+/* Exchange CSV: RFC 4180 splitting, schemas, header detection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/csv.h"
+
+static exs_csv_row row;
+static char scratch[4096];
+
+static void split(const char *s)
+{
+    exs_csv_split(s, strlen(s), &row, scratch);
+}
+
+static void assert_field(size_t i, const char *want)
+{
+    assert_true(i < row.n);
+    assert_int_equal(row.f[i].n, strlen(want));
+    assert_memory_equal(row.f[i].p, want, row.f[i].n);
+}
+
+static void test_plain_and_empty(void **st)
+{
+    (void)st;
+    split("a,,c,");
+    assert_int_equal(row.n, 4);
+    assert_field(0, "a");
+    assert_field(1, "");
+    assert_field(2, "c");
+    assert_field(3, "");
+    assert_false(row.bad_quote);
+}
+
+static void test_quotes(void **st)
+{
+    (void)st;
+    split("\"x,y\",\"say \"\"hi\"\"\",\"\",z\r");
+    assert_int_equal(row.n, 4);
+    assert_field(0, "x,y");
+    assert_field(1, "say \"hi\"");
+    assert_field(2, "");
+    assert_field(3, "z"); /* trailing CR dropped */
+    assert_false(row.bad_quote);
+}
+
+static void test_bad_quotes(void **st)
+{
+    (void)st;
+    split("\"abc\"def,g");
+    assert_true(row.bad_quote);
+    assert_int_equal(row.n, 2);
+    assert_field(0, "abc");
+    assert_field(1, "g");
+    split("a,\"never closed");
+    assert_true(row.bad_quote);
+    assert_field(1, "never closed");
+}
+
+static void test_too_many_fields(void **st)
+{
+    (void)st;
+    char *s = malloc(EXS_MAX_FIELDS * 2 + 10);
+    size_t o = 0;
+    for (int i = 0; i < EXS_MAX_FIELDS + 5; i++) {
+        s[o++] = 'x';
+        s[o++] = ',';
+    }
+    s[o - 1] = 0;
+    exs_csv_split(s, strlen(s), &row, scratch);
+    assert_int_equal(row.n, EXS_MAX_FIELDS);
+    assert_true(row.merged);
+    /* the last field holds the rest of the line, untouched */
+    assert_int_equal(row.f[EXS_MAX_FIELDS - 1].n, 11);
+    free(s);
+}
+
+static void test_schema_names(void **st)
+{
+    (void)st;
+    static exs_csv_schema s;
+    split("\xEF\xBB\xBF" "DateTime,AnchorMailbox,,UserAgent,anchormailbox,AnchorMailbox");
+    exs_csv_schema_set(&s, &row);
+    assert_int_equal(s.n, 6);
+    assert_int_equal(exs_csv_schema_find(&s, "datetime"), 0); /* BOM stripped, any case */
+    assert_int_equal(exs_csv_schema_find(&s, "ANCHORMAILBOX"), 1); /* first copy wins */
+    assert_int_equal(exs_csv_schema_find(&s, "#3"), 2);            /* empty name */
+    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox#2"), 4);
+    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox#3"), 5);
+    assert_int_equal(exs_csv_schema_find(&s, "Nope"), -1);
+}
+
+static void test_schema_hostile_header(void **st)
+{
+    (void)st;
+    /* 512 equal names: numbered, bounded work, never past the name area */
+    static exs_csv_schema s;
+    char *h = malloc(EXS_MAX_FIELDS * 200);
+    size_t o = 0;
+    for (int i = 0; i < EXS_MAX_FIELDS; i++) {
+        memset(h + o, 'n', 150);
+        o += 150;
+        h[o++] = ',';
+    }
+    h[o - 1] = 0;
+    exs_csv_split(h, strlen(h), &row, scratch);
+    exs_csv_schema_set(&s, &row);
+    assert_int_equal(s.n, EXS_MAX_FIELDS);
+    assert_true(s.used <= sizeof s.names);
+    free(h);
+}
+
+static void test_default_lists(void **st)
+{
+    (void)st;
+    static exs_csv_schema s;
+    exs_csv_schema_set_list(&s, exs_csv_fields_httpproxy);
+    assert_int_equal(s.n, 74);
+    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox"), 15);
+    assert_int_equal(exs_csv_schema_find(&s, "RoutingStatus"), 73);
+    exs_csv_schema_set_list(&s, exs_csv_fields_rpshttp);
+    assert_int_equal(s.n, 38);
+    exs_csv_schema_set_list(&s, exs_csv_fields_ecp);
+    assert_int_equal(exs_csv_schema_find(&s, "EventData"), 3);
+}
+
+static void test_header_detection(void **st)
+{
+    (void)st;
+    split("DateTime,RequestId,MajorVersion,UrlStem");
+    assert_true(exs_csv_looks_like_header(&row));
+    split("\"DateTime\",\"ClientIpAddress\",\"AnchorMailbox\"");
+    assert_true(exs_csv_looks_like_header(&row));
+    split("timestamp,hostname,urlpath,useragent,httpstatuskode,http-metode");
+    assert_true(exs_csv_looks_like_header(&row));
+    split("2021-03-03T06:49:42.162Z,xxx,15,1");
+    assert_false(exs_csv_looks_like_header(&row));
+    split("onlyone");
+    assert_false(exs_csv_looks_like_header(&row));
+    split("a,b=c;d");
+    assert_false(exs_csv_looks_like_header(&row));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_and_empty),  cmocka_unit_test(test_quotes),
+        cmocka_unit_test(test_bad_quotes),       cmocka_unit_test(test_too_many_fields),
+        cmocka_unit_test(test_schema_names),     cmocka_unit_test(test_schema_hostile_header),
+        cmocka_unit_test(test_default_lists),    cmocka_unit_test(test_header_detection),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/* ProxyLogon detectors on HttpProxy, ECP Server, OAB generator and IIS rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memscan.h"
+#include "parsers/csv.h"
+
+#define HP_PLACE "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030306-1.log"
+#define ECP_PLACE "e/exchange/v15/logging/ecp/server/ecpserver20210303-1.log"
+#define OAB_PLACE "c/program files/microsoft/exchange server/v15/logging/oabgeneratorlog/oabgeneratorlog_20210303.log"
+#define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
+#define IIS2_PLACE "c/inetpub/logs/logfiles/w3svc2/u_ex210303.log"
+#define IIS_HDR                                                                                    \
+    "#Software: Microsoft Internet Information Services 10.0\r\n"                                 \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "         \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+
+/* A 74-column HttpProxy row with the given values (others empty). */
+static void hp_row(char *out, size_t cap, const char *time, const char *stem, const char *anchor,
+                   const char *ua, const char *ip, const char *status, const char *method)
+{
+    /* DateTime(0) ... UrlStem(9) ... AnchorMailbox(15) UserAgent(16) ClientIpAddress(17)
+     * ServerHostName(18) HttpStatus(19) ... Method(22) ... RoutingHint(27) */
+    const char *v[74] = {0};
+    v[0] = time;
+    v[1] = "0b0b0b0b-1111-2222-3333-444444444444";
+    v[2] = "15";
+    v[3] = "1";
+    v[4] = "2106";
+    v[5] = "2";
+    v[7] = "Ecp";
+    v[8] = "mail.contoso.test";
+    v[9] = stem;
+    v[12] = "false";
+    v[15] = anchor;
+    v[16] = ua;
+    v[17] = ip;
+    v[18] = "EXCH01";
+    v[19] = status;
+    v[22] = method;
+    v[27] = "X-BEResource-Cookie";
+    size_t o = 0;
+    for (int i = 0; i < 74; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? "," : "", v[i] ? v[i] : "");
+    snprintf(out + o, cap - o, "\r\n");
+}
+
+static char buf[65536];
+
+static const char *hp_file(const char *rows)
+{
+    snprintf(buf, sizeof buf,
+             "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2106.002\r\n"
+             "#Log-type: HttpProxy Logs\r\n#Date: 2021-03-03T06:00:00.000Z\r\n#Fields: %s\r\n%s",
+             exs_csv_fields_httpproxy, rows);
+    return buf;
+}
+
+static void test_26855_verdicts(void **st)
+{
+    (void)st;
+    char rows[16384], r[2048];
+    size_t o = 0;
+    hp_row(r, sizeof r, "2021-03-03T06:49:42.162Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01.contoso.test:444/autodiscover/autodiscover.xml?#",
+           "ExchangeServicesClient/0.0.0.0", "203.0.113.21", "200", "POST");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    hp_row(r, sizeof r, "2021-03-03T06:49:46.210Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01.contoso.test:444/ecp/proxyLogon.ecp?#", "python-requests/2.25.1",
+           "203.0.113.21", "241", "POST");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    hp_row(r, sizeof r, "2021-03-03T06:59:20.359Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01.contoso.test:444/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=X.&schema=ResetOABVirtualDirectory#",
+           "python-requests/2.25.1", "203.0.113.21", "200", "POST");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    hp_row(r, sizeof r, "2021-03-04T01:00:00.000Z", "/owa/auth/x.js", "ServerInfo~localhost/ecp/default.flt?",
+           "Mozilla/5.0", "198.51.100.9", "500", "GET");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    hp_row(r, sizeof r, "2021-03-06T14:55:28.198Z", "/ecp/x.js", "ServerInfo~burpcollaborator.net/ecp/default.flt?",
+           "Mozilla/5.0", "198.51.100.10", "200", "GET");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    /* benign: a normal anchor, and a ServerInfo~ without a path */
+    hp_row(r, sizeof r, "2021-03-04T02:00:00.000Z", "/ecp/", "Smtp~admin@contoso.test", "Mozilla/5.0",
+           "10.0.0.50", "200", "GET");
+    o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    hp_row(r, sizeof r, "2021-03-04T02:00:01.000Z", "/ecp/", "ServerInfo~EXCH01", "Mozilla/5.0",
+           "10.0.0.50", "200", "GET");
+    snprintf(rows + o, sizeof rows - o, "%s", r);
+
+    exs_scan *s = t_scan_mem(HP_PLACE, hp_file(rows), -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-ATTEMPT attempt 203.0.113.21 6\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 7\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 8\n"
+                                      "EXS-PL-27065-RESET exploitation 203.0.113.21 8\n"
+                                      "EXS-PL-26855-PROBE probe 198.51.100.9 9\n"
+                                      "EXS-PL-26855-PROBE probe 198.51.100.10 10");
+    const exs_finding *f = t_find(s, "EXS-PL-26855-SSRF", 0);
+    assert_string_equal(f->target, "a]@EXCH01.contoso.test:444/ecp/proxyLogon.ecp?#");
+    assert_non_null(strstr(t_find(s, "EXS-PL-26855-SSRF", 1)->detail, "ECP canary X."));
+    assert_int_equal(f->http_status, 241);
+    assert_string_equal(f->url_path, "/ecp/y.js");
+    assert_string_equal(f->user_agent, "python-requests/2.25.1");
+    assert_string_equal(f->file, HP_PLACE);
+    assert_int_equal(f->time_ms, 1614754186210LL);
+    assert_int_equal(f->severity, EXS_SEV_CRITICAL);
+    exs_scan_destroy(s);
+}
+
+static void test_26855_header_orders(void **st)
+{
+    (void)st;
+    char r[2048], file[8192];
+    hp_row(r, sizeof r, "2021-03-03T06:49:46.210Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01:444/mapi/emsmdb/?#", "python-requests/2.25.1", "203.0.113.21",
+           "200", "POST");
+    /* bare header line first, then the # block, then a BOM-less row */
+    snprintf(file, sizeof file, "%s\r\n#Software: Microsoft Exchange Server\r\n#Fields: %s\r\n%s",
+             exs_csv_fields_httpproxy, exs_csv_fields_httpproxy, r);
+    exs_scan *s = t_scan_mem(HP_PLACE, file, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 203.0.113.21 4");
+    exs_scan_destroy(s);
+    /* no header at all: the default 74-column layout, found by location */
+    s = t_scan_mem(HP_PLACE, r, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 203.0.113.21 1");
+    exs_scan_destroy(s);
+    /* a Test-ProxyLogon CSV export anywhere, columns by name */
+    s = t_scan_mem("d/case/cve-2021-26855.csv",
+                   "#TYPE Selected.System.Management.Automation.PSCustomObject\r\n"
+                   "\"DateTime\",\"ClientIpAddress\",\"UrlStem\",\"AnchorMailbox\",\"HttpStatus\"\r\n"
+                   "\"2021-03-03T06:49:43.699Z\",\"130.0.2.1\",\"/ecp/y.js\",\"ServerInfo~a]@x:444/mapi/emsmdb/?#\",\"200\"\r\n",
+                   -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 130.0.2.1 3");
+    exs_scan_destroy(s);
+}
+
+static void test_27065_ecp(void **st)
+{
+    (void)st;
+    const char *log =
+        "#Software: Microsoft Exchange Server\r\n#Log-type: ECP Server Log\r\n"
+        "#Fields: TimeStamp,ServerName,EventId,EventData\r\n"
+        /* 4: with S:URL (Test-ProxyLogon's full pattern) */
+        "2021-03-03T06:49:53.772Z,EXCH01,ECP.Request,\"S:TIME=1;S:CMD=Set-OabVirtualDirectory.ExternalUrl='http://f/<script language=\"\"JScript\"\" runat=\"\"server\"\">function Page_Load(){eval(Request[\"\"k\"\"],\"\"unsafe\"\");}</script>'.Identity='g';S:URL=/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary=X&schema=OABVirtualDirectory\"\r\n"
+        /* 5: without S:URL */
+        "2021-03-03T06:59:17.960Z,EXCH01,ECP.Request,\"S:CMD=Set-OabVirtualDirectory.InternalUrl='http://f/<script>x</script>'\"\r\n"
+        /* 6: admin change, no markup */
+        "2021-03-04T10:00:00.000Z,EXCH01,ECP.Request,\"S:CMD=Set-OwaVirtualDirectory.ExternalUrl='https://mail.contoso.test/owa'\"\r\n"
+        /* 7: markup, but not a virtual directory cmdlet */
+        "2021-03-04T10:00:01.000Z,EXCH01,ECP.Request,\"S:CMD=Set-Mailbox.Notes='<b>x</b>';S:URL=/ecp/x?schema=VirtualDirectory\"\r\n";
+    exs_scan *s = t_scan_mem(ECP_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-27065-ECP exploitation - 4\nEXS-PL-27065-ECP exploitation - 5");
+    assert_non_null(strstr(t_find(s, NULL, 0)->detail, "S:URL"));
+    assert_non_null(strstr(t_find(s, NULL, 0)->detail, "ECP canary X"));
+    assert_null(strstr(t_find(s, NULL, 1)->detail, "S:URL"));
+    assert_int_equal(t_find(s, NULL, 0)->time_ms, 1614754193772LL);
+    exs_scan_destroy(s);
+}
+
+static void test_26858_oabgen(void **st)
+{
+    (void)st;
+    const char *log =
+        "2021-03-03T07:00:00.000Z,Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx' needs to be removed\r\n"
+        "2021-03-03T07:00:01.000Z,Download failed and temporary file 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\OAB\\Temp\\a.tmp' needs to be removed\r\n"
+        "2021-03-03T07:00:02.000Z,Download failed and temporary file 'E:\\Exchange\\V15\\ClientAccess\\OAB\\..\\..\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx' needs to be removed\r\n"
+        "2021-03-03T07:00:03.000Z,Download failed and temporary file '\\\\198.51.100.5\\share\\z.aspx' needs to be removed\r\n";
+    exs_scan *s = t_scan_mem(OAB_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26858-OABGEN exploitation - 1\n"
+                                      "EXS-PL-26858-OABGEN exploitation - 3\n"
+                                      "EXS-PL-26858-OABGEN exploitation - 4");
+    assert_string_equal(t_find(s, NULL, 0)->target, "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx");
+    exs_scan_destroy(s);
+}
+
+static void test_iis_carriers(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        "2021-03-03 06:49:43 10.0.0.5 POST /ecp/y.js &CorrelationID=<empty>;&cafeReqId=5b0d9c3e-1111-4a2b-9c1d-0123456789ab; 443 - 203.0.113.21 python-requests/2.25.1 - 200 0 0 61\r\n"
+        "2021-03-03 06:49:44 10.0.0.5 GET /ecp/main.css - 443 - 10.0.0.60 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 3\r\n"
+        "2021-03-03 06:49:45 10.0.0.5 POST /ecp/default.flt - 443 - 203.0.113.22 Mozilla/5.0 - 404 0 0 3\r\n"
+        "2021-03-03 06:49:46 10.0.0.5 POST /owa/auth/Current/themes/resources/logon.css - 443 - 203.0.113.23 DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html) - 200 0 0 3\r\n"
+        "2021-03-03 06:49:47 10.0.0.5 POST /ecp/DDI/DDIService.svc/GetList schema=x 443 - 203.0.113.24 python-requests/2.25.1 - 200 0 0 3\r\n"
+        "2021-03-03 06:49:48 10.0.0.5 POST /aspnet_client/system_web/a.aspx - 443 - 203.0.113.25 antSword/v2.1 - 200 0 0 3\r\n"
+        "2021-03-03 06:49:49 10.0.0.5 POST /owa/auth/logon.aspx - 443 - 203.0.113.26 Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots) - 302 0 0 3\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-IIS-CARRIER exploitation 203.0.113.21 3\n"
+                                      "EXS-PL-IIS-CARRIER attempt 203.0.113.22 5\n"
+                                      "EXS-PL-IIS-CARRIER exploitation 203.0.113.23 6\n"
+                                      "EXS-PL-IIS-TOOLUA exploitation 203.0.113.24 7\n"
+                                      "EXS-WS-ACCESS exploitation 203.0.113.25 8\n"
+                                      "EXS-WS-UA exploitation 203.0.113.25 8\n"
+                                      "EXS-PL-IIS-CRAWLERUA suspicious 203.0.113.26 9");
+    assert_string_equal(t_find(s, "EXS-PL-IIS-CARRIER", 2)->user_agent,
+                        "DuckDuckBot/1.0; ( http://duckduckgo.com/duckduckbot.html)"); /* IIS writes spaces as + */
+    exs_scan_destroy(s);
+}
+
+static void test_27065_backend_iis(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        "2021-03-03 06:59:20 10.0.0.5 POST /ecp/DDI/DDIService.svc/SetObject msExchEcpCanary=X&schema=ResetOABVirtualDirectory 444 CONTOSO\\EXCH01$ 10.0.0.5 python-requests/2.25.1 - 200 0 0 90\r\n"
+        "2021-03-05 11:00:00 10.0.0.5 POST /ecp/DDI/DDIService.svc/SetObject msExchEcpCanary=Y&schema=ResetOABVirtualDirectory 444 CONTOSO\\admin 10.0.0.60 Mozilla/5.0 - 200 0 0 90\r\n";
+    exs_scan *s = t_scan_mem(IIS2_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-27065-IIS exploitation 10.0.0.5 3\n"
+                                      "EXS-PL-27065-IIS suspicious 10.0.0.60 4");
+    exs_scan_destroy(s);
+}
+
+static void test_loose_text(void **st)
+{
+    (void)st;
+    const char *txt = "DateTime AnchorMailbox\n"
+                      "2021-03-03T04:23:22.370Z ServerInfo~a]@EXC01.LOCAL:444/autodiscover/...\n"
+                      "2021-03-03T06:44:34.294Z ServerInfo~a]@EXC01.LOCAL:444/mapi/emsmdb/?#\n"
+                      "2021-03-06T10:36:34.479Z ServerInfo~localhost/owa/auth/logon.aspx?\n"
+                      "\"2021-03-04T23:03:44.923Z\",\"ServerInfo~akak]@Testta  .domain.local:444/ecp/x\"\n"
+                      "nothing to see\n";
+    exs_scan *s = t_scan_mem("d/case/notes.txt", txt, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-ATTEMPT attempt - 2\n"
+                                      "EXS-PL-26855-SSRF exploitation - 3\n"
+                                      "EXS-PL-26855-SSRF exploitation - 5\n"
+                                      "EXS-PL-26855-PROBE probe - 4");
+    assert_string_equal(t_find(s, "EXS-PL-26855-SSRF", 1)->target,
+                        "akak]@Testta  .domain.local:444/ecp/x");
+    exs_scan_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_26855_verdicts),  cmocka_unit_test(test_26855_header_orders),
+        cmocka_unit_test(test_27065_ecp),       cmocka_unit_test(test_26858_oabgen),
+        cmocka_unit_test(test_iis_carriers),    cmocka_unit_test(test_27065_backend_iis),
+        cmocka_unit_test(test_loose_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

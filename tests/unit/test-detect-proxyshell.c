@@ -1,0 +1,115 @@
+/* ProxyShell, ProxyNotShell and OWASSRF in IIS and Rps_Http; cmdlets in Rps_Cmdlet. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "memscan.h"
+
+#define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210810.log"
+#define IIS_HDR                                                                                    \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "         \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+#define RPS_PLACE "c/program files/microsoft/exchange server/v15/logging/cmdletinfra/powershell-proxy/http/rps_http_2021081010-1.log"
+#define CMD_PLACE "c/program files/microsoft/exchange server/v15/logging/cmdletinfra/powershell-proxy/cmdlet/rps_cmdlet_2021081010-1.log"
+
+static void test_proxyshell_iis(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 2: success to /mapi/nspi (IIS splits at the first '?': the query starts with '@') */
+        "2021-08-10 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 15\r\n"
+        /* 3: attempt, 401 */
+        "2021-08-10 10:00:01 10.0.0.5 POST /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.7 python-requests/2.26.0 - 401 0 0 15\r\n"
+        /* 4: success to /powershell with X-Rps-CAT, anonymous */
+        "2021-08-10 10:00:02 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 15\r\n"
+        /* 5: ProxyNotShell: authenticated, /powershell first, 200 */
+        "2022-09-29 10:00:00 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/PowerShell/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 CONTOSO\\victim 198.51.100.8 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 6: ProxyNotShell PoC shape */
+        "2022-11-17 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json x=a 443 CONTOSO\\victim 198.51.100.9 python-requests/2.28.1 - 200 0 0 15\r\n"
+        /* 7: OWASSRF */
+        "2022-12-10 10:00:00 10.0.0.5 POST /owa/mastermailbox%40outlook.com/powershell - 443 CONTOSO\\victim 198.51.100.10 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/105.0.5195.54+Safari/537.36 - 200 0 0 15\r\n"
+        /* 8-10: benign autodiscover.json and WinRM */
+        "2022-12-10 10:00:01 10.0.0.5 GET /autodiscover/autodiscover.json Email=u%40contoso.test&Protocol=EWS&RedirectCount=1 443 - 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n"
+        "2022-12-10 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json/v1.0/u@contoso.test Protocol=AutodiscoverV1&RedirectCount=1 443 - 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n"
+        "2022-12-10 10:00:03 10.0.0.5 POST /owa/u%40contoso.test/powershell - 443 CONTOSO\\admin 10.2.0.9 Microsoft+WinRM+Client - 200 0 0 4\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 198.51.100.7 2\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 3\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
+                                      "EXS-PNS-SSRF exploitation 198.51.100.8 5\n"
+                                      "EXS-PNS-POC exploitation 198.51.100.9 6\n"
+                                      "EXS-OWASSRF-IIS exploitation 198.51.100.10 7");
+    exs_scan_destroy(s);
+}
+
+static void test_owassrf_backend(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        "2022-12-10 10:00:00 10.0.0.5 POST /powershell - 444 CONTOSO\\victim 10.0.0.5 python-requests/2.28.1 - 200 0 0 2\r\n"
+        "2022-12-10 10:00:01 10.0.0.5 POST /powershell - 444 CONTOSO\\HealthMailbox 10.0.0.5 Exchange+BackEnd+Probes - 200 0 0 2\r\n"
+        "2022-12-10 10:00:02 10.0.0.5 POST /powershell - 443 CONTOSO\\admin 10.0.0.7 python-requests/2.28.1 - 200 0 0 2\r\n";
+    exs_scan *s = t_scan_mem("c/inetpub/logs/logfiles/w3svc2/u_ex221210.log", log, -1);
+    assert_string_equal(t_summary(s), "EXS-OWASSRF-IIS suspicious 10.0.0.5 2");
+    exs_scan_destroy(s);
+}
+
+static void test_rps_http(void **st)
+{
+    (void)st;
+    const char *log =
+        "#Software: Microsoft Exchange Server\r\n#Log-type: Rps Http Logs\r\n"
+        "#Fields: DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,UrlHost,UrlStem,AuthenticationType,IsAuthenticated,AuthenticatedUser,Organization,ManagedOrganization,ClientIpAddress,ServerHostName,FrontEndServer,HttpStatus,SubStatus,ErrorCode,Action,CommandId,CommandName,SessionId,ShellId,FailFast,ContributeToFailFast,RequestBytes,ClientInfo,CPU,Memory,ActivityContextLifeTime,TotalTime,UrlQuery,GenericLatency,GenericInfo,GenericErrors\r\n"
+        /* 4: ProxyShell */
+        "2021-08-10T10:00:05.000Z,,r1,15,1,1713,1,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\administrator,,,198.51.100.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Python PSRP Client,,,,,?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.test,,S:ServiceCommonMetadata.HttpMethod=POST,\r\n"
+        /* 5: OWASSRF-like: no known client */
+        "2022-12-10T10:00:05.000Z,,r2,15,1,2507,6,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\victim,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,,,,,,,,OnEndRequest.End.ContentType=application/soap+xml charset UTF-8;S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
+        /* 6-7: benign admin and probe */
+        "2022-12-10T10:00:06.000Z,,r3,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\admin,,,10.0.0.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Microsoft WinRM Client,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
+        "2022-12-10T10:00:07.000Z,,r4,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\HealthMailbox,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Exchange BackEnd Probes,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n";
+    exs_scan *s = t_scan_mem(RPS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-RPS exploitation 198.51.100.7 4\n"
+                                      "EXS-OWASSRF-RPS suspicious 10.0.0.5 5");
+    assert_string_equal(t_find(s, NULL, 0)->user_agent, "Python PSRP Client");
+    assert_string_equal(t_find(s, NULL, 0)->user, "CONTOSO\\administrator");
+    exs_scan_destroy(s);
+}
+
+static void test_cmdlets(void **st)
+{
+    (void)st;
+    const char *log =
+        "#Software: Microsoft Exchange Server\r\n#Log-type: Rps Cmdlet Logs\r\n"
+        "#Fields: DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,ClientApplication,Cmdlet,Parameters,ExecutionResult\r\n"
+        "2021-08-10T10:01:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\administrator,S-1-5-21-1,,,True,,New-ManagementRoleAssignment,\"-Role \"\"Mailbox Import Export\"\" -User \"\"administrator\"\"\",Success\r\n"
+        "2021-08-10T10:01:05.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\administrator,S-1-5-21-1,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"administrator@contoso.test\"\" -FilePath \"\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\s.aspx\"\"\",Success\r\n"
+        "2021-08-10T10:01:30.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\administrator,S-1-5-21-1,,,True,,Remove-MailboxExportRequest,\"-Identity \"\"x\"\" -Confirm \"\"False\"\"\",Success\r\n"
+        "2021-08-11T09:00:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
+        "2021-08-11T09:00:01.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,Get-Mailbox,\"-ResultSize \"\"1\"\"\",Success\r\n"
+        "2021-08-11T09:00:02.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-ExchangeCertificate,\"-GenerateRequest -BinaryEncoded -RequestFile \"\"\\\\localhost\\C$\\inetpub\\wwwroot\\aspnet_client\\c.aspx\"\"\",Success\r\n"
+        "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,Install-TransportAgent,\"-Name \"\"Evil\"\" -AssemblyPath \"\"c:\\x.dll\"\"\",Error\r\n";
+    exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-ROLEASSIGN suspicious - 4\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 5\n"
+                                      "EXS-CMD-MBXEXPORT-RM suspicious - 6\n"
+                                      "EXS-CMD-MBXEXPORT suspicious - 7\n"
+                                      "EXS-CMD-CERTREQ exploitation - 9\n"
+                                      "EXS-CMD-TRANSPORTAGENT suspicious - 10");
+    assert_string_equal(t_find(s, "EXS-CMD-MBXEXPORT", 0)->user, "CONTOSO\\administrator");
+    assert_non_null(strstr(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->detail, "failed"));
+    exs_scan_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proxyshell_iis),
+        cmocka_unit_test(test_owassrf_backend),
+        cmocka_unit_test(test_rps_http),
+        cmocka_unit_test(test_cmdlets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,133 @@
+/* The rule table and the prefilter expressions: stable unique ids, every list compiles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/detect.h"
+#include "engines/prefilter.h"
+#include "exsweep/exsweep.h"
+#include "logs/kinds.h"
+
+static void test_ids(void **st)
+{
+    (void)st;
+    size_t n;
+    const exs_rule *r = exs_rules(&n);
+    assert_true(n >= 28);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(r[i].id);
+        assert_true(strncmp(r[i].id, "EXS-", 4) == 0);
+        assert_non_null(r[i].name);
+        assert_non_null(r[i].cves);
+        assert_non_null(r[i].family);
+        assert_true(strlen(r[i].description) > 20);
+        for (size_t j = 0; j < i; j++)
+            assert_true(strcmp(r[i].id, r[j].id) != 0);
+        /* CVE lists are comma-separated CVE ids */
+        for (const char *p = r[i].cves; *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : p + strlen(p))
+            assert_true(strncmp(p, "CVE-20", 6) == 0);
+    }
+}
+
+static void test_prefilters_compile(void **st)
+{
+    (void)st;
+    for (int k = 0; k < EXS_KIND__COUNT; k++) {
+        const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
+        if (!set)
+            continue;
+        exs_prefilter *pf = NULL;
+        char err[512] = "";
+        exs_rc rc = exs_prefilter_compile(&pf, set, err, sizeof err);
+        if (rc != EXS_OK)
+            fail_msg("%s: %s", exs_kind_name((exs_kind)k), err);
+        exs_prefilter_destroy(pf);
+    }
+}
+
+static long lines_of(const exs_pattern_set *set, const char *buf, uint32_t **starts)
+{
+    exs_prefilter *pf;
+    assert_int_equal(exs_prefilter_compile(&pf, set, NULL, 0), EXS_OK);
+    exs_pf_scratch *scr = NULL;
+    assert_int_equal(exs_pf_scratch_grow(&scr, pf), EXS_OK);
+    size_t cap = 0;
+    long n = exs_prefilter_lines(pf, scr, buf, strlen(buf), starts, &cap);
+    exs_pf_scratch_free(scr);
+    exs_prefilter_destroy(pf);
+    return n;
+}
+
+static void test_prefilter_triggers(void **st)
+{
+    (void)st;
+    static const exs_pattern list[] = {{"serverinfo~", 0}, {"^#", 0}, {NULL, 0}};
+    static const exs_pattern *const lists[] = {list, NULL};
+    static const exs_pattern_set set = {lists, NULL};
+    static const char buf[] = "#Fields: a\nplain\nx ServerInfo~a serverinfo~b\nplain\nSERVERINFO~\n";
+    uint32_t *starts = NULL;
+    assert_int_equal(lines_of(&set, buf, &starts), 3);
+    assert_int_equal(starts[0], 0);
+    assert_int_equal(starts[1], 17);
+    assert_int_equal(starts[2], 51);
+    free(starts);
+}
+
+static void test_prefilter_conjunctions(void **st)
+{
+    (void)st;
+    /* "a" alone, "b" alone: nothing; a and b on one line: a candidate; a trigger always */
+    static const exs_pattern list[] = {{"alpha", 1}, {"beta", 2}, {"gamma", 0}, {NULL, 0}};
+    static const exs_pattern *const lists[] = {list, NULL};
+    static const uint32_t conj[] = {3, 0};
+    static const exs_pattern_set set = {lists, conj};
+    static const char buf[] = "alpha\nbeta\nbeta x alpha\nalpha\ngamma\nbeta\nalpha beta";
+    uint32_t *starts = NULL;
+    assert_int_equal(lines_of(&set, buf, &starts), 3);
+    assert_int_equal(starts[0], 11); /* "beta x alpha" */
+    assert_int_equal(starts[1], 30); /* "gamma" */
+    assert_int_equal(starts[2], 41); /* "alpha beta", last line without a break */
+    free(starts);
+}
+
+static void test_request_prefilter(void **st)
+{
+    (void)st;
+    /* benign lines full of frequent words give no candidate; each attack shape gives one */
+    const char *buf =
+        "GET /autodiscover/autodiscover.json Email=u%40contoso.test&Protocol=EWS 443 - 10.0.0.1 Outlook\n"
+        "GET /owa/auth/15.1.2106/scripts/boot.js - 443 - 10.0.0.1 Mozilla\n"
+        "POST /owa/service.svc action=GetItem 443 u 10.0.0.1 Mozilla\n"
+        "POST /mapi/nspi/ MailboxId=x 443 u 10.0.0.1 Outlook\n"
+        "POST /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 1.1.1.1 x\n"
+        "POST /owa/mastermailbox%40outlook.com/powershell - 443 u 1.1.1.2 x\n"
+        "GET /OWA/auth/evil.aspx - 443 - 1.1.1.3 x\n"
+        "POST /ecp/y.js - 443 - 1.1.1.4 x\n"
+        "GET /owa/auth/logon.aspx url=x 443 - 10.0.0.1 Mozilla\n";
+    const exs_pattern_set *set = exs_kind_patterns(EXS_KIND_IIS);
+    uint32_t *starts = NULL;
+    long n = lines_of(set, buf, &starts);
+    assert_int_equal(n, 5);
+    assert_true(strncmp(buf + starts[0], "POST /autodiscover/", 19) == 0);
+    assert_true(strncmp(buf + starts[1], "POST /owa/master", 16) == 0);
+    assert_true(strncmp(buf + starts[2], "GET /OWA/auth/evil", 18) == 0);
+    assert_true(strncmp(buf + starts[3], "POST /ecp/y.js", 14) == 0);
+    assert_true(strncmp(buf + starts[4], "GET /owa/auth/logon", 19) == 0); /* checked in full */
+    free(starts);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_prefilters_compile),
+        cmocka_unit_test(test_prefilter_triggers),
+        cmocka_unit_test(test_prefilter_conjunctions),
+        cmocka_unit_test(test_request_prefilter),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
