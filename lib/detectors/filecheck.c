@@ -540,6 +540,18 @@ static void on_yara(void *ctx, const exs_ymatch *m)
                  EXS_TIME_NONE);
 }
 
+/* A YARA or Sigma rule collection (a responder's copy of signature-base, THOR's or Loki's
+ * folders left on the server): its own strings would match the shipped rules. */
+static bool rule_collection(const exs_fctx *c)
+{
+    exs_str h = exs_str_make((const char *)c->head, c->head_n);
+    bool yara = exs_str_ifind(h, "condition:") >= 0 &&
+                (exs_str_ifind(h, "strings:") >= 0 || exs_str_ifind(h, "meta:") >= 0) &&
+                exs_str_ifind(h, "rule ") >= 0;
+    bool sigma = exs_str_ifind(h, "logsource:") >= 0 && exs_str_ifind(h, "detection:") >= 0;
+    return (yara || sigma) && c->loc.folder == EXS_WF_NONE;
+}
+
 static void check_rules(exs_fctx *c)
 {
     if (!c->data)
@@ -556,7 +568,7 @@ static void check_rules(exs_fctx *c)
                    exs_magic_type(c->head, c->head_n), ""};
     bool ran = false;
     exs_rc rc;
-    if (c->yshipped) {
+    if (c->yshipped && !rule_collection(c)) {
         rc = exs_yscanner_scan(c->yshipped, c->data, c->data_n, &v, true, on_yara, c, &ran);
         if (ran)
             c->rule_scans++;

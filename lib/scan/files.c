@@ -691,7 +691,6 @@ static bool structured_log(exs_kind k)
     case EXS_KIND_EXCHANGE:
     case EXS_KIND_IIS:
     case EXS_KIND_EXPORT:
-    case EXS_KIND_TEXT:
     case EXS_KIND_EVTX:
         return true;
     default:
@@ -699,7 +698,8 @@ static bool structured_log(exs_kind k)
     }
 }
 
-/* JSON lines (SIEM and EDR exports): '{' first, '"' soon after. */
+/* JSON lines (SIEM and EDR exports): the first line is a whole object. A pretty-printed JSON
+ * document (a configuration) starts with a lone '{' and is not a log. */
 static bool json_lines(const unsigned char *p, size_t n)
 {
     size_t i = 0;
@@ -709,10 +709,11 @@ static bool json_lines(const unsigned char *p, size_t n)
         i++;
     if (i >= n || p[i] != '{')
         return false;
-    for (size_t k = i + 1; k < n && k < i + 64; k++)
-        if (p[k] == '"')
-            return true;
-    return false;
+    const unsigned char *nl = memchr(p + i, '\n', n - i);
+    size_t e = nl ? (size_t)(nl - p) : n;
+    while (e > i && (p[e - 1] == '\r' || p[e - 1] == ' ' || p[e - 1] == '\t'))
+        e--;
+    return e - i >= 2 && p[e - 1] == '}' && memchr(p + i, '"', e - i) != NULL;
 }
 
 void exs_file_end(exs_fworker *w, int depth)
