@@ -316,10 +316,10 @@ const char *exs_web_lookalike(const char *base)
 {
     size_t n = strlen(base), sn = stem_len(base);
     unsigned limit = n >= 20 ? 3 : n >= 10 ? 2 : 1;
+    if (in_list(base, LIST(lookalike_targets)))
+        return NULL; /* a default name itself */
     for (size_t i = 0; i < sizeof lookalike_targets / sizeof lookalike_targets[0]; i++) {
         const char *t = lookalike_targets[i];
-        if (strcmp(base, t) == 0)
-            continue;
         if (sn && sn == stem_len(t) && strncmp(base, t, sn) == 0)
             return t; /* same name, another extension */
         if (edit_distance(base, t, limit) <= limit)

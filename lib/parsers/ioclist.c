@@ -184,8 +184,8 @@ static const char *const note_cols[] = {"notes", "note", "description", "comment
 static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_str note,
                  uint64_t line, exs_ioc_bad_fn bad, size_t *count)
 {
-    if (t == EXS_IOC_DOMAIN)
-        url_host(val);
+    if (t == EXS_IOC_DOMAIN || (t == EXS_IOC_UNKNOWN && strstr(val, "://")))
+        url_host(val); /* a URL stands for its host */
     exs_ioc_type inferred = exs_ioc_infer(val);
     if (t == EXS_IOC_UNKNOWN)
         t = inferred;
