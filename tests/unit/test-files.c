@@ -1,0 +1,496 @@
+/* The file side end to end, through the public API, on evidence trees assembled in a temporary
+ * folder from fixtures: exact findings on shells and artefacts, none on their benign twins,
+ * shells tied to their requests, removed shells, IOC lists, the size and type policy, hidden
+ * attributes, and the one-read design (the tee). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "core/sha256.h"
+#include "exsweep/exsweep.h"
+#include "fixfiles.h"
+#include "memscan.h"
+#include "scan/files.h"
+#include "scan/scan_int.h"
+
+#define EX "C/Program Files/Microsoft/Exchange Server/V15/"
+#define OWA EX "FrontEnd/HttpProxy/owa/auth/"
+
+static char root[256];
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(root, sizeof root, "%s/exs-files-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void put_fix(const char *rel, const char *fix)
+{
+    t_fix *f = t_fix_make(fix);
+    assert_non_null(f);
+    assert_int_equal(t_fix_write(root, rel, f->data, f->len), 0);
+    t_fix_free(f);
+}
+
+static void put_text(const char *rel, const char *text)
+{
+    assert_int_equal(t_fix_write(root, rel, text, strlen(text)), 0);
+}
+
+static exs_scan *run(const exs_scan_opts *o, const char *ioc, const char *rules)
+{
+    exs_scan *s;
+    exs_scan_opts d = {1, 0, 0, NULL, 0};
+    assert_int_equal(exs_scan_create(&s, o ? o : &d), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    if (ioc)
+        assert_int_equal(exs_scan_add_iocs(s, ioc), EXS_OK);
+    if (rules)
+        assert_int_equal(exs_scan_add_rules(s, rules), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    return s;
+}
+
+/* "RULE|file suffix" lines of every finding, sorted, for exact comparison. */
+static char *listing(const exs_scan *s)
+{
+    size_t n;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    char **lines = calloc(n + 1, sizeof *lines);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *file = f[i].file ? f[i].file : "";
+        const char *slash = strrchr(file, '/');
+        if (asprintf(&lines[i], "%s|%s|%s", f[i].rule->id, exs_verdict_name(f[i].verdict),
+                     slash ? slash + 1 : file) < 0)
+            abort();
+        total += strlen(lines[i]) + 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (strcmp(lines[i], lines[j]) > 0) {
+                char *t = lines[i];
+                lines[i] = lines[j];
+                lines[j] = t;
+            }
+    char *out = calloc(1, total);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        strcat(out, "\n");
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+static void expect(const exs_scan *s, const char *want)
+{
+    char *got = listing(s);
+    if (strcmp(got, want) != 0)
+        fail_msg("findings differ.\n--- got:\n%s--- want:\n%s", got, want);
+    free(got);
+}
+
+static const exs_finding *find(const exs_scan *s, const char *rule, const char *file_suffix)
+{
+    size_t n;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t fl = strlen(f[i].file), sl = strlen(file_suffix);
+        if (strcmp(f[i].rule->id, rule) == 0 && fl >= sl &&
+            strcmp(f[i].file + fl - sl, file_suffix) == 0)
+            return &f[i];
+    }
+    fail_msg("no %s on %s", rule, file_suffix);
+    return NULL;
+}
+
+#define IIS_HEAD                                                                                 \
+    "#Software: Microsoft Internet Information Services 10.0\n"                                  \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "        \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n"
+
+static void shell_tree(void)
+{
+    put_fix(OWA "logon.aspx", "benign-logon");
+    put_fix(OWA "RedirSuiteServerProxy.aspx", "ws-eval");
+    put_fix(OWA "15.1.2176/scripts/premium/fexppw.js", "benign-js-eval");
+    put_fix(EX "FrontEnd/HttpProxy/ecp/auth/TimeoutLogout.aspx", "benign-logon");
+    put_text(EX "FrontEnd/HttpProxy/OAB/global.asax", "<%@ Application Inherits=\"x\" %>\n");
+    put_fix(EX "FrontEnd/HttpProxy/OAB/oab.txt", "benign-oab-config");
+    put_fix("C/inetpub/wwwroot/web.config", "benign-webconfig");
+    put_fix("C/inetpub/wwwroot/aspnet_client/system_web/abcdefgh.aspx", "ws-upload");
+    put_text("C/inetpub/wwwroot/aspnet_client/readme.htm", "<html>aspnet client</html>\n");
+    put_fix("C/Windows/System32/inetsrv/config/applicationHost.config", "benign-apphost");
+    put_fix("C/Scripts/export.ps1", "benign-ps1");
+    put_fix("C/Program Files/app/package.json", "benign-json");
+    put_fix("C/Program Files/app/tool.exe", "benign-exe");
+    put_fix("C/Program Files/app/setup.cab", "benign-cab");
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log",
+             IIS_HEAD
+             "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-05 03:07:27 10.0.0.5 POST /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-05 04:00:00 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 - 200 0 0 10\n"
+             "2021-03-06 03:07:27 10.0.0.5 POST /aspnet_client/system_web/abcdefgh.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-06 03:09:27 10.0.0.5 GET /owa/auth/probe.aspx - 443 - 192.0.2.5 Mozilla/5.0 - 302 0 0 1\n");
+}
+
+static void test_shells_and_twins(void **st)
+{
+    (void)st;
+    shell_tree();
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|RedirSuiteServerProxy.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|suspicious|abcdefgh.aspx\n"
+              "EXS-FILE-WS-REMOVED|exploitation|u_ex210305.log\n"
+              "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
+              "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
+              "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
+              "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
+              "EXS-WS-ACCESS|probe|u_ex210305.log\n"
+              "EXS-Y-WS-EVAL|exploitation|RedirSuiteServerProxy.aspx\n"
+              "EXS-Y-WS-UPLOAD|exploitation|abcdefgh.aspx\n");
+    const exs_finding *f = find(s, "EXS-Y-WS-EVAL", "RedirSuiteServerProxy.aspx");
+    assert_string_equal(f->url_path, "/owa/auth/redirsuiteserverproxy.aspx");
+    assert_string_equal(f->client_ip, "203.0.113.9");
+    assert_non_null(strstr(f->detail, "2 requests (2 answered with success)"));
+    assert_non_null(strstr(f->detail, "first 2021-03-05T03:06:27.000Z, last 2021-03-05T03:07:27.000Z"));
+    assert_non_null(strstr(f->detail, "methods GET (1), POST (1)"));
+    assert_non_null(f->sha256);
+    assert_int_equal(strlen(f->sha256), 64);
+    assert_true(f->file_size > 0);
+    f = find(s, "EXS-FILE-WS-NONDEFAULT", "RedirSuiteServerProxy.aspx");
+    assert_non_null(strstr(f->detail, "look-alike of redirsuiteserviceproxy.aspx"));
+    f = find(s, "EXS-FILE-WS-NONDEFAULT", "abcdefgh.aspx");
+    assert_string_equal(f->url_path, "/aspnet_client/system_web/abcdefgh.aspx");
+    assert_non_null(strstr(f->detail, "1 request (1 answered with success)"));
+    f = find(s, "EXS-FILE-WS-REMOVED", "u_ex210305.log");
+    assert_string_equal(f->target, "/aspnet_client/gone.aspx");
+    assert_string_equal(f->client_ip, "198.51.100.7");
+    assert_non_null(strstr(f->detail, "inetpub\\wwwroot"));
+    assert_int_equal(f->line, 7);
+    exs_scan_destroy(s);
+}
+
+/* Without the web folder in the image, a missing script proves nothing. */
+static void test_removed_needs_folder(void **st)
+{
+    (void)st;
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log",
+             IIS_HEAD "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n");
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "EXS-WS-ACCESS|exploitation|u_ex210305.log\n");
+    exs_scan_destroy(s);
+}
+
+static void put_bin(const char *rel, const char *head, size_t hn, const char *rest)
+{
+    size_t n = hn + strlen(rest);
+    char *b = malloc(n);
+    memcpy(b, head, hn);
+    memcpy(b + hn, rest, strlen(rest));
+    assert_int_equal(t_fix_write(root, rel, b, n), 0);
+    free(b);
+}
+
+static void test_artefacts(void **st)
+{
+    (void)st;
+    const char *page = "\x10\x02\x03 x <%@ Page Language=\"JScript\" %> response";
+    put_bin(OWA "570221043.aspx", "!BDN\x01\x02\x03\x04", 8, page);
+    put_bin("C/inetpub/wwwroot/aspnet_client/der.aspx", "\x30\x82\x04\x10\x01\x02", 6, page);
+    put_bin(OWA "Current/themes/junk.aspx", "\x01\x02\x03\x04", 4, page);
+    size_t n;
+    unsigned char *d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 668, &n);
+    assert_int_equal(t_fix_write(root, "C/Windows/Temp/76nivOxA.dmp", d, n), 0);
+    free(d);
+    d = t_fix_minidump("C:\\Windows\\System32\\notepad.exe", 4868, &n);
+    assert_int_equal(t_fix_write(root, "C/Windows/Temp/debug.dmp", d, n), 0);
+    assert_int_equal(t_fix_write(root, "C/Users/u/AppData/Local/CrashDumps/app.dmp", d, n), 0);
+    assert_int_equal(t_fix_write(root, "C/Windows/Temp/lsass.dmp", d, n), 0); /* name lies */
+    free(d);
+    put_text("C/Windows/Temp/lsass.dmp.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    put_text("C/ProgramData/data.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    put_text("C/Users/Public/decrypt_file.TxT", "your files are locked\n");
+    for (int i = 0; i < 3; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "D/share/doc%d.docx.CRYPT", i);
+        put_bin(rel, "DEAR" "CRY!", 8, "\x01\x02encrypted");
+    }
+    put_fix("D/share/readme.txt", "rw-dearcry-note");
+    put_text("C/Windows/debug/msert.log",
+             "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\nStarted On Sat Mar 13 18:24:42 2021\r\n"
+             "Quick Scan Results:\r\nThreat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+             "    file://C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.aspx\r\n");
+    put_text("C/EOMTSummary.txt", "Microsoft Safety Scanner is complete: no known threats.\r\n");
+    put_fix("C/Windows/System32/inetsrv/config/applicationHost.config", "rogue-apphost");
+    put_fix("C/ProgramData/COM1/x.aspx", "ws-eval");
+    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/1a/2b/ohyeah.aspx.f5dba9b9.compiled",
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" virtualPath=\"/owa/auth/ohyeah.aspx\" "
+             "assembly=\"App_Web_ohyeah.aspx.f5dba9b9\" />\n");
+    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/1a/2b/logon.aspx.cdcab7d2.compiled",
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" virtualPath=\"/owa/auth/logon.aspx\" />\n");
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-DEARCRY-ENCRYPTED|exploitation|doc0.docx.CRYPT\n"
+              "EXS-FILE-EOMT|suspicious|EOMTSummary.txt\n"
+              "EXS-FILE-IIS-VDIR|exploitation|applicationHost.config\n"
+              "EXS-FILE-LSASS-DUMP|exploitation|76nivOxA.dmp\n"
+              "EXS-FILE-LSASS-DUMP|suspicious|lsass.dmp.zip\n"
+              "EXS-FILE-MINIDUMP|suspicious|debug.dmp\n"
+              "EXS-FILE-MINIDUMP|suspicious|lsass.dmp\n"
+              "EXS-FILE-MSERT|exploitation|msert.log\n"
+              "EXS-FILE-PATH-IOC|exploitation|x.aspx\n"
+              "EXS-FILE-RANSOM-NOTE|exploitation|decrypt_file.TxT\n"
+              "EXS-FILE-STAGING-ARCHIVE|suspicious|data.zip\n"
+              "EXS-FILE-WS-COMPILED|exploitation|ohyeah.aspx.f5dba9b9.compiled\n"
+              "EXS-FILE-WS-DER|exploitation|der.aspx\n"
+              "EXS-FILE-WS-JUNK|exploitation|junk.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|exploitation|570221043.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|suspicious|der.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|suspicious|junk.aspx\n"
+              "EXS-FILE-WS-PST|exploitation|570221043.aspx\n"
+              "EXS-Y-RW-DEARCRY-NOTE|exploitation|readme.txt\n"
+              "EXS-Y-WS-EVAL|exploitation|x.aspx\n");
+    const exs_finding *f = find(s, "EXS-FILE-LSASS-DUMP", "76nivOxA.dmp");
+    assert_non_null(strstr(f->detail, "lsass.exe (pid 668, full memory)"));
+    assert_int_equal(f->time_ms, 1615186800000LL);
+    f = find(s, "EXS-Y-WS-EVAL", "x.aspx");
+    assert_string_equal(f->url_path, "/assets/x.aspx"); /* served through the rogue vdir */
+    f = find(s, "EXS-FILE-DEARCRY-ENCRYPTED", "doc0.docx.CRYPT");
+    assert_non_null(strstr(f->detail, "3 files start with the DEARCRY! marker"));
+    f = find(s, "EXS-FILE-STAGING-ARCHIVE", "data.zip");
+    assert_int_equal(f->severity, EXS_SEV_HIGH);
+    f = find(s, "EXS-FILE-MSERT", "msert.log");
+    assert_non_null(strstr(f->detail, "Backdoor:ASP/Chopper.F!dha, not removed"));
+    exs_scan_destroy(s);
+}
+
+/* Archives in ProgramData alone are no evidence (security products keep such archives). */
+static void test_staging_alone(void **st)
+{
+    (void)st;
+    put_text("C/ProgramData/McAfee/Agent/logs.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "");
+    exs_scan_destroy(s);
+}
+
+static void test_iocs(void **st)
+{
+    (void)st;
+    shell_tree();
+    put_text("C/Temp/tool.bin", "a tool the responders know by its hash\n");
+    char hex[65], list[512], path[300];
+    const char *t = "a tool the responders know by its hash\n";
+    assert_true(exs_sha256_hex(t, strlen(t), hex));
+    snprintf(list, sizeof list,
+             "# case 42\n%s;tool from case 42\n203.0.113.9;exploitation source\n"
+             "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\logon.aspx\n",
+             hex);
+    snprintf(path, sizeof path, "%s.ioc", root);
+    FILE *fp = fopen(path, "w");
+    fputs(list, fp);
+    fclose(fp);
+    exs_scan *s = run(NULL, path, NULL);
+    const exs_finding *f = find(s, "EXS-FILE-HASH-IOC", "tool.bin");
+    assert_non_null(strstr(f->detail, "tool from case 42"));
+    assert_string_equal(f->sha256, hex);
+    f = find(s, "EXS-IOC-NET", "u_ex210305.log");
+    assert_string_equal(f->client_ip, "203.0.113.9");
+    assert_non_null(strstr(f->detail, "exploitation source"));
+    assert_non_null(strstr(f->detail, "EXS-WS-ACCESS"));
+    assert_int_equal(f->verdict, EXS_VERDICT_EXPLOITATION);
+    /* the logon.aspx path names a default file: no path finding on the real page */
+    size_t n;
+    const exs_finding *all = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++)
+        assert_false(strcmp(all[i].rule->id, "EXS-FILE-PATH-IOC") == 0);
+    assert_int_equal(t_count(s, "EXS-IOC-NET"), 1);
+    exs_scan_destroy(s);
+    unlink(path);
+}
+
+static void test_policy(void **st)
+{
+    (void)st;
+    put_fix(OWA "shell.aspx", "ws-eval");
+    put_fix("C/Temp/big.bin", "ws-eval");
+    exs_scan_opts o = {1, 0, 16, NULL, 0};
+    exs_scan *s = run(&o, NULL, NULL);
+    /* over the size limit: name and location checks only */
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
+    assert_int_equal(exs_scan_get_stats(s)->files_large, 2);
+    assert_int_equal(exs_scan_get_stats(s)->files_hashed, 0);
+    exs_scan_destroy(s);
+    exs_scan_opts o2 = {1, 0, 0, ".ASPX, .bin", 0};
+    s = run(&o2, NULL, NULL);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
+    assert_int_equal(exs_scan_get_stats(s)->files_skipped_ext, 2);
+    exs_scan_destroy(s);
+    exs_scan_opts o3 = {1, 0, 0, NULL, 1};
+    s = run(&o3, NULL, NULL);
+    expect(s, "");
+    exs_scan_destroy(s);
+    s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
+              "EXS-Y-WS-EVAL|exploitation|big.bin\n"
+              "EXS-Y-WS-EVAL|exploitation|shell.aspx\n");
+    assert_int_equal(exs_scan_get_stats(s)->files_hashed, 2);
+    exs_scan_destroy(s);
+}
+
+static void test_user_rules(void **st)
+{
+    (void)st;
+    put_fix(OWA "shell.aspx", "ws-eval");
+    put_text("C/Temp/note.txt", "nothing here\n");
+    char path[300];
+    snprintf(path, sizeof path, "%s.yar", root);
+    FILE *fp = fopen(path, "w");
+    fputs("rule user_named_aspx { meta: description = \"aspx in owa\" score = 60 condition: "
+          "extension == \".aspx\" and filepath contains \"\\\\owa\\\\auth\\\\\" }\n"
+          "rule user_text { strings: $a = \"nothing here\" condition: $a }\n",
+          fp);
+    fclose(fp);
+    exs_scan *s = run(NULL, NULL, path);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
+              "EXS-Y-WS-EVAL|exploitation|shell.aspx\n"
+              "user_named_aspx|suspicious|shell.aspx\n"
+              "user_text|suspicious|note.txt\n");
+    const exs_finding *f = find(s, "user_named_aspx", "shell.aspx");
+    assert_string_equal(f->rule->family, "YARA");
+    assert_int_equal(f->severity, EXS_SEV_MEDIUM);
+    exs_scan_destroy(s);
+    /* a broken rule stops the run with file and line */
+    fp = fopen(path, "w");
+    fputs("rule ok { condition: true }\nrule broken { condition: $x }\n", fp);
+    fclose(fp);
+    exs_scan *b;
+    assert_int_equal(exs_scan_create(&b, NULL), EXS_OK);
+    assert_int_equal(exs_scan_add_root(b, root), EXS_OK);
+    assert_int_equal(exs_scan_add_rules(b, path), EXS_OK);
+    assert_int_equal(exs_scan_run(b), EXS_ERULE);
+    char want[320];
+    snprintf(want, sizeof want, "%s:2: ", path);
+    assert_non_null(strstr(exs_scan_error(b), want));
+    exs_scan_destroy(b);
+    unlink(path);
+}
+
+static void test_hidden_attribute(void **st)
+{
+    (void)st;
+    put_fix(OWA "logon.aspx", "benign-logon");
+    put_text(OWA "errorFE.aspx", "<%@ Page Language=\"C#\" %>error\n");
+    char p[512];
+    snprintf(p, sizeof p, "%s/%serrorFE.aspx", root, OWA);
+    if (setxattr(p, "user.DOSATTRIB", "0x22", 4, 0) != 0) {
+        print_message("user xattrs not supported in %s: hidden-attribute test skipped\n", root);
+        skip();
+    }
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-HIDDEN|suspicious|errorFE.aspx\n");
+    assert_non_null(strstr(find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx")->detail, "Hidden attribute"));
+    exs_scan_destroy(s);
+}
+
+/* One read per file: a reader consuming the tee, then the end of the file checks, read every
+ * byte of the raw stream exactly once, and the file was hashed and checked. */
+typedef struct counted {
+    const unsigned char *p;
+    size_t n, off;
+    size_t bytes, calls;
+} counted;
+
+static long c_read(void *ctx, void *buf, size_t n)
+{
+    counted *c = ctx;
+    c->calls++;
+    size_t k = c->n - c->off < n ? c->n - c->off : n;
+    memcpy(buf, c->p + c->off, k);
+    c->off += k;
+    c->bytes += k;
+    return (long)k;
+}
+
+static void test_one_read(void **st)
+{
+    (void)st;
+    t_fix *f = t_fix_make("ws-eval");
+    size_t n = 300000;
+    unsigned char *big = malloc(n);
+    memset(big, '#', n);
+    memcpy(big + 200000, f->data, f->len); /* a shell inside a large log-like file */
+    exs_scan *s;
+    assert_int_equal(exs_scan_create(&s, NULL), EXS_OK);
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_fworker *w;
+    assert_int_equal(exs_fworker_create(&w, s), EXS_OK);
+    for (int reader = 0; reader < 2; reader++) {
+        counted c = {big, n, 0, 0, 0};
+        exs_input raw = {c_read, NULL, &c};
+        unsigned char head[1000];
+        long have = raw.read(raw.ctx, head, sizeof head);
+        exs_class cls = {0};
+        exs_fmeta meta = {-1, -1, INT64_MIN};
+        const exs_input *in = exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx",
+                                             &cls, &meta, head, (size_t)have, &raw);
+        if (reader) { /* a reader (the log pipeline) consumes part of the stream through the tee */
+            unsigned char buf[4096];
+            for (int i = 0; i < 20; i++)
+                assert_true(in->read(in->ctx, buf, sizeof buf) > 0);
+        }
+        exs_file_end(w, 0);
+        assert_int_equal(c.bytes, n);
+        exs_scan_stats stx = {0};
+        exs_fworker_stats(w, &stx);
+        assert_int_equal(stx.files_hashed, 1);
+        assert_int_equal(stx.rule_scans, 1);
+    }
+    exs_fworker_destroy(w);
+    exs_scan_finish(s);
+    assert_int_equal(t_count(s, "EXS-Y-WS-EVAL"), 2);
+    exs_scan_destroy(s);
+    free(big);
+    t_fix_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_shells_and_twins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_needs_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_artefacts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staging_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_iocs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hidden_attribute, setup, teardown),
+        cmocka_unit_test(test_one_read),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
