@@ -553,27 +553,33 @@ static int on_scan(YR_SCAN_CONTEXT *context, int msg, void *data, void *user)
     if (idx < 0 || (size_t)idx >= sc->r->n)
         return CALLBACK_CONTINUE;
     exs_ymatch m = {&sc->r->rules[idx], NULL, 0, NULL, 0};
-    /* The earliest match of any (non-private) string, for the evidence excerpt. */
+    /* The earliest match of any (non-private) string, for the evidence excerpt. libyara keeps
+     * matches in a notebook without alignment guarantees: copy each before reading it. */
     YR_STRING *s;
-    YR_MATCH *best = NULL;
+    YR_MATCH best;
+    bool have = false;
     const char *best_id = NULL;
     yr_rule_strings_foreach(rule, s)
     {
-        YR_MATCH *mt;
-        yr_string_matches_foreach(context, s, mt)
-        {
-            if (!best || mt->base + mt->offset < best->base + best->offset) {
+        for (YR_MATCH *p = context->matches[s->idx].head; p;) {
+            YR_MATCH mt;
+            memcpy(&mt, p, sizeof mt);
+            p = mt.next;
+            if (mt.is_private)
+                continue;
+            if (!have || mt.base + mt.offset < best.base + best.offset) {
                 best = mt;
                 best_id = s->identifier;
+                have = true;
             }
             break; /* matches of one string are in offset order */
         }
     }
-    if (best) {
+    if (have) {
         m.string_id = best_id;
-        m.offset = (uint64_t)(best->base + best->offset);
-        m.data = best->data;
-        m.len = best->data_length > 0 ? (size_t)best->data_length : 0;
+        m.offset = (uint64_t)(best.base + best.offset);
+        m.data = best.data;
+        m.len = best.data_length > 0 ? (size_t)best.data_length : 0;
     }
     sc->fn(sc->ctx, &m);
     return CALLBACK_CONTINUE;
