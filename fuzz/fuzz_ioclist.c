@@ -1,0 +1,39 @@
+/* Fuzz target: IOC lists (lib/parsers/ioclist.c) and the indicator sets built from them
+ * (lib/detectors/ioc.c), then lookups with pieces of the input. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/ioc.h"
+#include "parsers/ioclist.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void on_item(void *ctx, const exs_ioc_item *it)
+{
+    size_t *n = ctx;
+    *n += strlen(it->value) + it->note.n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t sink = 0;
+    exs_ioclist_parse((const char *)data, size, on_item, NULL, &sink);
+    exs_iocset *s;
+    if (exs_iocset_create(&s) != EXS_OK)
+        return 0;
+    exs_iocset_load_mem(s, "fuzz", (const char *)data, size, NULL, NULL);
+    /* lookups with a NUL-terminated slice of the input */
+    char q[300];
+    size_t n = size < sizeof q - 1 ? size : sizeof q - 1;
+    memcpy(q, data, n);
+    q[n] = 0;
+    (void)exs_iocset_sha256(s, q);
+    (void)exs_iocset_path(s, q);
+    (void)exs_iocset_ip(s, q);
+    (void)exs_iocset_domain(s, q);
+    char key[512];
+    exs_ioc_path_key(q, key, sizeof key);
+    exs_iocset_destroy(s);
+    return 0;
+}
