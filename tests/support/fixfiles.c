@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "fixfiles.h"
 
@@ -447,4 +448,14 @@ int t_fix_write(const char *dir, const char *rel, const void *data, size_t len)
     size_t w = fwrite(data, 1, len, f);
     int rc = fclose(f);
     return w == len && rc == 0 ? 0 : -1;
+}
+
+int t_fix_write_at(const char *dir, const char *rel, const void *data, size_t len, long long mtime)
+{
+    if (t_fix_write(dir, rel, data, len) != 0)
+        return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    struct timeval tv[2] = {{(time_t)mtime, 0}, {(time_t)mtime, 0}};
+    return utimes(path, tv);
 }

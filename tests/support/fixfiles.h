@@ -29,5 +29,7 @@ unsigned char *t_fix_minidump(const char *process, unsigned pid, size_t *len);
 
 /* Writes data to dir/rel, creating the folders. Returns 0 on success. */
 int t_fix_write(const char *dir, const char *rel, const void *data, size_t len);
+/* Same, then sets the file's modification time (seconds since the epoch, UTC). */
+int t_fix_write_at(const char *dir, const char *rel, const void *data, size_t len, long long mtime);
 
 #endif
