@@ -39,6 +39,11 @@ TIME=""
 run_exs() {
     $TIME build/exsweep scan -q --stats -f jsonl -o "$out/exsweep.jsonl" "$tree" 2>"$out/exs.err" || true
 }
+run_exs_rules() {
+    # shellcheck disable=SC2086
+    $TIME build/exsweep scan -q --stats -f jsonl -o "$out/exsweep-rules.jsonl" \
+        $(for r in $RULES; do printf -- '--rules %s ' "$r"; done) "$tree" 2>"$out/exsr.err" || true
+}
 run_yara() {
     # shellcheck disable=SC2086
     $TIME yara -w -p 2 -r $RULES "$tree" >"$out/yara.txt" 2>"$out/yara.err" || true
@@ -55,6 +60,10 @@ while [ "$i" -lt "$REPS" ]; do
     echo "exsweep $(secs) $(rss)" >>"$out/runs"
     run_yara
     echo "yara $(secs) $(rss)" >>"$out/runs"
+    if [ "${WITH_RULES:-1}" = 1 ]; then
+        run_exs_rules
+        echo "exsweep+rules $(secs) $(rss)" >>"$out/runs"
+    fi
     i=$((i + 1))
 done
 median() { grep "^$1 " "$out/runs" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
@@ -62,5 +71,10 @@ me=$(median exsweep)
 my=$(median yara)
 cat "$out/runs"
 echo "median exsweep ${me}s, yara -p 2 ${my}s, ratio $(awk "BEGIN {printf \"%.2f\", $me / $my}")"
+if [ "${WITH_RULES:-1}" = 1 ]; then
+    mr=$(median exsweep+rules)
+    echo "median exsweep --rules (the same signature-base files): ${mr}s"
+    echo "exsweep --rules YARA matches: $(grep -c '"category":"YARA"' "$out/exsweep-rules.jsonl")"
+fi
 echo "exsweep findings: $(wc -l <"$out/exsweep.jsonl"); yara matches: $(wc -l <"$out/yara.txt")"
 grep 'exsweep stats' "$out/exs.err" || true

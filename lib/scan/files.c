@@ -763,7 +763,7 @@ void exs_file_end(exs_fworker *w, int depth)
     w->rule_scans += c.rule_scans;
     w->rule_gated += c.rule_gated;
 
-    if (c.loc.held != EXS_HELD_NONE && !w->f->held[c.loc.held]) {
+    if (c.loc.held != EXS_HELD_NONE) {
         pthread_mutex_lock(&w->f->mu);
         w->f->held[c.loc.held] = true;
         pthread_mutex_unlock(&w->f->mu);
