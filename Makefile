@@ -117,7 +117,7 @@ fuzz: $(FUZZ_BIN)
 build/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p build/fuzz
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS)
 
 bench: all
 	bench/run.sh

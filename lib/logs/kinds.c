@@ -104,6 +104,8 @@ void exs_logstate_reset(exs_logstate *st, exs_kind k)
     st->have_schema = false;
     st->fields_directive = false;
     st->schema_changes = 0;
+    st->schema_renamed = 0;
+    st->warned_names = false;
     st->warned_wide = false;
     st->fields_hash = 0;
     st->schema.n = 0;

@@ -26,6 +26,8 @@ struct exs_logstate {
     int col[C__COUNT];
     exs_csv_row row;
     unsigned schema_changes;
+    size_t schema_renamed;  /* duplicated/empty column names in the current schema */
+    bool warned_names;      /* ...reported once per file */
     unsigned long fields_hash;
     bool warned_wide;      /* the EXS_MAX_FIELDS warning was given for this file */
     /* W3C */

@@ -226,6 +226,11 @@ static bool headerless_httpproxy(const exs_csv_row *r)
 void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
                   exs_class *out)
 {
+    static const unsigned char none[1];
+    if (!p) { /* location only (the content could not be read) */
+        p = none;
+        n = 0;
+    }
     memset(out, 0, sizeof *out);
     exs_kind loc = by_location(normpath, out);
     if (loc != EXS_KIND_NONE && loc != EXS_KIND_IIS)
