@@ -76,6 +76,9 @@ typedef struct exs_evtx_stats {
     uint64_t chunk_crc_errors;   /* chunk header CRC mismatches */
     uint64_t data_crc_errors;    /* chunk record-data CRC mismatches */
     uint64_t bad_records;        /* skipped: bad signature, size, size copy or BinXML */
+    uint64_t templates;          /* template definitions compiled (each once per chunk) */
+    uint64_t templates_forward;  /* of which referenced before the record defining them:
+                                    Windows never writes that; decoded anyway, from the chunk */
     uint64_t missing_templates;  /* skipped: template absent or unreadable */
     uint64_t limit_hits;         /* skipped: depth, substitution, work or memory cap */
     uint64_t truncated_records;  /* delivered with EXS_EVTX_REC_TRUNCATED */

@@ -354,7 +354,7 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
     return rc;
 }
 
-static int tpl_get(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
+static int tpl_get(exs_evtx_reader *r, uint32_t off, int inline_def, const struct evtx_tpl **out)
 {
     uint32_t h;
     if (tpl_lookup(r, off, &h)) {
@@ -369,6 +369,8 @@ static int tpl_get(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out
         return rc;
     r->tpls[h] = (struct evtx_tpl_slot){off, r->gen, rc ? NULL : t};
     r->ntpls++;
+    r->st->templates += rc == EVTX_OK;
+    r->st->templates_forward += rc == EVTX_OK && !inline_def && off > r->rec_off;
     *out = t;
     return rc;
 }
@@ -379,7 +381,8 @@ static int template_instance(struct cc *c)
         return EVTX_EBAD;
     uint32_t def = evtx_u32(c->p + 5);
     c->p += 9;
-    if (def == pos_of(c, c->p)) {
+    int inline_def = def == pos_of(c, c->p);
+    if (inline_def) {
         if (!need(c, TPL_HDR))
             return EVTX_EBAD;
         uint32_t size = evtx_u32(c->p + 20);
@@ -388,7 +391,7 @@ static int template_instance(struct cc *c)
         c->p += TPL_HDR + size;
     }
     const struct evtx_tpl *t;
-    int rc = tpl_get(c->r, def, &t);
+    int rc = tpl_get(c->r, def, inline_def, &t);
     if (rc)
         return rc;
     if (!need(c, 4))

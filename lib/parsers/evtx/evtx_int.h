@@ -192,6 +192,7 @@ struct exs_evtx_reader {
     unsigned flags;
     uint8_t *chunk; /* EXS_EVTX_CHUNK_SIZE bytes */
     uint32_t clen;  /* bytes of it that came from the stream */
+    uint32_t rec_off; /* chunk offset of the record being decoded */
     uint32_t gen;   /* cache generation: bumped per chunk, so caches reset in O(1) */
     struct evtx_arena cmem;    /* names and templates of the current chunk */
     struct evtx_arena scratch; /* ops of the current record */
