@@ -46,8 +46,9 @@ static inline void *evtx_arena_alloc(struct evtx_arena *a, size_t n)
     return p;
 }
 
-/* Output buffer with a hard capacity (the storage has one more byte for a NUL). Appends past
- * the capacity are cut at a UTF-8 character boundary and set cut. */
+/* Output buffer with a hard capacity (the storage has one more byte for a NUL). The first
+ * append that does not fit is cut at a UTF-8 character boundary, sets cut and closes the
+ * buffer (cap = len), so that nothing after a gap is appended. evtx_buf_reset reopens it. */
 struct evtx_buf {
     char *p;
     size_t len, cap;
@@ -225,6 +226,13 @@ void evtx_out_free(struct evtx_out *o);
 
 /* evtx_crc.c: the table-driven path alone, for tests */
 uint32_t evtx_crc32_portable(uint32_t crc, const void *data, size_t n);
+
+static inline void evtx_buf_reset(struct evtx_buf *b, size_t cap)
+{
+    b->len = 0;
+    b->cap = cap;
+    b->cut = 0;
+}
 
 /* evtx_value.c */
 void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n);

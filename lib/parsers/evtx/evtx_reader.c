@@ -293,8 +293,10 @@ static exs_rc chunk_records(struct run *ru)
     while (off + REC_MIN <= limit) {
         uint32_t size = record_at(r, off);
         if (!size) {
-            /* Nothing but zeros up to the limit is a stale free space offset, not damage. */
-            if (all_zero(r->chunk + off, limit - off))
+            /* Nothing but zeros up to the limit is a stale free space offset, and a record
+             * running past the end of a cut-short chunk is the cut: neither is damage. */
+            if (all_zero(r->chunk + off, limit - off) ||
+                (r->clen < EXS_EVTX_CHUNK_SIZE && memcmp(r->chunk + off, "**\0\0", 4) == 0))
                 break;
             r->st->bad_records++;
             off = find_record(r, off + 1, &size, record_at);

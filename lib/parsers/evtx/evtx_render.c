@@ -174,8 +174,7 @@ static int push(exs_evtx_reader *r, const struct evtx_name *nm, uint8_t ctx, con
         o->stack[o->depth - 1].has_child = 1;
     o->stack[o->depth++] = (struct evtx_elem){nm, dname, dname_len, (uint32_t)o->text.len, ctx,
                                               0, 0, 0};
-    o->val.len = 0;
-    o->val.cut = 0;
+    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
     text_put(r, nm->open, nm->len + 1);
     return EVTX_OK;
 }
@@ -230,8 +229,7 @@ static void pop(exs_evtx_reader *r, int empty)
             o->text.len = e->text_start;
         o->tag_open = 0;
         o->depth--;
-        o->val.len = 0;
-        o->val.cut = 0;
+        evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
         return;
     }
     if (o->tag_open || empty) {
@@ -244,8 +242,7 @@ static void pop(exs_evtx_reader *r, int empty)
     if (!e->has_child)
         leaf_done(r, e);
     o->depth--;
-    o->val.len = 0;
-    o->val.cut = 0;
+    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
 }
 
 static void attr_begin(exs_evtx_reader *r, const struct evtx_name *nm)
@@ -255,8 +252,7 @@ static void attr_begin(exs_evtx_reader *r, const struct evtx_name *nm)
     if (!o->tag_open)
         return; /* an attribute outside a start tag: its values become content */
     o->attr_name = nm;
-    o->attr.len = 0;
-    o->attr.cut = 0;
+    evtx_buf_reset(&o->attr, EXS_EVTX_MAX_VALUE);
     o->attr_vals = 0;
     o->attr_skipped = 0;
 }
@@ -371,7 +367,7 @@ static void put_pi(exs_evtx_reader *r, const struct evtx_op *op)
     }
     /* PI data: written inside the target's "<?name ?>" */
     struct evtx_buf *t = &r->out.text;
-    if (r->flags & EXS_EVTX_NO_TEXT || t->len < 2 || memcmp(t->p + t->len - 2, "?>", 2) != 0)
+    if (r->flags & EXS_EVTX_NO_TEXT || t->cut || t->len < 2 || memcmp(t->p + t->len - 2, "?>", 2) != 0)
         return;
     t->len -= 2;
     text_put(r, " ", 1);
@@ -472,12 +468,9 @@ static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
 static void out_begin(exs_evtx_reader *r)
 {
     struct evtx_out *o = &r->out;
-    o->text.len = 0;
-    o->text.cut = 0;
-    o->val.len = 0;
-    o->val.cut = 0;
-    o->attr.len = 0;
-    o->attr.cut = 0;
+    evtx_buf_reset(&o->text, EXS_EVTX_MAX_TEXT);
+    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->attr, EXS_EVTX_MAX_VALUE);
     o->depth = 0;
     o->attr_name = NULL;
     o->tag_open = 0;

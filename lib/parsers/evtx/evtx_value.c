@@ -40,6 +40,8 @@ void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n)
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
+    if (b->cut)
+        b->cap = b->len;
 }
 
 /* Encodes one code point; 0 when it does not fit. */
@@ -129,6 +131,8 @@ void evtx_buf_put_utf16(struct evtx_buf *b, const uint8_t *s, size_t units)
         i += used;
     }
     b->len = (size_t)(o - b->p);
+    if (b->cut)
+        b->cap = b->len;
 }
 
 /* ANSI strings carry no code page; Latin-1 keeps every byte visible and valid UTF-8. */
@@ -146,6 +150,7 @@ static void put_ansi(struct evtx_buf *b, const uint8_t *s, size_t n)
         }
         if (b->cap - b->len < w) {
             b->cut = 1;
+            b->cap = b->len;
             return;
         }
         memcpy(b->p + b->len, t, w);
