@@ -293,13 +293,17 @@ static exs_rc chunk_records(struct run *ru)
     while (off + REC_MIN <= limit) {
         uint32_t size = record_at(r, off);
         if (!size) {
-            /* Nothing but zeros up to the limit is a stale free space offset, and a record
-             * running past the end of a cut-short chunk is the cut: neither is damage. */
-            if (all_zero(r->chunk + off, limit - off) ||
-                (r->clen < EXS_EVTX_CHUNK_SIZE && memcmp(r->chunk + off, "**\0\0", 4) == 0))
+            /* Nothing but zeros up to the limit is a stale free space offset, not damage. */
+            if (all_zero(r->chunk + off, limit - off))
+                break;
+            uint32_t next = find_record(r, off + 1, &size, record_at);
+            /* A record running into the end of a cut-short chunk, with nothing valid after
+             * it, is the cut, not damage. */
+            if (next >= limit && r->clen < EXS_EVTX_CHUNK_SIZE &&
+                memcmp(r->chunk + off, "**\0\0", 4) == 0)
                 break;
             r->st->bad_records++;
-            off = find_record(r, off + 1, &size, record_at);
+            off = next;
             if (off >= limit)
                 break;
         }
