@@ -1,11 +1,12 @@
 /* EVTX reader driver for the bench and the libevtx comparison.
  *
- *   evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] file...
+ *   evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] [-l listfile] file...
  *
  * Reads each file with exs_evtx_reader (one reader, plain read(2), single thread) and prints
  * records, bytes and records/s. -d dumps every record as lines the comparison script reads
  * (R = record, F = field, T = text with -t); -q prints only the totals line. -F adds reader
- * flags (sum of 1 = no text, 2 = no recovery, 4 = no CRC). -r repeats the whole list. */
+ * flags (sum of 1 = no text, 2 = no recovery, 4 = no CRC). -r repeats the whole list. -l adds
+ * the paths listed in listfile, one per line. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,6 +21,39 @@
 struct opts {
     int dump, text, quiet;
 };
+
+/* Paths from argv and from -l list files. */
+static char **paths;
+static size_t npaths, cpaths;
+
+static void add_path(const char *p)
+{
+    if (npaths == cpaths) {
+        cpaths = cpaths ? 2 * cpaths : 256;
+        paths = realloc(paths, cpaths * sizeof *paths);
+        if (!paths)
+            exit(1);
+    }
+    paths[npaths] = strdup(p);
+    if (!paths[npaths++])
+        exit(1);
+}
+
+static void add_list(const char *list)
+{
+    FILE *f = fopen(list, "r");
+    if (!f) {
+        perror(list);
+        exit(1);
+    }
+    char line[8192];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            add_path(line);
+    }
+    fclose(f);
+}
 
 static long fd_read(void *ctx, void *buf, size_t n)
 {
@@ -89,18 +123,22 @@ int main(int argc, char **argv)
     unsigned flags = 0;
     long repeat = 1;
     int c;
-    while ((c = getopt(argc, argv, "dtqF:r:")) != -1) {
+    while ((c = getopt(argc, argv, "dtqF:r:l:")) != -1) {
         switch (c) {
         case 'd': o.dump = 1; break;
         case 't': o.text = 1; break;
         case 'q': o.quiet = 1; break;
         case 'F': flags = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'r': repeat = strtol(optarg, NULL, 10); break;
+        case 'l': add_list(optarg); break;
         default:
-            fprintf(stderr, "usage: evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] file...\n");
+            fprintf(stderr, "usage: evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] [-l list] "
+                            "file...\n");
             return 2;
         }
     }
+    for (int i = optind; i < argc; i++)
+        add_path(argv[i]);
     exs_evtx_reader *r;
     if (exs_evtx_reader_create(&r, flags) != EXS_OK)
         return 1;
@@ -108,10 +146,10 @@ int main(int argc, char **argv)
     int status = 0;
     double t0 = now();
     for (long rep = 0; rep < repeat; rep++) {
-        for (int i = optind; i < argc; i++) {
-            int fd = open(argv[i], O_RDONLY);
+        for (size_t i = 0; i < npaths; i++) {
+            int fd = open(paths[i], O_RDONLY);
             if (fd < 0) {
-                perror(argv[i]);
+                perror(paths[i]);
                 status = 1;
                 continue;
             }
@@ -119,14 +157,14 @@ int main(int argc, char **argv)
             exs_rc rc = exs_evtx_reader_run(r, fd_read, &fd, on_record, &o, &st);
             close(fd);
             if (rc != EXS_OK) {
-                fprintf(stderr, "%s: %s\n", argv[i], exs_strerror(rc));
+                fprintf(stderr, "%s: %s\n", paths[i], exs_strerror(rc));
                 status = 1;
             }
             if (o.dump && rep == 0)
                 printf("S %s records=%" PRIu64 " recovered=%" PRIu64 " chunks=%" PRIu64
                        " crc=%" PRIu64 " bad=%" PRIu64 " tpl=%" PRIu64 " limit=%" PRIu64
                        " dirty=%u truncated=%u\n",
-                       argv[i], st.records, st.recovered, st.chunks, st.checksum_errors,
+                       paths[i], st.records, st.recovered, st.chunks, st.checksum_errors,
                        st.bad_records, st.missing_templates, st.limit_hits, st.dirty,
                        st.truncated);
             records += st.records;
@@ -140,6 +178,9 @@ int main(int argc, char **argv)
     }
     double dt = now() - t0;
     exs_evtx_reader_destroy(r);
+    for (size_t i = 0; i < npaths; i++)
+        free(paths[i]);
+    free(paths);
     FILE *out = o.dump ? stderr : stdout;
     fprintf(out,
             "records=%" PRIu64 " recovered=%" PRIu64 " bytes=%" PRIu64 " seconds=%.3f"

@@ -46,7 +46,8 @@
 #define EXS_EVTX_MAX_SCRATCH (4u << 20)  /* compiled BinXML of one record, nested values included */
 #define EXS_EVTX_MAX_RECORD_MEM (1u << 20) /* decoded field values per record; rest cut, flagged */
 #define EXS_EVTX_MAX_VALUE (128u << 10)  /* bytes of one decoded value; rest cut, flagged */
-#define EXS_EVTX_MAX_RECORD_WORK 65536   /* BinXML tokens run per record; record skipped */
-#define EXS_EVTX_MAX_CHUNK_WORK (4u << 20) /* BinXML tokens run per chunk; rest of chunk skipped */
+#define EXS_EVTX_MAX_RECORD_WORK 65536   /* BinXML tokens run per record, plus 1 per 16 bytes of
+                                            values decoded; past it the record is skipped */
+#define EXS_EVTX_MAX_CHUNK_WORK (4u << 20) /* the same per chunk; past it the rest is skipped */
 
 #endif

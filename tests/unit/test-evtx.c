@@ -979,6 +979,58 @@ static void test_cap_substitutions_and_fields(void **state)
     free(d);
 }
 
+/* One record naming a single large value `refs` times. */
+static void repeated_value_record(exs_evtxw *w, int refs, const uint8_t *value, uint16_t size)
+{
+    exs_evtxw_new_chunk(w);
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 0), 0);
+    exs_evtxw_bx_template_begin(w);
+    exs_evtxw_bx_open(w, "Event", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "EventData", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "Data", 0);
+    exs_evtxw_bx_close_start(w);
+    for (int i = 0; i < refs; i++)
+        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_template_end(w);
+    uint32_t one = 1;
+    exs_evtxw_bx_bytes(w, &one, 4);
+    exs_evtxw_bx_bytes(w, &size, 2);
+    exs_evtxw_bx_bytes(w, "\1\0", 2);
+    exs_evtxw_bx_bytes(w, value, size);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+}
+
+static void test_cap_work(void **state)
+{
+    (void)state;
+    enum { UNITS = 20000 };
+    uint8_t *v = malloc(2 * UNITS);
+    assert_non_null(v);
+    for (size_t i = 0; i < UNITS; i++) {
+        v[2 * i] = 'A';
+        v[2 * i + 1] = 0;
+    }
+    exs_evtxw *w = exs_evtxw_create();
+    repeated_value_record(w, 2, v, 2 * UNITS);    /* fine: 80 KB of text to make */
+    repeated_value_record(w, 3000, v, 2 * UNITS); /* 120 MB of text to make from 52 KB */
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
+    assert_int_equal(st.records, 1);
+    assert_int_equal(st.limit_hits, 1);
+    assert_int_equal(strlen(field(&c.v[0], "Data")), 2 * UNITS);
+    coll_free(&c);
+    free(f);
+    free(v);
+}
+
 static void test_cap_text(void **state)
 {
     (void)state;
@@ -1182,6 +1234,7 @@ int main(void)
         cmocka_unit_test(test_cap_depth),
         cmocka_unit_test(test_cap_substitutions_and_fields),
         cmocka_unit_test(test_cap_text),
+        cmocka_unit_test(test_cap_work),
         cmocka_unit_test(test_templates_missing_and_forward),
         cmocka_unit_test(test_reader_reuse),
         cmocka_unit_test(test_writer_vs_evtxexport),

@@ -342,7 +342,8 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
         if (!t || !copy) {
             rc = EVTX_ELIMIT;
         } else {
-            memcpy(copy, ops, (size_t)nops * sizeof *copy);
+            if (nops) /* an empty body compiles to no ops (and ops == NULL) */
+                memcpy(copy, ops, (size_t)nops * sizeof *copy);
             t->ops = copy;
             t->nops = nops;
             *out = t;

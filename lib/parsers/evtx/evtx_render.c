@@ -17,6 +17,22 @@
 static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest);
 
+/* Work is counted in tokens, plus one unit per 16 bytes of value decoded or BinXML compiled
+ * on the way: a template can name one large value thousands of times, and that must cost
+ * what it costs. */
+#define VALUE_COST(bytes) (1u + (uint32_t)((bytes) >> 4))
+
+static inline int charge(exs_evtx_reader *r, uint32_t units)
+{
+    if (r->work < units || r->chunk_work < units) {
+        r->work = 0;
+        return EVTX_ELIMIT;
+    }
+    r->work -= units;
+    r->chunk_work -= units;
+    return EVTX_OK;
+}
+
 static inline void text_put(exs_evtx_reader *r, const char *s, size_t n)
 {
     if (!(r->flags & EXS_EVTX_NO_TEXT))
@@ -403,6 +419,9 @@ static int substitute(exs_evtx_reader *r, const struct evtx_op *op, const struct
         }
         return put_value(r, 0x00, NULL, 0);
     }
+    int rc = charge(r, VALUE_COST(v->size));
+    if (rc)
+        return rc;
     if (v->type == 0x21)
         return nested_binxml(r, v, nest);
     return put_value(r, v->type, v->p, v->size);
@@ -438,7 +457,11 @@ static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_
     case EVTX_OP_CLOSE_START: content_begin(r); return EVTX_OK;
     case EVTX_OP_CLOSE_EMPTY: pop(r, 1); return EVTX_OK;
     case EVTX_OP_END: pop(r, 0); return EVTX_OK;
-    case EVTX_OP_TEXT16: put_text16(r, op->a, op->n); return EVTX_OK;
+    case EVTX_OP_TEXT16:
+        if (charge(r, VALUE_COST(2 * (size_t)op->n)))
+            return EVTX_ELIMIT;
+        put_text16(r, op->a, op->n);
+        return EVTX_OK;
     case EVTX_OP_VALUE: return put_value(r, op->vtype, op->a, op->n);
     case EVTX_OP_SUBST: return substitute(r, op, vals, nv, nest);
     case EVTX_OP_CHARREF: put_charref(r, op->n); return EVTX_OK;
@@ -454,11 +477,9 @@ static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest)
 {
     for (uint32_t i = 0; i < n; i++) {
-        if (r->work == 0 || r->chunk_work == 0)
-            return EVTX_ELIMIT;
-        r->work--;
-        r->chunk_work--;
-        int rc = step(r, &ops[i], vals, nv, nest);
+        int rc = charge(r, 1);
+        if (!rc)
+            rc = step(r, &ops[i], vals, nv, nest);
         if (rc)
             return rc;
     }
