@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare exsweep's EVTX reader with evtxexport (libevtx) record by record.
 
-    compare.py EVTXBENCH FILE_OR_DIR...
+    compare.py [--recovered] EVTXBENCH FILE_OR_DIR...
 
 For every .evtx file: runs `EVTXBENCH -d FILE` (our reader's dump) and `evtxexport -f xml FILE`,
 then compares the live (not recovered) records in order: record count, EventRecordID, EventID,
@@ -9,6 +9,8 @@ Qualifiers, Level, Provider, Channel, Computer, TimeCreated (to the millisecond)
 EventData/UserData leaf values (names and values). Renderings that differ by convention only
 are normalised first (hex padding, FILETIME fraction digits, CR in CRLF). Prints one line per
 file and every disagreement (first few per file), then the totals. Exit 1 on any disagreement.
+With --recovered, compares the records both sides recover from slack space instead
+(evtxexport -m recovered against ours flagged EXS_EVTX_REC_RECOVERED).
 Needs only the Python standard library.
 """
 import datetime
@@ -61,8 +63,12 @@ def leaves(el, out, attrs):
         leaves(k, out, attrs)
 
 
+RECOVERED = False
+
+
 def peer_records(path):
-    p = subprocess.run(["evtxexport", "-f", "xml", path], capture_output=True)
+    mode = ["-m", "recovered"] if RECOVERED else []
+    p = subprocess.run(["evtxexport", "-f", "xml"] + mode + [path], capture_output=True)
     text = p.stdout.decode("utf-8", "replace")
     docs = re.split(r"(?=<Event xmlns)", text)[1:]
     recs = []
@@ -132,7 +138,7 @@ def our_records(bench, path):
 
 def compare(bench, path):
     ours_all, stats = our_records(bench, path)
-    ours = [r for r in ours_all if not r["flags"] & 1]
+    ours = [r for r in ours_all if bool(r["flags"] & 1) == RECOVERED]
     peer = peer_records(path)
     diffs = []
     if len(ours) != len(peer):
@@ -169,13 +175,18 @@ def files(args):
 
 
 def main():
-    if len(sys.argv) < 3:
+    global RECOVERED
+    args = sys.argv[1:]
+    if args and args[0] == "--recovered":
+        RECOVERED = True
+        args = args[1:]
+    if len(args) < 2:
         print(__doc__)
         return 2
-    bench = sys.argv[1]
+    bench = args[0]
     tot = [0, 0, 0, 0, 0]
     bad_files = 0
-    for f in sorted(files(sys.argv[2:])):
+    for f in sorted(files(args[1:])):
         n, rec, npeer, nf, diffs, stats = compare(bench, f)
         tot[0] += n
         tot[1] += rec
@@ -183,14 +194,16 @@ def main():
         tot[3] += nf
         tot[4] += len(diffs)
         bad_files += bool(diffs)
-        print("%s %s: ours %d live + %d recovered, evtxexport %d, %d fields, %d disagreements"
-              % ("OK  " if not diffs else "DIFF", os.path.relpath(f), n, rec, npeer, nf, len(diffs)))
+        print("%s %s: ours %d %s + %d other, evtxexport %d, %d fields, %d disagreements"
+              % ("OK  " if not diffs else "DIFF", os.path.relpath(f), n,
+                 "recovered" if RECOVERED else "live", rec, npeer, nf, len(diffs)))
         for d in diffs[:MAX_SHOWN]:
             print("      " + d)
         if len(diffs) > MAX_SHOWN:
             print("      ... %d more" % (len(diffs) - MAX_SHOWN))
-    print("TOTAL: ours %d live + %d recovered records, evtxexport %d, %d fields compared, "
-          "%d disagreements in %d files" % (tot[0], tot[1], tot[2], tot[3], tot[4], bad_files))
+    print("TOTAL: ours %d %s + %d other records, evtxexport %d, %d fields compared, "
+          "%d disagreements in %d files" % (tot[0], "recovered" if RECOVERED else "live",
+                                            tot[1], tot[2], tot[3], tot[4], bad_files))
     return 1 if tot[4] else 0
 
 

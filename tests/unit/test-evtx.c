@@ -272,6 +272,7 @@ static void test_fields_exact(void **state)
     assert_int_equal(st.chunks, 1);
     assert_int_equal(st.checksum_errors, 0);
     assert_int_equal(st.bad_records + st.missing_templates + st.limit_hits, 0);
+    assert_int_equal(st.name_hash_errors, 0); /* the writer hashes names as Windows does */
     assert_int_equal(st.has_header, 1);
     assert_int_equal(st.major_version, 3);
     assert_int_equal(st.minor_version, 1);
@@ -715,6 +716,24 @@ static void test_slack_recovery(void **state)
     assert_int_equal(run_mem(f, len, EXS_EVTX_NO_RECOVERY, &c, &st), EXS_OK);
     assert_int_equal(st.records, 3);
     coll_free(&c);
+
+    /* A name whose stored hash is wrong: live records use it, slack records (where names
+     * are often other bytes by now) are dropped. */
+    uint8_t *g = malloc(len);
+    assert_non_null(g);
+    memcpy(g, f, len);
+    /* the element name Computer (Data names are attribute values, not names) */
+    uint8_t *nm = memmem(g + FILE_HDR, CHUNK, "\x08\0C\0o\0m\0p\0u\0t\0e\0r\0", 18);
+    assert_non_null(nm);
+    nm[-2] ^= 0x5A;
+    exs_evtxw_fix_crcs(g, len);
+    assert_int_equal(run_mem(g, len, 0, &c, &st), EXS_OK);
+    assert_int_equal(st.name_hash_errors, 1);
+    assert_int_equal(st.records, 3);
+    assert_int_equal(st.recovered, 0);
+    assert_string_equal(c.v[2].comp, "EXCH01.corp.local");
+    coll_free(&c);
+    free(g);
 
     /* A chunk whose header is destroyed: its records are still found, flagged recovered. */
     memset(ch, 0x55, 512);

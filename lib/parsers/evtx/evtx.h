@@ -76,6 +76,8 @@ typedef struct exs_evtx_stats {
     uint64_t chunk_crc_errors;   /* chunk header CRC mismatches */
     uint64_t data_crc_errors;    /* chunk record-data CRC mismatches */
     uint64_t bad_records;        /* skipped: bad signature, size, size copy or BinXML */
+    uint64_t name_hash_errors;   /* names whose stored hash does not match them: damage; live
+                                    records use them anyway, recovered records are dropped */
     uint64_t templates;          /* template definitions compiled (each once per chunk) */
     uint64_t templates_forward;  /* of which referenced before the record defining them:
                                     Windows never writes that; decoded anyway, from the chunk */

@@ -118,15 +118,33 @@ static uint32_t classify(const char *s, uint32_t n)
     return EVTX_N_OTHER;
 }
 
+/* The hash Windows stores with every name: x65599 over the UTF-16 units, low 16 bits. It is
+ * what tells a name from the bytes left where a name used to be, in reused chunks. */
+static uint16_t name_hash(const uint8_t *units, uint32_t n)
+{
+    uint32_t h = 0;
+    for (uint32_t i = 0; i < n; i++)
+        h = h * 65599u + evtx_u16(units + 2 * i);
+    return (uint16_t)h;
+}
+
+static int name_checked(exs_evtx_reader *r, const struct evtx_name *nm,
+                        const struct evtx_name **out)
+{
+    if (!nm->hash_ok && r->recovering)
+        return EVTX_EBAD;
+    r->bad_name_seen |= !nm->hash_ok;
+    *out = nm;
+    return EVTX_OK;
+}
+
 /* Decodes the name stored at chunk offset off, once per chunk. */
 static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **out)
 {
     uint32_t h = slot_hash(off) & (EVTX_NAME_SLOTS - 1);
     while (r->names[h].gen == r->gen) {
-        if (r->names[h].off == off) {
-            *out = r->names[h].name;
-            return EVTX_OK;
-        }
+        if (r->names[h].off == off)
+            return name_checked(r, r->names[h].name, out);
         h = (h + 1) & (EVTX_NAME_SLOTS - 1);
     }
     if (off < CHUNK_HDR || off > r->clen || r->clen - off < NAME_HDR)
@@ -168,10 +186,11 @@ static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **ou
     nm->open = o;
     nm->close = c;
     nm->attr = a;
+    nm->hash_ok = name_hash(r->chunk + off + NAME_HDR, units) == evtx_u16(r->chunk + off + 4);
+    r->st->name_hash_errors += !nm->hash_ok;
     r->names[h] = (struct evtx_name_slot){off, r->gen, nm};
     r->nnames++;
-    *out = nm;
-    return EVTX_OK;
+    return name_checked(r, nm, out);
 }
 
 static int need(const struct cc *c, size_t n)
@@ -335,6 +354,7 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
     size_t mark = r->scratch.used;
     const struct evtx_op *ops;
     uint32_t nops;
+    r->bad_name_seen = 0;
     int rc = evtx_compile(r, body, body + size, 1, &ops, &nops);
     if (!rc) {
         struct evtx_tpl *t = evtx_arena_alloc(&r->cmem, sizeof *t);
@@ -346,6 +366,7 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
                 memcpy(copy, ops, (size_t)nops * sizeof *copy);
             t->ops = copy;
             t->nops = nops;
+            t->names_ok = !r->bad_name_seen;
             *out = t;
         }
     }

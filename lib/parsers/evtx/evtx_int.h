@@ -85,6 +85,7 @@ struct evtx_name {
     const char *open;  /* "<NAME", len + 1 bytes */
     const char *close; /* "</NAME>", len + 3 bytes */
     const char *attr;  /* " NAME=\"", len + 3 bytes */
+    uint8_t hash_ok;   /* the stored hash matches the characters */
 };
 
 /* Compiled BinXML. */
@@ -117,6 +118,7 @@ struct evtx_op {
 struct evtx_tpl {
     const struct evtx_op *ops;
     uint32_t nops;
+    uint8_t names_ok; /* every name it uses hashes right (else recovered records skip it) */
 };
 
 /* One substitution value of a template instance. */
@@ -194,6 +196,8 @@ struct exs_evtx_reader {
     uint8_t *chunk; /* EXS_EVTX_CHUNK_SIZE bytes */
     uint32_t clen;  /* bytes of it that came from the stream */
     uint32_t rec_off; /* chunk offset of the record being decoded */
+    uint8_t recovering; /* it comes from slack space: stricter checks */
+    uint8_t bad_name_seen; /* a name with a wrong hash was handed out since last cleared */
     uint32_t gen;   /* cache generation: bumped per chunk, so caches reset in O(1) */
     struct evtx_arena cmem;    /* names and templates of the current chunk */
     struct evtx_arena scratch; /* ops of the current record */

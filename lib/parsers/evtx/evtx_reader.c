@@ -191,6 +191,7 @@ static exs_rc deliver(struct run *ru, uint32_t off, uint32_t size, uint32_t flag
         return EXS_OK;
     }
     r->rec_off = off;
+    r->recovering = (uint8_t)recovered;
     int rc = evtx_render_record(r, r->chunk + off + REC_HDR, r->chunk + off + size - 4);
     if (rc) {
         /* Slack leftovers that do not decode are noise, not damage. */

@@ -433,6 +433,8 @@ static int instance(exs_evtx_reader *r, const struct evtx_op *op, int nest)
     uint32_t n = op->n;
     if (nest + 1 > EXS_EVTX_MAX_NEST || n > EVTX_MAX_VALS - r->nvals)
         return EVTX_ELIMIT;
+    if (r->recovering && !t->names_ok)
+        return EVTX_EBAD;
     struct evtx_val *vals = r->vals + r->nvals;
     const uint8_t *d = op->b;
     const uint8_t *v = d + 4 * (size_t)n; /* sizes were checked against the stream */
