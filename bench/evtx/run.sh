@@ -26,8 +26,8 @@ DATA=$OUT/data
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }'; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) }'; }
 
 # Build with the project's warning flags.
 CFLAGS="-std=c17 -O2 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
@@ -79,7 +79,7 @@ t1=$(now)
 "$OUT/evtxbench" -q -l "$OUT/list.b" >"$OUT/ours2b.txt"
 wait
 t2=$(now)
-tr '\n' '\0' <"$OUT/list" | xargs -0 -n 64 -P 2 evtxexport -f xml >/dev/null 2>&1
+tr '\n' '\0' <"$OUT/list" | xargs -0 -n 1 -P 2 evtxexport -f xml >/dev/null 2>&1 # one file each
 t3=$(now)
 ours1=$(secs "$t0" "$t1")
 ours2=$(secs "$t1" "$t2")
@@ -91,8 +91,8 @@ printf '  %-22s %8ss %10s records/s\n' "ours, 1 thread" "$ours1" "$(rate "$live"
 printf '  %-22s %8ss %10s records/s\n' "ours, 2 processes" "$ours2" "$(rate "$live" "$ours2")"
 printf '  %-22s %8ss %10s records/s\n' "evtxexport, xargs -P2" "$peer" "$(rate "$live" "$peer")"
 awk -v a="$ours1" -v b="$ours2" -v p="$peer" 'BEGIN {
-    printf "  ratio ours(1 thread) / evtxexport(2 workers): %.1fx\n", p / a
-    printf "  ratio ours(2 processes) / evtxexport(2 workers): %.1fx\n", p / b }'
+    printf "  ratio ours(1 thread) / evtxexport(2 workers): %.1fx\n", (p / a)
+    printf "  ratio ours(2 processes) / evtxexport(2 workers): %.1fx\n", (p / b) }'
 
 if [ "$have_libevtx" = 1 ]; then
     grep -E '/c([0-9]+)-' "$OUT/list" | awk -F'/c' -v n="$LIBEVTX_COPIES" '{ split($NF, a, "-"); if (a[1] < n) print }' \
@@ -109,7 +109,7 @@ if [ "$have_libevtx" = 1 ]; then
     printf '  %-22s %8ss %10s records/s  (%s copies, %s live records)\n' "libevtx, 1 thread" \
         "$lib" "$(rate "$sub_live" "$lib")" "$LIBEVTX_COPIES" "$sub_live"
     awk -v a="$ours_sub" -v p="$lib" 'BEGIN {
-        printf "  ratio ours(1 thread) / libevtx(1 thread), same files: %.1fx\n", p / a }'
+        printf "  ratio ours(1 thread) / libevtx(1 thread), same files: %.1fx\n", (p / a) }'
 fi
 
 # the largest source file stands for a busy server log

@@ -128,12 +128,18 @@ static uint16_t name_hash(const uint8_t *units, uint32_t n)
     return (uint16_t)h;
 }
 
-static int name_checked(exs_evtx_reader *r, const struct evtx_name *nm,
-                        const struct evtx_name **out)
+/* A wrong hash is damage in a live record (counted once per name and chunk, the name used
+ * anyway) and a sign of overwritten bytes in a slack record (rejected). */
+static int name_checked(exs_evtx_reader *r, struct evtx_name *nm, const struct evtx_name **out)
 {
-    if (!nm->hash_ok && r->recovering)
-        return EVTX_EBAD;
-    r->bad_name_seen |= !nm->hash_ok;
+    if (!nm->hash_ok) {
+        if (r->recovering)
+            return EVTX_EBAD;
+        if (!nm->counted)
+            r->st->name_hash_errors++;
+        nm->counted = 1;
+        r->bad_name_seen = 1;
+    }
     *out = nm;
     return EVTX_OK;
 }
@@ -187,7 +193,7 @@ static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **ou
     nm->close = c;
     nm->attr = a;
     nm->hash_ok = name_hash(r->chunk + off + NAME_HDR, units) == evtx_u16(r->chunk + off + 4);
-    r->st->name_hash_errors += !nm->hash_ok;
+    nm->counted = 0;
     r->names[h] = (struct evtx_name_slot){off, r->gen, nm};
     r->nnames++;
     return name_checked(r, nm, out);

@@ -86,6 +86,7 @@ struct evtx_name {
     const char *close; /* "</NAME>", len + 3 bytes */
     const char *attr;  /* " NAME=\"", len + 3 bytes */
     uint8_t hash_ok;   /* the stored hash matches the characters */
+    uint8_t counted;   /* a hash mismatch already counted */
 };
 
 /* Compiled BinXML. */
@@ -169,6 +170,8 @@ struct evtx_out {
     const struct evtx_name *attr_name; /* attribute being built, NULL when none */
     uint8_t attr_vals;    /* values seen for it */
     uint8_t attr_skipped; /* empty optional substitutions seen for it */
+    uint8_t attr_ft_set;  /* its value is one FILETIME, kept in attr_ft (no date parsing) */
+    uint64_t attr_ft;
     uint8_t tag_open;     /* "<name ..." written, '>' not yet */
     uint8_t cut;          /* a cap cut something: record flagged */
     uint8_t time_set;
@@ -179,7 +182,7 @@ struct evtx_out {
 
 struct evtx_name_slot {
     uint32_t off, gen;
-    const struct evtx_name *name;
+    struct evtx_name *name;
 };
 
 struct evtx_tpl_slot {

@@ -101,8 +101,14 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
         else if (ek == EVTX_N_EVENTID && a->known == EVTX_N_QUALIFIERS && v->len) {
             o->rec.qualifiers = (uint32_t)parse_u64(v->p, v->len);
             o->rec.has_qualifiers = 1;
-        } else if (ek == EVTX_N_TIMECREATED && a->known == EVTX_N_SYSTEMTIME)
-            o->time_set = (uint8_t)evtx_parse_iso_ms(v->p, v->len, &o->rec.time_ms);
+        } else if (ek == EVTX_N_TIMECREATED && a->known == EVTX_N_SYSTEMTIME) {
+            if (o->attr_ft_set) {
+                o->rec.time_ms = exs_evtx_filetime_to_ms(o->attr_ft);
+                o->time_set = 1;
+            } else {
+                o->time_set = (uint8_t)evtx_parse_iso_ms(v->p, v->len, &o->rec.time_ms);
+            }
+        }
         break;
     case EVTX_C_DATA:
         if (ek == EVTX_N_DATA && a->known == EVTX_N_NAME) {
@@ -271,6 +277,7 @@ static void attr_begin(exs_evtx_reader *r, const struct evtx_name *nm)
     evtx_buf_reset(&o->attr, EXS_EVTX_MAX_VALUE);
     o->attr_vals = 0;
     o->attr_skipped = 0;
+    o->attr_ft_set = 0;
 }
 
 /* Content text already in val at [from, val.len): mirror it into the text. */
@@ -283,6 +290,9 @@ static int put_value(exs_evtx_reader *r, uint8_t type, const uint8_t *p, size_t 
 {
     struct evtx_out *o = &r->out;
     if (o->attr_name) {
+        o->attr_ft_set = !o->attr_vals && type == 0x11 && n >= 8;
+        if (o->attr_ft_set)
+            o->attr_ft = evtx_u64(p);
         evtx_buf_put_value(&o->attr, type, p, n);
         o->attr_vals = 1;
         return EVTX_OK;
