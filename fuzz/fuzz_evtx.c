@@ -38,8 +38,11 @@ static void check_utf8(const char *s, size_t n)
     if (p[n] != '\0')
         __builtin_trap();
     for (size_t i = 0; i < n;) {
-        size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 : (p[i] & 0xF0) == 0xE0 ? 3
-                 : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+        size_t k = p[i] < 0x80             ? 1
+                   : (p[i] & 0xE0) == 0xC0 ? 2
+                   : (p[i] & 0xF0) == 0xE0 ? 3
+                   : (p[i] & 0xF8) == 0xF0 ? 4
+                                           : 0;
         if (!k || i + k > n)
             __builtin_trap();
         for (size_t j = 1; j < k; j++)

@@ -84,8 +84,8 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     const struct opts *o = ctx;
     if (!o->dump)
         return EXS_OK;
-    printf("R %" PRIu64 " erid=%" PRIu64 " t=%" PRId64 " w=%" PRId64 " eid=%" PRIu32, rec->record_id,
-           rec->event_record_id, rec->time_ms, rec->written_ms, rec->event_id);
+    printf("R %" PRIu64 " erid=%" PRIu64 " t=%" PRId64 " w=%" PRId64 " eid=%" PRIu32,
+           rec->record_id, rec->event_record_id, rec->time_ms, rec->written_ms, rec->event_id);
     if (rec->has_qualifiers)
         printf(" q=%" PRIu32, rec->qualifiers);
     printf(" lvl=%u flags=%" PRIu32 " prov=", rec->level, rec->flags);
@@ -125,12 +125,24 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt(argc, argv, "dtqF:r:l:")) != -1) {
         switch (c) {
-        case 'd': o.dump = 1; break;
-        case 't': o.text = 1; break;
-        case 'q': o.quiet = 1; break;
-        case 'F': flags = (unsigned)strtoul(optarg, NULL, 0); break;
-        case 'r': repeat = strtol(optarg, NULL, 10); break;
-        case 'l': add_list(optarg); break;
+        case 'd':
+            o.dump = 1;
+            break;
+        case 't':
+            o.text = 1;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'F':
+            flags = (unsigned)strtoul(optarg, NULL, 0);
+            break;
+        case 'r':
+            repeat = strtol(optarg, NULL, 10);
+            break;
+        case 'l':
+            add_list(optarg);
+            break;
         default:
             fprintf(stderr, "usage: evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] [-l list] "
                             "file...\n");
@@ -165,8 +177,7 @@ int main(int argc, char **argv)
                        " crc=%" PRIu64 " bad=%" PRIu64 " tpl=%" PRIu64 " limit=%" PRIu64
                        " dirty=%u truncated=%u\n",
                        paths[i], st.records, st.recovered, st.chunks, st.checksum_errors,
-                       st.bad_records, st.missing_templates, st.limit_hits, st.dirty,
-                       st.truncated);
+                       st.bad_records, st.missing_templates, st.limit_hits, st.dirty, st.truncated);
             records += st.records;
             recovered += st.recovered;
             bytes += st.bytes;

@@ -195,18 +195,18 @@ static void seed_raw(void)
     exs_evtxw_bx_open(w, "Data", 0);
     exs_evtxw_bx_close_start(w);
     exs_evtxw_bx_text(w, "t");
-    exs_evtxw_bx_bytes(w, "\x08\x41\x00", 3);                  /* char ref */
+    exs_evtxw_bx_bytes(w, "\x08\x41\x00", 3); /* char ref */
     uint32_t at = exs_evtxw_pos(w) + 5;
-    exs_evtxw_bx_bytes(w, "\x09", 1);                          /* entity ref, inline name */
+    exs_evtxw_bx_bytes(w, "\x09", 1); /* entity ref, inline name */
     exs_evtxw_bx_bytes(w, &at, 4);
     exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0l\0t\0\0\0", 14);
-    exs_evtxw_bx_bytes(w, "\x07\x01\0c\0", 5);                 /* CDATA */
+    exs_evtxw_bx_bytes(w, "\x07\x01\0c\0", 5); /* CDATA */
     at = exs_evtxw_pos(w) + 5;
-    exs_evtxw_bx_bytes(w, "\x0a", 1);                          /* PI target + data */
+    exs_evtxw_bx_bytes(w, "\x0a", 1); /* PI target + data */
     exs_evtxw_bx_bytes(w, &at, 4);
     exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0p\0i\0\0\0", 14);
     exs_evtxw_bx_bytes(w, "\x0b\x01\0d\0", 5);
-    exs_evtxw_bx_bytes(w, "\x05\x04\x07", 3);                  /* typed value token */
+    exs_evtxw_bx_bytes(w, "\x05\x04\x07", 3); /* typed value token */
     exs_evtxw_bx_end(w);
     exs_evtxw_bx_end(w);
     exs_evtxw_bx_end(w);

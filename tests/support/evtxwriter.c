@@ -566,13 +566,27 @@ static uint8_t vtype(const exs_evtxw_value *v)
 static size_t fixed_len(uint8_t t)
 {
     switch (t) {
-    case EXS_EVTXW_INT8: case EXS_EVTXW_UINT8: return 1;
-    case EXS_EVTXW_INT16: case EXS_EVTXW_UINT16: return 2;
-    case EXS_EVTXW_INT32: case EXS_EVTXW_UINT32: case EXS_EVTXW_HEXINT32:
-    case EXS_EVTXW_BOOL: case EXS_EVTXW_REAL32: return 4;
-    case EXS_EVTXW_INT64: case EXS_EVTXW_UINT64: case EXS_EVTXW_HEXINT64:
-    case EXS_EVTXW_FILETIME: case EXS_EVTXW_REAL64: case EXS_EVTXW_SIZET: return 8;
-    default: return 0;
+    case EXS_EVTXW_INT8:
+    case EXS_EVTXW_UINT8:
+        return 1;
+    case EXS_EVTXW_INT16:
+    case EXS_EVTXW_UINT16:
+        return 2;
+    case EXS_EVTXW_INT32:
+    case EXS_EVTXW_UINT32:
+    case EXS_EVTXW_HEXINT32:
+    case EXS_EVTXW_BOOL:
+    case EXS_EVTXW_REAL32:
+        return 4;
+    case EXS_EVTXW_INT64:
+    case EXS_EVTXW_UINT64:
+    case EXS_EVTXW_HEXINT64:
+    case EXS_EVTXW_FILETIME:
+    case EXS_EVTXW_REAL64:
+    case EXS_EVTXW_SIZET:
+        return 8;
+    default:
+        return 0;
     }
 }
 
@@ -620,8 +634,8 @@ static char *user_key(const exs_evtxw_event *ev)
         return NULL;
     size_t o = (size_t)snprintf(k, n, "U|%s|", ev->user_root);
     for (size_t i = 0; i < ev->nuser; i++)
-        o += (size_t)snprintf(k + o, n - o, "%s:%02x|", ev->user[i].name ? ev->user[i].name : "Data",
-                              vtype(&ev->user[i].v));
+        o += (size_t)snprintf(k + o, n - o, "%s:%02x|",
+                              ev->user[i].name ? ev->user[i].name : "Data", vtype(&ev->user[i].v));
     return k;
 }
 
@@ -633,8 +647,17 @@ static void sys_elem(exs_evtxw *w, const char *name, uint16_t idx, uint8_t type)
     exs_evtxw_bx_end(w);
 }
 
-enum { S_PROVIDER, S_QUALIFIERS, S_EVENTID, S_LEVEL, S_TIME, S_RECID, S_CHANNEL, S_COMPUTER,
-       S_DATA };
+enum {
+    S_PROVIDER,
+    S_QUALIFIERS,
+    S_EVENTID,
+    S_LEVEL,
+    S_TIME,
+    S_RECID,
+    S_CHANNEL,
+    S_COMPUTER,
+    S_DATA
+};
 
 static void user_body(exs_evtxw *w, const exs_evtxw_event *ev)
 {

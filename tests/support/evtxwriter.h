@@ -51,9 +51,9 @@ enum {
 /* A substitution value. type 0 with str set means a string. */
 typedef struct exs_evtxw_value {
     uint8_t type;
-    const char *str;  /* STRING (UTF-8, written as UTF-16LE without NUL) and ANSI */
-    uint64_t num;     /* integers, BOOL, FILETIME, HEXINT*, SIZET (8 bytes), REAL64 bits */
-    const void *raw;  /* any other type, arrays included: the exact value bytes */
+    const char *str; /* STRING (UTF-8, written as UTF-16LE without NUL) and ANSI */
+    uint64_t num;    /* integers, BOOL, FILETIME, HEXINT*, SIZET (8 bytes), REAL64 bits */
+    const void *raw; /* any other type, arrays included: the exact value bytes */
     size_t raw_len;
 } exs_evtxw_value;
 
@@ -70,9 +70,9 @@ typedef struct exs_evtxw_event {
     uint16_t qualifiers;
     uint8_t has_qualifiers;
     uint8_t level;
-    uint64_t record_id; /* 0: one more than the previous record */
-    uint64_t filetime;  /* TimeCreated and written time; 0: from time_ms */
-    int64_t time_ms;    /* Unix ms, used when filetime is 0 */
+    uint64_t record_id;          /* 0: one more than the previous record */
+    uint64_t filetime;           /* TimeCreated and written time; 0: from time_ms */
+    int64_t time_ms;             /* Unix ms, used when filetime is 0 */
     const exs_evtxw_field *data; /* EventData */
     size_t ndata;
     const char *user_root; /* non-NULL: <UserData><user_root xmlns=...>user leaves</...> */

@@ -143,8 +143,11 @@ static int valid_utf8(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 : (p[i] & 0xF0) == 0xE0 ? 3
-                 : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+        size_t k = p[i] < 0x80             ? 1
+                   : (p[i] & 0xE0) == 0xC0 ? 2
+                   : (p[i] & 0xF0) == 0xE0 ? 3
+                   : (p[i] & 0xF8) == 0xF0 ? 4
+                                           : 0;
         if (!k || i + k > n)
             return 0;
         for (size_t j = 1; j < k; j++)
@@ -299,17 +302,16 @@ static void test_fields_exact(void **state)
     assert_string_equal(field(x, "ParentImage"), "C:\\Windows\\System32\\inetsrv\\w3wp.exe");
     assert_string_equal(field(x, "ProcessId"), "4242");
     assert_string_equal(
-        x->text,
-        "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
-        "<Provider Name=\"Microsoft-Windows-Sysmon\"/><EventID>1</EventID><Level>4</Level>"
-        "<TimeCreated SystemTime=\"2021-03-06T03:06:40.0000000Z\"/>"
-        "<EventRecordID>1</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational"
-        "</Channel><Computer>EXCH01.corp.local</Computer></System><EventData>"
-        "<Data Name=\"RuleName\"></Data>"
-        "<Data Name=\"Image\">C:\\Windows\\System32\\cmd.exe</Data>"
-        "<Data Name=\"CommandLine\">cmd.exe /c whoami</Data>"
-        "<Data Name=\"ParentImage\">C:\\Windows\\System32\\inetsrv\\w3wp.exe</Data>"
-        "<Data Name=\"ProcessId\">4242</Data></EventData></Event>");
+        x->text, "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
+                 "<Provider Name=\"Microsoft-Windows-Sysmon\"/><EventID>1</EventID><Level>4</Level>"
+                 "<TimeCreated SystemTime=\"2021-03-06T03:06:40.0000000Z\"/>"
+                 "<EventRecordID>1</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational"
+                 "</Channel><Computer>EXCH01.corp.local</Computer></System><EventData>"
+                 "<Data Name=\"RuleName\"></Data>"
+                 "<Data Name=\"Image\">C:\\Windows\\System32\\cmd.exe</Data>"
+                 "<Data Name=\"CommandLine\">cmd.exe /c whoami</Data>"
+                 "<Data Name=\"ParentImage\">C:\\Windows\\System32\\inetsrv\\w3wp.exe</Data>"
+                 "<Data Name=\"ProcessId\">4242</Data></EventData></Event>");
     assert_int_equal(c.v[1].r.time_ms, T0 + 1000);
     assert_int_equal(c.v[1].r.record_id, 2);
 
@@ -363,16 +365,16 @@ static void test_qualifiers_and_times(void **state)
 static void test_value_types(void **state)
 {
     (void)state;
-    static const uint8_t sid[] = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0x56, 0x34, 0x12, 0,
-                                  1, 0, 0, 0, 2, 0, 0, 0, 0xF4, 1, 0, 0};
+    static const uint8_t sid[] = {1,    5, 0, 0, 0, 0, 0, 5, 21, 0, 0,    0, 0x56, 0x34,
+                                  0x12, 0, 1, 0, 0, 0, 2, 0, 0,  0, 0xF4, 1, 0,    0};
     static const uint8_t guid[] = {0x5F, 0x38, 0x70, 0x57, 0x2A, 0xC2, 0xE0, 0x43,
                                    0xBF, 0x4C, 0x06, 0xF5, 0x69, 0x8F, 0xFB, 0xD9};
     static const uint8_t bin[] = {0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01};
     static const uint8_t st[] = {0xE5, 0x07, 3, 0, 6, 0, 6, 0, 3, 0, 6, 0, 40, 0, 0x7B, 0};
     static const uint8_t sarr[] = {'a', 0, 0, 0, 'b', 0, 0, 0, 'c', 0, 0, 0, 0, 0}; /* a b c "" */
     static const uint8_t uarr[] = {1, 0, 0, 0, 2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF};
-    static const uint8_t bad16[] = {'A', 0, 0x00, 0xD8, 'B', 0, 0x3D, 0xD8, 0x00, 0xDE,
-                                    0x00, 0xDC, 'C', 0};
+    static const uint8_t bad16[] = {'A',  0,    0x00, 0xD8, 'B',  0,   0x3D,
+                                    0xD8, 0x00, 0xDE, 0x00, 0xDC, 'C', 0};
     static const uint8_t nul16[] = {'x', 0, 0, 0, 'y', 0};
     double d = 2.25;
     float fl = 1.5f;
@@ -423,21 +425,40 @@ static void test_value_types(void **state)
     assert_int_equal(c.n, 1);
     struct rec *x = &c.v[0];
     static const char *const want[][2] = {
-        {"i8", "-5"}, {"u8", "250"}, {"i16", "-300"}, {"u16", "65535"}, {"i32", "-70000"},
-        {"u32", "4000000000"}, {"i64", "-5000000000000"}, {"u64", "18446744073709551615"},
-        {"r32", "1.5"}, {"r64", "2.25"}, {"bt", "true"}, {"bf", "false"},
-        {"bin", "DEADBEEF0001"}, {"guid", "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"},
-        {"size", "0x7ffe0000"}, {"ft", "2021-06-04T08:41:47.9821281Z"},
-        {"st", "2021-03-06T03:06:40.123Z"}, {"sid", "S-1-5-21-1193046-1-2-500"},
-        {"h32", "0x1fffff"}, {"h64", "0x8020000000000000"}, {"ansi", "caf\xc3\xa9"},
-        {"utf", "日本語 \xF0\x9F\x98\x80 é"}, {"bad16", "A\xEF\xBF\xBD" "B\xF0\x9F\x98\x80\xEF\xBF\xBD" "C"},
-        {"nul16", "x"}, {"null", ""}, {"Data", "unnamed"}, {"last", "end"},
+        {"i8", "-5"},
+        {"u8", "250"},
+        {"i16", "-300"},
+        {"u16", "65535"},
+        {"i32", "-70000"},
+        {"u32", "4000000000"},
+        {"i64", "-5000000000000"},
+        {"u64", "18446744073709551615"},
+        {"r32", "1.5"},
+        {"r64", "2.25"},
+        {"bt", "true"},
+        {"bf", "false"},
+        {"bin", "DEADBEEF0001"},
+        {"guid", "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"},
+        {"size", "0x7ffe0000"},
+        {"ft", "2021-06-04T08:41:47.9821281Z"},
+        {"st", "2021-03-06T03:06:40.123Z"},
+        {"sid", "S-1-5-21-1193046-1-2-500"},
+        {"h32", "0x1fffff"},
+        {"h64", "0x8020000000000000"},
+        {"ansi", "caf\xc3\xa9"},
+        {"utf", "日本語 \xF0\x9F\x98\x80 é"},
+        {"bad16", "A\xEF\xBF\xBD"
+                  "B\xF0\x9F\x98\x80\xEF\xBF\xBD"
+                  "C"},
+        {"nul16", "x"},
+        {"null", ""},
+        {"Data", "unnamed"},
+        {"last", "end"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *v = field(x, want[i][0]);
         if (!v || strcmp(v, want[i][1]) != 0)
-            fail_msg("field %s: got \"%s\", want \"%s\"", want[i][0], v ? v : "(none)",
-                     want[i][1]);
+            fail_msg("field %s: got \"%s\", want \"%s\"", want[i][0], v ? v : "(none)", want[i][1]);
     }
     /* Arrays in element content: one element (and one field) per item, as Windows renders. */
     size_t ns = 0, nu = 0;
@@ -828,8 +849,8 @@ static void test_raw_elements(void **state)
     exs_evtxw_bx_text(w, "ScriptBlockText");
     exs_evtxw_bx_close_start(w);
     exs_evtxw_bx_text(w, "a < b & c");
-    exs_evtxw_bx_bytes(w, "\x08\x26\x20", 3);     /* character reference: U+2026 */
-    exs_evtxw_bx_bytes(w, "\x09", 1);             /* entity reference &amp; by name offset */
+    exs_evtxw_bx_bytes(w, "\x08\x26\x20", 3); /* character reference: U+2026 */
+    exs_evtxw_bx_bytes(w, "\x09", 1);         /* entity reference &amp; by name offset */
     uint32_t amp = exs_evtxw_pos(w) + 4;
     exs_evtxw_bx_bytes(w, &amp, 4);
     exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\3\0a\0m\0p\0\0\0", 16);

@@ -46,11 +46,11 @@ typedef struct exs_evtx_record {
     uint32_t event_id;        /* System/EventID text */
     uint32_t qualifiers;      /* System/EventID/@Qualifiers when has_qualifiers */
     uint8_t has_qualifiers;
-    uint8_t level;            /* System/Level */
-    uint32_t flags;           /* EXS_EVTX_REC_* */
-    uint64_t chunk_index;     /* 0-based chunk number in the stream */
-    uint32_t chunk_offset;    /* record offset inside its chunk */
-    const char *provider;     /* System/Provider/@Name (else @EventSourceName) */
+    uint8_t level;         /* System/Level */
+    uint32_t flags;        /* EXS_EVTX_REC_* */
+    uint64_t chunk_index;  /* 0-based chunk number in the stream */
+    uint32_t chunk_offset; /* record offset inside its chunk */
+    const char *provider;  /* System/Provider/@Name (else @EventSourceName) */
     const char *channel;
     const char *computer;
     const exs_evtx_field *fields; /* EventData then UserData leaves, in document order */

@@ -58,9 +58,9 @@
 
 #include <string.h>
 
-#define NAME_HDR 8u      /* next, hash, count */
-#define TPL_HDR 24u      /* next, GUID, size */
-#define CHUNK_HDR 512u   /* records, names and templates all lie past the chunk header */
+#define NAME_HDR 8u    /* next, hash, count */
+#define TPL_HDR 24u    /* next, GUID, size */
+#define CHUNK_HDR 512u /* records, names and templates all lie past the chunk header */
 
 struct cc {
     exs_evtx_reader *r;
@@ -456,25 +456,46 @@ static int simple(struct cc *c, uint8_t kind, size_t skip)
 static int token(struct cc *c, uint8_t tok)
 {
     switch (tok) {
-    case 0x01: case 0x41: return open_element(c, tok);
-    case 0x02: return simple(c, EVTX_OP_CLOSE_START, 0);
-    case 0x03: return simple(c, EVTX_OP_CLOSE_EMPTY, 0);
-    case 0x04: return simple(c, EVTX_OP_END, 0);
-    case 0x05: case 0x45: return value(c);
-    case 0x06: case 0x46: return named(c, EVTX_OP_ATTR);
-    case 0x07: case 0x47: return text16(c, EVTX_OP_TEXT16);
-    case 0x08: case 0x48: return simple(c, EVTX_OP_CHARREF, 2);
-    case 0x09: case 0x49: return named(c, EVTX_OP_ENTITY);
-    case 0x0a: return named(c, EVTX_OP_PI_TARGET);
-    case 0x0b: return text16(c, EVTX_OP_PI_DATA);
-    case 0x0c: return template_instance(c);
-    case 0x0d: case 0x0e: return substitution(c, tok);
+    case 0x01:
+    case 0x41:
+        return open_element(c, tok);
+    case 0x02:
+        return simple(c, EVTX_OP_CLOSE_START, 0);
+    case 0x03:
+        return simple(c, EVTX_OP_CLOSE_EMPTY, 0);
+    case 0x04:
+        return simple(c, EVTX_OP_END, 0);
+    case 0x05:
+    case 0x45:
+        return value(c);
+    case 0x06:
+    case 0x46:
+        return named(c, EVTX_OP_ATTR);
+    case 0x07:
+    case 0x47:
+        return text16(c, EVTX_OP_TEXT16);
+    case 0x08:
+    case 0x48:
+        return simple(c, EVTX_OP_CHARREF, 2);
+    case 0x09:
+    case 0x49:
+        return named(c, EVTX_OP_ENTITY);
+    case 0x0a:
+        return named(c, EVTX_OP_PI_TARGET);
+    case 0x0b:
+        return text16(c, EVTX_OP_PI_DATA);
+    case 0x0c:
+        return template_instance(c);
+    case 0x0d:
+    case 0x0e:
+        return substitution(c, tok);
     case 0x0f:
         if (!need(c, 3))
             return EVTX_EBAD;
         c->p += 3;
         return EVTX_OK;
-    default: return EVTX_EBAD;
+    default:
+        return EVTX_EBAD;
     }
 }
 

@@ -64,8 +64,7 @@ __attribute__((target("pclmul,sse4.1"))) static uint32_t crc_fold(const uint8_t 
     while (len >= 16) {
         a = _mm_clmulepi64_si128(x1, k3k4, 0x00);
         x1 = _mm_clmulepi64_si128(x1, k3k4, 0x11);
-        x1 = _mm_xor_si128(_mm_xor_si128(x1, a),
-                           _mm_loadu_si128((const __m128i *)(const void *)p));
+        x1 = _mm_xor_si128(_mm_xor_si128(x1, a), _mm_loadu_si128((const __m128i *)(const void *)p));
         p += 16;
         len -= 16;
     }

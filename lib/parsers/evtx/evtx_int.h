@@ -81,7 +81,7 @@ enum evtx_known {
 struct evtx_name {
     const char *s; /* UTF-8, NUL-terminated */
     uint32_t len;
-    uint32_t known; /* enum evtx_known */
+    uint32_t known;    /* enum evtx_known */
     const char *open;  /* "<NAME", len + 1 bytes */
     const char *close; /* "</NAME>", len + 3 bytes */
     const char *attr;  /* " NAME=\"", len + 3 bytes */
@@ -139,14 +139,14 @@ enum evtx_err {
 
 /* Where an open element sits, for the record builder. */
 enum evtx_ctx {
-    EVTX_C_ROOT = 0,   /* the root element (Event) */
-    EVTX_C_OTHER,      /* anywhere nothing is extracted */
-    EVTX_C_SYSTEM,     /* the System element */
-    EVTX_C_SYSFIELD,   /* a child of System */
-    EVTX_C_EVENTDATA,  /* the EventData element */
-    EVTX_C_USERDATA,   /* the UserData element */
-    EVTX_C_DATA,       /* below EventData */
-    EVTX_C_USER,       /* below UserData */
+    EVTX_C_ROOT = 0,  /* the root element (Event) */
+    EVTX_C_OTHER,     /* anywhere nothing is extracted */
+    EVTX_C_SYSTEM,    /* the System element */
+    EVTX_C_SYSFIELD,  /* a child of System */
+    EVTX_C_EVENTDATA, /* the EventData element */
+    EVTX_C_USERDATA,  /* the UserData element */
+    EVTX_C_DATA,      /* below EventData */
+    EVTX_C_USER,      /* below UserData */
 };
 
 struct evtx_elem {
@@ -162,18 +162,18 @@ struct evtx_elem {
 
 /* State of the record being built. */
 struct evtx_out {
-    struct evtx_buf text;  /* rendered record */
-    struct evtx_buf val;   /* text content of the innermost element */
-    struct evtx_buf attr;  /* value of the attribute being built */
+    struct evtx_buf text; /* rendered record */
+    struct evtx_buf val;  /* text content of the innermost element */
+    struct evtx_buf attr; /* value of the attribute being built */
     struct evtx_elem stack[EXS_EVTX_MAX_DEPTH];
     int depth;
     const struct evtx_name *attr_name; /* attribute being built, NULL when none */
-    uint8_t attr_vals;    /* values seen for it */
-    uint8_t attr_skipped; /* empty optional substitutions seen for it */
-    uint8_t attr_ft_set;  /* its value is one FILETIME, kept in attr_ft (no date parsing) */
+    uint8_t attr_vals;                 /* values seen for it */
+    uint8_t attr_skipped;              /* empty optional substitutions seen for it */
+    uint8_t attr_ft_set; /* its value is one FILETIME, kept in attr_ft (no date parsing) */
     uint64_t attr_ft;
-    uint8_t tag_open;     /* "<name ..." written, '>' not yet */
-    uint8_t cut;          /* a cap cut something: record flagged */
+    uint8_t tag_open; /* "<name ..." written, '>' not yet */
+    uint8_t cut;      /* a cap cut something: record flagged */
     uint8_t time_set;
     exs_evtx_record rec;
     exs_evtx_field *fields;
@@ -196,12 +196,12 @@ struct evtx_tpl_slot {
 
 struct exs_evtx_reader {
     unsigned flags;
-    uint8_t *chunk; /* EXS_EVTX_CHUNK_SIZE bytes */
-    uint32_t clen;  /* bytes of it that came from the stream */
-    uint32_t rec_off; /* chunk offset of the record being decoded */
-    uint8_t recovering; /* it comes from slack space: stricter checks */
-    uint8_t bad_name_seen; /* a name with a wrong hash was handed out since last cleared */
-    uint32_t gen;   /* cache generation: bumped per chunk, so caches reset in O(1) */
+    uint8_t *chunk;            /* EXS_EVTX_CHUNK_SIZE bytes */
+    uint32_t clen;             /* bytes of it that came from the stream */
+    uint32_t rec_off;          /* chunk offset of the record being decoded */
+    uint8_t recovering;        /* it comes from slack space: stricter checks */
+    uint8_t bad_name_seen;     /* a name with a wrong hash was handed out since last cleared */
+    uint32_t gen;              /* cache generation: bumped per chunk, so caches reset in O(1) */
     struct evtx_arena cmem;    /* names and templates of the current chunk */
     struct evtx_arena scratch; /* ops of the current record */
     struct evtx_arena rmem;    /* decoded strings of the current record */

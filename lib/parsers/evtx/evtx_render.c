@@ -59,8 +59,7 @@ static uint64_t parse_u64(const char *s, size_t n)
     return v;
 }
 
-static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const char *v,
-                      size_t vlen)
+static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const char *v, size_t vlen)
 {
     struct evtx_out *o = &r->out;
     if (o->nfields >= EXS_EVTX_MAX_FIELDS) {
@@ -95,8 +94,7 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
     case EVTX_C_SYSFIELD:
         if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_NAME)
             set_str(r, &o->rec.provider, v);
-        else if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_EVENTSOURCENAME &&
-                 !*o->rec.provider)
+        else if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_EVENTSOURCENAME && !*o->rec.provider)
             set_str(r, &o->rec.provider, v);
         else if (ek == EVTX_N_EVENTID && a->known == EVTX_N_QUALIFIERS && v->len) {
             o->rec.qualifiers = (uint32_t)parse_u64(v->p, v->len);
@@ -194,8 +192,8 @@ static int push(exs_evtx_reader *r, const struct evtx_name *nm, uint8_t ctx, con
         return EVTX_ELIMIT;
     if (o->depth)
         o->stack[o->depth - 1].has_child = 1;
-    o->stack[o->depth++] = (struct evtx_elem){nm, dname, dname_len, (uint32_t)o->text.len, ctx,
-                                              0, 0, 0};
+    o->stack[o->depth++] =
+        (struct evtx_elem){nm, dname, dname_len, (uint32_t)o->text.len, ctx, 0, 0, 0};
     evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
     text_put(r, nm->open, nm->len + 1);
     return EVTX_OK;
@@ -218,12 +216,23 @@ static void leaf_done(exs_evtx_reader *r, const struct evtx_elem *e)
     switch (e->ctx) {
     case EVTX_C_SYSFIELD:
         switch (e->name->known) {
-        case EVTX_N_EVENTID: o->rec.event_id = (uint32_t)parse_u64(v->p, v->len); break;
-        case EVTX_N_LEVEL: o->rec.level = (uint8_t)parse_u64(v->p, v->len); break;
-        case EVTX_N_EVENTRECORDID: o->rec.event_record_id = parse_u64(v->p, v->len); break;
-        case EVTX_N_CHANNEL: set_str(r, &o->rec.channel, v); break;
-        case EVTX_N_COMPUTER: set_str(r, &o->rec.computer, v); break;
-        default: break;
+        case EVTX_N_EVENTID:
+            o->rec.event_id = (uint32_t)parse_u64(v->p, v->len);
+            break;
+        case EVTX_N_LEVEL:
+            o->rec.level = (uint8_t)parse_u64(v->p, v->len);
+            break;
+        case EVTX_N_EVENTRECORDID:
+            o->rec.event_record_id = parse_u64(v->p, v->len);
+            break;
+        case EVTX_N_CHANNEL:
+            set_str(r, &o->rec.channel, v);
+            break;
+        case EVTX_N_COMPUTER:
+            set_str(r, &o->rec.computer, v);
+            break;
+        default:
+            break;
         }
         break;
     case EVTX_C_DATA:
@@ -393,7 +402,8 @@ static void put_pi(exs_evtx_reader *r, const struct evtx_op *op)
     }
     /* PI data: written inside the target's "<?name ?>" */
     struct evtx_buf *t = &r->out.text;
-    if (r->flags & EXS_EVTX_NO_TEXT || t->cut || t->len < 2 || memcmp(t->p + t->len - 2, "?>", 2) != 0)
+    if (r->flags & EXS_EVTX_NO_TEXT || t->cut || t->len < 2 ||
+        memcmp(t->p + t->len - 2, "?>", 2) != 0)
         return;
     t->len -= 2;
     text_put(r, " ", 1);
@@ -464,24 +474,43 @@ static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_
                 uint32_t nv, int nest)
 {
     switch (op->kind) {
-    case EVTX_OP_OPEN: return open_elem(r, op->a);
-    case EVTX_OP_ATTR: attr_begin(r, op->a); return EVTX_OK;
-    case EVTX_OP_CLOSE_START: content_begin(r); return EVTX_OK;
-    case EVTX_OP_CLOSE_EMPTY: pop(r, 1); return EVTX_OK;
-    case EVTX_OP_END: pop(r, 0); return EVTX_OK;
+    case EVTX_OP_OPEN:
+        return open_elem(r, op->a);
+    case EVTX_OP_ATTR:
+        attr_begin(r, op->a);
+        return EVTX_OK;
+    case EVTX_OP_CLOSE_START:
+        content_begin(r);
+        return EVTX_OK;
+    case EVTX_OP_CLOSE_EMPTY:
+        pop(r, 1);
+        return EVTX_OK;
+    case EVTX_OP_END:
+        pop(r, 0);
+        return EVTX_OK;
     case EVTX_OP_TEXT16:
         if (charge(r, VALUE_COST(2 * (size_t)op->n)))
             return EVTX_ELIMIT;
         put_text16(r, op->a, op->n);
         return EVTX_OK;
-    case EVTX_OP_VALUE: return put_value(r, op->vtype, op->a, op->n);
-    case EVTX_OP_SUBST: return substitute(r, op, vals, nv, nest);
-    case EVTX_OP_CHARREF: put_charref(r, op->n); return EVTX_OK;
-    case EVTX_OP_ENTITY: put_entity(r, op->a); return EVTX_OK;
+    case EVTX_OP_VALUE:
+        return put_value(r, op->vtype, op->a, op->n);
+    case EVTX_OP_SUBST:
+        return substitute(r, op, vals, nv, nest);
+    case EVTX_OP_CHARREF:
+        put_charref(r, op->n);
+        return EVTX_OK;
+    case EVTX_OP_ENTITY:
+        put_entity(r, op->a);
+        return EVTX_OK;
     case EVTX_OP_PI_TARGET:
-    case EVTX_OP_PI_DATA: put_pi(r, op); return EVTX_OK;
-    case EVTX_OP_TEMPLATE: return instance(r, op, nest);
-    default: return EVTX_EBAD;
+    case EVTX_OP_PI_DATA:
+        put_pi(r, op);
+        return EVTX_OK;
+    case EVTX_OP_TEMPLATE:
+        return instance(r, op, nest);
+    default:
+        return EVTX_EBAD;
     }
 }
 

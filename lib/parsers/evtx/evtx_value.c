@@ -334,8 +334,8 @@ static void put_systemtime(struct evtx_buf *b, const uint8_t *p)
     unsigned v[8];
     for (int i = 0; i < 8; i++)
         v[i] = evtx_u16(p + 2 * i);
-    put_datetime(b, v[0], v[1] % 100, v[3] % 100, v[4] % 100, v[5] % 100,
-                 v[6] % 100, v[7] % 1000, 3);
+    put_datetime(b, v[0], v[1] % 100, v[3] % 100, v[4] % 100, v[5] % 100, v[6] % 100, v[7] % 1000,
+                 3);
 }
 
 static void put_real(struct evtx_buf *b, double v, int prec)
@@ -349,8 +349,8 @@ static void put_real(struct evtx_buf *b, double v, int prec)
 size_t evtx_fixed_size(uint8_t t)
 {
     static const uint8_t sz[0x16] = {
-        [0x03] = 1, [0x04] = 1, [0x05] = 2, [0x06] = 2, [0x07] = 4, [0x08] = 4,
-        [0x09] = 8, [0x0a] = 8, [0x0b] = 4, [0x0c] = 8, [0x0d] = 4, [0x0f] = 16,
+        [0x03] = 1, [0x04] = 1,  [0x05] = 2, [0x06] = 2, [0x07] = 4, [0x08] = 4,
+        [0x09] = 8, [0x0a] = 8,  [0x0b] = 4, [0x0c] = 8, [0x0d] = 4, [0x0f] = 16,
         [0x11] = 8, [0x12] = 16, [0x14] = 4, [0x15] = 8,
     };
     return t < sizeof sz ? sz[t] : 0;
@@ -374,10 +374,16 @@ static void put_fixed(struct evtx_buf *b, uint8_t t, const uint8_t *p, size_t sz
 {
     uint64_t v = sz <= 8 ? le(p, sz) : 0;
     switch (t) {
-    case 0x03: case 0x05: case 0x07: case 0x09:
+    case 0x03:
+    case 0x05:
+    case 0x07:
+    case 0x09:
         put_i64(b, sext(v, sz));
         break;
-    case 0x04: case 0x06: case 0x08: case 0x0a:
+    case 0x04:
+    case 0x06:
+    case 0x08:
+    case 0x0a:
         put_u64(b, v);
         break;
     case 0x0b: {
@@ -526,9 +532,10 @@ int evtx_parse_iso_ms(const char *s, size_t n, int64_t *ms)
     unsigned y, mo, d, h, mi, sec, msec = 0;
     size_t i = 0;
     if (!num(s, n, &i, 4, &y) || !sep(s, n, &i, '-') || !num(s, n, &i, 2, &mo) ||
-        !sep(s, n, &i, '-') || !num(s, n, &i, 2, &d) || !(sep(s, n, &i, 'T') ||
-        sep(s, n, &i, ' ')) || !num(s, n, &i, 2, &h) || !sep(s, n, &i, ':') ||
-        !num(s, n, &i, 2, &mi) || !sep(s, n, &i, ':') || !num(s, n, &i, 2, &sec))
+        !sep(s, n, &i, '-') || !num(s, n, &i, 2, &d) ||
+        !(sep(s, n, &i, 'T') || sep(s, n, &i, ' ')) || !num(s, n, &i, 2, &h) ||
+        !sep(s, n, &i, ':') || !num(s, n, &i, 2, &mi) || !sep(s, n, &i, ':') ||
+        !num(s, n, &i, 2, &sec))
         return 0;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return 0;
