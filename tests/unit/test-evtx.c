@@ -1071,6 +1071,148 @@ static void test_cap_work(void **state)
     free(v);
 }
 
+/* Per-chunk tables: names and templates are decoded at most EXS_EVTX_MAX_NAMES and
+ * EXS_EVTX_MAX_TEMPLATES times per chunk, however many offsets records point at. */
+static void test_cap_chunk_tables(void **state)
+{
+    (void)state;
+    enum { N = EXS_EVTX_MAX_NAMES + 4, T = EXS_EVTX_MAX_TEMPLATES + 6 };
+    uint64_t ft = exs_evtxw_filetime(T0);
+    uint8_t *zeros = calloc(N + 64, 1);
+    assert_non_null(zeros);
+    exs_evtxw *w = exs_evtxw_create();
+    /* a record of zeros: at every one of its offsets sits an empty name (count 0, hash 0) */
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    uint32_t z = exs_evtxw_pos(w);
+    exs_evtxw_bx_bytes(w, zeros, N + 64);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    exs_evtxw_bx_open(w, "E", 0);
+    exs_evtxw_bx_close_start(w);
+    for (uint32_t i = 0; i < N; i++) {
+        uint8_t el[10] = {0x01, 0, 0, 0, 0};
+        uint32_t off = z + i;
+        memcpy(el + 5, &off, 4);
+        el[9] = 0x03;
+        exs_evtxw_bx_bytes(w, el, sizeof el);
+    }
+    exs_evtxw_bx_end(w);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    /* next chunk: T records naming T different offsets as their template */
+    exs_evtxw_new_chunk(w);
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    z = exs_evtxw_pos(w);
+    exs_evtxw_bx_bytes(w, zeros, T + 64);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    for (uint32_t i = 0; i < T; i++) {
+        assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+        exs_evtxw_bx_template_ref(w, z + i);
+        exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+        assert_int_equal(exs_evtxw_raw_end(w), 0);
+    }
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    assert_int_equal(len, FILE_HDR + 2 * CHUNK);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
+    assert_int_equal(st.records, 2); /* the two records of zeros: empty fragments */
+    assert_int_equal(st.missing_templates, EXS_EVTX_MAX_TEMPLATES);
+    assert_int_equal(st.limit_hits, 1 + (T - EXS_EVTX_MAX_TEMPLATES));
+    coll_free(&c);
+    free(f);
+    free(zeros);
+}
+
+/* Field strings of one record share EXS_EVTX_MAX_RECORD_MEM: one 8 KiB binary value named
+ * 120 times renders as 120 x 16 KiB of hex, within the work cap but past the memory cap. */
+static void test_cap_record_memory(void **state)
+{
+    (void)state;
+    enum { REFS = 120, BIN = 8192 };
+    uint8_t *bin = malloc(BIN);
+    assert_non_null(bin);
+    memset(bin, 0xAB, BIN);
+    exs_evtxw *w = exs_evtxw_create();
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 0), 0);
+    exs_evtxw_bx_template_begin(w);
+    exs_evtxw_bx_open(w, "Event", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "EventData", 0);
+    exs_evtxw_bx_close_start(w);
+    for (int i = 0; i < REFS; i++) {
+        exs_evtxw_bx_open(w, "Data", 0);
+        exs_evtxw_bx_close_start(w);
+        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_BINARY, 0);
+        exs_evtxw_bx_end(w);
+    }
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_template_end(w);
+    uint32_t one = 1;
+    uint16_t size = BIN;
+    exs_evtxw_bx_bytes(w, &one, 4);
+    exs_evtxw_bx_bytes(w, &size, 2);
+    exs_evtxw_bx_bytes(w, "\x0e\0", 2);
+    exs_evtxw_bx_bytes(w, bin, BIN);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
+    assert_int_equal(st.records, 1);
+    assert_int_equal(st.truncated_records, 1);
+    struct rec *x = &c.v[0];
+    assert_true(x->r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_int_equal(x->r.nfields, REFS);
+    assert_int_equal(strlen(x->vals[0]), 2 * BIN);
+    assert_int_equal(strncmp(x->vals[0], "ABABAB", 6), 0);
+    assert_string_equal(x->vals[REFS - 1], ""); /* past the cap: kept, emptied */
+    size_t kept = 0;
+    for (size_t i = 0; i < REFS; i++)
+        kept += strlen(x->vals[i]);
+    assert_true(kept <= EXS_EVTX_MAX_RECORD_MEM);
+    coll_free(&c);
+    free(f);
+    free(bin);
+}
+
+/* EXS_EVTX_MAX_CHUNK_WORK: records that each stay under the record cap still add up. */
+static void test_cap_chunk_work(void **state)
+{
+    (void)state;
+    enum { OPS = 30000, RECS = 150 };
+    uint8_t *ends = malloc(OPS);
+    assert_non_null(ends);
+    memset(ends, 0x04, OPS); /* end tags with nothing open: cheap, but each one is work */
+    uint64_t ft = exs_evtxw_filetime(T0);
+    exs_evtxw *w = exs_evtxw_create();
+    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    uint32_t def = exs_evtxw_bx_template_begin(w);
+    exs_evtxw_bx_bytes(w, ends, OPS);
+    exs_evtxw_bx_template_end(w);
+    exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    for (int i = 1; i < RECS; i++) {
+        assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
+        exs_evtxw_bx_template_ref(w, def);
+        exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+        assert_int_equal(exs_evtxw_raw_end(w), 0);
+    }
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    assert_int_equal(len, FILE_HDR + CHUNK);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
+    assert_int_equal(st.records + st.limit_hits, RECS);
+    assert_int_equal(st.records, EXS_EVTX_MAX_CHUNK_WORK / (OPS + 1));
+    coll_free(&c);
+    free(f);
+    free(ends);
+}
+
 static void test_cap_text(void **state)
 {
     (void)state;
@@ -1275,6 +1417,9 @@ int main(void)
         cmocka_unit_test(test_cap_substitutions_and_fields),
         cmocka_unit_test(test_cap_text),
         cmocka_unit_test(test_cap_work),
+        cmocka_unit_test(test_cap_chunk_tables),
+        cmocka_unit_test(test_cap_record_memory),
+        cmocka_unit_test(test_cap_chunk_work),
         cmocka_unit_test(test_templates_missing_and_forward),
         cmocka_unit_test(test_reader_reuse),
         cmocka_unit_test(test_writer_vs_evtxexport),
