@@ -4,7 +4,9 @@
  * flag combination get exercised without spending input bytes on them. Every delivered
  * record is checked against the reader's promises (caps, NUL-terminated valid UTF-8, lengths
  * that match); a broken promise traps like a memory error would.
- * Seeds: fuzz/corpus/fuzz_evtx/ (made by bench/evtx/mkcorpus.c from the test writer). */
+ * Corpus (fuzz/corpus/fuzz_evtx/): seeds made by bench/evtx/mkcorpus.c from the test writer,
+ * found-* (small inputs the fuzzer grew from them that widen coverage) and regress-* (every
+ * crasher, kept). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
