@@ -11,7 +11,7 @@
 #   ours, 2 processes   the same over the two halves of the file list at once
 #   evtxexport -P2      evtxexport -f xml on two parallel workers (xargs -P2), to /dev/null
 #   libevtx, 1 thread   bench/evtx/libevtxbench.c on the first LIBEVTX_COPIES copies
-#                       (default 5): event id, strings and XML of every record
+#                       (default 20): event id, strings and XML of every record
 #   ours, dense         one large log (many records per chunk) read REPEAT times, 1 thread
 # Rates count live records only (what evtxexport exports), so they compare like for like;
 # our reader also decodes the recovered records on top.
@@ -19,15 +19,13 @@ set -eu
 cd "$(dirname "$0")/../.."
 SRC=${1:-../shared/evaldata/evtx}
 MIB=${2:-300}
-LIBEVTX_COPIES=${LIBEVTX_COPIES:-5}
+LIBEVTX_COPIES=${LIBEVTX_COPIES:-20}
 REPEAT=${REPEAT:-100}
 OUT=bench/out/evtx
 DATA=$OUT/data
 mkdir -p "$OUT"
 
-now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) }'; }
 
 # Build with the project's warning flags.
 CFLAGS="-std=c17 -O2 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
@@ -72,49 +70,57 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 live=$("$OUT/evtxbench" -q -F 2 -l "$OUT/list" | field records)
 all=$("$OUT/evtxbench" -q -l "$OUT/list" | field records)
 
-t0=$(now)
-"$OUT/evtxbench" -q -l "$OUT/list" >"$OUT/ours1.txt"
-t1=$(now)
-"$OUT/evtxbench" -q -l "$OUT/list.a" >"$OUT/ours2a.txt" &
-"$OUT/evtxbench" -q -l "$OUT/list.b" >"$OUT/ours2b.txt"
-wait
-t2=$(now)
-tr '\n' '\0' <"$OUT/list" | xargs -0 -n 1 -P 2 evtxexport -f xml >/dev/null 2>&1 # one file each
-t3=$(now)
-ours1=$(secs "$t0" "$t1")
-ours2=$(secs "$t1" "$t2")
-peer=$(secs "$t2" "$t3")
+# Each timed step records wall and CPU seconds (user + sys, children included): CPU time is
+# what to compare when the machine is shared.
+timed() { # name command...
+    n=$1
+    shift
+    /usr/bin/time -f "%e %U %S" -o "$OUT/$n.time" "$@"
+}
+wall() { cut -d' ' -f1 <"$OUT/$1.time"; }
+cpu() { awk '{ printf "%.3f", $2 + $3 }' <"$OUT/$1.time"; }
+report() { # label name records
+    printf '  %-24s %8ss wall %10s rec/s   %8ss CPU %10s rec/CPU-s\n' "$1" "$(wall "$2")" \
+        "$(rate "$3" "$(wall "$2")")" "$(cpu "$2")" "$(rate "$3" "$(cpu "$2")")"
+}
+
+timed ours1 "$OUT/evtxbench" -q -l "$OUT/list" >"$OUT/ours1.txt"
+timed ours2 sh -c "'$OUT/evtxbench' -q -l '$OUT/list.a' >'$OUT/ours2a.txt' &
+    '$OUT/evtxbench' -q -l '$OUT/list.b' >'$OUT/ours2b.txt'; wait"
+tr '\n' '\0' <"$OUT/list" >"$OUT/list.0"
+timed peer sh -c "xargs -0 -n 1 -P 2 evtxexport -f xml <'$OUT/list.0' >/dev/null 2>&1" # one file each
 
 echo "EVTX bench: $files files, $((bytes / 1048576)) MiB ($copies copies of $(wc -l <"$OUT/sources") files from $SRC)"
 echo "  live records: $live (ours also decodes $((all - live)) recovered ones)"
-printf '  %-22s %8ss %10s records/s\n' "ours, 1 thread" "$ours1" "$(rate "$live" "$ours1")"
-printf '  %-22s %8ss %10s records/s\n' "ours, 2 processes" "$ours2" "$(rate "$live" "$ours2")"
-printf '  %-22s %8ss %10s records/s\n' "evtxexport, xargs -P2" "$peer" "$(rate "$live" "$peer")"
-awk -v a="$ours1" -v b="$ours2" -v p="$peer" 'BEGIN {
-    printf "  ratio ours(1 thread) / evtxexport(2 workers): %.1fx\n", (p / a)
-    printf "  ratio ours(2 processes) / evtxexport(2 workers): %.1fx\n", (p / b) }'
+report "ours, 1 thread" ours1 "$live"
+report "ours, 2 processes" ours2 "$live"
+report "evtxexport, xargs -P2" peer "$live"
+awk -v a="$(wall ours1)" -v b="$(wall ours2)" -v p="$(wall peer)" -v ca="$(cpu ours1)" \
+    -v cp="$(cpu peer)" 'BEGIN {
+    printf "  ratio ours(1 thread) / evtxexport(2 workers), wall: %.1fx\n", (p / a)
+    printf "  ratio ours(2 processes) / evtxexport(2 workers), wall: %.1fx\n", (p / b)
+    printf "  ratio per CPU second, ours / evtxexport: %.1fx\n", (cp / ca) }'
 
 if [ "$have_libevtx" = 1 ]; then
     grep -E '/c([0-9]+)-' "$OUT/list" | awk -F'/c' -v n="$LIBEVTX_COPIES" '{ split($NF, a, "-"); if (a[1] < n) print }' \
         >"$OUT/list.lib"
     sub_live=$("$OUT/evtxbench" -q -F 2 -l "$OUT/list.lib" | field records)
-    t4=$(now)
-    tr '\n' '\0' <"$OUT/list.lib" | xargs -0 "$OUT/libevtxbench" >"$OUT/libevtx.txt"
-    t5=$(now)
-    t6=$(now)
-    "$OUT/evtxbench" -q -l "$OUT/list.lib" >/dev/null
-    t7=$(now)
-    lib=$(secs "$t4" "$t5")
-    ours_sub=$(secs "$t6" "$t7")
-    printf '  %-22s %8ss %10s records/s  (%s copies, %s live records)\n' "libevtx, 1 thread" \
-        "$lib" "$(rate "$sub_live" "$lib")" "$LIBEVTX_COPIES" "$sub_live"
-    awk -v a="$ours_sub" -v p="$lib" 'BEGIN {
-        printf "  ratio ours(1 thread) / libevtx(1 thread), same files: %.1fx\n", (p / a) }'
+    tr '\n' '\0' <"$OUT/list.lib" >"$OUT/list.lib.0"
+    timed lib sh -c "xargs -0 '$OUT/libevtxbench' <'$OUT/list.lib.0' >'$OUT/libevtx.txt'"
+    timed ours_sub "$OUT/evtxbench" -q -l "$OUT/list.lib" >/dev/null
+    report "libevtx, 1 thread" lib "$sub_live"
+    report "ours, same files" ours_sub "$sub_live"
+    echo "    (libevtx: first $LIBEVTX_COPIES copies, $sub_live live records)"
+    awk -v a="$(cpu ours_sub)" -v p="$(cpu lib)" 'BEGIN {
+        printf "  ratio per CPU second, ours / libevtx: %.1fx\n", (p / a) }'
 fi
 
 # the largest source file stands for a busy server log
 dense=$(while IFS= read -r f; do printf '%s\t%s\n' "$(wc -c <"$f")" "$f"; done <"$OUT/sources" |
     sort -n | tail -1 | cut -f2-)
 if [ -n "$dense" ]; then
-    "$OUT/evtxbench" -q -r "$REPEAT" "$dense" | sed "s|^|  ours, dense ($(basename "$dense") x$REPEAT): |"
+    dense_live=$("$OUT/evtxbench" -q -F 2 -r "$REPEAT" "$dense" | field records)
+    timed dense "$OUT/evtxbench" -q -r "$REPEAT" "$dense" >/dev/null
+    report "ours, dense log x$REPEAT" dense "$dense_live"
+    echo "    ($(basename "$dense"): the largest source file, many records per chunk)"
 fi
