@@ -368,11 +368,8 @@ static void put_plain(exs_evtx_reader *r, const char *s, size_t n)
 
 static void put_charref(exs_evtx_reader *r, uint32_t u)
 {
-    uint8_t le[2] = {(uint8_t)u, (uint8_t)(u >> 8)};
-    char t[4];
-    struct evtx_buf b = {t, 0, sizeof t, 0};
-    evtx_buf_put_utf16(&b, le, 1);
-    put_plain(r, t, b.len);
+    const uint8_t le[2] = {(uint8_t)u, (uint8_t)(u >> 8)};
+    put_text16(r, le, 1); /* lone surrogates become U+FFFD there, NUL nothing */
 }
 
 static void put_entity(exs_evtx_reader *r, const struct evtx_name *nm)
