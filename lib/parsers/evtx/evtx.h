@@ -111,8 +111,8 @@ void exs_evtx_reader_destroy(exs_evtx_reader *r);
 /* Reads one EVTX stream to its end, calling cb for every record. stats (may be NULL) is
  * zeroed first and filled as the run goes. Returns EXS_OK at end of stream, EXS_EFORMAT when
  * the stream starts with neither a file header nor a chunk, EXS_EIO when read fails (stats
- * keep what was read), or the first non-EXS_OK code returned by cb. The reader may be run
- * again on another stream. */
+ * keep what was read), EXS_EINVAL when r, read or cb is NULL, or the first non-EXS_OK code
+ * returned by cb. The reader may be run again on another stream. */
 exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read_ctx,
                            exs_evtx_record_fn cb, void *cb_ctx, exs_evtx_stats *stats);
 
