@@ -294,6 +294,19 @@ static bool web_folder(exs_str path)
     return false;
 }
 
+/* Any Sysmon event naming lsass.exe with a process id teaches us lsass's pid: process
+ * creation (Image or ParentImage), access and thread creation (TargetImage). */
+static void learn_lsass(exs_event_state *st, const exs_event *e)
+{
+    static const char *const pairs[][2] = {{"Image", "ProcessId"},
+                                           {"ParentImage", "ParentProcessId"},
+                                           {"TargetImage", "TargetProcessId"},
+                                           {"SourceImage", "SourceProcessId"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (base_is(exs_event_get(e, pairs[i][0]), "lsass.exe"))
+            note_lsass_pid(st, parse_pid(exs_event_get(e, pairs[i][1])));
+}
+
 static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
 {
     char detail[240];
@@ -314,7 +327,16 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
     }
     case 8: {
         exs_str src = exs_event_get(e, "SourceImage"), dst = exs_event_get(e, "TargetImage");
-        if (base_is(src, "w3wp.exe")) {
+        if (base_is(dst, "lsass.exe") && !base_is(src, "csrss.exe")) {
+            bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) ||
+                        base_is(src, "rdrleakdiag.exe");
+            exs_str b = base_of(src);
+            snprintf(detail, sizeof detail, "%.*s created a thread in lsass.exe", (int)b.n,
+                     b.p ? b.p : "");
+            emit_event(c, e, R_EV_LSASS_ACCESS,
+                       tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                       tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
+        } else if (base_is(src, "w3wp.exe")) {
             exs_str b = base_of(dst);
             snprintf(detail, sizeof detail, "w3wp.exe created a thread in %.*s", (int)b.n, b.p);
             emit_event(c, e, R_EV_W3WP_THREAD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, dst, user,
@@ -508,6 +530,8 @@ static void security_checks(exs_ctx *c, const exs_event *e)
 void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
 {
     proc p;
+    if (is_sysmon(e))
+        learn_lsass(st, e);
     if (as_process(e, &p)) {
         process_checks(c, st, e, &p);
         return;

@@ -176,13 +176,13 @@ static void print_groups(const out *o, const exs_finding *v, size_t n)
         minmax(&g[k].first, &g[k].last, v[i].time_ms);
     }
     fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-13s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
+    fprintf(o->f, "  %-16s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
             "last seen (UTC)", "count", "verdicts");
     for (size_t k = 0; k < ng; k++) {
         char a[32], b[32];
         short_time(g[k].first, a);
         short_time(g[k].last, b);
-        fprintf(o->f, "  %-13s %-30s %s  %s  %6zu  ", g[k].family, g[k].cves[0] ? g[k].cves : "-",
+        fprintf(o->f, "  %-16s %-30s %s  %s  %6zu  ", g[k].family, g[k].cves[0] ? g[k].cves : "-",
                 a, b, g[k].n);
         const char *sep = "";
         for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)

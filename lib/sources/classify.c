@@ -8,6 +8,7 @@
 #include "core/timeparse.h"
 #include "exsweep/finding.h"
 #include "parsers/csv.h"
+#include "parsers/evtx/evtx.h"
 #include "parsers/w3c.h"
 #include "sources/classify.h"
 
@@ -236,7 +237,7 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
     if (loc != EXS_KIND_NONE && loc != EXS_KIND_IIS)
         out->install_root_len = install_root(display);
 
-    if (n >= 8 && memcmp(p, "ElfFile\0", 8) == 0) {
+    if (exs_evtx_sniff(p, n)) {
         out->kind = EXS_KIND_EVTX;
         snprintf(out->family, sizeof out->family, "EVTX");
         return;
