@@ -108,7 +108,7 @@ demo:
 # Every row of expected_verdicts.csv is evaluated and printed; the exit status looks at the
 # groups whose evidence this version reads (EVAL_GATE).
 EVALDATA ?= ../shared/evaldata
-EVAL_GATE ?= logs config evtx
+EVAL_GATE ?= logs config evtx json
 eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
 

@@ -114,6 +114,7 @@ extern const exs_pattern exs_pat_ecp[];
 extern const exs_pattern exs_pat_oabgen[];
 extern const exs_pattern exs_pat_cmdlet[];
 extern const exs_pattern exs_pat_text[];
+extern const exs_pattern exs_pat_jsonl[];
 
 /* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
  * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */

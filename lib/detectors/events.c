@@ -452,6 +452,18 @@ static void cmdlet_event(exs_ctx *c, const exs_event *e)
     cm.name = exs_str_trim(positional(e, 0));
     cm.params = positional(e, 1);
     cm.user = positional(e, 2);
+    if (!cm.name.n) {
+        /* exports keep the rendered message: "Cmdlet suceeded. Cmdlet X, parameters ..." */
+        exs_str t = e->text;
+        long k = exs_str_ifind(t, ". Cmdlet ");
+        if (k >= 0) {
+            exs_str rest = exs_str_make(t.p + k + 9, t.n - (size_t)k - 9);
+            long comma = exs_str_ifind(rest, ", parameters ");
+            cm.name = exs_str_trim(comma >= 0 ? exs_str_make(rest.p, (size_t)comma) : rest);
+            if (comma >= 0)
+                cm.params = exs_str_make(rest.p + comma + 13, rest.n - (size_t)comma - 13);
+        }
+    }
     cm.client = exs_event_get(e, "ClientApplication");
     cm.result = e->event_id == 6 ? EXS_LIT("Error") : EXS_LIT("Success");
     cm.raw = e->text;

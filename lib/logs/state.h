@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 
+#include "detectors/detect.h"
 #include "logs/kinds.h"
+#include "parsers/json.h"
 #include "parsers/csv.h"
 #include "parsers/w3c.h"
 
@@ -33,6 +35,10 @@ struct exs_logstate {
     /* W3C */
     exs_w3c_schema w3c;
     exs_w3c_row wrow;
+    /* JSON event exports */
+    exs_json_pair *pairs;        /* EXS_EVTX_MAX_FIELDS */
+    exs_event_field *evfields;   /* EXS_EVTX_MAX_FIELDS */
+    exs_event_state ev;
     /* unescaping and decoding room, 2 * EXS_MAX_LINE */
     char *scratch;
 };

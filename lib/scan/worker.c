@@ -124,6 +124,8 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
     }
     if (exs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have) != 0)
         exs_warn(s, EXS_W_LIMIT, display, 0, "matching engine failed; file not fully read");
+    if (lk->end)
+        lk->end(w->st, &c);
     w->stats.files_read++;
     w->stats.bytes_read += c.bytes;
     w->stats.candidates += w->mem.candidates - cand0;

@@ -300,6 +300,10 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         k = by_columns(row, false);
         if (k == EXS_KIND_NONE && exch)
             k = EXS_KIND_EXCHANGE;
+    } else if (first.n && first.p[0] == '{' &&
+               (exs_str_icontains(first, "\"EventID\"") || exs_str_icontains(first, "\"event_id\"") ||
+                exs_str_icontains(first, "\"EventId\"") || exs_str_icontains(first, "\"winlog\""))) {
+        k = EXS_KIND_JSONL; /* an event export, one object per line */
     } else if (first.n) {
         exs_csv_split(first.p, first.n, row, scratch);
         if (exs_csv_looks_like_header(row))
@@ -330,6 +334,7 @@ fallback:
         case EXS_KIND_IIS: fam = "IIS"; break;
         case EXS_KIND_EXPORT: fam = "Export (CSV)"; break;
         case EXS_KIND_TEXT: fam = "Text"; break;
+        case EXS_KIND_JSONL: fam = "Events (JSON lines)"; break;
         default: break;
         }
         if (k == EXS_KIND_EXCHANGE) {

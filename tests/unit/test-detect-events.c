@@ -204,6 +204,29 @@ static void test_defender_ps_security(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_json_export(void **st)
+{
+    (void)st;
+    /* an export as Security-Datasets writes it: flat objects, rendered message */
+    const char *jsonl =
+        "{\"SourceName\":\"MSExchange CmdletLogs\",\"EventID\":1,\"Level\":\"4\",\"Channel\":\"MSExchange Management\","
+        "\"Hostname\":\"MXS01\",\"@timestamp\":\"2021-03-14T01:40:12.000Z\",\"Message\":\"Cmdlet suceeded. Cmdlet "
+        "Set-OabVirtualDirectory, parameters -ExternalUrl \\\"http://ffff/#<script language=\\\"JScript\\\" "
+        "runat=\\\"server\\\"> function Page_Load(){eval(Request[\\\"code\\\"],\\\"unsafe\\\");}</script>\\\" "
+        "-Identity \\\"OAB (Default Web Site)\\\".\"}\n"
+        "{\"SourceName\":\"Microsoft-Windows-Sysmon\",\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\","
+        "\"ParentImage\":\"c:\\\\windows\\\\system32\\\\inetsrv\\\\w3wp.exe\",\"CommandLine\":\"cmd /c whoami\","
+        "\"@timestamp\":\"2021-03-14T01:40:15.000Z\"}\n"
+        "{\"SourceName\":\"MSExchange Front End HTTP Proxy\",\"EventID\":1001,\"Message\":\"started\"}\n"
+        "{\"broken\": \n";
+    exs_scan *s = t_scan_mem("d/export/events.json", jsonl, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-SETVDIR exploitation - 1\n"
+                                      "EXS-EV-W3WP-CHILD exploitation - 2");
+    assert_int_equal(t_warns(s, "bad-row"), 1);
+    assert_int_equal(t_find(s, NULL, 1)->time_ms, 1615686015000LL);
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_sysmon_files_and_network),
         cmocka_unit_test(test_exchange_events),
         cmocka_unit_test(test_defender_ps_security),
+        cmocka_unit_test(test_json_export),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
