@@ -64,7 +64,7 @@ static void test_malformed(void **st)
     assert_int_equal(rc, -1);
     flat("[1,2]", &rc);
     assert_int_equal(rc, -1);
-    char deep[200];
+    char deep[256];
     memset(deep, 0, sizeof deep);
     for (int i = 0; i < 40; i++)
         strcat(deep, "{\"a\":");
