@@ -123,7 +123,7 @@ demo:
 # Every row of expected_verdicts.csv is evaluated and printed; the exit status looks at the
 # groups whose evidence this version reads (EVAL_GATE).
 EVALDATA ?= ../shared/evaldata
-EVAL_GATE ?= logs config
+EVAL_GATE ?= logs config evtx json
 eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
 
@@ -132,7 +132,7 @@ fuzz: $(FUZZ_BIN)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(RULE_GEN)
 	@mkdir -p build/fuzz
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
 
 bench: all
 	bench/run.sh

@@ -45,6 +45,13 @@ else
     cat "$BUILD/lint.log" >&2
 fi
 
+if tests/e2e/man-sync.sh "$BUILD/exsweep" >"$BUILD/man.log" 2>&1; then
+    record PASS docs/man-page-in-sync
+else
+    record FAIL docs/man-page-in-sync
+    cat "$BUILD/man.log" >&2
+fi
+
 if [ -x tests/e2e/run.sh ]; then
     BUILD="$BUILD" tests/e2e/run.sh "$results" || fail=1
 fi

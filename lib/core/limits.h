@@ -49,9 +49,19 @@
 /* EVTX */
 #define EXS_EVTX_CHUNK_SIZE 65536u
 #define EXS_EVTX_MAX_CHUNKS 1000000u     /* 64 GiB of chunks per file */
-#define EXS_EVTX_MAX_DEPTH 64            /* BinXML element nesting */
-#define EXS_EVTX_MAX_SUBST 1024          /* substitutions per template instance */
-#define EXS_EVTX_MAX_FIELDS 256          /* EventData fields kept per record */
-#define EXS_EVTX_MAX_TEXT 65536          /* bytes of rendered text per record */
+#define EXS_EVTX_MAX_DEPTH 64            /* BinXML element nesting; record skipped */
+#define EXS_EVTX_MAX_SUBST 1024          /* substitutions per template instance; record skipped */
+#define EXS_EVTX_MAX_FIELDS 256          /* EventData fields kept per record; rest counted, flagged */
+#define EXS_EVTX_MAX_TEXT 65536          /* bytes of rendered text per record; rest cut, flagged */
+#define EXS_EVTX_MAX_NEST 8              /* templates and BinXML values nested in values */
+#define EXS_EVTX_MAX_NAMES 4096          /* distinct names per chunk; records needing more skipped */
+#define EXS_EVTX_MAX_TEMPLATES 1024      /* distinct templates per chunk; likewise */
+#define EXS_EVTX_MAX_CHUNK_MEM (4u << 20) /* decoded names + compiled templates per chunk */
+#define EXS_EVTX_MAX_SCRATCH (4u << 20)  /* compiled BinXML of one record, nested values included */
+#define EXS_EVTX_MAX_RECORD_MEM (1u << 20) /* decoded field values per record; rest cut, flagged */
+#define EXS_EVTX_MAX_VALUE (128u << 10)  /* bytes of one decoded value; rest cut, flagged */
+#define EXS_EVTX_MAX_RECORD_WORK 65536   /* BinXML tokens run per record, plus 1 per 16 bytes of
+                                            values decoded; past it the record is skipped */
+#define EXS_EVTX_MAX_CHUNK_WORK (4u << 20) /* the same per chunk; past it the rest is skipped */
 
 #endif

@@ -39,6 +39,50 @@ typedef struct exs_cmdlet {
     exs_str name, params, user, client, result, raw;
 } exs_cmdlet;
 
+/* One Windows event, from an EVTX record or an event export. Field names are EventData /
+ * UserData names ("Image", "CommandLine", ...; unnamed items "string" or "Data" in order). */
+typedef struct exs_event_field {
+    exs_str name, value;
+} exs_event_field;
+
+typedef struct exs_event {
+    int64_t time_ms;
+    uint64_t record;           /* EventRecordID, or the line of an export */
+    uint32_t event_id;
+    uint8_t level;             /* 1 critical, 2 error, 3 warning, 4 information */
+    exs_str provider, channel, computer;
+    const exs_event_field *fields;
+    size_t nfields;
+    exs_str text;              /* the whole record rendered: substring checks and evidence */
+} exs_event;
+
+/* The first field named name (ASCII case-insensitive), or an empty span. */
+exs_str exs_event_get(const exs_event *e, const char *name);
+
+/* Per-file memory of the event detectors: process ids seen to be lsass.exe, and memory
+ * dumps waiting to learn whether their target was lsass. */
+#define EXS_EVENT_PIDS 64
+typedef struct exs_event_dump {
+    uint64_t pid;
+    int64_t time_ms;
+    uint64_t record;
+    char tool[24];
+    char cmd[480];
+} exs_event_dump;
+
+typedef struct exs_event_state {
+    uint64_t lsass_pids[EXS_EVENT_PIDS];
+    size_t nlsass;
+    exs_event_dump dumps[16];
+    size_t ndumps;
+} exs_event_state;
+
+/* Events: process creation, access and file creation (Sysmon, 4688), Exchange cmdlet and UM
+ * events, Defender, PowerShell, log clearing, directory changes. */
+void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e);
+/* At the end of an event file: settle the dumps whose target was not known yet. */
+void exs_detect_events_end(exs_ctx *c, exs_event_state *st);
+
 /* Web requests: ProxyLogon carriers, SSRF anchors, ProxyShell, ProxyNotShell, OWASSRF,
  * web-shell access, commands, tunnels. */
 void exs_detect_request(exs_ctx *c, const exs_request *r);
@@ -70,6 +114,7 @@ extern const exs_pattern exs_pat_ecp[];
 extern const exs_pattern exs_pat_oabgen[];
 extern const exs_pattern exs_pat_cmdlet[];
 extern const exs_pattern exs_pat_text[];
+extern const exs_pattern exs_pat_jsonl[];
 
 /* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
  * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */

@@ -114,3 +114,6 @@ const exs_pattern exs_pat_text[] = {
     {"download failed and temporary file", 0},
     {NULL, 0},
 };
+
+/* Event exports: every object is an event the event detectors look at. */
+const exs_pattern exs_pat_jsonl[] = {{"^[ \\t]*\\{", 0}, {NULL, 0}};

@@ -59,7 +59,9 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
                          strstr(url, "email=autodiscover/autodiscover.json");
         bool backend = url_has_backend_path(after);
         if (confusion || backend) {
-            if (user_present(r) && strstr(url, "/powershell")) {
+            /* ProxyNotShell needs real credentials; ProxyShell forges an X-Rps-CAT token, and
+             * its back-end rows then carry the impersonated user. */
+            if (user_present(r) && strstr(url, "/powershell") && !strstr(url, "x-rps-cat")) {
                 exs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
                                      r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                       : EXS_VERDICT_ATTEMPT,

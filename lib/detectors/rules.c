@@ -12,6 +12,8 @@
 #define PNS "ProxyNotShell"
 #define WS "WebShell"
 #define CM "Cmdlet"
+#define PE "PostExploitation"
+#define EV "EventLog"
 #define PX "PostExploitation"
 
 const exs_rule exs_rule_table[R__COUNT] = {
@@ -119,6 +121,72 @@ const exs_rule exs_rule_table[R__COUNT] = {
                        "Set-*VirtualDirectory with markup in a URL parameter."},
     [R_CMD_TRANSPORTAGENT] = {"EXS-CMD-TRANSPORTAGENT", "Transport agent installed or enabled", "", CM,
                               "Install-/Enable-TransportAgent: a mail-flow backdoor if not expected."},
+    [R_EV_26857_UM] = {"EXS-EV-26857-UM", "Unified Messaging deserialisation error", "CVE-2021-26857",
+                       PL,
+                       "Application log, MSExchange Unified Messaging, Error, System.InvalidCastException "
+                       "(Microsoft's and Test-ProxyLogon's predicate; no event id filter)."},
+    [R_EV_UM_CRASH] = {"EXS-EV-UM-CRASH", "Unified Messaging worker crash on a gadget",
+                       "CVE-2021-26857", PL,
+                       "A UM worker Watson report naming TextFormattingRunProperties: a failed "
+                       "deserialisation attempt."},
+    [R_EV_W3WP_CHILD] = {"EXS-EV-W3WP-CHILD", "IIS or UM worker started a process", "", WS,
+                         "w3wp.exe or UMWorkerProcess.exe spawned a child other than the compilers "
+                         "and error reporting (csc, cvtres, WerFault, wermgr): a web shell or the "
+                         "26857 exploit running commands."},
+    [R_EV_CHOPPER] = {"EXS-EV-CHOPPER", "China Chopper command line", "", WS,
+                      "Command fragments China Chopper sends (&whoami&echo, &echo [S], ...)."},
+    [R_EV_LSASS_DUMP] = {"EXS-EV-LSASS-DUMP", "LSASS memory dumped", "", PE,
+                         "comsvcs MiniDump, procdump, rdrleakdiag, Task Manager or MiniDumpWriteDump "
+                         "aimed at lsass.exe: credentials were stolen; reset them."},
+    [R_EV_PROC_DUMP] = {"EXS-EV-PROC-DUMP", "Process memory dumped", "", PE,
+                        "A dump tool ran against a process this log does not identify as lsass."},
+    [R_EV_LSASS_ACCESS] = {"EXS-EV-LSASS-ACCESS", "LSASS opened by a dump tool", "", PE,
+                           "Sysmon 10: lsass.exe opened with memory-read rights by a dumping or "
+                           "attack tool."},
+    [R_EV_STAGING] = {"EXS-EV-STAGING", "Data staged for theft", "", PE,
+                      "7-Zip or makecab packing mailboxes or dumps, vssadmin shadow listing: the "
+                      "Hafnium post-exploitation pattern."},
+    [R_EV_ASPX_WRITE] = {"EXS-EV-ASPX-WRITE", "Script file written into an Exchange web folder", "",
+                         WS,
+                         "Sysmon 11: a script created under owa/auth, ecp/auth, OAB, aspnet_client "
+                         "or ClientAccess by something other than setup: a web shell drop."},
+    [R_EV_DUMP_FILE] = {"EXS-EV-DUMP-FILE", "Memory dump file written", "", PE,
+                        "Sysmon 11: a .dmp file created; named after lsass it is the dump itself."},
+    [R_EV_W3WP_THREAD] = {"EXS-EV-W3WP-THREAD", "IIS worker injected a thread", "", WS,
+                          "Sysmon 8: w3wp.exe created a remote thread in another process."},
+    [R_EV_W3WP_TUNNEL] = {"EXS-EV-W3WP-TUNNEL", "IIS worker connected to a remote-access port", "",
+                          WS,
+                          "Sysmon 3: w3wp.exe connected to RDP, SMB, SSH or WinRM: a tunnelling "
+                          "web shell (Tunna, reGeorg)."},
+    [R_EV_DEFENDER] = {"EXS-EV-DEFENDER", "Antivirus detection", "", EV,
+                       "Microsoft Defender 1006/1116 (detected) or 1007/1117 (action taken); "
+                       "Exchange-era names (Exmann, Chopper, SecChecker, DoejoCrypt, DumpLsass) "
+                       "weigh as exploitation."},
+    [R_EV_LOG_CLEARED] = {"EXS-EV-LOG-CLEARED", "Event log cleared", "", EV,
+                          "Security 1102 or System 104: someone wiped an event log."},
+    [R_EV_PS_SCRIPT] = {"EXS-EV-PS-SCRIPT", "Offensive PowerShell", "", PE,
+                        "PowerShell script block or pipeline with Nishang, PowerCat or "
+                        "MiniDumpWriteDump."},
+    [R_EV_W3WP_LOGON] = {"EXS-EV-W3WP-LOGON", "IIS worker logged on with explicit credentials",
+                         "", WS, "Security 4648 from w3wp.exe: a web shell using stolen credentials."},
+    [R_EV_LSASS_HANDLE] = {"EXS-EV-LSASS-HANDLE", "LSASS handle requested by a script host", "",
+                           PE, "Security 4656/4663 on lsass.exe from an unexpected process."},
+    [R_EV_SILENT_EXIT] = {"EXS-EV-SILENT-EXIT", "Silent process exit monitoring of LSASS", "", PE,
+                          "Application 3001 for lsass.exe: the SilentProcessExit dump technique."},
+    [R_EV_DS_CHANGE] = {"EXS-EV-DS-CHANGE", "Directory permissions changed for replication", "",
+                        EV,
+                        "Security 5136/4662 granting or using directory replication rights "
+                        "(PrivExchange-style relay to DCSync)."},
+    [R_EV_GROUP_ADD] = {"EXS-EV-GROUP-ADD", "Member added to an Exchange or admin group", "", EV,
+                        "Security 4728/4732/4756 adding a member to Exchange Trusted Subsystem, "
+                        "Exchange Windows Permissions, Organization Management or an admin group."},
+    [R_EV_AGENTS_CONFIG] = {"EXS-EV-AGENTS-CONFIG", "Transport agent configuration modified", "", EV,
+                            "Sysmon 11 on TransportRoles\\Shared\\agents.config: a transport agent "
+                            "may have been added."},
+    [R_EV_EXCH_SNAPIN] = {"EXS-EV-EXCH-SNAPIN", "Exchange management snap-in loaded by hand", "",
+                          PE,
+                          "Add-PSSnapin Microsoft.Exchange...: mailbox export or recipient "
+                          "discovery outside the Exchange Management Shell."},
     [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,
                               "A script file in owa\\auth (or its Current and version folders), ecp\\auth, "
                               "FrontEnd\\HttpProxy, OAB, aspnet_client or wwwroot whose name is not on the "

@@ -84,6 +84,7 @@ static int find_fuzzy(const exs_csv_schema *s, const char *alts)
 
 static void bind(exs_logstate *st)
 {
+    st->schema_renamed = st->schema.renamed;
     for (int k = 0; k < C__COUNT; k++) {
         st->col[k] = find_any(&st->schema, colnames[k].exact);
         if (st->col[k] < 0 && st->kind == EXS_KIND_EXPORT && colnames[k].fuzzy)
@@ -127,6 +128,16 @@ static unsigned long hash_line(exs_str s)
     return h ^ s.n;
 }
 
+static void note_names(exs_logstate *st, exs_ctx *c, uint64_t lineno)
+{
+    if (!st->schema_renamed || st->warned_names)
+        return;
+    st->warned_names = true;
+    exs_warn(c->scan, EXS_W_SCHEMA, c->file, lineno,
+             "%zu duplicated or empty column names (renamed; a name resolves to its first column)",
+             st->schema_renamed);
+}
+
 static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
 {
     exs_str t = exs_str_make(line.p + 1, line.n - 1);
@@ -152,16 +163,17 @@ static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
     st->fields_hash = h;
     st->fields_directive = true;
     bind(st);
+    note_names(st, c, lineno);
 }
 
 static bool csv_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
 {
-    (void)c;
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
     if (exs_csv_looks_like_header(&st->row)) {
         if (!st->fields_directive) {
             exs_csv_schema_set(&st->schema, &st->row);
             bind(st);
+            note_names(st, c, 1);
         }
         return true;
     }
@@ -195,7 +207,9 @@ static bool split_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
         exs_csvlog_default_schema(st);
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
     warn_wide(st, c, lineno, "row");
-    if (st->row.n >= need && !st->row.bad_quote)
+    /* Exports may carry extra columns; fewer than the schema means a cut or damaged row. */
+    bool short_row = st->schema.n && st->row.n < st->schema.n && st->kind != EXS_KIND_EXPORT;
+    if (st->row.n >= need && !st->row.bad_quote && !short_row)
         return true;
     c->rows_bad++;
     exs_warn(c->scan, EXS_W_BAD_ROW, c->file, lineno, "%s row with %zu of %zu fields%s",

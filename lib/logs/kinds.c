@@ -1,5 +1,6 @@
 /* The registry of evidence kinds and their log readers. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/limits.h"
 #include "detectors/detect.h"
@@ -7,7 +8,7 @@
 
 extern const exs_logkind exs_logkind_httpproxy, exs_logkind_export, exs_logkind_rpshttp,
     exs_logkind_rpscmdlet, exs_logkind_ecp, exs_logkind_exchange, exs_logkind_iis,
-    exs_logkind_oabgen, exs_logkind_text;
+    exs_logkind_oabgen, exs_logkind_text, exs_logkind_jsonl;
 
 const char *exs_kind_name(exs_kind k)
 {
@@ -23,6 +24,7 @@ const char *exs_kind_name(exs_kind k)
     case EXS_KIND_EXPORT: return "export";
     case EXS_KIND_TEXT: return "text";
     case EXS_KIND_EVTX: return "evtx";
+    case EXS_KIND_JSONL: return "jsonl";
     case EXS_KIND_ARCHIVE: return "archive";
     case EXS_KIND__COUNT: break;
     }
@@ -41,6 +43,7 @@ const exs_logkind *exs_logkind_get(exs_kind k)
     case EXS_KIND_IIS: return &exs_logkind_iis;
     case EXS_KIND_EXPORT: return &exs_logkind_export;
     case EXS_KIND_TEXT: return &exs_logkind_text;
+    case EXS_KIND_JSONL: return &exs_logkind_jsonl;
     default: return NULL;
     }
 }
@@ -52,6 +55,7 @@ static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpsht
 static const exs_pattern *const pl_cmdlet[] = {exs_pat_directive, exs_pat_cmdlet, NULL};
 static const exs_pattern *const pl_exchange[] = {exs_pat_directive, NULL};
 static const exs_pattern *const pl_text[] = {exs_pat_text, NULL};
+static const exs_pattern *const pl_jsonl[] = {exs_pat_jsonl, NULL};
 
 static const exs_pattern_set set_request = {pl_request, exs_conj_request};
 static const exs_pattern_set set_ecp = {pl_ecp, NULL};
@@ -60,6 +64,7 @@ static const exs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
 static const exs_pattern_set set_cmdlet = {pl_cmdlet, NULL};
 static const exs_pattern_set set_exchange = {pl_exchange, NULL};
 static const exs_pattern_set set_text = {pl_text, NULL};
+static const exs_pattern_set set_jsonl = {pl_jsonl, NULL};
 
 const exs_pattern_set *exs_kind_patterns(exs_kind k)
 {
@@ -73,6 +78,7 @@ const exs_pattern_set *exs_kind_patterns(exs_kind k)
     case EXS_KIND_RPSCMDLET: return &set_cmdlet;
     case EXS_KIND_EXCHANGE: return &set_exchange;
     case EXS_KIND_TEXT: return &set_text;
+    case EXS_KIND_JSONL: return &set_jsonl;
     default: return NULL;
     }
 }
@@ -83,8 +89,10 @@ exs_logstate *exs_logstate_create(void)
     if (!st)
         return NULL;
     st->scratch = malloc(2 * (size_t)EXS_MAX_LINE + 16);
-    if (!st->scratch) {
-        free(st);
+    st->pairs = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->pairs);
+    st->evfields = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->evfields);
+    if (!st->scratch || !st->pairs || !st->evfields) {
+        exs_logstate_destroy(st);
         return NULL;
     }
     return st;
@@ -95,6 +103,8 @@ void exs_logstate_destroy(exs_logstate *st)
     if (!st)
         return;
     free(st->scratch);
+    free(st->pairs);
+    free(st->evfields);
     free(st);
 }
 
@@ -104,6 +114,9 @@ void exs_logstate_reset(exs_logstate *st, exs_kind k)
     st->have_schema = false;
     st->fields_directive = false;
     st->schema_changes = 0;
+    memset(&st->ev, 0, sizeof st->ev);
+    st->schema_renamed = 0;
+    st->warned_names = false;
     st->warned_wide = false;
     st->fields_hash = 0;
     st->schema.n = 0;

@@ -25,6 +25,7 @@ typedef enum exs_kind {
     EXS_KIND_EXPORT,      /* a CSV table of web requests with named columns (SIEM export) */
     EXS_KIND_TEXT,        /* other text: loose line checks */
     EXS_KIND_EVTX,        /* Windows event log */
+    EXS_KIND_JSONL,       /* event export: one JSON object per line */
     EXS_KIND_ARCHIVE,     /* zip, 7z, tar, gzip...: read as members */
     EXS_KIND__COUNT
 } exs_kind;
@@ -47,6 +48,8 @@ typedef struct exs_logkind {
     void (*row)(exs_logstate *st, struct exs_ctx *c, exs_str line, uint64_t lineno);
     /* Time of a data line, or EXS_TIME_NONE (for the coverage window). */
     int64_t (*row_time)(exs_logstate *st, exs_str line);
+    /* At the end of the file (may be NULL). */
+    void (*end)(exs_logstate *st, struct exs_ctx *c);
 } exs_logkind;
 
 struct exs_pattern_set;

@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 
+#include "detectors/detect.h"
 #include "logs/kinds.h"
+#include "parsers/json.h"
 #include "parsers/csv.h"
 #include "parsers/w3c.h"
 
@@ -26,11 +28,17 @@ struct exs_logstate {
     int col[C__COUNT];
     exs_csv_row row;
     unsigned schema_changes;
+    size_t schema_renamed;  /* duplicated/empty column names in the current schema */
+    bool warned_names;      /* ...reported once per file */
     unsigned long fields_hash;
     bool warned_wide;      /* the EXS_MAX_FIELDS warning was given for this file */
     /* W3C */
     exs_w3c_schema w3c;
     exs_w3c_row wrow;
+    /* JSON event exports */
+    exs_json_pair *pairs;        /* EXS_EVTX_MAX_FIELDS */
+    exs_event_field *evfields;   /* EXS_EVTX_MAX_FIELDS */
+    exs_event_state ev;
     /* unescaping and decoding room, 2 * EXS_MAX_LINE */
     char *scratch;
 };

@@ -115,6 +115,7 @@ static void schema_add(exs_csv_schema *s, exs_str name)
     if (name.n == 0) {
         int k = snprintf(tmp, sizeof tmp, "#%zu", i + 1);
         name = exs_str_make(tmp, (size_t)k);
+        s->renamed++;
     } else {
         /* Duplicates: the first keeps the plain name, later ones are numbered. One pass
          * counts the earlier copies, so a hostile header of 512 equal names stays O(n^2). */
@@ -128,6 +129,7 @@ static void schema_add(exs_csv_schema *s, exs_str name)
         if (k > 1) {
             int w = snprintf(tmp, sizeof tmp, "%.*s#%u", (int)name.n, name.p, k);
             name = exs_str_make(tmp, (size_t)w);
+            s->renamed++;
         }
     }
     if (s->used + name.n > sizeof s->names) {
@@ -147,6 +149,7 @@ void exs_csv_schema_set(exs_csv_schema *s, const exs_csv_row *header)
 {
     s->n = 0;
     s->used = 0;
+    s->renamed = 0;
     for (size_t i = 0; i < header->n && i < EXS_MAX_FIELDS; i++) {
         exs_str f = header->f[i];
         if (i == 0)
@@ -159,6 +162,7 @@ void exs_csv_schema_set_list(exs_csv_schema *s, const char *list)
 {
     s->n = 0;
     s->used = 0;
+    s->renamed = 0;
     for (const char *p = list; s->n < EXS_MAX_FIELDS;) {
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);

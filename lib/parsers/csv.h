@@ -45,6 +45,7 @@ typedef struct exs_csv_schema {
     unsigned char len[EXS_MAX_FIELDS];
     char names[EXS_CSV_NAMES_BYTES];
     size_t used;
+    size_t renamed; /* duplicated or empty names given a synthetic name */
 } exs_csv_schema;
 
 /* Builds a schema from a header row's fields. Names longer than EXS_MAX_FIELD_NAME are cut;

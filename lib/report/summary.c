@@ -7,6 +7,7 @@
  *   log coverage per family (a clean result over a week of logs is not a clean server)
  *   warnings
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,13 +176,13 @@ static void print_groups(const out *o, const exs_finding *v, size_t n)
         minmax(&g[k].first, &g[k].last, v[i].time_ms);
     }
     fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-13s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
+    fprintf(o->f, "  %-16s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
             "last seen (UTC)", "count", "verdicts");
     for (size_t k = 0; k < ng; k++) {
         char a[32], b[32];
         short_time(g[k].first, a);
         short_time(g[k].last, b);
-        fprintf(o->f, "  %-13s %-30s %s  %s  %6zu  ", g[k].family, g[k].cves[0] ? g[k].cves : "-",
+        fprintf(o->f, "  %-16s %-30s %s  %s  %6zu  ", g[k].family, g[k].cves[0] ? g[k].cves : "-",
                 a, b, g[k].n);
         const char *sep = "";
         for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)
@@ -242,10 +243,33 @@ static void print_top(const out *o, const exs_finding *v, size_t n, size_t top)
     for (size_t i = 0; i < n; i++)
         p[i] = &v[i];
     qsort(p, n, sizeof *p, cmp_weight);
+    /* One of each rule first (the heaviest of each), then the rest by weight: a minute of
+     * reading should show every kind of evidence, not twelve rows of the same chain. */
+    const exs_finding **sel = malloc((n ? n : 1) * sizeof *sel);
+    if (!sel) {
+        free(p);
+        return;
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < ns && !seen; k++)
+            seen = sel[k]->rule == p[i]->rule;
+        if (!seen)
+            sel[ns++] = p[i];
+    }
+    for (size_t i = 0; i < n && ns < n; i++) {
+        bool in = false;
+        for (size_t k = 0; k < ns && !in && k < top; k++)
+            in = sel[k] == p[i];
+        if (!in)
+            sel[ns++] = p[i];
+    }
     size_t shown = n < top ? n : top;
+    qsort(sel, shown, sizeof *sel, cmp_weight);
     fprintf(o->f, "\n%sTop findings%s (%zu of %zu)\n", col(o, BLD), col(o, RST), shown, n);
     for (size_t i = 0; i < shown; i++) {
-        const exs_finding *x = p[i];
+        const exs_finding *x = sel[i];
         char t[32];
         short_time(x->time_ms, t);
         fprintf(o->f, "  %s  %s%-12s%s %-20s ", t, col(o, verdict_color(x->verdict)),
@@ -273,6 +297,7 @@ static void print_top(const out *o, const exs_finding *v, size_t n, size_t top)
         }
         fputc('\n', o->f);
     }
+    free(sel);
     free(p);
 }
 

@@ -2,8 +2,10 @@
 #ifndef EXS_SCAN_WORKER_H
 #define EXS_SCAN_WORKER_H
 
+#include "detectors/detect.h"
 #include "exsweep/scan.h"
 #include "logs/pipeline.h"
+#include "parsers/evtx/evtx.h"
 #include "sources/walk.h"
 
 struct exs_fworker;
@@ -13,6 +15,9 @@ typedef struct exs_worker {
     exs_logstate *st;
     exs_pipeline_mem mem;
     unsigned scratch_kinds; /* kinds whose prefilter the scratch has been grown for */
+    exs_evtx_reader *evtx;  /* created at the first event log */
+    exs_event_field *evfields;
+    exs_event_state evstate;
     exs_scan_stats stats;
     struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */
 } exs_worker;

@@ -8,6 +8,7 @@
 #include "core/timeparse.h"
 #include "exsweep/finding.h"
 #include "parsers/csv.h"
+#include "parsers/evtx/evtx.h"
 #include "parsers/w3c.h"
 #include "sources/classify.h"
 
@@ -226,12 +227,17 @@ static bool headerless_httpproxy(const exs_csv_row *r)
 void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
                   exs_class *out)
 {
+    static const unsigned char none[1];
+    if (!p) { /* location only (the content could not be read) */
+        p = none;
+        n = 0;
+    }
     memset(out, 0, sizeof *out);
     exs_kind loc = by_location(normpath, out);
     if (loc != EXS_KIND_NONE && loc != EXS_KIND_IIS)
         out->install_root_len = install_root(display);
 
-    if (n >= 8 && memcmp(p, "ElfFile\0", 8) == 0) {
+    if (exs_evtx_sniff(p, n)) {
         out->kind = EXS_KIND_EVTX;
         snprintf(out->family, sizeof out->family, "EVTX");
         return;
@@ -294,6 +300,10 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         k = by_columns(row, false);
         if (k == EXS_KIND_NONE && exch)
             k = EXS_KIND_EXCHANGE;
+    } else if (first.n && first.p[0] == '{' &&
+               (exs_str_icontains(first, "\"EventID\"") || exs_str_icontains(first, "\"event_id\"") ||
+                exs_str_icontains(first, "\"EventId\"") || exs_str_icontains(first, "\"winlog\""))) {
+        k = EXS_KIND_JSONL; /* an event export, one object per line */
     } else if (first.n) {
         exs_csv_split(first.p, first.n, row, scratch);
         if (exs_csv_looks_like_header(row))
@@ -324,6 +334,7 @@ fallback:
         case EXS_KIND_IIS: fam = "IIS"; break;
         case EXS_KIND_EXPORT: fam = "Export (CSV)"; break;
         case EXS_KIND_TEXT: fam = "Text"; break;
+        case EXS_KIND_JSONL: fam = "Events (JSON lines)"; break;
         default: break;
         }
         if (k == EXS_KIND_EXCHANGE) {

@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parsers/csv.h"
+
 /* ------------------------------------------------------------------------------------------ */
 /* Small helpers                                                                              */
 
@@ -499,30 +501,10 @@ static const char *const hp_fields[74] = {"DateTime",
                                           "PartitionEndpointLookupLatency",
                                           "RoutingStatus"};
 
-static const char rps_http_fields[] =
-    "DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,"
-    "ClientRequestId,UrlHost,UrlStem,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
-    "Organization,ManagedOrganization,ClientIpAddress,ServerHostName,FrontEndServer,HttpStatus,"
-    "SubStatus,ErrorCode,Action,CommandId,CommandName,SessionId,ShellId,FailFast,"
-    "ContributeToFailFast,RequestBytes,ClientInfo,CPU,Memory,ActivityContextLifeTime,TotalTime,"
-    "UrlQuery,GenericLatency,GenericInfo,GenericErrors";
-
-static const char rps_cmdlet_fields[] =
-    "DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,"
-    "RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,"
-    "AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,"
-    "ClientApplication,Cmdlet,Parameters,CmdletUniqueId,UserBudgetOnStart,ContributeToFailFast,"
-    "RunspaceSettingsCreationHint,ADViewEntireForest,ADRecipientViewRoot,"
-    "ADConfigurationDomainControllers,ADPreferredGlobalCatalogs,ADPreferredDomainControllers,"
-    "ADUserConfigurationDomainController,ADUserPreferredGlobalCatalog,"
-    "ADuserPreferredDomainControllers,ThrottlingInfo,DelayInfo,ThrottlingDelay,"
-    "IsOutputObjectRedacted,CmdletProxyStage,CmdletProxyRemoteServer,"
-    "CmdletProxyRemoteServerVersion,CmdletProxyMethod,ProxiedObjectCount,CmdletProxyLatency,"
-    "OutputObjectCount,ParameterBinding,BeginProcessing,ProcessRecord,EndProcessing,"
-    "StopProcessing,BizLogic,PowerShellLatency,UserInteractionLatency,ProvisioningLayerLatency,"
-    "ActivityContextLifeTime,TotalTime,ErrorType,ExecutionResult,CacheHitCount,CacheMissCount,"
-    "GenericLatency,GenericInfo,GenericErrors,ObjectGuid,ExternalDirectoryOrganizationId,"
-    "ExternalDirectoryObjectId,NonPiiParameters";
+/* The Remote PowerShell field lists are the library's own defaults (lib/parsers/csv.c): the
+ * generator writes what the reader expects a headerless file to hold. */
+#define rps_http_fields exs_csv_fields_rpshttp
+#define rps_cmdlet_fields exs_csv_fields_rpscmdlet
 
 /* IIS field sets. The default one is Exchange's (catalogue 1.7); the other is what an admin
  * who ticked more boxes gets, in IIS's own order, written mid-file when the site restarts. */

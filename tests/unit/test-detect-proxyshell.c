@@ -45,6 +45,18 @@ static void test_proxyshell_iis(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_proxyshell_backend_user(void **st)
+{
+    (void)st;
+    /* the back end sees ProxyShell as the impersonated admin: the forged X-Rps-CAT token, not
+     * the user column, tells it from ProxyNotShell */
+    const char *log = IIS_HDR
+        "2021-08-10 10:00:03 10.0.0.5 POST /powershell ?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.test 444 CONTOSO\\administrator 10.0.0.5 python-requests/2.26.0 - 200 0 0 15\r\n";
+    exs_scan *s = t_scan_mem("c/inetpub/logs/logfiles/w3svc2/u_ex210810.log", log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 10.0.0.5 2");
+    exs_scan_destroy(s);
+}
+
 static void test_owassrf_backend(void **st)
 {
     (void)st;
@@ -107,6 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proxyshell_iis),
+        cmocka_unit_test(test_proxyshell_backend_user),
         cmocka_unit_test(test_owassrf_backend),
         cmocka_unit_test(test_rps_http),
         cmocka_unit_test(test_cmdlets),

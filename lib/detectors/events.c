@@ -1,0 +1,621 @@
+/* Windows events: what the web shells and the post-exploitation left in the event logs
+ * (catalogue 2.2, 2.4, 2.5, 4, 5.5). Works on exs_event, the reader-independent view of a
+ * record, so EVTX files and event exports go through the same predicates. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "detectors/internal.h"
+#include "exsweep/finding.h"
+
+exs_str exs_event_get(const exs_event *e, const char *name)
+{
+    for (size_t i = 0; i < e->nfields; i++)
+        if (exs_str_ieq(e->fields[i].name, name))
+            return e->fields[i].value;
+    return EXS_STR_NULL;
+}
+
+/* The n-th positional value (unnamed <Data>, or <string> items), skipping empty ones. */
+static exs_str positional(const exs_event *e, size_t n)
+{
+    for (size_t i = 0; i < e->nfields; i++) {
+        exs_str nm = e->fields[i].name;
+        if (!(nm.n == 0 || exs_str_ieq(nm, "Data") || exs_str_ieq(nm, "string")))
+            continue;
+        if (e->fields[i].value.n == 0)
+            continue;
+        if (n-- == 0)
+            return e->fields[i].value;
+    }
+    return EXS_STR_NULL;
+}
+
+static exs_str base_of(exs_str path)
+{
+    for (size_t i = path.n; i > 0; i--)
+        if (path.p[i - 1] == '\\' || path.p[i - 1] == '/')
+            return exs_str_make(path.p + i, path.n - i);
+    return path;
+}
+
+static bool base_is(exs_str path, const char *name)
+{
+    return exs_str_ieq(exs_str_trim(base_of(exs_str_trim(path))), name);
+}
+
+static bool base_in(exs_str path, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (base_is(path, names[i]))
+            return true;
+    return false;
+}
+
+/* Decimal or 0x-hex process id; 0 when absent or malformed. */
+static uint64_t parse_pid(exs_str s)
+{
+    s = exs_str_trim(s);
+    uint64_t v = 0;
+    if (s.n > 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
+        for (size_t i = 2; i < s.n && i < 18; i++) {
+            char c = exs_lower(s.p[i]);
+            int d = c >= '0' && c <= '9' ? c - '0' : (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+            if (d < 0)
+                return 0;
+            v = v * 16 + (uint64_t)d;
+        }
+        return v;
+    }
+    long d = exs_str_uint(s, 0x7fffffffL);
+    return d < 0 ? 0 : (uint64_t)d;
+}
+
+static bool is_lsass_pid(const exs_event_state *st, uint64_t pid)
+{
+    for (size_t i = 0; i < st->nlsass; i++)
+        if (st->lsass_pids[i] == pid)
+            return true;
+    return false;
+}
+
+static void note_lsass_pid(exs_event_state *st, uint64_t pid)
+{
+    if (pid && !is_lsass_pid(st, pid) && st->nlsass < EXS_EVENT_PIDS)
+        st->lsass_pids[st->nlsass++] = pid;
+}
+
+static void emit_event(exs_ctx *c, const exs_event *e, int rule, exs_verdict v, exs_severity s,
+                       exs_str target, exs_str user, const char *detail)
+{
+    exs_hit h;
+    memset(&h, 0, sizeof h);
+    h.rule = RULE(rule);
+    h.verdict = v;
+    h.severity = s;
+    h.time_ms = e->time_ms;
+    h.line = e->record;
+    h.host = e->computer;
+    h.target = target;
+    h.user = user;
+    h.detail = exs_str_cstr(detail);
+    h.evidence = e->text;
+    exs_emit(c, &h);
+}
+
+static bool provider_is(const exs_event *e, const char *p)
+{
+    return exs_str_ieq(exs_str_trim(e->provider), p);
+}
+
+static bool is_sysmon(const exs_event *e)
+{
+    return exs_str_istarts(e->provider, "Microsoft-Windows-Sysmon");
+}
+
+static bool is_security(const exs_event *e)
+{
+    return provider_is(e, "Microsoft-Windows-Security-Auditing") ||
+           exs_str_ieq(e->channel, "Security");
+}
+
+/* ---------------------------------------------------------------- process creation */
+
+typedef struct proc {
+    exs_str image, cmd, parent, user;
+    uint64_t pid;
+} proc;
+
+static bool as_process(const exs_event *e, proc *p)
+{
+    memset(p, 0, sizeof *p);
+    if (is_sysmon(e) && e->event_id == 1) {
+        p->image = exs_event_get(e, "Image");
+        p->cmd = exs_event_get(e, "CommandLine");
+        p->parent = exs_event_get(e, "ParentImage");
+        p->user = exs_event_get(e, "User");
+        p->pid = parse_pid(exs_event_get(e, "ProcessId"));
+        return true;
+    }
+    if (is_security(e) && e->event_id == 4688) {
+        p->image = exs_event_get(e, "NewProcessName");
+        p->cmd = exs_event_get(e, "CommandLine");
+        p->parent = exs_event_get(e, "ParentProcessName");
+        p->user = exs_event_get(e, "SubjectUserName");
+        p->pid = parse_pid(exs_event_get(e, "NewProcessId"));
+        return true;
+    }
+    return false;
+}
+
+static const char *const chopper_fragments[] = {
+    "&ipconfig&echo", "&quser&echo", "&whoami&echo", "&c:&echo",
+    "&cd&echo",       "&dir&echo",   "&echo [e]",    "&echo [s]",
+};
+
+/* The number after a keyword in a command line ("MiniDump 624", "/p 668", "-ma 512"). */
+static uint64_t pid_after(exs_str cmd, const char *kw)
+{
+    long k = exs_str_ifind(cmd, kw);
+    if (k < 0)
+        return 0;
+    size_t i = (size_t)k + strlen(kw);
+    while (i < cmd.n && (cmd.p[i] == ' ' || cmd.p[i] == ',' || cmd.p[i] == '"'))
+        i++;
+    size_t j = i;
+    while (j < cmd.n && cmd.p[j] >= '0' && cmd.p[j] <= '9')
+        j++;
+    return j > i ? parse_pid(exs_str_make(cmd.p + i, j - i)) : 0;
+}
+
+static void dump_found(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_str cmd,
+                       const char *tool, uint64_t pid, exs_str user)
+{
+    char detail[200];
+    if (exs_str_icontains(cmd, "lsass") || (pid && is_lsass_pid(st, pid))) {
+        snprintf(detail, sizeof detail, "%s dump of lsass.exe", tool);
+        emit_event(c, e, R_EV_LSASS_DUMP, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, cmd, user,
+                   detail);
+        return;
+    }
+    if (pid && st->ndumps < sizeof st->dumps / sizeof st->dumps[0]) {
+        /* the target may turn out to be lsass later in the log (Sysmon 10) */
+        exs_event_dump *d = &st->dumps[st->ndumps++];
+        d->pid = pid;
+        d->time_ms = e->time_ms;
+        d->record = e->record;
+        snprintf(d->tool, sizeof d->tool, "%s", tool);
+        snprintf(d->cmd, sizeof d->cmd, "%.*s", (int)(cmd.n < 479 ? cmd.n : 479), cmd.p);
+        return;
+    }
+    snprintf(detail, sizeof detail, "%s memory dump; target not identified as lsass", tool);
+    emit_event(c, e, R_EV_PROC_DUMP, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, cmd, user, detail);
+}
+
+/* Memory-dump, staging and snap-in command lines; also used on script blocks. */
+static void command_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_str cmd,
+                           exs_str parent, exs_str user)
+{
+    if (exs_str_icontains(cmd, "comsvcs") &&
+        (exs_str_icontains(cmd, "minidump") || exs_str_icontains(cmd, "#24"))) {
+        uint64_t pid = pid_after(cmd, "minidump");
+        if (!pid)
+            pid = pid_after(cmd, "#24");
+        dump_found(c, st, e, cmd, "comsvcs MiniDump", pid, user);
+    } else if (exs_str_icontains(cmd, "procdump") &&
+               (exs_str_icontains(cmd, "lsass") || exs_str_icontains(cmd, "-ma"))) {
+        dump_found(c, st, e, cmd, "procdump", pid_after(cmd, "-ma"), user);
+    } else if (exs_str_icontains(cmd, "rdrleakdiag") && exs_str_icontains(cmd, "fullmemdmp")) {
+        dump_found(c, st, e, cmd, "rdrleakdiag", pid_after(cmd, "/p"), user);
+    }
+    bool sevenzip = (exs_str_icontains(cmd, "7z.exe") || exs_str_icontains(cmd, "7za.exe") ||
+                     exs_str_istarts(exs_str_trim(cmd), "7z ")) &&
+                    (exs_str_icontains(cmd, " a ") || exs_str_icontains(cmd, "-t7z"));
+    if (sevenzip || (exs_str_icontains(cmd, "makecab") && (exs_str_icontains(cmd, ".dmp") ||
+                                                           exs_str_icontains(cmd, "inetpub") ||
+                                                           exs_str_icontains(cmd, "exchange server"))) ||
+        (exs_str_icontains(cmd, "vssadmin") && exs_str_icontains(cmd, "shadow")))
+        emit_event(c, e, R_EV_STAGING, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, cmd, user,
+                   "archiving or shadow-copy command");
+    if (exs_str_icontains(cmd, "add-pssnapin") && exs_str_icontains(cmd, "microsoft.exchange") &&
+        !base_is(parent, "msiexec.exe"))
+        emit_event(c, e, R_EV_EXCH_SNAPIN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, cmd, user,
+                   "Exchange snap-in loaded outside the management shell");
+}
+
+static void process_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, const proc *p)
+{
+    static const char *const workers[] = {"w3wp.exe", "umworkerprocess.exe"};
+    static const char *const benign_children[] = {"csc.exe", "cvtres.exe", "werfault.exe",
+                                                  "wermgr.exe"};
+    char detail[200];
+    if (base_is(p->image, "lsass.exe"))
+        note_lsass_pid(st, p->pid);
+    if (base_in(p->parent, workers, 2) && p->image.n && !base_in(p->image, benign_children, 4)) {
+        exs_str pb = base_of(p->parent), cb = base_of(p->image);
+        snprintf(detail, sizeof detail, "%.*s started %.*s", (int)pb.n, pb.p, (int)cb.n, cb.p);
+        emit_event(c, e, R_EV_W3WP_CHILD, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                   p->cmd.n ? p->cmd : p->image, p->user, detail);
+    }
+    for (size_t i = 0; i < sizeof chopper_fragments / sizeof chopper_fragments[0]; i++)
+        if (exs_str_icontains(p->cmd, chopper_fragments[i])) {
+            emit_event(c, e, R_EV_CHOPPER, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, p->cmd,
+                       p->user, "China Chopper command fragments");
+            break;
+        }
+    command_checks(c, st, e, p->cmd, p->parent, p->user);
+}
+
+/* ---------------------------------------------------------------- Sysmon 3, 8, 10, 11 */
+
+static const char *const dump_tools[] = {
+    "procdump.exe", "procdump64.exe", "rundll32.exe",  "taskmgr.exe",  "rdrleakdiag.exe",
+    "mimikatz.exe", "sqldumper.exe",  "dumpert.exe",   "nanodump.exe", "powershell.exe",
+    "pwsh.exe",     "cscript.exe",    "wscript.exe",   "cmd.exe",      "comsvcs.exe",
+};
+
+/* Accessors that open lsass all day long. */
+static const char *const lsass_readers[] = {"msmpeng.exe", "csrss.exe",   "wininit.exe",
+                                            "services.exe", "svchost.exe", "lsm.exe",
+                                            "wmiprvse.exe", "vmtoolsd.exe", "mssense.exe"};
+
+static bool dump_mask(exs_str m)
+{
+    static const char *const masks[] = {"0x1fffff", "0x001fffff", "0x1f3fff", "0x1010",
+                                        "0x1410",   "0x143a",     "0x1438",   "0x1f0fff"};
+    m = exs_str_trim(m);
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++)
+        if (exs_str_ieq(m, masks[i]))
+            return true;
+    return false;
+}
+
+static const char *const script_ext[] = {".aspx", ".ashx", ".asmx", ".asp", ".asa", ".cer",
+                                         ".php",  ".jsp",  ".cshtml"};
+
+/* An Exchange or IIS web folder where a script is a shell drop (catalogue 3.1). */
+static bool web_folder(exs_str path)
+{
+    static const char *const dirs[] = {"\\frontend\\httpproxy\\owa\\auth\\",
+                                       "\\frontend\\httpproxy\\ecp\\auth\\",
+                                       "\\frontend\\httpproxy\\oab\\",
+                                       "\\inetpub\\wwwroot\\aspnet_client\\",
+                                       "\\clientaccess\\owa\\auth\\",
+                                       "\\clientaccess\\ecp\\",
+                                       "\\programdata\\com",
+                                       "\\users\\all users\\"};
+    char norm[1024];
+    size_t n = path.n < sizeof norm - 1 ? path.n : sizeof norm - 1;
+    for (size_t i = 0; i < n; i++)
+        norm[i] = path.p[i] == '/' ? '\\' : exs_lower(path.p[i]);
+    norm[n] = 0;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (strstr(norm, dirs[i]))
+            return true;
+    return false;
+}
+
+/* Any Sysmon event naming lsass.exe with a process id teaches us lsass's pid: process
+ * creation (Image or ParentImage), access and thread creation (TargetImage). */
+static void learn_lsass(exs_event_state *st, const exs_event *e)
+{
+    static const char *const pairs[][2] = {{"Image", "ProcessId"},
+                                           {"ParentImage", "ParentProcessId"},
+                                           {"TargetImage", "TargetProcessId"},
+                                           {"SourceImage", "SourceProcessId"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (base_is(exs_event_get(e, pairs[i][0]), "lsass.exe"))
+            note_lsass_pid(st, parse_pid(exs_event_get(e, pairs[i][1])));
+}
+
+static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
+{
+    char detail[240];
+    exs_str user = exs_event_get(e, "User");
+    switch (e->event_id) {
+    case 3: {
+        exs_str image = exs_event_get(e, "Image");
+        long port = exs_str_uint(exs_str_trim(exs_event_get(e, "DestinationPort")), 65535);
+        if (base_is(image, "w3wp.exe") &&
+            (port == 22 || port == 135 || port == 445 || port == 3389 || port == 5985 || port == 5986)) {
+            exs_str ip = exs_event_get(e, "DestinationIp");
+            snprintf(detail, sizeof detail, "w3wp.exe connected to %.*s:%ld", (int)(ip.n < 64 ? ip.n : 64),
+                     ip.p ? ip.p : "", port);
+            emit_event(c, e, R_EV_W3WP_TUNNEL, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, image, user,
+                       detail);
+        }
+        break;
+    }
+    case 8: {
+        exs_str src = exs_event_get(e, "SourceImage"), dst = exs_event_get(e, "TargetImage");
+        if (base_is(dst, "lsass.exe") && !base_is(src, "csrss.exe")) {
+            bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) ||
+                        base_is(src, "rdrleakdiag.exe");
+            exs_str b = base_of(src);
+            snprintf(detail, sizeof detail, "%.*s created a thread in lsass.exe", (int)b.n,
+                     b.p ? b.p : "");
+            emit_event(c, e, R_EV_LSASS_ACCESS,
+                       tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                       tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
+        } else if (base_is(src, "w3wp.exe")) {
+            exs_str b = base_of(dst);
+            snprintf(detail, sizeof detail, "w3wp.exe created a thread in %.*s", (int)b.n, b.p);
+            emit_event(c, e, R_EV_W3WP_THREAD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, dst, user,
+                       detail);
+        }
+        break;
+    }
+    case 10: {
+        exs_str src = exs_event_get(e, "SourceImage"), dst = exs_event_get(e, "TargetImage");
+        if (!base_is(dst, "lsass.exe"))
+            break;
+        note_lsass_pid(st, parse_pid(exs_event_get(e, "TargetProcessId")));
+        exs_str mask = exs_event_get(e, "GrantedAccess");
+        bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]);
+        bool reader = base_in(src, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0]);
+        if (tool || (dump_mask(mask) && !reader)) {
+            exs_str b = base_of(src);
+            snprintf(detail, sizeof detail, "%.*s opened lsass.exe with access %.*s", (int)b.n, b.p,
+                     (int)(mask.n < 20 ? mask.n : 20), mask.p ? mask.p : "");
+            emit_event(c, e, R_EV_LSASS_ACCESS,
+                       tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                       tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
+        }
+        break;
+    }
+    case 11: {
+        exs_str f = exs_event_get(e, "TargetFilename"), image = exs_event_get(e, "Image");
+        exs_str b = base_of(f);
+        if (exs_str_iends(f, ".dmp")) {
+            bool lsass = exs_str_icontains(b, "lsass");
+            snprintf(detail, sizeof detail, "%s written by %.*s",
+                     lsass ? "LSASS dump file" : "memory dump file", (int)base_of(image).n,
+                     base_of(image).p ? base_of(image).p : "");
+            emit_event(c, e, lsass ? R_EV_LSASS_DUMP : R_EV_DUMP_FILE,
+                       lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                       lsass ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM, f, user, detail);
+        } else if (exs_str_ieq(b, "agents.config") &&
+                   exs_str_icontains(f, "transportroles")) {
+            emit_event(c, e, R_EV_AGENTS_CONFIG, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, f, user,
+                       "transport agents configuration written");
+        } else {
+            static const char *const setup[] = {"msiexec.exe", "exsetup.exe", "exsetupui.exe",
+                                                "setup.exe",   "tiworker.exe",
+                                                "trustedinstaller.exe"};
+            bool script = false;
+            for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0] && !script; i++)
+                script = exs_str_iends(f, script_ext[i]);
+            if (script && web_folder(f) && !base_in(image, setup, sizeof setup / sizeof setup[0])) {
+                snprintf(detail, sizeof detail, "%.*s wrote a script into a web folder",
+                         (int)base_of(image).n, base_of(image).p ? base_of(image).p : "");
+                emit_event(c, e, R_EV_ASPX_WRITE, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, f,
+                           user, detail);
+            }
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* ---------------------------------------------------------------- the rest */
+
+static const char *const defender_exchange_names[] = {
+    "exmann",     "chopper",   "secchecker", "webshell", "dumplsass", "doejocrypt",
+    "twoface",    "iisexchg",  "cve-2021-",  "suspexchg", "proxyshell", "proxylogon",
+    "hafnium",    "blackkingdom", "sportsball", "simpleseesharp",
+};
+
+static void defender_check(exs_ctx *c, const exs_event *e)
+{
+    exs_str name = exs_event_get(e, "Threat Name");
+    if (!name.n)
+        name = exs_event_get(e, "ThreatName");
+    exs_str path = exs_event_get(e, "Path");
+    bool exch = false;
+    for (size_t i = 0; i < sizeof defender_exchange_names / sizeof defender_exchange_names[0]; i++)
+        exch |= exs_str_icontains(name, defender_exchange_names[i]);
+    char detail[300];
+    snprintf(detail, sizeof detail, "Defender %s %.*s",
+             (e->event_id == 1006 || e->event_id == 1116) ? "detected" : "acted on",
+             (int)(name.n < 200 ? name.n : 200), name.p ? name.p : "");
+    emit_event(c, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+               exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM, path.n ? path : name,
+               exs_event_get(e, "Detection User"), detail);
+}
+
+static void script_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
+{
+    exs_str t = e->text;
+    if (exs_str_icontains(t, "minidumpwritedump")) {
+        bool lsass = exs_str_icontains(t, "lsass");
+        emit_event(c, e, lsass ? R_EV_LSASS_DUMP : R_EV_PS_SCRIPT,
+                   lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                   lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, EXS_STR_NULL, EXS_STR_NULL,
+                   lsass ? "PowerShell MiniDumpWriteDump of lsass" : "PowerShell MiniDumpWriteDump");
+    } else if (exs_str_icontains(t, "invoke-powershelltcp") ||
+               (exs_str_icontains(t, "net.sockets.tcpclient(") && exs_str_icontains(t, "getstream()"))) {
+        emit_event(c, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, EXS_STR_NULL,
+                   EXS_STR_NULL, "Nishang reverse shell");
+    } else if (exs_str_icontains(t, "powercat")) {
+        emit_event(c, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH, EXS_STR_NULL,
+                   EXS_STR_NULL, "PowerCat");
+    }
+    command_checks(c, st, e, t, EXS_STR_NULL, EXS_STR_NULL);
+}
+
+static void cmdlet_event(exs_ctx *c, const exs_event *e)
+{
+    exs_cmdlet cm;
+    memset(&cm, 0, sizeof cm);
+    cm.time_ms = e->time_ms;
+    cm.line = e->record;
+    cm.name = exs_str_trim(positional(e, 0));
+    cm.params = positional(e, 1);
+    cm.user = positional(e, 2);
+    if (!cm.name.n) {
+        /* exports keep the rendered message: "Cmdlet suceeded. Cmdlet X, parameters ..." */
+        exs_str t = e->text;
+        long k = exs_str_ifind(t, ". Cmdlet ");
+        if (k >= 0) {
+            exs_str rest = exs_str_make(t.p + k + 9, t.n - (size_t)k - 9);
+            long comma = exs_str_ifind(rest, ", parameters ");
+            cm.name = exs_str_trim(comma >= 0 ? exs_str_make(rest.p, (size_t)comma) : rest);
+            if (comma >= 0)
+                cm.params = exs_str_make(rest.p + comma + 13, rest.n - (size_t)comma - 13);
+        }
+    }
+    cm.client = exs_event_get(e, "ClientApplication");
+    cm.result = e->event_id == 6 ? EXS_LIT("Error") : EXS_LIT("Success");
+    cm.raw = e->text;
+    exs_detect_cmdlet(c, &cm);
+}
+
+static const char *const replication_guids[] = {
+    "1131f6aa-9c07-11d1-f79f-00c04fc2dcd2", "1131f6ad-9c07-11d1-f79f-00c04fc2dcd2",
+    "89e95b76-444d-4c62-991a-0facbeda640c",
+};
+
+static void security_checks(exs_ctx *c, const exs_event *e)
+{
+    char detail[240];
+    switch (e->event_id) {
+    case 4648: {
+        exs_str p = exs_event_get(e, "ProcessName");
+        if (base_is(p, "w3wp.exe"))
+            emit_event(c, e, R_EV_W3WP_LOGON, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                       exs_event_get(e, "TargetUserName"), exs_event_get(e, "SubjectUserName"),
+                       "explicit-credential logon from w3wp.exe");
+        break;
+    }
+    case 4656:
+    case 4663: {
+        exs_str obj = exs_event_get(e, "ObjectName"), p = exs_event_get(e, "ProcessName");
+        if (base_is(obj, "lsass.exe") &&
+            !base_in(p, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0])) {
+            snprintf(detail, sizeof detail, "%.*s asked for a handle to lsass.exe",
+                     (int)base_of(p).n, base_of(p).p ? base_of(p).p : "");
+            emit_event(c, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, p,
+                       exs_event_get(e, "SubjectUserName"), detail);
+        }
+        break;
+    }
+    case 4662: {
+        exs_str props = exs_event_get(e, "Properties"), u = exs_event_get(e, "SubjectUserName");
+        bool repl = false;
+        for (size_t i = 0; i < sizeof replication_guids / sizeof replication_guids[0]; i++)
+            repl |= exs_str_icontains(props, replication_guids[i]);
+        if (repl && !exs_str_iends(exs_str_trim(u), "$"))
+            emit_event(c, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                       exs_event_get(e, "ObjectName"), u,
+                       "directory replication rights used by a user account (DCSync)");
+        break;
+    }
+    case 5136: {
+        exs_str attr = exs_event_get(e, "AttributeLDAPDisplayName");
+        exs_str dn = exs_str_trim(exs_event_get(e, "ObjectDN"));
+        if (exs_str_ieq(exs_str_trim(attr), "nTSecurityDescriptor") && exs_str_istarts(dn, "DC="))
+            emit_event(c, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, dn,
+                       exs_event_get(e, "SubjectUserName"),
+                       "the domain object's permissions changed (PrivExchange grants DCSync so)");
+        break;
+    }
+    case 4728:
+    case 4732:
+    case 4756: {
+        exs_str g = exs_str_trim(exs_event_get(e, "TargetUserName"));
+        if (exs_str_icontains(g, "exchange") || exs_str_ieq(g, "Organization Management") ||
+            exs_str_ieq(g, "Domain Admins") || exs_str_ieq(g, "Enterprise Admins") ||
+            exs_str_ieq(g, "Administrators")) {
+            exs_str m = exs_event_get(e, "MemberName");
+            snprintf(detail, sizeof detail, "member added to %.*s", (int)(g.n < 100 ? g.n : 100),
+                     g.p ? g.p : "");
+            emit_event(c, e, R_EV_GROUP_ADD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                       m.n ? m : exs_event_get(e, "MemberSid"),
+                       exs_event_get(e, "SubjectUserName"), detail);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
+{
+    proc p;
+    if (is_sysmon(e))
+        learn_lsass(st, e);
+    if (as_process(e, &p)) {
+        process_checks(c, st, e, &p);
+        return;
+    }
+    if (is_sysmon(e)) {
+        sysmon_checks(c, st, e);
+        return;
+    }
+    if (provider_is(e, "MSExchange Unified Messaging") && e->level == 2 &&
+        exs_str_icontains(e->text, "System.InvalidCastException")) {
+        emit_event(c, e, R_EV_26857_UM, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, EXS_STR_NULL,
+                   EXS_STR_NULL, "UM deserialisation error (InvalidCastException)");
+        return;
+    }
+    if (exs_str_istarts(e->provider, "MSExchange") && e->level == 2 &&
+        exs_str_icontains(e->text, "umworkerprocess") &&
+        exs_str_icontains(e->text, "TextFormattingRunProperties")) {
+        emit_event(c, e, R_EV_UM_CRASH, EXS_VERDICT_ATTEMPT, EXS_SEV_HIGH, EXS_STR_NULL,
+                   EXS_STR_NULL, "UM worker crashed on a deserialisation gadget");
+        return;
+    }
+    if (provider_is(e, "MSExchange CmdletLogs") && (e->event_id == 1 || e->event_id == 6)) {
+        cmdlet_event(c, e);
+        return;
+    }
+    if (exs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender") &&
+        (e->event_id == 1006 || e->event_id == 1007 || e->event_id == 1116 || e->event_id == 1117)) {
+        defender_check(c, e);
+        return;
+    }
+    if ((e->event_id == 1102 && (provider_is(e, "Microsoft-Windows-Eventlog") || is_security(e))) ||
+        (e->event_id == 104 && provider_is(e, "Microsoft-Windows-Eventlog"))) {
+        exs_str u = exs_event_get(e, "SubjectUserName");
+        emit_event(c, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                   exs_event_get(e, "Channel"), u.n ? u : exs_event_get(e, "SubjectUserName"),
+                   e->event_id == 1102 ? "Security log cleared" : "event log cleared");
+        return;
+    }
+    if ((exs_str_icontains(e->provider, "PowerShell") &&
+         (e->event_id == 4104 || e->event_id == 4103 || e->event_id == 800)) ||
+        (e->event_id == 800 && exs_str_ieq(e->channel, "Windows PowerShell"))) {
+        script_checks(c, st, e);
+        return;
+    }
+    if (e->event_id == 3001 && exs_str_icontains(e->text, "lsass")) {
+        emit_event(c, e, R_EV_SILENT_EXIT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, EXS_STR_NULL,
+                   EXS_STR_NULL, "silent process exit monitoring set on lsass.exe");
+        return;
+    }
+    if (is_security(e))
+        security_checks(c, e);
+}
+
+void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
+{
+    for (size_t i = 0; i < st->ndumps; i++) {
+        const exs_event_dump *d = &st->dumps[i];
+        bool lsass = is_lsass_pid(st, d->pid);
+        char detail[160];
+        snprintf(detail, sizeof detail, "%s of process %llu%s", d->tool, (unsigned long long)d->pid,
+                 lsass ? ", which this log shows to be lsass.exe" : ", not identified as lsass");
+        exs_hit h;
+        memset(&h, 0, sizeof h);
+        h.rule = RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP);
+        h.verdict = lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS;
+        h.severity = lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH;
+        h.time_ms = d->time_ms;
+        h.line = d->record;
+        h.target = exs_str_cstr(d->cmd);
+        h.detail = exs_str_cstr(detail);
+        h.evidence = exs_str_cstr(d->cmd);
+        exs_emit(c, &h);
+    }
+    st->ndumps = 0;
+}

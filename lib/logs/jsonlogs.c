@@ -1,0 +1,132 @@
+/* Reader of event exports with one JSON object per line (Security-Datasets, Winlogbeat,
+ * Velociraptor, Chainsaw): each object becomes an exs_event for the event detectors. Exports
+ * name the same things differently; the first key found wins. */
+#include <stdio.h>
+
+#include "core/limits.h"
+#include "core/timeparse.h"
+#include "detectors/detect.h"
+#include "exsweep/finding.h"
+#include "logs/state.h"
+#include "scan/ctx.h"
+#include "scan/scan_int.h"
+
+static exs_str pick(const exs_event *e, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        exs_str v = exs_event_get(e, *keys);
+        if (v.n)
+            return v;
+    }
+    return EXS_STR_NULL;
+}
+
+static uint8_t level_of(exs_str v)
+{
+    long n = exs_str_uint(exs_str_trim(v), 255);
+    if (n >= 0)
+        return (uint8_t)n;
+    if (exs_str_ieq(v, "critical"))
+        return 1;
+    if (exs_str_ieq(v, "error"))
+        return 2;
+    if (exs_str_ieq(v, "warning"))
+        return 3;
+    if (exs_str_istarts(v, "info"))
+        return 4;
+    return 0;
+}
+
+static int64_t time_of(const exs_event *e)
+{
+    static const char *const keys[] = {"@timestamp", "TimeCreated", "timestamp", "UtcTime",
+                                       "EventTime", "SystemTime", NULL};
+    for (const char *const *k = keys; *k; k++) {
+        exs_str v = exs_str_trim(exs_event_get(e, *k));
+        if (!v.n)
+            continue;
+        int64_t t = exs_time_parse_iso(v);
+        if (t == EXS_TIME_NONE)
+            t = exs_find_time(v);
+        if (t != EXS_TIME_NONE)
+            return t;
+    }
+    return EXS_TIME_NONE;
+}
+
+static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    static const char *const provider_keys[] = {"SourceName", "ProviderName", "Provider_Name",
+                                                "provider_name", "Provider", "Source", NULL};
+    static const char *const id_keys[] = {"EventID", "EventId", "event_id", "EventCode",
+                                          "code", NULL};
+    static const char *const channel_keys[] = {"Channel", "channel", "log_name", NULL};
+    static const char *const host_keys[] = {"Hostname", "Computer", "computer_name",
+                                            "ComputerName", NULL};
+    size_t n = 0;
+    if (exs_json_flat(line.p, line.n, st->pairs, EXS_EVTX_MAX_FIELDS, &n, st->scratch) < 0) {
+        c->rows_bad++;
+        exs_warn(c->scan, EXS_W_BAD_ROW, c->file, lineno, "malformed JSON event");
+        if (n == 0)
+            return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        st->evfields[i].name = st->pairs[i].key;
+        st->evfields[i].value = st->pairs[i].value;
+    }
+    exs_event e;
+    memset(&e, 0, sizeof e);
+    e.fields = st->evfields;
+    e.nfields = n;
+    e.record = lineno;
+    e.provider = pick(&e, provider_keys);
+    long id = exs_str_uint(exs_str_trim(pick(&e, id_keys)), 0xffffffffL);
+    e.event_id = id < 0 ? 0 : (uint32_t)id;
+    e.level = level_of(exs_event_get(&e, "Level"));
+    e.channel = pick(&e, channel_keys);
+    e.computer = pick(&e, host_keys);
+    e.time_ms = time_of(&e);
+    exs_str msg = exs_event_get(&e, "Message");
+    e.text = msg.n ? msg : line;
+    exs_detect_event(c, &st->ev, &e);
+}
+
+static void jsonl_end(exs_logstate *st, exs_ctx *c)
+{
+    exs_detect_events_end(c, &st->ev);
+}
+
+static int64_t jsonl_time(exs_logstate *st, exs_str line)
+{
+    /* the coverage window: the first timestamp-looking token of the object */
+    (void)st;
+    long k = exs_str_ifind(line, "\"@timestamp\"");
+    if (k < 0)
+        k = exs_str_ifind(line, "\"TimeCreated\"");
+    if (k < 0)
+        return EXS_TIME_NONE;
+    exs_str rest = exs_str_make(line.p + k, line.n - (size_t)k);
+    for (size_t i = 0; i + 20 < rest.n && i < 64; i++)
+        if (rest.p[i] >= '0' && rest.p[i] <= '9' && rest.p[i + 4] == '-')
+            return exs_find_time(exs_str_make(rest.p + i, rest.n - i));
+    return EXS_TIME_NONE;
+}
+
+static void no_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    (void)st;
+    (void)c;
+    (void)line;
+    (void)lineno;
+}
+
+static bool no_header(exs_logstate *st, exs_ctx *c, exs_str line)
+{
+    (void)st;
+    (void)c;
+    (void)line;
+    return false;
+}
+
+const exs_logkind exs_logkind_jsonl = {EXS_KIND_JSONL, no_directive, no_header, jsonl_row,
+                                       jsonl_time, jsonl_end};

@@ -1,0 +1,233 @@
+/* Flat view of one JSON object. A recursive-descent reader with an explicit depth cap; every
+ * read checks the end pointer first. */
+#include "parsers/json.h"
+
+typedef struct jp {
+    const char *p, *end;
+    exs_json_pair *out;
+    size_t max, n;
+    char *scratch; /* next free byte; never more than the input length is written */
+} jp;
+
+static void ws(jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+        j->p++;
+}
+
+static int hex4(const char *p, const char *end, unsigned *v)
+{
+    if (end - p < 4)
+        return -1;
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0'
+                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        *v = *v * 16 + (unsigned)d;
+    }
+    return 0;
+}
+
+/* UTF-8 of cp; at most 4 bytes, and never more than the 6 input bytes of its escape. */
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A string at j->p (the opening quote). Unescaped copy in scratch when it has escapes. */
+static int string(jp *j, exs_str *out)
+{
+    if (j->p >= j->end || *j->p != '"')
+        return -1;
+    const char *s = ++j->p;
+    const char *q = s;
+    while (q < j->end && *q != '"' && *q != '\\')
+        q++;
+    if (q < j->end && *q == '"') { /* no escapes: point into the input */
+        *out = exs_str_make(s, (size_t)(q - s));
+        j->p = q + 1;
+        return 0;
+    }
+    char *o = j->scratch;
+    char *start = o;
+    const char *p = s;
+    while (p < j->end && *p != '"') {
+        if (*p != '\\') {
+            *o++ = *p++;
+            continue;
+        }
+        if (++p >= j->end)
+            return -1;
+        char e = *p++;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (hex4(p, j->end, &cp) < 0)
+                return -1;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && j->end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+                hex4(p + 2, j->end, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6; /* 12 input bytes for 4 output bytes */
+            } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+                cp = 0xFFFD;
+            }
+            o += put_utf8(o, cp);
+            break;
+        }
+        default: return -1;
+        }
+    }
+    if (p >= j->end)
+        return -1;
+    *out = exs_str_make(start, (size_t)(o - start));
+    j->scratch = o;
+    j->p = p + 1;
+    return 0;
+}
+
+static void emit(jp *j, exs_str key, exs_str value)
+{
+    if (j->n < j->max) {
+        j->out[j->n].key = key;
+        j->out[j->n].value = value;
+    }
+    j->n++;
+}
+
+static int value(jp *j, exs_str key, int depth);
+
+static int object(jp *j, int depth)
+{
+    if (depth > EXS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
+        return -1;
+    j->p++;
+    ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        exs_str key;
+        ws(j);
+        if (string(j, &key) < 0)
+            return -1;
+        ws(j);
+        if (j->p >= j->end || *j->p != ':')
+            return -1;
+        j->p++;
+        ws(j);
+        if (value(j, key, depth + 1) < 0)
+            return -1;
+        ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->end && *j->p == '}') {
+            j->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+static int array(jp *j, exs_str key, int depth)
+{
+    if (depth > EXS_JSON_MAX_DEPTH)
+        return -1;
+    j->p++; /* '[' */
+    ws(j);
+    if (j->p < j->end && *j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        ws(j);
+        if (value(j, key, depth + 1) < 0)
+            return -1;
+        ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->end && *j->p == ']') {
+            j->p++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+static int value(jp *j, exs_str key, int depth)
+{
+    if (j->p >= j->end)
+        return -1;
+    char c = *j->p;
+    if (c == '{')
+        return object(j, depth);
+    if (c == '[')
+        return array(j, key, depth);
+    if (c == '"') {
+        exs_str v;
+        if (string(j, &v) < 0)
+            return -1;
+        emit(j, key, v);
+        return 0;
+    }
+    /* number, true, false, null: keep the token's text */
+    const char *s = j->p;
+    while (j->p < j->end && *j->p != ',' && *j->p != '}' && *j->p != ']' && *j->p != ' ' &&
+           *j->p != '\t' && *j->p != '\r' && *j->p != '\n')
+        j->p++;
+    if (j->p == s)
+        return -1;
+    emit(j, key, exs_str_make(s, (size_t)(j->p - s)));
+    return 0;
+}
+
+int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+                  char *scratch)
+{
+    jp j = {p, p + n, out, max, 0, scratch};
+    ws(&j);
+    int rc = object(&j, 0);
+    if (rc == 0) {
+        ws(&j);
+        if (j.p != j.end)
+            rc = -1;
+    }
+    *count = j.n < max ? j.n : max;
+    return rc;
+}

@@ -1,0 +1,31 @@
+/* One JSON object per line (event exports: Security-Datasets, Winlogbeat, Velociraptor,
+ * Chainsaw), flattened to (name, value) pairs.
+ *
+ * Nested objects are walked and each leaf keeps its own key (winlog.event_data.CommandLine
+ * becomes "CommandLine"), which is how the exports differ; arrays keep their scalar items
+ * under the array's key. Strings are unescaped (\uXXXX and surrogate pairs to UTF-8, lone
+ * surrogates to U+FFFD) into a scratch buffer; numbers, true, false and null keep their text.
+ * Depth, pair count and scratch use are capped; malformed input returns -1 with what parsed
+ * so far kept.
+ */
+#ifndef EXS_PARSERS_JSON_H
+#define EXS_PARSERS_JSON_H
+
+#include <stddef.h>
+
+#include "core/str.h"
+
+#define EXS_JSON_MAX_DEPTH 16
+
+typedef struct exs_json_pair {
+    exs_str key;
+    exs_str value;
+} exs_json_pair;
+
+/* Parses the object in p[0..n) (leading and trailing white space allowed). Writes at most
+ * max pairs to out and their count to *count; scratch (at least n bytes) receives unescaped
+ * text. Returns 0 for a well-formed object, -1 otherwise. */
+int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+                  char *scratch);
+
+#endif

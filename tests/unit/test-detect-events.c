@@ -1,0 +1,241 @@
+/* Event detectors on reader-independent events: process trees, LSASS dumps (and the notepad
+ * MiniDump that is not one), Sysmon 3/8/10/11, UM, cmdlets, Defender, PowerShell, Security. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "detectors/detect.h"
+#include "memscan.h"
+#include "scan/scan_int.h"
+
+#define MAXF 16
+
+typedef struct ev {
+    exs_event e;
+    exs_event_field f[MAXF];
+} ev;
+
+/* ev_make(&x, provider, id, level, record, "Name=value", ..., NULL); unnamed values: "=value" */
+static void ev_make(ev *x, const char *provider, uint32_t id, uint8_t level, uint64_t record, ...)
+{
+    memset(x, 0, sizeof *x);
+    x->e.provider = exs_str_cstr(provider);
+    x->e.channel = exs_str_cstr(strncmp(provider, "Microsoft-Windows-Security", 26) == 0 ? "Security" : "");
+    x->e.event_id = id;
+    x->e.level = level;
+    x->e.record = record;
+    x->e.time_ms = 1614754182000LL + (int64_t)record * 1000;
+    x->e.computer = EXS_LIT("EXCH01");
+    va_list ap;
+    va_start(ap, record);
+    const char *kv;
+    size_t n = 0;
+    while ((kv = va_arg(ap, const char *)) && n < MAXF) {
+        const char *eq = strchr(kv, '=');
+        x->f[n].name = exs_str_make(kv, (size_t)(eq - kv));
+        x->f[n].value = exs_str_cstr(eq + 1);
+        n++;
+    }
+    va_end(ap);
+    x->e.fields = x->f;
+    x->e.nfields = n;
+    x->e.text = n ? x->f[0].value : EXS_LIT("");
+}
+
+static exs_scan *run(ev *const *evs, size_t n)
+{
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_ctx c;
+    memset(&c, 0, sizeof c);
+    c.scan = s;
+    c.file = "C/Windows/System32/winevt/Logs/test.evtx";
+    c.source = "evtx";
+    exs_event_state st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < n; i++)
+        exs_detect_event(&c, &st, &evs[i]->e);
+    exs_detect_events_end(&c, &st);
+    exs_scan_finish(s);
+    return s;
+}
+
+static void test_webshell_children(void **st)
+{
+    (void)st;
+    ev a, b, d, f;
+    ev_make(&a, "Microsoft-Windows-Sysmon", 1, 4, 1, "Image=C:\\Windows\\System32\\cmd.exe",
+            "CommandLine=\"c:\\windows\\system32\\cmd.exe\" /c net user",
+            "ParentImage=C:\\Windows\\System32\\inetsrv\\w3wp.exe", "User=IIS APPPOOL\\DefaultAppPool", NULL);
+    ev_make(&b, "Microsoft-Windows-Sysmon", 1, 4, 2, "Image=C:\\Windows\\System32\\notepad.exe",
+            "CommandLine=notepad.exe", "ParentImage=c:\\windows\\system32\\inetsrv\\W3WP.EXE", NULL);
+    /* the benign compile step, and an unrelated parent */
+    ev_make(&d, "Microsoft-Windows-Sysmon", 1, 4, 3,
+            "Image=C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe",
+            "CommandLine=csc.exe /noconfig", "ParentImage=C:\\Windows\\System32\\inetsrv\\w3wp.exe", NULL);
+    ev_make(&f, "Microsoft-Windows-Security-Auditing", 4688, 0, 4,
+            "NewProcessName=C:\\Windows\\System32\\cmd.exe",
+            "CommandLine=cmd /c cd /d \"C:\\inetpub\\wwwroot\\aspnet_client\"&whoami&echo [S]&cd&echo [E]",
+            "ParentProcessName=C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\UMWorkerProcess.exe",
+            "SubjectUserName=EXCH01$", NULL);
+    ev *evs[] = {&a, &b, &d, &f};
+    exs_scan *s = run(evs, 4);
+    assert_string_equal(t_summary(s), "EXS-EV-W3WP-CHILD exploitation - 1\n"
+                                      "EXS-EV-W3WP-CHILD exploitation - 2\n"
+                                      "EXS-EV-CHOPPER exploitation - 4\n"
+                                      "EXS-EV-W3WP-CHILD exploitation - 4");
+    assert_string_equal(t_find(s, NULL, 1)->detail, "W3WP.EXE started notepad.exe");
+    assert_string_equal(t_find(s, NULL, 0)->user, "IIS APPPOOL\\DefaultAppPool");
+    exs_scan_destroy(s);
+}
+
+static void test_lsass_dumps(void **st)
+{
+    (void)st;
+    ev a, b, c1, d, e1, g, h;
+    /* comsvcs MiniDump of a process that is notepad: not an LSASS dump */
+    ev_make(&a, "Microsoft-Windows-Sysmon", 1, 4, 1, "Image=C:\\Windows\\System32\\rundll32.exe",
+            "CommandLine=rundll32 C:\\windows\\system32\\comsvcs.dll, MiniDump 4868 C:\\Windows\\System32\\notepad.bin full",
+            "ParentImage=C:\\Windows\\System32\\cmd.exe", NULL);
+    /* comsvcs MiniDump of PID 512, which a later Sysmon 10 shows to be lsass */
+    ev_make(&b, "Microsoft-Windows-Sysmon", 1, 4, 2, "Image=C:\\Windows\\System32\\rundll32.exe",
+            "CommandLine=rundll32 C:\\Windows\\System32\\comsvcs.dll MiniDump 512 \\Windows\\Temp\\76nivOxA.dmp full",
+            "ParentImage=C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", NULL);
+    ev_make(&c1, "Microsoft-Windows-Sysmon", 10, 4, 3, "SourceImage=C:\\Windows\\System32\\rundll32.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=512", "GrantedAccess=0x1fffff", NULL);
+    /* benign lsass readers */
+    ev_make(&d, "Microsoft-Windows-Sysmon", 10, 4, 4,
+            "SourceImage=C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\MsMpEng.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=512", "GrantedAccess=0x1fffff", NULL);
+    ev_make(&e1, "Microsoft-Windows-Sysmon", 10, 4, 5, "SourceImage=C:\\Windows\\system32\\svchost.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=512", "GrantedAccess=0x1000", NULL);
+    /* Task Manager writes lsass (4).DMP; procdump names lsass */
+    ev_make(&g, "Microsoft-Windows-Sysmon", 11, 4, 6, "Image=C:\\Windows\\system32\\taskmgr.exe",
+            "TargetFilename=C:\\Users\\admmig\\AppData\\Local\\Temp\\lsass (4).DMP", NULL);
+    ev_make(&h, "Microsoft-Windows-Security-Auditing", 4688, 0, 7, "NewProcessName=C:\\t\\procdump64.exe",
+            "CommandLine=procdump64.exe -accepteula -ma lsass.exe C:\\windows\\temp\\lsass.dmp", NULL);
+    ev *evs[] = {&a, &b, &c1, &d, &e1, &g, &h};
+    exs_scan *s = run(evs, 7);
+    assert_string_equal(t_summary(s), "EXS-EV-PROC-DUMP suspicious - 1\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 2\n"
+                                      "EXS-EV-LSASS-ACCESS exploitation - 3\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 6\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 7");
+    assert_non_null(strstr(t_find(s, "EXS-EV-PROC-DUMP", 0)->detail, "process 4868, not identified as lsass"));
+    assert_non_null(strstr(t_find(s, "EXS-EV-LSASS-DUMP", 0)->detail, "process 512, which this log shows"));
+    exs_scan_destroy(s);
+}
+
+static void test_sysmon_files_and_network(void **st)
+{
+    (void)st;
+    ev a, b, c1, d, e1;
+    ev_make(&a, "Microsoft-Windows-Sysmon", 11, 4, 1, "Image=System",
+            "TargetFilename=C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx", NULL);
+    ev_make(&b, "Microsoft-Windows-Sysmon", 11, 4, 2, "Image=C:\\Windows\\System32\\msiexec.exe",
+            "TargetFilename=C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\logon.aspx", NULL);
+    ev_make(&c1, "Microsoft-Windows-Sysmon", 11, 4, 3, "Image=C:\\Program Files\\Notepad++\\notepad++.exe",
+            "TargetFilename=E:\\Exchange2016\\TransportRoles\\Shared\\agents.config", NULL);
+    ev_make(&d, "Microsoft-Windows-Sysmon", 3, 4, 4, "Image=c:\\windows\\system32\\inetsrv\\w3wp.exe",
+            "DestinationIp=127.0.0.1", "DestinationPort=3389", NULL);
+    ev_make(&e1, "Microsoft-Windows-Sysmon", 3, 4, 5, "Image=c:\\windows\\system32\\inetsrv\\w3wp.exe",
+            "DestinationIp=10.0.0.10", "DestinationPort=389", NULL);
+    ev *evs[] = {&a, &b, &c1, &d, &e1};
+    exs_scan *s = run(evs, 5);
+    assert_string_equal(t_summary(s), "EXS-EV-ASPX-WRITE exploitation - 1\n"
+                                      "EXS-EV-AGENTS-CONFIG suspicious - 3\n"
+                                      "EXS-EV-W3WP-TUNNEL suspicious - 4");
+    exs_scan_destroy(s);
+}
+
+static void test_exchange_events(void **st)
+{
+    (void)st;
+    ev a, b, c1, d;
+    ev_make(&a, "MSExchange Unified Messaging", 1234, 2, 1,
+            "=An unknown error occurred: System.InvalidCastException: Unable to cast object", NULL);
+    ev_make(&b, "MSExchange Unified Messaging", 1234, 4, 2, "=System.InvalidCastException (informational)", NULL);
+    ev_make(&c1, "MSExchange CmdletLogs", 6, 2, 3, "=Install-TransportAgent",
+            "=-Name \"Evil\" -AssemblyPath \".\\NetshHelperBeacon.dll\" -TransportAgentFactory \"hack\"",
+            "=offsec.lan/Administrators/admmig", NULL);
+    ev_make(&d, "MSExchange CmdletLogs", 1, 4, 4, "=Set-OabVirtualDirectory",
+            "=-ExternalUrl \"http://ffff/#<script language=\"JScript\" runat=\"server\"> function Page_Load(){eval(Request[\"code\"],\"unsafe\");}</script>\" -Identity \"OAB (Default Web Site)\"",
+            NULL);
+    ev *evs[] = {&a, &b, &c1, &d};
+    exs_scan *s = run(evs, 4);
+    assert_string_equal(t_summary(s), "EXS-EV-26857-UM exploitation - 1\n"
+                                      "EXS-CMD-TRANSPORTAGENT suspicious - 3\n"
+                                      "EXS-CMD-SETVDIR exploitation - 4");
+    assert_non_null(strstr(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->detail, "failed"));
+    exs_scan_destroy(s);
+}
+
+static void test_defender_ps_security(void **st)
+{
+    (void)st;
+    ev a, b, c1, d, e1, f, g, h;
+    ev_make(&a, "Microsoft-Windows-Windows Defender", 1116, 3, 1, "Threat Name=Backdoor:ASP/SecChecker.A",
+            "Path=file:_C:\\inetpub\\wwwroot\\aspnet_client\\s.aspx", NULL);
+    ev_make(&b, "Microsoft-Windows-Windows Defender", 1116, 3, 2, "Threat Name=PUA:Win32/Presenoker", NULL);
+    ev_make(&c1, "Microsoft-Windows-PowerShell", 4104, 5, 3,
+            "ScriptBlockText=$p = Get-Process lsass; [WER]::MiniDumpWriteDump($p.Handle)", NULL);
+    ev_make(&d, "Microsoft-Windows-Eventlog", 1102, 4, 4, "SubjectUserName=admin", NULL);
+    ev_make(&e1, "Microsoft-Windows-Security-Auditing", 4648, 0, 5,
+            "ProcessName=C:\\Windows\\System32\\inetsrv\\w3wp.exe", "TargetUserName=administrator", NULL);
+    ev_make(&f, "Microsoft-Windows-Security-Auditing", 4756, 0, 6,
+            "TargetUserName=Exchange Trusted Subsystem", "MemberName=CN=attacker", NULL);
+    ev_make(&g, "Microsoft-Windows-Security-Auditing", 4756, 0, 7, "TargetUserName=Marketing", NULL);
+    ev_make(&h, "Microsoft-Windows-Security-Auditing", 4662, 0, 8,
+            "Properties=%%7688 {1131f6aa-9c07-11d1-f79f-00c04fc2dcd2}", "SubjectUserName=relayed", NULL);
+    ev *evs[] = {&a, &b, &c1, &d, &e1, &f, &g, &h};
+    exs_scan *s = run(evs, 8);
+    assert_string_equal(t_summary(s), "EXS-EV-DEFENDER exploitation - 1\n"
+                                      "EXS-EV-DEFENDER suspicious - 2\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 3\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 4\n"
+                                      "EXS-EV-W3WP-LOGON suspicious - 5\n"
+                                      "EXS-EV-GROUP-ADD suspicious - 6\n"
+                                      "EXS-EV-DS-CHANGE suspicious - 8");
+    exs_scan_destroy(s);
+}
+
+static void test_json_export(void **st)
+{
+    (void)st;
+    /* an export as Security-Datasets writes it: flat objects, rendered message */
+    const char *jsonl =
+        "{\"SourceName\":\"MSExchange CmdletLogs\",\"EventID\":1,\"Level\":\"4\",\"Channel\":\"MSExchange Management\","
+        "\"Hostname\":\"MXS01\",\"@timestamp\":\"2021-03-14T01:40:12.000Z\",\"Message\":\"Cmdlet suceeded. Cmdlet "
+        "Set-OabVirtualDirectory, parameters -ExternalUrl \\\"http://ffff/#<script language=\\\"JScript\\\" "
+        "runat=\\\"server\\\"> function Page_Load(){eval(Request[\\\"code\\\"],\\\"unsafe\\\");}</script>\\\" "
+        "-Identity \\\"OAB (Default Web Site)\\\".\"}\n"
+        "{\"SourceName\":\"Microsoft-Windows-Sysmon\",\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\","
+        "\"ParentImage\":\"c:\\\\windows\\\\system32\\\\inetsrv\\\\w3wp.exe\",\"CommandLine\":\"cmd /c whoami\","
+        "\"@timestamp\":\"2021-03-14T01:40:15.000Z\"}\n"
+        "{\"SourceName\":\"MSExchange Front End HTTP Proxy\",\"EventID\":1001,\"Message\":\"started\"}\n"
+        "{\"broken\": \n";
+    exs_scan *s = t_scan_mem("d/export/events.json", jsonl, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-SETVDIR exploitation - 1\n"
+                                      "EXS-EV-W3WP-CHILD exploitation - 2");
+    assert_int_equal(t_warns(s, "bad-row"), 1);
+    assert_int_equal(t_find(s, NULL, 1)->time_ms, 1615686015000LL);
+    exs_scan_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_webshell_children),
+        cmocka_unit_test(test_lsass_dumps),
+        cmocka_unit_test(test_sysmon_files_and_network),
+        cmocka_unit_test(test_exchange_events),
+        cmocka_unit_test(test_defender_ps_security),
+        cmocka_unit_test(test_json_export),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
