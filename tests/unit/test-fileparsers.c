@@ -95,6 +95,58 @@ static void test_apphost(void **st)
     assert_int_equal(exs_aspnet_compiled_vpath("<x/>", 4, vp, sizeof vp), 0);
 }
 
+static void count_vdir(void *ctx, const exs_vdir_item *v)
+{
+    (void)v;
+    (*(size_t *)ctx)++;
+}
+
+/* The caps themselves: virtual directories per config, minidump modules and streams. */
+static void test_caps(void **st)
+{
+    (void)st;
+    size_t n = EXS_MAX_VDIRS + 5, cap = 128 + n * 96, o = 0;
+    char *x = malloc(cap);
+    o += (size_t)snprintf(x + o, cap - o, "<site name=\"s\"><application path=\"/a\">");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(x + o, cap - o, "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\v\"/>", i);
+    o += (size_t)snprintf(x + o, cap - o, "</application></site>");
+    size_t got = 0;
+    assert_int_equal(exs_apphost_vdirs(x, o, count_vdir, &got), EXS_MAX_VDIRS);
+    assert_int_equal(got, EXS_MAX_VDIRS);
+    free(x);
+    /* nesting deeper than EXS_MAX_XML_DEPTH is bounded and the reader still ends */
+    size_t depth = EXS_MAX_XML_DEPTH * 2;
+    x = malloc(depth * 7 + 64);
+    o = 0;
+    for (size_t i = 0; i < depth; i++)
+        o += (size_t)snprintf(x + o, 8, "<a>");
+    for (size_t i = 0; i < depth; i++)
+        o += (size_t)snprintf(x + o, 8, "</a>");
+    got = 0;
+    assert_int_equal(exs_apphost_vdirs(x, o, count_vdir, &got), 0);
+    free(x);
+    size_t len;
+    unsigned char *d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 1, &len);
+    exs_minidump md;
+    /* a module count over the cap: no module is trusted */
+    d[92] = d[93] = d[94] = 0xFF;
+    d[95] = 0x7F;
+    exs_membuf mb = {d, len};
+    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    assert_true(md.valid);
+    assert_false(md.lsass);
+    assert_string_equal(md.process, "");
+    free(d);
+    /* a stream count over the cap: the directory read stops at the cap (and at the end) */
+    d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 1, &len);
+    d[8] = d[9] = d[10] = d[11] = 0xFF;
+    mb = (exs_membuf){d, len};
+    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    assert_true(md.lsass);
+    free(d);
+}
+
 static void test_minidump(void **st)
 {
     (void)st;
@@ -268,7 +320,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xmltag),   cmocka_unit_test(test_apphost),
         cmocka_unit_test(test_minidump), cmocka_unit_test(test_msert),
-        cmocka_unit_test(test_webfolders),
+        cmocka_unit_test(test_webfolders), cmocka_unit_test(test_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
