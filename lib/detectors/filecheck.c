@@ -126,7 +126,8 @@ static void check_attributes(exs_fctx *c)
     snprintf(detail, sizeof detail, "%s%s%s attribute on a script in %.160s",
              (a & 2) ? "Hidden" : "", (a & 6) == 6 ? " and " : "", (a & 4) ? "System" : "",
              folder_desc(&c->loc, where, sizeof where));
-    bool nondefault = exs_web_has_allowlist(c->loc.folder) && !exs_web_allowlisted(&c->loc, c->base);
+    bool nondefault =
+        exs_web_has_allowlist(c->loc.folder) && !exs_web_allowlisted(&c->loc, c->base);
     exs_fhit_add(c, &exs_rule_table[R_FILE_WS_HIDDEN],
                  nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                  detail, EXS_STR_NULL, c->loc.url[0] ? c->loc.url : NULL, EXS_TIME_NONE);
@@ -192,13 +193,12 @@ static void check_structure(exs_fctx *c)
         return;
     bool web = c->loc.folder != EXS_WF_NONE;
     long at = exs_str_ifind(body, "language=");
-    exs_str ev = at >= 0 ? exs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at
-                                                                               : 160)
-                         : EXS_STR_NULL;
+    exs_str ev =
+        at >= 0 ? exs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at : 160)
+                : EXS_STR_NULL;
     char detail[300];
     if (pst) {
-        snprintf(detail, sizeof detail,
-                 "PST header (!BDN) with an ASP.NET page directive inside%s",
+        snprintf(detail, sizeof detail, "PST header (!BDN) with an ASP.NET page directive inside%s",
                  web ? ", in a web folder" : "");
         exs_fhit_add(c, &exs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
                      web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
@@ -209,7 +209,8 @@ static void check_structure(exs_fctx *c)
         exs_fhit_add(c, &exs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
                      web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
     } else {
-        snprintf(detail, sizeof detail, "binary bytes in the first 8, then an ASP.NET page directive%s",
+        snprintf(detail, sizeof detail,
+                 "binary bytes in the first 8, then an ASP.NET page directive%s",
                  web ? ", in a web folder" : "");
         exs_fhit_add(c, &exs_rule_table[R_FILE_WS_JUNK],
                      web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
@@ -293,8 +294,8 @@ static void check_dump(exs_fctx *c)
                  mdmp ? " (its module list could not be read)"
                       : " (not a minidump as it is: compressed or encrypted?)");
         exs_fhit_add(c, &exs_rule_table[R_FILE_LSASS_DUMP],
-                     mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                     detail, EXS_STR_NULL, NULL, t);
+                     mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
+                     EXS_STR_NULL, NULL, t);
         return;
     }
     if (md.valid && (named || odd_dump_place(c))) {
@@ -320,8 +321,8 @@ static void check_staging(exs_fctx *c)
     char detail[200];
     snprintf(detail, sizeof detail, "%s archive under ProgramData (%s)", c->ext + 1,
              exs_magic_type(c->head, c->head_n));
-    exs_fhit_add(c, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
-                 detail, EXS_STR_NULL, NULL, EXS_TIME_NONE);
+    exs_fhit_add(c, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, detail,
+                 EXS_STR_NULL, NULL, EXS_TIME_NONE);
     exs_fhit_defer_last(c);
 }
 
@@ -332,8 +333,8 @@ static void check_ransomware(exs_fctx *c)
     if (strcmp(c->base, "decrypt_file.txt") == 0)
         exs_fhit_add(c, &exs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
                      EXS_SEV_CRITICAL, "Black Kingdom ransom note name (decrypt_file.TxT)",
-                     exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200),
-                     NULL, EXS_TIME_NONE);
+                     exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200), NULL,
+                     EXS_TIME_NONE);
 }
 
 /* ---------------------------------------------------------------- remediation traces */
@@ -347,9 +348,10 @@ typedef struct msert_ctx {
 
 static bool exchange_threat(exs_str name)
 {
-    static const char *const fam[] = {"exmann", "chopper", "secchecker", "webshell", "twoface",
-                                      "doejocrypt", "dumplsass", "cve-2021-", "iisexchg",
-                                      "suspexchg", "hafnium", "sportsball", "simpleseesharp"};
+    static const char *const fam[] = {"exmann",        "chopper",    "secchecker", "webshell",
+                                      "twoface",       "doejocrypt", "dumplsass",  "cve-2021-",
+                                      "iisexchg",      "suspexchg",  "hafnium",    "sportsball",
+                                      "simpleseesharp"};
     for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
         if (exs_str_ifind(name, fam[i]) >= 0)
             return true;
@@ -363,8 +365,8 @@ static void on_msert(void *ctx, const exs_msert_event *e)
         m->runs++;
         if (e->time_ms != INT64_MIN)
             m->last_run = e->time_ms;
-        snprintf(m->version, sizeof m->version, "%.*s", (int)(e->version.n < 100 ? e->version.n : 100),
-                 e->version.p ? e->version.p : "");
+        snprintf(m->version, sizeof m->version, "%.*s",
+                 (int)(e->version.n < 100 ? e->version.n : 100), e->version.p ? e->version.p : "");
         return;
     }
     m->threats++;
@@ -375,8 +377,8 @@ static void on_msert(void *ctx, const exs_msert_event *e)
     snprintf(detail, sizeof detail, "%.*s detected %.*s, %.*s%s%s (run started %s, server time)",
              (int)(e->scan.n < 40 ? e->scan.n : 40), e->scan.n ? e->scan.p : "MSERT",
              (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
-             (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "action not logged",
-             path[0] ? ": " : "", path, when);
+             (int)(e->action.n < 60 ? e->action.n : 60),
+             e->action.n ? e->action.p : "action not logged", path[0] ? ": " : "", path, when);
     bool ex = exchange_threat(e->threat);
     exs_fhit_add(m->c, &exs_rule_table[R_FILE_MSERT],
                  ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
@@ -408,8 +410,9 @@ static void check_remediation(exs_fctx *c)
             fmt_time(m.last_run, when);
             snprintf(detail, sizeof detail,
                      "%u MSERT run%s logged (%s), last started %s (server time): no detection%s",
-                     m.runs, m.runs == 1 ? "" : "s", m.version[0] ? m.version : "version not logged",
-                     when, c->data ? "" : " in the part read");
+                     m.runs, m.runs == 1 ? "" : "s",
+                     m.version[0] ? m.version : "version not logged", when,
+                     c->data ? "" : " in the part read");
             exs_fhit_add(c, &exs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
                          detail, EXS_STR_NULL, NULL, m.last_run);
         }
@@ -437,8 +440,8 @@ typedef struct vdir_ctx {
     exs_str body;
 } vdir_ctx;
 
-static const char *const proxyshell_dirs[] = {"com", "com1", "con", "aux", "who", "xyz", "zoo",
-                                              "zing"};
+static const char *const proxyshell_dirs[] = {"com", "com1", "con", "aux",
+                                              "who", "xyz",  "zoo", "zing"};
 
 static void on_vdir(void *ctx, const exs_vdir_item *v)
 {
@@ -461,7 +464,7 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
     if (!under)
         return;
     bool drop = false;
-    const char *leaf = strncmp(key, "/programdata/", 13) == 0 ? key + 13
+    const char *leaf = strncmp(key, "/programdata/", 13) == 0       ? key + 13
                        : strncmp(key, "/users/all users/", 17) == 0 ? key + 17
                                                                     : NULL;
     for (size_t i = 0; leaf && i < sizeof proxyshell_dirs / sizeof proxyshell_dirs[0]; i++) {
@@ -470,8 +473,8 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
             drop = true;
     }
     char detail[1400];
-    snprintf(detail, sizeof detail, "site \"%.120s\" serves %.500s from %.500s (under %s)%s", site, v->url,
-             v->physical, under, drop ? "; a ProxyShell drop folder name" : "");
+    snprintf(detail, sizeof detail, "site \"%.120s\" serves %.500s from %.500s (under %s)%s", site,
+             v->url, v->physical, under, drop ? "; a ProxyShell drop folder name" : "");
     exs_str ev = EXS_STR_NULL;
     if (v->tag_end > v->tag_start && v->tag_end <= vc->body.n)
         ev = exs_str_make(vc->body.p + v->tag_start, v->tag_end - v->tag_start);

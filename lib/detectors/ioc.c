@@ -20,9 +20,9 @@
 
 struct exs_iocset {
     exs_strmap *hash, *path, *ip, *domain;
-    exs_ioc *wild;      /* wildcard paths (chained by next) */
+    exs_ioc *wild; /* wildcard paths (chained by next) */
     exs_ioc *all;
-    char **sources;     /* list file names, owned */
+    char **sources; /* list file names, owned */
     size_t nsources;
     size_t count[EXS_IOC_DOMAIN + 1], user[EXS_IOC_DOMAIN + 1];
     size_t total;
@@ -32,44 +32,73 @@ static const struct {
     const char *sha256, *what;
 } builtin_hashes[] = {
     /* Microsoft HAFNIUM blog, 2021-03-02: the eight web shells (also CISA AA21-062A). */
-    {"b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0", "HAFNIUM web shell (SecChecker; Microsoft 2021-03-02)"},
-    {"097549cf7d0f76f0d99edf8b2d91c60977fd6a96e4b8c3c94b0b1733dc026d3e", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"65149e036fff06026d80ac9ad4d156332822dc93142cf1a122b1841ec8de34b5", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"511df0e2df9bfa5521b588cc4bb5f8c5a321801b803394ebc493db1ef3c78fa1", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"4edc7770464a14f54d17f36dc9d0fe854f68b346b27b35a6f5839adf1f13f8ea", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"811157f9c7003ba8d17b45eb3cf09bef2cecd2701cedb675274949296a6a183d", "HAFNIUM web shell (Microsoft 2021-03-02)"},
-    {"1631a90eb5395c4e19c7dbcbf611bbe6444ff312eb7937e286e4637cb9e72944", "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0",
+     "HAFNIUM web shell (SecChecker; Microsoft 2021-03-02)"},
+    {"097549cf7d0f76f0d99edf8b2d91c60977fd6a96e4b8c3c94b0b1733dc026d3e",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"65149e036fff06026d80ac9ad4d156332822dc93142cf1a122b1841ec8de34b5",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"511df0e2df9bfa5521b588cc4bb5f8c5a321801b803394ebc493db1ef3c78fa1",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"4edc7770464a14f54d17f36dc9d0fe854f68b346b27b35a6f5839adf1f13f8ea",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"811157f9c7003ba8d17b45eb3cf09bef2cecd2701cedb675274949296a6a183d",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
+    {"1631a90eb5395c4e19c7dbcbf611bbe6444ff312eb7937e286e4637cb9e72944",
+     "HAFNIUM web shell (Microsoft 2021-03-02)"},
     /* MSTIC feed, unlabelled sha256 indicators added 2021-03-10..16. */
-    {"8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc", "MSTIC Exchange indicator (March 2021)"},
-    {"2f0bc81c2ea269643cae307239124d1b6479847867b1adfe9ae712a1d5ef135e", "MSTIC Exchange indicator (March 2021)"},
-    {"a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a", "MSTIC Exchange indicator (March 2021)"},
-    {"dd29e8d47dde124c7d14e614e03ccaab3ecaa50e0a0bef985ed59e98928bc13d", "MSTIC Exchange indicator (March 2021)"},
-    {"201e4e9910dcdc8c4ffad84b60b328978db8848d265c0b9ba8473cf65dcd0c41", "MSTIC Exchange indicator (March 2021)"},
-    {"5a5f4a1c7dbac3e1ac900f43415f378e88a7b591aff730d9715b62d6d782bdde", "MSTIC Exchange indicator (March 2021)"},
+    {"8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc",
+     "MSTIC Exchange indicator (March 2021)"},
+    {"2f0bc81c2ea269643cae307239124d1b6479847867b1adfe9ae712a1d5ef135e",
+     "MSTIC Exchange indicator (March 2021)"},
+    {"a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a",
+     "MSTIC Exchange indicator (March 2021)"},
+    {"dd29e8d47dde124c7d14e614e03ccaab3ecaa50e0a0bef985ed59e98928bc13d",
+     "MSTIC Exchange indicator (March 2021)"},
+    {"201e4e9910dcdc8c4ffad84b60b328978db8848d265c0b9ba8473cf65dcd0c41",
+     "MSTIC Exchange indicator (March 2021)"},
+    {"5a5f4a1c7dbac3e1ac900f43415f378e88a7b591aff730d9715b62d6d782bdde",
+     "MSTIC Exchange indicator (March 2021)"},
     /* DearCry (MSTIC feed; signature-base crime_dearcry_ransom.yar). */
     {"2b9838da7edb0decd32b086e47a31e8f5733b5981ad8247a2f9508e232589bff", "DearCry ransomware"},
     {"e044d9f2d0f1260c3f4a543a1e67f33fcac265be114a1b135fd575b860d2b8c6", "DearCry ransomware"},
     {"feb3e6d30ba573ba23f3bd1291ca173b7879706d1fe039c34d53a4fdcdf33ede", "DearCry ransomware"},
     /* Volexity (CISA AA21-062A). */
-    {"893cd3583b49cb706b3e55ecb2ed0757b977a21f5c72e041392d1256f31166e2", "SIMPLESEESHARP web shell (Volexity)"},
-    {"406b680edc9a1bb0e2c7c451c56904857848b5f15570401450b73b232ff38928", "reGeorg web-shell variant (Volexity)"},
-    {"2fa06333188795110bba14a482020699a96f76fb1ceb80cbfa2df9d3008b5b0a", "SPORTSBALL web shell (Volexity)"},
+    {"893cd3583b49cb706b3e55ecb2ed0757b977a21f5c72e041392d1256f31166e2",
+     "SIMPLESEESHARP web shell (Volexity)"},
+    {"406b680edc9a1bb0e2c7c451c56904857848b5f15570401450b73b232ff38928",
+     "reGeorg web-shell variant (Volexity)"},
+    {"2fa06333188795110bba14a482020699a96f76fb1ceb80cbfa2df9d3008b5b0a",
+     "SPORTSBALL web shell (Volexity)"},
     /* CISA MAR-10328929: the CVE-2021-27065 OAB shell. */
-    {"c8a7b5ffcf23c7a334bb093dda19635ec06ca81f6196325bb2d811716c90f3c5", "CVE-2021-27065 OAB web shell (CISA MAR-10328929)"},
+    {"c8a7b5ffcf23c7a334bb093dda19635ec06ca81f6196325bb2d811716c90f3c5",
+     "CVE-2021-27065 OAB web shell (CISA MAR-10328929)"},
     /* Compiled ASP.NET DLLs of HAFNIUM shells (signature-base apt_hafnium.yar samples). */
-    {"097f5f700c000a13b91855beb61a931d34fb0abb738a110368f525e25c5bc738", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"15744e767cbaa9b37ff7bb5c036dda9b653fc54fc9a96fe73fbd639150b3daa3", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"52ae4de2e3f0ef7fe27c699cb60d41129a3acd4a62be60accc85d88c296e1ddb", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"5f0480035ee23a12302c88be10e54bf3adbcf271a4bb1106d4975a28234d3af8", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"6243fd2826c528ee329599153355fd00153dee611ca33ec17effcf00205a6e4e", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"ebf6799bb86f0da2b05e66a0fe5a9b42df6dac848f4b951b2ed7b7a4866f19ef", "compiled HAFNIUM web shell (App_Web DLL)"},
-    {"a8c63c418609c1c291b3e731ca85ded4b3e0fba83f3489c21a3199173b176a75", "FileExplorer ASPX web shell (March 2021)"},
-    {"ac44513e5ef93d8cbc17219350682c2246af6d5eb85c1b4302141d94c3b06c90", "obfuscated Chopper-like web shell (March 2021)"},
-    {"219468c10d2b9d61a8ae70dc8b6d2824ca8fbe4e53bbd925eeca270fef0fd640", "ProxyShell PST web shell"},
-    {"367b8052db12cb9ddce01275fc213480831dc5fe9aa3da64fecc2360267905a0", "China Chopper supp0rt.aspx (APT41 report)"},
+    {"097f5f700c000a13b91855beb61a931d34fb0abb738a110368f525e25c5bc738",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"15744e767cbaa9b37ff7bb5c036dda9b653fc54fc9a96fe73fbd639150b3daa3",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"52ae4de2e3f0ef7fe27c699cb60d41129a3acd4a62be60accc85d88c296e1ddb",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"5f0480035ee23a12302c88be10e54bf3adbcf271a4bb1106d4975a28234d3af8",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"6243fd2826c528ee329599153355fd00153dee611ca33ec17effcf00205a6e4e",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"ebf6799bb86f0da2b05e66a0fe5a9b42df6dac848f4b951b2ed7b7a4866f19ef",
+     "compiled HAFNIUM web shell (App_Web DLL)"},
+    {"a8c63c418609c1c291b3e731ca85ded4b3e0fba83f3489c21a3199173b176a75",
+     "FileExplorer ASPX web shell (March 2021)"},
+    {"ac44513e5ef93d8cbc17219350682c2246af6d5eb85c1b4302141d94c3b06c90",
+     "obfuscated Chopper-like web shell (March 2021)"},
+    {"219468c10d2b9d61a8ae70dc8b6d2824ca8fbe4e53bbd925eeca270fef0fd640",
+     "ProxyShell PST web shell"},
+    {"367b8052db12cb9ddce01275fc213480831dc5fe9aa3da64fecc2360267905a0",
+     "China Chopper supp0rt.aspx (APT41 report)"},
     {"c55672b5d2963969abe045fe75db52069d0300691d4f1f5923afeadf5353b9d2", "PowerCat"},
-    {"2f4c948974da341412ab742e14d8cdd33c1efa22b90135fcfae891f08494ac32", "Nishang Invoke-PowerShellTcpOneLine"},
+    {"2f4c948974da341412ab742e14d8cdd33c1efa22b90135fcfae891f08494ac32",
+     "Nishang Invoke-PowerShellTcpOneLine"},
 };
 
 static const struct {
@@ -78,40 +107,71 @@ static const struct {
     exs_severity sev;
 } builtin_paths[] = {
     /* ShadowPad / ESET "unattributed" activity, MSTIC feed. */
-    {"C:\\Users\\Public\\opera\\opera_browser.exe", "ShadowPad loader path (ESET, MSTIC)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Windows\\Help\\mui\\0109\\mscoree.dll", "ShadowPad DLL path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\opera\\opera_browser.exe", "ShadowPad loader path (ESET, MSTIC)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Windows\\Help\\mui\\0109\\mscoree.dll", "ShadowPad DLL path (ESET)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
     /* Websiic (ESET). */
-    {"C:\\Program Files\\System\\websvc.dll", "Websiic backdoor path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Program Files\\Common Files\\Microsoft Shared\\WMI\\iiswmi.dll", "Websiic backdoor path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Program Files\\System\\websvc.dll", "Websiic backdoor path (ESET)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Program Files\\Common Files\\Microsoft Shared\\WMI\\iiswmi.dll",
+     "Websiic backdoor path (ESET)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
     /* Mikroceen (ESET). */
-    {"C:\\Users\\Public\\alg.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\Users\\Public\\calcx.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\Users\\Public\\Dump.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\Users\\Public\\1.log", "Mikroceen output path (ESET)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM},
+    {"C:\\Users\\Public\\alg.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\calcx.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\Dump.exe", "Mikroceen tool path (ESET)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_HIGH},
+    {"C:\\Users\\Public\\1.log", "Mikroceen output path (ESET)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_MEDIUM},
     /* Sigma HAFNIUM process rule, signature-base filename IOCs. */
-    {"C:\\Windows\\Temp\\xx.bat", "HAFNIUM batch file path (Sigma, signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\Windows\\Temp\\cw.exe", "HAFNIUM tool path (Sigma, signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\Windows\\Temp\\__output", "shadow copy listing written by HAFNIUM (vssadmin list shadows > Temp\\__output)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM},
-    {"C:\\Windows\\Temp\\Exchange.aspx", "web shell staged in Temp (signature-base)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Windows\\WwanSvcdcs\\*", "HAFNIUM staging folder (Sigma)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\VSPerfMon\\*", "fake VSPerfMon folder of HAFNIUM (Sigma)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\it.zip", "HAFNIUM staging archive (signature-base)", EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Windows\\Temp\\xx.bat", "HAFNIUM batch file path (Sigma, signature-base)",
+     EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Windows\\Temp\\cw.exe", "HAFNIUM tool path (Sigma, signature-base)",
+     EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\Windows\\Temp\\__output",
+     "shadow copy listing written by HAFNIUM (vssadmin list shadows > Temp\\__output)",
+     EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM},
+    {"C:\\Windows\\Temp\\Exchange.aspx", "web shell staged in Temp (signature-base)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Windows\\WwanSvcdcs\\*", "HAFNIUM staging folder (Sigma)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\VSPerfMon\\*", "fake VSPerfMon folder of HAFNIUM (Sigma)",
+     EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\it.zip", "HAFNIUM staging archive (signature-base)", EXS_VERDICT_SUSPICIOUS,
+     EXS_SEV_HIGH},
     /* ProxyShell-era drop folders served through rogue virtual directories (Huntress). */
-    {"C:\\ProgramData\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\CON\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\AUX\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\COM\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\ProgramData\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\CON\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\COM\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
-    {"C:\\Users\\All Users\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\ProgramData\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\CON\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\AUX\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\COM\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\ProgramData\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)", EXS_VERDICT_EXPLOITATION,
+     EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\COM1\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\CON\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\COM\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\WHO\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\XYZ\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\ZOO\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
+    {"C:\\Users\\All Users\\ZING\\*.aspx", "ProxyShell drop folder (Huntress)",
+     EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH},
 };
 
 static const struct {
@@ -209,8 +269,8 @@ static const char *last_comp(const char *p)
 }
 
 /* Adds one indicator; returns false when it could not be stored (cap or memory). */
-static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source,
-                uint64_t line, exs_str note, exs_verdict v, exs_severity sev, bool user)
+static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source, uint64_t line,
+                exs_str note, exs_verdict v, exs_severity sev, bool user)
 {
     char key[EXS_MAX_IOC_LINE + 1];
     exs_strmap *m = NULL;
@@ -317,8 +377,8 @@ exs_rc exs_iocset_create(exs_iocset **out)
         goto oom;
     for (size_t i = 0; i < sizeof builtin_hashes / sizeof builtin_hashes[0]; i++)
         if (!add(s, EXS_IOC_SHA256, builtin_hashes[i].sha256, "built-in", 0,
-                 exs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION,
-                 EXS_SEV_CRITICAL, false))
+                 exs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                 false))
             goto oom;
     for (size_t i = 0; i < sizeof builtin_paths / sizeof builtin_paths[0]; i++)
         if (!add(s, EXS_IOC_PATH, builtin_paths[i].path, "built-in", 0,
@@ -353,9 +413,8 @@ static void on_item(void *c, const exs_ioc_item *it)
         on_bad(c, it->line, "MD5 and SHA-1 indicators are not matched (SHA-256 only)");
         return;
     }
-    if (!add(lc->s, it->type, it->value, lc->source, it->line, it->note,
-             EXS_VERDICT_EXPLOITATION, it->type == EXS_IOC_SHA256 ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
-             true))
+    if (!add(lc->s, it->type, it->value, lc->source, it->line, it->note, EXS_VERDICT_EXPLOITATION,
+             it->type == EXS_IOC_SHA256 ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, true))
         on_bad(c, it->line,
                lc->s->total >= EXS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
 }
@@ -376,8 +435,8 @@ exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, siz
     return EXS_OK;
 }
 
-exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx,
-                       char *err, size_t errlen)
+exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
+                       size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;

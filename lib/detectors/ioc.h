@@ -16,11 +16,11 @@
 
 typedef struct exs_ioc {
     exs_ioc_type type;
-    char *value;          /* normalised: lowercase hex, path key, canonical IP, lowercase host */
-    const char *source;   /* "built-in" or the list's path (owned by the set) */
-    uint64_t line;        /* in the list, 0 for built-ins */
-    char *note;           /* what the indicator is, may be "" */
-    exs_verdict verdict;  /* what a match means */
+    char *value;         /* normalised: lowercase hex, path key, canonical IP, lowercase host */
+    const char *source;  /* "built-in" or the list's path (owned by the set) */
+    uint64_t line;       /* in the list, 0 for built-ins */
+    char *note;          /* what the indicator is, may be "" */
+    exs_verdict verdict; /* what a match means */
     exs_severity severity;
     bool wildcard;        /* path with '*' or '?': matched with fnmatch */
     bool default_name;    /* a path naming a file a default Exchange install has */
@@ -39,8 +39,8 @@ typedef void (*exs_iocset_bad_fn)(void *ctx, const char *file, uint64_t line, co
 
 /* Adds the indicators of a list file (at most EXS_MAX_IOCS per set; the file is read whole up
  * to 64 MiB). Unreadable file: EXS_ERULE with err naming it. */
-exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx,
-                       char *err, size_t errlen);
+exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
+                       size_t errlen);
 /* Same, from memory (name is used as the source). */
 exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
                            exs_iocset_bad_fn bad, void *ctx);

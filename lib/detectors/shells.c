@@ -23,8 +23,8 @@
 /* ---------------------------------------------------------------- request index */
 
 typedef struct aidx {
-    char *path;    /* normalised, lowercase */
-    size_t ev;     /* index into s->access */
+    char *path; /* normalised, lowercase */
+    size_t ev;  /* index into s->access */
 } aidx;
 
 static int cmp_aidx(const void *pa, const void *pb)
@@ -116,7 +116,7 @@ static int cmp_tally(const void *pa, const void *pb)
 
 typedef struct usage {
     size_t n, ok;
-    int64_t first, last;       /* any request */
+    int64_t first, last; /* any request */
     size_t first_ev, first_ok_ev;
     bool have_ok;
     char text[1024];
@@ -182,8 +182,9 @@ static void summarise(const exs_scan *s, const index_t *ix, size_t lo, size_t hi
     char f[32], l[32];
     exs_time_format(u->first, f);
     exs_time_format(u->last, l);
-    size_t o = (size_t)snprintf(u->text, sizeof u->text, "%zu request%s (%zu answered with success)",
-                                u->n, u->n == 1 ? "" : "s", u->ok);
+    size_t o =
+        (size_t)snprintf(u->text, sizeof u->text, "%zu request%s (%zu answered with success)", u->n,
+                         u->n == 1 ? "" : "s", u->ok);
     if (u->first != EXS_TIME_NONE)
         o += (size_t)snprintf(u->text + o, sizeof u->text - o, ", first %s, last %s", f, l);
     tally_print(u->text, sizeof u->text, &o, "clients", ips, nip);
@@ -264,8 +265,7 @@ static void emit_record(exs_scan *s, const exs_frec *r, const index_t *ix, bool 
                                   "; reported because the sweep found evidence of compromise");
         if (served && o < sizeof detail)
             o += (size_t)snprintf(detail + o, sizeof detail - o, "; served as %s%s%s%s", r->url,
-                                  r->site ? " (" : "", r->site ? r->site : "",
-                                  r->site ? ")" : "");
+                                  r->site ? " (" : "", r->site ? r->site : "", r->site ? ")" : "");
         if (served && o < sizeof detail) {
             if (u.n)
                 snprintf(detail + o, sizeof detail - o, "; used: %s", u.text);
@@ -331,13 +331,13 @@ static void removed_shells(exs_scan *s, exs_files *f, const index_t *ix)
         summarise(s, ix, lo, hi, &u);
         const exs_access *first = &s->access[u.first_ok_ev];
         char detail[2400];
-        size_t o = (size_t)snprintf(detail, sizeof detail,
-                                    "%s is not in the image, although %s is: %s", url, folder,
-                                    u.text);
+        size_t o =
+            (size_t)snprintf(detail, sizeof detail, "%s is not in the image, although %s is: %s",
+                             url, folder, u.text);
         for (size_t k = 0; k < f->ncompiled && o < sizeof detail; k++)
             if (strcmp(f->compiled[k].url, url) == 0) {
-                o += (size_t)snprintf(detail + o, sizeof detail - o,
-                                      "; ASP.NET compiled it (%s)", f->compiled[k].display);
+                o += (size_t)snprintf(detail + o, sizeof detail - o, "; ASP.NET compiled it (%s)",
+                                      f->compiled[k].display);
                 break;
             }
         for (size_t k = 0; k < f->nhints && o < sizeof detail; k++)
@@ -371,7 +371,7 @@ static void removed_shells(exs_scan *s, exs_files *f, const index_t *ix)
 
 typedef struct net_hit {
     const exs_ioc *ioc;
-    const char *what;   /* the address or host seen */
+    const char *what; /* the address or host seen */
     size_t findings, requests;
     exs_verdict worst;
     int64_t first, last;
@@ -413,8 +413,8 @@ static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found,
         return NULL;
     const char *p = s;
     while (*p) {
-        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                       (*p >= '0' && *p <= '9')))
+        while (*p &&
+               !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             p++;
         const char *b = p;
         bool dot = false;
@@ -463,7 +463,8 @@ static void ioc_network(exs_scan *s, exs_files *f)
         if (x->verdict > h->worst)
             h->worst = x->verdict;
         net_time(h, x->time_ms);
-        if (!strstr(h->rules, x->rule->id) && strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
+        if (!strstr(h->rules, x->rule->id) &&
+            strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
             snprintf(h->rules + strlen(h->rules), sizeof h->rules - strlen(h->rules), "%s%s",
                      h->rules[0] ? ", " : "", x->rule->id);
         if (!h->file) {
@@ -491,7 +492,7 @@ static void ioc_network(exs_scan *s, exs_files *f)
     for (size_t i = 0; i < n; i++) {
         net_hit *h = &v[i];
         char detail[1400], f1[32], f2[32], line[32] = "", note[340] = "", rules[320] = "",
-            when[80] = "";
+                                           when[80] = "";
         exs_time_format(h->first, f1);
         exs_time_format(h->last, f2);
         if (h->ioc->line)
@@ -502,9 +503,10 @@ static void ioc_network(exs_scan *s, exs_files *f)
             snprintf(rules, sizeof rules, " (%s)", h->rules);
         if (h->first != EXS_TIME_NONE)
             snprintf(when, sizeof when, ", first %s, last %s", f1, f2);
-        snprintf(detail, sizeof detail, "%.200s is in %.300s%s%s: %zu finding%s%s, %zu script request%s%s",
-                 h->what, h->ioc->source, line, note, h->findings, h->findings == 1 ? "" : "s",
-                 rules, h->requests, h->requests == 1 ? "" : "s", when);
+        snprintf(detail, sizeof detail,
+                 "%.200s is in %.300s%s%s: %zu finding%s%s, %zu script request%s%s", h->what,
+                 h->ioc->source, line, note, h->findings, h->findings == 1 ? "" : "s", rules,
+                 h->requests, h->requests == 1 ? "" : "s", when);
         exs_ctx c;
         memset(&c, 0, sizeof c);
         c.scan = s;
@@ -537,10 +539,9 @@ static void dearcry(exs_scan *s, exs_files *f)
     if (!f->dearcry)
         return;
     char detail[1600];
-    size_t o = (size_t)snprintf(detail, sizeof detail,
-                                "%llu file%s start%s with the DEARCRY! marker",
-                                (unsigned long long)f->dearcry, f->dearcry == 1 ? "" : "s",
-                                f->dearcry == 1 ? "s" : "");
+    size_t o = (size_t)snprintf(
+        detail, sizeof detail, "%llu file%s start%s with the DEARCRY! marker",
+        (unsigned long long)f->dearcry, f->dearcry == 1 ? "" : "s", f->dearcry == 1 ? "s" : "");
     for (size_t i = 0; i < f->ndearcry_ex && o < sizeof detail; i++)
         o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%.200s", i ? ", " : ", e.g. ",
                               f->dearcry_ex[i]);

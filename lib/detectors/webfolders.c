@@ -9,15 +9,21 @@
 #include "detectors/webfolders.h"
 
 static const char *const script_ext[] = {
-    ".aspx", ".ashx", ".asmx", ".asp", ".asa", ".asax", ".cer", ".cdx", ".cshtml", ".vbhtml",
-    ".php", ".jsp", ".jspx", ".cfm", ".shtml", ".shtm", ".stm", ".soap", ".rem", ".svc",
+    ".aspx", ".ashx", ".asmx", ".asp", ".asa",   ".asax", ".cer", ".cdx",  ".cshtml", ".vbhtml",
+    ".php",  ".jsp",  ".jspx", ".cfm", ".shtml", ".shtm", ".stm", ".soap", ".rem",    ".svc",
 };
 
 /* owa\auth, top level: 2016/2019 pages plus SvmFeedback.aspx of 2013 (catalogue 3.2). */
 static const char *const owa_auth_default[] = {
-    "errorfe.aspx",  "expiredpassword.aspx",        "frowny.aspx",  "logoff.aspx",
-    "logon.aspx",    "outlookcn.aspx",              "redirsuiteserviceproxy.aspx",
-    "signout.aspx",  "svmfeedback.aspx",
+    "errorfe.aspx",
+    "expiredpassword.aspx",
+    "frowny.aspx",
+    "logoff.aspx",
+    "logon.aspx",
+    "outlookcn.aspx",
+    "redirsuiteserviceproxy.aspx",
+    "signout.aspx",
+    "svmfeedback.aspx",
 };
 
 /* ecp\auth ships TimeoutLogout.aspx; Microsoft's prose says TimeoutLogoff.aspx. */
@@ -28,30 +34,102 @@ static const char *const frontend_root_default[] = {"global.asax"};
 
 /* Names imitated by attackers that are not pages (catalogue 3.2: fexppw.aspx vs fexppw.js). */
 static const char *const lookalike_targets[] = {
-    "errorfe.aspx", "expiredpassword.aspx", "frowny.aspx", "logoff.aspx", "logon.aspx",
-    "outlookcn.aspx", "redirsuiteserviceproxy.aspx", "signout.aspx", "svmfeedback.aspx",
-    "timeoutlogout.aspx", "getidtoken.htm", "global.asax", "fexppw.js", "flogon.js",
+    "errorfe.aspx",
+    "expiredpassword.aspx",
+    "frowny.aspx",
+    "logoff.aspx",
+    "logon.aspx",
+    "outlookcn.aspx",
+    "redirsuiteserviceproxy.aspx",
+    "signout.aspx",
+    "svmfeedback.aspx",
+    "timeoutlogout.aspx",
+    "getidtoken.htm",
+    "global.asax",
+    "fexppw.js",
+    "flogon.js",
 };
 
 /* Published web-shell names on Exchange (catalogue 3.3): Microsoft, MSTIC, ESET, Huntress,
  * Sophos, helsecert, signature-base descriptions. */
 static const char *const known_shell_names[] = {
-    "redirsuiteserverproxy.aspx", "outlooken.aspx", "outlookzh.aspx", "8lw7tahf9i1pjnro.aspx",
-    "authhead.aspx", "bob.aspx", "errorpage.aspx", "errorpages.aspx", "fatal-erro.aspx",
-    "log.aspx", "logg.aspx", "logout.aspx", "one.aspx", "one1.aspx", "shel.aspx", "shel2.aspx",
-    "shel90.aspx", "a.aspx", "default.aspx", "shell.aspx", "server.aspx", "aspnet_client.aspx",
-    "aspnet_iisstart.aspx", "aspnet_pages.aspx", "aspnet_www.aspx", "default1.aspx",
-    "errorcheck.aspx", "iispage.aspx", "s.aspx", "session.aspx",
-    "xclkmcfldfi948398430fdjkfdkj.aspx", "xx.aspx", "discover.aspx", "httpproxy.aspx",
-    "supp0rt.aspx", "services.aspx", "web.aspx", "help.aspx", "document.aspx", "erroree.aspx",
-    "erroreee.aspx", "errorew.aspx", "errorff.aspx", "healthcheck.aspx", "errorfs.aspx",
-    "erroraa.aspx", "zntwv.aspx", "fexppw.aspx", "getpp.aspx", "err0r.aspx", "win.ashx",
-    "928ccfacbe.aspx", "timeoutlogout.aspx", "owafonts.aspx", "httpredirservice.aspx",
-    "aspnet_error.aspx", "hwtjqdmfvmpoon.aspx", "d62ffcd688.aspx", "415cc41ac1.aspx",
-    "6514f55e1a.aspx", "volwmfqwpp.aspx", "caches.aspx", "client.aspx", "aspnet.aspx",
-    "aspnettest.aspx", "shellex.aspx", "t.aspx", "chacklogspl.aspx", "570221043.aspx",
-    "689193944.aspx", "luifdecggoqmansn.aspx", "dukybyssss.aspx", "aspnet_regiis.aspx",
-    "log_error_9e23efc3.aspx", "iisstart.aspx", "333.aspx", "google.log",
+    "redirsuiteserverproxy.aspx",
+    "outlooken.aspx",
+    "outlookzh.aspx",
+    "8lw7tahf9i1pjnro.aspx",
+    "authhead.aspx",
+    "bob.aspx",
+    "errorpage.aspx",
+    "errorpages.aspx",
+    "fatal-erro.aspx",
+    "log.aspx",
+    "logg.aspx",
+    "logout.aspx",
+    "one.aspx",
+    "one1.aspx",
+    "shel.aspx",
+    "shel2.aspx",
+    "shel90.aspx",
+    "a.aspx",
+    "default.aspx",
+    "shell.aspx",
+    "server.aspx",
+    "aspnet_client.aspx",
+    "aspnet_iisstart.aspx",
+    "aspnet_pages.aspx",
+    "aspnet_www.aspx",
+    "default1.aspx",
+    "errorcheck.aspx",
+    "iispage.aspx",
+    "s.aspx",
+    "session.aspx",
+    "xclkmcfldfi948398430fdjkfdkj.aspx",
+    "xx.aspx",
+    "discover.aspx",
+    "httpproxy.aspx",
+    "supp0rt.aspx",
+    "services.aspx",
+    "web.aspx",
+    "help.aspx",
+    "document.aspx",
+    "erroree.aspx",
+    "erroreee.aspx",
+    "errorew.aspx",
+    "errorff.aspx",
+    "healthcheck.aspx",
+    "errorfs.aspx",
+    "erroraa.aspx",
+    "zntwv.aspx",
+    "fexppw.aspx",
+    "getpp.aspx",
+    "err0r.aspx",
+    "win.ashx",
+    "928ccfacbe.aspx",
+    "timeoutlogout.aspx",
+    "owafonts.aspx",
+    "httpredirservice.aspx",
+    "aspnet_error.aspx",
+    "hwtjqdmfvmpoon.aspx",
+    "d62ffcd688.aspx",
+    "415cc41ac1.aspx",
+    "6514f55e1a.aspx",
+    "volwmfqwpp.aspx",
+    "caches.aspx",
+    "client.aspx",
+    "aspnet.aspx",
+    "aspnettest.aspx",
+    "shellex.aspx",
+    "t.aspx",
+    "chacklogspl.aspx",
+    "570221043.aspx",
+    "689193944.aspx",
+    "luifdecggoqmansn.aspx",
+    "dukybyssss.aspx",
+    "aspnet_regiis.aspx",
+    "log_error_9e23efc3.aspx",
+    "iisstart.aspx",
+    "333.aspx",
+    "google.log",
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -233,11 +311,16 @@ exs_webheld exs_web_held_of_url(const char *url, const char **name)
 const char *exs_web_held_name(exs_webheld h)
 {
     switch (h) {
-    case EXS_HELD_OWA_AUTH: return "FrontEnd\\HttpProxy\\owa\\auth";
-    case EXS_HELD_ECP: return "FrontEnd\\HttpProxy\\ecp";
-    case EXS_HELD_OAB: return "FrontEnd\\HttpProxy\\OAB";
-    case EXS_HELD_WWWROOT: return "inetpub\\wwwroot";
-    default: return "";
+    case EXS_HELD_OWA_AUTH:
+        return "FrontEnd\\HttpProxy\\owa\\auth";
+    case EXS_HELD_ECP:
+        return "FrontEnd\\HttpProxy\\ecp";
+    case EXS_HELD_OAB:
+        return "FrontEnd\\HttpProxy\\OAB";
+    case EXS_HELD_WWWROOT:
+        return "inetpub\\wwwroot";
+    default:
+        return "";
     }
 }
 
@@ -274,7 +357,7 @@ bool exs_web_allowlisted(const exs_webloc *w, const char *base)
     case EXS_WF_WWWROOT:
         return false; /* no scripts at all in a default install */
     default:
-        return true;  /* no allowlist: nothing is "non-default" by name */
+        return true; /* no allowlist: nothing is "non-default" by name */
     }
 }
 

@@ -24,7 +24,7 @@ typedef enum exs_webfolder {
     EXS_WF_WWWROOT,       /* the rest of inetpub\wwwroot */
     EXS_WF_CLIENTACCESS,  /* ClientAccess: the back-end site */
     EXS_WF_TEMP_ASPNET,   /* Temporary ASP.NET Files (compiled pages) */
-    EXS_WF_VDIR,          /* a folder served through a virtual directory of applicationHost.config */
+    EXS_WF_VDIR, /* a folder served through a virtual directory of applicationHost.config */
 } exs_webfolder;
 
 /* Web folders whose presence in the image makes a missing script meaningful. */

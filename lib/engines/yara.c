@@ -57,8 +57,8 @@ typedef struct cerr {
     int errors;
 } cerr;
 
-static void on_compile(int level, const char *file, int line, const YR_RULE *rule,
-                       const char *msg, void *ctx)
+static void on_compile(int level, const char *file, int line, const YR_RULE *rule, const char *msg,
+                       void *ctx)
 {
     (void)rule;
     cerr *e = ctx;
@@ -318,8 +318,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
         int v = parse_verdict(meta_str(rule, "verdict"));
         int sv = parse_severity(meta_str(rule, "severity"));
         if (!id || strncmp(id, "EXS-", 4) != 0 || !name || !fam || !desc || v < 0 || sv < 0 ||
-            (scope && strcmp(scope, "file") && strcmp(scope, "any")) ||
-            (pf && strcmp(pf, "off"))) {
+            (scope && strcmp(scope, "file") && strcmp(scope, "any")) || (pf && strcmp(pf, "off"))) {
             snprintf(err, errlen,
                      "%s: rule %s: meta id (EXS-...), name, family, description, verdict, "
                      "severity required; scope is file|any, prefilter only \"off\"",
@@ -376,8 +375,8 @@ static exs_rc finish(exs_yrules **out, YR_COMPILER *c, bool user, char *err, siz
     return EXS_OK;
 }
 
-exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files,
-                               char *err, size_t errlen)
+exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files, char *err,
+                               size_t errlen)
 {
     cerr e = {err, errlen, NULL, 0};
     YR_COMPILER *c = NULL;
@@ -585,17 +584,16 @@ static int on_scan(YR_SCAN_CONTEXT *context, int msg, void *data, void *user)
     return CALLBACK_CONTINUE;
 }
 
-exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n,
-                         const exs_yvars *vars, bool use_gate, exs_ymatch_fn fn, void *ctx,
-                         bool *ran)
+exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, const exs_yvars *vars,
+                         bool use_gate, exs_ymatch_fn fn, void *ctx, bool *ran)
 {
     if (ran)
         *ran = false;
     if (use_gate && s->r->gate) {
         bool hit = false;
         /* Vectorscan takes an unsigned length; buffers are capped by EXS_MAX_FILE_SIZE_CAP. */
-        hs_error_t e = hs_scan(s->r->gate, (const char *)buf, (unsigned)n, 0, s->scratch,
-                               on_gate, &hit);
+        hs_error_t e =
+            hs_scan(s->r->gate, (const char *)buf, (unsigned)n, 0, s->scratch, on_gate, &hit);
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
             return EXS_EENGINE;
         if (!hit)

@@ -2,8 +2,8 @@
  * scanner per worker thread, and a Vectorscan literal gate in front of the shipped rules.
  *
  * Two kinds of rule set:
- *   - the shipped set (the .yar files under rules/, embedded at build time). Every rule carries exsweep meta
- *     (id, name, family, verdict, severity, scope) and obeys the gate convention of
+ *   - the shipped set (the .yar files under rules/, embedded at build time). Every rule carries
+ * exsweep meta (id, name, family, verdict, severity, scope) and obeys the gate convention of
  *     rules/README.md: its condition cannot be true unless one of its literal strings occurs.
  *     The set then gets a literal gate: a Vectorscan database of every literal string, scanned
  *     first; YARA runs only on buffers where some literal occurs.
@@ -33,17 +33,17 @@ typedef enum exs_yscope {
 } exs_yscope;
 
 typedef struct exs_yrule {
-    exs_rule rule;       /* id, name, cves, family, description; strings owned by the set */
+    exs_rule rule; /* id, name, cves, family, description; strings owned by the set */
     exs_verdict verdict;
     exs_severity severity;
     exs_yscope scope;
-    const char *source;  /* the rule file (shipped name or user path) */
-    bool user;           /* from --rules */
-    bool is_private;     /* a private helper rule: never reported */
+    const char *source; /* the rule file (shipped name or user path) */
+    bool user;          /* from --rules */
+    bool is_private;    /* a private helper rule: never reported */
     /* Gate bookkeeping (shipped rules): literal strings found and the shortest of them. */
     unsigned gate_literals;
     unsigned gate_minlen;
-    bool gate_off;       /* meta prefilter = "off": the rule runs on every buffer */
+    bool gate_off;         /* meta prefilter = "off": the rule runs on every buffer */
     bool gate_unsupported; /* a string the gate cannot represent (xor, base64) */
 } exs_yrule;
 
@@ -55,8 +55,8 @@ void exs_yara_fini(void);
 
 /* Compiles NUL-name-terminated sources as a shipped set (meta required, gate built). On
  * failure err receives "<file>:<line>: <message>" and the result is EXS_ERULE. */
-exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files,
-                               char *err, size_t errlen);
+exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files, char *err,
+                               size_t errlen);
 /* The embedded default set (exs_embedded_rules). */
 exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen);
 /* The process-wide shipped set, compiled once on first use and never freed (read-only, shared
@@ -98,8 +98,7 @@ typedef void (*exs_ymatch_fn)(void *ctx, const exs_ymatch *m);
 /* Scans buf[0..n). With use_gate on a gated set, the gate runs first and *ran tells whether
  * YARA ran. Results: EXS_OK, EXS_ELIMIT (timeout or too many matches: what matched before is
  * reported), EXS_EENGINE. */
-exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n,
-                         const exs_yvars *vars, bool use_gate, exs_ymatch_fn fn, void *ctx,
-                         bool *ran);
+exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, const exs_yvars *vars,
+                         bool use_gate, exs_ymatch_fn fn, void *ctx, bool *ran);
 
 #endif

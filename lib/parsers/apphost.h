@@ -18,9 +18,9 @@
 #include "core/str.h"
 
 typedef struct exs_vdir_item {
-    exs_str site;     /* site name as written, may be empty */
-    char url[1024];   /* application path + virtual directory path, '/' separated */
-    char physical[1024]; /* physicalPath, entities decoded */
+    exs_str site;              /* site name as written, may be empty */
+    char url[1024];            /* application path + virtual directory path, '/' separated */
+    char physical[1024];       /* physicalPath, entities decoded */
     size_t tag_start, tag_end; /* the virtualDirectory tag in the input, for evidence */
 } exs_vdir_item;
 

@@ -11,13 +11,20 @@
 const char *exs_ioc_type_name(exs_ioc_type t)
 {
     switch (t) {
-    case EXS_IOC_SHA256: return "sha256";
-    case EXS_IOC_SHA1: return "sha1";
-    case EXS_IOC_MD5: return "md5";
-    case EXS_IOC_PATH: return "path";
-    case EXS_IOC_IP: return "ip";
-    case EXS_IOC_DOMAIN: return "domain";
-    default: return "unknown";
+    case EXS_IOC_SHA256:
+        return "sha256";
+    case EXS_IOC_SHA1:
+        return "sha1";
+    case EXS_IOC_MD5:
+        return "md5";
+    case EXS_IOC_PATH:
+        return "path";
+    case EXS_IOC_IP:
+        return "ip";
+    case EXS_IOC_DOMAIN:
+        return "domain";
+    default:
+        return "unknown";
     }
 }
 
@@ -95,19 +102,32 @@ static exs_ioc_type type_of(exs_str t)
         const char *name;
         exs_ioc_type t;
     } map[] = {
-        {"sha256", EXS_IOC_SHA256},     {"filehashsha256", EXS_IOC_SHA256},
-        {"hashsha256", EXS_IOC_SHA256}, {"sha1", EXS_IOC_SHA1},
-        {"filehashsha1", EXS_IOC_SHA1}, {"md5", EXS_IOC_MD5},
-        {"filehashmd5", EXS_IOC_MD5},   {"filepath", EXS_IOC_PATH},
-        {"path", EXS_IOC_PATH},         {"filename", EXS_IOC_PATH},
-        {"file", EXS_IOC_PATH},         {"ipaddress", EXS_IOC_IP},
-        {"ip", EXS_IOC_IP},             {"ipv4", EXS_IOC_IP},
-        {"ipv6", EXS_IOC_IP},           {"ipv4addr", EXS_IOC_IP},
-        {"ipv6addr", EXS_IOC_IP},       {"ipdst", EXS_IOC_IP},
-        {"ipsrc", EXS_IOC_IP},          {"ipaddr", EXS_IOC_IP},
-        {"domainname", EXS_IOC_DOMAIN}, {"domain", EXS_IOC_DOMAIN},
-        {"hostname", EXS_IOC_DOMAIN},   {"fqdn", EXS_IOC_DOMAIN},
-        {"host", EXS_IOC_DOMAIN},       {"url", EXS_IOC_DOMAIN},
+        {"sha256", EXS_IOC_SHA256},
+        {"filehashsha256", EXS_IOC_SHA256},
+        {"hashsha256", EXS_IOC_SHA256},
+        {"sha1", EXS_IOC_SHA1},
+        {"filehashsha1", EXS_IOC_SHA1},
+        {"md5", EXS_IOC_MD5},
+        {"filehashmd5", EXS_IOC_MD5},
+        {"filepath", EXS_IOC_PATH},
+        {"path", EXS_IOC_PATH},
+        {"filename", EXS_IOC_PATH},
+        {"file", EXS_IOC_PATH},
+        {"ipaddress", EXS_IOC_IP},
+        {"ip", EXS_IOC_IP},
+        {"ipv4", EXS_IOC_IP},
+        {"ipv6", EXS_IOC_IP},
+        {"ipv4addr", EXS_IOC_IP},
+        {"ipv6addr", EXS_IOC_IP},
+        {"ipdst", EXS_IOC_IP},
+        {"ipsrc", EXS_IOC_IP},
+        {"ipaddr", EXS_IOC_IP},
+        {"domainname", EXS_IOC_DOMAIN},
+        {"domain", EXS_IOC_DOMAIN},
+        {"hostname", EXS_IOC_DOMAIN},
+        {"fqdn", EXS_IOC_DOMAIN},
+        {"host", EXS_IOC_DOMAIN},
+        {"url", EXS_IOC_DOMAIN},
         {"uri", EXS_IOC_DOMAIN},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -174,12 +194,12 @@ static bool is_name(exs_str f, const char *const *names)
     return false;
 }
 
-static const char *const value_cols[] = {"indicator", "value", "ioc", "observable",
+static const char *const value_cols[] = {"indicator",       "value",     "ioc", "observable",
                                          "indicator_value", "ioc_value", NULL};
-static const char *const type_cols[] = {"indicatortype", "type", "ioc_type", "indicator_type",
+static const char *const type_cols[] = {"indicatortype",   "type", "ioc_type", "indicator_type",
                                         "observable_type", NULL};
-static const char *const note_cols[] = {"notes", "note", "description", "comment", "comments",
-                                        "context", NULL};
+static const char *const note_cols[] = {"notes",    "note",    "description", "comment",
+                                        "comments", "context", NULL};
 
 static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_str note,
                  uint64_t line, exs_ioc_bad_fn bad, size_t *count)

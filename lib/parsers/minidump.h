@@ -26,14 +26,14 @@
 typedef long (*exs_readat_fn)(void *ctx, uint64_t off, void *buf, size_t n);
 
 typedef struct exs_minidump {
-    bool valid;             /* the header parsed */
+    bool valid; /* the header parsed */
     uint32_t streams;
-    int64_t time_ms;        /* TimeDateStamp, or INT64_MIN */
-    uint32_t pid;           /* 0 when not recorded */
-    bool full_memory;       /* a Memory64ListStream is present */
+    int64_t time_ms;  /* TimeDateStamp, or INT64_MIN */
+    uint32_t pid;     /* 0 when not recorded */
+    bool full_memory; /* a Memory64ListStream is present */
     uint32_t modules;
-    char process[256];      /* UTF-8 path of the first module, "" when unknown */
-    bool lsass;             /* the first module is lsass.exe */
+    char process[256]; /* UTF-8 path of the first module, "" when unknown */
+    bool lsass;        /* the first module is lsass.exe */
 } exs_minidump;
 
 /* Parses the dump readable through rd. Never reads more than a few KiB in total. */

@@ -164,8 +164,8 @@ size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void
         } else if ((v = after_prefix(line, "Started On")).p) {
             run_time = parse_ctime(v);
             scan = EXS_STR_NULL;
-            exs_msert_event e = {EXS_MSERT_RUN, lineno, run_time, version, EXS_STR_NULL,
-                                 EXS_STR_NULL, EXS_STR_NULL, EXS_STR_NULL};
+            exs_msert_event e = {EXS_MSERT_RUN, lineno,       run_time,     version,
+                                 EXS_STR_NULL,  EXS_STR_NULL, EXS_STR_NULL, EXS_STR_NULL};
             fn(ctx, &e);
         } else if (exs_str_iends(exs_str_trim(line), "Scan Results:")) {
             exs_str tl = exs_str_trim(line);

@@ -26,12 +26,12 @@ typedef enum exs_msert_kind { EXS_MSERT_RUN, EXS_MSERT_THREAT } exs_msert_kind;
 typedef struct exs_msert_event {
     exs_msert_kind kind;
     uint64_t line;
-    int64_t time_ms;   /* start of the run (local time read as UTC), or INT64_MIN */
-    exs_str version;   /* RUN: the scanner version line */
-    exs_str scan;      /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
-    exs_str threat;    /* THREAT: detection name */
-    exs_str action;    /* THREAT: what the line says was done ("not removed", "removed") */
-    exs_str path;      /* THREAT: the first file path listed under it, may be empty */
+    int64_t time_ms; /* start of the run (local time read as UTC), or INT64_MIN */
+    exs_str version; /* RUN: the scanner version line */
+    exs_str scan;    /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
+    exs_str threat;  /* THREAT: detection name */
+    exs_str action;  /* THREAT: what the line says was done ("not removed", "removed") */
+    exs_str path;    /* THREAT: the first file path listed under it, may be empty */
 } exs_msert_event;
 
 typedef void (*exs_msert_fn)(void *ctx, const exs_msert_event *e);

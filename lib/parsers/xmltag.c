@@ -10,8 +10,8 @@ static bool is_space(char c)
 
 static bool is_name(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == ':' || (unsigned char)c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == ':' || (unsigned char)c >= 0x80;
 }
 
 /* Skips a construct that starts at p (after '<') and ends with term; returns the index after
@@ -196,7 +196,8 @@ size_t exs_xml_unescape(exs_str v, char *out, size_t cap)
                 unsigned long cp = 0;
                 size_t digits = 0;
                 while (j < v.n && digits < 8) {
-                    int d = hex ? hexv(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
+                    int d =
+                        hex ? hexv(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
                     if (d < 0)
                         break;
                     cp = cp * (hex ? 16 : 10) + (unsigned long)d;

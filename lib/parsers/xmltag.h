@@ -21,8 +21,8 @@ typedef struct exs_xml_attr {
 
 typedef struct exs_xml_tag {
     exs_str name;
-    bool closing;   /* </name> */
-    bool empty;     /* <name ... /> */
+    bool closing; /* </name> */
+    bool empty;   /* <name ... /> */
     exs_xml_attr attr[EXS_XML_MAX_ATTRS];
     size_t nattr;
     size_t start, end; /* byte range of the tag in the input */

@@ -222,8 +222,8 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     if (!f->shipped)
         return EXS_EENGINE;
     if (f->nrule_paths && !f->user)
-        return exs_yrules_from_files(&f->user, (const char *const *)f->rule_paths,
-                                     f->nrule_paths, err, errlen);
+        return exs_yrules_from_files(&f->user, (const char *const *)f->rule_paths, f->nrule_paths,
+                                     err, errlen);
     return EXS_OK;
 }
 
@@ -281,8 +281,7 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url,
-                            int64_t mtime_ms)
+void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled < EXS_MAX_FILE_RECORDS &&
@@ -445,7 +444,7 @@ typedef struct fstate {
     size_t head_n;
     unsigned char *buf; /* the content copy */
     size_t len, cap;
-    size_t mpos;        /* memory input position (archives read whole) */
+    size_t mpos; /* memory input position (archives read whole) */
     bool want, over, broken, eof;
 } fstate;
 
@@ -564,8 +563,9 @@ static long mem_read(void *ctx, void *buf, size_t n)
 static long long mem_seek(void *ctx, long long off, int whence)
 {
     fstate *fs = ctx;
-    long long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (long long)fs->mpos
-                                                                  : (long long)fs->len;
+    long long base = whence == SEEK_SET   ? 0
+                     : whence == SEEK_CUR ? (long long)fs->mpos
+                                          : (long long)fs->len;
     long long t = base + off;
     if (t < 0)
         return -1;
@@ -579,8 +579,8 @@ static const char *ext_of(const char *base)
     return dot ? dot : "";
 }
 
-const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display,
-                                const char *norm, const exs_class *cls, const exs_fmeta *meta,
+const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
+                                const exs_class *cls, const exs_fmeta *meta,
                                 const unsigned char *head, size_t have, const exs_input *raw)
 {
     if (!w || depth < 0 || depth >= DEPTHS)

@@ -57,8 +57,8 @@ typedef struct exs_fmeta {
 /* Starts the checks of a file at archive depth `depth`: head[0..have) are its first bytes,
  * already read from raw. Returns the input the readers must use from now on (the tee over raw),
  * valid until exs_file_end. */
-const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display,
-                                const char *norm, const exs_class *cls, const exs_fmeta *meta,
+const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
+                                const exs_class *cls, const exs_fmeta *meta,
                                 const unsigned char *head, size_t have, const exs_input *raw);
 /* For an archive: when the file checks want its bytes, reads it whole (once) and returns an
  * input over the copy in memory, positioned after the head; otherwise returns in. */

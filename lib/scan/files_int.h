@@ -20,42 +20,42 @@ typedef struct exs_fhit {
     const exs_rule *rule;
     exs_verdict verdict;
     exs_severity severity;
-    int64_t time_ms;   /* EXS_TIME_NONE: the file's modification time is used */
+    int64_t time_ms; /* EXS_TIME_NONE: the file's modification time is used */
     char *detail;
     char *evidence;
     char *target;
-    bool deferred;     /* staging archive: reported only alongside evidence of compromise */
+    bool deferred; /* staging archive: reported only alongside evidence of compromise */
     struct exs_fhit *next;
 } exs_fhit;
 
 /* A file with hits (or a served script), kept for the post-pass. */
 typedef struct exs_frec {
     char *display, *norm;
-    char sha256[65];   /* "" when not hashed */
-    int64_t size;      /* -1 when unknown */
+    char sha256[65]; /* "" when not hashed */
+    int64_t size;    /* -1 when unknown */
     int64_t mtime_ms;
-    char *url;         /* lowercase URL path it is served under, NULL when not served */
-    const char *site;  /* static */
+    char *url;        /* lowercase URL path it is served under, NULL when not served */
+    const char *site; /* static */
     exs_fhit *hits;
     struct exs_frec *next;
 } exs_frec;
 
 typedef struct exs_fvdir {
-    char *site, *url;  /* url: lowercase, no trailing '/' except for "/" */
-    char *key;         /* physical path key (exs_ioc_path_key) */
-    char *physical;    /* as written */
-    char *config;      /* display path of the applicationHost.config */
+    char *site, *url; /* url: lowercase, no trailing '/' except for "/" */
+    char *key;        /* physical path key (exs_ioc_path_key) */
+    char *physical;   /* as written */
+    char *config;     /* display path of the applicationHost.config */
 } exs_fvdir;
 
 typedef struct exs_fcompiled {
-    char *url;         /* lowercase virtual path */
-    char *display;     /* the .compiled record */
+    char *url;     /* lowercase virtual path */
+    char *display; /* the .compiled record */
     int64_t mtime_ms;
 } exs_fcompiled;
 
 typedef struct exs_fremoved_hint {
-    char *url;         /* lowercase URL of a path MSERT reported */
-    char *what;        /* "MSERT: <threat>, <action>" */
+    char *url;  /* lowercase URL of a path MSERT reported */
+    char *what; /* "MSERT: <threat>, <action>" */
 } exs_fremoved_hint;
 
 struct exs_files {
@@ -64,7 +64,7 @@ struct exs_files {
     size_t nrule_paths;
     exs_iocset *iocs;
     uint64_t max_size;
-    char **skip_ext;   /* lowercase, with the dot */
+    char **skip_ext; /* lowercase, with the dot */
     size_t nskip;
     bool enabled;
     const exs_yrules *shipped; /* process-wide, read-only */
@@ -75,8 +75,8 @@ struct exs_files {
     exs_frec *recs;
     size_t nrecs;
     uint64_t recs_dropped;
-    exs_strmap *web_urls;       /* URL of every script file under a known web root */
-    char **loose;               /* norm paths of scripts elsewhere (vdir mapping) */
+    exs_strmap *web_urls; /* URL of every script file under a known web root */
+    char **loose;         /* norm paths of scripts elsewhere (vdir mapping) */
     size_t nloose, caploose;
     uint64_t scripts_dropped;
     bool held[EXS_HELD__COUNT];
@@ -86,7 +86,7 @@ struct exs_files {
     size_t ncompiled, capcompiled;
     exs_fremoved_hint *hints;
     size_t nhints, caphints;
-    uint64_t dearcry;           /* files with the DEARCRY! marker */
+    uint64_t dearcry; /* files with the DEARCRY! marker */
     char *dearcry_ex[5];
     size_t ndearcry_ex;
     int64_t dearcry_first, dearcry_last;
@@ -98,19 +98,19 @@ typedef struct exs_fctx {
     exs_files *files;
     exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
     const char *display, *norm;
-    char base[256];                 /* lowercase file name */
-    const char *ext;                /* lowercase ".aspx" in base, or "" */
+    char base[256];  /* lowercase file name */
+    const char *ext; /* lowercase ".aspx" in base, or "" */
     const exs_class *cls;
-    bool loglike;                   /* a structured log or event export outside web folders */
+    bool loglike; /* a structured log or event export outside web folders */
     exs_webloc loc;
     const exs_fmeta *meta;
-    const unsigned char *head;      /* first bytes, always */
+    const unsigned char *head; /* first bytes, always */
     size_t head_n;
-    const unsigned char *data;      /* the whole content when complete, else NULL */
+    const unsigned char *data; /* the whole content when complete, else NULL */
     size_t data_n;
-    const exs_input *raw;           /* the stream, for targeted reads of large files */
+    const exs_input *raw; /* the stream, for targeted reads of large files */
     char sha256[65];
-    exs_frec *rec;                  /* created on the first hit */
+    exs_frec *rec; /* created on the first hit */
     uint64_t rule_scans, rule_gated;
 } exs_fctx;
 
@@ -126,8 +126,7 @@ void exs_detect_file(exs_fctx *c);
 /* Store helpers for the checks (thread-safe). */
 void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
                         const char *physical);
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url,
-                            int64_t mtime_ms);
+void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms);
 void exs_files_add_hint(exs_files *f, const char *url, const char *what);
 void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms);
 

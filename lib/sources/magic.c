@@ -11,14 +11,18 @@ static const struct {
     const char *type;
 } table[] = {
     {"MZ", 2, 0, "EXE"},
-    {"\x7f" "ELF", 4, 0, "ELF"},
+    {"\x7f"
+     "ELF",
+     4, 0, "ELF"},
     {"PK\x03\x04", 4, 0, "ZIP"},
     {"PK\x05\x06", 4, 0, "ZIP"},
     {"Rar!\x1a\x07", 6, 0, "RAR"},
     {"7z\xbc\xaf\x27\x1c", 6, 0, "7Z"},
     {"\x1f\x8b", 2, 0, "GZIP"},
     {"BZh", 3, 0, "BZIP2"},
-    {"\xfd" "7zXZ", 5, 0, "XZ"},
+    {"\xfd"
+     "7zXZ",
+     5, 0, "XZ"},
     {"\x28\xb5\x2f\xfd", 4, 0, "ZSTD"},
     {"MSCF", 4, 0, "CAB"},
     {"ustar", 5, 257, "TAR"},

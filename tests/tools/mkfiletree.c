@@ -28,7 +28,9 @@ static const struct {
     {EX "FrontEnd/HttpProxy/ecp/auth/help.aspx", "ws-assembly"},
     {WWW "aspnet_client/supp0rt.aspx", "ws-obfuscated"},
     {EX "FrontEnd/HttpProxy/OAB/log.aspx", "ws-oab-dump"},
-    {"Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/5b1c/9e0d/App_Web_a1b2c3d4.dll", "ws-compiled-dll"},
+    {"Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET "
+     "Files/owa/5b1c/9e0d/App_Web_a1b2c3d4.dll",
+     "ws-compiled-dll"},
     {EX "ClientAccess/ecp/conn.aspx", "ws-tunnel"},
     {OWA "OutlookEN.aspx", "ws-seccheck"},
     {WWW "aspnet_client/files.aspx", "ws-filemgr"},
@@ -36,7 +38,8 @@ static const struct {
     {"ProgramData/net.cab", "px-recon-cab"},
     {"Users/Public/run.ps1", "px-nishang"},
     {"Windows/Temp/pc.ps1", "px-powercat"},
-    {"Users/admin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", "px-cleanup"},
+    {"Users/admin/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt",
+     "px-cleanup"},
     {"Windows/Temp/d.bat", "px-lsass-cmd"},
     {"Windows/Temp/m.bat", "px-minidump-cmd"},
     {"Windows/Temp/z.bat", "px-staging-cmd"},
@@ -66,25 +69,31 @@ static const struct {
     {"Users/admin/oab.txt", "benign-oab-config"},
 };
 
-#define IIS_HEAD                                                                                 \
-    "#Software: Microsoft Internet Information Services 10.0\n"                                  \
-    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "        \
+#define IIS_HEAD                                                                                   \
+    "#Software: Microsoft Internet Information Services 10.0\n"                                    \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "          \
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n"
 
 static const char planted_log[] =
-    IIS_HEAD
-    "2021-03-03 06:49:53 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 - 200 0 0 12\n"
-    "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
-    "2021-03-05 03:07:27 10.0.0.5 POST /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
-    "2021-03-06 03:07:27 10.0.0.5 POST /aspnet_client/system_web/k3Bd8Vq2.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 90\n"
-    "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/system_web/gone.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 90\n"
-    "2021-03-07 11:00:00 10.0.0.5 GET /owa/auth/probe.aspx - 443 - 192.0.2.5 Mozilla/5.0 - 302 0 0 1\n";
+    IIS_HEAD "2021-03-03 06:49:53 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 "
+             "- 200 0 0 12\n"
+             "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/RedirSuiteServerProxy.aspx - 443 - "
+             "203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-05 03:07:27 10.0.0.5 POST /owa/auth/RedirSuiteServerProxy.aspx - 443 - "
+             "203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+             "2021-03-06 03:07:27 10.0.0.5 POST /aspnet_client/system_web/k3Bd8Vq2.aspx - 443 - "
+             "198.51.100.7 Mozilla/5.0 - 200 0 0 90\n"
+             "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/system_web/gone.aspx - 443 - "
+             "198.51.100.7 Mozilla/5.0 - 200 0 0 90\n"
+             "2021-03-07 11:00:00 10.0.0.5 GET /owa/auth/probe.aspx - 443 - 192.0.2.5 Mozilla/5.0 "
+             "- 302 0 0 1\n";
 
-static const char benign_log[] =
-    IIS_HEAD
-    "2021-03-03 06:49:53 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 - 200 0 0 12\n"
+static const char benign_log[] = IIS_HEAD
+    "2021-03-03 06:49:53 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 - 200 0 "
+    "0 12\n"
     "2021-03-03 06:50:01 10.0.0.5 POST /owa/auth.owa - 443 - 192.0.2.44 Mozilla/5.0 - 302 0 0 40\n"
-    "2021-03-03 06:50:02 10.0.0.5 POST /EWS/Exchange.asmx - 443 CONTOSO\\u1 192.0.2.45 Outlook - 200 0 0 31\n";
+    "2021-03-03 06:50:02 10.0.0.5 POST /EWS/Exchange.asmx - 443 CONTOSO\\u1 192.0.2.45 Outlook - "
+    "200 0 0 31\n";
 
 /* Fixed modification times, so reports are reproducible: the shells of early March 2021, the
  * benign files of an install in September 2020. */
@@ -129,9 +138,9 @@ static int pad(const char *dir, unsigned mib)
             size_t hl = strlen(IIS_HEAD);
             memcpy(b, IIS_HEAD, hl);
         }
-        static const char *const where[] = {"Program Files/Vendor/bin/lib", EX "ClientAccess/owa/prem/page",
-                                            "Program Files/Vendor/scripts/s",
-                                            "inetpub/logs/LogFiles/W3SVC2/u_ex21"};
+        static const char *const where[] = {
+            "Program Files/Vendor/bin/lib", EX "ClientAccess/owa/prem/page",
+            "Program Files/Vendor/scripts/s", "inetpub/logs/LogFiles/W3SVC2/u_ex21"};
         static const char *const ext[] = {".dll", ".htm", ".js", ".log"};
         snprintf(rel, sizeof rel, "%s%04u%s", where[kind], i, ext[kind]);
         if (t_fix_write(dir, rel, b, chunk) != 0) {

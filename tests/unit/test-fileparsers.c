@@ -76,10 +76,11 @@ static void test_apphost(void **st)
     assert_string_equal(d.site[2], "Default Web Site");
     t_fix_free(f);
     /* nested vdirs, entities, a second site, and elements outside sites ignored */
-    const char *x = "<sites><site name=\"Exchange Back End\"><application path=\"/ecp\">"
-                    "<virtualDirectory path=\"/x&amp;y\" physicalPath=\"D:\\a&amp;b\"/></application>"
-                    "</site></sites><application path=\"/z\"><virtualDirectory path=\"/\" "
-                    "physicalPath=\"C:\\z\"/></application>";
+    const char *x =
+        "<sites><site name=\"Exchange Back End\"><application path=\"/ecp\">"
+        "<virtualDirectory path=\"/x&amp;y\" physicalPath=\"D:\\a&amp;b\"/></application>"
+        "</site></sites><application path=\"/z\"><virtualDirectory path=\"/\" "
+        "physicalPath=\"C:\\z\"/></application>";
     memset(&d, 0, sizeof d);
     assert_int_equal(exs_apphost_vdirs(x, strlen(x), on_vdir, &d), 1);
     assert_string_equal(d.url[0], "/ecp/x&y");
@@ -109,7 +110,8 @@ static void test_caps(void **st)
     char *x = malloc(cap);
     o += (size_t)snprintf(x + o, cap - o, "<site name=\"s\"><application path=\"/a\">");
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(x + o, cap - o, "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\v\"/>", i);
+        o += (size_t)snprintf(x + o, cap - o,
+                              "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\v\"/>", i);
     o += (size_t)snprintf(x + o, cap - o, "</application></site>");
     size_t got = 0;
     assert_int_equal(exs_apphost_vdirs(x, o, count_vdir, &got), EXS_MAX_VDIRS);
@@ -217,7 +219,8 @@ static const char msert_log[] =
     "  Action: Remove, Result: 0x00000000\r\n"
     "    file://C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.aspx\r\n"
     "Threat Detected: Exploit:Script/Exmann.A!dha and removed!\r\n"
-    "    file://C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx->(UTF-8)\r\n"
+    "    file://C:\\Program Files\\Microsoft\\Exchange "
+    "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx->(UTF-8)\r\n"
     "\r\nResults Summary:\r\n----------------\r\nFound Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
     "Microsoft Safety Scanner Finished On Sat Mar 13 18:58:59 2021\r\n"
     "Microsoft Safety Scanner v1.335, (build 1.335.1.0)\r\n"
@@ -228,7 +231,8 @@ static void test_msert(void **st)
 {
     (void)st;
     ms m = {0};
-    assert_int_equal(exs_msert_parse((const unsigned char *)msert_log, strlen(msert_log), on_msert, &m), 2);
+    assert_int_equal(
+        exs_msert_parse((const unsigned char *)msert_log, strlen(msert_log), on_msert, &m), 2);
     assert_int_equal(m.runs, 2);
     assert_string_equal(m.threat[0], "Backdoor:ASP/Chopper.F!dha");
     assert_string_equal(m.action[0], "not removed");
@@ -237,7 +241,8 @@ static void test_msert(void **st)
     assert_int_equal(m.t[0], 1615659882000LL);
     assert_string_equal(m.threat[1], "Exploit:Script/Exmann.A!dha");
     assert_string_equal(m.action[1], "removed");
-    assert_string_equal(m.path[1], "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx");
+    assert_string_equal(m.path[1], "C:\\Program Files\\Microsoft\\Exchange "
+                                   "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx");
     /* the same log as UTF-16LE with a BOM */
     size_t n = strlen(msert_log);
     unsigned char *w = malloc(2 * n + 2);
@@ -257,7 +262,9 @@ static void test_webfolders(void **st)
 {
     (void)st;
     exs_webloc w;
-    exs_webloc_of("/mnt/c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/x.aspx", &w);
+    exs_webloc_of(
+        "/mnt/c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/x.aspx",
+        &w);
     assert_int_equal(w.folder, EXS_WF_OWA_AUTH);
     assert_true(w.top);
     assert_string_equal(w.url, "/owa/auth/x.aspx");
@@ -287,13 +294,16 @@ static void test_webfolders(void **st)
     assert_string_equal(w.url, "/ews/333.aspx");
     assert_string_equal(w.site, "Exchange Back End");
     assert_true(exs_web_allowlisted(&w, "333.aspx")); /* no allowlist there */
-    exs_webloc_of("/c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net files/owa/1/2/x.compiled", &w);
+    exs_webloc_of("/c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net "
+                  "files/owa/1/2/x.compiled",
+                  &w);
     assert_int_equal(w.folder, EXS_WF_TEMP_ASPNET);
     assert_string_equal(w.url, "");
     exs_webloc_of("/c/windows/temp/x.aspx", &w);
     assert_int_equal(w.folder, EXS_WF_NONE);
     /* look-alikes: the helsecert RedirSuiteServerProxy, OutlookEN, fexppw.aspx */
-    assert_string_equal(exs_web_lookalike("redirsuiteserverproxy.aspx"), "redirsuiteserviceproxy.aspx");
+    assert_string_equal(exs_web_lookalike("redirsuiteserverproxy.aspx"),
+                        "redirsuiteserviceproxy.aspx");
     assert_string_equal(exs_web_lookalike("outlooken.aspx"), "outlookcn.aspx");
     assert_string_equal(exs_web_lookalike("fexppw.aspx"), "fexppw.js");
     assert_null(exs_web_lookalike("logon.aspx"));
@@ -318,8 +328,8 @@ static void test_webfolders(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_xmltag),   cmocka_unit_test(test_apphost),
-        cmocka_unit_test(test_minidump), cmocka_unit_test(test_msert),
+        cmocka_unit_test(test_xmltag),     cmocka_unit_test(test_apphost),
+        cmocka_unit_test(test_minidump),   cmocka_unit_test(test_msert),
         cmocka_unit_test(test_webfolders), cmocka_unit_test(test_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

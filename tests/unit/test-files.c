@@ -37,7 +37,8 @@ static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ft
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "%s/exs-files-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(root, sizeof root, "%s/exs-files-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     return mkdtemp(root) ? 0 : -1;
 }
 
@@ -128,9 +129,9 @@ static const exs_finding *find(const exs_scan *s, const char *rule, const char *
     return NULL;
 }
 
-#define IIS_HEAD                                                                                 \
-    "#Software: Microsoft Internet Information Services 10.0\n"                                  \
-    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "        \
+#define IIS_HEAD                                                                                   \
+    "#Software: Microsoft Internet Information Services 10.0\n"                                    \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "          \
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n"
 
 static void shell_tree(void)
@@ -150,13 +151,18 @@ static void shell_tree(void)
     put_fix("C/Program Files/app/tool.exe", "benign-exe");
     put_fix("C/Program Files/app/setup.cab", "benign-cab");
     put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log",
-             IIS_HEAD
-             "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
-             "2021-03-05 03:07:27 10.0.0.5 POST /owa/auth/RedirSuiteServerProxy.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
-             "2021-03-05 04:00:00 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 Mozilla/5.0 - 200 0 0 10\n"
-             "2021-03-06 03:07:27 10.0.0.5 POST /aspnet_client/system_web/abcdefgh.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
-             "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
-             "2021-03-06 03:09:27 10.0.0.5 GET /owa/auth/probe.aspx - 443 - 192.0.2.5 Mozilla/5.0 - 302 0 0 1\n");
+             IIS_HEAD "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/RedirSuiteServerProxy.aspx - 443 "
+                      "- 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+                      "2021-03-05 03:07:27 10.0.0.5 POST /owa/auth/RedirSuiteServerProxy.aspx - "
+                      "443 - 203.0.113.9 Mozilla/5.0 - 200 0 0 133\n"
+                      "2021-03-05 04:00:00 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 "
+                      "Mozilla/5.0 - 200 0 0 10\n"
+                      "2021-03-06 03:07:27 10.0.0.5 POST /aspnet_client/system_web/abcdefgh.aspx - "
+                      "443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
+                      "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - "
+                      "198.51.100.7 Mozilla/5.0 - 200 0 0 133\n"
+                      "2021-03-06 03:09:27 10.0.0.5 GET /owa/auth/probe.aspx - 443 - 192.0.2.5 "
+                      "Mozilla/5.0 - 302 0 0 1\n");
 }
 
 static void test_shells_and_twins(void **st)
@@ -178,7 +184,8 @@ static void test_shells_and_twins(void **st)
     assert_string_equal(f->url_path, "/owa/auth/redirsuiteserverproxy.aspx");
     assert_string_equal(f->client_ip, "203.0.113.9");
     assert_non_null(strstr(f->detail, "2 requests (2 answered with success)"));
-    assert_non_null(strstr(f->detail, "first 2021-03-05T03:06:27.000Z, last 2021-03-05T03:07:27.000Z"));
+    assert_non_null(
+        strstr(f->detail, "first 2021-03-05T03:06:27.000Z, last 2021-03-05T03:07:27.000Z"));
     assert_non_null(strstr(f->detail, "methods GET (1), POST (1)"));
     assert_non_null(f->sha256);
     assert_int_equal(strlen(f->sha256), 64);
@@ -201,7 +208,8 @@ static void test_removed_needs_folder(void **st)
 {
     (void)st;
     put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log",
-             IIS_HEAD "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 133\n");
+             IIS_HEAD "2021-03-06 03:08:27 10.0.0.5 POST /aspnet_client/gone.aspx - 443 - "
+                      "198.51.100.7 Mozilla/5.0 - 200 0 0 133\n");
     exs_scan *s = run(NULL, NULL, NULL);
     expect(s, "EXS-WS-ACCESS|exploitation|u_ex210305.log\n");
     exs_scan_destroy(s);
@@ -233,27 +241,37 @@ static void test_artefacts(void **st)
     assert_int_equal(t_fix_write(root, "C/Users/u/AppData/Local/CrashDumps/app.dmp", d, n), 0);
     assert_int_equal(t_fix_write(root, "C/Windows/Temp/lsass.dmp", d, n), 0); /* name lies */
     free(d);
-    put_text("C/Windows/Temp/lsass.dmp.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
-    put_text("C/ProgramData/data.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    put_text("C/Windows/Temp/lsass.dmp.zip", "PK\x05\x06"
+                                             "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    put_text("C/ProgramData/data.zip", "PK\x05\x06"
+                                       "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
     put_text("C/Users/Public/decrypt_file.TxT", "your files are locked\n");
     for (int i = 0; i < 3; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "D/share/doc%d.docx.CRYPT", i);
-        put_bin(rel, "DEAR" "CRY!", 8, "\x01\x02encrypted");
+        put_bin(rel,
+                "DEAR"
+                "CRY!",
+                8, "\x01\x02encrypted");
     }
     put_fix("D/share/readme.txt", "rw-dearcry-note");
     put_text("C/Windows/debug/msert.log",
-             "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\nStarted On Sat Mar 13 18:24:42 2021\r\n"
+             "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\nStarted On Sat Mar 13 "
+             "18:24:42 2021\r\n"
              "Quick Scan Results:\r\nThreat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
              "    file://C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.aspx\r\n");
     put_text("C/EOMTSummary.txt", "Microsoft Safety Scanner is complete: no known threats.\r\n");
     put_fix("C/Windows/System32/inetsrv/config/applicationHost.config", "rogue-apphost");
     put_fix("C/ProgramData/COM1/x.aspx", "ws-eval");
-    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/1a/2b/ohyeah.aspx.f5dba9b9.compiled",
-             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" virtualPath=\"/owa/auth/ohyeah.aspx\" "
+    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET "
+             "Files/owa/1a/2b/ohyeah.aspx.f5dba9b9.compiled",
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" "
+             "virtualPath=\"/owa/auth/ohyeah.aspx\" "
              "assembly=\"App_Web_ohyeah.aspx.f5dba9b9\" />\n");
-    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/1a/2b/logon.aspx.cdcab7d2.compiled",
-             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" virtualPath=\"/owa/auth/logon.aspx\" />\n");
+    put_text("C/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET "
+             "Files/owa/1a/2b/logon.aspx.cdcab7d2.compiled",
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<preserve resultType=\"3\" "
+             "virtualPath=\"/owa/auth/logon.aspx\" />\n");
     exs_scan *s = run(NULL, NULL, NULL);
     expect(s, "EXS-FILE-DEARCRY-ENCRYPTED|exploitation|doc0.docx.CRYPT\n"
               "EXS-FILE-EOMT|suspicious|EOMTSummary.txt\n"
@@ -293,7 +311,8 @@ static void test_artefacts(void **st)
 static void test_staging_alone(void **st)
 {
     (void)st;
-    put_text("C/ProgramData/McAfee/Agent/logs.zip", "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    put_text("C/ProgramData/McAfee/Agent/logs.zip", "PK\x05\x06"
+                                                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
     exs_scan *s = run(NULL, NULL, NULL);
     expect(s, "");
     exs_scan_destroy(s);
@@ -309,7 +328,8 @@ static void test_iocs(void **st)
     assert_true(exs_sha256_hex(t, strlen(t), hex));
     snprintf(list, sizeof list,
              "# case 42\n%s;tool from case 42\n203.0.113.9;exploitation source\n"
-             "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\logon.aspx\n",
+             "C:\\Program Files\\Microsoft\\Exchange "
+             "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\logon.aspx\n",
              hex);
     snprintf(path, sizeof path, "%s.ioc", root);
     FILE *fp = fopen(path, "w");
@@ -414,7 +434,8 @@ static void test_hidden_attribute(void **st)
     }
     exs_scan *s = run(NULL, NULL, NULL);
     expect(s, "EXS-FILE-WS-HIDDEN|suspicious|errorFE.aspx\n");
-    assert_non_null(strstr(find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx")->detail, "Hidden attribute"));
+    assert_non_null(
+        strstr(find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx")->detail, "Hidden attribute"));
     exs_scan_destroy(s);
 }
 
@@ -457,8 +478,9 @@ static void test_one_read(void **st)
         long have = raw.read(raw.ctx, head, sizeof head);
         exs_class cls = {0};
         exs_fmeta meta = {-1, -1, INT64_MIN};
-        const exs_input *in = exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx",
-                                             &cls, &meta, head, (size_t)have, &raw);
+        const exs_input *in =
+            exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &cls, &meta,
+                           head, (size_t)have, &raw);
         if (reader) { /* a reader (the log pipeline) consumes part of the stream through the tee */
             unsigned char buf[4096];
             for (int i = 0; i < 20; i++)

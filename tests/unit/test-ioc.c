@@ -31,7 +31,8 @@ static void on_item(void *ctx, const exs_ioc_item *it)
         return;
     g->type[g->n] = it->type;
     snprintf(g->value[g->n], sizeof g->value[0], "%s", it->value);
-    snprintf(g->note[g->n], sizeof g->note[0], "%.*s", (int)it->note.n, it->note.p ? it->note.p : "");
+    snprintf(g->note[g->n], sizeof g->note[0], "%.*s", (int)it->note.n,
+             it->note.p ? it->note.p : "");
     g->line[g->n] = it->line;
     g->n++;
 }
@@ -57,8 +58,7 @@ static got parse(const char *text)
 static void test_plain(void **st)
 {
     (void)st;
-    got g = parse("\xEF\xBB\xBF# comment\n"
-                  H64 ";HAFNIUM web shell\n"
+    got g = parse("\xEF\xBB\xBF# comment\n" H64 ";HAFNIUM web shell\n"
                   "// another comment\n"
                   "\n"
                   "0123456789abcdef0123456789abcdef01234567  tool.exe\n"
@@ -94,7 +94,8 @@ static void test_csv_layouts(void **st)
     /* The MSTIC feed layout (values made up here) */
     got g = parse("DateAdded,FirstSeen,Indicator,IndicatorType,TLP\r\n"
                   "2021-03-10,2021-03-05T10:07:29Z," H64 ",sha256,White\r\n"
-                  "2021-03-09,,C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x1.aspx,filepath,White\r\n"
+                  "2021-03-09,,C:\\Program Files\\Microsoft\\Exchange "
+                  "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x1.aspx,filepath,White\r\n"
                   "2021-04-01,,bad.example.test,domainname,White\r\n"
                   "2021-04-01,,not-a-hash,sha256,White\r\n"
                   "2021-04-01,,,sha256,White\r\n");
@@ -135,7 +136,9 @@ static void test_path_key(void **st)
 {
     (void)st;
     char k[1024];
-    exs_ioc_path_key("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\X.aspx", k, sizeof k);
+    exs_ioc_path_key("C:\\Program Files\\Microsoft\\Exchange "
+                     "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\X.aspx",
+                     k, sizeof k);
     assert_string_equal(k, "/frontend/httpproxy/owa/auth/x.aspx");
     exs_ioc_path_key("%ProgramData%\\COM1\\a.aspx", k, sizeof k);
     assert_string_equal(k, "/programdata/com1/a.aspx");
@@ -171,8 +174,10 @@ static void test_sets(void **st)
     const char *plain = "203.0.113.7;scanner\n"
                         "2001:DB8:0:0:0:0:0:1\n"
                         "bad.example.test\n"
-                        "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\ecp\\auth\\TimeoutLogout.aspx\n"
-                        "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\Chack*.aspx\n"
+                        "C:\\Program Files\\Microsoft\\Exchange "
+                        "Server\\V15\\FrontEnd\\HttpProxy\\ecp\\auth\\TimeoutLogout.aspx\n"
+                        "C:\\Program Files\\Microsoft\\Exchange "
+                        "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\Chack*.aspx\n"
                         "C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx\n";
     assert_int_equal(exs_iocset_load_mem(s, "list.txt", plain, strlen(plain), NULL, NULL), EXS_OK);
     x = exs_iocset_ip(s, "203.0.113.7");
@@ -193,7 +198,8 @@ static void test_sets(void **st)
     assert_non_null(exs_iocset_path(s, "/evidence/c/inetpub/wwwroot/aspnet_client/shell.aspx"));
     assert_null(exs_iocset_path(s, "/evidence/c/inetpub/wwwroot/aspnet_client/myshell.aspx"));
     /* a path naming a file Exchange ships is kept but marked, so that only content decides */
-    x = exs_iocset_path(s, "/img/program files/microsoft/exchange server/v15/frontend/httpproxy/ecp/auth/timeoutlogout.aspx");
+    x = exs_iocset_path(s, "/img/program files/microsoft/exchange "
+                           "server/v15/frontend/httpproxy/ecp/auth/timeoutlogout.aspx");
     assert_non_null(x);
     assert_true(x->default_name);
     assert_int_equal(exs_iocset_count_user(s, EXS_IOC_IP), 2);
@@ -208,7 +214,7 @@ static void test_sets(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),    cmocka_unit_test(test_csv_layouts),
+        cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
     };

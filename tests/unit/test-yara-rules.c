@@ -222,8 +222,8 @@ static void test_broken_rule(void **st)
     assert_int_equal(exs_yrules_from_files(&r, &missing, 1, err, sizeof err), EXS_ERULE);
     assert_non_null(strstr(err, missing));
     /* shipped-style sources without the exsweep meta are refused */
-    exs_embedded_rules_file bad[] = {{"x.yar", "rule r { strings: $a = \"abcd\" condition: $a }", 0},
-                                     {NULL, NULL, 0}};
+    exs_embedded_rules_file bad[] = {
+        {"x.yar", "rule r { strings: $a = \"abcd\" condition: $a }", 0}, {NULL, NULL, 0}};
     assert_int_equal(exs_yrules_from_sources(&r, bad, err, sizeof err), EXS_ERULE);
     assert_non_null(strstr(err, "meta"));
 }
@@ -231,14 +231,14 @@ static void test_broken_rule(void **st)
 static void test_user_externals(void **st)
 {
     (void)st;
-    const char *p = write_tmp("ext.yar",
-                              "rule by_name { condition: filename == \"shell.aspx\" }\n"
-                              "rule by_ext { condition: extension == \".aspx\" }\n"
-                              "rule by_path { condition: filepath contains \"\\\\owa\\\\auth\\\\\" }\n"
-                              "rule by_type { condition: filetype == \"EXE\" }\n"
-                              "rule by_owner { condition: owner == \"\" }\n"
-                              "private rule hidden { condition: true }\n"
-                              "rule scored { meta: score = 90 description = \"d\" condition: hidden }\n");
+    const char *p = write_tmp(
+        "ext.yar", "rule by_name { condition: filename == \"shell.aspx\" }\n"
+                   "rule by_ext { condition: extension == \".aspx\" }\n"
+                   "rule by_path { condition: filepath contains \"\\\\owa\\\\auth\\\\\" }\n"
+                   "rule by_type { condition: filetype == \"EXE\" }\n"
+                   "rule by_owner { condition: owner == \"\" }\n"
+                   "private rule hidden { condition: true }\n"
+                   "rule scored { meta: score = 90 description = \"d\" condition: hidden }\n");
     exs_yrules *r = NULL;
     char err[512] = "";
     assert_int_equal(exs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_OK);
@@ -248,11 +248,11 @@ static void test_user_externals(void **st)
     matches m = {0};
     exs_yvars v = {"shell.aspx", "\\C\\owa\\auth\\shell.aspx", ".aspx", "UNKNOWN", ""};
     bool ran;
-    assert_int_equal(exs_yscanner_scan(sc, (const unsigned char *)"x", 1, &v, true, on_match, &m,
-                                       &ran),
-                     EXS_OK);
+    assert_int_equal(
+        exs_yscanner_scan(sc, (const unsigned char *)"x", 1, &v, true, on_match, &m, &ran), EXS_OK);
     assert_true(ran);
-    assert_true(has(&m, "by_name") && has(&m, "by_ext") && has(&m, "by_path") && has(&m, "by_owner"));
+    assert_true(has(&m, "by_name") && has(&m, "by_ext") && has(&m, "by_path") &&
+                has(&m, "by_owner"));
     assert_false(has(&m, "by_type"));
     assert_false(has(&m, "hidden"));
     assert_true(has(&m, "scored"));
@@ -272,9 +272,9 @@ static void test_user_externals(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_meta_and_ids),   cmocka_unit_test(test_gate_convention),
-        cmocka_unit_test(test_fixtures),       cmocka_unit_test(test_gate_random),
-        cmocka_unit_test(test_broken_rule),    cmocka_unit_test(test_user_externals),
+        cmocka_unit_test(test_meta_and_ids), cmocka_unit_test(test_gate_convention),
+        cmocka_unit_test(test_fixtures),     cmocka_unit_test(test_gate_random),
+        cmocka_unit_test(test_broken_rule),  cmocka_unit_test(test_user_externals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
