@@ -123,9 +123,11 @@ demo:
 # Every row of expected_verdicts.csv is evaluated and printed; the exit status looks at the
 # groups whose evidence this version reads (EVAL_GATE).
 EVALDATA ?= ../shared/evaldata
-EVAL_GATE ?= logs config evtx json
+EVAL_GATE ?= logs config evtx json misc
 eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
+	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
+	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 fuzz: $(FUZZ_BIN)

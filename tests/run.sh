@@ -56,6 +56,10 @@ if [ -x tests/e2e/run.sh ]; then
     BUILD="$BUILD" tests/e2e/run.sh "$results" || fail=1
 fi
 
+if [ -x tests/e2e-files/run.sh ]; then
+    BUILD="$BUILD" tests/e2e-files/run.sh "$results" || fail=1
+fi
+
 p=$(grep -c '^PASS' "$results")
 f=$(grep -c '^FAIL' "$results")
 grep '^FAIL' "$results" | sed 's/^/  /' >&2
