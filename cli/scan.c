@@ -39,6 +39,8 @@ static const char scan_help[] =
     "                       get name, location, attribute and header checks only\n"
     "      --skip-ext LIST  extensions that never get content checks (\".iso,.vhdx,.edb\")\n"
     "      --no-file-checks read logs only: no hashing, rules or file heuristics\n"
+    "      --check-logs     also hash logs and run the shipped rules on them (by default logs\n"
+    "                       are read by their parsers only; user rules always see them)\n"
     "      --top N          findings listed in full by the text summary (default 12)\n"
     "      --max-findings N findings kept in full (default 200000; all are counted)\n"
     "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
@@ -121,7 +123,7 @@ static int inside(const char *path, const char *dir)
 int exs_cli_scan(int argc, char **argv)
 {
     enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
-           OPT_NOFILES };
+           OPT_NOFILES, OPT_CHECKLOGS };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},   {"top", required_argument, NULL, OPT_TOP},
@@ -133,6 +135,7 @@ int exs_cli_scan(int argc, char **argv)
         {"max-file-size", required_argument, NULL, OPT_MAXFILE},
         {"skip-ext", required_argument, NULL, OPT_SKIPEXT},
         {"no-file-checks", no_argument, NULL, OPT_NOFILES},
+        {"check-logs", no_argument, NULL, OPT_CHECKLOGS},
         {NULL, 0, NULL, 0},
     };
     exs_report_opts ro = {0};
@@ -185,6 +188,7 @@ int exs_cli_scan(int argc, char **argv)
         }
         case OPT_SKIPEXT: so.skip_ext = optarg; break;
         case OPT_NOFILES: so.no_file_checks = 1; break;
+        case OPT_CHECKLOGS: so.check_logs = 1; break;
         case 'j':
             if (parse_count(optarg, 256, &v) < 0 || v == 0) {
                 fprintf(stderr, "exsweep scan: --jobs wants 1..256\n");
@@ -312,14 +316,14 @@ int exs_cli_scan(int argc, char **argv)
                 "exsweep stats: files_seen=%llu files_read=%llu files_ignored=%llu "
                 "archives=%llu bytes=%llu candidates=%llu findings=%llu jobs=%u seconds=%.3f "
                 "files_hashed=%llu files_large=%llu files_skipped_ext=%llu rule_scans=%llu "
-                "rule_gated=%llu\n",
+                "rule_gated=%llu logs_parsed_only=%llu\n",
                 (unsigned long long)st->files_seen, (unsigned long long)st->files_read,
                 (unsigned long long)st->files_ignored, (unsigned long long)st->archives,
                 (unsigned long long)st->bytes_read, (unsigned long long)st->candidates,
                 (unsigned long long)st->findings, st->jobs, st->seconds,
                 (unsigned long long)st->files_hashed, (unsigned long long)st->files_large,
                 (unsigned long long)st->files_skipped_ext, (unsigned long long)st->rule_scans,
-                (unsigned long long)st->rule_gated);
+                (unsigned long long)st->rule_gated, (unsigned long long)st->logs_parsed_only);
     status = st->findings ? 1 : 0;
 done:
     if (out != stdout)

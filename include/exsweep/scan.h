@@ -37,6 +37,8 @@ typedef struct exs_scan_opts {
     uint64_t max_file_size; /* 0 = 32 MiB; at most 1 GiB */
     const char *skip_ext;   /* comma-separated extensions (".iso,.vhdx"), NULL = none; copied */
     int no_file_checks;     /* 1: read logs only */
+    int check_logs;         /* 1: logs (files a log reader parses) are also hashed and checked
+                               by the shipped rules; by default only user rules see them */
 } exs_scan_opts;
 
 /* Per evidence family (e.g. "HttpProxy/Ecp", "IIS/W3SVC1", "ECP Server"). */
@@ -79,6 +81,7 @@ typedef struct exs_scan_stats {
     uint64_t files_hashed;    /* files whose whole content was hashed and checked */
     uint64_t files_large;     /* over max_file_size: name/location/header checks only */
     uint64_t files_skipped_ext; /* extension in skip_ext */
+    uint64_t logs_parsed_only;  /* logs read by their parsers, not hashed or rule-checked */
     uint64_t rule_scans;      /* YARA scans run (shipped and user rule sets) */
     uint64_t rule_gated;      /* shipped-rule scans the literal gate made unnecessary */
 } exs_scan_stats;

@@ -58,12 +58,12 @@ const exs_pattern exs_pat_request[] = {
     {"admin(@|%40)localhost", 0},
     /* tokens */
     {"autodiscover" DOT "json", T_AUTOD},
-    {"nspi", T_BACKEND},
+    {"mapi" SL "nspi", T_BACKEND},
     {SL "ews", T_BACKEND},
     {"x-rps-cat", T_BACKEND},
     {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
     {"email(=|%3d)autodiscover", T_CONF},
-    {"x=a", T_XA},
+    {"(\\?| |,)x=a", T_XA},
     {"owa" SL, T_OWA},
     {"powershell", T_PSHELL},
     {"auth" SL, T_AUTH},
@@ -71,7 +71,7 @@ const exs_pattern exs_pat_request[] = {
     {DOT "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtml|cshtml|soap|rem)", T_SCRIPT},
     {"ecp" SL, T_ECP},
     {DOT "js", T_JS},
-    {"post", T_POST},
+    {"(^| |,)post( |,)", T_POST}, /* the method field of W3C and CSV lines */
     /* pages (not .asmx: every EWS request is /EWS/Exchange.asmx): kept to attach requests to
      * shells found on disk wherever they are served (rogue vdirs, ClientAccess) */
     {DOT "(aspx|ashx|php|jspx?|cfm)", T_PAGE},

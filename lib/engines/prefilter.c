@@ -54,7 +54,11 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
         }
     for (const uint32_t *c = set->conjunctions; c && *c && pf->nconj < MAX_CONJ; c++)
         pf->conj[pf->nconj++] = *c;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &pf->db, &cerr) !=
+    /* Tuned for the CPU it runs on (AVX2/AVX-512 literal matchers when present); the default
+     * NULL platform compiles for a baseline that leaves half the speed behind. */
+    hs_platform_info_t plat;
+    hs_platform_info_t *pp = hs_populate_platform(&plat) == HS_SUCCESS ? &plat : NULL;
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, pp, &pf->db, &cerr) !=
         HS_SUCCESS) {
         if (err && errlen)
             snprintf(err, errlen, "%s (expression %d: %s)", cerr ? cerr->message : "?",

@@ -52,6 +52,7 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
         return EXS_ETHREAD;
     }
     f->enabled = !(opts && opts->no_file_checks);
+    f->check_logs = opts && opts->check_logs;
     f->max_size = opts && opts->max_file_size ? opts->max_file_size : EXS_MAX_FILE_SIZE;
     if (f->max_size > EXS_MAX_FILE_SIZE_CAP)
         f->max_size = EXS_MAX_FILE_SIZE_CAP;
@@ -218,9 +219,8 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     exs_files *f = s->files;
     if (!f->enabled)
         return EXS_OK;
-    f->shipped = exs_yrules_shipped(err, errlen);
-    if (!f->shipped)
-        return EXS_EENGINE;
+    /* The shipped rules are compiled when the first file that needs them is read (a sweep of
+     * logs alone never pays for them); user rules now, so a broken one stops the run early. */
     if (f->nrule_paths && !f->user)
         return exs_yrules_from_files(&f->user, (const char *const *)f->rule_paths, f->nrule_paths,
                                      err, errlen);
@@ -453,7 +453,8 @@ struct exs_fworker {
     exs_files *f;
     exs_yscanner *yshipped, *yuser;
     fstate st[DEPTHS];
-    uint64_t hashed, large, skipped_ext, rule_scans, rule_gated;
+    uint64_t hashed, large, skipped_ext, rule_scans, rule_gated, logs_parsed_only;
+    bool shipped_failed;
 };
 
 exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
@@ -466,8 +467,6 @@ exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
     for (int i = 0; i < DEPTHS; i++)
         w->st[i].w = w;
     exs_rc rc = EXS_OK;
-    if (w->f->enabled && w->f->shipped)
-        rc = exs_yscanner_create(&w->yshipped, w->f->shipped);
     if (rc == EXS_OK && w->f->enabled && w->f->user)
         rc = exs_yscanner_create(&w->yuser, w->f->user);
     if (rc != EXS_OK) {
@@ -498,7 +497,9 @@ void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st)
     st->files_skipped_ext += w->skipped_ext;
     st->rule_scans += w->rule_scans;
     st->rule_gated += w->rule_gated;
+    st->logs_parsed_only += w->logs_parsed_only;
     w->hashed = w->large = w->skipped_ext = w->rule_scans = w->rule_gated = 0;
+    w->logs_parsed_only = 0;
 }
 
 /* Appends to the content copy; past the size limit the copy is abandoned. */
@@ -573,6 +574,8 @@ static long long mem_seek(void *ctx, long long off, int whence)
     return t;
 }
 
+static bool structured_log(exs_kind k);
+
 static const char *ext_of(const char *base)
 {
     const char *dot = strrchr(base, '.');
@@ -608,6 +611,14 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
             fs->want = false;
             w->skipped_ext++;
         }
+    /* Logs have their own parsers: copying, hashing and rule-scanning gigabytes of them would
+     * cost more than parsing them and hold a whole file in memory per worker. User rules
+     * (which may be log rules, as in signature-base) and --check-logs still see them. */
+    if (fs->want && !f->check_logs && !f->user &&
+        (structured_log(cls->kind) || cls->kind == EXS_KIND_JSONL)) {
+        fs->want = false;
+        w->logs_parsed_only++;
+    }
     if (fs->want && meta->size >= 0 && (uint64_t)meta->size > f->max_size) {
         fs->want = false;
         fs->over = true;
@@ -733,7 +744,6 @@ void exs_file_end(exs_fworker *w, int depth)
     memset(&c, 0, sizeof c);
     c.scan = w->s;
     c.files = w->f;
-    c.yshipped = w->yshipped;
     c.yuser = w->yuser;
     c.display = fs->display;
     c.norm = fs->norm;
@@ -751,6 +761,16 @@ void exs_file_end(exs_fworker *w, int depth)
     c.head_n = fs->head_n;
     c.raw = fs->raw;
     bool complete = fs->want && fs->eof && !fs->over && !fs->broken;
+    if (complete && !w->yshipped && !w->shipped_failed) {
+        char err[512];
+        const exs_yrules *shipped = exs_yrules_shipped(err, sizeof err);
+        if (!shipped || exs_yscanner_create(&w->yshipped, shipped) != EXS_OK) {
+            w->shipped_failed = true;
+            exs_warn(w->s, EXS_W_LIMIT, "", 0, "shipped rules unavailable: %s",
+                     shipped ? "out of memory" : err);
+        }
+    }
+    c.yshipped = w->yshipped;
     if (complete) {
         c.data = fs->buf ? fs->buf : fs->head; /* an empty file has no buffer */
         c.data_n = fs->len;

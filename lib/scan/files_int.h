@@ -67,6 +67,7 @@ struct exs_files {
     char **skip_ext; /* lowercase, with the dot */
     size_t nskip;
     bool enabled;
+    bool check_logs;
     const exs_yrules *shipped; /* process-wide, read-only */
     exs_yrules *user;
 

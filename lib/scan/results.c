@@ -294,6 +294,7 @@ void exs_scan_add_stats(exs_scan *s, const exs_scan_stats *w)
     s->stats.files_skipped_ext += w->files_skipped_ext;
     s->stats.rule_scans += w->rule_scans;
     s->stats.rule_gated += w->rule_gated;
+    s->stats.logs_parsed_only += w->logs_parsed_only;
     pthread_mutex_unlock(&s->mu);
 }
 
