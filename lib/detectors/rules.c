@@ -249,6 +249,11 @@ const exs_rule exs_rule_table[R__COUNT] = {
     [R_IOC_NET] = {"EXS-IOC-NET", "Traffic from an address or domain in an IOC list", "", "IOC",
                    "Findings or script requests whose client address (or requested host) is in a list given "
                    "with --ioc."},
+    [R_LINK_SHELL] = {"EXS-LINK-SHELL", "Web shell: file, creation, use and commands tied together",
+                      "", WS,
+                      "One web shell seen from several sides: the file on disk (or its removal), the "
+                      "event that created it, the requests that used it, and the processes the IIS "
+                      "worker started around those requests. Start the timeline here."},
 };
 
 /* The rules of exs_rules(): this table, then the shipped YARA rules (their meta carries the same

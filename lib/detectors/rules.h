@@ -81,6 +81,8 @@ enum exs_rule_index {
     R_FILE_EOMT,
     R_FILE_MSERT,
     R_IOC_NET,
+    /* Correlation across the sweep */
+    R_LINK_SHELL,
     R__COUNT
 };
 

@@ -225,6 +225,7 @@ void exs_scan_finish(exs_scan *s)
 {
     exs_detect_bursts(s);
     exs_files_postpass(s);
+    exs_detect_links(s);
     exs_scan_results_finish(s);
 }
 

@@ -75,6 +75,8 @@ void exs_scan_finish(exs_scan *s);
 
 /* Post-scan passes over the access events; run single-threaded after the workers. */
 void exs_detect_bursts(exs_scan *s);
+/* The last pass: web shells seen from several sides tied into one finding each. */
+void exs_detect_links(exs_scan *s);
 
 /* Sorting and freeing the stores. */
 void exs_scan_results_finish(exs_scan *s);

@@ -9,6 +9,11 @@
 
 exs_scan *t_scan_many(const char *const *places, const char *const *texts)
 {
+    return t_scan_many_n(places, texts, NULL);
+}
+
+exs_scan *t_scan_many_n(const char *const *places, const char *const *texts, const long *lens)
+{
     exs_scan *s = NULL;
     exs_scan_opts o = {1, 0};
     if (exs_scan_create(&s, &o) != EXS_OK)
@@ -20,7 +25,8 @@ exs_scan *t_scan_many(const char *const *places, const char *const *texts)
     exs_worker w;
     if (exs_worker_init(&w, s) == EXS_OK)
         for (size_t i = 0; places[i]; i++)
-            exs_worker_process_memory(&w, places[i], places[i], texts[i], strlen(texts[i]));
+            exs_worker_process_memory(&w, places[i], places[i], texts[i],
+                                      lens && lens[i] >= 0 ? (size_t)lens[i] : strlen(texts[i]));
     exs_worker_fini(&w);
     exs_scan_finish(s);
     return s;

@@ -15,6 +15,9 @@ exs_scan *t_scan_mem(const char *place, const char *text, long len);
 /* Several files in one scan (for cross-file correlation): places and texts NULL-terminated. */
 exs_scan *t_scan_many(const char *const *places, const char *const *texts);
 
+/* Same, with explicit lengths (binary content such as event logs); lens may hold -1 for strlen. */
+exs_scan *t_scan_many_n(const char *const *places, const char *const *texts, const long *lens);
+
 /* Findings with this rule id (all when rule is NULL). */
 size_t t_count(const exs_scan *s, const char *rule);
 /* The nth finding with this rule id, or NULL. */

@@ -68,7 +68,9 @@ static void test_planted_and_benign(void **st)
     uint8_t *log = make_log(&n, 1);
     /* a renamed copy in a collection folder: found by magic, not by name */
     exs_scan *s = t_scan_mem("d/collected/sysmon_copy.bin", (const char *)log, (long)n);
+    /* the write and the w3wp child a second apart are also tied into one shell */
     assert_string_equal(t_summary(s), "EXS-EV-W3WP-CHILD exploitation - 2001\n"
+                                      "EXS-LINK-SHELL exploitation - 2002\n"
                                       "EXS-EV-ASPX-WRITE exploitation - 2002");
     const exs_finding *f = t_find(s, NULL, 0);
     assert_string_equal(f->target, "cmd.exe /c whoami");
@@ -118,11 +120,70 @@ static void test_damaged_logs(void **st)
     free(log);
 }
 
+/* A shell seen from every side: the file, the Sysmon event that wrote it, IIS requests to it,
+ * and w3wp starting cmd.exe while it was used. One EXS-LINK-SHELL ties them. */
+static void test_shell_linked(void **st)
+{
+    (void)st;
+    static const exs_evtxw_field write_ev[] = {
+        {"Image", S("System")},
+        {"TargetFilename", S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
+    };
+    static const exs_evtxw_field child_ev[] = {
+        {"Image", S("C:\\Windows\\System32\\cmd.exe")},
+        {"CommandLine", S("cmd /c whoami")},
+        {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
+    };
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", "EXCH01",
+                         11, 0, 0, 4, 0, 0, 1615686013000LL, write_ev, 2, NULL, NULL, 0};
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    e.event_id = 1;
+    e.time_ms = 1615686075000LL;
+    e.data = child_ev;
+    e.ndata = 3;
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    uint8_t *log;
+    size_t n;
+    assert_int_equal(exs_evtxw_finish(w, &log, &n), 0);
+    exs_evtxw_destroy(w);
+
+    /* the page itself: built from pieces so no complete shell sits in the source */
+    char page[256];
+    snprintf(page, sizeof page, "<%%@ Page Language=\"Jscript\"%%><%%%s(Request.Item[\"k\"],\"un%s\");%%>",
+             "eval", "safe");
+    const char *iis =
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+        "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+        "2021-03-14 01:41:00 10.0.0.5 POST /owa/auth/ohyeah.aspx - 443 - 203.0.113.7 Mozilla/5.0 - 200 0 0 9\r\n"
+        "2021-03-14 01:41:20 10.0.0.5 POST /owa/auth/ohyeah.aspx - 443 - 203.0.113.7 Mozilla/5.0 - 200 0 0 9\r\n";
+    const char *places[] = {
+        "c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/ohyeah.aspx",
+        "c/windows/system32/winevt/logs/microsoft-windows-sysmon%4operational.evtx",
+        "c/inetpub/logs/logfiles/w3svc1/u_ex210314.log", NULL};
+    const char *texts[] = {page, (const char *)log, iis, NULL};
+    long lens[] = {-1, (long)n, -1};
+    exs_scan *s = t_scan_many_n(places, texts, lens);
+    assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
+    const exs_finding *f = t_find(s, "EXS-LINK-SHELL", 0);
+    assert_string_equal(f->url_path, "/owa/auth/ohyeah.aspx");
+    assert_string_equal(f->client_ip, "203.0.113.7");
+    assert_int_equal(f->time_ms, 1615686013000LL); /* the creation starts the timeline */
+    assert_string_equal(f->file, places[0]);
+    assert_non_null(strstr(f->detail, "on disk as"));
+    assert_non_null(strstr(f->detail, "created 2021-03-14 01:40:13"));
+    assert_non_null(strstr(f->detail, "2 requests (2 answered)"));
+    assert_non_null(strstr(f->detail, "started 1 process(es) meanwhile, first 2021-03-14 01:41:15: cmd /c whoami"));
+    exs_scan_destroy(s);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planted_and_benign),
         cmocka_unit_test(test_damaged_logs),
+        cmocka_unit_test(test_shell_linked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
