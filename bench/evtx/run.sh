@@ -89,17 +89,24 @@ timed ours2 sh -c "'$OUT/evtxbench' -q -l '$OUT/list.a' >'$OUT/ours2a.txt' &
     '$OUT/evtxbench' -q -l '$OUT/list.b' >'$OUT/ours2b.txt'; wait"
 tr '\n' '\0' <"$OUT/list" >"$OUT/list.0"
 timed peer sh -c "xargs -0 -n 1 -P 2 evtxexport -f xml <'$OUT/list.0' >/dev/null 2>&1" # one file each
+# The whole sweep (classification, reader, event detectors, correlation, report), all CPUs.
+make -s build/exsweep
+timed sweep sh -c "/usr/bin/time -f %M -o '$OUT/sweep.rss' build/exsweep scan -q -f jsonl '$DATA' >'$OUT/sweep.jsonl'; true"
 
 echo "EVTX bench: $files files, $((bytes / 1048576)) MiB ($copies copies of $(wc -l <"$OUT/sources") files from $SRC)"
 echo "  live records: $live (ours also decodes $((all - live)) recovered ones)"
 report "ours, 1 thread" ours1 "$live"
 report "ours, 2 processes" ours2 "$live"
 report "evtxexport, xargs -P2" peer "$live"
+report "exsweep scan (sweep)" sweep "$live"
+echo "    (the sweep: $(wc -l <"$OUT/sweep.jsonl") findings, peak RSS $(tail -n 1 "$OUT/sweep.rss") KiB)"
 awk -v a="$(wall ours1)" -v b="$(wall ours2)" -v p="$(wall peer)" -v ca="$(cpu ours1)" \
     -v cp="$(cpu peer)" 'BEGIN {
     printf "  ratio ours(1 thread) / evtxexport(2 workers), wall: %.1fx\n", (p / a)
     printf "  ratio ours(2 processes) / evtxexport(2 workers), wall: %.1fx\n", (p / b)
     printf "  ratio per CPU second, ours / evtxexport: %.1fx\n", (cp / ca) }'
+awk -v s="$(wall sweep)" -v p="$(wall peer)" 'BEGIN {
+    printf "  ratio exsweep scan / evtxexport(2 workers), wall: %.1fx\n", (p / s) }'
 
 if [ "$have_libevtx" = 1 ]; then
     grep -E '/c([0-9]+)-' "$OUT/list" | awk -F'/c' -v n="$LIBEVTX_COPIES" '{ split($NF, a, "-"); if (a[1] < n) print }' \
