@@ -145,6 +145,8 @@ RULES
         exsweep scan -q --rules "$sb/gen_webshells_ext_vars.yar" "$tmp/benign" >/dev/null 2>"$tmp/err"
         st=$?
         if [ "$st" -le 1 ]; then pass ext-vars; else bad ext-vars "exit $st: $(cat "$tmp/err")"; fi
+    elif [ -z "$EVALDATA" ]; then
+        skip parity-signature-base "third-party rules are read by make eval only"
     else
         skip parity-signature-base "no $sb"
     fi
@@ -160,6 +162,8 @@ if [ -n "$EVALDATA" ] && [ -d "$cfg" ]; then
     if [ "$st" -eq 0 ] && [ ! -s "$tmp/cfg.jsonl" ]; then pass exchange-configs; else
         bad exchange-configs "exit $st: $(head -c 300 "$tmp/cfg.jsonl")"
     fi
+elif [ -z "$EVALDATA" ]; then
+    skip exchange-configs "third-party configs are read by make eval only"
 else
     skip exchange-configs "no $cfg"
 fi
