@@ -15,17 +15,35 @@
 #include "scan/ctx.h"
 #include "scan/scan_int.h"
 
+/* Byte vectors through the compiler's generic vector extension (GCC and clang): SSE2 on
+ * x86-64, NEON on arm64, plain scalar code elsewhere. */
+typedef unsigned char exs_v16 __attribute__((vector_size(16)));
+
 uint64_t exs_count_nl(const char *p, size_t n)
 {
-    /* Every byte of every log passes through here. A byte loop is not vectorised at -O2 and
-     * cost a quarter of a scan; log lines are hundreds of bytes long, so hopping from break
-     * to break with libc's vectorised memchr is several times faster. */
+    /* Every byte of every log passes through here. Hopping from break to break with memchr
+     * cost 8% of a sweep (one call per line); comparing sixteen bytes at a time and summing
+     * the matches in byte counters (at most 255 rounds before they are folded) runs at
+     * memory speed. */
     uint64_t c = 0;
-    const char *e = p + n;
-    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-        c++;
-        p++;
+    const exs_v16 nl = (exs_v16){0} + '\n';
+    while (n >= sizeof(exs_v16)) {
+        size_t rounds = n / sizeof(exs_v16);
+        if (rounds > 255)
+            rounds = 255;
+        exs_v16 acc = {0};
+        for (size_t i = 0; i < rounds; i++) {
+            exs_v16 v;
+            memcpy(&v, p, sizeof v);
+            acc -= (exs_v16)(v == nl); /* a match is all ones: -1 */
+            p += sizeof v;
+        }
+        n -= rounds * sizeof(exs_v16);
+        for (size_t j = 0; j < sizeof acc; j++)
+            c += acc[j];
     }
+    for (size_t i = 0; i < n; i++)
+        c += p[i] == '\n';
     return c;
 }
 
