@@ -117,7 +117,7 @@ struct collect {
     uint32_t **starts;
     size_t *cap;
     size_t n;
-    size_t line_start, line_end; /* current line; line_end == 0: none yet */
+    size_t first_at, line_end; /* current line: its first match, its end; 0: none yet */
     uint32_t mask;
     bool added;
     int oom;
@@ -149,10 +149,18 @@ static int add(struct collect *c, size_t start)
     return 0;
 }
 
+/* The start of the current line, looked up only for a line that qualifies: half the lines
+ * of a busy log hold some token, few of them hold enough. */
+static size_t line_start(const struct collect *c)
+{
+    const char *nl = c->first_at ? memrchr(c->buf, '\n', c->first_at) : NULL;
+    return nl ? (size_t)(nl - c->buf) + 1 : 0;
+}
+
 static int finish_line(struct collect *c)
 {
     if (c->line_end && !c->added && c->mask && qualifies(c->pf, c->mask))
-        return add(c, c->line_start);
+        return add(c, line_start(c));
     return 0;
 }
 
@@ -167,10 +175,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         /* a new line: settle the previous one */
         if (finish_line(c) < 0)
             return 1;
-        const char *nl = at ? memrchr(c->buf, '\n', at) : NULL;
-        if (at < c->len && c->buf[at] == '\n' && at > 0)
-            nl = memrchr(c->buf, '\n', at);
-        c->line_start = nl ? (size_t)(nl - c->buf) + 1 : 0;
+        c->first_at = at; /* a match ending on the '\n' belongs to the line it ends */
         const char *e = memchr(c->buf + at, '\n', c->len - at);
         c->line_end = e ? (size_t)(e - c->buf) + 1 : c->len;
         c->mask = 0;
@@ -178,7 +183,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     }
     uint32_t bit = c->pf->bit[id];
     if (bit == 0) {
-        if (!c->added && add(c, c->line_start) < 0)
+        if (!c->added && add(c, line_start(c)) < 0)
             return 1;
         c->added = true;
     } else {
