@@ -3,11 +3,8 @@
  * post-scan correlation and all three report writers. The first byte picks where the file
  * lies, so location-based classification is exercised too. */
 #include <stdint.h>
-#include <stdio.h>
 
-#include "exsweep/exsweep.h"
-#include "scan/scan_int.h"
-#include "scan/worker.h"
+#include "sweep_one.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,26 +22,5 @@ static const char *const places[] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0)
-        return 0;
-    const char *place = places[data[0] % (sizeof places / sizeof places[0])];
-    exs_scan *s;
-    if (exs_scan_create(&s, NULL) != EXS_OK)
-        return 0;
-    exs_worker w;
-    if (exs_scan_prepare(s) == EXS_OK && exs_worker_init(&w, s) == EXS_OK) {
-        exs_worker_process_memory(&w, place, place, data + 1, size - 1);
-        exs_scan_finish(s);
-        FILE *null = fopen("/dev/null", "w");
-        if (null) {
-            for (int f = 0; f < 3; f++) {
-                exs_report_opts o = {(exs_format)f, 1, 50, 1};
-                exs_report_write(s, null, &o);
-            }
-            fclose(null);
-        }
-    }
-    exs_worker_fini(&w);
-    exs_scan_destroy(s);
-    return 0;
+    return fuzz_sweep_one(places, sizeof places / sizeof places[0], NULL, data, size);
 }

@@ -82,5 +82,15 @@ static inline bool exs_str_icontains(exs_str hay, const char *needle)
 exs_str exs_str_trim(exs_str s);                         /* ASCII spaces, tabs, CR, LF */
 /* Parses a decimal int in [0, max]; returns -1 when s is not one. */
 long exs_str_uint(exs_str s, long max);
+/* The line of buf[0..n) that starts at *off, without its '\n' (a '\r' stays), and moves *off
+ * past it. Call while *off < n. */
+static inline exs_str exs_next_line(const char *buf, size_t n, size_t *off)
+{
+    const char *p = buf + *off;
+    const char *nl = memchr(p, '\n', n - *off);
+    size_t len = nl ? (size_t)(nl - p) : n - *off;
+    *off += len + (nl ? 1 : 0);
+    return exs_str_make(p, len);
+}
 
 #endif

@@ -32,22 +32,10 @@ static const char *const ecp_auth_default[] = {"timeoutlogout.aspx", "timeoutlog
 /* Every FrontEnd\HttpProxy\<vdir> root (owa, ecp, oab, ews, mapi, ...). */
 static const char *const frontend_root_default[] = {"global.asax"};
 
-/* Names imitated by attackers that are not pages (catalogue 3.2: fexppw.aspx vs fexppw.js). */
-static const char *const lookalike_targets[] = {
-    "errorfe.aspx",
-    "expiredpassword.aspx",
-    "frowny.aspx",
-    "logoff.aspx",
-    "logon.aspx",
-    "outlookcn.aspx",
-    "redirsuiteserviceproxy.aspx",
-    "signout.aspx",
-    "svmfeedback.aspx",
-    "timeoutlogout.aspx",
-    "getidtoken.htm",
-    "global.asax",
-    "fexppw.js",
-    "flogon.js",
+/* Names imitated by attackers: the owa\auth pages above, plus these (catalogue 3.2: fexppw.aspx
+ * vs fexppw.js). */
+static const char *const lookalike_extra[] = {
+    "timeoutlogout.aspx", "getidtoken.htm", "global.asax", "fexppw.js", "flogon.js",
 };
 
 /* Published web-shell names on Exchange (catalogue 3.3): Microsoft, MSTIC, ESET, Huntress,
@@ -395,20 +383,28 @@ static size_t stem_len(const char *s)
     return dot ? (size_t)(dot - s) : strlen(s);
 }
 
-const char *exs_web_lookalike(const char *base)
+/* The default name base imitates within `limit` edits or by its stem, or NULL. */
+static const char *lookalike_in(const char *base, size_t sn, unsigned limit,
+                                const char *const *list, size_t n)
 {
-    size_t n = strlen(base), sn = stem_len(base);
-    unsigned limit = n >= 20 ? 3 : n >= 10 ? 2 : 1;
-    if (in_list(base, LIST(lookalike_targets)))
-        return NULL; /* a default name itself */
-    for (size_t i = 0; i < sizeof lookalike_targets / sizeof lookalike_targets[0]; i++) {
-        const char *t = lookalike_targets[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *t = list[i];
         if (sn && sn == stem_len(t) && strncmp(base, t, sn) == 0)
             return t; /* same name, another extension */
         if (edit_distance(base, t, limit) <= limit)
             return t;
     }
     return NULL;
+}
+
+const char *exs_web_lookalike(const char *base)
+{
+    size_t n = strlen(base), sn = stem_len(base);
+    unsigned limit = n >= 20 ? 3 : n >= 10 ? 2 : 1;
+    if (in_list(base, LIST(owa_auth_default)) || in_list(base, LIST(lookalike_extra)))
+        return NULL; /* a default name itself */
+    const char *t = lookalike_in(base, sn, limit, LIST(owa_auth_default));
+    return t ? t : lookalike_in(base, sn, limit, LIST(lookalike_extra));
 }
 
 bool exs_web_url_nondefault(const char *url, const char **folder)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "engines/prefilter.h"
 
 #define MAX_CONJ 32
@@ -135,15 +136,9 @@ static int add(struct collect *c, size_t start)
 {
     if (c->n && (*c->starts)[c->n - 1] == (uint32_t)start)
         return 0;
-    if (c->n == *c->cap) {
-        size_t nc = *c->cap ? *c->cap * 2 : 256;
-        uint32_t *p = realloc(*c->starts, nc * sizeof *p);
-        if (!p) {
-            c->oom = 1;
-            return -1;
-        }
-        *c->starts = p;
-        *c->cap = nc;
+    if (!exs_grow((void **)c->starts, c->cap, c->n + 1, sizeof **c->starts)) {
+        c->oom = 1;
+        return -1;
     }
     (*c->starts)[c->n++] = (uint32_t)start;
     return 0;

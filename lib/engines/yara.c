@@ -103,33 +103,20 @@ static bool meta_int(const YR_RULE *rule, const char *key, int64_t *v)
     return false;
 }
 
+/* Rule metadata names are the report's names (exs_verdict_name, exs_severity_name). */
 static int parse_verdict(const char *s)
 {
-    if (!s)
-        return -1;
-    if (strcmp(s, "exploitation") == 0)
-        return EXS_VERDICT_EXPLOITATION;
-    if (strcmp(s, "suspicious") == 0)
-        return EXS_VERDICT_SUSPICIOUS;
-    if (strcmp(s, "attempt") == 0)
-        return EXS_VERDICT_ATTEMPT;
-    if (strcmp(s, "probe") == 0)
-        return EXS_VERDICT_PROBE;
+    for (int v = EXS_VERDICT_PROBE; s && v <= EXS_VERDICT_EXPLOITATION; v++)
+        if (strcmp(s, exs_verdict_name((exs_verdict)v)) == 0)
+            return v;
     return -1;
 }
 
 static int parse_severity(const char *s)
 {
-    if (!s)
-        return -1;
-    if (strcmp(s, "critical") == 0)
-        return EXS_SEV_CRITICAL;
-    if (strcmp(s, "high") == 0)
-        return EXS_SEV_HIGH;
-    if (strcmp(s, "medium") == 0)
-        return EXS_SEV_MEDIUM;
-    if (strcmp(s, "low") == 0)
-        return EXS_SEV_LOW;
+    for (int v = EXS_SEV_LOW; s && v <= EXS_SEV_CRITICAL; v++)
+        if (strcmp(s, exs_severity_name((exs_severity)v)) == 0)
+            return v;
     return -1;
 }
 

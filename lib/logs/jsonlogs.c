@@ -112,21 +112,5 @@ static int64_t jsonl_time(exs_logstate *st, exs_str line)
     return EXS_TIME_NONE;
 }
 
-static void no_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
-{
-    (void)st;
-    (void)c;
-    (void)line;
-    (void)lineno;
-}
-
-static bool no_header(exs_logstate *st, exs_ctx *c, exs_str line)
-{
-    (void)st;
-    (void)c;
-    (void)line;
-    return false;
-}
-
-const exs_logkind exs_logkind_jsonl = {EXS_KIND_JSONL, no_directive, no_header, jsonl_row,
-                                       jsonl_time, jsonl_end};
+const exs_logkind exs_logkind_jsonl = {
+    .kind = EXS_KIND_JSONL, .row = jsonl_row, .row_time = jsonl_time, .end = jsonl_end};

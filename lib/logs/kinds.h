@@ -40,9 +40,10 @@ typedef struct exs_logstate exs_logstate;
 
 typedef struct exs_logkind {
     exs_kind kind;
-    /* A directive line ("#..."). */
+    /* A directive line ("#..."); NULL: directives are ignored. */
     void (*directive)(exs_logstate *st, struct exs_ctx *c, exs_str line, uint64_t lineno);
-    /* The first non-directive line. Returns true when it was consumed as a header. */
+    /* The first non-directive line. Returns true when it was consumed as a header; NULL: the
+     * kind has no header line. */
     bool (*first_line)(exs_logstate *st, struct exs_ctx *c, exs_str line);
     /* A candidate row. */
     void (*row)(exs_logstate *st, struct exs_ctx *c, exs_str line, uint64_t lineno);

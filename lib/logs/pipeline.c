@@ -99,10 +99,11 @@ static size_t handle_start(pstate *ps, const char *p, size_t n, uint64_t *lines)
         }
         size_t nx = next_line(p, off, n);
         if (line.n && line.p[0] == '#') {
-            ps->lk->directive(ps->st, ps->c, line, ps->base + *lines + 1);
+            if (ps->lk->directive)
+                ps->lk->directive(ps->st, ps->c, line, ps->base + *lines + 1);
         } else if (exs_str_trim(line).n > 0) {
             ps->started = true;
-            if (ps->lk->first_line(ps->st, ps->c, line)) {
+            if (ps->lk->first_line && ps->lk->first_line(ps->st, ps->c, line)) {
                 *lines += nx > off && p[nx - 1] == '\n';
                 return nx;
             }
@@ -187,9 +188,10 @@ static void region(pstate *ps, const char *p, size_t n)
         pos = s;
         exs_str line = line_at(p, s, n);
         uint64_t lineno = ps->base + lines + 1;
-        if (line.n && line.p[0] == '#')
-            ps->lk->directive(ps->st, ps->c, line, lineno);
-        else
+        if (line.n && line.p[0] == '#') {
+            if (ps->lk->directive)
+                ps->lk->directive(ps->st, ps->c, line, lineno);
+        } else
             ps->lk->row(ps->st, ps->c, line, lineno);
     }
     lines += exs_count_nl(p + pos, n - pos);

@@ -4,22 +4,6 @@
 #include "logs/state.h"
 #include "scan/ctx.h"
 
-static void ignore_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
-{
-    (void)st;
-    (void)c;
-    (void)line;
-    (void)lineno;
-}
-
-static bool no_header(exs_logstate *st, exs_ctx *c, exs_str line)
-{
-    (void)st;
-    (void)c;
-    (void)line;
-    return false;
-}
-
 static int64_t text_time(exs_logstate *st, exs_str line)
 {
     (void)st;
@@ -38,7 +22,7 @@ static void text_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno
     exs_detect_text(c, line, lineno);
 }
 
-const exs_logkind exs_logkind_oabgen = {EXS_KIND_OABGEN, ignore_directive, no_header, oabgen_row,
-                                        text_time};
-const exs_logkind exs_logkind_text = {EXS_KIND_TEXT, ignore_directive, no_header, text_row,
-                                      text_time};
+const exs_logkind exs_logkind_oabgen = {
+    .kind = EXS_KIND_OABGEN, .row = oabgen_row, .row_time = text_time};
+const exs_logkind exs_logkind_text = {
+    .kind = EXS_KIND_TEXT, .row = text_row, .row_time = text_time};

@@ -241,10 +241,7 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
     uint64_t lineno = 0;
     size_t off = 0;
     while (off < n) {
-        const char *nl = memchr(buf + off, '\n', n - off);
-        size_t len = nl ? (size_t)(nl - (buf + off)) : n - off;
-        exs_str line = exs_str_make(buf + off, len);
-        off += len + (nl ? 1 : 0);
+        exs_str line = exs_next_line(buf, n, &off);
         lineno++;
         if (lineno == 1)
             line = exs_strip_bom(line);

@@ -128,6 +128,15 @@ static void emit(jp *j, exs_str key, exs_str value)
 
 static int value(jp *j, exs_str key, int depth);
 
+/* After a member or element: 1 on ',' (another follows), 0 on the closing bracket, -1 else. */
+static int next_or_close(jp *j, char close)
+{
+    ws(j);
+    if (j->p < j->end && (*j->p == ',' || *j->p == close))
+        return *j->p++ == ',';
+    return -1;
+}
+
 static int object(jp *j, int depth)
 {
     if (depth > EXS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
@@ -150,16 +159,9 @@ static int object(jp *j, int depth)
         ws(j);
         if (value(j, key, depth + 1) < 0)
             return -1;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->end && *j->p == '}') {
-            j->p++;
-            return 0;
-        }
-        return -1;
+        int k = next_or_close(j, '}');
+        if (k <= 0)
+            return k;
     }
 }
 
@@ -177,16 +179,9 @@ static int array(jp *j, exs_str key, int depth)
         ws(j);
         if (value(j, key, depth + 1) < 0)
             return -1;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->end && *j->p == ']') {
-            j->p++;
-            return 0;
-        }
-        return -1;
+        int k = next_or_close(j, ']');
+        if (k <= 0)
+            return k;
     }
 }
 

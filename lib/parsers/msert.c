@@ -136,10 +136,7 @@ size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void
     uint64_t lineno = 0;
     size_t off = 0;
     while (off < tn) {
-        const char *nl = memchr(t + off, '\n', tn - off);
-        size_t len = nl ? (size_t)(nl - (t + off)) : tn - off;
-        exs_str line = exs_str_make(t + off, len);
-        off += len + (nl ? 1 : 0);
+        exs_str line = exs_next_line(t, tn, &off);
         lineno++;
         exs_str v;
         if (have_pending) {

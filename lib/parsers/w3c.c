@@ -38,23 +38,31 @@ static void schema_reset(exs_w3c_schema *s)
         s->idx[i] = -1;
 }
 
+/* The next field separated by spaces or tabs; false at the end of the line. */
+static bool next_token(const char **pp, const char *end, exs_str *out)
+{
+    const char *p = *pp;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p >= end)
+        return false;
+    const char *q = p;
+    while (q < end && *q != ' ' && *q != '\t')
+        q++;
+    *out = exs_str_make(p, (size_t)(q - p));
+    *pp = q;
+    return true;
+}
+
 static void schema_from_list(exs_w3c_schema *s, const char *p, const char *end)
 {
     schema_reset(s);
-    while (p < end && s->n < EXS_MAX_FIELDS) {
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++;
-        if (p >= end)
-            break;
-        const char *q = p;
-        while (q < end && *q != ' ' && *q != '\t')
-            q++;
-        exs_str name = exs_str_make(p, (size_t)(q - p));
+    exs_str name;
+    while (s->n < EXS_MAX_FIELDS && next_token(&p, end, &name)) {
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             if (s->idx[known[k].f] < 0 && exs_str_ieq(name, known[k].name))
                 s->idx[known[k].f] = (int)s->n;
         s->n++;
-        p = q;
     }
 }
 
@@ -102,22 +110,15 @@ void exs_w3c_split(const exs_w3c_schema *s, const char *line, size_t len, exs_w3
     row->n = 0;
     row->merged = false;
     row->short_row = false;
-    while (p < end) {
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++;
-        if (p >= end)
-            break;
-        const char *q = p;
-        while (q < end && *q != ' ' && *q != '\t')
-            q++;
+    exs_str t;
+    while (next_token(&p, end, &t)) {
         if (row->n == EXS_MAX_FIELDS) {
             exs_str *last = &row->f[EXS_MAX_FIELDS - 1];
             last->n = (size_t)(end - last->p);
             row->merged = true;
             break;
         }
-        row->f[row->n++] = exs_str_make(p, (size_t)(q - p));
-        p = q;
+        row->f[row->n++] = t;
     }
     size_t want = s->n;
     if (want == 0 || row->n == want)

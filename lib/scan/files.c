@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/grow.h"
 #include "core/limits.h"
 #include "core/sha256.h"
 #include "scan/files_int.h"
@@ -234,21 +235,6 @@ bool exs_files_enabled(const exs_scan *s)
 
 /* ---------------------------------------------------------------- stores */
 
-static bool grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, nc * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = nc;
-    return true;
-}
-
 void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
                         const char *physical)
 {
@@ -266,7 +252,7 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
         lurl[--un] = 0;
     pthread_mutex_lock(&f->mu);
     if (f->nvdirs < EXS_MAX_VDIRS &&
-        grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
+        exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
         exs_fvdir v = {strdup(site), strdup(lurl), strdup(key), strdup(physical), strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
             f->vdirs[f->nvdirs++] = v;
@@ -285,7 +271,7 @@ void exs_files_add_compiled(exs_files *f, const char *display, const char *url, 
 {
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled < EXS_MAX_FILE_RECORDS &&
-        grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1, sizeof *f->compiled)) {
+        exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1, sizeof *f->compiled)) {
         exs_fcompiled c = {strdup(url), strdup(display), mtime_ms};
         if (c.url && c.display)
             f->compiled[f->ncompiled++] = c;
@@ -301,7 +287,7 @@ void exs_files_add_hint(exs_files *f, const char *url, const char *what)
 {
     pthread_mutex_lock(&f->mu);
     if (f->nhints < EXS_MAX_FILE_RECORDS &&
-        grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
+        exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
         exs_fremoved_hint h = {strdup(url), strdup(what)};
         if (h.url && h.what)
             f->hints[f->nhints++] = h;
@@ -361,7 +347,7 @@ static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
         else
             f->scripts_dropped++;
     } else if (f->nloose < EXS_MAX_WEB_SCRIPTS &&
-               grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
+               exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
         char *d = strdup(norm);
         if (d)
             f->loose[f->nloose++] = d;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/grow.h"
 #include "core/limits.h"
 #include "scan/scan_int.h"
 
@@ -23,21 +24,6 @@ const char *exs_warn_kind_name(exs_warn_kind k)
     return (k >= 0 && k < EXS_W__COUNT && names[k]) ? names[k] : "other";
 }
 
-static bool grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, nc * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = nc;
-    return true;
-}
-
 void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, const char *fmt, ...)
 {
     char msg[512];
@@ -48,7 +34,7 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
     pthread_mutex_lock(&s->mu);
     s->wcounts[k].count++;
     if (s->nwarnings < EXS_MAX_WARNING_EXAMPLES &&
-        grow((void **)&s->warnings, &s->capwarnings, s->nwarnings + 1, sizeof *s->warnings)) {
+        exs_grow((void **)&s->warnings, &s->capwarnings, s->nwarnings + 1, sizeof *s->warnings)) {
         size_t fl = file ? strlen(file) : 0, ml = strlen(msg);
         char *blk = malloc(fl + ml + 2);
         if (blk) {
@@ -122,7 +108,7 @@ void exs_emit(exs_ctx *c, const exs_hit *h)
     pthread_mutex_lock(&s->mu);
     s->stats.findings++;
     if (s->nfindings < max &&
-        grow((void **)&s->findings, &s->capfindings, s->nfindings + 1, sizeof *s->findings)) {
+        exs_grow((void **)&s->findings, &s->capfindings, s->nfindings + 1, sizeof *s->findings)) {
         s->findings[s->nfindings++] = f;
         blk = NULL;
     } else {
@@ -192,7 +178,7 @@ static void access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, ex
         return;
     }
     pthread_mutex_lock(&s->mu);
-    if (grow((void **)&s->access, &s->capaccess, s->naccess + 1, sizeof *s->access)) {
+    if (exs_grow((void **)&s->access, &s->capaccess, s->naccess + 1, sizeof *s->access)) {
         s->access[s->naccess++] = a;
         a.ip = a.path = a.method = NULL;
     }
@@ -219,7 +205,7 @@ static exs_coverage *cov_get(exs_scan *s, const char *family)
     for (size_t i = 0; i < s->ncov; i++)
         if (strcmp(s->cov[i].family, family) == 0)
             return &s->cov[i];
-    if (!grow((void **)&s->cov, &s->capcov, s->ncov + 1, sizeof *s->cov))
+    if (!exs_grow((void **)&s->cov, &s->capcov, s->ncov + 1, sizeof *s->cov))
         return NULL;
     char *name = strdup(family);
     if (!name)
@@ -271,7 +257,7 @@ void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n)
         if (strlen(s->install_roots[i]) == n && memcmp(s->install_roots[i], root, n) == 0)
             goto out;
     if (s->ninstall < 64 &&
-        grow((void **)&s->install_roots, &s->capinstall, s->ninstall + 1, sizeof(char *))) {
+        exs_grow((void **)&s->install_roots, &s->capinstall, s->ninstall + 1, sizeof(char *))) {
         char *p = strndup(root, n);
         if (p)
             s->install_roots[s->ninstall++] = p;

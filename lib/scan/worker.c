@@ -102,21 +102,28 @@ out:
     free(mnorm);
 }
 
+/* The context of one evidence file read by this worker. */
+static void ctx_init(exs_ctx *c, exs_worker *w, const char *display, const char *norm,
+                     const char *source, const char *family)
+{
+    memset(c, 0, sizeof *c);
+    c->scan = w->scan;
+    c->w = w;
+    c->file = display;
+    c->normpath = norm;
+    c->source = source;
+    snprintf(c->family, sizeof c->family, "%s", family);
+    c->first_ms = EXS_TIME_NONE;
+    c->last_ms = EXS_TIME_NONE;
+}
+
 static void read_log(exs_worker *w, const exs_class *cls, const char *display, const char *norm,
                      const exs_input *in, size_t have)
 {
     exs_scan *s = w->scan;
     const exs_logkind *lk = exs_logkind_get(cls->kind);
     exs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.scan = s;
-    c.w = w;
-    c.file = display;
-    c.normpath = norm;
-    c.source = exs_kind_name(cls->kind);
-    snprintf(c.family, sizeof c.family, "%s", cls->family);
-    c.first_ms = EXS_TIME_NONE;
-    c.last_ms = EXS_TIME_NONE;
+    ctx_init(&c, w, display, norm, exs_kind_name(cls->kind), cls->family);
     exs_logstate_reset(w->st, cls->kind);
     uint64_t cand0 = w->mem.candidates;
     const exs_prefilter *pf = exs_scan_prefilter(s, cls->kind);
@@ -217,15 +224,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
         return;
     }
     exs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.scan = s;
-    c.w = w;
-    c.file = display;
-    c.normpath = norm;
-    c.source = "evtx";
-    snprintf(c.family, sizeof c.family, "EVTX");
-    c.first_ms = EXS_TIME_NONE;
-    c.last_ms = EXS_TIME_NONE;
+    ctx_init(&c, w, display, norm, "evtx", "EVTX");
     memset(&w->evstate, 0, sizeof w->evstate);
     evtx_feed feed = {in, w->mem.buf, have, 0};
     evtx_run run = {w, &c, false};

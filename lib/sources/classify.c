@@ -258,13 +258,10 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
     /* Up to 16 lines of the head. */
     bool exch = false, iis = false;
     exs_str logtype = EXS_STR_NULL, fields = EXS_STR_NULL, first = EXS_STR_NULL;
-    const char *s = (const char *)p, *end = s + sniff;
-    exs_str head = exs_strip_bom(exs_str_make(s, sniff));
-    s = head.p;
-    for (int i = 0; i < 16 && s < end; i++) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        exs_str line = exs_str_trim(exs_str_make(s, nl ? (size_t)(nl - s) : (size_t)(end - s)));
-        s = nl ? nl + 1 : end;
+    exs_str head = exs_strip_bom(exs_str_make((const char *)p, sniff));
+    size_t off = 0;
+    for (int i = 0; i < 16 && off < head.n; i++) {
+        exs_str line = exs_str_trim(exs_next_line(head.p, head.n, &off));
         if (line.n == 0)
             continue;
         if (line.p[0] == '#') {
