@@ -75,6 +75,7 @@ typedef struct exs_scan_stats {
     uint64_t candidates;      /* lines the prefilter passed to the full parsers */
     uint64_t findings;        /* all findings, also those past max_findings */
     uint64_t findings_dropped;/* findings counted but not kept in full */
+    uint64_t verdicts[5];     /* findings per verdict (index EXS_VERDICT_*), dropped ones too */
     unsigned jobs;
     double seconds;
     /* File checks */

@@ -107,14 +107,14 @@ void exs_esc_json(FILE *f, const char *p, size_t n)
     }
 }
 
-void exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
+size_t exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
 {
     const unsigned char *u = (const unsigned char *)p;
     size_t cols = 0;
     for (size_t i = 0; i < n;) {
         if (max_cols && cols >= max_cols) {
             fputs("...", f);
-            return;
+            return cols + 3;
         }
         unsigned char c = u[i];
         if (c >= 0x20 && c < 0x7F) {
@@ -139,6 +139,7 @@ void exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
             i += l;
         }
     }
+    return cols;
 }
 
 void exs_esc_csv(FILE *f, const char *p, size_t n)

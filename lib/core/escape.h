@@ -24,8 +24,9 @@ void exs_esc_json(FILE *f, const char *p, size_t n);
 
 /* Terminal: printable UTF-8 passes; C0/C1 controls, DEL, bidi controls and invalid bytes
  * are shown as \xNN or \u{XXXX}. Output is at most max_cols characters (0 = unlimited),
- * ending in "..." when cut. */
-void exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols);
+ * ending in "..." when cut. Returns the columns printed (an escape counts its length, "..."
+ * three), so callers can pad. */
+size_t exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols);
 
 /* One CSV field, always quoted: doubled quotes, controls as \xNN, invalid UTF-8 as U+FFFD,
  * and a leading ' before = + - @ TAB CR so spreadsheets do not run it as a formula. */

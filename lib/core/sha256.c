@@ -29,14 +29,3 @@ bool exs_sha256_hex(const void *p, size_t n, char hex[65])
     return true;
 }
 
-bool exs_sha256_valid(const char *s, size_t n)
-{
-    if (n != 64)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return false;
-    }
-    return true;
-}

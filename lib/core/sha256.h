@@ -8,7 +8,4 @@
 /* Writes 64 lowercase hex digits and a NUL to hex. Returns false when the digest failed. */
 bool exs_sha256_hex(const void *p, size_t n, char hex[65]);
 
-/* True when s is 64 hex digits (either case). */
-bool exs_sha256_valid(const char *s, size_t n);
-
 #endif

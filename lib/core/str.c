@@ -1,4 +1,7 @@
 /* Byte spans and ASCII case-insensitive helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "core/str.h"
 
 long exs_str_ifind(exs_str hay, const char *needle)
@@ -44,4 +47,18 @@ long exs_str_uint(exs_str s, long max)
         v = v * 10 + (s.p[i] - '0');
     }
     return v <= max ? v : -1;
+}
+
+void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+    if (cap == 0 || *o >= cap - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *o, cap - *o, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        buf[*o] = 0;
+    else
+        *o = (size_t)k < cap - *o ? *o + (size_t)k : cap - 1;
 }

@@ -82,6 +82,10 @@ static inline bool exs_str_icontains(exs_str hay, const char *needle)
 exs_str exs_str_trim(exs_str s);                         /* ASCII spaces, tabs, CR, LF */
 /* Parses a decimal int in [0, max]; returns -1 when s is not one. */
 long exs_str_uint(exs_str s, long max);
+/* printf to buf (capacity cap) at *o, cut at the end: *o stays below cap, so a run of appends
+ * needs no checks between them. Every finding detail is built with it. */
+void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The line of buf[0..n) that starts at *off, without its '\n' (a '\r' stays), and moves *off
  * past it. Call while *off < n. */
 static inline exs_str exs_next_line(const char *buf, size_t n, size_t *off)

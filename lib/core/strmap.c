@@ -105,10 +105,3 @@ size_t exs_strmap_count(const exs_strmap *m)
     return m ? m->n : 0;
 }
 
-void exs_strmap_each(const exs_strmap *m, void (*fn)(void *ctx, const char *key, void *value),
-                     void *ctx)
-{
-    for (size_t i = 0; m && i < m->cap; i++)
-        if (m->s[i].key)
-            fn(ctx, m->s[i].key, m->s[i].value);
-}

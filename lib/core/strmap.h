@@ -16,8 +16,5 @@ void exs_strmap_destroy(exs_strmap *m);
 bool exs_strmap_put(exs_strmap *m, const char *key, void *value, void **old);
 void *exs_strmap_get(const exs_strmap *m, const char *key);
 size_t exs_strmap_count(const exs_strmap *m);
-/* Calls fn for every entry, in no particular order. */
-void exs_strmap_each(const exs_strmap *m, void (*fn)(void *ctx, const char *key, void *value),
-                     void *ctx);
 
 #endif

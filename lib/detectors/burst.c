@@ -39,23 +39,27 @@ static int cmp_by_name_ids(const exs_access *a, size_t x, size_t y)
     return strcasecmp(base_of(a[x].path), base_of(a[y].path));
 }
 
-static void emit_burst(exs_scan *s, const exs_access *ev, size_t n, size_t distinct)
+/* ev[0..n): the requests of one burst; id[k]: the name id of ev[k]; listed: one flag per name
+ * id, all clear on entry and on return. */
+static void emit_burst(exs_scan *s, const exs_access *ev, const size_t *id, size_t n,
+                       size_t distinct, unsigned char *listed)
 {
     char detail[1024];
-    size_t o = (size_t)snprintf(detail, sizeof detail, "%zu script names in %llds:", distinct,
-                                (long long)((ev[n - 1].time_ms - ev[0].time_ms) / 1000));
-    int served = 0;
-    for (size_t i = 0; i < n && i < 4096 && o + 64 < sizeof detail; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i; j++)
-            if (strcasecmp(base_of(ev[j].path), base_of(ev[i].path)) == 0)
-                seen = true;
-        if (seen)
+    size_t o = 0;
+    exs_appendf(detail, sizeof detail, &o, "%zu script names in %llds:", distinct,
+                (long long)((ev[n - 1].time_ms - ev[0].time_ms) / 1000));
+    bool served = false;
+    for (size_t i = 0; i < n; i++) {
+        served |= ev[i].status >= 200 && ev[i].status < 300;
+        if (listed[id[i]])
             continue;
-        served += ev[i].status >= 200 && ev[i].status < 300;
-        o += (size_t)snprintf(detail + o, sizeof detail - o, " %.40s(%d)", base_of(ev[i].path),
-                              ev[i].status);
+        listed[id[i]] = 1;
+        if (o + 64 < sizeof detail)
+            exs_appendf(detail, sizeof detail, &o, " %.40s(%d)", base_of(ev[i].path),
+                        ev[i].status);
     }
+    for (size_t i = 0; i < n; i++)
+        listed[id[i]] = 0;
     exs_ctx c;
     memset(&c, 0, sizeof c);
     c.scan = s;
@@ -102,7 +106,8 @@ void exs_detect_bursts(exs_scan *s)
     /* Name ids, so the sliding window counts distinct names in O(1) per step. */
     size_t *order = malloc(n * sizeof *order), *id = malloc(n * sizeof *id);
     unsigned *count = calloc(n, sizeof *count);
-    if (!order || !id || !count) {
+    unsigned char *listed = calloc(n, 1);
+    if (!order || !id || !count || !listed) {
         exs_warn(s, EXS_W_LIMIT, "", 0, "out of memory: web-shell hunting not checked");
         goto out;
     }
@@ -133,7 +138,7 @@ void exs_detect_bursts(exs_scan *s)
             j++;
         }
         if (distinct >= BURST_MIN_NAMES) {
-            emit_burst(s, a + i, j - i, distinct);
+            emit_burst(s, a + i, id + i, j - i, distinct, listed);
             for (size_t k = i; k < j; k++)
                 if (--count[id[k]] == 0)
                     distinct--;
@@ -148,4 +153,5 @@ out:
     free(order);
     free(id);
     free(count);
+    free(listed);
 }

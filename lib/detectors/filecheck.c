@@ -36,7 +36,7 @@ static bool has_comp(const char *norm, const char *comp)
 
 static void fmt_time(int64_t ms, char out[32])
 {
-    if (ms == EXS_TIME_NONE || ms == INT64_MIN) {
+    if (ms == EXS_TIME_NONE) {
         snprintf(out, 32, "unknown time");
         return;
     }
@@ -277,7 +277,7 @@ static void check_dump(exs_fctx *c)
     }
     char when[32], detail[600];
     fmt_time(md.time_ms, when);
-    int64_t t = md.valid && md.time_ms != INT64_MIN ? md.time_ms : EXS_TIME_NONE;
+    int64_t t = md.valid ? md.time_ms : EXS_TIME_NONE;
     if (md.valid && md.lsass) {
         if (md.pid)
             snprintf(detail, sizeof detail, "minidump of %s (pid %u%s), taken %s", md.process,
@@ -363,7 +363,7 @@ static void on_msert(void *ctx, const exs_msert_event *e)
     msert_ctx *m = ctx;
     if (e->kind == EXS_MSERT_RUN) {
         m->runs++;
-        if (e->time_ms != INT64_MIN)
+        if (e->time_ms != EXS_TIME_NONE)
             m->last_run = e->time_ms;
         snprintf(m->version, sizeof m->version, "%.*s",
                  (int)(e->version.n < 100 ? e->version.n : 100), e->version.p ? e->version.p : "");
@@ -383,7 +383,7 @@ static void on_msert(void *ctx, const exs_msert_event *e)
     exs_fhit_add(m->c, &exs_rule_table[R_FILE_MSERT],
                  ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
                  exs_str_make(e->threat.p, e->threat.n), path[0] ? path : NULL,
-                 e->time_ms == INT64_MIN ? EXS_TIME_NONE : e->time_ms);
+                 e->time_ms);
     if (path[0]) {
         char key[1024];
         exs_ioc_path_key(path, key, sizeof key);

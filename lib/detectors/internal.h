@@ -13,7 +13,6 @@ typedef struct exs_req_view {
     char stem[EXS_URL_MAX]; /* exs_url_norm(stem) */
     size_t stem_n;
     char url[EXS_URL_MAX];  /* lowercased, %XX-decoded stem + "?" + query */
-    size_t url_n;
     bool post, get;
 } exs_req_view;
 

@@ -84,13 +84,23 @@ static void url_of_path(const char *path, char *url, size_t cap)
     snprintf(url, cap, "%s", loc.url);
 }
 
+/* s->ips: "a, b, c"; an address is added once (whole entries compared: 10.0.0.1 is not
+ * 10.0.0.12), while it fits. */
 static void note_ip(shell *s, const char *ip)
 {
-    if (!ip || !*ip || strstr(s->ips, ip))
+    if (!ip || !*ip)
         return;
+    size_t n = strlen(ip);
+    for (const char *p = s->ips; *p;) {
+        const char *e = strstr(p, ", ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, ip, n) == 0)
+            return;
+        p += len + (e ? 2 : 0);
+    }
     size_t o = strlen(s->ips);
-    if (o + strlen(ip) + 3 < sizeof s->ips)
-        snprintf(s->ips + o, sizeof s->ips - o, "%s%s", o ? ", " : "", ip);
+    if (o + n + 3 < sizeof s->ips)
+        exs_appendf(s->ips, sizeof s->ips, &o, "%s%s", o ? ", " : "", ip);
 }
 
 static void fmt_time(int64_t ms, char out[32])
@@ -206,28 +216,27 @@ void exs_detect_links(exs_scan *s)
         if (sides < 2 || (x->written_ms == EXS_TIME_NONE && x->ncmd == 0))
             continue;
         char detail[1600], t1[32], t2[32];
-        size_t o = (size_t)snprintf(detail, sizeof detail, "%s", x->url);
+        size_t o = 0;
+        exs_appendf(detail, sizeof detail, &o, "%s", x->url);
         if (x->disk_file[0])
-            o += (size_t)snprintf(detail + o, sizeof detail - o, "; %s %s",
-                                  x->removed ? "removed from" : "on disk as", x->disk_file);
-        if (x->written_ms != EXS_TIME_NONE && o < sizeof detail) {
+            exs_appendf(detail, sizeof detail, &o, "; %s %s",
+                        x->removed ? "removed from" : "on disk as", x->disk_file);
+        if (x->written_ms != EXS_TIME_NONE) {
             fmt_time(x->written_ms, t1);
-            o += (size_t)snprintf(detail + o, sizeof detail - o, "; created %s (%s, %s:%llu)",
-                                  t1, x->written_by, x->written_file,
-                                  (unsigned long long)x->written_line);
+            exs_appendf(detail, sizeof detail, &o, "; created %s (%s, %s:%llu)", t1,
+                        x->written_by, x->written_file, (unsigned long long)x->written_line);
         }
-        if (x->nreq && o < sizeof detail) {
+        if (x->nreq) {
             fmt_time(x->first_use, t1);
             fmt_time(x->last_use, t2);
-            o += (size_t)snprintf(detail + o, sizeof detail - o,
-                                  "; %zu requests (%zu answered) %s .. %s from %s", x->nreq,
-                                  x->nok, t1, t2, x->ips[0] ? x->ips : "-");
+            exs_appendf(detail, sizeof detail, &o, "; %zu requests (%zu answered) %s .. %s from %s",
+                        x->nreq, x->nok, t1, t2, x->ips[0] ? x->ips : "-");
         }
-        if (x->ncmd && o < sizeof detail) {
+        if (x->ncmd) {
             fmt_time(x->first_cmd_ms, t1);
-            snprintf(detail + o, sizeof detail - o,
-                     "; the IIS worker started %zu process(es) meanwhile, first %s: %s (%s:%llu)",
-                     x->ncmd, t1, x->first_cmd, x->cmd_file, (unsigned long long)x->cmd_line);
+            exs_appendf(detail, sizeof detail, &o,
+                        "; the IIS worker started %zu process(es) meanwhile, first %s: %s (%s:%llu)",
+                        x->ncmd, t1, x->first_cmd, x->cmd_file, (unsigned long long)x->cmd_line);
         }
         int64_t t = x->written_ms;
         if (x->first_use != EXS_TIME_NONE && (t == EXS_TIME_NONE || x->first_use < t))

@@ -63,12 +63,14 @@ const exs_pattern exs_pat_request[] = {
     {"x-rps-cat", T_BACKEND},
     {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
     {"email(=|%3d)autodiscover", T_CONF},
-    {"(\\?| |,)x=a", T_XA},
+    {"(\\?|%3f| |,)x=a", T_XA},
     {"owa" SL, T_OWA},
     {"powershell", T_PSHELL},
     {"auth" SL, T_AUTH},
     {"oab" SL, T_OAB},
-    {DOT "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtml|cshtml|soap|rem)", T_SCRIPT},
+    /* every extension of exs_web_script_exts() (webfolders.c), prefixes folded: asp covers
+     * aspx, asa asax, jsp jspx, shtm shtml; test-rules.c checks the two lists agree */
+    {DOT "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)", T_SCRIPT},
     {"ecp" SL, T_ECP},
     {DOT "js", T_JS},
     {"(^| |,)post( |,)", T_POST}, /* the method field of W3C and CSV lines */

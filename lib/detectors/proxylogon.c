@@ -144,7 +144,7 @@ static bool is_alpha(char ch)
 }
 
 /* Markup in a URL parameter after the cmdlet: "...Url..." then "<tag" then "</tag". */
-static bool markup_in_url(exs_str t, size_t from, size_t *url_at, size_t *close_end)
+static bool markup_in_url(exs_str t, size_t from, size_t *close_end)
 {
     exs_str rest = exs_str_make(t.p + from, t.n - from);
     long u = exs_str_ifind(rest, "url");
@@ -161,7 +161,6 @@ static bool markup_in_url(exs_str t, size_t from, size_t *url_at, size_t *close_
             size_t k = j + 2;
             while (k < t.n && is_alpha(t.p[k]))
                 k++;
-            *url_at = from + (size_t)u;
             *close_end = k;
             return true;
         }
@@ -170,9 +169,9 @@ static bool markup_in_url(exs_str t, size_t from, size_t *url_at, size_t *close_
 
 void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
 {
-    size_t start, url_at, close_end;
+    size_t start, close_end;
     long end = find_set_vdir(text, 0, &start);
-    if (end < 0 || !markup_in_url(text, (size_t)end, &url_at, &close_end))
+    if (end < 0 || !markup_in_url(text, (size_t)end, &close_end))
         return;
     /* Test-ProxyLogon also wants "VirtualDirectory" after the markup (S:URL schema=...). */
     bool surl = exs_str_icontains(exs_str_make(text.p + close_end, text.n - close_end),
@@ -193,7 +192,6 @@ void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
     h.detail = exs_str_cstr(detail);
     h.evidence = text;
     exs_emit(c, &h);
-    (void)url_at;
 }
 
 static bool path_is_oab_temp(exs_str p)

@@ -14,7 +14,6 @@
 #define CM "Cmdlet"
 #define PE "PostExploitation"
 #define EV "EventLog"
-#define PX "PostExploitation"
 
 const exs_rule exs_rule_table[R__COUNT] = {
     [R_PL_26855_SSRF] = {"EXS-PL-26855-SSRF", "ProxyLogon SSRF reached an Exchange back end",
@@ -218,20 +217,20 @@ const exs_rule exs_rule_table[R__COUNT] = {
     [R_FILE_HASH_IOC] = {"EXS-FILE-HASH-IOC", "File hash in an IOC list", "", WS,
                          "The file's SHA-256 is a published indicator (built-in list of the public advisories, "
                          "or a list given with --ioc)."},
-    [R_FILE_PATH_IOC] = {"EXS-FILE-PATH-IOC", "File at a path published as an indicator", "", PX,
+    [R_FILE_PATH_IOC] = {"EXS-FILE-PATH-IOC", "File at a path published as an indicator", "", PE,
                          "A file at a tool or drop path of the public reports (built-in list) or of a list given "
                          "with --ioc. Paths that name files Exchange ships (logon.aspx, TimeoutLogout.aspx) are "
                          "not matched by name: content and hash decide for those."},
     [R_FILE_IIS_VDIR] = {"EXS-FILE-IIS-VDIR", "IIS virtual directory pointing into ProgramData or Users", "", PS,
                          "applicationHost.config maps a URL to a folder under ProgramData, Users or Temp: how "
                          "ProxyShell-era intruders served shells from C:\\ProgramData\\COM1 and similar folders."},
-    [R_FILE_LSASS_DUMP] = {"EXS-FILE-LSASS-DUMP", "Memory dump of LSASS", "", PX,
+    [R_FILE_LSASS_DUMP] = {"EXS-FILE-LSASS-DUMP", "Memory dump of LSASS", "", PE,
                            "A minidump whose process is lsass.exe (read from the dump's module list), or a dump "
                            "named after lsass: credentials of every account logged on to the server were taken."},
-    [R_FILE_MINIDUMP] = {"EXS-FILE-MINIDUMP", "Process memory dump in an odd place", "", PX,
+    [R_FILE_MINIDUMP] = {"EXS-FILE-MINIDUMP", "Process memory dump in an odd place", "", PE,
                          "A minidump in Temp, at a drive root, in a web folder or ProgramData, of a process other "
                          "than lsass (or unknown): check which process it holds and who wrote it."},
-    [R_FILE_STAGING] = {"EXS-FILE-STAGING-ARCHIVE", "Archive staged in ProgramData", "", PX,
+    [R_FILE_STAGING] = {"EXS-FILE-STAGING-ARCHIVE", "Archive staged in ProgramData", "", PE,
                         "A zip, 7z or rar directly in ProgramData (Test-ProxyLogon's check). Reported only when the "
                         "sweep found evidence of compromise as well: security products leave such archives too."},
     [R_FILE_DEARCRY_ENC] = {"EXS-FILE-DEARCRY-ENCRYPTED", "Files encrypted by DearCry", "", "Ransomware",

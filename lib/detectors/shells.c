@@ -125,12 +125,12 @@ typedef struct usage {
 static void tally_print(char *out, size_t cap, size_t *o, const char *label, tally *t, size_t n)
 {
     qsort(t, n, sizeof *t, cmp_tally);
-    *o += (size_t)snprintf(out + *o, cap - *o, "; %s", label);
+    exs_appendf(out, cap, o, "; %s", label);
     for (size_t i = 0; i < n && i < 6 && *o + 80 < cap; i++)
-        *o += (size_t)snprintf(out + *o, cap - *o, "%s%.60s (%u)", i ? ", " : " ",
-                               t[i].key[0] ? t[i].key : "-", t[i].n);
+        exs_appendf(out, cap, o, "%s%.60s (%u)", i ? ", " : " ", t[i].key[0] ? t[i].key : "-",
+                    t[i].n);
     if (n > 6 && *o + 20 < cap)
-        *o += (size_t)snprintf(out + *o, cap - *o, ", %zu more", n - 6);
+        exs_appendf(out, cap, o, ", %zu more", n - 6);
 }
 
 /* Summarises the requests in [lo, hi): "N requests (K answered 2xx), first .. last; clients
@@ -182,11 +182,11 @@ static void summarise(const exs_scan *s, const index_t *ix, size_t lo, size_t hi
     char f[32], l[32];
     exs_time_format(u->first, f);
     exs_time_format(u->last, l);
-    size_t o =
-        (size_t)snprintf(u->text, sizeof u->text, "%zu request%s (%zu answered with success)", u->n,
-                         u->n == 1 ? "" : "s", u->ok);
+    size_t o = 0;
+    exs_appendf(u->text, sizeof u->text, &o, "%zu request%s (%zu answered with success)", u->n,
+                u->n == 1 ? "" : "s", u->ok);
     if (u->first != EXS_TIME_NONE)
-        o += (size_t)snprintf(u->text + o, sizeof u->text - o, ", first %s, last %s", f, l);
+        exs_appendf(u->text, sizeof u->text, &o, ", first %s, last %s", f, l);
     tally_print(u->text, sizeof u->text, &o, "clients", ips, nip);
     tally_print(u->text, sizeof u->text, &o, "methods", methods, nm);
     tally_print(u->text, sizeof u->text, &o, "statuses", statuses, ns);
@@ -259,18 +259,18 @@ static void emit_record(exs_scan *s, const exs_frec *r, const index_t *ix, bool 
         if (h->deferred && !context)
             continue;
         char detail[2400];
-        size_t o = (size_t)snprintf(detail, sizeof detail, "%s", h->detail ? h->detail : "");
+        size_t o = 0;
+        exs_appendf(detail, sizeof detail, &o, "%s", h->detail ? h->detail : "");
         if (h->deferred)
-            o += (size_t)snprintf(detail + o, sizeof detail - o,
-                                  "; reported because the sweep found evidence of compromise");
-        if (served && o < sizeof detail)
-            o += (size_t)snprintf(detail + o, sizeof detail - o, "; served as %s%s%s%s", r->url,
-                                  r->site ? " (" : "", r->site ? r->site : "", r->site ? ")" : "");
-        if (served && o < sizeof detail) {
+            exs_appendf(detail, sizeof detail, &o,
+                        "; reported because the sweep found evidence of compromise");
+        if (served) {
+            exs_appendf(detail, sizeof detail, &o, "; served as %s%s%s%s", r->url,
+                        r->site ? " (" : "", r->site ? r->site : "", r->site ? ")" : "");
             if (u.n)
-                snprintf(detail + o, sizeof detail - o, "; used: %s", u.text);
+                exs_appendf(detail, sizeof detail, &o, "; used: %s", u.text);
             else
-                snprintf(detail + o, sizeof detail - o, "; no request to it in the logs read");
+                exs_appendf(detail, sizeof detail, &o, "; no request to it in the logs read");
         }
         exs_hit e;
         memset(&e, 0, sizeof e);
@@ -331,18 +331,18 @@ static void removed_shells(exs_scan *s, exs_files *f, const index_t *ix)
         summarise(s, ix, lo, hi, &u);
         const exs_access *first = &s->access[u.first_ok_ev];
         char detail[2400];
-        size_t o =
-            (size_t)snprintf(detail, sizeof detail, "%s is not in the image, although %s is: %s",
-                             url, folder, u.text);
-        for (size_t k = 0; k < f->ncompiled && o < sizeof detail; k++)
+        size_t o = 0;
+        exs_appendf(detail, sizeof detail, &o, "%s is not in the image, although %s is: %s", url,
+                    folder, u.text);
+        for (size_t k = 0; k < f->ncompiled; k++)
             if (strcmp(f->compiled[k].url, url) == 0) {
-                o += (size_t)snprintf(detail + o, sizeof detail - o, "; ASP.NET compiled it (%s)",
-                                      f->compiled[k].display);
+                exs_appendf(detail, sizeof detail, &o, "; ASP.NET compiled it (%s)",
+                            f->compiled[k].display);
                 break;
             }
-        for (size_t k = 0; k < f->nhints && o < sizeof detail; k++)
+        for (size_t k = 0; k < f->nhints; k++)
             if (strcmp(f->hints[k].url, url) == 0) {
-                o += (size_t)snprintf(detail + o, sizeof detail - o, "; %s", f->hints[k].what);
+                exs_appendf(detail, sizeof detail, &o, "; %s", f->hints[k].what);
                 break;
             }
         exs_ctx c;
@@ -539,12 +539,13 @@ static void dearcry(exs_scan *s, exs_files *f)
     if (!f->dearcry)
         return;
     char detail[1600];
-    size_t o = (size_t)snprintf(
-        detail, sizeof detail, "%llu file%s start%s with the DEARCRY! marker",
-        (unsigned long long)f->dearcry, f->dearcry == 1 ? "" : "s", f->dearcry == 1 ? "s" : "");
-    for (size_t i = 0; i < f->ndearcry_ex && o < sizeof detail; i++)
-        o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%.200s", i ? ", " : ", e.g. ",
-                              f->dearcry_ex[i]);
+    size_t o = 0;
+    exs_appendf(detail, sizeof detail, &o, "%llu file%s start%s with the DEARCRY! marker",
+                (unsigned long long)f->dearcry, f->dearcry == 1 ? "" : "s",
+                f->dearcry == 1 ? "s" : "");
+    for (size_t i = 0; i < f->ndearcry_ex; i++)
+        exs_appendf(detail, sizeof detail, &o, "%s%.200s", i ? ", " : ", e.g. ",
+                    f->dearcry_ex[i]);
     exs_ctx c;
     memset(&c, 0, sizeof c);
     c.scan = s;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "detectors/webfolders.h"
 
 static const char *const script_ext[] = {
@@ -130,6 +131,12 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 
 #define LIST(l) (l), sizeof(l) / sizeof((l)[0])
 
+const char *const *exs_web_script_exts(size_t *n)
+{
+    *n = sizeof script_ext / sizeof script_ext[0];
+    return script_ext;
+}
+
 bool exs_web_script_ext(const char *name, size_t n)
 {
     const char *dot = NULL;
@@ -143,22 +150,10 @@ bool exs_web_script_ext(const char *name, size_t n)
     }
     if (!dot)
         return false;
-    size_t e = n - (size_t)(dot - name);
+    exs_str ext = exs_str_make(dot, n - (size_t)(dot - name));
     for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0]; i++)
-        if (strlen(script_ext[i]) == e) {
-            bool eq = true;
-            for (size_t k = 0; k < e; k++) {
-                char c = dot[k];
-                if (c >= 'A' && c <= 'Z')
-                    c = (char)(c + 32);
-                if (c != script_ext[i][k]) {
-                    eq = false;
-                    break;
-                }
-            }
-            if (eq)
-                return true;
-        }
+        if (exs_str_ieq(ext, script_ext[i]))
+            return true;
     return false;
 }
 

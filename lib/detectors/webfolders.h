@@ -55,6 +55,8 @@ exs_webheld exs_web_held_of_url(const char *url, const char **name);
 const char *exs_web_held_name(exs_webheld h);
 
 /* True when the name ends in an extension IIS runs as a script (aspx, ashx, asmx, asp, ...). */
+/* The script extensions (".aspx", ...) exs_web_script_ext knows. */
+const char *const *exs_web_script_exts(size_t *n);
 bool exs_web_script_ext(const char *name, size_t n);
 
 /* True when base (lowercase file name) is part of a default install of the folder. Only

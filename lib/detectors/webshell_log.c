@@ -69,31 +69,39 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
 }
 
 /* Sigma web_win_webshells_in_access_logs.yml keywords (GET, any of). */
-static const char *const cmd_keywords[] = {
-    "=whoami", "=net%20user", "=net+user", "=net%2buser", "=cmd%20/c%", "=cmd+/c+",
-    "=cmd%2b/c%", "=cmd%20/r%", "=cmd+/r+", "=cmd%2b/r%", "=cmd%20/k%", "=cmd+/k+",
-    "=cmd%2b/k%", "=powershell%", "=powershell+", "=tasklist%", "=tasklist+", "=wmic%",
-    "=wmic+", "=ssh%", "=ssh+", "=python%", "=python+", "=python3%", "=python3+",
-    "=ipconfig", "=wget%", "=wget+", "=curl%", "=curl+", "=certutil", "=copy%20%5c%5c",
-    "=dsquery%", "=dsquery+", "=nltest%", "=nltest+",
+#define KW(s)                                                                                      \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} cmd_keywords[] = {
+    KW("=whoami"),    KW("=net%20user"),  KW("=net+user"),    KW("=net%2buser"),
+    KW("=cmd%20/c%"), KW("=cmd+/c+"),     KW("=cmd%2b/c%"),   KW("=cmd%20/r%"),
+    KW("=cmd+/r+"),   KW("=cmd%2b/r%"),   KW("=cmd%20/k%"),   KW("=cmd+/k+"),
+    KW("=cmd%2b/k%"), KW("=powershell%"), KW("=powershell+"), KW("=tasklist%"),
+    KW("=tasklist+"), KW("=wmic%"),       KW("=wmic+"),       KW("=ssh%"),
+    KW("=ssh+"),      KW("=python%"),     KW("=python+"),     KW("=python3%"),
+    KW("=python3+"),  KW("=ipconfig"),    KW("=wget%"),       KW("=wget+"),
+    KW("=curl%"),     KW("=curl+"),       KW("=certutil"),    KW("=copy%20%5c%5c"),
+    KW("=dsquery%"),  KW("=dsquery+"),    KW("=nltest%"),     KW("=nltest+"),
 };
+#undef KW
 
-/* Every keyword starts with '=': jump from '=' to '=' and compare there, so a long benign
- * query costs one memchr pass, and most '=' are rejected on the letter after them. */
+/* Every keyword starts with '=': jump from '=' to '=' and compare there; most '=' are rejected
+ * on the letter after them. Read-only tables: workers call this concurrently. */
 static const char *cmd_keyword_at(exs_str q)
 {
-    static const char firsts[] = "wnctpsidc";
-    static size_t lens[sizeof cmd_keywords / sizeof cmd_keywords[0]];
-    if (!lens[0])
-        for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++)
-            lens[i] = strlen(cmd_keywords[i]);
     const char *p = q.p, *end = q.p + q.n;
     while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
-        if (p + 1 < end && strchr(firsts, exs_lower(p[1]))) {
-            size_t left = (size_t)(end - p);
+        size_t left = (size_t)(end - p);
+        if (left > 1) {
+            char c = exs_lower(p[1]);
             for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++)
-                if (left >= lens[i] && exs_mem_ieq(p, cmd_keywords[i], lens[i]))
-                    return cmd_keywords[i];
+                if (cmd_keywords[i].s[1] == c && left >= cmd_keywords[i].n &&
+                    exs_mem_ieq(p, cmd_keywords[i].s, cmd_keywords[i].n))
+                    return cmd_keywords[i].s;
         }
         p++;
     }
@@ -179,7 +187,6 @@ void exs_detect_request(exs_ctx *c, const exs_request *r)
         v.url[n++] = '?';
         n += exs_url_norm(r->query, v.url + n, sizeof v.url - n);
     }
-    v.url_n = n;
     v.post = exs_str_ieq(r->method, "POST");
     v.get = exs_str_ieq(r->method, "GET");
     if (r->anchor.n)

@@ -191,14 +191,13 @@ static void region(pstate *ps, const char *p, size_t n)
         if (line.n && line.p[0] == '#') {
             if (ps->lk->directive)
                 ps->lk->directive(ps->st, ps->c, line, lineno);
-        } else
+        } else {
             ps->lk->row(ps->st, ps->c, line, lineno);
+        }
     }
     lines += exs_count_nl(p + pos, n - pos);
-    off = n;
     last_time(ps, p, n);
 count:
-    (void)off;
     if (n && p[n - 1] != '\n')
         lines++; /* final line without a break */
     ps->base += lines;

@@ -8,26 +8,6 @@
 #include "parsers/csv.h"
 #include "parsers/ioclist.h"
 
-const char *exs_ioc_type_name(exs_ioc_type t)
-{
-    switch (t) {
-    case EXS_IOC_SHA256:
-        return "sha256";
-    case EXS_IOC_SHA1:
-        return "sha1";
-    case EXS_IOC_MD5:
-        return "md5";
-    case EXS_IOC_PATH:
-        return "path";
-    case EXS_IOC_IP:
-        return "ip";
-    case EXS_IOC_DOMAIN:
-        return "domain";
-    default:
-        return "unknown";
-    }
-}
-
 static bool all_hex(const char *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

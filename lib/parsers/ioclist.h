@@ -31,7 +31,6 @@ typedef enum exs_ioc_type {
     EXS_IOC_DOMAIN,
 } exs_ioc_type;
 
-const char *exs_ioc_type_name(exs_ioc_type t);
 
 typedef struct exs_ioc_item {
     exs_ioc_type type;

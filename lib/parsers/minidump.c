@@ -80,7 +80,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
 void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
 {
     memset(out, 0, sizeof *out);
-    out->time_ms = INT64_MIN;
+    out->time_ms = EXS_TIME_NONE;
     unsigned char h[32];
     if (!read_exact(rd, ctx, 0, h, sizeof h) || memcmp(h, "MDMP", 4) != 0)
         return;

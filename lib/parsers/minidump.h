@@ -22,13 +22,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exsweep/finding.h" /* EXS_TIME_NONE */
+
 /* Reads n bytes at off into buf; returns the count read (short at the end), -1 on error. */
 typedef long (*exs_readat_fn)(void *ctx, uint64_t off, void *buf, size_t n);
 
 typedef struct exs_minidump {
     bool valid; /* the header parsed */
     uint32_t streams;
-    int64_t time_ms;  /* TimeDateStamp, or INT64_MIN */
+    int64_t time_ms;  /* TimeDateStamp, or EXS_TIME_NONE */
     uint32_t pid;     /* 0 when not recorded */
     bool full_memory; /* a Memory64ListStream is present */
     uint32_t modules;

@@ -71,7 +71,7 @@ static void spaces(const char **p, const char *end)
         (*p)++;
 }
 
-/* "Sat Mar 13 18:24:42 2021" -> ms, or INT64_MIN. */
+/* "Sat Mar 13 18:24:42 2021" -> ms, or EXS_TIME_NONE. */
 static int64_t parse_ctime(exs_str s)
 {
     static const char *const mon[] = {"jan", "feb", "mar", "apr", "may", "jun",
@@ -81,7 +81,7 @@ static int64_t parse_ctime(exs_str s)
         p++; /* weekday */
     spaces(&p, end);
     if (end - p < 3)
-        return INT64_MIN;
+        return EXS_TIME_NONE;
     int m = -1;
     for (int i = 0; i < 12; i++)
         if (strncasecmp(p, mon[i], 3) == 0)
@@ -102,7 +102,7 @@ static int64_t parse_ctime(exs_str s)
     int y = num(&p, end);
     if (m < 0 || d < 1 || d > 31 || H < 0 || H > 23 || M < 0 || M > 59 || S < 0 || S > 60 ||
         y < 1990 || y > 2100)
-        return INT64_MIN;
+        return EXS_TIME_NONE;
     struct tm tm = {0};
     tm.tm_year = y - 1900;
     tm.tm_mon = m;
@@ -128,7 +128,7 @@ size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void
     char *t = to_utf8(buf, n, &tn);
     if (!t)
         return 0;
-    int64_t run_time = INT64_MIN;
+    int64_t run_time = EXS_TIME_NONE;
     exs_str version = EXS_STR_NULL, scan = EXS_STR_NULL;
     exs_msert_event pending;
     bool have_pending = false;

@@ -20,13 +20,14 @@
 #include <stdint.h>
 
 #include "core/str.h"
+#include "exsweep/finding.h" /* EXS_TIME_NONE */
 
 typedef enum exs_msert_kind { EXS_MSERT_RUN, EXS_MSERT_THREAT } exs_msert_kind;
 
 typedef struct exs_msert_event {
     exs_msert_kind kind;
     uint64_t line;
-    int64_t time_ms; /* start of the run (local time read as UTC), or INT64_MIN */
+    int64_t time_ms; /* start of the run (local time read as UTC), or EXS_TIME_NONE */
     exs_str version; /* RUN: the scanner version line */
     exs_str scan;    /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
     exs_str threat;  /* THREAT: detection name */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/strmap.h"
 #include "core/timeparse.h"
 #include "report/report_int.h"
 
@@ -69,20 +70,11 @@ static void term(const out *o, const char *s, size_t max)
 /* Escaped and left-aligned in width columns (escapes count as their printed length). */
 static void term_pad(const out *o, const char *s, size_t width)
 {
-    char buf[512];
-    buf[0] = 0;
-    FILE *m = fmemopen(buf, sizeof buf - 1, "w");
-    size_t n = 0;
-    if (m) {
-        if (s)
-            exs_esc_term(m, s, strlen(s), width);
-        else
-            fputc('-', m);
-        n = (size_t)ftell(m);
-        fclose(m);
-        buf[n < sizeof buf ? n : sizeof buf - 1] = 0;
-    }
-    fputs(buf, o->f);
+    size_t n = 1;
+    if (s)
+        n = exs_esc_term(o->f, s, strlen(s), width);
+    else
+        fputc('-', o->f);
     for (size_t i = n; i < width; i++)
         fputc(' ', o->f);
 }
@@ -133,12 +125,14 @@ static void minmax(int64_t *first, int64_t *last, int64_t t)
         *last = t;
 }
 
-static void print_verdict(const out *o, const exs_finding *v, size_t n, const exs_scan_stats *st)
+/* From the counts of every finding, kept or past the cap: the cap keeps the first findings in
+ * arrival order, which need not hold the worst. */
+static void print_verdict(const out *o, const exs_scan_stats *st)
 {
     exs_verdict worst = 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i].verdict > worst)
-            worst = v[i].verdict;
+    for (int k = EXS_VERDICT_PROBE; k <= EXS_VERDICT_EXPLOITATION; k++)
+        if (st->verdicts[k])
+            worst = (exs_verdict)k;
     const char *c = worst ? verdict_color(worst) : GRN, *text;
     switch (worst) {
     case EXS_VERDICT_EXPLOITATION: text = "COMPROMISED - evidence of exploitation or a backdoor"; break;
@@ -198,26 +192,30 @@ static void print_groups(const out *o, const exs_finding *v, size_t n)
 static void print_ips(const out *o, const exs_finding *v, size_t n)
 {
     ipstat *ips = calloc(n ? n : 1, sizeof *ips);
+    exs_strmap *index = exs_strmap_create(); /* address -> its ipstat */
     size_t ni = 0;
-    if (!ips)
+    if (!ips || !index) {
+        free(ips);
+        exs_strmap_destroy(index);
         return;
+    }
     for (size_t i = 0; i < n; i++) {
         if (!v[i].client_ip)
             continue;
-        size_t k;
-        for (k = 0; k < ni; k++)
-            if (strcmp(ips[k].ip, v[i].client_ip) == 0)
+        ipstat *x = exs_strmap_get(index, v[i].client_ip);
+        if (!x) {
+            x = &ips[ni++];
+            x->ip = v[i].client_ip;
+            x->first = x->last = EXS_TIME_NONE;
+            if (!exs_strmap_put(index, x->ip, x, NULL))
                 break;
-        if (k == ni) {
-            ips[ni].ip = v[i].client_ip;
-            ips[ni].first = ips[ni].last = EXS_TIME_NONE;
-            ni++;
         }
-        ips[k].n++;
-        if (v[i].verdict > ips[k].worst)
-            ips[k].worst = v[i].verdict;
-        minmax(&ips[k].first, &ips[k].last, v[i].time_ms);
+        x->n++;
+        if (v[i].verdict > x->worst)
+            x->worst = v[i].verdict;
+        minmax(&x->first, &x->last, v[i].time_ms);
     }
+    exs_strmap_destroy(index); /* before the sort moves what it points to */
     qsort(ips, ni, sizeof *ips, cmp_ip);
     fprintf(o->f, "\n%sClient addresses%s (%zu)\n", col(o, BLD), col(o, RST), ni);
     size_t shown = ni < 15 ? ni : 15;
@@ -250,21 +248,20 @@ static void print_top(const out *o, const exs_finding *v, size_t n, size_t top)
         free(p);
         return;
     }
+    bool *picked = calloc(n ? n : 1, sizeof *picked);
+    exs_strmap *rules = exs_strmap_create();
     size_t ns = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < ns && !seen; k++)
-            seen = sel[k]->rule == p[i]->rule;
-        if (!seen)
+    for (size_t i = 0; picked && rules && i < n; i++)
+        if (!exs_strmap_get(rules, p[i]->rule->id) &&
+            exs_strmap_put(rules, p[i]->rule->id, (void *)p[i], NULL)) {
             sel[ns++] = p[i];
-    }
-    for (size_t i = 0; i < n && ns < n; i++) {
-        bool in = false;
-        for (size_t k = 0; k < ns && !in && k < top; k++)
-            in = sel[k] == p[i];
-        if (!in)
+            picked[i] = true;
+        }
+    for (size_t i = 0; picked && i < n && ns < top; i++)
+        if (!picked[i])
             sel[ns++] = p[i];
-    }
+    exs_strmap_destroy(rules);
+    free(picked);
     size_t shown = n < top ? n : top;
     qsort(sel, shown, sizeof *sel, cmp_weight);
     fprintf(o->f, "\n%sTop findings%s (%zu of %zu)\n", col(o, BLD), col(o, RST), shown, n);
@@ -317,8 +314,8 @@ static void print_coverage(const out *o, const exs_scan *s)
         if (cv[i].first_ms != EXS_TIME_NONE && cv[i].last_ms != EXS_TIME_NONE)
             snprintf(d, sizeof d, "%.1f", (double)(cv[i].last_ms - cv[i].first_ms) / 86400000.0);
         fputs("  ", o->f);
-        fprintf(o->f, "%-32.32s %6llu %7llu %10llu  %s  %s  %6s\n", cv[i].family,
-                (unsigned long long)cv[i].files_read, (unsigned long long)cv[i].files_skipped,
+        term_pad(o, cv[i].family, 32); /* from the evidence: #Log-type, EVTX channel, folders */
+        fprintf(o->f, " %6llu %7llu %10llu  %s  %s  %6s\n", (unsigned long long)cv[i].files_read, (unsigned long long)cv[i].files_skipped,
                 (unsigned long long)cv[i].lines, a, b, d);
         iis |= strncmp(cv[i].family, "IIS", 3) == 0 && cv[i].files_read;
         hp |= strncmp(cv[i].family, "HttpProxy", 9) == 0 && cv[i].files_read;
@@ -388,7 +385,7 @@ void exs_report_text(const exs_scan *s, FILE *f, const exs_report_opts *opts)
     fprintf(f, "\n  %llu files seen, %llu read as evidence, %.1f MiB, %.2f s, %u jobs\n",
             (unsigned long long)st->files_seen, (unsigned long long)st->files_read,
             (double)st->bytes_read / (1024.0 * 1024.0), st->seconds, st->jobs);
-    print_verdict(&o, v, n, st);
+    print_verdict(&o, st);
     if (n) {
         print_groups(&o, v, n);
         print_ips(&o, v, n);

@@ -14,7 +14,6 @@
 #include "exsweep/finding.h"
 
 struct exs_scan;
-struct exs_worker;
 
 typedef enum exs_warn_kind {
     EXS_W_UNREADABLE,    /* open/read failed */
@@ -37,7 +36,6 @@ const char *exs_warn_kind_name(exs_warn_kind k);
 
 typedef struct exs_ctx {
     struct exs_scan *scan;
-    struct exs_worker *w;
     const char *file;     /* display path, relative to the evidence root */
     const char *normpath; /* lowercased, '/'-separated, for location checks */
     const char *source;   /* static evidence kind name: "httpproxy", "iis", ... */

@@ -228,11 +228,6 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     return EXS_OK;
 }
 
-bool exs_files_enabled(const exs_scan *s)
-{
-    return s->files && s->files->enabled;
-}
-
 /* ---------------------------------------------------------------- stores */
 
 void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,

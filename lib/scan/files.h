@@ -41,8 +41,6 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
 exs_rc exs_files_add_iocs(exs_files *f, exs_scan *s, const char *path, char *err, size_t errlen);
 /* Compiles the rule sets and fixes the policy; called by exs_scan_run before any worker. */
 exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen);
-/* True when file checks run at all (not --no-file-checks). */
-bool exs_files_enabled(const exs_scan *s);
 
 exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s);
 void exs_fworker_destroy(exs_fworker *w);

@@ -107,6 +107,8 @@ void exs_emit(exs_ctx *c, const exs_hit *h)
     size_t max = s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS;
     pthread_mutex_lock(&s->mu);
     s->stats.findings++;
+    if (f.verdict >= EXS_VERDICT_PROBE && f.verdict <= EXS_VERDICT_EXPLOITATION)
+        s->stats.verdicts[f.verdict]++;
     if (s->nfindings < max &&
         exs_grow((void **)&s->findings, &s->capfindings, s->nfindings + 1, sizeof *s->findings)) {
         s->findings[s->nfindings++] = f;

@@ -108,7 +108,6 @@ static void ctx_init(exs_ctx *c, exs_worker *w, const char *display, const char 
 {
     memset(c, 0, sizeof *c);
     c->scan = w->scan;
-    c->w = w;
     c->file = display;
     c->normpath = norm;
     c->source = source;

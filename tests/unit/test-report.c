@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memscan.h"
 
@@ -108,6 +109,59 @@ static void test_clean(void **st)
     exs_scan_destroy(s);
 }
 
+/* The log family comes from the evidence (#Log-type): escaped in the coverage table too. */
+static void test_coverage_family_escaped(void **st)
+{
+    (void)st;
+    exs_scan *s = t_scan_mem("d/collected/x.log",
+                             "#Software: Microsoft Exchange Server\r\n"
+                             "#Log-type: \x1b]0;pwned\x07\x1b[2J\r\n"
+                             "#Fields: date-time,client-ip\r\n"
+                             "2021-03-03T11:00:00.000Z,10.0.0.1\r\n",
+                             -1);
+    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_null(strchr(t, '\x1b'));
+    assert_null(strchr(t, '\x07'));
+    assert_non_null(strstr(t, "Exchange/\\x1b]0;pwned\\x07\\x1b[2J"));
+    free(t);
+    exs_scan_destroy(s);
+}
+
+/* Past --max-findings the first findings are kept; the verdict still counts every finding. */
+static void test_verdict_past_the_cap(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/exs-report-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/u_ex210303.log", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(HDR "2021-03-03 10:00:00 10.0.0.5 GET /aspnet_client/x.aspx - 443 - 192.0.2.1 x - 404 0 0 1\r\n"
+              "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - 192.0.2.9 x - 200 0 0 1\r\n",
+          f);
+    fclose(f);
+    exs_scan_opts o = {1, 0};
+    o.max_findings = 1;
+    exs_scan *s;
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    assert_string_equal(t_summary(s), "EXS-WS-ACCESS probe 192.0.2.1 2");
+    const exs_scan_stats *stats = exs_scan_get_stats(s);
+    assert_int_equal(stats->findings, 3);
+    assert_int_equal(stats->findings_dropped, 2);
+    assert_int_equal(stats->verdicts[EXS_VERDICT_PROBE], 1);
+    assert_int_equal(stats->verdicts[EXS_VERDICT_EXPLOITATION], 2);
+    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_non_null(strstr(t, "VERDICT: COMPROMISED"));
+    assert_non_null(strstr(t, "(3 findings in all; 2 beyond the cap are counted, not listed)"));
+    free(t);
+    exs_scan_destroy(s);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +169,8 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_clean),
+        cmocka_unit_test(test_coverage_family_escaped),
+        cmocka_unit_test(test_verdict_past_the_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

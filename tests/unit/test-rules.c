@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "detectors/detect.h"
+#include "detectors/webfolders.h"
 #include "engines/prefilter.h"
 #include "exsweep/exsweep.h"
 #include "logs/kinds.h"
@@ -120,6 +121,34 @@ static void test_request_prefilter(void **st)
     free(starts);
 }
 
+/* Every script extension the web-shell detectors know passes the line filter under owa/auth,
+ * ecp/auth and OAB, raw and in upper case: a request the prefilter drops is never judged. */
+static void test_request_prefilter_script_exts(void **st)
+{
+    (void)st;
+    size_t n;
+    const char *const *ext = exs_web_script_exts(&n);
+    assert_true(n >= 20);
+    static char buf[16384];
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char up[16];
+        size_t k = 0;
+        for (; ext[i][k] && k + 1 < sizeof up; k++)
+            up[k] = (char)(ext[i][k] >= 'a' && ext[i][k] <= 'z' ? ext[i][k] - 32 : ext[i][k]);
+        up[k] = 0;
+        o += (size_t)snprintf(buf + o, sizeof buf - o,
+                              "GET /owa/auth/x%s - 443 - 1.1.1.3 x 200\n"
+                              "GET /ecp/auth/x%s - 443 - 1.1.1.3 x 200\n"
+                              "GET /oab/x%s - 443 - 1.1.1.3 x 200\n",
+                              ext[i], up, ext[i]);
+        assert_true(o < sizeof buf);
+    }
+    uint32_t *starts = NULL;
+    assert_int_equal(lines_of(exs_kind_patterns(EXS_KIND_IIS), buf, &starts), (long)(3 * n));
+    free(starts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_triggers),
         cmocka_unit_test(test_prefilter_conjunctions),
         cmocka_unit_test(test_request_prefilter),
+        cmocka_unit_test(test_request_prefilter_script_exts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
