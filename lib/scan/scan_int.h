@@ -23,6 +23,7 @@ struct exs_scan {
     char **root_abs;     /* absolute, for location classification */
     size_t nroots;
     bool ran;
+    uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;

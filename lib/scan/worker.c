@@ -301,10 +301,12 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
         }
         w->stats.archives++;
         member_ctx mc = {w, display, norm, depth + 1, members_bare};
+        if (depth == 0)
+            w->abudget = (exs_archive_budget){.ratio = s->archive_ratio, .floor = s->archive_floor};
         /* A small archive is read whole once (its raw bytes get the file checks); members
          * then come from memory. */
         const exs_input *ain = exs_file_slurp(w->fw, depth, in);
-        exs_archive_walk(s, display, ain, w->mem.buf, have, on_member, &mc);
+        exs_archive_walk(s, display, ain, w->mem.buf, have, &w->abudget, on_member, &mc);
         return;
     }
     case EXS_KIND_EVTX:

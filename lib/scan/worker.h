@@ -6,6 +6,7 @@
 #include "exsweep/scan.h"
 #include "logs/pipeline.h"
 #include "parsers/evtx/evtx.h"
+#include "sources/archive.h"
 #include "sources/walk.h"
 
 struct exs_fworker;
@@ -20,6 +21,7 @@ typedef struct exs_worker {
     exs_event_state evstate;
     exs_scan_stats stats;
     struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */
+    exs_archive_budget abudget; /* of the top-level archive being read */
 } exs_worker;
 
 exs_rc exs_worker_init(exs_worker *w, exs_scan *s);

@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,8 @@ typedef struct arch {
     size_t plen;
     long long pos;      /* logical position in the outer stream */
     unsigned char *buf;
-    uint64_t packed;    /* bytes read from the outer stream */
-    uint64_t unpacked;  /* bytes handed out of members */
-    int over_ratio;
+    exs_archive_budget *b;
+    bool outermost;     /* this walk's reads are the budget's packed bytes */
     struct archive *a;
 } arch;
 
@@ -37,7 +37,8 @@ static la_ssize_t arch_read(struct archive *a, void *ctx, const void **out)
     if (r < 0)
         return -1;
     x->pos += r;
-    x->packed += (uint64_t)r;
+    if (x->outermost)
+        x->b->packed += (uint64_t)r;
     *out = x->buf;
     return r;
 }
@@ -87,7 +88,8 @@ static long member_read(void *ctx, void *buf, size_t n)
 {
     member *m = ctx;
     arch *x = m->x;
-    if (x->over_ratio)
+    exs_archive_budget *b = x->b;
+    if (b->over)
         return 0;
     la_ssize_t r = archive_read_data(x->a, buf, n);
     if (r < 0) {
@@ -97,23 +99,28 @@ static long member_read(void *ctx, void *buf, size_t n)
         m->warned = 1;
         return -1;
     }
-    x->unpacked += (uint64_t)r;
-    if (x->unpacked > EXS_MAX_ARCHIVE_FLOOR &&
-        x->unpacked / (x->packed + x->plen + 1) > EXS_MAX_ARCHIVE_RATIO) {
-        x->over_ratio = 1;
+    b->unpacked += (uint64_t)r;
+    if (b->unpacked > b->floor && b->unpacked / (b->packed + 1) > b->ratio) {
+        b->over = 1;
         exs_warn(m->s, EXS_W_LIMIT, m->display, 0,
-                 "archive expands more than %llux: rest not read (zip bomb?)",
-                 (unsigned long long)EXS_MAX_ARCHIVE_RATIO);
+                 "archive expands more than %llux (nested archives counted together): rest "
+                 "not read (zip bomb?)",
+                 (unsigned long long)b->ratio);
         return 0;
     }
     return (long)r;
 }
 
 void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *in,
-                      const void *prefix, size_t plen, exs_member_fn fn, void *ctx)
+                      const void *prefix, size_t plen, exs_archive_budget *budget,
+                      exs_member_fn fn, void *ctx)
 {
     arch x = {0};
     x.in = in;
+    x.b = budget;
+    x.outermost = budget->level++ == 0;
+    if (x.outermost)
+        budget->packed += plen;
     x.prefix = malloc(plen ? plen : 1);
     x.buf = malloc(ARCH_BUF);
     x.a = archive_read_new();
@@ -173,7 +180,7 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         member m = {&x, s, display, 0};
         exs_input min = {member_read, NULL, &m};
         fn(ctx, name, raw, &min);
-        if (x.over_ratio)
+        if (budget->over)
             break;
     }
 out:
@@ -181,4 +188,5 @@ out:
         archive_read_free(x.a);
     free(x.prefix);
     free(x.buf);
+    budget->level--;
 }

@@ -15,10 +15,24 @@ struct exs_scan;
  * made up by the caller's convention). */
 typedef void (*exs_member_fn)(void *ctx, const char *name, int raw, const exs_input *in);
 
+/* The expansion allowance of one evidence file, shared by the archives nested in it: every
+ * byte decompressed at any depth counts against the bytes of the outermost archive, so an
+ * archive of archives cannot multiply the ratio level by level. Zero it (then set ratio and
+ * floor, EXS_MAX_ARCHIVE_RATIO and _FLOOR) before the outermost walk. */
+typedef struct exs_archive_budget {
+    uint64_t packed;   /* bytes read by the outermost archive */
+    uint64_t unpacked; /* bytes handed out of members, all depths */
+    uint64_t ratio;    /* unpacked per packed byte allowed ... */
+    uint64_t floor;    /* ... once this many bytes were unpacked */
+    int level;         /* walks in progress */
+    int over;          /* the allowance ran out: every walk stops */
+} exs_archive_budget;
+
 /* Walks the archive readable from in, whose first plen bytes were already read into prefix.
- * Damage, encryption and caps (member count, expansion ratio) are counted as warnings against
- * display; the walk goes on where libarchive can. */
+ * Damage, encryption and caps (member count, expansion ratio of the budget) are counted as
+ * warnings against display; the walk goes on where libarchive can. */
 void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *in,
-                      const void *prefix, size_t plen, exs_member_fn fn, void *ctx);
+                      const void *prefix, size_t plen, exs_archive_budget *budget,
+                      exs_member_fn fn, void *ctx);
 
 #endif

@@ -11,6 +11,7 @@
 #include "parsers/evtx/evtx.h"
 #include "parsers/w3c.h"
 #include "sources/classify.h"
+#include "sources/magic.h"
 
 static int hexv(char c)
 {
@@ -131,30 +132,6 @@ static size_t install_root(const char *display)
     return 0;
 }
 
-static bool is_archive(const unsigned char *p, size_t n)
-{
-    if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
-        ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8)))
-        return true;
-    if (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0)
-        return true;
-    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-        return true;
-    if (n >= 3 && memcmp(p, "BZh", 3) == 0)
-        return true;
-    if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0)
-        return true;
-    if (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0)
-        return true;
-    if (n >= 6 && memcmp(p, "Rar!\x1A\x07", 6) == 0)
-        return true;
-    if (n >= 4 && memcmp(p, "MSCF", 4) == 0)
-        return true;
-    if (n >= 262 && memcmp(p + 257, "ustar", 5) == 0)
-        return true;
-    return false;
-}
-
 static bool text_extension(const char *norm)
 {
     const char *slash = strrchr(norm, '/');
@@ -242,7 +219,7 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         snprintf(out->family, sizeof out->family, "EVTX");
         return;
     }
-    if (is_archive(p, n)) {
+    if (exs_magic_is_archive(p, n)) {
         out->kind = EXS_KIND_ARCHIVE;
         return;
     }

@@ -9,23 +9,25 @@ static const struct {
     size_t n;
     size_t off;
     const char *type;
+    int archive; /* libarchive reads it (exs_magic_is_archive) */
 } table[] = {
     {"MZ", 2, 0, "EXE"},
     {"\x7f"
      "ELF",
      4, 0, "ELF"},
-    {"PK\x03\x04", 4, 0, "ZIP"},
-    {"PK\x05\x06", 4, 0, "ZIP"},
-    {"Rar!\x1a\x07", 6, 0, "RAR"},
-    {"7z\xbc\xaf\x27\x1c", 6, 0, "7Z"},
-    {"\x1f\x8b", 2, 0, "GZIP"},
-    {"BZh", 3, 0, "BZIP2"},
+    {"PK\x03\x04", 4, 0, "ZIP", 1},
+    {"PK\x05\x06", 4, 0, "ZIP", 1},
+    {"PK\x07\x08", 4, 0, "ZIP", 1}, /* spanned */
+    {"Rar!\x1a\x07", 6, 0, "RAR", 1},
+    {"7z\xbc\xaf\x27\x1c", 6, 0, "7Z", 1},
+    {"\x1f\x8b", 2, 0, "GZIP", 1},
+    {"BZh", 3, 0, "BZIP2", 1},
     {"\xfd"
      "7zXZ",
-     5, 0, "XZ"},
-    {"\x28\xb5\x2f\xfd", 4, 0, "ZSTD"},
-    {"MSCF", 4, 0, "CAB"},
-    {"ustar", 5, 257, "TAR"},
+     5, 0, "XZ", 1},
+    {"\x28\xb5\x2f\xfd", 4, 0, "ZSTD", 1},
+    {"MSCF", 4, 0, "CAB", 1},
+    {"ustar", 5, 257, "TAR", 1},
     {"MDMP", 4, 0, "MDMP"},
     {"!BDN", 4, 0, "PST"},
     {"ElfFile", 7, 0, "EVTX"},
@@ -53,6 +55,15 @@ const char *exs_magic_type(const unsigned char *p, size_t n)
             memcmp(p + table[i].off, table[i].magic, table[i].n) == 0)
             return table[i].type;
     return "UNKNOWN";
+}
+
+int exs_magic_is_archive(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (n >= table[i].off + table[i].n &&
+            memcmp(p + table[i].off, table[i].magic, table[i].n) == 0)
+            return table[i].archive;
+    return 0;
 }
 
 int exs_magic_is_container(const unsigned char *p, size_t n)

@@ -8,6 +8,10 @@
 /* A short upper-case type name ("EXE", "ZIP", "CAB", "MDMP", "PST", ...), or "UNKNOWN". */
 const char *exs_magic_type(const unsigned char *p, size_t n);
 
+/* True for the archive and compression formats the sweep opens (zip, 7z, rar, cab, tar, gzip,
+ * bzip2, xz, zstd). */
+int exs_magic_is_archive(const unsigned char *p, size_t n);
+
 /* True for container or binary formats that are never scripts (archives, PE, OLE, media...),
  * used to tell "binary junk before a page directive" from a binary that quotes one. */
 int exs_magic_is_container(const unsigned char *p, size_t n);
