@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/limits.h"
 #include "detectors/internal.h"
@@ -34,9 +33,11 @@ static const char *base_of(const char *path)
     return s ? s + 1 : path;
 }
 
+/* Script names compared decoded and lowercased (the events' norm): x.aspx, X.ASPX and
+ * x%2easpx are one name. */
 static int cmp_by_name_ids(const exs_access *a, size_t x, size_t y)
 {
-    return strcasecmp(base_of(a[x].path), base_of(a[y].path));
+    return strcmp(base_of(a[x].norm), base_of(a[y].norm));
 }
 
 /* ev[0..n): the requests of one burst; id[k]: the name id of ev[k]; listed: one flag per name
@@ -81,9 +82,8 @@ static void emit_burst(exs_scan *s, const exs_access *ev, const size_t *id, size
 
 static int cmp_by_name(const void *pa, const void *pb, void *base)
 {
-    const exs_access *ev = base;
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    return strcasecmp(base_of(ev[a].path), base_of(ev[b].path));
+    return cmp_by_name_ids(base, a, b);
 }
 
 void exs_detect_bursts(exs_scan *s)

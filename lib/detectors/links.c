@@ -167,10 +167,8 @@ void exs_detect_links(exs_scan *s)
     /* 2. Requests to each shell. */
     for (size_t i = 0; i < s->naccess; i++) {
         const exs_access *a = &s->access[i];
-        char url[EXS_URL_MAX];
-        exs_url_norm(exs_str_cstr(a->path), url, sizeof url);
         for (size_t k = 0; k < nsh; k++) {
-            if (strcmp(sh[k].url, url) != 0)
+            if (strcmp(sh[k].url, a->norm) != 0)
                 continue;
             shell *x = &sh[k];
             x->nreq++;

@@ -23,7 +23,7 @@
 /* ---------------------------------------------------------------- request index */
 
 typedef struct aidx {
-    char *path; /* normalised, lowercase */
+    const char *path; /* the access event's norm */
     size_t ev;  /* index into s->access */
 } aidx;
 
@@ -47,21 +47,13 @@ static void index_build(exs_scan *s, index_t *ix)
     ix->n = 0;
     if (!ix->v)
         return;
-    for (size_t i = 0; i < s->naccess; i++) {
-        char buf[EXS_URL_MAX];
-        exs_url_norm(exs_str_cstr(s->access[i].path), buf, sizeof buf);
-        char *p = strdup(buf);
-        if (!p)
-            break;
-        ix->v[ix->n++] = (aidx){p, i};
-    }
+    for (size_t i = 0; i < s->naccess; i++)
+        ix->v[ix->n++] = (aidx){s->access[i].norm, i};
     qsort(ix->v, ix->n, sizeof *ix->v, cmp_aidx);
 }
 
 static void index_free(index_t *ix)
 {
-    for (size_t i = 0; i < ix->n; i++)
-        free(ix->v[i].path);
     free(ix->v);
 }
 

@@ -30,10 +30,11 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
          * virtual directories, ClientAccess) get their requests attached. */
         if (v->stem_n && exs_web_script_ext(v->stem, v->stem_n) &&
             strncmp(v->stem, "/owa/auth/", 10) != 0 && strncmp(v->stem, "/ecp/auth/", 10) != 0)
-            exs_access_add_script(c, r->time_ms, r->ip, r->stem, r->method, r->status, r->line);
+            exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line,
+                           false);
         return;
     }
-    exs_access_add(c, r->time_ms, r->ip, r->stem, r->method, r->status, r->line);
+    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true);
 
     exs_verdict verdict;
     exs_severity sev;

@@ -37,6 +37,7 @@ const char *exs_warn_kind_name(exs_warn_kind k);
 typedef struct exs_ctx {
     struct exs_scan *scan;
     const char *file;     /* display path, relative to the evidence root */
+    const char *file_interned; /* file in the scan's pool: set at this file's first access event */
     const char *normpath; /* lowercased, '/'-separated, for location checks */
     const char *source;   /* static evidence kind name: "httpproxy", "iis", ... */
     char family[96];      /* coverage family, e.g. "HttpProxy/Ecp" */
@@ -76,14 +77,16 @@ typedef struct exs_access {
     const char *source; /* static evidence kind name */
     char *ip;           /* owned, may be "" */
     char *path;         /* owned: the URL path as logged */
+    char *norm;         /* owned: the path as exs_url_norm gives it (decoded, lowercase) */
     char *method;       /* owned, may be "" */
     bool nondefault;    /* a non-default script in an Exchange drop folder (hunting, removed shells) */
 } exs_access;
 
-void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
-                    int status, uint64_t line);
-/* Any other script request: kept only to attach requests to the files found on disk. */
-void exs_access_add_script(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path,
-                           exs_str method, int status, uint64_t line);
+/* Keeps a script request: path as logged and norm, the same path through exs_url_norm.
+ * nondefault: a non-default script in an Exchange drop folder; otherwise any other script
+ * request, kept only to attach requests to the files found on disk. The two kinds have caps
+ * of their own, so common page requests never crowd out the ones hunting shells. */
+void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const char *norm,
+                    exs_str method, int status, uint64_t line, bool nondefault);
 
 #endif

@@ -159,47 +159,38 @@ static char *dup_span(exs_str v, size_t cap)
     return p;
 }
 
-static void access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
-                       int status, uint64_t line, bool nondefault)
+void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const char *norm,
+                    exs_str method, int status, uint64_t line, bool nondefault)
 {
     exs_scan *s = c->scan;
-    pthread_mutex_lock(&s->mu);
-    bool full = s->naccess >= EXS_MAX_ACCESS_EVENTS;
-    if (full)
-        s->access_dropped++;
-    pthread_mutex_unlock(&s->mu);
-    if (full)
-        return;
-    const char *file = exs_scan_intern(s, c->file);
-    exs_access a = {time_ms, status, line, file, c->source, dup_span(exs_str_blank(ip) ? EXS_STR_NULL : ip, 64),
-                    dup_span(path, 512), dup_span(method, 16), nondefault};
-    if (!file || !a.ip || !a.path || !a.method) {
-        free(a.ip);
-        free(a.path);
-        free(a.method);
-        return;
+    if (!c->file_interned)
+        c->file_interned = exs_scan_intern(s, c->file);
+    exs_access a = {time_ms,
+                    status,
+                    line,
+                    c->file_interned,
+                    c->source,
+                    dup_span(exs_str_blank(ip) ? EXS_STR_NULL : ip, 64),
+                    dup_span(path, 512),
+                    dup_span(exs_str_cstr(norm), 512),
+                    dup_span(method, 16),
+                    nondefault};
+    if (a.file && a.ip && a.path && a.norm && a.method) {
+        pthread_mutex_lock(&s->mu);
+        if (s->naccess_kind[nondefault] >= EXS_MAX_ACCESS_EVENTS) {
+            s->access_dropped++;
+        } else if (exs_grow((void **)&s->access, &s->capaccess, s->naccess + 1,
+                            sizeof *s->access)) {
+            s->access[s->naccess++] = a;
+            s->naccess_kind[nondefault]++;
+            a.ip = a.path = a.norm = a.method = NULL;
+        }
+        pthread_mutex_unlock(&s->mu);
     }
-    pthread_mutex_lock(&s->mu);
-    if (exs_grow((void **)&s->access, &s->capaccess, s->naccess + 1, sizeof *s->access)) {
-        s->access[s->naccess++] = a;
-        a.ip = a.path = a.method = NULL;
-    }
-    pthread_mutex_unlock(&s->mu);
     free(a.ip);
     free(a.path);
+    free(a.norm);
     free(a.method);
-}
-
-void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, exs_str method,
-                    int status, uint64_t line)
-{
-    access_add(c, time_ms, ip, path, method, status, line, true);
-}
-
-void exs_access_add_script(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path,
-                           exs_str method, int status, uint64_t line)
-{
-    access_add(c, time_ms, ip, path, method, status, line, false);
 }
 
 static exs_coverage *cov_get(exs_scan *s, const char *family)
@@ -356,6 +347,7 @@ void exs_scan_results_free(exs_scan *s)
     for (size_t i = 0; i < s->naccess; i++) {
         free(s->access[i].ip);
         free(s->access[i].path);
+        free(s->access[i].norm);
         free(s->access[i].method);
     }
     free(s->access);

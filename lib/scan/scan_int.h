@@ -43,6 +43,7 @@ struct exs_scan {
 
     exs_access *access;
     size_t naccess, capaccess;
+    size_t naccess_kind[2]; /* events kept per kind ([1]: nondefault), each capped */
     uint64_t access_dropped;
 
     exs_pool_block *pool; /* interned strings (file names of access events) */
