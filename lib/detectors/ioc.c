@@ -330,6 +330,11 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
                               exs_web_script_ext(key, strlen(key));
         }
         if (x->wildcard) {
+            size_t kn = strlen(key);
+            if (!(x->glob = malloc(kn + 2)))
+                return false; /* x stays on s->all, freed with the set */
+            x->glob[0] = '*';
+            memcpy(x->glob + 1, key, kn + 1);
             x->next = s->wild;
             s->wild = x;
         } else if (!map_add(m, last_comp(key), x)) {
@@ -356,6 +361,7 @@ void exs_iocset_destroy(exs_iocset *s)
         n = x->all;
         free(x->value);
         free(x->note);
+        free(x->glob);
         free(x);
     }
     for (size_t i = 0; i < s->nsources; i++)
@@ -484,12 +490,9 @@ const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
         if (kn <= nn && memcmp(norm + nn - kn, x->value, kn) == 0)
             return x;
     }
-    for (const exs_ioc *x = s->wild; x; x = x->next) {
-        char pat[EXS_MAX_IOC_LINE + 2];
-        snprintf(pat, sizeof pat, "*%s", x->value);
-        if (fnmatch(pat, norm, 0) == 0)
+    for (const exs_ioc *x = s->wild; x; x = x->next)
+        if (fnmatch(x->glob, norm, 0) == 0)
             return x;
-    }
     return NULL;
 }
 

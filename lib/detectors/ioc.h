@@ -22,7 +22,8 @@ typedef struct exs_ioc {
     char *note;          /* what the indicator is, may be "" */
     exs_verdict verdict; /* what a match means */
     exs_severity severity;
-    bool wildcard;        /* path with '*' or '?': matched with fnmatch */
+    bool wildcard;        /* path with '*' or '?': matched with fnmatch ... */
+    char *glob;           /* ... as "*" + value, built once (NULL otherwise) */
     bool default_name;    /* a path naming a file a default Exchange install has */
     struct exs_ioc *next; /* same lookup key */
     struct exs_ioc *all;  /* every indicator of the set, for freeing */

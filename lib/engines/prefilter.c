@@ -53,13 +53,15 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
             pf->bit[n] = p->group ? 1u << (p->group - 1) : 0;
             n++;
         }
-    for (const uint32_t *c = set->conjunctions; c && *c && pf->nconj < MAX_CONJ; c++)
+    for (const uint32_t *c = set->conjunctions; c && *c; c++) {
+        if (pf->nconj == MAX_CONJ) {
+            rc = EXS_EINVAL; /* a conjunction dropped would drop the lines it stands for */
+            goto out;
+        }
         pf->conj[pf->nconj++] = *c;
-    /* Tuned for the CPU it runs on (AVX2/AVX-512 literal matchers when present); the default
-     * NULL platform compiles for a baseline that leaves half the speed behind. */
-    hs_platform_info_t plat;
-    hs_platform_info_t *pp = hs_populate_platform(&plat) == HS_SUCCESS ? &plat : NULL;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, pp, &pf->db, &cerr) !=
+    }
+    /* The NULL platform builds for the CPU it runs on (hs_compile.h). */
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &pf->db, &cerr) !=
         HS_SUCCESS) {
         if (err && errlen)
             snprintf(err, errlen, "%s (expression %d: %s)", cerr ? cerr->message : "?",
