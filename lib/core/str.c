@@ -62,3 +62,28 @@ void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
     else
         *o = (size_t)k < cap - *o ? *o + (size_t)k : cap - 1;
 }
+
+size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < in.n && o + 1 < cap; i++) {
+        char c = in.p[i];
+        if (c == '%' && i + 2 < in.n && exs_hexval(in.p[i + 1]) >= 0 &&
+            exs_hexval(in.p[i + 2]) >= 0) {
+            c = (char)(exs_hexval(in.p[i + 1]) * 16 + exs_hexval(in.p[i + 2]));
+            i += 2;
+        }
+        if (c == '\\')
+            c = '/';
+        c = exs_lower(c);
+        if (c == 0)
+            c = nul;
+        if (c == '/' && o > 0 && out[o - 1] == '/')
+            continue;
+        out[o++] = c;
+    }
+    out[o] = 0;
+    return o;
+}

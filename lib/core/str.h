@@ -82,6 +82,18 @@ static inline bool exs_str_icontains(exs_str hay, const char *needle)
 exs_str exs_str_trim(exs_str s);                         /* ASCII spaces, tabs, CR, LF */
 /* Parses a decimal int in [0, max]; returns -1 when s is not one. */
 long exs_str_uint(exs_str s, long max);
+/* The value of a hex digit, or -1. */
+static inline int exs_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = exs_lower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+/* A path or URL path as the sweep compares them: %XX decoded, '\' to '/', ASCII lowercase,
+ * runs of '/' folded; a decoded NUL becomes nul. Writes at most cap - 1 bytes and a NUL;
+ * returns the length. */
+size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul);
 /* printf to buf (capacity cap) at *o, cut at the end: *o stays below cap, so a run of appends
  * needs no checks between them. Every finding detail is built with it. */
 void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)

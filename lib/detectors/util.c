@@ -3,36 +3,9 @@
 #include "detectors/internal.h"
 #include "exsweep/finding.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = exs_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 size_t exs_url_norm(exs_str path, char *out, size_t cap)
 {
-    size_t o = 0;
-    if (cap == 0)
-        return 0;
-    for (size_t i = 0; i < path.n && o + 1 < cap; i++) {
-        char c = path.p[i];
-        if (c == '%' && i + 2 < path.n && hexval(path.p[i + 1]) >= 0 && hexval(path.p[i + 2]) >= 0) {
-            c = (char)(hexval(path.p[i + 1]) * 16 + hexval(path.p[i + 2]));
-            i += 2;
-        }
-        if (c == '\\')
-            c = '/';
-        c = exs_lower(c);
-        if (c == '/' && o > 0 && out[o - 1] == '/')
-            continue;
-        out[o++] = c;
-    }
-    out[o] = 0;
-    return o;
+    return exs_norm_path(path, out, cap, 0);
 }
 
 int64_t exs_find_time(exs_str line)

@@ -130,14 +130,6 @@ exs_str exs_xml_attr_get(const exs_xml_tag *t, const char *name)
     return EXS_STR_NULL;
 }
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = exs_lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static size_t put_utf8(unsigned long cp, char *out, size_t room)
 {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -197,7 +189,7 @@ size_t exs_xml_unescape(exs_str v, char *out, size_t cap)
                 size_t digits = 0;
                 while (j < v.n && digits < 8) {
                     int d =
-                        hex ? hexv(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
+                        hex ? exs_hexval(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
                     if (d < 0)
                         break;
                     cp = cp * (hex ? 16 : 10) + (unsigned long)d;

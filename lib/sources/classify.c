@@ -13,39 +13,9 @@
 #include "sources/classify.h"
 #include "sources/magic.h"
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t exs_path_norm(const char *in, char *out, size_t cap)
 {
-    size_t o = 0;
-    if (!cap)
-        return 0;
-    for (size_t i = 0; in[i] && o + 1 < cap; i++) {
-        char c = in[i];
-        if (c == '%' && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
-            c = (char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
-            i += 2;
-        }
-        if (c == '\\')
-            c = '/';
-        c = exs_lower(c);
-        if (c == 0)
-            c = '_';
-        if (c == '/' && o && out[o - 1] == '/')
-            continue;
-        out[o++] = c;
-    }
-    out[o] = 0;
-    return o;
+    return exs_norm_path(exs_str_cstr(in), out, cap, '_');
 }
 
 static const struct {
