@@ -4,20 +4,22 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/webfolders.h"
 
-static const char *const web_ext[] = {".aspx", ".asp", ".ashx", ".asmx", ".php", ".jsp", ".cer",
-                                      ".asa", ".cshtml"};
-
+/* A file name with a script extension (exs_web_script_exts) ending a value: before a quote,
+ * space, separator or the end. Every '.' is tried, so "x.aspx-old" earlier in the text does
+ * not hide a later "y.aspx". */
 static bool has_web_ext(exs_str s)
 {
-    for (size_t i = 0; i < sizeof web_ext / sizeof web_ext[0]; i++) {
-        long k = exs_str_ifind(s, web_ext[i]);
-        if (k < 0)
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.p[i] != '.')
             continue;
-        size_t e = (size_t)k + strlen(web_ext[i]);
-        /* the extension must end the value: followed by a quote, space, separator or end */
-        if (e >= s.n || s.p[e] == '"' || s.p[e] == '\'' || s.p[e] == ' ' || s.p[e] == ';' ||
-            s.p[e] == ',')
+        size_t e = i + 1;
+        while (e < s.n && s.p[e] != '"' && s.p[e] != '\'' && s.p[e] != ' ' && s.p[e] != ';' &&
+               s.p[e] != ',' && s.p[e] != '.' && e - i <= 8)
+            e++;
+        bool ends = e >= s.n || s.p[e] != '.';
+        if (ends && e - i <= 8 && exs_web_script_ext(s.p + i, e - i))
             return true;
     }
     return false;

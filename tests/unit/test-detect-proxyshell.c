@@ -102,14 +102,17 @@ static void test_cmdlets(void **st)
         "2021-08-11T09:00:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
         "2021-08-11T09:00:01.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,Get-Mailbox,\"-ResultSize \"\"1\"\"\",Success\r\n"
         "2021-08-11T09:00:02.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-ExchangeCertificate,\"-GenerateRequest -BinaryEncoded -RequestFile \"\"\\\\localhost\\C$\\inetpub\\wwwroot\\aspnet_client\\c.aspx\"\"\",Success\r\n"
-        "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,Install-TransportAgent,\"-Name \"\"Evil\"\" -AssemblyPath \"\"c:\\x.dll\"\"\",Error\r\n";
+        "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,Install-TransportAgent,\"-Name \"\"Evil\"\" -AssemblyPath \"\"c:\\x.dll\"\"\",Error\r\n"
+        /* an earlier ".aspx" that does not end a name must not hide the one that does */
+        "2021-08-11T09:00:04.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Name \"\"old.aspx-copy\"\" -FilePath \"\"\\\\fs02\\web\\y.aspx\"\"\",Success\r\n";
     exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-CMD-ROLEASSIGN suspicious - 4\n"
                                       "EXS-CMD-MBXEXPORT exploitation - 5\n"
                                       "EXS-CMD-MBXEXPORT-RM suspicious - 6\n"
                                       "EXS-CMD-MBXEXPORT suspicious - 7\n"
                                       "EXS-CMD-CERTREQ exploitation - 9\n"
-                                      "EXS-CMD-TRANSPORTAGENT suspicious - 10");
+                                      "EXS-CMD-TRANSPORTAGENT suspicious - 10\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 11");
     assert_string_equal(t_find(s, "EXS-CMD-MBXEXPORT", 0)->user, "CONTOSO\\administrator");
     assert_non_null(strstr(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->detail, "failed"));
     exs_scan_destroy(s);
