@@ -111,7 +111,7 @@ check-run: tests
 # Both passes always run (a failing first pass must not hide the second); tests/summary.sh
 # sets the exit status, and counts a pass that left no results (a build error) as a failure.
 check:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh --ci
 	@rm -f $(BUILD)/results $(BUILD)/asan/results
 	-$(MAKE) --no-print-directory check-run BUILD=$(BUILD)
 	-$(MAKE) --no-print-directory check-run BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g"
