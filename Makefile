@@ -131,11 +131,12 @@ eval: all
 	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
 	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
 
-FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(RULE_GEN)
-	@mkdir -p build/fuzz
-	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
 
 bench: all
