@@ -24,6 +24,17 @@ PKGS    := yara libhs libarchive libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# A missing library stops the build here, by name, rather than as a stream of compile errors.
+# Goals that install the packages first (check and demo run scripts/install-deps.sh, then
+# build in a sub-make that checks again) or that need none of them are let through.
+NOPKG_GOALS := check demo deps clean lint
+ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error pkg-config finds no $(PKG_MISSING): run 'make deps' (scripts/install-deps.sh))
+endif
+endif
+
 WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -Itests/support $(PKG_CFLAGS)
