@@ -32,4 +32,11 @@ int t_fix_write(const char *dir, const char *rel, const void *data, size_t len);
 /* Same, then sets the file's modification time (seconds since the epoch, UTC). */
 int t_fix_write_at(const char *dir, const char *rel, const void *data, size_t len, long long mtime);
 
+/* Makes a fresh folder "$TMPDIR/<prefix>-XXXXXX" (/tmp when TMPDIR is unset) and writes its
+ * path to dir (cap bytes). Returns 0 on success. */
+int t_tmpdir_create(char *dir, size_t cap, const char *prefix);
+/* Removes dir and everything below it (symbolic links are removed, never followed).
+ * Returns 0 on success. */
+int t_tmpdir_remove(const char *dir);
+
 #endif

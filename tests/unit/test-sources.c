@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixfiles.h"
 #include "memscan.h"
 #include "mkarchive.h"
 
@@ -24,33 +25,19 @@ static char dir[256];
 
 static void put(const char *rel, const char *data)
 {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, rel);
-    for (char *q = p + strlen(dir) + 1; *q; q++)
-        if (*q == '/') {
-            *q = 0;
-            mkdir(p, 0755);
-            *q = '/';
-        }
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(data, f);
-    fclose(f);
+    assert_int_equal(t_fix_write(dir, rel, data, strlen(data)), 0);
 }
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "/tmp/exsweep-test-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return t_tmpdir_create(dir, sizeof dir, "exsweep-test");
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return t_tmpdir_remove(dir);
 }
 
 static exs_scan *run(const char *const *roots, unsigned jobs)
