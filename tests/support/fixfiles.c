@@ -562,3 +562,17 @@ int t_tmpdir_remove(const char *dir)
 {
     return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+char t_dir[256];
+
+int t_dir_setup(void **state)
+{
+    (void)state;
+    return t_tmpdir_create(t_dir, sizeof t_dir, "exs-test");
+}
+
+int t_dir_teardown(void **state)
+{
+    (void)state;
+    return t_tmpdir_remove(t_dir);
+}

@@ -39,4 +39,10 @@ int t_tmpdir_create(char *dir, size_t cap, const char *prefix);
  * Returns 0 on success. */
 int t_tmpdir_remove(const char *dir);
 
+/* A cmocka setup and teardown pair: each test gets a fresh folder t_dir ("exs-test-XXXXXX"),
+ * removed after it. */
+extern char t_dir[256];
+int t_dir_setup(void **state);
+int t_dir_teardown(void **state);
+
 #endif

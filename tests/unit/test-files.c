@@ -23,19 +23,7 @@
 #define EX "C/Program Files/Microsoft/Exchange Server/V15/"
 #define OWA EX "FrontEnd/HttpProxy/owa/auth/"
 
-static char root[256];
-
-static int setup(void **st)
-{
-    (void)st;
-    return t_tmpdir_create(root, sizeof root, "exs-files");
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    return t_tmpdir_remove(root);
-}
+static char *const root = t_dir; /* made and removed around each test */
 
 static void put_fix(const char *rel, const char *fix)
 {
@@ -455,14 +443,14 @@ static void test_one_read(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shells_and_twins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_removed_needs_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_artefacts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_staging_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_iocs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_user_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hidden_attribute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shells_and_twins, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_removed_needs_folder, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_artefacts, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_staging_alone, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_iocs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_one_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,23 +21,11 @@
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
 #define SHELL(ip) HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - " ip " M - 200 0 0 1\r\n"
 
-static char dir[256];
+static char *const dir = t_dir; /* made and removed around each test */
 
 static void put(const char *rel, const char *data)
 {
     assert_int_equal(t_fix_write(dir, rel, data, strlen(data)), 0);
-}
-
-static int setup(void **st)
-{
-    (void)st;
-    return t_tmpdir_create(dir, sizeof dir, "exsweep-test");
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    return t_tmpdir_remove(dir);
 }
 
 static exs_scan *run(const char *const *roots, unsigned jobs)
@@ -168,8 +156,8 @@ static void test_missing_root(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_archives, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_archives, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_missing_root),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
