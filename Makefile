@@ -24,6 +24,17 @@ PKGS    := yara libhs libarchive libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# A missing library stops the build here, by name, rather than as a stream of compile errors.
+# Goals that install the packages first (check and demo run scripts/install-deps.sh, then
+# build in a sub-make that checks again) or that need none of them are let through.
+NOPKG_GOALS := check demo deps clean lint
+ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error pkg-config finds no $(PKG_MISSING): run 'make deps' (scripts/install-deps.sh))
+endif
+endif
+
 WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -Itests/support $(PKG_CFLAGS)
@@ -108,12 +119,14 @@ check-run: tests
 	@BUILD=$(BUILD) tests/run.sh
 
 # The README's test command: the suite, then the suite again under ASan+UBSan.
+# Both passes always run (a failing first pass must not hide the second); tests/summary.sh
+# sets the exit status, and counts a pass that left no results (a build error) as a failure.
 check:
-	@scripts/install-deps.sh
-	@rm -f build/results build/asan/results
-	$(MAKE) --no-print-directory check-run BUILD=build
-	$(MAKE) --no-print-directory check-run BUILD=build/asan SAN=1 OPT="-O1 -g"
-	@tests/summary.sh build/results build/asan/results
+	@scripts/install-deps.sh --ci
+	@rm -f $(BUILD)/results $(BUILD)/asan/results
+	-$(MAKE) --no-print-directory check-run BUILD=$(BUILD)
+	-$(MAKE) --no-print-directory check-run BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g"
+	@tests/summary.sh $(BUILD)/results $(BUILD)/asan/results
 
 demo:
 	@scripts/install-deps.sh
@@ -129,11 +142,12 @@ eval: all
 	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
 	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
 
-FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(RULE_GEN)
-	@mkdir -p build/fuzz
-	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
 
 bench: all

@@ -13,8 +13,8 @@ static const char *const places[] = {
     "c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/x.aspx",
     "c/inetpub/wwwroot/aspnet_client/system_web/x.aspx",
     "c/windows/system32/inetsrv/config/applicationhost.config",
-    "c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net "
-    "files/owa/1/2/x.aspx.1.compiled",
+    ("c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net "
+     "files/owa/1/2/x.aspx.1.compiled"),
     "c/windows/temp/x.dmp",
     "c/windows/debug/msert.log",
     "c/eomtsummary.txt",

@@ -5,12 +5,13 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libcmocka-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara"
+TEST_PKGS="yara libevtx-utils"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
-#   (none)   what 'make' and 'make check' need
-#   --ci     also the peers the test suite compares against when present (yara)
+#   (none)   what 'make' needs
+#   --ci     also the peers the test suite compares against (yara, evtxexport); 'make check'
+#            and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
 #   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)
 want="$BUILD_PKGS"

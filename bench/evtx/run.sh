@@ -91,7 +91,8 @@ tr '\n' '\0' <"$OUT/list" >"$OUT/list.0"
 timed peer sh -c "xargs -0 -n 1 -P 2 evtxexport -f xml <'$OUT/list.0' >/dev/null 2>&1" # one file each
 # The whole sweep (classification, reader, event detectors, correlation, report), all CPUs.
 make -s build/exsweep
-timed sweep sh -c "/usr/bin/time -f %M -o '$OUT/sweep.rss' build/exsweep scan -q -f jsonl '$DATA' >'$OUT/sweep.jsonl'; true"
+# exsweep exits 1 when it found something: that run counts; any other failure stops the bench.
+timed sweep sh -c "/usr/bin/time -f %M -o '$OUT/sweep.rss' build/exsweep scan -q -f jsonl '$DATA' >'$OUT/sweep.jsonl' || [ \$? -eq 1 ]"
 
 echo "EVTX bench: $files files, $((bytes / 1048576)) MiB ($copies copies of $(wc -l <"$OUT/sources") files from $SRC)"
 echo "  live records: $live (ours also decodes $((all - live)) recovered ones)"

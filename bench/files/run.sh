@@ -36,17 +36,30 @@ echo "bench: $size MiB, $files files in $tree" >&2
 TIME=""
 [ -x /usr/bin/time ] && TIME="/usr/bin/time -f %e\t%M -o $out/t"
 
+# Only a run that worked is timed: exsweep exits 0 (nothing found) or 1 (findings), yara 0.
+# Any other status stops the bench and names the tool's error log.
+ran() { # status highest-good tool errfile
+    [ "$1" -le "$2" ] && return 0
+    echo "bench: $3 failed (exit $1), see $4" >&2
+    exit 1
+}
 run_exs() {
-    $TIME build/exsweep scan -q --stats -f jsonl -o "$out/exsweep.jsonl" "$tree" 2>"$out/exs.err" || true
+    st=0
+    $TIME build/exsweep scan -q --stats -f jsonl -o "$out/exsweep.jsonl" "$tree" 2>"$out/exs.err" || st=$?
+    ran "$st" 1 exsweep "$out/exs.err"
 }
 run_exs_rules() {
-    # shellcheck disable=SC2086
+    st=0
+    # shellcheck disable=SC2046,SC2086
     $TIME build/exsweep scan -q --stats -f jsonl -o "$out/exsweep-rules.jsonl" \
-        $(for r in $RULES; do printf -- '--rules %s ' "$r"; done) "$tree" 2>"$out/exsr.err" || true
+        $(for r in $RULES; do printf -- '--rules %s ' "$r"; done) "$tree" 2>"$out/exsr.err" || st=$?
+    ran "$st" 1 "exsweep --rules" "$out/exsr.err"
 }
 run_yara() {
+    st=0
     # shellcheck disable=SC2086
-    $TIME yara -w -p 2 -r $RULES "$tree" >"$out/yara.txt" 2>"$out/yara.err" || true
+    $TIME yara -w -p 2 -r $RULES "$tree" >"$out/yara.txt" 2>"$out/yara.err" || st=$?
+    ran "$st" 0 yara "$out/yara.err"
 }
 secs() { tail -n 1 "$out/t" | cut -f1; }
 rss() { tail -n 1 "$out/t" | awk '{printf "%.1f", $2 / 1024}'; }

@@ -1,6 +1,7 @@
 /* Replays fuzz corpora without libFuzzer: every file named on the command line (or every
  * regular file in a folder named there) is fed once to LLVMFuzzerTestOneInput. make check
- * runs this over fuzz/corpus/<target>/, also under ASan+UBSan, so kept crashers stay fixed. */
+ * runs this over fuzz/corpus/<target>/, also under ASan+UBSan, so kept crashers stay fixed.
+ * Exits 1 when an input could not be read or when no input ran at all. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -75,5 +76,6 @@ int main(int argc, char **argv)
         closedir(d);
     }
     printf("replayed %u inputs, %u unreadable\n", ran, bad);
-    return bad ? 1 : 0;
+    /* An empty or missing corpus tests nothing: that is a failure, not a pass. */
+    return bad || ran == 0 ? 1 : 0;
 }

@@ -37,6 +37,11 @@ bad() {
     fail=1
 }
 
+# "count rule-id" per rule of a JSONL report, one a line, sorted by id.
+rule_counts() {
+    sed -n 's/.*"rule":{"id":"\([^"]*\)".*/\1/p' "$1" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' '
+}
+
 mkfiletree "$tmp/planted" && mkfiletree --benign "$tmp/benign" || { bad trees "mkfiletree"; exit 1; }
 
 # 1. The planted tree gives exactly the reviewed findings.
@@ -79,17 +84,25 @@ h=$(sha256sum "$tmp/planted/Windows/Temp/d.bat" | cut -d' ' -f1)
     printf '%s\n' '2021-03-10,,C:\Users\Public\run.ps1,filepath,White'
 } >"$tmp/mstic.csv"
 exsweep scan -q -f jsonl --ioc "$tmp/mstic.csv" "$tmp/planted" >"$tmp/ioc.jsonl" 2>"$tmp/err"
-if grep -q '"EXS-FILE-HASH-IOC".*Windows/Temp/d.bat' "$tmp/ioc.jsonl" &&
+st=$?
+iocs=$(grep -c '"id":"EXS-[A-Z-]*IOC[A-Z-]*"' "$tmp/ioc.jsonl")
+if [ "$st" -eq 1 ] && [ "$iocs" -eq 3 ] &&
+    grep -q '"EXS-FILE-HASH-IOC".*Windows/Temp/d.bat' "$tmp/ioc.jsonl" &&
     grep -q '"EXS-FILE-PATH-IOC".*Users/Public/run.ps1' "$tmp/ioc.jsonl" &&
     grep -q '"EXS-IOC-NET".*"address":"203.0.113.9"' "$tmp/ioc.jsonl"; then pass ioc-mstic; else
-    bad ioc-mstic "hash, path or address indicator not reported"
+    bad ioc-mstic "exit $st, $iocs IOC findings (want exit 1 and the hash, path and address, once each)"
 fi
 
 # 6. The size policy: over --max-file-size, no rules and no hash; bad values are usage errors.
+#    Every file is past 16 bytes: what is left are the name, location and log findings.
 exsweep scan -q -f jsonl --max-file-size 16 "$tmp/planted" >"$tmp/small.jsonl" 2>"$tmp/err"
-if ! grep -q '"EXS-Y-' "$tmp/small.jsonl" && grep -q '"EXS-FILE-WS-NONDEFAULT"' "$tmp/small.jsonl" &&
-    ! grep -q '"sha256"' "$tmp/small.jsonl"; then pass size-policy; else
-    bad size-policy "rules or hashes past --max-file-size"
+st=$?
+got=$(rule_counts "$tmp/small.jsonl")
+want="1 EXS-FILE-LSASS-DUMP 1 EXS-FILE-STAGING-ARCHIVE 8 EXS-FILE-WS-NONDEFAULT 1 EXS-FILE-WS-REMOVED 5 EXS-WS-ACCESS "
+if [ "$st" -eq 1 ] && [ "$got" = "$want" ] && ! grep -q '"sha256"' "$tmp/small.jsonl"; then
+    pass size-policy
+else
+    bad size-policy "exit $st, findings '$got' (want exit 1, '$want', no hashes)"
 fi
 exsweep scan --max-file-size 2G "$tmp/benign" >/dev/null 2>&1
 st1=$?
@@ -142,9 +155,12 @@ RULES
         parity evaldata "$EVALDATA" "$sb/apt_hafnium_log_sigs.yar" "$sb/expl_proxyshell.yar" \
             "$sb/vuln_proxynotshell_cve_2022_41040.yar" "$sb/apt_hafnium.yar"
         # The rule file that needs Loki's external variables compiles and runs.
-        exsweep scan -q --rules "$sb/gen_webshells_ext_vars.yar" "$tmp/benign" >/dev/null 2>"$tmp/err"
+        #    The tree is the benign twin: nothing may fire, and the exit status is 0.
+        exsweep scan -q -f jsonl --rules "$sb/gen_webshells_ext_vars.yar" "$tmp/benign" >"$tmp/ext.jsonl" 2>"$tmp/err"
         st=$?
-        if [ "$st" -le 1 ]; then pass ext-vars; else bad ext-vars "exit $st: $(cat "$tmp/err")"; fi
+        if [ "$st" -eq 0 ] && [ ! -s "$tmp/ext.jsonl" ]; then pass ext-vars; else
+            bad ext-vars "exit $st, $(wc -l <"$tmp/ext.jsonl") findings: $(cat "$tmp/err")"
+        fi
     elif [ -z "$EVALDATA" ]; then
         skip parity-signature-base "third-party rules are read by make eval only"
     else

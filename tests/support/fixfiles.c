@@ -1,5 +1,6 @@
 /* Test support: fixtures for the file checks, joined from fragments at run time. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -537,4 +538,41 @@ int t_fix_write_at(const char *dir, const char *rel, const void *data, size_t le
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     struct timeval tv[2] = {{(time_t)mtime, 0}, {(time_t)mtime, 0}};
     return utimes(path, tv);
+}
+
+int t_tmpdir_create(char *dir, size_t cap, const char *prefix)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    if ((size_t)snprintf(dir, cap, "%s/%s-XXXXXX", tmp, prefix) >= cap)
+        return -1;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int t_tmpdir_remove(const char *dir)
+{
+    return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char t_dir[256];
+
+int t_dir_setup(void **state)
+{
+    (void)state;
+    return t_tmpdir_create(t_dir, sizeof t_dir, "exs-test");
+}
+
+int t_dir_teardown(void **state)
+{
+    (void)state;
+    return t_tmpdir_remove(t_dir);
 }

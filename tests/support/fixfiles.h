@@ -32,4 +32,17 @@ int t_fix_write(const char *dir, const char *rel, const void *data, size_t len);
 /* Same, then sets the file's modification time (seconds since the epoch, UTC). */
 int t_fix_write_at(const char *dir, const char *rel, const void *data, size_t len, long long mtime);
 
+/* Makes a fresh folder "$TMPDIR/<prefix>-XXXXXX" (/tmp when TMPDIR is unset) and writes its
+ * path to dir (cap bytes). Returns 0 on success. */
+int t_tmpdir_create(char *dir, size_t cap, const char *prefix);
+/* Removes dir and everything below it (symbolic links are removed, never followed).
+ * Returns 0 on success. */
+int t_tmpdir_remove(const char *dir);
+
+/* A cmocka setup and teardown pair: each test gets a fresh folder t_dir ("exs-test-XXXXXX"),
+ * removed after it. */
+extern char t_dir[256];
+int t_dir_setup(void **state);
+int t_dir_teardown(void **state);
+
 #endif

@@ -34,20 +34,8 @@ exs_scan *t_scan_many_n(const char *const *places, const char *const *texts, con
 
 exs_scan *t_scan_mem(const char *place, const char *text, long len)
 {
-    exs_scan *s = NULL;
-    exs_scan_opts o = {1, 0};
-    if (exs_scan_create(&s, &o) != EXS_OK)
-        return NULL;
-    if (exs_scan_prepare(s) != EXS_OK) {
-        exs_scan_destroy(s);
-        return NULL;
-    }
-    exs_worker w;
-    if (exs_worker_init(&w, s) == EXS_OK)
-        exs_worker_process_memory(&w, place, place, text, len < 0 ? strlen(text) : (size_t)len);
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
-    return s;
+    const char *places[] = {place, NULL}, *texts[] = {text, NULL};
+    return t_scan_many_n(places, texts, &len);
 }
 
 size_t t_count(const exs_scan *s, const char *rule)
@@ -94,4 +82,50 @@ const char *t_summary(const exs_scan *s)
                               f[i].client_ip ? f[i].client_ip : "-",
                               (unsigned long long)f[i].line);
     return buf;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *t_listing(const exs_scan *s)
+{
+    size_t n;
+    const exs_finding *f = exs_scan_findings(s, &n);
+    char **lines = calloc(n + 1, sizeof *lines);
+    if (!lines)
+        abort();
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *file = f[i].file ? f[i].file : "";
+        const char *slash = strrchr(file, '/');
+        if (asprintf(&lines[i], "%s|%s|%s", f[i].rule->id, exs_verdict_name(f[i].verdict),
+                     slash ? slash + 1 : file) < 0)
+            abort();
+        total += strlen(lines[i]) + 1;
+    }
+    qsort(lines, n, sizeof *lines, cmp_lines);
+    char *out = calloc(1, total);
+    if (!out)
+        abort();
+    for (size_t i = 0, o = 0; i < n; i++) {
+        o += (size_t)snprintf(out + o, total - o, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+const exs_finding *t_find_file(const exs_scan *s, const char *rule, const char *file_suffix)
+{
+    size_t n, sl = strlen(file_suffix);
+    const exs_finding *f = exs_scan_findings(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t fl = f[i].file ? strlen(f[i].file) : 0;
+        if (strcmp(f[i].rule->id, rule) == 0 && fl >= sl &&
+            strcmp(f[i].file + fl - sl, file_suffix) == 0)
+            return &f[i];
+    }
+    return NULL;
 }

@@ -27,5 +27,10 @@ uint64_t t_warns(const exs_scan *s, const char *kind);
 /* One line per finding "RULE verdict ip line" joined with '\n', for readable assertions.
  * Static buffer. */
 const char *t_summary(const exs_scan *s);
+/* One line per finding "RULE|verdict|file name" (the last path component), each ending in
+ * '\n', sorted: for exact comparison when the order of findings does not matter. Malloc'd. */
+char *t_listing(const exs_scan *s);
+/* The first finding with this rule id on a file whose path ends in file_suffix, or NULL. */
+const exs_finding *t_find_file(const exs_scan *s, const char *rule, const char *file_suffix);
 
 #endif

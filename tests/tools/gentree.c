@@ -155,6 +155,14 @@ static void sb_guid(sb *b, rng *r)
     sb_hex(b, c & 0xffffffffffffull, 12, false);
 }
 
+/* A GUID as a NUL-terminated string (out holds at least 37 bytes). */
+static void guid_str(char *out, rng *r)
+{
+    sb b = {out, 0};
+    sb_guid(&b, r);
+    out[b.n] = 0;
+}
+
 /* Time: UTC milliseconds since the epoch. */
 static int64_t days_from_civil(int y, unsigned m, unsigned d)
 {
@@ -1191,12 +1199,8 @@ static void build_hp(gen *g, const ev *e, rng *r, sb *b)
     snprintf(status, sizeof status, "%d", e->status);
     snprintf(bestatus, sizeof bestatus, "%d", e->be_status ? e->be_status : e->status);
     char reqid[40], creq[40];
-    sb rb = {reqid, 0};
-    sb_guid(&rb, r);
-    reqid[rb.n] = 0;
-    sb cb = {creq, 0};
-    sb_guid(&cb, r);
-    creq[cb.n] = 0;
+    guid_str(reqid, r);
+    guid_str(creq, r);
     bool outlook = e->ua && strstr(e->ua, "Microsoft Outlook");
 
     const char *f[74] = {0};
@@ -1500,12 +1504,8 @@ static void write_cmdlet(gen *g, const ev *e, rng *r)
     bool health = e->client && strcmp(e->client, "ActiveMonitor") == 0;
     const char *f[67] = {0};
     char reqid[40], uniq[40], proc[8], thr[8], total[8];
-    sb x = {reqid, 0};
-    sb_guid(&x, r);
-    reqid[x.n] = 0;
-    x = (sb){uniq, 0};
-    sb_guid(&x, r);
-    uniq[x.n] = 0;
+    guid_str(reqid, r);
+    guid_str(uniq, r);
     snprintf(proc, sizeof proc, "%u", 15000 + below(r, 900));
     snprintf(thr, sizeof thr, "%u", 20 + below(r, 90));
     snprintf(total, sizeof total, "%u", tt);
@@ -1669,6 +1669,45 @@ static void user_of(rng *r, scratch *s, unsigned *idx)
     snprintf(s->anchor, sizeof s->anchor, "Smtp~%s", s->upn);
 }
 
+/* A request made before logging on: no user, no authentication, no anchor mailbox. */
+static void anonymous(ev *e)
+{
+    e->user = NULL;
+    e->auth = "";
+    e->anchor = NULL;
+}
+
+/* A Remote PowerShell request running cmdlet name, and the rows it leaves in CmdletInfra:
+ * Rps_Http after http_ms, Rps_Cmdlet (run as cmd_user with args, from client) after cmd_ms. */
+static void ps_session(gen *g, const ev *e, rng *r, int http_ms, int cmd_ms, const char *name,
+                       const char *cmd_user, const char *args, const char *client)
+{
+    char action[128], text[256];
+    snprintf(action, sizeof action, "%s:Command", name);
+    snprintf(text, sizeof text, "?%s", e->query);
+    ev q = *e;
+    q.action = action;
+    emit(g, &q, r);
+    ev h = {.t = e->t + http_ms,
+            .kind = EV_RPSHTTP,
+            .stem = "/powershell",
+            .user = e->user,
+            .ip = e->ip,
+            .status = 200,
+            .text = text,
+            .client = e->ua,
+            .name = name,
+            .action = "Command"};
+    emit(g, &h, r);
+    ev c = {.t = e->t + cmd_ms,
+            .kind = EV_CMDLET,
+            .user = cmd_user,
+            .name = name,
+            .text = args,
+            .client = client};
+    emit(g, &c, r);
+}
+
 /* One benign request (or a request plus its lines in the ECP and CmdletInfra logs). */
 static void benign_event(gen *g, rng *r, int64_t t)
 {
@@ -1761,23 +1800,17 @@ static void benign_event(gen *g, rng *r, int64_t t)
             e.method = "GET";
             e.stem = "/owa/auth/logon.aspx";
             e.query = "url=https%3a%2f%2fmail.contoso.test%2fowa%2f&reason=0";
-            e.user = NULL;
-            e.auth = "";
-            e.anchor = NULL;
+            anonymous(&e);
             e.dest = D_HP | D_FE;
         } else if (k <= 2) {
             e.method = "GET";
             e.stem = owa_static[below(r, 9)];
-            e.user = NULL;
-            e.auth = "";
-            e.anchor = NULL;
+            anonymous(&e);
             e.dest = D_HP | D_FE;
         } else if (k == 3) {
             e.method = "POST";
             e.stem = "/owa/auth.owa";
-            e.user = NULL;
-            e.auth = "";
-            e.anchor = NULL;
+            anonymous(&e);
             e.status = 302;
             e.dest = D_HP | D_FE;
         } else if (k == 4) {
@@ -1840,9 +1873,7 @@ static void benign_event(gen *g, rng *r, int64_t t)
                 if (strcmp(proto_dir[p], hc[k][1]) == 0)
                     e.proto = p;
             e.ua = "AMProbe/Local/ClientAccess";
-            e.user = NULL;
-            e.auth = "";
-            e.anchor = NULL;
+            anonymous(&e);
             e.ip = "127.0.0.1";
             e.host = "localhost";
         } else {
@@ -1857,27 +1888,10 @@ static void benign_event(gen *g, rng *r, int64_t t)
             e.ip = SERVER_IP;
             e.host = SERVER_FQDN;
             e.anchor = "ServerVersion~Version 15.1 (Build 2176.0)";
-            e.action = "Get-Mailbox:Command";
             e.port = 443;
-            emit(g, &e, r);
-            ev h = {.t = t + 3,
-                    .kind = EV_RPSHTTP,
-                    .stem = "/powershell",
-                    .user = HEALTH_USER,
-                    .ip = SERVER_IP,
-                    .status = 200,
-                    .text = "?clientApplication=ActiveMonitor;PSVersion=5.1.14393.4283",
-                    .client = "Microsoft WinRM Client",
-                    .name = "Get-Mailbox",
-                    .action = "Command"};
-            emit(g, &h, r);
-            ev c = {.t = t + 9,
-                    .kind = EV_CMDLET,
-                    .user = "HealthMailbox8a1f2c3d4e5f4a6b9c0d1e2f3a4b5c6d",
-                    .name = "Get-Mailbox",
-                    .text = "-ResultSize \"1\"",
-                    .client = "ActiveMonitor"};
-            emit(g, &c, r);
+            ps_session(g, &e, r, 3, 9, "Get-Mailbox",
+                       "HealthMailbox8a1f2c3d4e5f4a6b9c0d1e2f3a4b5c6d", "-ResultSize \"1\"",
+                       "ActiveMonitor");
             return;
         }
     } else if (pick < 98) {
@@ -1895,28 +1909,7 @@ static void benign_event(gen *g, rng *r, int64_t t)
         e.auth = "Kerberos";
         e.port = 80;
         e.anchor = "ServerVersion~Version 15.1 (Build 2176.0)";
-        snprintf(s.stem, sizeof s.stem, "%s:Command", admin_cmdlets[k][0]);
-        e.action = s.stem;
-        emit(g, &e, r);
-        ev h = {.t = t + 4,
-                .kind = EV_RPSHTTP,
-                .stem = "/powershell",
-                .user = "CONTOSO\\exadmin",
-                .ip = "10.1.10.5",
-                .status = 200,
-                .text = "?serializationLevel=Full;ExchClientVer=15.1.2176.2;clientApplication="
-                        "ManagementShell;TargetServer=;PSVersion=5.1.17763.1490",
-                .client = "Microsoft WinRM Client",
-                .name = admin_cmdlets[k][0],
-                .action = "Command"};
-        emit(g, &h, r);
-        ev c = {.t = t + 11,
-                .kind = EV_CMDLET,
-                .user = "CONTOSO\\exadmin",
-                .name = admin_cmdlets[k][0],
-                .text = admin_cmdlets[k][1],
-                .client = ""};
-        emit(g, &c, r);
+        ps_session(g, &e, r, 4, 11, admin_cmdlets[k][0], e.user, admin_cmdlets[k][1], "");
         return;
     } else {
         /* ECP admin use */
@@ -2165,6 +2158,17 @@ static void hp_fields_line(char *out_, size_t cap, int extra)
     }
 }
 
+/* A "wide" row: the 74 HttpProxy fields, then random numbers up to 600 fields. */
+static void widen_row(sb *row, rng *r)
+{
+    row->n -= 2; /* the CRLF */
+    for (int i = 74; i < 600; i++) {
+        sb_putc(row, ',');
+        sb_u(row, below(r, 50));
+    }
+    sb_crlf(row);
+}
+
 static void robust_rows(gen *g, member *m, const char *kind, rng *r)
 {
     sb *row = &g->row;
@@ -2228,23 +2232,12 @@ static void robust_rows(gen *g, member *m, const char *kind, rng *r)
     } else if (strcmp(kind, "wide") == 0) {
         /* (the header has 600 names) rows with 600 fields */
         build_hp(g, &c, r, row);
-        row->n -= 2;
-        for (int i = 74; i < 600; i++) {
-            sb_putc(row, ',');
-            sb_u(row, below(r, 50));
-        }
-        sb_crlf(row);
+        widen_row(row, r);
         m_row(&g->o, m, row, c.t);
     }
     build_hp(g, &b, r, row);
-    if (strcmp(kind, "wide") == 0) {
-        row->n -= 2;
-        for (int i = 74; i < 600; i++) {
-            sb_putc(row, ',');
-            sb_u(row, below(r, 50));
-        }
-        sb_crlf(row);
-    }
+    if (strcmp(kind, "wide") == 0)
+        widen_row(row, r);
     m_row(&g->o, m, row, b.t);
     if (strcmp(kind, "truncated") == 0) {
         /* The server stopped while writing: the last row ends after ClientIpAddress, no CRLF. */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,40 @@ static void test_schema_hostile_header(void **st)
     exs_csv_schema_set(&s, &row);
     assert_int_equal(s.n, EXS_MAX_FIELDS);
     assert_true(s.used <= sizeof s.names);
+    assert_int_equal(s.renamed, EXS_MAX_FIELDS - 1);
+    /* each 150-byte name is cut to EXS_MAX_FIELD_NAME; copies are numbered until the name
+     * area is full, then positional, then empty once not even "#<position>" fits */
+    char cut[EXS_MAX_FIELD_NAME + 1], want[EXS_MAX_FIELD_NAME + 32];
+    memset(cut, 'n', EXS_MAX_FIELD_NAME);
+    cut[EXS_MAX_FIELD_NAME] = 0;
+    size_t phases[4] = {0}; /* cut, numbered, positional, empty: in this order */
+    int last = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        exs_str nm = exs_csv_schema_name(&s, i);
+        int ph;
+        if (i == 0) {
+            ph = 0;
+            snprintf(want, sizeof want, "%s", cut);
+        } else if (nm.n > EXS_MAX_FIELD_NAME) {
+            ph = 1;
+            snprintf(want, sizeof want, "%s#%zu", cut, i + 1);
+        } else {
+            ph = 2;
+            snprintf(want, sizeof want, "#%zu", i + 1);
+            if (nm.n == 0 && s.used + strlen(want) > sizeof s.names) {
+                ph = 3;
+                want[0] = 0;
+            }
+        }
+        if (nm.n != strlen(want) || memcmp(nm.p, want, nm.n) != 0)
+            fail_msg("column %zu is '%.*s', not '%s'", i, (int)nm.n, nm.p, want);
+        assert_true(ph >= last);
+        last = ph;
+        phases[ph]++;
+    }
+    for (int ph = 0; ph < 4; ph++)
+        assert_true(phases[ph] > 0);
+    assert_int_equal(exs_csv_schema_find(&s, cut), 0);
     free(h);
 }
 

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,29 +23,7 @@
 #define EX "C/Program Files/Microsoft/Exchange Server/V15/"
 #define OWA EX "FrontEnd/HttpProxy/owa/auth/"
 
-static char root[256];
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static int setup(void **st)
-{
-    (void)st;
-    snprintf(root, sizeof root, "%s/exs-files-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    return mkdtemp(root) ? 0 : -1;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+static char *const root = t_dir; /* made and removed around each test */
 
 static void put_fix(const char *rel, const char *fix)
 {
@@ -75,41 +52,9 @@ static exs_scan *run(const exs_scan_opts *o, const char *ioc, const char *rules)
     return s;
 }
 
-/* "RULE|file suffix" lines of every finding, sorted, for exact comparison. */
-static char *listing(const exs_scan *s)
-{
-    size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
-    char **lines = calloc(n + 1, sizeof *lines);
-    size_t total = 1;
-    for (size_t i = 0; i < n; i++) {
-        const char *file = f[i].file ? f[i].file : "";
-        const char *slash = strrchr(file, '/');
-        if (asprintf(&lines[i], "%s|%s|%s", f[i].rule->id, exs_verdict_name(f[i].verdict),
-                     slash ? slash + 1 : file) < 0)
-            abort();
-        total += strlen(lines[i]) + 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (strcmp(lines[i], lines[j]) > 0) {
-                char *t = lines[i];
-                lines[i] = lines[j];
-                lines[j] = t;
-            }
-    char *out = calloc(1, total);
-    for (size_t i = 0; i < n; i++) {
-        strcat(out, lines[i]);
-        strcat(out, "\n");
-        free(lines[i]);
-    }
-    free(lines);
-    return out;
-}
-
 static void expect(const exs_scan *s, const char *want)
 {
-    char *got = listing(s);
+    char *got = t_listing(s);
     if (strcmp(got, want) != 0)
         fail_msg("findings differ.\n--- got:\n%s--- want:\n%s", got, want);
     free(got);
@@ -117,16 +62,10 @@ static void expect(const exs_scan *s, const char *want)
 
 static const exs_finding *find(const exs_scan *s, const char *rule, const char *file_suffix)
 {
-    size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
-    for (size_t i = 0; i < n; i++) {
-        size_t fl = strlen(f[i].file), sl = strlen(file_suffix);
-        if (strcmp(f[i].rule->id, rule) == 0 && fl >= sl &&
-            strcmp(f[i].file + fl - sl, file_suffix) == 0)
-            return &f[i];
-    }
-    fail_msg("no %s on %s", rule, file_suffix);
-    return NULL;
+    const exs_finding *f = t_find_file(s, rule, file_suffix);
+    if (!f)
+        fail_msg("no %s on %s", rule, file_suffix);
+    return f;
 }
 
 #define IIS_HEAD                                                                                   \
@@ -504,14 +443,14 @@ static void test_one_read(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shells_and_twins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_removed_needs_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_artefacts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_staging_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_iocs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_policy, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_user_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hidden_attribute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shells_and_twins, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_removed_needs_folder, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_artefacts, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_staging_alone, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_iocs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_one_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

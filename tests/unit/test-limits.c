@@ -1,0 +1,269 @@
+/* The caps of lib/core/limits.h, each met on purpose: what is kept, what is counted, which
+ * warning says so, and that the sweep goes on past it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "exsweep/exsweep.h"
+#include "fixfiles.h"
+#include "memscan.h"
+#include "mkarchive.h"
+
+#define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
+#define IIS_LOG "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log"
+#define HDR                                                                                        \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "          \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+/* One request to a shell with a command: two findings (EXS-WS-ACCESS and EXS-WS-CMD). */
+#define SHELL_ROW(ip)                                                                              \
+    "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - " ip                  \
+    " M - 200 0 0 1\r\n"
+
+static char *const dir = t_dir; /* made and removed around each test */
+
+static void put(const char *rel, const char *text)
+{
+    assert_int_equal(t_fix_write(dir, rel, text, strlen(text)), 0);
+}
+
+static exs_scan *run_root(const char *root, size_t max_findings)
+{
+    exs_scan *s;
+    exs_scan_opts o = {1, max_findings};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    return s;
+}
+
+static size_t nfindings(const exs_scan *s)
+{
+    size_t n;
+    exs_scan_findings(s, &n);
+    return n;
+}
+
+/* max_findings (EXS_MAX_FINDINGS by default): the first ones are kept in full, the rest only
+ * counted; no finding is lost from the totals. */
+static void test_max_findings(void **st)
+{
+    (void)st;
+    char log[4096] = HDR;
+    for (int i = 1; i <= 10; i++) {
+        char row[256];
+        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
+        strcat(log, row);
+    }
+    put(IIS_LOG, log);
+    exs_scan *s = run_root(dir, 3);
+    assert_int_equal(nfindings(s), 3);
+    assert_int_equal(exs_scan_get_stats(s)->findings, 20);
+    assert_int_equal(exs_scan_get_stats(s)->findings_dropped, 17);
+    exs_scan_destroy(s);
+    s = run_root(dir, 0);
+    assert_int_equal(nfindings(s), 20);
+    assert_int_equal(exs_scan_get_stats(s)->findings, 20);
+    assert_int_equal(exs_scan_get_stats(s)->findings_dropped, 0);
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_DEPTH: a folder deeper than that is skipped with one "too-deep" warning; the log
+ * right at the limit is read, and so is the rest of the tree. */
+static void test_folder_depth(void **st)
+{
+    (void)st;
+    char rel[1024] = "", file[1200];
+    /* the log sits in folder level EXS_MAX_DEPTH; its sibling folder is one level deeper */
+    for (int i = 0; i < EXS_MAX_DEPTH - 5; i++)
+        strcat(rel, "d/");
+    snprintf(file, sizeof file, "%s%s", rel, IIS_LOG);
+    put(file, HDR SHELL_ROW("192.0.2.1"));
+    snprintf(file, sizeof file, "%sC/inetpub/logs/LogFiles/W3SVC1/deeper/u_ex210304.log", rel);
+    put(file, HDR SHELL_ROW("192.0.2.2"));
+    put("z/" IIS_LOG, HDR SHELL_ROW("192.0.2.3"));
+    exs_scan *s = run_root(dir, 0);
+    assert_int_equal(t_warns(s, "too-deep"), 1);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->client_ip, "192.0.2.1");
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->client_ip, "192.0.2.3");
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].kind, "too-deep");
+    assert_non_null(strstr(w[0].file, "W3SVC1/deeper"));
+    exs_scan_destroy(s);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+/* Writes dir/name: the log wrapped in `levels` zips, one inside the other. */
+static void nested_zip(const char *name, int levels, const char *log)
+{
+    char path[512], inner[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    const char *names[] = {IIS_LOG, NULL}, *datas[] = {log, NULL};
+    size_t lens[] = {strlen(log)};
+    assert_int_equal(t_write_archive(path, "zip", names, datas, lens), 0);
+    for (int i = 1; i < levels; i++) {
+        size_t n;
+        char *bytes = slurp(path, &n);
+        snprintf(inner, sizeof inner, "level%d.zip", i);
+        const char *zn[] = {inner, NULL}, *zd[] = {bytes, NULL};
+        assert_int_equal(t_write_archive(path, "zip", zn, zd, &n), 0);
+        free(bytes);
+    }
+}
+
+/* EXS_MAX_ARCHIVE_DEPTH: archives inside archives are read that many levels deep; one more
+ * level is a "too-deep" warning, and the next root file is still read. */
+static void test_archive_depth(void **st)
+{
+    (void)st;
+    nested_zip("a.zip", EXS_MAX_ARCHIVE_DEPTH, HDR SHELL_ROW("192.0.2.1"));
+    nested_zip("b.zip", EXS_MAX_ARCHIVE_DEPTH + 1, HDR SHELL_ROW("192.0.2.2"));
+    put("c/" IIS_LOG, HDR SHELL_ROW("192.0.2.3"));
+    exs_scan *s = run_root(dir, 0);
+    assert_int_equal(t_warns(s, "too-deep"), 1);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
+    const exs_finding *f = t_find(s, "EXS-WS-CMD", 0);
+    assert_string_equal(f->client_ip, "192.0.2.1");
+    assert_string_equal(f->file, "a.zip!/level2.zip!/level1.zip!/" IIS_LOG);
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->client_ip, "192.0.2.3");
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].file, "b.zip!/level3.zip!/level2.zip!/level1.zip");
+    assert_int_equal(exs_scan_get_stats(s)->archives, 2 * EXS_MAX_ARCHIVE_DEPTH);
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_FINDING_FIELD and EXS_MAX_EVIDENCE: a 10 KB user agent is kept cut to the field
+ * cap, the raw row to the evidence cap; the finding itself stays. */
+static void test_field_caps(void **st)
+{
+    (void)st;
+    enum { UA = 10 << 10 };
+    char *ua = malloc(UA + 1);
+    assert_non_null(ua);
+    memset(ua, 'A', UA);
+    memcpy(ua, "Mozilla/5.0_", 12);
+    ua[UA] = 0;
+    char *log = malloc(UA + 1024);
+    assert_non_null(log);
+    snprintf(log, UA + 1024,
+             HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - "
+                 "192.0.2.1 %s - 200 0 0 1\r\n",
+             ua);
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_int_equal(t_count(s, NULL), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const exs_finding *f = t_find(s, NULL, i);
+        assert_int_equal(strlen(f->user_agent), EXS_MAX_FINDING_FIELD);
+        assert_memory_equal(f->user_agent, ua, EXS_MAX_FINDING_FIELD);
+        assert_int_equal(strlen(f->evidence), EXS_MAX_EVIDENCE);
+        assert_memory_equal(f->evidence, "2021-03-03 11:00:00 10.0.0.5 GET", 32);
+    }
+    assert_int_equal(t_warns(s, "line-too-long"), 0);
+    exs_scan_destroy(s);
+    free(log);
+    free(ua);
+}
+
+/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the first ones are kept as examples. */
+static void test_warning_examples(void **st)
+{
+    (void)st;
+    enum { BAD = EXS_MAX_WARNING_EXAMPLES + 100 };
+    static const char bad[] = "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n";
+    size_t cap = sizeof HDR + BAD * sizeof bad + 256, o = 0;
+    char *log = malloc(cap);
+    assert_non_null(log);
+    o += (size_t)snprintf(log, cap, "%s", HDR);
+    for (int i = 0; i < BAD; i++)
+        o += (size_t)snprintf(log + o, cap - o, "%s", bad);
+    snprintf(log + o, cap - o, "%s", SHELL_ROW("192.0.2.1"));
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_int_equal(t_warns(s, "bad-row"), BAD);
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+    assert_string_equal(w[0].kind, "bad-row");
+    assert_int_equal(w[0].line, 2);
+    assert_int_equal(w[n - 1].line, EXS_MAX_WARNING_EXAMPLES + 1);
+    /* the row after all of them is still read */
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->line, BAD + 2);
+    exs_scan_destroy(s);
+    free(log);
+}
+
+/* EXS_MAX_PATH: an entry whose path under the root is longer is skipped with one
+ * "path-too-long" warning (made with *at calls: the absolute path is past PATH_MAX). */
+static void test_path_length(void **st)
+{
+    (void)st;
+    enum { LEVELS = EXS_MAX_PATH / 201 };
+    char name[201];
+    memset(name, 'p', 200);
+    name[200] = 0;
+    /* LEVELS folders of 200-byte names: a folder path of LEVELS * 201 - 1 bytes, just under
+     * the cap; a 200-byte file name in the last one takes it past */
+    int fds[LEVELS + 1];
+    fds[0] = open(dir, O_DIRECTORY | O_RDONLY);
+    assert_true(fds[0] >= 0);
+    for (int i = 0; i < LEVELS; i++) {
+        assert_int_equal(mkdirat(fds[i], name, 0755), 0);
+        fds[i + 1] = openat(fds[i], name, O_DIRECTORY | O_RDONLY);
+        assert_true(fds[i + 1] >= 0);
+    }
+    assert_true(LEVELS * 201 - 1 <= EXS_MAX_PATH && LEVELS * 201 + 200 > EXS_MAX_PATH);
+    int f = openat(fds[LEVELS], name, O_CREAT | O_WRONLY, 0644);
+    assert_true(f >= 0);
+    const char *text = HDR SHELL_ROW("192.0.2.9");
+    assert_int_equal(write(f, text, strlen(text)), (ssize_t)strlen(text));
+    close(f);
+    put(IIS_LOG, HDR SHELL_ROW("192.0.2.1"));
+    exs_scan *s = run_root(dir, 0);
+    assert_int_equal(t_warns(s, "path-too-long"), 1);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->client_ip, "192.0.2.1");
+    exs_scan_destroy(s);
+    /* removed here, with *at calls: the teardown's path walk would be past PATH_MAX */
+    assert_int_equal(unlinkat(fds[LEVELS], name, 0), 0);
+    for (int i = LEVELS; i > 0; i--) {
+        close(fds[i]);
+        assert_int_equal(unlinkat(fds[i - 1], name, AT_REMOVEDIR), 0);
+    }
+    close(fds[0]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test(test_field_caps),
+        cmocka_unit_test(test_warning_examples),
+        cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
