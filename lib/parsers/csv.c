@@ -132,12 +132,15 @@ static void schema_add(exs_csv_schema *s, exs_str name)
             s->renamed++;
         }
     }
-    if (s->used + name.n > sizeof s->names) {
+    /* Room is kept for a positional name ("#512", POS_NAME bytes at most) for every column
+     * that may follow, so a header of long names still leaves each column findable. */
+    enum { POS_NAME = 4 };
+    size_t reserve = (EXS_MAX_FIELDS - i - 1) * POS_NAME;
+    if (s->used + name.n + reserve > sizeof s->names) {
         int k = snprintf(tmp, sizeof tmp, "#%zu", i + 1);
         name = exs_str_make(tmp, (size_t)k);
-        if (s->used + name.n > sizeof s->names)
-            name.n = 0;
     }
+    _Static_assert(EXS_CSV_NAMES_BYTES >= EXS_MAX_FIELDS * POS_NAME, "positional names fit");
     memmove(s->names + s->used, name.p, name.n);
     s->off[i] = (unsigned short)s->used;
     s->len[i] = (unsigned char)name.n;

@@ -49,7 +49,8 @@ typedef struct exs_csv_schema {
 } exs_csv_schema;
 
 /* Builds a schema from a header row's fields. Names longer than EXS_MAX_FIELD_NAME are cut;
- * when the name area is full, later columns get positional names. */
+ * when the name area runs short, later columns get positional names ("#<position>"), for
+ * which room is always kept. */
 void exs_csv_schema_set(exs_csv_schema *s, const exs_csv_row *header);
 /* Builds a schema from a comma-separated literal list (for default layouts). */
 void exs_csv_schema_set_list(exs_csv_schema *s, const char *list);
