@@ -60,7 +60,6 @@
 
 #define NAME_HDR 8u    /* next, hash, count */
 #define TPL_HDR 24u    /* next, GUID, size */
-#define CHUNK_HDR 512u /* records, names and templates all lie past the chunk header */
 
 struct cc {
     exs_evtx_reader *r;
@@ -153,7 +152,7 @@ static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **ou
             return name_checked(r, r->names[h].name, out);
         h = (h + 1) & (EVTX_NAME_SLOTS - 1);
     }
-    if (off < CHUNK_HDR || off > r->clen || r->clen - off < NAME_HDR)
+    if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < NAME_HDR)
         return EVTX_EBAD;
     uint32_t units = evtx_u16(r->chunk + off + 6);
     if ((r->clen - off - NAME_HDR) / 2 < units)
@@ -253,7 +252,7 @@ static int name_ref_plausible(const struct cc *c, const uint8_t *q)
         return 0;
     uint32_t off = evtx_u32(q);
     uint32_t pos = pos_of(c, q + 4);
-    return off == pos || (off >= CHUNK_HDR && off < pos);
+    return off == pos || (off >= EVTX_CHUNK_HDR && off < pos);
 }
 
 static int open_element(struct cc *c, uint8_t tok)
@@ -350,7 +349,7 @@ static int tpl_lookup(exs_evtx_reader *r, uint32_t off, uint32_t *slot)
  * its bytes are a well-formed definition, since the chunk is entirely in memory. */
 static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
 {
-    if (off < CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
+    if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
         return EVTX_ETEMPLATE;
     const uint8_t *body = r->chunk + off + TPL_HDR;
     uint32_t size = evtx_u32(r->chunk + off + 20);

@@ -15,6 +15,9 @@
 #include "core/limits.h"
 #include "parsers/evtx/evtx.h"
 
+/* Bytes of a chunk header: records, names and templates all lie past it (evtx_reader.c). */
+#define EVTX_CHUNK_HDR 512u
+
 /* Little-endian loads; callers have checked the bounds. */
 static inline uint16_t evtx_u16(const uint8_t *p)
 {

@@ -56,7 +56,6 @@
 #include <string.h>
 
 #define FILE_HDR 4096u
-#define CHUNK_HDR 512u
 #define REC_HDR 24u
 #define REC_MIN 32u /* header, a 4-byte fragment header, size copy */
 
@@ -271,15 +270,15 @@ static void chunk_checksums(struct run *ru)
     const uint8_t *c = r->chunk;
     if (r->flags & EXS_EVTX_NO_CRC)
         return;
-    uint32_t h = exs_evtx_crc32(exs_evtx_crc32(0, c, 120), c + 128, CHUNK_HDR - 128);
+    uint32_t h = exs_evtx_crc32(exs_evtx_crc32(0, c, 120), c + 128, EVTX_CHUNK_HDR - 128);
     if (h != evtx_u32(c + 124)) {
         count_crc(st, &st->chunk_crc_errors);
         ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
     }
     uint32_t free_off = evtx_u32(c + 48);
-    if (free_off < CHUNK_HDR || free_off > r->clen)
+    if (free_off < EVTX_CHUNK_HDR || free_off > r->clen)
         return; /* cut short or nonsense: nothing to compare against */
-    if (exs_evtx_crc32(0, c + CHUNK_HDR, free_off - CHUNK_HDR) != evtx_u32(c + 52)) {
+    if (exs_evtx_crc32(0, c + EVTX_CHUNK_HDR, free_off - EVTX_CHUNK_HDR) != evtx_u32(c + 52)) {
         count_crc(st, &st->data_crc_errors);
         ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
     }
@@ -289,8 +288,8 @@ static exs_rc chunk_records(struct run *ru)
 {
     exs_evtx_reader *r = ru->r;
     uint32_t free_off = evtx_u32(r->chunk + 48);
-    uint32_t limit = free_off >= CHUNK_HDR && free_off <= r->clen ? free_off : r->clen;
-    uint32_t off = CHUNK_HDR;
+    uint32_t limit = free_off >= EVTX_CHUNK_HDR && free_off <= r->clen ? free_off : r->clen;
+    uint32_t off = EVTX_CHUNK_HDR;
     while (off + REC_MIN <= limit) {
         uint32_t size = record_at(r, off);
         if (!size) {
@@ -327,12 +326,12 @@ static exs_rc chunk(struct run *ru, uint32_t len)
             return EXS_OK;
         }
         st->chunks_bad++;
-        return len > CHUNK_HDR ? scan_slack(ru, CHUNK_HDR) : EXS_OK;
+        return len > EVTX_CHUNK_HDR ? scan_slack(ru, EVTX_CHUNK_HDR) : EXS_OK;
     }
     st->chunks++;
     if (st->has_header && ru->chunk_index >= st->header_chunks)
         st->chunks_past_header++;
-    if (len < CHUNK_HDR)
+    if (len < EVTX_CHUNK_HDR)
         return EXS_OK;
     chunk_checksums(ru);
     return chunk_records(ru);
