@@ -201,12 +201,7 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
         r->named = true;
     }
     c->lines++;
-    if (e.time_ms != EXS_TIME_NONE) {
-        if (c->first_ms == EXS_TIME_NONE || e.time_ms < c->first_ms)
-            c->first_ms = e.time_ms;
-        if (c->last_ms == EXS_TIME_NONE || e.time_ms > c->last_ms)
-            c->last_ms = e.time_ms;
-    }
+    exs_ctx_note_time(c, e.time_ms);
     exs_detect_event(c, &r->w->evstate, &e);
     return EXS_OK;
 }
