@@ -10,6 +10,9 @@
 
 /* Days since 1970-01-01 for a proleptic Gregorian date (no range check). */
 int64_t exs_days_from_civil(int y, unsigned m, unsigned d);
+/* The inverse: the proleptic Gregorian date of a day count since 1970-01-01 (any day count
+ * whose year fits an int). */
+void exs_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 
 /* ISO-8601 as Exchange writes it: 2021-03-03T06:49:42.162Z. Also accepts a space instead of
  * 'T', no fraction, 1-7 fraction digits, a missing 'Z' (read as UTC), and "+hh:mm" offsets.

@@ -841,6 +841,10 @@ static void test_raw_elements(void **state)
     exs_evtxw_bx_attr(w, "Name");
     exs_evtxw_bx_text(w, "Raw-Provider");
     exs_evtxw_bx_close_empty(w);
+    exs_evtxw_bx_open(w, "TimeCreated", 1); /* as text, not a FILETIME value */
+    exs_evtxw_bx_attr(w, "SystemTime");
+    exs_evtxw_bx_text(w, "2021-03-06T03:06:41.1234567Z");
+    exs_evtxw_bx_close_empty(w);
     exs_evtxw_bx_end(w);
     exs_evtxw_bx_open(w, "EventData", 0);
     exs_evtxw_bx_close_start(w);
@@ -878,6 +882,9 @@ static void test_raw_elements(void **state)
     assert_int_equal(st.records, 2);
     assert_int_equal(c.v[0].r.event_id, 4104);
     assert_string_equal(c.v[0].prov, "Raw-Provider");
+    assert_int_equal(c.v[0].r.time_ms, T0 + 1123);
+    assert_int_equal(c.v[0].r.written_ms, T0);
+    assert_int_equal(c.v[1].r.time_ms, T0); /* no TimeCreated: the written time */
     assert_string_equal(field(&c.v[0], "ScriptBlockText"), "a < b & c\xE2\x80\xA6&xy");
     assert_string_equal(field(&c.v[1], "Data"), "with dep id");
     coll_free(&c);

@@ -287,7 +287,5 @@ int evtx_array_next(uint8_t type, const uint8_t *p, size_t n, size_t *pos, const
                     size_t *in);
 /* Size of a fixed-size scalar type, 0 for variable-size types. */
 size_t evtx_fixed_size(uint8_t type);
-/* "YYYY-MM-DDTHH:MM:SS[.fraction][Z]" to Unix ms; 0 when it does not parse. */
-int evtx_parse_iso_ms(const char *s, size_t n, int64_t *ms);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timeparse.h"
+
 static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest);
 
@@ -104,7 +106,8 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
                 o->rec.time_ms = exs_evtx_filetime_to_ms(o->attr_ft);
                 o->time_set = 1;
             } else {
-                o->time_set = (uint8_t)evtx_parse_iso_ms(v->p, v->len, &o->rec.time_ms);
+                o->rec.time_ms = exs_time_parse_iso(exs_str_make(v->p, v->len));
+                o->time_set = o->rec.time_ms != EXS_TIME_NONE;
             }
         }
         break;
