@@ -185,8 +185,7 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     }
     exs_event e;
     memset(&e, 0, sizeof e);
-    /* a record with no time at all decodes as year 1601: no time */
-    e.time_ms = rec->time_ms > -11644473600000LL + 86400000LL ? rec->time_ms : EXS_TIME_NONE;
+    e.time_ms = rec->time_ms; /* EXS_TIME_NONE when the record has no time at all */
     e.record = rec->event_record_id ? rec->event_record_id : rec->record_id;
     e.event_id = rec->event_id;
     e.level = rec->level;

@@ -910,6 +910,15 @@ int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len)
     return 0;
 }
 
+uint8_t *exs_evtxw_take(exs_evtxw *w, size_t *len)
+{
+    uint8_t *f;
+    if (exs_evtxw_finish(w, &f, len))
+        f = NULL;
+    exs_evtxw_destroy(w);
+    return f;
+}
+
 int exs_evtxw_write_file(exs_evtxw *w, const char *path)
 {
     uint8_t *f;

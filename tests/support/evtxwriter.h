@@ -97,6 +97,9 @@ void exs_evtxw_new_chunk(exs_evtxw *w);
  * stays usable: more events may be added and the file produced again. 0, or -1. */
 int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len);
 
+/* exs_evtxw_finish, then exs_evtxw_destroy: the file (the caller frees it), or NULL. */
+uint8_t *exs_evtxw_take(exs_evtxw *w, size_t *len);
+
 /* Writes the file to path. 0, or -1. */
 int exs_evtxw_write_file(exs_evtxw *w, const char *path);
 

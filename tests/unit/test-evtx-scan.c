@@ -34,12 +34,25 @@ static const exs_evtxw_field shell[] = {
      S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
 };
 
+/* A Sysmon event of host EXCH01. */
+static exs_evtxw_event sysmon(uint16_t id, int64_t time_ms, const exs_evtxw_field *data, size_t n)
+{
+    exs_evtxw_event e = {.provider = "Microsoft-Windows-Sysmon",
+                         .channel = "Microsoft-Windows-Sysmon/Operational",
+                         .computer = "EXCH01",
+                         .event_id = id,
+                         .level = 4,
+                         .time_ms = time_ms,
+                         .data = data,
+                         .ndata = n};
+    return e;
+}
+
 static uint8_t *make_log(size_t *len, int with_attack)
 {
     exs_evtxw *w = exs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", "EXCH01",
-                         1, 0, 0, 4, 0, 0, 1614755000000LL, benign, 3, NULL, NULL, 0};
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
     for (int i = 0; i < 2000; i++) { /* several chunks of benign events */
         e.time_ms = 1614755000000LL + i * 1000;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
@@ -55,10 +68,9 @@ static uint8_t *make_log(size_t *len, int with_attack)
         e.ndata = 2;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
     }
-    uint8_t *buf;
-    assert_int_equal(exs_evtxw_finish(w, &buf, len), 0);
-    exs_evtxw_destroy(w);
-    return buf;
+    uint8_t *log = exs_evtxw_take(w, len);
+    assert_non_null(log);
+    return log;
 }
 
 static void test_planted_and_benign(void **st)
@@ -135,18 +147,13 @@ static void test_shell_linked(void **st)
         {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
     };
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", "EXCH01",
-                         11, 0, 0, 4, 0, 0, 1615686013000LL, write_ev, 2, NULL, NULL, 0};
+    exs_evtxw_event e = sysmon(11, 1615686013000LL, write_ev, 2);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    e.event_id = 1;
-    e.time_ms = 1615686075000LL;
-    e.data = child_ev;
-    e.ndata = 3;
+    e = sysmon(1, 1615686075000LL, child_ev, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    uint8_t *log;
     size_t n;
-    assert_int_equal(exs_evtxw_finish(w, &log, &n), 0);
-    exs_evtxw_destroy(w);
+    uint8_t *log = exs_evtxw_take(w, &n);
+    assert_non_null(log);
 
     /* the page itself: built from pieces so no complete shell sits in the source */
     char page[256];
@@ -178,12 +185,39 @@ static void test_shell_linked(void **st)
     free(log);
 }
 
+/* A record with no time (FILETIME 0) keeps no time: it neither starts the file's window at
+ * 1601 nor dates its finding. */
+static void test_record_without_time(void **st)
+{
+    (void)st;
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    e = sysmon(1, -11644473600000LL, child, 5); /* FILETIME 0 */
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    size_t n;
+    uint8_t *log = exs_evtxw_take(w, &n);
+    assert_non_null(log);
+    exs_scan *s = t_scan_mem("d/x.evtx", (const char *)log, (long)n);
+    assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
+    assert_int_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->time_ms, EXS_TIME_NONE);
+    size_t nc;
+    const exs_coverage *cv = exs_scan_coverage(s, &nc);
+    assert_int_equal(nc, 1);
+    assert_int_equal(cv[0].lines, 2);
+    assert_int_equal(cv[0].first_ms, 1614755000000LL);
+    assert_int_equal(cv[0].last_ms, 1614755000000LL);
+    exs_scan_destroy(s);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planted_and_benign),
         cmocka_unit_test(test_damaged_logs),
         cmocka_unit_test(test_shell_linked),
+        cmocka_unit_test(test_record_without_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

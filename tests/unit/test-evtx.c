@@ -160,6 +160,25 @@ static int valid_utf8(const char *s, size_t n)
 
 /* ---- files ---- */
 
+/* Starts a raw record (no template) and opens <Event><System>. */
+static void raw_system_begin(exs_evtxw *w, uint64_t record_id, uint64_t filetime)
+{
+    assert_int_equal(exs_evtxw_raw_begin(w, record_id, filetime, 4096), 0);
+    exs_evtxw_bx_open(w, "Event", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "System", 0);
+    exs_evtxw_bx_close_start(w);
+}
+
+/* <TimeCreated SystemTime="text"/>: the time as text, not as a FILETIME value. */
+static void bx_time_created(exs_evtxw *w, const char *text)
+{
+    exs_evtxw_bx_open(w, "TimeCreated", 1);
+    exs_evtxw_bx_attr(w, "SystemTime");
+    exs_evtxw_bx_text(w, text);
+    exs_evtxw_bx_close_empty(w);
+}
+
 static const exs_evtxw_field proc_fields[] = {
     {"RuleName", {.str = ""}},
     {"Image", {.str = "C:\\Windows\\System32\\cmd.exe"}},
@@ -214,9 +233,8 @@ static uint8_t *make_file(int n, int mixed, size_t *len)
 
 static uint8_t *finish(exs_evtxw *w, size_t *len)
 {
-    uint8_t *f;
-    assert_int_equal(exs_evtxw_finish(w, &f, len), 0);
-    exs_evtxw_destroy(w);
+    uint8_t *f = exs_evtxw_take(w, len);
+    assert_non_null(f);
     return f;
 }
 
@@ -250,7 +268,8 @@ static void test_filetime_and_crc(void **state)
     (void)state;
     assert_int_equal(exs_evtx_filetime_to_ms(116444736000000000ull), 0);
     assert_int_equal(exs_evtx_filetime_to_ms(exs_evtxw_filetime(T0)), T0);
-    assert_true(exs_evtx_filetime_to_ms(0) < 0);
+    assert_int_equal(exs_evtx_filetime_to_ms(0), INT64_MIN); /* no time */
+    assert_int_equal(exs_evtx_filetime_to_ms(1), -11644473600000LL);
     assert_int_equal(exs_evtx_crc32(0, "123456789", 9), 0xCBF43926u);
     uint8_t buf[5000];
     for (size_t i = 0; i < sizeof buf; i++)
@@ -344,11 +363,25 @@ static void test_qualifiers_and_times(void **state)
     ev.filetime = 132672697079821281ull; /* 2021-06-04T08:41:47.9821281Z */
     ev.record_id = 7184;
     assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    /* FILETIME 0 in TimeCreated and in the record header: no time at all */
+    ev.filetime = 0;
+    ev.time_ms = -11644473600000LL;
+    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    /* a zero TimeCreated written as text: the header's written time stands in */
+    raw_system_begin(w, 0, exs_evtxw_filetime(T0));
+    bx_time_created(w, "1601-01-01T00:00:00.0000000Z");
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
     assert_int_equal(run_mem(f, len, 0, &c, NULL), EXS_OK);
-    assert_int_equal(c.n, 1);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.v[1].r.time_ms, INT64_MIN);
+    assert_int_equal(c.v[1].r.written_ms, INT64_MIN);
+    assert_non_null(strstr(c.v[1].text, "SystemTime=\"1601-01-01T00:00:00.0000000Z\""));
+    assert_int_equal(c.v[2].r.time_ms, T0);
     assert_int_equal(c.v[0].r.event_id, 6);
     assert_int_equal(c.v[0].r.has_qualifiers, 1);
     assert_int_equal(c.v[0].r.qualifiers, 49152);
@@ -828,11 +861,7 @@ static void test_raw_elements(void **state)
     exs_evtxw *w = exs_evtxw_create();
     uint64_t ft = exs_evtxw_filetime(T0);
     /* no template at all: elements and text straight in the record */
-    assert_int_equal(exs_evtxw_raw_begin(w, 1, ft, 4096), 0);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "System", 0);
-    exs_evtxw_bx_close_start(w);
+    raw_system_begin(w, 1, ft);
     exs_evtxw_bx_open(w, "EventID", 0);
     exs_evtxw_bx_close_start(w);
     exs_evtxw_bx_text(w, "4104");
@@ -841,10 +870,7 @@ static void test_raw_elements(void **state)
     exs_evtxw_bx_attr(w, "Name");
     exs_evtxw_bx_text(w, "Raw-Provider");
     exs_evtxw_bx_close_empty(w);
-    exs_evtxw_bx_open(w, "TimeCreated", 1); /* as text, not a FILETIME value */
-    exs_evtxw_bx_attr(w, "SystemTime");
-    exs_evtxw_bx_text(w, "2021-03-06T03:06:41.1234567Z");
-    exs_evtxw_bx_close_empty(w);
+    bx_time_created(w, "2021-03-06T03:06:41.1234567Z");
     exs_evtxw_bx_end(w);
     exs_evtxw_bx_open(w, "EventData", 0);
     exs_evtxw_bx_close_start(w);

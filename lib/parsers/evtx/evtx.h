@@ -42,7 +42,7 @@ typedef struct exs_evtx_record {
     uint64_t record_id;       /* record header identifier (renumbered in saved/filtered logs) */
     uint64_t event_record_id; /* System/EventRecordID, 0 when absent */
     int64_t time_ms;          /* System/TimeCreated/@SystemTime, Unix ms UTC; else written_ms */
-    int64_t written_ms;       /* record header time, Unix ms UTC */
+    int64_t written_ms;       /* record header time, Unix ms UTC; INT64_MIN (no time) when 0 */
     uint32_t event_id;        /* System/EventID text */
     uint32_t qualifiers;      /* System/EventID/@Qualifiers when has_qualifiers */
     uint8_t has_qualifiers;
@@ -120,7 +120,8 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
  * Looks at most at 8 bytes. */
 int exs_evtx_sniff(const void *p, size_t n);
 
-/* FILETIME (100 ns ticks since 1601) to Unix milliseconds. */
+/* FILETIME (100 ns ticks since 1601) to Unix milliseconds; INT64_MIN (EXS_TIME_NONE) for 0,
+ * which stands for no time. */
 int64_t exs_evtx_filetime_to_ms(uint64_t filetime);
 
 /* CRC-32 (IEEE, as zlib) of n bytes, continuing from crc (0 to start). */

@@ -15,6 +15,9 @@
 #include "core/limits.h"
 #include "parsers/evtx/evtx.h"
 
+/* Milliseconds from 1601-01-01 (the FILETIME epoch) to 1970-01-01 (Unix time). */
+#define EVTX_EPOCH_GAP_MS 11644473600000LL
+
 /* Bytes of a chunk header: records, names and templates all lie past it (evtx_reader.c). */
 #define EVTX_CHUNK_HDR 512u
 

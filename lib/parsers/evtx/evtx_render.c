@@ -106,8 +106,10 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
                 o->rec.time_ms = exs_evtx_filetime_to_ms(o->attr_ft);
                 o->time_set = 1;
             } else {
+                /* 1601-01-01T00:00:00Z is a zero FILETIME as text: no time either */
                 o->rec.time_ms = exs_time_parse_iso(exs_str_make(v->p, v->len));
-                o->time_set = o->rec.time_ms != EXS_TIME_NONE;
+                o->time_set =
+                    o->rec.time_ms != EXS_TIME_NONE && o->rec.time_ms != -EVTX_EPOCH_GAP_MS;
             }
         }
         break;

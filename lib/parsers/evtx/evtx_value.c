@@ -486,5 +486,7 @@ void evtx_buf_put_value(struct evtx_buf *b, uint8_t type, const uint8_t *p, size
 
 int64_t exs_evtx_filetime_to_ms(uint64_t filetime)
 {
-    return (int64_t)(filetime / 10000u) - 11644473600000LL;
+    if (filetime == 0) /* what Windows writes for no time at all */
+        return INT64_MIN;
+    return (int64_t)(filetime / 10000u) - EVTX_EPOCH_GAP_MS;
 }
