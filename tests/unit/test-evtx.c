@@ -1246,6 +1246,50 @@ static void test_cap_chunk_work(void **state)
     free(ends);
 }
 
+/* A template definition costs the work of reading it, once per chunk, even when it fails:
+ * here every name new to the chunk is over EXS_EVTX_MAX_NAMES, so its compile hits a cap. */
+static void test_cap_template_compile(void **state)
+{
+    (void)state;
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event ev = proc_event(0);
+    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* defines the template inline */
+    ev = proc_event(1);
+    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* names it by offset */
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    exs_evtx_reader *r;
+    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    exs_evtx_stats st = {0};
+    r->st = &st;
+    memcpy(r->chunk, f + FILE_HDR, CHUNK);
+    r->clen = CHUNK;
+    evtx_chunk_caches_reset(r);
+    r->nnames = EXS_EVTX_MAX_NAMES;
+    r->chunk_work = EXS_EVTX_MAX_CHUNK_WORK;
+    const uint8_t *rec = r->chunk + EVTX_CHUNK_HDR;
+    for (int i = 0; i < 2; i++) {
+        uint32_t size = evtx_u32(rec + 4);
+        /* fragment header (4), 0x0c, 1, template id (4), then the definition offset */
+        uint32_t def = evtx_u32(rec + 24 + 10);
+        uint32_t cost = EVTX_VALUE_COST(evtx_u32(r->chunk + def + 20));
+        r->rec_off = (uint32_t)(rec - r->chunk);
+        r->work = EXS_EVTX_MAX_RECORD_WORK;
+        r->scratch.used = 0;
+        uint32_t before = r->chunk_work;
+        const struct evtx_op *ops;
+        uint32_t nops;
+        assert_int_equal(evtx_compile(r, rec + 24, rec + size - 4, 0, &ops, &nops), EVTX_ELIMIT);
+        /* charged by the first record; the second gets the cached failure for nothing */
+        assert_int_equal(before - r->chunk_work, i == 0 ? cost : 0);
+        assert_true(cost > 1);
+        rec += size;
+    }
+    assert_int_equal(st.templates, 0);
+    exs_evtx_reader_destroy(r);
+    free(f);
+}
+
 static void test_cap_text(void **state)
 {
     (void)state;
@@ -1449,6 +1493,7 @@ int main(void)
         cmocka_unit_test(test_cap_depth),
         cmocka_unit_test(test_cap_substitutions_and_fields),
         cmocka_unit_test(test_cap_text),
+        cmocka_unit_test(test_cap_template_compile),
         cmocka_unit_test(test_cap_work),
         cmocka_unit_test(test_cap_chunk_tables),
         cmocka_unit_test(test_cap_record_memory),

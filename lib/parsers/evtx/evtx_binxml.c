@@ -344,9 +344,10 @@ static int tpl_lookup(exs_evtx_reader *r, uint32_t off, uint32_t *slot)
     return 0;
 }
 
-/* Compiles the definition at off into cmem. Records normally reference templates defined
- * earlier in the chunk; one defined later or whose defining record is gone is still used when
- * its bytes are a well-formed definition, since the chunk is entirely in memory. */
+/* Compiles the definition at off into cmem, charging the work of reading its body. Records
+ * normally reference templates defined earlier in the chunk; one defined later or whose
+ * defining record is gone is still used when its bytes are a well-formed definition, since
+ * the chunk is entirely in memory. */
 static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
 {
     if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
@@ -356,6 +357,8 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
     if (size < 4 || size > r->clen - off - TPL_HDR || body[0] != 0x0f || body[1] != 0x01 ||
         body[2] != 0x01)
         return EVTX_ETEMPLATE;
+    if (evtx_charge(r, EVTX_VALUE_COST(size)))
+        return EVTX_ELIMIT;
     size_t mark = r->scratch.used;
     const struct evtx_op *ops;
     uint32_t nops;
@@ -386,15 +389,16 @@ static int tpl_get(exs_evtx_reader *r, uint32_t off, int inline_def, const struc
     uint32_t h;
     if (tpl_lookup(r, off, &h)) {
         *out = r->tpls[h].tpl;
-        return *out ? EVTX_OK : EVTX_ETEMPLATE;
+        return *out ? EVTX_OK : r->tpls[h].err;
     }
     if (r->ntpls >= EXS_EVTX_MAX_TEMPLATES)
         return EVTX_ELIMIT;
     const struct evtx_tpl *t = NULL;
     int rc = tpl_compile(r, off, &t);
-    if (rc == EVTX_ELIMIT) /* not cached: memory caps are not a property of the template */
-        return rc;
-    r->tpls[h] = (struct evtx_tpl_slot){off, r->gen, rc ? NULL : t};
+    /* A failure is cached too, caps included: the chunk's names, memory and work only fill up,
+     * so a template that hit one would hit it again, at the same cost, for every record. (A
+     * record's own budget runs short only deep inside nested values, i.e. in hostile input.) */
+    r->tpls[h] = (struct evtx_tpl_slot){off, r->gen, rc ? NULL : t, rc};
     r->ntpls++;
     r->st->templates += rc == EVTX_OK;
     r->st->templates_forward += rc == EVTX_OK && !inline_def && off > r->rec_off;

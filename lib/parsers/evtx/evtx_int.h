@@ -193,7 +193,8 @@ struct evtx_name_slot {
 
 struct evtx_tpl_slot {
     uint32_t off, gen;
-    const struct evtx_tpl *tpl; /* NULL: known unreadable */
+    const struct evtx_tpl *tpl; /* NULL: could not be compiled, err says why */
+    int err;                    /* EVTX_ETEMPLATE or EVTX_ELIMIT when tpl is NULL */
 };
 
 #define EVTX_NAME_SLOTS (2u * EXS_EVTX_MAX_NAMES)
@@ -222,6 +223,24 @@ struct exs_evtx_reader {
     struct evtx_out out;
     exs_evtx_stats *st;
 };
+
+/* Work is counted in tokens run, plus one unit per 16 bytes of value decoded or BinXML
+ * compiled on the way (template definitions included): a template can name one large value
+ * thousands of times, and that must cost what it costs. */
+#define EVTX_VALUE_COST(bytes) (1u + (uint32_t)((bytes) >> 4))
+
+/* Takes units from the record's and the chunk's work budgets; EVTX_ELIMIT (and the record's
+ * budget emptied) when either is short. */
+static inline int evtx_charge(exs_evtx_reader *r, uint32_t units)
+{
+    if (r->work < units || r->chunk_work < units) {
+        r->work = 0;
+        return EVTX_ELIMIT;
+    }
+    r->work -= units;
+    r->chunk_work -= units;
+    return EVTX_OK;
+}
 
 /* evtx_binxml.c */
 void evtx_chunk_caches_reset(exs_evtx_reader *r);

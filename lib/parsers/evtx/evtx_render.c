@@ -19,22 +19,6 @@
 static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest);
 
-/* Work is counted in tokens, plus one unit per 16 bytes of value decoded or BinXML compiled
- * on the way: a template can name one large value thousands of times, and that must cost
- * what it costs. */
-#define VALUE_COST(bytes) (1u + (uint32_t)((bytes) >> 4))
-
-static inline int charge(exs_evtx_reader *r, uint32_t units)
-{
-    if (r->work < units || r->chunk_work < units) {
-        r->work = 0;
-        return EVTX_ELIMIT;
-    }
-    r->work -= units;
-    r->chunk_work -= units;
-    return EVTX_OK;
-}
-
 static inline void text_put(exs_evtx_reader *r, const char *s, size_t n)
 {
     if (!(r->flags & EXS_EVTX_NO_TEXT))
@@ -441,7 +425,7 @@ static int substitute(exs_evtx_reader *r, const struct evtx_op *op, const struct
         }
         return put_value(r, 0x00, NULL, 0);
     }
-    int rc = charge(r, VALUE_COST(v->size));
+    int rc = evtx_charge(r, EVTX_VALUE_COST(v->size));
     if (rc)
         return rc;
     if (v->type == 0x21)
@@ -491,7 +475,7 @@ static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_
         pop(r, 0);
         return EVTX_OK;
     case EVTX_OP_TEXT16:
-        if (charge(r, VALUE_COST(2 * (size_t)op->n)))
+        if (evtx_charge(r, EVTX_VALUE_COST(2 * (size_t)op->n)))
             return EVTX_ELIMIT;
         put_text16(r, op->a, op->n);
         return EVTX_OK;
@@ -520,7 +504,7 @@ static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest)
 {
     for (uint32_t i = 0; i < n; i++) {
-        int rc = charge(r, 1);
+        int rc = evtx_charge(r, 1);
         if (!rc)
             rc = step(r, &ops[i], vals, nv, nest);
         if (rc)
