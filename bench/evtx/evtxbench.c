@@ -89,11 +89,11 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     if (rec->has_qualifiers)
         printf(" q=%" PRIu32, rec->qualifiers);
     printf(" lvl=%u flags=%" PRIu32 " prov=", rec->level, rec->flags);
-    put_escaped(rec->provider, strlen(rec->provider));
+    put_escaped(rec->provider, rec->provider_len);
     fputs(" chan=", stdout);
-    put_escaped(rec->channel, strlen(rec->channel));
+    put_escaped(rec->channel, rec->channel_len);
     fputs(" comp=", stdout);
-    put_escaped(rec->computer, strlen(rec->computer));
+    put_escaped(rec->computer, rec->computer_len);
     putchar('\n');
     for (size_t i = 0; i < rec->nfields; i++) {
         fputs("F ", stdout);

@@ -76,9 +76,12 @@ static exs_rc collect(void *ctx, const exs_evtx_record *rec)
     }
     struct rec *x = &c->v[c->n++];
     x->r = *rec;
-    x->prov = sdup(rec->provider, strlen(rec->provider));
-    x->chan = sdup(rec->channel, strlen(rec->channel));
-    x->comp = sdup(rec->computer, strlen(rec->computer));
+    assert_int_equal(strlen(rec->provider), rec->provider_len);
+    assert_int_equal(strlen(rec->channel), rec->channel_len);
+    assert_int_equal(strlen(rec->computer), rec->computer_len);
+    x->prov = sdup(rec->provider, rec->provider_len);
+    x->chan = sdup(rec->channel, rec->channel_len);
+    x->comp = sdup(rec->computer, rec->computer_len);
     x->text = sdup(rec->text, rec->text_len);
     x->names = calloc(rec->nfields + 1, sizeof *x->names);
     x->vals = calloc(rec->nfields + 1, sizeof *x->vals);

@@ -23,12 +23,14 @@
 /* Like read(2): up to n bytes into buf, 0 at end of input, <0 on error. Short reads are fine. */
 typedef long (*exs_evtx_read_fn)(void *ctx, void *buf, size_t n);
 
-/* One EventData/UserData value. name and value are NUL-terminated UTF-8. */
+/* One EventData/UserData value. name and value are NUL-terminated UTF-8. The layout is two
+ * (pointer, length) pairs, that of the detectors' exs_event_field, so the scanner hands the
+ * fields over without copying them (checked at compile time in lib/scan/worker.c). */
 typedef struct exs_evtx_field {
-    const char *name;  /* Data@Name, else the element name ("Data", "string", ...) */
+    const char *name; /* Data@Name, else the element name ("Data", "string", ...) */
+    size_t name_len;
     const char *value; /* "" for an empty element */
-    uint32_t name_len;
-    uint32_t value_len;
+    size_t value_len;
 } exs_evtx_field;
 
 /* Record flags */
@@ -53,6 +55,7 @@ typedef struct exs_evtx_record {
     const char *provider;  /* System/Provider/@Name (else @EventSourceName) */
     const char *channel;
     const char *computer;
+    size_t provider_len, channel_len, computer_len;
     const exs_evtx_field *fields; /* EventData then UserData leaves, in document order */
     size_t nfields;
     const char *text; /* compact XML-ish rendering; values are NOT XML-escaped */

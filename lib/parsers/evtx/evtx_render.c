@@ -57,14 +57,16 @@ static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const c
         copy = "";
         vlen = 0;
     }
-    o->fields[o->nfields++] = (exs_evtx_field){name, copy, (uint32_t)nlen, (uint32_t)vlen};
+    o->fields[o->nfields++] = (exs_evtx_field){name, nlen, copy, vlen};
 }
 
-static void set_str(exs_evtx_reader *r, const char **dst, const struct evtx_buf *b)
+static void set_str(exs_evtx_reader *r, const char **dst, size_t *len, const struct evtx_buf *b)
 {
     const char *s = rmem_dup(r, b->p, b->len);
-    if (s)
+    if (s) {
         *dst = s;
+        *len = b->len;
+    }
 }
 
 /* An attribute is complete: write it and pick out what the record needs. */
@@ -79,9 +81,9 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
     switch (e->ctx) {
     case EVTX_C_SYSFIELD:
         if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_NAME)
-            set_str(r, &o->rec.provider, v);
+            set_str(r, &o->rec.provider, &o->rec.provider_len, v);
         else if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_EVENTSOURCENAME && !*o->rec.provider)
-            set_str(r, &o->rec.provider, v);
+            set_str(r, &o->rec.provider, &o->rec.provider_len, v);
         else if (ek == EVTX_N_EVENTID && a->known == EVTX_N_QUALIFIERS && v->len) {
             o->rec.qualifiers = (uint32_t)parse_u64(v->p, v->len);
             o->rec.has_qualifiers = 1;
@@ -215,10 +217,10 @@ static void leaf_done(exs_evtx_reader *r, const struct evtx_elem *e)
             o->rec.event_record_id = parse_u64(v->p, v->len);
             break;
         case EVTX_N_CHANNEL:
-            set_str(r, &o->rec.channel, v);
+            set_str(r, &o->rec.channel, &o->rec.channel_len, v);
             break;
         case EVTX_N_COMPUTER:
-            set_str(r, &o->rec.computer, v);
+            set_str(r, &o->rec.computer, &o->rec.computer_len, v);
             break;
         default:
             break;
