@@ -247,6 +247,17 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
                  (unsigned long long)st.limit_hits);
     if (st.truncated)
         exs_warn(s, EXS_W_EVTX, display, 0, "the log ends inside a chunk (cut copy)");
+    if (st.truncated_records)
+        exs_warn(s, EXS_W_LIMIT, display, 0,
+                 "%llu records cut at a size cap (a value over %u KiB, text over %u KiB, "
+                 "over %u fields or over %u KiB of values); the detectors saw them cut",
+                 (unsigned long long)st.truncated_records, EXS_EVTX_MAX_VALUE >> 10,
+                 EXS_EVTX_MAX_TEXT >> 10, EXS_EVTX_MAX_FIELDS, EXS_EVTX_MAX_RECORD_MEM >> 10);
+    if (st.chunk_cap_hit) /* no partial-coverage notion in exs_coverage: the warning says it */
+        exs_warn(s, EXS_W_LIMIT, display, 0,
+                 "read stopped after %llu chunks (EXS_EVTX_MAX_CHUNKS); the rest of the log "
+                 "was not read",
+                 (unsigned long long)(st.chunks + st.chunks_empty + st.chunks_bad));
     w->stats.files_read++;
     w->stats.bytes_read += st.bytes;
     exs_scan_cover(s, &c, false);

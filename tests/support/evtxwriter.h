@@ -136,4 +136,11 @@ void exs_evtxw_bx_template_end(exs_evtxw *w);
 /* A template instance referring to a definition at def_off. */
 void exs_evtxw_bx_template_ref(exs_evtxw *w, uint32_t def_off);
 
+/* One raw record whose template names a single string value refs times in one
+ * <EventData><Data>; the value is `units` (at most 32767) copies of the UTF-16 code unit
+ * `unit`. Large values named often make records that render far beyond their size (value,
+ * text and work caps). 0, or -1. */
+int exs_evtxw_add_repeated(exs_evtxw *w, uint64_t filetime, int refs, uint16_t unit,
+                           uint16_t units);
+
 #endif

@@ -1055,45 +1055,20 @@ static void test_cap_substitutions_and_fields(void **state)
     free(d);
 }
 
-/* One record naming a single large value `refs` times. */
-static void repeated_value_record(exs_evtxw *w, int refs, const uint8_t *value, uint16_t size)
+/* One record, in a chunk of its own, naming a value of `units` copies of `unit` refs times. */
+static void repeated_value_record(exs_evtxw *w, int refs, uint16_t unit, uint16_t units)
 {
     exs_evtxw_new_chunk(w);
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 0), 0);
-    exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 0);
-    exs_evtxw_bx_close_start(w);
-    for (int i = 0; i < refs; i++)
-        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
-    uint32_t one = 1;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &size, 2);
-    exs_evtxw_bx_bytes(w, "\1\0", 2);
-    exs_evtxw_bx_bytes(w, value, size);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(T0), refs, unit, units), 0);
 }
 
 static void test_cap_work(void **state)
 {
     (void)state;
     enum { UNITS = 20000 };
-    uint8_t *v = malloc(2 * UNITS);
-    assert_non_null(v);
-    for (size_t i = 0; i < UNITS; i++) {
-        v[2 * i] = 'A';
-        v[2 * i + 1] = 0;
-    }
     exs_evtxw *w = exs_evtxw_create();
-    repeated_value_record(w, 2, v, 2 * UNITS);    /* fine: 80 KB of text to make */
-    repeated_value_record(w, 3000, v, 2 * UNITS); /* 120 MB of text to make from 52 KB */
+    repeated_value_record(w, 2, 'A', UNITS);    /* fine: 80 KB of text to make */
+    repeated_value_record(w, 3000, 'A', UNITS); /* 120 MB of text to make from 52 KB */
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
@@ -1104,7 +1079,66 @@ static void test_cap_work(void **state)
     assert_int_equal(strlen(field(&c.v[0], "Data")), 2 * UNITS);
     coll_free(&c);
     free(f);
-    free(v);
+}
+
+/* EXS_EVTX_MAX_VALUE: one Data holding four 40 KB substitutions is cut at 128 KiB, on a
+ * character boundary, and the record is flagged; the next record is whole. */
+static void test_cap_value(void **state)
+{
+    (void)state;
+    enum { UNITS = 20000 };
+    exs_evtxw *w = exs_evtxw_create();
+    repeated_value_record(w, 4, 0xE9, UNITS); /* U+00E9: 2 bytes in UTF-16 and in UTF-8 */
+    repeated_value_record(w, 3, 0xE9, UNITS); /* 120,000 bytes: fits */
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, EXS_EVTX_NO_TEXT, &c, &st), EXS_OK);
+    assert_int_equal(st.records, 2);
+    assert_int_equal(st.truncated_records, 1);
+    assert_true(c.v[0].r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_int_equal(strlen(field(&c.v[0], "Data")), EXS_EVTX_MAX_VALUE);
+    assert_true(valid_utf8(field(&c.v[0], "Data"), EXS_EVTX_MAX_VALUE));
+    assert_false(c.v[1].r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_int_equal(strlen(field(&c.v[1], "Data")), 3 * 2 * UNITS);
+    coll_free(&c);
+    free(f);
+}
+
+/* The chunk cap, lowered: reading stops after that many chunks, and says so only when
+ * something was left. */
+static void test_cap_chunks(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = make_file(700, 0, &len);
+    size_t chunks = (len - FILE_HDR) / CHUNK;
+    assert_true(chunks >= 3);
+    exs_evtx_reader *r;
+    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    exs_evtx_reader_set_max_chunks(r, 2);
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 1);
+    assert_int_equal(st.chunks, 2);
+    assert_true(c.n > 0 && c.n < 700);
+    assert_int_equal(c.v[c.n - 1].r.chunk_index, 1);
+    assert_int_equal(st.bytes, FILE_HDR + 2 * CHUNK + 1); /* one byte past the cap */
+    coll_free(&c);
+    exs_evtx_reader_set_max_chunks(r, chunks); /* the log ends right at the cap */
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 0);
+    assert_int_equal(st.records, 700);
+    coll_free(&c);
+    exs_evtx_reader_set_max_chunks(r, 0); /* back to EXS_EVTX_MAX_CHUNKS */
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 0);
+    assert_int_equal(st.records, 700);
+    coll_free(&c);
+    exs_evtx_reader_destroy(r);
+    free(f);
 }
 
 /* Per-chunk tables: names and templates are decoded at most EXS_EVTX_MAX_NAMES and
@@ -1496,6 +1530,8 @@ int main(void)
         cmocka_unit_test(test_cap_depth),
         cmocka_unit_test(test_cap_substitutions_and_fields),
         cmocka_unit_test(test_cap_text),
+        cmocka_unit_test(test_cap_value),
+        cmocka_unit_test(test_cap_chunks),
         cmocka_unit_test(test_cap_template_compile),
         cmocka_unit_test(test_cap_work),
         cmocka_unit_test(test_cap_chunk_tables),

@@ -94,7 +94,9 @@ typedef struct exs_evtx_stats {
     uint8_t dirty;         /* header flag 0x1: not closed cleanly (copied from a live system) */
     uint8_t full;          /* header flag 0x2 */
     uint8_t truncated;     /* the stream ended inside the header or a chunk */
-    uint8_t chunk_cap_hit; /* EXS_EVTX_MAX_CHUNKS reached: the rest was not read */
+    uint8_t chunk_cap_hit; /* the chunk cap (EXS_EVTX_MAX_CHUNKS, or the reader's own, see
+                              exs_evtx_reader_set_max_chunks) was reached with bytes left:
+                              the rest was not read */
 } exs_evtx_stats;
 
 /* Reader flags */
@@ -107,6 +109,10 @@ typedef struct exs_evtx_reader exs_evtx_reader;
 /* A reader with the given EXS_EVTX_* flags in *out; destroy it with exs_evtx_reader_destroy.
  * EXS_ENOMEM or EXS_EINVAL (out NULL). */
 exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags);
+
+/* Chunks read per stream before the run stops with chunk_cap_hit; 0 restores the default,
+ * EXS_EVTX_MAX_CHUNKS. For tests, which cannot write 64 GiB to reach it. */
+void exs_evtx_reader_set_max_chunks(exs_evtx_reader *r, uint64_t max_chunks);
 
 /* Frees r and everything it owns. Accepts NULL. */
 void exs_evtx_reader_destroy(exs_evtx_reader *r);

@@ -203,6 +203,7 @@ struct evtx_tpl_slot {
 
 struct exs_evtx_reader {
     unsigned flags;
+    uint64_t max_chunks;       /* chunks read per stream, EXS_EVTX_MAX_CHUNKS unless set */
     uint8_t *chunk;            /* EXS_EVTX_CHUNK_SIZE bytes */
     uint32_t clen;             /* bytes of it that came from the stream */
     uint32_t rec_off;          /* chunk offset of the record being decoded */

@@ -76,6 +76,7 @@ exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags)
     if (!r)
         return EXS_ENOMEM;
     r->flags = flags;
+    r->max_chunks = EXS_EVTX_MAX_CHUNKS;
     r->gen = 1;
     r->chunk = malloc(EXS_EVTX_CHUNK_SIZE);
     r->cmem = (struct evtx_arena){malloc(EXS_EVTX_MAX_CHUNK_MEM), 0, EXS_EVTX_MAX_CHUNK_MEM};
@@ -92,6 +93,11 @@ exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags)
     }
     *out = r;
     return EXS_OK;
+}
+
+void exs_evtx_reader_set_max_chunks(exs_evtx_reader *r, uint64_t max_chunks)
+{
+    r->max_chunks = max_chunks ? max_chunks : EXS_EVTX_MAX_CHUNKS;
 }
 
 void exs_evtx_reader_destroy(exs_evtx_reader *r)
@@ -365,8 +371,13 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
         return EXS_EFORMAT;
     }
     for (;; ru.chunk_index++) {
-        if (ru.chunk_index >= EXS_EVTX_MAX_CHUNKS) {
-            stats->chunk_cap_hit = 1;
+        if (ru.chunk_index >= r->max_chunks) {
+            /* a stream that ends right at the cap lost nothing: look for one more byte */
+            rc = read_full(read, read_ctx, r->chunk, 1, &got);
+            stats->bytes += got;
+            if (rc)
+                return rc;
+            stats->chunk_cap_hit = got != 0;
             break;
         }
         rc = read_full(read, read_ctx, r->chunk + have, EXS_EVTX_CHUNK_SIZE - have, &got);
