@@ -74,8 +74,8 @@ static size_t put_cp(char *o, size_t room, uint32_t cp)
 }
 
 #ifdef __SSE2__
-/* 8 units that are all ASCII and non-NUL: written as 8 bytes. Event text is mostly ASCII,
- * so this carries nearly all of the conversion work. */
+/* 8 units that are all ASCII and non-NUL: written as 8 bytes. Event text is mostly ASCII: 89 %
+ * of the units of the evaluation logs take this path (docs/evtx.md). */
 static int ascii8(const uint8_t *s, char *o)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
