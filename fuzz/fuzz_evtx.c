@@ -60,9 +60,12 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     if (rec->text_len > EXS_EVTX_MAX_TEXT || rec->nfields > EXS_EVTX_MAX_FIELDS)
         __builtin_trap();
     check_utf8(rec->text, rec->text_len);
-    check_utf8(rec->provider, strlen(rec->provider));
-    check_utf8(rec->channel, strlen(rec->channel));
-    check_utf8(rec->computer, strlen(rec->computer));
+    check_utf8(rec->provider, rec->provider_len);
+    check_utf8(rec->channel, rec->channel_len);
+    check_utf8(rec->computer, rec->computer_len);
+    if (strlen(rec->provider) > rec->provider_len || strlen(rec->channel) > rec->channel_len ||
+        strlen(rec->computer) > rec->computer_len)
+        __builtin_trap();
     for (size_t i = 0; i < rec->nfields; i++) {
         check_utf8(rec->fields[i].name, rec->fields[i].name_len);
         check_utf8(rec->fields[i].value, rec->fields[i].value_len);

@@ -15,7 +15,7 @@ int64_t exs_days_from_civil(int y, unsigned m, unsigned d)
     return (int64_t)era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+void exs_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -152,7 +152,7 @@ void exs_time_format(int64_t ms, char out[32])
     int64_t rem = ms - days * 86400000;
     int y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    exs_civil_from_days(days, &y, &m, &d);
     unsigned h = (unsigned)(rem / 3600000) % 24, mi = (unsigned)(rem / 60000 % 60);
     unsigned s = (unsigned)(rem / 1000 % 60), f = (unsigned)(rem % 1000);
     if (y < 0 || y > 9999) {

@@ -6,9 +6,13 @@
 #include <stdint.h>
 
 #include "core/str.h"
+#include "exsweep/finding.h"
 
 /* Days since 1970-01-01 for a proleptic Gregorian date (no range check). */
 int64_t exs_days_from_civil(int y, unsigned m, unsigned d);
+/* The inverse: the proleptic Gregorian date of a day count since 1970-01-01 (any day count
+ * whose year fits an int). */
+void exs_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 
 /* ISO-8601 as Exchange writes it: 2021-03-03T06:49:42.162Z. Also accepts a space instead of
  * 'T', no fraction, 1-7 fraction digits, a missing 'Z' (read as UTC), and "+hh:mm" offsets.
@@ -17,6 +21,18 @@ int64_t exs_time_parse_iso(exs_str s);
 
 /* IIS W3C: date "2021-03-05" and time "03:06:27" (UTC). EXS_TIME_NONE on failure. */
 int64_t exs_time_parse_w3c(exs_str date, exs_str time);
+
+/* Widens the window [*first, *last] (either EXS_TIME_NONE while empty) to take in t;
+ * t == EXS_TIME_NONE leaves it as it is. */
+static inline void exs_time_span_add(int64_t *first, int64_t *last, int64_t t)
+{
+    if (t == EXS_TIME_NONE)
+        return;
+    if (*first == EXS_TIME_NONE || t < *first)
+        *first = t;
+    if (*last == EXS_TIME_NONE || t > *last)
+        *last = t;
+}
 
 /* Writes "2021-03-03T06:49:42.162Z" (24 chars + NUL) into out[32]. "-" for EXS_TIME_NONE. */
 void exs_time_format(int64_t ms, char out[32]);

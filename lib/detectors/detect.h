@@ -56,7 +56,8 @@ typedef struct exs_event {
     exs_str text;              /* the whole record rendered: substring checks and evidence */
 } exs_event;
 
-/* The first field named name (ASCII case-insensitive), or an empty span. */
+/* The first field named name (ASCII case-insensitive), or "" (never a NULL pointer, so
+ * callers test .n only and may print it with %.*s). */
 exs_str exs_event_get(const exs_event *e, const char *name);
 
 /* Per-file memory of the event detectors: process ids seen to be lsass.exe, and memory

@@ -11,8 +11,8 @@ exs_str exs_event_get(const exs_event *e, const char *name)
 {
     for (size_t i = 0; i < e->nfields; i++)
         if (exs_str_ieq(e->fields[i].name, name))
-            return e->fields[i].value;
-    return EXS_STR_NULL;
+            return e->fields[i].value.p ? e->fields[i].value : EXS_LIT("");
+    return EXS_LIT("");
 }
 
 /* The n-th positional value (unnamed <Data>, or <string> items), skipping empty ones. */
@@ -30,12 +30,13 @@ static exs_str positional(const exs_event *e, size_t n)
     return EXS_STR_NULL;
 }
 
+/* The last component of path; never a NULL pointer (an absent path gives ""). */
 static exs_str base_of(exs_str path)
 {
     for (size_t i = path.n; i > 0; i--)
         if (path.p[i - 1] == '\\' || path.p[i - 1] == '/')
             return exs_str_make(path.p + i, path.n - i);
-    return path;
+    return path.p ? path : EXS_LIT("");
 }
 
 static bool base_is(exs_str path, const char *name)
@@ -318,8 +319,8 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         if (base_is(image, "w3wp.exe") &&
             (port == 22 || port == 135 || port == 445 || port == 3389 || port == 5985 || port == 5986)) {
             exs_str ip = exs_event_get(e, "DestinationIp");
-            snprintf(detail, sizeof detail, "w3wp.exe connected to %.*s:%ld", (int)(ip.n < 64 ? ip.n : 64),
-                     ip.p ? ip.p : "", port);
+            snprintf(detail, sizeof detail, "w3wp.exe connected to %.*s:%ld",
+                     (int)(ip.n < 64 ? ip.n : 64), ip.p, port);
             emit_event(c, e, R_EV_W3WP_TUNNEL, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, image, user,
                        detail);
         }
@@ -331,8 +332,7 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) ||
                         base_is(src, "rdrleakdiag.exe");
             exs_str b = base_of(src);
-            snprintf(detail, sizeof detail, "%.*s created a thread in lsass.exe", (int)b.n,
-                     b.p ? b.p : "");
+            snprintf(detail, sizeof detail, "%.*s created a thread in lsass.exe", (int)b.n, b.p);
             emit_event(c, e, R_EV_LSASS_ACCESS,
                        tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                        tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
@@ -355,7 +355,7 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         if (tool || (dump_mask(mask) && !reader)) {
             exs_str b = base_of(src);
             snprintf(detail, sizeof detail, "%.*s opened lsass.exe with access %.*s", (int)b.n, b.p,
-                     (int)(mask.n < 20 ? mask.n : 20), mask.p ? mask.p : "");
+                     (int)(mask.n < 20 ? mask.n : 20), mask.p);
             emit_event(c, e, R_EV_LSASS_ACCESS,
                        tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                        tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
@@ -369,7 +369,7 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             bool lsass = exs_str_icontains(b, "lsass");
             snprintf(detail, sizeof detail, "%s written by %.*s",
                      lsass ? "LSASS dump file" : "memory dump file", (int)base_of(image).n,
-                     base_of(image).p ? base_of(image).p : "");
+                     base_of(image).p);
             emit_event(c, e, lsass ? R_EV_LSASS_DUMP : R_EV_DUMP_FILE,
                        lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                        lsass ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM, f, user, detail);
@@ -386,7 +386,7 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
                 script = exs_str_iends(f, script_ext[i]);
             if (script && web_folder(f) && !base_in(image, setup, sizeof setup / sizeof setup[0])) {
                 snprintf(detail, sizeof detail, "%.*s wrote a script into a web folder",
-                         (int)base_of(image).n, base_of(image).p ? base_of(image).p : "");
+                         (int)base_of(image).n, base_of(image).p);
                 emit_event(c, e, R_EV_ASPX_WRITE, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, f,
                            user, detail);
             }
@@ -417,7 +417,7 @@ static void defender_check(exs_ctx *c, const exs_event *e)
     char detail[300];
     snprintf(detail, sizeof detail, "Defender %s %.*s",
              (e->event_id == 1006 || e->event_id == 1116) ? "detected" : "acted on",
-             (int)(name.n < 200 ? name.n : 200), name.p ? name.p : "");
+             (int)(name.n < 200 ? name.n : 200), name.p);
     emit_event(c, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM, path.n ? path : name,
                exs_event_get(e, "Detection User"), detail);
@@ -493,7 +493,7 @@ static void security_checks(exs_ctx *c, const exs_event *e)
         if (base_is(obj, "lsass.exe") &&
             !base_in(p, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0])) {
             snprintf(detail, sizeof detail, "%.*s asked for a handle to lsass.exe",
-                     (int)base_of(p).n, base_of(p).p ? base_of(p).p : "");
+                     (int)base_of(p).n, base_of(p).p);
             emit_event(c, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, p,
                        exs_event_get(e, "SubjectUserName"), detail);
         }
@@ -528,7 +528,7 @@ static void security_checks(exs_ctx *c, const exs_event *e)
             exs_str_ieq(g, "Administrators")) {
             exs_str m = exs_event_get(e, "MemberName");
             snprintf(detail, sizeof detail, "member added to %.*s", (int)(g.n < 100 ? g.n : 100),
-                     g.p ? g.p : "");
+                     g.p);
             emit_event(c, e, R_EV_GROUP_ADD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
                        m.n ? m : exs_event_get(e, "MemberSid"),
                        exs_event_get(e, "SubjectUserName"), detail);
@@ -576,9 +576,10 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
     }
     if ((e->event_id == 1102 && (provider_is(e, "Microsoft-Windows-Eventlog") || is_security(e))) ||
         (e->event_id == 104 && provider_is(e, "Microsoft-Windows-Eventlog"))) {
-        exs_str u = exs_event_get(e, "SubjectUserName");
+        /* both events name who cleared the log in UserData/LogFileCleared/SubjectUserName;
+         * 104 also names the log (Channel) */
         emit_event(c, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                   exs_event_get(e, "Channel"), u.n ? u : exs_event_get(e, "SubjectUserName"),
+                   exs_event_get(e, "Channel"), exs_event_get(e, "SubjectUserName"),
                    e->event_id == 1102 ? "Security log cleared" : "event log cleared");
         return;
     }

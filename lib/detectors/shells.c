@@ -388,16 +388,6 @@ static net_hit *net_get(net_hit *v, size_t *n, size_t cap, const exs_ioc *x, con
     return h;
 }
 
-static void net_time(net_hit *h, int64_t t)
-{
-    if (t == EXS_TIME_NONE)
-        return;
-    if (h->first == EXS_TIME_NONE || t < h->first)
-        h->first = t;
-    if (h->last == EXS_TIME_NONE || t > h->last)
-        h->last = t;
-}
-
 /* Host names inside a string (ServerInfo~host/..., a@host, http://host/...). */
 static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found, size_t cap)
 {
@@ -454,7 +444,7 @@ static void ioc_network(exs_scan *s, exs_files *f)
         h->findings++;
         if (x->verdict > h->worst)
             h->worst = x->verdict;
-        net_time(h, x->time_ms);
+        exs_time_span_add(&h->first, &h->last, x->time_ms);
         if (!strstr(h->rules, x->rule->id) &&
             strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
             snprintf(h->rules + strlen(h->rules), sizeof h->rules - strlen(h->rules), "%s%s",
@@ -474,7 +464,7 @@ static void ioc_network(exs_scan *s, exs_files *f)
         if (!h)
             continue;
         h->requests++;
-        net_time(h, a->time_ms);
+        exs_time_span_add(&h->first, &h->last, a->time_ms);
         if (!h->file) {
             h->file = a->file;
             h->source = a->source;

@@ -76,16 +76,6 @@ static size_t next_line(const char *p, size_t off, size_t n)
     return e ? (size_t)(e - p) + 1 : n;
 }
 
-static void note_time(exs_ctx *c, int64_t t)
-{
-    if (t == EXS_TIME_NONE)
-        return;
-    if (c->first_ms == EXS_TIME_NONE || t < c->first_ms)
-        c->first_ms = t;
-    if (c->last_ms == EXS_TIME_NONE || t > c->last_ms)
-        c->last_ms = t;
-}
-
 /* Directive lines and the first data line, at the start of a file. Returns the offset where
  * prefiltering starts; lines before it were counted into *lines. */
 static size_t handle_start(pstate *ps, const char *p, size_t n, uint64_t *lines)
@@ -121,7 +111,7 @@ static void first_times(pstate *ps, const char *p, size_t off, size_t n)
         exs_str line = line_at(p, off, n);
         if (line.n && line.p[0] != '#') {
             ps->first_tries++;
-            note_time(ps->c, ps->lk->row_time(ps->st, line));
+            exs_ctx_note_time(ps->c, ps->lk->row_time(ps->st, line));
         }
         off = next_line(p, off, n);
     }
@@ -141,7 +131,7 @@ static void last_time(pstate *ps, const char *p, size_t n)
         if (line.n && line.p[0] != '#') {
             int64_t t = ps->lk->row_time(ps->st, line);
             if (t != EXS_TIME_NONE) {
-                note_time(ps->c, t);
+                exs_ctx_note_time(ps->c, t);
                 return;
             }
         }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/str.h"
+#include "core/timeparse.h"
 #include "exsweep/finding.h"
 
 struct exs_scan;
@@ -47,6 +48,12 @@ typedef struct exs_ctx {
     int64_t first_ms;
     int64_t last_ms;
 } exs_ctx;
+
+/* Widens the file's time window [first_ms, last_ms] to take in t (EXS_TIME_NONE: no time). */
+static inline void exs_ctx_note_time(exs_ctx *c, int64_t t)
+{
+    exs_time_span_add(&c->first_ms, &c->last_ms, t);
+}
 
 /* One finding as a detector reports it: spans point into the current buffers and are copied
  * (and capped) by exs_emit. Unset spans are absent. */

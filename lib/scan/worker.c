@@ -1,4 +1,5 @@
 /* Per-file dispatch: sniff, classify, then the right reader; archives recurse into members. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,6 @@ exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
 void exs_worker_fini(exs_worker *w)
 {
     exs_evtx_reader_destroy(w->evtx);
-    free(w->evfields);
     exs_logstate_destroy(w->st);
     free(w->mem.buf);
     free(w->mem.starts);
@@ -173,39 +173,36 @@ typedef struct evtx_run {
     bool named;
 } evtx_run;
 
+/* The reader's fields are read as the detectors' (the build has -fno-strict-aliasing). */
+_Static_assert(sizeof(exs_evtx_field) == sizeof(exs_event_field) &&
+                   offsetof(exs_evtx_field, name) == offsetof(exs_event_field, name.p) &&
+                   offsetof(exs_evtx_field, name_len) == offsetof(exs_event_field, name.n) &&
+                   offsetof(exs_evtx_field, value) == offsetof(exs_event_field, value.p) &&
+                   offsetof(exs_evtx_field, value_len) == offsetof(exs_event_field, value.n),
+               "exs_evtx_field and exs_event_field must share their layout");
+
 static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
 {
     evtx_run *r = ctx;
     exs_ctx *c = r->c;
-    size_t n = rec->nfields < EXS_EVTX_MAX_FIELDS ? rec->nfields : EXS_EVTX_MAX_FIELDS;
-    for (size_t i = 0; i < n; i++) {
-        r->w->evfields[i].name = exs_str_make(rec->fields[i].name, rec->fields[i].name_len);
-        r->w->evfields[i].value = exs_str_make(rec->fields[i].value, rec->fields[i].value_len);
-    }
     exs_event e;
     memset(&e, 0, sizeof e);
-    /* a record with no time at all decodes as year 1601: no time */
-    e.time_ms = rec->time_ms > -11644473600000LL + 86400000LL ? rec->time_ms : EXS_TIME_NONE;
+    e.time_ms = rec->time_ms; /* EXS_TIME_NONE when the record has no time at all */
     e.record = rec->event_record_id ? rec->event_record_id : rec->record_id;
     e.event_id = rec->event_id;
     e.level = rec->level;
-    e.provider = exs_str_cstr(rec->provider);
-    e.channel = exs_str_cstr(rec->channel);
-    e.computer = exs_str_cstr(rec->computer);
-    e.fields = r->w->evfields;
-    e.nfields = n;
+    e.provider = exs_str_make(rec->provider, rec->provider_len);
+    e.channel = exs_str_make(rec->channel, rec->channel_len);
+    e.computer = exs_str_make(rec->computer, rec->computer_len);
+    e.fields = (const exs_event_field *)rec->fields; /* same layout, see above */
+    e.nfields = rec->nfields;
     e.text = exs_str_make(rec->text, rec->text_len);
     if (!r->named && rec->channel && rec->channel[0]) {
         snprintf(c->family, sizeof c->family, "EVTX/%.80s", rec->channel);
         r->named = true;
     }
     c->lines++;
-    if (e.time_ms != EXS_TIME_NONE) {
-        if (c->first_ms == EXS_TIME_NONE || e.time_ms < c->first_ms)
-            c->first_ms = e.time_ms;
-        if (c->last_ms == EXS_TIME_NONE || e.time_ms > c->last_ms)
-            c->last_ms = e.time_ms;
-    }
+    exs_ctx_note_time(c, e.time_ms);
     exs_detect_event(c, &r->w->evstate, &e);
     return EXS_OK;
 }
@@ -215,10 +212,6 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
 {
     exs_scan *s = w->scan;
     if (!w->evtx && exs_evtx_reader_create(&w->evtx, 0) != EXS_OK) {
-        exs_warn(s, EXS_W_LIMIT, display, 0, "out of memory for the event log reader");
-        return;
-    }
-    if (!w->evfields && !(w->evfields = calloc(EXS_EVTX_MAX_FIELDS, sizeof *w->evfields))) {
         exs_warn(s, EXS_W_LIMIT, display, 0, "out of memory for the event log reader");
         return;
     }
@@ -253,6 +246,17 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
                  (unsigned long long)st.limit_hits);
     if (st.truncated)
         exs_warn(s, EXS_W_EVTX, display, 0, "the log ends inside a chunk (cut copy)");
+    if (st.truncated_records)
+        exs_warn(s, EXS_W_LIMIT, display, 0,
+                 "%llu records cut at a size cap (a value over %u KiB, text over %u KiB, "
+                 "over %u fields or over %u KiB of values); the detectors saw them cut",
+                 (unsigned long long)st.truncated_records, EXS_EVTX_MAX_VALUE >> 10,
+                 EXS_EVTX_MAX_TEXT >> 10, EXS_EVTX_MAX_FIELDS, EXS_EVTX_MAX_RECORD_MEM >> 10);
+    if (st.chunk_cap_hit) /* no partial-coverage notion in exs_coverage: the warning says it */
+        exs_warn(s, EXS_W_LIMIT, display, 0,
+                 "read stopped after %llu chunks (EXS_EVTX_MAX_CHUNKS); the rest of the log "
+                 "was not read",
+                 (unsigned long long)(st.chunks + st.chunks_empty + st.chunks_bad));
     w->stats.files_read++;
     w->stats.bytes_read += st.bytes;
     exs_scan_cover(s, &c, false);

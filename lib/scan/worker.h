@@ -17,7 +17,6 @@ typedef struct exs_worker {
     exs_pipeline_mem mem;
     unsigned scratch_kinds; /* kinds whose prefilter the scratch has been grown for */
     exs_evtx_reader *evtx;  /* created at the first event log */
-    exs_event_field *evfields;
     exs_event_state evstate;
     exs_scan_stats stats;
     struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */

@@ -910,6 +910,43 @@ int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len)
     return 0;
 }
 
+int exs_evtxw_add_repeated(exs_evtxw *w, uint64_t filetime, int refs, uint16_t unit, uint16_t units)
+{
+    uint16_t size = (uint16_t)(2 * units);
+    if (units > 0x7FFF || exs_evtxw_raw_begin(w, 0, filetime, 0))
+        return -1;
+    exs_evtxw_bx_template_begin(w);
+    exs_evtxw_bx_open(w, "Event", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "EventData", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "Data", 0);
+    exs_evtxw_bx_close_start(w);
+    for (int i = 0; i < refs; i++)
+        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_template_end(w);
+    uint32_t one = 1;
+    exs_evtxw_bx_bytes(w, &one, 4);
+    exs_evtxw_bx_bytes(w, &size, 2);
+    exs_evtxw_bx_bytes(w, "\1\0", 2);
+    const uint8_t le[2] = {(uint8_t)unit, (uint8_t)(unit >> 8)};
+    for (uint16_t i = 0; i < units; i++)
+        exs_evtxw_bx_bytes(w, le, 2);
+    return exs_evtxw_raw_end(w);
+}
+
+uint8_t *exs_evtxw_take(exs_evtxw *w, size_t *len)
+{
+    uint8_t *f;
+    if (exs_evtxw_finish(w, &f, len))
+        f = NULL;
+    exs_evtxw_destroy(w);
+    return f;
+}
+
 int exs_evtxw_write_file(exs_evtxw *w, const char *path)
 {
     uint8_t *f;

@@ -97,6 +97,9 @@ void exs_evtxw_new_chunk(exs_evtxw *w);
  * stays usable: more events may be added and the file produced again. 0, or -1. */
 int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len);
 
+/* exs_evtxw_finish, then exs_evtxw_destroy: the file (the caller frees it), or NULL. */
+uint8_t *exs_evtxw_take(exs_evtxw *w, size_t *len);
+
 /* Writes the file to path. 0, or -1. */
 int exs_evtxw_write_file(exs_evtxw *w, const char *path);
 
@@ -132,5 +135,12 @@ uint32_t exs_evtxw_bx_template_begin(exs_evtxw *w);
 void exs_evtxw_bx_template_end(exs_evtxw *w);
 /* A template instance referring to a definition at def_off. */
 void exs_evtxw_bx_template_ref(exs_evtxw *w, uint32_t def_off);
+
+/* One raw record whose template names a single string value refs times in one
+ * <EventData><Data>; the value is `units` (at most 32767) copies of the UTF-16 code unit
+ * `unit`. Large values named often make records that render far beyond their size (value,
+ * text and work caps). 0, or -1. */
+int exs_evtxw_add_repeated(exs_evtxw *w, uint64_t filetime, int refs, uint16_t unit,
+                           uint16_t units);
 
 #endif

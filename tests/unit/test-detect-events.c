@@ -153,6 +153,28 @@ static void test_sysmon_files_and_network(void **st)
     exs_scan_destroy(s);
 }
 
+/* Absent fields read as "": a Sysmon 8 from w3wp.exe without TargetImage still reports. */
+static void test_absent_fields(void **st)
+{
+    (void)st;
+    ev a, b;
+    ev_make(&a, "Microsoft-Windows-Sysmon", 8, 4, 1,
+            "SourceImage=c:\\windows\\system32\\inetsrv\\w3wp.exe", NULL);
+    ev_make(&b, "Microsoft-Windows-Eventlog", 104, 4, 2, "SubjectUserName=admin", "Channel=System",
+            NULL);
+    ev *evs[] = {&a, &b};
+    exs_scan *s = run(evs, 2);
+    assert_string_equal(t_summary(s), "EXS-EV-W3WP-THREAD suspicious - 1\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 2");
+    const exs_finding *f = t_find(s, "EXS-EV-W3WP-THREAD", 0);
+    assert_string_equal(f->detail, "w3wp.exe created a thread in ");
+    assert_null(f->target);
+    f = t_find(s, "EXS-EV-LOG-CLEARED", 0);
+    assert_string_equal(f->user, "admin");
+    assert_string_equal(f->target, "System");
+    exs_scan_destroy(s);
+}
+
 static void test_exchange_events(void **st)
 {
     (void)st;
@@ -233,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_webshell_children),
         cmocka_unit_test(test_lsass_dumps),
         cmocka_unit_test(test_sysmon_files_and_network),
+        cmocka_unit_test(test_absent_fields),
         cmocka_unit_test(test_exchange_events),
         cmocka_unit_test(test_defender_ps_security),
         cmocka_unit_test(test_json_export),

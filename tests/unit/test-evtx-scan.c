@@ -13,6 +13,8 @@
 
 #include "evtxwriter.h"
 #include "memscan.h"
+#include "scan/scan_int.h"
+#include "scan/worker.h"
 
 #define S(x) {EXS_EVTXW_STRING, (x), 0, NULL, 0}
 
@@ -34,12 +36,25 @@ static const exs_evtxw_field shell[] = {
      S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
 };
 
+/* A Sysmon event of host EXCH01. */
+static exs_evtxw_event sysmon(uint16_t id, int64_t time_ms, const exs_evtxw_field *data, size_t n)
+{
+    exs_evtxw_event e = {.provider = "Microsoft-Windows-Sysmon",
+                         .channel = "Microsoft-Windows-Sysmon/Operational",
+                         .computer = "EXCH01",
+                         .event_id = id,
+                         .level = 4,
+                         .time_ms = time_ms,
+                         .data = data,
+                         .ndata = n};
+    return e;
+}
+
 static uint8_t *make_log(size_t *len, int with_attack)
 {
     exs_evtxw *w = exs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", "EXCH01",
-                         1, 0, 0, 4, 0, 0, 1614755000000LL, benign, 3, NULL, NULL, 0};
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
     for (int i = 0; i < 2000; i++) { /* several chunks of benign events */
         e.time_ms = 1614755000000LL + i * 1000;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
@@ -55,10 +70,9 @@ static uint8_t *make_log(size_t *len, int with_attack)
         e.ndata = 2;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
     }
-    uint8_t *buf;
-    assert_int_equal(exs_evtxw_finish(w, &buf, len), 0);
-    exs_evtxw_destroy(w);
-    return buf;
+    uint8_t *log = exs_evtxw_take(w, len);
+    assert_non_null(log);
+    return log;
 }
 
 static void test_planted_and_benign(void **st)
@@ -135,18 +149,13 @@ static void test_shell_linked(void **st)
         {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
     };
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", "EXCH01",
-                         11, 0, 0, 4, 0, 0, 1615686013000LL, write_ev, 2, NULL, NULL, 0};
+    exs_evtxw_event e = sysmon(11, 1615686013000LL, write_ev, 2);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    e.event_id = 1;
-    e.time_ms = 1615686075000LL;
-    e.data = child_ev;
-    e.ndata = 3;
+    e = sysmon(1, 1615686075000LL, child_ev, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    uint8_t *log;
     size_t n;
-    assert_int_equal(exs_evtxw_finish(w, &log, &n), 0);
-    exs_evtxw_destroy(w);
+    uint8_t *log = exs_evtxw_take(w, &n);
+    assert_non_null(log);
 
     /* the page itself: built from pieces so no complete shell sits in the source */
     char page[256];
@@ -178,12 +187,138 @@ static void test_shell_linked(void **st)
     free(log);
 }
 
+/* Sweeps the log the writer holds as if it lay at place (the writer is destroyed). */
+static exs_scan *sweep_log(exs_evtxw *w, const char *place)
+{
+    size_t n;
+    uint8_t *log = exs_evtxw_take(w, &n);
+    assert_non_null(log);
+    exs_scan *s = t_scan_mem(place, (const char *)log, (long)n);
+    free(log);
+    return s;
+}
+
+/* A record with no time (FILETIME 0) keeps no time: it neither starts the file's window at
+ * 1601 nor dates its finding. */
+static void test_record_without_time(void **st)
+{
+    (void)st;
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    e = sysmon(1, -11644473600000LL, child, 5); /* FILETIME 0 */
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    exs_scan *s = sweep_log(w, "d/x.evtx");
+    assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
+    assert_int_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->time_ms, EXS_TIME_NONE);
+    size_t nc;
+    const exs_coverage *cv = exs_scan_coverage(s, &nc);
+    assert_int_equal(nc, 1);
+    assert_int_equal(cv[0].lines, 2);
+    assert_int_equal(cv[0].first_ms, 1614755000000LL);
+    assert_int_equal(cv[0].last_ms, 1614755000000LL);
+    exs_scan_destroy(s);
+}
+
+/* The only warning of this kind (the test fails when there are none or several). */
+static const exs_warning *only_warning(const exs_scan *s, const char *kind)
+{
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n), *found = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w[i].kind, kind) == 0) {
+            assert_null(found);
+            found = &w[i];
+        }
+    assert_non_null(found);
+    return found;
+}
+
+/* A record cut at EXS_EVTX_MAX_VALUE (one Data naming a 40 KB value four times) is counted
+ * in a warning that names the caps, and the records after it are still checked. */
+static void test_value_cap_warned(void **st)
+{
+    (void)st;
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    /* 20,000 x U+00E9 (2 bytes in UTF-16 and in UTF-8) four times */
+    assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(1614755001000LL), 4, 0xE9, 20000),
+                     0);
+    e = sysmon(1, 1614755002000LL, child, 5);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    exs_scan *s = sweep_log(w, "d/x.evtx");
+    assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_int_equal(t_warns(s, "evtx"), 0);
+    const exs_warning *wn = only_warning(s, "limit");
+    assert_string_equal(wn->file, "d/x.evtx");
+    assert_string_equal(wn->message,
+                        "1 records cut at a size cap (a value over 128 KiB, text over 64 KiB, "
+                        "over 256 fields or over 1024 KiB of values); the detectors saw them cut");
+    size_t nc;
+    assert_int_equal(exs_scan_coverage(s, &nc)[0].lines, 3);
+    exs_scan_destroy(s);
+}
+
+/* Sweeps logs with one worker whose EVTX reader stops after max_chunks chunks. */
+static exs_scan *scan_chunk_capped(const char *const *places, uint8_t *const *logs,
+                                   const size_t *lens, size_t n, uint64_t max_chunks)
+{
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_worker w;
+    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
+    assert_int_equal(exs_evtx_reader_create(&w.evtx, 0), EXS_OK);
+    exs_evtx_reader_set_max_chunks(w.evtx, max_chunks);
+    for (size_t i = 0; i < n; i++)
+        exs_worker_process_memory(&w, places[i], places[i], logs[i], lens[i]);
+    exs_worker_fini(&w);
+    exs_scan_finish(s);
+    return s;
+}
+
+/* The chunk cap: the attack past it is not seen, the warning says the rest was not read, and
+ * the next log of the sweep is read in full. */
+static void test_chunk_cap_warned(void **st)
+{
+    (void)st;
+    const char *places[] = {"d/big.evtx", "d/small.evtx"};
+    uint8_t *logs[2];
+    size_t lens[2];
+    logs[0] = make_log(&lens[0], 1); /* the attack is in its last chunk */
+    assert_true((lens[0] - 4096) / 65536 > 2);
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event e = sysmon(1, 1614760000000LL, child, 5);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    logs[1] = exs_evtxw_take(w, &lens[1]);
+    assert_non_null(logs[1]);
+    exs_scan *s = scan_chunk_capped(places, logs, lens, 2, 2);
+    assert_int_equal(t_count(s, NULL), 1);
+    assert_string_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->file, "d/small.evtx");
+    assert_int_equal(t_warns(s, "limit"), 1);
+    const exs_warning *wn = only_warning(s, "limit");
+    assert_string_equal(wn->file, "d/big.evtx");
+    assert_string_equal(wn->message, "read stopped after 2 chunks (EXS_EVTX_MAX_CHUNKS); the "
+                                     "rest of the log was not read");
+    exs_scan_destroy(s);
+    /* a cap the log just fits under: everything read, nothing said */
+    s = scan_chunk_capped(places, logs, lens, 1, (lens[0] - 4096) / 65536);
+    assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
+    assert_int_equal(t_warns(s, "limit"), 0);
+    exs_scan_destroy(s);
+    free(logs[0]);
+    free(logs[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_planted_and_benign),
-        cmocka_unit_test(test_damaged_logs),
-        cmocka_unit_test(test_shell_linked),
+        cmocka_unit_test(test_planted_and_benign), cmocka_unit_test(test_damaged_logs),
+        cmocka_unit_test(test_shell_linked),       cmocka_unit_test(test_record_without_time),
+        cmocka_unit_test(test_value_cap_warned),   cmocka_unit_test(test_chunk_cap_warned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

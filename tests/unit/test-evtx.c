@@ -76,9 +76,12 @@ static exs_rc collect(void *ctx, const exs_evtx_record *rec)
     }
     struct rec *x = &c->v[c->n++];
     x->r = *rec;
-    x->prov = sdup(rec->provider, strlen(rec->provider));
-    x->chan = sdup(rec->channel, strlen(rec->channel));
-    x->comp = sdup(rec->computer, strlen(rec->computer));
+    assert_int_equal(strlen(rec->provider), rec->provider_len);
+    assert_int_equal(strlen(rec->channel), rec->channel_len);
+    assert_int_equal(strlen(rec->computer), rec->computer_len);
+    x->prov = sdup(rec->provider, rec->provider_len);
+    x->chan = sdup(rec->channel, rec->channel_len);
+    x->comp = sdup(rec->computer, rec->computer_len);
     x->text = sdup(rec->text, rec->text_len);
     x->names = calloc(rec->nfields + 1, sizeof *x->names);
     x->vals = calloc(rec->nfields + 1, sizeof *x->vals);
@@ -160,6 +163,25 @@ static int valid_utf8(const char *s, size_t n)
 
 /* ---- files ---- */
 
+/* Starts a raw record (no template) and opens <Event><System>. */
+static void raw_system_begin(exs_evtxw *w, uint64_t record_id, uint64_t filetime)
+{
+    assert_int_equal(exs_evtxw_raw_begin(w, record_id, filetime, 4096), 0);
+    exs_evtxw_bx_open(w, "Event", 0);
+    exs_evtxw_bx_close_start(w);
+    exs_evtxw_bx_open(w, "System", 0);
+    exs_evtxw_bx_close_start(w);
+}
+
+/* <TimeCreated SystemTime="text"/>: the time as text, not as a FILETIME value. */
+static void bx_time_created(exs_evtxw *w, const char *text)
+{
+    exs_evtxw_bx_open(w, "TimeCreated", 1);
+    exs_evtxw_bx_attr(w, "SystemTime");
+    exs_evtxw_bx_text(w, text);
+    exs_evtxw_bx_close_empty(w);
+}
+
 static const exs_evtxw_field proc_fields[] = {
     {"RuleName", {.str = ""}},
     {"Image", {.str = "C:\\Windows\\System32\\cmd.exe"}},
@@ -214,9 +236,8 @@ static uint8_t *make_file(int n, int mixed, size_t *len)
 
 static uint8_t *finish(exs_evtxw *w, size_t *len)
 {
-    uint8_t *f;
-    assert_int_equal(exs_evtxw_finish(w, &f, len), 0);
-    exs_evtxw_destroy(w);
+    uint8_t *f = exs_evtxw_take(w, len);
+    assert_non_null(f);
     return f;
 }
 
@@ -250,7 +271,8 @@ static void test_filetime_and_crc(void **state)
     (void)state;
     assert_int_equal(exs_evtx_filetime_to_ms(116444736000000000ull), 0);
     assert_int_equal(exs_evtx_filetime_to_ms(exs_evtxw_filetime(T0)), T0);
-    assert_true(exs_evtx_filetime_to_ms(0) < 0);
+    assert_int_equal(exs_evtx_filetime_to_ms(0), INT64_MIN); /* no time */
+    assert_int_equal(exs_evtx_filetime_to_ms(1), -11644473600000LL);
     assert_int_equal(exs_evtx_crc32(0, "123456789", 9), 0xCBF43926u);
     uint8_t buf[5000];
     for (size_t i = 0; i < sizeof buf; i++)
@@ -344,11 +366,25 @@ static void test_qualifiers_and_times(void **state)
     ev.filetime = 132672697079821281ull; /* 2021-06-04T08:41:47.9821281Z */
     ev.record_id = 7184;
     assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    /* FILETIME 0 in TimeCreated and in the record header: no time at all */
+    ev.filetime = 0;
+    ev.time_ms = -11644473600000LL;
+    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    /* a zero TimeCreated written as text: the header's written time stands in */
+    raw_system_begin(w, 0, exs_evtxw_filetime(T0));
+    bx_time_created(w, "1601-01-01T00:00:00.0000000Z");
+    exs_evtxw_bx_end(w);
+    exs_evtxw_bx_end(w);
+    assert_int_equal(exs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
     assert_int_equal(run_mem(f, len, 0, &c, NULL), EXS_OK);
-    assert_int_equal(c.n, 1);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.v[1].r.time_ms, INT64_MIN);
+    assert_int_equal(c.v[1].r.written_ms, INT64_MIN);
+    assert_non_null(strstr(c.v[1].text, "SystemTime=\"1601-01-01T00:00:00.0000000Z\""));
+    assert_int_equal(c.v[2].r.time_ms, T0);
     assert_int_equal(c.v[0].r.event_id, 6);
     assert_int_equal(c.v[0].r.has_qualifiers, 1);
     assert_int_equal(c.v[0].r.qualifiers, 49152);
@@ -828,11 +864,7 @@ static void test_raw_elements(void **state)
     exs_evtxw *w = exs_evtxw_create();
     uint64_t ft = exs_evtxw_filetime(T0);
     /* no template at all: elements and text straight in the record */
-    assert_int_equal(exs_evtxw_raw_begin(w, 1, ft, 4096), 0);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "System", 0);
-    exs_evtxw_bx_close_start(w);
+    raw_system_begin(w, 1, ft);
     exs_evtxw_bx_open(w, "EventID", 0);
     exs_evtxw_bx_close_start(w);
     exs_evtxw_bx_text(w, "4104");
@@ -841,6 +873,7 @@ static void test_raw_elements(void **state)
     exs_evtxw_bx_attr(w, "Name");
     exs_evtxw_bx_text(w, "Raw-Provider");
     exs_evtxw_bx_close_empty(w);
+    bx_time_created(w, "2021-03-06T03:06:41.1234567Z");
     exs_evtxw_bx_end(w);
     exs_evtxw_bx_open(w, "EventData", 0);
     exs_evtxw_bx_close_start(w);
@@ -878,6 +911,9 @@ static void test_raw_elements(void **state)
     assert_int_equal(st.records, 2);
     assert_int_equal(c.v[0].r.event_id, 4104);
     assert_string_equal(c.v[0].prov, "Raw-Provider");
+    assert_int_equal(c.v[0].r.time_ms, T0 + 1123);
+    assert_int_equal(c.v[0].r.written_ms, T0);
+    assert_int_equal(c.v[1].r.time_ms, T0); /* no TimeCreated: the written time */
     assert_string_equal(field(&c.v[0], "ScriptBlockText"), "a < b & c\xE2\x80\xA6&xy");
     assert_string_equal(field(&c.v[1], "Data"), "with dep id");
     coll_free(&c);
@@ -1019,45 +1055,20 @@ static void test_cap_substitutions_and_fields(void **state)
     free(d);
 }
 
-/* One record naming a single large value `refs` times. */
-static void repeated_value_record(exs_evtxw *w, int refs, const uint8_t *value, uint16_t size)
+/* One record, in a chunk of its own, naming a value of `units` copies of `unit` refs times. */
+static void repeated_value_record(exs_evtxw *w, int refs, uint16_t unit, uint16_t units)
 {
     exs_evtxw_new_chunk(w);
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 0), 0);
-    exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 0);
-    exs_evtxw_bx_close_start(w);
-    for (int i = 0; i < refs; i++)
-        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
-    uint32_t one = 1;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &size, 2);
-    exs_evtxw_bx_bytes(w, "\1\0", 2);
-    exs_evtxw_bx_bytes(w, value, size);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(T0), refs, unit, units), 0);
 }
 
 static void test_cap_work(void **state)
 {
     (void)state;
     enum { UNITS = 20000 };
-    uint8_t *v = malloc(2 * UNITS);
-    assert_non_null(v);
-    for (size_t i = 0; i < UNITS; i++) {
-        v[2 * i] = 'A';
-        v[2 * i + 1] = 0;
-    }
     exs_evtxw *w = exs_evtxw_create();
-    repeated_value_record(w, 2, v, 2 * UNITS);    /* fine: 80 KB of text to make */
-    repeated_value_record(w, 3000, v, 2 * UNITS); /* 120 MB of text to make from 52 KB */
+    repeated_value_record(w, 2, 'A', UNITS);    /* fine: 80 KB of text to make */
+    repeated_value_record(w, 3000, 'A', UNITS); /* 120 MB of text to make from 52 KB */
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
@@ -1068,7 +1079,66 @@ static void test_cap_work(void **state)
     assert_int_equal(strlen(field(&c.v[0], "Data")), 2 * UNITS);
     coll_free(&c);
     free(f);
-    free(v);
+}
+
+/* EXS_EVTX_MAX_VALUE: one Data holding four 40 KB substitutions is cut at 128 KiB, on a
+ * character boundary, and the record is flagged; the next record is whole. */
+static void test_cap_value(void **state)
+{
+    (void)state;
+    enum { UNITS = 20000 };
+    exs_evtxw *w = exs_evtxw_create();
+    repeated_value_record(w, 4, 0xE9, UNITS); /* U+00E9: 2 bytes in UTF-16 and in UTF-8 */
+    repeated_value_record(w, 3, 0xE9, UNITS); /* 120,000 bytes: fits */
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, EXS_EVTX_NO_TEXT, &c, &st), EXS_OK);
+    assert_int_equal(st.records, 2);
+    assert_int_equal(st.truncated_records, 1);
+    assert_true(c.v[0].r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_int_equal(strlen(field(&c.v[0], "Data")), EXS_EVTX_MAX_VALUE);
+    assert_true(valid_utf8(field(&c.v[0], "Data"), EXS_EVTX_MAX_VALUE));
+    assert_false(c.v[1].r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_int_equal(strlen(field(&c.v[1], "Data")), 3 * 2 * UNITS);
+    coll_free(&c);
+    free(f);
+}
+
+/* The chunk cap, lowered: reading stops after that many chunks, and says so only when
+ * something was left. */
+static void test_cap_chunks(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = make_file(700, 0, &len);
+    size_t chunks = (len - FILE_HDR) / CHUNK;
+    assert_true(chunks >= 3);
+    exs_evtx_reader *r;
+    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    struct coll c = {0};
+    exs_evtx_stats st;
+    exs_evtx_reader_set_max_chunks(r, 2);
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 1);
+    assert_int_equal(st.chunks, 2);
+    assert_true(c.n > 0 && c.n < 700);
+    assert_int_equal(c.v[c.n - 1].r.chunk_index, 1);
+    assert_int_equal(st.bytes, FILE_HDR + 2 * CHUNK + 1); /* one byte past the cap */
+    coll_free(&c);
+    exs_evtx_reader_set_max_chunks(r, chunks); /* the log ends right at the cap */
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 0);
+    assert_int_equal(st.records, 700);
+    coll_free(&c);
+    exs_evtx_reader_set_max_chunks(r, 0); /* back to EXS_EVTX_MAX_CHUNKS */
+    assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
+    assert_int_equal(st.chunk_cap_hit, 0);
+    assert_int_equal(st.records, 700);
+    coll_free(&c);
+    exs_evtx_reader_destroy(r);
+    free(f);
 }
 
 /* Per-chunk tables: names and templates are decoded at most EXS_EVTX_MAX_NAMES and
@@ -1211,6 +1281,50 @@ static void test_cap_chunk_work(void **state)
     coll_free(&c);
     free(f);
     free(ends);
+}
+
+/* A template definition costs the work of reading it, once per chunk, even when it fails:
+ * here every name new to the chunk is over EXS_EVTX_MAX_NAMES, so its compile hits a cap. */
+static void test_cap_template_compile(void **state)
+{
+    (void)state;
+    exs_evtxw *w = exs_evtxw_create();
+    exs_evtxw_event ev = proc_event(0);
+    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* defines the template inline */
+    ev = proc_event(1);
+    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* names it by offset */
+    size_t len;
+    uint8_t *f = finish(w, &len);
+    exs_evtx_reader *r;
+    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    exs_evtx_stats st = {0};
+    r->st = &st;
+    memcpy(r->chunk, f + FILE_HDR, CHUNK);
+    r->clen = CHUNK;
+    evtx_chunk_caches_reset(r);
+    r->nnames = EXS_EVTX_MAX_NAMES;
+    r->chunk_work = EXS_EVTX_MAX_CHUNK_WORK;
+    const uint8_t *rec = r->chunk + EVTX_CHUNK_HDR;
+    for (int i = 0; i < 2; i++) {
+        uint32_t size = evtx_u32(rec + 4);
+        /* fragment header (4), 0x0c, 1, template id (4), then the definition offset */
+        uint32_t def = evtx_u32(rec + 24 + 10);
+        uint32_t cost = EVTX_VALUE_COST(evtx_u32(r->chunk + def + 20));
+        r->rec_off = (uint32_t)(rec - r->chunk);
+        r->work = EXS_EVTX_MAX_RECORD_WORK;
+        r->scratch.used = 0;
+        uint32_t before = r->chunk_work;
+        const struct evtx_op *ops;
+        uint32_t nops;
+        assert_int_equal(evtx_compile(r, rec + 24, rec + size - 4, 0, &ops, &nops), EVTX_ELIMIT);
+        /* charged by the first record; the second gets the cached failure for nothing */
+        assert_int_equal(before - r->chunk_work, i == 0 ? cost : 0);
+        assert_true(cost > 1);
+        rec += size;
+    }
+    assert_int_equal(st.templates, 0);
+    exs_evtx_reader_destroy(r);
+    free(f);
 }
 
 static void test_cap_text(void **state)
@@ -1416,6 +1530,9 @@ int main(void)
         cmocka_unit_test(test_cap_depth),
         cmocka_unit_test(test_cap_substitutions_and_fields),
         cmocka_unit_test(test_cap_text),
+        cmocka_unit_test(test_cap_value),
+        cmocka_unit_test(test_cap_chunks),
+        cmocka_unit_test(test_cap_template_compile),
         cmocka_unit_test(test_cap_work),
         cmocka_unit_test(test_cap_chunk_tables),
         cmocka_unit_test(test_cap_record_memory),

@@ -23,12 +23,14 @@
 /* Like read(2): up to n bytes into buf, 0 at end of input, <0 on error. Short reads are fine. */
 typedef long (*exs_evtx_read_fn)(void *ctx, void *buf, size_t n);
 
-/* One EventData/UserData value. name and value are NUL-terminated UTF-8. */
+/* One EventData/UserData value. name and value are NUL-terminated UTF-8. The layout is two
+ * (pointer, length) pairs, that of the detectors' exs_event_field, so the scanner hands the
+ * fields over without copying them (checked at compile time in lib/scan/worker.c). */
 typedef struct exs_evtx_field {
-    const char *name;  /* Data@Name, else the element name ("Data", "string", ...) */
+    const char *name; /* Data@Name, else the element name ("Data", "string", ...) */
+    size_t name_len;
     const char *value; /* "" for an empty element */
-    uint32_t name_len;
-    uint32_t value_len;
+    size_t value_len;
 } exs_evtx_field;
 
 /* Record flags */
@@ -42,7 +44,7 @@ typedef struct exs_evtx_record {
     uint64_t record_id;       /* record header identifier (renumbered in saved/filtered logs) */
     uint64_t event_record_id; /* System/EventRecordID, 0 when absent */
     int64_t time_ms;          /* System/TimeCreated/@SystemTime, Unix ms UTC; else written_ms */
-    int64_t written_ms;       /* record header time, Unix ms UTC */
+    int64_t written_ms;       /* record header time, Unix ms UTC; INT64_MIN (no time) when 0 */
     uint32_t event_id;        /* System/EventID text */
     uint32_t qualifiers;      /* System/EventID/@Qualifiers when has_qualifiers */
     uint8_t has_qualifiers;
@@ -53,6 +55,7 @@ typedef struct exs_evtx_record {
     const char *provider;  /* System/Provider/@Name (else @EventSourceName) */
     const char *channel;
     const char *computer;
+    size_t provider_len, channel_len, computer_len;
     const exs_evtx_field *fields; /* EventData then UserData leaves, in document order */
     size_t nfields;
     const char *text; /* compact XML-ish rendering; values are NOT XML-escaped */
@@ -91,7 +94,9 @@ typedef struct exs_evtx_stats {
     uint8_t dirty;         /* header flag 0x1: not closed cleanly (copied from a live system) */
     uint8_t full;          /* header flag 0x2 */
     uint8_t truncated;     /* the stream ended inside the header or a chunk */
-    uint8_t chunk_cap_hit; /* EXS_EVTX_MAX_CHUNKS reached: the rest was not read */
+    uint8_t chunk_cap_hit; /* the chunk cap (EXS_EVTX_MAX_CHUNKS, or the reader's own, see
+                              exs_evtx_reader_set_max_chunks) was reached with bytes left:
+                              the rest was not read */
 } exs_evtx_stats;
 
 /* Reader flags */
@@ -104,6 +109,10 @@ typedef struct exs_evtx_reader exs_evtx_reader;
 /* A reader with the given EXS_EVTX_* flags in *out; destroy it with exs_evtx_reader_destroy.
  * EXS_ENOMEM or EXS_EINVAL (out NULL). */
 exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags);
+
+/* Chunks read per stream before the run stops with chunk_cap_hit; 0 restores the default,
+ * EXS_EVTX_MAX_CHUNKS. For tests, which cannot write 64 GiB to reach it. */
+void exs_evtx_reader_set_max_chunks(exs_evtx_reader *r, uint64_t max_chunks);
 
 /* Frees r and everything it owns. Accepts NULL. */
 void exs_evtx_reader_destroy(exs_evtx_reader *r);
@@ -120,7 +129,8 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
  * Looks at most at 8 bytes. */
 int exs_evtx_sniff(const void *p, size_t n);
 
-/* FILETIME (100 ns ticks since 1601) to Unix milliseconds. */
+/* FILETIME (100 ns ticks since 1601) to Unix milliseconds; INT64_MIN (EXS_TIME_NONE) for 0,
+ * which stands for no time. */
 int64_t exs_evtx_filetime_to_ms(uint64_t filetime);
 
 /* CRC-32 (IEEE, as zlib) of n bytes, continuing from crc (0 to start). */

@@ -60,7 +60,6 @@
 
 #define NAME_HDR 8u    /* next, hash, count */
 #define TPL_HDR 24u    /* next, GUID, size */
-#define CHUNK_HDR 512u /* records, names and templates all lie past the chunk header */
 
 struct cc {
     exs_evtx_reader *r;
@@ -153,7 +152,7 @@ static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **ou
             return name_checked(r, r->names[h].name, out);
         h = (h + 1) & (EVTX_NAME_SLOTS - 1);
     }
-    if (off < CHUNK_HDR || off > r->clen || r->clen - off < NAME_HDR)
+    if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < NAME_HDR)
         return EVTX_EBAD;
     uint32_t units = evtx_u16(r->chunk + off + 6);
     if ((r->clen - off - NAME_HDR) / 2 < units)
@@ -253,7 +252,7 @@ static int name_ref_plausible(const struct cc *c, const uint8_t *q)
         return 0;
     uint32_t off = evtx_u32(q);
     uint32_t pos = pos_of(c, q + 4);
-    return off == pos || (off >= CHUNK_HDR && off < pos);
+    return off == pos || (off >= EVTX_CHUNK_HDR && off < pos);
 }
 
 static int open_element(struct cc *c, uint8_t tok)
@@ -345,18 +344,21 @@ static int tpl_lookup(exs_evtx_reader *r, uint32_t off, uint32_t *slot)
     return 0;
 }
 
-/* Compiles the definition at off into cmem. Records normally reference templates defined
- * earlier in the chunk; one defined later or whose defining record is gone is still used when
- * its bytes are a well-formed definition, since the chunk is entirely in memory. */
+/* Compiles the definition at off into cmem, charging the work of reading its body. Records
+ * normally reference templates defined earlier in the chunk; one defined later or whose
+ * defining record is gone is still used when its bytes are a well-formed definition, since
+ * the chunk is entirely in memory. */
 static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
 {
-    if (off < CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
+    if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
         return EVTX_ETEMPLATE;
     const uint8_t *body = r->chunk + off + TPL_HDR;
     uint32_t size = evtx_u32(r->chunk + off + 20);
     if (size < 4 || size > r->clen - off - TPL_HDR || body[0] != 0x0f || body[1] != 0x01 ||
         body[2] != 0x01)
         return EVTX_ETEMPLATE;
+    if (evtx_charge(r, EVTX_VALUE_COST(size)))
+        return EVTX_ELIMIT;
     size_t mark = r->scratch.used;
     const struct evtx_op *ops;
     uint32_t nops;
@@ -387,15 +389,16 @@ static int tpl_get(exs_evtx_reader *r, uint32_t off, int inline_def, const struc
     uint32_t h;
     if (tpl_lookup(r, off, &h)) {
         *out = r->tpls[h].tpl;
-        return *out ? EVTX_OK : EVTX_ETEMPLATE;
+        return *out ? EVTX_OK : r->tpls[h].err;
     }
     if (r->ntpls >= EXS_EVTX_MAX_TEMPLATES)
         return EVTX_ELIMIT;
     const struct evtx_tpl *t = NULL;
     int rc = tpl_compile(r, off, &t);
-    if (rc == EVTX_ELIMIT) /* not cached: memory caps are not a property of the template */
-        return rc;
-    r->tpls[h] = (struct evtx_tpl_slot){off, r->gen, rc ? NULL : t};
+    /* A failure is cached too, caps included: the chunk's names, memory and work only fill up,
+     * so a template that hit one would hit it again, at the same cost, for every record. (A
+     * record's own budget runs short only deep inside nested values, i.e. in hostile input.) */
+    r->tpls[h] = (struct evtx_tpl_slot){off, r->gen, rc ? NULL : t, rc};
     r->ntpls++;
     r->st->templates += rc == EVTX_OK;
     r->st->templates_forward += rc == EVTX_OK && !inline_def && off > r->rec_off;

@@ -1,11 +1,12 @@
 /* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as EVTX headers and chunks use it.
  *
  * Every chunk's record data is checksummed, so this runs over every byte of a log. Portable
- * path: slicing by 8 (a few GB/s). On x86-64 CPUs with PCLMULQDQ, carry-less multiplication
- * folds 64 bytes per step (Intel, "Fast CRC Computation for Generic Polynomials Using
- * PCLMULQDQ", 2009; the constants are those of the gzip polynomial), which makes the checksum
- * a rounding error next to decoding. Both paths are checked against each other by the unit
- * tests. Tables are built once, under pthread_once, because readers run on many threads. */
+ * path: slicing by 8. On x86-64 CPUs with PCLMULQDQ, carry-less multiplication folds 64 bytes
+ * per step (Intel, "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ", 2009; the
+ * constants are those of the gzip polynomial). Measured with `evtxbench -C 512` on the project's
+ * machine: 2.2 GB/s portable, 14.2 GB/s folded; checksums are 2-3 % of reading a dense log
+ * (docs/evtx.md). Both paths are checked against each other by the unit tests. Tables are built
+ * once, under pthread_once, because readers run on many threads. */
 #include "parsers/evtx/evtx_int.h"
 
 #include <pthread.h>

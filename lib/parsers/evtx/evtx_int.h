@@ -15,6 +15,12 @@
 #include "core/limits.h"
 #include "parsers/evtx/evtx.h"
 
+/* Milliseconds from 1601-01-01 (the FILETIME epoch) to 1970-01-01 (Unix time). */
+#define EVTX_EPOCH_GAP_MS 11644473600000LL
+
+/* Bytes of a chunk header: records, names and templates all lie past it (evtx_reader.c). */
+#define EVTX_CHUNK_HDR 512u
+
 /* Little-endian loads; callers have checked the bounds. */
 static inline uint16_t evtx_u16(const uint8_t *p)
 {
@@ -187,7 +193,8 @@ struct evtx_name_slot {
 
 struct evtx_tpl_slot {
     uint32_t off, gen;
-    const struct evtx_tpl *tpl; /* NULL: known unreadable */
+    const struct evtx_tpl *tpl; /* NULL: could not be compiled, err says why */
+    int err;                    /* EVTX_ETEMPLATE or EVTX_ELIMIT when tpl is NULL */
 };
 
 #define EVTX_NAME_SLOTS (2u * EXS_EVTX_MAX_NAMES)
@@ -196,6 +203,7 @@ struct evtx_tpl_slot {
 
 struct exs_evtx_reader {
     unsigned flags;
+    uint64_t max_chunks;       /* chunks read per stream, EXS_EVTX_MAX_CHUNKS unless set */
     uint8_t *chunk;            /* EXS_EVTX_CHUNK_SIZE bytes */
     uint32_t clen;             /* bytes of it that came from the stream */
     uint32_t rec_off;          /* chunk offset of the record being decoded */
@@ -216,6 +224,24 @@ struct exs_evtx_reader {
     struct evtx_out out;
     exs_evtx_stats *st;
 };
+
+/* Work is counted in tokens run, plus one unit per 16 bytes of value decoded or BinXML
+ * compiled on the way (template definitions included): a template can name one large value
+ * thousands of times, and that must cost what it costs. */
+#define EVTX_VALUE_COST(bytes) (1u + (uint32_t)((bytes) >> 4))
+
+/* Takes units from the record's and the chunk's work budgets; EVTX_ELIMIT (and the record's
+ * budget emptied) when either is short. */
+static inline int evtx_charge(exs_evtx_reader *r, uint32_t units)
+{
+    if (r->work < units || r->chunk_work < units) {
+        r->work = 0;
+        return EVTX_ELIMIT;
+    }
+    r->work -= units;
+    r->chunk_work -= units;
+    return EVTX_OK;
+}
 
 /* evtx_binxml.c */
 void evtx_chunk_caches_reset(exs_evtx_reader *r);
@@ -243,7 +269,8 @@ static inline void evtx_buf_reset(struct evtx_buf *b, size_t cap)
 
 /* evtx_value.c */
 void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n);
-/* Rendering appends many short pieces; copying those inline beats a libc call each. */
+/* Rendering appends many short pieces; they are copied inline rather than through a memcpy
+ * call each (a choice, not separately measured). */
 static inline void evtx_copy(char *d, const char *s, size_t n)
 {
     if (n > 16) {
@@ -284,7 +311,5 @@ int evtx_array_next(uint8_t type, const uint8_t *p, size_t n, size_t *pos, const
                     size_t *in);
 /* Size of a fixed-size scalar type, 0 for variable-size types. */
 size_t evtx_fixed_size(uint8_t type);
-/* "YYYY-MM-DDTHH:MM:SS[.fraction][Z]" to Unix ms; 0 when it does not parse. */
-int evtx_parse_iso_ms(const char *s, size_t n, int64_t *ms);
 
 #endif

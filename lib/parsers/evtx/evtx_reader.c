@@ -56,7 +56,6 @@
 #include <string.h>
 
 #define FILE_HDR 4096u
-#define CHUNK_HDR 512u
 #define REC_HDR 24u
 #define REC_MIN 32u /* header, a 4-byte fragment header, size copy */
 
@@ -77,6 +76,7 @@ exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags)
     if (!r)
         return EXS_ENOMEM;
     r->flags = flags;
+    r->max_chunks = EXS_EVTX_MAX_CHUNKS;
     r->gen = 1;
     r->chunk = malloc(EXS_EVTX_CHUNK_SIZE);
     r->cmem = (struct evtx_arena){malloc(EXS_EVTX_MAX_CHUNK_MEM), 0, EXS_EVTX_MAX_CHUNK_MEM};
@@ -93,6 +93,11 @@ exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags)
     }
     *out = r;
     return EXS_OK;
+}
+
+void exs_evtx_reader_set_max_chunks(exs_evtx_reader *r, uint64_t max_chunks)
+{
+    r->max_chunks = max_chunks ? max_chunks : EXS_EVTX_MAX_CHUNKS;
 }
 
 void exs_evtx_reader_destroy(exs_evtx_reader *r)
@@ -271,15 +276,15 @@ static void chunk_checksums(struct run *ru)
     const uint8_t *c = r->chunk;
     if (r->flags & EXS_EVTX_NO_CRC)
         return;
-    uint32_t h = exs_evtx_crc32(exs_evtx_crc32(0, c, 120), c + 128, CHUNK_HDR - 128);
+    uint32_t h = exs_evtx_crc32(exs_evtx_crc32(0, c, 120), c + 128, EVTX_CHUNK_HDR - 128);
     if (h != evtx_u32(c + 124)) {
         count_crc(st, &st->chunk_crc_errors);
         ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
     }
     uint32_t free_off = evtx_u32(c + 48);
-    if (free_off < CHUNK_HDR || free_off > r->clen)
+    if (free_off < EVTX_CHUNK_HDR || free_off > r->clen)
         return; /* cut short or nonsense: nothing to compare against */
-    if (exs_evtx_crc32(0, c + CHUNK_HDR, free_off - CHUNK_HDR) != evtx_u32(c + 52)) {
+    if (exs_evtx_crc32(0, c + EVTX_CHUNK_HDR, free_off - EVTX_CHUNK_HDR) != evtx_u32(c + 52)) {
         count_crc(st, &st->data_crc_errors);
         ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
     }
@@ -289,8 +294,8 @@ static exs_rc chunk_records(struct run *ru)
 {
     exs_evtx_reader *r = ru->r;
     uint32_t free_off = evtx_u32(r->chunk + 48);
-    uint32_t limit = free_off >= CHUNK_HDR && free_off <= r->clen ? free_off : r->clen;
-    uint32_t off = CHUNK_HDR;
+    uint32_t limit = free_off >= EVTX_CHUNK_HDR && free_off <= r->clen ? free_off : r->clen;
+    uint32_t off = EVTX_CHUNK_HDR;
     while (off + REC_MIN <= limit) {
         uint32_t size = record_at(r, off);
         if (!size) {
@@ -327,12 +332,12 @@ static exs_rc chunk(struct run *ru, uint32_t len)
             return EXS_OK;
         }
         st->chunks_bad++;
-        return len > CHUNK_HDR ? scan_slack(ru, CHUNK_HDR) : EXS_OK;
+        return len > EVTX_CHUNK_HDR ? scan_slack(ru, EVTX_CHUNK_HDR) : EXS_OK;
     }
     st->chunks++;
     if (st->has_header && ru->chunk_index >= st->header_chunks)
         st->chunks_past_header++;
-    if (len < CHUNK_HDR)
+    if (len < EVTX_CHUNK_HDR)
         return EXS_OK;
     chunk_checksums(ru);
     return chunk_records(ru);
@@ -366,8 +371,13 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
         return EXS_EFORMAT;
     }
     for (;; ru.chunk_index++) {
-        if (ru.chunk_index >= EXS_EVTX_MAX_CHUNKS) {
-            stats->chunk_cap_hit = 1;
+        if (ru.chunk_index >= r->max_chunks) {
+            /* a stream that ends right at the cap lost nothing: look for one more byte */
+            rc = read_full(read, read_ctx, r->chunk, 1, &got);
+            stats->bytes += got;
+            if (rc)
+                return rc;
+            stats->chunk_cap_hit = got != 0;
             break;
         }
         rc = read_full(read, read_ctx, r->chunk + have, EXS_EVTX_CHUNK_SIZE - have, &got);

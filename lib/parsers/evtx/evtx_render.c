@@ -14,24 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timeparse.h"
+
 static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest);
-
-/* Work is counted in tokens, plus one unit per 16 bytes of value decoded or BinXML compiled
- * on the way: a template can name one large value thousands of times, and that must cost
- * what it costs. */
-#define VALUE_COST(bytes) (1u + (uint32_t)((bytes) >> 4))
-
-static inline int charge(exs_evtx_reader *r, uint32_t units)
-{
-    if (r->work < units || r->chunk_work < units) {
-        r->work = 0;
-        return EVTX_ELIMIT;
-    }
-    r->work -= units;
-    r->chunk_work -= units;
-    return EVTX_OK;
-}
 
 static inline void text_put(exs_evtx_reader *r, const char *s, size_t n)
 {
@@ -71,14 +57,16 @@ static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const c
         copy = "";
         vlen = 0;
     }
-    o->fields[o->nfields++] = (exs_evtx_field){name, copy, (uint32_t)nlen, (uint32_t)vlen};
+    o->fields[o->nfields++] = (exs_evtx_field){name, nlen, copy, vlen};
 }
 
-static void set_str(exs_evtx_reader *r, const char **dst, const struct evtx_buf *b)
+static void set_str(exs_evtx_reader *r, const char **dst, size_t *len, const struct evtx_buf *b)
 {
     const char *s = rmem_dup(r, b->p, b->len);
-    if (s)
+    if (s) {
         *dst = s;
+        *len = b->len;
+    }
 }
 
 /* An attribute is complete: write it and pick out what the record needs. */
@@ -93,9 +81,9 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
     switch (e->ctx) {
     case EVTX_C_SYSFIELD:
         if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_NAME)
-            set_str(r, &o->rec.provider, v);
+            set_str(r, &o->rec.provider, &o->rec.provider_len, v);
         else if (ek == EVTX_N_PROVIDER && a->known == EVTX_N_EVENTSOURCENAME && !*o->rec.provider)
-            set_str(r, &o->rec.provider, v);
+            set_str(r, &o->rec.provider, &o->rec.provider_len, v);
         else if (ek == EVTX_N_EVENTID && a->known == EVTX_N_QUALIFIERS && v->len) {
             o->rec.qualifiers = (uint32_t)parse_u64(v->p, v->len);
             o->rec.has_qualifiers = 1;
@@ -104,7 +92,10 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
                 o->rec.time_ms = exs_evtx_filetime_to_ms(o->attr_ft);
                 o->time_set = 1;
             } else {
-                o->time_set = (uint8_t)evtx_parse_iso_ms(v->p, v->len, &o->rec.time_ms);
+                /* 1601-01-01T00:00:00Z is a zero FILETIME as text: no time either */
+                o->rec.time_ms = exs_time_parse_iso(exs_str_make(v->p, v->len));
+                o->time_set =
+                    o->rec.time_ms != EXS_TIME_NONE && o->rec.time_ms != -EVTX_EPOCH_GAP_MS;
             }
         }
         break;
@@ -226,10 +217,10 @@ static void leaf_done(exs_evtx_reader *r, const struct evtx_elem *e)
             o->rec.event_record_id = parse_u64(v->p, v->len);
             break;
         case EVTX_N_CHANNEL:
-            set_str(r, &o->rec.channel, v);
+            set_str(r, &o->rec.channel, &o->rec.channel_len, v);
             break;
         case EVTX_N_COMPUTER:
-            set_str(r, &o->rec.computer, v);
+            set_str(r, &o->rec.computer, &o->rec.computer_len, v);
             break;
         default:
             break;
@@ -436,7 +427,7 @@ static int substitute(exs_evtx_reader *r, const struct evtx_op *op, const struct
         }
         return put_value(r, 0x00, NULL, 0);
     }
-    int rc = charge(r, VALUE_COST(v->size));
+    int rc = evtx_charge(r, EVTX_VALUE_COST(v->size));
     if (rc)
         return rc;
     if (v->type == 0x21)
@@ -486,7 +477,7 @@ static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_
         pop(r, 0);
         return EVTX_OK;
     case EVTX_OP_TEXT16:
-        if (charge(r, VALUE_COST(2 * (size_t)op->n)))
+        if (evtx_charge(r, EVTX_VALUE_COST(2 * (size_t)op->n)))
             return EVTX_ELIMIT;
         put_text16(r, op->a, op->n);
         return EVTX_OK;
@@ -515,7 +506,7 @@ static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest)
 {
     for (uint32_t i = 0; i < n; i++) {
-        int rc = charge(r, 1);
+        int rc = evtx_charge(r, 1);
         if (!rc)
             rc = step(r, &ops[i], vals, nv, nest);
         if (rc)

@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/timeparse.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -72,8 +74,8 @@ static size_t put_cp(char *o, size_t room, uint32_t cp)
 }
 
 #ifdef __SSE2__
-/* 8 units that are all ASCII and non-NUL: written as 8 bytes. Event text is mostly ASCII,
- * so this carries nearly all of the conversion work. */
+/* 8 units that are all ASCII and non-NUL: written as 8 bytes. Event text is mostly ASCII: 89 %
+ * of the units of the evaluation logs take this path (docs/evtx.md). */
 static int ascii8(const uint8_t *s, char *o)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
@@ -257,31 +259,6 @@ static void put_sid(struct evtx_buf *b, const uint8_t *p, size_t n)
     }
 }
 
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian), for any int64 day count
- * a FILETIME can produce. */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    uint64_t doe = (uint64_t)(z - era * 146097);
-    uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    uint64_t mp = (5 * doy + 2) / 153;
-    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    uint64_t yoe = (uint64_t)(y - era * 400);
-    uint64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static char *digits(char *o, uint64_t v, int width)
 {
     for (int i = width - 1; i >= 0; i--) {
@@ -322,9 +299,9 @@ static void put_filetime(struct evtx_buf *b, uint64_t ft)
     uint64_t secs = ft / 10000000u;
     int64_t days = (int64_t)(secs / 86400) - 134774; /* 1601-01-01 to 1970-01-01 */
     uint32_t sod = (uint32_t)(secs % 86400);
-    int64_t y;
+    int y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    exs_civil_from_days(days, &y, &m, &d);
     put_datetime(b, y, m, d, sod / 3600, sod / 60 % 60, sod % 60, (uint32_t)(ft % 10000000u), 7);
 }
 
@@ -507,49 +484,9 @@ void evtx_buf_put_value(struct evtx_buf *b, uint8_t type, const uint8_t *p, size
     }
 }
 
-static int num(const char *s, size_t n, size_t *i, size_t w, unsigned *out)
-{
-    unsigned v = 0;
-    for (size_t k = 0; k < w; k++, (*i)++) {
-        if (*i >= n || s[*i] < '0' || s[*i] > '9')
-            return 0;
-        v = v * 10 + (unsigned)(s[*i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-static int sep(const char *s, size_t n, size_t *i, char c)
-{
-    if (*i >= n || s[*i] != c)
-        return 0;
-    (*i)++;
-    return 1;
-}
-
-int evtx_parse_iso_ms(const char *s, size_t n, int64_t *ms)
-{
-    unsigned y, mo, d, h, mi, sec, msec = 0;
-    size_t i = 0;
-    if (!num(s, n, &i, 4, &y) || !sep(s, n, &i, '-') || !num(s, n, &i, 2, &mo) ||
-        !sep(s, n, &i, '-') || !num(s, n, &i, 2, &d) ||
-        !(sep(s, n, &i, 'T') || sep(s, n, &i, ' ')) || !num(s, n, &i, 2, &h) ||
-        !sep(s, n, &i, ':') || !num(s, n, &i, 2, &mi) || !sep(s, n, &i, ':') ||
-        !num(s, n, &i, 2, &sec))
-        return 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return 0;
-    if (sep(s, n, &i, '.')) {
-        unsigned scale = 100;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
-            msec += (unsigned)(s[i] - '0') * scale;
-    }
-    int64_t days = days_from_civil(y, mo, d);
-    *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + msec;
-    return 1;
-}
-
 int64_t exs_evtx_filetime_to_ms(uint64_t filetime)
 {
-    return (int64_t)(filetime / 10000u) - 11644473600000LL;
+    if (filetime == 0) /* what Windows writes for no time at all */
+        return INT64_MIN;
+    return (int64_t)(filetime / 10000u) - EVTX_EPOCH_GAP_MS;
 }
