@@ -590,7 +590,8 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
     for (size_t i = 0; i < f->nskip && *ext; i++)
         if (strcasecmp(ext, f->skip_ext[i]) == 0) {
             fs->want = false;
-            w->skipped_ext++;
+            w->skipped_ext++; /* once per file, however often --skip-ext names it */
+            break;
         }
     /* Logs have their own parsers: copying, hashing and rule-scanning gigabytes of them would
      * cost more than parsing them and hold a whole file in memory per worker. User rules

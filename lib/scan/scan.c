@@ -291,7 +291,7 @@ exs_rc exs_scan_run(exs_scan *s)
     exs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    return rc == EXS_OK ? EXS_OK : rc;
+    return rc;
 }
 
 void exs_scan_destroy(exs_scan *s)

@@ -305,7 +305,7 @@ static void test_policy(void **st)
     assert_int_equal(exs_scan_get_stats(s)->files_large, 2);
     assert_int_equal(exs_scan_get_stats(s)->files_hashed, 0);
     exs_scan_destroy(s);
-    exs_scan_opts o2 = {1, 0, 0, ".ASPX, .bin", 0};
+    exs_scan_opts o2 = {1, 0, 0, ".ASPX, .bin, aspx", 0}; /* named twice, counted once */
     s = run(&o2, NULL, NULL);
     expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
     assert_int_equal(exs_scan_get_stats(s)->files_skipped_ext, 2);
