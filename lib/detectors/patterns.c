@@ -5,8 +5,8 @@
  *
  * Rare indicators are triggers (group 0). Words that benign traffic is full of
  * (autodiscover.json, /owa/, auth/, .aspx, POST) are tokens: a line is a candidate only when
- * its tokens cover a conjunction. Everything is a literal or a small literal set, which
- * Vectorscan matches at memory speed; unbounded ".*" is never used. */
+ * its tokens cover a conjunction. Everything is a literal or a small literal set (Vectorscan's
+ * fast case); unbounded ".*" is never used (bench/README.md: it once cost half the sweep). */
 #include "detectors/detect.h"
 
 #define SL "(/|%2f|\\\\|%5c)" /* a path separator, raw or encoded */
