@@ -101,23 +101,31 @@ static void test_request_prefilter(void **st)
     /* benign lines full of frequent words give no candidate; each attack shape gives one */
     const char *buf =
         "GET /autodiscover/autodiscover.json Email=u%40contoso.test&Protocol=EWS 443 - 10.0.0.1 Outlook\n"
-        "GET /owa/auth/15.1.2106/scripts/boot.js - 443 - 10.0.0.1 Mozilla\n"
         "POST /owa/service.svc action=GetItem 443 u 10.0.0.1 Mozilla\n"
         "POST /mapi/nspi/ MailboxId=x 443 u 10.0.0.1 Outlook\n"
+        "POST /EWS/Exchange.asmx - 443 u 10.0.0.1 ExchangeServicesClient/15.00.0913.015\n"
+        "GET /powershell serializationLevel=Full 80 u 10.0.0.1 Microsoft+WinRM+Client\n"
         "POST /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 1.1.1.1 x\n"
         "POST /owa/mastermailbox%40outlook.com/powershell - 443 u 1.1.1.2 x\n"
         "GET /OWA/auth/evil.aspx - 443 - 1.1.1.3 x\n"
         "POST /ecp/y.js - 443 - 1.1.1.4 x\n"
-        "GET /owa/auth/logon.aspx url=x 443 - 10.0.0.1 Mozilla\n";
+        "POST /PowerShell clientApplication=x 444 u 1.1.1.5 x\n"
+        "2021-03-01T00:00:00.000Z,r1,Oab,mail,%2Foab%5Cx%2EASPX,,,false,,,,x,1.1.1.6,EX,200\n"
+        "GET /owa/auth/logon.aspx url=x 443 - 10.0.0.1 Mozilla\n"
+        "GET /owa/auth/15.1.2106/scripts/boot.js - 443 - 10.0.0.1 Mozilla\n";
     const exs_pattern_set *set = exs_kind_patterns(EXS_KIND_IIS);
     uint32_t *starts = NULL;
     long n = lines_of(set, buf, &starts);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 8);
     assert_true(strncmp(buf + starts[0], "POST /autodiscover/", 19) == 0);
     assert_true(strncmp(buf + starts[1], "POST /owa/master", 16) == 0);
     assert_true(strncmp(buf + starts[2], "GET /OWA/auth/evil", 18) == 0);
     assert_true(strncmp(buf + starts[3], "POST /ecp/y.js", 14) == 0);
-    assert_true(strncmp(buf + starts[4], "GET /owa/auth/logon", 19) == 0); /* checked in full */
+    assert_true(strncmp(buf + starts[4], "POST /PowerShell", 16) == 0);
+    assert_true(strncmp(buf + starts[5], "2021-03-01", 10) == 0); /* encoded, in a CSV row */
+    /* default pages and OWA's own scripts are judged in full */
+    assert_true(strncmp(buf + starts[6], "GET /owa/auth/logon", 19) == 0);
+    assert_true(strncmp(buf + starts[7], "GET /owa/auth/15.1", 18) == 0);
     free(starts);
 }
 
