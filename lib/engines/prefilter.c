@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/nlmap.h"
 #include "engines/prefilter.h"
 
 #define MAX_CONJ 32
@@ -115,7 +116,7 @@ void exs_pf_scratch_free(exs_pf_scratch *s)
  * one line are consecutive. */
 struct collect {
     const exs_prefilter *pf;
-    const char *buf;
+    const exs_nlmap *nl;
     size_t len;
     uint32_t **starts;
     size_t *cap;
@@ -146,12 +147,11 @@ static int add(struct collect *c, size_t start)
     return 0;
 }
 
-/* The start of the current line, looked up only for a line that qualifies: half the lines
- * of a busy log hold some token, few of them hold enough. */
+/* The start of the current line, looked up only for a line that qualifies: a third of the
+ * lines of a busy log hold some token, few of them hold enough. */
 static size_t line_start(const struct collect *c)
 {
-    const char *nl = c->first_at ? memrchr(c->buf, '\n', c->first_at) : NULL;
-    return nl ? (size_t)(nl - c->buf) + 1 : 0;
+    return exs_nlmap_line_start(c->nl, c->first_at);
 }
 
 static int finish_line(struct collect *c)
@@ -173,8 +173,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         if (finish_line(c) < 0)
             return 1;
         c->first_at = at; /* a match ending on the '\n' belongs to the line it ends */
-        const char *e = memchr(c->buf + at, '\n', c->len - at);
-        c->line_end = e ? (size_t)(e - c->buf) + 1 : c->len;
+        size_t e = exs_nlmap_next(c->nl, at);
+        c->line_end = e < c->len ? e + 1 : c->len;
         c->mask = 0;
         c->added = false;
     }
@@ -190,9 +190,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 }
 
 long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char *buf, size_t len,
-                         uint32_t **starts, size_t *cap)
+                         const exs_nlmap *nl, uint32_t **starts, size_t *cap)
 {
-    struct collect c = {pf, buf, len, starts, cap, 0, 0, 0, 0, false, 0};
+    struct collect c = {pf, nl, len, starts, cap, 0, 0, 0, 0, false, 0};
     if (len == 0)
         return 0;
     hs_error_t e = hs_scan(pf->db, buf, (unsigned)len, 0, s->hs, on_match, &c);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/nlmap.h"
 #include "exsweep/error.h"
 
 typedef struct exs_pattern {
@@ -41,8 +42,9 @@ exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf);
 void exs_pf_scratch_free(exs_pf_scratch *s);
 
 /* Candidate lines of buf[0..len): start offsets, ascending, unique, written to *starts (grown
- * with realloc, capacity in *cap). Returns the count, or -1 when the engine failed. */
+ * with realloc, capacity in *cap). nl maps the line breaks of buf[0..len). Returns the count,
+ * or -1 when the engine failed. */
 long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char *buf, size_t len,
-                         uint32_t **starts, size_t *cap);
+                         const exs_nlmap *nl, uint32_t **starts, size_t *cap);
 
 #endif

@@ -15,38 +15,6 @@
 #include "scan/ctx.h"
 #include "scan/scan_int.h"
 
-/* Byte vectors through the compiler's generic vector extension (GCC and clang): SSE2 on
- * x86-64, NEON on arm64, plain scalar code elsewhere. */
-typedef unsigned char exs_v16 __attribute__((vector_size(16)));
-
-uint64_t exs_count_nl(const char *p, size_t n)
-{
-    /* Every byte of every log passes through here. Hopping from break to break with memchr
-     * (one call per line) was 8% of the samples in perf on the bench tree; compared sixteen
-     * bytes at a time, with the matches summed in byte counters (at most 255 rounds before
-     * they are folded), it is 3% (bench/README.md). */
-    uint64_t c = 0;
-    const exs_v16 nl = (exs_v16){0} + '\n';
-    while (n >= sizeof(exs_v16)) {
-        size_t rounds = n / sizeof(exs_v16);
-        if (rounds > 255)
-            rounds = 255;
-        exs_v16 acc = {0};
-        for (size_t i = 0; i < rounds; i++) {
-            exs_v16 v;
-            memcpy(&v, p, sizeof v);
-            acc -= (exs_v16)(v == nl); /* a match is all ones: -1 */
-            p += sizeof v;
-        }
-        n -= rounds * sizeof(exs_v16);
-        for (size_t j = 0; j < sizeof acc; j++)
-            c += acc[j];
-    }
-    for (size_t i = 0; i < n; i++)
-        c += p[i] == '\n';
-    return c;
-}
-
 typedef struct pstate {
     exs_ctx *c;
     exs_logstate *st;
@@ -60,6 +28,16 @@ typedef struct pstate {
     int engine_failed;
     bool warned_nul; /* NUL bytes were reported for this file */
 } pstate;
+
+/* The line starting at off, without its break; nl maps p[0..n). */
+static exs_str line_of(const char *p, const exs_nlmap *nl, size_t off)
+{
+    size_t e = exs_nlmap_next(nl, off);
+    size_t len = e - off;
+    if (len && p[off + len - 1] == '\r')
+        len--;
+    return exs_str_make(p + off, len);
+}
 
 static exs_str line_at(const char *p, size_t off, size_t n)
 {
@@ -139,33 +117,30 @@ static void last_time(pstate *ps, const char *p, size_t n)
     }
 }
 
-/* NUL bytes inside a text log: a zero-filled cluster after a crash, carving debris or
- * tampering. The lines around them are still read; the hole is counted once per file. */
-static void check_nul(pstate *ps, const char *p, size_t n)
-{
-    const char *z = ps->warned_nul ? NULL : memchr(p, 0, n);
-    if (!z)
-        return;
-    ps->warned_nul = true;
-    exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file,
-             ps->base + exs_count_nl(p, (size_t)(z - p)) + 1,
-             "NUL bytes inside the log (damaged or wiped region)");
-}
-
 /* Processes p[0..n): complete lines (the last one may lack its '\n' at the end of the file). */
 static void region(pstate *ps, const char *p, size_t n)
 {
     uint64_t lines = 0;
     size_t off = 0;
-    check_nul(ps, p, n);
+    const exs_nlmap map = {ps->m->nl, 0, n};
+    size_t z = exs_nlmap_build(ps->m->nl, p, n);
+    if (z < n && !ps->warned_nul) {
+        /* NUL bytes inside a text log: a zero-filled cluster after a crash, carving debris or
+         * tampering. The lines around them are still read; the hole is counted once per file. */
+        ps->warned_nul = true;
+        exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file,
+                 ps->base + exs_nlmap_count(&map, 0, z) + 1,
+                 "NUL bytes inside the log (damaged or wiped region)");
+    }
     if (!ps->started)
         off = handle_start(ps, p, n, &lines);
     if (!ps->started)
         goto count;
     first_times(ps, p, off, n);
 
-    long k = exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &ps->m->starts,
-                                 &ps->m->starts_cap);
+    const exs_nlmap view = {ps->m->nl, off, n - off};
+    long k = exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
+                                 &ps->m->starts, &ps->m->starts_cap);
     if (k < 0) {
         ps->engine_failed = 1;
         goto count;
@@ -174,9 +149,9 @@ static void region(pstate *ps, const char *p, size_t n)
     size_t pos = off;
     for (long i = 0; i < k; i++) {
         size_t s = off + ps->m->starts[i];
-        lines += exs_count_nl(p + pos, s - pos);
+        lines += exs_nlmap_count(&map, pos, s);
         pos = s;
-        exs_str line = line_at(p, s, n);
+        exs_str line = line_of(p, &map, s);
         uint64_t lineno = ps->base + lines + 1;
         if (line.n && line.p[0] == '#') {
             if (ps->lk->directive)
@@ -185,7 +160,7 @@ static void region(pstate *ps, const char *p, size_t n)
             ps->lk->row(ps->st, ps->c, line, lineno);
         }
     }
-    lines += exs_count_nl(p + pos, n - pos);
+    lines += exs_nlmap_count(&map, pos, n);
     last_time(ps, p, n);
 count:
     if (n && p[n - 1] != '\n')

@@ -12,6 +12,7 @@ struct exs_ctx;
 
 typedef struct exs_pipeline_mem {
     char *buf;          /* EXS_READ_CHUNK + 1 bytes */
+    uint64_t *nl;       /* line-break map of buf: EXS_NLMAP_WORDS(EXS_READ_CHUNK) words */
     uint32_t *starts;   /* candidate line offsets, grown as needed */
     size_t starts_cap;
     exs_pf_scratch *scratch;
@@ -24,8 +25,5 @@ typedef struct exs_pipeline_mem {
 int exs_log_pipeline(struct exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
                      const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
                      size_t have);
-
-/* Newlines in p[0..n). */
-uint64_t exs_count_nl(const char *p, size_t n);
 
 #endif

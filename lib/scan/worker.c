@@ -23,7 +23,8 @@ exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
     w->scan = s;
     w->st = exs_logstate_create();
     w->mem.buf = malloc(EXS_READ_CHUNK + 1);
-    if (!w->st || !w->mem.buf)
+    w->mem.nl = malloc(EXS_NLMAP_WORDS(EXS_READ_CHUNK) * sizeof *w->mem.nl);
+    if (!w->st || !w->mem.buf || !w->mem.nl)
         return EXS_ENOMEM;
     return exs_fworker_create(&w->fw, s);
 }
@@ -33,6 +34,7 @@ void exs_worker_fini(exs_worker *w)
     exs_evtx_reader_destroy(w->evtx);
     exs_logstate_destroy(w->st);
     free(w->mem.buf);
+    free(w->mem.nl);
     free(w->mem.starts);
     exs_pf_scratch_free(w->mem.scratch);
     exs_fworker_destroy(w->fw);

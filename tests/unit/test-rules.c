@@ -56,8 +56,13 @@ static long lines_of(const exs_pattern_set *set, const char *buf, uint32_t **sta
     assert_int_equal(exs_prefilter_compile(&pf, set, NULL, 0), EXS_OK);
     exs_pf_scratch *scr = NULL;
     assert_int_equal(exs_pf_scratch_grow(&scr, pf), EXS_OK);
-    size_t cap = 0;
-    long n = exs_prefilter_lines(pf, scr, buf, strlen(buf), starts, &cap);
+    size_t cap = 0, len = strlen(buf);
+    uint64_t *bits = malloc(EXS_NLMAP_WORDS(len) * sizeof *bits + 8);
+    assert_non_null(bits);
+    exs_nlmap_build(bits, buf, len);
+    const exs_nlmap nl = {bits, 0, len};
+    long n = exs_prefilter_lines(pf, scr, buf, len, &nl, starts, &cap);
+    free(bits);
     exs_pf_scratch_free(scr);
     exs_prefilter_destroy(pf);
     return n;
