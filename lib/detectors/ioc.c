@@ -269,6 +269,24 @@ static const char *last_comp(const char *p)
 }
 
 /* Adds one indicator; returns false when it could not be stored (cap or memory). */
+/* The longest run of a glob without '*' or '?'. Globs with classes or escapes keep none:
+ * their runs are not plain text. */
+static void glob_literal(exs_ioc *x)
+{
+    x->lit_off = x->lit_len = 0;
+    if (strpbrk(x->glob, "[\\"))
+        return;
+    for (size_t i = 0; x->glob[i];) {
+        size_t n = strcspn(x->glob + i, "*?");
+        if (n > x->lit_len) {
+            x->lit_off = i;
+            x->lit_len = n;
+        }
+        i += n;
+        i += x->glob[i] != 0;
+    }
+}
+
 static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source, uint64_t line,
                 exs_str note, exs_verdict v, exs_severity sev, bool user)
 {
@@ -335,6 +353,7 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
                 return false; /* x stays on s->all, freed with the set */
             x->glob[0] = '*';
             memcpy(x->glob + 1, key, kn + 1);
+            glob_literal(x);
             x->next = s->wild;
             s->wild = x;
         } else if (!map_add(m, last_comp(key), x)) {
@@ -490,9 +509,13 @@ const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
         if (kn <= nn && memcmp(norm + nn - kn, x->value, kn) == 0)
             return x;
     }
-    for (const exs_ioc *x = s->wild; x; x = x->next)
+    for (const exs_ioc *x = s->wild; x; x = x->next) {
+        /* a memmem per indicator: fnmatch on every file was 1% of a sweep of small logs */
+        if (x->lit_len && !memmem(norm, nn, x->glob + x->lit_off, x->lit_len))
+            continue;
         if (fnmatch(x->glob, norm, 0) == 0)
             return x;
+    }
     return NULL;
 }
 

@@ -24,6 +24,8 @@ typedef struct exs_ioc {
     exs_severity severity;
     bool wildcard;        /* path with '*' or '?': matched with fnmatch ... */
     char *glob;           /* ... as "*" + value, built once (NULL otherwise) */
+    size_t lit_off, lit_len; /* its longest run without wildcards: a path without it cannot
+                                match, so fnmatch is skipped (lit_len 0: always tried) */
     bool default_name;    /* a path naming a file a default Exchange install has */
     struct exs_ioc *next; /* same lookup key */
     struct exs_ioc *all;  /* every indicator of the set, for freeing */

@@ -98,6 +98,36 @@ static void bind(exs_logstate *st)
     st->have_schema = true;
 }
 
+/* The previous file's schema when its header text was the same (exs_schema_cache). */
+static bool cache_get(exs_logstate *st, exs_str text, bool want_header)
+{
+    const exs_schema_cache *k = &st->cache;
+    if (!k->valid || k->kind != st->kind || k->len != text.n || (want_header && !k->header) ||
+        memcmp(k->text, text.p, text.n) != 0)
+        return false;
+    exs_csv_schema_copy(&st->schema, &k->schema);
+    memcpy(st->col, k->col, sizeof st->col);
+    st->schema_renamed = 0;
+    st->have_schema = true;
+    return true;
+}
+
+/* Keeps the schema just built from text. Headers with renamed or folded columns are not kept:
+ * their warnings are given per file. */
+static void cache_put(exs_logstate *st, exs_str text, bool header)
+{
+    exs_schema_cache *k = &st->cache;
+    if (st->schema.renamed || st->row.merged || text.n > sizeof k->text)
+        return;
+    k->valid = true;
+    k->kind = st->kind;
+    k->header = header;
+    k->len = text.n;
+    memcpy(k->text, text.p, text.n);
+    exs_csv_schema_copy(&k->schema, &st->schema);
+    memcpy(k->col, st->col, sizeof k->col);
+}
+
 void exs_csvlog_default_schema(exs_logstate *st)
 {
     switch (st->kind) {
@@ -157,23 +187,29 @@ static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
                      "more than %d #Fields lines; later ones ignored", EXS_MAX_SCHEMA_CHANGES);
         return;
     }
+    st->fields_hash = h;
+    st->fields_directive = true;
+    if (cache_get(st, list, false))
+        return;
     exs_csv_split(list.p, list.n, &st->row, st->scratch);
     warn_wide(st, c, lineno, "#Fields line");
     exs_csv_schema_set(&st->schema, &st->row);
-    st->fields_hash = h;
-    st->fields_directive = true;
     bind(st);
     note_names(st, c, lineno);
+    cache_put(st, list, exs_csv_looks_like_header(&st->row));
 }
 
 static bool csv_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
 {
+    if (!st->fields_directive && cache_get(st, line, true))
+        return true;
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
     if (exs_csv_looks_like_header(&st->row)) {
         if (!st->fields_directive) {
             exs_csv_schema_set(&st->schema, &st->row);
             bind(st);
             note_names(st, c, 1);
+            cache_put(st, line, true);
         }
         return true;
     }

@@ -161,6 +161,16 @@ void exs_csv_schema_set(exs_csv_schema *s, const exs_csv_row *header)
     }
 }
 
+void exs_csv_schema_copy(exs_csv_schema *dst, const exs_csv_schema *src)
+{
+    dst->n = src->n;
+    dst->used = src->used;
+    dst->renamed = src->renamed;
+    memcpy(dst->off, src->off, src->n * sizeof src->off[0]);
+    memcpy(dst->len, src->len, src->n * sizeof src->len[0]);
+    memcpy(dst->names, src->names, src->used);
+}
+
 void exs_csv_schema_set_list(exs_csv_schema *s, const char *list)
 {
     s->n = 0;

@@ -52,6 +52,9 @@ typedef struct exs_csv_schema {
  * when the name area runs short, later columns get positional names ("#<position>"), for
  * which room is always kept. */
 void exs_csv_schema_set(exs_csv_schema *s, const exs_csv_row *header);
+
+/* Copies the used part of a schema. */
+void exs_csv_schema_copy(exs_csv_schema *dst, const exs_csv_schema *src);
 /* Builds a schema from a comma-separated literal list (for default layouts). */
 void exs_csv_schema_set_list(exs_csv_schema *s, const char *list);
 /* Position of the first column named name (ASCII case-insensitive), or -1. */

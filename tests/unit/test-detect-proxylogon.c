@@ -138,6 +138,49 @@ static void test_26855_header_orders(void **st)
     exs_scan_destroy(s);
 }
 
+/* Files read one after the other by one worker: the second reuses the first one's schema, the
+ * third has the same names in another order and must be bound afresh, the fourth repeats the
+ * first header as a bare line only. Each finding must carry its own row's address. */
+static void test_schema_reuse_across_files(void **st)
+{
+    (void)st;
+    char r1[2048], r2[2048], f1[8192], f2[8192], f3[8192], f4[8192];
+    hp_row(r1, sizeof r1, "2021-03-03T06:49:46.210Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01:444/mapi/emsmdb/?#", "python-requests/2.25.1", "203.0.113.21",
+           "200", "POST");
+    hp_row(r2, sizeof r2, "2021-03-03T07:49:46.210Z", "/ecp/y.js",
+           "ServerInfo~a]@EXCH01:444/mapi/emsmdb/?#", "python-requests/2.25.1", "203.0.113.22",
+           "200", "POST");
+    snprintf(f1, sizeof f1, "#Fields: %s\r\n%s", exs_csv_fields_httpproxy, r1);
+    snprintf(f2, sizeof f2, "#Fields: %s\r\n%s", exs_csv_fields_httpproxy, r2);
+    /* UserAgent (16) and ClientIpAddress (17) swapped in the header and in the row */
+    char hdr[4096];
+    snprintf(hdr, sizeof hdr, "%s", exs_csv_fields_httpproxy);
+    char *ua = strstr(hdr, ",UserAgent,ClientIpAddress,");
+    assert_non_null(ua);
+    memcpy(ua, ",ClientIpAddress,UserAgent,", 27);
+    char *py = strstr(r2, "python-requests/2.25.1,203.0.113.22,");
+    assert_non_null(py);
+    char swapped[2048];
+    snprintf(swapped, sizeof swapped, "%.*s203.0.113.23,python-requests/2.25.1,%s",
+             (int)(py - r2), r2, py + strlen("python-requests/2.25.1,203.0.113.22,"));
+    snprintf(f3, sizeof f3, "#Fields: %s\r\n%s", hdr, swapped);
+    snprintf(f4, sizeof f4, "%s\r\n%s", exs_csv_fields_httpproxy, r1);
+    const char *places[] = {HP_PLACE, "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030307-1.log",
+                            "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030308-1.log",
+                            "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030309-1.log",
+                            NULL};
+    const char *texts[] = {f1, f2, f3, f4, NULL};
+    exs_scan *s = t_scan_many(places, texts);
+    /* in time order: the first and fourth files share a row time */
+    assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 203.0.113.21 2\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 2\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.22 2\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.23 2");
+    assert_string_equal(t_find(s, "EXS-PL-26855-SSRF", 3)->user_agent, "python-requests/2.25.1");
+    exs_scan_destroy(s);
+}
+
 static void test_27065_ecp(void **st)
 {
     (void)st;
@@ -236,6 +279,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_26855_verdicts),  cmocka_unit_test(test_26855_header_orders),
+        cmocka_unit_test(test_schema_reuse_across_files),
         cmocka_unit_test(test_27065_ecp),       cmocka_unit_test(test_26858_oabgen),
         cmocka_unit_test(test_iis_carriers),    cmocka_unit_test(test_27065_backend_iis),
         cmocka_unit_test(test_loose_text),

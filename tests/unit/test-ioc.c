@@ -178,7 +178,9 @@ static void test_sets(void **st)
                         "Server\\V15\\FrontEnd\\HttpProxy\\ecp\\auth\\TimeoutLogout.aspx\n"
                         "C:\\Program Files\\Microsoft\\Exchange "
                         "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\Chack*.aspx\n"
-                        "C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx\n";
+                        "C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx\n"
+                        "C:\\Data\\a?c\\*.aspx\n"
+                        "C:\\Data\\[xy]z\\*s*.aspx\n";
     assert_int_equal(exs_iocset_load_mem(s, "list.txt", plain, strlen(plain), NULL, NULL), EXS_OK);
     x = exs_iocset_ip(s, "203.0.113.7");
     assert_non_null(x);
@@ -197,13 +199,19 @@ static void test_sets(void **st)
     assert_true(x->wildcard);
     assert_non_null(exs_iocset_path(s, "/evidence/c/inetpub/wwwroot/aspnet_client/shell.aspx"));
     assert_null(exs_iocset_path(s, "/evidence/c/inetpub/wwwroot/aspnet_client/myshell.aspx"));
+    /* '?' and classes: fnmatch decides after the literal-run check */
+    assert_non_null(exs_iocset_path(s, "/mnt/c/data/abc/x.aspx"));
+    assert_null(exs_iocset_path(s, "/mnt/c/data/abd/x.aspx"));
+    assert_null(exs_iocset_path(s, "/mnt/c/data/abc/x.asp"));
+    assert_non_null(exs_iocset_path(s, "/mnt/c/data/yz/shell.aspx"));
+    assert_null(exs_iocset_path(s, "/mnt/c/data/wz/shell.aspx"));
     /* a path naming a file Exchange ships is kept but marked, so that only content decides */
     x = exs_iocset_path(s, "/img/program files/microsoft/exchange "
                            "server/v15/frontend/httpproxy/ecp/auth/timeoutlogout.aspx");
     assert_non_null(x);
     assert_true(x->default_name);
     assert_int_equal(exs_iocset_count_user(s, EXS_IOC_IP), 2);
-    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH), 3);
+    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH), 5);
     char err[256];
     assert_int_equal(exs_iocset_load(s, "/nonexistent/list.txt", NULL, NULL, err, sizeof err),
                      EXS_ERULE);
