@@ -13,6 +13,7 @@
 #   tests/unit/test-*.c one cmocka executable each
 #   tests/support/*.c   helpers linked into every test and tool under tests/
 #   fuzz/fuzz_*.c       one libFuzzer target each; replayed over fuzz/corpus/<target>/ by make check
+#   tools/*.c           programs make runs to generate sources (not installed)
 
 BUILD   ?= build
 SAN     ?=
@@ -65,6 +66,15 @@ RULE_GEN := $(BUILD)/gen/rules_embedded.c
 RULE_OBJ := $(BUILD)/obj/gen/rules_embedded.o
 LIB_OBJ  += $(RULE_OBJ)
 
+# The prefilter databases, compiled at build time by tools/prefilter-db.c into C data (see
+# lib/engines/prefilter_db.h). The tool links the library without them, plus an empty table.
+PFDB_GEN  := $(BUILD)/gen/prefilter_db.c
+PFDB_OBJ  := $(BUILD)/obj/gen/prefilter_db.o
+PFDB_NONE := $(BUILD)/obj/gen/prefilter_none.o
+PFDB_TOOL := $(BUILD)/gen/prefilter-db
+BASE_OBJ  := $(LIB_OBJ)
+LIB_OBJ   += $(PFDB_OBJ)
+
 LIBA     := $(BUILD)/libexsweep.a
 EXE      := $(BUILD)/exsweep
 
@@ -85,7 +95,18 @@ $(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/embed-rules.sh $@ $(RULE_SRC)
 
-$(RULE_OBJ): $(RULE_GEN)
+$(BUILD)/gen/prefilter_none.c:
+	@mkdir -p $(@D)
+	$(Q)printf '#include "engines/prefilter_db.h"\nconst exs_pf_blob exs_pf_blobs[] = {{0, NULL, 0}};\n' >$@
+
+$(PFDB_TOOL): $(BUILD)/obj/tools/prefilter-db.o $(BASE_OBJ) $(PFDB_NONE)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(PFDB_GEN): $(PFDB_TOOL)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)$(PFDB_TOOL) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -144,11 +165,11 @@ eval: all
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(PFDB_GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  FUZZ    $@")
 	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(PFDB_GEN) $(LDLIBS)
 
 bench: all
 	bench/run.sh

@@ -8,6 +8,7 @@
 #include "core/grow.h"
 #include "core/nlmap.h"
 #include "engines/prefilter.h"
+#include "engines/prefilter_db.h"
 
 #define MAX_CONJ 32
 
@@ -22,67 +23,154 @@ struct exs_pf_scratch {
     hs_scratch_t *hs;
 };
 
-exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, char *err,
-                             size_t errlen)
-{
-    exs_rc rc = EXS_ENOMEM;
-    size_t n = 0;
-    const char **exprs = NULL;
-    unsigned *flags = NULL, *ids = NULL;
-    exs_prefilter *pf = NULL;
-    hs_compile_error_t *cerr = NULL;
+#define PF_FLAGS (HS_FLAG_CASELESS | HS_FLAG_MULTILINE)
 
+/* FNV-1a over everything a compiled database depends on: the engine's version, the flags,
+ * every expression with its group, the conjunctions. A stored database is used only for the
+ * set it was built from. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3u;
+    return h;
+}
+
+uint64_t exs_pattern_set_hash(const exs_pattern_set *set)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    const char *v = hs_version();
+    unsigned fl = PF_FLAGS;
+    h = fnv(h, v, strlen(v) + 1);
+    h = fnv(h, &fl, sizeof fl);
+    for (size_t l = 0; set->lists[l]; l++)
+        for (const exs_pattern *p = set->lists[l]; p->expr; p++) {
+            h = fnv(h, p->expr, strlen(p->expr) + 1);
+            h = fnv(h, &p->group, sizeof p->group);
+        }
+    for (const uint32_t *c = set->conjunctions; c && *c; c++)
+        h = fnv(h, c, sizeof *c);
+    return h;
+}
+
+/* The prefilter without its database: token bits and conjunctions; *exprs (caller frees) gets
+ * the expressions in id order when exprs is not NULL. */
+static exs_rc prepare(const exs_pattern_set *set, exs_prefilter **out, const char ***exprs,
+                      size_t *count)
+{
+    size_t n = 0;
     for (size_t l = 0; set->lists[l]; l++)
         for (const exs_pattern *p = set->lists[l]; p->expr; p++)
             n++;
-    exprs = calloc(n ? n : 1, sizeof *exprs);
-    flags = calloc(n ? n : 1, sizeof *flags);
-    ids = calloc(n ? n : 1, sizeof *ids);
-    pf = calloc(1, sizeof *pf);
-    if (!exprs || !flags || !ids || !pf || !(pf->bit = calloc(n ? n : 1, sizeof *pf->bit)))
-        goto out;
+    exs_prefilter *pf = calloc(1, sizeof *pf);
+    const char **ex = exprs ? calloc(n ? n : 1, sizeof *ex) : NULL;
+    if (!pf || (exprs && !ex) || !(pf->bit = calloc(n ? n : 1, sizeof *pf->bit))) {
+        free(pf);
+        free(ex);
+        return EXS_ENOMEM;
+    }
+    exs_rc rc = EXS_OK;
     n = 0;
     for (size_t l = 0; set->lists[l]; l++)
         for (const exs_pattern *p = set->lists[l]; p->expr; p++) {
-            if (p->group > 32) {
+            if (p->group > 32)
                 rc = EXS_EINVAL;
-                goto out;
-            }
-            exprs[n] = p->expr;
-            flags[n] = HS_FLAG_CASELESS | HS_FLAG_MULTILINE;
-            ids[n] = (unsigned)n;
-            pf->bit[n] = p->group ? 1u << (p->group - 1) : 0;
+            else
+                pf->bit[n] = p->group ? 1u << (p->group - 1) : 0;
+            if (ex)
+                ex[n] = p->expr;
             n++;
         }
-    for (const uint32_t *c = set->conjunctions; c && *c; c++) {
-        if (pf->nconj == MAX_CONJ) {
+    for (const uint32_t *c = set->conjunctions; c && *c && rc == EXS_OK; c++) {
+        if (pf->nconj == MAX_CONJ)
             rc = EXS_EINVAL; /* a conjunction dropped would drop the lines it stands for */
-            goto out;
-        }
-        pf->conj[pf->nconj++] = *c;
+        else
+            pf->conj[pf->nconj++] = *c;
     }
-    /* The NULL platform builds for the CPU it runs on (hs_compile.h). */
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &pf->db, &cerr) !=
-        HS_SUCCESS) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s (expression %d: %s)", cerr ? cerr->message : "?",
-                     cerr ? cerr->expression : -1,
-                     cerr && cerr->expression >= 0 ? exprs[cerr->expression] : "");
-        hs_free_compile_error(cerr);
-        rc = EXS_EENGINE;
-        goto out;
+    if (rc != EXS_OK) {
+        exs_prefilter_destroy(pf);
+        free(ex);
+        return rc;
     }
     *out = pf;
-    pf = NULL;
-    rc = EXS_OK;
-out:
+    if (exprs)
+        *exprs = ex;
+    *count = n;
+    return EXS_OK;
+}
+
+exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, char *err,
+                             size_t errlen)
+{
+    exs_prefilter *pf;
+    const char **exprs;
+    size_t n;
+    exs_rc rc = prepare(set, &pf, &exprs, &n);
+    if (rc != EXS_OK)
+        return rc;
+    unsigned *flags = calloc(n ? n : 1, sizeof *flags), *ids = calloc(n ? n : 1, sizeof *ids);
+    hs_compile_error_t *cerr = NULL;
+    rc = EXS_ENOMEM;
+    if (flags && ids) {
+        for (size_t i = 0; i < n; i++) {
+            flags[i] = PF_FLAGS;
+            ids[i] = (unsigned)i;
+        }
+        /* The NULL platform builds for the CPU it runs on (hs_compile.h). */
+        if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &pf->db,
+                             &cerr) == HS_SUCCESS) {
+            rc = EXS_OK;
+        } else {
+            if (err && errlen)
+                snprintf(err, errlen, "%s (expression %d: %s)", cerr ? cerr->message : "?",
+                         cerr ? cerr->expression : -1,
+                         cerr && cerr->expression >= 0 ? exprs[cerr->expression] : "");
+            hs_free_compile_error(cerr);
+            rc = EXS_EENGINE;
+        }
+    }
     free(exprs);
     free(flags);
     free(ids);
-    if (pf)
-        free(pf->bit);
-    free(pf);
-    return rc;
+    if (rc != EXS_OK) {
+        exs_prefilter_destroy(pf);
+        return rc;
+    }
+    *out = pf;
+    return EXS_OK;
+}
+
+exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const void *bytes,
+                          size_t len, char *err, size_t errlen)
+{
+    if (!bytes || !len)
+        return exs_prefilter_compile(out, set, err, errlen);
+    exs_prefilter *pf;
+    size_t n;
+    exs_rc rc = prepare(set, &pf, NULL, &n);
+    if (rc != EXS_OK)
+        return rc;
+    /* Vectorscan refuses a database of another engine version or for CPU features this host
+     * lacks (a build on another machine): compile instead. */
+    if (hs_deserialize_database(bytes, len, &pf->db) != HS_SUCCESS) {
+        exs_prefilter_destroy(pf);
+        return exs_prefilter_compile(out, set, err, errlen);
+    }
+    *out = pf;
+    return EXS_OK;
+}
+
+exs_rc exs_prefilter_serialize(const exs_prefilter *pf, char **bytes, size_t *len)
+{
+    return hs_serialize_database(pf->db, bytes, len) == HS_SUCCESS ? EXS_OK : EXS_EENGINE;
+}
+
+const exs_pf_blob *exs_pf_blob_find(uint64_t hash)
+{
+    for (const exs_pf_blob *b = exs_pf_blobs; b->bytes; b++)
+        if (b->hash == hash)
+            return b;
+    return NULL;
 }
 
 void exs_prefilter_destroy(exs_prefilter *pf)

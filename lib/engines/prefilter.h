@@ -36,6 +36,17 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
                              size_t errlen);
 void exs_prefilter_destroy(exs_prefilter *pf);
 
+/* A stable hash of everything a set's database depends on (engine version included). */
+uint64_t exs_pattern_set_hash(const exs_pattern_set *set);
+
+/* Like exs_prefilter_compile, from a database serialized by exs_prefilter_serialize for the
+ * same set; compiles when bytes is NULL or the engine refuses them (another version or CPU). */
+exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const void *bytes,
+                          size_t len, char *err, size_t errlen);
+
+/* The compiled database as bytes (malloc'd; the caller frees). */
+exs_rc exs_prefilter_serialize(const exs_prefilter *pf, char **bytes, size_t *len);
+
 /* Scratch usable with pf (grown to fit). *s may be NULL on entry or a scratch to grow; free
  * with exs_pf_scratch_free. */
 exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf);

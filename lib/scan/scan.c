@@ -10,6 +10,7 @@
 
 #include "core/limits.h"
 #include "engines/prefilter.h"
+#include "engines/prefilter_db.h"
 #include "exsweep/exsweep.h"
 #include "scan/files.h"
 #include "scan/scan_int.h"
@@ -182,7 +183,9 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
                 g_pf[k] = g_pf[j];
         if (set && !g_pf[k]) {
             char err[512];
-            if (exs_prefilter_compile(&g_pf[k], set, err, sizeof err) != EXS_OK) {
+            const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
+            if (exs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
+                                   sizeof err) != EXS_OK) {
                 g_pf[k] = NULL;
                 exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name(k), err);
             }

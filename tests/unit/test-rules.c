@@ -10,6 +10,7 @@
 #include "detectors/detect.h"
 #include "detectors/webfolders.h"
 #include "engines/prefilter.h"
+#include "engines/prefilter_db.h"
 #include "exsweep/exsweep.h"
 #include "logs/kinds.h"
 
@@ -50,10 +51,18 @@ static void test_prefilters_compile(void **st)
     }
 }
 
+static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts);
+
 static long lines_of(const exs_pattern_set *set, const char *buf, uint32_t **starts)
 {
     exs_prefilter *pf;
     assert_int_equal(exs_prefilter_compile(&pf, set, NULL, 0), EXS_OK);
+    return lines_of_pf(pf, buf, starts);
+}
+
+/* Candidates of buf through pf, which it destroys. */
+static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts)
+{
     exs_pf_scratch *scr = NULL;
     assert_int_equal(exs_pf_scratch_grow(&scr, pf), EXS_OK);
     size_t cap = 0, len = strlen(buf);
@@ -98,6 +107,49 @@ static void test_prefilter_conjunctions(void **st)
     assert_int_equal(starts[1], 30); /* "gamma" */
     assert_int_equal(starts[2], 41); /* "alpha beta", last line without a break */
     free(starts);
+}
+
+/* Every kind's database was built into the library for its exact set, and gives the same
+ * candidates as one compiled now; bytes the engine refuses fall back to compiling. */
+static void test_prefilter_stored(void **st)
+{
+    (void)st;
+    const char *buf = "#Fields: a b\n"
+                      "POST /autodiscover/autodiscover.json @x/mapi/nspi/ - 443 - 1.1.1.1 x\n"
+                      "GET /owa/ - 443 - 10.0.0.1 Mozilla\n"
+                      "x,ServerInfo~a]@b:444/ecp/x,download failed and temporary file,y\n"
+                      "Set-OabVirtualDirectory,New-MailboxExportRequest,powershell\n"
+                      "{\"EventID\": 1}\n";
+    size_t stored = 0;
+    for (int k = 1; k < EXS_KIND__COUNT; k++) {
+        const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
+        if (!set)
+            continue;
+        const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
+        assert_non_null(b);
+        stored++;
+        exs_prefilter *loaded, *refused;
+        assert_int_equal(exs_prefilter_load(&loaded, set, b->bytes, b->len, NULL, 0), EXS_OK);
+        assert_int_equal(exs_prefilter_load(&refused, set, b->bytes, 16, NULL, 0), EXS_OK);
+        uint32_t *a = NULL, *c = NULL, *r = NULL;
+        long na = lines_of(set, buf, &a);
+        long nc = lines_of_pf(loaded, buf, &c);
+        long nr = lines_of_pf(refused, buf, &r);
+        assert_true(na > 0);
+        assert_int_equal(nc, na);
+        assert_int_equal(nr, na);
+        assert_memory_equal(a, c, (size_t)na * sizeof *a);
+        assert_memory_equal(a, r, (size_t)na * sizeof *a);
+        free(a);
+        free(c);
+        free(r);
+    }
+    assert_true(stored >= 8);
+    /* a set that differs by one expression has no stored database */
+    static const exs_pattern other[] = {{"serverinfo~~", 0}, {NULL, 0}};
+    static const exs_pattern *const lists[] = {other, NULL};
+    static const exs_pattern_set set = {lists, NULL};
+    assert_null(exs_pf_blob_find(exs_pattern_set_hash(&set)));
 }
 
 static void test_request_prefilter(void **st)
@@ -169,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_prefilters_compile),
         cmocka_unit_test(test_prefilter_triggers),
         cmocka_unit_test(test_prefilter_conjunctions),
+        cmocka_unit_test(test_prefilter_stored),
         cmocka_unit_test(test_request_prefilter),
         cmocka_unit_test(test_request_prefilter_script_exts),
     };
