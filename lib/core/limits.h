@@ -10,8 +10,12 @@
 #define EXS_READ_CHUNK (1u << 20)        /* bytes read per call; the unit of prefiltering */
 #define EXS_MAX_LINE (1u << 20)          /* longer lines: first EXS_MAX_LINE bytes kept, rest skipped */
 #define EXS_SNIFF_BYTES 8192             /* bytes looked at to classify a file */
+#define EXS_SNIFF_READ 65536             /* first read of a file: classification, archive prefix */
 #define EXS_MAX_FIELDS 512               /* CSV/W3C fields per row; more are merged into the last */
 #define EXS_MAX_FIELD_NAME 128           /* bytes of a column name */
+#define EXS_MAX_SCHEMA_CHANGES 1000      /* #Fields lines honoured per file; later ones counted */
+#define EXS_JSON_MAX_DEPTH 16            /* JSON nesting; a deeper line is read as malformed JSON */
+#define EXS_XML_MAX_ATTRS 32             /* attributes kept per XML tag; more are ignored */
 
 /* Walking */
 #define EXS_MAX_PATH 4096                /* bytes of a relative path; longer entries are skipped */
@@ -39,6 +43,7 @@
 #define EXS_MAX_RULE_FILES 4096          /* rule files per scan (--rules, folders expanded) */
 #define EXS_MAX_IOC_LINE 4096            /* bytes of one IOC list line; longer lines skipped */
 #define EXS_MAX_IOCS 1000000             /* indicators per scan; more are counted and dropped */
+#define EXS_MAX_IOC_FILE (64u << 20)     /* bytes read of one IOC list; the rest is counted */
 #define EXS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
 #define EXS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
 #define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from applicationHost.config */

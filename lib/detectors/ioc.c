@@ -16,7 +16,6 @@
 #include "detectors/ioc.h"
 #include "detectors/webfolders.h"
 
-#define IOC_FILE_MAX (64u << 20)
 
 struct exs_iocset {
     exs_strmap *hash, *path, *ip, *domain;
@@ -471,7 +470,7 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
             close(fd);
         return EXS_ERULE;
     }
-    size_t n = st.st_size > IOC_FILE_MAX ? IOC_FILE_MAX : (size_t)st.st_size;
+    size_t n = st.st_size > EXS_MAX_IOC_FILE ? EXS_MAX_IOC_FILE : (size_t)st.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
         close(fd);
@@ -487,7 +486,7 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
         got += (size_t)r;
     }
     close(fd);
-    if ((size_t)st.st_size > IOC_FILE_MAX && bad)
+    if ((size_t)st.st_size > EXS_MAX_IOC_FILE && bad)
         bad(ctx, path, 0, "list larger than 64 MiB: the rest is not read");
     exs_rc rc = exs_iocset_load_mem(s, path, buf, got, bad, ctx);
     free(buf);

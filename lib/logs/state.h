@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "core/limits.h"
 #include "detectors/detect.h"
 #include "logs/kinds.h"
 #include "parsers/json.h"
@@ -17,7 +18,6 @@ enum exs_col {
     C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C__COUNT
 };
 
-#define EXS_MAX_SCHEMA_CHANGES 1000 /* #Fields lines honoured per file; later ones counted */
 #define EXS_SCHEMA_CACHE_TEXT 4096  /* longest header text whose schema is kept between files */
 
 /* The CSV schema of the last file read, kept across files (exs_logstate_reset leaves it): the

@@ -13,9 +13,8 @@
 
 #include <stddef.h>
 
+#include "core/limits.h"
 #include "core/str.h"
-
-#define EXS_JSON_MAX_DEPTH 16
 
 typedef struct exs_json_pair {
     exs_str key;

@@ -11,9 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/limits.h"
 #include "core/str.h"
-
-#define EXS_XML_MAX_ATTRS 32 /* attributes kept per tag; more are ignored */
 
 typedef struct exs_xml_attr {
     exs_str name, value; /* value without its quotes */

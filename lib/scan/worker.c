@@ -15,7 +15,6 @@
 #include "sources/archive.h"
 #include "sources/classify.h"
 
-#define SNIFF_READ 65536 /* first read: classification, and the archive prefix */
 
 exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
 {
@@ -270,7 +269,7 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
 {
     exs_scan *s = w->scan;
     w->stats.files_seen++;
-    long have = exs_input_read_full(raw, w->mem.buf, SNIFF_READ);
+    long have = exs_input_read_full(raw, w->mem.buf, EXS_SNIFF_READ);
     if (have < 0) {
         exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
         exs_class loc;
