@@ -89,8 +89,8 @@ static int cmp_by_name(const void *pa, const void *pb, void *base)
 void exs_detect_bursts(exs_scan *s)
 {
     if (s->access_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu script requests past %d not correlated",
-                 (unsigned long long)s->access_dropped, EXS_MAX_ACCESS_EVENTS);
+        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu script requests past %llu not correlated",
+                 (unsigned long long)s->access_dropped, (unsigned long long)s->max_access);
     /* Only non-default scripts count; other script requests are kept for the file side. */
     exs_access *a = s->access;
     size_t n = 0;

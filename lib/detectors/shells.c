@@ -549,12 +549,16 @@ void exs_files_postpass(exs_scan *s)
     if (!f || !f->enabled)
         return;
     if (f->recs_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu files with findings past %d not reported",
-                 (unsigned long long)f->recs_dropped, EXS_MAX_FILE_RECORDS);
+        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu files with findings past %llu not reported",
+                 (unsigned long long)f->recs_dropped, (unsigned long long)f->max_records);
+    if (f->clues_dropped)
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "%llu removed-shell clues (compiled pages, scanner log lines) past %llu not used",
+                 (unsigned long long)f->clues_dropped, (unsigned long long)f->max_records);
     if (f->scripts_dropped)
         exs_warn(s, EXS_W_LIMIT, "", 0,
-                 "%llu script files past %d not remembered for the removed-shell check",
-                 (unsigned long long)f->scripts_dropped, EXS_MAX_WEB_SCRIPTS);
+                 "%llu script files past %llu not remembered for the removed-shell check",
+                 (unsigned long long)f->scripts_dropped, (unsigned long long)f->max_scripts);
     index_t ix;
     index_build(s, &ix);
     for (exs_frec *r = f->recs; r; r = r->next)

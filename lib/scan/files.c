@@ -58,6 +58,8 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
     if (f->max_size > EXS_MAX_FILE_SIZE_CAP)
         f->max_size = EXS_MAX_FILE_SIZE_CAP;
     f->dearcry_first = f->dearcry_last = EXS_TIME_NONE;
+    f->max_records = EXS_MAX_FILE_RECORDS;
+    f->max_scripts = EXS_MAX_WEB_SCRIPTS;
     parse_skip(f, opts ? opts->skip_ext : NULL);
     f->web_urls = exs_strmap_create();
     if (!f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
@@ -265,8 +267,10 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
 void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
-    if (f->ncompiled < EXS_MAX_FILE_RECORDS &&
-        exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1, sizeof *f->compiled)) {
+    if (f->ncompiled >= f->max_records) {
+        f->clues_dropped++;
+    } else if (exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
+                        sizeof *f->compiled)) {
         exs_fcompiled c = {strdup(url), strdup(display), mtime_ms};
         if (c.url && c.display)
             f->compiled[f->ncompiled++] = c;
@@ -281,8 +285,9 @@ void exs_files_add_compiled(exs_files *f, const char *display, const char *url, 
 void exs_files_add_hint(exs_files *f, const char *url, const char *what)
 {
     pthread_mutex_lock(&f->mu);
-    if (f->nhints < EXS_MAX_FILE_RECORDS &&
-        exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
+    if (f->nhints >= f->max_records) {
+        f->clues_dropped++;
+    } else if (exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
         exs_fremoved_hint h = {strdup(url), strdup(what)};
         if (h.url && h.what)
             f->hints[f->nhints++] = h;
@@ -315,7 +320,7 @@ void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
 static void store_record(exs_files *f, exs_frec *r)
 {
     pthread_mutex_lock(&f->mu);
-    bool keep = f->nrecs < EXS_MAX_FILE_RECORDS;
+    bool keep = f->nrecs < f->max_records;
     if (keep) {
         r->next = f->recs;
         f->recs = r;
@@ -337,11 +342,11 @@ static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
 {
     pthread_mutex_lock(&f->mu);
     if (loc->url[0]) {
-        if (exs_strmap_count(f->web_urls) < EXS_MAX_WEB_SCRIPTS)
+        if (exs_strmap_count(f->web_urls) < f->max_scripts)
             exs_strmap_put(f->web_urls, loc->url, (void *)1, NULL);
         else
             f->scripts_dropped++;
-    } else if (f->nloose < EXS_MAX_WEB_SCRIPTS &&
+    } else if (f->nloose < f->max_scripts &&
                exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
         char *d = strdup(norm);
         if (d)

@@ -68,6 +68,7 @@ struct exs_files {
     size_t nskip;
     bool enabled;
     bool check_logs;
+    uint64_t max_records, max_scripts; /* EXS_MAX_FILE_RECORDS, EXS_MAX_WEB_SCRIPTS; tests lower them */
     const exs_yrules *shipped; /* process-wide, read-only */
     exs_yrules *user;
 
@@ -87,6 +88,7 @@ struct exs_files {
     size_t ncompiled, capcompiled;
     exs_fremoved_hint *hints;
     size_t nhints, caphints;
+    uint64_t clues_dropped; /* compiled pages and scanner-log hints past max_records */
     uint64_t dearcry; /* files with the DEARCRY! marker */
     char *dearcry_ex[5];
     size_t ndearcry_ex;

@@ -177,7 +177,7 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
                     nondefault};
     if (a.file && a.ip && a.path && a.norm && a.method) {
         pthread_mutex_lock(&s->mu);
-        if (s->naccess_kind[nondefault] >= EXS_MAX_ACCESS_EVENTS) {
+        if (s->naccess_kind[nondefault] >= s->max_access) {
             s->access_dropped++;
         } else if (exs_grow((void **)&s->access, &s->capaccess, s->naccess + 1,
                             sizeof *s->access)) {

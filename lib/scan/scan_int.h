@@ -24,6 +24,7 @@ struct exs_scan {
     size_t nroots;
     bool ran;
     uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
+    uint64_t max_access;                   /* EXS_MAX_ACCESS_EVENTS; tests lower it */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;

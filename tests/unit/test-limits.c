@@ -17,6 +17,8 @@
 #include "fixfiles.h"
 #include "memscan.h"
 #include "mkarchive.h"
+#include "scan/files_int.h"
+#include "scan/scan_int.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define IIS_LOG "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log"
@@ -45,6 +47,50 @@ static exs_scan *run_root(const char *root, size_t max_findings)
     return s;
 }
 
+/* A scan of root whose correlation caps are lowered (0: the built-in value). */
+static exs_scan *run_caps(const char *root, uint64_t access, uint64_t records, uint64_t scripts)
+{
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    if (access)
+        s->max_access = access;
+    if (records)
+        s->files->max_records = records;
+    if (scripts)
+        s->files->max_scripts = scripts;
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    return s;
+}
+
+/* The message of the only kept warning of a kind. */
+static const char *warning_text(const exs_scan *s, const char *kind)
+{
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    const char *found = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w[i].kind, kind) == 0) {
+            assert_null(found);
+            found = w[i].message;
+        }
+    assert_non_null(found);
+    return found;
+}
+
+/* The IIS log with one shell request (two findings) from each of n addresses. */
+static void put_shell_log(int n)
+{
+    char log[4096] = HDR;
+    for (int i = 1; i <= n; i++) {
+        char row[256];
+        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
+        strcat(log, row);
+    }
+    put(IIS_LOG, log);
+}
+
 static size_t nfindings(const exs_scan *s)
 {
     size_t n;
@@ -57,13 +103,7 @@ static size_t nfindings(const exs_scan *s)
 static void test_max_findings(void **st)
 {
     (void)st;
-    char log[4096] = HDR;
-    for (int i = 1; i <= 10; i++) {
-        char row[256];
-        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
-        strcat(log, row);
-    }
-    put(IIS_LOG, log);
+    put_shell_log(10);
     exs_scan *s = run_root(dir, 3);
     assert_int_equal(nfindings(s), 3);
     assert_int_equal(exs_scan_get_stats(s)->findings, 20);
@@ -215,6 +255,58 @@ static void test_warning_examples(void **st)
     free(log);
 }
 
+/* EXS_MAX_ACCESS_EVENTS (lowered to 2): script requests past it are left out of the
+ * correlation and counted in one warning; every row is still judged on its own. */
+static void test_access_events(void **st)
+{
+    (void)st;
+    put_shell_log(5);
+    exs_scan *s = run_caps(dir, 2, 0, 0);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_string_equal(warning_text(s, "limit"), "3 script requests past 2 not correlated");
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 5);
+    exs_scan_destroy(s);
+    s = run_caps(dir, 0, 0, 0);
+    assert_int_equal(t_warns(s, "limit"), 0);
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_FILE_RECORDS (lowered to 1): files with findings past it are counted, not
+ * reported; EXS_MAX_WEB_SCRIPTS (lowered to 1): script files past it are not remembered for
+ * the removed-shell check, counted. */
+static void test_file_caps(void **st)
+{
+    (void)st;
+    static const char shell[] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>";
+    put("C/inetpub/wwwroot/aspnet_client/s1.aspx", shell);
+    put("C/inetpub/wwwroot/aspnet_client/s2.aspx", shell);
+    put("C/inetpub/wwwroot/aspnet_client/s3.aspx", shell);
+    exs_scan *s = run_caps(dir, 0, 0, 0);
+    assert_int_equal(t_warns(s, "limit"), 0);
+    char *all = t_listing(s);
+    exs_scan_destroy(s);
+    s = run_caps(dir, 0, 1, 1);
+    assert_int_equal(t_warns(s, "limit"), 2);
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(w[0].message, "2 files with findings past 1 not reported");
+    assert_string_equal(w[1].message,
+                        "2 script files past 1 not remembered for the removed-shell check");
+    /* the findings of one file are kept: a third of the full listing, line for line */
+    char *one = t_listing(s);
+    size_t lines_all = 0, lines_one = 0;
+    for (const char *p = all; *p; p++)
+        lines_all += *p == '\n';
+    for (const char *p = one; *p; p++)
+        lines_one += *p == '\n';
+    assert_true(lines_all > 0);
+    assert_int_equal(lines_one * 3, lines_all);
+    free(all);
+    free(one);
+    exs_scan_destroy(s);
+}
+
 /* EXS_MAX_PATH: an entry whose path under the root is longer is skipped with one
  * "path-too-long" warning (made with *at calls: the absolute path is past PATH_MAX). */
 static void test_path_length(void **st)
@@ -258,6 +350,8 @@ static void test_path_length(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
