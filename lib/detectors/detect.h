@@ -54,6 +54,7 @@ typedef struct exs_event {
     const exs_event_field *fields;
     size_t nfields;
     exs_str text;              /* the whole record rendered: substring checks and evidence */
+    bool recovered;            /* an EVTX record found in free space or a damaged chunk */
 } exs_event;
 
 /* The first field named name (ASCII case-insensitive), or "" (never a NULL pointer, so
@@ -69,6 +70,7 @@ typedef struct exs_event_dump {
     uint64_t record;
     char tool[24];
     char cmd[480];
+    bool recovered;
 } exs_event_dump;
 
 typedef struct exs_event_state {

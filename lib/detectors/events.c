@@ -85,9 +85,19 @@ static void note_lsass_pid(exs_event_state *st, uint64_t pid)
         st->lsass_pids[st->nlsass++] = pid;
 }
 
+/* Said in the detail of every finding from a recovered record: the live log no longer holds
+ * it (cleared, rolled over or damaged), which matters to whoever reads the timeline. */
+#define RECOVERED_NOTE "; record recovered from free space or a damaged chunk (gone from the live log)"
+
 static void emit_event(exs_ctx *c, const exs_event *e, int rule, exs_verdict v, exs_severity s,
                        exs_str target, exs_str user, const char *detail)
 {
+    char buf[512];
+    if (e->recovered) {
+        size_t o = 0;
+        exs_appendf(buf, sizeof buf, &o, "%s%s", detail, RECOVERED_NOTE);
+        detail = buf;
+    }
     exs_hit h;
     memset(&h, 0, sizeof h);
     h.rule = RULE(rule);
@@ -184,6 +194,7 @@ static void dump_found(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_
         d->pid = pid;
         d->time_ms = e->time_ms;
         d->record = e->record;
+        d->recovered = e->recovered;
         snprintf(d->tool, sizeof d->tool, "%s", tool);
         snprintf(d->cmd, sizeof d->cmd, "%.*s", (int)(cmd.n < 479 ? cmd.n : 479), cmd.p);
         return;
@@ -603,9 +614,11 @@ void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
     for (size_t i = 0; i < st->ndumps; i++) {
         const exs_event_dump *d = &st->dumps[i];
         bool lsass = is_lsass_pid(st, d->pid);
-        char detail[160];
-        snprintf(detail, sizeof detail, "%s of process %llu%s", d->tool, (unsigned long long)d->pid,
-                 lsass ? ", which this log shows to be lsass.exe" : ", not identified as lsass");
+        char detail[256];
+        snprintf(detail, sizeof detail, "%s of process %llu%s%s", d->tool,
+                 (unsigned long long)d->pid,
+                 lsass ? ", which this log shows to be lsass.exe" : ", not identified as lsass",
+                 d->recovered ? RECOVERED_NOTE : "");
         exs_hit h;
         memset(&h, 0, sizeof h);
         h.rule = RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP);

@@ -198,6 +198,7 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     e.fields = (const exs_event_field *)rec->fields; /* same layout, see above */
     e.nfields = rec->nfields;
     e.text = exs_str_make(rec->text, rec->text_len);
+    e.recovered = (rec->flags & EXS_EVTX_REC_RECOVERED) != 0;
     if (!r->named && rec->channel && rec->channel[0]) {
         snprintf(c->family, sizeof c->family, "EVTX/%.80s", rec->channel);
         r->named = true;

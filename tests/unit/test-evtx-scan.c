@@ -110,6 +110,58 @@ static void test_planted_and_benign(void **st)
     free(log);
 }
 
+/* A record in the chunk's free space (what clearing or a rollover leaves behind) still gives
+ * its finding, and the finding says the record was recovered; live ones do not. */
+static void test_recovered_record_said(void **st)
+{
+    (void)st;
+    exs_evtxw *w = exs_evtxw_create();
+    assert_non_null(w);
+    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    e.time_ms = 1614760000000LL;
+    e.data = child;
+    e.ndata = 5;
+    assert_int_equal(exs_evtxw_add(w, &e), 0); /* record 2: live */
+    e.event_id = 11;
+    e.time_ms = 1614760001000LL;
+    e.data = shell;
+    e.ndata = 2;
+    assert_int_equal(exs_evtxw_add(w, &e), 0); /* record 3: made free space below */
+    size_t n;
+    uint8_t *log = exs_evtxw_take(w, &n);
+    assert_non_null(log);
+    /* walk the first chunk's records (file header 4096 bytes, chunk header 512) */
+    uint8_t *ch = log + 4096;
+    uint32_t off[4], at = 512;
+    for (int i = 0; i < 4; i++) {
+        off[i] = at;
+        uint32_t size;
+        memcpy(&size, ch + at + 4, 4);
+        at += size;
+    }
+    assert_int_equal(memcmp(ch + off[2], "\x2a\x2a\0\0", 4), 0);
+    /* the chunk now ends after record 2: last record offset, free space offset, record 3's
+     * number out of the record range */
+    memcpy(ch + 44, &off[1], 4);
+    memcpy(ch + 48, &off[2], 4);
+    uint64_t last = 2;
+    memcpy(ch + 16, &last, 8);
+    memcpy(ch + 32, &last, 8);
+    exs_evtxw_fix_crcs(log, n);
+    exs_scan *s = t_scan_mem("c/windows/system32/winevt/logs/microsoft-windows-sysmon%4operational.evtx",
+                             (const char *)log, (long)n);
+    assert_string_equal(t_summary(s), "EXS-EV-W3WP-CHILD exploitation - 2\n"
+                                      "EXS-LINK-SHELL exploitation - 3\n"
+                                      "EXS-EV-ASPX-WRITE exploitation - 3");
+    assert_null(strstr(t_find(s, "EXS-EV-W3WP-CHILD", 0)->detail, "recovered"));
+    assert_non_null(strstr(t_find(s, "EXS-EV-ASPX-WRITE", 0)->detail,
+                           "record recovered from free space or a damaged chunk"));
+    assert_int_equal(t_warns(s, "evtx"), 1); /* "1 records recovered ..." */
+    exs_scan_destroy(s);
+    free(log);
+}
+
 static void test_damaged_logs(void **st)
 {
     (void)st;
@@ -317,6 +369,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planted_and_benign), cmocka_unit_test(test_damaged_logs),
+        cmocka_unit_test(test_recovered_record_said),
         cmocka_unit_test(test_shell_linked),       cmocka_unit_test(test_record_without_time),
         cmocka_unit_test(test_value_cap_warned),   cmocka_unit_test(test_chunk_cap_warned),
     };
