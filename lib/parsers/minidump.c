@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/utf16.h"
 #include "parsers/minidump.h"
 
 long exs_membuf_readat(void *ctx, uint64_t off, void *buf, size_t n)
@@ -22,44 +23,6 @@ static uint32_t u32(const unsigned char *p)
 static bool read_exact(exs_readat_fn rd, void *ctx, uint64_t off, void *buf, size_t n)
 {
     return rd(ctx, off, buf, n) == (long)n;
-}
-
-/* UTF-16LE to UTF-8, invalid units as '?'; writes at most cap-1 bytes and a NUL. */
-static void utf16_to_utf8(const unsigned char *p, size_t units, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < units && o + 4 < cap; i++) {
-        uint32_t c = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
-        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < units) {
-            uint32_t d = (uint32_t)p[2 * i + 2] | (uint32_t)p[2 * i + 3] << 8;
-            if (d >= 0xDC00 && d <= 0xDFFF) {
-                c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
-                i++;
-            } else {
-                c = '?';
-            }
-        } else if (c >= 0xD800 && c <= 0xDFFF) {
-            c = '?';
-        }
-        if (c == 0)
-            break;
-        if (c < 0x80) {
-            out[o++] = (char)c;
-        } else if (c < 0x800) {
-            out[o++] = (char)(0xC0 | (c >> 6));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out[o++] = (char)(0xE0 | (c >> 12));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            out[o++] = (char)(0xF0 | (c >> 18));
-            out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    out[o] = 0;
 }
 
 static bool ends_with_ci(const char *s, const char *suffix)
@@ -139,6 +102,8 @@ void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
     long got = rd(ctx, (uint64_t)name_rva + 4, name, bytes);
     if (got <= 0)
         return;
-    utf16_to_utf8(name, (size_t)got / 2, out->process, sizeof out->process);
+    size_t w = exs_utf16le_to_utf8(name, (size_t)got / 2, out->process,
+                                   sizeof out->process - 1, 0, NULL);
+    out->process[w] = 0;
     out->lsass = ends_with_ci(out->process, "lsass.exe");
 }

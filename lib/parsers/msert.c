@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/utf16.h"
 #include "parsers/msert.h"
 
 /* UTF-16LE (BOM or NULs in every second byte of the head) to UTF-8; other input is copied. */
@@ -27,27 +28,11 @@ static char *to_utf8(const unsigned char *p, size_t n, size_t *out_n)
         return c;
     }
     size_t i = (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) ? 2 : 0;
-    char *o = malloc((n / 2) * 3 + 1);
+    size_t room = ((n - i) / 2) * 3; /* a unit takes at most 3 bytes, a pair of them 4 */
+    char *o = malloc(room + 1);
     if (!o)
         return NULL;
-    size_t k = 0;
-    for (; i + 1 < n; i += 2) {
-        unsigned c = (unsigned)p[i] | (unsigned)p[i + 1] << 8;
-        if (c == 0)
-            c = ' ';
-        if (c < 0x80) {
-            o[k++] = (char)c;
-        } else if (c < 0x800) {
-            o[k++] = (char)(0xC0 | (c >> 6));
-            o[k++] = (char)(0x80 | (c & 0x3F));
-        } else if (c >= 0xD800 && c <= 0xDFFF) {
-            o[k++] = '?';
-        } else {
-            o[k++] = (char)(0xE0 | (c >> 12));
-            o[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            o[k++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
+    size_t k = exs_utf16le_to_utf8(p + i, (n - i) / 2, o, room, ' ', NULL);
     o[k] = 0;
     *out_n = k;
     return o;

@@ -243,17 +243,26 @@ static void test_msert(void **st)
     assert_string_equal(m.action[1], "removed");
     assert_string_equal(m.path[1], "C:\\Program Files\\Microsoft\\Exchange "
                                    "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\y.aspx");
-    /* the same log as UTF-16LE with a BOM */
-    size_t n = strlen(msert_log);
-    unsigned char *w = malloc(2 * n + 2);
+    /* the same log as UTF-16LE with a BOM, the first shell named by a surrogate pair (U+1F600)
+     * instead of "x" */
+    size_t n = strlen(msert_log), o = 2;
+    size_t x = (size_t)(strstr(msert_log, "\\x.aspx") - msert_log) + 1;
+    unsigned char *w = malloc(2 * n + 4);
+    assert_non_null(w);
     w[0] = 0xFF;
     w[1] = 0xFE;
     for (size_t i = 0; i < n; i++) {
-        w[2 + 2 * i] = (unsigned char)msert_log[i];
-        w[3 + 2 * i] = 0;
+        if (i == x) {
+            memcpy(w + o, "\x3D\xD8\x00\xDE", 4);
+            o += 4;
+            continue;
+        }
+        w[o++] = (unsigned char)msert_log[i];
+        w[o++] = 0;
     }
     memset(&m, 0, sizeof m);
-    assert_int_equal(exs_msert_parse(w, 2 * n + 2, on_msert, &m), 2);
+    assert_int_equal(exs_msert_parse(w, o, on_msert, &m), 2);
+    assert_string_equal(m.path[0], "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\\xF0\x9F\x98\x80.aspx");
     assert_string_equal(m.threat[1], "Exploit:Script/Exmann.A!dha");
     free(w);
 }

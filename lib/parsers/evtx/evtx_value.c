@@ -24,10 +24,7 @@
 #include <string.h>
 
 #include "core/timeparse.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "core/utf16.h"
 
 /* The inline evtx_buf_put found no room for all n bytes. */
 void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n)
@@ -46,95 +43,14 @@ void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n)
         b->cap = b->len;
 }
 
-/* Encodes one code point; 0 when it does not fit. */
-static size_t put_cp(char *o, size_t room, uint32_t cp)
-{
-    if (cp < 0x800) {
-        if (room < 2)
-            return 0;
-        o[0] = (char)(0xC0 | cp >> 6);
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        if (room < 3)
-            return 0;
-        o[0] = (char)(0xE0 | cp >> 12);
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    if (room < 4)
-        return 0;
-    o[0] = (char)(0xF0 | cp >> 18);
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-#ifdef __SSE2__
-/* 8 units that are all ASCII and non-NUL: written as 8 bytes. Event text is mostly ASCII: 89 %
- * of the units of the evaluation logs take this path (docs/evtx.md). */
-static int ascii8(const uint8_t *s, char *o)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i zero = _mm_setzero_si128();
-    __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xFF80)), zero);
-    __m128i nul = _mm_cmpeq_epi16(v, zero);
-    if (_mm_movemask_epi8(_mm_andnot_si128(nul, ascii)) != 0xFFFF)
-        return 0;
-    _mm_storel_epi64((__m128i *)(void *)o, _mm_packus_epi16(v, v));
-    return 1;
-}
-#endif
-
 void evtx_buf_put_utf16(struct evtx_buf *b, const uint8_t *s, size_t units)
 {
-    char *o = b->p + b->len;
-    char *oend = b->p + b->cap;
-    size_t i = 0;
-    while (i < units) {
-#ifdef __SSE2__
-        if (units - i >= 8 && oend - o >= 8 && ascii8(s + 2 * i, o)) {
-            o += 8;
-            i += 8;
-            continue;
-        }
-#endif
-        uint32_t u = evtx_u16(s + 2 * i);
-        if (u == 0)
-            break;
-        if (u < 0x80) {
-            if (o == oend) {
-                b->cut = 1;
-                break;
-            }
-            *o++ = (char)u;
-            i++;
-            continue;
-        }
-        size_t used = 1;
-        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
-            uint32_t lo = evtx_u16(s + 2 * i + 2);
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                used = 2;
-            }
-        }
-        if (used == 1 && u >= 0xD800 && u <= 0xDFFF)
-            u = 0xFFFD;
-        size_t w = put_cp(o, (size_t)(oend - o), u);
-        if (w == 0) {
-            b->cut = 1;
-            break;
-        }
-        o += w;
-        i += used;
-    }
-    b->len = (size_t)(o - b->p);
-    if (b->cut)
+    size_t used;
+    b->len += exs_utf16le_to_utf8(s, units, b->p + b->len, b->cap - b->len, 0, &used);
+    if (used < units && evtx_u16(s + 2 * used) != 0) { /* stopped for room, not at a NUL */
+        b->cut = 1;
         b->cap = b->len;
+    }
 }
 
 /* ANSI strings carry no code page; Latin-1 keeps every byte visible and valid UTF-8. */
