@@ -15,7 +15,8 @@ exs_str exs_event_get(const exs_event *e, const char *name)
     return EXS_LIT("");
 }
 
-/* The n-th positional value (unnamed <Data>, or <string> items), skipping empty ones. */
+/* The n-th positional value (unnamed <Data>, or <string> items), skipping empty ones; ""
+ * (never a NULL pointer, as exs_event_get) when there is none. */
 static exs_str positional(const exs_event *e, size_t n)
 {
     for (size_t i = 0; i < e->nfields; i++) {
@@ -27,7 +28,7 @@ static exs_str positional(const exs_event *e, size_t n)
         if (n-- == 0)
             return e->fields[i].value;
     }
-    return EXS_STR_NULL;
+    return EXS_LIT("");
 }
 
 /* The last component of path; never a NULL pointer (an absent path gives ""). */
