@@ -10,44 +10,6 @@ extern const exs_logkind exs_logkind_httpproxy, exs_logkind_export, exs_logkind_
     exs_logkind_rpscmdlet, exs_logkind_ecp, exs_logkind_exchange, exs_logkind_iis,
     exs_logkind_oabgen, exs_logkind_text, exs_logkind_jsonl;
 
-const char *exs_kind_name(exs_kind k)
-{
-    switch (k) {
-    case EXS_KIND_NONE: return "none";
-    case EXS_KIND_HTTPPROXY: return "httpproxy";
-    case EXS_KIND_ECP: return "ecp";
-    case EXS_KIND_OABGEN: return "oabgen";
-    case EXS_KIND_RPSHTTP: return "rps_http";
-    case EXS_KIND_RPSCMDLET: return "rps_cmdlet";
-    case EXS_KIND_EXCHANGE: return "exchange";
-    case EXS_KIND_IIS: return "iis";
-    case EXS_KIND_EXPORT: return "export";
-    case EXS_KIND_TEXT: return "text";
-    case EXS_KIND_EVTX: return "evtx";
-    case EXS_KIND_JSONL: return "jsonl";
-    case EXS_KIND_ARCHIVE: return "archive";
-    case EXS_KIND__COUNT: break;
-    }
-    return "unknown";
-}
-
-const exs_logkind *exs_logkind_get(exs_kind k)
-{
-    switch (k) {
-    case EXS_KIND_HTTPPROXY: return &exs_logkind_httpproxy;
-    case EXS_KIND_ECP: return &exs_logkind_ecp;
-    case EXS_KIND_OABGEN: return &exs_logkind_oabgen;
-    case EXS_KIND_RPSHTTP: return &exs_logkind_rpshttp;
-    case EXS_KIND_RPSCMDLET: return &exs_logkind_rpscmdlet;
-    case EXS_KIND_EXCHANGE: return &exs_logkind_exchange;
-    case EXS_KIND_IIS: return &exs_logkind_iis;
-    case EXS_KIND_EXPORT: return &exs_logkind_export;
-    case EXS_KIND_TEXT: return &exs_logkind_text;
-    case EXS_KIND_JSONL: return &exs_logkind_jsonl;
-    default: return NULL;
-    }
-}
-
 static const exs_pattern *const pl_request[] = {exs_pat_directive, exs_pat_request, NULL};
 static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
 static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
@@ -66,21 +28,46 @@ static const exs_pattern_set set_exchange = {pl_exchange, NULL};
 static const exs_pattern_set set_text = {pl_text, NULL};
 static const exs_pattern_set set_jsonl = {pl_jsonl, NULL};
 
+/* Every kind once: its name, its reader (log kinds), its prefilter set. Request-shaped logs
+ * (HttpProxy, IIS, exports) share one set, so one database. */
+static const struct {
+    const char *name;
+    const exs_logkind *reader;
+    const exs_pattern_set *set;
+} kinds[EXS_KIND__COUNT] = {
+    [EXS_KIND_NONE] = {"none", NULL, NULL},
+    [EXS_KIND_HTTPPROXY] = {"httpproxy", &exs_logkind_httpproxy, &set_request},
+    [EXS_KIND_ECP] = {"ecp", &exs_logkind_ecp, &set_ecp},
+    [EXS_KIND_OABGEN] = {"oabgen", &exs_logkind_oabgen, &set_oabgen},
+    [EXS_KIND_RPSHTTP] = {"rps_http", &exs_logkind_rpshttp, &set_rpshttp},
+    [EXS_KIND_RPSCMDLET] = {"rps_cmdlet", &exs_logkind_rpscmdlet, &set_cmdlet},
+    [EXS_KIND_EXCHANGE] = {"exchange", &exs_logkind_exchange, &set_exchange},
+    [EXS_KIND_IIS] = {"iis", &exs_logkind_iis, &set_request},
+    [EXS_KIND_EXPORT] = {"export", &exs_logkind_export, &set_request},
+    [EXS_KIND_TEXT] = {"text", &exs_logkind_text, &set_text},
+    [EXS_KIND_EVTX] = {"evtx", NULL, NULL},
+    [EXS_KIND_JSONL] = {"jsonl", &exs_logkind_jsonl, &set_jsonl},
+    [EXS_KIND_ARCHIVE] = {"archive", NULL, NULL},
+};
+
+static bool known(exs_kind k)
+{
+    return (int)k >= 0 && k < EXS_KIND__COUNT && kinds[k].name;
+}
+
+const char *exs_kind_name(exs_kind k)
+{
+    return known(k) ? kinds[k].name : "unknown";
+}
+
+const exs_logkind *exs_logkind_get(exs_kind k)
+{
+    return known(k) ? kinds[k].reader : NULL;
+}
+
 const exs_pattern_set *exs_kind_patterns(exs_kind k)
 {
-    switch (k) {
-    case EXS_KIND_HTTPPROXY:
-    case EXS_KIND_EXPORT:
-    case EXS_KIND_IIS: return &set_request;
-    case EXS_KIND_ECP: return &set_ecp;
-    case EXS_KIND_OABGEN: return &set_oabgen;
-    case EXS_KIND_RPSHTTP: return &set_rpshttp;
-    case EXS_KIND_RPSCMDLET: return &set_cmdlet;
-    case EXS_KIND_EXCHANGE: return &set_exchange;
-    case EXS_KIND_TEXT: return &set_text;
-    case EXS_KIND_JSONL: return &set_jsonl;
-    default: return NULL;
-    }
+    return known(k) ? kinds[k].set : NULL;
 }
 
 exs_logstate *exs_logstate_create(void)

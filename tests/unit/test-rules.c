@@ -39,6 +39,9 @@ static void test_prefilters_compile(void **st)
 {
     (void)st;
     for (int k = 0; k < EXS_KIND__COUNT; k++) {
+        /* every kind is in the registry; a log kind has a reader and a set */
+        assert_string_not_equal(exs_kind_name((exs_kind)k), "unknown");
+        assert_true((exs_logkind_get((exs_kind)k) != NULL) == (exs_kind_patterns((exs_kind)k) != NULL));
         const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
         if (!set)
             continue;
@@ -49,6 +52,7 @@ static void test_prefilters_compile(void **st)
             fail_msg("%s: %s", exs_kind_name((exs_kind)k), err);
         exs_prefilter_destroy(pf);
     }
+    assert_string_equal(exs_kind_name(EXS_KIND__COUNT), "unknown");
 }
 
 static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts);
