@@ -19,7 +19,7 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto
+PKGS    := yara libhs libarchive libcrypto libpcre2-8
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -1,10 +1,12 @@
 /* Fuzz target: IOC lists (lib/parsers/ioclist.c) and the indicator sets built from them
- * (lib/detectors/ioc.c), then lookups with pieces of the input. */
+ * (lib/detectors/ioc.c), then lookups with pieces of the input, Loki filename expressions
+ * included. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detectors/ioc.h"
+#include "engines/pathre.h"
 #include "parsers/ioclist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,12 +30,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size < sizeof q - 1 ? size : sizeof q - 1;
     memcpy(q, data, n);
     q[n] = 0;
-    (void)exs_iocset_sha256(s, q);
+    (void)exs_iocset_hash(s, q);
     (void)exs_iocset_path(s, q);
     (void)exs_iocset_ip(s, q);
     (void)exs_iocset_domain(s, q);
     char key[512];
     exs_ioc_path_key(q, key, sizeof key);
+    /* Loki filename expressions: built, and tried on the slice in Windows form */
+    exs_pathre_scratch *scr;
+    if (exs_iocset_compile(s, NULL, 0) == EXS_OK && exs_iocset_regexes(s) &&
+        exs_pathre_scratch_create(&scr, exs_iocset_regexes(s)) == EXS_OK) {
+        char win[700];
+        size_t k;
+        exs_ioc_winpath(q, win, sizeof win);
+        (void)exs_iocset_path_regex(s, scr, win, &k);
+        exs_pathre_scratch_destroy(scr);
+    }
     exs_iocset_destroy(s);
     return 0;
 }

@@ -3,7 +3,7 @@
 # but only those that are missing. Needs root (or sudo) when something is missing.
 set -eu
 
-BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libcmocka-dev"
+BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 TEST_PKGS="yara libevtx-utils"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"

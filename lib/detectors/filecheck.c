@@ -147,12 +147,17 @@ static void check_iocs(exs_fctx *c)
 {
     const exs_iocset *set = c->files->iocs;
     char detail[600];
-    if (c->sha256[0]) {
-        const exs_ioc *x = exs_iocset_sha256(set, c->sha256);
+    /* one finding for the strongest digest that is listed */
+    const struct {
+        const char *name, *hex;
+    } digests[] = {{"SHA-256", c->sha256}, {"SHA-1", c->sha1}, {"MD5", c->md5}};
+    for (size_t i = 0; i < sizeof digests / sizeof digests[0]; i++) {
+        const exs_ioc *x = exs_iocset_hash(set, digests[i].hex);
         if (x) {
-            ioc_detail(x, "SHA-256", detail, sizeof detail);
+            ioc_detail(x, digests[i].name, detail, sizeof detail);
             exs_fhit_add(c, &exs_rule_table[R_FILE_HASH_IOC], x->verdict, x->severity, detail,
-                         EXS_STR_NULL, c->sha256, EXS_TIME_NONE);
+                         EXS_STR_NULL, digests[i].hex, EXS_TIME_NONE);
+            break;
         }
     }
     const exs_ioc *p = exs_iocset_path(set, c->norm);
@@ -160,6 +165,23 @@ static void check_iocs(exs_fctx *c)
         ioc_detail(p, "path", detail, sizeof detail);
         exs_fhit_add(c, &exs_rule_table[R_FILE_PATH_IOC], p->verdict, p->severity, detail,
                      EXS_STR_NULL, p->value, EXS_TIME_NONE);
+    } else if (c->iocre) {
+        /* Loki/THOR filename IOCs: one finding, for the best-scored expression */
+        char win[EXS_MAX_PATH * 2 + 4];
+        size_t k;
+        exs_ioc_winpath(c->norm, win, sizeof win);
+        const exs_ioc *r = exs_iocset_path_regex(set, c->iocre, win, &k);
+        if (r) {
+            char what[64];
+            if (k > 1)
+                snprintf(what, sizeof what, "filename expression (score %d; %zu matched)",
+                         r->score, k);
+            else
+                snprintf(what, sizeof what, "filename expression (score %d)", r->score);
+            ioc_detail(r, what, detail, sizeof detail);
+            exs_fhit_add(c, &exs_rule_table[R_FILE_PATH_IOC], r->verdict, r->severity, detail,
+                         EXS_STR_NULL, r->value, EXS_TIME_NONE);
+        }
     }
 }
 

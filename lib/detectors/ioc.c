@@ -5,16 +5,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "core/limits.h"
 #include "core/strmap.h"
 #include "detectors/ioc.h"
 #include "detectors/webfolders.h"
+#include "engines/pathre.h"
 
 
 struct exs_iocset {
@@ -23,7 +26,10 @@ struct exs_iocset {
     exs_ioc *all;
     char **sources; /* list file names, owned */
     size_t nsources;
-    size_t count[EXS_IOC_DOMAIN + 1], user[EXS_IOC_DOMAIN + 1];
+    size_t count[EXS_IOC__COUNT], user[EXS_IOC__COUNT];
+    exs_pathre *re;   /* Loki filename IOCs, NULL until the first */
+    exs_ioc **re_ioc; /* by expression id */
+    size_t nre, capre;
     size_t total;
 };
 
@@ -292,9 +298,12 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
     char key[EXS_MAX_IOC_LINE + 1];
     exs_strmap *m = NULL;
     switch (t) {
-    case EXS_IOC_SHA256: {
+    case EXS_IOC_SHA256:
+    case EXS_IOC_SHA1:
+    case EXS_IOC_MD5: {
+        /* one map for the three: their lengths keep them apart */
         size_t n = strlen(value);
-        if (n != 64)
+        if (n != (t == EXS_IOC_SHA256 ? 64u : t == EXS_IOC_SHA1 ? 40u : 32u))
             return false;
         for (size_t i = 0; i <= n; i++)
             key[i] = exs_lower(value[i]);
@@ -385,6 +394,8 @@ void exs_iocset_destroy(exs_iocset *s)
     for (size_t i = 0; i < s->nsources; i++)
         free(s->sources[i]);
     free(s->sources);
+    exs_pathre_destroy(s->re);
+    free(s->re_ioc);
     free(s);
 }
 
@@ -430,15 +441,77 @@ static void on_bad(void *c, uint64_t line, const char *why)
         lc->bad(lc->ctx, lc->source, line, why);
 }
 
+/* A Loki filename IOC: the expression goes to the set's path engine, the indicator (score,
+ * description, source) to re_ioc under the expression's id. */
+static void add_regex(load_ctx *lc, const exs_ioc_item *it)
+{
+    exs_iocset *s = lc->s;
+    char err[200], fp[EXS_MAX_IOC_LINE + 1];
+    if (s->total >= EXS_MAX_IOCS) {
+        on_bad(lc, it->line, "indicator cap reached");
+        return;
+    }
+    if ((!s->re && exs_pathre_create(&s->re) != EXS_OK) ||
+        !exs_grow((void **)&s->re_ioc, &s->capre, s->nre + 1, sizeof *s->re_ioc)) {
+        on_bad(lc, it->line, "out of memory");
+        return;
+    }
+    /* the indicator first: an expression is only ever added with its entry ready */
+    exs_ioc *x = ioc_new(s, EXS_IOC_PATH_REGEX, it->value, lc->source, it->line, it->note);
+    if (!x) {
+        on_bad(lc, it->line, "out of memory");
+        return;
+    }
+    snprintf(fp, sizeof fp, "%.*s", (int)it->fp.n, it->fp.p ? it->fp.p : "");
+    exs_rc rc = exs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
+    if (rc != EXS_OK) {
+        char why[260];
+        snprintf(why, sizeof why, "filename expression does not compile: %s", err);
+        if (lc->bad)
+            lc->bad(lc->ctx, lc->source, it->line, why);
+        return; /* x stays on s->all, freed with the set */
+    }
+    x->score = it->score;
+    /* a name is a clue, not proof: suspicious, graded by the list's own score */
+    x->verdict = EXS_VERDICT_SUSPICIOUS;
+    x->severity = it->score >= 80 ? EXS_SEV_HIGH : it->score >= 60 ? EXS_SEV_MEDIUM : EXS_SEV_LOW;
+    s->re_ioc[s->nre++] = x;
+    s->count[EXS_IOC_PATH_REGEX]++;
+    s->user[EXS_IOC_PATH_REGEX]++;
+}
+
+/* Digests of an empty file and of a lone line break (LF, CRLF), in the three lengths: lists
+ * carry them by accident (Loki keeps the same list out). */
+static bool empty_content_hash(const char *v)
+{
+    static const char *const h[] = {
+        "d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "68b329da9893e34099c7d8ad5cb9c940", "adc83b19e793491b1c6ea0fd8b46cd9f32e592fc",
+        "01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b",
+        "81051bcc2cf1bedf378224b0a93e2877", "ba8ab5a0280b953aa97435ff8946cbcbb2755a27",
+        "7eb70257593da06f682a3ddda54a9d260d4fc514f645237f5ca74b08f8da61a6",
+    };
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+        if (strcasecmp(v, h[i]) == 0)
+            return true;
+    return false;
+}
+
 static void on_item(void *c, const exs_ioc_item *it)
 {
     load_ctx *lc = c;
-    if (it->type == EXS_IOC_MD5 || it->type == EXS_IOC_SHA1) {
-        on_bad(c, it->line, "MD5 and SHA-1 indicators are not matched (SHA-256 only)");
+    if (it->type == EXS_IOC_PATH_REGEX) {
+        add_regex(lc, it);
+        return;
+    }
+    bool hash = it->type == EXS_IOC_SHA256 || it->type == EXS_IOC_SHA1 || it->type == EXS_IOC_MD5;
+    if (hash && empty_content_hash(it->value)) {
+        on_bad(c, it->line, "hash of an empty or one-line-break file: it would match every such file");
         return;
     }
     if (!add(lc->s, it->type, it->value, lc->source, it->line, it->note, EXS_VERDICT_EXPLOITATION,
-             it->type == EXS_IOC_SHA256 ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, true))
+             hash ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, true))
         on_bad(c, it->line,
                lc->s->total >= EXS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
 }
@@ -493,9 +566,9 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
     return rc;
 }
 
-const exs_ioc *exs_iocset_sha256(const exs_iocset *s, const char *hex)
+const exs_ioc *exs_iocset_hash(const exs_iocset *s, const char *hex)
 {
-    return s ? exs_strmap_get(s->hash, hex) : NULL;
+    return s && hex && *hex ? exs_strmap_get(s->hash, hex) : NULL;
 }
 
 const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
@@ -552,12 +625,88 @@ const exs_ioc *exs_iocset_domain(const exs_iocset *s, const char *host)
     return NULL;
 }
 
+exs_rc exs_iocset_compile(exs_iocset *s, char *err, size_t errlen)
+{
+    return s && s->re ? exs_pathre_compile(s->re, err, errlen) : EXS_OK;
+}
+
+const exs_pathre *exs_iocset_regexes(const exs_iocset *s)
+{
+    return s && s->nre ? s->re : NULL;
+}
+
+const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, exs_pathre_scratch *scr,
+                                     const char *winpath, size_t *count)
+{
+    unsigned ids[64];
+    *count = 0;
+    if (!s || !s->nre || !scr)
+        return NULL;
+    long k = exs_pathre_match(s->re, scr, winpath, strlen(winpath), ids, 64);
+    if (k <= 0)
+        return NULL;
+    *count = (size_t)k;
+    const exs_ioc *best = NULL;
+    for (long i = 0; i < k && i < 64; i++) {
+        const exs_ioc *x = ids[i] < s->nre ? s->re_ioc[ids[i]] : NULL;
+        if (x && (!best || x->score > best->score ||
+                  (x->score == best->score && x->line < best->line)))
+            best = x;
+    }
+    return best;
+}
+
+static bool top_folder(const char *p, size_t n)
+{
+    static const char *const tops[] = {"windows", "program files", "program files (x86)",
+                                       "programdata", "users", "inetpub"};
+    for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++)
+        if (strlen(tops[i]) == n && memcmp(p, tops[i], n) == 0)
+            return true;
+    return false;
+}
+
+void exs_ioc_winpath(const char *norm, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    const char *rest = norm;
+    char drive = 0;
+    /* the drive: a one-letter folder ("c", "c:", "c%3a") followed by a Windows top folder */
+    for (const char *p = norm; *p;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        bool letter = n >= 1 && p[0] >= 'a' && p[0] <= 'z' &&
+                      (n == 1 || (n == 2 && p[1] == ':') || (n == 4 && memcmp(p + 1, "%3a", 3) == 0));
+        if (letter && p[n] == '/') {
+            const char *nx = p + n + 1;
+            if (top_folder(nx, strcspn(nx, "/"))) {
+                drive = p[0];
+                rest = p + n;
+                break;
+            }
+        }
+        p += n;
+    }
+    size_t o = 0;
+    if (drive && cap > 3) {
+        out[o++] = drive;
+        out[o++] = ':';
+    }
+    if (*rest != '/' && o + 1 < cap)
+        out[o++] = '\\';
+    for (; *rest && o + 1 < cap; rest++)
+        out[o++] = *rest == '/' ? '\\' : *rest;
+    out[o] = 0;
+}
+
 size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t)
 {
-    return s && t <= EXS_IOC_DOMAIN ? s->count[t] : 0;
+    return s && t < EXS_IOC__COUNT ? s->count[t] : 0;
 }
 
 size_t exs_iocset_count_user(const exs_iocset *s, exs_ioc_type t)
 {
-    return s && t <= EXS_IOC_DOMAIN ? s->user[t] : 0;
+    return s && t < EXS_IOC__COUNT ? s->user[t] : 0;
 }

@@ -27,11 +27,14 @@ typedef struct exs_ioc {
     size_t lit_off, lit_len; /* its longest run without wildcards: a path without it cannot
                                 match, so fnmatch is skipped (lit_len 0: always tried) */
     bool default_name;    /* a path naming a file a default Exchange install has */
+    int score;            /* EXS_IOC_PATH_REGEX: Loki's score, 0..100 */
     struct exs_ioc *next; /* same lookup key */
     struct exs_ioc *all;  /* every indicator of the set, for freeing */
 } exs_ioc;
 
 typedef struct exs_iocset exs_iocset;
+struct exs_pathre;
+struct exs_pathre_scratch;
 
 /* Creates a set holding the built-in indicators. */
 exs_rc exs_iocset_create(exs_iocset **out);
@@ -48,12 +51,28 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
 exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
                            exs_iocset_bad_fn bad, void *ctx);
 
-/* Lookups; NULL when absent. hex: 64 lowercase hex digits. norm: a normalised file path
+/* Lookups; NULL when absent. hex: a SHA-256, SHA-1 or MD5 digest in lowercase hex (the type
+ * is the indicator's). norm: a normalised file path
  * (exs_path_norm). ip: as logged. host: a host name (its parent domains are tried too). */
-const exs_ioc *exs_iocset_sha256(const exs_iocset *s, const char *hex);
+const exs_ioc *exs_iocset_hash(const exs_iocset *s, const char *hex);
 const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm);
 const exs_ioc *exs_iocset_ip(const exs_iocset *s, const char *ip);
 const exs_ioc *exs_iocset_domain(const exs_iocset *s, const char *host);
+
+/* Loki filename IOCs (EXS_IOC_PATH_REGEX): built once every list is loaded, before any
+ * lookup; NULL from exs_iocset_regexes when the set has none. winpath: the file's path in
+ * Windows form (exs_ioc_winpath). Returns the matching indicator with the highest score, the
+ * number that matched in *count. */
+exs_rc exs_iocset_compile(exs_iocset *s, char *err, size_t errlen);
+const struct exs_pathre *exs_iocset_regexes(const exs_iocset *s);
+const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, struct exs_pathre_scratch *scr,
+                                     const char *winpath, size_t *count);
+
+/* A normalised path (exs_path_norm) as the Windows path the expressions are written for:
+ * '\' separators, and the drive letter restored from a one-letter folder ("c", "c:" or
+ * "c%3a") that holds a Windows top folder (Windows, Program Files, ProgramData, Users,
+ * inetpub); without one the path starts at '\'. */
+void exs_ioc_winpath(const char *norm, char *out, size_t cap);
 
 size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t);
 /* Indicators of list files (not built-in) of a type. */

@@ -202,9 +202,33 @@ static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_s
             bad(ctx, line, "value does not have the shape of its type");
         return;
     }
-    exs_ioc_item it = {t, val, note, line};
+    exs_ioc_item it = {t, val, note, line, 0, EXS_STR_NULL};
     fn(ctx, &it);
     (*count)++;
+}
+
+/* A Loki filename IOC line: "regex;score[;fp regex]" with a score of 1 to 3 digits. */
+static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
+{
+    const char *semi = memchr(t.p, ';', t.n);
+    if (!semi || semi == t.p)
+        return false;
+    exs_str rest = exs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1);
+    const char *semi2 = memchr(rest.p, ';', rest.n);
+    exs_str sc = exs_str_trim(semi2 ? exs_str_make(rest.p, (size_t)(semi2 - rest.p)) : rest);
+    if (sc.n == 0 || sc.n > 3)
+        return false;
+    int v = 0;
+    for (size_t i = 0; i < sc.n; i++) {
+        if (sc.p[i] < '0' || sc.p[i] > '9')
+            return false;
+        v = v * 10 + (sc.p[i] - '0');
+    }
+    *re = exs_str_make(t.p, (size_t)(semi - t.p));
+    *score = v > 100 ? 100 : v;
+    *fp = semi2 ? exs_str_trim(exs_str_make(semi2 + 1, rest.n - (size_t)(semi2 - rest.p) - 1))
+                : EXS_STR_NULL;
+    return true;
 }
 
 size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_bad_fn bad,
@@ -218,6 +242,7 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
         goto out;
     int vcol = -1, tcol = -1, ncol = -1;
     bool decided = false, csv = false;
+    exs_str comment = EXS_STR_NULL; /* the last '#' line: Loki's description of what follows */
     uint64_t lineno = 0;
     size_t off = 0;
     while (off < n) {
@@ -231,8 +256,27 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
             continue;
         }
         exs_str t = exs_str_trim(line);
-        if (t.n == 0 || t.p[0] == '#' || (t.n >= 2 && t.p[0] == '/' && t.p[1] == '/'))
+        if (t.n && t.p[0] == '#') {
+            comment = exs_str_make(t.p + 1, t.n - 1);
+            while (comment.n && comment.p[0] == ' ') {
+                comment.p++;
+                comment.n--;
+            }
             continue;
+        }
+        if (t.n == 0 || (t.n >= 2 && t.p[0] == '/' && t.p[1] == '/'))
+            continue;
+        exs_str re, fp;
+        int score;
+        if (!csv && loki_line(t, &re, &score, &fp)) {
+            /* kept as written: refanging would change a regex ("[.]" is a class) */
+            memcpy(val, re.p, re.n);
+            val[re.n] = 0;
+            exs_ioc_item it = {EXS_IOC_PATH_REGEX, val, comment, lineno, score, fp};
+            fn(ctx, &it);
+            count++;
+            continue;
+        }
         exs_csv_split(t.p, t.n, row, scratch);
         if (!decided) {
             decided = true;

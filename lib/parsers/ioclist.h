@@ -2,6 +2,8 @@
  *
  *   plain list     one indicator per line; '#' and '//' start comments; "value;comment"
  *                  (signature-base/THOR hash lists), "hash  name" (sha256sum output)
+ *   Loki/THOR      filename IOCs (signature-base iocs/filename-iocs.txt): "regex;score" or
+ *                  "regex;score;false-positive regex", described by the '#' comment above
  *   CSV            a header naming an indicator column (Indicator, value, ioc, observable)
  *                  and optionally a type column (IndicatorType, type, ioc_type) and a note
  *                  column (notes, description, comment): the MSTIC feed layout
@@ -29,6 +31,8 @@ typedef enum exs_ioc_type {
     EXS_IOC_PATH,
     EXS_IOC_IP,
     EXS_IOC_DOMAIN,
+    EXS_IOC_PATH_REGEX, /* a Loki filename IOC: a regular expression over the file's path */
+    EXS_IOC__COUNT
 } exs_ioc_type;
 
 
@@ -37,6 +41,8 @@ typedef struct exs_ioc_item {
     const char *value; /* NUL-terminated, refanged, trimmed; valid during the callback */
     exs_str note;      /* comment or description, may be empty */
     uint64_t line;
+    int score;         /* EXS_IOC_PATH_REGEX: Loki's score, 0..100 */
+    exs_str fp;        /* EXS_IOC_PATH_REGEX: its false-positive regex, may be empty */
 } exs_ioc_item;
 
 typedef void (*exs_ioc_item_fn)(void *ctx, const exs_ioc_item *it);

@@ -10,7 +10,8 @@
 
 #include "core/grow.h"
 #include "core/limits.h"
-#include "core/sha256.h"
+#include "core/digest.h"
+#include "engines/pathre.h"
 #include "scan/files_int.h"
 
 /* ---------------------------------------------------------------- scan-wide state */
@@ -222,6 +223,9 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     exs_files *f = s->files;
     if (!f->enabled)
         return EXS_OK;
+    exs_rc rc = exs_iocset_compile(f->iocs, err, errlen);
+    if (rc != EXS_OK)
+        return rc;
     /* The shipped rules are compiled when the first file that needs them is read (a sweep of
      * logs alone never pays for them); user rules now, so a broken one stops the run early. */
     if (f->nrule_paths && !f->user)
@@ -438,6 +442,7 @@ struct exs_fworker {
     exs_scan *s;
     exs_files *f;
     exs_yscanner *yshipped, *yuser;
+    exs_pathre_scratch *iocre; /* for the Loki filename IOCs, when the set has any */
     fstate st[DEPTHS];
     uint64_t hashed, large, skipped_ext, rule_scans, rule_gated, logs_parsed_only;
     bool shipped_failed;
@@ -455,6 +460,8 @@ exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
     exs_rc rc = EXS_OK;
     if (rc == EXS_OK && w->f->enabled && w->f->user)
         rc = exs_yscanner_create(&w->yuser, w->f->user);
+    if (rc == EXS_OK && w->f->enabled && exs_iocset_regexes(w->f->iocs))
+        rc = exs_pathre_scratch_create(&w->iocre, exs_iocset_regexes(w->f->iocs));
     if (rc != EXS_OK) {
         exs_fworker_destroy(w);
         return rc;
@@ -469,6 +476,7 @@ void exs_fworker_destroy(exs_fworker *w)
         return;
     exs_yscanner_destroy(w->yshipped);
     exs_yscanner_destroy(w->yuser);
+    exs_pathre_scratch_destroy(w->iocre);
     for (int i = 0; i < DEPTHS; i++)
         free(w->st[i].buf);
     free(w);
@@ -732,6 +740,7 @@ void exs_file_end(exs_fworker *w, int depth)
     c.scan = w->s;
     c.files = w->f;
     c.yuser = w->yuser;
+    c.iocre = w->iocre;
     c.display = fs->display;
     c.norm = fs->norm;
     const char *slash = strrchr(fs->display, '/');
@@ -763,6 +772,11 @@ void exs_file_end(exs_fworker *w, int depth)
         c.data_n = fs->len;
         if (exs_sha256_hex(c.data, c.data_n, c.sha256))
             w->hashed++;
+        /* the other digests only for lists that name them */
+        if (exs_iocset_count(w->f->iocs, EXS_IOC_SHA1))
+            exs_sha1_hex(c.data, c.data_n, c.sha1);
+        if (exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
+            exs_md5_hex(c.data, c.data_n, c.md5);
     }
     c.loglike = (structured_log(fs->cls.kind) || json_lines(fs->head, fs->head_n)) &&
                 c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));

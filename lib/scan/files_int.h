@@ -100,6 +100,7 @@ typedef struct exs_fctx {
     exs_scan *scan;
     exs_files *files;
     exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
+    struct exs_pathre_scratch *iocre; /* this worker's space for filename IOCs, or NULL */
     const char *display, *norm;
     char base[256];  /* lowercase file name */
     const char *ext; /* lowercase ".aspx" in base, or "" */
@@ -113,6 +114,7 @@ typedef struct exs_fctx {
     size_t data_n;
     const exs_input *raw; /* the stream, for targeted reads of large files */
     char sha256[65];
+    char sha1[41], md5[33]; /* "" unless an IOC list names hashes of that kind */
     exs_frec *rec; /* created on the first hit */
     uint64_t rule_scans, rule_gated;
 } exs_fctx;

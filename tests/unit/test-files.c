@@ -13,7 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "core/sha256.h"
+#include "core/digest.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "memscan.h"

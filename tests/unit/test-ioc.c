@@ -12,6 +12,10 @@
 
 #include "core/limits.h"
 #include "detectors/ioc.h"
+#include "engines/pathre.h"
+#include "exsweep/exsweep.h"
+#include "fixfiles.h"
+#include "memscan.h"
 #include "parsers/ioclist.h"
 
 typedef struct got {
@@ -19,6 +23,8 @@ typedef struct got {
     char value[32][256];
     char note[32][128];
     uint64_t line[32];
+    int score[32];
+    char fp[32][128];
     size_t n;
     uint64_t bad[32];
     size_t nbad;
@@ -34,6 +40,8 @@ static void on_item(void *ctx, const exs_ioc_item *it)
     snprintf(g->note[g->n], sizeof g->note[0], "%.*s", (int)it->note.n,
              it->note.p ? it->note.p : "");
     g->line[g->n] = it->line;
+    g->score[g->n] = it->score;
+    snprintf(g->fp[g->n], sizeof g->fp[0], "%.*s", (int)it->fp.n, it->fp.p ? it->fp.p : "");
     g->n++;
 }
 
@@ -156,7 +164,7 @@ static void test_sets(void **st)
     exs_iocset *s;
     assert_int_equal(exs_iocset_create(&s), EXS_OK);
     /* built-ins */
-    const exs_ioc *x = exs_iocset_sha256(s, H64);
+    const exs_ioc *x = exs_iocset_hash(s, H64);
     assert_non_null(x);
     assert_string_equal(x->source, "built-in");
     assert_int_equal(x->verdict, EXS_VERDICT_EXPLOITATION);
@@ -219,12 +227,156 @@ static void test_sets(void **st)
     exs_iocset_destroy(s);
 }
 
+/* Loki/THOR filename IOCs (signature-base iocs/filename-iocs.txt): "regex;score[;fp]", the
+ * '#' line above as the description; hash lines with a comment stay hashes. */
+static const char loki[] =
+    "# Archive in suspicious folder\n"
+    ":\\\\ProgramData\\\\[\\w]{1,6}\\.(zip|7z|rar)$;40\n"
+    "\n"
+    "# HAFNIUM IOCs\n"
+    "\\\\inetpub\\\\wwwroot\\\\aspnet_client\\\\[^\\\\\"]{1,20}\\.aspx;90\n"
+    "\\\\FrontEnd\\\\HttpProxy\\\\ecp\\\\auth\\\\[^T];70;\\\\auth\\\\TimeoutLogout\\.aspx\n"
+    "# Look-ahead: PCRE2 only\n"
+    "\\\\temp\\\\(?!ok)[a-z]+\\.exe;50\n"
+    "# Broken\n"
+    "\\\\x([;60\n"
+    H64 ";HAFNIUM Webshells\n";
+
+static void test_loki_filename_iocs(void **st)
+{
+    (void)st;
+    got g = parse(loki);
+    assert_int_equal(g.n, 6);
+    assert_int_equal(g.type[0], EXS_IOC_PATH_REGEX);
+    assert_string_equal(g.value[0], ":\\\\ProgramData\\\\[\\w]{1,6}\\.(zip|7z|rar)$");
+    assert_int_equal(g.score[0], 40);
+    assert_string_equal(g.note[0], "Archive in suspicious folder");
+    assert_int_equal(g.line[0], 2);
+    assert_int_equal(g.score[1], 90);
+    assert_string_equal(g.note[1], "HAFNIUM IOCs");
+    assert_string_equal(g.fp[2], "\\\\auth\\\\TimeoutLogout\\.aspx");
+    assert_int_equal(g.type[5], EXS_IOC_SHA256); /* "hash;comment" is no expression */
+    assert_string_equal(g.note[5], "HAFNIUM Webshells");
+
+    exs_iocset *s;
+    assert_int_equal(exs_iocset_create(&s), EXS_OK);
+    assert_int_equal(exs_iocset_load_mem(s, "filename-iocs.txt", loki, strlen(loki), NULL, NULL),
+                     EXS_OK);
+    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH_REGEX), 4); /* the broken one out */
+    assert_int_equal(exs_iocset_compile(s, NULL, 0), EXS_OK);
+    exs_pathre_scratch *scr;
+    assert_int_equal(exs_pathre_scratch_create(&scr, exs_iocset_regexes(s)), EXS_OK);
+    char win[512];
+    size_t k;
+    /* the drive comes back from the "c" folder, so ":\ProgramData" matches; any case */
+    exs_ioc_winpath("/evidence/case1/c/programdata/ab.zip", win, sizeof win);
+    assert_string_equal(win, "c:\\programdata\\ab.zip");
+    const exs_ioc *x = exs_iocset_path_regex(s, scr, win, &k);
+    assert_non_null(x);
+    assert_int_equal(x->score, 40);
+    assert_int_equal(x->severity, EXS_SEV_LOW);
+    assert_int_equal(x->verdict, EXS_VERDICT_SUSPICIOUS);
+    assert_null(exs_iocset_path_regex(s, scr, "c:\\programdata\\abcdefgh.zip", &k));
+    exs_ioc_winpath("/mnt/c%3a/inetpub/wwwroot/aspnet_client/shell.aspx", win, sizeof win);
+    assert_string_equal(win, "c:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx");
+    x = exs_iocset_path_regex(s, scr, win, &k);
+    assert_non_null(x);
+    assert_int_equal(x->score, 90);
+    assert_int_equal(x->severity, EXS_SEV_HIGH);
+    assert_int_equal(k, 1);
+    /* the false-positive column cancels its expression */
+    assert_non_null(exs_iocset_path_regex(
+        s, scr, "\\exchange\\v15\\frontend\\httpproxy\\ecp\\auth\\x.aspx", &k));
+    assert_null(exs_iocset_path_regex(
+        s, scr, "\\exchange\\v15\\frontend\\httpproxy\\ecp\\auth\\timeoutlogout.aspx", &k));
+    /* the look-ahead runs on PCRE2 */
+    assert_non_null(exs_iocset_path_regex(s, scr, "c:\\temp\\evil.exe", &k));
+    assert_null(exs_iocset_path_regex(s, scr, "c:\\temp\\okay.exe", &k));
+    /* without a drive folder the path starts at '\' */
+    exs_ioc_winpath("/srv/case/inetpub/wwwroot/a.aspx", win, sizeof win);
+    assert_string_equal(win, "\\srv\\case\\inetpub\\wwwroot\\a.aspx");
+    exs_pathre_scratch_destroy(scr);
+    exs_iocset_destroy(s);
+}
+
+/* The same list through a sweep: one finding per file, for its best-scored expression, and a
+ * counted warning for the expression that does not compile. */
+static void test_loki_sweep(void **st)
+{
+    (void)st;
+    char list[512];
+    snprintf(list, sizeof list, "%s/filename-iocs.txt", t_dir);
+    assert_int_equal(t_fix_write(t_dir, "filename-iocs.txt", loki, strlen(loki)), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/C/inetpub/wwwroot/aspnet_client/shell.aspx", "hi", 2), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/C/inetpub/wwwroot/aspnet_client/readme.txt", "hi", 2), 0);
+    char root[512];
+    snprintf(root, sizeof root, "%s/ev", t_dir);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_iocs(s, list), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_finding *f = t_find(s, "EXS-FILE-PATH-IOC", 0);
+    assert_non_null(f);
+    assert_int_equal(t_count(s, "EXS-FILE-PATH-IOC"), 1);
+    assert_string_equal(f->file, "C/inetpub/wwwroot/aspnet_client/shell.aspx");
+    assert_non_null(strstr(f->detail, "filename expression (score 90) in "));
+    assert_non_null(strstr(f->detail, "filename-iocs.txt:5: HAFNIUM IOCs"));
+    assert_int_equal(t_warns(s, "bad-row"), 1); /* the broken expression */
+    size_t n;
+    const exs_warning *w = exs_scan_warnings(s, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(w[0].line, 10);
+    assert_non_null(strstr(w[0].message, "IOC list: filename expression does not compile: "));
+    exs_scan_destroy(s);
+}
+
+/* MD5 and SHA-1 indicators (Loki hash lists, ESET's tables): matched when listed, each file
+ * hashed with them only then; digests of empty content are refused with a counted reason. */
+static void test_md5_sha1_sweep(void **st)
+{
+    (void)st;
+    static const char list[] = "b1946ac92492d2347c6235b4d2611184;webshell by MD5\n"
+                               "ee9e51458f4642f48efe956962058245ee7127b1;tool by SHA-1\n"
+                               "d41d8cd98f00b204e9800998ecf8427e;empty\n";
+    char path[512], root[512];
+    snprintf(path, sizeof path, "%s/hash-iocs.txt", t_dir);
+    snprintf(root, sizeof root, "%s/ev", t_dir);
+    assert_int_equal(t_fix_write(t_dir, "hash-iocs.txt", list, strlen(list)), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/D/tools/a.txt", "hello\n", 6), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/D/tools/b.txt", "bye\n", 4), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/D/tools/c.txt", "", 0), 0);
+    assert_int_equal(t_fix_write(t_dir, "ev/D/tools/d.txt", "other\n", 6), 0);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_iocs(s, path), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    assert_int_equal(t_count(s, NULL), 2);
+    const exs_finding *a = t_find_file(s, "EXS-FILE-HASH-IOC", "a.txt");
+    const exs_finding *b = t_find_file(s, "EXS-FILE-HASH-IOC", "b.txt");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(strstr(a->detail, "MD5 in "));
+    assert_non_null(strstr(a->detail, "hash-iocs.txt:1: webshell by MD5"));
+    assert_string_equal(a->target, "b1946ac92492d2347c6235b4d2611184");
+    assert_non_null(strstr(b->detail, "SHA-1 in "));
+    assert_string_equal(b->target, "ee9e51458f4642f48efe956962058245ee7127b1");
+    assert_int_equal(t_warns(s, "bad-row"), 1); /* the empty-file MD5 */
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
+        cmocka_unit_test(test_loki_filename_iocs),
+        cmocka_unit_test_setup_teardown(test_loki_sweep, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_md5_sha1_sweep, t_dir_setup, t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

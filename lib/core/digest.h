@@ -1,0 +1,14 @@
+/* Digests of file contents as lowercase hex (OpenSSL EVP). SHA-256 for every file checked;
+ * SHA-1 and MD5 only when an IOC list names such hashes (Loki's hash lists and ESET's
+ * indicators carry them). Each returns false (hex "") when the digest is unavailable. */
+#ifndef EXS_CORE_DIGEST_H
+#define EXS_CORE_DIGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool exs_sha256_hex(const void *p, size_t n, char hex[65]);
+bool exs_sha1_hex(const void *p, size_t n, char hex[41]);
+bool exs_md5_hex(const void *p, size_t n, char hex[33]);
+
+#endif

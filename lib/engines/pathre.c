@@ -1,0 +1,220 @@
+/* Path regular expressions: one Vectorscan database, PCRE2 for what it refuses. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs/hs.h>
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/grow.h"
+#include "engines/pathre.h"
+
+#define HS_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY)
+
+typedef struct expr {
+    unsigned id;
+    char *re;
+    pcre2_code *fp;   /* false-positive expression, or NULL */
+    pcre2_code *slow; /* the expression itself when Vectorscan refuses it, else NULL */
+} expr;
+
+struct exs_pathre {
+    expr *e;
+    size_t n, cap;
+    hs_database_t *db; /* expressions without `slow`, by index into e */
+    bool compiled;
+};
+
+struct exs_pathre_scratch {
+    hs_scratch_t *hs;
+    pcre2_match_data *md;
+    pcre2_match_context *mc; /* bounded backtracking: a list's expression cannot stall a sweep */
+};
+
+#define PCRE_MATCH_LIMIT 100000 /* backtracking steps per path and expression; then no match */
+
+static pcre2_code *pcre(const char *re, char *err, size_t errlen)
+{
+    int code;
+    PCRE2_SIZE at;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &code,
+                                  &at, NULL);
+    if (!c && err && errlen) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)at);
+    }
+    return c;
+}
+
+exs_rc exs_pathre_create(exs_pathre **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? EXS_OK : EXS_ENOMEM;
+}
+
+void exs_pathre_destroy(exs_pathre *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->e[i].re);
+        pcre2_code_free(p->e[i].fp);
+        pcre2_code_free(p->e[i].slow);
+    }
+    free(p->e);
+    hs_free_database(p->db);
+    free(p);
+}
+
+exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp, char *err,
+                      size_t errlen)
+{
+    if (p->compiled)
+        return EXS_EINVAL;
+    /* PCRE2 is the judge of syntax: what it refuses is no regular expression at all. */
+    pcre2_code *check = pcre(re, err, errlen);
+    if (!check)
+        return EXS_ERULE;
+    pcre2_code_free(check);
+    expr x = {id, strdup(re), NULL, NULL};
+    if (!x.re)
+        return EXS_ENOMEM;
+    if (fp && *fp && !(x.fp = pcre(fp, err, errlen))) {
+        free(x.re);
+        return EXS_ERULE;
+    }
+    if (!exs_grow((void **)&p->e, &p->cap, p->n + 1, sizeof *p->e)) {
+        free(x.re);
+        pcre2_code_free(x.fp);
+        return EXS_ENOMEM;
+    }
+    p->e[p->n++] = x;
+    return EXS_OK;
+}
+
+size_t exs_pathre_count(const exs_pathre *p)
+{
+    return p ? p->n : 0;
+}
+
+exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
+{
+    if (p->compiled)
+        return EXS_OK;
+    p->compiled = true;
+    /* Vectorscan's own verdict on each expression; the refused go to PCRE2. */
+    for (size_t i = 0; i < p->n; i++) {
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *ce = NULL;
+        if (hs_expression_info(p->e[i].re, HS_FLAGS, &info, &ce) != HS_SUCCESS)
+            p->e[i].slow = pcre(p->e[i].re, NULL, 0);
+        free(info);
+        hs_free_compile_error(ce);
+    }
+    const char **ex = calloc(p->n ? p->n : 1, sizeof *ex);
+    unsigned *fl = calloc(p->n ? p->n : 1, sizeof *fl), *ids = calloc(p->n ? p->n : 1, sizeof *ids);
+    exs_rc rc = ex && fl && ids ? EXS_OK : EXS_ENOMEM;
+    /* A whole-set compile can still refuse one expression (resource limits): that one moves to
+     * PCRE2 and the set is compiled again; each round removes one. */
+    for (size_t round = 0; rc == EXS_OK && round <= p->n; round++) {
+        size_t k = 0;
+        for (size_t i = 0; i < p->n; i++)
+            if (!p->e[i].slow) {
+                ex[k] = p->e[i].re;
+                fl[k] = HS_FLAGS;
+                ids[k] = (unsigned)i;
+                k++;
+            }
+        if (k == 0)
+            break;
+        hs_compile_error_t *ce = NULL;
+        if (hs_compile_multi(ex, fl, ids, (unsigned)k, HS_MODE_BLOCK, NULL, &p->db, &ce) ==
+            HS_SUCCESS)
+            break;
+        int bad = ce ? ce->expression : -1;
+        if (bad < 0 || (size_t)bad >= k || !(p->e[ids[bad]].slow = pcre(ex[bad], NULL, 0))) {
+            if (err && errlen)
+                snprintf(err, errlen, "path expressions: %s", ce ? ce->message : "?");
+            rc = EXS_EENGINE;
+        }
+        hs_free_compile_error(ce);
+    }
+    free(ex);
+    free(fl);
+    free(ids);
+    return rc;
+}
+
+exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p)
+{
+    exs_pathre_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return EXS_ENOMEM;
+    if ((p->db && hs_alloc_scratch(p->db, &s->hs) != HS_SUCCESS) ||
+        !(s->md = pcre2_match_data_create(1, NULL)) || !(s->mc = pcre2_match_context_create(NULL)) ||
+        pcre2_set_match_limit(s->mc, PCRE_MATCH_LIMIT) != 0) {
+        exs_pathre_scratch_destroy(s);
+        return EXS_ENOMEM;
+    }
+    *out = s;
+    return EXS_OK;
+}
+
+void exs_pathre_scratch_destroy(exs_pathre_scratch *s)
+{
+    if (!s)
+        return;
+    hs_free_scratch(s->hs);
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mc);
+    free(s);
+}
+
+typedef struct collect {
+    const exs_pathre *p;
+    exs_pathre_scratch *s;
+    const char *text;
+    size_t n;
+    unsigned *ids;
+    size_t max;
+    long count;
+} collect;
+
+static bool pmatch(pcre2_code *c, exs_pathre_scratch *s, const char *text, size_t n)
+{
+    return pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, s->md, s->mc) >= 0;
+}
+
+static void found(collect *c, size_t i)
+{
+    const expr *x = &c->p->e[i];
+    if (x->fp && pmatch(x->fp, c->s, c->text, c->n))
+        return;
+    if ((size_t)c->count < c->max)
+        c->ids[c->count] = x->id;
+    c->count++;
+}
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
+                    void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)fl;
+    found(ctx, id); /* single-match flag: once per expression */
+    return 0;
+}
+
+long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *text, size_t n,
+                      unsigned *ids, size_t max)
+{
+    collect c = {p, s, text, n, ids, max, 0};
+    if (p->db && hs_scan(p->db, text, (unsigned)n, 0, s->hs, on_match, &c) != HS_SUCCESS)
+        return -1;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->e[i].slow && pmatch(p->e[i].slow, s, text, n))
+            found(&c, i);
+    return c.count;
+}

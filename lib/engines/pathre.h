@@ -1,0 +1,42 @@
+/* A set of regular expressions matched against file paths (Loki/THOR filename IOCs), each
+ * with an optional false-positive expression that cancels its match.
+ *
+ * Signature-base ships thousands of them, and a sweep meets hundreds of thousands of files,
+ * so they are not tried one by one: every expression Vectorscan accepts goes into one
+ * database and each path is scanned once; the few it refuses (look-arounds, back-references)
+ * and the false-positive expressions, tried only after a match, run on PCRE2. Matching is
+ * ASCII case-insensitive (Windows paths are).
+ */
+#ifndef EXS_ENGINES_PATHRE_H
+#define EXS_ENGINES_PATHRE_H
+
+#include <stddef.h>
+
+#include "exsweep/error.h"
+
+typedef struct exs_pathre exs_pathre;
+typedef struct exs_pathre_scratch exs_pathre_scratch;
+
+exs_rc exs_pathre_create(exs_pathre **out);
+void exs_pathre_destroy(exs_pathre *p); /* accepts NULL */
+
+/* Adds expression number id (ids are the caller's, any order); fp may be NULL or "". An
+ * expression neither engine can compile is refused: EXS_ERULE with the reason in err. */
+exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp, char *err,
+                      size_t errlen);
+
+/* Builds the database once every expression is in; later adds are refused. */
+exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen);
+size_t exs_pathre_count(const exs_pathre *p);
+
+/* Per-thread matching space for a compiled set. */
+exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p);
+void exs_pathre_scratch_destroy(exs_pathre_scratch *s); /* accepts NULL */
+
+/* The ids of the expressions that match text[0..n) and whose false-positive expression does
+ * not, at most max of them into ids; returns how many matched (may exceed max), or -1 when
+ * the engine failed. */
+long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *text, size_t n,
+                      unsigned *ids, size_t max);
+
+#endif
