@@ -299,6 +299,20 @@ static void test_loki_filename_iocs(void **st)
     exs_iocset_destroy(s);
 }
 
+/* A sweep of t_dir/ev with the IOC list at path. */
+static exs_scan *sweep_ev(const char *list)
+{
+    char root[512];
+    snprintf(root, sizeof root, "%s/ev", t_dir);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_iocs(s, list), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    return s;
+}
+
 /* The same list through a sweep: one finding per file, for its best-scored expression, and a
  * counted warning for the expression that does not compile. */
 static void test_loki_sweep(void **st)
@@ -309,14 +323,7 @@ static void test_loki_sweep(void **st)
     assert_int_equal(t_fix_write(t_dir, "filename-iocs.txt", loki, strlen(loki)), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/C/inetpub/wwwroot/aspnet_client/shell.aspx", "hi", 2), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/C/inetpub/wwwroot/aspnet_client/readme.txt", "hi", 2), 0);
-    char root[512];
-    snprintf(root, sizeof root, "%s/ev", t_dir);
-    exs_scan *s;
-    exs_scan_opts o = {1, 0};
-    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
-    assert_int_equal(exs_scan_add_iocs(s, list), EXS_OK);
-    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
-    assert_int_equal(exs_scan_run(s), EXS_OK);
+    exs_scan *s = sweep_ev(list);
     const exs_finding *f = t_find(s, "EXS-FILE-PATH-IOC", 0);
     assert_non_null(f);
     assert_int_equal(t_count(s, "EXS-FILE-PATH-IOC"), 1);
@@ -340,20 +347,14 @@ static void test_md5_sha1_sweep(void **st)
     static const char list[] = "b1946ac92492d2347c6235b4d2611184;webshell by MD5\n"
                                "ee9e51458f4642f48efe956962058245ee7127b1;tool by SHA-1\n"
                                "d41d8cd98f00b204e9800998ecf8427e;empty\n";
-    char path[512], root[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/hash-iocs.txt", t_dir);
-    snprintf(root, sizeof root, "%s/ev", t_dir);
     assert_int_equal(t_fix_write(t_dir, "hash-iocs.txt", list, strlen(list)), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/D/tools/a.txt", "hello\n", 6), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/D/tools/b.txt", "bye\n", 4), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/D/tools/c.txt", "", 0), 0);
     assert_int_equal(t_fix_write(t_dir, "ev/D/tools/d.txt", "other\n", 6), 0);
-    exs_scan *s;
-    exs_scan_opts o = {1, 0};
-    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
-    assert_int_equal(exs_scan_add_iocs(s, path), EXS_OK);
-    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
-    assert_int_equal(exs_scan_run(s), EXS_OK);
+    exs_scan *s = sweep_ev(path);
     assert_int_equal(t_count(s, NULL), 2);
     const exs_finding *a = t_find_file(s, "EXS-FILE-HASH-IOC", "a.txt");
     const exs_finding *b = t_find_file(s, "EXS-FILE-HASH-IOC", "b.txt");
