@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/limits.h"
 #include "engines/prefilter.h"
@@ -330,7 +331,14 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
 void exs_worker_process(exs_worker *w, exs_item *it)
 {
     exs_input in = {exs_fd_read, exs_fd_seek, &it->fd};
-    exs_fmeta meta = {it->fd, it->size, it->mtime_ms}; /* the walker's fstat */
+    exs_fmeta meta = {it->fd, -1, EXS_TIME_NONE};
+    /* Size and time now, not when the walker opened the file: a live log can grow while it
+     * waits in the queue, and the file side reads "size bytes read" as the end of it. */
+    struct stat st;
+    if (fstat(it->fd, &st) == 0) {
+        meta.size = (int64_t)st.st_size;
+        meta.mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    }
     process_input(w, it->display, it->norm, &in, 0, it->root_file, &meta);
     exs_fworker_stats(w->fw, &w->stats);
     exs_item_free(it);

@@ -43,8 +43,7 @@ typedef struct walker {
     char rel[EXS_MAX_PATH + 1];
 } walker;
 
-/* st: the open file's own fstat, or NULL when it failed. */
-static bool emit(walker *w, int fd, const char *display, bool root_file, const struct stat *st)
+static bool emit(walker *w, int fd, const char *display, bool root_file)
 {
     exs_item *it = calloc(1, sizeof *it);
     char *norm = malloc(EXS_MAX_PATH * 2 + 2);
@@ -64,9 +63,6 @@ static bool emit(walker *w, int fd, const char *display, bool root_file, const s
     it->display = strdup(display);
     it->norm = norm;
     it->root_file = root_file;
-    it->size = st ? (int64_t)st->st_size : -1;
-    it->mtime_ms = st ? (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000
-                      : EXS_TIME_NONE;
     if (!it->display) {
         exs_item_free(it);
         return false;
@@ -133,7 +129,7 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
                 /* replaced between the lstat and the open */
                 close(fd);
                 exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "changed while walking; skipped");
-            } else if (!emit(w, fd, display, false, &fst)) {
+            } else if (!emit(w, fd, display, false)) {
                 w->stop = true;
             }
         } else {
@@ -181,8 +177,7 @@ bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
             const char *base = strrchr(root, '/');
             base = base && base[1] ? base + 1 : root;
             /* A file root is shown by its name, whatever the prefix. */
-            struct stat fst;
-            emit(w, fd, base, true, fstat(fd, &fst) == 0 ? &fst : NULL);
+            emit(w, fd, base, true);
             ok = true;
         } else {
             exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open: %s", strerror(errno));

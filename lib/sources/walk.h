@@ -13,8 +13,6 @@ typedef struct exs_item {
     char *display;   /* path shown to the user, relative to the evidence root */
     char *norm;      /* normalised full path, for location checks */
     bool root_file;  /* this file is itself an evidence root */
-    int64_t size;     /* from fstat of fd when it was opened; -1 unknown */
-    int64_t mtime_ms; /* likewise; EXS_TIME_NONE unknown */
 } exs_item;
 
 void exs_item_free(exs_item *it);
