@@ -25,7 +25,7 @@ int main(void)
             seen = done[i] == set;
         if (seen)
             continue;
-        char err[512], *bytes = NULL;
+        char err[512] = "", *bytes = NULL;
         size_t len = 0;
         exs_prefilter *pf = NULL;
         if (exs_prefilter_compile(&pf, set, err, sizeof err) != EXS_OK ||

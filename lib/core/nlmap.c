@@ -2,7 +2,7 @@
 
 #include "core/nlmap.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #include <immintrin.h>
 
 /* Sixty-four bytes at a time: their '\n' bits; the smallest byte seen is kept, so a NUL shows
@@ -148,10 +148,10 @@ size_t exs_nlmap_next(const exs_nlmap *m, size_t i)
 
 size_t exs_nlmap_line_start(const exs_nlmap *m, size_t i)
 {
-    if (i == 0)
-        return 0;
     if (i > m->n)
         i = m->n;
+    if (i == 0)
+        return 0;
     size_t a = m->base + i; /* look at bits [base, a) */
     size_t w = (a - 1) / 64;
     unsigned r = (unsigned)(a - w * 64); /* bits of word w below a: 1..64 */

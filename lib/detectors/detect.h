@@ -111,6 +111,8 @@ int64_t exs_find_time(exs_str line);
  * and the token conjunctions of request-shaped logs (see engines/prefilter.h). */
 extern const exs_pattern exs_pat_directive[];
 extern const exs_pattern exs_pat_request[];
+extern const exs_pattern exs_pat_paths_w3c[]; /* path expressions of IIS W3C logs */
+extern const exs_pattern exs_pat_paths_csv[]; /* ... of CSV request logs (HttpProxy, exports) */
 extern const uint32_t exs_conj_request[];
 extern const exs_pattern exs_pat_rpshttp[];
 extern const exs_pattern exs_pat_ecp[];

@@ -86,9 +86,10 @@ static void note_lsass_pid(exs_event_state *st, uint64_t pid)
         st->lsass_pids[st->nlsass++] = pid;
 }
 
-/* Said in the detail of every finding from a recovered record: the live log no longer holds
- * it (cleared, rolled over or damaged), which matters to whoever reads the timeline. */
-#define RECOVERED_NOTE "; record recovered from free space or a damaged chunk (gone from the live log)"
+/* Said in the detail of every finding from a recovered record: it lies outside the live
+ * record chain (cleared, rolled over or damaged), which matters to whoever reads the
+ * timeline. A slack copy may duplicate a record that is still live. */
+#define RECOVERED_NOTE "; record recovered from free space or a damaged chunk (outside the live records)"
 
 static void emit_event(exs_ctx *c, const exs_event *e, int rule, exs_verdict v, exs_severity s,
                        exs_str target, exs_str user, const char *detail)

@@ -446,9 +446,15 @@ static void on_bad(void *c, uint64_t line, const char *why)
 static void add_regex(load_ctx *lc, const exs_ioc_item *it)
 {
     exs_iocset *s = lc->s;
-    char err[200], fp[EXS_MAX_IOC_LINE + 1];
+    char err[200] = "", fp[EXS_MAX_IOC_LINE + 1];
     if (s->total >= EXS_MAX_IOCS) {
         on_bad(lc, it->line, "indicator cap reached");
+        return;
+    }
+    if (it->score <= 0) {
+        /* THOR lowers the total of other matches with these; exsweep reports expressions one by
+         * one and has no total to lower */
+        on_bad(lc, it->line, "filename expression with a score of 0 or below: not used");
         return;
     }
     if ((!s->re && exs_pathre_create(&s->re) != EXS_OK) ||
@@ -466,7 +472,8 @@ static void add_regex(load_ctx *lc, const exs_ioc_item *it)
     exs_rc rc = exs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
     if (rc != EXS_OK) {
         char why[260];
-        snprintf(why, sizeof why, "filename expression does not compile: %s", err);
+        snprintf(why, sizeof why, "filename expression not usable: %s",
+                 rc == EXS_ERULE ? err : "out of memory");
         if (lc->bad)
             lc->bad(lc->ctx, lc->source, it->line, why);
         return; /* x stays on s->all, freed with the set */
@@ -635,25 +642,33 @@ const exs_pathre *exs_iocset_regexes(const exs_iocset *s)
     return s && s->nre ? s->re : NULL;
 }
 
+typedef struct best_ctx {
+    const exs_iocset *s;
+    const exs_ioc *best;
+} best_ctx;
+
+/* The highest score; the earliest line among equals. */
+static void keep_best(void *ctx, unsigned id)
+{
+    best_ctx *b = ctx;
+    const exs_ioc *x = id < b->s->nre ? b->s->re_ioc[id] : NULL;
+    if (x && (!b->best || x->score > b->best->score ||
+              (x->score == b->best->score && x->line < b->best->line)))
+        b->best = x;
+}
+
 const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, exs_pathre_scratch *scr,
                                      const char *winpath, size_t *count)
 {
-    unsigned ids[64];
     *count = 0;
     if (!s || !s->nre || !scr)
         return NULL;
-    long k = exs_pathre_match(s->re, scr, winpath, strlen(winpath), ids, 64);
+    best_ctx b = {s, NULL};
+    long k = exs_pathre_match(s->re, scr, winpath, strlen(winpath), keep_best, &b);
     if (k <= 0)
         return NULL;
     *count = (size_t)k;
-    const exs_ioc *best = NULL;
-    for (long i = 0; i < k && i < 64; i++) {
-        const exs_ioc *x = ids[i] < s->nre ? s->re_ioc[ids[i]] : NULL;
-        if (x && (!best || x->score > best->score ||
-                  (x->score == best->score && x->line < best->line)))
-            best = x;
-    }
-    return best;
+    return b.best;
 }
 
 static bool top_folder(const char *p, size_t n)
@@ -672,19 +687,19 @@ void exs_ioc_winpath(const char *norm, char *out, size_t cap)
         return;
     const char *rest = norm;
     char drive = 0;
-    /* the drive: a one-letter folder ("c", "c:", "c%3a") followed by a Windows top folder */
+    /* the drive: the last one-letter folder ("c", or "c:" as "C%3A" of a Velociraptor
+     * collection decodes) followed by a Windows top folder; the last, since the case folder
+     * may itself sit on a drive (/mnt/c/cases/x/C/Windows/...) */
     for (const char *p = norm; *p;) {
         while (*p == '/')
             p++;
         size_t n = strcspn(p, "/");
-        bool letter = n >= 1 && p[0] >= 'a' && p[0] <= 'z' &&
-                      (n == 1 || (n == 2 && p[1] == ':') || (n == 4 && memcmp(p + 1, "%3a", 3) == 0));
+        bool letter = n >= 1 && p[0] >= 'a' && p[0] <= 'z' && (n == 1 || (n == 2 && p[1] == ':'));
         if (letter && p[n] == '/') {
             const char *nx = p + n + 1;
             if (top_folder(nx, strcspn(nx, "/"))) {
                 drive = p[0];
                 rest = p + n;
-                break;
             }
         }
         p += n;

@@ -69,9 +69,10 @@ const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, struct exs_pathre_scra
                                      const char *winpath, size_t *count);
 
 /* A normalised path (exs_path_norm) as the Windows path the expressions are written for:
- * '\' separators, and the drive letter restored from a one-letter folder ("c", "c:" or
- * "c%3a") that holds a Windows top folder (Windows, Program Files, ProgramData, Users,
- * inetpub); without one the path starts at '\'. */
+ * backslash separators, and the drive letter restored from the last one-letter folder ("c",
+ * or "c:" as a decoded "C%3A") that holds a Windows top folder (Windows, Program Files,
+ * ProgramData, Users, inetpub); without one the path starts at a backslash. A file right in
+ * a drive folder gets no letter. */
 void exs_ioc_winpath(const char *norm, char *out, size_t cap);
 
 size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t);

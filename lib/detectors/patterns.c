@@ -8,17 +8,34 @@
  * tokens cover a conjunction. Every token match costs a callback, so a conjunction whose words
  * stand in a fixed order inside one URL path is written as one expression instead (a script
  * under auth/: "auth/", then path bytes, then ".aspx"): POST, .js and the script extensions
- * were two thirds of all matches as tokens (bench/README.md). The path bytes between are a
- * bounded class (no space, '?' or line break), never an unbounded ".*" (it once cost half the
- * sweep). */
+ * were two thirds of all matches as tokens (bench/README.md). The path bytes between depend
+ * on the log: IIS writes the stem escaped, spaces as '+', the query after a space, so the
+ * class stops at a space or '?'; a CSV path column may hold a decoded path (spaces, '?',
+ * quoted commas), so there the class runs to the end of the line (measured: about 10% more
+ * Vectorscan time on HttpProxy rows than the narrow class). */
 #include "detectors/detect.h"
 
 #define SL "(/|%2f|\\\\|%5c)" /* a path separator, raw or encoded */
 #define DOT "(\\.|%2e)"
 
-/* path bytes up to the end of a URL path: W3C ends it with a space, CSV with a ',' or a space
- * further on; a comma inside a quoted CSV path only makes the class run longer */
-#define PATH "[^ \\n?]*"
+#define PATH_W3C "[^ \\n?]*" /* to the end of cs-uri-stem */
+#define PATH_CSV "[^\\n]*"   /* to the end of the row */
+
+/* web shells under auth/ and OAB/ (catalogue 3.1): every extension of exs_web_script_exts()
+ * (webfolders.c), prefixes folded (asp covers aspx, asa asax, jsp jspx, shtm shtml);
+ * test-rules.c checks the two lists agree. ProxyLogon carriers: a .js under /ecp/ or auth/
+ * (POSTed; the GETs of OWA's own scripts pass too and are judged in full). */
+#define SCRIPTS "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)"
+const exs_pattern exs_pat_paths_w3c[] = {
+    {"(auth|oab)" SL PATH_W3C DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_W3C DOT "js", 0},
+    {NULL, 0},
+};
+const exs_pattern exs_pat_paths_csv[] = {
+    {"(auth|oab)" SL PATH_CSV DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_CSV DOT "js", 0},
+    {NULL, 0},
+};
 
 enum { T_AUTOD = 1, T_BACKEND, T_CONF, T_XA, T_OWA, T_PSHELL };
 #define B(t) (1u << ((t)-1))
@@ -61,15 +78,7 @@ const exs_pattern exs_pat_request[] = {
     {"connect&target", 0},
     /* ProxyNotShell PoC */
     {"admin(@|%40)localhost", 0},
-    /* web shells under auth/ and OAB/ (catalogue 3.1): every extension of
-     * exs_web_script_exts() (webfolders.c), prefixes folded (asp covers aspx, asa asax, jsp
-     * jspx, shtm shtml); test-rules.c checks the two lists agree */
-    {"(auth|oab)" SL PATH DOT
-     "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)",
-     0},
-    /* ProxyLogon carriers: a .js under /ecp/ or auth/ (POSTed; the GETs of OWA's own scripts
-     * pass too and are judged in full) */
-    {"(ecp|auth)" SL PATH DOT "js", 0},
+    /* web shells and carriers: exs_pat_paths_w3c / exs_pat_paths_csv above */
     /* back end: a POST to /powershell (W3C writes cs-method just before cs-uri-stem) */
     {"post " SL "powershell", 0},
     /* pages (not .asmx: every EWS request is /EWS/Exchange.asmx): kept to attach requests to

@@ -10,6 +10,8 @@
 #include "core/grow.h"
 #include "engines/pathre.h"
 
+/* ALLOWEMPTY only for expressions that match the empty string somewhere other than at every
+ * position (PCRE2 refused those that match an empty path at add time). */
 #define HS_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY)
 
 typedef struct expr {
@@ -77,7 +79,19 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
     pcre2_code *check = pcre(re, err, errlen);
     if (!check)
         return EXS_ERULE;
+    /* One that matches an empty path matches every path: a finding on every file would bury
+     * the real ones (and fill the record cap). */
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    int empty = md ? pcre2_match(check, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) : -1;
+    pcre2_match_data_free(md);
     pcre2_code_free(check);
+    if (!md)
+        return EXS_ENOMEM;
+    if (empty >= 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "matches an empty path, so every file");
+        return EXS_ERULE;
+    }
     expr x = {id, strdup(re), NULL, NULL};
     if (!x.re)
         return EXS_ENOMEM;
@@ -97,6 +111,14 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
 size_t exs_pathre_count(const exs_pathre *p)
 {
     return p ? p->n : 0;
+}
+
+size_t exs_pathre_slow(const exs_pathre *p)
+{
+    size_t k = 0;
+    for (size_t i = 0; p && i < p->n; i++)
+        k += p->e[i].slow != NULL;
+    return k;
 }
 
 exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
@@ -134,12 +156,17 @@ exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
             HS_SUCCESS)
             break;
         int bad = ce ? ce->expression : -1;
-        if (bad < 0 || (size_t)bad >= k || !(p->e[ids[bad]].slow = pcre(ex[bad], NULL, 0))) {
-            if (err && errlen)
-                snprintf(err, errlen, "path expressions: %s", ce ? ce->message : "?");
-            rc = EXS_EENGINE;
-        }
         hs_free_compile_error(ce);
+        if (bad >= 0 && (size_t)bad < k && (p->e[ids[bad]].slow = pcre(ex[bad], NULL, 0)))
+            continue;
+        /* An error of the whole set (size, resources): every expression runs on PCRE2, slower
+         * but complete (exs_pathre_slow says how many). */
+        for (size_t i = 0; i < p->n && rc == EXS_OK; i++)
+            if (!p->e[i].slow && !(p->e[i].slow = pcre(p->e[i].re, NULL, 0)))
+                rc = EXS_ENOMEM;
+        if (rc != EXS_OK && err && errlen)
+            snprintf(err, errlen, "path expressions: out of memory");
+        break;
     }
     free(ex);
     free(fl);
@@ -177,8 +204,8 @@ typedef struct collect {
     exs_pathre_scratch *s;
     const char *text;
     size_t n;
-    unsigned *ids;
-    size_t max;
+    exs_pathre_fn fn;
+    void *ctx;
     long count;
 } collect;
 
@@ -192,8 +219,7 @@ static void found(collect *c, size_t i)
     const expr *x = &c->p->e[i];
     if (x->fp && pmatch(x->fp, c->s, c->text, c->n))
         return;
-    if ((size_t)c->count < c->max)
-        c->ids[c->count] = x->id;
+    c->fn(c->ctx, x->id);
     c->count++;
 }
 
@@ -208,9 +234,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 }
 
 long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *text, size_t n,
-                      unsigned *ids, size_t max)
+                      exs_pathre_fn fn, void *ctx)
 {
-    collect c = {p, s, text, n, ids, max, 0};
+    collect c = {p, s, text, n, fn, ctx, 0};
     if (p->db && hs_scan(p->db, text, (unsigned)n, 0, s->hs, on_match, &c) != HS_SUCCESS)
         return -1;
     for (size_t i = 0; i < p->n; i++)

@@ -21,22 +21,26 @@ exs_rc exs_pathre_create(exs_pathre **out);
 void exs_pathre_destroy(exs_pathre *p); /* accepts NULL */
 
 /* Adds expression number id (ids are the caller's, any order); fp may be NULL or "". An
- * expression neither engine can compile is refused: EXS_ERULE with the reason in err. */
+ * expression neither engine can compile, or one that matches an empty path, is refused:
+ * EXS_ERULE with the reason in err. */
 exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp, char *err,
                       size_t errlen);
 
 /* Builds the database once every expression is in; later adds are refused. */
 exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen);
 size_t exs_pathre_count(const exs_pathre *p);
+/* How many run on PCRE2 (Vectorscan refused them, or the whole set). */
+size_t exs_pathre_slow(const exs_pathre *p);
 
 /* Per-thread matching space for a compiled set. */
 exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p);
 void exs_pathre_scratch_destroy(exs_pathre_scratch *s); /* accepts NULL */
 
-/* The ids of the expressions that match text[0..n) and whose false-positive expression does
- * not, at most max of them into ids; returns how many matched (may exceed max), or -1 when
- * the engine failed. */
+/* Calls fn with the id of every expression that matches text[0..n) and whose false-positive
+ * expression does not (one that runs out of its backtracking budget counts as not matching);
+ * returns how many, or -1 when the engine failed. */
+typedef void (*exs_pathre_fn)(void *ctx, unsigned id);
 long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *text, size_t n,
-                      unsigned *ids, size_t max);
+                      exs_pathre_fn fn, void *ctx);
 
 #endif

@@ -10,7 +10,10 @@ extern const exs_logkind exs_logkind_httpproxy, exs_logkind_export, exs_logkind_
     exs_logkind_rpscmdlet, exs_logkind_ecp, exs_logkind_exchange, exs_logkind_iis,
     exs_logkind_oabgen, exs_logkind_text, exs_logkind_jsonl;
 
-static const exs_pattern *const pl_request[] = {exs_pat_directive, exs_pat_request, NULL};
+static const exs_pattern *const pl_request_w3c[] = {exs_pat_directive, exs_pat_request,
+                                                    exs_pat_paths_w3c, NULL};
+static const exs_pattern *const pl_request_csv[] = {exs_pat_directive, exs_pat_request,
+                                                    exs_pat_paths_csv, NULL};
 static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
 static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
 static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
@@ -19,7 +22,8 @@ static const exs_pattern *const pl_exchange[] = {exs_pat_directive, NULL};
 static const exs_pattern *const pl_text[] = {exs_pat_text, NULL};
 static const exs_pattern *const pl_jsonl[] = {exs_pat_jsonl, NULL};
 
-static const exs_pattern_set set_request = {pl_request, exs_conj_request};
+static const exs_pattern_set set_request_w3c = {pl_request_w3c, exs_conj_request};
+static const exs_pattern_set set_request_csv = {pl_request_csv, exs_conj_request};
 static const exs_pattern_set set_ecp = {pl_ecp, NULL};
 static const exs_pattern_set set_oabgen = {pl_oabgen, NULL};
 static const exs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
@@ -29,21 +33,22 @@ static const exs_pattern_set set_text = {pl_text, NULL};
 static const exs_pattern_set set_jsonl = {pl_jsonl, NULL};
 
 /* Every kind once: its name, its reader (log kinds), its prefilter set. Request-shaped logs
- * (HttpProxy, IIS, exports) share one set, so one database. */
+ * share their triggers and tokens; their path expressions differ by format (patterns.c), so
+ * CSV logs (HttpProxy, exports) share one database and IIS has its own. */
 static const struct {
     const char *name;
     const exs_logkind *reader;
     const exs_pattern_set *set;
 } kinds[EXS_KIND__COUNT] = {
     [EXS_KIND_NONE] = {"none", NULL, NULL},
-    [EXS_KIND_HTTPPROXY] = {"httpproxy", &exs_logkind_httpproxy, &set_request},
+    [EXS_KIND_HTTPPROXY] = {"httpproxy", &exs_logkind_httpproxy, &set_request_csv},
     [EXS_KIND_ECP] = {"ecp", &exs_logkind_ecp, &set_ecp},
     [EXS_KIND_OABGEN] = {"oabgen", &exs_logkind_oabgen, &set_oabgen},
     [EXS_KIND_RPSHTTP] = {"rps_http", &exs_logkind_rpshttp, &set_rpshttp},
     [EXS_KIND_RPSCMDLET] = {"rps_cmdlet", &exs_logkind_rpscmdlet, &set_cmdlet},
     [EXS_KIND_EXCHANGE] = {"exchange", &exs_logkind_exchange, &set_exchange},
-    [EXS_KIND_IIS] = {"iis", &exs_logkind_iis, &set_request},
-    [EXS_KIND_EXPORT] = {"export", &exs_logkind_export, &set_request},
+    [EXS_KIND_IIS] = {"iis", &exs_logkind_iis, &set_request_w3c},
+    [EXS_KIND_EXPORT] = {"export", &exs_logkind_export, &set_request_csv},
     [EXS_KIND_TEXT] = {"text", &exs_logkind_text, &set_text},
     [EXS_KIND_EVTX] = {"evtx", NULL, NULL},
     [EXS_KIND_JSONL] = {"jsonl", &exs_logkind_jsonl, &set_jsonl},

@@ -207,7 +207,9 @@ static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_s
     (*count)++;
 }
 
-/* A Loki filename IOC line: "regex;score[;fp regex]" with a score of 1 to 3 digits. */
+/* A Loki filename IOC line: "regex;score[;fp regex]" with a score of 1 to 3 digits, negative
+ * in THOR's lists to lower other matches. A first field that is a hash, an address or a host
+ * name keeps its own type: "203.0.113.7;443" is an address with a note. */
 static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
 {
     const char *semi = memchr(t.p, ';', t.n);
@@ -216,6 +218,11 @@ static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
     exs_str rest = exs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1);
     const char *semi2 = memchr(rest.p, ';', rest.n);
     exs_str sc = exs_str_trim(semi2 ? exs_str_make(rest.p, (size_t)(semi2 - rest.p)) : rest);
+    bool neg = sc.n && sc.p[0] == '-';
+    if (neg) {
+        sc.p++;
+        sc.n--;
+    }
     if (sc.n == 0 || sc.n > 3)
         return false;
     int v = 0;
@@ -225,7 +232,16 @@ static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
         v = v * 10 + (sc.p[i] - '0');
     }
     *re = exs_str_make(t.p, (size_t)(semi - t.p));
-    *score = v > 100 ? 100 : v;
+    char first[128];
+    exs_str f = exs_str_trim(*re);
+    if (f.n < sizeof first) {
+        memcpy(first, f.p, f.n);
+        first[f.n] = 0;
+        exs_ioc_type ty = exs_ioc_infer(first);
+        if (ty != EXS_IOC_UNKNOWN && ty != EXS_IOC_PATH)
+            return false;
+    }
+    *score = neg ? -v : v > 100 ? 100 : v;
     *fp = semi2 ? exs_str_trim(exs_str_make(semi2 + 1, rest.n - (size_t)(semi2 - rest.p) - 1))
                 : EXS_STR_NULL;
     return true;

@@ -41,7 +41,7 @@ typedef struct exs_ioc_item {
     const char *value; /* NUL-terminated, refanged, trimmed; valid during the callback */
     exs_str note;      /* comment or description, may be empty */
     uint64_t line;
-    int score;         /* EXS_IOC_PATH_REGEX: Loki's score, 0..100 */
+    int score;         /* EXS_IOC_PATH_REGEX: Loki's score, -999..100 */
     exs_str fp;        /* EXS_IOC_PATH_REGEX: its false-positive regex, may be empty */
 } exs_ioc_item;
 

@@ -183,7 +183,7 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
             if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
                 g_pf[k] = g_pf[j];
         if (set && !g_pf[k]) {
-            char err[512];
+            char err[512] = "";
             const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
             if (exs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
                                    sizeof err) != EXS_OK) {

@@ -12,8 +12,9 @@
 
 #include "detectors/detect.h"
 
-static const exs_pattern *const lists[] = {exs_pat_request, exs_pat_rpshttp, exs_pat_ecp,
-                                           exs_pat_oabgen,  exs_pat_cmdlet,  exs_pat_text};
+static const exs_pattern *const lists[] = {exs_pat_request, exs_pat_paths_w3c, exs_pat_paths_csv,
+                                           exs_pat_rpshttp, exs_pat_ecp,       exs_pat_oabgen,
+                                           exs_pat_cmdlet,  exs_pat_text};
 
 int main(void)
 {

@@ -53,6 +53,12 @@ static void on_bad(void *ctx, uint64_t line, const char *why)
         g->bad[g->nbad++] = line;
 }
 
+static void on_set_bad(void *ctx, const char *file, uint64_t line, const char *why)
+{
+    (void)file;
+    on_bad(ctx, line, why);
+}
+
 static got parse(const char *text)
 {
     got g;
@@ -277,7 +283,7 @@ static void test_loki_filename_iocs(void **st)
     assert_int_equal(x->severity, EXS_SEV_LOW);
     assert_int_equal(x->verdict, EXS_VERDICT_SUSPICIOUS);
     assert_null(exs_iocset_path_regex(s, scr, "c:\\programdata\\abcdefgh.zip", &k));
-    exs_ioc_winpath("/mnt/c%3a/inetpub/wwwroot/aspnet_client/shell.aspx", win, sizeof win);
+    exs_ioc_winpath("/mnt/c:/inetpub/wwwroot/aspnet_client/shell.aspx", win, sizeof win); /* C%3A, decoded */
     assert_string_equal(win, "c:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx");
     x = exs_iocset_path_regex(s, scr, win, &k);
     assert_non_null(x);
@@ -313,6 +319,34 @@ static exs_scan *sweep_ev(const char *list)
     return s;
 }
 
+/* Lines that look like Loki's but are not, or that exsweep cannot use. */
+static void test_loki_edges(void **st)
+{
+    (void)st;
+    static const char list[] = "203.0.113.7;443\n"                      /* an address */
+                               "\\\\Sysinternals\\\\PsExec\\.exe;-30\n" /* THOR lowers */
+                               ".*;40\n"                                  /* every path */
+                               "\\\\evil\\.exe$;80\n";
+    got g = parse(list);
+    assert_int_equal(g.n, 4);
+    assert_int_equal(g.type[0], EXS_IOC_IP);
+    assert_string_equal(g.note[0], "443");
+    assert_int_equal(g.type[1], EXS_IOC_PATH_REGEX);
+    assert_int_equal(g.score[1], -30);
+    exs_iocset *s;
+    assert_int_equal(exs_iocset_create(&s), EXS_OK);
+    got bad;
+    memset(&bad, 0, sizeof bad);
+    assert_int_equal(exs_iocset_load_mem(s, "l.txt", list, strlen(list), on_set_bad, &bad),
+                     EXS_OK);
+    assert_int_equal(bad.nbad, 2);
+    assert_int_equal(bad.bad[0], 2); /* negative score */
+    assert_int_equal(bad.bad[1], 3); /* matches the empty path */
+    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH_REGEX), 1);
+    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_IP), 1);
+    exs_iocset_destroy(s);
+}
+
 /* The same list through a sweep: one finding per file, for its best-scored expression, and a
  * counted warning for the expression that does not compile. */
 static void test_loki_sweep(void **st)
@@ -335,7 +369,7 @@ static void test_loki_sweep(void **st)
     const exs_warning *w = exs_scan_warnings(s, &n);
     assert_int_equal(n, 1);
     assert_int_equal(w[0].line, 10);
-    assert_non_null(strstr(w[0].message, "IOC list: filename expression does not compile: "));
+    assert_non_null(strstr(w[0].message, "IOC list: filename expression not usable: "));
     exs_scan_destroy(s);
 }
 
@@ -376,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_loki_filename_iocs),
+        cmocka_unit_test(test_loki_edges),
         cmocka_unit_test_setup_teardown(test_loki_sweep, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_md5_sha1_sweep, t_dir_setup, t_dir_teardown),
     };

@@ -190,6 +190,33 @@ static void test_request_prefilter(void **st)
     free(starts);
 }
 
+/* CSV request logs may log the path decoded: a space, a '?' or a quoted comma inside the name
+ * of a shell or carrier must not end the path for the line filter. */
+static void test_request_prefilter_csv(void **st)
+{
+    (void)st;
+    const char *buf =
+        "2021-03-03T01:00:00.000Z,r1,15,1,2176,2,,Owa,mail,/owa/auth/my shell.cer,,,false,,,,x,1.1.1.1,EX,200\n"
+        "2021-03-03T01:00:01.000Z,r2,15,1,2176,2,,Owa,mail,\"/owa/auth/a,b.asmx\",,,false,,,,x,1.1.1.2,EX,200\n"
+        "2021-03-03T01:00:02.000Z,r3,15,1,2176,2,,Ecp,mail,/ecp/a b?.js,,,false,,,,x,1.1.1.3,EX,200\n"
+        "2021-03-03T01:00:03.000Z,r4,15,1,2176,2,,Ews,mail,/EWS/Exchange.asmx,,Negotiate,true,u,,,Outlook,10.0.0.1,EX,200\n"
+        "2021-03-03T01:00:04.000Z,r5,15,1,2176,2,,Autodiscover,mail,/autodiscover/autodiscover.json,,,false,,,,Outlook,10.0.0.1,EX,200\n";
+    uint32_t *starts = NULL;
+    long n = lines_of(exs_kind_patterns(EXS_KIND_HTTPPROXY), buf, &starts);
+    assert_int_equal(n, 3);
+    assert_true(strstr(buf + starts[0], ",r1,") == buf + starts[0] + 24);
+    assert_true(strstr(buf + starts[1], ",r2,") == buf + starts[1] + 24);
+    assert_true(strstr(buf + starts[2], ",r3,") == buf + starts[2] + 24);
+    free(starts);
+    /* the same names in W3C form: IIS writes the space as '+', the query after a space */
+    const char *w3c = "GET /owa/auth/my+shell.cer - 443 - 1.1.1.1 x 200\n"
+                      "POST /ecp/a+b.js - 443 - 1.1.1.3 x 200\n"
+                      "GET /owa/auth/ q=y.asmx 443 - 10.0.0.1 x 200\n"; /* .asmx in the query */
+    n = lines_of(exs_kind_patterns(EXS_KIND_IIS), w3c, &starts);
+    assert_int_equal(n, 2);
+    free(starts);
+}
+
 /* Every script extension the web-shell detectors know passes the line filter under owa/auth,
  * ecp/auth and OAB, raw and in upper case: a request the prefilter drops is never judged. */
 static void test_request_prefilter_script_exts(void **st)
@@ -228,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_stored),
         cmocka_unit_test(test_request_prefilter),
         cmocka_unit_test(test_request_prefilter_script_exts),
+        cmocka_unit_test(test_request_prefilter_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
