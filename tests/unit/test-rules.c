@@ -208,6 +208,7 @@ static void test_request_prefilter_csv(void **st)
     assert_true(strstr(buf + starts[1], ",r2,") == buf + starts[1] + 24);
     assert_true(strstr(buf + starts[2], ",r3,") == buf + starts[2] + 24);
     free(starts);
+    starts = NULL;
     /* the same names in W3C form: IIS writes the space as '+', the query after a space */
     const char *w3c = "GET /owa/auth/my+shell.cer - 443 - 1.1.1.1 x 200\n"
                       "POST /ecp/a+b.js - 443 - 1.1.1.3 x 200\n"
