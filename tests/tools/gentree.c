@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/timeparse.h"
 #include "parsers/csv.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -163,21 +164,11 @@ static void guid_str(char *out, rng *r)
     out[b.n] = 0;
 }
 
-/* Time: UTC milliseconds since the epoch. */
-static int64_t days_from_civil(int y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
+/* Time: UTC milliseconds since the epoch (the calendar arithmetic of core/timeparse). */
 static int64_t ms_of(int y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s,
                      unsigned ms)
 {
-    return ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
+    return ((exs_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
 }
 
 typedef struct tm_parts {
@@ -189,16 +180,7 @@ static tm_parts split_ms(int64_t t)
 {
     tm_parts p;
     int64_t days = t / 86400000, rem = t % 86400000;
-    /* civil_from_days */
-    int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    p.d = doy - (153 * mp + 2) / 5 + 1;
-    p.mo = mp < 10 ? mp + 3 : mp - 9;
-    p.y = (int)(yoe + era * 400 + (p.mo <= 2));
+    exs_civil_from_days(days, &p.y, &p.mo, &p.d);
     p.h = (unsigned)(rem / 3600000);
     p.mi = (unsigned)(rem / 60000 % 60);
     p.s = (unsigned)(rem / 1000 % 60);
