@@ -706,22 +706,6 @@ static bool structured_log(exs_kind k)
 
 /* JSON lines (SIEM and EDR exports): the first line is a whole object. A pretty-printed JSON
  * document (a configuration) starts with a lone '{' and is not a log. */
-static bool json_lines(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        i = 3;
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-        i++;
-    if (i >= n || p[i] != '{')
-        return false;
-    const unsigned char *nl = memchr(p + i, '\n', n - i);
-    size_t e = nl ? (size_t)(nl - p) : n;
-    while (e > i && (p[e - 1] == '\r' || p[e - 1] == ' ' || p[e - 1] == '\t'))
-        e--;
-    return e - i >= 2 && p[e - 1] == '}' && memchr(p + i, '"', e - i) != NULL;
-}
-
 void exs_file_end(exs_fworker *w, int depth)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
@@ -778,7 +762,7 @@ void exs_file_end(exs_fworker *w, int depth)
         if (exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
             exs_md5_hex(c.data, c.data_n, c.md5);
     }
-    c.loglike = (structured_log(fs->cls.kind) || json_lines(fs->head, fs->head_n)) &&
+    c.loglike = (structured_log(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
                 c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
     exs_detect_file(&c);
     w->rule_scans += c.rule_scans;

@@ -292,3 +292,19 @@ fallback:
         }
     }
 }
+
+bool exs_looks_json_lines(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i >= n || p[i] != '{')
+        return false;
+    const unsigned char *nl = memchr(p + i, '\n', n - i);
+    size_t e = nl ? (size_t)(nl - p) : n;
+    while (e > i && (p[e - 1] == '\r' || p[e - 1] == ' ' || p[e - 1] == '\t'))
+        e--;
+    return e - i >= 2 && p[e - 1] == '}' && memchr(p + i, '"', e - i) != NULL;
+}

@@ -7,6 +7,7 @@
 #ifndef EXS_SOURCES_CLASSIFY_H
 #define EXS_SOURCES_CLASSIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "logs/kinds.h"
@@ -22,6 +23,11 @@ typedef struct exs_class {
  * p/n: the first bytes of the content. */
 void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
                   exs_class *out);
+
+/* Whether p/n starts like JSON lines of any kind (a first line that is one object with a
+ * quoted key): structured logs the file side leaves to the log readers and user rules. The
+ * event exports exs_classify reads as EXS_KIND_JSONL are the subset with event keys. */
+bool exs_looks_json_lines(const unsigned char *p, size_t n);
 
 /* Lowercases, maps '\' to '/', decodes %XX (Velociraptor encodes ':' and others), collapses
  * repeated '/'. Writes at most cap-1 bytes and a NUL; returns the length. */

@@ -97,12 +97,28 @@ static void test_path_norm(void **st)
     assert_string_equal(out, "a_b%zz");
 }
 
+/* JSON lines of any kind: one object with a quoted key on the first line. */
+static void test_json_lines(void **st)
+{
+    (void)st;
+#define JL(s) exs_looks_json_lines((const unsigned char *)(s), sizeof(s) - 1)
+    assert_true(JL("{\"a\": 1}\n{\"a\": 2}\n"));
+    assert_true(JL("\xEF\xBB\xBF  \r\n{\"@timestamp\":\"x\"} \r\n"));
+    assert_true(JL("{\"cut\": \"no line break\"}"));
+    assert_false(JL("{}\n"));
+    assert_false(JL("[{\"a\": 1}]\n"));
+    assert_false(JL("{\"a\": 1\n"));
+    assert_false(JL("date time s-ip\n"));
+    assert_false(JL(""));
+#undef JL
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_location), cmocka_unit_test(test_install_root),
         cmocka_unit_test(test_content),  cmocka_unit_test(test_magic),
-        cmocka_unit_test(test_path_norm),
+        cmocka_unit_test(test_path_norm),   cmocka_unit_test(test_json_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
