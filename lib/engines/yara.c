@@ -475,7 +475,7 @@ bool exs_yrules_gated(const exs_yrules *r)
     return r && r->gate;
 }
 
-exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r)
+exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_s)
 {
     exs_yscanner *s = calloc(1, sizeof *s);
     if (!s)
@@ -485,7 +485,7 @@ exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r)
         free(s);
         return EXS_ENOMEM;
     }
-    yr_scanner_set_timeout(s->yr, EXS_YARA_TIMEOUT_S);
+    yr_scanner_set_timeout(s->yr, timeout_s > 0 ? timeout_s : EXS_YARA_TIMEOUT_S);
     if (r->gate && hs_alloc_scratch(r->gate, &s->scratch) != HS_SUCCESS) {
         yr_scanner_destroy(s->yr);
         free(s);

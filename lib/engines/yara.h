@@ -77,7 +77,8 @@ bool exs_yrules_gated(const exs_yrules *r);
 typedef struct exs_yscanner exs_yscanner;
 
 /* One per thread. The rule set must outlive the scanner. */
-exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r);
+/* timeout_s: per file scanned, in seconds (EXS_YARA_TIMEOUT_S in a sweep; tests lower it). */
+exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_s);
 void exs_yscanner_destroy(exs_yscanner *s); /* accepts NULL */
 
 /* External variables for one file (NULL means ""). */

@@ -60,6 +60,7 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
         f->max_size = EXS_MAX_FILE_SIZE_CAP;
     f->dearcry_first = f->dearcry_last = EXS_TIME_NONE;
     f->max_records = EXS_MAX_FILE_RECORDS;
+    f->yara_timeout_s = EXS_YARA_TIMEOUT_S;
     f->max_scripts = EXS_MAX_WEB_SCRIPTS;
     parse_skip(f, opts ? opts->skip_ext : NULL);
     f->web_urls = exs_strmap_create();
@@ -459,7 +460,7 @@ exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
         w->st[i].w = w;
     exs_rc rc = EXS_OK;
     if (rc == EXS_OK && w->f->enabled && w->f->user)
-        rc = exs_yscanner_create(&w->yuser, w->f->user);
+        rc = exs_yscanner_create(&w->yuser, w->f->user, w->f->yara_timeout_s);
     if (rc == EXS_OK && w->f->enabled && exs_iocset_regexes(w->f->iocs))
         rc = exs_pathre_scratch_create(&w->iocre, exs_iocset_regexes(w->f->iocs));
     if (rc != EXS_OK) {
@@ -744,7 +745,8 @@ void exs_file_end(exs_fworker *w, int depth)
     if (complete && !w->yshipped && !w->shipped_failed) {
         char err[512];
         const exs_yrules *shipped = exs_yrules_shipped(err, sizeof err);
-        if (!shipped || exs_yscanner_create(&w->yshipped, shipped) != EXS_OK) {
+        if (!shipped ||
+            exs_yscanner_create(&w->yshipped, shipped, w->f->yara_timeout_s) != EXS_OK) {
             w->shipped_failed = true;
             exs_warn(w->s, EXS_W_LIMIT, "", 0, "shipped rules unavailable: %s",
                      shipped ? "out of memory" : err);

@@ -69,6 +69,7 @@ struct exs_files {
     bool enabled;
     bool check_logs;
     uint64_t max_records, max_scripts; /* EXS_MAX_FILE_RECORDS, EXS_MAX_WEB_SCRIPTS; tests lower them */
+    int yara_timeout_s;                /* EXS_YARA_TIMEOUT_S; tests lower it */
     const exs_yrules *shipped; /* process-wide, read-only */
     exs_yrules *user;
 

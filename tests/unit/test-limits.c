@@ -307,6 +307,41 @@ static void test_file_caps(void **st)
     exs_scan_destroy(s);
 }
 
+/* EXS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
+ * warning naming the file; the other files are still scanned by every rule. */
+static void test_yara_timeout(void **st)
+{
+    (void)st;
+    static const char rules[] =
+        "rule slow_pairs { condition: for any i in (0..filesize - 1) : "
+        "(for any j in (0..filesize - 1) : (uint8(i) == uint8(j) + 200)) }\n"
+        "rule needle { strings: $a = \"needle\" condition: $a }\n";
+    char *zeros = calloc(1, 200000);
+    assert_non_null(zeros);
+    assert_int_equal(t_fix_write(dir, "ev/D/data/big.bin", zeros, 200000), 0);
+    free(zeros);
+    put("ev/D/data/small.txt", "a needle here\n");
+    put("slow.yar", rules);
+    char root[512], rpath[512];
+    snprintf(root, sizeof root, "%s/ev", dir);
+    snprintf(rpath, sizeof rpath, "%s/slow.yar", dir);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    s->files->yara_timeout_s = 1;
+    assert_int_equal(exs_scan_add_rules(s, rpath), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "user rules: scan timed out or too many matches; results may be partial");
+    size_t n;
+    assert_string_equal(exs_scan_warnings(s, &n)[0].file, "D/data/big.bin");
+    assert_int_equal(t_count(s, NULL), 1);
+    assert_string_equal(t_find(s, "needle", 0)->file, "D/data/small.txt");
+    exs_scan_destroy(s);
+}
+
 /* EXS_MAX_PATH: an entry whose path under the root is longer is skipped with one
  * "path-too-long" warning (made with *at calls: the absolute path is past PATH_MAX). */
 static void test_path_length(void **st)
@@ -352,6 +387,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),

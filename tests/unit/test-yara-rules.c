@@ -130,7 +130,7 @@ static void test_fixtures(void **st)
 {
     (void)st;
     exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, shipped()), EXS_OK);
+    assert_int_equal(exs_yscanner_create(&sc, shipped(), 0), EXS_OK);
     size_t fired[256] = {0};
     for (const char *const *n = t_fix_names; *n; n++) {
         t_fix *f = t_fix_make(*n);
@@ -189,7 +189,7 @@ static void test_gate_random(void **st)
 {
     (void)st;
     exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, shipped()), EXS_OK);
+    assert_int_equal(exs_yscanner_create(&sc, shipped(), 0), EXS_OK);
     unsigned seed = 12345;
     size_t planted = 0;
     for (const char *const *name = t_fix_names; *name; name++) {
@@ -283,7 +283,7 @@ static void test_user_externals(void **st)
     assert_int_equal(exs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_OK);
     assert_false(exs_yrules_gated(r));
     exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, r), EXS_OK);
+    assert_int_equal(exs_yscanner_create(&sc, r, 0), EXS_OK);
     matches m = {0};
     exs_yvars v = {"shell.aspx", "\\C\\owa\\auth\\shell.aspx", ".aspx", "UNKNOWN", ""};
     bool ran;
