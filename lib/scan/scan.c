@@ -31,6 +31,7 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
     s->archive_ratio = EXS_MAX_ARCHIVE_RATIO;
     s->archive_floor = EXS_MAX_ARCHIVE_FLOOR;
     s->max_access = EXS_MAX_ACCESS_EVENTS;
+    s->archive_members = EXS_MAX_ARCHIVE_MEMBERS;
     for (int k = 0; k < EXS_W__COUNT; k++)
         s->wcounts[k].kind = exs_warn_kind_name((exs_warn_kind)k);
     if (pthread_mutex_init(&s->mu, NULL) != 0) {

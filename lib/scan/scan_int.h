@@ -25,6 +25,7 @@ struct exs_scan {
     bool ran;
     uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
     uint64_t max_access;                   /* EXS_MAX_ACCESS_EVENTS; tests lower it */
+    uint64_t archive_members;              /* EXS_MAX_ARCHIVE_MEMBERS; tests lower it */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;

@@ -308,7 +308,9 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
         w->stats.archives++;
         member_ctx mc = {w, display, norm, depth + 1, members_bare};
         if (depth == 0)
-            w->abudget = (exs_archive_budget){.ratio = s->archive_ratio, .floor = s->archive_floor};
+            w->abudget = (exs_archive_budget){.ratio = s->archive_ratio,
+                                              .floor = s->archive_floor,
+                                              .members = s->archive_members};
         /* A small archive is read whole once (its raw bytes get the file checks); members
          * then come from memory. */
         const exs_input *ain = exs_file_slurp(w->fw, depth, in);

@@ -144,7 +144,7 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
                  archive_error_string(x.a) ? archive_error_string(x.a) : "unknown format");
         goto out;
     }
-    uint64_t members = 0;
+    uint64_t members = 0, max_members = budget->members ? budget->members : EXS_MAX_ARCHIVE_MEMBERS;
     for (;;) {
         struct archive_entry *e;
         int r = archive_read_next_header(x.a, &e);
@@ -160,9 +160,9 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
                      archive_error_string(x.a) ? archive_error_string(x.a) : "fatal error");
             break;
         }
-        if (++members > EXS_MAX_ARCHIVE_MEMBERS) {
+        if (++members > max_members) {
             exs_warn(s, EXS_W_LIMIT, display, 0, "more than %llu members; rest not read",
-                     (unsigned long long)EXS_MAX_ARCHIVE_MEMBERS);
+                     (unsigned long long)max_members);
             break;
         }
         if (archive_entry_filetype(e) != AE_IFREG)

@@ -24,6 +24,7 @@ typedef struct exs_archive_budget {
     uint64_t unpacked; /* bytes handed out of members, all depths */
     uint64_t ratio;    /* unpacked per packed byte allowed ... */
     uint64_t floor;    /* ... once this many bytes were unpacked */
+    uint64_t members;  /* members per archive (EXS_MAX_ARCHIVE_MEMBERS when 0) */
     int level;         /* walks in progress */
     int over;          /* the allowance ran out: every walk stops */
 } exs_archive_budget;

@@ -1,7 +1,8 @@
 /* Archives inside archives share one expansion allowance: a tar.gz of twenty small gzip
  * files of one letter repeated passes each level's ratio, but not the ratio of all bytes decompressed
  * against the bytes of the outermost file. Limits lowered through the scan's internals so
- * the test stays small; the defaults read the same file without complaint. */
+ * the test stays small; the defaults read the same file without complaint. The member cap is
+ * lowered the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +46,8 @@ static size_t write_archive(unsigned char *out, size_t cap, int tar, const void 
     return used;
 }
 
-static exs_scan *sweep(const void *data, size_t n, uint64_t ratio, uint64_t floor)
+static exs_scan *sweep_members(const void *data, size_t n, uint64_t ratio, uint64_t floor,
+                               uint64_t members)
 {
     exs_scan *s;
     exs_scan_opts o = {1, 0};
@@ -54,6 +56,8 @@ static exs_scan *sweep(const void *data, size_t n, uint64_t ratio, uint64_t floo
         s->archive_ratio = ratio;
         s->archive_floor = floor;
     }
+    if (members)
+        s->archive_members = members;
     assert_int_equal(exs_scan_prepare(s), EXS_OK);
     exs_worker w;
     assert_int_equal(exs_worker_init(&w, s), EXS_OK);
@@ -61,6 +65,11 @@ static exs_scan *sweep(const void *data, size_t n, uint64_t ratio, uint64_t floo
     exs_worker_fini(&w);
     exs_scan_finish(s);
     return s;
+}
+
+static exs_scan *sweep(const void *data, size_t n, uint64_t ratio, uint64_t floor)
+{
+    return sweep_members(data, n, ratio, floor, 0);
 }
 
 static void test_nested_expansion(void **st)
@@ -101,10 +110,36 @@ static void test_nested_expansion(void **st)
     free(outer);
 }
 
+/* EXS_MAX_ARCHIVE_MEMBERS (lowered to 5): the members past it are not read, one counted
+ * warning says so; the first five are (each a log with a web-shell request). */
+static void test_member_cap(void **st)
+{
+    (void)st;
+    static const char log[] =
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+        "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n"
+        "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - 192.0.2.1 M - 200 0 0 1\n";
+    unsigned char *tgz = malloc(1 << 16);
+    assert_non_null(tgz);
+    size_t n = write_archive(tgz, 1 << 16, 1, log, sizeof log - 1, 8);
+    exs_scan *s = sweep_members(tgz, n, 0, 0, 5);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    size_t nw;
+    assert_string_equal(exs_scan_warnings(s, &nw)[0].message, "more than 5 members; rest not read");
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 5);
+    exs_scan_destroy(s);
+    s = sweep(tgz, n, 0, 0);
+    assert_int_equal(t_warns(s, "limit"), 0);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 8);
+    exs_scan_destroy(s);
+    free(tgz);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested_expansion),
+        cmocka_unit_test(test_member_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
