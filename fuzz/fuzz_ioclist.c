@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exs_pathre_scratch_create(&scr, exs_iocset_regexes(s)) == EXS_OK) {
         char win[700];
         size_t k;
-        exs_ioc_winpath(q, win, sizeof win);
+        exs_ioc_winpath(q, q, win, sizeof win);
         (void)exs_iocset_path_regex(s, scr, win, &k);
         exs_pathre_scratch_destroy(scr);
     }

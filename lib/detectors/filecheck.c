@@ -169,7 +169,7 @@ static void check_iocs(exs_fctx *c)
         /* Loki/THOR filename IOCs: one finding, for the best-scored expression */
         char win[EXS_MAX_PATH * 2 + 4];
         size_t k;
-        exs_ioc_winpath(c->norm, win, sizeof win);
+        exs_ioc_winpath(c->norm, c->display, win, sizeof win);
         const exs_ioc *r = exs_iocset_path_regex(set, c->iocre, win, &k);
         if (r) {
             char what[64];

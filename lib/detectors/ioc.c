@@ -681,21 +681,41 @@ static bool top_folder(const char *p, size_t n)
     return false;
 }
 
-void exs_ioc_winpath(const char *norm, char *out, size_t cap)
+/* A one-letter component ("c", or "c:" as "C%3A" of a Velociraptor collection decodes) of n
+ * bytes at p. */
+static bool drive_letter(const char *p, size_t n)
+{
+    return n >= 1 && p[0] >= 'a' && p[0] <= 'z' && (n == 1 || (n == 2 && p[1] == ':'));
+}
+
+void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap)
 {
     if (cap == 0)
         return;
     const char *rest = norm;
     char drive = 0;
-    /* the drive: the last one-letter folder ("c", or "c:" as "C%3A" of a Velociraptor
-     * collection decodes) followed by a Windows top folder; the last, since the case folder
-     * may itself sit on a drive (/mnt/c/cases/x/C/Windows/...) */
-    for (const char *p = norm; *p;) {
+    char relnorm[EXS_MAX_PATH * 2 + 2];
+    if (rel) {
+        /* a collection whose top folder is the drive (KAPE's C, Velociraptor's C%3A): every
+         * file under it gets the letter, C:\temp\x.exe as much as C:\Windows\... */
+        exs_norm_path(exs_str_cstr(rel), relnorm, sizeof relnorm, '_');
+        const char *p = relnorm;
         while (*p == '/')
             p++;
         size_t n = strcspn(p, "/");
-        bool letter = n >= 1 && p[0] >= 'a' && p[0] <= 'z' && (n == 1 || (n == 2 && p[1] == ':'));
-        if (letter && p[n] == '/') {
+        if (drive_letter(p, n) && p[n] == '/' && p[n + 1]) {
+            drive = p[0];
+            rest = p + n;
+        }
+    }
+    /* the drive: the last one-letter folder ("c", or "c:" as "C%3A" of a Velociraptor
+     * collection decodes) followed by a Windows top folder; the last, since the case folder
+     * may itself sit on a drive (/mnt/c/cases/x/C/Windows/...) */
+    for (const char *p = norm; *p && !drive;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (drive_letter(p, n) && p[n] == '/') {
             const char *nx = p + n + 1;
             if (top_folder(nx, strcspn(nx, "/"))) {
                 drive = p[0];

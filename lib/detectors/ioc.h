@@ -68,12 +68,13 @@ const struct exs_pathre *exs_iocset_regexes(const exs_iocset *s);
 const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, struct exs_pathre_scratch *scr,
                                      const char *winpath, size_t *count);
 
-/* A normalised path (exs_path_norm) as the Windows path the expressions are written for:
- * backslash separators, and the drive letter restored from the last one-letter folder ("c",
- * or "c:" as a decoded "C%3A") that holds a Windows top folder (Windows, Program Files,
- * ProgramData, Users, inetpub); without one the path starts at a backslash. A file right in
- * a drive folder gets no letter. */
-void exs_ioc_winpath(const char *norm, char *out, size_t cap);
+/* A normalised path (exs_path_norm) as the Windows path the expressions are written for,
+ * with backslash separators. The drive letter: the first folder of rel (the path under the
+ * evidence root, may be NULL) when it is one letter ("C", or "C:" as a decoded "C%3A": KAPE
+ * and Velociraptor collections), else the last one-letter folder of norm that holds a Windows
+ * top folder (Windows, Program Files, ProgramData, Users, inetpub); without either the path
+ * starts at a backslash. */
+void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap);
 
 size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t);
 /* Indicators of list files (not built-in) of a type. */

@@ -275,7 +275,7 @@ static void test_loki_filename_iocs(void **st)
     char win[512];
     size_t k;
     /* the drive comes back from the "c" folder, so ":\ProgramData" matches; any case */
-    exs_ioc_winpath("/evidence/case1/c/programdata/ab.zip", win, sizeof win);
+    exs_ioc_winpath("/evidence/case1/c/programdata/ab.zip", NULL, win, sizeof win);
     assert_string_equal(win, "c:\\programdata\\ab.zip");
     const exs_ioc *x = exs_iocset_path_regex(s, scr, win, &k);
     assert_non_null(x);
@@ -283,7 +283,7 @@ static void test_loki_filename_iocs(void **st)
     assert_int_equal(x->severity, EXS_SEV_LOW);
     assert_int_equal(x->verdict, EXS_VERDICT_SUSPICIOUS);
     assert_null(exs_iocset_path_regex(s, scr, "c:\\programdata\\abcdefgh.zip", &k));
-    exs_ioc_winpath("/mnt/c:/inetpub/wwwroot/aspnet_client/shell.aspx", win, sizeof win); /* C%3A, decoded */
+    exs_ioc_winpath("/mnt/c:/inetpub/wwwroot/aspnet_client/shell.aspx", NULL, win, sizeof win); /* C%3A, decoded */
     assert_string_equal(win, "c:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx");
     x = exs_iocset_path_regex(s, scr, win, &k);
     assert_non_null(x);
@@ -298,8 +298,19 @@ static void test_loki_filename_iocs(void **st)
     /* the look-ahead runs on PCRE2 */
     assert_non_null(exs_iocset_path_regex(s, scr, "c:\\temp\\evil.exe", &k));
     assert_null(exs_iocset_path_regex(s, scr, "c:\\temp\\okay.exe", &k));
+    /* the drive folder nearest the file wins (a case folder on a WSL drive holds the image) */
+    exs_ioc_winpath("/mnt/c/cases/x/c/windows/temp/a.exe", NULL, win, sizeof win);
+    assert_string_equal(win, "c:\\windows\\temp\\a.exe");
+    /* a collection's top drive folder gives its letter to every file under it */
+    exs_ioc_winpath("/cases/kape/c/temp/x.exe", "C/temp/x.exe", win, sizeof win);
+    assert_string_equal(win, "c:\\temp\\x.exe");
+    exs_ioc_winpath("/cases/velo/c:/1.exe", "C%3A/1.exe", win, sizeof win);
+    assert_string_equal(win, "c:\\1.exe");
+    /* a root folder named otherwise: the heuristic on the full path, which finds no drive */
+    exs_ioc_winpath("/cases/img/c/temp/x.exe", "img/c/temp/x.exe", win, sizeof win);
+    assert_string_equal(win, "\\cases\\img\\c\\temp\\x.exe");
     /* without a drive folder the path starts at '\' */
-    exs_ioc_winpath("/srv/case/inetpub/wwwroot/a.aspx", win, sizeof win);
+    exs_ioc_winpath("/srv/case/inetpub/wwwroot/a.aspx", NULL, win, sizeof win);
     assert_string_equal(win, "\\srv\\case\\inetpub\\wwwroot\\a.aspx");
     exs_pathre_scratch_destroy(scr);
     exs_iocset_destroy(s);
