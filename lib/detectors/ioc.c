@@ -694,24 +694,30 @@ void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap)
         return;
     const char *rest = norm;
     char drive = 0;
-    char relnorm[EXS_MAX_PATH * 2 + 2];
+    char relnorm[EXS_MAX_PATH * 2 + 4];
+    bool from_rel = false;
     if (rel) {
-        /* a collection whose top folder is the drive (KAPE's C, Velociraptor's C%3A): every
-         * file under it gets the letter, C:\temp\x.exe as much as C:\Windows\... */
+        /* a collection with a drive folder near its top (KAPE's C, a host folder's C, a
+         * Velociraptor upload's C%3A, a second root's prefix): every file under it gets the
+         * letter, C:\temp\x.exe as much as C:\Windows\... */
         exs_norm_path(exs_str_cstr(rel), relnorm, sizeof relnorm, '_');
         const char *p = relnorm;
-        while (*p == '/')
-            p++;
-        size_t n = strcspn(p, "/");
-        if (drive_letter(p, n) && p[n] == '/' && p[n + 1]) {
-            drive = p[0];
-            rest = p + n;
+        for (int level = 0; level < 3 && *p && !from_rel; level++) {
+            while (*p == '/')
+                p++;
+            size_t n = strcspn(p, "/");
+            if (drive_letter(p, n) && p[n] == '/' && p[n + 1]) {
+                drive = p[0];
+                rest = p + n;
+                from_rel = true;
+            }
+            p += n;
         }
     }
     /* the drive: the last one-letter folder ("c", or "c:" as "C%3A" of a Velociraptor
      * collection decodes) followed by a Windows top folder; the last, since the case folder
      * may itself sit on a drive (/mnt/c/cases/x/C/Windows/...) */
-    for (const char *p = norm; *p && !drive;) {
+    for (const char *p = from_rel ? "" : norm; *p;) {
         while (*p == '/')
             p++;
         size_t n = strcspn(p, "/");

@@ -69,11 +69,11 @@ const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, struct exs_pathre_scra
                                      const char *winpath, size_t *count);
 
 /* A normalised path (exs_path_norm) as the Windows path the expressions are written for,
- * with backslash separators. The drive letter: the first folder of rel (the path under the
- * evidence root, may be NULL) when it is one letter ("C", or "C:" as a decoded "C%3A": KAPE
- * and Velociraptor collections), else the last one-letter folder of norm that holds a Windows
- * top folder (Windows, Program Files, ProgramData, Users, inetpub); without either the path
- * starts at a backslash. */
+ * with backslash separators. The drive letter: a one-letter folder ("C", or "C:" as a decoded
+ * "C%3A") among the first three of rel (the path shown for the file, under its evidence root;
+ * may be NULL), else the last one-letter folder of norm that holds a Windows top folder
+ * (Windows, Program Files, ProgramData, Users, inetpub); without either the path starts at a
+ * backslash. */
 void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap);
 
 size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t);

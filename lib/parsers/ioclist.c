@@ -208,8 +208,9 @@ static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_s
 }
 
 /* A Loki filename IOC line: "regex;score[;fp regex]" with a score of 1 to 3 digits, negative
- * in THOR's lists to lower other matches. A first field that is a hash, an address or a host
- * name keeps its own type: "203.0.113.7;443" is an address with a note. */
+ * in THOR's lists to lower other matches. A first field that is a hash or an address keeps its
+ * own type ("203.0.113.7;443" is an address with a note); a host-like one stays an expression,
+ * since "mimikatz.exe;80" is a file name. */
 static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
 {
     const char *semi = memchr(t.p, ';', t.n);
@@ -238,7 +239,7 @@ static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
         memcpy(first, f.p, f.n);
         first[f.n] = 0;
         exs_ioc_type ty = exs_ioc_infer(first);
-        if (ty != EXS_IOC_UNKNOWN && ty != EXS_IOC_PATH)
+        if (ty == EXS_IOC_SHA256 || ty == EXS_IOC_SHA1 || ty == EXS_IOC_MD5 || ty == EXS_IOC_IP)
             return false;
     }
     *score = neg ? -v : v > 100 ? 100 : v;

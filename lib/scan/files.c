@@ -705,8 +705,6 @@ static bool structured_log(exs_kind k)
     }
 }
 
-/* JSON lines (SIEM and EDR exports): the first line is a whole object. A pretty-printed JSON
- * document (a configuration) starts with a lone '{' and is not a log. */
 void exs_file_end(exs_fworker *w, int depth)
 {
     if (!w || depth < 0 || depth >= DEPTHS)

@@ -24,9 +24,11 @@ typedef struct exs_class {
 void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
                   exs_class *out);
 
-/* Whether p/n starts like JSON lines of any kind (a first line that is one object with a
- * quoted key): structured logs the file side leaves to the log readers and user rules. The
- * event exports exs_classify reads as EXS_KIND_JSONL are the subset with event keys. */
+/* Whether p/n starts like JSON lines of any kind (SIEM and EDR exports: a first line that is
+ * one whole object with a quoted key; a pretty-printed document, such as a configuration,
+ * starts with a lone '{' and is not a log): structured logs the file side leaves to the log
+ * readers and user rules. The event exports exs_classify reads as EXS_KIND_JSONL are the
+ * subset with event keys. */
 bool exs_looks_json_lines(const unsigned char *p, size_t n);
 
 /* Lowercases, maps '\' to '/', decodes %XX (Velociraptor encodes ':' and others), collapses

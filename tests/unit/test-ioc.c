@@ -301,14 +301,21 @@ static void test_loki_filename_iocs(void **st)
     /* the drive folder nearest the file wins (a case folder on a WSL drive holds the image) */
     exs_ioc_winpath("/mnt/c/cases/x/c/windows/temp/a.exe", NULL, win, sizeof win);
     assert_string_equal(win, "c:\\windows\\temp\\a.exe");
+    exs_ioc_winpath("/mnt/c/users/me/case/c/windows/system32/evil.dll", NULL, win, sizeof win);
+    assert_string_equal(win, "c:\\windows\\system32\\evil.dll");
+    /* the drive folder a little below the root: a host folder, a second root's prefix */
+    exs_ioc_winpath("/cases/kape/host1/c/temp/x.exe", "HOST1/C/temp/x.exe", win, sizeof win);
+    assert_string_equal(win, "c:\\temp\\x.exe");
+    exs_ioc_winpath("/c/u/auto/c:/x.exe", "uploads/auto/C%3A/x.exe", win, sizeof win);
+    assert_string_equal(win, "c:\\x.exe");
     /* a collection's top drive folder gives its letter to every file under it */
     exs_ioc_winpath("/cases/kape/c/temp/x.exe", "C/temp/x.exe", win, sizeof win);
     assert_string_equal(win, "c:\\temp\\x.exe");
     exs_ioc_winpath("/cases/velo/c:/1.exe", "C%3A/1.exe", win, sizeof win);
     assert_string_equal(win, "c:\\1.exe");
-    /* a root folder named otherwise: the heuristic on the full path, which finds no drive */
-    exs_ioc_winpath("/cases/img/c/temp/x.exe", "img/c/temp/x.exe", win, sizeof win);
-    assert_string_equal(win, "\\cases\\img\\c\\temp\\x.exe");
+    /* deeper than three folders: the heuristic on the full path, which finds no drive */
+    exs_ioc_winpath("/cases/a1/b2/c3/c/temp/x.exe", "a1/b2/c3/c/temp/x.exe", win, sizeof win);
+    assert_string_equal(win, "\\cases\\a1\\b2\\c3\\c\\temp\\x.exe");
     /* without a drive folder the path starts at '\' */
     exs_ioc_winpath("/srv/case/inetpub/wwwroot/a.aspx", NULL, win, sizeof win);
     assert_string_equal(win, "\\srv\\case\\inetpub\\wwwroot\\a.aspx");
@@ -335,15 +342,18 @@ static void test_loki_edges(void **st)
 {
     (void)st;
     static const char list[] = "203.0.113.7;443\n"                      /* an address */
+                               "mimikatz.exe;80\n"                      /* a file name */
                                "\\\\Sysinternals\\\\PsExec\\.exe;-30\n" /* THOR lowers */
                                ".*;40\n"                                  /* every path */
                                "\\\\evil\\.exe$;80\n";
     got g = parse(list);
-    assert_int_equal(g.n, 4);
+    assert_int_equal(g.n, 5);
     assert_int_equal(g.type[0], EXS_IOC_IP);
     assert_string_equal(g.note[0], "443");
     assert_int_equal(g.type[1], EXS_IOC_PATH_REGEX);
-    assert_int_equal(g.score[1], -30);
+    assert_int_equal(g.score[1], 80);
+    assert_int_equal(g.type[2], EXS_IOC_PATH_REGEX);
+    assert_int_equal(g.score[2], -30);
     exs_iocset *s;
     assert_int_equal(exs_iocset_create(&s), EXS_OK);
     got bad;
@@ -351,9 +361,9 @@ static void test_loki_edges(void **st)
     assert_int_equal(exs_iocset_load_mem(s, "l.txt", list, strlen(list), on_set_bad, &bad),
                      EXS_OK);
     assert_int_equal(bad.nbad, 2);
-    assert_int_equal(bad.bad[0], 2); /* negative score */
-    assert_int_equal(bad.bad[1], 3); /* matches the empty path */
-    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH_REGEX), 1);
+    assert_int_equal(bad.bad[0], 3); /* negative score */
+    assert_int_equal(bad.bad[1], 4); /* matches the empty path */
+    assert_int_equal(exs_iocset_count_user(s, EXS_IOC_PATH_REGEX), 2);
     assert_int_equal(exs_iocset_count_user(s, EXS_IOC_IP), 1);
     exs_iocset_destroy(s);
 }
