@@ -258,6 +258,12 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
     if (!row || !scratch || !val)
         goto out;
     int vcol = -1, tcol = -1, ncol = -1;
+    /* a header without an indicator column but with columns named by type ("sha256", "md5",
+     * "path", "ip", ...): each of those columns holds indicators of its type */
+    enum { TYPED_MAX = 8 };
+    int tyc[TYPED_MAX];
+    exs_ioc_type tyt[TYPED_MAX];
+    size_t ntyped = 0;
     bool decided = false, csv = false;
     exs_str comment = EXS_STR_NULL; /* the last '#' line: Loki's description of what follows */
     uint64_t lineno = 0;
@@ -305,10 +311,29 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
                 else if (ncol < 0 && is_name(row->f[i], note_cols))
                     ncol = (int)i;
             }
-            if (vcol >= 0) {
+            for (size_t i = 0; vcol < 0 && row->n >= 2 && i < row->n && ntyped < TYPED_MAX; i++) {
+                exs_str h = exs_str_trim(row->f[i]);
+                exs_ioc_type ty = h.n ? type_of(h) : EXS_IOC_UNKNOWN;
+                if (ty != EXS_IOC_UNKNOWN && (int)i != ncol) {
+                    tyc[ntyped] = (int)i;
+                    tyt[ntyped++] = ty;
+                }
+            }
+            if (vcol >= 0 || ntyped) {
                 csv = true;
                 continue; /* the header */
             }
+        }
+        if (csv && vcol < 0) {
+            exs_str note = exs_str_trim(exs_csv_get(row, ncol));
+            for (size_t k = 0; k < ntyped; k++) {
+                exs_str v = exs_csv_get(row, tyc[k]);
+                if (exs_str_trim(v).n == 0)
+                    continue;
+                refang(v, val, EXS_MAX_IOC_LINE + 1);
+                emit(fn, ctx, tyt[k], val, note, lineno, bad, &count);
+            }
+            continue;
         }
         if (csv) {
             exs_str v = exs_csv_get(row, vcol);

@@ -8,7 +8,8 @@
  *                  and optionally a type column (IndicatorType, type, ioc_type) and a note
  *                  column (notes, description, comment): the MSTIC feed layout
  *                  (DateAdded,FirstSeen,Indicator,IndicatorType,TLP) and Volexity's
- *                  (value,type,notes)
+ *                  (value,type,notes); or, without an indicator column, columns named by
+ *                  their type ("sha256", "md5", "path", "ip", ...), each read as such
  *
  * Values are typed by their column type when there is one, else by their shape: 64/40/32 hex
  * digits are SHA-256/SHA-1/MD5, IPv4/IPv6 addresses are IPs, values with '\' or '/' or a

@@ -10,12 +10,16 @@
  * path component (logs, evtx, json, config, misc, iocs); agreement is printed per group.
  * Every row is evaluated; the exit status only looks at the gated groups (all when none are
  * named): 0 when every judged row there agrees, 1 otherwise, 2 on usage or I/O errors.
+ *
+ * Then, for information (not gated): what each IOC list under EVALDATA/iocs yields through
+ * the loader, per indicator type, and how many lines it refused.
  */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detectors/ioc.h"
 #include "exsweep/exsweep.h"
 #include "parsers/csv.h"
 
@@ -118,6 +122,61 @@ static int token_ok(const char *tok, const verdicts *v)
     if (strncmp(tok, "BENIGN", 6) == 0)
         return v->n == 0;
     return -1; /* not judged */
+}
+
+static void count_bad(void *ctx, const char *file, uint64_t line, const char *why)
+{
+    (void)file;
+    (void)line;
+    (void)why;
+    (*(size_t *)ctx)++;
+}
+
+/* What each IOC list of the evaluation data yields (information only). */
+static void ioc_lists(const char *evaldata)
+{
+    static const struct {
+        exs_ioc_type t;
+        const char *name;
+    } types[] = {{EXS_IOC_SHA256, "sha256"}, {EXS_IOC_SHA1, "sha1"}, {EXS_IOC_MD5, "md5"},
+                 {EXS_IOC_PATH, "path"},     {EXS_IOC_IP, "ip"},     {EXS_IOC_DOMAIN, "domain"},
+                 {EXS_IOC_PATH_REGEX, "filename expressions"}};
+    char pattern[4096];
+    snprintf(pattern, sizeof pattern, "%s/iocs/*.[tc][xs][tv]", evaldata);
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return;
+    printf("\nIOC lists under iocs/ through the loader (information, not gated):\n");
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *base = strrchr(g.gl_pathv[i], '/');
+        base = base ? base + 1 : g.gl_pathv[i];
+        if (strcmp(base, "SOURCES.txt") == 0)
+            continue;
+        exs_iocset *s;
+        if (exs_iocset_create(&s) != EXS_OK)
+            break;
+        size_t bad = 0;
+        char err[512];
+        if (exs_iocset_load(s, g.gl_pathv[i], count_bad, &bad, err, sizeof err) != EXS_OK) {
+            printf("  %s: %s\n", base, err);
+            exs_iocset_destroy(s);
+            continue;
+        }
+        printf("  %s:", base);
+        const char *sep = " ";
+        for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+            size_t n = exs_iocset_count_user(s, types[k].t);
+            if (n) {
+                printf("%s%zu %s", sep, n, types[k].name);
+                sep = ", ";
+            }
+        }
+        char cerr[256] = "";
+        int compiled = exs_iocset_compile(s, cerr, sizeof cerr) == EXS_OK;
+        printf("; %zu line(s) refused%s%s\n", bad, compiled ? "" : "; ", compiled ? "" : cerr);
+        exs_iocset_destroy(s);
+    }
+    globfree(&g);
 }
 
 int main(int argc, char **argv)
@@ -263,5 +322,6 @@ int main(int argc, char **argv)
     for (int a = 2; a < argc; a++)
         printf(" %s", argv[a]);
     printf("%s -> %s\n", argc == 2 ? " all" : "", failed ? "DISAGREE" : "agree");
+    ioc_lists(argv[1]);
     return failed ? 1 : 0;
 }

@@ -233,6 +233,24 @@ static void test_sets(void **st)
     exs_iocset_destroy(s);
 }
 
+/* A CSV without an indicator column whose columns are named by type (a web-shell corpus
+ * index: repo,commit,path,size,sha256): each typed column is read as its type; a 40-hex
+ * commit in an untyped column is not a SHA-1. */
+static void test_csv_typed_columns(void **st)
+{
+    (void)st;
+    got g = parse("repo,commit,path,size,sha256\n"
+                  "a/b,0123456789012345678901234567890123456789,\"Shells/x y.aspx\",12," H64 "\n"
+                  "a/b,0123456789012345678901234567890123456789,,12,\n");
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.type[0], EXS_IOC_PATH);
+    assert_string_equal(g.value[0], "Shells/x y.aspx");
+    assert_int_equal(g.type[1], EXS_IOC_SHA256);
+    assert_string_equal(g.value[1], H64);
+    assert_int_equal(g.line[1], 2);
+    assert_int_equal(g.nbad, 0);
+}
+
 /* Loki/THOR filename IOCs (signature-base iocs/filename-iocs.txt): "regex;score[;fp]", the
  * '#' line above as the description; hash lines with a comment stay hashes. */
 static const char loki[] =
@@ -430,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
+        cmocka_unit_test(test_csv_typed_columns),
         cmocka_unit_test(test_loki_filename_iocs),
         cmocka_unit_test(test_loki_edges),
         cmocka_unit_test_setup_teardown(test_loki_sweep, t_dir_setup, t_dir_teardown),
