@@ -7,7 +7,7 @@
 
 /* Sixty-four bytes at a time: their '\n' bits; the smallest byte seen is kept, so a NUL shows
  * as a zero byte of *low at the end. SSE2 is the x86-64 baseline; AVX2, when the CPU has it,
- * halves the instructions (a third of the build time on the bench machine). */
+ * halves the instructions (perf shares in bench/README.md, "Where the time goes"). */
 static size_t blocks_sse2(uint64_t *bits, const char *p, size_t n, int *nul)
 {
     const __m128i nl = _mm_set1_epi8('\n');
@@ -64,8 +64,8 @@ static size_t blocks(uint64_t *bits, const char *p, size_t n, int *nul)
     return cpu() & HAVE_AVX2 ? blocks_avx2(bits, p, n, nul) : blocks_sse2(bits, p, n, nul);
 }
 
-/* Bits set in words [a, b): the POPCNT instruction when the CPU has one (a third of a sweep's
- * line counting on the bench machine went to the portable version). */
+/* Bits set in words [a, b): the POPCNT instruction when the CPU has one; the baseline's
+ * libgcc call was a visible share of a sweep (bench/README.md, "Where the time goes"). */
 __attribute__((target("popcnt"))) static uint64_t ones_popcnt(const uint64_t *w, size_t a,
                                                              size_t b)
 {

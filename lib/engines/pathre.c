@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/limits.h"
 #include "engines/pathre.h"
 
 /* ALLOWEMPTY only for expressions that match the empty string somewhere other than at every
@@ -33,8 +34,6 @@ struct exs_pathre_scratch {
     pcre2_match_data *md;
     pcre2_match_context *mc; /* bounded backtracking: a list's expression cannot stall a sweep */
 };
-
-#define PCRE_MATCH_LIMIT 100000 /* backtracking steps per path and expression; then no match */
 
 static pcre2_code *pcre(const char *re, char *err, size_t errlen)
 {
@@ -181,7 +180,7 @@ exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p)
         return EXS_ENOMEM;
     if ((p->db && hs_alloc_scratch(p->db, &s->hs) != HS_SUCCESS) ||
         !(s->md = pcre2_match_data_create(1, NULL)) || !(s->mc = pcre2_match_context_create(NULL)) ||
-        pcre2_set_match_limit(s->mc, PCRE_MATCH_LIMIT) != 0) {
+        pcre2_set_match_limit(s->mc, EXS_PATHRE_MATCH_LIMIT) != 0) {
         exs_pathre_scratch_destroy(s);
         return EXS_ENOMEM;
     }

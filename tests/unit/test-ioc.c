@@ -386,6 +386,36 @@ static void test_loki_edges(void **st)
     exs_iocset_destroy(s);
 }
 
+/* EXS_PATHRE_MATCH_LIMIT: an expression only PCRE2 runs (a look-ahead) that backtracks
+ * without end on a path gives up and does not match; the next path is matched as usual. */
+static void count_id(void *ctx, unsigned id)
+{
+    assert_int_equal(id, 7);
+    (*(size_t *)ctx)++;
+}
+
+static void test_pathre_budget(void **st)
+{
+    (void)st;
+    exs_pathre *p;
+    assert_int_equal(exs_pathre_create(&p), EXS_OK);
+    assert_int_equal(exs_pathre_add(p, 7, "(?=a)(a|aa)+b", NULL, NULL, 0), EXS_OK);
+    assert_int_equal(exs_pathre_compile(p, NULL, 0), EXS_OK);
+    assert_int_equal(exs_pathre_slow(p), 1);
+    exs_pathre_scratch *scr;
+    assert_int_equal(exs_pathre_scratch_create(&scr, p), EXS_OK);
+    char path[64];
+    memset(path, 'a', 48); /* Fibonacci(48) ways to split: far past the budget */
+    path[48] = 0;
+    size_t n = 0;
+    assert_int_equal(exs_pathre_match(p, scr, path, 48, count_id, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(exs_pathre_match(p, scr, "aaab", 4, count_id, &n), 1);
+    assert_int_equal(n, 1);
+    exs_pathre_scratch_destroy(scr);
+    exs_pathre_destroy(p);
+}
+
 /* The same list through a sweep: one finding per file, for its best-scored expression, and a
  * counted warning for the expression that does not compile. */
 static void test_loki_sweep(void **st)
@@ -451,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_csv_typed_columns),
         cmocka_unit_test(test_loki_filename_iocs),
         cmocka_unit_test(test_loki_edges),
+        cmocka_unit_test(test_pathre_budget),
         cmocka_unit_test_setup_teardown(test_loki_sweep, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_md5_sha1_sweep, t_dir_setup, t_dir_teardown),
     };
