@@ -107,7 +107,9 @@ exs_rc exs_scan_add_iocs(exs_scan *s, const char *path);
 /* A message about the last failed call on s (file and line of a broken rule...), or "". */
 const char *exs_scan_error(const exs_scan *s);
 
-/* Runs the sweep over every root. Returns EXS_OK even when input was bad (see warnings). */
+/* Runs the sweep over every root. Returns EXS_OK even when input was bad (see warnings).
+ * Any other code means the results are incomplete (an allocation, read or engine failure):
+ * exs_scan_error says what failed, and the findings must not be taken as the whole answer. */
 exs_rc exs_scan_run(exs_scan *s);
 
 /* Destroys the scan and everything the accessors below returned. Accepts NULL. */

@@ -51,6 +51,27 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
     pthread_mutex_unlock(&s->mu);
 }
 
+void exs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->failed == EXS_OK) {
+        s->failed = rc == EXS_OK ? EXS_EIO : rc;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->err, sizeof s->err, fmt, ap);
+        va_end(ap);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+bool exs_scan_failed(exs_scan *s)
+{
+    pthread_mutex_lock(&s->mu);
+    bool f = s->failed != EXS_OK;
+    pthread_mutex_unlock(&s->mu);
+    return f;
+}
+
 /* Copies the spans of a hit into one allocation, each capped and NUL-terminated. The file
  * name is always present and comes first: f->file is the block to free. */
 enum { F_FILE, F_IP, F_UA, F_METHOD, F_PATH, F_QUERY, F_USER, F_HOST, F_TARGET, F_DETAIL,
@@ -78,7 +99,7 @@ void exs_emit(exs_ctx *c, const exs_hit *h)
     }
     char *blk = malloc(total);
     if (!blk) {
-        exs_warn(s, EXS_W_LIMIT, c->file, h->line, "out of memory: a finding was lost");
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a finding of %s", c->file);
         return;
     }
     const char *out[F__N];
@@ -109,15 +130,20 @@ void exs_emit(exs_ctx *c, const exs_hit *h)
     s->stats.findings++;
     if (f.verdict >= EXS_VERDICT_PROBE && f.verdict <= EXS_VERDICT_EXPLOITATION)
         s->stats.verdicts[f.verdict]++;
-    if (s->nfindings < max &&
-        exs_grow((void **)&s->findings, &s->capfindings, s->nfindings + 1, sizeof *s->findings)) {
+    bool lost = false;
+    if (s->nfindings >= max) {
+        s->stats.findings_dropped++;
+    } else if (exs_grow((void **)&s->findings, &s->capfindings, s->nfindings + 1,
+                        sizeof *s->findings)) {
         s->findings[s->nfindings++] = f;
         blk = NULL;
     } else {
-        s->stats.findings_dropped++;
+        lost = true;
     }
     pthread_mutex_unlock(&s->mu);
     free(blk);
+    if (lost)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a finding of %s", c->file);
 }
 
 const char *exs_scan_intern(exs_scan *s, const char *str)

@@ -296,7 +296,7 @@ exs_rc exs_scan_run(exs_scan *s)
     exs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    return rc;
+    return rc != EXS_OK ? rc : s->failed;
 }
 
 void exs_scan_destroy(exs_scan *s)

@@ -55,7 +55,15 @@ struct exs_scan {
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
     struct exs_files *files;
     char err[1024]; /* exs_scan_error */
+    exs_rc failed;  /* first failure that makes the results incomplete (exs_scan_fail), or EXS_OK */
 };
+
+/* Records that the sweep could not do its job (an allocation, read or engine failure that
+ * would lose findings): the first call wins, its message goes to exs_scan_error, and
+ * exs_scan_run returns rc. Thread-safe. Hostile input is never a reason: that is exs_warn. */
+void exs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* True once exs_scan_fail was called: workers and passes may stop early. Thread-safe. */
+bool exs_scan_failed(exs_scan *s);
 
 /* The compiled prefilter of a log kind (compiled on first use, shared by all scans of the
  * process, read-only), or NULL when the kind has none or its compilation failed (warned). */
