@@ -23,6 +23,8 @@ typedef enum exs_rc {
     EXS_ETHREAD = 8,   /* thread creation or synchronisation failed */
     EXS_EEVIDENCE = 9, /* the operation would modify evidence */
     EXS_ERULE = 10,    /* a user rule or IOC file could not be compiled or read */
+    EXS_EACCES = 11,   /* a path given to scan cannot be opened: permission denied */
+    EXS_EFTYPE = 12,   /* a path given to scan is neither a folder nor a regular file */
 } exs_rc;
 
 /* A static, human-readable description of rc. Never NULL. */

@@ -90,8 +90,12 @@ typedef struct exs_scan_stats {
 /* Creates a scan. opts may be NULL for defaults. On success *out owns a scan to destroy. */
 exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts);
 
-/* Adds an evidence root: a folder, a file or an archive. Fails with EXS_ENOENT when the path
- * cannot be stat'ed. The root itself may be a symlink; nothing under it is followed. */
+/* Adds an evidence root: a folder, a file or an archive. The root itself may be a symlink;
+ * nothing under it is followed. Fails, with a message naming path in exs_scan_error, with
+ * EXS_ENOENT when it does not exist, EXS_EACCES when it cannot be opened for want of
+ * permission, EXS_EFTYPE when it is neither a folder nor a regular file (a FIFO, socket or
+ * device: refused from its stat, never opened), EXS_EIO for any other failure to open it.
+ * A root that fails in the same ways by the time exs_scan_run walks it fails the run. */
 exs_rc exs_scan_add_root(exs_scan *s, const char *path);
 
 /* Adds YARA rules (a file, or a folder whose *.yar and *.yara files are all taken) to run on

@@ -15,6 +15,8 @@ const char *exs_strerror(exs_rc rc)
     case EXS_ETHREAD: return "thread failure";
     case EXS_EEVIDENCE: return "refused: would modify evidence";
     case EXS_ERULE: return "rule or IOC file error";
+    case EXS_EACCES: return "permission denied";
+    case EXS_EFTYPE: return "not a folder or a regular file";
     }
     return "unknown error";
 }

@@ -1,10 +1,12 @@
 /* The sweep: roots are walked in the calling thread, files go through a bounded queue to
  * worker threads, results are merged and sorted at the end. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,12 +72,78 @@ const char *exs_scan_error(const exs_scan *s)
     return s ? s->err : "";
 }
 
+/* What a root is, for messages: the types a sweep refuses. */
+static const char *root_type_name(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    return "an unknown file type";
+}
+
+static exs_rc root_errno_rc(int e)
+{
+    switch (e) {
+    case ENOENT:
+    case ENOTDIR: return EXS_ENOENT;
+    case EACCES:
+    case EPERM: return EXS_EACCES;
+    case ENOMEM: return EXS_ENOMEM;
+    default: return EXS_EIO;
+    }
+}
+
+/* Whether path can be swept: a folder or a regular file (the root itself may be a symlink,
+ * followed here) that this process can open. Anything else is refused from its stat alone
+ * and never opened, so a FIFO cannot block the caller. The open is a check only: O_NONBLOCK
+ * in case the path turned into a FIFO after the stat, and its fstat must agree. Writes a
+ * message naming path to err on failure. */
+static exs_rc root_check(const char *path, char *err, size_t cap)
+{
+    struct stat st, fst;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        snprintf(err, cap, "%s: %s", path, strerror(e));
+        return root_errno_rc(e);
+    }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+        snprintf(err, cap, "%s: %s, not a folder or a regular file", path,
+                 root_type_name(st.st_mode));
+        return EXS_EFTYPE;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+                            (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, cap, "%s: cannot open %s: %s", path,
+                 S_ISDIR(st.st_mode) ? "the folder" : "the file", strerror(e));
+        return root_errno_rc(e);
+    }
+    exs_rc rc = EXS_OK;
+    if (fstat(fd, &fst) != 0) {
+        snprintf(err, cap, "%s: %s", path, strerror(errno));
+        rc = EXS_EIO;
+    } else if ((fst.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
+        snprintf(err, cap, "%s: changed while opened", path);
+        rc = EXS_EFTYPE;
+    }
+    close(fd);
+    return rc;
+}
+
 exs_rc exs_scan_add_root(exs_scan *s, const char *path)
 {
     if (!s || !path || !*path || s->ran)
         return EXS_EINVAL;
-    if (access(path, F_OK) != 0)
-        return EXS_ENOENT;
+    s->err[0] = 0;
+    exs_rc rc = root_check(path, s->err, sizeof s->err);
+    if (rc != EXS_OK)
+        return rc;
     char **r = realloc(s->roots, (s->nroots + 1) * sizeof *r);
     if (!r)
         return EXS_ENOMEM;
@@ -224,7 +292,18 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
             b = b && b[1] ? b + 1 : s->root_abs[i];
             snprintf(prefix, sizeof prefix, "%s/", b);
         }
-        exs_walk_root(s, s->roots[i], s->root_abs[i], prefix, fn, ctx);
+        if (!exs_walk_root(s, s->roots[i], s->root_abs[i], prefix, fn, ctx)) {
+            /* exs_scan_add_root checked the root; it changed since, or the walker could not
+             * start. Either way the sweep is missing a root: fail it, saying why. */
+            int e = errno;
+            char msg[sizeof s->err];
+            exs_rc rc = root_check(s->roots[i], msg, sizeof msg);
+            if (rc == EXS_OK) {
+                rc = e == ENOMEM ? EXS_ENOMEM : EXS_EIO;
+                snprintf(msg, sizeof msg, "%s: could not be read", s->roots[i]);
+            }
+            exs_scan_fail(s, rc, "%s", msg);
+        }
     }
 }
 

@@ -160,9 +160,10 @@ bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
     } else if (S_ISDIR(st.st_mode)) {
         /* Not exs_open_evidence: the root may be a symlink the user chose. O_NOATIME all
          * the same, or listing the root would update its access time. */
-        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+        int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+        int fd = open(root, flags | O_NOATIME);
         if (fd < 0 && errno == EPERM)
-            fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            fd = open(root, flags);
         if (fd >= 0) {
             walk_dir(w, fd, 0, display_prefix, 0);
             ok = true;
@@ -170,10 +171,16 @@ bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
             exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open folder: %s", strerror(errno));
         }
     } else if (S_ISREG(st.st_mode)) {
-        int fd = open(root, O_RDONLY | O_CLOEXEC | O_NOATIME);
+        /* O_NONBLOCK: a root swapped for a FIFO since the stat must not block the open. */
+        int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+        int fd = open(root, flags | O_NOATIME);
         if (fd < 0 && errno == EPERM)
-            fd = open(root, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
+            fd = open(root, flags);
+        struct stat fst;
+        if (fd >= 0 && (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode))) {
+            close(fd);
+            exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "changed while opened; not read");
+        } else if (fd >= 0) {
             const char *base = strrchr(root, '/');
             base = base && base[1] ? base + 1 : root;
             /* A file root is shown by its name, whatever the prefix. */
