@@ -6,6 +6,7 @@
 #define EXSWEEP_H
 
 #include "error.h"
+#include "escape.h"
 #include "finding.h"
 #include "scan.h"
 #include "report.h"
