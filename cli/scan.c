@@ -1,8 +1,7 @@
 /* exsweep scan: options, evidence roots, report output, exit code. */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,7 @@
 #include "cli.h"
 #include "exsweep/exsweep.h"
 
-static const char scan_help[] =
+const char exs_cli_scan_help[] =
     "usage: exsweep scan [options] PATH...\n"
     "\n"
     "Sweep evidence from Exchange servers: a mounted image, a folder of collected files, or\n"
@@ -52,7 +51,8 @@ static const char scan_help[] =
     "exit codes:\n"
     "  0  no finding\n"
     "  1  at least one finding\n"
-    "  2  an error stopped the sweep (bad usage, a PATH that does not exist, output failure)\n";
+    "  2  an error stopped the sweep: bad usage, a PATH that does not exist, cannot be\n"
+    "     opened or is neither a folder nor a regular file, a report that could not be written\n";
 
 static int parse_count(const char *s, unsigned long max, unsigned long *out)
 {
@@ -151,12 +151,13 @@ int exs_cli_scan(int argc, char **argv)
     char tmp[PATH_MAX];
     tmp[0] = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:j:r:vqh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:j:r:vqh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                fprintf(stderr, "exsweep scan: unknown format '%s' (text, jsonl, csv)\n", optarg);
+                exs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;
@@ -169,7 +170,7 @@ int exs_cli_scan(int argc, char **argv)
             size_t *n = c == 'r' ? &nrules : &niocs;
             const char **l = realloc(*list, (*n + 1) * sizeof *l);
             if (!l) {
-                fprintf(stderr, "exsweep scan: out of memory\n");
+                exs_cli_msg("exsweep scan: out of memory");
                 goto done;
             }
             l[(*n)++] = optarg;
@@ -179,8 +180,8 @@ int exs_cli_scan(int argc, char **argv)
         case OPT_MAXFILE: {
             uint64_t sz;
             if (parse_size(optarg, &sz) < 0 || sz == 0 || sz > (1ull << 30)) {
-                fprintf(stderr, "exsweep scan: --max-file-size wants a size from 1 to 1G "
-                                "(suffix K, M or G)\n");
+                exs_cli_usage("scan", "--max-file-size wants a size from 1 to 1G (suffix K, M "
+                                      "or G), not '%s'", optarg);
                 goto done;
             }
             so.max_file_size = sz;
@@ -191,21 +192,22 @@ int exs_cli_scan(int argc, char **argv)
         case OPT_CHECKLOGS: so.check_logs = 1; break;
         case 'j':
             if (parse_count(optarg, 256, &v) < 0 || v == 0) {
-                fprintf(stderr, "exsweep scan: --jobs wants 1..256\n");
+                exs_cli_usage("scan", "--jobs wants a count from 1 to 256, not '%s'", optarg);
                 goto done;
             }
             so.jobs = (unsigned)v;
             break;
         case OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
-                fprintf(stderr, "exsweep scan: --top wants a count\n");
+                exs_cli_usage("scan", "--top wants a count up to 100000, not '%s'", optarg);
                 goto done;
             }
             ro.top = v;
             break;
         case OPT_MAX:
             if (parse_count(optarg, 100000000, &v) < 0 || v == 0) {
-                fprintf(stderr, "exsweep scan: --max-findings wants a positive count\n");
+                exs_cli_usage("scan", "--max-findings wants a count from 1 to 100000000, not "
+                                      "'%s'", optarg);
                 goto done;
             }
             so.max_findings = v;
@@ -215,48 +217,50 @@ int exs_cli_scan(int argc, char **argv)
         case 'q': quiet = 1; break;
         case OPT_STATS: stats = 1; break;
         case 'h':
-            fputs(scan_help, stdout);
-            status = 0;
+            fputs(exs_cli_scan_help, stdout);
+            status = exs_cli_stdout_done("scan", 0);
             goto done;
-        default: fputs(scan_help, stderr); goto done;
+        default: exs_cli_bad_option("scan", c, longopts, argv); goto done;
         }
     }
     if (optind >= argc) {
-        fputs("exsweep scan: no PATH given\n", stderr);
-        fputs(scan_help, stderr);
+        exs_cli_usage("scan", "no PATH given");
         goto done;
     }
     if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-        fprintf(stderr, "exsweep scan: --color wants auto, always or never\n");
+        exs_cli_usage("scan", "--color wants auto, always or never, not '%s'", color);
         goto done;
     }
 
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
-        fprintf(stderr, "exsweep: %s\n", exs_strerror(rc));
+        exs_cli_msg("exsweep scan: %s", exs_strerror(rc));
         goto done;
     }
     for (size_t i = 0; i < nrules; i++)
         if ((rc = exs_scan_add_rules(s, rules[i])) != EXS_OK) {
-            fprintf(stderr, "exsweep scan: --rules %s\n", *exs_scan_error(s) ? exs_scan_error(s)
-                                                                              : exs_strerror(rc));
+            exs_cli_msg("exsweep scan: --rules %s",
+                        *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
     for (size_t i = 0; i < niocs; i++)
         if ((rc = exs_scan_add_iocs(s, iocs[i])) != EXS_OK) {
-            fprintf(stderr, "exsweep scan: --ioc %s\n", *exs_scan_error(s) ? exs_scan_error(s)
-                                                                            : exs_strerror(rc));
+            exs_cli_msg("exsweep scan: --ioc %s",
+                        *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
     for (int i = optind; i < argc; i++) {
         rc = exs_scan_add_root(s, argv[i]);
         if (rc != EXS_OK) {
-            fprintf(stderr, "exsweep scan: %s: %s\n", argv[i], exs_strerror(rc));
+            if (*exs_scan_error(s))
+                exs_cli_msg("exsweep scan: %s", exs_scan_error(s));
+            else
+                exs_cli_msg("exsweep scan: %s: %s", argv[i], exs_strerror(rc));
             goto done;
         }
         if (output && inside(output, argv[i])) {
-            fprintf(stderr, "exsweep scan: refusing to write %s inside the evidence %s\n", output,
-                    argv[i]);
+            exs_cli_msg("exsweep scan: refusing to write %s inside the evidence %s", output,
+                        argv[i]);
             goto done;
         }
     }
@@ -264,12 +268,12 @@ int exs_cli_scan(int argc, char **argv)
         /* New file under a temporary name, owner-only, then renamed into place. */
         int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", output);
         if (n < 0 || (size_t)n >= sizeof tmp) {
-            fprintf(stderr, "exsweep scan: output path too long\n");
+            exs_cli_msg("exsweep scan: output path too long");
             goto done;
         }
         int fd = mkstemp(tmp);
         if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
             if (fd >= 0)
                 close(fd);
             tmp[0] = 0;
@@ -280,32 +284,36 @@ int exs_cli_scan(int argc, char **argv)
 
     rc = exs_scan_run(s);
     if (rc != EXS_OK) {
-        fprintf(stderr, "exsweep scan: %s%s%s\n", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
-                exs_scan_error(s));
+        exs_cli_msg("exsweep scan: %s%s%s", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
+                    exs_scan_error(s));
         goto done;
     }
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && !output && isatty(STDOUT_FILENO) &&
                 !getenv("NO_COLOR"));
     if (exs_report_write(s, out, &ro) != EXS_OK) {
-        fprintf(stderr, "exsweep scan: writing the report failed: %s\n", strerror(errno));
+        if (!output)
+            exs_cli_msg("exsweep scan: writing to standard output failed: %s", strerror(errno));
+        else
+            exs_cli_msg("exsweep scan: %s: writing the report failed: %s", output,
+                        strerror(errno));
         goto done;
     }
     if (output) {
         if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) {
             out = stdout;
-            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
             goto done;
         }
         out = stdout;
         if (rename(tmp, output) != 0) {
-            fprintf(stderr, "exsweep scan: %s: %s\n", output, strerror(errno));
+            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
             goto done;
         }
         tmp[0] = 0;
+    } else if (exs_cli_stdout_done("scan", 0) != 0) {
+        goto done;
     }
-    size_t nf;
-    exs_scan_findings(s, &nf);
     const exs_scan_stats *st = exs_scan_get_stats(s);
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
         fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every long option of 'exsweep scan --help' is documented in docs/exsweep.1, and back.
+# Every long option of 'exsweep scan --help' is documented in docs/exsweep.1, and back; every
+# command that 'exsweep --help' lists has its line in the man page's synopsis and a --help.
 set -u
 exe=${1:-build/exsweep}
 help=$("$exe" scan --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
@@ -11,3 +12,9 @@ if [ "$help" != "$man" ]; then
     rm -f /tmp/exs-help.$$
     exit 1
 fi
+cmds=$("$exe" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\).*/\1/p')
+[ -n "$cmds" ] || { echo "exsweep --help lists no commands"; exit 1; }
+for c in $cmds; do
+    grep -qx "\.B exsweep $c" docs/exsweep.1 || { echo "docs/exsweep.1: no '.B exsweep $c' line"; exit 1; }
+    "$exe" "$c" --help >/dev/null || { echo "exsweep $c --help failed"; exit 1; }
+done

@@ -14,6 +14,8 @@
 #   run:     COMMAND       the command under test; stdout goes to @OUT@, stderr to @ERR@
 #   exit:    N             its expected exit status (default 0)
 #   timeout: SECONDS       for the command (default 120)
+#   skip:    COMMAND       when it exits 0, the case is not run: "SKIP e2e/<case>" and the
+#                          command's output (the reason) are printed; neither pass nor failure
 #   filter:  COMMAND       stdout is piped through COMMAND before it is compared
 #   expect:  FILE          stdout (filtered) must equal tests/e2e/expected/FILE byte for byte
 #   check:   COMMAND       must exit 0 (in order, may repeat; run after the command)
@@ -49,6 +51,7 @@ mkdir "$tmp/shared"
 fail=0
 passed=0
 failed=0
+skipped=0
 
 subst() { # text case_dir
     printf '%s\n' "$1" | sed -e "s#@T@#$2#g" -e "s#@S@#$tmp/shared#g" -e "s#@OUT@#$2/out#g" \
@@ -85,6 +88,7 @@ run_case() { # file
     : >"$cdir/.setup"
     : >"$cdir/.checks"
     : >"$cdir/.shared"
+    : >"$cdir/.skip"
     while IFS= read -r line || [ -n "$line" ]; do
         case "$line" in
         '' | '#'*) continue ;;
@@ -95,6 +99,7 @@ run_case() { # file
         case "$key" in
         desc) ;;
         shared) printf '%s\n' "$val" >>"$cdir/.shared" ;;
+        skip) printf '%s\n' "$val" >>"$cdir/.skip" ;;
         setup) printf '%s\n' "$val" >>"$cdir/.setup" ;;
         run) run=$val ;;
         exit) want_exit=$val ;;
@@ -110,6 +115,13 @@ run_case() { # file
     done <"$1"
     [ -n "$run" ] || { echo "    $name: no run: line" >&2; return 1; }
 
+    while IFS= read -r s; do
+        c=$(subst "$s" "$cdir")
+        if why=$(cd "$cdir" && sh -c "$c" 2>&1); then
+            echo "    $name: skipped: ${why:-$s}" >&2
+            return 2
+        fi
+    done <"$cdir/.skip"
     while IFS= read -r s; do
         shared "${s%% *}" "${s#* }" "$cdir" || return 1
     done <"$cdir/.shared"
@@ -164,9 +176,15 @@ for f in "$here"/cases/*.case; do
     *"${E2E_ONLY:-}"*) ;;
     *) continue ;;
     esac
-    if run_case "$f"; then
+    run_case "$f"
+    st=$?
+    if [ "$st" -eq 0 ]; then
         echo "PASS e2e/$name" >>"$results"
         passed=$((passed + 1))
+    elif [ "$st" -eq 2 ]; then
+        echo "SKIP e2e/$name" >>"$results"
+        echo "SKIP e2e/$name" >&2
+        skipped=$((skipped + 1))
     else
         echo "FAIL e2e/$name" >>"$results"
         echo "FAIL e2e/$name" >&2
@@ -174,5 +192,7 @@ for f in "$here"/cases/*.case; do
         fail=1
     fi
 done
-echo "e2e ($BUILD): $passed passed, $failed failed"
+extra=""
+[ "$skipped" -eq 0 ] || extra=", $skipped skipped"
+echo "e2e ($BUILD): $passed passed, $failed failed$extra"
 exit $fail
