@@ -1,15 +1,14 @@
 /* exsweep scan: options, evidence roots, report output, exit code. */
 #include <errno.h>
-#include <limits.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "exsweep/exsweep.h"
 
 const char exs_cli_scan_help[] =
@@ -22,8 +21,11 @@ const char exs_cli_scan_help[] =
     "options:\n"
     "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (one JSON\n"
     "                       object per finding, ECS field names), csv\n"
-    "  -o, --output FILE    write the report to FILE instead of standard output\n"
-    "                       (refused when FILE is inside an evidence PATH)\n"
+    "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
+    "                       file is replaced whole (written under a temporary name, synced,\n"
+    "                       renamed), a FIFO or character device is written in place, - is\n"
+    "                       standard output; anything else, a symlink to a regular file, or\n"
+    "                       a FILE inside an evidence PATH is refused\n"
     "  -j, --jobs N         worker threads (default: one per CPU)\n"
     "  -r, --rules PATH     add YARA rules to run on every file: a rule file, or a folder whose\n"
     "                       .yar/.yara files are all taken; repeatable. The external variables\n"
@@ -90,36 +92,6 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-/* True when path (which may not exist yet) would land inside dir. */
-static int inside(const char *path, const char *dir)
-{
-    char d[PATH_MAX], p[PATH_MAX], parent[PATH_MAX];
-    if (!realpath(dir, d))
-        return 0;
-    snprintf(parent, sizeof parent, "%s", path);
-    char *slash = strrchr(parent, '/');
-    const char *base = path;
-    if (slash) {
-        *slash = 0;
-        base = slash + 1;
-        if (!*parent)
-            snprintf(parent, sizeof parent, "/");
-    } else {
-        snprintf(parent, sizeof parent, ".");
-    }
-    if (!realpath(parent, p))
-        return 0;
-    size_t n = strlen(d);
-    struct stat st;
-    if (stat(d, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        /* an evidence file: only the file itself is off limits */
-        char full[PATH_MAX * 2];
-        snprintf(full, sizeof full, "%s/%s", p, base);
-        return strcmp(full, d) == 0;
-    }
-    return strncmp(p, d, n) == 0 && (p[n] == 0 || p[n] == '/' || n == 1);
-}
-
 int exs_cli_scan(int argc, char **argv)
 {
     enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
@@ -140,16 +112,15 @@ int exs_cli_scan(int argc, char **argv)
     };
     exs_report_opts ro = {0};
     exs_scan_opts so = {0};
-    const char *output = NULL, *color = "auto";
+    const char *output = "-", *color = "auto";
     int quiet = 0, stats = 0, c;
     unsigned long v;
     const char **rules = NULL, **iocs = NULL;
     size_t nrules = 0, niocs = 0;
     int status = 2;
     exs_scan *s = NULL;
-    FILE *out = stdout;
-    char tmp[PATH_MAX];
-    tmp[0] = 0;
+    exs_cli_out out;
+    memset(&out, 0, sizeof out);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":f:o:j:r:vqh", longopts, NULL)) != -1) {
@@ -231,6 +202,8 @@ int exs_cli_scan(int argc, char **argv)
         exs_cli_usage("scan", "--color wants auto, always or never, not '%s'", color);
         goto done;
     }
+    if (exs_cli_out_resolve(&out, output) != 0)
+        goto done;
 
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
@@ -258,29 +231,15 @@ int exs_cli_scan(int argc, char **argv)
                 exs_cli_msg("exsweep scan: %s: %s", argv[i], exs_strerror(rc));
             goto done;
         }
-        if (output && inside(output, argv[i])) {
+        if (exs_cli_out_inside(&out, argv[i])) {
             exs_cli_msg("exsweep scan: refusing to write %s inside the evidence %s", output,
                         argv[i]);
             goto done;
         }
     }
-    if (output) {
-        /* New file under a temporary name, owner-only, then renamed into place. */
-        int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", output);
-        if (n < 0 || (size_t)n >= sizeof tmp) {
-            exs_cli_msg("exsweep scan: output path too long");
-            goto done;
-        }
-        int fd = mkstemp(tmp);
-        if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
-            if (fd >= 0)
-                close(fd);
-            tmp[0] = 0;
-            out = stdout;
-            goto done;
-        }
-    }
+    /* Opened before the sweep, so that a report that cannot be written is known at once. */
+    if (exs_cli_out_open(&out) != 0)
+        goto done;
 
     rc = exs_scan_run(s);
     if (rc != EXS_OK) {
@@ -289,31 +248,19 @@ int exs_cli_scan(int argc, char **argv)
         goto done;
     }
     ro.color = strcmp(color, "always") == 0 ||
-               (strcmp(color, "auto") == 0 && !output && isatty(STDOUT_FILENO) &&
-                !getenv("NO_COLOR"));
-    if (exs_report_write(s, out, &ro) != EXS_OK) {
-        if (!output)
-            exs_cli_msg("exsweep scan: writing to standard output failed: %s", strerror(errno));
+               (strcmp(color, "auto") == 0 && isatty(fileno(out.f)) && !getenv("NO_COLOR"));
+    if (exs_report_write(s, out.f, &ro) != EXS_OK) {
+        int e = errno;
+        if (out.kind == EXS_CLI_OUT_STDOUT)
+            exs_cli_msg("exsweep scan: writing to standard output failed: %s",
+                        e ? strerror(e) : "write error");
         else
-            exs_cli_msg("exsweep scan: %s: writing the report failed: %s", output,
-                        strerror(errno));
+            exs_cli_msg("exsweep scan: -o %s: writing the report failed: %s", output,
+                        e ? strerror(e) : "write error");
         goto done;
     }
-    if (output) {
-        if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) {
-            out = stdout;
-            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
-            goto done;
-        }
-        out = stdout;
-        if (rename(tmp, output) != 0) {
-            exs_cli_msg("exsweep scan: %s: %s", output, strerror(errno));
-            goto done;
-        }
-        tmp[0] = 0;
-    } else if (exs_cli_stdout_done("scan", 0) != 0) {
+    if (exs_cli_out_commit(&out) != 0)
         goto done;
-    }
     const exs_scan_stats *st = exs_scan_get_stats(s);
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
         fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",
@@ -334,10 +281,7 @@ int exs_cli_scan(int argc, char **argv)
                 (unsigned long long)st->rule_gated, (unsigned long long)st->logs_parsed_only);
     status = st->findings ? 1 : 0;
 done:
-    if (out != stdout)
-        fclose(out);
-    if (tmp[0])
-        unlink(tmp);
+    exs_cli_out_abort(&out);
     exs_scan_destroy(s);
     free(rules);
     free(iocs);
