@@ -6,6 +6,8 @@
 #   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
+#   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man page to
+#                   $(DESTDIR)$(PREFIX)/share/man/man1 (PREFIX=/usr/local); make uninstall
 #
 # Sources are found by folder, so adding a file never needs an edit here:
 #   lib/**/*.c          the library (libexsweep.a)
@@ -28,7 +30,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # A missing library stops the build here, by name, rather than as a stream of compile errors.
 # Goals that install the packages first (check and demo run scripts/install-deps.sh, then
 # build in a sub-make that checks again) or that need none of them are let through.
-NOPKG_GOALS := check demo deps clean lint
+NOPKG_GOALS := check demo deps clean lint uninstall
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(PKG_MISSING),)
@@ -81,7 +83,7 @@ EXE      := $(BUILD)/exsweep
 # Objects and test binaries are built through chained pattern rules: keep them.
 .SECONDARY:
 
-.PHONY: all check check-run demo eval fuzz bench clean deps lint tests
+.PHONY: all check check-run demo eval fuzz bench clean deps lint tests install uninstall
 all: $(EXE) $(TOOL_BIN)
 
 Q := $(if $(V),,@)
@@ -173,6 +175,19 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(PFDB_GEN)
 
 bench: all
 	bench/run.sh
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+INSTALL ?= install
+
+install: $(EXE)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0755 $(EXE) $(DESTDIR)$(BINDIR)/exsweep
+	$(INSTALL) -m 0644 docs/exsweep.1 $(DESTDIR)$(MANDIR)/man1/exsweep.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(MANDIR)/man1/exsweep.1
 
 deps:
 	scripts/install-deps.sh
