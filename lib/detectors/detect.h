@@ -29,14 +29,19 @@ typedef struct exs_request {
     /* Rps_Http */
     exs_str auth_type, is_auth, client_info, generic_info;
     bool user_logged;            /* the log has a user column (so empty means anonymous) */
+    bool backend;                /* logged by a back end (IIS W3SVC2, port 444, Rps_Http): the
+                                    client is an Exchange server forwarding the request */
     exs_str raw;                 /* the whole line, for the evidence excerpt */
 } exs_request;
 
-/* A cmdlet run, from Rps_Cmdlet or (later) MSExchange Management events. */
+struct exs_event;
+
+/* A cmdlet run, from Rps_Cmdlet or MSExchange Management events. */
 typedef struct exs_cmdlet {
     int64_t time_ms;
     uint64_t line;
     exs_str name, params, user, client, result, raw;
+    const struct exs_event *event; /* the event it came from, NULL for a cmdlet log */
 } exs_cmdlet;
 
 /* One Windows event, from an EVTX record or an event export. Field names are EventData /
@@ -47,7 +52,8 @@ typedef struct exs_event_field {
 
 typedef struct exs_event {
     int64_t time_ms;
-    uint64_t record;           /* EventRecordID, or the line of an export */
+    uint64_t record;           /* EventRecordID, 0 when unknown */
+    uint64_t line;             /* the line of an event export, 0 for an EVTX record */
     uint32_t event_id;
     uint8_t level;             /* 1 critical, 2 error, 3 warning, 4 information */
     exs_str provider, channel, computer;
@@ -67,9 +73,12 @@ exs_str exs_event_get(const exs_event *e, const char *name);
 typedef struct exs_event_dump {
     uint64_t pid;
     int64_t time_ms;
-    uint64_t record;
+    uint64_t record, line;
+    uint32_t event_id;
     char tool[24];
     char cmd[480];
+    char user[128];
+    char provider[96], channel[96], computer[96];
     bool recovered;
 } exs_event_dump;
 

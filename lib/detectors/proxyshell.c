@@ -46,7 +46,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
         exs_hit_from_request(&h, r, RULE(R_PNS_POC),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("ProxyNotShell PoC request shape");
+        h.reason = "ProxyNotShell PoC request shape";
         exs_emit(c, &h);
         return;
     }
@@ -66,17 +66,17 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
                                      r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                       : EXS_VERDICT_ATTEMPT,
                                      r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-                h.detail = EXS_LIT("authenticated Autodiscover path confusion to /powershell");
+                h.reason = "authenticated Autodiscover path confusion to /powershell";
             } else if (served) {
                 exs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
                                      EXS_SEV_CRITICAL);
-                h.detail = backend ? EXS_LIT("Autodiscover path confusion routed to a back-end "
-                                             "service and served")
-                                   : EXS_LIT("Autodiscover path confusion served");
+                h.reason = backend ? "Autodiscover path confusion routed to a back-end service "
+                                     "and served"
+                                   : "Autodiscover path confusion served";
             } else {
                 exs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
                                      EXS_SEV_MEDIUM);
-                h.detail = EXS_LIT("Autodiscover path confusion not served");
+                h.reason = "Autodiscover path confusion not served";
             }
             exs_emit(c, &h);
             return;
@@ -89,7 +89,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
         exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("POST to Remote PowerShell through an OWA mailbox path");
+        h.reason = "POST to Remote PowerShell through an OWA mailbox path";
         exs_emit(c, &h);
         return;
     }
@@ -98,7 +98,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
     if (v->post && r->port == 444 && strcmp(v->stem, "/powershell") == 0 && r->status == 200 &&
         !exs_str_blank(r->ua) && !benign_rps_client(r->ua)) {
         exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-        h.detail = EXS_LIT("back-end Remote PowerShell POST from an unexpected client");
+        h.reason = "back-end Remote PowerShell POST from an unexpected client";
         exs_emit(c, &h);
     }
 }
@@ -114,8 +114,8 @@ void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
         exs_hit_from_request(&h, r, RULE(R_PS_RPS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-        h.ua = r->client_info;
-        h.detail = EXS_LIT("X-Rps-CAT token with an Autodiscover Email parameter");
+        h.http.ua = r->client_info;
+        h.reason = "X-Rps-CAT token with an Autodiscover Email parameter";
         exs_emit(c, &h);
         return;
     }
@@ -129,8 +129,8 @@ void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
         !exs_str_icontains(r->generic_info, "HttpMethod=POST"))
         return;
     exs_hit_from_request(&h, r, RULE(R_OWASSRF_RPS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-    h.ua = r->client_info;
-    h.detail = r->client_info.n ? EXS_LIT("Remote PowerShell session from an unexpected client")
-                                : EXS_LIT("Remote PowerShell session without ClientInfo");
+    h.http.ua = r->client_info;
+    h.reason = r->client_info.n ? "Remote PowerShell session from an unexpected client"
+                                : "Remote PowerShell session without ClientInfo";
     exs_emit(c, &h);
 }

@@ -31,10 +31,11 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         if (v->stem_n && exs_web_script_ext(v->stem, v->stem_n) &&
             strncmp(v->stem, "/owa/auth/", 10) != 0 && strncmp(v->stem, "/ecp/auth/", 10) != 0)
             exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line,
-                           false);
+                           false, r->backend);
         return;
     }
-    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true);
+    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true,
+                   r->backend);
 
     exs_verdict verdict;
     exs_severity sev;
@@ -56,16 +57,13 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         sev = EXS_SEV_LOW;
         what = "not served: someone looked for it";
     }
-    char detail[300];
-    const char *look = exs_web_lookalike(base);
-    bool known = exs_web_known_shell_name(base);
-    snprintf(detail, sizeof detail, "non-default script in %s, %s%s%s%s", folder, what,
-             look ? "; look-alike of " : "", look ? look : "",
-             known ? "; published web-shell name" : "");
     exs_hit h;
     exs_hit_from_request(&h, r, RULE(R_WS_ACCESS), verdict, sev);
-    h.target = r->stem;
-    h.detail = exs_str_cstr(detail);
+    h.reason = what;
+    exs_hit_fact_cstr(&h, "web_folder", folder);
+    exs_hit_fact_cstr(&h, "lookalike_of", exs_web_lookalike(base));
+    if (exs_web_known_shell_name(base))
+        exs_hit_fact_cstr(&h, "published_name", "yes");
     exs_emit(c, &h);
 }
 
@@ -122,11 +120,8 @@ static void detect_cmd(exs_ctx *c, const exs_req_view *v)
     exs_hit_from_request(&h, r, RULE(R_WS_CMD),
                          served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                          served ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-    char detail[120];
-    snprintf(detail, sizeof detail, "shell command in the query (%s)%s", kw + 1,
-             served ? ", answered" : "");
-    h.target = r->stem;
-    h.detail = exs_str_cstr(detail);
+    h.reason = served ? "shell command in the query, answered" : "shell command in the query";
+    exs_hit_fact_cstr(&h, "keyword", kw + 1);
     exs_emit(c, &h);
 }
 
@@ -164,8 +159,7 @@ static void detect_tunnel(exs_ctx *c, const exs_req_view *v)
         return;
     exs_hit h;
     exs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-    h.target = r->stem;
-    h.detail = exs_str_cstr(what);
+    h.reason = what;
     exs_emit(c, &h);
 }
 

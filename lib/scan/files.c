@@ -76,12 +76,22 @@ static void free_hits(exs_fhit *h)
 {
     while (h) {
         exs_fhit *n = h->next;
-        free(h->detail);
+        for (size_t i = 0; i < h->nfacts; i++)
+            free(h->values[i]);
         free(h->evidence);
         free(h->target);
         free(h);
         h = n;
     }
+}
+
+static void free_rec(exs_frec *r)
+{
+    free_hits(r->hits);
+    free(r->display);
+    free(r->norm);
+    free(r->url);
+    free(r);
 }
 
 void exs_files_destroy(exs_files *f)
@@ -98,12 +108,11 @@ void exs_files_destroy(exs_files *f)
     exs_yrules_destroy(f->user);
     for (exs_frec *r = f->recs, *n; r; r = n) {
         n = r->next;
-        free_hits(r->hits);
-        free(r->display);
-        free(r->norm);
-        free(r->url);
-        free(r);
+        free_rec(r);
     }
+    for (size_t i = 0; i < f->nheap; i++)
+        free_rec(f->heap[i]);
+    free(f->heap);
     exs_strmap_destroy(f->web_urls);
     for (size_t i = 0; i < f->nloose; i++)
         free(f->loose[i]);
@@ -304,14 +313,26 @@ void exs_files_add_hint(exs_files *f, const char *url, const char *what)
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
+void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+                           int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
     f->dearcry++;
-    if (f->ndearcry_ex < sizeof f->dearcry_ex / sizeof f->dearcry_ex[0]) {
-        char *d = strdup(display);
-        if (d)
-            f->dearcry_ex[f->ndearcry_ex++] = d;
+    enum { NEX = sizeof f->dearcry_ex / sizeof f->dearcry_ex[0] };
+    size_t at = 0;
+    while (at < f->ndearcry_ex && strcmp(f->dearcry_ex[at], display) < 0)
+        at++;
+    char *d = at < NEX ? strdup(display) : NULL;
+    if (d) {
+        if (f->ndearcry_ex == NEX)
+            free(f->dearcry_ex[--f->ndearcry_ex]);
+        memmove(f->dearcry_ex + at + 1, f->dearcry_ex + at,
+                (f->ndearcry_ex - at) * sizeof *f->dearcry_ex);
+        memmove(f->dearcry_where + at + 1, f->dearcry_where + at,
+                (f->ndearcry_ex - at) * sizeof *f->dearcry_where);
+        f->dearcry_ex[at] = d;
+        f->dearcry_where[at] = *where;
+        f->ndearcry_ex++;
     }
     if (mtime_ms != EXS_TIME_NONE) {
         if (f->dearcry_first == EXS_TIME_NONE || mtime_ms < f->dearcry_first)
@@ -322,25 +343,92 @@ void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
     pthread_mutex_unlock(&f->mu);
 }
 
-static void store_record(exs_files *f, exs_frec *r)
+static void heap_down(exs_frec **h, size_t n, size_t i)
 {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && h[l]->order > h[m]->order)
+            m = l;
+        if (r < n && h[r]->order > h[m]->order)
+            m = r;
+        if (m == i)
+            return;
+        exs_frec *t = h[m];
+        h[m] = h[i];
+        h[i] = t;
+        i = m;
+    }
+}
+
+static void heap_up(exs_frec **h, size_t i)
+{
+    while (i && h[(i - 1) / 2]->order < h[i]->order) {
+        exs_frec *t = h[(i - 1) / 2];
+        h[(i - 1) / 2] = h[i];
+        h[i] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* Records with an always-kept hit are all kept (a web shell behind 100,000 decoys is still
+ * reported); the others share max_records, and when they are more, the ones with the
+ * largest order go: the same files whatever order the workers deliver them in. */
+static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = r->display; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    r->order = h;
+    for (const exs_fhit *x = r->hits; x && !r->always; x = x->next)
+        r->always = x->verdict == EXS_VERDICT_EXPLOITATION || x->rule->backdoor;
+    exs_frec *gone = NULL;
+    bool oom = false;
     pthread_mutex_lock(&f->mu);
-    bool keep = f->nrecs < f->max_records;
-    if (keep) {
+    if (r->always) {
         r->next = f->recs;
         f->recs = r;
         f->nrecs++;
+    } else if (f->nheap < f->max_records) {
+        if (exs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
+            f->heap[f->nheap] = r;
+            heap_up(f->heap, f->nheap++);
+        } else {
+            gone = r;
+            oom = true;
+        }
     } else {
         f->recs_dropped++;
+        if (f->nheap && f->heap[0]->order > r->order) {
+            gone = f->heap[0];
+            f->heap[0] = r;
+            heap_down(f->heap, f->nheap, 0);
+        } else {
+            gone = r;
+        }
     }
     pthread_mutex_unlock(&f->mu);
-    if (!keep) {
-        free_hits(r->hits);
-        free(r->display);
-        free(r->norm);
-        free(r->url);
-        free(r);
+    if (gone)
+        free_rec(gone);
+    if (oom)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the findings of a file");
+}
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+    return strcmp((*(exs_frec *const *)pa)->display, (*(exs_frec *const *)pb)->display);
+}
+
+void exs_files_settle(exs_files *f)
+{
+    /* the sampled records join the list, by display path (a fixed order) */
+    if (f->nheap > 1)
+        qsort(f->heap, f->nheap, sizeof *f->heap, cmp_rec);
+    for (size_t i = f->nheap; i-- > 0;) {
+        f->heap[i]->next = f->recs;
+        f->recs = f->heap[i];
+        f->nrecs++;
     }
+    f->nheap = 0;
 }
 
 static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
@@ -364,8 +452,7 @@ static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
 
 /* ---------------------------------------------------------------- hits */
 
-void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
-                  const char *detail, exs_str evidence, const char *target, int64_t time_ms)
+void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
 {
     if (!c->rec) {
         exs_frec *r = calloc(1, sizeof *r);
@@ -381,6 +468,7 @@ void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity
             free(r);
             goto oom;
         }
+        r->where = c->where;
         memcpy(r->sha256, c->sha256, sizeof r->sha256);
         r->size = c->meta->size >= 0 ? c->meta->size : (c->data ? (int64_t)c->data_n : -1);
         r->mtime_ms = c->meta->mtime_ms;
@@ -390,22 +478,36 @@ void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity
     exs_fhit *h = calloc(1, sizeof *h);
     if (!h)
         goto oom;
-    h->rule = rule;
-    h->verdict = v;
-    h->severity = sev;
-    h->time_ms = time_ms;
-    h->detail = detail ? strdup(detail) : NULL;
-    h->target = target ? strdup(target) : NULL;
-    size_t en = evidence.n < EXS_MAX_EVIDENCE ? evidence.n : EXS_MAX_EVIDENCE;
-    h->evidence = evidence.p ? strndup(evidence.p, en) : NULL;
+    h->rule = hit->rule;
+    h->verdict = hit->verdict;
+    h->severity = hit->severity;
+    h->time_ms = hit->time_ms;
+    h->reason = hit->reason;
+    bool ok = true;
+    for (size_t i = 0; i < hit->nfacts; i++) {
+        exs_str v = hit->facts[i].value;
+        h->keys[i] = hit->facts[i].key;
+        h->values[i] = strndup(v.p, v.n < EXS_MAX_FINDING_FIELD ? v.n : EXS_MAX_FINDING_FIELD);
+        ok &= h->values[i] != NULL;
+        h->nfacts++;
+    }
+    if (hit->target.n)
+        ok &= (h->target = strndup(hit->target.p, hit->target.n < EXS_MAX_FINDING_FIELD
+                                                      ? hit->target.n
+                                                      : EXS_MAX_FINDING_FIELD)) != NULL;
+    size_t en = hit->evidence.n < EXS_MAX_EVIDENCE ? hit->evidence.n : EXS_MAX_EVIDENCE;
+    if (hit->evidence.p && en)
+        ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;
     /* append, so findings keep the order the checks ran in */
     exs_fhit **tail = &c->rec->hits;
     while (*tail)
         tail = &(*tail)->next;
     *tail = h;
+    if (!ok)
+        goto oom;
     return;
 oom:
-    exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "out of memory: a file finding was lost");
+    exs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping a file finding of %s", c->display);
 }
 
 void exs_fhit_defer_last(exs_fctx *c)
@@ -427,6 +529,7 @@ typedef struct fstate {
     exs_fworker *w;
     bool active;
     const char *display, *norm;
+    exs_where where;
     exs_class cls;
     exs_fmeta meta;
     const exs_input *raw;
@@ -483,7 +586,7 @@ void exs_fworker_destroy(exs_fworker *w)
     free(w);
 }
 
-void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st)
+void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st)
 {
     if (!w)
         return;
@@ -578,8 +681,9 @@ static const char *ext_of(const char *base)
 }
 
 const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
-                                const exs_class *cls, const exs_fmeta *meta,
-                                const unsigned char *head, size_t have, const exs_input *raw)
+                                const exs_where *where, const exs_class *cls,
+                                const exs_fmeta *meta, const unsigned char *head, size_t have,
+                                const exs_input *raw)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return raw;
@@ -590,6 +694,7 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
         return raw;
     fs->display = display;
     fs->norm = norm;
+    fs->where = *where;
     fs->cls = *cls;
     fs->meta = *meta;
     fs->raw = raw;
@@ -726,6 +831,7 @@ void exs_file_end(exs_fworker *w, int depth)
     c.iocre = w->iocre;
     c.display = fs->display;
     c.norm = fs->norm;
+    c.where = fs->where;
     const char *slash = strrchr(fs->display, '/');
     const char *base = slash ? slash + 1 : fs->display;
     size_t bn = 0;
@@ -776,5 +882,5 @@ void exs_file_end(exs_fworker *w, int depth)
     if (exs_web_script_ext(c.base, strlen(c.base)))
         store_script(w->f, &c.loc, fs->norm);
     if (c.rec)
-        store_record(w->f, c.rec);
+        store_record(w->s, w->f, c.rec);
 }

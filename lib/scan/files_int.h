@@ -15,13 +15,16 @@
 #include "scan/files.h"
 #include "scan/scan_int.h"
 
-/* One reason a file is reported. Strings owned. */
+/* One reason a file is reported: the rule's case and its facts. Strings owned. */
 typedef struct exs_fhit {
     const exs_rule *rule;
     exs_verdict verdict;
     exs_severity severity;
-    int64_t time_ms; /* EXS_TIME_NONE: the file's modification time is used */
-    char *detail;
+    int64_t time_ms;    /* EXS_TIME_NONE: the file's modification time is used */
+    const char *reason; /* static */
+    const char *keys[EXS_MAX_FACTS]; /* static */
+    char *values[EXS_MAX_FACTS];
+    size_t nfacts;
     char *evidence;
     char *target;
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
@@ -31,6 +34,9 @@ typedef struct exs_fhit {
 /* A file with hits (or a served script), kept for the post-pass. */
 typedef struct exs_frec {
     char *display, *norm;
+    exs_where where;
+    uint64_t order; /* FNV-1a of display: which records a full store lets go (the largest) */
+    bool always;    /* it has a hit that is always kept (exploitation, a backdoor rule) */
     char sha256[65]; /* "" when not hashed */
     int64_t size;    /* -1 when unknown */
     int64_t mtime_ms;
@@ -75,8 +81,10 @@ struct exs_files {
 
     /* Stores, guarded by mu. */
     pthread_mutex_t mu;
-    exs_frec *recs;
+    exs_frec *recs;       /* always-kept records, then ... */
     size_t nrecs;
+    exs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
+    size_t nheap, capheap;
     uint64_t recs_dropped;
     exs_strmap *web_urls; /* URL of every script file under a known web root */
     char **loose;         /* norm paths of scripts elsewhere (vdir mapping) */
@@ -91,7 +99,8 @@ struct exs_files {
     size_t nhints, caphints;
     uint64_t clues_dropped; /* compiled pages and scanner-log hints past max_records */
     uint64_t dearcry; /* files with the DEARCRY! marker */
-    char *dearcry_ex[5];
+    char *dearcry_ex[5];      /* the smallest display paths, in order (a fixed choice) */
+    exs_where dearcry_where[5];
     size_t ndearcry_ex;
     int64_t dearcry_first, dearcry_last;
 };
@@ -103,6 +112,7 @@ typedef struct exs_fctx {
     exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
     struct exs_pathre_scratch *iocre; /* this worker's space for filename IOCs, or NULL */
     const char *display, *norm;
+    exs_where where;
     char base[256];  /* lowercase file name */
     const char *ext; /* lowercase ".aspx" in base, or "" */
     const exs_class *cls;
@@ -120,9 +130,9 @@ typedef struct exs_fctx {
     uint64_t rule_scans, rule_gated;
 } exs_fctx;
 
-/* Adds a hit to the file's record. detail/target may be NULL; evidence is copied (capped). */
-void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
-                  const char *detail, exs_str evidence, const char *target, int64_t time_ms);
+/* Adds a hit to the file's record: h's rule, verdict, severity, time, reason, facts, target and
+ * evidence are copied (capped); its subject groups are not (the file is the subject). */
+void exs_fhit_add(exs_fctx *c, const exs_hit *h);
 /* Marks the last hit added as deferred (staging archives). */
 void exs_fhit_defer_last(exs_fctx *c);
 
@@ -134,6 +144,7 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
                         const char *physical);
 void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms);
 void exs_files_add_hint(exs_files *f, const char *url, const char *what);
-void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms);
+void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+                           int64_t mtime_ms);
 
 #endif

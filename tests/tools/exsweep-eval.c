@@ -41,7 +41,7 @@ static int scan_path(const char *path, verdicts *v)
         return -1;
     }
     size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++) {
         v->n++;
         switch (f[i].verdict) {

@@ -427,7 +427,7 @@ static void test_one_read(void **st)
         }
         exs_file_end(w, 0);
         assert_int_equal(c.bytes, n);
-        exs_scan_stats stx = {0};
+        exs_sweep_stats stx = {0};
         exs_fworker_stats(w, &stx);
         assert_int_equal(stx.files_hashed, 1);
         assert_int_equal(stx.rule_scans, 1);

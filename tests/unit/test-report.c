@@ -148,7 +148,7 @@ static void test_verdict_past_the_cap(void **st)
     assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
     assert_int_equal(exs_scan_run(s), EXS_OK);
     assert_string_equal(t_summary(s), "EXS-WS-ACCESS probe 192.0.2.1 2");
-    const exs_scan_stats *stats = exs_scan_get_stats(s);
+    const exs_sweep_stats *stats = exs_scan_get_stats(s);
     assert_int_equal(stats->findings, 3);
     assert_int_equal(stats->findings_dropped, 2);
     assert_int_equal(stats->verdicts[EXS_VERDICT_PROBE], 1);
