@@ -120,6 +120,10 @@ const exs_warning_count *exs_results_warning_counts(const exs_results *r, size_t
 /* Exchange install roots recognised from the layout, as paths relative to their root. */
 const char *const *exs_results_install_roots(const exs_results *r, size_t *n);
 
+/* The server's own addresses, as its logs name them (IIS s-ip), sorted: the client table of
+ * the summary leaves them out (rows the server forwarded to itself). */
+const char *const *exs_results_server_addresses(const exs_results *r, size_t *n);
+
 /* The heaviest verdict over every finding, 0 when there is none. */
 exs_verdict exs_results_verdict(const exs_results *r);
 /* True when part of the evidence could not be read, or the sweep failed. */

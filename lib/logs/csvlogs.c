@@ -397,8 +397,6 @@ static void rpshttp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lin
         return;
     exs_request r;
     request_from_row(st, line, lineno, &r);
-    /* Remote PowerShell behind the proxy: its client is the Exchange front end */
-    r.backend = true;
     exs_detect_rpshttp(c, &r);
 }
 

@@ -85,6 +85,12 @@ static void iis_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
     long status = exs_str_uint(W(W3C_STATUS), 999);
     r.status = status < 0 ? -1 : (int)status;
     r.raw = line;
+    exs_str sip = exs_str_trim(W(W3C_S_IP));
+    if (sip.n && sip.n < sizeof st->last_sip && !exs_str_eq(sip, st->last_sip)) {
+        memcpy(st->last_sip, sip.p, sip.n);
+        st->last_sip[sip.n] = 0;
+        exs_note_server_address(c, sip);
+    }
     exs_detect_request(c, &r);
 }
 

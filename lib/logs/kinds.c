@@ -114,6 +114,7 @@ void exs_logstate_reset(exs_logstate *st, exs_kind k)
     st->schema.n = 0;
     st->w3c.n = 0;
     st->w3c.date[0] = 0;
+    st->last_sip[0] = 0;
     for (int i = 0; i < W3C__COUNT; i++)
         st->w3c.idx[i] = -1;
     for (int i = 0; i < C__COUNT; i++)

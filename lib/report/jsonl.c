@@ -270,6 +270,11 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     for (size_t i = 0; i < n; i++)
         jw_str(&w, NULL, inst[i]);
     jw_close(&w, ']');
+    const char *const *srv = exs_results_server_addresses(r, &n);
+    jw_open(&w, "server_addresses", '[');
+    for (size_t i = 0; i < n; i++)
+        jw_str(&w, NULL, srv[i]);
+    jw_close(&w, ']');
     const exs_warning_count *wc = exs_results_warning_counts(r, &n);
     jw_open(&w, "warnings", '[');
     for (size_t i = 0; i < n; i++) {

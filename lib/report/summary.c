@@ -192,15 +192,33 @@ static int cmp_client(const void *pa, const void *pb)
     return strcmp(a->key, b->key);
 }
 
-static bool print_clients(const out *o, const exs_results *r)
+/* The server itself, or loopback: never an attacker in the client table. */
+static bool own_address(const exs_results *r, const char *a)
 {
     size_t n;
-    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
-    const exs_count **v = malloc((n ? n : 1) * sizeof *v);
+    const char *const *srv = exs_results_server_addresses(r, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(srv[i], a) == 0)
+            return true;
+    return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
+}
+
+static bool print_clients(const out *o, const exs_results *r)
+{
+    size_t nall, n = 0, nown = 0;
+    uint64_t own_findings = 0;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &nall);
+    const exs_count **v = malloc((nall ? nall : 1) * sizeof *v);
     if (!v)
         return false;
-    for (size_t i = 0; i < n; i++)
-        v[i] = &c[i];
+    for (size_t i = 0; i < nall; i++) {
+        if (own_address(r, c[i].key)) {
+            nown++;
+            own_findings += c[i].n;
+        } else {
+            v[n++] = &c[i];
+        }
+    }
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_client);
     fprintf(o->f, "\n%sClient addresses%s (%zu)\n", col(o, BLD), col(o, RST), n);
@@ -218,6 +236,10 @@ static bool print_clients(const out *o, const exs_results *r)
     }
     if (n > shown)
         fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", n - shown);
+    if (nown)
+        fprintf(o->f, "  (%" PRIu64 " %s from the server's own %s, on rows it forwarded, not listed)\n",
+                own_findings, plural(own_findings, "finding", "findings"),
+                plural(nown, "address", "addresses"));
     if (exs_results_stats(r)->counts_dropped)
         fprintf(o->f, "  (%" PRIu64 " findings from addresses past the %s-address cap are in the "
                       "totals only)\n",

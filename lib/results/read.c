@@ -152,6 +152,10 @@ static exs_rc read_sweep(reader *rd, const rec *r)
             const char *o = keep(res, v);
             if (!o || !exs_results_add_option(res, o))
                 return EXS_ENOMEM;
+        } else if (exs_str_eq(k, "exsweep.server_addresses")) {
+            const char *o = keep(res, v);
+            if (!o || !exs_results_add_server_address(res, o))
+                return EXS_ENOMEM;
         } else if (exs_str_eq(k, "exsweep.install_roots")) {
             const char *o = keep(res, v);
             if (!o || !exs_results_add_install(res, o))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/limits.h"
 #include "results/results_int.h"
 
 exs_results *exs_results_new(void)
@@ -33,6 +34,7 @@ void exs_results_destroy(exs_results *r)
     free(r->warnings);
     free(r->wcounts);
     free(r->install);
+    free(r->servers);
     exs_arena_free(&r->arena);
     free(r);
 }
@@ -87,9 +89,40 @@ bool exs_results_add_install(exs_results *r, const char *root)
     if (!v)
         return false;
     r->install = v;
-    if (!(v[r->ninstall] = exs_arena_strdup(&r->arena, root)))
+    const char *c = exs_arena_strdup(&r->arena, root);
+    if (!c)
         return false;
+    /* sorted, so that any order of arrival gives the same results */
+    size_t at = 0;
+    while (at < r->ninstall && strcmp(r->install[at], c) < 0)
+        at++;
+    memmove(r->install + at + 1, r->install + at, (r->ninstall - at) * sizeof *r->install);
+    r->install[at] = c;
     r->ninstall++;
+    return true;
+}
+
+bool exs_results_add_server_address(exs_results *r, const char *addr)
+{
+    for (size_t i = 0; i < r->nservers; i++)
+        if (strcmp(r->servers[i], addr) == 0)
+            return true;
+    if (r->nservers >= EXS_MAX_SERVER_ADDRS * 4)
+        return true;
+    const char **v = realloc(r->servers, (r->nservers + 1) * sizeof *v);
+    if (!v)
+        return false;
+    r->servers = v;
+    const char *c = exs_arena_strdup(&r->arena, addr);
+    if (!c)
+        return false;
+    /* sorted, so that any order of arrival gives the same results */
+    size_t at = 0;
+    while (at < r->nservers && strcmp(r->servers[at], c) < 0)
+        at++;
+    memmove(r->servers + at + 1, r->servers + at, (r->nservers - at) * sizeof *r->servers);
+    r->servers[at] = c;
+    r->nservers++;
     return true;
 }
 
@@ -281,6 +314,12 @@ const char *const *exs_results_install_roots(const exs_results *r, size_t *n)
 {
     *n = r->ninstall;
     return r->install;
+}
+
+const char *const *exs_results_server_addresses(const exs_results *r, size_t *n)
+{
+    *n = r->nservers;
+    return r->servers;
 }
 
 exs_verdict exs_results_verdict(const exs_results *r)

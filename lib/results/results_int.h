@@ -29,6 +29,8 @@ struct exs_results {
     size_t nwcounts;
     const char **install;
     size_t ninstall;
+    const char **servers;       /* the server's own addresses, sorted */
+    size_t nservers;
 };
 
 /* An empty results object (every array NULL, status EXS_OK), or NULL when out of memory. */
@@ -40,6 +42,7 @@ bool exs_results_add_root(exs_results *r, const char *path, const char *label);
 bool exs_results_add_option(exs_results *r, const char *opt);
 bool exs_results_set_error(exs_results *r, exs_rc status, const char *error);
 bool exs_results_add_install(exs_results *r, const char *root);
+bool exs_results_add_server_address(exs_results *r, const char *addr);
 /* A copy of rule owned by r (for rules that are not in the built-in table: user YARA rules,
  * rules a newer exsweep wrote). */
 const exs_rule *exs_results_own_rule(exs_results *r, const exs_rule *rule);

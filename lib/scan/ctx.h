@@ -99,6 +99,10 @@ static inline void exs_emit(exs_ctx *c, const exs_hit *h)
 void exs_warn(struct exs_scan *s, exs_warn_kind k, const char *file, uint64_t line,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The server's own address, as a log of it says (IIS s-ip): client tables leave it out, so that
+ * rows the server forwarded to itself (back end, SSRF) do not list it as an attacker. */
+void exs_note_server_address(exs_ctx *c, exs_str ip);
+
 /* A request for a script in an Exchange web folder (kept for cross-file correlation). */
 typedef struct exs_access {
     int64_t time_ms;

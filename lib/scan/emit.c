@@ -253,6 +253,26 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
         exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a request of %s", c->file);
 }
 
+void exs_note_server_address(exs_ctx *c, exs_str ip)
+{
+    exs_scan *s = c->scan;
+    pthread_mutex_lock(&s->mu);
+    bool seen = false;
+    for (size_t i = 0; i < s->nserver && !seen; i++)
+        seen = exs_str_eq(ip, s->server_addrs[i]);
+    bool lost = false;
+    if (!seen && s->nserver < EXS_MAX_SERVER_ADDRS) {
+        char *d = strndup(ip.p, ip.n);
+        if (d)
+            s->server_addrs[s->nserver++] = d;
+        else
+            lost = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (lost)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
+}
+
 /* ---------------------------------------------------------------- coverage, roots, stats */
 
 static exs_coverage *cov_get(exs_scan *s, const char *family)
@@ -386,6 +406,11 @@ void exs_scan_results_finish(exs_scan *s)
             r->wcounts[r->nwcounts++] =
                 (exs_warning_count){exs_warn_kind_name((exs_warn_kind)k), s->wcounts[k].count};
     r->sweep.unread = s->unread;
+    for (size_t i = 0; i < s->nserver; i++)
+        if (!exs_results_add_server_address(r, s->server_addrs[i])) {
+            exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
+            return;
+        }
     if (!r->wcounts || !exs_results_sort(r))
         exs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
 }
@@ -400,6 +425,9 @@ void exs_scan_results_free(exs_scan *s)
     }
     free(s->access);
     s->access = NULL;
+    for (size_t i = 0; i < s->nserver; i++)
+        free(s->server_addrs[i]);
+    s->nserver = 0;
     s->naccess = 0;
     exs_arena_free(&s->pool);
     exs_store_destroy(s->store);

@@ -37,6 +37,8 @@ struct exs_scan {
     exs_store *store;
     exs_warning_count wcounts[EXS_W__COUNT];
     uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
+    char *server_addrs[EXS_MAX_SERVER_ADDRS];
+    size_t nserver;
     size_t capwarnings, capcov;
 
     exs_access *access;
