@@ -21,6 +21,8 @@ CC      ?= cc
 OPT     ?= -O2 -g
 PKGS    := yara libhs libarchive libcrypto libpcre2-8
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
+# libyaml is linked only by the test tool ecscheck (it reads ECS's YAML schema).
+TOOL_PKGS := yaml-0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -30,7 +32,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # build in a sub-make that checks again) or that need none of them are let through.
 NOPKG_GOALS := check demo deps clean lint
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
-PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+PKG_MISSING := $(strip $(foreach p,$(PKGS) $(TOOL_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(PKG_MISSING),)
 $(error pkg-config finds no $(PKG_MISSING): run 'make deps' (scripts/install-deps.sh))
 endif
@@ -123,6 +125,10 @@ $(EXE): $(CLI_OBJ) $(LIBA)
 # Test tools (fixture generator, eval runner): tests/tools/<name>.c -> build/<name>
 $(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS)
+
+# ecscheck reads ECS's YAML schema: libyaml for that tool only.
+$(BUILD)/obj/tests/tools/ecscheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+$(BUILD)/ecscheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
 	@mkdir -p $(@D)
