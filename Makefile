@@ -3,7 +3,8 @@
 #   make            build build/exsweep (library + tool)
 #   make check      unit, end-to-end and fuzz-corpus tests, then all again under ASan+UBSan
 #   make demo       generate a sample evidence tree with a planted intrusion and scan it
-#   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts
+#   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts; yara parity;
+#                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #
@@ -168,6 +169,11 @@ eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
 	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
 	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
+	@echo "== the prefilter's promise: the same findings with every log line a candidate"
+	@BUILD=$(BUILD) tests/e2e/prefilter-off.sh --eval $(EVALDATA)
+	@echo "== ECS 9.4: docs/ecs-fields.txt and the JSON lines of the sweep against the schema"
+	@echo "   (the JSON lines are not gated until the writer follows the list; ECS_GATE=1 gates them)"
+	@BUILD=$(BUILD) tests/eval-ecs.sh $(EVALDATA)
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)

@@ -3,7 +3,9 @@
 # each PATH twice with exsfind, as the scanner does and with every log line a candidate
 # (--no-prefilter, the scan's internal switch), and asserting the same findings, line for line.
 #
-#   tests/e2e/prefilter-off.sh PATH...      exsfind from $BUILD (default build), else PATH
+#   tests/e2e/prefilter-off.sh PATH...          exsfind from $BUILD (default build), else PATH
+#   tests/e2e/prefilter-off.sh --eval EVALDATA  (make eval) EVALDATA as one root, and every row
+#       of its verdict table swept as exsweep-eval sweeps it, each finding listed (--list)
 #
 # Prints one line per PATH and, for a PATH that differs, the difference ('<' only with the
 # prefilter, '>' only without it: a line the prefilter drops although a detector reports it).
@@ -21,6 +23,22 @@ find=exsfind
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/exsweep-pfoff.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 status=0
+if [ "${1:-}" = --eval ]; then
+    ev=${2:?usage: prefilter-off.sh --eval EVALDATA}
+    eval=exsweep-eval
+    [ -x "$bdir/exsweep-eval" ] && eval=$bdir/exsweep-eval
+    # the agreement table's exit status is make eval's first step: here only the rows count
+    "$eval" --list "$ev" >"$tmp/eval-on" 2>&1
+    "$eval" --list --no-prefilter "$ev" >"$tmp/eval-off" 2>&1
+    if cmp -s "$tmp/eval-on" "$tmp/eval-off"; then
+        echo "prefilter-off: every row of $ev/expected_verdicts.csv: same $(grep -c '^  finding: ' "$tmp/eval-on") findings"
+    else
+        echo "prefilter-off: rows of $ev/expected_verdicts.csv differ (< with the prefilter, > every line a candidate):"
+        diff "$tmp/eval-on" "$tmp/eval-off" | grep '^[<>]' | head -40
+        status=1
+    fi
+    set -- "$ev"
+fi
 for p in "$@"; do
     if ! "$find" "$p" >"$tmp/on" 2>"$tmp/err" || ! "$find" --no-prefilter "$p" >"$tmp/off" 2>>"$tmp/err"; then
         echo "prefilter-off: $p: sweep failed: $(head -3 "$tmp/err")"
