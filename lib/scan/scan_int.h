@@ -26,6 +26,8 @@ struct exs_scan {
     uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
     uint64_t max_access;                   /* EXS_MAX_ACCESS_EVENTS; tests lower it */
     uint64_t archive_members;              /* EXS_MAX_ARCHIVE_MEMBERS; tests lower it */
+    bool no_prefilter; /* every log line is a candidate: tests set it to check the prefilter's
+                          promise (the same findings with and without it); not an option */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;
