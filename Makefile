@@ -3,7 +3,8 @@
 #   make            build build/exsweep (library + tool)
 #   make check      unit, end-to-end and fuzz-corpus tests, then all again under ASan+UBSan
 #   make demo       generate a sample evidence tree with a planted intrusion and scan it
-#   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts
+#   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts; yara parity;
+#                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man page to
@@ -23,6 +24,8 @@ CC      ?= cc
 OPT     ?= -O2 -g
 PKGS    := yara libhs libarchive libcrypto libpcre2-8
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
+# libyaml is linked only by the test tool ecscheck (it reads ECS's YAML schema).
+TOOL_PKGS := yaml-0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -32,7 +35,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # build in a sub-make that checks again) or that need none of them are let through.
 NOPKG_GOALS := check demo deps clean lint uninstall
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
-PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+PKG_MISSING := $(strip $(foreach p,$(PKGS) $(TOOL_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(PKG_MISSING),)
 $(error pkg-config finds no $(PKG_MISSING): run 'make deps' (scripts/install-deps.sh))
 endif
@@ -126,6 +129,10 @@ $(EXE): $(CLI_OBJ) $(LIBA)
 $(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS)
 
+# ecscheck reads ECS's YAML schema: libyaml for that tool only.
+$(BUILD)/obj/tests/tools/ecscheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+$(BUILD)/ecscheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS) -lcmocka
@@ -164,6 +171,11 @@ eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
 	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
 	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
+	@echo "== the prefilter's promise: the same findings with every log line a candidate"
+	@BUILD=$(BUILD) tests/e2e/prefilter-off.sh --eval $(EVALDATA)
+	@echo "== ECS 9.4: docs/ecs-fields.txt and the JSON lines of the sweep against the schema"
+	@echo "   (the JSON lines are not gated until the writer follows the list; ECS_GATE=1 gates them)"
+	@BUILD=$(BUILD) tests/eval-ecs.sh $(EVALDATA)
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)

@@ -3,7 +3,9 @@
 # but only those that are missing. Needs root (or sudo) when something is missing.
 set -eu
 
-BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev"
+# libyaml-dev: only the test tool ecscheck links it (ECS's schema is YAML); make builds the
+# test tools with the scanner, so it is a build package.
+BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 TEST_PKGS="yara libevtx-utils"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"

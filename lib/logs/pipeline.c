@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/limits.h"
 #include "exsweep/finding.h"
 #include "logs/pipeline.h"
@@ -117,6 +118,19 @@ static void last_time(pstate *ps, const char *p, size_t n)
     }
 }
 
+/* Without a prefilter: the start offset of every line of view, as exs_prefilter_lines gives
+ * those of its candidates. Returns the count, or -1 when memory ran out. */
+static long all_lines(const exs_nlmap *view, uint32_t **starts, size_t *cap)
+{
+    size_t k = 0;
+    for (size_t s = 0; s < view->n; s = exs_nlmap_next(view, s) + 1) {
+        if (!exs_grow((void **)starts, cap, k + 1, sizeof **starts))
+            return -1;
+        (*starts)[k++] = (uint32_t)s;
+    }
+    return (long)k;
+}
+
 /* Processes p[0..n): complete lines (the last one may lack its '\n' at the end of the file). */
 static void region(pstate *ps, const char *p, size_t n)
 {
@@ -139,8 +153,9 @@ static void region(pstate *ps, const char *p, size_t n)
     first_times(ps, p, off, n);
 
     const exs_nlmap view = {ps->m->nl, off, n - off};
-    long k = exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
-                                 &ps->m->starts, &ps->m->starts_cap);
+    long k = ps->pf ? exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
+                                          &ps->m->starts, &ps->m->starts_cap)
+                    : all_lines(&view, &ps->m->starts, &ps->m->starts_cap);
     if (k < 0) {
         ps->engine_failed = 1;
         goto count;

@@ -20,6 +20,7 @@ typedef struct exs_pipeline_mem {
 } exs_pipeline_mem;
 
 /* Reads the rest of in through the reader lk. m->buf already holds `have` bytes read from in.
+ * pf NULL makes every line a candidate (the scan's no_prefilter switch, for tests).
  * Lines longer than EXS_MAX_LINE are cut (counted); read errors end the file (counted). Returns
  * 0, or -1 when the engine failed (the caller reports it). */
 int exs_log_pipeline(struct exs_ctx *c, exs_logstate *st, const exs_logkind *lk,

@@ -28,6 +28,8 @@ struct exs_scan {
     char **optlist;      /* "name=value" of the options, for the sweep record */
     size_t noptlist;
     int64_t start_ms;    /* wall clock at exs_scan_run */
+    bool no_prefilter; /* every log line is a candidate: tests set it to check the prefilter's
+                          promise (the same findings with and without it); not an option */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;

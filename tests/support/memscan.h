@@ -9,7 +9,9 @@
 
 /* Scans one file of content text (len bytes; -1 for strlen) as if it lay at place (a
  * lowercase '/'-separated path such as "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log").
- * Returns the finished scan, to destroy with exs_scan_destroy. */
+ * Returns the finished scan, to destroy with exs_scan_destroy. Every fixture is also swept with
+ * every log line a candidate (the prefilter off), and the findings must be the same: when
+ * they differ, the helper prints both and aborts the test. */
 exs_scan *t_scan_mem(const char *place, const char *text, long len);
 
 /* Several files in one scan (for cross-file correlation): places and texts NULL-terminated. */

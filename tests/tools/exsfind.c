@@ -2,7 +2,8 @@
  *
  *   exsfind [-w] [-i] [-j N] PATH...
  *
- * Runs a scan through the public API only and prints one line per finding:
+ * Runs a scan through the public API (and one internal switch, --no-prefilter) and prints
+ * one line per finding:
  *
  *   rule_id <TAB> verdict <TAB> client_ip <TAB> time <TAB> file:line
  *
@@ -14,16 +15,20 @@
  *   -w     then one line per warning kind with a non-zero count: "warning <TAB> kind <TAB> n"
  *   -i     then one line per recognised Exchange install root: "install-root <TAB> path"
  *   -j N   worker threads (default: one per CPU)
+ *   --no-prefilter  every log line is a candidate (the scan's internal switch): the same
+ *          findings as without it are the prefilter's promise (tests/e2e/prefilter-off.sh)
  *
  * Exit status: 0 when the scan ran (with or without findings), 2 on usage or scan errors.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "exsweep/exsweep.h"
+#include "scan/scan_int.h"
 
 typedef struct buf {
     char *p;
@@ -110,15 +115,20 @@ static int cmp_line(const void *a, const void *b)
 
 static void usage(FILE *f)
 {
-    fputs("usage: exsfind [-w] [-i] [-j N] PATH...\n", f);
+    fputs("usage: exsfind [-w] [-i] [-j N] [--no-prefilter] PATH...\n", f);
 }
 
 int main(int argc, char **argv)
 {
-    int warnings = 0, roots = 0, c;
+    int warnings = 0, roots = 0, no_prefilter = 0, c;
     exs_scan_opts so = {0};
-    while ((c = getopt(argc, argv, "wij:h")) != -1) {
+    static const struct option longopts[] = {{"no-prefilter", no_argument, NULL, 'P'},
+                                             {NULL, 0, NULL, 0}};
+    while ((c = getopt_long(argc, argv, "wij:h", longopts, NULL)) != -1) {
         switch (c) {
+        case 'P':
+            no_prefilter = 1;
+            break;
         case 'w':
             warnings = 1;
             break;
@@ -146,6 +156,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "exsfind: %s\n", exs_strerror(rc));
         return 2;
     }
+    s->no_prefilter = no_prefilter;
     int status = 2;
     char **lines = NULL;
     size_t n = 0;

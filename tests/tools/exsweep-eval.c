@@ -1,6 +1,11 @@
 /* exsweep-eval: agreement with the third-party verdict table (evaldata/expected_verdicts.csv).
  *
- *   exsweep-eval EVALDATA [GATED-GROUP...]
+ *   exsweep-eval [--no-prefilter] [--list] EVALDATA [GATED-GROUP...]
+ *
+ * --no-prefilter makes every log line a candidate (the scan's internal switch); --list prints
+ * every finding of every swept path ("  finding: PATH RULE VERDICT IP TIME FILE:LINE") before
+ * the row it belongs to. make eval runs both with --list and asserts the same output: the
+ * prefilter's promise over the evaluation data.
  *
  * Each row names a path under EVALDATA (globs and "A|B" alternatives allowed), an expected
  * verdict (MALICIOUS, ATTEMPT, SUSPICIOUS, BENIGN, combinations with '+' or '/', or a
@@ -22,6 +27,10 @@
 #include "detectors/ioc.h"
 #include "exsweep/exsweep.h"
 #include "parsers/csv.h"
+#include "scan/scan_int.h"
+
+static int no_prefilter; /* --no-prefilter */
+static int list;         /* --list */
 
 typedef struct verdicts {
     size_t n, exploitation, attempt, probe, suspicious;
@@ -36,6 +45,7 @@ static int scan_path(const char *path, verdicts *v)
     exs_scan *s;
     if (exs_scan_create(&s, NULL) != EXS_OK)
         return -1;
+    s->no_prefilter = no_prefilter;
     if (exs_scan_add_root(s, path) != EXS_OK || exs_scan_run(s) != EXS_OK) {
         exs_scan_destroy(s);
         return -1;
@@ -43,6 +53,12 @@ static int scan_path(const char *path, verdicts *v)
     size_t n;
     const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++) {
+        if (list)
+            printf("  finding: %s %s %s %s %lld %s:%llu\n", path, f[i].rule->id,
+                   exs_verdict_name(f[i].verdict),
+                   f[i].http && f[i].http->client ? f[i].http->client : "-",
+                   (long long)f[i].time_ms, f[i].origin.path,
+                   (unsigned long long)(f[i].origin.line ? f[i].origin.line : f[i].origin.record));
         v->n++;
         switch (f[i].verdict) {
         case EXS_VERDICT_EXPLOITATION: v->exploitation++; break;
@@ -181,8 +197,17 @@ static void ioc_lists(const char *evaldata)
 
 int main(int argc, char **argv)
 {
+    while (argc >= 2 && (strcmp(argv[1], "--no-prefilter") == 0 || strcmp(argv[1], "--list") == 0)) {
+        if (strcmp(argv[1], "--list") == 0)
+            list = 1;
+        else
+            no_prefilter = 1;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: exsweep-eval EVALDATA [CATEGORY...]\n");
+        fprintf(stderr, "usage: exsweep-eval [--no-prefilter] [--list] EVALDATA [CATEGORY...]\n");
         return 2;
     }
     const char *base = argv[1];

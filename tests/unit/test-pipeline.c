@@ -11,6 +11,8 @@
 
 #include "core/limits.h"
 #include "memscan.h"
+#include "scan/scan_int.h"
+#include "scan/worker.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define HDR                                                                                        \
@@ -151,6 +153,38 @@ static void test_httpproxy_600_columns(void **st)
     free(t.p);
 }
 
+/* Candidate lines of one IIS file swept with or without the prefilter. */
+static uint64_t candidates(const char *log, bool no_prefilter, size_t *findings)
+{
+    exs_scan *s = NULL;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    s->no_prefilter = no_prefilter;
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_worker w;
+    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
+    exs_worker_process_memory(&w, IIS_PLACE, IIS_PLACE, log, strlen(log));
+    uint64_t k = w.stats.candidates;
+    exs_worker_fini(&w);
+    exs_scan_finish(s);
+    exs_scan_findings(s, findings);
+    exs_scan_destroy(s);
+    return k;
+}
+
+/* The tests' switch (exsfind --no-prefilter) really hands every data line to the reader: the
+ * prefilter-off sweeps that check the prefilter's promise compare against this. */
+static void test_no_prefilter_every_line_a_candidate(void **st)
+{
+    (void)st;
+    const char *log = HDR BENIGN BENIGN "\r\n" BENIGN SHELL("192.0.2.7") BENIGN;
+    size_t with, without;
+    assert_int_equal(candidates(log, false, &with), 1);
+    assert_int_equal(candidates(log, true, &without), 6); /* the empty line too */
+    assert_true(with > 0);
+    assert_int_equal(without, with);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_junk_and_truncation),
         cmocka_unit_test(test_fields_change_mid_file),
         cmocka_unit_test(test_httpproxy_600_columns),
+        cmocka_unit_test(test_no_prefilter_every_line_a_candidate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
