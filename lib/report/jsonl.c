@@ -441,8 +441,11 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "ruleset", "exsweep");
     jw_close(&w, '}');
     if (x->rule->cves && *x->rule->cves) {
+        /* ECS holds one id: the first CVE (all of them: exsweep.rule.cves) */
+        const char *comma = strchr(x->rule->cves, ',');
         jw_open(&w, "vulnerability", '{');
-        jw_list(&w, "id", x->rule->cves);
+        jw_strn(&w, "id", x->rule->cves,
+                comma ? (size_t)(comma - x->rule->cves) : strlen(x->rule->cves));
         jw_close(&w, '}');
     }
     techniques(&w, x->rule->techniques);
@@ -538,7 +541,12 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
                 jw_i64(&w, "pid", p->parent_pid);
             jw_close(&w, '}');
         }
-        user_fields(&w, "user", p->user);
+        if (p->user) { /* ECS's process.user has no domain: the name alone */
+            char ub2[256];
+            jw_open(&w, "user", '{');
+            jw_str(&w, "name", user_name_of(p->user, ub2, sizeof ub2));
+            jw_close(&w, '}');
+        }
         jw_close(&w, '}');
         uniq_add(&users, user_name_of(p->user, ub[1], sizeof ub[1]));
     }
