@@ -12,6 +12,8 @@
  * (lib/results/read.c reads exactly what this file writes).
  */
 #include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,11 +28,27 @@
 /* ---------------------------------------------------------------- a small JSON emitter */
 
 #define JW_DEPTH 16
+#define JW_RAW 32
+
+/* A string that is not valid UTF-8: JSON carries it with U+FFFD, and exsweep.raw carries its
+ * bytes (base64), so that a saved sweep reads back byte for byte. */
+typedef struct jw_rawv {
+    char path[160];
+    unsigned n; /* its index in the innermost array, 0 outside arrays */
+    const char *v;
+    size_t len;
+} jw_rawv;
 
 typedef struct jw {
     FILE *f;
     int depth;
     bool first[JW_DEPTH];
+    const char *keys[JW_DEPTH]; /* the key each open level was opened under */
+    bool array[JW_DEPTH];
+    unsigned items[JW_DEPTH];   /* elements written so far in an array level */
+    jw_rawv raw[JW_RAW];
+    size_t nraw;
+    bool raw_lost;
 } jw;
 
 static void jw_sep(jw *w)
@@ -49,11 +67,43 @@ static void jw_key(jw *w, const char *k)
 
 static void jw_open(jw *w, const char *k, char c)
 {
+    if (!k && w->array[w->depth])
+        w->items[w->depth]++;
     jw_key(w, k);
     fputc(c, w->f);
     if (w->depth + 1 < JW_DEPTH)
         w->depth++;
     w->first[w->depth] = true;
+    w->keys[w->depth] = k;
+    w->array[w->depth] = c == '[';
+    w->items[w->depth] = 0;
+}
+
+/* Notes value under key k at the current level when it is not valid UTF-8. */
+static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
+{
+    if (exs_utf8_valid(v, n))
+        return;
+    if (w->nraw == JW_RAW) {
+        w->raw_lost = true;
+        return;
+    }
+    jw_rawv *x = &w->raw[w->nraw++];
+    size_t o = 0;
+    x->path[0] = 0;
+    for (int d = 1; d <= w->depth; d++)
+        if (w->keys[d])
+            exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", w->keys[d]);
+    if (k)
+        exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", k);
+    x->n = 0;
+    for (int d = w->depth; d >= 1; d--)
+        if (w->array[d]) {
+            x->n = w->items[d] ? w->items[d] - 1 : 0;
+            break;
+        }
+    x->v = v;
+    x->len = n;
 }
 
 static void jw_close(jw *w, char c)
@@ -63,22 +113,50 @@ static void jw_close(jw *w, char c)
         w->depth--;
 }
 
-static void jw_str(jw *w, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    jw_key(w, k);
-    fputc('"', w->f);
-    exs_esc_json(w->f, v, strlen(v));
-    fputc('"', w->f);
-}
-
 static void jw_strn(jw *w, const char *k, const char *v, size_t n)
 {
+    if (!k && w->array[w->depth])
+        w->items[w->depth]++;
     jw_key(w, k);
     fputc('"', w->f);
     exs_esc_json(w->f, v, n);
     fputc('"', w->f);
+    jw_note_raw(w, k, v, n);
+}
+
+static void jw_str(jw *w, const char *k, const char *v)
+{
+    if (v)
+        jw_strn(w, k, v, strlen(v));
+}
+
+/* exsweep.raw: the exact bytes of the strings above that were not valid UTF-8. Written last
+ * in the exsweep object. */
+static void jw_raw_flush(jw *w)
+{
+    if (!w->nraw)
+        return;
+    size_t nraw = w->nraw;
+    w->nraw = 0; /* the entries below are valid UTF-8 */
+    jw_open(w, "raw", '[');
+    for (size_t i = 0; i < nraw; i++) {
+        const jw_rawv *x = &w->raw[i];
+        jw_open(w, NULL, '{');
+        jw_str(w, "field", x->path);
+        jw_key(w, "n");
+        fprintf(w->f, "%u", x->n);
+        jw_key(w, "b64");
+        fputc('"', w->f);
+        unsigned char enc[4 * 48 + 4];
+        for (size_t at = 0; at < x->len; at += 144) { /* 144 bytes: 192 base64 characters */
+            size_t k = x->len - at < 144 ? x->len - at : 144;
+            int m = EVP_EncodeBlock(enc, (const unsigned char *)x->v + at, (int)k);
+            fwrite(enc, 1, (size_t)(m > 0 ? m : 0), w->f);
+        }
+        fputc('"', w->f);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
 }
 
 static void jw_i64(jw *w, const char *k, int64_t v)
@@ -124,7 +202,9 @@ static void jw_list(jw *w, const char *k, const char *csv)
 
 static void jw_begin(jw *w, FILE *f, const exs_results *r)
 {
-    memset(w, 0, sizeof *w);
+    memset(w, 0, offsetof(jw, raw));
+    w->nraw = 0;
+    w->raw_lost = false;
     w->f = f;
     w->first[0] = true;
     fputc('{', f);
@@ -284,6 +364,7 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
         jw_close(&w, '}');
     }
     jw_close(&w, ']');
+    jw_raw_flush(&w);
     jw_close(&w, '}');
     jw_end(&w);
     return EXS_OK;
@@ -669,6 +750,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_close(&w, ']');
     }
     jw_str(&w, "evidence", x->evidence);
+    jw_raw_flush(&w);
     jw_close(&w, '}');
     jw_end(&w);
     return EXS_OK;
@@ -710,6 +792,7 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
             jw_time(&w, "first", c[i].first_ms);
             jw_time(&w, "last", c[i].last_ms);
             jw_close(&w, '}');
+            jw_raw_flush(&w);
             jw_close(&w, '}');
             jw_end(&w);
         }
@@ -728,6 +811,7 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
         jw_time(&w, "first", cv[i].first_ms);
         jw_time(&w, "last", cv[i].last_ms);
         jw_close(&w, '}');
+        jw_raw_flush(&w);
         jw_close(&w, '}');
         jw_end(&w);
     }
@@ -748,6 +832,7 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
             jw_u64(&w, "line", wv[i].line);
         jw_str(&w, "message", wv[i].message);
         jw_close(&w, '}');
+        jw_raw_flush(&w);
         jw_close(&w, '}');
         jw_end(&w);
     }

@@ -4,6 +4,7 @@
  * bounded (EXS_MAX_REPORT_*), a malformed exsweep record stops the read with the file and
  * line named, lines of other tools are counted and skipped. */
 #include <errno.h>
+#include <openssl/evp.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,10 +408,11 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.evidence = str_of(r, "exsweep.evidence");
     int64_t root = 0;
     num_of(r, "exsweep.origin.root", &root);
-    if (root < 0 || (uint64_t)root >= rd->nroots_file)
+    /* a sweep of evidence held in memory (tests, fuzzing) names no root: root 0 then */
+    if (root < 0 || ((uint64_t)root >= rd->nroots_file && !(root == 0 && rd->nroots_file == 0)))
         return bad(rd, "a finding of a root its sweep record does not name");
     o.root = rd->root_base + (uint32_t)root;
-    o.label = res->roots[o.root].label;
+    o.label = o.root < res->nroots ? res->roots[o.root].label : "";
     o.path = str_of(r, "exsweep.origin.path");
     char kind[64];
     exs_str ks = str_of(r, "exsweep.origin.kind");
@@ -531,8 +533,44 @@ static exs_rc read_warning(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- lines */
 
+/* exsweep.raw: the exact bytes of strings that were not valid UTF-8 (lib/report/jsonl.c),
+ * put back in place of their U+FFFD text. raw receives the decoded bytes (cap bytes). */
+static int apply_raw(rec *r, unsigned char *raw, size_t cap)
+{
+    size_t used = 0;
+    for (size_t i = 0; i + 2 < r->n; i++) {
+        if (!exs_str_eq(r->pairs[i].key, "exsweep.raw.field"))
+            continue;
+        if (!exs_str_eq(r->pairs[i + 1].key, "exsweep.raw.n") ||
+            !exs_str_eq(r->pairs[i + 2].key, "exsweep.raw.b64"))
+            return -1;
+        exs_str field = r->pairs[i].value, b64 = r->pairs[i + 2].value;
+        char nb[16];
+        snprintf(nb, sizeof nb, "%.*s", (int)(r->pairs[i + 1].value.n < 12 ? r->pairs[i + 1].value.n : 12),
+                 r->pairs[i + 1].value.p);
+        long nth = strtol(nb, NULL, 10);
+        if (b64.n % 4 || b64.n / 4 * 3 > cap - used || nth < 0)
+            return -1;
+        int m = b64.n ? EVP_DecodeBlock(raw + used, (const unsigned char *)b64.p, (int)b64.n) : 0;
+        if (m < 0)
+            return -1;
+        size_t len = (size_t)m;
+        for (size_t k = b64.n; k > 0 && b64.p[k - 1] == '=' && len; k--)
+            len--;
+        for (size_t k = 0; k < r->n; k++)
+            if (r->pairs[k].key.n == field.n &&
+                memcmp(r->pairs[k].key.p, field.p, field.n) == 0 && nth-- == 0) {
+                r->pairs[k].value = exs_str_make((const char *)raw + used, len);
+                break;
+            }
+        used += len;
+        i += 2;
+    }
+    return 0;
+}
+
 static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pairs,
-                        char *scratch, char *paths)
+                        char *scratch, char *paths, unsigned char *raw)
 {
     size_t cnt;
     while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
@@ -549,6 +587,8 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pair
     }
     if (cnt >= MAX_PAIRS)
         return bad(rd, "a record with too many fields");
+    if (apply_raw(&r, raw, EXS_MAX_REPORT_LINE) < 0)
+        return bad(rd, "a malformed exsweep.raw entry");
     if (exs_str_eq(kind, "sweep"))
         return read_sweep(rd, &r);
     if (!rd->have_sweep)
@@ -580,8 +620,9 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     exs_results *res = exs_results_new();
     char *buf = malloc(EXS_MAX_REPORT_LINE + 1), *scratch = malloc(EXS_MAX_REPORT_LINE + 1);
     char *pbuf = malloc(PATHS_CAP);
+    unsigned char *raw = malloc(EXS_MAX_REPORT_LINE);
     exs_json_pair *pairs = malloc(MAX_PAIRS * sizeof *pairs);
-    exs_rc rc = res && buf && scratch && pbuf && pairs ? EXS_OK : EXS_ENOMEM;
+    exs_rc rc = res && buf && scratch && pbuf && pairs && raw ? EXS_OK : EXS_ENOMEM;
     reader rd;
     memset(&rd, 0, sizeof rd);
     rd.res = res;
@@ -621,7 +662,7 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
                 size_t end = nl ? (size_t)(nl - buf) : have;
                 rd.line++;
                 if (!skipping)
-                    rc = read_line(&rd, buf + start, end - start, pairs, scratch, pbuf);
+                    rc = read_line(&rd, buf + start, end - start, pairs, scratch, pbuf, raw);
                 skipping = false;
                 start = nl ? end + 1 : have;
                 if (rc != EXS_OK)
@@ -659,6 +700,7 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     free(buf);
     free(scratch);
     free(pbuf);
+    free(raw);
     free(pairs);
     exs_strmap_destroy(rd.rules);
     if (rc != EXS_OK) {
