@@ -294,7 +294,8 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_str(&w, "action", "sweep");
     jw_time(&w, "start", sw->start_ms);
     jw_time(&w, "end", sw->end_ms);
-    if (sw->start_ms != EXS_TIME_NONE && sw->end_ms != EXS_TIME_NONE)
+    if (sw->start_ms != EXS_TIME_NONE && sw->end_ms != EXS_TIME_NONE &&
+        sw->end_ms >= sw->start_ms && sw->end_ms - sw->start_ms < INT64_MAX / 1000000)
         jw_i64(&w, "duration", (sw->end_ms - sw->start_ms) * 1000000);
     jw_str(&w, "outcome", sw->status == EXS_OK ? "success" : "failure");
     jw_close(&w, '}');

@@ -139,13 +139,17 @@ static void *take(bump *b, size_t n, size_t align)
     return p;
 }
 
-/* A copy of v capped at cap bytes, or NULL when v is empty. IIS's "-" placeholder counts as
- * empty where blank_dash is set. */
+/* A copy of v capped at cap bytes and cut at a NUL, or NULL when that leaves nothing. */
 static const char *str(bump *b, exs_str v, size_t cap)
 {
     if (!v.p || !v.n)
         return NULL;
     size_t n = v.n < cap ? v.n : cap;
+    const char *nul = memchr(v.p, 0, n); /* strings of the model end at their first NUL */
+    if (nul)
+        n = (size_t)(nul - v.p);
+    if (!n)
+        return NULL;
     char *p = take(b, n + 1, 1);
     if (p) {
         memcpy(p, v.p, n);

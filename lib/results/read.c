@@ -301,8 +301,11 @@ static exs_rc read_finding(reader *rd, const rec *r)
         return has(r, "rule.id") ? EXS_ENOMEM : bad(rd, "a finding without rule.id");
     if (!v || !sev)
         return bad(rd, "a finding without a valid verdict and severity");
-    if (id.n != EXS_ID_LEN - 1)
-        return bad(rd, "a finding without a valid event.id");
+    bool hex = id.n == EXS_ID_LEN - 1;
+    for (size_t i = 0; hex && i < id.n; i++)
+        hex = (id.p[i] >= '0' && id.p[i] <= '9') || (id.p[i] >= 'a' && id.p[i] <= 'f');
+    if (!hex)
+        return bad(rd, "a finding without a valid event.id (32 lowercase hex digits)");
     int64_t t = bool_of(r, "exsweep.time_unknown") ? EXS_TIME_NONE : time_of(r, "@timestamp");
     exs_hit h;
     exs_hit_init(&h, rule, v, sev, t);
@@ -589,6 +592,13 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pair
         return bad(rd, "a record with too many fields");
     if (apply_raw(&r, raw, EXS_MAX_REPORT_LINE) < 0)
         return bad(rd, "a malformed exsweep.raw entry");
+    /* the model's strings end at their first NUL (\u0000 in the JSON): cut them here, so
+     * that keys compare as they will print */
+    for (size_t i = 0; i < r.n; i++) {
+        const char *z = r.pairs[i].value.n ? memchr(r.pairs[i].value.p, 0, r.pairs[i].value.n) : NULL;
+        if (z)
+            r.pairs[i].value.n = (size_t)(z - r.pairs[i].value.p);
+    }
     if (exs_str_eq(kind, "sweep"))
         return read_sweep(rd, &r);
     if (!rd->have_sweep)
