@@ -14,6 +14,8 @@
 #include "core/escape.h"
 #include "fixfiles.h"
 #include "parsers/json.h"
+#include "report/render.h"
+#include "results/results_int.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define HDR                                                                                        \
@@ -449,6 +451,94 @@ static void test_jsonl_round_trip(void **st)
     exs_scan_destroy(s);
 }
 
+/* ---------------------------------------------------------------- the words */
+
+/* The words every writer shows (lib/report/render.c), from the typed fields: the case of the
+ * rule, then the facts; and where a finding lies, label first when there are several roots. */
+static void test_render(void **st)
+{
+    (void)st;
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    assert_true(exs_results_add_root(r, "/mnt/a", "a"));
+    assert_true(exs_results_add_root(r, "/mnt/b", "b"));
+    /* a file on disk, served, with its requests */
+    const char *members[] = {"inner.zip", "C/owa/auth/s.aspx"};
+    exs_file_facts file = {"t.zip!/inner.zip!/C/owa/auth/s.aspx", 10, NULL, NULL, NULL,
+                           EXS_TIME_NONE, EXS_TIME_NONE, EXS_TIME_NONE, NULL,
+                           "/owa/auth/s.aspx", "Default Web Site"};
+    exs_fact facts[] = {{"lookalike_of", "logon.aspx"},
+                        {"requests", "2"},
+                        {"requests_answered", "1"},
+                        {"requests_first", "2021-03-03T11:00:00.000Z"},
+                        {"requests_last", "2021-03-03T11:05:00.000Z"},
+                        {"requests_clients", "203.0.113.9=2"},
+                        {"web_folder", "owa/auth"}};
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = exs_rule_find("EXS-FILE-WS-NONDEFAULT");
+    assert_non_null(f.rule);
+    f.verdict = EXS_VERDICT_SUSPICIOUS;
+    f.severity = EXS_SEV_HIGH;
+    f.time_ms = EXS_TIME_NONE;
+    f.reason = "a script a default install does not have in this folder";
+    f.origin = (exs_origin){1, "t.zip", members, 2, "file", 0, 0, -1};
+    f.file = &file;
+    f.facts = facts;
+    f.nfacts = sizeof facts / sizeof facts[0];
+    char buf[2048];
+    exs_render_words(&f, buf, sizeof buf);
+    assert_string_equal(buf, "a script a default install does not have in this folder: served as "
+                             "/owa/auth/s.aspx (Default Web Site); look-alike of logon.aspx; in "
+                             "owa/auth; used: 2 requests (1 answered with success), first "
+                             "2021-03-03T11:00:00.000Z, last 2021-03-03T11:05:00.000Z, clients "
+                             "203.0.113.9=2");
+    exs_render_where(r, &f, true, buf, sizeof buf);
+    assert_string_equal(buf, "b/t.zip!/inner.zip!/C/owa/auth/s.aspx");
+    /* no request: said so; one request: singular */
+    facts[1].value = "0";
+    exs_render_words(&f, buf, sizeof buf);
+    assert_non_null(strstr(buf, "; no request to it in the logs read"));
+    facts[1].value = "1";
+    exs_render_words(&f, buf, sizeof buf);
+    assert_non_null(strstr(buf, "; used: 1 request (1 answered with success), first"));
+
+    /* a process an event shows; a recovered record; the rule's name when there is no reason */
+    exs_process_facts proc = {"C:\\Windows\\System32\\cmd.exe", "cmd /c whoami", 42,
+                              "c:\\windows\\system32\\inetsrv\\w3wp.exe", 7, "IIS APPPOOL\\X", NULL};
+    exs_event_facts ev = {"Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", 1,
+                          "EXCH01", true};
+    exs_finding g;
+    memset(&g, 0, sizeof g);
+    g.rule = exs_rule_find("EXS-EV-W3WP-CHILD");
+    g.verdict = EXS_VERDICT_EXPLOITATION;
+    g.severity = EXS_SEV_CRITICAL;
+    g.time_ms = EXS_TIME_NONE;
+    g.origin = (exs_origin){0, "winevt/Logs/Sysmon.evtx", NULL, 0, "evtx", 0, 2001, -1};
+    g.process = &proc;
+    g.event = &ev;
+    exs_render_words(&g, buf, sizeof buf);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s: cmd /c whoami (parent w3wp.exe); user IIS APPPOOL\\X; pid 42; event 1 of "
+             "Microsoft-Windows-Sysmon; a record recovered from free space or a damaged chunk "
+             "(outside the live records)",
+             g.rule->name);
+    assert_string_equal(buf, want);
+    exs_render_where(r, &g, true, buf, sizeof buf);
+    assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx#2001");
+    exs_render_where(r, &g, false, buf, sizeof buf);
+    assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx");
+    /* cut at the buffer, never past it */
+    char small[16];
+    memset(small, 'X', sizeof small);
+    size_t n = exs_render_words(&g, small, 10);
+    assert_true(n < 10);
+    assert_int_equal(small[n], 0);
+    assert_int_equal(small[10], 'X');
+    exs_results_destroy(r);
+}
+
 /* ---------------------------------------------------------------- CSV */
 
 static void test_csv(void **st)
@@ -668,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_jsonl_records),
         cmocka_unit_test_setup_teardown(test_jsonl_round_trip, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test(test_render),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_top),
