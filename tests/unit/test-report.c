@@ -431,7 +431,8 @@ static void test_jsonl_round_trip(void **st)
     exs_results_destroy(back);
     exs_scan_destroy(s);
 
-    /* invalid UTF-8: the JSON lines carry U+FFFD in its place, and that is what is read back */
+    /* invalid UTF-8: the JSON text carries U+FFFD in its place (valid JSON for every
+     * consumer), exsweep.raw its exact bytes, and those are what is read back */
     static const char bad[] =
         HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - 192.0.2.9 "
             "Mozilla\xff - 200 0 0 1\r\n";
@@ -444,7 +445,7 @@ static void test_jsonl_round_trip(void **st)
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(f[i].http->user_agent, "Mozilla\xff");
-        assert_string_equal(b[i].http->user_agent, "Mozilla\xef\xbf\xbd");
+        assert_string_equal(b[i].http->user_agent, "Mozilla\xff");
         assert_string_equal(b[i].id, f[i].id);
     }
     exs_results_destroy(back);
