@@ -51,6 +51,8 @@
 #define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
 #define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
+#define EXS_MAX_URL 2048                 /* bytes of a URL the detectors compare (normalised) and
+                                            the requests they keep; longer ones are cut there */
 
 /* Files: content checks (hash, rules, heuristics) and the IOC and rule inputs */
 #define EXS_MAX_FILE_SIZE (32ull << 20)  /* default: larger files get name, location and header checks only */

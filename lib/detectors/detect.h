@@ -54,6 +54,7 @@ typedef struct exs_event {
     int64_t time_ms;
     uint64_t record;           /* EventRecordID, 0 when unknown */
     uint64_t line;             /* the line of an event export, 0 for an EVTX record */
+    int64_t offset;            /* byte offset of an EVTX record in its file, -1 otherwise */
     uint32_t event_id;
     uint8_t level;             /* 1 critical, 2 error, 3 warning, 4 information */
     exs_str provider, channel, computer;

@@ -131,7 +131,9 @@ static void check_attributes(exs_fctx *c)
     fh_init(&h, &exs_rule_table[R_FILE_WS_HIDDEN],
             nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
             "a hidden or system script in a web folder");
-    exs_hit_fact_cstr(&h, "attributes", (a & 6) == 6 ? "hidden,system" : (a & 2) ? "hidden" : "system");
+    /* the file's own attributes: its record (created by the hit below) carries them */
+    snprintf(c->attributes, sizeof c->attributes, "%s",
+             (a & 6) == 6 ? "hidden,system" : (a & 2) ? "hidden" : "system");
     exs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
     exs_fhit_add(c, &h);
 }

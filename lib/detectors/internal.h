@@ -5,7 +5,7 @@
 #include "detectors/detect.h"
 #include "detectors/rules.h"
 
-#define EXS_URL_MAX 2048
+#define EXS_URL_MAX EXS_MAX_URL
 
 /* A request, with its URL path normalised once for all detectors. */
 typedef struct exs_req_view {

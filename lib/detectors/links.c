@@ -35,7 +35,11 @@ typedef struct shell {
     const exs_finding *written; /* the earliest Sysmon 11 that created it */
     size_t nreq, nok;
     int64_t first_use, last_use;
-    char ips[160];
+    struct {
+        char ip[64];
+        unsigned n;
+    } ips[8];          /* clients of the requests (not back-end rows), the first eight */
+    size_t nips, ips_more;
     const exs_finding *uses[16]; /* request findings to it */
     size_t nuses;
     size_t ncmd;
@@ -72,23 +76,42 @@ static void url_of_path(const char *path, char *url, size_t cap)
     snprintf(url, cap, "%s", loc.url);
 }
 
-/* s->ips: "a,b,c"; an address is added once (whole entries compared: 10.0.0.1 is not
- * 10.0.0.12), while it fits. */
+/* Counts a client of the shell's requests (whole addresses compared). */
 static void note_ip(shell *s, const char *ip)
 {
     if (!ip || !*ip)
         return;
-    size_t n = strlen(ip);
-    for (const char *p = s->ips; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && memcmp(p, ip, n) == 0)
+    for (size_t i = 0; i < s->nips; i++)
+        if (strcmp(s->ips[i].ip, ip) == 0) {
+            s->ips[i].n++;
             return;
-        p += len + (e ? 1 : 0);
+        }
+    if (s->nips == sizeof s->ips / sizeof s->ips[0] || strlen(ip) >= sizeof s->ips[0].ip) {
+        s->ips_more++;
+        return;
     }
-    size_t o = strlen(s->ips);
-    if (o + n + 2 < sizeof s->ips)
-        exs_appendf(s->ips, sizeof s->ips, &o, "%s%s", o ? "," : "", ip);
+    snprintf(s->ips[s->nips].ip, sizeof s->ips[0].ip, "%s", ip);
+    s->ips[s->nips++].n = 1;
+}
+
+/* "ip=count,..." by count, then address (the file side's requests_clients form). */
+static void ips_text(shell *s, char *out, size_t cap)
+{
+    for (size_t i = 1; i < s->nips; i++)
+        for (size_t j = i; j > 0 && (s->ips[j].n > s->ips[j - 1].n ||
+                                     (s->ips[j].n == s->ips[j - 1].n &&
+                                      strcmp(s->ips[j].ip, s->ips[j - 1].ip) < 0));
+             j--) {
+            __typeof__(s->ips[0]) t = s->ips[j];
+            s->ips[j] = s->ips[j - 1];
+            s->ips[j - 1] = t;
+        }
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < s->nips; i++)
+        exs_appendf(out, cap, &o, "%s%s=%u", i ? "," : "", s->ips[i].ip, s->ips[i].n);
+    if (s->ips_more)
+        exs_appendf(out, cap, &o, ",+%zu", s->ips_more);
 }
 
 static int64_t earliest(int64_t a, int64_t b)
@@ -212,7 +235,9 @@ void exs_pass_links(const exs_pass_view *v)
         exs_hit_fact_u64(&h, "requests_answered", x->nok);
         exs_hit_fact_time(&h, "requests_first", x->first_use);
         exs_hit_fact_time(&h, "requests_last", x->last_use);
-        exs_hit_fact_cstr(&h, "requests_clients", x->ips);
+        char ips[700];
+        ips_text(x, ips, sizeof ips);
+        exs_hit_fact_cstr(&h, "requests_clients", ips);
         exs_hit_fact_u64(&h, "commands", x->ncmd);
         if (x->ncmds_kept) {
             const exs_process_facts *p = x->cmds[0]->process;

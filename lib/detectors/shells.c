@@ -325,6 +325,12 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
                                                      : 0));
         if (r->sha256[0])
             e.file.sha256 = exs_str_cstr(r->sha256);
+        if (r->sha1[0])
+            e.file.sha1 = exs_str_cstr(r->sha1);
+        if (r->md5[0])
+            e.file.md5 = exs_str_cstr(r->md5);
+        if (r->attributes[0])
+            e.file.attributes = exs_str_cstr(r->attributes);
         e.file.size = r->size;
         e.file.mtime_ms = r->mtime_ms;
         if (served) {
@@ -587,7 +593,8 @@ void exs_pass_files(const exs_pass_view *v)
         return;
     if (f->recs_dropped)
         exs_warn(s, EXS_W_LIMIT, "", 0,
-                 "%llu files with findings that are not always kept past %llu not reported",
+                 "%llu files with findings that are not always kept past %llu not reported "
+                 "(their findings are counted)",
                  (unsigned long long)f->recs_dropped, (unsigned long long)f->max_records);
     if (f->clues_dropped)
         exs_warn(s, EXS_W_LIMIT, "", 0,

@@ -55,6 +55,8 @@ void exs_hit_event_of(exs_hit *h, const exs_event *e)
 {
     h->record = e->record;
     h->line = e->line;
+    if (e->offset > 0) /* an EVTX record's (0 is the file header: none) */
+        h->offset = e->offset;
     h->event.channel = exs_str_trim(e->channel);
     h->event.provider = exs_str_trim(e->provider);
     h->event.computer = exs_str_trim(e->computer);

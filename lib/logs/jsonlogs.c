@@ -80,6 +80,7 @@ static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     e.fields = st->evfields;
     e.nfields = n;
     e.line = lineno;
+    e.offset = -1; /* the pipeline gives the line's */
     long rid = exs_str_uint(exs_str_trim(pick(&e, record_keys)), 0x7fffffffL);
     e.record = rid < 0 ? 0 : (uint64_t)rid;
     e.provider = pick(&e, provider_keys);

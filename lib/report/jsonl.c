@@ -538,8 +538,6 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_open(&w, "file", '{');
     jw_str(&w, "path", buf);
     jw_close(&w, '}');
-    if (x->origin.offset >= 0)
-        jw_i64(&w, "offset", x->origin.offset);
     jw_close(&w, '}');
 
     uniq ips = {{0}, 0}, hosts = {{0}, 0}, users = {{0}, 0}, hashes = {{0}, 0};
@@ -701,6 +699,8 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_u64(&w, "line", x->origin.line);
     if (x->origin.record)
         jw_u64(&w, "record", x->origin.record);
+    if (x->origin.offset >= 0) /* ECS 9.4 has no log.offset */
+        jw_i64(&w, "offset", x->origin.offset);
     jw_close(&w, '}');
     if (h) {
         jw_open(&w, "http", '{');

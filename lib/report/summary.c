@@ -101,7 +101,9 @@ static void print_header(const out *o, const exs_results *r)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
     const exs_sweep_stats *st = exs_results_stats(r);
-    fprintf(o->f, "%sexsweep %s%s: ", col(o, BLD), sw->version, col(o, RST));
+    fprintf(o->f, "%sexsweep ", col(o, BLD));
+    term(o, sw->version, 40); /* a saved sweep's: from a file */
+    fprintf(o->f, "%s: ", col(o, RST));
     for (size_t i = 0; i < sw->nroots; i++) {
         if (i)
             fputs(", ", o->f);
@@ -144,8 +146,9 @@ static void print_verdict(const out *o, const exs_results *r)
                 sw->unread, plural(sw->unread, "part", "parts"));
     }
     if (st->findings_dropped)
-        fprintf(o->f, "  (%" PRIu64 " %s in all; %" PRIu64 " past the cap are counted, not listed)\n",
-                st->findings, plural(st->findings, "finding", "findings"), st->findings_dropped);
+        fprintf(o->f, "  (%" PRIu64 " %s in all; %" PRIu64 " past the cap %s counted, not listed)\n",
+                st->findings, plural(st->findings, "finding", "findings"), st->findings_dropped,
+                plural(st->findings_dropped, "is", "are"));
 }
 
 static void print_groups(const out *o, const exs_results *r)

@@ -100,7 +100,7 @@ bool exs_finding_id(const exs_hit *h, const exs_hit_origin *o, unsigned dup, cha
         feed(m, &ok, o->members[i].p, o->members[i].n);
     feed_u64(m, &ok, h->line);
     feed_u64(m, &ok, h->record);
-    feed_u64(m, &ok, (uint64_t)h->offset);
+    feed_u64(m, &ok, (uint64_t)(h->offset >= 0 ? h->offset : o->offset));
     feed(m, &ok, h->rule->id, strlen(h->rule->id));
     feed(m, &ok, h->reason ? h->reason : "", h->reason ? strlen(h->reason) : 0);
     feed(m, &ok, h->key.p, h->key.n);
@@ -356,7 +356,7 @@ exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *
     f.origin.root = o->root;
     f.origin.line = h->line;
     f.origin.record = h->record;
-    f.origin.offset = h->offset;
+    f.origin.offset = h->offset >= 0 ? h->offset : o->offset;
     *out = f;
     *block = b.base;
     if (bad_utf8)

@@ -95,6 +95,7 @@ typedef struct exs_hit_origin {
     exs_str members[EXS_MAX_ARCHIVE_DEPTH + 1];
     size_t nmembers;
     const char *kind;
+    int64_t offset;     /* the byte offset when the hit has none (-1: none) */
 } exs_hit_origin;
 
 /* Builds *out from h and o: every string copied into one allocation (capped: evidence at

@@ -320,7 +320,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.line = u64_of(r, "exsweep.origin.line");
     h.record = u64_of(r, "exsweep.origin.record");
     int64_t off;
-    if (num_of(r, "log.offset", &off) && off >= 0)
+    if (num_of(r, "exsweep.origin.offset", &off) && off >= 0)
         h.offset = off;
     /* HTTP */
     h.http.method = str_of(r, "http.request.method");
@@ -385,13 +385,19 @@ static exs_rc read_finding(reader *rd, const rec *r)
     char factkeys[EXS_MAX_FACTS][64];
     exs_hit_origin o;
     memset(&o, 0, sizeof o);
+    o.offset = -1;
     for (size_t i = 0; i < r->n; i++) {
         exs_str k = r->pairs[i].key, val = r->pairs[i].value;
         if (exs_str_eq(k, "file.attributes")) {
             exs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
         } else if (exs_str_istarts(k, "exsweep.facts.") && h.nfacts < EXS_MAX_FACTS) {
             size_t kn = k.n - 14;
-            if (kn == 0 || kn >= sizeof factkeys[0])
+            bool ok = kn > 0 && kn < sizeof factkeys[0];
+            for (size_t j = 0; ok && j < kn; j++) {
+                char ch = k.p[14 + j];
+                ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+            }
+            if (!ok) /* keys are the library's names: [a-z0-9_] */
                 return bad(rd, "a fact with a bad key");
             memcpy(factkeys[h.nfacts], k.p + 14, kn);
             factkeys[h.nfacts][kn] = 0;

@@ -20,11 +20,12 @@ typedef struct entry {
     void *block;
 } entry;
 
-/* One rule's sample: a max-heap on id (the root is the largest id kept). */
+/* One rule's sample: a max-heap on id (the root is the largest id kept). Entries are
+ * allocated one by one: the passes hold pointers to kept findings while they emit more. */
 typedef struct sample {
     const char *rule_id; /* the map's key copy is not stable: own copy */
     uint64_t seen;       /* findings of the rule that were not always kept */
-    entry *heap;
+    entry **heap;
     size_t n, cap;
 } sample;
 
@@ -39,7 +40,7 @@ struct exs_store {
     size_t budget;
     uint64_t always_max;
     bool hold;
-    entry *always;
+    entry **always;
     size_t nalways, capalways;
     exs_strmap *by_rule; /* rule id -> sample */
     sample **samples;
@@ -47,6 +48,7 @@ struct exs_store {
     size_t nsampled;     /* entries in all heaps */
     counter counts[EXS_COUNT__N];
     uint64_t findings, verdicts[EXS_VERDICT__MAX + 1], always_dropped, keys_dropped;
+    uint64_t not_kept; /* counted only (exs_store_count_only) */
 };
 
 exs_store *exs_store_create(size_t budget, uint64_t always_max)
@@ -84,13 +86,17 @@ void exs_store_destroy(exs_store *st)
 {
     if (!st)
         return;
-    for (size_t i = 0; i < st->nalways; i++)
-        free(st->always[i].block);
+    for (size_t i = 0; i < st->nalways; i++) {
+        free(st->always[i]->block);
+        free(st->always[i]);
+    }
     free(st->always);
     for (size_t i = 0; i < st->nsamples; i++) {
         sample *s = st->samples[i];
-        for (size_t k = 0; k < s->n; k++)
-            free(s->heap[k].block);
+        for (size_t k = 0; k < s->n; k++) {
+            free(s->heap[k]->block);
+            free(s->heap[k]);
+        }
         free(s->heap);
         free((void *)s->rule_id);
         free(s);
@@ -163,30 +169,30 @@ static bool count_all(exs_store *st, const exs_finding *f)
 
 /* ---------------------------------------------------------------- samples */
 
-static void sift_up(entry *h, size_t i)
+static void sift_up(entry **h, size_t i)
 {
     while (i) {
         size_t p = (i - 1) / 2;
-        if (strcmp(h[p].f.id, h[i].f.id) >= 0)
+        if (strcmp(h[p]->f.id, h[i]->f.id) >= 0)
             break;
-        entry t = h[p];
+        entry *t = h[p];
         h[p] = h[i];
         h[i] = t;
         i = p;
     }
 }
 
-static void sift_down(entry *h, size_t n, size_t i)
+static void sift_down(entry **h, size_t n, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && strcmp(h[l].f.id, h[m].f.id) > 0)
+        if (l < n && strcmp(h[l]->f.id, h[m]->f.id) > 0)
             m = l;
-        if (r < n && strcmp(h[r].f.id, h[m].f.id) > 0)
+        if (r < n && strcmp(h[r]->f.id, h[m]->f.id) > 0)
             m = r;
         if (m == i)
             return;
-        entry t = h[m];
+        entry *t = h[m];
         h[m] = h[i];
         h[i] = t;
         i = m;
@@ -198,7 +204,8 @@ static size_t trim(sample *s, size_t k)
 {
     size_t gone = 0;
     while (s->n > k) {
-        free(s->heap[0].block);
+        free(s->heap[0]->block);
+        free(s->heap[0]);
         s->heap[0] = s->heap[--s->n];
         sift_down(s->heap, s->n, 0);
         gone++;
@@ -282,9 +289,13 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
         st->samples[st->nsamples++] = s;
     }
     s->seen++;
-    if (!exs_grow((void **)&s->heap, &s->cap, s->n + 1, sizeof *s->heap))
+    entry *e = malloc(sizeof *e);
+    if (!e || !exs_grow((void **)&s->heap, &s->cap, s->n + 1, sizeof *s->heap)) {
+        free(e);
         return false;
-    s->heap[s->n] = (entry){*f, block};
+    }
+    *e = (entry){*f, block};
+    s->heap[s->n] = e;
     sift_up(s->heap, s->n++);
     st->nsampled++;
     if (!st->hold && st->nsampled > 2 * st->budget + 1024)
@@ -303,11 +314,16 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
     if (!ok) {
         free(block);
     } else if (always && st->nalways < st->always_max) {
-        ok = exs_grow((void **)&st->always, &st->capalways, st->nalways + 1, sizeof *st->always);
-        if (ok)
-            st->always[st->nalways++] = (entry){*f, block};
-        else
+        entry *e = malloc(sizeof *e);
+        ok = e && exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
+                           sizeof *st->always);
+        if (ok) {
+            *e = (entry){*f, block};
+            st->always[st->nalways++] = e;
+        } else {
+            free(e);
             free(block);
+        }
     } else if (always) {
         st->always_dropped++;
         free(block);
@@ -315,6 +331,23 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
         ok = false;
         free(block);
     }
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, int64_t time_ms)
+{
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = rule;
+    f.verdict = v;
+    f.time_ms = time_ms;
+    pthread_mutex_lock(&st->mu);
+    st->findings++;
+    st->not_kept++;
+    if (v >= EXS_VERDICT_PROBE && v <= EXS_VERDICT__MAX)
+        st->verdicts[v]++;
+    bool ok = count_all(st, &f);
     pthread_mutex_unlock(&st->mu);
     return ok;
 }
@@ -338,10 +371,10 @@ const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
     const exs_finding **v = malloc((total ? total : 1) * sizeof *v);
     if (v) {
         for (size_t i = 0; i < st->nalways; i++)
-            v[k++] = &st->always[i].f;
+            v[k++] = &st->always[i]->f;
         for (size_t i = 0; i < st->nsamples; i++)
             for (size_t j = 0; j < st->samples[i]->n; j++)
-                v[k++] = &st->samples[i]->heap[j].f;
+                v[k++] = &st->samples[i]->heap[j]->f;
     }
     pthread_mutex_unlock(&st->mu);
     *n = v ? k : 0;
@@ -390,15 +423,17 @@ bool exs_store_finish(exs_store *st, exs_results *r)
     bool ok = f && b && hand_counts(st, r);
     if (ok) {
         for (size_t i = 0; i < st->nalways; i++, k++) {
-            f[k] = st->always[i].f;
-            b[k] = st->always[i].block;
+            f[k] = st->always[i]->f;
+            b[k] = st->always[i]->block;
+            free(st->always[i]);
         }
         st->nalways = 0;
         for (size_t i = 0; i < st->nsamples; i++) {
             sample *s = st->samples[i];
             for (size_t j = 0; j < s->n; j++, k++) {
-                f[k] = s->heap[j].f;
-                b[k] = s->heap[j].block;
+                f[k] = s->heap[j]->f;
+                b[k] = s->heap[j]->block;
+                free(s->heap[j]);
             }
             s->n = 0;
         }

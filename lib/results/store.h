@@ -31,11 +31,16 @@ void exs_store_destroy(exs_store *st);
  * when out of memory: the counts may then be short, and the caller fails the sweep. */
 bool exs_store_add(exs_store *st, const exs_finding *f, void *block);
 
+/* Counts a finding that is not kept at all (a file record let go before its findings were
+ * made): rule, family and verdict counts, and the totals. Returns false when out of memory. */
+bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, int64_t time_ms);
+
 /* While on, nothing kept is let go (the passes that read the kept findings run then). */
 void exs_store_hold(exs_store *st, bool on);
 
 /* The kept findings, sorted by exs_finding_cmp: an array the caller frees (the findings stay
- * the store's), or NULL when out of memory (or none: *n tells). */
+ * the store's, at the same address while the store is held, whatever is added), or NULL when
+ * out of memory. */
 const exs_finding **exs_store_snapshot(exs_store *st, size_t *n);
 
 /* Always-kept findings past always_max (counted, not kept). */

@@ -73,6 +73,8 @@ typedef struct exs_ctx {
     uint64_t rows_bad;
     int64_t first_ms;
     int64_t last_ms;
+    uint64_t line_no;     /* the line being read, and ... */
+    int64_t line_off;     /* ... its byte offset in the file (the pipeline sets them) */
     char recent[8][EXS_ID_LEN]; /* ids emitted last in this context: two findings of the same
                                    identity get told apart by a count (exs_finding_id's dup) */
     unsigned nrecent;

@@ -94,6 +94,7 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
 static void origin_of(const exs_ctx *c, exs_hit_origin *o)
 {
     memset(o, 0, sizeof *o);
+    o->offset = -1;
     const exs_where *w = &c->where;
     const char *d = c->file ? c->file : "";
     size_t n = strlen(d), pre = w->prefix <= n ? w->prefix : n;
@@ -117,6 +118,9 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
         id_out[0] = 0;
     exs_hit_origin o;
     origin_of(c, &o);
+    /* the byte offset of the line being read, when the hit is about it */
+    if (h->offset < 0 && h->line && h->line == c->line_no)
+        o.offset = c->line_off;
     /* the same identity twice in one file (the same rule on the same line for the same key):
      * the second is told apart by a count, the same on every run */
     char id[EXS_ID_LEN];
@@ -225,8 +229,8 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
                     c->where,
                     c->source,
                     dup_span(exs_str_blank(ip) ? EXS_STR_NULL : ip, 64),
-                    dup_span(path, 512),
-                    dup_span(exs_str_cstr(norm), 512),
+                    dup_span(path, EXS_MAX_URL),
+                    dup_span(exs_str_cstr(norm), EXS_MAX_URL),
                     dup_span(method, 16),
                     nondefault,
                     backend};

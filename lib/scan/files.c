@@ -407,8 +407,15 @@ static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
         }
     }
     pthread_mutex_unlock(&f->mu);
-    if (gone)
+    if (gone) {
+        /* its findings are not made, but counted: the counts cover every finding */
+        for (const exs_fhit *x = gone->hits; x && !oom; x = x->next)
+            if (!x->deferred &&
+                !exs_store_count_only(s->store, x->rule, x->verdict,
+                                      x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms))
+                oom = true;
         free_rec(gone);
+    }
     if (oom)
         exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the findings of a file");
 }
@@ -470,6 +477,9 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
         }
         r->where = c->where;
         memcpy(r->sha256, c->sha256, sizeof r->sha256);
+        memcpy(r->sha1, c->sha1, sizeof r->sha1);
+        memcpy(r->md5, c->md5, sizeof r->md5);
+        memcpy(r->attributes, c->attributes, sizeof r->attributes);
         r->size = c->meta->size >= 0 ? c->meta->size : (c->data ? (int64_t)c->data_n : -1);
         r->mtime_ms = c->meta->mtime_ms;
         r->site = c->loc.site;

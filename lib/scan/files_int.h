@@ -38,6 +38,8 @@ typedef struct exs_frec {
     uint64_t order; /* FNV-1a of display: which records a full store lets go (the largest) */
     bool always;    /* it has a hit that is always kept (exploitation, a backdoor rule) */
     char sha256[65]; /* "" when not hashed */
+    char sha1[41], md5[33]; /* "" unless an IOC list asked for them */
+    char attributes[32];    /* Windows attributes ("hidden,system"), "" when none or unknown */
     int64_t size;    /* -1 when unknown */
     int64_t mtime_ms;
     char *url;        /* lowercase URL path it is served under, NULL when not served */
@@ -126,6 +128,7 @@ typedef struct exs_fctx {
     const exs_input *raw; /* the stream, for targeted reads of large files */
     char sha256[65];
     char sha1[41], md5[33]; /* "" unless an IOC list names hashes of that kind */
+    char attributes[32];    /* set by the attribute check when the file has notable ones */
     exs_frec *rec; /* created on the first hit */
     uint64_t rule_scans, rule_gated;
 } exs_fctx;

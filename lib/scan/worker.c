@@ -212,6 +212,8 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     e.nfields = rec->nfields;
     e.text = exs_str_make(rec->text, rec->text_len);
     e.recovered = (rec->flags & EXS_EVTX_REC_RECOVERED) != 0;
+    /* the file header, then 64 KiB chunks */
+    e.offset = 4096 + (int64_t)rec->chunk_index * EXS_EVTX_CHUNK_SIZE + rec->chunk_offset;
     if (!r->named && rec->channel && rec->channel[0]) {
         snprintf(c->family, sizeof c->family, "EVTX/%.80s", rec->channel);
         r->named = true;

@@ -94,6 +94,9 @@ static void test_planted_and_benign(void **st)
     assert_string_equal(f->origin.kind, "evtx");
     assert_int_equal(f->origin.record, 2001);
     assert_int_equal(f->origin.line, 0);
+    /* the record's byte offset: after the file header and its chunk's header */
+    assert_true(f->origin.offset >= 4096 + 512);
+    assert_true((f->origin.offset - 4096) % 65536 >= 512);
     assert_int_equal(f->time_ms, 1614760000000LL);
     size_t nc;
     const exs_coverage *cv = exs_results_coverage(exs_scan_results(s), &nc);
@@ -231,7 +234,7 @@ static void test_shell_linked(void **st)
     assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
     const exs_finding *f = t_find(s, "EXS-LINK-SHELL", 0);
     assert_string_equal(f->file->url, "/owa/auth/ohyeah.aspx");
-    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.7");
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.7=2");
     assert_int_equal(f->time_ms, 1615686013000LL); /* the creation starts the timeline */
     assert_string_equal(f->origin.path, places[0]);
     assert_string_equal(f->file->path, places[0]);

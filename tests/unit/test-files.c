@@ -436,7 +436,8 @@ static void test_hidden_attribute(void **st)
     expect(s, "EXS-FILE-WS-HIDDEN|suspicious|errorFE.aspx\n");
     const exs_finding *f = find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx");
     assert_string_equal(f->reason, "a hidden or system script in a web folder");
-    assert_string_equal(exs_finding_fact(f, "attributes"), "hidden");
+    assert_string_equal(f->file->attributes, "hidden");
+    assert_null(exs_finding_fact(f, "attributes"));
     exs_scan_destroy(s);
 }
 

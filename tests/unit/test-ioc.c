@@ -475,6 +475,11 @@ static void test_md5_sha1_sweep(void **st)
     assert_string_equal(exs_finding_fact(a, "ioc_line"), "1");
     assert_string_equal(exs_finding_fact(a, "ioc_note"), "webshell by MD5");
     assert_string_equal(a->target, "b1946ac92492d2347c6235b4d2611184");
+    /* the digests the lists asked for are in the file group */
+    assert_string_equal(a->file->md5, "b1946ac92492d2347c6235b4d2611184");
+    assert_string_equal(b->file->sha1, "ee9e51458f4642f48efe956962058245ee7127b1");
+    assert_string_equal(a->file->sha256,
+                        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
     assert_string_equal(exs_finding_fact(b, "ioc_kind"), "SHA-1");
     assert_string_equal(exs_finding_fact(b, "ioc_line"), "2");
     assert_string_equal(exs_finding_fact(b, "ioc_note"), "tool by SHA-1");

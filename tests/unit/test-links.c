@@ -86,10 +86,11 @@ static void test_long_url_and_prefix_ips(void **st)
     assert_string_equal(exs_finding_fact(f, "created"), "2021-03-14T01:40:13.000Z");
     assert_string_equal(exs_finding_fact(f, "created_by"), "System");
     assert_string_equal(exs_finding_fact(f, "commands"), "0");
-    /* The requests facts are not asserted on this URL: the kept script requests cut their
-     * path at 512 bytes (exs_access_add, lib/scan/emit.c), so none matches the 1.8 KB URL
-     * (requests "0", and a false EXS-FILE-WS-REMOVED for the cut URL). The short URL below
-     * asserts them. */
+    /* the kept requests hold URLs up to EXS_MAX_URL: all four match the 1.8 KB URL, and the
+     * file on disk is not taken for a removed one */
+    assert_string_equal(exs_finding_fact(f, "requests"), "4");
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.1=2,203.0.113.12=2");
+    assert_int_equal(t_count(s, "EXS-FILE-WS-REMOVED"), 0);
     /* related: the file on disk, its creation, then the four requests */
     const exs_finding *disk = t_find(s, "EXS-FILE-WS-NONDEFAULT", 0);
     const exs_finding *made = t_find(s, "EXS-EV-ASPX-WRITE", 0);
@@ -138,9 +139,9 @@ static void test_long_url_and_prefix_ips(void **st)
     assert_string_equal(f->file->url, "/owa/auth/ohyeah.aspx");
     assert_string_equal(exs_finding_fact(f, "requests"), "4");
     assert_string_equal(exs_finding_fact(f, "requests_answered"), "4");
-    /* both addresses once each, in the order first seen: 203.0.113.1 is not taken for a
-     * repeat of 203.0.113.12, nor listed twice */
-    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.12,203.0.113.1");
+    /* both addresses counted apart (203.0.113.1 is not taken for a repeat of 203.0.113.12),
+     * as the file side writes them: address=count, by count then address */
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.1=2,203.0.113.12=2");
     assert_string_equal(exs_finding_fact(f, "requests_first"), "2021-03-14T01:41:10.000Z");
     assert_string_equal(exs_finding_fact(f, "requests_last"), "2021-03-14T01:41:13.000Z");
     assert_int_equal(t_count(s, "EXS-FILE-WS-REMOVED"), 0); /* the file is on disk */

@@ -165,8 +165,12 @@ static void test_jsonl(void **st)
     assert_null(strstr(j, ",\"file\":{"));
     assert_non_null(strstr(j, "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"exploitation\","
                               "\"severity\":\"critical\""));
-    assert_non_null(strstr(j, "\"origin\":{\"root\":0,\"path\":\"" IIS_PLACE "\",\"kind\":\"iis\","
-                              "\"line\":2}"));
+    /* the line and its byte offset: the header line before it */
+    char want[512];
+    snprintf(want, sizeof want,
+             "\"origin\":{\"root\":0,\"path\":\"%s\",\"kind\":\"iis\",\"line\":2,\"offset\":%zu}",
+             IIS_PLACE, strlen(HDR));
+    assert_non_null(strstr(j, want));
     assert_non_null(strstr(j, "\"evidence\":\"2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx "
                               "=cmd%20/c%20\\\"calc\\\"\\\\x 443 - 192.0.2.9 "
                               "\\u001b]0;pwned\\u0007\\u001b[2J+\\u202e - 200 0 0 1\""));
@@ -732,7 +736,7 @@ static void test_verdict_past_the_cap(void **st)
     assert_int_equal(exs_results_verdict(res), EXS_VERDICT_SUSPICIOUS);
     char *t = render(s, EXS_FORMAT_TEXT, 0);
     assert_non_null(strstr(t, "VERDICT: SUSPICIOUS"));
-    assert_non_null(strstr(t, "(2 findings in all; 1 past the cap are counted, not listed)"));
+    assert_non_null(strstr(t, "(2 findings in all; 1 past the cap is counted, not listed)"));
     /* the family row and the client of the dropped finding */
     assert_non_null(strstr(t, "       2  1 suspicious, 1 probe\n"));
     assert_non_null(strstr(t, "Client addresses (2)\n  192.0.2.9  "));
