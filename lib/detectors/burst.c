@@ -16,6 +16,8 @@
 static int cmp_access(const void *pa, const void *pb)
 {
     const exs_access *a = *(const exs_access *const *)pa, *b = *(const exs_access *const *)pb;
+    if (a->where.root != b->where.root) /* a burst is against one server */
+        return a->where.root < b->where.root ? -1 : 1;
     int r = strcmp(a->ip, b->ip);
     if (r)
         return r;
@@ -129,7 +131,8 @@ void exs_pass_bursts(const exs_pass_view *v)
         }
         if (j < i)
             j = i;
-        while (j < n && strcmp(a[j]->ip, a[i]->ip) == 0 && a[j]->time_ms != EXS_TIME_NONE &&
+        while (j < n && a[j]->where.root == a[i]->where.root && strcmp(a[j]->ip, a[i]->ip) == 0 &&
+               a[j]->time_ms != EXS_TIME_NONE &&
                a[j]->time_ms - a[i]->time_ms <= BURST_WINDOW_MS) {
             if (count[id[j]]++ == 0)
                 distinct++;

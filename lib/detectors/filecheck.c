@@ -424,7 +424,7 @@ static void on_msert(void *ctx, const exs_msert_event *e)
             snprintf(what, sizeof what, "MSERT reported %.*s (%.*s)",
                      (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
                      (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "");
-            exs_files_add_hint(m->c->files, w.url, what);
+            exs_files_add_hint(m->c->files, m->c->where.root, w.url, what);
         }
     }
 }
@@ -481,7 +481,7 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
     char site[128];
     snprintf(site, sizeof site, "%.*s", (int)(v->site.n < 120 ? v->site.n : 120),
              v->site.p ? v->site.p : "");
-    exs_files_add_vdir(c->files, c->display, site, v->url, v->physical);
+    exs_files_add_vdir(c->files, c->where.root, c->display, site, v->url, v->physical);
     char key[1024];
     exs_ioc_path_key(v->physical, key, sizeof key);
     const char *under = NULL;
@@ -551,7 +551,7 @@ static void check_compiled(exs_fctx *c)
     const char *folder = "";
     if (!exs_web_url_nondefault(url, &folder))
         return;
-    exs_files_add_compiled(c->files, c->display, url, c->meta->mtime_ms);
+    exs_files_add_compiled(c->files, c->where.root, c->display, url, c->meta->mtime_ms);
     exs_hit h;
     fh_init(&h, &exs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
             "ASP.NET compiled a page a default install does not have: it was requested and ran "

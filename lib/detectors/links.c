@@ -29,6 +29,7 @@
 
 /* The sides of one shell; findings are the view's (valid during the pass). */
 typedef struct shell {
+    uint32_t root; /* a shell is of one evidence root (server): its file, events and requests */
     char url[EXS_URL_MAX];
     const exs_finding *disk;    /* a file finding of it (the first in the results' order) */
     bool removed;
@@ -47,15 +48,16 @@ typedef struct shell {
     size_t ncmds_kept;
 } shell;
 
-static shell *shell_get(shell *v, size_t *n, const char *url)
+static shell *shell_get(shell *v, size_t *n, uint32_t root, const char *url)
 {
     for (size_t i = 0; i < *n; i++)
-        if (strcmp(v[i].url, url) == 0)
+        if (v[i].root == root && strcmp(v[i].url, url) == 0)
             return &v[i];
     if (*n == LINK_MAX_SHELLS)
         return NULL;
     shell *s = &v[(*n)++];
     memset(s, 0, sizeof *s);
+    s->root = root;
     snprintf(s->url, sizeof s->url, "%s", url);
     s->first_use = s->last_use = EXS_TIME_NONE;
     return s;
@@ -138,14 +140,14 @@ void exs_pass_links(const exs_pass_view *v)
         const char *furl = f->file ? f->file->url : NULL;
         if ((starts(id, "EXS-FILE-WS-") || starts(id, "EXS-Y-WS-")) && furl) {
             exs_url_norm(exs_str_cstr(furl), url, sizeof url);
-            shell *x = url[0] ? shell_get(sh, &nsh, url) : NULL;
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
             if (x && !x->disk)
                 x->disk = f;
             if (x)
                 x->removed |= strcmp(id, "EXS-FILE-WS-REMOVED") == 0;
         } else if (f->rule == RULE(R_EV_ASPX_WRITE) && f->file && f->file->path) {
             url_of_path(f->file->path, url, sizeof url);
-            shell *x = url[0] ? shell_get(sh, &nsh, url) : NULL;
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
             if (x && (!x->written || (f->time_ms != EXS_TIME_NONE &&
                                       (x->written->time_ms == EXS_TIME_NONE ||
                                        f->time_ms < x->written->time_ms))))
@@ -153,7 +155,7 @@ void exs_pass_links(const exs_pass_view *v)
         } else if (f->rule == RULE(R_WS_ACCESS) && f->verdict == EXS_VERDICT_EXPLOITATION &&
                    f->http && f->http->path) {
             exs_url_norm(exs_str_cstr(f->http->path), url, sizeof url);
-            shell *x = url[0] ? shell_get(sh, &nsh, url) : NULL;
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
             if (x && x->nuses < sizeof x->uses / sizeof x->uses[0])
                 x->uses[x->nuses++] = f;
         } else if ((f->rule == RULE(R_EV_W3WP_CHILD) || f->rule == RULE(R_EV_CHOPPER)) &&
@@ -168,7 +170,7 @@ void exs_pass_links(const exs_pass_view *v)
     for (size_t i = 0; i < v->naccess; i++) {
         const exs_access *a = &v->access[i];
         for (size_t k = 0; k < nsh; k++) {
-            if (strcmp(sh[k].url, a->norm) != 0)
+            if (sh[k].root != a->where.root || strcmp(sh[k].url, a->norm) != 0)
                 continue;
             shell *x = &sh[k];
             x->nreq++;
@@ -189,7 +191,8 @@ void exs_pass_links(const exs_pass_view *v)
             continue;
         from = earliest(from, wt);
         for (size_t i = 0; i < ncmds; i++) {
-            if (cmds[i]->time_ms < from - LINK_WINDOW_MS || cmds[i]->time_ms > to + LINK_WINDOW_MS)
+            if (cmds[i]->origin.root != x->root || cmds[i]->time_ms < from - LINK_WINDOW_MS ||
+                cmds[i]->time_ms > to + LINK_WINDOW_MS)
                 continue;
             x->ncmd++;
             if (x->ncmds_kept < sizeof x->cmds / sizeof x->cmds[0])

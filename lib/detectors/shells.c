@@ -24,14 +24,22 @@
 /* ---------------------------------------------------------------- request index */
 
 typedef struct aidx {
+    uint32_t root;    /* requests are tied to files of the same evidence root (server) */
     const char *path; /* the access event's norm */
-    size_t ev;  /* index into s->access */
+    size_t ev;        /* index into the view's access */
 } aidx;
+
+static int cmp_key(uint32_t ra, const char *pa, uint32_t rb, const char *pb)
+{
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    return strcmp(pa, pb);
+}
 
 static int cmp_aidx(const void *pa, const void *pb)
 {
     const aidx *a = pa, *b = pb;
-    int r = strcmp(a->path, b->path);
+    int r = cmp_key(a->root, a->path, b->root, b->path);
     if (r)
         return r;
     return a->ev < b->ev ? -1 : a->ev > b->ev;
@@ -49,7 +57,7 @@ static bool index_build(const exs_pass_view *v, index_t *ix)
     if (!ix->v)
         return false;
     for (size_t i = 0; i < v->naccess; i++)
-        ix->v[ix->n++] = (aidx){v->access[i].norm, i};
+        ix->v[ix->n++] = (aidx){v->access[i].where.root, v->access[i].norm, i};
     qsort(ix->v, ix->n, sizeof *ix->v, cmp_aidx);
     return true;
 }
@@ -59,13 +67,13 @@ static void index_free(index_t *ix)
     free(ix->v);
 }
 
-/* [*lo, *hi) of the entries for url. */
-static void index_range(const index_t *ix, const char *url, size_t *lo, size_t *hi)
+/* [*lo, *hi) of the entries for url of root. */
+static void index_range(const index_t *ix, uint32_t root, const char *url, size_t *lo, size_t *hi)
 {
     size_t a = 0, b = ix->n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(ix->v[m].path, url) < 0)
+        if (cmp_key(ix->v[m].root, ix->v[m].path, root, url) < 0)
             a = m + 1;
         else
             b = m;
@@ -74,7 +82,7 @@ static void index_range(const index_t *ix, const char *url, size_t *lo, size_t *
     b = ix->n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(ix->v[m].path, url) <= 0)
+        if (cmp_key(ix->v[m].root, ix->v[m].path, root, url) <= 0)
             a = m + 1;
         else
             b = m;
@@ -193,7 +201,8 @@ static void summarise(const exs_pass_view *s, const index_t *ix, size_t lo, size
 
 /* ---------------------------------------------------------------- URLs of records */
 
-static void map_vdir(exs_files *f, exs_frec *r)
+/* A virtual directory of the record's own root (sorted: ties go to the same one every run). */
+static void map_vdir(exs_files *f, uint32_t root, exs_frec *r)
 {
     const exs_fvdir *best = NULL;
     size_t best_n = 0;
@@ -201,7 +210,7 @@ static void map_vdir(exs_files *f, exs_frec *r)
     for (size_t i = 0; i < f->nvdirs; i++) {
         const exs_fvdir *v = &f->vdirs[i];
         size_t kn = strlen(v->key);
-        if (kn < 2 || kn <= best_n)
+        if (v->root != root || kn < 2 || kn <= best_n)
             continue;
         /* the physical folder, as a path suffix-aligned anywhere in the file's path */
         for (const char *p = strstr(r->norm, v->key); p; p = strstr(p + 1, v->key)) {
@@ -217,8 +226,10 @@ static void map_vdir(exs_files *f, exs_frec *r)
         return;
     size_t need = strlen(best->url) + 1 + strlen(rest) + 1;
     char *url = malloc(need);
-    if (!url)
+    if (!url) {
+        r->url_failed = true;
         return;
+    }
     snprintf(url, need, "%s%s%s", strcmp(best->url, "/") == 0 ? "" : best->url, "/", rest);
     free(r->url);
     r->url = url;
@@ -239,8 +250,9 @@ static bool any_exploitation(const exs_pass_view *v, const exs_files *f)
     return false;
 }
 
-/* Request findings by the URL they asked for (normalised), to relate files to them. */
+/* Request findings by root and the URL they asked for (normalised), to relate files to them. */
 typedef struct req_ref {
+    uint32_t root;
     char url[EXS_URL_MAX];
     const char *id;
 } req_ref;
@@ -248,7 +260,7 @@ typedef struct req_ref {
 static int cmp_ref(const void *pa, const void *pb)
 {
     const req_ref *a = pa, *b = pb;
-    int r = strcmp(a->url, b->url);
+    int r = cmp_key(a->root, a->url, b->root, b->url);
     return r ? r : strcmp(a->id, b->id);
 }
 
@@ -271,6 +283,7 @@ static bool refs_build(const exs_pass_view *v, refs *rf)
         if (!x->http || !x->http->path)
             continue;
         req_ref *r = &rf->v[rf->n++];
+        r->root = x->origin.root;
         exs_url_norm(exs_str_cstr(x->http->path), r->url, sizeof r->url);
         r->id = x->id;
     }
@@ -278,18 +291,18 @@ static bool refs_build(const exs_pass_view *v, refs *rf)
     return true;
 }
 
-/* Relates h to the request findings for url (the first EXS_MAX_RELATED by id). */
-static void relate_requests(exs_hit *h, const refs *rf, const char *url)
+/* Relates h to the request findings for url of root (the first EXS_MAX_RELATED by id). */
+static void relate_requests(exs_hit *h, const refs *rf, uint32_t root, const char *url)
 {
     size_t a = 0, b = rf->n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(rf->v[m].url, url) < 0)
+        if (cmp_key(rf->v[m].root, rf->v[m].url, root, url) < 0)
             a = m + 1;
         else
             b = m;
     }
-    for (; a < rf->n && strcmp(rf->v[a].url, url) == 0; a++)
+    for (; a < rf->n && cmp_key(rf->v[a].root, rf->v[a].url, root, url) == 0; a++)
         if (!exs_hit_relate(h, rf->v[a].id))
             break;
 }
@@ -304,7 +317,7 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
     bool served = r->url && r->url[0];
     if (served) {
         size_t lo, hi;
-        index_range(ix, r->url, &lo, &hi);
+        index_range(ix, r->where.root, r->url, &lo, &hi);
         summarise(v, ix, lo, hi, &u);
     }
     for (const exs_fhit *h = r->hits; h; h = h->next) {
@@ -337,20 +350,17 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
             e.file.url = exs_str_cstr(r->url);
             e.file.site = exs_str_cstr(r->site);
             usage_facts(&e, &u);
-            relate_requests(&e, rf, r->url);
+            relate_requests(&e, rf, r->where.root, r->url);
         }
         exs_emit(&c, &e);
     }
 }
 
-static bool has_url(const exs_files *f, const char *url)
+/* The URLs of the scripts on disk, and of the records (a file with findings), by root. */
+static bool has_url(const exs_files *f, uint32_t root, const char *url)
 {
-    if (exs_strmap_get(f->web_urls, url))
-        return true;
-    for (const exs_frec *r = f->recs; r; r = r->next)
-        if (r->url && strcmp(r->url, url) == 0)
-            return true;
-    return false;
+    char key[EXS_URL_MAX + 16];
+    return exs_strmap_get(f->web_urls, exs_files_url_key(root, url, key, sizeof key)) != NULL;
 }
 
 /* Non-default scripts requested with success whose file the image lacks. */
@@ -360,7 +370,8 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
     size_t i = 0;
     while (i < ix->n) {
         size_t lo, hi;
-        index_range(ix, ix->v[i].path, &lo, &hi);
+        uint32_t root = ix->v[i].root;
+        index_range(ix, root, ix->v[i].path, &lo, &hi);
         i = hi;
         const char *url = ix->v[lo].path;
         bool nondefault = false, ok = false;
@@ -369,11 +380,12 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
             nondefault |= a->nondefault;
             ok |= exs_status_ok(a->status);
         }
-        if (!nondefault || !ok || has_url(f, url))
+        if (!nondefault || !ok || has_url(f, root, url))
             continue;
         const char *folder = "";
         exs_webheld held = exs_web_held_of_url(url, &folder);
-        if (held == EXS_HELD_NONE || !f->held[held])
+        /* the same root (server) holds the folder the script should be in */
+        if (held == EXS_HELD_NONE || !(f->held[held] & exs_files_root_bit(root)))
             continue;
         usage u;
         summarise(v, ix, lo, hi, &u);
@@ -395,16 +407,16 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
         exs_hit_fact_cstr(&h, "web_folder", folder);
         usage_facts(&h, &u);
         for (size_t k = 0; k < f->ncompiled; k++)
-            if (strcmp(f->compiled[k].url, url) == 0) {
+            if (f->compiled[k].root == root && strcmp(f->compiled[k].url, url) == 0) {
                 exs_hit_fact_cstr(&h, "compiled_as", f->compiled[k].display);
                 break;
             }
         for (size_t k = 0; k < f->nhints; k++)
-            if (strcmp(f->hints[k].url, url) == 0) {
+            if (f->hints[k].root == root && strcmp(f->hints[k].url, url) == 0) {
                 exs_hit_fact_cstr(&h, "removed_by", f->hints[k].what);
                 break;
             }
-        relate_requests(&h, rf, url);
+        relate_requests(&h, rf, root, url);
         exs_emit(&c, &h);
     }
 }
@@ -612,19 +624,37 @@ void exs_pass_files(const exs_pass_view *v)
         free(rf.v);
         return;
     }
-    for (exs_frec *r = f->recs; r; r = r->next)
+    bool lost = false;
+    char key[EXS_URL_MAX + 16];
+    for (exs_frec *r = f->recs; r; r = r->next) {
         if (!r->url && f->nvdirs)
-            map_vdir(f, r);
+            map_vdir(f, r->where.root, r);
+        lost |= r->url_failed;
+        /* a file with findings is on disk: not a removed shell */
+        if (r->url && !exs_strmap_put(f->web_urls, exs_files_url_key(r->where.root, r->url, key,
+                                                                     sizeof key),
+                                      (void *)1, NULL))
+            lost = true;
+    }
     /* Scripts outside the known roots served through a virtual directory count as present. */
     for (size_t i = 0; i < f->nloose && f->nvdirs; i++) {
         exs_frec tmp;
         memset(&tmp, 0, sizeof tmp);
         tmp.norm = f->loose[i];
-        map_vdir(f, &tmp);
+        map_vdir(f, f->loose_root[i], &tmp);
+        lost |= tmp.url_failed;
         if (tmp.url) {
-            exs_strmap_put(f->web_urls, tmp.url, (void *)1, NULL);
+            lost |= !exs_strmap_put(f->web_urls,
+                                    exs_files_url_key(f->loose_root[i], tmp.url, key, sizeof key),
+                                    (void *)1, NULL);
             free(tmp.url);
         }
+    }
+    if (lost) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory mapping files to their URLs");
+        index_free(&ix);
+        free(rf.v);
+        return;
     }
     bool context = any_exploitation(v, f);
     for (exs_frec *r = f->recs; r; r = r->next)

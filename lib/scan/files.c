@@ -117,6 +117,7 @@ void exs_files_destroy(exs_files *f)
     for (size_t i = 0; i < f->nloose; i++)
         free(f->loose[i]);
     free(f->loose);
+    free(f->loose_root);
     for (size_t i = 0; i < f->nvdirs; i++) {
         free(f->vdirs[i].site);
         free(f->vdirs[i].url);
@@ -246,8 +247,14 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- stores */
 
-void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
-                        const char *physical)
+const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%u|%s", root, url);
+    return buf;
+}
+
+void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+                        const char *url, const char *physical)
 {
     char key[EXS_MAX_IOC_LINE + 1];
     exs_ioc_path_key(physical, key, sizeof key);
@@ -264,7 +271,8 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
     pthread_mutex_lock(&f->mu);
     if (f->nvdirs < EXS_MAX_VDIRS &&
         exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
-        exs_fvdir v = {strdup(site), strdup(lurl), strdup(key), strdup(physical), strdup(config)};
+        exs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
+                       strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
             f->vdirs[f->nvdirs++] = v;
         } else {
@@ -278,14 +286,15 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms)
+void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+                            int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
                         sizeof *f->compiled)) {
-        exs_fcompiled c = {strdup(url), strdup(display), mtime_ms};
+        exs_fcompiled c = {root, strdup(url), strdup(display), mtime_ms};
         if (c.url && c.display)
             f->compiled[f->ncompiled++] = c;
         else {
@@ -296,13 +305,13 @@ void exs_files_add_compiled(exs_files *f, const char *display, const char *url, 
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_hint(exs_files *f, const char *url, const char *what)
+void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what)
 {
     pthread_mutex_lock(&f->mu);
     if (f->nhints >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
-        exs_fremoved_hint h = {strdup(url), strdup(what)};
+        exs_fremoved_hint h = {root, strdup(url), strdup(what)};
         if (h.url && h.what)
             f->hints[f->nhints++] = h;
         else {
@@ -425,8 +434,46 @@ static int cmp_rec(const void *pa, const void *pb)
     return strcmp((*(exs_frec *const *)pa)->display, (*(exs_frec *const *)pb)->display);
 }
 
+static int cmp_vdir(const void *pa, const void *pb)
+{
+    const exs_fvdir *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->key, b->key);
+    if (!r)
+        r = strcmp(a->url, b->url);
+    if (!r)
+        r = strcmp(a->site, b->site);
+    return r ? r : strcmp(a->config, b->config);
+}
+
+static int cmp_compiled(const void *pa, const void *pb)
+{
+    const exs_fcompiled *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->url, b->url);
+    return r ? r : strcmp(a->display, b->display);
+}
+
+static int cmp_hint(const void *pa, const void *pb)
+{
+    const exs_fremoved_hint *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->url, b->url);
+    return r ? r : strcmp(a->what, b->what);
+}
+
 void exs_files_settle(exs_files *f)
 {
+    /* the clues in a fixed order: the pass takes the first that fits */
+    if (f->nvdirs > 1)
+        qsort(f->vdirs, f->nvdirs, sizeof *f->vdirs, cmp_vdir);
+    if (f->ncompiled > 1)
+        qsort(f->compiled, f->ncompiled, sizeof *f->compiled, cmp_compiled);
+    if (f->nhints > 1)
+        qsort(f->hints, f->nhints, sizeof *f->hints, cmp_hint);
     /* the sampled records join the list, by display path (a fixed order) */
     if (f->nheap > 1)
         qsort(f->heap, f->nheap, sizeof *f->heap, cmp_rec);
@@ -438,23 +485,35 @@ void exs_files_settle(exs_files *f)
     f->nheap = 0;
 }
 
-static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
+static void store_script(exs_scan *s, exs_files *f, uint32_t root, const exs_webloc *loc,
+                         const char *norm)
 {
+    char key[EXS_MAX_URL + 16];
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (loc->url[0]) {
         if (exs_strmap_count(f->web_urls) < f->max_scripts)
-            exs_strmap_put(f->web_urls, loc->url, (void *)1, NULL);
+            lost = !exs_strmap_put(f->web_urls, exs_files_url_key(root, loc->url, key, sizeof key),
+                                   (void *)1, NULL);
         else
             f->scripts_dropped++;
-    } else if (f->nloose < f->max_scripts &&
-               exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
-        char *d = strdup(norm);
-        if (d)
+    } else if (f->nloose < f->max_scripts) {
+        char *d = NULL;
+        if (exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose) &&
+            exs_grow((void **)&f->loose_root, &f->caploose_root, f->nloose + 1,
+                     sizeof *f->loose_root) &&
+            (d = strdup(norm)) != NULL) {
+            f->loose_root[f->nloose] = root;
             f->loose[f->nloose++] = d;
+        } else {
+            lost = true;
+        }
     } else {
         f->scripts_dropped++;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory remembering a script file");
 }
 
 /* ---------------------------------------------------------------- hits */
@@ -886,11 +945,11 @@ void exs_file_end(exs_fworker *w, int depth)
 
     if (c.loc.held != EXS_HELD_NONE) {
         pthread_mutex_lock(&w->f->mu);
-        w->f->held[c.loc.held] = true;
+        w->f->held[c.loc.held] |= exs_files_root_bit(fs->where.root);
         pthread_mutex_unlock(&w->f->mu);
     }
     if (exs_web_script_ext(c.base, strlen(c.base)))
-        store_script(w->f, &c.loc, fs->norm);
+        store_script(w->s, w->f, fs->where.root, &c.loc, fs->norm);
     if (c.rec)
         store_record(w->s, w->f, c.rec);
 }

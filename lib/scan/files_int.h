@@ -45,10 +45,14 @@ typedef struct exs_frec {
     char *url;        /* lowercase URL path it is served under, NULL when not served */
     const char *site; /* static */
     exs_fhit *hits;
+    bool url_failed; /* no memory for its URL: the sweep fails */
     struct exs_frec *next;
 } exs_frec;
 
+/* The cross-file clues below are per evidence root (one server's configuration maps only its
+ * own files; a fleet sweep keeps servers apart). */
 typedef struct exs_fvdir {
+    uint32_t root;
     char *site, *url; /* url: lowercase, no trailing '/' except for "/" */
     char *key;        /* physical path key (exs_ioc_path_key) */
     char *physical;   /* as written */
@@ -56,12 +60,14 @@ typedef struct exs_fvdir {
 } exs_fvdir;
 
 typedef struct exs_fcompiled {
+    uint32_t root;
     char *url;     /* lowercase virtual path */
     char *display; /* the .compiled record */
     int64_t mtime_ms;
 } exs_fcompiled;
 
 typedef struct exs_fremoved_hint {
+    uint32_t root;
     char *url;  /* lowercase URL of a path MSERT reported */
     char *what; /* "MSERT: <threat>, <action>" */
 } exs_fremoved_hint;
@@ -88,11 +94,12 @@ struct exs_files {
     exs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
     size_t nheap, capheap;
     uint64_t recs_dropped;
-    exs_strmap *web_urls; /* URL of every script file under a known web root */
-    char **loose;         /* norm paths of scripts elsewhere (vdir mapping) */
-    size_t nloose, caploose;
+    exs_strmap *web_urls; /* "root|URL" of every script file under a known web root */
+    char **loose;         /* norm paths of scripts elsewhere (vdir mapping) ... */
+    uint32_t *loose_root; /* ... and their roots */
+    size_t nloose, caploose, caploose_root;
     uint64_t scripts_dropped;
-    bool held[EXS_HELD__COUNT];
+    uint64_t held[EXS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
     exs_fvdir *vdirs;
     size_t nvdirs, capvdirs;
     exs_fcompiled *compiled;
@@ -143,10 +150,19 @@ void exs_fhit_defer_last(exs_fctx *c);
 void exs_detect_file(exs_fctx *c);
 
 /* Store helpers for the checks (thread-safe). */
-void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
-                        const char *physical);
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms);
-void exs_files_add_hint(exs_files *f, const char *url, const char *what);
+void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+                        const char *url, const char *physical);
+void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+                            int64_t mtime_ms);
+void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what);
+
+/* The key of web_urls: "root|url" into buf. */
+const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap);
+/* The bit of root in held[]. */
+static inline uint64_t exs_files_root_bit(uint32_t root)
+{
+    return 1ull << (root < 63 ? root : 63);
+}
 void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
                            int64_t mtime_ms);
 
