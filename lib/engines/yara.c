@@ -475,6 +475,15 @@ size_t exs_yrules_count(const exs_yrules *r)
     return r ? r->n : 0;
 }
 
+bool exs_yrules_holds(const exs_yrules *set, const exs_rule *rule)
+{
+    if (!set || !set->n)
+        return false;
+    uintptr_t p = (uintptr_t)rule, a = (uintptr_t)set->rules,
+              b = (uintptr_t)(set->rules + set->n);
+    return p >= a && p < b;
+}
+
 const exs_yrule *exs_yrules_get(const exs_yrules *r, size_t i)
 {
     return r && i < r->n ? &r->rules[i] : NULL;

@@ -9,6 +9,7 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
 
@@ -371,11 +372,12 @@ void exs_scan_results_finish(exs_scan *s)
         exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
         return;
     }
-    /* user rules live in the scan's rule sets: the results get copies */
+    /* user rules live in the scan's rule sets: the results get copies (the built-in table
+     * and the shipped rules live as long as the process) */
     exs_strmap *own = exs_strmap_create();
     for (size_t i = 0; own && i < r->nfindings; i++) {
         const exs_rule *rule = r->findings[i].rule;
-        if (exs_rule_find(rule->id) == rule)
+        if (!exs_files_user_rule(s->files, rule))
             continue;
         const exs_rule *x = exs_strmap_get(own, rule->id);
         if (!x && (!(x = exs_results_own_rule(r, rule)) ||

@@ -247,6 +247,11 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- stores */
 
+bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
+{
+    return f && exs_yrules_holds(f->user, rule);
+}
+
 const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%u|%s", root, url);

@@ -69,6 +69,9 @@ void exs_file_end(exs_fworker *w, int depth);
 /* Moves the file side's counters into st (they restart from zero). */
 void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st);
 
+/* True when rule is one of the user's rules (--rules): it lives as long as the scan. */
+bool exs_files_user_rule(const exs_files *f, const exs_rule *rule);
+
 /* Before the pass: the sampled records join the list in a fixed order. */
 void exs_files_settle(exs_files *f);
 
