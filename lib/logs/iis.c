@@ -5,7 +5,6 @@
 #include "exsweep/finding.h"
 #include "logs/state.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 static void iis_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
 {

@@ -9,7 +9,6 @@
 #include "exsweep/finding.h"
 #include "logs/state.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 static exs_str pick(const exs_event *e, const char *const *keys)
 {

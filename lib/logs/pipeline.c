@@ -14,7 +14,6 @@
 #include "logs/pipeline.h"
 #include "parsers/csv.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 typedef struct pstate {
     exs_ctx *c;

@@ -13,6 +13,7 @@
 #include "core/digest.h"
 #include "engines/pathre.h"
 #include "scan/files_int.h"
+#include "scan/scan_int.h"
 
 /* ---------------------------------------------------------------- scan-wide state */
 

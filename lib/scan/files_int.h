@@ -13,7 +13,7 @@
 #include "engines/yara.h"
 #include "exsweep/finding.h"
 #include "scan/files.h"
-#include "scan/scan_int.h"
+#include "scan/ctx.h"
 
 /* One reason a file is reported: the rule's case and its facts. Strings owned. */
 typedef struct exs_fhit {
