@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "detectors/webfolders.h"
 
 /* A file name with a script extension (exs_web_script_exts) ending a value: before a quote,
@@ -86,3 +87,11 @@ void exs_detect_cmdlet(exs_ctx *c, const exs_cmdlet *cm)
              failed);
     }
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detector above to report it (patterns.h). */
+const exs_pattern exs_pat_cmdlet[] = {
+    {"mailboxexportrequest", 0}, {"managementroleassignment", 0}, {"new-exchangecertificate", 0},
+    {"transportagent", 0},       {"virtualdirectory", 0},         {NULL, 0},
+};

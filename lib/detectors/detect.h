@@ -117,19 +117,22 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r);
 /* The first timestamp within the first 64 bytes of a line (ISO or W3C), or EXS_TIME_NONE. */
 int64_t exs_find_time(exs_str line);
 
-/* Prefilter expressions per evidence shape (lib/detectors/patterns.c): triggers and tokens,
- * and the token conjunctions of request-shaped logs (see engines/prefilter.h). */
-extern const exs_pattern exs_pat_directive[];
-extern const exs_pattern exs_pat_request[];
-extern const exs_pattern exs_pat_paths_w3c[]; /* path expressions of IIS W3C logs */
-extern const exs_pattern exs_pat_paths_csv[]; /* ... of CSV request logs (HttpProxy, exports) */
-extern const uint32_t exs_conj_request[];
-extern const exs_pattern exs_pat_rpshttp[];
-extern const exs_pattern exs_pat_ecp[];
-extern const exs_pattern exs_pat_oabgen[];
-extern const exs_pattern exs_pat_cmdlet[];
-extern const exs_pattern exs_pat_text[];
-extern const exs_pattern exs_pat_jsonl[];
+/* The prefilter expressions each detector file declares beside its predicates (triggers and
+ * tokens; lib/detectors/patterns.h), composed per log kind in lib/logs/kinds.c. */
+extern const exs_pattern exs_pat_directive[];  /* patterns.c: "#" lines */
+extern const exs_pattern exs_pat_decoded[];    /* patterns.c: percent-encoded letters */
+extern const exs_pattern exs_pat_proxylogon[]; /* proxylogon.c */
+extern const exs_pattern exs_pat_webshell[];   /* webshell_log.c */
+extern const exs_pattern exs_pat_paths_w3c[];  /* webshell_log.c: paths of IIS W3C logs */
+extern const exs_pattern exs_pat_paths_csv[];  /* ... of CSV request logs (HttpProxy, exports) */
+extern const exs_pattern exs_pat_proxyshell[]; /* proxyshell.c, with its tokens */
+extern const uint32_t exs_conj_request[];      /* proxyshell.c: the token conjunctions */
+extern const exs_pattern exs_pat_rpshttp[];    /* proxyshell.c */
+extern const exs_pattern exs_pat_ecp[];        /* proxylogon.c */
+extern const exs_pattern exs_pat_oabgen[];     /* proxylogon.c */
+extern const exs_pattern exs_pat_cmdlet[];     /* cmdlet.c */
+extern const exs_pattern exs_pat_text[];       /* text.c */
+extern const exs_pattern exs_pat_jsonl[];      /* events.c */
 
 /* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
  * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "exsweep/finding.h"
 
 exs_str exs_event_get(const exs_event *e, const char *name)
@@ -714,3 +715,8 @@ void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
     }
     st->ndumps = 0;
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* Event exports: every object is an event the event detectors look at. */
+const exs_pattern exs_pat_jsonl[] = {{"^[ \\t]*\\{", 0}, {NULL, 0}};

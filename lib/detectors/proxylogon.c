@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 
 /* Out-of-band interaction domains used by vulnerability scanners to confirm an SSRF. */
 static const char *const oast_domains[] = {
@@ -333,3 +334,33 @@ void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
         exs_emit(c, &h);
     }
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_proxylogon[] = {
+    /* ProxyLogon SSRF anchors, carriers and the back-end reset (catalogue 2.1, 2.4) */
+    {"serverinfo~", 0},
+    {"default" DOT "flt", 0},
+    {"main" DOT "css", 0},
+    {"auth" SL "current" SL, 0},
+    {"schema(=|%3d)reset", 0},
+    /* tool, crawler and web-shell client user agents */
+    {"exchangeservicesclient/0\\.0\\.0\\.0", 0},
+    {"python-requests/", 0},
+    {"antsword", 0},
+    {"googlebot", 0},
+    {"baiduspider", 0},
+    {"duckduckbot", 0},
+    {"facebookexternalhit", 0},
+    {"bingbot", 0},
+    {"exabot", 0},
+    {"yahoo!", 0},
+    {"yandexbot", 0},
+    {"chrome/51\\.0\\.2704\\.103", 0},
+    {NULL, 0},
+};
+
+const exs_pattern exs_pat_ecp[] = {{"virtualdirectory", 0}, {NULL, 0}};
+
+const exs_pattern exs_pat_oabgen[] = {{"download failed and temporary file", 0}, {NULL, 0}};

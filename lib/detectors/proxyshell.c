@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 
 /* User agents (or Rps_Http ClientInfo values) of legitimate Remote PowerShell traffic, as
  * CrowdStrike's Rps_Http-IOC.ps1 and the OWASSRF rules exclude them. */
@@ -134,3 +135,41 @@ void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
                                 : "Remote PowerShell session without ClientInfo";
     exs_emit(c, &h);
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_proxyshell[] = {
+    /* ProxyNotShell PoC */
+    {"admin(@|%40)localhost", 0},
+    /* back end: a POST to /powershell (W3C writes cs-method just before cs-uri-stem); the
+     * predicates collapse repeated separators, so "POST //powershell" is one too */
+    {"post " SL "+powershell", 0},
+    /* tokens */
+    {"autodiscover" DOT "json", T_AUTOD},
+    {"mapi" SL "nspi", T_BACKEND},
+    {SL "ews", T_BACKEND},
+    {"x-rps-cat", T_BACKEND},
+    {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
+    /* "email=autodiscover/autodiscover.json": cut after "autod", since a literal ending in
+     * "discover" is checked at every "autodiscover" of the benign traffic */
+    {"email(=|%3d)autod", T_CONF},
+    {"(\\?|%3f| |,)x=a", T_XA},
+    {"owa" SL, T_OWA},
+    {"powershell", T_PSHELL},
+    {NULL, 0},
+};
+
+/* ProxyShell and ProxyNotShell need Autodiscover plus a back end, the confusion or the PoC;
+ * OWASSRF needs /owa/ and /powershell anywhere in the line (the mailbox path, or the query of
+ * a W3C line). */
+const uint32_t exs_conj_request[] = {
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_BACKEND),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_CONF),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_PSHELL),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_XA),
+    TOKEN_BIT(T_OWA) | TOKEN_BIT(T_PSHELL),
+    0,
+};
+
+const exs_pattern exs_pat_rpshttp[] = {{"powershell", 0}, {NULL, 0}};

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "detectors/webfolders.h"
 
 /* Is stem (normalised) a script an Exchange default install does not have in the folders
@@ -190,3 +191,43 @@ void exs_detect_request(exs_ctx *c, const exs_request *r)
     exs_detect_proxyshell_request(c, &v);
     exs_detect_webshell_request(c, &v);
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_webshell[] = {
+    /* web-shell folders (catalogue 3.1) */
+    {"aspnet_client", 0},
+    /* commands in query strings (Sigma web_win_webshells_in_access_logs) */
+    {"=whoami", 0},
+    {"=net(%20|\\+|%2b)user", 0},
+    {"=cmd(%20|\\+|%2b)/[crk](%|\\+)", 0},
+    {"=(powershell|tasklist|wmic|ssh|python|python3|wget|curl|dsquery|nltest)(%|\\+)", 0},
+    {"=ipconfig", 0},
+    {"=certutil", 0},
+    {"=copy%20%5c%5c", 0},
+    /* tunnels */
+    {"proxy&port=", 0},
+    {"cmd=(connect|disconnect|read|forward)", 0},
+    {"connect&target", 0},
+    /* pages (not .asmx: every EWS request is /EWS/Exchange.asmx): kept to attach requests to
+     * shells found on disk wherever they are served (rogue vdirs, ClientAccess) */
+    {DOT "(aspx|ashx|php|jspx?|cfm)", 0},
+    {NULL, 0},
+};
+
+/* web shells under auth/ and OAB/ (catalogue 3.1): every extension of exs_web_script_exts()
+ * (webfolders.c), prefixes folded (asp covers aspx, asa asax, jsp jspx, shtm shtml);
+ * test-rules.c checks the two lists agree. ProxyLogon carriers: a .js under /ecp/ or auth/
+ * (POSTed; the GETs of OWA's own scripts pass too and are judged in full). */
+#define SCRIPTS "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)"
+const exs_pattern exs_pat_paths_w3c[] = {
+    {"(auth|oab)" SL PATH_W3C DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_W3C DOT "js", 0},
+    {NULL, 0},
+};
+const exs_pattern exs_pat_paths_csv[] = {
+    {"(auth|oab)" SL PATH_CSV DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_CSV DOT "js", 0},
+    {NULL, 0},
+};

@@ -10,10 +10,13 @@ extern const exs_logkind exs_logkind_httpproxy, exs_logkind_export, exs_logkind_
     exs_logkind_rpscmdlet, exs_logkind_ecp, exs_logkind_exchange, exs_logkind_iis,
     exs_logkind_oabgen, exs_logkind_text, exs_logkind_jsonl;
 
-static const exs_pattern *const pl_request_w3c[] = {exs_pat_directive, exs_pat_request,
-                                                    exs_pat_paths_w3c, NULL};
-static const exs_pattern *const pl_request_csv[] = {exs_pat_directive, exs_pat_request,
-                                                    exs_pat_paths_csv, NULL};
+/* Request-shaped logs call the ProxyLogon, ProxyShell and web-shell detectors: theirs. */
+static const exs_pattern *const pl_request_w3c[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_w3c,  NULL};
+static const exs_pattern *const pl_request_csv[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_csv,  NULL};
 static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
 static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
 static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
