@@ -86,7 +86,7 @@ rgt=$(cut -d' ' -f1 "$OUT/rg.runs" | median)
 rgc=$(cut -d' ' -f1 "$OUT/rgcur.runs" | median)
 rss=$(cut -d' ' -f2 "$OUT/exsweep.runs" | sort -n | tail -1)
 rgrss=$(cut -d' ' -f2 "$OUT/rg.runs" | sort -n | tail -1)
-findings=$(wc -l <"$OUT/exsweep.jsonl")
+findings=$(grep -c '"record":"finding"' "$OUT/exsweep.jsonl")
 matches=$(awk -F: '{s += $NF} END {print s + 0}' "$OUT/rg.txt")
 matchc=$(awk -F: '{s += $NF} END {print s + 0}' "$OUT/rgcur.txt")
 echo "exsweep runs (s, KiB): $(tr '\n' ';' <"$OUT/exsweep.runs")"

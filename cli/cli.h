@@ -7,6 +7,9 @@
 /* exsweep scan; its help text (also printed by 'exsweep help scan'). */
 int exs_cli_scan(int argc, char **argv);
 extern const char exs_cli_scan_help[];
+/* exsweep report: a saved sweep's JSON lines rendered again. */
+int exs_cli_report(int argc, char **argv);
+extern const char exs_cli_report_help[];
 
 /* Prints one line on stderr: the formatted message, escaped for a terminal as a whole (user
  * paths and exs_scan_error may carry any byte), then a newline. */

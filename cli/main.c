@@ -15,6 +15,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  scan PATH...   sweep evidence: folders, files, archives (zip, 7z, tar, gz)\n"
+    "  report FILE... render a saved sweep (scan -f jsonl) as text, jsonl or csv\n"
     "  rules          list the built-in rules and their stable ids\n"
     "  version        print the version\n"
     "  help [COMMAND] this help, or a command's\n"
@@ -99,6 +100,8 @@ static int cmd_help(int argc, char **argv)
     if (argc == 2) {
         if (strcmp(argv[1], "scan") == 0)
             text = exs_cli_scan_help;
+        else if (strcmp(argv[1], "report") == 0)
+            text = exs_cli_report_help;
         else if (strcmp(argv[1], "rules") == 0)
             text = rules_help;
         else if (strcmp(argv[1], "version") == 0)
@@ -130,10 +133,12 @@ int main(int argc, char **argv)
 {
     hold_std_fds();
     if (argc < 2)
-        return exs_cli_usage(NULL, "no command given (scan, rules, version, help)");
+        return exs_cli_usage(NULL, "no command given (scan, report, rules, version, help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0)
         return exs_cli_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return exs_cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)

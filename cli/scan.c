@@ -19,8 +19,9 @@ const char exs_cli_scan_help[] =
     "Archives are read as streams, never extracted. Nothing under PATH is written.\n"
     "\n"
     "options:\n"
-    "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (one JSON\n"
-    "                       object per finding, ECS field names), csv\n"
+    "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (ECS 9.4 JSON\n"
+    "                       lines: the sweep, one per finding, counts, coverage, warnings;\n"
+    "                       'exsweep report' renders them again), csv\n"
     "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
     "                       file is replaced whole (written under a temporary name, synced,\n"
     "                       renamed), a FIFO or character device is written in place, - is\n"
@@ -42,8 +43,13 @@ const char exs_cli_scan_help[] =
     "      --no-file-checks read logs only: no hashing, rules or file heuristics\n"
     "      --check-logs     also hash logs and run the shipped rules on them (by default logs\n"
     "                       are read by their parsers only; user rules always see them)\n"
-    "      --top N          findings listed in full by the text summary (default 12)\n"
-    "      --max-findings N findings kept in full (default 200000; all are counted)\n"
+    "      --label NAME     names the evidence of the next PATH without one (the Nth --label\n"
+    "                       the Nth PATH; default: the PATH's own name, made unique); the\n"
+    "                       label is part of every finding's id and its display path\n"
+    "      --top N          findings listed in full by the text summary (default 12; 0: none)\n"
+    "      --max-findings N findings kept in full besides the exploitation and backdoor ones,\n"
+    "                       which are always kept (default 200000, shared fairly between\n"
+    "                       rules; every finding is counted)\n"
     "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
     "  -v, --verbose        list every kept warning example\n"
     "  -q, --quiet          no one-line summary on standard error (jsonl, csv)\n"
@@ -95,7 +101,7 @@ static int parse_size(const char *s, uint64_t *out)
 int exs_cli_scan(int argc, char **argv)
 {
     enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
-           OPT_NOFILES, OPT_CHECKLOGS };
+           OPT_NOFILES, OPT_CHECKLOGS, OPT_LABEL };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},   {"top", required_argument, NULL, OPT_TOP},
@@ -108,15 +114,16 @@ int exs_cli_scan(int argc, char **argv)
         {"skip-ext", required_argument, NULL, OPT_SKIPEXT},
         {"no-file-checks", no_argument, NULL, OPT_NOFILES},
         {"check-logs", no_argument, NULL, OPT_CHECKLOGS},
+        {"label", required_argument, NULL, OPT_LABEL},
         {NULL, 0, NULL, 0},
     };
-    exs_report_opts ro = {0};
+    exs_report_opts ro = EXS_REPORT_OPTS_INIT;
     exs_scan_opts so = {0};
     const char *output = "-", *color = "auto";
     int quiet = 0, stats = 0, c;
     unsigned long v;
-    const char **rules = NULL, **iocs = NULL;
-    size_t nrules = 0, niocs = 0;
+    const char **rules = NULL, **iocs = NULL, **labels = NULL;
+    size_t nrules = 0, niocs = 0, nlabels = 0;
     int status = 2;
     exs_scan *s = NULL;
     exs_cli_out out;
@@ -136,9 +143,10 @@ int exs_cli_scan(int argc, char **argv)
         }
         case 'o': output = optarg; break;
         case 'r':
-        case OPT_IOC: {
-            const char ***list = c == 'r' ? &rules : &iocs;
-            size_t *n = c == 'r' ? &nrules : &niocs;
+        case OPT_IOC:
+        case OPT_LABEL: {
+            const char ***list = c == 'r' ? &rules : c == OPT_IOC ? &iocs : &labels;
+            size_t *n = c == 'r' ? &nrules : c == OPT_IOC ? &niocs : &nlabels;
             const char **l = realloc(*list, (*n + 1) * sizeof *l);
             if (!l) {
                 exs_cli_msg("exsweep scan: out of memory");
@@ -198,6 +206,11 @@ int exs_cli_scan(int argc, char **argv)
         exs_cli_usage("scan", "no PATH given");
         goto done;
     }
+    if (nlabels > (size_t)(argc - optind)) {
+        exs_cli_usage("scan", "%zu --label for %d PATH%s", nlabels, argc - optind,
+                      argc - optind == 1 ? "" : "s");
+        goto done;
+    }
     if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
         exs_cli_usage("scan", "--color wants auto, always or never, not '%s'", color);
         goto done;
@@ -223,7 +236,8 @@ int exs_cli_scan(int argc, char **argv)
             goto done;
         }
     for (int i = optind; i < argc; i++) {
-        rc = exs_scan_add_root(s, argv[i]);
+        size_t k = (size_t)(i - optind);
+        rc = exs_scan_add_root_label(s, argv[i], k < nlabels ? labels[k] : NULL);
         if (rc != EXS_OK) {
             if (*exs_scan_error(s))
                 exs_cli_msg("exsweep scan: %s", exs_scan_error(s));
@@ -249,7 +263,7 @@ int exs_cli_scan(int argc, char **argv)
     }
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && isatty(fileno(out.f)) && !getenv("NO_COLOR"));
-    if (exs_report_write(s, out.f, &ro) != EXS_OK) {
+    if (exs_report_write(exs_scan_results(s), out.f, &ro) != EXS_OK) {
         int e = errno;
         if (out.kind == EXS_CLI_OUT_STDOUT)
             exs_cli_msg("exsweep scan: writing to standard output failed: %s",
@@ -261,7 +275,7 @@ int exs_cli_scan(int argc, char **argv)
     }
     if (exs_cli_out_commit(&out) != 0)
         goto done;
-    const exs_scan_stats *st = exs_scan_get_stats(s);
+    const exs_sweep_stats *st = exs_results_stats(exs_scan_results(s));
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
         fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",
                 (unsigned long long)st->findings, (unsigned long long)st->files_read,
@@ -285,5 +299,6 @@ done:
     exs_scan_destroy(s);
     free(rules);
     free(iocs);
+    free(labels);
     return status;
 }

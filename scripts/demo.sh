@@ -19,4 +19,4 @@ echo
 echo "== the same server as a triage archive, as JSON lines (first 2 of them):"
 "$BUILD/exsweep" scan -q --format jsonl "$out/triage.zip" >"$out/findings.jsonl" || [ $? -eq 1 ]
 head -n 2 "$out/findings.jsonl"
-echo "... $(wc -l <"$out/findings.jsonl") findings in $out/findings.jsonl"
+echo "... $(grep -c "\"record\":\"finding\"" "$out/findings.jsonl") findings among the $(wc -l <"$out/findings.jsonl") records of $out/findings.jsonl (the sweep, findings, counts, coverage)"

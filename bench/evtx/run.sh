@@ -102,7 +102,7 @@ report "ours, 1 thread" ours1 "$live"
 report "ours, 2 processes" ours2 "$live"
 report "evtxexport, xargs -P2" peer "$live"
 report "exsweep scan (sweep)" sweep "$live"
-echo "    (the sweep: $(wc -l <"$OUT/sweep.jsonl") findings, peak RSS $(tail -n 1 "$OUT/sweep.rss") KiB)"
+echo "    (the sweep: $(grep -c '"record":"finding"' "$OUT/sweep.jsonl") findings, peak RSS $(tail -n 1 "$OUT/sweep.rss") KiB)"
 awk -v a="$(wall ours1)" -v b="$(wall ours2)" -v p="$(wall peer)" -v ca="$(cpu ours1)" \
     -v cp="$(cpu peer)" 'BEGIN {
     printf "  ratio ours(1 thread) / evtxexport(2 workers), wall: %.1fx\n", (p / a)

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "escape.h"
 #include "finding.h"
+#include "results.h"
 #include "scan.h"
 #include "report.h"
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "scan.h"
+#include "results.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,15 +24,19 @@ typedef enum exs_format {
 typedef struct exs_report_opts {
     exs_format format;
     int color;          /* text: ANSI colour */
-    size_t top;         /* text: findings listed in full; 0 = 12 */
+    size_t top;         /* text: findings listed in full (0: none) */
     int verbose;        /* text: list every warning example */
 } exs_report_opts;
+
+/* The defaults: text, no colour, 12 findings in full. */
+#define EXS_REPORT_OPTS_INIT {EXS_FORMAT_TEXT, 0, 12, 0}
 
 /* Parses "text", "jsonl", "csv". Returns -1 when unknown. */
 int exs_format_parse(const char *name);
 
-/* Writes the report. Fails with EXS_EIO when out fails. */
-exs_rc exs_report_write(const exs_scan *s, FILE *out, const exs_report_opts *opts);
+/* Writes the report of r. opts NULL: EXS_REPORT_OPTS_INIT. Fails with EXS_EIO when out fails
+ * (the report is then incomplete), EXS_ENOMEM when the writer could not allocate. */
+exs_rc exs_report_write(const exs_results *r, FILE *out, const exs_report_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,7 @@
  *   exs_scan_create(&s, NULL);
  *   exs_scan_add_root(s, "/mnt/image");
  *   exs_scan_run(s);
- *   ... exs_scan_findings(s, &n) ...
+ *   ... exs_results_findings(exs_scan_results(s), &n) ...
  *   exs_scan_destroy(s);
  *
  * Nothing under a root is ever written, and atime is not touched where the OS allows.
@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "finding.h"
+#include "results.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,52 +42,6 @@ typedef struct exs_scan_opts {
                                by the shipped rules; by default only user rules see them */
 } exs_scan_opts;
 
-/* Per evidence family (e.g. "HttpProxy/Ecp", "IIS/W3SVC1", "ECP Server"). */
-typedef struct exs_coverage {
-    const char *family;
-    uint64_t files_read;    /* files parsed */
-    uint64_t files_skipped; /* files of this family that could not be read or parsed */
-    uint64_t bytes;
-    uint64_t lines;
-    uint64_t rows_bad;      /* candidate rows that did not parse */
-    int64_t first_ms;       /* earliest row time seen, or EXS_TIME_NONE */
-    int64_t last_ms;        /* latest row time seen, or EXS_TIME_NONE */
-} exs_coverage;
-
-/* A counted warning about input that could not be used as it was. */
-typedef struct exs_warning {
-    const char *kind;    /* static: "unreadable", "line-too-long", "archive", ... */
-    const char *file;    /* relative path, may be "" */
-    uint64_t line;       /* 0 when not applicable */
-    const char *message;
-} exs_warning;
-
-typedef struct exs_warning_count {
-    const char *kind;
-    uint64_t count;
-} exs_warning_count;
-
-typedef struct exs_scan_stats {
-    uint64_t files_seen;      /* regular files met under the roots, archive members included */
-    uint64_t files_read;      /* files read as evidence of some family */
-    uint64_t files_ignored;   /* files that are no evidence this version reads */
-    uint64_t bytes_read;
-    uint64_t archives;
-    uint64_t candidates;      /* lines the prefilter passed to the full parsers */
-    uint64_t findings;        /* all findings, also those past max_findings */
-    uint64_t findings_dropped;/* findings counted but not kept in full */
-    uint64_t verdicts[5];     /* findings per verdict (index EXS_VERDICT_*), dropped ones too */
-    unsigned jobs;
-    double seconds;
-    /* File checks */
-    uint64_t files_hashed;    /* files whose whole content was hashed and checked */
-    uint64_t files_large;     /* over max_file_size: name/location/header checks only */
-    uint64_t files_skipped_ext; /* extension in skip_ext */
-    uint64_t logs_parsed_only;  /* logs read by their parsers, not hashed or rule-checked */
-    uint64_t rule_scans;      /* YARA scans run (shipped and user rule sets) */
-    uint64_t rule_gated;      /* shipped-rule scans the literal gate made unnecessary */
-} exs_scan_stats;
-
 /* Creates a scan. opts may be NULL for defaults. On success *out owns a scan to destroy. */
 exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts);
 
@@ -95,8 +50,13 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts);
  * EXS_ENOENT when it does not exist, EXS_EACCES when it cannot be opened for want of
  * permission, EXS_EFTYPE when it is neither a folder nor a regular file (a FIFO, socket or
  * device: refused from its stat, never opened), EXS_EIO for any other failure to open it.
- * A root that fails in the same ways by the time exs_scan_run walks it fails the run. */
+ * A root that fails in the same ways by the time exs_scan_run walks it fails the run. Its
+ * label is the root's own name (the last part of its absolute path), made unique with "-2",
+ * "-3"... */
 exs_rc exs_scan_add_root(exs_scan *s, const char *path);
+/* The same with a label of the caller's (copied; NULL or "" as exs_scan_add_root). A label
+ * already taken is made unique the same way. */
+exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label);
 
 /* Adds YARA rules (a file, or a folder whose *.yar and *.yara files are all taken) to run on
  * every file besides the shipped rules. Compiled by exs_scan_run: a broken rule makes it fail
@@ -119,16 +79,12 @@ exs_rc exs_scan_run(exs_scan *s);
 /* Destroys the scan and everything the accessors below returned. Accepts NULL. */
 void exs_scan_destroy(exs_scan *s);
 
-/* Results, valid until exs_scan_destroy. Findings are sorted by time, file, line, rule. */
-const exs_finding *exs_scan_findings(const exs_scan *s, size_t *n);
-const exs_coverage *exs_scan_coverage(const exs_scan *s, size_t *n);
-const exs_warning *exs_scan_warnings(const exs_scan *s, size_t *n);        /* examples */
-const exs_warning_count *exs_scan_warning_counts(const exs_scan *s, size_t *n);
-const exs_scan_stats *exs_scan_get_stats(const exs_scan *s);
-/* Exchange install roots recognised from the layout, as relative paths. */
-const char *const *exs_scan_install_roots(const exs_scan *s, size_t *n);
-/* The roots as given, in order. */
-const char *const *exs_scan_roots(const exs_scan *s, size_t *n);
+/* The results, valid until exs_scan_destroy (or exs_scan_take_results); NULL before
+ * exs_scan_run. */
+const exs_results *exs_scan_results(const exs_scan *s);
+/* Moves the results out of the scan: the caller owns them (exs_results_destroy) and they
+ * outlive the scan. NULL before exs_scan_run or when already taken. */
+exs_results *exs_scan_take_results(exs_scan *s);
 
 #ifdef __cplusplus
 }

@@ -30,11 +30,29 @@
 #define EXS_MAX_ARCHIVE_FLOOR (1ull << 30) /* ratio applies above this many unpacked bytes */
 
 /* Results */
-#define EXS_MAX_FINDINGS 200000          /* kept in full; more are counted only */
+#define EXS_MAX_FINDINGS 200000          /* kept in full besides the ones always kept (exploitation,
+                                            backdoors), shared fairly between rules; more are
+                                            counted only */
+#define EXS_MAX_KEPT_ALWAYS 2000000      /* exploitation and backdoor findings kept; more (a
+                                            flood no reader could act on) are counted, a warning */
+#define EXS_MAX_FACTS 16                 /* named facts per finding (fixed lists per rule) */
+#define EXS_MAX_RELATED 64               /* related finding ids kept per finding; more counted */
+#define EXS_MAX_SERVER_ADDRS 64          /* the server's own addresses remembered (IIS s-ip) */
+#define EXS_MAX_COUNT_KEYS 1000000       /* distinct client addresses and host names counted;
+                                            more are counted in the totals only */
+
+/* Reading saved sweeps back (exsweep report) */
+#define EXS_MAX_REPORT_LINE (4u << 20)   /* bytes of one JSON line; longer lines are skipped,
+                                            counted (no line a sweep writes comes near) */
+#define EXS_MAX_REPORT_FINDINGS 4000000  /* findings read; a file with more is refused */
+#define EXS_MAX_REPORT_ROOTS 4096        /* evidence roots over all the sweeps read */
+#define EXS_MAX_REPORT_COVERAGE 100000   /* coverage families over all the sweeps read */
 #define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string */
 #define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
 #define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
+#define EXS_MAX_URL 2048                 /* bytes of a URL the detectors compare (normalised) and
+                                            the requests they keep; longer ones are cut there */
 
 /* Files: content checks (hash, rules, heuristics) and the IOC and rule inputs */
 #define EXS_MAX_FILE_SIZE (32ull << 20)  /* default: larger files get name, location and header checks only */

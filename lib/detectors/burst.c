@@ -1,6 +1,6 @@
 /* Web-shell hunting: one client asking for many non-default scripts in Exchange web folders
  * within a minute (catalogue 3.6, real helsecert data: a dozen known shell names in ~15 s,
- * repeated per host name). Runs once after the workers, over the kept access events. */
+ * repeated per host name). An after-sweep pass over the kept script requests. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +8,16 @@
 #include "core/limits.h"
 #include "detectors/internal.h"
 #include "exsweep/finding.h"
-#include "scan/scan_int.h"
+#include "scan/pass.h"
 
 #define BURST_WINDOW_MS 60000
 #define BURST_MIN_NAMES 5
 
 static int cmp_access(const void *pa, const void *pb)
 {
-    const exs_access *a = pa, *b = pb;
+    const exs_access *a = *(const exs_access *const *)pa, *b = *(const exs_access *const *)pb;
+    if (a->where.root != b->where.root) /* a burst is against one server */
+        return a->where.root < b->where.root ? -1 : 1;
     int r = strcmp(a->ip, b->ip);
     if (r)
         return r;
@@ -35,48 +37,48 @@ static const char *base_of(const char *path)
 
 /* Script names compared decoded and lowercased (the events' norm): x.aspx, X.ASPX and
  * x%2easpx are one name. */
-static int cmp_by_name_ids(const exs_access *a, size_t x, size_t y)
+static int cmp_by_name_ids(const exs_access *const *a, size_t x, size_t y)
 {
-    return strcmp(base_of(a[x].norm), base_of(a[y].norm));
+    return strcmp(base_of(a[x]->norm), base_of(a[y]->norm));
 }
 
 /* ev[0..n): the requests of one burst; id[k]: the name id of ev[k]; listed: one flag per name
  * id, all clear on entry and on return. */
-static void emit_burst(exs_scan *s, const exs_access *ev, const size_t *id, size_t n,
-                       size_t distinct, unsigned char *listed)
+static void emit_burst(const exs_pass_view *v, const exs_access *const *ev, const size_t *id,
+                       size_t n, size_t distinct, unsigned char *listed)
 {
-    char detail[1024];
+    char names[1024];
     size_t o = 0;
-    exs_appendf(detail, sizeof detail, &o, "%zu script names in %llds:", distinct,
-                (long long)((ev[n - 1].time_ms - ev[0].time_ms) / 1000));
+    names[0] = 0;
     bool served = false;
     for (size_t i = 0; i < n; i++) {
-        served |= ev[i].status >= 200 && ev[i].status < 300;
+        served |= ev[i]->status >= 200 && ev[i]->status < 300;
         if (listed[id[i]])
             continue;
         listed[id[i]] = 1;
-        if (o + 64 < sizeof detail)
-            exs_appendf(detail, sizeof detail, &o, " %.40s(%d)", base_of(ev[i].path),
-                        ev[i].status);
+        if (o + 64 < sizeof names)
+            exs_appendf(names, sizeof names, &o, "%s%.40s=%d", o ? "," : "", base_of(ev[i]->path),
+                        ev[i]->status);
     }
     for (size_t i = 0; i < n; i++)
         listed[id[i]] = 0;
     exs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.scan = s;
-    c.file = ev[0].file;
-    c.source = ev[0].source;
+    exs_ctx_at_access(&c, v, ev[0]);
     exs_hit h;
-    memset(&h, 0, sizeof h);
-    h.rule = RULE(R_WS_HUNT);
-    h.verdict = EXS_VERDICT_PROBE;
-    h.severity = served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM;
-    h.time_ms = ev[0].time_ms;
-    h.line = ev[0].line;
-    h.ip = exs_str_cstr(ev[0].ip);
-    h.method = exs_str_cstr(ev[0].method);
-    h.path = exs_str_cstr(ev[0].path);
-    h.detail = exs_str_cstr(detail);
+    exs_hit_init(&h, RULE(R_WS_HUNT), EXS_VERDICT_PROBE, served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
+                 ev[0]->time_ms);
+    h.line = ev[0]->line;
+    h.http.client = exs_str_cstr(ev[0]->ip);
+    h.http.method = exs_str_cstr(ev[0]->method);
+    h.http.path = exs_str_cstr(ev[0]->path);
+    h.http.status = ev[0]->status > 0 ? ev[0]->status : 0;
+    h.http.backend = ev[0]->backend;
+    h.reason = served ? "one client asked for many non-default scripts, some answered"
+                      : "one client asked for many non-default scripts";
+    exs_hit_fact_u64(&h, "hunt_names", distinct);
+    exs_hit_fact_u64(&h, "hunt_requests", n);
+    exs_hit_fact_u64(&h, "hunt_seconds", (uint64_t)((ev[n - 1]->time_ms - ev[0]->time_ms) / 1000));
+    exs_hit_fact_cstr(&h, "hunt_scripts", names);
     exs_emit(&c, &h);
 }
 
@@ -86,31 +88,29 @@ static int cmp_by_name(const void *pa, const void *pb, void *base)
     return cmp_by_name_ids(base, a, b);
 }
 
-void exs_detect_bursts(exs_scan *s)
+void exs_pass_bursts(const exs_pass_view *v)
 {
-    if (s->access_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu script requests past %llu not correlated",
-                 (unsigned long long)s->access_dropped, (unsigned long long)s->max_access);
+    struct exs_scan *s = v->scan;
     /* Only non-default scripts count; other script requests are kept for the file side. */
-    exs_access *a = s->access;
     size_t n = 0;
-    for (size_t k = 0; k < s->naccess; k++)
-        if (a[k].nondefault) {
-            exs_access t = a[n];
-            a[n++] = a[k];
-            a[k] = t;
-        }
+    for (size_t k = 0; k < v->naccess; k++)
+        n += v->access[k].nondefault;
     if (n < BURST_MIN_NAMES)
         return;
-    qsort(a, n, sizeof *a, cmp_access);
+    const exs_access **a = malloc(n * sizeof *a);
     /* Name ids, so the sliding window counts distinct names in O(1) per step. */
     size_t *order = malloc(n * sizeof *order), *id = malloc(n * sizeof *id);
     unsigned *count = calloc(n, sizeof *count);
     unsigned char *listed = calloc(n, 1);
-    if (!order || !id || !count || !listed) {
-        exs_warn(s, EXS_W_LIMIT, "", 0, "out of memory: web-shell hunting not checked");
+    if (!a || !order || !id || !count || !listed) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory looking for web-shell hunting");
         goto out;
     }
+    n = 0;
+    for (size_t k = 0; k < v->naccess; k++)
+        if (v->access[k].nondefault)
+            a[n++] = &v->access[k];
+    qsort(a, n, sizeof *a, cmp_access);
     for (size_t k = 0; k < n; k++)
         order[k] = k;
     qsort_r(order, n, sizeof *order, cmp_by_name, a);
@@ -123,7 +123,7 @@ void exs_detect_bursts(exs_scan *s)
 
     size_t i = 0, j = 0, distinct = 0;
     while (i < n) {
-        if (a[i].time_ms == EXS_TIME_NONE) {
+        if (a[i]->time_ms == EXS_TIME_NONE) {
             i++;
             if (j < i)
                 j = i;
@@ -131,14 +131,15 @@ void exs_detect_bursts(exs_scan *s)
         }
         if (j < i)
             j = i;
-        while (j < n && strcmp(a[j].ip, a[i].ip) == 0 && a[j].time_ms != EXS_TIME_NONE &&
-               a[j].time_ms - a[i].time_ms <= BURST_WINDOW_MS) {
+        while (j < n && a[j]->where.root == a[i]->where.root && strcmp(a[j]->ip, a[i]->ip) == 0 &&
+               a[j]->time_ms != EXS_TIME_NONE &&
+               a[j]->time_ms - a[i]->time_ms <= BURST_WINDOW_MS) {
             if (count[id[j]]++ == 0)
                 distinct++;
             j++;
         }
         if (distinct >= BURST_MIN_NAMES) {
-            emit_burst(s, a + i, id + i, j - i, distinct, listed);
+            emit_burst(v, a + i, id + i, j - i, distinct, listed);
             for (size_t k = i; k < j; k++)
                 if (--count[id[k]] == 0)
                     distinct--;
@@ -150,6 +151,7 @@ void exs_detect_bursts(exs_scan *s)
         }
     }
 out:
+    free(a);
     free(order);
     free(id);
     free(count);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "detectors/webfolders.h"
 
 /* A file name with a script extension (exs_web_script_exts) ending a value: before a quote,
@@ -33,18 +34,19 @@ static bool admin_share_or_webroot(exs_str s)
 }
 
 static void emit(exs_ctx *c, const exs_cmdlet *cm, int rule, exs_verdict v, exs_severity s,
-                 const char *detail)
+                 const char *reason, bool failed)
 {
-    exs_hit h = {0};
-    h.rule = RULE(rule);
-    h.verdict = v;
-    h.severity = s;
-    h.time_ms = cm->time_ms;
+    exs_hit h;
+    exs_hit_init(&h, RULE(rule), v, s, cm->time_ms);
     h.line = cm->line;
-    h.user = cm->user;
-    h.ua = cm->client;
-    h.target = cm->params.n ? cm->params : cm->name;
-    h.detail = exs_str_cstr(detail);
+    h.cmdlet.name = exs_str_trim(cm->name);
+    h.cmdlet.params = cm->params;
+    h.cmdlet.user = cm->user;
+    h.cmdlet.client = cm->client;
+    h.cmdlet.failed = failed;
+    if (cm->event)
+        exs_hit_event_of(&h, cm->event);
+    h.reason = reason;
     h.evidence = cm->raw.n ? cm->raw : cm->params;
     exs_emit(c, &h);
 }
@@ -52,40 +54,44 @@ static void emit(exs_ctx *c, const exs_cmdlet *cm, int rule, exs_verdict v, exs_
 void exs_detect_cmdlet(exs_ctx *c, const exs_cmdlet *cm)
 {
     exs_str n = exs_str_trim(cm->name), p = cm->params;
-    char detail[200];
     bool failed = exs_str_icontains(cm->result, "error") || exs_str_icontains(cm->result, "fail");
-    const char *fail_note = failed ? " (the cmdlet failed)" : "";
 
     if (exs_str_ieq(n, "New-MailboxExportRequest")) {
-        if (has_web_ext(p) || admin_share_or_webroot(p)) {
-            snprintf(detail, sizeof detail, "mailbox exported to a web path%s", fail_note);
+        if (has_web_ext(p) || admin_share_or_webroot(p))
             emit(c, cm, R_CMD_MBXEXPORT, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
-                 EXS_SEV_CRITICAL, detail);
-        } else if (exs_str_icontains(p, "\\\\")) {
-            snprintf(detail, sizeof detail, "mailbox exported to a share: check it was asked for%s",
-                     fail_note);
-            emit(c, cm, R_CMD_MBXEXPORT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, detail);
-        }
+                 EXS_SEV_CRITICAL, "mailbox exported to a web path", failed);
+        else if (exs_str_icontains(p, "\\\\"))
+            emit(c, cm, R_CMD_MBXEXPORT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                 "mailbox exported to a share: check it was asked for", failed);
     } else if (exs_str_ieq(n, "New-ManagementRoleAssignment")) {
         if (exs_str_icontains(p, "Mailbox Import Export"))
             emit(c, cm, R_CMD_ROLEASSIGN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                 "Mailbox Import Export role granted");
+                 "Mailbox Import Export role granted", failed);
     } else if (exs_str_ieq(n, "Remove-MailboxExportRequest")) {
         emit(c, cm, R_CMD_MBXEXPORT_RM, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
-             "mailbox export requests removed");
+             "mailbox export requests removed", failed);
     } else if (exs_str_ieq(n, "New-ExchangeCertificate")) {
         if (exs_str_icontains(p, "RequestFile") && (has_web_ext(p) || admin_share_or_webroot(p)))
             emit(c, cm, R_CMD_CERTREQ, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
-                 EXS_SEV_CRITICAL, "certificate request file written into a web path");
+                 EXS_SEV_CRITICAL, "certificate request file written into a web path", failed);
     } else if (exs_str_istarts(n, "Set-") && exs_str_iends(n, "VirtualDirectory")) {
         if (exs_str_icontains(p, "url") && (exs_str_icontains(p, "<script") ||
                                             exs_str_icontains(p, "runat") ||
                                             exs_str_icontains(p, "Page_Load")))
             emit(c, cm, R_CMD_SETVDIR, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
-                 EXS_SEV_CRITICAL, "script in a virtual directory URL");
+                 EXS_SEV_CRITICAL, "script in a virtual directory URL", failed);
     } else if (exs_str_ieq(n, "Install-TransportAgent") || exs_str_ieq(n, "Enable-TransportAgent")) {
-        snprintf(detail, sizeof detail, "transport agent %s%s",
-                 exs_str_ieq(n, "Install-TransportAgent") ? "installed" : "enabled", fail_note);
-        emit(c, cm, R_CMD_TRANSPORTAGENT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail);
+        emit(c, cm, R_CMD_TRANSPORTAGENT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+             exs_str_ieq(n, "Install-TransportAgent") ? "transport agent installed"
+                                                       : "transport agent enabled",
+             failed);
     }
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detector above to report it (patterns.h). */
+const exs_pattern exs_pat_cmdlet[] = {
+    {"mailboxexportrequest", 0}, {"managementroleassignment", 0}, {"new-exchangecertificate", 0},
+    {"transportagent", 0},       {"virtualdirectory", 0},         {NULL, 0},
+};

@@ -29,14 +29,19 @@ typedef struct exs_request {
     /* Rps_Http */
     exs_str auth_type, is_auth, client_info, generic_info;
     bool user_logged;            /* the log has a user column (so empty means anonymous) */
+    bool backend;                /* logged by a back end (IIS W3SVC2, port 444, Rps_Http): the
+                                    client is an Exchange server forwarding the request */
     exs_str raw;                 /* the whole line, for the evidence excerpt */
 } exs_request;
 
-/* A cmdlet run, from Rps_Cmdlet or (later) MSExchange Management events. */
+struct exs_event;
+
+/* A cmdlet run, from Rps_Cmdlet or MSExchange Management events. */
 typedef struct exs_cmdlet {
     int64_t time_ms;
     uint64_t line;
     exs_str name, params, user, client, result, raw;
+    const struct exs_event *event; /* the event it came from, NULL for a cmdlet log */
 } exs_cmdlet;
 
 /* One Windows event, from an EVTX record or an event export. Field names are EventData /
@@ -47,7 +52,9 @@ typedef struct exs_event_field {
 
 typedef struct exs_event {
     int64_t time_ms;
-    uint64_t record;           /* EventRecordID, or the line of an export */
+    uint64_t record;           /* EventRecordID, 0 when unknown */
+    uint64_t line;             /* the line of an event export, 0 for an EVTX record */
+    int64_t offset;            /* byte offset of an EVTX record in its file, -1 otherwise */
     uint32_t event_id;
     uint8_t level;             /* 1 critical, 2 error, 3 warning, 4 information */
     exs_str provider, channel, computer;
@@ -67,9 +74,12 @@ exs_str exs_event_get(const exs_event *e, const char *name);
 typedef struct exs_event_dump {
     uint64_t pid;
     int64_t time_ms;
-    uint64_t record;
+    uint64_t record, line;
+    uint32_t event_id;
     char tool[24];
     char cmd[480];
+    char user[128];
+    char provider[96], channel[96], computer[96];
     bool recovered;
 } exs_event_dump;
 
@@ -107,19 +117,22 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r);
 /* The first timestamp within the first 64 bytes of a line (ISO or W3C), or EXS_TIME_NONE. */
 int64_t exs_find_time(exs_str line);
 
-/* Prefilter expressions per evidence shape (lib/detectors/patterns.c): triggers and tokens,
- * and the token conjunctions of request-shaped logs (see engines/prefilter.h). */
-extern const exs_pattern exs_pat_directive[];
-extern const exs_pattern exs_pat_request[];
-extern const exs_pattern exs_pat_paths_w3c[]; /* path expressions of IIS W3C logs */
-extern const exs_pattern exs_pat_paths_csv[]; /* ... of CSV request logs (HttpProxy, exports) */
-extern const uint32_t exs_conj_request[];
-extern const exs_pattern exs_pat_rpshttp[];
-extern const exs_pattern exs_pat_ecp[];
-extern const exs_pattern exs_pat_oabgen[];
-extern const exs_pattern exs_pat_cmdlet[];
-extern const exs_pattern exs_pat_text[];
-extern const exs_pattern exs_pat_jsonl[];
+/* The prefilter expressions each detector file declares beside its predicates (triggers and
+ * tokens; lib/detectors/patterns.h), composed per log kind in lib/logs/kinds.c. */
+extern const exs_pattern exs_pat_directive[];  /* patterns.c: "#" lines */
+extern const exs_pattern exs_pat_decoded[];    /* patterns.c: percent-encoded letters */
+extern const exs_pattern exs_pat_proxylogon[]; /* proxylogon.c */
+extern const exs_pattern exs_pat_webshell[];   /* webshell_log.c */
+extern const exs_pattern exs_pat_paths_w3c[];  /* webshell_log.c: paths of IIS W3C logs */
+extern const exs_pattern exs_pat_paths_csv[];  /* ... of CSV request logs (HttpProxy, exports) */
+extern const exs_pattern exs_pat_proxyshell[]; /* proxyshell.c, with its tokens */
+extern const uint32_t exs_conj_request[];      /* proxyshell.c: the token conjunctions */
+extern const exs_pattern exs_pat_rpshttp[];    /* proxyshell.c */
+extern const exs_pattern exs_pat_ecp[];        /* proxylogon.c */
+extern const exs_pattern exs_pat_oabgen[];     /* proxylogon.c */
+extern const exs_pattern exs_pat_cmdlet[];     /* cmdlet.c */
+extern const exs_pattern exs_pat_text[];       /* text.c */
+extern const exs_pattern exs_pat_jsonl[];      /* events.c */
 
 /* URL path normalisation for folder checks: %XX decoded, '\' to '/', lowercased, repeated
  * slashes collapsed. Writes at most cap-1 bytes and a NUL; returns the length. */

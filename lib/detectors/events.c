@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "exsweep/finding.h"
 
 exs_str exs_event_get(const exs_event *e, const char *name)
@@ -86,34 +87,21 @@ static void note_lsass_pid(exs_event_state *st, uint64_t pid)
         st->lsass_pids[st->nlsass++] = pid;
 }
 
-/* Said in the detail of every finding from a recovered record: it lies outside the live
- * record chain (cleared, rolled over or damaged), which matters to whoever reads the
- * timeline. A slack copy may duplicate a record that is still live. */
-#define RECOVERED_NOTE "; record recovered from free space or a damaged chunk (outside the live records)"
-
-static void emit_event(exs_ctx *c, const exs_event *e, int rule, exs_verdict v, exs_severity s,
-                       exs_str target, exs_str user, const char *detail)
+/* A finding from event e: its event group (a recovered record says so there: it lies outside
+ * the live record chain, which matters to whoever reads the timeline), the record as its
+ * origin and the rendered record as evidence. The caller adds the subject. */
+static void ev_init(exs_hit *h, const exs_event *e, int rule, exs_verdict v, exs_severity s,
+                    const char *reason)
 {
-    char buf[512];
-    if (e->recovered) {
-        size_t o = 0;
-        exs_appendf(buf, sizeof buf, &o, "%s%s", detail, RECOVERED_NOTE);
-        detail = buf;
-    }
-    exs_hit h;
-    memset(&h, 0, sizeof h);
-    h.rule = RULE(rule);
-    h.verdict = v;
-    h.severity = s;
-    h.time_ms = e->time_ms;
-    h.line = e->record;
-    h.host = e->computer;
-    h.target = target;
-    h.user = user;
-    h.detail = exs_str_cstr(detail);
-    h.evidence = e->text;
-    exs_emit(c, &h);
+    exs_hit_init(h, RULE(rule), v, s, e->time_ms);
+    exs_hit_event_of(h, e);
+    h->reason = reason;
+    h->evidence = e->text;
 }
+
+/* The process group of a finding about the process p of an event. */
+typedef struct proc proc;
+static void ev_proc(exs_hit *h, const proc *p);
 
 static bool provider_is(const exs_event *e, const char *p)
 {
@@ -133,10 +121,20 @@ static bool is_security(const exs_event *e)
 
 /* ---------------------------------------------------------------- process creation */
 
-typedef struct proc {
+struct proc {
     exs_str image, cmd, parent, user;
-    uint64_t pid;
-} proc;
+    uint64_t pid, ppid;
+};
+
+static void ev_proc(exs_hit *h, const proc *p)
+{
+    h->proc.image = p->image;
+    h->proc.cmd = p->cmd;
+    h->proc.parent = p->parent;
+    h->proc.user = p->user;
+    h->proc.pid = p->pid ? (int64_t)p->pid : -1;
+    h->proc.ppid = p->ppid ? (int64_t)p->ppid : -1;
+}
 
 static bool as_process(const exs_event *e, proc *p)
 {
@@ -147,6 +145,7 @@ static bool as_process(const exs_event *e, proc *p)
         p->parent = exs_event_get(e, "ParentImage");
         p->user = exs_event_get(e, "User");
         p->pid = parse_pid(exs_event_get(e, "ProcessId"));
+        p->ppid = parse_pid(exs_event_get(e, "ParentProcessId"));
         return true;
     }
     if (is_security(e) && e->event_id == 4688) {
@@ -155,6 +154,7 @@ static bool as_process(const exs_event *e, proc *p)
         p->parent = exs_event_get(e, "ParentProcessName");
         p->user = exs_event_get(e, "SubjectUserName");
         p->pid = parse_pid(exs_event_get(e, "NewProcessId"));
+        p->ppid = parse_pid(exs_event_get(e, "ProcessId"));
         return true;
     }
     return false;
@@ -180,29 +180,46 @@ static uint64_t pid_after(exs_str cmd, const char *kw)
     return j > i ? parse_pid(exs_str_make(cmd.p + i, j - i)) : 0;
 }
 
+static void span_copy(char *dst, size_t cap, exs_str v)
+{
+    snprintf(dst, cap, "%.*s", (int)(v.n < cap - 1 ? v.n : cap - 1), v.p ? v.p : "");
+}
+
+/* A dump command line: the process (cmd, user) from the caller's event, the tool and the
+ * target pid as facts. */
 static void dump_found(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_str cmd,
                        const char *tool, uint64_t pid, exs_str user)
 {
-    char detail[200];
+    exs_hit h;
     if (exs_str_icontains(cmd, "lsass") || (pid && is_lsass_pid(st, pid))) {
-        snprintf(detail, sizeof detail, "%s dump of lsass.exe", tool);
-        emit_event(c, e, R_EV_LSASS_DUMP, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, cmd, user,
-                   detail);
-        return;
-    }
-    if (pid && st->ndumps < sizeof st->dumps / sizeof st->dumps[0]) {
+        ev_init(&h, e, R_EV_LSASS_DUMP, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                "a dump of lsass.exe");
+    } else if (pid && st->ndumps < sizeof st->dumps / sizeof st->dumps[0]) {
         /* the target may turn out to be lsass later in the log (Sysmon 10) */
         exs_event_dump *d = &st->dumps[st->ndumps++];
         d->pid = pid;
         d->time_ms = e->time_ms;
         d->record = e->record;
+        d->line = e->line;
+        d->event_id = e->event_id;
         d->recovered = e->recovered;
         snprintf(d->tool, sizeof d->tool, "%s", tool);
-        snprintf(d->cmd, sizeof d->cmd, "%.*s", (int)(cmd.n < 479 ? cmd.n : 479), cmd.p);
+        span_copy(d->cmd, sizeof d->cmd, cmd);
+        span_copy(d->user, sizeof d->user, user);
+        span_copy(d->provider, sizeof d->provider, e->provider);
+        span_copy(d->channel, sizeof d->channel, e->channel);
+        span_copy(d->computer, sizeof d->computer, e->computer);
         return;
+    } else {
+        ev_init(&h, e, R_EV_PROC_DUMP, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                "a memory dump; its target is not identified as lsass");
     }
-    snprintf(detail, sizeof detail, "%s memory dump; target not identified as lsass", tool);
-    emit_event(c, e, R_EV_PROC_DUMP, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, cmd, user, detail);
+    h.proc.cmd = cmd;
+    h.proc.user = user;
+    exs_hit_fact_cstr(&h, "dump_tool", tool);
+    if (pid)
+        exs_hit_fact_u64(&h, "dump_pid", pid);
+    exs_emit(c, &h);
 }
 
 /* Memory-dump, staging and snap-in command lines; also used on script blocks. */
@@ -224,16 +241,27 @@ static void command_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, 
     bool sevenzip = (exs_str_icontains(cmd, "7z.exe") || exs_str_icontains(cmd, "7za.exe") ||
                      exs_str_istarts(exs_str_trim(cmd), "7z ")) &&
                     (exs_str_icontains(cmd, " a ") || exs_str_icontains(cmd, "-t7z"));
+    exs_hit h;
     if (sevenzip || (exs_str_icontains(cmd, "makecab") && (exs_str_icontains(cmd, ".dmp") ||
                                                            exs_str_icontains(cmd, "inetpub") ||
                                                            exs_str_icontains(cmd, "exchange server"))) ||
-        (exs_str_icontains(cmd, "vssadmin") && exs_str_icontains(cmd, "shadow")))
-        emit_event(c, e, R_EV_STAGING, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, cmd, user,
-                   "archiving or shadow-copy command");
+        (exs_str_icontains(cmd, "vssadmin") && exs_str_icontains(cmd, "shadow"))) {
+        ev_init(&h, e, R_EV_STAGING, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                "an archiving or shadow-copy command");
+        h.proc.cmd = cmd;
+        h.proc.parent = parent;
+        h.proc.user = user;
+        exs_emit(c, &h);
+    }
     if (exs_str_icontains(cmd, "add-pssnapin") && exs_str_icontains(cmd, "microsoft.exchange") &&
-        !base_is(parent, "msiexec.exe"))
-        emit_event(c, e, R_EV_EXCH_SNAPIN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, cmd, user,
-                   "Exchange snap-in loaded outside the management shell");
+        !base_is(parent, "msiexec.exe")) {
+        ev_init(&h, e, R_EV_EXCH_SNAPIN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                "the Exchange snap-in loaded outside the management shell");
+        h.proc.cmd = cmd;
+        h.proc.parent = parent;
+        h.proc.user = user;
+        exs_emit(c, &h);
+    }
 }
 
 static void process_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, const proc *p)
@@ -241,19 +269,23 @@ static void process_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, 
     static const char *const workers[] = {"w3wp.exe", "umworkerprocess.exe"};
     static const char *const benign_children[] = {"csc.exe", "cvtres.exe", "werfault.exe",
                                                   "wermgr.exe"};
-    char detail[200];
+    exs_hit h;
     if (base_is(p->image, "lsass.exe"))
         note_lsass_pid(st, p->pid);
     if (base_in(p->parent, workers, 2) && p->image.n && !base_in(p->image, benign_children, 4)) {
-        exs_str pb = base_of(p->parent), cb = base_of(p->image);
-        snprintf(detail, sizeof detail, "%.*s started %.*s", (int)pb.n, pb.p, (int)cb.n, cb.p);
-        emit_event(c, e, R_EV_W3WP_CHILD, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
-                   p->cmd.n ? p->cmd : p->image, p->user, detail);
+        ev_init(&h, e, R_EV_W3WP_CHILD, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                base_is(p->parent, "w3wp.exe") ? "the IIS worker started a process"
+                                               : "the UM worker started a process");
+        ev_proc(&h, p);
+        exs_emit(c, &h);
     }
     for (size_t i = 0; i < sizeof chopper_fragments / sizeof chopper_fragments[0]; i++)
         if (exs_str_icontains(p->cmd, chopper_fragments[i])) {
-            emit_event(c, e, R_EV_CHOPPER, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, p->cmd,
-                       p->user, "China Chopper command fragments");
+            ev_init(&h, e, R_EV_CHOPPER, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                    "China Chopper command fragments");
+            ev_proc(&h, p);
+            exs_hit_fact_cstr(&h, "keyword", chopper_fragments[i]);
+            exs_emit(c, &h);
             break;
         }
     command_checks(c, st, e, p->cmd, p->parent, p->user);
@@ -323,7 +355,7 @@ static void learn_lsass(exs_event_state *st, const exs_event *e)
 
 static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
 {
-    char detail[240];
+    exs_hit h;
     exs_str user = exs_event_get(e, "User");
     switch (e->event_id) {
     case 3: {
@@ -331,11 +363,14 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         long port = exs_str_uint(exs_str_trim(exs_event_get(e, "DestinationPort")), 65535);
         if (base_is(image, "w3wp.exe") &&
             (port == 22 || port == 135 || port == 445 || port == 3389 || port == 5985 || port == 5986)) {
-            exs_str ip = exs_event_get(e, "DestinationIp");
-            snprintf(detail, sizeof detail, "w3wp.exe connected to %.*s:%ld",
-                     (int)(ip.n < 64 ? ip.n : 64), ip.p, port);
-            emit_event(c, e, R_EV_W3WP_TUNNEL, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, image, user,
-                       detail);
+            ev_init(&h, e, R_EV_W3WP_TUNNEL, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "the IIS worker connected to an administration port");
+            h.proc.image = image;
+            h.proc.user = user;
+            h.proc.pid = (int64_t)parse_pid(exs_event_get(e, "ProcessId"));
+            exs_hit_fact(&h, "destination_ip", exs_str_trim(exs_event_get(e, "DestinationIp")));
+            exs_hit_fact_u64(&h, "destination_port", (uint64_t)port);
+            exs_emit(c, &h);
         }
         break;
     }
@@ -344,16 +379,20 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         if (base_is(dst, "lsass.exe") && !base_is(src, "csrss.exe")) {
             bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) ||
                         base_is(src, "rdrleakdiag.exe");
-            exs_str b = base_of(src);
-            snprintf(detail, sizeof detail, "%.*s created a thread in lsass.exe", (int)b.n, b.p);
-            emit_event(c, e, R_EV_LSASS_ACCESS,
-                       tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-                       tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
+            ev_init(&h, e, R_EV_LSASS_ACCESS,
+                    tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                    tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, "a thread created in lsass.exe");
+            h.proc.image = src;
+            h.proc.target = dst;
+            h.proc.user = user;
+            exs_emit(c, &h);
         } else if (base_is(src, "w3wp.exe")) {
-            exs_str b = base_of(dst);
-            snprintf(detail, sizeof detail, "w3wp.exe created a thread in %.*s", (int)b.n, b.p);
-            emit_event(c, e, R_EV_W3WP_THREAD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, dst, user,
-                       detail);
+            ev_init(&h, e, R_EV_W3WP_THREAD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "the IIS worker created a thread in another process");
+            h.proc.image = src;
+            h.proc.target = dst;
+            h.proc.user = user;
+            exs_emit(c, &h);
         }
         break;
     }
@@ -366,12 +405,14 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]);
         bool reader = base_in(src, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0]);
         if (tool || (dump_mask(mask) && !reader)) {
-            exs_str b = base_of(src);
-            snprintf(detail, sizeof detail, "%.*s opened lsass.exe with access %.*s", (int)b.n, b.p,
-                     (int)(mask.n < 20 ? mask.n : 20), mask.p);
-            emit_event(c, e, R_EV_LSASS_ACCESS,
-                       tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-                       tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, src, user, detail);
+            ev_init(&h, e, R_EV_LSASS_ACCESS,
+                    tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                    tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, "lsass.exe opened for reading");
+            h.proc.image = src;
+            h.proc.target = dst;
+            h.proc.user = user;
+            exs_hit_fact(&h, "access_mask", exs_str_trim(mask));
+            exs_emit(c, &h);
         }
         break;
     }
@@ -380,16 +421,22 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
         exs_str b = base_of(f);
         if (exs_str_iends(f, ".dmp")) {
             bool lsass = exs_str_icontains(b, "lsass");
-            snprintf(detail, sizeof detail, "%s written by %.*s",
-                     lsass ? "LSASS dump file" : "memory dump file", (int)base_of(image).n,
-                     base_of(image).p);
-            emit_event(c, e, lsass ? R_EV_LSASS_DUMP : R_EV_DUMP_FILE,
-                       lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-                       lsass ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM, f, user, detail);
+            ev_init(&h, e, lsass ? R_EV_LSASS_DUMP : R_EV_DUMP_FILE,
+                    lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                    lsass ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM,
+                    lsass ? "an LSASS dump file written" : "a memory dump file written");
+            h.proc.image = image;
+            h.proc.user = user;
+            h.file.path = f;
+            exs_emit(c, &h);
         } else if (exs_str_ieq(b, "agents.config") &&
                    exs_str_icontains(f, "transportroles")) {
-            emit_event(c, e, R_EV_AGENTS_CONFIG, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, f, user,
-                       "transport agents configuration written");
+            ev_init(&h, e, R_EV_AGENTS_CONFIG, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "the transport agents configuration written");
+            h.proc.image = image;
+            h.proc.user = user;
+            h.file.path = f;
+            exs_emit(c, &h);
         } else {
             static const char *const setup[] = {"msiexec.exe", "exsetup.exe", "exsetupui.exe",
                                                 "setup.exe",   "tiworker.exe",
@@ -398,10 +445,12 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0] && !script; i++)
                 script = exs_str_iends(f, script_ext[i]);
             if (script && web_folder(f) && !base_in(image, setup, sizeof setup / sizeof setup[0])) {
-                snprintf(detail, sizeof detail, "%.*s wrote a script into a web folder",
-                         (int)base_of(image).n, base_of(image).p);
-                emit_event(c, e, R_EV_ASPX_WRITE, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, f,
-                           user, detail);
+                ev_init(&h, e, R_EV_ASPX_WRITE, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                        "a script written into a web folder");
+                h.proc.image = image;
+                h.proc.user = user;
+                h.file.path = f;
+                exs_emit(c, &h);
             }
         }
         break;
@@ -427,32 +476,40 @@ static void defender_check(exs_ctx *c, const exs_event *e)
     bool exch = false;
     for (size_t i = 0; i < sizeof defender_exchange_names / sizeof defender_exchange_names[0]; i++)
         exch |= exs_str_icontains(name, defender_exchange_names[i]);
-    char detail[300];
-    snprintf(detail, sizeof detail, "Defender %s %.*s",
-             (e->event_id == 1006 || e->event_id == 1116) ? "detected" : "acted on",
-             (int)(name.n < 200 ? name.n : 200), name.p);
-    emit_event(c, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-               exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM, path.n ? path : name,
-               exs_event_get(e, "Detection User"), detail);
+    exs_hit h;
+    ev_init(&h, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+            exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
+            (e->event_id == 1006 || e->event_id == 1116) ? "Defender detected malware"
+                                                          : "Defender acted on malware");
+    exs_hit_fact(&h, "threat_name", exs_str_trim(name));
+    exs_hit_fact(&h, "threat_action", exs_str_trim(exs_event_get(e, "Action Name")));
+    h.file.path = path;
+    h.proc.user = exs_event_get(e, "Detection User");
+    exs_emit(c, &h);
 }
 
 static void script_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
 {
     exs_str t = e->text;
+    exs_hit h;
+    bool hit = true;
     if (exs_str_icontains(t, "minidumpwritedump")) {
         bool lsass = exs_str_icontains(t, "lsass");
-        emit_event(c, e, lsass ? R_EV_LSASS_DUMP : R_EV_PS_SCRIPT,
-                   lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-                   lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, EXS_STR_NULL, EXS_STR_NULL,
-                   lsass ? "PowerShell MiniDumpWriteDump of lsass" : "PowerShell MiniDumpWriteDump");
+        ev_init(&h, e, lsass ? R_EV_LSASS_DUMP : R_EV_PS_SCRIPT,
+                lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+                lsass ? "PowerShell MiniDumpWriteDump of lsass" : "PowerShell MiniDumpWriteDump");
     } else if (exs_str_icontains(t, "invoke-powershelltcp") ||
                (exs_str_icontains(t, "net.sockets.tcpclient(") && exs_str_icontains(t, "getstream()"))) {
-        emit_event(c, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, EXS_STR_NULL,
-                   EXS_STR_NULL, "Nishang reverse shell");
+        ev_init(&h, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                "a Nishang reverse shell");
     } else if (exs_str_icontains(t, "powercat")) {
-        emit_event(c, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH, EXS_STR_NULL,
-                   EXS_STR_NULL, "PowerCat");
+        ev_init(&h, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH, "PowerCat");
+    } else {
+        hit = false;
     }
+    if (hit)
+        exs_emit(c, &h);
     command_checks(c, st, e, t, EXS_STR_NULL, EXS_STR_NULL);
 }
 
@@ -461,7 +518,8 @@ static void cmdlet_event(exs_ctx *c, const exs_event *e)
     exs_cmdlet cm;
     memset(&cm, 0, sizeof cm);
     cm.time_ms = e->time_ms;
-    cm.line = e->record;
+    cm.line = e->line;
+    cm.event = e;
     cm.name = exs_str_trim(positional(e, 0));
     cm.params = positional(e, 1);
     cm.user = positional(e, 2);
@@ -490,14 +548,18 @@ static const char *const replication_guids[] = {
 
 static void security_checks(exs_ctx *c, const exs_event *e)
 {
-    char detail[240];
+    exs_hit h;
     switch (e->event_id) {
     case 4648: {
         exs_str p = exs_event_get(e, "ProcessName");
-        if (base_is(p, "w3wp.exe"))
-            emit_event(c, e, R_EV_W3WP_LOGON, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                       exs_event_get(e, "TargetUserName"), exs_event_get(e, "SubjectUserName"),
-                       "explicit-credential logon from w3wp.exe");
+        if (base_is(p, "w3wp.exe")) {
+            ev_init(&h, e, R_EV_W3WP_LOGON, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "an explicit-credential logon from the IIS worker");
+            h.proc.image = p;
+            h.proc.user = exs_event_get(e, "SubjectUserName");
+            h.target = exs_event_get(e, "TargetUserName");
+            exs_emit(c, &h);
+        }
         break;
     }
     case 4656:
@@ -505,10 +567,12 @@ static void security_checks(exs_ctx *c, const exs_event *e)
         exs_str obj = exs_event_get(e, "ObjectName"), p = exs_event_get(e, "ProcessName");
         if (base_is(obj, "lsass.exe") &&
             !base_in(p, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0])) {
-            snprintf(detail, sizeof detail, "%.*s asked for a handle to lsass.exe",
-                     (int)base_of(p).n, base_of(p).p);
-            emit_event(c, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, p,
-                       exs_event_get(e, "SubjectUserName"), detail);
+            ev_init(&h, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "a handle to lsass.exe asked for");
+            h.proc.image = p;
+            h.proc.target = obj;
+            h.proc.user = exs_event_get(e, "SubjectUserName");
+            exs_emit(c, &h);
         }
         break;
     }
@@ -517,19 +581,25 @@ static void security_checks(exs_ctx *c, const exs_event *e)
         bool repl = false;
         for (size_t i = 0; i < sizeof replication_guids / sizeof replication_guids[0]; i++)
             repl |= exs_str_icontains(props, replication_guids[i]);
-        if (repl && !exs_str_iends(exs_str_trim(u), "$"))
-            emit_event(c, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                       exs_event_get(e, "ObjectName"), u,
-                       "directory replication rights used by a user account (DCSync)");
+        if (repl && !exs_str_iends(exs_str_trim(u), "$")) {
+            ev_init(&h, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "directory replication rights used by a user account (DCSync)");
+            h.proc.user = u;
+            h.target = exs_event_get(e, "ObjectName");
+            exs_emit(c, &h);
+        }
         break;
     }
     case 5136: {
         exs_str attr = exs_event_get(e, "AttributeLDAPDisplayName");
         exs_str dn = exs_str_trim(exs_event_get(e, "ObjectDN"));
-        if (exs_str_ieq(exs_str_trim(attr), "nTSecurityDescriptor") && exs_str_istarts(dn, "DC="))
-            emit_event(c, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, dn,
-                       exs_event_get(e, "SubjectUserName"),
-                       "the domain object's permissions changed (PrivExchange grants DCSync so)");
+        if (exs_str_ieq(exs_str_trim(attr), "nTSecurityDescriptor") && exs_str_istarts(dn, "DC=")) {
+            ev_init(&h, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                    "the domain object's permissions changed (PrivExchange grants DCSync so)");
+            h.proc.user = exs_event_get(e, "SubjectUserName");
+            h.target = dn;
+            exs_emit(c, &h);
+        }
         break;
     }
     case 4728:
@@ -540,11 +610,12 @@ static void security_checks(exs_ctx *c, const exs_event *e)
             exs_str_ieq(g, "Domain Admins") || exs_str_ieq(g, "Enterprise Admins") ||
             exs_str_ieq(g, "Administrators")) {
             exs_str m = exs_event_get(e, "MemberName");
-            snprintf(detail, sizeof detail, "member added to %.*s", (int)(g.n < 100 ? g.n : 100),
-                     g.p);
-            emit_event(c, e, R_EV_GROUP_ADD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
-                       m.n ? m : exs_event_get(e, "MemberSid"),
-                       exs_event_get(e, "SubjectUserName"), detail);
+            ev_init(&h, e, R_EV_GROUP_ADD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+                    "a member added to a privileged group");
+            exs_hit_fact(&h, "group", g);
+            h.target = m.n ? m : exs_event_get(e, "MemberSid");
+            h.proc.user = exs_event_get(e, "SubjectUserName");
+            exs_emit(c, &h);
         }
         break;
     }
@@ -555,6 +626,7 @@ static void security_checks(exs_ctx *c, const exs_event *e)
 void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
 {
     proc p;
+    exs_hit h;
     if (is_sysmon(e))
         learn_lsass(st, e);
     if (as_process(e, &p)) {
@@ -567,15 +639,17 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
     }
     if (provider_is(e, "MSExchange Unified Messaging") && e->level == 2 &&
         exs_str_icontains(e->text, "System.InvalidCastException")) {
-        emit_event(c, e, R_EV_26857_UM, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, EXS_STR_NULL,
-                   EXS_STR_NULL, "UM deserialisation error (InvalidCastException)");
+        ev_init(&h, e, R_EV_26857_UM, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+                "a UM deserialisation error (InvalidCastException)");
+        exs_emit(c, &h);
         return;
     }
     if (exs_str_istarts(e->provider, "MSExchange") && e->level == 2 &&
         exs_str_icontains(e->text, "umworkerprocess") &&
         exs_str_icontains(e->text, "TextFormattingRunProperties")) {
-        emit_event(c, e, R_EV_UM_CRASH, EXS_VERDICT_ATTEMPT, EXS_SEV_HIGH, EXS_STR_NULL,
-                   EXS_STR_NULL, "UM worker crashed on a deserialisation gadget");
+        ev_init(&h, e, R_EV_UM_CRASH, EXS_VERDICT_ATTEMPT, EXS_SEV_HIGH,
+                "the UM worker crashed on a deserialisation gadget");
+        exs_emit(c, &h);
         return;
     }
     if (provider_is(e, "MSExchange CmdletLogs") && (e->event_id == 1 || e->event_id == 6)) {
@@ -591,9 +665,11 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
         (e->event_id == 104 && provider_is(e, "Microsoft-Windows-Eventlog"))) {
         /* both events name who cleared the log in UserData/LogFileCleared/SubjectUserName;
          * 104 also names the log (Channel) */
-        emit_event(c, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                   exs_event_get(e, "Channel"), exs_event_get(e, "SubjectUserName"),
-                   e->event_id == 1102 ? "Security log cleared" : "event log cleared");
+        ev_init(&h, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                e->event_id == 1102 ? "the Security log cleared" : "an event log cleared");
+        h.target = exs_event_get(e, "Channel");
+        h.proc.user = exs_event_get(e, "SubjectUserName");
+        exs_emit(c, &h);
         return;
     }
     if ((exs_str_icontains(e->provider, "PowerShell") &&
@@ -603,8 +679,9 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
         return;
     }
     if (e->event_id == 3001 && exs_str_icontains(e->text, "lsass")) {
-        emit_event(c, e, R_EV_SILENT_EXIT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, EXS_STR_NULL,
-                   EXS_STR_NULL, "silent process exit monitoring set on lsass.exe");
+        ev_init(&h, e, R_EV_SILENT_EXIT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                "silent process exit monitoring set on lsass.exe");
+        exs_emit(c, &h);
         return;
     }
     if (is_security(e))
@@ -616,22 +693,30 @@ void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
     for (size_t i = 0; i < st->ndumps; i++) {
         const exs_event_dump *d = &st->dumps[i];
         bool lsass = is_lsass_pid(st, d->pid);
-        char detail[256];
-        snprintf(detail, sizeof detail, "%s of process %llu%s%s", d->tool,
-                 (unsigned long long)d->pid,
-                 lsass ? ", which this log shows to be lsass.exe" : ", not identified as lsass",
-                 d->recovered ? RECOVERED_NOTE : "");
         exs_hit h;
-        memset(&h, 0, sizeof h);
-        h.rule = RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP);
-        h.verdict = lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS;
-        h.severity = lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH;
-        h.time_ms = d->time_ms;
-        h.line = d->record;
-        h.target = exs_str_cstr(d->cmd);
-        h.detail = exs_str_cstr(detail);
+        exs_hit_init(&h, RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP),
+                     lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                     lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, d->time_ms);
+        h.record = d->record;
+        h.line = d->line;
+        h.event.id = d->event_id;
+        h.event.provider = exs_str_cstr(d->provider);
+        h.event.channel = exs_str_cstr(d->channel);
+        h.event.computer = exs_str_cstr(d->computer);
+        h.event.recovered = d->recovered;
+        h.reason = lsass ? "a dump of a process this log shows to be lsass.exe"
+                         : "a memory dump; its target is not identified as lsass";
+        h.proc.cmd = exs_str_cstr(d->cmd);
+        h.proc.user = exs_str_cstr(d->user);
+        exs_hit_fact_cstr(&h, "dump_tool", d->tool);
+        exs_hit_fact_u64(&h, "dump_pid", d->pid);
         h.evidence = exs_str_cstr(d->cmd);
         exs_emit(c, &h);
     }
     st->ndumps = 0;
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* Event exports: every object is an event the event detectors look at. */
+const exs_pattern exs_pat_jsonl[] = {{"^[ \\t]*\\{", 0}, {NULL, 0}};

@@ -34,13 +34,12 @@ static bool has_comp(const char *norm, const char *comp)
     return false;
 }
 
-static void fmt_time(int64_t ms, char out[32])
+/* A hit on this file (the file is its subject: the record fills the file group). */
+static void fh_init(exs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity sev,
+                    const char *reason)
 {
-    if (ms == EXS_TIME_NONE) {
-        snprintf(out, 32, "unknown time");
-        return;
-    }
-    exs_time_format(ms, out);
+    exs_hit_init(h, rule, v, sev, EXS_TIME_NONE);
+    h->reason = reason;
 }
 
 /* ---------------------------------------------------------------- name and location */
@@ -69,13 +68,16 @@ static void check_name(exs_fctx *c)
     } else if (l->folder == EXS_WF_FRONTEND || l->folder == EXS_WF_WWWROOT) {
         sev = EXS_SEV_MEDIUM;
     }
-    char where[160], detail[600];
-    snprintf(detail, sizeof detail, "%s in %s, which a default install does not have%s%s%s",
-             script ? "script" : "file", folder_desc(l, where, sizeof where),
-             look ? "; look-alike of " : "", look ? look : "",
-             known ? "; a published web-shell name" : "");
-    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_NONDEFAULT], v, sev, detail, EXS_STR_NULL,
-                 l->url[0] ? l->url : NULL, EXS_TIME_NONE);
+    char where[160];
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_WS_NONDEFAULT], v, sev,
+            script ? "a script a default install does not have in this folder"
+                   : "a file a default install does not have in this folder");
+    exs_hit_fact_cstr(&h, "web_folder", folder_desc(l, where, sizeof where));
+    exs_hit_fact_cstr(&h, "lookalike_of", look);
+    if (known)
+        exs_hit_fact_cstr(&h, "published_name", "yes");
+    exs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- attributes */
@@ -122,31 +124,44 @@ static void check_attributes(exs_fctx *c)
     long a = dos_attributes(c->meta->fd);
     if (a < 0 || !(a & 0x6))
         return;
-    char detail[300], where[160];
-    snprintf(detail, sizeof detail, "%s%s%s attribute on a script in %.160s",
-             (a & 2) ? "Hidden" : "", (a & 6) == 6 ? " and " : "", (a & 4) ? "System" : "",
-             folder_desc(&c->loc, where, sizeof where));
+    char where[160];
     bool nondefault =
         exs_web_has_allowlist(c->loc.folder) && !exs_web_allowlisted(&c->loc, c->base);
-    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_HIDDEN],
-                 nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
-                 detail, EXS_STR_NULL, c->loc.url[0] ? c->loc.url : NULL, EXS_TIME_NONE);
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_WS_HIDDEN],
+            nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+            "a hidden or system script in a web folder");
+    /* the file's own attributes: its record (created by the hit below) carries them */
+    snprintf(c->attributes, sizeof c->attributes, "%s",
+             (a & 6) == 6 ? "hidden,system" : (a & 2) ? "hidden" : "system");
+    exs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
+    exs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- indicators */
 
-static void ioc_detail(const exs_ioc *x, const char *what, char *out, size_t n)
+/* A hit for indicator x: which list and line, what the list says of it. */
+static void ioc_hit(exs_fctx *c, const exs_rule *rule, const exs_ioc *x, const char *reason,
+                    const char *what, int score, size_t matched)
 {
-    char line[32] = "";
+    exs_hit h;
+    fh_init(&h, rule, x->verdict, x->severity, reason);
+    exs_hit_fact_cstr(&h, "ioc_kind", what);
+    exs_hit_fact_cstr(&h, "ioc_list", x->source);
     if (x->line)
-        snprintf(line, sizeof line, ":%llu", (unsigned long long)x->line);
-    snprintf(out, n, "%s in %s%s%s%s", what, x->source, line, x->note[0] ? ": " : "", x->note);
+        exs_hit_fact_u64(&h, "ioc_line", x->line);
+    exs_hit_fact_cstr(&h, "ioc_note", x->note);
+    if (score >= 0)
+        exs_hit_fact_u64(&h, "ioc_score", (uint64_t)score);
+    if (matched > 1)
+        exs_hit_fact_u64(&h, "ioc_matched", matched);
+    h.target = exs_str_cstr(x->value);
+    exs_fhit_add(c, &h);
 }
 
 static void check_iocs(exs_fctx *c)
 {
     const exs_iocset *set = c->files->iocs;
-    char detail[600];
     /* one finding for the strongest digest that is listed */
     const struct {
         const char *name, *hex;
@@ -154,34 +169,25 @@ static void check_iocs(exs_fctx *c)
     for (size_t i = 0; i < sizeof digests / sizeof digests[0]; i++) {
         const exs_ioc *x = exs_iocset_hash(set, digests[i].hex);
         if (x) {
-            ioc_detail(x, digests[i].name, detail, sizeof detail);
-            exs_fhit_add(c, &exs_rule_table[R_FILE_HASH_IOC], x->verdict, x->severity, detail,
-                         EXS_STR_NULL, digests[i].hex, EXS_TIME_NONE);
+            ioc_hit(c, &exs_rule_table[R_FILE_HASH_IOC], x, "the file's digest is in an IOC list",
+                    digests[i].name, -1, 1);
             break;
         }
     }
     const exs_ioc *p = exs_iocset_path(set, c->norm);
     if (p && !p->default_name) {
-        ioc_detail(p, "path", detail, sizeof detail);
-        exs_fhit_add(c, &exs_rule_table[R_FILE_PATH_IOC], p->verdict, p->severity, detail,
-                     EXS_STR_NULL, p->value, EXS_TIME_NONE);
+        ioc_hit(c, &exs_rule_table[R_FILE_PATH_IOC], p, "the file's path is in an IOC list",
+                "path", -1, 1);
     } else if (c->iocre) {
         /* Loki/THOR filename IOCs: one finding, for the best-scored expression */
         char win[EXS_MAX_PATH * 2 + 4];
         size_t k;
         exs_ioc_winpath(c->norm, c->display, win, sizeof win);
         const exs_ioc *r = exs_iocset_path_regex(set, c->iocre, win, &k);
-        if (r) {
-            char what[64];
-            if (k > 1)
-                snprintf(what, sizeof what, "filename expression (score %d; %zu matched)",
-                         r->score, k);
-            else
-                snprintf(what, sizeof what, "filename expression (score %d)", r->score);
-            ioc_detail(r, what, detail, sizeof detail);
-            exs_fhit_add(c, &exs_rule_table[R_FILE_PATH_IOC], r->verdict, r->severity, detail,
-                         EXS_STR_NULL, r->value, EXS_TIME_NONE);
-        }
+        if (r)
+            ioc_hit(c, &exs_rule_table[R_FILE_PATH_IOC], r,
+                    "the file's path matches a filename expression of an IOC list",
+                    "filename expression", r->score, k);
     }
 }
 
@@ -218,26 +224,27 @@ static void check_structure(exs_fctx *c)
     exs_str ev =
         at >= 0 ? exs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at : 160)
                 : EXS_STR_NULL;
-    char detail[300];
-    if (pst) {
-        snprintf(detail, sizeof detail, "PST header (!BDN) with an ASP.NET page directive inside%s",
-                 web ? ", in a web folder" : "");
-        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
-                     web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
-    } else if (der) {
-        snprintf(detail, sizeof detail,
-                 "DER certificate-request header (30 82) with an ASP.NET page directive inside%s",
-                 web ? ", in a web folder" : "");
-        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
-                     web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, NULL, EXS_TIME_NONE);
-    } else {
-        snprintf(detail, sizeof detail,
-                 "binary bytes in the first 8, then an ASP.NET page directive%s",
-                 web ? ", in a web folder" : "");
-        exs_fhit_add(c, &exs_rule_table[R_FILE_WS_JUNK],
-                     web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
-                     ev, NULL, EXS_TIME_NONE);
-    }
+    exs_hit x;
+    if (pst)
+        fh_init(&x, &exs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
+                web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+                web ? "a PST header (!BDN) with an ASP.NET page directive inside, in a web folder"
+                    : "a PST header (!BDN) with an ASP.NET page directive inside");
+    else if (der)
+        fh_init(&x, &exs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
+                web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+                web ? "a DER certificate-request header (30 82) with an ASP.NET page directive "
+                      "inside, in a web folder"
+                    : "a DER certificate-request header (30 82) with an ASP.NET page directive "
+                      "inside");
+    else
+        fh_init(&x, &exs_rule_table[R_FILE_WS_JUNK],
+                web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                web ? "binary bytes in the first 8, then an ASP.NET page directive, in a web "
+                      "folder"
+                    : "binary bytes in the first 8, then an ASP.NET page directive");
+    x.evidence = ev;
+    exs_fhit_add(c, &x);
 }
 
 /* ---------------------------------------------------------------- dumps, staging, notes */
@@ -297,38 +304,35 @@ static void check_dump(exs_fctx *c)
             exs_minidump_parse(exs_membuf_readat, &mb, &md);
         }
     }
-    char when[32], detail[600];
-    fmt_time(md.time_ms, when);
     int64_t t = md.valid ? md.time_ms : EXS_TIME_NONE;
+    exs_hit h;
     if (md.valid && md.lsass) {
+        fh_init(&h, &exs_rule_table[R_FILE_LSASS_DUMP], EXS_VERDICT_EXPLOITATION,
+                EXS_SEV_CRITICAL, "a minidump of lsass.exe");
+    } else if (named && !(md.valid && md.process[0])) {
+        fh_init(&h, &exs_rule_table[R_FILE_LSASS_DUMP],
+                mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
+                mdmp ? "a minidump named like an LSASS dump (its module list could not be read)"
+                     : "a file named like an LSASS dump (not a minidump as it is: compressed or "
+                       "encrypted?)");
+    } else if (md.valid && (named || odd_dump_place(c))) {
+        fh_init(&h, &exs_rule_table[R_FILE_MINIDUMP], EXS_VERDICT_SUSPICIOUS,
+                named ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
+                named ? "a minidump named like an LSASS dump that holds another process"
+                      : "a minidump outside the crash-dump folders");
+    } else {
+        return;
+    }
+    h.time_ms = t;
+    if (md.valid) {
+        exs_hit_fact_cstr(&h, "dump_process", md.process[0] ? md.process : NULL);
         if (md.pid)
-            snprintf(detail, sizeof detail, "minidump of %s (pid %u%s), taken %s", md.process,
-                     md.pid, md.full_memory ? ", full memory" : "", when);
-        else
-            snprintf(detail, sizeof detail, "minidump of %s%s, taken %s", md.process,
-                     md.full_memory ? " (full memory)" : "", when);
-        exs_fhit_add(c, &exs_rule_table[R_FILE_LSASS_DUMP], EXS_VERDICT_EXPLOITATION,
-                     EXS_SEV_CRITICAL, detail, EXS_STR_NULL, md.process, t);
-        return;
+            exs_hit_fact_u64(&h, "dump_pid", md.pid);
+        if (md.full_memory)
+            exs_hit_fact_cstr(&h, "dump_full_memory", "yes");
+        exs_hit_fact_time(&h, "dump_taken", md.time_ms);
     }
-    if (named && !(md.valid && md.process[0])) {
-        snprintf(detail, sizeof detail, "%s named like an LSASS dump%s", mdmp ? "minidump" : "file",
-                 mdmp ? " (its module list could not be read)"
-                      : " (not a minidump as it is: compressed or encrypted?)");
-        exs_fhit_add(c, &exs_rule_table[R_FILE_LSASS_DUMP],
-                     mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
-                     EXS_STR_NULL, NULL, t);
-        return;
-    }
-    if (md.valid && (named || odd_dump_place(c))) {
-        snprintf(detail, sizeof detail, "minidump of %s%s, taken %s%s",
-                 md.process[0] ? md.process : "an unknown process",
-                 md.full_memory ? " (full memory)" : "", when,
-                 named ? "; named like an LSASS dump but holds another process" : "");
-        exs_fhit_add(c, &exs_rule_table[R_FILE_MINIDUMP], EXS_VERDICT_SUSPICIOUS,
-                     named ? EXS_SEV_HIGH : EXS_SEV_MEDIUM, detail, EXS_STR_NULL,
-                     md.process[0] ? md.process : NULL, t);
-    }
+    exs_fhit_add(c, &h);
 }
 
 static void check_staging(exs_fctx *c)
@@ -340,23 +344,25 @@ static void check_staging(exs_fctx *c)
             arch = true;
     if (!arch || !has_comp(c->norm, "programdata"))
         return;
-    char detail[200];
-    snprintf(detail, sizeof detail, "%s archive under ProgramData (%s)", c->ext + 1,
-             exs_magic_type(c->head, c->head_n));
-    exs_fhit_add(c, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, detail,
-                 EXS_STR_NULL, NULL, EXS_TIME_NONE);
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+            "an archive under ProgramData");
+    exs_hit_fact_cstr(&h, "file_type", exs_magic_type(c->head, c->head_n));
+    exs_fhit_add(c, &h);
     exs_fhit_defer_last(c);
 }
 
 static void check_ransomware(exs_fctx *c)
 {
     if (c->head_n >= 8 && memcmp(c->head, "DEARCRY!", 8) == 0)
-        exs_files_add_dearcry(c->files, c->display, c->meta->mtime_ms);
-    if (strcmp(c->base, "decrypt_file.txt") == 0)
-        exs_fhit_add(c, &exs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
-                     EXS_SEV_CRITICAL, "Black Kingdom ransom note name (decrypt_file.TxT)",
-                     exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200), NULL,
-                     EXS_TIME_NONE);
+        exs_files_add_dearcry(c->files, c->display, &c->where, c->meta->mtime_ms);
+    if (strcmp(c->base, "decrypt_file.txt") == 0) {
+        exs_hit h;
+        fh_init(&h, &exs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
+                EXS_SEV_CRITICAL, "the Black Kingdom ransom note name (decrypt_file.TxT)");
+        h.evidence = exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200);
+        exs_fhit_add(c, &h);
+    }
 }
 
 /* ---------------------------------------------------------------- remediation traces */
@@ -392,20 +398,22 @@ static void on_msert(void *ctx, const exs_msert_event *e)
         return;
     }
     m->threats++;
-    char when[32], detail[800], path[600];
-    fmt_time(e->time_ms, when);
+    char path[600];
     snprintf(path, sizeof path, "%.*s", (int)(e->path.n < 500 ? e->path.n : 500),
              e->path.p ? e->path.p : "");
-    snprintf(detail, sizeof detail, "%.*s detected %.*s, %.*s%s%s (run started %s, server time)",
-             (int)(e->scan.n < 40 ? e->scan.n : 40), e->scan.n ? e->scan.p : "MSERT",
-             (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
-             (int)(e->action.n < 60 ? e->action.n : 60),
-             e->action.n ? e->action.p : "action not logged", path[0] ? ": " : "", path, when);
     bool ex = exchange_threat(e->threat);
-    exs_fhit_add(m->c, &exs_rule_table[R_FILE_MSERT],
-                 ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, detail,
-                 exs_str_make(e->threat.p, e->threat.n), path[0] ? path : NULL,
-                 e->time_ms);
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_MSERT], ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+            EXS_SEV_HIGH, ex ? "MSERT detected an Exchange-era threat" : "MSERT detected a threat");
+    /* the run's start, in server time (msert.log writes local time) */
+    h.time_ms = e->time_ms;
+    exs_hit_fact(&h, "scanner", e->scan.n ? e->scan : EXS_LIT("MSERT"));
+    exs_hit_fact(&h, "threat_name", e->threat);
+    exs_hit_fact(&h, "threat_action", e->action);
+    exs_hit_fact_cstr(&h, "threat_path", path);
+    exs_hit_fact_cstr(&h, "time_zone", "server");
+    h.evidence = e->threat;
+    exs_fhit_add(m->c, &h);
     if (path[0]) {
         char key[1024];
         exs_ioc_path_key(path, key, sizeof key);
@@ -416,7 +424,7 @@ static void on_msert(void *ctx, const exs_msert_event *e)
             snprintf(what, sizeof what, "MSERT reported %.*s (%.*s)",
                      (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
                      (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "");
-            exs_files_add_hint(m->c->files, w.url, what);
+            exs_files_add_hint(m->c->files, m->c->where.root, w.url, what);
         }
     }
 }
@@ -428,15 +436,15 @@ static void check_remediation(exs_fctx *c)
         msert_ctx m = {c, 0, 0, EXS_TIME_NONE, ""};
         exs_msert_parse((const unsigned char *)body.p, body.n, on_msert, &m);
         if (m.runs && !m.threats) {
-            char detail[300], when[32];
-            fmt_time(m.last_run, when);
-            snprintf(detail, sizeof detail,
-                     "%u MSERT run%s logged (%s), last started %s (server time): no detection%s",
-                     m.runs, m.runs == 1 ? "" : "s",
-                     m.version[0] ? m.version : "version not logged", when,
-                     c->data ? "" : " in the part read");
-            exs_fhit_add(c, &exs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
-                         detail, EXS_STR_NULL, NULL, m.last_run);
+            exs_hit h;
+            fh_init(&h, &exs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+                    c->data ? "MSERT ran and detected nothing"
+                            : "MSERT ran and detected nothing in the part read");
+            h.time_ms = m.last_run;
+            exs_hit_fact_u64(&h, "runs", m.runs);
+            exs_hit_fact_cstr(&h, "scanner_version", m.version);
+            exs_hit_fact_cstr(&h, "time_zone", "server");
+            exs_fhit_add(c, &h);
         }
         return;
     }
@@ -447,11 +455,12 @@ static void check_remediation(exs_fctx *c)
             continue;
         /* The summary's first lines say what it found; quote them as evidence. */
         exs_str body = exs_str_make((const char *)c->head, c->head_n < 400 ? c->head_n : 400);
-        char detail[200];
-        snprintf(detail, sizeof detail, "%s left %s: the mitigation tool ran on this server",
-                 i < 2 ? "EOMT" : "EOMTv2", eomt[i]);
-        exs_fhit_add(c, &exs_rule_table[R_FILE_EOMT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, detail,
-                     body, NULL, EXS_TIME_NONE);
+        exs_hit h;
+        fh_init(&h, &exs_rule_table[R_FILE_EOMT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+                i < 2 ? "EOMT ran on this server (its log or summary)"
+                      : "EOMTv2 ran on this server (its log or summary)");
+        h.evidence = body;
+        exs_fhit_add(c, &h);
     }
 }
 
@@ -472,7 +481,7 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
     char site[128];
     snprintf(site, sizeof site, "%.*s", (int)(v->site.n < 120 ? v->site.n : 120),
              v->site.p ? v->site.p : "");
-    exs_files_add_vdir(c->files, c->display, site, v->url, v->physical);
+    exs_files_add_vdir(c->files, c->where.root, c->display, site, v->url, v->physical);
     char key[1024];
     exs_ioc_path_key(v->physical, key, sizeof key);
     const char *under = NULL;
@@ -494,16 +503,24 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
         if (strncmp(leaf, proxyshell_dirs[i], n) == 0 && (leaf[n] == 0 || leaf[n] == '/'))
             drop = true;
     }
-    char detail[1400];
-    snprintf(detail, sizeof detail, "site \"%.120s\" serves %.500s from %.500s (under %s)%s", site,
-             v->url, v->physical, under, drop ? "; a ProxyShell drop folder name" : "");
     exs_str ev = EXS_STR_NULL;
     if (v->tag_end > v->tag_start && v->tag_end <= vc->body.n)
         ev = exs_str_make(vc->body.p + v->tag_start, v->tag_end - v->tag_start);
-    exs_fhit_add(c, &exs_rule_table[R_FILE_IIS_VDIR],
-                 drop || strcmp(under, "ProgramData") == 0 ? EXS_VERDICT_EXPLOITATION
-                                                           : EXS_VERDICT_SUSPICIOUS,
-                 drop ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, detail, ev, v->url, EXS_TIME_NONE);
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_IIS_VDIR],
+            drop || strcmp(under, "ProgramData") == 0 ? EXS_VERDICT_EXPLOITATION
+                                                      : EXS_VERDICT_SUSPICIOUS,
+            drop ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+            drop ? "a virtual directory served from a ProxyShell drop folder"
+                 : "a virtual directory served from outside the web roots");
+    exs_hit_fact_cstr(&h, "vdir_site", site);
+    exs_hit_fact_cstr(&h, "vdir_url", v->url);
+    exs_hit_fact_cstr(&h, "vdir_physical", v->physical);
+    exs_hit_fact_cstr(&h, "vdir_under", under);
+    h.key = exs_str_cstr(v->url);
+    h.target = exs_str_cstr(v->url);
+    h.evidence = ev;
+    exs_fhit_add(c, &h);
 }
 
 static void check_iis_config(exs_fctx *c)
@@ -534,14 +551,17 @@ static void check_compiled(exs_fctx *c)
     const char *folder = "";
     if (!exs_web_url_nondefault(url, &folder))
         return;
-    exs_files_add_compiled(c->files, c->display, url, c->meta->mtime_ms);
-    char detail[1200];
-    snprintf(detail, sizeof detail,
-             "ASP.NET compiled %s, a page a default install does not have in %s: it was requested "
-             "and ran at least once",
-             vp, folder);
-    exs_fhit_add(c, &exs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
-                 detail, exs_str_cstr(vp), url, EXS_TIME_NONE);
+    exs_files_add_compiled(c->files, c->where.root, c->display, url, c->meta->mtime_ms);
+    exs_hit h;
+    fh_init(&h, &exs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
+            "ASP.NET compiled a page a default install does not have: it was requested and ran "
+            "at least once");
+    exs_hit_fact_cstr(&h, "compiled_page", vp);
+    exs_hit_fact_cstr(&h, "compiled_url", url);
+    exs_hit_fact_cstr(&h, "web_folder", folder);
+    h.target = exs_str_cstr(url);
+    h.evidence = exs_str_cstr(vp);
+    exs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- YARA */
@@ -552,17 +572,15 @@ static void on_yara(void *ctx, const exs_ymatch *m)
     const exs_yrule *r = m->rule;
     if (r->scope == EXS_YSCOPE_FILE && c->loglike)
         return; /* a shell quoted in a log line is the log readers' business */
-    char detail[600];
+    exs_hit h;
+    fh_init(&h, &r->rule, r->verdict, r->severity,
+            r->user ? "a user YARA rule matched" : "a shipped YARA rule matched");
+    exs_hit_fact_cstr(&h, "yara_rules", r->source);
+    exs_hit_fact_cstr(&h, "yara_string", m->string_id);
     if (m->string_id)
-        snprintf(detail, sizeof detail, "%s rule file %s: %s at offset %llu",
-                 r->user ? "YARA" : "shipped", r->source, m->string_id,
-                 (unsigned long long)m->offset);
-    else
-        snprintf(detail, sizeof detail, "%s rule file %s: matched by its condition",
-                 r->user ? "YARA" : "shipped", r->source);
-    exs_fhit_add(c, &r->rule, r->verdict, r->severity, detail,
-                 exs_str_make((const char *)m->data, m->len), r->user ? r->rule.id : NULL,
-                 EXS_TIME_NONE);
+        exs_hit_fact_u64(&h, "yara_offset", (uint64_t)m->offset);
+    h.evidence = exs_str_make((const char *)m->data, m->len);
+    exs_fhit_add(c, &h);
 }
 
 /* A YARA or Sigma rule collection (a responder's copy of signature-base, THOR's or Loki's

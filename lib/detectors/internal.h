@@ -5,7 +5,7 @@
 #include "detectors/detect.h"
 #include "detectors/rules.h"
 
-#define EXS_URL_MAX 2048
+#define EXS_URL_MAX EXS_MAX_URL
 
 /* A request, with its URL path normalised once for all detectors. */
 typedef struct exs_req_view {
@@ -16,7 +16,11 @@ typedef struct exs_req_view {
     bool post, get;
 } exs_req_view;
 
-/* Fills the common fields of a hit from a request. */
+/* The event group and origin (record, or line of an export) of a hit from event e. */
+void exs_hit_event_of(exs_hit *h, const exs_event *e);
+
+/* Starts a hit from a request: exs_hit_init, the HTTP group, the line, the raw row as
+ * evidence. */
 void exs_hit_from_request(exs_hit *h, const exs_request *r, const exs_rule *rule, exs_verdict v,
                           exs_severity s);
 

@@ -8,8 +8,9 @@
  *             LINK_WINDOW_MS of the shell's first and last use (or of its creation)
  *
  * A shell seen from at least two sides, one of them an event (its creation or the commands
- * around its use), gets an EXS-LINK-SHELL finding whose detail reads as a short timeline.
- * Inputs are copied first: emitting grows the findings array.
+ * around its use), gets an EXS-LINK-SHELL finding: the facts of each side, and the ids of the
+ * findings it ties (related), which a report turns into the shell's timeline. An after-sweep
+ * pass: the view's findings stay valid while it emits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,52 +21,45 @@
 #include "detectors/internal.h"
 #include "detectors/webfolders.h"
 #include "exsweep/finding.h"
-#include "scan/scan_int.h"
+#include "scan/pass.h"
 #include "sources/classify.h"
 
 #define LINK_MAX_SHELLS 128
 #define LINK_WINDOW_MS (10 * 60 * 1000)
 
+/* The sides of one shell; findings are the view's (valid during the pass). */
 typedef struct shell {
+    uint32_t root; /* a shell is of one evidence root (server): its file, events and requests */
     char url[EXS_URL_MAX];
-    /* disk */
-    char disk_file[512];
+    const exs_finding *disk;    /* a file finding of it (the first in the results' order) */
     bool removed;
-    /* written */
-    int64_t written_ms;
-    char written_by[160];
-    char written_file[512];
-    uint64_t written_line;
-    /* used */
+    const exs_finding *written; /* the earliest Sysmon 11 that created it */
     size_t nreq, nok;
     int64_t first_use, last_use;
-    char ips[160];
-    /* commands */
+    struct {
+        char ip[64];
+        unsigned n;
+    } ips[8];          /* clients of the requests (not back-end rows), the first eight */
+    size_t nips, ips_more;
+    const exs_finding *uses[16]; /* request findings to it */
+    size_t nuses;
     size_t ncmd;
-    int64_t first_cmd_ms;
-    char first_cmd[200];
-    char cmd_file[512];
-    uint64_t cmd_line;
+    const exs_finding *cmds[16]; /* processes the IIS worker started meanwhile */
+    size_t ncmds_kept;
 } shell;
 
-typedef struct event_ref {
-    int64_t time_ms;
-    char what[200];
-    char file[512];
-    uint64_t line;
-} event_ref;
-
-static shell *shell_get(shell *v, size_t *n, const char *url)
+static shell *shell_get(shell *v, size_t *n, uint32_t root, const char *url)
 {
     for (size_t i = 0; i < *n; i++)
-        if (strcmp(v[i].url, url) == 0)
+        if (v[i].root == root && strcmp(v[i].url, url) == 0)
             return &v[i];
     if (*n == LINK_MAX_SHELLS)
         return NULL;
     shell *s = &v[(*n)++];
     memset(s, 0, sizeof *s);
+    s->root = root;
     snprintf(s->url, sizeof s->url, "%s", url);
-    s->written_ms = s->first_use = s->last_use = s->first_cmd_ms = EXS_TIME_NONE;
+    s->first_use = s->last_use = EXS_TIME_NONE;
     return s;
 }
 
@@ -84,190 +78,186 @@ static void url_of_path(const char *path, char *url, size_t cap)
     snprintf(url, cap, "%s", loc.url);
 }
 
-/* s->ips: "a, b, c"; an address is added once (whole entries compared: 10.0.0.1 is not
- * 10.0.0.12), while it fits. */
+/* Counts a client of the shell's requests (whole addresses compared). */
 static void note_ip(shell *s, const char *ip)
 {
     if (!ip || !*ip)
         return;
-    size_t n = strlen(ip);
-    for (const char *p = s->ips; *p;) {
-        const char *e = strstr(p, ", ");
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && memcmp(p, ip, n) == 0)
+    for (size_t i = 0; i < s->nips; i++)
+        if (strcmp(s->ips[i].ip, ip) == 0) {
+            s->ips[i].n++;
             return;
-        p += len + (e ? 2 : 0);
+        }
+    if (s->nips == sizeof s->ips / sizeof s->ips[0] || strlen(ip) >= sizeof s->ips[0].ip) {
+        s->ips_more++;
+        return;
     }
-    size_t o = strlen(s->ips);
-    if (o + n + 3 < sizeof s->ips)
-        exs_appendf(s->ips, sizeof s->ips, &o, "%s%s", o ? ", " : "", ip);
+    snprintf(s->ips[s->nips].ip, sizeof s->ips[0].ip, "%s", ip);
+    s->ips[s->nips++].n = 1;
 }
 
-static void fmt_time(int64_t ms, char out[32])
+/* "ip=count,..." by count, then address (the file side's requests_clients form). */
+static void ips_text(shell *s, char *out, size_t cap)
 {
-    exs_time_format(ms, out);
-    if (ms != EXS_TIME_NONE)
-        out[19] = 0, out[10] = ' '; /* "2021-03-03 06:49:42" */
+    for (size_t i = 1; i < s->nips; i++)
+        for (size_t j = i; j > 0 && (s->ips[j].n > s->ips[j - 1].n ||
+                                     (s->ips[j].n == s->ips[j - 1].n &&
+                                      strcmp(s->ips[j].ip, s->ips[j - 1].ip) < 0));
+             j--) {
+            __typeof__(s->ips[0]) t = s->ips[j];
+            s->ips[j] = s->ips[j - 1];
+            s->ips[j - 1] = t;
+        }
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < s->nips; i++)
+        exs_appendf(out, cap, &o, "%s%s=%u", i ? "," : "", s->ips[i].ip, s->ips[i].n);
+    if (s->ips_more)
+        exs_appendf(out, cap, &o, ",+%zu", s->ips_more);
 }
 
-void exs_detect_links(exs_scan *s)
+static int64_t earliest(int64_t a, int64_t b)
+{
+    return a == EXS_TIME_NONE || (b != EXS_TIME_NONE && b < a) ? b : a;
+}
+
+void exs_pass_links(const exs_pass_view *v)
 {
     shell *sh = calloc(LINK_MAX_SHELLS, sizeof *sh);
-    size_t nfind = s->nfindings, nsh = 0, ncmds = 0, capcmds = 64;
-    event_ref *cmds = malloc(capcmds * sizeof *cmds);
-    if (!sh || !cmds)
+    size_t nsh = 0, ncmds = 0;
+    const exs_finding **cmds = malloc((v->nfindings ? v->nfindings : 1) * sizeof *cmds);
+    if (!sh || !cmds) {
+        exs_scan_fail(v->scan, EXS_ENOMEM, "out of memory tying web shells together");
         goto out;
+    }
 
-    /* 1. Shells and commands from the findings so far. */
-    for (size_t i = 0; i < nfind; i++) {
-        const exs_finding *f = &s->findings[i];
+    /* 1. Shells and commands from the findings so far (in the results' order). */
+    for (size_t i = 0; i < v->nfindings; i++) {
+        const exs_finding *f = v->findings[i];
         const char *id = f->rule->id;
         char url[EXS_URL_MAX];
         url[0] = 0;
-        if ((starts(id, "EXS-FILE-WS-") || starts(id, "EXS-Y-WS-")) && f->url_path) {
-            exs_url_norm(exs_str_cstr(f->url_path), url, sizeof url);
-            shell *x = url[0] ? shell_get(sh, &nsh, url) : NULL;
-            if (x) {
-                snprintf(x->disk_file, sizeof x->disk_file, "%s", f->file);
+        const char *furl = f->file ? f->file->url : NULL;
+        if ((starts(id, "EXS-FILE-WS-") || starts(id, "EXS-Y-WS-")) && furl) {
+            exs_url_norm(exs_str_cstr(furl), url, sizeof url);
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
+            if (x && !x->disk)
+                x->disk = f;
+            if (x)
                 x->removed |= strcmp(id, "EXS-FILE-WS-REMOVED") == 0;
-            }
-        } else if (f->rule == RULE(R_EV_ASPX_WRITE) && f->target) {
-            url_of_path(f->target, url, sizeof url);
-            shell *x = url[0] ? shell_get(sh, &nsh, url) : NULL;
-            if (x && (x->written_ms == EXS_TIME_NONE || f->time_ms < x->written_ms)) {
-                x->written_ms = f->time_ms;
-                snprintf(x->written_by, sizeof x->written_by, "%s", f->detail ? f->detail : "");
-                snprintf(x->written_file, sizeof x->written_file, "%s", f->file);
-                x->written_line = f->line;
-            }
+        } else if (f->rule == RULE(R_EV_ASPX_WRITE) && f->file && f->file->path) {
+            url_of_path(f->file->path, url, sizeof url);
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
+            if (x && (!x->written || (f->time_ms != EXS_TIME_NONE &&
+                                      (x->written->time_ms == EXS_TIME_NONE ||
+                                       f->time_ms < x->written->time_ms))))
+                x->written = f;
         } else if (f->rule == RULE(R_WS_ACCESS) && f->verdict == EXS_VERDICT_EXPLOITATION &&
-                   f->url_path) {
-            exs_url_norm(exs_str_cstr(f->url_path), url, sizeof url);
-            if (url[0])
-                shell_get(sh, &nsh, url);
+                   f->http && f->http->path) {
+            exs_url_norm(exs_str_cstr(f->http->path), url, sizeof url);
+            shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
+            if (x && x->nuses < sizeof x->uses / sizeof x->uses[0])
+                x->uses[x->nuses++] = f;
         } else if ((f->rule == RULE(R_EV_W3WP_CHILD) || f->rule == RULE(R_EV_CHOPPER)) &&
                    f->time_ms != EXS_TIME_NONE) {
-            if (ncmds == capcmds) {
-                event_ref *g = realloc(cmds, 2 * capcmds * sizeof *g);
-                if (!g)
-                    continue;
-                cmds = g;
-                capcmds *= 2;
-            }
-            event_ref *c = &cmds[ncmds++];
-            c->time_ms = f->time_ms;
-            snprintf(c->what, sizeof c->what, "%s", f->target ? f->target : f->detail);
-            snprintf(c->file, sizeof c->file, "%s", f->file);
-            c->line = f->line;
+            cmds[ncmds++] = f;
         }
     }
     if (nsh == 0)
         goto out;
 
     /* 2. Requests to each shell. */
-    for (size_t i = 0; i < s->naccess; i++) {
-        const exs_access *a = &s->access[i];
+    for (size_t i = 0; i < v->naccess; i++) {
+        const exs_access *a = &v->access[i];
         for (size_t k = 0; k < nsh; k++) {
-            if (strcmp(sh[k].url, a->norm) != 0)
+            if (sh[k].root != a->where.root || strcmp(sh[k].url, a->norm) != 0)
                 continue;
             shell *x = &sh[k];
             x->nreq++;
             x->nok += a->status >= 200 && a->status < 300;
-            if (a->time_ms != EXS_TIME_NONE) {
-                if (x->first_use == EXS_TIME_NONE || a->time_ms < x->first_use)
-                    x->first_use = a->time_ms;
-                if (x->last_use == EXS_TIME_NONE || a->time_ms > x->last_use)
-                    x->last_use = a->time_ms;
-            }
-            note_ip(x, a->ip);
+            exs_time_span_add(&x->first_use, &x->last_use, a->time_ms);
+            if (!a->backend)
+                note_ip(x, a->ip);
         }
     }
 
     /* 3. Worker commands around each shell's life. */
     for (size_t k = 0; k < nsh; k++) {
         shell *x = &sh[k];
-        int64_t from = x->first_use != EXS_TIME_NONE ? x->first_use : x->written_ms;
-        int64_t to = x->last_use != EXS_TIME_NONE ? x->last_use : x->written_ms;
+        int64_t wt = x->written ? x->written->time_ms : EXS_TIME_NONE;
+        int64_t from = x->first_use != EXS_TIME_NONE ? x->first_use : wt;
+        int64_t to = x->last_use != EXS_TIME_NONE ? x->last_use : wt;
         if (from == EXS_TIME_NONE)
             continue;
-        if (x->written_ms != EXS_TIME_NONE && x->written_ms < from)
-            from = x->written_ms;
+        from = earliest(from, wt);
         for (size_t i = 0; i < ncmds; i++) {
-            if (cmds[i].time_ms < from - LINK_WINDOW_MS || cmds[i].time_ms > to + LINK_WINDOW_MS)
+            if (cmds[i]->origin.root != x->root || cmds[i]->time_ms < from - LINK_WINDOW_MS ||
+                cmds[i]->time_ms > to + LINK_WINDOW_MS)
                 continue;
-            if (x->ncmd++ == 0 || cmds[i].time_ms < x->first_cmd_ms) {
-                x->first_cmd_ms = cmds[i].time_ms;
-                snprintf(x->first_cmd, sizeof x->first_cmd, "%s", cmds[i].what);
-                snprintf(x->cmd_file, sizeof x->cmd_file, "%s", cmds[i].file);
-                x->cmd_line = cmds[i].line;
-            }
+            x->ncmd++;
+            if (x->ncmds_kept < sizeof x->cmds / sizeof x->cmds[0])
+                x->cmds[x->ncmds_kept++] = cmds[i];
         }
     }
 
     /* 4. One finding per shell seen from two sides or more. */
     for (size_t k = 0; k < nsh; k++) {
         shell *x = &sh[k];
-        int sides = (x->disk_file[0] != 0) + (x->written_ms != EXS_TIME_NONE) + (x->nok > 0) +
-                    (x->ncmd > 0);
-        /* a file and its requests alone are already one finding (the file side's "used:");
+        int sides = (x->disk != NULL) + (x->written != NULL) + (x->nok > 0) + (x->ncmd > 0);
+        /* a file and its requests alone are already one finding (the file side's "used");
          * what this pass adds is the event side: who wrote it, what it ran */
-        if (sides < 2 || (x->written_ms == EXS_TIME_NONE && x->ncmd == 0))
+        if (sides < 2 || (!x->written && x->ncmd == 0))
             continue;
-        char detail[1600], t1[32], t2[32];
-        size_t o = 0;
-        exs_appendf(detail, sizeof detail, &o, "%s", x->url);
-        if (x->disk_file[0])
-            exs_appendf(detail, sizeof detail, &o, "; %s %s",
-                        x->removed ? "removed from" : "on disk as", x->disk_file);
-        if (x->written_ms != EXS_TIME_NONE) {
-            fmt_time(x->written_ms, t1);
-            exs_appendf(detail, sizeof detail, &o, "; created %s (%s, %s:%llu)", t1,
-                        x->written_by, x->written_file, (unsigned long long)x->written_line);
-        }
-        if (x->nreq) {
-            fmt_time(x->first_use, t1);
-            fmt_time(x->last_use, t2);
-            exs_appendf(detail, sizeof detail, &o, "; %zu requests (%zu answered) %s .. %s from %s",
-                        x->nreq, x->nok, t1, t2, x->ips[0] ? x->ips : "-");
-        }
-        if (x->ncmd) {
-            fmt_time(x->first_cmd_ms, t1);
-            exs_appendf(detail, sizeof detail, &o,
-                        "; the IIS worker started %zu process(es) meanwhile, first %s: %s (%s:%llu)",
-                        x->ncmd, t1, x->first_cmd, x->cmd_file, (unsigned long long)x->cmd_line);
-        }
-        int64_t t = x->written_ms;
-        if (x->first_use != EXS_TIME_NONE && (t == EXS_TIME_NONE || x->first_use < t))
-            t = x->first_use;
-        if (x->ncmd && (t == EXS_TIME_NONE || x->first_cmd_ms < t))
-            t = x->first_cmd_ms;
+        int64_t t = x->written ? x->written->time_ms : EXS_TIME_NONE;
+        t = earliest(t, x->first_use);
+        if (x->ncmds_kept)
+            t = earliest(t, x->cmds[0]->time_ms);
+        const exs_finding *at = x->disk ? x->disk : x->written ? x->written : x->cmds[0];
         exs_ctx c;
-        memset(&c, 0, sizeof c);
-        c.scan = s;
+        char buf[EXS_MAX_PATH * 2];
+        exs_ctx_at_finding(&c, v, at, buf, sizeof buf);
         c.source = "correlation";
-        uint64_t line = 0;
-        if (x->disk_file[0]) {
-            c.file = x->disk_file;
-        } else if (x->written_file[0]) {
-            c.file = x->written_file;
-            line = x->written_line;
-        } else {
-            c.file = x->cmd_file;
-            line = x->cmd_line;
-        }
         exs_hit h;
-        memset(&h, 0, sizeof h);
-        h.rule = RULE(R_LINK_SHELL);
-        h.verdict = EXS_VERDICT_EXPLOITATION;
-        h.severity = EXS_SEV_CRITICAL;
-        h.time_ms = t;
-        h.line = line;
-        h.path = exs_str_cstr(x->url);
-        h.target = exs_str_cstr(x->url);
-        char first_ip[64];
-        snprintf(first_ip, sizeof first_ip, "%.*s", (int)strcspn(x->ips, ","), x->ips);
-        h.ip = exs_str_cstr(first_ip);
-        h.detail = exs_str_cstr(detail);
+        exs_hit_init(&h, RULE(R_LINK_SHELL), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, t);
+        h.line = at->origin.line;
+        h.record = at->origin.record;
+        h.key = exs_str_cstr(x->url);
+        h.reason = x->removed ? "a removed web shell seen from several sides"
+                              : "a web shell seen from several sides";
+        h.file.url = exs_str_cstr(x->url);
+        if (x->disk && x->disk->file)
+            h.file.path = exs_str_cstr(x->disk->file->path);
+        else if (x->written)
+            h.file.path = exs_str_cstr(x->written->file->path);
+        if (x->written) {
+            exs_hit_fact_time(&h, "created", x->written->time_ms);
+            if (x->written->process)
+                exs_hit_fact_cstr(&h, "created_by", x->written->process->executable);
+        }
+        exs_hit_fact_u64(&h, "requests", x->nreq);
+        exs_hit_fact_u64(&h, "requests_answered", x->nok);
+        exs_hit_fact_time(&h, "requests_first", x->first_use);
+        exs_hit_fact_time(&h, "requests_last", x->last_use);
+        char ips[700];
+        ips_text(x, ips, sizeof ips);
+        exs_hit_fact_cstr(&h, "requests_clients", ips);
+        exs_hit_fact_u64(&h, "commands", x->ncmd);
+        if (x->ncmds_kept) {
+            const exs_process_facts *p = x->cmds[0]->process;
+            exs_hit_fact_time(&h, "commands_first", x->cmds[0]->time_ms);
+            if (p)
+                exs_hit_fact_cstr(&h, "commands_first_command_line",
+                                  p->command_line ? p->command_line : p->executable);
+        }
+        /* related: the file, its creation, the commands, then the requests */
+        if (x->disk)
+            exs_hit_relate(&h, x->disk->id);
+        if (x->written)
+            exs_hit_relate(&h, x->written->id);
+        for (size_t i = 0; i < x->ncmds_kept; i++)
+            exs_hit_relate(&h, x->cmds[i]->id);
+        for (size_t i = 0; i < x->nuses; i++)
+            exs_hit_relate(&h, x->uses[i]->id);
         exs_emit(&c, &h);
     }
 out:

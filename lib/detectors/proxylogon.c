@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 
 /* Out-of-band interaction domains used by vulnerability scanners to confirm an SSRF. */
 static const char *const oast_domains[] = {
@@ -70,36 +71,38 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
     const exs_rule *rule;
     exs_verdict v;
     exs_severity sev;
-    char detail[256];
+    const char *reason;
+    bool backend = false;
     if (exs_str_istarts(after, "localhost") || host_is_local(host)) {
         rule = RULE(R_PL_26855_PROBE);
         v = EXS_VERDICT_PROBE;
         sev = EXS_SEV_LOW;
-        snprintf(detail, sizeof detail, "SSRF to localhost: vulnerability scanner check");
+        reason = "SSRF to localhost: a vulnerability scanner's check";
     } else if (host_is_oast(host)) {
         rule = RULE(R_PL_26855_PROBE);
         v = EXS_VERDICT_PROBE;
         sev = EXS_SEV_MEDIUM;
-        snprintf(detail, sizeof detail,
-                 "SSRF to an out-of-band callback domain: a scanner confirmed the hole");
+        reason = "SSRF to an out-of-band callback domain: a scanner confirmed the hole";
     } else if (exs_str_istarts(path, "autodiscover")) {
         rule = RULE(R_PL_26855_ATTEMPT);
         v = EXS_VERDICT_ATTEMPT;
         sev = EXS_SEV_MEDIUM;
-        snprintf(detail, sizeof detail, "SSRF reached only Autodiscover (first step of the chain)");
+        reason = "SSRF reached only Autodiscover (the first step of the chain)";
     } else {
         rule = RULE(R_PL_26855_SSRF);
         v = EXS_VERDICT_EXPLOITATION;
         sev = EXS_SEV_CRITICAL;
-        exs_str canary = ecp_canary(path);
-        snprintf(detail, sizeof detail, "SSRF to back-end path /%.*s%s%.*s",
-                 (int)(path.n < 120 ? path.n : 120), path.p, canary.n ? "; ECP canary " : "",
-                 (int)canary.n, canary.p ? canary.p : "");
+        reason = "SSRF to a back-end path";
+        backend = true;
     }
     exs_hit h;
     exs_hit_from_request(&h, r, rule, v, sev);
+    h.reason = reason;
     h.target = after;
-    h.detail = exs_str_cstr(detail);
+    exs_hit_fact(&h, "ssrf_host", host);
+    if (backend)
+        exs_hit_fact(&h, "ssrf_path", path);
+    exs_hit_fact(&h, "ecp_canary", ecp_canary(path));
     exs_emit(c, &h);
 
     /* Test-ProxyLogon resetVDirHits: ServerInfo~<host>/<...>Reset<...>VirtualDirectory# and 200. */
@@ -110,8 +113,10 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
             exs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
                                  EXS_SEV_CRITICAL);
             h.target = after;
-            h.detail = EXS_LIT("virtual directory reset answered 200: a web shell was probably "
-                               "written (Test-ProxyLogon ResetVDir)");
+            h.reason = "virtual directory reset answered 200: a web shell was probably written "
+                       "(Test-ProxyLogon ResetVDir)";
+            exs_hit_fact(&h, "ssrf_host", host);
+            exs_hit_fact(&h, "ssrf_path", path);
             exs_emit(c, &h);
         }
     }
@@ -176,20 +181,15 @@ void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
     /* Test-ProxyLogon also wants "VirtualDirectory" after the markup (S:URL schema=...). */
     bool surl = exs_str_icontains(exs_str_make(text.p + close_end, text.n - close_end),
                                   "virtualdirectory");
-    exs_hit h = {0};
-    h.rule = RULE(R_PL_27065_ECP);
-    h.verdict = EXS_VERDICT_EXPLOITATION;
-    h.severity = EXS_SEV_CRITICAL;
-    h.time_ms = time_ms;
+    exs_hit h;
+    exs_hit_init(&h, RULE(R_PL_27065_ECP), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
     h.line = line;
     size_t tend = close_end + 1 < text.n ? close_end + 1 : text.n;
     h.target = exs_str_make(text.p + start, tend - start);
-    char detail[300];
-    exs_str canary = ecp_canary(text);
-    snprintf(detail, sizeof detail, "Set-*VirtualDirectory with script in a URL property%s%s%.*s",
-             surl ? "; S:URL names the ECP DDI call (Test-ProxyLogon pattern)" : "",
-             canary.n ? "; ECP canary " : "", (int)canary.n, canary.p ? canary.p : "");
-    h.detail = exs_str_cstr(detail);
+    h.reason = surl ? "Set-*VirtualDirectory with script in a URL property, and S:URL names the "
+                      "ECP DDI call (the Test-ProxyLogon pattern)"
+                    : "Set-*VirtualDirectory with script in a URL property";
+    exs_hit_fact(&h, "ecp_canary", ecp_canary(text));
     h.evidence = text;
     exs_emit(c, &h);
 }
@@ -223,15 +223,11 @@ void exs_detect_oabgen(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
         path.n--;
     if (path_is_oab_temp(path))
         return;
-    exs_hit h = {0};
-    h.rule = RULE(R_PL_26858_OABGEN);
-    h.verdict = EXS_VERDICT_EXPLOITATION;
-    h.severity = EXS_SEV_CRITICAL;
-    h.time_ms = time_ms;
+    exs_hit h;
+    exs_hit_init(&h, RULE(R_PL_26858_OABGEN), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
     h.line = line;
-    h.target = path;
-    h.detail = EXS_LIT("OAB download path outside <install>\\ClientAccess\\OAB: look for the "
-                       "written file there");
+    h.file.path = path;
+    h.reason = "OAB download path outside <install>\\ClientAccess\\OAB: the written file is there";
     h.evidence = text;
     exs_emit(c, &h);
 }
@@ -291,7 +287,6 @@ void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
     bool wsua = ua_in(r->ua, webshell_uas, sizeof webshell_uas / sizeof webshell_uas[0]);
     bool served = exs_status_ok(r->status);
     exs_hit h;
-    char detail[200];
 
     /* Back end: the reset that writes the shell (Sigma web_cve_2021_26858_iis_rce). The SSRF
      * acts as the Exchange computer account, whose name ends in '$'. */
@@ -305,9 +300,8 @@ void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
                                      : EXS_VERDICT_SUSPICIOUS;
             exs_hit_from_request(&h, r, RULE(R_PL_27065_IIS), vd,
                                  machine ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-            h.detail = machine ? EXS_LIT("virtual directory reset by the computer account")
-                               : EXS_LIT("virtual directory reset by a user: confirm an admin "
-                                         "did it");
+            h.reason = machine ? "virtual directory reset by the computer account"
+                               : "virtual directory reset by a user: confirm an admin did it";
             exs_emit(c, &h);
             return;
         }
@@ -317,27 +311,56 @@ void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
         exs_hit_from_request(&h, r, RULE(R_PL_IIS_CARRIER),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
-        snprintf(detail, sizeof detail, "POST to carrier resource%s%s",
-                 tool_ua ? "; exploit tool user agent" : "",
-                 crawler ? "; spoofed crawler user agent" : "");
-        h.detail = exs_str_cstr(detail);
+        h.reason = tool_ua   ? "POST to a carrier resource with an exploit tool's user agent"
+                   : crawler ? "POST to a carrier resource with a spoofed crawler user agent"
+                             : "POST to a carrier resource";
         exs_emit(c, &h);
     } else if (under_ecp && tool_ua) {
         exs_hit_from_request(&h, r, RULE(R_PL_IIS_TOOLUA),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("POST under /ecp/ with an exploit tool user agent");
+        h.reason = "POST under /ecp/ with an exploit tool's user agent";
         exs_emit(c, &h);
     } else if ((under_aspnet || under_owa) && wsua) {
         exs_hit_from_request(&h, r, RULE(R_WS_UA),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                              EXS_SEV_HIGH);
-        h.detail = EXS_LIT("POST with a web-shell client user agent");
+        h.reason = "POST with a web-shell client's user agent";
         exs_emit(c, &h);
     } else if ((under_ecp || under_owa || under_aspnet) && crawler) {
         exs_hit_from_request(&h, r, RULE(R_PL_IIS_CRAWLERUA), EXS_VERDICT_SUSPICIOUS,
                              EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("POST with a search-engine crawler user agent; crawlers do not POST");
+        h.reason = "POST with a search-engine crawler's user agent; crawlers do not POST";
         exs_emit(c, &h);
     }
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_proxylogon[] = {
+    /* ProxyLogon SSRF anchors, carriers and the back-end reset (catalogue 2.1, 2.4) */
+    {"serverinfo~", 0},
+    {"default" DOT "flt", 0},
+    {"main" DOT "css", 0},
+    {"auth" SL "current" SL, 0},
+    {"schema(=|%3d)reset", 0},
+    /* tool, crawler and web-shell client user agents */
+    {"exchangeservicesclient/0\\.0\\.0\\.0", 0},
+    {"python-requests/", 0},
+    {"antsword", 0},
+    {"googlebot", 0},
+    {"baiduspider", 0},
+    {"duckduckbot", 0},
+    {"facebookexternalhit", 0},
+    {"bingbot", 0},
+    {"exabot", 0},
+    {"yahoo!", 0},
+    {"yandexbot", 0},
+    {"chrome/51\\.0\\.2704\\.103", 0},
+    {NULL, 0},
+};
+
+const exs_pattern exs_pat_ecp[] = {{"virtualdirectory", 0}, {NULL, 0}};
+
+const exs_pattern exs_pat_oabgen[] = {{"download failed and temporary file", 0}, {NULL, 0}};

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 
 /* User agents (or Rps_Http ClientInfo values) of legitimate Remote PowerShell traffic, as
  * CrowdStrike's Rps_Http-IOC.ps1 and the OWASSRF rules exclude them. */
@@ -46,7 +47,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
         exs_hit_from_request(&h, r, RULE(R_PNS_POC),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("ProxyNotShell PoC request shape");
+        h.reason = "ProxyNotShell PoC request shape";
         exs_emit(c, &h);
         return;
     }
@@ -66,17 +67,17 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
                                      r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                       : EXS_VERDICT_ATTEMPT,
                                      r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-                h.detail = EXS_LIT("authenticated Autodiscover path confusion to /powershell");
+                h.reason = "authenticated Autodiscover path confusion to /powershell";
             } else if (served) {
                 exs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
                                      EXS_SEV_CRITICAL);
-                h.detail = backend ? EXS_LIT("Autodiscover path confusion routed to a back-end "
-                                             "service and served")
-                                   : EXS_LIT("Autodiscover path confusion served");
+                h.reason = backend ? "Autodiscover path confusion routed to a back-end service "
+                                     "and served"
+                                   : "Autodiscover path confusion served";
             } else {
                 exs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
                                      EXS_SEV_MEDIUM);
-                h.detail = EXS_LIT("Autodiscover path confusion not served");
+                h.reason = "Autodiscover path confusion not served";
             }
             exs_emit(c, &h);
             return;
@@ -89,7 +90,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
         exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-        h.detail = EXS_LIT("POST to Remote PowerShell through an OWA mailbox path");
+        h.reason = "POST to Remote PowerShell through an OWA mailbox path";
         exs_emit(c, &h);
         return;
     }
@@ -98,7 +99,7 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
     if (v->post && r->port == 444 && strcmp(v->stem, "/powershell") == 0 && r->status == 200 &&
         !exs_str_blank(r->ua) && !benign_rps_client(r->ua)) {
         exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-        h.detail = EXS_LIT("back-end Remote PowerShell POST from an unexpected client");
+        h.reason = "back-end Remote PowerShell POST from an unexpected client";
         exs_emit(c, &h);
     }
 }
@@ -114,8 +115,8 @@ void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
         exs_hit_from_request(&h, r, RULE(R_PS_RPS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-        h.ua = r->client_info;
-        h.detail = EXS_LIT("X-Rps-CAT token with an Autodiscover Email parameter");
+        h.http.ua = r->client_info;
+        h.reason = "X-Rps-CAT token with an Autodiscover Email parameter";
         exs_emit(c, &h);
         return;
     }
@@ -129,8 +130,46 @@ void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
         !exs_str_icontains(r->generic_info, "HttpMethod=POST"))
         return;
     exs_hit_from_request(&h, r, RULE(R_OWASSRF_RPS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-    h.ua = r->client_info;
-    h.detail = r->client_info.n ? EXS_LIT("Remote PowerShell session from an unexpected client")
-                                : EXS_LIT("Remote PowerShell session without ClientInfo");
+    h.http.ua = r->client_info;
+    h.reason = r->client_info.n ? "Remote PowerShell session from an unexpected client"
+                                : "Remote PowerShell session without ClientInfo";
     exs_emit(c, &h);
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_proxyshell[] = {
+    /* ProxyNotShell PoC */
+    {"admin(@|%40)localhost", 0},
+    /* back end: a POST to /powershell (W3C writes cs-method just before cs-uri-stem); the
+     * predicates collapse repeated separators, so "POST //powershell" is one too */
+    {"post " SL "+powershell", 0},
+    /* tokens */
+    {"autodiscover" DOT "json", T_AUTOD},
+    {"mapi" SL "nspi", T_BACKEND},
+    {SL "ews", T_BACKEND},
+    {"x-rps-cat", T_BACKEND},
+    {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
+    /* "email=autodiscover/autodiscover.json": cut after "autod", since a literal ending in
+     * "discover" is checked at every "autodiscover" of the benign traffic */
+    {"email(=|%3d)autod", T_CONF},
+    {"(\\?|%3f| |,)x=a", T_XA},
+    {"owa" SL, T_OWA},
+    {"powershell", T_PSHELL},
+    {NULL, 0},
+};
+
+/* ProxyShell and ProxyNotShell need Autodiscover plus a back end, the confusion or the PoC;
+ * OWASSRF needs /owa/ and /powershell anywhere in the line (the mailbox path, or the query of
+ * a W3C line). */
+const uint32_t exs_conj_request[] = {
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_BACKEND),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_CONF),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_PSHELL),
+    TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_XA),
+    TOKEN_BIT(T_OWA) | TOKEN_BIT(T_PSHELL),
+    0,
+};
+
+const exs_pattern exs_pat_rpshttp[] = {{"powershell", 0}, {NULL, 0}};

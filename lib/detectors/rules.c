@@ -21,238 +21,307 @@ const exs_rule exs_rule_table[R__COUNT] = {
                          "HttpProxy row whose AnchorMailbox is ServerInfo~<host>/<path> for a back-end "
                          "path other than Autodiscover: the pre-auth SSRF was used. Check the ECP "
                          "Server log around the same time for Set-*VirtualDirectory and look for web "
-                         "shells."},
+                         "shells.",
+        "T1190", false},
     [R_PL_26855_ATTEMPT] = {"EXS-PL-26855-ATTEMPT", "ProxyLogon SSRF attempt (Autodiscover only)",
                             "CVE-2021-26855", PL,
                             "ServerInfo~ SSRF that only reached /autodiscover: the first step of the "
-                            "chain, usually failing for lack of a valid mailbox address."},
+                            "chain, usually failing for lack of a valid mailbox address.",
+        "T1190", false},
     [R_PL_26855_PROBE] = {"EXS-PL-26855-PROBE", "ProxyLogon vulnerability probe",
                           "CVE-2021-26855", PL,
                           "ServerInfo~localhost (Microsoft's nmap check and similar) or an "
-                          "out-of-band callback domain: a scanner tested the hole."},
+                          "out-of-band callback domain: a scanner tested the hole.",
+        "T1595.002", false},
     [R_PL_27065_ECP] = {"EXS-PL-27065-ECP", "Script written into a virtual directory URL (ECP log)",
                         "CVE-2021-27065", PL,
                         "ECP Server log: Set-*VirtualDirectory with markup in a URL property, the "
                         "first half of the arbitrary file write. A file holding the script was "
-                        "probably written; find it under the web roots."},
+                        "probably written; find it under the web roots.",
+        "T1190,T1505.003", false},
     [R_PL_27065_RESET] = {"EXS-PL-27065-RESET", "Virtual directory reset through the SSRF",
                           "CVE-2021-26855,CVE-2021-27065", PL,
                           "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory# answered 200: "
-                          "the reset wrote the virtual directory dump (the web shell) to disk."},
+                          "the reset wrote the virtual directory dump (the web shell) to disk.",
+        "T1190,T1505.003", false},
     [R_PL_27065_IIS] = {"EXS-PL-27065-IIS", "Virtual directory reset on the back end (IIS)",
                         "CVE-2021-27065", PL,
                         "Back-end IIS POST to DDIService.svc/SetObject with schema=Reset*"
                         "VirtualDirectory. By the computer account ($) it is the exploit; by an admin "
-                        "it may be a legitimate reset."},
+                        "it may be a legitimate reset.",
+        "T1190,T1505.003", false},
     [R_PL_26858_OABGEN] = {"EXS-PL-26858-OABGEN", "OAB generator wrote a file outside its folder",
                            "CVE-2021-26858", PL,
                            "OABGenerator log 'Download failed and temporary file' naming a path "
                            "outside <install>\\ClientAccess\\OAB: the arbitrary file write. The path "
-                           "is where to look for the shell."},
+                           "is where to look for the shell.",
+        "T1190,T1505.003", false},
     [R_PL_IIS_CARRIER] = {"EXS-PL-IIS-CARRIER", "POST to a ProxyLogon carrier resource",
                           "CVE-2021-26855", PL,
                           "IIS POST to a static or missing resource the exploits used as carrier "
-                          "(/ecp/y.js, /ecp/default.flt, /ecp/main.css, OWA theme resources)."},
+                          "(/ecp/y.js, /ecp/default.flt, /ecp/main.css, OWA theme resources).",
+        "T1190", false},
     [R_PL_IIS_TOOLUA] = {"EXS-PL-IIS-TOOLUA", "Exploit tool user agent on ECP",
                          "CVE-2021-26855", PL,
                          "POST under /ecp/ with ExchangeServicesClient/0.0.0.0 or python-requests, "
-                         "the user agents of the March 2021 exploitation."},
+                         "the user agents of the March 2021 exploitation.",
+        "T1190", false},
     [R_PL_IIS_CRAWLERUA] = {"EXS-PL-IIS-CRAWLERUA", "POST to OWA auth with a spoofed crawler agent",
                             "CVE-2021-26855", PL,
                             "POST under /owa/auth/Current/ with a search-engine crawler user agent "
-                            "(Volexity/CISA AA21-062A); crawlers do not POST."},
+                            "(Volexity/CISA AA21-062A); crawlers do not POST.",
+        "T1190", false},
     [R_WS_UA] = {"EXS-WS-UA", "Web-shell client user agent", "", WS,
                  "POST to /aspnet_client/ or /owa/ with antSword or the fake Googlebot/Baiduspider "
-                 "agents seen driving Exchange web shells."},
+                 "agents seen driving Exchange web shells.",
+        "T1505.003", false},
     [R_WS_ACCESS] = {"EXS-WS-ACCESS", "Request to a non-default script in an Exchange web folder", "",
                      WS,
                      "A script under owa/auth, ecp/auth, aspnet_client or OAB that a default Exchange "
                      "install does not have. Answered 200: a web shell was there. Check the file "
-                     "(or its absence) on disk."},
+                     "(or its absence) on disk.",
+        "T1505.003", false},
     [R_WS_CMD] = {"EXS-WS-CMD", "Command passed to a web shell in the URL", "", WS,
-                  "GET with a shell command (whoami, net user, cmd /c, powershell, ...) in the query."},
+                  "GET with a shell command (whoami, net user, cmd /c, powershell, ...) in the query.",
+        "T1505.003,T1059.003", false},
     [R_WS_HUNT] = {"EXS-WS-HUNT", "Web-shell hunting burst", "", WS,
                    "One client asked for many non-default scripts in Exchange web folders within a "
-                   "minute: someone looking for shells left by others. Names answered 200 exist."},
+                   "minute: someone looking for shells left by others. Names answered 200 exist.",
+        "T1595.003", false},
     [R_WS_TUNNEL] = {"EXS-WS-TUNNEL", "Web tunnel traffic (Tunna, reGeorg)", "", WS,
                      "Query strings of HTTP tunnelling web shells: a foothold used to reach internal "
-                     "hosts (RDP, SMB)."},
+                     "hosts (RDP, SMB).",
+        "T1505.003,T1572", false},
     [R_PS_SSRF] = {"EXS-PS-SSRF", "ProxyShell SSRF reached a back end", "CVE-2021-34473,CVE-2021-34523",
                    PS,
                    "Autodiscover path confusion (autodiscover.json?@... / Email=autodiscover/...) "
-                   "routed to /powershell, /mapi/nspi or /EWS and answered with success."},
+                   "routed to /powershell, /mapi/nspi or /EWS and answered with success.",
+        "T1190", false},
     [R_PS_ATTEMPT] = {"EXS-PS-ATTEMPT", "ProxyShell attempt", "CVE-2021-34473,CVE-2021-34523", PS,
-                      "Autodiscover path confusion that was not answered with success."},
+                      "Autodiscover path confusion that was not answered with success.",
+        "T1190", false},
     [R_PS_RPS] = {"EXS-PS-RPS", "Remote PowerShell with a forged X-Rps-CAT token",
                   "CVE-2021-34473,CVE-2021-34523", PS,
                   "Rps_Http row for /Powershell carrying X-Rps-CAT and Email=autodiscover/...: the "
-                  "ProxyShell exploit ran cmdlets as the impersonated admin."},
+                  "ProxyShell exploit ran cmdlets as the impersonated admin.",
+        "T1190", false},
     [R_PNS_SSRF] = {"EXS-PNS-SSRF", "ProxyNotShell SSRF to Remote PowerShell",
                     "CVE-2022-41040,CVE-2022-41082", PNS,
                     "Authenticated Autodiscover path confusion reaching /powershell (GTSC/MSRC hunting "
-                    "pattern powershell.*autodiscover.json.*@.*200)."},
+                    "pattern powershell.*autodiscover.json.*@.*200).",
+        "T1190", false},
     [R_PNS_POC] = {"EXS-PNS-POC", "ProxyNotShell proof-of-concept trace", "CVE-2022-41040", PNS,
                    "Request shapes of the public ProxyNotShell PoC (autodiscover.json x=a, "
-                   "/autodiscover/admin@localhost/)."},
+                   "/autodiscover/admin@localhost/).",
+        "T1190", false},
     [R_OWASSRF_IIS] = {"EXS-OWASSRF-IIS", "OWASSRF: Remote PowerShell reached through OWA",
                        "CVE-2022-41080,CVE-2022-41082", PNS,
                        "POST to /owa/<mailbox>/powershell answered 200, not from a WinRM client or "
-                       "Exchange probe (CrowdStrike OWASSRF)."},
+                       "Exchange probe (CrowdStrike OWASSRF).",
+        "T1190", false},
     [R_OWASSRF_RPS] = {"EXS-OWASSRF-RPS", "Remote PowerShell session without a known client",
                        "CVE-2022-41080,CVE-2022-41082", PNS,
                        "Rps_Http: Kerberos-authenticated POST to /powershell answered 200 whose "
-                       "ClientInfo is not a WinRM client or Exchange probe (CrowdStrike Rps_Http-IOC)."},
+                       "ClientInfo is not a WinRM client or Exchange probe (CrowdStrike Rps_Http-IOC).",
+        "T1190", false},
     [R_CMD_MBXEXPORT] = {"EXS-CMD-MBXEXPORT", "Mailbox exported to a web path or share",
                          "CVE-2021-31207", CM,
                          "New-MailboxExportRequest with a FilePath ending in a script extension or on "
-                         "a UNC share: the ProxyShell web-shell drop, or mail theft."},
+                         "a UNC share: the ProxyShell web-shell drop, or mail theft.",
+        "T1114.002", false},
     [R_CMD_ROLEASSIGN] = {"EXS-CMD-ROLEASSIGN", "Mailbox Import Export role assigned", "", CM,
                           "New-ManagementRoleAssignment granting \"Mailbox Import Export\", the "
-                          "prerequisite of mailbox export."},
+                          "prerequisite of mailbox export.",
+        "T1098", false},
     [R_CMD_MBXEXPORT_RM] = {"EXS-CMD-MBXEXPORT-RM", "Mailbox export requests removed", "", CM,
-                            "Remove-MailboxExportRequest: clean-up after an export."},
+                            "Remove-MailboxExportRequest: clean-up after an export.",
+        "T1070", false},
     [R_CMD_CERTREQ] = {"EXS-CMD-CERTREQ", "Certificate request written into a web path",
                        "CVE-2021-31207", CM,
                        "New-ExchangeCertificate -RequestFile to a script path or admin share: the "
-                       "DER-file web-shell variant."},
+                       "DER-file web-shell variant.",
+        "T1505.003", false},
     [R_CMD_SETVDIR] = {"EXS-CMD-SETVDIR", "Script written into a virtual directory URL (cmdlet log)",
                        "CVE-2021-27065", CM,
-                       "Set-*VirtualDirectory with markup in a URL parameter."},
+                       "Set-*VirtualDirectory with markup in a URL parameter.",
+        "T1505.003", false},
     [R_CMD_TRANSPORTAGENT] = {"EXS-CMD-TRANSPORTAGENT", "Transport agent installed or enabled", "", CM,
-                              "Install-/Enable-TransportAgent: a mail-flow backdoor if not expected."},
+                              "Install-/Enable-TransportAgent: a mail-flow backdoor if not expected.",
+        "T1505.002", true},
     [R_EV_26857_UM] = {"EXS-EV-26857-UM", "Unified Messaging deserialisation error", "CVE-2021-26857",
                        PL,
                        "Application log, MSExchange Unified Messaging, Error, System.InvalidCastException "
-                       "(Microsoft's and Test-ProxyLogon's predicate; no event id filter)."},
+                       "(Microsoft's and Test-ProxyLogon's predicate; no event id filter).",
+        "T1190", false},
     [R_EV_UM_CRASH] = {"EXS-EV-UM-CRASH", "Unified Messaging worker crash on a gadget",
                        "CVE-2021-26857", PL,
                        "A UM worker Watson report naming TextFormattingRunProperties: a failed "
-                       "deserialisation attempt."},
+                       "deserialisation attempt.",
+        "T1190", false},
     [R_EV_W3WP_CHILD] = {"EXS-EV-W3WP-CHILD", "IIS or UM worker started a process", "", WS,
                          "w3wp.exe or UMWorkerProcess.exe spawned a child other than the compilers "
                          "and error reporting (csc, cvtres, WerFault, wermgr): a web shell or the "
-                         "26857 exploit running commands."},
+                         "26857 exploit running commands.",
+        "T1505.003,T1059", false},
     [R_EV_CHOPPER] = {"EXS-EV-CHOPPER", "China Chopper command line", "", WS,
-                      "Command fragments China Chopper sends (&whoami&echo, &echo [S], ...)."},
+                      "Command fragments China Chopper sends (&whoami&echo, &echo [S], ...).",
+        "T1505.003,T1059.003", false},
     [R_EV_LSASS_DUMP] = {"EXS-EV-LSASS-DUMP", "LSASS memory dumped", "", PE,
                          "comsvcs MiniDump, procdump, rdrleakdiag, Task Manager or MiniDumpWriteDump "
-                         "aimed at lsass.exe: credentials were stolen; reset them."},
+                         "aimed at lsass.exe: credentials were stolen; reset them.",
+        "T1003.001", false},
     [R_EV_PROC_DUMP] = {"EXS-EV-PROC-DUMP", "Process memory dumped", "", PE,
-                        "A dump tool ran against a process this log does not identify as lsass."},
+                        "A dump tool ran against a process this log does not identify as lsass.",
+        "T1003.001", false},
     [R_EV_LSASS_ACCESS] = {"EXS-EV-LSASS-ACCESS", "LSASS opened by a dump tool", "", PE,
                            "Sysmon 10: lsass.exe opened with memory-read rights by a dumping or "
-                           "attack tool."},
+                           "attack tool.",
+        "T1003.001", false},
     [R_EV_STAGING] = {"EXS-EV-STAGING", "Data staged for theft", "", PE,
                       "7-Zip or makecab packing mailboxes or dumps, vssadmin shadow listing: the "
-                      "Hafnium post-exploitation pattern."},
+                      "Hafnium post-exploitation pattern.",
+        "T1560.001", false},
     [R_EV_ASPX_WRITE] = {"EXS-EV-ASPX-WRITE", "Script file written into an Exchange web folder", "",
                          WS,
                          "Sysmon 11: a script created under owa/auth, ecp/auth, OAB, aspnet_client "
-                         "or ClientAccess by something other than setup: a web shell drop."},
+                         "or ClientAccess by something other than setup: a web shell drop.",
+        "T1505.003", true},
     [R_EV_DUMP_FILE] = {"EXS-EV-DUMP-FILE", "Memory dump file written", "", PE,
-                        "Sysmon 11: a .dmp file created; named after lsass it is the dump itself."},
+                        "Sysmon 11: a .dmp file created; named after lsass it is the dump itself.",
+        "T1003.001", false},
     [R_EV_W3WP_THREAD] = {"EXS-EV-W3WP-THREAD", "IIS worker injected a thread", "", WS,
-                          "Sysmon 8: w3wp.exe created a remote thread in another process."},
+                          "Sysmon 8: w3wp.exe created a remote thread in another process.",
+        "T1055", false},
     [R_EV_W3WP_TUNNEL] = {"EXS-EV-W3WP-TUNNEL", "IIS worker connected to a remote-access port", "",
                           WS,
                           "Sysmon 3: w3wp.exe connected to RDP, SMB, SSH or WinRM: a tunnelling "
-                          "web shell (Tunna, reGeorg)."},
+                          "web shell (Tunna, reGeorg).",
+        "T1572", false},
     [R_EV_DEFENDER] = {"EXS-EV-DEFENDER", "Antivirus detection", "", EV,
                        "Microsoft Defender 1006/1116 (detected) or 1007/1117 (action taken); "
                        "Exchange-era names (Exmann, Chopper, SecChecker, DoejoCrypt, DumpLsass) "
-                       "weigh as exploitation."},
+                       "weigh as exploitation.",
+        "", false},
     [R_EV_LOG_CLEARED] = {"EXS-EV-LOG-CLEARED", "Event log cleared", "", EV,
-                          "Security 1102 or System 104: someone wiped an event log."},
+                          "Security 1102 or System 104: someone wiped an event log.",
+        "T1070.001", false},
     [R_EV_PS_SCRIPT] = {"EXS-EV-PS-SCRIPT", "Offensive PowerShell", "", PE,
                         "PowerShell script block or pipeline with Nishang, PowerCat or "
-                        "MiniDumpWriteDump."},
+                        "MiniDumpWriteDump.",
+        "T1059.001", false},
     [R_EV_W3WP_LOGON] = {"EXS-EV-W3WP-LOGON", "IIS worker logged on with explicit credentials",
-                         "", WS, "Security 4648 from w3wp.exe: a web shell using stolen credentials."},
+                         "", WS, "Security 4648 from w3wp.exe: a web shell using stolen credentials.",
+        "T1078", false},
     [R_EV_LSASS_HANDLE] = {"EXS-EV-LSASS-HANDLE", "LSASS handle requested by a script host", "",
-                           PE, "Security 4656/4663 on lsass.exe from an unexpected process."},
+                           PE, "Security 4656/4663 on lsass.exe from an unexpected process.",
+        "T1003.001", false},
     [R_EV_SILENT_EXIT] = {"EXS-EV-SILENT-EXIT", "Silent process exit monitoring of LSASS", "", PE,
-                          "Application 3001 for lsass.exe: the SilentProcessExit dump technique."},
+                          "Application 3001 for lsass.exe: the SilentProcessExit dump technique.",
+        "T1003.001", false},
     [R_EV_DS_CHANGE] = {"EXS-EV-DS-CHANGE", "Directory permissions changed for replication", "",
                         EV,
                         "Security 5136/4662 granting or using directory replication rights "
-                        "(PrivExchange-style relay to DCSync)."},
+                        "(PrivExchange-style relay to DCSync).",
+        "T1003.006", false},
     [R_EV_GROUP_ADD] = {"EXS-EV-GROUP-ADD", "Member added to an Exchange or admin group", "", EV,
                         "Security 4728/4732/4756 adding a member to Exchange Trusted Subsystem, "
-                        "Exchange Windows Permissions, Organization Management or an admin group."},
+                        "Exchange Windows Permissions, Organization Management or an admin group.",
+        "T1098", false},
     [R_EV_AGENTS_CONFIG] = {"EXS-EV-AGENTS-CONFIG", "Transport agent configuration modified", "", EV,
                             "Sysmon 11 on TransportRoles\\Shared\\agents.config: a transport agent "
-                            "may have been added."},
+                            "may have been added.",
+        "T1505.002", true},
     [R_EV_EXCH_SNAPIN] = {"EXS-EV-EXCH-SNAPIN", "Exchange management snap-in loaded by hand", "",
                           PE,
                           "Add-PSSnapin Microsoft.Exchange...: mailbox export or recipient "
-                          "discovery outside the Exchange Management Shell."},
+                          "discovery outside the Exchange Management Shell.",
+        "T1059.001", false},
     [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,
                               "A script file in owa\\auth (or its Current and version folders), ecp\\auth, "
                               "FrontEnd\\HttpProxy, OAB, aspnet_client or wwwroot whose name is not on the "
                               "folder's allowlist of default files (exact, case-insensitive). Look-alikes of "
                               "default names and published web-shell names make it a backdoor; otherwise read "
-                              "the file. The finding names the URL it is served under and the requests to it."},
+                              "the file. The finding names the URL it is served under and the requests to it.",
+        "T1505.003", false},
     [R_FILE_WS_HIDDEN] = {"EXS-FILE-WS-HIDDEN", "Hidden or system attribute on a web script", "", WS,
                           "A script in a web folder carries the Windows Hidden or System attribute (read from "
                           "the image's NTFS attributes: ntfs-3g system.ntfs_attrib, ntfs3 system.dos_attrib or "
-                          "Samba user.DOSATTRIB). Intruders hide shells with attrib +h +s +r."},
+                          "Samba user.DOSATTRIB). Intruders hide shells with attrib +h +s +r.",
+        "T1505.003,T1564.001", true},
     [R_FILE_WS_PST] = {"EXS-FILE-WS-PST", "Mailbox export (PST) written as a web page", "CVE-2021-31207", PS,
                        "A file that starts like a PST (!BDN) but holds an ASP.NET page directive: the ProxyShell "
-                       "web shell, a mailbox exported with New-MailboxExportRequest into a web folder."},
+                       "web shell, a mailbox exported with New-MailboxExportRequest into a web folder.",
+        "T1505.003", true},
     [R_FILE_WS_DER] = {"EXS-FILE-WS-DER", "Certificate request written as a web page", "CVE-2021-31207", PS,
                        "A file that starts like a DER certificate request (30 82) but holds an ASP.NET page "
-                       "directive: the ProxyShell variant using New-ExchangeCertificate -RequestFile."},
+                       "directive: the ProxyShell variant using New-ExchangeCertificate -RequestFile.",
+        "T1505.003", true},
     [R_FILE_WS_JUNK] = {"EXS-FILE-WS-JUNK", "Binary bytes before an ASP.NET page directive", "", WS,
                         "A page whose first bytes are binary while a page directive follows: the signature of "
-                        "pages written through an export or a file-write primitive (ProxyShell and relatives)."},
+                        "pages written through an export or a file-write primitive (ProxyShell and relatives).",
+        "T1505.003", true},
     [R_FILE_WS_COMPILED] = {"EXS-FILE-WS-COMPILED", "ASP.NET compiled a non-default page", "", WS,
                             "A .compiled record in Temporary ASP.NET Files names a virtual path that a default "
                             "Exchange install does not have (owa/auth, ecp/auth, aspnet_client, OAB): the page "
-                            "was requested and ran at least once, even if it is gone now."},
+                            "was requested and ran at least once, even if it is gone now.",
+        "T1505.003", true},
     [R_FILE_WS_REMOVED] = {"EXS-FILE-WS-REMOVED", "Web shell used, then removed", "", WS,
                            "Requests answered with success to a non-default script in an Exchange web folder "
                            "that the image holds, but the file is not there: a shell that was deleted (by MSERT, "
                            "an admin, the attacker, or the FBI operation of April 2021). First and last use and "
-                           "clients are listed."},
+                           "clients are listed.",
+        "T1505.003,T1070.004", true},
     [R_FILE_HASH_IOC] = {"EXS-FILE-HASH-IOC", "File hash in an IOC list", "", WS,
                          "The file's SHA-256 is a published indicator (built-in list of the public advisories, "
-                         "or a list given with --ioc)."},
+                         "or a list given with --ioc).",
+        "", false},
     [R_FILE_PATH_IOC] = {"EXS-FILE-PATH-IOC", "File at a path published as an indicator", "", PE,
                          "A file at a tool or drop path of the public reports (built-in list) or of a list given "
                          "with --ioc. Paths that name files Exchange ships (logon.aspx, TimeoutLogout.aspx) are "
-                         "not matched by name: content and hash decide for those."},
+                         "not matched by name: content and hash decide for those.",
+        "", false},
     [R_FILE_IIS_VDIR] = {"EXS-FILE-IIS-VDIR", "IIS virtual directory pointing into ProgramData or Users", "", PS,
                          "applicationHost.config maps a URL to a folder under ProgramData, Users or Temp: how "
-                         "ProxyShell-era intruders served shells from C:\\ProgramData\\COM1 and similar folders."},
+                         "ProxyShell-era intruders served shells from C:\\ProgramData\\COM1 and similar folders.",
+        "T1505.003", true},
     [R_FILE_LSASS_DUMP] = {"EXS-FILE-LSASS-DUMP", "Memory dump of LSASS", "", PE,
                            "A minidump whose process is lsass.exe (read from the dump's module list), or a dump "
-                           "named after lsass: credentials of every account logged on to the server were taken."},
+                           "named after lsass: credentials of every account logged on to the server were taken.",
+        "T1003.001", false},
     [R_FILE_MINIDUMP] = {"EXS-FILE-MINIDUMP", "Process memory dump in an odd place", "", PE,
                          "A minidump in Temp, at a drive root, in a web folder or ProgramData, of a process other "
-                         "than lsass (or unknown): check which process it holds and who wrote it."},
+                         "than lsass (or unknown): check which process it holds and who wrote it.",
+        "T1003.001", false},
     [R_FILE_STAGING] = {"EXS-FILE-STAGING-ARCHIVE", "Archive staged in ProgramData", "", PE,
                         "A zip, 7z or rar directly in ProgramData (Test-ProxyLogon's check). Reported only when the "
-                        "sweep found evidence of compromise as well: security products leave such archives too."},
+                        "sweep found evidence of compromise as well: security products leave such archives too.",
+        "T1560.001", false},
     [R_FILE_DEARCRY_ENC] = {"EXS-FILE-DEARCRY-ENCRYPTED", "Files encrypted by DearCry", "", "Ransomware",
                             "Files that start with the DEARCRY! marker (usually renamed *.CRYPT): DearCry "
-                            "ransomware ran. Counted, with examples."},
+                            "ransomware ran. Counted, with examples.",
+        "T1486", false},
     [R_FILE_RANSOM_NOTE] = {"EXS-FILE-RANSOM-NOTE", "Ransom note by name", "", "Ransomware",
                             "A file named like a ransom note of the ransomware seen after ProxyLogon "
-                            "(Black Kingdom's decrypt_file.TxT)."},
+                            "(Black Kingdom's decrypt_file.TxT).",
+        "T1486", false},
     [R_FILE_EOMT] = {"EXS-FILE-EOMT", "Exchange On-premises Mitigation Tool ran", "CVE-2021-26855", PL,
                      "EOMT or EOMTv2 left its log or summary: the server was considered vulnerable when it ran; "
-                     "its mitigation covers only the SSRF, and MSERT removes only the shells it knows."},
+                     "its mitigation covers only the SSRF, and MSERT removes only the shells it knows.",
+        "", false},
     [R_FILE_MSERT] = {"EXS-FILE-MSERT", "Microsoft Safety Scanner run and detections", "", WS,
                       "msert.log: a scan ran (EOMT runs one); each detection is listed with what was done. "
-                      "A removed shell still means the server was compromised."},
+                      "A removed shell still means the server was compromised.",
+        "", false},
     [R_IOC_NET] = {"EXS-IOC-NET", "Traffic from an address or domain in an IOC list", "", "IOC",
                    "Findings or script requests whose client address (or requested host) is in a list given "
-                   "with --ioc."},
+                   "with --ioc.",
+        "", false},
     [R_LINK_SHELL] = {"EXS-LINK-SHELL", "Web shell: file, creation, use and commands tied together",
                       "", WS,
                       "One web shell seen from several sides: the file on disk (or its removal), the "
                       "event that created it, the requests that used it, and the processes the IIS "
-                      "worker started around those requests. Start the timeline here."},
+                      "worker started around those requests. Start the timeline here.",
+        "T1505.003", true},
 };
 
 /* The rules of exs_rules(): this table, then the shipped YARA rules (their meta carries the same
@@ -308,4 +377,73 @@ const char *exs_severity_name(exs_severity s)
     case EXS_SEV_CRITICAL: return "critical";
     }
     return "unknown";
+}
+
+exs_verdict exs_verdict_parse(const char *name)
+{
+    for (int v = EXS_VERDICT_PROBE; v <= EXS_VERDICT__MAX; v++)
+        if (name && strcmp(name, exs_verdict_name((exs_verdict)v)) == 0)
+            return (exs_verdict)v;
+    return 0;
+}
+
+exs_severity exs_severity_parse(const char *name)
+{
+    for (int v = EXS_SEV_LOW; v <= EXS_SEV_CRITICAL; v++)
+        if (name && strcmp(name, exs_severity_name((exs_severity)v)) == 0)
+            return (exs_severity)v;
+    return 0;
+}
+
+const exs_rule *exs_rule_find(const char *id)
+{
+    size_t n;
+    const exs_rule *r = exs_rules(&n);
+    for (size_t i = 0; id && i < n; i++)
+        if (strcmp(r[i].id, id) == 0)
+            return &r[i];
+    return NULL;
+}
+
+/* Names as MITRE ATT&CK Enterprise gives them (attack.mitre.org), for the techniques the rules
+ * above use. */
+static const struct {
+    const char *id, *name;
+} techniques[] = {
+    {"T1003", "OS Credential Dumping"},
+    {"T1003.001", "OS Credential Dumping: LSASS Memory"},
+    {"T1003.006", "OS Credential Dumping: DCSync"},
+    {"T1055", "Process Injection"},
+    {"T1059", "Command and Scripting Interpreter"},
+    {"T1059.001", "Command and Scripting Interpreter: PowerShell"},
+    {"T1059.003", "Command and Scripting Interpreter: Windows Command Shell"},
+    {"T1070", "Indicator Removal"},
+    {"T1070.001", "Indicator Removal: Clear Windows Event Logs"},
+    {"T1070.004", "Indicator Removal: File Deletion"},
+    {"T1078", "Valid Accounts"},
+    {"T1098", "Account Manipulation"},
+    {"T1114", "Email Collection"},
+    {"T1114.002", "Email Collection: Remote Email Collection"},
+    {"T1190", "Exploit Public-Facing Application"},
+    {"T1486", "Data Encrypted for Impact"},
+    {"T1496", "Resource Hijacking"},
+    {"T1505", "Server Software Component"},
+    {"T1505.002", "Server Software Component: Transport Agent"},
+    {"T1505.003", "Server Software Component: Web Shell"},
+    {"T1560", "Archive Collected Data"},
+    {"T1560.001", "Archive Collected Data: Archive via Utility"},
+    {"T1564", "Hide Artifacts"},
+    {"T1564.001", "Hide Artifacts: Hidden Files and Directories"},
+    {"T1572", "Protocol Tunneling"},
+    {"T1595", "Active Scanning"},
+    {"T1595.002", "Active Scanning: Vulnerability Scanning"},
+    {"T1595.003", "Active Scanning: Wordlist Scanning"},
+};
+
+const char *exs_technique_name(const char *id)
+{
+    for (size_t i = 0; id && i < sizeof techniques / sizeof techniques[0]; i++)
+        if (strcmp(techniques[i].id, id) == 0)
+            return techniques[i].name;
+    return NULL;
 }

@@ -1,4 +1,4 @@
-/* After the workers: tie files to their use and report them.
+/* The file side's after-sweep pass: tie files to their use and report them.
  *
  *   1. Each file record gets the URL IIS serves it under: from the Exchange layout
  *      (lib/detectors/webfolders.c), else from the virtual directories read from
@@ -19,18 +19,27 @@
 #include "core/timeparse.h"
 #include "detectors/internal.h"
 #include "scan/files_int.h"
+#include "scan/pass.h"
 
 /* ---------------------------------------------------------------- request index */
 
 typedef struct aidx {
+    uint32_t root;    /* requests are tied to files of the same evidence root (server) */
     const char *path; /* the access event's norm */
-    size_t ev;  /* index into s->access */
+    size_t ev;        /* index into the view's access */
 } aidx;
+
+static int cmp_key(uint32_t ra, const char *pa, uint32_t rb, const char *pb)
+{
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    return strcmp(pa, pb);
+}
 
 static int cmp_aidx(const void *pa, const void *pb)
 {
     const aidx *a = pa, *b = pb;
-    int r = strcmp(a->path, b->path);
+    int r = cmp_key(a->root, a->path, b->root, b->path);
     if (r)
         return r;
     return a->ev < b->ev ? -1 : a->ev > b->ev;
@@ -41,15 +50,16 @@ typedef struct index {
     size_t n;
 } index_t;
 
-static void index_build(exs_scan *s, index_t *ix)
+static bool index_build(const exs_pass_view *v, index_t *ix)
 {
-    ix->v = calloc(s->naccess ? s->naccess : 1, sizeof *ix->v);
+    ix->v = calloc(v->naccess ? v->naccess : 1, sizeof *ix->v);
     ix->n = 0;
     if (!ix->v)
-        return;
-    for (size_t i = 0; i < s->naccess; i++)
-        ix->v[ix->n++] = (aidx){s->access[i].norm, i};
+        return false;
+    for (size_t i = 0; i < v->naccess; i++)
+        ix->v[ix->n++] = (aidx){v->access[i].where.root, v->access[i].norm, i};
     qsort(ix->v, ix->n, sizeof *ix->v, cmp_aidx);
+    return true;
 }
 
 static void index_free(index_t *ix)
@@ -57,13 +67,13 @@ static void index_free(index_t *ix)
     free(ix->v);
 }
 
-/* [*lo, *hi) of the entries for url. */
-static void index_range(const index_t *ix, const char *url, size_t *lo, size_t *hi)
+/* [*lo, *hi) of the entries for url of root. */
+static void index_range(const index_t *ix, uint32_t root, const char *url, size_t *lo, size_t *hi)
 {
     size_t a = 0, b = ix->n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(ix->v[m].path, url) < 0)
+        if (cmp_key(ix->v[m].root, ix->v[m].path, root, url) < 0)
             a = m + 1;
         else
             b = m;
@@ -72,7 +82,7 @@ static void index_range(const index_t *ix, const char *url, size_t *lo, size_t *
     b = ix->n;
     while (a < b) {
         size_t m = a + (b - a) / 2;
-        if (strcmp(ix->v[m].path, url) <= 0)
+        if (cmp_key(ix->v[m].root, ix->v[m].path, root, url) <= 0)
             a = m + 1;
         else
             b = m;
@@ -111,23 +121,36 @@ typedef struct usage {
     int64_t first, last; /* any request */
     size_t first_ev, first_ok_ev;
     bool have_ok;
-    char text[1024];
+    char clients[400], methods[200], statuses[200]; /* "key=count,..." by count */
 } usage;
 
-static void tally_print(char *out, size_t cap, size_t *o, const char *label, tally *t, size_t n)
+/* "key=count,key=count" of the six most frequent, then ",+N" for the rest. */
+static void tally_list(char *out, size_t cap, tally *t, size_t n)
 {
     qsort(t, n, sizeof *t, cmp_tally);
-    exs_appendf(out, cap, o, "; %s", label);
-    for (size_t i = 0; i < n && i < 6 && *o + 80 < cap; i++)
-        exs_appendf(out, cap, o, "%s%.60s (%u)", i ? ", " : " ", t[i].key[0] ? t[i].key : "-",
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < n && i < 6 && o + 80 < cap; i++)
+        exs_appendf(out, cap, &o, "%s%.60s=%u", i ? "," : "", t[i].key[0] ? t[i].key : "-",
                     t[i].n);
-    if (n > 6 && *o + 20 < cap)
-        exs_appendf(out, cap, o, ", %zu more", n - 6);
+    if (n > 6 && o + 20 < cap)
+        exs_appendf(out, cap, &o, ",+%zu", n - 6);
 }
 
-/* Summarises the requests in [lo, hi): "N requests (K answered 2xx), first .. last; clients
- * a (3), b (1); methods GET (3), POST (1); statuses 200 (3), 302 (1)". */
-static void summarise(const exs_scan *s, const index_t *ix, size_t lo, size_t hi, usage *u)
+/* The facts of a file's use: requests, answered, first and last, clients, methods, statuses. */
+static void usage_facts(exs_hit *h, const usage *u)
+{
+    exs_hit_fact_u64(h, "requests", u->n);
+    exs_hit_fact_u64(h, "requests_answered", u->ok);
+    exs_hit_fact_time(h, "requests_first", u->first);
+    exs_hit_fact_time(h, "requests_last", u->last);
+    exs_hit_fact_cstr(h, "requests_clients", u->clients);
+    exs_hit_fact_cstr(h, "requests_methods", u->methods);
+    exs_hit_fact_cstr(h, "requests_statuses", u->statuses);
+}
+
+/* Summarises the requests in [lo, hi). */
+static void summarise(const exs_pass_view *s, const index_t *ix, size_t lo, size_t hi, usage *u)
 {
     memset(u, 0, sizeof *u);
     u->first = u->last = EXS_TIME_NONE;
@@ -171,22 +194,15 @@ static void summarise(const exs_scan *s, const index_t *ix, size_t lo, size_t hi
             ns++;
         }
     }
-    char f[32], l[32];
-    exs_time_format(u->first, f);
-    exs_time_format(u->last, l);
-    size_t o = 0;
-    exs_appendf(u->text, sizeof u->text, &o, "%zu request%s (%zu answered with success)", u->n,
-                u->n == 1 ? "" : "s", u->ok);
-    if (u->first != EXS_TIME_NONE)
-        exs_appendf(u->text, sizeof u->text, &o, ", first %s, last %s", f, l);
-    tally_print(u->text, sizeof u->text, &o, "clients", ips, nip);
-    tally_print(u->text, sizeof u->text, &o, "methods", methods, nm);
-    tally_print(u->text, sizeof u->text, &o, "statuses", statuses, ns);
+    tally_list(u->clients, sizeof u->clients, ips, nip);
+    tally_list(u->methods, sizeof u->methods, methods, nm);
+    tally_list(u->statuses, sizeof u->statuses, statuses, ns);
 }
 
 /* ---------------------------------------------------------------- URLs of records */
 
-static void map_vdir(exs_files *f, exs_frec *r)
+/* A virtual directory of the record's own root (sorted: ties go to the same one every run). */
+static void map_vdir(exs_files *f, uint32_t root, exs_frec *r)
 {
     const exs_fvdir *best = NULL;
     size_t best_n = 0;
@@ -194,7 +210,7 @@ static void map_vdir(exs_files *f, exs_frec *r)
     for (size_t i = 0; i < f->nvdirs; i++) {
         const exs_fvdir *v = &f->vdirs[i];
         size_t kn = strlen(v->key);
-        if (kn < 2 || kn <= best_n)
+        if (v->root != root || kn < 2 || kn <= best_n)
             continue;
         /* the physical folder, as a path suffix-aligned anywhere in the file's path */
         for (const char *p = strstr(r->norm, v->key); p; p = strstr(p + 1, v->key)) {
@@ -210,8 +226,10 @@ static void map_vdir(exs_files *f, exs_frec *r)
         return;
     size_t need = strlen(best->url) + 1 + strlen(rest) + 1;
     char *url = malloc(need);
-    if (!url)
+    if (!url) {
+        r->url_failed = true;
         return;
+    }
     snprintf(url, need, "%s%s%s", strcmp(best->url, "/") == 0 ? "" : best->url, "/", rest);
     free(r->url);
     r->url = url;
@@ -220,10 +238,10 @@ static void map_vdir(exs_files *f, exs_frec *r)
 
 /* ---------------------------------------------------------------- emission */
 
-static bool any_exploitation(const exs_scan *s, const exs_files *f)
+static bool any_exploitation(const exs_pass_view *v, const exs_files *f)
 {
-    for (size_t i = 0; i < s->nfindings; i++)
-        if (s->findings[i].verdict == EXS_VERDICT_EXPLOITATION)
+    for (size_t i = 0; i < v->nfindings; i++)
+        if (v->findings[i]->verdict == EXS_VERDICT_EXPLOITATION)
             return true;
     for (const exs_frec *r = f->recs; r; r = r->next)
         for (const exs_fhit *h = r->hits; h; h = h->next)
@@ -232,129 +250,173 @@ static bool any_exploitation(const exs_scan *s, const exs_files *f)
     return false;
 }
 
-static void emit_record(exs_scan *s, const exs_frec *r, const index_t *ix, bool context)
+/* Request findings by root and the URL they asked for (normalised), to relate files to them. */
+typedef struct req_ref {
+    uint32_t root;
+    char url[EXS_URL_MAX];
+    const char *id;
+} req_ref;
+
+static int cmp_ref(const void *pa, const void *pb)
+{
+    const req_ref *a = pa, *b = pb;
+    int r = cmp_key(a->root, a->url, b->root, b->url);
+    return r ? r : strcmp(a->id, b->id);
+}
+
+typedef struct refs {
+    req_ref *v;
+    size_t n;
+} refs;
+
+static bool refs_build(const exs_pass_view *v, refs *rf)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->nfindings; i++)
+        n += v->findings[i]->http && v->findings[i]->http->path;
+    rf->v = malloc((n ? n : 1) * sizeof *rf->v);
+    rf->n = 0;
+    if (!rf->v)
+        return false;
+    for (size_t i = 0; i < v->nfindings; i++) {
+        const exs_finding *x = v->findings[i];
+        if (!x->http || !x->http->path)
+            continue;
+        req_ref *r = &rf->v[rf->n++];
+        r->root = x->origin.root;
+        exs_url_norm(exs_str_cstr(x->http->path), r->url, sizeof r->url);
+        r->id = x->id;
+    }
+    qsort(rf->v, rf->n, sizeof *rf->v, cmp_ref);
+    return true;
+}
+
+/* Relates h to the request findings for url of root (the first EXS_MAX_RELATED by id). */
+static void relate_requests(exs_hit *h, const refs *rf, uint32_t root, const char *url)
+{
+    size_t a = 0, b = rf->n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (cmp_key(rf->v[m].root, rf->v[m].url, root, url) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    for (; a < rf->n && cmp_key(rf->v[a].root, rf->v[a].url, root, url) == 0; a++)
+        if (!exs_hit_relate(h, rf->v[a].id))
+            break;
+}
+
+static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t *ix,
+                        const refs *rf, bool context)
 {
     exs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.scan = s;
-    c.file = r->display;
-    c.source = "file";
+    exs_ctx_pass(&c, v->scan, r->display, &r->where, "file");
     usage u;
     memset(&u, 0, sizeof u);
     bool served = r->url && r->url[0];
     if (served) {
         size_t lo, hi;
-        index_range(ix, r->url, &lo, &hi);
-        summarise(s, ix, lo, hi, &u);
+        index_range(ix, r->where.root, r->url, &lo, &hi);
+        summarise(v, ix, lo, hi, &u);
     }
     for (const exs_fhit *h = r->hits; h; h = h->next) {
         if (h->deferred && !context)
             continue;
-        char detail[2400];
-        size_t o = 0;
-        exs_appendf(detail, sizeof detail, &o, "%s", h->detail ? h->detail : "");
-        if (h->deferred)
-            exs_appendf(detail, sizeof detail, &o,
-                        "; reported because the sweep found evidence of compromise");
-        if (served) {
-            exs_appendf(detail, sizeof detail, &o, "; served as %s%s%s%s", r->url,
-                        r->site ? " (" : "", r->site ? r->site : "", r->site ? ")" : "");
-            if (u.n)
-                exs_appendf(detail, sizeof detail, &o, "; used: %s", u.text);
-            else
-                exs_appendf(detail, sizeof detail, &o, "; no request to it in the logs read");
-        }
         exs_hit e;
-        memset(&e, 0, sizeof e);
-        e.rule = h->rule;
-        e.verdict = h->verdict;
-        e.severity = h->deferred ? EXS_SEV_HIGH : h->severity;
-        e.time_ms = h->time_ms != EXS_TIME_NONE ? h->time_ms : r->mtime_ms;
+        exs_hit_init(&e, h->rule, h->verdict, h->deferred ? EXS_SEV_HIGH : h->severity,
+                     h->time_ms != EXS_TIME_NONE ? h->time_ms : r->mtime_ms);
+        e.reason = h->reason;
+        for (size_t i = 0; i < h->nfacts; i++)
+            exs_hit_fact_cstr(&e, h->keys[i], h->values[i]);
+        if (h->deferred)
+            exs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
         e.target = exs_str_cstr(h->target);
-        e.detail = exs_str_cstr(detail);
         e.evidence = exs_str_cstr(h->evidence);
+        e.file.path = exs_str_cstr(r->display + (r->where.prefix < strlen(r->display)
+                                                     ? r->where.prefix
+                                                     : 0));
         if (r->sha256[0])
-            e.sha256 = exs_str_cstr(r->sha256);
-        if (r->size >= 0) {
-            e.file_size = r->size;
-            e.has_size = true;
-        }
+            e.file.sha256 = exs_str_cstr(r->sha256);
+        if (r->sha1[0])
+            e.file.sha1 = exs_str_cstr(r->sha1);
+        if (r->md5[0])
+            e.file.md5 = exs_str_cstr(r->md5);
+        if (r->attributes[0])
+            e.file.attributes = exs_str_cstr(r->attributes);
+        e.file.size = r->size;
+        e.file.mtime_ms = r->mtime_ms;
         if (served) {
-            e.path = exs_str_cstr(r->url);
-            if (u.n)
-                e.ip = exs_str_cstr(s->access[u.have_ok ? u.first_ok_ev : u.first_ev].ip);
+            e.file.url = exs_str_cstr(r->url);
+            e.file.site = exs_str_cstr(r->site);
+            usage_facts(&e, &u);
+            relate_requests(&e, rf, r->where.root, r->url);
         }
         exs_emit(&c, &e);
     }
 }
 
-static bool has_url(const exs_files *f, const char *url)
+/* The URLs of the scripts on disk, and of the records (a file with findings), by root. */
+static bool has_url(const exs_files *f, uint32_t root, const char *url)
 {
-    if (exs_strmap_get(f->web_urls, url))
-        return true;
-    for (const exs_frec *r = f->recs; r; r = r->next)
-        if (r->url && strcmp(r->url, url) == 0)
-            return true;
-    return false;
+    char key[EXS_URL_MAX + 16];
+    return exs_strmap_get(f->web_urls, exs_files_url_key(root, url, key, sizeof key)) != NULL;
 }
 
 /* Non-default scripts requested with success whose file the image lacks. */
-static void removed_shells(exs_scan *s, exs_files *f, const index_t *ix)
+static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *ix,
+                           const refs *rf)
 {
     size_t i = 0;
     while (i < ix->n) {
         size_t lo, hi;
-        index_range(ix, ix->v[i].path, &lo, &hi);
+        uint32_t root = ix->v[i].root;
+        index_range(ix, root, ix->v[i].path, &lo, &hi);
         i = hi;
         const char *url = ix->v[lo].path;
         bool nondefault = false, ok = false;
         for (size_t k = lo; k < hi; k++) {
-            const exs_access *a = &s->access[ix->v[k].ev];
+            const exs_access *a = &v->access[ix->v[k].ev];
             nondefault |= a->nondefault;
             ok |= exs_status_ok(a->status);
         }
-        if (!nondefault || !ok || has_url(f, url))
+        if (!nondefault || !ok || has_url(f, root, url))
             continue;
         const char *folder = "";
         exs_webheld held = exs_web_held_of_url(url, &folder);
-        if (held == EXS_HELD_NONE || !f->held[held])
+        /* the same root (server) holds the folder the script should be in */
+        if (held == EXS_HELD_NONE || !(f->held[held] & exs_files_root_bit(root)))
             continue;
         usage u;
-        summarise(s, ix, lo, hi, &u);
-        const exs_access *first = &s->access[u.first_ok_ev];
-        char detail[2400];
-        size_t o = 0;
-        exs_appendf(detail, sizeof detail, &o, "%s is not in the image, although %s is: %s", url,
-                    folder, u.text);
+        summarise(v, ix, lo, hi, &u);
+        const exs_access *first = &v->access[u.first_ok_ev];
+        exs_ctx c;
+        exs_ctx_at_access(&c, v, first);
+        exs_hit h;
+        exs_hit_init(&h, &exs_rule_table[R_FILE_WS_REMOVED], EXS_VERDICT_EXPLOITATION,
+                     EXS_SEV_HIGH, first->time_ms);
+        h.reason = "a script answered with success is not in the image, although its folder is";
+        h.line = first->line;
+        h.key = exs_str_cstr(url);
+        h.http.status = first->status > 0 ? first->status : 0;
+        h.http.client = exs_str_cstr(first->ip);
+        h.http.method = exs_str_cstr(first->method);
+        h.http.path = exs_str_cstr(first->path);
+        h.http.backend = first->backend;
+        h.file.url = exs_str_cstr(url);
+        exs_hit_fact_cstr(&h, "web_folder", folder);
+        usage_facts(&h, &u);
         for (size_t k = 0; k < f->ncompiled; k++)
-            if (strcmp(f->compiled[k].url, url) == 0) {
-                exs_appendf(detail, sizeof detail, &o, "; ASP.NET compiled it (%s)",
-                            f->compiled[k].display);
+            if (f->compiled[k].root == root && strcmp(f->compiled[k].url, url) == 0) {
+                exs_hit_fact_cstr(&h, "compiled_as", f->compiled[k].display);
                 break;
             }
         for (size_t k = 0; k < f->nhints; k++)
-            if (strcmp(f->hints[k].url, url) == 0) {
-                exs_appendf(detail, sizeof detail, &o, "; %s", f->hints[k].what);
+            if (f->hints[k].root == root && strcmp(f->hints[k].url, url) == 0) {
+                exs_hit_fact_cstr(&h, "removed_by", f->hints[k].what);
                 break;
             }
-        exs_ctx c;
-        memset(&c, 0, sizeof c);
-        c.scan = s;
-        c.file = first->file;
-        c.source = first->source;
-        exs_hit h;
-        memset(&h, 0, sizeof h);
-        h.rule = &exs_rule_table[R_FILE_WS_REMOVED];
-        h.verdict = EXS_VERDICT_EXPLOITATION;
-        h.severity = EXS_SEV_HIGH;
-        h.time_ms = first->time_ms;
-        h.line = first->line;
-        h.status = first->status > 0 ? first->status : 0;
-        h.ip = exs_str_cstr(first->ip);
-        h.method = exs_str_cstr(first->method);
-        h.path = exs_str_cstr(first->path);
-        h.target = exs_str_cstr(url);
-        h.detail = exs_str_cstr(detail);
+        relate_requests(&h, rf, root, url);
         exs_emit(&c, &h);
     }
 }
@@ -368,9 +430,10 @@ typedef struct net_hit {
     exs_verdict worst;
     int64_t first, last;
     char rules[300];
-    const char *file;
-    const char *source;
-    uint64_t line;
+    const exs_finding *finding; /* the first finding that named it, else ... */
+    const exs_access *access;   /* ... the first request */
+    const char *ids[EXS_MAX_RELATED];
+    size_t nids;
 } net_hit;
 
 static net_hit *net_get(net_hit *v, size_t *n, size_t cap, const exs_ioc *x, const char *what)
@@ -417,23 +480,27 @@ static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found,
     return NULL;
 }
 
-static void ioc_network(exs_scan *s, exs_files *f)
+static void ioc_network(const exs_pass_view *pv, exs_files *f)
 {
     const exs_iocset *set = f->iocs;
     if (!exs_iocset_count_user(set, EXS_IOC_IP) && !exs_iocset_count_user(set, EXS_IOC_DOMAIN))
         return;
     enum { CAP = 256 };
     net_hit *v = calloc(CAP, sizeof *v);
-    if (!v)
+    if (!v) {
+        exs_scan_fail(pv->scan, EXS_ENOMEM, "out of memory matching addresses with the IOC lists");
         return;
-    size_t n = 0, nf = s->nfindings;
+    }
+    size_t n = 0;
     char host[256];
-    for (size_t i = 0; i < nf; i++) {
-        const exs_finding *x = &s->findings[i];
-        const exs_ioc *ioc = exs_iocset_ip(set, x->client_ip);
-        const char *what = x->client_ip;
-        if (!ioc && (ioc = exs_iocset_domain(set, x->host)) != NULL)
-            what = x->host;
+    for (size_t i = 0; i < pv->nfindings; i++) {
+        const exs_finding *x = pv->findings[i];
+        const char *client = x->http ? x->http->client : NULL;
+        const char *vhost = x->http ? x->http->host : NULL;
+        const exs_ioc *ioc = exs_iocset_ip(set, client);
+        const char *what = client;
+        if (!ioc && (ioc = exs_iocset_domain(set, vhost)) != NULL)
+            what = vhost;
         if (!ioc && (ioc = host_in(set, x->target, host, sizeof host)) != NULL)
             what = ioc->value;
         if (!ioc)
@@ -448,15 +515,14 @@ static void ioc_network(exs_scan *s, exs_files *f)
         if (!strstr(h->rules, x->rule->id) &&
             strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
             snprintf(h->rules + strlen(h->rules), sizeof h->rules - strlen(h->rules), "%s%s",
-                     h->rules[0] ? ", " : "", x->rule->id);
-        if (!h->file) {
-            h->file = x->file;
-            h->source = x->source;
-            h->line = x->line;
-        }
+                     h->rules[0] ? "," : "", x->rule->id);
+        if (!h->finding)
+            h->finding = x;
+        if (h->nids < EXS_MAX_RELATED)
+            h->ids[h->nids++] = x->id;
     }
-    for (size_t i = 0; i < s->naccess; i++) {
-        const exs_access *a = &s->access[i];
+    for (size_t i = 0; i < pv->naccess; i++) {
+        const exs_access *a = &pv->access[i];
         const exs_ioc *ioc = exs_iocset_ip(set, a->ip);
         if (!ioc)
             continue;
@@ -465,50 +531,43 @@ static void ioc_network(exs_scan *s, exs_files *f)
             continue;
         h->requests++;
         exs_time_span_add(&h->first, &h->last, a->time_ms);
-        if (!h->file) {
-            h->file = a->file;
-            h->source = a->source;
-            h->line = a->line;
-        }
+        if (!h->finding && !h->access)
+            h->access = a;
     }
     for (size_t i = 0; i < n; i++) {
         net_hit *h = &v[i];
-        char detail[1400], f1[32], f2[32], line[32] = "", note[340] = "", rules[320] = "",
-                                           when[80] = "";
-        exs_time_format(h->first, f1);
-        exs_time_format(h->last, f2);
-        if (h->ioc->line)
-            snprintf(line, sizeof line, ":%llu", (unsigned long long)h->ioc->line);
-        if (h->ioc->note[0])
-            snprintf(note, sizeof note, " (%.300s)", h->ioc->note);
-        if (h->rules[0])
-            snprintf(rules, sizeof rules, " (%s)", h->rules);
-        if (h->first != EXS_TIME_NONE)
-            snprintf(when, sizeof when, ", first %s, last %s", f1, f2);
-        snprintf(detail, sizeof detail,
-                 "%.200s is in %.300s%s%s: %zu finding%s%s, %zu script request%s%s", h->what,
-                 h->ioc->source, line, note, h->findings, h->findings == 1 ? "" : "s", rules,
-                 h->requests, h->requests == 1 ? "" : "s", when);
         exs_ctx c;
-        memset(&c, 0, sizeof c);
-        c.scan = s;
-        c.file = h->file ? h->file : "";
-        c.source = h->source ? h->source : "ioc";
-        exs_hit e;
-        memset(&e, 0, sizeof e);
-        e.rule = &exs_rule_table[R_IOC_NET];
-        e.verdict = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
-        if (e.verdict < EXS_VERDICT_SUSPICIOUS && h->requests)
-            e.verdict = EXS_VERDICT_SUSPICIOUS;
-        e.severity = EXS_SEV_HIGH;
-        e.time_ms = h->first;
-        e.line = h->line;
-        if (h->ioc->type == EXS_IOC_IP)
-            e.ip = exs_str_cstr(h->what);
+        char buf[EXS_MAX_PATH * 2];
+        if (h->finding)
+            exs_ctx_at_finding(&c, pv, h->finding, buf, sizeof buf);
         else
-            e.host = exs_str_cstr(h->what);
+            exs_ctx_at_access(&c, pv, h->access);
+        exs_verdict vd = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
+        if (vd < EXS_VERDICT_SUSPICIOUS && h->requests)
+            vd = EXS_VERDICT_SUSPICIOUS;
+        exs_hit e;
+        exs_hit_init(&e, &exs_rule_table[R_IOC_NET], vd, EXS_SEV_HIGH, h->first);
+        e.reason = h->ioc->type == EXS_IOC_IP ? "an address in an IOC list"
+                                              : "a host name in an IOC list";
+        e.line = h->finding ? h->finding->origin.line : h->access->line;
+        e.record = h->finding ? h->finding->origin.record : 0;
+        e.key = exs_str_cstr(h->ioc->value);
+        if (h->ioc->type == EXS_IOC_IP)
+            e.http.client = exs_str_cstr(h->what);
+        else
+            e.http.host = exs_str_cstr(h->what);
         e.target = exs_str_cstr(h->ioc->value);
-        e.detail = exs_str_cstr(detail);
+        exs_hit_fact_cstr(&e, "ioc_list", h->ioc->source);
+        if (h->ioc->line)
+            exs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
+        exs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
+        exs_hit_fact_u64(&e, "findings", h->findings);
+        exs_hit_fact_cstr(&e, "findings_rules", h->rules);
+        exs_hit_fact_u64(&e, "requests", h->requests);
+        exs_hit_fact_time(&e, "seen_first", h->first);
+        exs_hit_fact_time(&e, "seen_last", h->last);
+        for (size_t k = 0; k < h->nids; k++)
+            exs_hit_relate(&e, h->ids[k]);
         exs_emit(&c, &e);
     }
     free(v);
@@ -516,40 +575,38 @@ static void ioc_network(exs_scan *s, exs_files *f)
 
 /* ---------------------------------------------------------------- aggregates */
 
-static void dearcry(exs_scan *s, exs_files *f)
+static void dearcry(const exs_pass_view *v, exs_files *f)
 {
     if (!f->dearcry)
         return;
-    char detail[1600];
+    char ex[1200];
     size_t o = 0;
-    exs_appendf(detail, sizeof detail, &o, "%llu file%s start%s with the DEARCRY! marker",
-                (unsigned long long)f->dearcry, f->dearcry == 1 ? "" : "s",
-                f->dearcry == 1 ? "s" : "");
+    ex[0] = 0;
     for (size_t i = 0; i < f->ndearcry_ex; i++)
-        exs_appendf(detail, sizeof detail, &o, "%s%.200s", i ? ", " : ", e.g. ",
-                    f->dearcry_ex[i]);
+        exs_appendf(ex, sizeof ex, &o, "%s%.200s", i ? "," : "", f->dearcry_ex[i]);
     exs_ctx c;
-    memset(&c, 0, sizeof c);
-    c.scan = s;
-    c.file = f->dearcry_ex[0] ? f->dearcry_ex[0] : "";
-    c.source = "file";
+    exs_ctx_pass(&c, v->scan, f->dearcry_ex[0] ? f->dearcry_ex[0] : "", &f->dearcry_where[0],
+                 "file");
     exs_hit h;
-    memset(&h, 0, sizeof h);
-    h.rule = &exs_rule_table[R_FILE_DEARCRY_ENC];
-    h.verdict = EXS_VERDICT_EXPLOITATION;
-    h.severity = EXS_SEV_CRITICAL;
-    h.time_ms = f->dearcry_first;
-    h.detail = exs_str_cstr(detail);
+    exs_hit_init(&h, &exs_rule_table[R_FILE_DEARCRY_ENC], EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_CRITICAL, f->dearcry_first);
+    h.reason = "files start with the DEARCRY! marker";
+    exs_hit_fact_u64(&h, "files", f->dearcry);
+    exs_hit_fact_cstr(&h, "files_examples", ex);
+    exs_hit_fact_time(&h, "seen_last", f->dearcry_last);
     exs_emit(&c, &h);
 }
 
-void exs_files_postpass(exs_scan *s)
+void exs_pass_files(const exs_pass_view *v)
 {
-    exs_files *f = s->files;
+    struct exs_scan *s = v->scan;
+    exs_files *f = v->files;
     if (!f || !f->enabled)
         return;
     if (f->recs_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0, "%llu files with findings past %llu not reported",
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "%llu files with findings that are not always kept past %llu not reported "
+                 "(their findings are counted)",
                  (unsigned long long)f->recs_dropped, (unsigned long long)f->max_records);
     if (f->clues_dropped)
         exs_warn(s, EXS_W_LIMIT, "", 0,
@@ -560,26 +617,51 @@ void exs_files_postpass(exs_scan *s)
                  "%llu script files past %llu not remembered for the removed-shell check",
                  (unsigned long long)f->scripts_dropped, (unsigned long long)f->max_scripts);
     index_t ix;
-    index_build(s, &ix);
-    for (exs_frec *r = f->recs; r; r = r->next)
+    refs rf = {NULL, 0};
+    if (!index_build(v, &ix) || !refs_build(v, &rf)) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory indexing the requests for the file findings");
+        index_free(&ix);
+        free(rf.v);
+        return;
+    }
+    bool lost = false;
+    char key[EXS_URL_MAX + 16];
+    for (exs_frec *r = f->recs; r; r = r->next) {
         if (!r->url && f->nvdirs)
-            map_vdir(f, r);
+            map_vdir(f, r->where.root, r);
+        lost |= r->url_failed;
+        /* a file with findings is on disk: not a removed shell */
+        if (r->url && !exs_strmap_put(f->web_urls, exs_files_url_key(r->where.root, r->url, key,
+                                                                     sizeof key),
+                                      (void *)1, NULL))
+            lost = true;
+    }
     /* Scripts outside the known roots served through a virtual directory count as present. */
     for (size_t i = 0; i < f->nloose && f->nvdirs; i++) {
         exs_frec tmp;
         memset(&tmp, 0, sizeof tmp);
         tmp.norm = f->loose[i];
-        map_vdir(f, &tmp);
+        map_vdir(f, f->loose_root[i], &tmp);
+        lost |= tmp.url_failed;
         if (tmp.url) {
-            exs_strmap_put(f->web_urls, tmp.url, (void *)1, NULL);
+            lost |= !exs_strmap_put(f->web_urls,
+                                    exs_files_url_key(f->loose_root[i], tmp.url, key, sizeof key),
+                                    (void *)1, NULL);
             free(tmp.url);
         }
     }
-    bool context = any_exploitation(s, f);
+    if (lost) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory mapping files to their URLs");
+        index_free(&ix);
+        free(rf.v);
+        return;
+    }
+    bool context = any_exploitation(v, f);
     for (exs_frec *r = f->recs; r; r = r->next)
-        emit_record(s, r, &ix, context);
-    removed_shells(s, f, &ix);
-    dearcry(s, f);
-    ioc_network(s, f);
+        emit_record(v, r, &ix, &rf, context);
+    removed_shells(v, f, &ix, &rf);
+    dearcry(v, f);
+    ioc_network(v, f);
     index_free(&ix);
+    free(rf.v);
 }

@@ -2,6 +2,7 @@
  * The ServerInfo~ anchor, the ECP Set-*VirtualDirectory line and the OAB generator line are
  * recognisable without columns. */
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "exsweep/finding.h"
 
 void exs_detect_text(exs_ctx *c, exs_str line, uint64_t lineno)
@@ -29,3 +30,13 @@ void exs_detect_text(exs_ctx *c, exs_str line, uint64_t lineno)
     exs_detect_ecp(c, t, line, lineno);
     exs_detect_oabgen(c, t, line, lineno);
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the loose checks above (patterns.h). */
+const exs_pattern exs_pat_text[] = {
+    {"serverinfo~", 0},
+    {"virtualdirectory", 0},
+    {"download failed and temporary file", 0},
+    {NULL, 0},
+};

@@ -37,21 +37,31 @@ int64_t exs_find_time(exs_str line)
 void exs_hit_from_request(exs_hit *h, const exs_request *r, const exs_rule *rule, exs_verdict v,
                           exs_severity s)
 {
-    memset(h, 0, sizeof *h);
-    h->rule = rule;
-    h->verdict = v;
-    h->severity = s;
-    h->time_ms = r->time_ms;
+    exs_hit_init(h, rule, v, s, r->time_ms);
     h->line = r->line;
-    h->status = r->status > 0 ? r->status : 0;
-    h->ip = r->ip;
-    h->ua = r->ua;
-    h->method = r->method;
-    h->path = r->stem;
-    h->query = r->query;
-    h->user = r->user;
-    h->host = r->host;
+    h->http.status = r->status > 0 ? r->status : 0;
+    h->http.client = r->ip;
+    h->http.ua = r->ua;
+    h->http.method = r->method;
+    h->http.path = r->stem;
+    h->http.query = r->query;
+    h->http.user = r->user;
+    h->http.host = r->host;
+    h->http.backend = r->backend;
     h->evidence = r->raw;
+}
+
+void exs_hit_event_of(exs_hit *h, const exs_event *e)
+{
+    h->record = e->record;
+    h->line = e->line;
+    if (e->offset > 0) /* an EVTX record's (0 is the file header: none) */
+        h->offset = e->offset;
+    h->event.channel = exs_str_trim(e->channel);
+    h->event.provider = exs_str_trim(e->provider);
+    h->event.computer = exs_str_trim(e->computer);
+    h->event.id = e->event_id;
+    h->event.recovered = e->recovered;
 }
 
 bool exs_ua_starts(exs_str ua, const char *want)

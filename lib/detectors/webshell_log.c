@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "detectors/internal.h"
+#include "detectors/patterns.h"
 #include "detectors/webfolders.h"
 
 /* Is stem (normalised) a script an Exchange default install does not have in the folders
@@ -31,10 +32,11 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         if (v->stem_n && exs_web_script_ext(v->stem, v->stem_n) &&
             strncmp(v->stem, "/owa/auth/", 10) != 0 && strncmp(v->stem, "/ecp/auth/", 10) != 0)
             exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line,
-                           false);
+                           false, r->backend);
         return;
     }
-    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true);
+    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true,
+                   r->backend);
 
     exs_verdict verdict;
     exs_severity sev;
@@ -56,16 +58,13 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         sev = EXS_SEV_LOW;
         what = "not served: someone looked for it";
     }
-    char detail[300];
-    const char *look = exs_web_lookalike(base);
-    bool known = exs_web_known_shell_name(base);
-    snprintf(detail, sizeof detail, "non-default script in %s, %s%s%s%s", folder, what,
-             look ? "; look-alike of " : "", look ? look : "",
-             known ? "; published web-shell name" : "");
     exs_hit h;
     exs_hit_from_request(&h, r, RULE(R_WS_ACCESS), verdict, sev);
-    h.target = r->stem;
-    h.detail = exs_str_cstr(detail);
+    h.reason = what;
+    exs_hit_fact_cstr(&h, "web_folder", folder);
+    exs_hit_fact_cstr(&h, "lookalike_of", exs_web_lookalike(base));
+    if (exs_web_known_shell_name(base))
+        exs_hit_fact_cstr(&h, "published_name", "yes");
     exs_emit(c, &h);
 }
 
@@ -122,11 +121,8 @@ static void detect_cmd(exs_ctx *c, const exs_req_view *v)
     exs_hit_from_request(&h, r, RULE(R_WS_CMD),
                          served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                          served ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-    char detail[120];
-    snprintf(detail, sizeof detail, "shell command in the query (%s)%s", kw + 1,
-             served ? ", answered" : "");
-    h.target = r->stem;
-    h.detail = exs_str_cstr(detail);
+    h.reason = served ? "shell command in the query, answered" : "shell command in the query";
+    exs_hit_fact_cstr(&h, "keyword", kw + 1);
     exs_emit(c, &h);
 }
 
@@ -164,8 +160,7 @@ static void detect_tunnel(exs_ctx *c, const exs_req_view *v)
         return;
     exs_hit h;
     exs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
-    h.target = r->stem;
-    h.detail = exs_str_cstr(what);
+    h.reason = what;
     exs_emit(c, &h);
 }
 
@@ -196,3 +191,43 @@ void exs_detect_request(exs_ctx *c, const exs_request *r)
     exs_detect_proxyshell_request(c, &v);
     exs_detect_webshell_request(c, &v);
 }
+
+/* ---------------------------------------------------------------- prefilter */
+
+/* What a line must hold for the detectors above to report it (patterns.h). */
+const exs_pattern exs_pat_webshell[] = {
+    /* web-shell folders (catalogue 3.1) */
+    {"aspnet_client", 0},
+    /* commands in query strings (Sigma web_win_webshells_in_access_logs) */
+    {"=whoami", 0},
+    {"=net(%20|\\+|%2b)user", 0},
+    {"=cmd(%20|\\+|%2b)/[crk](%|\\+)", 0},
+    {"=(powershell|tasklist|wmic|ssh|python|python3|wget|curl|dsquery|nltest)(%|\\+)", 0},
+    {"=ipconfig", 0},
+    {"=certutil", 0},
+    {"=copy%20%5c%5c", 0},
+    /* tunnels */
+    {"proxy&port=", 0},
+    {"cmd=(connect|disconnect|read|forward)", 0},
+    {"connect&target", 0},
+    /* pages (not .asmx: every EWS request is /EWS/Exchange.asmx): kept to attach requests to
+     * shells found on disk wherever they are served (rogue vdirs, ClientAccess) */
+    {DOT "(aspx|ashx|php|jspx?|cfm)", 0},
+    {NULL, 0},
+};
+
+/* web shells under auth/ and OAB/ (catalogue 3.1): every extension of exs_web_script_exts()
+ * (webfolders.c), prefixes folded (asp covers aspx, asa asax, jsp jspx, shtm shtml);
+ * test-rules.c checks the two lists agree. ProxyLogon carriers: a .js under /ecp/ or auth/
+ * (POSTed; the GETs of OWA's own scripts pass too and are judged in full). */
+#define SCRIPTS "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)"
+const exs_pattern exs_pat_paths_w3c[] = {
+    {"(auth|oab)" SL PATH_W3C DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_W3C DOT "js", 0},
+    {NULL, 0},
+};
+const exs_pattern exs_pat_paths_csv[] = {
+    {"(auth|oab)" SL PATH_CSV DOT SCRIPTS, 0},
+    {"(ecp|auth)" SL PATH_CSV DOT "js", 0},
+    {NULL, 0},
+};

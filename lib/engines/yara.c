@@ -283,6 +283,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
             x->rule.cves = "";
             x->rule.family = "YARA";
             x->rule.description = desc ? desc : "";
+            x->rule.techniques = "";
             x->verdict = EXS_VERDICT_SUSPICIOUS;
             int64_t score;
             x->severity = EXS_SEV_HIGH;
@@ -297,6 +298,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
         if (x->is_private) {
             x->rule.id = rule->identifier;
             x->rule.name = x->rule.cves = x->rule.family = x->rule.description = "";
+            x->rule.techniques = "";
             continue;
         }
         const char *id = meta_str(rule, "id"), *name = meta_str(rule, "name"),
@@ -317,6 +319,14 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
         x->rule.family = fam;
         x->rule.cves = cves ? cves : "";
         x->rule.description = desc;
+        /* meta techniques, else the family's: web shells are backdoors (always kept) */
+        const char *tech = meta_str(rule, "techniques");
+        x->rule.backdoor = strcmp(fam, "WebShell") == 0;
+        x->rule.techniques = tech                              ? tech
+                             : x->rule.backdoor                ? "T1505.003"
+                             : strcmp(fam, "Ransomware") == 0 ? "T1486"
+                             : strcmp(fam, "Miner") == 0      ? "T1496"
+                                                               : "";
         x->verdict = (exs_verdict)v;
         x->severity = (exs_severity)sv;
         x->scope = scope && strcmp(scope, "any") == 0 ? EXS_YSCOPE_ANY : EXS_YSCOPE_FILE;
@@ -463,6 +473,15 @@ void exs_yrules_destroy(exs_yrules *r)
 size_t exs_yrules_count(const exs_yrules *r)
 {
     return r ? r->n : 0;
+}
+
+bool exs_yrules_holds(const exs_yrules *set, const exs_rule *rule)
+{
+    if (!set || !set->n)
+        return false;
+    uintptr_t p = (uintptr_t)rule, a = (uintptr_t)set->rules,
+              b = (uintptr_t)(set->rules + set->n);
+    return p >= a && p < b;
 }
 
 const exs_yrule *exs_yrules_get(const exs_yrules *r, size_t i)

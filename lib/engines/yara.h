@@ -70,6 +70,8 @@ exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t 
 void exs_yrules_destroy(exs_yrules *r);
 
 size_t exs_yrules_count(const exs_yrules *r);
+/* True when rule is the rule of one of set's entries (set may be NULL). */
+bool exs_yrules_holds(const exs_yrules *set, const exs_rule *rule);
 const exs_yrule *exs_yrules_get(const exs_yrules *r, size_t i);
 /* True when the set has a complete literal gate. */
 bool exs_yrules_gated(const exs_yrules *r);

@@ -7,7 +7,6 @@
 #include "exsweep/finding.h"
 #include "logs/state.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 /* Column names per binding. Exchange logs use exact names; exports also accept synonyms and,
  * as a last resort, a name that contains one of the fuzzy words. */

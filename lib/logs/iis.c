@@ -1,10 +1,10 @@
 /* Reader of IIS W3C logs (front end W3SVC1, back end W3SVC2, HTTPERR). */
+#include <string.h>
 #include "core/timeparse.h"
 #include "detectors/detect.h"
 #include "exsweep/finding.h"
 #include "logs/state.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 static void iis_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
 {
@@ -79,9 +79,17 @@ static void iis_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
     r.host = W(W3C_HOST);
     long port = exs_str_uint(W(W3C_S_PORT), 65535);
     r.port = port < 0 ? 0 : (int)port;
+    /* Exchange's back-end site (W3SVC2, port 444) logs the front end as its client */
+    r.backend = r.port == 444 || strstr(c->family, "W3SVC2") != NULL;
     long status = exs_str_uint(W(W3C_STATUS), 999);
     r.status = status < 0 ? -1 : (int)status;
     r.raw = line;
+    exs_str sip = exs_str_trim(W(W3C_S_IP));
+    if (sip.n && sip.n < sizeof st->last_sip && !exs_str_eq(sip, st->last_sip)) {
+        memcpy(st->last_sip, sip.p, sip.n);
+        st->last_sip[sip.n] = 0;
+        exs_note_server_address(c, sip);
+    }
     exs_detect_request(c, &r);
 }
 

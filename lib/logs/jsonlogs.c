@@ -9,7 +9,6 @@
 #include "exsweep/finding.h"
 #include "logs/state.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 static exs_str pick(const exs_event *e, const char *const *keys)
 {
@@ -61,6 +60,7 @@ static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     static const char *const id_keys[] = {"EventID", "EventId", "event_id", "EventCode",
                                           "code", NULL};
     static const char *const channel_keys[] = {"Channel", "channel", "log_name", NULL};
+    static const char *const record_keys[] = {"EventRecordID", "RecordNumber", "record_id", NULL};
     static const char *const host_keys[] = {"Hostname", "Computer", "computer_name",
                                             "ComputerName", NULL};
     size_t n = 0;
@@ -78,7 +78,10 @@ static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     memset(&e, 0, sizeof e);
     e.fields = st->evfields;
     e.nfields = n;
-    e.record = lineno;
+    e.line = lineno;
+    e.offset = -1; /* the pipeline gives the line's */
+    long rid = exs_str_uint(exs_str_trim(pick(&e, record_keys)), 0x7fffffffL);
+    e.record = rid < 0 ? 0 : (uint64_t)rid;
     e.provider = pick(&e, provider_keys);
     long id = exs_str_uint(exs_str_trim(pick(&e, id_keys)), 0xffffffffL);
     e.event_id = id < 0 ? 0 : (uint32_t)id;

@@ -10,10 +10,13 @@ extern const exs_logkind exs_logkind_httpproxy, exs_logkind_export, exs_logkind_
     exs_logkind_rpscmdlet, exs_logkind_ecp, exs_logkind_exchange, exs_logkind_iis,
     exs_logkind_oabgen, exs_logkind_text, exs_logkind_jsonl;
 
-static const exs_pattern *const pl_request_w3c[] = {exs_pat_directive, exs_pat_request,
-                                                    exs_pat_paths_w3c, NULL};
-static const exs_pattern *const pl_request_csv[] = {exs_pat_directive, exs_pat_request,
-                                                    exs_pat_paths_csv, NULL};
+/* Request-shaped logs call the ProxyLogon, ProxyShell and web-shell detectors: theirs. */
+static const exs_pattern *const pl_request_w3c[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_w3c,  NULL};
+static const exs_pattern *const pl_request_csv[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_csv,  NULL};
 static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
 static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
 static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
@@ -114,6 +117,7 @@ void exs_logstate_reset(exs_logstate *st, exs_kind k)
     st->schema.n = 0;
     st->w3c.n = 0;
     st->w3c.date[0] = 0;
+    st->last_sip[0] = 0;
     for (int i = 0; i < W3C__COUNT; i++)
         st->w3c.idx[i] = -1;
     for (int i = 0; i < C__COUNT; i++)

@@ -14,7 +14,6 @@
 #include "logs/pipeline.h"
 #include "parsers/csv.h"
 #include "scan/ctx.h"
-#include "scan/scan_int.h"
 
 typedef struct pstate {
     exs_ctx *c;
@@ -28,6 +27,7 @@ typedef struct pstate {
     unsigned first_tries;
     int engine_failed;
     bool warned_nul; /* NUL bytes were reported for this file */
+    uint64_t buf_off; /* file offset of the buffer's first byte */
 } pstate;
 
 /* The line starting at off, without its break; nl maps p[0..n). */
@@ -168,6 +168,8 @@ static void region(pstate *ps, const char *p, size_t n)
         pos = s;
         exs_str line = line_of(p, &map, s);
         uint64_t lineno = ps->base + lines + 1;
+        ps->c->line_no = lineno; /* a finding of this line gets its byte offset */
+        ps->c->line_off = (int64_t)(ps->buf_off + s);
         if (line.n && line.p[0] == '#') {
             if (ps->lk->directive)
                 ps->lk->directive(ps->st, ps->c, line, lineno);
@@ -237,11 +239,13 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
             /* A line longer than the buffer: keep its head, skip its tail. */
             exs_warn(c->scan, EXS_W_LINE_TOO_LONG, c->file, ps.base + 1,
                      "line longer than %u bytes; cut", EXS_MAX_LINE);
+            ps.buf_off = c->bytes - len;
             region(&ps, buf, len < EXS_MAX_LINE ? len : EXS_MAX_LINE);
             len = 0;
             skipping = true;
             continue;
         }
+        ps.buf_off = c->bytes - len;
         region(&ps, buf, end);
         if (ps.engine_failed)
             return -1;

@@ -50,6 +50,7 @@ struct exs_logstate {
     /* W3C */
     exs_w3c_schema w3c;
     exs_w3c_row wrow;
+    char last_sip[64];     /* the server address (s-ip) last noted for this file */
     /* JSON event exports */
     exs_json_pair *pairs;        /* EXS_EVTX_MAX_FIELDS */
     exs_event_field *evfields;   /* EXS_EVTX_MAX_FIELDS */

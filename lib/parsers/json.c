@@ -7,6 +7,8 @@ typedef struct jp {
     exs_json_pair *out;
     size_t max, n;
     char *scratch; /* next free byte; never more than the input length is written */
+    char *paths;   /* full dotted keys (exs_json_paths), NULL for leaf keys */
+    size_t pused, pcap;
 } jp;
 
 static void ws(jp *j)
@@ -128,6 +130,27 @@ static void emit(jp *j, exs_str key, exs_str value)
 
 static int value(jp *j, exs_str key, int depth);
 
+/* The key of a member: its own name, or with paths on, parent + "." + name. */
+static int member_key(jp *j, exs_str parent, exs_str name, exs_str *out)
+{
+    if (!j->paths) {
+        *out = name;
+        return 0;
+    }
+    size_t need = parent.n + (parent.n ? 1 : 0) + name.n;
+    if (need > j->pcap - j->pused)
+        return -1;
+    char *d = j->paths + j->pused;
+    if (parent.n) {
+        memcpy(d, parent.p, parent.n);
+        d[parent.n] = '.';
+    }
+    memcpy(d + parent.n + (parent.n ? 1 : 0), name.p, name.n);
+    j->pused += need;
+    *out = exs_str_make(d, need);
+    return 0;
+}
+
 /* After a member or element: 1 on ',' (another follows), 0 on the closing bracket, -1 else. */
 static int next_or_close(jp *j, char close)
 {
@@ -137,7 +160,7 @@ static int next_or_close(jp *j, char close)
     return -1;
 }
 
-static int object(jp *j, int depth)
+static int object(jp *j, exs_str parent, int depth)
 {
     if (depth > EXS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
         return -1;
@@ -157,7 +180,8 @@ static int object(jp *j, int depth)
             return -1;
         j->p++;
         ws(j);
-        if (value(j, key, depth + 1) < 0)
+        exs_str full;
+        if (member_key(j, parent, key, &full) < 0 || value(j, full, depth + 1) < 0)
             return -1;
         int k = next_or_close(j, '}');
         if (k <= 0)
@@ -191,7 +215,7 @@ static int value(jp *j, exs_str key, int depth)
         return -1;
     char c = *j->p;
     if (c == '{')
-        return object(j, depth);
+        return object(j, j->paths ? key : EXS_STR_NULL, depth);
     if (c == '[')
         return array(j, key, depth);
     if (c == '"') {
@@ -212,12 +236,32 @@ static int value(jp *j, exs_str key, int depth)
     return 0;
 }
 
+static int top(jp *j, size_t *count)
+{
+    ws(j);
+    int rc = object(j, EXS_STR_NULL, 0);
+    if (rc == 0) {
+        ws(j);
+        if (j->p != j->end)
+            rc = -1;
+    }
+    *count = j->n < j->max ? j->n : j->max;
+    return rc;
+}
+
+int exs_json_paths(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+                   char *scratch, char *paths, size_t pcap)
+{
+    jp j = {p, p + n, out, max, 0, scratch, paths, 0, pcap};
+    return top(&j, count);
+}
+
 int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
                   char *scratch)
 {
-    jp j = {p, p + n, out, max, 0, scratch};
+    jp j = {p, p + n, out, max, 0, scratch, NULL, 0, 0};
     ws(&j);
-    int rc = object(&j, 0);
+    int rc = object(&j, EXS_STR_NULL, 0);
     if (rc == 0) {
         ws(&j);
         if (j.p != j.end)

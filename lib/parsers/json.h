@@ -27,4 +27,10 @@ typedef struct exs_json_pair {
 int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
                   char *scratch);
 
+/* The same, but each key is the leaf's full dotted path ("event.kind"; array items keep the
+ * array's path, objects in arrays give "a.b" per member, in order). paths (pcap bytes)
+ * receives the path texts; when they do not fit the line is malformed (-1). */
+int exs_json_paths(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+                   char *scratch, char *paths, size_t pcap);
+
 #endif

@@ -1,4 +1,4 @@
-/* Report dispatch. */
+/* Report dispatch: a writer is begin, one call per finding, end. */
 #include <string.h>
 
 #include "report/report_int.h"
@@ -16,15 +16,24 @@ int exs_format_parse(const char *name)
     return -1;
 }
 
-exs_rc exs_report_write(const exs_scan *s, FILE *out, const exs_report_opts *opts)
+exs_rc exs_report_write(const exs_results *r, FILE *out, const exs_report_opts *opts)
 {
-    exs_report_opts def = {0};
+    exs_report_opts def = EXS_REPORT_OPTS_INIT;
     if (!opts)
         opts = &def;
-    switch (opts->format) {
-    case EXS_FORMAT_JSONL: exs_report_jsonl(s, out); break;
-    case EXS_FORMAT_CSV: exs_report_csv(s, out); break;
-    default: exs_report_text(s, out, opts); break;
-    }
+    if (!r || !out)
+        return EXS_EINVAL;
+    const exs_writer *w = opts->format == EXS_FORMAT_JSONL ? &exs_writer_jsonl
+                          : opts->format == EXS_FORMAT_CSV ? &exs_writer_csv
+                                                           : &exs_writer_text;
+    exs_rc rc = w->begin ? w->begin(out, r, opts) : EXS_OK;
+    size_t n;
+    const exs_finding *f = exs_results_findings(r, &n);
+    for (size_t i = 0; rc == EXS_OK && w->finding && i < n && !ferror(out); i++)
+        rc = w->finding(out, r, &f[i]);
+    if (rc == EXS_OK && w->end)
+        rc = w->end(out, r, opts);
+    if (rc != EXS_OK)
+        return rc;
     return fflush(out) == 0 && !ferror(out) ? EXS_OK : EXS_EIO;
 }

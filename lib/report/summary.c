@@ -1,12 +1,16 @@
 /* The terminal summary: what a responder reads in a minute.
  *
- *   verdict for the server
- *   per attack family and CVE: first/last seen, count, verdicts
- *   attacker addresses with counts
- *   the heaviest findings, with file:line
+ *   the sweep: roots, files, time
+ *   verdict for the server (INCOMPLETE when part of the evidence could not be read)
+ *   per attack family and CVE: first/last seen, count, verdicts     (exact counts)
+ *   client addresses with counts                                     (exact counts)
+ *   the heaviest findings, with where they lie                       (kept findings)
  *   log coverage per family (a clean result over a week of logs is not a clean server)
  *   warnings
+ *
+ * Everything comes from the results object, so a saved sweep (exsweep report) prints the same.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include "core/escape.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
+#include "report/render.h"
 #include "report/report_int.h"
 
 #define RED "\033[1;31m"
@@ -44,6 +49,11 @@ static const char *verdict_color(exs_verdict v)
     case EXS_VERDICT_PROBE: return CYA;
     }
     return "";
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }
 
 static void short_time(int64_t ms, char out_[32])
@@ -79,28 +89,166 @@ static void term_pad(const out *o, const char *s, size_t width)
         fputc(' ', o->f);
 }
 
-typedef struct group {
-    const char *family;
-    const char *cves;
-    int64_t first, last;
-    size_t n, by_verdict[5];
-} group;
-
-typedef struct ipstat {
-    const char *ip;
-    int64_t first, last;
-    size_t n;
-    exs_verdict worst;
-} ipstat;
-
-static int cmp_ip(const void *pa, const void *pb)
+static exs_verdict worst_of(const exs_count *c)
 {
-    const ipstat *a = pa, *b = pb;
-    if (a->worst != b->worst)
-        return a->worst > b->worst ? -1 : 1;
+    for (int v = EXS_VERDICT__MAX; v >= EXS_VERDICT_PROBE; v--)
+        if (c->by_verdict[v])
+            return (exs_verdict)v;
+    return 0;
+}
+
+static void print_header(const out *o, const exs_results *r)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    const exs_sweep_stats *st = exs_results_stats(r);
+    fprintf(o->f, "%sexsweep ", col(o, BLD));
+    term(o, sw->version, 40); /* a saved sweep's: from a file */
+    fprintf(o->f, "%s: ", col(o, RST));
+    for (size_t i = 0; i < sw->nroots; i++) {
+        if (i)
+            fputs(", ", o->f);
+        term(o, sw->roots[i].path, 80);
+        if (sw->nroots > 1) {
+            fputs(" (", o->f);
+            term(o, sw->roots[i].label, 40);
+            fputc(')', o->f);
+        }
+    }
+    fprintf(o->f, "\n  %" PRIu64 " %s seen, %" PRIu64 " read as evidence, %.1f MiB, %.2f s, %u %s\n",
+            st->files_seen, plural(st->files_seen, "file", "files"), st->files_read,
+            (double)st->bytes_read / (1024.0 * 1024.0), st->seconds, st->jobs,
+            plural(st->jobs, "job", "jobs"));
+}
+
+/* From the counts of every finding, kept or past the cap. */
+static void print_verdict(const out *o, const exs_results *r)
+{
+    const exs_sweep_stats *st = exs_results_stats(r);
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    exs_verdict worst = exs_results_verdict(r);
+    const char *c = worst ? verdict_color(worst) : GRN, *text;
+    switch (worst) {
+    case EXS_VERDICT_EXPLOITATION: text = "COMPROMISED - evidence of exploitation or a backdoor"; break;
+    case EXS_VERDICT_SUSPICIOUS: text = "SUSPICIOUS - activity that needs a closer look"; break;
+    case EXS_VERDICT_ATTEMPT: text = "ATTACKED - exploitation attempts, none seen to succeed"; break;
+    case EXS_VERDICT_PROBE: text = "PROBED - vulnerability scans only"; break;
+    default: text = "NO FINDINGS - in the evidence read (check the coverage below)"; break;
+    }
+    bool inc = exs_results_incomplete(r);
+    fprintf(o->f, "\n%sVERDICT: %s%s%s\n", col(o, c), inc ? "INCOMPLETE, " : "", text,
+            col(o, RST));
+    if (sw->status != EXS_OK) {
+        fputs("  the sweep failed: ", o->f);
+        term(o, *sw->error ? sw->error : "an error stopped it", 200);
+        fputs(" (the findings below are not the whole answer)\n", o->f);
+    } else if (sw->unread) {
+        fprintf(o->f, "  %" PRIu64 " %s of evidence could not be read (see the warnings)\n",
+                sw->unread, plural(sw->unread, "part", "parts"));
+    }
+    if (st->findings_dropped)
+        fprintf(o->f, "  (%" PRIu64 " %s in all; %" PRIu64 " past the cap %s counted, not listed)\n",
+                st->findings, plural(st->findings, "finding", "findings"), st->findings_dropped,
+                plural(st->findings_dropped, "is", "are"));
+}
+
+static void print_groups(const out *o, const exs_results *r)
+{
+    size_t n;
+    const exs_count *g = exs_results_counts(r, EXS_COUNT_FAMILY, &n);
+    fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
+    fprintf(o->f, "  %-16s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
+            "last seen (UTC)", "count", "verdicts");
+    for (size_t k = 0; k < n; k++) {
+        char a[32], b[32];
+        short_time(g[k].first_ms, a);
+        short_time(g[k].last_ms, b);
+        const char *bar = strchr(g[k].key, '|');
+        size_t fl = bar ? (size_t)(bar - g[k].key) : strlen(g[k].key);
+        const char *cves = bar && bar[1] ? bar + 1 : "-";
+        /* family names and CVEs come from rule tables, and from a saved sweep: escaped */
+        fputs("  ", o->f);
+        char fam[128];
+        snprintf(fam, sizeof fam, "%.*s", (int)(fl < 127 ? fl : 127), g[k].key);
+        term_pad(o, fam, 16);
+        fputc(' ', o->f);
+        term_pad(o, cves, 30);
+        fprintf(o->f, " %s  %s  %6" PRIu64 "  ", a, b, g[k].n);
+        const char *sep = "";
+        for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)
+            if (g[k].by_verdict[vv]) {
+                fprintf(o->f, "%s%s%" PRIu64 " %s%s", sep, col(o, verdict_color((exs_verdict)vv)),
+                        g[k].by_verdict[vv], exs_verdict_name((exs_verdict)vv), col(o, RST));
+                sep = ", ";
+            }
+        fputc('\n', o->f);
+    }
+}
+
+static int cmp_client(const void *pa, const void *pb)
+{
+    const exs_count *a = *(const exs_count *const *)pa, *b = *(const exs_count *const *)pb;
+    exs_verdict wa = worst_of(a), wb = worst_of(b);
+    if (wa != wb)
+        return wa > wb ? -1 : 1;
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
-    return strcmp(a->ip, b->ip);
+    return strcmp(a->key, b->key);
+}
+
+/* The server itself, or loopback: never an attacker in the client table. */
+static bool own_address(const exs_results *r, const char *a)
+{
+    size_t n;
+    const char *const *srv = exs_results_server_addresses(r, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(srv[i], a) == 0)
+            return true;
+    return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
+}
+
+static bool print_clients(const out *o, const exs_results *r)
+{
+    size_t nall, n = 0, nown = 0;
+    uint64_t own_findings = 0;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &nall);
+    const exs_count **v = malloc((nall ? nall : 1) * sizeof *v);
+    if (!v)
+        return false;
+    for (size_t i = 0; i < nall; i++) {
+        if (own_address(r, c[i].key)) {
+            nown++;
+            own_findings += c[i].n;
+        } else {
+            v[n++] = &c[i];
+        }
+    }
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_client);
+    fprintf(o->f, "\n%sClient addresses%s (%zu)\n", col(o, BLD), col(o, RST), n);
+    size_t shown = n < 15 ? n : 15;
+    for (size_t k = 0; k < shown; k++) {
+        char a[32], b[32];
+        short_time(v[k]->first_ms, a);
+        short_time(v[k]->last_ms, b);
+        exs_verdict w = worst_of(v[k]);
+        fputs("  ", o->f);
+        term_pad(o, v[k]->key, 24);
+        fprintf(o->f, " %5" PRIu64 " %-8s  %s .. %s  worst: %s%s%s\n", v[k]->n,
+                plural(v[k]->n, "finding", "findings"), a, b, col(o, verdict_color(w)),
+                exs_verdict_name(w), col(o, RST));
+    }
+    if (n > shown)
+        fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", n - shown);
+    if (nown)
+        fprintf(o->f, "  (%" PRIu64 " %s from the server's own %s, on rows it forwarded, not listed)\n",
+                own_findings, plural(own_findings, "finding", "findings"),
+                plural(nown, "address", "addresses"));
+    if (exs_results_stats(r)->counts_dropped)
+        fprintf(o->f, "  (%" PRIu64 " findings from addresses past the %s-address cap are in the "
+                      "totals only)\n",
+                exs_results_stats(r)->counts_dropped, "1000000");
+    free(v);
+    return true;
 }
 
 static int cmp_weight(const void *pa, const void *pb)
@@ -110,198 +258,93 @@ static int cmp_weight(const void *pa, const void *pb)
         return a->verdict > b->verdict ? -1 : 1;
     if (a->severity != b->severity)
         return a->severity > b->severity ? -1 : 1;
-    if (a->time_ms != b->time_ms)
+    if (a->time_ms != b->time_ms) {
+        if (a->time_ms == EXS_TIME_NONE)
+            return 1;
+        if (b->time_ms == EXS_TIME_NONE)
+            return -1;
         return a->time_ms < b->time_ms ? -1 : 1;
+    }
     return a < b ? -1 : (a > b);
 }
 
-static void minmax(int64_t *first, int64_t *last, int64_t t)
+static void print_one(const out *o, const exs_results *r, const exs_finding *x)
 {
-    if (t == EXS_TIME_NONE)
-        return;
-    if (*first == EXS_TIME_NONE || t < *first)
-        *first = t;
-    if (*last == EXS_TIME_NONE || t > *last)
-        *last = t;
+    char t[32], buf[2048];
+    short_time(x->time_ms, t);
+    fprintf(o->f, "  %s  %s%-12s%s ", t, col(o, verdict_color(x->verdict)),
+            exs_verdict_name(x->verdict), col(o, RST));
+    term_pad(o, x->rule->id, 20);
+    fputc(' ', o->f);
+    const exs_http_facts *h = x->http;
+    term_pad(o, h ? h->client : NULL, 15);
+    if (h && (h->method || h->path)) {
+        fputc(' ', o->f);
+        term(o, h->method, 8);
+        fputc(' ', o->f);
+        term(o, h->path, 60);
+    }
+    if (h && h->status)
+        fprintf(o->f, " %d", h->status);
+    exs_render_words(x, buf, sizeof buf);
+    fputs("\n      ", o->f);
+    term(o, buf, 300);
+    exs_render_where(r, x, true, buf, sizeof buf);
+    fputs("\n      ", o->f);
+    fputs(col(o, DIM), o->f);
+    term(o, buf, 200);
+    fputs(col(o, RST), o->f);
+    if (x->nrelated)
+        fprintf(o->f, "\n      ties %zu other %s together (--format jsonl: exsweep.related)",
+                x->nrelated, plural(x->nrelated, "finding", "findings"));
+    fputc('\n', o->f);
 }
 
-/* From the counts of every finding, kept or past the cap: the cap keeps the first findings in
- * arrival order, which need not hold the worst. */
-static void print_verdict(const out *o, const exs_scan_stats *st)
-{
-    exs_verdict worst = 0;
-    for (int k = EXS_VERDICT_PROBE; k <= EXS_VERDICT_EXPLOITATION; k++)
-        if (st->verdicts[k])
-            worst = (exs_verdict)k;
-    const char *c = worst ? verdict_color(worst) : GRN, *text;
-    switch (worst) {
-    case EXS_VERDICT_EXPLOITATION: text = "COMPROMISED - evidence of exploitation or a backdoor"; break;
-    case EXS_VERDICT_SUSPICIOUS: text = "SUSPICIOUS - activity that needs a closer look"; break;
-    case EXS_VERDICT_ATTEMPT: text = "ATTACKED - exploitation attempts, none seen to succeed"; break;
-    case EXS_VERDICT_PROBE: text = "PROBED - vulnerability scans only"; break;
-    default: text = "NO FINDINGS - in the evidence read (check the coverage below)"; break;
-    }
-    fprintf(o->f, "\n%sVERDICT: %s%s\n", col(o, c), text, col(o, RST));
-    if (st->findings_dropped)
-        fprintf(o->f, "  (%llu findings in all; %llu beyond the cap are counted, not listed)\n",
-                (unsigned long long)st->findings, (unsigned long long)st->findings_dropped);
-}
-
-static void print_groups(const out *o, const exs_finding *v, size_t n)
-{
-    group g[64];
-    size_t ng = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k;
-        for (k = 0; k < ng; k++)
-            if (strcmp(g[k].family, v[i].rule->family) == 0 && strcmp(g[k].cves, v[i].rule->cves) == 0)
-                break;
-        if (k == ng) {
-            if (ng == 64)
-                continue;
-            memset(&g[ng], 0, sizeof g[ng]);
-            g[ng].family = v[i].rule->family;
-            g[ng].cves = v[i].rule->cves;
-            g[ng].first = g[ng].last = EXS_TIME_NONE;
-            ng++;
-        }
-        g[k].n++;
-        g[k].by_verdict[v[i].verdict]++;
-        minmax(&g[k].first, &g[k].last, v[i].time_ms);
-    }
-    fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-16s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
-            "last seen (UTC)", "count", "verdicts");
-    for (size_t k = 0; k < ng; k++) {
-        char a[32], b[32];
-        short_time(g[k].first, a);
-        short_time(g[k].last, b);
-        fprintf(o->f, "  %-16s %-30s %s  %s  %6zu  ", g[k].family, g[k].cves[0] ? g[k].cves : "-",
-                a, b, g[k].n);
-        const char *sep = "";
-        for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)
-            if (g[k].by_verdict[vv]) {
-                fprintf(o->f, "%s%s%zu %s%s", sep, col(o, verdict_color((exs_verdict)vv)),
-                        g[k].by_verdict[vv], exs_verdict_name((exs_verdict)vv), col(o, RST));
-                sep = ", ";
-            }
-        fputc('\n', o->f);
-    }
-}
-
-static void print_ips(const out *o, const exs_finding *v, size_t n)
-{
-    ipstat *ips = calloc(n ? n : 1, sizeof *ips);
-    exs_strmap *index = exs_strmap_create(); /* address -> its ipstat */
-    size_t ni = 0;
-    if (!ips || !index) {
-        free(ips);
-        exs_strmap_destroy(index);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!v[i].client_ip)
-            continue;
-        ipstat *x = exs_strmap_get(index, v[i].client_ip);
-        if (!x) {
-            x = &ips[ni++];
-            x->ip = v[i].client_ip;
-            x->first = x->last = EXS_TIME_NONE;
-            if (!exs_strmap_put(index, x->ip, x, NULL))
-                break;
-        }
-        x->n++;
-        if (v[i].verdict > x->worst)
-            x->worst = v[i].verdict;
-        minmax(&x->first, &x->last, v[i].time_ms);
-    }
-    exs_strmap_destroy(index); /* before the sort moves what it points to */
-    qsort(ips, ni, sizeof *ips, cmp_ip);
-    fprintf(o->f, "\n%sClient addresses%s (%zu)\n", col(o, BLD), col(o, RST), ni);
-    size_t shown = ni < 15 ? ni : 15;
-    for (size_t k = 0; k < shown; k++) {
-        char a[32], b[32];
-        short_time(ips[k].first, a);
-        short_time(ips[k].last, b);
-        fputs("  ", o->f);
-        term_pad(o, ips[k].ip, 24);
-        fprintf(o->f, " %5zu findings  %s .. %s  worst: %s%s%s\n", ips[k].n, a, b,
-                col(o, verdict_color(ips[k].worst)), exs_verdict_name(ips[k].worst), col(o, RST));
-    }
-    if (ni > shown)
-        fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", ni - shown);
-    free(ips);
-}
-
-static void print_top(const out *o, const exs_finding *v, size_t n, size_t top)
-{
-    const exs_finding **p = malloc((n ? n : 1) * sizeof *p);
-    if (!p)
-        return;
-    for (size_t i = 0; i < n; i++)
-        p[i] = &v[i];
-    qsort(p, n, sizeof *p, cmp_weight);
-    /* One of each rule first (the heaviest of each), then the rest by weight: a minute of
-     * reading should show every kind of evidence, not twelve rows of the same chain. */
-    const exs_finding **sel = malloc((n ? n : 1) * sizeof *sel);
-    if (!sel) {
-        free(p);
-        return;
-    }
-    bool *picked = calloc(n ? n : 1, sizeof *picked);
-    exs_strmap *rules = exs_strmap_create();
-    size_t ns = 0;
-    for (size_t i = 0; picked && rules && i < n; i++)
-        if (!exs_strmap_get(rules, p[i]->rule->id) &&
-            exs_strmap_put(rules, p[i]->rule->id, (void *)p[i], NULL)) {
-            sel[ns++] = p[i];
-            picked[i] = true;
-        }
-    for (size_t i = 0; picked && i < n && ns < top; i++)
-        if (!picked[i])
-            sel[ns++] = p[i];
-    exs_strmap_destroy(rules);
-    free(picked);
-    size_t shown = n < top ? n : top;
-    qsort(sel, shown, sizeof *sel, cmp_weight);
-    fprintf(o->f, "\n%sTop findings%s (%zu of %zu)\n", col(o, BLD), col(o, RST), shown, n);
-    for (size_t i = 0; i < shown; i++) {
-        const exs_finding *x = sel[i];
-        char t[32];
-        short_time(x->time_ms, t);
-        fprintf(o->f, "  %s  %s%-12s%s %-20s ", t, col(o, verdict_color(x->verdict)),
-                exs_verdict_name(x->verdict), col(o, RST), x->rule->id);
-        term_pad(o, x->client_ip, 15);
-        if (x->method || x->url_path) {
-            fputc(' ', o->f);
-            term(o, x->method, 8);
-            fputc(' ', o->f);
-            term(o, x->url_path, 60);
-        }
-        if (x->http_status)
-            fprintf(o->f, " %d", x->http_status);
-        fputs("\n      ", o->f);
-        term(o, x->detail, 110);
-        fputs("\n      ", o->f);
-        fputs(col(o, DIM), o->f);
-        term(o, x->file, 100);
-        if (x->line)
-            fprintf(o->f, ":%llu", (unsigned long long)x->line);
-        fputs(col(o, RST), o->f);
-        if (x->target) {
-            fputs("\n      target: ", o->f);
-            term(o, x->target, 100);
-        }
-        fputc('\n', o->f);
-    }
-    free(sel);
-    free(p);
-}
-
-static void print_coverage(const out *o, const exs_scan *s)
+static bool print_top(const out *o, const exs_results *r, size_t top)
 {
     size_t n;
-    const exs_coverage *cv = exs_scan_coverage(s, &n);
+    const exs_finding *v = exs_results_findings(r, &n);
+    const exs_finding **p = malloc((n ? n : 1) * sizeof *p);
+    const exs_finding **sel = malloc((n ? n : 1) * sizeof *sel);
+    bool *picked = calloc(n ? n : 1, sizeof *picked);
+    exs_strmap *rules = exs_strmap_create();
+    bool ok = p && sel && picked && rules;
+    size_t ns = 0;
+    if (ok) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = &v[i];
+        if (n > 1)
+            qsort(p, n, sizeof *p, cmp_weight);
+        /* One of each rule first (the heaviest of each), then the rest by weight: a minute
+         * of reading should show every kind of evidence, not twelve rows of one chain. */
+        for (size_t i = 0; ok && i < n && ns < top; i++)
+            if (!exs_strmap_get(rules, p[i]->rule->id)) {
+                ok = exs_strmap_put(rules, p[i]->rule->id, (void *)p[i], NULL);
+                sel[ns++] = p[i];
+                picked[i] = true;
+            }
+        for (size_t i = 0; ok && i < n && ns < top; i++)
+            if (!picked[i])
+                sel[ns++] = p[i];
+    }
+    if (ok) {
+        if (ns > 1)
+            qsort(sel, ns, sizeof *sel, cmp_weight);
+        fprintf(o->f, "\n%sTop findings%s (%zu of %zu kept)\n", col(o, BLD), col(o, RST), ns, n);
+        for (size_t i = 0; i < ns; i++)
+            print_one(o, r, sel[i]);
+    }
+    exs_strmap_destroy(rules);
+    free(picked);
+    free(sel);
+    free(p);
+    return ok;
+}
+
+static void print_coverage(const out *o, const exs_results *r)
+{
+    size_t n;
+    const exs_coverage *cv = exs_results_coverage(r, &n);
     fprintf(o->f, "\n%sLog coverage%s (a clean result only speaks for these windows)\n",
             col(o, BLD), col(o, RST));
     fprintf(o->f, "  %-32s %6s %7s %10s  %-19s  %-19s  %6s\n", "family", "files", "skipped",
@@ -315,8 +358,8 @@ static void print_coverage(const out *o, const exs_scan *s)
             snprintf(d, sizeof d, "%.1f", (double)(cv[i].last_ms - cv[i].first_ms) / 86400000.0);
         fputs("  ", o->f);
         term_pad(o, cv[i].family, 32); /* from the evidence: #Log-type, EVTX channel, folders */
-        fprintf(o->f, " %6llu %7llu %10llu  %s  %s  %6s\n", (unsigned long long)cv[i].files_read, (unsigned long long)cv[i].files_skipped,
-                (unsigned long long)cv[i].lines, a, b, d);
+        fprintf(o->f, " %6" PRIu64 " %7" PRIu64 " %10" PRIu64 "  %s  %s  %6s\n", cv[i].files_read,
+                cv[i].files_skipped, cv[i].lines, a, b, d);
         iis |= strncmp(cv[i].family, "IIS", 3) == 0 && cv[i].files_read;
         hp |= strncmp(cv[i].family, "HttpProxy", 9) == 0 && cv[i].files_read;
     }
@@ -329,7 +372,7 @@ static void print_coverage(const out *o, const exs_scan *s)
         fprintf(o->f, "  %snote: no IIS logs read: web-shell use cannot be ruled out%s\n",
                 col(o, YEL), col(o, RST));
     size_t nr;
-    const char *const *roots = exs_scan_install_roots(s, &nr);
+    const char *const *roots = exs_results_install_roots(r, &nr);
     for (size_t i = 0; i < nr; i++) {
         fputs("  Exchange install root: ", o->f);
         term(o, roots[i], 120);
@@ -337,30 +380,34 @@ static void print_coverage(const out *o, const exs_scan *s)
     }
 }
 
-static void print_warnings(const out *o, const exs_scan *s, int verbose)
+static void print_warnings(const out *o, const exs_results *r, int verbose)
 {
     size_t nk, nw;
-    const exs_warning_count *wc = exs_scan_warning_counts(s, &nk);
-    const exs_warning *w = exs_scan_warnings(s, &nw);
+    const exs_warning_count *wc = exs_results_warning_counts(r, &nk);
+    const exs_warning *w = exs_results_warnings(r, &nw);
     uint64_t total = 0;
     for (size_t i = 0; i < nk; i++)
         total += wc[i].count;
     if (!total)
         return;
-    fprintf(o->f, "\n%sWarnings%s: %llu (", col(o, BLD), col(o, RST), (unsigned long long)total);
+    fprintf(o->f, "\n%sWarnings%s: %" PRIu64 " (", col(o, BLD), col(o, RST), total);
     const char *sep = "";
     for (size_t i = 0; i < nk; i++)
         if (wc[i].count) {
-            fprintf(o->f, "%s%s %llu", sep, wc[i].kind, (unsigned long long)wc[i].count);
+            fputs(sep, o->f);
+            term(o, wc[i].kind, 40);
+            fprintf(o->f, " %" PRIu64, wc[i].count);
             sep = ", ";
         }
     fputs(")\n", o->f);
     size_t show = verbose ? nw : (nw < 5 ? nw : 5);
     for (size_t i = 0; i < show; i++) {
-        fprintf(o->f, "  [%s] ", w[i].kind);
+        fputs("  [", o->f);
+        term(o, w[i].kind, 40);
+        fputs("] ", o->f);
         term(o, w[i].file, 90);
         if (w[i].line)
-            fprintf(o->f, ":%llu", (unsigned long long)w[i].line);
+            fprintf(o->f, ":%" PRIu64, w[i].line);
         fputs(": ", o->f);
         term(o, w[i].message, 120);
         fputc('\n', o->f);
@@ -369,28 +416,28 @@ static void print_warnings(const out *o, const exs_scan *s, int verbose)
         fprintf(o->f, "  ... -v lists all %zu kept examples\n", nw);
 }
 
-void exs_report_text(const exs_scan *s, FILE *f, const exs_report_opts *opts)
+exs_rc exs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts)
 {
     out o = {f, opts->color};
-    size_t n, nroots;
-    const exs_finding *v = exs_scan_findings(s, &n);
-    const exs_scan_stats *st = exs_scan_get_stats(s);
-    const char *const *roots = exs_scan_roots(s, &nroots);
-    fprintf(f, "%sexsweep %s%s: ", col(&o, BLD), EXSWEEP_VERSION, col(&o, RST));
-    for (size_t i = 0; i < nroots; i++) {
-        if (i)
-            fputs(", ", f);
-        term(&o, roots[i], 80);
+    print_header(&o, r);
+    print_verdict(&o, r);
+    size_t n;
+    exs_results_findings(r, &n);
+    if (exs_results_stats(r)->findings) {
+        print_groups(&o, r);
+        if (!print_clients(&o, r))
+            return EXS_ENOMEM;
+        if (opts->top && n && !print_top(&o, r, opts->top))
+            return EXS_ENOMEM;
     }
-    fprintf(f, "\n  %llu files seen, %llu read as evidence, %.1f MiB, %.2f s, %u jobs\n",
-            (unsigned long long)st->files_seen, (unsigned long long)st->files_read,
-            (double)st->bytes_read / (1024.0 * 1024.0), st->seconds, st->jobs);
-    print_verdict(&o, st);
-    if (n) {
-        print_groups(&o, v, n);
-        print_ips(&o, v, n);
-        print_top(&o, v, n, opts->top ? opts->top : 12);
-    }
-    print_coverage(&o, s);
-    print_warnings(&o, s, opts->verbose);
+    print_coverage(&o, r);
+    print_warnings(&o, r, opts->verbose);
+    return EXS_OK;
 }
+
+static exs_rc text_end(FILE *f, const exs_results *r, const exs_report_opts *o)
+{
+    return exs_report_text(r, f, o);
+}
+
+const exs_writer exs_writer_text = {"text", NULL, NULL, text_end};

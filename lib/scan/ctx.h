@@ -1,8 +1,10 @@
-/* What a detector sees: the file being read, and how to report.
+/* What a detector sees: the file being read, and the narrow sink it reports through.
  *
- * A context lives for one file (or archive member) in one worker thread. Detectors call
- * exs_emit() for findings, exs_warn() for input they could not use, and exs_access_add() for
- * script requests that cross-file correlation (bursts, shells on disk) needs later.
+ * A context lives for one file (or archive member) in one worker thread, or for one finding
+ * of an after-sweep pass. Detectors call exs_emit() for findings (lib/results/hit.h says how
+ * to describe one), exs_warn() for input they could not use, and exs_access_add() for script
+ * requests that cross-file correlation (bursts, shells on disk) needs later. Nothing else of
+ * the scan is theirs to touch.
  */
 #ifndef EXS_SCAN_CTX_H
 #define EXS_SCAN_CTX_H
@@ -10,9 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/limits.h"
 #include "core/str.h"
 #include "core/timeparse.h"
 #include "exsweep/finding.h"
+#include "results/hit.h"
 
 struct exs_scan;
 
@@ -35,9 +39,31 @@ typedef enum exs_warn_kind {
 
 const char *exs_warn_kind_name(exs_warn_kind k);
 
+/* Records that the sweep could not do its job (an allocation, read or engine failure that
+ * would lose findings): the first call wins, its message goes to exs_scan_error, and
+ * exs_scan_run returns rc. Thread-safe. Hostile input is never a reason: that is exs_warn. */
+void exs_scan_fail(struct exs_scan *s, exs_rc rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* True once exs_scan_fail was called: workers and passes may stop early. Thread-safe. */
+bool exs_scan_failed(struct exs_scan *s);
+
+/* True for the kinds that mean part of the evidence was not read (the sweep is INCOMPLETE). */
+bool exs_warn_kind_unread(exs_warn_kind k);
+
+/* Where a file lies: its root, and how its display path splits into the path under the root
+ * and the archive members inside it. */
+typedef struct exs_where {
+    uint32_t root;
+    size_t prefix;   /* bytes of "label/" that start the display path (sweeps of several roots) */
+    size_t nmembers;
+    size_t member_at[EXS_MAX_ARCHIVE_DEPTH + 1]; /* where each member's name starts in display;
+                                                    the path ends two bytes ("!/") before */
+} exs_where;
+
 typedef struct exs_ctx {
     struct exs_scan *scan;
-    const char *file;     /* display path, relative to the evidence root */
+    const char *file;     /* display path: relative to the evidence root, archive members as
+                             a.zip!/x, "label/" first when the sweep has several roots */
+    exs_where where;
     const char *file_interned; /* file in the scan's pool: set at this file's first access event */
     const char *normpath; /* lowercased, '/'-separated, for location checks */
     const char *source;   /* static evidence kind name: "httpproxy", "iis", ... */
@@ -47,7 +73,16 @@ typedef struct exs_ctx {
     uint64_t rows_bad;
     int64_t first_ms;
     int64_t last_ms;
+    uint64_t line_no;     /* the line being read, and ... */
+    int64_t line_off;     /* ... its byte offset in the file (the pipeline sets them) */
+    char recent[8][EXS_ID_LEN]; /* ids emitted last in this context: two findings of the same
+                                   identity get told apart by a count (exs_finding_id's dup) */
+    unsigned nrecent;
 } exs_ctx;
+
+/* A context for an after-sweep pass's finding at where/file (file as the display path). */
+void exs_ctx_pass(exs_ctx *c, struct exs_scan *s, const char *file, const exs_where *where,
+                  const char *source);
 
 /* Widens the file's time window [first_ms, last_ms] to take in t (EXS_TIME_NONE: no time). */
 static inline void exs_ctx_note_time(exs_ctx *c, int64_t t)
@@ -55,25 +90,20 @@ static inline void exs_ctx_note_time(exs_ctx *c, int64_t t)
     exs_time_span_add(&c->first_ms, &c->last_ms, t);
 }
 
-/* One finding as a detector reports it: spans point into the current buffers and are copied
- * (and capped) by exs_emit. Unset spans are absent. */
-typedef struct exs_hit {
-    const exs_rule *rule;
-    exs_verdict verdict;
-    exs_severity severity;
-    int64_t time_ms;
-    uint64_t line;
-    int status;
-    exs_str ip, ua, method, path, query, user, host, target, detail, evidence;
-    exs_str sha256;     /* file findings */
-    int64_t file_size;  /* file findings; 0 in a zeroed hit means "not set" unless has_size */
-    bool has_size;
-} exs_hit;
-
-void exs_emit(exs_ctx *c, const exs_hit *h);
+/* Reports a finding. Its id is written to id_out (may be NULL) when it was kept or counted;
+ * id_out is "" when the finding was lost (the sweep has then failed: exs_scan_fail). */
+void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN]);
+static inline void exs_emit(exs_ctx *c, const exs_hit *h)
+{
+    exs_emit_id(c, h, NULL);
+}
 
 void exs_warn(struct exs_scan *s, exs_warn_kind k, const char *file, uint64_t line,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The server's own address, as a log of it says (IIS s-ip): client tables leave it out, so that
+ * rows the server forwarded to itself (back end, SSRF) do not list it as an attacker. */
+void exs_note_server_address(exs_ctx *c, exs_str ip);
 
 /* A request for a script in an Exchange web folder (kept for cross-file correlation). */
 typedef struct exs_access {
@@ -81,12 +111,14 @@ typedef struct exs_access {
     int status;
     uint64_t line;
     const char *file;   /* owned by the scan */
+    exs_where where;
     const char *source; /* static evidence kind name */
     char *ip;           /* owned, may be "" */
     char *path;         /* owned: the URL path as logged */
     char *norm;         /* owned: the path as exs_url_norm gives it (decoded, lowercase) */
     char *method;       /* owned, may be "" */
     bool nondefault;    /* a non-default script in an Exchange drop folder (hunting, removed shells) */
+    bool backend;       /* logged by a back end: ip is an Exchange server */
 } exs_access;
 
 /* Keeps a script request: path as logged and norm, the same path through exs_url_norm.
@@ -94,6 +126,6 @@ typedef struct exs_access {
  * request, kept only to attach requests to the files found on disk. The two kinds have caps
  * of their own, so common page requests never crowd out the ones hunting shells. */
 void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const char *norm,
-                    exs_str method, int status, uint64_t line, bool nondefault);
+                    exs_str method, int status, uint64_t line, bool nondefault, bool backend);
 
 #endif

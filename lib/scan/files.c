@@ -13,6 +13,7 @@
 #include "core/digest.h"
 #include "engines/pathre.h"
 #include "scan/files_int.h"
+#include "scan/scan_int.h"
 
 /* ---------------------------------------------------------------- scan-wide state */
 
@@ -76,12 +77,22 @@ static void free_hits(exs_fhit *h)
 {
     while (h) {
         exs_fhit *n = h->next;
-        free(h->detail);
+        for (size_t i = 0; i < h->nfacts; i++)
+            free(h->values[i]);
         free(h->evidence);
         free(h->target);
         free(h);
         h = n;
     }
+}
+
+static void free_rec(exs_frec *r)
+{
+    free_hits(r->hits);
+    free(r->display);
+    free(r->norm);
+    free(r->url);
+    free(r);
 }
 
 void exs_files_destroy(exs_files *f)
@@ -98,16 +109,16 @@ void exs_files_destroy(exs_files *f)
     exs_yrules_destroy(f->user);
     for (exs_frec *r = f->recs, *n; r; r = n) {
         n = r->next;
-        free_hits(r->hits);
-        free(r->display);
-        free(r->norm);
-        free(r->url);
-        free(r);
+        free_rec(r);
     }
+    for (size_t i = 0; i < f->nheap; i++)
+        free_rec(f->heap[i]);
+    free(f->heap);
     exs_strmap_destroy(f->web_urls);
     for (size_t i = 0; i < f->nloose; i++)
         free(f->loose[i]);
     free(f->loose);
+    free(f->loose_root);
     for (size_t i = 0; i < f->nvdirs; i++) {
         free(f->vdirs[i].site);
         free(f->vdirs[i].url);
@@ -237,8 +248,19 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- stores */
 
-void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
-                        const char *physical)
+bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
+{
+    return f && exs_yrules_holds(f->user, rule);
+}
+
+const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%u|%s", root, url);
+    return buf;
+}
+
+void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+                        const char *url, const char *physical)
 {
     char key[EXS_MAX_IOC_LINE + 1];
     exs_ioc_path_key(physical, key, sizeof key);
@@ -255,7 +277,8 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
     pthread_mutex_lock(&f->mu);
     if (f->nvdirs < EXS_MAX_VDIRS &&
         exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
-        exs_fvdir v = {strdup(site), strdup(lurl), strdup(key), strdup(physical), strdup(config)};
+        exs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
+                       strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
             f->vdirs[f->nvdirs++] = v;
         } else {
@@ -269,14 +292,15 @@ void exs_files_add_vdir(exs_files *f, const char *config, const char *site, cons
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms)
+void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+                            int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
                         sizeof *f->compiled)) {
-        exs_fcompiled c = {strdup(url), strdup(display), mtime_ms};
+        exs_fcompiled c = {root, strdup(url), strdup(display), mtime_ms};
         if (c.url && c.display)
             f->compiled[f->ncompiled++] = c;
         else {
@@ -287,13 +311,13 @@ void exs_files_add_compiled(exs_files *f, const char *display, const char *url, 
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_hint(exs_files *f, const char *url, const char *what)
+void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what)
 {
     pthread_mutex_lock(&f->mu);
     if (f->nhints >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
-        exs_fremoved_hint h = {strdup(url), strdup(what)};
+        exs_fremoved_hint h = {root, strdup(url), strdup(what)};
         if (h.url && h.what)
             f->hints[f->nhints++] = h;
         else {
@@ -304,14 +328,26 @@ void exs_files_add_hint(exs_files *f, const char *url, const char *what)
     pthread_mutex_unlock(&f->mu);
 }
 
-void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
+void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+                           int64_t mtime_ms)
 {
     pthread_mutex_lock(&f->mu);
     f->dearcry++;
-    if (f->ndearcry_ex < sizeof f->dearcry_ex / sizeof f->dearcry_ex[0]) {
-        char *d = strdup(display);
-        if (d)
-            f->dearcry_ex[f->ndearcry_ex++] = d;
+    enum { NEX = sizeof f->dearcry_ex / sizeof f->dearcry_ex[0] };
+    size_t at = 0;
+    while (at < f->ndearcry_ex && strcmp(f->dearcry_ex[at], display) < 0)
+        at++;
+    char *d = at < NEX ? strdup(display) : NULL;
+    if (d) {
+        if (f->ndearcry_ex == NEX)
+            free(f->dearcry_ex[--f->ndearcry_ex]);
+        memmove(f->dearcry_ex + at + 1, f->dearcry_ex + at,
+                (f->ndearcry_ex - at) * sizeof *f->dearcry_ex);
+        memmove(f->dearcry_where + at + 1, f->dearcry_where + at,
+                (f->ndearcry_ex - at) * sizeof *f->dearcry_where);
+        f->dearcry_ex[at] = d;
+        f->dearcry_where[at] = *where;
+        f->ndearcry_ex++;
     }
     if (mtime_ms != EXS_TIME_NONE) {
         if (f->dearcry_first == EXS_TIME_NONE || mtime_ms < f->dearcry_first)
@@ -322,50 +358,173 @@ void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms)
     pthread_mutex_unlock(&f->mu);
 }
 
-static void store_record(exs_files *f, exs_frec *r)
+static void heap_down(exs_frec **h, size_t n, size_t i)
 {
-    pthread_mutex_lock(&f->mu);
-    bool keep = f->nrecs < f->max_records;
-    if (keep) {
-        r->next = f->recs;
-        f->recs = r;
-        f->nrecs++;
-    } else {
-        f->recs_dropped++;
-    }
-    pthread_mutex_unlock(&f->mu);
-    if (!keep) {
-        free_hits(r->hits);
-        free(r->display);
-        free(r->norm);
-        free(r->url);
-        free(r);
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && h[l]->order > h[m]->order)
+            m = l;
+        if (r < n && h[r]->order > h[m]->order)
+            m = r;
+        if (m == i)
+            return;
+        exs_frec *t = h[m];
+        h[m] = h[i];
+        h[i] = t;
+        i = m;
     }
 }
 
-static void store_script(exs_files *f, const exs_webloc *loc, const char *norm)
+static void heap_up(exs_frec **h, size_t i)
 {
+    while (i && h[(i - 1) / 2]->order < h[i]->order) {
+        exs_frec *t = h[(i - 1) / 2];
+        h[(i - 1) / 2] = h[i];
+        h[i] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* Records with an always-kept hit are all kept (a web shell behind 100,000 decoys is still
+ * reported); the others share max_records, and when they are more, the ones with the
+ * largest order go: the same files whatever order the workers deliver them in. */
+static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = r->display; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    r->order = h;
+    for (const exs_fhit *x = r->hits; x && !r->always; x = x->next)
+        r->always = x->verdict == EXS_VERDICT_EXPLOITATION || x->rule->backdoor;
+    exs_frec *gone = NULL;
+    bool oom = false;
+    pthread_mutex_lock(&f->mu);
+    if (r->always) {
+        r->next = f->recs;
+        f->recs = r;
+        f->nrecs++;
+    } else if (f->nheap < f->max_records) {
+        if (exs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
+            f->heap[f->nheap] = r;
+            heap_up(f->heap, f->nheap++);
+        } else {
+            gone = r;
+            oom = true;
+        }
+    } else {
+        f->recs_dropped++;
+        if (f->nheap && f->heap[0]->order > r->order) {
+            gone = f->heap[0];
+            f->heap[0] = r;
+            heap_down(f->heap, f->nheap, 0);
+        } else {
+            gone = r;
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+    if (gone) {
+        /* its findings are not made, but counted: the counts cover every finding */
+        for (const exs_fhit *x = gone->hits; x && !oom; x = x->next)
+            if (!x->deferred &&
+                !exs_store_count_only(s->store, x->rule, x->verdict,
+                                      x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms))
+                oom = true;
+        free_rec(gone);
+    }
+    if (oom)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the findings of a file");
+}
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+    return strcmp((*(exs_frec *const *)pa)->display, (*(exs_frec *const *)pb)->display);
+}
+
+static int cmp_vdir(const void *pa, const void *pb)
+{
+    const exs_fvdir *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->key, b->key);
+    if (!r)
+        r = strcmp(a->url, b->url);
+    if (!r)
+        r = strcmp(a->site, b->site);
+    return r ? r : strcmp(a->config, b->config);
+}
+
+static int cmp_compiled(const void *pa, const void *pb)
+{
+    const exs_fcompiled *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->url, b->url);
+    return r ? r : strcmp(a->display, b->display);
+}
+
+static int cmp_hint(const void *pa, const void *pb)
+{
+    const exs_fremoved_hint *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->url, b->url);
+    return r ? r : strcmp(a->what, b->what);
+}
+
+void exs_files_settle(exs_files *f)
+{
+    /* the clues in a fixed order: the pass takes the first that fits */
+    if (f->nvdirs > 1)
+        qsort(f->vdirs, f->nvdirs, sizeof *f->vdirs, cmp_vdir);
+    if (f->ncompiled > 1)
+        qsort(f->compiled, f->ncompiled, sizeof *f->compiled, cmp_compiled);
+    if (f->nhints > 1)
+        qsort(f->hints, f->nhints, sizeof *f->hints, cmp_hint);
+    /* the sampled records join the list, by display path (a fixed order) */
+    if (f->nheap > 1)
+        qsort(f->heap, f->nheap, sizeof *f->heap, cmp_rec);
+    for (size_t i = f->nheap; i-- > 0;) {
+        f->heap[i]->next = f->recs;
+        f->recs = f->heap[i];
+        f->nrecs++;
+    }
+    f->nheap = 0;
+}
+
+static void store_script(exs_scan *s, exs_files *f, uint32_t root, const exs_webloc *loc,
+                         const char *norm)
+{
+    char key[EXS_MAX_URL + 16];
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (loc->url[0]) {
         if (exs_strmap_count(f->web_urls) < f->max_scripts)
-            exs_strmap_put(f->web_urls, loc->url, (void *)1, NULL);
+            lost = !exs_strmap_put(f->web_urls, exs_files_url_key(root, loc->url, key, sizeof key),
+                                   (void *)1, NULL);
         else
             f->scripts_dropped++;
-    } else if (f->nloose < f->max_scripts &&
-               exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose)) {
-        char *d = strdup(norm);
-        if (d)
+    } else if (f->nloose < f->max_scripts) {
+        char *d = NULL;
+        if (exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose) &&
+            exs_grow((void **)&f->loose_root, &f->caploose_root, f->nloose + 1,
+                     sizeof *f->loose_root) &&
+            (d = strdup(norm)) != NULL) {
+            f->loose_root[f->nloose] = root;
             f->loose[f->nloose++] = d;
+        } else {
+            lost = true;
+        }
     } else {
         f->scripts_dropped++;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory remembering a script file");
 }
 
 /* ---------------------------------------------------------------- hits */
 
-void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
-                  const char *detail, exs_str evidence, const char *target, int64_t time_ms)
+void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
 {
     if (!c->rec) {
         exs_frec *r = calloc(1, sizeof *r);
@@ -381,7 +540,11 @@ void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity
             free(r);
             goto oom;
         }
+        r->where = c->where;
         memcpy(r->sha256, c->sha256, sizeof r->sha256);
+        memcpy(r->sha1, c->sha1, sizeof r->sha1);
+        memcpy(r->md5, c->md5, sizeof r->md5);
+        memcpy(r->attributes, c->attributes, sizeof r->attributes);
         r->size = c->meta->size >= 0 ? c->meta->size : (c->data ? (int64_t)c->data_n : -1);
         r->mtime_ms = c->meta->mtime_ms;
         r->site = c->loc.site;
@@ -390,22 +553,36 @@ void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity
     exs_fhit *h = calloc(1, sizeof *h);
     if (!h)
         goto oom;
-    h->rule = rule;
-    h->verdict = v;
-    h->severity = sev;
-    h->time_ms = time_ms;
-    h->detail = detail ? strdup(detail) : NULL;
-    h->target = target ? strdup(target) : NULL;
-    size_t en = evidence.n < EXS_MAX_EVIDENCE ? evidence.n : EXS_MAX_EVIDENCE;
-    h->evidence = evidence.p ? strndup(evidence.p, en) : NULL;
+    h->rule = hit->rule;
+    h->verdict = hit->verdict;
+    h->severity = hit->severity;
+    h->time_ms = hit->time_ms;
+    h->reason = hit->reason;
+    bool ok = true;
+    for (size_t i = 0; i < hit->nfacts; i++) {
+        exs_str v = hit->facts[i].value;
+        h->keys[i] = hit->facts[i].key;
+        h->values[i] = strndup(v.p, v.n < EXS_MAX_FINDING_FIELD ? v.n : EXS_MAX_FINDING_FIELD);
+        ok &= h->values[i] != NULL;
+        h->nfacts++;
+    }
+    if (hit->target.n)
+        ok &= (h->target = strndup(hit->target.p, hit->target.n < EXS_MAX_FINDING_FIELD
+                                                      ? hit->target.n
+                                                      : EXS_MAX_FINDING_FIELD)) != NULL;
+    size_t en = hit->evidence.n < EXS_MAX_EVIDENCE ? hit->evidence.n : EXS_MAX_EVIDENCE;
+    if (hit->evidence.p && en)
+        ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;
     /* append, so findings keep the order the checks ran in */
     exs_fhit **tail = &c->rec->hits;
     while (*tail)
         tail = &(*tail)->next;
     *tail = h;
+    if (!ok)
+        goto oom;
     return;
 oom:
-    exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "out of memory: a file finding was lost");
+    exs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping a file finding of %s", c->display);
 }
 
 void exs_fhit_defer_last(exs_fctx *c)
@@ -427,6 +604,7 @@ typedef struct fstate {
     exs_fworker *w;
     bool active;
     const char *display, *norm;
+    exs_where where;
     exs_class cls;
     exs_fmeta meta;
     const exs_input *raw;
@@ -483,7 +661,7 @@ void exs_fworker_destroy(exs_fworker *w)
     free(w);
 }
 
-void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st)
+void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st)
 {
     if (!w)
         return;
@@ -578,8 +756,9 @@ static const char *ext_of(const char *base)
 }
 
 const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
-                                const exs_class *cls, const exs_fmeta *meta,
-                                const unsigned char *head, size_t have, const exs_input *raw)
+                                const exs_where *where, const exs_class *cls,
+                                const exs_fmeta *meta, const unsigned char *head, size_t have,
+                                const exs_input *raw)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return raw;
@@ -590,6 +769,7 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
         return raw;
     fs->display = display;
     fs->norm = norm;
+    fs->where = *where;
     fs->cls = *cls;
     fs->meta = *meta;
     fs->raw = raw;
@@ -726,6 +906,7 @@ void exs_file_end(exs_fworker *w, int depth)
     c.iocre = w->iocre;
     c.display = fs->display;
     c.norm = fs->norm;
+    c.where = fs->where;
     const char *slash = strrchr(fs->display, '/');
     const char *base = slash ? slash + 1 : fs->display;
     size_t bn = 0;
@@ -770,11 +951,11 @@ void exs_file_end(exs_fworker *w, int depth)
 
     if (c.loc.held != EXS_HELD_NONE) {
         pthread_mutex_lock(&w->f->mu);
-        w->f->held[c.loc.held] = true;
+        w->f->held[c.loc.held] |= exs_files_root_bit(fs->where.root);
         pthread_mutex_unlock(&w->f->mu);
     }
     if (exs_web_script_ext(c.base, strlen(c.base)))
-        store_script(w->f, &c.loc, fs->norm);
+        store_script(w->s, w->f, fs->where.root, &c.loc, fs->norm);
     if (c.rec)
-        store_record(w->f, c.rec);
+        store_record(w->s, w->f, c.rec);
 }

@@ -6,7 +6,7 @@
  *   worker:  begin(first bytes, class) -> input tee (log pipeline or archive walk reads through
  *            it) -> end: drain the rest (files up to max_file_size), hash, gate + YARA,
  *            heuristics -> per-file record (only files with hits) and the web-script inventory
- *   after:   exs_files_postpass: URLs from the Exchange layout and applicationHost.config vdirs,
+ *   after:   exs_pass_files (lib/detectors/shells.c): URLs from the Exchange layout and applicationHost.config vdirs,
  *            requests attached, removed shells, IOC addresses, deferred verdicts; then emit.
  *
  * Size and type policy (documented in docs/files.md, overridable from the CLI): files larger
@@ -21,6 +21,7 @@
 
 #include "detectors/webfolders.h"
 #include "exsweep/scan.h"
+#include "scan/ctx.h"
 #include "sources/classify.h"
 #include "sources/input.h"
 
@@ -56,8 +57,9 @@ typedef struct exs_fmeta {
  * already read from raw. Returns the input the readers must use from now on (the tee over raw),
  * valid until exs_file_end. */
 const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
-                                const exs_class *cls, const exs_fmeta *meta,
-                                const unsigned char *head, size_t have, const exs_input *raw);
+                                const exs_where *where, const exs_class *cls,
+                                const exs_fmeta *meta, const unsigned char *head, size_t have,
+                                const exs_input *raw);
 /* For an archive: when the file checks want its bytes, reads it whole (once) and returns an
  * input over the copy in memory, positioned after the head; otherwise returns in. */
 const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in);
@@ -65,9 +67,12 @@ const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in);
 void exs_file_end(exs_fworker *w, int depth);
 
 /* Moves the file side's counters into st (they restart from zero). */
-void exs_fworker_stats(exs_fworker *w, exs_scan_stats *st);
+void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st);
 
-/* After the workers: correlation and emission of the file findings. */
-void exs_files_postpass(exs_scan *s);
+/* True when rule is one of the user's rules (--rules): it lives as long as the scan. */
+bool exs_files_user_rule(const exs_files *f, const exs_rule *rule);
+
+/* Before the pass: the sampled records join the list in a fixed order. */
+void exs_files_settle(exs_files *f);
 
 #endif

@@ -13,15 +13,18 @@
 #include "engines/yara.h"
 #include "exsweep/finding.h"
 #include "scan/files.h"
-#include "scan/scan_int.h"
+#include "scan/ctx.h"
 
-/* One reason a file is reported. Strings owned. */
+/* One reason a file is reported: the rule's case and its facts. Strings owned. */
 typedef struct exs_fhit {
     const exs_rule *rule;
     exs_verdict verdict;
     exs_severity severity;
-    int64_t time_ms; /* EXS_TIME_NONE: the file's modification time is used */
-    char *detail;
+    int64_t time_ms;    /* EXS_TIME_NONE: the file's modification time is used */
+    const char *reason; /* static */
+    const char *keys[EXS_MAX_FACTS]; /* static */
+    char *values[EXS_MAX_FACTS];
+    size_t nfacts;
     char *evidence;
     char *target;
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
@@ -31,16 +34,25 @@ typedef struct exs_fhit {
 /* A file with hits (or a served script), kept for the post-pass. */
 typedef struct exs_frec {
     char *display, *norm;
+    exs_where where;
+    uint64_t order; /* FNV-1a of display: which records a full store lets go (the largest) */
+    bool always;    /* it has a hit that is always kept (exploitation, a backdoor rule) */
     char sha256[65]; /* "" when not hashed */
+    char sha1[41], md5[33]; /* "" unless an IOC list asked for them */
+    char attributes[32];    /* Windows attributes ("hidden,system"), "" when none or unknown */
     int64_t size;    /* -1 when unknown */
     int64_t mtime_ms;
     char *url;        /* lowercase URL path it is served under, NULL when not served */
     const char *site; /* static */
     exs_fhit *hits;
+    bool url_failed; /* no memory for its URL: the sweep fails */
     struct exs_frec *next;
 } exs_frec;
 
+/* The cross-file clues below are per evidence root (one server's configuration maps only its
+ * own files; a fleet sweep keeps servers apart). */
 typedef struct exs_fvdir {
+    uint32_t root;
     char *site, *url; /* url: lowercase, no trailing '/' except for "/" */
     char *key;        /* physical path key (exs_ioc_path_key) */
     char *physical;   /* as written */
@@ -48,12 +60,14 @@ typedef struct exs_fvdir {
 } exs_fvdir;
 
 typedef struct exs_fcompiled {
+    uint32_t root;
     char *url;     /* lowercase virtual path */
     char *display; /* the .compiled record */
     int64_t mtime_ms;
 } exs_fcompiled;
 
 typedef struct exs_fremoved_hint {
+    uint32_t root;
     char *url;  /* lowercase URL of a path MSERT reported */
     char *what; /* "MSERT: <threat>, <action>" */
 } exs_fremoved_hint;
@@ -75,14 +89,17 @@ struct exs_files {
 
     /* Stores, guarded by mu. */
     pthread_mutex_t mu;
-    exs_frec *recs;
+    exs_frec *recs;       /* always-kept records, then ... */
     size_t nrecs;
+    exs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
+    size_t nheap, capheap;
     uint64_t recs_dropped;
-    exs_strmap *web_urls; /* URL of every script file under a known web root */
-    char **loose;         /* norm paths of scripts elsewhere (vdir mapping) */
-    size_t nloose, caploose;
+    exs_strmap *web_urls; /* "root|URL" of every script file under a known web root */
+    char **loose;         /* norm paths of scripts elsewhere (vdir mapping) ... */
+    uint32_t *loose_root; /* ... and their roots */
+    size_t nloose, caploose, caploose_root;
     uint64_t scripts_dropped;
-    bool held[EXS_HELD__COUNT];
+    uint64_t held[EXS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
     exs_fvdir *vdirs;
     size_t nvdirs, capvdirs;
     exs_fcompiled *compiled;
@@ -91,7 +108,8 @@ struct exs_files {
     size_t nhints, caphints;
     uint64_t clues_dropped; /* compiled pages and scanner-log hints past max_records */
     uint64_t dearcry; /* files with the DEARCRY! marker */
-    char *dearcry_ex[5];
+    char *dearcry_ex[5];      /* the smallest display paths, in order (a fixed choice) */
+    exs_where dearcry_where[5];
     size_t ndearcry_ex;
     int64_t dearcry_first, dearcry_last;
 };
@@ -103,6 +121,7 @@ typedef struct exs_fctx {
     exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
     struct exs_pathre_scratch *iocre; /* this worker's space for filename IOCs, or NULL */
     const char *display, *norm;
+    exs_where where;
     char base[256];  /* lowercase file name */
     const char *ext; /* lowercase ".aspx" in base, or "" */
     const exs_class *cls;
@@ -116,13 +135,14 @@ typedef struct exs_fctx {
     const exs_input *raw; /* the stream, for targeted reads of large files */
     char sha256[65];
     char sha1[41], md5[33]; /* "" unless an IOC list names hashes of that kind */
+    char attributes[32];    /* set by the attribute check when the file has notable ones */
     exs_frec *rec; /* created on the first hit */
     uint64_t rule_scans, rule_gated;
 } exs_fctx;
 
-/* Adds a hit to the file's record. detail/target may be NULL; evidence is copied (capped). */
-void exs_fhit_add(exs_fctx *c, const exs_rule *rule, exs_verdict v, exs_severity sev,
-                  const char *detail, exs_str evidence, const char *target, int64_t time_ms);
+/* Adds a hit to the file's record: h's rule, verdict, severity, time, reason, facts, target and
+ * evidence are copied (capped); its subject groups are not (the file is the subject). */
+void exs_fhit_add(exs_fctx *c, const exs_hit *h);
 /* Marks the last hit added as deferred (staging archives). */
 void exs_fhit_defer_last(exs_fctx *c);
 
@@ -130,10 +150,20 @@ void exs_fhit_defer_last(exs_fctx *c);
 void exs_detect_file(exs_fctx *c);
 
 /* Store helpers for the checks (thread-safe). */
-void exs_files_add_vdir(exs_files *f, const char *config, const char *site, const char *url,
-                        const char *physical);
-void exs_files_add_compiled(exs_files *f, const char *display, const char *url, int64_t mtime_ms);
-void exs_files_add_hint(exs_files *f, const char *url, const char *what);
-void exs_files_add_dearcry(exs_files *f, const char *display, int64_t mtime_ms);
+void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+                        const char *url, const char *physical);
+void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+                            int64_t mtime_ms);
+void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what);
+
+/* The key of web_urls: "root|url" into buf. */
+const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap);
+/* The bit of root in held[]. */
+static inline uint64_t exs_files_root_bit(uint32_t root)
+{
+    return 1ull << (root < 63 ? root : 63);
+}
+void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+                           int64_t mtime_ms);
 
 #endif

@@ -2,6 +2,7 @@
  * worker threads, results are merged and sorted at the end. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +16,11 @@
 #include "engines/prefilter_db.h"
 #include "exsweep/exsweep.h"
 #include "scan/files.h"
+#include "scan/pass.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
+
+static bool opt_add(exs_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 const char *exs_version(void)
 {
@@ -40,11 +44,20 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
         free(s);
         return EXS_ETHREAD;
     }
-    exs_rc rc = exs_files_create(&s->files, opts);
+    s->res = exs_results_new();
+    s->store = exs_store_create(s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS,
+                                EXS_MAX_KEPT_ALWAYS);
+    exs_rc rc = s->res && s->store ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
     if (rc != EXS_OK) {
+        exs_store_destroy(s->store);
+        exs_results_destroy(s->res);
         pthread_mutex_destroy(&s->mu);
         free(s);
         return rc;
+    }
+    if (opts && opts->skip_ext && !opt_add(s, "skip-ext=%s", opts->skip_ext)) {
+        exs_scan_destroy(s);
+        return EXS_ENOMEM;
     }
     s->opts.skip_ext = NULL; /* parsed and copied by the file side */
     *out = s;
@@ -56,7 +69,8 @@ exs_rc exs_scan_add_rules(exs_scan *s, const char *path)
     if (!s || !path || s->ran)
         return EXS_EINVAL;
     s->err[0] = 0;
-    return exs_files_add_rules(s->files, path, s->err, sizeof s->err);
+    exs_rc rc = exs_files_add_rules(s->files, path, s->err, sizeof s->err);
+    return rc == EXS_OK && !opt_add(s, "rules=%s", path) ? EXS_ENOMEM : rc;
 }
 
 exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
@@ -64,7 +78,8 @@ exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
     if (!s || !path || s->ran)
         return EXS_EINVAL;
     s->err[0] = 0;
-    return exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
+    exs_rc rc = exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
+    return rc == EXS_OK && !opt_add(s, "ioc=%s", path) ? EXS_ENOMEM : rc;
 }
 
 const char *exs_scan_error(const exs_scan *s)
@@ -136,7 +151,28 @@ static exs_rc root_check(const char *path, char *err, size_t cap)
     return rc;
 }
 
-exs_rc exs_scan_add_root(exs_scan *s, const char *path)
+static bool label_taken(const exs_scan *s, const char *l)
+{
+    for (size_t i = 0; i < s->nroots; i++)
+        if (strcmp(s->labels[i], l) == 0)
+            return true;
+    return false;
+}
+
+/* label, or "label-2", "label-3"... whichever is free first. */
+static char *unique_label(const exs_scan *s, const char *label)
+{
+    size_t n = strlen(label) + 24;
+    char *l = malloc(n);
+    if (!l)
+        return NULL;
+    snprintf(l, n, "%s", label);
+    for (unsigned k = 2; label_taken(s, l); k++)
+        snprintf(l, n, "%s-%u", label, k);
+    return l;
+}
+
+exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
 {
     if (!s || !path || !*path || s->ran)
         return EXS_EINVAL;
@@ -144,24 +180,37 @@ exs_rc exs_scan_add_root(exs_scan *s, const char *path)
     exs_rc rc = root_check(path, s->err, sizeof s->err);
     if (rc != EXS_OK)
         return rc;
-    char **r = realloc(s->roots, (s->nroots + 1) * sizeof *r);
-    if (!r)
-        return EXS_ENOMEM;
-    s->roots = r;
-    char **a = realloc(s->root_abs, (s->nroots + 1) * sizeof *a);
-    if (!a)
-        return EXS_ENOMEM;
-    s->root_abs = a;
     char buf[PATH_MAX];
-    s->roots[s->nroots] = strdup(path);
-    s->root_abs[s->nroots] = strdup(realpath(path, buf) ? buf : path);
-    if (!s->roots[s->nroots] || !s->root_abs[s->nroots]) {
-        free(s->roots[s->nroots]);
-        free(s->root_abs[s->nroots]);
+    const char *abs = realpath(path, buf) ? buf : path;
+    if (!label || !*label) {
+        const char *b = strrchr(abs, '/');
+        label = b && b[1] ? b + 1 : (b ? "root" : abs);
+    }
+    char *r = strdup(path), *a = strdup(abs), *l = unique_label(s, label);
+    char **vr = r && a && l ? realloc(s->roots, (s->nroots + 1) * sizeof *vr) : NULL;
+    if (vr)
+        s->roots = vr;
+    char **va = vr ? realloc(s->root_abs, (s->nroots + 1) * sizeof *va) : NULL;
+    if (va)
+        s->root_abs = va;
+    char **vl = va ? realloc(s->labels, (s->nroots + 1) * sizeof *vl) : NULL;
+    if (!vl) {
+        free(r);
+        free(a);
+        free(l);
         return EXS_ENOMEM;
     }
+    s->labels = vl;
+    s->roots[s->nroots] = r;
+    s->root_abs[s->nroots] = a;
+    s->labels[s->nroots] = l;
     s->nroots++;
     return EXS_OK;
+}
+
+exs_rc exs_scan_add_root(exs_scan *s, const char *path)
+{
+    return exs_scan_add_root_label(s, path, NULL);
 }
 
 /* A bounded queue of open files between the walker and the workers. */
@@ -266,11 +315,57 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
     return pf;
 }
 
+static int64_t wall_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static bool opt_add(exs_scan *s, const char *fmt, ...)
+{
+    char buf[PATH_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **v = realloc(s->optlist, (s->noptlist + 1) * sizeof *v);
+    if (!v)
+        return false;
+    s->optlist = v;
+    return (v[s->noptlist] = strdup(buf)) != NULL && ++s->noptlist;
+}
+
+/* The sweep record: version, roots and labels, options, start. */
+static exs_rc sweep_info(exs_scan *s)
+{
+    exs_results *r = s->res;
+    s->start_ms = wall_ms();
+    r->sweep.version = EXSWEEP_VERSION;
+    r->sweep.start_ms = s->start_ms;
+    for (size_t i = 0; i < s->nroots; i++)
+        if (!exs_results_add_root(r, s->roots[i], s->labels[i]))
+            return EXS_ENOMEM;
+    const exs_scan_opts *o = &s->opts;
+    bool ok = (!o->jobs || opt_add(s, "jobs=%u", o->jobs)) &&
+              (!o->max_findings || opt_add(s, "max-findings=%zu", o->max_findings)) &&
+              (!o->max_file_size ||
+               opt_add(s, "max-file-size=%llu", (unsigned long long)o->max_file_size)) &&
+              (!o->no_file_checks || opt_add(s, "no-file-checks")) &&
+              (!o->check_logs || opt_add(s, "check-logs"));
+    for (size_t i = 0; ok && i < s->noptlist; i++)
+        ok = exs_results_add_option(r, s->optlist[i]);
+    return ok ? EXS_OK : EXS_ENOMEM;
+}
+
 exs_rc exs_scan_prepare(exs_scan *s)
 {
     if (!s || s->ran)
         return EXS_EINVAL;
     s->ran = true;
+    exs_rc rc = sweep_info(s);
+    if (rc != EXS_OK)
+        return rc;
     return exs_files_prepare(s, s->err, sizeof s->err);
 }
 
@@ -287,12 +382,9 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
     for (size_t i = 0; i < s->nroots; i++) {
         char prefix[EXS_MAX_PATH];
         prefix[0] = 0;
-        if (s->nroots > 1) {
-            const char *b = strrchr(s->root_abs[i], '/');
-            b = b && b[1] ? b + 1 : s->root_abs[i];
-            snprintf(prefix, sizeof prefix, "%s/", b);
-        }
-        if (!exs_walk_root(s, s->roots[i], s->root_abs[i], prefix, fn, ctx)) {
+        if (s->nroots > 1)
+            snprintf(prefix, sizeof prefix, "%s/", s->labels[i]);
+        if (!exs_walk_root(s, (uint32_t)i, s->roots[i], s->root_abs[i], prefix, fn, ctx)) {
             /* exs_scan_add_root checked the root; it changed since, or the walker could not
              * start. Either way the sweep is missing a root: fail it, saying why. */
             int e = errno;
@@ -307,12 +399,59 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
     }
 }
 
+/* The after-sweep passes, in order: each sees the findings of the ones before. */
+static const struct {
+    const char *name;
+    exs_pass_fn fn;
+} passes[] = {
+    {"bursts", exs_pass_bursts}, /* web-shell hunting over the script requests */
+    {"files", exs_pass_files},   /* file findings with their URLs and use, removed shells */
+    {"links", exs_pass_links},   /* one finding per web shell seen from several sides */
+};
+
+static int cmp_access(const void *pa, const void *pb)
+{
+    const exs_access *a = pa, *b = pb;
+    if (a->time_ms != b->time_ms)
+        return a->time_ms < b->time_ms ? -1 : 1;
+    int r = strcmp(a->file, b->file);
+    if (r)
+        return r;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->norm, b->norm);
+}
+
 void exs_scan_finish(exs_scan *s)
 {
-    exs_detect_bursts(s);
-    exs_files_postpass(s);
-    exs_detect_links(s);
+    /* the requests in a fixed order: the passes pick "the first" of them */
+    if (s->naccess > 1)
+        qsort(s->access, s->naccess, sizeof *s->access, cmp_access);
+    exs_files_settle(s->files);
+    exs_store_hold(s->store, true);
+    for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !exs_scan_failed(s); i++) {
+        size_t n;
+        const exs_finding **f = exs_store_snapshot(s->store, &n);
+        if (!f) {
+            exs_scan_fail(s, EXS_ENOMEM, "out of memory before the %s pass", passes[i].name);
+            break;
+        }
+        exs_pass_view v = {s, s->files, f, n, s->access, s->naccess};
+        passes[i].fn(&v);
+        free(f);
+    }
+    exs_store_hold(s->store, false);
+    if (s->access_dropped)
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "%llu script requests past %llu not kept for correlation (bursts, shells)",
+                 (unsigned long long)s->access_dropped, (unsigned long long)s->max_access);
     exs_scan_results_finish(s);
+    exs_results *r = s->res;
+    if (r) {
+        r->sweep.end_ms = wall_ms();
+        if (s->failed != EXS_OK && !exs_results_set_error(r, s->failed, s->err))
+            r->sweep.status = s->failed;
+    }
 }
 
 exs_rc exs_scan_run(exs_scan *s)
@@ -372,10 +511,14 @@ exs_rc exs_scan_run(exs_scan *s)
         if (!started)
             return rc;
     }
+    if (rc != EXS_OK)
+        exs_scan_fail(s, rc, "%s", exs_strerror(rc));
     exs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    return rc != EXS_OK ? rc : s->failed;
+    if (s->res)
+        s->res->stats.seconds = s->stats.seconds;
+    return s->failed;
 }
 
 void exs_scan_destroy(exs_scan *s)
@@ -387,50 +530,28 @@ void exs_scan_destroy(exs_scan *s)
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);
+        free(s->labels[i]);
     }
     free(s->roots);
     free(s->root_abs);
+    free(s->labels);
+    for (size_t i = 0; i < s->noptlist; i++)
+        free(s->optlist[i]);
+    free(s->optlist);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
-const exs_finding *exs_scan_findings(const exs_scan *s, size_t *n)
+const exs_results *exs_scan_results(const exs_scan *s)
 {
-    *n = s->nfindings;
-    return s->findings;
+    return s && s->ran ? s->res : NULL;
 }
 
-const exs_coverage *exs_scan_coverage(const exs_scan *s, size_t *n)
+exs_results *exs_scan_take_results(exs_scan *s)
 {
-    *n = s->ncov;
-    return s->cov;
-}
-
-const exs_warning *exs_scan_warnings(const exs_scan *s, size_t *n)
-{
-    *n = s->nwarnings;
-    return s->warnings;
-}
-
-const exs_warning_count *exs_scan_warning_counts(const exs_scan *s, size_t *n)
-{
-    *n = EXS_W__COUNT;
-    return s->wcounts;
-}
-
-const exs_scan_stats *exs_scan_get_stats(const exs_scan *s)
-{
-    return &s->stats;
-}
-
-const char *const *exs_scan_install_roots(const exs_scan *s, size_t *n)
-{
-    *n = s->ninstall;
-    return (const char *const *)s->install_roots;
-}
-
-const char *const *exs_scan_roots(const exs_scan *s, size_t *n)
-{
-    *n = s->nroots;
-    return (const char *const *)s->roots;
+    if (!s || !s->ran)
+        return NULL;
+    exs_results *r = s->res;
+    s->res = NULL;
+    return r;
 }

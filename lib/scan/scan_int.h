@@ -1,58 +1,56 @@
-/* The scan object and its result stores (internal). */
+/* The scan object (internal to lib/scan/ and the file side). Detectors see none of it: they
+ * report through lib/scan/ctx.h, and the after-sweep passes read through lib/scan/pass.h. */
 #ifndef EXS_SCAN_INT_H
 #define EXS_SCAN_INT_H
 
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "core/arena.h"
 #include "exsweep/scan.h"
 #include "logs/kinds.h"
+#include "results/results_int.h"
+#include "results/store.h"
 #include "scan/ctx.h"
 
 struct exs_prefilter;
-
-typedef struct exs_pool_block {
-    struct exs_pool_block *next;
-    size_t used, cap;
-    char data[];
-} exs_pool_block;
 
 struct exs_scan {
     exs_scan_opts opts;
     char **roots;        /* as given */
     char **root_abs;     /* absolute, for location classification */
+    char **labels;       /* unique */
     size_t nroots;
     bool ran;
     uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
     uint64_t max_access;                   /* EXS_MAX_ACCESS_EVENTS; tests lower it */
     uint64_t archive_members;              /* EXS_MAX_ARCHIVE_MEMBERS; tests lower it */
+    char **optlist;      /* "name=value" of the options, for the sweep record */
+    size_t noptlist;
+    int64_t start_ms;    /* wall clock at exs_scan_run */
     bool no_prefilter; /* every log line is a candidate: tests set it to check the prefilter's
                           promise (the same findings with and without it); not an option */
 
     /* Everything below is shared between workers and guarded by mu. */
     pthread_mutex_t mu;
 
-    exs_finding *findings;
-    size_t nfindings, capfindings;
-
-    exs_warning *warnings;
-    size_t nwarnings, capwarnings;
+    exs_results *res;    /* warnings, coverage, install roots go here as they come; the store's
+                            findings and counts at the end. NULL once taken. */
+    exs_store *store;
     exs_warning_count wcounts[EXS_W__COUNT];
-
-    exs_coverage *cov;
-    size_t ncov, capcov;
-
-    char **install_roots;
-    size_t ninstall, capinstall;
+    uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
+    char *server_addrs[EXS_MAX_SERVER_ADDRS];
+    size_t nserver;
+    size_t capwarnings, capcov;
 
     exs_access *access;
     size_t naccess, capaccess;
     size_t naccess_kind[2]; /* events kept per kind ([1]: nondefault), each capped */
     uint64_t access_dropped;
 
-    exs_pool_block *pool; /* interned strings (file names of access events) */
+    exs_arena pool;      /* interned strings (file names of access events) */
 
-    exs_scan_stats stats;
+    exs_sweep_stats stats;
 
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
     struct exs_files *files;
@@ -60,12 +58,8 @@ struct exs_scan {
     exs_rc failed;  /* first failure that makes the results incomplete (exs_scan_fail), or EXS_OK */
 };
 
-/* Records that the sweep could not do its job (an allocation, read or engine failure that
- * would lose findings): the first call wins, its message goes to exs_scan_error, and
- * exs_scan_run returns rc. Thread-safe. Hostile input is never a reason: that is exs_warn. */
-void exs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* True once exs_scan_fail was called: workers and passes may stop early. Thread-safe. */
-bool exs_scan_failed(exs_scan *s);
+/* The label of root i. */
+const char *exs_scan_label(const exs_scan *s, uint32_t i);
 
 /* The compiled prefilter of a log kind (compiled on first use, shared by all scans of the
  * process, read-only), or NULL when the kind has none or its compilation failed (warned). */
@@ -76,24 +70,21 @@ void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped);
 void exs_scan_cover_skip(exs_scan *s, const char *family);
 /* Records an Exchange install root (relative display path) once (thread-safe). */
 void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
-/* Copies str into the scan's string pool (thread-safe; caller holds no lock). */
+/* Copies str into the scan's string pool (thread-safe; caller holds no lock). NULL when out
+ * of memory. */
 const char *exs_scan_intern(exs_scan *s, const char *str);
 /* Adds per-worker stats (thread-safe). */
-void exs_scan_add_stats(exs_scan *s, const exs_scan_stats *w);
+void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w);
 
 /* The steps of exs_scan_run, for tests and fuzz targets that feed evidence from memory:
  * prepare (compile prefilters), then exs_worker_process_memory, then finish (post-scan
- * passes, sorting). */
+ * passes, sorting, the results). */
 exs_rc exs_scan_prepare(exs_scan *s);
 void exs_scan_finish(exs_scan *s);
 
-/* Post-scan passes over the access events; run single-threaded after the workers. */
-void exs_detect_bursts(exs_scan *s);
-/* The last pass: web shells seen from several sides tied into one finding each. */
-void exs_detect_links(exs_scan *s);
-
-/* Sorting and freeing the stores. */
+/* Moves the store's findings and the counts into the results, sorts them (lib/scan/emit.c). */
 void exs_scan_results_finish(exs_scan *s);
+/* Frees what the scan still holds of its results. */
 void exs_scan_results_free(exs_scan *s);
 
 #endif

@@ -41,17 +41,18 @@ void exs_worker_fini(exs_worker *w)
 }
 
 static void process_input(exs_worker *w, const char *display, const char *norm,
-                          const exs_input *in, int depth, int members_bare,
-                          const exs_fmeta *meta);
+                          const exs_where *where, const exs_input *in, int depth,
+                          int members_bare, const exs_fmeta *meta);
 
 static void process_kind(exs_worker *w, const exs_class *cls, const char *display,
-                         const char *norm, const exs_input *in, int depth, int members_bare,
-                         size_t have);
+                         const char *norm, const exs_where *where, const exs_input *in,
+                         int depth, int members_bare, size_t have);
 
 typedef struct member_ctx {
     exs_worker *w;
     const char *display;
     const char *norm;
+    const exs_where *where;
     int depth;
     int bare;
 } member_ctx;
@@ -96,7 +97,14 @@ static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
     exs_path_norm(name, mnorm, EXS_MAX_PATH + 1);
     snprintf(norm, EXS_MAX_PATH * 2 + 4, "%s/%s", mc->norm, mnorm);
     exs_fmeta meta = {-1, -1, EXS_TIME_NONE};
-    process_input(mc->w, display, norm, in, mc->depth, 0, &meta);
+    /* A member of an archive that is itself a root is shown as if the archive were a folder:
+     * its path under the root, no member chain. */
+    exs_where where = *mc->where;
+    if (!mc->bare && where.nmembers < EXS_MAX_ARCHIVE_DEPTH + 1) {
+        size_t at = strlen(mc->display) + 2;
+        where.member_at[where.nmembers++] = at < strlen(display) ? at : strlen(display);
+    }
+    process_input(mc->w, display, norm, &where, in, mc->depth, 0, &meta);
 out:
     free(display);
     free(norm);
@@ -105,11 +113,12 @@ out:
 
 /* The context of one evidence file read by this worker. */
 static void ctx_init(exs_ctx *c, exs_worker *w, const char *display, const char *norm,
-                     const char *source, const char *family)
+                     const exs_where *where, const char *source, const char *family)
 {
     memset(c, 0, sizeof *c);
     c->scan = w->scan;
     c->file = display;
+    c->where = *where;
     c->normpath = norm;
     c->source = source;
     snprintf(c->family, sizeof c->family, "%s", family);
@@ -118,12 +127,12 @@ static void ctx_init(exs_ctx *c, exs_worker *w, const char *display, const char 
 }
 
 static void read_log(exs_worker *w, const exs_class *cls, const char *display, const char *norm,
-                     const exs_input *in, size_t have)
+                     const exs_where *where, const exs_input *in, size_t have)
 {
     exs_scan *s = w->scan;
     const exs_logkind *lk = exs_logkind_get(cls->kind);
     exs_ctx c;
-    ctx_init(&c, w, display, norm, exs_kind_name(cls->kind), cls->family);
+    ctx_init(&c, w, display, norm, where, exs_kind_name(cls->kind), cls->family);
     exs_logstate_reset(w->st, cls->kind);
     uint64_t cand0 = w->mem.candidates;
     /* With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate. */
@@ -203,6 +212,8 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     e.nfields = rec->nfields;
     e.text = exs_str_make(rec->text, rec->text_len);
     e.recovered = (rec->flags & EXS_EVTX_REC_RECOVERED) != 0;
+    /* the file header, then 64 KiB chunks */
+    e.offset = 4096 + (int64_t)rec->chunk_index * EXS_EVTX_CHUNK_SIZE + rec->chunk_offset;
     if (!r->named && rec->channel && rec->channel[0]) {
         snprintf(c->family, sizeof c->family, "EVTX/%.80s", rec->channel);
         r->named = true;
@@ -213,8 +224,8 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
     return EXS_OK;
 }
 
-static void read_evtx(exs_worker *w, const char *display, const char *norm, const exs_input *in,
-                      size_t have)
+static void read_evtx(exs_worker *w, const char *display, const char *norm,
+                      const exs_where *where, const exs_input *in, size_t have)
 {
     exs_scan *s = w->scan;
     if (!w->evtx && exs_evtx_reader_create(&w->evtx, 0) != EXS_OK) {
@@ -222,7 +233,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
         return;
     }
     exs_ctx c;
-    ctx_init(&c, w, display, norm, "evtx", "EVTX");
+    ctx_init(&c, w, display, norm, where, "evtx", "EVTX");
     memset(&w->evstate, 0, sizeof w->evstate);
     evtx_feed feed = {in, w->mem.buf, have, 0};
     evtx_run run = {w, &c, false};
@@ -269,8 +280,8 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm, cons
 }
 
 static void process_input(exs_worker *w, const char *display, const char *norm,
-                          const exs_input *raw, int depth, int members_bare,
-                          const exs_fmeta *meta)
+                          const exs_where *where, const exs_input *raw, int depth,
+                          int members_bare, const exs_fmeta *meta)
 {
     exs_scan *s = w->scan;
     w->stats.files_seen++;
@@ -289,15 +300,15 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         exs_scan_add_install_root(s, display, cls.install_root_len);
     /* One read per file: every reader below reads through the file checks' tee, and
      * exs_file_end reads what they leave. */
-    const exs_input *in = exs_file_begin(w->fw, depth, display, norm, &cls, meta,
+    const exs_input *in = exs_file_begin(w->fw, depth, display, norm, where, &cls, meta,
                                          (const unsigned char *)w->mem.buf, (size_t)have, raw);
-    process_kind(w, &cls, display, norm, in, depth, members_bare, (size_t)have);
+    process_kind(w, &cls, display, norm, where, in, depth, members_bare, (size_t)have);
     exs_file_end(w->fw, depth);
 }
 
 static void process_kind(exs_worker *w, const exs_class *clsp, const char *display,
-                         const char *norm, const exs_input *in, int depth, int members_bare,
-                         size_t have)
+                         const char *norm, const exs_where *where, const exs_input *in,
+                         int depth, int members_bare, size_t have)
 {
     exs_scan *s = w->scan;
     exs_class cls = *clsp;
@@ -310,7 +321,7 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
             return;
         }
         w->stats.archives++;
-        member_ctx mc = {w, display, norm, depth + 1, members_bare};
+        member_ctx mc = {w, display, norm, where, depth + 1, members_bare};
         if (depth == 0)
             w->abudget = (exs_archive_budget){.ratio = s->archive_ratio,
                                               .floor = s->archive_floor,
@@ -322,14 +333,14 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
         return;
     }
     case EXS_KIND_EVTX:
-        read_evtx(w, display, norm, in, (size_t)have);
+        read_evtx(w, display, norm, where, in, (size_t)have);
         return;
     case EXS_KIND_NONE:
         w->stats.files_ignored++;
         return;
     default:
         /* NUL bytes (cls.binary_log) are counted once by the pipeline, wherever they are */
-        read_log(w, &cls, display, norm, in, have);
+        read_log(w, &cls, display, norm, where, in, have);
         return;
     }
 }
@@ -345,7 +356,8 @@ void exs_worker_process(exs_worker *w, exs_item *it)
         meta.size = (int64_t)st.st_size;
         meta.mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
     }
-    process_input(w, it->display, it->norm, &in, 0, it->root_file, &meta);
+    exs_where where = {.root = it->root, .prefix = it->prefix};
+    process_input(w, it->display, it->norm, &where, &in, 0, it->root_file, &meta);
     exs_fworker_stats(w->fw, &w->stats);
     exs_item_free(it);
 }
@@ -383,6 +395,7 @@ void exs_worker_process_memory(exs_worker *w, const char *display, const char *n
     mem_stream m = {data, len, 0};
     exs_input in = {mem_read, mem_seek, &m};
     exs_fmeta meta = {-1, (int64_t)len, EXS_TIME_NONE};
-    process_input(w, display, norm, &in, 0, 1, &meta);
+    exs_where where = {0};
+    process_input(w, display, norm, &where, &in, 0, 1, &meta);
     exs_fworker_stats(w->fw, &w->stats);
 }

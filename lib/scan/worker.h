@@ -18,7 +18,7 @@ typedef struct exs_worker {
     unsigned scratch_kinds; /* kinds whose prefilter the scratch has been grown for */
     exs_evtx_reader *evtx;  /* created at the first event log */
     exs_event_state evstate;
-    exs_scan_stats stats;
+    exs_sweep_stats stats;
     struct exs_fworker *fw; /* file checks (hash, rules, heuristics) */
     exs_archive_budget abudget; /* of the top-level archive being read */
 } exs_worker;

@@ -36,6 +36,8 @@ int exs_open_evidence(int dirfd, const char *name, int extra_flags)
 typedef struct walker {
     struct exs_scan *s;
     const char *root_abs;
+    uint32_t root;
+    size_t prefix;
     exs_walk_fn fn;
     void *ctx;
     uint64_t files;
@@ -63,6 +65,8 @@ static bool emit(walker *w, int fd, const char *display, bool root_file)
     it->display = strdup(display);
     it->norm = norm;
     it->root_file = root_file;
+    it->root = w->root;
+    it->prefix = root_file ? 0 : w->prefix;
     if (!it->display) {
         exs_item_free(it);
         return false;
@@ -142,13 +146,15 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
     closedir(d);
 }
 
-bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
-                   const char *display_prefix, exs_walk_fn fn, void *ctx)
+bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
+                   const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx)
 {
     walker *w = calloc(1, sizeof *w);
     if (!w)
         return false;
     w->s = s;
+    w->root = root_index;
+    w->prefix = strlen(display_prefix);
     w->root_abs = root_abs;
     w->fn = fn;
     w->ctx = ctx;

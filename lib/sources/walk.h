@@ -13,6 +13,8 @@ typedef struct exs_item {
     char *display;   /* path shown to the user, relative to the evidence root */
     char *norm;      /* normalised full path, for location checks */
     bool root_file;  /* this file is itself an evidence root */
+    uint32_t root;   /* index of its evidence root */
+    size_t prefix;   /* bytes of display_prefix at the start of display */
 } exs_item;
 
 void exs_item_free(exs_item *it);
@@ -20,10 +22,10 @@ void exs_item_free(exs_item *it);
 /* Receives each regular file; takes ownership of it. Returns false to stop the walk. */
 typedef bool (*exs_walk_fn)(void *ctx, exs_item *it);
 
-/* Walks root (a folder or a file). display_prefix is prepended to display paths ("" for a
+/* Walks root (a folder or a file), the root_index'th of the scan. display_prefix is prepended to display paths ("" for a
  * single root). Returns false when root could not be opened at all. */
-bool exs_walk_root(struct exs_scan *s, const char *root, const char *root_abs,
-                   const char *display_prefix, exs_walk_fn fn, void *ctx);
+bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
+                   const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx);
 
 /* Opens a file for reading evidence: O_RDONLY|O_NOFOLLOW|O_CLOEXEC, O_NOATIME when the OS
  * allows it. Returns the fd or -1. dirfd may be AT_FDCWD. */

@@ -54,15 +54,16 @@ fi
 # 2. The benign twin gives nothing, and exit status 0.
 exsweep scan -q -f jsonl "$tmp/benign" >"$tmp/benign.jsonl" 2>"$tmp/err"
 st=$?
-if [ "$st" -eq 0 ] && [ ! -s "$tmp/benign.jsonl" ]; then pass benign-twin; else
-    bad benign-twin "exit $st, $(wc -l <"$tmp/benign.jsonl") findings"
+nf=$(grep -c '"record":"finding"' "$tmp/benign.jsonl")
+if [ "$st" -eq 0 ] && [ "$nf" -eq 0 ]; then pass benign-twin; else
+    bad benign-twin "exit $st, $nf findings"
 fi
 
 # 3. A shell carries the URL it is served under and the requests made to it.
 exsweep scan -q -f jsonl -j 1 "$tmp/planted" >"$tmp/p.jsonl" 2>"$tmp/err"
 line=$(grep '"EXS-Y-WS-EVAL"' "$tmp/p.jsonl" | grep 'RedirSuiteServerProxy')
 case "$line" in
-*'"path":"/owa/auth/redirsuiteserverproxy.aspx"'*'2 requests (2 answered with success), first 2021-03-05T03:06:27.000Z, last 2021-03-05T03:07:27.000Z; clients 203.0.113.9 (2); methods GET (1), POST (1); statuses 200 (2)'*)
+*'"url":"/owa/auth/redirsuiteserverproxy.aspx"'*'"requests":"2","requests_answered":"2","requests_first":"2021-03-05T03:06:27.000Z","requests_last":"2021-03-05T03:07:27.000Z","requests_clients":"203.0.113.9=2","requests_methods":"GET=1,POST=1","requests_statuses":"200=2"'*)
     pass shell-requests ;;
 *) bad shell-requests "no URL or requests on the RedirSuiteServerProxy.aspx finding: $line" ;;
 esac
@@ -158,8 +159,9 @@ RULES
         #    The tree is the benign twin: nothing may fire, and the exit status is 0.
         exsweep scan -q -f jsonl --rules "$sb/gen_webshells_ext_vars.yar" "$tmp/benign" >"$tmp/ext.jsonl" 2>"$tmp/err"
         st=$?
-        if [ "$st" -eq 0 ] && [ ! -s "$tmp/ext.jsonl" ]; then pass ext-vars; else
-            bad ext-vars "exit $st, $(wc -l <"$tmp/ext.jsonl") findings: $(cat "$tmp/err")"
+        nf=$(grep -c '"record":"finding"' "$tmp/ext.jsonl")
+        if [ "$st" -eq 0 ] && [ "$nf" -eq 0 ]; then pass ext-vars; else
+            bad ext-vars "exit $st, $nf findings: $(cat "$tmp/err")"
         fi
     elif [ -z "$EVALDATA" ]; then
         skip parity-signature-base "third-party rules are read by make eval only"
@@ -175,8 +177,8 @@ cfg="$EVALDATA/config/css-exchange-healthchecker"
 if [ -n "$EVALDATA" ] && [ -d "$cfg" ]; then
     exsweep scan -q -f jsonl "$cfg" >"$tmp/cfg.jsonl" 2>"$tmp/err"
     st=$?
-    if [ "$st" -eq 0 ] && [ ! -s "$tmp/cfg.jsonl" ]; then pass exchange-configs; else
-        bad exchange-configs "exit $st: $(head -c 300 "$tmp/cfg.jsonl")"
+    if [ "$st" -eq 0 ] && ! grep -q '"record":"finding"' "$tmp/cfg.jsonl"; then pass exchange-configs; else
+        bad exchange-configs "exit $st: $(grep '"record":"finding"' "$tmp/cfg.jsonl" | head -c 300)"
     fi
 elif [ -z "$EVALDATA" ]; then
     skip exchange-configs "third-party configs are read by make eval only"

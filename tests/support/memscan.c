@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "memscan.h"
+#include "report/render.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 
@@ -19,16 +20,22 @@ static int cmp_lines(const void *a, const void *b)
 static char *facts(const exs_scan *s)
 {
     size_t n, total = 1;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     char **lines = calloc(n + 1, sizeof *lines);
     if (!lines)
         abort();
 #define OR_DASH(x) ((x) ? (x) : "-")
     for (size_t i = 0; i < n; i++) {
-        if (asprintf(&lines[i], "%s|%s|%s|%lld|%s:%llu|%s|%s|%s", f[i].rule->id,
-                     exs_verdict_name(f[i].verdict), OR_DASH(f[i].client_ip),
-                     (long long)f[i].time_ms, OR_DASH(f[i].file), (unsigned long long)f[i].line,
-                     OR_DASH(f[i].target), OR_DASH(f[i].detail), OR_DASH(f[i].evidence)) < 0)
+        /* the id says where and which rule; the words say the rest of what it found */
+        char words[4096], where[8192];
+        exs_render_words(&f[i], words, sizeof words);
+        t_where(&f[i], where, sizeof where);
+        if (asprintf(&lines[i], "%s|%s|%s|%s|%lld|%s:%llu#%llu|%s|%s|%s", f[i].id, f[i].rule->id,
+                     exs_verdict_name(f[i].verdict),
+                     OR_DASH(f[i].http ? f[i].http->client : NULL), (long long)f[i].time_ms,
+                     where, (unsigned long long)f[i].origin.line,
+                     (unsigned long long)f[i].origin.record, OR_DASH(f[i].target), words,
+                     OR_DASH(f[i].evidence)) < 0)
             abort();
         total += strlen(lines[i]) + 1;
     }
@@ -125,10 +132,18 @@ exs_scan *t_scan_mem(const char *place, const char *text, long len)
     return t_scan_many_n(places, texts, &len);
 }
 
+size_t t_where(const exs_finding *f, char *buf, size_t cap)
+{
+    size_t o = (size_t)snprintf(buf, cap, "%s", f->origin.path);
+    for (size_t i = 0; i < f->origin.nmembers && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "!/%s", f->origin.members[i]);
+    return o < cap ? o : cap - 1;
+}
+
 size_t t_count(const exs_scan *s, const char *rule)
 {
     size_t n, c = 0;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++)
         c += !rule || strcmp(f[i].rule->id, rule) == 0;
     return c;
@@ -137,7 +152,7 @@ size_t t_count(const exs_scan *s, const char *rule)
 const exs_finding *t_find(const exs_scan *s, const char *rule, size_t nth)
 {
     size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++)
         if (!rule || strcmp(f[i].rule->id, rule) == 0) {
             if (nth == 0)
@@ -150,7 +165,7 @@ const exs_finding *t_find(const exs_scan *s, const char *rule, size_t nth)
 uint64_t t_warns(const exs_scan *s, const char *kind)
 {
     size_t n;
-    const exs_warning_count *w = exs_scan_warning_counts(s, &n);
+    const exs_warning_count *w = exs_results_warning_counts(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++)
         if (w[i].kind && strcmp(w[i].kind, kind) == 0)
             return w[i].count;
@@ -161,26 +176,28 @@ const char *t_summary(const exs_scan *s)
 {
     static char buf[16384];
     size_t n, o = 0;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     buf[0] = 0;
     for (size_t i = 0; i < n && o + 200 < sizeof buf; i++)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %s %s %llu", i ? "\n" : "",
                               f[i].rule->id, exs_verdict_name(f[i].verdict),
-                              f[i].client_ip ? f[i].client_ip : "-",
-                              (unsigned long long)f[i].line);
+                              f[i].http && f[i].http->client ? f[i].http->client : "-",
+                              (unsigned long long)(f[i].origin.line ? f[i].origin.line
+                                                                    : f[i].origin.record));
     return buf;
 }
 
 char *t_listing(const exs_scan *s)
 {
     size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     char **lines = calloc(n + 1, sizeof *lines);
     if (!lines)
         abort();
     size_t total = 1;
     for (size_t i = 0; i < n; i++) {
-        const char *file = f[i].file ? f[i].file : "";
+        char file[8192];
+        t_where(&f[i], file, sizeof file);
         const char *slash = strrchr(file, '/');
         if (asprintf(&lines[i], "%s|%s|%s", f[i].rule->id, exs_verdict_name(f[i].verdict),
                      slash ? slash + 1 : file) < 0)
@@ -202,11 +219,12 @@ char *t_listing(const exs_scan *s)
 const exs_finding *t_find_file(const exs_scan *s, const char *rule, const char *file_suffix)
 {
     size_t n, sl = strlen(file_suffix);
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++) {
-        size_t fl = f[i].file ? strlen(f[i].file) : 0;
+        char file[8192];
+        size_t fl = t_where(&f[i], file, sizeof file);
         if (strcmp(f[i].rule->id, rule) == 0 && fl >= sl &&
-            strcmp(f[i].file + fl - sl, file_suffix) == 0)
+            strcmp(file + fl - sl, file_suffix) == 0)
             return &f[i];
     }
     return NULL;

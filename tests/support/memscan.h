@@ -35,4 +35,7 @@ char *t_listing(const exs_scan *s);
 /* The first finding with this rule id on a file whose path ends in file_suffix, or NULL. */
 const exs_finding *t_find_file(const exs_scan *s, const char *rule, const char *file_suffix);
 
+/* The display path of a finding's origin: path, then "!/member" per archive member. */
+size_t t_where(const exs_finding *f, char *buf, size_t cap);
+
 #endif

@@ -172,7 +172,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "exsfind: %s\n", exs_strerror(rc));
         goto out;
     }
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_results *res = exs_scan_results(s);
+    const exs_sweep_info *sw = exs_results_sweep(res);
+    const exs_finding *f = exs_results_findings(res, &n);
     lines = calloc(n ? n : 1, sizeof *lines);
     if (!lines)
         goto out;
@@ -180,11 +182,19 @@ int main(int argc, char **argv)
         buf b = {0};
         char t[64], ln[32];
         iso_time(f[i].time_ms, t);
-        snprintf(ln, sizeof ln, ":%llu", (unsigned long long)f[i].line);
-        if (put_esc(&b, f[i].rule->id) || put(&b, "\t", 1) ||
-            put_esc(&b, exs_verdict_name(f[i].verdict)) || put(&b, "\t", 1) ||
-            put_esc(&b, f[i].client_ip) || put(&b, "\t", 1) || put(&b, t, strlen(t)) ||
-            put(&b, "\t", 1) || put_esc(&b, f[i].file) || put(&b, ln, strlen(ln))) {
+        /* the line, or the record of an event log (the one place a finding is) */
+        snprintf(ln, sizeof ln, ":%llu",
+                 (unsigned long long)(f[i].origin.line ? f[i].origin.line : f[i].origin.record));
+        int bad = put_esc(&b, f[i].rule->id) || put(&b, "\t", 1) ||
+                  put_esc(&b, exs_verdict_name(f[i].verdict)) || put(&b, "\t", 1) ||
+                  put_esc(&b, f[i].http ? f[i].http->client : NULL) || put(&b, "\t", 1) ||
+                  put(&b, t, strlen(t)) || put(&b, "\t", 1);
+        if (!bad && sw->nroots > 1)
+            bad = put_esc(&b, sw->roots[f[i].origin.root].label) || put(&b, "/", 1);
+        bad = bad || put_esc(&b, f[i].origin.path);
+        for (size_t k = 0; !bad && k < f[i].origin.nmembers; k++)
+            bad = put(&b, "!/", 2) || put_esc(&b, f[i].origin.members[k]);
+        if (bad || put(&b, ln, strlen(ln))) {
             free(b.p);
             goto out;
         }
@@ -195,14 +205,14 @@ int main(int argc, char **argv)
         puts(lines[i]);
     if (warnings) {
         size_t nw;
-        const exs_warning_count *w = exs_scan_warning_counts(s, &nw);
+        const exs_warning_count *w = exs_results_warning_counts(res, &nw);
         for (size_t i = 0; i < nw; i++)
             if (w[i].count)
                 printf("warning\t%s\t%llu\n", w[i].kind, (unsigned long long)w[i].count);
     }
     if (roots) {
         size_t nr;
-        const char *const *r = exs_scan_install_roots(s, &nr);
+        const char *const *r = exs_results_install_roots(res, &nr);
         for (size_t i = 0; i < nr; i++) {
             buf b = {0};
             if (put_esc(&b, r[i]))

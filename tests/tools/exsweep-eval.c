@@ -51,12 +51,14 @@ static int scan_path(const char *path, verdicts *v)
         return -1;
     }
     size_t n;
-    const exs_finding *f = exs_scan_findings(s, &n);
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++) {
         if (list)
             printf("  finding: %s %s %s %s %lld %s:%llu\n", path, f[i].rule->id,
-                   exs_verdict_name(f[i].verdict), f[i].client_ip ? f[i].client_ip : "-",
-                   (long long)f[i].time_ms, f[i].file, (unsigned long long)f[i].line);
+                   exs_verdict_name(f[i].verdict),
+                   f[i].http && f[i].http->client ? f[i].http->client : "-",
+                   (long long)f[i].time_ms, f[i].origin.path,
+                   (unsigned long long)(f[i].origin.line ? f[i].origin.line : f[i].origin.record));
         v->n++;
         switch (f[i].verdict) {
         case EXS_VERDICT_EXPLOITATION: v->exploitation++; break;

@@ -94,7 +94,7 @@ static void test_nested_expansion(void **st)
     exs_scan *s = sweep(outer, on, 2000, 1 << 20);
     assert_int_equal(t_warns(s, "limit"), 1);
     size_t nw;
-    const exs_warning *w = exs_scan_warnings(s, &nw);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &nw);
     assert_int_equal(nw, 1);
     assert_non_null(strstr(w[0].message, "nested archives counted together"));
     assert_int_equal(t_count(s, NULL), 0);
@@ -125,8 +125,20 @@ static void test_member_cap(void **st)
     exs_scan *s = sweep_members(tgz, n, 0, 0, 5);
     assert_int_equal(t_warns(s, "limit"), 1);
     size_t nw;
-    assert_string_equal(exs_scan_warnings(s, &nw)[0].message, "more than 5 members; rest not read");
+    assert_string_equal(exs_results_warnings(exs_scan_results(s), &nw)[0].message,
+                        "more than 5 members; rest not read");
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 5);
+    /* the archive is the root: its members are shown as if it were a folder, by their path
+     * under it and no member chain */
+    for (size_t i = 0; i < 5; i++) {
+        const exs_finding *f = t_find(s, "EXS-WS-CMD", i);
+        char member[32];
+        snprintf(member, sizeof member, "a%02zu.log.gz", i);
+        assert_string_equal(f->origin.path, member);
+        assert_int_equal(f->origin.nmembers, 0);
+        assert_int_equal(f->origin.line, 2);
+        assert_string_equal(f->http->client, "192.0.2.1");
+    }
     exs_scan_destroy(s);
     s = sweep(tgz, n, 0, 0);
     assert_int_equal(t_warns(s, "limit"), 0);

@@ -9,6 +9,7 @@
 
 #include "detectors/detect.h"
 #include "memscan.h"
+#include "report/render.h"
 #include "scan/scan_int.h"
 
 #define MAXF 16
@@ -89,8 +90,15 @@ static void test_webshell_children(void **st)
                                       "EXS-EV-W3WP-CHILD exploitation - 2\n"
                                       "EXS-EV-CHOPPER exploitation - 4\n"
                                       "EXS-EV-W3WP-CHILD exploitation - 4");
-    assert_string_equal(t_find(s, NULL, 1)->detail, "W3WP.EXE started notepad.exe");
-    assert_string_equal(t_find(s, NULL, 0)->user, "IIS APPPOOL\\DefaultAppPool");
+    const exs_finding *w = t_find(s, NULL, 1);
+    assert_string_equal(w->reason, "the IIS worker started a process");
+    assert_string_equal(exs_render_base(w->process->parent_executable), "W3WP.EXE");
+    assert_string_equal(exs_render_base(w->process->executable), "notepad.exe");
+    assert_string_equal(t_find(s, NULL, 0)->process->user, "IIS APPPOOL\\DefaultAppPool");
+    /* the event group: provider, id; the origin: the record */
+    assert_int_equal(w->event->id, 1);
+    assert_int_equal(w->origin.record, 2);
+    assert_string_equal(t_find(s, "EXS-EV-W3WP-CHILD", 2)->reason, "the UM worker started a process");
     exs_scan_destroy(s);
 }
 
@@ -126,8 +134,12 @@ static void test_lsass_dumps(void **st)
                                       "EXS-EV-LSASS-ACCESS exploitation - 3\n"
                                       "EXS-EV-LSASS-DUMP exploitation - 6\n"
                                       "EXS-EV-LSASS-DUMP exploitation - 7");
-    assert_non_null(strstr(t_find(s, "EXS-EV-PROC-DUMP", 0)->detail, "process 4868, not identified as lsass"));
-    assert_non_null(strstr(t_find(s, "EXS-EV-LSASS-DUMP", 0)->detail, "process 512, which this log shows"));
+    const exs_finding *pd = t_find(s, "EXS-EV-PROC-DUMP", 0);
+    assert_string_equal(exs_finding_fact(pd, "dump_pid"), "4868");
+    assert_string_equal(pd->reason, "a memory dump; its target is not identified as lsass");
+    const exs_finding *ld = t_find(s, "EXS-EV-LSASS-DUMP", 0);
+    assert_string_equal(exs_finding_fact(ld, "dump_pid"), "512");
+    assert_string_equal(ld->reason, "a dump of a process this log shows to be lsass.exe");
     exs_scan_destroy(s);
 }
 
@@ -167,10 +179,11 @@ static void test_absent_fields(void **st)
     assert_string_equal(t_summary(s), "EXS-EV-W3WP-THREAD suspicious - 1\n"
                                       "EXS-EV-LOG-CLEARED suspicious - 2");
     const exs_finding *f = t_find(s, "EXS-EV-W3WP-THREAD", 0);
-    assert_string_equal(f->detail, "w3wp.exe created a thread in ");
+    assert_string_equal(f->process->executable, "c:\\windows\\system32\\inetsrv\\w3wp.exe");
+    assert_null(f->process->target_executable);
     assert_null(f->target);
     f = t_find(s, "EXS-EV-LOG-CLEARED", 0);
-    assert_string_equal(f->user, "admin");
+    assert_string_equal(f->process->user, "admin");
     assert_string_equal(f->target, "System");
     exs_scan_destroy(s);
 }
@@ -193,7 +206,12 @@ static void test_exchange_events(void **st)
     assert_string_equal(t_summary(s), "EXS-EV-26857-UM exploitation - 1\n"
                                       "EXS-CMD-TRANSPORTAGENT suspicious - 3\n"
                                       "EXS-CMD-SETVDIR exploitation - 4");
-    assert_non_null(strstr(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->detail, "failed"));
+    const exs_finding *ta = t_find(s, "EXS-CMD-TRANSPORTAGENT", 0);
+    assert_true(ta->cmdlet->failed);
+    assert_string_equal(ta->cmdlet->name, "Install-TransportAgent");
+    assert_string_equal(ta->cmdlet->user, "offsec.lan/Administrators/admmig");
+    assert_string_equal(ta->event->provider, "MSExchange CmdletLogs");
+    assert_false(t_find(s, "EXS-CMD-SETVDIR", 0)->cmdlet->failed);
     exs_scan_destroy(s);
 }
 

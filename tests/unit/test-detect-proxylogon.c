@@ -101,11 +101,19 @@ static void test_26855_verdicts(void **st)
                                       "EXS-PL-26855-PROBE probe 198.51.100.10 10");
     const exs_finding *f = t_find(s, "EXS-PL-26855-SSRF", 0);
     assert_string_equal(f->target, "a]@EXCH01.contoso.test:444/ecp/proxyLogon.ecp?#");
-    assert_non_null(strstr(t_find(s, "EXS-PL-26855-SSRF", 1)->detail, "ECP canary X."));
-    assert_int_equal(f->http_status, 241);
-    assert_string_equal(f->url_path, "/ecp/y.js");
-    assert_string_equal(f->user_agent, "python-requests/2.25.1");
-    assert_string_equal(f->file, HP_PLACE);
+    assert_string_equal(exs_finding_fact(t_find(s, "EXS-PL-26855-SSRF", 1), "ecp_canary"), "X.");
+    assert_string_equal(exs_finding_fact(f, "ssrf_host"), "EXCH01.contoso.test");
+    assert_string_equal(exs_finding_fact(f, "ssrf_path"), "ecp/proxyLogon.ecp?#");
+    assert_null(exs_finding_fact(f, "ecp_canary"));
+    assert_string_equal(f->reason, "SSRF to a back-end path");
+    assert_string_equal(t_find(s, "EXS-PL-26855-PROBE", 0)->reason,
+                        "SSRF to localhost: a vulnerability scanner's check");
+    assert_int_equal(f->http->status, 241);
+    assert_string_equal(f->http->path, "/ecp/y.js");
+    assert_string_equal(f->http->user_agent, "python-requests/2.25.1");
+    assert_string_equal(f->origin.path, HP_PLACE);
+    assert_int_equal(f->origin.nmembers, 0);
+    assert_string_equal(f->origin.kind, "httpproxy");
     assert_int_equal(f->time_ms, 1614754186210LL);
     assert_int_equal(f->severity, EXS_SEV_CRITICAL);
     exs_scan_destroy(s);
@@ -177,7 +185,7 @@ static void test_schema_reuse_across_files(void **st)
                                       "EXS-PL-26855-SSRF exploitation 203.0.113.21 2\n"
                                       "EXS-PL-26855-SSRF exploitation 203.0.113.22 2\n"
                                       "EXS-PL-26855-SSRF exploitation 203.0.113.23 2");
-    assert_string_equal(t_find(s, "EXS-PL-26855-SSRF", 3)->user_agent, "python-requests/2.25.1");
+    assert_string_equal(t_find(s, "EXS-PL-26855-SSRF", 3)->http->user_agent, "python-requests/2.25.1");
     exs_scan_destroy(s);
 }
 
@@ -197,9 +205,10 @@ static void test_27065_ecp(void **st)
         "2021-03-04T10:00:01.000Z,EXCH01,ECP.Request,\"S:CMD=Set-Mailbox.Notes='<b>x</b>';S:URL=/ecp/x?schema=VirtualDirectory\"\r\n";
     exs_scan *s = t_scan_mem(ECP_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PL-27065-ECP exploitation - 4\nEXS-PL-27065-ECP exploitation - 5");
-    assert_non_null(strstr(t_find(s, NULL, 0)->detail, "S:URL"));
-    assert_non_null(strstr(t_find(s, NULL, 0)->detail, "ECP canary X"));
-    assert_null(strstr(t_find(s, NULL, 1)->detail, "S:URL"));
+    assert_non_null(strstr(t_find(s, NULL, 0)->reason, "S:URL"));
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ecp_canary"), "X");
+    assert_null(strstr(t_find(s, NULL, 1)->reason, "S:URL"));
+    assert_null(exs_finding_fact(t_find(s, NULL, 1), "ecp_canary"));
     assert_int_equal(t_find(s, NULL, 0)->time_ms, 1614754193772LL);
     exs_scan_destroy(s);
 }
@@ -216,7 +225,9 @@ static void test_26858_oabgen(void **st)
     assert_string_equal(t_summary(s), "EXS-PL-26858-OABGEN exploitation - 1\n"
                                       "EXS-PL-26858-OABGEN exploitation - 3\n"
                                       "EXS-PL-26858-OABGEN exploitation - 4");
-    assert_string_equal(t_find(s, NULL, 0)->target, "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx");
+    /* the written file is the finding's subject; the log is its origin */
+    assert_string_equal(t_find(s, NULL, 0)->file->path, "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx");
+    assert_null(t_find(s, NULL, 0)->target);
     exs_scan_destroy(s);
 }
 
@@ -239,7 +250,7 @@ static void test_iis_carriers(void **st)
                                       "EXS-WS-ACCESS exploitation 203.0.113.25 8\n"
                                       "EXS-WS-UA exploitation 203.0.113.25 8\n"
                                       "EXS-PL-IIS-CRAWLERUA suspicious 203.0.113.26 9");
-    assert_string_equal(t_find(s, "EXS-PL-IIS-CARRIER", 2)->user_agent,
+    assert_string_equal(t_find(s, "EXS-PL-IIS-CARRIER", 2)->http->user_agent,
                         "DuckDuckBot/1.0; ( http://duckduckgo.com/duckduckbot.html)"); /* IIS writes spaces as + */
     exs_scan_destroy(s);
 }

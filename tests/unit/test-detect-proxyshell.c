@@ -85,8 +85,15 @@ static void test_rps_http(void **st)
     exs_scan *s = t_scan_mem(RPS_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PS-RPS exploitation 198.51.100.7 4\n"
                                       "EXS-OWASSRF-RPS suspicious 10.0.0.5 5");
-    assert_string_equal(t_find(s, NULL, 0)->user_agent, "Python PSRP Client");
-    assert_string_equal(t_find(s, NULL, 0)->user, "CONTOSO\\administrator");
+    assert_string_equal(t_find(s, NULL, 0)->http->user_agent, "Python PSRP Client");
+    assert_string_equal(t_find(s, NULL, 0)->http->user, "CONTOSO\\administrator");
+    /* counted per client at emit time, sorted by address */
+    size_t nc;
+    const exs_count *cl = exs_results_counts(exs_scan_results(s), EXS_COUNT_CLIENT, &nc);
+    assert_int_equal(nc, 2);
+    assert_string_equal(cl[0].key, "10.0.0.5");
+    assert_string_equal(cl[1].key, "198.51.100.7");
+    assert_int_equal(cl[1].by_verdict[EXS_VERDICT_EXPLOITATION], 1);
     exs_scan_destroy(s);
 }
 
@@ -113,8 +120,11 @@ static void test_cmdlets(void **st)
                                       "EXS-CMD-CERTREQ exploitation - 9\n"
                                       "EXS-CMD-TRANSPORTAGENT suspicious - 10\n"
                                       "EXS-CMD-MBXEXPORT exploitation - 11");
-    assert_string_equal(t_find(s, "EXS-CMD-MBXEXPORT", 0)->user, "CONTOSO\\administrator");
-    assert_non_null(strstr(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->detail, "failed"));
+    assert_string_equal(t_find(s, "EXS-CMD-MBXEXPORT", 0)->cmdlet->user, "CONTOSO\\administrator");
+    assert_string_equal(t_find(s, "EXS-CMD-MBXEXPORT", 0)->cmdlet->name, "New-MailboxExportRequest");
+    assert_non_null(strstr(t_find(s, "EXS-CMD-MBXEXPORT", 0)->cmdlet->parameters, "s.aspx"));
+    assert_true(t_find(s, "EXS-CMD-TRANSPORTAGENT", 0)->cmdlet->failed);
+    assert_false(t_find(s, "EXS-CMD-MBXEXPORT", 0)->cmdlet->failed);
     exs_scan_destroy(s);
 }
 

@@ -39,9 +39,12 @@ static void test_access_verdicts(void **st)
                                       "EXS-WS-ACCESS probe 192.0.2.5 10\n"
                                       "EXS-WS-ACCESS exploitation 10.1.1.1 11");
     const exs_finding *f = t_find(s, NULL, 0);
-    assert_non_null(strstr(f->detail, "look-alike of redirsuiteserviceproxy.aspx"));
-    assert_non_null(strstr(f->detail, "published web-shell name"));
-    assert_string_equal(f->target, "/owa/auth/RedirSuiteServerProxy.aspx");
+    assert_string_equal(exs_finding_fact(f, "lookalike_of"), "redirsuiteserviceproxy.aspx");
+    assert_string_equal(exs_finding_fact(f, "published_name"), "yes");
+    assert_string_equal(f->reason, "answered: a script is there");
+    assert_string_equal(f->http->path, "/owa/auth/RedirSuiteServerProxy.aspx");
+    assert_null(f->target);
+    assert_string_equal(t_find(s, NULL, 2)->reason, "not served: someone looked for it");
     exs_scan_destroy(s);
 }
 
@@ -97,12 +100,12 @@ static void test_hunting_burst(void **st)
                                       "EXS-WS-ACCESS probe 198.51.100.78 12\n"
                                       "EXS-WS-ACCESS probe 198.51.100.78 13");
     const exs_finding *f = t_find(s, "EXS-WS-HUNT", 0);
-    assert_string_equal(f->client_ip, "198.51.100.77");
-    assert_int_equal(f->line, 2);
+    assert_string_equal(f->http->client, "198.51.100.77");
+    assert_int_equal(f->origin.line, 2);
     assert_int_equal(f->verdict, EXS_VERDICT_PROBE);
     assert_int_equal(f->severity, EXS_SEV_HIGH); /* one name answered 200 */
-    assert_non_null(strstr(f->detail, "RedirSuiteServerProxy.aspx(200)"));
-    assert_non_null(strstr(f->detail, "6 script names"));
+    assert_non_null(strstr(exs_finding_fact(f, "hunt_scripts"), "RedirSuiteServerProxy.aspx=200"));
+    assert_string_equal(exs_finding_fact(f, "hunt_names"), "6");
     exs_scan_destroy(s);
 }
 
@@ -124,7 +127,7 @@ static void test_burst_across_files(void **st)
                                       "EXS-WS-ACCESS probe 192.0.2.50 4\n"
                                       "EXS-WS-ACCESS probe 192.0.2.50 2\n"
                                       "EXS-WS-ACCESS probe 192.0.2.50 3");
-    assert_string_equal(t_find(s, "EXS-WS-HUNT", 0)->file, IIS_PLACE);
+    assert_string_equal(t_find(s, "EXS-WS-HUNT", 0)->origin.path, IIS_PLACE);
     exs_scan_destroy(s);
 }
 
@@ -140,8 +143,8 @@ static void test_export_with_shifted_columns(void **st)
     exs_scan *s = t_scan_mem("d/case/owa_export.csv", csv, -1);
     assert_string_equal(t_summary(s), "EXS-WS-ACCESS exploitation 139.0.2.236 2\n"
                                       "EXS-WS-ACCESS probe 139.0.2.236 3");
-    assert_int_equal(t_find(s, NULL, 0)->http_status, 200);
-    assert_string_equal(t_find(s, NULL, 0)->method, "GET");
+    assert_int_equal(t_find(s, NULL, 0)->http->status, 200);
+    assert_string_equal(t_find(s, NULL, 0)->http->method, "GET");
     exs_scan_destroy(s);
 }
 

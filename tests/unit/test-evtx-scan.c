@@ -87,12 +87,19 @@ static void test_planted_and_benign(void **st)
                                       "EXS-LINK-SHELL exploitation - 2002\n"
                                       "EXS-EV-ASPX-WRITE exploitation - 2002");
     const exs_finding *f = t_find(s, NULL, 0);
-    assert_string_equal(f->target, "cmd.exe /c whoami");
-    assert_string_equal(f->host, "EXCH01");
-    assert_string_equal(f->source, "evtx");
+    assert_string_equal(f->process->command_line, "cmd.exe /c whoami");
+    assert_string_equal(f->event->computer, "EXCH01");
+    assert_string_equal(f->event->provider, "Microsoft-Windows-Sysmon");
+    assert_int_equal(f->event->id, 1);
+    assert_string_equal(f->origin.kind, "evtx");
+    assert_int_equal(f->origin.record, 2001);
+    assert_int_equal(f->origin.line, 0);
+    /* the record's byte offset: after the file header and its chunk's header */
+    assert_true(f->origin.offset >= 4096 + 512);
+    assert_true((f->origin.offset - 4096) % 65536 >= 512);
     assert_int_equal(f->time_ms, 1614760000000LL);
     size_t nc;
-    const exs_coverage *cv = exs_scan_coverage(s, &nc);
+    const exs_coverage *cv = exs_results_coverage(exs_scan_results(s), &nc);
     assert_int_equal(nc, 1);
     assert_string_equal(cv[0].family, "EVTX/Microsoft-Windows-Sysmon/Operational");
     assert_int_equal(cv[0].lines, 2002); /* records */
@@ -154,9 +161,8 @@ static void test_recovered_record_said(void **st)
     assert_string_equal(t_summary(s), "EXS-EV-W3WP-CHILD exploitation - 2\n"
                                       "EXS-LINK-SHELL exploitation - 3\n"
                                       "EXS-EV-ASPX-WRITE exploitation - 3");
-    assert_null(strstr(t_find(s, "EXS-EV-W3WP-CHILD", 0)->detail, "recovered"));
-    assert_non_null(strstr(t_find(s, "EXS-EV-ASPX-WRITE", 0)->detail,
-                           "record recovered from free space or a damaged chunk (outside"));
+    assert_false(t_find(s, "EXS-EV-W3WP-CHILD", 0)->event->recovered);
+    assert_true(t_find(s, "EXS-EV-ASPX-WRITE", 0)->event->recovered);
     assert_int_equal(t_warns(s, "evtx"), 1); /* "1 records recovered ..." */
     exs_scan_destroy(s);
     free(log);
@@ -227,14 +233,26 @@ static void test_shell_linked(void **st)
     exs_scan *s = t_scan_many_n(places, texts, lens);
     assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
     const exs_finding *f = t_find(s, "EXS-LINK-SHELL", 0);
-    assert_string_equal(f->url_path, "/owa/auth/ohyeah.aspx");
-    assert_string_equal(f->client_ip, "203.0.113.7");
+    assert_string_equal(f->file->url, "/owa/auth/ohyeah.aspx");
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.7=2");
     assert_int_equal(f->time_ms, 1615686013000LL); /* the creation starts the timeline */
-    assert_string_equal(f->file, places[0]);
-    assert_non_null(strstr(f->detail, "on disk as"));
-    assert_non_null(strstr(f->detail, "created 2021-03-14 01:40:13"));
-    assert_non_null(strstr(f->detail, "2 requests (2 answered)"));
-    assert_non_null(strstr(f->detail, "started 1 process(es) meanwhile, first 2021-03-14 01:41:15: cmd /c whoami"));
+    assert_string_equal(f->origin.path, places[0]);
+    assert_string_equal(f->file->path, places[0]);
+    assert_string_equal(exs_finding_fact(f, "created"), "2021-03-14T01:40:13.000Z");
+    assert_string_equal(exs_finding_fact(f, "requests"), "2");
+    assert_string_equal(exs_finding_fact(f, "requests_answered"), "2");
+    assert_string_equal(exs_finding_fact(f, "commands"), "1");
+    assert_string_equal(exs_finding_fact(f, "commands_first"), "2021-03-14T01:41:15.000Z");
+    assert_string_equal(exs_finding_fact(f, "commands_first_command_line"), "cmd /c whoami");
+    /* tied: the file on disk, its creation, the command, then the requests */
+    const exs_finding *disk = t_find_file(s, "EXS-FILE-WS-NONDEFAULT", "ohyeah.aspx");
+    const exs_finding *made = t_find(s, "EXS-EV-ASPX-WRITE", 0);
+    const exs_finding *cmd = t_find(s, "EXS-EV-W3WP-CHILD", 0);
+    assert_non_null(disk);
+    assert_true(f->nrelated >= 3);
+    assert_string_equal(f->related[0], disk->id);
+    assert_string_equal(f->related[1], made->id);
+    assert_string_equal(f->related[2], cmd->id);
     exs_scan_destroy(s);
     free(log);
 }
@@ -264,7 +282,7 @@ static void test_record_without_time(void **st)
     assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
     assert_int_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->time_ms, EXS_TIME_NONE);
     size_t nc;
-    const exs_coverage *cv = exs_scan_coverage(s, &nc);
+    const exs_coverage *cv = exs_results_coverage(exs_scan_results(s), &nc);
     assert_int_equal(nc, 1);
     assert_int_equal(cv[0].lines, 2);
     assert_int_equal(cv[0].first_ms, 1614755000000LL);
@@ -276,7 +294,7 @@ static void test_record_without_time(void **st)
 static const exs_warning *only_warning(const exs_scan *s, const char *kind)
 {
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n), *found = NULL;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n), *found = NULL;
     for (size_t i = 0; i < n; i++)
         if (strcmp(w[i].kind, kind) == 0) {
             assert_null(found);
@@ -309,7 +327,7 @@ static void test_value_cap_warned(void **st)
                         "1 records cut at a size cap (a value over 128 KiB, text over 64 KiB, "
                         "over 256 fields or over 1024 KiB of values); the detectors saw them cut");
     size_t nc;
-    assert_int_equal(exs_scan_coverage(s, &nc)[0].lines, 3);
+    assert_int_equal(exs_results_coverage(exs_scan_results(s), &nc)[0].lines, 3);
     exs_scan_destroy(s);
 }
 
@@ -349,7 +367,7 @@ static void test_chunk_cap_warned(void **st)
     assert_non_null(logs[1]);
     exs_scan *s = scan_chunk_capped(places, logs, lens, 2, 2);
     assert_int_equal(t_count(s, NULL), 1);
-    assert_string_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->file, "d/small.evtx");
+    assert_string_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->origin.path, "d/small.evtx");
     assert_int_equal(t_warns(s, "limit"), 1);
     const exs_warning *wn = only_warning(s, "limit");
     assert_string_equal(wn->file, "d/big.evtx");

@@ -17,6 +17,7 @@
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "memscan.h"
+#include "report/render.h"
 #include "scan/files.h"
 #include "scan/scan_int.h"
 
@@ -120,25 +121,59 @@ static void test_shells_and_twins(void **st)
               "EXS-Y-WS-EVAL|exploitation|RedirSuiteServerProxy.aspx\n"
               "EXS-Y-WS-UPLOAD|exploitation|abcdefgh.aspx\n");
     const exs_finding *f = find(s, "EXS-Y-WS-EVAL", "RedirSuiteServerProxy.aspx");
-    assert_string_equal(f->url_path, "/owa/auth/redirsuiteserverproxy.aspx");
-    assert_string_equal(f->client_ip, "203.0.113.9");
-    assert_non_null(strstr(f->detail, "2 requests (2 answered with success)"));
-    assert_non_null(
-        strstr(f->detail, "first 2021-03-05T03:06:27.000Z, last 2021-03-05T03:07:27.000Z"));
-    assert_non_null(strstr(f->detail, "methods GET (1), POST (1)"));
-    assert_non_null(f->sha256);
-    assert_int_equal(strlen(f->sha256), 64);
-    assert_true(f->file_size > 0);
+    assert_non_null(f->file);
+    assert_string_equal(f->file->path, OWA "RedirSuiteServerProxy.aspx");
+    assert_string_equal(f->file->url, "/owa/auth/redirsuiteserverproxy.aspx");
+    assert_null(f->http); /* the subject is the file; its requests are facts and relations */
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.9=2");
+    assert_string_equal(exs_finding_fact(f, "requests"), "2");
+    assert_string_equal(exs_finding_fact(f, "requests_answered"), "2");
+    assert_string_equal(exs_finding_fact(f, "requests_first"), "2021-03-05T03:06:27.000Z");
+    assert_string_equal(exs_finding_fact(f, "requests_last"), "2021-03-05T03:07:27.000Z");
+    assert_string_equal(exs_finding_fact(f, "requests_methods"), "GET=1,POST=1");
+    assert_string_equal(exs_finding_fact(f, "requests_statuses"), "200=2");
+    assert_non_null(f->file->sha256);
+    assert_int_equal(strlen(f->file->sha256), 64);
+    assert_true(f->file->size > 0);
+    assert_string_equal(f->origin.kind, "file");
+    assert_string_equal(f->origin.path, OWA "RedirSuiteServerProxy.aspx");
+    assert_int_equal(f->origin.line, 0);
+    /* related: the two request findings on its URL (lines 3 and 4 of the log) */
+    assert_int_equal(f->nrelated, 2);
+    for (size_t k = 0; k < f->nrelated; k++) {
+        const exs_finding *q = exs_results_find(exs_scan_results(s), f->related[k]);
+        assert_non_null(q);
+        assert_string_equal(q->rule->id, "EXS-WS-ACCESS");
+        assert_string_equal(q->http->path, "/owa/auth/RedirSuiteServerProxy.aspx");
+        assert_true(q->origin.line == 3 || q->origin.line == 4);
+    }
+    assert_string_not_equal(f->related[0], f->related[1]);
     f = find(s, "EXS-FILE-WS-NONDEFAULT", "RedirSuiteServerProxy.aspx");
-    assert_non_null(strstr(f->detail, "look-alike of redirsuiteserviceproxy.aspx"));
+    assert_string_equal(exs_finding_fact(f, "lookalike_of"), "redirsuiteserviceproxy.aspx");
+    assert_string_equal(f->file->url, "/owa/auth/redirsuiteserverproxy.aspx");
     f = find(s, "EXS-FILE-WS-NONDEFAULT", "abcdefgh.aspx");
-    assert_string_equal(f->url_path, "/aspnet_client/system_web/abcdefgh.aspx");
-    assert_non_null(strstr(f->detail, "1 request (1 answered with success)"));
+    assert_string_equal(f->file->url, "/aspnet_client/system_web/abcdefgh.aspx");
+    assert_string_equal(exs_finding_fact(f, "requests"), "1");
+    assert_string_equal(exs_finding_fact(f, "requests_answered"), "1");
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "198.51.100.7=1");
+    assert_int_equal(f->nrelated, 1);
+    assert_int_equal(exs_results_find(exs_scan_results(s), f->related[0])->origin.line, 6);
     f = find(s, "EXS-FILE-WS-REMOVED", "u_ex210305.log");
-    assert_string_equal(f->target, "/aspnet_client/gone.aspx");
-    assert_string_equal(f->client_ip, "198.51.100.7");
-    assert_non_null(strstr(f->detail, "inetpub\\wwwroot"));
-    assert_int_equal(f->line, 7);
+    assert_string_equal(f->file->url, "/aspnet_client/gone.aspx");
+    assert_string_equal(f->http->path, "/aspnet_client/gone.aspx");
+    assert_string_equal(f->http->client, "198.51.100.7");
+    assert_string_equal(f->http->method, "POST");
+    assert_int_equal(f->http->status, 200);
+    assert_non_null(strstr(exs_finding_fact(f, "web_folder"), "inetpub\\wwwroot"));
+    assert_string_equal(exs_finding_fact(f, "requests"), "1");
+    assert_string_equal(exs_finding_fact(f, "requests_answered"), "1");
+    assert_int_equal(f->origin.line, 7);
+    assert_string_equal(f->origin.path, "C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log");
+    assert_int_equal(f->nrelated, 1); /* the request finding on line 7 */
+    const exs_finding *q = exs_results_find(exs_scan_results(s), f->related[0]);
+    assert_non_null(q);
+    assert_string_equal(q->rule->id, "EXS-WS-ACCESS");
+    assert_int_equal(q->origin.line, 7);
     exs_scan_destroy(s);
 }
 
@@ -233,16 +268,29 @@ static void test_artefacts(void **st)
               "EXS-Y-RW-DEARCRY-NOTE|exploitation|readme.txt\n"
               "EXS-Y-WS-EVAL|exploitation|x.aspx\n");
     const exs_finding *f = find(s, "EXS-FILE-LSASS-DUMP", "76nivOxA.dmp");
-    assert_non_null(strstr(f->detail, "lsass.exe (pid 668, full memory)"));
+    assert_string_equal(f->reason, "a minidump of lsass.exe");
+    assert_string_equal(exs_render_base(exs_finding_fact(f, "dump_process")), "lsass.exe");
+    assert_string_equal(exs_finding_fact(f, "dump_pid"), "668");
+    assert_string_equal(exs_finding_fact(f, "dump_full_memory"), "yes");
+    assert_string_equal(exs_finding_fact(f, "dump_taken"), "2021-03-08T07:00:00.000Z");
     assert_int_equal(f->time_ms, 1615186800000LL);
+    f = find(s, "EXS-FILE-MINIDUMP", "debug.dmp");
+    assert_string_equal(exs_finding_fact(f, "dump_pid"), "4868");
     f = find(s, "EXS-Y-WS-EVAL", "x.aspx");
-    assert_string_equal(f->url_path, "/assets/x.aspx"); /* served through the rogue vdir */
+    assert_string_equal(f->file->url, "/assets/x.aspx"); /* served through the rogue vdir */
     f = find(s, "EXS-FILE-DEARCRY-ENCRYPTED", "doc0.docx.CRYPT");
-    assert_non_null(strstr(f->detail, "3 files start with the DEARCRY! marker"));
+    assert_string_equal(f->reason, "files start with the DEARCRY! marker");
+    assert_string_equal(exs_finding_fact(f, "files"), "3");
+    assert_string_equal(exs_finding_fact(f, "files_examples"),
+                        "D/share/doc0.docx.CRYPT,D/share/doc1.docx.CRYPT,D/share/doc2.docx.CRYPT");
     f = find(s, "EXS-FILE-STAGING-ARCHIVE", "data.zip");
     assert_int_equal(f->severity, EXS_SEV_HIGH);
+    assert_non_null(exs_finding_fact(f, "reported_because"));
     f = find(s, "EXS-FILE-MSERT", "msert.log");
-    assert_non_null(strstr(f->detail, "Backdoor:ASP/Chopper.F!dha, not removed"));
+    assert_string_equal(exs_finding_fact(f, "threat_name"), "Backdoor:ASP/Chopper.F!dha");
+    assert_string_equal(exs_finding_fact(f, "threat_action"), "not removed");
+    assert_string_equal(exs_finding_fact(f, "threat_path"),
+                        "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.aspx");
     exs_scan_destroy(s);
 }
 
@@ -276,16 +324,29 @@ static void test_iocs(void **st)
     fclose(fp);
     exs_scan *s = run(NULL, path, NULL);
     const exs_finding *f = find(s, "EXS-FILE-HASH-IOC", "tool.bin");
-    assert_non_null(strstr(f->detail, "tool from case 42"));
-    assert_string_equal(f->sha256, hex);
+    assert_string_equal(exs_finding_fact(f, "ioc_note"), "tool from case 42");
+    assert_string_equal(exs_finding_fact(f, "ioc_list"), path);
+    assert_string_equal(exs_finding_fact(f, "ioc_line"), "2");
+    assert_string_equal(f->file->sha256, hex);
     f = find(s, "EXS-IOC-NET", "u_ex210305.log");
-    assert_string_equal(f->client_ip, "203.0.113.9");
-    assert_non_null(strstr(f->detail, "exploitation source"));
-    assert_non_null(strstr(f->detail, "EXS-WS-ACCESS"));
+    assert_string_equal(f->http->client, "203.0.113.9");
+    assert_string_equal(f->target, "203.0.113.9");
+    assert_string_equal(exs_finding_fact(f, "ioc_note"), "exploitation source");
+    assert_string_equal(exs_finding_fact(f, "ioc_line"), "3");
+    assert_string_equal(exs_finding_fact(f, "findings_rules"), "EXS-WS-ACCESS");
+    assert_string_equal(exs_finding_fact(f, "findings"), "2");
     assert_int_equal(f->verdict, EXS_VERDICT_EXPLOITATION);
+    /* related: the two request findings of that client */
+    assert_int_equal(f->nrelated, 2);
+    for (size_t k = 0; k < f->nrelated; k++) {
+        const exs_finding *q = exs_results_find(exs_scan_results(s), f->related[k]);
+        assert_non_null(q);
+        assert_string_equal(q->rule->id, "EXS-WS-ACCESS");
+        assert_string_equal(q->http->client, "203.0.113.9");
+    }
     /* the logon.aspx path names a default file: no path finding on the real page */
     size_t n;
-    const exs_finding *all = exs_scan_findings(s, &n);
+    const exs_finding *all = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++)
         assert_false(strcmp(all[i].rule->id, "EXS-FILE-PATH-IOC") == 0);
     assert_int_equal(t_count(s, "EXS-IOC-NET"), 1);
@@ -302,13 +363,13 @@ static void test_policy(void **st)
     exs_scan *s = run(&o, NULL, NULL);
     /* over the size limit: name and location checks only */
     expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
-    assert_int_equal(exs_scan_get_stats(s)->files_large, 2);
-    assert_int_equal(exs_scan_get_stats(s)->files_hashed, 0);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_large, 2);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 0);
     exs_scan_destroy(s);
     exs_scan_opts o2 = {1, 0, 0, ".ASPX, .bin, aspx", 0}; /* named twice, counted once */
     s = run(&o2, NULL, NULL);
     expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
-    assert_int_equal(exs_scan_get_stats(s)->files_skipped_ext, 2);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_skipped_ext, 2);
     exs_scan_destroy(s);
     exs_scan_opts o3 = {1, 0, 0, NULL, 1};
     s = run(&o3, NULL, NULL);
@@ -318,7 +379,7 @@ static void test_policy(void **st)
     expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
               "EXS-Y-WS-EVAL|exploitation|big.bin\n"
               "EXS-Y-WS-EVAL|exploitation|shell.aspx\n");
-    assert_int_equal(exs_scan_get_stats(s)->files_hashed, 2);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 2);
     exs_scan_destroy(s);
 }
 
@@ -373,8 +434,10 @@ static void test_hidden_attribute(void **st)
     }
     exs_scan *s = run(NULL, NULL, NULL);
     expect(s, "EXS-FILE-WS-HIDDEN|suspicious|errorFE.aspx\n");
-    assert_non_null(
-        strstr(find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx")->detail, "Hidden attribute"));
+    const exs_finding *f = find(s, "EXS-FILE-WS-HIDDEN", "errorFE.aspx");
+    assert_string_equal(f->reason, "a hidden or system script in a web folder");
+    assert_string_equal(f->file->attributes, "hidden");
+    assert_null(exs_finding_fact(f, "attributes"));
     exs_scan_destroy(s);
 }
 
@@ -417,9 +480,10 @@ static void test_one_read(void **st)
         long have = raw.read(raw.ctx, head, sizeof head);
         exs_class cls = {0};
         exs_fmeta meta = {-1, -1, INT64_MIN};
+        exs_where where = {0};
         const exs_input *in =
-            exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &cls, &meta,
-                           head, (size_t)have, &raw);
+            exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &where, &cls,
+                           &meta, head, (size_t)have, &raw);
         if (reader) { /* a reader (the log pipeline) consumes part of the stream through the tee */
             unsigned char buf[4096];
             for (int i = 0; i < 20; i++)
@@ -427,7 +491,7 @@ static void test_one_read(void **st)
         }
         exs_file_end(w, 0);
         assert_int_equal(c.bytes, n);
-        exs_scan_stats stx = {0};
+        exs_sweep_stats stx = {0};
         exs_fworker_stats(w, &stx);
         assert_int_equal(stx.files_hashed, 1);
         assert_int_equal(stx.rule_scans, 1);

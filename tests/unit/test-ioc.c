@@ -430,12 +430,18 @@ static void test_loki_sweep(void **st)
     const exs_finding *f = t_find(s, "EXS-FILE-PATH-IOC", 0);
     assert_non_null(f);
     assert_int_equal(t_count(s, "EXS-FILE-PATH-IOC"), 1);
-    assert_string_equal(f->file, "C/inetpub/wwwroot/aspnet_client/shell.aspx");
-    assert_non_null(strstr(f->detail, "filename expression (score 90) in "));
-    assert_non_null(strstr(f->detail, "filename-iocs.txt:5: HAFNIUM IOCs"));
+    assert_string_equal(f->origin.path, "C/inetpub/wwwroot/aspnet_client/shell.aspx");
+    assert_int_equal(f->origin.nmembers, 0);
+    assert_string_equal(f->file->path, "C/inetpub/wwwroot/aspnet_client/shell.aspx");
+    assert_string_equal(f->reason, "the file's path matches a filename expression of an IOC list");
+    assert_string_equal(exs_finding_fact(f, "ioc_kind"), "filename expression");
+    assert_string_equal(exs_finding_fact(f, "ioc_score"), "90");
+    assert_string_equal(exs_finding_fact(f, "ioc_list"), list);
+    assert_string_equal(exs_finding_fact(f, "ioc_line"), "5");
+    assert_string_equal(exs_finding_fact(f, "ioc_note"), "HAFNIUM IOCs");
     assert_int_equal(t_warns(s, "bad-row"), 1); /* the broken expression */
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, 1);
     assert_int_equal(w[0].line, 10);
     assert_non_null(strstr(w[0].message, "IOC list: filename expression not usable: "));
@@ -463,11 +469,24 @@ static void test_md5_sha1_sweep(void **st)
     const exs_finding *b = t_find_file(s, "EXS-FILE-HASH-IOC", "b.txt");
     assert_non_null(a);
     assert_non_null(b);
-    assert_non_null(strstr(a->detail, "MD5 in "));
-    assert_non_null(strstr(a->detail, "hash-iocs.txt:1: webshell by MD5"));
+    assert_string_equal(a->reason, "the file's digest is in an IOC list");
+    assert_string_equal(exs_finding_fact(a, "ioc_kind"), "MD5");
+    assert_string_equal(exs_finding_fact(a, "ioc_list"), path);
+    assert_string_equal(exs_finding_fact(a, "ioc_line"), "1");
+    assert_string_equal(exs_finding_fact(a, "ioc_note"), "webshell by MD5");
     assert_string_equal(a->target, "b1946ac92492d2347c6235b4d2611184");
-    assert_non_null(strstr(b->detail, "SHA-1 in "));
+    /* the digests the lists asked for are in the file group */
+    assert_string_equal(a->file->md5, "b1946ac92492d2347c6235b4d2611184");
+    assert_string_equal(b->file->sha1, "ee9e51458f4642f48efe956962058245ee7127b1");
+    assert_string_equal(a->file->sha256,
+                        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+    assert_string_equal(exs_finding_fact(b, "ioc_kind"), "SHA-1");
+    assert_string_equal(exs_finding_fact(b, "ioc_line"), "2");
+    assert_string_equal(exs_finding_fact(b, "ioc_note"), "tool by SHA-1");
     assert_string_equal(b->target, "ee9e51458f4642f48efe956962058245ee7127b1");
+    /* the SHA-256 is always taken */
+    assert_non_null(a->file->sha256);
+    assert_int_equal(strlen(a->file->sha256), 64);
     assert_int_equal(t_warns(s, "bad-row"), 1); /* the empty-file MD5 */
     exs_scan_destroy(s);
 }

@@ -68,7 +68,7 @@ static exs_scan *run_caps(const char *root, uint64_t access, uint64_t records, u
 static const char *warning_text(const exs_scan *s, const char *kind)
 {
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     const char *found = NULL;
     for (size_t i = 0; i < n; i++)
         if (strcmp(w[i].kind, kind) == 0) {
@@ -94,25 +94,205 @@ static void put_shell_log(int n)
 static size_t nfindings(const exs_scan *s)
 {
     size_t n;
-    exs_scan_findings(s, &n);
+    exs_results_findings(exs_scan_results(s), &n);
     return n;
 }
 
-/* max_findings (EXS_MAX_FINDINGS by default): the first ones are kept in full, the rest only
- * counted; no finding is lost from the totals. */
+static const exs_sweep_stats *stats(const exs_scan *s)
+{
+    return exs_results_stats(exs_scan_results(s));
+}
+
+/* The exact count of one key (a rule id, a client), which must be there. */
+static const exs_count *count_of(const exs_scan *s, exs_count_kind k, const char *key)
+{
+    size_t n;
+    const exs_count *c = exs_results_counts(exs_scan_results(s), k, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].key, key) == 0)
+            return &c[i];
+    fail_msg("no count for %s", key);
+    return NULL;
+}
+
+/* The ids of the findings of a rule with a verdict, sorted (malloc'd, *n of them). */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char **ids_of(const exs_scan *s, const char *rule, exs_verdict v, size_t *n)
+{
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    const char **ids = calloc(nf + 1, sizeof *ids);
+    assert_non_null(ids);
+    *n = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (strcmp(f[i].rule->id, rule) == 0 && f[i].verdict == v)
+            ids[(*n)++] = f[i].id;
+    qsort(ids, *n, sizeof *ids, cmp_str);
+    return ids;
+}
+
+/* A log with 10 shell requests (20 exploitation findings: always kept), then 10 rows that are
+ * not exploitation, of three rules: 6 probes for scripts that are not there (EXS-WS-ACCESS,
+ * probe), 3 crawler user agents on a POST (EXS-PL-IIS-CRAWLERUA, suspicious), one ProxyLogon
+ * carrier POST that was refused (EXS-PL-IIS-CARRIER, attempt). One client per row: no burst. */
+static void put_mixed_log(void)
+{
+    char log[8192] = HDR;
+    char row[320];
+    for (int i = 1; i <= 10; i++) {
+        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
+        strcat(log, row);
+    }
+    for (int i = 1; i <= 6; i++) {
+        snprintf(row, sizeof row,
+                 "2021-03-03 12:00:0%d 10.0.0.5 GET /owa/auth/p%d.aspx - 443 - 198.51.100.%d "
+                 "Mozilla/5.0 - 404 0 0 1\r\n",
+                 i, i, i);
+        strcat(log, row);
+    }
+    for (int i = 1; i <= 3; i++) {
+        snprintf(row, sizeof row,
+                 "2021-03-03 13:00:0%d 10.0.0.5 POST /owa/auth/logon.aspx - 443 - 203.0.113.%d "
+                 "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots) - 302 0 0 3\r\n",
+                 i, i);
+        strcat(log, row);
+    }
+    strcat(log, "2021-03-03 14:00:00 10.0.0.5 POST /ecp/default.flt - 443 - 203.0.113.99 "
+                "Mozilla/5.0 - 404 0 0 3\r\n");
+    put(IIS_LOG, log);
+}
+
+/* The counts of the mixed log, exact whatever was kept. */
+static void mixed_counts(const exs_scan *s)
+{
+    assert_int_equal(stats(s)->findings, 30);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_EXPLOITATION], 20);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_PROBE], 6);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_SUSPICIOUS], 3);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_ATTEMPT], 1);
+    size_t nr;
+    exs_results_counts(exs_scan_results(s), EXS_COUNT_RULE, &nr);
+    assert_int_equal(nr, 4);
+    const exs_count *c = count_of(s, EXS_COUNT_RULE, "EXS-WS-ACCESS");
+    assert_int_equal(c->n, 16);
+    assert_int_equal(c->by_verdict[EXS_VERDICT_EXPLOITATION], 10);
+    assert_int_equal(c->by_verdict[EXS_VERDICT_PROBE], 6);
+    assert_int_equal(c->first_ms, 1614769200000LL); /* 2021-03-03 11:00:00 */
+    assert_int_equal(c->last_ms, 1614772806000LL);  /* 2021-03-03 12:00:06 */
+    assert_int_equal(count_of(s, EXS_COUNT_RULE, "EXS-WS-CMD")->n, 10);
+    c = count_of(s, EXS_COUNT_RULE, "EXS-PL-IIS-CRAWLERUA");
+    assert_int_equal(c->n, 3);
+    assert_int_equal(c->by_verdict[EXS_VERDICT_SUSPICIOUS], 3);
+    c = count_of(s, EXS_COUNT_RULE, "EXS-PL-IIS-CARRIER");
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->by_verdict[EXS_VERDICT_ATTEMPT], 1);
+    /* one client per row: 20 clients, a shell client with its two findings */
+    size_t ncl;
+    exs_results_counts(exs_scan_results(s), EXS_COUNT_CLIENT, &ncl);
+    assert_int_equal(ncl, 20);
+    assert_int_equal(count_of(s, EXS_COUNT_CLIENT, "192.0.2.7")->n, 2);
+    assert_int_equal(count_of(s, EXS_COUNT_CLIENT, "198.51.100.6")->by_verdict[EXS_VERDICT_PROBE], 1);
+    assert_int_equal(count_of(s, EXS_COUNT_CLIENT, "203.0.113.99")->n, 1);
+}
+
+/* max_findings (EXS_MAX_FINDINGS by default) is a per-rule fair sample of the findings that are
+ * not always kept (lib/results/store.c): exploitation and backdoor findings are always kept;
+ * the rest share max_findings, each rule keeping its smallest ids, a rule with fewer findings
+ * than its share leaving the rest to the others. The counts stay exact. */
 static void test_max_findings(void **st)
 {
     (void)st;
+    /* only exploitation findings: all kept, whatever the cap */
     put_shell_log(10);
     exs_scan *s = run_root(dir, 3);
-    assert_int_equal(nfindings(s), 3);
-    assert_int_equal(exs_scan_get_stats(s)->findings, 20);
-    assert_int_equal(exs_scan_get_stats(s)->findings_dropped, 17);
-    exs_scan_destroy(s);
-    s = run_root(dir, 0);
     assert_int_equal(nfindings(s), 20);
-    assert_int_equal(exs_scan_get_stats(s)->findings, 20);
-    assert_int_equal(exs_scan_get_stats(s)->findings_dropped, 0);
+    assert_int_equal(stats(s)->findings, 20);
+    assert_int_equal(stats(s)->findings_dropped, 0);
+    exs_scan_destroy(s);
+
+    put_mixed_log();
+    s = run_root(dir, 0);
+    assert_int_equal(nfindings(s), 30);
+    assert_int_equal(stats(s)->findings_dropped, 0);
+    mixed_counts(s);
+    size_t nprobe, ncrawl, ncarrier;
+    const char **probe = ids_of(s, "EXS-WS-ACCESS", EXS_VERDICT_PROBE, &nprobe);
+    const char **crawl = ids_of(s, "EXS-PL-IIS-CRAWLERUA", EXS_VERDICT_SUSPICIOUS, &ncrawl);
+    const char **carrier = ids_of(s, "EXS-PL-IIS-CARRIER", EXS_VERDICT_ATTEMPT, &ncarrier);
+    assert_int_equal(nprobe, 6);
+    assert_int_equal(ncrawl, 3);
+    assert_int_equal(ncarrier, 1);
+
+    /* a budget of 5 over 6 + 3 + 1: the level is 2 (1 + 2 + 2 = 5), so the carrier keeps its
+     * one, the crawler and the probe rules their two smallest ids */
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        exs_scan *c;
+        exs_scan_opts o = {jobs, 5};
+        assert_int_equal(exs_scan_create(&c, &o), EXS_OK);
+        assert_int_equal(exs_scan_add_root(c, dir), EXS_OK);
+        assert_int_equal(exs_scan_run(c), EXS_OK);
+        assert_int_equal(nfindings(c), 25);
+        assert_int_equal(stats(c)->findings_dropped, 5);
+        mixed_counts(c);
+        assert_int_equal(t_count(c, "EXS-WS-CMD"), 10);
+        size_t k;
+        const char **kept = ids_of(c, "EXS-WS-ACCESS", EXS_VERDICT_EXPLOITATION, &k);
+        assert_int_equal(k, 10); /* exploitation: all of them */
+        free(kept);
+        kept = ids_of(c, "EXS-WS-ACCESS", EXS_VERDICT_PROBE, &k);
+        assert_int_equal(k, 2);
+        assert_string_equal(kept[0], probe[0]);
+        assert_string_equal(kept[1], probe[1]);
+        free(kept);
+        kept = ids_of(c, "EXS-PL-IIS-CRAWLERUA", EXS_VERDICT_SUSPICIOUS, &k);
+        assert_int_equal(k, 2);
+        assert_string_equal(kept[0], crawl[0]);
+        assert_string_equal(kept[1], crawl[1]);
+        free(kept);
+        kept = ids_of(c, "EXS-PL-IIS-CARRIER", EXS_VERDICT_ATTEMPT, &k);
+        assert_int_equal(k, 1);
+        assert_string_equal(kept[0], carrier[0]);
+        free(kept);
+        exs_scan_destroy(c);
+    }
+
+    /* a budget of 6: level 2 leaves one over, given to the first rule over the level in rule
+     * id order (EXS-PL-IIS-CRAWLERUA before EXS-WS-ACCESS) */
+    exs_scan *c = run_root(dir, 6);
+    assert_int_equal(nfindings(c), 26);
+    assert_int_equal(stats(c)->findings_dropped, 4);
+    mixed_counts(c);
+    size_t k;
+    const char **kept = ids_of(c, "EXS-PL-IIS-CRAWLERUA", EXS_VERDICT_SUSPICIOUS, &k);
+    assert_int_equal(k, 3);
+    free(kept);
+    kept = ids_of(c, "EXS-WS-ACCESS", EXS_VERDICT_PROBE, &k);
+    assert_int_equal(k, 2);
+    assert_string_equal(kept[0], probe[0]);
+    assert_string_equal(kept[1], probe[1]);
+    free(kept);
+    exs_scan_destroy(c);
+
+    /* a budget of 1: one finding for the first rule in id order, none for the others */
+    c = run_root(dir, 1);
+    assert_int_equal(nfindings(c), 21);
+    assert_int_equal(stats(c)->findings_dropped, 9);
+    mixed_counts(c);
+    kept = ids_of(c, "EXS-PL-IIS-CARRIER", EXS_VERDICT_ATTEMPT, &k);
+    assert_int_equal(k, 1);
+    free(kept);
+    assert_int_equal(t_count(c, "EXS-PL-IIS-CRAWLERUA"), 0);
+    free(ids_of(c, "EXS-WS-ACCESS", EXS_VERDICT_PROBE, &k));
+    assert_int_equal(k, 0);
+    exs_scan_destroy(c);
+
+    free(probe);
+    free(crawl);
+    free(carrier);
     exs_scan_destroy(s);
 }
 
@@ -133,10 +313,10 @@ static void test_folder_depth(void **st)
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "too-deep"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->client_ip, "192.0.2.1");
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->client_ip, "192.0.2.3");
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->http->client, "192.0.2.1");
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->http->client, "192.0.2.3");
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, 1);
     assert_string_equal(w[0].kind, "too-deep");
     assert_non_null(strstr(w[0].file, "W3SVC1/deeper"));
@@ -184,14 +364,22 @@ static void test_archive_depth(void **st)
     assert_int_equal(t_warns(s, "too-deep"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
     const exs_finding *f = t_find(s, "EXS-WS-CMD", 0);
-    assert_string_equal(f->client_ip, "192.0.2.1");
-    assert_string_equal(f->file, "a.zip!/level2.zip!/level1.zip!/" IIS_LOG);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->client_ip, "192.0.2.3");
+    assert_string_equal(f->http->client, "192.0.2.1");
+    char where[1024];
+    t_where(f, where, sizeof where);
+    assert_string_equal(where, "a.zip!/level2.zip!/level1.zip!/" IIS_LOG);
+    assert_string_equal(f->origin.path, "a.zip");
+    assert_int_equal(f->origin.nmembers, 3);
+    assert_string_equal(f->origin.members[0], "level2.zip");
+    assert_string_equal(f->origin.members[1], "level1.zip");
+    assert_string_equal(f->origin.members[2], IIS_LOG);
+    assert_int_equal(f->origin.line, 2);
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->http->client, "192.0.2.3");
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, 1);
     assert_string_equal(w[0].file, "b.zip!/level3.zip!/level2.zip!/level1.zip");
-    assert_int_equal(exs_scan_get_stats(s)->archives, 2 * EXS_MAX_ARCHIVE_DEPTH);
+    assert_int_equal(stats(s)->archives, 2 * EXS_MAX_ARCHIVE_DEPTH);
     exs_scan_destroy(s);
 }
 
@@ -216,8 +404,8 @@ static void test_field_caps(void **st)
     assert_int_equal(t_count(s, NULL), 2);
     for (size_t i = 0; i < 2; i++) {
         const exs_finding *f = t_find(s, NULL, i);
-        assert_int_equal(strlen(f->user_agent), EXS_MAX_FINDING_FIELD);
-        assert_memory_equal(f->user_agent, ua, EXS_MAX_FINDING_FIELD);
+        assert_int_equal(strlen(f->http->user_agent), EXS_MAX_FINDING_FIELD);
+        assert_memory_equal(f->http->user_agent, ua, EXS_MAX_FINDING_FIELD);
         assert_int_equal(strlen(f->evidence), EXS_MAX_EVIDENCE);
         assert_memory_equal(f->evidence, "2021-03-03 11:00:00 10.0.0.5 GET", 32);
     }
@@ -243,14 +431,14 @@ static void test_warning_examples(void **st)
     exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
     assert_int_equal(t_warns(s, "bad-row"), BAD);
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
     assert_string_equal(w[0].kind, "bad-row");
     assert_int_equal(w[0].line, 2);
     assert_int_equal(w[n - 1].line, EXS_MAX_WARNING_EXAMPLES + 1);
     /* the row after all of them is still read */
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
-    assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->line, BAD + 2);
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, BAD + 2);
     exs_scan_destroy(s);
     free(log);
 }
@@ -263,7 +451,7 @@ static void test_access_events(void **st)
     put_shell_log(5);
     exs_scan *s = run_caps(dir, 2, 0, 0);
     assert_int_equal(t_warns(s, "limit"), 1);
-    assert_string_equal(warning_text(s, "limit"), "3 script requests past 2 not correlated");
+    assert_string_equal(warning_text(s, "limit"), "3 script requests past 2 not kept for correlation (bursts, shells)");
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 5);
     exs_scan_destroy(s);
     s = run_caps(dir, 0, 0, 0);
@@ -271,39 +459,89 @@ static void test_access_events(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_MAX_FILE_RECORDS (lowered to 1): files with findings past it are counted, not
- * reported; EXS_MAX_WEB_SCRIPTS (lowered to 1): script files past it are not remembered for
- * the removed-shell check, counted. */
+/* The order the file side samples records by when they are past the cap (lib/scan/files.c,
+ * store_record): FNV-1a over the display path, the largest go. */
+static uint64_t rec_order(const char *display)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = display; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+/* EXS_MAX_FILE_RECORDS (lowered to 1): files whose findings are all of the kind that is not
+ * always kept share the cap, the ones past it are counted, not reported (the one kept is the
+ * one of the smallest order, whatever the order the files come in); files with an exploitation
+ * or backdoor hit are always kept. EXS_MAX_WEB_SCRIPTS (lowered to 1): script files past it are
+ * not remembered for the removed-shell check, counted. */
 static void test_file_caps(void **st)
 {
     (void)st;
     static const char shell[] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>";
+    static const char page[] = "<html>a page of someone's</html>\n";
     put("C/inetpub/wwwroot/aspnet_client/s1.aspx", shell);
     put("C/inetpub/wwwroot/aspnet_client/s2.aspx", shell);
     put("C/inetpub/wwwroot/aspnet_client/s3.aspx", shell);
+    const char *pages[] = {"C/inetpub/wwwroot/aspnet_client/n1.aspx",
+                           "C/inetpub/wwwroot/aspnet_client/n2.aspx",
+                           "C/inetpub/wwwroot/aspnet_client/n3.aspx"};
+    for (size_t i = 0; i < 3; i++)
+        put(pages[i], page);
     exs_scan *s = run_caps(dir, 0, 0, 0);
     assert_int_equal(t_warns(s, "limit"), 0);
+    for (size_t i = 0; i < 3; i++) {
+        const exs_finding *f = t_find_file(s, "EXS-FILE-WS-NONDEFAULT", pages[i] + 32);
+        assert_non_null(f);
+        assert_int_equal(f->verdict, EXS_VERDICT_SUSPICIOUS);
+    }
     char *all = t_listing(s);
+    size_t nall = nfindings(s);
+    uint64_t total = stats(s)->findings;
     exs_scan_destroy(s);
+    /* the pages' findings: one NONDEFAULT each, suspicious, so sampled */
+    size_t keep = 0;
+    for (size_t i = 1; i < 3; i++)
+        if (rec_order(pages[i]) < rec_order(pages[keep]))
+            keep = i;
     s = run_caps(dir, 0, 1, 1);
     assert_int_equal(t_warns(s, "limit"), 2);
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, 2);
-    assert_string_equal(w[0].message, "2 files with findings past 1 not reported");
+    assert_string_equal(w[0].message,
+                        "2 files with findings that are not always kept past 1 not reported "
+                        "(their findings are counted)");
     assert_string_equal(w[1].message,
-                        "2 script files past 1 not remembered for the removed-shell check");
-    /* the findings of one file are kept: a third of the full listing, line for line */
-    char *one = t_listing(s);
-    size_t lines_all = 0, lines_one = 0;
+                        "5 script files past 1 not remembered for the removed-shell check");
+    /* the shells are all kept; of the pages, the one of the smallest order */
+    for (size_t i = 0; i < 3; i++) {
+        const exs_finding *f = t_find_file(s, "EXS-FILE-WS-NONDEFAULT", pages[i] + 32);
+        if (i == keep)
+            assert_non_null(f);
+        else
+            assert_null(f);
+    }
+    char *capped = t_listing(s);
+    size_t lines_all = 0, lines_capped = 0;
     for (const char *p = all; *p; p++)
         lines_all += *p == '\n';
-    for (const char *p = one; *p; p++)
-        lines_one += *p == '\n';
-    assert_true(lines_all > 0);
-    assert_int_equal(lines_one * 3, lines_all);
+    for (const char *p = capped; *p; p++)
+        lines_capped += *p == '\n';
+    assert_int_equal(lines_all, nall);
+    assert_int_equal(lines_capped, nall - 2); /* two pages' single findings gone */
+    assert_int_equal(t_count(s, "EXS-Y-WS-EVAL"), 3);
+    /* the findings of the files let go are counted all the same, as not kept */
+    assert_int_equal(stats(s)->findings, total);
+    assert_int_equal(stats(s)->findings_dropped, 2);
+    size_t nr;
+    const exs_count *rc = exs_results_counts(exs_scan_results(s), EXS_COUNT_RULE, &nr);
+    uint64_t nondefault = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (strcmp(rc[i].key, "EXS-FILE-WS-NONDEFAULT") == 0)
+            nondefault = rc[i].n;
+    assert_int_equal(nondefault, (uint64_t)t_count(s, "EXS-FILE-WS-NONDEFAULT") + 2);
     free(all);
-    free(one);
+    free(capped);
     exs_scan_destroy(s);
 }
 
@@ -336,12 +574,12 @@ static void test_yara_timeout(void **st)
     assert_string_equal(warning_text(s, "limit"),
                         "user rules: scan timed out or too many matches; results may be partial");
     size_t n;
-    const exs_warning *w = exs_scan_warnings(s, &n);
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++)
         if (strcmp(w[i].kind, "limit") == 0)
             assert_string_equal(w[i].file, "D/data/big.bin");
     assert_int_equal(t_count(s, NULL), 1);
-    assert_string_equal(t_find(s, "needle", 0)->file, "D/data/small.txt");
+    assert_string_equal(t_find(s, "needle", 0)->origin.path, "D/data/small.txt");
     exs_scan_destroy(s);
 }
 
@@ -374,7 +612,7 @@ static void test_path_length(void **st)
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "path-too-long"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->client_ip, "192.0.2.1");
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->http->client, "192.0.2.1");
     exs_scan_destroy(s);
     /* removed here, with *at calls: the teardown's path walk would be past PATH_MAX */
     assert_int_equal(unlinkat(fds[LEVELS], name, 0), 0);

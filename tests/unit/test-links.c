@@ -1,6 +1,7 @@
 /* The correlation pass (lib/detectors/links.c) on hostile sizes: a web shell whose URL is as
  * long as the sweep keeps, written by a Sysmon 11 event and requested from clients whose
- * addresses are prefixes of one another. The detail is cut at its buffer, never past it. */
+ * addresses are prefixes of one another. The URL is kept whole, each address is listed once,
+ * and the finding is tied to the findings of each side by their ids. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,9 +75,37 @@ static void test_long_url_and_prefix_ips(void **st)
     assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
     const exs_finding *f = t_find(s, "EXS-LINK-SHELL", 0);
     assert_int_equal(f->time_ms, 1615686013000LL);
-    /* the URL fills the detail; what follows is cut, not written past the buffer */
-    assert_true(strlen(f->detail) < 1600);
-    assert_int_equal(strncmp(f->detail, "/owa/auth/aaaa", 14), 0);
+    /* the whole URL, in its own field; the facts after it are all there */
+    char url[2100];
+    snprintf(url, sizeof url, "/owa/auth/%sohyeah.aspx", dirs);
+    assert_string_equal(f->file->url, url);
+    assert_string_equal(f->file->path, place);
+    assert_string_equal(f->origin.path, place);
+    assert_string_equal(f->origin.kind, "correlation");
+    assert_string_equal(f->reason, "a web shell seen from several sides");
+    assert_string_equal(exs_finding_fact(f, "created"), "2021-03-14T01:40:13.000Z");
+    assert_string_equal(exs_finding_fact(f, "created_by"), "System");
+    assert_string_equal(exs_finding_fact(f, "commands"), "0");
+    /* the kept requests hold URLs up to EXS_MAX_URL: all four match the 1.8 KB URL, and the
+     * file on disk is not taken for a removed one */
+    assert_string_equal(exs_finding_fact(f, "requests"), "4");
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.1=2,203.0.113.12=2");
+    assert_int_equal(t_count(s, "EXS-FILE-WS-REMOVED"), 0);
+    /* related: the file on disk, its creation, then the four requests */
+    const exs_finding *disk = t_find(s, "EXS-FILE-WS-NONDEFAULT", 0);
+    const exs_finding *made = t_find(s, "EXS-EV-ASPX-WRITE", 0);
+    assert_non_null(disk);
+    assert_non_null(made);
+    assert_string_equal(disk->file->url, url);
+    assert_int_equal(f->nrelated, 6);
+    assert_string_equal(f->related[0], disk->id);
+    assert_string_equal(f->related[1], made->id);
+    for (size_t i = 2; i < 6; i++) {
+        const exs_finding *q = exs_results_find(exs_scan_results(s), f->related[i]);
+        assert_non_null(q);
+        assert_string_equal(q->rule->id, "EXS-WS-ACCESS");
+        assert_int_equal(q->origin.line, i); /* lines 2 to 5, in the results' order */
+    }
     exs_scan_destroy(s);
 
     /* the same requests against a short URL: both addresses listed once each, in order */
@@ -107,9 +136,21 @@ static void test_long_url_and_prefix_ips(void **st)
     s = t_scan_many_n(places, texts, lens);
     assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
     f = t_find(s, "EXS-LINK-SHELL", 0);
-    assert_non_null(strstr(f->detail, "4 requests (4 answered)"));
-    assert_non_null(strstr(f->detail, " from 203.0.113.12, 203.0.113.1"));
-    assert_null(strstr(f->detail, "203.0.113.1, 203.0.113.1"));
+    assert_string_equal(f->file->url, "/owa/auth/ohyeah.aspx");
+    assert_string_equal(exs_finding_fact(f, "requests"), "4");
+    assert_string_equal(exs_finding_fact(f, "requests_answered"), "4");
+    /* both addresses counted apart (203.0.113.1 is not taken for a repeat of 203.0.113.12),
+     * as the file side writes them: address=count, by count then address */
+    assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.1=2,203.0.113.12=2");
+    assert_string_equal(exs_finding_fact(f, "requests_first"), "2021-03-14T01:41:10.000Z");
+    assert_string_equal(exs_finding_fact(f, "requests_last"), "2021-03-14T01:41:13.000Z");
+    assert_int_equal(t_count(s, "EXS-FILE-WS-REMOVED"), 0); /* the file is on disk */
+    assert_int_equal(f->nrelated, 6); /* the file, its creation, the four requests */
+    assert_string_equal(f->related[0], t_find(s, "EXS-FILE-WS-NONDEFAULT", 0)->id);
+    assert_string_equal(f->related[1], t_find(s, "EXS-EV-ASPX-WRITE", 0)->id);
+    for (size_t i = 2; i < 6; i++)
+        assert_string_equal(exs_results_find(exs_scan_results(s), f->related[i])->rule->id,
+                            "EXS-WS-ACCESS");
     exs_scan_destroy(s);
     free(log);
 }

@@ -57,10 +57,14 @@ static void test_lines_across_chunks(void **st)
     assert_true(t.n > 2 * EXS_READ_CHUNK);
     exs_scan *s = t_scan_mem(IIS_PLACE, t.p, (long)t.n);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 3);
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(t_find(s, "EXS-WS-CMD", i)->line, want[i]);
+    for (size_t i = 0; i < 3; i++) {
+        const exs_finding *f = t_find(s, "EXS-WS-CMD", i);
+        assert_int_equal(f->origin.line, want[i]);
+        assert_int_equal(f->origin.record, 0);
+        assert_string_equal(f->origin.kind, "iis");
+    }
     size_t nc;
-    const exs_coverage *cv = exs_scan_coverage(s, &nc);
+    const exs_coverage *cv = exs_results_coverage(exs_scan_results(s), &nc);
     assert_int_equal(nc, 1);
     assert_string_equal(cv[0].family, "IIS/W3SVC1");
     assert_int_equal(cv[0].lines, line);
@@ -87,10 +91,10 @@ static void test_long_line_is_cut_and_sweep_goes_on(void **st)
     exs_scan *s = t_scan_mem(IIS_PLACE, t.p, (long)t.n);
     assert_int_equal(t_warns(s, "line-too-long"), 1);
     /* findings are ordered by time: the long line (10:30) first; its head is still read */
-    assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->line, 3);
-    assert_int_equal(t_find(s, "EXS-WS-CMD", 1)->line, 2);
-    assert_int_equal(t_find(s, "EXS-WS-CMD", 2)->line, 4);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 2)->client_ip, "192.0.2.2");
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, 3);
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 1)->origin.line, 2);
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 2)->origin.line, 4);
+    assert_string_equal(t_find(s, "EXS-WS-CMD", 2)->http->client, "192.0.2.2");
     exs_scan_destroy(s);
     free(big);
     free(t.p);
@@ -112,7 +116,7 @@ static void test_junk_and_truncation(void **st)
     assert_int_equal(t_warns(s, "bad-row"), 1);     /* the NUL line, a candidate that fails */
     assert_int_equal(t_warns(s, "invalid-utf8"), 2); /* the UA, in both findings of line 4 */
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
-    assert_int_equal(t_find(s, "EXS-WS-CMD", 1)->line, 5);
+    assert_int_equal(t_find(s, "EXS-WS-CMD", 1)->origin.line, 5);
     exs_scan_destroy(s);
     free(t.p);
 }
@@ -167,7 +171,7 @@ static uint64_t candidates(const char *log, bool no_prefilter, size_t *findings)
     uint64_t k = w.stats.candidates;
     exs_worker_fini(&w);
     exs_scan_finish(s);
-    exs_scan_findings(s, findings);
+    exs_results_findings(exs_scan_results(s), findings);
     exs_scan_destroy(s);
     return k;
 }

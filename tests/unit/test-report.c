@@ -1,4 +1,5 @@
-/* Report writers: attacker strings escaped in every format; JSON lines, CSV and the summary. */
+/* Report writers: attacker strings escaped in every format; the JSON lines record kinds
+ * (sweep, finding, count, coverage, warning), CSV and the summary, all from a results object. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,31 +11,137 @@
 #include <unistd.h>
 
 #include "memscan.h"
+#include "core/escape.h"
+#include "fixfiles.h"
+#include "parsers/json.h"
+#include "report/render.h"
+#include "results/results_int.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define HDR                                                                                        \
     "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "         \
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+/* terminal escape in the user agent, a formula in the query, quotes and a backslash */
+#define HOSTILE_ROW                                                                                \
+    "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx =cmd%20/c%20\"calc\"\\x "              \
+    "443 - 192.0.2.9 \x1b]0;pwned\x07\x1b[2J+\xe2\x80\xae - 200 0 0 1\r\n"
+#define HOSTILE_UA "\x1b]0;pwned\x07\x1b[2J \xe2\x80\xae" /* IIS writes spaces as + */
+#define HOSTILE_QUERY "=cmd%20/c%20\"calc\"\\x"
 
 static exs_scan *hostile(void)
 {
-    /* terminal escape in the user agent, a formula in the query, quotes and a backslash */
-    return t_scan_mem(IIS_PLACE,
-                      HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx =cmd%20/c%20\"calc\"\\x "
-                          "443 - 192.0.2.9 \x1b]0;pwned\x07\x1b[2J+\xe2\x80\xae - 200 0 0 1\r\n",
+    return t_scan_mem(IIS_PLACE, HDR HOSTILE_ROW, -1);
+}
+
+/* The same row in a log whose own name is hostile (control bytes, a quote, a backslash, a
+ * comma and '='), an invalid UTF-8 byte at the end of the user agent, and a row that does
+ * not parse: every string of the report that came from the evidence is in it, and so are
+ * warnings. */
+#define NASTY_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex\x1b]0;t\x07\"\\,=x.log"
+
+static exs_scan *nasty(void)
+{
+    return t_scan_mem(NASTY_PLACE,
+                      HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx "
+                          "=cmd%20/c%20\"calc\"\\x 443 - 192.0.2.9 "
+                          "\x1b]0;pwned\x07\x1b[2J+\xe2\x80\xae\xff - 200 0 0 1\r\n"
+                          "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n",
                       -1);
 }
 
-static char *render(const exs_scan *s, exs_format f, int color)
+static char *render_r(const exs_results *r, exs_format f, int color, size_t top)
 {
     char *buf = NULL;
     size_t n;
     FILE *m = open_memstream(&buf, &n);
-    exs_report_opts o = {f, color, 0, 1};
-    assert_int_equal(exs_report_write(s, m, &o), EXS_OK);
+    exs_report_opts o = {f, color, top, 1};
+    assert_int_equal(exs_report_write(r, m, &o), EXS_OK);
     fclose(m);
     return buf;
 }
+
+static char *render(const exs_scan *s, exs_format f, int color)
+{
+    return render_r(exs_scan_results(s), f, color, 0);
+}
+
+static size_t count_lines(const char *t)
+{
+    size_t n = 0;
+    for (const char *p = t; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* ---------------------------------------------------------------- reading JSON lines back */
+
+/* One JSON line flattened to its dotted paths (lib/parsers/json.h); strings unescaped. */
+typedef struct jrec {
+    exs_json_pair pairs[1024];
+    size_t n;
+    char *scratch, *paths;
+    char val[8192];
+} jrec;
+
+/* Parses line i of the JSON lines j (the line must be a well-formed object). */
+static void jrec_parse(jrec *r, const char *j, size_t i)
+{
+    const char *p = j;
+    for (size_t k = 0; k < i; k++) {
+        p = strchr(p, '\n');
+        assert_non_null(p);
+        p++;
+    }
+    const char *e = strchr(p, '\n');
+    assert_non_null(e);
+    size_t n = (size_t)(e - p);
+    free(r->scratch);
+    free(r->paths);
+    r->scratch = malloc(n + 1);
+    r->paths = malloc(1 << 16);
+    assert_non_null(r->scratch);
+    assert_non_null(r->paths);
+    if (exs_json_paths(p, n, r->pairs, 1024, &r->n, r->scratch, r->paths, 1 << 16) != 0)
+        fail_msg("line %zu is not a JSON object: %.*s", i, (int)n, p);
+}
+
+static void jrec_free(jrec *r)
+{
+    free(r->scratch);
+    free(r->paths);
+    r->scratch = r->paths = NULL;
+}
+
+/* The nth value at path, NUL-terminated (in r->val), or NULL when absent. */
+static const char *jget_nth(jrec *r, const char *path, size_t nth)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->pairs[i].key.n == strlen(path) &&
+            memcmp(r->pairs[i].key.p, path, r->pairs[i].key.n) == 0 && nth-- == 0) {
+            size_t n = r->pairs[i].value.n < sizeof r->val - 1 ? r->pairs[i].value.n
+                                                               : sizeof r->val - 1;
+            memcpy(r->val, r->pairs[i].value.p, n);
+            r->val[n] = 0;
+            return r->val;
+        }
+    return NULL;
+}
+
+static const char *jget(jrec *r, const char *path)
+{
+    return jget_nth(r, path, 0);
+}
+
+/* No control byte but the line breaks, no invalid UTF-8: what a JSON consumer or a
+ * terminal showing it can take. */
+static void assert_clean_json(const char *j)
+{
+    for (const char *p = j; *p; p++)
+        assert_true((unsigned char)*p >= 0x20 || *p == '\n');
+    assert_true(exs_utf8_valid(j, strlen(j)));
+}
+
+/* ---------------------------------------------------------------- JSON lines */
 
 static void test_jsonl(void **st)
 {
@@ -42,12 +149,10 @@ static void test_jsonl(void **st)
     exs_scan *s = hostile();
     assert_int_equal(t_count(s, NULL), 2);
     char *j = render(s, EXS_FORMAT_JSONL, 0);
-    size_t lines = 0;
-    for (char *p = j; *p; p++) {
-        assert_true((unsigned char)*p >= 0x20 || *p == '\n');
-        lines += *p == '\n';
-    }
-    assert_int_equal(lines, 2);
+    assert_clean_json(j);
+    /* the sweep, two findings, four counts (two rules, one family, one client), one
+     * coverage family */
+    assert_int_equal(count_lines(j), 8);
     assert_true(j[0] == '{');
     assert_non_null(strstr(j, "\"@timestamp\":\"2021-03-03T11:00:00.000Z\""));
     assert_non_null(strstr(j, "\"source\":{\"address\":\"192.0.2.9\",\"ip\":\"192.0.2.9\"}"));
@@ -55,11 +160,391 @@ static void test_jsonl(void **st)
     assert_non_null(strstr(j, "\"url\":{\"path\":\"/aspnet_client/x.aspx\",\"query\":\"=cmd%20/c%20\\\"calc\\\"\\\\x\"}"));
     assert_non_null(strstr(j, "\"http\":{\"request\":{\"method\":\"GET\"},\"response\":{\"status_code\":200}}"));
     assert_non_null(strstr(j, "\"rule\":{\"id\":\"EXS-WS-CMD\""));
-    assert_non_null(strstr(j, "\"file\":{\"path\":\"" IIS_PLACE "\"}"));
-    assert_non_null(strstr(j, "\"exsweep\":{\"verdict\":\"exploitation\",\"severity\":\"critical\",\"line\":2"));
+    /* the log a finding came from is log.file.path; file.* is only for a file it is about */
+    assert_non_null(strstr(j, "\"log\":{\"file\":{\"path\":\"" IIS_PLACE "\"}}"));
+    assert_null(strstr(j, ",\"file\":{"));
+    assert_non_null(strstr(j, "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"exploitation\","
+                              "\"severity\":\"critical\""));
+    /* the line and its byte offset: the header line before it */
+    char want[512];
+    snprintf(want, sizeof want,
+             "\"origin\":{\"root\":0,\"path\":\"%s\",\"kind\":\"iis\",\"line\":2,\"offset\":%zu}",
+             IIS_PLACE, strlen(HDR));
+    assert_non_null(strstr(j, want));
+    assert_non_null(strstr(j, "\"evidence\":\"2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx "
+                              "=cmd%20/c%20\\\"calc\\\"\\\\x 443 - 192.0.2.9 "
+                              "\\u001b]0;pwned\\u0007\\u001b[2J+\\u202e - 200 0 0 1\""));
+    /* each finding's id, in the results' order */
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    jrec r = {0};
+    for (size_t i = 0; i < nf; i++) {
+        jrec_parse(&r, j, 1 + i);
+        assert_string_equal(jget(&r, "event.id"), f[i].id);
+        assert_string_equal(jget(&r, "rule.id"), f[i].rule->id);
+        /* the escapes decode to the evidence bytes, exactly */
+        assert_string_equal(jget(&r, "user_agent.original"), HOSTILE_UA);
+        assert_string_equal(jget(&r, "url.query"), HOSTILE_QUERY);
+        assert_string_equal(jget(&r, "exsweep.evidence"), f[i].evidence);
+    }
+    jrec_free(&r);
     free(j);
     exs_scan_destroy(s);
 }
+
+/* Every record kind, in order: one sweep record, the findings, the counts, the coverage, the
+ * warnings; each marked by exsweep.record and by an ECS event.kind, with @timestamp and
+ * ecs.version; every string from the evidence escaped and decoding to its bytes. */
+static void test_jsonl_records(void **st)
+{
+    (void)st;
+    exs_scan *s = nasty();
+    const exs_results *res = exs_scan_results(s);
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    assert_clean_json(j);
+    size_t nf, nc[EXS_COUNT__N], ncov, nw, nwc;
+    const exs_finding *f = exs_results_findings(res, &nf);
+    size_t ncounts = 0;
+    for (int k = 0; k < EXS_COUNT__N; k++) {
+        exs_results_counts(res, (exs_count_kind)k, &nc[k]);
+        ncounts += nc[k];
+    }
+    const exs_coverage *cov = exs_results_coverage(res, &ncov);
+    const exs_warning *w = exs_results_warnings(res, &nw);
+    const exs_warning_count *wc = exs_results_warning_counts(res, &nwc);
+    assert_int_equal(nf, 2);
+    assert_int_equal(ncounts, 4);
+    assert_int_equal(ncov, 1);
+    assert_int_equal(nw, 3); /* two invalid-utf8 (one per finding), one bad-row */
+    size_t lines = count_lines(j);
+    assert_int_equal(lines, 1 + nf + ncounts + ncov + nw);
+
+    jrec r = {0};
+    size_t at = 0;
+    /* the sweep */
+    jrec_parse(&r, j, at++);
+    assert_string_equal(jget(&r, "exsweep.record"), "sweep");
+    assert_string_equal(jget(&r, "event.kind"), "event");
+    assert_string_equal(jget(&r, "event.dataset"), "exsweep.sweep");
+    assert_string_equal(jget(&r, "event.outcome"), "success");
+    assert_string_equal(jget(&r, "ecs.version"), "9.4.0");
+    assert_non_null(jget(&r, "@timestamp"));
+    assert_non_null(jget(&r, "event.start"));
+    assert_non_null(jget(&r, "event.end"));
+    assert_string_equal(jget(&r, "observer.product"), "exsweep");
+    assert_string_equal(jget(&r, "observer.version"), EXSWEEP_VERSION);
+    assert_string_equal(jget(&r, "exsweep.version"), EXSWEEP_VERSION);
+    assert_string_equal(jget(&r, "exsweep.verdict"), "exploitation");
+    assert_string_equal(jget(&r, "exsweep.incomplete"), "false");
+    assert_string_equal(jget(&r, "exsweep.status"), "0");
+    assert_string_equal(jget(&r, "exsweep.options"), "jobs=1");
+    assert_string_equal(jget(&r, "exsweep.server_addresses"), "10.0.0.5");
+    assert_string_equal(jget(&r, "exsweep.stats.findings"), "2");
+    assert_string_equal(jget(&r, "exsweep.stats.findings_dropped"), "0");
+    assert_string_equal(jget(&r, "exsweep.stats.verdicts.exploitation"), "2");
+    assert_string_equal(jget(&r, "exsweep.stats.verdicts.probe"), "0");
+    for (size_t i = 0; i < nwc; i++) {
+        assert_string_equal(jget_nth(&r, "exsweep.warnings.kind", i), wc[i].kind);
+        char n[32];
+        snprintf(n, sizeof n, "%llu", (unsigned long long)wc[i].count);
+        assert_string_equal(jget_nth(&r, "exsweep.warnings.count", i), n);
+    }
+    assert_null(jget_nth(&r, "exsweep.warnings.kind", nwc));
+    /* the findings, each an alert */
+    for (size_t i = 0; i < nf; i++) {
+        jrec_parse(&r, j, at++);
+        assert_string_equal(jget(&r, "exsweep.record"), "finding");
+        assert_string_equal(jget(&r, "event.kind"), "alert");
+        assert_string_equal(jget(&r, "event.dataset"), "exsweep.iis");
+        assert_string_equal(jget(&r, "event.id"), f[i].id);
+        assert_string_equal(jget(&r, "@timestamp"), "2021-03-03T11:00:00.000Z");
+        assert_string_equal(jget(&r, "ecs.version"), "9.4.0");
+        assert_string_equal(jget(&r, "event.category"), "intrusion_detection");
+        assert_string_equal(jget_nth(&r, "event.category", 1), "web");
+        assert_string_equal(jget(&r, "event.reason"), f[i].reason);
+        assert_string_equal(jget(&r, "exsweep.verdict"), exs_verdict_name(f[i].verdict));
+        assert_string_equal(jget(&r, "exsweep.severity"), exs_severity_name(f[i].severity));
+        /* the file name, the user agent, the query and the evidence decode to their bytes
+         * (the invalid byte as U+FFFD) */
+        assert_string_equal(jget(&r, "log.file.path"), NASTY_PLACE);
+        assert_string_equal(jget(&r, "exsweep.origin.path"), NASTY_PLACE);
+        assert_string_equal(jget(&r, "exsweep.origin.kind"), "iis");
+        assert_string_equal(jget(&r, "exsweep.origin.line"), "2");
+        assert_string_equal(jget(&r, "user_agent.original"), HOSTILE_UA "\xef\xbf\xbd");
+        assert_string_equal(jget(&r, "url.query"), HOSTILE_QUERY);
+        assert_string_equal(jget(&r, "source.ip"), "192.0.2.9");
+        assert_string_equal(jget(&r, "related.ip"), "192.0.2.9");
+        assert_string_equal(jget(&r, "http.response.status_code"), "200");
+        assert_non_null(strstr(jget(&r, "exsweep.evidence"), HOSTILE_QUERY " 443 - 192.0.2.9 "
+                                                             "\x1b]0;pwned\x07\x1b[2J+\xe2\x80\xae"
+                                                             "\xef\xbf\xbd - 200"));
+        for (size_t k = 0; k < f[i].nfacts; k++) {
+            char path[128];
+            snprintf(path, sizeof path, "exsweep.facts.%s", f[i].facts[k].key);
+            assert_string_equal(jget(&r, path), f[i].facts[k].value);
+        }
+    }
+    /* the counts: every kind, every key, exact */
+    static const char *const kinds[] = {"rule", "family", "client", "host"};
+    for (int k = 0; k < EXS_COUNT__N; k++) {
+        const exs_count *c = exs_results_counts(res, (exs_count_kind)k, &nc[k]);
+        for (size_t i = 0; i < nc[k]; i++) {
+            jrec_parse(&r, j, at++);
+            assert_string_equal(jget(&r, "exsweep.record"), "count");
+            assert_string_equal(jget(&r, "event.kind"), "metric");
+            assert_string_equal(jget(&r, "event.dataset"), "exsweep.count");
+            assert_non_null(jget(&r, "@timestamp"));
+            assert_string_equal(jget(&r, "exsweep.count.kind"), kinds[k]);
+            assert_string_equal(jget(&r, "exsweep.count.key"), c[i].key);
+            char n[32];
+            snprintf(n, sizeof n, "%llu", (unsigned long long)c[i].n);
+            assert_string_equal(jget(&r, "exsweep.count.n"), n);
+            snprintf(n, sizeof n, "%llu",
+                     (unsigned long long)c[i].by_verdict[EXS_VERDICT_EXPLOITATION]);
+            assert_string_equal(jget(&r, "exsweep.count.verdicts.exploitation"), n);
+            assert_string_equal(jget(&r, "exsweep.count.first"), "2021-03-03T11:00:00.000Z");
+        }
+    }
+    assert_string_equal(exs_results_counts(res, EXS_COUNT_RULE, &nc[0])[0].key, "EXS-WS-ACCESS");
+    assert_string_equal(exs_results_counts(res, EXS_COUNT_FAMILY, &nc[1])[0].key, "WebShell|");
+    assert_string_equal(exs_results_counts(res, EXS_COUNT_CLIENT, &nc[2])[0].key, "192.0.2.9");
+    assert_int_equal(nc[EXS_COUNT_HOST], 0);
+    /* the coverage */
+    jrec_parse(&r, j, at++);
+    assert_string_equal(jget(&r, "exsweep.record"), "coverage");
+    assert_string_equal(jget(&r, "event.kind"), "metric");
+    assert_string_equal(jget(&r, "event.dataset"), "exsweep.coverage");
+    assert_string_equal(jget(&r, "exsweep.coverage.family"), cov[0].family);
+    assert_string_equal(jget(&r, "exsweep.coverage.family"), "IIS/W3SVC1");
+    assert_string_equal(jget(&r, "exsweep.coverage.files_read"), "1");
+    assert_string_equal(jget(&r, "exsweep.coverage.lines"), "3");
+    assert_string_equal(jget(&r, "exsweep.coverage.rows_bad"), "1");
+    assert_string_equal(jget(&r, "exsweep.coverage.first"), "2021-03-03T11:00:00.000Z");
+    /* the warnings, each a pipeline_error naming the (hostile) file */
+    for (size_t i = 0; i < nw; i++) {
+        jrec_parse(&r, j, at++);
+        assert_string_equal(jget(&r, "exsweep.record"), "warning");
+        assert_string_equal(jget(&r, "event.kind"), "pipeline_error");
+        assert_string_equal(jget(&r, "event.dataset"), "exsweep.warning");
+        assert_non_null(jget(&r, "@timestamp"));
+        assert_string_equal(jget(&r, "exsweep.warning.kind"), w[i].kind);
+        assert_string_equal(jget(&r, "exsweep.warning.file"), NASTY_PLACE);
+        assert_string_equal(jget(&r, "exsweep.warning.message"), w[i].message);
+        assert_string_equal(jget(&r, "message"), w[i].message);
+        char n[32];
+        snprintf(n, sizeof n, "%llu", (unsigned long long)w[i].line);
+        assert_string_equal(jget(&r, "exsweep.warning.line"), n);
+    }
+    assert_string_equal(w[nw - 1].kind, "bad-row");
+    assert_int_equal(w[nw - 1].line, 3);
+    assert_int_equal(at, lines);
+    jrec_free(&r);
+    free(j);
+    exs_scan_destroy(s);
+}
+
+/* The JSON lines read back (exs_results_read_jsonl) give the same report: the same text, the
+ * same CSV, the same JSON lines. A sweep of two folders (one a hostile log name, under a
+ * hostile label), so that the sweep record names the roots the findings lie in. */
+#define NASTY_REL "C/inetpub/logs/LogFiles/W3SVC1/u_ex\x1b]0;t\x07\"\\,=x.log"
+
+/* Sweeps the roots under t_dir, writes the JSON lines to t_dir/name and reads them back. */
+static exs_scan *sweep_and_read(const char *const *roots, const char *const *labels,
+                                const char *name, exs_results **back)
+{
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    for (size_t i = 0; roots[i]; i++) {
+        char r[300];
+        snprintf(r, sizeof r, "%s/%s", t_dir, roots[i]);
+        assert_int_equal(exs_scan_add_root_label(s, r, labels[i]), EXS_OK);
+    }
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    assert_clean_json(j);
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", t_dir, name);
+    assert_int_equal(t_fix_write(t_dir, name, j, strlen(j)), 0);
+    free(j);
+    char err[256] = "";
+    const char *paths[] = {path};
+    if (exs_results_read_jsonl(back, paths, 1, err, sizeof err) != EXS_OK)
+        fail_msg("read back: %s", err);
+    return s;
+}
+
+static void test_jsonl_round_trip(void **st)
+{
+    (void)st;
+    static const char log[] =
+        HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx =cmd%20/c%20\"calc\"\\x 443 - "
+            "192.0.2.9 \x1b]0;pwned\x07\x1b[2J+\xe2\x80\xae - 200 0 0 1\r\n"
+            "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n";
+    assert_int_equal(t_fix_write(t_dir, "a/" NASTY_REL, log, sizeof log - 1), 0);
+    assert_int_equal(t_fix_write(t_dir, "b/" IIS_PLACE, HDR HOSTILE_ROW, strlen(HDR HOSTILE_ROW)),
+                     0);
+    const char *roots[] = {"a", "b", NULL}, *labels[] = {"\x1b]0;label\x07\"", NULL};
+    exs_results *back = NULL;
+    exs_scan *s = sweep_and_read(roots, labels, "sweep.jsonl", &back);
+    const exs_results *res = exs_scan_results(s);
+    assert_int_equal(t_count(s, NULL), 4);
+    size_t n, nb;
+    const exs_finding *f = exs_results_findings(res, &n);
+    const exs_finding *b = exs_results_findings(back, &nb);
+    assert_int_equal(nb, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(b[i].id, f[i].id);
+        assert_string_equal(b[i].rule->id, f[i].rule->id);
+        assert_string_equal(b[i].rule->family, f[i].rule->family);
+        assert_int_equal(b[i].verdict, f[i].verdict);
+        assert_int_equal(b[i].severity, f[i].severity);
+        assert_int_equal(b[i].time_ms, f[i].time_ms);
+        assert_int_equal(b[i].origin.root, f[i].origin.root);
+        assert_string_equal(b[i].origin.path, f[i].origin.path);
+        assert_int_equal(b[i].origin.line, f[i].origin.line);
+        assert_string_equal(b[i].http->query, HOSTILE_QUERY);
+        assert_string_equal(b[i].http->user_agent, HOSTILE_UA);
+        assert_string_equal(b[i].evidence, f[i].evidence);
+        assert_int_equal(b[i].nfacts, f[i].nfacts);
+        for (size_t k = 0; k < f[i].nfacts; k++) {
+            assert_string_equal(b[i].facts[k].key, f[i].facts[k].key);
+            assert_string_equal(b[i].facts[k].value, f[i].facts[k].value);
+        }
+    }
+    const exs_sweep_info *sa = exs_results_sweep(res), *sb = exs_results_sweep(back);
+    assert_int_equal(sb->nroots, 2);
+    assert_string_equal(sb->roots[0].label, "\x1b]0;label\x07\"");
+    assert_string_equal(sb->roots[0].path, sa->roots[0].path);
+    assert_string_equal(sb->roots[1].label, "b");
+    assert_int_equal(exs_results_stats(back)->findings, 4);
+    size_t nw;
+    exs_results_warnings(back, &nw);
+    assert_int_equal(nw, 1);
+    assert_string_equal(exs_results_warnings(back, &nw)[0].file,
+                        "\x1b]0;label\x07\"/" NASTY_REL); /* label/path: several roots */
+    for (int fmt = 0; fmt < 3; fmt++) {
+        char *a = render_r(res, (exs_format)fmt, 0, 12);
+        char *c = render_r(back, (exs_format)fmt, 0, 12);
+        if (strcmp(a, c) != 0)
+            fail_msg("format %d differs after the round trip.\n--- sweep:\n%s--- read back:\n%s",
+                     fmt, a, c);
+        free(a);
+        free(c);
+    }
+    exs_results_destroy(back);
+    exs_scan_destroy(s);
+
+    /* invalid UTF-8: the JSON text carries U+FFFD in its place (valid JSON for every
+     * consumer), exsweep.raw its exact bytes, and those are what is read back */
+    static const char bad[] =
+        HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - 192.0.2.9 "
+            "Mozilla\xff - 200 0 0 1\r\n";
+    assert_int_equal(t_fix_write(t_dir, "c/" IIS_PLACE, bad, sizeof bad - 1), 0);
+    const char *rc[] = {"c", NULL}, *lc[] = {NULL};
+    s = sweep_and_read(rc, lc, "bad.jsonl", &back);
+    f = exs_results_findings(exs_scan_results(s), &n);
+    b = exs_results_findings(back, &nb);
+    assert_int_equal(nb, n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(f[i].http->user_agent, "Mozilla\xff");
+        assert_string_equal(b[i].http->user_agent, "Mozilla\xff");
+        assert_string_equal(b[i].id, f[i].id);
+    }
+    exs_results_destroy(back);
+    exs_scan_destroy(s);
+}
+
+/* ---------------------------------------------------------------- the words */
+
+/* The words every writer shows (lib/report/render.c), from the typed fields: the case of the
+ * rule, then the facts; and where a finding lies, label first when there are several roots. */
+static void test_render(void **st)
+{
+    (void)st;
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    assert_true(exs_results_add_root(r, "/mnt/a", "a"));
+    assert_true(exs_results_add_root(r, "/mnt/b", "b"));
+    /* a file on disk, served, with its requests */
+    const char *members[] = {"inner.zip", "C/owa/auth/s.aspx"};
+    exs_file_facts file = {"t.zip!/inner.zip!/C/owa/auth/s.aspx", 10, NULL, NULL, NULL,
+                           EXS_TIME_NONE, EXS_TIME_NONE, EXS_TIME_NONE, NULL,
+                           "/owa/auth/s.aspx", "Default Web Site"};
+    exs_fact facts[] = {{"lookalike_of", "logon.aspx"},
+                        {"requests", "2"},
+                        {"requests_answered", "1"},
+                        {"requests_first", "2021-03-03T11:00:00.000Z"},
+                        {"requests_last", "2021-03-03T11:05:00.000Z"},
+                        {"requests_clients", "203.0.113.9=2"},
+                        {"web_folder", "owa/auth"}};
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = exs_rule_find("EXS-FILE-WS-NONDEFAULT");
+    assert_non_null(f.rule);
+    f.verdict = EXS_VERDICT_SUSPICIOUS;
+    f.severity = EXS_SEV_HIGH;
+    f.time_ms = EXS_TIME_NONE;
+    f.reason = "a script a default install does not have in this folder";
+    f.origin = (exs_origin){1, "t.zip", members, 2, "file", 0, 0, -1};
+    f.file = &file;
+    f.facts = facts;
+    f.nfacts = sizeof facts / sizeof facts[0];
+    char buf[2048];
+    exs_render_words(&f, buf, sizeof buf);
+    assert_string_equal(buf, "a script a default install does not have in this folder: served as "
+                             "/owa/auth/s.aspx (Default Web Site); look-alike of logon.aspx; in "
+                             "owa/auth; used: 2 requests (1 answered with success), first "
+                             "2021-03-03T11:00:00.000Z, last 2021-03-03T11:05:00.000Z, clients "
+                             "203.0.113.9=2");
+    exs_render_where(r, &f, true, buf, sizeof buf);
+    assert_string_equal(buf, "b/t.zip!/inner.zip!/C/owa/auth/s.aspx");
+    /* no request: said so; one request: singular */
+    facts[1].value = "0";
+    exs_render_words(&f, buf, sizeof buf);
+    assert_non_null(strstr(buf, "; no request to it in the logs read"));
+    facts[1].value = "1";
+    exs_render_words(&f, buf, sizeof buf);
+    assert_non_null(strstr(buf, "; used: 1 request (1 answered with success), first"));
+
+    /* a process an event shows; a recovered record; the rule's name when there is no reason */
+    exs_process_facts proc = {"C:\\Windows\\System32\\cmd.exe", "cmd /c whoami", 42,
+                              "c:\\windows\\system32\\inetsrv\\w3wp.exe", 7, "IIS APPPOOL\\X", NULL};
+    exs_event_facts ev = {"Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", 1,
+                          "EXCH01", true};
+    exs_finding g;
+    memset(&g, 0, sizeof g);
+    g.rule = exs_rule_find("EXS-EV-W3WP-CHILD");
+    g.verdict = EXS_VERDICT_EXPLOITATION;
+    g.severity = EXS_SEV_CRITICAL;
+    g.time_ms = EXS_TIME_NONE;
+    g.origin = (exs_origin){0, "winevt/Logs/Sysmon.evtx", NULL, 0, "evtx", 0, 2001, -1};
+    g.process = &proc;
+    g.event = &ev;
+    exs_render_words(&g, buf, sizeof buf);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s: cmd /c whoami (parent w3wp.exe); user IIS APPPOOL\\X; pid 42; event 1 of "
+             "Microsoft-Windows-Sysmon; a record recovered from free space or a damaged chunk "
+             "(outside the live records)",
+             g.rule->name);
+    assert_string_equal(buf, want);
+    exs_render_where(r, &g, true, buf, sizeof buf);
+    assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx#2001");
+    exs_render_where(r, &g, false, buf, sizeof buf);
+    assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx");
+    /* cut at the buffer, never past it */
+    char small[16];
+    memset(small, 'X', sizeof small);
+    size_t n = exs_render_words(&g, small, 10);
+    assert_true(n < 10);
+    assert_int_equal(small[n], 0);
+    assert_int_equal(small[10], 'X');
+    exs_results_destroy(r);
+}
+
+/* ---------------------------------------------------------------- CSV */
 
 static void test_csv(void **st)
 {
@@ -67,32 +552,98 @@ static void test_csv(void **st)
     exs_scan *s = hostile();
     char *c = render(s, EXS_FORMAT_CSV, 0);
     assert_true(strncmp(c, "time,verdict,severity,rule_id,", 30) == 0);
-    assert_non_null(strstr(c, "\"'=cmd%20/c%20\"\"calc\"\"\\x\"")); /* formula neutralised */
+    assert_non_null(strstr(c, ",\"'=cmd%20/c%20\"\"calc\"\"\\x\",")); /* formula neutralised */
+    assert_non_null(strstr(c, ",\"\\x1b]0;pwned\\x07\\x1b[2J \\u{202e}\",")); /* the user agent */
     assert_null(strchr(c, '\x1b'));
-    size_t lines = 0;
-    for (char *p = c; *p; p++)
-        lines += *p == '\n';
-    assert_int_equal(lines, 3);
+    assert_null(strchr(c, '\x07'));
+    assert_int_equal(count_lines(c), 3);
+    free(c);
+    exs_scan_destroy(s);
+
+    /* the hostile file name: escaped, quoted, a comma inside the quotes; invalid UTF-8 as
+     * U+FFFD; every row has the header's column count */
+    s = nasty();
+    c = render(s, EXS_FORMAT_CSV, 0);
+    assert_null(strchr(c, '\x1b'));
+    assert_null(strchr(c, '\x07'));
+    assert_true(exs_utf8_valid(c, strlen(c)));
+    assert_non_null(strstr(c, ",\"c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\"\\,=x.log\","));
+    assert_non_null(strstr(c, ",\"\\x1b]0;pwned\\x07\\x1b[2J \\u{202e}\xef\xbf\xbd\","));
+    assert_int_equal(count_lines(c), 3);
+    for (const char *line = c; *line;) {
+        size_t commas = 0;
+        bool quoted = false;
+        const char *p = line;
+        for (; *p && (*p != '\n' || quoted); p++) {
+            if (*p == '"')
+                quoted = !quoted;
+            else if (*p == ',' && !quoted)
+                commas++;
+        }
+        assert_int_equal(commas, 33); /* 34 columns */
+        line = *p ? p + 1 : p;
+    }
     free(c);
     exs_scan_destroy(s);
 }
+
+/* ---------------------------------------------------------------- text */
 
 static void test_text(void **st)
 {
     (void)st;
     exs_scan *s = hostile();
-    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    char *t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 12);
     assert_null(strchr(t, '\x1b')); /* no colour requested, no escape from the evidence */
     assert_non_null(strstr(t, "VERDICT: COMPROMISED"));
     assert_non_null(strstr(t, "192.0.2.9"));
+    assert_non_null(strstr(t, "Top findings (2 of 2 kept)"));
     assert_non_null(strstr(t, "Log coverage"));
     assert_non_null(strstr(t, "IIS/W3SVC1"));
     assert_non_null(strstr(t, "no HttpProxy logs read"));
     free(t);
-    t = render(s, EXS_FORMAT_TEXT, 1);
+    t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 1, 12);
     assert_non_null(strstr(t, "\x1b[1;31mVERDICT"));
     assert_null(strstr(t, "\x1b]0;")); /* the attacker's own sequence stays escaped */
     free(t);
+    exs_scan_destroy(s);
+
+    /* the hostile file name in the "where" lines and the warnings: escaped */
+    s = nasty();
+    t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 12);
+    assert_null(strchr(t, '\x1b'));
+    assert_null(strchr(t, '\x07'));
+    assert_true(exs_utf8_valid(t, strlen(t)));
+    assert_non_null(strstr(t, "      c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:2\n"));
+    assert_non_null(strstr(t, "] c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:3: "
+                              "IIS row without a URL\n"));
+    free(t);
+    exs_scan_destroy(s);
+}
+
+/* --top N: the summary lists N findings in full; 0 lists none (the tables stay). */
+static void test_top(void **st)
+{
+    (void)st;
+    exs_scan *s = hostile();
+    char *t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 0);
+    assert_null(strstr(t, "Top findings"));
+    assert_null(strstr(t, "EXS-WS-CMD")); /* rule ids appear only in the top findings */
+    assert_null(strstr(t, "EXS-WS-ACCESS"));
+    assert_non_null(strstr(t, "VERDICT: COMPROMISED"));
+    assert_non_null(strstr(t, "By attack family"));
+    assert_non_null(strstr(t, "Client addresses (1)"));
+    assert_non_null(strstr(t, "Log coverage"));
+    free(t);
+    t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 1);
+    assert_non_null(strstr(t, "Top findings (1 of 2 kept)\n"));
+    /* the heaviest: the critical one */
+    assert_non_null(strstr(t, "EXS-WS-CMD"));
+    assert_null(strstr(t, "EXS-WS-ACCESS"));
+    free(t);
+    /* the default of the public options: 12 */
+    exs_report_opts def = EXS_REPORT_OPTS_INIT;
+    assert_int_equal(def.top, 12);
     exs_scan_destroy(s);
 }
 
@@ -100,12 +651,27 @@ static void test_clean(void **st)
 {
     (void)st;
     exs_scan *s = t_scan_mem(IIS_PLACE, HDR "2021-03-03 11:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 x - 302 0 0 1\r\n", -1);
-    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    char *t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 12);
     assert_non_null(strstr(t, "VERDICT: NO FINDINGS"));
+    assert_null(strstr(t, "Top findings"));
     free(t);
+    /* no finding: the sweep and the coverage only, no alert, no count */
     char *j = render(s, EXS_FORMAT_JSONL, 0);
-    assert_string_equal(j, "");
+    assert_int_equal(count_lines(j), 2);
+    jrec r = {0};
+    jrec_parse(&r, j, 0);
+    assert_string_equal(jget(&r, "exsweep.record"), "sweep");
+    assert_string_equal(jget(&r, "exsweep.verdict"), "none");
+    assert_string_equal(jget(&r, "exsweep.stats.findings"), "0");
+    jrec_parse(&r, j, 1);
+    assert_string_equal(jget(&r, "exsweep.record"), "coverage");
+    jrec_free(&r);
+    assert_null(strstr(j, "\"alert\""));
     free(j);
+    /* CSV: the header alone */
+    char *c = render(s, EXS_FORMAT_CSV, 0);
+    assert_int_equal(count_lines(c), 1);
+    free(c);
     exs_scan_destroy(s);
 }
 
@@ -124,10 +690,22 @@ static void test_coverage_family_escaped(void **st)
     assert_null(strchr(t, '\x07'));
     assert_non_null(strstr(t, "Exchange/\\x1b]0;pwned\\x07\\x1b[2J"));
     free(t);
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    assert_clean_json(j);
+    jrec r = {0};
+    jrec_parse(&r, j, 1);
+    assert_string_equal(jget(&r, "exsweep.record"), "coverage");
+    assert_string_equal(jget(&r, "exsweep.coverage.family"), "Exchange/\x1b]0;pwned\x07\x1b[2J");
+    jrec_free(&r);
+    free(j);
     exs_scan_destroy(s);
 }
 
-/* Past --max-findings the first findings are kept; the verdict still counts every finding. */
+/* Past --max-findings the verdict, the family table and the client table still count every
+ * finding, the dropped ones too (exact counts at emit time). Exploitation findings are always
+ * kept, so the cap is met here with a probe (EXS-WS-ACCESS) and a tunnel (EXS-WS-TUNNEL,
+ * suspicious): a budget of one goes to the first rule by id, and the heavier finding is the
+ * one counted, not listed. */
 static void test_verdict_past_the_cap(void **st)
 {
     (void)st;
@@ -138,7 +716,8 @@ static void test_verdict_past_the_cap(void **st)
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(HDR "2021-03-03 10:00:00 10.0.0.5 GET /aspnet_client/x.aspx - 443 - 192.0.2.1 x - 404 0 0 1\r\n"
-              "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - 192.0.2.9 x - 200 0 0 1\r\n",
+              "2021-03-03 11:00:00 10.0.0.5 GET /erp/conn.aspx proxy&port=3389&ip=127.0.0.1 443 - "
+              "192.0.2.9 x - 200 0 0 1\r\n",
           f);
     fclose(f);
     exs_scan_opts o = {1, 0};
@@ -148,15 +727,31 @@ static void test_verdict_past_the_cap(void **st)
     assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
     assert_int_equal(exs_scan_run(s), EXS_OK);
     assert_string_equal(t_summary(s), "EXS-WS-ACCESS probe 192.0.2.1 2");
-    const exs_scan_stats *stats = exs_scan_get_stats(s);
-    assert_int_equal(stats->findings, 3);
-    assert_int_equal(stats->findings_dropped, 2);
+    const exs_results *res = exs_scan_results(s);
+    const exs_sweep_stats *stats = exs_results_stats(res);
+    assert_int_equal(stats->findings, 2);
+    assert_int_equal(stats->findings_dropped, 1);
     assert_int_equal(stats->verdicts[EXS_VERDICT_PROBE], 1);
-    assert_int_equal(stats->verdicts[EXS_VERDICT_EXPLOITATION], 2);
+    assert_int_equal(stats->verdicts[EXS_VERDICT_SUSPICIOUS], 1);
+    assert_int_equal(exs_results_verdict(res), EXS_VERDICT_SUSPICIOUS);
     char *t = render(s, EXS_FORMAT_TEXT, 0);
-    assert_non_null(strstr(t, "VERDICT: COMPROMISED"));
-    assert_non_null(strstr(t, "(3 findings in all; 2 beyond the cap are counted, not listed)"));
+    assert_non_null(strstr(t, "VERDICT: SUSPICIOUS"));
+    assert_non_null(strstr(t, "(2 findings in all; 1 past the cap is counted, not listed)"));
+    /* the family row and the client of the dropped finding */
+    assert_non_null(strstr(t, "       2  1 suspicious, 1 probe\n"));
+    assert_non_null(strstr(t, "Client addresses (2)\n  192.0.2.9  "));
     free(t);
+    /* the JSON lines say the same: the sweep record and the counts */
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    jrec r = {0};
+    jrec_parse(&r, j, 0);
+    assert_string_equal(jget(&r, "exsweep.verdict"), "suspicious");
+    assert_string_equal(jget(&r, "exsweep.stats.findings"), "2");
+    assert_string_equal(jget(&r, "exsweep.stats.findings_dropped"), "1");
+    assert_string_equal(jget(&r, "exsweep.stats.verdicts.suspicious"), "1");
+    jrec_free(&r);
+    assert_non_null(strstr(j, "\"count\":{\"kind\":\"rule\",\"key\":\"EXS-WS-TUNNEL\",\"n\":1,"));
+    free(j);
     exs_scan_destroy(s);
     unlink(path);
     rmdir(dir);
@@ -166,8 +761,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl),
+        cmocka_unit_test(test_jsonl_records),
+        cmocka_unit_test_setup_teardown(test_jsonl_round_trip, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test(test_render),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_top),
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_coverage_family_escaped),
         cmocka_unit_test(test_verdict_past_the_cap),

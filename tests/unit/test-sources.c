@@ -62,7 +62,9 @@ static void test_walk(void **st)
     const char *roots[] = {q, NULL};
     exs_scan *s = run(roots, 2);
     assert_string_equal(t_summary(s), "EXS-WS-ACCESS exploitation 192.0.2.1 2\nEXS-WS-CMD exploitation 192.0.2.1 2");
-    assert_string_equal(t_find(s, NULL, 0)->file, "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    assert_string_equal(t_find(s, NULL, 0)->origin.path, "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    assert_int_equal(t_find(s, NULL, 0)->origin.root, 0);
+    assert_string_equal(exs_results_sweep(exs_scan_results(s))->roots[0].label, "C");
     assert_int_equal(t_warns(s, "symlink"), 2);
     assert_int_equal(t_warns(s, "not-regular"), 1);
     struct stat after;
@@ -72,14 +74,21 @@ static void test_walk(void **st)
     assert_int_equal(after.st_size, before.st_size);
     exs_scan_destroy(s);
 
-    /* two roots: paths are prefixed with each root's name */
+    /* two roots: each finding names its root, and the path under it */
     char r2[512];
     snprintf(r2, sizeof r2, "%s/outside", dir);
     const char *two[] = {q, r2, NULL};
     s = run(two, 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->file, "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->file, "outside/secret.log");
+    const exs_finding *a = t_find(s, "EXS-WS-CMD", 0), *b = t_find(s, "EXS-WS-CMD", 1);
+    assert_string_equal(a->origin.path, "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    assert_int_equal(a->origin.root, 0);
+    assert_string_equal(b->origin.path, "secret.log");
+    assert_int_equal(b->origin.root, 1);
+    const exs_sweep_info *sw = exs_results_sweep(exs_scan_results(s));
+    assert_int_equal(sw->nroots, 2);
+    assert_string_equal(sw->roots[0].label, "C");
+    assert_string_equal(sw->roots[1].label, "outside");
     exs_scan_destroy(s);
 }
 
@@ -95,7 +104,8 @@ static void test_archives(void **st)
     const char *roots[] = {z, NULL};
     exs_scan *s = run(roots, 1);
     assert_string_equal(t_summary(s), "EXS-WS-ACCESS exploitation 192.0.2.5 2\nEXS-WS-CMD exploitation 192.0.2.5 2");
-    assert_string_equal(t_find(s, NULL, 0)->file, "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    assert_string_equal(t_find(s, NULL, 0)->origin.path, "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    assert_int_equal(t_find(s, NULL, 0)->origin.nmembers, 0);
     exs_scan_destroy(s);
 
     /* a tar.gz holding the zip, inside a folder: nested member paths */
@@ -117,8 +127,11 @@ static void test_archives(void **st)
     const char *r2[] = {cd, NULL};
     s = run(r2, 2);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
-    assert_string_equal(t_find(s, "EXS-WS-CMD", 0)->file,
-                        "outer.tar.gz!/evidence/inner.zip!/C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
+    const exs_finding *m = t_find(s, "EXS-WS-CMD", 0);
+    assert_string_equal(m->origin.path, "outer.tar.gz");
+    assert_int_equal(m->origin.nmembers, 2);
+    assert_string_equal(m->origin.members[0], "evidence/inner.zip");
+    assert_string_equal(m->origin.members[1], "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log");
     exs_scan_destroy(s);
 
     /* a damaged archive: a counted warning, the sweep goes on */

@@ -1,0 +1,130 @@
+/* exsweep report: render a saved sweep (the JSON lines of 'exsweep scan -f jsonl') in any
+ * format, for one sweep or several (a fleet). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exsweep/exsweep.h"
+#include "output.h"
+
+const char exs_cli_report_help[] =
+    "usage: exsweep report [options] FILE.jsonl...\n"
+    "\n"
+    "Render the JSON lines that 'exsweep scan -f jsonl' wrote (- reads standard input) as any\n"
+    "report: the text of a saved sweep is the text the sweep printed. Several files (sweeps\n"
+    "of several servers) become one report with every root; findings keep their ids.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT     text (default), jsonl, csv\n"
+    "  -o, --output FILE    write the report to FILE (as exsweep scan -o)\n"
+    "      --top N          findings listed in full by the text summary (default 12; 0: none)\n"
+    "      --color WHEN     auto (default), always, never\n"
+    "  -v, --verbose        list every kept warning example\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "exit codes:\n"
+    "  0  no finding in the sweeps read\n"
+    "  1  at least one finding\n"
+    "  2  an error: bad usage, a FILE that cannot be read or is no sweep's JSON lines, a\n"
+    "     report that could not be written\n";
+
+static int parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int exs_cli_report(int argc, char **argv)
+{
+    enum { OPT_TOP = 256, OPT_COLOR };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"top", required_argument, NULL, OPT_TOP}, {"color", required_argument, NULL, OPT_COLOR},
+        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    exs_report_opts ro = EXS_REPORT_OPTS_INIT;
+    const char *output = "-", *color = "auto";
+    int status = 2, c;
+    unsigned long v;
+    exs_results *r = NULL;
+    exs_cli_out out;
+    memset(&out, 0, sizeof out);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': {
+            int f = exs_format_parse(optarg);
+            if (f < 0) {
+                exs_cli_usage("report", "unknown format '%s' (text, jsonl, csv)", optarg);
+                goto done;
+            }
+            ro.format = (exs_format)f;
+            break;
+        }
+        case 'o': output = optarg; break;
+        case OPT_TOP:
+            if (parse_count(optarg, 100000, &v) < 0) {
+                exs_cli_usage("report", "--top wants a count up to 100000, not '%s'", optarg);
+                goto done;
+            }
+            ro.top = v;
+            break;
+        case OPT_COLOR: color = optarg; break;
+        case 'v': ro.verbose = 1; break;
+        case 'h':
+            fputs(exs_cli_report_help, stdout);
+            status = exs_cli_stdout_done("report", 0);
+            goto done;
+        default: exs_cli_bad_option("report", c, longopts, argv); goto done;
+        }
+    }
+    if (optind >= argc) {
+        exs_cli_usage("report", "no FILE given");
+        goto done;
+    }
+    if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+        exs_cli_usage("report", "--color wants auto, always or never, not '%s'", color);
+        goto done;
+    }
+    if (exs_cli_out_resolve(&out, output) != 0)
+        goto done;
+    for (int i = optind; i < argc; i++)
+        if (exs_cli_out_inside(&out, argv[i])) {
+            exs_cli_msg("exsweep report: refusing to write over the input %s", argv[i]);
+            goto done;
+        }
+    char err[1024];
+    exs_rc rc = exs_results_read_jsonl(&r, (const char *const *)argv + optind,
+                                       (size_t)(argc - optind), err, sizeof err);
+    if (rc != EXS_OK) {
+        exs_cli_msg("exsweep report: %s", *err ? err : exs_strerror(rc));
+        goto done;
+    }
+    if (exs_cli_out_open(&out) != 0)
+        goto done;
+    ro.color = strcmp(color, "always") == 0 ||
+               (strcmp(color, "auto") == 0 && isatty(fileno(out.f)) && !getenv("NO_COLOR"));
+    if (exs_report_write(r, out.f, &ro) != EXS_OK) {
+        int e = errno;
+        exs_cli_msg("exsweep report: writing the report failed: %s", e ? strerror(e) : "write error");
+        goto done;
+    }
+    if (exs_cli_out_commit(&out) != 0)
+        goto done;
+    status = exs_results_stats(r)->findings ? 1 : 0;
+done:
+    exs_cli_out_abort(&out);
+    exs_results_destroy(r);
+    return status;
+}

@@ -1,0 +1,73 @@
+/* Fuzz target: saved sweeps read back (lib/results/read.c) and rendered again in every
+ * format (lib/report/). Whatever the reader accepts must render, and its JSON lines must read
+ * back to the same JSON lines (the round trip is a fixed point). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "exsweep/exsweep.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char *render(const exs_results *r, exs_format fmt, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f)
+        return NULL;
+    exs_report_opts o = EXS_REPORT_OPTS_INIT;
+    o.format = fmt;
+    o.verbose = 1;
+    o.top = 100;
+    if (exs_report_write(r, f, &o) != EXS_OK)
+        __builtin_trap(); /* memory streams do not fail short of memory */
+    fclose(f);
+    return buf;
+}
+
+/* Reads bytes as a file (a memfd behind /proc/self/fd), NULL when the reader refuses them. */
+static exs_results *read_bytes(const void *p, size_t n)
+{
+    int fd = memfd_create("fuzz-report", 0);
+    if (fd < 0)
+        return NULL;
+    if (n && write(fd, p, n) != (ssize_t)n) {
+        close(fd);
+        return NULL;
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    const char *paths[] = {path};
+    exs_results *r = NULL;
+    char err[512];
+    if (exs_results_read_jsonl(&r, paths, 1, err, sizeof err) != EXS_OK)
+        r = NULL;
+    close(fd);
+    return r;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    exs_results *r = read_bytes(data, size);
+    if (!r)
+        return 0;
+    size_t n1, n2, nt, nc;
+    char *text = render(r, EXS_FORMAT_TEXT, &nt), *csv = render(r, EXS_FORMAT_CSV, &nc);
+    char *j1 = render(r, EXS_FORMAT_JSONL, &n1);
+    exs_results *back = j1 ? read_bytes(j1, n1) : NULL;
+    if (j1 && !back)
+        __builtin_trap(); /* our own JSON lines must read back */
+    char *j2 = back ? render(back, EXS_FORMAT_JSONL, &n2) : NULL;
+    if (j1 && j2 && (n1 != n2 || memcmp(j1, j2, n1) != 0))
+        __builtin_trap(); /* and to the same JSON lines */
+    free(text);
+    free(csv);
+    free(j1);
+    free(j2);
+    exs_results_destroy(back);
+    exs_results_destroy(r);
+    return 0;
+}

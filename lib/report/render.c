@@ -1,0 +1,156 @@
+/* Words of findings. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "report/render.h"
+
+const char *exs_render_base(const char *path)
+{
+    const char *b = path;
+    for (const char *p = path; p && *p; p++)
+        if (*p == '\\' || *p == '/')
+            b = p + 1;
+    return b ? b : "";
+}
+
+/* Friendlier names for the facts a reader meets most; the rest print as "key value". */
+static const struct {
+    const char *key, *label;
+} labels[] = {
+    {"web_folder", "in"},
+    {"lookalike_of", "look-alike of"},
+    {"published_name", "a published web-shell name:"},
+    {"ssrf_host", "routed to"},
+    {"ssrf_path", "back-end path"},
+    {"ecp_canary", "ECP canary"},
+    {"keyword", "keyword"},
+    {"dump_tool", "by"},
+    {"dump_process", "of"},
+    {"dump_pid", "pid"},
+    {"threat_name", "threat"},
+    {"threat_action", "action"},
+    {"ioc_list", "listed in"},
+    {"ioc_note", "noted"},
+    {"created", "created"},
+    {"created_by", "by"},
+    {"commands", "worker processes meanwhile:"},
+    {"commands_first_command_line", "first:"},
+    {"reported_because", "reported because"},
+};
+
+static const char *label_of(const char *key)
+{
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].key, key) == 0)
+            return labels[i].label;
+    return NULL;
+}
+
+size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    exs_appendf(buf, cap, &o, "%s", f->reason ? f->reason : f->rule->name);
+    const char *sep = ": ";
+#define PART(...)                                                                                  \
+    do {                                                                                           \
+        exs_appendf(buf, cap, &o, "%s", sep);                                                      \
+        exs_appendf(buf, cap, &o, __VA_ARGS__);                                                    \
+        sep = "; ";                                                                                \
+    } while (0)
+    if (f->process) {
+        const exs_process_facts *p = f->process;
+        const char *what = p->command_line ? p->command_line : p->executable;
+        if (what || p->target_executable) {
+            PART("%s", what ? what : "a process");
+            if (p->target_executable)
+                exs_appendf(buf, cap, &o, " on %s", exs_render_base(p->target_executable));
+            if (p->parent_executable)
+                exs_appendf(buf, cap, &o, " (parent %s)", exs_render_base(p->parent_executable));
+        }
+        if (p->user)
+            PART("user %s", p->user);
+        if (p->pid >= 0)
+            PART("pid %" PRId64, p->pid);
+    }
+    if (f->cmdlet) {
+        const exs_cmdlet_facts *c = f->cmdlet;
+        PART("%s%s%s", c->name ? c->name : "cmdlet", c->parameters ? " " : "",
+             c->parameters ? c->parameters : "");
+        if (c->user)
+            exs_appendf(buf, cap, &o, " (by %s)", c->user);
+        if (c->failed)
+            exs_appendf(buf, cap, &o, ", which failed");
+    }
+    if (f->file) {
+        const exs_file_facts *x = f->file;
+        bool self = f->origin.kind && strcmp(f->origin.kind, "file") == 0;
+        if (x->path && !self)
+            PART("file %s", x->path);
+        if (x->url)
+            PART("served as %s%s%s%s", x->url, x->site ? " (" : "", x->site ? x->site : "",
+                 x->site ? ")" : "");
+    }
+    if (f->target)
+        PART("target %s", f->target);
+    /* requests: one phrase instead of seven facts */
+    const char *nreq = exs_finding_fact(f, "requests");
+    for (size_t i = 0; i < f->nfacts; i++) {
+        const char *k = f->facts[i].key, *v = f->facts[i].value;
+        if (strncmp(k, "requests", 8) == 0)
+            continue;
+        const char *l = label_of(k);
+        if (l)
+            PART("%s %s", l, v);
+        else
+            PART("%s %s", k, v);
+    }
+    if (nreq) {
+        const char *ok = exs_finding_fact(f, "requests_answered");
+        const char *a = exs_finding_fact(f, "requests_first");
+        const char *b = exs_finding_fact(f, "requests_last");
+        const char *cl = exs_finding_fact(f, "requests_clients");
+        if (strcmp(nreq, "0") == 0) {
+            PART("no request to it in the logs read");
+        } else {
+            PART("used: %s request%s (%s answered with success)", nreq,
+                 strcmp(nreq, "1") == 0 ? "" : "s", ok ? ok : "0");
+            if (a && b)
+                exs_appendf(buf, cap, &o, ", first %s, last %s", a, b);
+            if (cl)
+                exs_appendf(buf, cap, &o, ", clients %s", cl);
+        }
+    }
+    if (f->event) {
+        const exs_event_facts *e = f->event;
+        if (e->id || e->provider)
+            PART("event %u%s%s", (unsigned)e->id, e->provider ? " of " : "",
+                 e->provider ? e->provider : "");
+        if (e->recovered)
+            PART("a record recovered from free space or a damaged chunk (outside the live "
+                 "records)");
+    }
+#undef PART
+    return o;
+}
+
+size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
+                        size_t cap)
+{
+    size_t o = 0, nroots;
+    buf[0] = 0;
+    const exs_root_info *roots = exs_results_sweep(r)->roots;
+    nroots = exs_results_sweep(r)->nroots;
+    if (nroots > 1 && f->origin.root < nroots)
+        exs_appendf(buf, cap, &o, "%s/", roots[f->origin.root].label);
+    exs_appendf(buf, cap, &o, "%s", f->origin.path);
+    for (size_t i = 0; i < f->origin.nmembers; i++)
+        exs_appendf(buf, cap, &o, "!/%s", f->origin.members[i]);
+    if (pos && f->origin.line)
+        exs_appendf(buf, cap, &o, ":%llu", (unsigned long long)f->origin.line);
+    else if (pos && f->origin.record)
+        exs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
+    return o;
+}

