@@ -161,6 +161,23 @@ int __wrap_openat(int dirfd, const char *path, int flags, ...)
 
 /* ---------------------------------------------------------------- reads */
 
+PAIR(ssize_t, pread, (int fd, void *buf, size_t n, off_t off));
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off)
+{
+    switch (t_fault(T_EV_READ | T_EV_SHORT, "pread")) {
+    case T_FAIL:
+        errno = EIO;
+        return -1;
+    case T_SHORTEN:
+        if (n > 1)
+            n = (n + 1) / 2;
+        break;
+    default:
+        break;
+    }
+    return __real_pread(fd, buf, n, off);
+}
+
 PAIR(ssize_t, read, (int fd, void *buf, size_t n));
 ssize_t __wrap_read(int fd, void *buf, size_t n)
 {
@@ -254,6 +271,11 @@ ARCHIVE_NOMEM(archive_read_support_filter_lzip, (struct archive * a), (a))
 ARCHIVE_NOMEM(archive_read_support_filter_lzma, (struct archive * a), (a))
 ARCHIVE_NOMEM(archive_read_support_filter_xz, (struct archive * a), (a))
 ARCHIVE_NOMEM(archive_read_support_filter_zstd, (struct archive * a), (a))
+ARCHIVE_NOMEM(archive_read_support_filter_uu, (struct archive * a), (a))
+ARCHIVE_NOMEM(archive_read_support_filter_rpm, (struct archive * a), (a))
+ARCHIVE_NOMEM(archive_read_support_filter_lrzip, (struct archive * a), (a))
+ARCHIVE_NOMEM(archive_read_support_filter_lzop, (struct archive * a), (a))
+ARCHIVE_NOMEM(archive_read_support_filter_grzip, (struct archive * a), (a))
 
 PAIR(la_ssize_t, archive_read_data, (struct archive * a, void *buf, size_t n));
 la_ssize_t __wrap_archive_read_data(struct archive *a, void *buf, size_t n)
