@@ -25,7 +25,7 @@ typedef struct pstate {
     bool started;  /* the first data line was seen */
     bool at_file_start;
     unsigned first_tries;
-    int engine_failed;
+    exs_rc engine_failed; /* the prefilter's failure, EXS_OK */
     bool warned_nul; /* NUL bytes were reported for this file */
 } pstate;
 
@@ -142,7 +142,7 @@ static void region(pstate *ps, const char *p, size_t n)
     long k = exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
                                  &ps->m->starts, &ps->m->starts_cap);
     if (k < 0) {
-        ps->engine_failed = 1;
+        ps->engine_failed = (exs_rc)-k;
         goto count;
     }
     ps->m->candidates += (uint64_t)k;
@@ -169,10 +169,11 @@ count:
     ps->c->lines += lines;
 }
 
-int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const exs_prefilter *pf,
-                     exs_pipeline_mem *m, const exs_input *in, size_t have)
+exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
+                        const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
+                        size_t have)
 {
-    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, 0, false};
+    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, EXS_OK, false};
     char *buf = m->buf;
     const size_t cap = EXS_READ_CHUNK;
     size_t len = have;
@@ -182,14 +183,7 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
     for (;;) {
         while (!eof && len < cap) {
             long r = in->read(in->ctx, buf + len, cap - len);
-            if (r < 0) {
-                exs_warn(c->scan, EXS_W_UNREADABLE, c->file, ps.base + 1,
-                         "read error after %llu bytes; rest of the file not read",
-                         (unsigned long long)c->bytes);
-                eof = true;
-                break;
-            }
-            if (r == 0) {
+            if (r <= 0) { /* the end, or a failure the stream reported */
                 eof = true;
                 break;
             }
@@ -229,11 +223,11 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
         }
         region(&ps, buf, end);
         if (ps.engine_failed)
-            return -1;
+            return ps.engine_failed;
         memmove(buf, buf + end, len - end);
         len -= end;
         if (eof && len == 0)
             break;
     }
-    return ps.engine_failed ? -1 : 0;
+    return ps.engine_failed;
 }
