@@ -152,6 +152,12 @@ static void region(pstate *ps, const char *p, size_t n)
         lines += exs_nlmap_count(&map, pos, s);
         pos = s;
         exs_str line = line_of(p, &map, s);
+        /* zeros before a line are what a crash or a hole left of the one before it (the
+         * warning above counts them): the line is what follows */
+        while (line.n && line.p[0] == 0) {
+            line.p++;
+            line.n--;
+        }
         uint64_t lineno = ps->base + lines + 1;
         if (line.n && line.p[0] == '#') {
             if (ps->lk->directive)
@@ -192,6 +198,24 @@ exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
         }
         if (len == 0)
             break;
+        if (!skipping && buf[0] == 0) {
+            /* A line that starts with zeros: what a crash or a hole read as zeros left before
+             * it. They go, however many (a zero-filled gigabyte is no line to cut, and holds no
+             * line break: line numbers stay those of the file); counted once per file. */
+            size_t z = 0;
+            while (z < len && buf[z] == 0)
+                z++;
+            if (!ps.warned_nul) {
+                ps.warned_nul = true;
+                exs_warn(c->scan, EXS_W_BINARY, c->file, ps.base + 1,
+                         "NUL bytes inside the log (damaged or wiped region)");
+            }
+            memmove(buf, buf + z, len - z);
+            len -= z;
+            if (len == 0 && eof)
+                break;
+            continue;
+        }
         if (skipping) {
             char *nl = memchr(buf, '\n', len);
             if (!nl) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "scan/scan_int.h"
 #include "sources/input.h"
 
@@ -33,8 +34,11 @@ void exs_fdstream_init(exs_fdstream *f, int fd, const struct stat *st, exs_scan 
     f->display = display;
 }
 
-/* Moves pos past a hole, if it is in one, and finds the end of the data it lands in. Returns
- * false when no data follows (pos is then the size). */
+/* At the end of the region read since the last look (pos == data_end): moves pos past the
+ * hole it is in, if any, and sets the next place to look: the next hole, or EXS_HOLE_MIN bytes
+ * on, whichever is further (a hole inside is read as its zeros), so that a file of many small
+ * holes costs at most two lseek calls per EXS_HOLE_MIN bytes read. Returns false when no data
+ * follows (pos is then the size). */
 static bool next_data(exs_fdstream *f)
 {
     off_t d = lseek(f->fd, (off_t)f->pos, SEEK_DATA);
@@ -52,7 +56,10 @@ static bool next_data(exs_fdstream *f)
     if (f->pos >= f->size)
         return false;
     off_t h = lseek(f->fd, (off_t)f->pos, SEEK_HOLE);
-    f->data_end = h > 0 && (uint64_t)h > f->pos && (uint64_t)h < f->size ? (uint64_t)h : f->size;
+    uint64_t next = h > 0 && (uint64_t)h > f->pos ? (uint64_t)h : f->size;
+    if (next < f->pos + EXS_HOLE_MIN)
+        next = f->pos + EXS_HOLE_MIN;
+    f->data_end = next < f->size ? next : f->size;
     return true;
 }
 

@@ -51,6 +51,7 @@ long long exs_fdstream_seek(void *ctx, long long off, int whence);
  * hole follow the bytes before it, and `holes` counts what was skipped. The first `have`
  * bytes were read already (from offset 0): when a hole starts inside them, returns where it
  * starts (the caller keeps the bytes before it; reading goes on after the hole), else have.
+ * Holes are looked for at most once per EXS_HOLE_MIN bytes read (a hole inside is read).
  * Does nothing on a file whose blocks cover its size. */
 size_t exs_fdstream_skip_holes(exs_fdstream *f, size_t have);
 
