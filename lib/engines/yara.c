@@ -257,9 +257,12 @@ static exs_rc build_gate(exs_yrules *r, char *err, size_t errlen)
     if (hs_compile_lit_multi((const char *const *)l.pat, l.flags, ids, l.len, (unsigned)l.n,
                              HS_MODE_BLOCK, NULL, &r->gate, &ce) != HS_SUCCESS) {
         snprintf(err, errlen, "literal gate: %s", ce ? ce->message : "compile failed");
+        /* the compiler's word for running out of memory (hs_compile.h) */
+        rc = ce && ce->expression < 0 && ce->message && strstr(ce->message, "allocate memory")
+                 ? EXS_ENOMEM
+                 : EXS_EENGINE;
         hs_free_compile_error(ce);
         r->gate = NULL;
-        rc = EXS_EENGINE;
     }
     free(ids);
 out:
@@ -358,8 +361,16 @@ static exs_rc added(YR_COMPILER *c, int bad, cerr *e, const char *source)
 {
     if (!bad && !e->errors)
         return EXS_OK;
-    if (e->errors && !(c->last_error == ERROR_INSUFFICIENT_MEMORY))
+    /* libyara reports running out of memory as an error of the line it was at, in its words
+     * ("not enough memory"), or with no words at all when even those could not be made */
+    size_t ml = e->buf && e->len ? strlen(e->buf) : 0;
+    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY ||
+                 (e->errors && ml &&
+                  (strstr(e->buf, "not enough memory") || e->buf[ml - 1] == ' '));
+    if (e->errors && !nomem)
         return EXS_ERULE;
+    if (nomem && e->errors)
+        return EXS_ENOMEM; /* the message names the file and line it was at */
     exs_rc rc = c->last_error == ERROR_INSUFFICIENT_MEMORY ? EXS_ENOMEM : EXS_EENGINE;
     snprintf(e->buf, e->len, "%s: libyara failed to compile it: %s", source, exs_strerror(rc));
     return rc;
@@ -382,7 +393,7 @@ static exs_rc finish(exs_yrules **out, YR_COMPILER *c, bool user, char *err, siz
     rc = fill_rules(r, err, errlen);
     if (rc == EXS_OK && !user)
         rc = build_gate(r, err, errlen);
-    if (rc == EXS_ENOMEM)
+    if (rc == EXS_ENOMEM && !(err && err[0] && strstr(err, "memory")))
         snprintf(err, errlen, "out of memory indexing the rule set");
     if (rc != EXS_OK) {
         yr_rules_destroy(r->yr); /* the caller drops the libyara reference */
