@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/failnote.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "exsweep/finding.h"
@@ -295,6 +296,10 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
         have = (long)exs_fdstream_skip_holes(fds, (size_t)have);
     process_kind(w, &cls, display, norm, in, depth, members_bare, (size_t)have);
     exs_file_end(w->fw, depth);
+    const char *what;
+    exs_rc rc = exs_failnote_take(&what);
+    if (rc != EXS_OK)
+        exs_scan_fail(s, rc, "%s (%s)", what, display);
 }
 
 static void process_kind(exs_worker *w, const exs_class *clsp, const char *display,
