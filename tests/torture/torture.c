@@ -360,6 +360,16 @@ static int build_fixture(void)
         "203.0.113.21\n"
         "C:\\Users\\Public\\notes.txt\n"
         "\\\\inetpub\\\\wwwroot\\\\aspnet_client\\\\system_web\\\\[a-z]{8}\\.aspx;75\n";
+    /* an MSERT log, UTF-16LE as the scanner writes it */
+    static const char msert[] =
+        "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
+        "Started On Sat Mar 13 18:24:42 2021\r\n\r\nQuick Scan Results:\r\n"
+        "Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+        "    file://C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\gone.aspx\r\n";
+    unsigned char w16[2 * sizeof msert + 2] = {0xFF, 0xFE};
+    for (size_t i = 0; i + 1 < sizeof msert; i++)
+        w16[2 + 2 * i] = (unsigned char)msert[i];
+    rc |= t_fix_write(g_root, "C/Windows/debug/msert.log", w16, 2 + 2 * (sizeof msert - 1));
     rc |= t_fix_write(g_dir, "rules.yar", rules, sizeof rules - 1);
     rc |= t_fix_write(g_dir, "iocs.txt", iocs, sizeof iocs - 1);
     snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s/inner.tar.gz'", gen, g_dir);
@@ -1020,6 +1030,7 @@ static int check_baseline(void)
         "update.bin",        /* the IOC hash */
         "torture_marker",    /* the user rule */
         "lsass.dmp",         /* a dump larger than the size limit */
+        "msert.log",         /* an MSERT log (UTF-16) */
         "~coverage",
     };
     int bad = 0;
