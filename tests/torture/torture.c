@@ -5,7 +5,7 @@
  * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run, a message
  * in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
  *
- *   torture [-m MODES] [-e K] [-n A[-B]] [-s] [-d] [-S] [-v] [-k]
+ *   torture [-m MODES] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]
  *
  *   -m MODES  comma-separated, in order (default alloc,eio,short):
  *               alloc  the Nth call that can fail for lack of a resource fails (malloc and
@@ -21,6 +21,8 @@
  *             for the runs that count every allocation of the process (torture-libs)
  *   -d        direct: a fresh process per N that fails its Nth call itself, instead of the fork
  *             at the call (slower; for checking that a result is not an artefact of the fork)
+ *   -j N      with -d: sweep with N worker threads (which call is the Nth then varies from
+ *             run to run; the rule holds all the same)
  *   -S        strict: failures in code being rewritten (TORTURE_KNOWN) count too
  *   -v        one line per N
  *   -k        keep the fixture folder
@@ -97,6 +99,7 @@ static struct {
     uint64_t count, every, lo, hi, target;
     int in_hook;
     bool verbose, strict, single, direct, sites;
+    unsigned jobs; /* worker threads of the sweep (-j, with -d only) */
     unsigned timeout;
 } g = {.every = 1, .hi = UINT64_MAX, .timeout = 20};
 
@@ -360,6 +363,14 @@ static int build_fixture(void)
         "203.0.113.21\n"
         "C:\\Users\\Public\\notes.txt\n"
         "\\\\inetpub\\\\wwwroot\\\\aspnet_client\\\\system_web\\\\[a-z]{8}\\.aspx;75\n";
+    /* an event export, one JSON object a line (Security-Datasets' layout) */
+    static const char jsonl[] =
+        "{\"SourceName\":\"Microsoft-Windows-Sysmon\",\"EventID\":1,\"Image\":"
+        "\"C:\\\\Windows\\\\System32\\\\cmd.exe\",\"ParentImage\":"
+        "\"c:\\\\windows\\\\system32\\\\inetsrv\\\\w3wp.exe\",\"CommandLine\":\"cmd /c whoami\","
+        "\"@timestamp\":\"2021-03-14T01:40:15.000Z\"}\n"
+        "{\"SourceName\":\"MSExchange Front End HTTP Proxy\",\"EventID\":1001,\"Message\":\"started\"}\n";
+    rc |= t_fix_write(g_root, "C/export/events.json", jsonl, sizeof jsonl - 1);
     /* an MSERT log, UTF-16LE as the scanner writes it */
     static const char msert[] =
         "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
@@ -372,6 +383,13 @@ static int build_fixture(void)
     rc |= t_fix_write(g_root, "C/Windows/debug/msert.log", w16, 2 + 2 * (sizeof msert - 1));
     rc |= t_fix_write(g_dir, "rules.yar", rules, sizeof rules - 1);
     rc |= t_fix_write(g_dir, "iocs.txt", iocs, sizeof iocs - 1);
+    /* a single gzip-compressed log (libarchive's raw format) */
+    snprintf(cmd, sizeof cmd,
+             "head -n 82 '%s/C/inetpub/logs/LogFiles/W3SVC1/u_ex210304.log' | gzip -n -c "
+             ">'%s/C/inetpub/logs/LogFiles/W3SVC1/u_ex210304.log.gz'",
+             gen, g_root);
+    if (system(cmd) != 0)
+        rc = -1;
     snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s/inner.tar.gz'", gen, g_dir);
     if (system(cmd) != 0)
         rc = -1;
@@ -485,7 +503,7 @@ static void sweep(result *r)
 {
     memset(r, 0, sizeof *r);
     exs_scan *s = NULL;
-    exs_scan_opts o = {.jobs = 1, .max_file_size = 32768};
+    exs_scan_opts o = {.jobs = g.jobs ? g.jobs : 1, .max_file_size = 32768};
     r->step = "create";
     r->rc = exs_scan_create(&s, &o);
     if (r->rc == EXS_OK && (r->step = "add_root", r->rc = exs_scan_add_root(s, g_root)) == EXS_OK &&
@@ -1031,6 +1049,8 @@ static int check_baseline(void)
         "torture_marker",    /* the user rule */
         "lsass.dmp",         /* a dump larger than the size limit */
         "msert.log",         /* an MSERT log (UTF-16) */
+        "events.json",       /* an event export */
+        "u_ex210304.log:",   /* a gzip'd log */
         "~coverage",
     };
     int bad = 0;
@@ -1162,7 +1182,7 @@ static int run_mode(int ev, int action, bool check)
 
 static void usage(void)
 {
-    fputs("usage: torture [-m alloc,eio,short] [-e K] [-n A[-B]] [-s] [-d] [-S] [-v] [-k]\n", stderr);
+    fputs("usage: torture [-m alloc,eio,short] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]\n", stderr);
 }
 
 int main(int argc, char **argv)
@@ -1170,8 +1190,11 @@ int main(int argc, char **argv)
     const char *modes = NULL;
     bool keep = false;
     int c;
-    while ((c = getopt(argc, argv, "m:e:n:Svkdsh")) != -1) {
+    while ((c = getopt(argc, argv, "m:e:n:j:Svkdsh")) != -1) {
         switch (c) {
+        case 'j':
+            g.jobs = (unsigned)strtoul(optarg, NULL, 10);
+            break;
         case 'd':
             g.direct = true;
             break;
@@ -1209,6 +1232,10 @@ int main(int argc, char **argv)
     }
     if (!modes)
         modes = (t_fault_caps & T_EV_READ) ? "alloc,eio,short" : "alloc";
+    if (g.jobs > 1 && !g.direct) {
+        fputs("torture: -j needs -d (the fork server needs one thread)\n", stderr);
+        return 2;
+    }
     if (g.lo == 0)
         g.lo = 1;
     g_known = getenv("TORTURE_KNOWN");
