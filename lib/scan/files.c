@@ -180,7 +180,14 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
         if ((size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
             continue;
         struct stat fs;
-        if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
+        if (stat(full, &fs) != 0) {
+            if (errno == ENOENT)
+                continue; /* gone since the listing */
+            snprintf(err, errlen, "%s: %s", full, strerror(errno));
+            rc = errno == ENOMEM ? EXS_ENOMEM : EXS_ERULE;
+            break;
+        }
+        if (!S_ISREG(fs.st_mode))
             continue;
         char **v = realloc(names, (n + 1) * sizeof *v);
         if (!v || !(v[n] = strdup(full))) {
@@ -211,7 +218,7 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
     free(names);
     if (rc == EXS_ELIMIT)
         snprintf(err, errlen, "more than %d rule files", EXS_MAX_RULE_FILES);
-    else if (rc == EXS_ENOMEM)
+    else if (rc == EXS_ENOMEM && !err[0])
         snprintf(err, errlen, "%s: out of memory listing the rule files", path);
     return rc;
 }
