@@ -96,10 +96,14 @@ static bool arch_failed(arch *x, struct exs_scan *s, const char *display, const 
 {
     if (x->failed)
         return true; /* the stream reported it */
-    if (archive_errno(x->a) != ENOMEM)
-        return false;
+    /* libarchive says ENOMEM, or says nothing at all: damage always comes with its words
+     * ("Unrecognized archive format", "Damaged tar archive"), while a bidder or a decoder that
+     * could not allocate may just decline, leaving no error set (found by torture-libs) */
     const char *e = archive_error_string(x->a);
-    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display, e ? e : "libarchive");
+    if (archive_errno(x->a) != ENOMEM && e && *e)
+        return false;
+    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
+                  e && *e ? e : "libarchive failed without a message");
     x->failed = true;
     return true;
 }
