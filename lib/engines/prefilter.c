@@ -126,8 +126,7 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
                          cerr ? cerr->expression : -1,
                          cerr && cerr->expression >= 0 ? exprs[cerr->expression] : "");
             /* the compiler's word for running out of memory (hs_compile.h) */
-            rc = cerr && cerr->expression < 0 && cerr->message &&
-                         strstr(cerr->message, "allocate memory")
+            rc = cerr && cerr->message && strstr(cerr->message, "allocate memory")
                      ? EXS_ENOMEM
                      : EXS_EENGINE;
             hs_free_compile_error(cerr);

@@ -258,7 +258,7 @@ static exs_rc build_gate(exs_yrules *r, char *err, size_t errlen)
                              HS_MODE_BLOCK, NULL, &r->gate, &ce) != HS_SUCCESS) {
         snprintf(err, errlen, "literal gate: %s", ce ? ce->message : "compile failed");
         /* the compiler's word for running out of memory (hs_compile.h) */
-        rc = ce && ce->expression < 0 && ce->message && strstr(ce->message, "allocate memory")
+        rc = ce && ce->message && strstr(ce->message, "allocate memory")
                  ? EXS_ENOMEM
                  : EXS_EENGINE;
         hs_free_compile_error(ce);
@@ -376,7 +376,8 @@ static exs_rc added(YR_COMPILER *c, int bad, cerr *e, const char *source)
     size_t ml = e->buf && e->len ? strlen(e->buf) : 0;
     bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY ||
                  (e->errors && ml &&
-                  (strstr(e->buf, "not enough memory") || e->buf[ml - 1] == ' '));
+                  (strstr(e->buf, "not enough memory") || strstr(e->buf, "out of dynamic memory") ||
+                   e->buf[ml - 1] == ' '));
     if (e->errors && !nomem)
         return EXS_ERULE;
     if (nomem && e->errors)

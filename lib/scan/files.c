@@ -1005,8 +1005,12 @@ void exs_file_end(exs_fworker *w, int depth)
             ok = exs_sha1_hex(c.data, c.data_n, c.sha1);
         if (ok && exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
             ok = exs_md5_hex(c.data, c.data_n, c.md5);
-        if (!ok) /* an unhashed file would pass the hash indicators as clean */
-            exs_scan_fail(w->s, EXS_EENGINE, "hashing %s failed (OpenSSL)", fs->display);
+        /* An unhashed file would pass the hash indicators as clean. With the default provider
+         * a digest fails only when OpenSSL cannot allocate (which OpenSSL 3.2 no longer even
+         * puts on its error queue), so the code is that. */
+        if (!ok)
+            exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
+                          fs->display);
     }
     c.loglike = (structured_log(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
                 c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,8 +181,16 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
     exs_rc rc = root_check(path, s->err, sizeof s->err);
     if (rc != EXS_OK)
         return rc;
+    /* the absolute path places the root (its location, the fleet's labels): a root that
+     * passed the check but cannot be resolved now fails, rather than being placed by the
+     * path as given */
     char buf[PATH_MAX];
-    const char *abs = realpath(path, buf) ? buf : path;
+    if (!realpath(path, buf)) {
+        int e = errno;
+        snprintf(s->err, sizeof s->err, "%s: %s", path, strerror(e));
+        return e == ENOMEM ? EXS_ENOMEM : EXS_EIO;
+    }
+    const char *abs = buf;
     if (!label || !*label) {
         const char *b = strrchr(abs, '/');
         label = b && b[1] ? b + 1 : (b ? "root" : abs);
@@ -478,10 +487,47 @@ void exs_scan_finish(exs_scan *s)
     }
 }
 
+/* A library that ends the process in the middle of a sweep (libarchive calls exit(1) when its
+ * string buffers cannot grow: __archive_errx in archive_string.c) would leave status 1, the
+ * tool's "findings", over results that are not there. While a sweep runs, an exit from
+ * anywhere is turned into status 2 with a message. */
+static atomic_int g_running;
+static pthread_once_t g_guard_once = PTHREAD_ONCE_INIT;
+
+static void exit_guard(void)
+{
+    if (atomic_load(&g_running) > 0) {
+        static const char m[] = "exsweep: the process was ended in the middle of a sweep (a "
+                                "library gave up, out of memory?): the results are incomplete\n";
+        if (write(STDERR_FILENO, m, sizeof m - 1) < 0) {
+            /* nothing more to do */
+        }
+        _exit(2);
+    }
+}
+
+static void guard_install(void)
+{
+    if (atexit(exit_guard) != 0) {
+        /* no room for the handler: the guard is off, the sweep goes on */
+    }
+}
+
+static exs_rc scan_run(exs_scan *s);
+
 exs_rc exs_scan_run(exs_scan *s)
 {
     if (!s)
         return EXS_EINVAL;
+    pthread_once(&g_guard_once, guard_install);
+    atomic_fetch_add(&g_running, 1);
+    exs_rc rc = scan_run(s);
+    atomic_fetch_sub(&g_running, 1);
+    return rc;
+}
+
+static exs_rc scan_run(exs_scan *s)
+{
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     exs_rc rc = exs_scan_prepare(s);

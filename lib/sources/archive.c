@@ -96,10 +96,17 @@ static bool arch_failed(arch *x, struct exs_scan *s, const char *display, const 
 {
     if (x->failed)
         return true; /* the stream reported it */
-    if (archive_errno(x->a) != ENOMEM)
-        return false;
+    /* libarchive says ENOMEM, or says nothing at all: damage always comes with its words
+     * ("Unrecognized archive format", "Damaged tar archive"), while a bidder or a decoder that
+     * could not allocate may just decline, leaving no error set (found by torture-libs) */
     const char *e = archive_error_string(x->a);
-    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display, e ? e : "libarchive");
+    /* nor does it always say ENOMEM when it ran out: zlib's Z_MEM_ERROR at set-up is "Can't
+     * initialize ... decompression", other set-ups say "Can't allocate" or "out of memory" */
+    if (archive_errno(x->a) != ENOMEM && e && *e && !strstr(e, "allocate") &&
+        !strstr(e, "memory") && strncmp(e, "Can't initialize", 16) != 0)
+        return false;
+    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
+                  e && *e ? e : "libarchive failed without a message");
     x->failed = true;
     return true;
 }
