@@ -142,7 +142,26 @@ $(BUILD)/replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay/replay_main.o 
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(EXE) $(TOOL_BIN) $(UNIT_BIN) $(FUZZ_RPL)
+# The fault-injection driver (tests/torture/torture.c, run by make check): the library's objects
+# linked with the project's own allocations, reads and failing third-party calls wrapped, one
+# wrapper each in tests/torture/fault_wrap.c (the names are read from there). torture-libs
+# replaces malloc for the whole process instead, libraries included: not under ASan, which
+# replaces it itself.
+TORT_SED  := -e 's/^PAIR([^,]*, *\([A-Za-z0-9_]*\),.*/\1/p' \
+             -e 's/^ARCHIVE_NOMEM(\([A-Za-z0-9_]*\),.*/\1/p'
+TORT_WRAP := $(shell sed -n $(TORT_SED) tests/torture/fault_wrap.c)
+TORT_OBJ  := $(BUILD)/obj/tests/torture/torture.o
+TORT_BIN  := $(BUILD)/torture $(if $(filter 1,$(SAN)),,$(BUILD)/torture-libs)
+
+$(BUILD)/torture: $(TORT_OBJ) $(BUILD)/obj/tests/torture/fault_wrap.o $(SUP_OBJ) $(LIB_OBJ)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(foreach f,$(TORT_WRAP),-Wl,--wrap=$(f)) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/torture-libs: $(TORT_OBJ) $(BUILD)/obj/tests/torture/fault_libs.o $(SUP_OBJ) $(LIB_OBJ)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: $(EXE) $(TOOL_BIN) $(UNIT_BIN) $(FUZZ_RPL) $(TORT_BIN)
 
 # One pass of the whole suite in $(BUILD); results appended to $(BUILD)/results.
 check-run: tests

@@ -2,7 +2,8 @@
 # Runs the whole suite once against the binaries in $BUILD and appends one line per test to
 # $BUILD/results ("PASS name" or "FAIL name"). tests/summary.sh prints the totals.
 # Parts: unit tests (build/tests/test-*), end-to-end cases (tests/e2e/run.sh),
-# fuzz corpus replays (build/replay/fuzz_* over fuzz/corpus/<target>/).
+# fuzz corpus replays (build/replay/fuzz_* over fuzz/corpus/<target>/), fault injection
+# (build/torture, build/torture-libs: tests/torture/torture.c).
 set -u
 BUILD=${BUILD:-build}
 results="$BUILD/results"
@@ -37,6 +38,41 @@ for r in "$BUILD"/replay/fuzz_*; do
         tail -40 "$BUILD/replay/$name.log" >&2
     fi
 done
+
+# Fault injection: every allocation, read and failing library call of a sweep of a small fixture
+# failed in turn (alloc, eio), every read shortened (short); each faulted sweep must give the
+# same results or fail with its code and message. Every N in the plain build, plus a sample with
+# two worker threads (fresh processes: the order of calls varies). Under ASan, where a fork
+# costs ten times as much, a sample: the first call of every third distinct stack, every third
+# read, every short read. torture-libs (plain build only; it replaces malloc, as ASan does)
+# fails the first allocation of every 15th distinct stack of the process, the libraries' own
+# included.
+torture() { # name binary args...
+    tname=$1
+    tbin=$2
+    shift 2
+    if [ ! -x "$tbin" ]; then
+        record FAIL "torture/$tname(missing $tbin)"
+    elif ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4" "$tbin" "$@" \
+        >"$BUILD/torture-$tname.log" 2>&1; then
+        record PASS "torture/$tname"
+    else
+        record FAIL "torture/$tname"
+        grep -v '^      \|= known\|^  known' "$BUILD/torture-$tname.log" | tail -40 >&2
+    fi
+}
+case "$BUILD" in
+*asan*)
+    torture alloc-sample "$BUILD/torture" -m alloc -s -e 3
+    torture reads-sample "$BUILD/torture" -m eio -e 3
+    torture short "$BUILD/torture" -m short
+    ;;
+*)
+    torture own-calls "$BUILD/torture"
+    torture threads-sample "$BUILD/torture" -d -j 2 -m alloc -e 40
+    torture libraries-sample "$BUILD/torture-libs" -m alloc -s -e 15
+    ;;
+esac
 
 if scripts/lint.sh >"$BUILD/lint.log" 2>&1; then
     record PASS lint/banned-functions

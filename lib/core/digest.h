@@ -1,6 +1,7 @@
 /* Digests of file contents as lowercase hex (OpenSSL EVP). SHA-256 for every file checked;
  * SHA-1 and MD5 only when an IOC list names such hashes (Loki's hash lists and ESET's
- * indicators carry them). Each returns false (hex "") when the digest is unavailable. */
+ * indicators carry them). Each returns false (hex "") when the digest could not be computed
+ * (OpenSSL out of memory or failing): the caller must not take the content as hashed. */
 #ifndef EXS_CORE_DIGEST_H
 #define EXS_CORE_DIGEST_H
 

@@ -11,6 +11,9 @@
 #define EXS_MAX_LINE (1u << 20)          /* longer lines: first EXS_MAX_LINE bytes kept, rest skipped */
 #define EXS_SNIFF_BYTES 8192             /* bytes looked at to classify a file */
 #define EXS_SNIFF_READ 65536             /* first read of a file: classification, archive prefix */
+#define EXS_HOLE_MIN (1u << 20)          /* sparse logs: at most one look for holes (SEEK_DATA,
+                                            SEEK_HOLE) per this many bytes read; a hole inside
+                                            them is read as the zeros it holds */
 #define EXS_MAX_FIELDS 512               /* CSV/W3C fields per row; more are merged into the last */
 #define EXS_MAX_FIELD_NAME 128           /* bytes of a column name */
 #define EXS_MAX_SCHEMA_CHANGES 1000      /* #Fields lines honoured per file; later ones counted */

@@ -273,7 +273,6 @@ static const char *last_comp(const char *p)
     return s ? s + 1 : p;
 }
 
-/* Adds one indicator; returns false when it could not be stored (cap or memory). */
 /* The longest run of a glob without '*' or '?'. Globs with classes or escapes keep none:
  * their runs are not plain text. */
 static void glob_literal(exs_ioc *x)
@@ -292,8 +291,10 @@ static void glob_literal(exs_ioc *x)
     }
 }
 
+/* Adds one indicator. Returns false when it was not stored: the cap, a value that is not one,
+ * or (*nomem set) memory. */
 static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source, uint64_t line,
-                exs_str note, exs_verdict v, exs_severity sev, bool user)
+                exs_str note, exs_verdict v, exs_severity sev, bool user, bool *nomem)
 {
     char key[EXS_MAX_IOC_LINE + 1];
     exs_strmap *m = NULL;
@@ -341,9 +342,13 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
     default:
         return false;
     }
-    exs_ioc *x = ioc_new(s, t, key, source, line, note);
-    if (!x)
+    if (s->total >= EXS_MAX_IOCS)
         return false;
+    exs_ioc *x = ioc_new(s, t, key, source, line, note);
+    if (!x) {
+        *nomem = true;
+        return false;
+    }
     x->verdict = v;
     x->severity = sev;
     if (t == EXS_IOC_PATH) {
@@ -357,17 +362,21 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
         }
         if (x->wildcard) {
             size_t kn = strlen(key);
-            if (!(x->glob = malloc(kn + 2)))
+            if (!(x->glob = malloc(kn + 2))) {
+                *nomem = true;
                 return false; /* x stays on s->all, freed with the set */
+            }
             x->glob[0] = '*';
             memcpy(x->glob + 1, key, kn + 1);
             glob_literal(x);
             x->next = s->wild;
             s->wild = x;
         } else if (!map_add(m, last_comp(key), x)) {
+            *nomem = true;
             return false;
         }
     } else if (!map_add(m, key, x)) {
+        *nomem = true;
         return false;
     }
     s->count[t]++;
@@ -410,15 +419,16 @@ exs_rc exs_iocset_create(exs_iocset **out)
     s->domain = exs_strmap_create();
     if (!s->hash || !s->path || !s->ip || !s->domain)
         goto oom;
+    bool nomem = false;
     for (size_t i = 0; i < sizeof builtin_hashes / sizeof builtin_hashes[0]; i++)
         if (!add(s, EXS_IOC_SHA256, builtin_hashes[i].sha256, "built-in", 0,
                  exs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
-                 false))
+                 false, &nomem))
             goto oom;
     for (size_t i = 0; i < sizeof builtin_paths / sizeof builtin_paths[0]; i++)
         if (!add(s, EXS_IOC_PATH, builtin_paths[i].path, "built-in", 0,
                  exs_str_cstr(builtin_paths[i].what), builtin_paths[i].v, builtin_paths[i].sev,
-                 false))
+                 false, &nomem))
             goto oom;
     *out = s;
     return EXS_OK;
@@ -432,6 +442,7 @@ typedef struct load_ctx {
     const char *source;
     exs_iocset_bad_fn bad;
     void *ctx;
+    exs_rc failed; /* the first failure (memory, the path engine): the load fails with it */
 } load_ctx;
 
 static void on_bad(void *c, uint64_t line, const char *why)
@@ -457,26 +468,28 @@ static void add_regex(load_ctx *lc, const exs_ioc_item *it)
         on_bad(lc, it->line, "filename expression with a score of 0 or below: not used");
         return;
     }
-    if ((!s->re && exs_pathre_create(&s->re) != EXS_OK) ||
-        !exs_grow((void **)&s->re_ioc, &s->capre, s->nre + 1, sizeof *s->re_ioc)) {
-        on_bad(lc, it->line, "out of memory");
-        return;
-    }
+    exs_rc rc = s->re ? EXS_OK : exs_pathre_create(&s->re);
+    if (rc == EXS_OK && !exs_grow((void **)&s->re_ioc, &s->capre, s->nre + 1, sizeof *s->re_ioc))
+        rc = EXS_ENOMEM;
     /* the indicator first: an expression is only ever added with its entry ready */
-    exs_ioc *x = ioc_new(s, EXS_IOC_PATH_REGEX, it->value, lc->source, it->line, it->note);
+    exs_ioc *x = rc == EXS_OK ? ioc_new(s, EXS_IOC_PATH_REGEX, it->value, lc->source, it->line,
+                                        it->note)
+                              : NULL;
     if (!x) {
-        on_bad(lc, it->line, "out of memory");
+        lc->failed = rc == EXS_OK ? EXS_ENOMEM : rc;
         return;
     }
     snprintf(fp, sizeof fp, "%.*s", (int)it->fp.n, it->fp.p ? it->fp.p : "");
-    exs_rc rc = exs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
-    if (rc != EXS_OK) {
+    rc = exs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
+    if (rc == EXS_ERULE) {
         char why[260];
-        snprintf(why, sizeof why, "filename expression not usable: %s",
-                 rc == EXS_ERULE ? err : "out of memory");
-        if (lc->bad)
-            lc->bad(lc->ctx, lc->source, it->line, why);
+        snprintf(why, sizeof why, "filename expression not usable: %s", err);
+        on_bad(lc, it->line, why);
         return; /* x stays on s->all, freed with the set */
+    }
+    if (rc != EXS_OK) {
+        lc->failed = rc;
+        return;
     }
     x->score = it->score;
     /* a name is a clue, not proof: suspicious, graded by the list's own score */
@@ -508,6 +521,8 @@ static bool empty_content_hash(const char *v)
 static void on_item(void *c, const exs_ioc_item *it)
 {
     load_ctx *lc = c;
+    if (lc->failed)
+        return;
     if (it->type == EXS_IOC_PATH_REGEX) {
         add_regex(lc, it);
         return;
@@ -517,10 +532,16 @@ static void on_item(void *c, const exs_ioc_item *it)
         on_bad(c, it->line, "hash of an empty or one-line-break file: it would match every such file");
         return;
     }
+    bool nomem = false;
     if (!add(lc->s, it->type, it->value, lc->source, it->line, it->note, EXS_VERDICT_EXPLOITATION,
-             hash ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, true))
+             hash ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, true, &nomem)) {
+        if (nomem) {
+            lc->failed = EXS_ENOMEM;
+            return;
+        }
         on_bad(c, it->line,
                lc->s->total >= EXS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
+    }
 }
 
 exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
@@ -534,20 +555,29 @@ exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, siz
     if (!src)
         return EXS_ENOMEM;
     s->sources[s->nsources++] = src;
-    load_ctx lc = {s, src, bad, ctx};
+    load_ctx lc = {s, src, bad, ctx, EXS_OK};
     exs_ioclist_parse(buf, n, on_item, on_bad, &lc);
-    return EXS_OK;
+    return lc.failed;
 }
 
 exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
                        size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        return e == ENOMEM ? EXS_ENOMEM : e == EMFILE || e == ENFILE || e == EIO ? EXS_EIO : EXS_ERULE;
+    }
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return EXS_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        close(fd);
         return EXS_ERULE;
     }
     size_t n = st.st_size > EXS_MAX_IOC_FILE ? EXS_MAX_IOC_FILE : (size_t)st.st_size;
@@ -561,15 +591,26 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
         ssize_t r = read(fd, buf + got, n - got);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (r < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            close(fd);
+            free(buf);
+            return EXS_EIO;
+        }
+        if (r == 0)
             break;
         got += (size_t)r;
     }
     close(fd);
+    if (got < n && bad)
+        bad(ctx, path, 0, "list shorter than when it was opened (changed while read): the "
+                          "indicators read are used");
     if ((size_t)st.st_size > EXS_MAX_IOC_FILE && bad)
         bad(ctx, path, 0, "list larger than 64 MiB: the rest is not read");
     exs_rc rc = exs_iocset_load_mem(s, path, buf, got, bad, ctx);
     free(buf);
+    if (rc != EXS_OK)
+        snprintf(err, errlen, "%s: %s while loading the list", path, exs_strerror(rc));
     return rc;
 }
 

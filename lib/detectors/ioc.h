@@ -44,10 +44,14 @@ void exs_iocset_destroy(exs_iocset *s); /* accepts NULL */
 typedef void (*exs_iocset_bad_fn)(void *ctx, const char *file, uint64_t line, const char *why);
 
 /* Adds the indicators of a list file (at most EXS_MAX_IOCS per set; the file is read whole up
- * to 64 MiB). Unreadable file: EXS_ERULE with err naming it. */
+ * to 64 MiB). A missing file or one that is not a regular file: EXS_ERULE; a failed read
+ * (EIO, out of descriptors): EXS_EIO; memory: EXS_ENOMEM; err names the file. Unusable lines
+ * go to bad and the load goes on; a failure stops it (the set then holds part of the list and
+ * the sweep must not run). */
 exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
                        size_t errlen);
-/* Same, from memory (name is used as the source). */
+/* Same, from memory (name is used as the source): EXS_OK, EXS_ENOMEM or the path engine's
+ * failure. */
 exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
                            exs_iocset_bad_fn bad, void *ctx);
 

@@ -33,20 +33,30 @@ struct exs_pathre_scratch {
     hs_scratch_t *hs;
     pcre2_match_data *md;
     pcre2_match_context *mc; /* bounded backtracking: a list's expression cannot stall a sweep */
+    exs_rc failed;           /* first failure of a match since exs_pathre_scratch_failure */
 };
 
-static pcre2_code *pcre(const char *re, char *err, size_t errlen)
+/* Compiles re for PCRE2. NULL with *rc EXS_ERULE (err says why) when it is no expression,
+ * EXS_ENOMEM when PCRE2 ran out of memory. */
+static pcre2_code *pcre_rc(const char *re, char *err, size_t errlen, exs_rc *rc)
 {
     int code;
     PCRE2_SIZE at;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &code,
                                   &at, NULL);
+    *rc = c ? EXS_OK : code == PCRE2_ERROR_HEAP_FAILED ? EXS_ENOMEM : EXS_ERULE;
     if (!c && err && errlen) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(code, msg, sizeof msg);
         snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)at);
     }
     return c;
+}
+
+static pcre2_code *pcre(const char *re, char *err, size_t errlen)
+{
+    exs_rc rc;
+    return pcre_rc(re, err, errlen, &rc);
 }
 
 exs_rc exs_pathre_create(exs_pathre **out)
@@ -75,16 +85,17 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
     if (p->compiled)
         return EXS_EINVAL;
     /* PCRE2 is the judge of syntax: what it refuses is no regular expression at all. */
-    pcre2_code *check = pcre(re, err, errlen);
+    exs_rc rc;
+    pcre2_code *check = pcre_rc(re, err, errlen, &rc);
     if (!check)
-        return EXS_ERULE;
+        return rc;
     /* One that matches an empty path matches every path: a finding on every file would bury
      * the real ones (and fill the record cap). */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     int empty = md ? pcre2_match(check, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) : -1;
     pcre2_match_data_free(md);
     pcre2_code_free(check);
-    if (!md)
+    if (!md || empty == PCRE2_ERROR_NOMEMORY)
         return EXS_ENOMEM;
     if (empty >= 0) {
         if (err && errlen)
@@ -94,9 +105,9 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
     expr x = {id, strdup(re), NULL, NULL};
     if (!x.re)
         return EXS_ENOMEM;
-    if (fp && *fp && !(x.fp = pcre(fp, err, errlen))) {
+    if (fp && *fp && !(x.fp = pcre_rc(fp, err, errlen, &rc))) {
         free(x.re);
-        return EXS_ERULE;
+        return rc;
     }
     if (!exs_grow((void **)&p->e, &p->cap, p->n + 1, sizeof *p->e)) {
         free(x.re);
@@ -126,17 +137,21 @@ exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
         return EXS_OK;
     p->compiled = true;
     /* Vectorscan's own verdict on each expression; the refused go to PCRE2. */
-    for (size_t i = 0; i < p->n; i++) {
+    exs_rc rc = EXS_OK;
+    for (size_t i = 0; i < p->n && rc == EXS_OK; i++) {
         hs_expr_info_t *info = NULL;
         hs_compile_error_t *ce = NULL;
-        if (hs_expression_info(p->e[i].re, HS_FLAGS, &info, &ce) != HS_SUCCESS)
-            p->e[i].slow = pcre(p->e[i].re, NULL, 0);
+        /* (a refusal for lack of memory sends it to PCRE2 too: slower, the same matches) */
+        if (hs_expression_info(p->e[i].re, HS_FLAGS, &info, &ce) != HS_SUCCESS &&
+            !(p->e[i].slow = pcre_rc(p->e[i].re, NULL, 0, &rc)) && rc == EXS_ERULE)
+            rc = EXS_OK; /* PCRE2 took it at add time; Vectorscan may yet, in the set */
         free(info);
         hs_free_compile_error(ce);
     }
     const char **ex = calloc(p->n ? p->n : 1, sizeof *ex);
     unsigned *fl = calloc(p->n ? p->n : 1, sizeof *fl), *ids = calloc(p->n ? p->n : 1, sizeof *ids);
-    exs_rc rc = ex && fl && ids ? EXS_OK : EXS_ENOMEM;
+    if (rc == EXS_OK && !(ex && fl && ids))
+        rc = EXS_ENOMEM;
     /* A whole-set compile can still refuse one expression (resource limits): that one moves to
      * PCRE2 and the set is compiled again; each round removes one. */
     for (size_t round = 0; rc == EXS_OK && round <= p->n; round++) {
@@ -156,17 +171,20 @@ exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
             break;
         int bad = ce ? ce->expression : -1;
         hs_free_compile_error(ce);
-        if (bad >= 0 && (size_t)bad < k && (p->e[ids[bad]].slow = pcre(ex[bad], NULL, 0)))
+        if (bad >= 0 && (size_t)bad < k && (p->e[ids[bad]].slow = pcre_rc(ex[bad], NULL, 0, &rc)))
             continue;
+        if (rc == EXS_ENOMEM)
+            break;
+        rc = EXS_OK;
         /* An error of the whole set (size, resources): every expression runs on PCRE2, slower
          * but complete (exs_pathre_slow says how many). */
         for (size_t i = 0; i < p->n && rc == EXS_OK; i++)
             if (!p->e[i].slow && !(p->e[i].slow = pcre(p->e[i].re, NULL, 0)))
                 rc = EXS_ENOMEM;
-        if (rc != EXS_OK && err && errlen)
-            snprintf(err, errlen, "path expressions: out of memory");
         break;
     }
+    if (rc == EXS_ENOMEM && err && errlen)
+        snprintf(err, errlen, "path expressions: out of memory");
     free(ex);
     free(fl);
     free(ids);
@@ -178,7 +196,12 @@ exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p)
     exs_pathre_scratch *s = calloc(1, sizeof *s);
     if (!s)
         return EXS_ENOMEM;
-    if ((p->db && hs_alloc_scratch(p->db, &s->hs) != HS_SUCCESS) ||
+    hs_error_t e = p->db ? hs_alloc_scratch(p->db, &s->hs) : HS_SUCCESS;
+    if (e != HS_SUCCESS && e != HS_NOMEM) {
+        exs_pathre_scratch_destroy(s);
+        return EXS_EENGINE;
+    }
+    if (e != HS_SUCCESS ||
         !(s->md = pcre2_match_data_create(1, NULL)) || !(s->mc = pcre2_match_context_create(NULL)) ||
         pcre2_set_match_limit(s->mc, EXS_PATHRE_MATCH_LIMIT) != 0) {
         exs_pathre_scratch_destroy(s);
@@ -208,9 +231,14 @@ typedef struct collect {
     long count;
 } collect;
 
+/* A match; no match, or one that ran out of its backtracking budget (PCRE2_ERROR_MATCHLIMIT:
+ * deliberate), is false. Any other error is the engine failing: kept in s->failed. */
 static bool pmatch(pcre2_code *c, exs_pathre_scratch *s, const char *text, size_t n)
 {
-    return pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, s->md, s->mc) >= 0;
+    int r = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, s->md, s->mc);
+    if (r < 0 && r != PCRE2_ERROR_NOMATCH && r != PCRE2_ERROR_MATCHLIMIT && !s->failed)
+        s->failed = r == PCRE2_ERROR_NOMEMORY ? EXS_ENOMEM : EXS_EENGINE;
+    return r >= 0;
 }
 
 static void found(collect *c, size_t i)
@@ -236,10 +264,23 @@ long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *te
                       exs_pathre_fn fn, void *ctx)
 {
     collect c = {p, s, text, n, fn, ctx, 0};
-    if (p->db && hs_scan(p->db, text, (unsigned)n, 0, s->hs, on_match, &c) != HS_SUCCESS)
+    exs_rc before = s->failed;
+    if (p->db && hs_scan(p->db, text, (unsigned)n, 0, s->hs, on_match, &c) != HS_SUCCESS) {
+        if (!s->failed)
+            s->failed = EXS_EENGINE;
         return -1;
+    }
     for (size_t i = 0; i < p->n; i++)
         if (p->e[i].slow && pmatch(p->e[i].slow, s, text, n))
             found(&c, i);
-    return c.count;
+    return s->failed != before ? -1 : c.count;
+}
+
+exs_rc exs_pathre_scratch_failure(exs_pathre_scratch *s)
+{
+    if (!s)
+        return EXS_OK;
+    exs_rc rc = s->failed;
+    s->failed = EXS_OK;
+    return rc;
 }

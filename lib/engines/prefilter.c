@@ -125,8 +125,11 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
                 snprintf(err, errlen, "%s (expression %d: %s)", cerr ? cerr->message : "?",
                          cerr ? cerr->expression : -1,
                          cerr && cerr->expression >= 0 ? exprs[cerr->expression] : "");
+            /* the compiler's word for running out of memory (hs_compile.h) */
+            rc = cerr && cerr->message && strstr(cerr->message, "allocate memory")
+                     ? EXS_ENOMEM
+                     : EXS_EENGINE;
             hs_free_compile_error(cerr);
-            rc = EXS_EENGINE;
         }
     }
     free(exprs);
@@ -152,8 +155,15 @@ exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const
         return rc;
     /* Vectorscan refuses a database of another engine version or for CPU features this host
      * lacks (a build on another machine): compile instead. */
-    if (hs_deserialize_database(bytes, len, &pf->db) != HS_SUCCESS) {
+    hs_error_t e = hs_deserialize_database(bytes, len, &pf->db);
+    if (e != HS_SUCCESS) {
+        pf->db = NULL;
         exs_prefilter_destroy(pf);
+        if (e == HS_NOMEM) {
+            if (err && errlen)
+                snprintf(err, errlen, "out of memory loading the database");
+            return EXS_ENOMEM;
+        }
         return exs_prefilter_compile(out, set, err, errlen);
     }
     *out = pf;
@@ -189,7 +199,8 @@ exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf)
         if (!*s)
             return EXS_ENOMEM;
     }
-    return hs_alloc_scratch(pf->db, &(*s)->hs) == HS_SUCCESS ? EXS_OK : EXS_EENGINE;
+    hs_error_t e = hs_alloc_scratch(pf->db, &(*s)->hs);
+    return e == HS_SUCCESS ? EXS_OK : e == HS_NOMEM ? EXS_ENOMEM : EXS_EENGINE;
 }
 
 void exs_pf_scratch_free(exs_pf_scratch *s)
@@ -287,8 +298,8 @@ long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char 
     if (!c.oom && (e == HS_SUCCESS || e == HS_SCAN_TERMINATED))
         finish_line(&c);
     if (c.oom)
-        return -1;
+        return -(long)EXS_ENOMEM;
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-        return -1;
+        return -(long)EXS_EENGINE;
     return (long)c.n;
 }

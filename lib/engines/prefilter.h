@@ -40,7 +40,8 @@ void exs_prefilter_destroy(exs_prefilter *pf);
 uint64_t exs_pattern_set_hash(const exs_pattern_set *set);
 
 /* Like exs_prefilter_compile, from a database serialized by exs_prefilter_serialize for the
- * same set; compiles when bytes is NULL or the engine refuses them (another version or CPU). */
+ * same set; compiles when bytes is NULL or the engine refuses them (another version or CPU).
+ * EXS_ENOMEM when memory runs out (then it does not compile instead). */
 exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const void *bytes,
                           size_t len, char *err, size_t errlen);
 
@@ -48,13 +49,13 @@ exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const
 exs_rc exs_prefilter_serialize(const exs_prefilter *pf, char **bytes, size_t *len);
 
 /* Scratch usable with pf (grown to fit). *s may be NULL on entry or a scratch to grow; free
- * with exs_pf_scratch_free. */
+ * with exs_pf_scratch_free. EXS_ENOMEM, or EXS_EENGINE for another refusal of the engine. */
 exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf);
 void exs_pf_scratch_free(exs_pf_scratch *s);
 
 /* Candidate lines of buf[0..len): start offsets, ascending, unique, written to *starts (grown
  * with realloc, capacity in *cap). nl maps the line breaks of buf[0..len). Returns the count,
- * or -1 when the engine failed. */
+ * or a failure as a negative exs_rc: -EXS_ENOMEM (no room for the offsets), -EXS_EENGINE. */
 long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char *buf, size_t len,
                          const exs_nlmap *nl, uint32_t **starts, size_t *cap);
 

@@ -22,7 +22,14 @@ struct exs_yscanner {
     const exs_yrules *r;
     YR_SCANNER *yr;
     hs_scratch_t *scratch;
+    exs_rc failed; /* first failure since exs_yscanner_failure */
 };
+
+/* libyara's codes as ours: memory, or any other failure of the engine. */
+static exs_rc yr_rc(int e)
+{
+    return e == ERROR_SUCCESS ? EXS_OK : e == ERROR_INSUFFICIENT_MEMORY ? EXS_ENOMEM : EXS_EENGINE;
+}
 
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned init_count;
@@ -31,9 +38,9 @@ exs_rc exs_yara_init(void)
 {
     exs_rc rc = EXS_OK;
     pthread_mutex_lock(&init_mu);
-    if (init_count == 0 && yr_initialize() != ERROR_SUCCESS)
-        rc = EXS_EENGINE;
-    else
+    if (init_count == 0)
+        rc = yr_rc(yr_initialize());
+    if (rc == EXS_OK)
         init_count++;
     pthread_mutex_unlock(&init_mu);
     return rc;
@@ -250,9 +257,12 @@ static exs_rc build_gate(exs_yrules *r, char *err, size_t errlen)
     if (hs_compile_lit_multi((const char *const *)l.pat, l.flags, ids, l.len, (unsigned)l.n,
                              HS_MODE_BLOCK, NULL, &r->gate, &ce) != HS_SUCCESS) {
         snprintf(err, errlen, "literal gate: %s", ce ? ce->message : "compile failed");
+        /* the compiler's word for running out of memory (hs_compile.h) */
+        rc = ce && ce->message && strstr(ce->message, "allocate memory")
+                 ? EXS_ENOMEM
+                 : EXS_EENGINE;
         hs_free_compile_error(ce);
         r->gate = NULL;
-        rc = EXS_EENGINE;
     }
     free(ids);
 out:
@@ -337,31 +347,65 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
 
 static exs_rc compiler_new(YR_COMPILER **c, cerr *e)
 {
-    if (yr_compiler_create(c) != ERROR_SUCCESS)
-        return EXS_ENOMEM;
+    exs_rc rc = yr_rc(yr_compiler_create(c));
+    if (rc != EXS_OK) {
+        *c = NULL;
+        snprintf(e->buf, e->len, "creating the YARA compiler: %s", exs_strerror(rc));
+        return rc;
+    }
     yr_compiler_set_callback(*c, on_compile, e);
     for (size_t i = 0; i < sizeof ext_vars / sizeof ext_vars[0]; i++)
-        if (yr_compiler_define_string_variable(*c, ext_vars[i], "") != ERROR_SUCCESS) {
+        if ((rc = yr_rc(yr_compiler_define_string_variable(*c, ext_vars[i], ""))) != EXS_OK) {
             yr_compiler_destroy(*c);
             *c = NULL;
-            return EXS_EENGINE;
+            snprintf(e->buf, e->len, "defining the YARA variable %s: %s", ext_vars[i],
+                     exs_strerror(rc));
+            return rc;
         }
     return EXS_OK;
+}
+
+/* After yr_compiler_add_*: a rule error the callback described, or a failure of libyara
+ * itself (memory) that no callback described. */
+static exs_rc added(YR_COMPILER *c, int bad, cerr *e, const char *source)
+{
+    if (!bad && !e->errors)
+        return EXS_OK;
+    /* libyara reports running out of memory as an error of the line it was at, in its words
+     * ("not enough memory"), or with no words at all when even those could not be made */
+    size_t ml = e->buf && e->len ? strlen(e->buf) : 0;
+    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY ||
+                 (e->errors && ml &&
+                  (strstr(e->buf, "not enough memory") || strstr(e->buf, "out of dynamic memory") ||
+                   e->buf[ml - 1] == ' '));
+    if (e->errors && !nomem)
+        return EXS_ERULE;
+    if (nomem && e->errors)
+        return EXS_ENOMEM; /* the message names the file and line it was at */
+    exs_rc rc = c->last_error == ERROR_INSUFFICIENT_MEMORY ? EXS_ENOMEM : EXS_EENGINE;
+    snprintf(e->buf, e->len, "%s: libyara failed to compile it: %s", source, exs_strerror(rc));
+    return rc;
 }
 
 static exs_rc finish(exs_yrules **out, YR_COMPILER *c, bool user, char *err, size_t errlen)
 {
     exs_yrules *r = calloc(1, sizeof *r);
-    if (!r)
-        return EXS_ENOMEM;
-    r->user = user;
-    if (yr_compiler_get_rules(c, &r->yr) != ERROR_SUCCESS) {
-        free(r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory for a rule set");
         return EXS_ENOMEM;
     }
-    exs_rc rc = fill_rules(r, err, errlen);
+    r->user = user;
+    exs_rc rc = yr_rc(yr_compiler_get_rules(c, &r->yr));
+    if (rc != EXS_OK) {
+        free(r);
+        snprintf(err, errlen, "libyara could not build the rule set: %s", exs_strerror(rc));
+        return rc;
+    }
+    rc = fill_rules(r, err, errlen);
     if (rc == EXS_OK && !user)
         rc = build_gate(r, err, errlen);
+    if (rc == EXS_ENOMEM && !(err && err[0] && strstr(err, "memory")))
+        snprintf(err, errlen, "out of memory indexing the rule set");
     if (rc != EXS_OK) {
         yr_rules_destroy(r->yr); /* the caller drops the libyara reference */
         r->yr = NULL;
@@ -378,17 +422,18 @@ exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *
     cerr e = {err, errlen, NULL, 0};
     YR_COMPILER *c = NULL;
     exs_rc rc = exs_yara_init();
-    if (rc != EXS_OK)
+    if (rc != EXS_OK) {
+        snprintf(err, errlen, "libyara could not start: %s", exs_strerror(rc));
         return rc;
+    }
     rc = compiler_new(&c, &e);
     if (rc != EXS_OK)
         goto out;
     for (const exs_embedded_rules_file *f = files; f->name; f++) {
         e.source = f->name;
-        if (yr_compiler_add_string(c, f->text, f->name) != 0 || e.errors) {
-            rc = EXS_ERULE;
+        rc = added(c, yr_compiler_add_string(c, f->text, f->name), &e, f->name);
+        if (rc != EXS_OK)
             goto out;
-        }
     }
     rc = finish(out, c, false, err, errlen);
 out:
@@ -404,22 +449,32 @@ exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen)
     return exs_yrules_from_sources(out, exs_embedded_rules, err, errlen);
 }
 
-static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
+/* Compiled on first use. A failure is not kept: out of memory now may pass, so the next call
+ * tries again (a rule that does not compile is a build defect the tests catch). */
+static pthread_mutex_t shipped_mu = PTHREAD_MUTEX_INITIALIZER;
 static exs_yrules *shipped;
-static char shipped_err[512];
 
-static void shipped_compile(void)
+exs_rc exs_yrules_shipped_get(const exs_yrules **out, char *err, size_t errlen)
 {
-    if (exs_yrules_embedded(&shipped, shipped_err, sizeof shipped_err) != EXS_OK)
-        shipped = NULL;
+    char e[512] = "";
+    exs_rc rc = EXS_OK;
+    pthread_mutex_lock(&shipped_mu);
+    if (!shipped) {
+        rc = exs_yrules_embedded(&shipped, e, sizeof e);
+        if (rc != EXS_OK)
+            shipped = NULL;
+    }
+    *out = shipped;
+    pthread_mutex_unlock(&shipped_mu);
+    if (rc != EXS_OK && err && errlen)
+        snprintf(err, errlen, "shipped rules: %s", e[0] ? e : exs_strerror(rc));
+    return rc;
 }
 
 const exs_yrules *exs_yrules_shipped(char *err, size_t errlen)
 {
-    pthread_once(&shipped_once, shipped_compile);
-    if (!shipped && err && errlen)
-        snprintf(err, errlen, "shipped rules: %s", shipped_err);
-    return shipped;
+    const exs_yrules *r;
+    return exs_yrules_shipped_get(&r, err, errlen) == EXS_OK ? r : NULL;
 }
 
 exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t n, char *err,
@@ -428,25 +483,35 @@ exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t 
     cerr e = {err, errlen, NULL, 0};
     YR_COMPILER *c = NULL;
     exs_rc rc = exs_yara_init();
-    if (rc != EXS_OK)
+    if (rc != EXS_OK) {
+        snprintf(err, errlen, "libyara could not start: %s", exs_strerror(rc));
         return rc;
+    }
     rc = compiler_new(&c, &e);
     if (rc != EXS_OK)
         goto out;
     for (size_t i = 0; i < n; i++) {
         FILE *f = fopen(paths[i], "r");
         if (!f) {
-            snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
-            rc = EXS_ERULE;
+            int en = errno;
+            snprintf(err, errlen, "%s: %s", paths[i], strerror(en));
+            /* a file gone or forbidden is the user's to fix; memory or descriptors are not */
+            rc = en == ENOMEM ? EXS_ENOMEM : en == EMFILE || en == ENFILE || en == EIO ? EXS_EIO
+                                                                                       : EXS_ERULE;
             goto out;
         }
         e.source = paths[i];
         int bad = yr_compiler_add_file(c, f, paths[i], paths[i]);
+        bool rerr = ferror(f);
         fclose(f);
-        if (bad || e.errors) {
-            rc = EXS_ERULE;
+        if (rerr) { /* libyara reads with stdio: a read error would look like a short file */
+            snprintf(err, errlen, "%s: read error", paths[i]);
+            rc = EXS_EIO;
             goto out;
         }
+        rc = added(c, bad, &e, paths[i]);
+        if (rc != EXS_OK)
+            goto out;
     }
     rc = finish(out, c, true, err, errlen);
 out:
@@ -500,18 +565,29 @@ exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_
     if (!s)
         return EXS_ENOMEM;
     s->r = r;
-    if (yr_scanner_create(r->yr, &s->yr) != ERROR_SUCCESS) {
+    exs_rc rc = yr_rc(yr_scanner_create(r->yr, &s->yr));
+    if (rc != EXS_OK) {
         free(s);
-        return EXS_ENOMEM;
+        return rc;
     }
     yr_scanner_set_timeout(s->yr, timeout_s > 0 ? timeout_s : EXS_YARA_TIMEOUT_S);
-    if (r->gate && hs_alloc_scratch(r->gate, &s->scratch) != HS_SUCCESS) {
+    hs_error_t e = r->gate ? hs_alloc_scratch(r->gate, &s->scratch) : HS_SUCCESS;
+    if (e != HS_SUCCESS) {
         yr_scanner_destroy(s->yr);
         free(s);
-        return EXS_EENGINE;
+        return e == HS_NOMEM ? EXS_ENOMEM : EXS_EENGINE;
     }
     *out = s;
     return EXS_OK;
+}
+
+exs_rc exs_yscanner_failure(exs_yscanner *s)
+{
+    if (!s)
+        return EXS_OK;
+    exs_rc rc = s->failed;
+    s->failed = EXS_OK;
+    return rc;
 }
 
 void exs_yscanner_destroy(exs_yscanner *s)
@@ -590,6 +666,14 @@ static int on_scan(YR_SCAN_CONTEXT *context, int msg, void *data, void *user)
     return CALLBACK_CONTINUE;
 }
 
+/* A failure of the engine (not a timeout or a match cap): kept for exs_yscanner_failure. */
+static exs_rc scan_failed(exs_yscanner *s, exs_rc rc)
+{
+    if (s->failed == EXS_OK)
+        s->failed = rc;
+    return rc;
+}
+
 exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, const exs_yvars *vars,
                          bool use_gate, exs_ymatch_fn fn, void *ctx, bool *ran)
 {
@@ -601,7 +685,7 @@ exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, co
         hs_error_t e =
             hs_scan(s->r->gate, (const char *)buf, (unsigned)n, 0, s->scratch, on_gate, &hit);
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-            return EXS_EENGINE;
+            return scan_failed(s, EXS_EENGINE);
         if (!hit)
             return EXS_OK;
     }
@@ -610,16 +694,18 @@ exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, co
     const char *vals[5] = {vars ? vars->filename : NULL, vars ? vars->filepath : NULL,
                            vars ? vars->extension : NULL, vars ? vars->filetype : NULL,
                            vars ? vars->owner : NULL};
-    for (size_t i = 0; i < 5; i++)
-        if (yr_scanner_define_string_variable(s->yr, ext_vars[i], vals[i] ? vals[i] : "") !=
-            ERROR_SUCCESS)
-            return EXS_EENGINE;
+    for (size_t i = 0; i < 5; i++) {
+        exs_rc rc = yr_rc(
+            yr_scanner_define_string_variable(s->yr, ext_vars[i], vals[i] ? vals[i] : ""));
+        if (rc != EXS_OK)
+            return scan_failed(s, rc);
+    }
     scan_ctx sc = {s->r, fn, ctx, false};
     yr_scanner_set_callback(s->yr, on_scan, &sc);
     int e = yr_scanner_scan_mem(s->yr, buf, n);
     if (e == ERROR_SCAN_TIMEOUT || e == ERROR_TOO_MANY_MATCHES)
         return EXS_ELIMIT;
     if (e != ERROR_SUCCESS)
-        return EXS_EENGINE;
+        return scan_failed(s, yr_rc(e));
     return sc.too_many ? EXS_ELIMIT : EXS_OK;
 }

@@ -54,13 +54,17 @@ exs_rc exs_yara_init(void);
 void exs_yara_fini(void);
 
 /* Compiles NUL-name-terminated sources as a shipped set (meta required, gate built). On
- * failure err receives "<file>:<line>: <message>" and the result is EXS_ERULE. */
+ * failure err receives "<file>:<line>: <message>" and the result is EXS_ERULE, or it says
+ * what failed with EXS_ENOMEM or EXS_EENGINE (libyara itself failed). */
 exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files, char *err,
                                size_t errlen);
 /* The embedded default set (exs_embedded_rules). */
 exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen);
-/* The process-wide shipped set, compiled once on first use and never freed (read-only, shared
- * by every scan). NULL with err filled when it does not compile (a build defect). */
+/* The process-wide shipped set, compiled on first use and never freed (read-only, shared by
+ * every scan). On failure (out of memory, or a build defect) *out is NULL, err says why, and
+ * the next call tries again. */
+exs_rc exs_yrules_shipped_get(const exs_yrules **out, char *err, size_t errlen);
+/* The same, NULL on failure. */
 const exs_yrules *exs_yrules_shipped(char *err, size_t errlen);
 
 /* Compiles user rule files, each in its own namespace. Errors as above, naming the path. */
@@ -83,6 +87,12 @@ typedef struct exs_yscanner exs_yscanner;
 exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_s);
 void exs_yscanner_destroy(exs_yscanner *s); /* accepts NULL */
 
+/* The first failure (EXS_ENOMEM, EXS_EENGINE) of a scan by s since the last call, or EXS_OK;
+ * then forgets it. Whoever owns the scanner fails the sweep with it, whatever the scan's
+ * caller made of the result: a buffer that was not scanned must not pass as clean. Accepts
+ * NULL. */
+exs_rc exs_yscanner_failure(exs_yscanner *s);
+
 /* External variables for one file (NULL means ""). */
 typedef struct exs_yvars {
     const char *filename, *filepath, *extension, *filetype, *owner;
@@ -100,7 +110,8 @@ typedef void (*exs_ymatch_fn)(void *ctx, const exs_ymatch *m);
 
 /* Scans buf[0..n). With use_gate on a gated set, the gate runs first and *ran tells whether
  * YARA ran. Results: EXS_OK, EXS_ELIMIT (timeout or too many matches: what matched before is
- * reported), EXS_EENGINE. */
+ * reported), EXS_ENOMEM or EXS_EENGINE (the buffer was not scanned: also kept for
+ * exs_yscanner_failure). */
 exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, const exs_yvars *vars,
                          bool use_gate, exs_ymatch_fn fn, void *ctx, bool *ran);
 

@@ -25,7 +25,7 @@ typedef struct pstate {
     bool started;  /* the first data line was seen */
     bool at_file_start;
     unsigned first_tries;
-    int engine_failed;
+    exs_rc engine_failed; /* the prefilter's failure, EXS_OK */
     bool warned_nul; /* NUL bytes were reported for this file */
     uint64_t buf_off; /* file offset of the buffer's first byte */
 } pstate;
@@ -157,7 +157,7 @@ static void region(pstate *ps, const char *p, size_t n)
                                           &ps->m->starts, &ps->m->starts_cap)
                     : all_lines(&view, &ps->m->starts, &ps->m->starts_cap);
     if (k < 0) {
-        ps->engine_failed = 1;
+        ps->engine_failed = (exs_rc)-k;
         goto count;
     }
     ps->m->candidates += (uint64_t)k;
@@ -167,6 +167,12 @@ static void region(pstate *ps, const char *p, size_t n)
         lines += exs_nlmap_count(&map, pos, s);
         pos = s;
         exs_str line = line_of(p, &map, s);
+        /* zeros before a line are what a crash or a hole left of the one before it (the
+         * warning above counts them): the line is what follows */
+        while (line.n && line.p[0] == 0) {
+            line.p++;
+            line.n--;
+        }
         uint64_t lineno = ps->base + lines + 1;
         ps->c->line_no = lineno; /* a finding of this line gets its byte offset */
         ps->c->line_off = (int64_t)(ps->buf_off + s);
@@ -186,10 +192,11 @@ count:
     ps->c->lines += lines;
 }
 
-int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const exs_prefilter *pf,
-                     exs_pipeline_mem *m, const exs_input *in, size_t have)
+exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
+                        const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
+                        size_t have)
 {
-    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, 0, false};
+    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, EXS_OK, false};
     char *buf = m->buf;
     const size_t cap = EXS_READ_CHUNK;
     size_t len = have;
@@ -199,14 +206,7 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
     for (;;) {
         while (!eof && len < cap) {
             long r = in->read(in->ctx, buf + len, cap - len);
-            if (r < 0) {
-                exs_warn(c->scan, EXS_W_UNREADABLE, c->file, ps.base + 1,
-                         "read error after %llu bytes; rest of the file not read",
-                         (unsigned long long)c->bytes);
-                eof = true;
-                break;
-            }
-            if (r == 0) {
+            if (r <= 0) { /* the end, or a failure the stream reported */
                 eof = true;
                 break;
             }
@@ -215,6 +215,24 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
         }
         if (len == 0)
             break;
+        if (!skipping && buf[0] == 0) {
+            /* A line that starts with zeros: what a crash or a hole read as zeros left before
+             * it. They go, however many (a zero-filled gigabyte is no line to cut, and holds no
+             * line break: line numbers stay those of the file); counted once per file. */
+            size_t z = 0;
+            while (z < len && buf[z] == 0)
+                z++;
+            if (!ps.warned_nul) {
+                ps.warned_nul = true;
+                exs_warn(c->scan, EXS_W_BINARY, c->file, ps.base + 1,
+                         "NUL bytes inside the log (damaged or wiped region)");
+            }
+            memmove(buf, buf + z, len - z);
+            len -= z;
+            if (len == 0 && eof)
+                break;
+            continue;
+        }
         if (skipping) {
             char *nl = memchr(buf, '\n', len);
             if (!nl) {
@@ -248,11 +266,11 @@ int exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk, const 
         ps.buf_off = c->bytes - len;
         region(&ps, buf, end);
         if (ps.engine_failed)
-            return -1;
+            return ps.engine_failed;
         memmove(buf, buf + end, len - end);
         len -= end;
         if (eof && len == 0)
             break;
     }
-    return ps.engine_failed ? -1 : 0;
+    return ps.engine_failed;
 }

@@ -21,9 +21,10 @@ typedef struct exs_pipeline_mem {
 
 /* Reads the rest of in through the reader lk. m->buf already holds `have` bytes read from in.
  * pf NULL makes every line a candidate (the scan's no_prefilter switch, for tests).
- * Lines longer than EXS_MAX_LINE are cut (counted); read errors end the file (counted). Returns
- * 0, or -1 when the engine failed (the caller reports it). */
-int exs_log_pipeline(struct exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
+ * Lines longer than EXS_MAX_LINE are cut (counted); a failed read ends the file (the stream
+ * reported it). Returns EXS_OK, or the prefilter's failure (EXS_ENOMEM, EXS_EENGINE), which
+ * the caller reports: the rest of the file was not read. */
+exs_rc exs_log_pipeline(struct exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
                      const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
                      size_t have);
 

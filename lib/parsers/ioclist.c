@@ -252,11 +252,10 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
                          void *ctx)
 {
     size_t count = 0;
-    exs_csv_row *row = malloc(sizeof *row);
-    char *scratch = malloc(EXS_MAX_IOC_LINE + 1);
-    char *val = malloc(EXS_MAX_IOC_LINE + 1);
-    if (!row || !scratch || !val)
-        goto out;
+    /* on the stack (about 16 KiB): a list that could not be parsed for lack of memory would
+     * be an empty list, and every file would pass its indicators */
+    exs_csv_row rowbuf, *row = &rowbuf;
+    char scratch[EXS_MAX_IOC_LINE + 1], val[EXS_MAX_IOC_LINE + 1];
     int vcol = -1, tcol = -1, ncol = -1;
     /* a header without an indicator column but with columns named by type ("sha256", "md5",
      * "path", "ip", ...): each of those columns holds indicators of its type */
@@ -373,9 +372,5 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
         }
         emit(fn, ctx, EXS_IOC_UNKNOWN, val, note, lineno, bad, &count);
     }
-out:
-    free(row);
-    free(scratch);
-    free(val);
     return count;
 }

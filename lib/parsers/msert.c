@@ -5,10 +5,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/failnote.h"
 #include "core/utf16.h"
 #include "parsers/msert.h"
 
-/* UTF-16LE (BOM or NULs in every second byte of the head) to UTF-8; other input is copied. */
+/* UTF-16LE (BOM or NULs in every second byte of the head) to UTF-8; other input is copied.
+ * NULL when out of memory (noted for the worker: exs_failnote). */
 static char *to_utf8(const unsigned char *p, size_t n, size_t *out_n)
 {
     bool utf16 = n >= 2 && p[0] == 0xFF && p[1] == 0xFE;
@@ -111,8 +113,10 @@ size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void
 {
     size_t tn = 0, threats = 0;
     char *t = to_utf8(buf, n, &tn);
-    if (!t)
+    if (!t) { /* the caller counts threats and has no result code: the worker is told */
+        exs_failnote(EXS_ENOMEM, "out of memory decoding an MSERT log");
         return 0;
+    }
     int64_t run_time = EXS_TIME_NONE;
     exs_str version = EXS_STR_NULL, scan = EXS_STR_NULL;
     exs_msert_event pending;

@@ -38,7 +38,7 @@ typedef struct exs_msert_event {
 typedef void (*exs_msert_fn)(void *ctx, const exs_msert_event *e);
 
 /* Parses a whole log held in memory; spans are valid during the callback. Returns the number
- * of threat events. */
+ * of threat events. Out of memory, it returns 0 and notes the failure (core/failnote.h). */
 size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void *ctx);
 
 #endif

@@ -128,7 +128,7 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     unsigned dup = 0;
     for (;;) {
         if (!exs_finding_id(h, &o, dup, id)) {
-            exs_scan_fail(s, EXS_EIO, "the digest for a finding id failed (OpenSSL)");
+            exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
             return;
         }
         bool seen = false;

@@ -17,7 +17,7 @@
 
 /* ---------------------------------------------------------------- scan-wide state */
 
-static void parse_skip(exs_files *f, const char *list)
+static bool parse_skip(exs_files *f, const char *list)
 {
     while (list && *list) {
         while (*list == ',' || *list == ' ')
@@ -30,7 +30,7 @@ static void parse_skip(exs_files *f, const char *list)
                 free(e);
                 if (v)
                     f->skip_ext = v;
-                return;
+                return false;
             }
             f->skip_ext = v;
             size_t o = 0;
@@ -43,6 +43,7 @@ static void parse_skip(exs_files *f, const char *list)
         }
         list += n;
     }
+    return true;
 }
 
 exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
@@ -63,9 +64,9 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
     f->max_records = EXS_MAX_FILE_RECORDS;
     f->yara_timeout_s = EXS_YARA_TIMEOUT_S;
     f->max_scripts = EXS_MAX_WEB_SCRIPTS;
-    parse_skip(f, opts ? opts->skip_ext : NULL);
+    bool skip_ok = parse_skip(f, opts ? opts->skip_ext : NULL);
     f->web_urls = exs_strmap_create();
-    if (!f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
+    if (!skip_ok || !f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
         exs_files_destroy(f);
         return EXS_ENOMEM;
     }
@@ -180,7 +181,7 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
     size_t n = 0;
     exs_rc rc = EXS_OK;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && rc == EXS_OK) {
+    while (rc == EXS_OK && (errno = 0, e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
         bool yar = (l > 4 && strcasecmp(e->d_name + l - 4, ".yar") == 0) ||
                    (l > 5 && strcasecmp(e->d_name + l - 5, ".yara") == 0);
@@ -190,7 +191,14 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
         if ((size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
             continue;
         struct stat fs;
-        if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode))
+        if (stat(full, &fs) != 0) {
+            if (errno == ENOENT)
+                continue; /* gone since the listing */
+            snprintf(err, errlen, "%s: %s", full, strerror(errno));
+            rc = errno == ENOMEM ? EXS_ENOMEM : EXS_ERULE;
+            break;
+        }
+        if (!S_ISREG(fs.st_mode))
             continue;
         char **v = realloc(names, (n + 1) * sizeof *v);
         if (!v || !(v[n] = strdup(full))) {
@@ -201,6 +209,10 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
         }
         names = v;
         n++;
+    }
+    if (rc == EXS_OK && errno) { /* a listing cut short would drop rule files unsaid */
+        snprintf(err, errlen, "%s: cannot list the folder: %s", path, strerror(errno));
+        rc = EXS_EIO;
     }
     closedir(d);
     if (rc == EXS_OK && n == 0) {
@@ -217,6 +229,8 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
     free(names);
     if (rc == EXS_ELIMIT)
         snprintf(err, errlen, "more than %d rule files", EXS_MAX_RULE_FILES);
+    else if (rc == EXS_ENOMEM && !err[0])
+        snprintf(err, errlen, "%s: out of memory listing the rule files", path);
     return rc;
 }
 
@@ -233,6 +247,7 @@ exs_rc exs_files_add_iocs(exs_files *f, exs_scan *s, const char *path, char *err
 exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 {
     exs_files *f = s->files;
+    f->scan = s;
     if (!f->enabled)
         return EXS_OK;
     exs_rc rc = exs_iocset_compile(f->iocs, err, errlen);
@@ -247,6 +262,14 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 }
 
 /* ---------------------------------------------------------------- stores */
+
+/* A clue the post-pass needs could not be kept: the results would be short of it. */
+static void store_failed(exs_files *f, const char *what)
+{
+    if (f->scan)
+        exs_scan_fail(f->scan, EXS_ENOMEM, "out of memory keeping %s", what);
+}
+
 
 bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
 {
@@ -274,9 +297,11 @@ void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const c
     lurl[un] = 0;
     while (un > 1 && lurl[un - 1] == '/')
         lurl[--un] = 0;
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
-    if (f->nvdirs < EXS_MAX_VDIRS &&
-        exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
+    if (f->nvdirs >= EXS_MAX_VDIRS) {
+        /* the cap (counted nowhere yet: configurations hold a few dozen) */
+    } else if (exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
         exs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
                        strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
@@ -287,50 +312,68 @@ void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const c
             free(v.key);
             free(v.physical);
             free(v.config);
+            lost = true;
         }
+    } else {
+        lost = true;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        store_failed(f, "an IIS virtual directory");
 }
 
 void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
                             int64_t mtime_ms)
 {
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
                         sizeof *f->compiled)) {
         exs_fcompiled c = {root, strdup(url), strdup(display), mtime_ms};
-        if (c.url && c.display)
+        if (c.url && c.display) {
             f->compiled[f->ncompiled++] = c;
-        else {
+        } else {
             free(c.url);
             free(c.display);
+            lost = true;
         }
+    } else {
+        lost = true;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        store_failed(f, "an ASP.NET compilation record");
 }
 
 void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what)
 {
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (f->nhints >= f->max_records) {
         f->clues_dropped++;
     } else if (exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
         exs_fremoved_hint h = {root, strdup(url), strdup(what)};
-        if (h.url && h.what)
+        if (h.url && h.what) {
             f->hints[f->nhints++] = h;
-        else {
+        } else {
             free(h.url);
             free(h.what);
+            lost = true;
         }
+    } else {
+        lost = true;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        store_failed(f, "a scanner log's removed-file hint");
 }
 
 void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
                            int64_t mtime_ms)
 {
+    bool lost = false;
     pthread_mutex_lock(&f->mu);
     f->dearcry++;
     enum { NEX = sizeof f->dearcry_ex / sizeof f->dearcry_ex[0] };
@@ -338,6 +381,8 @@ void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *w
     while (at < f->ndearcry_ex && strcmp(f->dearcry_ex[at], display) < 0)
         at++;
     char *d = at < NEX ? strdup(display) : NULL;
+    if (at < NEX && !d)
+        lost = true;
     if (d) {
         if (f->ndearcry_ex == NEX)
             free(f->dearcry_ex[--f->ndearcry_ex]);
@@ -356,6 +401,8 @@ void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *w
             f->dearcry_last = mtime_ms;
     }
     pthread_mutex_unlock(&f->mu);
+    if (lost)
+        store_failed(f, "a DearCry example");
 }
 
 static void heap_down(exs_frec **h, size_t n, size_t i)
@@ -515,7 +562,7 @@ static void store_script(exs_scan *s, exs_files *f, uint32_t root, const exs_web
             lost = true;
         }
     } else {
-        f->scripts_dropped++;
+        lost = true;
     }
     pthread_mutex_unlock(&f->mu);
     if (lost)
@@ -615,6 +662,7 @@ typedef struct fstate {
     size_t len, cap;
     size_t mpos; /* memory input position (archives read whole) */
     bool want, over, broken, eof;
+    bool oom; /* the copy could not grow (broken too): the sweep fails at the end */
 } fstate;
 
 struct exs_fworker {
@@ -693,7 +741,7 @@ static void append(fstate *fs, const void *p, size_t n)
             nc = (size_t)max;
         unsigned char *b = realloc(fs->buf, nc);
         if (!b) {
-            fs->broken = true;
+            fs->broken = fs->oom = true;
             return;
         }
         fs->buf = b;
@@ -707,7 +755,7 @@ static long tee_read(void *ctx, void *buf, size_t n)
 {
     fstate *fs = ctx;
     long r = fs->raw->read(fs->raw->ctx, buf, n);
-    if (r < 0)
+    if (r < 0) /* the stream reported it */
         fs->broken = true;
     else if (r == 0)
         fs->eof = true;
@@ -777,7 +825,7 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
     memcpy(fs->head, head, fs->head_n);
     fs->len = 0;
     fs->mpos = 0;
-    fs->over = fs->broken = fs->eof = false;
+    fs->over = fs->broken = fs->eof = fs->oom = false;
     fs->want = true;
     const char *slash = strrchr(display, '/');
     const char *ext = ext_of(slash ? slash + 1 : display);
@@ -812,6 +860,14 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
         fs->eof = meta->size >= 0 || have == 0;
     fs->tee = (exs_input){tee_read, raw->seek ? tee_seek : NULL, fs};
     return &fs->tee;
+}
+
+bool exs_file_copies(const exs_fworker *w, int depth)
+{
+    if (!w || depth < 0 || depth >= DEPTHS)
+        return false;
+    const fstate *fs = &w->st[depth];
+    return fs->active && fs->want && !fs->over;
 }
 
 const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in)
@@ -849,7 +905,7 @@ static void drain(fstate *fs)
             }
             unsigned char *b = realloc(fs->buf, nc);
             if (!b) {
-                fs->broken = true;
+                fs->broken = fs->oom = true;
                 break;
             }
             fs->buf = b;
@@ -920,34 +976,57 @@ void exs_file_end(exs_fworker *w, int depth)
     c.head = fs->head;
     c.head_n = fs->head_n;
     c.raw = fs->raw;
+    if (fs->oom) /* its content checks cannot run: they would pass it as clean */
+        exs_scan_fail(w->s, EXS_ENOMEM, "out of memory copying %s for the file checks",
+                      fs->display);
     bool complete = fs->want && fs->eof && !fs->over && !fs->broken;
     if (complete && !w->yshipped && !w->shipped_failed) {
         char err[512];
-        const exs_yrules *shipped = exs_yrules_shipped(err, sizeof err);
-        if (!shipped ||
-            exs_yscanner_create(&w->yshipped, shipped, w->f->yara_timeout_s) != EXS_OK) {
+        const exs_yrules *shipped;
+        exs_rc rc = exs_yrules_shipped_get(&shipped, err, sizeof err);
+        if (rc == EXS_OK) {
+            rc = exs_yscanner_create(&w->yshipped, shipped, w->f->yara_timeout_s);
+            snprintf(err, sizeof err, "shipped rules: no scanner (%s)", exs_strerror(rc));
+        }
+        if (rc != EXS_OK) {
             w->shipped_failed = true;
-            exs_warn(w->s, EXS_W_LIMIT, "", 0, "shipped rules unavailable: %s",
-                     shipped ? "out of memory" : err);
+            exs_scan_fail(w->s, rc, "%s", err);
         }
     }
     c.yshipped = w->yshipped;
     if (complete) {
         c.data = fs->buf ? fs->buf : fs->head; /* an empty file has no buffer */
         c.data_n = fs->len;
-        if (exs_sha256_hex(c.data, c.data_n, c.sha256))
-            w->hashed++;
         /* the other digests only for lists that name them */
-        if (exs_iocset_count(w->f->iocs, EXS_IOC_SHA1))
-            exs_sha1_hex(c.data, c.data_n, c.sha1);
-        if (exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
-            exs_md5_hex(c.data, c.data_n, c.md5);
+        bool ok = exs_sha256_hex(c.data, c.data_n, c.sha256);
+        if (ok)
+            w->hashed++;
+        if (ok && exs_iocset_count(w->f->iocs, EXS_IOC_SHA1))
+            ok = exs_sha1_hex(c.data, c.data_n, c.sha1);
+        if (ok && exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
+            ok = exs_md5_hex(c.data, c.data_n, c.md5);
+        /* An unhashed file would pass the hash indicators as clean. With the default provider
+         * a digest fails only when OpenSSL cannot allocate (which OpenSSL 3.2 no longer even
+         * puts on its error queue), so the code is that. */
+        if (!ok)
+            exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
+                          fs->display);
     }
     c.loglike = (structured_log(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
                 c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
     exs_detect_file(&c);
     w->rule_scans += c.rule_scans;
     w->rule_gated += c.rule_gated;
+    /* An engine that failed on this file leaves it unchecked, whatever the checks made of it. */
+    exs_rc rc;
+    if ((rc = exs_yscanner_failure(w->yshipped)) != EXS_OK)
+        exs_scan_fail(w->s, rc, "the shipped rules failed on %s (%s)", fs->display,
+                      exs_strerror(rc));
+    if ((rc = exs_yscanner_failure(w->yuser)) != EXS_OK)
+        exs_scan_fail(w->s, rc, "the user rules failed on %s (%s)", fs->display, exs_strerror(rc));
+    if ((rc = exs_pathre_scratch_failure(w->iocre)) != EXS_OK)
+        exs_scan_fail(w->s, rc, "the filename expressions failed on %s (%s)", fs->display,
+                      exs_strerror(rc));
 
     if (c.loc.held != EXS_HELD_NONE) {
         pthread_mutex_lock(&w->f->mu);

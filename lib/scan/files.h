@@ -60,10 +60,15 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
                                 const exs_where *where, const exs_class *cls,
                                 const exs_fmeta *meta, const unsigned char *head, size_t have,
                                 const exs_input *raw);
+/* True when the file checks copy this file's bytes (within the size policy): its readers
+ * must then hand them over as they are (holes of a sparse file read as zeros). */
+bool exs_file_copies(const exs_fworker *w, int depth);
 /* For an archive: when the file checks want its bytes, reads it whole (once) and returns an
  * input over the copy in memory, positioned after the head; otherwise returns in. */
 const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in);
-/* Finishes the file: reads what the readers left (within the policy), runs the checks. */
+/* Finishes the file: reads what the readers left (within the policy), runs the checks. An
+ * allocation or engine failure on the way (a copy that could not grow, a digest or a rule
+ * scan that failed) fails the sweep: the file would otherwise pass unchecked. */
 void exs_file_end(exs_fworker *w, int depth);
 
 /* Moves the file side's counters into st (they restart from zero). */

@@ -73,6 +73,7 @@ typedef struct exs_fremoved_hint {
 } exs_fremoved_hint;
 
 struct exs_files {
+    exs_scan *scan; /* set by exs_files_prepare: a store that runs out of memory fails it */
     /* Configuration, fixed before the run. */
     char **rule_paths;
     size_t nrule_paths;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,8 +181,16 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
     exs_rc rc = root_check(path, s->err, sizeof s->err);
     if (rc != EXS_OK)
         return rc;
+    /* the absolute path places the root (its location, the fleet's labels): a root that
+     * passed the check but cannot be resolved now fails, rather than being placed by the
+     * path as given */
     char buf[PATH_MAX];
-    const char *abs = realpath(path, buf) ? buf : path;
+    if (!realpath(path, buf)) {
+        int e = errno;
+        snprintf(s->err, sizeof s->err, "%s: %s", path, strerror(e));
+        return e == ENOMEM ? EXS_ENOMEM : EXS_EIO;
+    }
+    const char *abs = buf;
     if (!label || !*label) {
         const char *b = strrchr(abs, '/');
         label = b && b[1] ? b + 1 : (b ? "root" : abs);
@@ -294,21 +303,27 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
         return NULL;
     pthread_mutex_lock(&g_pf_mu);
     if (!g_pf_tried[k]) {
-        g_pf_tried[k] = true;
         const exs_pattern_set *set = exs_kind_patterns(k);
         /* Kinds that read the same set (IIS, HttpProxy, exports) share one database. */
         for (int j = 1; j < EXS_KIND__COUNT && set && !g_pf[k]; j++)
             if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
                 g_pf[k] = g_pf[j];
+        exs_rc rc = EXS_OK;
+        char err[512] = "";
         if (set && !g_pf[k]) {
-            char err[512] = "";
             const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
-            if (exs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
-                                   sizeof err) != EXS_OK) {
+            rc = exs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
+                                    sizeof err);
+            if (rc != EXS_OK)
                 g_pf[k] = NULL;
-                exs_warn(s, EXS_W_LIMIT, "", 0, "prefilter for %s: %s", exs_kind_name(k), err);
-            }
         }
+        /* A failure is not remembered: the next sweep of the process tries again. This one
+         * cannot read the kind's logs, so it fails. */
+        if (rc != EXS_OK)
+            exs_scan_fail(s, rc, "the %s log matcher could not be loaded: %s", exs_kind_name(k),
+                          err[0] ? err : exs_strerror(rc));
+        else
+            g_pf_tried[k] = true;
     }
     const exs_prefilter *pf = g_pf[k];
     pthread_mutex_unlock(&g_pf_mu);
@@ -358,6 +373,22 @@ static exs_rc sweep_info(exs_scan *s)
     return ok ? EXS_OK : EXS_ENOMEM;
 }
 
+/* Fails the sweep with rc unless it failed already; the message says what (and keeps one a
+ * callee wrote to s->err, such as a rule's file and line). Returns rc. */
+static exs_rc run_failed(exs_scan *s, exs_rc rc, const char *what)
+{
+    if (!exs_scan_failed(s)) {
+        if (s->err[0]) {
+            char msg[sizeof s->err];
+            snprintf(msg, sizeof msg, "%s", s->err);
+            exs_scan_fail(s, rc, "%s", msg);
+        } else {
+            exs_scan_fail(s, rc, "%s: %s", what, exs_strerror(rc));
+        }
+    }
+    return rc;
+}
+
 exs_rc exs_scan_prepare(exs_scan *s)
 {
     if (!s || s->ran)
@@ -365,8 +396,10 @@ exs_rc exs_scan_prepare(exs_scan *s)
     s->ran = true;
     exs_rc rc = sweep_info(s);
     if (rc != EXS_OK)
-        return rc;
-    return exs_files_prepare(s, s->err, sizeof s->err);
+        return run_failed(s, rc, "recording the sweep");
+    s->err[0] = 0;
+    rc = exs_files_prepare(s, s->err, sizeof s->err);
+    return rc == EXS_OK ? EXS_OK : run_failed(s, rc, "preparing the rules and indicators");
 }
 
 static unsigned job_count(const exs_scan *s)
@@ -454,10 +487,47 @@ void exs_scan_finish(exs_scan *s)
     }
 }
 
+/* A library that ends the process in the middle of a sweep (libarchive calls exit(1) when its
+ * string buffers cannot grow: __archive_errx in archive_string.c) would leave status 1, the
+ * tool's "findings", over results that are not there. While a sweep runs, an exit from
+ * anywhere is turned into status 2 with a message. */
+static atomic_int g_running;
+static pthread_once_t g_guard_once = PTHREAD_ONCE_INIT;
+
+static void exit_guard(void)
+{
+    if (atomic_load(&g_running) > 0) {
+        static const char m[] = "exsweep: the process was ended in the middle of a sweep (a "
+                                "library gave up, out of memory?): the results are incomplete\n";
+        if (write(STDERR_FILENO, m, sizeof m - 1) < 0) {
+            /* nothing more to do */
+        }
+        _exit(2);
+    }
+}
+
+static void guard_install(void)
+{
+    if (atexit(exit_guard) != 0) {
+        /* no room for the handler: the guard is off, the sweep goes on */
+    }
+}
+
+static exs_rc scan_run(exs_scan *s);
+
 exs_rc exs_scan_run(exs_scan *s)
 {
     if (!s)
         return EXS_EINVAL;
+    pthread_once(&g_guard_once, guard_install);
+    atomic_fetch_add(&g_running, 1);
+    exs_rc rc = scan_run(s);
+    atomic_fetch_sub(&g_running, 1);
+    return rc;
+}
+
+static exs_rc scan_run(exs_scan *s)
+{
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     exs_rc rc = exs_scan_prepare(s);
@@ -474,15 +544,19 @@ exs_rc exs_scan_run(exs_scan *s)
             exs_scan_add_stats(s, &w.stats);
         }
         exs_worker_fini(&w);
+        if (rc != EXS_OK)
+            return run_failed(s, rc, "setting up the worker");
     } else {
         queue q;
         memset(&q, 0, sizeof q);
-        pthread_mutex_init(&q.mu, NULL);
-        pthread_cond_init(&q.not_empty, NULL);
-        pthread_cond_init(&q.not_full, NULL);
         thread_arg *ts = calloc(jobs, sizeof *ts);
         if (!ts)
-            return EXS_ENOMEM;
+            return run_failed(s, EXS_ENOMEM, "setting up the workers");
+        if (pthread_mutex_init(&q.mu, NULL) != 0 || pthread_cond_init(&q.not_empty, NULL) != 0 ||
+            pthread_cond_init(&q.not_full, NULL) != 0) {
+            free(ts);
+            return run_failed(s, EXS_ETHREAD, "setting up the work queue");
+        }
         unsigned started = 0;
         for (unsigned i = 0; i < jobs && rc == EXS_OK; i++) {
             ts[i].q = &q;
@@ -494,9 +568,10 @@ exs_rc exs_scan_run(exs_scan *s)
                 rc = EXS_ETHREAD;
             }
         }
-        if (started) {
+        /* A worker that could not start fails the sweep: fewer threads would be slower, not
+         * wrong, but memory or threads this short make the rest of it no safer. */
+        if (rc == EXS_OK)
             walk_all(s, queue_push, &q);
-        }
         queue_close(&q);
         for (unsigned i = 0; i < jobs; i++) {
             if (ts[i].started)
@@ -508,8 +583,8 @@ exs_rc exs_scan_run(exs_scan *s)
         pthread_mutex_destroy(&q.mu);
         pthread_cond_destroy(&q.not_empty);
         pthread_cond_destroy(&q.not_full);
-        if (!started)
-            return rc;
+        if (rc != EXS_OK)
+            return run_failed(s, rc, "starting the worker threads");
     }
     if (rc != EXS_OK)
         exs_scan_fail(s, rc, "%s", exs_strerror(rc));

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "core/failnote.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "exsweep/finding.h"
@@ -42,7 +42,7 @@ void exs_worker_fini(exs_worker *w)
 
 static void process_input(exs_worker *w, const char *display, const char *norm,
                           const exs_where *where, const exs_input *in, int depth,
-                          int members_bare, const exs_fmeta *meta);
+                          int members_bare, const exs_fmeta *meta, exs_fdstream *fds);
 
 static void process_kind(exs_worker *w, const exs_class *cls, const char *display,
                          const char *norm, const exs_where *where, const exs_input *in,
@@ -73,12 +73,9 @@ static void strip_compression_ext(char *name)
 static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
 {
     member_ctx *mc = ctx;
-    char *display = malloc(EXS_MAX_PATH * 2 + 4);
-    char *norm = malloc(EXS_MAX_PATH * 2 + 4);
-    char *mnorm = malloc(EXS_MAX_PATH + 1);
+    /* on the stack (about 20 KiB a level, three levels at most): nothing here can fail */
+    char display[EXS_MAX_PATH * 2 + 4], norm[EXS_MAX_PATH * 2 + 4], mnorm[EXS_MAX_PATH + 1];
     char inner[EXS_MAX_PATH + 1];
-    if (!display || !norm || !mnorm)
-        goto out;
     if (raw) {
         /* A single compressed file: name it after the container, minus its suffix. */
         const char *base = strrchr(mc->display, '/');
@@ -86,16 +83,16 @@ static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
         snprintf(inner, sizeof inner, "%s", base);
         strip_compression_ext(inner);
         name = inner;
-        snprintf(display, EXS_MAX_PATH * 2 + 4, "%s%s%s", mc->bare ? "" : mc->display,
+        snprintf(display, sizeof display, "%s%s%s", mc->bare ? "" : mc->display,
                  mc->bare ? "" : "!/", name);
     } else {
         while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
             name += name[0] == '/' ? 1 : 2;
-        snprintf(display, EXS_MAX_PATH * 2 + 4, "%s%s%.*s", mc->bare ? "" : mc->display,
+        snprintf(display, sizeof display, "%s%s%.*s", mc->bare ? "" : mc->display,
                  mc->bare ? "" : "!/", EXS_MAX_PATH, name);
     }
-    exs_path_norm(name, mnorm, EXS_MAX_PATH + 1);
-    snprintf(norm, EXS_MAX_PATH * 2 + 4, "%s/%s", mc->norm, mnorm);
+    exs_path_norm(name, mnorm, sizeof mnorm);
+    snprintf(norm, sizeof norm, "%s/%s", mc->norm, mnorm);
     exs_fmeta meta = {-1, -1, EXS_TIME_NONE};
     /* A member of an archive that is itself a root is shown as if the archive were a folder:
      * its path under the root, no member chain. */
@@ -104,11 +101,7 @@ static void on_member(void *ctx, const char *name, int raw, const exs_input *in)
         size_t at = strlen(mc->display) + 2;
         where.member_at[where.nmembers++] = at < strlen(display) ? at : strlen(display);
     }
-    process_input(mc->w, display, norm, &where, in, mc->depth, 0, &meta);
-out:
-    free(display);
-    free(norm);
-    free(mnorm);
+    process_input(mc->w, display, norm, &where, in, mc->depth, 0, &meta, NULL);
 }
 
 /* The context of one evidence file read by this worker. */
@@ -135,24 +128,29 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
     ctx_init(&c, w, display, norm, where, exs_kind_name(cls->kind), cls->family);
     exs_logstate_reset(w->st, cls->kind);
     uint64_t cand0 = w->mem.candidates;
-    /* With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate. */
+    /* Every log kind has a prefilter: NULL means it could not be loaded (the sweep failed).
+     * With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate. */
     const exs_prefilter *pf = NULL;
     if (!s->no_prefilter) {
         pf = exs_scan_prefilter(s, cls->kind);
         if (pf && !(w->scratch_kinds & (1u << cls->kind))) {
-            if (exs_pf_scratch_grow(&w->mem.scratch, pf) == EXS_OK)
+            exs_rc rc = exs_pf_scratch_grow(&w->mem.scratch, pf);
+            if (rc == EXS_OK) {
                 w->scratch_kinds |= 1u << cls->kind;
-            else
+            } else {
+                exs_scan_fail(s, rc, "no scratch space for the %s matcher (%s)",
+                              exs_kind_name(cls->kind), exs_strerror(rc));
                 pf = NULL;
+            }
         }
         if (!pf) {
-            exs_warn(s, EXS_W_LIMIT, display, 0, "no matching engine for this kind; not read");
             exs_scan_cover(s, &c, true);
             return;
         }
     }
-    if (exs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have) != 0)
-        exs_warn(s, EXS_W_LIMIT, display, 0, "matching engine failed; file not fully read");
+    exs_rc rc = exs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have);
+    if (rc != EXS_OK)
+        exs_scan_fail(s, rc, "matching engine failed on %s (%s)", display, exs_strerror(rc));
     if (lk->end)
         lk->end(w->st, &c);
     w->stats.files_read++;
@@ -228,8 +226,9 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
                       const exs_where *where, const exs_input *in, size_t have)
 {
     exs_scan *s = w->scan;
-    if (!w->evtx && exs_evtx_reader_create(&w->evtx, 0) != EXS_OK) {
-        exs_warn(s, EXS_W_LIMIT, display, 0, "out of memory for the event log reader");
+    exs_rc rc = w->evtx ? EXS_OK : exs_evtx_reader_create(&w->evtx, 0);
+    if (rc != EXS_OK) {
+        exs_scan_fail(s, rc, "out of memory for the event log reader (%s)", display);
         return;
     }
     exs_ctx c;
@@ -238,7 +237,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
     evtx_feed feed = {in, w->mem.buf, have, 0};
     evtx_run run = {w, &c, false};
     exs_evtx_stats st;
-    exs_rc rc = exs_evtx_reader_run(w->evtx, evtx_read, &feed, on_record, &run, &st);
+    rc = exs_evtx_reader_run(w->evtx, evtx_read, &feed, on_record, &run, &st);
     exs_detect_events_end(&c, &w->evstate);
     c.bytes = st.bytes;
     if (rc == EXS_EFORMAT) {
@@ -246,9 +245,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
         exs_scan_cover(s, &c, true);
         return;
     }
-    if (rc == EXS_EIO)
-        exs_warn(s, EXS_W_UNREADABLE, display, 0, "read error after %llu bytes",
-                 (unsigned long long)st.bytes);
+    /* EXS_EIO: the stream failed and said so (exs_input) */
     if (st.checksum_errors)
         exs_warn(s, EXS_W_EVTX, display, 0, "%llu checksum mismatches (the data was used)",
                  (unsigned long long)st.checksum_errors);
@@ -279,17 +276,23 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
     exs_scan_cover(s, &c, false);
 }
 
+/* Log kinds whose readers take lines (archives and event logs are read by offset). */
+static bool line_kind(exs_kind k)
+{
+    return k != EXS_KIND_NONE && k != EXS_KIND_ARCHIVE && k != EXS_KIND_EVTX;
+}
+
 static void process_input(exs_worker *w, const char *display, const char *norm,
                           const exs_where *where, const exs_input *raw, int depth,
-                          int members_bare, const exs_fmeta *meta)
+                          int members_bare, const exs_fmeta *meta, exs_fdstream *fds)
 {
     exs_scan *s = w->scan;
     w->stats.files_seen++;
     long have = exs_input_read_full(raw, w->mem.buf, EXS_SNIFF_READ);
     if (have < 0) {
-        exs_warn(s, EXS_W_UNREADABLE, display, 0, "read failed");
+        /* the stream said why (exs_input); where the file lies says which log it was */
         exs_class loc;
-        exs_classify(norm, display, NULL, 0, &loc); /* where it lies says which log it was */
+        exs_classify(norm, display, NULL, 0, &loc);
         if (loc.kind != EXS_KIND_NONE && loc.kind != EXS_KIND_TEXT)
             exs_scan_cover_skip(s, loc.family);
         return;
@@ -302,8 +305,16 @@ static void process_input(exs_worker *w, const char *display, const char *norm,
      * exs_file_end reads what they leave. */
     const exs_input *in = exs_file_begin(w->fw, depth, display, norm, where, &cls, meta,
                                          (const unsigned char *)w->mem.buf, (size_t)have, raw);
+    /* Holes of a sparse log are no lines: skipped, unless the file checks copy the file (up to
+     * the size limit), whose digest must be that of every byte, zeros included. */
+    if (fds && line_kind(cls.kind) && !exs_file_copies(w->fw, depth))
+        have = (long)exs_fdstream_skip_holes(fds, (size_t)have);
     process_kind(w, &cls, display, norm, where, in, depth, members_bare, (size_t)have);
     exs_file_end(w->fw, depth);
+    const char *what;
+    exs_rc rc = exs_failnote_take(&what);
+    if (rc != EXS_OK)
+        exs_scan_fail(s, rc, "%s (%s)", what, display);
 }
 
 static void process_kind(exs_worker *w, const exs_class *clsp, const char *display,
@@ -347,17 +358,28 @@ static void process_kind(exs_worker *w, const exs_class *clsp, const char *displ
 
 void exs_worker_process(exs_worker *w, exs_item *it)
 {
-    exs_input in = {exs_fd_read, exs_fd_seek, &it->fd};
-    exs_fmeta meta = {it->fd, -1, EXS_TIME_NONE};
-    /* Size and time now, not when the walker opened the file: a live log can grow while it
-     * waits in the queue, and the file side reads "size bytes read" as the end of it. */
-    struct stat st;
-    if (fstat(it->fd, &st) == 0) {
-        meta.size = (int64_t)st.st_size;
-        meta.mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    if (exs_scan_failed(w->scan)) { /* the results are incomplete already: stop reading */
+        exs_item_free(it);
+        return;
     }
+    /* The file is read up to the size it had when the walker opened it: a live log growing
+     * meanwhile ends there, and the file side takes the same size as its end. */
+    exs_fdstream fds;
+    exs_fdstream_init(&fds, it->fd, &it->st, w->scan, it->display);
+    exs_input in = {exs_fdstream_read, exs_fdstream_seek, &fds};
+    exs_fmeta meta = {it->fd, (int64_t)fds.size,
+                      (int64_t)it->st.st_mtim.tv_sec * 1000 + it->st.st_mtim.tv_nsec / 1000000};
     exs_where where = {.root = it->root, .prefix = it->prefix};
-    process_input(w, it->display, it->norm, &where, &in, 0, it->root_file, &meta);
+    process_input(w, it->display, it->norm, &where, &in, 0, it->root_file, &meta, &fds);
+    if (fds.shrunk)
+        exs_warn(w->scan, EXS_W_UNREADABLE, it->display, 0,
+                 "the file shrank while it was read: it ended after %llu of the %llu bytes it had "
+                 "when opened",
+                 (unsigned long long)fds.size, (unsigned long long)it->st.st_size);
+    if (fds.holes)
+        exs_warn(w->scan, EXS_W_BINARY, it->display, 0,
+                 "sparse file: %llu bytes of holes (never written, all zeros) skipped",
+                 (unsigned long long)fds.holes);
     exs_fworker_stats(w->fw, &w->stats);
     exs_item_free(it);
 }
@@ -396,6 +418,6 @@ void exs_worker_process_memory(exs_worker *w, const char *display, const char *n
     exs_input in = {mem_read, mem_seek, &m};
     exs_fmeta meta = {-1, (int64_t)len, EXS_TIME_NONE};
     exs_where where = {0};
-    process_input(w, display, norm, &where, &in, 0, 1, &meta);
+    process_input(w, display, norm, &where, &in, 0, 1, &meta, NULL);
     exs_fworker_stats(w->fw, &w->stats);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/limits.h"
-#include "scan/ctx.h"
+#include "scan/scan_int.h"
 #include "sources/archive.h"
 
 #define ARCH_BUF 65536
@@ -20,6 +20,7 @@ typedef struct arch {
     unsigned char *buf;
     exs_archive_budget *b;
     bool outermost;     /* this walk's reads are the budget's packed bytes */
+    bool failed;        /* the stream under it failed (and said so): the walk stops */
     struct archive *a;
 } arch;
 
@@ -34,8 +35,11 @@ static la_ssize_t arch_read(struct archive *a, void *ctx, const void **out)
         return (la_ssize_t)n;
     }
     long r = x->in->read(x->in->ctx, x->buf, ARCH_BUF);
-    if (r < 0)
+    if (r < 0) {
+        x->failed = true;
+        archive_set_error(a, EIO, "the stream under the archive failed");
         return -1;
+    }
     x->pos += r;
     if (x->outermost)
         x->b->packed += (uint64_t)r;
@@ -45,7 +49,6 @@ static la_ssize_t arch_read(struct archive *a, void *ctx, const void **out)
 
 static la_int64_t arch_seek(struct archive *a, void *ctx, la_int64_t off, int whence)
 {
-    (void)a;
     arch *x = ctx;
     long long target;
     if (whence == SEEK_SET)
@@ -54,8 +57,10 @@ static la_int64_t arch_seek(struct archive *a, void *ctx, la_int64_t off, int wh
         target = x->pos + off;
     else {
         long long end = x->in->seek(x->in->ctx, 0, SEEK_END);
-        if (end < 0)
+        if (end < 0) {
+            archive_set_error(a, EIO, "cannot seek in the stream under the archive");
             return ARCHIVE_FATAL;
+        }
         target = end + off;
     }
     if (target < 0)
@@ -84,6 +89,28 @@ typedef struct member {
     int warned;
 } member;
 
+/* After a libarchive call failed: true (and the sweep fails) when the cause is a failure of
+ * the machine, the stream under the archive or memory; false for damaged data, which the
+ * caller counts as a warning. */
+static bool arch_failed(arch *x, struct exs_scan *s, const char *display, const char *what)
+{
+    if (x->failed)
+        return true; /* the stream reported it */
+    /* libarchive says ENOMEM, or says nothing at all: damage always comes with its words
+     * ("Unrecognized archive format", "Damaged tar archive"), while a bidder or a decoder that
+     * could not allocate may just decline, leaving no error set (found by torture-libs) */
+    const char *e = archive_error_string(x->a);
+    /* nor does it always say ENOMEM when it ran out: zlib's Z_MEM_ERROR at set-up is "Can't
+     * initialize ... decompression", other set-ups say "Can't allocate" or "out of memory" */
+    if (archive_errno(x->a) != ENOMEM && e && *e && !strstr(e, "allocate") &&
+        !strstr(e, "memory") && strncmp(e, "Can't initialize", 16) != 0)
+        return false;
+    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
+                  e && *e ? e : "libarchive failed without a message");
+    x->failed = true;
+    return true;
+}
+
 static long member_read(void *ctx, void *buf, size_t n)
 {
     member *m = ctx;
@@ -91,13 +118,15 @@ static long member_read(void *ctx, void *buf, size_t n)
     exs_archive_budget *b = x->b;
     if (b->over)
         return 0;
+    if (x->failed)
+        return -1;
     la_ssize_t r = archive_read_data(x->a, buf, n);
     if (r < 0) {
-        if (!m->warned)
+        if (!arch_failed(x, m->s, m->display, "reading a member of") && !m->warned)
             exs_warn(m->s, EXS_W_ARCHIVE, m->display, 0, "member data: %s",
                      archive_error_string(x->a) ? archive_error_string(x->a) : "read error");
         m->warned = 1;
-        return -1;
+        return -1; /* said: a failure of the sweep, or damage counted */
     }
     b->unpacked += (uint64_t)r;
     if (b->unpacked > b->floor && b->unpacked / (b->packed + 1) > b->ratio) {
@@ -125,14 +154,42 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
     x.buf = malloc(ARCH_BUF);
     x.a = archive_read_new();
     if (!x.prefix || !x.buf || !x.a) {
-        exs_warn(s, EXS_W_LIMIT, display, 0, "out of memory opening the archive");
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory opening the archive %s", display);
         goto out;
     }
     memcpy(x.prefix, prefix, plen);
     x.plen = plen;
-    archive_read_support_filter_all(x.a);
-    archive_read_support_format_all(x.a);
-    archive_read_support_format_raw(x.a);
+    /* Each format and filter on its own: archive_read_support_format_all and _filter_all
+     * ignore a registration that failed for lack of memory (and clear its error), which would
+     * leave an archive silently unread as "unknown format". The list is theirs (3.6). */
+    static int (*const support[])(struct archive *) = {
+        archive_read_support_format_ar,      archive_read_support_format_cpio,
+        archive_read_support_format_empty,   archive_read_support_format_lha,
+        archive_read_support_format_mtree,   archive_read_support_format_tar,
+        archive_read_support_format_xar,     archive_read_support_format_warc,
+        archive_read_support_format_7zip,    archive_read_support_format_cab,
+        archive_read_support_format_rar,     archive_read_support_format_rar5,
+        archive_read_support_format_iso9660, archive_read_support_format_zip,
+        archive_read_support_format_raw,     archive_read_support_filter_bzip2,
+        archive_read_support_filter_compress, archive_read_support_filter_gzip,
+        archive_read_support_filter_lzip,    archive_read_support_filter_lzma,
+        archive_read_support_filter_xz,      archive_read_support_filter_uu,
+        archive_read_support_filter_rpm,     archive_read_support_filter_lrzip,
+        archive_read_support_filter_lzop,    archive_read_support_filter_grzip,
+        archive_read_support_filter_lz4,     archive_read_support_filter_zstd,
+    };
+    for (size_t i = 0; i < sizeof support / sizeof support[0]; i++) {
+        int r = support[i](x.a);
+        /* ARCHIVE_WARN: through an external program, or not built in; still a reader */
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            const char *e = archive_error_string(x.a);
+            exs_scan_fail(s, archive_errno(x.a) == ENOMEM ? EXS_ENOMEM : EXS_EENGINE,
+                          "libarchive could not set up a reader for %s: %s", display,
+                          e ? e : "error");
+            goto out;
+        }
+    }
+    archive_clear_error(x.a);
     archive_read_set_read_callback(x.a, arch_read);
     archive_read_set_callback_data(x.a, &x);
     if (in->seek) {
@@ -140,8 +197,9 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         archive_read_set_skip_callback(x.a, arch_skip);
     }
     if (archive_read_open1(x.a) != ARCHIVE_OK) {
-        exs_warn(s, EXS_W_ARCHIVE, display, 0, "cannot open archive: %s",
-                 archive_error_string(x.a) ? archive_error_string(x.a) : "unknown format");
+        if (!arch_failed(&x, s, display, "opening the archive"))
+            exs_warn(s, EXS_W_ARCHIVE, display, 0, "cannot open archive: %s",
+                     archive_error_string(x.a) ? archive_error_string(x.a) : "unknown format");
         goto out;
     }
     uint64_t members = 0, max_members = budget->members ? budget->members : EXS_MAX_ARCHIVE_MEMBERS;
@@ -156,8 +214,9 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
             exs_warn(s, EXS_W_ARCHIVE, display, 0, "%s",
                      archive_error_string(x.a) ? archive_error_string(x.a) : "warning");
         else if (r != ARCHIVE_OK) {
-            exs_warn(s, EXS_W_ARCHIVE, display, 0, "damaged archive, rest not read: %s",
-                     archive_error_string(x.a) ? archive_error_string(x.a) : "fatal error");
+            if (!arch_failed(&x, s, display, "reading the archive"))
+                exs_warn(s, EXS_W_ARCHIVE, display, 0, "damaged archive, rest not read: %s",
+                         archive_error_string(x.a) ? archive_error_string(x.a) : "fatal error");
             break;
         }
         if (++members > max_members) {
@@ -180,7 +239,7 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         member m = {&x, s, display, 0};
         exs_input min = {member_read, NULL, &m};
         fn(ctx, name, raw, &min);
-        if (budget->over)
+        if (budget->over || x.failed || exs_scan_failed(s))
             break;
     }
 out:

@@ -31,7 +31,10 @@ typedef struct exs_archive_budget {
 
 /* Walks the archive readable from in, whose first plen bytes were already read into prefix.
  * Damage, encryption and caps (member count, expansion ratio of the budget) are counted as
- * warnings against display; the walk goes on where libarchive can. */
+ * warnings against display; the walk goes on where libarchive can. A failure of the machine
+ * (libarchive out of memory, the stream under the archive failing) fails the sweep
+ * (exs_scan_fail) and ends the walk. A member's stream returns -1 after either: damage of the
+ * member (a warning) or such a failure. */
 void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *in,
                       const void *prefix, size_t plen, exs_archive_budget *budget,
                       exs_member_fn fn, void *ctx);

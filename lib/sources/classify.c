@@ -229,11 +229,10 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         break;
     }
 
-    exs_csv_row *row = malloc(sizeof *row);
-    char *scratch = malloc(EXS_SNIFF_BYTES + 1);
+    /* on the stack (about 16 KiB): a failed allocation would have classified by location only */
+    exs_csv_row rowbuf, *row = &rowbuf;
+    char scratch[EXS_SNIFF_BYTES + 1];
     exs_kind k = EXS_KIND_NONE;
-    if (!row || !scratch)
-        goto fallback;
     if (iis || (fields.n && !memchr(fields.p, ',', fields.n) &&
                 (exs_str_icontains(fields, "cs-") || exs_str_icontains(fields, "c-ip")))) {
         k = EXS_KIND_IIS;
@@ -259,9 +258,6 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
     }
     if (k == EXS_KIND_EXCHANGE && loc != EXS_KIND_NONE && loc != EXS_KIND_IIS)
         k = loc; /* an Exchange log of a type we read, in its folder */
-fallback:
-    free(row);
-    free(scratch);
     if (k == EXS_KIND_NONE && loc != EXS_KIND_NONE)
         k = loc;
     if (k == EXS_KIND_NONE && text_extension(normpath))

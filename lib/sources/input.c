@@ -1,7 +1,11 @@
-/* Streams over file descriptors, and full reads. */
+/* Streams over files on disk, and full reads. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "core/limits.h"
+#include "scan/scan_int.h"
 #include "sources/input.h"
 
 long exs_input_read_full(const exs_input *in, void *buf, size_t n)
@@ -10,7 +14,7 @@ long exs_input_read_full(const exs_input *in, void *buf, size_t n)
     while (got < n) {
         long r = in->read(in->ctx, (char *)buf + got, n - got);
         if (r < 0)
-            return got ? (long)got : -1;
+            return -1;
         if (r == 0)
             break;
         got += (size_t)r;
@@ -18,19 +22,133 @@ long exs_input_read_full(const exs_input *in, void *buf, size_t n)
     return (long)got;
 }
 
-long exs_fd_read(void *ctx, void *buf, size_t n)
+void exs_fdstream_init(exs_fdstream *f, int fd, const struct stat *st, exs_scan *s,
+                       const char *display)
 {
-    int fd = *(int *)ctx;
+    memset(f, 0, sizeof *f);
+    f->fd = fd;
+    f->size = st->st_size > 0 ? (uint64_t)st->st_size : 0;
+    /* st_blocks counts 512-byte units whatever the block size (stat(2)) */
+    f->sparse = st->st_blocks >= 0 && (uint64_t)st->st_blocks * 512 < f->size;
+    f->scan = s;
+    f->display = display;
+}
+
+/* At the end of the region read since the last look (pos == data_end): moves pos past the
+ * hole it is in, if any, and sets the next place to look: the next hole, or EXS_HOLE_MIN bytes
+ * on, whichever is further (a hole inside is read as its zeros), so that a file of many small
+ * holes costs at most two lseek calls per EXS_HOLE_MIN bytes read. Returns false when no data
+ * follows (pos is then the size). */
+static bool next_data(exs_fdstream *f)
+{
+    off_t d = lseek(f->fd, (off_t)f->pos, SEEK_DATA);
+    if (d < 0 && errno == ENXIO)
+        d = (off_t)f->size; /* a hole up to the end */
+    if (d < 0) {
+        f->skip = false; /* the file system cannot tell: read the zeros */
+        return true;
+    }
+    uint64_t du = (uint64_t)d < f->size ? (uint64_t)d : f->size;
+    if (du > f->pos) {
+        f->holes += du - f->pos;
+        f->pos = du;
+    }
+    if (f->pos >= f->size)
+        return false;
+    off_t h = lseek(f->fd, (off_t)f->pos, SEEK_HOLE);
+    uint64_t next = h > 0 && (uint64_t)h > f->pos ? (uint64_t)h : f->size;
+    if (next < f->pos + EXS_HOLE_MIN)
+        next = f->pos + EXS_HOLE_MIN;
+    f->data_end = next < f->size ? next : f->size;
+    return true;
+}
+
+long exs_fdstream_read(void *ctx, void *buf, size_t n)
+{
+    exs_fdstream *f = ctx;
+    if (f->failed)
+        return -1;
+    if (f->skip && f->pos >= f->data_end && !next_data(f))
+        return 0;
+    if (f->pos >= f->size)
+        return 0;
+    uint64_t end = f->skip ? f->data_end : f->size;
+    if (n > end - f->pos)
+        n = (size_t)(end - f->pos);
     for (;;) {
-        ssize_t r = read(fd, buf, n);
-        if (r >= 0)
+        ssize_t r = pread(f->fd, buf, n, (off_t)f->pos);
+        if (r > 0) {
+            f->pos += (uint64_t)r;
             return (long)r;
-        if (errno != EINTR)
-            return -1;
+        }
+        if (r == 0) { /* the end came before the size it had when it was opened */
+            f->shrunk = true;
+            f->size = f->pos;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        f->failed = true;
+        if (f->scan)
+            exs_scan_fail(f->scan, EXS_EIO, "read error in %s at byte %llu: %s", f->display,
+                          (unsigned long long)f->pos, strerror(errno));
+        return -1;
     }
 }
 
-long long exs_fd_seek(void *ctx, long long off, int whence)
+long long exs_fdstream_seek(void *ctx, long long off, int whence)
 {
-    return (long long)lseek(*(int *)ctx, (off_t)off, whence);
+    exs_fdstream *f = ctx;
+    long long base = whence == SEEK_SET   ? 0
+                     : whence == SEEK_CUR ? (long long)f->pos
+                     : whence == SEEK_END ? (long long)f->size
+                                          : -1;
+    if (base < 0 || (off < 0 && -off > base)) {
+        errno = EINVAL;
+        return -1;
+    }
+    f->pos = (uint64_t)(base + off);
+    f->skip = false; /* a reader that seeks wants the offsets of the file, holes and all */
+    return (long long)f->pos;
+}
+
+size_t exs_fdstream_skip_holes(exs_fdstream *f, size_t have)
+{
+    if (!f->sparse || f->skip)
+        return have;
+    f->skip = true;
+    f->data_end = 0;
+    off_t h = lseek(f->fd, 0, SEEK_HOLE);
+    if (h < 0) {
+        f->skip = false;
+        return have;
+    }
+    if ((uint64_t)h < have && (uint64_t)h < f->pos) {
+        f->pos = (uint64_t)h; /* the read resumes at the hole and skips it */
+        have = (size_t)h;
+    }
+    f->data_end = (uint64_t)h < f->pos ? f->pos : (uint64_t)h; /* pos is in data up to here */
+    if (f->data_end > f->size)
+        f->data_end = f->size;
+    return have;
+}
+
+bool exs_errno_is_evidence(int e)
+{
+    switch (e) {
+    case EACCES:
+    case EPERM:
+    case ENOENT:
+    case ENOTDIR:
+    case ELOOP:
+    case ESTALE:
+    case ENXIO:
+    case ENODEV:
+    case ETXTBSY:
+    case EAGAIN:
+    case ENAMETOOLONG:
+        return true;
+    default:
+        return false;
+    }
 }

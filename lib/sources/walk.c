@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "core/limits.h"
-#include "scan/ctx.h"
+#include "scan/scan_int.h"
 #include "sources/classify.h"
+#include "sources/input.h"
 #include "sources/walk.h"
 
 void exs_item_free(exs_item *it)
@@ -45,8 +46,29 @@ typedef struct walker {
     char rel[EXS_MAX_PATH + 1];
 } walker;
 
-static bool emit(walker *w, int fd, const char *display, bool root_file)
+/* An error of the machine, not of the evidence: the sweep fails and the walk stops. */
+static void walk_failed(walker *w, int err, const char *what, const char *path)
 {
+    exs_scan_fail(w->s, err == ENOMEM ? EXS_ENOMEM : EXS_EIO, "%s %s: %s", what,
+                  path[0] ? path : ".", strerror(err));
+    w->stop = true;
+}
+
+/* What cannot be read because of what it is is a warning; anything else fails the sweep. */
+static void walk_error(walker *w, int err, exs_warn_kind k, const char *what, const char *path)
+{
+    if (exs_errno_is_evidence(err))
+        exs_warn(w->s, k, path, 0, "%s: %s", what, strerror(err));
+    else
+        walk_failed(w, err, what, path);
+}
+
+static bool emit(walker *w, int fd, const char *display, bool root_file, const struct stat *st)
+{
+    if (exs_scan_failed(w->s)) { /* no use reading more */
+        close(fd);
+        return false;
+    }
     exs_item *it = calloc(1, sizeof *it);
     char *norm = malloc(EXS_MAX_PATH * 2 + 2);
     char *full = malloc(EXS_MAX_PATH * 2 + 2);
@@ -55,7 +77,7 @@ static bool emit(walker *w, int fd, const char *display, bool root_file)
         free(norm);
         free(full);
         close(fd);
-        exs_warn(w->s, EXS_W_LIMIT, display, 0, "out of memory");
+        walk_failed(w, ENOMEM, "out of memory at", display);
         return false;
     }
     snprintf(full, EXS_MAX_PATH * 2 + 2, "%s%s%s", w->root_abs, w->rel[0] ? "/" : "", w->rel);
@@ -67,8 +89,10 @@ static bool emit(walker *w, int fd, const char *display, bool root_file)
     it->root_file = root_file;
     it->root = w->root;
     it->prefix = root_file ? 0 : w->prefix;
+    it->st = *st;
     if (!it->display) {
         exs_item_free(it);
+        walk_failed(w, ENOMEM, "out of memory at", display);
         return false;
     }
     if (++w->files > EXS_MAX_FILES) {
@@ -84,8 +108,9 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
 {
     DIR *d = fdopendir(dfd);
     if (!d) {
+        int err = errno;
         close(dfd);
-        exs_warn(w->s, EXS_W_UNREADABLE, w->rel, 0, "cannot list folder: %s", strerror(errno));
+        walk_error(w, err, EXS_W_UNREADABLE, "cannot list folder", w->rel);
         return;
     }
     struct dirent *e;
@@ -109,7 +134,7 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
 
         struct stat st;
         if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot stat: %s", strerror(errno));
+            walk_error(w, errno, EXS_W_UNREADABLE, "cannot stat", display);
         } else if (S_ISLNK(st.st_mode)) {
             exs_warn(w->s, EXS_W_SYMLINK, display, 0, "symbolic link not followed");
         } else if (S_ISDIR(st.st_mode)) {
@@ -119,8 +144,7 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
             } else {
                 int sub = exs_open_evidence(dirfd(d), name, O_DIRECTORY);
                 if (sub < 0)
-                    exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot open folder: %s",
-                             strerror(errno));
+                    walk_error(w, errno, EXS_W_UNREADABLE, "cannot open folder", display);
                 else
                     walk_dir(w, sub, at + nl, prefix, depth + 1);
             }
@@ -128,12 +152,16 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
             int fd = exs_open_evidence(dirfd(d), name, 0);
             struct stat fst;
             if (fd < 0) {
-                exs_warn(w->s, EXS_W_UNREADABLE, display, 0, "cannot open: %s", strerror(errno));
-            } else if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+                walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", display);
+            } else if (fstat(fd, &fst) != 0) {
+                int err = errno;
+                close(fd);
+                walk_failed(w, err, "cannot stat the open file", display);
+            } else if (!S_ISREG(fst.st_mode)) {
                 /* replaced between the lstat and the open */
                 close(fd);
                 exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "changed while walking; skipped");
-            } else if (!emit(w, fd, display, false)) {
+            } else if (!emit(w, fd, display, false, &fst)) {
                 w->stop = true;
             }
         } else {
@@ -142,7 +170,7 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
         w->rel[rel_len] = 0;
     }
     if (errno && !w->stop)
-        exs_warn(w->s, EXS_W_UNREADABLE, w->rel, 0, "folder listing failed: %s", strerror(errno));
+        walk_error(w, errno, EXS_W_UNREADABLE, "folder listing failed", w->rel);
     closedir(d);
 }
 
@@ -150,8 +178,10 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
                    const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx)
 {
     walker *w = calloc(1, sizeof *w);
-    if (!w)
+    if (!w) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory walking %s", root);
         return false;
+    }
     w->s = s;
     w->root = root_index;
     w->prefix = strlen(display_prefix);
@@ -162,7 +192,7 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
     bool ok = false;
     /* The root itself may be a symlink the user chose; entries under it are never followed. */
     if (stat(root, &st) != 0) {
-        exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot stat: %s", strerror(errno));
+        walk_error(w, errno, EXS_W_UNREADABLE, "cannot stat", root);
     } else if (S_ISDIR(st.st_mode)) {
         /* Not exs_open_evidence: the root may be a symlink the user chose. O_NOATIME all
          * the same, or listing the root would update its access time. */
@@ -174,7 +204,7 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
             walk_dir(w, fd, 0, display_prefix, 0);
             ok = true;
         } else {
-            exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open folder: %s", strerror(errno));
+            walk_error(w, errno, EXS_W_UNREADABLE, "cannot open folder", root);
         }
     } else if (S_ISREG(st.st_mode)) {
         /* O_NONBLOCK: a root swapped for a FIFO since the stat must not block the open. */
@@ -183,17 +213,21 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
         if (fd < 0 && errno == EPERM)
             fd = open(root, flags);
         struct stat fst;
-        if (fd >= 0 && (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode))) {
+        if (fd >= 0 && fstat(fd, &fst) == 0 && !S_ISREG(fst.st_mode)) {
             close(fd);
             exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "changed while opened; not read");
-        } else if (fd >= 0) {
+        } else if (fd >= 0 && fstat(fd, &fst) == 0) {
             const char *base = strrchr(root, '/');
             base = base && base[1] ? base + 1 : root;
             /* A file root is shown by its name, whatever the prefix. */
-            emit(w, fd, base, true);
+            emit(w, fd, base, true, &fst);
             ok = true;
+        } else if (fd >= 0) {
+            int err = errno;
+            close(fd);
+            walk_failed(w, err, "cannot stat the open file", root);
         } else {
-            exs_warn(s, EXS_W_UNREADABLE, root, 0, "cannot open: %s", strerror(errno));
+            walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", root);
         }
     } else {
         exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "not a folder or regular file");

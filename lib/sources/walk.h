@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 struct exs_scan;
 
@@ -15,6 +16,7 @@ typedef struct exs_item {
     bool root_file;  /* this file is itself an evidence root */
     uint32_t root;   /* index of its evidence root */
     size_t prefix;   /* bytes of display_prefix at the start of display */
+    struct stat st;  /* fstat of fd at open: the file is read up to this size */
 } exs_item;
 
 void exs_item_free(exs_item *it);
@@ -23,7 +25,11 @@ void exs_item_free(exs_item *it);
 typedef bool (*exs_walk_fn)(void *ctx, exs_item *it);
 
 /* Walks root (a folder or a file), the root_index'th of the scan. display_prefix is prepended to display paths ("" for a
- * single root). Returns false when root could not be opened at all. */
+ * single root). Returns false when root could not be opened at all. Entries that cannot be
+ * read because of what they are (exs_errno_is_evidence: no permission, gone, replaced) are
+ * counted warnings; a failure of the machine (out of memory or descriptors, an I/O error
+ * listing a folder) fails the sweep (exs_scan_fail) and stops the walk. The walk also stops
+ * early once the sweep failed elsewhere. */
 bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
                    const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx);
 

@@ -73,8 +73,7 @@ static void print_difference(const char *a, const char *b)
     }
 }
 
-static exs_scan *sweep(const char *const *places, const char *const *texts, const long *lens,
-                       bool no_prefilter)
+static exs_scan *prepared(bool no_prefilter)
 {
     exs_scan *s = NULL;
     exs_scan_opts o = {1, 0};
@@ -85,6 +84,25 @@ static exs_scan *sweep(const char *const *places, const char *const *texts, cons
         exs_scan_destroy(s);
         return NULL;
     }
+    return s;
+}
+
+exs_scan *t_scan_prepared(void)
+{
+    exs_scan *s = prepared(false);
+    if (!s) {
+        fprintf(stderr, "t_scan_prepared: the scan could not be created\n");
+        abort();
+    }
+    return s;
+}
+
+static exs_scan *sweep(const char *const *places, const char *const *texts, const long *lens,
+                       bool no_prefilter)
+{
+    exs_scan *s = prepared(no_prefilter);
+    if (!s)
+        return NULL;
     exs_worker w;
     if (exs_worker_init(&w, s) == EXS_OK)
         for (size_t i = 0; places[i]; i++)

@@ -20,6 +20,10 @@ exs_scan *t_scan_many(const char *const *places, const char *const *texts);
 /* Same, with explicit lengths (binary content such as event logs); lens may hold -1 for strlen. */
 exs_scan *t_scan_many_n(const char *const *places, const char *const *texts, const long *lens);
 
+/* A one-worker scan, created and prepared, for tests that drive a worker themselves (aborts
+ * when it cannot be made). */
+exs_scan *t_scan_prepared(void);
+
 /* Findings with this rule id (all when rule is NULL). */
 size_t t_count(const exs_scan *s, const char *rule);
 /* The nth finding with this rule id, or NULL. */

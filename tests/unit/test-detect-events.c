@@ -48,10 +48,7 @@ static void ev_make(ev *x, const char *provider, uint32_t id, uint8_t level, uin
 
 static exs_scan *run(ev *const *evs, size_t n)
 {
-    exs_scan *s;
-    exs_scan_opts o = {1, 0};
-    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_scan *s = t_scan_prepared();
     exs_ctx c;
     memset(&c, 0, sizeof c);
     c.scan = s;

@@ -12,56 +12,32 @@
 #include <unistd.h>
 
 #include "evtxwriter.h"
+#include "fixlogs.h"
 #include "memscan.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 
 #define S(x) {EXS_EVTXW_STRING, (x), 0, NULL, 0}
 
-static const exs_evtxw_field child[] = {
-    {"Image", S("C:\\Windows\\System32\\cmd.exe")},
-    {"CommandLine", S("cmd.exe /c whoami")},
-    {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
-    {"ProcessId", S("4242")},
-    {"User", S("IIS APPPOOL\\MSExchangeOWAAppPool")},
-};
-static const exs_evtxw_field benign[] = {
-    {"Image", S("C:\\Windows\\System32\\svchost.exe")},
-    {"CommandLine", S("svchost.exe -k netsvcs")},
-    {"ParentImage", S("C:\\Windows\\System32\\services.exe")},
-};
 static const exs_evtxw_field shell[] = {
     {"Image", S("System")},
     {"TargetFilename",
      S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
 };
 
-/* A Sysmon event of host EXCH01. */
-static exs_evtxw_event sysmon(uint16_t id, int64_t time_ms, const exs_evtxw_field *data, size_t n)
-{
-    exs_evtxw_event e = {.provider = "Microsoft-Windows-Sysmon",
-                         .channel = "Microsoft-Windows-Sysmon/Operational",
-                         .computer = "EXCH01",
-                         .event_id = id,
-                         .level = 4,
-                         .time_ms = time_ms,
-                         .data = data,
-                         .ndata = n};
-    return e;
-}
 
 static uint8_t *make_log(size_t *len, int with_attack)
 {
     exs_evtxw *w = exs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
     for (int i = 0; i < 2000; i++) { /* several chunks of benign events */
         e.time_ms = 1614755000000LL + i * 1000;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
     }
     if (with_attack) {
         e.time_ms = 1614760000000LL;
-        e.data = child;
+        e.data = fix_sysmon_child;
         e.ndata = 5;
         assert_int_equal(exs_evtxw_add(w, &e), 0);
         e.event_id = 11;
@@ -124,10 +100,10 @@ static void test_recovered_record_said(void **st)
     (void)st;
     exs_evtxw *w = exs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     e.time_ms = 1614760000000LL;
-    e.data = child;
+    e.data = fix_sysmon_child;
     e.ndata = 5;
     assert_int_equal(exs_evtxw_add(w, &e), 0); /* record 2: live */
     e.event_id = 11;
@@ -207,9 +183,9 @@ static void test_shell_linked(void **st)
         {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
     };
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = sysmon(11, 1615686013000LL, write_ev, 2);
+    exs_evtxw_event e = fix_sysmon_event(11, 1615686013000LL, write_ev, 2);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    e = sysmon(1, 1615686075000LL, child_ev, 3);
+    e = fix_sysmon_event(1, 1615686075000LL, child_ev, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     size_t n;
     uint8_t *log = exs_evtxw_take(w, &n);
@@ -274,9 +250,9 @@ static void test_record_without_time(void **st)
 {
     (void)st;
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
-    e = sysmon(1, -11644473600000LL, child, 5); /* FILETIME 0 */
+    e = fix_sysmon_event(1, -11644473600000LL, fix_sysmon_child, 5); /* FILETIME 0 */
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     exs_scan *s = sweep_log(w, "d/x.evtx");
     assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
@@ -310,12 +286,12 @@ static void test_value_cap_warned(void **st)
 {
     (void)st;
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = sysmon(1, 1614755000000LL, benign, 3);
+    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     /* 20,000 x U+00E9 (2 bytes in UTF-16 and in UTF-8) four times */
     assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(1614755001000LL), 4, 0xE9, 20000),
                      0);
-    e = sysmon(1, 1614755002000LL, child, 5);
+    e = fix_sysmon_event(1, 1614755002000LL, fix_sysmon_child, 5);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     exs_scan *s = sweep_log(w, "d/x.evtx");
     assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
@@ -335,10 +311,7 @@ static void test_value_cap_warned(void **st)
 static exs_scan *scan_chunk_capped(const char *const *places, uint8_t *const *logs,
                                    const size_t *lens, size_t n, uint64_t max_chunks)
 {
-    exs_scan *s;
-    exs_scan_opts o = {1, 0};
-    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    exs_scan *s = t_scan_prepared();
     exs_worker w;
     assert_int_equal(exs_worker_init(&w, s), EXS_OK);
     assert_int_equal(exs_evtx_reader_create(&w.evtx, 0), EXS_OK);
@@ -361,7 +334,7 @@ static void test_chunk_cap_warned(void **st)
     logs[0] = make_log(&lens[0], 1); /* the attack is in its last chunk */
     assert_true((lens[0] - 4096) / 65536 > 2);
     exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = sysmon(1, 1614760000000LL, child, 5);
+    exs_evtxw_event e = fix_sysmon_event(1, 1614760000000LL, fix_sysmon_child, 5);
     assert_int_equal(exs_evtxw_add(w, &e), 0);
     logs[1] = exs_evtxw_take(w, &lens[1]);
     assert_non_null(logs[1]);

@@ -15,20 +15,12 @@
 #include "core/limits.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
+#include "fixlogs.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "scan/files_int.h"
 #include "scan/scan_int.h"
 
-#define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
-#define IIS_LOG "C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log"
-#define HDR                                                                                        \
-    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "          \
-    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
-/* One request to a shell with a command: two findings (EXS-WS-ACCESS and EXS-WS-CMD). */
-#define SHELL_ROW(ip)                                                                              \
-    "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - " ip                  \
-    " M - 200 0 0 1\r\n"
 
 static char *const dir = t_dir; /* made and removed around each test */
 
@@ -82,13 +74,13 @@ static const char *warning_text(const exs_scan *s, const char *kind)
 /* The IIS log with one shell request (two findings) from each of n addresses. */
 static void put_shell_log(int n)
 {
-    char log[4096] = HDR;
+    char log[4096] = FIX_IIS_HDR;
     for (int i = 1; i <= n; i++) {
         char row[256];
-        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
+        snprintf(row, sizeof row, FIX_IIS_SHELL_ROW("192.0.2.%d"), i);
         strcat(log, row);
     }
-    put(IIS_LOG, log);
+    put(FIX_IIS_LOG, log);
 }
 
 static size_t nfindings(const exs_scan *s)
@@ -141,10 +133,10 @@ static const char **ids_of(const exs_scan *s, const char *rule, exs_verdict v, s
  * carrier POST that was refused (EXS-PL-IIS-CARRIER, attempt). One client per row: no burst. */
 static void put_mixed_log(void)
 {
-    char log[8192] = HDR;
+    char log[8192] = FIX_IIS_HDR;
     char row[320];
     for (int i = 1; i <= 10; i++) {
-        snprintf(row, sizeof row, SHELL_ROW("192.0.2.%d"), i);
+        snprintf(row, sizeof row, FIX_IIS_SHELL_ROW("192.0.2.%d"), i);
         strcat(log, row);
     }
     for (int i = 1; i <= 6; i++) {
@@ -163,7 +155,7 @@ static void put_mixed_log(void)
     }
     strcat(log, "2021-03-03 14:00:00 10.0.0.5 POST /ecp/default.flt - 443 - 203.0.113.99 "
                 "Mozilla/5.0 - 404 0 0 3\r\n");
-    put(IIS_LOG, log);
+    put(FIX_IIS_LOG, log);
 }
 
 /* The counts of the mixed log, exact whatever was kept. */
@@ -305,11 +297,11 @@ static void test_folder_depth(void **st)
     /* the log sits in folder level EXS_MAX_DEPTH; its sibling folder is one level deeper */
     for (int i = 0; i < EXS_MAX_DEPTH - 5; i++)
         strcat(rel, "d/");
-    snprintf(file, sizeof file, "%s%s", rel, IIS_LOG);
-    put(file, HDR SHELL_ROW("192.0.2.1"));
+    snprintf(file, sizeof file, "%s%s", rel, FIX_IIS_LOG);
+    put(file, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
     snprintf(file, sizeof file, "%sC/inetpub/logs/LogFiles/W3SVC1/deeper/u_ex210304.log", rel);
-    put(file, HDR SHELL_ROW("192.0.2.2"));
-    put("z/" IIS_LOG, HDR SHELL_ROW("192.0.2.3"));
+    put(file, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.2"));
+    put("z/" FIX_IIS_LOG, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.3"));
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "too-deep"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
@@ -339,7 +331,7 @@ static void nested_zip(const char *name, int levels, const char *log)
 {
     char path[512], inner[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    const char *names[] = {IIS_LOG, NULL}, *datas[] = {log, NULL};
+    const char *names[] = {FIX_IIS_LOG, NULL}, *datas[] = {log, NULL};
     size_t lens[] = {strlen(log)};
     assert_int_equal(t_write_archive(path, "zip", names, datas, lens), 0);
     for (int i = 1; i < levels; i++) {
@@ -357,9 +349,9 @@ static void nested_zip(const char *name, int levels, const char *log)
 static void test_archive_depth(void **st)
 {
     (void)st;
-    nested_zip("a.zip", EXS_MAX_ARCHIVE_DEPTH, HDR SHELL_ROW("192.0.2.1"));
-    nested_zip("b.zip", EXS_MAX_ARCHIVE_DEPTH + 1, HDR SHELL_ROW("192.0.2.2"));
-    put("c/" IIS_LOG, HDR SHELL_ROW("192.0.2.3"));
+    nested_zip("a.zip", EXS_MAX_ARCHIVE_DEPTH, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
+    nested_zip("b.zip", EXS_MAX_ARCHIVE_DEPTH + 1, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.2"));
+    put("c/" FIX_IIS_LOG, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.3"));
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "too-deep"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 2);
@@ -367,12 +359,12 @@ static void test_archive_depth(void **st)
     assert_string_equal(f->http->client, "192.0.2.1");
     char where[1024];
     t_where(f, where, sizeof where);
-    assert_string_equal(where, "a.zip!/level2.zip!/level1.zip!/" IIS_LOG);
+    assert_string_equal(where, "a.zip!/level2.zip!/level1.zip!/" FIX_IIS_LOG);
     assert_string_equal(f->origin.path, "a.zip");
     assert_int_equal(f->origin.nmembers, 3);
     assert_string_equal(f->origin.members[0], "level2.zip");
     assert_string_equal(f->origin.members[1], "level1.zip");
-    assert_string_equal(f->origin.members[2], IIS_LOG);
+    assert_string_equal(f->origin.members[2], FIX_IIS_LOG);
     assert_int_equal(f->origin.line, 2);
     assert_string_equal(t_find(s, "EXS-WS-CMD", 1)->http->client, "192.0.2.3");
     size_t n;
@@ -397,10 +389,10 @@ static void test_field_caps(void **st)
     char *log = malloc(UA + 1024);
     assert_non_null(log);
     snprintf(log, UA + 1024,
-             HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - "
+             FIX_IIS_HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 - "
                  "192.0.2.1 %s - 200 0 0 1\r\n",
              ua);
-    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    exs_scan *s = t_scan_mem(FIX_IIS_PLACE, log, -1);
     assert_int_equal(t_count(s, NULL), 2);
     for (size_t i = 0; i < 2; i++) {
         const exs_finding *f = t_find(s, NULL, i);
@@ -421,14 +413,14 @@ static void test_warning_examples(void **st)
     (void)st;
     enum { BAD = EXS_MAX_WARNING_EXAMPLES + 100 };
     static const char bad[] = "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n";
-    size_t cap = sizeof HDR + BAD * sizeof bad + 256, o = 0;
+    size_t cap = sizeof FIX_IIS_HDR + BAD * sizeof bad + 256, o = 0;
     char *log = malloc(cap);
     assert_non_null(log);
-    o += (size_t)snprintf(log, cap, "%s", HDR);
+    o += (size_t)snprintf(log, cap, "%s", FIX_IIS_HDR);
     for (int i = 0; i < BAD; i++)
         o += (size_t)snprintf(log + o, cap - o, "%s", bad);
-    snprintf(log + o, cap - o, "%s", SHELL_ROW("192.0.2.1"));
-    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    snprintf(log + o, cap - o, "%s", FIX_IIS_SHELL_ROW("192.0.2.1"));
+    exs_scan *s = t_scan_mem(FIX_IIS_PLACE, log, -1);
     assert_int_equal(t_warns(s, "bad-row"), BAD);
     size_t n;
     const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
@@ -605,10 +597,10 @@ static void test_path_length(void **st)
     assert_true(LEVELS * 201 - 1 <= EXS_MAX_PATH && LEVELS * 201 + 200 > EXS_MAX_PATH);
     int f = openat(fds[LEVELS], name, O_CREAT | O_WRONLY, 0644);
     assert_true(f >= 0);
-    const char *text = HDR SHELL_ROW("192.0.2.9");
+    const char *text = FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.9");
     assert_int_equal(write(f, text, strlen(text)), (ssize_t)strlen(text));
     close(f);
-    put(IIS_LOG, HDR SHELL_ROW("192.0.2.1"));
+    put(FIX_IIS_LOG, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "path-too-long"), 1);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
