@@ -5,8 +5,69 @@
 #include "core/timeparse.h"
 #include "detectors/detect.h"
 #include "exsweep/finding.h"
-#include "logs/state.h"
+#include "core/limits.h"
+#include "engines/prefilter.h"
+#include "logs/kinds.h"
+#include "parsers/csv.h"
 #include "scan/ctx.h"
+
+/* Columns a reader may need, resolved by name whenever the schema changes. */
+enum exs_col {
+    C_TIME, C_IP, C_UA, C_METHOD, C_HOST, C_STEM, C_QUERY, C_STATUS, C_USER, C_ANCHOR,
+    C_ROUTING, C_PROTOCOL, C_ISAUTH, C_AUTHTYPE, C_CLIENTINFO, C_GENERICINFO, C_CMDLET,
+    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C__COUNT
+};
+
+#define SCHEMA_CACHE_TEXT 4096 /* longest header text whose schema is kept between files */
+
+/* The CSV schema of the last file read, kept across files (the reset leaves it): the hourly
+ * logs of one folder repeat their header, and building a schema (names, duplicates, column
+ * bindings) was a tenth of the time of a small log file. */
+typedef struct schema_cache {
+    bool valid;
+    exs_kind kind;
+    bool header; /* the text is a header row (exs_csv_looks_like_header) */
+    size_t len;
+    char text[SCHEMA_CACHE_TEXT];
+    exs_csv_schema schema;
+    int col[C__COUNT];
+} schema_cache;
+
+/* The CSV readers' state (one per worker, shared by the CSV kinds, reset per file). */
+typedef struct csv_state {
+    exs_kind kind;
+    char *scratch; /* the shared room, 2 * EXS_MAX_LINE */
+    exs_csv_schema schema;
+    bool have_schema;
+    bool fields_directive; /* a #Fields line was seen: it wins over bare headers */
+    int col[C__COUNT];
+    exs_csv_row row;
+    unsigned schema_changes;
+    size_t schema_renamed; /* duplicated/empty column names in the current schema */
+    bool warned_names;     /* ...reported once per file */
+    unsigned long fields_hash;
+    bool warned_wide; /* the EXS_MAX_FIELDS warning was given for this file */
+    schema_cache cache;
+} csv_state;
+
+static void csv_reset(void *own, exs_kind k, char *scratch)
+{
+    csv_state *st = own;
+    st->kind = k;
+    st->scratch = scratch;
+    st->have_schema = false;
+    st->fields_directive = false;
+    st->schema_changes = 0;
+    st->schema_renamed = 0;
+    st->warned_names = false;
+    st->warned_wide = false;
+    st->fields_hash = 0;
+    st->schema.n = 0;
+    for (int i = 0; i < C__COUNT; i++)
+        st->col[i] = -1;
+}
+
+static const exs_logstate_type csv_state_type = {sizeof(csv_state), NULL, NULL, csv_reset};
 
 /* Column names per binding. Exchange logs use exact names; exports also accept synonyms and,
  * as a last resort, a name that contains one of the fuzzy words. */
@@ -81,7 +142,7 @@ static int find_fuzzy(const exs_csv_schema *s, const char *alts)
     return -1;
 }
 
-static void bind(exs_logstate *st)
+static void bind(csv_state *st)
 {
     st->schema_renamed = st->schema.renamed;
     for (int k = 0; k < C__COUNT; k++) {
@@ -98,9 +159,9 @@ static void bind(exs_logstate *st)
 }
 
 /* The previous file's schema when its header text was the same (exs_schema_cache). */
-static bool cache_get(exs_logstate *st, exs_str text, bool want_header)
+static bool cache_get(csv_state *st, exs_str text, bool want_header)
 {
-    const exs_schema_cache *k = &st->cache;
+    const schema_cache *k = &st->cache;
     if (!k->valid || k->kind != st->kind || k->len != text.n || (want_header && !k->header) ||
         memcmp(k->text, text.p, text.n) != 0)
         return false;
@@ -113,9 +174,9 @@ static bool cache_get(exs_logstate *st, exs_str text, bool want_header)
 
 /* Keeps the schema just built from text. Headers with renamed or folded columns are not kept:
  * their warnings are given per file. */
-static void cache_put(exs_logstate *st, exs_str text, bool header)
+static void cache_put(csv_state *st, exs_str text, bool header)
 {
-    exs_schema_cache *k = &st->cache;
+    schema_cache *k = &st->cache;
     if (st->schema.renamed || st->row.merged || text.n > sizeof k->text)
         return;
     k->valid = true;
@@ -127,7 +188,7 @@ static void cache_put(exs_logstate *st, exs_str text, bool header)
     memcpy(k->col, st->col, sizeof k->col);
 }
 
-void exs_csvlog_default_schema(exs_logstate *st)
+static void default_schema(csv_state *st)
 {
     switch (st->kind) {
     case EXS_KIND_HTTPPROXY: exs_csv_schema_set_list(&st->schema, exs_csv_fields_httpproxy); break;
@@ -140,7 +201,7 @@ void exs_csvlog_default_schema(exs_logstate *st)
 }
 
 /* Columns past EXS_MAX_FIELDS are folded into the last one: counted once per file. */
-static void warn_wide(exs_logstate *st, exs_ctx *c, uint64_t lineno, const char *what)
+static void warn_wide(csv_state *st, exs_ctx *c, uint64_t lineno, const char *what)
 {
     if (!st->row.merged || st->warned_wide)
         return;
@@ -157,7 +218,7 @@ static unsigned long hash_line(exs_str s)
     return h ^ s.n;
 }
 
-static void note_names(exs_logstate *st, exs_ctx *c, uint64_t lineno)
+static void note_names(csv_state *st, exs_ctx *c, uint64_t lineno)
 {
     if (!st->schema_renamed || st->warned_names)
         return;
@@ -167,8 +228,9 @@ static void note_names(exs_logstate *st, exs_ctx *c, uint64_t lineno)
              st->schema_renamed);
 }
 
-static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void csv_directive(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     exs_str t = exs_str_make(line.p + 1, line.n - 1);
     while (t.n && (t.p[0] == ' ' || t.p[0] == '\t')) {
         t.p++;
@@ -198,8 +260,9 @@ static void csv_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
     cache_put(st, list, exs_csv_looks_like_header(&st->row));
 }
 
-static bool csv_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
+static bool csv_first_line(exs_logstate *ls, exs_ctx *c, exs_str line)
 {
+    csv_state *st = ls->own;
     if (!st->fields_directive && cache_get(st, line, true))
         return true;
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
@@ -213,13 +276,13 @@ static bool csv_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
         return true;
     }
     if (!st->have_schema)
-        exs_csvlog_default_schema(st);
+        default_schema(st);
     return false;
 }
 
-static int64_t csv_row_time(exs_logstate *st, exs_str line)
+static int64_t csv_row_time(exs_logstate *ls, exs_str line)
 {
-    (void)st;
+    (void)ls;
     exs_str f = exs_strip_bom(line);
     const char *comma = memchr(f.p, ',', f.n);
     if (comma)
@@ -236,10 +299,10 @@ static int64_t csv_row_time(exs_logstate *st, exs_str line)
 #define GET(k) exs_csv_get(&st->row, st->col[k])
 
 /* Splits the row; counts and reports a row with fewer fields than its schema wants. */
-static bool split_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno, size_t need)
+static bool split_row(csv_state *st, exs_ctx *c, exs_str line, uint64_t lineno, size_t need)
 {
     if (!st->have_schema)
-        exs_csvlog_default_schema(st);
+        default_schema(st);
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
     warn_wide(st, c, lineno, "row");
     /* Exports may carry extra columns; fewer than the schema means a cut or damaged row. */
@@ -253,7 +316,7 @@ static bool split_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     return st->row.n >= need; /* broken quoting alone: still use what parsed */
 }
 
-static int64_t field_time(exs_logstate *st, exs_str line)
+static int64_t field_time(csv_state *st, exs_str line)
 {
     exs_str t = exs_str_trim(GET(C_TIME));
     int64_t ms = exs_time_parse_iso(t);
@@ -289,7 +352,7 @@ static void split_url(exs_str u, exs_str *stem, exs_str *query)
     }
 }
 
-static void request_from_row(exs_logstate *st, exs_str line, uint64_t lineno, exs_request *r)
+static void request_from_row(csv_state *st, exs_str line, uint64_t lineno, exs_request *r)
 {
     memset(r, 0, sizeof *r);
     r->time_ms = field_time(st, line);
@@ -370,8 +433,9 @@ static void infer_export_fields(const exs_csv_row *row, exs_request *r)
         r->ip = EXS_STR_NULL;
 }
 
-static void httpproxy_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void httpproxy_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
     exs_request r;
@@ -379,8 +443,9 @@ static void httpproxy_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t l
     exs_detect_request(c, &r);
 }
 
-static void export_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void export_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
     exs_request r;
@@ -390,8 +455,9 @@ static void export_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t line
     exs_detect_request(c, &r);
 }
 
-static void rpshttp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void rpshttp_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
     exs_request r;
@@ -399,8 +465,9 @@ static void rpshttp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lin
     exs_detect_rpshttp(c, &r);
 }
 
-static void cmdlet_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void cmdlet_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
     exs_cmdlet cm = {0};
@@ -415,32 +482,247 @@ static void cmdlet_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t line
     exs_detect_cmdlet(c, &cm);
 }
 
-static void ecp_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void ecp_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    csv_state *st = ls->own;
     /* The predicate reads the whole line: excerpts carry EventData in other columns. */
     if (!st->have_schema)
-        exs_csvlog_default_schema(st);
+        default_schema(st);
     exs_csv_split(line.p, line.n, &st->row, st->scratch);
     exs_detect_ecp(c, field_time(st, line), line, lineno);
 }
 
-static void none_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void none_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
-    (void)st;
+    (void)ls;
     (void)c;
     (void)line;
     (void)lineno;
 }
 
-const exs_logkind exs_logkind_httpproxy = {EXS_KIND_HTTPPROXY, csv_directive,
-                                           csv_first_line, httpproxy_row, csv_row_time};
-const exs_logkind exs_logkind_export = {EXS_KIND_EXPORT, csv_directive, csv_first_line,
-                                        export_row, csv_row_time};
-const exs_logkind exs_logkind_rpshttp = {EXS_KIND_RPSHTTP, csv_directive, csv_first_line,
-                                         rpshttp_row, csv_row_time};
-const exs_logkind exs_logkind_rpscmdlet = {EXS_KIND_RPSCMDLET, csv_directive,
-                                           csv_first_line, cmdlet_row, csv_row_time};
-const exs_logkind exs_logkind_ecp = {EXS_KIND_ECP, csv_directive, csv_first_line, ecp_row,
-                                     csv_row_time};
-const exs_logkind exs_logkind_exchange = {EXS_KIND_EXCHANGE, csv_directive,
-                                          csv_first_line, none_row, csv_row_time};
+
+/* ---------------------------------------------------------------- classification */
+
+/* Whether the header row has a column named name (any case, BOM and blanks ignored). */
+static bool has_col(const exs_csv_row *r, const char *name)
+{
+    for (size_t i = 0; r && i < r->n; i++)
+        if (exs_str_ieq(exs_str_trim(i == 0 ? exs_strip_bom(r->f[i]) : r->f[i]), name))
+            return true;
+    return false;
+}
+
+/* Whether a column name of the header row contains one of the '|'-separated words. */
+static bool has_col_part(const exs_csv_row *r, const char *words)
+{
+    char one[32];
+    for (const char *p = words; *p;) {
+        size_t n = strcspn(p, "|");
+        snprintf(one, sizeof one, "%.*s", (int)n, p);
+        for (size_t i = 0; r && i < r->n; i++)
+            if (exs_str_icontains(exs_str_trim(i == 0 ? exs_strip_bom(r->f[i]) : r->f[i]), one))
+                return true;
+        p += n + (p[n] == '|');
+    }
+    return false;
+}
+
+/* A kind of the Exchange CSV family claims a file by its #Log-type, or, without one, by the
+ * columns of its #Fields line; a file without either, by a header line of those columns. */
+#define EXCHANGE_SNIFF(name, logtype_is, columns)                                                  \
+    static bool name##_directives(const exs_head *h)                                               \
+    {                                                                                              \
+        return h->logtype.n ? logtype_is(exs_str_trim(h->logtype)) : columns(h->fields_row);       \
+    }
+
+static bool is_stem(const exs_csv_row *r)
+{
+    return has_col(r, "UrlStem") || has_col(r, "cs-uri-stem");
+}
+
+static bool httpproxy_columns(const exs_csv_row *r)
+{
+    return has_col(r, "AnchorMailbox");
+}
+static bool httpproxy_logtype(exs_str t)
+{
+    return exs_str_ieq(t, "HttpProxy Logs");
+}
+EXCHANGE_SNIFF(httpproxy, httpproxy_logtype, httpproxy_columns)
+
+/* A headerless HttpProxy excerpt: DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,
+ * RevisionVersion,... */
+static bool headerless_httpproxy(const exs_csv_row *r)
+{
+    if (r->n < 40 || exs_time_parse_iso(exs_str_trim(exs_strip_bom(r->f[0]))) == EXS_TIME_NONE)
+        return false;
+    for (int i = 2; i < 6; i++)
+        if (exs_str_uint(r->f[i], 99999) < 0)
+            return false;
+    return true;
+}
+
+static bool httpproxy_first(const exs_head *h)
+{
+    return h->header ? httpproxy_columns(h->row) : headerless_httpproxy(h->row);
+}
+
+static bool ecp_columns(const exs_csv_row *r)
+{
+    return has_col(r, "EventData");
+}
+static bool ecp_logtype(exs_str t)
+{
+    return exs_str_ieq(t, "ECP Server Log");
+}
+EXCHANGE_SNIFF(ecp, ecp_logtype, ecp_columns)
+
+static bool ecp_first(const exs_head *h)
+{
+    return h->header && ecp_columns(h->row);
+}
+
+static bool cmdlet_columns(const exs_csv_row *r)
+{
+    return has_col(r, "Cmdlet") && has_col(r, "Parameters");
+}
+static bool cmdlet_logtype(exs_str t)
+{
+    return exs_str_ieq(t, "Rps Cmdlet Logs") || exs_str_iends(t, "Cmdlet Logs");
+}
+EXCHANGE_SNIFF(cmdlet, cmdlet_logtype, cmdlet_columns)
+
+static bool cmdlet_first(const exs_head *h)
+{
+    return h->header && cmdlet_columns(h->row);
+}
+
+static bool rpshttp_columns(const exs_csv_row *r)
+{
+    return has_col(r, "ClientInfo") && is_stem(r);
+}
+static bool rpshttp_logtype(exs_str t)
+{
+    return exs_str_ieq(t, "Rps Http Logs");
+}
+EXCHANGE_SNIFF(rpshttp, rpshttp_logtype, rpshttp_columns)
+
+static bool rpshttp_first(const exs_head *h)
+{
+    return h->header && rpshttp_columns(h->row);
+}
+
+/* An export: a header naming a URL or path column and a time column. Only a bare header
+ * line: a #Fields line is a log's own. */
+static bool export_first(const exs_head *h)
+{
+    const exs_csv_row *r = h->row;
+    return h->header &&
+           (is_stem(r) || has_col_part(r, "url|uri") || has_col(r, "path") ||
+            has_col(r, "request")) &&
+           has_col_part(r, "time|date");
+}
+
+/* Any other Exchange log: a #Log-type the specific kinds did not claim, or a #Fields line in
+ * a file whose #Software is Exchange. */
+static bool exchange_directives(const exs_head *h)
+{
+    return h->logtype.n || (h->fields.n && exs_str_icontains(h->software, "Microsoft Exchange"));
+}
+
+static void exchange_family(const exs_head *h, char *out, size_t cap)
+{
+    exs_str lt = exs_str_trim(h->logtype);
+    int ln = (int)(lt.n < 60 ? lt.n : 60);
+    snprintf(out, cap, "Exchange/%.*s", ln ? ln : 5, ln ? lt.p : "other");
+}
+
+/* HttpProxy/<protocol>: the protocol folder under HttpProxy, spelt as Exchange spells it. */
+static bool httpproxy_refine(const char *sub, char *family, size_t cap)
+{
+    static const char *const names[] = {
+        "Autodiscover", "Eas",        "Ecp",       "Ews",          "Mapi",
+        "Oab",          "Owa",        "OwaCalendar", "PowerShell", "RpcHttp",
+        "RestApi",      "PushNotifications", "O365SuiteService", "E4e", "Xrop", "Rest"};
+    const char *p = sub + strlen("httpproxy/");
+    size_t n = strcspn(p, "/");
+    if (p[n] != '/' || n == 0 || n >= 32)
+        return true; /* a file right under HttpProxy/: the family stays "HttpProxy" */
+    char proto[32];
+    snprintf(proto, sizeof proto, "%.*s", (int)n, p);
+    const char *nice = proto;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (exs_str_ieq(exs_str_cstr(proto), names[k]))
+            nice = names[k];
+    snprintf(family, cap, "HttpProxy/%s", nice);
+    return true;
+}
+
+/* ---------------------------------------------------------------- descriptors */
+
+/* Request-shaped logs call the ProxyLogon, ProxyShell and web-shell detectors: theirs, with
+ * the path expressions of CSV request logs (HttpProxy and exports share one database). */
+static const exs_pattern *const pl_request_csv[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_csv,  NULL};
+static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
+static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
+static const exs_pattern *const pl_cmdlet[] = {exs_pat_directive, exs_pat_cmdlet, NULL};
+static const exs_pattern *const pl_exchange[] = {exs_pat_directive, NULL};
+static const exs_pattern_set set_request_csv = {pl_request_csv, exs_conj_request};
+static const exs_pattern_set set_ecp = {pl_ecp, NULL};
+static const exs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
+static const exs_pattern_set set_cmdlet = {pl_cmdlet, NULL};
+static const exs_pattern_set set_exchange = {pl_exchange, NULL};
+
+#define CSV_READER                                                                                 \
+    .state = &csv_state_type, .directive = csv_directive, .first_line = csv_first_line,           \
+    .row_time = csv_row_time
+
+static const exs_logplace httpproxy_places[] = {
+    {"/logging/", "httpproxy/", "HttpProxy", httpproxy_refine, true}, {NULL}};
+const exs_logkind exs_logkind_httpproxy = {
+    .kind = EXS_KIND_HTTPPROXY, .name = "httpproxy", .family = "HttpProxy",
+    .flags = EXS_KF_PARSED, .places = httpproxy_places,
+    .sniff = {.directives = httpproxy_directives, .first = httpproxy_first},
+    .patterns = &set_request_csv, CSV_READER, .row = httpproxy_row};
+
+static const exs_logplace ecp_places[] = {
+    {"/logging/", "ecp/server/", "ECP/Server", NULL, true}, {NULL}};
+const exs_logkind exs_logkind_ecp = {
+    .kind = EXS_KIND_ECP, .name = "ecp", .family = "ECP/Server", .flags = EXS_KF_PARSED,
+    .places = ecp_places, .sniff = {.directives = ecp_directives, .first = ecp_first},
+    .patterns = &set_ecp, CSV_READER, .row = ecp_row};
+
+static const exs_logplace rpscmdlet_places[] = {
+    {"/logging/", "cmdletinfra/powershell-proxy/cmdlet/", "CmdletInfra/Rps_Cmdlet", NULL, true},
+    {"/logging/", "cmdletinfra/localpowershell/cmdlet/", "CmdletInfra/LocalPowerShell", NULL,
+     true},
+    {NULL}};
+const exs_logkind exs_logkind_rpscmdlet = {
+    .kind = EXS_KIND_RPSCMDLET, .name = "rps_cmdlet", .family = "CmdletInfra/Rps_Cmdlet",
+    .flags = EXS_KF_PARSED, .places = rpscmdlet_places,
+    .sniff = {.directives = cmdlet_directives, .first = cmdlet_first}, .patterns = &set_cmdlet,
+    CSV_READER, .row = cmdlet_row};
+
+static const exs_logplace rpshttp_places[] = {
+    {"/logging/", "cmdletinfra/powershell-proxy/http/", "CmdletInfra/Rps_Http", NULL, true},
+    {NULL}};
+const exs_logkind exs_logkind_rpshttp = {
+    .kind = EXS_KIND_RPSHTTP, .name = "rps_http", .family = "CmdletInfra/Rps_Http",
+    .flags = EXS_KF_PARSED, .places = rpshttp_places,
+    .sniff = {.directives = rpshttp_directives, .first = rpshttp_first},
+    .patterns = &set_rpshttp, CSV_READER, .row = rpshttp_row};
+
+const exs_logkind exs_logkind_export = {
+    .kind = EXS_KIND_EXPORT, .name = "export", .family = "Export (CSV)", .flags = EXS_KF_PARSED,
+    .sniff = {.first = export_first}, .patterns = &set_request_csv, CSV_READER,
+    .row = export_row};
+
+static const exs_logplace exchange_places[] = {
+    {"/logging/", "ecp/activity/", "ECP/Activity", NULL, true}, {NULL}};
+const exs_logkind exs_logkind_exchange = {
+    .kind = EXS_KIND_EXCHANGE, .name = "exchange", .family = "Exchange/other",
+    .flags = EXS_KF_PARSED | EXS_KF_GENERIC, .places = exchange_places,
+    .sniff = {.directives = exchange_directives, .family = exchange_family},
+    .patterns = &set_exchange, CSV_READER, .row = none_row};

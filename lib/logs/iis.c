@@ -1,20 +1,47 @@
 /* Reader of IIS W3C logs (front end W3SVC1, back end W3SVC2, HTTPERR). */
+#include <stdio.h>
 #include <string.h>
 #include "core/timeparse.h"
 #include "detectors/detect.h"
 #include "exsweep/finding.h"
-#include "logs/state.h"
+#include "engines/prefilter.h"
+#include "logs/kinds.h"
+#include "parsers/w3c.h"
 #include "scan/ctx.h"
 
-static void iis_directive(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+/* The W3C reader's state (one per worker, reset per file). */
+typedef struct iis_state {
+    char *scratch; /* the shared room */
+    exs_w3c_schema w3c;
+    exs_w3c_row wrow;
+    char last_sip[64]; /* the server address (s-ip) last noted for this file */
+} iis_state;
+
+static void iis_reset(void *own, exs_kind k, char *scratch)
 {
+    (void)k;
+    iis_state *st = own;
+    st->scratch = scratch;
+    st->w3c.n = 0;
+    st->w3c.date[0] = 0;
+    st->last_sip[0] = 0;
+    for (int i = 0; i < W3C__COUNT; i++)
+        st->w3c.idx[i] = -1;
+}
+
+static const exs_logstate_type iis_state_type = {sizeof(iis_state), NULL, NULL, iis_reset};
+
+static void iis_directive(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+{
+    iis_state *st = ls->own;
     (void)c;
     (void)lineno;
     exs_w3c_directive(&st->w3c, line.p, line.n);
 }
 
-static bool iis_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
+static bool iis_first_line(exs_logstate *ls, exs_ctx *c, exs_str line)
 {
+    iis_state *st = ls->own;
     (void)c;
     (void)line;
     if (st->w3c.n == 0)
@@ -24,7 +51,7 @@ static bool iis_first_line(exs_logstate *st, exs_ctx *c, exs_str line)
 
 #define W(f) exs_w3c_get(&st->w3c, &st->wrow, (f))
 
-static int64_t iis_time(exs_logstate *st)
+static int64_t iis_time(iis_state *st)
 {
     exs_str d = W(W3C_DATE), t = W(W3C_TIME);
     if (d.n == 0 && st->w3c.date[0])
@@ -40,8 +67,9 @@ static exs_str plus_to_space(exs_str s, char *out)
     return exs_str_make(out, s.n);
 }
 
-static void iis_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void iis_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    iis_state *st = ls->own;
     if (st->w3c.n == 0)
         exs_w3c_schema_default(&st->w3c);
     exs_w3c_split(&st->w3c, line.p, line.n, &st->wrow);
@@ -93,8 +121,9 @@ static void iis_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
     exs_detect_request(c, &r);
 }
 
-static int64_t iis_row_time(exs_logstate *st, exs_str line)
+static int64_t iis_row_time(exs_logstate *ls, exs_str line)
 {
+    iis_state *st = ls->own;
     int di = st->w3c.idx[W3C_DATE], ti = st->w3c.idx[W3C_TIME];
     if ((st->w3c.n == 0 || (di == 0 && ti == 1)) && line.n >= 19)
         return exs_time_parse_w3c(exs_str_make(line.p, 10), exs_str_make(line.p + 11, 8));
@@ -103,5 +132,54 @@ static int64_t iis_row_time(exs_logstate *st, exs_str line)
     return exs_find_time(line);
 }
 
-const exs_logkind exs_logkind_iis = {EXS_KIND_IIS, iis_directive, iis_first_line, iis_row,
-                                     iis_row_time};
+/* ---------------------------------------------------------------- classification */
+
+/* #Software of IIS or of HTTP.sys (HTTPERR), or a #Fields line of W3C field names. */
+static bool iis_directives(const exs_head *h)
+{
+    exs_str f = h->fields;
+    return exs_str_icontains(h->software, "Internet Information Services") ||
+           exs_str_icontains(h->software, "HTTP API") ||
+           (f.n && !memchr(f.p, ',', f.n) &&
+            (exs_str_icontains(f, "cs-") || exs_str_icontains(f, "c-ip")));
+}
+
+/* A headerless excerpt: its first line is a W3C row (date, time, then fields). */
+static bool iis_first(const exs_head *h)
+{
+    return !h->header && exs_w3c_looks_like_row(h->first.p, h->first.n);
+}
+
+/* IIS/W3SVC<n>: the site's folder, upper-cased as IIS names it. */
+static bool w3svc_refine(const char *sub, char *family, size_t cap)
+{
+    size_t n = strcspn(sub, "/");
+    if (sub[n] != '/' || n >= 32)
+        return false; /* a file named w3svc..., not a site's folder */
+    char site[32];
+    for (size_t i = 0; i < n; i++)
+        site[i] = (char)(sub[i] >= 'a' && sub[i] <= 'z' ? sub[i] - 32 : sub[i]);
+    site[n] = 0;
+    snprintf(family, cap, "IIS/%s", site);
+    return true;
+}
+
+/* ---------------------------------------------------------------- descriptor */
+
+/* Request-shaped: the ProxyLogon, ProxyShell and web-shell detectors' patterns, with the path
+ * expressions of W3C logs. */
+static const exs_pattern *const pl_request_w3c[] = {
+    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
+    exs_pat_decoded,   exs_pat_paths_w3c,  NULL};
+static const exs_pattern_set set_request_w3c = {pl_request_w3c, exs_conj_request};
+
+static const exs_logplace iis_places[] = {
+    {"/logfiles/", "w3svc", "IIS", w3svc_refine, false},
+    {"/logfiles/", "httperr/", "IIS/HTTPERR", NULL, false},
+    {NULL}};
+
+const exs_logkind exs_logkind_iis = {
+    .kind = EXS_KIND_IIS, .name = "iis", .family = "IIS", .flags = EXS_KF_PARSED,
+    .places = iis_places, .sniff = {.directives = iis_directives, .first = iis_first},
+    .patterns = &set_request_w3c, .state = &iis_state_type, .directive = iis_directive,
+    .first_line = iis_first_line, .row = iis_row, .row_time = iis_row_time};

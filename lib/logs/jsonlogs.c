@@ -2,13 +2,51 @@
  * Velociraptor, Chainsaw): each object becomes an exs_event for the event detectors. Exports
  * name the same things differently; the first key found wins. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/limits.h"
 #include "core/timeparse.h"
 #include "detectors/detect.h"
 #include "exsweep/finding.h"
-#include "logs/state.h"
+#include "engines/prefilter.h"
+#include "logs/kinds.h"
+#include "parsers/json.h"
 #include "scan/ctx.h"
+
+/* The reader's state (one per worker, reset per file). */
+typedef struct jsonl_state {
+    char *scratch;             /* the shared room */
+    exs_json_pair *pairs;      /* EXS_EVTX_MAX_FIELDS */
+    exs_event_field *evfields; /* EXS_EVTX_MAX_FIELDS */
+    exs_event_state ev;        /* the event detectors' state across the file's events */
+} jsonl_state;
+
+static bool jsonl_init(void *own)
+{
+    jsonl_state *st = own;
+    st->pairs = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->pairs);
+    st->evfields = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->evfields);
+    return st->pairs && st->evfields;
+}
+
+static void jsonl_fini(void *own)
+{
+    jsonl_state *st = own;
+    free(st->pairs);
+    free(st->evfields);
+}
+
+static void jsonl_reset(void *own, exs_kind k, char *scratch)
+{
+    (void)k;
+    jsonl_state *st = own;
+    st->scratch = scratch;
+    memset(&st->ev, 0, sizeof st->ev);
+}
+
+static const exs_logstate_type jsonl_state_type = {sizeof(jsonl_state), jsonl_init, jsonl_fini,
+                                                   jsonl_reset};
 
 static exs_str pick(const exs_event *e, const char *const *keys)
 {
@@ -53,8 +91,9 @@ static int64_t time_of(const exs_event *e)
     return EXS_TIME_NONE;
 }
 
-static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void jsonl_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
 {
+    jsonl_state *st = ls->own;
     static const char *const provider_keys[] = {"SourceName", "ProviderName", "Provider_Name",
                                                 "provider_name", "Provider", "Source", NULL};
     static const char *const id_keys[] = {"EventID", "EventId", "event_id", "EventCode",
@@ -94,15 +133,16 @@ static void jsonl_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t linen
     exs_detect_event(c, &st->ev, &e);
 }
 
-static void jsonl_end(exs_logstate *st, exs_ctx *c)
+static void jsonl_end(exs_logstate *ls, exs_ctx *c)
 {
+    jsonl_state *st = ls->own;
     exs_detect_events_end(c, &st->ev);
 }
 
-static int64_t jsonl_time(exs_logstate *st, exs_str line)
+static int64_t jsonl_time(exs_logstate *ls, exs_str line)
 {
     /* the coverage window: the first timestamp-looking token of the object */
-    (void)st;
+    (void)ls;
     long k = exs_str_ifind(line, "\"@timestamp\"");
     if (k < 0)
         k = exs_str_ifind(line, "\"TimeCreated\"");
@@ -115,5 +155,19 @@ static int64_t jsonl_time(exs_logstate *st, exs_str line)
     return EXS_TIME_NONE;
 }
 
+/* An event export: the first line is one object with an event key. */
+static bool jsonl_first(const exs_head *h)
+{
+    exs_str f = h->first;
+    return f.n && f.p[0] == '{' &&
+           (exs_str_icontains(f, "\"EventID\"") || exs_str_icontains(f, "\"event_id\"") ||
+            exs_str_icontains(f, "\"EventId\"") || exs_str_icontains(f, "\"winlog\""));
+}
+
+static const exs_pattern *const pl_jsonl[] = {exs_pat_jsonl, NULL};
+static const exs_pattern_set set_jsonl = {pl_jsonl, NULL};
+
 const exs_logkind exs_logkind_jsonl = {
-    .kind = EXS_KIND_JSONL, .row = jsonl_row, .row_time = jsonl_time, .end = jsonl_end};
+    .kind = EXS_KIND_JSONL, .name = "jsonl", .family = "Events (JSON lines)",
+    .flags = EXS_KF_PARSED, .sniff = {.first = jsonl_first}, .patterns = &set_jsonl,
+    .state = &jsonl_state_type, .row = jsonl_row, .row_time = jsonl_time, .end = jsonl_end};

@@ -1,7 +1,10 @@
 /* Readers of plain-text logs without columns: OABGeneratorLog, and any other text. */
+#include <string.h>
+
 #include "detectors/detect.h"
 #include "exsweep/finding.h"
-#include "logs/state.h"
+#include "engines/prefilter.h"
+#include "logs/kinds.h"
 #include "scan/ctx.h"
 
 static int64_t text_time(exs_logstate *st, exs_str line)
@@ -22,7 +25,32 @@ static void text_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno
     exs_detect_text(c, line, lineno);
 }
 
+/* Any other text: a file with a text extension (or none) that nothing else claimed. */
+static bool text_fallback(const char *norm)
+{
+    const char *slash = strrchr(norm, '/');
+    const char *base = slash ? slash + 1 : norm;
+    const char *dot = strrchr(base, '.');
+    if (!dot)
+        return true;
+    static const char *const exts[] = {".log", ".csv", ".txt", ".tsv", ".out", ".old", ".bak"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcmp(dot, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
+static const exs_pattern *const pl_text[] = {exs_pat_text, NULL};
+static const exs_pattern_set set_oabgen = {pl_oabgen, NULL};
+static const exs_pattern_set set_text = {pl_text, NULL};
+
+static const exs_logplace oabgen_places[] = {
+    {"/logging/", "oabgeneratorlog/", "OABGenerator", NULL, true}, {NULL}};
 const exs_logkind exs_logkind_oabgen = {
-    .kind = EXS_KIND_OABGEN, .row = oabgen_row, .row_time = text_time};
+    .kind = EXS_KIND_OABGEN, .name = "oabgen", .family = "OABGenerator", .flags = EXS_KF_PARSED,
+    .places = oabgen_places, .patterns = &set_oabgen, .row = oabgen_row, .row_time = text_time};
+
 const exs_logkind exs_logkind_text = {
-    .kind = EXS_KIND_TEXT, .row = text_row, .row_time = text_time};
+    .kind = EXS_KIND_TEXT, .name = "text", .family = "Text", .sniff = {.fallback = text_fallback},
+    .patterns = &set_text, .row = text_row, .row_time = text_time};

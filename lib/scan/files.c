@@ -795,8 +795,6 @@ static long long mem_seek(void *ctx, long long off, int whence)
     return t;
 }
 
-static bool structured_log(exs_kind k);
-
 static const char *ext_of(const char *base)
 {
     const char *dot = strrchr(base, '.');
@@ -839,7 +837,7 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
      * cost more than parsing them and hold a whole file in memory per worker. User rules
      * (which may be log rules, as in signature-base) and --check-logs still see them. */
     if (fs->want && !f->check_logs && !f->user &&
-        (structured_log(cls->kind) || cls->kind == EXS_KIND_JSONL)) {
+        exs_kind_parsed(cls->kind)) {
         fs->want = false;
         w->logs_parsed_only++;
     }
@@ -923,24 +921,6 @@ static void drain(fstate *fs)
     }
 }
 
-static bool structured_log(exs_kind k)
-{
-    switch (k) {
-    case EXS_KIND_HTTPPROXY:
-    case EXS_KIND_ECP:
-    case EXS_KIND_OABGEN:
-    case EXS_KIND_RPSHTTP:
-    case EXS_KIND_RPSCMDLET:
-    case EXS_KIND_EXCHANGE:
-    case EXS_KIND_IIS:
-    case EXS_KIND_EXPORT:
-    case EXS_KIND_EVTX:
-        return true;
-    default:
-        return false;
-    }
-}
-
 void exs_file_end(exs_fworker *w, int depth)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
@@ -1012,7 +992,7 @@ void exs_file_end(exs_fworker *w, int depth)
             exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
                           fs->display);
     }
-    c.loglike = (structured_log(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
+    c.loglike = (exs_kind_parsed(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
                 c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
     exs_detect_file(&c);
     w->rule_scans += c.rule_scans;

@@ -126,7 +126,13 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
     const exs_logkind *lk = exs_logkind_get(cls->kind);
     exs_ctx c;
     ctx_init(&c, w, display, norm, where, exs_kind_name(cls->kind), cls->family);
-    exs_logstate_reset(w->st, cls->kind);
+    exs_rc src = exs_logstate_reset(w->st, lk);
+    if (src != EXS_OK) {
+        exs_scan_fail(s, src, "no room for the %s reader (%s)", exs_kind_name(cls->kind),
+                      exs_strerror(src));
+        exs_scan_cover(s, &c, true);
+        return;
+    }
     uint64_t cand0 = w->mem.candidates;
     /* Every log kind has a prefilter: NULL means it could not be loaded (the sweep failed).
      * With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate. */
@@ -279,7 +285,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
 /* Log kinds whose readers take lines (archives and event logs are read by offset). */
 static bool line_kind(exs_kind k)
 {
-    return k != EXS_KIND_NONE && k != EXS_KIND_ARCHIVE && k != EXS_KIND_EVTX;
+    return exs_logkind_get(k) != NULL;
 }
 
 static void process_input(exs_worker *w, const char *display, const char *norm,

@@ -55,6 +55,46 @@ static void test_prefilters_compile(void **st)
     assert_string_equal(exs_kind_name(EXS_KIND__COUNT), "unknown");
 }
 
+/* Every kind is one whole descriptor: at its own index, a unique name, a family; a kind read
+ * by line has patterns, a row time and a state type that can be made and reset; places are
+ * lowercase folders under a parent; a container is found by its magic. */
+static void test_kind_descriptors(void **st)
+{
+    (void)st;
+    assert_null(exs_logkind_of(EXS_KIND_NONE));
+    assert_string_equal(exs_kind_name(EXS_KIND_NONE), "none");
+    exs_logstate *ls = exs_logstate_create();
+    assert_non_null(ls);
+    for (int k = 1; k < EXS_KIND__COUNT; k++) {
+        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
+        assert_non_null(lk);
+        assert_int_equal(lk->kind, k);
+        assert_non_null(lk->name);
+        assert_non_null(lk->family);
+        for (int j = 1; j < k; j++)
+            assert_string_not_equal(lk->name, exs_kind_name((exs_kind)j));
+        if (lk->row) {
+            assert_non_null(lk->patterns);
+            assert_non_null(lk->row_time);
+            assert_true(lk->family[0] != 0);
+            assert_int_equal(exs_logstate_reset(ls, lk), EXS_OK);
+            assert_int_equal(ls->kind, k);
+            assert_true((ls->own != NULL) == (lk->state != NULL));
+        } else {
+            assert_null(lk->patterns);
+            assert_non_null(lk->sniff.magic); /* a container */
+        }
+        for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
+            assert_true(pl->parent[0] == '/' && pl->parent[strlen(pl->parent) - 1] == '/');
+            for (const char *c = pl->folder; *c; c++)
+                assert_false(*c >= 'A' && *c <= 'Z');
+            assert_true(pl->refine || pl->folder[strlen(pl->folder) - 1] == '/');
+            assert_true(pl->family[0] != 0);
+        }
+    }
+    exs_logstate_destroy(ls);
+}
+
 static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts);
 
 static long lines_of(const exs_pattern_set *set, const char *buf, uint32_t **starts)
@@ -251,6 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_prefilters_compile),
+        cmocka_unit_test(test_kind_descriptors),
         cmocka_unit_test(test_prefilter_triggers),
         cmocka_unit_test(test_prefilter_conjunctions),
         cmocka_unit_test(test_prefilter_stored),
