@@ -101,9 +101,13 @@ static bool arch_failed(arch *x, struct exs_scan *s, const char *display, const 
      * could not allocate may just decline, leaving no error set (found by torture-libs) */
     const char *e = archive_error_string(x->a);
     /* nor does it always say ENOMEM when it ran out: zlib's Z_MEM_ERROR at set-up is "Can't
-     * initialize ... decompression", other set-ups say "Can't allocate" or "out of memory" */
-    if (archive_errno(x->a) != ENOMEM && e && *e && !strstr(e, "allocate") &&
-        !strstr(e, "memory") && strncmp(e, "Can't initialize", 16) != 0)
+     * initialize ... decompression", other set-ups say "Can't allocate ..." or "... out of
+     * memory". Only those words: a decoder's refusal that names memory is the data's ("Zstd
+     * decompression failed: Frame requires too much memory for decoding": a window larger
+     * than the decoder allows), damage to count, not a failure of the machine. */
+    if (archive_errno(x->a) != ENOMEM && e && *e && strncmp(e, "Can't allocate", 14) != 0 &&
+        strncmp(e, "Can't initialize", 16) != 0 && !strstr(e, "out of memory") &&
+        !strstr(e, "Cannot allocate memory"))
         return false;
     exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
                   e && *e ? e : "libarchive failed without a message");

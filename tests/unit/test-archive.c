@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "memscan.h"
+#include "scan/ctx.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 
@@ -147,11 +148,32 @@ static void test_member_cap(void **st)
     free(tgz);
 }
 
+/* A zstd frame whose window (2 GiB, zstd --long=31) is more than the decoder allows: libarchive
+ * says "Frame requires too much memory for decoding". The data's refusal, not the machine's:
+ * one archive warning, the sweep goes on and does not fail. */
+static void test_zstd_window_is_damage(void **st)
+{
+    (void)st;
+    static const unsigned char zst[] = {
+        0x28, 0xb5, 0x2f, 0xfd, 0x04, 0xa8, 0x71, 0x00, 0x00, 0x6d, 0x65, 0x65, 0x74, 0x69,
+        0x6e, 0x67, 0x20, 0x6e, 0x6f, 0x74, 0x65, 0x73, 0x0a, 0xa2, 0x77, 0x94, 0xf8};
+    exs_scan *s = sweep(zst, sizeof zst, 0, 0);
+    assert_false(exs_scan_failed(s));
+    assert_int_equal(t_warns(s, "archive"), 1);
+    size_t nw;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &nw);
+    assert_int_equal(nw, 1);
+    assert_non_null(strstr(w[0].message, "too much memory"));
+    assert_int_equal(t_count(s, NULL), 0);
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested_expansion),
         cmocka_unit_test(test_member_cap),
+        cmocka_unit_test(test_zstd_window_is_damage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
