@@ -28,6 +28,13 @@ static inline exs_str exs_str_cstr(const char *s)
     return (exs_str){s, s ? strlen(s) : 0};
 }
 
+/* The text of a fixed array of cap bytes that holds a NUL-terminated string: never read past
+ * the array, whether or not the NUL is there. */
+static inline exs_str exs_str_fixed(const char *a, size_t cap)
+{
+    return (exs_str){a, strnlen(a, cap)};
+}
+
 static inline char exs_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
