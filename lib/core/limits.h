@@ -50,7 +50,10 @@
 #define EXS_MAX_REPORT_FINDINGS 4000000  /* findings read; a file with more is refused */
 #define EXS_MAX_REPORT_ROOTS 4096        /* evidence roots over all the sweeps read */
 #define EXS_MAX_REPORT_COVERAGE 100000   /* coverage families over all the sweeps read */
-#define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string */
+#define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string, but for ... */
+#define EXS_MAX_FINDING_NAME 512         /* ... names: users, hosts, event computers, channels
+                                            and providers, sites; and ... */
+#define EXS_MAX_FINDING_SHORT 256        /* ... client addresses, cmdlet names, file attributes */
 #define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
 #define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */

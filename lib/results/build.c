@@ -228,11 +228,11 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .path = str(b, s->path, F),
             .query = str(b, s->query, F),
             .status = s->status,
-            .client = str(b, undash(s->client), 256),
+            .client = str(b, undash(s->client), EXS_MAX_FINDING_SHORT),
             .client_port = s->client_port,
             .user_agent = str(b, undash(s->ua), F),
-            .user = str(b, undash(s->user), 512),
-            .host = str(b, undash(s->host), 512),
+            .user = str(b, undash(s->user), EXS_MAX_FINDING_NAME),
+            .host = str(b, undash(s->host), EXS_MAX_FINDING_NAME),
             .backend = s->backend,
         };
         if (x)
@@ -248,7 +248,7 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .pid = s->pid,
             .parent_executable = str(b, s->parent, F),
             .parent_pid = s->ppid,
-            .user = str(b, s->user, 512),
+            .user = str(b, s->user, EXS_MAX_FINDING_NAME),
             .target_executable = str(b, s->target, F),
         };
         if (x)
@@ -259,10 +259,10 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
         exs_event_facts *x = take(b, sizeof *x, alignof(exs_event_facts));
         const exs_hit_event *s = &h->event;
         exs_event_facts v = {
-            .channel = str(b, s->channel, 512),
-            .provider = str(b, s->provider, 512),
+            .channel = str(b, s->channel, EXS_MAX_FINDING_NAME),
+            .provider = str(b, s->provider, EXS_MAX_FINDING_NAME),
             .id = s->id,
-            .computer = str(b, s->computer, 512),
+            .computer = str(b, s->computer, EXS_MAX_FINDING_NAME),
             .recovered = s->recovered,
         };
         if (x)
@@ -273,10 +273,10 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
         exs_cmdlet_facts *x = take(b, sizeof *x, alignof(exs_cmdlet_facts));
         const exs_hit_cmdlet *s = &h->cmdlet;
         exs_cmdlet_facts v = {
-            .name = str(b, s->name, 256),
+            .name = str(b, s->name, EXS_MAX_FINDING_SHORT),
             .parameters = str(b, s->params, F),
-            .user = str(b, undash(s->user), 512),
-            .client = str(b, undash(s->client), 256),
+            .user = str(b, undash(s->user), EXS_MAX_FINDING_NAME),
+            .client = str(b, undash(s->client), EXS_MAX_FINDING_SHORT),
             .failed = s->failed,
         };
         if (x)
@@ -295,9 +295,9 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .mtime_ms = s->mtime_ms,
             .atime_ms = s->atime_ms,
             .ctime_ms = s->ctime_ms,
-            .attributes = str(b, s->attributes, 256),
+            .attributes = str(b, s->attributes, EXS_MAX_FINDING_SHORT),
             .url = str(b, s->url, F),
-            .site = str(b, s->site, 512),
+            .site = str(b, s->site, EXS_MAX_FINDING_NAME),
         };
         if (x)
             *x = v;

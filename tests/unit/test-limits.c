@@ -376,7 +376,8 @@ static void test_archive_depth(void **st)
 }
 
 /* EXS_MAX_FINDING_FIELD and EXS_MAX_EVIDENCE: a 10 KB user agent is kept cut to the field
- * cap, the raw row to the evidence cap; the finding itself stays. */
+ * cap, the raw row to the evidence cap; the finding itself stays. Names and short fields have
+ * caps of their own. */
 static void test_field_caps(void **st)
 {
     (void)st;
@@ -402,6 +403,27 @@ static void test_field_caps(void **st)
         assert_memory_equal(f->evidence, "2021-03-03 11:00:00 10.0.0.5 GET", 32);
     }
     assert_int_equal(t_warns(s, "line-too-long"), 0);
+    exs_scan_destroy(s);
+    /* EXS_MAX_FINDING_NAME and EXS_MAX_FINDING_SHORT: a user name and a client address longer
+     * than them are kept cut there */
+    char user[EXS_MAX_FINDING_NAME + 41], client[EXS_MAX_FINDING_SHORT + 41];
+    memset(user, 'u', sizeof user - 1);
+    user[sizeof user - 1] = 0;
+    memset(client, 'c', sizeof client - 1);
+    client[sizeof client - 1] = 0;
+    snprintf(log, UA + 1024,
+             FIX_IIS_HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 %s "
+                 "%s M - 200 0 0 1\r\n",
+             user, client);
+    s = t_scan_mem(FIX_IIS_PLACE, log, -1);
+    assert_int_equal(t_count(s, NULL), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const exs_finding *f = t_find(s, NULL, i);
+        assert_int_equal(strlen(f->http->user), EXS_MAX_FINDING_NAME);
+        assert_memory_equal(f->http->user, user, EXS_MAX_FINDING_NAME);
+        assert_int_equal(strlen(f->http->client), EXS_MAX_FINDING_SHORT);
+        assert_memory_equal(f->http->client, client, EXS_MAX_FINDING_SHORT);
+    }
     exs_scan_destroy(s);
     free(log);
     free(ua);
