@@ -49,7 +49,7 @@ static exs_rc csv_finding(FILE *f, const exs_results *r, const exs_finding *x)
     for (size_t i = 0; i < x->nrelated; i++)
         exs_appendf(rel, sizeof rel, &o, "%s%s", i ? " " : "", x->related[i]);
     const char *user = h && h->user ? h->user : c && c->user ? c->user : p ? p->user : NULL;
-    field(f, x->time_ms == EXS_TIME_NONE ? "" : ts, 0);
+    field(f, exs_time_formattable(x->time_ms) ? ts : "", 0);
     field(f, exs_verdict_name(x->verdict), 0);
     field(f, exs_severity_name(x->severity), 0);
     field(f, x->rule->id, 0);

@@ -177,9 +177,10 @@ static void jw_bool(jw *w, const char *k, bool v)
     fputs(v ? "true" : "false", w->f);
 }
 
+/* A time as an ECS date; none (the key left out) when it has no date: never "-". */
 static void jw_time(jw *w, const char *k, int64_t ms)
 {
-    if (ms == EXS_TIME_NONE)
+    if (!exs_time_formattable(ms))
         return;
     char t[32];
     exs_time_format(ms, t);
@@ -219,10 +220,15 @@ static void jw_end(jw *w)
 
 /* ---------------------------------------------------------------- common parts */
 
+/* @timestamp is required and a date: a record without a time of its own (a finding whose time
+ * is unknown, the metrics) takes the sweep's start, and one of a sweep without a start the
+ * epoch. */
 static void ecs_head(jw *w, int64_t ts, const exs_results *r)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
-    jw_time(w, "@timestamp", ts != EXS_TIME_NONE ? ts : sw->start_ms != EXS_TIME_NONE ? sw->start_ms : 0);
+    jw_time(w, "@timestamp", exs_time_formattable(ts)            ? ts
+                             : exs_time_formattable(sw->start_ms) ? sw->start_ms
+                                                                  : 0);
     jw_open(w, "ecs", '{');
     jw_str(w, "version", EXS_ECS_VERSION);
     jw_close(w, '}');
@@ -676,7 +682,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "record", "finding");
     jw_str(&w, "verdict", exs_verdict_name(x->verdict));
     jw_str(&w, "severity", exs_severity_name(x->severity));
-    if (x->time_ms == EXS_TIME_NONE)
+    if (!exs_time_formattable(x->time_ms))
         jw_bool(&w, "time_unknown", true);
     jw_open(&w, "rule", '{');
     jw_str(&w, "cves", x->rule->cves);

@@ -47,7 +47,7 @@ void exs_hit_fact_u64(exs_hit *h, const char *key, uint64_t value)
 
 void exs_hit_fact_time(exs_hit *h, const char *key, int64_t ms)
 {
-    if (ms == EXS_TIME_NONE || h->nfacts >= EXS_MAX_FACTS)
+    if (!exs_time_formattable(ms) || h->nfacts >= EXS_MAX_FACTS)
         return;
     char *b = h->numbuf[h->nfacts];
     char t[32];
@@ -198,7 +198,7 @@ static bool cmdlet_set(const exs_hit_cmdlet *x)
 static bool file_set(const exs_hit_file *x)
 {
     return any(x->path) || any(x->sha256) || any(x->sha1) || any(x->md5) || any(x->attributes) ||
-           any(x->url) || x->size >= 0 || x->mtime_ms != EXS_TIME_NONE;
+           any(x->url) || x->size >= 0 || exs_time_formattable(x->mtime_ms);
 }
 
 /* Lays out the finding over b (measure when b->base is NULL). */
@@ -292,9 +292,9 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .sha256 = str(b, s->sha256, 64),
             .sha1 = str(b, s->sha1, 40),
             .md5 = str(b, s->md5, 32),
-            .mtime_ms = s->mtime_ms,
-            .atime_ms = s->atime_ms,
-            .ctime_ms = s->ctime_ms,
+            .mtime_ms = exs_time_or_none(s->mtime_ms),
+            .atime_ms = exs_time_or_none(s->atime_ms),
+            .ctime_ms = exs_time_or_none(s->ctime_ms),
             .attributes = str(b, s->attributes, EXS_MAX_FINDING_SHORT),
             .url = str(b, s->url, F),
             .site = str(b, s->site, EXS_MAX_FINDING_NAME),
@@ -352,7 +352,7 @@ exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *
     f.rule = h->rule;
     f.verdict = h->verdict;
     f.severity = h->severity;
-    f.time_ms = h->time_ms;
+    f.time_ms = exs_time_or_none(h->time_ms); /* a time no writer can write is no time */
     f.origin.root = o->root;
     f.origin.line = h->line;
     f.origin.record = h->record;

@@ -12,6 +12,7 @@
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/strmap.h"
+#include "core/timeparse.h"
 #include "results/results_int.h"
 #include "results/store.h"
 
@@ -341,7 +342,7 @@ bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, in
     memset(&f, 0, sizeof f);
     f.rule = rule;
     f.verdict = v;
-    f.time_ms = time_ms;
+    f.time_ms = exs_time_or_none(time_ms); /* as exs_finding_build keeps it */
     pthread_mutex_lock(&st->mu);
     st->findings++;
     st->not_kept++;

@@ -309,8 +309,9 @@ void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped)
             cv->bytes += c->bytes;
             cv->lines += c->lines;
             cv->rows_bad += c->rows_bad;
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->first_ms);
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->last_ms);
+            /* a row time no date can write is no time, as for findings */
+            exs_time_span_add(&cv->first_ms, &cv->last_ms, exs_time_or_none(c->first_ms));
+            exs_time_span_add(&cv->first_ms, &cv->last_ms, exs_time_or_none(c->last_ms));
         }
     }
     pthread_mutex_unlock(&s->mu);

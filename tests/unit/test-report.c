@@ -13,9 +13,13 @@
 #include "memscan.h"
 #include "core/escape.h"
 #include "fixfiles.h"
+#include "jsonltext.h"
 #include "parsers/json.h"
 #include "report/render.h"
+#include "core/timeparse.h"
+#include "results/hit.h"
 #include "results/results_int.h"
+#include "results/store.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define HDR                                                                                        \
@@ -701,6 +705,138 @@ static void test_coverage_family_escaped(void **st)
     exs_scan_destroy(s);
 }
 
+/* ---------------------------------------------------------------- times without a date */
+
+#define T_START 1614769200000LL  /* 2021-03-03T11:00:00.000Z, the sweep's start */
+#define T_LAST 253402300799999LL /* 9999-12-31T23:59:59.999Z: the last time with a date */
+#define T_PAST 253402300800000LL /* 10000-01-01: no date ECS or ISO 8601 (4 digits) can write */
+
+static const exs_rule time_rule = {"T-TIME", "a time test", "", "Test", "", "", false};
+
+/* A finding of time_rule at line of t.log, time t, the file's modification time mt, and a fact
+ * with time ft, into the store. */
+static void add_timed(exs_store *st, unsigned line, int64_t t, int64_t mt, int64_t ft)
+{
+    exs_hit h;
+    exs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, t);
+    h.line = line;
+    h.file.path = EXS_LIT("x.aspx");
+    h.file.mtime_ms = mt;
+    exs_hit_fact_time(&h, "seen_last", ft);
+    exs_hit_origin o = {0};
+    o.label = "r";
+    o.path = EXS_LIT("t.log");
+    o.kind = "test";
+    exs_finding f;
+    void *block;
+    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
+    assert_true(exs_store_add(st, &f, block));
+}
+
+/* A time past year 9999 (an EVTX FILETIME can say 60056) has no date: the finding keeps no
+ * time (EXS_TIME_NONE), its file no modification time, the fact is not added, the counts and
+ * the coverage have no window from it; so no writer prints "-" for a date: the JSON lines take
+ * the sweep's start for @timestamp and say exsweep.time_unknown, as for any unknown time. The
+ * last time with a date is kept as it is. */
+static void test_times_without_a_date(void **st)
+{
+    (void)st;
+    char t[32];
+    exs_time_format(T_LAST, t);
+    assert_string_equal(t, "9999-12-31T23:59:59.999Z");
+    assert_true(exs_time_formattable(T_LAST));
+    assert_false(exs_time_formattable(T_PAST));
+    assert_false(exs_time_formattable(INT64_MAX));
+    assert_false(exs_time_formattable(-62167219200001LL)); /* the last millisecond of year -1 */
+    assert_true(exs_time_formattable(-62167219200000LL));  /* 0000-01-01 */
+    assert_false(exs_time_formattable(EXS_TIME_NONE));
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    r->sweep.end_ms = T_START + 1000;
+    assert_true(exs_results_add_root(r, "/ev", "r"));
+    exs_store *sto = exs_store_create(100, 100);
+    assert_non_null(sto);
+    add_timed(sto, 1, T_PAST, T_PAST, T_PAST);
+    add_timed(sto, 2, INT64_MAX, INT64_MIN + 1, T_PAST);
+    add_timed(sto, 3, T_LAST, T_LAST, T_LAST);
+    assert_true(exs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, T_PAST));
+    assert_true(exs_store_finish(sto, r));
+    exs_store_destroy(sto);
+    r->cov = calloc(1, sizeof *r->cov);
+    assert_non_null(r->cov);
+    r->ncov = 1;
+    r->cov[0] = (exs_coverage){"Test", 1, 0, 10, 1, 0, T_PAST, T_PAST};
+    assert_true(exs_results_sort(r));
+    size_t n;
+    const exs_finding *f = exs_results_findings(r, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(f[0].origin.line, 3); /* the dated one first, the unknown last */
+    assert_int_equal(f[0].time_ms, T_LAST);
+    assert_int_equal(f[0].file->mtime_ms, T_LAST);
+    assert_string_equal(exs_finding_fact(&f[0], "seen_last"), "9999-12-31T23:59:59.999Z");
+    for (size_t i = 1; i < 3; i++) {
+        assert_int_equal(f[i].origin.line, i);
+        assert_int_equal(f[i].time_ms, EXS_TIME_NONE);
+        assert_int_equal(f[i].file->mtime_ms, EXS_TIME_NONE);
+        assert_null(exs_finding_fact(&f[i], "seen_last"));
+    }
+    size_t nc;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_RULE, &nc);
+    assert_int_equal(nc, 1);
+    assert_int_equal(c[0].n, 4);
+    assert_int_equal(c[0].first_ms, T_LAST);
+    assert_int_equal(c[0].last_ms, T_LAST);
+
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    assert_clean_json(j);
+    assert_null(strstr(j, ":\"-\""));
+    assert_int_equal(count_lines(j), 1 + 3 + 2 + 1); /* sweep, findings, rule and family, coverage */
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "@timestamp"), "9999-12-31T23:59:59.999Z");
+    assert_string_equal(jget(&jr, "file.mtime"), "9999-12-31T23:59:59.999Z");
+    assert_null(jget(&jr, "exsweep.time_unknown"));
+    for (size_t i = 2; i <= 3; i++) {
+        jrec_parse(&jr, j, i);
+        assert_string_equal(jget(&jr, "@timestamp"), "2021-03-03T11:00:00.000Z");
+        assert_string_equal(jget(&jr, "exsweep.time_unknown"), "true");
+        assert_null(jget(&jr, "file.mtime"));
+        assert_null(jget(&jr, "exsweep.facts.seen_last"));
+    }
+    jrec_parse(&jr, j, 6);
+    assert_string_equal(jget(&jr, "exsweep.record"), "coverage");
+    assert_string_equal(jget(&jr, "@timestamp"), "2021-03-03T11:00:00.000Z");
+    assert_null(jget(&jr, "exsweep.coverage.first"));
+    assert_null(jget(&jr, "exsweep.coverage.last"));
+    jrec_free(&jr);
+    /* the CSV: an empty time, the text: "-" */
+    char *csv = render_r(r, EXS_FORMAT_CSV, 0, 0);
+    assert_non_null(strstr(csv, "\n\"9999-12-31T23:59:59.999Z\",\"suspicious\""));
+    assert_int_equal(count_lines(strstr(csv, "\n\"\",\"suspicious\"") + 1), 2);
+    char *txt = render_r(r, EXS_FORMAT_TEXT, 0, 10);
+    assert_true(exs_utf8_valid(txt, strlen(txt)));
+    assert_non_null(strstr(txt, "  9999-12-31 23:59:59  suspicious"));
+    assert_non_null(strstr(txt, "  -                    suspicious"));
+    assert_non_null(strstr(txt, "\n  Test                                  1       0          1  "
+                                "-                    -                         -\n"));
+    /* and a saved sweep reads back to the same lines */
+    exs_results *back = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+    char *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+    assert_string_equal(j, j2);
+    free(j2);
+    exs_results_destroy(back);
+    free(txt);
+    free(csv);
+    free(j);
+    free(r->cov);
+    r->cov = NULL;
+    exs_results_destroy(r);
+}
+
 /* Past --max-findings the verdict, the family table and the client table still count every
  * finding, the dropped ones too (exact counts at emit time). Exploitation findings are always
  * kept, so the cap is met here with a probe (EXS-WS-ACCESS) and a tunnel (EXS-WS-TUNNEL,
@@ -770,6 +906,7 @@ int main(void)
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_coverage_family_escaped),
         cmocka_unit_test(test_verdict_past_the_cap),
+        cmocka_unit_test(test_times_without_a_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
