@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,8 +349,10 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_u64(&w, "rule_gated", st->rule_gated);
     jw_u64(&w, "counts_dropped", st->counts_dropped);
     jw_u64(&w, "jobs", st->jobs);
+    /* every bit of the value (17 significant digits read back to the same double): the text
+     * summary rounds it for people, from the sweep and from its saved lines alike */
     jw_key(&w, "seconds");
-    fprintf(f, "%.3f", st->seconds);
+    fprintf(f, "%.17g", isfinite(st->seconds) && st->seconds >= 0 ? st->seconds : 0.0);
     jw_close(&w, '}');
     size_t n;
     const char *const *inst = exs_results_install_roots(r, &n);

@@ -705,6 +705,42 @@ static void test_coverage_family_escaped(void **st)
     exs_scan_destroy(s);
 }
 
+/* The sweep's seconds are written whole in the JSON lines (17 significant digits) and rounded
+ * only by the text summary: a saved sweep's summary says what the sweep's said. 0.0049996 s
+ * prints "0.00 s"; written as 0.005 and read back it printed "0.01 s". */
+static void test_seconds_round_trip(void **st)
+{
+    (void)st;
+    static const double secs[] = {0.0049996, 1.0 / 3.0, 12345.678901234567, 0.0};
+    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+        exs_scan *s = hostile();
+        exs_results *r = exs_scan_take_results(s);
+        exs_scan_destroy(s);
+        r->stats.seconds = secs[i];
+        char *t = render_r(r, EXS_FORMAT_TEXT, 0, 10), *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+        char want[64];
+        snprintf(want, sizeof want, ", %.2f s, ", secs[i]);
+        assert_non_null(strstr(t, want));
+        jrec jr = {0};
+        jrec_parse(&jr, j, 0);
+        assert_true(strtod(jget(&jr, "exsweep.stats.seconds"), NULL) == secs[i]);
+        jrec_free(&jr);
+        exs_results *back = NULL;
+        char err[256];
+        assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+        assert_true(exs_results_stats(back)->seconds == secs[i]);
+        char *t2 = render_r(back, EXS_FORMAT_TEXT, 0, 10), *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+        assert_string_equal(t, t2);
+        assert_string_equal(j, j2);
+        free(t);
+        free(j);
+        free(t2);
+        free(j2);
+        exs_results_destroy(back);
+        exs_results_destroy(r);
+    }
+}
+
 /* ---------------------------------------------------------------- times without a date */
 
 #define T_START 1614769200000LL  /* 2021-03-03T11:00:00.000Z, the sweep's start */
@@ -907,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_coverage_family_escaped),
         cmocka_unit_test(test_verdict_past_the_cap),
         cmocka_unit_test(test_times_without_a_date),
+        cmocka_unit_test(test_seconds_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
