@@ -657,6 +657,8 @@ void exs_pass_files(const exs_pass_view *v)
         return;
     }
     bool context = any_exploitation(v, f);
+    if (context)
+        exs_files_count_gone_deferred(f);
     for (exs_frec *r = f->recs; r; r = r->next)
         emit_record(v, r, &ix, &rf, context);
     removed_shells(v, f, &ix, &rf);

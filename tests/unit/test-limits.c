@@ -559,6 +559,61 @@ static void test_file_caps(void **st)
     exs_scan_destroy(s);
 }
 
+/* The count of one key, 0 when there is none. */
+static uint64_t count_n(const exs_scan *s, exs_count_kind k, const char *key)
+{
+    size_t n;
+    const exs_count *c = exs_results_counts(exs_scan_results(s), k, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].key, key) == 0)
+            return c[i].n;
+    return 0;
+}
+
+/* EXS_MAX_FILE_RECORDS and deferred hits: an archive staged in ProgramData is a finding only
+ * when the sweep finds evidence of compromise. The staged archives of the records let go past
+ * the cap are counted then, as those of the records kept are reported: the counts are those of
+ * the sweep without the cap. Without evidence of compromise none of them is a finding, kept or
+ * not. */
+static void test_file_caps_deferred(void **st)
+{
+    (void)st;
+    static const char shell[] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>";
+    put("C/ProgramData/s1.pst", "staged mail\n");
+    put("C/ProgramData/s2.pst", "staged mail\n");
+    put("C/ProgramData/s3.pst", "staged mail\n");
+    for (int with_shell = 0; with_shell <= 1; with_shell++) {
+        if (with_shell)
+            put("C/inetpub/wwwroot/aspnet_client/s.aspx", shell);
+        exs_scan *all = run_caps(dir, 0, 0, 0), *capped = run_caps(dir, 0, 1, 0);
+        uint64_t want = with_shell ? 3 : 0;
+        assert_int_equal(t_count(all, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(count_n(all, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(t_count(capped, "EXS-FILE-STAGING-ARCHIVE"), with_shell ? 1 : 0);
+        assert_int_equal(count_n(capped, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(stats(capped)->findings, stats(all)->findings);
+        assert_int_equal(stats(capped)->verdicts[EXS_VERDICT_SUSPICIOUS],
+                         stats(all)->verdicts[EXS_VERDICT_SUSPICIOUS]);
+        assert_int_equal(stats(capped)->findings_dropped, with_shell ? 2 : 0);
+        assert_int_equal(stats(all)->findings_dropped, 0);
+        assert_int_equal(stats(all)->findings, with_shell ? nfindings(all) : 0);
+        size_t na, nc;
+        const exs_count *ca = exs_results_counts(exs_scan_results(all), EXS_COUNT_FAMILY, &na);
+        const exs_count *cc = exs_results_counts(exs_scan_results(capped), EXS_COUNT_FAMILY, &nc);
+        assert_int_equal(na, nc);
+        for (size_t i = 0; i < na; i++) {
+            assert_string_equal(ca[i].key, cc[i].key);
+            assert_int_equal(ca[i].n, cc[i].n);
+            assert_int_equal(ca[i].first_ms, cc[i].first_ms);
+            assert_int_equal(ca[i].last_ms, cc[i].last_ms);
+        }
+        /* the records let go are said, with shell or without */
+        assert_int_equal(t_warns(capped, "limit"), 1);
+        exs_scan_destroy(all);
+        exs_scan_destroy(capped);
+    }
+}
+
 /* EXS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
  * warning naming the file; the other files are still scanned by every rule. */
 static void test_yara_timeout(void **st)
@@ -642,6 +697,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),

@@ -797,7 +797,7 @@ static void test_times_without_a_date(void **st)
     add_timed(sto, 1, T_PAST, T_PAST, T_PAST);
     add_timed(sto, 2, INT64_MAX, INT64_MIN + 1, T_PAST);
     add_timed(sto, 3, T_LAST, T_LAST, T_LAST);
-    assert_true(exs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, T_PAST));
+    assert_true(exs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, 1, T_PAST, T_PAST));
     assert_true(exs_store_finish(sto, r));
     exs_store_destroy(sto);
     r->cov = calloc(1, sizeof *r->cov);
