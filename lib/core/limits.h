@@ -55,7 +55,9 @@
                                             and providers, sites; and ... */
 #define EXS_MAX_FINDING_SHORT 256        /* ... client addresses, cmdlet names, file attributes */
 #define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
-#define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
+#define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept: the smallest by file, line,
+                                            kind and message, whatever the arrival order (the
+                                            same at any -j); all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
 #define EXS_MAX_URL 2048                 /* bytes of a URL the detectors compare (normalised) and
                                             the requests they keep; longer ones are cut there */

@@ -19,6 +19,7 @@
 #include "parsers/json.h"
 #include "results/hit.h"
 #include "results/results_int.h"
+#include "results/warnkeep.h"
 
 #define MAX_PAIRS 512
 #define PATHS_CAP 32768
@@ -96,6 +97,7 @@ typedef struct reader {
     size_t capfind, capcov, capwarn, capcount[EXS_COUNT__N];
     uint64_t foreign;     /* lines that are not exsweep records */
     exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    exs_warnkeep *warnings; /* the warning examples read */
     char *err;
     size_t errlen;
     const char *file;
@@ -522,22 +524,15 @@ static exs_rc read_coverage(reader *rd, const rec *r)
     return EXS_OK;
 }
 
+/* The examples of several sweeps together: the smallest, as a sweep keeps them (the counts
+ * say how many there were). */
 static exs_rc read_warning(reader *rd, const rec *r)
 {
-    exs_results *res = rd->res;
-    if (res->nwarnings >= EXS_MAX_WARNING_EXAMPLES)
-        return EXS_OK; /* the counts say how many there were */
-    if (!exs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
-                  sizeof *res->warnings))
-        return EXS_ENOMEM;
-    exs_warning w = {keep(res, str_of(r, "exsweep.warning.kind")),
-                     keep(res, str_of(r, "exsweep.warning.file")),
-                     u64_of(r, "exsweep.warning.line"),
-                     keep(res, str_of(r, "exsweep.warning.message"))};
-    if (!w.kind || !w.file || !w.message)
-        return EXS_ENOMEM;
-    res->warnings[res->nwarnings++] = w;
-    return EXS_OK;
+    return exs_warnkeep_add(rd->warnings, str_of(r, "exsweep.warning.kind"),
+                            str_of(r, "exsweep.warning.file"), u64_of(r, "exsweep.warning.line"),
+                            str_of(r, "exsweep.warning.message"))
+               ? EXS_OK
+               : EXS_ENOMEM;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -643,7 +638,8 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     memset(&rd, 0, sizeof rd);
     rd.res = res;
     rd.rules = exs_strmap_create();
-    if (!rd.rules)
+    rd.warnings = exs_warnkeep_create(EXS_MAX_WARNING_EXAMPLES);
+    if (!rd.rules || !rd.warnings)
         rc = EXS_ENOMEM;
     rd.err = err;
     rd.errlen = errlen;
@@ -700,6 +696,8 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
             rc = EXS_EFORMAT;
         }
     }
+    if (rc == EXS_OK && !exs_warnkeep_move(rd.warnings, res, &rd.capwarn))
+        rc = EXS_ENOMEM;
     if (rc == EXS_OK && rd.foreign) {
         char msg[128];
         snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
@@ -719,6 +717,7 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     free(raw);
     free(pairs);
     exs_strmap_destroy(rd.rules);
+    exs_warnkeep_destroy(rd.warnings);
     if (rc != EXS_OK) {
         if (rc == EXS_ENOMEM && !err[0])
             snprintf(err, errlen, "out of memory");

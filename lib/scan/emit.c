@@ -68,22 +68,14 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    bool lost = false;
     pthread_mutex_lock(&s->mu);
     s->wcounts[k].count++;
     if (exs_warn_kind_unread(k))
         s->unread++;
-    exs_results *r = s->res;
-    if (r && r->nwarnings < EXS_MAX_WARNING_EXAMPLES) {
-        const char *f = exs_arena_strdup(&r->arena, file ? file : "");
-        const char *m = exs_arena_strdup(&r->arena, msg);
-        if (f && m &&
-            exs_grow((void **)&r->warnings, &s->capwarnings, r->nwarnings + 1, sizeof *r->warnings))
-            r->warnings[r->nwarnings++] =
-                (exs_warning){exs_warn_kind_name(k), f, line, m};
-        else
-            lost = true;
-    }
+    /* the examples: the smallest by file, line, kind and message, whatever the order */
+    bool lost = s->warnkeep && !exs_warnkeep_add(s->warnkeep, exs_str_cstr(exs_warn_kind_name(k)),
+                                                 exs_str_cstr(file ? file : ""), line,
+                                                 exs_str_cstr(msg));
     pthread_mutex_unlock(&s->mu);
     if (lost) /* the count is kept; the example is what a reader acts on */
         exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a warning about %s",
@@ -418,7 +410,12 @@ void exs_scan_results_finish(exs_scan *s)
             exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
-    if (!r->wcounts || !exs_results_sort(r))
+    bool moved = exs_warnkeep_move(s->warnkeep, r, &s->capwarnings);
+    exs_warnkeep_destroy(s->warnkeep); /* the results hold the examples from now on */
+    s->warnkeep = NULL;
+    if (!moved)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the warnings");
+    else if (!r->wcounts || !exs_results_sort(r))
         exs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
 }
 
@@ -439,6 +436,8 @@ void exs_scan_results_free(exs_scan *s)
     exs_arena_free(&s->pool);
     exs_store_destroy(s->store);
     s->store = NULL;
+    exs_warnkeep_destroy(s->warnkeep);
+    s->warnkeep = NULL;
     exs_results_destroy(s->res);
     s->res = NULL;
 }

@@ -48,8 +48,10 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
     s->res = exs_results_new();
     s->store = exs_store_create(s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS,
                                 EXS_MAX_KEPT_ALWAYS);
-    exs_rc rc = s->res && s->store ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
+    s->warnkeep = exs_warnkeep_create(EXS_MAX_WARNING_EXAMPLES);
+    exs_rc rc = s->res && s->store && s->warnkeep ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
     if (rc != EXS_OK) {
+        exs_warnkeep_destroy(s->warnkeep);
         exs_store_destroy(s->store);
         exs_results_destroy(s->res);
         pthread_mutex_destroy(&s->mu);

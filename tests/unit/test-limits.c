@@ -429,7 +429,8 @@ static void test_field_caps(void **st)
     free(ua);
 }
 
-/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the first ones are kept as examples. */
+/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the smallest (here the first rows of the
+ * file) are kept as examples. */
 static void test_warning_examples(void **st)
 {
     (void)st;
@@ -455,6 +456,99 @@ static void test_warning_examples(void **st)
     assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, BAD + 2);
     exs_scan_destroy(s);
     free(log);
+}
+
+/* The examples as "file:line kind message" lines, in the results' order (malloc'd). */
+static char *examples(const exs_scan *s)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s:%llu %s %s\n", w[i].file, (unsigned long long)w[i].line, w[i].kind,
+                w[i].message);
+    fclose(f);
+    return out;
+}
+
+/* Checks that s kept EXS_MAX_WARNING_EXAMPLES examples, the same as the first scan checked
+ * (*first: NULL before it; the caller frees it at the end), and destroys s. */
+static void same_examples(exs_scan *s, char **first)
+{
+    size_t n;
+    exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+    char *e = examples(s);
+    if (*first) {
+        assert_string_equal(e, *first);
+        free(e);
+    } else {
+        *first = e;
+    }
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_WARNING_EXAMPLES is met whatever the order the warnings come in: the examples kept
+ * are the smallest by file, line, kind and message, so the order of arrival (of the workers,
+ * of the files) does not choose them; every warning is counted. */
+static void test_warning_examples_order(void **st)
+{
+    (void)st;
+    enum { N = EXS_MAX_WARNING_EXAMPLES + 137 };
+    char *first = NULL;
+    for (int order = 0; order < 3; order++) {
+        exs_scan *s = t_scan_prepared();
+        for (unsigned j = 0; j < N; j++) {
+            unsigned i = order == 0 ? j : order == 1 ? N - 1 - j : (j * 211) % N;
+            char file[32];
+            snprintf(file, sizeof file, "f%02u.log", i % 7);
+            exs_warn(s, i % 3 ? EXS_W_BAD_ROW : EXS_W_BINARY, file, 1 + i / 7, "row %u", i);
+        }
+        exs_scan_finish(s);
+        assert_int_equal(t_warns(s, "bad-row") + t_warns(s, "binary"), N);
+        size_t n;
+        const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+        assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+        /* files f00 .. f06 with (N + 6) / 7 lines at most each: f00 .. f04 whole, then the first
+         * lines of f05 */
+        assert_string_equal(w[0].file, "f00.log");
+        assert_int_equal(w[0].line, 1);
+        assert_string_equal(w[0].message, "row 0");
+        size_t per = (N + 6) / 7, last_line = EXS_MAX_WARNING_EXAMPLES - 5 * per;
+        assert_string_equal(w[n - 1].file, "f05.log");
+        assert_int_equal(w[n - 1].line, last_line);
+        same_examples(s, &first);
+    }
+    free(first);
+}
+
+/* The same with worker threads: bad rows in 24 logs, more than the examples kept, give the
+ * same examples at -j1 and at -j4, run after run. */
+static void test_warning_examples_jobs(void **st)
+{
+    (void)st;
+    for (int i = 0; i < 24; i++) {
+        char rel[128], log[64 * 48 + sizeof FIX_IIS_HDR];
+        snprintf(rel, sizeof rel, "C/inetpub/logs/LogFiles/W3SVC1/u_ex2103%02d.log", i + 1);
+        size_t o = (size_t)snprintf(log, sizeof log, "%s", FIX_IIS_HDR);
+        for (int k = 0; k < 30; k++)
+            o += (size_t)snprintf(log + o, sizeof log - o, "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n");
+        put(rel, log);
+    }
+    char *first = NULL;
+    for (int run = 0; run < 6; run++) {
+        exs_scan *s;
+        exs_scan_opts o = {run % 2 ? 4 : 1, 0};
+        assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+        assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+        assert_int_equal(exs_scan_run(s), EXS_OK);
+        assert_int_equal(t_warns(s, "bad-row"), 24 * 30);
+        same_examples(s, &first);
+    }
+    free(first);
 }
 
 /* EXS_MAX_ACCESS_EVENTS (lowered to 2): script requests past it are left out of the
@@ -704,6 +798,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),
         cmocka_unit_test(test_warning_examples),
+        cmocka_unit_test(test_warning_examples_order),
+        cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
