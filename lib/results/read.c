@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,11 @@ typedef struct reader {
     uint64_t foreign;     /* lines that are not exsweep records */
     exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
     exs_warnkeep *warnings; /* the warning examples read */
+    /* key -> index + 1 into res->counts[k] and res->cov: several sweeps merge by key, and a
+     * file of many records reads in linear time */
+    exs_strmap *count_at[EXS_COUNT__N], *cov_at;
+    char *kbuf;           /* a NUL-terminated copy of the key looked up */
+    size_t kcap;
     char *err;
     size_t errlen;
     const char *file;
@@ -455,6 +461,25 @@ static exs_rc read_finding(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- counts, coverage, warnings */
 
+/* The index that key has in map, SIZE_MAX when it has none; *ok false when out of memory. */
+static size_t index_of(reader *rd, exs_strmap *m, exs_str key, bool *ok)
+{
+    *ok = exs_grow((void **)&rd->kbuf, &rd->kcap, key.n + 1, 1);
+    if (!*ok)
+        return SIZE_MAX;
+    if (key.n)
+        memcpy(rd->kbuf, key.p, key.n);
+    rd->kbuf[key.n] = 0;
+    void *v = exs_strmap_get(m, rd->kbuf);
+    return v ? (size_t)((uintptr_t)v - 1) : SIZE_MAX;
+}
+
+/* Files the key of rd->kbuf (index_of's) at index i of map. */
+static bool index_put(reader *rd, exs_strmap *m, size_t i)
+{
+    return exs_strmap_put(m, rd->kbuf, (void *)(uintptr_t)(i + 1), NULL);
+}
+
 static exs_rc read_count(reader *rd, const rec *r)
 {
     static const char *const kinds[EXS_COUNT__N] = {"rule", "family", "client", "host"};
@@ -465,21 +490,23 @@ static exs_rc read_count(reader *rd, const rec *r)
         k++;
     if (k == EXS_COUNT__N || !key.p)
         return bad(rd, "a count without a known kind and a key");
-    exs_count *c = NULL;
-    for (size_t i = 0; i < res->ncounts[k] && !c; i++) /* several sweeps: merge by key */
-        if (exs_str_eq(key, res->counts[k][i].key))
-            c = &res->counts[k][i];
+    bool ok;
+    size_t at = index_of(rd, rd->count_at[k], key, &ok); /* several sweeps: merge by key */
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_count *c = at != SIZE_MAX ? &res->counts[k][at] : NULL;
     if (!c) {
         if (res->ncounts[k] >= EXS_MAX_COUNT_KEYS)
             return bad(rd, "more count keys than EXS_MAX_COUNT_KEYS");
         if (!exs_grow((void **)&res->counts[k], &rd->capcount[k], res->ncounts[k] + 1,
                       sizeof *res->counts[k]))
             return EXS_ENOMEM;
-        c = &res->counts[k][res->ncounts[k]++];
+        c = &res->counts[k][res->ncounts[k]];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->key = keep(res, key)))
+        if (!(c->key = keep(res, key)) || !index_put(rd, rd->count_at[k], res->ncounts[k]))
             return EXS_ENOMEM;
+        res->ncounts[k]++;
     }
     c->n += u64_of(r, "exsweep.count.n");
     static const char *const vk[] = {"", "probe", "attempt", "suspicious", "exploitation"};
@@ -499,20 +526,22 @@ static exs_rc read_coverage(reader *rd, const rec *r)
     exs_str fam = str_of(r, "exsweep.coverage.family");
     if (!fam.p)
         return bad(rd, "a coverage record without a family");
-    exs_coverage *c = NULL;
-    for (size_t i = 0; i < res->ncov && !c; i++)
-        if (exs_str_eq(fam, res->cov[i].family))
-            c = &res->cov[i];
+    bool ok;
+    size_t at = index_of(rd, rd->cov_at, fam, &ok);
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_coverage *c = at != SIZE_MAX ? &res->cov[at] : NULL;
     if (!c) {
         if (res->ncov >= EXS_MAX_REPORT_COVERAGE)
             return bad(rd, "more coverage families than EXS_MAX_REPORT_COVERAGE");
         if (!exs_grow((void **)&res->cov, &rd->capcov, res->ncov + 1, sizeof *res->cov))
             return EXS_ENOMEM;
-        c = &res->cov[res->ncov++];
+        c = &res->cov[res->ncov];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->family = keep(res, fam)))
+        if (!(c->family = keep(res, fam)) || !index_put(rd, rd->cov_at, res->ncov))
             return EXS_ENOMEM;
+        res->ncov++;
     }
     c->files_read += u64_of(r, "exsweep.coverage.files_read");
     c->files_skipped += u64_of(r, "exsweep.coverage.files_skipped");
@@ -639,7 +668,11 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     rd.res = res;
     rd.rules = exs_strmap_create();
     rd.warnings = exs_warnkeep_create(EXS_MAX_WARNING_EXAMPLES);
-    if (!rd.rules || !rd.warnings)
+    rd.cov_at = exs_strmap_create();
+    bool maps = rd.cov_at != NULL;
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        maps = maps && (rd.count_at[k] = exs_strmap_create()) != NULL;
+    if (!rd.rules || !rd.warnings || !maps)
         rc = EXS_ENOMEM;
     rd.err = err;
     rd.errlen = errlen;
@@ -718,6 +751,10 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     free(pairs);
     exs_strmap_destroy(rd.rules);
     exs_warnkeep_destroy(rd.warnings);
+    exs_strmap_destroy(rd.cov_at);
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        exs_strmap_destroy(rd.count_at[k]);
+    free(rd.kbuf);
     if (rc != EXS_OK) {
         if (rc == EXS_ENOMEM && !err[0])
             snprintf(err, errlen, "out of memory");

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "jsonltext.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "results/hit.h"
@@ -274,6 +276,67 @@ static void test_round_trip(void **s_)
     exs_scan_destroy(s);
 }
 
+/* ---------------------------------------------------------------- reading many records */
+
+/* A saved sweep of 100,000 client counts and 20,000 coverage families, each written twice (two
+ * sweeps in one file: the records merge by key), reads in linear time: each record finds its
+ * key in a map, not by a search over the ones read before (that took a minute). The merged
+ * values are exact. */
+static void test_read_many_records(void **st)
+{
+    (void)st;
+    enum { KEYS = 100000, FAMS = 20000 };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int sweep = 0; sweep < 2; sweep++) {
+        fprintf(f, "{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":"
+                   "\"/r\",\"label\":\"r\"}],\"stats\":{\"findings\":%d}}}\n",
+                KEYS);
+        for (unsigned i = 0; i < KEYS; i++)
+            fprintf(f, "{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"client\",\"key\":"
+                       "\"10.%u.%u.%u\",\"n\":1,\"verdicts\":{\"probe\":1},\"first\":"
+                       "\"2021-03-0%dT11:00:00.000Z\"}}}\n",
+                    i >> 16, (i >> 8) & 255, i & 255, sweep + 3);
+        for (unsigned i = 0; i < FAMS; i++)
+            fprintf(f, "{\"exsweep\":{\"record\":\"coverage\",\"coverage\":{\"family\":\"F%u\","
+                       "\"files_read\":%u,\"lines\":1}}}\n",
+                    i, sweep + 1);
+    }
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    clock_t t0 = clock();
+    assert_int_equal(t_read_jsonl(text, len, &r, err, sizeof err), EXS_OK);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    /* linear: well under a second (a few under the sanitizers); the search took over 30 */
+    assert_true(cpu < 10.0);
+    size_t n;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, KEYS);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(c[i].n, 2);
+        assert_int_equal(c[i].by_verdict[EXS_VERDICT_PROBE], 2);
+        assert_int_equal(c[i].first_ms, 1614769200000LL); /* 2021-03-03T11:00 and -04 */
+        assert_int_equal(c[i].last_ms, 1614769200000LL + 86400000LL);
+    }
+    assert_string_equal(c[0].key, "10.0.0.0");
+    assert_string_equal(c[n - 1].key, "10.1.99.99"); /* in strcmp order */
+    exs_results_counts(r, EXS_COUNT_RULE, &n);
+    assert_int_equal(n, 0);
+    const exs_coverage *cv = exs_results_coverage(r, &n);
+    assert_int_equal(n, FAMS);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cv[i].files_read, 3);
+        assert_int_equal(cv[i].lines, 2);
+    }
+    assert_int_equal(exs_results_stats(r)->findings, 2 * KEYS);
+    assert_int_equal(exs_results_sweep(r)->nroots, 2);
+    exs_results_destroy(r);
+    free(text);
+}
+
 /* ---------------------------------------------------------------- a shell behind decoys */
 
 static void test_shell_behind_decoys(void **s_)
@@ -332,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_shell_behind_decoys),
+        cmocka_unit_test(test_read_many_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
