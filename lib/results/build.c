@@ -128,7 +128,7 @@ bool exs_finding_id(const exs_hit *h, const exs_hit_origin *o, unsigned dup, cha
 typedef struct bump {
     char *base;
     size_t used;
-    bool bad_utf8;
+    exs_build_notes notes;
 } bump;
 
 static void *take(bump *b, size_t n, size_t align)
@@ -148,6 +148,8 @@ static const char *str(bump *b, exs_str v, size_t cap)
     const char *nul = memchr(v.p, 0, n); /* strings of the model end at their first NUL */
     if (nul)
         n = (size_t)(nul - v.p);
+    else if (v.n > cap)
+        b->notes.cut = true;
     if (!n)
         return NULL;
     char *p = take(b, n + 1, 1);
@@ -155,7 +157,7 @@ static const char *str(bump *b, exs_str v, size_t cap)
         memcpy(p, v.p, n);
         p[n] = 0;
         if (!exs_utf8_valid(p, n))
-            b->bad_utf8 = true;
+            b->notes.bad_utf8 = true;
     }
     return p;
 }
@@ -331,11 +333,11 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
 }
 
 exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *id,
-                         unsigned dup, exs_finding *out, void **block, bool *bad_utf8)
+                         unsigned dup, exs_finding *out, void **block, exs_build_notes *notes)
 {
     exs_finding f;
     memset(&f, 0, sizeof f);
-    bump b = {NULL, 0, false};
+    bump b = {NULL, 0, {false, false}};
     layout(&b, h, o, &f);
     memset(&f, 0, sizeof f);
     b.base = malloc(b.used ? b.used : 1);
@@ -359,7 +361,7 @@ exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *
     f.origin.offset = h->offset >= 0 ? h->offset : o->offset;
     *out = f;
     *block = b.base;
-    if (bad_utf8)
-        *bad_utf8 = b.bad_utf8;
+    if (notes)
+        *notes = b.notes;
     return EXS_OK;
 }

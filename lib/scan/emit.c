@@ -133,13 +133,13 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     memcpy(c->recent[c->nrecent++ % 8], id, EXS_ID_LEN);
     exs_finding f;
     void *block = NULL;
-    bool bad_utf8 = false;
-    exs_rc rc = exs_finding_build(h, &o, id, 0, &f, &block, &bad_utf8);
+    exs_build_notes notes;
+    exs_rc rc = exs_finding_build(h, &o, id, 0, &f, &block, &notes);
     if (rc != EXS_OK) {
         exs_scan_fail(s, rc, "out of memory keeping a finding of %s", c->file ? c->file : "");
         return;
     }
-    if (bad_utf8)
+    if (notes.bad_utf8)
         exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
     if (!exs_store_add(s->store, &f, block)) {
         exs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
