@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/grow.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 #include "report/report_int.h"
@@ -29,10 +30,11 @@
 /* ---------------------------------------------------------------- a small JSON emitter */
 
 #define JW_DEPTH 16
-#define JW_RAW 32
 
 /* A string that is not valid UTF-8: JSON carries it with U+FFFD, and exsweep.raw carries its
- * bytes (base64), so that a saved sweep reads back byte for byte. */
+ * bytes (base64), so that a saved sweep reads back byte for byte. A record notes as many as it
+ * has (a finding can have over a hundred strings, a sweep record one per root): none is left
+ * out, and no room for one fails the report with EXS_ENOMEM. */
 typedef struct jw_rawv {
     char path[160];
     unsigned n; /* its index in the innermost array, 0 outside arrays */
@@ -47,9 +49,9 @@ typedef struct jw {
     const char *keys[JW_DEPTH]; /* the key each open level was opened under */
     bool array[JW_DEPTH];
     unsigned items[JW_DEPTH];   /* elements written so far in an array level */
-    jw_rawv raw[JW_RAW];
-    size_t nraw;
-    bool raw_lost;
+    jw_rawv *raw;               /* owned; freed by jw_end */
+    size_t nraw, capraw;
+    bool oom;                   /* a raw entry could not be kept: the report fails */
 } jw;
 
 static void jw_sep(jw *w)
@@ -85,8 +87,8 @@ static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
 {
     if (exs_utf8_valid(v, n))
         return;
-    if (w->nraw == JW_RAW) {
-        w->raw_lost = true;
+    if (!exs_grow((void **)&w->raw, &w->capraw, w->nraw + 1, sizeof *w->raw)) {
+        w->oom = true;
         return;
     }
     jw_rawv *x = &w->raw[w->nraw++];
@@ -204,9 +206,7 @@ static void jw_list(jw *w, const char *k, const char *csv)
 
 static void jw_begin(jw *w, FILE *f, const exs_results *r)
 {
-    memset(w, 0, offsetof(jw, raw));
-    w->nraw = 0;
-    w->raw_lost = false;
+    memset(w, 0, sizeof *w);
     w->f = f;
     w->first[0] = true;
     fputc('{', f);
@@ -214,9 +214,15 @@ static void jw_begin(jw *w, FILE *f, const exs_results *r)
     (void)r;
 }
 
-static void jw_end(jw *w)
+/* Ends the record and frees its notes: EXS_ENOMEM when a raw entry could not be kept (the
+ * record would not read back as it is), else EXS_OK. */
+static exs_rc jw_end(jw *w)
 {
     fputs("}\n", w->f);
+    free(w->raw);
+    w->raw = NULL;
+    w->nraw = w->capraw = 0;
+    return w->oom ? EXS_ENOMEM : EXS_OK;
 }
 
 /* ---------------------------------------------------------------- common parts */
@@ -376,8 +382,7 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_close(&w, ']');
     jw_raw_flush(&w);
     jw_close(&w, '}');
-    jw_end(&w);
-    return EXS_OK;
+    return jw_end(&w);
 }
 
 /* ---------------------------------------------------------------- findings */
@@ -762,8 +767,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "evidence", x->evidence);
     jw_raw_flush(&w);
     jw_close(&w, '}');
-    jw_end(&w);
-    return EXS_OK;
+    return jw_end(&w);
 }
 
 /* ---------------------------------------------------------------- the rest */
@@ -804,7 +808,8 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
             jw_close(&w, '}');
             jw_raw_flush(&w);
             jw_close(&w, '}');
-            jw_end(&w);
+            if (jw_end(&w) != EXS_OK)
+                return EXS_ENOMEM;
         }
     }
     size_t n;
@@ -823,7 +828,8 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
         jw_close(&w, '}');
         jw_raw_flush(&w);
         jw_close(&w, '}');
-        jw_end(&w);
+        if (jw_end(&w) != EXS_OK)
+            return EXS_ENOMEM;
     }
     const exs_warning *wv = exs_results_warnings(r, &n);
     for (size_t i = 0; i < n; i++) {
@@ -844,7 +850,8 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
         jw_close(&w, '}');
         jw_raw_flush(&w);
         jw_close(&w, '}');
-        jw_end(&w);
+        if (jw_end(&w) != EXS_OK)
+            return EXS_ENOMEM;
     }
     return EXS_OK;
 }

@@ -873,6 +873,109 @@ static void test_times_without_a_date(void **st)
     exs_results_destroy(r);
 }
 
+/* ---------------------------------------------------------------- many strings not UTF-8 */
+
+/* A finding whose every evidence string is not valid UTF-8 (an \xff in each: the http,
+ * process, event, cmdlet and file groups, 16 facts, 4 archive members, the target and the
+ * evidence, over fifty strings, some written twice as ECS derives names from them; and 64
+ * related ids, the most a finding has): the JSON
+ * lines carry the bytes of every one under exsweep.raw (32 were kept, the rest read back as
+ * U+FFFD), and the saved lines read back to the same finding and the same lines. */
+static void test_raw_many(void **st)
+{
+    (void)st;
+    static const exs_rule rule = {"T-RAW", "raw", "CVE-2021-26855", "Test", "d", "T1505.003", true};
+    char v[64][16];
+    for (int i = 0; i < 64; i++)
+        snprintf(v[i], sizeof v[i], "v%02d\xff\xfe", i);
+#define V(i) exs_str_cstr(v[i])
+    exs_hit h;
+    exs_hit_init(&h, &rule, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, T_START);
+    h.line = 7;
+    h.http = (exs_hit_http){V(0), V(1), V(2), V(3), V(4), V(5), V(6), 200, 443, false};
+    h.proc = (exs_hit_proc){V(7), V(8), V(9), V(10), V(11), 1, 2};
+    h.event = (exs_hit_event){V(12), V(13), V(14), 4688, false};
+    h.cmdlet = (exs_hit_cmdlet){V(15), V(16), V(17), V(18), true};
+    h.file.path = V(19);
+    h.file.url = V(20);
+    h.file.site = V(21);
+    h.file.attributes = EXS_LIT("hidden\xff,system\xfe");
+    h.file.sha256 = EXS_LIT("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    static const char *const keys[EXS_MAX_FACTS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+                                                    "a8", "a9", "b0", "b1", "b2", "b3", "b4", "b5"};
+    for (int i = 0; i < EXS_MAX_FACTS; i++)
+        exs_hit_fact(&h, keys[i], V(22 + i));
+    h.target = V(40);
+    h.evidence = V(41);
+    static char ids[EXS_MAX_RELATED][EXS_ID_LEN]; /* the spans must outlive the build */
+    for (int i = 0; i < EXS_MAX_RELATED; i++) {
+        snprintf(ids[i], sizeof ids[i], "%032x", i);
+        assert_true(exs_hit_relate(&h, ids[i]));
+    }
+    exs_hit_origin o = {0};
+    o.label = "r";
+    o.path = V(42);
+    o.members[0] = V(43);
+    o.members[1] = V(44);
+    o.members[2] = V(45);
+    o.members[3] = V(46);
+    o.nmembers = 4;
+    o.kind = "iis";
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    assert_true(exs_results_add_root(r, "/ev", "r"));
+    exs_store *sto = exs_store_create(10, 10);
+    assert_non_null(sto);
+    exs_finding f;
+    void *block;
+    exs_build_notes notes;
+    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+    assert_true(notes.bad_utf8);
+    assert_false(notes.cut);
+    assert_true(exs_store_add(sto, &f, block));
+    assert_true(exs_store_finish(sto, r));
+    exs_store_destroy(sto);
+    assert_true(exs_results_sort(r));
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    assert_clean_json(j);
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "exsweep.record"), "finding");
+    size_t nraw = 0;
+    while (jget_nth(&jr, "exsweep.raw.b64", nraw))
+        nraw++;
+    assert_true(nraw > 50);
+    jrec_free(&jr);
+    exs_results *back = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+    size_t n;
+    const exs_finding *g = exs_results_findings(back, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(g->http->user_agent, v[4]);
+    assert_string_equal(g->process->target_executable, v[11]);
+    assert_string_equal(g->event->computer, v[14]);
+    assert_string_equal(g->cmdlet->client, v[18]);
+    assert_string_equal(g->file->site, v[21]);
+    assert_string_equal(g->file->attributes, "hidden\xff,system\xfe");
+    assert_int_equal(g->nfacts, EXS_MAX_FACTS);
+    for (int i = 0; i < EXS_MAX_FACTS; i++)
+        assert_string_equal(exs_finding_fact(g, keys[i]), v[22 + i]);
+    assert_string_equal(g->target, v[40]);
+    assert_string_equal(g->evidence, v[41]);
+    assert_string_equal(g->origin.path, v[42]);
+    assert_string_equal(g->origin.members[3], v[46]);
+    char *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+    assert_string_equal(j, j2);
+    free(j2);
+    free(j);
+    exs_results_destroy(back);
+    exs_results_destroy(r);
+#undef V
+}
+
 /* Past --max-findings the verdict, the family table and the client table still count every
  * finding, the dropped ones too (exact counts at emit time). Exploitation findings are always
  * kept, so the cap is met here with a probe (EXS-WS-ACCESS) and a tunnel (EXS-WS-TUNNEL,
@@ -944,6 +1047,7 @@ int main(void)
         cmocka_unit_test(test_verdict_past_the_cap),
         cmocka_unit_test(test_times_without_a_date),
         cmocka_unit_test(test_seconds_round_trip),
+        cmocka_unit_test(test_raw_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
