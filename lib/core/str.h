@@ -102,8 +102,9 @@ static inline int exs_hexval(char c)
  * returns the length. */
 size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul);
 /* printf to buf (capacity cap) at *o, cut at the end: *o stays below cap, so a run of appends
- * needs no checks between them. Every finding detail is built with it. */
-void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+ * needs no checks between them. Every finding detail is built with it. Returns false when the
+ * text was cut (or nothing could be written). */
+bool exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The line of buf[0..n) that starts at *off, without its '\n' (a '\r' stays), and moves *off
  * past it. Call while *off < n. */

@@ -23,6 +23,7 @@
 
 #include "core/escape.h"
 #include "core/grow.h"
+#include "core/limits.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 #include "report/report_int.h"
@@ -547,10 +548,11 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     techniques(&w, x->rule->techniques);
     observer(&w, r);
 
-    exs_render_where(r, x, false, buf, sizeof buf);
+    char where[EXS_MAX_WHERE];
+    exs_render_where(r, x, false, where, sizeof where);
     jw_open(&w, "log", '{');
     jw_open(&w, "file", '{');
-    jw_str(&w, "path", buf);
+    jw_str(&w, "path", where);
     jw_close(&w, '}');
     jw_close(&w, '}');
 

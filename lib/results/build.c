@@ -320,7 +320,7 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     if (h->nrelated) {
         const char **x = take(b, h->nrelated * sizeof *x, alignof(const char *));
         for (size_t i = 0; i < h->nrelated; i++) {
-            const char *v = str(b, h->related[i], EXS_ID_LEN);
+            const char *v = str(b, h->related[i], EXS_ID_LEN - 1);
             if (x)
                 x[i] = v ? v : "";
         }

@@ -135,7 +135,7 @@ static exs_rc skip(reader *rd, const char *what)
 /* The longest warning strings read: a kind, a display path as the workers build it (a root's
  * label, a path, archive members), a message (exs_warn's are shorter). */
 #define WARN_KIND_MAX 64
-#define WARN_FILE_MAX ((EXS_MAX_ARCHIVE_DEPTH + 3) * (EXS_MAX_PATH + 2))
+#define WARN_FILE_MAX EXS_MAX_WHERE
 #define WARN_MESSAGE_MAX 1024
 
 static exs_verdict verdict_of(exs_str v)
@@ -184,10 +184,13 @@ static exs_rc read_sweep(reader *rd, const rec *r)
         if (exs_str_eq(k, "exsweep.roots.path")) {
             path = v;
         } else if (exs_str_eq(k, "exsweep.roots.label")) {
-            char lab[300];
-            snprintf(lab, sizeof lab, "%.*s", (int)(v.n < 256 ? v.n : 256), v.p);
+            /* a sweep's labels: EXS_MAX_LABEL and a "-N" that made them unique */
+            char lab[EXS_MAX_LABEL + 12];
+            if (v.n >= sizeof lab)
+                return bad(rd, "a root label longer than a sweep writes (EXS_MAX_LABEL)");
+            snprintf(lab, sizeof lab, "%.*s", (int)v.n, v.p);
             /* labels stay unique over the sweeps read together */
-            char uniq[320];
+            char uniq[sizeof lab + 12];
             snprintf(uniq, sizeof uniq, "%s", lab);
             for (unsigned k2 = 2;; k2++) {
                 bool taken = false;

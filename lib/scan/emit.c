@@ -162,9 +162,10 @@ void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *wh
     c->first_ms = c->last_ms = EXS_TIME_NONE;
 }
 
-void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,
-                        size_t cap)
+void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f,
+                        char buf[EXS_MAX_WHERE])
 {
+    const size_t cap = EXS_MAX_WHERE;
     exs_scan *s = v->scan;
     exs_where w = {.root = f->origin.root};
     size_t o = 0;

@@ -197,6 +197,10 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
         const char *b = strrchr(abs, '/');
         label = b && b[1] ? b + 1 : (b ? "root" : abs);
     }
+    if (strlen(label) > EXS_MAX_LABEL) {
+        snprintf(s->err, sizeof s->err, "%s: a label longer than %d bytes", path, EXS_MAX_LABEL);
+        return EXS_EINVAL;
+    }
     char *r = strdup(path), *a = strdup(abs), *l = unique_label(s, label);
     char **vr = r && a && l ? realloc(s->roots, (s->nroots + 1) * sizeof *vr) : NULL;
     if (vr)

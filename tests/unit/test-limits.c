@@ -16,9 +16,11 @@
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "fixlogs.h"
+#include "jsonltext.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "scan/files_int.h"
+#include "scan/pass.h"
 #include "scan/scan_int.h"
 
 
@@ -746,6 +748,88 @@ static void test_yara_timeout(void **st)
     exs_scan_destroy(s);
 }
 
+/* EXS_MAX_LABEL: a label of that many bytes is taken, one byte more is refused with a message;
+ * a saved sweep with a longer label than a sweep writes is refused when read. */
+static void test_label_length(void **st)
+{
+    (void)st;
+    char label[EXS_MAX_LABEL + 2];
+    memset(label, 'L', sizeof label - 1);
+    label[sizeof label - 1] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_EINVAL);
+    assert_non_null(strstr(exs_scan_error(s), "a label longer than 256 bytes"));
+    label[EXS_MAX_LABEL] = 0;
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK); /* made unique: "-2" */
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_sweep_info *sw = exs_results_sweep(exs_scan_results(s));
+    assert_int_equal(sw->nroots, 2);
+    assert_int_equal(strlen(sw->roots[1].label), EXS_MAX_LABEL + 2);
+    exs_scan_destroy(s);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             EXS_MAX_LABEL + 12, 0);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_EFORMAT);
+    assert_non_null(strstr(err, ":1: a root label longer than a sweep writes"));
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             EXS_MAX_LABEL + 11, 0);
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_OK);
+    assert_int_equal(strlen(exs_results_sweep(r)->roots[0].label), EXS_MAX_LABEL + 11);
+    exs_results_destroy(r);
+}
+
+/* EXS_MAX_WHERE: a finding an after-sweep pass makes at the place of another (links, IOC
+ * addresses) keeps that place whole when it is the largest a finding has (a label of
+ * EXS_MAX_LABEL and "-2", a path of EXS_MAX_PATH, four members of EXS_MAX_PATH); the passes'
+ * buffer was 8 KiB. */
+static void test_where_room(void **st)
+{
+    (void)st;
+    char label[EXS_MAX_LABEL + 1];
+    memset(label, 'L', EXS_MAX_LABEL);
+    label[EXS_MAX_LABEL] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    static char path[EXS_MAX_PATH + 1], mem[4][EXS_MAX_PATH + 1], buf[EXS_MAX_WHERE];
+    memset(path, 'p', EXS_MAX_PATH);
+    for (int i = 0; i < 4; i++)
+        memset(mem[i], 'a' + i, EXS_MAX_PATH);
+    const char *members[4] = {mem[0], mem[1], mem[2], mem[3]};
+    static const exs_rule rule = {"T-W", "w", "", "Test", "", "", false};
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = &rule;
+    f.origin = (exs_origin){1, path, members, 4, "iis", 3, 0, -1};
+    exs_pass_view v = {s, s->files, NULL, 0, NULL, 0};
+    exs_ctx c;
+    exs_ctx_at_finding(&c, &v, &f, buf);
+    assert_int_equal(strlen(c.file), EXS_MAX_LABEL + 3 + 5 * EXS_MAX_PATH + 8);
+    exs_hit h;
+    exs_hit_init(&h, &rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, 1000);
+    h.line = 3;
+    exs_emit(&c, &h);
+    exs_scan_finish(s);
+    assert_int_equal(t_count(s, "T-W"), 1);
+    const exs_finding *g = t_find(s, "T-W", 0);
+    assert_int_equal(g->origin.root, 1);
+    assert_string_equal(g->origin.path, path);
+    assert_int_equal(g->origin.nmembers, 4);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(g->origin.members[i], mem[i]);
+    exs_scan_destroy(s);
+}
+
 /* EXS_MAX_PATH: an entry whose path under the root is longer is skipped with one
  * "path-too-long" warning (made with *at calls: the absolute path is past PATH_MAX). */
 static void test_path_length(void **st)
@@ -801,6 +885,8 @@ int main(void)
         cmocka_unit_test(test_warning_examples_order),
         cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_label_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_where_room, t_dir_setup, t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,7 +84,7 @@ typedef struct jrec {
     exs_json_pair pairs[1024];
     size_t n;
     char *scratch, *paths;
-    char val[8192];
+    char val[EXS_MAX_WHERE];
 } jrec;
 
 /* Parses line i of the JSON lines j (the line must be a well-formed object). */
@@ -873,6 +873,80 @@ static void test_times_without_a_date(void **st)
     exs_results_destroy(r);
 }
 
+/* ---------------------------------------------------------------- the room a place takes */
+
+/* A root label of EXS_MAX_LABEL bytes, a path of EXS_MAX_PATH and four archive members of
+ * EXS_MAX_PATH each: the largest place a finding has. The CSV's path column and log.file.path of
+ * the JSON lines hold it whole (they were cut at 2,047 and 4,095 bytes). Words too long for the
+ * message end in "…"; words that fit do not. */
+static void test_where_whole(void **st)
+{
+    (void)st;
+    static char label[EXS_MAX_LABEL + 1], path[EXS_MAX_PATH + 1], mem[4][EXS_MAX_PATH + 1],
+        cmd[EXS_MAX_FINDING_FIELD + 1], want[EXS_MAX_WHERE];
+    memset(label, 'L', EXS_MAX_LABEL);
+    memset(path, 'p', EXS_MAX_PATH);
+    for (int i = 0; i < 4; i++)
+        memset(mem[i], 'a' + i, EXS_MAX_PATH);
+    memset(cmd, 'c', EXS_MAX_FINDING_FIELD);
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    assert_true(exs_results_add_root(r, "/a", "a"));
+    assert_true(exs_results_add_root(r, "/b", label));
+    exs_store *sto = exs_store_create(10, 10);
+    assert_non_null(sto);
+    for (int k = 0; k < 2; k++) {
+        exs_hit h;
+        exs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, T_START + k);
+        h.proc.cmd = k ? exs_str_cstr(cmd) : EXS_LIT("cmd /c whoami");
+        exs_hit_origin o = {0};
+        o.root = 1;
+        o.label = label;
+        o.path = exs_str_cstr(path);
+        for (int i = 0; i < 4; i++)
+            o.members[i] = exs_str_cstr(mem[i]);
+        o.nmembers = 4;
+        o.kind = "iis";
+        exs_finding f;
+        void *block;
+        exs_build_notes notes;
+        assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+        assert_false(notes.cut);
+        assert_true(exs_store_add(sto, &f, block));
+    }
+    assert_true(exs_store_finish(sto, r));
+    exs_store_destroy(sto);
+    assert_true(exs_results_sort(r));
+    size_t o = 0;
+    exs_appendf(want, sizeof want, &o, "%s/%s", label, path);
+    for (int i = 0; i < 4; i++)
+        exs_appendf(want, sizeof want, &o, "!/%s", mem[i]);
+    assert_int_equal(o, EXS_MAX_LABEL + 1 + 5 * EXS_MAX_PATH + 8);
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "log.file.path"), want);
+    assert_string_equal(jget(&jr, "message"), "a time test: cmd /c whoami");
+    jrec_parse(&jr, j, 2);
+    assert_string_equal(jget(&jr, "log.file.path"), want);
+    const char *m = jget(&jr, "message");
+    assert_int_equal(strlen(m), 4095);
+    assert_memory_equal(m, "a time test: ccc", 16);
+    assert_string_equal(m + 4092, "\xe2\x80\xa6");
+    jrec_free(&jr);
+    char *csv = render_r(r, EXS_FORMAT_CSV, 0, 0);
+    char *quoted = malloc(strlen(want) + 8);
+    assert_non_null(quoted);
+    sprintf(quoted, ",\"%s\",", want);
+    assert_non_null(strstr(csv, quoted));
+    free(quoted);
+    free(csv);
+    free(j);
+    exs_results_destroy(r);
+}
+
 /* ---------------------------------------------------------------- many strings not UTF-8 */
 
 /* A finding whose every evidence string is not valid UTF-8 (an \xff in each: the http,
@@ -1048,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_times_without_a_date),
         cmocka_unit_test(test_seconds_round_trip),
         cmocka_unit_test(test_raw_many),
+        cmocka_unit_test(test_where_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
