@@ -22,6 +22,10 @@
 
 /* Walking */
 #define EXS_MAX_PATH 4096                /* bytes of a relative path; longer entries are skipped */
+#define EXS_MAX_LABEL 256                /* bytes of a root's label (--label, else the root's own
+                                            name): a longer one is refused (EXS_EINVAL). Made
+                                            unique, a label gains "-N" (11 bytes at most; once
+                                            more when saved sweeps are read together) */
 #define EXS_MAX_DEPTH 64                 /* folder depth under a root */
 #define EXS_MAX_FILES 50000000ull        /* files per scan */
 #define EXS_QUEUE_DEPTH 64               /* open files waiting for a worker */
@@ -50,12 +54,20 @@
 #define EXS_MAX_REPORT_FINDINGS 4000000  /* findings read; a file with more is refused */
 #define EXS_MAX_REPORT_ROOTS 4096        /* evidence roots over all the sweeps read */
 #define EXS_MAX_REPORT_COVERAGE 100000   /* coverage families over all the sweeps read */
-#define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string */
+#define EXS_MAX_FINDING_FIELD 4096       /* bytes kept per finding string, but for ... */
+#define EXS_MAX_FINDING_NAME 512         /* ... names: users, hosts, event computers, channels
+                                            and providers, sites; and ... */
+#define EXS_MAX_FINDING_SHORT 256        /* ... client addresses, cmdlet names, file attributes */
 #define EXS_MAX_EVIDENCE 600             /* bytes of raw evidence excerpt per finding */
-#define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept; all are counted */
+#define EXS_MAX_WARNING_EXAMPLES 500     /* warning messages kept: the smallest by file, line,
+                                            kind and message, whatever the arrival order (the
+                                            same at any -j); all are counted */
 #define EXS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
 #define EXS_MAX_URL 2048                 /* bytes of a URL the detectors compare (normalised) and
                                             the requests they keep; longer ones are cut there */
+/* Not a cap: the room a finding's place takes written out ("label/", the path, "!/" and each
+ * archive member, ":line"), so that buffers of this size never cut one. */
+#define EXS_MAX_WHERE (EXS_MAX_LABEL + 24 + (EXS_MAX_ARCHIVE_DEPTH + 2) * (EXS_MAX_PATH + 2) + 32)
 
 /* Files: content checks (hash, rules, heuristics) and the IOC and rule inputs */
 #define EXS_MAX_FILE_SIZE (32ull << 20)  /* default: larger files get name, location and header checks only */

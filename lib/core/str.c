@@ -49,18 +49,21 @@ long exs_str_uint(exs_str s, long max)
     return v <= max ? v : -1;
 }
 
-void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+bool exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
 {
-    if (cap == 0 || *o >= cap - 1)
-        return;
+    if (cap == 0 || *o > cap - 1)
+        return false;
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(buf + *o, cap - *o, fmt, ap);
     va_end(ap);
-    if (k < 0)
+    if (k < 0) {
         buf[*o] = 0;
-    else
-        *o = (size_t)k < cap - *o ? *o + (size_t)k : cap - 1;
+        return false;
+    }
+    bool whole = (size_t)k < cap - *o;
+    *o = whole ? *o + (size_t)k : cap - 1;
+    return whole;
 }
 
 size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul)

@@ -28,6 +28,13 @@ static inline exs_str exs_str_cstr(const char *s)
     return (exs_str){s, s ? strlen(s) : 0};
 }
 
+/* The text of a fixed array of cap bytes that holds a NUL-terminated string: never read past
+ * the array, whether or not the NUL is there. */
+static inline exs_str exs_str_fixed(const char *a, size_t cap)
+{
+    return (exs_str){a, strnlen(a, cap)};
+}
+
 static inline char exs_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
@@ -95,8 +102,9 @@ static inline int exs_hexval(char c)
  * returns the length. */
 size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul);
 /* printf to buf (capacity cap) at *o, cut at the end: *o stays below cap, so a run of appends
- * needs no checks between them. Every finding detail is built with it. */
-void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+ * needs no checks between them. Every finding detail is built with it. Returns false when the
+ * text was cut (or nothing could be written). */
+bool exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The line of buf[0..n) that starts at *off, without its '\n' (a '\r' stays), and moves *off
  * past it. Call while *off < n. */

@@ -141,23 +141,37 @@ int64_t exs_time_parse_w3c(exs_str date, exs_str time)
     return make_ms(y, mo, d, h, mi, sec, ms);
 }
 
+/* The day of ms since the epoch (floor) and the milliseconds into it. */
+static int64_t day_of(int64_t ms, int64_t *rem)
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    *rem = ms - days * 86400000;
+    return days;
+}
+
+bool exs_time_formattable(int64_t ms)
+{
+    if (ms == EXS_TIME_NONE)
+        return false;
+    int64_t rem;
+    int y;
+    unsigned m, d;
+    exs_civil_from_days(day_of(ms, &rem), &y, &m, &d);
+    return y >= 0 && y <= 9999;
+}
+
 void exs_time_format(int64_t ms, char out[32])
 {
-    if (ms == EXS_TIME_NONE) {
+    if (!exs_time_formattable(ms)) {
         out[0] = '-';
         out[1] = 0;
         return;
     }
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t rem = ms - days * 86400000;
+    int64_t rem;
     int y;
     unsigned m, d;
-    exs_civil_from_days(days, &y, &m, &d);
+    exs_civil_from_days(day_of(ms, &rem), &y, &m, &d);
     unsigned h = (unsigned)(rem / 3600000) % 24, mi = (unsigned)(rem / 60000 % 60);
     unsigned s = (unsigned)(rem / 1000 % 60), f = (unsigned)(rem % 1000);
-    if (y < 0 || y > 9999) {
-        snprintf(out, 32, "-");
-        return;
-    }
     snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", y, m % 13, d % 32, h, mi, s, f);
 }

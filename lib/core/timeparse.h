@@ -2,6 +2,7 @@
 #ifndef EXS_TIMEPARSE_H
 #define EXS_TIMEPARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +35,18 @@ static inline void exs_time_span_add(int64_t *first, int64_t *last, int64_t t)
         *last = t;
 }
 
-/* Writes "2021-03-03T06:49:42.162Z" (24 chars + NUL) into out[32]. "-" for EXS_TIME_NONE. */
+/* Writes "2021-03-03T06:49:42.162Z" (24 chars + NUL) into out[32]. "-" for EXS_TIME_NONE and
+ * for a time that has no such form (a year before 0 or after 9999). */
 void exs_time_format(int64_t ms, char out[32]);
+
+/* True when exs_time_format writes ms as a date (years 0 to 9999). */
+bool exs_time_formattable(int64_t ms);
+
+/* ms, or EXS_TIME_NONE when it cannot be written as a date: what a finding keeps, so that
+ * every writer agrees on which findings have a time. */
+static inline int64_t exs_time_or_none(int64_t ms)
+{
+    return exs_time_formattable(ms) ? ms : EXS_TIME_NONE;
+}
 
 #endif

@@ -76,10 +76,12 @@ typedef struct exs_event_dump {
     int64_t time_ms;
     uint64_t record, line;
     uint32_t event_id;
-    char tool[24];
-    char cmd[480];
-    char user[128];
-    char provider[96], channel[96], computer[96];
+    char tool[24];                      /* a static name */
+    /* what the finding keeps of each (lib/results/build.c), so that nothing is cut here */
+    char cmd[EXS_MAX_FINDING_FIELD + 1];
+    char user[EXS_MAX_FINDING_NAME + 1];
+    char provider[EXS_MAX_FINDING_NAME + 1], channel[EXS_MAX_FINDING_NAME + 1],
+        computer[EXS_MAX_FINDING_NAME + 1];
     bool recovered;
 } exs_event_dump;
 

@@ -700,17 +700,17 @@ void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
         h.record = d->record;
         h.line = d->line;
         h.event.id = d->event_id;
-        h.event.provider = exs_str_cstr(d->provider);
-        h.event.channel = exs_str_cstr(d->channel);
-        h.event.computer = exs_str_cstr(d->computer);
+        h.event.provider = exs_str_fixed(d->provider, sizeof d->provider);
+        h.event.channel = exs_str_fixed(d->channel, sizeof d->channel);
+        h.event.computer = exs_str_fixed(d->computer, sizeof d->computer);
         h.event.recovered = d->recovered;
         h.reason = lsass ? "a dump of a process this log shows to be lsass.exe"
                          : "a memory dump; its target is not identified as lsass";
-        h.proc.cmd = exs_str_cstr(d->cmd);
-        h.proc.user = exs_str_cstr(d->user);
-        exs_hit_fact_cstr(&h, "dump_tool", d->tool);
+        h.proc.cmd = exs_str_fixed(d->cmd, sizeof d->cmd);
+        h.proc.user = exs_str_fixed(d->user, sizeof d->user);
+        exs_hit_fact(&h, "dump_tool", exs_str_fixed(d->tool, sizeof d->tool));
         exs_hit_fact_u64(&h, "dump_pid", d->pid);
-        h.evidence = exs_str_cstr(d->cmd);
+        h.evidence = h.proc.cmd;
         exs_emit(c, &h);
     }
     st->ndumps = 0;

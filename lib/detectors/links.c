@@ -214,8 +214,8 @@ void exs_pass_links(const exs_pass_view *v)
             t = earliest(t, x->cmds[0]->time_ms);
         const exs_finding *at = x->disk ? x->disk : x->written ? x->written : x->cmds[0];
         exs_ctx c;
-        char buf[EXS_MAX_PATH * 2];
-        exs_ctx_at_finding(&c, v, at, buf, sizeof buf);
+        char buf[EXS_MAX_WHERE];
+        exs_ctx_at_finding(&c, v, at, buf);
         c.source = "correlation";
         exs_hit h;
         exs_hit_init(&h, RULE(R_LINK_SHELL), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, t);

@@ -537,9 +537,9 @@ static void ioc_network(const exs_pass_view *pv, exs_files *f)
     for (size_t i = 0; i < n; i++) {
         net_hit *h = &v[i];
         exs_ctx c;
-        char buf[EXS_MAX_PATH * 2];
+        char buf[EXS_MAX_WHERE];
         if (h->finding)
-            exs_ctx_at_finding(&c, pv, h->finding, buf, sizeof buf);
+            exs_ctx_at_finding(&c, pv, h->finding, buf);
         else
             exs_ctx_at_access(&c, pv, h->access);
         exs_verdict vd = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
@@ -657,6 +657,8 @@ void exs_pass_files(const exs_pass_view *v)
         return;
     }
     bool context = any_exploitation(v, f);
+    if (context)
+        exs_files_count_gone_deferred(f);
     for (exs_frec *r = f->recs; r; r = r->next)
         emit_record(v, r, &ix, &rf, context);
     removed_shells(v, f, &ix, &rf);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/limits.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 #include "report/report_int.h"
@@ -35,7 +36,8 @@ static exs_rc csv_finding(FILE *f, const exs_results *r, const exs_finding *x)
     const exs_cmdlet_facts *c = x->cmdlet;
     const exs_file_facts *fl = x->file;
     const exs_sweep_info *sw = exs_results_sweep(r);
-    char ts[32], n1[32], n2[32], st[16], ev[16], sz[32], where[2048], words[4096], rel[2400];
+    char ts[32], n1[32], n2[32], st[16], ev[16], sz[32], where[EXS_MAX_WHERE], words[4096],
+        rel[EXS_MAX_RELATED * EXS_ID_LEN];
     exs_time_format(x->time_ms, ts);
     snprintf(n1, sizeof n1, "%" PRIu64, x->origin.line);
     snprintf(n2, sizeof n2, "%" PRIu64, x->origin.record);
@@ -49,7 +51,7 @@ static exs_rc csv_finding(FILE *f, const exs_results *r, const exs_finding *x)
     for (size_t i = 0; i < x->nrelated; i++)
         exs_appendf(rel, sizeof rel, &o, "%s%s", i ? " " : "", x->related[i]);
     const char *user = h && h->user ? h->user : c && c->user ? c->user : p ? p->user : NULL;
-    field(f, x->time_ms == EXS_TIME_NONE ? "" : ts, 0);
+    field(f, exs_time_formattable(x->time_ms) ? ts : "", 0);
     field(f, exs_verdict_name(x->verdict), 0);
     field(f, exs_severity_name(x->severity), 0);
     field(f, x->rule->id, 0);

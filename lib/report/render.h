@@ -11,11 +11,13 @@
 
 /* One line: the case of the rule that matched and the facts that say what was hit ("the IIS
  * worker started a process: cmd /c whoami (parent w3wp.exe, user IIS APPPOOL\\MSExchange)").
- * Written into buf (cut at cap, NUL-terminated); returns the length. */
+ * Written into buf (NUL-terminated); returns the length. Words that do not fit are cut and
+ * end in "…" (U+2026): every fact is in its own field too. */
 size_t exs_render_words(const exs_finding *f, char *buf, size_t cap);
 
 /* Where the evidence lies: "label/" when the results have several roots, the path, "!/member"
- * for each archive member, then ":line" or "#record" when pos is set. Returns the length. */
+ * for each archive member, then ":line" or "#record" when pos is set. Returns the length. A
+ * buffer of EXS_MAX_WHERE bytes holds it whole. */
 size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
                         size_t cap);
 

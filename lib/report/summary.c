@@ -58,7 +58,7 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 
 static void short_time(int64_t ms, char out_[32])
 {
-    if (ms == EXS_TIME_NONE) {
+    if (!exs_time_formattable(ms)) {
         snprintf(out_, 32, "%-19s", "-");
         return;
     }
@@ -354,7 +354,7 @@ static void print_coverage(const out *o, const exs_results *r)
         char a[32], b[32], d[16] = "-";
         short_time(cv[i].first_ms, a);
         short_time(cv[i].last_ms, b);
-        if (cv[i].first_ms != EXS_TIME_NONE && cv[i].last_ms != EXS_TIME_NONE)
+        if (exs_time_formattable(cv[i].first_ms) && exs_time_formattable(cv[i].last_ms))
             snprintf(d, sizeof d, "%.1f", (double)(cv[i].last_ms - cv[i].first_ms) / 86400000.0);
         fputs("  ", o->f);
         term_pad(o, cv[i].family, 32); /* from the evidence: #Log-type, EVTX channel, folders */

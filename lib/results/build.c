@@ -47,7 +47,7 @@ void exs_hit_fact_u64(exs_hit *h, const char *key, uint64_t value)
 
 void exs_hit_fact_time(exs_hit *h, const char *key, int64_t ms)
 {
-    if (ms == EXS_TIME_NONE || h->nfacts >= EXS_MAX_FACTS)
+    if (!exs_time_formattable(ms) || h->nfacts >= EXS_MAX_FACTS)
         return;
     char *b = h->numbuf[h->nfacts];
     char t[32];
@@ -128,7 +128,7 @@ bool exs_finding_id(const exs_hit *h, const exs_hit_origin *o, unsigned dup, cha
 typedef struct bump {
     char *base;
     size_t used;
-    bool bad_utf8;
+    exs_build_notes notes;
 } bump;
 
 static void *take(bump *b, size_t n, size_t align)
@@ -148,6 +148,8 @@ static const char *str(bump *b, exs_str v, size_t cap)
     const char *nul = memchr(v.p, 0, n); /* strings of the model end at their first NUL */
     if (nul)
         n = (size_t)(nul - v.p);
+    else if (v.n > cap)
+        b->notes.cut = true;
     if (!n)
         return NULL;
     char *p = take(b, n + 1, 1);
@@ -155,7 +157,7 @@ static const char *str(bump *b, exs_str v, size_t cap)
         memcpy(p, v.p, n);
         p[n] = 0;
         if (!exs_utf8_valid(p, n))
-            b->bad_utf8 = true;
+            b->notes.bad_utf8 = true;
     }
     return p;
 }
@@ -198,7 +200,7 @@ static bool cmdlet_set(const exs_hit_cmdlet *x)
 static bool file_set(const exs_hit_file *x)
 {
     return any(x->path) || any(x->sha256) || any(x->sha1) || any(x->md5) || any(x->attributes) ||
-           any(x->url) || x->size >= 0 || x->mtime_ms != EXS_TIME_NONE;
+           any(x->url) || x->size >= 0 || exs_time_formattable(x->mtime_ms);
 }
 
 /* Lays out the finding over b (measure when b->base is NULL). */
@@ -228,11 +230,11 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .path = str(b, s->path, F),
             .query = str(b, s->query, F),
             .status = s->status,
-            .client = str(b, undash(s->client), 256),
+            .client = str(b, undash(s->client), EXS_MAX_FINDING_SHORT),
             .client_port = s->client_port,
             .user_agent = str(b, undash(s->ua), F),
-            .user = str(b, undash(s->user), 512),
-            .host = str(b, undash(s->host), 512),
+            .user = str(b, undash(s->user), EXS_MAX_FINDING_NAME),
+            .host = str(b, undash(s->host), EXS_MAX_FINDING_NAME),
             .backend = s->backend,
         };
         if (x)
@@ -248,7 +250,7 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .pid = s->pid,
             .parent_executable = str(b, s->parent, F),
             .parent_pid = s->ppid,
-            .user = str(b, s->user, 512),
+            .user = str(b, s->user, EXS_MAX_FINDING_NAME),
             .target_executable = str(b, s->target, F),
         };
         if (x)
@@ -259,10 +261,10 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
         exs_event_facts *x = take(b, sizeof *x, alignof(exs_event_facts));
         const exs_hit_event *s = &h->event;
         exs_event_facts v = {
-            .channel = str(b, s->channel, 512),
-            .provider = str(b, s->provider, 512),
+            .channel = str(b, s->channel, EXS_MAX_FINDING_NAME),
+            .provider = str(b, s->provider, EXS_MAX_FINDING_NAME),
             .id = s->id,
-            .computer = str(b, s->computer, 512),
+            .computer = str(b, s->computer, EXS_MAX_FINDING_NAME),
             .recovered = s->recovered,
         };
         if (x)
@@ -273,10 +275,10 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
         exs_cmdlet_facts *x = take(b, sizeof *x, alignof(exs_cmdlet_facts));
         const exs_hit_cmdlet *s = &h->cmdlet;
         exs_cmdlet_facts v = {
-            .name = str(b, s->name, 256),
+            .name = str(b, s->name, EXS_MAX_FINDING_SHORT),
             .parameters = str(b, s->params, F),
-            .user = str(b, undash(s->user), 512),
-            .client = str(b, undash(s->client), 256),
+            .user = str(b, undash(s->user), EXS_MAX_FINDING_NAME),
+            .client = str(b, undash(s->client), EXS_MAX_FINDING_SHORT),
             .failed = s->failed,
         };
         if (x)
@@ -292,12 +294,12 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
             .sha256 = str(b, s->sha256, 64),
             .sha1 = str(b, s->sha1, 40),
             .md5 = str(b, s->md5, 32),
-            .mtime_ms = s->mtime_ms,
-            .atime_ms = s->atime_ms,
-            .ctime_ms = s->ctime_ms,
-            .attributes = str(b, s->attributes, 256),
+            .mtime_ms = exs_time_or_none(s->mtime_ms),
+            .atime_ms = exs_time_or_none(s->atime_ms),
+            .ctime_ms = exs_time_or_none(s->ctime_ms),
+            .attributes = str(b, s->attributes, EXS_MAX_FINDING_SHORT),
             .url = str(b, s->url, F),
-            .site = str(b, s->site, 512),
+            .site = str(b, s->site, EXS_MAX_FINDING_NAME),
         };
         if (x)
             *x = v;
@@ -318,7 +320,7 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     if (h->nrelated) {
         const char **x = take(b, h->nrelated * sizeof *x, alignof(const char *));
         for (size_t i = 0; i < h->nrelated; i++) {
-            const char *v = str(b, h->related[i], EXS_ID_LEN);
+            const char *v = str(b, h->related[i], EXS_ID_LEN - 1);
             if (x)
                 x[i] = v ? v : "";
         }
@@ -331,11 +333,11 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
 }
 
 exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *id,
-                         unsigned dup, exs_finding *out, void **block, bool *bad_utf8)
+                         unsigned dup, exs_finding *out, void **block, exs_build_notes *notes)
 {
     exs_finding f;
     memset(&f, 0, sizeof f);
-    bump b = {NULL, 0, false};
+    bump b = {NULL, 0, {false, false}};
     layout(&b, h, o, &f);
     memset(&f, 0, sizeof f);
     b.base = malloc(b.used ? b.used : 1);
@@ -352,14 +354,14 @@ exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *
     f.rule = h->rule;
     f.verdict = h->verdict;
     f.severity = h->severity;
-    f.time_ms = h->time_ms;
+    f.time_ms = exs_time_or_none(h->time_ms); /* a time no writer can write is no time */
     f.origin.root = o->root;
     f.origin.line = h->line;
     f.origin.record = h->record;
     f.origin.offset = h->offset >= 0 ? h->offset : o->offset;
     *out = f;
     *block = b.base;
-    if (bad_utf8)
-        *bad_utf8 = b.bad_utf8;
+    if (notes)
+        *notes = b.notes;
     return EXS_OK;
 }

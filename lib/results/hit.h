@@ -98,13 +98,21 @@ typedef struct exs_hit_origin {
     int64_t offset;     /* the byte offset when the hit has none (-1: none) */
 } exs_hit_origin;
 
+/* What exs_finding_build noticed about the strings it copied. */
+typedef struct exs_build_notes {
+    bool bad_utf8; /* one was not valid UTF-8 */
+    bool cut;      /* one was longer than its cap, and cut there */
+} exs_build_notes;
+
 /* Builds *out from h and o: every string copied into one allocation (capped: evidence at
- * EXS_MAX_EVIDENCE, paths at EXS_MAX_PATH, the rest at EXS_MAX_FINDING_FIELD), *block set to
- * it (the caller frees it when the finding goes). id NULL: the finding's id is computed from
- * its identity (exs_finding_id); else copied. *bad_utf8 is set when a copied string was not
- * valid UTF-8. Returns EXS_ENOMEM, or EXS_EIO when the digest failed. */
+ * EXS_MAX_EVIDENCE, paths at EXS_MAX_PATH, names at EXS_MAX_FINDING_NAME, short fields at
+ * EXS_MAX_FINDING_SHORT, the rest at EXS_MAX_FINDING_FIELD), *block set to it (the caller
+ * frees it when the finding goes). A time that cannot be written as a date (a year past 9999:
+ * exs_time_formattable) is kept as EXS_TIME_NONE, the finding's and the file's. id NULL: the
+ * finding's id is computed from its identity (exs_finding_id); else copied. *notes (may be
+ * NULL) says what was met. Returns EXS_ENOMEM, or EXS_EIO when the digest failed. */
 exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *id,
-                         unsigned dup, exs_finding *out, void **block, bool *bad_utf8);
+                         unsigned dup, exs_finding *out, void **block, exs_build_notes *notes);
 
 /* The id of a finding: the first 16 bytes of SHA-256 over its identity (root label, path,
  * members, line, record, offset, rule id, reason, key, and dup: the count of earlier findings

@@ -2,10 +2,13 @@
  * read back into the model, so that any report of a saved sweep (or of several sweeps, a
  * fleet) is the report the sweep would have printed. Hostile input: lines and counts are
  * bounded (EXS_MAX_REPORT_*), a malformed exsweep record stops the read with the file and
- * line named, lines of other tools are counted and skipped. */
+ * line named, lines of other tools are counted and skipped, and so is a record with a field
+ * longer than a sweep writes (a warning names it): a file's sizes are never a reason to run
+ * out of memory, nor cut silently. */
 #include <errno.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "parsers/json.h"
 #include "results/hit.h"
 #include "results/results_int.h"
+#include "results/warnkeep.h"
 
 #define MAX_PAIRS 512
 #define PATHS_CAP 32768
@@ -35,11 +39,6 @@ static exs_str get(const rec *r, const char *path)
         if (exs_str_eq(r->pairs[i].key, path))
             return r->pairs[i].value;
     return EXS_STR_NULL;
-}
-
-static bool has(const rec *r, const char *path)
-{
-    return get(r, path).p != NULL;
 }
 
 /* A string value as it was written: JSON null never is. */
@@ -95,7 +94,14 @@ typedef struct reader {
     bool have_sweep;
     size_t capfind, capcov, capwarn, capcount[EXS_COUNT__N];
     uint64_t foreign;     /* lines that are not exsweep records */
+    uint64_t skipped;     /* exsweep records with a field longer than a sweep writes */
     exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    exs_warnkeep *warnings; /* the warning examples read */
+    /* key -> index + 1 into res->counts[k] and res->cov: several sweeps merge by key, and a
+     * file of many records reads in linear time */
+    exs_strmap *count_at[EXS_COUNT__N], *cov_at;
+    char *kbuf;           /* a NUL-terminated copy of the key looked up */
+    size_t kcap;
     char *err;
     size_t errlen;
     const char *file;
@@ -108,6 +114,30 @@ static exs_rc bad(reader *rd, const char *what)
     return EXS_EFORMAT;
 }
 
+/* A record with a field longer than any a sweep writes: skipped, counted, and an example
+ * says which. Returns EXS_ENOMEM when the example could not be kept. */
+static exs_rc skip(reader *rd, const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "record skipped: %s", what);
+    rd->skipped++;
+    return exs_warnkeep_add(rd->warnings, EXS_LIT("report"), exs_str_cstr(rd->file), rd->line,
+                            exs_str_cstr(msg))
+               ? EXS_OK
+               : EXS_ENOMEM;
+}
+
+/* EXS_ELIMIT from the readers of records: skip it. */
+#define OVERSIZE EXS_ELIMIT
+
+/* The longest rule id read (a sweep's are shorter: the table's, YARA identifiers). */
+#define RULE_ID_MAX 255
+/* The longest warning strings read: a kind, a display path as the workers build it (a root's
+ * label, a path, archive members), a message (exs_warn's are shorter). */
+#define WARN_KIND_MAX 64
+#define WARN_FILE_MAX EXS_MAX_WHERE
+#define WARN_MESSAGE_MAX 1024
+
 static exs_verdict verdict_of(exs_str v)
 {
     char b[24];
@@ -116,6 +146,29 @@ static exs_verdict verdict_of(exs_str v)
 }
 
 /* ---------------------------------------------------------------- sweep */
+
+/* Adds n to the warning count of kind (the kinds of several sweeps merged). */
+static exs_rc wcount_add(reader *rd, exs_str kind, uint64_t n)
+{
+    exs_results *res = rd->res;
+    size_t j = 0;
+    while (j < res->nwcounts && !exs_str_eq(kind, res->wcounts[j].kind))
+        j++;
+    if (j == res->nwcounts) {
+        if (res->nwcounts >= 64)
+            return bad(rd, "too many warning kinds");
+        exs_warning_count *w = realloc(res->wcounts, (res->nwcounts + 1) * sizeof *w);
+        if (!w)
+            return EXS_ENOMEM;
+        res->wcounts = w;
+        const char *kk = keep(res, kind);
+        if (!kk)
+            return EXS_ENOMEM;
+        w[res->nwcounts++] = (exs_warning_count){kk, 0};
+    }
+    res->wcounts[j].count += n;
+    return EXS_OK;
+}
 
 static exs_rc read_sweep(reader *rd, const rec *r)
 {
@@ -131,10 +184,13 @@ static exs_rc read_sweep(reader *rd, const rec *r)
         if (exs_str_eq(k, "exsweep.roots.path")) {
             path = v;
         } else if (exs_str_eq(k, "exsweep.roots.label")) {
-            char lab[300];
-            snprintf(lab, sizeof lab, "%.*s", (int)(v.n < 256 ? v.n : 256), v.p);
+            /* a sweep's labels: EXS_MAX_LABEL and a "-N" that made them unique */
+            char lab[EXS_MAX_LABEL + 12];
+            if (v.n >= sizeof lab)
+                return bad(rd, "a root label longer than a sweep writes (EXS_MAX_LABEL)");
+            snprintf(lab, sizeof lab, "%.*s", (int)v.n, v.p);
             /* labels stay unique over the sweeps read together */
-            char uniq[320];
+            char uniq[sizeof lab + 12];
             snprintf(uniq, sizeof uniq, "%s", lab);
             for (unsigned k2 = 2;; k2++) {
                 bool taken = false;
@@ -228,22 +284,9 @@ static exs_rc read_sweep(reader *rd, const rec *r)
             char nb[24];
             snprintf(nb, sizeof nb, "%.*s", (int)(v.n < 20 ? v.n : 20), v.p);
             c = strtoll(nb, NULL, 10);
-            size_t j = 0;
-            while (j < res->nwcounts && !exs_str_eq(kind, res->wcounts[j].kind))
-                j++;
-            if (j == res->nwcounts) {
-                if (res->nwcounts >= 64)
-                    return bad(rd, "too many warning kinds");
-                exs_warning_count *w = realloc(res->wcounts, (res->nwcounts + 1) * sizeof *w);
-                if (!w)
-                    return EXS_ENOMEM;
-                res->wcounts = w;
-                const char *kk = keep(res, kind);
-                if (!kk)
-                    return EXS_ENOMEM;
-                w[res->nwcounts++] = (exs_warning_count){kk, 0};
-            }
-            res->wcounts[j].count += c > 0 ? (uint64_t)c : 0;
+            exs_rc rc = wcount_add(rd, kind, c > 0 ? (uint64_t)c : 0);
+            if (rc != EXS_OK)
+                return rc;
             kind = EXS_STR_NULL;
         }
     }
@@ -252,21 +295,24 @@ static exs_rc read_sweep(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- findings */
 
-static const exs_rule *rule_of(reader *rd, const rec *r)
+/* The rule of a finding record into *out (NULL when it names none). EXS_ENOMEM, or OVERSIZE
+ * for an id longer than RULE_ID_MAX. */
+static exs_rc rule_of(reader *rd, const rec *r, const exs_rule **out)
 {
-    char id[256];
+    char id[RULE_ID_MAX + 1];
     exs_str v = str_of(r, "rule.id");
-    if (!v.n || v.n >= sizeof id)
-        return NULL;
+    *out = NULL;
+    if (v.n > RULE_ID_MAX)
+        return OVERSIZE;
+    if (!v.n)
+        return EXS_OK;
     memcpy(id, v.p, v.n);
     id[v.n] = 0;
-    const exs_rule *b = exs_rule_find(id);
-    if (b)
-        return b;
+    if ((*out = exs_rule_find(id)) != NULL)
+        return EXS_OK;
     /* a user rule, or one this version does not have: the record says what it is */
-    const exs_rule *seen = exs_strmap_get(rd->rules, id);
-    if (seen)
-        return seen;
+    if ((*out = exs_strmap_get(rd->rules, id)) != NULL)
+        return EXS_OK;
     exs_results *res = rd->res;
     exs_rule x = {keep(res, v),
                   keep(res, str_of(r, "rule.name")),
@@ -276,11 +322,12 @@ static const exs_rule *rule_of(reader *rd, const rec *r)
                   keep(res, str_of(r, "exsweep.rule.techniques")),
                   bool_of(r, "exsweep.rule.backdoor")};
     if (!x.id || !x.name || !x.cves || !x.family || !x.description || !x.techniques)
-        return NULL;
+        return EXS_ENOMEM;
     const exs_rule *own = exs_results_own_rule(res, &x);
-    if (own && !exs_strmap_put(rd->rules, id, (void *)own, NULL))
-        return NULL;
-    return own;
+    if (!own || !exs_strmap_put(rd->rules, id, (void *)own, NULL))
+        return EXS_ENOMEM;
+    *out = own;
+    return EXS_OK;
 }
 
 static exs_rc read_finding(reader *rd, const rec *r)
@@ -290,7 +337,12 @@ static exs_rc read_finding(reader *rd, const rec *r)
         return bad(rd, "a finding before its sweep record");
     if (res->nfindings >= EXS_MAX_REPORT_FINDINGS)
         return bad(rd, "more findings than exsweep report reads (EXS_MAX_REPORT_FINDINGS)");
-    const exs_rule *rule = rule_of(rd, r);
+    const exs_rule *rule;
+    exs_rc rrc = rule_of(rd, r, &rule);
+    if (rrc == OVERSIZE)
+        return skip(rd, "a rule.id longer than a sweep writes");
+    if (rrc != EXS_OK)
+        return rrc;
     exs_verdict v = verdict_of(str_of(r, "exsweep.verdict"));
     char sv[24];
     exs_str svs = str_of(r, "exsweep.severity");
@@ -298,7 +350,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     exs_severity sev = exs_severity_parse(sv);
     exs_str id = str_of(r, "event.id");
     if (!rule)
-        return has(r, "rule.id") ? EXS_ENOMEM : bad(rd, "a finding without rule.id");
+        return bad(rd, "a finding without rule.id");
     if (!v || !sev)
         return bad(rd, "a finding without a valid verdict and severity");
     bool hex = id.n == EXS_ID_LEN - 1;
@@ -311,10 +363,11 @@ static exs_rc read_finding(reader *rd, const rec *r)
     exs_hit_init(&h, rule, v, sev, t);
     char reason[EXS_MAX_FINDING_FIELD + 1];
     exs_str rs = str_of(r, "event.reason");
+    if (rs.n > EXS_MAX_FINDING_FIELD)
+        return skip(rd, "an event.reason longer than a sweep writes");
     if (rs.p) {
-        size_t n = rs.n < EXS_MAX_FINDING_FIELD ? rs.n : EXS_MAX_FINDING_FIELD;
-        memcpy(reason, rs.p, n);
-        reason[n] = 0;
+        memcpy(reason, rs.p, rs.n);
+        reason[rs.n] = 0;
         h.reason = reason;
     }
     h.line = u64_of(r, "exsweep.origin.line");
@@ -389,8 +442,12 @@ static exs_rc read_finding(reader *rd, const rec *r)
     for (size_t i = 0; i < r->n; i++) {
         exs_str k = r->pairs[i].key, val = r->pairs[i].value;
         if (exs_str_eq(k, "file.attributes")) {
+            if (ao + (ao != 0) + val.n > EXS_MAX_FINDING_SHORT)
+                return skip(rd, "file.attributes longer than a sweep writes");
             exs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
-        } else if (exs_str_istarts(k, "exsweep.facts.") && h.nfacts < EXS_MAX_FACTS) {
+        } else if (exs_str_istarts(k, "exsweep.facts.")) {
+            if (h.nfacts >= EXS_MAX_FACTS)
+                return skip(rd, "more exsweep.facts than a finding has");
             size_t kn = k.n - 14;
             bool ok = kn > 0 && kn < sizeof factkeys[0];
             for (size_t j = 0; ok && j < kn; j++) {
@@ -403,8 +460,9 @@ static exs_rc read_finding(reader *rd, const rec *r)
             factkeys[h.nfacts][kn] = 0;
             exs_hit_fact(&h, factkeys[h.nfacts], val);
         } else if (exs_str_eq(k, "exsweep.related")) {
-            if (h.nrelated < EXS_MAX_RELATED)
-                h.related[h.nrelated++] = val;
+            if (h.nrelated >= EXS_MAX_RELATED)
+                return skip(rd, "more exsweep.related than a finding has");
+            h.related[h.nrelated++] = val;
         } else if (exs_str_eq(k, "exsweep.origin.members")) {
             if (o.nmembers >= EXS_MAX_ARCHIVE_DEPTH + 1)
                 return bad(rd, "an archive member chain too deep");
@@ -425,16 +483,23 @@ static exs_rc read_finding(reader *rd, const rec *r)
     o.path = str_of(r, "exsweep.origin.path");
     char kind[64];
     exs_str ks = str_of(r, "exsweep.origin.kind");
-    snprintf(kind, sizeof kind, "%.*s", (int)(ks.n < 60 ? ks.n : 60), ks.p ? ks.p : "");
+    if (ks.n >= sizeof kind)
+        return skip(rd, "an exsweep.origin.kind longer than a sweep writes");
+    snprintf(kind, sizeof kind, "%.*s", (int)ks.n, ks.p ? ks.p : "");
     o.kind = kind;
     char idc[EXS_ID_LEN];
     memcpy(idc, id.p, EXS_ID_LEN - 1);
     idc[EXS_ID_LEN - 1] = 0;
     exs_finding f;
     void *block;
-    exs_rc rc = exs_finding_build(&h, &o, idc, 0, &f, &block, NULL);
+    exs_build_notes notes;
+    exs_rc rc = exs_finding_build(&h, &o, idc, 0, &f, &block, &notes);
     if (rc != EXS_OK)
         return rc;
+    if (notes.cut) { /* a string longer than a finding keeps: not what a sweep wrote */
+        free(block);
+        return skip(rd, "a finding field longer than a sweep writes");
+    }
     if (!exs_grow((void **)&res->findings, &rd->capfind, res->nfindings + 1, sizeof *res->findings)) {
         free(block);
         return EXS_ENOMEM;
@@ -453,6 +518,25 @@ static exs_rc read_finding(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- counts, coverage, warnings */
 
+/* The index that key has in map, SIZE_MAX when it has none; *ok false when out of memory. */
+static size_t index_of(reader *rd, exs_strmap *m, exs_str key, bool *ok)
+{
+    *ok = exs_grow((void **)&rd->kbuf, &rd->kcap, key.n + 1, 1);
+    if (!*ok)
+        return SIZE_MAX;
+    if (key.n)
+        memcpy(rd->kbuf, key.p, key.n);
+    rd->kbuf[key.n] = 0;
+    void *v = exs_strmap_get(m, rd->kbuf);
+    return v ? (size_t)((uintptr_t)v - 1) : SIZE_MAX;
+}
+
+/* Files the key of rd->kbuf (index_of's) at index i of map. */
+static bool index_put(reader *rd, exs_strmap *m, size_t i)
+{
+    return exs_strmap_put(m, rd->kbuf, (void *)(uintptr_t)(i + 1), NULL);
+}
+
 static exs_rc read_count(reader *rd, const rec *r)
 {
     static const char *const kinds[EXS_COUNT__N] = {"rule", "family", "client", "host"};
@@ -463,21 +547,25 @@ static exs_rc read_count(reader *rd, const rec *r)
         k++;
     if (k == EXS_COUNT__N || !key.p)
         return bad(rd, "a count without a known kind and a key");
-    exs_count *c = NULL;
-    for (size_t i = 0; i < res->ncounts[k] && !c; i++) /* several sweeps: merge by key */
-        if (exs_str_eq(key, res->counts[k][i].key))
-            c = &res->counts[k][i];
+    if (key.n > EXS_MAX_FINDING_FIELD)
+        return skip(rd, "a count key longer than a sweep writes");
+    bool ok;
+    size_t at = index_of(rd, rd->count_at[k], key, &ok); /* several sweeps: merge by key */
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_count *c = at != SIZE_MAX ? &res->counts[k][at] : NULL;
     if (!c) {
         if (res->ncounts[k] >= EXS_MAX_COUNT_KEYS)
             return bad(rd, "more count keys than EXS_MAX_COUNT_KEYS");
         if (!exs_grow((void **)&res->counts[k], &rd->capcount[k], res->ncounts[k] + 1,
                       sizeof *res->counts[k]))
             return EXS_ENOMEM;
-        c = &res->counts[k][res->ncounts[k]++];
+        c = &res->counts[k][res->ncounts[k]];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->key = keep(res, key)))
+        if (!(c->key = keep(res, key)) || !index_put(rd, rd->count_at[k], res->ncounts[k]))
             return EXS_ENOMEM;
+        res->ncounts[k]++;
     }
     c->n += u64_of(r, "exsweep.count.n");
     static const char *const vk[] = {"", "probe", "attempt", "suspicious", "exploitation"};
@@ -497,20 +585,24 @@ static exs_rc read_coverage(reader *rd, const rec *r)
     exs_str fam = str_of(r, "exsweep.coverage.family");
     if (!fam.p)
         return bad(rd, "a coverage record without a family");
-    exs_coverage *c = NULL;
-    for (size_t i = 0; i < res->ncov && !c; i++)
-        if (exs_str_eq(fam, res->cov[i].family))
-            c = &res->cov[i];
+    if (fam.n > EXS_MAX_FINDING_FIELD)
+        return skip(rd, "a coverage family longer than a sweep writes");
+    bool ok;
+    size_t at = index_of(rd, rd->cov_at, fam, &ok);
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_coverage *c = at != SIZE_MAX ? &res->cov[at] : NULL;
     if (!c) {
         if (res->ncov >= EXS_MAX_REPORT_COVERAGE)
             return bad(rd, "more coverage families than EXS_MAX_REPORT_COVERAGE");
         if (!exs_grow((void **)&res->cov, &rd->capcov, res->ncov + 1, sizeof *res->cov))
             return EXS_ENOMEM;
-        c = &res->cov[res->ncov++];
+        c = &res->cov[res->ncov];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->family = keep(res, fam)))
+        if (!(c->family = keep(res, fam)) || !index_put(rd, rd->cov_at, res->ncov))
             return EXS_ENOMEM;
+        res->ncov++;
     }
     c->files_read += u64_of(r, "exsweep.coverage.files_read");
     c->files_skipped += u64_of(r, "exsweep.coverage.files_skipped");
@@ -522,22 +614,17 @@ static exs_rc read_coverage(reader *rd, const rec *r)
     return EXS_OK;
 }
 
+/* The examples of several sweeps together: the smallest, as a sweep keeps them (the counts
+ * say how many there were). */
 static exs_rc read_warning(reader *rd, const rec *r)
 {
-    exs_results *res = rd->res;
-    if (res->nwarnings >= EXS_MAX_WARNING_EXAMPLES)
-        return EXS_OK; /* the counts say how many there were */
-    if (!exs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
-                  sizeof *res->warnings))
-        return EXS_ENOMEM;
-    exs_warning w = {keep(res, str_of(r, "exsweep.warning.kind")),
-                     keep(res, str_of(r, "exsweep.warning.file")),
-                     u64_of(r, "exsweep.warning.line"),
-                     keep(res, str_of(r, "exsweep.warning.message"))};
-    if (!w.kind || !w.file || !w.message)
-        return EXS_ENOMEM;
-    res->warnings[res->nwarnings++] = w;
-    return EXS_OK;
+    exs_str kind = str_of(r, "exsweep.warning.kind"), file = str_of(r, "exsweep.warning.file"),
+            msg = str_of(r, "exsweep.warning.message");
+    if (kind.n > WARN_KIND_MAX || file.n > WARN_FILE_MAX || msg.n > WARN_MESSAGE_MAX)
+        return skip(rd, "a warning longer than a sweep writes");
+    return exs_warnkeep_add(rd->warnings, kind, file, u64_of(r, "exsweep.warning.line"), msg)
+               ? EXS_OK
+               : EXS_ENOMEM;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -643,7 +730,12 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     memset(&rd, 0, sizeof rd);
     rd.res = res;
     rd.rules = exs_strmap_create();
-    if (!rd.rules)
+    rd.warnings = exs_warnkeep_create(EXS_MAX_WARNING_EXAMPLES);
+    rd.cov_at = exs_strmap_create();
+    bool maps = rd.cov_at != NULL;
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        maps = maps && (rd.count_at[k] = exs_strmap_create()) != NULL;
+    if (!rd.rules || !rd.warnings || !maps)
         rc = EXS_ENOMEM;
     rd.err = err;
     rd.errlen = errlen;
@@ -700,6 +792,11 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
             rc = EXS_EFORMAT;
         }
     }
+    if (rc == EXS_OK && !exs_warnkeep_move(rd.warnings, res, &rd.capwarn))
+        rc = EXS_ENOMEM;
+    /* what the read itself left out, counted with the sweeps' warnings ("report") */
+    if (rc == EXS_OK && (rd.foreign || rd.skipped))
+        rc = wcount_add(&rd, EXS_LIT("report"), rd.foreign + rd.skipped);
     if (rc == EXS_OK && rd.foreign) {
         char msg[128];
         snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
@@ -719,6 +816,11 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     free(raw);
     free(pairs);
     exs_strmap_destroy(rd.rules);
+    exs_warnkeep_destroy(rd.warnings);
+    exs_strmap_destroy(rd.cov_at);
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        exs_strmap_destroy(rd.count_at[k]);
+    free(rd.kbuf);
     if (rc != EXS_OK) {
         if (rc == EXS_ENOMEM && !err[0])
             snprintf(err, errlen, "out of memory");

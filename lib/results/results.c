@@ -198,9 +198,8 @@ static int cmp_cov(const void *pa, const void *pb)
     return strcmp(((const exs_coverage *)pa)->family, ((const exs_coverage *)pb)->family);
 }
 
-static int cmp_warning(const void *pa, const void *pb)
+int exs_warning_cmp(const exs_warning *a, const exs_warning *b)
 {
-    const exs_warning *a = pa, *b = pb;
     int r = strcmp(a->file, b->file);
     if (r)
         return r;
@@ -209,6 +208,11 @@ static int cmp_warning(const void *pa, const void *pb)
     if ((r = strcmp(a->kind, b->kind)))
         return r;
     return strcmp(a->message, b->message);
+}
+
+static int cmp_warning(const void *pa, const void *pb)
+{
+    return exs_warning_cmp(pa, pb);
 }
 
 static int cmp_count(const void *pa, const void *pb)

@@ -51,6 +51,9 @@ const exs_rule *exs_results_own_rule(exs_results *r, const exs_rule *rule);
  * rule id, id. */
 int exs_finding_cmp(const exs_finding *a, const exs_finding *b);
 
+/* The order of warning examples: file, line, kind, message. */
+int exs_warning_cmp(const exs_warning *a, const exs_warning *b);
+
 /* Sorts findings (moving their blocks along), coverage, warnings and counts. Returns false
  * when out of memory (nothing moved). */
 bool exs_results_sort(exs_results *r);

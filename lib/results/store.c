@@ -12,6 +12,7 @@
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/strmap.h"
+#include "core/timeparse.h"
 #include "results/results_int.h"
 #include "results/store.h"
 
@@ -111,13 +112,19 @@ void exs_store_destroy(exs_store *st)
 
 /* ---------------------------------------------------------------- counts */
 
-static bool count(counter *c, const char *key, const exs_finding *f, bool capped,
-                  uint64_t *dropped)
+/* n findings of one verdict, their times spanning [first, last] (EXS_TIME_NONE: none). */
+typedef struct tally {
+    exs_verdict v;
+    uint64_t n;
+    int64_t first, last;
+} tally;
+
+static bool count(counter *c, const char *key, const tally *t, bool capped, uint64_t *dropped)
 {
     exs_count *x = exs_strmap_get(c->map, key);
     if (!x) {
         if (capped && c->n >= EXS_MAX_COUNT_KEYS) {
-            (*dropped)++;
+            *dropped += t->n;
             return true;
         }
         if (!exs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
@@ -133,20 +140,21 @@ static bool count(counter *c, const char *key, const exs_finding *f, bool capped
         x->first_ms = x->last_ms = EXS_TIME_NONE;
         c->v[c->n++] = x;
     }
-    x->n++;
-    if (f->verdict >= EXS_VERDICT_PROBE && f->verdict <= EXS_VERDICT__MAX)
-        x->by_verdict[f->verdict]++;
-    if (f->time_ms != EXS_TIME_NONE) {
-        if (x->first_ms == EXS_TIME_NONE || f->time_ms < x->first_ms)
-            x->first_ms = f->time_ms;
-        if (x->last_ms == EXS_TIME_NONE || f->time_ms > x->last_ms)
-            x->last_ms = f->time_ms;
-    }
+    x->n += t->n;
+    if (t->v >= EXS_VERDICT_PROBE && t->v <= EXS_VERDICT__MAX)
+        x->by_verdict[t->v] += t->n;
+    exs_time_span_add(&x->first_ms, &x->last_ms, t->first);
+    exs_time_span_add(&x->first_ms, &x->last_ms, t->last);
     return true;
 }
 
-static bool count_all(exs_store *st, const exs_finding *f)
+/* Counts t under f's rule, family, client and host (f: the rule and the groups), and in the
+ * totals. */
+static bool count_all(exs_store *st, const exs_finding *f, const tally *t)
 {
+    st->findings += t->n;
+    if (t->v >= EXS_VERDICT_PROBE && t->v <= EXS_VERDICT__MAX)
+        st->verdicts[t->v] += t->n;
     char fam[512];
     size_t a = strlen(f->rule->family), b = strlen(f->rule->cves);
     if (a + b + 2 > sizeof fam)
@@ -155,15 +163,15 @@ static bool count_all(exs_store *st, const exs_finding *f)
     fam[a] = '|';
     memcpy(fam + a + 1, f->rule->cves, b);
     fam[a + 1 + b] = 0;
-    bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, f, false, NULL) &&
-              count(&st->counts[EXS_COUNT_FAMILY], fam, f, false, NULL);
+    bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, t, false, NULL) &&
+              count(&st->counts[EXS_COUNT_FAMILY], fam, t, false, NULL);
     if (ok && f->http && f->http->client && !f->http->backend)
-        ok = count(&st->counts[EXS_COUNT_CLIENT], f->http->client, f, true, &st->keys_dropped);
+        ok = count(&st->counts[EXS_COUNT_CLIENT], f->http->client, t, true, &st->keys_dropped);
     const char *host = f->event && f->event->computer ? f->event->computer
                        : f->http && f->http->host   ? f->http->host
                                                     : NULL;
     if (ok && host)
-        ok = count(&st->counts[EXS_COUNT_HOST], host, f, true, &st->keys_dropped);
+        ok = count(&st->counts[EXS_COUNT_HOST], host, t, true, &st->keys_dropped);
     return ok;
 }
 
@@ -305,11 +313,9 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
 
 bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
 {
+    tally t = {f->verdict, 1, f->time_ms, f->time_ms};
     pthread_mutex_lock(&st->mu);
-    st->findings++;
-    if (f->verdict >= EXS_VERDICT_PROBE && f->verdict <= EXS_VERDICT__MAX)
-        st->verdicts[f->verdict]++;
-    bool ok = count_all(st, f);
+    bool ok = count_all(st, f, &t);
     bool always = f->verdict == EXS_VERDICT_EXPLOITATION || f->rule->backdoor;
     if (!ok) {
         free(block);
@@ -335,19 +341,19 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
     return ok;
 }
 
-bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, int64_t time_ms)
+bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, uint64_t n,
+                          int64_t first_ms, int64_t last_ms)
 {
     exs_finding f;
     memset(&f, 0, sizeof f);
     f.rule = rule;
-    f.verdict = v;
-    f.time_ms = time_ms;
+    /* times as exs_finding_build keeps them */
+    tally t = {v, n, exs_time_or_none(first_ms), exs_time_or_none(last_ms)};
+    if (!n)
+        return true;
     pthread_mutex_lock(&st->mu);
-    st->findings++;
-    st->not_kept++;
-    if (v >= EXS_VERDICT_PROBE && v <= EXS_VERDICT__MAX)
-        st->verdicts[v]++;
-    bool ok = count_all(st, &f);
+    st->not_kept += n;
+    bool ok = count_all(st, &f, &t);
     pthread_mutex_unlock(&st->mu);
     return ok;
 }

@@ -31,9 +31,11 @@ void exs_store_destroy(exs_store *st);
  * when out of memory: the counts may then be short, and the caller fails the sweep. */
 bool exs_store_add(exs_store *st, const exs_finding *f, void *block);
 
-/* Counts a finding that is not kept at all (a file record let go before its findings were
- * made): rule, family and verdict counts, and the totals. Returns false when out of memory. */
-bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, int64_t time_ms);
+/* Counts n findings of rule and verdict v that are not kept at all (a file record let go
+ * before its findings were made), their times spanning [first_ms, last_ms] (EXS_TIME_NONE:
+ * unknown): rule, family and verdict counts, and the totals. Returns false when out of memory. */
+bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, uint64_t n,
+                          int64_t first_ms, int64_t last_ms);
 
 /* While on, nothing kept is let go (the passes that read the kept findings run then). */
 void exs_store_hold(exs_store *st, bool on);

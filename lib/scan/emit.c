@@ -68,22 +68,14 @@ void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, con
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    bool lost = false;
     pthread_mutex_lock(&s->mu);
     s->wcounts[k].count++;
     if (exs_warn_kind_unread(k))
         s->unread++;
-    exs_results *r = s->res;
-    if (r && r->nwarnings < EXS_MAX_WARNING_EXAMPLES) {
-        const char *f = exs_arena_strdup(&r->arena, file ? file : "");
-        const char *m = exs_arena_strdup(&r->arena, msg);
-        if (f && m &&
-            exs_grow((void **)&r->warnings, &s->capwarnings, r->nwarnings + 1, sizeof *r->warnings))
-            r->warnings[r->nwarnings++] =
-                (exs_warning){exs_warn_kind_name(k), f, line, m};
-        else
-            lost = true;
-    }
+    /* the examples: the smallest by file, line, kind and message, whatever the order */
+    bool lost = s->warnkeep && !exs_warnkeep_add(s->warnkeep, exs_str_cstr(exs_warn_kind_name(k)),
+                                                 exs_str_cstr(file ? file : ""), line,
+                                                 exs_str_cstr(msg));
     pthread_mutex_unlock(&s->mu);
     if (lost) /* the count is kept; the example is what a reader acts on */
         exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a warning about %s",
@@ -141,13 +133,13 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     memcpy(c->recent[c->nrecent++ % 8], id, EXS_ID_LEN);
     exs_finding f;
     void *block = NULL;
-    bool bad_utf8 = false;
-    exs_rc rc = exs_finding_build(h, &o, id, 0, &f, &block, &bad_utf8);
+    exs_build_notes notes;
+    exs_rc rc = exs_finding_build(h, &o, id, 0, &f, &block, &notes);
     if (rc != EXS_OK) {
         exs_scan_fail(s, rc, "out of memory keeping a finding of %s", c->file ? c->file : "");
         return;
     }
-    if (bad_utf8)
+    if (notes.bad_utf8)
         exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
     if (!exs_store_add(s->store, &f, block)) {
         exs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
@@ -170,9 +162,10 @@ void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *wh
     c->first_ms = c->last_ms = EXS_TIME_NONE;
 }
 
-void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,
-                        size_t cap)
+void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f,
+                        char buf[EXS_MAX_WHERE])
 {
+    const size_t cap = EXS_MAX_WHERE;
     exs_scan *s = v->scan;
     exs_where w = {.root = f->origin.root};
     size_t o = 0;
@@ -309,8 +302,9 @@ void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped)
             cv->bytes += c->bytes;
             cv->lines += c->lines;
             cv->rows_bad += c->rows_bad;
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->first_ms);
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->last_ms);
+            /* a row time no date can write is no time, as for findings */
+            exs_time_span_add(&cv->first_ms, &cv->last_ms, exs_time_or_none(c->first_ms));
+            exs_time_span_add(&cv->first_ms, &cv->last_ms, exs_time_or_none(c->last_ms));
         }
     }
     pthread_mutex_unlock(&s->mu);
@@ -417,7 +411,12 @@ void exs_scan_results_finish(exs_scan *s)
             exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
-    if (!r->wcounts || !exs_results_sort(r))
+    bool moved = exs_warnkeep_move(s->warnkeep, r, &s->capwarnings);
+    exs_warnkeep_destroy(s->warnkeep); /* the results hold the examples from now on */
+    s->warnkeep = NULL;
+    if (!moved)
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the warnings");
+    else if (!r->wcounts || !exs_results_sort(r))
         exs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
 }
 
@@ -438,6 +437,8 @@ void exs_scan_results_free(exs_scan *s)
     exs_arena_free(&s->pool);
     exs_store_destroy(s->store);
     s->store = NULL;
+    exs_warnkeep_destroy(s->warnkeep);
+    s->warnkeep = NULL;
     exs_results_destroy(s->res);
     s->res = NULL;
 }

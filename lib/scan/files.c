@@ -115,6 +115,7 @@ void exs_files_destroy(exs_files *f)
     for (size_t i = 0; i < f->nheap; i++)
         free_rec(f->heap[i]);
     free(f->heap);
+    free(f->gone);
     exs_strmap_destroy(f->web_urls);
     for (size_t i = 0; i < f->nloose; i++)
         free(f->loose[i]);
@@ -432,6 +433,36 @@ static void heap_up(exs_frec **h, size_t i)
     }
 }
 
+/* Tallies a deferred hit of a record let go. */
+static bool gone_deferred(exs_files *f, const exs_fhit *x, int64_t t)
+{
+    pthread_mutex_lock(&f->mu);
+    exs_fgone *g = NULL;
+    for (size_t i = 0; i < f->ngone && !g; i++)
+        if (f->gone[i].rule == x->rule && f->gone[i].verdict == x->verdict)
+            g = &f->gone[i];
+    if (!g && exs_grow((void **)&f->gone, &f->capgone, f->ngone + 1, sizeof *f->gone)) {
+        g = &f->gone[f->ngone++];
+        *g = (exs_fgone){x->rule, x->verdict, 0, EXS_TIME_NONE, EXS_TIME_NONE};
+    }
+    if (g) {
+        g->n++;
+        exs_time_span_add(&g->first_ms, &g->last_ms, exs_time_or_none(t));
+    }
+    pthread_mutex_unlock(&f->mu);
+    return g != NULL;
+}
+
+void exs_files_count_gone_deferred(exs_files *f)
+{
+    for (size_t i = 0; i < f->ngone; i++)
+        if (!exs_store_count_only(f->scan->store, f->gone[i].rule, f->gone[i].verdict,
+                                  f->gone[i].n, f->gone[i].first_ms, f->gone[i].last_ms)) {
+            exs_scan_fail(f->scan, EXS_ENOMEM, "out of memory counting the findings of files");
+            return;
+        }
+}
+
 /* Records with an always-kept hit are all kept (a web shell behind 100,000 decoys is still
  * reported); the others share max_records, and when they are more, the ones with the
  * largest order go: the same files whatever order the workers deliver them in. */
@@ -470,12 +501,13 @@ static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
     }
     pthread_mutex_unlock(&f->mu);
     if (gone) {
-        /* its findings are not made, but counted: the counts cover every finding */
-        for (const exs_fhit *x = gone->hits; x && !oom; x = x->next)
-            if (!x->deferred &&
-                !exs_store_count_only(s->store, x->rule, x->verdict,
-                                      x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms))
-                oom = true;
+        /* its findings are not made, but counted: the counts cover every finding (the
+         * deferred ones once the sweep knows whether they are findings) */
+        for (const exs_fhit *x = gone->hits; x && !oom; x = x->next) {
+            int64_t t = x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms;
+            oom = x->deferred ? !gone_deferred(f, x, t)
+                              : !exs_store_count_only(s->store, x->rule, x->verdict, 1, t, t);
+        }
         free_rec(gone);
     }
     if (oom)

@@ -31,6 +31,15 @@ typedef struct exs_fhit {
     struct exs_fhit *next;
 } exs_fhit;
 
+/* The deferred hits of the records let go, by rule and verdict: findings only if the sweep
+ * finds evidence of compromise, so counted then (exs_files_count_gone_deferred). */
+typedef struct exs_fgone {
+    const exs_rule *rule;
+    exs_verdict verdict;
+    uint64_t n;
+    int64_t first_ms, last_ms;
+} exs_fgone;
+
 /* A file with hits (or a served script), kept for the post-pass. */
 typedef struct exs_frec {
     char *display, *norm;
@@ -95,6 +104,8 @@ struct exs_files {
     exs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
     size_t nheap, capheap;
     uint64_t recs_dropped;
+    exs_fgone *gone;      /* deferred hits of the records let go (few: by rule and verdict) */
+    size_t ngone, capgone;
     exs_strmap *web_urls; /* "root|URL" of every script file under a known web root */
     char **loose;         /* norm paths of scripts elsewhere (vdir mapping) ... */
     uint32_t *loose_root; /* ... and their roots */
@@ -146,6 +157,10 @@ typedef struct exs_fctx {
 void exs_fhit_add(exs_fctx *c, const exs_hit *h);
 /* Marks the last hit added as deferred (staging archives). */
 void exs_fhit_defer_last(exs_fctx *c);
+/* Counts the deferred hits of the records let go past max_records as findings not kept: the
+ * post-pass calls it when the sweep found evidence of compromise, that is when the deferred
+ * hits of the records kept are reported. Fails the sweep when out of memory. */
+void exs_files_count_gone_deferred(exs_files *f);
 
 /* The checks (lib/detectors/filecheck.c). */
 void exs_detect_file(exs_fctx *c);

@@ -24,10 +24,10 @@ typedef struct exs_pass_view {
 
 typedef void (*exs_pass_fn)(const exs_pass_view *v);
 
-/* A context for a finding at the same place as f (its root, path and members); buf (cap
- * bytes, EXS_MAX_PATH * 2 is enough) holds the display path. */
-void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,
-                        size_t cap);
+/* A context for a finding at the same place as f (its root, path and members); buf holds the
+ * display path: EXS_MAX_WHERE bytes, the room any finding's place takes, so it is never cut. */
+void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f,
+                        char buf[EXS_MAX_WHERE]);
 /* A context for a finding at the place of a script request. */
 void exs_ctx_at_access(exs_ctx *c, const exs_pass_view *v, const exs_access *a);
 

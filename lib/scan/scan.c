@@ -48,8 +48,10 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
     s->res = exs_results_new();
     s->store = exs_store_create(s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS,
                                 EXS_MAX_KEPT_ALWAYS);
-    exs_rc rc = s->res && s->store ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
+    s->warnkeep = exs_warnkeep_create(EXS_MAX_WARNING_EXAMPLES);
+    exs_rc rc = s->res && s->store && s->warnkeep ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
     if (rc != EXS_OK) {
+        exs_warnkeep_destroy(s->warnkeep);
         exs_store_destroy(s->store);
         exs_results_destroy(s->res);
         pthread_mutex_destroy(&s->mu);
@@ -194,6 +196,10 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
     if (!label || !*label) {
         const char *b = strrchr(abs, '/');
         label = b && b[1] ? b + 1 : (b ? "root" : abs);
+    }
+    if (strlen(label) > EXS_MAX_LABEL) {
+        snprintf(s->err, sizeof s->err, "%s: a label longer than %d bytes", path, EXS_MAX_LABEL);
+        return EXS_EINVAL;
     }
     char *r = strdup(path), *a = strdup(abs), *l = unique_label(s, label);
     char **vr = r && a && l ? realloc(s->roots, (s->nroots + 1) * sizeof *vr) : NULL;

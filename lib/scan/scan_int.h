@@ -11,6 +11,7 @@
 #include "logs/kinds.h"
 #include "results/results_int.h"
 #include "results/store.h"
+#include "results/warnkeep.h"
 #include "scan/ctx.h"
 
 struct exs_prefilter;
@@ -37,6 +38,7 @@ struct exs_scan {
     exs_results *res;    /* warnings, coverage, install roots go here as they come; the store's
                             findings and counts at the end. NULL once taken. */
     exs_store *store;
+    exs_warnkeep *warnkeep; /* the warning examples, until the results take them */
     exs_warning_count wcounts[EXS_W__COUNT];
     uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
     char *server_addrs[EXS_MAX_SERVER_ADDRS];

@@ -140,6 +140,63 @@ static void test_lsass_dumps(void **st)
     exs_scan_destroy(s);
 }
 
+/* A dump held until the end of the log (its target not known yet) keeps what a finding keeps
+ * (EXS_MAX_FINDING_FIELD of the command line, EXS_MAX_FINDING_NAME of the computer and user),
+ * as a dump reported at once does: nothing cut at the holding buffers. */
+static void test_held_dump_fields(void **st)
+{
+    (void)st;
+    enum { CMD = EXS_MAX_FINDING_FIELD + 100, HOST = EXS_MAX_FINDING_NAME + 50 };
+    static char cmd[CMD + 32], host[HOST + 1], user[HOST + 16], exact[1200];
+    snprintf(cmd, sizeof cmd, "CommandLine=rundll32 comsvcs.dll MiniDump 4868 ");
+    size_t o = strlen(cmd);
+    for (size_t i = 0; o < CMD + 12; i++)
+        cmd[o++] = (char)('a' + i % 26);
+    memset(host, 'H', HOST);
+    snprintf(user, sizeof user, "User=");
+    memset(user + 5, 'u', HOST);
+    /* one long (cut at the finding's caps), one of 1,000 bytes (kept whole: the holding buffer
+     * was 480 bytes, the computer's 96) */
+    snprintf(exact, sizeof exact, "CommandLine=rundll32 comsvcs.dll MiniDump 4869 ");
+    for (o = strlen(exact); o < 12 + 1000; o++)
+        exact[o] = 'x';
+    exact[o] = 0;
+    ev a, b, c1;
+    ev_make(&a, "Microsoft-Windows-Sysmon", 1, 4, 1, "Image=C:\\Windows\\System32\\rundll32.exe",
+            cmd, user, NULL);
+    a.e.computer = exs_str_make(host, HOST);
+    ev_make(&b, "Microsoft-Windows-Sysmon", 1, 4, 2, "Image=C:\\Windows\\System32\\rundll32.exe",
+            exact, NULL);
+    b.e.computer = exs_str_make(host, 200);
+    /* benign: a short one is as it was */
+    ev_make(&c1, "Microsoft-Windows-Sysmon", 1, 4, 3, "Image=C:\\Windows\\System32\\rundll32.exe",
+            "CommandLine=rundll32 comsvcs.dll MiniDump 4870 x.dmp full", NULL);
+    ev *evs[] = {&a, &b, &c1};
+    exs_scan *s = run(evs, 3);
+    assert_string_equal(t_summary(s), "EXS-EV-PROC-DUMP suspicious - 1\n"
+                                      "EXS-EV-PROC-DUMP suspicious - 2\n"
+                                      "EXS-EV-PROC-DUMP suspicious - 3");
+    const exs_finding *f = t_find(s, "EXS-EV-PROC-DUMP", 0);
+    assert_int_equal(strlen(f->process->command_line), EXS_MAX_FINDING_FIELD);
+    assert_memory_equal(f->process->command_line, cmd + 12, EXS_MAX_FINDING_FIELD);
+    assert_int_equal(strlen(f->event->computer), EXS_MAX_FINDING_NAME);
+    assert_int_equal(strlen(f->process->user), EXS_MAX_FINDING_NAME);
+    assert_int_equal(strlen(f->evidence), EXS_MAX_EVIDENCE);
+    f = t_find(s, "EXS-EV-PROC-DUMP", 1);
+    assert_int_equal(strlen(exact + 12), 1000);
+    assert_string_equal(f->process->command_line, exact + 12);
+    assert_int_equal(strlen(f->event->computer), 200);
+    assert_memory_equal(f->event->computer, host, 200);
+    f = t_find(s, "EXS-EV-PROC-DUMP", 2);
+    assert_string_equal(f->process->command_line, "rundll32 comsvcs.dll MiniDump 4870 x.dmp full");
+    assert_string_equal(f->event->computer, "EXCH01");
+    assert_string_equal(f->event->provider, "Microsoft-Windows-Sysmon");
+    assert_string_equal(exs_finding_fact(f, "dump_tool"), "comsvcs MiniDump");
+    assert_string_equal(exs_finding_fact(f, "dump_pid"), "4870");
+    assert_null(f->process->user);
+    exs_scan_destroy(s);
+}
+
 static void test_sysmon_files_and_network(void **st)
 {
     (void)st;
@@ -269,6 +326,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_webshell_children),
         cmocka_unit_test(test_lsass_dumps),
+        cmocka_unit_test(test_held_dump_fields),
         cmocka_unit_test(test_sysmon_files_and_network),
         cmocka_unit_test(test_absent_fields),
         cmocka_unit_test(test_exchange_events),

@@ -16,9 +16,11 @@
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "fixlogs.h"
+#include "jsonltext.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "scan/files_int.h"
+#include "scan/pass.h"
 #include "scan/scan_int.h"
 
 
@@ -376,7 +378,8 @@ static void test_archive_depth(void **st)
 }
 
 /* EXS_MAX_FINDING_FIELD and EXS_MAX_EVIDENCE: a 10 KB user agent is kept cut to the field
- * cap, the raw row to the evidence cap; the finding itself stays. */
+ * cap, the raw row to the evidence cap; the finding itself stays. Names and short fields have
+ * caps of their own. */
 static void test_field_caps(void **st)
 {
     (void)st;
@@ -403,11 +406,33 @@ static void test_field_caps(void **st)
     }
     assert_int_equal(t_warns(s, "line-too-long"), 0);
     exs_scan_destroy(s);
+    /* EXS_MAX_FINDING_NAME and EXS_MAX_FINDING_SHORT: a user name and a client address longer
+     * than them are kept cut there */
+    char user[EXS_MAX_FINDING_NAME + 41], client[EXS_MAX_FINDING_SHORT + 41];
+    memset(user, 'u', sizeof user - 1);
+    user[sizeof user - 1] = 0;
+    memset(client, 'c', sizeof client - 1);
+    client[sizeof client - 1] = 0;
+    snprintf(log, UA + 1024,
+             FIX_IIS_HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 %s "
+                 "%s M - 200 0 0 1\r\n",
+             user, client);
+    s = t_scan_mem(FIX_IIS_PLACE, log, -1);
+    assert_int_equal(t_count(s, NULL), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const exs_finding *f = t_find(s, NULL, i);
+        assert_int_equal(strlen(f->http->user), EXS_MAX_FINDING_NAME);
+        assert_memory_equal(f->http->user, user, EXS_MAX_FINDING_NAME);
+        assert_int_equal(strlen(f->http->client), EXS_MAX_FINDING_SHORT);
+        assert_memory_equal(f->http->client, client, EXS_MAX_FINDING_SHORT);
+    }
+    exs_scan_destroy(s);
     free(log);
     free(ua);
 }
 
-/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the first ones are kept as examples. */
+/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the smallest (here the first rows of the
+ * file) are kept as examples. */
 static void test_warning_examples(void **st)
 {
     (void)st;
@@ -433,6 +458,99 @@ static void test_warning_examples(void **st)
     assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, BAD + 2);
     exs_scan_destroy(s);
     free(log);
+}
+
+/* The examples as "file:line kind message" lines, in the results' order (malloc'd). */
+static char *examples(const exs_scan *s)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s:%llu %s %s\n", w[i].file, (unsigned long long)w[i].line, w[i].kind,
+                w[i].message);
+    fclose(f);
+    return out;
+}
+
+/* Checks that s kept EXS_MAX_WARNING_EXAMPLES examples, the same as the first scan checked
+ * (*first: NULL before it; the caller frees it at the end), and destroys s. */
+static void same_examples(exs_scan *s, char **first)
+{
+    size_t n;
+    exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+    char *e = examples(s);
+    if (*first) {
+        assert_string_equal(e, *first);
+        free(e);
+    } else {
+        *first = e;
+    }
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_WARNING_EXAMPLES is met whatever the order the warnings come in: the examples kept
+ * are the smallest by file, line, kind and message, so the order of arrival (of the workers,
+ * of the files) does not choose them; every warning is counted. */
+static void test_warning_examples_order(void **st)
+{
+    (void)st;
+    enum { N = EXS_MAX_WARNING_EXAMPLES + 137 };
+    char *first = NULL;
+    for (int order = 0; order < 3; order++) {
+        exs_scan *s = t_scan_prepared();
+        for (unsigned j = 0; j < N; j++) {
+            unsigned i = order == 0 ? j : order == 1 ? N - 1 - j : (j * 211) % N;
+            char file[32];
+            snprintf(file, sizeof file, "f%02u.log", i % 7);
+            exs_warn(s, i % 3 ? EXS_W_BAD_ROW : EXS_W_BINARY, file, 1 + i / 7, "row %u", i);
+        }
+        exs_scan_finish(s);
+        assert_int_equal(t_warns(s, "bad-row") + t_warns(s, "binary"), N);
+        size_t n;
+        const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+        assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+        /* files f00 .. f06 with (N + 6) / 7 lines at most each: f00 .. f04 whole, then the first
+         * lines of f05 */
+        assert_string_equal(w[0].file, "f00.log");
+        assert_int_equal(w[0].line, 1);
+        assert_string_equal(w[0].message, "row 0");
+        size_t per = (N + 6) / 7, last_line = EXS_MAX_WARNING_EXAMPLES - 5 * per;
+        assert_string_equal(w[n - 1].file, "f05.log");
+        assert_int_equal(w[n - 1].line, last_line);
+        same_examples(s, &first);
+    }
+    free(first);
+}
+
+/* The same with worker threads: bad rows in 24 logs, more than the examples kept, give the
+ * same examples at -j1 and at -j4, run after run. */
+static void test_warning_examples_jobs(void **st)
+{
+    (void)st;
+    for (int i = 0; i < 24; i++) {
+        char rel[128], log[64 * 48 + sizeof FIX_IIS_HDR];
+        snprintf(rel, sizeof rel, "C/inetpub/logs/LogFiles/W3SVC1/u_ex2103%02d.log", i + 1);
+        size_t o = (size_t)snprintf(log, sizeof log, "%s", FIX_IIS_HDR);
+        for (int k = 0; k < 30; k++)
+            o += (size_t)snprintf(log + o, sizeof log - o, "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n");
+        put(rel, log);
+    }
+    char *first = NULL;
+    for (int run = 0; run < 6; run++) {
+        exs_scan *s;
+        exs_scan_opts o = {run % 2 ? 4 : 1, 0};
+        assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+        assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+        assert_int_equal(exs_scan_run(s), EXS_OK);
+        assert_int_equal(t_warns(s, "bad-row"), 24 * 30);
+        same_examples(s, &first);
+    }
+    free(first);
 }
 
 /* EXS_MAX_ACCESS_EVENTS (lowered to 2): script requests past it are left out of the
@@ -537,6 +655,61 @@ static void test_file_caps(void **st)
     exs_scan_destroy(s);
 }
 
+/* The count of one key, 0 when there is none. */
+static uint64_t count_n(const exs_scan *s, exs_count_kind k, const char *key)
+{
+    size_t n;
+    const exs_count *c = exs_results_counts(exs_scan_results(s), k, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].key, key) == 0)
+            return c[i].n;
+    return 0;
+}
+
+/* EXS_MAX_FILE_RECORDS and deferred hits: an archive staged in ProgramData is a finding only
+ * when the sweep finds evidence of compromise. The staged archives of the records let go past
+ * the cap are counted then, as those of the records kept are reported: the counts are those of
+ * the sweep without the cap. Without evidence of compromise none of them is a finding, kept or
+ * not. */
+static void test_file_caps_deferred(void **st)
+{
+    (void)st;
+    static const char shell[] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>";
+    put("C/ProgramData/s1.pst", "staged mail\n");
+    put("C/ProgramData/s2.pst", "staged mail\n");
+    put("C/ProgramData/s3.pst", "staged mail\n");
+    for (int with_shell = 0; with_shell <= 1; with_shell++) {
+        if (with_shell)
+            put("C/inetpub/wwwroot/aspnet_client/s.aspx", shell);
+        exs_scan *all = run_caps(dir, 0, 0, 0), *capped = run_caps(dir, 0, 1, 0);
+        uint64_t want = with_shell ? 3 : 0;
+        assert_int_equal(t_count(all, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(count_n(all, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(t_count(capped, "EXS-FILE-STAGING-ARCHIVE"), with_shell ? 1 : 0);
+        assert_int_equal(count_n(capped, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(stats(capped)->findings, stats(all)->findings);
+        assert_int_equal(stats(capped)->verdicts[EXS_VERDICT_SUSPICIOUS],
+                         stats(all)->verdicts[EXS_VERDICT_SUSPICIOUS]);
+        assert_int_equal(stats(capped)->findings_dropped, with_shell ? 2 : 0);
+        assert_int_equal(stats(all)->findings_dropped, 0);
+        assert_int_equal(stats(all)->findings, with_shell ? nfindings(all) : 0);
+        size_t na, nc;
+        const exs_count *ca = exs_results_counts(exs_scan_results(all), EXS_COUNT_FAMILY, &na);
+        const exs_count *cc = exs_results_counts(exs_scan_results(capped), EXS_COUNT_FAMILY, &nc);
+        assert_int_equal(na, nc);
+        for (size_t i = 0; i < na; i++) {
+            assert_string_equal(ca[i].key, cc[i].key);
+            assert_int_equal(ca[i].n, cc[i].n);
+            assert_int_equal(ca[i].first_ms, cc[i].first_ms);
+            assert_int_equal(ca[i].last_ms, cc[i].last_ms);
+        }
+        /* the records let go are said, with shell or without */
+        assert_int_equal(t_warns(capped, "limit"), 1);
+        exs_scan_destroy(all);
+        exs_scan_destroy(capped);
+    }
+}
+
 /* EXS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
  * warning naming the file; the other files are still scanned by every rule. */
 static void test_yara_timeout(void **st)
@@ -572,6 +745,88 @@ static void test_yara_timeout(void **st)
             assert_string_equal(w[i].file, "D/data/big.bin");
     assert_int_equal(t_count(s, NULL), 1);
     assert_string_equal(t_find(s, "needle", 0)->origin.path, "D/data/small.txt");
+    exs_scan_destroy(s);
+}
+
+/* EXS_MAX_LABEL: a label of that many bytes is taken, one byte more is refused with a message;
+ * a saved sweep with a longer label than a sweep writes is refused when read. */
+static void test_label_length(void **st)
+{
+    (void)st;
+    char label[EXS_MAX_LABEL + 2];
+    memset(label, 'L', sizeof label - 1);
+    label[sizeof label - 1] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_EINVAL);
+    assert_non_null(strstr(exs_scan_error(s), "a label longer than 256 bytes"));
+    label[EXS_MAX_LABEL] = 0;
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK); /* made unique: "-2" */
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_sweep_info *sw = exs_results_sweep(exs_scan_results(s));
+    assert_int_equal(sw->nroots, 2);
+    assert_int_equal(strlen(sw->roots[1].label), EXS_MAX_LABEL + 2);
+    exs_scan_destroy(s);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             EXS_MAX_LABEL + 12, 0);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_EFORMAT);
+    assert_non_null(strstr(err, ":1: a root label longer than a sweep writes"));
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             EXS_MAX_LABEL + 11, 0);
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_OK);
+    assert_int_equal(strlen(exs_results_sweep(r)->roots[0].label), EXS_MAX_LABEL + 11);
+    exs_results_destroy(r);
+}
+
+/* EXS_MAX_WHERE: a finding an after-sweep pass makes at the place of another (links, IOC
+ * addresses) keeps that place whole when it is the largest a finding has (a label of
+ * EXS_MAX_LABEL and "-2", a path of EXS_MAX_PATH, four members of EXS_MAX_PATH); the passes'
+ * buffer was 8 KiB. */
+static void test_where_room(void **st)
+{
+    (void)st;
+    char label[EXS_MAX_LABEL + 1];
+    memset(label, 'L', EXS_MAX_LABEL);
+    label[EXS_MAX_LABEL] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_prepare(s), EXS_OK);
+    static char path[EXS_MAX_PATH + 1], mem[4][EXS_MAX_PATH + 1], buf[EXS_MAX_WHERE];
+    memset(path, 'p', EXS_MAX_PATH);
+    for (int i = 0; i < 4; i++)
+        memset(mem[i], 'a' + i, EXS_MAX_PATH);
+    const char *members[4] = {mem[0], mem[1], mem[2], mem[3]};
+    static const exs_rule rule = {"T-W", "w", "", "Test", "", "", false};
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = &rule;
+    f.origin = (exs_origin){1, path, members, 4, "iis", 3, 0, -1};
+    exs_pass_view v = {s, s->files, NULL, 0, NULL, 0};
+    exs_ctx c;
+    exs_ctx_at_finding(&c, &v, &f, buf);
+    assert_int_equal(strlen(c.file), EXS_MAX_LABEL + 3 + 5 * EXS_MAX_PATH + 8);
+    exs_hit h;
+    exs_hit_init(&h, &rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, 1000);
+    h.line = 3;
+    exs_emit(&c, &h);
+    exs_scan_finish(s);
+    assert_int_equal(t_count(s, "T-W"), 1);
+    const exs_finding *g = t_find(s, "T-W", 0);
+    assert_int_equal(g->origin.root, 1);
+    assert_string_equal(g->origin.path, path);
+    assert_int_equal(g->origin.nmembers, 4);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(g->origin.members[i], mem[i]);
     exs_scan_destroy(s);
 }
 
@@ -620,13 +875,18 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),
         cmocka_unit_test(test_warning_examples),
+        cmocka_unit_test(test_warning_examples_order),
+        cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_label_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_where_room, t_dir_setup, t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "jsonltext.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "results/hit.h"
@@ -274,6 +276,192 @@ static void test_round_trip(void **s_)
     exs_scan_destroy(s);
 }
 
+/* ---------------------------------------------------------------- reading many records */
+
+/* A saved sweep of 100,000 client counts and 20,000 coverage families, each written twice (two
+ * sweeps in one file: the records merge by key), reads in linear time: each record finds its
+ * key in a map, not by a search over the ones read before (that took a minute). The merged
+ * values are exact. */
+static void test_read_many_records(void **st)
+{
+    (void)st;
+    enum { KEYS = 100000, FAMS = 20000 };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int sweep = 0; sweep < 2; sweep++) {
+        fprintf(f, "{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":"
+                   "\"/r\",\"label\":\"r\"}],\"stats\":{\"findings\":%d}}}\n",
+                KEYS);
+        for (unsigned i = 0; i < KEYS; i++)
+            fprintf(f, "{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"client\",\"key\":"
+                       "\"10.%u.%u.%u\",\"n\":1,\"verdicts\":{\"probe\":1},\"first\":"
+                       "\"2021-03-0%dT11:00:00.000Z\"}}}\n",
+                    i >> 16, (i >> 8) & 255, i & 255, sweep + 3);
+        for (unsigned i = 0; i < FAMS; i++)
+            fprintf(f, "{\"exsweep\":{\"record\":\"coverage\",\"coverage\":{\"family\":\"F%u\","
+                       "\"files_read\":%u,\"lines\":1}}}\n",
+                    i, sweep + 1);
+    }
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    clock_t t0 = clock();
+    assert_int_equal(t_read_jsonl(text, len, &r, err, sizeof err), EXS_OK);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    /* linear: well under a second (a few under the sanitizers); the search took over 30 */
+    assert_true(cpu < 10.0);
+    size_t n;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, KEYS);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(c[i].n, 2);
+        assert_int_equal(c[i].by_verdict[EXS_VERDICT_PROBE], 2);
+        assert_int_equal(c[i].first_ms, 1614769200000LL); /* 2021-03-03T11:00 and -04 */
+        assert_int_equal(c[i].last_ms, 1614769200000LL + 86400000LL);
+    }
+    assert_string_equal(c[0].key, "10.0.0.0");
+    assert_string_equal(c[n - 1].key, "10.1.99.99"); /* in strcmp order */
+    exs_results_counts(r, EXS_COUNT_RULE, &n);
+    assert_int_equal(n, 0);
+    const exs_coverage *cv = exs_results_coverage(r, &n);
+    assert_int_equal(n, FAMS);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cv[i].files_read, 3);
+        assert_int_equal(cv[i].lines, 2);
+    }
+    assert_int_equal(exs_results_stats(r)->findings, 2 * KEYS);
+    assert_int_equal(exs_results_sweep(r)->nroots, 2);
+    exs_results_destroy(r);
+    free(text);
+}
+
+/* ---------------------------------------------------------------- oversize fields read */
+
+/* A finding record of rule id (user rule "id"), event.id made of digit d, with extra JSON
+ * fields (",..." or "") inside the exsweep object and in the top level. */
+static void finding_line(FILE *f, const char *rule, char d, const char *exsweep_extra,
+                         const char *top_extra)
+{
+    char id[33];
+    memset(id, d, 32);
+    id[32] = 0;
+    fprintf(f,
+            "{\"event\":{\"id\":\"%s\"},\"rule\":{\"id\":\"%s\",\"name\":\"n\"}%s,"
+            "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"suspicious\",\"severity\":\"medium\","
+            "\"origin\":{\"root\":0,\"path\":\"a.log\",\"kind\":\"iis\",\"line\":1}%s}}\n",
+            id, rule, top_extra, exsweep_extra);
+}
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = 0;
+    return s;
+}
+
+/* A field longer than a sweep writes (a rule.id, a URL past EXS_MAX_FINDING_FIELD, more facts or
+ * related ids than a finding has, a count key, a warning) makes its record bad input: skipped,
+ * counted ("report" warnings) and named by an example; never EXS_ENOMEM (a long rule.id was),
+ * never cut silently (a long URL was). Fields at their caps read whole. */
+static void test_read_oversize_fields(void **st)
+{
+    (void)st;
+    char *longid = repeat('R', 300), *url = repeat('u', EXS_MAX_FINDING_FIELD + 1),
+         *url_ok = repeat('v', EXS_MAX_FINDING_FIELD), *key = repeat('k', EXS_MAX_FINDING_FIELD + 1),
+         *msg = repeat('m', 2000);
+    char facts[2048] = ",\"facts\":{", related[4096] = ",\"related\":[";
+    for (int i = 0; i <= EXS_MAX_FACTS; i++)
+        snprintf(facts + strlen(facts), sizeof facts - strlen(facts), "%s\"f%d\":\"v\"", i ? "," : "", i);
+    strcat(facts, "}");
+    for (int i = 0; i <= EXS_MAX_RELATED; i++)
+        snprintf(related + strlen(related), sizeof related - strlen(related), "%s\"%032d\"", i ? "," : "", i);
+    strcat(related, "]");
+    char *text = NULL, *top = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    finding_line(f, "T-OK", '1', "", "");                                  /* 2: read */
+    finding_line(f, longid, '2', "", "");                                  /* 3: skipped */
+    assert_true(asprintf(&top, ",\"url\":{\"path\":\"%s\"}", url) > 0);
+    finding_line(f, "T-OK", '3', "", top);                                 /* 4: skipped */
+    free(top);
+    assert_true(asprintf(&top, ",\"url\":{\"path\":\"%s\"}", url_ok) > 0);
+    finding_line(f, "T-OK", '4', "", top);                                 /* 5: read whole */
+    free(top);
+    finding_line(f, "T-OK", '5', facts, "");                               /* 6: skipped */
+    finding_line(f, "T-OK", '6', related, "");                             /* 7: skipped */
+    fprintf(f, "{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"host\",\"key\":\"%s\",\"n\":1}}}\n", key); /* 8 */
+    fputs("{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"host\",\"key\":\"EXCH01\",\"n\":3}}}\n", f);  /* 9 */
+    fprintf(f, "{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"message\":\"%s\"}}}\n", msg); /* 10 */
+    fputs("{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"line\":4,\"message\":\"short\"}}}\n", f); /* 11 */
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(text, len, &r, err, sizeof err), EXS_OK);
+    size_t n;
+    const exs_finding *fd = exs_results_findings(r, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(fd[0].id[0], '1');
+    assert_null(fd[0].http);
+    assert_int_equal(fd[1].id[0], '4');
+    assert_int_equal(strlen(fd[1].http->path), EXS_MAX_FINDING_FIELD);
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_HOST, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].key, "EXCH01");
+    assert_int_equal(c[0].n, 3);
+    const exs_warning_count *wc = exs_results_warning_counts(r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(wc[0].kind, "report");
+    assert_int_equal(wc[0].count, 6);
+    const exs_warning *w = exs_results_warnings(r, &n);
+    assert_int_equal(n, 7);
+    static const struct {
+        uint64_t line;
+        const char *message;
+    } want[] = {
+        {3, "record skipped: a rule.id longer than a sweep writes"},
+        {4, "record skipped: a finding field longer than a sweep writes"},
+        {6, "record skipped: more exsweep.facts than a finding has"},
+        {7, "record skipped: more exsweep.related than a finding has"},
+        {8, "record skipped: a count key longer than a sweep writes"},
+        {10, "record skipped: a warning longer than a sweep writes"},
+    };
+    /* sorted by file: "x" (the warning kept) after the saved file's own path */
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(w[i].kind, "report");
+        assert_int_equal(w[i].line, want[i].line);
+        assert_string_equal(w[i].message, want[i].message);
+    }
+    assert_string_equal(w[6].file, "x");
+    assert_int_equal(w[6].line, 4);
+    assert_string_equal(w[6].message, "short");
+    exs_results_destroy(r);
+    /* the same lines but the bad ones: no warning at all */
+    exs_results *clean = NULL;
+    free(text);
+    f = open_memstream(&text, &len);
+    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    finding_line(f, "T-OK", '1', "", "");
+    fclose(f);
+    assert_int_equal(t_read_jsonl(text, len, &clean, err, sizeof err), EXS_OK);
+    exs_results_warnings(clean, &n);
+    assert_int_equal(n, 0);
+    exs_results_warning_counts(clean, &n);
+    assert_int_equal(n, 0);
+    exs_results_destroy(clean);
+    free(text);
+    free(longid);
+    free(url);
+    free(url_ok);
+    free(key);
+    free(msg);
+}
+
 /* ---------------------------------------------------------------- a shell behind decoys */
 
 static void test_shell_behind_decoys(void **s_)
@@ -332,6 +520,8 @@ int main(void)
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_shell_behind_decoys),
+        cmocka_unit_test(test_read_many_records),
+        cmocka_unit_test(test_read_oversize_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
