@@ -333,6 +333,8 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
             exs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
         e.target = exs_str_cstr(h->target);
         e.evidence = exs_str_cstr(h->evidence);
+        e.line = h->line;
+        e.key = exs_str_cstr(h->key);
         e.file.path = exs_str_cstr(r->display + (r->where.prefix < strlen(r->display)
                                                      ? r->where.prefix
                                                      : 0));
@@ -354,6 +356,7 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
         }
         exs_emit(&c, &e);
     }
+    exs_ctx_release(&c);
 }
 
 /* The URLs of the scripts on disk, and of the records (a file with findings), by root. */
@@ -418,6 +421,7 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
             }
         relate_requests(&h, rf, root, url);
         exs_emit(&c, &h);
+        exs_ctx_release(&c);
     }
 }
 
@@ -569,6 +573,7 @@ static void ioc_network(const exs_pass_view *pv, exs_files *f)
         for (size_t k = 0; k < h->nids; k++)
             exs_hit_relate(&e, h->ids[k]);
         exs_emit(&c, &e);
+        exs_ctx_release(&c);
     }
     free(v);
 }
@@ -595,6 +600,7 @@ static void dearcry(const exs_pass_view *v, exs_files *f)
     exs_hit_fact_cstr(&h, "files_examples", ex);
     exs_hit_fact_time(&h, "seen_last", f->dearcry_last);
     exs_emit(&c, &h);
+    exs_ctx_release(&c);
 }
 
 void exs_pass_files(const exs_pass_view *v)

@@ -9,6 +9,7 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "scan/dups.h"
 #include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
@@ -123,22 +124,23 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     if (h->offset < 0 && h->line && h->line == c->line_no)
         o.offset = c->line_off;
     /* the same identity twice in one file (the same rule on the same line for the same key):
-     * the second is told apart by a count, the same on every run */
+     * the second is told apart by a count, the same on every run (lib/scan/dups.h) */
     char id[EXS_ID_LEN];
     unsigned dup = 0;
-    for (;;) {
-        if (!exs_finding_id(h, &o, dup, id)) {
-            exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
-            return;
-        }
-        bool seen = false;
-        for (unsigned i = 0; i < c->nrecent && i < 8 && !seen; i++)
-            seen = strcmp(c->recent[i], id) == 0;
-        if (!seen)
-            break;
-        dup++;
+    if (!exs_finding_id(h, &o, 0, id)) {
+        exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
+        return;
     }
-    memcpy(c->recent[c->nrecent++ % 8], id, EXS_ID_LEN);
+    if (!exs_dups_take(&c->dups, id, h->line, h->record, h->offset >= 0 ? h->offset : o.offset,
+                       &dup)) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory telling apart the findings of %s",
+                      c->file ? c->file : "");
+        return;
+    }
+    if (dup && !exs_finding_id(h, &o, dup, id)) {
+        exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
+        return;
+    }
     exs_finding f;
     void *block = NULL;
     bool bad_utf8 = false;
@@ -168,6 +170,12 @@ void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *wh
         c->where = *where;
     c->source = source;
     c->first_ms = c->last_ms = EXS_TIME_NONE;
+}
+
+void exs_ctx_release(exs_ctx *c)
+{
+    exs_dups_free(c->dups);
+    c->dups = NULL;
 }
 
 void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,

@@ -82,6 +82,7 @@ static void free_hits(exs_fhit *h)
             free(h->values[i]);
         free(h->evidence);
         free(h->target);
+        free(h->key);
         free(h);
         h = n;
     }
@@ -617,6 +618,11 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
         ok &= (h->target = strndup(hit->target.p, hit->target.n < EXS_MAX_FINDING_FIELD
                                                       ? hit->target.n
                                                       : EXS_MAX_FINDING_FIELD)) != NULL;
+    h->line = hit->line;
+    if (hit->key.n)
+        ok &= (h->key = strndup(hit->key.p, hit->key.n < EXS_MAX_FINDING_FIELD
+                                                ? hit->key.n
+                                                : EXS_MAX_FINDING_FIELD)) != NULL;
     size_t en = hit->evidence.n < EXS_MAX_EVIDENCE ? hit->evidence.n : EXS_MAX_EVIDENCE;
     if (hit->evidence.p && en)
         ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;

@@ -27,6 +27,8 @@ typedef struct exs_fhit {
     size_t nfacts;
     char *evidence;
     char *target;
+    uint64_t line; /* the line of a log about the file that says it (msert.log), 0 when none */
+    char *key;     /* what tells apart two hits of one rule on the file (the id's key), NULL */
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
     struct exs_fhit *next;
 } exs_fhit;
