@@ -67,6 +67,9 @@
 #define EXS_MAX_IOC_FILE (64u << 20)     /* bytes read of one IOC list; the rest is counted */
 #define EXS_PATHRE_MATCH_LIMIT 100000    /* PCRE2 backtracking steps per path and filename
                                             expression; past it the expression does not match */
+#define EXS_MAX_IOC_NET 256              /* addresses and hosts of the IOC lists reported
+                                            (EXS-IOC-NET), the heaviest; more are counted in
+                                            a warning */
 #define EXS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
 #define EXS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
 #define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from applicationHost.config */

@@ -3,7 +3,10 @@
  * Why the sample is the same whatever the arrival order: a rule's kept set is always "its k
  * smallest ids so far" for some k. The fair share (the water level L over the rules' counts)
  * only goes down as findings arrive, so trimming a rule to L_now + 1 on the way never lets
- * go of a finding that the final share L_end <= L_now would keep.
+ * go of a finding that the final share L_end <= L_now would keep. Settling (before the
+ * passes, and at the end) trims every rule to exactly its share: what is left then depends
+ * on the findings alone. The always-kept ones are a max-heap on id the same way: the
+ * always_max smallest ids so far.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 typedef struct entry {
     exs_finding f;
     void *block;
+    bool keep; /* while settling: in its share, always kept, or pinned */
 } entry;
 
 /* One rule's sample: a max-heap on id (the root is the largest id kept). Entries are
@@ -40,7 +44,7 @@ struct exs_store {
     size_t budget;
     uint64_t always_max;
     bool hold;
-    entry **always;
+    entry **always;      /* a max-heap on id: past always_max the largest ids go */
     size_t nalways, capalways;
     exs_strmap *by_rule; /* rule id -> sample */
     sample **samples;
@@ -243,32 +247,127 @@ static int cmp_sample(const void *pa, const void *pb)
     return strcmp((*(sample *const *)pa)->rule_id, (*(sample *const *)pb)->rule_id);
 }
 
-/* Trims every sample to its share. exact: the final shares (the remainder of the budget goes
- * one each to the rules over the level, in rule id order); else L + 1 for all, which is never
- * less than the final share. */
-static void rebalance(exs_store *st, bool exact)
+/* On the way: trims every sample to L + 1, which is never less than its final share. */
+static void rebalance(exs_store *st)
 {
     uint64_t L = level(st);
     if (L == UINT64_MAX)
         return;
-    uint64_t left = st->budget;
-    if (exact) {
-        qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
-        for (size_t i = 0; i < st->nsamples; i++)
-            left -= st->samples[i]->seen < L ? st->samples[i]->seen : L;
-    }
-    for (size_t i = 0; i < st->nsamples; i++) {
-        sample *s = st->samples[i];
-        uint64_t k = L + 1;
-        if (exact) {
-            k = L;
-            if (s->seen > L && left) {
-                k++;
-                left--;
+    for (size_t i = 0; i < st->nsamples; i++)
+        st->nsampled -= trim(st->samples[i], L + 1 > SIZE_MAX ? SIZE_MAX : (size_t)(L + 1));
+}
+
+static int cmp_entry_desc(const void *pa, const void *pb)
+{
+    return strcmp((*(entry *const *)pb)->f.id, (*(entry *const *)pa)->f.id);
+}
+
+/* Marks the k smallest ids of v[0..n) to keep; v ends sorted by id, largest first (still a
+ * max-heap). */
+static void mark_smallest(entry **v, size_t n, uint64_t k)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_entry_desc);
+    for (size_t i = 0; i < n; i++)
+        v[i]->keep = n - i <= k;
+}
+
+/* Pins what the kept findings relate to (their related ids, and what those relate to): a
+ * kept finding's relations always resolve among the kept ones. */
+static bool pin_related(exs_store *st)
+{
+    size_t total = st->nalways + st->nsampled, nwork = 0;
+    bool any = false;
+    for (size_t i = 0; i < st->nalways && !any; i++)
+        any = st->always[i]->f.nrelated != 0;
+    for (size_t i = 0; i < st->nsamples && !any; i++)
+        for (size_t j = 0; j < st->samples[i]->n && !any; j++)
+            any = st->samples[i]->heap[j]->keep && st->samples[i]->heap[j]->f.nrelated != 0;
+    if (!any)
+        return true;
+    exs_strmap *by_id = exs_strmap_create();
+    entry **work = malloc((total ? total : 1) * sizeof *work);
+    bool ok = by_id && work;
+    for (size_t i = 0; ok && i < st->nalways; i++)
+        ok = exs_strmap_put(by_id, st->always[i]->f.id, st->always[i], NULL);
+    for (size_t i = 0; ok && i < st->nsamples; i++)
+        for (size_t j = 0; ok && j < st->samples[i]->n; j++)
+            ok = exs_strmap_put(by_id, st->samples[i]->heap[j]->f.id, st->samples[i]->heap[j],
+                                NULL);
+    for (size_t i = 0; ok && i < st->nalways; i++)
+        if (st->always[i]->keep && st->always[i]->f.nrelated)
+            work[nwork++] = st->always[i];
+    for (size_t i = 0; ok && i < st->nsamples; i++)
+        for (size_t j = 0; j < st->samples[i]->n; j++)
+            if (st->samples[i]->heap[j]->keep && st->samples[i]->heap[j]->f.nrelated)
+                work[nwork++] = st->samples[i]->heap[j];
+    while (ok && nwork) {
+        const entry *e = work[--nwork];
+        for (size_t k = 0; k < e->f.nrelated; k++) {
+            entry *x = exs_strmap_get(by_id, e->f.related[k]);
+            if (x && !x->keep) {
+                x->keep = true; /* each entry goes on the list once: nwork <= total */
+                if (x->f.nrelated)
+                    work[nwork++] = x;
             }
         }
-        st->nsampled -= trim(s, k > SIZE_MAX ? SIZE_MAX : (size_t)k);
     }
+    free(work);
+    exs_strmap_destroy(by_id);
+    return ok;
+}
+
+/* Lets go of the entries not marked; the rest keep their order. Returns how many went. */
+static size_t sweep_unkept(entry **v, size_t *n)
+{
+    size_t k = 0, gone = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (v[i]->keep) {
+            v[i]->keep = false;
+            v[k++] = v[i];
+        } else {
+            free(v[i]->block);
+            free(v[i]);
+            gone++;
+        }
+    }
+    *n = k;
+    return gone;
+}
+
+/* The exact sample: every rule its final share of the budget (the remainder goes one each to
+ * the rules over the level, in rule id order) of its smallest ids, the always_max smallest
+ * ids of the always-kept ones, and what the kept ones relate to. The same set whatever order
+ * the findings came in. Returns false when out of memory (nothing let go). */
+static bool settle(exs_store *st)
+{
+    uint64_t L = level(st), left = st->budget;
+    qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
+    if (L != UINT64_MAX)
+        for (size_t i = 0; i < st->nsamples; i++)
+            left -= st->samples[i]->seen < L ? st->samples[i]->seen : L;
+    for (size_t i = 0; i < st->nsamples; i++) {
+        sample *s = st->samples[i];
+        uint64_t k = L;
+        if (L != UINT64_MAX && s->seen > L && left) {
+            k++;
+            left--;
+        }
+        mark_smallest(s->heap, s->n, k);
+    }
+    mark_smallest(st->always, st->nalways, st->always_max);
+    if (!pin_related(st)) {
+        for (size_t i = 0; i < st->nalways; i++)
+            st->always[i]->keep = false;
+        for (size_t i = 0; i < st->nsamples; i++)
+            for (size_t j = 0; j < st->samples[i]->n; j++)
+                st->samples[i]->heap[j]->keep = false;
+        return false;
+    }
+    st->always_dropped += sweep_unkept(st->always, &st->nalways);
+    for (size_t i = 0; i < st->nsamples; i++)
+        st->nsampled -= sweep_unkept(st->samples[i]->heap, &st->samples[i]->n);
+    return true;
 }
 
 static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
@@ -294,12 +393,35 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
         free(e);
         return false;
     }
-    *e = (entry){*f, block};
+    *e = (entry){*f, block, false};
     s->heap[s->n] = e;
     sift_up(s->heap, s->n++);
     st->nsampled++;
     if (!st->hold && st->nsampled > 2 * st->budget + 1024)
-        rebalance(st, false);
+        rebalance(st);
+    return true;
+}
+
+/* An always-kept finding: the always_max smallest ids stay (the same set whatever the order
+ * they come in); past it the largest goes, unless the store is held. */
+static bool keep_always(exs_store *st, const exs_finding *f, void *block)
+{
+    entry *e = malloc(sizeof *e);
+    if (!e || !exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
+                        sizeof *st->always)) {
+        free(e);
+        return false;
+    }
+    *e = (entry){*f, block, false};
+    st->always[st->nalways] = e;
+    sift_up(st->always, st->nalways++);
+    if (!st->hold && st->nalways > st->always_max) {
+        free(st->always[0]->block);
+        free(st->always[0]);
+        st->always[0] = st->always[--st->nalways];
+        sift_down(st->always, st->nalways, 0);
+        st->always_dropped++;
+    }
     return true;
 }
 
@@ -313,20 +435,9 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
     bool always = f->verdict == EXS_VERDICT_EXPLOITATION || f->rule->backdoor;
     if (!ok) {
         free(block);
-    } else if (always && st->nalways < st->always_max) {
-        entry *e = malloc(sizeof *e);
-        ok = e && exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
-                           sizeof *st->always);
-        if (ok) {
-            *e = (entry){*f, block};
-            st->always[st->nalways++] = e;
-        } else {
-            free(e);
-            free(block);
-        }
     } else if (always) {
-        st->always_dropped++;
-        free(block);
+        if (!(ok = keep_always(st, f, block)))
+            free(block);
     } else if (!keep_sampled(st, f, block)) {
         ok = false;
         free(block);
@@ -413,14 +524,22 @@ uint64_t exs_store_always_dropped(exs_store *st)
     return n;
 }
 
+bool exs_store_settle(exs_store *st)
+{
+    pthread_mutex_lock(&st->mu);
+    bool ok = settle(st);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
 bool exs_store_finish(exs_store *st, exs_results *r)
 {
     pthread_mutex_lock(&st->mu);
-    rebalance(st, true);
+    bool ok = settle(st);
     size_t total = st->nalways + st->nsampled, k = 0;
-    exs_finding *f = malloc((total ? total : 1) * sizeof *f);
-    void **b = malloc((total ? total : 1) * sizeof *b);
-    bool ok = f && b && hand_counts(st, r);
+    exs_finding *f = ok ? malloc((total ? total : 1) * sizeof *f) : NULL;
+    void **b = ok ? malloc((total ? total : 1) * sizeof *b) : NULL;
+    ok = ok && f && b && hand_counts(st, r);
     if (ok) {
         for (size_t i = 0; i < st->nalways; i++, k++) {
             f[k] = st->always[i]->f;

@@ -151,6 +151,13 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     }
     if (bad_utf8)
         exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
+    /* tallies over every finding, before the store keeps it or not */
+    if (!exs_files_note_finding(s->files, &f)) {
+        free(block);
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory matching a finding of %s with the IOC lists",
+                      c->file ? c->file : "");
+        return;
+    }
     if (!exs_store_add(s->store, &f, block)) {
         exs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
                       c->file ? c->file : "");
@@ -371,15 +378,15 @@ void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 void exs_scan_results_finish(exs_scan *s)
 {
     exs_results *r = s->res;
+    if (!exs_store_finish(s->store, r)) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
+        return;
+    }
     uint64_t lost = exs_store_always_dropped(s->store);
     if (lost)
         exs_warn(s, EXS_W_LIMIT, "", 0,
                  "%llu exploitation and backdoor findings past %llu counted, not kept",
                  (unsigned long long)lost, (unsigned long long)EXS_MAX_KEPT_ALWAYS);
-    if (!exs_store_finish(s->store, r)) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
-        return;
-    }
     /* user rules live in the scan's rule sets: the results get copies (the built-in table
      * and the shipped rules live as long as the process) */
     exs_strmap *own = exs_strmap_create();

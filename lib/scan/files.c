@@ -11,6 +11,7 @@
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/digest.h"
+#include "detectors/iocnet.h"
 #include "engines/pathre.h"
 #include "scan/files_int.h"
 #include "scan/scan_int.h"
@@ -104,6 +105,7 @@ void exs_files_destroy(exs_files *f)
     for (size_t i = 0; i < f->nrule_paths; i++)
         free(f->rule_paths[i]);
     free(f->rule_paths);
+    exs_iocnet_destroy(f->net);
     exs_iocset_destroy(f->iocs);
     for (size_t i = 0; i < f->nskip; i++)
         free(f->skip_ext[i]);
@@ -252,6 +254,8 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     if (!f->enabled)
         return EXS_OK;
     exs_rc rc = exs_iocset_compile(f->iocs, err, errlen);
+    if (rc == EXS_OK && !f->net && (rc = exs_iocnet_create(&f->net, f->iocs)) != EXS_OK)
+        snprintf(err, errlen, "out of memory for the IOC address tally");
     if (rc != EXS_OK)
         return rc;
     /* The shipped rules are compiled when the first file that needs them is read (a sweep of
@@ -271,6 +275,11 @@ static void store_failed(exs_files *f, const char *what)
         exs_scan_fail(f->scan, EXS_ENOMEM, "out of memory keeping %s", what);
 }
 
+
+bool exs_files_note_finding(exs_files *f, const exs_finding *x)
+{
+    return !f || exs_iocnet_note(f->net, x);
+}
 
 bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
 {

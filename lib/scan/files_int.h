@@ -80,6 +80,8 @@ struct exs_files {
     char **rule_paths;
     size_t nrule_paths;
     exs_iocset *iocs;
+    struct exs_iocnet *net; /* the findings naming listed addresses and hosts (iocnet.h);
+                               NULL when the lists name none */
     uint64_t max_size;
     char **skip_ext; /* lowercase, with the dot */
     size_t nskip;

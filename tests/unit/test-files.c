@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/digest.h"
+#include "core/limits.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "memscan.h"
@@ -415,6 +416,51 @@ static void test_iocs(void **st)
     unlink(path);
 }
 
+/* More listed addresses seen than EXS_MAX_IOC_NET: the heaviest are reported (the one seen
+ * in an exploitation first), the rest counted in a warning. */
+static void test_iocs_cap(void **st)
+{
+    (void)st;
+    enum { N = EXS_MAX_IOC_NET + 44 };
+    char *log = malloc(N * 160 + 512), *list = malloc(N * 32);
+    assert_true(log && list);
+    size_t o = (size_t)sprintf(log, "%s", IIS_HEAD), lo = 0;
+    for (int i = 0; i < N; i++) {
+        /* a script probe from each; the last one a shell's use */
+        o += (size_t)sprintf(log + o,
+                             "2021-03-05 03:%02d:%02d 10.0.0.5 GET /aspnet_client/%s - 443 - "
+                             "198.18.%d.%d Mozilla/5.0 - %s 0 0 1\n",
+                             i / 60 % 60, i % 60, i == N - 1 ? "system_web/s.aspx" : "p.aspx",
+                             i / 200, i % 200 + 1, i == N - 1 ? "200" : "404");
+        lo += (size_t)sprintf(list + lo, "198.18.%d.%d\n", i / 200, i % 200 + 1);
+    }
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log", log);
+    put_fix("C/inetpub/wwwroot/aspnet_client/system_web/s.aspx", "ws-eval");
+    char path[300];
+    snprintf(path, sizeof path, "%s.ioc", root);
+    FILE *fp = fopen(path, "w");
+    fputs(list, fp);
+    fclose(fp);
+    exs_scan *s = run(NULL, path, NULL);
+    assert_int_equal(t_count(s, "EXS-IOC-NET"), EXS_MAX_IOC_NET);
+    const exs_finding *f = t_find(s, "EXS-IOC-NET", 0);
+    bool heavy = false;
+    for (size_t k = 0; (f = t_find(s, "EXS-IOC-NET", k)) != NULL; k++)
+        heavy |= strcmp(f->http->client, "198.18.1.100") == 0 &&
+                 f->verdict == EXS_VERDICT_EXPLOITATION;
+    assert_true(heavy);
+    size_t nw;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &nw);
+    bool said = false;
+    for (size_t i = 0; i < nw; i++)
+        said |= strstr(w[i].message, "44 more addresses and hosts of the IOC lists") != NULL;
+    assert_true(said);
+    exs_scan_destroy(s);
+    unlink(path);
+    free(log);
+    free(list);
+}
+
 static void test_policy(void **st)
 {
     (void)st;
@@ -574,6 +620,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_staging_alone, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_msert_repeated, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_iocs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_iocs_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
