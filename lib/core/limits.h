@@ -40,7 +40,8 @@
                                             flood no reader could act on) are counted, a warning */
 #define EXS_MAX_FACTS 16                 /* named facts per finding (fixed lists per rule) */
 #define EXS_MAX_RELATED 64               /* related finding ids kept per finding; more counted */
-#define EXS_MAX_SERVER_ADDRS 64          /* the server's own addresses remembered (IIS s-ip) */
+#define EXS_MAX_SERVER_ADDRS 64          /* a root's own server addresses remembered (IIS
+                                            s-ip); more are warned and stay clients */
 #define EXS_MAX_COUNT_KEYS 1000000       /* distinct client addresses and host names counted;
                                             more are counted in the totals only */
 

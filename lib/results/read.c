@@ -205,6 +205,8 @@ static exs_rc read_sweep(reader *rd, const rec *r)
     st->rule_scans += u64_of(r, "exsweep.stats.rule_scans");
     st->rule_gated += u64_of(r, "exsweep.stats.rule_gated");
     st->counts_dropped += u64_of(r, "exsweep.stats.counts_dropped");
+    st->own_findings += u64_of(r, "exsweep.stats.own_findings");
+    st->own_addresses += u64_of(r, "exsweep.stats.own_addresses");
     uint64_t jobs = u64_of(r, "exsweep.stats.jobs");
     if (jobs > st->jobs && jobs <= 4096)
         st->jobs = (unsigned)jobs;

@@ -9,12 +9,14 @@
  * always_max smallest ids so far.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/strmap.h"
+#include "core/timeparse.h"
 #include "results/results_int.h"
 #include "results/store.h"
 
@@ -50,7 +52,8 @@ struct exs_store {
     sample **samples;
     size_t nsamples, capsamples;
     size_t nsampled;     /* entries in all heaps */
-    counter counts[EXS_COUNT__N];
+    counter counts[EXS_COUNT__N]; /* clients keyed "root|address" until the hand-over */
+    exs_strmap *own;              /* "root|address" of each root's own addresses */
     uint64_t findings, verdicts[EXS_VERDICT__MAX + 1], always_dropped, keys_dropped;
     uint64_t not_kept; /* counted only (exs_store_count_only) */
 };
@@ -63,11 +66,13 @@ exs_store *exs_store_create(size_t budget, uint64_t always_max)
     st->budget = budget ? budget : 1;
     st->always_max = always_max;
     st->by_rule = exs_strmap_create();
-    bool ok = st->by_rule != NULL;
+    st->own = exs_strmap_create();
+    bool ok = st->by_rule != NULL && st->own != NULL;
     for (int k = 0; k < EXS_COUNT__N; k++)
         ok = ok && (st->counts[k].map = exs_strmap_create()) != NULL;
     if (!ok || pthread_mutex_init(&st->mu, NULL) != 0) {
         exs_strmap_destroy(st->by_rule);
+        exs_strmap_destroy(st->own);
         for (int k = 0; k < EXS_COUNT__N; k++)
             exs_strmap_destroy(st->counts[k].map);
         free(st);
@@ -107,6 +112,7 @@ void exs_store_destroy(exs_store *st)
     }
     free(st->samples);
     exs_strmap_destroy(st->by_rule);
+    exs_strmap_destroy(st->own);
     for (int k = 0; k < EXS_COUNT__N; k++)
         counter_free(&st->counts[k]);
     pthread_mutex_destroy(&st->mu);
@@ -161,8 +167,12 @@ static bool count_all(exs_store *st, const exs_finding *f)
     fam[a + 1 + b] = 0;
     bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, f, false, NULL) &&
               count(&st->counts[EXS_COUNT_FAMILY], fam, f, false, NULL);
-    if (ok && f->http && f->http->client && !f->http->backend)
-        ok = count(&st->counts[EXS_COUNT_CLIENT], f->http->client, f, true, &st->keys_dropped);
+    if (ok && f->http && f->http->client && !f->http->backend) {
+        /* per root: a root's own address is left out of the client counts at the end */
+        char key[EXS_MAX_FINDING_FIELD + 16];
+        snprintf(key, sizeof key, "%u|%s", (unsigned)f->origin.root, f->http->client);
+        ok = count(&st->counts[EXS_COUNT_CLIENT], key, f, true, &st->keys_dropped);
+    }
     const char *host = f->event && f->event->computer ? f->event->computer
                        : f->http && f->http->host   ? f->http->host
                                                     : NULL;
@@ -494,9 +504,73 @@ const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
     return v;
 }
 
+bool exs_store_own_address(exs_store *st, uint32_t root, const char *addr)
+{
+    char key[EXS_MAX_FINDING_FIELD + 16];
+    snprintf(key, sizeof key, "%u|%s", (unsigned)root, addr);
+    pthread_mutex_lock(&st->mu);
+    bool ok = exs_strmap_put(st->own, key, (void *)1, NULL);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+static void count_merge(exs_count *to, const exs_count *x)
+{
+    to->n += x->n;
+    for (int v = 0; v <= EXS_VERDICT__MAX; v++)
+        to->by_verdict[v] += x->by_verdict[v];
+    exs_time_span_add(&to->first_ms, &to->last_ms, x->first_ms);
+    exs_time_span_add(&to->first_ms, &to->last_ms, x->last_ms);
+}
+
+/* The client counts by address, summed over the roots, each root's own addresses left out
+ * (counted in r's own_findings and own_addresses). */
+static bool hand_clients(exs_store *st, exs_results *r)
+{
+    counter *c = &st->counts[EXS_COUNT_CLIENT];
+    exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
+    exs_strmap *by_addr = exs_strmap_create();
+    bool ok = v && by_addr;
+    size_t n = 0;
+    uint64_t own_findings = 0, own_addresses = 0;
+    for (size_t i = 0; ok && i < c->n; i++) {
+        const char *bar = strchr(c->v[i]->key, '|'), *addr = bar ? bar + 1 : c->v[i]->key;
+        if (exs_strmap_get(st->own, c->v[i]->key)) {
+            own_findings += c->v[i]->n;
+            own_addresses++;
+            continue;
+        }
+        exs_count *x = exs_strmap_get(by_addr, addr);
+        if (!x) {
+            x = &v[n++];
+            *x = (exs_count){NULL, 0, {0}, EXS_TIME_NONE, EXS_TIME_NONE};
+            ok = (x->key = exs_arena_strdup(&r->arena, addr)) != NULL &&
+                 exs_strmap_put(by_addr, addr, x, NULL);
+        }
+        if (ok)
+            count_merge(x, c->v[i]);
+    }
+    exs_strmap_destroy(by_addr);
+    if (!ok) {
+        free(v);
+        return false;
+    }
+    free(r->counts[EXS_COUNT_CLIENT]);
+    r->counts[EXS_COUNT_CLIENT] = v;
+    r->ncounts[EXS_COUNT_CLIENT] = n;
+    r->stats.own_findings = own_findings;
+    r->stats.own_addresses = own_addresses;
+    return true;
+}
+
 static bool hand_counts(exs_store *st, exs_results *r)
 {
     for (int k = 0; k < EXS_COUNT__N; k++) {
+        if (k == EXS_COUNT_CLIENT) {
+            if (!hand_clients(st, r))
+                return false;
+            continue;
+        }
         counter *c = &st->counts[k];
         exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
         if (!v)

@@ -1,7 +1,8 @@
 /* The store a sweep's findings go to as they are emitted: exact counts over every finding,
  * and a keep policy that does not depend on arrival order.
  *
- *   counts   per rule, family, verdict, client and host, taken for every finding;
+ *   counts   per rule, family, verdict, client (per root until the hand-over) and host,
+ *            taken for every finding;
  *   always   exploitation findings and findings of backdoor rules are always kept (up to
  *            EXS_MAX_KEPT_ALWAYS, the smallest ids; past it counted and said);
  *   the rest a budget (--max-findings) shared fairly between rules: each rule keeps the
@@ -53,11 +54,17 @@ void exs_store_hold(exs_store *st, bool on);
  * out of memory. */
 const exs_finding **exs_store_snapshot(exs_store *st, size_t *n);
 
+/* Records addr as the own address of root (its IIS s-ip): that root's findings from it are
+ * left out of the client counts at the hand-over (stats own_findings, own_addresses); other
+ * roots' are not. Returns false when out of memory. */
+bool exs_store_own_address(exs_store *st, uint32_t root, const char *addr);
+
 /* Always-kept findings past always_max (counted, not kept), as far as settled. */
 uint64_t exs_store_always_dropped(exs_store *st);
 
 /* Settles, and moves the kept findings, the counts and the totals (stats findings,
- * findings_dropped, verdicts, counts_dropped) into r. Returns false when out of memory. */
+ * findings_dropped, verdicts, counts_dropped, own_findings, own_addresses) into r. Returns
+ * false when out of memory. */
 bool exs_store_finish(exs_store *st, exs_results *r);
 
 #endif

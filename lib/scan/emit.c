@@ -276,17 +276,27 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
 void exs_note_server_address(exs_ctx *c, exs_str ip)
 {
     exs_scan *s = c->scan;
+    uint32_t root = c->where.root;
     pthread_mutex_lock(&s->mu);
     bool seen = false;
+    size_t mine = 0;
     for (size_t i = 0; i < s->nserver && !seen; i++)
-        seen = exs_str_eq(ip, s->server_addrs[i]);
+        if (s->server_addrs[i].root == root) {
+            mine++;
+            seen = exs_str_eq(ip, s->server_addrs[i].addr);
+        }
     bool lost = false;
-    if (!seen && s->nserver < EXS_MAX_SERVER_ADDRS) {
+    if (!seen && mine >= EXS_MAX_SERVER_ADDRS) {
+        s->server_dropped++;
+    } else if (!seen) {
         char *d = strndup(ip.p, ip.n);
-        if (d)
-            s->server_addrs[s->nserver++] = d;
-        else
+        if (d && exs_grow((void **)&s->server_addrs, &s->capserver, s->nserver + 1,
+                          sizeof *s->server_addrs))
+            s->server_addrs[s->nserver++] = (exs_server_addr){root, d};
+        else {
+            free(d);
             lost = true;
+        }
     }
     pthread_mutex_unlock(&s->mu);
     if (lost)
@@ -378,6 +388,17 @@ void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 void exs_scan_results_finish(exs_scan *s)
 {
     exs_results *r = s->res;
+    /* each root's own addresses: its rows from them leave its client counts */
+    for (size_t i = 0; i < s->nserver; i++)
+        if (!exs_store_own_address(s->store, s->server_addrs[i].root, s->server_addrs[i].addr)) {
+            exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
+            return;
+        }
+    if (s->server_dropped)
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "server addresses (IIS s-ip) past %u per root met %llu times: not told apart "
+                 "from clients",
+                 (unsigned)EXS_MAX_SERVER_ADDRS, (unsigned long long)s->server_dropped);
     if (!exs_store_finish(s->store, r)) {
         exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
         return;
@@ -409,12 +430,15 @@ void exs_scan_results_finish(exs_scan *s)
     }
     exs_strmap_destroy(own);
     uint64_t seen_findings = r->stats.findings, dropped = r->stats.findings_dropped,
-             keys = r->stats.counts_dropped, verdicts[EXS_VERDICT__MAX + 1];
+             keys = r->stats.counts_dropped, own_n = r->stats.own_findings,
+             own_addrs = r->stats.own_addresses, verdicts[EXS_VERDICT__MAX + 1];
     memcpy(verdicts, r->stats.verdicts, sizeof verdicts);
     r->stats = s->stats;
     r->stats.findings = seen_findings;
     r->stats.findings_dropped = dropped;
     r->stats.counts_dropped = keys;
+    r->stats.own_findings = own_n;
+    r->stats.own_addresses = own_addrs;
     memcpy(r->stats.verdicts, verdicts, sizeof verdicts);
     size_t nk = 0;
     for (int k = 0; k < EXS_W__COUNT; k++)
@@ -428,7 +452,7 @@ void exs_scan_results_finish(exs_scan *s)
                 (exs_warning_count){exs_warn_kind_name((exs_warn_kind)k), s->wcounts[k].count};
     r->sweep.unread = s->unread;
     for (size_t i = 0; i < s->nserver; i++)
-        if (!exs_results_add_server_address(r, s->server_addrs[i])) {
+        if (!exs_results_add_server_address(r, s->server_addrs[i].addr)) {
             exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
@@ -447,8 +471,10 @@ void exs_scan_results_free(exs_scan *s)
     free(s->access);
     s->access = NULL;
     for (size_t i = 0; i < s->nserver; i++)
-        free(s->server_addrs[i]);
-    s->nserver = 0;
+        free(s->server_addrs[i].addr);
+    free(s->server_addrs);
+    s->server_addrs = NULL;
+    s->nserver = s->capserver = 0;
     s->naccess = 0;
     exs_arena_free(&s->pool);
     exs_store_destroy(s->store);
