@@ -18,6 +18,7 @@
 #include "core/timeparse.h"
 #include "parsers/json.h"
 #include "results/hit.h"
+#include "results/relabel.h"
 #include "results/results_int.h"
 
 #define MAX_PAIRS 512
@@ -96,6 +97,7 @@ typedef struct reader {
     size_t capfind, capcov, capwarn, capcount[EXS_COUNT__N];
     uint64_t foreign;     /* lines that are not exsweep records */
     exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    exs_relabel relabel;  /* renamed roots: their findings get new ids (relabel.h) */
     char *err;
     size_t errlen;
     const char *file;
@@ -145,7 +147,8 @@ static exs_rc read_sweep(reader *rd, const rec *r)
                 snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
             }
             const char *p = keep(res, path);
-            if (!p || !exs_results_add_root(res, p, uniq))
+            if (!p || !exs_results_add_root(res, p, uniq) ||
+                !exs_relabel_root(&rd->relabel, strcmp(uniq, lab) != 0))
                 return EXS_ENOMEM;
             rd->nroots_file++;
             path = EXS_STR_NULL;
@@ -653,6 +656,10 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         rd.file = paths[i];
         rd.line = 0;
         rd.have_sweep = false;
+        if (!exs_relabel_file(&rd.relabel, res->nfindings)) {
+            rc = EXS_ENOMEM;
+            break;
+        }
         int fd = strcmp(paths[i], "-") == 0 ? STDIN_FILENO : open(paths[i], O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
@@ -713,8 +720,11 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         else
             res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
     }
+    if (rc == EXS_OK)
+        rc = exs_relabel_apply(&rd.relabel, res);
     if (rc == EXS_OK && !exs_results_sort(res))
         rc = EXS_ENOMEM;
+    exs_relabel_free(&rd.relabel);
     free(buf);
     free(scratch);
     free(pbuf);
