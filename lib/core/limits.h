@@ -44,7 +44,8 @@
                                             flood no reader could act on) are counted, a warning */
 #define EXS_MAX_FACTS 16                 /* named facts per finding (fixed lists per rule) */
 #define EXS_MAX_RELATED 64               /* related finding ids kept per finding; more counted */
-#define EXS_MAX_SERVER_ADDRS 64          /* the server's own addresses remembered (IIS s-ip) */
+#define EXS_MAX_SERVER_ADDRS 64          /* a root's own server addresses remembered (IIS
+                                            s-ip); more are warned and stay clients */
 #define EXS_MAX_COUNT_KEYS 1000000       /* distinct client addresses and host names counted;
                                             more are counted in the totals only */
 
@@ -79,6 +80,9 @@
 #define EXS_MAX_IOC_FILE (64u << 20)     /* bytes read of one IOC list; the rest is counted */
 #define EXS_PATHRE_MATCH_LIMIT 100000    /* PCRE2 backtracking steps per path and filename
                                             expression; past it the expression does not match */
+#define EXS_MAX_IOC_NET 256              /* addresses and hosts of the IOC lists reported
+                                            (EXS-IOC-NET), the heaviest; more are counted in
+                                            a warning */
 #define EXS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
 #define EXS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
 #define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from applicationHost.config */

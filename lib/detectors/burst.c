@@ -80,6 +80,7 @@ static void emit_burst(const exs_pass_view *v, const exs_access *const *ev, cons
     exs_hit_fact_u64(&h, "hunt_seconds", (uint64_t)((ev[n - 1]->time_ms - ev[0]->time_ms) / 1000));
     exs_hit_fact_cstr(&h, "hunt_scripts", names);
     exs_emit(&c, &h);
+    exs_ctx_release(&c);
 }
 
 static int cmp_by_name(const void *pa, const void *pb, void *base)

@@ -413,6 +413,13 @@ static void on_msert(void *ctx, const exs_msert_event *e)
     exs_hit_fact_cstr(&h, "threat_path", path);
     exs_hit_fact_cstr(&h, "time_zone", "server");
     h.evidence = e->threat;
+    /* one finding per detection: its line in the log, the threat and the path as its key
+     * (a log may list the same threat many times, each with no path) */
+    h.line = e->line;
+    char idkey[720];
+    snprintf(idkey, sizeof idkey, "%.*s|%s", (int)(e->threat.n < 200 ? e->threat.n : 200),
+             e->threat.p ? e->threat.p : "", path);
+    h.key = exs_str_cstr(idkey);
     exs_fhit_add(m->c, &h);
     if (path[0]) {
         char key[1024];

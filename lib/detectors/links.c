@@ -259,6 +259,7 @@ void exs_pass_links(const exs_pass_view *v)
         for (size_t i = 0; i < x->nuses; i++)
             exs_hit_relate(&h, x->uses[i]->id);
         exs_emit(&c, &h);
+        exs_ctx_release(&c);
     }
 out:
     free(sh);

@@ -8,7 +8,8 @@
  *      clients, methods, statuses.
  *   3. Requests answered with success to non-default scripts in the Exchange drop folders
  *      whose file is not on disk are removed shells, when the image holds that folder.
- *   4. Client addresses and hosts of findings and requests are matched with the IOC lists.
+ *   4. Client addresses and hosts of findings and requests are matched with the IOC lists
+ *      (lib/detectors/iocnet.c).
  *   5. Deferred verdicts: staging archives are reported only alongside evidence of compromise.
  */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "core/limits.h"
 #include "core/timeparse.h"
 #include "detectors/internal.h"
+#include "detectors/iocnet.h"
 #include "scan/files_int.h"
 #include "scan/pass.h"
 
@@ -333,6 +335,8 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
             exs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
         e.target = exs_str_cstr(h->target);
         e.evidence = exs_str_cstr(h->evidence);
+        e.line = h->line;
+        e.key = exs_str_cstr(h->key);
         e.file.path = exs_str_cstr(r->display + (r->where.prefix < strlen(r->display)
                                                      ? r->where.prefix
                                                      : 0));
@@ -354,6 +358,7 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
         }
         exs_emit(&c, &e);
     }
+    exs_ctx_release(&c);
 }
 
 /* The URLs of the scripts on disk, and of the records (a file with findings), by root. */
@@ -418,159 +423,8 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
             }
         relate_requests(&h, rf, root, url);
         exs_emit(&c, &h);
+        exs_ctx_release(&c);
     }
-}
-
-/* ---------------------------------------------------------------- IOC addresses and hosts */
-
-typedef struct net_hit {
-    const exs_ioc *ioc;
-    const char *what; /* the address or host seen */
-    size_t findings, requests;
-    exs_verdict worst;
-    int64_t first, last;
-    char rules[300];
-    const exs_finding *finding; /* the first finding that named it, else ... */
-    const exs_access *access;   /* ... the first request */
-    const char *ids[EXS_MAX_RELATED];
-    size_t nids;
-} net_hit;
-
-static net_hit *net_get(net_hit *v, size_t *n, size_t cap, const exs_ioc *x, const char *what)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (v[i].ioc == x)
-            return &v[i];
-    if (*n >= cap)
-        return NULL;
-    net_hit *h = &v[(*n)++];
-    memset(h, 0, sizeof *h);
-    h->ioc = x;
-    h->what = what;
-    h->first = h->last = EXS_TIME_NONE;
-    return h;
-}
-
-/* Host names inside a string (ServerInfo~host/..., a@host, http://host/...). */
-static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found, size_t cap)
-{
-    if (!s)
-        return NULL;
-    const char *p = s;
-    while (*p) {
-        while (*p &&
-               !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            p++;
-        const char *b = p;
-        bool dot = false;
-        while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_')) {
-            dot |= *p == '.';
-            p++;
-        }
-        size_t n = (size_t)(p - b);
-        if (dot && n >= 3 && n < cap) {
-            memcpy(found, b, n);
-            found[n] = 0;
-            const exs_ioc *x = exs_iocset_domain(set, found);
-            if (x)
-                return x;
-        }
-    }
-    return NULL;
-}
-
-static void ioc_network(const exs_pass_view *pv, exs_files *f)
-{
-    const exs_iocset *set = f->iocs;
-    if (!exs_iocset_count_user(set, EXS_IOC_IP) && !exs_iocset_count_user(set, EXS_IOC_DOMAIN))
-        return;
-    enum { CAP = 256 };
-    net_hit *v = calloc(CAP, sizeof *v);
-    if (!v) {
-        exs_scan_fail(pv->scan, EXS_ENOMEM, "out of memory matching addresses with the IOC lists");
-        return;
-    }
-    size_t n = 0;
-    char host[256];
-    for (size_t i = 0; i < pv->nfindings; i++) {
-        const exs_finding *x = pv->findings[i];
-        const char *client = x->http ? x->http->client : NULL;
-        const char *vhost = x->http ? x->http->host : NULL;
-        const exs_ioc *ioc = exs_iocset_ip(set, client);
-        const char *what = client;
-        if (!ioc && (ioc = exs_iocset_domain(set, vhost)) != NULL)
-            what = vhost;
-        if (!ioc && (ioc = host_in(set, x->target, host, sizeof host)) != NULL)
-            what = ioc->value;
-        if (!ioc)
-            continue;
-        net_hit *h = net_get(v, &n, CAP, ioc, what);
-        if (!h)
-            continue;
-        h->findings++;
-        if (x->verdict > h->worst)
-            h->worst = x->verdict;
-        exs_time_span_add(&h->first, &h->last, x->time_ms);
-        if (!strstr(h->rules, x->rule->id) &&
-            strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
-            snprintf(h->rules + strlen(h->rules), sizeof h->rules - strlen(h->rules), "%s%s",
-                     h->rules[0] ? "," : "", x->rule->id);
-        if (!h->finding)
-            h->finding = x;
-        if (h->nids < EXS_MAX_RELATED)
-            h->ids[h->nids++] = x->id;
-    }
-    for (size_t i = 0; i < pv->naccess; i++) {
-        const exs_access *a = &pv->access[i];
-        const exs_ioc *ioc = exs_iocset_ip(set, a->ip);
-        if (!ioc)
-            continue;
-        net_hit *h = net_get(v, &n, CAP, ioc, a->ip);
-        if (!h)
-            continue;
-        h->requests++;
-        exs_time_span_add(&h->first, &h->last, a->time_ms);
-        if (!h->finding && !h->access)
-            h->access = a;
-    }
-    for (size_t i = 0; i < n; i++) {
-        net_hit *h = &v[i];
-        exs_ctx c;
-        char buf[EXS_MAX_WHERE];
-        if (h->finding)
-            exs_ctx_at_finding(&c, pv, h->finding, buf);
-        else
-            exs_ctx_at_access(&c, pv, h->access);
-        exs_verdict vd = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
-        if (vd < EXS_VERDICT_SUSPICIOUS && h->requests)
-            vd = EXS_VERDICT_SUSPICIOUS;
-        exs_hit e;
-        exs_hit_init(&e, &exs_rule_table[R_IOC_NET], vd, EXS_SEV_HIGH, h->first);
-        e.reason = h->ioc->type == EXS_IOC_IP ? "an address in an IOC list"
-                                              : "a host name in an IOC list";
-        e.line = h->finding ? h->finding->origin.line : h->access->line;
-        e.record = h->finding ? h->finding->origin.record : 0;
-        e.key = exs_str_cstr(h->ioc->value);
-        if (h->ioc->type == EXS_IOC_IP)
-            e.http.client = exs_str_cstr(h->what);
-        else
-            e.http.host = exs_str_cstr(h->what);
-        e.target = exs_str_cstr(h->ioc->value);
-        exs_hit_fact_cstr(&e, "ioc_list", h->ioc->source);
-        if (h->ioc->line)
-            exs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
-        exs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
-        exs_hit_fact_u64(&e, "findings", h->findings);
-        exs_hit_fact_cstr(&e, "findings_rules", h->rules);
-        exs_hit_fact_u64(&e, "requests", h->requests);
-        exs_hit_fact_time(&e, "seen_first", h->first);
-        exs_hit_fact_time(&e, "seen_last", h->last);
-        for (size_t k = 0; k < h->nids; k++)
-            exs_hit_relate(&e, h->ids[k]);
-        exs_emit(&c, &e);
-    }
-    free(v);
 }
 
 /* ---------------------------------------------------------------- aggregates */
@@ -595,6 +449,7 @@ static void dearcry(const exs_pass_view *v, exs_files *f)
     exs_hit_fact_cstr(&h, "files_examples", ex);
     exs_hit_fact_time(&h, "seen_last", f->dearcry_last);
     exs_emit(&c, &h);
+    exs_ctx_release(&c);
 }
 
 void exs_pass_files(const exs_pass_view *v)
@@ -663,7 +518,7 @@ void exs_pass_files(const exs_pass_view *v)
         emit_record(v, r, &ix, &rf, context);
     removed_shells(v, f, &ix, &rf);
     dearcry(v, f);
-    ioc_network(v, f);
+    exs_iocnet_report(v, f->net);
     index_free(&ix);
     free(rf.v);
 }

@@ -355,6 +355,8 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_u64(&w, "rule_scans", st->rule_scans);
     jw_u64(&w, "rule_gated", st->rule_gated);
     jw_u64(&w, "counts_dropped", st->counts_dropped);
+    jw_u64(&w, "own_findings", st->own_findings);
+    jw_u64(&w, "own_addresses", st->own_addresses);
     jw_u64(&w, "jobs", st->jobs);
     /* every bit of the value (17 significant digits read back to the same double): the text
      * summary rounds it for people, from the sweep and from its saved lines alike */

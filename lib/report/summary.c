@@ -195,27 +195,25 @@ static int cmp_client(const void *pa, const void *pb)
     return strcmp(a->key, b->key);
 }
 
-/* The server itself, or loopback: never an attacker in the client table. */
-static bool own_address(const exs_results *r, const char *a)
+/* Loopback: never an attacker in the client table. (A root's rows from its own server
+ * address are out of the client counts already: the same address may be another root's
+ * client, and is listed for it.) */
+static bool own_address(const char *a)
 {
-    size_t n;
-    const char *const *srv = exs_results_server_addresses(r, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(srv[i], a) == 0)
-            return true;
     return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
 }
 
 static bool print_clients(const out *o, const exs_results *r)
 {
-    size_t nall, n = 0, nown = 0;
-    uint64_t own_findings = 0;
+    size_t nall, n = 0;
+    uint64_t own_findings = exs_results_stats(r)->own_findings,
+             nown = exs_results_stats(r)->own_addresses;
     const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &nall);
     const exs_count **v = malloc((nall ? nall : 1) * sizeof *v);
     if (!v)
         return false;
     for (size_t i = 0; i < nall; i++) {
-        if (own_address(r, c[i].key)) {
+        if (own_address(c[i].key)) {
             nown++;
             own_findings += c[i].n;
         } else {
@@ -240,9 +238,11 @@ static bool print_clients(const out *o, const exs_results *r)
     if (n > shown)
         fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", n - shown);
     if (nown)
-        fprintf(o->f, "  (%" PRIu64 " %s from the server's own %s, on rows it forwarded, not listed)\n",
+        fprintf(o->f, "  (%" PRIu64 " %s from the %s own %s, on rows %s forwarded, not listed)\n",
                 own_findings, plural(own_findings, "finding", "findings"),
-                plural(nown, "address", "addresses"));
+                exs_results_sweep(r)->nroots > 1 ? "servers'" : "server's",
+                plural(nown, "address", "addresses"),
+                exs_results_sweep(r)->nroots > 1 ? "they" : "it");
     if (exs_results_stats(r)->counts_dropped)
         fprintf(o->f, "  (%" PRIu64 " findings from addresses past the %s-address cap are in the "
                       "totals only)\n",

@@ -21,6 +21,7 @@
 #include "core/timeparse.h"
 #include "parsers/json.h"
 #include "results/hit.h"
+#include "results/relabel.h"
 #include "results/results_int.h"
 #include "results/warnkeep.h"
 
@@ -102,6 +103,7 @@ typedef struct reader {
     exs_strmap *count_at[EXS_COUNT__N], *cov_at;
     char *kbuf;           /* a NUL-terminated copy of the key looked up */
     size_t kcap;
+    exs_relabel relabel;  /* renamed roots: their findings get new ids (relabel.h) */
     char *err;
     size_t errlen;
     const char *file;
@@ -201,7 +203,8 @@ static exs_rc read_sweep(reader *rd, const rec *r)
                 snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
             }
             const char *p = keep(res, path);
-            if (!p || !exs_results_add_root(res, p, uniq))
+            if (!p || !exs_results_add_root(res, p, uniq) ||
+                !exs_relabel_root(&rd->relabel, strcmp(uniq, lab) != 0))
                 return EXS_ENOMEM;
             rd->nroots_file++;
             path = EXS_STR_NULL;
@@ -261,6 +264,8 @@ static exs_rc read_sweep(reader *rd, const rec *r)
     st->rule_scans += u64_of(r, "exsweep.stats.rule_scans");
     st->rule_gated += u64_of(r, "exsweep.stats.rule_gated");
     st->counts_dropped += u64_of(r, "exsweep.stats.counts_dropped");
+    st->own_findings += u64_of(r, "exsweep.stats.own_findings");
+    st->own_addresses += u64_of(r, "exsweep.stats.own_addresses");
     uint64_t jobs = u64_of(r, "exsweep.stats.jobs");
     if (jobs > st->jobs && jobs <= 4096)
         st->jobs = (unsigned)jobs;
@@ -743,6 +748,10 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         rd.file = paths[i];
         rd.line = 0;
         rd.have_sweep = false;
+        if (!exs_relabel_file(&rd.relabel, res->nfindings)) {
+            rc = EXS_ENOMEM;
+            break;
+        }
         int fd = strcmp(paths[i], "-") == 0 ? STDIN_FILENO : open(paths[i], O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
@@ -808,8 +817,11 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         else
             res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
     }
+    if (rc == EXS_OK)
+        rc = exs_relabel_apply(&rd.relabel, res);
     if (rc == EXS_OK && !exs_results_sort(res))
         rc = EXS_ENOMEM;
+    exs_relabel_free(&rd.relabel);
     free(buf);
     free(scratch);
     free(pbuf);

@@ -3,9 +3,13 @@
  * Why the sample is the same whatever the arrival order: a rule's kept set is always "its k
  * smallest ids so far" for some k. The fair share (the water level L over the rules' counts)
  * only goes down as findings arrive, so trimming a rule to L_now + 1 on the way never lets
- * go of a finding that the final share L_end <= L_now would keep.
+ * go of a finding that the final share L_end <= L_now would keep. Settling (before the
+ * passes, and at the end) trims every rule to exactly its share: what is left then depends
+ * on the findings alone. The always-kept ones are a max-heap on id the same way: the
+ * always_max smallest ids so far.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +23,7 @@
 typedef struct entry {
     exs_finding f;
     void *block;
+    bool keep; /* while settling: in its share, always kept, or pinned */
 } entry;
 
 /* One rule's sample: a max-heap on id (the root is the largest id kept). Entries are
@@ -41,13 +46,14 @@ struct exs_store {
     size_t budget;
     uint64_t always_max;
     bool hold;
-    entry **always;
+    entry **always;      /* a max-heap on id: past always_max the largest ids go */
     size_t nalways, capalways;
     exs_strmap *by_rule; /* rule id -> sample */
     sample **samples;
     size_t nsamples, capsamples;
     size_t nsampled;     /* entries in all heaps */
-    counter counts[EXS_COUNT__N];
+    counter counts[EXS_COUNT__N]; /* clients keyed "root|address" until the hand-over */
+    exs_strmap *own;              /* "root|address" of each root's own addresses */
     uint64_t findings, verdicts[EXS_VERDICT__MAX + 1], always_dropped, keys_dropped;
     uint64_t not_kept; /* counted only (exs_store_count_only) */
 };
@@ -60,11 +66,13 @@ exs_store *exs_store_create(size_t budget, uint64_t always_max)
     st->budget = budget ? budget : 1;
     st->always_max = always_max;
     st->by_rule = exs_strmap_create();
-    bool ok = st->by_rule != NULL;
+    st->own = exs_strmap_create();
+    bool ok = st->by_rule != NULL && st->own != NULL;
     for (int k = 0; k < EXS_COUNT__N; k++)
         ok = ok && (st->counts[k].map = exs_strmap_create()) != NULL;
     if (!ok || pthread_mutex_init(&st->mu, NULL) != 0) {
         exs_strmap_destroy(st->by_rule);
+        exs_strmap_destroy(st->own);
         for (int k = 0; k < EXS_COUNT__N; k++)
             exs_strmap_destroy(st->counts[k].map);
         free(st);
@@ -104,6 +112,7 @@ void exs_store_destroy(exs_store *st)
     }
     free(st->samples);
     exs_strmap_destroy(st->by_rule);
+    exs_strmap_destroy(st->own);
     for (int k = 0; k < EXS_COUNT__N; k++)
         counter_free(&st->counts[k]);
     pthread_mutex_destroy(&st->mu);
@@ -165,8 +174,12 @@ static bool count_all(exs_store *st, const exs_finding *f, const tally *t)
     fam[a + 1 + b] = 0;
     bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, t, false, NULL) &&
               count(&st->counts[EXS_COUNT_FAMILY], fam, t, false, NULL);
-    if (ok && f->http && f->http->client && !f->http->backend)
-        ok = count(&st->counts[EXS_COUNT_CLIENT], f->http->client, t, true, &st->keys_dropped);
+    if (ok && f->http && f->http->client && !f->http->backend) {
+        /* per root: a root's own address is left out of the client counts at the end */
+        char key[EXS_MAX_FINDING_FIELD + 16];
+        snprintf(key, sizeof key, "%u|%s", (unsigned)f->origin.root, f->http->client);
+        ok = count(&st->counts[EXS_COUNT_CLIENT], key, t, true, &st->keys_dropped);
+    }
     const char *host = f->event && f->event->computer ? f->event->computer
                        : f->http && f->http->host   ? f->http->host
                                                     : NULL;
@@ -251,32 +264,127 @@ static int cmp_sample(const void *pa, const void *pb)
     return strcmp((*(sample *const *)pa)->rule_id, (*(sample *const *)pb)->rule_id);
 }
 
-/* Trims every sample to its share. exact: the final shares (the remainder of the budget goes
- * one each to the rules over the level, in rule id order); else L + 1 for all, which is never
- * less than the final share. */
-static void rebalance(exs_store *st, bool exact)
+/* On the way: trims every sample to L + 1, which is never less than its final share. */
+static void rebalance(exs_store *st)
 {
     uint64_t L = level(st);
     if (L == UINT64_MAX)
         return;
-    uint64_t left = st->budget;
-    if (exact) {
-        qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
-        for (size_t i = 0; i < st->nsamples; i++)
-            left -= st->samples[i]->seen < L ? st->samples[i]->seen : L;
-    }
-    for (size_t i = 0; i < st->nsamples; i++) {
-        sample *s = st->samples[i];
-        uint64_t k = L + 1;
-        if (exact) {
-            k = L;
-            if (s->seen > L && left) {
-                k++;
-                left--;
+    for (size_t i = 0; i < st->nsamples; i++)
+        st->nsampled -= trim(st->samples[i], L + 1 > SIZE_MAX ? SIZE_MAX : (size_t)(L + 1));
+}
+
+static int cmp_entry_desc(const void *pa, const void *pb)
+{
+    return strcmp((*(entry *const *)pb)->f.id, (*(entry *const *)pa)->f.id);
+}
+
+/* Marks the k smallest ids of v[0..n) to keep; v ends sorted by id, largest first (still a
+ * max-heap). */
+static void mark_smallest(entry **v, size_t n, uint64_t k)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_entry_desc);
+    for (size_t i = 0; i < n; i++)
+        v[i]->keep = n - i <= k;
+}
+
+/* Pins what the kept findings relate to (their related ids, and what those relate to): a
+ * kept finding's relations always resolve among the kept ones. */
+static bool pin_related(exs_store *st)
+{
+    size_t total = st->nalways + st->nsampled, nwork = 0;
+    bool any = false;
+    for (size_t i = 0; i < st->nalways && !any; i++)
+        any = st->always[i]->f.nrelated != 0;
+    for (size_t i = 0; i < st->nsamples && !any; i++)
+        for (size_t j = 0; j < st->samples[i]->n && !any; j++)
+            any = st->samples[i]->heap[j]->keep && st->samples[i]->heap[j]->f.nrelated != 0;
+    if (!any)
+        return true;
+    exs_strmap *by_id = exs_strmap_create();
+    entry **work = malloc((total ? total : 1) * sizeof *work);
+    bool ok = by_id && work;
+    for (size_t i = 0; ok && i < st->nalways; i++)
+        ok = exs_strmap_put(by_id, st->always[i]->f.id, st->always[i], NULL);
+    for (size_t i = 0; ok && i < st->nsamples; i++)
+        for (size_t j = 0; ok && j < st->samples[i]->n; j++)
+            ok = exs_strmap_put(by_id, st->samples[i]->heap[j]->f.id, st->samples[i]->heap[j],
+                                NULL);
+    for (size_t i = 0; ok && i < st->nalways; i++)
+        if (st->always[i]->keep && st->always[i]->f.nrelated)
+            work[nwork++] = st->always[i];
+    for (size_t i = 0; ok && i < st->nsamples; i++)
+        for (size_t j = 0; j < st->samples[i]->n; j++)
+            if (st->samples[i]->heap[j]->keep && st->samples[i]->heap[j]->f.nrelated)
+                work[nwork++] = st->samples[i]->heap[j];
+    while (ok && nwork) {
+        const entry *e = work[--nwork];
+        for (size_t k = 0; k < e->f.nrelated; k++) {
+            entry *x = exs_strmap_get(by_id, e->f.related[k]);
+            if (x && !x->keep) {
+                x->keep = true; /* each entry goes on the list once: nwork <= total */
+                if (x->f.nrelated)
+                    work[nwork++] = x;
             }
         }
-        st->nsampled -= trim(s, k > SIZE_MAX ? SIZE_MAX : (size_t)k);
     }
+    free(work);
+    exs_strmap_destroy(by_id);
+    return ok;
+}
+
+/* Lets go of the entries not marked; the rest keep their order. Returns how many went. */
+static size_t sweep_unkept(entry **v, size_t *n)
+{
+    size_t k = 0, gone = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (v[i]->keep) {
+            v[i]->keep = false;
+            v[k++] = v[i];
+        } else {
+            free(v[i]->block);
+            free(v[i]);
+            gone++;
+        }
+    }
+    *n = k;
+    return gone;
+}
+
+/* The exact sample: every rule its final share of the budget (the remainder goes one each to
+ * the rules over the level, in rule id order) of its smallest ids, the always_max smallest
+ * ids of the always-kept ones, and what the kept ones relate to. The same set whatever order
+ * the findings came in. Returns false when out of memory (nothing let go). */
+static bool settle(exs_store *st)
+{
+    uint64_t L = level(st), left = st->budget;
+    qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
+    if (L != UINT64_MAX)
+        for (size_t i = 0; i < st->nsamples; i++)
+            left -= st->samples[i]->seen < L ? st->samples[i]->seen : L;
+    for (size_t i = 0; i < st->nsamples; i++) {
+        sample *s = st->samples[i];
+        uint64_t k = L;
+        if (L != UINT64_MAX && s->seen > L && left) {
+            k++;
+            left--;
+        }
+        mark_smallest(s->heap, s->n, k);
+    }
+    mark_smallest(st->always, st->nalways, st->always_max);
+    if (!pin_related(st)) {
+        for (size_t i = 0; i < st->nalways; i++)
+            st->always[i]->keep = false;
+        for (size_t i = 0; i < st->nsamples; i++)
+            for (size_t j = 0; j < st->samples[i]->n; j++)
+                st->samples[i]->heap[j]->keep = false;
+        return false;
+    }
+    st->always_dropped += sweep_unkept(st->always, &st->nalways);
+    for (size_t i = 0; i < st->nsamples; i++)
+        st->nsampled -= sweep_unkept(st->samples[i]->heap, &st->samples[i]->n);
+    return true;
 }
 
 static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
@@ -302,12 +410,35 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
         free(e);
         return false;
     }
-    *e = (entry){*f, block};
+    *e = (entry){*f, block, false};
     s->heap[s->n] = e;
     sift_up(s->heap, s->n++);
     st->nsampled++;
     if (!st->hold && st->nsampled > 2 * st->budget + 1024)
-        rebalance(st, false);
+        rebalance(st);
+    return true;
+}
+
+/* An always-kept finding: the always_max smallest ids stay (the same set whatever the order
+ * they come in); past it the largest goes, unless the store is held. */
+static bool keep_always(exs_store *st, const exs_finding *f, void *block)
+{
+    entry *e = malloc(sizeof *e);
+    if (!e || !exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
+                        sizeof *st->always)) {
+        free(e);
+        return false;
+    }
+    *e = (entry){*f, block, false};
+    st->always[st->nalways] = e;
+    sift_up(st->always, st->nalways++);
+    if (!st->hold && st->nalways > st->always_max) {
+        free(st->always[0]->block);
+        free(st->always[0]);
+        st->always[0] = st->always[--st->nalways];
+        sift_down(st->always, st->nalways, 0);
+        st->always_dropped++;
+    }
     return true;
 }
 
@@ -319,20 +450,9 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
     bool always = f->verdict == EXS_VERDICT_EXPLOITATION || f->rule->backdoor;
     if (!ok) {
         free(block);
-    } else if (always && st->nalways < st->always_max) {
-        entry *e = malloc(sizeof *e);
-        ok = e && exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
-                           sizeof *st->always);
-        if (ok) {
-            *e = (entry){*f, block};
-            st->always[st->nalways++] = e;
-        } else {
-            free(e);
-            free(block);
-        }
     } else if (always) {
-        st->always_dropped++;
-        free(block);
+        if (!(ok = keep_always(st, f, block)))
+            free(block);
     } else if (!keep_sampled(st, f, block)) {
         ok = false;
         free(block);
@@ -389,9 +509,73 @@ const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
     return v;
 }
 
+bool exs_store_own_address(exs_store *st, uint32_t root, const char *addr)
+{
+    char key[EXS_MAX_FINDING_FIELD + 16];
+    snprintf(key, sizeof key, "%u|%s", (unsigned)root, addr);
+    pthread_mutex_lock(&st->mu);
+    bool ok = exs_strmap_put(st->own, key, (void *)1, NULL);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+static void count_merge(exs_count *to, const exs_count *x)
+{
+    to->n += x->n;
+    for (int v = 0; v <= EXS_VERDICT__MAX; v++)
+        to->by_verdict[v] += x->by_verdict[v];
+    exs_time_span_add(&to->first_ms, &to->last_ms, x->first_ms);
+    exs_time_span_add(&to->first_ms, &to->last_ms, x->last_ms);
+}
+
+/* The client counts by address, summed over the roots, each root's own addresses left out
+ * (counted in r's own_findings and own_addresses). */
+static bool hand_clients(exs_store *st, exs_results *r)
+{
+    counter *c = &st->counts[EXS_COUNT_CLIENT];
+    exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
+    exs_strmap *by_addr = exs_strmap_create();
+    bool ok = v && by_addr;
+    size_t n = 0;
+    uint64_t own_findings = 0, own_addresses = 0;
+    for (size_t i = 0; ok && i < c->n; i++) {
+        const char *bar = strchr(c->v[i]->key, '|'), *addr = bar ? bar + 1 : c->v[i]->key;
+        if (exs_strmap_get(st->own, c->v[i]->key)) {
+            own_findings += c->v[i]->n;
+            own_addresses++;
+            continue;
+        }
+        exs_count *x = exs_strmap_get(by_addr, addr);
+        if (!x) {
+            x = &v[n++];
+            *x = (exs_count){NULL, 0, {0}, EXS_TIME_NONE, EXS_TIME_NONE};
+            ok = (x->key = exs_arena_strdup(&r->arena, addr)) != NULL &&
+                 exs_strmap_put(by_addr, addr, x, NULL);
+        }
+        if (ok)
+            count_merge(x, c->v[i]);
+    }
+    exs_strmap_destroy(by_addr);
+    if (!ok) {
+        free(v);
+        return false;
+    }
+    free(r->counts[EXS_COUNT_CLIENT]);
+    r->counts[EXS_COUNT_CLIENT] = v;
+    r->ncounts[EXS_COUNT_CLIENT] = n;
+    r->stats.own_findings = own_findings;
+    r->stats.own_addresses = own_addresses;
+    return true;
+}
+
 static bool hand_counts(exs_store *st, exs_results *r)
 {
     for (int k = 0; k < EXS_COUNT__N; k++) {
+        if (k == EXS_COUNT_CLIENT) {
+            if (!hand_clients(st, r))
+                return false;
+            continue;
+        }
         counter *c = &st->counts[k];
         exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
         if (!v)
@@ -419,14 +603,22 @@ uint64_t exs_store_always_dropped(exs_store *st)
     return n;
 }
 
+bool exs_store_settle(exs_store *st)
+{
+    pthread_mutex_lock(&st->mu);
+    bool ok = settle(st);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
 bool exs_store_finish(exs_store *st, exs_results *r)
 {
     pthread_mutex_lock(&st->mu);
-    rebalance(st, true);
+    bool ok = settle(st);
     size_t total = st->nalways + st->nsampled, k = 0;
-    exs_finding *f = malloc((total ? total : 1) * sizeof *f);
-    void **b = malloc((total ? total : 1) * sizeof *b);
-    bool ok = f && b && hand_counts(st, r);
+    exs_finding *f = ok ? malloc((total ? total : 1) * sizeof *f) : NULL;
+    void **b = ok ? malloc((total ? total : 1) * sizeof *b) : NULL;
+    ok = ok && f && b && hand_counts(st, r);
     if (ok) {
         for (size_t i = 0; i < st->nalways; i++, k++) {
             f[k] = st->always[i]->f;

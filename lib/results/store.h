@@ -1,13 +1,20 @@
 /* The store a sweep's findings go to as they are emitted: exact counts over every finding,
  * and a keep policy that does not depend on arrival order.
  *
- *   counts   per rule, family, verdict, client and host, taken for every finding;
+ *   counts   per rule, family, verdict, client (per root until the hand-over) and host,
+ *            taken for every finding;
  *   always   exploitation findings and findings of backdoor rules are always kept (up to
- *            EXS_MAX_KEPT_ALWAYS; past it counted and said);
+ *            EXS_MAX_KEPT_ALWAYS, the smallest ids; past it counted and said);
  *   the rest a budget (--max-findings) shared fairly between rules: each rule keeps the
  *            findings with the smallest ids (ids are digests, so this is a uniform sample that
  *            is the same whatever order the workers deliver them in), and a rule with fewer
- *            findings than its share leaves the rest to the others.
+ *            findings than its share leaves the rest to the others;
+ *   pinned   a kept finding's related findings (and theirs) are kept too, past the budget
+ *            and the cap: every related id of the results resolves.
+ *
+ * Settled (exs_store_settle, exs_store_finish), the kept set depends on the findings alone,
+ * not on the order they came in: the passes read it, so what they find is the same for any
+ * number of workers.
  *
  * Thread-safe (one mutex; findings are rare next to lines read).
  */
@@ -37,6 +44,10 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block);
 bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, uint64_t n,
                           int64_t first_ms, int64_t last_ms);
 
+/* Trims the kept findings to exactly the policy's (the shares of the budget, the always-kept
+ * cap, the pinned ones). Returns false when out of memory (nothing let go). */
+bool exs_store_settle(exs_store *st);
+
 /* While on, nothing kept is let go (the passes that read the kept findings run then). */
 void exs_store_hold(exs_store *st, bool on);
 
@@ -45,11 +56,17 @@ void exs_store_hold(exs_store *st, bool on);
  * out of memory. */
 const exs_finding **exs_store_snapshot(exs_store *st, size_t *n);
 
-/* Always-kept findings past always_max (counted, not kept). */
+/* Records addr as the own address of root (its IIS s-ip): that root's findings from it are
+ * left out of the client counts at the hand-over (stats own_findings, own_addresses); other
+ * roots' are not. Returns false when out of memory. */
+bool exs_store_own_address(exs_store *st, uint32_t root, const char *addr);
+
+/* Always-kept findings past always_max (counted, not kept), as far as settled. */
 uint64_t exs_store_always_dropped(exs_store *st);
 
-/* Applies the budget, and moves the kept findings, the counts and the totals (stats findings,
- * findings_dropped, verdicts, counts_dropped) into r. Returns false when out of memory. */
+/* Settles, and moves the kept findings, the counts and the totals (stats findings,
+ * findings_dropped, verdicts, counts_dropped, own_findings, own_addresses) into r. Returns
+ * false when out of memory. */
 bool exs_store_finish(exs_store *st, exs_results *r);
 
 #endif

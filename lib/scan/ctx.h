@@ -75,14 +75,19 @@ typedef struct exs_ctx {
     int64_t last_ms;
     uint64_t line_no;     /* the line being read, and ... */
     int64_t line_off;     /* ... its byte offset in the file (the pipeline sets them) */
-    char recent[8][EXS_ID_LEN]; /* ids emitted last in this context: two findings of the same
-                                   identity get told apart by a count (exs_finding_id's dup) */
-    unsigned nrecent;
+    struct exs_dups *dups; /* owned: the identities this context emitted, so that two
+                              findings of one identity get told apart by a count
+                              (exs_finding_id's dup; lib/scan/dups.h); NULL until the first */
 } exs_ctx;
 
-/* A context for an after-sweep pass's finding at where/file (file as the display path). */
+/* A context for an after-sweep pass's finding at where/file (file as the display path).
+ * exs_ctx_release ends it. */
 void exs_ctx_pass(exs_ctx *c, struct exs_scan *s, const char *file, const exs_where *where,
                   const char *source);
+
+/* Frees what a context holds (its dup counts); every context that emitted is released once,
+ * when its file (or pass finding) is done. Accepts a context that emitted nothing. */
+void exs_ctx_release(exs_ctx *c);
 
 /* Widens the file's time window [first_ms, last_ms] to take in t (EXS_TIME_NONE: no time). */
 static inline void exs_ctx_note_time(exs_ctx *c, int64_t t)

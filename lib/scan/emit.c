@@ -9,6 +9,7 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "scan/dups.h"
 #include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
@@ -115,22 +116,23 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     if (h->offset < 0 && h->line && h->line == c->line_no)
         o.offset = c->line_off;
     /* the same identity twice in one file (the same rule on the same line for the same key):
-     * the second is told apart by a count, the same on every run */
+     * the second is told apart by a count, the same on every run (lib/scan/dups.h) */
     char id[EXS_ID_LEN];
     unsigned dup = 0;
-    for (;;) {
-        if (!exs_finding_id(h, &o, dup, id)) {
-            exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
-            return;
-        }
-        bool seen = false;
-        for (unsigned i = 0; i < c->nrecent && i < 8 && !seen; i++)
-            seen = strcmp(c->recent[i], id) == 0;
-        if (!seen)
-            break;
-        dup++;
+    if (!exs_finding_id(h, &o, 0, id)) {
+        exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
+        return;
     }
-    memcpy(c->recent[c->nrecent++ % 8], id, EXS_ID_LEN);
+    if (!exs_dups_take(&c->dups, id, h->line, h->record, h->offset >= 0 ? h->offset : o.offset,
+                       &dup)) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory telling apart the findings of %s",
+                      c->file ? c->file : "");
+        return;
+    }
+    if (dup && !exs_finding_id(h, &o, dup, id)) {
+        exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
+        return;
+    }
     exs_finding f;
     void *block = NULL;
     exs_build_notes notes;
@@ -141,6 +143,13 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
     }
     if (notes.bad_utf8)
         exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
+    /* tallies over every finding, before the store keeps it or not */
+    if (!exs_files_note_finding(s->files, &f)) {
+        free(block);
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory matching a finding of %s with the IOC lists",
+                      c->file ? c->file : "");
+        return;
+    }
     if (!exs_store_add(s->store, &f, block)) {
         exs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
                       c->file ? c->file : "");
@@ -160,6 +169,12 @@ void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *wh
         c->where = *where;
     c->source = source;
     c->first_ms = c->last_ms = EXS_TIME_NONE;
+}
+
+void exs_ctx_release(exs_ctx *c)
+{
+    exs_dups_free(c->dups);
+    c->dups = NULL;
 }
 
 void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f,
@@ -254,17 +269,27 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
 void exs_note_server_address(exs_ctx *c, exs_str ip)
 {
     exs_scan *s = c->scan;
+    uint32_t root = c->where.root;
     pthread_mutex_lock(&s->mu);
     bool seen = false;
+    size_t mine = 0;
     for (size_t i = 0; i < s->nserver && !seen; i++)
-        seen = exs_str_eq(ip, s->server_addrs[i]);
+        if (s->server_addrs[i].root == root) {
+            mine++;
+            seen = exs_str_eq(ip, s->server_addrs[i].addr);
+        }
     bool lost = false;
-    if (!seen && s->nserver < EXS_MAX_SERVER_ADDRS) {
+    if (!seen && mine >= EXS_MAX_SERVER_ADDRS) {
+        s->server_dropped++;
+    } else if (!seen) {
         char *d = strndup(ip.p, ip.n);
-        if (d)
-            s->server_addrs[s->nserver++] = d;
-        else
+        if (d && exs_grow((void **)&s->server_addrs, &s->capserver, s->nserver + 1,
+                          sizeof *s->server_addrs))
+            s->server_addrs[s->nserver++] = (exs_server_addr){root, d};
+        else {
+            free(d);
             lost = true;
+        }
     }
     pthread_mutex_unlock(&s->mu);
     if (lost)
@@ -357,15 +382,26 @@ void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 void exs_scan_results_finish(exs_scan *s)
 {
     exs_results *r = s->res;
+    /* each root's own addresses: its rows from them leave its client counts */
+    for (size_t i = 0; i < s->nserver; i++)
+        if (!exs_store_own_address(s->store, s->server_addrs[i].root, s->server_addrs[i].addr)) {
+            exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
+            return;
+        }
+    if (s->server_dropped)
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "server addresses (IIS s-ip) past %u per root met %llu times: not told apart "
+                 "from clients",
+                 (unsigned)EXS_MAX_SERVER_ADDRS, (unsigned long long)s->server_dropped);
+    if (!exs_store_finish(s->store, r)) {
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
+        return;
+    }
     uint64_t lost = exs_store_always_dropped(s->store);
     if (lost)
         exs_warn(s, EXS_W_LIMIT, "", 0,
                  "%llu exploitation and backdoor findings past %llu counted, not kept",
                  (unsigned long long)lost, (unsigned long long)EXS_MAX_KEPT_ALWAYS);
-    if (!exs_store_finish(s->store, r)) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
-        return;
-    }
     /* user rules live in the scan's rule sets: the results get copies (the built-in table
      * and the shipped rules live as long as the process) */
     exs_strmap *own = exs_strmap_create();
@@ -388,12 +424,15 @@ void exs_scan_results_finish(exs_scan *s)
     }
     exs_strmap_destroy(own);
     uint64_t seen_findings = r->stats.findings, dropped = r->stats.findings_dropped,
-             keys = r->stats.counts_dropped, verdicts[EXS_VERDICT__MAX + 1];
+             keys = r->stats.counts_dropped, own_n = r->stats.own_findings,
+             own_addrs = r->stats.own_addresses, verdicts[EXS_VERDICT__MAX + 1];
     memcpy(verdicts, r->stats.verdicts, sizeof verdicts);
     r->stats = s->stats;
     r->stats.findings = seen_findings;
     r->stats.findings_dropped = dropped;
     r->stats.counts_dropped = keys;
+    r->stats.own_findings = own_n;
+    r->stats.own_addresses = own_addrs;
     memcpy(r->stats.verdicts, verdicts, sizeof verdicts);
     size_t nk = 0;
     for (int k = 0; k < EXS_W__COUNT; k++)
@@ -407,7 +446,7 @@ void exs_scan_results_finish(exs_scan *s)
                 (exs_warning_count){exs_warn_kind_name((exs_warn_kind)k), s->wcounts[k].count};
     r->sweep.unread = s->unread;
     for (size_t i = 0; i < s->nserver; i++)
-        if (!exs_results_add_server_address(r, s->server_addrs[i])) {
+        if (!exs_results_add_server_address(r, s->server_addrs[i].addr)) {
             exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
@@ -431,8 +470,10 @@ void exs_scan_results_free(exs_scan *s)
     free(s->access);
     s->access = NULL;
     for (size_t i = 0; i < s->nserver; i++)
-        free(s->server_addrs[i]);
-    s->nserver = 0;
+        free(s->server_addrs[i].addr);
+    free(s->server_addrs);
+    s->server_addrs = NULL;
+    s->nserver = s->capserver = 0;
     s->naccess = 0;
     exs_arena_free(&s->pool);
     exs_store_destroy(s->store);

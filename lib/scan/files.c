@@ -11,6 +11,7 @@
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/digest.h"
+#include "detectors/iocnet.h"
 #include "engines/pathre.h"
 #include "scan/files_int.h"
 #include "scan/scan_int.h"
@@ -82,6 +83,7 @@ static void free_hits(exs_fhit *h)
             free(h->values[i]);
         free(h->evidence);
         free(h->target);
+        free(h->key);
         free(h);
         h = n;
     }
@@ -103,6 +105,7 @@ void exs_files_destroy(exs_files *f)
     for (size_t i = 0; i < f->nrule_paths; i++)
         free(f->rule_paths[i]);
     free(f->rule_paths);
+    exs_iocnet_destroy(f->net);
     exs_iocset_destroy(f->iocs);
     for (size_t i = 0; i < f->nskip; i++)
         free(f->skip_ext[i]);
@@ -252,6 +255,8 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
     if (!f->enabled)
         return EXS_OK;
     exs_rc rc = exs_iocset_compile(f->iocs, err, errlen);
+    if (rc == EXS_OK && !f->net && (rc = exs_iocnet_create(&f->net, f->iocs)) != EXS_OK)
+        snprintf(err, errlen, "out of memory for the IOC address tally");
     if (rc != EXS_OK)
         return rc;
     /* The shipped rules are compiled when the first file that needs them is read (a sweep of
@@ -271,6 +276,11 @@ static void store_failed(exs_files *f, const char *what)
         exs_scan_fail(f->scan, EXS_ENOMEM, "out of memory keeping %s", what);
 }
 
+
+bool exs_files_note_finding(exs_files *f, const exs_finding *x)
+{
+    return !f || exs_iocnet_note(f->net, x);
+}
 
 bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
 {
@@ -649,6 +659,11 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
         ok &= (h->target = strndup(hit->target.p, hit->target.n < EXS_MAX_FINDING_FIELD
                                                       ? hit->target.n
                                                       : EXS_MAX_FINDING_FIELD)) != NULL;
+    h->line = hit->line;
+    if (hit->key.n)
+        ok &= (h->key = strndup(hit->key.p, hit->key.n < EXS_MAX_FINDING_FIELD
+                                                ? hit->key.n
+                                                : EXS_MAX_FINDING_FIELD)) != NULL;
     size_t en = hit->evidence.n < EXS_MAX_EVIDENCE ? hit->evidence.n : EXS_MAX_EVIDENCE;
     if (hit->evidence.p && en)
         ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;

@@ -74,6 +74,10 @@ void exs_file_end(exs_fworker *w, int depth);
 /* Moves the file side's counters into st (they restart from zero). */
 void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st);
 
+/* Notes a finding as it is emitted (the IOC address tally, lib/detectors/iocnet.h); f may be
+ * NULL. Thread-safe. Returns false when out of memory. */
+bool exs_files_note_finding(exs_files *f, const exs_finding *x);
+
 /* True when rule is one of the user's rules (--rules): it lives as long as the scan. */
 bool exs_files_user_rule(const exs_files *f, const exs_rule *rule);
 

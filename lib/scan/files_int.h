@@ -27,6 +27,8 @@ typedef struct exs_fhit {
     size_t nfacts;
     char *evidence;
     char *target;
+    uint64_t line; /* the line of a log about the file that says it (msert.log), 0 when none */
+    char *key;     /* what tells apart two hits of one rule on the file (the id's key), NULL */
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
     struct exs_fhit *next;
 } exs_fhit;
@@ -87,6 +89,8 @@ struct exs_files {
     char **rule_paths;
     size_t nrule_paths;
     exs_iocset *iocs;
+    struct exs_iocnet *net; /* the findings naming listed addresses and hosts (iocnet.h);
+                               NULL when the lists name none */
     uint64_t max_size;
     char **skip_ext; /* lowercase, with the dot */
     size_t nskip;

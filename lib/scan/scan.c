@@ -467,6 +467,10 @@ void exs_scan_finish(exs_scan *s)
     if (s->naccess > 1)
         qsort(s->access, s->naccess, sizeof *s->access, cmp_access);
     exs_files_settle(s->files);
+    /* the passes read the kept findings: settled first, they are the same set whatever order
+     * the workers delivered them in */
+    if (!exs_scan_failed(s) && !exs_store_settle(s->store))
+        exs_scan_fail(s, EXS_ENOMEM, "out of memory settling the findings kept");
     exs_store_hold(s->store, true);
     for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !exs_scan_failed(s); i++) {
         size_t n;

@@ -16,6 +16,12 @@
 
 struct exs_prefilter;
 
+/* A server's own address (IIS s-ip) in the logs of one evidence root. */
+typedef struct exs_server_addr {
+    uint32_t root;
+    char *addr; /* owned */
+} exs_server_addr;
+
 struct exs_scan {
     exs_scan_opts opts;
     char **roots;        /* as given */
@@ -41,8 +47,9 @@ struct exs_scan {
     exs_warnkeep *warnkeep; /* the warning examples, until the results take them */
     exs_warning_count wcounts[EXS_W__COUNT];
     uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
-    char *server_addrs[EXS_MAX_SERVER_ADDRS];
-    size_t nserver;
+    exs_server_addr *server_addrs; /* every root's own, at most EXS_MAX_SERVER_ADDRS each */
+    size_t nserver, capserver;
+    uint64_t server_dropped;       /* times an address past a root's cap was met */
     size_t capwarnings, capcov;
 
     exs_access *access;

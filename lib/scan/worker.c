@@ -159,6 +159,7 @@ static void read_log(exs_worker *w, const exs_class *cls, const char *display, c
         exs_scan_fail(s, rc, "matching engine failed on %s (%s)", display, exs_strerror(rc));
     if (lk->end)
         lk->end(w->st, &c);
+    exs_ctx_release(&c);
     w->stats.files_read++;
     w->stats.bytes_read += c.bytes;
     w->stats.candidates += w->mem.candidates - cand0;
@@ -245,6 +246,7 @@ static void read_evtx(exs_worker *w, const char *display, const char *norm,
     exs_evtx_stats st;
     rc = exs_evtx_reader_run(w->evtx, evtx_read, &feed, on_record, &run, &st);
     exs_detect_events_end(&c, &w->evstate);
+    exs_ctx_release(&c);
     c.bytes = st.bytes;
     if (rc == EXS_EFORMAT) {
         exs_warn(s, EXS_W_EVTX, display, 0, "not a readable event log");

@@ -59,6 +59,7 @@ static exs_scan *run(ev *const *evs, size_t n)
     for (size_t i = 0; i < n; i++)
         exs_detect_event(&c, &st, &evs[i]->e);
     exs_detect_events_end(&c, &st);
+    exs_ctx_release(&c);
     exs_scan_finish(s);
     return s;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/digest.h"
+#include "core/limits.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "memscan.h"
@@ -294,6 +295,67 @@ static void test_artefacts(void **st)
     exs_scan_destroy(s);
 }
 
+/* A msert.log listing one threat many times, interleaved with another (MSERT writes no path
+ * when the file is gone): one finding per detection, every id its own, the same on every run. */
+static char *msert_ids(exs_scan *s, size_t *n)
+{
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    char *ids = calloc(nf + 1, EXS_ID_LEN);
+    assert_non_null(ids);
+    *n = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (strcmp(f[i].rule->id, "EXS-FILE-MSERT") == 0) {
+            for (size_t k = 0; k < *n; k++)
+                if (strcmp(ids + k * EXS_ID_LEN, f[i].id) == 0)
+                    fail_msg("two MSERT findings share the id %s", f[i].id);
+            memcpy(ids + (*n)++ * EXS_ID_LEN, f[i].id, EXS_ID_LEN);
+        }
+    qsort(ids, *n, EXS_ID_LEN, (int (*)(const void *, const void *))strcmp);
+    return ids;
+}
+
+static void test_msert_repeated(void **st)
+{
+    (void)st;
+    char log[4096];
+    size_t o = 0;
+    o += (size_t)snprintf(log + o, sizeof log - o,
+                          "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
+                          "Started On Sat Mar 13 18:24:42 2021\r\nQuick Scan Results:\r\n");
+    for (int i = 0; i < 12; i++)
+        o += (size_t)snprintf(log + o, sizeof log - o,
+                              "Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+                              "Threat Detected: Trojan:Win32/Wacatac.B!ml, not removed.\r\n");
+    o += (size_t)snprintf(log + o, sizeof log - o, "Results Summary:\r\n");
+    put_text("C/Windows/debug/msert.log", log);
+    exs_scan *s = run(NULL, NULL, NULL);
+    size_t n, n2;
+    char *ids = msert_ids(s, &n);
+    assert_int_equal(n, 24);
+    assert_int_equal(t_count(s, NULL), 24);
+    /* each at its own line of the log: 4, 5, ... 27 */
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < nf; i++) {
+        assert_true(f[i].origin.line >= 4 && f[i].origin.line <= 27);
+        lines |= 1ull << f[i].origin.line;
+        assert_string_equal(exs_finding_fact(&f[i], "threat_name"),
+                            f[i].verdict == EXS_VERDICT_EXPLOITATION ? "Backdoor:ASP/Chopper.F!dha"
+                                                                     : "Trojan:Win32/Wacatac.B!ml");
+    }
+    assert_int_equal(lines, ((1ull << 28) - 1) & ~15ull);
+    exs_scan_destroy(s);
+    s = run(NULL, NULL, NULL);
+    char *ids2 = msert_ids(s, &n2);
+    assert_int_equal(n2, n);
+    assert_memory_equal(ids, ids2, n * EXS_ID_LEN);
+    free(ids);
+    free(ids2);
+    exs_scan_destroy(s);
+}
+
 /* Archives in ProgramData alone are no evidence (security products keep such archives). */
 static void test_staging_alone(void **st)
 {
@@ -352,6 +414,51 @@ static void test_iocs(void **st)
     assert_int_equal(t_count(s, "EXS-IOC-NET"), 1);
     exs_scan_destroy(s);
     unlink(path);
+}
+
+/* More listed addresses seen than EXS_MAX_IOC_NET: the heaviest are reported (the one seen
+ * in an exploitation first), the rest counted in a warning. */
+static void test_iocs_cap(void **st)
+{
+    (void)st;
+    enum { N = EXS_MAX_IOC_NET + 44 };
+    char *log = malloc(N * 160 + 512), *list = malloc(N * 32);
+    assert_true(log && list);
+    size_t o = (size_t)sprintf(log, "%s", IIS_HEAD), lo = 0;
+    for (int i = 0; i < N; i++) {
+        /* a script probe from each; the last one a shell's use */
+        o += (size_t)sprintf(log + o,
+                             "2021-03-05 03:%02d:%02d 10.0.0.5 GET /aspnet_client/%s - 443 - "
+                             "198.18.%d.%d Mozilla/5.0 - %s 0 0 1\n",
+                             i / 60 % 60, i % 60, i == N - 1 ? "system_web/s.aspx" : "p.aspx",
+                             i / 200, i % 200 + 1, i == N - 1 ? "200" : "404");
+        lo += (size_t)sprintf(list + lo, "198.18.%d.%d\n", i / 200, i % 200 + 1);
+    }
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log", log);
+    put_fix("C/inetpub/wwwroot/aspnet_client/system_web/s.aspx", "ws-eval");
+    char path[300];
+    snprintf(path, sizeof path, "%s.ioc", root);
+    FILE *fp = fopen(path, "w");
+    fputs(list, fp);
+    fclose(fp);
+    exs_scan *s = run(NULL, path, NULL);
+    assert_int_equal(t_count(s, "EXS-IOC-NET"), EXS_MAX_IOC_NET);
+    const exs_finding *f = t_find(s, "EXS-IOC-NET", 0);
+    bool heavy = false;
+    for (size_t k = 0; (f = t_find(s, "EXS-IOC-NET", k)) != NULL; k++)
+        heavy |= strcmp(f->http->client, "198.18.1.100") == 0 &&
+                 f->verdict == EXS_VERDICT_EXPLOITATION;
+    assert_true(heavy);
+    size_t nw;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &nw);
+    bool said = false;
+    for (size_t i = 0; i < nw; i++)
+        said |= strstr(w[i].message, "44 more addresses and hosts of the IOC lists") != NULL;
+    assert_true(said);
+    exs_scan_destroy(s);
+    unlink(path);
+    free(log);
+    free(list);
 }
 
 static void test_policy(void **st)
@@ -511,7 +618,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_removed_needs_folder, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_artefacts, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_staging_alone, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_msert_repeated, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_iocs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_iocs_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),

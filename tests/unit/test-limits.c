@@ -870,6 +870,38 @@ static void test_path_length(void **st)
     close(fds[0]);
 }
 
+/* EXS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it are warned and stay
+ * clients; the ones within it leave the client counts. Each row a probe from the row's own
+ * s-ip. */
+static void test_server_addresses(void **st)
+{
+    (void)st;
+    enum { N = EXS_MAX_SERVER_ADDRS + 3 };
+    char *log = malloc(N * 200 + 512);
+    assert_non_null(log);
+    size_t o = (size_t)sprintf(log, "%s", FIX_IIS_HDR);
+    for (int i = 0; i < N; i++)
+        o += (size_t)sprintf(log + o,
+                             "2021-03-03 10:%02d:00 10.1.0.%d GET /aspnet_client/x.aspx - 443 - "
+                             "10.1.0.%d x - 404 0 0 1\r\n",
+                             i % 60, i + 1, i + 1);
+    put(FIX_IIS_LOG, log);
+    free(log);
+    exs_scan *s = run_root(dir, 0);
+    const exs_results *r = exs_scan_results(s);
+    assert_int_equal(exs_results_stats(r)->own_findings, EXS_MAX_SERVER_ADDRS);
+    assert_int_equal(exs_results_stats(r)->own_addresses, EXS_MAX_SERVER_ADDRS);
+    size_t n;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(c[i].n, 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "server addresses (IIS s-ip) past 64 per root met 3 times: not told apart "
+                        "from clients");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -878,6 +910,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_server_addresses, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),

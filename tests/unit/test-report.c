@@ -1106,12 +1106,105 @@ static void test_verdict_past_the_cap(void **st)
     rmdir(dir);
 }
 
+/* Two servers swept together: each one's own address (IIS s-ip) leaves its own client
+ * counts, not the other's. 10.0.0.5 is the first server's address and a client of the
+ * second: it is listed with the second's findings only. */
+static void write_log(const char *dir, const char *rows)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/u_ex210303.log", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(HDR, f);
+    fputs(rows, f);
+    fclose(f);
+}
+
+#define PROBE(sip, ip, t) "2021-03-03 " t " " sip " GET /aspnet_client/x.aspx - 443 - " ip " x - 404 0 0 1\r\n"
+
+static void test_own_addresses_per_root(void **st)
+{
+    (void)st;
+    char a[] = "/tmp/exs-own-a-XXXXXX", b[] = "/tmp/exs-own-b-XXXXXX";
+    assert_non_null(mkdtemp(a));
+    assert_non_null(mkdtemp(b));
+    write_log(a, PROBE("10.0.0.5", "10.0.0.5", "10:00:00") PROBE("10.0.0.5", "192.0.2.1", "10:01:00"));
+    write_log(b, PROBE("10.0.0.6", "10.0.0.5", "11:00:00") PROBE("10.0.0.6", "10.0.0.5", "11:01:00")
+                     PROBE("10.0.0.6", "10.0.0.6", "11:02:00"));
+    exs_scan_opts o = {1, 0};
+    exs_scan *s;
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, a), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, b), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_results *res = exs_scan_results(s);
+    assert_int_equal(exs_results_stats(res)->findings, 5);
+    size_t n;
+    const exs_count *c = exs_results_counts(res, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[0].key, "10.0.0.5"); /* the second server's client */
+    assert_int_equal(c[0].n, 2);
+    assert_int_equal(c[0].first_ms, 1614769200000LL);
+    assert_string_equal(c[1].key, "192.0.2.1");
+    assert_int_equal(c[1].n, 1);
+    assert_int_equal(exs_results_stats(res)->own_findings, 2);
+    assert_int_equal(exs_results_stats(res)->own_addresses, 2);
+    const char *const *srv = exs_results_server_addresses(res, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(srv[0], "10.0.0.5");
+    assert_string_equal(srv[1], "10.0.0.6");
+    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_non_null(strstr(t, "Client addresses (2)\n  10.0.0.5  "));
+    assert_non_null(strstr(t, "  (2 findings from the servers' own addresses, on rows they "
+                              "forwarded, not listed)\n"));
+    assert_null(strstr(t, "10.0.0.6 "));
+    /* read back, the same */
+    char path[64];
+    snprintf(path, sizeof path, "%s/sweep.jsonl", a);
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    FILE *f = fopen(path, "w");
+    fputs(j, f);
+    fclose(f);
+    exs_results *back = NULL;
+    const char *paths[] = {path};
+    assert_int_equal(exs_results_read_jsonl(&back, paths, 1, NULL, 0), EXS_OK);
+    char *t2 = render_r(back, EXS_FORMAT_TEXT, 0, 0);
+    char *t1 = render_r(res, EXS_FORMAT_TEXT, 0, 0);
+    assert_string_equal(t2, t1);
+    free(t1);
+    free(t2);
+    free(j);
+    free(t);
+    exs_results_destroy(back);
+    exs_scan_destroy(s);
+    /* one server: its own address is not a client, the rest are */
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, b), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    c = exs_results_counts(exs_scan_results(s), EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].key, "10.0.0.5");
+    t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_non_null(strstr(t, "  (1 finding from the server's own address, on rows it forwarded, "
+                              "not listed)\n"));
+    free(t);
+    exs_scan_destroy(s);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/u_ex210303.log", a);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/u_ex210303.log", b);
+    unlink(path);
+    rmdir(a);
+    rmdir(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_jsonl_records),
         cmocka_unit_test_setup_teardown(test_jsonl_round_trip, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test(test_own_addresses_per_root),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
