@@ -73,10 +73,16 @@ typedef struct exs_logstate_type {
 
 /* ---------------------------------------------------------------- classification */
 
+/* The parent folders places lie under, in the order location asks them: an Exchange
+ * install's logs, then IIS's. Each is looked for at every occurrence in the path, first to
+ * last; the first occurrence with a place's folder under it wins (of the places there, the
+ * first of the first kind in EXS_LOGKINDS order). */
+#define EXS_LOG_PARENTS "/logging/", "/logfiles/"
+
 /* Where a kind's logs lie: a folder under a parent folder of the path (both lowercase, as in
- * a normalised path; the first place of the first kind that matches wins). */
+ * a normalised path). */
 typedef struct exs_logplace {
-    const char *parent; /* "/logging/" (an Exchange install's logs), "/logfiles/" (IIS) */
+    const char *parent; /* one of EXS_LOG_PARENTS: "/logging/" (Exchange), "/logfiles/" (IIS) */
     const char *folder; /* the folder under parent, matched as a prefix ("httpproxy/", "w3svc") */
     const char *family; /* the coverage family of what lies there ("HttpProxy", "ECP/Server") */
     /* May be NULL. Given the path after parent, writes a finer family ("HttpProxy/Owa",

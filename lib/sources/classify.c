@@ -15,23 +15,29 @@ size_t exs_path_norm(const char *in, char *out, size_t cap)
     return exs_norm_path(exs_str_cstr(in), out, cap, '_');
 }
 
-/* The first place of the first kind (in EXS_LOGKINDS order) that the path lies in. Each
- * occurrence of a place's parent folder is tried: an image may hold a copy of a log tree. */
+/* Where the path lies: the parent folders in the order of EXS_LOG_PARENTS, each at every
+ * occurrence in the path, first to last (an image may hold a copy of a log tree); the first
+ * occurrence with a place's folder under it wins, the kinds asked there in EXS_LOGKINDS
+ * order. */
 static const exs_logplace *locate(const char *norm, exs_class *out)
 {
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
-        for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
-            size_t pn = strlen(pl->parent), fn = strlen(pl->folder);
-            for (const char *at = strstr(norm, pl->parent); at; at = strstr(at + 1, pl->parent)) {
-                const char *sub = at + pn;
-                if (strncmp(sub, pl->folder, fn) != 0)
-                    continue;
-                snprintf(out->family, sizeof out->family, "%s", pl->family);
-                if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
-                    continue;
-                out->kind = (exs_kind)k;
-                return pl;
+    static const char *const parents[] = {EXS_LOG_PARENTS};
+    for (size_t i = 0; i < sizeof parents / sizeof parents[0]; i++) {
+        size_t pn = strlen(parents[i]);
+        for (const char *at = strstr(norm, parents[i]); at; at = strstr(at + 1, parents[i])) {
+            const char *sub = at + pn;
+            for (int k = 1; k < EXS_KIND__COUNT; k++) {
+                const exs_logkind *lk = exs_logkind_of((exs_kind)k);
+                for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
+                    if (strcmp(pl->parent, parents[i]) != 0 ||
+                        strncmp(sub, pl->folder, strlen(pl->folder)) != 0)
+                        continue;
+                    snprintf(out->family, sizeof out->family, "%s", pl->family);
+                    if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
+                        continue;
+                    out->kind = (exs_kind)k;
+                    return pl;
+                }
             }
         }
     }

@@ -32,6 +32,33 @@ static void test_location(void **st)
     assert_string_equal(c.family, "IIS/HTTPERR");
 }
 
+/* A path under several log folders: "/logging/" before "/logfiles/", each by occurrence, first
+ * to last; the kind's order does not choose. */
+static void test_location_order(void **st)
+{
+    (void)st;
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/httpproxy/owa/a.log", "hello"), EXS_KIND_HTTPPROXY);
+    assert_string_equal(c.family, "HttpProxy/Owa");
+    assert_int_equal(c.install_root_len, strlen("a/logfiles/w3svc1"));
+    assert_int_equal(cls("a/logging/ecp/server/b/logging/httpproxy/owa/a.log", "hello"), EXS_KIND_ECP);
+    assert_string_equal(c.family, "ECP/Server");
+    assert_int_equal(c.install_root_len, strlen("a"));
+    assert_int_equal(cls("a/logfiles/httperr/b/logfiles/w3svc2/a.log", "hello"), EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS/HTTPERR");
+    assert_int_equal(c.install_root_len, 0);
+    /* content naming another kind: the family is the content's, the install root the place's */
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/ecp/server/a.log",
+                         "#Software: Microsoft Internet Information Services 10.0\n"),
+                     EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS");
+    assert_int_equal(c.install_root_len, strlen("a/logfiles/w3svc1"));
+    /* an Exchange log of another type in the folder of one read: read as that one */
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/ecp/server/a.log",
+                         "#Software: Microsoft Exchange Server\r\n#Log-type: Message Tracking Log\r\n"),
+                     EXS_KIND_ECP);
+    assert_string_equal(c.family, "ECP/Server");
+}
+
 static void test_install_root(void **st)
 {
     (void)st;
@@ -116,7 +143,8 @@ static void test_json_lines(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_location), cmocka_unit_test(test_install_root),
+        cmocka_unit_test(test_location), cmocka_unit_test(test_location_order),
+        cmocka_unit_test(test_install_root),
         cmocka_unit_test(test_content),  cmocka_unit_test(test_magic),
         cmocka_unit_test(test_path_norm),   cmocka_unit_test(test_json_lines),
     };
