@@ -624,10 +624,10 @@ static bool export_first(const exs_head *h)
 }
 
 /* Any other Exchange log: a #Log-type the specific kinds did not claim, or a #Fields line in
- * a file whose #Software is Exchange. */
+ * a file with a #Software line of Exchange. */
 static bool exchange_directives(const exs_head *h)
 {
-    return h->logtype.n || (h->fields.n && exs_str_icontains(h->software, "Microsoft Exchange"));
+    return h->logtype.n || (h->fields.n && exs_head_software(h, "Microsoft Exchange"));
 }
 
 static void exchange_family(const exs_head *h, char *out, size_t cap)

@@ -91,13 +91,19 @@ typedef struct exs_logplace {
     bool install; /* the display path before parent is an Exchange install root */
 } exs_logplace;
 
+/* The lines of a file's head classification reads: its directives, up to the first line
+ * that is not one. */
+#define EXS_HEAD_LINES 16
+
 /* What classification read of a file's head, for the sniffers. Directive values are trimmed
- * and empty when absent; first is the first line that is not a directive (within 16 lines). */
+ * and empty when absent; first is the first line that is not a directive (within
+ * EXS_HEAD_LINES lines). */
 typedef struct exs_head {
     const char *norm;             /* the normalised path */
     const unsigned char *p;       /* the first bytes (up to EXS_SNIFF_BYTES) */
     size_t n;
-    exs_str software;             /* "#Software:" */
+    exs_str software[EXS_HEAD_LINES]; /* every "#Software:", in order (exs_head_software) */
+    size_t nsoftware;
     exs_str logtype;              /* "#Log-type:" */
     exs_str fields;               /* "#Fields:" */
     const struct exs_csv_row *fields_row; /* fields split as CSV (when fields.n) */
@@ -105,6 +111,16 @@ typedef struct exs_head {
     const struct exs_csv_row *row; /* first split as CSV (when first.n) */
     bool header;                  /* row looks like a header (names, not values) */
 } exs_head;
+
+/* Whether a "#Software:" line of the head contains word (any case). A head may have several
+ * (logs written by more than one product, files joined together): any of them counts. */
+static inline bool exs_head_software(const exs_head *h, const char *word)
+{
+    for (size_t i = 0; i < h->nsoftware; i++)
+        if (exs_str_icontains(h->software[i], word))
+            return true;
+    return false;
+}
 
 /* How a kind's content gives it away. Each may be NULL. Classification asks, in order:
  * magic of every kind; when the head has directives, directives of every kind, and the first

@@ -102,18 +102,19 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         return;
     }
 
-    /* Up to 16 lines of the head: its directives, and the first line that is not one. */
+    /* Up to EXS_HEAD_LINES lines of the head: its directives (every #Software line), and the
+     * first line that is not one. */
     exs_head h = {.norm = normpath, .p = p, .n = sniff};
     exs_str head = exs_strip_bom(exs_str_make((const char *)p, sniff));
     size_t off = 0;
-    for (int i = 0; i < 16 && off < head.n; i++) {
+    for (int i = 0; i < EXS_HEAD_LINES && off < head.n; i++) {
         exs_str line = exs_str_trim(exs_next_line(head.p, head.n, &off));
         if (line.n == 0)
             continue;
         if (line.p[0] == '#') {
             exs_str d = exs_str_trim(exs_str_make(line.p + 1, line.n - 1));
-            if (exs_str_istarts(d, "Software:") && !h.software.n)
-                h.software = exs_str_trim(exs_str_make(d.p + 9, d.n - 9));
+            if (exs_str_istarts(d, "Software:"))
+                h.software[h.nsoftware++] = exs_str_trim(exs_str_make(d.p + 9, d.n - 9));
             else if (exs_str_istarts(d, "Log-type:"))
                 h.logtype = exs_str_make(d.p + 9, d.n - 9);
             else if (exs_str_istarts(d, "Fields:"))
@@ -132,7 +133,7 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         exs_csv_split(h.fields.p, h.fields.n, &fields_row, scratch);
         h.fields_row = &fields_row;
     }
-    if (h.software.n || h.logtype.n || h.fields.n)
+    if (h.nsoftware || h.logtype.n || h.fields.n)
         k = ask(&h, SNIFF_DIRECTIVES);
     if (k == EXS_KIND_NONE && !h.logtype.n && !h.fields.n && h.first.n) {
         /* no Fields line was split: the scratch is free */

@@ -93,6 +93,22 @@ static void test_content(void **st)
     assert_int_equal(cls("d/case/page.html", "<html>\n"), EXS_KIND_NONE);
 }
 
+/* Several #Software lines: any one naming IIS, HTTP.sys or Exchange counts, wherever it stands. */
+static void test_software_lines(void **st)
+{
+    (void)st;
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft Internet Information Services 10.0\n"),
+                     EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS");
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft HTTP API 2.0\n"), EXS_KIND_IIS);
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft Exchange Server\n#Fields: a,b,c\n"),
+                     EXS_KIND_EXCHANGE);
+    assert_string_equal(c.family, "Exchange/other");
+    assert_int_equal(cls("d/x.log", "#Software: Microsoft Exchange Server\n#Software: Other\n#Fields: a,b,c\n"),
+                     EXS_KIND_EXCHANGE);
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Another\n#Fields: a,b,c\n"), EXS_KIND_TEXT);
+}
+
 static void test_magic(void **st)
 {
     (void)st;
@@ -145,7 +161,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_location), cmocka_unit_test(test_location_order),
         cmocka_unit_test(test_install_root),
-        cmocka_unit_test(test_content),  cmocka_unit_test(test_magic),
+        cmocka_unit_test(test_content),  cmocka_unit_test(test_software_lines),
+        cmocka_unit_test(test_magic),
         cmocka_unit_test(test_path_norm),   cmocka_unit_test(test_json_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
