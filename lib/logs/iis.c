@@ -179,7 +179,8 @@ static const exs_logplace iis_places[] = {
     {NULL}};
 
 const exs_logkind exs_logkind_iis = {
-    .kind = EXS_KIND_IIS, .name = "iis", .family = "IIS", .flags = EXS_KF_PARSED,
-    .places = iis_places, .sniff = {.directives = iis_directives, .first = iis_first},
+    .kind = EXS_KIND_IIS, .name = "iis", .family = "IIS",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED, .places = iis_places,
+    .sniff = {.directives = iis_directives, .first = iis_first},
     .patterns = &set_request_w3c, .state = &iis_state_type, .directive = iis_directive,
     .first_line = iis_first_line, .row = iis_row, .row_time = iis_row_time};

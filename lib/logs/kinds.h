@@ -136,11 +136,15 @@ typedef struct exs_logsniff {
 } exs_logsniff;
 
 /* The kind is parsed whole by its reader: the file checks leave its files alone unless asked
- * (user rules, --check-logs), and treat its content as a log's. */
+ * (user rules, --check-logs). */
 #define EXS_KF_PARSED 1u
 /* The generic Exchange kind: a file that says it is an Exchange log, found in the folder of a
  * specific Exchange log, is read as that one. */
 #define EXS_KF_GENERIC 2u
+/* A structured log: when the file checks do see its files, outside web folders, they treat
+ * the content as a log's (no page-structure check, no shipped rule of file scope). Not the
+ * event exports: whether those are is said by their head (exs_looks_json_lines). */
+#define EXS_KF_STRUCTURED 4u
 
 /* ---------------------------------------------------------------- the descriptor */
 
@@ -183,6 +187,8 @@ const struct exs_pattern_set *exs_kind_patterns(exs_kind k);
 const exs_logkind *exs_logkind_get(exs_kind k);
 /* Whether k's files are parsed whole by its reader (EXS_KF_PARSED). */
 bool exs_kind_parsed(exs_kind k);
+/* Whether k is a structured log (EXS_KF_STRUCTURED). */
+bool exs_kind_structured(exs_kind k);
 
 /* A worker's reader states: create/destroy once per worker. exs_logstate_reset readies st for
  * a file of kind lk (its state made on first use): EXS_OK or EXS_ENOMEM. */

@@ -1039,8 +1039,9 @@ void exs_file_end(exs_fworker *w, int depth)
             exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
                           fs->display);
     }
-    c.loglike = (exs_kind_parsed(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
-                c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
+    c.loglike =
+        (exs_kind_structured(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
+        c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
     exs_detect_file(&c);
     w->rule_scans += c.rule_scans;
     w->rule_gated += c.rule_gated;
