@@ -158,7 +158,7 @@ static void bind(csv_state *st)
     st->have_schema = true;
 }
 
-/* The previous file's schema when its header text was the same (exs_schema_cache). */
+/* The previous file's schema when its header text was the same (the state's schema_cache). */
 static bool cache_get(csv_state *st, exs_str text, bool want_header)
 {
     const schema_cache *k = &st->cache;

@@ -129,7 +129,7 @@ exs_rc exs_logstate_reset(exs_logstate *st, const exs_logkind *lk)
         i++;
     if (i == r->n) {
         if (r->n >= EXS_KIND__COUNT)
-            return EXS_EINVAL; /* more state types than kinds: a descriptor is wrong */
+            return EXS_EINVAL; /* never with the registry's descriptors: one type each */
         void *own = calloc(1, t->size);
         if (!own)
             return EXS_ENOMEM;

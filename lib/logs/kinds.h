@@ -8,7 +8,8 @@
  *
  * Adding a kind: its descriptor in the file of its reader (lib/logs/<reader>.c) and a line
  * in EXS_LOGKINDS below. Nothing else names kinds, except code that treats one specially on
- * purpose (the CSV reader's export leniency, the worker's containers).
+ * purpose: the CSV reader (the default columns of each Exchange CSV kind, an export's lenient
+ * columns and short rows) and the worker (the containers, EVTX and archives).
  */
 #ifndef EXS_LOGS_KINDS_H
 #define EXS_LOGS_KINDS_H
@@ -95,9 +96,9 @@ typedef struct exs_logplace {
  * that is not one. */
 #define EXS_HEAD_LINES 16
 
-/* What classification read of a file's head, for the sniffers. Directive values are trimmed
- * and empty when absent; first is the first line that is not a directive (within
- * EXS_HEAD_LINES lines). */
+/* What classification read of a file's head, for the sniffers. Directive values are empty when
+ * absent; Software and Fields are trimmed, Log-type only at its end (sniffers trim it); first
+ * is the first line that is not a directive (within EXS_HEAD_LINES lines). */
 typedef struct exs_head {
     const char *norm;             /* the normalised path */
     const unsigned char *p;       /* the first bytes (up to EXS_SNIFF_BYTES) */
@@ -191,7 +192,9 @@ bool exs_kind_parsed(exs_kind k);
 bool exs_kind_structured(exs_kind k);
 
 /* A worker's reader states: create/destroy once per worker. exs_logstate_reset readies st for
- * a file of kind lk (its state made on first use): EXS_OK or EXS_ENOMEM. */
+ * a file of kind lk (its state made on first use): EXS_OK or EXS_ENOMEM; EXS_EINVAL for a
+ * state type past the EXS_KIND__COUNT a worker keeps, which the descriptors of EXS_LOGKINDS
+ * (one type each at most) never ask for. */
 exs_logstate *exs_logstate_create(void);
 void exs_logstate_destroy(exs_logstate *st);
 exs_rc exs_logstate_reset(exs_logstate *st, const exs_logkind *lk);
