@@ -85,7 +85,11 @@
                                             a warning */
 #define EXS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
 #define EXS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
-#define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from applicationHost.config */
+#define EXS_MAX_VDIRS 4096               /* IIS virtual directories read from one
+                                            applicationHost.config (its first), and kept over a
+                                            scan to map files (the smallest by root and physical
+                                            path, whatever the order); more are counted in a
+                                            warning */
 #define EXS_MAX_XML_DEPTH 256            /* element nesting followed by the config readers */
 #define EXS_MAX_MDMP_STREAMS 4096        /* minidump stream directory entries read */
 #define EXS_MAX_MDMP_MODULES 65536       /* minidump module entries walked */

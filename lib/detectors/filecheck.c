@@ -535,7 +535,11 @@ static void check_iis_config(exs_fctx *c)
     if (!strstr(c->base, "applicationhost") || strcmp(c->ext, ".config") != 0)
         return;
     vdir_ctx vc = {c, content(c)};
-    exs_apphost_vdirs(vc.body.p, vc.body.n, on_vdir, &vc);
+    size_t n = exs_apphost_vdirs(vc.body.p, vc.body.n, on_vdir, &vc);
+    if (n > EXS_MAX_VDIRS)
+        exs_warn(c->scan, EXS_W_LIMIT, c->display, 0,
+                 "%zu virtual directories past %u not read (not checked, not used to map files)",
+                 n - EXS_MAX_VDIRS, (unsigned)EXS_MAX_VDIRS);
 }
 
 static void check_compiled(exs_fctx *c)

@@ -471,6 +471,11 @@ void exs_pass_files(const exs_pass_view *v)
         exs_warn(s, EXS_W_LIMIT, "", 0,
                  "%llu script files past %llu not remembered for the removed-shell check",
                  (unsigned long long)f->scripts_dropped, (unsigned long long)f->max_scripts);
+    if (f->vdirs_dropped)
+        exs_warn(s, EXS_W_LIMIT, "", 0,
+                 "%llu IIS virtual directories past %llu not used to map files to their URLs "
+                 "(the smallest by physical path kept)",
+                 (unsigned long long)f->vdirs_dropped, (unsigned long long)f->max_vdirs);
     index_t ix;
     refs rf = {NULL, 0};
     if (!index_build(v, &ix) || !refs_build(v, &rf)) {

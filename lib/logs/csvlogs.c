@@ -158,7 +158,7 @@ static void bind(csv_state *st)
     st->have_schema = true;
 }
 
-/* The previous file's schema when its header text was the same (exs_schema_cache). */
+/* The previous file's schema when its header text was the same (the state's schema_cache). */
 static bool cache_get(csv_state *st, exs_str text, bool want_header)
 {
     const schema_cache *k = &st->cache;
@@ -624,10 +624,10 @@ static bool export_first(const exs_head *h)
 }
 
 /* Any other Exchange log: a #Log-type the specific kinds did not claim, or a #Fields line in
- * a file whose #Software is Exchange. */
+ * a file with a #Software line of Exchange. */
 static bool exchange_directives(const exs_head *h)
 {
-    return h->logtype.n || (h->fields.n && exs_str_icontains(h->software, "Microsoft Exchange"));
+    return h->logtype.n || (h->fields.n && exs_head_software(h, "Microsoft Exchange"));
 }
 
 static void exchange_family(const exs_head *h, char *out, size_t cap)
@@ -683,14 +683,15 @@ static const exs_logplace httpproxy_places[] = {
     {"/logging/", "httpproxy/", "HttpProxy", httpproxy_refine, true}, {NULL}};
 const exs_logkind exs_logkind_httpproxy = {
     .kind = EXS_KIND_HTTPPROXY, .name = "httpproxy", .family = "HttpProxy",
-    .flags = EXS_KF_PARSED, .places = httpproxy_places,
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED, .places = httpproxy_places,
     .sniff = {.directives = httpproxy_directives, .first = httpproxy_first},
     .patterns = &set_request_csv, CSV_READER, .row = httpproxy_row};
 
 static const exs_logplace ecp_places[] = {
     {"/logging/", "ecp/server/", "ECP/Server", NULL, true}, {NULL}};
 const exs_logkind exs_logkind_ecp = {
-    .kind = EXS_KIND_ECP, .name = "ecp", .family = "ECP/Server", .flags = EXS_KF_PARSED,
+    .kind = EXS_KIND_ECP, .name = "ecp", .family = "ECP/Server",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED,
     .places = ecp_places, .sniff = {.directives = ecp_directives, .first = ecp_first},
     .patterns = &set_ecp, CSV_READER, .row = ecp_row};
 
@@ -701,7 +702,7 @@ static const exs_logplace rpscmdlet_places[] = {
     {NULL}};
 const exs_logkind exs_logkind_rpscmdlet = {
     .kind = EXS_KIND_RPSCMDLET, .name = "rps_cmdlet", .family = "CmdletInfra/Rps_Cmdlet",
-    .flags = EXS_KF_PARSED, .places = rpscmdlet_places,
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED, .places = rpscmdlet_places,
     .sniff = {.directives = cmdlet_directives, .first = cmdlet_first}, .patterns = &set_cmdlet,
     CSV_READER, .row = cmdlet_row};
 
@@ -710,12 +711,13 @@ static const exs_logplace rpshttp_places[] = {
     {NULL}};
 const exs_logkind exs_logkind_rpshttp = {
     .kind = EXS_KIND_RPSHTTP, .name = "rps_http", .family = "CmdletInfra/Rps_Http",
-    .flags = EXS_KF_PARSED, .places = rpshttp_places,
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED, .places = rpshttp_places,
     .sniff = {.directives = rpshttp_directives, .first = rpshttp_first},
     .patterns = &set_rpshttp, CSV_READER, .row = rpshttp_row};
 
 const exs_logkind exs_logkind_export = {
-    .kind = EXS_KIND_EXPORT, .name = "export", .family = "Export (CSV)", .flags = EXS_KF_PARSED,
+    .kind = EXS_KIND_EXPORT, .name = "export", .family = "Export (CSV)",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED,
     .sniff = {.first = export_first}, .patterns = &set_request_csv, CSV_READER,
     .row = export_row};
 
@@ -723,6 +725,6 @@ static const exs_logplace exchange_places[] = {
     {"/logging/", "ecp/activity/", "ECP/Activity", NULL, true}, {NULL}};
 const exs_logkind exs_logkind_exchange = {
     .kind = EXS_KIND_EXCHANGE, .name = "exchange", .family = "Exchange/other",
-    .flags = EXS_KF_PARSED | EXS_KF_GENERIC, .places = exchange_places,
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED | EXS_KF_GENERIC, .places = exchange_places,
     .sniff = {.directives = exchange_directives, .family = exchange_family},
     .patterns = &set_exchange, CSV_READER, .row = none_row};

@@ -134,12 +134,12 @@ static int64_t iis_row_time(exs_logstate *ls, exs_str line)
 
 /* ---------------------------------------------------------------- classification */
 
-/* #Software of IIS or of HTTP.sys (HTTPERR), or a #Fields line of W3C field names. */
+/* A #Software line of IIS or of HTTP.sys (HTTPERR), or a #Fields line of W3C field names. */
 static bool iis_directives(const exs_head *h)
 {
     exs_str f = h->fields;
-    return exs_str_icontains(h->software, "Internet Information Services") ||
-           exs_str_icontains(h->software, "HTTP API") ||
+    return exs_head_software(h, "Internet Information Services") ||
+           exs_head_software(h, "HTTP API") ||
            (f.n && !memchr(f.p, ',', f.n) &&
             (exs_str_icontains(f, "cs-") || exs_str_icontains(f, "c-ip")));
 }
@@ -179,7 +179,8 @@ static const exs_logplace iis_places[] = {
     {NULL}};
 
 const exs_logkind exs_logkind_iis = {
-    .kind = EXS_KIND_IIS, .name = "iis", .family = "IIS", .flags = EXS_KF_PARSED,
-    .places = iis_places, .sniff = {.directives = iis_directives, .first = iis_first},
+    .kind = EXS_KIND_IIS, .name = "iis", .family = "IIS",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED, .places = iis_places,
+    .sniff = {.directives = iis_directives, .first = iis_first},
     .patterns = &set_request_w3c, .state = &iis_state_type, .directive = iis_directive,
     .first_line = iis_first_line, .row = iis_row, .row_time = iis_row_time};

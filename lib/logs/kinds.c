@@ -20,7 +20,8 @@ static bool archive_magic(const unsigned char *p, size_t n)
 
 /* Event logs: parsed by the EVTX reader, record by record (lib/scan/worker.c). */
 const exs_logkind exs_logkind_evtx = {
-    .kind = EXS_KIND_EVTX, .name = "evtx", .family = "EVTX", .flags = EXS_KF_PARSED,
+    .kind = EXS_KIND_EVTX, .name = "evtx", .family = "EVTX",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED,
     .sniff = {.magic = evtx_magic}};
 
 /* Archives: walked member by member (lib/sources/archive.c); no coverage family of their own. */
@@ -59,10 +60,20 @@ const struct exs_pattern_set *exs_kind_patterns(exs_kind k)
     return lk ? lk->patterns : NULL;
 }
 
-bool exs_kind_parsed(exs_kind k)
+static bool has_flag(exs_kind k, unsigned flag)
 {
     const exs_logkind *lk = exs_logkind_of(k);
-    return lk && (lk->flags & EXS_KF_PARSED);
+    return lk && (lk->flags & flag);
+}
+
+bool exs_kind_parsed(exs_kind k)
+{
+    return has_flag(k, EXS_KF_PARSED);
+}
+
+bool exs_kind_structured(exs_kind k)
+{
+    return has_flag(k, EXS_KF_STRUCTURED);
 }
 
 /* ---------------------------------------------------------------- reader states */
@@ -118,7 +129,7 @@ exs_rc exs_logstate_reset(exs_logstate *st, const exs_logkind *lk)
         i++;
     if (i == r->n) {
         if (r->n >= EXS_KIND__COUNT)
-            return EXS_EINVAL; /* more state types than kinds: a descriptor is wrong */
+            return EXS_EINVAL; /* never with the registry's descriptors: one type each */
         void *own = calloc(1, t->size);
         if (!own)
             return EXS_ENOMEM;

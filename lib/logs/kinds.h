@@ -8,7 +8,8 @@
  *
  * Adding a kind: its descriptor in the file of its reader (lib/logs/<reader>.c) and a line
  * in EXS_LOGKINDS below. Nothing else names kinds, except code that treats one specially on
- * purpose (the CSV reader's export leniency, the worker's containers).
+ * purpose: the CSV reader (the default columns of each Exchange CSV kind, an export's lenient
+ * columns and short rows) and the worker (the containers, EVTX and archives).
  */
 #ifndef EXS_LOGS_KINDS_H
 #define EXS_LOGS_KINDS_H
@@ -73,10 +74,16 @@ typedef struct exs_logstate_type {
 
 /* ---------------------------------------------------------------- classification */
 
+/* The parent folders places lie under, in the order location asks them: an Exchange
+ * install's logs, then IIS's. Each is looked for at every occurrence in the path, first to
+ * last; the first occurrence with a place's folder under it wins (of the places there, the
+ * first of the first kind in EXS_LOGKINDS order). */
+#define EXS_LOG_PARENTS "/logging/", "/logfiles/"
+
 /* Where a kind's logs lie: a folder under a parent folder of the path (both lowercase, as in
- * a normalised path; the first place of the first kind that matches wins). */
+ * a normalised path). */
 typedef struct exs_logplace {
-    const char *parent; /* "/logging/" (an Exchange install's logs), "/logfiles/" (IIS) */
+    const char *parent; /* one of EXS_LOG_PARENTS: "/logging/" (Exchange), "/logfiles/" (IIS) */
     const char *folder; /* the folder under parent, matched as a prefix ("httpproxy/", "w3svc") */
     const char *family; /* the coverage family of what lies there ("HttpProxy", "ECP/Server") */
     /* May be NULL. Given the path after parent, writes a finer family ("HttpProxy/Owa",
@@ -85,13 +92,19 @@ typedef struct exs_logplace {
     bool install; /* the display path before parent is an Exchange install root */
 } exs_logplace;
 
-/* What classification read of a file's head, for the sniffers. Directive values are trimmed
- * and empty when absent; first is the first line that is not a directive (within 16 lines). */
+/* The lines of a file's head classification reads: its directives, up to the first line
+ * that is not one. */
+#define EXS_HEAD_LINES 16
+
+/* What classification read of a file's head, for the sniffers. Directive values are empty when
+ * absent; Software and Fields are trimmed, Log-type only at its end (sniffers trim it); first
+ * is the first line that is not a directive (within EXS_HEAD_LINES lines). */
 typedef struct exs_head {
     const char *norm;             /* the normalised path */
     const unsigned char *p;       /* the first bytes (up to EXS_SNIFF_BYTES) */
     size_t n;
-    exs_str software;             /* "#Software:" */
+    exs_str software[EXS_HEAD_LINES]; /* every "#Software:", in order (exs_head_software) */
+    size_t nsoftware;
     exs_str logtype;              /* "#Log-type:" */
     exs_str fields;               /* "#Fields:" */
     const struct exs_csv_row *fields_row; /* fields split as CSV (when fields.n) */
@@ -99,6 +112,16 @@ typedef struct exs_head {
     const struct exs_csv_row *row; /* first split as CSV (when first.n) */
     bool header;                  /* row looks like a header (names, not values) */
 } exs_head;
+
+/* Whether a "#Software:" line of the head contains word (any case). A head may have several
+ * (logs written by more than one product, files joined together): any of them counts. */
+static inline bool exs_head_software(const exs_head *h, const char *word)
+{
+    for (size_t i = 0; i < h->nsoftware; i++)
+        if (exs_str_icontains(h->software[i], word))
+            return true;
+    return false;
+}
 
 /* How a kind's content gives it away. Each may be NULL. Classification asks, in order:
  * magic of every kind; when the head has directives, directives of every kind, and the first
@@ -114,11 +137,15 @@ typedef struct exs_logsniff {
 } exs_logsniff;
 
 /* The kind is parsed whole by its reader: the file checks leave its files alone unless asked
- * (user rules, --check-logs), and treat its content as a log's. */
+ * (user rules, --check-logs). */
 #define EXS_KF_PARSED 1u
 /* The generic Exchange kind: a file that says it is an Exchange log, found in the folder of a
  * specific Exchange log, is read as that one. */
 #define EXS_KF_GENERIC 2u
+/* A structured log: when the file checks do see its files, outside web folders, they treat
+ * the content as a log's (no page-structure check, no shipped rule of file scope). Not the
+ * event exports: whether those are is said by their head (exs_looks_json_lines). */
+#define EXS_KF_STRUCTURED 4u
 
 /* ---------------------------------------------------------------- the descriptor */
 
@@ -161,9 +188,13 @@ const struct exs_pattern_set *exs_kind_patterns(exs_kind k);
 const exs_logkind *exs_logkind_get(exs_kind k);
 /* Whether k's files are parsed whole by its reader (EXS_KF_PARSED). */
 bool exs_kind_parsed(exs_kind k);
+/* Whether k is a structured log (EXS_KF_STRUCTURED). */
+bool exs_kind_structured(exs_kind k);
 
 /* A worker's reader states: create/destroy once per worker. exs_logstate_reset readies st for
- * a file of kind lk (its state made on first use): EXS_OK or EXS_ENOMEM. */
+ * a file of kind lk (its state made on first use): EXS_OK or EXS_ENOMEM; EXS_EINVAL for a
+ * state type past the EXS_KIND__COUNT a worker keeps, which the descriptors of EXS_LOGKINDS
+ * (one type each at most) never ask for. */
 exs_logstate *exs_logstate_create(void);
 void exs_logstate_destroy(exs_logstate *st);
 exs_rc exs_logstate_reset(exs_logstate *st, const exs_logkind *lk);

@@ -48,7 +48,8 @@ static const exs_pattern_set set_text = {pl_text, NULL};
 static const exs_logplace oabgen_places[] = {
     {"/logging/", "oabgeneratorlog/", "OABGenerator", NULL, true}, {NULL}};
 const exs_logkind exs_logkind_oabgen = {
-    .kind = EXS_KIND_OABGEN, .name = "oabgen", .family = "OABGenerator", .flags = EXS_KF_PARSED,
+    .kind = EXS_KIND_OABGEN, .name = "oabgen", .family = "OABGenerator",
+    .flags = EXS_KF_PARSED | EXS_KF_STRUCTURED,
     .places = oabgen_places, .patterns = &set_oabgen, .row = oabgen_row, .row_time = text_time};
 
 const exs_logkind exs_logkind_text = {

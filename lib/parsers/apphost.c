@@ -34,7 +34,7 @@ size_t exs_apphost_vdirs(const char *buf, size_t n, exs_vdir_fn fn, void *ctx)
     char app[1024];
     size_t app_n = 0;
     exs_xml_tag t;
-    while (count < EXS_MAX_VDIRS && exs_xml_next(buf, n, &pos, &t)) {
+    while (exs_xml_next(buf, n, &pos, &t)) {
         if (t.closing) {
             if (depth > 0)
                 depth--;
@@ -55,7 +55,7 @@ size_t exs_apphost_vdirs(const char *buf, size_t n, exs_vdir_fn fn, void *ctx)
             app_depth = t.empty ? -1 : depth;
         } else if (exs_str_eq(t.name, "virtualDirectory") && site_depth >= 0 && app_depth >= 0) {
             exs_str phys = exs_xml_attr_get(&t, "physicalPath");
-            if (phys.p) {
+            if (phys.p && count++ < EXS_MAX_VDIRS) {
                 exs_vdir_item v;
                 memset(&v, 0, sizeof v);
                 v.site = site;
@@ -64,7 +64,6 @@ size_t exs_apphost_vdirs(const char *buf, size_t n, exs_vdir_fn fn, void *ctx)
                 v.tag_start = t.start;
                 v.tag_end = t.end;
                 fn(ctx, &v);
-                count++;
             }
         }
         if (!t.empty && depth < EXS_MAX_XML_DEPTH)

@@ -26,8 +26,9 @@ typedef struct exs_vdir_item {
 
 typedef void (*exs_vdir_fn)(void *ctx, const exs_vdir_item *v);
 
-/* Walks the sites of an applicationHost.config held in memory; at most EXS_MAX_VDIRS
- * virtual directories are reported. Returns how many were. */
+/* Walks the sites of an applicationHost.config held in memory; the first EXS_MAX_VDIRS
+ * virtual directories are reported. Returns how many it holds (more than EXS_MAX_VDIRS: the
+ * rest were not reported). */
 size_t exs_apphost_vdirs(const char *buf, size_t n, exs_vdir_fn fn, void *ctx);
 
 /* The virtualPath of an ASP.NET .compiled record, decoded into out (cap bytes). Returns the

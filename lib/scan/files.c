@@ -65,6 +65,7 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
     f->max_records = EXS_MAX_FILE_RECORDS;
     f->yara_timeout_s = EXS_YARA_TIMEOUT_S;
     f->max_scripts = EXS_MAX_WEB_SCRIPTS;
+    f->max_vdirs = EXS_MAX_VDIRS;
     bool skip_ok = parse_skip(f, opts ? opts->skip_ext : NULL);
     f->web_urls = exs_strmap_create();
     if (!skip_ok || !f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
@@ -98,6 +99,15 @@ static void free_rec(exs_frec *r)
     free(r);
 }
 
+static void vdir_free(exs_fvdir *v)
+{
+    free(v->site);
+    free(v->url);
+    free(v->key);
+    free(v->physical);
+    free(v->config);
+}
+
 void exs_files_destroy(exs_files *f)
 {
     if (!f)
@@ -124,13 +134,8 @@ void exs_files_destroy(exs_files *f)
         free(f->loose[i]);
     free(f->loose);
     free(f->loose_root);
-    for (size_t i = 0; i < f->nvdirs; i++) {
-        free(f->vdirs[i].site);
-        free(f->vdirs[i].url);
-        free(f->vdirs[i].key);
-        free(f->vdirs[i].physical);
-        free(f->vdirs[i].config);
-    }
+    for (size_t i = 0; i < f->nvdirs; i++)
+        vdir_free(&f->vdirs[i]);
     free(f->vdirs);
     for (size_t i = 0; i < f->ncompiled; i++) {
         free(f->compiled[i].url);
@@ -293,6 +298,53 @@ const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t 
     return buf;
 }
 
+/* The order of virtual directories: by root, physical path key, URL, site, configuration and
+ * the path as written (a total order: which are kept past the cap, and the order the pass
+ * maps files in, do not depend on the order they came in). */
+static int cmp_vdir(const void *pa, const void *pb)
+{
+    const exs_fvdir *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->key, b->key);
+    if (!r)
+        r = strcmp(a->url, b->url);
+    if (!r)
+        r = strcmp(a->site, b->site);
+    if (!r)
+        r = strcmp(a->config, b->config);
+    return r ? r : strcmp(a->physical, b->physical);
+}
+
+/* Until exs_files_settle, vdirs is a max-heap in cmp_vdir order (vdirs[0] the largest). */
+static void vdir_swap(exs_fvdir *v, size_t i, size_t j)
+{
+    exs_fvdir t = v[i];
+    v[i] = v[j];
+    v[j] = t;
+}
+
+static void vdir_down(exs_fvdir *v, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && cmp_vdir(&v[l], &v[m]) > 0)
+            m = l;
+        if (r < n && cmp_vdir(&v[r], &v[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        vdir_swap(v, i, m);
+        i = m;
+    }
+}
+
+static void vdir_up(exs_fvdir *v, size_t i)
+{
+    for (; i && cmp_vdir(&v[(i - 1) / 2], &v[i]) < 0; i = (i - 1) / 2)
+        vdir_swap(v, i, (i - 1) / 2);
+}
+
 void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
                         const char *url, const char *physical)
 {
@@ -308,21 +360,30 @@ void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const c
     lurl[un] = 0;
     while (un > 1 && lurl[un - 1] == '/')
         lurl[--un] = 0;
+    const exs_fvdir probe = {root, (char *)site, lurl, key, (char *)physical, (char *)config};
     bool lost = false;
     pthread_mutex_lock(&f->mu);
-    if (f->nvdirs >= EXS_MAX_VDIRS) {
-        /* the cap (counted nowhere yet: configurations hold a few dozen) */
-    } else if (exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
+    /* Past the cap the smallest are kept: this one goes, or the largest kept makes room. */
+    bool full = f->nvdirs >= f->max_vdirs;
+    if (full)
+        f->vdirs_dropped++;
+    if (full && (!f->nvdirs || cmp_vdir(&probe, &f->vdirs[0]) >= 0)) {
+        /* not kept */
+    } else if (full || exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1,
+                                sizeof *f->vdirs)) {
         exs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
                        strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
-            f->vdirs[f->nvdirs++] = v;
+            if (full) {
+                vdir_free(&f->vdirs[0]);
+                f->vdirs[0] = v;
+                vdir_down(f->vdirs, f->nvdirs, 0);
+            } else {
+                f->vdirs[f->nvdirs] = v;
+                vdir_up(f->vdirs, f->nvdirs++);
+            }
         } else {
-            free(v.site);
-            free(v.url);
-            free(v.key);
-            free(v.physical);
-            free(v.config);
+            vdir_free(&v);
             lost = true;
         }
     } else {
@@ -527,19 +588,6 @@ static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
 static int cmp_rec(const void *pa, const void *pb)
 {
     return strcmp((*(exs_frec *const *)pa)->display, (*(exs_frec *const *)pb)->display);
-}
-
-static int cmp_vdir(const void *pa, const void *pb)
-{
-    const exs_fvdir *a = pa, *b = pb;
-    if (a->root != b->root)
-        return a->root < b->root ? -1 : 1;
-    int r = strcmp(a->key, b->key);
-    if (!r)
-        r = strcmp(a->url, b->url);
-    if (!r)
-        r = strcmp(a->site, b->site);
-    return r ? r : strcmp(a->config, b->config);
 }
 
 static int cmp_compiled(const void *pa, const void *pb)
@@ -1039,8 +1087,9 @@ void exs_file_end(exs_fworker *w, int depth)
             exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
                           fs->display);
     }
-    c.loglike = (exs_kind_parsed(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
-                c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
+    c.loglike =
+        (exs_kind_structured(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
+        c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
     exs_detect_file(&c);
     w->rule_scans += c.rule_scans;
     w->rule_gated += c.rule_gated;

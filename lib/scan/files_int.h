@@ -97,6 +97,7 @@ struct exs_files {
     bool enabled;
     bool check_logs;
     uint64_t max_records, max_scripts; /* EXS_MAX_FILE_RECORDS, EXS_MAX_WEB_SCRIPTS; tests lower them */
+    uint64_t max_vdirs;                /* EXS_MAX_VDIRS; tests lower it */
     int yara_timeout_s;                /* EXS_YARA_TIMEOUT_S; tests lower it */
     const exs_yrules *shipped; /* process-wide, read-only */
     exs_yrules *user;
@@ -116,8 +117,9 @@ struct exs_files {
     size_t nloose, caploose, caploose_root;
     uint64_t scripts_dropped;
     uint64_t held[EXS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
-    exs_fvdir *vdirs;
+    exs_fvdir *vdirs;     /* at most max_vdirs, the smallest (exs_files_add_vdir) */
     size_t nvdirs, capvdirs;
+    uint64_t vdirs_dropped; /* virtual directories past max_vdirs: not used to map files */
     exs_fcompiled *compiled;
     size_t ncompiled, capcompiled;
     exs_fremoved_hint *hints;
@@ -169,7 +171,9 @@ void exs_files_count_gone_deferred(exs_files *f);
 /* The checks (lib/detectors/filecheck.c). */
 void exs_detect_file(exs_fctx *c);
 
-/* Store helpers for the checks (thread-safe). */
+/* Store helpers for the checks (thread-safe). Of the virtual directories, at most max_vdirs
+ * are kept over the scan: the smallest by root, physical path, URL, site and configuration,
+ * whatever the order they come in; the others are counted (vdirs_dropped). */
 void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
                         const char *url, const char *physical);
 void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,

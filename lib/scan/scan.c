@@ -310,7 +310,7 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
     pthread_mutex_lock(&g_pf_mu);
     if (!g_pf_tried[k]) {
         const exs_pattern_set *set = exs_kind_patterns(k);
-        /* Kinds that read the same set (IIS, HttpProxy, exports) share one database. */
+        /* Kinds that read the same set (HttpProxy and exports) share one database. */
         for (int j = 1; j < EXS_KIND__COUNT && set && !g_pf[k]; j++)
             if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
                 g_pf[k] = g_pf[j];

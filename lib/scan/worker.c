@@ -15,6 +15,8 @@
 #include "sources/archive.h"
 #include "sources/classify.h"
 
+/* scratch_kinds (worker.h) holds a bit per kind. */
+_Static_assert(EXS_KIND__COUNT <= 32, "exs_worker.scratch_kinds has a bit per kind: 32 at most");
 
 exs_rc exs_worker_init(exs_worker *w, exs_scan *s)
 {

@@ -15,23 +15,29 @@ size_t exs_path_norm(const char *in, char *out, size_t cap)
     return exs_norm_path(exs_str_cstr(in), out, cap, '_');
 }
 
-/* The first place of the first kind (in EXS_LOGKINDS order) that the path lies in. Each
- * occurrence of a place's parent folder is tried: an image may hold a copy of a log tree. */
+/* Where the path lies: the parent folders in the order of EXS_LOG_PARENTS, each at every
+ * occurrence in the path, first to last (an image may hold a copy of a log tree); the first
+ * occurrence with a place's folder under it wins, the kinds asked there in EXS_LOGKINDS
+ * order. */
 static const exs_logplace *locate(const char *norm, exs_class *out)
 {
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
-        for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
-            size_t pn = strlen(pl->parent), fn = strlen(pl->folder);
-            for (const char *at = strstr(norm, pl->parent); at; at = strstr(at + 1, pl->parent)) {
-                const char *sub = at + pn;
-                if (strncmp(sub, pl->folder, fn) != 0)
-                    continue;
-                snprintf(out->family, sizeof out->family, "%s", pl->family);
-                if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
-                    continue;
-                out->kind = (exs_kind)k;
-                return pl;
+    static const char *const parents[] = {EXS_LOG_PARENTS};
+    for (size_t i = 0; i < sizeof parents / sizeof parents[0]; i++) {
+        size_t pn = strlen(parents[i]);
+        for (const char *at = strstr(norm, parents[i]); at; at = strstr(at + 1, parents[i])) {
+            const char *sub = at + pn;
+            for (int k = 1; k < EXS_KIND__COUNT; k++) {
+                const exs_logkind *lk = exs_logkind_of((exs_kind)k);
+                for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
+                    if (strcmp(pl->parent, parents[i]) != 0 ||
+                        strncmp(sub, pl->folder, strlen(pl->folder)) != 0)
+                        continue;
+                    snprintf(out->family, sizeof out->family, "%s", pl->family);
+                    if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
+                        continue;
+                    out->kind = (exs_kind)k;
+                    return pl;
+                }
             }
         }
     }
@@ -96,18 +102,19 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         return;
     }
 
-    /* Up to 16 lines of the head: its directives, and the first line that is not one. */
+    /* Up to EXS_HEAD_LINES lines of the head: its directives (every #Software line), and the
+     * first line that is not one. */
     exs_head h = {.norm = normpath, .p = p, .n = sniff};
     exs_str head = exs_strip_bom(exs_str_make((const char *)p, sniff));
     size_t off = 0;
-    for (int i = 0; i < 16 && off < head.n; i++) {
+    for (int i = 0; i < EXS_HEAD_LINES && off < head.n; i++) {
         exs_str line = exs_str_trim(exs_next_line(head.p, head.n, &off));
         if (line.n == 0)
             continue;
         if (line.p[0] == '#') {
             exs_str d = exs_str_trim(exs_str_make(line.p + 1, line.n - 1));
-            if (exs_str_istarts(d, "Software:") && !h.software.n)
-                h.software = exs_str_trim(exs_str_make(d.p + 9, d.n - 9));
+            if (exs_str_istarts(d, "Software:"))
+                h.software[h.nsoftware++] = exs_str_trim(exs_str_make(d.p + 9, d.n - 9));
             else if (exs_str_istarts(d, "Log-type:"))
                 h.logtype = exs_str_make(d.p + 9, d.n - 9);
             else if (exs_str_istarts(d, "Fields:"))
@@ -126,7 +133,7 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         exs_csv_split(h.fields.p, h.fields.n, &fields_row, scratch);
         h.fields_row = &fields_row;
     }
-    if (h.software.n || h.logtype.n || h.fields.n)
+    if (h.nsoftware || h.logtype.n || h.fields.n)
         k = ask(&h, SNIFF_DIRECTIVES);
     if (k == EXS_KIND_NONE && !h.logtype.n && !h.fields.n && h.first.n) {
         /* no Fields line was split: the scratch is free */

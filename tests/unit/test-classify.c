@@ -32,6 +32,33 @@ static void test_location(void **st)
     assert_string_equal(c.family, "IIS/HTTPERR");
 }
 
+/* A path under several log folders: "/logging/" before "/logfiles/", each by occurrence, first
+ * to last; the kind's order does not choose. */
+static void test_location_order(void **st)
+{
+    (void)st;
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/httpproxy/owa/a.log", "hello"), EXS_KIND_HTTPPROXY);
+    assert_string_equal(c.family, "HttpProxy/Owa");
+    assert_int_equal(c.install_root_len, strlen("a/logfiles/w3svc1"));
+    assert_int_equal(cls("a/logging/ecp/server/b/logging/httpproxy/owa/a.log", "hello"), EXS_KIND_ECP);
+    assert_string_equal(c.family, "ECP/Server");
+    assert_int_equal(c.install_root_len, strlen("a"));
+    assert_int_equal(cls("a/logfiles/httperr/b/logfiles/w3svc2/a.log", "hello"), EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS/HTTPERR");
+    assert_int_equal(c.install_root_len, 0);
+    /* content naming another kind: the family is the content's, the install root the place's */
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/ecp/server/a.log",
+                         "#Software: Microsoft Internet Information Services 10.0\n"),
+                     EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS");
+    assert_int_equal(c.install_root_len, strlen("a/logfiles/w3svc1"));
+    /* an Exchange log of another type in the folder of one read: read as that one */
+    assert_int_equal(cls("a/logfiles/w3svc1/logging/ecp/server/a.log",
+                         "#Software: Microsoft Exchange Server\r\n#Log-type: Message Tracking Log\r\n"),
+                     EXS_KIND_ECP);
+    assert_string_equal(c.family, "ECP/Server");
+}
+
 static void test_install_root(void **st)
 {
     (void)st;
@@ -64,6 +91,22 @@ static void test_content(void **st)
     assert_int_equal(cls("d/case/out.csv", "name,colour\r\n"), EXS_KIND_TEXT);
     assert_int_equal(cls("d/case/notes", "some words\n"), EXS_KIND_TEXT);
     assert_int_equal(cls("d/case/page.html", "<html>\n"), EXS_KIND_NONE);
+}
+
+/* Several #Software lines: any one naming IIS, HTTP.sys or Exchange counts, wherever it stands. */
+static void test_software_lines(void **st)
+{
+    (void)st;
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft Internet Information Services 10.0\n"),
+                     EXS_KIND_IIS);
+    assert_string_equal(c.family, "IIS");
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft HTTP API 2.0\n"), EXS_KIND_IIS);
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Microsoft Exchange Server\n#Fields: a,b,c\n"),
+                     EXS_KIND_EXCHANGE);
+    assert_string_equal(c.family, "Exchange/other");
+    assert_int_equal(cls("d/x.log", "#Software: Microsoft Exchange Server\n#Software: Other\n#Fields: a,b,c\n"),
+                     EXS_KIND_EXCHANGE);
+    assert_int_equal(cls("d/x.log", "#Software: Other\n#Software: Another\n#Fields: a,b,c\n"), EXS_KIND_TEXT);
 }
 
 static void test_magic(void **st)
@@ -116,8 +159,10 @@ static void test_json_lines(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_location), cmocka_unit_test(test_install_root),
-        cmocka_unit_test(test_content),  cmocka_unit_test(test_magic),
+        cmocka_unit_test(test_location), cmocka_unit_test(test_location_order),
+        cmocka_unit_test(test_install_root),
+        cmocka_unit_test(test_content),  cmocka_unit_test(test_software_lines),
+        cmocka_unit_test(test_magic),
         cmocka_unit_test(test_path_norm),   cmocka_unit_test(test_json_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -528,6 +528,29 @@ static void test_user_rules(void **st)
     unlink(path);
 }
 
+/* Event exports with --check-logs: JSON lines read as a log, not as a page; an export that is
+ * not JSON lines (an object over several lines) is content like any file's, although the JSON
+ * lines reader parses it too. Without --check-logs both are left to that reader. */
+#define SHELL_JSON "<%@ Page Language=\\\"Jscript\\\"%><%eval(Request.Item[\\\"p\\\"],\\\"unsafe\\\");%>"
+static void test_check_logs_exports(void **st)
+{
+    (void)st;
+    put_text("C/Exports/lines.json", "{\"EventID\": 4104, \"ScriptBlockText\": \"" SHELL_JSON "\"}\n");
+    put_text("C/Exports/object.json", "{\"EventID\": 4104,\n \"ScriptBlockText\": \"" SHELL_JSON "\"}\n");
+    exs_scan_opts o = {1, 0, 0, NULL, 0};
+    o.check_logs = 1;
+    exs_scan *s = run(&o, NULL, NULL);
+    expect(s, "EXS-Y-WS-EVAL|exploitation|object.json\n");
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 2);
+    exs_scan_destroy(s);
+    s = run(NULL, NULL, NULL);
+    expect(s, "");
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->logs_parsed_only, 2);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 0);
+    exs_scan_destroy(s);
+}
+#undef SHELL_JSON
+
 static void test_hidden_attribute(void **st)
 {
     (void)st;
@@ -623,6 +646,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_iocs_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_check_logs_exports, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_one_read),
     };

@@ -31,14 +31,19 @@ static void put(const char *rel, const char *text)
     assert_int_equal(t_fix_write(dir, rel, text, strlen(text)), 0);
 }
 
-static exs_scan *run_root(const char *root, size_t max_findings)
+static exs_scan *run_jobs(const char *root, unsigned jobs, size_t max_findings)
 {
     exs_scan *s;
-    exs_scan_opts o = {1, max_findings};
+    exs_scan_opts o = {jobs, max_findings};
     assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
     assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
     assert_int_equal(exs_scan_run(s), EXS_OK);
     return s;
+}
+
+static exs_scan *run_root(const char *root, size_t max_findings)
+{
+    return run_jobs(root, 1, max_findings);
 }
 
 /* A scan of root whose correlation caps are lowered (0: the built-in value). */
@@ -542,11 +547,7 @@ static void test_warning_examples_jobs(void **st)
     }
     char *first = NULL;
     for (int run = 0; run < 6; run++) {
-        exs_scan *s;
-        exs_scan_opts o = {run % 2 ? 4 : 1, 0};
-        assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
-        assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
-        assert_int_equal(exs_scan_run(s), EXS_OK);
+        exs_scan *s = run_jobs(dir, run % 2 ? 4 : 1, 0);
         assert_int_equal(t_warns(s, "bad-row"), 24 * 30);
         same_examples(s, &first);
     }
@@ -708,6 +709,71 @@ static void test_file_caps_deferred(void **st)
         exs_scan_destroy(all);
         exs_scan_destroy(capped);
     }
+}
+
+/* An applicationHost.config at rel with n virtual directories served from C:\sites\<folder>\v<i>. */
+static void put_vdirs(const char *rel, const char *folder, size_t n)
+{
+    size_t cap = 128 + n * 96, o = 0;
+    char *x = malloc(cap);
+    assert_non_null(x);
+    o += (size_t)snprintf(x + o, cap - o, "<configuration><site name=\"s\"><application path=\"/\">\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(x + o, cap - o,
+                              "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\sites\\%s\\v%04zu\"/>\n",
+                              i, folder, i);
+    o += (size_t)snprintf(x + o, cap - o, "</application></site></configuration>\n");
+    assert_int_equal(t_fix_write(dir, rel, x, o), 0);
+    free(x);
+}
+
+/* EXS_MAX_VDIRS: one configuration is read up to it (the rest counted in a warning naming the
+ * file); over the scan the smallest by physical path are kept, whatever the order the
+ * configurations come in (the first walked holds the largest paths) and at any -j, and the
+ * others are counted in one warning. */
+static void test_vdirs(void **st)
+{
+    (void)st;
+    enum { PER = 1500, OVER = 3 * PER - EXS_MAX_VDIRS };
+    put_vdirs("three/A/inetsrv/config/applicationHost.config", "c", PER);
+    put_vdirs("three/B/inetsrv/config/applicationHost.config", "b", PER);
+    put_vdirs("three/C/inetsrv/config/applicationHost.config", "a", PER);
+    put_vdirs("one/C/inetsrv/config/applicationHost.config", "a", EXS_MAX_VDIRS + 3);
+    char root[512];
+    snprintf(root, sizeof root, "%s/three", dir);
+    char want[160], last[64];
+    snprintf(want, sizeof want,
+             "%d IIS virtual directories past %d not used to map files to their URLs (the "
+             "smallest by physical path kept)",
+             (int)OVER, (int)EXS_MAX_VDIRS);
+    snprintf(last, sizeof last, "C:\\sites\\c\\v%04d", (int)(EXS_MAX_VDIRS - 2 * PER - 1));
+    for (int run = 0; run < 4; run++) {
+        exs_scan *s = run_jobs(root, run % 2 ? 4 : 1, 0);
+        assert_int_equal(t_warns(s, "limit"), 1);
+        assert_string_equal(warning_text(s, "limit"), want);
+        const exs_files *f = s->files;
+        assert_int_equal(f->nvdirs, EXS_MAX_VDIRS);
+        assert_int_equal(f->vdirs_dropped, OVER);
+        assert_string_equal(f->vdirs[0].physical, "C:\\sites\\a\\v0000");
+        assert_string_equal(f->vdirs[PER].physical, "C:\\sites\\b\\v0000");
+        assert_string_equal(f->vdirs[EXS_MAX_VDIRS - 1].physical, last);
+        exs_scan_destroy(s);
+    }
+    /* one configuration past the cap: its first EXS_MAX_VDIRS, the rest said */
+    snprintf(root, sizeof root, "%s/one", dir);
+    exs_scan *s = run_root(root, 0);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "3 virtual directories past 4096 not read (not checked, not used to map files)");
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].file, "C/inetsrv/config/applicationHost.config");
+    assert_int_equal(s->files->nvdirs, EXS_MAX_VDIRS);
+    assert_int_equal(s->files->vdirs_dropped, 0);
+    snprintf(last, sizeof last, "C:\\sites\\a\\v%04d", (int)EXS_MAX_VDIRS - 1);
+    assert_string_equal(s->files->vdirs[EXS_MAX_VDIRS - 1].physical, last);
+    exs_scan_destroy(s);
 }
 
 /* EXS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
@@ -909,6 +975,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_vdirs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_server_addresses, t_dir_setup, t_dir_teardown),
