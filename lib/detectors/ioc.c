@@ -593,6 +593,7 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
     size_t n = (uint64_t)st.st_size > cap ? cap + 1 : (size_t)st.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
+        snprintf(err, errlen, "%s: out of memory for the list (%zu bytes)", path, n + 1);
         close(fd);
         return EXS_ENOMEM;
     }

@@ -82,7 +82,12 @@ exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
         return EXS_EINVAL;
     s->err[0] = 0;
     exs_rc rc = exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
-    return rc == EXS_OK && !opt_add(s, "ioc=%s", path) ? EXS_ENOMEM : rc;
+    if (rc == EXS_OK && !opt_add(s, "ioc=%s", path)) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory recording the list in the sweep record",
+                 path);
+        rc = EXS_ENOMEM;
+    }
+    return rc;
 }
 
 const char *exs_scan_error(const exs_scan *s)
