@@ -819,6 +819,7 @@ static void test_where_room(void **st)
     exs_hit_init(&h, &rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, 1000);
     h.line = 3;
     exs_emit(&c, &h);
+    exs_ctx_release(&c);
     exs_scan_finish(s);
     assert_int_equal(t_count(s, "T-W"), 1);
     const exs_finding *g = t_find(s, "T-W", 0);
