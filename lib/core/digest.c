@@ -14,6 +14,14 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static EVP_MD *md_sha256, *md_sha1, *md_md5;
 
+bool exs_digest_init(void)
+{
+    /* Not OPENSSL_init_crypto(0, NULL): OpenSSL 3.0 registers its exit handler with the first
+     * options not done yet, and no options are always done. Loading the configuration is what
+     * the first EVP_MD_fetch asks for. */
+    return OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) == 1;
+}
+
 static const EVP_MD *fetch(EVP_MD **slot, const char *name)
 {
     pthread_mutex_lock(&mu);

@@ -8,6 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Starts OpenSSL now as the first digest would (its configuration loaded), which registers
+ * its exit handler (OPENSSL_cleanup): false when it could not start (out of memory). The
+ * digests start it on first use anyway; exs_scan_run starts it before it registers its own
+ * exit guard, so that OpenSSL's handler runs after the guard. */
+bool exs_digest_init(void);
+
 bool exs_sha256_hex(const void *p, size_t n, char hex[65]);
 bool exs_sha1_hex(const void *p, size_t n, char hex[41]);
 bool exs_md5_hex(const void *p, size_t n, char hex[33]);

@@ -77,7 +77,9 @@
 #define EXS_MAX_RULE_FILES 4096          /* rule files per scan (--rules, folders expanded) */
 #define EXS_MAX_IOC_LINE 4096            /* bytes of one IOC list line; longer lines skipped */
 #define EXS_MAX_IOCS 1000000             /* indicators per scan; more are counted and dropped */
-#define EXS_MAX_IOC_FILE (64u << 20)     /* bytes read of one IOC list; the rest is counted */
+#define EXS_MAX_IOC_FILE (64u << 20)     /* bytes read of one IOC list; a larger list is read
+                                            to its last whole line within them, the rest
+                                            warned */
 #define EXS_PATHRE_MATCH_LIMIT 100000    /* PCRE2 backtracking steps per path and filename
                                             expression; past it the expression does not match */
 #define EXS_MAX_IOC_NET 256              /* addresses and hosts of the IOC lists reported

@@ -144,7 +144,9 @@ int64_t exs_time_parse_w3c(exs_str date, exs_str time)
 /* The day of ms since the epoch (floor) and the milliseconds into it. */
 static int64_t day_of(int64_t ms, int64_t *rem)
 {
-    int64_t days = ms / 86400000, r = ms % 86400000; /* C truncates toward zero */
+    /* division truncates toward zero: a negative remainder moves to the day before (no
+     * negation, which overflows near INT64_MIN) */
+    int64_t days = ms / 86400000, r = ms % 86400000;
     if (r < 0) {
         r += 86400000;
         days--;

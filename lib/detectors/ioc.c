@@ -31,6 +31,7 @@ struct exs_iocset {
     exs_ioc **re_ioc; /* by expression id */
     size_t nre, capre;
     size_t total;
+    size_t max_file; /* EXS_MAX_IOC_FILE; tests lower it */
 };
 
 static const struct {
@@ -413,6 +414,7 @@ exs_rc exs_iocset_create(exs_iocset **out)
     exs_iocset *s = calloc(1, sizeof *s);
     if (!s)
         return EXS_ENOMEM;
+    s->max_file = EXS_MAX_IOC_FILE;
     s->hash = exs_strmap_create();
     s->path = exs_strmap_create();
     s->ip = exs_strmap_create();
@@ -560,6 +562,11 @@ exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, siz
     return lc.failed;
 }
 
+void exs_iocset_set_max_file(exs_iocset *s, size_t max)
+{
+    s->max_file = max;
+}
+
 exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
                        size_t errlen)
 {
@@ -580,9 +587,13 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
         close(fd);
         return EXS_ERULE;
     }
-    size_t n = st.st_size > EXS_MAX_IOC_FILE ? EXS_MAX_IOC_FILE : (size_t)st.st_size;
+    /* A list larger than the cap is read one byte past it: that byte says whether the line
+     * at the cap ends there. */
+    size_t cap = s->max_file;
+    size_t n = (uint64_t)st.st_size > cap ? cap + 1 : (size_t)st.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
+        snprintf(err, errlen, "%s: out of memory for the list (%zu bytes)", path, n + 1);
         close(fd);
         return EXS_ENOMEM;
     }
@@ -605,8 +616,26 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
     if (got < n && bad)
         bad(ctx, path, 0, "list shorter than when it was opened (changed while read): the "
                           "indicators read are used");
-    if ((size_t)st.st_size > EXS_MAX_IOC_FILE && bad)
-        bad(ctx, path, 0, "list larger than 64 MiB: the rest is not read");
+    if (got > cap) {
+        /* The bytes after the last line break are the start of a line the cap cut: read, they
+         * would be an indicator the list does not hold (an address or a domain cut short is
+         * still one). The list ends at its last whole line. */
+        const char *nl = memrchr(buf, '\n', got);
+        got = nl ? (size_t)(nl - buf) + 1 : 0;
+        uint64_t lines = 0;
+        for (const char *p = buf; (p = memchr(p, '\n', got - (size_t)(p - buf))); p++)
+            lines++;
+        if (bad) {
+            char size[32], why[160];
+            if (cap % (1u << 20) == 0)
+                snprintf(size, sizeof size, "%zu MiB", cap >> 20);
+            else
+                snprintf(size, sizeof size, "%zu bytes", cap);
+            snprintf(why, sizeof why, "list larger than %s: read to its last whole line within "
+                                      "them; this line and the rest are not read", size);
+            bad(ctx, path, lines + 1, why);
+        }
+    }
     exs_rc rc = exs_iocset_load_mem(s, path, buf, got, bad, ctx);
     free(buf);
     if (rc != EXS_OK)

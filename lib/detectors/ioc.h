@@ -44,16 +44,19 @@ void exs_iocset_destroy(exs_iocset *s); /* accepts NULL */
 typedef void (*exs_iocset_bad_fn)(void *ctx, const char *file, uint64_t line, const char *why);
 
 /* Adds the indicators of a list file (at most EXS_MAX_IOCS per set; the file is read whole up
- * to 64 MiB). A missing file or one that is not a regular file: EXS_ERULE; a failed read
- * (EIO, out of descriptors): EXS_EIO; memory: EXS_ENOMEM; err names the file. Unusable lines
- * go to bad and the load goes on; a failure stops it (the set then holds part of the list and
- * the sweep must not run). */
+ * to EXS_MAX_IOC_FILE, a larger one to its last whole line within that, the rest warned). A
+ * missing file or one that is not a regular file: EXS_ERULE; a failed read (EIO, out of
+ * descriptors): EXS_EIO; memory: EXS_ENOMEM; err names the file. Unusable lines go to bad and
+ * the load goes on; a failure stops it (the set then holds part of the list and the sweep must
+ * not run). */
 exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
                        size_t errlen);
 /* Same, from memory (name is used as the source): EXS_OK, EXS_ENOMEM or the path engine's
  * failure. */
 exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
                            exs_iocset_bad_fn bad, void *ctx);
+/* Lowers the bytes read of one list (EXS_MAX_IOC_FILE), for tests. */
+void exs_iocset_set_max_file(exs_iocset *s, size_t max);
 
 /* Lookups; NULL when absent. hex: a SHA-256, SHA-1 or MD5 digest in lowercase hex (the type
  * is the indicator's). norm: a normalised file path

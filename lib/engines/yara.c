@@ -62,6 +62,7 @@ typedef struct cerr {
     size_t len;
     const char *source; /* name of the source being added (for add_string) */
     int errors;
+    bool wordless; /* the first error came with no message */
 } cerr;
 
 static void on_compile(int level, const char *file, int line, const YR_RULE *rule, const char *msg,
@@ -71,9 +72,12 @@ static void on_compile(int level, const char *file, int line, const YR_RULE *rul
     cerr *e = ctx;
     if (level != YARA_ERROR_LEVEL_ERROR)
         return; /* warnings (slow strings and the like) do not stop a sweep */
-    if (e->errors++ == 0 && e->buf && e->len)
+    if (e->errors++ != 0)
+        return;
+    e->wordless = !msg || !*msg;
+    if (e->buf && e->len)
         snprintf(e->buf, e->len, "%s:%d: %s", file ? file : (e->source ? e->source : "?"), line,
-                 msg ? msg : "error");
+                 e->wordless ? "(libyara gave no message)" : msg);
 }
 
 static const char *meta_str(const YR_RULE *rule, const char *key)
@@ -366,23 +370,17 @@ static exs_rc compiler_new(YR_COMPILER **c, cerr *e)
 }
 
 /* After yr_compiler_add_*: a rule error the callback described, or a failure of libyara
- * itself (memory) that no callback described. */
+ * itself (memory) that no callback described. Out of memory is libyara's code for it, or an
+ * error it could not put in words; any other error is the rule's, whatever its words say (a
+ * rule may include a file named "not enough memory"). */
 static exs_rc added(YR_COMPILER *c, int bad, cerr *e, const char *source)
 {
     if (!bad && !e->errors)
         return EXS_OK;
-    /* libyara reports running out of memory as an error of the line it was at, in its words
-     * ("not enough memory"), or with no words at all when even those could not be made */
-    size_t ml = e->buf && e->len ? strlen(e->buf) : 0;
-    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY ||
-                 (e->errors && ml &&
-                  (strstr(e->buf, "not enough memory") || strstr(e->buf, "out of dynamic memory") ||
-                   e->buf[ml - 1] == ' '));
-    if (e->errors && !nomem)
-        return EXS_ERULE;
-    if (nomem && e->errors)
-        return EXS_ENOMEM; /* the message names the file and line it was at */
-    exs_rc rc = c->last_error == ERROR_INSUFFICIENT_MEMORY ? EXS_ENOMEM : EXS_EENGINE;
+    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY || (e->errors && e->wordless);
+    if (e->errors)
+        return nomem ? EXS_ENOMEM : EXS_ERULE; /* the message names the file and line */
+    exs_rc rc = nomem ? EXS_ENOMEM : EXS_EENGINE;
     snprintf(e->buf, e->len, "%s: libyara failed to compile it: %s", source, exs_strerror(rc));
     return rc;
 }

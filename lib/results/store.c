@@ -359,7 +359,7 @@ static size_t sweep_unkept(entry **v, size_t *n)
 static bool settle(exs_store *st)
 {
     uint64_t L = level(st), left = st->budget;
-    if (st->nsamples > 1)
+    if (st->nsamples > 1) /* none: samples may be NULL, which qsort must not be given */
         qsort(st->samples, st->nsamples, sizeof *st->samples, cmp_sample);
     if (L != UINT64_MAX)
         for (size_t i = 0; i < st->nsamples; i++)

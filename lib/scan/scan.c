@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/digest.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "engines/prefilter_db.h"
@@ -82,7 +83,12 @@ exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
         return EXS_EINVAL;
     s->err[0] = 0;
     exs_rc rc = exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
-    return rc == EXS_OK && !opt_add(s, "ioc=%s", path) ? EXS_ENOMEM : rc;
+    if (rc == EXS_OK && !opt_add(s, "ioc=%s", path)) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory recording the list in the sweep record",
+                 path);
+        rc = EXS_ENOMEM;
+    }
+    return rc;
 }
 
 const char *exs_scan_error(const exs_scan *s)
@@ -502,7 +508,8 @@ void exs_scan_finish(exs_scan *s)
  * tool's "findings", over results that are not there. While a sweep runs, an exit from
  * anywhere is turned into status 2 with a message. */
 static atomic_int g_running;
-static pthread_once_t g_guard_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t g_guard_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool g_guard_on;
 
 static void exit_guard(void)
 {
@@ -516,11 +523,33 @@ static void exit_guard(void)
     }
 }
 
-static void guard_install(void)
+exs_rc exs_exit_guard_enter(char *err, size_t errlen)
 {
-    if (atexit(exit_guard) != 0) {
-        /* no room for the handler: the guard is off, the sweep goes on */
+    exs_rc rc = EXS_OK;
+    pthread_mutex_lock(&g_guard_mu);
+    /* Exit handlers run last registered first. OpenSSL registers its own (OPENSSL_cleanup)
+     * when it starts: started here, before the guard is registered, it runs after the guard,
+     * which ends the process first. Started later by the first file hashed, it would free
+     * OpenSSL under the workers still hashing before the guard ran. */
+    if (!g_guard_on && !exs_digest_init()) {
+        rc = EXS_ENOMEM;
+        snprintf(err, errlen, "OpenSSL could not start, and the exit guard needs it started "
+                              "first");
+    } else if (!g_guard_on && atexit(exit_guard) != 0) {
+        /* a sweep unguarded could end with status 1 over results that are not there */
+        rc = EXS_ENOMEM;
+        snprintf(err, errlen, "no room to register the exit guard (atexit)");
+    } else {
+        g_guard_on = true;
+        atomic_fetch_add(&g_running, 1);
     }
+    pthread_mutex_unlock(&g_guard_mu);
+    return rc;
+}
+
+void exs_exit_guard_leave(void)
+{
+    atomic_fetch_sub(&g_running, 1);
 }
 
 static exs_rc scan_run(exs_scan *s);
@@ -529,10 +558,15 @@ exs_rc exs_scan_run(exs_scan *s)
 {
     if (!s)
         return EXS_EINVAL;
-    pthread_once(&g_guard_once, guard_install);
-    atomic_fetch_add(&g_running, 1);
-    exs_rc rc = scan_run(s);
-    atomic_fetch_sub(&g_running, 1);
+    char msg[128];
+    exs_rc rc = exs_exit_guard_enter(msg, sizeof msg);
+    if (rc != EXS_OK) {
+        s->ran = true; /* failed: it does not run later either */
+        exs_scan_fail(s, rc, "%s", msg);
+        return rc;
+    }
+    rc = scan_run(s);
+    exs_exit_guard_leave();
     return rc;
 }
 

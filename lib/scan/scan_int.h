@@ -91,6 +91,14 @@ void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w);
 exs_rc exs_scan_prepare(exs_scan *s);
 void exs_scan_finish(exs_scan *s);
 
+/* The exit guard exs_scan_run holds while it runs (scan.c): an exit of the process from
+ * anywhere in that time ends it with status 2 and a message on stderr. enter registers the
+ * guard on first use, after starting OpenSSL so that OpenSSL's exit handler runs after it, and
+ * counts a sweep in: EXS_ENOMEM with a message in err when either could not be done (a sweep
+ * must not run unguarded). leave counts it out. */
+exs_rc exs_exit_guard_enter(char *err, size_t errlen);
+void exs_exit_guard_leave(void);
+
 /* Moves the store's findings and the counts into the results, sorts them (lib/scan/emit.c). */
 void exs_scan_results_finish(exs_scan *s);
 /* Frees what the scan still holds of its results. */

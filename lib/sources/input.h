@@ -35,7 +35,7 @@ typedef struct exs_fdstream {
     bool skip;         /* holes are skipped (exs_fdstream_skip_holes) */
     uint64_t data_end; /* with skip: the end of the data region pos is in */
     uint64_t holes;    /* bytes of holes skipped */
-    bool shrunk;       /* the file ended before size */
+    bool shrunk;       /* the file ended before size (size is then where it ended) */
     bool failed;       /* a read failed (reported) */
     struct exs_scan *scan;
     const char *display;

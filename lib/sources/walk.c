@@ -63,6 +63,31 @@ static void walk_error(walker *w, int err, exs_warn_kind k, const char *what, co
         walk_failed(w, err, what, path);
 }
 
+/* Stats a file just opened for reading (fd: what the open returned, errno set when -1), once:
+ * true when it is a regular file to read. Otherwise fd is closed and false returned: a failed
+ * open or fstat is reported, a file no longer regular (replaced since its lstat) is warned
+ * with the words of changed. */
+static bool opened_regular(walker *w, int fd, const char *display, const char *changed,
+                           struct stat *st)
+{
+    if (fd < 0) {
+        walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", display);
+        return false;
+    }
+    if (fstat(fd, st) != 0) {
+        int err = errno;
+        close(fd);
+        walk_failed(w, err, "cannot stat the open file", display);
+        return false;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "%s", changed);
+        return false;
+    }
+    return true;
+}
+
 static bool emit(walker *w, int fd, const char *display, bool root_file, const struct stat *st)
 {
     if (exs_scan_failed(w->s)) { /* no use reading more */
@@ -151,19 +176,9 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
         } else if (S_ISREG(st.st_mode)) {
             int fd = exs_open_evidence(dirfd(d), name, 0);
             struct stat fst;
-            if (fd < 0) {
-                walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", display);
-            } else if (fstat(fd, &fst) != 0) {
-                int err = errno;
-                close(fd);
-                walk_failed(w, err, "cannot stat the open file", display);
-            } else if (!S_ISREG(fst.st_mode)) {
-                /* replaced between the lstat and the open */
-                close(fd);
-                exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "changed while walking; skipped");
-            } else if (!emit(w, fd, display, false, &fst)) {
+            if (opened_regular(w, fd, display, "changed while walking; skipped", &fst) &&
+                !emit(w, fd, display, false, &fst))
                 w->stop = true;
-            }
         } else {
             exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "not a regular file; not read");
         }
@@ -213,21 +228,12 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
         if (fd < 0 && errno == EPERM)
             fd = open(root, flags);
         struct stat fst;
-        if (fd >= 0 && fstat(fd, &fst) == 0 && !S_ISREG(fst.st_mode)) {
-            close(fd);
-            exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "changed while opened; not read");
-        } else if (fd >= 0 && fstat(fd, &fst) == 0) {
+        if (opened_regular(w, fd, root, "changed while opened; not read", &fst)) {
             const char *base = strrchr(root, '/');
             base = base && base[1] ? base + 1 : root;
             /* A file root is shown by its name, whatever the prefix. */
             emit(w, fd, base, true, &fst);
             ok = true;
-        } else if (fd >= 0) {
-            int err = errno;
-            close(fd);
-            walk_failed(w, err, "cannot stat the open file", root);
-        } else {
-            walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", root);
         }
     } else {
         exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "not a folder or regular file");

@@ -2,8 +2,8 @@
  * and sqlite's fault injection do it. The rule it checks: a failure is loud, never silent. A
  * sweep whose Nth allocation or read fails either ends with the same findings, coverage and
  * warning counts as the sweep without the fault, or it reports the failure: a non-zero code
- * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run, a message
- * in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
+ * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run and
+ * exs_scan_add_iocs, a message in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
  *
  *   torture [-m MODES] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]
  *
@@ -610,7 +610,10 @@ static void judge(const result *r)
     snprintf(x->step, sizeof x->step, "%s", r->step);
     snprintf(x->msg, sizeof x->msg, "%s", r->msg);
     if (r->rc != EXS_OK) {
-        bool msg_ok = strcmp(r->step, "run") != 0 || r->msg[0];
+        /* exs_scan_run and exs_scan_add_iocs say what failed in exs_scan_error (add_root and
+         * add_rules leave it empty for a failed allocation) */
+        bool said = strcmp(r->step, "run") == 0 || strcmp(r->step, "add_iocs") == 0;
+        bool msg_ok = !said || r->msg[0];
         x->outcome = msg_ok && expected_rc(r->rc, x->what) ? O_LOUD : O_BADRC;
         if (!msg_ok)
             snprintf(x->diff, sizeof x->diff, "no message in exs_scan_error");

@@ -233,6 +233,108 @@ static void test_sets(void **st)
     exs_iocset_destroy(s);
 }
 
+/* The warnings of a list load, with their words. */
+typedef struct said {
+    uint64_t line[4];
+    char why[4][200];
+    size_t n;
+} said;
+
+static void on_said(void *ctx, const char *file, uint64_t line, const char *why)
+{
+    (void)file;
+    said *w = ctx;
+    if (w->n < 4) {
+        w->line[w->n] = line;
+        snprintf(w->why[w->n], sizeof w->why[0], "%s", why);
+    }
+    w->n++;
+}
+
+/* Loads list (written to a file) with the bytes read of a list lowered to cap. */
+static exs_iocset *load_capped(const char *list, size_t cap, said *w)
+{
+    char path[512], err[256] = "";
+    snprintf(path, sizeof path, "%s/iocs.txt", t_dir);
+    assert_int_equal(t_fix_write(t_dir, "iocs.txt", list, strlen(list)), 0);
+    exs_iocset *s;
+    assert_int_equal(exs_iocset_create(&s), EXS_OK);
+    exs_iocset_set_max_file(s, cap);
+    memset(w, 0, sizeof *w);
+    assert_int_equal(exs_iocset_load(s, path, on_said, w, err, sizeof err), EXS_OK);
+    assert_string_equal(err, "");
+    return s;
+}
+
+/* The one warning of a list cut by a cap of size (its words), at line: the first not read. */
+static void said_cut(const said *w, uint64_t line, const char *size)
+{
+    char want[200];
+    snprintf(want, sizeof want,
+             "list larger than %s: read to its last whole line within them; this line and the "
+             "rest are not read",
+             size);
+    assert_int_equal(w->n, 1);
+    assert_int_equal(w->line[0], line);
+    assert_string_equal(w->why[0], want);
+}
+
+/* EXS_MAX_IOC_FILE (lowered): a list past the cap is read to its last whole line within it;
+ * the line the cap cuts is not read as the indicator its start looks like ("203.0.113.7" of
+ * "203.0.113.77"), and one warning names the first line not read. A line whose break is the
+ * first byte past the cap is whole and read; a list of the cap's size is read whole; a cap of
+ * whole MiB is said in MiB. */
+static void test_file_cap(void **st)
+{
+    (void)st;
+    static const char list[] = "198.51.100.1\n"      /* bytes 0-12 */
+                               "bad.example.test\n"  /* 13-29 */
+                               "203.0.113.77\n"      /* 30-42 */
+                               "other.example.test\n";
+    /* 52,430 lines of 20 bytes: 52,428 fit in 1 MiB, the cap ends 16 bytes into the next */
+    enum { LINES = 52430 };
+    char *big = malloc(LINES * 20 + 1);
+    assert_non_null(big);
+    for (unsigned i = 0; i < LINES; i++) {
+        char *l = big + i * 20;
+        memcpy(l, "a00000.example.test\n", 20);
+        for (unsigned k = 5, v = i; v; k--, v /= 10)
+            l[k] = (char)('0' + v % 10);
+    }
+    big[LINES * 20] = 0;
+    const struct {
+        const char *list;
+        size_t cap;
+        uint64_t line;    /* of the warning; 0: none */
+        const char *size; /* in its words */
+        size_t ips, domains;
+        const char *last, *not[2]; /* the last indicator read, what is not held */
+    } c[] = {
+        {list, 41, 3, "41 bytes", 1, 1, "bad.example.test", {"203.0.113.7", "203.0.113.77"}},
+        {list, 42, 4, "42 bytes", 2, 1, "203.0.113.77", {"other.exam", "other.example.test"}},
+        {list, 11, 1, "11 bytes", 0, 0, NULL, {"198.51.100.1", "198.51.100."}},
+        {list, sizeof list - 1, 0, NULL, 2, 2, "other.example.test", {NULL, NULL}},
+        {big, 1u << 20, 52429, "1 MiB", 0, 52428, "a52427.example.test",
+         {"a52428.example.test", "a52428.example.t"}},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        said w;
+        exs_iocset *s = load_capped(c[i].list, c[i].cap, &w);
+        if (c[i].line)
+            said_cut(&w, c[i].line, c[i].size);
+        else
+            assert_int_equal(w.n, 0);
+        assert_int_equal(exs_iocset_count_user(s, EXS_IOC_IP), c[i].ips);
+        assert_int_equal(exs_iocset_count_user(s, EXS_IOC_DOMAIN), c[i].domains);
+        if (c[i].last)
+            assert_true(exs_iocset_ip(s, c[i].last) || exs_iocset_domain(s, c[i].last));
+        for (size_t k = 0; k < 2 && c[i].not[k]; k++)
+            assert_false(exs_iocset_ip(s, c[i].not[k]) || exs_iocset_domain(s, c[i].not[k]));
+        exs_iocset_destroy(s);
+    }
+    free(big);
+}
+
 /* A CSV without an indicator column whose columns are named by type (a web-shell corpus
  * index: repo,commit,path,size,sha256): each typed column is read as its type; a 40-hex
  * commit in an untyped column is not a SHA-1. */
@@ -497,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
+        cmocka_unit_test_setup_teardown(test_file_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_csv_typed_columns),
         cmocka_unit_test(test_loki_filename_iocs),
         cmocka_unit_test(test_loki_edges),

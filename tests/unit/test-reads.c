@@ -291,6 +291,41 @@ static void test_sparse_log(void **st)
     exs_scan_destroy(s);
 }
 
+static void cut_into_the_hole(void)
+{
+    assert_int_equal(truncate(path, 2 << 20), 0);
+}
+
+/* A sparse log cut into its hole after it was opened: SEEK_DATA finds no data past the first
+ * block, as it would for a hole up to the end, but the file now ends at 2 MiB. It is warned as
+ * shrunk, ending there, and the holes counted are those up to there, not up to the size it had
+ * (8 MiB and a row). */
+static void test_sparse_shrunk(void **st)
+{
+    (void)st;
+    const char *row = FIX_IIS_SHELL_ROW("192.0.2.9");
+    put_log(FIX_IIS_HDR BENIGN_ROW);
+    assert_int_equal(truncate(path, 8 << 20), 0);
+    put_at(8 << 20, row);
+    if (!hole_at(4096))
+        skip();
+    exs_scan *s = sweep_opened(cut_into_the_hole);
+    assert_int_equal(holes_skipped(s), (2u << 20) - 4096);
+    const exs_warning *w = warning_with(s, "shrank");
+    assert_non_null(w);
+    char want[200];
+    snprintf(want, sizeof want,
+             "the file shrank while it was read: it ended after %u of the %zu bytes it had when "
+             "opened",
+             2u << 20, (8u << 20) + strlen(row));
+    assert_string_equal(w->message, want);
+    assert_string_equal(w->kind, "unreadable");
+    assert_int_equal(t_warns(s, "unreadable"), 1);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 0);
+    assert_int_equal(iis_coverage(s)->bytes, 4096);
+    exs_scan_destroy(s);
+}
+
 /* EXS_HOLE_MIN: holes are looked for once per EXS_HOLE_MIN bytes read. After a 64 KiB hole
  * (skipped whole: the sniff met it), the next look comes EXS_HOLE_MIN bytes on, so the first
  * bytes of the 4 MiB hole that follows, inside them, are read as zeros and the rest skipped. */
@@ -354,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shrunk_while_read, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_live_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sparse_log, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sparse_shrunk, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hole_min, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sparse_copied_whole, t_dir_setup, t_dir_teardown),
     };

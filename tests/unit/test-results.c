@@ -315,6 +315,26 @@ static void test_store_pins_related(void **s_)
     exs_results_destroy(r);
 }
 
+/* A sweep with no findings: the store settles and finishes to none (settle sorted a NULL
+ * array of no samples, which UBSan refuses). */
+static void test_store_empty(void **s_)
+{
+    (void)s_;
+    exs_store *st = exs_store_create(2, 100);
+    assert_non_null(st);
+    assert_true(exs_store_settle(st));
+    exs_results *r = exs_results_new();
+    assert_non_null(r);
+    assert_true(exs_store_finish(st, r));
+    exs_store_destroy(st);
+    size_t n = 1;
+    exs_results_findings(r, &n);
+    assert_int_equal(n, 0);
+    assert_int_equal(exs_results_stats(r)->findings, 0);
+    assert_int_equal(exs_results_stats(r)->findings_dropped, 0);
+    exs_results_destroy(r);
+}
+
 static void test_ids(void **s_)
 {
     (void)s_;
@@ -848,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_store_fair_and_order_free),
         cmocka_unit_test(test_store_settled_order_free),
         cmocka_unit_test(test_store_pins_related),
+        cmocka_unit_test(test_store_empty),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_passes_past_the_cap_order_free),

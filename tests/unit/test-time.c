@@ -52,6 +52,15 @@ static void test_format(void **st)
     assert_string_equal(out, "-");
     exs_time_format(-1, out);
     assert_string_equal(out, "1969-12-31T23:59:59.999Z");
+    exs_time_format(-86400000, out);
+    assert_string_equal(out, "1969-12-31T00:00:00.000Z");
+    exs_time_format(-86400001, out);
+    assert_string_equal(out, "1969-12-30T23:59:59.999Z");
+    /* the far ends of int64 are no date, and asking does not overflow */
+    assert_false(exs_time_formattable(INT64_MIN + 1));
+    assert_false(exs_time_formattable(INT64_MAX));
+    exs_time_format(INT64_MIN + 1, out);
+    assert_string_equal(out, "-");
 }
 
 static void test_find(void **st)

@@ -4,7 +4,8 @@
  *   - every rule obeys the gate convention, and the gate never changes a result;
  *   - every rule fires on its fixture (assembled from fragments) and nothing fires on the
  *     benign twins;
- *   - broken rules are reported with file and line; user rules see the external variables. */
+ *   - broken rules are reported with file and line, as rule errors whatever their words;
+ *     user rules see the external variables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -267,6 +268,28 @@ static void test_broken_rule(void **st)
     assert_non_null(strstr(err, "meta"));
 }
 
+/* A rule error is a rule error whatever its words: libyara's message quotes the rule (here the
+ * name of an include that is not there), so words like "not enough memory" or a last space
+ * are the rule's, not a machine out of memory (EXS_ENOMEM is libyara's code for that). */
+static void test_rule_error_words(void **st)
+{
+    (void)st;
+    static const char *const inc[] = {"/nonexistent/not enough memory",
+                                      "/nonexistent/out of dynamic memory", "/nonexistent/x "};
+    for (size_t i = 0; i < sizeof inc / sizeof inc[0]; i++) {
+        char text[128], want[512];
+        snprintf(text, sizeof text, "include \"%s\"\nrule r { condition: true }\n", inc[i]);
+        const char *p = write_tmp("words.yar", text);
+        exs_yrules *r = NULL;
+        char err[512] = "";
+        assert_int_equal(exs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_ERULE);
+        assert_null(r);
+        snprintf(want, sizeof want, "%s:1: can't open include file: %s", p, inc[i]);
+        assert_string_equal(err, want);
+        unlink(p);
+    }
+}
+
 static void test_user_externals(void **st)
 {
     (void)st;
@@ -313,7 +336,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_meta_and_ids), cmocka_unit_test(test_gate_convention),
         cmocka_unit_test(test_fixtures),     cmocka_unit_test(test_gate_random),
-        cmocka_unit_test(test_broken_rule),  cmocka_unit_test(test_user_externals),
+        cmocka_unit_test(test_broken_rule),  cmocka_unit_test(test_rule_error_words),
+        cmocka_unit_test(test_user_externals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
