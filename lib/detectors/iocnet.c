@@ -16,7 +16,7 @@
 
 /* What the sweep's findings say of one indicator. */
 typedef struct tally {
-    const exs_ioc *ioc;
+    const xs_ioc *ioc;
     uint64_t findings;
     exs_verdict worst;
     int64_t first, last;
@@ -28,27 +28,27 @@ typedef struct tally {
     void *block;
 } tally;
 
-struct exs_iocnet {
-    const exs_iocset *set;
+struct xs_iocnet {
+    const xs_iocset *set;
     pthread_mutex_t mu;
     bool closed; /* reporting: the summing findings do not count themselves */
-    exs_strmap *by_key; /* "type|value" -> tally */
+    xs_strmap *by_key; /* "type|value" -> tally */
     tally **v;
     size_t n, cap;
 };
 
-exs_rc exs_iocnet_create(exs_iocnet **out, const exs_iocset *set)
+exs_rc xs_iocnet_create(xs_iocnet **out, const xs_iocset *set)
 {
     *out = NULL;
-    if (!exs_iocset_count_user(set, EXS_IOC_IP) && !exs_iocset_count_user(set, EXS_IOC_DOMAIN))
+    if (!xs_iocset_count_user(set, XS_IOC_IP) && !xs_iocset_count_user(set, XS_IOC_DOMAIN))
         return EXS_OK;
-    exs_iocnet *n = calloc(1, sizeof *n);
+    xs_iocnet *n = calloc(1, sizeof *n);
     if (!n)
         return EXS_ENOMEM;
     n->set = set;
-    n->by_key = exs_strmap_create();
+    n->by_key = xs_strmap_create();
     if (!n->by_key || pthread_mutex_init(&n->mu, NULL) != 0) {
-        exs_strmap_destroy(n->by_key);
+        xs_strmap_destroy(n->by_key);
         free(n);
         return EXS_ENOMEM;
     }
@@ -56,7 +56,7 @@ exs_rc exs_iocnet_create(exs_iocnet **out, const exs_iocset *set)
     return EXS_OK;
 }
 
-void exs_iocnet_destroy(exs_iocnet *n)
+void xs_iocnet_destroy(xs_iocnet *n)
 {
     if (!n)
         return;
@@ -66,7 +66,7 @@ void exs_iocnet_destroy(exs_iocnet *n)
         free(n->v[i]);
     }
     free(n->v);
-    exs_strmap_destroy(n->by_key);
+    xs_strmap_destroy(n->by_key);
     pthread_mutex_destroy(&n->mu);
     free(n);
 }
@@ -74,7 +74,7 @@ void exs_iocnet_destroy(exs_iocnet *n)
 /* ---------------------------------------------------------------- matching */
 
 /* Host names inside a string (ServerInfo~host/..., a@host, http://host/...). */
-static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found, size_t cap)
+static const xs_ioc *host_in(const xs_iocset *set, const char *s, char *found, size_t cap)
 {
     if (!s)
         return NULL;
@@ -94,7 +94,7 @@ static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found,
         if (dot && n >= 3 && n < cap) {
             memcpy(found, b, n);
             found[n] = 0;
-            const exs_ioc *x = exs_iocset_domain(set, found);
+            const xs_ioc *x = xs_iocset_domain(set, found);
             if (x)
                 return x;
         }
@@ -103,21 +103,21 @@ static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found,
 }
 
 /* The indicator f names, or NULL; *what: the address or host as f names it. */
-static const exs_ioc *match(const exs_iocset *set, const exs_finding *f, const char **what,
+static const xs_ioc *match(const xs_iocset *set, const exs_finding *f, const char **what,
                             char *host, size_t cap)
 {
     const char *client = f->http ? f->http->client : NULL;
     const char *vhost = f->http ? f->http->host : NULL;
-    const exs_ioc *ioc = exs_iocset_ip(set, client);
+    const xs_ioc *ioc = xs_iocset_ip(set, client);
     *what = client;
-    if (!ioc && (ioc = exs_iocset_domain(set, vhost)) != NULL)
+    if (!ioc && (ioc = xs_iocset_domain(set, vhost)) != NULL)
         *what = vhost;
     if (!ioc && (ioc = host_in(set, f->target, host, cap)) != NULL)
         *what = ioc->value;
     return ioc;
 }
 
-static const char *ioc_key(const exs_ioc *x, char *buf, size_t cap)
+static const char *ioc_key(const xs_ioc *x, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%d|%s", (int)x->type, x->value);
     return buf;
@@ -172,7 +172,7 @@ static bool add_rule(tally *t, const char *id)
         i++;
     if (i < t->nrules && strcmp(t->rules[i], id) == 0)
         return true;
-    if (!exs_grow((void **)&t->rules, &t->caprules, t->nrules + 1, sizeof *t->rules))
+    if (!xs_grow((void **)&t->rules, &t->caprules, t->nrules + 1, sizeof *t->rules))
         return false;
     memmove(t->rules + i + 1, t->rules + i, (t->nrules - i) * sizeof *t->rules);
     t->rules[i] = id;
@@ -180,17 +180,17 @@ static bool add_rule(tally *t, const char *id)
     return true;
 }
 
-static tally *tally_get(exs_iocnet *n, const exs_ioc *ioc)
+static tally *tally_get(xs_iocnet *n, const xs_ioc *ioc)
 {
-    char key[EXS_MAX_IOC_LINE + 16];
+    char key[XS_MAX_IOC_LINE + 16];
     ioc_key(ioc, key, sizeof key);
-    tally *t = exs_strmap_get(n->by_key, key);
+    tally *t = xs_strmap_get(n->by_key, key);
     if (t)
         return t;
-    if (!exs_grow((void **)&n->v, &n->cap, n->n + 1, sizeof *n->v))
+    if (!xs_grow((void **)&n->v, &n->cap, n->n + 1, sizeof *n->v))
         return NULL;
     t = calloc(1, sizeof *t);
-    if (!t || !exs_strmap_put(n->by_key, key, t, NULL)) {
+    if (!t || !xs_strmap_put(n->by_key, key, t, NULL)) {
         free(t);
         return NULL;
     }
@@ -200,13 +200,13 @@ static tally *tally_get(exs_iocnet *n, const exs_ioc *ioc)
     return t;
 }
 
-bool exs_iocnet_note(exs_iocnet *n, const exs_finding *f)
+bool xs_iocnet_note(xs_iocnet *n, const exs_finding *f)
 {
     if (!n)
         return true;
     char host[256];
     const char *what = NULL;
-    const exs_ioc *ioc = match(n->set, f, &what, host, sizeof host);
+    const xs_ioc *ioc = match(n->set, f, &what, host, sizeof host);
     if (!ioc)
         return true;
     pthread_mutex_lock(&n->mu);
@@ -220,8 +220,8 @@ bool exs_iocnet_note(exs_iocnet *n, const exs_finding *f)
         t->findings++;
         if (f->verdict > t->worst)
             t->worst = f->verdict;
-        exs_time_span_add(&t->first, &t->last, f->time_ms);
-        if (!t->block || exs_finding_cmp(f, &t->at) < 0)
+        xs_time_span_add(&t->first, &t->last, f->time_ms);
+        if (!t->block || xs_finding_cmp(f, &t->at) < 0)
             ok = place(t, f, what ? what : ioc->value);
     }
     pthread_mutex_unlock(&n->mu);
@@ -231,33 +231,33 @@ bool exs_iocnet_note(exs_iocnet *n, const exs_finding *f)
 /* ---------------------------------------------------------------- the report */
 
 typedef struct net_hit {
-    const exs_ioc *ioc;
+    const xs_ioc *ioc;
     const tally *t;             /* NULL: named by requests only */
     const char *what;
     uint64_t findings;
     size_t requests;
     exs_verdict worst;
     int64_t first, last;
-    const exs_access *access;   /* the first request, for a place when no finding named it */
-    const char *ids[EXS_MAX_RELATED];
+    const xs_access *access;   /* the first request, for a place when no finding named it */
+    const char *ids[XS_MAX_RELATED];
     size_t nids;
 } net_hit;
 
 typedef struct hits {
     net_hit *v;
     size_t n, cap;
-    exs_strmap *by_key; /* key -> index + 1 */
+    xs_strmap *by_key; /* key -> index + 1 */
 } hits;
 
-static net_hit *hit_get(hits *h, const exs_ioc *ioc, bool create)
+static net_hit *hit_get(hits *h, const xs_ioc *ioc, bool create)
 {
-    char key[EXS_MAX_IOC_LINE + 16];
+    char key[XS_MAX_IOC_LINE + 16];
     ioc_key(ioc, key, sizeof key);
-    size_t at = (size_t)(uintptr_t)exs_strmap_get(h->by_key, key);
+    size_t at = (size_t)(uintptr_t)xs_strmap_get(h->by_key, key);
     if (at)
         return &h->v[at - 1];
-    if (!create || !exs_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) ||
-        !exs_strmap_put(h->by_key, key, (void *)(uintptr_t)(h->n + 1), NULL))
+    if (!create || !xs_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) ||
+        !xs_strmap_put(h->by_key, key, (void *)(uintptr_t)(h->n + 1), NULL))
         return NULL;
     net_hit *x = &h->v[h->n++];
     memset(x, 0, sizeof *x);
@@ -279,55 +279,55 @@ static int cmp_hit(const void *pa, const void *pb)
     return strcmp(a->ioc->value, b->ioc->value);
 }
 
-static void emit_hit(const exs_pass_view *pv, const net_hit *h)
+static void emit_hit(const xs_pass_view *pv, const net_hit *h)
 {
-    exs_ctx c;
-    char buf[EXS_MAX_WHERE];
+    xs_ctx c;
+    char buf[XS_MAX_WHERE];
     const exs_finding *at = h->t ? &h->t->at : NULL;
     if (at)
-        exs_ctx_at_finding(&c, pv, at, buf);
+        xs_ctx_at_finding(&c, pv, at, buf);
     else
-        exs_ctx_at_access(&c, pv, h->access);
+        xs_ctx_at_access(&c, pv, h->access);
     exs_verdict vd = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
     if (vd < EXS_VERDICT_SUSPICIOUS && h->requests)
         vd = EXS_VERDICT_SUSPICIOUS;
-    exs_hit e;
-    exs_hit_init(&e, &exs_rule_table[R_IOC_NET], vd, EXS_SEV_HIGH, h->first);
-    e.reason = h->ioc->type == EXS_IOC_IP ? "an address in an IOC list" : "a host name in an IOC list";
+    xs_hit e;
+    xs_hit_init(&e, &xs_rule_table[R_IOC_NET], vd, EXS_SEV_HIGH, h->first);
+    e.reason = h->ioc->type == XS_IOC_IP ? "an address in an IOC list" : "a host name in an IOC list";
     e.line = at ? at->origin.line : h->access->line;
     e.record = at ? at->origin.record : 0;
-    e.key = exs_str_cstr(h->ioc->value);
-    if (h->ioc->type == EXS_IOC_IP)
-        e.http.client = exs_str_cstr(h->what);
+    e.key = xs_str_cstr(h->ioc->value);
+    if (h->ioc->type == XS_IOC_IP)
+        e.http.client = xs_str_cstr(h->what);
     else
-        e.http.host = exs_str_cstr(h->what);
-    e.target = exs_str_cstr(h->ioc->value);
-    exs_hit_fact_cstr(&e, "ioc_list", h->ioc->source);
+        e.http.host = xs_str_cstr(h->what);
+    e.target = xs_str_cstr(h->ioc->value);
+    xs_hit_fact_cstr(&e, "ioc_list", h->ioc->source);
     if (h->ioc->line)
-        exs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
-    exs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
-    exs_hit_fact_u64(&e, "findings", h->findings);
+        xs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
+    xs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
+    xs_hit_fact_u64(&e, "findings", h->findings);
     char rules[300];
     size_t o = 0;
     rules[0] = 0;
     for (size_t i = 0; h->t && i < h->t->nrules; i++)
         if (o + strlen(h->t->rules[i]) + 3 < sizeof rules)
-            exs_appendf(rules, sizeof rules, &o, "%s%s", o ? "," : "", h->t->rules[i]);
-    exs_hit_fact_cstr(&e, "findings_rules", rules);
-    exs_hit_fact_u64(&e, "requests", h->requests);
-    exs_hit_fact_time(&e, "seen_first", h->first);
-    exs_hit_fact_time(&e, "seen_last", h->last);
+            xs_appendf(rules, sizeof rules, &o, "%s%s", o ? "," : "", h->t->rules[i]);
+    xs_hit_fact_cstr(&e, "findings_rules", rules);
+    xs_hit_fact_u64(&e, "requests", h->requests);
+    xs_hit_fact_time(&e, "seen_first", h->first);
+    xs_hit_fact_time(&e, "seen_last", h->last);
     for (size_t k = 0; k < h->nids; k++)
-        exs_hit_relate(&e, h->ids[k]);
-    exs_emit(&c, &e);
-    exs_ctx_release(&c);
+        xs_hit_relate(&e, h->ids[k]);
+    xs_emit(&c, &e);
+    xs_ctx_release(&c);
 }
 
-void exs_iocnet_report(const exs_pass_view *pv, exs_iocnet *n)
+void xs_iocnet_report(const xs_pass_view *pv, xs_iocnet *n)
 {
     if (!n)
         return;
-    hits h = {NULL, 0, 0, exs_strmap_create()};
+    hits h = {NULL, 0, 0, xs_strmap_create()};
     bool ok = h.by_key != NULL;
     /* the findings of the whole sweep (the workers are done: the tally is complete) */
     pthread_mutex_lock(&n->mu);
@@ -347,8 +347,8 @@ void exs_iocnet_report(const exs_pass_view *pv, exs_iocnet *n)
     pthread_mutex_unlock(&n->mu);
     /* the requests from listed addresses */
     for (size_t i = 0; ok && i < pv->naccess; i++) {
-        const exs_access *a = &pv->access[i];
-        const exs_ioc *ioc = exs_iocset_ip(n->set, a->ip);
+        const xs_access *a = &pv->access[i];
+        const xs_ioc *ioc = xs_iocset_ip(n->set, a->ip);
         if (!ioc)
             continue;
         net_hit *x = hit_get(&h, ioc, true);
@@ -357,7 +357,7 @@ void exs_iocnet_report(const exs_pass_view *pv, exs_iocnet *n)
         if (!x->what)
             x->what = a->ip;
         x->requests++;
-        exs_time_span_add(&x->first, &x->last, a->time_ms);
+        xs_time_span_add(&x->first, &x->last, a->time_ms);
         if (!x->access)
             x->access = a;
     }
@@ -365,25 +365,25 @@ void exs_iocnet_report(const exs_pass_view *pv, exs_iocnet *n)
     char host[256];
     for (size_t i = 0; ok && i < pv->nfindings; i++) {
         const char *what;
-        const exs_ioc *ioc = match(n->set, pv->findings[i], &what, host, sizeof host);
+        const xs_ioc *ioc = match(n->set, pv->findings[i], &what, host, sizeof host);
         net_hit *x = ioc ? hit_get(&h, ioc, false) : NULL;
-        if (x && x->nids < EXS_MAX_RELATED)
+        if (x && x->nids < XS_MAX_RELATED)
             x->ids[x->nids++] = pv->findings[i]->id;
     }
     if (!ok) {
-        exs_scan_fail(pv->scan, EXS_ENOMEM, "out of memory matching addresses with the IOC lists");
+        xs_scan_fail(pv->scan, EXS_ENOMEM, "out of memory matching addresses with the IOC lists");
     } else {
         if (h.n > 1)
             qsort(h.v, h.n, sizeof *h.v, cmp_hit);
-        size_t shown = h.n < EXS_MAX_IOC_NET ? h.n : EXS_MAX_IOC_NET;
+        size_t shown = h.n < XS_MAX_IOC_NET ? h.n : XS_MAX_IOC_NET;
         for (size_t i = 0; i < shown; i++)
             emit_hit(pv, &h.v[i]);
         if (h.n > shown)
-            exs_warn(pv->scan, EXS_W_LIMIT, "", 0,
+            xs_warn(pv->scan, XS_W_LIMIT, "", 0,
                      "%zu more addresses and hosts of the IOC lists seen past %u not reported "
                      "(EXS-IOC-NET reports the heaviest)",
-                     h.n - shown, (unsigned)EXS_MAX_IOC_NET);
+                     h.n - shown, (unsigned)XS_MAX_IOC_NET);
     }
     free(h.v);
-    exs_strmap_destroy(h.by_key);
+    xs_strmap_destroy(h.by_key);
 }

@@ -86,9 +86,9 @@ static void jw_open(jw *w, const char *k, char c)
 /* Notes value under key k at the current level when it is not valid UTF-8. */
 static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
 {
-    if (exs_utf8_valid(v, n))
+    if (xs_utf8_valid(v, n))
         return;
-    if (!exs_grow((void **)&w->raw, &w->capraw, w->nraw + 1, sizeof *w->raw)) {
+    if (!xs_grow((void **)&w->raw, &w->capraw, w->nraw + 1, sizeof *w->raw)) {
         w->oom = true;
         return;
     }
@@ -97,9 +97,9 @@ static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
     x->path[0] = 0;
     for (int d = 1; d <= w->depth; d++)
         if (w->keys[d])
-            exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", w->keys[d]);
+            xs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", w->keys[d]);
     if (k)
-        exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", k);
+        xs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", k);
     x->n = 0;
     for (int d = w->depth; d >= 1; d--)
         if (w->array[d]) {
@@ -123,7 +123,7 @@ static void jw_strn(jw *w, const char *k, const char *v, size_t n)
         w->items[w->depth]++;
     jw_key(w, k);
     fputc('"', w->f);
-    exs_esc_json(w->f, v, n);
+    xs_esc_json(w->f, v, n);
     fputc('"', w->f);
     jw_note_raw(w, k, v, n);
 }
@@ -184,10 +184,10 @@ static void jw_bool(jw *w, const char *k, bool v)
 /* A time as an ECS date; none (the key left out) when it has no date: never "-". */
 static void jw_time(jw *w, const char *k, int64_t ms)
 {
-    if (!exs_time_formattable(ms))
+    if (!xs_time_formattable(ms))
         return;
     char t[32];
-    exs_time_format(ms, t);
+    xs_time_format(ms, t);
     jw_str(w, k, t);
 }
 
@@ -234,11 +234,11 @@ static exs_rc jw_end(jw *w)
 static void ecs_head(jw *w, int64_t ts, const exs_results *r)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
-    jw_time(w, "@timestamp", exs_time_formattable(ts)            ? ts
-                             : exs_time_formattable(sw->start_ms) ? sw->start_ms
+    jw_time(w, "@timestamp", xs_time_formattable(ts)            ? ts
+                             : xs_time_formattable(sw->start_ms) ? sw->start_ms
                                                                   : 0);
     jw_open(w, "ecs", '{');
-    jw_str(w, "version", EXS_ECS_VERSION);
+    jw_str(w, "version", XS_ECS_VERSION);
     jw_close(w, '}');
 }
 
@@ -500,7 +500,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw w;
     jw_begin(&w, f, r);
     ecs_head(&w, x->time_ms, r);
-    exs_render_words(x, buf, sizeof buf);
+    xs_render_words(x, buf, sizeof buf);
     jw_str(&w, "message", buf);
 
     jw_open(&w, "event", '{');
@@ -550,8 +550,8 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     techniques(&w, x->rule->techniques);
     observer(&w, r);
 
-    char where[EXS_MAX_WHERE];
-    exs_render_where(r, x, false, where, sizeof where);
+    char where[XS_MAX_WHERE];
+    xs_render_where(r, x, false, where, sizeof where);
     jw_open(&w, "log", '{');
     jw_open(&w, "file", '{');
     jw_str(&w, "path", where);
@@ -626,7 +626,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_open(&w, "process", '{');
         jw_str(&w, "executable", p->executable);
         if (p->executable)
-            jw_str(&w, "name", exs_render_base(p->executable));
+            jw_str(&w, "name", xs_render_base(p->executable));
         jw_str(&w, "command_line", p->command_line);
         if (p->pid >= 0)
             jw_i64(&w, "pid", p->pid);
@@ -634,7 +634,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
             jw_open(&w, "parent", '{');
             jw_str(&w, "executable", p->parent_executable);
             if (p->parent_executable)
-                jw_str(&w, "name", exs_render_base(p->parent_executable));
+                jw_str(&w, "name", xs_render_base(p->parent_executable));
             if (p->parent_pid >= 0)
                 jw_i64(&w, "pid", p->parent_pid);
             jw_close(&w, '}');
@@ -655,7 +655,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_open(&w, "file", '{');
         if (fl->path) {
             jw_str(&w, "path", fl->path);
-            const char *b = exs_render_base(fl->path);
+            const char *b = xs_render_base(fl->path);
             jw_str(&w, "name", b);
             const char *dot = strrchr(b, '.');
             if (dot && dot[1] && dot != b)
@@ -694,7 +694,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "record", "finding");
     jw_str(&w, "verdict", exs_verdict_name(x->verdict));
     jw_str(&w, "severity", exs_severity_name(x->severity));
-    if (!exs_time_formattable(x->time_ms))
+    if (!xs_time_formattable(x->time_ms))
         jw_bool(&w, "time_unknown", true);
     jw_open(&w, "rule", '{');
     jw_str(&w, "cves", x->rule->cves);
@@ -860,4 +860,4 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
     return EXS_OK;
 }
 
-const exs_writer exs_writer_jsonl = {"jsonl", jsonl_begin, jsonl_finding, jsonl_end};
+const xs_writer xs_writer_jsonl = {"jsonl", jsonl_begin, jsonl_finding, jsonl_end};

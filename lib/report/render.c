@@ -6,7 +6,7 @@
 #include "core/str.h"
 #include "report/render.h"
 
-const char *exs_render_base(const char *path)
+const char *xs_render_base(const char *path)
 {
     const char *b = path;
     for (const char *p = path; p && *p; p++)
@@ -61,12 +61,12 @@ static size_t mark_cut(char *buf, size_t cap, size_t o)
     return at + sizeof ell - 1;
 }
 
-size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
+size_t xs_render_words(const exs_finding *f, char *buf, size_t cap)
 {
     size_t o = 0;
     bool whole = true;
     buf[0] = 0;
-#define ADD(...) (whole &= exs_appendf(buf, cap, &o, __VA_ARGS__))
+#define ADD(...) (whole &= xs_appendf(buf, cap, &o, __VA_ARGS__))
     ADD("%s", f->reason ? f->reason : f->rule->name);
     const char *sep = ": ";
 #define PART(...)                                                                                  \
@@ -81,9 +81,9 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
         if (what || p->target_executable) {
             PART("%s", what ? what : "a process");
             if (p->target_executable)
-                ADD(" on %s", exs_render_base(p->target_executable));
+                ADD(" on %s", xs_render_base(p->target_executable));
             if (p->parent_executable)
-                ADD(" (parent %s)", exs_render_base(p->parent_executable));
+                ADD(" (parent %s)", xs_render_base(p->parent_executable));
         }
         if (p->user)
             PART("user %s", p->user);
@@ -152,7 +152,7 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
     return whole ? o : mark_cut(buf, cap, o);
 }
 
-size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
+size_t xs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
                         size_t cap)
 {
     size_t o = 0, nroots;
@@ -160,13 +160,13 @@ size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, ch
     const exs_root_info *roots = exs_results_sweep(r)->roots;
     nroots = exs_results_sweep(r)->nroots;
     if (nroots > 1 && f->origin.root < nroots)
-        exs_appendf(buf, cap, &o, "%s/", roots[f->origin.root].label);
-    exs_appendf(buf, cap, &o, "%s", f->origin.path);
+        xs_appendf(buf, cap, &o, "%s/", roots[f->origin.root].label);
+    xs_appendf(buf, cap, &o, "%s", f->origin.path);
     for (size_t i = 0; i < f->origin.nmembers; i++)
-        exs_appendf(buf, cap, &o, "!/%s", f->origin.members[i]);
+        xs_appendf(buf, cap, &o, "!/%s", f->origin.members[i]);
     if (pos && f->origin.line)
-        exs_appendf(buf, cap, &o, ":%llu", (unsigned long long)f->origin.line);
+        xs_appendf(buf, cap, &o, ":%llu", (unsigned long long)f->origin.line);
     else if (pos && f->origin.record)
-        exs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
+        xs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
     return o;
 }

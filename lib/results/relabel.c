@@ -8,23 +8,23 @@
 #include "results/relabel.h"
 #include "results/results_int.h"
 
-bool exs_relabel_file(exs_relabel *rl, size_t first)
+bool xs_relabel_file(xs_relabel *rl, size_t first)
 {
-    if (!exs_grow((void **)&rl->file_start, &rl->capfiles, rl->nfiles + 1, sizeof *rl->file_start))
+    if (!xs_grow((void **)&rl->file_start, &rl->capfiles, rl->nfiles + 1, sizeof *rl->file_start))
         return false;
     rl->file_start[rl->nfiles++] = first;
     return true;
 }
 
-bool exs_relabel_root(exs_relabel *rl, bool renamed)
+bool xs_relabel_root(xs_relabel *rl, bool renamed)
 {
-    if (!exs_grow((void **)&rl->renamed, &rl->caproots, rl->nroots + 1, sizeof *rl->renamed))
+    if (!xs_grow((void **)&rl->renamed, &rl->caproots, rl->nroots + 1, sizeof *rl->renamed))
         return false;
     rl->renamed[rl->nroots++] = renamed;
     return true;
 }
 
-void exs_relabel_free(exs_relabel *rl)
+void xs_relabel_free(xs_relabel *rl)
 {
     free(rl->file_start);
     free(rl->renamed);
@@ -44,7 +44,7 @@ static bool new_id(const char *label, const char *old, char out[EXS_ID_LEN])
     memcpy(buf + sizeof domain, label, nl + 1);
     memcpy(buf + sizeof domain + nl + 1, old, no);
     char hex[65];
-    bool ok = exs_sha256_hex(buf, sizeof domain + nl + 1 + no, hex);
+    bool ok = xs_sha256_hex(buf, sizeof domain + nl + 1 + no, hex);
     free(buf);
     if (ok) {
         memcpy(out, hex, EXS_ID_LEN - 1);
@@ -53,20 +53,20 @@ static bool new_id(const char *label, const char *old, char out[EXS_ID_LEN])
     return ok;
 }
 
-static bool renamed_root(const exs_relabel *rl, const exs_finding *f)
+static bool renamed_root(const xs_relabel *rl, const exs_finding *f)
 {
     return f->origin.root < rl->nroots && rl->renamed[f->origin.root];
 }
 
 /* Findings [a, b) of one file. */
-static exs_rc apply_file(const exs_relabel *rl, exs_results *res, size_t a, size_t b)
+static exs_rc apply_file(const xs_relabel *rl, exs_results *res, size_t a, size_t b)
 {
     bool any = false;
     for (size_t i = a; i < b && !any; i++)
         any = renamed_root(rl, &res->findings[i]);
     if (!any)
         return EXS_OK;
-    exs_strmap *map = exs_strmap_create(); /* old id -> new id (in the arena) */
+    xs_strmap *map = xs_strmap_create(); /* old id -> new id (in the arena) */
     if (!map)
         return EXS_ENOMEM;
     exs_rc rc = EXS_OK;
@@ -77,8 +77,8 @@ static exs_rc apply_file(const exs_relabel *rl, exs_results *res, size_t a, size
         char id[EXS_ID_LEN];
         const char *keep = NULL;
         if (!new_id(res->roots[f->origin.root].label, f->id, id) ||
-            !(keep = exs_arena_strdup(&res->arena, id)) ||
-            (!exs_strmap_get(map, f->id) && !exs_strmap_put(map, f->id, (void *)keep, NULL)))
+            !(keep = xs_arena_strdup(&res->arena, id)) ||
+            (!xs_strmap_get(map, f->id) && !xs_strmap_put(map, f->id, (void *)keep, NULL)))
             rc = EXS_ENOMEM;
         else
             memcpy(f->id, id, EXS_ID_LEN);
@@ -89,16 +89,16 @@ static exs_rc apply_file(const exs_relabel *rl, exs_results *res, size_t a, size
         exs_finding *f = &res->findings[i];
         const char **rel = (const char **)(void *)f->related;
         for (size_t k = 0; k < f->nrelated; k++) {
-            const char *to = exs_strmap_get(map, rel[k]);
+            const char *to = xs_strmap_get(map, rel[k]);
             if (to)
                 rel[k] = to;
         }
     }
-    exs_strmap_destroy(map);
+    xs_strmap_destroy(map);
     return rc;
 }
 
-exs_rc exs_relabel_apply(exs_relabel *rl, exs_results *res)
+exs_rc xs_relabel_apply(xs_relabel *rl, exs_results *res)
 {
     for (size_t i = 0; i < rl->nfiles; i++) {
         size_t a = rl->file_start[i], b = i + 1 < rl->nfiles ? rl->file_start[i + 1] : res->nfindings;

@@ -36,45 +36,45 @@ typedef struct sample {
 } sample;
 
 typedef struct counter {
-    exs_strmap *map; /* key -> exs_count */
+    xs_strmap *map; /* key -> exs_count */
     exs_count **v;   /* in insertion order, for the hand-over */
     size_t n, cap;
 } counter;
 
-struct exs_store {
+struct xs_store {
     pthread_mutex_t mu;
     size_t budget;
     uint64_t always_max;
     bool hold;
     entry **always;      /* a max-heap on id: past always_max the largest ids go */
     size_t nalways, capalways;
-    exs_strmap *by_rule; /* rule id -> sample */
+    xs_strmap *by_rule; /* rule id -> sample */
     sample **samples;
     size_t nsamples, capsamples;
     size_t nsampled;     /* entries in all heaps */
     counter counts[EXS_COUNT__N]; /* clients keyed "root|address" until the hand-over */
-    exs_strmap *own;              /* "root|address" of each root's own addresses */
+    xs_strmap *own;              /* "root|address" of each root's own addresses */
     uint64_t findings, verdicts[EXS_VERDICT__MAX + 1], always_dropped, keys_dropped;
-    uint64_t not_kept; /* counted only (exs_store_count_only) */
+    uint64_t not_kept; /* counted only (xs_store_count_only) */
 };
 
-exs_store *exs_store_create(size_t budget, uint64_t always_max)
+xs_store *xs_store_create(size_t budget, uint64_t always_max)
 {
-    exs_store *st = calloc(1, sizeof *st);
+    xs_store *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
     st->budget = budget ? budget : 1;
     st->always_max = always_max;
-    st->by_rule = exs_strmap_create();
-    st->own = exs_strmap_create();
+    st->by_rule = xs_strmap_create();
+    st->own = xs_strmap_create();
     bool ok = st->by_rule != NULL && st->own != NULL;
     for (int k = 0; k < EXS_COUNT__N; k++)
-        ok = ok && (st->counts[k].map = exs_strmap_create()) != NULL;
+        ok = ok && (st->counts[k].map = xs_strmap_create()) != NULL;
     if (!ok || pthread_mutex_init(&st->mu, NULL) != 0) {
-        exs_strmap_destroy(st->by_rule);
-        exs_strmap_destroy(st->own);
+        xs_strmap_destroy(st->by_rule);
+        xs_strmap_destroy(st->own);
         for (int k = 0; k < EXS_COUNT__N; k++)
-            exs_strmap_destroy(st->counts[k].map);
+            xs_strmap_destroy(st->counts[k].map);
         free(st);
         return NULL;
     }
@@ -88,10 +88,10 @@ static void counter_free(counter *c)
         free(c->v[i]);
     }
     free(c->v);
-    exs_strmap_destroy(c->map);
+    xs_strmap_destroy(c->map);
 }
 
-void exs_store_destroy(exs_store *st)
+void xs_store_destroy(xs_store *st)
 {
     if (!st)
         return;
@@ -111,8 +111,8 @@ void exs_store_destroy(exs_store *st)
         free(s);
     }
     free(st->samples);
-    exs_strmap_destroy(st->by_rule);
-    exs_strmap_destroy(st->own);
+    xs_strmap_destroy(st->by_rule);
+    xs_strmap_destroy(st->own);
     for (int k = 0; k < EXS_COUNT__N; k++)
         counter_free(&st->counts[k]);
     pthread_mutex_destroy(&st->mu);
@@ -130,17 +130,17 @@ typedef struct tally {
 
 static bool count(counter *c, const char *key, const tally *t, bool capped, uint64_t *dropped)
 {
-    exs_count *x = exs_strmap_get(c->map, key);
+    exs_count *x = xs_strmap_get(c->map, key);
     if (!x) {
         if (capped && c->n >= EXS_MAX_COUNT_KEYS) {
             *dropped += t->n;
             return true;
         }
-        if (!exs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
+        if (!xs_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
             return false;
         x = calloc(1, sizeof *x);
         char *k = x ? strdup(key) : NULL;
-        if (!k || !exs_strmap_put(c->map, key, x, NULL)) {
+        if (!k || !xs_strmap_put(c->map, key, x, NULL)) {
             free(k);
             free(x);
             return false;
@@ -152,14 +152,14 @@ static bool count(counter *c, const char *key, const tally *t, bool capped, uint
     x->n += t->n;
     if (t->v >= EXS_VERDICT_PROBE && t->v <= EXS_VERDICT__MAX)
         x->by_verdict[t->v] += t->n;
-    exs_time_span_add(&x->first_ms, &x->last_ms, t->first);
-    exs_time_span_add(&x->first_ms, &x->last_ms, t->last);
+    xs_time_span_add(&x->first_ms, &x->last_ms, t->first);
+    xs_time_span_add(&x->first_ms, &x->last_ms, t->last);
     return true;
 }
 
 /* Counts t under f's rule, family, client and host (f: the rule and the groups), and in the
  * totals. */
-static bool count_all(exs_store *st, const exs_finding *f, const tally *t)
+static bool count_all(xs_store *st, const exs_finding *f, const tally *t)
 {
     st->findings += t->n;
     if (t->v >= EXS_VERDICT_PROBE && t->v <= EXS_VERDICT__MAX)
@@ -176,7 +176,7 @@ static bool count_all(exs_store *st, const exs_finding *f, const tally *t)
               count(&st->counts[EXS_COUNT_FAMILY], fam, t, false, NULL);
     if (ok && f->http && f->http->client && !f->http->backend) {
         /* per root: a root's own address is left out of the client counts at the end */
-        char key[EXS_MAX_FINDING_FIELD + 16];
+        char key[XS_MAX_FINDING_FIELD + 16];
         snprintf(key, sizeof key, "%u|%s", (unsigned)f->origin.root, f->http->client);
         ok = count(&st->counts[EXS_COUNT_CLIENT], key, t, true, &st->keys_dropped);
     }
@@ -236,7 +236,7 @@ static size_t trim(sample *s, size_t k)
 
 /* The fair share: the largest L with sum(min(seen_i, L)) <= budget; SIZE_MAX when every
  * finding fits. */
-static uint64_t level(const exs_store *st)
+static uint64_t level(const xs_store *st)
 {
     uint64_t total = 0, hi = 0;
     for (size_t i = 0; i < st->nsamples; i++) {
@@ -265,7 +265,7 @@ static int cmp_sample(const void *pa, const void *pb)
 }
 
 /* On the way: trims every sample to L + 1, which is never less than its final share. */
-static void rebalance(exs_store *st)
+static void rebalance(xs_store *st)
 {
     uint64_t L = level(st);
     if (L == UINT64_MAX)
@@ -291,7 +291,7 @@ static void mark_smallest(entry **v, size_t n, uint64_t k)
 
 /* Pins what the kept findings relate to (their related ids, and what those relate to): a
  * kept finding's relations always resolve among the kept ones. */
-static bool pin_related(exs_store *st)
+static bool pin_related(xs_store *st)
 {
     size_t total = st->nalways + st->nsampled, nwork = 0;
     bool any = false;
@@ -302,14 +302,14 @@ static bool pin_related(exs_store *st)
             any = st->samples[i]->heap[j]->keep && st->samples[i]->heap[j]->f.nrelated != 0;
     if (!any)
         return true;
-    exs_strmap *by_id = exs_strmap_create();
+    xs_strmap *by_id = xs_strmap_create();
     entry **work = malloc((total ? total : 1) * sizeof *work);
     bool ok = by_id && work;
     for (size_t i = 0; ok && i < st->nalways; i++)
-        ok = exs_strmap_put(by_id, st->always[i]->f.id, st->always[i], NULL);
+        ok = xs_strmap_put(by_id, st->always[i]->f.id, st->always[i], NULL);
     for (size_t i = 0; ok && i < st->nsamples; i++)
         for (size_t j = 0; ok && j < st->samples[i]->n; j++)
-            ok = exs_strmap_put(by_id, st->samples[i]->heap[j]->f.id, st->samples[i]->heap[j],
+            ok = xs_strmap_put(by_id, st->samples[i]->heap[j]->f.id, st->samples[i]->heap[j],
                                 NULL);
     for (size_t i = 0; ok && i < st->nalways; i++)
         if (st->always[i]->keep && st->always[i]->f.nrelated)
@@ -321,7 +321,7 @@ static bool pin_related(exs_store *st)
     while (ok && nwork) {
         const entry *e = work[--nwork];
         for (size_t k = 0; k < e->f.nrelated; k++) {
-            entry *x = exs_strmap_get(by_id, e->f.related[k]);
+            entry *x = xs_strmap_get(by_id, e->f.related[k]);
             if (x && !x->keep) {
                 x->keep = true; /* each entry goes on the list once: nwork <= total */
                 if (x->f.nrelated)
@@ -330,7 +330,7 @@ static bool pin_related(exs_store *st)
         }
     }
     free(work);
-    exs_strmap_destroy(by_id);
+    xs_strmap_destroy(by_id);
     return ok;
 }
 
@@ -356,7 +356,7 @@ static size_t sweep_unkept(entry **v, size_t *n)
  * the rules over the level, in rule id order) of its smallest ids, the always_max smallest
  * ids of the always-kept ones, and what the kept ones relate to. The same set whatever order
  * the findings came in. Returns false when out of memory (nothing let go). */
-static bool settle(exs_store *st)
+static bool settle(xs_store *st)
 {
     uint64_t L = level(st), left = st->budget;
     if (st->nsamples > 1) /* none: samples may be NULL, which qsort must not be given */
@@ -388,16 +388,16 @@ static bool settle(exs_store *st)
     return true;
 }
 
-static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
+static bool keep_sampled(xs_store *st, const exs_finding *f, void *block)
 {
-    sample *s = exs_strmap_get(st->by_rule, f->rule->id);
+    sample *s = xs_strmap_get(st->by_rule, f->rule->id);
     if (!s) {
-        if (!exs_grow((void **)&st->samples, &st->capsamples, st->nsamples + 1,
+        if (!xs_grow((void **)&st->samples, &st->capsamples, st->nsamples + 1,
                       sizeof *st->samples))
             return false;
         s = calloc(1, sizeof *s);
         char *id = s ? strdup(f->rule->id) : NULL;
-        if (!id || !exs_strmap_put(st->by_rule, f->rule->id, s, NULL)) {
+        if (!id || !xs_strmap_put(st->by_rule, f->rule->id, s, NULL)) {
             free(id);
             free(s);
             return false;
@@ -407,7 +407,7 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
     }
     s->seen++;
     entry *e = malloc(sizeof *e);
-    if (!e || !exs_grow((void **)&s->heap, &s->cap, s->n + 1, sizeof *s->heap)) {
+    if (!e || !xs_grow((void **)&s->heap, &s->cap, s->n + 1, sizeof *s->heap)) {
         free(e);
         return false;
     }
@@ -422,10 +422,10 @@ static bool keep_sampled(exs_store *st, const exs_finding *f, void *block)
 
 /* An always-kept finding: the always_max smallest ids stay (the same set whatever the order
  * they come in); past it the largest goes, unless the store is held. */
-static bool keep_always(exs_store *st, const exs_finding *f, void *block)
+static bool keep_always(xs_store *st, const exs_finding *f, void *block)
 {
     entry *e = malloc(sizeof *e);
-    if (!e || !exs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
+    if (!e || !xs_grow((void **)&st->always, &st->capalways, st->nalways + 1,
                         sizeof *st->always)) {
         free(e);
         return false;
@@ -443,7 +443,7 @@ static bool keep_always(exs_store *st, const exs_finding *f, void *block)
     return true;
 }
 
-bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
+bool xs_store_add(xs_store *st, const exs_finding *f, void *block)
 {
     tally t = {f->verdict, 1, f->time_ms, f->time_ms};
     pthread_mutex_lock(&st->mu);
@@ -462,14 +462,14 @@ bool exs_store_add(exs_store *st, const exs_finding *f, void *block)
     return ok;
 }
 
-bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, uint64_t n,
+bool xs_store_count_only(xs_store *st, const exs_rule *rule, exs_verdict v, uint64_t n,
                           int64_t first_ms, int64_t last_ms)
 {
     exs_finding f;
     memset(&f, 0, sizeof f);
     f.rule = rule;
-    /* times as exs_finding_build keeps them */
-    tally t = {v, n, exs_time_or_none(first_ms), exs_time_or_none(last_ms)};
+    /* times as xs_finding_build keeps them */
+    tally t = {v, n, xs_time_or_none(first_ms), xs_time_or_none(last_ms)};
     if (!n)
         return true;
     pthread_mutex_lock(&st->mu);
@@ -479,7 +479,7 @@ bool exs_store_count_only(exs_store *st, const exs_rule *rule, exs_verdict v, ui
     return ok;
 }
 
-void exs_store_hold(exs_store *st, bool on)
+void xs_store_hold(xs_store *st, bool on)
 {
     pthread_mutex_lock(&st->mu);
     st->hold = on;
@@ -488,10 +488,10 @@ void exs_store_hold(exs_store *st, bool on)
 
 static int cmp_ptr(const void *pa, const void *pb)
 {
-    return exs_finding_cmp(*(const exs_finding *const *)pa, *(const exs_finding *const *)pb);
+    return xs_finding_cmp(*(const exs_finding *const *)pa, *(const exs_finding *const *)pb);
 }
 
-const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
+const exs_finding **xs_store_snapshot(xs_store *st, size_t *n)
 {
     pthread_mutex_lock(&st->mu);
     size_t total = st->nalways + st->nsampled, k = 0;
@@ -510,12 +510,12 @@ const exs_finding **exs_store_snapshot(exs_store *st, size_t *n)
     return v;
 }
 
-bool exs_store_own_address(exs_store *st, uint32_t root, const char *addr)
+bool xs_store_own_address(xs_store *st, uint32_t root, const char *addr)
 {
-    char key[EXS_MAX_FINDING_FIELD + 16];
+    char key[XS_MAX_FINDING_FIELD + 16];
     snprintf(key, sizeof key, "%u|%s", (unsigned)root, addr);
     pthread_mutex_lock(&st->mu);
-    bool ok = exs_strmap_put(st->own, key, (void *)1, NULL);
+    bool ok = xs_strmap_put(st->own, key, (void *)1, NULL);
     pthread_mutex_unlock(&st->mu);
     return ok;
 }
@@ -525,38 +525,38 @@ static void count_merge(exs_count *to, const exs_count *x)
     to->n += x->n;
     for (int v = 0; v <= EXS_VERDICT__MAX; v++)
         to->by_verdict[v] += x->by_verdict[v];
-    exs_time_span_add(&to->first_ms, &to->last_ms, x->first_ms);
-    exs_time_span_add(&to->first_ms, &to->last_ms, x->last_ms);
+    xs_time_span_add(&to->first_ms, &to->last_ms, x->first_ms);
+    xs_time_span_add(&to->first_ms, &to->last_ms, x->last_ms);
 }
 
 /* The client counts by address, summed over the roots, each root's own addresses left out
  * (counted in r's own_findings and own_addresses). */
-static bool hand_clients(exs_store *st, exs_results *r)
+static bool hand_clients(xs_store *st, exs_results *r)
 {
     counter *c = &st->counts[EXS_COUNT_CLIENT];
     exs_count *v = calloc(c->n ? c->n : 1, sizeof *v);
-    exs_strmap *by_addr = exs_strmap_create();
+    xs_strmap *by_addr = xs_strmap_create();
     bool ok = v && by_addr;
     size_t n = 0;
     uint64_t own_findings = 0, own_addresses = 0;
     for (size_t i = 0; ok && i < c->n; i++) {
         const char *bar = strchr(c->v[i]->key, '|'), *addr = bar ? bar + 1 : c->v[i]->key;
-        if (exs_strmap_get(st->own, c->v[i]->key)) {
+        if (xs_strmap_get(st->own, c->v[i]->key)) {
             own_findings += c->v[i]->n;
             own_addresses++;
             continue;
         }
-        exs_count *x = exs_strmap_get(by_addr, addr);
+        exs_count *x = xs_strmap_get(by_addr, addr);
         if (!x) {
             x = &v[n++];
             *x = (exs_count){NULL, 0, {0}, EXS_TIME_NONE, EXS_TIME_NONE};
-            ok = (x->key = exs_arena_strdup(&r->arena, addr)) != NULL &&
-                 exs_strmap_put(by_addr, addr, x, NULL);
+            ok = (x->key = xs_arena_strdup(&r->arena, addr)) != NULL &&
+                 xs_strmap_put(by_addr, addr, x, NULL);
         }
         if (ok)
             count_merge(x, c->v[i]);
     }
-    exs_strmap_destroy(by_addr);
+    xs_strmap_destroy(by_addr);
     if (!ok) {
         free(v);
         return false;
@@ -569,7 +569,7 @@ static bool hand_clients(exs_store *st, exs_results *r)
     return true;
 }
 
-static bool hand_counts(exs_store *st, exs_results *r)
+static bool hand_counts(xs_store *st, exs_results *r)
 {
     for (int k = 0; k < EXS_COUNT__N; k++) {
         if (k == EXS_COUNT_CLIENT) {
@@ -583,7 +583,7 @@ static bool hand_counts(exs_store *st, exs_results *r)
             return false;
         for (size_t i = 0; i < c->n; i++) {
             v[i] = *c->v[i];
-            v[i].key = exs_arena_strdup(&r->arena, c->v[i]->key);
+            v[i].key = xs_arena_strdup(&r->arena, c->v[i]->key);
             if (!v[i].key) {
                 free(v);
                 return false;
@@ -596,7 +596,7 @@ static bool hand_counts(exs_store *st, exs_results *r)
     return true;
 }
 
-uint64_t exs_store_always_dropped(exs_store *st)
+uint64_t xs_store_always_dropped(xs_store *st)
 {
     pthread_mutex_lock(&st->mu);
     uint64_t n = st->always_dropped;
@@ -604,7 +604,7 @@ uint64_t exs_store_always_dropped(exs_store *st)
     return n;
 }
 
-bool exs_store_settle(exs_store *st)
+bool xs_store_settle(xs_store *st)
 {
     pthread_mutex_lock(&st->mu);
     bool ok = settle(st);
@@ -612,7 +612,7 @@ bool exs_store_settle(exs_store *st)
     return ok;
 }
 
-bool exs_store_finish(exs_store *st, exs_results *r)
+bool xs_store_finish(xs_store *st, exs_results *r)
 {
     pthread_mutex_lock(&st->mu);
     bool ok = settle(st);

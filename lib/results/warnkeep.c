@@ -1,5 +1,5 @@
 /* The warning examples kept: a max-heap of at most cap entries in the order of
- * exs_warning_cmp, each one allocation holding the warning and its bytes (see warnkeep.h). */
+ * xs_warning_cmp, each one allocation holding the warning and its bytes (see warnkeep.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,19 +8,19 @@
 #include "results/warnkeep.h"
 
 typedef struct entry {
-    exs_str kind, file, message; /* NUL-terminated, in the same allocation */
+    xs_str kind, file, message; /* NUL-terminated, in the same allocation */
     uint64_t line;
 } entry;
 
-struct exs_warnkeep {
+struct xs_warnkeep {
     size_t cap;
     entry **heap; /* heap[0] is the largest kept */
     size_t n;
 };
 
-exs_warnkeep *exs_warnkeep_create(size_t cap)
+xs_warnkeep *xs_warnkeep_create(size_t cap)
 {
-    exs_warnkeep *k = calloc(1, sizeof *k);
+    xs_warnkeep *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
     k->cap = cap;
@@ -32,7 +32,7 @@ exs_warnkeep *exs_warnkeep_create(size_t cap)
     return k;
 }
 
-void exs_warnkeep_destroy(exs_warnkeep *k)
+void xs_warnkeep_destroy(xs_warnkeep *k)
 {
     if (!k)
         return;
@@ -43,14 +43,14 @@ void exs_warnkeep_destroy(exs_warnkeep *k)
 }
 
 /* strcmp's order on spans without NUL bytes: bytes as unsigned, a prefix first. */
-static int span_cmp(exs_str a, exs_str b)
+static int span_cmp(xs_str a, xs_str b)
 {
     size_t n = a.n < b.n ? a.n : b.n;
     int r = n ? memcmp(a.p, b.p, n) : 0;
     return r ? r : (a.n > b.n) - (a.n < b.n);
 }
 
-/* exs_warning_cmp's order: file, line, kind, message. */
+/* xs_warning_cmp's order: file, line, kind, message. */
 static int cmp(const entry *a, const entry *b)
 {
     int r = span_cmp(a->file, b->file);
@@ -93,17 +93,17 @@ static void sift_down(entry **h, size_t n, size_t i)
     }
 }
 
-static exs_str copy(char **at, exs_str v)
+static xs_str copy(char **at, xs_str v)
 {
     char *p = *at;
     if (v.n)
         memcpy(p, v.p, v.n);
     p[v.n] = 0;
     *at = p + v.n + 1;
-    return exs_str_make(p, v.n);
+    return xs_str_make(p, v.n);
 }
 
-bool exs_warnkeep_add(exs_warnkeep *k, exs_str kind, exs_str file, uint64_t line, exs_str message)
+bool xs_warnkeep_add(xs_warnkeep *k, xs_str kind, xs_str file, uint64_t line, xs_str message)
 {
     entry w = {kind, file, message, line};
     if (!k->cap || (k->n == k->cap && cmp(&w, k->heap[0]) >= 0))
@@ -127,14 +127,14 @@ bool exs_warnkeep_add(exs_warnkeep *k, exs_str kind, exs_str file, uint64_t line
     return true;
 }
 
-bool exs_warnkeep_move(exs_warnkeep *k, exs_results *r, size_t *cap)
+bool xs_warnkeep_move(xs_warnkeep *k, exs_results *r, size_t *cap)
 {
-    if (!exs_grow((void **)&r->warnings, cap, r->nwarnings + k->n, sizeof *r->warnings))
+    if (!xs_grow((void **)&r->warnings, cap, r->nwarnings + k->n, sizeof *r->warnings))
         return false;
     while (k->n) {
         const entry *e = k->heap[k->n - 1];
-        exs_warning w = {exs_arena_strdup(&r->arena, e->kind.p), exs_arena_strdup(&r->arena, e->file.p),
-                         e->line, exs_arena_strdup(&r->arena, e->message.p)};
+        exs_warning w = {xs_arena_strdup(&r->arena, e->kind.p), xs_arena_strdup(&r->arena, e->file.p),
+                         e->line, xs_arena_strdup(&r->arena, e->message.p)};
         if (!w.kind || !w.file || !w.message)
             return false;
         r->warnings[r->nwarnings++] = w;

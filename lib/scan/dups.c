@@ -15,7 +15,7 @@ typedef struct table {
     size_t cap, used; /* cap: 0 or a power of two */
 } table;
 
-struct exs_dups {
+struct xs_dups {
     bool have_pos;
     uint64_t line, record;
     int64_t offset;
@@ -67,7 +67,7 @@ static int64_t bump(table *t, uint64_t k0, uint64_t k1)
         t->v[j] = (slot){k0, k1, 0};
         t->used++;
     }
-    return t->v[j].n < EXS_DUP_LATE - 1 ? (int64_t)t->v[j].n++ : (int64_t)t->v[j].n;
+    return t->v[j].n < XS_DUP_LATE - 1 ? (int64_t)t->v[j].n++ : (int64_t)t->v[j].n;
 }
 
 static void clear(table *t)
@@ -94,10 +94,10 @@ static int pos_cmp(uint64_t la, int64_t oa, uint64_t ra, uint64_t lb, int64_t ob
     return 0;
 }
 
-bool exs_dups_take(exs_dups **dp, const char base[EXS_ID_LEN], uint64_t line, uint64_t record,
+bool xs_dups_take(xs_dups **dp, const char base[EXS_ID_LEN], uint64_t line, uint64_t record,
                    int64_t offset, unsigned *dup)
 {
-    exs_dups *d = *dp;
+    xs_dups *d = *dp;
     if (!d) {
         d = calloc(1, sizeof *d);
         if (!d)
@@ -121,7 +121,7 @@ bool exs_dups_take(exs_dups **dp, const char base[EXS_ID_LEN], uint64_t line, ui
             d->record = record;
         }
         t = c >= 0 ? &d->at : &d->late;
-        late = c < 0 ? EXS_DUP_LATE : 0;
+        late = c < 0 ? XS_DUP_LATE : 0;
     }
     int64_t n = bump(t, k0, k1);
     if (n < 0)
@@ -130,7 +130,7 @@ bool exs_dups_take(exs_dups **dp, const char base[EXS_ID_LEN], uint64_t line, ui
     return true;
 }
 
-void exs_dups_free(exs_dups *d)
+void xs_dups_free(xs_dups *d)
 {
     if (!d)
         return;

@@ -1,6 +1,6 @@
 /* Test support: JSON lines held in memory, read back as results. */
-#ifndef EXS_TEST_JSONLTEXT_H
-#define EXS_TEST_JSONLTEXT_H
+#ifndef XS_TEST_JSONLTEXT_H
+#define XS_TEST_JSONLTEXT_H
 
 #include <stddef.h>
 

@@ -63,7 +63,7 @@ static int in_child(void (*fn)(void), char *out, size_t cap)
 static void hash_in_sweep(void)
 {
     char err[128], hex[65];
-    if (exs_exit_guard_enter(err, sizeof err) != EXS_OK || !exs_sha256_hex("x", 1, hex) ||
+    if (xs_exit_guard_enter(err, sizeof err) != EXS_OK || !xs_sha256_hex("x", 1, hex) ||
         OPENSSL_atexit(openssl_cleanup_ran) != 1)
         _exit(9);
 }
@@ -87,7 +87,7 @@ static void test_exit_mid_sweep(void **st)
 static void exit_after_sweep(void)
 {
     hash_in_sweep();
-    exs_exit_guard_leave();
+    xs_exit_guard_leave();
 }
 
 /* Out of the sweep, an exit is the caller's: its own status, OpenSSL cleans up. */

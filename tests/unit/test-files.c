@@ -270,7 +270,7 @@ static void test_artefacts(void **st)
               "EXS-Y-WS-EVAL|exploitation|x.aspx\n");
     const exs_finding *f = find(s, "EXS-FILE-LSASS-DUMP", "76nivOxA.dmp");
     assert_string_equal(f->reason, "a minidump of lsass.exe");
-    assert_string_equal(exs_render_base(exs_finding_fact(f, "dump_process")), "lsass.exe");
+    assert_string_equal(xs_render_base(exs_finding_fact(f, "dump_process")), "lsass.exe");
     assert_string_equal(exs_finding_fact(f, "dump_pid"), "668");
     assert_string_equal(exs_finding_fact(f, "dump_full_memory"), "yes");
     assert_string_equal(exs_finding_fact(f, "dump_taken"), "2021-03-08T07:00:00.000Z");
@@ -374,7 +374,7 @@ static void test_iocs(void **st)
     put_text("C/Temp/tool.bin", "a tool the responders know by its hash\n");
     char hex[65], list[512], path[300];
     const char *t = "a tool the responders know by its hash\n";
-    assert_true(exs_sha256_hex(t, strlen(t), hex));
+    assert_true(xs_sha256_hex(t, strlen(t), hex));
     snprintf(list, sizeof list,
              "# case 42\n%s;tool from case 42\n203.0.113.9;exploitation source\n"
              "C:\\Program Files\\Microsoft\\Exchange "
@@ -416,12 +416,12 @@ static void test_iocs(void **st)
     unlink(path);
 }
 
-/* More listed addresses seen than EXS_MAX_IOC_NET: the heaviest are reported (the one seen
+/* More listed addresses seen than XS_MAX_IOC_NET: the heaviest are reported (the one seen
  * in an exploitation first), the rest counted in a warning. */
 static void test_iocs_cap(void **st)
 {
     (void)st;
-    enum { N = EXS_MAX_IOC_NET + 44 };
+    enum { N = XS_MAX_IOC_NET + 44 };
     char *log = malloc(N * 160 + 512), *list = malloc(N * 32);
     assert_true(log && list);
     size_t o = (size_t)sprintf(log, "%s", IIS_HEAD), lo = 0;
@@ -442,7 +442,7 @@ static void test_iocs_cap(void **st)
     fputs(list, fp);
     fclose(fp);
     exs_scan *s = run(NULL, path, NULL);
-    assert_int_equal(t_count(s, "EXS-IOC-NET"), EXS_MAX_IOC_NET);
+    assert_int_equal(t_count(s, "EXS-IOC-NET"), XS_MAX_IOC_NET);
     const exs_finding *f = t_find(s, "EXS-IOC-NET", 0);
     bool heavy = false;
     for (size_t k = 0; (f = t_find(s, "EXS-IOC-NET", k)) != NULL; k++)
@@ -600,34 +600,34 @@ static void test_one_read(void **st)
     memcpy(big + 200000, f->data, f->len); /* a shell inside a large log-like file */
     exs_scan *s;
     assert_int_equal(exs_scan_create(&s, NULL), EXS_OK);
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
-    exs_fworker *w;
-    assert_int_equal(exs_fworker_create(&w, s), EXS_OK);
+    assert_int_equal(xs_scan_prepare(s), EXS_OK);
+    xs_fworker *w;
+    assert_int_equal(xs_fworker_create(&w, s), EXS_OK);
     for (int reader = 0; reader < 2; reader++) {
         counted c = {big, n, 0, 0, 0};
-        exs_input raw = {c_read, NULL, &c};
+        xs_input raw = {c_read, NULL, &c};
         unsigned char head[1000];
         long have = raw.read(raw.ctx, head, sizeof head);
-        exs_class cls = {0};
-        exs_fmeta meta = {-1, -1, INT64_MIN};
-        exs_where where = {0};
-        const exs_input *in =
-            exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &where, &cls,
+        xs_class cls = {0};
+        xs_fmeta meta = {-1, -1, INT64_MIN};
+        xs_where where = {0};
+        const xs_input *in =
+            xs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &where, &cls,
                            &meta, head, (size_t)have, &raw);
         if (reader) { /* a reader (the log pipeline) consumes part of the stream through the tee */
             unsigned char buf[4096];
             for (int i = 0; i < 20; i++)
                 assert_true(in->read(in->ctx, buf, sizeof buf) > 0);
         }
-        exs_file_end(w, 0);
+        xs_file_end(w, 0);
         assert_int_equal(c.bytes, n);
         exs_sweep_stats stx = {0};
-        exs_fworker_stats(w, &stx);
+        xs_fworker_stats(w, &stx);
         assert_int_equal(stx.files_hashed, 1);
         assert_int_equal(stx.rule_scans, 1);
     }
-    exs_fworker_destroy(w);
-    exs_scan_finish(s);
+    xs_fworker_destroy(w);
+    xs_scan_finish(s);
     assert_int_equal(t_count(s, "EXS-Y-WS-EVAL"), 2);
     exs_scan_destroy(s);
     free(big);

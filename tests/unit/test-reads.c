@@ -58,24 +58,24 @@ static exs_scan *sweep_opened(void (*change)(void))
 {
     int fd = open(path, O_RDONLY);
     assert_true(fd >= 0);
-    exs_item *it = calloc(1, sizeof *it);
+    xs_item *it = calloc(1, sizeof *it);
     assert_non_null(it);
     assert_int_equal(fstat(fd, &it->st), 0);
     it->fd = fd;
     it->display = strdup(FIX_IIS_LOG);
-    it->norm = malloc(EXS_MAX_PATH * 2 + 2);
+    it->norm = malloc(XS_MAX_PATH * 2 + 2);
     assert_non_null(it->display);
     assert_non_null(it->norm);
-    exs_path_norm(path, it->norm, EXS_MAX_PATH * 2 + 2);
+    xs_path_norm(path, it->norm, XS_MAX_PATH * 2 + 2);
     if (change)
         change();
     exs_scan *s = t_scan_prepared();
-    exs_worker w;
-    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
-    exs_worker_process(&w, it);
-    exs_scan_add_stats(s, &w.stats);
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
+    xs_worker w;
+    assert_int_equal(xs_worker_init(&w, s), EXS_OK);
+    xs_worker_process(&w, it);
+    xs_scan_add_stats(s, &w.stats);
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
     return s;
 }
 
@@ -326,8 +326,8 @@ static void test_sparse_shrunk(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_HOLE_MIN: holes are looked for once per EXS_HOLE_MIN bytes read. After a 64 KiB hole
- * (skipped whole: the sniff met it), the next look comes EXS_HOLE_MIN bytes on, so the first
+/* XS_HOLE_MIN: holes are looked for once per XS_HOLE_MIN bytes read. After a 64 KiB hole
+ * (skipped whole: the sniff met it), the next look comes XS_HOLE_MIN bytes on, so the first
  * bytes of the 4 MiB hole that follows, inside them, are read as zeros and the rest skipped. */
 static void test_hole_min(void **st)
 {
@@ -341,7 +341,7 @@ static void test_hole_min(void **st)
     exs_scan *s = sweep_dir();
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
     assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, 5);
-    uint64_t read_zeros = EXS_HOLE_MIN - 4096; /* [72 KiB, 68 KiB + EXS_HOLE_MIN) */
+    uint64_t read_zeros = XS_HOLE_MIN - 4096; /* [72 KiB, 68 KiB + XS_HOLE_MIN) */
     assert_int_equal(holes_skipped(s), (64u << 10) + (4u << 20) - read_zeros);
     exs_scan_destroy(s);
 }
@@ -363,7 +363,7 @@ static void test_sparse_copied_whole(void **st)
     assert_non_null(bytes);
     memcpy(bytes, FIX_IIS_HDR BENIGN_ROW, strlen(FIX_IIS_HDR BENIGN_ROW));
     memcpy(bytes + (3u << 20), row, strlen(row));
-    assert_true(exs_sha256_hex(bytes, size, hex));
+    assert_true(xs_sha256_hex(bytes, size, hex));
     free(bytes);
     snprintf(ioc, sizeof ioc, "%s;the sparse log\n", hex);
     assert_int_equal(t_fix_write(t_dir, "iocs.txt", ioc, strlen(ioc)), 0);

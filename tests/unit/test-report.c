@@ -81,10 +81,10 @@ static size_t count_lines(const char *t)
 
 /* One JSON line flattened to its dotted paths (lib/parsers/json.h); strings unescaped. */
 typedef struct jrec {
-    exs_json_pair pairs[1024];
+    xs_json_pair pairs[1024];
     size_t n;
     char *scratch, *paths;
-    char val[EXS_MAX_WHERE];
+    char val[XS_MAX_WHERE];
 } jrec;
 
 /* Parses line i of the JSON lines j (the line must be a well-formed object). */
@@ -105,7 +105,7 @@ static void jrec_parse(jrec *r, const char *j, size_t i)
     r->paths = malloc(1 << 16);
     assert_non_null(r->scratch);
     assert_non_null(r->paths);
-    if (exs_json_paths(p, n, r->pairs, 1024, &r->n, r->scratch, r->paths, 1 << 16) != 0)
+    if (xs_json_paths(p, n, r->pairs, 1024, &r->n, r->scratch, r->paths, 1 << 16) != 0)
         fail_msg("line %zu is not a JSON object: %.*s", i, (int)n, p);
 }
 
@@ -142,7 +142,7 @@ static void assert_clean_json(const char *j)
 {
     for (const char *p = j; *p; p++)
         assert_true((unsigned char)*p >= 0x20 || *p == '\n');
-    assert_true(exs_utf8_valid(j, strlen(j)));
+    assert_true(xs_utf8_valid(j, strlen(j)));
 }
 
 /* ---------------------------------------------------------------- JSON lines */
@@ -467,10 +467,10 @@ static void test_jsonl_round_trip(void **st)
 static void test_render(void **st)
 {
     (void)st;
-    exs_results *r = exs_results_new();
+    exs_results *r = xs_results_new();
     assert_non_null(r);
-    assert_true(exs_results_add_root(r, "/mnt/a", "a"));
-    assert_true(exs_results_add_root(r, "/mnt/b", "b"));
+    assert_true(xs_results_add_root(r, "/mnt/a", "a"));
+    assert_true(xs_results_add_root(r, "/mnt/b", "b"));
     /* a file on disk, served, with its requests */
     const char *members[] = {"inner.zip", "C/owa/auth/s.aspx"};
     exs_file_facts file = {"t.zip!/inner.zip!/C/owa/auth/s.aspx", 10, NULL, NULL, NULL,
@@ -496,20 +496,20 @@ static void test_render(void **st)
     f.facts = facts;
     f.nfacts = sizeof facts / sizeof facts[0];
     char buf[2048];
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_string_equal(buf, "a script a default install does not have in this folder: served as "
                              "/owa/auth/s.aspx (Default Web Site); look-alike of logon.aspx; in "
                              "owa/auth; used: 2 requests (1 answered with success), first "
                              "2021-03-03T11:00:00.000Z, last 2021-03-03T11:05:00.000Z, clients "
                              "203.0.113.9=2");
-    exs_render_where(r, &f, true, buf, sizeof buf);
+    xs_render_where(r, &f, true, buf, sizeof buf);
     assert_string_equal(buf, "b/t.zip!/inner.zip!/C/owa/auth/s.aspx");
     /* no request: said so; one request: singular */
     facts[1].value = "0";
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_non_null(strstr(buf, "; no request to it in the logs read"));
     facts[1].value = "1";
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_non_null(strstr(buf, "; used: 1 request (1 answered with success), first"));
 
     /* a process an event shows; a recovered record; the rule's name when there is no reason */
@@ -526,7 +526,7 @@ static void test_render(void **st)
     g.origin = (exs_origin){0, "winevt/Logs/Sysmon.evtx", NULL, 0, "evtx", 0, 2001, -1};
     g.process = &proc;
     g.event = &ev;
-    exs_render_words(&g, buf, sizeof buf);
+    xs_render_words(&g, buf, sizeof buf);
     char want[1024];
     snprintf(want, sizeof want,
              "%s: cmd /c whoami (parent w3wp.exe); user IIS APPPOOL\\X; pid 42; event 1 of "
@@ -534,14 +534,14 @@ static void test_render(void **st)
              "(outside the live records)",
              g.rule->name);
     assert_string_equal(buf, want);
-    exs_render_where(r, &g, true, buf, sizeof buf);
+    xs_render_where(r, &g, true, buf, sizeof buf);
     assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx#2001");
-    exs_render_where(r, &g, false, buf, sizeof buf);
+    xs_render_where(r, &g, false, buf, sizeof buf);
     assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx");
     /* cut at the buffer, never past it */
     char small[16];
     memset(small, 'X', sizeof small);
-    size_t n = exs_render_words(&g, small, 10);
+    size_t n = xs_render_words(&g, small, 10);
     assert_true(n < 10);
     assert_int_equal(small[n], 0);
     assert_int_equal(small[10], 'X');
@@ -570,7 +570,7 @@ static void test_csv(void **st)
     c = render(s, EXS_FORMAT_CSV, 0);
     assert_null(strchr(c, '\x1b'));
     assert_null(strchr(c, '\x07'));
-    assert_true(exs_utf8_valid(c, strlen(c)));
+    assert_true(xs_utf8_valid(c, strlen(c)));
     assert_non_null(strstr(c, ",\"c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\"\\,=x.log\","));
     assert_non_null(strstr(c, ",\"\\x1b]0;pwned\\x07\\x1b[2J \\u{202e}\xef\xbf\xbd\","));
     assert_int_equal(count_lines(c), 3);
@@ -617,7 +617,7 @@ static void test_text(void **st)
     t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 12);
     assert_null(strchr(t, '\x1b'));
     assert_null(strchr(t, '\x07'));
-    assert_true(exs_utf8_valid(t, strlen(t)));
+    assert_true(xs_utf8_valid(t, strlen(t)));
     assert_non_null(strstr(t, "      c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:2\n"));
     assert_non_null(strstr(t, "] c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:3: "
                               "IIS row without a URL\n"));
@@ -751,22 +751,22 @@ static const exs_rule time_rule = {"T-TIME", "a time test", "", "Test", "", "", 
 
 /* A finding of time_rule at line of t.log, time t, the file's modification time mt, and a fact
  * with time ft, into the store. */
-static void add_timed(exs_store *st, unsigned line, int64_t t, int64_t mt, int64_t ft)
+static void add_timed(xs_store *st, unsigned line, int64_t t, int64_t mt, int64_t ft)
 {
-    exs_hit h;
-    exs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, t);
+    xs_hit h;
+    xs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, t);
     h.line = line;
-    h.file.path = EXS_LIT("x.aspx");
+    h.file.path = XS_LIT("x.aspx");
     h.file.mtime_ms = mt;
-    exs_hit_fact_time(&h, "seen_last", ft);
-    exs_hit_origin o = {0};
+    xs_hit_fact_time(&h, "seen_last", ft);
+    xs_hit_origin o = {0};
     o.label = "r";
-    o.path = EXS_LIT("t.log");
+    o.path = XS_LIT("t.log");
     o.kind = "test";
     exs_finding f;
     void *block;
-    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
-    assert_true(exs_store_add(st, &f, block));
+    assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
+    assert_true(xs_store_add(st, &f, block));
 }
 
 /* A time past year 9999 (an EVTX FILETIME can say 60056) has no date: the finding keeps no
@@ -778,33 +778,33 @@ static void test_times_without_a_date(void **st)
 {
     (void)st;
     char t[32];
-    exs_time_format(T_LAST, t);
+    xs_time_format(T_LAST, t);
     assert_string_equal(t, "9999-12-31T23:59:59.999Z");
-    assert_true(exs_time_formattable(T_LAST));
-    assert_false(exs_time_formattable(T_PAST));
-    assert_false(exs_time_formattable(INT64_MAX));
-    assert_false(exs_time_formattable(-62167219200001LL)); /* the last millisecond of year -1 */
-    assert_true(exs_time_formattable(-62167219200000LL));  /* 0000-01-01 */
-    assert_false(exs_time_formattable(EXS_TIME_NONE));
-    exs_results *r = exs_results_new();
+    assert_true(xs_time_formattable(T_LAST));
+    assert_false(xs_time_formattable(T_PAST));
+    assert_false(xs_time_formattable(INT64_MAX));
+    assert_false(xs_time_formattable(-62167219200001LL)); /* the last millisecond of year -1 */
+    assert_true(xs_time_formattable(-62167219200000LL));  /* 0000-01-01 */
+    assert_false(xs_time_formattable(EXS_TIME_NONE));
+    exs_results *r = xs_results_new();
     assert_non_null(r);
     r->sweep.version = "test";
     r->sweep.start_ms = T_START;
     r->sweep.end_ms = T_START + 1000;
-    assert_true(exs_results_add_root(r, "/ev", "r"));
-    exs_store *sto = exs_store_create(100, 100);
+    assert_true(xs_results_add_root(r, "/ev", "r"));
+    xs_store *sto = xs_store_create(100, 100);
     assert_non_null(sto);
     add_timed(sto, 1, T_PAST, T_PAST, T_PAST);
     add_timed(sto, 2, INT64_MAX, INT64_MIN + 1, T_PAST);
     add_timed(sto, 3, T_LAST, T_LAST, T_LAST);
-    assert_true(exs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, 1, T_PAST, T_PAST));
-    assert_true(exs_store_finish(sto, r));
-    exs_store_destroy(sto);
+    assert_true(xs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, 1, T_PAST, T_PAST));
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
     r->cov = calloc(1, sizeof *r->cov);
     assert_non_null(r->cov);
     r->ncov = 1;
     r->cov[0] = (exs_coverage){"Test", 1, 0, 10, 1, 0, T_PAST, T_PAST};
-    assert_true(exs_results_sort(r));
+    assert_true(xs_results_sort(r));
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
     assert_int_equal(n, 3);
@@ -852,7 +852,7 @@ static void test_times_without_a_date(void **st)
     assert_non_null(strstr(csv, "\n\"9999-12-31T23:59:59.999Z\",\"suspicious\""));
     assert_int_equal(count_lines(strstr(csv, "\n\"\",\"suspicious\"") + 1), 2);
     char *txt = render_r(r, EXS_FORMAT_TEXT, 0, 10);
-    assert_true(exs_utf8_valid(txt, strlen(txt)));
+    assert_true(xs_utf8_valid(txt, strlen(txt)));
     assert_non_null(strstr(txt, "  9999-12-31 23:59:59  suspicious"));
     assert_non_null(strstr(txt, "  -                    suspicious"));
     assert_non_null(strstr(txt, "\n  Test                                  1       0          1  "
@@ -875,55 +875,55 @@ static void test_times_without_a_date(void **st)
 
 /* ---------------------------------------------------------------- the room a place takes */
 
-/* A root label of EXS_MAX_LABEL bytes, a path of EXS_MAX_PATH and four archive members of
- * EXS_MAX_PATH each: the largest place a finding has. The CSV's path column and log.file.path of
+/* A root label of XS_MAX_LABEL bytes, a path of XS_MAX_PATH and four archive members of
+ * XS_MAX_PATH each: the largest place a finding has. The CSV's path column and log.file.path of
  * the JSON lines hold it whole (they were cut at 2,047 and 4,095 bytes). Words too long for the
  * message end in "…"; words that fit do not. */
 static void test_where_whole(void **st)
 {
     (void)st;
-    static char label[EXS_MAX_LABEL + 1], path[EXS_MAX_PATH + 1], mem[4][EXS_MAX_PATH + 1],
-        cmd[EXS_MAX_FINDING_FIELD + 1], want[EXS_MAX_WHERE];
-    memset(label, 'L', EXS_MAX_LABEL);
-    memset(path, 'p', EXS_MAX_PATH);
+    static char label[XS_MAX_LABEL + 1], path[XS_MAX_PATH + 1], mem[4][XS_MAX_PATH + 1],
+        cmd[XS_MAX_FINDING_FIELD + 1], want[XS_MAX_WHERE];
+    memset(label, 'L', XS_MAX_LABEL);
+    memset(path, 'p', XS_MAX_PATH);
     for (int i = 0; i < 4; i++)
-        memset(mem[i], 'a' + i, EXS_MAX_PATH);
-    memset(cmd, 'c', EXS_MAX_FINDING_FIELD);
-    exs_results *r = exs_results_new();
+        memset(mem[i], 'a' + i, XS_MAX_PATH);
+    memset(cmd, 'c', XS_MAX_FINDING_FIELD);
+    exs_results *r = xs_results_new();
     assert_non_null(r);
     r->sweep.version = "test";
     r->sweep.start_ms = T_START;
-    assert_true(exs_results_add_root(r, "/a", "a"));
-    assert_true(exs_results_add_root(r, "/b", label));
-    exs_store *sto = exs_store_create(10, 10);
+    assert_true(xs_results_add_root(r, "/a", "a"));
+    assert_true(xs_results_add_root(r, "/b", label));
+    xs_store *sto = xs_store_create(10, 10);
     assert_non_null(sto);
     for (int k = 0; k < 2; k++) {
-        exs_hit h;
-        exs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, T_START + k);
-        h.proc.cmd = k ? exs_str_cstr(cmd) : EXS_LIT("cmd /c whoami");
-        exs_hit_origin o = {0};
+        xs_hit h;
+        xs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, T_START + k);
+        h.proc.cmd = k ? xs_str_cstr(cmd) : XS_LIT("cmd /c whoami");
+        xs_hit_origin o = {0};
         o.root = 1;
         o.label = label;
-        o.path = exs_str_cstr(path);
+        o.path = xs_str_cstr(path);
         for (int i = 0; i < 4; i++)
-            o.members[i] = exs_str_cstr(mem[i]);
+            o.members[i] = xs_str_cstr(mem[i]);
         o.nmembers = 4;
         o.kind = "iis";
         exs_finding f;
         void *block;
-        exs_build_notes notes;
-        assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+        xs_build_notes notes;
+        assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
         assert_false(notes.cut);
-        assert_true(exs_store_add(sto, &f, block));
+        assert_true(xs_store_add(sto, &f, block));
     }
-    assert_true(exs_store_finish(sto, r));
-    exs_store_destroy(sto);
-    assert_true(exs_results_sort(r));
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
+    assert_true(xs_results_sort(r));
     size_t o = 0;
-    exs_appendf(want, sizeof want, &o, "%s/%s", label, path);
+    xs_appendf(want, sizeof want, &o, "%s/%s", label, path);
     for (int i = 0; i < 4; i++)
-        exs_appendf(want, sizeof want, &o, "!/%s", mem[i]);
-    assert_int_equal(o, EXS_MAX_LABEL + 1 + 5 * EXS_MAX_PATH + 8);
+        xs_appendf(want, sizeof want, &o, "!/%s", mem[i]);
+    assert_int_equal(o, XS_MAX_LABEL + 1 + 5 * XS_MAX_PATH + 8);
     char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
     jrec jr = {0};
     jrec_parse(&jr, j, 1);
@@ -962,31 +962,31 @@ static void test_raw_many(void **st)
     char v[64][16];
     for (int i = 0; i < 64; i++)
         snprintf(v[i], sizeof v[i], "v%02d\xff\xfe", i);
-#define V(i) exs_str_cstr(v[i])
-    exs_hit h;
-    exs_hit_init(&h, &rule, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, T_START);
+#define V(i) xs_str_cstr(v[i])
+    xs_hit h;
+    xs_hit_init(&h, &rule, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, T_START);
     h.line = 7;
-    h.http = (exs_hit_http){V(0), V(1), V(2), V(3), V(4), V(5), V(6), 200, 443, false};
-    h.proc = (exs_hit_proc){V(7), V(8), V(9), V(10), V(11), 1, 2};
-    h.event = (exs_hit_event){V(12), V(13), V(14), 4688, false};
-    h.cmdlet = (exs_hit_cmdlet){V(15), V(16), V(17), V(18), true};
+    h.http = (xs_hit_http){V(0), V(1), V(2), V(3), V(4), V(5), V(6), 200, 443, false};
+    h.proc = (xs_hit_proc){V(7), V(8), V(9), V(10), V(11), 1, 2};
+    h.event = (xs_hit_event){V(12), V(13), V(14), 4688, false};
+    h.cmdlet = (xs_hit_cmdlet){V(15), V(16), V(17), V(18), true};
     h.file.path = V(19);
     h.file.url = V(20);
     h.file.site = V(21);
-    h.file.attributes = EXS_LIT("hidden\xff,system\xfe");
-    h.file.sha256 = EXS_LIT("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-    static const char *const keys[EXS_MAX_FACTS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+    h.file.attributes = XS_LIT("hidden\xff,system\xfe");
+    h.file.sha256 = XS_LIT("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    static const char *const keys[XS_MAX_FACTS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
                                                     "a8", "a9", "b0", "b1", "b2", "b3", "b4", "b5"};
-    for (int i = 0; i < EXS_MAX_FACTS; i++)
-        exs_hit_fact(&h, keys[i], V(22 + i));
+    for (int i = 0; i < XS_MAX_FACTS; i++)
+        xs_hit_fact(&h, keys[i], V(22 + i));
     h.target = V(40);
     h.evidence = V(41);
-    static char ids[EXS_MAX_RELATED][EXS_ID_LEN]; /* the spans must outlive the build */
-    for (int i = 0; i < EXS_MAX_RELATED; i++) {
+    static char ids[XS_MAX_RELATED][EXS_ID_LEN]; /* the spans must outlive the build */
+    for (int i = 0; i < XS_MAX_RELATED; i++) {
         snprintf(ids[i], sizeof ids[i], "%032x", i);
-        assert_true(exs_hit_relate(&h, ids[i]));
+        assert_true(xs_hit_relate(&h, ids[i]));
     }
-    exs_hit_origin o = {0};
+    xs_hit_origin o = {0};
     o.label = "r";
     o.path = V(42);
     o.members[0] = V(43);
@@ -995,23 +995,23 @@ static void test_raw_many(void **st)
     o.members[3] = V(46);
     o.nmembers = 4;
     o.kind = "iis";
-    exs_results *r = exs_results_new();
+    exs_results *r = xs_results_new();
     assert_non_null(r);
     r->sweep.version = "test";
     r->sweep.start_ms = T_START;
-    assert_true(exs_results_add_root(r, "/ev", "r"));
-    exs_store *sto = exs_store_create(10, 10);
+    assert_true(xs_results_add_root(r, "/ev", "r"));
+    xs_store *sto = xs_store_create(10, 10);
     assert_non_null(sto);
     exs_finding f;
     void *block;
-    exs_build_notes notes;
-    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+    xs_build_notes notes;
+    assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
     assert_true(notes.bad_utf8);
     assert_false(notes.cut);
-    assert_true(exs_store_add(sto, &f, block));
-    assert_true(exs_store_finish(sto, r));
-    exs_store_destroy(sto);
-    assert_true(exs_results_sort(r));
+    assert_true(xs_store_add(sto, &f, block));
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
+    assert_true(xs_results_sort(r));
     char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
     assert_clean_json(j);
     jrec jr = {0};
@@ -1034,8 +1034,8 @@ static void test_raw_many(void **st)
     assert_string_equal(g->cmdlet->client, v[18]);
     assert_string_equal(g->file->site, v[21]);
     assert_string_equal(g->file->attributes, "hidden\xff,system\xfe");
-    assert_int_equal(g->nfacts, EXS_MAX_FACTS);
-    for (int i = 0; i < EXS_MAX_FACTS; i++)
+    assert_int_equal(g->nfacts, XS_MAX_FACTS);
+    for (int i = 0; i < XS_MAX_FACTS; i++)
         assert_string_equal(exs_finding_fact(g, keys[i]), v[22 + i]);
     assert_string_equal(g->target, v[40]);
     assert_string_equal(g->evidence, v[41]);

@@ -27,29 +27,29 @@ static const exs_rule rule_c = {"T-C", "c", "", "Test", "", "", true}; /* a back
 
 /* A finding of rule at line of file path, verdict v, from client ip (may be NULL), related
  * to the ids in rel (NULL-ended, may be NULL); its id is written to id (may be NULL). */
-static void add_hit(exs_store *st, const exs_rule *rule, exs_verdict v, const char *path,
+static void add_hit(xs_store *st, const exs_rule *rule, exs_verdict v, const char *path,
                     unsigned line, const char *ip, const char *const *rel, char *id)
 {
-    exs_hit h;
-    exs_hit_init(&h, rule, v, EXS_SEV_MEDIUM, 1000 + line);
+    xs_hit h;
+    xs_hit_init(&h, rule, v, EXS_SEV_MEDIUM, 1000 + line);
     h.line = line;
-    h.http.client = exs_str_cstr(ip);
+    h.http.client = xs_str_cstr(ip);
     for (size_t i = 0; rel && rel[i]; i++)
-        assert_true(exs_hit_relate(&h, rel[i]));
-    exs_hit_origin o = {0};
+        assert_true(xs_hit_relate(&h, rel[i]));
+    xs_hit_origin o = {0};
     o.label = "r";
-    o.path = exs_str_cstr(path);
+    o.path = xs_str_cstr(path);
     o.kind = "test";
     exs_finding f;
     void *block;
-    assert_int_equal(exs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
+    assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
     if (id)
         memcpy(id, f.id, EXS_ID_LEN);
-    assert_true(exs_store_add(st, &f, block));
+    assert_true(xs_store_add(st, &f, block));
 }
 
 /* A finding of rule at line of file path, verdict v, from one of seven clients. */
-static void add(exs_store *st, const exs_rule *rule, exs_verdict v, const char *path, unsigned line)
+static void add(xs_store *st, const exs_rule *rule, exs_verdict v, const char *path, unsigned line)
 {
     char ip[32];
     snprintf(ip, sizeof ip, "192.0.2.%u", line % 7);
@@ -73,7 +73,7 @@ static char *kept(exs_results *r)
  * delivered in order k (0: forward, 1: backward, 2: interleaved). */
 static exs_results *sample(int k)
 {
-    exs_store *st = exs_store_create(100, 1000);
+    xs_store *st = xs_store_create(100, 1000);
     assert_non_null(st);
     for (unsigned j = 0; j < 675; j++) {
         unsigned i = k == 0 ? j : k == 1 ? 674 - j : (j * 7) % 675;
@@ -86,11 +86,11 @@ static exs_results *sample(int k)
         else
             add(st, &rule_c, EXS_VERDICT_SUSPICIOUS, "w.aspx", i + 1);
     }
-    exs_results *r = exs_results_new();
+    exs_results *r = xs_results_new();
     assert_non_null(r);
-    assert_true(exs_store_finish(st, r));
-    assert_true(exs_results_sort(r));
-    exs_store_destroy(st);
+    assert_true(xs_store_finish(st, r));
+    assert_true(xs_results_sort(r));
+    xs_store_destroy(st);
     return r;
 }
 
@@ -154,7 +154,7 @@ static void test_store_fair_and_order_free(void **s_)
 }
 
 /* A finding of rule at line of file path, verdict v, no client, related to rel; its id to id. */
-static void add_rel(exs_store *st, const exs_rule *rule, exs_verdict v, const char *path,
+static void add_rel(xs_store *st, const exs_rule *rule, exs_verdict v, const char *path,
                     unsigned line, const char *const *rel, char id[EXS_ID_LEN])
 {
     add_hit(st, rule, v, path, line, NULL, rel, id);
@@ -166,10 +166,10 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* The ids of a snapshot, sorted, one a line. */
-static char *snapshot_ids(exs_store *st)
+static char *snapshot_ids(xs_store *st)
 {
     size_t n;
-    const exs_finding **v = exs_store_snapshot(st, &n);
+    const exs_finding **v = xs_store_snapshot(st, &n);
     assert_non_null(v);
     char *ids = calloc(n + 1, EXS_ID_LEN);
     for (size_t i = 0; i < n; i++)
@@ -191,7 +191,7 @@ static void test_store_settled_order_free(void **s_)
     static char ids[N][EXS_ID_LEN];
     char *first = NULL, *want = NULL;
     for (int k = 0; k < 3; k++) {
-        exs_store *st = exs_store_create(10, 10);
+        xs_store *st = xs_store_create(10, 10);
         assert_non_null(st);
         for (unsigned j = 0; j < N; j++) {
             unsigned i = k == 0 ? j : k == 1 ? N - 1 - j : (j * 3) % N;
@@ -199,8 +199,8 @@ static void test_store_settled_order_free(void **s_)
             add_rel(st, r, r == &rule_b ? EXS_VERDICT_PROBE : EXS_VERDICT_SUSPICIOUS,
                     r == &rule_c ? "w.aspx" : "x.log", i + 1, NULL, ids[i]);
         }
-        assert_true(exs_store_settle(st));
-        assert_int_equal(exs_store_always_dropped(st), NC - 10);
+        assert_true(xs_store_settle(st));
+        assert_int_equal(xs_store_always_dropped(st), NC - 10);
         char *got = snapshot_ids(st);
         if (!first) {
             first = got;
@@ -228,16 +228,16 @@ static void test_store_settled_order_free(void **s_)
             free(got);
         }
         /* and the final results are the settled set */
-        exs_results *r = exs_results_new();
+        exs_results *r = xs_results_new();
         assert_non_null(r);
-        assert_true(exs_store_finish(st, r));
+        assert_true(xs_store_finish(st, r));
         size_t n;
         exs_results_findings(r, &n);
         assert_int_equal(n, 20);
         assert_int_equal(exs_results_stats(r)->findings, N);
         assert_int_equal(exs_results_stats(r)->findings_dropped, N - 20);
         exs_results_destroy(r);
-        exs_store_destroy(st);
+        xs_store_destroy(st);
     }
     free(first);
     free(want);
@@ -249,7 +249,7 @@ static void test_store_pins_related(void **s_)
 {
     (void)s_;
     char a[100][EXS_ID_LEN], b[3][EXS_ID_LEN], x[EXS_ID_LEN];
-    exs_store *st = exs_store_create(2, 100);
+    xs_store *st = xs_store_create(2, 100);
     assert_non_null(st);
     for (unsigned i = 0; i < 100; i++)
         add_rel(st, &rule_a, EXS_VERDICT_SUSPICIOUS, "a.log", i + 1, NULL, a[i]);
@@ -265,14 +265,14 @@ static void test_store_pins_related(void **s_)
             asec = i;
         }
     }
-    assert_true(exs_store_settle(st));
-    exs_store_hold(st, true); /* the passes */
+    assert_true(xs_store_settle(st));
+    xs_store_hold(st, true); /* the passes */
     /* B: three (their ids wanted below) */
     for (unsigned i = 0; i < 3; i++) {
         const char *rel[] = {NULL, NULL};
         add_rel(st, &rule_b, EXS_VERDICT_PROBE, "b.log", i + 1, rel, b[i]);
     }
-    exs_store_destroy(st);
+    xs_store_destroy(st);
 
     /* again, now that the ids of B are known: the passes see A's two smallest; B's largest
      * relates to the second, and an exploitation finding relates to B's largest */
@@ -283,11 +283,11 @@ static void test_store_pins_related(void **s_)
         if (strcmp(b[i], b[bmin]) < 0)
             bmin = i;
     }
-    st = exs_store_create(2, 100);
+    st = xs_store_create(2, 100);
     for (unsigned i = 0; i < 100; i++)
         add_rel(st, &rule_a, EXS_VERDICT_SUSPICIOUS, "a.log", i + 1, NULL, a[i]);
-    assert_true(exs_store_settle(st));
-    exs_store_hold(st, true);
+    assert_true(xs_store_settle(st));
+    xs_store_hold(st, true);
     for (unsigned i = 0; i < 3; i++) {
         const char *rel[] = {i == bmax ? a[asec] : NULL, NULL};
         char id[EXS_ID_LEN];
@@ -296,10 +296,10 @@ static void test_store_pins_related(void **s_)
     }
     const char *relx[] = {b[bmax], NULL};
     add_rel(st, &rule_a, EXS_VERDICT_EXPLOITATION, "z.log", 1, relx, x);
-    exs_store_hold(st, false);
-    exs_results *r = exs_results_new();
-    assert_true(exs_store_finish(st, r));
-    exs_store_destroy(st);
+    xs_store_hold(st, false);
+    exs_results *r = xs_results_new();
+    assert_true(xs_store_finish(st, r));
+    xs_store_destroy(st);
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
     /* the exploitation one, A's and B's share (one each: their smallest ids), B's largest
@@ -320,13 +320,13 @@ static void test_store_pins_related(void **s_)
 static void test_store_empty(void **s_)
 {
     (void)s_;
-    exs_store *st = exs_store_create(2, 100);
+    xs_store *st = xs_store_create(2, 100);
     assert_non_null(st);
-    assert_true(exs_store_settle(st));
-    exs_results *r = exs_results_new();
+    assert_true(xs_store_settle(st));
+    exs_results *r = xs_results_new();
     assert_non_null(r);
-    assert_true(exs_store_finish(st, r));
-    exs_store_destroy(st);
+    assert_true(xs_store_finish(st, r));
+    xs_store_destroy(st);
     size_t n = 1;
     exs_results_findings(r, &n);
     assert_int_equal(n, 0);
@@ -338,24 +338,24 @@ static void test_store_empty(void **s_)
 static void test_ids(void **s_)
 {
     (void)s_;
-    exs_hit h;
-    exs_hit_init(&h, &rule_a, EXS_VERDICT_PROBE, EXS_SEV_LOW, 5);
+    xs_hit h;
+    xs_hit_init(&h, &rule_a, EXS_VERDICT_PROBE, EXS_SEV_LOW, 5);
     h.line = 3;
-    exs_hit_origin o = {0};
+    xs_hit_origin o = {0};
     o.label = "srv";
-    o.path = EXS_LIT("a/b.log");
+    o.path = XS_LIT("a/b.log");
     o.kind = "iis";
     char a[EXS_ID_LEN], b[EXS_ID_LEN], c[EXS_ID_LEN], d[EXS_ID_LEN], e[EXS_ID_LEN];
-    assert_true(exs_finding_id(&h, &o, 0, a));
-    assert_true(exs_finding_id(&h, &o, 0, b));
+    assert_true(xs_finding_id(&h, &o, 0, a));
+    assert_true(xs_finding_id(&h, &o, 0, b));
     assert_string_equal(a, b); /* the same evidence, the same id */
     assert_int_equal(strlen(a), 32);
-    assert_true(exs_finding_id(&h, &o, 1, c)); /* a second finding of the same identity */
+    assert_true(xs_finding_id(&h, &o, 1, c)); /* a second finding of the same identity */
     o.label = "srv-2";
-    assert_true(exs_finding_id(&h, &o, 0, d)); /* another root */
+    assert_true(xs_finding_id(&h, &o, 0, d)); /* another root */
     o.label = "srv";
     h.line = 4;
-    assert_true(exs_finding_id(&h, &o, 0, e));
+    assert_true(xs_finding_id(&h, &o, 0, e));
     assert_string_not_equal(a, c);
     assert_string_not_equal(a, d);
     assert_string_not_equal(a, e);
@@ -363,8 +363,8 @@ static void test_ids(void **s_)
     h.line = 3;
     h.time_ms = 99;
     h.verdict = EXS_VERDICT_EXPLOITATION;
-    exs_hit_fact_cstr(&h, "keyword", "x");
-    assert_true(exs_finding_id(&h, &o, 0, b));
+    xs_hit_fact_cstr(&h, "keyword", "x");
+    assert_true(xs_finding_id(&h, &o, 0, b));
     assert_string_equal(a, b);
 }
 
@@ -559,21 +559,21 @@ static char *repeat(char c, size_t n)
     return s;
 }
 
-/* A field longer than a sweep writes (a rule.id, a URL past EXS_MAX_FINDING_FIELD, more facts or
+/* A field longer than a sweep writes (a rule.id, a URL past XS_MAX_FINDING_FIELD, more facts or
  * related ids than a finding has, a count key, a warning) makes its record bad input: skipped,
  * counted ("report" warnings) and named by an example; never EXS_ENOMEM (a long rule.id was),
  * never cut silently (a long URL was). Fields at their caps read whole. */
 static void test_read_oversize_fields(void **st)
 {
     (void)st;
-    char *longid = repeat('R', 300), *url = repeat('u', EXS_MAX_FINDING_FIELD + 1),
-         *url_ok = repeat('v', EXS_MAX_FINDING_FIELD), *key = repeat('k', EXS_MAX_FINDING_FIELD + 1),
+    char *longid = repeat('R', 300), *url = repeat('u', XS_MAX_FINDING_FIELD + 1),
+         *url_ok = repeat('v', XS_MAX_FINDING_FIELD), *key = repeat('k', XS_MAX_FINDING_FIELD + 1),
          *msg = repeat('m', 2000);
     char facts[2048] = ",\"facts\":{", related[4096] = ",\"related\":[";
-    for (int i = 0; i <= EXS_MAX_FACTS; i++)
+    for (int i = 0; i <= XS_MAX_FACTS; i++)
         snprintf(facts + strlen(facts), sizeof facts - strlen(facts), "%s\"f%d\":\"v\"", i ? "," : "", i);
     strcat(facts, "}");
-    for (int i = 0; i <= EXS_MAX_RELATED; i++)
+    for (int i = 0; i <= XS_MAX_RELATED; i++)
         snprintf(related + strlen(related), sizeof related - strlen(related), "%s\"%032d\"", i ? "," : "", i);
     strcat(related, "]");
     char *text = NULL, *top = NULL;
@@ -605,7 +605,7 @@ static void test_read_oversize_fields(void **st)
     assert_int_equal(fd[0].id[0], '1');
     assert_null(fd[0].http);
     assert_int_equal(fd[1].id[0], '4');
-    assert_int_equal(strlen(fd[1].http->path), EXS_MAX_FINDING_FIELD);
+    assert_int_equal(strlen(fd[1].http->path), XS_MAX_FINDING_FIELD);
     const exs_count *c = exs_results_counts(r, EXS_COUNT_HOST, &n);
     assert_int_equal(n, 1);
     assert_string_equal(c[0].key, "EXCH01");
@@ -673,18 +673,18 @@ static exs_scan *sample_sweep(char *const *texts, const int *order, const char *
     o.max_findings = 5;
     assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
     assert_int_equal(exs_scan_add_iocs(s, ioc), EXS_OK);
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
-    exs_worker w;
-    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
+    assert_int_equal(xs_scan_prepare(s), EXS_OK);
+    xs_worker w;
+    assert_int_equal(xs_worker_init(&w, s), EXS_OK);
     for (int i = 0; i < SAMPLE_FILES; i++) {
         char place[128];
         snprintf(place, sizeof place, "c/inetpub/logs/logfiles/w3svc1/u_ex21030%d.log",
                  order[i] + 1);
-        exs_worker_process_memory(&w, place, place, texts[order[i]], strlen(texts[order[i]]));
+        xs_worker_process_memory(&w, place, place, texts[order[i]], strlen(texts[order[i]]));
     }
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
-    assert_false(exs_scan_failed(s));
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
+    assert_false(xs_scan_failed(s));
     return s;
 }
 
