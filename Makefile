@@ -100,9 +100,9 @@ $(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/embed-rules.sh $@ $(RULE_SRC)
 
-$(BUILD)/gen/prefilter_none.c:
+$(BUILD)/gen/prefilter_none.c: Makefile
 	@mkdir -p $(@D)
-	$(Q)printf '#include "engines/prefilter_db.h"\nconst exs_pf_blob exs_pf_blobs[] = {{0, NULL, 0}};\n' >$@
+	$(Q)printf '#include "engines/prefilter_db.h"\nconst xs_pf_blob xs_pf_blobs[] = {{0, NULL, 0}};\n' >$@
 
 $(PFDB_TOOL): $(BUILD)/obj/tools/prefilter-db.o $(BASE_OBJ) $(PFDB_NONE)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,30 +1,30 @@
 /* The tool's verbs and what they share: messages, usage errors, standard output. */
-#ifndef EXS_CLI_H
-#define EXS_CLI_H
+#ifndef XS_CLI_H
+#define XS_CLI_H
 
 #include <getopt.h>
 
 /* exsweep scan; its help text (also printed by 'exsweep help scan'). */
-int exs_cli_scan(int argc, char **argv);
-extern const char exs_cli_scan_help[];
+int xs_cli_scan(int argc, char **argv);
+extern const char xs_cli_scan_help[];
 /* exsweep report: a saved sweep's JSON lines rendered again. */
-int exs_cli_report(int argc, char **argv);
-extern const char exs_cli_report_help[];
+int xs_cli_report(int argc, char **argv);
+extern const char xs_cli_report_help[];
 
 /* Prints one line on stderr: the formatted message, escaped for a terminal as a whole (user
  * paths and exs_scan_error may carry any byte), then a newline. */
-void exs_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xs_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Bad usage of a verb ("scan"; NULL for the command itself): one line naming the problem,
  * then "Try 'exsweep VERB --help'.", on stderr. Returns 2, the exit status. */
-int exs_cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xs_cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The usage error for what getopt_long returned as c ('?' or ':'; optstring starts with
  * ':' and opterr is 0), from optopt, optind and argv. Returns 2. */
-int exs_cli_bad_option(const char *verb, int c, const struct option *longopts, char **argv);
+int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, char **argv);
 
 /* Flushes standard output. Returns status, or 2 after a message when a write to it failed
  * (a full disk, a closed descriptor). */
-int exs_cli_stdout_done(const char *verb, int status);
+int xs_cli_stdout_done(const char *verb, int status);
 
 #endif

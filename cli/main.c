@@ -52,11 +52,11 @@ static int simple_verb(const char *verb, const char *help, int argc, char **argv
         return 0;
     if (is_help(argv[1])) {
         fputs(help, stdout);
-        *status = exs_cli_stdout_done(verb, 0);
+        *status = xs_cli_stdout_done(verb, 0);
     } else if (argv[1][0] == '-' && argv[1][1]) {
-        *status = exs_cli_usage(verb, "unknown option '%s'", argv[1]);
+        *status = xs_cli_usage(verb, "unknown option '%s'", argv[1]);
     } else {
-        *status = exs_cli_usage(verb, "unexpected argument '%s'", argv[1]);
+        *status = xs_cli_usage(verb, "unexpected argument '%s'", argv[1]);
     }
     return 1;
 }
@@ -80,7 +80,7 @@ static int cmd_rules(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         printf("%-*s  %-*s  %-*s  %s\n", (int)wid, r[i].id, (int)wfam, r[i].family, (int)wcve,
                r[i].cves[0] ? r[i].cves : "-", r[i].name);
-    return exs_cli_stdout_done("rules", 0);
+    return xs_cli_stdout_done("rules", 0);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -89,28 +89,28 @@ static int cmd_version(int argc, char **argv)
     if (simple_verb("version", version_help, argc, argv, &status))
         return status;
     printf("exsweep %s\n", exs_version());
-    return exs_cli_stdout_done("version", 0);
+    return xs_cli_stdout_done("version", 0);
 }
 
 static int cmd_help(int argc, char **argv)
 {
     const char *text = main_help;
     if (argc > 2)
-        return exs_cli_usage(NULL, "help takes one command at most");
+        return xs_cli_usage(NULL, "help takes one command at most");
     if (argc == 2) {
         if (strcmp(argv[1], "scan") == 0)
-            text = exs_cli_scan_help;
+            text = xs_cli_scan_help;
         else if (strcmp(argv[1], "report") == 0)
-            text = exs_cli_report_help;
+            text = xs_cli_report_help;
         else if (strcmp(argv[1], "rules") == 0)
             text = rules_help;
         else if (strcmp(argv[1], "version") == 0)
             text = version_help;
         else if (strcmp(argv[1], "help") != 0 && !is_help(argv[1]))
-            return exs_cli_usage(NULL, "unknown command '%s'", argv[1]);
+            return xs_cli_usage(NULL, "unknown command '%s'", argv[1]);
     }
     fputs(text, stdout);
-    return exs_cli_stdout_done(NULL, 0);
+    return xs_cli_stdout_done(NULL, 0);
 }
 
 /* A closed 0, 1 or 2 would be handed out by the next open: an evidence file would become
@@ -133,12 +133,12 @@ int main(int argc, char **argv)
 {
     hold_std_fds();
     if (argc < 2)
-        return exs_cli_usage(NULL, "no command given (scan, report, rules, version, help)");
+        return xs_cli_usage(NULL, "no command given (scan, report, rules, version, help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0)
-        return exs_cli_scan(argc - 1, argv + 1);
+        return xs_cli_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
-        return exs_cli_report(argc - 1, argv + 1);
+        return xs_cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
@@ -146,6 +146,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0 || is_help(cmd))
         return cmd_help(argc - 1, argv + 1);
     if (cmd[0] == '-')
-        return exs_cli_usage(NULL, "unknown option '%s'", cmd);
-    return exs_cli_usage(NULL, "unknown command '%s'", cmd);
+        return xs_cli_usage(NULL, "unknown option '%s'", cmd);
+    return xs_cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -18,7 +18,7 @@ static void vmsg(const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
-void exs_cli_msg(const char *fmt, ...)
+void xs_cli_msg(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -26,14 +26,14 @@ void exs_cli_msg(const char *fmt, ...)
     va_end(ap);
 }
 
-int exs_cli_usage(const char *verb, const char *fmt, ...)
+int xs_cli_usage(const char *verb, const char *fmt, ...)
 {
     char head[4096];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
-    exs_cli_msg("exsweep%s%s: %s", verb ? " " : "", verb ? verb : "", head);
+    xs_cli_msg("exsweep%s%s: %s", verb ? " " : "", verb ? verb : "", head);
     fprintf(stderr, "Try 'exsweep%s%s --help'.\n", verb ? " " : "", verb ? verb : "");
     return 2;
 }
@@ -47,7 +47,7 @@ static const struct option *by_val(const struct option *o, int v)
     return NULL;
 }
 
-int exs_cli_bad_option(const char *verb, int c, const struct option *longopts, char **argv)
+int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, char **argv)
 {
     /* getopt_long has moved optind past a long option, and past a short one when it was the
      * last of its cluster: argv[optind - 1] is the word it complained about in those cases. */
@@ -57,8 +57,8 @@ int exs_cli_bad_option(const char *verb, int c, const struct option *longopts, c
     if (c == ':') {
         /* a missing value is always at the end of the line, so word is the option */
         if (is_long)
-            return exs_cli_usage(verb, "option '%.*s' needs a value", (int)wl, word);
-        return exs_cli_usage(verb, "option '-%c' needs a value", optopt);
+            return xs_cli_usage(verb, "option '%.*s' needs a value", (int)wl, word);
+        return xs_cli_usage(verb, "option '-%c' needs a value", optopt);
     }
     if (optopt == 0) {
         /* an unknown long option, or an abbreviation of several */
@@ -66,22 +66,22 @@ int exs_cli_bad_option(const char *verb, int c, const struct option *longopts, c
         for (const struct option *o = longopts; o->name; o++)
             if (wl > 2 && strncmp(o->name, word + 2, wl - 2) == 0)
                 matches++;
-        return exs_cli_usage(verb, "%s option '%.*s'", matches > 1 ? "ambiguous" : "unknown",
+        return xs_cli_usage(verb, "%s option '%.*s'", matches > 1 ? "ambiguous" : "unknown",
                              (int)wl, word);
     }
     const struct option *o = by_val(longopts, optopt);
     if (is_long && o && word[wl] == '=')
-        return exs_cli_usage(verb, "option '--%s' takes no value", o->name);
+        return xs_cli_usage(verb, "option '--%s' takes no value", o->name);
     if (optopt > 0 && optopt < 128)
-        return exs_cli_usage(verb, "unknown option '-%c'", optopt);
-    return exs_cli_usage(verb, "unknown option '%s'", word);
+        return xs_cli_usage(verb, "unknown option '-%c'", optopt);
+    return xs_cli_usage(verb, "unknown option '%s'", word);
 }
 
-int exs_cli_stdout_done(const char *verb, int status)
+int xs_cli_stdout_done(const char *verb, int status)
 {
     int e = fflush(stdout) != 0 ? errno : 0;
     if (e || ferror(stdout)) {
-        exs_cli_msg("exsweep%s%s: writing to standard output failed: %s", verb ? " " : "",
+        xs_cli_msg("exsweep%s%s: writing to standard output failed: %s", verb ? " " : "",
                     verb ? verb : "", e ? strerror(e) : "write error");
         return 2;
     }

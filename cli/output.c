@@ -52,22 +52,22 @@ static const char *type_name(mode_t m)
 
 static int out_refuse(const char *path, const char *why, const char *what)
 {
-    exs_cli_msg("exsweep scan: -o %s: %s%s; -o takes a regular file (replaced), a FIFO or a "
+    xs_cli_msg("exsweep scan: -o %s: %s%s; -o takes a regular file (replaced), a FIFO or a "
                 "character device (written in place), or - for standard output",
                 path, why, what);
     return -1;
 }
 
-static int out_fail(exs_cli_out *o, const char *what, int e)
+static int out_fail(xs_cli_out *o, const char *what, int e)
 {
-    exs_cli_msg("exsweep scan: -o %s: %s: %s", o->name, what, e ? strerror(e) : "write error");
-    exs_cli_out_abort(o);
+    xs_cli_msg("exsweep scan: -o %s: %s: %s", o->name, what, e ? strerror(e) : "write error");
+    xs_cli_out_abort(o);
     return -1;
 }
 
 /* A regular or absent file: the folder it is in must exist; the report lands in its real
  * path plus the name. */
-static int resolve_file(exs_cli_out *o)
+static int resolve_file(xs_cli_out *o)
 {
     const char *path = o->name;
     size_t len = strlen(path);
@@ -88,22 +88,22 @@ static int resolve_file(exs_cli_out *o)
     }
     char d[PATH_MAX];
     if (!realpath(o->dir, d)) {
-        exs_cli_msg("exsweep scan: -o %s: cannot write in %s: %s", path, o->dir, strerror(errno));
+        xs_cli_msg("exsweep scan: -o %s: cannot write in %s: %s", path, o->dir, strerror(errno));
         return -1;
     }
     int n = snprintf(o->real, sizeof o->real, "%s/%s", strcmp(d, "/") ? d : "", base);
     if (n < 0 || (size_t)n >= sizeof o->real)
         return out_refuse(path, "path too long", "");
-    o->kind = EXS_CLI_OUT_FILE;
+    o->kind = XS_CLI_OUT_FILE;
     return 0;
 }
 
-int exs_cli_out_resolve(exs_cli_out *o, const char *path)
+int xs_cli_out_resolve(xs_cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     o->name = path;
     if (strcmp(path, "-") == 0) {
-        o->kind = EXS_CLI_OUT_STDOUT;
+        o->kind = XS_CLI_OUT_STDOUT;
         o->f = stdout;
         return 0;
     }
@@ -113,7 +113,7 @@ int exs_cli_out_resolve(exs_cli_out *o, const char *path)
     if (lstat(path, &ls) != 0) {
         if (errno == ENOENT)
             return resolve_file(o);
-        exs_cli_msg("exsweep scan: -o %s: %s", path, strerror(errno));
+        xs_cli_msg("exsweep scan: -o %s: %s", path, strerror(errno));
         return -1;
     }
     int link = S_ISLNK(ls.st_mode);
@@ -123,7 +123,7 @@ int exs_cli_out_resolve(exs_cli_out *o, const char *path)
                 return out_refuse(path, "a dangling symbolic link", "");
             if (errno == ELOOP)
                 return out_refuse(path, "a symbolic link loop", "");
-            exs_cli_msg("exsweep scan: -o %s: %s", path, strerror(errno));
+            xs_cli_msg("exsweep scan: -o %s: %s", path, strerror(errno));
             return -1;
         }
         if (S_ISREG(st.st_mode))
@@ -133,7 +133,7 @@ int exs_cli_out_resolve(exs_cli_out *o, const char *path)
         st = ls;
     }
     if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
-        o->kind = EXS_CLI_OUT_STREAM;
+        o->kind = XS_CLI_OUT_STREAM;
         if (!realpath(path, o->real)) /* /dev/stdout on a pipe: no place in a file system */
             o->real[0] = 0;
         return 0;
@@ -143,7 +143,7 @@ int exs_cli_out_resolve(exs_cli_out *o, const char *path)
     return out_refuse(path, link ? "a symbolic link to a " : "a ", type_name(st.st_mode));
 }
 
-int exs_cli_out_inside(const exs_cli_out *o, const char *root)
+int xs_cli_out_inside(const xs_cli_out *o, const char *root)
 {
     char d[PATH_MAX];
     struct stat st;
@@ -155,12 +155,12 @@ int exs_cli_out_inside(const exs_cli_out *o, const char *root)
     return n == 1 || (strncmp(o->real, d, n) == 0 && (o->real[n] == 0 || o->real[n] == '/'));
 }
 
-int exs_cli_out_open(exs_cli_out *o)
+int xs_cli_out_open(xs_cli_out *o)
 {
     int fd = -1;
-    if (o->kind == EXS_CLI_OUT_STDOUT)
+    if (o->kind == XS_CLI_OUT_STDOUT)
         return 0;
-    if (o->kind == EXS_CLI_OUT_FILE) {
+    if (o->kind == XS_CLI_OUT_FILE) {
         snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", o->name);
         fd = mkostemp(o->tmp, O_CLOEXEC); /* O_EXCL, mode 0600 */
         if (fd < 0) {
@@ -188,26 +188,26 @@ int exs_cli_out_open(exs_cli_out *o)
     return 0;
 }
 
-int exs_cli_out_commit(exs_cli_out *o)
+int xs_cli_out_commit(xs_cli_out *o)
 {
-    if (o->kind == EXS_CLI_OUT_STDOUT)
-        return exs_cli_stdout_done("scan", 0) == 0 ? 0 : -1;
+    if (o->kind == XS_CLI_OUT_STDOUT)
+        return xs_cli_stdout_done("scan", 0) == 0 ? 0 : -1;
     int e = fflush(o->f) != 0 ? errno : 0;
     if (e || ferror(o->f))
         return out_fail(o, "writing the report failed", e);
-    if (o->kind == EXS_CLI_OUT_FILE && fsync(fileno(o->f)) != 0)
+    if (o->kind == XS_CLI_OUT_FILE && fsync(fileno(o->f)) != 0)
         return out_fail(o, "fsync of the report failed", errno);
     FILE *f = o->f;
     o->f = NULL;
     if (fclose(f) != 0)
         return out_fail(o, "writing the report failed", errno);
-    if (o->kind != EXS_CLI_OUT_FILE)
+    if (o->kind != XS_CLI_OUT_FILE)
         return 0;
     /* The rename must not replace what appeared at the name during the sweep, unless it is
      * a regular file as before (a symlink above all). */
     struct stat st;
     if (lstat(o->name, &st) == 0 && !S_ISREG(st.st_mode)) {
-        exs_cli_out_abort(o);
+        xs_cli_out_abort(o);
         return out_refuse(o->name, "became a ", S_ISLNK(st.st_mode) ? "symbolic link during the sweep"
                                                                 : "special file during the sweep");
     }
@@ -228,7 +228,7 @@ int exs_cli_out_commit(exs_cli_out *o)
     return 0;
 }
 
-void exs_cli_out_abort(exs_cli_out *o)
+void xs_cli_out_abort(xs_cli_out *o)
 {
     if (o->f && o->f != stdout)
         fclose(o->f);

@@ -11,12 +11,14 @@
 #include "exsweep/exsweep.h"
 #include "output.h"
 
-const char exs_cli_report_help[] =
+const char xs_cli_report_help[] =
     "usage: exsweep report [options] FILE.jsonl...\n"
     "\n"
     "Render the JSON lines that 'exsweep scan -f jsonl' wrote (- reads standard input) as any\n"
     "report: the text of a saved sweep is the text the sweep printed. Several files (sweeps\n"
-    "of several servers) become one report with every root; findings keep their ids.\n"
+    "of several servers) become one report with every root; findings keep their ids, but\n"
+    "for a root whose label an earlier file has (renamed exch01-2): its findings get ids\n"
+    "of their own, and the relations between them follow.\n"
     "\n"
     "options:\n"
     "  -f, --format FMT     text (default), jsonl, csv\n"
@@ -43,7 +45,7 @@ static int parse_count(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
-int exs_cli_report(int argc, char **argv)
+int xs_cli_report(int argc, char **argv)
 {
     enum { OPT_TOP = 256, OPT_COLOR };
     static const struct option longopts[] = {
@@ -57,7 +59,7 @@ int exs_cli_report(int argc, char **argv)
     int status = 2, c;
     unsigned long v;
     exs_results *r = NULL;
-    exs_cli_out out;
+    xs_cli_out out;
     memset(&out, 0, sizeof out);
     optind = 1;
     opterr = 0;
@@ -66,7 +68,7 @@ int exs_cli_report(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                exs_cli_usage("report", "unknown format '%s' (text, jsonl, csv)", optarg);
+                xs_cli_usage("report", "unknown format '%s' (text, jsonl, csv)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;
@@ -75,7 +77,7 @@ int exs_cli_report(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
-                exs_cli_usage("report", "--top wants a count up to 100000, not '%s'", optarg);
+                xs_cli_usage("report", "--top wants a count up to 100000, not '%s'", optarg);
                 goto done;
             }
             ro.top = v;
@@ -83,48 +85,48 @@ int exs_cli_report(int argc, char **argv)
         case OPT_COLOR: color = optarg; break;
         case 'v': ro.verbose = 1; break;
         case 'h':
-            fputs(exs_cli_report_help, stdout);
-            status = exs_cli_stdout_done("report", 0);
+            fputs(xs_cli_report_help, stdout);
+            status = xs_cli_stdout_done("report", 0);
             goto done;
-        default: exs_cli_bad_option("report", c, longopts, argv); goto done;
+        default: xs_cli_bad_option("report", c, longopts, argv); goto done;
         }
     }
     if (optind >= argc) {
-        exs_cli_usage("report", "no FILE given");
+        xs_cli_usage("report", "no FILE given");
         goto done;
     }
     if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-        exs_cli_usage("report", "--color wants auto, always or never, not '%s'", color);
+        xs_cli_usage("report", "--color wants auto, always or never, not '%s'", color);
         goto done;
     }
-    if (exs_cli_out_resolve(&out, output) != 0)
+    if (xs_cli_out_resolve(&out, output) != 0)
         goto done;
     for (int i = optind; i < argc; i++)
-        if (exs_cli_out_inside(&out, argv[i])) {
-            exs_cli_msg("exsweep report: refusing to write over the input %s", argv[i]);
+        if (xs_cli_out_inside(&out, argv[i])) {
+            xs_cli_msg("exsweep report: refusing to write over the input %s", argv[i]);
             goto done;
         }
     char err[1024];
     exs_rc rc = exs_results_read_jsonl(&r, (const char *const *)argv + optind,
                                        (size_t)(argc - optind), err, sizeof err);
     if (rc != EXS_OK) {
-        exs_cli_msg("exsweep report: %s", *err ? err : exs_strerror(rc));
+        xs_cli_msg("exsweep report: %s", *err ? err : exs_strerror(rc));
         goto done;
     }
-    if (exs_cli_out_open(&out) != 0)
+    if (xs_cli_out_open(&out) != 0)
         goto done;
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && isatty(fileno(out.f)) && !getenv("NO_COLOR"));
     if (exs_report_write(r, out.f, &ro) != EXS_OK) {
         int e = errno;
-        exs_cli_msg("exsweep report: writing the report failed: %s", e ? strerror(e) : "write error");
+        xs_cli_msg("exsweep report: writing the report failed: %s", e ? strerror(e) : "write error");
         goto done;
     }
-    if (exs_cli_out_commit(&out) != 0)
+    if (xs_cli_out_commit(&out) != 0)
         goto done;
     status = exs_results_stats(r)->findings ? 1 : 0;
 done:
-    exs_cli_out_abort(&out);
+    xs_cli_out_abort(&out);
     exs_results_destroy(r);
     return status;
 }

@@ -11,7 +11,7 @@
 #include "output.h"
 #include "exsweep/exsweep.h"
 
-const char exs_cli_scan_help[] =
+const char xs_cli_scan_help[] =
     "usage: exsweep scan [options] PATH...\n"
     "\n"
     "Sweep evidence from Exchange servers: a mounted image, a folder of collected files, or\n"
@@ -98,7 +98,7 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-int exs_cli_scan(int argc, char **argv)
+int xs_cli_scan(int argc, char **argv)
 {
     enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
            OPT_NOFILES, OPT_CHECKLOGS, OPT_LABEL };
@@ -126,7 +126,7 @@ int exs_cli_scan(int argc, char **argv)
     size_t nrules = 0, niocs = 0, nlabels = 0;
     int status = 2;
     exs_scan *s = NULL;
-    exs_cli_out out;
+    xs_cli_out out;
     memset(&out, 0, sizeof out);
     optind = 1;
     opterr = 0;
@@ -135,7 +135,7 @@ int exs_cli_scan(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                exs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv)", optarg);
+                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;
@@ -149,7 +149,7 @@ int exs_cli_scan(int argc, char **argv)
             size_t *n = c == 'r' ? &nrules : c == OPT_IOC ? &niocs : &nlabels;
             const char **l = realloc(*list, (*n + 1) * sizeof *l);
             if (!l) {
-                exs_cli_msg("exsweep scan: out of memory");
+                xs_cli_msg("exsweep scan: out of memory");
                 goto done;
             }
             l[(*n)++] = optarg;
@@ -159,7 +159,7 @@ int exs_cli_scan(int argc, char **argv)
         case OPT_MAXFILE: {
             uint64_t sz;
             if (parse_size(optarg, &sz) < 0 || sz == 0 || sz > (1ull << 30)) {
-                exs_cli_usage("scan", "--max-file-size wants a size from 1 to 1G (suffix K, M "
+                xs_cli_usage("scan", "--max-file-size wants a size from 1 to 1G (suffix K, M "
                                       "or G), not '%s'", optarg);
                 goto done;
             }
@@ -171,21 +171,21 @@ int exs_cli_scan(int argc, char **argv)
         case OPT_CHECKLOGS: so.check_logs = 1; break;
         case 'j':
             if (parse_count(optarg, 256, &v) < 0 || v == 0) {
-                exs_cli_usage("scan", "--jobs wants a count from 1 to 256, not '%s'", optarg);
+                xs_cli_usage("scan", "--jobs wants a count from 1 to 256, not '%s'", optarg);
                 goto done;
             }
             so.jobs = (unsigned)v;
             break;
         case OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
-                exs_cli_usage("scan", "--top wants a count up to 100000, not '%s'", optarg);
+                xs_cli_usage("scan", "--top wants a count up to 100000, not '%s'", optarg);
                 goto done;
             }
             ro.top = v;
             break;
         case OPT_MAX:
             if (parse_count(optarg, 100000000, &v) < 0 || v == 0) {
-                exs_cli_usage("scan", "--max-findings wants a count from 1 to 100000000, not "
+                xs_cli_usage("scan", "--max-findings wants a count from 1 to 100000000, not "
                                       "'%s'", optarg);
                 goto done;
             }
@@ -196,42 +196,42 @@ int exs_cli_scan(int argc, char **argv)
         case 'q': quiet = 1; break;
         case OPT_STATS: stats = 1; break;
         case 'h':
-            fputs(exs_cli_scan_help, stdout);
-            status = exs_cli_stdout_done("scan", 0);
+            fputs(xs_cli_scan_help, stdout);
+            status = xs_cli_stdout_done("scan", 0);
             goto done;
-        default: exs_cli_bad_option("scan", c, longopts, argv); goto done;
+        default: xs_cli_bad_option("scan", c, longopts, argv); goto done;
         }
     }
     if (optind >= argc) {
-        exs_cli_usage("scan", "no PATH given");
+        xs_cli_usage("scan", "no PATH given");
         goto done;
     }
     if (nlabels > (size_t)(argc - optind)) {
-        exs_cli_usage("scan", "%zu --label for %d PATH%s", nlabels, argc - optind,
+        xs_cli_usage("scan", "%zu --label for %d PATH%s", nlabels, argc - optind,
                       argc - optind == 1 ? "" : "s");
         goto done;
     }
     if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-        exs_cli_usage("scan", "--color wants auto, always or never, not '%s'", color);
+        xs_cli_usage("scan", "--color wants auto, always or never, not '%s'", color);
         goto done;
     }
-    if (exs_cli_out_resolve(&out, output) != 0)
+    if (xs_cli_out_resolve(&out, output) != 0)
         goto done;
 
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
-        exs_cli_msg("exsweep scan: %s", exs_strerror(rc));
+        xs_cli_msg("exsweep scan: %s", exs_strerror(rc));
         goto done;
     }
     for (size_t i = 0; i < nrules; i++)
         if ((rc = exs_scan_add_rules(s, rules[i])) != EXS_OK) {
-            exs_cli_msg("exsweep scan: --rules %s",
+            xs_cli_msg("exsweep scan: --rules %s",
                         *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
     for (size_t i = 0; i < niocs; i++)
         if ((rc = exs_scan_add_iocs(s, iocs[i])) != EXS_OK) {
-            exs_cli_msg("exsweep scan: --ioc %s",
+            xs_cli_msg("exsweep scan: --ioc %s",
                         *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
@@ -240,24 +240,24 @@ int exs_cli_scan(int argc, char **argv)
         rc = exs_scan_add_root_label(s, argv[i], k < nlabels ? labels[k] : NULL);
         if (rc != EXS_OK) {
             if (*exs_scan_error(s))
-                exs_cli_msg("exsweep scan: %s", exs_scan_error(s));
+                xs_cli_msg("exsweep scan: %s", exs_scan_error(s));
             else
-                exs_cli_msg("exsweep scan: %s: %s", argv[i], exs_strerror(rc));
+                xs_cli_msg("exsweep scan: %s: %s", argv[i], exs_strerror(rc));
             goto done;
         }
-        if (exs_cli_out_inside(&out, argv[i])) {
-            exs_cli_msg("exsweep scan: refusing to write %s inside the evidence %s", output,
+        if (xs_cli_out_inside(&out, argv[i])) {
+            xs_cli_msg("exsweep scan: refusing to write %s inside the evidence %s", output,
                         argv[i]);
             goto done;
         }
     }
     /* Opened before the sweep, so that a report that cannot be written is known at once. */
-    if (exs_cli_out_open(&out) != 0)
+    if (xs_cli_out_open(&out) != 0)
         goto done;
 
     rc = exs_scan_run(s);
     if (rc != EXS_OK) {
-        exs_cli_msg("exsweep scan: %s%s%s", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
+        xs_cli_msg("exsweep scan: %s%s%s", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
                     exs_scan_error(s));
         goto done;
     }
@@ -265,15 +265,15 @@ int exs_cli_scan(int argc, char **argv)
                (strcmp(color, "auto") == 0 && isatty(fileno(out.f)) && !getenv("NO_COLOR"));
     if (exs_report_write(exs_scan_results(s), out.f, &ro) != EXS_OK) {
         int e = errno;
-        if (out.kind == EXS_CLI_OUT_STDOUT)
-            exs_cli_msg("exsweep scan: writing to standard output failed: %s",
+        if (out.kind == XS_CLI_OUT_STDOUT)
+            xs_cli_msg("exsweep scan: writing to standard output failed: %s",
                         e ? strerror(e) : "write error");
         else
-            exs_cli_msg("exsweep scan: -o %s: writing the report failed: %s", output,
+            xs_cli_msg("exsweep scan: -o %s: writing the report failed: %s", output,
                         e ? strerror(e) : "write error");
         goto done;
     }
-    if (exs_cli_out_commit(&out) != 0)
+    if (xs_cli_out_commit(&out) != 0)
         goto done;
     const exs_sweep_stats *st = exs_results_stats(exs_scan_results(s));
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
@@ -295,7 +295,7 @@ int exs_cli_scan(int argc, char **argv)
                 (unsigned long long)st->rule_gated, (unsigned long long)st->logs_parsed_only);
     status = st->findings ? 1 : 0;
 done:
-    exs_cli_out_abort(&out);
+    xs_cli_out_abort(&out);
     exs_scan_destroy(s);
     free(rules);
     free(iocs);

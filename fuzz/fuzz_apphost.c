@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void on_vdir(void *ctx, const exs_vdir_item *v)
+static void on_vdir(void *ctx, const xs_vdir_item *v)
 {
     size_t *n = ctx;
     *n += strlen(v->url) + strlen(v->physical) + v->site.n;
@@ -22,16 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data;
     size_t pos = 0, sink = 0;
-    exs_xml_tag t;
-    while (exs_xml_next(p, size, &pos, &t)) {
+    xs_xml_tag t;
+    while (xs_xml_next(p, size, &pos, &t)) {
         for (size_t i = 0; i < t.nattr; i++) {
             char buf[64];
-            exs_xml_unescape(t.attr[i].value, buf, sizeof buf);
+            xs_xml_unescape(t.attr[i].value, buf, sizeof buf);
             sink += t.attr[i].name.n;
         }
     }
-    exs_apphost_vdirs(p, size, on_vdir, &sink);
+    xs_apphost_vdirs(p, size, on_vdir, &sink);
     char vp[128];
-    exs_aspnet_compiled_vpath(p, size, vp, sizeof vp);
+    xs_aspnet_compiled_vpath(p, size, vp, sizeof vp);
     return 0;
 }

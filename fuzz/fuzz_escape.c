@@ -23,20 +23,20 @@ static char *render(void (*fn)(FILE *, const char *, size_t), const uint8_t *d, 
 
 static void term_unlimited(FILE *f, const char *p, size_t n)
 {
-    exs_esc_term(f, p, n, 0);
+    xs_esc_term(f, p, n, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n;
-    char *j = render(exs_esc_json, data, size, &n);
+    char *j = render(xs_esc_json, data, size, &n);
     if (j) {
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)j[i];
             if (c < 0x20 || (c == '"' && (i == 0 || j[i - 1] != '\\')))
                 __builtin_trap();
         }
-        if (!exs_utf8_valid(j, n))
+        if (!xs_utf8_valid(j, n))
             __builtin_trap();
         free(j);
     }
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         free(t);
     }
-    char *c = render(exs_esc_csv, data, size, &n);
+    char *c = render(xs_esc_csv, data, size, &n);
     if (c) {
         if (n < 2 || c[0] != '"' || c[n - 1] != '"')
             __builtin_trap();
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         free(c);
     }
-    char *h = render(exs_esc_html, data, size, &n);
+    char *h = render(xs_esc_html, data, size, &n);
     if (h) {
         if (memchr(h, '<', n) || memchr(h, '>', n) || memchr(h, '"', n))
             __builtin_trap();

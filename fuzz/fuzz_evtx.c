@@ -54,10 +54,10 @@ static void check_utf8(const char *s, size_t n)
     }
 }
 
-static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
+static exs_rc on_record(void *ctx, const xs_evtx_record *rec)
 {
     (void)ctx;
-    if (rec->text_len > EXS_EVTX_MAX_TEXT || rec->nfields > EXS_EVTX_MAX_FIELDS)
+    if (rec->text_len > XS_EVTX_MAX_TEXT || rec->nfields > XS_EVTX_MAX_FIELDS)
         __builtin_trap();
     check_utf8(rec->text, rec->text_len);
     check_utf8(rec->provider, rec->provider_len);
@@ -70,10 +70,10 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
         check_utf8(rec->fields[i].name, rec->fields[i].name_len);
         check_utf8(rec->fields[i].value, rec->fields[i].value_len);
         if (strlen(rec->fields[i].value) > rec->fields[i].value_len ||
-            rec->fields[i].value_len > EXS_EVTX_MAX_VALUE)
+            rec->fields[i].value_len > XS_EVTX_MAX_VALUE)
             __builtin_trap();
     }
-    if (rec->chunk_offset >= EXS_EVTX_CHUNK_SIZE)
+    if (rec->chunk_offset >= XS_EVTX_CHUNK_SIZE)
         __builtin_trap();
     return EXS_OK;
 }
@@ -81,13 +81,13 @@ static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* One reader per flag set, kept across inputs: reuse is what the scanner does. */
-    static exs_evtx_reader *readers[8];
+    static xs_evtx_reader *readers[8];
     unsigned flags = (unsigned)(size % 8);
-    if (!readers[flags] && exs_evtx_reader_create(&readers[flags], flags) != EXS_OK)
+    if (!readers[flags] && xs_evtx_reader_create(&readers[flags], flags) != EXS_OK)
         return 0;
     struct input in = {data, size, 0, size % 3 == 0 ? 1 + size % 4099 : (size_t)-1};
-    exs_evtx_stats st;
-    exs_rc rc = exs_evtx_reader_run(readers[flags], input_read, &in, on_record, NULL, &st);
+    xs_evtx_stats st;
+    exs_rc rc = xs_evtx_reader_run(readers[flags], input_read, &in, on_record, NULL, &st);
     if ((rc == EXS_OK && st.bytes != size) || st.records < st.recovered)
         __builtin_trap();
     return 0;

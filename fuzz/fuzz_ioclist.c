@@ -11,7 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void on_item(void *ctx, const exs_ioc_item *it)
+static void on_item(void *ctx, const xs_ioc_item *it)
 {
     size_t *n = ctx;
     *n += strlen(it->value) + it->note.n;
@@ -20,32 +20,32 @@ static void on_item(void *ctx, const exs_ioc_item *it)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t sink = 0;
-    exs_ioclist_parse((const char *)data, size, on_item, NULL, &sink);
-    exs_iocset *s;
-    if (exs_iocset_create(&s) != EXS_OK)
+    xs_ioclist_parse((const char *)data, size, on_item, NULL, &sink);
+    xs_iocset *s;
+    if (xs_iocset_create(&s) != EXS_OK)
         return 0;
-    exs_iocset_load_mem(s, "fuzz", (const char *)data, size, NULL, NULL);
+    xs_iocset_load_mem(s, "fuzz", (const char *)data, size, NULL, NULL);
     /* lookups with a NUL-terminated slice of the input */
     char q[300];
     size_t n = size < sizeof q - 1 ? size : sizeof q - 1;
     memcpy(q, data, n);
     q[n] = 0;
-    (void)exs_iocset_hash(s, q);
-    (void)exs_iocset_path(s, q);
-    (void)exs_iocset_ip(s, q);
-    (void)exs_iocset_domain(s, q);
+    (void)xs_iocset_hash(s, q);
+    (void)xs_iocset_path(s, q);
+    (void)xs_iocset_ip(s, q);
+    (void)xs_iocset_domain(s, q);
     char key[512];
-    exs_ioc_path_key(q, key, sizeof key);
+    xs_ioc_path_key(q, key, sizeof key);
     /* Loki filename expressions: built, and tried on the slice in Windows form */
-    exs_pathre_scratch *scr;
-    if (exs_iocset_compile(s, NULL, 0) == EXS_OK && exs_iocset_regexes(s) &&
-        exs_pathre_scratch_create(&scr, exs_iocset_regexes(s)) == EXS_OK) {
+    xs_pathre_scratch *scr;
+    if (xs_iocset_compile(s, NULL, 0) == EXS_OK && xs_iocset_regexes(s) &&
+        xs_pathre_scratch_create(&scr, xs_iocset_regexes(s)) == EXS_OK) {
         char win[700];
         size_t k;
-        exs_ioc_winpath(q, q, win, sizeof win);
-        (void)exs_iocset_path_regex(s, scr, win, &k);
-        exs_pathre_scratch_destroy(scr);
+        xs_ioc_winpath(q, q, win, sizeof win);
+        (void)xs_iocset_path_regex(s, scr, win, &k);
+        xs_pathre_scratch_destroy(scr);
     }
-    exs_iocset_destroy(s);
+    xs_iocset_destroy(s);
     return 0;
 }

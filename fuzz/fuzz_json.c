@@ -10,15 +10,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static exs_json_pair pairs[64];
+    static xs_json_pair pairs[64];
     char *scratch = malloc(size + 1);
     if (!scratch)
         return 0;
     size_t n = 0;
     const char *in = (const char *)data;
-    (void)exs_json_flat(in, size, pairs, 64, &n, scratch);
+    (void)xs_json_flat(in, size, pairs, 64, &n, scratch);
     for (size_t i = 0; i < n; i++) {
-        const exs_str *s[2] = {&pairs[i].key, &pairs[i].value};
+        const xs_str *s[2] = {&pairs[i].key, &pairs[i].value};
         for (int k = 0; k < 2; k++) {
             const char *p = s[k]->p;
             size_t len = s[k]->n;

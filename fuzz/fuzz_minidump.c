@@ -9,9 +9,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    exs_membuf m = {data, size};
-    exs_minidump md;
-    exs_minidump_parse(exs_membuf_readat, &m, &md);
+    xs_membuf m = {data, size};
+    xs_minidump md;
+    xs_minidump_parse(xs_membuf_readat, &m, &md);
     volatile size_t n = strlen(md.process);
     (void)n;
     return 0;

@@ -5,11 +5,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void on_event(void *ctx, const exs_msert_event *e)
+static void on_event(void *ctx, const xs_msert_event *e)
 {
     size_t *n = ctx;
     volatile char sink = 0;
-    const exs_str spans[] = {e->version, e->scan, e->threat, e->action, e->path};
+    const xs_str spans[] = {e->version, e->scan, e->threat, e->action, e->path};
     for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++)
         for (size_t i = 0; i < spans[k].n; i++) /* spans must be readable (ASan) */
             sink ^= spans[k].p[i];
@@ -20,6 +20,6 @@ static void on_event(void *ctx, const exs_msert_event *e)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    exs_msert_parse(data, size, on_event, &n);
+    xs_msert_parse(data, size, on_event, &n);
     return 0;
 }

@@ -9,21 +9,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static exs_w3c_schema s;
-    static exs_w3c_row row;
+    static xs_w3c_schema s;
+    static xs_w3c_row row;
     const char *p = (const char *)data;
     const char *nl = memchr(p, '\n', size);
     size_t first = nl ? (size_t)(nl - p) : size;
-    exs_w3c_schema_default(&s);
-    (void)exs_w3c_directive(&s, p, first);
+    xs_w3c_schema_default(&s);
+    (void)xs_w3c_directive(&s, p, first);
     const char *rest = nl ? nl + 1 : p + size;
     size_t rn = (size_t)(p + size - rest);
-    exs_w3c_split(&s, rest, rn, &row);
+    xs_w3c_split(&s, rest, rn, &row);
     for (int f = 0; f < W3C__COUNT; f++) {
-        exs_str v = exs_w3c_get(&s, &row, (enum exs_w3c_field)f);
+        xs_str v = xs_w3c_get(&s, &row, (enum xs_w3c_field)f);
         if (v.n && (v.p < rest || v.p + v.n > rest + rn))
             __builtin_trap();
     }
-    (void)exs_w3c_looks_like_row(p, size);
+    (void)xs_w3c_looks_like_row(p, size);
     return 0;
 }

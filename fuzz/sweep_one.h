@@ -1,7 +1,7 @@
 /* Shared by the whole-sweep fuzz targets: one file held in memory, placed by the first input
  * byte at one of `places`, swept by one worker, then reported in every format to /dev/null. */
-#ifndef EXS_FUZZ_SWEEP_ONE_H
-#define EXS_FUZZ_SWEEP_ONE_H
+#ifndef XS_FUZZ_SWEEP_ONE_H
+#define XS_FUZZ_SWEEP_ONE_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,10 +19,10 @@ static inline int fuzz_sweep_one(const char *const *places, size_t nplaces,
     exs_scan *s;
     if (exs_scan_create(&s, opts) != EXS_OK)
         return 0;
-    exs_worker w = {0}; /* fini below is safe whether or not init ran */
-    if (exs_scan_prepare(s) == EXS_OK && exs_worker_init(&w, s) == EXS_OK) {
-        exs_worker_process_memory(&w, place, place, data + 1, size - 1);
-        exs_scan_finish(s);
+    xs_worker w = {0}; /* fini below is safe whether or not init ran */
+    if (xs_scan_prepare(s) == EXS_OK && xs_worker_init(&w, s) == EXS_OK) {
+        xs_worker_process_memory(&w, place, place, data + 1, size - 1);
+        xs_scan_finish(s);
         FILE *null = fopen("/dev/null", "w");
         const exs_results *r = exs_scan_results(s);
         if (null && r) {
@@ -34,7 +34,7 @@ static inline int fuzz_sweep_one(const char *const *places, size_t nplaces,
         if (null)
             fclose(null);
     }
-    exs_worker_fini(&w);
+    xs_worker_fini(&w);
     exs_scan_destroy(s);
     return 0;
 }

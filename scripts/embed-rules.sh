@@ -18,7 +18,7 @@ tmp="$out.tmp.$$"
         i=$((i + 1))
     done
     echo
-    echo "const exs_embedded_rules_file exs_embedded_rules[] = {"
+    echo "const xs_embedded_rules_file xs_embedded_rules[] = {"
     i=0
     for f in "$@"; do
         b=$(basename "$f")

@@ -10,4 +10,22 @@ if [ -n "$out" ]; then
     echo "$out"
     exit 1
 fi
+
+# Names: exs_/EXS_ is the public prefix, taken only by what include/exsweep/ declares (and the
+# shipped YARA rules' names); everything internal to the library is xs_/XS_.
+public=$(grep -rhoE '\b(exs|EXS)_[A-Za-z0-9_]+' include/exsweep | sort -u)
+rules=$(sed -nE 's/^[[:space:]]*(private[[:space:]]+)?rule[[:space:]]+([A-Za-z0-9_]+).*/\2/p' rules/*.yar | sort -u)
+used=$(grep -rhoE '\b(exs|EXS)_[A-Za-z0-9_]+' lib cli tools tests fuzz bench --include='*.c' --include='*.h' | sort -u)
+stray=$(printf '%s\n' "$used" | grep -vxF -e "$public" -e "$rules" | grep -v '^$')
+if [ -n "$stray" ]; then
+    echo "internal names with the public prefix exs_ (internal ones are xs_; public ones are declared in include/exsweep/):"
+    echo "$stray"
+    exit 1
+fi
+leak=$(grep -rhoE '\b(xs|XS)_[A-Za-z0-9_]+' include/exsweep | sort -u)
+if [ -n "$leak" ]; then
+    echo "internal names (xs_) in the public headers:"
+    echo "$leak"
+    exit 1
+fi
 exit 0

@@ -10,7 +10,7 @@ EventData/UserData leaf values (names and values). Renderings that differ by con
 are normalised first (hex padding, FILETIME fraction digits, CR in CRLF). Prints one line per
 file and every disagreement (first few per file), then the totals. Exit 1 on any disagreement.
 With --recovered, compares the records both sides recover from slack space instead
-(evtxexport -m recovered against ours flagged EXS_EVTX_REC_RECOVERED).
+(evtxexport -m recovered against ours flagged XS_EVTX_REC_RECOVERED).
 Needs only the Python standard library.
 """
 import datetime

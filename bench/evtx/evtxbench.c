@@ -3,7 +3,7 @@
  *   evtxbench [-d] [-t] [-q] [-F flags] [-r repeat] [-l listfile] file...
  *   evtxbench -C MiB
  *
- * Reads each file with exs_evtx_reader (one reader, plain read(2), single thread) and prints
+ * Reads each file with xs_evtx_reader (one reader, plain read(2), single thread) and prints
  * records, bytes and records/s. -d dumps every record as lines the comparison script reads
  * (R = record, F = field, T = text with -t); -q prints only the totals line. -F adds reader
  * flags (sum of 1 = no text, 2 = no recovery, 4 = no CRC). -r repeats the whole list. -l adds
@@ -83,7 +83,7 @@ static void put_escaped(const char *s, size_t n)
     }
 }
 
-static exs_rc on_record(void *ctx, const exs_evtx_record *rec)
+static exs_rc on_record(void *ctx, const xs_evtx_record *rec)
 {
     const struct opts *o = ctx;
     if (!o->dump)
@@ -131,7 +131,7 @@ static int crc_bench(long mib)
         return 1;
     for (size_t i = 0; i < n; i++)
         buf[i] = (uint8_t)(i * 131 + (i >> 9));
-    uint32_t (*const fns[2])(uint32_t, const void *, size_t) = {exs_evtx_crc32,
+    uint32_t (*const fns[2])(uint32_t, const void *, size_t) = {xs_evtx_crc32,
                                                                 evtx_crc32_portable};
     const char *const names[2] = {"dispatched", "portable"};
     uint32_t sum = 0;
@@ -188,8 +188,8 @@ int main(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++)
         add_path(argv[i]);
-    exs_evtx_reader *r;
-    if (exs_evtx_reader_create(&r, flags) != EXS_OK)
+    xs_evtx_reader *r;
+    if (xs_evtx_reader_create(&r, flags) != EXS_OK)
         return 1;
     uint64_t records = 0, bytes = 0, recovered = 0, crc = 0, bad = 0, tpl = 0, lim = 0;
     int status = 0;
@@ -202,8 +202,8 @@ int main(int argc, char **argv)
                 status = 1;
                 continue;
             }
-            exs_evtx_stats st;
-            exs_rc rc = exs_evtx_reader_run(r, fd_read, &fd, on_record, &o, &st);
+            xs_evtx_stats st;
+            exs_rc rc = xs_evtx_reader_run(r, fd_read, &fd, on_record, &o, &st);
             close(fd);
             if (rc != EXS_OK) {
                 fprintf(stderr, "%s: %s\n", paths[i], exs_strerror(rc));
@@ -225,7 +225,7 @@ int main(int argc, char **argv)
         }
     }
     double dt = now() - t0;
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     for (size_t i = 0; i < npaths; i++)
         free(paths[i]);
     free(paths);

@@ -48,18 +48,18 @@ static size_t used(const uint8_t *f, size_t len)
     return n < len ? n : len;
 }
 
-static uint8_t *finish(exs_evtxw *w, size_t *len)
+static uint8_t *finish(xs_evtxw *w, size_t *len)
 {
     uint8_t *f;
-    if (exs_evtxw_finish(w, &f, len)) {
+    if (xs_evtxw_finish(w, &f, len)) {
         fprintf(stderr, "writer failed\n");
         exit(1);
     }
-    exs_evtxw_destroy(w);
+    xs_evtxw_destroy(w);
     return f;
 }
 
-static void save_used(const char *name, exs_evtxw *w)
+static void save_used(const char *name, xs_evtxw *w)
 {
     size_t len;
     uint8_t *f = finish(w, &len);
@@ -67,9 +67,9 @@ static void save_used(const char *name, exs_evtxw *w)
     free(f);
 }
 
-static exs_evtxw_event event(int i, const exs_evtxw_field *d, size_t nd)
+static xs_evtxw_event event(int i, const xs_evtxw_field *d, size_t nd)
 {
-    exs_evtxw_event ev = {
+    xs_evtxw_event ev = {
         .provider = "Microsoft-Windows-Sysmon",
         .channel = "Microsoft-Windows-Sysmon/Operational",
         .computer = "EXCH01",
@@ -82,19 +82,19 @@ static exs_evtxw_event event(int i, const exs_evtxw_field *d, size_t nd)
     return ev;
 }
 
-static const exs_evtxw_field proc[] = {
+static const xs_evtxw_field proc[] = {
     {"Image", {.str = "C:\\Windows\\System32\\cmd.exe"}},
     {"CommandLine", {.str = "cmd /c whoami"}},
     {"ParentImage", {.str = "w3wp.exe"}},
-    {"ProcessId", {.type = EXS_EVTXW_UINT32, .num = 42}},
+    {"ProcessId", {.type = XS_EVTXW_UINT32, .num = 42}},
 };
 
 static void seed_mixed(void)
 {
-    static const exs_evtxw_field ud[] = {{"SubjectUserName", {.str = "admin"}}};
-    exs_evtxw *w = exs_evtxw_create();
+    static const xs_evtxw_field ud[] = {{"SubjectUserName", {.str = "admin"}}};
+    xs_evtxw *w = xs_evtxw_create();
     for (int i = 0; i < 6; i++) {
-        exs_evtxw_event ev = event(i, proc, 4);
+        xs_evtxw_event ev = event(i, proc, 4);
         if (i % 3 == 2) {
             ev.event_id = 1102;
             ev.has_qualifiers = 1;
@@ -105,7 +105,7 @@ static void seed_mixed(void)
             ev.user = ud;
             ev.nuser = 1;
         }
-        exs_evtxw_add(w, &ev);
+        xs_evtxw_add(w, &ev);
     }
     size_t len;
     uint8_t *f = finish(w, &len);
@@ -117,7 +117,7 @@ static void seed_mixed(void)
     uint8_t *g = malloc(n);
     memcpy(g, f, n);
     memcpy(g + HDR + 48, (uint8_t[]){0x00, 0x03, 0, 0}, 4); /* free space inside record 1 */
-    exs_evtxw_fix_crcs(g, n);
+    xs_evtxw_fix_crcs(g, n);
     save("mixed-slack", g, n);
     memcpy(g, f, n);
     g[HDR + 512 + 4] ^= 0x40; /* record 1 size */
@@ -142,129 +142,129 @@ static void seed_types(void)
     static const uint8_t sidarr[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0,
                                      1, 1, 0, 0, 0, 0, 0, 5, 19, 0, 0, 0};
     static const uint8_t bad16[] = {0x00, 0xD8, 'x', 0, 0x00, 0xDC};
-    const exs_evtxw_field d[] = {
-        {"i8", {.type = EXS_EVTXW_INT8, .num = 0x80}},
-        {"i16", {.type = EXS_EVTXW_INT16, .num = 0x8000}},
-        {"i32", {.type = EXS_EVTXW_INT32, .num = 0x80000000u}},
-        {"i64", {.type = EXS_EVTXW_INT64, .num = 1ull << 63}},
-        {"u8", {.type = EXS_EVTXW_UINT8, .num = 255}},
-        {"u64", {.type = EXS_EVTXW_UINT64, .num = UINT64_MAX}},
-        {"r32", {.type = EXS_EVTXW_REAL32, .num = 0x3FC00000u}},
-        {"r64", {.type = EXS_EVTXW_REAL64, .num = 0x4002000000000000ull}},
-        {"b", {.type = EXS_EVTXW_BOOL, .num = 1}},
-        {"bin", {.type = EXS_EVTXW_BINARY, .raw = "\xDE\xAD", .raw_len = 2}},
-        {"guid", {.type = EXS_EVTXW_GUID, .raw = guid, .raw_len = 16}},
-        {"sz", {.type = EXS_EVTXW_SIZET, .num = 0x1000}},
-        {"ft", {.type = EXS_EVTXW_FILETIME, .num = 132672697079821281ull}},
-        {"st", {.type = EXS_EVTXW_SYSTEMTIME, .raw = st, .raw_len = 16}},
-        {"sid", {.type = EXS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
-        {"h32", {.type = EXS_EVTXW_HEXINT32, .num = 0x1010}},
-        {"h64", {.type = EXS_EVTXW_HEXINT64, .num = 0x8000000000000000ull}},
-        {"ansi", {.type = EXS_EVTXW_ANSI, .str = "ans\xe9"}},
-        {"sarr", {.type = EXS_EVTXW_STRING | EXS_EVTXW_ARRAY, .raw = sarr, .raw_len = sizeof sarr}},
-        {"uarr", {.type = EXS_EVTXW_UINT16 | EXS_EVTXW_ARRAY, .raw = u16arr, .raw_len = 6}},
-        {"sidarr", {.type = EXS_EVTXW_SID | EXS_EVTXW_ARRAY, .raw = sidarr, .raw_len = 24}},
-        {"bad16", {.type = EXS_EVTXW_STRING, .raw = bad16, .raw_len = sizeof bad16}},
-        {"null", {.type = EXS_EVTXW_NULL}},
+    const xs_evtxw_field d[] = {
+        {"i8", {.type = XS_EVTXW_INT8, .num = 0x80}},
+        {"i16", {.type = XS_EVTXW_INT16, .num = 0x8000}},
+        {"i32", {.type = XS_EVTXW_INT32, .num = 0x80000000u}},
+        {"i64", {.type = XS_EVTXW_INT64, .num = 1ull << 63}},
+        {"u8", {.type = XS_EVTXW_UINT8, .num = 255}},
+        {"u64", {.type = XS_EVTXW_UINT64, .num = UINT64_MAX}},
+        {"r32", {.type = XS_EVTXW_REAL32, .num = 0x3FC00000u}},
+        {"r64", {.type = XS_EVTXW_REAL64, .num = 0x4002000000000000ull}},
+        {"b", {.type = XS_EVTXW_BOOL, .num = 1}},
+        {"bin", {.type = XS_EVTXW_BINARY, .raw = "\xDE\xAD", .raw_len = 2}},
+        {"guid", {.type = XS_EVTXW_GUID, .raw = guid, .raw_len = 16}},
+        {"sz", {.type = XS_EVTXW_SIZET, .num = 0x1000}},
+        {"ft", {.type = XS_EVTXW_FILETIME, .num = 132672697079821281ull}},
+        {"st", {.type = XS_EVTXW_SYSTEMTIME, .raw = st, .raw_len = 16}},
+        {"sid", {.type = XS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
+        {"h32", {.type = XS_EVTXW_HEXINT32, .num = 0x1010}},
+        {"h64", {.type = XS_EVTXW_HEXINT64, .num = 0x8000000000000000ull}},
+        {"ansi", {.type = XS_EVTXW_ANSI, .str = "ans\xe9"}},
+        {"sarr", {.type = XS_EVTXW_STRING | XS_EVTXW_ARRAY, .raw = sarr, .raw_len = sizeof sarr}},
+        {"uarr", {.type = XS_EVTXW_UINT16 | XS_EVTXW_ARRAY, .raw = u16arr, .raw_len = 6}},
+        {"sidarr", {.type = XS_EVTXW_SID | XS_EVTXW_ARRAY, .raw = sidarr, .raw_len = 24}},
+        {"bad16", {.type = XS_EVTXW_STRING, .raw = bad16, .raw_len = sizeof bad16}},
+        {"null", {.type = XS_EVTXW_NULL}},
         {NULL, {.str = "unnamed"}},
     };
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = event(0, d, sizeof d / sizeof d[0]);
-    exs_evtxw_add(w, &ev);
-    exs_evtxw_add(w, &ev);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = event(0, d, sizeof d / sizeof d[0]);
+    xs_evtxw_add(w, &ev);
+    xs_evtxw_add(w, &ev);
     save_used("types", w);
 }
 
 static void seed_raw(void)
 {
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_raw_begin(w, 1, 1, 4096);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "System", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Provider", 1);
-    exs_evtxw_bx_attr(w, "Name");
-    exs_evtxw_bx_text(w, "P");
-    exs_evtxw_bx_attr(w, "EventSourceName");
-    exs_evtxw_bx_text(w, "S");
-    exs_evtxw_bx_close_empty(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_text(w, "t");
-    exs_evtxw_bx_bytes(w, "\x08\x41\x00", 3); /* char ref */
-    uint32_t at = exs_evtxw_pos(w) + 5;
-    exs_evtxw_bx_bytes(w, "\x09", 1); /* entity ref, inline name */
-    exs_evtxw_bx_bytes(w, &at, 4);
-    exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0l\0t\0\0\0", 14);
-    exs_evtxw_bx_bytes(w, "\x07\x01\0c\0", 5); /* CDATA */
-    at = exs_evtxw_pos(w) + 5;
-    exs_evtxw_bx_bytes(w, "\x0a", 1); /* PI target + data */
-    exs_evtxw_bx_bytes(w, &at, 4);
-    exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0p\0i\0\0\0", 14);
-    exs_evtxw_bx_bytes(w, "\x0b\x01\0d\0", 5);
-    exs_evtxw_bx_bytes(w, "\x05\x04\x07", 3); /* typed value token */
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_raw_end(w);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_raw_begin(w, 1, 1, 4096);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "System", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Provider", 1);
+    xs_evtxw_bx_attr(w, "Name");
+    xs_evtxw_bx_text(w, "P");
+    xs_evtxw_bx_attr(w, "EventSourceName");
+    xs_evtxw_bx_text(w, "S");
+    xs_evtxw_bx_close_empty(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Data", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_text(w, "t");
+    xs_evtxw_bx_bytes(w, "\x08\x41\x00", 3); /* char ref */
+    uint32_t at = xs_evtxw_pos(w) + 5;
+    xs_evtxw_bx_bytes(w, "\x09", 1); /* entity ref, inline name */
+    xs_evtxw_bx_bytes(w, &at, 4);
+    xs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0l\0t\0\0\0", 14);
+    xs_evtxw_bx_bytes(w, "\x07\x01\0c\0", 5); /* CDATA */
+    at = xs_evtxw_pos(w) + 5;
+    xs_evtxw_bx_bytes(w, "\x0a", 1); /* PI target + data */
+    xs_evtxw_bx_bytes(w, &at, 4);
+    xs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\2\0p\0i\0\0\0", 14);
+    xs_evtxw_bx_bytes(w, "\x0b\x01\0d\0", 5);
+    xs_evtxw_bx_bytes(w, "\x05\x04\x07", 3); /* typed value token */
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_raw_end(w);
     save_used("raw-tokens", w);
 }
 
 static void seed_nested(void)
 {
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_raw_begin(w, 1, 1, 4096);
-    uint32_t def = exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_subst(w, 0, EXS_EVTXW_BINXML, 1);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_raw_begin(w, 1, 1, 4096);
+    uint32_t def = xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_subst(w, 0, XS_EVTXW_BINXML, 1);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_template_end(w);
     uint8_t in[64] = {0x0f, 1, 1, 0, 0x0c, 1, 0, 0, 0, 0};
     memcpy(in + 10, &def, 4);
     memcpy(in + 14, "\1\0\0\0\4\0\1\0x\0y\0\0", 13);
     uint32_t one = 1;
     uint16_t sz = 27;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &sz, 2);
-    exs_evtxw_bx_bytes(w, "\x21\0", 2);
-    exs_evtxw_bx_bytes(w, in, 27);
-    exs_evtxw_raw_end(w);
+    xs_evtxw_bx_bytes(w, &one, 4);
+    xs_evtxw_bx_bytes(w, &sz, 2);
+    xs_evtxw_bx_bytes(w, "\x21\0", 2);
+    xs_evtxw_bx_bytes(w, in, 27);
+    xs_evtxw_raw_end(w);
     save_used("nested-binxml", w);
 }
 
 static void seed_deep(void)
 {
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_raw_begin(w, 1, 1, 4096);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_raw_begin(w, 1, 1, 4096);
     for (int i = 0; i < 70; i++) {
-        exs_evtxw_bx_open(w, "E", 0);
-        exs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_open(w, "E", 0);
+        xs_evtxw_bx_close_start(w);
     }
     for (int i = 0; i < 70; i++)
-        exs_evtxw_bx_end(w);
-    exs_evtxw_raw_end(w);
+        xs_evtxw_bx_end(w);
+    xs_evtxw_raw_end(w);
     save_used("deep", w);
 }
 
 static void seed_two_chunks(void)
 {
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     for (int i = 0; i < 3; i++) {
-        exs_evtxw_event ev = event(i, proc, 4);
-        exs_evtxw_add(w, &ev);
+        xs_evtxw_event ev = event(i, proc, 4);
+        xs_evtxw_add(w, &ev);
     }
-    exs_evtxw_new_chunk(w);
+    xs_evtxw_new_chunk(w);
     for (int i = 3; i < 5; i++) {
-        exs_evtxw_event ev = event(i, proc, 2);
-        exs_evtxw_add(w, &ev);
+        xs_evtxw_event ev = event(i, proc, 2);
+        xs_evtxw_add(w, &ev);
     }
     size_t len;
     uint8_t *f = finish(w, &len);
@@ -272,7 +272,7 @@ static void seed_two_chunks(void)
     save("two-chunks", f, n);
     f[42] = 1; /* stale chunk count */
     f[120] = 1;
-    exs_evtxw_fix_crcs(f, len);
+    xs_evtxw_fix_crcs(f, len);
     save("two-chunks-dirty", f, n);
     free(f);
 }

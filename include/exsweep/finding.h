@@ -143,7 +143,8 @@ typedef struct exs_finding {
     const exs_rule *rule;
     exs_verdict verdict;
     exs_severity severity;
-    int64_t time_ms;           /* UTC, milliseconds since the epoch, or EXS_TIME_NONE */
+    int64_t time_ms;           /* UTC, milliseconds since the epoch, or EXS_TIME_NONE (also
+                                  for a time no date can write: a year before 0 or past 9999) */
     const char *reason;        /* which case of the rule matched, in the library's words
                                   ("SSRF to localhost: a scanner's check"); NULL when the rule has
                                   one case. Never evidence bytes in a sweep's own findings. */

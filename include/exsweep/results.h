@@ -68,7 +68,9 @@ typedef enum exs_count_kind {
     EXS_COUNT_RULE = 0,   /* key: rule id */
     EXS_COUNT_FAMILY = 1, /* key: "family|CVEs" ("ProxyLogon|CVE-2021-26855") */
     EXS_COUNT_CLIENT = 2, /* key: a request's client address (back-end rows excluded: there the
-                             client is an Exchange server forwarding the request) */
+                             client is an Exchange server forwarding the request; so are the
+                             rows of a root from its own server address, counted in
+                             own_findings: the same address is another root's client) */
     EXS_COUNT_HOST = 3,   /* key: the computer of an event, the host a request was sent to */
 } exs_count_kind;
 #define EXS_COUNT__N 4
@@ -89,7 +91,12 @@ typedef struct exs_sweep_stats {
     uint64_t logs_parsed_only;  /* logs read by their parsers, not hashed or rule-checked */
     uint64_t rule_scans;      /* YARA scans run (shipped and user rule sets) */
     uint64_t rule_gated;      /* shipped-rule scans the literal gate made unnecessary */
-    uint64_t counts_dropped;  /* client and host keys past EXS_MAX_COUNT_KEYS (counted in n only) */
+    uint64_t counts_dropped;  /* client (per root) and host keys past EXS_MAX_COUNT_KEYS
+                                 (counted in n only) */
+    uint64_t own_findings;    /* findings whose client is their own root's server address
+                                 (IIS s-ip: rows it forwarded to itself), left out of the
+                                 client counts ... */
+    uint64_t own_addresses;   /* ... and how many such addresses (per root) they came from */
     unsigned jobs;
     double seconds;
 } exs_sweep_stats;
@@ -120,8 +127,9 @@ const exs_warning_count *exs_results_warning_counts(const exs_results *r, size_t
 /* Exchange install roots recognised from the layout, as paths relative to their root. */
 const char *const *exs_results_install_roots(const exs_results *r, size_t *n);
 
-/* The server's own addresses, as its logs name them (IIS s-ip), sorted: the client table of
- * the summary leaves them out (rows the server forwarded to itself). */
+/* The servers' own addresses, as their logs name them (IIS s-ip), of every root, sorted: a
+ * root's rows from its own address are left out of the client counts (rows the server
+ * forwarded to itself), not another root's. */
 const char *const *exs_results_server_addresses(const exs_results *r, size_t *n);
 
 /* The heaviest verdict over every finding, 0 when there is none. */

@@ -75,7 +75,8 @@ const char *exs_scan_error(const exs_scan *s);
  * Any other code means the results are incomplete (an allocation, read or engine failure):
  * exs_scan_error says what failed, and the findings must not be taken as the whole answer.
  * While it runs, an exit of the process from anywhere (a library that gives up: libarchive
- * exits when it runs out of memory) ends it with status 2 and a message on stderr. */
+ * exits when it runs out of memory) ends it with status 2 and a message on stderr; a run that
+ * cannot set that up (out of memory) fails with EXS_ENOMEM before it starts. */
 exs_rc exs_scan_run(exs_scan *s);
 
 /* Destroys the scan and everything the accessors below returned. Accepts NULL. */

@@ -5,20 +5,20 @@
 
 #include "core/arena.h"
 
-struct exs_arena_block {
-    exs_arena_block *next;
+struct xs_arena_block {
+    xs_arena_block *next;
     size_t used, cap;
     alignas(max_align_t) char data[];
 };
 
-void *exs_arena_alloc(exs_arena *a, size_t n)
+void *xs_arena_alloc(xs_arena *a, size_t n)
 {
     const size_t al = alignof(max_align_t);
-    exs_arena_block *b = a->head;
+    xs_arena_block *b = a->head;
     size_t at = b ? (b->used + al - 1) & ~(al - 1) : 0;
     if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > 65536 ? n : 65536;
-        exs_arena_block *nb = malloc(sizeof *nb + cap);
+        xs_arena_block *nb = malloc(sizeof *nb + cap);
         if (!nb)
             return NULL;
         nb->next = a->head;
@@ -33,23 +33,23 @@ void *exs_arena_alloc(exs_arena *a, size_t n)
     return p;
 }
 
-const char *exs_arena_strndup(exs_arena *a, const char *p, size_t n)
+const char *xs_arena_strndup(xs_arena *a, const char *p, size_t n)
 {
-    char *d = exs_arena_alloc(a, n + 1);
+    char *d = xs_arena_alloc(a, n + 1);
     if (d && n)
         memcpy(d, p, n);
     return d;
 }
 
-const char *exs_arena_strdup(exs_arena *a, const char *s)
+const char *xs_arena_strdup(xs_arena *a, const char *s)
 {
-    return s ? exs_arena_strndup(a, s, strlen(s)) : NULL;
+    return s ? xs_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-void exs_arena_free(exs_arena *a)
+void xs_arena_free(xs_arena *a)
 {
     while (a->head) {
-        exs_arena_block *n = a->head->next;
+        xs_arena_block *n = a->head->next;
         free(a->head);
         a->head = n;
     }

@@ -14,6 +14,14 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static EVP_MD *md_sha256, *md_sha1, *md_md5;
 
+bool xs_digest_init(void)
+{
+    /* Not OPENSSL_init_crypto(0, NULL): OpenSSL 3.0 registers its exit handler with the first
+     * options not done yet, and no options are always done. Loading the configuration is what
+     * the first EVP_MD_fetch asks for. */
+    return OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) == 1;
+}
+
 static const EVP_MD *fetch(EVP_MD **slot, const char *name)
 {
     pthread_mutex_lock(&mu);
@@ -40,17 +48,17 @@ static bool hex_digest(const EVP_MD *md, unsigned want, const void *p, size_t n,
     return true;
 }
 
-bool exs_sha256_hex(const void *p, size_t n, char hex[65])
+bool xs_sha256_hex(const void *p, size_t n, char hex[65])
 {
     return hex_digest(fetch(&md_sha256, "SHA256"), 32, p, n, hex);
 }
 
-bool exs_sha1_hex(const void *p, size_t n, char hex[41])
+bool xs_sha1_hex(const void *p, size_t n, char hex[41])
 {
     return hex_digest(fetch(&md_sha1, "SHA1"), 20, p, n, hex);
 }
 
-bool exs_md5_hex(const void *p, size_t n, char hex[33])
+bool xs_md5_hex(const void *p, size_t n, char hex[33])
 {
     return hex_digest(fetch(&md_md5, "MD5"), 16, p, n, hex);
 }

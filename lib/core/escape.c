@@ -1,7 +1,7 @@
 /* Escaping attacker bytes for every output we write. */
 #include "core/escape.h"
 
-size_t exs_utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+size_t xs_utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 {
     unsigned char c = p[0];
     if (c < 0x80) {
@@ -38,7 +38,7 @@ size_t exs_utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
     return len;
 }
 
-int exs_utf8_valid(const char *p, size_t n)
+int xs_utf8_valid(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
@@ -48,7 +48,7 @@ int exs_utf8_valid(const char *p, size_t n)
             continue;
         }
         uint32_t cp;
-        size_t l = exs_utf8_next(u + i, n - i, &cp);
+        size_t l = xs_utf8_next(u + i, n - i, &cp);
         if (!l)
             return 0;
         i += l;
@@ -62,7 +62,7 @@ static int is_bidi_control(uint32_t cp)
            cp == 0x200F || cp == 0x061C;
 }
 
-void exs_esc_json(FILE *f, const char *p, size_t n)
+void xs_esc_json(FILE *f, const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
@@ -93,7 +93,7 @@ void exs_esc_json(FILE *f, const char *p, size_t n)
             continue;
         }
         uint32_t cp;
-        size_t l = exs_utf8_next(u + i, n - i, &cp);
+        size_t l = xs_utf8_next(u + i, n - i, &cp);
         if (!l) {
             fputs("\\ufffd", f);
             i++;
@@ -107,7 +107,7 @@ void exs_esc_json(FILE *f, const char *p, size_t n)
     }
 }
 
-size_t exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
+size_t xs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
 {
     const unsigned char *u = (const unsigned char *)p;
     size_t cols = 0;
@@ -124,7 +124,7 @@ size_t exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
             continue;
         }
         uint32_t cp = 0;
-        size_t l = c < 0x80 ? 0 : exs_utf8_next(u + i, n - i, &cp);
+        size_t l = c < 0x80 ? 0 : xs_utf8_next(u + i, n - i, &cp);
         if (!l) {
             fprintf(f, "\\x%02x", c);
             cols += 4;
@@ -142,7 +142,7 @@ size_t exs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)
     return cols;
 }
 
-void exs_esc_csv(FILE *f, const char *p, size_t n)
+void xs_esc_csv(FILE *f, const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     fputc('"', f);
@@ -162,7 +162,7 @@ void exs_esc_csv(FILE *f, const char *p, size_t n)
             i++;
         } else {
             uint32_t cp;
-            size_t l = exs_utf8_next(u + i, n - i, &cp);
+            size_t l = xs_utf8_next(u + i, n - i, &cp);
             if (!l) {
                 fputs("\xEF\xBF\xBD", f);
                 i++;
@@ -178,7 +178,7 @@ void exs_esc_csv(FILE *f, const char *p, size_t n)
     fputc('"', f);
 }
 
-void exs_esc_html(FILE *f, const char *p, size_t n)
+void xs_esc_html(FILE *f, const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     for (size_t i = 0; i < n;) {
@@ -202,7 +202,7 @@ void exs_esc_html(FILE *f, const char *p, size_t n)
             continue;
         }
         uint32_t cp = 0;
-        size_t l = c < 0x80 ? 0 : exs_utf8_next(u + i, n - i, &cp);
+        size_t l = c < 0x80 ? 0 : xs_utf8_next(u + i, n - i, &cp);
         if (!l || cp < 0xA0 || is_bidi_control(cp)) {
             fputs("\xEF\xBF\xBD", f);
             i += l ? l : 1;

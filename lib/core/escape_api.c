@@ -4,5 +4,5 @@
 
 void exs_escape_term(FILE *f, const char *p, size_t n)
 {
-    exs_esc_term(f, p, n, 0);
+    xs_esc_term(f, p, n, 0);
 }

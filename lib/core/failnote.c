@@ -6,7 +6,7 @@
 static _Thread_local exs_rc noted;
 static _Thread_local const char *noted_what;
 
-void exs_failnote(exs_rc rc, const char *what)
+void xs_failnote(exs_rc rc, const char *what)
 {
     if (noted == EXS_OK && rc != EXS_OK) {
         noted = rc;
@@ -14,7 +14,7 @@ void exs_failnote(exs_rc rc, const char *what)
     }
 }
 
-exs_rc exs_failnote_take(const char **what)
+exs_rc xs_failnote_take(const char **what)
 {
     exs_rc rc = noted;
     if (what)

@@ -3,7 +3,7 @@
 
 #include "core/grow.h"
 
-bool exs_grow(void **v, size_t *cap, size_t need, size_t elem)
+bool xs_grow(void **v, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return true;

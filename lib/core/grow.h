@@ -1,6 +1,6 @@
 /* Growable arrays: one doubling helper for every vector the sweep keeps. */
-#ifndef EXS_CORE_GROW_H
-#define EXS_CORE_GROW_H
+#ifndef XS_CORE_GROW_H
+#define XS_CORE_GROW_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,6 +8,6 @@
 /* Makes room for `need` elements of `elem` bytes in *v (capacity *cap, doubled from 16).
  * On failure (out of memory, or a size that would overflow) *v and *cap are unchanged and it
  * returns false. */
-bool exs_grow(void **v, size_t *cap, size_t need, size_t elem);
+bool xs_grow(void **v, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -107,7 +107,7 @@ static uint64_t ones(const uint64_t *w, size_t a, size_t b)
     return c;
 }
 
-size_t exs_nlmap_build(uint64_t *bits, const char *p, size_t n)
+size_t xs_nlmap_build(uint64_t *bits, const char *p, size_t n)
 {
     int nul = 0;
     size_t i = blocks(bits, p, n, &nul);
@@ -128,7 +128,7 @@ size_t exs_nlmap_build(uint64_t *bits, const char *p, size_t n)
     return z ? (size_t)(z - p) : n;
 }
 
-size_t exs_nlmap_next(const exs_nlmap *m, size_t i)
+size_t xs_nlmap_next(const xs_nlmap *m, size_t i)
 {
     if (i >= m->n)
         return m->n;
@@ -146,7 +146,7 @@ size_t exs_nlmap_next(const exs_nlmap *m, size_t i)
     }
 }
 
-size_t exs_nlmap_line_start(const exs_nlmap *m, size_t i)
+size_t xs_nlmap_line_start(const xs_nlmap *m, size_t i)
 {
     if (i > m->n)
         i = m->n;
@@ -172,7 +172,7 @@ static inline uint64_t below(size_t k) /* the low k bits, k in 0..63 */
     return ((uint64_t)1 << k) - 1;
 }
 
-uint64_t exs_nlmap_count(const exs_nlmap *m, size_t i, size_t j)
+uint64_t xs_nlmap_count(const xs_nlmap *m, size_t i, size_t j)
 {
     if (j > m->n)
         j = m->n;

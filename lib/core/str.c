@@ -4,19 +4,19 @@
 
 #include "core/str.h"
 
-long exs_str_ifind(exs_str hay, const char *needle)
+long xs_str_ifind(xs_str hay, const char *needle)
 {
     size_t n = strlen(needle);
     if (n == 0)
         return 0;
     if (hay.n < n)
         return -1;
-    char f = exs_lower(needle[0]);
+    char f = xs_lower(needle[0]);
     for (size_t i = 0; i + n <= hay.n; i++) {
-        if (exs_lower(hay.p[i]) != f)
+        if (xs_lower(hay.p[i]) != f)
             continue;
         size_t j = 1;
-        while (j < n && exs_lower(hay.p[i + j]) == exs_lower(needle[j]))
+        while (j < n && xs_lower(hay.p[i + j]) == xs_lower(needle[j]))
             j++;
         if (j == n)
             return (long)i;
@@ -24,7 +24,7 @@ long exs_str_ifind(exs_str hay, const char *needle)
     return -1;
 }
 
-exs_str exs_str_trim(exs_str s)
+xs_str xs_str_trim(xs_str s)
 {
     while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {
         s.p++;
@@ -36,7 +36,7 @@ exs_str exs_str_trim(exs_str s)
     return s;
 }
 
-long exs_str_uint(exs_str s, long max)
+long xs_str_uint(xs_str s, long max)
 {
     if (s.n == 0 || s.n > 18)
         return -1;
@@ -49,35 +49,38 @@ long exs_str_uint(exs_str s, long max)
     return v <= max ? v : -1;
 }
 
-void exs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+bool xs_appendf(char *buf, size_t cap, size_t *o, const char *fmt, ...)
 {
-    if (cap == 0 || *o >= cap - 1)
-        return;
+    if (cap == 0 || *o > cap - 1)
+        return false;
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(buf + *o, cap - *o, fmt, ap);
     va_end(ap);
-    if (k < 0)
+    if (k < 0) {
         buf[*o] = 0;
-    else
-        *o = (size_t)k < cap - *o ? *o + (size_t)k : cap - 1;
+        return false;
+    }
+    bool whole = (size_t)k < cap - *o;
+    *o = whole ? *o + (size_t)k : cap - 1;
+    return whole;
 }
 
-size_t exs_norm_path(exs_str in, char *out, size_t cap, char nul)
+size_t xs_norm_path(xs_str in, char *out, size_t cap, char nul)
 {
     size_t o = 0;
     if (cap == 0)
         return 0;
     for (size_t i = 0; i < in.n && o + 1 < cap; i++) {
         char c = in.p[i];
-        if (c == '%' && i + 2 < in.n && exs_hexval(in.p[i + 1]) >= 0 &&
-            exs_hexval(in.p[i + 2]) >= 0) {
-            c = (char)(exs_hexval(in.p[i + 1]) * 16 + exs_hexval(in.p[i + 2]));
+        if (c == '%' && i + 2 < in.n && xs_hexval(in.p[i + 1]) >= 0 &&
+            xs_hexval(in.p[i + 2]) >= 0) {
+            c = (char)(xs_hexval(in.p[i + 1]) * 16 + xs_hexval(in.p[i + 2]));
             i += 2;
         }
         if (c == '\\')
             c = '/';
-        c = exs_lower(c);
+        c = xs_lower(c);
         if (c == 0)
             c = nul;
         if (c == '/' && o > 0 && out[o - 1] == '/')

@@ -11,7 +11,7 @@ typedef struct slot {
     uint64_t h;
 } slot;
 
-struct exs_strmap {
+struct xs_strmap {
     slot *s;
     size_t cap, n;
 };
@@ -26,12 +26,12 @@ static uint64_t fnv(const char *k)
     return h;
 }
 
-exs_strmap *exs_strmap_create(void)
+xs_strmap *xs_strmap_create(void)
 {
-    return calloc(1, sizeof(exs_strmap));
+    return calloc(1, sizeof(xs_strmap));
 }
 
-void exs_strmap_destroy(exs_strmap *m)
+void xs_strmap_destroy(xs_strmap *m)
 {
     if (!m)
         return;
@@ -41,7 +41,7 @@ void exs_strmap_destroy(exs_strmap *m)
     free(m);
 }
 
-static bool grow(exs_strmap *m)
+static bool grow(xs_strmap *m)
 {
     size_t nc = m->cap ? m->cap * 2 : 64;
     slot *ns = calloc(nc, sizeof *ns);
@@ -61,7 +61,7 @@ static bool grow(exs_strmap *m)
     return true;
 }
 
-bool exs_strmap_put(exs_strmap *m, const char *key, void *value, void **old)
+bool xs_strmap_put(xs_strmap *m, const char *key, void *value, void **old)
 {
     if (old)
         *old = NULL;
@@ -86,7 +86,7 @@ bool exs_strmap_put(exs_strmap *m, const char *key, void *value, void **old)
     return true;
 }
 
-void *exs_strmap_get(const exs_strmap *m, const char *key)
+void *xs_strmap_get(const xs_strmap *m, const char *key)
 {
     if (!m || !m->cap)
         return NULL;
@@ -100,7 +100,7 @@ void *exs_strmap_get(const exs_strmap *m, const char *key)
     return NULL;
 }
 
-size_t exs_strmap_count(const exs_strmap *m)
+size_t xs_strmap_count(const xs_strmap *m)
 {
     return m ? m->n : 0;
 }

@@ -5,7 +5,7 @@
 #include "exsweep/finding.h"
 
 /* Howard Hinnant's days_from_civil. */
-int64_t exs_days_from_civil(int y, unsigned m, unsigned d)
+int64_t xs_days_from_civil(int y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
@@ -15,7 +15,7 @@ int64_t exs_days_from_civil(int y, unsigned m, unsigned d)
     return (int64_t)era * 146097 + (int64_t)doe - 719468;
 }
 
-void exs_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+void xs_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -50,7 +50,7 @@ static int64_t make_ms(int y, int mo, int d, int h, int mi, int s, int ms)
     if (y < 1601 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
         s > 60)
         return EXS_TIME_NONE;
-    int64_t days = exs_days_from_civil(y, (unsigned)mo, (unsigned)d);
+    int64_t days = xs_days_from_civil(y, (unsigned)mo, (unsigned)d);
     return ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)s * 1000 + ms;
 }
 
@@ -94,7 +94,7 @@ static int parse_clock(const char **p, const char *end, int *h, int *mi, int *s,
     return 0;
 }
 
-int64_t exs_time_parse_iso(exs_str s)
+int64_t xs_time_parse_iso(xs_str s)
 {
     if (!s.p)
         return EXS_TIME_NONE;
@@ -126,7 +126,7 @@ int64_t exs_time_parse_iso(exs_str s)
     return p == end ? t : EXS_TIME_NONE;
 }
 
-int64_t exs_time_parse_w3c(exs_str date, exs_str time)
+int64_t xs_time_parse_w3c(xs_str date, xs_str time)
 {
     if (!date.p || !time.p)
         return EXS_TIME_NONE;
@@ -141,23 +141,43 @@ int64_t exs_time_parse_w3c(exs_str date, exs_str time)
     return make_ms(y, mo, d, h, mi, sec, ms);
 }
 
-void exs_time_format(int64_t ms, char out[32])
+/* The day of ms since the epoch (floor) and the milliseconds into it. */
+static int64_t day_of(int64_t ms, int64_t *rem)
 {
-    if (ms == EXS_TIME_NONE) {
+    /* division truncates toward zero: a negative remainder moves to the day before (no
+     * negation, which overflows near INT64_MIN) */
+    int64_t days = ms / 86400000, r = ms % 86400000;
+    if (r < 0) {
+        r += 86400000;
+        days--;
+    }
+    *rem = r;
+    return days;
+}
+
+bool xs_time_formattable(int64_t ms)
+{
+    if (ms == EXS_TIME_NONE)
+        return false;
+    int64_t rem;
+    int y;
+    unsigned m, d;
+    xs_civil_from_days(day_of(ms, &rem), &y, &m, &d);
+    return y >= 0 && y <= 9999;
+}
+
+void xs_time_format(int64_t ms, char out[32])
+{
+    if (!xs_time_formattable(ms)) {
         out[0] = '-';
         out[1] = 0;
         return;
     }
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t rem = ms - days * 86400000;
+    int64_t rem;
     int y;
     unsigned m, d;
-    exs_civil_from_days(days, &y, &m, &d);
+    xs_civil_from_days(day_of(ms, &rem), &y, &m, &d);
     unsigned h = (unsigned)(rem / 3600000) % 24, mi = (unsigned)(rem / 60000 % 60);
     unsigned s = (unsigned)(rem / 1000 % 60), f = (unsigned)(rem % 1000);
-    if (y < 0 || y > 9999) {
-        snprintf(out, 32, "-");
-        return;
-    }
     snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", y, m % 13, d % 32, h, mi, s, f);
 }

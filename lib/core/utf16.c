@@ -52,7 +52,7 @@ static size_t put_cp(char *o, size_t room, uint32_t cp)
     return 4;
 }
 
-size_t exs_utf16le_to_utf8(const unsigned char *s, size_t units, char *out, size_t room,
+size_t xs_utf16le_to_utf8(const unsigned char *s, size_t units, char *out, size_t room,
                            char nul, size_t *used)
 {
     size_t i = 0, o = 0;

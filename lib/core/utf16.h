@@ -6,12 +6,12 @@
  * fit. Returns the bytes written (no terminator); *used, when not NULL, gets the units read
  * (at a NUL that ended the text, its index).
  */
-#ifndef EXS_CORE_UTF16_H
-#define EXS_CORE_UTF16_H
+#ifndef XS_CORE_UTF16_H
+#define XS_CORE_UTF16_H
 
 #include <stddef.h>
 
-size_t exs_utf16le_to_utf8(const unsigned char *s, size_t units, char *out, size_t room,
+size_t xs_utf16le_to_utf8(const unsigned char *s, size_t units, char *out, size_t room,
                            char nul, size_t *used);
 
 #endif

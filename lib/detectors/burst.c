@@ -15,7 +15,7 @@
 
 static int cmp_access(const void *pa, const void *pb)
 {
-    const exs_access *a = *(const exs_access *const *)pa, *b = *(const exs_access *const *)pb;
+    const xs_access *a = *(const xs_access *const *)pa, *b = *(const xs_access *const *)pb;
     if (a->where.root != b->where.root) /* a burst is against one server */
         return a->where.root < b->where.root ? -1 : 1;
     int r = strcmp(a->ip, b->ip);
@@ -37,14 +37,14 @@ static const char *base_of(const char *path)
 
 /* Script names compared decoded and lowercased (the events' norm): x.aspx, X.ASPX and
  * x%2easpx are one name. */
-static int cmp_by_name_ids(const exs_access *const *a, size_t x, size_t y)
+static int cmp_by_name_ids(const xs_access *const *a, size_t x, size_t y)
 {
     return strcmp(base_of(a[x]->norm), base_of(a[y]->norm));
 }
 
 /* ev[0..n): the requests of one burst; id[k]: the name id of ev[k]; listed: one flag per name
  * id, all clear on entry and on return. */
-static void emit_burst(const exs_pass_view *v, const exs_access *const *ev, const size_t *id,
+static void emit_burst(const xs_pass_view *v, const xs_access *const *ev, const size_t *id,
                        size_t n, size_t distinct, unsigned char *listed)
 {
     char names[1024];
@@ -57,29 +57,30 @@ static void emit_burst(const exs_pass_view *v, const exs_access *const *ev, cons
             continue;
         listed[id[i]] = 1;
         if (o + 64 < sizeof names)
-            exs_appendf(names, sizeof names, &o, "%s%.40s=%d", o ? "," : "", base_of(ev[i]->path),
+            xs_appendf(names, sizeof names, &o, "%s%.40s=%d", o ? "," : "", base_of(ev[i]->path),
                         ev[i]->status);
     }
     for (size_t i = 0; i < n; i++)
         listed[id[i]] = 0;
-    exs_ctx c;
-    exs_ctx_at_access(&c, v, ev[0]);
-    exs_hit h;
-    exs_hit_init(&h, RULE(R_WS_HUNT), EXS_VERDICT_PROBE, served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
+    xs_ctx c;
+    xs_ctx_at_access(&c, v, ev[0]);
+    xs_hit h;
+    xs_hit_init(&h, RULE(R_WS_HUNT), EXS_VERDICT_PROBE, served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
                  ev[0]->time_ms);
     h.line = ev[0]->line;
-    h.http.client = exs_str_cstr(ev[0]->ip);
-    h.http.method = exs_str_cstr(ev[0]->method);
-    h.http.path = exs_str_cstr(ev[0]->path);
+    h.http.client = xs_str_cstr(ev[0]->ip);
+    h.http.method = xs_str_cstr(ev[0]->method);
+    h.http.path = xs_str_cstr(ev[0]->path);
     h.http.status = ev[0]->status > 0 ? ev[0]->status : 0;
     h.http.backend = ev[0]->backend;
     h.reason = served ? "one client asked for many non-default scripts, some answered"
                       : "one client asked for many non-default scripts";
-    exs_hit_fact_u64(&h, "hunt_names", distinct);
-    exs_hit_fact_u64(&h, "hunt_requests", n);
-    exs_hit_fact_u64(&h, "hunt_seconds", (uint64_t)((ev[n - 1]->time_ms - ev[0]->time_ms) / 1000));
-    exs_hit_fact_cstr(&h, "hunt_scripts", names);
-    exs_emit(&c, &h);
+    xs_hit_fact_u64(&h, "hunt_names", distinct);
+    xs_hit_fact_u64(&h, "hunt_requests", n);
+    xs_hit_fact_u64(&h, "hunt_seconds", (uint64_t)((ev[n - 1]->time_ms - ev[0]->time_ms) / 1000));
+    xs_hit_fact_cstr(&h, "hunt_scripts", names);
+    xs_emit(&c, &h);
+    xs_ctx_release(&c);
 }
 
 static int cmp_by_name(const void *pa, const void *pb, void *base)
@@ -88,7 +89,7 @@ static int cmp_by_name(const void *pa, const void *pb, void *base)
     return cmp_by_name_ids(base, a, b);
 }
 
-void exs_pass_bursts(const exs_pass_view *v)
+void xs_pass_bursts(const xs_pass_view *v)
 {
     struct exs_scan *s = v->scan;
     /* Only non-default scripts count; other script requests are kept for the file side. */
@@ -97,13 +98,13 @@ void exs_pass_bursts(const exs_pass_view *v)
         n += v->access[k].nondefault;
     if (n < BURST_MIN_NAMES)
         return;
-    const exs_access **a = malloc(n * sizeof *a);
+    const xs_access **a = malloc(n * sizeof *a);
     /* Name ids, so the sliding window counts distinct names in O(1) per step. */
     size_t *order = malloc(n * sizeof *order), *id = malloc(n * sizeof *id);
     unsigned *count = calloc(n, sizeof *count);
     unsigned char *listed = calloc(n, 1);
     if (!a || !order || !id || !count || !listed) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory looking for web-shell hunting");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory looking for web-shell hunting");
         goto out;
     }
     n = 0;

@@ -1,5 +1,5 @@
 /* Windows events: what the web shells and the post-exploitation left in the event logs
- * (catalogue 2.2, 2.4, 2.5, 4, 5.5). Works on exs_event, the reader-independent view of a
+ * (catalogue 2.2, 2.4, 2.5, 4, 5.5). Works on xs_event, the reader-independent view of a
  * record, so EVTX files and event exports go through the same predicates. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,45 +8,45 @@
 #include "detectors/patterns.h"
 #include "exsweep/finding.h"
 
-exs_str exs_event_get(const exs_event *e, const char *name)
+xs_str xs_event_get(const xs_event *e, const char *name)
 {
     for (size_t i = 0; i < e->nfields; i++)
-        if (exs_str_ieq(e->fields[i].name, name))
-            return e->fields[i].value.p ? e->fields[i].value : EXS_LIT("");
-    return EXS_LIT("");
+        if (xs_str_ieq(e->fields[i].name, name))
+            return e->fields[i].value.p ? e->fields[i].value : XS_LIT("");
+    return XS_LIT("");
 }
 
 /* The n-th positional value (unnamed <Data>, or <string> items), skipping empty ones; ""
- * (never a NULL pointer, as exs_event_get) when there is none. */
-static exs_str positional(const exs_event *e, size_t n)
+ * (never a NULL pointer, as xs_event_get) when there is none. */
+static xs_str positional(const xs_event *e, size_t n)
 {
     for (size_t i = 0; i < e->nfields; i++) {
-        exs_str nm = e->fields[i].name;
-        if (!(nm.n == 0 || exs_str_ieq(nm, "Data") || exs_str_ieq(nm, "string")))
+        xs_str nm = e->fields[i].name;
+        if (!(nm.n == 0 || xs_str_ieq(nm, "Data") || xs_str_ieq(nm, "string")))
             continue;
         if (e->fields[i].value.n == 0)
             continue;
         if (n-- == 0)
             return e->fields[i].value;
     }
-    return EXS_LIT("");
+    return XS_LIT("");
 }
 
 /* The last component of path; never a NULL pointer (an absent path gives ""). */
-static exs_str base_of(exs_str path)
+static xs_str base_of(xs_str path)
 {
     for (size_t i = path.n; i > 0; i--)
         if (path.p[i - 1] == '\\' || path.p[i - 1] == '/')
-            return exs_str_make(path.p + i, path.n - i);
-    return path.p ? path : EXS_LIT("");
+            return xs_str_make(path.p + i, path.n - i);
+    return path.p ? path : XS_LIT("");
 }
 
-static bool base_is(exs_str path, const char *name)
+static bool base_is(xs_str path, const char *name)
 {
-    return exs_str_ieq(exs_str_trim(base_of(exs_str_trim(path))), name);
+    return xs_str_ieq(xs_str_trim(base_of(xs_str_trim(path))), name);
 }
 
-static bool base_in(exs_str path, const char *const *names, size_t n)
+static bool base_in(xs_str path, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (base_is(path, names[i]))
@@ -55,13 +55,13 @@ static bool base_in(exs_str path, const char *const *names, size_t n)
 }
 
 /* Decimal or 0x-hex process id; 0 when absent or malformed. */
-static uint64_t parse_pid(exs_str s)
+static uint64_t parse_pid(xs_str s)
 {
-    s = exs_str_trim(s);
+    s = xs_str_trim(s);
     uint64_t v = 0;
     if (s.n > 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
         for (size_t i = 2; i < s.n && i < 18; i++) {
-            char c = exs_lower(s.p[i]);
+            char c = xs_lower(s.p[i]);
             int d = c >= '0' && c <= '9' ? c - '0' : (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
             if (d < 0)
                 return 0;
@@ -69,11 +69,11 @@ static uint64_t parse_pid(exs_str s)
         }
         return v;
     }
-    long d = exs_str_uint(s, 0x7fffffffL);
+    long d = xs_str_uint(s, 0x7fffffffL);
     return d < 0 ? 0 : (uint64_t)d;
 }
 
-static bool is_lsass_pid(const exs_event_state *st, uint64_t pid)
+static bool is_lsass_pid(const xs_event_state *st, uint64_t pid)
 {
     for (size_t i = 0; i < st->nlsass; i++)
         if (st->lsass_pids[i] == pid)
@@ -81,52 +81,52 @@ static bool is_lsass_pid(const exs_event_state *st, uint64_t pid)
     return false;
 }
 
-static void note_lsass_pid(exs_event_state *st, uint64_t pid)
+static void note_lsass_pid(xs_event_state *st, uint64_t pid)
 {
-    if (pid && !is_lsass_pid(st, pid) && st->nlsass < EXS_EVENT_PIDS)
+    if (pid && !is_lsass_pid(st, pid) && st->nlsass < XS_EVENT_PIDS)
         st->lsass_pids[st->nlsass++] = pid;
 }
 
 /* A finding from event e: its event group (a recovered record says so there: it lies outside
  * the live record chain, which matters to whoever reads the timeline), the record as its
  * origin and the rendered record as evidence. The caller adds the subject. */
-static void ev_init(exs_hit *h, const exs_event *e, int rule, exs_verdict v, exs_severity s,
+static void ev_init(xs_hit *h, const xs_event *e, int rule, exs_verdict v, exs_severity s,
                     const char *reason)
 {
-    exs_hit_init(h, RULE(rule), v, s, e->time_ms);
-    exs_hit_event_of(h, e);
+    xs_hit_init(h, RULE(rule), v, s, e->time_ms);
+    xs_hit_event_of(h, e);
     h->reason = reason;
     h->evidence = e->text;
 }
 
 /* The process group of a finding about the process p of an event. */
 typedef struct proc proc;
-static void ev_proc(exs_hit *h, const proc *p);
+static void ev_proc(xs_hit *h, const proc *p);
 
-static bool provider_is(const exs_event *e, const char *p)
+static bool provider_is(const xs_event *e, const char *p)
 {
-    return exs_str_ieq(exs_str_trim(e->provider), p);
+    return xs_str_ieq(xs_str_trim(e->provider), p);
 }
 
-static bool is_sysmon(const exs_event *e)
+static bool is_sysmon(const xs_event *e)
 {
-    return exs_str_istarts(e->provider, "Microsoft-Windows-Sysmon");
+    return xs_str_istarts(e->provider, "Microsoft-Windows-Sysmon");
 }
 
-static bool is_security(const exs_event *e)
+static bool is_security(const xs_event *e)
 {
     return provider_is(e, "Microsoft-Windows-Security-Auditing") ||
-           exs_str_ieq(e->channel, "Security");
+           xs_str_ieq(e->channel, "Security");
 }
 
 /* ---------------------------------------------------------------- process creation */
 
 struct proc {
-    exs_str image, cmd, parent, user;
+    xs_str image, cmd, parent, user;
     uint64_t pid, ppid;
 };
 
-static void ev_proc(exs_hit *h, const proc *p)
+static void ev_proc(xs_hit *h, const proc *p)
 {
     h->proc.image = p->image;
     h->proc.cmd = p->cmd;
@@ -136,25 +136,25 @@ static void ev_proc(exs_hit *h, const proc *p)
     h->proc.ppid = p->ppid ? (int64_t)p->ppid : -1;
 }
 
-static bool as_process(const exs_event *e, proc *p)
+static bool as_process(const xs_event *e, proc *p)
 {
     memset(p, 0, sizeof *p);
     if (is_sysmon(e) && e->event_id == 1) {
-        p->image = exs_event_get(e, "Image");
-        p->cmd = exs_event_get(e, "CommandLine");
-        p->parent = exs_event_get(e, "ParentImage");
-        p->user = exs_event_get(e, "User");
-        p->pid = parse_pid(exs_event_get(e, "ProcessId"));
-        p->ppid = parse_pid(exs_event_get(e, "ParentProcessId"));
+        p->image = xs_event_get(e, "Image");
+        p->cmd = xs_event_get(e, "CommandLine");
+        p->parent = xs_event_get(e, "ParentImage");
+        p->user = xs_event_get(e, "User");
+        p->pid = parse_pid(xs_event_get(e, "ProcessId"));
+        p->ppid = parse_pid(xs_event_get(e, "ParentProcessId"));
         return true;
     }
     if (is_security(e) && e->event_id == 4688) {
-        p->image = exs_event_get(e, "NewProcessName");
-        p->cmd = exs_event_get(e, "CommandLine");
-        p->parent = exs_event_get(e, "ParentProcessName");
-        p->user = exs_event_get(e, "SubjectUserName");
-        p->pid = parse_pid(exs_event_get(e, "NewProcessId"));
-        p->ppid = parse_pid(exs_event_get(e, "ProcessId"));
+        p->image = xs_event_get(e, "NewProcessName");
+        p->cmd = xs_event_get(e, "CommandLine");
+        p->parent = xs_event_get(e, "ParentProcessName");
+        p->user = xs_event_get(e, "SubjectUserName");
+        p->pid = parse_pid(xs_event_get(e, "NewProcessId"));
+        p->ppid = parse_pid(xs_event_get(e, "ProcessId"));
         return true;
     }
     return false;
@@ -166,9 +166,9 @@ static const char *const chopper_fragments[] = {
 };
 
 /* The number after a keyword in a command line ("MiniDump 624", "/p 668", "-ma 512"). */
-static uint64_t pid_after(exs_str cmd, const char *kw)
+static uint64_t pid_after(xs_str cmd, const char *kw)
 {
-    long k = exs_str_ifind(cmd, kw);
+    long k = xs_str_ifind(cmd, kw);
     if (k < 0)
         return 0;
     size_t i = (size_t)k + strlen(kw);
@@ -177,26 +177,26 @@ static uint64_t pid_after(exs_str cmd, const char *kw)
     size_t j = i;
     while (j < cmd.n && cmd.p[j] >= '0' && cmd.p[j] <= '9')
         j++;
-    return j > i ? parse_pid(exs_str_make(cmd.p + i, j - i)) : 0;
+    return j > i ? parse_pid(xs_str_make(cmd.p + i, j - i)) : 0;
 }
 
-static void span_copy(char *dst, size_t cap, exs_str v)
+static void span_copy(char *dst, size_t cap, xs_str v)
 {
     snprintf(dst, cap, "%.*s", (int)(v.n < cap - 1 ? v.n : cap - 1), v.p ? v.p : "");
 }
 
 /* A dump command line: the process (cmd, user) from the caller's event, the tool and the
  * target pid as facts. */
-static void dump_found(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_str cmd,
-                       const char *tool, uint64_t pid, exs_str user)
+static void dump_found(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str cmd,
+                       const char *tool, uint64_t pid, xs_str user)
 {
-    exs_hit h;
-    if (exs_str_icontains(cmd, "lsass") || (pid && is_lsass_pid(st, pid))) {
+    xs_hit h;
+    if (xs_str_icontains(cmd, "lsass") || (pid && is_lsass_pid(st, pid))) {
         ev_init(&h, e, R_EV_LSASS_DUMP, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                 "a dump of lsass.exe");
     } else if (pid && st->ndumps < sizeof st->dumps / sizeof st->dumps[0]) {
         /* the target may turn out to be lsass later in the log (Sysmon 10) */
-        exs_event_dump *d = &st->dumps[st->ndumps++];
+        xs_event_dump *d = &st->dumps[st->ndumps++];
         d->pid = pid;
         d->time_ms = e->time_ms;
         d->record = e->record;
@@ -216,60 +216,60 @@ static void dump_found(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_
     }
     h.proc.cmd = cmd;
     h.proc.user = user;
-    exs_hit_fact_cstr(&h, "dump_tool", tool);
+    xs_hit_fact_cstr(&h, "dump_tool", tool);
     if (pid)
-        exs_hit_fact_u64(&h, "dump_pid", pid);
-    exs_emit(c, &h);
+        xs_hit_fact_u64(&h, "dump_pid", pid);
+    xs_emit(c, &h);
 }
 
 /* Memory-dump, staging and snap-in command lines; also used on script blocks. */
-static void command_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, exs_str cmd,
-                           exs_str parent, exs_str user)
+static void command_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str cmd,
+                           xs_str parent, xs_str user)
 {
-    if (exs_str_icontains(cmd, "comsvcs") &&
-        (exs_str_icontains(cmd, "minidump") || exs_str_icontains(cmd, "#24"))) {
+    if (xs_str_icontains(cmd, "comsvcs") &&
+        (xs_str_icontains(cmd, "minidump") || xs_str_icontains(cmd, "#24"))) {
         uint64_t pid = pid_after(cmd, "minidump");
         if (!pid)
             pid = pid_after(cmd, "#24");
         dump_found(c, st, e, cmd, "comsvcs MiniDump", pid, user);
-    } else if (exs_str_icontains(cmd, "procdump") &&
-               (exs_str_icontains(cmd, "lsass") || exs_str_icontains(cmd, "-ma"))) {
+    } else if (xs_str_icontains(cmd, "procdump") &&
+               (xs_str_icontains(cmd, "lsass") || xs_str_icontains(cmd, "-ma"))) {
         dump_found(c, st, e, cmd, "procdump", pid_after(cmd, "-ma"), user);
-    } else if (exs_str_icontains(cmd, "rdrleakdiag") && exs_str_icontains(cmd, "fullmemdmp")) {
+    } else if (xs_str_icontains(cmd, "rdrleakdiag") && xs_str_icontains(cmd, "fullmemdmp")) {
         dump_found(c, st, e, cmd, "rdrleakdiag", pid_after(cmd, "/p"), user);
     }
-    bool sevenzip = (exs_str_icontains(cmd, "7z.exe") || exs_str_icontains(cmd, "7za.exe") ||
-                     exs_str_istarts(exs_str_trim(cmd), "7z ")) &&
-                    (exs_str_icontains(cmd, " a ") || exs_str_icontains(cmd, "-t7z"));
-    exs_hit h;
-    if (sevenzip || (exs_str_icontains(cmd, "makecab") && (exs_str_icontains(cmd, ".dmp") ||
-                                                           exs_str_icontains(cmd, "inetpub") ||
-                                                           exs_str_icontains(cmd, "exchange server"))) ||
-        (exs_str_icontains(cmd, "vssadmin") && exs_str_icontains(cmd, "shadow"))) {
+    bool sevenzip = (xs_str_icontains(cmd, "7z.exe") || xs_str_icontains(cmd, "7za.exe") ||
+                     xs_str_istarts(xs_str_trim(cmd), "7z ")) &&
+                    (xs_str_icontains(cmd, " a ") || xs_str_icontains(cmd, "-t7z"));
+    xs_hit h;
+    if (sevenzip || (xs_str_icontains(cmd, "makecab") && (xs_str_icontains(cmd, ".dmp") ||
+                                                           xs_str_icontains(cmd, "inetpub") ||
+                                                           xs_str_icontains(cmd, "exchange server"))) ||
+        (xs_str_icontains(cmd, "vssadmin") && xs_str_icontains(cmd, "shadow"))) {
         ev_init(&h, e, R_EV_STAGING, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
                 "an archiving or shadow-copy command");
         h.proc.cmd = cmd;
         h.proc.parent = parent;
         h.proc.user = user;
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     }
-    if (exs_str_icontains(cmd, "add-pssnapin") && exs_str_icontains(cmd, "microsoft.exchange") &&
+    if (xs_str_icontains(cmd, "add-pssnapin") && xs_str_icontains(cmd, "microsoft.exchange") &&
         !base_is(parent, "msiexec.exe")) {
         ev_init(&h, e, R_EV_EXCH_SNAPIN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
                 "the Exchange snap-in loaded outside the management shell");
         h.proc.cmd = cmd;
         h.proc.parent = parent;
         h.proc.user = user;
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     }
 }
 
-static void process_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, const proc *p)
+static void process_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, const proc *p)
 {
     static const char *const workers[] = {"w3wp.exe", "umworkerprocess.exe"};
     static const char *const benign_children[] = {"csc.exe", "cvtres.exe", "werfault.exe",
                                                   "wermgr.exe"};
-    exs_hit h;
+    xs_hit h;
     if (base_is(p->image, "lsass.exe"))
         note_lsass_pid(st, p->pid);
     if (base_in(p->parent, workers, 2) && p->image.n && !base_in(p->image, benign_children, 4)) {
@@ -277,15 +277,15 @@ static void process_checks(exs_ctx *c, exs_event_state *st, const exs_event *e, 
                 base_is(p->parent, "w3wp.exe") ? "the IIS worker started a process"
                                                : "the UM worker started a process");
         ev_proc(&h, p);
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     }
     for (size_t i = 0; i < sizeof chopper_fragments / sizeof chopper_fragments[0]; i++)
-        if (exs_str_icontains(p->cmd, chopper_fragments[i])) {
+        if (xs_str_icontains(p->cmd, chopper_fragments[i])) {
             ev_init(&h, e, R_EV_CHOPPER, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                     "China Chopper command fragments");
             ev_proc(&h, p);
-            exs_hit_fact_cstr(&h, "keyword", chopper_fragments[i]);
-            exs_emit(c, &h);
+            xs_hit_fact_cstr(&h, "keyword", chopper_fragments[i]);
+            xs_emit(c, &h);
             break;
         }
     command_checks(c, st, e, p->cmd, p->parent, p->user);
@@ -304,13 +304,13 @@ static const char *const lsass_readers[] = {"msmpeng.exe", "csrss.exe",   "winin
                                             "services.exe", "svchost.exe", "lsm.exe",
                                             "wmiprvse.exe", "vmtoolsd.exe", "mssense.exe"};
 
-static bool dump_mask(exs_str m)
+static bool dump_mask(xs_str m)
 {
     static const char *const masks[] = {"0x1fffff", "0x001fffff", "0x1f3fff", "0x1010",
                                         "0x1410",   "0x143a",     "0x1438",   "0x1f0fff"};
-    m = exs_str_trim(m);
+    m = xs_str_trim(m);
     for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++)
-        if (exs_str_ieq(m, masks[i]))
+        if (xs_str_ieq(m, masks[i]))
             return true;
     return false;
 }
@@ -319,7 +319,7 @@ static const char *const script_ext[] = {".aspx", ".ashx", ".asmx", ".asp", ".as
                                          ".php",  ".jsp",  ".cshtml"};
 
 /* An Exchange or IIS web folder where a script is a shell drop (catalogue 3.1). */
-static bool web_folder(exs_str path)
+static bool web_folder(xs_str path)
 {
     static const char *const dirs[] = {"\\frontend\\httpproxy\\owa\\auth\\",
                                        "\\frontend\\httpproxy\\ecp\\auth\\",
@@ -332,7 +332,7 @@ static bool web_folder(exs_str path)
     char norm[1024];
     size_t n = path.n < sizeof norm - 1 ? path.n : sizeof norm - 1;
     for (size_t i = 0; i < n; i++)
-        norm[i] = path.p[i] == '/' ? '\\' : exs_lower(path.p[i]);
+        norm[i] = path.p[i] == '/' ? '\\' : xs_lower(path.p[i]);
     norm[n] = 0;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         if (strstr(norm, dirs[i]))
@@ -342,40 +342,40 @@ static bool web_folder(exs_str path)
 
 /* Any Sysmon event naming lsass.exe with a process id teaches us lsass's pid: process
  * creation (Image or ParentImage), access and thread creation (TargetImage). */
-static void learn_lsass(exs_event_state *st, const exs_event *e)
+static void learn_lsass(xs_event_state *st, const xs_event *e)
 {
     static const char *const pairs[][2] = {{"Image", "ProcessId"},
                                            {"ParentImage", "ParentProcessId"},
                                            {"TargetImage", "TargetProcessId"},
                                            {"SourceImage", "SourceProcessId"}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-        if (base_is(exs_event_get(e, pairs[i][0]), "lsass.exe"))
-            note_lsass_pid(st, parse_pid(exs_event_get(e, pairs[i][1])));
+        if (base_is(xs_event_get(e, pairs[i][0]), "lsass.exe"))
+            note_lsass_pid(st, parse_pid(xs_event_get(e, pairs[i][1])));
 }
 
-static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
+static void sysmon_checks(xs_ctx *c, xs_event_state *st, const xs_event *e)
 {
-    exs_hit h;
-    exs_str user = exs_event_get(e, "User");
+    xs_hit h;
+    xs_str user = xs_event_get(e, "User");
     switch (e->event_id) {
     case 3: {
-        exs_str image = exs_event_get(e, "Image");
-        long port = exs_str_uint(exs_str_trim(exs_event_get(e, "DestinationPort")), 65535);
+        xs_str image = xs_event_get(e, "Image");
+        long port = xs_str_uint(xs_str_trim(xs_event_get(e, "DestinationPort")), 65535);
         if (base_is(image, "w3wp.exe") &&
             (port == 22 || port == 135 || port == 445 || port == 3389 || port == 5985 || port == 5986)) {
             ev_init(&h, e, R_EV_W3WP_TUNNEL, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "the IIS worker connected to an administration port");
             h.proc.image = image;
             h.proc.user = user;
-            h.proc.pid = (int64_t)parse_pid(exs_event_get(e, "ProcessId"));
-            exs_hit_fact(&h, "destination_ip", exs_str_trim(exs_event_get(e, "DestinationIp")));
-            exs_hit_fact_u64(&h, "destination_port", (uint64_t)port);
-            exs_emit(c, &h);
+            h.proc.pid = (int64_t)parse_pid(xs_event_get(e, "ProcessId"));
+            xs_hit_fact(&h, "destination_ip", xs_str_trim(xs_event_get(e, "DestinationIp")));
+            xs_hit_fact_u64(&h, "destination_port", (uint64_t)port);
+            xs_emit(c, &h);
         }
         break;
     }
     case 8: {
-        exs_str src = exs_event_get(e, "SourceImage"), dst = exs_event_get(e, "TargetImage");
+        xs_str src = xs_event_get(e, "SourceImage"), dst = xs_event_get(e, "TargetImage");
         if (base_is(dst, "lsass.exe") && !base_is(src, "csrss.exe")) {
             bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) ||
                         base_is(src, "rdrleakdiag.exe");
@@ -385,23 +385,23 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             h.proc.image = src;
             h.proc.target = dst;
             h.proc.user = user;
-            exs_emit(c, &h);
+            xs_emit(c, &h);
         } else if (base_is(src, "w3wp.exe")) {
             ev_init(&h, e, R_EV_W3WP_THREAD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "the IIS worker created a thread in another process");
             h.proc.image = src;
             h.proc.target = dst;
             h.proc.user = user;
-            exs_emit(c, &h);
+            xs_emit(c, &h);
         }
         break;
     }
     case 10: {
-        exs_str src = exs_event_get(e, "SourceImage"), dst = exs_event_get(e, "TargetImage");
+        xs_str src = xs_event_get(e, "SourceImage"), dst = xs_event_get(e, "TargetImage");
         if (!base_is(dst, "lsass.exe"))
             break;
-        note_lsass_pid(st, parse_pid(exs_event_get(e, "TargetProcessId")));
-        exs_str mask = exs_event_get(e, "GrantedAccess");
+        note_lsass_pid(st, parse_pid(xs_event_get(e, "TargetProcessId")));
+        xs_str mask = xs_event_get(e, "GrantedAccess");
         bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]);
         bool reader = base_in(src, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0]);
         if (tool || (dump_mask(mask) && !reader)) {
@@ -411,16 +411,16 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             h.proc.image = src;
             h.proc.target = dst;
             h.proc.user = user;
-            exs_hit_fact(&h, "access_mask", exs_str_trim(mask));
-            exs_emit(c, &h);
+            xs_hit_fact(&h, "access_mask", xs_str_trim(mask));
+            xs_emit(c, &h);
         }
         break;
     }
     case 11: {
-        exs_str f = exs_event_get(e, "TargetFilename"), image = exs_event_get(e, "Image");
-        exs_str b = base_of(f);
-        if (exs_str_iends(f, ".dmp")) {
-            bool lsass = exs_str_icontains(b, "lsass");
+        xs_str f = xs_event_get(e, "TargetFilename"), image = xs_event_get(e, "Image");
+        xs_str b = base_of(f);
+        if (xs_str_iends(f, ".dmp")) {
+            bool lsass = xs_str_icontains(b, "lsass");
             ev_init(&h, e, lsass ? R_EV_LSASS_DUMP : R_EV_DUMP_FILE,
                     lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                     lsass ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM,
@@ -428,29 +428,29 @@ static void sysmon_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
             h.proc.image = image;
             h.proc.user = user;
             h.file.path = f;
-            exs_emit(c, &h);
-        } else if (exs_str_ieq(b, "agents.config") &&
-                   exs_str_icontains(f, "transportroles")) {
+            xs_emit(c, &h);
+        } else if (xs_str_ieq(b, "agents.config") &&
+                   xs_str_icontains(f, "transportroles")) {
             ev_init(&h, e, R_EV_AGENTS_CONFIG, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "the transport agents configuration written");
             h.proc.image = image;
             h.proc.user = user;
             h.file.path = f;
-            exs_emit(c, &h);
+            xs_emit(c, &h);
         } else {
             static const char *const setup[] = {"msiexec.exe", "exsetup.exe", "exsetupui.exe",
                                                 "setup.exe",   "tiworker.exe",
                                                 "trustedinstaller.exe"};
             bool script = false;
             for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0] && !script; i++)
-                script = exs_str_iends(f, script_ext[i]);
+                script = xs_str_iends(f, script_ext[i]);
             if (script && web_folder(f) && !base_in(image, setup, sizeof setup / sizeof setup[0])) {
                 ev_init(&h, e, R_EV_ASPX_WRITE, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                         "a script written into a web folder");
                 h.proc.image = image;
                 h.proc.user = user;
                 h.file.path = f;
-                exs_emit(c, &h);
+                xs_emit(c, &h);
             }
         }
         break;
@@ -467,78 +467,78 @@ static const char *const defender_exchange_names[] = {
     "hafnium",    "blackkingdom", "sportsball", "simpleseesharp",
 };
 
-static void defender_check(exs_ctx *c, const exs_event *e)
+static void defender_check(xs_ctx *c, const xs_event *e)
 {
-    exs_str name = exs_event_get(e, "Threat Name");
+    xs_str name = xs_event_get(e, "Threat Name");
     if (!name.n)
-        name = exs_event_get(e, "ThreatName");
-    exs_str path = exs_event_get(e, "Path");
+        name = xs_event_get(e, "ThreatName");
+    xs_str path = xs_event_get(e, "Path");
     bool exch = false;
     for (size_t i = 0; i < sizeof defender_exchange_names / sizeof defender_exchange_names[0]; i++)
-        exch |= exs_str_icontains(name, defender_exchange_names[i]);
-    exs_hit h;
+        exch |= xs_str_icontains(name, defender_exchange_names[i]);
+    xs_hit h;
     ev_init(&h, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
             exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
             (e->event_id == 1006 || e->event_id == 1116) ? "Defender detected malware"
                                                           : "Defender acted on malware");
-    exs_hit_fact(&h, "threat_name", exs_str_trim(name));
-    exs_hit_fact(&h, "threat_action", exs_str_trim(exs_event_get(e, "Action Name")));
+    xs_hit_fact(&h, "threat_name", xs_str_trim(name));
+    xs_hit_fact(&h, "threat_action", xs_str_trim(xs_event_get(e, "Action Name")));
     h.file.path = path;
-    h.proc.user = exs_event_get(e, "Detection User");
-    exs_emit(c, &h);
+    h.proc.user = xs_event_get(e, "Detection User");
+    xs_emit(c, &h);
 }
 
-static void script_checks(exs_ctx *c, exs_event_state *st, const exs_event *e)
+static void script_checks(xs_ctx *c, xs_event_state *st, const xs_event *e)
 {
-    exs_str t = e->text;
-    exs_hit h;
+    xs_str t = e->text;
+    xs_hit h;
     bool hit = true;
-    if (exs_str_icontains(t, "minidumpwritedump")) {
-        bool lsass = exs_str_icontains(t, "lsass");
+    if (xs_str_icontains(t, "minidumpwritedump")) {
+        bool lsass = xs_str_icontains(t, "lsass");
         ev_init(&h, e, lsass ? R_EV_LSASS_DUMP : R_EV_PS_SCRIPT,
                 lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                 lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
                 lsass ? "PowerShell MiniDumpWriteDump of lsass" : "PowerShell MiniDumpWriteDump");
-    } else if (exs_str_icontains(t, "invoke-powershelltcp") ||
-               (exs_str_icontains(t, "net.sockets.tcpclient(") && exs_str_icontains(t, "getstream()"))) {
+    } else if (xs_str_icontains(t, "invoke-powershelltcp") ||
+               (xs_str_icontains(t, "net.sockets.tcpclient(") && xs_str_icontains(t, "getstream()"))) {
         ev_init(&h, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                 "a Nishang reverse shell");
-    } else if (exs_str_icontains(t, "powercat")) {
+    } else if (xs_str_icontains(t, "powercat")) {
         ev_init(&h, e, R_EV_PS_SCRIPT, EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH, "PowerCat");
     } else {
         hit = false;
     }
     if (hit)
-        exs_emit(c, &h);
-    command_checks(c, st, e, t, EXS_STR_NULL, EXS_STR_NULL);
+        xs_emit(c, &h);
+    command_checks(c, st, e, t, XS_STR_NULL, XS_STR_NULL);
 }
 
-static void cmdlet_event(exs_ctx *c, const exs_event *e)
+static void cmdlet_event(xs_ctx *c, const xs_event *e)
 {
-    exs_cmdlet cm;
+    xs_cmdlet cm;
     memset(&cm, 0, sizeof cm);
     cm.time_ms = e->time_ms;
     cm.line = e->line;
     cm.event = e;
-    cm.name = exs_str_trim(positional(e, 0));
+    cm.name = xs_str_trim(positional(e, 0));
     cm.params = positional(e, 1);
     cm.user = positional(e, 2);
     if (!cm.name.n) {
         /* exports keep the rendered message: "Cmdlet suceeded. Cmdlet X, parameters ..." */
-        exs_str t = e->text;
-        long k = exs_str_ifind(t, ". Cmdlet ");
+        xs_str t = e->text;
+        long k = xs_str_ifind(t, ". Cmdlet ");
         if (k >= 0) {
-            exs_str rest = exs_str_make(t.p + k + 9, t.n - (size_t)k - 9);
-            long comma = exs_str_ifind(rest, ", parameters ");
-            cm.name = exs_str_trim(comma >= 0 ? exs_str_make(rest.p, (size_t)comma) : rest);
+            xs_str rest = xs_str_make(t.p + k + 9, t.n - (size_t)k - 9);
+            long comma = xs_str_ifind(rest, ", parameters ");
+            cm.name = xs_str_trim(comma >= 0 ? xs_str_make(rest.p, (size_t)comma) : rest);
             if (comma >= 0)
-                cm.params = exs_str_make(rest.p + comma + 13, rest.n - (size_t)comma - 13);
+                cm.params = xs_str_make(rest.p + comma + 13, rest.n - (size_t)comma - 13);
         }
     }
-    cm.client = exs_event_get(e, "ClientApplication");
-    cm.result = e->event_id == 6 ? EXS_LIT("Error") : EXS_LIT("Success");
+    cm.client = xs_event_get(e, "ClientApplication");
+    cm.result = e->event_id == 6 ? XS_LIT("Error") : XS_LIT("Success");
     cm.raw = e->text;
-    exs_detect_cmdlet(c, &cm);
+    xs_detect_cmdlet(c, &cm);
 }
 
 static const char *const replication_guids[] = {
@@ -546,76 +546,76 @@ static const char *const replication_guids[] = {
     "89e95b76-444d-4c62-991a-0facbeda640c",
 };
 
-static void security_checks(exs_ctx *c, const exs_event *e)
+static void security_checks(xs_ctx *c, const xs_event *e)
 {
-    exs_hit h;
+    xs_hit h;
     switch (e->event_id) {
     case 4648: {
-        exs_str p = exs_event_get(e, "ProcessName");
+        xs_str p = xs_event_get(e, "ProcessName");
         if (base_is(p, "w3wp.exe")) {
             ev_init(&h, e, R_EV_W3WP_LOGON, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "an explicit-credential logon from the IIS worker");
             h.proc.image = p;
-            h.proc.user = exs_event_get(e, "SubjectUserName");
-            h.target = exs_event_get(e, "TargetUserName");
-            exs_emit(c, &h);
+            h.proc.user = xs_event_get(e, "SubjectUserName");
+            h.target = xs_event_get(e, "TargetUserName");
+            xs_emit(c, &h);
         }
         break;
     }
     case 4656:
     case 4663: {
-        exs_str obj = exs_event_get(e, "ObjectName"), p = exs_event_get(e, "ProcessName");
+        xs_str obj = xs_event_get(e, "ObjectName"), p = xs_event_get(e, "ProcessName");
         if (base_is(obj, "lsass.exe") &&
             !base_in(p, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0])) {
             ev_init(&h, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "a handle to lsass.exe asked for");
             h.proc.image = p;
             h.proc.target = obj;
-            h.proc.user = exs_event_get(e, "SubjectUserName");
-            exs_emit(c, &h);
+            h.proc.user = xs_event_get(e, "SubjectUserName");
+            xs_emit(c, &h);
         }
         break;
     }
     case 4662: {
-        exs_str props = exs_event_get(e, "Properties"), u = exs_event_get(e, "SubjectUserName");
+        xs_str props = xs_event_get(e, "Properties"), u = xs_event_get(e, "SubjectUserName");
         bool repl = false;
         for (size_t i = 0; i < sizeof replication_guids / sizeof replication_guids[0]; i++)
-            repl |= exs_str_icontains(props, replication_guids[i]);
-        if (repl && !exs_str_iends(exs_str_trim(u), "$")) {
+            repl |= xs_str_icontains(props, replication_guids[i]);
+        if (repl && !xs_str_iends(xs_str_trim(u), "$")) {
             ev_init(&h, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "directory replication rights used by a user account (DCSync)");
             h.proc.user = u;
-            h.target = exs_event_get(e, "ObjectName");
-            exs_emit(c, &h);
+            h.target = xs_event_get(e, "ObjectName");
+            xs_emit(c, &h);
         }
         break;
     }
     case 5136: {
-        exs_str attr = exs_event_get(e, "AttributeLDAPDisplayName");
-        exs_str dn = exs_str_trim(exs_event_get(e, "ObjectDN"));
-        if (exs_str_ieq(exs_str_trim(attr), "nTSecurityDescriptor") && exs_str_istarts(dn, "DC=")) {
+        xs_str attr = xs_event_get(e, "AttributeLDAPDisplayName");
+        xs_str dn = xs_str_trim(xs_event_get(e, "ObjectDN"));
+        if (xs_str_ieq(xs_str_trim(attr), "nTSecurityDescriptor") && xs_str_istarts(dn, "DC=")) {
             ev_init(&h, e, R_EV_DS_CHANGE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "the domain object's permissions changed (PrivExchange grants DCSync so)");
-            h.proc.user = exs_event_get(e, "SubjectUserName");
+            h.proc.user = xs_event_get(e, "SubjectUserName");
             h.target = dn;
-            exs_emit(c, &h);
+            xs_emit(c, &h);
         }
         break;
     }
     case 4728:
     case 4732:
     case 4756: {
-        exs_str g = exs_str_trim(exs_event_get(e, "TargetUserName"));
-        if (exs_str_icontains(g, "exchange") || exs_str_ieq(g, "Organization Management") ||
-            exs_str_ieq(g, "Domain Admins") || exs_str_ieq(g, "Enterprise Admins") ||
-            exs_str_ieq(g, "Administrators")) {
-            exs_str m = exs_event_get(e, "MemberName");
+        xs_str g = xs_str_trim(xs_event_get(e, "TargetUserName"));
+        if (xs_str_icontains(g, "exchange") || xs_str_ieq(g, "Organization Management") ||
+            xs_str_ieq(g, "Domain Admins") || xs_str_ieq(g, "Enterprise Admins") ||
+            xs_str_ieq(g, "Administrators")) {
+            xs_str m = xs_event_get(e, "MemberName");
             ev_init(&h, e, R_EV_GROUP_ADD, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
                     "a member added to a privileged group");
-            exs_hit_fact(&h, "group", g);
-            h.target = m.n ? m : exs_event_get(e, "MemberSid");
-            h.proc.user = exs_event_get(e, "SubjectUserName");
-            exs_emit(c, &h);
+            xs_hit_fact(&h, "group", g);
+            h.target = m.n ? m : xs_event_get(e, "MemberSid");
+            h.proc.user = xs_event_get(e, "SubjectUserName");
+            xs_emit(c, &h);
         }
         break;
     }
@@ -623,10 +623,10 @@ static void security_checks(exs_ctx *c, const exs_event *e)
     }
 }
 
-void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
+void xs_detect_event(xs_ctx *c, xs_event_state *st, const xs_event *e)
 {
     proc p;
-    exs_hit h;
+    xs_hit h;
     if (is_sysmon(e))
         learn_lsass(st, e);
     if (as_process(e, &p)) {
@@ -638,25 +638,25 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
         return;
     }
     if (provider_is(e, "MSExchange Unified Messaging") && e->level == 2 &&
-        exs_str_icontains(e->text, "System.InvalidCastException")) {
+        xs_str_icontains(e->text, "System.InvalidCastException")) {
         ev_init(&h, e, R_EV_26857_UM, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                 "a UM deserialisation error (InvalidCastException)");
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
-    if (exs_str_istarts(e->provider, "MSExchange") && e->level == 2 &&
-        exs_str_icontains(e->text, "umworkerprocess") &&
-        exs_str_icontains(e->text, "TextFormattingRunProperties")) {
+    if (xs_str_istarts(e->provider, "MSExchange") && e->level == 2 &&
+        xs_str_icontains(e->text, "umworkerprocess") &&
+        xs_str_icontains(e->text, "TextFormattingRunProperties")) {
         ev_init(&h, e, R_EV_UM_CRASH, EXS_VERDICT_ATTEMPT, EXS_SEV_HIGH,
                 "the UM worker crashed on a deserialisation gadget");
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
     if (provider_is(e, "MSExchange CmdletLogs") && (e->event_id == 1 || e->event_id == 6)) {
         cmdlet_event(c, e);
         return;
     }
-    if (exs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender") &&
+    if (xs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender") &&
         (e->event_id == 1006 || e->event_id == 1007 || e->event_id == 1116 || e->event_id == 1117)) {
         defender_check(c, e);
         return;
@@ -667,51 +667,51 @@ void exs_detect_event(exs_ctx *c, exs_event_state *st, const exs_event *e)
          * 104 also names the log (Channel) */
         ev_init(&h, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                 e->event_id == 1102 ? "the Security log cleared" : "an event log cleared");
-        h.target = exs_event_get(e, "Channel");
-        h.proc.user = exs_event_get(e, "SubjectUserName");
-        exs_emit(c, &h);
+        h.target = xs_event_get(e, "Channel");
+        h.proc.user = xs_event_get(e, "SubjectUserName");
+        xs_emit(c, &h);
         return;
     }
-    if ((exs_str_icontains(e->provider, "PowerShell") &&
+    if ((xs_str_icontains(e->provider, "PowerShell") &&
          (e->event_id == 4104 || e->event_id == 4103 || e->event_id == 800)) ||
-        (e->event_id == 800 && exs_str_ieq(e->channel, "Windows PowerShell"))) {
+        (e->event_id == 800 && xs_str_ieq(e->channel, "Windows PowerShell"))) {
         script_checks(c, st, e);
         return;
     }
-    if (e->event_id == 3001 && exs_str_icontains(e->text, "lsass")) {
+    if (e->event_id == 3001 && xs_str_icontains(e->text, "lsass")) {
         ev_init(&h, e, R_EV_SILENT_EXIT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                 "silent process exit monitoring set on lsass.exe");
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
     if (is_security(e))
         security_checks(c, e);
 }
 
-void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
+void xs_detect_events_end(xs_ctx *c, xs_event_state *st)
 {
     for (size_t i = 0; i < st->ndumps; i++) {
-        const exs_event_dump *d = &st->dumps[i];
+        const xs_event_dump *d = &st->dumps[i];
         bool lsass = is_lsass_pid(st, d->pid);
-        exs_hit h;
-        exs_hit_init(&h, RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP),
+        xs_hit h;
+        xs_hit_init(&h, RULE(lsass ? R_EV_LSASS_DUMP : R_EV_PROC_DUMP),
                      lsass ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                      lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, d->time_ms);
         h.record = d->record;
         h.line = d->line;
         h.event.id = d->event_id;
-        h.event.provider = exs_str_cstr(d->provider);
-        h.event.channel = exs_str_cstr(d->channel);
-        h.event.computer = exs_str_cstr(d->computer);
+        h.event.provider = xs_str_fixed(d->provider, sizeof d->provider);
+        h.event.channel = xs_str_fixed(d->channel, sizeof d->channel);
+        h.event.computer = xs_str_fixed(d->computer, sizeof d->computer);
         h.event.recovered = d->recovered;
         h.reason = lsass ? "a dump of a process this log shows to be lsass.exe"
                          : "a memory dump; its target is not identified as lsass";
-        h.proc.cmd = exs_str_cstr(d->cmd);
-        h.proc.user = exs_str_cstr(d->user);
-        exs_hit_fact_cstr(&h, "dump_tool", d->tool);
-        exs_hit_fact_u64(&h, "dump_pid", d->pid);
-        h.evidence = exs_str_cstr(d->cmd);
-        exs_emit(c, &h);
+        h.proc.cmd = xs_str_fixed(d->cmd, sizeof d->cmd);
+        h.proc.user = xs_str_fixed(d->user, sizeof d->user);
+        xs_hit_fact(&h, "dump_tool", xs_str_fixed(d->tool, sizeof d->tool));
+        xs_hit_fact_u64(&h, "dump_pid", d->pid);
+        h.evidence = h.proc.cmd;
+        xs_emit(c, &h);
     }
     st->ndumps = 0;
 }
@@ -719,4 +719,4 @@ void exs_detect_events_end(exs_ctx *c, exs_event_state *st)
 /* ---------------------------------------------------------------- prefilter */
 
 /* Event exports: every object is an event the event detectors look at. */
-const exs_pattern exs_pat_jsonl[] = {{"^[ \\t]*\\{", 0}, {NULL, 0}};
+const xs_pattern xs_pat_jsonl[] = {{"^[ \\t]*\\{", 0}, {NULL, 0}};

@@ -18,11 +18,11 @@
 #include "sources/magic.h"
 
 /* The bytes a content check may look at: everything when kept, else the head. */
-static exs_str content(const exs_fctx *c)
+static xs_str content(const xs_fctx *c)
 {
     if (c->data)
-        return exs_str_make((const char *)c->data, c->data_n);
-    return exs_str_make((const char *)c->head, c->head_n);
+        return xs_str_make((const char *)c->data, c->data_n);
+    return xs_str_make((const char *)c->head, c->head_n);
 }
 
 static bool has_comp(const char *norm, const char *comp)
@@ -35,49 +35,49 @@ static bool has_comp(const char *norm, const char *comp)
 }
 
 /* A hit on this file (the file is its subject: the record fills the file group). */
-static void fh_init(exs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity sev,
+static void fh_init(xs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity sev,
                     const char *reason)
 {
-    exs_hit_init(h, rule, v, sev, EXS_TIME_NONE);
+    xs_hit_init(h, rule, v, sev, EXS_TIME_NONE);
     h->reason = reason;
 }
 
 /* ---------------------------------------------------------------- name and location */
 
-static const char *folder_desc(const exs_webloc *l, char *buf, size_t n)
+static const char *folder_desc(const xs_webloc *l, char *buf, size_t n)
 {
     snprintf(buf, n, "%s%s%s%s", l->name, l->site ? " (" : "", l->site ? l->site : "",
              l->site ? ")" : "");
     return buf;
 }
 
-static void check_name(exs_fctx *c)
+static void check_name(xs_fctx *c)
 {
-    const exs_webloc *l = &c->loc;
-    if (!exs_web_has_allowlist(l->folder))
+    const xs_webloc *l = &c->loc;
+    if (!xs_web_has_allowlist(l->folder))
         return;
-    bool script = exs_web_script_ext(c->base, strlen(c->base));
-    bool known = exs_web_known_shell_name(c->base);
-    if ((!script && !known) || exs_web_allowlisted(l, c->base))
+    bool script = xs_web_script_ext(c->base, strlen(c->base));
+    bool known = xs_web_known_shell_name(c->base);
+    if ((!script && !known) || xs_web_allowlisted(l, c->base))
         return;
-    const char *look = exs_web_lookalike(c->base);
+    const char *look = xs_web_lookalike(c->base);
     exs_verdict v = EXS_VERDICT_SUSPICIOUS;
     exs_severity sev = EXS_SEV_HIGH;
     if (look || known) {
         v = EXS_VERDICT_EXPLOITATION;
-    } else if (l->folder == EXS_WF_FRONTEND || l->folder == EXS_WF_WWWROOT) {
+    } else if (l->folder == XS_WF_FRONTEND || l->folder == XS_WF_WWWROOT) {
         sev = EXS_SEV_MEDIUM;
     }
     char where[160];
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_WS_NONDEFAULT], v, sev,
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_WS_NONDEFAULT], v, sev,
             script ? "a script a default install does not have in this folder"
                    : "a file a default install does not have in this folder");
-    exs_hit_fact_cstr(&h, "web_folder", folder_desc(l, where, sizeof where));
-    exs_hit_fact_cstr(&h, "lookalike_of", look);
+    xs_hit_fact_cstr(&h, "web_folder", folder_desc(l, where, sizeof where));
+    xs_hit_fact_cstr(&h, "lookalike_of", look);
     if (known)
-        exs_hit_fact_cstr(&h, "published_name", "yes");
-    exs_fhit_add(c, &h);
+        xs_hit_fact_cstr(&h, "published_name", "yes");
+    xs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- attributes */
@@ -116,76 +116,76 @@ static long dos_attributes(int fd)
     return -1;
 }
 
-static void check_attributes(exs_fctx *c)
+static void check_attributes(xs_fctx *c)
 {
-    if (c->meta->fd < 0 || c->loc.folder == EXS_WF_NONE ||
-        !exs_web_script_ext(c->base, strlen(c->base)))
+    if (c->meta->fd < 0 || c->loc.folder == XS_WF_NONE ||
+        !xs_web_script_ext(c->base, strlen(c->base)))
         return;
     long a = dos_attributes(c->meta->fd);
     if (a < 0 || !(a & 0x6))
         return;
     char where[160];
     bool nondefault =
-        exs_web_has_allowlist(c->loc.folder) && !exs_web_allowlisted(&c->loc, c->base);
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_WS_HIDDEN],
+        xs_web_has_allowlist(c->loc.folder) && !xs_web_allowlisted(&c->loc, c->base);
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_WS_HIDDEN],
             nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
             "a hidden or system script in a web folder");
     /* the file's own attributes: its record (created by the hit below) carries them */
     snprintf(c->attributes, sizeof c->attributes, "%s",
              (a & 6) == 6 ? "hidden,system" : (a & 2) ? "hidden" : "system");
-    exs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
-    exs_fhit_add(c, &h);
+    xs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
+    xs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- indicators */
 
 /* A hit for indicator x: which list and line, what the list says of it. */
-static void ioc_hit(exs_fctx *c, const exs_rule *rule, const exs_ioc *x, const char *reason,
+static void ioc_hit(xs_fctx *c, const exs_rule *rule, const xs_ioc *x, const char *reason,
                     const char *what, int score, size_t matched)
 {
-    exs_hit h;
+    xs_hit h;
     fh_init(&h, rule, x->verdict, x->severity, reason);
-    exs_hit_fact_cstr(&h, "ioc_kind", what);
-    exs_hit_fact_cstr(&h, "ioc_list", x->source);
+    xs_hit_fact_cstr(&h, "ioc_kind", what);
+    xs_hit_fact_cstr(&h, "ioc_list", x->source);
     if (x->line)
-        exs_hit_fact_u64(&h, "ioc_line", x->line);
-    exs_hit_fact_cstr(&h, "ioc_note", x->note);
+        xs_hit_fact_u64(&h, "ioc_line", x->line);
+    xs_hit_fact_cstr(&h, "ioc_note", x->note);
     if (score >= 0)
-        exs_hit_fact_u64(&h, "ioc_score", (uint64_t)score);
+        xs_hit_fact_u64(&h, "ioc_score", (uint64_t)score);
     if (matched > 1)
-        exs_hit_fact_u64(&h, "ioc_matched", matched);
-    h.target = exs_str_cstr(x->value);
-    exs_fhit_add(c, &h);
+        xs_hit_fact_u64(&h, "ioc_matched", matched);
+    h.target = xs_str_cstr(x->value);
+    xs_fhit_add(c, &h);
 }
 
-static void check_iocs(exs_fctx *c)
+static void check_iocs(xs_fctx *c)
 {
-    const exs_iocset *set = c->files->iocs;
+    const xs_iocset *set = c->files->iocs;
     /* one finding for the strongest digest that is listed */
     const struct {
         const char *name, *hex;
     } digests[] = {{"SHA-256", c->sha256}, {"SHA-1", c->sha1}, {"MD5", c->md5}};
     for (size_t i = 0; i < sizeof digests / sizeof digests[0]; i++) {
-        const exs_ioc *x = exs_iocset_hash(set, digests[i].hex);
+        const xs_ioc *x = xs_iocset_hash(set, digests[i].hex);
         if (x) {
-            ioc_hit(c, &exs_rule_table[R_FILE_HASH_IOC], x, "the file's digest is in an IOC list",
+            ioc_hit(c, &xs_rule_table[R_FILE_HASH_IOC], x, "the file's digest is in an IOC list",
                     digests[i].name, -1, 1);
             break;
         }
     }
-    const exs_ioc *p = exs_iocset_path(set, c->norm);
+    const xs_ioc *p = xs_iocset_path(set, c->norm);
     if (p && !p->default_name) {
-        ioc_hit(c, &exs_rule_table[R_FILE_PATH_IOC], p, "the file's path is in an IOC list",
+        ioc_hit(c, &xs_rule_table[R_FILE_PATH_IOC], p, "the file's path is in an IOC list",
                 "path", -1, 1);
     } else if (c->iocre) {
         /* Loki/THOR filename IOCs: one finding, for the best-scored expression */
-        char win[EXS_MAX_PATH * 2 + 4];
+        char win[XS_MAX_PATH * 2 + 4];
         size_t k;
-        exs_ioc_winpath(c->norm, c->display, win, sizeof win);
-        const exs_ioc *r = exs_iocset_path_regex(set, c->iocre, win, &k);
+        xs_ioc_winpath(c->norm, c->display, win, sizeof win);
+        const xs_ioc *r = xs_iocset_path_regex(set, c->iocre, win, &k);
         if (r)
-            ioc_hit(c, &exs_rule_table[R_FILE_PATH_IOC], r,
+            ioc_hit(c, &xs_rule_table[R_FILE_PATH_IOC], r,
                     "the file's path matches a filename expression of an IOC list",
                     "filename expression", r->score, k);
     }
@@ -193,17 +193,17 @@ static void check_iocs(exs_fctx *c)
 
 /* ---------------------------------------------------------------- page structure */
 
-static bool has_page_directive(exs_str s)
+static bool has_page_directive(xs_str s)
 {
-    return exs_str_ifind(s, "page language=") >= 0 || exs_str_ifind(s, "page  language=") >= 0 ||
-           exs_str_ifind(s, "<%@ page") >= 0 || exs_str_ifind(s, "<%@page") >= 0;
+    return xs_str_ifind(s, "page language=") >= 0 || xs_str_ifind(s, "page  language=") >= 0 ||
+           xs_str_ifind(s, "<%@ page") >= 0 || xs_str_ifind(s, "<%@page") >= 0;
 }
 
-static void check_structure(exs_fctx *c)
+static void check_structure(xs_fctx *c)
 {
     if (c->head_n < 8 || c->loglike)
         return;
-    exs_str body = content(c);
+    xs_str body = content(c);
     const unsigned char *h = c->head;
     bool pst = memcmp(h, "!BDN", 4) == 0, der = h[0] == 0x30 && h[1] == 0x82;
     if (!pst && !der) {
@@ -214,43 +214,43 @@ static void check_structure(exs_fctx *c)
         for (; i < 8; i++)
             if ((h[i] < 0x20 && h[i] != '\t' && h[i] != '\r' && h[i] != '\n') || h[i] == 0x7F)
                 junk = true;
-        if (!junk || exs_magic_is_container(h, c->head_n) || body.n > 512 * 1024)
+        if (!junk || xs_magic_is_container(h, c->head_n) || body.n > 512 * 1024)
             return;
     }
-    if (!has_page_directive(body) || exs_str_ifind(body, "language=\"java\"") >= 0)
+    if (!has_page_directive(body) || xs_str_ifind(body, "language=\"java\"") >= 0)
         return;
-    bool web = c->loc.folder != EXS_WF_NONE;
-    long at = exs_str_ifind(body, "language=");
-    exs_str ev =
-        at >= 0 ? exs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at : 160)
-                : EXS_STR_NULL;
-    exs_hit x;
+    bool web = c->loc.folder != XS_WF_NONE;
+    long at = xs_str_ifind(body, "language=");
+    xs_str ev =
+        at >= 0 ? xs_str_make(body.p + at, body.n - (size_t)at < 160 ? body.n - (size_t)at : 160)
+                : XS_STR_NULL;
+    xs_hit x;
     if (pst)
-        fh_init(&x, &exs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
+        fh_init(&x, &xs_rule_table[R_FILE_WS_PST], EXS_VERDICT_EXPLOITATION,
                 web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
                 web ? "a PST header (!BDN) with an ASP.NET page directive inside, in a web folder"
                     : "a PST header (!BDN) with an ASP.NET page directive inside");
     else if (der)
-        fh_init(&x, &exs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
+        fh_init(&x, &xs_rule_table[R_FILE_WS_DER], EXS_VERDICT_EXPLOITATION,
                 web ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
                 web ? "a DER certificate-request header (30 82) with an ASP.NET page directive "
                       "inside, in a web folder"
                     : "a DER certificate-request header (30 82) with an ASP.NET page directive "
                       "inside");
     else
-        fh_init(&x, &exs_rule_table[R_FILE_WS_JUNK],
+        fh_init(&x, &xs_rule_table[R_FILE_WS_JUNK],
                 web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                 web ? "binary bytes in the first 8, then an ASP.NET page directive, in a web "
                       "folder"
                     : "binary bytes in the first 8, then an ASP.NET page directive");
     x.evidence = ev;
-    exs_fhit_add(c, &x);
+    xs_fhit_add(c, &x);
 }
 
 /* ---------------------------------------------------------------- dumps, staging, notes */
 
 typedef struct seek_reader {
-    const exs_input *in;
+    const xs_input *in;
 } seek_reader;
 
 static long input_readat(void *ctx, uint64_t off, void *buf, size_t n)
@@ -273,50 +273,50 @@ static bool dump_name_lsass(const char *base)
     return strncmp(base, "lsass", 5) == 0 && strstr(base, ".dmp") != NULL;
 }
 
-static bool odd_dump_place(const exs_fctx *c)
+static bool odd_dump_place(const xs_fctx *c)
 {
     const char *n = c->norm;
     if (has_comp(n, "wer") || has_comp(n, "minidump") || has_comp(n, "crashdumps") ||
         has_comp(n, "livekerneldumps"))
         return false; /* Windows Error Reporting and crash-dump folders */
-    return c->loc.folder != EXS_WF_NONE || has_comp(n, "temp") || has_comp(n, "tmp") ||
+    return c->loc.folder != XS_WF_NONE || has_comp(n, "temp") || has_comp(n, "tmp") ||
            has_comp(n, "programdata") || has_comp(n, "root") || has_comp(n, "public") ||
            strchr(c->display, '/') == NULL;
 }
 
-static void check_dump(exs_fctx *c)
+static void check_dump(xs_fctx *c)
 {
     bool mdmp = c->head_n >= 4 && memcmp(c->head, "MDMP", 4) == 0;
     bool named = dump_name_lsass(c->base);
     if (!mdmp && !named)
         return;
-    exs_minidump md;
+    xs_minidump md;
     memset(&md, 0, sizeof md);
     if (mdmp) {
         if (c->data) {
-            exs_membuf mb = {c->data, c->data_n};
-            exs_minidump_parse(exs_membuf_readat, &mb, &md);
+            xs_membuf mb = {c->data, c->data_n};
+            xs_minidump_parse(xs_membuf_readat, &mb, &md);
         } else if (c->raw && c->raw->seek) {
             seek_reader r = {c->raw};
-            exs_minidump_parse(input_readat, &r, &md);
+            xs_minidump_parse(input_readat, &r, &md);
         } else {
-            exs_membuf mb = {c->head, c->head_n};
-            exs_minidump_parse(exs_membuf_readat, &mb, &md);
+            xs_membuf mb = {c->head, c->head_n};
+            xs_minidump_parse(xs_membuf_readat, &mb, &md);
         }
     }
     int64_t t = md.valid ? md.time_ms : EXS_TIME_NONE;
-    exs_hit h;
+    xs_hit h;
     if (md.valid && md.lsass) {
-        fh_init(&h, &exs_rule_table[R_FILE_LSASS_DUMP], EXS_VERDICT_EXPLOITATION,
+        fh_init(&h, &xs_rule_table[R_FILE_LSASS_DUMP], EXS_VERDICT_EXPLOITATION,
                 EXS_SEV_CRITICAL, "a minidump of lsass.exe");
     } else if (named && !(md.valid && md.process[0])) {
-        fh_init(&h, &exs_rule_table[R_FILE_LSASS_DUMP],
+        fh_init(&h, &xs_rule_table[R_FILE_LSASS_DUMP],
                 mdmp ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                 mdmp ? "a minidump named like an LSASS dump (its module list could not be read)"
                      : "a file named like an LSASS dump (not a minidump as it is: compressed or "
                        "encrypted?)");
     } else if (md.valid && (named || odd_dump_place(c))) {
-        fh_init(&h, &exs_rule_table[R_FILE_MINIDUMP], EXS_VERDICT_SUSPICIOUS,
+        fh_init(&h, &xs_rule_table[R_FILE_MINIDUMP], EXS_VERDICT_SUSPICIOUS,
                 named ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
                 named ? "a minidump named like an LSASS dump that holds another process"
                       : "a minidump outside the crash-dump folders");
@@ -325,17 +325,17 @@ static void check_dump(exs_fctx *c)
     }
     h.time_ms = t;
     if (md.valid) {
-        exs_hit_fact_cstr(&h, "dump_process", md.process[0] ? md.process : NULL);
+        xs_hit_fact_cstr(&h, "dump_process", md.process[0] ? md.process : NULL);
         if (md.pid)
-            exs_hit_fact_u64(&h, "dump_pid", md.pid);
+            xs_hit_fact_u64(&h, "dump_pid", md.pid);
         if (md.full_memory)
-            exs_hit_fact_cstr(&h, "dump_full_memory", "yes");
-        exs_hit_fact_time(&h, "dump_taken", md.time_ms);
+            xs_hit_fact_cstr(&h, "dump_full_memory", "yes");
+        xs_hit_fact_time(&h, "dump_taken", md.time_ms);
     }
-    exs_fhit_add(c, &h);
+    xs_fhit_add(c, &h);
 }
 
-static void check_staging(exs_fctx *c)
+static void check_staging(xs_fctx *c)
 {
     static const char *const exts[] = {".zip", ".7z", ".rar", ".pst", ".cab"};
     bool arch = false;
@@ -344,52 +344,52 @@ static void check_staging(exs_fctx *c)
             arch = true;
     if (!arch || !has_comp(c->norm, "programdata"))
         return;
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
             "an archive under ProgramData");
-    exs_hit_fact_cstr(&h, "file_type", exs_magic_type(c->head, c->head_n));
-    exs_fhit_add(c, &h);
-    exs_fhit_defer_last(c);
+    xs_hit_fact_cstr(&h, "file_type", xs_magic_type(c->head, c->head_n));
+    xs_fhit_add(c, &h);
+    xs_fhit_defer_last(c);
 }
 
-static void check_ransomware(exs_fctx *c)
+static void check_ransomware(xs_fctx *c)
 {
     if (c->head_n >= 8 && memcmp(c->head, "DEARCRY!", 8) == 0)
-        exs_files_add_dearcry(c->files, c->display, &c->where, c->meta->mtime_ms);
+        xs_files_add_dearcry(c->files, c->display, &c->where, c->meta->mtime_ms);
     if (strcmp(c->base, "decrypt_file.txt") == 0) {
-        exs_hit h;
-        fh_init(&h, &exs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
+        xs_hit h;
+        fh_init(&h, &xs_rule_table[R_FILE_RANSOM_NOTE], EXS_VERDICT_EXPLOITATION,
                 EXS_SEV_CRITICAL, "the Black Kingdom ransom note name (decrypt_file.TxT)");
-        h.evidence = exs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200);
-        exs_fhit_add(c, &h);
+        h.evidence = xs_str_make((const char *)c->head, c->head_n < 200 ? c->head_n : 200);
+        xs_fhit_add(c, &h);
     }
 }
 
 /* ---------------------------------------------------------------- remediation traces */
 
 typedef struct msert_ctx {
-    exs_fctx *c;
+    xs_fctx *c;
     unsigned runs, threats;
     int64_t last_run;
     char version[120];
 } msert_ctx;
 
-static bool exchange_threat(exs_str name)
+static bool exchange_threat(xs_str name)
 {
     static const char *const fam[] = {"exmann",        "chopper",    "secchecker", "webshell",
                                       "twoface",       "doejocrypt", "dumplsass",  "cve-2021-",
                                       "iisexchg",      "suspexchg",  "hafnium",    "sportsball",
                                       "simpleseesharp"};
     for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
-        if (exs_str_ifind(name, fam[i]) >= 0)
+        if (xs_str_ifind(name, fam[i]) >= 0)
             return true;
     return false;
 }
 
-static void on_msert(void *ctx, const exs_msert_event *e)
+static void on_msert(void *ctx, const xs_msert_event *e)
 {
     msert_ctx *m = ctx;
-    if (e->kind == EXS_MSERT_RUN) {
+    if (e->kind == XS_MSERT_RUN) {
         m->runs++;
         if (e->time_ms != EXS_TIME_NONE)
             m->last_run = e->time_ms;
@@ -402,49 +402,56 @@ static void on_msert(void *ctx, const exs_msert_event *e)
     snprintf(path, sizeof path, "%.*s", (int)(e->path.n < 500 ? e->path.n : 500),
              e->path.p ? e->path.p : "");
     bool ex = exchange_threat(e->threat);
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_MSERT], ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_MSERT], ex ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
             EXS_SEV_HIGH, ex ? "MSERT detected an Exchange-era threat" : "MSERT detected a threat");
     /* the run's start, in server time (msert.log writes local time) */
     h.time_ms = e->time_ms;
-    exs_hit_fact(&h, "scanner", e->scan.n ? e->scan : EXS_LIT("MSERT"));
-    exs_hit_fact(&h, "threat_name", e->threat);
-    exs_hit_fact(&h, "threat_action", e->action);
-    exs_hit_fact_cstr(&h, "threat_path", path);
-    exs_hit_fact_cstr(&h, "time_zone", "server");
+    xs_hit_fact(&h, "scanner", e->scan.n ? e->scan : XS_LIT("MSERT"));
+    xs_hit_fact(&h, "threat_name", e->threat);
+    xs_hit_fact(&h, "threat_action", e->action);
+    xs_hit_fact_cstr(&h, "threat_path", path);
+    xs_hit_fact_cstr(&h, "time_zone", "server");
     h.evidence = e->threat;
-    exs_fhit_add(m->c, &h);
+    /* one finding per detection: its line in the log, the threat and the path as its key
+     * (a log may list the same threat many times, each with no path) */
+    h.line = e->line;
+    char idkey[720];
+    snprintf(idkey, sizeof idkey, "%.*s|%s", (int)(e->threat.n < 200 ? e->threat.n : 200),
+             e->threat.p ? e->threat.p : "", path);
+    h.key = xs_str_cstr(idkey);
+    xs_fhit_add(m->c, &h);
     if (path[0]) {
         char key[1024];
-        exs_ioc_path_key(path, key, sizeof key);
-        exs_webloc w;
-        exs_webloc_of(key, &w);
+        xs_ioc_path_key(path, key, sizeof key);
+        xs_webloc w;
+        xs_webloc_of(key, &w);
         if (w.url[0]) {
             char what[300];
             snprintf(what, sizeof what, "MSERT reported %.*s (%.*s)",
                      (int)(e->threat.n < 120 ? e->threat.n : 120), e->threat.p,
                      (int)(e->action.n < 60 ? e->action.n : 60), e->action.n ? e->action.p : "");
-            exs_files_add_hint(m->c->files, m->c->where.root, w.url, what);
+            xs_files_add_hint(m->c->files, m->c->where.root, w.url, what);
         }
     }
 }
 
-static void check_remediation(exs_fctx *c)
+static void check_remediation(xs_fctx *c)
 {
     if (strcmp(c->base, "msert.log") == 0 || strcmp(c->base, "msert.old.log") == 0) {
-        exs_str body = content(c);
+        xs_str body = content(c);
         msert_ctx m = {c, 0, 0, EXS_TIME_NONE, ""};
-        exs_msert_parse((const unsigned char *)body.p, body.n, on_msert, &m);
+        xs_msert_parse((const unsigned char *)body.p, body.n, on_msert, &m);
         if (m.runs && !m.threats) {
-            exs_hit h;
-            fh_init(&h, &exs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+            xs_hit h;
+            fh_init(&h, &xs_rule_table[R_FILE_MSERT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
                     c->data ? "MSERT ran and detected nothing"
                             : "MSERT ran and detected nothing in the part read");
             h.time_ms = m.last_run;
-            exs_hit_fact_u64(&h, "runs", m.runs);
-            exs_hit_fact_cstr(&h, "scanner_version", m.version);
-            exs_hit_fact_cstr(&h, "time_zone", "server");
-            exs_fhit_add(c, &h);
+            xs_hit_fact_u64(&h, "runs", m.runs);
+            xs_hit_fact_cstr(&h, "scanner_version", m.version);
+            xs_hit_fact_cstr(&h, "time_zone", "server");
+            xs_fhit_add(c, &h);
         }
         return;
     }
@@ -454,36 +461,36 @@ static void check_remediation(exs_fctx *c)
         if (strcmp(c->base, eomt[i]) != 0)
             continue;
         /* The summary's first lines say what it found; quote them as evidence. */
-        exs_str body = exs_str_make((const char *)c->head, c->head_n < 400 ? c->head_n : 400);
-        exs_hit h;
-        fh_init(&h, &exs_rule_table[R_FILE_EOMT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+        xs_str body = xs_str_make((const char *)c->head, c->head_n < 400 ? c->head_n : 400);
+        xs_hit h;
+        fh_init(&h, &xs_rule_table[R_FILE_EOMT], EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
                 i < 2 ? "EOMT ran on this server (its log or summary)"
                       : "EOMTv2 ran on this server (its log or summary)");
         h.evidence = body;
-        exs_fhit_add(c, &h);
+        xs_fhit_add(c, &h);
     }
 }
 
 /* ---------------------------------------------------------------- IIS configuration */
 
 typedef struct vdir_ctx {
-    exs_fctx *c;
-    exs_str body;
+    xs_fctx *c;
+    xs_str body;
 } vdir_ctx;
 
 static const char *const proxyshell_dirs[] = {"com", "com1", "con", "aux",
                                               "who", "xyz",  "zoo", "zing"};
 
-static void on_vdir(void *ctx, const exs_vdir_item *v)
+static void on_vdir(void *ctx, const xs_vdir_item *v)
 {
     vdir_ctx *vc = ctx;
-    exs_fctx *c = vc->c;
+    xs_fctx *c = vc->c;
     char site[128];
     snprintf(site, sizeof site, "%.*s", (int)(v->site.n < 120 ? v->site.n : 120),
              v->site.p ? v->site.p : "");
-    exs_files_add_vdir(c->files, c->where.root, c->display, site, v->url, v->physical);
+    xs_files_add_vdir(c->files, c->where.root, c->display, site, v->url, v->physical);
     char key[1024];
-    exs_ioc_path_key(v->physical, key, sizeof key);
+    xs_ioc_path_key(v->physical, key, sizeof key);
     const char *under = NULL;
     if (strncmp(key, "/programdata/", 13) == 0 || strcmp(key, "/programdata") == 0)
         under = "ProgramData";
@@ -503,103 +510,107 @@ static void on_vdir(void *ctx, const exs_vdir_item *v)
         if (strncmp(leaf, proxyshell_dirs[i], n) == 0 && (leaf[n] == 0 || leaf[n] == '/'))
             drop = true;
     }
-    exs_str ev = EXS_STR_NULL;
+    xs_str ev = XS_STR_NULL;
     if (v->tag_end > v->tag_start && v->tag_end <= vc->body.n)
-        ev = exs_str_make(vc->body.p + v->tag_start, v->tag_end - v->tag_start);
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_IIS_VDIR],
+        ev = xs_str_make(vc->body.p + v->tag_start, v->tag_end - v->tag_start);
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_IIS_VDIR],
             drop || strcmp(under, "ProgramData") == 0 ? EXS_VERDICT_EXPLOITATION
                                                       : EXS_VERDICT_SUSPICIOUS,
             drop ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
             drop ? "a virtual directory served from a ProxyShell drop folder"
                  : "a virtual directory served from outside the web roots");
-    exs_hit_fact_cstr(&h, "vdir_site", site);
-    exs_hit_fact_cstr(&h, "vdir_url", v->url);
-    exs_hit_fact_cstr(&h, "vdir_physical", v->physical);
-    exs_hit_fact_cstr(&h, "vdir_under", under);
-    h.key = exs_str_cstr(v->url);
-    h.target = exs_str_cstr(v->url);
+    xs_hit_fact_cstr(&h, "vdir_site", site);
+    xs_hit_fact_cstr(&h, "vdir_url", v->url);
+    xs_hit_fact_cstr(&h, "vdir_physical", v->physical);
+    xs_hit_fact_cstr(&h, "vdir_under", under);
+    h.key = xs_str_cstr(v->url);
+    h.target = xs_str_cstr(v->url);
     h.evidence = ev;
-    exs_fhit_add(c, &h);
+    xs_fhit_add(c, &h);
 }
 
-static void check_iis_config(exs_fctx *c)
+static void check_iis_config(xs_fctx *c)
 {
     if (!strstr(c->base, "applicationhost") || strcmp(c->ext, ".config") != 0)
         return;
     vdir_ctx vc = {c, content(c)};
-    exs_apphost_vdirs(vc.body.p, vc.body.n, on_vdir, &vc);
+    size_t n = xs_apphost_vdirs(vc.body.p, vc.body.n, on_vdir, &vc);
+    if (n > XS_MAX_VDIRS)
+        xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
+                 "%zu virtual directories past %u not read (not checked, not used to map files)",
+                 n - XS_MAX_VDIRS, (unsigned)XS_MAX_VDIRS);
 }
 
-static void check_compiled(exs_fctx *c)
+static void check_compiled(xs_fctx *c)
 {
-    if (strcmp(c->ext, ".compiled") != 0 || c->loc.folder != EXS_WF_TEMP_ASPNET)
+    if (strcmp(c->ext, ".compiled") != 0 || c->loc.folder != XS_WF_TEMP_ASPNET)
         return;
-    exs_str body = content(c);
+    xs_str body = content(c);
     char vp[1024], url[1024];
-    size_t n = exs_aspnet_compiled_vpath(body.p, body.n, vp, sizeof vp);
+    size_t n = xs_aspnet_compiled_vpath(body.p, body.n, vp, sizeof vp);
     if (n == 0)
         return;
     size_t un = 0;
     for (size_t i = 0; i < n && un + 1 < sizeof url; i++) {
-        char ch = exs_lower(vp[i] == '\\' ? '/' : vp[i]);
+        char ch = xs_lower(vp[i] == '\\' ? '/' : vp[i]);
         if (ch == '/' && un && url[un - 1] == '/')
             continue;
         url[un++] = ch;
     }
     url[un] = 0;
     const char *folder = "";
-    if (!exs_web_url_nondefault(url, &folder))
+    if (!xs_web_url_nondefault(url, &folder))
         return;
-    exs_files_add_compiled(c->files, c->where.root, c->display, url, c->meta->mtime_ms);
-    exs_hit h;
-    fh_init(&h, &exs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
+    xs_files_add_compiled(c->files, c->where.root, c->display, url, c->meta->mtime_ms);
+    xs_hit h;
+    fh_init(&h, &xs_rule_table[R_FILE_WS_COMPILED], EXS_VERDICT_EXPLOITATION, EXS_SEV_HIGH,
             "ASP.NET compiled a page a default install does not have: it was requested and ran "
             "at least once");
-    exs_hit_fact_cstr(&h, "compiled_page", vp);
-    exs_hit_fact_cstr(&h, "compiled_url", url);
-    exs_hit_fact_cstr(&h, "web_folder", folder);
-    h.target = exs_str_cstr(url);
-    h.evidence = exs_str_cstr(vp);
-    exs_fhit_add(c, &h);
+    xs_hit_fact_cstr(&h, "compiled_page", vp);
+    xs_hit_fact_cstr(&h, "compiled_url", url);
+    xs_hit_fact_cstr(&h, "web_folder", folder);
+    h.target = xs_str_cstr(url);
+    h.evidence = xs_str_cstr(vp);
+    xs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- YARA */
 
-static void on_yara(void *ctx, const exs_ymatch *m)
+static void on_yara(void *ctx, const xs_ymatch *m)
 {
-    exs_fctx *c = ctx;
-    const exs_yrule *r = m->rule;
-    if (r->scope == EXS_YSCOPE_FILE && c->loglike)
+    xs_fctx *c = ctx;
+    const xs_yrule *r = m->rule;
+    if (r->scope == XS_YSCOPE_FILE && c->loglike)
         return; /* a shell quoted in a log line is the log readers' business */
-    exs_hit h;
+    xs_hit h;
     fh_init(&h, &r->rule, r->verdict, r->severity,
             r->user ? "a user YARA rule matched" : "a shipped YARA rule matched");
-    exs_hit_fact_cstr(&h, "yara_rules", r->source);
-    exs_hit_fact_cstr(&h, "yara_string", m->string_id);
+    xs_hit_fact_cstr(&h, "yara_rules", r->source);
+    xs_hit_fact_cstr(&h, "yara_string", m->string_id);
     if (m->string_id)
-        exs_hit_fact_u64(&h, "yara_offset", (uint64_t)m->offset);
-    h.evidence = exs_str_make((const char *)m->data, m->len);
-    exs_fhit_add(c, &h);
+        xs_hit_fact_u64(&h, "yara_offset", (uint64_t)m->offset);
+    h.evidence = xs_str_make((const char *)m->data, m->len);
+    xs_fhit_add(c, &h);
 }
 
 /* A YARA or Sigma rule collection (a responder's copy of signature-base, THOR's or Loki's
  * folders left on the server): its own strings would match the shipped rules. */
-static bool rule_collection(const exs_fctx *c)
+static bool rule_collection(const xs_fctx *c)
 {
-    exs_str h = exs_str_make((const char *)c->head, c->head_n);
-    bool yara = exs_str_ifind(h, "condition:") >= 0 &&
-                (exs_str_ifind(h, "strings:") >= 0 || exs_str_ifind(h, "meta:") >= 0) &&
-                exs_str_ifind(h, "rule ") >= 0;
-    bool sigma = exs_str_ifind(h, "logsource:") >= 0 && exs_str_ifind(h, "detection:") >= 0;
-    return (yara || sigma) && c->loc.folder == EXS_WF_NONE;
+    xs_str h = xs_str_make((const char *)c->head, c->head_n);
+    bool yara = xs_str_ifind(h, "condition:") >= 0 &&
+                (xs_str_ifind(h, "strings:") >= 0 || xs_str_ifind(h, "meta:") >= 0) &&
+                xs_str_ifind(h, "rule ") >= 0;
+    bool sigma = xs_str_ifind(h, "logsource:") >= 0 && xs_str_ifind(h, "detection:") >= 0;
+    return (yara || sigma) && c->loc.folder == XS_WF_NONE;
 }
 
-static void check_rules(exs_fctx *c)
+static void check_rules(xs_fctx *c)
 {
     if (!c->data)
         return;
-    char filepath[EXS_MAX_PATH * 2 + 4];
+    char filepath[XS_MAX_PATH * 2 + 4];
     size_t o = 0;
     if (c->display[0] != '/')
         filepath[o++] = '\\';
@@ -607,34 +618,34 @@ static void check_rules(exs_fctx *c)
         filepath[o++] = *p == '/' ? '\\' : *p;
     filepath[o] = 0;
     const char *slash = strrchr(c->display, '/');
-    exs_yvars v = {slash ? slash + 1 : c->display, filepath, c->ext,
-                   exs_magic_type(c->head, c->head_n), ""};
+    xs_yvars v = {slash ? slash + 1 : c->display, filepath, c->ext,
+                   xs_magic_type(c->head, c->head_n), ""};
     bool ran = false;
     exs_rc rc;
     if (c->yshipped && !rule_collection(c)) {
-        rc = exs_yscanner_scan(c->yshipped, c->data, c->data_n, &v, true, on_yara, c, &ran);
+        rc = xs_yscanner_scan(c->yshipped, c->data, c->data_n, &v, true, on_yara, c, &ran);
         if (ran)
             c->rule_scans++;
         else
             c->rule_gated++;
         if (rc == EXS_ELIMIT)
-            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0,
+            xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
                      "shipped rules: scan timed out or too many matches; results may be partial");
         else if (rc != EXS_OK)
-            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "shipped rules: scan failed");
+            xs_warn(c->scan, XS_W_LIMIT, c->display, 0, "shipped rules: scan failed");
     }
     if (c->yuser) {
-        rc = exs_yscanner_scan(c->yuser, c->data, c->data_n, &v, false, on_yara, c, &ran);
+        rc = xs_yscanner_scan(c->yuser, c->data, c->data_n, &v, false, on_yara, c, &ran);
         c->rule_scans++;
         if (rc == EXS_ELIMIT)
-            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0,
+            xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
                      "user rules: scan timed out or too many matches; results may be partial");
         else if (rc != EXS_OK)
-            exs_warn(c->scan, EXS_W_LIMIT, c->display, 0, "user rules: scan failed");
+            xs_warn(c->scan, XS_W_LIMIT, c->display, 0, "user rules: scan failed");
     }
 }
 
-void exs_detect_file(exs_fctx *c)
+void xs_detect_file(xs_fctx *c)
 {
     check_name(c);
     check_attributes(c);

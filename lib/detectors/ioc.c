@@ -20,17 +20,18 @@
 #include "engines/pathre.h"
 
 
-struct exs_iocset {
-    exs_strmap *hash, *path, *ip, *domain;
-    exs_ioc *wild; /* wildcard paths (chained by next) */
-    exs_ioc *all;
+struct xs_iocset {
+    xs_strmap *hash, *path, *ip, *domain;
+    xs_ioc *wild; /* wildcard paths (chained by next) */
+    xs_ioc *all;
     char **sources; /* list file names, owned */
     size_t nsources;
-    size_t count[EXS_IOC__COUNT], user[EXS_IOC__COUNT];
-    exs_pathre *re;   /* Loki filename IOCs, NULL until the first */
-    exs_ioc **re_ioc; /* by expression id */
+    size_t count[XS_IOC__COUNT], user[XS_IOC__COUNT];
+    xs_pathre *re;   /* Loki filename IOCs, NULL until the first */
+    xs_ioc **re_ioc; /* by expression id */
     size_t nre, capre;
     size_t total;
+    size_t max_file; /* XS_MAX_IOC_FILE; tests lower it */
 };
 
 static const struct {
@@ -192,9 +193,9 @@ static const struct {
     {"%exchangeinstallpath%", "/program files/microsoft/exchange server/v15"},
 };
 
-size_t exs_ioc_path_key(const char *in, char *out, size_t cap)
+size_t xs_ioc_path_key(const char *in, char *out, size_t cap)
 {
-    char tmp[EXS_MAX_IOC_LINE + 64];
+    char tmp[XS_MAX_IOC_LINE + 64];
     size_t o = 0;
     if (!cap)
         return 0;
@@ -215,7 +216,7 @@ size_t exs_ioc_path_key(const char *in, char *out, size_t cap)
     if (o == 0 && in[0] != '\\' && in[0] != '/')
         tmp[o++] = '/'; /* a bare file name or a relative path: match at a component start */
     for (; *in && o + 1 < sizeof tmp; in++) {
-        char c = *in == '\\' ? '/' : exs_lower(*in);
+        char c = *in == '\\' ? '/' : xs_lower(*in);
         if (c == '/' && o && tmp[o - 1] == '/')
             continue;
         tmp[o++] = c;
@@ -235,12 +236,12 @@ size_t exs_ioc_path_key(const char *in, char *out, size_t cap)
     return n;
 }
 
-static exs_ioc *ioc_new(exs_iocset *s, exs_ioc_type t, const char *value, const char *source,
-                        uint64_t line, exs_str note)
+static xs_ioc *ioc_new(xs_iocset *s, xs_ioc_type t, const char *value, const char *source,
+                        uint64_t line, xs_str note)
 {
-    if (s->total >= EXS_MAX_IOCS)
+    if (s->total >= XS_MAX_IOCS)
         return NULL;
-    exs_ioc *x = calloc(1, sizeof *x);
+    xs_ioc *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
     x->type = t;
@@ -260,11 +261,11 @@ static exs_ioc *ioc_new(exs_iocset *s, exs_ioc_type t, const char *value, const 
     return x;
 }
 
-static bool map_add(exs_strmap *m, const char *key, exs_ioc *x)
+static bool map_add(xs_strmap *m, const char *key, xs_ioc *x)
 {
-    exs_ioc *old = exs_strmap_get(m, key);
+    xs_ioc *old = xs_strmap_get(m, key);
     x->next = old;
-    return exs_strmap_put(m, key, x, NULL);
+    return xs_strmap_put(m, key, x, NULL);
 }
 
 static const char *last_comp(const char *p)
@@ -275,7 +276,7 @@ static const char *last_comp(const char *p)
 
 /* The longest run of a glob without '*' or '?'. Globs with classes or escapes keep none:
  * their runs are not plain text. */
-static void glob_literal(exs_ioc *x)
+static void glob_literal(xs_ioc *x)
 {
     x->lit_off = x->lit_len = 0;
     if (strpbrk(x->glob, "[\\"))
@@ -293,25 +294,25 @@ static void glob_literal(exs_ioc *x)
 
 /* Adds one indicator. Returns false when it was not stored: the cap, a value that is not one,
  * or (*nomem set) memory. */
-static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *source, uint64_t line,
-                exs_str note, exs_verdict v, exs_severity sev, bool user, bool *nomem)
+static bool add(xs_iocset *s, xs_ioc_type t, const char *value, const char *source, uint64_t line,
+                xs_str note, exs_verdict v, exs_severity sev, bool user, bool *nomem)
 {
-    char key[EXS_MAX_IOC_LINE + 1];
-    exs_strmap *m = NULL;
+    char key[XS_MAX_IOC_LINE + 1];
+    xs_strmap *m = NULL;
     switch (t) {
-    case EXS_IOC_SHA256:
-    case EXS_IOC_SHA1:
-    case EXS_IOC_MD5: {
+    case XS_IOC_SHA256:
+    case XS_IOC_SHA1:
+    case XS_IOC_MD5: {
         /* one map for the three: their lengths keep them apart */
         size_t n = strlen(value);
-        if (n != (t == EXS_IOC_SHA256 ? 64u : t == EXS_IOC_SHA1 ? 40u : 32u))
+        if (n != (t == XS_IOC_SHA256 ? 64u : t == XS_IOC_SHA1 ? 40u : 32u))
             return false;
         for (size_t i = 0; i <= n; i++)
-            key[i] = exs_lower(value[i]);
+            key[i] = xs_lower(value[i]);
         m = s->hash;
         break;
     }
-    case EXS_IOC_IP: {
+    case XS_IOC_IP: {
         unsigned char b[16];
         if (inet_pton(AF_INET, value, b) == 1)
             inet_ntop(AF_INET, b, key, sizeof key);
@@ -322,43 +323,43 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
         m = s->ip;
         break;
     }
-    case EXS_IOC_DOMAIN: {
+    case XS_IOC_DOMAIN: {
         size_t n = strlen(value);
         while (n && value[n - 1] == '.')
             n--;
         if (n == 0 || n >= sizeof key)
             return false;
         for (size_t i = 0; i < n; i++)
-            key[i] = exs_lower(value[i]);
+            key[i] = xs_lower(value[i]);
         key[n] = 0;
         m = s->domain;
         break;
     }
-    case EXS_IOC_PATH:
-        if (exs_ioc_path_key(value, key, sizeof key) < 2)
+    case XS_IOC_PATH:
+        if (xs_ioc_path_key(value, key, sizeof key) < 2)
             return false;
         m = s->path;
         break;
     default:
         return false;
     }
-    if (s->total >= EXS_MAX_IOCS)
+    if (s->total >= XS_MAX_IOCS)
         return false;
-    exs_ioc *x = ioc_new(s, t, key, source, line, note);
+    xs_ioc *x = ioc_new(s, t, key, source, line, note);
     if (!x) {
         *nomem = true;
         return false;
     }
     x->verdict = v;
     x->severity = sev;
-    if (t == EXS_IOC_PATH) {
+    if (t == XS_IOC_PATH) {
         x->wildcard = strpbrk(key, "*?[") != NULL;
         if (!x->wildcard) {
-            exs_webloc w;
-            exs_webloc_of(key, &w);
-            x->default_name = exs_web_has_allowlist(w.folder) &&
-                              exs_web_allowlisted(&w, last_comp(key)) &&
-                              exs_web_script_ext(key, strlen(key));
+            xs_webloc w;
+            xs_webloc_of(key, &w);
+            x->default_name = xs_web_has_allowlist(w.folder) &&
+                              xs_web_allowlisted(&w, last_comp(key)) &&
+                              xs_web_script_ext(key, strlen(key));
         }
         if (x->wildcard) {
             size_t kn = strlen(key);
@@ -385,15 +386,15 @@ static bool add(exs_iocset *s, exs_ioc_type t, const char *value, const char *so
     return true;
 }
 
-void exs_iocset_destroy(exs_iocset *s)
+void xs_iocset_destroy(xs_iocset *s)
 {
     if (!s)
         return;
-    exs_strmap_destroy(s->hash);
-    exs_strmap_destroy(s->path);
-    exs_strmap_destroy(s->ip);
-    exs_strmap_destroy(s->domain);
-    for (exs_ioc *x = s->all, *n; x; x = n) {
+    xs_strmap_destroy(s->hash);
+    xs_strmap_destroy(s->path);
+    xs_strmap_destroy(s->ip);
+    xs_strmap_destroy(s->domain);
+    for (xs_ioc *x = s->all, *n; x; x = n) {
         n = x->all;
         free(x->value);
         free(x->note);
@@ -403,44 +404,45 @@ void exs_iocset_destroy(exs_iocset *s)
     for (size_t i = 0; i < s->nsources; i++)
         free(s->sources[i]);
     free(s->sources);
-    exs_pathre_destroy(s->re);
+    xs_pathre_destroy(s->re);
     free(s->re_ioc);
     free(s);
 }
 
-exs_rc exs_iocset_create(exs_iocset **out)
+exs_rc xs_iocset_create(xs_iocset **out)
 {
-    exs_iocset *s = calloc(1, sizeof *s);
+    xs_iocset *s = calloc(1, sizeof *s);
     if (!s)
         return EXS_ENOMEM;
-    s->hash = exs_strmap_create();
-    s->path = exs_strmap_create();
-    s->ip = exs_strmap_create();
-    s->domain = exs_strmap_create();
+    s->max_file = XS_MAX_IOC_FILE;
+    s->hash = xs_strmap_create();
+    s->path = xs_strmap_create();
+    s->ip = xs_strmap_create();
+    s->domain = xs_strmap_create();
     if (!s->hash || !s->path || !s->ip || !s->domain)
         goto oom;
     bool nomem = false;
     for (size_t i = 0; i < sizeof builtin_hashes / sizeof builtin_hashes[0]; i++)
-        if (!add(s, EXS_IOC_SHA256, builtin_hashes[i].sha256, "built-in", 0,
-                 exs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
+        if (!add(s, XS_IOC_SHA256, builtin_hashes[i].sha256, "built-in", 0,
+                 xs_str_cstr(builtin_hashes[i].what), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                  false, &nomem))
             goto oom;
     for (size_t i = 0; i < sizeof builtin_paths / sizeof builtin_paths[0]; i++)
-        if (!add(s, EXS_IOC_PATH, builtin_paths[i].path, "built-in", 0,
-                 exs_str_cstr(builtin_paths[i].what), builtin_paths[i].v, builtin_paths[i].sev,
+        if (!add(s, XS_IOC_PATH, builtin_paths[i].path, "built-in", 0,
+                 xs_str_cstr(builtin_paths[i].what), builtin_paths[i].v, builtin_paths[i].sev,
                  false, &nomem))
             goto oom;
     *out = s;
     return EXS_OK;
 oom:
-    exs_iocset_destroy(s);
+    xs_iocset_destroy(s);
     return EXS_ENOMEM;
 }
 
 typedef struct load_ctx {
-    exs_iocset *s;
+    xs_iocset *s;
     const char *source;
-    exs_iocset_bad_fn bad;
+    xs_iocset_bad_fn bad;
     void *ctx;
     exs_rc failed; /* the first failure (memory, the path engine): the load fails with it */
 } load_ctx;
@@ -454,11 +456,11 @@ static void on_bad(void *c, uint64_t line, const char *why)
 
 /* A Loki filename IOC: the expression goes to the set's path engine, the indicator (score,
  * description, source) to re_ioc under the expression's id. */
-static void add_regex(load_ctx *lc, const exs_ioc_item *it)
+static void add_regex(load_ctx *lc, const xs_ioc_item *it)
 {
-    exs_iocset *s = lc->s;
-    char err[200] = "", fp[EXS_MAX_IOC_LINE + 1];
-    if (s->total >= EXS_MAX_IOCS) {
+    xs_iocset *s = lc->s;
+    char err[200] = "", fp[XS_MAX_IOC_LINE + 1];
+    if (s->total >= XS_MAX_IOCS) {
         on_bad(lc, it->line, "indicator cap reached");
         return;
     }
@@ -468,11 +470,11 @@ static void add_regex(load_ctx *lc, const exs_ioc_item *it)
         on_bad(lc, it->line, "filename expression with a score of 0 or below: not used");
         return;
     }
-    exs_rc rc = s->re ? EXS_OK : exs_pathre_create(&s->re);
-    if (rc == EXS_OK && !exs_grow((void **)&s->re_ioc, &s->capre, s->nre + 1, sizeof *s->re_ioc))
+    exs_rc rc = s->re ? EXS_OK : xs_pathre_create(&s->re);
+    if (rc == EXS_OK && !xs_grow((void **)&s->re_ioc, &s->capre, s->nre + 1, sizeof *s->re_ioc))
         rc = EXS_ENOMEM;
     /* the indicator first: an expression is only ever added with its entry ready */
-    exs_ioc *x = rc == EXS_OK ? ioc_new(s, EXS_IOC_PATH_REGEX, it->value, lc->source, it->line,
+    xs_ioc *x = rc == EXS_OK ? ioc_new(s, XS_IOC_PATH_REGEX, it->value, lc->source, it->line,
                                         it->note)
                               : NULL;
     if (!x) {
@@ -480,7 +482,7 @@ static void add_regex(load_ctx *lc, const exs_ioc_item *it)
         return;
     }
     snprintf(fp, sizeof fp, "%.*s", (int)it->fp.n, it->fp.p ? it->fp.p : "");
-    rc = exs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
+    rc = xs_pathre_add(s->re, (unsigned)s->nre, it->value, fp, err, sizeof err);
     if (rc == EXS_ERULE) {
         char why[260];
         snprintf(why, sizeof why, "filename expression not usable: %s", err);
@@ -496,8 +498,8 @@ static void add_regex(load_ctx *lc, const exs_ioc_item *it)
     x->verdict = EXS_VERDICT_SUSPICIOUS;
     x->severity = it->score >= 80 ? EXS_SEV_HIGH : it->score >= 60 ? EXS_SEV_MEDIUM : EXS_SEV_LOW;
     s->re_ioc[s->nre++] = x;
-    s->count[EXS_IOC_PATH_REGEX]++;
-    s->user[EXS_IOC_PATH_REGEX]++;
+    s->count[XS_IOC_PATH_REGEX]++;
+    s->user[XS_IOC_PATH_REGEX]++;
 }
 
 /* Digests of an empty file and of a lone line break (LF, CRLF), in the three lengths: lists
@@ -518,16 +520,16 @@ static bool empty_content_hash(const char *v)
     return false;
 }
 
-static void on_item(void *c, const exs_ioc_item *it)
+static void on_item(void *c, const xs_ioc_item *it)
 {
     load_ctx *lc = c;
     if (lc->failed)
         return;
-    if (it->type == EXS_IOC_PATH_REGEX) {
+    if (it->type == XS_IOC_PATH_REGEX) {
         add_regex(lc, it);
         return;
     }
-    bool hash = it->type == EXS_IOC_SHA256 || it->type == EXS_IOC_SHA1 || it->type == EXS_IOC_MD5;
+    bool hash = it->type == XS_IOC_SHA256 || it->type == XS_IOC_SHA1 || it->type == XS_IOC_MD5;
     if (hash && empty_content_hash(it->value)) {
         on_bad(c, it->line, "hash of an empty or one-line-break file: it would match every such file");
         return;
@@ -540,12 +542,12 @@ static void on_item(void *c, const exs_ioc_item *it)
             return;
         }
         on_bad(c, it->line,
-               lc->s->total >= EXS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
+               lc->s->total >= XS_MAX_IOCS ? "indicator cap reached" : "indicator not usable");
     }
 }
 
-exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, size_t n,
-                           exs_iocset_bad_fn bad, void *ctx)
+exs_rc xs_iocset_load_mem(xs_iocset *s, const char *name, const char *buf, size_t n,
+                           xs_iocset_bad_fn bad, void *ctx)
 {
     char **v = realloc(s->sources, (s->nsources + 1) * sizeof *v);
     if (!v)
@@ -556,11 +558,16 @@ exs_rc exs_iocset_load_mem(exs_iocset *s, const char *name, const char *buf, siz
         return EXS_ENOMEM;
     s->sources[s->nsources++] = src;
     load_ctx lc = {s, src, bad, ctx, EXS_OK};
-    exs_ioclist_parse(buf, n, on_item, on_bad, &lc);
+    xs_ioclist_parse(buf, n, on_item, on_bad, &lc);
     return lc.failed;
 }
 
-exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, void *ctx, char *err,
+void xs_iocset_set_max_file(xs_iocset *s, size_t max)
+{
+    s->max_file = max;
+}
+
+exs_rc xs_iocset_load(xs_iocset *s, const char *path, xs_iocset_bad_fn bad, void *ctx, char *err,
                        size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -580,9 +587,13 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
         close(fd);
         return EXS_ERULE;
     }
-    size_t n = st.st_size > EXS_MAX_IOC_FILE ? EXS_MAX_IOC_FILE : (size_t)st.st_size;
+    /* A list larger than the cap is read one byte past it: that byte says whether the line
+     * at the cap ends there. */
+    size_t cap = s->max_file;
+    size_t n = (uint64_t)st.st_size > cap ? cap + 1 : (size_t)st.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
+        snprintf(err, errlen, "%s: out of memory for the list (%zu bytes)", path, n + 1);
         close(fd);
         return EXS_ENOMEM;
     }
@@ -605,31 +616,49 @@ exs_rc exs_iocset_load(exs_iocset *s, const char *path, exs_iocset_bad_fn bad, v
     if (got < n && bad)
         bad(ctx, path, 0, "list shorter than when it was opened (changed while read): the "
                           "indicators read are used");
-    if ((size_t)st.st_size > EXS_MAX_IOC_FILE && bad)
-        bad(ctx, path, 0, "list larger than 64 MiB: the rest is not read");
-    exs_rc rc = exs_iocset_load_mem(s, path, buf, got, bad, ctx);
+    if (got > cap) {
+        /* The bytes after the last line break are the start of a line the cap cut: read, they
+         * would be an indicator the list does not hold (an address or a domain cut short is
+         * still one). The list ends at its last whole line. */
+        const char *nl = memrchr(buf, '\n', got);
+        got = nl ? (size_t)(nl - buf) + 1 : 0;
+        uint64_t lines = 0;
+        for (const char *p = buf; (p = memchr(p, '\n', got - (size_t)(p - buf))); p++)
+            lines++;
+        if (bad) {
+            char size[32], why[160];
+            if (cap % (1u << 20) == 0)
+                snprintf(size, sizeof size, "%zu MiB", cap >> 20);
+            else
+                snprintf(size, sizeof size, "%zu bytes", cap);
+            snprintf(why, sizeof why, "list larger than %s: read to its last whole line within "
+                                      "them; this line and the rest are not read", size);
+            bad(ctx, path, lines + 1, why);
+        }
+    }
+    exs_rc rc = xs_iocset_load_mem(s, path, buf, got, bad, ctx);
     free(buf);
     if (rc != EXS_OK)
         snprintf(err, errlen, "%s: %s while loading the list", path, exs_strerror(rc));
     return rc;
 }
 
-const exs_ioc *exs_iocset_hash(const exs_iocset *s, const char *hex)
+const xs_ioc *xs_iocset_hash(const xs_iocset *s, const char *hex)
 {
-    return s && hex && *hex ? exs_strmap_get(s->hash, hex) : NULL;
+    return s && hex && *hex ? xs_strmap_get(s->hash, hex) : NULL;
 }
 
-const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
+const xs_ioc *xs_iocset_path(const xs_iocset *s, const char *norm)
 {
     if (!s)
         return NULL;
     size_t nn = strlen(norm);
-    for (const exs_ioc *x = exs_strmap_get(s->path, last_comp(norm)); x; x = x->next) {
+    for (const xs_ioc *x = xs_strmap_get(s->path, last_comp(norm)); x; x = x->next) {
         size_t kn = strlen(x->value);
         if (kn <= nn && memcmp(norm + nn - kn, x->value, kn) == 0)
             return x;
     }
-    for (const exs_ioc *x = s->wild; x; x = x->next) {
+    for (const xs_ioc *x = s->wild; x; x = x->next) {
         /* a memmem per indicator: fnmatch on every file was about 1% of the perf samples of a
          * sweep of 2139 small logs (bench/README.md, "Where the time goes") */
         if (x->lit_len && !memmem(norm, nn, x->glob + x->lit_off, x->lit_len))
@@ -640,9 +669,9 @@ const exs_ioc *exs_iocset_path(const exs_iocset *s, const char *norm)
     return NULL;
 }
 
-const exs_ioc *exs_iocset_ip(const exs_iocset *s, const char *ip)
+const xs_ioc *xs_iocset_ip(const xs_iocset *s, const char *ip)
 {
-    if (!s || !ip || !*ip || exs_strmap_count(s->ip) == 0)
+    if (!s || !ip || !*ip || xs_strmap_count(s->ip) == 0)
         return NULL;
     unsigned char b[16];
     char key[64];
@@ -652,61 +681,61 @@ const exs_ioc *exs_iocset_ip(const exs_iocset *s, const char *ip)
         inet_ntop(AF_INET6, b, key, sizeof key);
     else
         return NULL;
-    return exs_strmap_get(s->ip, key);
+    return xs_strmap_get(s->ip, key);
 }
 
-const exs_ioc *exs_iocset_domain(const exs_iocset *s, const char *host)
+const xs_ioc *xs_iocset_domain(const xs_iocset *s, const char *host)
 {
-    if (!s || !host || exs_strmap_count(s->domain) == 0)
+    if (!s || !host || xs_strmap_count(s->domain) == 0)
         return NULL;
     char key[256];
     size_t n = strcspn(host, ":/");
     if (n == 0 || n >= sizeof key)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        key[i] = exs_lower(host[i]);
+        key[i] = xs_lower(host[i]);
     key[n] = 0;
     for (const char *p = key; p && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
-        const exs_ioc *x = exs_strmap_get(s->domain, p);
+        const xs_ioc *x = xs_strmap_get(s->domain, p);
         if (x)
             return x;
     }
     return NULL;
 }
 
-exs_rc exs_iocset_compile(exs_iocset *s, char *err, size_t errlen)
+exs_rc xs_iocset_compile(xs_iocset *s, char *err, size_t errlen)
 {
-    return s && s->re ? exs_pathre_compile(s->re, err, errlen) : EXS_OK;
+    return s && s->re ? xs_pathre_compile(s->re, err, errlen) : EXS_OK;
 }
 
-const exs_pathre *exs_iocset_regexes(const exs_iocset *s)
+const xs_pathre *xs_iocset_regexes(const xs_iocset *s)
 {
     return s && s->nre ? s->re : NULL;
 }
 
 typedef struct best_ctx {
-    const exs_iocset *s;
-    const exs_ioc *best;
+    const xs_iocset *s;
+    const xs_ioc *best;
 } best_ctx;
 
 /* The highest score; the earliest line among equals. */
 static void keep_best(void *ctx, unsigned id)
 {
     best_ctx *b = ctx;
-    const exs_ioc *x = id < b->s->nre ? b->s->re_ioc[id] : NULL;
+    const xs_ioc *x = id < b->s->nre ? b->s->re_ioc[id] : NULL;
     if (x && (!b->best || x->score > b->best->score ||
               (x->score == b->best->score && x->line < b->best->line)))
         b->best = x;
 }
 
-const exs_ioc *exs_iocset_path_regex(const exs_iocset *s, exs_pathre_scratch *scr,
+const xs_ioc *xs_iocset_path_regex(const xs_iocset *s, xs_pathre_scratch *scr,
                                      const char *winpath, size_t *count)
 {
     *count = 0;
     if (!s || !s->nre || !scr)
         return NULL;
     best_ctx b = {s, NULL};
-    long k = exs_pathre_match(s->re, scr, winpath, strlen(winpath), keep_best, &b);
+    long k = xs_pathre_match(s->re, scr, winpath, strlen(winpath), keep_best, &b);
     if (k <= 0)
         return NULL;
     *count = (size_t)k;
@@ -730,19 +759,19 @@ static bool drive_letter(const char *p, size_t n)
     return n >= 1 && p[0] >= 'a' && p[0] <= 'z' && (n == 1 || (n == 2 && p[1] == ':'));
 }
 
-void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap)
+void xs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap)
 {
     if (cap == 0)
         return;
     const char *rest = norm;
     char drive = 0;
-    char relnorm[EXS_MAX_PATH * 2 + 4];
+    char relnorm[XS_MAX_PATH * 2 + 4];
     bool from_rel = false;
     if (rel) {
         /* a collection with a drive folder near its top (KAPE's C, a host folder's C, a
          * Velociraptor upload's C%3A, a second root's prefix): every file under it gets the
          * letter, C:\temp\x.exe as much as C:\Windows\... */
-        exs_norm_path(exs_str_cstr(rel), relnorm, sizeof relnorm, '_');
+        xs_norm_path(xs_str_cstr(rel), relnorm, sizeof relnorm, '_');
         const char *p = relnorm;
         for (int level = 0; level < 3 && *p && !from_rel; level++) {
             while (*p == '/')
@@ -784,12 +813,12 @@ void exs_ioc_winpath(const char *norm, const char *rel, char *out, size_t cap)
     out[o] = 0;
 }
 
-size_t exs_iocset_count(const exs_iocset *s, exs_ioc_type t)
+size_t xs_iocset_count(const xs_iocset *s, xs_ioc_type t)
 {
-    return s && t < EXS_IOC__COUNT ? s->count[t] : 0;
+    return s && t < XS_IOC__COUNT ? s->count[t] : 0;
 }
 
-size_t exs_iocset_count_user(const exs_iocset *s, exs_ioc_type t)
+size_t xs_iocset_count_user(const xs_iocset *s, xs_ioc_type t)
 {
-    return s && t < EXS_IOC__COUNT ? s->user[t] : 0;
+    return s && t < XS_IOC__COUNT ? s->user[t] : 0;
 }

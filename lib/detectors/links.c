@@ -30,7 +30,7 @@
 /* The sides of one shell; findings are the view's (valid during the pass). */
 typedef struct shell {
     uint32_t root; /* a shell is of one evidence root (server): its file, events and requests */
-    char url[EXS_URL_MAX];
+    char url[XS_URL_MAX];
     const exs_finding *disk;    /* a file finding of it (the first in the results' order) */
     bool removed;
     const exs_finding *written; /* the earliest Sysmon 11 that created it */
@@ -71,10 +71,10 @@ static bool starts(const char *s, const char *p)
 /* URL of a Windows path (as Sysmon writes it), through the same layout the file side uses. */
 static void url_of_path(const char *path, char *url, size_t cap)
 {
-    char norm[EXS_MAX_PATH];
-    exs_path_norm(path, norm, sizeof norm);
-    exs_webloc loc;
-    exs_webloc_of(norm, &loc);
+    char norm[XS_MAX_PATH];
+    xs_path_norm(path, norm, sizeof norm);
+    xs_webloc loc;
+    xs_webloc_of(norm, &loc);
     snprintf(url, cap, "%s", loc.url);
 }
 
@@ -111,9 +111,9 @@ static void ips_text(shell *s, char *out, size_t cap)
     size_t o = 0;
     out[0] = 0;
     for (size_t i = 0; i < s->nips; i++)
-        exs_appendf(out, cap, &o, "%s%s=%u", i ? "," : "", s->ips[i].ip, s->ips[i].n);
+        xs_appendf(out, cap, &o, "%s%s=%u", i ? "," : "", s->ips[i].ip, s->ips[i].n);
     if (s->ips_more)
-        exs_appendf(out, cap, &o, ",+%zu", s->ips_more);
+        xs_appendf(out, cap, &o, ",+%zu", s->ips_more);
 }
 
 static int64_t earliest(int64_t a, int64_t b)
@@ -121,13 +121,13 @@ static int64_t earliest(int64_t a, int64_t b)
     return a == EXS_TIME_NONE || (b != EXS_TIME_NONE && b < a) ? b : a;
 }
 
-void exs_pass_links(const exs_pass_view *v)
+void xs_pass_links(const xs_pass_view *v)
 {
     shell *sh = calloc(LINK_MAX_SHELLS, sizeof *sh);
     size_t nsh = 0, ncmds = 0;
     const exs_finding **cmds = malloc((v->nfindings ? v->nfindings : 1) * sizeof *cmds);
     if (!sh || !cmds) {
-        exs_scan_fail(v->scan, EXS_ENOMEM, "out of memory tying web shells together");
+        xs_scan_fail(v->scan, EXS_ENOMEM, "out of memory tying web shells together");
         goto out;
     }
 
@@ -135,11 +135,11 @@ void exs_pass_links(const exs_pass_view *v)
     for (size_t i = 0; i < v->nfindings; i++) {
         const exs_finding *f = v->findings[i];
         const char *id = f->rule->id;
-        char url[EXS_URL_MAX];
+        char url[XS_URL_MAX];
         url[0] = 0;
         const char *furl = f->file ? f->file->url : NULL;
         if ((starts(id, "EXS-FILE-WS-") || starts(id, "EXS-Y-WS-")) && furl) {
-            exs_url_norm(exs_str_cstr(furl), url, sizeof url);
+            xs_url_norm(xs_str_cstr(furl), url, sizeof url);
             shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
             if (x && !x->disk)
                 x->disk = f;
@@ -154,7 +154,7 @@ void exs_pass_links(const exs_pass_view *v)
                 x->written = f;
         } else if (f->rule == RULE(R_WS_ACCESS) && f->verdict == EXS_VERDICT_EXPLOITATION &&
                    f->http && f->http->path) {
-            exs_url_norm(exs_str_cstr(f->http->path), url, sizeof url);
+            xs_url_norm(xs_str_cstr(f->http->path), url, sizeof url);
             shell *x = url[0] ? shell_get(sh, &nsh, f->origin.root, url) : NULL;
             if (x && x->nuses < sizeof x->uses / sizeof x->uses[0])
                 x->uses[x->nuses++] = f;
@@ -168,14 +168,14 @@ void exs_pass_links(const exs_pass_view *v)
 
     /* 2. Requests to each shell. */
     for (size_t i = 0; i < v->naccess; i++) {
-        const exs_access *a = &v->access[i];
+        const xs_access *a = &v->access[i];
         for (size_t k = 0; k < nsh; k++) {
             if (sh[k].root != a->where.root || strcmp(sh[k].url, a->norm) != 0)
                 continue;
             shell *x = &sh[k];
             x->nreq++;
             x->nok += a->status >= 200 && a->status < 300;
-            exs_time_span_add(&x->first_use, &x->last_use, a->time_ms);
+            xs_time_span_add(&x->first_use, &x->last_use, a->time_ms);
             if (!a->backend)
                 note_ip(x, a->ip);
         }
@@ -213,52 +213,53 @@ void exs_pass_links(const exs_pass_view *v)
         if (x->ncmds_kept)
             t = earliest(t, x->cmds[0]->time_ms);
         const exs_finding *at = x->disk ? x->disk : x->written ? x->written : x->cmds[0];
-        exs_ctx c;
-        char buf[EXS_MAX_PATH * 2];
-        exs_ctx_at_finding(&c, v, at, buf, sizeof buf);
+        xs_ctx c;
+        char buf[XS_MAX_WHERE];
+        xs_ctx_at_finding(&c, v, at, buf);
         c.source = "correlation";
-        exs_hit h;
-        exs_hit_init(&h, RULE(R_LINK_SHELL), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, t);
+        xs_hit h;
+        xs_hit_init(&h, RULE(R_LINK_SHELL), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, t);
         h.line = at->origin.line;
         h.record = at->origin.record;
-        h.key = exs_str_cstr(x->url);
+        h.key = xs_str_cstr(x->url);
         h.reason = x->removed ? "a removed web shell seen from several sides"
                               : "a web shell seen from several sides";
-        h.file.url = exs_str_cstr(x->url);
+        h.file.url = xs_str_cstr(x->url);
         if (x->disk && x->disk->file)
-            h.file.path = exs_str_cstr(x->disk->file->path);
+            h.file.path = xs_str_cstr(x->disk->file->path);
         else if (x->written)
-            h.file.path = exs_str_cstr(x->written->file->path);
+            h.file.path = xs_str_cstr(x->written->file->path);
         if (x->written) {
-            exs_hit_fact_time(&h, "created", x->written->time_ms);
+            xs_hit_fact_time(&h, "created", x->written->time_ms);
             if (x->written->process)
-                exs_hit_fact_cstr(&h, "created_by", x->written->process->executable);
+                xs_hit_fact_cstr(&h, "created_by", x->written->process->executable);
         }
-        exs_hit_fact_u64(&h, "requests", x->nreq);
-        exs_hit_fact_u64(&h, "requests_answered", x->nok);
-        exs_hit_fact_time(&h, "requests_first", x->first_use);
-        exs_hit_fact_time(&h, "requests_last", x->last_use);
+        xs_hit_fact_u64(&h, "requests", x->nreq);
+        xs_hit_fact_u64(&h, "requests_answered", x->nok);
+        xs_hit_fact_time(&h, "requests_first", x->first_use);
+        xs_hit_fact_time(&h, "requests_last", x->last_use);
         char ips[700];
         ips_text(x, ips, sizeof ips);
-        exs_hit_fact_cstr(&h, "requests_clients", ips);
-        exs_hit_fact_u64(&h, "commands", x->ncmd);
+        xs_hit_fact_cstr(&h, "requests_clients", ips);
+        xs_hit_fact_u64(&h, "commands", x->ncmd);
         if (x->ncmds_kept) {
             const exs_process_facts *p = x->cmds[0]->process;
-            exs_hit_fact_time(&h, "commands_first", x->cmds[0]->time_ms);
+            xs_hit_fact_time(&h, "commands_first", x->cmds[0]->time_ms);
             if (p)
-                exs_hit_fact_cstr(&h, "commands_first_command_line",
+                xs_hit_fact_cstr(&h, "commands_first_command_line",
                                   p->command_line ? p->command_line : p->executable);
         }
         /* related: the file, its creation, the commands, then the requests */
         if (x->disk)
-            exs_hit_relate(&h, x->disk->id);
+            xs_hit_relate(&h, x->disk->id);
         if (x->written)
-            exs_hit_relate(&h, x->written->id);
+            xs_hit_relate(&h, x->written->id);
         for (size_t i = 0; i < x->ncmds_kept; i++)
-            exs_hit_relate(&h, x->cmds[i]->id);
+            xs_hit_relate(&h, x->cmds[i]->id);
         for (size_t i = 0; i < x->nuses; i++)
-            exs_hit_relate(&h, x->uses[i]->id);
-        exs_emit(&c, &h);
+            xs_hit_relate(&h, x->uses[i]->id);
+        xs_emit(&c, &h);
+        xs_ctx_release(&c);
     }
 out:
     free(sh);

@@ -4,9 +4,9 @@
 #include "detectors/detect.h"
 #include "detectors/patterns.h"
 
-const exs_pattern exs_pat_directive[] = {{"^#", 0}, {NULL, 0}};
+const xs_pattern xs_pat_directive[] = {{"^#", 0}, {NULL, 0}};
 
-const exs_pattern exs_pat_decoded[] = {
+const xs_pattern xs_pat_decoded[] = {
     /* a letter or '_' percent-encoded (unreserved characters: RFC 3986 2.3 says a URI
      * producer never needs to encode them). The predicates decode %XX, so one encoded letter
      * ("/owa/auth/x.%61spx", "/%6Fwa/.../powershell", "aspnet%5fclient") hid a line from every

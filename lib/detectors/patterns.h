@@ -1,7 +1,7 @@
 /* What the prefilter expressions of the detectors share (internal to lib/detectors/).
  *
  * Each detector file declares, beside its predicates, the expressions a line must match for
- * them to report it (its exs_pat_* lists); the log kinds' prefilter sets are composed from
+ * them to report it (its xs_pat_* lists); the log kinds' prefilter sets are composed from
  * those lists (lib/logs/kinds.c), and tools/prefilter-db.c compiles them at build time. The
  * set of a log kind must pass every line its detectors could report (tests run every fixture
  * and the evaldata with the prefilter off and compare: tests/unit/test-prefilter-off.c,
@@ -10,12 +10,12 @@
  *
  * Rare indicators are triggers (group 0). Words that benign traffic is full of
  * (autodiscover.json, /owa/, /ews, powershell) are tokens: a line is a candidate only when its
- * tokens cover a conjunction (exs_conj_request). Every token match costs a callback, so a
+ * tokens cover a conjunction (xs_conj_request). Every token match costs a callback, so a
  * conjunction whose words stand in a fixed order inside one URL path is written as one
  * expression instead (bench/README.md).
  */
-#ifndef EXS_DETECTORS_PATTERNS_H
-#define EXS_DETECTORS_PATTERNS_H
+#ifndef XS_DETECTORS_PATTERNS_H
+#define XS_DETECTORS_PATTERNS_H
 
 #include "engines/prefilter.h"
 
@@ -30,7 +30,7 @@
 #define PATH_W3C "[^ \\n?]*" /* to the end of cs-uri-stem */
 #define PATH_CSV "[^\\n]*"   /* to the end of the row */
 
-/* The tokens of request-shaped logs (groups of exs_conj_request, proxyshell.c). */
+/* The tokens of request-shaped logs (groups of xs_conj_request, proxyshell.c). */
 enum { T_AUTOD = 1, T_BACKEND, T_CONF, T_XA, T_OWA, T_PSHELL };
 #define TOKEN_BIT(t) (1u << ((t)-1))
 

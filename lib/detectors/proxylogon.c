@@ -12,53 +12,53 @@ static const char *const oast_domains[] = {
     "requestbin.net", "canarytokens.com", "pipedream.net", "webhook.site",
 };
 
-static bool host_is_oast(exs_str host)
+static bool host_is_oast(xs_str host)
 {
     for (size_t i = 0; i < sizeof oast_domains / sizeof oast_domains[0]; i++) {
         const char *d = oast_domains[i];
         size_t n = strlen(d);
-        if (exs_str_iends(host, d) && (host.n == n || host.p[host.n - n - 1] == '.'))
+        if (xs_str_iends(host, d) && (host.n == n || host.p[host.n - n - 1] == '.'))
             return true;
     }
     return false;
 }
 
-static bool host_is_local(exs_str host)
+static bool host_is_local(xs_str host)
 {
-    return exs_str_istarts(host, "localhost") || exs_str_istarts(host, "127.") ||
-           exs_str_istarts(host, "[::1]") || exs_str_ieq(host, "::1");
+    return xs_str_istarts(host, "localhost") || xs_str_istarts(host, "127.") ||
+           xs_str_istarts(host, "[::1]") || xs_str_ieq(host, "::1");
 }
 
 /* The ECP canary ties an HttpProxy SSRF row to the ECP Server log rows of the same session
  * (helsecert did exactly this by hand): "msExchEcpCanary=<value>" up to a separator. */
-static exs_str ecp_canary(exs_str s)
+static xs_str ecp_canary(xs_str s)
 {
-    long k = exs_str_ifind(s, "msExchEcpCanary=");
+    long k = xs_str_ifind(s, "msExchEcpCanary=");
     if (k < 0)
-        return EXS_STR_NULL;
+        return XS_STR_NULL;
     const char *p = s.p + k + 16, *end = s.p + s.n, *q = p;
     while (q < end && *q != '&' && *q != '#' && *q != ';' && *q != '\'' && *q != '"' &&
            *q != ',' && *q != ' ' && q - p < 128)
         q++;
-    return exs_str_make(p, (size_t)(q - p));
+    return xs_str_make(p, (size_t)(q - p));
 }
 
-bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
+bool xs_detect_anchor(xs_ctx *c, xs_str anchor, const xs_request *r)
 {
     static const char prefix[] = "serverinfo~";
-    if (!exs_str_istarts(anchor, prefix))
+    if (!xs_str_istarts(anchor, prefix))
         return false;
-    exs_str after = exs_str_make(anchor.p + sizeof prefix - 1, anchor.n - (sizeof prefix - 1));
+    xs_str after = xs_str_make(anchor.p + sizeof prefix - 1, anchor.n - (sizeof prefix - 1));
     const char *slash = memchr(after.p, '/', after.n);
     if (!slash)
         return false; /* Test-ProxyLogon needs ServerInfo~<host>/<path> */
-    exs_str hostpart = exs_str_make(after.p, (size_t)(slash - after.p));
-    exs_str path = exs_str_make(slash + 1, (size_t)(after.p + after.n - slash - 1));
+    xs_str hostpart = xs_str_make(after.p, (size_t)(slash - after.p));
+    xs_str path = xs_str_make(slash + 1, (size_t)(after.p + after.n - slash - 1));
     /* "a]@backend.fqdn:444": the routed host follows the last '@'; drop the port. */
-    exs_str host = hostpart;
+    xs_str host = hostpart;
     for (size_t i = host.n; i > 0; i--)
         if (host.p[i - 1] == '@') {
-            host = exs_str_make(host.p + i, host.n - i);
+            host = xs_str_make(host.p + i, host.n - i);
             break;
         }
     for (size_t i = 0; i < host.n; i++)
@@ -66,14 +66,14 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
             host.n = i;
             break;
         }
-    host = exs_str_trim(host);
+    host = xs_str_trim(host);
 
     const exs_rule *rule;
     exs_verdict v;
     exs_severity sev;
     const char *reason;
     bool backend = false;
-    if (exs_str_istarts(after, "localhost") || host_is_local(host)) {
+    if (xs_str_istarts(after, "localhost") || host_is_local(host)) {
         rule = RULE(R_PL_26855_PROBE);
         v = EXS_VERDICT_PROBE;
         sev = EXS_SEV_LOW;
@@ -83,7 +83,7 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
         v = EXS_VERDICT_PROBE;
         sev = EXS_SEV_MEDIUM;
         reason = "SSRF to an out-of-band callback domain: a scanner confirmed the hole";
-    } else if (exs_str_istarts(path, "autodiscover")) {
+    } else if (xs_str_istarts(path, "autodiscover")) {
         rule = RULE(R_PL_26855_ATTEMPT);
         v = EXS_VERDICT_ATTEMPT;
         sev = EXS_SEV_MEDIUM;
@@ -95,46 +95,46 @@ bool exs_detect_anchor(exs_ctx *c, exs_str anchor, const exs_request *r)
         reason = "SSRF to a back-end path";
         backend = true;
     }
-    exs_hit h;
-    exs_hit_from_request(&h, r, rule, v, sev);
+    xs_hit h;
+    xs_hit_from_request(&h, r, rule, v, sev);
     h.reason = reason;
     h.target = after;
-    exs_hit_fact(&h, "ssrf_host", host);
+    xs_hit_fact(&h, "ssrf_host", host);
     if (backend)
-        exs_hit_fact(&h, "ssrf_path", path);
-    exs_hit_fact(&h, "ecp_canary", ecp_canary(path));
-    exs_emit(c, &h);
+        xs_hit_fact(&h, "ssrf_path", path);
+    xs_hit_fact(&h, "ecp_canary", ecp_canary(path));
+    xs_emit(c, &h);
 
     /* Test-ProxyLogon resetVDirHits: ServerInfo~<host>/<...>Reset<...>VirtualDirectory# and 200. */
-    long rs = exs_str_ifind(path, "reset");
+    long rs = xs_str_ifind(path, "reset");
     if (rs >= 0 && r->status == 200) {
-        exs_str tail = exs_str_make(path.p + rs, path.n - (size_t)rs);
-        if (exs_str_icontains(tail, "virtualdirectory#")) {
-            exs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
+        xs_str tail = xs_str_make(path.p + rs, path.n - (size_t)rs);
+        if (xs_str_icontains(tail, "virtualdirectory#")) {
+            xs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
                                  EXS_SEV_CRITICAL);
             h.target = after;
             h.reason = "virtual directory reset answered 200: a web shell was probably written "
                        "(Test-ProxyLogon ResetVDir)";
-            exs_hit_fact(&h, "ssrf_host", host);
-            exs_hit_fact(&h, "ssrf_path", path);
-            exs_emit(c, &h);
+            xs_hit_fact(&h, "ssrf_host", host);
+            xs_hit_fact(&h, "ssrf_path", path);
+            xs_emit(c, &h);
         }
     }
     return true;
 }
 
 /* Finds "Set-<Letters>VirtualDirectory" at or after from; returns its end offset or -1. */
-static long find_set_vdir(exs_str t, size_t from, size_t *start)
+static long find_set_vdir(xs_str t, size_t from, size_t *start)
 {
     while (from < t.n) {
-        long k = exs_str_ifind(exs_str_make(t.p + from, t.n - from), "set-");
+        long k = xs_str_ifind(xs_str_make(t.p + from, t.n - from), "set-");
         if (k < 0)
             return -1;
         size_t i = from + (size_t)k + 4;
         size_t j = i;
         while (j < t.n && ((t.p[j] >= 'a' && t.p[j] <= 'z') || (t.p[j] >= 'A' && t.p[j] <= 'Z')))
             j++;
-        if (j - i >= 16 && exs_str_ieq(exs_str_make(t.p + j - 16, 16), "virtualdirectory")) {
+        if (j - i >= 16 && xs_str_ieq(xs_str_make(t.p + j - 16, 16), "virtualdirectory")) {
             *start = from + (size_t)k;
             return (long)j;
         }
@@ -149,10 +149,10 @@ static bool is_alpha(char ch)
 }
 
 /* Markup in a URL parameter after the cmdlet: "...Url..." then "<tag" then "</tag". */
-static bool markup_in_url(exs_str t, size_t from, size_t *close_end)
+static bool markup_in_url(xs_str t, size_t from, size_t *close_end)
 {
-    exs_str rest = exs_str_make(t.p + from, t.n - from);
-    long u = exs_str_ifind(rest, "url");
+    xs_str rest = xs_str_make(t.p + from, t.n - from);
+    long u = xs_str_ifind(rest, "url");
     if (u < 0)
         return false;
     size_t i = from + (size_t)u + 3;
@@ -172,49 +172,49 @@ static bool markup_in_url(exs_str t, size_t from, size_t *close_end)
     return false;
 }
 
-void exs_detect_ecp(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
+void xs_detect_ecp(xs_ctx *c, int64_t time_ms, xs_str text, uint64_t line)
 {
     size_t start, close_end;
     long end = find_set_vdir(text, 0, &start);
     if (end < 0 || !markup_in_url(text, (size_t)end, &close_end))
         return;
     /* Test-ProxyLogon also wants "VirtualDirectory" after the markup (S:URL schema=...). */
-    bool surl = exs_str_icontains(exs_str_make(text.p + close_end, text.n - close_end),
+    bool surl = xs_str_icontains(xs_str_make(text.p + close_end, text.n - close_end),
                                   "virtualdirectory");
-    exs_hit h;
-    exs_hit_init(&h, RULE(R_PL_27065_ECP), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
+    xs_hit h;
+    xs_hit_init(&h, RULE(R_PL_27065_ECP), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
     h.line = line;
     size_t tend = close_end + 1 < text.n ? close_end + 1 : text.n;
-    h.target = exs_str_make(text.p + start, tend - start);
+    h.target = xs_str_make(text.p + start, tend - start);
     h.reason = surl ? "Set-*VirtualDirectory with script in a URL property, and S:URL names the "
                       "ECP DDI call (the Test-ProxyLogon pattern)"
                     : "Set-*VirtualDirectory with script in a URL property";
-    exs_hit_fact(&h, "ecp_canary", ecp_canary(text));
+    xs_hit_fact(&h, "ecp_canary", ecp_canary(text));
     h.evidence = text;
-    exs_emit(c, &h);
+    xs_emit(c, &h);
 }
 
-static bool path_is_oab_temp(exs_str p)
+static bool path_is_oab_temp(xs_str p)
 {
-    char norm[EXS_URL_MAX];
+    char norm[XS_URL_MAX];
     size_t n = 0;
     for (size_t i = 0; i < p.n && n + 1 < sizeof norm; i++)
-        norm[n++] = p.p[i] == '/' ? '\\' : exs_lower(p.p[i]);
+        norm[n++] = p.p[i] == '/' ? '\\' : xs_lower(p.p[i]);
     norm[n] = 0;
     if (n < 3 || norm[1] != ':' || strstr(norm, "..") || norm[0] == '\\')
         return false;
     return strstr(norm, "\\clientaccess\\oab\\") != NULL;
 }
 
-void exs_detect_oabgen(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
+void xs_detect_oabgen(xs_ctx *c, int64_t time_ms, xs_str text, uint64_t line)
 {
     static const char phrase[] = "download failed and temporary file";
-    long k = exs_str_ifind(text, phrase);
+    long k = xs_str_ifind(text, phrase);
     if (k < 0)
         return;
-    exs_str rest = exs_str_make(text.p + k + sizeof phrase - 1, text.n - (size_t)k - (sizeof phrase - 1));
-    long e = exs_str_ifind(rest, "needs to be removed");
-    exs_str path = exs_str_trim(e >= 0 ? exs_str_make(rest.p, (size_t)e) : rest);
+    xs_str rest = xs_str_make(text.p + k + sizeof phrase - 1, text.n - (size_t)k - (sizeof phrase - 1));
+    long e = xs_str_ifind(rest, "needs to be removed");
+    xs_str path = xs_str_trim(e >= 0 ? xs_str_make(rest.p, (size_t)e) : rest);
     while (path.n && (path.p[0] == '\'' || path.p[0] == '"')) {
         path.p++;
         path.n--;
@@ -223,13 +223,13 @@ void exs_detect_oabgen(exs_ctx *c, int64_t time_ms, exs_str text, uint64_t line)
         path.n--;
     if (path_is_oab_temp(path))
         return;
-    exs_hit h;
-    exs_hit_init(&h, RULE(R_PL_26858_OABGEN), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
+    xs_hit h;
+    xs_hit_init(&h, RULE(R_PL_26858_OABGEN), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, time_ms);
     h.line = line;
     h.file.path = path;
     h.reason = "OAB download path outside <install>\\ClientAccess\\OAB: the written file is there";
     h.evidence = text;
-    exs_emit(c, &h);
+    xs_emit(c, &h);
 }
 
 /* Carrier resources of the March 2021 exploits (catalogue 2.1, Sigma HAFNIUM selections). */
@@ -264,81 +264,81 @@ static const char *const webshell_uas[] = {
     "Mozilla/5.0+(compatible;+Baiduspider/2.0;++http://www.baidu.com/search/spider.html)",
 };
 
-static bool ua_in(exs_str ua, const char *const *list, size_t n)
+static bool ua_in(xs_str ua, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (exs_ua_starts(ua, list[i]))
+        if (xs_ua_starts(ua, list[i]))
             return true;
     return false;
 }
 
-void exs_detect_proxylogon_request(exs_ctx *c, const exs_req_view *v)
+void xs_detect_proxylogon_request(xs_ctx *c, const xs_req_view *v)
 {
-    const exs_request *r = v->r;
-    if (!v->post || exs_str_istarts(r->anchor, "serverinfo~"))
+    const xs_request *r = v->r;
+    if (!v->post || xs_str_istarts(r->anchor, "serverinfo~"))
         return; /* the anchor detector already reported this row */
     const char *s = v->stem;
     bool under_ecp = strncmp(s, "/ecp/", 5) == 0;
     bool under_owa = strncmp(s, "/owa/", 5) == 0;
     bool under_aspnet = strncmp(s, "/aspnet_client/", 15) == 0;
-    bool tool_ua = exs_ua_starts(r->ua, "python-requests/") ||
-                   exs_ua_starts(r->ua, "ExchangeServicesClient/0.0.0.0");
+    bool tool_ua = xs_ua_starts(r->ua, "python-requests/") ||
+                   xs_ua_starts(r->ua, "ExchangeServicesClient/0.0.0.0");
     bool crawler = ua_in(r->ua, crawler_uas, sizeof crawler_uas / sizeof crawler_uas[0]);
     bool wsua = ua_in(r->ua, webshell_uas, sizeof webshell_uas / sizeof webshell_uas[0]);
-    bool served = exs_status_ok(r->status);
-    exs_hit h;
+    bool served = xs_status_ok(r->status);
+    xs_hit h;
 
     /* Back end: the reset that writes the shell (Sigma web_cve_2021_26858_iis_rce). The SSRF
      * acts as the Exchange computer account, whose name ends in '$'. */
     if (strcmp(s, "/ecp/ddi/ddiservice.svc/setobject") == 0) {
         const char *q = strstr(v->url, "schema=reset");
         if (q && strstr(q, "virtualdirectory")) {
-            exs_str u = exs_str_trim(r->user);
+            xs_str u = xs_str_trim(r->user);
             bool machine = u.n > 1 && u.p[u.n - 1] == '$';
             exs_verdict vd = machine ? (r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                          : EXS_VERDICT_ATTEMPT)
                                      : EXS_VERDICT_SUSPICIOUS;
-            exs_hit_from_request(&h, r, RULE(R_PL_27065_IIS), vd,
+            xs_hit_from_request(&h, r, RULE(R_PL_27065_IIS), vd,
                                  machine ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
             h.reason = machine ? "virtual directory reset by the computer account"
                                : "virtual directory reset by a user: confirm an admin did it";
-            exs_emit(c, &h);
+            xs_emit(c, &h);
             return;
         }
     }
 
     if (is_carrier(s, v->stem_n)) {
-        exs_hit_from_request(&h, r, RULE(R_PL_IIS_CARRIER),
+        xs_hit_from_request(&h, r, RULE(R_PL_IIS_CARRIER),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
         h.reason = tool_ua   ? "POST to a carrier resource with an exploit tool's user agent"
                    : crawler ? "POST to a carrier resource with a spoofed crawler user agent"
                              : "POST to a carrier resource";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     } else if (under_ecp && tool_ua) {
-        exs_hit_from_request(&h, r, RULE(R_PL_IIS_TOOLUA),
+        xs_hit_from_request(&h, r, RULE(R_PL_IIS_TOOLUA),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              served ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
         h.reason = "POST under /ecp/ with an exploit tool's user agent";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     } else if ((under_aspnet || under_owa) && wsua) {
-        exs_hit_from_request(&h, r, RULE(R_WS_UA),
+        xs_hit_from_request(&h, r, RULE(R_WS_UA),
                              served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
                              EXS_SEV_HIGH);
         h.reason = "POST with a web-shell client's user agent";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     } else if ((under_ecp || under_owa || under_aspnet) && crawler) {
-        exs_hit_from_request(&h, r, RULE(R_PL_IIS_CRAWLERUA), EXS_VERDICT_SUSPICIOUS,
+        xs_hit_from_request(&h, r, RULE(R_PL_IIS_CRAWLERUA), EXS_VERDICT_SUSPICIOUS,
                              EXS_SEV_MEDIUM);
         h.reason = "POST with a search-engine crawler's user agent; crawlers do not POST";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     }
 }
 
 /* ---------------------------------------------------------------- prefilter */
 
 /* What a line must hold for the detectors above to report it (patterns.h). */
-const exs_pattern exs_pat_proxylogon[] = {
+const xs_pattern xs_pat_proxylogon[] = {
     /* ProxyLogon SSRF anchors, carriers and the back-end reset (catalogue 2.1, 2.4) */
     {"serverinfo~", 0},
     {"default" DOT "flt", 0},
@@ -361,6 +361,6 @@ const exs_pattern exs_pat_proxylogon[] = {
     {NULL, 0},
 };
 
-const exs_pattern exs_pat_ecp[] = {{"virtualdirectory", 0}, {NULL, 0}};
+const xs_pattern xs_pat_ecp[] = {{"virtualdirectory", 0}, {NULL, 0}};
 
-const exs_pattern exs_pat_oabgen[] = {{"download failed and temporary file", 0}, {NULL, 0}};
+const xs_pattern xs_pat_oabgen[] = {{"download failed and temporary file", 0}, {NULL, 0}};

@@ -7,11 +7,11 @@
 
 /* User agents (or Rps_Http ClientInfo values) of legitimate Remote PowerShell traffic, as
  * CrowdStrike's Rps_Http-IOC.ps1 and the OWASSRF rules exclude them. */
-static bool benign_rps_client(exs_str ua)
+static bool benign_rps_client(xs_str ua)
 {
-    ua = exs_str_trim(ua);
-    return exs_str_ieq(ua, "ClientInfo") || exs_str_istarts(ua, "Microsoft WinRM Client") ||
-           exs_str_istarts(ua, "Exchange BackEnd Probes");
+    ua = xs_str_trim(ua);
+    return xs_str_ieq(ua, "ClientInfo") || xs_str_istarts(ua, "Microsoft WinRM Client") ||
+           xs_str_istarts(ua, "Exchange BackEnd Probes");
 }
 
 static bool url_has_backend_path(const char *url)
@@ -28,27 +28,27 @@ static bool url_has_backend_path(const char *url)
     return false;
 }
 
-static bool user_present(const exs_request *r)
+static bool user_present(const xs_request *r)
 {
-    if (exs_str_ieq(r->is_auth, "true"))
+    if (xs_str_ieq(r->is_auth, "true"))
         return true;
-    return !exs_str_blank(r->user);
+    return !xs_str_blank(r->user);
 }
 
-void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
+void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v)
 {
-    const exs_request *r = v->r;
+    const xs_request *r = v->r;
     const char *url = v->url;
-    exs_hit h;
+    xs_hit h;
     bool served = r->status == 200 || r->status == 301 || r->status == 302;
 
     /* PoC shapes (signature-base LOG_ProxyNotShell_POC_CVE_2022_41040_Nov22). */
     if (strstr(url, "autodiscover.json?x=a") || strstr(url, "/autodiscover/admin@localhost/")) {
-        exs_hit_from_request(&h, r, RULE(R_PNS_POC),
+        xs_hit_from_request(&h, r, RULE(R_PNS_POC),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_HIGH : EXS_SEV_MEDIUM);
         h.reason = "ProxyNotShell PoC request shape";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
 
@@ -63,83 +63,83 @@ void exs_detect_proxyshell_request(exs_ctx *c, const exs_req_view *v)
             /* ProxyNotShell needs real credentials; ProxyShell forges an X-Rps-CAT token, and
              * its back-end rows then carry the impersonated user. */
             if (user_present(r) && strstr(url, "/powershell") && !strstr(url, "x-rps-cat")) {
-                exs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
+                xs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
                                      r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                       : EXS_VERDICT_ATTEMPT,
                                      r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
                 h.reason = "authenticated Autodiscover path confusion to /powershell";
             } else if (served) {
-                exs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
+                xs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
                                      EXS_SEV_CRITICAL);
                 h.reason = backend ? "Autodiscover path confusion routed to a back-end service "
                                      "and served"
                                    : "Autodiscover path confusion served";
             } else {
-                exs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
+                xs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
                                      EXS_SEV_MEDIUM);
                 h.reason = "Autodiscover path confusion not served";
             }
-            exs_emit(c, &h);
+            xs_emit(c, &h);
             return;
         }
     }
 
     /* OWASSRF: /owa/<mailbox>/powershell (Sigma proxy/web owassrf rules). */
     if (v->post && strncmp(v->stem, "/owa/", 5) == 0 && strstr(url, "/powershell") &&
-        (strchr(url, '@') || exs_str_icontains(r->stem, "%40")) && !benign_rps_client(r->ua)) {
-        exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS),
+        (strchr(url, '@') || xs_str_icontains(r->stem, "%40")) && !benign_rps_client(r->ua)) {
+        xs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
         h.reason = "POST to Remote PowerShell through an OWA mailbox path";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
     /* Back end (port 444): POST /powershell answered 200 to a client that is not WinRM or an
      * Exchange probe (signature-base ..._OWASSRF_..._Dec22_3). */
     if (v->post && r->port == 444 && strcmp(v->stem, "/powershell") == 0 && r->status == 200 &&
-        !exs_str_blank(r->ua) && !benign_rps_client(r->ua)) {
-        exs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+        !xs_str_blank(r->ua) && !benign_rps_client(r->ua)) {
+        xs_hit_from_request(&h, r, RULE(R_OWASSRF_IIS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
         h.reason = "back-end Remote PowerShell POST from an unexpected client";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
     }
 }
 
-void exs_detect_rpshttp(exs_ctx *c, const exs_request *r)
+void xs_detect_rpshttp(xs_ctx *c, const xs_request *r)
 {
-    exs_hit h;
-    if (!exs_str_iends(exs_str_trim(r->stem), "/powershell"))
+    xs_hit h;
+    if (!xs_str_iends(xs_str_trim(r->stem), "/powershell"))
         return;
-    if (exs_str_icontains(r->query, "x-rps-cat=") &&
-        (exs_str_icontains(r->query, "autodiscover/autodiscover.json") ||
-         exs_str_icontains(r->query, "autodiscover.json%3f@"))) {
-        exs_hit_from_request(&h, r, RULE(R_PS_RPS),
+    if (xs_str_icontains(r->query, "x-rps-cat=") &&
+        (xs_str_icontains(r->query, "autodiscover/autodiscover.json") ||
+         xs_str_icontains(r->query, "autodiscover.json%3f@"))) {
+        xs_hit_from_request(&h, r, RULE(R_PS_RPS),
                              r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                              r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
         h.http.ua = r->client_info;
         h.reason = "X-Rps-CAT token with an Autodiscover Email parameter";
-        exs_emit(c, &h);
+        xs_emit(c, &h);
         return;
     }
     /* CrowdStrike Rps_Http-IOC.ps1 logic, per row: Kerberos, authenticated, 200, POST, and a
      * ClientInfo that is not a WinRM client or an Exchange probe. */
-    if (!exs_str_ieq(exs_str_trim(r->auth_type), "Kerberos") ||
-        !exs_str_ieq(exs_str_trim(r->is_auth), "true") || r->status != 200 ||
+    if (!xs_str_ieq(xs_str_trim(r->auth_type), "Kerberos") ||
+        !xs_str_ieq(xs_str_trim(r->is_auth), "true") || r->status != 200 ||
         benign_rps_client(r->client_info))
         return;
-    if (exs_str_icontains(r->generic_info, "HttpMethod=") &&
-        !exs_str_icontains(r->generic_info, "HttpMethod=POST"))
+    if (xs_str_icontains(r->generic_info, "HttpMethod=") &&
+        !xs_str_icontains(r->generic_info, "HttpMethod=POST"))
         return;
-    exs_hit_from_request(&h, r, RULE(R_OWASSRF_RPS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+    xs_hit_from_request(&h, r, RULE(R_OWASSRF_RPS), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
     h.http.ua = r->client_info;
     h.reason = r->client_info.n ? "Remote PowerShell session from an unexpected client"
                                 : "Remote PowerShell session without ClientInfo";
-    exs_emit(c, &h);
+    xs_emit(c, &h);
 }
 
 /* ---------------------------------------------------------------- prefilter */
 
 /* What a line must hold for the detectors above to report it (patterns.h). */
-const exs_pattern exs_pat_proxyshell[] = {
+const xs_pattern xs_pat_proxyshell[] = {
     /* ProxyNotShell PoC */
     {"admin(@|%40)localhost", 0},
     /* back end: a POST to /powershell (W3C writes cs-method just before cs-uri-stem); the
@@ -163,7 +163,7 @@ const exs_pattern exs_pat_proxyshell[] = {
 /* ProxyShell and ProxyNotShell need Autodiscover plus a back end, the confusion or the PoC;
  * OWASSRF needs /owa/ and /powershell anywhere in the line (the mailbox path, or the query of
  * a W3C line). */
-const uint32_t exs_conj_request[] = {
+const uint32_t xs_conj_request[] = {
     TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_BACKEND),
     TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_CONF),
     TOKEN_BIT(T_AUTOD) | TOKEN_BIT(T_PSHELL),
@@ -172,4 +172,4 @@ const uint32_t exs_conj_request[] = {
     0,
 };
 
-const exs_pattern exs_pat_rpshttp[] = {{"powershell", 0}, {NULL, 0}};
+const xs_pattern xs_pat_rpshttp[] = {{"powershell", 0}, {NULL, 0}};

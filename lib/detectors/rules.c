@@ -15,7 +15,7 @@
 #define PE "PostExploitation"
 #define EV "EventLog"
 
-const exs_rule exs_rule_table[R__COUNT] = {
+const exs_rule xs_rule_table[R__COUNT] = {
     [R_PL_26855_SSRF] = {"EXS-PL-26855-SSRF", "ProxyLogon SSRF reached an Exchange back end",
                          "CVE-2021-26855", PL,
                          "HttpProxy row whose AnchorMailbox is ServerInfo~<host>/<path> for a back-end "
@@ -332,15 +332,15 @@ static size_t all_n;
 
 static void all_build(void)
 {
-    const exs_yrules *y = exs_yrules_shipped(NULL, 0);
-    size_t ny = exs_yrules_count(y);
+    const xs_yrules *y = xs_yrules_shipped(NULL, 0);
+    size_t ny = xs_yrules_count(y);
     all_rules = calloc(R__COUNT + ny, sizeof *all_rules);
     if (!all_rules)
         return;
-    memcpy(all_rules, exs_rule_table, sizeof exs_rule_table);
+    memcpy(all_rules, xs_rule_table, sizeof xs_rule_table);
     all_n = R__COUNT;
     for (size_t i = 0; i < ny; i++) {
-        const exs_yrule *r = exs_yrules_get(y, i);
+        const xs_yrule *r = xs_yrules_get(y, i);
         if (!r->is_private)
             all_rules[all_n++] = r->rule;
     }
@@ -351,7 +351,7 @@ const exs_rule *exs_rules(size_t *n)
     pthread_once(&all_once, all_build);
     if (!all_rules) {
         *n = R__COUNT;
-        return exs_rule_table;
+        return xs_rule_table;
     }
     *n = all_n;
     return all_rules;

@@ -1,11 +1,11 @@
 /* The built-in rules: one stable id each. Ids never change meaning and are never reused;
  * retired rules stay in the table (append-only, like exs_rc). */
-#ifndef EXS_DETECTORS_RULES_H
-#define EXS_DETECTORS_RULES_H
+#ifndef XS_DETECTORS_RULES_H
+#define XS_DETECTORS_RULES_H
 
 #include "exsweep/finding.h"
 
-enum exs_rule_index {
+enum xs_rule_index {
     /* ProxyLogon (March 2021) */
     R_PL_26855_SSRF,
     R_PL_26855_ATTEMPT,
@@ -86,7 +86,7 @@ enum exs_rule_index {
     R__COUNT
 };
 
-extern const exs_rule exs_rule_table[R__COUNT];
-#define RULE(x) (&exs_rule_table[(x)])
+extern const exs_rule xs_rule_table[R__COUNT];
+#define RULE(x) (&xs_rule_table[(x)])
 
 #endif

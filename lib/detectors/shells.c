@@ -3,12 +3,13 @@
  *   1. Each file record gets the URL IIS serves it under: from the Exchange layout
  *      (lib/detectors/webfolders.c), else from the virtual directories read from
  *      applicationHost.config (longest physical-path match).
- *   2. The script requests the log readers kept (exs_access) are indexed by normalised path; a
+ *   2. The script requests the log readers kept (xs_access) are indexed by normalised path; a
  *      served file's findings carry the requests to its URL: count, first and last use,
  *      clients, methods, statuses.
  *   3. Requests answered with success to non-default scripts in the Exchange drop folders
  *      whose file is not on disk are removed shells, when the image holds that folder.
- *   4. Client addresses and hosts of findings and requests are matched with the IOC lists.
+ *   4. Client addresses and hosts of findings and requests are matched with the IOC lists
+ *      (lib/detectors/iocnet.c).
  *   5. Deferred verdicts: staging archives are reported only alongside evidence of compromise.
  */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "core/limits.h"
 #include "core/timeparse.h"
 #include "detectors/internal.h"
+#include "detectors/iocnet.h"
 #include "scan/files_int.h"
 #include "scan/pass.h"
 
@@ -50,7 +52,7 @@ typedef struct index {
     size_t n;
 } index_t;
 
-static bool index_build(const exs_pass_view *v, index_t *ix)
+static bool index_build(const xs_pass_view *v, index_t *ix)
 {
     ix->v = calloc(v->naccess ? v->naccess : 1, sizeof *ix->v);
     ix->n = 0;
@@ -131,26 +133,26 @@ static void tally_list(char *out, size_t cap, tally *t, size_t n)
     size_t o = 0;
     out[0] = 0;
     for (size_t i = 0; i < n && i < 6 && o + 80 < cap; i++)
-        exs_appendf(out, cap, &o, "%s%.60s=%u", i ? "," : "", t[i].key[0] ? t[i].key : "-",
+        xs_appendf(out, cap, &o, "%s%.60s=%u", i ? "," : "", t[i].key[0] ? t[i].key : "-",
                     t[i].n);
     if (n > 6 && o + 20 < cap)
-        exs_appendf(out, cap, &o, ",+%zu", n - 6);
+        xs_appendf(out, cap, &o, ",+%zu", n - 6);
 }
 
 /* The facts of a file's use: requests, answered, first and last, clients, methods, statuses. */
-static void usage_facts(exs_hit *h, const usage *u)
+static void usage_facts(xs_hit *h, const usage *u)
 {
-    exs_hit_fact_u64(h, "requests", u->n);
-    exs_hit_fact_u64(h, "requests_answered", u->ok);
-    exs_hit_fact_time(h, "requests_first", u->first);
-    exs_hit_fact_time(h, "requests_last", u->last);
-    exs_hit_fact_cstr(h, "requests_clients", u->clients);
-    exs_hit_fact_cstr(h, "requests_methods", u->methods);
-    exs_hit_fact_cstr(h, "requests_statuses", u->statuses);
+    xs_hit_fact_u64(h, "requests", u->n);
+    xs_hit_fact_u64(h, "requests_answered", u->ok);
+    xs_hit_fact_time(h, "requests_first", u->first);
+    xs_hit_fact_time(h, "requests_last", u->last);
+    xs_hit_fact_cstr(h, "requests_clients", u->clients);
+    xs_hit_fact_cstr(h, "requests_methods", u->methods);
+    xs_hit_fact_cstr(h, "requests_statuses", u->statuses);
 }
 
 /* Summarises the requests in [lo, hi). */
-static void summarise(const exs_pass_view *s, const index_t *ix, size_t lo, size_t hi, usage *u)
+static void summarise(const xs_pass_view *s, const index_t *ix, size_t lo, size_t hi, usage *u)
 {
     memset(u, 0, sizeof *u);
     u->first = u->last = EXS_TIME_NONE;
@@ -158,9 +160,9 @@ static void summarise(const exs_pass_view *s, const index_t *ix, size_t lo, size
     size_t nip = 0, nm = 0, ns = 0;
     char stxt[16][8];
     for (size_t k = lo; k < hi; k++) {
-        const exs_access *a = &s->access[ix->v[k].ev];
+        const xs_access *a = &s->access[ix->v[k].ev];
         u->n++;
-        if (exs_status_ok(a->status)) {
+        if (xs_status_ok(a->status)) {
             if (!u->have_ok || (a->time_ms != EXS_TIME_NONE &&
                                 s->access[u->first_ok_ev].time_ms != EXS_TIME_NONE &&
                                 a->time_ms < s->access[u->first_ok_ev].time_ms))
@@ -202,13 +204,13 @@ static void summarise(const exs_pass_view *s, const index_t *ix, size_t lo, size
 /* ---------------------------------------------------------------- URLs of records */
 
 /* A virtual directory of the record's own root (sorted: ties go to the same one every run). */
-static void map_vdir(exs_files *f, uint32_t root, exs_frec *r)
+static void map_vdir(xs_files *f, uint32_t root, xs_frec *r)
 {
-    const exs_fvdir *best = NULL;
+    const xs_fvdir *best = NULL;
     size_t best_n = 0;
     const char *rest = NULL;
     for (size_t i = 0; i < f->nvdirs; i++) {
-        const exs_fvdir *v = &f->vdirs[i];
+        const xs_fvdir *v = &f->vdirs[i];
         size_t kn = strlen(v->key);
         if (v->root != root || kn < 2 || kn <= best_n)
             continue;
@@ -238,13 +240,13 @@ static void map_vdir(exs_files *f, uint32_t root, exs_frec *r)
 
 /* ---------------------------------------------------------------- emission */
 
-static bool any_exploitation(const exs_pass_view *v, const exs_files *f)
+static bool any_exploitation(const xs_pass_view *v, const xs_files *f)
 {
     for (size_t i = 0; i < v->nfindings; i++)
         if (v->findings[i]->verdict == EXS_VERDICT_EXPLOITATION)
             return true;
-    for (const exs_frec *r = f->recs; r; r = r->next)
-        for (const exs_fhit *h = r->hits; h; h = h->next)
+    for (const xs_frec *r = f->recs; r; r = r->next)
+        for (const xs_fhit *h = r->hits; h; h = h->next)
             if (!h->deferred && h->verdict == EXS_VERDICT_EXPLOITATION)
                 return true;
     return false;
@@ -253,7 +255,7 @@ static bool any_exploitation(const exs_pass_view *v, const exs_files *f)
 /* Request findings by root and the URL they asked for (normalised), to relate files to them. */
 typedef struct req_ref {
     uint32_t root;
-    char url[EXS_URL_MAX];
+    char url[XS_URL_MAX];
     const char *id;
 } req_ref;
 
@@ -269,7 +271,7 @@ typedef struct refs {
     size_t n;
 } refs;
 
-static bool refs_build(const exs_pass_view *v, refs *rf)
+static bool refs_build(const xs_pass_view *v, refs *rf)
 {
     size_t n = 0;
     for (size_t i = 0; i < v->nfindings; i++)
@@ -284,15 +286,15 @@ static bool refs_build(const exs_pass_view *v, refs *rf)
             continue;
         req_ref *r = &rf->v[rf->n++];
         r->root = x->origin.root;
-        exs_url_norm(exs_str_cstr(x->http->path), r->url, sizeof r->url);
+        xs_url_norm(xs_str_cstr(x->http->path), r->url, sizeof r->url);
         r->id = x->id;
     }
     qsort(rf->v, rf->n, sizeof *rf->v, cmp_ref);
     return true;
 }
 
-/* Relates h to the request findings for url of root (the first EXS_MAX_RELATED by id). */
-static void relate_requests(exs_hit *h, const refs *rf, uint32_t root, const char *url)
+/* Relates h to the request findings for url of root (the first XS_MAX_RELATED by id). */
+static void relate_requests(xs_hit *h, const refs *rf, uint32_t root, const char *url)
 {
     size_t a = 0, b = rf->n;
     while (a < b) {
@@ -303,15 +305,15 @@ static void relate_requests(exs_hit *h, const refs *rf, uint32_t root, const cha
             b = m;
     }
     for (; a < rf->n && cmp_key(rf->v[a].root, rf->v[a].url, root, url) == 0; a++)
-        if (!exs_hit_relate(h, rf->v[a].id))
+        if (!xs_hit_relate(h, rf->v[a].id))
             break;
 }
 
-static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t *ix,
+static void emit_record(const xs_pass_view *v, const xs_frec *r, const index_t *ix,
                         const refs *rf, bool context)
 {
-    exs_ctx c;
-    exs_ctx_pass(&c, v->scan, r->display, &r->where, "file");
+    xs_ctx c;
+    xs_ctx_pass(&c, v->scan, r->display, &r->where, "file");
     usage u;
     memset(&u, 0, sizeof u);
     bool served = r->url && r->url[0];
@@ -320,51 +322,54 @@ static void emit_record(const exs_pass_view *v, const exs_frec *r, const index_t
         index_range(ix, r->where.root, r->url, &lo, &hi);
         summarise(v, ix, lo, hi, &u);
     }
-    for (const exs_fhit *h = r->hits; h; h = h->next) {
+    for (const xs_fhit *h = r->hits; h; h = h->next) {
         if (h->deferred && !context)
             continue;
-        exs_hit e;
-        exs_hit_init(&e, h->rule, h->verdict, h->deferred ? EXS_SEV_HIGH : h->severity,
+        xs_hit e;
+        xs_hit_init(&e, h->rule, h->verdict, h->deferred ? EXS_SEV_HIGH : h->severity,
                      h->time_ms != EXS_TIME_NONE ? h->time_ms : r->mtime_ms);
         e.reason = h->reason;
         for (size_t i = 0; i < h->nfacts; i++)
-            exs_hit_fact_cstr(&e, h->keys[i], h->values[i]);
+            xs_hit_fact_cstr(&e, h->keys[i], h->values[i]);
         if (h->deferred)
-            exs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
-        e.target = exs_str_cstr(h->target);
-        e.evidence = exs_str_cstr(h->evidence);
-        e.file.path = exs_str_cstr(r->display + (r->where.prefix < strlen(r->display)
+            xs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
+        e.target = xs_str_cstr(h->target);
+        e.evidence = xs_str_cstr(h->evidence);
+        e.line = h->line;
+        e.key = xs_str_cstr(h->key);
+        e.file.path = xs_str_cstr(r->display + (r->where.prefix < strlen(r->display)
                                                      ? r->where.prefix
                                                      : 0));
         if (r->sha256[0])
-            e.file.sha256 = exs_str_cstr(r->sha256);
+            e.file.sha256 = xs_str_cstr(r->sha256);
         if (r->sha1[0])
-            e.file.sha1 = exs_str_cstr(r->sha1);
+            e.file.sha1 = xs_str_cstr(r->sha1);
         if (r->md5[0])
-            e.file.md5 = exs_str_cstr(r->md5);
+            e.file.md5 = xs_str_cstr(r->md5);
         if (r->attributes[0])
-            e.file.attributes = exs_str_cstr(r->attributes);
+            e.file.attributes = xs_str_cstr(r->attributes);
         e.file.size = r->size;
         e.file.mtime_ms = r->mtime_ms;
         if (served) {
-            e.file.url = exs_str_cstr(r->url);
-            e.file.site = exs_str_cstr(r->site);
+            e.file.url = xs_str_cstr(r->url);
+            e.file.site = xs_str_cstr(r->site);
             usage_facts(&e, &u);
             relate_requests(&e, rf, r->where.root, r->url);
         }
-        exs_emit(&c, &e);
+        xs_emit(&c, &e);
     }
+    xs_ctx_release(&c);
 }
 
 /* The URLs of the scripts on disk, and of the records (a file with findings), by root. */
-static bool has_url(const exs_files *f, uint32_t root, const char *url)
+static bool has_url(const xs_files *f, uint32_t root, const char *url)
 {
-    char key[EXS_URL_MAX + 16];
-    return exs_strmap_get(f->web_urls, exs_files_url_key(root, url, key, sizeof key)) != NULL;
+    char key[XS_URL_MAX + 16];
+    return xs_strmap_get(f->web_urls, xs_files_url_key(root, url, key, sizeof key)) != NULL;
 }
 
 /* Non-default scripts requested with success whose file the image lacks. */
-static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *ix,
+static void removed_shells(const xs_pass_view *v, xs_files *f, const index_t *ix,
                            const refs *rf)
 {
     size_t i = 0;
@@ -376,206 +381,55 @@ static void removed_shells(const exs_pass_view *v, exs_files *f, const index_t *
         const char *url = ix->v[lo].path;
         bool nondefault = false, ok = false;
         for (size_t k = lo; k < hi; k++) {
-            const exs_access *a = &v->access[ix->v[k].ev];
+            const xs_access *a = &v->access[ix->v[k].ev];
             nondefault |= a->nondefault;
-            ok |= exs_status_ok(a->status);
+            ok |= xs_status_ok(a->status);
         }
         if (!nondefault || !ok || has_url(f, root, url))
             continue;
         const char *folder = "";
-        exs_webheld held = exs_web_held_of_url(url, &folder);
+        xs_webheld held = xs_web_held_of_url(url, &folder);
         /* the same root (server) holds the folder the script should be in */
-        if (held == EXS_HELD_NONE || !(f->held[held] & exs_files_root_bit(root)))
+        if (held == XS_HELD_NONE || !(f->held[held] & xs_files_root_bit(root)))
             continue;
         usage u;
         summarise(v, ix, lo, hi, &u);
-        const exs_access *first = &v->access[u.first_ok_ev];
-        exs_ctx c;
-        exs_ctx_at_access(&c, v, first);
-        exs_hit h;
-        exs_hit_init(&h, &exs_rule_table[R_FILE_WS_REMOVED], EXS_VERDICT_EXPLOITATION,
+        const xs_access *first = &v->access[u.first_ok_ev];
+        xs_ctx c;
+        xs_ctx_at_access(&c, v, first);
+        xs_hit h;
+        xs_hit_init(&h, &xs_rule_table[R_FILE_WS_REMOVED], EXS_VERDICT_EXPLOITATION,
                      EXS_SEV_HIGH, first->time_ms);
         h.reason = "a script answered with success is not in the image, although its folder is";
         h.line = first->line;
-        h.key = exs_str_cstr(url);
+        h.key = xs_str_cstr(url);
         h.http.status = first->status > 0 ? first->status : 0;
-        h.http.client = exs_str_cstr(first->ip);
-        h.http.method = exs_str_cstr(first->method);
-        h.http.path = exs_str_cstr(first->path);
+        h.http.client = xs_str_cstr(first->ip);
+        h.http.method = xs_str_cstr(first->method);
+        h.http.path = xs_str_cstr(first->path);
         h.http.backend = first->backend;
-        h.file.url = exs_str_cstr(url);
-        exs_hit_fact_cstr(&h, "web_folder", folder);
+        h.file.url = xs_str_cstr(url);
+        xs_hit_fact_cstr(&h, "web_folder", folder);
         usage_facts(&h, &u);
         for (size_t k = 0; k < f->ncompiled; k++)
             if (f->compiled[k].root == root && strcmp(f->compiled[k].url, url) == 0) {
-                exs_hit_fact_cstr(&h, "compiled_as", f->compiled[k].display);
+                xs_hit_fact_cstr(&h, "compiled_as", f->compiled[k].display);
                 break;
             }
         for (size_t k = 0; k < f->nhints; k++)
             if (f->hints[k].root == root && strcmp(f->hints[k].url, url) == 0) {
-                exs_hit_fact_cstr(&h, "removed_by", f->hints[k].what);
+                xs_hit_fact_cstr(&h, "removed_by", f->hints[k].what);
                 break;
             }
         relate_requests(&h, rf, root, url);
-        exs_emit(&c, &h);
+        xs_emit(&c, &h);
+        xs_ctx_release(&c);
     }
-}
-
-/* ---------------------------------------------------------------- IOC addresses and hosts */
-
-typedef struct net_hit {
-    const exs_ioc *ioc;
-    const char *what; /* the address or host seen */
-    size_t findings, requests;
-    exs_verdict worst;
-    int64_t first, last;
-    char rules[300];
-    const exs_finding *finding; /* the first finding that named it, else ... */
-    const exs_access *access;   /* ... the first request */
-    const char *ids[EXS_MAX_RELATED];
-    size_t nids;
-} net_hit;
-
-static net_hit *net_get(net_hit *v, size_t *n, size_t cap, const exs_ioc *x, const char *what)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (v[i].ioc == x)
-            return &v[i];
-    if (*n >= cap)
-        return NULL;
-    net_hit *h = &v[(*n)++];
-    memset(h, 0, sizeof *h);
-    h->ioc = x;
-    h->what = what;
-    h->first = h->last = EXS_TIME_NONE;
-    return h;
-}
-
-/* Host names inside a string (ServerInfo~host/..., a@host, http://host/...). */
-static const exs_ioc *host_in(const exs_iocset *set, const char *s, char *found, size_t cap)
-{
-    if (!s)
-        return NULL;
-    const char *p = s;
-    while (*p) {
-        while (*p &&
-               !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            p++;
-        const char *b = p;
-        bool dot = false;
-        while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_')) {
-            dot |= *p == '.';
-            p++;
-        }
-        size_t n = (size_t)(p - b);
-        if (dot && n >= 3 && n < cap) {
-            memcpy(found, b, n);
-            found[n] = 0;
-            const exs_ioc *x = exs_iocset_domain(set, found);
-            if (x)
-                return x;
-        }
-    }
-    return NULL;
-}
-
-static void ioc_network(const exs_pass_view *pv, exs_files *f)
-{
-    const exs_iocset *set = f->iocs;
-    if (!exs_iocset_count_user(set, EXS_IOC_IP) && !exs_iocset_count_user(set, EXS_IOC_DOMAIN))
-        return;
-    enum { CAP = 256 };
-    net_hit *v = calloc(CAP, sizeof *v);
-    if (!v) {
-        exs_scan_fail(pv->scan, EXS_ENOMEM, "out of memory matching addresses with the IOC lists");
-        return;
-    }
-    size_t n = 0;
-    char host[256];
-    for (size_t i = 0; i < pv->nfindings; i++) {
-        const exs_finding *x = pv->findings[i];
-        const char *client = x->http ? x->http->client : NULL;
-        const char *vhost = x->http ? x->http->host : NULL;
-        const exs_ioc *ioc = exs_iocset_ip(set, client);
-        const char *what = client;
-        if (!ioc && (ioc = exs_iocset_domain(set, vhost)) != NULL)
-            what = vhost;
-        if (!ioc && (ioc = host_in(set, x->target, host, sizeof host)) != NULL)
-            what = ioc->value;
-        if (!ioc)
-            continue;
-        net_hit *h = net_get(v, &n, CAP, ioc, what);
-        if (!h)
-            continue;
-        h->findings++;
-        if (x->verdict > h->worst)
-            h->worst = x->verdict;
-        exs_time_span_add(&h->first, &h->last, x->time_ms);
-        if (!strstr(h->rules, x->rule->id) &&
-            strlen(h->rules) + strlen(x->rule->id) + 3 < sizeof h->rules)
-            snprintf(h->rules + strlen(h->rules), sizeof h->rules - strlen(h->rules), "%s%s",
-                     h->rules[0] ? "," : "", x->rule->id);
-        if (!h->finding)
-            h->finding = x;
-        if (h->nids < EXS_MAX_RELATED)
-            h->ids[h->nids++] = x->id;
-    }
-    for (size_t i = 0; i < pv->naccess; i++) {
-        const exs_access *a = &pv->access[i];
-        const exs_ioc *ioc = exs_iocset_ip(set, a->ip);
-        if (!ioc)
-            continue;
-        net_hit *h = net_get(v, &n, CAP, ioc, a->ip);
-        if (!h)
-            continue;
-        h->requests++;
-        exs_time_span_add(&h->first, &h->last, a->time_ms);
-        if (!h->finding && !h->access)
-            h->access = a;
-    }
-    for (size_t i = 0; i < n; i++) {
-        net_hit *h = &v[i];
-        exs_ctx c;
-        char buf[EXS_MAX_PATH * 2];
-        if (h->finding)
-            exs_ctx_at_finding(&c, pv, h->finding, buf, sizeof buf);
-        else
-            exs_ctx_at_access(&c, pv, h->access);
-        exs_verdict vd = h->worst ? h->worst : EXS_VERDICT_SUSPICIOUS;
-        if (vd < EXS_VERDICT_SUSPICIOUS && h->requests)
-            vd = EXS_VERDICT_SUSPICIOUS;
-        exs_hit e;
-        exs_hit_init(&e, &exs_rule_table[R_IOC_NET], vd, EXS_SEV_HIGH, h->first);
-        e.reason = h->ioc->type == EXS_IOC_IP ? "an address in an IOC list"
-                                              : "a host name in an IOC list";
-        e.line = h->finding ? h->finding->origin.line : h->access->line;
-        e.record = h->finding ? h->finding->origin.record : 0;
-        e.key = exs_str_cstr(h->ioc->value);
-        if (h->ioc->type == EXS_IOC_IP)
-            e.http.client = exs_str_cstr(h->what);
-        else
-            e.http.host = exs_str_cstr(h->what);
-        e.target = exs_str_cstr(h->ioc->value);
-        exs_hit_fact_cstr(&e, "ioc_list", h->ioc->source);
-        if (h->ioc->line)
-            exs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
-        exs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
-        exs_hit_fact_u64(&e, "findings", h->findings);
-        exs_hit_fact_cstr(&e, "findings_rules", h->rules);
-        exs_hit_fact_u64(&e, "requests", h->requests);
-        exs_hit_fact_time(&e, "seen_first", h->first);
-        exs_hit_fact_time(&e, "seen_last", h->last);
-        for (size_t k = 0; k < h->nids; k++)
-            exs_hit_relate(&e, h->ids[k]);
-        exs_emit(&c, &e);
-    }
-    free(v);
 }
 
 /* ---------------------------------------------------------------- aggregates */
 
-static void dearcry(const exs_pass_view *v, exs_files *f)
+static void dearcry(const xs_pass_view *v, xs_files *f)
 {
     if (!f->dearcry)
         return;
@@ -583,85 +437,93 @@ static void dearcry(const exs_pass_view *v, exs_files *f)
     size_t o = 0;
     ex[0] = 0;
     for (size_t i = 0; i < f->ndearcry_ex; i++)
-        exs_appendf(ex, sizeof ex, &o, "%s%.200s", i ? "," : "", f->dearcry_ex[i]);
-    exs_ctx c;
-    exs_ctx_pass(&c, v->scan, f->dearcry_ex[0] ? f->dearcry_ex[0] : "", &f->dearcry_where[0],
+        xs_appendf(ex, sizeof ex, &o, "%s%.200s", i ? "," : "", f->dearcry_ex[i]);
+    xs_ctx c;
+    xs_ctx_pass(&c, v->scan, f->dearcry_ex[0] ? f->dearcry_ex[0] : "", &f->dearcry_where[0],
                  "file");
-    exs_hit h;
-    exs_hit_init(&h, &exs_rule_table[R_FILE_DEARCRY_ENC], EXS_VERDICT_EXPLOITATION,
+    xs_hit h;
+    xs_hit_init(&h, &xs_rule_table[R_FILE_DEARCRY_ENC], EXS_VERDICT_EXPLOITATION,
                  EXS_SEV_CRITICAL, f->dearcry_first);
     h.reason = "files start with the DEARCRY! marker";
-    exs_hit_fact_u64(&h, "files", f->dearcry);
-    exs_hit_fact_cstr(&h, "files_examples", ex);
-    exs_hit_fact_time(&h, "seen_last", f->dearcry_last);
-    exs_emit(&c, &h);
+    xs_hit_fact_u64(&h, "files", f->dearcry);
+    xs_hit_fact_cstr(&h, "files_examples", ex);
+    xs_hit_fact_time(&h, "seen_last", f->dearcry_last);
+    xs_emit(&c, &h);
+    xs_ctx_release(&c);
 }
 
-void exs_pass_files(const exs_pass_view *v)
+void xs_pass_files(const xs_pass_view *v)
 {
     struct exs_scan *s = v->scan;
-    exs_files *f = v->files;
+    xs_files *f = v->files;
     if (!f || !f->enabled)
         return;
     if (f->recs_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0,
+        xs_warn(s, XS_W_LIMIT, "", 0,
                  "%llu files with findings that are not always kept past %llu not reported "
                  "(their findings are counted)",
                  (unsigned long long)f->recs_dropped, (unsigned long long)f->max_records);
     if (f->clues_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0,
+        xs_warn(s, XS_W_LIMIT, "", 0,
                  "%llu removed-shell clues (compiled pages, scanner log lines) past %llu not used",
                  (unsigned long long)f->clues_dropped, (unsigned long long)f->max_records);
     if (f->scripts_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0,
+        xs_warn(s, XS_W_LIMIT, "", 0,
                  "%llu script files past %llu not remembered for the removed-shell check",
                  (unsigned long long)f->scripts_dropped, (unsigned long long)f->max_scripts);
+    if (f->vdirs_dropped)
+        xs_warn(s, XS_W_LIMIT, "", 0,
+                 "%llu IIS virtual directories past %llu not used to map files to their URLs "
+                 "(the smallest by physical path kept)",
+                 (unsigned long long)f->vdirs_dropped, (unsigned long long)f->max_vdirs);
     index_t ix;
     refs rf = {NULL, 0};
     if (!index_build(v, &ix) || !refs_build(v, &rf)) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory indexing the requests for the file findings");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory indexing the requests for the file findings");
         index_free(&ix);
         free(rf.v);
         return;
     }
     bool lost = false;
-    char key[EXS_URL_MAX + 16];
-    for (exs_frec *r = f->recs; r; r = r->next) {
+    char key[XS_URL_MAX + 16];
+    for (xs_frec *r = f->recs; r; r = r->next) {
         if (!r->url && f->nvdirs)
             map_vdir(f, r->where.root, r);
         lost |= r->url_failed;
         /* a file with findings is on disk: not a removed shell */
-        if (r->url && !exs_strmap_put(f->web_urls, exs_files_url_key(r->where.root, r->url, key,
+        if (r->url && !xs_strmap_put(f->web_urls, xs_files_url_key(r->where.root, r->url, key,
                                                                      sizeof key),
                                       (void *)1, NULL))
             lost = true;
     }
     /* Scripts outside the known roots served through a virtual directory count as present. */
     for (size_t i = 0; i < f->nloose && f->nvdirs; i++) {
-        exs_frec tmp;
+        xs_frec tmp;
         memset(&tmp, 0, sizeof tmp);
         tmp.norm = f->loose[i];
         map_vdir(f, f->loose_root[i], &tmp);
         lost |= tmp.url_failed;
         if (tmp.url) {
-            lost |= !exs_strmap_put(f->web_urls,
-                                    exs_files_url_key(f->loose_root[i], tmp.url, key, sizeof key),
+            lost |= !xs_strmap_put(f->web_urls,
+                                    xs_files_url_key(f->loose_root[i], tmp.url, key, sizeof key),
                                     (void *)1, NULL);
             free(tmp.url);
         }
     }
     if (lost) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory mapping files to their URLs");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory mapping files to their URLs");
         index_free(&ix);
         free(rf.v);
         return;
     }
     bool context = any_exploitation(v, f);
-    for (exs_frec *r = f->recs; r; r = r->next)
+    if (context)
+        xs_files_count_gone_deferred(f);
+    for (xs_frec *r = f->recs; r; r = r->next)
         emit_record(v, r, &ix, &rf, context);
     removed_shells(v, f, &ix, &rf);
     dearcry(v, f);
-    ioc_network(v, f);
+    xs_iocnet_report(v, f->net);
     index_free(&ix);
     free(rf.v);
 }

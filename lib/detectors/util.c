@@ -3,12 +3,12 @@
 #include "detectors/internal.h"
 #include "exsweep/finding.h"
 
-size_t exs_url_norm(exs_str path, char *out, size_t cap)
+size_t xs_url_norm(xs_str path, char *out, size_t cap)
 {
-    return exs_norm_path(path, out, cap, 0);
+    return xs_norm_path(path, out, cap, 0);
 }
 
-int64_t exs_find_time(exs_str line)
+int64_t xs_find_time(xs_str line)
 {
     size_t lim = line.n < 64 ? line.n : 64;
     for (size_t i = 0; i + 19 <= lim; i++) {
@@ -26,7 +26,7 @@ int64_t exs_find_time(exs_str line)
                 break;
         }
         for (; n >= 19; n--) {
-            int64_t t = exs_time_parse_iso(exs_str_make(p, n));
+            int64_t t = xs_time_parse_iso(xs_str_make(p, n));
             if (t != EXS_TIME_NONE)
                 return t;
         }
@@ -34,10 +34,10 @@ int64_t exs_find_time(exs_str line)
     return EXS_TIME_NONE;
 }
 
-void exs_hit_from_request(exs_hit *h, const exs_request *r, const exs_rule *rule, exs_verdict v,
+void xs_hit_from_request(xs_hit *h, const xs_request *r, const exs_rule *rule, exs_verdict v,
                           exs_severity s)
 {
-    exs_hit_init(h, rule, v, s, r->time_ms);
+    xs_hit_init(h, rule, v, s, r->time_ms);
     h->line = r->line;
     h->http.status = r->status > 0 ? r->status : 0;
     h->http.client = r->ip;
@@ -51,34 +51,34 @@ void exs_hit_from_request(exs_hit *h, const exs_request *r, const exs_rule *rule
     h->evidence = r->raw;
 }
 
-void exs_hit_event_of(exs_hit *h, const exs_event *e)
+void xs_hit_event_of(xs_hit *h, const xs_event *e)
 {
     h->record = e->record;
     h->line = e->line;
     if (e->offset > 0) /* an EVTX record's (0 is the file header: none) */
         h->offset = e->offset;
-    h->event.channel = exs_str_trim(e->channel);
-    h->event.provider = exs_str_trim(e->provider);
-    h->event.computer = exs_str_trim(e->computer);
+    h->event.channel = xs_str_trim(e->channel);
+    h->event.provider = xs_str_trim(e->provider);
+    h->event.computer = xs_str_trim(e->computer);
     h->event.id = e->event_id;
     h->event.recovered = e->recovered;
 }
 
-bool exs_ua_starts(exs_str ua, const char *want)
+bool xs_ua_starts(xs_str ua, const char *want)
 {
     size_t n = strlen(want);
     if (ua.n < n)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char a = ua.p[i] == '+' ? ' ' : exs_lower(ua.p[i]);
-        char b = want[i] == '+' ? ' ' : exs_lower(want[i]);
+        char a = ua.p[i] == '+' ? ' ' : xs_lower(ua.p[i]);
+        char b = want[i] == '+' ? ' ' : xs_lower(want[i]);
         if (a != b)
             return false;
     }
     return true;
 }
 
-bool exs_status_ok(int status)
+bool xs_status_ok(int status)
 {
     return status == 200 || status == 241 || status == 201 || status == 204;
 }

@@ -131,13 +131,13 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 
 #define LIST(l) (l), sizeof(l) / sizeof((l)[0])
 
-const char *const *exs_web_script_exts(size_t *n)
+const char *const *xs_web_script_exts(size_t *n)
 {
     *n = sizeof script_ext / sizeof script_ext[0];
     return script_ext;
 }
 
-bool exs_web_script_ext(const char *name, size_t n)
+bool xs_web_script_ext(const char *name, size_t n)
 {
     const char *dot = NULL;
     for (size_t i = n; i > 0; i--) {
@@ -150,15 +150,15 @@ bool exs_web_script_ext(const char *name, size_t n)
     }
     if (!dot)
         return false;
-    exs_str ext = exs_str_make(dot, n - (size_t)(dot - name));
+    xs_str ext = xs_str_make(dot, n - (size_t)(dot - name));
     for (size_t i = 0; i < sizeof script_ext / sizeof script_ext[0]; i++)
-        if (exs_str_ieq(ext, script_ext[i]))
+        if (xs_str_ieq(ext, script_ext[i]))
             return true;
     return false;
 }
 
 /* Appends "/" + s[0..n) to the URL being built. */
-static void url_add(exs_webloc *w, size_t *o, const char *s, size_t n)
+static void url_add(xs_webloc *w, size_t *o, const char *s, size_t n)
 {
     if (*o + 1 + n >= sizeof w->url) {
         w->url[0] = 0;
@@ -187,8 +187,8 @@ static const char *after(const char *norm, const char *marker)
     return NULL;
 }
 
-static void set(exs_webloc *w, exs_webfolder f, const char *name, const char *site,
-                exs_webheld held)
+static void set(xs_webloc *w, xs_webfolder f, const char *name, const char *site,
+                xs_webheld held)
 {
     w->folder = f;
     w->name = name;
@@ -196,14 +196,14 @@ static void set(exs_webloc *w, exs_webfolder f, const char *name, const char *si
     w->held = held;
 }
 
-void exs_webloc_of(const char *norm, exs_webloc *w)
+void xs_webloc_of(const char *norm, xs_webloc *w)
 {
     memset(w, 0, sizeof *w);
     w->name = "";
     size_t o = 0;
     const char *rest;
     if ((rest = after(norm, "temporary asp.net files")) != NULL) {
-        set(w, EXS_WF_TEMP_ASPNET, "Temporary ASP.NET Files", NULL, EXS_HELD_NONE);
+        set(w, XS_WF_TEMP_ASPNET, "Temporary ASP.NET Files", NULL, XS_HELD_NONE);
         return;
     }
     if ((rest = after(norm, "frontend/httpproxy")) != NULL) {
@@ -220,17 +220,17 @@ void exs_webloc_of(const char *norm, exs_webloc *w)
         w->top = strchr(in, '/') == NULL;
         if (vn == 3 && strncmp(rest, "owa", 3) == 0 && strncmp(in, "auth/", 5) == 0) {
             bool top = strchr(in + 5, '/') == NULL;
-            set(w, top ? EXS_WF_OWA_AUTH : EXS_WF_OWA_AUTH_SUB, "owa/auth", "Default Web Site",
-                EXS_HELD_OWA_AUTH);
+            set(w, top ? XS_WF_OWA_AUTH : XS_WF_OWA_AUTH_SUB, "owa/auth", "Default Web Site",
+                XS_HELD_OWA_AUTH);
             w->top = top;
         } else if (vn == 3 && strncmp(rest, "ecp", 3) == 0 && strncmp(in, "auth/", 5) == 0) {
-            set(w, EXS_WF_ECP_AUTH, "ecp/auth", "Default Web Site", EXS_HELD_ECP);
+            set(w, XS_WF_ECP_AUTH, "ecp/auth", "Default Web Site", XS_HELD_ECP);
             w->top = strchr(in + 5, '/') == NULL;
         } else if (vn == 3 && strncmp(rest, "oab", 3) == 0) {
-            set(w, EXS_WF_OAB, "OAB", "Default Web Site", EXS_HELD_OAB);
+            set(w, XS_WF_OAB, "OAB", "Default Web Site", XS_HELD_OAB);
         } else {
-            exs_webheld h = vn == 3 && strncmp(rest, "ecp", 3) == 0 ? EXS_HELD_ECP : EXS_HELD_NONE;
-            set(w, EXS_WF_FRONTEND, "FrontEnd\\HttpProxy", "Default Web Site", h);
+            xs_webheld h = vn == 3 && strncmp(rest, "ecp", 3) == 0 ? XS_HELD_ECP : XS_HELD_NONE;
+            set(w, XS_WF_FRONTEND, "FrontEnd\\HttpProxy", "Default Web Site", h);
         }
         return;
     }
@@ -238,10 +238,10 @@ void exs_webloc_of(const char *norm, exs_webloc *w)
         if (*rest)
             url_add(w, &o, rest, strlen(rest));
         if (strncmp(rest, "aspnet_client/", 14) == 0) {
-            set(w, EXS_WF_ASPNET_CLIENT, "aspnet_client", "Default Web Site", EXS_HELD_WWWROOT);
+            set(w, XS_WF_ASPNET_CLIENT, "aspnet_client", "Default Web Site", XS_HELD_WWWROOT);
             w->top = strchr(rest + 14, '/') == NULL;
         } else {
-            set(w, EXS_WF_WWWROOT, "inetpub\\wwwroot", "Default Web Site", EXS_HELD_WWWROOT);
+            set(w, XS_WF_WWWROOT, "inetpub\\wwwroot", "Default Web Site", XS_HELD_WWWROOT);
             w->top = strchr(rest, '/') == NULL;
         }
         return;
@@ -263,81 +263,81 @@ void exs_webloc_of(const char *norm, exs_webloc *w)
         }
         if (o < sizeof w->url && *in)
             url_add(w, &o, in, strlen(in));
-        set(w, EXS_WF_CLIENTACCESS, "ClientAccess", "Exchange Back End", EXS_HELD_NONE);
+        set(w, XS_WF_CLIENTACCESS, "ClientAccess", "Exchange Back End", XS_HELD_NONE);
         w->top = strchr(in, '/') == NULL;
         return;
     }
 }
 
-exs_webheld exs_web_held_of_url(const char *url, const char **name)
+xs_webheld xs_web_held_of_url(const char *url, const char **name)
 {
     static const struct {
         const char *prefix;
-        exs_webheld h;
+        xs_webheld h;
     } map[] = {
-        {"/owa/auth/", EXS_HELD_OWA_AUTH},
-        {"/ecp/auth/", EXS_HELD_ECP},
-        {"/oab/", EXS_HELD_OAB},
-        {"/aspnet_client/", EXS_HELD_WWWROOT},
+        {"/owa/auth/", XS_HELD_OWA_AUTH},
+        {"/ecp/auth/", XS_HELD_ECP},
+        {"/oab/", XS_HELD_OAB},
+        {"/aspnet_client/", XS_HELD_WWWROOT},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strncmp(url, map[i].prefix, strlen(map[i].prefix)) == 0) {
             if (name)
-                *name = exs_web_held_name(map[i].h);
+                *name = xs_web_held_name(map[i].h);
             return map[i].h;
         }
     if (name)
         *name = "";
-    return EXS_HELD_NONE;
+    return XS_HELD_NONE;
 }
 
-const char *exs_web_held_name(exs_webheld h)
+const char *xs_web_held_name(xs_webheld h)
 {
     switch (h) {
-    case EXS_HELD_OWA_AUTH:
+    case XS_HELD_OWA_AUTH:
         return "FrontEnd\\HttpProxy\\owa\\auth";
-    case EXS_HELD_ECP:
+    case XS_HELD_ECP:
         return "FrontEnd\\HttpProxy\\ecp";
-    case EXS_HELD_OAB:
+    case XS_HELD_OAB:
         return "FrontEnd\\HttpProxy\\OAB";
-    case EXS_HELD_WWWROOT:
+    case XS_HELD_WWWROOT:
         return "inetpub\\wwwroot";
     default:
         return "";
     }
 }
 
-bool exs_web_has_allowlist(exs_webfolder f)
+bool xs_web_has_allowlist(xs_webfolder f)
 {
     switch (f) {
-    case EXS_WF_OWA_AUTH:
-    case EXS_WF_OWA_AUTH_SUB:
-    case EXS_WF_ECP_AUTH:
-    case EXS_WF_OAB:
-    case EXS_WF_FRONTEND:
-    case EXS_WF_ASPNET_CLIENT:
-    case EXS_WF_WWWROOT:
+    case XS_WF_OWA_AUTH:
+    case XS_WF_OWA_AUTH_SUB:
+    case XS_WF_ECP_AUTH:
+    case XS_WF_OAB:
+    case XS_WF_FRONTEND:
+    case XS_WF_ASPNET_CLIENT:
+    case XS_WF_WWWROOT:
         return true;
     default:
         return false;
     }
 }
 
-bool exs_web_allowlisted(const exs_webloc *w, const char *base)
+bool xs_web_allowlisted(const xs_webloc *w, const char *base)
 {
     switch (w->folder) {
-    case EXS_WF_OWA_AUTH:
+    case XS_WF_OWA_AUTH:
         return in_list(base, LIST(owa_auth_default));
-    case EXS_WF_ECP_AUTH:
+    case XS_WF_ECP_AUTH:
         return w->top && in_list(base, LIST(ecp_auth_default));
-    case EXS_WF_OAB:
-    case EXS_WF_FRONTEND:
+    case XS_WF_OAB:
+    case XS_WF_FRONTEND:
         /* global.asax at the folder root; the url is "/<vdir>/global.asax" then. */
         return in_list(base, LIST(frontend_root_default)) && strchr(w->url + 1, '/') &&
                strchr(strchr(w->url + 1, '/') + 1, '/') == NULL;
-    case EXS_WF_OWA_AUTH_SUB:
-    case EXS_WF_ASPNET_CLIENT:
-    case EXS_WF_WWWROOT:
+    case XS_WF_OWA_AUTH_SUB:
+    case XS_WF_ASPNET_CLIENT:
+    case XS_WF_WWWROOT:
         return false; /* no scripts at all in a default install */
     default:
         return true; /* no allowlist: nothing is "non-default" by name */
@@ -392,7 +392,7 @@ static const char *lookalike_in(const char *base, size_t sn, unsigned limit,
     return NULL;
 }
 
-const char *exs_web_lookalike(const char *base)
+const char *xs_web_lookalike(const char *base)
 {
     size_t n = strlen(base), sn = stem_len(base);
     unsigned limit = n >= 20 ? 3 : n >= 10 ? 2 : 1;
@@ -402,10 +402,10 @@ const char *exs_web_lookalike(const char *base)
     return t ? t : lookalike_in(base, sn, limit, LIST(lookalike_extra));
 }
 
-bool exs_web_url_nondefault(const char *url, const char **folder)
+bool xs_web_url_nondefault(const char *url, const char **folder)
 {
     const char *slash = strrchr(url, '/');
-    if (!slash || !slash[1] || !exs_web_script_ext(slash + 1, strlen(slash + 1)))
+    if (!slash || !slash[1] || !xs_web_script_ext(slash + 1, strlen(slash + 1)))
         return false;
     const char *name = slash + 1;
     if (strncmp(url, "/owa/auth/", 10) == 0) {
@@ -427,7 +427,7 @@ bool exs_web_url_nondefault(const char *url, const char **folder)
     return false;
 }
 
-bool exs_web_known_shell_name(const char *base)
+bool xs_web_known_shell_name(const char *base)
 {
     return in_list(base, LIST(known_shell_names));
 }

@@ -16,26 +16,26 @@ static bool non_default_script(const char *s, size_t n, const char **folder, con
         return false;
     const char *name = slash + 1;
     size_t nn = n - (size_t)(name - s);
-    if (nn == 0 || !exs_web_script_ext(name, nn))
+    if (nn == 0 || !xs_web_script_ext(name, nn))
         return false;
     *base = name;
-    return exs_web_url_nondefault(s, folder);
+    return xs_web_url_nondefault(s, folder);
 }
 
-static void detect_access(exs_ctx *c, const exs_req_view *v)
+static void detect_access(xs_ctx *c, const xs_req_view *v)
 {
-    const exs_request *r = v->r;
+    const xs_request *r = v->r;
     const char *folder, *base;
     if (!non_default_script(v->stem, v->stem_n, &folder, &base)) {
         /* Any other script request is kept too, so that shells found on disk elsewhere (rogue
          * virtual directories, ClientAccess) get their requests attached. */
-        if (v->stem_n && exs_web_script_ext(v->stem, v->stem_n) &&
+        if (v->stem_n && xs_web_script_ext(v->stem, v->stem_n) &&
             strncmp(v->stem, "/owa/auth/", 10) != 0 && strncmp(v->stem, "/ecp/auth/", 10) != 0)
-            exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line,
+            xs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line,
                            false, r->backend);
         return;
     }
-    exs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true,
+    xs_access_add(c, r->time_ms, r->ip, r->stem, v->stem, r->method, r->status, r->line, true,
                    r->backend);
 
     exs_verdict verdict;
@@ -58,14 +58,14 @@ static void detect_access(exs_ctx *c, const exs_req_view *v)
         sev = EXS_SEV_LOW;
         what = "not served: someone looked for it";
     }
-    exs_hit h;
-    exs_hit_from_request(&h, r, RULE(R_WS_ACCESS), verdict, sev);
+    xs_hit h;
+    xs_hit_from_request(&h, r, RULE(R_WS_ACCESS), verdict, sev);
     h.reason = what;
-    exs_hit_fact_cstr(&h, "web_folder", folder);
-    exs_hit_fact_cstr(&h, "lookalike_of", exs_web_lookalike(base));
-    if (exs_web_known_shell_name(base))
-        exs_hit_fact_cstr(&h, "published_name", "yes");
-    exs_emit(c, &h);
+    xs_hit_fact_cstr(&h, "web_folder", folder);
+    xs_hit_fact_cstr(&h, "lookalike_of", xs_web_lookalike(base));
+    if (xs_web_known_shell_name(base))
+        xs_hit_fact_cstr(&h, "published_name", "yes");
+    xs_emit(c, &h);
 }
 
 /* Sigma web_win_webshells_in_access_logs.yml keywords (GET, any of). */
@@ -91,16 +91,16 @@ static const struct {
 
 /* Every keyword starts with '=': jump from '=' to '=' and compare there; most '=' are rejected
  * on the letter after them. Read-only tables: workers call this concurrently. */
-static const char *cmd_keyword_at(exs_str q)
+static const char *cmd_keyword_at(xs_str q)
 {
     const char *p = q.p, *end = q.p + q.n;
     while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
         size_t left = (size_t)(end - p);
         if (left > 1) {
-            char c = exs_lower(p[1]);
+            char c = xs_lower(p[1]);
             for (size_t i = 0; i < sizeof cmd_keywords / sizeof cmd_keywords[0]; i++)
                 if (cmd_keywords[i].s[1] == c && left >= cmd_keywords[i].n &&
-                    exs_mem_ieq(p, cmd_keywords[i].s, cmd_keywords[i].n))
+                    xs_mem_ieq(p, cmd_keywords[i].s, cmd_keywords[i].n))
                     return cmd_keywords[i].s;
         }
         p++;
@@ -108,94 +108,94 @@ static const char *cmd_keyword_at(exs_str q)
     return NULL;
 }
 
-static void detect_cmd(exs_ctx *c, const exs_req_view *v)
+static void detect_cmd(xs_ctx *c, const xs_req_view *v)
 {
-    const exs_request *r = v->r;
+    const xs_request *r = v->r;
     if (!v->get || r->query.n == 0)
         return;
     const char *kw = cmd_keyword_at(r->query);
     if (!kw)
         return;
     bool served = r->status >= 200 && r->status < 300;
-    exs_hit h;
-    exs_hit_from_request(&h, r, RULE(R_WS_CMD),
+    xs_hit h;
+    xs_hit_from_request(&h, r, RULE(R_WS_CMD),
                          served ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
                          served ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
     h.reason = served ? "shell command in the query, answered" : "shell command in the query";
-    exs_hit_fact_cstr(&h, "keyword", kw + 1);
-    exs_emit(c, &h);
+    xs_hit_fact_cstr(&h, "keyword", kw + 1);
+    xs_emit(c, &h);
 }
 
 /* Tunna sets up with "proxy&port=...", reGeorg speaks "cmd=connect|read|forward|disconnect"
  * (and "connect&target="): look only around '&' and '=' in one pass. */
-static const char *tunnel_mark(exs_str q)
+static const char *tunnel_mark(xs_str q)
 {
     static const char *const verbs[] = {"connect", "disconnect", "read", "forward"};
     for (size_t i = 0; i < q.n; i++) {
         char ch = q.p[i];
         if (ch == '&') {
-            if (i >= 5 && exs_mem_ieq(q.p + i - 5, "proxy", 5) &&
-                exs_str_istarts(exs_str_make(q.p + i + 1, q.n - i - 1), "port="))
+            if (i >= 5 && xs_mem_ieq(q.p + i - 5, "proxy", 5) &&
+                xs_str_istarts(xs_str_make(q.p + i + 1, q.n - i - 1), "port="))
                 return "Tunna tunnel set-up (proxy&port=...)";
-            if (i >= 7 && exs_mem_ieq(q.p + i - 7, "connect", 7) &&
-                exs_str_istarts(exs_str_make(q.p + i + 1, q.n - i - 1), "target"))
+            if (i >= 7 && xs_mem_ieq(q.p + i - 7, "connect", 7) &&
+                xs_str_istarts(xs_str_make(q.p + i + 1, q.n - i - 1), "target"))
                 return "reGeorg-style tunnel command";
-        } else if (ch == '=' && i >= 3 && exs_mem_ieq(q.p + i - 3, "cmd", 3)) {
-            exs_str rest = exs_str_make(q.p + i + 1, q.n - i - 1);
+        } else if (ch == '=' && i >= 3 && xs_mem_ieq(q.p + i - 3, "cmd", 3)) {
+            xs_str rest = xs_str_make(q.p + i + 1, q.n - i - 1);
             for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
-                if (exs_str_istarts(rest, verbs[k]))
+                if (xs_str_istarts(rest, verbs[k]))
                     return "reGeorg-style tunnel command";
         }
     }
     return NULL;
 }
 
-static void detect_tunnel(exs_ctx *c, const exs_req_view *v)
+static void detect_tunnel(xs_ctx *c, const xs_req_view *v)
 {
-    const exs_request *r = v->r;
-    if (r->query.n == 0 || !exs_web_script_ext(v->stem, v->stem_n))
+    const xs_request *r = v->r;
+    if (r->query.n == 0 || !xs_web_script_ext(v->stem, v->stem_n))
         return;
     const char *what = tunnel_mark(r->query);
     if (!what)
         return;
-    exs_hit h;
-    exs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
+    xs_hit h;
+    xs_hit_from_request(&h, r, RULE(R_WS_TUNNEL), EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH);
     h.reason = what;
-    exs_emit(c, &h);
+    xs_emit(c, &h);
 }
 
-void exs_detect_webshell_request(exs_ctx *c, const exs_req_view *v)
+void xs_detect_webshell_request(xs_ctx *c, const xs_req_view *v)
 {
     detect_access(c, v);
     detect_cmd(c, v);
     detect_tunnel(c, v);
 }
 
-void exs_detect_request(exs_ctx *c, const exs_request *r)
+void xs_detect_request(xs_ctx *c, const xs_request *r)
 {
-    exs_req_view v;
+    xs_req_view v;
     v.r = r;
-    v.stem_n = exs_url_norm(r->stem, v.stem, sizeof v.stem);
+    v.stem_n = xs_url_norm(r->stem, v.stem, sizeof v.stem);
     /* url = stem?query, lowercased and decoded, for path-confusion checks */
     size_t n = v.stem_n;
     memcpy(v.url, v.stem, n + 1);
     if (r->query.n && n + 2 < sizeof v.url) {
         v.url[n++] = '?';
-        n += exs_url_norm(r->query, v.url + n, sizeof v.url - n);
+        n += xs_url_norm(r->query, v.url + n, sizeof v.url - n);
     }
-    v.post = exs_str_ieq(r->method, "POST");
-    v.get = exs_str_ieq(r->method, "GET");
+    v.post = xs_str_ieq(r->method, "POST");
+    v.get = xs_str_ieq(r->method, "GET");
     if (r->anchor.n)
-        exs_detect_anchor(c, r->anchor, r);
-    exs_detect_proxylogon_request(c, &v);
-    exs_detect_proxyshell_request(c, &v);
-    exs_detect_webshell_request(c, &v);
+        xs_detect_anchor(c, r->anchor, r);
+    xs_detect_proxylogon_request(c, &v);
+    xs_detect_proxyshell_request(c, &v);
+    xs_detect_webshell_request(c, &v);
 }
 
 /* ---------------------------------------------------------------- prefilter */
 
 /* What a line must hold for the detectors above to report it (patterns.h). */
-const exs_pattern exs_pat_webshell[] = {
+const xs_pattern xs_pat_webshell[] = {
     /* web-shell folders (catalogue 3.1) */
     {"aspnet_client", 0},
     /* commands in query strings (Sigma web_win_webshells_in_access_logs) */
@@ -216,17 +216,17 @@ const exs_pattern exs_pat_webshell[] = {
     {NULL, 0},
 };
 
-/* web shells under auth/ and OAB/ (catalogue 3.1): every extension of exs_web_script_exts()
+/* web shells under auth/ and OAB/ (catalogue 3.1): every extension of xs_web_script_exts()
  * (webfolders.c), prefixes folded (asp covers aspx, asa asax, jsp jspx, shtm shtml);
  * test-rules.c checks the two lists agree. ProxyLogon carriers: a .js under /ecp/ or auth/
  * (POSTed; the GETs of OWA's own scripts pass too and are judged in full). */
 #define SCRIPTS "(asp|ashx|asmx|asa|cer|cdx|php|jsp|cfm|shtm|stm|cshtml|vbhtml|soap|rem|svc)"
-const exs_pattern exs_pat_paths_w3c[] = {
+const xs_pattern xs_pat_paths_w3c[] = {
     {"(auth|oab)" SL PATH_W3C DOT SCRIPTS, 0},
     {"(ecp|auth)" SL PATH_W3C DOT "js", 0},
     {NULL, 0},
 };
-const exs_pattern exs_pat_paths_csv[] = {
+const xs_pattern xs_pat_paths_csv[] = {
     {"(auth|oab)" SL PATH_CSV DOT SCRIPTS, 0},
     {"(ecp|auth)" SL PATH_CSV DOT "js", 0},
     {NULL, 0},

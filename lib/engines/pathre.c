@@ -22,18 +22,18 @@ typedef struct expr {
     pcre2_code *slow; /* the expression itself when Vectorscan refuses it, else NULL */
 } expr;
 
-struct exs_pathre {
+struct xs_pathre {
     expr *e;
     size_t n, cap;
     hs_database_t *db; /* expressions without `slow`, by index into e */
     bool compiled;
 };
 
-struct exs_pathre_scratch {
+struct xs_pathre_scratch {
     hs_scratch_t *hs;
     pcre2_match_data *md;
     pcre2_match_context *mc; /* bounded backtracking: a list's expression cannot stall a sweep */
-    exs_rc failed;           /* first failure of a match since exs_pathre_scratch_failure */
+    exs_rc failed;           /* first failure of a match since xs_pathre_scratch_failure */
 };
 
 /* Compiles re for PCRE2. NULL with *rc EXS_ERULE (err says why) when it is no expression,
@@ -59,13 +59,13 @@ static pcre2_code *pcre(const char *re, char *err, size_t errlen)
     return pcre_rc(re, err, errlen, &rc);
 }
 
-exs_rc exs_pathre_create(exs_pathre **out)
+exs_rc xs_pathre_create(xs_pathre **out)
 {
     *out = calloc(1, sizeof **out);
     return *out ? EXS_OK : EXS_ENOMEM;
 }
 
-void exs_pathre_destroy(exs_pathre *p)
+void xs_pathre_destroy(xs_pathre *p)
 {
     if (!p)
         return;
@@ -79,7 +79,7 @@ void exs_pathre_destroy(exs_pathre *p)
     free(p);
 }
 
-exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp, char *err,
+exs_rc xs_pathre_add(xs_pathre *p, unsigned id, const char *re, const char *fp, char *err,
                       size_t errlen)
 {
     if (p->compiled)
@@ -109,7 +109,7 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
         free(x.re);
         return rc;
     }
-    if (!exs_grow((void **)&p->e, &p->cap, p->n + 1, sizeof *p->e)) {
+    if (!xs_grow((void **)&p->e, &p->cap, p->n + 1, sizeof *p->e)) {
         free(x.re);
         pcre2_code_free(x.fp);
         return EXS_ENOMEM;
@@ -118,12 +118,12 @@ exs_rc exs_pathre_add(exs_pathre *p, unsigned id, const char *re, const char *fp
     return EXS_OK;
 }
 
-size_t exs_pathre_count(const exs_pathre *p)
+size_t xs_pathre_count(const xs_pathre *p)
 {
     return p ? p->n : 0;
 }
 
-size_t exs_pathre_slow(const exs_pathre *p)
+size_t xs_pathre_slow(const xs_pathre *p)
 {
     size_t k = 0;
     for (size_t i = 0; p && i < p->n; i++)
@@ -131,7 +131,7 @@ size_t exs_pathre_slow(const exs_pathre *p)
     return k;
 }
 
-exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
+exs_rc xs_pathre_compile(xs_pathre *p, char *err, size_t errlen)
 {
     if (p->compiled)
         return EXS_OK;
@@ -177,7 +177,7 @@ exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
             break;
         rc = EXS_OK;
         /* An error of the whole set (size, resources): every expression runs on PCRE2, slower
-         * but complete (exs_pathre_slow says how many). */
+         * but complete (xs_pathre_slow says how many). */
         for (size_t i = 0; i < p->n && rc == EXS_OK; i++)
             if (!p->e[i].slow && !(p->e[i].slow = pcre(p->e[i].re, NULL, 0)))
                 rc = EXS_ENOMEM;
@@ -191,27 +191,27 @@ exs_rc exs_pathre_compile(exs_pathre *p, char *err, size_t errlen)
     return rc;
 }
 
-exs_rc exs_pathre_scratch_create(exs_pathre_scratch **out, const exs_pathre *p)
+exs_rc xs_pathre_scratch_create(xs_pathre_scratch **out, const xs_pathre *p)
 {
-    exs_pathre_scratch *s = calloc(1, sizeof *s);
+    xs_pathre_scratch *s = calloc(1, sizeof *s);
     if (!s)
         return EXS_ENOMEM;
     hs_error_t e = p->db ? hs_alloc_scratch(p->db, &s->hs) : HS_SUCCESS;
     if (e != HS_SUCCESS && e != HS_NOMEM) {
-        exs_pathre_scratch_destroy(s);
+        xs_pathre_scratch_destroy(s);
         return EXS_EENGINE;
     }
     if (e != HS_SUCCESS ||
         !(s->md = pcre2_match_data_create(1, NULL)) || !(s->mc = pcre2_match_context_create(NULL)) ||
-        pcre2_set_match_limit(s->mc, EXS_PATHRE_MATCH_LIMIT) != 0) {
-        exs_pathre_scratch_destroy(s);
+        pcre2_set_match_limit(s->mc, XS_PATHRE_MATCH_LIMIT) != 0) {
+        xs_pathre_scratch_destroy(s);
         return EXS_ENOMEM;
     }
     *out = s;
     return EXS_OK;
 }
 
-void exs_pathre_scratch_destroy(exs_pathre_scratch *s)
+void xs_pathre_scratch_destroy(xs_pathre_scratch *s)
 {
     if (!s)
         return;
@@ -222,18 +222,18 @@ void exs_pathre_scratch_destroy(exs_pathre_scratch *s)
 }
 
 typedef struct collect {
-    const exs_pathre *p;
-    exs_pathre_scratch *s;
+    const xs_pathre *p;
+    xs_pathre_scratch *s;
     const char *text;
     size_t n;
-    exs_pathre_fn fn;
+    xs_pathre_fn fn;
     void *ctx;
     long count;
 } collect;
 
 /* A match; no match, or one that ran out of its backtracking budget (PCRE2_ERROR_MATCHLIMIT:
  * deliberate), is false. Any other error is the engine failing: kept in s->failed. */
-static bool pmatch(pcre2_code *c, exs_pathre_scratch *s, const char *text, size_t n)
+static bool pmatch(pcre2_code *c, xs_pathre_scratch *s, const char *text, size_t n)
 {
     int r = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, s->md, s->mc);
     if (r < 0 && r != PCRE2_ERROR_NOMATCH && r != PCRE2_ERROR_MATCHLIMIT && !s->failed)
@@ -260,8 +260,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 0;
 }
 
-long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *text, size_t n,
-                      exs_pathre_fn fn, void *ctx)
+long xs_pathre_match(const xs_pathre *p, xs_pathre_scratch *s, const char *text, size_t n,
+                      xs_pathre_fn fn, void *ctx)
 {
     collect c = {p, s, text, n, fn, ctx, 0};
     exs_rc before = s->failed;
@@ -276,7 +276,7 @@ long exs_pathre_match(const exs_pathre *p, exs_pathre_scratch *s, const char *te
     return s->failed != before ? -1 : c.count;
 }
 
-exs_rc exs_pathre_scratch_failure(exs_pathre_scratch *s)
+exs_rc xs_pathre_scratch_failure(xs_pathre_scratch *s)
 {
     if (!s)
         return EXS_OK;

@@ -12,14 +12,14 @@
 
 #define MAX_CONJ 32
 
-struct exs_prefilter {
+struct xs_prefilter {
     hs_database_t *db;
     uint32_t *bit;        /* per expression id: 0 for a trigger, else its token bit */
     uint32_t conj[MAX_CONJ];
     size_t nconj;
 };
 
-struct exs_pf_scratch {
+struct xs_pf_scratch {
     hs_scratch_t *hs;
 };
 
@@ -36,7 +36,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-uint64_t exs_pattern_set_hash(const exs_pattern_set *set)
+uint64_t xs_pattern_set_hash(const xs_pattern_set *set)
 {
     uint64_t h = 0xcbf29ce484222325u;
     const char *v = hs_version();
@@ -44,7 +44,7 @@ uint64_t exs_pattern_set_hash(const exs_pattern_set *set)
     h = fnv(h, v, strlen(v) + 1);
     h = fnv(h, &fl, sizeof fl);
     for (size_t l = 0; set->lists[l]; l++)
-        for (const exs_pattern *p = set->lists[l]; p->expr; p++) {
+        for (const xs_pattern *p = set->lists[l]; p->expr; p++) {
             h = fnv(h, p->expr, strlen(p->expr) + 1);
             h = fnv(h, &p->group, sizeof p->group);
         }
@@ -55,14 +55,14 @@ uint64_t exs_pattern_set_hash(const exs_pattern_set *set)
 
 /* The prefilter without its database: token bits and conjunctions; *exprs (caller frees) gets
  * the expressions in id order when exprs is not NULL. */
-static exs_rc prepare(const exs_pattern_set *set, exs_prefilter **out, const char ***exprs,
+static exs_rc prepare(const xs_pattern_set *set, xs_prefilter **out, const char ***exprs,
                       size_t *count)
 {
     size_t n = 0;
     for (size_t l = 0; set->lists[l]; l++)
-        for (const exs_pattern *p = set->lists[l]; p->expr; p++)
+        for (const xs_pattern *p = set->lists[l]; p->expr; p++)
             n++;
-    exs_prefilter *pf = calloc(1, sizeof *pf);
+    xs_prefilter *pf = calloc(1, sizeof *pf);
     const char **ex = exprs ? calloc(n ? n : 1, sizeof *ex) : NULL;
     if (!pf || (exprs && !ex) || !(pf->bit = calloc(n ? n : 1, sizeof *pf->bit))) {
         free(pf);
@@ -72,7 +72,7 @@ static exs_rc prepare(const exs_pattern_set *set, exs_prefilter **out, const cha
     exs_rc rc = EXS_OK;
     n = 0;
     for (size_t l = 0; set->lists[l]; l++)
-        for (const exs_pattern *p = set->lists[l]; p->expr; p++) {
+        for (const xs_pattern *p = set->lists[l]; p->expr; p++) {
             if (p->group > 32)
                 rc = EXS_EINVAL;
             else
@@ -88,7 +88,7 @@ static exs_rc prepare(const exs_pattern_set *set, exs_prefilter **out, const cha
             pf->conj[pf->nconj++] = *c;
     }
     if (rc != EXS_OK) {
-        exs_prefilter_destroy(pf);
+        xs_prefilter_destroy(pf);
         free(ex);
         return rc;
     }
@@ -99,10 +99,10 @@ static exs_rc prepare(const exs_pattern_set *set, exs_prefilter **out, const cha
     return EXS_OK;
 }
 
-exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, char *err,
+exs_rc xs_prefilter_compile(xs_prefilter **out, const xs_pattern_set *set, char *err,
                              size_t errlen)
 {
-    exs_prefilter *pf;
+    xs_prefilter *pf;
     const char **exprs;
     size_t n;
     exs_rc rc = prepare(set, &pf, &exprs, &n);
@@ -136,19 +136,19 @@ exs_rc exs_prefilter_compile(exs_prefilter **out, const exs_pattern_set *set, ch
     free(flags);
     free(ids);
     if (rc != EXS_OK) {
-        exs_prefilter_destroy(pf);
+        xs_prefilter_destroy(pf);
         return rc;
     }
     *out = pf;
     return EXS_OK;
 }
 
-exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const void *bytes,
+exs_rc xs_prefilter_load(xs_prefilter **out, const xs_pattern_set *set, const void *bytes,
                           size_t len, char *err, size_t errlen)
 {
     if (!bytes || !len)
-        return exs_prefilter_compile(out, set, err, errlen);
-    exs_prefilter *pf;
+        return xs_prefilter_compile(out, set, err, errlen);
+    xs_prefilter *pf;
     size_t n;
     exs_rc rc = prepare(set, &pf, NULL, &n);
     if (rc != EXS_OK)
@@ -158,32 +158,32 @@ exs_rc exs_prefilter_load(exs_prefilter **out, const exs_pattern_set *set, const
     hs_error_t e = hs_deserialize_database(bytes, len, &pf->db);
     if (e != HS_SUCCESS) {
         pf->db = NULL;
-        exs_prefilter_destroy(pf);
+        xs_prefilter_destroy(pf);
         if (e == HS_NOMEM) {
             if (err && errlen)
                 snprintf(err, errlen, "out of memory loading the database");
             return EXS_ENOMEM;
         }
-        return exs_prefilter_compile(out, set, err, errlen);
+        return xs_prefilter_compile(out, set, err, errlen);
     }
     *out = pf;
     return EXS_OK;
 }
 
-exs_rc exs_prefilter_serialize(const exs_prefilter *pf, char **bytes, size_t *len)
+exs_rc xs_prefilter_serialize(const xs_prefilter *pf, char **bytes, size_t *len)
 {
     return hs_serialize_database(pf->db, bytes, len) == HS_SUCCESS ? EXS_OK : EXS_EENGINE;
 }
 
-const exs_pf_blob *exs_pf_blob_find(uint64_t hash)
+const xs_pf_blob *xs_pf_blob_find(uint64_t hash)
 {
-    for (const exs_pf_blob *b = exs_pf_blobs; b->bytes; b++)
+    for (const xs_pf_blob *b = xs_pf_blobs; b->bytes; b++)
         if (b->hash == hash)
             return b;
     return NULL;
 }
 
-void exs_prefilter_destroy(exs_prefilter *pf)
+void xs_prefilter_destroy(xs_prefilter *pf)
 {
     if (!pf)
         return;
@@ -192,7 +192,7 @@ void exs_prefilter_destroy(exs_prefilter *pf)
     free(pf);
 }
 
-exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf)
+exs_rc xs_pf_scratch_grow(xs_pf_scratch **s, const xs_prefilter *pf)
 {
     if (!*s) {
         *s = calloc(1, sizeof **s);
@@ -203,7 +203,7 @@ exs_rc exs_pf_scratch_grow(exs_pf_scratch **s, const exs_prefilter *pf)
     return e == HS_SUCCESS ? EXS_OK : e == HS_NOMEM ? EXS_ENOMEM : EXS_EENGINE;
 }
 
-void exs_pf_scratch_free(exs_pf_scratch *s)
+void xs_pf_scratch_free(xs_pf_scratch *s)
 {
     if (!s)
         return;
@@ -214,8 +214,8 @@ void exs_pf_scratch_free(exs_pf_scratch *s)
 /* The line being collected: matches arrive in order of their end offset, so all matches of
  * one line are consecutive. */
 struct collect {
-    const exs_prefilter *pf;
-    const exs_nlmap *nl;
+    const xs_prefilter *pf;
+    const xs_nlmap *nl;
     size_t len;
     uint32_t **starts;
     size_t *cap;
@@ -226,7 +226,7 @@ struct collect {
     int oom;
 };
 
-static bool qualifies(const exs_prefilter *pf, uint32_t mask)
+static bool qualifies(const xs_prefilter *pf, uint32_t mask)
 {
     for (size_t i = 0; i < pf->nconj; i++)
         if ((mask & pf->conj[i]) == pf->conj[i])
@@ -238,7 +238,7 @@ static int add(struct collect *c, size_t start)
 {
     if (c->n && (*c->starts)[c->n - 1] == (uint32_t)start)
         return 0;
-    if (!exs_grow((void **)c->starts, c->cap, c->n + 1, sizeof **c->starts)) {
+    if (!xs_grow((void **)c->starts, c->cap, c->n + 1, sizeof **c->starts)) {
         c->oom = 1;
         return -1;
     }
@@ -250,7 +250,7 @@ static int add(struct collect *c, size_t start)
  * lines of a busy log hold some token, few of them hold enough. */
 static size_t line_start(const struct collect *c)
 {
-    return exs_nlmap_line_start(c->nl, c->first_at);
+    return xs_nlmap_line_start(c->nl, c->first_at);
 }
 
 static int finish_line(struct collect *c)
@@ -272,7 +272,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         if (finish_line(c) < 0)
             return 1;
         c->first_at = at; /* a match ending on the '\n' belongs to the line it ends */
-        size_t e = exs_nlmap_next(c->nl, at);
+        size_t e = xs_nlmap_next(c->nl, at);
         c->line_end = e < c->len ? e + 1 : c->len;
         c->mask = 0;
         c->added = false;
@@ -288,8 +288,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 0;
 }
 
-long exs_prefilter_lines(const exs_prefilter *pf, exs_pf_scratch *s, const char *buf, size_t len,
-                         const exs_nlmap *nl, uint32_t **starts, size_t *cap)
+long xs_prefilter_lines(const xs_prefilter *pf, xs_pf_scratch *s, const char *buf, size_t len,
+                         const xs_nlmap *nl, uint32_t **starts, size_t *cap)
 {
     struct collect c = {pf, nl, len, starts, cap, 0, 0, 0, 0, false, 0};
     if (len == 0)

@@ -10,19 +10,19 @@
 #include "core/limits.h"
 #include "engines/yara.h"
 
-struct exs_yrules {
+struct xs_yrules {
     YR_RULES *yr;
-    exs_yrule *rules; /* indexed like yr->rules_table */
+    xs_yrule *rules; /* indexed like yr->rules_table */
     size_t n;
     bool user;
     hs_database_t *gate; /* NULL: no complete gate */
 };
 
-struct exs_yscanner {
-    const exs_yrules *r;
+struct xs_yscanner {
+    const xs_yrules *r;
     YR_SCANNER *yr;
     hs_scratch_t *scratch;
-    exs_rc failed; /* first failure since exs_yscanner_failure */
+    exs_rc failed; /* first failure since xs_yscanner_failure */
 };
 
 /* libyara's codes as ours: memory, or any other failure of the engine. */
@@ -34,7 +34,7 @@ static exs_rc yr_rc(int e)
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned init_count;
 
-exs_rc exs_yara_init(void)
+exs_rc xs_yara_init(void)
 {
     exs_rc rc = EXS_OK;
     pthread_mutex_lock(&init_mu);
@@ -46,7 +46,7 @@ exs_rc exs_yara_init(void)
     return rc;
 }
 
-void exs_yara_fini(void)
+void xs_yara_fini(void)
 {
     pthread_mutex_lock(&init_mu);
     if (init_count && --init_count == 0)
@@ -62,6 +62,7 @@ typedef struct cerr {
     size_t len;
     const char *source; /* name of the source being added (for add_string) */
     int errors;
+    bool wordless; /* the first error came with no message */
 } cerr;
 
 static void on_compile(int level, const char *file, int line, const YR_RULE *rule, const char *msg,
@@ -71,9 +72,12 @@ static void on_compile(int level, const char *file, int line, const YR_RULE *rul
     cerr *e = ctx;
     if (level != YARA_ERROR_LEVEL_ERROR)
         return; /* warnings (slow strings and the like) do not stop a sweep */
-    if (e->errors++ == 0 && e->buf && e->len)
+    if (e->errors++ != 0)
+        return;
+    e->wordless = !msg || !*msg;
+    if (e->buf && e->len)
         snprintf(e->buf, e->len, "%s:%d: %s", file ? file : (e->source ? e->source : "?"), line,
-                 msg ? msg : "error");
+                 e->wordless ? "(libyara gave no message)" : msg);
 }
 
 static const char *meta_str(const YR_RULE *rule, const char *key)
@@ -209,14 +213,14 @@ static bool gate_names(const char *list, const char *id)
 
 /* Gate of a shipped set: every literal string of every rule. Incomplete (no gate) when a rule
  * opts out or has a string kind the gate cannot represent. */
-static exs_rc build_gate(exs_yrules *r, char *err, size_t errlen)
+static exs_rc build_gate(xs_yrules *r, char *err, size_t errlen)
 {
     lits l = {0};
     bool complete = true;
     exs_rc rc = EXS_OK;
     for (size_t i = 0; i < r->n; i++) {
         const YR_RULE *rule = &r->yr->rules_table[i];
-        exs_yrule *x = &r->rules[i];
+        xs_yrule *x = &r->rules[i];
         if (RULE_IS_PRIVATE(rule))
             continue; /* helpers: the reporting rules that use them carry their own gate */
         const char *only = meta_str(rule, "gate");
@@ -270,7 +274,7 @@ out:
     return rc;
 }
 
-static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
+static exs_rc fill_rules(xs_yrules *r, char *err, size_t errlen)
 {
     size_t n = 0;
     const YR_RULE *rule;
@@ -281,7 +285,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
     r->n = n;
     for (size_t i = 0; i < n; i++) {
         rule = &r->yr->rules_table[i];
-        exs_yrule *x = &r->rules[i];
+        xs_yrule *x = &r->rules[i];
         const char *ns = rule->ns && rule->ns->name ? rule->ns->name : "";
         x->source = ns;
         x->user = r->user;
@@ -302,7 +306,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
                               : score >= 70 ? EXS_SEV_HIGH
                               : score >= 50 ? EXS_SEV_MEDIUM
                                             : EXS_SEV_LOW;
-            x->scope = EXS_YSCOPE_ANY;
+            x->scope = XS_YSCOPE_ANY;
             continue;
         }
         if (x->is_private) {
@@ -339,7 +343,7 @@ static exs_rc fill_rules(exs_yrules *r, char *err, size_t errlen)
                                                                : "";
         x->verdict = (exs_verdict)v;
         x->severity = (exs_severity)sv;
-        x->scope = scope && strcmp(scope, "any") == 0 ? EXS_YSCOPE_ANY : EXS_YSCOPE_FILE;
+        x->scope = scope && strcmp(scope, "any") == 0 ? XS_YSCOPE_ANY : XS_YSCOPE_FILE;
         x->gate_off = pf != NULL;
     }
     return EXS_OK;
@@ -366,30 +370,24 @@ static exs_rc compiler_new(YR_COMPILER **c, cerr *e)
 }
 
 /* After yr_compiler_add_*: a rule error the callback described, or a failure of libyara
- * itself (memory) that no callback described. */
+ * itself (memory) that no callback described. Out of memory is libyara's code for it, or an
+ * error it could not put in words; any other error is the rule's, whatever its words say (a
+ * rule may include a file named "not enough memory"). */
 static exs_rc added(YR_COMPILER *c, int bad, cerr *e, const char *source)
 {
     if (!bad && !e->errors)
         return EXS_OK;
-    /* libyara reports running out of memory as an error of the line it was at, in its words
-     * ("not enough memory"), or with no words at all when even those could not be made */
-    size_t ml = e->buf && e->len ? strlen(e->buf) : 0;
-    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY ||
-                 (e->errors && ml &&
-                  (strstr(e->buf, "not enough memory") || strstr(e->buf, "out of dynamic memory") ||
-                   e->buf[ml - 1] == ' '));
-    if (e->errors && !nomem)
-        return EXS_ERULE;
-    if (nomem && e->errors)
-        return EXS_ENOMEM; /* the message names the file and line it was at */
-    exs_rc rc = c->last_error == ERROR_INSUFFICIENT_MEMORY ? EXS_ENOMEM : EXS_EENGINE;
+    bool nomem = c->last_error == ERROR_INSUFFICIENT_MEMORY || (e->errors && e->wordless);
+    if (e->errors)
+        return nomem ? EXS_ENOMEM : EXS_ERULE; /* the message names the file and line */
+    exs_rc rc = nomem ? EXS_ENOMEM : EXS_EENGINE;
     snprintf(e->buf, e->len, "%s: libyara failed to compile it: %s", source, exs_strerror(rc));
     return rc;
 }
 
-static exs_rc finish(exs_yrules **out, YR_COMPILER *c, bool user, char *err, size_t errlen)
+static exs_rc finish(xs_yrules **out, YR_COMPILER *c, bool user, char *err, size_t errlen)
 {
-    exs_yrules *r = calloc(1, sizeof *r);
+    xs_yrules *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(err, errlen, "out of memory for a rule set");
         return EXS_ENOMEM;
@@ -409,19 +407,19 @@ static exs_rc finish(exs_yrules **out, YR_COMPILER *c, bool user, char *err, siz
     if (rc != EXS_OK) {
         yr_rules_destroy(r->yr); /* the caller drops the libyara reference */
         r->yr = NULL;
-        exs_yrules_destroy(r);
+        xs_yrules_destroy(r);
         return rc;
     }
     *out = r;
     return EXS_OK;
 }
 
-exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *files, char *err,
+exs_rc xs_yrules_from_sources(xs_yrules **out, const xs_embedded_rules_file *files, char *err,
                                size_t errlen)
 {
     cerr e = {err, errlen, NULL, 0};
     YR_COMPILER *c = NULL;
-    exs_rc rc = exs_yara_init();
+    exs_rc rc = xs_yara_init();
     if (rc != EXS_OK) {
         snprintf(err, errlen, "libyara could not start: %s", exs_strerror(rc));
         return rc;
@@ -429,7 +427,7 @@ exs_rc exs_yrules_from_sources(exs_yrules **out, const exs_embedded_rules_file *
     rc = compiler_new(&c, &e);
     if (rc != EXS_OK)
         goto out;
-    for (const exs_embedded_rules_file *f = files; f->name; f++) {
+    for (const xs_embedded_rules_file *f = files; f->name; f++) {
         e.source = f->name;
         rc = added(c, yr_compiler_add_string(c, f->text, f->name), &e, f->name);
         if (rc != EXS_OK)
@@ -440,27 +438,27 @@ out:
     if (c)
         yr_compiler_destroy(c);
     if (rc != EXS_OK)
-        exs_yara_fini(); /* on success the set keeps the reference until destroyed */
+        xs_yara_fini(); /* on success the set keeps the reference until destroyed */
     return rc;
 }
 
-exs_rc exs_yrules_embedded(exs_yrules **out, char *err, size_t errlen)
+exs_rc xs_yrules_embedded(xs_yrules **out, char *err, size_t errlen)
 {
-    return exs_yrules_from_sources(out, exs_embedded_rules, err, errlen);
+    return xs_yrules_from_sources(out, xs_embedded_rules, err, errlen);
 }
 
 /* Compiled on first use. A failure is not kept: out of memory now may pass, so the next call
  * tries again (a rule that does not compile is a build defect the tests catch). */
 static pthread_mutex_t shipped_mu = PTHREAD_MUTEX_INITIALIZER;
-static exs_yrules *shipped;
+static xs_yrules *shipped;
 
-exs_rc exs_yrules_shipped_get(const exs_yrules **out, char *err, size_t errlen)
+exs_rc xs_yrules_shipped_get(const xs_yrules **out, char *err, size_t errlen)
 {
     char e[512] = "";
     exs_rc rc = EXS_OK;
     pthread_mutex_lock(&shipped_mu);
     if (!shipped) {
-        rc = exs_yrules_embedded(&shipped, e, sizeof e);
+        rc = xs_yrules_embedded(&shipped, e, sizeof e);
         if (rc != EXS_OK)
             shipped = NULL;
     }
@@ -471,18 +469,18 @@ exs_rc exs_yrules_shipped_get(const exs_yrules **out, char *err, size_t errlen)
     return rc;
 }
 
-const exs_yrules *exs_yrules_shipped(char *err, size_t errlen)
+const xs_yrules *xs_yrules_shipped(char *err, size_t errlen)
 {
-    const exs_yrules *r;
-    return exs_yrules_shipped_get(&r, err, errlen) == EXS_OK ? r : NULL;
+    const xs_yrules *r;
+    return xs_yrules_shipped_get(&r, err, errlen) == EXS_OK ? r : NULL;
 }
 
-exs_rc exs_yrules_from_files(exs_yrules **out, const char *const *paths, size_t n, char *err,
+exs_rc xs_yrules_from_files(xs_yrules **out, const char *const *paths, size_t n, char *err,
                              size_t errlen)
 {
     cerr e = {err, errlen, NULL, 0};
     YR_COMPILER *c = NULL;
-    exs_rc rc = exs_yara_init();
+    exs_rc rc = xs_yara_init();
     if (rc != EXS_OK) {
         snprintf(err, errlen, "libyara could not start: %s", exs_strerror(rc));
         return rc;
@@ -518,29 +516,29 @@ out:
     if (c)
         yr_compiler_destroy(c);
     if (rc != EXS_OK)
-        exs_yara_fini();
+        xs_yara_fini();
     return rc;
 }
 
-void exs_yrules_destroy(exs_yrules *r)
+void xs_yrules_destroy(xs_yrules *r)
 {
     if (!r)
         return;
     if (r->yr) {
         yr_rules_destroy(r->yr);
-        exs_yara_fini();
+        xs_yara_fini();
     }
     hs_free_database(r->gate);
     free(r->rules);
     free(r);
 }
 
-size_t exs_yrules_count(const exs_yrules *r)
+size_t xs_yrules_count(const xs_yrules *r)
 {
     return r ? r->n : 0;
 }
 
-bool exs_yrules_holds(const exs_yrules *set, const exs_rule *rule)
+bool xs_yrules_holds(const xs_yrules *set, const exs_rule *rule)
 {
     if (!set || !set->n)
         return false;
@@ -549,19 +547,19 @@ bool exs_yrules_holds(const exs_yrules *set, const exs_rule *rule)
     return p >= a && p < b;
 }
 
-const exs_yrule *exs_yrules_get(const exs_yrules *r, size_t i)
+const xs_yrule *xs_yrules_get(const xs_yrules *r, size_t i)
 {
     return r && i < r->n ? &r->rules[i] : NULL;
 }
 
-bool exs_yrules_gated(const exs_yrules *r)
+bool xs_yrules_gated(const xs_yrules *r)
 {
     return r && r->gate;
 }
 
-exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_s)
+exs_rc xs_yscanner_create(xs_yscanner **out, const xs_yrules *r, int timeout_s)
 {
-    exs_yscanner *s = calloc(1, sizeof *s);
+    xs_yscanner *s = calloc(1, sizeof *s);
     if (!s)
         return EXS_ENOMEM;
     s->r = r;
@@ -570,7 +568,7 @@ exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_
         free(s);
         return rc;
     }
-    yr_scanner_set_timeout(s->yr, timeout_s > 0 ? timeout_s : EXS_YARA_TIMEOUT_S);
+    yr_scanner_set_timeout(s->yr, timeout_s > 0 ? timeout_s : XS_YARA_TIMEOUT_S);
     hs_error_t e = r->gate ? hs_alloc_scratch(r->gate, &s->scratch) : HS_SUCCESS;
     if (e != HS_SUCCESS) {
         yr_scanner_destroy(s->yr);
@@ -581,7 +579,7 @@ exs_rc exs_yscanner_create(exs_yscanner **out, const exs_yrules *r, int timeout_
     return EXS_OK;
 }
 
-exs_rc exs_yscanner_failure(exs_yscanner *s)
+exs_rc xs_yscanner_failure(xs_yscanner *s)
 {
     if (!s)
         return EXS_OK;
@@ -590,7 +588,7 @@ exs_rc exs_yscanner_failure(exs_yscanner *s)
     return rc;
 }
 
-void exs_yscanner_destroy(exs_yscanner *s)
+void xs_yscanner_destroy(xs_yscanner *s)
 {
     if (!s)
         return;
@@ -612,8 +610,8 @@ static int on_gate(unsigned id, unsigned long long from, unsigned long long to, 
 }
 
 typedef struct scan_ctx {
-    const exs_yrules *r;
-    exs_ymatch_fn fn;
+    const xs_yrules *r;
+    xs_ymatch_fn fn;
     void *ctx;
     bool too_many;
 } scan_ctx;
@@ -633,7 +631,7 @@ static int on_scan(YR_SCAN_CONTEXT *context, int msg, void *data, void *user)
     ptrdiff_t idx = rule - sc->r->yr->rules_table;
     if (idx < 0 || (size_t)idx >= sc->r->n)
         return CALLBACK_CONTINUE;
-    exs_ymatch m = {&sc->r->rules[idx], NULL, 0, NULL, 0};
+    xs_ymatch m = {&sc->r->rules[idx], NULL, 0, NULL, 0};
     /* The earliest match of any (non-private) string, for the evidence excerpt. libyara keeps
      * matches in a notebook without alignment guarantees: copy each before reading it. */
     YR_STRING *s;
@@ -666,22 +664,22 @@ static int on_scan(YR_SCAN_CONTEXT *context, int msg, void *data, void *user)
     return CALLBACK_CONTINUE;
 }
 
-/* A failure of the engine (not a timeout or a match cap): kept for exs_yscanner_failure. */
-static exs_rc scan_failed(exs_yscanner *s, exs_rc rc)
+/* A failure of the engine (not a timeout or a match cap): kept for xs_yscanner_failure. */
+static exs_rc scan_failed(xs_yscanner *s, exs_rc rc)
 {
     if (s->failed == EXS_OK)
         s->failed = rc;
     return rc;
 }
 
-exs_rc exs_yscanner_scan(exs_yscanner *s, const unsigned char *buf, size_t n, const exs_yvars *vars,
-                         bool use_gate, exs_ymatch_fn fn, void *ctx, bool *ran)
+exs_rc xs_yscanner_scan(xs_yscanner *s, const unsigned char *buf, size_t n, const xs_yvars *vars,
+                         bool use_gate, xs_ymatch_fn fn, void *ctx, bool *ran)
 {
     if (ran)
         *ran = false;
     if (use_gate && s->r->gate) {
         bool hit = false;
-        /* Vectorscan takes an unsigned length; buffers are capped by EXS_MAX_FILE_SIZE_CAP. */
+        /* Vectorscan takes an unsigned length; buffers are capped by XS_MAX_FILE_SIZE_CAP. */
         hs_error_t e =
             hs_scan(s->r->gate, (const char *)buf, (unsigned)n, 0, s->scratch, on_gate, &hit);
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

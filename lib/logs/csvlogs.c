@@ -12,7 +12,7 @@
 #include "scan/ctx.h"
 
 /* Columns a reader may need, resolved by name whenever the schema changes. */
-enum exs_col {
+enum xs_col {
     C_TIME, C_IP, C_UA, C_METHOD, C_HOST, C_STEM, C_QUERY, C_STATUS, C_USER, C_ANCHOR,
     C_ROUTING, C_PROTOCOL, C_ISAUTH, C_AUTHTYPE, C_CLIENTINFO, C_GENERICINFO, C_CMDLET,
     C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C__COUNT
@@ -25,32 +25,32 @@ enum exs_col {
  * bindings) was a tenth of the time of a small log file. */
 typedef struct schema_cache {
     bool valid;
-    exs_kind kind;
-    bool header; /* the text is a header row (exs_csv_looks_like_header) */
+    xs_kind kind;
+    bool header; /* the text is a header row (xs_csv_looks_like_header) */
     size_t len;
     char text[SCHEMA_CACHE_TEXT];
-    exs_csv_schema schema;
+    xs_csv_schema schema;
     int col[C__COUNT];
 } schema_cache;
 
 /* The CSV readers' state (one per worker, shared by the CSV kinds, reset per file). */
 typedef struct csv_state {
-    exs_kind kind;
-    char *scratch; /* the shared room, 2 * EXS_MAX_LINE */
-    exs_csv_schema schema;
+    xs_kind kind;
+    char *scratch; /* the shared room, 2 * XS_MAX_LINE */
+    xs_csv_schema schema;
     bool have_schema;
     bool fields_directive; /* a #Fields line was seen: it wins over bare headers */
     int col[C__COUNT];
-    exs_csv_row row;
+    xs_csv_row row;
     unsigned schema_changes;
     size_t schema_renamed; /* duplicated/empty column names in the current schema */
     bool warned_names;     /* ...reported once per file */
     unsigned long fields_hash;
-    bool warned_wide; /* the EXS_MAX_FIELDS warning was given for this file */
+    bool warned_wide; /* the XS_MAX_FIELDS warning was given for this file */
     schema_cache cache;
 } csv_state;
 
-static void csv_reset(void *own, exs_kind k, char *scratch)
+static void csv_reset(void *own, xs_kind k, char *scratch)
 {
     csv_state *st = own;
     st->kind = k;
@@ -67,7 +67,7 @@ static void csv_reset(void *own, exs_kind k, char *scratch)
         st->col[i] = -1;
 }
 
-static const exs_logstate_type csv_state_type = {sizeof(csv_state), NULL, NULL, csv_reset};
+static const xs_logstate_type csv_state_type = {sizeof(csv_state), NULL, NULL, csv_reset};
 
 /* Column names per binding. Exchange logs use exact names; exports also accept synonyms and,
  * as a last resort, a name that contains one of the fuzzy words. */
@@ -102,7 +102,7 @@ static const struct {
     [C_EVENTDATA] = {"EventData", NULL},
 };
 
-static int find_any(const exs_csv_schema *s, const char *alts)
+static int find_any(const xs_csv_schema *s, const char *alts)
 {
     char one[64];
     for (const char *p = alts; *p;) {
@@ -111,7 +111,7 @@ static int find_any(const exs_csv_schema *s, const char *alts)
         if (n < sizeof one) {
             memcpy(one, p, n);
             one[n] = 0;
-            int i = exs_csv_schema_find(s, one);
+            int i = xs_csv_schema_find(s, one);
             if (i >= 0)
                 return i;
         }
@@ -122,7 +122,7 @@ static int find_any(const exs_csv_schema *s, const char *alts)
     return -1;
 }
 
-static int find_fuzzy(const exs_csv_schema *s, const char *alts)
+static int find_fuzzy(const xs_csv_schema *s, const char *alts)
 {
     char one[64];
     for (const char *p = alts; *p;) {
@@ -132,7 +132,7 @@ static int find_fuzzy(const exs_csv_schema *s, const char *alts)
             memcpy(one, p, n);
             one[n] = 0;
             for (size_t i = 0; i < s->n; i++)
-                if (exs_str_icontains(exs_csv_schema_name(s, i), one))
+                if (xs_str_icontains(xs_csv_schema_name(s, i), one))
                     return (int)i;
         }
         if (!bar)
@@ -147,7 +147,7 @@ static void bind(csv_state *st)
     st->schema_renamed = st->schema.renamed;
     for (int k = 0; k < C__COUNT; k++) {
         st->col[k] = find_any(&st->schema, colnames[k].exact);
-        if (st->col[k] < 0 && st->kind == EXS_KIND_EXPORT && colnames[k].fuzzy)
+        if (st->col[k] < 0 && st->kind == XS_KIND_EXPORT && colnames[k].fuzzy)
             st->col[k] = find_fuzzy(&st->schema, colnames[k].fuzzy);
     }
     /* An export's path column must not also be its query or host column. */
@@ -158,14 +158,14 @@ static void bind(csv_state *st)
     st->have_schema = true;
 }
 
-/* The previous file's schema when its header text was the same (exs_schema_cache). */
-static bool cache_get(csv_state *st, exs_str text, bool want_header)
+/* The previous file's schema when its header text was the same (the state's schema_cache). */
+static bool cache_get(csv_state *st, xs_str text, bool want_header)
 {
     const schema_cache *k = &st->cache;
     if (!k->valid || k->kind != st->kind || k->len != text.n || (want_header && !k->header) ||
         memcmp(k->text, text.p, text.n) != 0)
         return false;
-    exs_csv_schema_copy(&st->schema, &k->schema);
+    xs_csv_schema_copy(&st->schema, &k->schema);
     memcpy(st->col, k->col, sizeof st->col);
     st->schema_renamed = 0;
     st->have_schema = true;
@@ -174,7 +174,7 @@ static bool cache_get(csv_state *st, exs_str text, bool want_header)
 
 /* Keeps the schema just built from text. Headers with renamed or folded columns are not kept:
  * their warnings are given per file. */
-static void cache_put(csv_state *st, exs_str text, bool header)
+static void cache_put(csv_state *st, xs_str text, bool header)
 {
     schema_cache *k = &st->cache;
     if (st->schema.renamed || st->row.merged || text.n > sizeof k->text)
@@ -184,33 +184,33 @@ static void cache_put(csv_state *st, exs_str text, bool header)
     k->header = header;
     k->len = text.n;
     memcpy(k->text, text.p, text.n);
-    exs_csv_schema_copy(&k->schema, &st->schema);
+    xs_csv_schema_copy(&k->schema, &st->schema);
     memcpy(k->col, st->col, sizeof k->col);
 }
 
 static void default_schema(csv_state *st)
 {
     switch (st->kind) {
-    case EXS_KIND_HTTPPROXY: exs_csv_schema_set_list(&st->schema, exs_csv_fields_httpproxy); break;
-    case EXS_KIND_ECP: exs_csv_schema_set_list(&st->schema, exs_csv_fields_ecp); break;
-    case EXS_KIND_RPSHTTP: exs_csv_schema_set_list(&st->schema, exs_csv_fields_rpshttp); break;
-    case EXS_KIND_RPSCMDLET: exs_csv_schema_set_list(&st->schema, exs_csv_fields_rpscmdlet); break;
+    case XS_KIND_HTTPPROXY: xs_csv_schema_set_list(&st->schema, xs_csv_fields_httpproxy); break;
+    case XS_KIND_ECP: xs_csv_schema_set_list(&st->schema, xs_csv_fields_ecp); break;
+    case XS_KIND_RPSHTTP: xs_csv_schema_set_list(&st->schema, xs_csv_fields_rpshttp); break;
+    case XS_KIND_RPSCMDLET: xs_csv_schema_set_list(&st->schema, xs_csv_fields_rpscmdlet); break;
     default: st->schema.n = 0; break;
     }
     bind(st);
 }
 
-/* Columns past EXS_MAX_FIELDS are folded into the last one: counted once per file. */
-static void warn_wide(csv_state *st, exs_ctx *c, uint64_t lineno, const char *what)
+/* Columns past XS_MAX_FIELDS are folded into the last one: counted once per file. */
+static void warn_wide(csv_state *st, xs_ctx *c, uint64_t lineno, const char *what)
 {
     if (!st->row.merged || st->warned_wide)
         return;
     st->warned_wide = true;
-    exs_warn(c->scan, EXS_W_LIMIT, c->file, lineno,
-             "%s with more than %d columns; the rest is read as one field", what, EXS_MAX_FIELDS);
+    xs_warn(c->scan, XS_W_LIMIT, c->file, lineno,
+             "%s with more than %d columns; the rest is read as one field", what, XS_MAX_FIELDS);
 }
 
-static unsigned long hash_line(exs_str s)
+static unsigned long hash_line(xs_str s)
 {
     unsigned long h = 5381;
     for (size_t i = 0; i < s.n; i++)
@@ -218,57 +218,57 @@ static unsigned long hash_line(exs_str s)
     return h ^ s.n;
 }
 
-static void note_names(csv_state *st, exs_ctx *c, uint64_t lineno)
+static void note_names(csv_state *st, xs_ctx *c, uint64_t lineno)
 {
     if (!st->schema_renamed || st->warned_names)
         return;
     st->warned_names = true;
-    exs_warn(c->scan, EXS_W_SCHEMA, c->file, lineno,
+    xs_warn(c->scan, XS_W_SCHEMA, c->file, lineno,
              "%zu duplicated or empty column names (renamed; a name resolves to its first column)",
              st->schema_renamed);
 }
 
-static void csv_directive(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void csv_directive(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
-    exs_str t = exs_str_make(line.p + 1, line.n - 1);
+    xs_str t = xs_str_make(line.p + 1, line.n - 1);
     while (t.n && (t.p[0] == ' ' || t.p[0] == '\t')) {
         t.p++;
         t.n--;
     }
-    if (!exs_str_istarts(t, "Fields:"))
+    if (!xs_str_istarts(t, "Fields:"))
         return;
-    exs_str list = exs_str_trim(exs_str_make(t.p + 7, t.n - 7));
+    xs_str list = xs_str_trim(xs_str_make(t.p + 7, t.n - 7));
     unsigned long h = hash_line(list);
     if (st->fields_directive && h == st->fields_hash)
         return;
-    if (++st->schema_changes > EXS_MAX_SCHEMA_CHANGES) {
-        if (st->schema_changes == EXS_MAX_SCHEMA_CHANGES + 1)
-            exs_warn(c->scan, EXS_W_SCHEMA, c->file, lineno,
-                     "more than %d #Fields lines; later ones ignored", EXS_MAX_SCHEMA_CHANGES);
+    if (++st->schema_changes > XS_MAX_SCHEMA_CHANGES) {
+        if (st->schema_changes == XS_MAX_SCHEMA_CHANGES + 1)
+            xs_warn(c->scan, XS_W_SCHEMA, c->file, lineno,
+                     "more than %d #Fields lines; later ones ignored", XS_MAX_SCHEMA_CHANGES);
         return;
     }
     st->fields_hash = h;
     st->fields_directive = true;
     if (cache_get(st, list, false))
         return;
-    exs_csv_split(list.p, list.n, &st->row, st->scratch);
+    xs_csv_split(list.p, list.n, &st->row, st->scratch);
     warn_wide(st, c, lineno, "#Fields line");
-    exs_csv_schema_set(&st->schema, &st->row);
+    xs_csv_schema_set(&st->schema, &st->row);
     bind(st);
     note_names(st, c, lineno);
-    cache_put(st, list, exs_csv_looks_like_header(&st->row));
+    cache_put(st, list, xs_csv_looks_like_header(&st->row));
 }
 
-static bool csv_first_line(exs_logstate *ls, exs_ctx *c, exs_str line)
+static bool csv_first_line(xs_logstate *ls, xs_ctx *c, xs_str line)
 {
     csv_state *st = ls->own;
     if (!st->fields_directive && cache_get(st, line, true))
         return true;
-    exs_csv_split(line.p, line.n, &st->row, st->scratch);
-    if (exs_csv_looks_like_header(&st->row)) {
+    xs_csv_split(line.p, line.n, &st->row, st->scratch);
+    if (xs_csv_looks_like_header(&st->row)) {
         if (!st->fields_directive) {
-            exs_csv_schema_set(&st->schema, &st->row);
+            xs_csv_schema_set(&st->schema, &st->row);
             bind(st);
             note_names(st, c, 1);
             cache_put(st, line, true);
@@ -280,97 +280,97 @@ static bool csv_first_line(exs_logstate *ls, exs_ctx *c, exs_str line)
     return false;
 }
 
-static int64_t csv_row_time(exs_logstate *ls, exs_str line)
+static int64_t csv_row_time(xs_logstate *ls, xs_str line)
 {
     (void)ls;
-    exs_str f = exs_strip_bom(line);
+    xs_str f = xs_strip_bom(line);
     const char *comma = memchr(f.p, ',', f.n);
     if (comma)
         f.n = (size_t)(comma - f.p);
-    f = exs_str_trim(f);
+    f = xs_str_trim(f);
     if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
         f.p++;
         f.n -= 2;
     }
-    int64_t t = exs_time_parse_iso(f);
-    return t != EXS_TIME_NONE ? t : exs_find_time(line);
+    int64_t t = xs_time_parse_iso(f);
+    return t != EXS_TIME_NONE ? t : xs_find_time(line);
 }
 
-#define GET(k) exs_csv_get(&st->row, st->col[k])
+#define GET(k) xs_csv_get(&st->row, st->col[k])
 
 /* Splits the row; counts and reports a row with fewer fields than its schema wants. */
-static bool split_row(csv_state *st, exs_ctx *c, exs_str line, uint64_t lineno, size_t need)
+static bool split_row(csv_state *st, xs_ctx *c, xs_str line, uint64_t lineno, size_t need)
 {
     if (!st->have_schema)
         default_schema(st);
-    exs_csv_split(line.p, line.n, &st->row, st->scratch);
+    xs_csv_split(line.p, line.n, &st->row, st->scratch);
     warn_wide(st, c, lineno, "row");
     /* Exports may carry extra columns; fewer than the schema means a cut or damaged row. */
-    bool short_row = st->schema.n && st->row.n < st->schema.n && st->kind != EXS_KIND_EXPORT;
+    bool short_row = st->schema.n && st->row.n < st->schema.n && st->kind != XS_KIND_EXPORT;
     if (st->row.n >= need && !st->row.bad_quote && !short_row)
         return true;
     c->rows_bad++;
-    exs_warn(c->scan, EXS_W_BAD_ROW, c->file, lineno, "%s row with %zu of %zu fields%s",
-             exs_kind_name(st->kind), st->row.n, st->schema.n,
+    xs_warn(c->scan, XS_W_BAD_ROW, c->file, lineno, "%s row with %zu of %zu fields%s",
+             xs_kind_name(st->kind), st->row.n, st->schema.n,
              st->row.bad_quote ? ", broken quoting" : "");
     return st->row.n >= need; /* broken quoting alone: still use what parsed */
 }
 
-static int64_t field_time(csv_state *st, exs_str line)
+static int64_t field_time(csv_state *st, xs_str line)
 {
-    exs_str t = exs_str_trim(GET(C_TIME));
-    int64_t ms = exs_time_parse_iso(t);
-    return ms != EXS_TIME_NONE ? ms : exs_find_time(line);
+    xs_str t = xs_str_trim(GET(C_TIME));
+    int64_t ms = xs_time_parse_iso(t);
+    return ms != EXS_TIME_NONE ? ms : xs_find_time(line);
 }
 
-static int field_status(exs_str s)
+static int field_status(xs_str s)
 {
-    long v = exs_str_uint(exs_str_trim(s), 999);
+    long v = xs_str_uint(xs_str_trim(s), 999);
     return v < 0 ? -1 : (int)v;
 }
 
 /* Splits "http://host/path?query" or "/path?query" into stem and query. */
-static void split_url(exs_str u, exs_str *stem, exs_str *query)
+static void split_url(xs_str u, xs_str *stem, xs_str *query)
 {
-    u = exs_str_trim(u);
+    u = xs_str_trim(u);
     if (!u.p || u.n == 0) {
-        *stem = EXS_STR_NULL;
+        *stem = XS_STR_NULL;
         return;
     }
-    long sch = exs_str_ifind(u, "://");
+    long sch = xs_str_ifind(u, "://");
     if (sch >= 0 && sch < 8) {
         const char *p = memchr(u.p + sch + 3, '/', u.n - (size_t)sch - 3);
-        u = p ? exs_str_make(p, (size_t)(u.p + u.n - p)) : EXS_LIT("/");
+        u = p ? xs_str_make(p, (size_t)(u.p + u.n - p)) : XS_LIT("/");
     }
     const char *q = memchr(u.p, '?', u.n);
     if (q) {
-        *stem = exs_str_make(u.p, (size_t)(q - u.p));
+        *stem = xs_str_make(u.p, (size_t)(q - u.p));
         if (query->n == 0)
-            *query = exs_str_make(q + 1, (size_t)(u.p + u.n - q - 1));
+            *query = xs_str_make(q + 1, (size_t)(u.p + u.n - q - 1));
     } else {
         *stem = u;
     }
 }
 
-static void request_from_row(csv_state *st, exs_str line, uint64_t lineno, exs_request *r)
+static void request_from_row(csv_state *st, xs_str line, uint64_t lineno, xs_request *r)
 {
     memset(r, 0, sizeof *r);
     r->time_ms = field_time(st, line);
     r->line = lineno;
-    r->method = exs_str_trim(GET(C_METHOD));
-    r->query = exs_str_trim(GET(C_QUERY));
+    r->method = xs_str_trim(GET(C_METHOD));
+    r->query = xs_str_trim(GET(C_QUERY));
     if (r->query.n && r->query.p[0] == '?') {
         r->query.p++;
         r->query.n--;
     }
     split_url(GET(C_STEM), &r->stem, &r->query);
     r->ua = GET(C_UA);
-    r->ip = exs_str_trim(GET(C_IP));
-    r->user = exs_str_trim(GET(C_USER));
+    r->ip = xs_str_trim(GET(C_IP));
+    r->user = xs_str_trim(GET(C_USER));
     r->user_logged = st->col[C_USER] >= 0;
-    r->host = exs_str_trim(GET(C_HOST));
+    r->host = xs_str_trim(GET(C_HOST));
     r->status = field_status(GET(C_STATUS));
-    r->anchor = exs_str_trim(GET(C_ANCHOR));
+    r->anchor = xs_str_trim(GET(C_ANCHOR));
     r->routing_hint = GET(C_ROUTING);
     r->protocol = GET(C_PROTOCOL);
     r->auth_type = GET(C_AUTHTYPE);
@@ -380,17 +380,17 @@ static void request_from_row(csv_state *st, exs_str line, uint64_t lineno, exs_r
     r->raw = line;
 }
 
-static bool is_method(exs_str f)
+static bool is_method(xs_str f)
 {
     static const char *const m[] = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
                                     "PROPFIND", "RPC_IN_DATA", "RPC_OUT_DATA"};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-        if (exs_str_ieq(f, m[i]))
+        if (xs_str_ieq(f, m[i]))
             return true;
     return false;
 }
 
-static bool is_ipv4ish(exs_str f)
+static bool is_ipv4ish(xs_str f)
 {
     int dots = 0;
     if (f.n < 7 || f.n > 15)
@@ -407,17 +407,17 @@ static bool is_ipv4ish(exs_str f)
 /* An export row whose field count differs from its header: hand-made exports add or drop
  * columns per row. Re-derive the fields whose values say what they are, rather than trust
  * positions that no longer line up. */
-static void infer_export_fields(const exs_csv_row *row, exs_request *r)
+static void infer_export_fields(const xs_csv_row *row, xs_request *r)
 {
     bool m = false, st = false, ip = false, path = false;
     r->status = -1;
     for (size_t i = 0; i < row->n; i++) {
-        exs_str f = exs_str_trim(row->f[i]);
+        xs_str f = xs_str_trim(row->f[i]);
         if (!m && is_method(f)) {
             r->method = f;
             m = true;
-        } else if (!st && f.n == 3 && exs_str_uint(f, 599) >= 100) {
-            r->status = (int)exs_str_uint(f, 599);
+        } else if (!st && f.n == 3 && xs_str_uint(f, 599) >= 100) {
+            r->status = (int)xs_str_uint(f, 599);
             st = true;
         } else if (!ip && is_ipv4ish(f)) {
             r->ip = f;
@@ -428,71 +428,71 @@ static void infer_export_fields(const exs_csv_row *row, exs_request *r)
         }
     }
     if (!m)
-        r->method = EXS_STR_NULL;
+        r->method = XS_STR_NULL;
     if (!ip)
-        r->ip = EXS_STR_NULL;
+        r->ip = XS_STR_NULL;
 }
 
-static void httpproxy_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void httpproxy_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
-    exs_request r;
+    xs_request r;
     request_from_row(st, line, lineno, &r);
-    exs_detect_request(c, &r);
+    xs_detect_request(c, &r);
 }
 
-static void export_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void export_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
-    exs_request r;
+    xs_request r;
     request_from_row(st, line, lineno, &r);
     if (st->row.n != st->schema.n)
         infer_export_fields(&st->row, &r);
-    exs_detect_request(c, &r);
+    xs_detect_request(c, &r);
 }
 
-static void rpshttp_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void rpshttp_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
-    exs_request r;
+    xs_request r;
     request_from_row(st, line, lineno, &r);
-    exs_detect_rpshttp(c, &r);
+    xs_detect_rpshttp(c, &r);
 }
 
-static void cmdlet_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void cmdlet_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
     if (!split_row(st, c, line, lineno, 2))
         return;
-    exs_cmdlet cm = {0};
+    xs_cmdlet cm = {0};
     cm.time_ms = field_time(st, line);
     cm.line = lineno;
     cm.name = GET(C_CMDLET);
     cm.params = GET(C_PARAMS);
-    cm.user = exs_str_trim(GET(C_USER));
+    cm.user = xs_str_trim(GET(C_USER));
     cm.client = GET(C_CLIENTAPP);
     cm.result = GET(C_RESULT);
     cm.raw = line;
-    exs_detect_cmdlet(c, &cm);
+    xs_detect_cmdlet(c, &cm);
 }
 
-static void ecp_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void ecp_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     csv_state *st = ls->own;
     /* The predicate reads the whole line: excerpts carry EventData in other columns. */
     if (!st->have_schema)
         default_schema(st);
-    exs_csv_split(line.p, line.n, &st->row, st->scratch);
-    exs_detect_ecp(c, field_time(st, line), line, lineno);
+    xs_csv_split(line.p, line.n, &st->row, st->scratch);
+    xs_detect_ecp(c, field_time(st, line), line, lineno);
 }
 
-static void none_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void none_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     (void)ls;
     (void)c;
@@ -504,23 +504,23 @@ static void none_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno
 /* ---------------------------------------------------------------- classification */
 
 /* Whether the header row has a column named name (any case, BOM and blanks ignored). */
-static bool has_col(const exs_csv_row *r, const char *name)
+static bool has_col(const xs_csv_row *r, const char *name)
 {
     for (size_t i = 0; r && i < r->n; i++)
-        if (exs_str_ieq(exs_str_trim(i == 0 ? exs_strip_bom(r->f[i]) : r->f[i]), name))
+        if (xs_str_ieq(xs_str_trim(i == 0 ? xs_strip_bom(r->f[i]) : r->f[i]), name))
             return true;
     return false;
 }
 
 /* Whether a column name of the header row contains one of the '|'-separated words. */
-static bool has_col_part(const exs_csv_row *r, const char *words)
+static bool has_col_part(const xs_csv_row *r, const char *words)
 {
     char one[32];
     for (const char *p = words; *p;) {
         size_t n = strcspn(p, "|");
         snprintf(one, sizeof one, "%.*s", (int)n, p);
         for (size_t i = 0; r && i < r->n; i++)
-            if (exs_str_icontains(exs_str_trim(i == 0 ? exs_strip_bom(r->f[i]) : r->f[i]), one))
+            if (xs_str_icontains(xs_str_trim(i == 0 ? xs_strip_bom(r->f[i]) : r->f[i]), one))
                 return true;
         p += n + (p[n] == '|');
     }
@@ -530,93 +530,93 @@ static bool has_col_part(const exs_csv_row *r, const char *words)
 /* A kind of the Exchange CSV family claims a file by its #Log-type, or, without one, by the
  * columns of its #Fields line; a file without either, by a header line of those columns. */
 #define EXCHANGE_SNIFF(name, logtype_is, columns)                                                  \
-    static bool name##_directives(const exs_head *h)                                               \
+    static bool name##_directives(const xs_head *h)                                               \
     {                                                                                              \
-        return h->logtype.n ? logtype_is(exs_str_trim(h->logtype)) : columns(h->fields_row);       \
+        return h->logtype.n ? logtype_is(xs_str_trim(h->logtype)) : columns(h->fields_row);       \
     }
 
-static bool is_stem(const exs_csv_row *r)
+static bool is_stem(const xs_csv_row *r)
 {
     return has_col(r, "UrlStem") || has_col(r, "cs-uri-stem");
 }
 
-static bool httpproxy_columns(const exs_csv_row *r)
+static bool httpproxy_columns(const xs_csv_row *r)
 {
     return has_col(r, "AnchorMailbox");
 }
-static bool httpproxy_logtype(exs_str t)
+static bool httpproxy_logtype(xs_str t)
 {
-    return exs_str_ieq(t, "HttpProxy Logs");
+    return xs_str_ieq(t, "HttpProxy Logs");
 }
 EXCHANGE_SNIFF(httpproxy, httpproxy_logtype, httpproxy_columns)
 
 /* A headerless HttpProxy excerpt: DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,
  * RevisionVersion,... */
-static bool headerless_httpproxy(const exs_csv_row *r)
+static bool headerless_httpproxy(const xs_csv_row *r)
 {
-    if (r->n < 40 || exs_time_parse_iso(exs_str_trim(exs_strip_bom(r->f[0]))) == EXS_TIME_NONE)
+    if (r->n < 40 || xs_time_parse_iso(xs_str_trim(xs_strip_bom(r->f[0]))) == EXS_TIME_NONE)
         return false;
     for (int i = 2; i < 6; i++)
-        if (exs_str_uint(r->f[i], 99999) < 0)
+        if (xs_str_uint(r->f[i], 99999) < 0)
             return false;
     return true;
 }
 
-static bool httpproxy_first(const exs_head *h)
+static bool httpproxy_first(const xs_head *h)
 {
     return h->header ? httpproxy_columns(h->row) : headerless_httpproxy(h->row);
 }
 
-static bool ecp_columns(const exs_csv_row *r)
+static bool ecp_columns(const xs_csv_row *r)
 {
     return has_col(r, "EventData");
 }
-static bool ecp_logtype(exs_str t)
+static bool ecp_logtype(xs_str t)
 {
-    return exs_str_ieq(t, "ECP Server Log");
+    return xs_str_ieq(t, "ECP Server Log");
 }
 EXCHANGE_SNIFF(ecp, ecp_logtype, ecp_columns)
 
-static bool ecp_first(const exs_head *h)
+static bool ecp_first(const xs_head *h)
 {
     return h->header && ecp_columns(h->row);
 }
 
-static bool cmdlet_columns(const exs_csv_row *r)
+static bool cmdlet_columns(const xs_csv_row *r)
 {
     return has_col(r, "Cmdlet") && has_col(r, "Parameters");
 }
-static bool cmdlet_logtype(exs_str t)
+static bool cmdlet_logtype(xs_str t)
 {
-    return exs_str_ieq(t, "Rps Cmdlet Logs") || exs_str_iends(t, "Cmdlet Logs");
+    return xs_str_ieq(t, "Rps Cmdlet Logs") || xs_str_iends(t, "Cmdlet Logs");
 }
 EXCHANGE_SNIFF(cmdlet, cmdlet_logtype, cmdlet_columns)
 
-static bool cmdlet_first(const exs_head *h)
+static bool cmdlet_first(const xs_head *h)
 {
     return h->header && cmdlet_columns(h->row);
 }
 
-static bool rpshttp_columns(const exs_csv_row *r)
+static bool rpshttp_columns(const xs_csv_row *r)
 {
     return has_col(r, "ClientInfo") && is_stem(r);
 }
-static bool rpshttp_logtype(exs_str t)
+static bool rpshttp_logtype(xs_str t)
 {
-    return exs_str_ieq(t, "Rps Http Logs");
+    return xs_str_ieq(t, "Rps Http Logs");
 }
 EXCHANGE_SNIFF(rpshttp, rpshttp_logtype, rpshttp_columns)
 
-static bool rpshttp_first(const exs_head *h)
+static bool rpshttp_first(const xs_head *h)
 {
     return h->header && rpshttp_columns(h->row);
 }
 
 /* An export: a header naming a URL or path column and a time column. Only a bare header
  * line: a #Fields line is a log's own. */
-static bool export_first(const exs_head *h)
+static bool export_first(const xs_head *h)
 {
-    const exs_csv_row *r = h->row;
+    const xs_csv_row *r = h->row;
     return h->header &&
            (is_stem(r) || has_col_part(r, "url|uri") || has_col(r, "path") ||
             has_col(r, "request")) &&
@@ -624,15 +624,15 @@ static bool export_first(const exs_head *h)
 }
 
 /* Any other Exchange log: a #Log-type the specific kinds did not claim, or a #Fields line in
- * a file whose #Software is Exchange. */
-static bool exchange_directives(const exs_head *h)
+ * a file with a #Software line of Exchange. */
+static bool exchange_directives(const xs_head *h)
 {
-    return h->logtype.n || (h->fields.n && exs_str_icontains(h->software, "Microsoft Exchange"));
+    return h->logtype.n || (h->fields.n && xs_head_software(h, "Microsoft Exchange"));
 }
 
-static void exchange_family(const exs_head *h, char *out, size_t cap)
+static void exchange_family(const xs_head *h, char *out, size_t cap)
 {
-    exs_str lt = exs_str_trim(h->logtype);
+    xs_str lt = xs_str_trim(h->logtype);
     int ln = (int)(lt.n < 60 ? lt.n : 60);
     snprintf(out, cap, "Exchange/%.*s", ln ? ln : 5, ln ? lt.p : "other");
 }
@@ -652,7 +652,7 @@ static bool httpproxy_refine(const char *sub, char *family, size_t cap)
     snprintf(proto, sizeof proto, "%.*s", (int)n, p);
     const char *nice = proto;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (exs_str_ieq(exs_str_cstr(proto), names[k]))
+        if (xs_str_ieq(xs_str_cstr(proto), names[k]))
             nice = names[k];
     snprintf(family, cap, "HttpProxy/%s", nice);
     return true;
@@ -662,67 +662,69 @@ static bool httpproxy_refine(const char *sub, char *family, size_t cap)
 
 /* Request-shaped logs call the ProxyLogon, ProxyShell and web-shell detectors: theirs, with
  * the path expressions of CSV request logs (HttpProxy and exports share one database). */
-static const exs_pattern *const pl_request_csv[] = {
-    exs_pat_directive, exs_pat_proxylogon, exs_pat_webshell, exs_pat_proxyshell,
-    exs_pat_decoded,   exs_pat_paths_csv,  NULL};
-static const exs_pattern *const pl_ecp[] = {exs_pat_directive, exs_pat_ecp, NULL};
-static const exs_pattern *const pl_rpshttp[] = {exs_pat_directive, exs_pat_rpshttp, NULL};
-static const exs_pattern *const pl_cmdlet[] = {exs_pat_directive, exs_pat_cmdlet, NULL};
-static const exs_pattern *const pl_exchange[] = {exs_pat_directive, NULL};
-static const exs_pattern_set set_request_csv = {pl_request_csv, exs_conj_request};
-static const exs_pattern_set set_ecp = {pl_ecp, NULL};
-static const exs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
-static const exs_pattern_set set_cmdlet = {pl_cmdlet, NULL};
-static const exs_pattern_set set_exchange = {pl_exchange, NULL};
+static const xs_pattern *const pl_request_csv[] = {
+    xs_pat_directive, xs_pat_proxylogon, xs_pat_webshell, xs_pat_proxyshell,
+    xs_pat_decoded,   xs_pat_paths_csv,  NULL};
+static const xs_pattern *const pl_ecp[] = {xs_pat_directive, xs_pat_ecp, NULL};
+static const xs_pattern *const pl_rpshttp[] = {xs_pat_directive, xs_pat_rpshttp, NULL};
+static const xs_pattern *const pl_cmdlet[] = {xs_pat_directive, xs_pat_cmdlet, NULL};
+static const xs_pattern *const pl_exchange[] = {xs_pat_directive, NULL};
+static const xs_pattern_set set_request_csv = {pl_request_csv, xs_conj_request};
+static const xs_pattern_set set_ecp = {pl_ecp, NULL};
+static const xs_pattern_set set_rpshttp = {pl_rpshttp, NULL};
+static const xs_pattern_set set_cmdlet = {pl_cmdlet, NULL};
+static const xs_pattern_set set_exchange = {pl_exchange, NULL};
 
 #define CSV_READER                                                                                 \
     .state = &csv_state_type, .directive = csv_directive, .first_line = csv_first_line,           \
     .row_time = csv_row_time
 
-static const exs_logplace httpproxy_places[] = {
+static const xs_logplace httpproxy_places[] = {
     {"/logging/", "httpproxy/", "HttpProxy", httpproxy_refine, true}, {NULL}};
-const exs_logkind exs_logkind_httpproxy = {
-    .kind = EXS_KIND_HTTPPROXY, .name = "httpproxy", .family = "HttpProxy",
-    .flags = EXS_KF_PARSED, .places = httpproxy_places,
+const xs_logkind xs_logkind_httpproxy = {
+    .kind = XS_KIND_HTTPPROXY, .name = "httpproxy", .family = "HttpProxy",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED, .places = httpproxy_places,
     .sniff = {.directives = httpproxy_directives, .first = httpproxy_first},
     .patterns = &set_request_csv, CSV_READER, .row = httpproxy_row};
 
-static const exs_logplace ecp_places[] = {
+static const xs_logplace ecp_places[] = {
     {"/logging/", "ecp/server/", "ECP/Server", NULL, true}, {NULL}};
-const exs_logkind exs_logkind_ecp = {
-    .kind = EXS_KIND_ECP, .name = "ecp", .family = "ECP/Server", .flags = EXS_KF_PARSED,
+const xs_logkind xs_logkind_ecp = {
+    .kind = XS_KIND_ECP, .name = "ecp", .family = "ECP/Server",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED,
     .places = ecp_places, .sniff = {.directives = ecp_directives, .first = ecp_first},
     .patterns = &set_ecp, CSV_READER, .row = ecp_row};
 
-static const exs_logplace rpscmdlet_places[] = {
+static const xs_logplace rpscmdlet_places[] = {
     {"/logging/", "cmdletinfra/powershell-proxy/cmdlet/", "CmdletInfra/Rps_Cmdlet", NULL, true},
     {"/logging/", "cmdletinfra/localpowershell/cmdlet/", "CmdletInfra/LocalPowerShell", NULL,
      true},
     {NULL}};
-const exs_logkind exs_logkind_rpscmdlet = {
-    .kind = EXS_KIND_RPSCMDLET, .name = "rps_cmdlet", .family = "CmdletInfra/Rps_Cmdlet",
-    .flags = EXS_KF_PARSED, .places = rpscmdlet_places,
+const xs_logkind xs_logkind_rpscmdlet = {
+    .kind = XS_KIND_RPSCMDLET, .name = "rps_cmdlet", .family = "CmdletInfra/Rps_Cmdlet",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED, .places = rpscmdlet_places,
     .sniff = {.directives = cmdlet_directives, .first = cmdlet_first}, .patterns = &set_cmdlet,
     CSV_READER, .row = cmdlet_row};
 
-static const exs_logplace rpshttp_places[] = {
+static const xs_logplace rpshttp_places[] = {
     {"/logging/", "cmdletinfra/powershell-proxy/http/", "CmdletInfra/Rps_Http", NULL, true},
     {NULL}};
-const exs_logkind exs_logkind_rpshttp = {
-    .kind = EXS_KIND_RPSHTTP, .name = "rps_http", .family = "CmdletInfra/Rps_Http",
-    .flags = EXS_KF_PARSED, .places = rpshttp_places,
+const xs_logkind xs_logkind_rpshttp = {
+    .kind = XS_KIND_RPSHTTP, .name = "rps_http", .family = "CmdletInfra/Rps_Http",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED, .places = rpshttp_places,
     .sniff = {.directives = rpshttp_directives, .first = rpshttp_first},
     .patterns = &set_rpshttp, CSV_READER, .row = rpshttp_row};
 
-const exs_logkind exs_logkind_export = {
-    .kind = EXS_KIND_EXPORT, .name = "export", .family = "Export (CSV)", .flags = EXS_KF_PARSED,
+const xs_logkind xs_logkind_export = {
+    .kind = XS_KIND_EXPORT, .name = "export", .family = "Export (CSV)",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED,
     .sniff = {.first = export_first}, .patterns = &set_request_csv, CSV_READER,
     .row = export_row};
 
-static const exs_logplace exchange_places[] = {
+static const xs_logplace exchange_places[] = {
     {"/logging/", "ecp/activity/", "ECP/Activity", NULL, true}, {NULL}};
-const exs_logkind exs_logkind_exchange = {
-    .kind = EXS_KIND_EXCHANGE, .name = "exchange", .family = "Exchange/other",
-    .flags = EXS_KF_PARSED | EXS_KF_GENERIC, .places = exchange_places,
+const xs_logkind xs_logkind_exchange = {
+    .kind = XS_KIND_EXCHANGE, .name = "exchange", .family = "Exchange/other",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED | XS_KF_GENERIC, .places = exchange_places,
     .sniff = {.directives = exchange_directives, .family = exchange_family},
     .patterns = &set_exchange, CSV_READER, .row = none_row};

@@ -1,5 +1,5 @@
 /* Reader of event exports with one JSON object per line (Security-Datasets, Winlogbeat,
- * Velociraptor, Chainsaw): each object becomes an exs_event for the event detectors. Exports
+ * Velociraptor, Chainsaw): each object becomes an xs_event for the event detectors. Exports
  * name the same things differently; the first key found wins. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,16 +17,16 @@
 /* The reader's state (one per worker, reset per file). */
 typedef struct jsonl_state {
     char *scratch;             /* the shared room */
-    exs_json_pair *pairs;      /* EXS_EVTX_MAX_FIELDS */
-    exs_event_field *evfields; /* EXS_EVTX_MAX_FIELDS */
-    exs_event_state ev;        /* the event detectors' state across the file's events */
+    xs_json_pair *pairs;      /* XS_EVTX_MAX_FIELDS */
+    xs_event_field *evfields; /* XS_EVTX_MAX_FIELDS */
+    xs_event_state ev;        /* the event detectors' state across the file's events */
 } jsonl_state;
 
 static bool jsonl_init(void *own)
 {
     jsonl_state *st = own;
-    st->pairs = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->pairs);
-    st->evfields = calloc(EXS_EVTX_MAX_FIELDS, sizeof *st->evfields);
+    st->pairs = calloc(XS_EVTX_MAX_FIELDS, sizeof *st->pairs);
+    st->evfields = calloc(XS_EVTX_MAX_FIELDS, sizeof *st->evfields);
     return st->pairs && st->evfields;
 }
 
@@ -37,7 +37,7 @@ static void jsonl_fini(void *own)
     free(st->evfields);
 }
 
-static void jsonl_reset(void *own, exs_kind k, char *scratch)
+static void jsonl_reset(void *own, xs_kind k, char *scratch)
 {
     (void)k;
     jsonl_state *st = own;
@@ -45,53 +45,53 @@ static void jsonl_reset(void *own, exs_kind k, char *scratch)
     memset(&st->ev, 0, sizeof st->ev);
 }
 
-static const exs_logstate_type jsonl_state_type = {sizeof(jsonl_state), jsonl_init, jsonl_fini,
+static const xs_logstate_type jsonl_state_type = {sizeof(jsonl_state), jsonl_init, jsonl_fini,
                                                    jsonl_reset};
 
-static exs_str pick(const exs_event *e, const char *const *keys)
+static xs_str pick(const xs_event *e, const char *const *keys)
 {
     for (; *keys; keys++) {
-        exs_str v = exs_event_get(e, *keys);
+        xs_str v = xs_event_get(e, *keys);
         if (v.n)
             return v;
     }
-    return EXS_STR_NULL;
+    return XS_STR_NULL;
 }
 
-static uint8_t level_of(exs_str v)
+static uint8_t level_of(xs_str v)
 {
-    long n = exs_str_uint(exs_str_trim(v), 255);
+    long n = xs_str_uint(xs_str_trim(v), 255);
     if (n >= 0)
         return (uint8_t)n;
-    if (exs_str_ieq(v, "critical"))
+    if (xs_str_ieq(v, "critical"))
         return 1;
-    if (exs_str_ieq(v, "error"))
+    if (xs_str_ieq(v, "error"))
         return 2;
-    if (exs_str_ieq(v, "warning"))
+    if (xs_str_ieq(v, "warning"))
         return 3;
-    if (exs_str_istarts(v, "info"))
+    if (xs_str_istarts(v, "info"))
         return 4;
     return 0;
 }
 
-static int64_t time_of(const exs_event *e)
+static int64_t time_of(const xs_event *e)
 {
     static const char *const keys[] = {"@timestamp", "TimeCreated", "timestamp", "UtcTime",
                                        "EventTime", "SystemTime", NULL};
     for (const char *const *k = keys; *k; k++) {
-        exs_str v = exs_str_trim(exs_event_get(e, *k));
+        xs_str v = xs_str_trim(xs_event_get(e, *k));
         if (!v.n)
             continue;
-        int64_t t = exs_time_parse_iso(v);
+        int64_t t = xs_time_parse_iso(v);
         if (t == EXS_TIME_NONE)
-            t = exs_find_time(v);
+            t = xs_find_time(v);
         if (t != EXS_TIME_NONE)
             return t;
     }
     return EXS_TIME_NONE;
 }
 
-static void jsonl_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t lineno)
+static void jsonl_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     jsonl_state *st = ls->own;
     static const char *const provider_keys[] = {"SourceName", "ProviderName", "Provider_Name",
@@ -103,9 +103,9 @@ static void jsonl_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t linen
     static const char *const host_keys[] = {"Hostname", "Computer", "computer_name",
                                             "ComputerName", NULL};
     size_t n = 0;
-    if (exs_json_flat(line.p, line.n, st->pairs, EXS_EVTX_MAX_FIELDS, &n, st->scratch) < 0) {
+    if (xs_json_flat(line.p, line.n, st->pairs, XS_EVTX_MAX_FIELDS, &n, st->scratch) < 0) {
         c->rows_bad++;
-        exs_warn(c->scan, EXS_W_BAD_ROW, c->file, lineno, "malformed JSON event");
+        xs_warn(c->scan, XS_W_BAD_ROW, c->file, lineno, "malformed JSON event");
         if (n == 0)
             return;
     }
@@ -113,61 +113,61 @@ static void jsonl_row(exs_logstate *ls, exs_ctx *c, exs_str line, uint64_t linen
         st->evfields[i].name = st->pairs[i].key;
         st->evfields[i].value = st->pairs[i].value;
     }
-    exs_event e;
+    xs_event e;
     memset(&e, 0, sizeof e);
     e.fields = st->evfields;
     e.nfields = n;
     e.line = lineno;
     e.offset = -1; /* the pipeline gives the line's */
-    long rid = exs_str_uint(exs_str_trim(pick(&e, record_keys)), 0x7fffffffL);
+    long rid = xs_str_uint(xs_str_trim(pick(&e, record_keys)), 0x7fffffffL);
     e.record = rid < 0 ? 0 : (uint64_t)rid;
     e.provider = pick(&e, provider_keys);
-    long id = exs_str_uint(exs_str_trim(pick(&e, id_keys)), 0xffffffffL);
+    long id = xs_str_uint(xs_str_trim(pick(&e, id_keys)), 0xffffffffL);
     e.event_id = id < 0 ? 0 : (uint32_t)id;
-    e.level = level_of(exs_event_get(&e, "Level"));
+    e.level = level_of(xs_event_get(&e, "Level"));
     e.channel = pick(&e, channel_keys);
     e.computer = pick(&e, host_keys);
     e.time_ms = time_of(&e);
-    exs_str msg = exs_event_get(&e, "Message");
+    xs_str msg = xs_event_get(&e, "Message");
     e.text = msg.n ? msg : line;
-    exs_detect_event(c, &st->ev, &e);
+    xs_detect_event(c, &st->ev, &e);
 }
 
-static void jsonl_end(exs_logstate *ls, exs_ctx *c)
+static void jsonl_end(xs_logstate *ls, xs_ctx *c)
 {
     jsonl_state *st = ls->own;
-    exs_detect_events_end(c, &st->ev);
+    xs_detect_events_end(c, &st->ev);
 }
 
-static int64_t jsonl_time(exs_logstate *ls, exs_str line)
+static int64_t jsonl_time(xs_logstate *ls, xs_str line)
 {
     /* the coverage window: the first timestamp-looking token of the object */
     (void)ls;
-    long k = exs_str_ifind(line, "\"@timestamp\"");
+    long k = xs_str_ifind(line, "\"@timestamp\"");
     if (k < 0)
-        k = exs_str_ifind(line, "\"TimeCreated\"");
+        k = xs_str_ifind(line, "\"TimeCreated\"");
     if (k < 0)
         return EXS_TIME_NONE;
-    exs_str rest = exs_str_make(line.p + k, line.n - (size_t)k);
+    xs_str rest = xs_str_make(line.p + k, line.n - (size_t)k);
     for (size_t i = 0; i + 20 < rest.n && i < 64; i++)
         if (rest.p[i] >= '0' && rest.p[i] <= '9' && rest.p[i + 4] == '-')
-            return exs_find_time(exs_str_make(rest.p + i, rest.n - i));
+            return xs_find_time(xs_str_make(rest.p + i, rest.n - i));
     return EXS_TIME_NONE;
 }
 
 /* An event export: the first line is one object with an event key. */
-static bool jsonl_first(const exs_head *h)
+static bool jsonl_first(const xs_head *h)
 {
-    exs_str f = h->first;
+    xs_str f = h->first;
     return f.n && f.p[0] == '{' &&
-           (exs_str_icontains(f, "\"EventID\"") || exs_str_icontains(f, "\"event_id\"") ||
-            exs_str_icontains(f, "\"EventId\"") || exs_str_icontains(f, "\"winlog\""));
+           (xs_str_icontains(f, "\"EventID\"") || xs_str_icontains(f, "\"event_id\"") ||
+            xs_str_icontains(f, "\"EventId\"") || xs_str_icontains(f, "\"winlog\""));
 }
 
-static const exs_pattern *const pl_jsonl[] = {exs_pat_jsonl, NULL};
-static const exs_pattern_set set_jsonl = {pl_jsonl, NULL};
+static const xs_pattern *const pl_jsonl[] = {xs_pat_jsonl, NULL};
+static const xs_pattern_set set_jsonl = {pl_jsonl, NULL};
 
-const exs_logkind exs_logkind_jsonl = {
-    .kind = EXS_KIND_JSONL, .name = "jsonl", .family = "Events (JSON lines)",
-    .flags = EXS_KF_PARSED, .sniff = {.first = jsonl_first}, .patterns = &set_jsonl,
+const xs_logkind xs_logkind_jsonl = {
+    .kind = XS_KIND_JSONL, .name = "jsonl", .family = "Events (JSON lines)",
+    .flags = XS_KF_PARSED, .sniff = {.first = jsonl_first}, .patterns = &set_jsonl,
     .state = &jsonl_state_type, .row = jsonl_row, .row_time = jsonl_time, .end = jsonl_end};

@@ -10,87 +10,98 @@
 
 static bool evtx_magic(const unsigned char *p, size_t n)
 {
-    return exs_evtx_sniff(p, n) != 0;
+    return xs_evtx_sniff(p, n) != 0;
 }
 
 static bool archive_magic(const unsigned char *p, size_t n)
 {
-    return exs_magic_is_archive(p, n) != 0;
+    return xs_magic_is_archive(p, n) != 0;
 }
 
 /* Event logs: parsed by the EVTX reader, record by record (lib/scan/worker.c). */
-const exs_logkind exs_logkind_evtx = {
-    .kind = EXS_KIND_EVTX, .name = "evtx", .family = "EVTX", .flags = EXS_KF_PARSED,
+const xs_logkind xs_logkind_evtx = {
+    .kind = XS_KIND_EVTX, .name = "evtx", .family = "EVTX",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED,
     .sniff = {.magic = evtx_magic}};
 
 /* Archives: walked member by member (lib/sources/archive.c); no coverage family of their own. */
-const exs_logkind exs_logkind_archive = {
-    .kind = EXS_KIND_ARCHIVE, .name = "archive", .family = "", .sniff = {.magic = archive_magic}};
+const xs_logkind xs_logkind_archive = {
+    .kind = XS_KIND_ARCHIVE, .name = "archive", .family = "", .sniff = {.magic = archive_magic}};
 
-static const exs_logkind *const registry[EXS_KIND__COUNT] = {
-    [EXS_KIND_NONE] = NULL,
-#define EXS_KIND_ROW_(e, d) [EXS_KIND_##e] = &exs_logkind_##d,
-    EXS_LOGKINDS(EXS_KIND_ROW_)
-#undef EXS_KIND_ROW_
+static const xs_logkind *const registry[XS_KIND__COUNT] = {
+    [XS_KIND_NONE] = NULL,
+#define XS_KIND_ROW_(e, d) [XS_KIND_##e] = &xs_logkind_##d,
+    XS_LOGKINDS(XS_KIND_ROW_)
+#undef XS_KIND_ROW_
 };
 
-const exs_logkind *exs_logkind_of(exs_kind k)
+const xs_logkind *xs_logkind_of(xs_kind k)
 {
-    return (int)k > 0 && k < EXS_KIND__COUNT ? registry[k] : NULL;
+    return (int)k > 0 && k < XS_KIND__COUNT ? registry[k] : NULL;
 }
 
-const char *exs_kind_name(exs_kind k)
+const char *xs_kind_name(xs_kind k)
 {
-    if (k == EXS_KIND_NONE)
+    if (k == XS_KIND_NONE)
         return "none";
-    const exs_logkind *lk = exs_logkind_of(k);
+    const xs_logkind *lk = xs_logkind_of(k);
     return lk ? lk->name : "unknown";
 }
 
-const exs_logkind *exs_logkind_get(exs_kind k)
+const xs_logkind *xs_logkind_get(xs_kind k)
 {
-    const exs_logkind *lk = exs_logkind_of(k);
+    const xs_logkind *lk = xs_logkind_of(k);
     return lk && lk->row ? lk : NULL;
 }
 
-const struct exs_pattern_set *exs_kind_patterns(exs_kind k)
+const struct xs_pattern_set *xs_kind_patterns(xs_kind k)
 {
-    const exs_logkind *lk = exs_logkind_get(k);
+    const xs_logkind *lk = xs_logkind_get(k);
     return lk ? lk->patterns : NULL;
 }
 
-bool exs_kind_parsed(exs_kind k)
+static bool has_flag(xs_kind k, unsigned flag)
 {
-    const exs_logkind *lk = exs_logkind_of(k);
-    return lk && (lk->flags & EXS_KF_PARSED);
+    const xs_logkind *lk = xs_logkind_of(k);
+    return lk && (lk->flags & flag);
+}
+
+bool xs_kind_parsed(xs_kind k)
+{
+    return has_flag(k, XS_KF_PARSED);
+}
+
+bool xs_kind_structured(xs_kind k)
+{
+    return has_flag(k, XS_KF_STRUCTURED);
 }
 
 /* ---------------------------------------------------------------- reader states */
 
 /* One instance per state type a worker has used; at most one type per kind. */
-struct exs_logrooms {
+struct xs_logrooms {
     size_t n;
     struct {
-        const exs_logstate_type *type;
+        const xs_logstate_type *type;
         void *own;
-    } room[EXS_KIND__COUNT];
+    } room[XS_KIND__COUNT];
 };
 
-exs_logstate *exs_logstate_create(void)
+xs_logstate *xs_logstate_create(void)
 {
-    exs_logstate *st = calloc(1, sizeof *st);
+    xs_logstate *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
-    st->scratch = malloc(2 * (size_t)EXS_MAX_LINE + 16);
+    st->scratch = malloc(2 * (size_t)XS_MAX_LINE + 16);
     st->rooms = calloc(1, sizeof *st->rooms);
     if (!st->scratch || !st->rooms) {
-        exs_logstate_destroy(st);
+        xs_logstate_destroy(st);
         return NULL;
     }
     return st;
 }
 
-void exs_logstate_destroy(exs_logstate *st)
+void xs_logstate_destroy(xs_logstate *st)
 {
     if (!st)
         return;
@@ -105,20 +116,20 @@ void exs_logstate_destroy(exs_logstate *st)
     free(st);
 }
 
-exs_rc exs_logstate_reset(exs_logstate *st, const exs_logkind *lk)
+exs_rc xs_logstate_reset(xs_logstate *st, const xs_logkind *lk)
 {
     st->kind = lk->kind;
     st->own = NULL;
-    const exs_logstate_type *t = lk->state;
+    const xs_logstate_type *t = lk->state;
     if (!t)
         return EXS_OK;
-    struct exs_logrooms *r = st->rooms;
+    struct xs_logrooms *r = st->rooms;
     size_t i = 0;
     while (i < r->n && r->room[i].type != t)
         i++;
     if (i == r->n) {
-        if (r->n >= EXS_KIND__COUNT)
-            return EXS_EINVAL; /* more state types than kinds: a descriptor is wrong */
+        if (r->n >= XS_KIND__COUNT)
+            return EXS_EINVAL; /* never with the registry's descriptors: one type each */
         void *own = calloc(1, t->size);
         if (!own)
             return EXS_ENOMEM;

@@ -3,8 +3,8 @@
  *
  *   buf: [ complete lines ... \n | partial line ]  -> region = up to the last '\n'
  *   the partial line moves to the front and the buffer is refilled behind it.
- *   a buffer with no '\n' at all holds a line longer than EXS_MAX_LINE: its first
- *   EXS_MAX_LINE bytes are processed, the rest is skipped up to the next '\n'.
+ *   a buffer with no '\n' at all holds a line longer than XS_MAX_LINE: its first
+ *   XS_MAX_LINE bytes are processed, the rest is skipped up to the next '\n'.
  */
 #include <string.h>
 
@@ -16,11 +16,11 @@
 #include "scan/ctx.h"
 
 typedef struct pstate {
-    exs_ctx *c;
-    exs_logstate *st;
-    const exs_logkind *lk;
-    const exs_prefilter *pf;
-    exs_pipeline_mem *m;
+    xs_ctx *c;
+    xs_logstate *st;
+    const xs_logkind *lk;
+    const xs_prefilter *pf;
+    xs_pipeline_mem *m;
     uint64_t base; /* lines before the current region */
     bool started;  /* the first data line was seen */
     bool at_file_start;
@@ -31,22 +31,22 @@ typedef struct pstate {
 } pstate;
 
 /* The line starting at off, without its break; nl maps p[0..n). */
-static exs_str line_of(const char *p, const exs_nlmap *nl, size_t off)
+static xs_str line_of(const char *p, const xs_nlmap *nl, size_t off)
 {
-    size_t e = exs_nlmap_next(nl, off);
+    size_t e = xs_nlmap_next(nl, off);
     size_t len = e - off;
     if (len && p[off + len - 1] == '\r')
         len--;
-    return exs_str_make(p + off, len);
+    return xs_str_make(p + off, len);
 }
 
-static exs_str line_at(const char *p, size_t off, size_t n)
+static xs_str line_at(const char *p, size_t off, size_t n)
 {
     const char *e = memchr(p + off, '\n', n - off);
     size_t len = e ? (size_t)(e - (p + off)) : n - off;
     if (len && p[off + len - 1] == '\r')
         len--;
-    return exs_str_make(p + off, len);
+    return xs_str_make(p + off, len);
 }
 
 static size_t next_line(const char *p, size_t off, size_t n)
@@ -61,16 +61,16 @@ static size_t handle_start(pstate *ps, const char *p, size_t n, uint64_t *lines)
 {
     size_t off = 0;
     while (off < n) {
-        exs_str line = line_at(p, off, n);
+        xs_str line = line_at(p, off, n);
         if (ps->at_file_start) {
-            line = exs_strip_bom(line);
+            line = xs_strip_bom(line);
             ps->at_file_start = false;
         }
         size_t nx = next_line(p, off, n);
         if (line.n && line.p[0] == '#') {
             if (ps->lk->directive)
                 ps->lk->directive(ps->st, ps->c, line, ps->base + *lines + 1);
-        } else if (exs_str_trim(line).n > 0) {
+        } else if (xs_str_trim(line).n > 0) {
             ps->started = true;
             if (ps->lk->first_line && ps->lk->first_line(ps->st, ps->c, line)) {
                 *lines += nx > off && p[nx - 1] == '\n';
@@ -87,10 +87,10 @@ static size_t handle_start(pstate *ps, const char *p, size_t n, uint64_t *lines)
 static void first_times(pstate *ps, const char *p, size_t off, size_t n)
 {
     while (off < n && ps->first_tries < 8 && ps->c->first_ms == EXS_TIME_NONE) {
-        exs_str line = line_at(p, off, n);
+        xs_str line = line_at(p, off, n);
         if (line.n && line.p[0] != '#') {
             ps->first_tries++;
-            exs_ctx_note_time(ps->c, ps->lk->row_time(ps->st, line));
+            xs_ctx_note_time(ps->c, ps->lk->row_time(ps->st, line));
         }
         off = next_line(p, off, n);
     }
@@ -106,11 +106,11 @@ static void last_time(pstate *ps, const char *p, size_t n)
             e--;
         const char *nl = e ? memrchr(p, '\n', e) : NULL;
         size_t start = nl ? (size_t)(nl - p) + 1 : 0;
-        exs_str line = line_at(p, start, n);
+        xs_str line = line_at(p, start, n);
         if (line.n && line.p[0] != '#') {
             int64_t t = ps->lk->row_time(ps->st, line);
             if (t != EXS_TIME_NONE) {
-                exs_ctx_note_time(ps->c, t);
+                xs_ctx_note_time(ps->c, t);
                 return;
             }
         }
@@ -118,13 +118,13 @@ static void last_time(pstate *ps, const char *p, size_t n)
     }
 }
 
-/* Without a prefilter: the start offset of every line of view, as exs_prefilter_lines gives
+/* Without a prefilter: the start offset of every line of view, as xs_prefilter_lines gives
  * those of its candidates. Returns the count, or -1 when memory ran out. */
-static long all_lines(const exs_nlmap *view, uint32_t **starts, size_t *cap)
+static long all_lines(const xs_nlmap *view, uint32_t **starts, size_t *cap)
 {
     size_t k = 0;
-    for (size_t s = 0; s < view->n; s = exs_nlmap_next(view, s) + 1) {
-        if (!exs_grow((void **)starts, cap, k + 1, sizeof **starts))
+    for (size_t s = 0; s < view->n; s = xs_nlmap_next(view, s) + 1) {
+        if (!xs_grow((void **)starts, cap, k + 1, sizeof **starts))
             return -1;
         (*starts)[k++] = (uint32_t)s;
     }
@@ -136,14 +136,14 @@ static void region(pstate *ps, const char *p, size_t n)
 {
     uint64_t lines = 0;
     size_t off = 0;
-    const exs_nlmap map = {ps->m->nl, 0, n};
-    size_t z = exs_nlmap_build(ps->m->nl, p, n);
+    const xs_nlmap map = {ps->m->nl, 0, n};
+    size_t z = xs_nlmap_build(ps->m->nl, p, n);
     if (z < n && !ps->warned_nul) {
         /* NUL bytes inside a text log: a zero-filled cluster after a crash, carving debris or
          * tampering. The lines around them are still read; the hole is counted once per file. */
         ps->warned_nul = true;
-        exs_warn(ps->c->scan, EXS_W_BINARY, ps->c->file,
-                 ps->base + exs_nlmap_count(&map, 0, z) + 1,
+        xs_warn(ps->c->scan, XS_W_BINARY, ps->c->file,
+                 ps->base + xs_nlmap_count(&map, 0, z) + 1,
                  "NUL bytes inside the log (damaged or wiped region)");
     }
     if (!ps->started)
@@ -152,8 +152,8 @@ static void region(pstate *ps, const char *p, size_t n)
         goto count;
     first_times(ps, p, off, n);
 
-    const exs_nlmap view = {ps->m->nl, off, n - off};
-    long k = ps->pf ? exs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
+    const xs_nlmap view = {ps->m->nl, off, n - off};
+    long k = ps->pf ? xs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
                                           &ps->m->starts, &ps->m->starts_cap)
                     : all_lines(&view, &ps->m->starts, &ps->m->starts_cap);
     if (k < 0) {
@@ -164,9 +164,9 @@ static void region(pstate *ps, const char *p, size_t n)
     size_t pos = off;
     for (long i = 0; i < k; i++) {
         size_t s = off + ps->m->starts[i];
-        lines += exs_nlmap_count(&map, pos, s);
+        lines += xs_nlmap_count(&map, pos, s);
         pos = s;
-        exs_str line = line_of(p, &map, s);
+        xs_str line = line_of(p, &map, s);
         /* zeros before a line are what a crash or a hole left of the one before it (the
          * warning above counts them): the line is what follows */
         while (line.n && line.p[0] == 0) {
@@ -183,7 +183,7 @@ static void region(pstate *ps, const char *p, size_t n)
             ps->lk->row(ps->st, ps->c, line, lineno);
         }
     }
-    lines += exs_nlmap_count(&map, pos, n);
+    lines += xs_nlmap_count(&map, pos, n);
     last_time(ps, p, n);
 count:
     if (n && p[n - 1] != '\n')
@@ -192,13 +192,13 @@ count:
     ps->c->lines += lines;
 }
 
-exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
-                        const exs_prefilter *pf, exs_pipeline_mem *m, const exs_input *in,
+exs_rc xs_log_pipeline(xs_ctx *c, xs_logstate *st, const xs_logkind *lk,
+                        const xs_prefilter *pf, xs_pipeline_mem *m, const xs_input *in,
                         size_t have)
 {
     pstate ps = {c, st, lk, pf, m, 0, false, true, 0, EXS_OK, false};
     char *buf = m->buf;
-    const size_t cap = EXS_READ_CHUNK;
+    const size_t cap = XS_READ_CHUNK;
     size_t len = have;
     bool eof = false, skipping = false;
     c->bytes += have;
@@ -224,7 +224,7 @@ exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
                 z++;
             if (!ps.warned_nul) {
                 ps.warned_nul = true;
-                exs_warn(c->scan, EXS_W_BINARY, c->file, ps.base + 1,
+                xs_warn(c->scan, XS_W_BINARY, c->file, ps.base + 1,
                          "NUL bytes inside the log (damaged or wiped region)");
             }
             memmove(buf, buf + z, len - z);
@@ -255,10 +255,10 @@ exs_rc exs_log_pipeline(exs_ctx *c, exs_logstate *st, const exs_logkind *lk,
             end = len;
         } else {
             /* A line longer than the buffer: keep its head, skip its tail. */
-            exs_warn(c->scan, EXS_W_LINE_TOO_LONG, c->file, ps.base + 1,
-                     "line longer than %u bytes; cut", EXS_MAX_LINE);
+            xs_warn(c->scan, XS_W_LINE_TOO_LONG, c->file, ps.base + 1,
+                     "line longer than %u bytes; cut", XS_MAX_LINE);
             ps.buf_off = c->bytes - len;
-            region(&ps, buf, len < EXS_MAX_LINE ? len : EXS_MAX_LINE);
+            region(&ps, buf, len < XS_MAX_LINE ? len : XS_MAX_LINE);
             len = 0;
             skipping = true;
             continue;

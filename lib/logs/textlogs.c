@@ -7,22 +7,22 @@
 #include "logs/kinds.h"
 #include "scan/ctx.h"
 
-static int64_t text_time(exs_logstate *st, exs_str line)
+static int64_t text_time(xs_logstate *st, xs_str line)
 {
     (void)st;
-    return exs_find_time(line);
+    return xs_find_time(line);
 }
 
-static void oabgen_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void oabgen_row(xs_logstate *st, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     (void)st;
-    exs_detect_oabgen(c, exs_find_time(line), line, lineno);
+    xs_detect_oabgen(c, xs_find_time(line), line, lineno);
 }
 
-static void text_row(exs_logstate *st, exs_ctx *c, exs_str line, uint64_t lineno)
+static void text_row(xs_logstate *st, xs_ctx *c, xs_str line, uint64_t lineno)
 {
     (void)st;
-    exs_detect_text(c, line, lineno);
+    xs_detect_text(c, line, lineno);
 }
 
 /* Any other text: a file with a text extension (or none) that nothing else claimed. */
@@ -40,17 +40,18 @@ static bool text_fallback(const char *norm)
     return false;
 }
 
-static const exs_pattern *const pl_oabgen[] = {exs_pat_oabgen, NULL};
-static const exs_pattern *const pl_text[] = {exs_pat_text, NULL};
-static const exs_pattern_set set_oabgen = {pl_oabgen, NULL};
-static const exs_pattern_set set_text = {pl_text, NULL};
+static const xs_pattern *const pl_oabgen[] = {xs_pat_oabgen, NULL};
+static const xs_pattern *const pl_text[] = {xs_pat_text, NULL};
+static const xs_pattern_set set_oabgen = {pl_oabgen, NULL};
+static const xs_pattern_set set_text = {pl_text, NULL};
 
-static const exs_logplace oabgen_places[] = {
+static const xs_logplace oabgen_places[] = {
     {"/logging/", "oabgeneratorlog/", "OABGenerator", NULL, true}, {NULL}};
-const exs_logkind exs_logkind_oabgen = {
-    .kind = EXS_KIND_OABGEN, .name = "oabgen", .family = "OABGenerator", .flags = EXS_KF_PARSED,
+const xs_logkind xs_logkind_oabgen = {
+    .kind = XS_KIND_OABGEN, .name = "oabgen", .family = "OABGenerator",
+    .flags = XS_KF_PARSED | XS_KF_STRUCTURED,
     .places = oabgen_places, .patterns = &set_oabgen, .row = oabgen_row, .row_time = text_time};
 
-const exs_logkind exs_logkind_text = {
-    .kind = EXS_KIND_TEXT, .name = "text", .family = "Text", .sniff = {.fallback = text_fallback},
+const xs_logkind xs_logkind_text = {
+    .kind = XS_KIND_TEXT, .name = "text", .family = "Text", .sniff = {.fallback = text_fallback},
     .patterns = &set_text, .row = text_row, .row_time = text_time};

@@ -10,28 +10,29 @@
  *     <preserve resultType="3" virtualPath="/owa/auth/x.aspx" ... assembly="App_Web_..." />
  *   A record exists once IIS compiled (that is, served) the page.
  */
-#ifndef EXS_PARSERS_APPHOST_H
-#define EXS_PARSERS_APPHOST_H
+#ifndef XS_PARSERS_APPHOST_H
+#define XS_PARSERS_APPHOST_H
 
 #include <stddef.h>
 
 #include "core/str.h"
 
-typedef struct exs_vdir_item {
-    exs_str site;              /* site name as written, may be empty */
+typedef struct xs_vdir_item {
+    xs_str site;              /* site name as written, may be empty */
     char url[1024];            /* application path + virtual directory path, '/' separated */
     char physical[1024];       /* physicalPath, entities decoded */
     size_t tag_start, tag_end; /* the virtualDirectory tag in the input, for evidence */
-} exs_vdir_item;
+} xs_vdir_item;
 
-typedef void (*exs_vdir_fn)(void *ctx, const exs_vdir_item *v);
+typedef void (*xs_vdir_fn)(void *ctx, const xs_vdir_item *v);
 
-/* Walks the sites of an applicationHost.config held in memory; at most EXS_MAX_VDIRS
- * virtual directories are reported. Returns how many were. */
-size_t exs_apphost_vdirs(const char *buf, size_t n, exs_vdir_fn fn, void *ctx);
+/* Walks the sites of an applicationHost.config held in memory; the first XS_MAX_VDIRS
+ * virtual directories are reported. Returns how many it holds (more than XS_MAX_VDIRS: the
+ * rest were not reported). */
+size_t xs_apphost_vdirs(const char *buf, size_t n, xs_vdir_fn fn, void *ctx);
 
 /* The virtualPath of an ASP.NET .compiled record, decoded into out (cap bytes). Returns the
  * length, 0 when the input is not such a record. */
-size_t exs_aspnet_compiled_vpath(const char *buf, size_t n, char *out, size_t cap);
+size_t xs_aspnet_compiled_vpath(const char *buf, size_t n, char *out, size_t cap);
 
 #endif

@@ -5,7 +5,7 @@
 #include "exsweep/finding.h"
 #include "parsers/csv.h"
 
-exs_str exs_strip_bom(exs_str s)
+xs_str xs_strip_bom(xs_str s)
 {
     if (s.n >= 3 && (unsigned char)s.p[0] == 0xEF && (unsigned char)s.p[1] == 0xBB &&
         (unsigned char)s.p[2] == 0xBF) {
@@ -15,7 +15,7 @@ exs_str exs_strip_bom(exs_str s)
     return s;
 }
 
-void exs_csv_split(const char *line, size_t len, exs_csv_row *row, char *scratch)
+void xs_csv_split(const char *line, size_t len, xs_csv_row *row, char *scratch)
 {
     const char *p = line, *end = line + len;
     char *out = scratch;
@@ -25,15 +25,15 @@ void exs_csv_split(const char *line, size_t len, exs_csv_row *row, char *scratch
     row->merged = false;
     row->bad_quote = false;
     for (;;) {
-        if (row->n == EXS_MAX_FIELDS) {
+        if (row->n == XS_MAX_FIELDS) {
             /* Too many fields: fold the rest into the last one, untouched. */
-            exs_str *last = &row->f[EXS_MAX_FIELDS - 1];
+            xs_str *last = &row->f[XS_MAX_FIELDS - 1];
             if (last->p >= line && last->p <= end)
                 last->n = (size_t)(end - last->p);
             row->merged = true;
             return;
         }
-        exs_str *f = &row->f[row->n++];
+        xs_str *f = &row->f[row->n++];
         if (p < end && *p == '"') {
             const char *q = ++p;
             /* Fast path: no doubled quote inside, point into the line. */
@@ -60,16 +60,16 @@ void exs_csv_split(const char *line, size_t len, exs_csv_row *row, char *scratch
                     q = c2 + 1;
                     break;
                 }
-                *f = exs_str_make(start, (size_t)(out - start));
+                *f = xs_str_make(start, (size_t)(out - start));
                 p = q;
                 goto after_quoted;
             }
             if (!close) {
-                *f = exs_str_make(q, (size_t)(end - q));
+                *f = xs_str_make(q, (size_t)(end - q));
                 row->bad_quote = true;
                 return;
             }
-            *f = exs_str_make(q, (size_t)(close - q));
+            *f = xs_str_make(q, (size_t)(close - q));
             p = close + 1;
         after_quoted:
             if (p >= end)
@@ -87,60 +87,60 @@ void exs_csv_split(const char *line, size_t len, exs_csv_row *row, char *scratch
         }
         const char *comma = memchr(p, ',', (size_t)(end - p));
         if (!comma) {
-            *f = exs_str_make(p, (size_t)(end - p));
+            *f = xs_str_make(p, (size_t)(end - p));
             return;
         }
-        *f = exs_str_make(p, (size_t)(comma - p));
+        *f = xs_str_make(p, (size_t)(comma - p));
         p = comma + 1;
     }
 }
 
-static bool span_ieq(exs_str a, exs_str b)
+static bool span_ieq(xs_str a, xs_str b)
 {
     if (a.n != b.n)
         return false;
     for (size_t i = 0; i < a.n; i++)
-        if (exs_lower(a.p[i]) != exs_lower(b.p[i]))
+        if (xs_lower(a.p[i]) != xs_lower(b.p[i]))
             return false;
     return true;
 }
 
-static void schema_add(exs_csv_schema *s, exs_str name)
+static void schema_add(xs_csv_schema *s, xs_str name)
 {
     size_t i = s->n;
-    char tmp[EXS_MAX_FIELD_NAME + 16];
-    name = exs_str_trim(name);
-    if (name.n > EXS_MAX_FIELD_NAME)
-        name.n = EXS_MAX_FIELD_NAME;
+    char tmp[XS_MAX_FIELD_NAME + 16];
+    name = xs_str_trim(name);
+    if (name.n > XS_MAX_FIELD_NAME)
+        name.n = XS_MAX_FIELD_NAME;
     if (name.n == 0) {
         int k = snprintf(tmp, sizeof tmp, "#%zu", i + 1);
-        name = exs_str_make(tmp, (size_t)k);
+        name = xs_str_make(tmp, (size_t)k);
         s->renamed++;
     } else {
         /* Duplicates: the first keeps the plain name, later ones are numbered. One pass
          * counts the earlier copies, so a hostile header of 512 equal names stays O(n^2). */
         unsigned k = 1;
         for (size_t j = 0; j < i; j++) {
-            exs_str o = exs_csv_schema_name(s, j);
-            if (o.n >= name.n && span_ieq(exs_str_make(o.p, name.n), name) &&
+            xs_str o = xs_csv_schema_name(s, j);
+            if (o.n >= name.n && span_ieq(xs_str_make(o.p, name.n), name) &&
                 (o.n == name.n || o.p[name.n] == '#'))
                 k++;
         }
         if (k > 1) {
             int w = snprintf(tmp, sizeof tmp, "%.*s#%u", (int)name.n, name.p, k);
-            name = exs_str_make(tmp, (size_t)w);
+            name = xs_str_make(tmp, (size_t)w);
             s->renamed++;
         }
     }
     /* Room is kept for a positional name ("#512", POS_NAME bytes at most) for every column
      * that may follow, so a header of long names still leaves each column findable. */
     enum { POS_NAME = 4 };
-    size_t reserve = (EXS_MAX_FIELDS - i - 1) * POS_NAME;
+    size_t reserve = (XS_MAX_FIELDS - i - 1) * POS_NAME;
     if (s->used + name.n + reserve > sizeof s->names) {
         int k = snprintf(tmp, sizeof tmp, "#%zu", i + 1);
-        name = exs_str_make(tmp, (size_t)k);
+        name = xs_str_make(tmp, (size_t)k);
     }
-    _Static_assert(EXS_CSV_NAMES_BYTES >= EXS_MAX_FIELDS * POS_NAME, "positional names fit");
+    _Static_assert(XS_CSV_NAMES_BYTES >= XS_MAX_FIELDS * POS_NAME, "positional names fit");
     memmove(s->names + s->used, name.p, name.n);
     s->off[i] = (unsigned short)s->used;
     s->len[i] = (unsigned char)name.n;
@@ -148,20 +148,20 @@ static void schema_add(exs_csv_schema *s, exs_str name)
     s->n++;
 }
 
-void exs_csv_schema_set(exs_csv_schema *s, const exs_csv_row *header)
+void xs_csv_schema_set(xs_csv_schema *s, const xs_csv_row *header)
 {
     s->n = 0;
     s->used = 0;
     s->renamed = 0;
-    for (size_t i = 0; i < header->n && i < EXS_MAX_FIELDS; i++) {
-        exs_str f = header->f[i];
+    for (size_t i = 0; i < header->n && i < XS_MAX_FIELDS; i++) {
+        xs_str f = header->f[i];
         if (i == 0)
-            f = exs_strip_bom(f);
+            f = xs_strip_bom(f);
         schema_add(s, f);
     }
 }
 
-void exs_csv_schema_copy(exs_csv_schema *dst, const exs_csv_schema *src)
+void xs_csv_schema_copy(xs_csv_schema *dst, const xs_csv_schema *src)
 {
     dst->n = src->n;
     dst->used = src->used;
@@ -171,49 +171,49 @@ void exs_csv_schema_copy(exs_csv_schema *dst, const exs_csv_schema *src)
     memcpy(dst->names, src->names, src->used);
 }
 
-void exs_csv_schema_set_list(exs_csv_schema *s, const char *list)
+void xs_csv_schema_set_list(xs_csv_schema *s, const char *list)
 {
     s->n = 0;
     s->used = 0;
     s->renamed = 0;
-    for (const char *p = list; s->n < EXS_MAX_FIELDS;) {
+    for (const char *p = list; s->n < XS_MAX_FIELDS;) {
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);
-        schema_add(s, exs_str_make(p, n));
+        schema_add(s, xs_str_make(p, n));
         if (!c)
             break;
         p = c + 1;
     }
 }
 
-int exs_csv_schema_find(const exs_csv_schema *s, const char *name)
+int xs_csv_schema_find(const xs_csv_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (exs_str_ieq(exs_csv_schema_name(s, i), name))
+        if (xs_str_ieq(xs_csv_schema_name(s, i), name))
             return (int)i;
     return -1;
 }
 
-exs_str exs_csv_schema_name(const exs_csv_schema *s, size_t i)
+xs_str xs_csv_schema_name(const xs_csv_schema *s, size_t i)
 {
     if (i >= s->n)
-        return EXS_STR_NULL;
-    return exs_str_make(s->names + s->off[i], s->len[i]);
+        return XS_STR_NULL;
+    return xs_str_make(s->names + s->off[i], s->len[i]);
 }
 
-bool exs_csv_looks_like_header(const exs_csv_row *r)
+bool xs_csv_looks_like_header(const xs_csv_row *r)
 {
     if (r->n < 2)
         return false;
     size_t named = 0;
     for (size_t i = 0; i < r->n; i++) {
-        exs_str f = i == 0 ? exs_strip_bom(r->f[i]) : r->f[i];
-        f = exs_str_trim(f);
+        xs_str f = i == 0 ? xs_strip_bom(r->f[i]) : r->f[i];
+        f = xs_str_trim(f);
         if (f.n == 0)
             continue; /* empty names happen in real headers */
-        if (f.n > EXS_MAX_FIELD_NAME)
+        if (f.n > XS_MAX_FIELD_NAME)
             return false;
-        if (exs_time_parse_iso(f) != EXS_TIME_NONE)
+        if (xs_time_parse_iso(f) != EXS_TIME_NONE)
             return false;
         bool digits_only = true, letter = false;
         for (size_t k = 0; k < f.n; k++) {
@@ -234,7 +234,7 @@ bool exs_csv_looks_like_header(const exs_csv_row *r)
 }
 
 /* Catalogue 1.3: build 15.01.2375.007, 74 columns. */
-const char exs_csv_fields_httpproxy[] =
+const char xs_csv_fields_httpproxy[] =
     "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
     "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,"
     "AuthenticatedUser,Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,"
@@ -254,10 +254,10 @@ const char exs_csv_fields_httpproxy[] =
     "RoutingStatus";
 
 /* Catalogue 1.4. */
-const char exs_csv_fields_ecp[] = "TimeStamp,ServerName,EventId,EventData";
+const char xs_csv_fields_ecp[] = "TimeStamp,ServerName,EventId,EventData";
 
 /* Catalogue 1.5: build 15.01.1713.001, 38 columns. */
-const char exs_csv_fields_rpshttp[] =
+const char xs_csv_fields_rpshttp[] =
     "DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,"
     "ClientRequestId,UrlHost,UrlStem,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
     "Organization,ManagedOrganization,ClientIpAddress,ServerHostName,FrontEndServer,HttpStatus,"
@@ -266,7 +266,7 @@ const char exs_csv_fields_rpshttp[] =
     "UrlQuery,GenericLatency,GenericInfo,GenericErrors";
 
 /* Rps_Cmdlet as written by build 15.01.2375.007. */
-const char exs_csv_fields_rpscmdlet[] =
+const char xs_csv_fields_rpscmdlet[] =
     "DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,"
     "RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,"
     "AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,"

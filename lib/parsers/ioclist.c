@@ -48,78 +48,78 @@ static bool is_domain(const char *v)
     return labels >= 1 && lab >= 2 && lab <= 63 && alpha_tld;
 }
 
-exs_ioc_type exs_ioc_infer(const char *v)
+xs_ioc_type xs_ioc_infer(const char *v)
 {
     size_t n = strlen(v);
     if (n == 64 && all_hex(v, n))
-        return EXS_IOC_SHA256;
+        return XS_IOC_SHA256;
     if (n == 40 && all_hex(v, n))
-        return EXS_IOC_SHA1;
+        return XS_IOC_SHA1;
     if (n == 32 && all_hex(v, n))
-        return EXS_IOC_MD5;
+        return XS_IOC_MD5;
     unsigned char buf[16];
     if (inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1)
-        return EXS_IOC_IP;
+        return XS_IOC_IP;
     if (strchr(v, '\\') || strchr(v, '/') || (n >= 2 && is_alpha(v[0]) && v[1] == ':'))
-        return EXS_IOC_PATH;
+        return XS_IOC_PATH;
     if (is_domain(v))
-        return EXS_IOC_DOMAIN;
-    return EXS_IOC_UNKNOWN;
+        return XS_IOC_DOMAIN;
+    return XS_IOC_UNKNOWN;
 }
 
 /* Column type names, compared with everything but letters and digits dropped. */
-static exs_ioc_type type_of(exs_str t)
+static xs_ioc_type type_of(xs_str t)
 {
     char k[32];
     size_t o = 0;
     for (size_t i = 0; i < t.n && o + 1 < sizeof k; i++) {
-        char c = exs_lower(t.p[i]);
+        char c = xs_lower(t.p[i]);
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
             k[o++] = c;
     }
     k[o] = 0;
     static const struct {
         const char *name;
-        exs_ioc_type t;
+        xs_ioc_type t;
     } map[] = {
-        {"sha256", EXS_IOC_SHA256},
-        {"filehashsha256", EXS_IOC_SHA256},
-        {"hashsha256", EXS_IOC_SHA256},
-        {"sha1", EXS_IOC_SHA1},
-        {"filehashsha1", EXS_IOC_SHA1},
-        {"md5", EXS_IOC_MD5},
-        {"filehashmd5", EXS_IOC_MD5},
-        {"filepath", EXS_IOC_PATH},
-        {"path", EXS_IOC_PATH},
-        {"filename", EXS_IOC_PATH},
-        {"file", EXS_IOC_PATH},
-        {"ipaddress", EXS_IOC_IP},
-        {"ip", EXS_IOC_IP},
-        {"ipv4", EXS_IOC_IP},
-        {"ipv6", EXS_IOC_IP},
-        {"ipv4addr", EXS_IOC_IP},
-        {"ipv6addr", EXS_IOC_IP},
-        {"ipdst", EXS_IOC_IP},
-        {"ipsrc", EXS_IOC_IP},
-        {"ipaddr", EXS_IOC_IP},
-        {"domainname", EXS_IOC_DOMAIN},
-        {"domain", EXS_IOC_DOMAIN},
-        {"hostname", EXS_IOC_DOMAIN},
-        {"fqdn", EXS_IOC_DOMAIN},
-        {"host", EXS_IOC_DOMAIN},
-        {"url", EXS_IOC_DOMAIN},
-        {"uri", EXS_IOC_DOMAIN},
+        {"sha256", XS_IOC_SHA256},
+        {"filehashsha256", XS_IOC_SHA256},
+        {"hashsha256", XS_IOC_SHA256},
+        {"sha1", XS_IOC_SHA1},
+        {"filehashsha1", XS_IOC_SHA1},
+        {"md5", XS_IOC_MD5},
+        {"filehashmd5", XS_IOC_MD5},
+        {"filepath", XS_IOC_PATH},
+        {"path", XS_IOC_PATH},
+        {"filename", XS_IOC_PATH},
+        {"file", XS_IOC_PATH},
+        {"ipaddress", XS_IOC_IP},
+        {"ip", XS_IOC_IP},
+        {"ipv4", XS_IOC_IP},
+        {"ipv6", XS_IOC_IP},
+        {"ipv4addr", XS_IOC_IP},
+        {"ipv6addr", XS_IOC_IP},
+        {"ipdst", XS_IOC_IP},
+        {"ipsrc", XS_IOC_IP},
+        {"ipaddr", XS_IOC_IP},
+        {"domainname", XS_IOC_DOMAIN},
+        {"domain", XS_IOC_DOMAIN},
+        {"hostname", XS_IOC_DOMAIN},
+        {"fqdn", XS_IOC_DOMAIN},
+        {"host", XS_IOC_DOMAIN},
+        {"url", XS_IOC_DOMAIN},
+        {"uri", XS_IOC_DOMAIN},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(k, map[i].name) == 0)
             return map[i].t;
-    return EXS_IOC_UNKNOWN;
+    return XS_IOC_UNKNOWN;
 }
 
 /* Copies v into out (cap bytes) refanged and unquoted; returns the length. */
-static size_t refang(exs_str v, char *out, size_t cap)
+static size_t refang(xs_str v, char *out, size_t cap)
 {
-    v = exs_str_trim(v);
+    v = xs_str_trim(v);
     if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.n - 1] == v.p[0]) {
         v.p++;
         v.n -= 2;
@@ -130,14 +130,14 @@ static size_t refang(exs_str v, char *out, size_t cap)
                              memcmp(v.p + i, "{.}", 3) == 0)) {
             out[o++] = '.';
             i += 3;
-        } else if (i + 5 <= v.n && exs_str_istarts(exs_str_make(v.p + i, v.n - i), "[dot]")) {
+        } else if (i + 5 <= v.n && xs_str_istarts(xs_str_make(v.p + i, v.n - i), "[dot]")) {
             out[o++] = '.';
             i += 5;
         } else if (i + 3 <= v.n && memcmp(v.p + i, "[:]", 3) == 0) {
             out[o++] = ':';
             i += 3;
         } else if (o == 0 && i + 4 <= v.n &&
-                   exs_str_istarts(exs_str_make(v.p + i, v.n - i), "hxxp")) {
+                   xs_str_istarts(xs_str_make(v.p + i, v.n - i), "hxxp")) {
             memcpy(out, "http", 4);
             o = 4;
             i += 4;
@@ -161,15 +161,15 @@ static void url_host(char *v)
     v[n] = 0;
 }
 
-static bool is_name(exs_str f, const char *const *names)
+static bool is_name(xs_str f, const char *const *names)
 {
-    f = exs_str_trim(exs_strip_bom(f));
+    f = xs_str_trim(xs_strip_bom(f));
     if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
         f.p++;
         f.n -= 2;
     }
     for (const char *const *n = names; *n; n++)
-        if (exs_str_ieq(f, *n))
+        if (xs_str_ieq(f, *n))
             return true;
     return false;
 }
@@ -181,28 +181,28 @@ static const char *const type_cols[] = {"indicatortype",   "type", "ioc_type", "
 static const char *const note_cols[] = {"notes",    "note",    "description", "comment",
                                         "comments", "context", NULL};
 
-static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_str note,
-                 uint64_t line, exs_ioc_bad_fn bad, size_t *count)
+static void emit(xs_ioc_item_fn fn, void *ctx, xs_ioc_type t, char *val, xs_str note,
+                 uint64_t line, xs_ioc_bad_fn bad, size_t *count)
 {
-    if (t == EXS_IOC_DOMAIN || (t == EXS_IOC_UNKNOWN && strstr(val, "://")))
+    if (t == XS_IOC_DOMAIN || (t == XS_IOC_UNKNOWN && strstr(val, "://")))
         url_host(val); /* a URL stands for its host */
-    exs_ioc_type inferred = exs_ioc_infer(val);
-    if (t == EXS_IOC_UNKNOWN)
+    xs_ioc_type inferred = xs_ioc_infer(val);
+    if (t == XS_IOC_UNKNOWN)
         t = inferred;
-    if (t == EXS_IOC_UNKNOWN || !*val) {
+    if (t == XS_IOC_UNKNOWN || !*val) {
         if (bad)
             bad(ctx, line, "value of no known indicator type");
         return;
     }
     /* A typed column that disagrees with the value's shape (a "sha256" that is not 64 hex
      * digits) is damage, not an indicator. */
-    if ((t == EXS_IOC_SHA256 || t == EXS_IOC_SHA1 || t == EXS_IOC_MD5 || t == EXS_IOC_IP) &&
+    if ((t == XS_IOC_SHA256 || t == XS_IOC_SHA1 || t == XS_IOC_MD5 || t == XS_IOC_IP) &&
         inferred != t) {
         if (bad)
             bad(ctx, line, "value does not have the shape of its type");
         return;
     }
-    exs_ioc_item it = {t, val, note, line, 0, EXS_STR_NULL};
+    xs_ioc_item it = {t, val, note, line, 0, XS_STR_NULL};
     fn(ctx, &it);
     (*count)++;
 }
@@ -211,14 +211,14 @@ static void emit(exs_ioc_item_fn fn, void *ctx, exs_ioc_type t, char *val, exs_s
  * in THOR's lists to lower other matches. A first field that is a hash or an address keeps its
  * own type ("203.0.113.7;443" is an address with a note); a host-like one stays an expression,
  * since "mimikatz.exe;80" is a file name. */
-static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
+static bool loki_line(xs_str t, xs_str *re, int *score, xs_str *fp)
 {
     const char *semi = memchr(t.p, ';', t.n);
     if (!semi || semi == t.p)
         return false;
-    exs_str rest = exs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1);
+    xs_str rest = xs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1);
     const char *semi2 = memchr(rest.p, ';', rest.n);
-    exs_str sc = exs_str_trim(semi2 ? exs_str_make(rest.p, (size_t)(semi2 - rest.p)) : rest);
+    xs_str sc = xs_str_trim(semi2 ? xs_str_make(rest.p, (size_t)(semi2 - rest.p)) : rest);
     bool neg = sc.n && sc.p[0] == '-';
     if (neg) {
         sc.p++;
@@ -232,54 +232,54 @@ static bool loki_line(exs_str t, exs_str *re, int *score, exs_str *fp)
             return false;
         v = v * 10 + (sc.p[i] - '0');
     }
-    *re = exs_str_make(t.p, (size_t)(semi - t.p));
+    *re = xs_str_make(t.p, (size_t)(semi - t.p));
     char first[128];
-    exs_str f = exs_str_trim(*re);
+    xs_str f = xs_str_trim(*re);
     if (f.n < sizeof first) {
         memcpy(first, f.p, f.n);
         first[f.n] = 0;
-        exs_ioc_type ty = exs_ioc_infer(first);
-        if (ty == EXS_IOC_SHA256 || ty == EXS_IOC_SHA1 || ty == EXS_IOC_MD5 || ty == EXS_IOC_IP)
+        xs_ioc_type ty = xs_ioc_infer(first);
+        if (ty == XS_IOC_SHA256 || ty == XS_IOC_SHA1 || ty == XS_IOC_MD5 || ty == XS_IOC_IP)
             return false;
     }
     *score = neg ? -v : v > 100 ? 100 : v;
-    *fp = semi2 ? exs_str_trim(exs_str_make(semi2 + 1, rest.n - (size_t)(semi2 - rest.p) - 1))
-                : EXS_STR_NULL;
+    *fp = semi2 ? xs_str_trim(xs_str_make(semi2 + 1, rest.n - (size_t)(semi2 - rest.p) - 1))
+                : XS_STR_NULL;
     return true;
 }
 
-size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_bad_fn bad,
+size_t xs_ioclist_parse(const char *buf, size_t n, xs_ioc_item_fn fn, xs_ioc_bad_fn bad,
                          void *ctx)
 {
     size_t count = 0;
     /* on the stack (about 16 KiB): a list that could not be parsed for lack of memory would
      * be an empty list, and every file would pass its indicators */
-    exs_csv_row rowbuf, *row = &rowbuf;
-    char scratch[EXS_MAX_IOC_LINE + 1], val[EXS_MAX_IOC_LINE + 1];
+    xs_csv_row rowbuf, *row = &rowbuf;
+    char scratch[XS_MAX_IOC_LINE + 1], val[XS_MAX_IOC_LINE + 1];
     int vcol = -1, tcol = -1, ncol = -1;
     /* a header without an indicator column but with columns named by type ("sha256", "md5",
      * "path", "ip", ...): each of those columns holds indicators of its type */
     enum { TYPED_MAX = 8 };
     int tyc[TYPED_MAX];
-    exs_ioc_type tyt[TYPED_MAX];
+    xs_ioc_type tyt[TYPED_MAX];
     size_t ntyped = 0;
     bool decided = false, csv = false;
-    exs_str comment = EXS_STR_NULL; /* the last '#' line: Loki's description of what follows */
+    xs_str comment = XS_STR_NULL; /* the last '#' line: Loki's description of what follows */
     uint64_t lineno = 0;
     size_t off = 0;
     while (off < n) {
-        exs_str line = exs_next_line(buf, n, &off);
+        xs_str line = xs_next_line(buf, n, &off);
         lineno++;
         if (lineno == 1)
-            line = exs_strip_bom(line);
-        if (line.n > EXS_MAX_IOC_LINE) {
+            line = xs_strip_bom(line);
+        if (line.n > XS_MAX_IOC_LINE) {
             if (bad)
                 bad(ctx, lineno, "line too long");
             continue;
         }
-        exs_str t = exs_str_trim(line);
+        xs_str t = xs_str_trim(line);
         if (t.n && t.p[0] == '#') {
-            comment = exs_str_make(t.p + 1, t.n - 1);
+            comment = xs_str_make(t.p + 1, t.n - 1);
             while (comment.n && comment.p[0] == ' ') {
                 comment.p++;
                 comment.n--;
@@ -288,18 +288,18 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
         }
         if (t.n == 0 || (t.n >= 2 && t.p[0] == '/' && t.p[1] == '/'))
             continue;
-        exs_str re, fp;
+        xs_str re, fp;
         int score;
         if (!csv && loki_line(t, &re, &score, &fp)) {
             /* kept as written: refanging would change a regex ("[.]" is a class) */
             memcpy(val, re.p, re.n);
             val[re.n] = 0;
-            exs_ioc_item it = {EXS_IOC_PATH_REGEX, val, comment, lineno, score, fp};
+            xs_ioc_item it = {XS_IOC_PATH_REGEX, val, comment, lineno, score, fp};
             fn(ctx, &it);
             count++;
             continue;
         }
-        exs_csv_split(t.p, t.n, row, scratch);
+        xs_csv_split(t.p, t.n, row, scratch);
         if (!decided) {
             decided = true;
             for (size_t i = 0; i < row->n && row->n >= 2; i++) {
@@ -311,9 +311,9 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
                     ncol = (int)i;
             }
             for (size_t i = 0; vcol < 0 && row->n >= 2 && i < row->n && ntyped < TYPED_MAX; i++) {
-                exs_str h = exs_str_trim(row->f[i]);
-                exs_ioc_type ty = h.n ? type_of(h) : EXS_IOC_UNKNOWN;
-                if (ty != EXS_IOC_UNKNOWN && (int)i != ncol) {
+                xs_str h = xs_str_trim(row->f[i]);
+                xs_ioc_type ty = h.n ? type_of(h) : XS_IOC_UNKNOWN;
+                if (ty != XS_IOC_UNKNOWN && (int)i != ncol) {
                     tyc[ntyped] = (int)i;
                     tyt[ntyped++] = ty;
                 }
@@ -324,53 +324,53 @@ size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_
             }
         }
         if (csv && vcol < 0) {
-            exs_str note = exs_str_trim(exs_csv_get(row, ncol));
+            xs_str note = xs_str_trim(xs_csv_get(row, ncol));
             for (size_t k = 0; k < ntyped; k++) {
-                exs_str v = exs_csv_get(row, tyc[k]);
-                if (exs_str_trim(v).n == 0)
+                xs_str v = xs_csv_get(row, tyc[k]);
+                if (xs_str_trim(v).n == 0)
                     continue;
-                refang(v, val, EXS_MAX_IOC_LINE + 1);
+                refang(v, val, XS_MAX_IOC_LINE + 1);
                 emit(fn, ctx, tyt[k], val, note, lineno, bad, &count);
             }
             continue;
         }
         if (csv) {
-            exs_str v = exs_csv_get(row, vcol);
+            xs_str v = xs_csv_get(row, vcol);
             if (v.n == 0) {
                 if (bad)
                     bad(ctx, lineno, "row without an indicator value");
                 continue;
             }
-            refang(v, val, EXS_MAX_IOC_LINE + 1);
-            exs_ioc_type ty = tcol >= 0 ? type_of(exs_csv_get(row, tcol)) : EXS_IOC_UNKNOWN;
-            emit(fn, ctx, ty, val, exs_str_trim(exs_csv_get(row, ncol)), lineno, bad, &count);
+            refang(v, val, XS_MAX_IOC_LINE + 1);
+            xs_ioc_type ty = tcol >= 0 ? type_of(xs_csv_get(row, tcol)) : XS_IOC_UNKNOWN;
+            emit(fn, ctx, ty, val, xs_str_trim(xs_csv_get(row, ncol)), lineno, bad, &count);
             continue;
         }
         /* Plain list: "value;comment", "hash  name", "value,comment", or a bare value. */
-        exs_str v = t, note = EXS_STR_NULL;
+        xs_str v = t, note = XS_STR_NULL;
         const char *semi = memchr(t.p, ';', t.n);
         if (semi) {
-            v = exs_str_trim(exs_str_make(t.p, (size_t)(semi - t.p)));
-            note = exs_str_trim(exs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1));
+            v = xs_str_trim(xs_str_make(t.p, (size_t)(semi - t.p)));
+            note = xs_str_trim(xs_str_make(semi + 1, t.n - (size_t)(semi - t.p) - 1));
         }
         size_t tok = 0;
         while (tok < v.n && v.p[tok] != ' ' && v.p[tok] != '\t')
             tok++;
         if (tok < v.n && (tok == 64 || tok == 40 || tok == 32) && all_hex(v.p, tok)) {
-            note = exs_str_trim(exs_str_make(v.p + tok, v.n - tok));
-            v = exs_str_make(v.p, tok);
+            note = xs_str_trim(xs_str_make(v.p + tok, v.n - tok));
+            v = xs_str_make(v.p, tok);
         }
-        refang(v, val, EXS_MAX_IOC_LINE + 1);
-        if (exs_ioc_infer(val) == EXS_IOC_UNKNOWN && row->n >= 2 && !semi) {
-            exs_str first = row->f[0];
-            char tmp[EXS_MAX_IOC_LINE + 1];
+        refang(v, val, XS_MAX_IOC_LINE + 1);
+        if (xs_ioc_infer(val) == XS_IOC_UNKNOWN && row->n >= 2 && !semi) {
+            xs_str first = row->f[0];
+            char tmp[XS_MAX_IOC_LINE + 1];
             refang(first, tmp, sizeof tmp);
-            if (exs_ioc_infer(tmp) != EXS_IOC_UNKNOWN) {
+            if (xs_ioc_infer(tmp) != XS_IOC_UNKNOWN) {
                 memcpy(val, tmp, strlen(tmp) + 1);
-                note = exs_str_trim(row->f[1]);
+                note = xs_str_trim(row->f[1]);
             }
         }
-        emit(fn, ctx, EXS_IOC_UNKNOWN, val, note, lineno, bad, &count);
+        emit(fn, ctx, XS_IOC_UNKNOWN, val, note, lineno, bad, &count);
     }
     return count;
 }

@@ -14,47 +14,47 @@
  * Values are typed by their column type when there is one, else by their shape: 64/40/32 hex
  * digits are SHA-256/SHA-1/MD5, IPv4/IPv6 addresses are IPs, values with '\' or '/' or a
  * drive letter are paths, host names are domains. Defanged forms ("[.]", "hxxp://") are
- * refanged. Lines longer than EXS_MAX_IOC_LINE are skipped and reported.
+ * refanged. Lines longer than XS_MAX_IOC_LINE are skipped and reported.
  */
-#ifndef EXS_PARSERS_IOCLIST_H
-#define EXS_PARSERS_IOCLIST_H
+#ifndef XS_PARSERS_IOCLIST_H
+#define XS_PARSERS_IOCLIST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/str.h"
 
-typedef enum exs_ioc_type {
-    EXS_IOC_UNKNOWN = 0,
-    EXS_IOC_SHA256,
-    EXS_IOC_SHA1,
-    EXS_IOC_MD5,
-    EXS_IOC_PATH,
-    EXS_IOC_IP,
-    EXS_IOC_DOMAIN,
-    EXS_IOC_PATH_REGEX, /* a Loki filename IOC: a regular expression over the file's path */
-    EXS_IOC__COUNT
-} exs_ioc_type;
+typedef enum xs_ioc_type {
+    XS_IOC_UNKNOWN = 0,
+    XS_IOC_SHA256,
+    XS_IOC_SHA1,
+    XS_IOC_MD5,
+    XS_IOC_PATH,
+    XS_IOC_IP,
+    XS_IOC_DOMAIN,
+    XS_IOC_PATH_REGEX, /* a Loki filename IOC: a regular expression over the file's path */
+    XS_IOC__COUNT
+} xs_ioc_type;
 
 
-typedef struct exs_ioc_item {
-    exs_ioc_type type;
+typedef struct xs_ioc_item {
+    xs_ioc_type type;
     const char *value; /* NUL-terminated, refanged, trimmed; valid during the callback */
-    exs_str note;      /* comment or description, may be empty */
+    xs_str note;      /* comment or description, may be empty */
     uint64_t line;
-    int score;         /* EXS_IOC_PATH_REGEX: Loki's score, -999..100 */
-    exs_str fp;        /* EXS_IOC_PATH_REGEX: its false-positive regex, may be empty */
-} exs_ioc_item;
+    int score;         /* XS_IOC_PATH_REGEX: Loki's score, -999..100 */
+    xs_str fp;        /* XS_IOC_PATH_REGEX: its false-positive regex, may be empty */
+} xs_ioc_item;
 
-typedef void (*exs_ioc_item_fn)(void *ctx, const exs_ioc_item *it);
+typedef void (*xs_ioc_item_fn)(void *ctx, const xs_ioc_item *it);
 /* A line that holds no usable indicator (kind: a short static reason). */
-typedef void (*exs_ioc_bad_fn)(void *ctx, uint64_t line, const char *why);
+typedef void (*xs_ioc_bad_fn)(void *ctx, uint64_t line, const char *why);
 
 /* Parses a whole list held in memory. Returns the number of indicators passed to fn. */
-size_t exs_ioclist_parse(const char *buf, size_t n, exs_ioc_item_fn fn, exs_ioc_bad_fn bad,
+size_t xs_ioclist_parse(const char *buf, size_t n, xs_ioc_item_fn fn, xs_ioc_bad_fn bad,
                          void *ctx);
 
 /* Types one value by its shape (value must be NUL-terminated, trimmed). */
-exs_ioc_type exs_ioc_infer(const char *v);
+xs_ioc_type xs_ioc_infer(const char *v);
 
 #endif

@@ -4,10 +4,10 @@
 
 typedef struct jp {
     const char *p, *end;
-    exs_json_pair *out;
+    xs_json_pair *out;
     size_t max, n;
     char *scratch; /* next free byte; never more than the input length is written */
-    char *paths;   /* full dotted keys (exs_json_paths), NULL for leaf keys */
+    char *paths;   /* full dotted keys (xs_json_paths), NULL for leaf keys */
     size_t pused, pcap;
 } jp;
 
@@ -60,7 +60,7 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /* A string at j->p (the opening quote). Unescaped copy in scratch when it has escapes. */
-static int string(jp *j, exs_str *out)
+static int string(jp *j, xs_str *out)
 {
     if (j->p >= j->end || *j->p != '"')
         return -1;
@@ -69,7 +69,7 @@ static int string(jp *j, exs_str *out)
     while (q < j->end && *q != '"' && *q != '\\')
         q++;
     if (q < j->end && *q == '"') { /* no escapes: point into the input */
-        *out = exs_str_make(s, (size_t)(q - s));
+        *out = xs_str_make(s, (size_t)(q - s));
         j->p = q + 1;
         return 0;
     }
@@ -113,13 +113,13 @@ static int string(jp *j, exs_str *out)
     }
     if (p >= j->end)
         return -1;
-    *out = exs_str_make(start, (size_t)(o - start));
+    *out = xs_str_make(start, (size_t)(o - start));
     j->scratch = o;
     j->p = p + 1;
     return 0;
 }
 
-static void emit(jp *j, exs_str key, exs_str value)
+static void emit(jp *j, xs_str key, xs_str value)
 {
     if (j->n < j->max) {
         j->out[j->n].key = key;
@@ -128,10 +128,10 @@ static void emit(jp *j, exs_str key, exs_str value)
     j->n++;
 }
 
-static int value(jp *j, exs_str key, int depth);
+static int value(jp *j, xs_str key, int depth);
 
 /* The key of a member: its own name, or with paths on, parent + "." + name. */
-static int member_key(jp *j, exs_str parent, exs_str name, exs_str *out)
+static int member_key(jp *j, xs_str parent, xs_str name, xs_str *out)
 {
     if (!j->paths) {
         *out = name;
@@ -147,7 +147,7 @@ static int member_key(jp *j, exs_str parent, exs_str name, exs_str *out)
     }
     memcpy(d + parent.n + (parent.n ? 1 : 0), name.p, name.n);
     j->pused += need;
-    *out = exs_str_make(d, need);
+    *out = xs_str_make(d, need);
     return 0;
 }
 
@@ -160,9 +160,9 @@ static int next_or_close(jp *j, char close)
     return -1;
 }
 
-static int object(jp *j, exs_str parent, int depth)
+static int object(jp *j, xs_str parent, int depth)
 {
-    if (depth > EXS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
+    if (depth > XS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
         return -1;
     j->p++;
     ws(j);
@@ -171,7 +171,7 @@ static int object(jp *j, exs_str parent, int depth)
         return 0;
     }
     for (;;) {
-        exs_str key;
+        xs_str key;
         ws(j);
         if (string(j, &key) < 0)
             return -1;
@@ -180,7 +180,7 @@ static int object(jp *j, exs_str parent, int depth)
             return -1;
         j->p++;
         ws(j);
-        exs_str full;
+        xs_str full;
         if (member_key(j, parent, key, &full) < 0 || value(j, full, depth + 1) < 0)
             return -1;
         int k = next_or_close(j, '}');
@@ -189,9 +189,9 @@ static int object(jp *j, exs_str parent, int depth)
     }
 }
 
-static int array(jp *j, exs_str key, int depth)
+static int array(jp *j, xs_str key, int depth)
 {
-    if (depth > EXS_JSON_MAX_DEPTH)
+    if (depth > XS_JSON_MAX_DEPTH)
         return -1;
     j->p++; /* '[' */
     ws(j);
@@ -209,17 +209,17 @@ static int array(jp *j, exs_str key, int depth)
     }
 }
 
-static int value(jp *j, exs_str key, int depth)
+static int value(jp *j, xs_str key, int depth)
 {
     if (j->p >= j->end)
         return -1;
     char c = *j->p;
     if (c == '{')
-        return object(j, j->paths ? key : EXS_STR_NULL, depth);
+        return object(j, j->paths ? key : XS_STR_NULL, depth);
     if (c == '[')
         return array(j, key, depth);
     if (c == '"') {
-        exs_str v;
+        xs_str v;
         if (string(j, &v) < 0)
             return -1;
         emit(j, key, v);
@@ -232,14 +232,14 @@ static int value(jp *j, exs_str key, int depth)
         j->p++;
     if (j->p == s)
         return -1;
-    emit(j, key, exs_str_make(s, (size_t)(j->p - s)));
+    emit(j, key, xs_str_make(s, (size_t)(j->p - s)));
     return 0;
 }
 
 static int top(jp *j, size_t *count)
 {
     ws(j);
-    int rc = object(j, EXS_STR_NULL, 0);
+    int rc = object(j, XS_STR_NULL, 0);
     if (rc == 0) {
         ws(j);
         if (j->p != j->end)
@@ -249,19 +249,19 @@ static int top(jp *j, size_t *count)
     return rc;
 }
 
-int exs_json_paths(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+int xs_json_paths(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                    char *scratch, char *paths, size_t pcap)
 {
     jp j = {p, p + n, out, max, 0, scratch, paths, 0, pcap};
     return top(&j, count);
 }
 
-int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+int xs_json_flat(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                   char *scratch)
 {
     jp j = {p, p + n, out, max, 0, scratch, NULL, 0, 0};
     ws(&j);
-    int rc = object(&j, EXS_STR_NULL, 0);
+    int rc = object(&j, XS_STR_NULL, 0);
     if (rc == 0) {
         ws(&j);
         if (j.p != j.end)

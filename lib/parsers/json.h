@@ -8,29 +8,29 @@
  * Depth, pair count and scratch use are capped; malformed input returns -1 with what parsed
  * so far kept.
  */
-#ifndef EXS_PARSERS_JSON_H
-#define EXS_PARSERS_JSON_H
+#ifndef XS_PARSERS_JSON_H
+#define XS_PARSERS_JSON_H
 
 #include <stddef.h>
 
 #include "core/limits.h"
 #include "core/str.h"
 
-typedef struct exs_json_pair {
-    exs_str key;
-    exs_str value;
-} exs_json_pair;
+typedef struct xs_json_pair {
+    xs_str key;
+    xs_str value;
+} xs_json_pair;
 
 /* Parses the object in p[0..n) (leading and trailing white space allowed). Writes at most
  * max pairs to out and their count to *count; scratch (at least n bytes) receives unescaped
  * text. Returns 0 for a well-formed object, -1 otherwise. */
-int exs_json_flat(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+int xs_json_flat(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                   char *scratch);
 
 /* The same, but each key is the leaf's full dotted path ("event.kind"; array items keep the
  * array's path, objects in arrays give "a.b" per member, in order). paths (pcap bytes)
  * receives the path texts; when they do not fit the line is malformed (-1). */
-int exs_json_paths(const char *p, size_t n, exs_json_pair *out, size_t max, size_t *count,
+int xs_json_paths(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                    char *scratch, char *paths, size_t pcap);
 
 #endif

@@ -5,9 +5,9 @@
 #include "core/utf16.h"
 #include "parsers/minidump.h"
 
-long exs_membuf_readat(void *ctx, uint64_t off, void *buf, size_t n)
+long xs_membuf_readat(void *ctx, uint64_t off, void *buf, size_t n)
 {
-    const exs_membuf *m = ctx;
+    const xs_membuf *m = ctx;
     if (off >= m->n)
         return 0;
     size_t k = m->n - (size_t)off < n ? m->n - (size_t)off : n;
@@ -20,7 +20,7 @@ static uint32_t u32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static bool read_exact(exs_readat_fn rd, void *ctx, uint64_t off, void *buf, size_t n)
+static bool read_exact(xs_readat_fn rd, void *ctx, uint64_t off, void *buf, size_t n)
 {
     return rd(ctx, off, buf, n) == (long)n;
 }
@@ -40,7 +40,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n == k || s[n - k - 1] == '\\' || s[n - k - 1] == '/';
 }
 
-void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
+void xs_minidump_parse(xs_readat_fn rd, void *ctx, xs_minidump *out)
 {
     memset(out, 0, sizeof *out);
     out->time_ms = EXS_TIME_NONE;
@@ -57,7 +57,7 @@ void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
     if (ts)
         out->time_ms = (int64_t)ts * 1000;
     uint32_t mod_rva = 0, mod_size = 0, misc_rva = 0, misc_size = 0;
-    uint32_t ns = out->streams < EXS_MAX_MDMP_STREAMS ? out->streams : EXS_MAX_MDMP_STREAMS;
+    uint32_t ns = out->streams < XS_MAX_MDMP_STREAMS ? out->streams : XS_MAX_MDMP_STREAMS;
     for (uint32_t i = 0; i < ns; i++) {
         unsigned char d[12];
         if (!read_exact(rd, ctx, (uint64_t)dir + 12ull * i, d, sizeof d))
@@ -84,7 +84,7 @@ void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
     if (!read_exact(rd, ctx, mod_rva, c, sizeof c))
         return;
     out->modules = u32(c);
-    if (out->modules == 0 || out->modules > EXS_MAX_MDMP_MODULES ||
+    if (out->modules == 0 || out->modules > XS_MAX_MDMP_MODULES ||
         4ull + 108ull * out->modules > mod_size)
         return;
     unsigned char m[108];
@@ -102,7 +102,7 @@ void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out)
     long got = rd(ctx, (uint64_t)name_rva + 4, name, bytes);
     if (got <= 0)
         return;
-    size_t w = exs_utf16le_to_utf8(name, (size_t)got / 2, out->process,
+    size_t w = xs_utf16le_to_utf8(name, (size_t)got / 2, out->process,
                                    sizeof out->process - 1, 0, NULL);
     out->process[w] = 0;
     out->lsass = ends_with_ci(out->process, "lsass.exe");

@@ -15,8 +15,8 @@
  * The first module of a process dump is its executable. Reading goes through a read-at
  * callback so a large dump on disk is parsed with a few small reads.
  */
-#ifndef EXS_PARSERS_MINIDUMP_H
-#define EXS_PARSERS_MINIDUMP_H
+#ifndef XS_PARSERS_MINIDUMP_H
+#define XS_PARSERS_MINIDUMP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,9 +25,9 @@
 #include "exsweep/finding.h" /* EXS_TIME_NONE */
 
 /* Reads n bytes at off into buf; returns the count read (short at the end), -1 on error. */
-typedef long (*exs_readat_fn)(void *ctx, uint64_t off, void *buf, size_t n);
+typedef long (*xs_readat_fn)(void *ctx, uint64_t off, void *buf, size_t n);
 
-typedef struct exs_minidump {
+typedef struct xs_minidump {
     bool valid; /* the header parsed */
     uint32_t streams;
     int64_t time_ms;  /* TimeDateStamp, or EXS_TIME_NONE */
@@ -36,16 +36,16 @@ typedef struct exs_minidump {
     uint32_t modules;
     char process[256]; /* UTF-8 path of the first module, "" when unknown */
     bool lsass;        /* the first module is lsass.exe */
-} exs_minidump;
+} xs_minidump;
 
 /* Parses the dump readable through rd. Never reads more than a few KiB in total. */
-void exs_minidump_parse(exs_readat_fn rd, void *ctx, exs_minidump *out);
+void xs_minidump_parse(xs_readat_fn rd, void *ctx, xs_minidump *out);
 
-/* Read-at over a memory buffer (ctx points to an exs_membuf). */
-typedef struct exs_membuf {
+/* Read-at over a memory buffer (ctx points to an xs_membuf). */
+typedef struct xs_membuf {
     const unsigned char *p;
     size_t n;
-} exs_membuf;
-long exs_membuf_readat(void *ctx, uint64_t off, void *buf, size_t n);
+} xs_membuf;
+long xs_membuf_readat(void *ctx, uint64_t off, void *buf, size_t n);
 
 #endif

@@ -10,7 +10,7 @@
 #include "parsers/msert.h"
 
 /* UTF-16LE (BOM or NULs in every second byte of the head) to UTF-8; other input is copied.
- * NULL when out of memory (noted for the worker: exs_failnote). */
+ * NULL when out of memory (noted for the worker: xs_failnote). */
 static char *to_utf8(const unsigned char *p, size_t n, size_t *out_n)
 {
     bool utf16 = n >= 2 && p[0] == 0xFF && p[1] == 0xFE;
@@ -34,7 +34,7 @@ static char *to_utf8(const unsigned char *p, size_t n, size_t *out_n)
     char *o = malloc(room + 1);
     if (!o)
         return NULL;
-    size_t k = exs_utf16le_to_utf8(p + i, (n - i) / 2, o, room, ' ', NULL);
+    size_t k = xs_utf16le_to_utf8(p + i, (n - i) / 2, o, room, ' ', NULL);
     o[k] = 0;
     *out_n = k;
     return o;
@@ -59,7 +59,7 @@ static void spaces(const char **p, const char *end)
 }
 
 /* "Sat Mar 13 18:24:42 2021" -> ms, or EXS_TIME_NONE. */
-static int64_t parse_ctime(exs_str s)
+static int64_t parse_ctime(xs_str s)
 {
     static const char *const mon[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                       "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -100,66 +100,66 @@ static int64_t parse_ctime(exs_str s)
     return (int64_t)timegm(&tm) * 1000;
 }
 
-static exs_str after_prefix(exs_str line, const char *prefix)
+static xs_str after_prefix(xs_str line, const char *prefix)
 {
-    exs_str t = exs_str_trim(line);
-    if (!exs_str_istarts(t, prefix))
-        return EXS_STR_NULL;
+    xs_str t = xs_str_trim(line);
+    if (!xs_str_istarts(t, prefix))
+        return XS_STR_NULL;
     size_t k = strlen(prefix);
-    return exs_str_trim(exs_str_make(t.p + k, t.n - k));
+    return xs_str_trim(xs_str_make(t.p + k, t.n - k));
 }
 
-size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void *ctx)
+size_t xs_msert_parse(const unsigned char *buf, size_t n, xs_msert_fn fn, void *ctx)
 {
     size_t tn = 0, threats = 0;
     char *t = to_utf8(buf, n, &tn);
     if (!t) { /* the caller counts threats and has no result code: the worker is told */
-        exs_failnote(EXS_ENOMEM, "out of memory decoding an MSERT log");
+        xs_failnote(EXS_ENOMEM, "out of memory decoding an MSERT log");
         return 0;
     }
     int64_t run_time = EXS_TIME_NONE;
-    exs_str version = EXS_STR_NULL, scan = EXS_STR_NULL;
-    exs_msert_event pending;
+    xs_str version = XS_STR_NULL, scan = XS_STR_NULL;
+    xs_msert_event pending;
     bool have_pending = false;
     unsigned since = 0;
     uint64_t lineno = 0;
     size_t off = 0;
     while (off < tn) {
-        exs_str line = exs_next_line(t, tn, &off);
+        xs_str line = xs_next_line(t, tn, &off);
         lineno++;
-        exs_str v;
+        xs_str v;
         if (have_pending) {
-            exs_str tl = exs_str_trim(line);
-            long k = exs_str_ifind(tl, "file://");
+            xs_str tl = xs_str_trim(line);
+            long k = xs_str_ifind(tl, "file://");
             if (k >= 0 && pending.path.n == 0) {
-                pending.path = exs_str_trim(exs_str_make(tl.p + k + 7, tl.n - (size_t)k - 7));
+                pending.path = xs_str_trim(xs_str_make(tl.p + k + 7, tl.n - (size_t)k - 7));
                 /* "->" separates a container from the member; keep the container */
-                long arrow = exs_str_ifind(pending.path, "->");
+                long arrow = xs_str_ifind(pending.path, "->");
                 if (arrow > 0)
                     pending.path.n = (size_t)arrow;
             }
-            if (++since > 6 || exs_str_istarts(tl, "Threat Detected") ||
-                exs_str_istarts(tl, "Results Summary") || pending.path.n) {
+            if (++since > 6 || xs_str_istarts(tl, "Threat Detected") ||
+                xs_str_istarts(tl, "Results Summary") || pending.path.n) {
                 fn(ctx, &pending);
                 threats++;
                 have_pending = false;
             }
         }
         if ((v = after_prefix(line, "Microsoft Safety Scanner v")).p) {
-            version = exs_str_trim(line);
+            version = xs_str_trim(line);
         } else if ((v = after_prefix(line, "Started On")).p) {
             run_time = parse_ctime(v);
-            scan = EXS_STR_NULL;
-            exs_msert_event e = {EXS_MSERT_RUN, lineno,       run_time,     version,
-                                 EXS_STR_NULL,  EXS_STR_NULL, EXS_STR_NULL, EXS_STR_NULL};
+            scan = XS_STR_NULL;
+            xs_msert_event e = {XS_MSERT_RUN, lineno,       run_time,     version,
+                                 XS_STR_NULL,  XS_STR_NULL, XS_STR_NULL, XS_STR_NULL};
             fn(ctx, &e);
-        } else if (exs_str_iends(exs_str_trim(line), "Scan Results:")) {
-            exs_str tl = exs_str_trim(line);
-            scan = exs_str_make(tl.p, tl.n - 9);
-            scan = exs_str_trim(scan);
+        } else if (xs_str_iends(xs_str_trim(line), "Scan Results:")) {
+            xs_str tl = xs_str_trim(line);
+            scan = xs_str_make(tl.p, tl.n - 9);
+            scan = xs_str_trim(scan);
         } else if ((v = after_prefix(line, "Threat Detected:")).p && !have_pending) {
             memset(&pending, 0, sizeof pending);
-            pending.kind = EXS_MSERT_THREAT;
+            pending.kind = XS_MSERT_THREAT;
             pending.line = lineno;
             pending.time_ms = run_time;
             pending.version = version;
@@ -171,12 +171,12 @@ size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void
                     cut = i;
                     break;
                 }
-            pending.threat = exs_str_trim(exs_str_make(v.p, cut));
-            exs_str act = exs_str_make(v.p + cut, v.n - cut);
+            pending.threat = xs_str_trim(xs_str_make(v.p, cut));
+            xs_str act = xs_str_make(v.p + cut, v.n - cut);
             while (act.n && (act.p[0] == ',' || act.p[0] == ' '))
-                act = exs_str_make(act.p + 1, act.n - 1);
-            if (exs_str_istarts(act, "and "))
-                act = exs_str_make(act.p + 4, act.n - 4);
+                act = xs_str_make(act.p + 1, act.n - 1);
+            if (xs_str_istarts(act, "and "))
+                act = xs_str_make(act.p + 4, act.n - 4);
             while (act.n && (act.p[act.n - 1] == '.' || act.p[act.n - 1] == '!' ||
                              act.p[act.n - 1] == '\r' || act.p[act.n - 1] == ' '))
                 act.n--;

@@ -13,8 +13,8 @@
  *
  * The file may be UTF-8/ANSI or UTF-16LE (with BOM); times are the server's local time.
  */
-#ifndef EXS_PARSERS_MSERT_H
-#define EXS_PARSERS_MSERT_H
+#ifndef XS_PARSERS_MSERT_H
+#define XS_PARSERS_MSERT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,23 +22,23 @@
 #include "core/str.h"
 #include "exsweep/finding.h" /* EXS_TIME_NONE */
 
-typedef enum exs_msert_kind { EXS_MSERT_RUN, EXS_MSERT_THREAT } exs_msert_kind;
+typedef enum xs_msert_kind { XS_MSERT_RUN, XS_MSERT_THREAT } xs_msert_kind;
 
-typedef struct exs_msert_event {
-    exs_msert_kind kind;
+typedef struct xs_msert_event {
+    xs_msert_kind kind;
     uint64_t line;
     int64_t time_ms; /* start of the run (local time read as UTC), or EXS_TIME_NONE */
-    exs_str version; /* RUN: the scanner version line */
-    exs_str scan;    /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
-    exs_str threat;  /* THREAT: detection name */
-    exs_str action;  /* THREAT: what the line says was done ("not removed", "removed") */
-    exs_str path;    /* THREAT: the first file path listed under it, may be empty */
-} exs_msert_event;
+    xs_str version; /* RUN: the scanner version line */
+    xs_str scan;    /* THREAT: "Quick Scan", "Full Scan", ... (may be empty) */
+    xs_str threat;  /* THREAT: detection name */
+    xs_str action;  /* THREAT: what the line says was done ("not removed", "removed") */
+    xs_str path;    /* THREAT: the first file path listed under it, may be empty */
+} xs_msert_event;
 
-typedef void (*exs_msert_fn)(void *ctx, const exs_msert_event *e);
+typedef void (*xs_msert_fn)(void *ctx, const xs_msert_event *e);
 
 /* Parses a whole log held in memory; spans are valid during the callback. Returns the number
  * of threat events. Out of memory, it returns 0 and notes the failure (core/failnote.h). */
-size_t exs_msert_parse(const unsigned char *buf, size_t n, exs_msert_fn fn, void *ctx);
+size_t xs_msert_parse(const unsigned char *buf, size_t n, xs_msert_fn fn, void *ctx);
 
 #endif

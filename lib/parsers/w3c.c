@@ -5,7 +5,7 @@
 
 static const struct {
     const char *name;
-    enum exs_w3c_field f;
+    enum xs_w3c_field f;
 } known[] = {
     {"date", W3C_DATE},
     {"time", W3C_TIME},
@@ -31,7 +31,7 @@ static const struct {
     {"s-sitename", W3C_S_SITENAME},
 };
 
-static void schema_reset(exs_w3c_schema *s)
+static void schema_reset(xs_w3c_schema *s)
 {
     s->n = 0;
     for (int i = 0; i < W3C__COUNT; i++)
@@ -39,7 +39,7 @@ static void schema_reset(exs_w3c_schema *s)
 }
 
 /* The next field separated by spaces or tabs; false at the end of the line. */
-static bool next_token(const char **pp, const char *end, exs_str *out)
+static bool next_token(const char **pp, const char *end, xs_str *out)
 {
     const char *p = *pp;
     while (p < end && (*p == ' ' || *p == '\t'))
@@ -49,24 +49,24 @@ static bool next_token(const char **pp, const char *end, exs_str *out)
     const char *q = p;
     while (q < end && *q != ' ' && *q != '\t')
         q++;
-    *out = exs_str_make(p, (size_t)(q - p));
+    *out = xs_str_make(p, (size_t)(q - p));
     *pp = q;
     return true;
 }
 
-static void schema_from_list(exs_w3c_schema *s, const char *p, const char *end)
+static void schema_from_list(xs_w3c_schema *s, const char *p, const char *end)
 {
     schema_reset(s);
-    exs_str name;
-    while (s->n < EXS_MAX_FIELDS && next_token(&p, end, &name)) {
+    xs_str name;
+    while (s->n < XS_MAX_FIELDS && next_token(&p, end, &name)) {
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            if (s->idx[known[k].f] < 0 && exs_str_ieq(name, known[k].name))
+            if (s->idx[known[k].f] < 0 && xs_str_ieq(name, known[k].name))
                 s->idx[known[k].f] = (int)s->n;
         s->n++;
     }
 }
 
-void exs_w3c_schema_default(exs_w3c_schema *s)
+void xs_w3c_schema_default(xs_w3c_schema *s)
 {
     static const char def[] = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
                               "cs-username c-ip cs(User-Agent) cs(Referer) sc-status "
@@ -75,7 +75,7 @@ void exs_w3c_schema_default(exs_w3c_schema *s)
     s->date[0] = 0;
 }
 
-bool exs_w3c_directive(exs_w3c_schema *s, const char *line, size_t len)
+bool xs_w3c_directive(xs_w3c_schema *s, const char *line, size_t len)
 {
     const char *p = line, *end = line + len;
     if (len && end[-1] == '\r')
@@ -85,14 +85,14 @@ bool exs_w3c_directive(exs_w3c_schema *s, const char *line, size_t len)
     p++;
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
-    exs_str rest = exs_str_make(p, (size_t)(end - p));
-    if (exs_str_istarts(rest, "Fields:")) {
+    xs_str rest = xs_str_make(p, (size_t)(end - p));
+    if (xs_str_istarts(rest, "Fields:")) {
         schema_from_list(s, p + 7, end);
         return true;
     }
-    if (exs_str_istarts(rest, "Date:")) {
-        exs_str d = exs_str_trim(exs_str_make(p + 5, (size_t)(end - p - 5)));
-        if (d.n >= 10 && exs_time_parse_w3c(exs_str_make(d.p, 10), EXS_LIT("00:00:00")) !=
+    if (xs_str_istarts(rest, "Date:")) {
+        xs_str d = xs_str_trim(xs_str_make(p + 5, (size_t)(end - p - 5)));
+        if (d.n >= 10 && xs_time_parse_w3c(xs_str_make(d.p, 10), XS_LIT("00:00:00")) !=
                              EXS_TIME_NONE) {
             memcpy(s->date, d.p, 10);
             s->date[10] = 0;
@@ -101,7 +101,7 @@ bool exs_w3c_directive(exs_w3c_schema *s, const char *line, size_t len)
     return false;
 }
 
-void exs_w3c_split(const exs_w3c_schema *s, const char *line, size_t len, exs_w3c_row *row)
+void xs_w3c_split(const xs_w3c_schema *s, const char *line, size_t len, xs_w3c_row *row)
 {
     const char *p = line, *end = line + len;
     if (len && end[-1] == '\r')
@@ -110,10 +110,10 @@ void exs_w3c_split(const exs_w3c_schema *s, const char *line, size_t len, exs_w3
     row->n = 0;
     row->merged = false;
     row->short_row = false;
-    exs_str t;
+    xs_str t;
     while (next_token(&p, end, &t)) {
-        if (row->n == EXS_MAX_FIELDS) {
-            exs_str *last = &row->f[EXS_MAX_FIELDS - 1];
+        if (row->n == XS_MAX_FIELDS) {
+            xs_str *last = &row->f[XS_MAX_FIELDS - 1];
             last->n = (size_t)(end - last->p);
             row->merged = true;
             break;
@@ -134,18 +134,18 @@ void exs_w3c_split(const exs_w3c_schema *s, const char *line, size_t len, exs_w3
     size_t extra = row->n - want;
     const char *fs = row->f[fold].p;
     const char *fe = row->f[fold + extra].p + row->f[fold + extra].n;
-    row->f[fold] = exs_str_make(fs, (size_t)(fe - fs));
+    row->f[fold] = xs_str_make(fs, (size_t)(fe - fs));
     memmove(&row->f[fold + 1], &row->f[fold + 1 + extra],
             (row->n - fold - 1 - extra) * sizeof row->f[0]);
     row->n = want;
     row->merged = true;
 }
 
-bool exs_w3c_looks_like_row(const char *line, size_t len)
+bool xs_w3c_looks_like_row(const char *line, size_t len)
 {
     if (len < 20)
         return false;
-    if (exs_time_parse_w3c(exs_str_make(line, 10), exs_str_make(line + 11, 8)) == EXS_TIME_NONE ||
+    if (xs_time_parse_w3c(xs_str_make(line, 10), xs_str_make(line + 11, 8)) == EXS_TIME_NONE ||
         line[10] != ' ' || line[19] != ' ')
         return false;
     size_t tokens = 1;

@@ -13,8 +13,8 @@
  * logs carry "# Fields:" or raw spaces inside the user agent: surplus tokens are folded into
  * cs(User-Agent) when the row is longer than the schema.
  */
-#ifndef EXS_PARSERS_W3C_H
-#define EXS_PARSERS_W3C_H
+#ifndef XS_PARSERS_W3C_H
+#define XS_PARSERS_W3C_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,47 +22,47 @@
 #include "core/limits.h"
 #include "core/str.h"
 
-enum exs_w3c_field {
+enum xs_w3c_field {
     W3C_DATE, W3C_TIME, W3C_S_IP, W3C_METHOD, W3C_STEM, W3C_QUERY, W3C_S_PORT, W3C_USER,
     W3C_C_IP, W3C_UA, W3C_REFERER, W3C_STATUS, W3C_SUBSTATUS, W3C_WIN32, W3C_TIME_TAKEN,
     W3C_HOST, W3C_XFF, W3C_URI, W3C_S_SITENAME, W3C__COUNT
 };
 
-typedef struct exs_w3c_schema {
+typedef struct xs_w3c_schema {
     size_t n;                /* number of fields; 0 = no schema yet */
     int idx[W3C__COUNT];     /* position of each known field, -1 when absent */
     char date[11];           /* from "#Date:", for logs without a date field; "" if none */
-} exs_w3c_schema;
+} xs_w3c_schema;
 
-typedef struct exs_w3c_row {
-    exs_str f[EXS_MAX_FIELDS];
+typedef struct xs_w3c_row {
+    xs_str f[XS_MAX_FIELDS];
     size_t n;
     bool merged; /* surplus tokens were folded into the user agent (or the last field) */
     bool short_row;
-} exs_w3c_row;
+} xs_w3c_row;
 
 /* The default field list of IIS on Exchange (catalogue 1.7). */
-void exs_w3c_schema_default(exs_w3c_schema *s);
+void xs_w3c_schema_default(xs_w3c_schema *s);
 
 /* Handles a directive line ("#..."). Returns true when it was a #Fields line and the schema
  * changed; #Date updates s->date. Other directives are ignored. */
-bool exs_w3c_directive(exs_w3c_schema *s, const char *line, size_t len);
+bool xs_w3c_directive(xs_w3c_schema *s, const char *line, size_t len);
 
 /* Splits a data line (without line break; trailing CR dropped) according to s. */
-void exs_w3c_split(const exs_w3c_schema *s, const char *line, size_t len, exs_w3c_row *row);
+void xs_w3c_split(const xs_w3c_schema *s, const char *line, size_t len, xs_w3c_row *row);
 
-static inline exs_str exs_w3c_get(const exs_w3c_schema *s, const exs_w3c_row *r,
-                                  enum exs_w3c_field f)
+static inline xs_str xs_w3c_get(const xs_w3c_schema *s, const xs_w3c_row *r,
+                                  enum xs_w3c_field f)
 {
     int i = s->idx[f];
     if (i < 0 || (size_t)i >= r->n)
-        return EXS_STR_NULL;
-    exs_str v = r->f[i];
-    return exs_str_blank(v) ? EXS_STR_NULL : v;
+        return XS_STR_NULL;
+    xs_str v = r->f[i];
+    return xs_str_blank(v) ? XS_STR_NULL : v;
 }
 
 /* True when the line looks like a W3C data row in the default Exchange layout: it starts
  * with "YYYY-MM-DD HH:MM:SS " and has at least 12 space-separated tokens. */
-bool exs_w3c_looks_like_row(const char *line, size_t len);
+bool xs_w3c_looks_like_row(const char *line, size_t len);
 
 #endif

@@ -27,7 +27,7 @@ static size_t skip_to(const char *buf, size_t n, size_t p, const char *term)
     return n;
 }
 
-bool exs_xml_next(const char *buf, size_t n, size_t *pos, exs_xml_tag *t)
+bool xs_xml_next(const char *buf, size_t n, size_t *pos, xs_xml_tag *t)
 {
     size_t p = *pos;
     while (p < n) {
@@ -62,7 +62,7 @@ bool exs_xml_next(const char *buf, size_t n, size_t *pos, exs_xml_tag *t)
             p = q; /* "<" not followed by a name: text */
             continue;
         }
-        t->name = exs_str_make(buf + ns, q - ns);
+        t->name = xs_str_make(buf + ns, q - ns);
         /* Attributes up to '>' or '/>'. */
         for (;;) {
             while (q < n && is_space(buf[q]))
@@ -90,10 +90,10 @@ bool exs_xml_next(const char *buf, size_t n, size_t *pos, exs_xml_tag *t)
                 q++; /* junk byte */
                 continue;
             }
-            exs_str aname = exs_str_make(buf + an, q - an);
+            xs_str aname = xs_str_make(buf + an, q - an);
             while (q < n && is_space(buf[q]))
                 q++;
-            exs_str aval = EXS_STR_NULL;
+            xs_str aval = XS_STR_NULL;
             if (q < n && buf[q] == '=') {
                 q++;
                 while (q < n && is_space(buf[q]))
@@ -102,17 +102,17 @@ bool exs_xml_next(const char *buf, size_t n, size_t *pos, exs_xml_tag *t)
                     char quote = buf[q++];
                     const char *e = memchr(buf + q, quote, n - q);
                     size_t vend = e ? (size_t)(e - buf) : n;
-                    aval = exs_str_make(buf + q, vend - q);
+                    aval = xs_str_make(buf + q, vend - q);
                     q = e ? vend + 1 : n;
                 } else {
                     size_t vs = q;
                     while (q < n && !is_space(buf[q]) && buf[q] != '>' && buf[q] != '/')
                         q++;
-                    aval = exs_str_make(buf + vs, q - vs);
+                    aval = xs_str_make(buf + vs, q - vs);
                 }
             }
-            if (t->nattr < EXS_XML_MAX_ATTRS)
-                t->attr[t->nattr++] = (exs_xml_attr){aname, aval};
+            if (t->nattr < XS_XML_MAX_ATTRS)
+                t->attr[t->nattr++] = (xs_xml_attr){aname, aval};
         }
         t->end = q;
         *pos = q;
@@ -122,12 +122,12 @@ bool exs_xml_next(const char *buf, size_t n, size_t *pos, exs_xml_tag *t)
     return false;
 }
 
-exs_str exs_xml_attr_get(const exs_xml_tag *t, const char *name)
+xs_str xs_xml_attr_get(const xs_xml_tag *t, const char *name)
 {
     for (size_t i = 0; i < t->nattr; i++)
-        if (exs_str_ieq(t->attr[i].name, name))
-            return t->attr[i].value.p ? t->attr[i].value : exs_str_make("", 0);
-    return EXS_STR_NULL;
+        if (xs_str_ieq(t->attr[i].name, name))
+            return t->attr[i].value.p ? t->attr[i].value : xs_str_make("", 0);
+    return XS_STR_NULL;
 }
 
 static size_t put_utf8(unsigned long cp, char *out, size_t room)
@@ -159,7 +159,7 @@ static size_t put_utf8(unsigned long cp, char *out, size_t room)
     return 0;
 }
 
-size_t exs_xml_unescape(exs_str v, char *out, size_t cap)
+size_t xs_xml_unescape(xs_str v, char *out, size_t cap)
 {
     static const struct {
         const char *ent;
@@ -189,7 +189,7 @@ size_t exs_xml_unescape(exs_str v, char *out, size_t cap)
                 size_t digits = 0;
                 while (j < v.n && digits < 8) {
                     int d =
-                        hex ? exs_hexval(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
+                        hex ? xs_hexval(v.p[j]) : (v.p[j] >= '0' && v.p[j] <= '9' ? v.p[j] - '0' : -1);
                     if (d < 0)
                         break;
                     cp = cp * (hex ? 16 : 10) + (unsigned long)d;

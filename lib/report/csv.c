@@ -1,17 +1,18 @@
 /* CSV: a header, then one row per kept finding. Every field is quoted and escaped
- * (exs_esc_csv: doubled quotes, controls, spreadsheet formula prefixes). */
+ * (xs_esc_csv: doubled quotes, controls, spreadsheet formula prefixes). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/limits.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 #include "report/report_int.h"
 
 static void field(FILE *f, const char *v, int last)
 {
-    exs_esc_csv(f, v ? v : "", v ? strlen(v) : 0);
+    xs_esc_csv(f, v ? v : "", v ? strlen(v) : 0);
     fputc(last ? '\n' : ',', f);
 }
 
@@ -35,21 +36,22 @@ static exs_rc csv_finding(FILE *f, const exs_results *r, const exs_finding *x)
     const exs_cmdlet_facts *c = x->cmdlet;
     const exs_file_facts *fl = x->file;
     const exs_sweep_info *sw = exs_results_sweep(r);
-    char ts[32], n1[32], n2[32], st[16], ev[16], sz[32], where[2048], words[4096], rel[2400];
-    exs_time_format(x->time_ms, ts);
+    char ts[32], n1[32], n2[32], st[16], ev[16], sz[32], where[XS_MAX_WHERE], words[4096],
+        rel[XS_MAX_RELATED * EXS_ID_LEN];
+    xs_time_format(x->time_ms, ts);
     snprintf(n1, sizeof n1, "%" PRIu64, x->origin.line);
     snprintf(n2, sizeof n2, "%" PRIu64, x->origin.record);
     snprintf(st, sizeof st, "%d", h ? h->status : 0);
     snprintf(ev, sizeof ev, "%u", e ? (unsigned)e->id : 0u);
     snprintf(sz, sizeof sz, "%" PRId64, fl ? fl->size : -1);
     size_t o = 0;
-    exs_render_where(r, x, false, where, sizeof where);
-    exs_render_words(x, words, sizeof words);
+    xs_render_where(r, x, false, where, sizeof where);
+    xs_render_words(x, words, sizeof words);
     rel[0] = 0;
     for (size_t i = 0; i < x->nrelated; i++)
-        exs_appendf(rel, sizeof rel, &o, "%s%s", i ? " " : "", x->related[i]);
+        xs_appendf(rel, sizeof rel, &o, "%s%s", i ? " " : "", x->related[i]);
     const char *user = h && h->user ? h->user : c && c->user ? c->user : p ? p->user : NULL;
-    field(f, x->time_ms == EXS_TIME_NONE ? "" : ts, 0);
+    field(f, xs_time_formattable(x->time_ms) ? ts : "", 0);
     field(f, exs_verdict_name(x->verdict), 0);
     field(f, exs_severity_name(x->severity), 0);
     field(f, x->rule->id, 0);
@@ -86,4 +88,4 @@ static exs_rc csv_finding(FILE *f, const exs_results *r, const exs_finding *x)
     return EXS_OK;
 }
 
-const exs_writer exs_writer_csv = {"csv", csv_begin, csv_finding, NULL};
+const xs_writer xs_writer_csv = {"csv", csv_begin, csv_finding, NULL};

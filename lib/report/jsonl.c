@@ -15,12 +15,15 @@
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/grow.h"
+#include "core/limits.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 #include "report/report_int.h"
@@ -28,10 +31,11 @@
 /* ---------------------------------------------------------------- a small JSON emitter */
 
 #define JW_DEPTH 16
-#define JW_RAW 32
 
 /* A string that is not valid UTF-8: JSON carries it with U+FFFD, and exsweep.raw carries its
- * bytes (base64), so that a saved sweep reads back byte for byte. */
+ * bytes (base64), so that a saved sweep reads back byte for byte. A record notes as many as it
+ * has (a finding can have over a hundred strings, a sweep record one per root): none is left
+ * out, and no room for one fails the report with EXS_ENOMEM. */
 typedef struct jw_rawv {
     char path[160];
     unsigned n; /* its index in the innermost array, 0 outside arrays */
@@ -46,9 +50,9 @@ typedef struct jw {
     const char *keys[JW_DEPTH]; /* the key each open level was opened under */
     bool array[JW_DEPTH];
     unsigned items[JW_DEPTH];   /* elements written so far in an array level */
-    jw_rawv raw[JW_RAW];
-    size_t nraw;
-    bool raw_lost;
+    jw_rawv *raw;               /* owned; freed by jw_end */
+    size_t nraw, capraw;
+    bool oom;                   /* a raw entry could not be kept: the report fails */
 } jw;
 
 static void jw_sep(jw *w)
@@ -82,10 +86,10 @@ static void jw_open(jw *w, const char *k, char c)
 /* Notes value under key k at the current level when it is not valid UTF-8. */
 static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
 {
-    if (exs_utf8_valid(v, n))
+    if (xs_utf8_valid(v, n))
         return;
-    if (w->nraw == JW_RAW) {
-        w->raw_lost = true;
+    if (!xs_grow((void **)&w->raw, &w->capraw, w->nraw + 1, sizeof *w->raw)) {
+        w->oom = true;
         return;
     }
     jw_rawv *x = &w->raw[w->nraw++];
@@ -93,9 +97,9 @@ static void jw_note_raw(jw *w, const char *k, const char *v, size_t n)
     x->path[0] = 0;
     for (int d = 1; d <= w->depth; d++)
         if (w->keys[d])
-            exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", w->keys[d]);
+            xs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", w->keys[d]);
     if (k)
-        exs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", k);
+        xs_appendf(x->path, sizeof x->path, &o, "%s%s", o ? "." : "", k);
     x->n = 0;
     for (int d = w->depth; d >= 1; d--)
         if (w->array[d]) {
@@ -119,7 +123,7 @@ static void jw_strn(jw *w, const char *k, const char *v, size_t n)
         w->items[w->depth]++;
     jw_key(w, k);
     fputc('"', w->f);
-    exs_esc_json(w->f, v, n);
+    xs_esc_json(w->f, v, n);
     fputc('"', w->f);
     jw_note_raw(w, k, v, n);
 }
@@ -177,12 +181,13 @@ static void jw_bool(jw *w, const char *k, bool v)
     fputs(v ? "true" : "false", w->f);
 }
 
+/* A time as an ECS date; none (the key left out) when it has no date: never "-". */
 static void jw_time(jw *w, const char *k, int64_t ms)
 {
-    if (ms == EXS_TIME_NONE)
+    if (!xs_time_formattable(ms))
         return;
     char t[32];
-    exs_time_format(ms, t);
+    xs_time_format(ms, t);
     jw_str(w, k, t);
 }
 
@@ -202,9 +207,7 @@ static void jw_list(jw *w, const char *k, const char *csv)
 
 static void jw_begin(jw *w, FILE *f, const exs_results *r)
 {
-    memset(w, 0, offsetof(jw, raw));
-    w->nraw = 0;
-    w->raw_lost = false;
+    memset(w, 0, sizeof *w);
     w->f = f;
     w->first[0] = true;
     fputc('{', f);
@@ -212,19 +215,30 @@ static void jw_begin(jw *w, FILE *f, const exs_results *r)
     (void)r;
 }
 
-static void jw_end(jw *w)
+/* Ends the record and frees its notes: EXS_ENOMEM when a raw entry could not be kept (the
+ * record would not read back as it is), else EXS_OK. */
+static exs_rc jw_end(jw *w)
 {
     fputs("}\n", w->f);
+    free(w->raw);
+    w->raw = NULL;
+    w->nraw = w->capraw = 0;
+    return w->oom ? EXS_ENOMEM : EXS_OK;
 }
 
 /* ---------------------------------------------------------------- common parts */
 
+/* @timestamp is required and a date: a record without a time of its own (a finding whose time
+ * is unknown, the metrics) takes the sweep's start, and one of a sweep without a start the
+ * epoch. */
 static void ecs_head(jw *w, int64_t ts, const exs_results *r)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
-    jw_time(w, "@timestamp", ts != EXS_TIME_NONE ? ts : sw->start_ms != EXS_TIME_NONE ? sw->start_ms : 0);
+    jw_time(w, "@timestamp", xs_time_formattable(ts)            ? ts
+                             : xs_time_formattable(sw->start_ms) ? sw->start_ms
+                                                                  : 0);
     jw_open(w, "ecs", '{');
-    jw_str(w, "version", EXS_ECS_VERSION);
+    jw_str(w, "version", XS_ECS_VERSION);
     jw_close(w, '}');
 }
 
@@ -341,9 +355,13 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_u64(&w, "rule_scans", st->rule_scans);
     jw_u64(&w, "rule_gated", st->rule_gated);
     jw_u64(&w, "counts_dropped", st->counts_dropped);
+    jw_u64(&w, "own_findings", st->own_findings);
+    jw_u64(&w, "own_addresses", st->own_addresses);
     jw_u64(&w, "jobs", st->jobs);
+    /* every bit of the value (17 significant digits read back to the same double): the text
+     * summary rounds it for people, from the sweep and from its saved lines alike */
     jw_key(&w, "seconds");
-    fprintf(f, "%.3f", st->seconds);
+    fprintf(f, "%.17g", isfinite(st->seconds) && st->seconds >= 0 ? st->seconds : 0.0);
     jw_close(&w, '}');
     size_t n;
     const char *const *inst = exs_results_install_roots(r, &n);
@@ -367,8 +385,7 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_close(&w, ']');
     jw_raw_flush(&w);
     jw_close(&w, '}');
-    jw_end(&w);
-    return EXS_OK;
+    return jw_end(&w);
 }
 
 /* ---------------------------------------------------------------- findings */
@@ -483,7 +500,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw w;
     jw_begin(&w, f, r);
     ecs_head(&w, x->time_ms, r);
-    exs_render_words(x, buf, sizeof buf);
+    xs_render_words(x, buf, sizeof buf);
     jw_str(&w, "message", buf);
 
     jw_open(&w, "event", '{');
@@ -533,10 +550,11 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     techniques(&w, x->rule->techniques);
     observer(&w, r);
 
-    exs_render_where(r, x, false, buf, sizeof buf);
+    char where[XS_MAX_WHERE];
+    xs_render_where(r, x, false, where, sizeof where);
     jw_open(&w, "log", '{');
     jw_open(&w, "file", '{');
-    jw_str(&w, "path", buf);
+    jw_str(&w, "path", where);
     jw_close(&w, '}');
     jw_close(&w, '}');
 
@@ -608,7 +626,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_open(&w, "process", '{');
         jw_str(&w, "executable", p->executable);
         if (p->executable)
-            jw_str(&w, "name", exs_render_base(p->executable));
+            jw_str(&w, "name", xs_render_base(p->executable));
         jw_str(&w, "command_line", p->command_line);
         if (p->pid >= 0)
             jw_i64(&w, "pid", p->pid);
@@ -616,7 +634,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
             jw_open(&w, "parent", '{');
             jw_str(&w, "executable", p->parent_executable);
             if (p->parent_executable)
-                jw_str(&w, "name", exs_render_base(p->parent_executable));
+                jw_str(&w, "name", xs_render_base(p->parent_executable));
             if (p->parent_pid >= 0)
                 jw_i64(&w, "pid", p->parent_pid);
             jw_close(&w, '}');
@@ -637,7 +655,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_open(&w, "file", '{');
         if (fl->path) {
             jw_str(&w, "path", fl->path);
-            const char *b = exs_render_base(fl->path);
+            const char *b = xs_render_base(fl->path);
             jw_str(&w, "name", b);
             const char *dot = strrchr(b, '.');
             if (dot && dot[1] && dot != b)
@@ -676,7 +694,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "record", "finding");
     jw_str(&w, "verdict", exs_verdict_name(x->verdict));
     jw_str(&w, "severity", exs_severity_name(x->severity));
-    if (x->time_ms == EXS_TIME_NONE)
+    if (!xs_time_formattable(x->time_ms))
         jw_bool(&w, "time_unknown", true);
     jw_open(&w, "rule", '{');
     jw_str(&w, "cves", x->rule->cves);
@@ -753,8 +771,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "evidence", x->evidence);
     jw_raw_flush(&w);
     jw_close(&w, '}');
-    jw_end(&w);
-    return EXS_OK;
+    return jw_end(&w);
 }
 
 /* ---------------------------------------------------------------- the rest */
@@ -795,7 +812,8 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
             jw_close(&w, '}');
             jw_raw_flush(&w);
             jw_close(&w, '}');
-            jw_end(&w);
+            if (jw_end(&w) != EXS_OK)
+                return EXS_ENOMEM;
         }
     }
     size_t n;
@@ -814,7 +832,8 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
         jw_close(&w, '}');
         jw_raw_flush(&w);
         jw_close(&w, '}');
-        jw_end(&w);
+        if (jw_end(&w) != EXS_OK)
+            return EXS_ENOMEM;
     }
     const exs_warning *wv = exs_results_warnings(r, &n);
     for (size_t i = 0; i < n; i++) {
@@ -835,9 +854,10 @@ static exs_rc jsonl_end(FILE *f, const exs_results *r, const exs_report_opts *o)
         jw_close(&w, '}');
         jw_raw_flush(&w);
         jw_close(&w, '}');
-        jw_end(&w);
+        if (jw_end(&w) != EXS_OK)
+            return EXS_ENOMEM;
     }
     return EXS_OK;
 }
 
-const exs_writer exs_writer_jsonl = {"jsonl", jsonl_begin, jsonl_finding, jsonl_end};
+const xs_writer xs_writer_jsonl = {"jsonl", jsonl_begin, jsonl_finding, jsonl_end};

@@ -6,7 +6,7 @@
 #include "core/str.h"
 #include "report/render.h"
 
-const char *exs_render_base(const char *path)
+const char *xs_render_base(const char *path)
 {
     const char *b = path;
     for (const char *p = path; p && *p; p++)
@@ -48,16 +48,31 @@ static const char *label_of(const char *key)
     return NULL;
 }
 
-size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
+/* The words did not fit in buf: the end says so ("…", on a UTF-8 character boundary). */
+static size_t mark_cut(char *buf, size_t cap, size_t o)
+{
+    static const char ell[] = "\xe2\x80\xa6"; /* U+2026 */
+    if (cap < sizeof ell)
+        return o;
+    size_t at = o + sizeof ell <= cap ? o : cap - sizeof ell;
+    while (at > 0 && ((unsigned char)buf[at] & 0xc0) == 0x80)
+        at--;
+    memcpy(buf + at, ell, sizeof ell);
+    return at + sizeof ell - 1;
+}
+
+size_t xs_render_words(const exs_finding *f, char *buf, size_t cap)
 {
     size_t o = 0;
+    bool whole = true;
     buf[0] = 0;
-    exs_appendf(buf, cap, &o, "%s", f->reason ? f->reason : f->rule->name);
+#define ADD(...) (whole &= xs_appendf(buf, cap, &o, __VA_ARGS__))
+    ADD("%s", f->reason ? f->reason : f->rule->name);
     const char *sep = ": ";
 #define PART(...)                                                                                  \
     do {                                                                                           \
-        exs_appendf(buf, cap, &o, "%s", sep);                                                      \
-        exs_appendf(buf, cap, &o, __VA_ARGS__);                                                    \
+        ADD("%s", sep);                                                                            \
+        ADD(__VA_ARGS__);                                                                          \
         sep = "; ";                                                                                \
     } while (0)
     if (f->process) {
@@ -66,9 +81,9 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
         if (what || p->target_executable) {
             PART("%s", what ? what : "a process");
             if (p->target_executable)
-                exs_appendf(buf, cap, &o, " on %s", exs_render_base(p->target_executable));
+                ADD(" on %s", xs_render_base(p->target_executable));
             if (p->parent_executable)
-                exs_appendf(buf, cap, &o, " (parent %s)", exs_render_base(p->parent_executable));
+                ADD(" (parent %s)", xs_render_base(p->parent_executable));
         }
         if (p->user)
             PART("user %s", p->user);
@@ -80,9 +95,9 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
         PART("%s%s%s", c->name ? c->name : "cmdlet", c->parameters ? " " : "",
              c->parameters ? c->parameters : "");
         if (c->user)
-            exs_appendf(buf, cap, &o, " (by %s)", c->user);
+            ADD(" (by %s)", c->user);
         if (c->failed)
-            exs_appendf(buf, cap, &o, ", which failed");
+            ADD(", which failed");
     }
     if (f->file) {
         const exs_file_facts *x = f->file;
@@ -118,9 +133,9 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
             PART("used: %s request%s (%s answered with success)", nreq,
                  strcmp(nreq, "1") == 0 ? "" : "s", ok ? ok : "0");
             if (a && b)
-                exs_appendf(buf, cap, &o, ", first %s, last %s", a, b);
+                ADD(", first %s, last %s", a, b);
             if (cl)
-                exs_appendf(buf, cap, &o, ", clients %s", cl);
+                ADD(", clients %s", cl);
         }
     }
     if (f->event) {
@@ -133,10 +148,11 @@ size_t exs_render_words(const exs_finding *f, char *buf, size_t cap)
                  "records)");
     }
 #undef PART
-    return o;
+#undef ADD
+    return whole ? o : mark_cut(buf, cap, o);
 }
 
-size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
+size_t xs_render_where(const exs_results *r, const exs_finding *f, bool pos, char *buf,
                         size_t cap)
 {
     size_t o = 0, nroots;
@@ -144,13 +160,13 @@ size_t exs_render_where(const exs_results *r, const exs_finding *f, bool pos, ch
     const exs_root_info *roots = exs_results_sweep(r)->roots;
     nroots = exs_results_sweep(r)->nroots;
     if (nroots > 1 && f->origin.root < nroots)
-        exs_appendf(buf, cap, &o, "%s/", roots[f->origin.root].label);
-    exs_appendf(buf, cap, &o, "%s", f->origin.path);
+        xs_appendf(buf, cap, &o, "%s/", roots[f->origin.root].label);
+    xs_appendf(buf, cap, &o, "%s", f->origin.path);
     for (size_t i = 0; i < f->origin.nmembers; i++)
-        exs_appendf(buf, cap, &o, "!/%s", f->origin.members[i]);
+        xs_appendf(buf, cap, &o, "!/%s", f->origin.members[i]);
     if (pos && f->origin.line)
-        exs_appendf(buf, cap, &o, ":%llu", (unsigned long long)f->origin.line);
+        xs_appendf(buf, cap, &o, ":%llu", (unsigned long long)f->origin.line);
     else if (pos && f->origin.record)
-        exs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
+        xs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
     return o;
 }

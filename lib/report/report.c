@@ -23,9 +23,9 @@ exs_rc exs_report_write(const exs_results *r, FILE *out, const exs_report_opts *
         opts = &def;
     if (!r || !out)
         return EXS_EINVAL;
-    const exs_writer *w = opts->format == EXS_FORMAT_JSONL ? &exs_writer_jsonl
-                          : opts->format == EXS_FORMAT_CSV ? &exs_writer_csv
-                                                           : &exs_writer_text;
+    const xs_writer *w = opts->format == EXS_FORMAT_JSONL ? &xs_writer_jsonl
+                          : opts->format == EXS_FORMAT_CSV ? &xs_writer_csv
+                                                           : &xs_writer_text;
     exs_rc rc = w->begin ? w->begin(out, r, opts) : EXS_OK;
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);

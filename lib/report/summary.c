@@ -58,12 +58,12 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 
 static void short_time(int64_t ms, char out_[32])
 {
-    if (ms == EXS_TIME_NONE) {
+    if (!xs_time_formattable(ms)) {
         snprintf(out_, 32, "%-19s", "-");
         return;
     }
     char t[32];
-    exs_time_format(ms, t);
+    xs_time_format(ms, t);
     t[10] = ' ';
     t[19] = 0; /* "2021-03-03 06:49:42" */
     snprintf(out_, 32, "%s", t);
@@ -72,7 +72,7 @@ static void short_time(int64_t ms, char out_[32])
 static void term(const out *o, const char *s, size_t max)
 {
     if (s)
-        exs_esc_term(o->f, s, strlen(s), max);
+        xs_esc_term(o->f, s, strlen(s), max);
     else
         fputc('-', o->f);
 }
@@ -82,7 +82,7 @@ static void term_pad(const out *o, const char *s, size_t width)
 {
     size_t n = 1;
     if (s)
-        n = exs_esc_term(o->f, s, strlen(s), width);
+        n = xs_esc_term(o->f, s, strlen(s), width);
     else
         fputc('-', o->f);
     for (size_t i = n; i < width; i++)
@@ -195,27 +195,25 @@ static int cmp_client(const void *pa, const void *pb)
     return strcmp(a->key, b->key);
 }
 
-/* The server itself, or loopback: never an attacker in the client table. */
-static bool own_address(const exs_results *r, const char *a)
+/* Loopback: never an attacker in the client table. (A root's rows from its own server
+ * address are out of the client counts already: the same address may be another root's
+ * client, and is listed for it.) */
+static bool own_address(const char *a)
 {
-    size_t n;
-    const char *const *srv = exs_results_server_addresses(r, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(srv[i], a) == 0)
-            return true;
     return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
 }
 
 static bool print_clients(const out *o, const exs_results *r)
 {
-    size_t nall, n = 0, nown = 0;
-    uint64_t own_findings = 0;
+    size_t nall, n = 0;
+    uint64_t own_findings = exs_results_stats(r)->own_findings,
+             nown = exs_results_stats(r)->own_addresses;
     const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &nall);
     const exs_count **v = malloc((nall ? nall : 1) * sizeof *v);
     if (!v)
         return false;
     for (size_t i = 0; i < nall; i++) {
-        if (own_address(r, c[i].key)) {
+        if (own_address(c[i].key)) {
             nown++;
             own_findings += c[i].n;
         } else {
@@ -240,9 +238,11 @@ static bool print_clients(const out *o, const exs_results *r)
     if (n > shown)
         fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", n - shown);
     if (nown)
-        fprintf(o->f, "  (%" PRIu64 " %s from the server's own %s, on rows it forwarded, not listed)\n",
+        fprintf(o->f, "  (%" PRIu64 " %s from the %s own %s, on rows %s forwarded, not listed)\n",
                 own_findings, plural(own_findings, "finding", "findings"),
-                plural(nown, "address", "addresses"));
+                exs_results_sweep(r)->nroots > 1 ? "servers'" : "server's",
+                plural(nown, "address", "addresses"),
+                exs_results_sweep(r)->nroots > 1 ? "they" : "it");
     if (exs_results_stats(r)->counts_dropped)
         fprintf(o->f, "  (%" PRIu64 " findings from addresses past the %s-address cap are in the "
                       "totals only)\n",
@@ -286,10 +286,10 @@ static void print_one(const out *o, const exs_results *r, const exs_finding *x)
     }
     if (h && h->status)
         fprintf(o->f, " %d", h->status);
-    exs_render_words(x, buf, sizeof buf);
+    xs_render_words(x, buf, sizeof buf);
     fputs("\n      ", o->f);
     term(o, buf, 300);
-    exs_render_where(r, x, true, buf, sizeof buf);
+    xs_render_where(r, x, true, buf, sizeof buf);
     fputs("\n      ", o->f);
     fputs(col(o, DIM), o->f);
     term(o, buf, 200);
@@ -307,7 +307,7 @@ static bool print_top(const out *o, const exs_results *r, size_t top)
     const exs_finding **p = malloc((n ? n : 1) * sizeof *p);
     const exs_finding **sel = malloc((n ? n : 1) * sizeof *sel);
     bool *picked = calloc(n ? n : 1, sizeof *picked);
-    exs_strmap *rules = exs_strmap_create();
+    xs_strmap *rules = xs_strmap_create();
     bool ok = p && sel && picked && rules;
     size_t ns = 0;
     if (ok) {
@@ -318,8 +318,8 @@ static bool print_top(const out *o, const exs_results *r, size_t top)
         /* One of each rule first (the heaviest of each), then the rest by weight: a minute
          * of reading should show every kind of evidence, not twelve rows of one chain. */
         for (size_t i = 0; ok && i < n && ns < top; i++)
-            if (!exs_strmap_get(rules, p[i]->rule->id)) {
-                ok = exs_strmap_put(rules, p[i]->rule->id, (void *)p[i], NULL);
+            if (!xs_strmap_get(rules, p[i]->rule->id)) {
+                ok = xs_strmap_put(rules, p[i]->rule->id, (void *)p[i], NULL);
                 sel[ns++] = p[i];
                 picked[i] = true;
             }
@@ -334,7 +334,7 @@ static bool print_top(const out *o, const exs_results *r, size_t top)
         for (size_t i = 0; i < ns; i++)
             print_one(o, r, sel[i]);
     }
-    exs_strmap_destroy(rules);
+    xs_strmap_destroy(rules);
     free(picked);
     free(sel);
     free(p);
@@ -354,7 +354,7 @@ static void print_coverage(const out *o, const exs_results *r)
         char a[32], b[32], d[16] = "-";
         short_time(cv[i].first_ms, a);
         short_time(cv[i].last_ms, b);
-        if (cv[i].first_ms != EXS_TIME_NONE && cv[i].last_ms != EXS_TIME_NONE)
+        if (xs_time_formattable(cv[i].first_ms) && xs_time_formattable(cv[i].last_ms))
             snprintf(d, sizeof d, "%.1f", (double)(cv[i].last_ms - cv[i].first_ms) / 86400000.0);
         fputs("  ", o->f);
         term_pad(o, cv[i].family, 32); /* from the evidence: #Log-type, EVTX channel, folders */
@@ -416,7 +416,7 @@ static void print_warnings(const out *o, const exs_results *r, int verbose)
         fprintf(o->f, "  ... -v lists all %zu kept examples\n", nw);
 }
 
-exs_rc exs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts)
+exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts)
 {
     out o = {f, opts->color};
     print_header(&o, r);
@@ -437,7 +437,7 @@ exs_rc exs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opt
 
 static exs_rc text_end(FILE *f, const exs_results *r, const exs_report_opts *o)
 {
-    return exs_report_text(r, f, o);
+    return xs_report_text(r, f, o);
 }
 
-const exs_writer exs_writer_text = {"text", NULL, NULL, text_end};
+const xs_writer xs_writer_text = {"text", NULL, NULL, text_end};

@@ -10,10 +10,10 @@
 #include "core/timeparse.h"
 #include "results/hit.h"
 
-void exs_hit_init(exs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity s,
+void xs_hit_init(xs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity s,
                   int64_t time_ms)
 {
-    memset(h, 0, offsetof(exs_hit, numbuf));
+    memset(h, 0, offsetof(xs_hit, numbuf));
     h->rule = rule;
     h->verdict = v;
     h->severity = s;
@@ -24,48 +24,48 @@ void exs_hit_init(exs_hit *h, const exs_rule *rule, exs_verdict v, exs_severity 
     h->file.mtime_ms = h->file.atime_ms = h->file.ctime_ms = EXS_TIME_NONE;
 }
 
-void exs_hit_fact(exs_hit *h, const char *key, exs_str value)
+void xs_hit_fact(xs_hit *h, const char *key, xs_str value)
 {
-    if (!value.p || !value.n || h->nfacts >= EXS_MAX_FACTS)
+    if (!value.p || !value.n || h->nfacts >= XS_MAX_FACTS)
         return;
-    h->facts[h->nfacts++] = (exs_hit_kv){key, value};
+    h->facts[h->nfacts++] = (xs_hit_kv){key, value};
 }
 
-void exs_hit_fact_cstr(exs_hit *h, const char *key, const char *value)
+void xs_hit_fact_cstr(xs_hit *h, const char *key, const char *value)
 {
-    exs_hit_fact(h, key, exs_str_cstr(value));
+    xs_hit_fact(h, key, xs_str_cstr(value));
 }
 
-void exs_hit_fact_u64(exs_hit *h, const char *key, uint64_t value)
+void xs_hit_fact_u64(xs_hit *h, const char *key, uint64_t value)
 {
-    if (h->nfacts >= EXS_MAX_FACTS)
+    if (h->nfacts >= XS_MAX_FACTS)
         return;
     char *b = h->numbuf[h->nfacts];
     int n = snprintf(b, sizeof h->numbuf[0], "%llu", (unsigned long long)value);
-    exs_hit_fact(h, key, exs_str_make(b, (size_t)n));
+    xs_hit_fact(h, key, xs_str_make(b, (size_t)n));
 }
 
-void exs_hit_fact_time(exs_hit *h, const char *key, int64_t ms)
+void xs_hit_fact_time(xs_hit *h, const char *key, int64_t ms)
 {
-    if (ms == EXS_TIME_NONE || h->nfacts >= EXS_MAX_FACTS)
+    if (!xs_time_formattable(ms) || h->nfacts >= XS_MAX_FACTS)
         return;
     char *b = h->numbuf[h->nfacts];
     char t[32];
-    exs_time_format(ms, t);
+    xs_time_format(ms, t);
     snprintf(b, sizeof h->numbuf[0], "%s", t);
-    exs_hit_fact(h, key, exs_str_cstr(b));
+    xs_hit_fact(h, key, xs_str_cstr(b));
 }
 
-bool exs_hit_relate(exs_hit *h, const char *id)
+bool xs_hit_relate(xs_hit *h, const char *id)
 {
     if (!id || !*id)
         return true;
     for (size_t i = 0; i < h->nrelated; i++)
-        if (exs_str_eq(h->related[i], id))
+        if (xs_str_eq(h->related[i], id))
             return true;
-    if (h->nrelated >= EXS_MAX_RELATED)
+    if (h->nrelated >= XS_MAX_RELATED)
         return false;
-    h->related[h->nrelated++] = exs_str_cstr(id);
+    h->related[h->nrelated++] = xs_str_cstr(id);
     return true;
 }
 
@@ -87,7 +87,7 @@ static void feed_u64(EVP_MD_CTX *m, int *ok, uint64_t v)
     feed(m, ok, b, (size_t)n);
 }
 
-bool exs_finding_id(const exs_hit *h, const exs_hit_origin *o, unsigned dup, char out[EXS_ID_LEN])
+bool xs_finding_id(const xs_hit *h, const xs_hit_origin *o, unsigned dup, char out[EXS_ID_LEN])
 {
     static const char hexd[] = "0123456789abcdef";
     EVP_MD_CTX *m = EVP_MD_CTX_new();
@@ -128,7 +128,7 @@ bool exs_finding_id(const exs_hit *h, const exs_hit_origin *o, unsigned dup, cha
 typedef struct bump {
     char *base;
     size_t used;
-    bool bad_utf8;
+    xs_build_notes notes;
 } bump;
 
 static void *take(bump *b, size_t n, size_t align)
@@ -140,7 +140,7 @@ static void *take(bump *b, size_t n, size_t align)
 }
 
 /* A copy of v capped at cap bytes and cut at a NUL, or NULL when that leaves nothing. */
-static const char *str(bump *b, exs_str v, size_t cap)
+static const char *str(bump *b, xs_str v, size_t cap)
 {
     if (!v.p || !v.n)
         return NULL;
@@ -148,72 +148,74 @@ static const char *str(bump *b, exs_str v, size_t cap)
     const char *nul = memchr(v.p, 0, n); /* strings of the model end at their first NUL */
     if (nul)
         n = (size_t)(nul - v.p);
+    else if (v.n > cap)
+        b->notes.cut = true;
     if (!n)
         return NULL;
     char *p = take(b, n + 1, 1);
     if (p) {
         memcpy(p, v.p, n);
         p[n] = 0;
-        if (!exs_utf8_valid(p, n))
-            b->bad_utf8 = true;
+        if (!xs_utf8_valid(p, n))
+            b->notes.bad_utf8 = true;
     }
     return p;
 }
 
-static exs_str undash(exs_str v)
+static xs_str undash(xs_str v)
 {
-    return v.n == 1 && v.p[0] == '-' ? EXS_STR_NULL : v;
+    return v.n == 1 && v.p[0] == '-' ? XS_STR_NULL : v;
 }
 
-#define F EXS_MAX_FINDING_FIELD
+#define F XS_MAX_FINDING_FIELD
 
-static bool any(exs_str a)
+static bool any(xs_str a)
 {
     return a.p && a.n;
 }
 
-static bool http_set(const exs_hit_http *x)
+static bool http_set(const xs_hit_http *x)
 {
     return any(x->method) || any(x->path) || any(x->query) || any(undash(x->client)) ||
            any(undash(x->ua)) || any(undash(x->user)) || any(undash(x->host)) || x->status ||
            x->client_port || x->backend;
 }
 
-static bool proc_set(const exs_hit_proc *x)
+static bool proc_set(const xs_hit_proc *x)
 {
     return any(x->image) || any(x->cmd) || any(x->parent) || any(x->user) || any(x->target) ||
            x->pid >= 0 || x->ppid >= 0;
 }
 
-static bool event_set(const exs_hit_event *x)
+static bool event_set(const xs_hit_event *x)
 {
     return any(x->channel) || any(x->provider) || any(x->computer) || x->id || x->recovered;
 }
 
-static bool cmdlet_set(const exs_hit_cmdlet *x)
+static bool cmdlet_set(const xs_hit_cmdlet *x)
 {
     return any(x->name) || any(x->params) || any(x->user) || any(x->client) || x->failed;
 }
 
-static bool file_set(const exs_hit_file *x)
+static bool file_set(const xs_hit_file *x)
 {
     return any(x->path) || any(x->sha256) || any(x->sha1) || any(x->md5) || any(x->attributes) ||
-           any(x->url) || x->size >= 0 || x->mtime_ms != EXS_TIME_NONE;
+           any(x->url) || x->size >= 0 || xs_time_formattable(x->mtime_ms);
 }
 
 /* Lays out the finding over b (measure when b->base is NULL). */
-static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_finding *f)
+static void layout(bump *b, const xs_hit *h, const xs_hit_origin *o, exs_finding *f)
 {
-    f->origin.path = str(b, o->path, EXS_MAX_PATH);
+    f->origin.path = str(b, o->path, XS_MAX_PATH);
     if (!f->origin.path)
         f->origin.path = "";
-    f->origin.kind = str(b, exs_str_cstr(o->kind), 64);
+    f->origin.kind = str(b, xs_str_cstr(o->kind), 64);
     if (!f->origin.kind)
         f->origin.kind = "";
     if (o->nmembers) {
         const char **m = take(b, o->nmembers * sizeof *m, alignof(const char *));
         for (size_t i = 0; i < o->nmembers; i++) {
-            const char *s = str(b, o->members[i], EXS_MAX_PATH);
+            const char *s = str(b, o->members[i], XS_MAX_PATH);
             if (m)
                 m[i] = s ? s : "";
         }
@@ -222,17 +224,17 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     }
     if (http_set(&h->http)) {
         exs_http_facts *x = take(b, sizeof *x, alignof(exs_http_facts));
-        const exs_hit_http *s = &h->http;
+        const xs_hit_http *s = &h->http;
         exs_http_facts v = {
             .method = str(b, s->method, 64),
             .path = str(b, s->path, F),
             .query = str(b, s->query, F),
             .status = s->status,
-            .client = str(b, undash(s->client), 256),
+            .client = str(b, undash(s->client), XS_MAX_FINDING_SHORT),
             .client_port = s->client_port,
             .user_agent = str(b, undash(s->ua), F),
-            .user = str(b, undash(s->user), 512),
-            .host = str(b, undash(s->host), 512),
+            .user = str(b, undash(s->user), XS_MAX_FINDING_NAME),
+            .host = str(b, undash(s->host), XS_MAX_FINDING_NAME),
             .backend = s->backend,
         };
         if (x)
@@ -241,14 +243,14 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     }
     if (proc_set(&h->proc)) {
         exs_process_facts *x = take(b, sizeof *x, alignof(exs_process_facts));
-        const exs_hit_proc *s = &h->proc;
+        const xs_hit_proc *s = &h->proc;
         exs_process_facts v = {
             .executable = str(b, s->image, F),
             .command_line = str(b, s->cmd, F),
             .pid = s->pid,
             .parent_executable = str(b, s->parent, F),
             .parent_pid = s->ppid,
-            .user = str(b, s->user, 512),
+            .user = str(b, s->user, XS_MAX_FINDING_NAME),
             .target_executable = str(b, s->target, F),
         };
         if (x)
@@ -257,12 +259,12 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     }
     if (event_set(&h->event)) {
         exs_event_facts *x = take(b, sizeof *x, alignof(exs_event_facts));
-        const exs_hit_event *s = &h->event;
+        const xs_hit_event *s = &h->event;
         exs_event_facts v = {
-            .channel = str(b, s->channel, 512),
-            .provider = str(b, s->provider, 512),
+            .channel = str(b, s->channel, XS_MAX_FINDING_NAME),
+            .provider = str(b, s->provider, XS_MAX_FINDING_NAME),
             .id = s->id,
-            .computer = str(b, s->computer, 512),
+            .computer = str(b, s->computer, XS_MAX_FINDING_NAME),
             .recovered = s->recovered,
         };
         if (x)
@@ -271,12 +273,12 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     }
     if (cmdlet_set(&h->cmdlet)) {
         exs_cmdlet_facts *x = take(b, sizeof *x, alignof(exs_cmdlet_facts));
-        const exs_hit_cmdlet *s = &h->cmdlet;
+        const xs_hit_cmdlet *s = &h->cmdlet;
         exs_cmdlet_facts v = {
-            .name = str(b, s->name, 256),
+            .name = str(b, s->name, XS_MAX_FINDING_SHORT),
             .parameters = str(b, s->params, F),
-            .user = str(b, undash(s->user), 512),
-            .client = str(b, undash(s->client), 256),
+            .user = str(b, undash(s->user), XS_MAX_FINDING_NAME),
+            .client = str(b, undash(s->client), XS_MAX_FINDING_SHORT),
             .failed = s->failed,
         };
         if (x)
@@ -285,19 +287,19 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     }
     if (file_set(&h->file)) {
         exs_file_facts *x = take(b, sizeof *x, alignof(exs_file_facts));
-        const exs_hit_file *s = &h->file;
+        const xs_hit_file *s = &h->file;
         exs_file_facts v = {
-            .path = str(b, s->path, EXS_MAX_PATH),
+            .path = str(b, s->path, XS_MAX_PATH),
             .size = s->size,
             .sha256 = str(b, s->sha256, 64),
             .sha1 = str(b, s->sha1, 40),
             .md5 = str(b, s->md5, 32),
-            .mtime_ms = s->mtime_ms,
-            .atime_ms = s->atime_ms,
-            .ctime_ms = s->ctime_ms,
-            .attributes = str(b, s->attributes, 256),
+            .mtime_ms = xs_time_or_none(s->mtime_ms),
+            .atime_ms = xs_time_or_none(s->atime_ms),
+            .ctime_ms = xs_time_or_none(s->ctime_ms),
+            .attributes = str(b, s->attributes, XS_MAX_FINDING_SHORT),
             .url = str(b, s->url, F),
-            .site = str(b, s->site, 512),
+            .site = str(b, s->site, XS_MAX_FINDING_NAME),
         };
         if (x)
             *x = v;
@@ -307,7 +309,7 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
         exs_fact *x = take(b, h->nfacts * sizeof *x, alignof(exs_fact));
         size_t n = 0;
         for (size_t i = 0; i < h->nfacts; i++) {
-            const char *k = str(b, exs_str_cstr(h->facts[i].key), 64);
+            const char *k = str(b, xs_str_cstr(h->facts[i].key), 64);
             const char *v = str(b, h->facts[i].value, F);
             if (x && k && v)
                 x[n++] = (exs_fact){k, v};
@@ -318,24 +320,24 @@ static void layout(bump *b, const exs_hit *h, const exs_hit_origin *o, exs_findi
     if (h->nrelated) {
         const char **x = take(b, h->nrelated * sizeof *x, alignof(const char *));
         for (size_t i = 0; i < h->nrelated; i++) {
-            const char *v = str(b, h->related[i], EXS_ID_LEN);
+            const char *v = str(b, h->related[i], EXS_ID_LEN - 1);
             if (x)
                 x[i] = v ? v : "";
         }
         f->related = x;
         f->nrelated = h->nrelated;
     }
-    f->reason = h->reason ? str(b, exs_str_cstr(h->reason), F) : NULL;
+    f->reason = h->reason ? str(b, xs_str_cstr(h->reason), F) : NULL;
     f->target = str(b, h->target, F);
-    f->evidence = str(b, h->evidence, EXS_MAX_EVIDENCE);
+    f->evidence = str(b, h->evidence, XS_MAX_EVIDENCE);
 }
 
-exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *id,
-                         unsigned dup, exs_finding *out, void **block, bool *bad_utf8)
+exs_rc xs_finding_build(const xs_hit *h, const xs_hit_origin *o, const char *id,
+                         unsigned dup, exs_finding *out, void **block, xs_build_notes *notes)
 {
     exs_finding f;
     memset(&f, 0, sizeof f);
-    bump b = {NULL, 0, false};
+    bump b = {NULL, 0, {false, false}};
     layout(&b, h, o, &f);
     memset(&f, 0, sizeof f);
     b.base = malloc(b.used ? b.used : 1);
@@ -345,21 +347,21 @@ exs_rc exs_finding_build(const exs_hit *h, const exs_hit_origin *o, const char *
     layout(&b, h, o, &f);
     if (id) {
         snprintf(f.id, sizeof f.id, "%s", id);
-    } else if (!exs_finding_id(h, o, dup, f.id)) {
+    } else if (!xs_finding_id(h, o, dup, f.id)) {
         free(b.base);
         return EXS_EIO;
     }
     f.rule = h->rule;
     f.verdict = h->verdict;
     f.severity = h->severity;
-    f.time_ms = h->time_ms;
+    f.time_ms = xs_time_or_none(h->time_ms); /* a time no writer can write is no time */
     f.origin.root = o->root;
     f.origin.line = h->line;
     f.origin.record = h->record;
     f.origin.offset = h->offset >= 0 ? h->offset : o->offset;
     *out = f;
     *block = b.base;
-    if (bad_utf8)
-        *bad_utf8 = b.bad_utf8;
+    if (notes)
+        *notes = b.notes;
     return EXS_OK;
 }

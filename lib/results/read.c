@@ -1,11 +1,14 @@
 /* Results from the JSON lines a sweep wrote (lib/report/jsonl.c): every exsweep record is
  * read back into the model, so that any report of a saved sweep (or of several sweeps, a
  * fleet) is the report the sweep would have printed. Hostile input: lines and counts are
- * bounded (EXS_MAX_REPORT_*), a malformed exsweep record stops the read with the file and
- * line named, lines of other tools are counted and skipped. */
+ * bounded (XS_MAX_REPORT_*), a malformed exsweep record stops the read with the file and
+ * line named, lines of other tools are counted and skipped, and so is a record with a field
+ * longer than a sweep writes (a warning names it): a file's sizes are never a reason to run
+ * out of memory, nor cut silently. */
 #include <errno.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +21,36 @@
 #include "core/timeparse.h"
 #include "parsers/json.h"
 #include "results/hit.h"
+#include "results/relabel.h"
 #include "results/results_int.h"
+#include "results/warnkeep.h"
 
 #define MAX_PAIRS 512
 #define PATHS_CAP 32768
 
 typedef struct rec {
-    exs_json_pair *pairs;
+    xs_json_pair *pairs;
     size_t n;
 } rec;
 
 /* The first value at path, or a NULL span. */
-static exs_str get(const rec *r, const char *path)
+static xs_str get(const rec *r, const char *path)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (exs_str_eq(r->pairs[i].key, path))
+        if (xs_str_eq(r->pairs[i].key, path))
             return r->pairs[i].value;
-    return EXS_STR_NULL;
-}
-
-static bool has(const rec *r, const char *path)
-{
-    return get(r, path).p != NULL;
+    return XS_STR_NULL;
 }
 
 /* A string value as it was written: JSON null never is. */
-static exs_str str_of(const rec *r, const char *path)
+static xs_str str_of(const rec *r, const char *path)
 {
     return get(r, path);
 }
 
 static bool num_of(const rec *r, const char *path, int64_t *out)
 {
-    exs_str v = get(r, path);
+    xs_str v = get(r, path);
     if (!v.p || !v.n || v.n > 20)
         return false;
     char b[24];
@@ -73,19 +73,19 @@ static uint64_t u64_of(const rec *r, const char *path)
 
 static bool bool_of(const rec *r, const char *path)
 {
-    return exs_str_eq(get(r, path), "true");
+    return xs_str_eq(get(r, path), "true");
 }
 
 static int64_t time_of(const rec *r, const char *path)
 {
-    exs_str v = get(r, path);
-    return v.n ? exs_time_parse_iso(v) : EXS_TIME_NONE;
+    xs_str v = get(r, path);
+    return v.n ? xs_time_parse_iso(v) : EXS_TIME_NONE;
 }
 
 /* A NUL-terminated copy of v into the results' arena ("" for an absent value). */
-static const char *keep(exs_results *res, exs_str v)
+static const char *keep(exs_results *res, xs_str v)
 {
-    return exs_arena_strndup(&res->arena, v.p ? v.p : "", v.p ? v.n : 0);
+    return xs_arena_strndup(&res->arena, v.p ? v.p : "", v.p ? v.n : 0);
 }
 
 typedef struct reader {
@@ -95,7 +95,15 @@ typedef struct reader {
     bool have_sweep;
     size_t capfind, capcov, capwarn, capcount[EXS_COUNT__N];
     uint64_t foreign;     /* lines that are not exsweep records */
-    exs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    uint64_t skipped;     /* exsweep records with a field longer than a sweep writes */
+    xs_strmap *rules;    /* rule id -> the results' copy, for rules not built in */
+    xs_warnkeep *warnings; /* the warning examples read */
+    /* key -> index + 1 into res->counts[k] and res->cov: several sweeps merge by key, and a
+     * file of many records reads in linear time */
+    xs_strmap *count_at[EXS_COUNT__N], *cov_at;
+    char *kbuf;           /* a NUL-terminated copy of the key looked up */
+    size_t kcap;
+    xs_relabel relabel;  /* renamed roots: their findings get new ids (relabel.h) */
     char *err;
     size_t errlen;
     const char *file;
@@ -108,7 +116,31 @@ static exs_rc bad(reader *rd, const char *what)
     return EXS_EFORMAT;
 }
 
-static exs_verdict verdict_of(exs_str v)
+/* A record with a field longer than any a sweep writes: skipped, counted, and an example
+ * says which. Returns EXS_ENOMEM when the example could not be kept. */
+static exs_rc skip(reader *rd, const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "record skipped: %s", what);
+    rd->skipped++;
+    return xs_warnkeep_add(rd->warnings, XS_LIT("report"), xs_str_cstr(rd->file), rd->line,
+                            xs_str_cstr(msg))
+               ? EXS_OK
+               : EXS_ENOMEM;
+}
+
+/* EXS_ELIMIT from the readers of records: skip it. */
+#define OVERSIZE EXS_ELIMIT
+
+/* The longest rule id read (a sweep's are shorter: the table's, YARA identifiers). */
+#define RULE_ID_MAX 255
+/* The longest warning strings read: a kind, a display path as the workers build it (a root's
+ * label, a path, archive members), a message (xs_warn's are shorter). */
+#define WARN_KIND_MAX 64
+#define WARN_FILE_MAX XS_MAX_WHERE
+#define WARN_MESSAGE_MAX 1024
+
+static exs_verdict verdict_of(xs_str v)
 {
     char b[24];
     snprintf(b, sizeof b, "%.*s", (int)(v.n < 20 ? v.n : 20), v.p ? v.p : "");
@@ -116,6 +148,29 @@ static exs_verdict verdict_of(exs_str v)
 }
 
 /* ---------------------------------------------------------------- sweep */
+
+/* Adds n to the warning count of kind (the kinds of several sweeps merged). */
+static exs_rc wcount_add(reader *rd, xs_str kind, uint64_t n)
+{
+    exs_results *res = rd->res;
+    size_t j = 0;
+    while (j < res->nwcounts && !xs_str_eq(kind, res->wcounts[j].kind))
+        j++;
+    if (j == res->nwcounts) {
+        if (res->nwcounts >= 64)
+            return bad(rd, "too many warning kinds");
+        exs_warning_count *w = realloc(res->wcounts, (res->nwcounts + 1) * sizeof *w);
+        if (!w)
+            return EXS_ENOMEM;
+        res->wcounts = w;
+        const char *kk = keep(res, kind);
+        if (!kk)
+            return EXS_ENOMEM;
+        w[res->nwcounts++] = (exs_warning_count){kk, 0};
+    }
+    res->wcounts[j].count += n;
+    return EXS_OK;
+}
 
 static exs_rc read_sweep(reader *rd, const rec *r)
 {
@@ -125,16 +180,19 @@ static exs_rc read_sweep(reader *rd, const rec *r)
     rd->nroots_file = 0;
     rd->have_sweep = true;
     /* roots: path and label pairs in order */
-    exs_str path = EXS_STR_NULL;
+    xs_str path = XS_STR_NULL;
     for (size_t i = 0; i < r->n; i++) {
-        exs_str k = r->pairs[i].key, v = r->pairs[i].value;
-        if (exs_str_eq(k, "exsweep.roots.path")) {
+        xs_str k = r->pairs[i].key, v = r->pairs[i].value;
+        if (xs_str_eq(k, "exsweep.roots.path")) {
             path = v;
-        } else if (exs_str_eq(k, "exsweep.roots.label")) {
-            char lab[300];
-            snprintf(lab, sizeof lab, "%.*s", (int)(v.n < 256 ? v.n : 256), v.p);
+        } else if (xs_str_eq(k, "exsweep.roots.label")) {
+            /* a sweep's labels: XS_MAX_LABEL and a "-N" that made them unique */
+            char lab[XS_MAX_LABEL + 12];
+            if (v.n >= sizeof lab)
+                return bad(rd, "a root label longer than a sweep writes (XS_MAX_LABEL)");
+            snprintf(lab, sizeof lab, "%.*s", (int)v.n, v.p);
             /* labels stay unique over the sweeps read together */
-            char uniq[320];
+            char uniq[sizeof lab + 12];
             snprintf(uniq, sizeof uniq, "%s", lab);
             for (unsigned k2 = 2;; k2++) {
                 bool taken = false;
@@ -145,27 +203,28 @@ static exs_rc read_sweep(reader *rd, const rec *r)
                 snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
             }
             const char *p = keep(res, path);
-            if (!p || !exs_results_add_root(res, p, uniq))
+            if (!p || !xs_results_add_root(res, p, uniq) ||
+                !xs_relabel_root(&rd->relabel, strcmp(uniq, lab) != 0))
                 return EXS_ENOMEM;
             rd->nroots_file++;
-            path = EXS_STR_NULL;
-        } else if (exs_str_eq(k, "exsweep.options")) {
+            path = XS_STR_NULL;
+        } else if (xs_str_eq(k, "exsweep.options")) {
             const char *o = keep(res, v);
-            if (!o || !exs_results_add_option(res, o))
+            if (!o || !xs_results_add_option(res, o))
                 return EXS_ENOMEM;
-        } else if (exs_str_eq(k, "exsweep.server_addresses")) {
+        } else if (xs_str_eq(k, "exsweep.server_addresses")) {
             const char *o = keep(res, v);
-            if (!o || !exs_results_add_server_address(res, o))
+            if (!o || !xs_results_add_server_address(res, o))
                 return EXS_ENOMEM;
-        } else if (exs_str_eq(k, "exsweep.install_roots")) {
+        } else if (xs_str_eq(k, "exsweep.install_roots")) {
             const char *o = keep(res, v);
-            if (!o || !exs_results_add_install(res, o))
+            if (!o || !xs_results_add_install(res, o))
                 return EXS_ENOMEM;
         }
     }
-    if (res->nroots > EXS_MAX_REPORT_ROOTS)
+    if (res->nroots > XS_MAX_REPORT_ROOTS)
         return bad(rd, "too many roots");
-    exs_str ver = str_of(r, "exsweep.version");
+    xs_str ver = str_of(r, "exsweep.version");
     if (first) {
         if (!(res->sweep.version = keep(res, ver)))
             return EXS_ENOMEM;
@@ -179,7 +238,7 @@ static exs_rc read_sweep(reader *rd, const rec *r)
     num_of(r, "exsweep.status", &status);
     if (status && res->sweep.status == EXS_OK) {
         const char *e = keep(res, str_of(r, "exsweep.error"));
-        if (!e || !exs_results_set_error(res, (exs_rc)status, e))
+        if (!e || !xs_results_set_error(res, (exs_rc)status, e))
             return EXS_ENOMEM;
     }
     res->sweep.unread += u64_of(r, "exsweep.unread");
@@ -205,10 +264,12 @@ static exs_rc read_sweep(reader *rd, const rec *r)
     st->rule_scans += u64_of(r, "exsweep.stats.rule_scans");
     st->rule_gated += u64_of(r, "exsweep.stats.rule_gated");
     st->counts_dropped += u64_of(r, "exsweep.stats.counts_dropped");
+    st->own_findings += u64_of(r, "exsweep.stats.own_findings");
+    st->own_addresses += u64_of(r, "exsweep.stats.own_addresses");
     uint64_t jobs = u64_of(r, "exsweep.stats.jobs");
     if (jobs > st->jobs && jobs <= 4096)
         st->jobs = (unsigned)jobs;
-    exs_str secs = get(r, "exsweep.stats.seconds");
+    xs_str secs = get(r, "exsweep.stats.seconds");
     if (secs.n && secs.n < 32) {
         char sb[32];
         memcpy(sb, secs.p, secs.n);
@@ -218,33 +279,20 @@ static exs_rc read_sweep(reader *rd, const rec *r)
             st->seconds += d;
     }
     /* warning counts: kind and count pairs */
-    exs_str kind = EXS_STR_NULL;
+    xs_str kind = XS_STR_NULL;
     for (size_t i = 0; i < r->n; i++) {
-        exs_str k = r->pairs[i].key, v = r->pairs[i].value;
-        if (exs_str_eq(k, "exsweep.warnings.kind")) {
+        xs_str k = r->pairs[i].key, v = r->pairs[i].value;
+        if (xs_str_eq(k, "exsweep.warnings.kind")) {
             kind = v;
-        } else if (exs_str_eq(k, "exsweep.warnings.count") && kind.p) {
+        } else if (xs_str_eq(k, "exsweep.warnings.count") && kind.p) {
             int64_t c = 0;
             char nb[24];
             snprintf(nb, sizeof nb, "%.*s", (int)(v.n < 20 ? v.n : 20), v.p);
             c = strtoll(nb, NULL, 10);
-            size_t j = 0;
-            while (j < res->nwcounts && !exs_str_eq(kind, res->wcounts[j].kind))
-                j++;
-            if (j == res->nwcounts) {
-                if (res->nwcounts >= 64)
-                    return bad(rd, "too many warning kinds");
-                exs_warning_count *w = realloc(res->wcounts, (res->nwcounts + 1) * sizeof *w);
-                if (!w)
-                    return EXS_ENOMEM;
-                res->wcounts = w;
-                const char *kk = keep(res, kind);
-                if (!kk)
-                    return EXS_ENOMEM;
-                w[res->nwcounts++] = (exs_warning_count){kk, 0};
-            }
-            res->wcounts[j].count += c > 0 ? (uint64_t)c : 0;
-            kind = EXS_STR_NULL;
+            exs_rc rc = wcount_add(rd, kind, c > 0 ? (uint64_t)c : 0);
+            if (rc != EXS_OK)
+                return rc;
+            kind = XS_STR_NULL;
         }
     }
     return EXS_OK;
@@ -252,21 +300,24 @@ static exs_rc read_sweep(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- findings */
 
-static const exs_rule *rule_of(reader *rd, const rec *r)
+/* The rule of a finding record into *out (NULL when it names none). EXS_ENOMEM, or OVERSIZE
+ * for an id longer than RULE_ID_MAX. */
+static exs_rc rule_of(reader *rd, const rec *r, const exs_rule **out)
 {
-    char id[256];
-    exs_str v = str_of(r, "rule.id");
-    if (!v.n || v.n >= sizeof id)
-        return NULL;
+    char id[RULE_ID_MAX + 1];
+    xs_str v = str_of(r, "rule.id");
+    *out = NULL;
+    if (v.n > RULE_ID_MAX)
+        return OVERSIZE;
+    if (!v.n)
+        return EXS_OK;
     memcpy(id, v.p, v.n);
     id[v.n] = 0;
-    const exs_rule *b = exs_rule_find(id);
-    if (b)
-        return b;
+    if ((*out = exs_rule_find(id)) != NULL)
+        return EXS_OK;
     /* a user rule, or one this version does not have: the record says what it is */
-    const exs_rule *seen = exs_strmap_get(rd->rules, id);
-    if (seen)
-        return seen;
+    if ((*out = xs_strmap_get(rd->rules, id)) != NULL)
+        return EXS_OK;
     exs_results *res = rd->res;
     exs_rule x = {keep(res, v),
                   keep(res, str_of(r, "rule.name")),
@@ -276,11 +327,12 @@ static const exs_rule *rule_of(reader *rd, const rec *r)
                   keep(res, str_of(r, "exsweep.rule.techniques")),
                   bool_of(r, "exsweep.rule.backdoor")};
     if (!x.id || !x.name || !x.cves || !x.family || !x.description || !x.techniques)
-        return NULL;
-    const exs_rule *own = exs_results_own_rule(res, &x);
-    if (own && !exs_strmap_put(rd->rules, id, (void *)own, NULL))
-        return NULL;
-    return own;
+        return EXS_ENOMEM;
+    const exs_rule *own = xs_results_own_rule(res, &x);
+    if (!own || !xs_strmap_put(rd->rules, id, (void *)own, NULL))
+        return EXS_ENOMEM;
+    *out = own;
+    return EXS_OK;
 }
 
 static exs_rc read_finding(reader *rd, const rec *r)
@@ -288,17 +340,22 @@ static exs_rc read_finding(reader *rd, const rec *r)
     exs_results *res = rd->res;
     if (!rd->have_sweep)
         return bad(rd, "a finding before its sweep record");
-    if (res->nfindings >= EXS_MAX_REPORT_FINDINGS)
-        return bad(rd, "more findings than exsweep report reads (EXS_MAX_REPORT_FINDINGS)");
-    const exs_rule *rule = rule_of(rd, r);
+    if (res->nfindings >= XS_MAX_REPORT_FINDINGS)
+        return bad(rd, "more findings than exsweep report reads (XS_MAX_REPORT_FINDINGS)");
+    const exs_rule *rule;
+    exs_rc rrc = rule_of(rd, r, &rule);
+    if (rrc == OVERSIZE)
+        return skip(rd, "a rule.id longer than a sweep writes");
+    if (rrc != EXS_OK)
+        return rrc;
     exs_verdict v = verdict_of(str_of(r, "exsweep.verdict"));
     char sv[24];
-    exs_str svs = str_of(r, "exsweep.severity");
+    xs_str svs = str_of(r, "exsweep.severity");
     snprintf(sv, sizeof sv, "%.*s", (int)(svs.n < 20 ? svs.n : 20), svs.p ? svs.p : "");
     exs_severity sev = exs_severity_parse(sv);
-    exs_str id = str_of(r, "event.id");
+    xs_str id = str_of(r, "event.id");
     if (!rule)
-        return has(r, "rule.id") ? EXS_ENOMEM : bad(rd, "a finding without rule.id");
+        return bad(rd, "a finding without rule.id");
     if (!v || !sev)
         return bad(rd, "a finding without a valid verdict and severity");
     bool hex = id.n == EXS_ID_LEN - 1;
@@ -307,14 +364,15 @@ static exs_rc read_finding(reader *rd, const rec *r)
     if (!hex)
         return bad(rd, "a finding without a valid event.id (32 lowercase hex digits)");
     int64_t t = bool_of(r, "exsweep.time_unknown") ? EXS_TIME_NONE : time_of(r, "@timestamp");
-    exs_hit h;
-    exs_hit_init(&h, rule, v, sev, t);
-    char reason[EXS_MAX_FINDING_FIELD + 1];
-    exs_str rs = str_of(r, "event.reason");
+    xs_hit h;
+    xs_hit_init(&h, rule, v, sev, t);
+    char reason[XS_MAX_FINDING_FIELD + 1];
+    xs_str rs = str_of(r, "event.reason");
+    if (rs.n > XS_MAX_FINDING_FIELD)
+        return skip(rd, "an event.reason longer than a sweep writes");
     if (rs.p) {
-        size_t n = rs.n < EXS_MAX_FINDING_FIELD ? rs.n : EXS_MAX_FINDING_FIELD;
-        memcpy(reason, rs.p, n);
-        reason[n] = 0;
+        memcpy(reason, rs.p, rs.n);
+        reason[rs.n] = 0;
         h.reason = reason;
     }
     h.line = u64_of(r, "exsweep.origin.line");
@@ -349,7 +407,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     /* event */
     if (num_of(r, "event.code", &n) && n > 0 && n <= 0xffffffffLL)
         h.event.id = (uint32_t)n;
-    exs_str code = get(r, "event.code");
+    xs_str code = get(r, "event.code");
     if (code.n && !h.event.id) { /* written as a string */
         char cb[16];
         snprintf(cb, sizeof cb, "%.*s", (int)(code.n < 12 ? code.n : 12), code.p);
@@ -382,15 +440,19 @@ static exs_rc read_finding(reader *rd, const rec *r)
     char attrs[256];
     size_t ao = 0;
     attrs[0] = 0;
-    char factkeys[EXS_MAX_FACTS][64];
-    exs_hit_origin o;
+    char factkeys[XS_MAX_FACTS][64];
+    xs_hit_origin o;
     memset(&o, 0, sizeof o);
     o.offset = -1;
     for (size_t i = 0; i < r->n; i++) {
-        exs_str k = r->pairs[i].key, val = r->pairs[i].value;
-        if (exs_str_eq(k, "file.attributes")) {
-            exs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
-        } else if (exs_str_istarts(k, "exsweep.facts.") && h.nfacts < EXS_MAX_FACTS) {
+        xs_str k = r->pairs[i].key, val = r->pairs[i].value;
+        if (xs_str_eq(k, "file.attributes")) {
+            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT)
+                return skip(rd, "file.attributes longer than a sweep writes");
+            xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
+        } else if (xs_str_istarts(k, "exsweep.facts.")) {
+            if (h.nfacts >= XS_MAX_FACTS)
+                return skip(rd, "more exsweep.facts than a finding has");
             size_t kn = k.n - 14;
             bool ok = kn > 0 && kn < sizeof factkeys[0];
             for (size_t j = 0; ok && j < kn; j++) {
@@ -401,18 +463,19 @@ static exs_rc read_finding(reader *rd, const rec *r)
                 return bad(rd, "a fact with a bad key");
             memcpy(factkeys[h.nfacts], k.p + 14, kn);
             factkeys[h.nfacts][kn] = 0;
-            exs_hit_fact(&h, factkeys[h.nfacts], val);
-        } else if (exs_str_eq(k, "exsweep.related")) {
-            if (h.nrelated < EXS_MAX_RELATED)
-                h.related[h.nrelated++] = val;
-        } else if (exs_str_eq(k, "exsweep.origin.members")) {
-            if (o.nmembers >= EXS_MAX_ARCHIVE_DEPTH + 1)
+            xs_hit_fact(&h, factkeys[h.nfacts], val);
+        } else if (xs_str_eq(k, "exsweep.related")) {
+            if (h.nrelated >= XS_MAX_RELATED)
+                return skip(rd, "more exsweep.related than a finding has");
+            h.related[h.nrelated++] = val;
+        } else if (xs_str_eq(k, "exsweep.origin.members")) {
+            if (o.nmembers >= XS_MAX_ARCHIVE_DEPTH + 1)
                 return bad(rd, "an archive member chain too deep");
             o.members[o.nmembers++] = val;
         }
     }
     if (ao)
-        h.file.attributes = exs_str_make(attrs, ao);
+        h.file.attributes = xs_str_make(attrs, ao);
     h.target = str_of(r, "exsweep.target");
     h.evidence = str_of(r, "exsweep.evidence");
     int64_t root = 0;
@@ -424,18 +487,25 @@ static exs_rc read_finding(reader *rd, const rec *r)
     o.label = o.root < res->nroots ? res->roots[o.root].label : "";
     o.path = str_of(r, "exsweep.origin.path");
     char kind[64];
-    exs_str ks = str_of(r, "exsweep.origin.kind");
-    snprintf(kind, sizeof kind, "%.*s", (int)(ks.n < 60 ? ks.n : 60), ks.p ? ks.p : "");
+    xs_str ks = str_of(r, "exsweep.origin.kind");
+    if (ks.n >= sizeof kind)
+        return skip(rd, "an exsweep.origin.kind longer than a sweep writes");
+    snprintf(kind, sizeof kind, "%.*s", (int)ks.n, ks.p ? ks.p : "");
     o.kind = kind;
     char idc[EXS_ID_LEN];
     memcpy(idc, id.p, EXS_ID_LEN - 1);
     idc[EXS_ID_LEN - 1] = 0;
     exs_finding f;
     void *block;
-    exs_rc rc = exs_finding_build(&h, &o, idc, 0, &f, &block, NULL);
+    xs_build_notes notes;
+    exs_rc rc = xs_finding_build(&h, &o, idc, 0, &f, &block, &notes);
     if (rc != EXS_OK)
         return rc;
-    if (!exs_grow((void **)&res->findings, &rd->capfind, res->nfindings + 1, sizeof *res->findings)) {
+    if (notes.cut) { /* a string longer than a finding keeps: not what a sweep wrote */
+        free(block);
+        return skip(rd, "a finding field longer than a sweep writes");
+    }
+    if (!xs_grow((void **)&res->findings, &rd->capfind, res->nfindings + 1, sizeof *res->findings)) {
         free(block);
         return EXS_ENOMEM;
     }
@@ -453,31 +523,54 @@ static exs_rc read_finding(reader *rd, const rec *r)
 
 /* ---------------------------------------------------------------- counts, coverage, warnings */
 
+/* The index that key has in map, SIZE_MAX when it has none; *ok false when out of memory. */
+static size_t index_of(reader *rd, xs_strmap *m, xs_str key, bool *ok)
+{
+    *ok = xs_grow((void **)&rd->kbuf, &rd->kcap, key.n + 1, 1);
+    if (!*ok)
+        return SIZE_MAX;
+    if (key.n)
+        memcpy(rd->kbuf, key.p, key.n);
+    rd->kbuf[key.n] = 0;
+    void *v = xs_strmap_get(m, rd->kbuf);
+    return v ? (size_t)((uintptr_t)v - 1) : SIZE_MAX;
+}
+
+/* Files the key of rd->kbuf (index_of's) at index i of map. */
+static bool index_put(reader *rd, xs_strmap *m, size_t i)
+{
+    return xs_strmap_put(m, rd->kbuf, (void *)(uintptr_t)(i + 1), NULL);
+}
+
 static exs_rc read_count(reader *rd, const rec *r)
 {
     static const char *const kinds[EXS_COUNT__N] = {"rule", "family", "client", "host"};
     exs_results *res = rd->res;
-    exs_str kind = str_of(r, "exsweep.count.kind"), key = str_of(r, "exsweep.count.key");
+    xs_str kind = str_of(r, "exsweep.count.kind"), key = str_of(r, "exsweep.count.key");
     int k = 0;
-    while (k < EXS_COUNT__N && !exs_str_eq(kind, kinds[k]))
+    while (k < EXS_COUNT__N && !xs_str_eq(kind, kinds[k]))
         k++;
     if (k == EXS_COUNT__N || !key.p)
         return bad(rd, "a count without a known kind and a key");
-    exs_count *c = NULL;
-    for (size_t i = 0; i < res->ncounts[k] && !c; i++) /* several sweeps: merge by key */
-        if (exs_str_eq(key, res->counts[k][i].key))
-            c = &res->counts[k][i];
+    if (key.n > XS_MAX_FINDING_FIELD)
+        return skip(rd, "a count key longer than a sweep writes");
+    bool ok;
+    size_t at = index_of(rd, rd->count_at[k], key, &ok); /* several sweeps: merge by key */
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_count *c = at != SIZE_MAX ? &res->counts[k][at] : NULL;
     if (!c) {
         if (res->ncounts[k] >= EXS_MAX_COUNT_KEYS)
             return bad(rd, "more count keys than EXS_MAX_COUNT_KEYS");
-        if (!exs_grow((void **)&res->counts[k], &rd->capcount[k], res->ncounts[k] + 1,
+        if (!xs_grow((void **)&res->counts[k], &rd->capcount[k], res->ncounts[k] + 1,
                       sizeof *res->counts[k]))
             return EXS_ENOMEM;
-        c = &res->counts[k][res->ncounts[k]++];
+        c = &res->counts[k][res->ncounts[k]];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->key = keep(res, key)))
+        if (!(c->key = keep(res, key)) || !index_put(rd, rd->count_at[k], res->ncounts[k]))
             return EXS_ENOMEM;
+        res->ncounts[k]++;
     }
     c->n += u64_of(r, "exsweep.count.n");
     static const char *const vk[] = {"", "probe", "attempt", "suspicious", "exploitation"};
@@ -486,58 +579,57 @@ static exs_rc read_count(reader *rd, const rec *r)
         snprintf(p, sizeof p, "exsweep.count.verdicts.%s", vk[v]);
         c->by_verdict[v] += u64_of(r, p);
     }
-    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.first"));
-    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.last"));
+    xs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.first"));
+    xs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.count.last"));
     return EXS_OK;
 }
 
 static exs_rc read_coverage(reader *rd, const rec *r)
 {
     exs_results *res = rd->res;
-    exs_str fam = str_of(r, "exsweep.coverage.family");
+    xs_str fam = str_of(r, "exsweep.coverage.family");
     if (!fam.p)
         return bad(rd, "a coverage record without a family");
-    exs_coverage *c = NULL;
-    for (size_t i = 0; i < res->ncov && !c; i++)
-        if (exs_str_eq(fam, res->cov[i].family))
-            c = &res->cov[i];
+    if (fam.n > XS_MAX_FINDING_FIELD)
+        return skip(rd, "a coverage family longer than a sweep writes");
+    bool ok;
+    size_t at = index_of(rd, rd->cov_at, fam, &ok);
+    if (!ok)
+        return EXS_ENOMEM;
+    exs_coverage *c = at != SIZE_MAX ? &res->cov[at] : NULL;
     if (!c) {
-        if (res->ncov >= EXS_MAX_REPORT_COVERAGE)
-            return bad(rd, "more coverage families than EXS_MAX_REPORT_COVERAGE");
-        if (!exs_grow((void **)&res->cov, &rd->capcov, res->ncov + 1, sizeof *res->cov))
+        if (res->ncov >= XS_MAX_REPORT_COVERAGE)
+            return bad(rd, "more coverage families than XS_MAX_REPORT_COVERAGE");
+        if (!xs_grow((void **)&res->cov, &rd->capcov, res->ncov + 1, sizeof *res->cov))
             return EXS_ENOMEM;
-        c = &res->cov[res->ncov++];
+        c = &res->cov[res->ncov];
         memset(c, 0, sizeof *c);
         c->first_ms = c->last_ms = EXS_TIME_NONE;
-        if (!(c->family = keep(res, fam)))
+        if (!(c->family = keep(res, fam)) || !index_put(rd, rd->cov_at, res->ncov))
             return EXS_ENOMEM;
+        res->ncov++;
     }
     c->files_read += u64_of(r, "exsweep.coverage.files_read");
     c->files_skipped += u64_of(r, "exsweep.coverage.files_skipped");
     c->bytes += u64_of(r, "exsweep.coverage.bytes");
     c->lines += u64_of(r, "exsweep.coverage.lines");
     c->rows_bad += u64_of(r, "exsweep.coverage.rows_bad");
-    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.first"));
-    exs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.last"));
+    xs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.first"));
+    xs_time_span_add(&c->first_ms, &c->last_ms, time_of(r, "exsweep.coverage.last"));
     return EXS_OK;
 }
 
+/* The examples of several sweeps together: the smallest, as a sweep keeps them (the counts
+ * say how many there were). */
 static exs_rc read_warning(reader *rd, const rec *r)
 {
-    exs_results *res = rd->res;
-    if (res->nwarnings >= EXS_MAX_WARNING_EXAMPLES)
-        return EXS_OK; /* the counts say how many there were */
-    if (!exs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
-                  sizeof *res->warnings))
-        return EXS_ENOMEM;
-    exs_warning w = {keep(res, str_of(r, "exsweep.warning.kind")),
-                     keep(res, str_of(r, "exsweep.warning.file")),
-                     u64_of(r, "exsweep.warning.line"),
-                     keep(res, str_of(r, "exsweep.warning.message"))};
-    if (!w.kind || !w.file || !w.message)
-        return EXS_ENOMEM;
-    res->warnings[res->nwarnings++] = w;
-    return EXS_OK;
+    xs_str kind = str_of(r, "exsweep.warning.kind"), file = str_of(r, "exsweep.warning.file"),
+            msg = str_of(r, "exsweep.warning.message");
+    if (kind.n > WARN_KIND_MAX || file.n > WARN_FILE_MAX || msg.n > WARN_MESSAGE_MAX)
+        return skip(rd, "a warning longer than a sweep writes");
+    return xs_warnkeep_add(rd->warnings, kind, file, u64_of(r, "exsweep.warning.line"), msg)
+               ? EXS_OK
+               : EXS_ENOMEM;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -548,12 +640,12 @@ static int apply_raw(rec *r, unsigned char *raw, size_t cap)
 {
     size_t used = 0;
     for (size_t i = 0; i + 2 < r->n; i++) {
-        if (!exs_str_eq(r->pairs[i].key, "exsweep.raw.field"))
+        if (!xs_str_eq(r->pairs[i].key, "exsweep.raw.field"))
             continue;
-        if (!exs_str_eq(r->pairs[i + 1].key, "exsweep.raw.n") ||
-            !exs_str_eq(r->pairs[i + 2].key, "exsweep.raw.b64"))
+        if (!xs_str_eq(r->pairs[i + 1].key, "exsweep.raw.n") ||
+            !xs_str_eq(r->pairs[i + 2].key, "exsweep.raw.b64"))
             return -1;
-        exs_str field = r->pairs[i].value, b64 = r->pairs[i + 2].value;
+        xs_str field = r->pairs[i].value, b64 = r->pairs[i + 2].value;
         char nb[16];
         snprintf(nb, sizeof nb, "%.*s", (int)(r->pairs[i + 1].value.n < 12 ? r->pairs[i + 1].value.n : 12),
                  r->pairs[i + 1].value.p);
@@ -569,7 +661,7 @@ static int apply_raw(rec *r, unsigned char *raw, size_t cap)
         for (size_t k = 0; k < r->n; k++)
             if (r->pairs[k].key.n == field.n &&
                 memcmp(r->pairs[k].key.p, field.p, field.n) == 0 && nth-- == 0) {
-                r->pairs[k].value = exs_str_make((const char *)raw + used, len);
+                r->pairs[k].value = xs_str_make((const char *)raw + used, len);
                 break;
             }
         used += len;
@@ -578,7 +670,7 @@ static int apply_raw(rec *r, unsigned char *raw, size_t cap)
     return 0;
 }
 
-static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pairs,
+static exs_rc read_line(reader *rd, const char *p, size_t n, xs_json_pair *pairs,
                         char *scratch, char *paths, unsigned char *raw)
 {
     size_t cnt;
@@ -586,9 +678,9 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pair
         n--;
     if (n == 0)
         return EXS_OK;
-    int ok = exs_json_paths(p, n, pairs, MAX_PAIRS, &cnt, scratch, paths, PATHS_CAP);
+    int ok = xs_json_paths(p, n, pairs, MAX_PAIRS, &cnt, scratch, paths, PATHS_CAP);
     rec r = {pairs, cnt};
-    exs_str kind = ok == 0 ? get(&r, "exsweep.record") : EXS_STR_NULL;
+    xs_str kind = ok == 0 ? get(&r, "exsweep.record") : XS_STR_NULL;
     if (!kind.p) {
         /* not ours (another tool's line, a broken line): counted */
         rd->foreign++;
@@ -596,7 +688,7 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pair
     }
     if (cnt >= MAX_PAIRS)
         return bad(rd, "a record with too many fields");
-    if (apply_raw(&r, raw, EXS_MAX_REPORT_LINE) < 0)
+    if (apply_raw(&r, raw, XS_MAX_REPORT_LINE) < 0)
         return bad(rd, "a malformed exsweep.raw entry");
     /* the model's strings end at their first NUL (\u0000 in the JSON): cut them here, so
      * that keys compare as they will print */
@@ -605,17 +697,17 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, exs_json_pair *pair
         if (z)
             r.pairs[i].value.n = (size_t)(z - r.pairs[i].value.p);
     }
-    if (exs_str_eq(kind, "sweep"))
+    if (xs_str_eq(kind, "sweep"))
         return read_sweep(rd, &r);
     if (!rd->have_sweep)
         return bad(rd, "an exsweep record before its sweep record");
-    if (exs_str_eq(kind, "finding"))
+    if (xs_str_eq(kind, "finding"))
         return read_finding(rd, &r);
-    if (exs_str_eq(kind, "count"))
+    if (xs_str_eq(kind, "count"))
         return read_count(rd, &r);
-    if (exs_str_eq(kind, "coverage"))
+    if (xs_str_eq(kind, "coverage"))
         return read_coverage(rd, &r);
-    if (exs_str_eq(kind, "warning"))
+    if (xs_str_eq(kind, "warning"))
         return read_warning(rd, &r);
     rd->foreign++; /* a record of a newer exsweep */
     return EXS_OK;
@@ -633,17 +725,22 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     if (!out || !paths)
         return EXS_EINVAL;
     *out = NULL;
-    exs_results *res = exs_results_new();
-    char *buf = malloc(EXS_MAX_REPORT_LINE + 1), *scratch = malloc(EXS_MAX_REPORT_LINE + 1);
+    exs_results *res = xs_results_new();
+    char *buf = malloc(XS_MAX_REPORT_LINE + 1), *scratch = malloc(XS_MAX_REPORT_LINE + 1);
     char *pbuf = malloc(PATHS_CAP);
-    unsigned char *raw = malloc(EXS_MAX_REPORT_LINE);
-    exs_json_pair *pairs = malloc(MAX_PAIRS * sizeof *pairs);
+    unsigned char *raw = malloc(XS_MAX_REPORT_LINE);
+    xs_json_pair *pairs = malloc(MAX_PAIRS * sizeof *pairs);
     exs_rc rc = res && buf && scratch && pbuf && pairs && raw ? EXS_OK : EXS_ENOMEM;
     reader rd;
     memset(&rd, 0, sizeof rd);
     rd.res = res;
-    rd.rules = exs_strmap_create();
-    if (!rd.rules)
+    rd.rules = xs_strmap_create();
+    rd.warnings = xs_warnkeep_create(XS_MAX_WARNING_EXAMPLES);
+    rd.cov_at = xs_strmap_create();
+    bool maps = rd.cov_at != NULL;
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        maps = maps && (rd.count_at[k] = xs_strmap_create()) != NULL;
+    if (!rd.rules || !rd.warnings || !maps)
         rc = EXS_ENOMEM;
     rd.err = err;
     rd.errlen = errlen;
@@ -651,6 +748,10 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         rd.file = paths[i];
         rd.line = 0;
         rd.have_sweep = false;
+        if (!xs_relabel_file(&rd.relabel, res->nfindings)) {
+            rc = EXS_ENOMEM;
+            break;
+        }
         int fd = strcmp(paths[i], "-") == 0 ? STDIN_FILENO : open(paths[i], O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
@@ -660,7 +761,7 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
         size_t have = 0;
         bool skipping = false, eof = false;
         while (rc == EXS_OK && !eof) {
-            ssize_t k = read(fd, buf + have, EXS_MAX_REPORT_LINE - have);
+            ssize_t k = read(fd, buf + have, XS_MAX_REPORT_LINE - have);
             if (k < 0 && errno == EINTR)
                 continue;
             if (k < 0) {
@@ -686,7 +787,7 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
             }
             memmove(buf, buf + start, have - start);
             have -= start;
-            if (have == EXS_MAX_REPORT_LINE) { /* a line longer than any we write */
+            if (have == XS_MAX_REPORT_LINE) { /* a line longer than any we write */
                 rd.foreign++;
                 skipping = true;
                 have = 0;
@@ -700,25 +801,38 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
             rc = EXS_EFORMAT;
         }
     }
+    if (rc == EXS_OK && !xs_warnkeep_move(rd.warnings, res, &rd.capwarn))
+        rc = EXS_ENOMEM;
+    /* what the read itself left out, counted with the sweeps' warnings ("report") */
+    if (rc == EXS_OK && (rd.foreign || rd.skipped))
+        rc = wcount_add(&rd, XS_LIT("report"), rd.foreign + rd.skipped);
     if (rc == EXS_OK && rd.foreign) {
         char msg[128];
         snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
                  (unsigned long long)rd.foreign);
-        const char *m = keep(res, exs_str_cstr(msg));
-        if (!m || !exs_grow((void **)&res->warnings, &rd.capwarn, res->nwarnings + 1,
+        const char *m = keep(res, xs_str_cstr(msg));
+        if (!m || !xs_grow((void **)&res->warnings, &rd.capwarn, res->nwarnings + 1,
                             sizeof *res->warnings))
             rc = EXS_ENOMEM;
         else
             res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
     }
-    if (rc == EXS_OK && !exs_results_sort(res))
+    if (rc == EXS_OK)
+        rc = xs_relabel_apply(&rd.relabel, res);
+    if (rc == EXS_OK && !xs_results_sort(res))
         rc = EXS_ENOMEM;
+    xs_relabel_free(&rd.relabel);
     free(buf);
     free(scratch);
     free(pbuf);
     free(raw);
     free(pairs);
-    exs_strmap_destroy(rd.rules);
+    xs_strmap_destroy(rd.rules);
+    xs_warnkeep_destroy(rd.warnings);
+    xs_strmap_destroy(rd.cov_at);
+    for (int k = 0; k < EXS_COUNT__N; k++)
+        xs_strmap_destroy(rd.count_at[k]);
+    free(rd.kbuf);
     if (rc != EXS_OK) {
         if (rc == EXS_ENOMEM && !err[0])
             snprintf(err, errlen, "out of memory");

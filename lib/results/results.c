@@ -6,7 +6,7 @@
 #include "core/limits.h"
 #include "results/results_int.h"
 
-exs_results *exs_results_new(void)
+exs_results *xs_results_new(void)
 {
     exs_results *r = calloc(1, sizeof *r);
     if (!r)
@@ -25,7 +25,7 @@ void exs_results_destroy(exs_results *r)
         free(r->blocks[i]);
     free(r->findings);
     free(r->blocks);
-    exs_strmap_destroy(r->by_id);
+    xs_strmap_destroy(r->by_id);
     for (int k = 0; k < EXS_COUNT__N; k++)
         free(r->counts[k]);
     free(r->roots);
@@ -35,19 +35,19 @@ void exs_results_destroy(exs_results *r)
     free(r->wcounts);
     free(r->install);
     free(r->servers);
-    exs_arena_free(&r->arena);
+    xs_arena_free(&r->arena);
     free(r);
 }
 
-bool exs_results_add_root(exs_results *r, const char *path, const char *label)
+bool xs_results_add_root(exs_results *r, const char *path, const char *label)
 {
     size_t cap = r->nroots; /* exact-size growth: roots are few */
     exs_root_info *v = realloc(r->roots, (cap + 1) * sizeof *v);
     if (!v)
         return false;
     r->roots = v;
-    const char *p = exs_arena_strdup(&r->arena, path ? path : "");
-    const char *l = exs_arena_strdup(&r->arena, label ? label : "");
+    const char *p = xs_arena_strdup(&r->arena, path ? path : "");
+    const char *l = xs_arena_strdup(&r->arena, label ? label : "");
     if (!p || !l)
         return false;
     v[r->nroots++] = (exs_root_info){p, l};
@@ -56,13 +56,13 @@ bool exs_results_add_root(exs_results *r, const char *path, const char *label)
     return true;
 }
 
-bool exs_results_add_option(exs_results *r, const char *opt)
+bool xs_results_add_option(exs_results *r, const char *opt)
 {
     const char **v = realloc(r->options, (r->noptions + 1) * sizeof *v);
     if (!v)
         return false;
     r->options = v;
-    if (!(v[r->noptions] = exs_arena_strdup(&r->arena, opt)))
+    if (!(v[r->noptions] = xs_arena_strdup(&r->arena, opt)))
         return false;
     r->noptions++;
     r->sweep.options = r->options;
@@ -70,9 +70,9 @@ bool exs_results_add_option(exs_results *r, const char *opt)
     return true;
 }
 
-bool exs_results_set_error(exs_results *r, exs_rc status, const char *error)
+bool xs_results_set_error(exs_results *r, exs_rc status, const char *error)
 {
-    const char *e = exs_arena_strdup(&r->arena, error ? error : "");
+    const char *e = xs_arena_strdup(&r->arena, error ? error : "");
     if (!e)
         return false;
     r->sweep.status = status;
@@ -80,7 +80,7 @@ bool exs_results_set_error(exs_results *r, exs_rc status, const char *error)
     return true;
 }
 
-bool exs_results_add_install(exs_results *r, const char *root)
+bool xs_results_add_install(exs_results *r, const char *root)
 {
     for (size_t i = 0; i < r->ninstall; i++)
         if (strcmp(r->install[i], root) == 0)
@@ -89,7 +89,7 @@ bool exs_results_add_install(exs_results *r, const char *root)
     if (!v)
         return false;
     r->install = v;
-    const char *c = exs_arena_strdup(&r->arena, root);
+    const char *c = xs_arena_strdup(&r->arena, root);
     if (!c)
         return false;
     /* sorted, so that any order of arrival gives the same results */
@@ -102,18 +102,18 @@ bool exs_results_add_install(exs_results *r, const char *root)
     return true;
 }
 
-bool exs_results_add_server_address(exs_results *r, const char *addr)
+bool xs_results_add_server_address(exs_results *r, const char *addr)
 {
     for (size_t i = 0; i < r->nservers; i++)
         if (strcmp(r->servers[i], addr) == 0)
             return true;
-    if (r->nservers >= EXS_MAX_SERVER_ADDRS * 4)
+    if (r->nservers >= XS_MAX_SERVER_ADDRS * 4)
         return true;
     const char **v = realloc(r->servers, (r->nservers + 1) * sizeof *v);
     if (!v)
         return false;
     r->servers = v;
-    const char *c = exs_arena_strdup(&r->arena, addr);
+    const char *c = xs_arena_strdup(&r->arena, addr);
     if (!c)
         return false;
     /* sorted, so that any order of arrival gives the same results */
@@ -126,17 +126,17 @@ bool exs_results_add_server_address(exs_results *r, const char *addr)
     return true;
 }
 
-const exs_rule *exs_results_own_rule(exs_results *r, const exs_rule *rule)
+const exs_rule *xs_results_own_rule(exs_results *r, const exs_rule *rule)
 {
-    exs_rule *x = exs_arena_alloc(&r->arena, sizeof *x);
+    exs_rule *x = xs_arena_alloc(&r->arena, sizeof *x);
     if (!x)
         return NULL;
-    x->id = exs_arena_strdup(&r->arena, rule->id ? rule->id : "");
-    x->name = exs_arena_strdup(&r->arena, rule->name ? rule->name : "");
-    x->cves = exs_arena_strdup(&r->arena, rule->cves ? rule->cves : "");
-    x->family = exs_arena_strdup(&r->arena, rule->family ? rule->family : "");
-    x->description = exs_arena_strdup(&r->arena, rule->description ? rule->description : "");
-    x->techniques = exs_arena_strdup(&r->arena, rule->techniques ? rule->techniques : "");
+    x->id = xs_arena_strdup(&r->arena, rule->id ? rule->id : "");
+    x->name = xs_arena_strdup(&r->arena, rule->name ? rule->name : "");
+    x->cves = xs_arena_strdup(&r->arena, rule->cves ? rule->cves : "");
+    x->family = xs_arena_strdup(&r->arena, rule->family ? rule->family : "");
+    x->description = xs_arena_strdup(&r->arena, rule->description ? rule->description : "");
+    x->techniques = xs_arena_strdup(&r->arena, rule->techniques ? rule->techniques : "");
     x->backdoor = rule->backdoor;
     if (!x->id || !x->name || !x->cves || !x->family || !x->description || !x->techniques)
         return NULL;
@@ -155,7 +155,7 @@ static int cmp_u64(uint64_t a, uint64_t b)
     return a < b ? -1 : a > b;
 }
 
-int exs_finding_cmp(const exs_finding *a, const exs_finding *b)
+int xs_finding_cmp(const exs_finding *a, const exs_finding *b)
 {
     if (a->time_ms != b->time_ms) {
         if (a->time_ms == EXS_TIME_NONE)
@@ -190,7 +190,7 @@ typedef struct pair {
 
 static int cmp_pair(const void *pa, const void *pb)
 {
-    return exs_finding_cmp(&((const pair *)pa)->f, &((const pair *)pb)->f);
+    return xs_finding_cmp(&((const pair *)pa)->f, &((const pair *)pb)->f);
 }
 
 static int cmp_cov(const void *pa, const void *pb)
@@ -198,9 +198,8 @@ static int cmp_cov(const void *pa, const void *pb)
     return strcmp(((const exs_coverage *)pa)->family, ((const exs_coverage *)pb)->family);
 }
 
-static int cmp_warning(const void *pa, const void *pb)
+int xs_warning_cmp(const exs_warning *a, const exs_warning *b)
 {
-    const exs_warning *a = pa, *b = pb;
     int r = strcmp(a->file, b->file);
     if (r)
         return r;
@@ -211,12 +210,17 @@ static int cmp_warning(const void *pa, const void *pb)
     return strcmp(a->message, b->message);
 }
 
+static int cmp_warning(const void *pa, const void *pb)
+{
+    return xs_warning_cmp(pa, pb);
+}
+
 static int cmp_count(const void *pa, const void *pb)
 {
     return strcmp(((const exs_count *)pa)->key, ((const exs_count *)pb)->key);
 }
 
-bool exs_results_sort(exs_results *r)
+bool xs_results_sort(exs_results *r)
 {
     if (r->nfindings > 1) {
         pair *p = malloc(r->nfindings * sizeof *p);
@@ -238,7 +242,7 @@ bool exs_results_sort(exs_results *r)
     for (int k = 0; k < EXS_COUNT__N; k++)
         if (r->ncounts[k] > 1)
             qsort(r->counts[k], r->ncounts[k], sizeof *r->counts[k], cmp_count);
-    exs_strmap_destroy(r->by_id);
+    xs_strmap_destroy(r->by_id);
     r->by_id = NULL;
     return true;
 }
@@ -265,10 +269,10 @@ const exs_finding *exs_results_find(const exs_results *r, const char *id)
 {
     exs_results *w = (exs_results *)r; /* the index is a cache */
     if (!w->by_id) {
-        exs_strmap *m = exs_strmap_create();
+        xs_strmap *m = xs_strmap_create();
         for (size_t i = 0; m && i < r->nfindings; i++)
-            if (!exs_strmap_put(m, r->findings[i].id, &r->findings[i], NULL)) {
-                exs_strmap_destroy(m);
+            if (!xs_strmap_put(m, r->findings[i].id, &r->findings[i], NULL)) {
+                xs_strmap_destroy(m);
                 m = NULL;
             }
         if (!m) { /* no memory for the index: look it up the slow way */
@@ -279,7 +283,7 @@ const exs_finding *exs_results_find(const exs_results *r, const char *id)
         }
         w->by_id = m;
     }
-    return id ? exs_strmap_get(w->by_id, id) : NULL;
+    return id ? xs_strmap_get(w->by_id, id) : NULL;
 }
 
 const exs_count *exs_results_counts(const exs_results *r, exs_count_kind k, size_t *n)

@@ -1,14 +1,14 @@
 /* The results object (internal to lib/results/; the sweep fills it through store.h, the
  * reader through read.c, the writers use only the public accessors). */
-#ifndef EXS_RESULTS_INT_H
-#define EXS_RESULTS_INT_H
+#ifndef XS_RESULTS_INT_H
+#define XS_RESULTS_INT_H
 
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "exsweep/results.h"
 
 struct exs_results {
-    exs_arena arena;            /* every string below, the rule copies, the count keys */
+    xs_arena arena;            /* every string below, the rule copies, the count keys */
     exs_sweep_info sweep;       /* roots and options point into roots/options */
     exs_root_info *roots;
     size_t nroots;
@@ -18,7 +18,7 @@ struct exs_results {
     exs_finding *findings;      /* sorted; blocks[i] holds the strings of findings[i] */
     void **blocks;
     size_t nfindings;
-    exs_strmap *by_id;          /* id -> finding, built on the first exs_results_find */
+    xs_strmap *by_id;          /* id -> finding, built on the first exs_results_find */
     exs_count *counts[EXS_COUNT__N];
     size_t ncounts[EXS_COUNT__N];
     exs_coverage *cov;
@@ -34,25 +34,28 @@ struct exs_results {
 };
 
 /* An empty results object (every array NULL, status EXS_OK), or NULL when out of memory. */
-exs_results *exs_results_new(void);
+exs_results *xs_results_new(void);
 
 /* Setters used while a sweep or a reader fills r; strings are copied into r's arena. Each
  * returns false when out of memory. */
-bool exs_results_add_root(exs_results *r, const char *path, const char *label);
-bool exs_results_add_option(exs_results *r, const char *opt);
-bool exs_results_set_error(exs_results *r, exs_rc status, const char *error);
-bool exs_results_add_install(exs_results *r, const char *root);
-bool exs_results_add_server_address(exs_results *r, const char *addr);
+bool xs_results_add_root(exs_results *r, const char *path, const char *label);
+bool xs_results_add_option(exs_results *r, const char *opt);
+bool xs_results_set_error(exs_results *r, exs_rc status, const char *error);
+bool xs_results_add_install(exs_results *r, const char *root);
+bool xs_results_add_server_address(exs_results *r, const char *addr);
 /* A copy of rule owned by r (for rules that are not in the built-in table: user YARA rules,
  * rules a newer exsweep wrote). */
-const exs_rule *exs_results_own_rule(exs_results *r, const exs_rule *rule);
+const exs_rule *xs_results_own_rule(exs_results *r, const exs_rule *rule);
 
 /* The total order of findings: time (unknown last), root, path, members, line, record,
  * rule id, id. */
-int exs_finding_cmp(const exs_finding *a, const exs_finding *b);
+int xs_finding_cmp(const exs_finding *a, const exs_finding *b);
+
+/* The order of warning examples: file, line, kind, message. */
+int xs_warning_cmp(const exs_warning *a, const exs_warning *b);
 
 /* Sorts findings (moving their blocks along), coverage, warnings and counts. Returns false
  * when out of memory (nothing moved). */
-bool exs_results_sort(exs_results *r);
+bool xs_results_sort(exs_results *r);
 
 #endif

@@ -9,33 +9,34 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "scan/dups.h"
 #include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
 
-const char *exs_warn_kind_name(exs_warn_kind k)
+const char *xs_warn_kind_name(xs_warn_kind k)
 {
-    static const char *const names[EXS_W__COUNT] = {
-        [EXS_W_UNREADABLE] = "unreadable",   [EXS_W_NOT_REGULAR] = "not-regular",
-        [EXS_W_SYMLINK] = "symlink",         [EXS_W_PATH] = "path-too-long",
-        [EXS_W_DEPTH] = "too-deep",          [EXS_W_LINE_TOO_LONG] = "line-too-long",
-        [EXS_W_BAD_ROW] = "bad-row",         [EXS_W_BINARY] = "binary",
-        [EXS_W_ARCHIVE] = "archive",         [EXS_W_LIMIT] = "limit",
-        [EXS_W_UTF8] = "invalid-utf8",       [EXS_W_SCHEMA] = "schema",
-        [EXS_W_EVTX] = "evtx",
+    static const char *const names[XS_W__COUNT] = {
+        [XS_W_UNREADABLE] = "unreadable",   [XS_W_NOT_REGULAR] = "not-regular",
+        [XS_W_SYMLINK] = "symlink",         [XS_W_PATH] = "path-too-long",
+        [XS_W_DEPTH] = "too-deep",          [XS_W_LINE_TOO_LONG] = "line-too-long",
+        [XS_W_BAD_ROW] = "bad-row",         [XS_W_BINARY] = "binary",
+        [XS_W_ARCHIVE] = "archive",         [XS_W_LIMIT] = "limit",
+        [XS_W_UTF8] = "invalid-utf8",       [XS_W_SCHEMA] = "schema",
+        [XS_W_EVTX] = "evtx",
     };
-    return (k >= 0 && k < EXS_W__COUNT && names[k]) ? names[k] : "other";
+    return (k >= 0 && k < XS_W__COUNT && names[k]) ? names[k] : "other";
 }
 
-bool exs_warn_kind_unread(exs_warn_kind k)
+bool xs_warn_kind_unread(xs_warn_kind k)
 {
     /* files or parts of files that were not read: a clean verdict does not speak for them
      * (symlinks and devices are never read by design, cut lines and bad rows are read) */
-    return k == EXS_W_UNREADABLE || k == EXS_W_PATH || k == EXS_W_DEPTH || k == EXS_W_ARCHIVE ||
-           k == EXS_W_LIMIT;
+    return k == XS_W_UNREADABLE || k == XS_W_PATH || k == XS_W_DEPTH || k == XS_W_ARCHIVE ||
+           k == XS_W_LIMIT;
 }
 
-void exs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...)
+void xs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...)
 {
     pthread_mutex_lock(&s->mu);
     if (s->failed == EXS_OK) {
@@ -48,7 +49,7 @@ void exs_scan_fail(exs_scan *s, exs_rc rc, const char *fmt, ...)
     pthread_mutex_unlock(&s->mu);
 }
 
-bool exs_scan_failed(exs_scan *s)
+bool xs_scan_failed(exs_scan *s)
 {
     pthread_mutex_lock(&s->mu);
     bool f = s->failed != EXS_OK;
@@ -56,101 +57,101 @@ bool exs_scan_failed(exs_scan *s)
     return f;
 }
 
-const char *exs_scan_label(const exs_scan *s, uint32_t i)
+const char *xs_scan_label(const exs_scan *s, uint32_t i)
 {
     return i < s->nroots ? s->labels[i] : "";
 }
 
-void exs_warn(exs_scan *s, exs_warn_kind k, const char *file, uint64_t line, const char *fmt, ...)
+void xs_warn(exs_scan *s, xs_warn_kind k, const char *file, uint64_t line, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    bool lost = false;
     pthread_mutex_lock(&s->mu);
     s->wcounts[k].count++;
-    if (exs_warn_kind_unread(k))
+    if (xs_warn_kind_unread(k))
         s->unread++;
-    exs_results *r = s->res;
-    if (r && r->nwarnings < EXS_MAX_WARNING_EXAMPLES) {
-        const char *f = exs_arena_strdup(&r->arena, file ? file : "");
-        const char *m = exs_arena_strdup(&r->arena, msg);
-        if (f && m &&
-            exs_grow((void **)&r->warnings, &s->capwarnings, r->nwarnings + 1, sizeof *r->warnings))
-            r->warnings[r->nwarnings++] =
-                (exs_warning){exs_warn_kind_name(k), f, line, m};
-        else
-            lost = true;
-    }
+    /* the examples: the smallest by file, line, kind and message, whatever the order */
+    bool lost = s->warnkeep && !xs_warnkeep_add(s->warnkeep, xs_str_cstr(xs_warn_kind_name(k)),
+                                                 xs_str_cstr(file ? file : ""), line,
+                                                 xs_str_cstr(msg));
     pthread_mutex_unlock(&s->mu);
     if (lost) /* the count is kept; the example is what a reader acts on */
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a warning about %s",
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a warning about %s",
                       file ? file : "the sweep");
 }
 
 /* ---------------------------------------------------------------- findings */
 
-static void origin_of(const exs_ctx *c, exs_hit_origin *o)
+static void origin_of(const xs_ctx *c, xs_hit_origin *o)
 {
     memset(o, 0, sizeof *o);
     o->offset = -1;
-    const exs_where *w = &c->where;
+    const xs_where *w = &c->where;
     const char *d = c->file ? c->file : "";
     size_t n = strlen(d), pre = w->prefix <= n ? w->prefix : n;
     o->root = w->root;
-    o->label = exs_scan_label(c->scan, w->root);
+    o->label = xs_scan_label(c->scan, w->root);
     o->kind = c->source ? c->source : "";
-    size_t nm = w->nmembers <= EXS_MAX_ARCHIVE_DEPTH + 1 ? w->nmembers : 0;
+    size_t nm = w->nmembers <= XS_MAX_ARCHIVE_DEPTH + 1 ? w->nmembers : 0;
     size_t end = nm && w->member_at[0] >= pre + 2 && w->member_at[0] <= n ? w->member_at[0] - 2 : n;
-    o->path = exs_str_make(d + pre, end > pre ? end - pre : 0);
+    o->path = xs_str_make(d + pre, end > pre ? end - pre : 0);
     for (size_t i = 0; i < nm; i++) {
         size_t a = w->member_at[i] <= n ? w->member_at[i] : n;
         size_t b = i + 1 < nm && w->member_at[i + 1] >= a + 2 ? w->member_at[i + 1] - 2 : n;
-        o->members[o->nmembers++] = exs_str_make(d + a, b > a ? b - a : 0);
+        o->members[o->nmembers++] = xs_str_make(d + a, b > a ? b - a : 0);
     }
 }
 
-void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
+void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
 {
     exs_scan *s = c->scan;
     if (id_out)
         id_out[0] = 0;
-    exs_hit_origin o;
+    xs_hit_origin o;
     origin_of(c, &o);
     /* the byte offset of the line being read, when the hit is about it */
     if (h->offset < 0 && h->line && h->line == c->line_no)
         o.offset = c->line_off;
     /* the same identity twice in one file (the same rule on the same line for the same key):
-     * the second is told apart by a count, the same on every run */
+     * the second is told apart by a count, the same on every run (lib/scan/dups.h) */
     char id[EXS_ID_LEN];
     unsigned dup = 0;
-    for (;;) {
-        if (!exs_finding_id(h, &o, dup, id)) {
-            exs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
-            return;
-        }
-        bool seen = false;
-        for (unsigned i = 0; i < c->nrecent && i < 8 && !seen; i++)
-            seen = strcmp(c->recent[i], id) == 0;
-        if (!seen)
-            break;
-        dup++;
-    }
-    memcpy(c->recent[c->nrecent++ % 8], id, EXS_ID_LEN);
-    exs_finding f;
-    void *block = NULL;
-    bool bad_utf8 = false;
-    exs_rc rc = exs_finding_build(h, &o, id, 0, &f, &block, &bad_utf8);
-    if (rc != EXS_OK) {
-        exs_scan_fail(s, rc, "out of memory keeping a finding of %s", c->file ? c->file : "");
+    if (!xs_finding_id(h, &o, 0, id)) {
+        xs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
         return;
     }
-    if (bad_utf8)
-        exs_warn(s, EXS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
-    if (!exs_store_add(s->store, &f, block)) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
+    if (!xs_dups_take(&c->dups, id, h->line, h->record, h->offset >= 0 ? h->offset : o.offset,
+                       &dup)) {
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory telling apart the findings of %s",
+                      c->file ? c->file : "");
+        return;
+    }
+    if (dup && !xs_finding_id(h, &o, dup, id)) {
+        xs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
+        return;
+    }
+    exs_finding f;
+    void *block = NULL;
+    xs_build_notes notes;
+    exs_rc rc = xs_finding_build(h, &o, id, 0, &f, &block, &notes);
+    if (rc != EXS_OK) {
+        xs_scan_fail(s, rc, "out of memory keeping a finding of %s", c->file ? c->file : "");
+        return;
+    }
+    if (notes.bad_utf8)
+        xs_warn(s, XS_W_UTF8, c->file, h->line, "invalid UTF-8 in the evidence (escaped in output)");
+    /* tallies over every finding, before the store keeps it or not */
+    if (!xs_files_note_finding(s->files, &f)) {
+        free(block);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory matching a finding of %s with the IOC lists",
+                      c->file ? c->file : "");
+        return;
+    }
+    if (!xs_store_add(s->store, &f, block)) {
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory counting a finding of %s",
                       c->file ? c->file : "");
         return;
     }
@@ -158,7 +159,7 @@ void exs_emit_id(exs_ctx *c, const exs_hit *h, char id_out[EXS_ID_LEN])
         memcpy(id_out, id, EXS_ID_LEN);
 }
 
-void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *where,
+void xs_ctx_pass(xs_ctx *c, exs_scan *s, const char *file, const xs_where *where,
                   const char *source)
 {
     memset(c, 0, sizeof *c);
@@ -170,42 +171,49 @@ void exs_ctx_pass(exs_ctx *c, exs_scan *s, const char *file, const exs_where *wh
     c->first_ms = c->last_ms = EXS_TIME_NONE;
 }
 
-void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,
-                        size_t cap)
+void xs_ctx_release(xs_ctx *c)
 {
+    xs_dups_free(c->dups);
+    c->dups = NULL;
+}
+
+void xs_ctx_at_finding(xs_ctx *c, const xs_pass_view *v, const exs_finding *f,
+                        char buf[XS_MAX_WHERE])
+{
+    const size_t cap = XS_MAX_WHERE;
     exs_scan *s = v->scan;
-    exs_where w = {.root = f->origin.root};
+    xs_where w = {.root = f->origin.root};
     size_t o = 0;
     buf[0] = 0;
     if (s->nroots > 1) {
-        exs_appendf(buf, cap, &o, "%s/", exs_scan_label(s, f->origin.root));
+        xs_appendf(buf, cap, &o, "%s/", xs_scan_label(s, f->origin.root));
         w.prefix = o;
     }
-    exs_appendf(buf, cap, &o, "%s", f->origin.path);
-    for (size_t i = 0; i < f->origin.nmembers && i < EXS_MAX_ARCHIVE_DEPTH + 1; i++) {
-        exs_appendf(buf, cap, &o, "!/");
+    xs_appendf(buf, cap, &o, "%s", f->origin.path);
+    for (size_t i = 0; i < f->origin.nmembers && i < XS_MAX_ARCHIVE_DEPTH + 1; i++) {
+        xs_appendf(buf, cap, &o, "!/");
         w.member_at[w.nmembers++] = o;
-        exs_appendf(buf, cap, &o, "%s", f->origin.members[i]);
+        xs_appendf(buf, cap, &o, "%s", f->origin.members[i]);
     }
-    exs_ctx_pass(c, s, buf, &w, f->origin.kind);
+    xs_ctx_pass(c, s, buf, &w, f->origin.kind);
 }
 
-void exs_ctx_at_access(exs_ctx *c, const exs_pass_view *v, const exs_access *a)
+void xs_ctx_at_access(xs_ctx *c, const xs_pass_view *v, const xs_access *a)
 {
-    exs_ctx_pass(c, v->scan, a->file, &a->where, a->source);
+    xs_ctx_pass(c, v->scan, a->file, &a->where, a->source);
 }
 
 /* ---------------------------------------------------------------- requests, pool */
 
-const char *exs_scan_intern(exs_scan *s, const char *str)
+const char *xs_scan_intern(exs_scan *s, const char *str)
 {
     pthread_mutex_lock(&s->mu);
-    const char *r = exs_arena_strdup(&s->pool, str);
+    const char *r = xs_arena_strdup(&s->pool, str);
     pthread_mutex_unlock(&s->mu);
     return r;
 }
 
-static char *dup_span(exs_str v, size_t cap)
+static char *dup_span(xs_str v, size_t cap)
 {
     size_t n = v.p ? (v.n < cap ? v.n : cap) : 0;
     char *p = malloc(n + 1);
@@ -217,21 +225,21 @@ static char *dup_span(exs_str v, size_t cap)
     return p;
 }
 
-void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const char *norm,
-                    exs_str method, int status, uint64_t line, bool nondefault, bool backend)
+void xs_access_add(xs_ctx *c, int64_t time_ms, xs_str ip, xs_str path, const char *norm,
+                    xs_str method, int status, uint64_t line, bool nondefault, bool backend)
 {
     exs_scan *s = c->scan;
     if (!c->file_interned)
-        c->file_interned = exs_scan_intern(s, c->file);
-    exs_access a = {time_ms,
+        c->file_interned = xs_scan_intern(s, c->file);
+    xs_access a = {time_ms,
                     status,
                     line,
                     c->file_interned,
                     c->where,
                     c->source,
-                    dup_span(exs_str_blank(ip) ? EXS_STR_NULL : ip, 64),
-                    dup_span(path, EXS_MAX_URL),
-                    dup_span(exs_str_cstr(norm), EXS_MAX_URL),
+                    dup_span(xs_str_blank(ip) ? XS_STR_NULL : ip, 64),
+                    dup_span(path, XS_MAX_URL),
+                    dup_span(xs_str_cstr(norm), XS_MAX_URL),
                     dup_span(method, 16),
                     nondefault,
                     backend};
@@ -240,7 +248,7 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
         pthread_mutex_lock(&s->mu);
         if (s->naccess_kind[nondefault] >= s->max_access) {
             s->access_dropped++;
-        } else if (exs_grow((void **)&s->access, &s->capaccess, s->naccess + 1,
+        } else if (xs_grow((void **)&s->access, &s->capaccess, s->naccess + 1,
                             sizeof *s->access)) {
             s->access[s->naccess++] = a;
             s->naccess_kind[nondefault]++;
@@ -255,27 +263,37 @@ void exs_access_add(exs_ctx *c, int64_t time_ms, exs_str ip, exs_str path, const
     free(a.norm);
     free(a.method);
     if (lost)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a request of %s", c->file);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a request of %s", c->file);
 }
 
-void exs_note_server_address(exs_ctx *c, exs_str ip)
+void xs_note_server_address(xs_ctx *c, xs_str ip)
 {
     exs_scan *s = c->scan;
+    uint32_t root = c->where.root;
     pthread_mutex_lock(&s->mu);
     bool seen = false;
+    size_t mine = 0;
     for (size_t i = 0; i < s->nserver && !seen; i++)
-        seen = exs_str_eq(ip, s->server_addrs[i]);
+        if (s->server_addrs[i].root == root) {
+            mine++;
+            seen = xs_str_eq(ip, s->server_addrs[i].addr);
+        }
     bool lost = false;
-    if (!seen && s->nserver < EXS_MAX_SERVER_ADDRS) {
+    if (!seen && mine >= XS_MAX_SERVER_ADDRS) {
+        s->server_dropped++;
+    } else if (!seen) {
         char *d = strndup(ip.p, ip.n);
-        if (d)
-            s->server_addrs[s->nserver++] = d;
-        else
+        if (d && xs_grow((void **)&s->server_addrs, &s->capserver, s->nserver + 1,
+                          sizeof *s->server_addrs))
+            s->server_addrs[s->nserver++] = (xs_server_addr){root, d};
+        else {
+            free(d);
             lost = true;
+        }
     }
     pthread_mutex_unlock(&s->mu);
     if (lost)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
 }
 
 /* ---------------------------------------------------------------- coverage, roots, stats */
@@ -286,8 +304,8 @@ static exs_coverage *cov_get(exs_scan *s, const char *family)
     for (size_t i = 0; i < r->ncov; i++)
         if (strcmp(r->cov[i].family, family) == 0)
             return &r->cov[i];
-    const char *name = exs_arena_strdup(&r->arena, family);
-    if (!name || !exs_grow((void **)&r->cov, &s->capcov, r->ncov + 1, sizeof *r->cov))
+    const char *name = xs_arena_strdup(&r->arena, family);
+    if (!name || !xs_grow((void **)&r->cov, &s->capcov, r->ncov + 1, sizeof *r->cov))
         return NULL;
     exs_coverage *c = &r->cov[r->ncov++];
     memset(c, 0, sizeof *c);
@@ -297,7 +315,7 @@ static exs_coverage *cov_get(exs_scan *s, const char *family)
     return c;
 }
 
-void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped)
+void xs_scan_cover(exs_scan *s, const xs_ctx *c, bool skipped)
 {
     pthread_mutex_lock(&s->mu);
     exs_coverage *cv = cov_get(s, c->family);
@@ -309,16 +327,17 @@ void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped)
             cv->bytes += c->bytes;
             cv->lines += c->lines;
             cv->rows_bad += c->rows_bad;
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->first_ms);
-            exs_time_span_add(&cv->first_ms, &cv->last_ms, c->last_ms);
+            /* a row time no date can write is no time, as for findings */
+            xs_time_span_add(&cv->first_ms, &cv->last_ms, xs_time_or_none(c->first_ms));
+            xs_time_span_add(&cv->first_ms, &cv->last_ms, xs_time_or_none(c->last_ms));
         }
     }
     pthread_mutex_unlock(&s->mu);
     if (!cv)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory counting the coverage of %s", c->family);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory counting the coverage of %s", c->family);
 }
 
-void exs_scan_cover_skip(exs_scan *s, const char *family)
+void xs_scan_cover_skip(exs_scan *s, const char *family)
 {
     pthread_mutex_lock(&s->mu);
     exs_coverage *cv = cov_get(s, family);
@@ -326,21 +345,21 @@ void exs_scan_cover_skip(exs_scan *s, const char *family)
         cv->files_skipped++;
     pthread_mutex_unlock(&s->mu);
     if (!cv)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory counting the coverage of %s", family);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory counting the coverage of %s", family);
 }
 
-void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n)
+void xs_scan_add_install_root(exs_scan *s, const char *root, size_t n)
 {
-    char buf[EXS_MAX_PATH + 1];
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < EXS_MAX_PATH ? n : EXS_MAX_PATH), root);
+    char buf[XS_MAX_PATH + 1];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < XS_MAX_PATH ? n : XS_MAX_PATH), root);
     pthread_mutex_lock(&s->mu);
-    bool ok = s->res->ninstall >= 64 || exs_results_add_install(s->res, buf);
+    bool ok = s->res->ninstall >= 64 || xs_results_add_install(s->res, buf);
     pthread_mutex_unlock(&s->mu);
     if (!ok)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping an install root");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping an install root");
 }
 
-void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
+void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 {
     pthread_mutex_lock(&s->mu);
     s->stats.files_seen += w->files_seen;
@@ -360,68 +379,87 @@ void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 
 /* ---------------------------------------------------------------- the end */
 
-void exs_scan_results_finish(exs_scan *s)
+void xs_scan_results_finish(exs_scan *s)
 {
     exs_results *r = s->res;
-    uint64_t lost = exs_store_always_dropped(s->store);
-    if (lost)
-        exs_warn(s, EXS_W_LIMIT, "", 0,
-                 "%llu exploitation and backdoor findings past %llu counted, not kept",
-                 (unsigned long long)lost, (unsigned long long)EXS_MAX_KEPT_ALWAYS);
-    if (!exs_store_finish(s->store, r)) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
+    /* each root's own addresses: its rows from them leave its client counts */
+    for (size_t i = 0; i < s->nserver; i++)
+        if (!xs_store_own_address(s->store, s->server_addrs[i].root, s->server_addrs[i].addr)) {
+            xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
+            return;
+        }
+    if (s->server_dropped)
+        xs_warn(s, XS_W_LIMIT, "", 0,
+                 "server addresses (IIS s-ip) past %u per root met %llu times: not told apart "
+                 "from clients",
+                 (unsigned)XS_MAX_SERVER_ADDRS, (unsigned long long)s->server_dropped);
+    if (!xs_store_finish(s->store, r)) {
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
         return;
     }
+    uint64_t lost = xs_store_always_dropped(s->store);
+    if (lost)
+        xs_warn(s, XS_W_LIMIT, "", 0,
+                 "%llu exploitation and backdoor findings past %llu counted, not kept",
+                 (unsigned long long)lost, (unsigned long long)XS_MAX_KEPT_ALWAYS);
     /* user rules live in the scan's rule sets: the results get copies (the built-in table
      * and the shipped rules live as long as the process) */
-    exs_strmap *own = exs_strmap_create();
+    xs_strmap *own = xs_strmap_create();
     for (size_t i = 0; own && i < r->nfindings; i++) {
         const exs_rule *rule = r->findings[i].rule;
-        if (!exs_files_user_rule(s->files, rule))
+        if (!xs_files_user_rule(s->files, rule))
             continue;
-        const exs_rule *x = exs_strmap_get(own, rule->id);
-        if (!x && (!(x = exs_results_own_rule(r, rule)) ||
-                   !exs_strmap_put(own, rule->id, (void *)x, NULL))) {
-            exs_strmap_destroy(own);
+        const exs_rule *x = xs_strmap_get(own, rule->id);
+        if (!x && (!(x = xs_results_own_rule(r, rule)) ||
+                   !xs_strmap_put(own, rule->id, (void *)x, NULL))) {
+            xs_strmap_destroy(own);
             own = NULL;
             break;
         }
         r->findings[i].rule = x;
     }
     if (!own) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory copying the rules of the findings");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory copying the rules of the findings");
         return;
     }
-    exs_strmap_destroy(own);
+    xs_strmap_destroy(own);
     uint64_t seen_findings = r->stats.findings, dropped = r->stats.findings_dropped,
-             keys = r->stats.counts_dropped, verdicts[EXS_VERDICT__MAX + 1];
+             keys = r->stats.counts_dropped, own_n = r->stats.own_findings,
+             own_addrs = r->stats.own_addresses, verdicts[EXS_VERDICT__MAX + 1];
     memcpy(verdicts, r->stats.verdicts, sizeof verdicts);
     r->stats = s->stats;
     r->stats.findings = seen_findings;
     r->stats.findings_dropped = dropped;
     r->stats.counts_dropped = keys;
+    r->stats.own_findings = own_n;
+    r->stats.own_addresses = own_addrs;
     memcpy(r->stats.verdicts, verdicts, sizeof verdicts);
     size_t nk = 0;
-    for (int k = 0; k < EXS_W__COUNT; k++)
+    for (int k = 0; k < XS_W__COUNT; k++)
         nk += s->wcounts[k].count != 0;
     free(r->wcounts);
     r->wcounts = calloc(nk ? nk : 1, sizeof *r->wcounts);
     r->nwcounts = 0;
-    for (int k = 0; r->wcounts && k < EXS_W__COUNT; k++)
+    for (int k = 0; r->wcounts && k < XS_W__COUNT; k++)
         if (s->wcounts[k].count)
             r->wcounts[r->nwcounts++] =
-                (exs_warning_count){exs_warn_kind_name((exs_warn_kind)k), s->wcounts[k].count};
+                (exs_warning_count){xs_warn_kind_name((xs_warn_kind)k), s->wcounts[k].count};
     r->sweep.unread = s->unread;
     for (size_t i = 0; i < s->nserver; i++)
-        if (!exs_results_add_server_address(r, s->server_addrs[i])) {
-            exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
+        if (!xs_results_add_server_address(r, s->server_addrs[i].addr)) {
+            xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
-    if (!r->wcounts || !exs_results_sort(r))
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
+    bool moved = xs_warnkeep_move(s->warnkeep, r, &s->capwarnings);
+    xs_warnkeep_destroy(s->warnkeep); /* the results hold the examples from now on */
+    s->warnkeep = NULL;
+    if (!moved)
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the warnings");
+    else if (!r->wcounts || !xs_results_sort(r))
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
 }
 
-void exs_scan_results_free(exs_scan *s)
+void xs_scan_results_free(exs_scan *s)
 {
     for (size_t i = 0; i < s->naccess; i++) {
         free(s->access[i].ip);
@@ -432,12 +470,16 @@ void exs_scan_results_free(exs_scan *s)
     free(s->access);
     s->access = NULL;
     for (size_t i = 0; i < s->nserver; i++)
-        free(s->server_addrs[i]);
-    s->nserver = 0;
+        free(s->server_addrs[i].addr);
+    free(s->server_addrs);
+    s->server_addrs = NULL;
+    s->nserver = s->capserver = 0;
     s->naccess = 0;
-    exs_arena_free(&s->pool);
-    exs_store_destroy(s->store);
+    xs_arena_free(&s->pool);
+    xs_store_destroy(s->store);
     s->store = NULL;
+    xs_warnkeep_destroy(s->warnkeep);
+    s->warnkeep = NULL;
     exs_results_destroy(s->res);
     s->res = NULL;
 }

@@ -11,13 +11,14 @@
 #include "core/grow.h"
 #include "core/limits.h"
 #include "core/digest.h"
+#include "detectors/iocnet.h"
 #include "engines/pathre.h"
 #include "scan/files_int.h"
 #include "scan/scan_int.h"
 
 /* ---------------------------------------------------------------- scan-wide state */
 
-static bool parse_skip(exs_files *f, const char *list)
+static bool parse_skip(xs_files *f, const char *list)
 {
     while (list && *list) {
         while (*list == ',' || *list == ' ')
@@ -37,7 +38,7 @@ static bool parse_skip(exs_files *f, const char *list)
             if (list[0] != '.')
                 e[o++] = '.';
             for (size_t i = 0; i < n; i++)
-                e[o++] = exs_lower(list[i]);
+                e[o++] = xs_lower(list[i]);
             e[o] = 0;
             f->skip_ext[f->nskip++] = e;
         }
@@ -46,9 +47,9 @@ static bool parse_skip(exs_files *f, const char *list)
     return true;
 }
 
-exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
+exs_rc xs_files_create(xs_files **out, const exs_scan_opts *opts)
 {
-    exs_files *f = calloc(1, sizeof *f);
+    xs_files *f = calloc(1, sizeof *f);
     if (!f)
         return EXS_ENOMEM;
     if (pthread_mutex_init(&f->mu, NULL) != 0) {
@@ -57,37 +58,39 @@ exs_rc exs_files_create(exs_files **out, const exs_scan_opts *opts)
     }
     f->enabled = !(opts && opts->no_file_checks);
     f->check_logs = opts && opts->check_logs;
-    f->max_size = opts && opts->max_file_size ? opts->max_file_size : EXS_MAX_FILE_SIZE;
-    if (f->max_size > EXS_MAX_FILE_SIZE_CAP)
-        f->max_size = EXS_MAX_FILE_SIZE_CAP;
+    f->max_size = opts && opts->max_file_size ? opts->max_file_size : XS_MAX_FILE_SIZE;
+    if (f->max_size > XS_MAX_FILE_SIZE_CAP)
+        f->max_size = XS_MAX_FILE_SIZE_CAP;
     f->dearcry_first = f->dearcry_last = EXS_TIME_NONE;
-    f->max_records = EXS_MAX_FILE_RECORDS;
-    f->yara_timeout_s = EXS_YARA_TIMEOUT_S;
-    f->max_scripts = EXS_MAX_WEB_SCRIPTS;
+    f->max_records = XS_MAX_FILE_RECORDS;
+    f->yara_timeout_s = XS_YARA_TIMEOUT_S;
+    f->max_scripts = XS_MAX_WEB_SCRIPTS;
+    f->max_vdirs = XS_MAX_VDIRS;
     bool skip_ok = parse_skip(f, opts ? opts->skip_ext : NULL);
-    f->web_urls = exs_strmap_create();
-    if (!skip_ok || !f->web_urls || exs_iocset_create(&f->iocs) != EXS_OK) {
-        exs_files_destroy(f);
+    f->web_urls = xs_strmap_create();
+    if (!skip_ok || !f->web_urls || xs_iocset_create(&f->iocs) != EXS_OK) {
+        xs_files_destroy(f);
         return EXS_ENOMEM;
     }
     *out = f;
     return EXS_OK;
 }
 
-static void free_hits(exs_fhit *h)
+static void free_hits(xs_fhit *h)
 {
     while (h) {
-        exs_fhit *n = h->next;
+        xs_fhit *n = h->next;
         for (size_t i = 0; i < h->nfacts; i++)
             free(h->values[i]);
         free(h->evidence);
         free(h->target);
+        free(h->key);
         free(h);
         h = n;
     }
 }
 
-static void free_rec(exs_frec *r)
+static void free_rec(xs_frec *r)
 {
     free_hits(r->hits);
     free(r->display);
@@ -96,37 +99,43 @@ static void free_rec(exs_frec *r)
     free(r);
 }
 
-void exs_files_destroy(exs_files *f)
+static void vdir_free(xs_fvdir *v)
+{
+    free(v->site);
+    free(v->url);
+    free(v->key);
+    free(v->physical);
+    free(v->config);
+}
+
+void xs_files_destroy(xs_files *f)
 {
     if (!f)
         return;
     for (size_t i = 0; i < f->nrule_paths; i++)
         free(f->rule_paths[i]);
     free(f->rule_paths);
-    exs_iocset_destroy(f->iocs);
+    xs_iocnet_destroy(f->net);
+    xs_iocset_destroy(f->iocs);
     for (size_t i = 0; i < f->nskip; i++)
         free(f->skip_ext[i]);
     free(f->skip_ext);
-    exs_yrules_destroy(f->user);
-    for (exs_frec *r = f->recs, *n; r; r = n) {
+    xs_yrules_destroy(f->user);
+    for (xs_frec *r = f->recs, *n; r; r = n) {
         n = r->next;
         free_rec(r);
     }
     for (size_t i = 0; i < f->nheap; i++)
         free_rec(f->heap[i]);
     free(f->heap);
-    exs_strmap_destroy(f->web_urls);
+    free(f->gone);
+    xs_strmap_destroy(f->web_urls);
     for (size_t i = 0; i < f->nloose; i++)
         free(f->loose[i]);
     free(f->loose);
     free(f->loose_root);
-    for (size_t i = 0; i < f->nvdirs; i++) {
-        free(f->vdirs[i].site);
-        free(f->vdirs[i].url);
-        free(f->vdirs[i].key);
-        free(f->vdirs[i].physical);
-        free(f->vdirs[i].config);
-    }
+    for (size_t i = 0; i < f->nvdirs; i++)
+        vdir_free(&f->vdirs[i]);
     free(f->vdirs);
     for (size_t i = 0; i < f->ncompiled; i++) {
         free(f->compiled[i].url);
@@ -144,9 +153,9 @@ void exs_files_destroy(exs_files *f)
     free(f);
 }
 
-static exs_rc add_rule_path(exs_files *f, const char *path)
+static exs_rc add_rule_path(xs_files *f, const char *path)
 {
-    if (f->nrule_paths >= EXS_MAX_RULE_FILES)
+    if (f->nrule_paths >= XS_MAX_RULE_FILES)
         return EXS_ELIMIT;
     char **v = realloc(f->rule_paths, (f->nrule_paths + 1) * sizeof *v);
     if (!v)
@@ -163,7 +172,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t errlen)
+exs_rc xs_files_add_rules(xs_files *f, const char *path, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -187,7 +196,7 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
                    (l > 5 && strcasecmp(e->d_name + l - 5, ".yara") == 0);
         if (!yar || e->d_name[0] == '.')
             continue;
-        char full[EXS_MAX_PATH + 1];
+        char full[XS_MAX_PATH + 1];
         if ((size_t)snprintf(full, sizeof full, "%s/%s", path, e->d_name) >= sizeof full)
             continue;
         struct stat fs;
@@ -228,7 +237,7 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
     }
     free(names);
     if (rc == EXS_ELIMIT)
-        snprintf(err, errlen, "more than %d rule files", EXS_MAX_RULE_FILES);
+        snprintf(err, errlen, "more than %d rule files", XS_MAX_RULE_FILES);
     else if (rc == EXS_ENOMEM && !err[0])
         snprintf(err, errlen, "%s: out of memory listing the rule files", path);
     return rc;
@@ -236,27 +245,29 @@ exs_rc exs_files_add_rules(exs_files *f, const char *path, char *err, size_t err
 
 static void ioc_bad(void *ctx, const char *file, uint64_t line, const char *why)
 {
-    exs_warn(ctx, EXS_W_BAD_ROW, file, line, "IOC list: %s", why);
+    xs_warn(ctx, XS_W_BAD_ROW, file, line, "IOC list: %s", why);
 }
 
-exs_rc exs_files_add_iocs(exs_files *f, exs_scan *s, const char *path, char *err, size_t errlen)
+exs_rc xs_files_add_iocs(xs_files *f, exs_scan *s, const char *path, char *err, size_t errlen)
 {
-    return exs_iocset_load(f->iocs, path, ioc_bad, s, err, errlen);
+    return xs_iocset_load(f->iocs, path, ioc_bad, s, err, errlen);
 }
 
-exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
+exs_rc xs_files_prepare(exs_scan *s, char *err, size_t errlen)
 {
-    exs_files *f = s->files;
+    xs_files *f = s->files;
     f->scan = s;
     if (!f->enabled)
         return EXS_OK;
-    exs_rc rc = exs_iocset_compile(f->iocs, err, errlen);
+    exs_rc rc = xs_iocset_compile(f->iocs, err, errlen);
+    if (rc == EXS_OK && !f->net && (rc = xs_iocnet_create(&f->net, f->iocs)) != EXS_OK)
+        snprintf(err, errlen, "out of memory for the IOC address tally");
     if (rc != EXS_OK)
         return rc;
     /* The shipped rules are compiled when the first file that needs them is read (a sweep of
      * logs alone never pays for them); user rules now, so a broken one stops the run early. */
     if (f->nrule_paths && !f->user)
-        return exs_yrules_from_files(&f->user, (const char *const *)f->rule_paths, f->nrule_paths,
+        return xs_yrules_from_files(&f->user, (const char *const *)f->rule_paths, f->nrule_paths,
                                      err, errlen);
     return EXS_OK;
 }
@@ -264,54 +275,115 @@ exs_rc exs_files_prepare(exs_scan *s, char *err, size_t errlen)
 /* ---------------------------------------------------------------- stores */
 
 /* A clue the post-pass needs could not be kept: the results would be short of it. */
-static void store_failed(exs_files *f, const char *what)
+static void store_failed(xs_files *f, const char *what)
 {
     if (f->scan)
-        exs_scan_fail(f->scan, EXS_ENOMEM, "out of memory keeping %s", what);
+        xs_scan_fail(f->scan, EXS_ENOMEM, "out of memory keeping %s", what);
 }
 
 
-bool exs_files_user_rule(const exs_files *f, const exs_rule *rule)
+bool xs_files_note_finding(xs_files *f, const exs_finding *x)
 {
-    return f && exs_yrules_holds(f->user, rule);
+    return !f || xs_iocnet_note(f->net, x);
 }
 
-const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap)
+bool xs_files_user_rule(const xs_files *f, const exs_rule *rule)
+{
+    return f && xs_yrules_holds(f->user, rule);
+}
+
+const char *xs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%u|%s", root, url);
     return buf;
 }
 
-void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+/* The order of virtual directories: by root, physical path key, URL, site, configuration and
+ * the path as written (a total order: which are kept past the cap, and the order the pass
+ * maps files in, do not depend on the order they came in). */
+static int cmp_vdir(const void *pa, const void *pb)
+{
+    const xs_fvdir *a = pa, *b = pb;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    int r = strcmp(a->key, b->key);
+    if (!r)
+        r = strcmp(a->url, b->url);
+    if (!r)
+        r = strcmp(a->site, b->site);
+    if (!r)
+        r = strcmp(a->config, b->config);
+    return r ? r : strcmp(a->physical, b->physical);
+}
+
+/* Until xs_files_settle, vdirs is a max-heap in cmp_vdir order (vdirs[0] the largest). */
+static void vdir_swap(xs_fvdir *v, size_t i, size_t j)
+{
+    xs_fvdir t = v[i];
+    v[i] = v[j];
+    v[j] = t;
+}
+
+static void vdir_down(xs_fvdir *v, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && cmp_vdir(&v[l], &v[m]) > 0)
+            m = l;
+        if (r < n && cmp_vdir(&v[r], &v[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        vdir_swap(v, i, m);
+        i = m;
+    }
+}
+
+static void vdir_up(xs_fvdir *v, size_t i)
+{
+    for (; i && cmp_vdir(&v[(i - 1) / 2], &v[i]) < 0; i = (i - 1) / 2)
+        vdir_swap(v, i, (i - 1) / 2);
+}
+
+void xs_files_add_vdir(xs_files *f, uint32_t root, const char *config, const char *site,
                         const char *url, const char *physical)
 {
-    char key[EXS_MAX_IOC_LINE + 1];
-    exs_ioc_path_key(physical, key, sizeof key);
+    char key[XS_MAX_IOC_LINE + 1];
+    xs_ioc_path_key(physical, key, sizeof key);
     size_t kn = strlen(key);
     while (kn > 1 && key[kn - 1] == '/')
         key[--kn] = 0;
     char lurl[1024];
     size_t un = 0;
     for (; url[un] && un + 1 < sizeof lurl; un++)
-        lurl[un] = exs_lower(url[un]);
+        lurl[un] = xs_lower(url[un]);
     lurl[un] = 0;
     while (un > 1 && lurl[un - 1] == '/')
         lurl[--un] = 0;
+    const xs_fvdir probe = {root, (char *)site, lurl, key, (char *)physical, (char *)config};
     bool lost = false;
     pthread_mutex_lock(&f->mu);
-    if (f->nvdirs >= EXS_MAX_VDIRS) {
-        /* the cap (counted nowhere yet: configurations hold a few dozen) */
-    } else if (exs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1, sizeof *f->vdirs)) {
-        exs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
+    /* Past the cap the smallest are kept: this one goes, or the largest kept makes room. */
+    bool full = f->nvdirs >= f->max_vdirs;
+    if (full)
+        f->vdirs_dropped++;
+    if (full && (!f->nvdirs || cmp_vdir(&probe, &f->vdirs[0]) >= 0)) {
+        /* not kept */
+    } else if (full || xs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1,
+                                sizeof *f->vdirs)) {
+        xs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
                        strdup(config)};
         if (v.site && v.url && v.key && v.physical && v.config) {
-            f->vdirs[f->nvdirs++] = v;
+            if (full) {
+                vdir_free(&f->vdirs[0]);
+                f->vdirs[0] = v;
+                vdir_down(f->vdirs, f->nvdirs, 0);
+            } else {
+                f->vdirs[f->nvdirs] = v;
+                vdir_up(f->vdirs, f->nvdirs++);
+            }
         } else {
-            free(v.site);
-            free(v.url);
-            free(v.key);
-            free(v.physical);
-            free(v.config);
+            vdir_free(&v);
             lost = true;
         }
     } else {
@@ -322,16 +394,16 @@ void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const c
         store_failed(f, "an IIS virtual directory");
 }
 
-void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+void xs_files_add_compiled(xs_files *f, uint32_t root, const char *display, const char *url,
                             int64_t mtime_ms)
 {
     bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (f->ncompiled >= f->max_records) {
         f->clues_dropped++;
-    } else if (exs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
+    } else if (xs_grow((void **)&f->compiled, &f->capcompiled, f->ncompiled + 1,
                         sizeof *f->compiled)) {
-        exs_fcompiled c = {root, strdup(url), strdup(display), mtime_ms};
+        xs_fcompiled c = {root, strdup(url), strdup(display), mtime_ms};
         if (c.url && c.display) {
             f->compiled[f->ncompiled++] = c;
         } else {
@@ -347,14 +419,14 @@ void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, co
         store_failed(f, "an ASP.NET compilation record");
 }
 
-void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what)
+void xs_files_add_hint(xs_files *f, uint32_t root, const char *url, const char *what)
 {
     bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (f->nhints >= f->max_records) {
         f->clues_dropped++;
-    } else if (exs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
-        exs_fremoved_hint h = {root, strdup(url), strdup(what)};
+    } else if (xs_grow((void **)&f->hints, &f->caphints, f->nhints + 1, sizeof *f->hints)) {
+        xs_fremoved_hint h = {root, strdup(url), strdup(what)};
         if (h.url && h.what) {
             f->hints[f->nhints++] = h;
         } else {
@@ -370,7 +442,7 @@ void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char
         store_failed(f, "a scanner log's removed-file hint");
 }
 
-void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+void xs_files_add_dearcry(xs_files *f, const char *display, const xs_where *where,
                            int64_t mtime_ms)
 {
     bool lost = false;
@@ -405,7 +477,7 @@ void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *w
         store_failed(f, "a DearCry example");
 }
 
-static void heap_down(exs_frec **h, size_t n, size_t i)
+static void heap_down(xs_frec **h, size_t n, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
@@ -415,35 +487,65 @@ static void heap_down(exs_frec **h, size_t n, size_t i)
             m = r;
         if (m == i)
             return;
-        exs_frec *t = h[m];
+        xs_frec *t = h[m];
         h[m] = h[i];
         h[i] = t;
         i = m;
     }
 }
 
-static void heap_up(exs_frec **h, size_t i)
+static void heap_up(xs_frec **h, size_t i)
 {
     while (i && h[(i - 1) / 2]->order < h[i]->order) {
-        exs_frec *t = h[(i - 1) / 2];
+        xs_frec *t = h[(i - 1) / 2];
         h[(i - 1) / 2] = h[i];
         h[i] = t;
         i = (i - 1) / 2;
     }
 }
 
+/* Tallies a deferred hit of a record let go. */
+static bool gone_deferred(xs_files *f, const xs_fhit *x, int64_t t)
+{
+    pthread_mutex_lock(&f->mu);
+    xs_fgone *g = NULL;
+    for (size_t i = 0; i < f->ngone && !g; i++)
+        if (f->gone[i].rule == x->rule && f->gone[i].verdict == x->verdict)
+            g = &f->gone[i];
+    if (!g && xs_grow((void **)&f->gone, &f->capgone, f->ngone + 1, sizeof *f->gone)) {
+        g = &f->gone[f->ngone++];
+        *g = (xs_fgone){x->rule, x->verdict, 0, EXS_TIME_NONE, EXS_TIME_NONE};
+    }
+    if (g) {
+        g->n++;
+        xs_time_span_add(&g->first_ms, &g->last_ms, xs_time_or_none(t));
+    }
+    pthread_mutex_unlock(&f->mu);
+    return g != NULL;
+}
+
+void xs_files_count_gone_deferred(xs_files *f)
+{
+    for (size_t i = 0; i < f->ngone; i++)
+        if (!xs_store_count_only(f->scan->store, f->gone[i].rule, f->gone[i].verdict,
+                                  f->gone[i].n, f->gone[i].first_ms, f->gone[i].last_ms)) {
+            xs_scan_fail(f->scan, EXS_ENOMEM, "out of memory counting the findings of files");
+            return;
+        }
+}
+
 /* Records with an always-kept hit are all kept (a web shell behind 100,000 decoys is still
  * reported); the others share max_records, and when they are more, the ones with the
  * largest order go: the same files whatever order the workers deliver them in. */
-static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
+static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
 {
     uint64_t h = 1469598103934665603ull;
     for (const char *p = r->display; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     r->order = h;
-    for (const exs_fhit *x = r->hits; x && !r->always; x = x->next)
+    for (const xs_fhit *x = r->hits; x && !r->always; x = x->next)
         r->always = x->verdict == EXS_VERDICT_EXPLOITATION || x->rule->backdoor;
-    exs_frec *gone = NULL;
+    xs_frec *gone = NULL;
     bool oom = false;
     pthread_mutex_lock(&f->mu);
     if (r->always) {
@@ -451,7 +553,7 @@ static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
         f->recs = r;
         f->nrecs++;
     } else if (f->nheap < f->max_records) {
-        if (exs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
+        if (xs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
             f->heap[f->nheap] = r;
             heap_up(f->heap, f->nheap++);
         } else {
@@ -470,39 +572,27 @@ static void store_record(exs_scan *s, exs_files *f, exs_frec *r)
     }
     pthread_mutex_unlock(&f->mu);
     if (gone) {
-        /* its findings are not made, but counted: the counts cover every finding */
-        for (const exs_fhit *x = gone->hits; x && !oom; x = x->next)
-            if (!x->deferred &&
-                !exs_store_count_only(s->store, x->rule, x->verdict,
-                                      x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms))
-                oom = true;
+        /* its findings are not made, but counted: the counts cover every finding (the
+         * deferred ones once the sweep knows whether they are findings) */
+        for (const xs_fhit *x = gone->hits; x && !oom; x = x->next) {
+            int64_t t = x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms;
+            oom = x->deferred ? !gone_deferred(f, x, t)
+                              : !xs_store_count_only(s->store, x->rule, x->verdict, 1, t, t);
+        }
         free_rec(gone);
     }
     if (oom)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the findings of a file");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the findings of a file");
 }
 
 static int cmp_rec(const void *pa, const void *pb)
 {
-    return strcmp((*(exs_frec *const *)pa)->display, (*(exs_frec *const *)pb)->display);
-}
-
-static int cmp_vdir(const void *pa, const void *pb)
-{
-    const exs_fvdir *a = pa, *b = pb;
-    if (a->root != b->root)
-        return a->root < b->root ? -1 : 1;
-    int r = strcmp(a->key, b->key);
-    if (!r)
-        r = strcmp(a->url, b->url);
-    if (!r)
-        r = strcmp(a->site, b->site);
-    return r ? r : strcmp(a->config, b->config);
+    return strcmp((*(xs_frec *const *)pa)->display, (*(xs_frec *const *)pb)->display);
 }
 
 static int cmp_compiled(const void *pa, const void *pb)
 {
-    const exs_fcompiled *a = pa, *b = pb;
+    const xs_fcompiled *a = pa, *b = pb;
     if (a->root != b->root)
         return a->root < b->root ? -1 : 1;
     int r = strcmp(a->url, b->url);
@@ -511,14 +601,14 @@ static int cmp_compiled(const void *pa, const void *pb)
 
 static int cmp_hint(const void *pa, const void *pb)
 {
-    const exs_fremoved_hint *a = pa, *b = pb;
+    const xs_fremoved_hint *a = pa, *b = pb;
     if (a->root != b->root)
         return a->root < b->root ? -1 : 1;
     int r = strcmp(a->url, b->url);
     return r ? r : strcmp(a->what, b->what);
 }
 
-void exs_files_settle(exs_files *f)
+void xs_files_settle(xs_files *f)
 {
     /* the clues in a fixed order: the pass takes the first that fits */
     if (f->nvdirs > 1)
@@ -538,22 +628,22 @@ void exs_files_settle(exs_files *f)
     f->nheap = 0;
 }
 
-static void store_script(exs_scan *s, exs_files *f, uint32_t root, const exs_webloc *loc,
+static void store_script(exs_scan *s, xs_files *f, uint32_t root, const xs_webloc *loc,
                          const char *norm)
 {
-    char key[EXS_MAX_URL + 16];
+    char key[XS_MAX_URL + 16];
     bool lost = false;
     pthread_mutex_lock(&f->mu);
     if (loc->url[0]) {
-        if (exs_strmap_count(f->web_urls) < f->max_scripts)
-            lost = !exs_strmap_put(f->web_urls, exs_files_url_key(root, loc->url, key, sizeof key),
+        if (xs_strmap_count(f->web_urls) < f->max_scripts)
+            lost = !xs_strmap_put(f->web_urls, xs_files_url_key(root, loc->url, key, sizeof key),
                                    (void *)1, NULL);
         else
             f->scripts_dropped++;
     } else if (f->nloose < f->max_scripts) {
         char *d = NULL;
-        if (exs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose) &&
-            exs_grow((void **)&f->loose_root, &f->caploose_root, f->nloose + 1,
+        if (xs_grow((void **)&f->loose, &f->caploose, f->nloose + 1, sizeof *f->loose) &&
+            xs_grow((void **)&f->loose_root, &f->caploose_root, f->nloose + 1,
                      sizeof *f->loose_root) &&
             (d = strdup(norm)) != NULL) {
             f->loose_root[f->nloose] = root;
@@ -566,15 +656,15 @@ static void store_script(exs_scan *s, exs_files *f, uint32_t root, const exs_web
     }
     pthread_mutex_unlock(&f->mu);
     if (lost)
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory remembering a script file");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory remembering a script file");
 }
 
 /* ---------------------------------------------------------------- hits */
 
-void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
+void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
 {
     if (!c->rec) {
-        exs_frec *r = calloc(1, sizeof *r);
+        xs_frec *r = calloc(1, sizeof *r);
         if (!r)
             goto oom;
         r->display = strdup(c->display);
@@ -597,7 +687,7 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
         r->site = c->loc.site;
         c->rec = r;
     }
-    exs_fhit *h = calloc(1, sizeof *h);
+    xs_fhit *h = calloc(1, sizeof *h);
     if (!h)
         goto oom;
     h->rule = hit->rule;
@@ -607,21 +697,26 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
     h->reason = hit->reason;
     bool ok = true;
     for (size_t i = 0; i < hit->nfacts; i++) {
-        exs_str v = hit->facts[i].value;
+        xs_str v = hit->facts[i].value;
         h->keys[i] = hit->facts[i].key;
-        h->values[i] = strndup(v.p, v.n < EXS_MAX_FINDING_FIELD ? v.n : EXS_MAX_FINDING_FIELD);
+        h->values[i] = strndup(v.p, v.n < XS_MAX_FINDING_FIELD ? v.n : XS_MAX_FINDING_FIELD);
         ok &= h->values[i] != NULL;
         h->nfacts++;
     }
     if (hit->target.n)
-        ok &= (h->target = strndup(hit->target.p, hit->target.n < EXS_MAX_FINDING_FIELD
+        ok &= (h->target = strndup(hit->target.p, hit->target.n < XS_MAX_FINDING_FIELD
                                                       ? hit->target.n
-                                                      : EXS_MAX_FINDING_FIELD)) != NULL;
-    size_t en = hit->evidence.n < EXS_MAX_EVIDENCE ? hit->evidence.n : EXS_MAX_EVIDENCE;
+                                                      : XS_MAX_FINDING_FIELD)) != NULL;
+    h->line = hit->line;
+    if (hit->key.n)
+        ok &= (h->key = strndup(hit->key.p, hit->key.n < XS_MAX_FINDING_FIELD
+                                                ? hit->key.n
+                                                : XS_MAX_FINDING_FIELD)) != NULL;
+    size_t en = hit->evidence.n < XS_MAX_EVIDENCE ? hit->evidence.n : XS_MAX_EVIDENCE;
     if (hit->evidence.p && en)
         ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;
     /* append, so findings keep the order the checks ran in */
-    exs_fhit **tail = &c->rec->hits;
+    xs_fhit **tail = &c->rec->hits;
     while (*tail)
         tail = &(*tail)->next;
     *tail = h;
@@ -629,14 +724,14 @@ void exs_fhit_add(exs_fctx *c, const exs_hit *hit)
         goto oom;
     return;
 oom:
-    exs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping a file finding of %s", c->display);
+    xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping a file finding of %s", c->display);
 }
 
-void exs_fhit_defer_last(exs_fctx *c)
+void xs_fhit_defer_last(xs_fctx *c)
 {
     if (!c->rec || !c->rec->hits)
         return;
-    exs_fhit *h = c->rec->hits;
+    xs_fhit *h = c->rec->hits;
     while (h->next)
         h = h->next;
     h->deferred = true;
@@ -645,17 +740,17 @@ void exs_fhit_defer_last(exs_fctx *c)
 /* ---------------------------------------------------------------- per worker */
 
 #define HEAD_MAX 65536
-#define DEPTHS (EXS_MAX_ARCHIVE_DEPTH + 2)
+#define DEPTHS (XS_MAX_ARCHIVE_DEPTH + 2)
 
 typedef struct fstate {
-    exs_fworker *w;
+    xs_fworker *w;
     bool active;
     const char *display, *norm;
-    exs_where where;
-    exs_class cls;
-    exs_fmeta meta;
-    const exs_input *raw;
-    exs_input tee, mem;
+    xs_where where;
+    xs_class cls;
+    xs_fmeta meta;
+    const xs_input *raw;
+    xs_input tee, mem;
     unsigned char head[HEAD_MAX];
     size_t head_n;
     unsigned char *buf; /* the content copy */
@@ -665,19 +760,19 @@ typedef struct fstate {
     bool oom; /* the copy could not grow (broken too): the sweep fails at the end */
 } fstate;
 
-struct exs_fworker {
+struct xs_fworker {
     exs_scan *s;
-    exs_files *f;
-    exs_yscanner *yshipped, *yuser;
-    exs_pathre_scratch *iocre; /* for the Loki filename IOCs, when the set has any */
+    xs_files *f;
+    xs_yscanner *yshipped, *yuser;
+    xs_pathre_scratch *iocre; /* for the Loki filename IOCs, when the set has any */
     fstate st[DEPTHS];
     uint64_t hashed, large, skipped_ext, rule_scans, rule_gated, logs_parsed_only;
     bool shipped_failed;
 };
 
-exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
+exs_rc xs_fworker_create(xs_fworker **out, exs_scan *s)
 {
-    exs_fworker *w = calloc(1, sizeof *w);
+    xs_fworker *w = calloc(1, sizeof *w);
     if (!w)
         return EXS_ENOMEM;
     w->s = s;
@@ -686,30 +781,30 @@ exs_rc exs_fworker_create(exs_fworker **out, exs_scan *s)
         w->st[i].w = w;
     exs_rc rc = EXS_OK;
     if (rc == EXS_OK && w->f->enabled && w->f->user)
-        rc = exs_yscanner_create(&w->yuser, w->f->user, w->f->yara_timeout_s);
-    if (rc == EXS_OK && w->f->enabled && exs_iocset_regexes(w->f->iocs))
-        rc = exs_pathre_scratch_create(&w->iocre, exs_iocset_regexes(w->f->iocs));
+        rc = xs_yscanner_create(&w->yuser, w->f->user, w->f->yara_timeout_s);
+    if (rc == EXS_OK && w->f->enabled && xs_iocset_regexes(w->f->iocs))
+        rc = xs_pathre_scratch_create(&w->iocre, xs_iocset_regexes(w->f->iocs));
     if (rc != EXS_OK) {
-        exs_fworker_destroy(w);
+        xs_fworker_destroy(w);
         return rc;
     }
     *out = w;
     return EXS_OK;
 }
 
-void exs_fworker_destroy(exs_fworker *w)
+void xs_fworker_destroy(xs_fworker *w)
 {
     if (!w)
         return;
-    exs_yscanner_destroy(w->yshipped);
-    exs_yscanner_destroy(w->yuser);
-    exs_pathre_scratch_destroy(w->iocre);
+    xs_yscanner_destroy(w->yshipped);
+    xs_yscanner_destroy(w->yuser);
+    xs_pathre_scratch_destroy(w->iocre);
     for (int i = 0; i < DEPTHS; i++)
         free(w->st[i].buf);
     free(w);
 }
 
-void exs_fworker_stats(exs_fworker *w, exs_sweep_stats *st)
+void xs_fworker_stats(xs_fworker *w, exs_sweep_stats *st)
 {
     if (!w)
         return;
@@ -801,15 +896,15 @@ static const char *ext_of(const char *base)
     return dot ? dot : "";
 }
 
-const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, const char *norm,
-                                const exs_where *where, const exs_class *cls,
-                                const exs_fmeta *meta, const unsigned char *head, size_t have,
-                                const exs_input *raw)
+const xs_input *xs_file_begin(xs_fworker *w, int depth, const char *display, const char *norm,
+                                const xs_where *where, const xs_class *cls,
+                                const xs_fmeta *meta, const unsigned char *head, size_t have,
+                                const xs_input *raw)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return raw;
     fstate *fs = &w->st[depth];
-    exs_files *f = w->f;
+    xs_files *f = w->f;
     fs->active = f->enabled;
     if (!fs->active)
         return raw;
@@ -837,7 +932,7 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
      * cost more than parsing them and hold a whole file in memory per worker. User rules
      * (which may be log rules, as in signature-base) and --check-logs still see them. */
     if (fs->want && !f->check_logs && !f->user &&
-        exs_kind_parsed(cls->kind)) {
+        xs_kind_parsed(cls->kind)) {
         fs->want = false;
         w->logs_parsed_only++;
     }
@@ -856,11 +951,11 @@ const exs_input *exs_file_begin(exs_fworker *w, int depth, const char *display, 
     append(fs, head, have);
     if (have == 0 || (meta->size >= 0 && (uint64_t)have >= (uint64_t)meta->size))
         fs->eof = meta->size >= 0 || have == 0;
-    fs->tee = (exs_input){tee_read, raw->seek ? tee_seek : NULL, fs};
+    fs->tee = (xs_input){tee_read, raw->seek ? tee_seek : NULL, fs};
     return &fs->tee;
 }
 
-bool exs_file_copies(const exs_fworker *w, int depth)
+bool xs_file_copies(const xs_fworker *w, int depth)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return false;
@@ -868,7 +963,7 @@ bool exs_file_copies(const exs_fworker *w, int depth)
     return fs->active && fs->want && !fs->over;
 }
 
-const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in)
+const xs_input *xs_file_slurp(xs_fworker *w, int depth, const xs_input *in)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return in;
@@ -884,7 +979,7 @@ const exs_input *exs_file_slurp(exs_fworker *w, int depth, const exs_input *in)
     if (fs->over)
         return in; /* grew beyond the size it had: the walk reads the rest as a stream */
     fs->mpos = fs->head_n <= fs->len ? fs->head_n : fs->len;
-    fs->mem = (exs_input){mem_read, mem_seek, fs};
+    fs->mem = (xs_input){mem_read, mem_seek, fs};
     return &fs->mem;
 }
 
@@ -921,7 +1016,7 @@ static void drain(fstate *fs)
     }
 }
 
-void exs_file_end(exs_fworker *w, int depth)
+void xs_file_end(xs_fworker *w, int depth)
 {
     if (!w || depth < 0 || depth >= DEPTHS)
         return;
@@ -934,7 +1029,7 @@ void exs_file_end(exs_fworker *w, int depth)
     if (fs->want && fs->over)
         w->large++;
 
-    exs_fctx c;
+    xs_fctx c;
     memset(&c, 0, sizeof c);
     c.scan = w->s;
     c.files = w->f;
@@ -947,30 +1042,30 @@ void exs_file_end(exs_fworker *w, int depth)
     const char *base = slash ? slash + 1 : fs->display;
     size_t bn = 0;
     for (; base[bn] && bn + 1 < sizeof c.base; bn++)
-        c.base[bn] = exs_lower(base[bn]);
+        c.base[bn] = xs_lower(base[bn]);
     c.base[bn] = 0;
     c.ext = ext_of(c.base);
     c.cls = &fs->cls;
     c.meta = &fs->meta;
-    exs_webloc_of(fs->norm, &c.loc);
+    xs_webloc_of(fs->norm, &c.loc);
     c.head = fs->head;
     c.head_n = fs->head_n;
     c.raw = fs->raw;
     if (fs->oom) /* its content checks cannot run: they would pass it as clean */
-        exs_scan_fail(w->s, EXS_ENOMEM, "out of memory copying %s for the file checks",
+        xs_scan_fail(w->s, EXS_ENOMEM, "out of memory copying %s for the file checks",
                       fs->display);
     bool complete = fs->want && fs->eof && !fs->over && !fs->broken;
     if (complete && !w->yshipped && !w->shipped_failed) {
         char err[512];
-        const exs_yrules *shipped;
-        exs_rc rc = exs_yrules_shipped_get(&shipped, err, sizeof err);
+        const xs_yrules *shipped;
+        exs_rc rc = xs_yrules_shipped_get(&shipped, err, sizeof err);
         if (rc == EXS_OK) {
-            rc = exs_yscanner_create(&w->yshipped, shipped, w->f->yara_timeout_s);
+            rc = xs_yscanner_create(&w->yshipped, shipped, w->f->yara_timeout_s);
             snprintf(err, sizeof err, "shipped rules: no scanner (%s)", exs_strerror(rc));
         }
         if (rc != EXS_OK) {
             w->shipped_failed = true;
-            exs_scan_fail(w->s, rc, "%s", err);
+            xs_scan_fail(w->s, rc, "%s", err);
         }
     }
     c.yshipped = w->yshipped;
@@ -978,42 +1073,43 @@ void exs_file_end(exs_fworker *w, int depth)
         c.data = fs->buf ? fs->buf : fs->head; /* an empty file has no buffer */
         c.data_n = fs->len;
         /* the other digests only for lists that name them */
-        bool ok = exs_sha256_hex(c.data, c.data_n, c.sha256);
+        bool ok = xs_sha256_hex(c.data, c.data_n, c.sha256);
         if (ok)
             w->hashed++;
-        if (ok && exs_iocset_count(w->f->iocs, EXS_IOC_SHA1))
-            ok = exs_sha1_hex(c.data, c.data_n, c.sha1);
-        if (ok && exs_iocset_count(w->f->iocs, EXS_IOC_MD5))
-            ok = exs_md5_hex(c.data, c.data_n, c.md5);
+        if (ok && xs_iocset_count(w->f->iocs, XS_IOC_SHA1))
+            ok = xs_sha1_hex(c.data, c.data_n, c.sha1);
+        if (ok && xs_iocset_count(w->f->iocs, XS_IOC_MD5))
+            ok = xs_md5_hex(c.data, c.data_n, c.md5);
         /* An unhashed file would pass the hash indicators as clean. With the default provider
          * a digest fails only when OpenSSL cannot allocate (which OpenSSL 3.2 no longer even
          * puts on its error queue), so the code is that. */
         if (!ok)
-            exs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
+            xs_scan_fail(w->s, EXS_ENOMEM, "hashing %s failed (OpenSSL out of memory)",
                           fs->display);
     }
-    c.loglike = (exs_kind_parsed(fs->cls.kind) || exs_looks_json_lines(fs->head, fs->head_n)) &&
-                c.loc.folder == EXS_WF_NONE && !exs_web_script_ext(c.base, strlen(c.base));
-    exs_detect_file(&c);
+    c.loglike =
+        (xs_kind_structured(fs->cls.kind) || xs_looks_json_lines(fs->head, fs->head_n)) &&
+        c.loc.folder == XS_WF_NONE && !xs_web_script_ext(c.base, strlen(c.base));
+    xs_detect_file(&c);
     w->rule_scans += c.rule_scans;
     w->rule_gated += c.rule_gated;
     /* An engine that failed on this file leaves it unchecked, whatever the checks made of it. */
     exs_rc rc;
-    if ((rc = exs_yscanner_failure(w->yshipped)) != EXS_OK)
-        exs_scan_fail(w->s, rc, "the shipped rules failed on %s (%s)", fs->display,
+    if ((rc = xs_yscanner_failure(w->yshipped)) != EXS_OK)
+        xs_scan_fail(w->s, rc, "the shipped rules failed on %s (%s)", fs->display,
                       exs_strerror(rc));
-    if ((rc = exs_yscanner_failure(w->yuser)) != EXS_OK)
-        exs_scan_fail(w->s, rc, "the user rules failed on %s (%s)", fs->display, exs_strerror(rc));
-    if ((rc = exs_pathre_scratch_failure(w->iocre)) != EXS_OK)
-        exs_scan_fail(w->s, rc, "the filename expressions failed on %s (%s)", fs->display,
+    if ((rc = xs_yscanner_failure(w->yuser)) != EXS_OK)
+        xs_scan_fail(w->s, rc, "the user rules failed on %s (%s)", fs->display, exs_strerror(rc));
+    if ((rc = xs_pathre_scratch_failure(w->iocre)) != EXS_OK)
+        xs_scan_fail(w->s, rc, "the filename expressions failed on %s (%s)", fs->display,
                       exs_strerror(rc));
 
-    if (c.loc.held != EXS_HELD_NONE) {
+    if (c.loc.held != XS_HELD_NONE) {
         pthread_mutex_lock(&w->f->mu);
-        w->f->held[c.loc.held] |= exs_files_root_bit(fs->where.root);
+        w->f->held[c.loc.held] |= xs_files_root_bit(fs->where.root);
         pthread_mutex_unlock(&w->f->mu);
     }
-    if (exs_web_script_ext(c.base, strlen(c.base)))
+    if (xs_web_script_ext(c.base, strlen(c.base)))
         store_script(w->s, w->f, fs->where.root, &c.loc, fs->norm);
     if (c.rec)
         store_record(w->s, w->f, c.rec);

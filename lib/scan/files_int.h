@@ -1,7 +1,7 @@
 /* File side, internal: the records the workers fill and the post-pass reports, and what the
  * file checks (lib/detectors/filecheck.c) see of one file. */
-#ifndef EXS_SCAN_FILES_INT_H
-#define EXS_SCAN_FILES_INT_H
+#ifndef XS_SCAN_FILES_INT_H
+#define XS_SCAN_FILES_INT_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -16,25 +16,36 @@
 #include "scan/ctx.h"
 
 /* One reason a file is reported: the rule's case and its facts. Strings owned. */
-typedef struct exs_fhit {
+typedef struct xs_fhit {
     const exs_rule *rule;
     exs_verdict verdict;
     exs_severity severity;
     int64_t time_ms;    /* EXS_TIME_NONE: the file's modification time is used */
     const char *reason; /* static */
-    const char *keys[EXS_MAX_FACTS]; /* static */
-    char *values[EXS_MAX_FACTS];
+    const char *keys[XS_MAX_FACTS]; /* static */
+    char *values[XS_MAX_FACTS];
     size_t nfacts;
     char *evidence;
     char *target;
+    uint64_t line; /* the line of a log about the file that says it (msert.log), 0 when none */
+    char *key;     /* what tells apart two hits of one rule on the file (the id's key), NULL */
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
-    struct exs_fhit *next;
-} exs_fhit;
+    struct xs_fhit *next;
+} xs_fhit;
+
+/* The deferred hits of the records let go, by rule and verdict: findings only if the sweep
+ * finds evidence of compromise, so counted then (xs_files_count_gone_deferred). */
+typedef struct xs_fgone {
+    const exs_rule *rule;
+    exs_verdict verdict;
+    uint64_t n;
+    int64_t first_ms, last_ms;
+} xs_fgone;
 
 /* A file with hits (or a served script), kept for the post-pass. */
-typedef struct exs_frec {
+typedef struct xs_frec {
     char *display, *norm;
-    exs_where where;
+    xs_where where;
     uint64_t order; /* FNV-1a of display: which records a full store lets go (the largest) */
     bool always;    /* it has a hit that is always kept (exploitation, a backdoor rule) */
     char sha256[65]; /* "" when not hashed */
@@ -44,127 +55,139 @@ typedef struct exs_frec {
     int64_t mtime_ms;
     char *url;        /* lowercase URL path it is served under, NULL when not served */
     const char *site; /* static */
-    exs_fhit *hits;
+    xs_fhit *hits;
     bool url_failed; /* no memory for its URL: the sweep fails */
-    struct exs_frec *next;
-} exs_frec;
+    struct xs_frec *next;
+} xs_frec;
 
 /* The cross-file clues below are per evidence root (one server's configuration maps only its
  * own files; a fleet sweep keeps servers apart). */
-typedef struct exs_fvdir {
+typedef struct xs_fvdir {
     uint32_t root;
     char *site, *url; /* url: lowercase, no trailing '/' except for "/" */
-    char *key;        /* physical path key (exs_ioc_path_key) */
+    char *key;        /* physical path key (xs_ioc_path_key) */
     char *physical;   /* as written */
     char *config;     /* display path of the applicationHost.config */
-} exs_fvdir;
+} xs_fvdir;
 
-typedef struct exs_fcompiled {
+typedef struct xs_fcompiled {
     uint32_t root;
     char *url;     /* lowercase virtual path */
     char *display; /* the .compiled record */
     int64_t mtime_ms;
-} exs_fcompiled;
+} xs_fcompiled;
 
-typedef struct exs_fremoved_hint {
+typedef struct xs_fremoved_hint {
     uint32_t root;
     char *url;  /* lowercase URL of a path MSERT reported */
     char *what; /* "MSERT: <threat>, <action>" */
-} exs_fremoved_hint;
+} xs_fremoved_hint;
 
-struct exs_files {
-    exs_scan *scan; /* set by exs_files_prepare: a store that runs out of memory fails it */
+struct xs_files {
+    exs_scan *scan; /* set by xs_files_prepare: a store that runs out of memory fails it */
     /* Configuration, fixed before the run. */
     char **rule_paths;
     size_t nrule_paths;
-    exs_iocset *iocs;
+    xs_iocset *iocs;
+    struct xs_iocnet *net; /* the findings naming listed addresses and hosts (iocnet.h);
+                               NULL when the lists name none */
     uint64_t max_size;
     char **skip_ext; /* lowercase, with the dot */
     size_t nskip;
     bool enabled;
     bool check_logs;
-    uint64_t max_records, max_scripts; /* EXS_MAX_FILE_RECORDS, EXS_MAX_WEB_SCRIPTS; tests lower them */
-    int yara_timeout_s;                /* EXS_YARA_TIMEOUT_S; tests lower it */
-    const exs_yrules *shipped; /* process-wide, read-only */
-    exs_yrules *user;
+    uint64_t max_records, max_scripts; /* XS_MAX_FILE_RECORDS, XS_MAX_WEB_SCRIPTS; tests lower them */
+    uint64_t max_vdirs;                /* XS_MAX_VDIRS; tests lower it */
+    int yara_timeout_s;                /* XS_YARA_TIMEOUT_S; tests lower it */
+    const xs_yrules *shipped; /* process-wide, read-only */
+    xs_yrules *user;
 
     /* Stores, guarded by mu. */
     pthread_mutex_t mu;
-    exs_frec *recs;       /* always-kept records, then ... */
+    xs_frec *recs;       /* always-kept records, then ... */
     size_t nrecs;
-    exs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
+    xs_frec **heap;      /* ... the others, a max-heap on order holding at most max_records */
     size_t nheap, capheap;
     uint64_t recs_dropped;
-    exs_strmap *web_urls; /* "root|URL" of every script file under a known web root */
+    xs_fgone *gone;      /* deferred hits of the records let go (few: by rule and verdict) */
+    size_t ngone, capgone;
+    xs_strmap *web_urls; /* "root|URL" of every script file under a known web root */
     char **loose;         /* norm paths of scripts elsewhere (vdir mapping) ... */
     uint32_t *loose_root; /* ... and their roots */
     size_t nloose, caploose, caploose_root;
     uint64_t scripts_dropped;
-    uint64_t held[EXS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
-    exs_fvdir *vdirs;
+    uint64_t held[XS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
+    xs_fvdir *vdirs;     /* at most max_vdirs, the smallest (xs_files_add_vdir) */
     size_t nvdirs, capvdirs;
-    exs_fcompiled *compiled;
+    uint64_t vdirs_dropped; /* virtual directories past max_vdirs: not used to map files */
+    xs_fcompiled *compiled;
     size_t ncompiled, capcompiled;
-    exs_fremoved_hint *hints;
+    xs_fremoved_hint *hints;
     size_t nhints, caphints;
     uint64_t clues_dropped; /* compiled pages and scanner-log hints past max_records */
     uint64_t dearcry; /* files with the DEARCRY! marker */
     char *dearcry_ex[5];      /* the smallest display paths, in order (a fixed choice) */
-    exs_where dearcry_where[5];
+    xs_where dearcry_where[5];
     size_t ndearcry_ex;
     int64_t dearcry_first, dearcry_last;
 };
 
 /* What the checks of one file see. */
-typedef struct exs_fctx {
+typedef struct xs_fctx {
     exs_scan *scan;
-    exs_files *files;
-    exs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
-    struct exs_pathre_scratch *iocre; /* this worker's space for filename IOCs, or NULL */
+    xs_files *files;
+    xs_yscanner *yshipped, *yuser; /* this worker's scanners (NULL when no such set) */
+    struct xs_pathre_scratch *iocre; /* this worker's space for filename IOCs, or NULL */
     const char *display, *norm;
-    exs_where where;
+    xs_where where;
     char base[256];  /* lowercase file name */
     const char *ext; /* lowercase ".aspx" in base, or "" */
-    const exs_class *cls;
+    const xs_class *cls;
     bool loglike; /* a structured log or event export outside web folders */
-    exs_webloc loc;
-    const exs_fmeta *meta;
+    xs_webloc loc;
+    const xs_fmeta *meta;
     const unsigned char *head; /* first bytes, always */
     size_t head_n;
     const unsigned char *data; /* the whole content when complete, else NULL */
     size_t data_n;
-    const exs_input *raw; /* the stream, for targeted reads of large files */
+    const xs_input *raw; /* the stream, for targeted reads of large files */
     char sha256[65];
     char sha1[41], md5[33]; /* "" unless an IOC list names hashes of that kind */
     char attributes[32];    /* set by the attribute check when the file has notable ones */
-    exs_frec *rec; /* created on the first hit */
+    xs_frec *rec; /* created on the first hit */
     uint64_t rule_scans, rule_gated;
-} exs_fctx;
+} xs_fctx;
 
 /* Adds a hit to the file's record: h's rule, verdict, severity, time, reason, facts, target and
  * evidence are copied (capped); its subject groups are not (the file is the subject). */
-void exs_fhit_add(exs_fctx *c, const exs_hit *h);
+void xs_fhit_add(xs_fctx *c, const xs_hit *h);
 /* Marks the last hit added as deferred (staging archives). */
-void exs_fhit_defer_last(exs_fctx *c);
+void xs_fhit_defer_last(xs_fctx *c);
+/* Counts the deferred hits of the records let go past max_records as findings not kept: the
+ * post-pass calls it when the sweep found evidence of compromise, that is when the deferred
+ * hits of the records kept are reported. Fails the sweep when out of memory. */
+void xs_files_count_gone_deferred(xs_files *f);
 
 /* The checks (lib/detectors/filecheck.c). */
-void exs_detect_file(exs_fctx *c);
+void xs_detect_file(xs_fctx *c);
 
-/* Store helpers for the checks (thread-safe). */
-void exs_files_add_vdir(exs_files *f, uint32_t root, const char *config, const char *site,
+/* Store helpers for the checks (thread-safe). Of the virtual directories, at most max_vdirs
+ * are kept over the scan: the smallest by root, physical path, URL, site and configuration,
+ * whatever the order they come in; the others are counted (vdirs_dropped). */
+void xs_files_add_vdir(xs_files *f, uint32_t root, const char *config, const char *site,
                         const char *url, const char *physical);
-void exs_files_add_compiled(exs_files *f, uint32_t root, const char *display, const char *url,
+void xs_files_add_compiled(xs_files *f, uint32_t root, const char *display, const char *url,
                             int64_t mtime_ms);
-void exs_files_add_hint(exs_files *f, uint32_t root, const char *url, const char *what);
+void xs_files_add_hint(xs_files *f, uint32_t root, const char *url, const char *what);
 
 /* The key of web_urls: "root|url" into buf. */
-const char *exs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap);
+const char *xs_files_url_key(uint32_t root, const char *url, char *buf, size_t cap);
 /* The bit of root in held[]. */
-static inline uint64_t exs_files_root_bit(uint32_t root)
+static inline uint64_t xs_files_root_bit(uint32_t root)
 {
     return 1ull << (root < 63 ? root : 63);
 }
-void exs_files_add_dearcry(exs_files *f, const char *display, const exs_where *where,
+void xs_files_add_dearcry(xs_files *f, const char *display, const xs_where *where,
                            int64_t mtime_ms);
 
 #endif

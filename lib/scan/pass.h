@@ -3,37 +3,37 @@
  * order so that the result never depends on the number of workers) and reports through the
  * same sink as the detectors (lib/scan/ctx.h). The registry is in lib/scan/scan.c.
  */
-#ifndef EXS_SCAN_PASS_H
-#define EXS_SCAN_PASS_H
+#ifndef XS_SCAN_PASS_H
+#define XS_SCAN_PASS_H
 
 #include <stddef.h>
 
 #include "scan/ctx.h"
 
 struct exs_scan;
-struct exs_files;
+struct xs_files;
 
-typedef struct exs_pass_view {
+typedef struct xs_pass_view {
     struct exs_scan *scan;
-    struct exs_files *files;            /* the file side's records (lib/scan/files_int.h) */
+    struct xs_files *files;            /* the file side's records (lib/scan/files_int.h) */
     const exs_finding *const *findings; /* kept so far, in the results' order */
     size_t nfindings;
-    const exs_access *access;           /* by time, file, line */
+    const xs_access *access;           /* by time, file, line */
     size_t naccess;
-} exs_pass_view;
+} xs_pass_view;
 
-typedef void (*exs_pass_fn)(const exs_pass_view *v);
+typedef void (*xs_pass_fn)(const xs_pass_view *v);
 
-/* A context for a finding at the same place as f (its root, path and members); buf (cap
- * bytes, EXS_MAX_PATH * 2 is enough) holds the display path. */
-void exs_ctx_at_finding(exs_ctx *c, const exs_pass_view *v, const exs_finding *f, char *buf,
-                        size_t cap);
+/* A context for a finding at the same place as f (its root, path and members); buf holds the
+ * display path: XS_MAX_WHERE bytes, the room any finding's place takes, so it is never cut. */
+void xs_ctx_at_finding(xs_ctx *c, const xs_pass_view *v, const exs_finding *f,
+                        char buf[XS_MAX_WHERE]);
 /* A context for a finding at the place of a script request. */
-void exs_ctx_at_access(exs_ctx *c, const exs_pass_view *v, const exs_access *a);
+void xs_ctx_at_access(xs_ctx *c, const xs_pass_view *v, const xs_access *a);
 
 /* The passes (lib/detectors/burst.c, lib/detectors/shells.c, lib/detectors/links.c). */
-void exs_pass_bursts(const exs_pass_view *v);
-void exs_pass_files(const exs_pass_view *v);
-void exs_pass_links(const exs_pass_view *v);
+void xs_pass_bursts(const xs_pass_view *v);
+void xs_pass_files(const xs_pass_view *v);
+void xs_pass_links(const xs_pass_view *v);
 
 #endif

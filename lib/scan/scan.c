@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/digest.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "engines/prefilter_db.h"
@@ -35,22 +36,24 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
         return EXS_ENOMEM;
     if (opts)
         s->opts = *opts;
-    s->archive_ratio = EXS_MAX_ARCHIVE_RATIO;
-    s->archive_floor = EXS_MAX_ARCHIVE_FLOOR;
-    s->max_access = EXS_MAX_ACCESS_EVENTS;
-    s->archive_members = EXS_MAX_ARCHIVE_MEMBERS;
-    for (int k = 0; k < EXS_W__COUNT; k++)
-        s->wcounts[k].kind = exs_warn_kind_name((exs_warn_kind)k);
+    s->archive_ratio = XS_MAX_ARCHIVE_RATIO;
+    s->archive_floor = XS_MAX_ARCHIVE_FLOOR;
+    s->max_access = XS_MAX_ACCESS_EVENTS;
+    s->archive_members = XS_MAX_ARCHIVE_MEMBERS;
+    for (int k = 0; k < XS_W__COUNT; k++)
+        s->wcounts[k].kind = xs_warn_kind_name((xs_warn_kind)k);
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         free(s);
         return EXS_ETHREAD;
     }
-    s->res = exs_results_new();
-    s->store = exs_store_create(s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS,
-                                EXS_MAX_KEPT_ALWAYS);
-    exs_rc rc = s->res && s->store ? exs_files_create(&s->files, opts) : EXS_ENOMEM;
+    s->res = xs_results_new();
+    s->store = xs_store_create(s->opts.max_findings ? s->opts.max_findings : EXS_MAX_FINDINGS,
+                                XS_MAX_KEPT_ALWAYS);
+    s->warnkeep = xs_warnkeep_create(XS_MAX_WARNING_EXAMPLES);
+    exs_rc rc = s->res && s->store && s->warnkeep ? xs_files_create(&s->files, opts) : EXS_ENOMEM;
     if (rc != EXS_OK) {
-        exs_store_destroy(s->store);
+        xs_warnkeep_destroy(s->warnkeep);
+        xs_store_destroy(s->store);
         exs_results_destroy(s->res);
         pthread_mutex_destroy(&s->mu);
         free(s);
@@ -70,7 +73,7 @@ exs_rc exs_scan_add_rules(exs_scan *s, const char *path)
     if (!s || !path || s->ran)
         return EXS_EINVAL;
     s->err[0] = 0;
-    exs_rc rc = exs_files_add_rules(s->files, path, s->err, sizeof s->err);
+    exs_rc rc = xs_files_add_rules(s->files, path, s->err, sizeof s->err);
     return rc == EXS_OK && !opt_add(s, "rules=%s", path) ? EXS_ENOMEM : rc;
 }
 
@@ -79,8 +82,13 @@ exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
     if (!s || !path || s->ran)
         return EXS_EINVAL;
     s->err[0] = 0;
-    exs_rc rc = exs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
-    return rc == EXS_OK && !opt_add(s, "ioc=%s", path) ? EXS_ENOMEM : rc;
+    exs_rc rc = xs_files_add_iocs(s->files, s, path, s->err, sizeof s->err);
+    if (rc == EXS_OK && !opt_add(s, "ioc=%s", path)) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory recording the list in the sweep record",
+                 path);
+        rc = EXS_ENOMEM;
+    }
+    return rc;
 }
 
 const char *exs_scan_error(const exs_scan *s)
@@ -195,6 +203,10 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
         const char *b = strrchr(abs, '/');
         label = b && b[1] ? b + 1 : (b ? "root" : abs);
     }
+    if (strlen(label) > XS_MAX_LABEL) {
+        snprintf(s->err, sizeof s->err, "%s: a label longer than %d bytes", path, XS_MAX_LABEL);
+        return EXS_EINVAL;
+    }
     char *r = strdup(path), *a = strdup(abs), *l = unique_label(s, label);
     char **vr = r && a && l ? realloc(s->roots, (s->nroots + 1) * sizeof *vr) : NULL;
     if (vr)
@@ -226,33 +238,33 @@ exs_rc exs_scan_add_root(exs_scan *s, const char *path)
 typedef struct queue {
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
-    exs_item *items[EXS_QUEUE_DEPTH];
+    xs_item *items[XS_QUEUE_DEPTH];
     size_t head, count;
     bool closed;
 } queue;
 
-static bool queue_push(void *ctx, exs_item *it)
+static bool queue_push(void *ctx, xs_item *it)
 {
     queue *q = ctx;
     pthread_mutex_lock(&q->mu);
-    while (q->count == EXS_QUEUE_DEPTH)
+    while (q->count == XS_QUEUE_DEPTH)
         pthread_cond_wait(&q->not_full, &q->mu);
-    q->items[(q->head + q->count) % EXS_QUEUE_DEPTH] = it;
+    q->items[(q->head + q->count) % XS_QUEUE_DEPTH] = it;
     q->count++;
     pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->mu);
     return true;
 }
 
-static exs_item *queue_pop(queue *q)
+static xs_item *queue_pop(queue *q)
 {
     pthread_mutex_lock(&q->mu);
     while (q->count == 0 && !q->closed)
         pthread_cond_wait(&q->not_empty, &q->mu);
-    exs_item *it = NULL;
+    xs_item *it = NULL;
     if (q->count) {
         it = q->items[q->head];
-        q->head = (q->head + 1) % EXS_QUEUE_DEPTH;
+        q->head = (q->head + 1) % XS_QUEUE_DEPTH;
         q->count--;
         pthread_cond_signal(&q->not_full);
     }
@@ -269,7 +281,7 @@ static void queue_close(queue *q)
 }
 
 typedef struct thread_arg {
-    exs_worker w;
+    xs_worker w;
     queue *q;
     pthread_t tid;
     bool started;
@@ -278,15 +290,15 @@ typedef struct thread_arg {
 static void *worker_main(void *p)
 {
     thread_arg *t = p;
-    exs_item *it;
+    xs_item *it;
     while ((it = queue_pop(t->q)) != NULL)
-        exs_worker_process(&t->w, it);
+        xs_worker_process(&t->w, it);
     return NULL;
 }
 
-static bool process_inline(void *ctx, exs_item *it)
+static bool process_inline(void *ctx, xs_item *it)
 {
-    exs_worker_process(ctx, it);
+    xs_worker_process(ctx, it);
     return true;
 }
 
@@ -294,25 +306,25 @@ static bool process_inline(void *ctx, exs_item *it)
  * per process, when the first file of its kind turns up, and shared read-only by every scan
  * (and every fuzz iteration). A sweep of IIS logs never pays for the other kinds. */
 static pthread_mutex_t g_pf_mu = PTHREAD_MUTEX_INITIALIZER;
-static exs_prefilter *g_pf[EXS_KIND__COUNT];
-static bool g_pf_tried[EXS_KIND__COUNT];
+static xs_prefilter *g_pf[XS_KIND__COUNT];
+static bool g_pf_tried[XS_KIND__COUNT];
 
-const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
+const xs_prefilter *xs_scan_prefilter(exs_scan *s, xs_kind k)
 {
-    if (k <= EXS_KIND_NONE || k >= EXS_KIND__COUNT)
+    if (k <= XS_KIND_NONE || k >= XS_KIND__COUNT)
         return NULL;
     pthread_mutex_lock(&g_pf_mu);
     if (!g_pf_tried[k]) {
-        const exs_pattern_set *set = exs_kind_patterns(k);
-        /* Kinds that read the same set (IIS, HttpProxy, exports) share one database. */
-        for (int j = 1; j < EXS_KIND__COUNT && set && !g_pf[k]; j++)
-            if (j != (int)k && g_pf[j] && exs_kind_patterns((exs_kind)j) == set)
+        const xs_pattern_set *set = xs_kind_patterns(k);
+        /* Kinds that read the same set (HttpProxy and exports) share one database. */
+        for (int j = 1; j < XS_KIND__COUNT && set && !g_pf[k]; j++)
+            if (j != (int)k && g_pf[j] && xs_kind_patterns((xs_kind)j) == set)
                 g_pf[k] = g_pf[j];
         exs_rc rc = EXS_OK;
         char err[512] = "";
         if (set && !g_pf[k]) {
-            const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
-            rc = exs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
+            const xs_pf_blob *b = xs_pf_blob_find(xs_pattern_set_hash(set));
+            rc = xs_prefilter_load(&g_pf[k], set, b ? b->bytes : NULL, b ? b->len : 0, err,
                                     sizeof err);
             if (rc != EXS_OK)
                 g_pf[k] = NULL;
@@ -320,12 +332,12 @@ const exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k)
         /* A failure is not remembered: the next sweep of the process tries again. This one
          * cannot read the kind's logs, so it fails. */
         if (rc != EXS_OK)
-            exs_scan_fail(s, rc, "the %s log matcher could not be loaded: %s", exs_kind_name(k),
+            xs_scan_fail(s, rc, "the %s log matcher could not be loaded: %s", xs_kind_name(k),
                           err[0] ? err : exs_strerror(rc));
         else
             g_pf_tried[k] = true;
     }
-    const exs_prefilter *pf = g_pf[k];
+    const xs_prefilter *pf = g_pf[k];
     pthread_mutex_unlock(&g_pf_mu);
     return pf;
 }
@@ -359,7 +371,7 @@ static exs_rc sweep_info(exs_scan *s)
     r->sweep.version = EXSWEEP_VERSION;
     r->sweep.start_ms = s->start_ms;
     for (size_t i = 0; i < s->nroots; i++)
-        if (!exs_results_add_root(r, s->roots[i], s->labels[i]))
+        if (!xs_results_add_root(r, s->roots[i], s->labels[i]))
             return EXS_ENOMEM;
     const exs_scan_opts *o = &s->opts;
     bool ok = (!o->jobs || opt_add(s, "jobs=%u", o->jobs)) &&
@@ -369,7 +381,7 @@ static exs_rc sweep_info(exs_scan *s)
               (!o->no_file_checks || opt_add(s, "no-file-checks")) &&
               (!o->check_logs || opt_add(s, "check-logs"));
     for (size_t i = 0; ok && i < s->noptlist; i++)
-        ok = exs_results_add_option(r, s->optlist[i]);
+        ok = xs_results_add_option(r, s->optlist[i]);
     return ok ? EXS_OK : EXS_ENOMEM;
 }
 
@@ -377,19 +389,19 @@ static exs_rc sweep_info(exs_scan *s)
  * callee wrote to s->err, such as a rule's file and line). Returns rc. */
 static exs_rc run_failed(exs_scan *s, exs_rc rc, const char *what)
 {
-    if (!exs_scan_failed(s)) {
+    if (!xs_scan_failed(s)) {
         if (s->err[0]) {
             char msg[sizeof s->err];
             snprintf(msg, sizeof msg, "%s", s->err);
-            exs_scan_fail(s, rc, "%s", msg);
+            xs_scan_fail(s, rc, "%s", msg);
         } else {
-            exs_scan_fail(s, rc, "%s: %s", what, exs_strerror(rc));
+            xs_scan_fail(s, rc, "%s: %s", what, exs_strerror(rc));
         }
     }
     return rc;
 }
 
-exs_rc exs_scan_prepare(exs_scan *s)
+exs_rc xs_scan_prepare(exs_scan *s)
 {
     if (!s || s->ran)
         return EXS_EINVAL;
@@ -398,7 +410,7 @@ exs_rc exs_scan_prepare(exs_scan *s)
     if (rc != EXS_OK)
         return run_failed(s, rc, "recording the sweep");
     s->err[0] = 0;
-    rc = exs_files_prepare(s, s->err, sizeof s->err);
+    rc = xs_files_prepare(s, s->err, sizeof s->err);
     return rc == EXS_OK ? EXS_OK : run_failed(s, rc, "preparing the rules and indicators");
 }
 
@@ -410,14 +422,14 @@ static unsigned job_count(const exs_scan *s)
     return n < 1 ? 1 : (n > 256 ? 256 : (unsigned)n);
 }
 
-static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
+static void walk_all(exs_scan *s, xs_walk_fn fn, void *ctx)
 {
     for (size_t i = 0; i < s->nroots; i++) {
-        char prefix[EXS_MAX_PATH];
+        char prefix[XS_MAX_PATH];
         prefix[0] = 0;
         if (s->nroots > 1)
             snprintf(prefix, sizeof prefix, "%s/", s->labels[i]);
-        if (!exs_walk_root(s, (uint32_t)i, s->roots[i], s->root_abs[i], prefix, fn, ctx)) {
+        if (!xs_walk_root(s, (uint32_t)i, s->roots[i], s->root_abs[i], prefix, fn, ctx)) {
             /* exs_scan_add_root checked the root; it changed since, or the walker could not
              * start. Either way the sweep is missing a root: fail it, saying why. */
             int e = errno;
@@ -427,7 +439,7 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
                 rc = e == ENOMEM ? EXS_ENOMEM : EXS_EIO;
                 snprintf(msg, sizeof msg, "%s: could not be read", s->roots[i]);
             }
-            exs_scan_fail(s, rc, "%s", msg);
+            xs_scan_fail(s, rc, "%s", msg);
         }
     }
 }
@@ -435,16 +447,16 @@ static void walk_all(exs_scan *s, exs_walk_fn fn, void *ctx)
 /* The after-sweep passes, in order: each sees the findings of the ones before. */
 static const struct {
     const char *name;
-    exs_pass_fn fn;
+    xs_pass_fn fn;
 } passes[] = {
-    {"bursts", exs_pass_bursts}, /* web-shell hunting over the script requests */
-    {"files", exs_pass_files},   /* file findings with their URLs and use, removed shells */
-    {"links", exs_pass_links},   /* one finding per web shell seen from several sides */
+    {"bursts", xs_pass_bursts}, /* web-shell hunting over the script requests */
+    {"files", xs_pass_files},   /* file findings with their URLs and use, removed shells */
+    {"links", xs_pass_links},   /* one finding per web shell seen from several sides */
 };
 
 static int cmp_access(const void *pa, const void *pb)
 {
-    const exs_access *a = pa, *b = pb;
+    const xs_access *a = pa, *b = pb;
     if (a->time_ms != b->time_ms)
         return a->time_ms < b->time_ms ? -1 : 1;
     int r = strcmp(a->file, b->file);
@@ -455,34 +467,38 @@ static int cmp_access(const void *pa, const void *pb)
     return strcmp(a->norm, b->norm);
 }
 
-void exs_scan_finish(exs_scan *s)
+void xs_scan_finish(exs_scan *s)
 {
     /* the requests in a fixed order: the passes pick "the first" of them */
     if (s->naccess > 1)
         qsort(s->access, s->naccess, sizeof *s->access, cmp_access);
-    exs_files_settle(s->files);
-    exs_store_hold(s->store, true);
-    for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !exs_scan_failed(s); i++) {
+    xs_files_settle(s->files);
+    /* the passes read the kept findings: settled first, they are the same set whatever order
+     * the workers delivered them in */
+    if (!xs_scan_failed(s) && !xs_store_settle(s->store))
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory settling the findings kept");
+    xs_store_hold(s->store, true);
+    for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !xs_scan_failed(s); i++) {
         size_t n;
-        const exs_finding **f = exs_store_snapshot(s->store, &n);
+        const exs_finding **f = xs_store_snapshot(s->store, &n);
         if (!f) {
-            exs_scan_fail(s, EXS_ENOMEM, "out of memory before the %s pass", passes[i].name);
+            xs_scan_fail(s, EXS_ENOMEM, "out of memory before the %s pass", passes[i].name);
             break;
         }
-        exs_pass_view v = {s, s->files, f, n, s->access, s->naccess};
+        xs_pass_view v = {s, s->files, f, n, s->access, s->naccess};
         passes[i].fn(&v);
         free(f);
     }
-    exs_store_hold(s->store, false);
+    xs_store_hold(s->store, false);
     if (s->access_dropped)
-        exs_warn(s, EXS_W_LIMIT, "", 0,
+        xs_warn(s, XS_W_LIMIT, "", 0,
                  "%llu script requests past %llu not kept for correlation (bursts, shells)",
                  (unsigned long long)s->access_dropped, (unsigned long long)s->max_access);
-    exs_scan_results_finish(s);
+    xs_scan_results_finish(s);
     exs_results *r = s->res;
     if (r) {
         r->sweep.end_ms = wall_ms();
-        if (s->failed != EXS_OK && !exs_results_set_error(r, s->failed, s->err))
+        if (s->failed != EXS_OK && !xs_results_set_error(r, s->failed, s->err))
             r->sweep.status = s->failed;
     }
 }
@@ -492,7 +508,8 @@ void exs_scan_finish(exs_scan *s)
  * tool's "findings", over results that are not there. While a sweep runs, an exit from
  * anywhere is turned into status 2 with a message. */
 static atomic_int g_running;
-static pthread_once_t g_guard_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t g_guard_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool g_guard_on;
 
 static void exit_guard(void)
 {
@@ -506,11 +523,33 @@ static void exit_guard(void)
     }
 }
 
-static void guard_install(void)
+exs_rc xs_exit_guard_enter(char *err, size_t errlen)
 {
-    if (atexit(exit_guard) != 0) {
-        /* no room for the handler: the guard is off, the sweep goes on */
+    exs_rc rc = EXS_OK;
+    pthread_mutex_lock(&g_guard_mu);
+    /* Exit handlers run last registered first. OpenSSL registers its own (OPENSSL_cleanup)
+     * when it starts: started here, before the guard is registered, it runs after the guard,
+     * which ends the process first. Started later by the first file hashed, it would free
+     * OpenSSL under the workers still hashing before the guard ran. */
+    if (!g_guard_on && !xs_digest_init()) {
+        rc = EXS_ENOMEM;
+        snprintf(err, errlen, "OpenSSL could not start, and the exit guard needs it started "
+                              "first");
+    } else if (!g_guard_on && atexit(exit_guard) != 0) {
+        /* a sweep unguarded could end with status 1 over results that are not there */
+        rc = EXS_ENOMEM;
+        snprintf(err, errlen, "no room to register the exit guard (atexit)");
+    } else {
+        g_guard_on = true;
+        atomic_fetch_add(&g_running, 1);
     }
+    pthread_mutex_unlock(&g_guard_mu);
+    return rc;
+}
+
+void xs_exit_guard_leave(void)
+{
+    atomic_fetch_sub(&g_running, 1);
 }
 
 static exs_rc scan_run(exs_scan *s);
@@ -519,10 +558,15 @@ exs_rc exs_scan_run(exs_scan *s)
 {
     if (!s)
         return EXS_EINVAL;
-    pthread_once(&g_guard_once, guard_install);
-    atomic_fetch_add(&g_running, 1);
-    exs_rc rc = scan_run(s);
-    atomic_fetch_sub(&g_running, 1);
+    char msg[128];
+    exs_rc rc = xs_exit_guard_enter(msg, sizeof msg);
+    if (rc != EXS_OK) {
+        s->ran = true; /* failed: it does not run later either */
+        xs_scan_fail(s, rc, "%s", msg);
+        return rc;
+    }
+    rc = scan_run(s);
+    xs_exit_guard_leave();
     return rc;
 }
 
@@ -530,20 +574,20 @@ static exs_rc scan_run(exs_scan *s)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    exs_rc rc = exs_scan_prepare(s);
+    exs_rc rc = xs_scan_prepare(s);
     if (rc != EXS_OK)
         return rc;
     unsigned jobs = job_count(s);
     s->stats.jobs = jobs;
 
     if (jobs == 1) {
-        exs_worker w;
-        rc = exs_worker_init(&w, s);
+        xs_worker w;
+        rc = xs_worker_init(&w, s);
         if (rc == EXS_OK) {
             walk_all(s, process_inline, &w);
-            exs_scan_add_stats(s, &w.stats);
+            xs_scan_add_stats(s, &w.stats);
         }
-        exs_worker_fini(&w);
+        xs_worker_fini(&w);
         if (rc != EXS_OK)
             return run_failed(s, rc, "setting up the worker");
     } else {
@@ -560,7 +604,7 @@ static exs_rc scan_run(exs_scan *s)
         unsigned started = 0;
         for (unsigned i = 0; i < jobs && rc == EXS_OK; i++) {
             ts[i].q = &q;
-            rc = exs_worker_init(&ts[i].w, s);
+            rc = xs_worker_init(&ts[i].w, s);
             if (rc == EXS_OK && pthread_create(&ts[i].tid, NULL, worker_main, &ts[i]) == 0) {
                 ts[i].started = true;
                 started++;
@@ -576,8 +620,8 @@ static exs_rc scan_run(exs_scan *s)
         for (unsigned i = 0; i < jobs; i++) {
             if (ts[i].started)
                 pthread_join(ts[i].tid, NULL);
-            exs_scan_add_stats(s, &ts[i].w.stats);
-            exs_worker_fini(&ts[i].w);
+            xs_scan_add_stats(s, &ts[i].w.stats);
+            xs_worker_fini(&ts[i].w);
         }
         free(ts);
         pthread_mutex_destroy(&q.mu);
@@ -587,8 +631,8 @@ static exs_rc scan_run(exs_scan *s)
             return run_failed(s, rc, "starting the worker threads");
     }
     if (rc != EXS_OK)
-        exs_scan_fail(s, rc, "%s", exs_strerror(rc));
-    exs_scan_finish(s);
+        xs_scan_fail(s, rc, "%s", exs_strerror(rc));
+    xs_scan_finish(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (s->res)
@@ -600,8 +644,8 @@ void exs_scan_destroy(exs_scan *s)
 {
     if (!s)
         return;
-    exs_scan_results_free(s);
-    exs_files_destroy(s->files);
+    xs_scan_results_free(s);
+    xs_files_destroy(s->files);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);

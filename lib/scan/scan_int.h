@@ -1,7 +1,7 @@
 /* The scan object (internal to lib/scan/ and the file side). Detectors see none of it: they
  * report through lib/scan/ctx.h, and the after-sweep passes read through lib/scan/pass.h. */
-#ifndef EXS_SCAN_INT_H
-#define EXS_SCAN_INT_H
+#ifndef XS_SCAN_INT_H
+#define XS_SCAN_INT_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -11,9 +11,16 @@
 #include "logs/kinds.h"
 #include "results/results_int.h"
 #include "results/store.h"
+#include "results/warnkeep.h"
 #include "scan/ctx.h"
 
-struct exs_prefilter;
+struct xs_prefilter;
+
+/* A server's own address (IIS s-ip) in the logs of one evidence root. */
+typedef struct xs_server_addr {
+    uint32_t root;
+    char *addr; /* owned */
+} xs_server_addr;
 
 struct exs_scan {
     exs_scan_opts opts;
@@ -22,9 +29,9 @@ struct exs_scan {
     char **labels;       /* unique */
     size_t nroots;
     bool ran;
-    uint64_t archive_ratio, archive_floor; /* EXS_MAX_ARCHIVE_*; tests lower them */
-    uint64_t max_access;                   /* EXS_MAX_ACCESS_EVENTS; tests lower it */
-    uint64_t archive_members;              /* EXS_MAX_ARCHIVE_MEMBERS; tests lower it */
+    uint64_t archive_ratio, archive_floor; /* XS_MAX_ARCHIVE_*; tests lower them */
+    uint64_t max_access;                   /* XS_MAX_ACCESS_EVENTS; tests lower it */
+    uint64_t archive_members;              /* XS_MAX_ARCHIVE_MEMBERS; tests lower it */
     char **optlist;      /* "name=value" of the options, for the sweep record */
     size_t noptlist;
     int64_t start_ms;    /* wall clock at exs_scan_run */
@@ -36,55 +43,65 @@ struct exs_scan {
 
     exs_results *res;    /* warnings, coverage, install roots go here as they come; the store's
                             findings and counts at the end. NULL once taken. */
-    exs_store *store;
-    exs_warning_count wcounts[EXS_W__COUNT];
+    xs_store *store;
+    xs_warnkeep *warnkeep; /* the warning examples, until the results take them */
+    exs_warning_count wcounts[XS_W__COUNT];
     uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
-    char *server_addrs[EXS_MAX_SERVER_ADDRS];
-    size_t nserver;
+    xs_server_addr *server_addrs; /* every root's own, at most XS_MAX_SERVER_ADDRS each */
+    size_t nserver, capserver;
+    uint64_t server_dropped;       /* times an address past a root's cap was met */
     size_t capwarnings, capcov;
 
-    exs_access *access;
+    xs_access *access;
     size_t naccess, capaccess;
     size_t naccess_kind[2]; /* events kept per kind ([1]: nondefault), each capped */
     uint64_t access_dropped;
 
-    exs_arena pool;      /* interned strings (file names of access events) */
+    xs_arena pool;      /* interned strings (file names of access events) */
 
     exs_sweep_stats stats;
 
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
-    struct exs_files *files;
+    struct xs_files *files;
     char err[1024]; /* exs_scan_error */
-    exs_rc failed;  /* first failure that makes the results incomplete (exs_scan_fail), or EXS_OK */
+    exs_rc failed;  /* first failure that makes the results incomplete (xs_scan_fail), or EXS_OK */
 };
 
 /* The label of root i. */
-const char *exs_scan_label(const exs_scan *s, uint32_t i);
+const char *xs_scan_label(const exs_scan *s, uint32_t i);
 
 /* The compiled prefilter of a log kind (compiled on first use, shared by all scans of the
  * process, read-only), or NULL when the kind has none or its compilation failed (warned). */
-const struct exs_prefilter *exs_scan_prefilter(exs_scan *s, exs_kind k);
+const struct xs_prefilter *xs_scan_prefilter(exs_scan *s, xs_kind k);
 
 /* Coverage: adds one file's figures to its family (thread-safe). */
-void exs_scan_cover(exs_scan *s, const exs_ctx *c, bool skipped);
-void exs_scan_cover_skip(exs_scan *s, const char *family);
+void xs_scan_cover(exs_scan *s, const xs_ctx *c, bool skipped);
+void xs_scan_cover_skip(exs_scan *s, const char *family);
 /* Records an Exchange install root (relative display path) once (thread-safe). */
-void exs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
+void xs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
 /* Copies str into the scan's string pool (thread-safe; caller holds no lock). NULL when out
  * of memory. */
-const char *exs_scan_intern(exs_scan *s, const char *str);
+const char *xs_scan_intern(exs_scan *s, const char *str);
 /* Adds per-worker stats (thread-safe). */
-void exs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w);
+void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w);
 
 /* The steps of exs_scan_run, for tests and fuzz targets that feed evidence from memory:
- * prepare (compile prefilters), then exs_worker_process_memory, then finish (post-scan
+ * prepare (compile prefilters), then xs_worker_process_memory, then finish (post-scan
  * passes, sorting, the results). */
-exs_rc exs_scan_prepare(exs_scan *s);
-void exs_scan_finish(exs_scan *s);
+exs_rc xs_scan_prepare(exs_scan *s);
+void xs_scan_finish(exs_scan *s);
+
+/* The exit guard exs_scan_run holds while it runs (scan.c): an exit of the process from
+ * anywhere in that time ends it with status 2 and a message on stderr. enter registers the
+ * guard on first use, after starting OpenSSL so that OpenSSL's exit handler runs after it, and
+ * counts a sweep in: EXS_ENOMEM with a message in err when either could not be done (a sweep
+ * must not run unguarded). leave counts it out. */
+exs_rc xs_exit_guard_enter(char *err, size_t errlen);
+void xs_exit_guard_leave(void);
 
 /* Moves the store's findings and the counts into the results, sorts them (lib/scan/emit.c). */
-void exs_scan_results_finish(exs_scan *s);
+void xs_scan_results_finish(exs_scan *s);
 /* Frees what the scan still holds of its results. */
-void exs_scan_results_free(exs_scan *s);
+void xs_scan_results_free(exs_scan *s);
 
 #endif

@@ -13,12 +13,12 @@
 #define ARCH_BUF 65536
 
 typedef struct arch {
-    const exs_input *in;
+    const xs_input *in;
     unsigned char *prefix;
     size_t plen;
     long long pos;      /* logical position in the outer stream */
     unsigned char *buf;
-    exs_archive_budget *b;
+    xs_archive_budget *b;
     bool outermost;     /* this walk's reads are the budget's packed bytes */
     bool failed;        /* the stream under it failed (and said so): the walk stops */
     struct archive *a;
@@ -101,11 +101,15 @@ static bool arch_failed(arch *x, struct exs_scan *s, const char *display, const 
      * could not allocate may just decline, leaving no error set (found by torture-libs) */
     const char *e = archive_error_string(x->a);
     /* nor does it always say ENOMEM when it ran out: zlib's Z_MEM_ERROR at set-up is "Can't
-     * initialize ... decompression", other set-ups say "Can't allocate" or "out of memory" */
-    if (archive_errno(x->a) != ENOMEM && e && *e && !strstr(e, "allocate") &&
-        !strstr(e, "memory") && strncmp(e, "Can't initialize", 16) != 0)
+     * initialize ... decompression", other set-ups say "Can't allocate ..." or "... out of
+     * memory". Only those words: a decoder's refusal that names memory is the data's ("Zstd
+     * decompression failed: Frame requires too much memory for decoding": a window larger
+     * than the decoder allows), damage to count, not a failure of the machine. */
+    if (archive_errno(x->a) != ENOMEM && e && *e && strncmp(e, "Can't allocate", 14) != 0 &&
+        strncmp(e, "Can't initialize", 16) != 0 && !strstr(e, "out of memory") &&
+        !strstr(e, "Cannot allocate memory"))
         return false;
-    exs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
+    xs_scan_fail(s, EXS_ENOMEM, "out of memory %s %s: %s", what, display,
                   e && *e ? e : "libarchive failed without a message");
     x->failed = true;
     return true;
@@ -115,7 +119,7 @@ static long member_read(void *ctx, void *buf, size_t n)
 {
     member *m = ctx;
     arch *x = m->x;
-    exs_archive_budget *b = x->b;
+    xs_archive_budget *b = x->b;
     if (b->over)
         return 0;
     if (x->failed)
@@ -123,7 +127,7 @@ static long member_read(void *ctx, void *buf, size_t n)
     la_ssize_t r = archive_read_data(x->a, buf, n);
     if (r < 0) {
         if (!arch_failed(x, m->s, m->display, "reading a member of") && !m->warned)
-            exs_warn(m->s, EXS_W_ARCHIVE, m->display, 0, "member data: %s",
+            xs_warn(m->s, XS_W_ARCHIVE, m->display, 0, "member data: %s",
                      archive_error_string(x->a) ? archive_error_string(x->a) : "read error");
         m->warned = 1;
         return -1; /* said: a failure of the sweep, or damage counted */
@@ -131,7 +135,7 @@ static long member_read(void *ctx, void *buf, size_t n)
     b->unpacked += (uint64_t)r;
     if (b->unpacked > b->floor && b->unpacked / (b->packed + 1) > b->ratio) {
         b->over = 1;
-        exs_warn(m->s, EXS_W_LIMIT, m->display, 0,
+        xs_warn(m->s, XS_W_LIMIT, m->display, 0,
                  "archive expands more than %llux (nested archives counted together): rest "
                  "not read (zip bomb?)",
                  (unsigned long long)b->ratio);
@@ -140,9 +144,9 @@ static long member_read(void *ctx, void *buf, size_t n)
     return (long)r;
 }
 
-void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *in,
-                      const void *prefix, size_t plen, exs_archive_budget *budget,
-                      exs_member_fn fn, void *ctx)
+void xs_archive_walk(struct exs_scan *s, const char *display, const xs_input *in,
+                      const void *prefix, size_t plen, xs_archive_budget *budget,
+                      xs_member_fn fn, void *ctx)
 {
     arch x = {0};
     x.in = in;
@@ -154,7 +158,7 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
     x.buf = malloc(ARCH_BUF);
     x.a = archive_read_new();
     if (!x.prefix || !x.buf || !x.a) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory opening the archive %s", display);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory opening the archive %s", display);
         goto out;
     }
     memcpy(x.prefix, prefix, plen);
@@ -183,7 +187,7 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         /* ARCHIVE_WARN: through an external program, or not built in; still a reader */
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             const char *e = archive_error_string(x.a);
-            exs_scan_fail(s, archive_errno(x.a) == ENOMEM ? EXS_ENOMEM : EXS_EENGINE,
+            xs_scan_fail(s, archive_errno(x.a) == ENOMEM ? EXS_ENOMEM : EXS_EENGINE,
                           "libarchive could not set up a reader for %s: %s", display,
                           e ? e : "error");
             goto out;
@@ -198,11 +202,11 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
     }
     if (archive_read_open1(x.a) != ARCHIVE_OK) {
         if (!arch_failed(&x, s, display, "opening the archive"))
-            exs_warn(s, EXS_W_ARCHIVE, display, 0, "cannot open archive: %s",
+            xs_warn(s, XS_W_ARCHIVE, display, 0, "cannot open archive: %s",
                      archive_error_string(x.a) ? archive_error_string(x.a) : "unknown format");
         goto out;
     }
-    uint64_t members = 0, max_members = budget->members ? budget->members : EXS_MAX_ARCHIVE_MEMBERS;
+    uint64_t members = 0, max_members = budget->members ? budget->members : XS_MAX_ARCHIVE_MEMBERS;
     for (;;) {
         struct archive_entry *e;
         int r = archive_read_next_header(x.a, &e);
@@ -211,16 +215,16 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         if (r == ARCHIVE_RETRY)
             continue;
         if (r == ARCHIVE_WARN)
-            exs_warn(s, EXS_W_ARCHIVE, display, 0, "%s",
+            xs_warn(s, XS_W_ARCHIVE, display, 0, "%s",
                      archive_error_string(x.a) ? archive_error_string(x.a) : "warning");
         else if (r != ARCHIVE_OK) {
             if (!arch_failed(&x, s, display, "reading the archive"))
-                exs_warn(s, EXS_W_ARCHIVE, display, 0, "damaged archive, rest not read: %s",
+                xs_warn(s, XS_W_ARCHIVE, display, 0, "damaged archive, rest not read: %s",
                          archive_error_string(x.a) ? archive_error_string(x.a) : "fatal error");
             break;
         }
         if (++members > max_members) {
-            exs_warn(s, EXS_W_LIMIT, display, 0, "more than %llu members; rest not read",
+            xs_warn(s, XS_W_LIMIT, display, 0, "more than %llu members; rest not read",
                      (unsigned long long)max_members);
             break;
         }
@@ -232,14 +236,14 @@ void exs_archive_walk(struct exs_scan *s, const char *display, const exs_input *
         if (!name)
             name = "(unnamed)";
         if (archive_entry_is_encrypted(e)) {
-            exs_warn(s, EXS_W_ARCHIVE, display, 0, "encrypted member not read: %.200s", name);
+            xs_warn(s, XS_W_ARCHIVE, display, 0, "encrypted member not read: %.200s", name);
             continue;
         }
         int raw = archive_format(x.a) == ARCHIVE_FORMAT_RAW;
         member m = {&x, s, display, 0};
-        exs_input min = {member_read, NULL, &m};
+        xs_input min = {member_read, NULL, &m};
         fn(ctx, name, raw, &min);
-        if (budget->over || x.failed || exs_scan_failed(s))
+        if (budget->over || x.failed || xs_scan_failed(s))
             break;
     }
 out:

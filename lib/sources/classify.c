@@ -10,28 +10,34 @@
 #include "parsers/w3c.h"
 #include "sources/classify.h"
 
-size_t exs_path_norm(const char *in, char *out, size_t cap)
+size_t xs_path_norm(const char *in, char *out, size_t cap)
 {
-    return exs_norm_path(exs_str_cstr(in), out, cap, '_');
+    return xs_norm_path(xs_str_cstr(in), out, cap, '_');
 }
 
-/* The first place of the first kind (in EXS_LOGKINDS order) that the path lies in. Each
- * occurrence of a place's parent folder is tried: an image may hold a copy of a log tree. */
-static const exs_logplace *locate(const char *norm, exs_class *out)
+/* Where the path lies: the parent folders in the order of XS_LOG_PARENTS, each at every
+ * occurrence in the path, first to last (an image may hold a copy of a log tree); the first
+ * occurrence with a place's folder under it wins, the kinds asked there in XS_LOGKINDS
+ * order. */
+static const xs_logplace *locate(const char *norm, xs_class *out)
 {
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
-        for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
-            size_t pn = strlen(pl->parent), fn = strlen(pl->folder);
-            for (const char *at = strstr(norm, pl->parent); at; at = strstr(at + 1, pl->parent)) {
-                const char *sub = at + pn;
-                if (strncmp(sub, pl->folder, fn) != 0)
-                    continue;
-                snprintf(out->family, sizeof out->family, "%s", pl->family);
-                if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
-                    continue;
-                out->kind = (exs_kind)k;
-                return pl;
+    static const char *const parents[] = {XS_LOG_PARENTS};
+    for (size_t i = 0; i < sizeof parents / sizeof parents[0]; i++) {
+        size_t pn = strlen(parents[i]);
+        for (const char *at = strstr(norm, parents[i]); at; at = strstr(at + 1, parents[i])) {
+            const char *sub = at + pn;
+            for (int k = 1; k < XS_KIND__COUNT; k++) {
+                const xs_logkind *lk = xs_logkind_of((xs_kind)k);
+                for (const xs_logplace *pl = lk->places; pl && pl->parent; pl++) {
+                    if (strcmp(pl->parent, parents[i]) != 0 ||
+                        strncmp(sub, pl->folder, strlen(pl->folder)) != 0)
+                        continue;
+                    snprintf(out->family, sizeof out->family, "%s", pl->family);
+                    if (pl->refine && !pl->refine(sub, out->family, sizeof out->family))
+                        continue;
+                    out->kind = (xs_kind)k;
+                    return pl;
+                }
             }
         }
     }
@@ -50,21 +56,21 @@ static size_t install_root(const char *display)
     return 0;
 }
 
-/* The first kind whose sniffer (selected by which) claims the head, or EXS_KIND_NONE. */
+/* The first kind whose sniffer (selected by which) claims the head, or XS_KIND_NONE. */
 enum { SNIFF_DIRECTIVES, SNIFF_FIRST };
-static exs_kind ask(const exs_head *h, int which)
+static xs_kind ask(const xs_head *h, int which)
 {
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logsniff *sn = &exs_logkind_of((exs_kind)k)->sniff;
-        bool (*fn)(const exs_head *) = which == SNIFF_DIRECTIVES ? sn->directives : sn->first;
+    for (int k = 1; k < XS_KIND__COUNT; k++) {
+        const xs_logsniff *sn = &xs_logkind_of((xs_kind)k)->sniff;
+        bool (*fn)(const xs_head *) = which == SNIFF_DIRECTIVES ? sn->directives : sn->first;
         if (fn && fn(h))
-            return (exs_kind)k;
+            return (xs_kind)k;
     }
-    return EXS_KIND_NONE;
+    return XS_KIND_NONE;
 }
 
-void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
-                  exs_class *out)
+void xs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
+                  xs_class *out)
 {
     static const unsigned char none[1];
     if (!p) { /* location only (the content could not be read) */
@@ -72,46 +78,47 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
         n = 0;
     }
     memset(out, 0, sizeof *out);
-    const exs_logplace *place = locate(normpath, out);
-    exs_kind loc = place ? out->kind : EXS_KIND_NONE;
-    out->kind = EXS_KIND_NONE;
+    const xs_logplace *place = locate(normpath, out);
+    xs_kind loc = place ? out->kind : XS_KIND_NONE;
+    out->kind = XS_KIND_NONE;
     if (place && place->install)
         out->install_root_len = install_root(display);
 
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
+    for (int k = 1; k < XS_KIND__COUNT; k++) {
+        const xs_logkind *lk = xs_logkind_of((xs_kind)k);
         if (lk->sniff.magic && lk->sniff.magic(p, n)) {
-            out->kind = (exs_kind)k;
+            out->kind = (xs_kind)k;
             if (lk->family[0]) /* an archive keeps the family of where it lies */
                 snprintf(out->family, sizeof out->family, "%s", lk->family);
             return;
         }
     }
-    size_t sniff = n < EXS_SNIFF_BYTES ? n : EXS_SNIFF_BYTES;
+    size_t sniff = n < XS_SNIFF_BYTES ? n : XS_SNIFF_BYTES;
     if (sniff && memchr(p, 0, sniff)) {
         /* NUL bytes: not text, unless the file lies where a log lies. Crashed servers leave
          * NUL-padded logs; those are still read (the bytes cannot match anything). */
-        out->binary_log = loc != EXS_KIND_NONE;
+        out->binary_log = loc != XS_KIND_NONE;
         out->kind = loc;
         return;
     }
 
-    /* Up to 16 lines of the head: its directives, and the first line that is not one. */
-    exs_head h = {.norm = normpath, .p = p, .n = sniff};
-    exs_str head = exs_strip_bom(exs_str_make((const char *)p, sniff));
+    /* Up to XS_HEAD_LINES lines of the head: its directives (every #Software line), and the
+     * first line that is not one. */
+    xs_head h = {.norm = normpath, .p = p, .n = sniff};
+    xs_str head = xs_strip_bom(xs_str_make((const char *)p, sniff));
     size_t off = 0;
-    for (int i = 0; i < 16 && off < head.n; i++) {
-        exs_str line = exs_str_trim(exs_next_line(head.p, head.n, &off));
+    for (int i = 0; i < XS_HEAD_LINES && off < head.n; i++) {
+        xs_str line = xs_str_trim(xs_next_line(head.p, head.n, &off));
         if (line.n == 0)
             continue;
         if (line.p[0] == '#') {
-            exs_str d = exs_str_trim(exs_str_make(line.p + 1, line.n - 1));
-            if (exs_str_istarts(d, "Software:") && !h.software.n)
-                h.software = exs_str_trim(exs_str_make(d.p + 9, d.n - 9));
-            else if (exs_str_istarts(d, "Log-type:"))
-                h.logtype = exs_str_make(d.p + 9, d.n - 9);
-            else if (exs_str_istarts(d, "Fields:"))
-                h.fields = exs_str_trim(exs_str_make(d.p + 7, d.n - 7));
+            xs_str d = xs_str_trim(xs_str_make(line.p + 1, line.n - 1));
+            if (xs_str_istarts(d, "Software:"))
+                h.software[h.nsoftware++] = xs_str_trim(xs_str_make(d.p + 9, d.n - 9));
+            else if (xs_str_istarts(d, "Log-type:"))
+                h.logtype = xs_str_make(d.p + 9, d.n - 9);
+            else if (xs_str_istarts(d, "Fields:"))
+                h.fields = xs_str_trim(xs_str_make(d.p + 7, d.n - 7));
             continue;
         }
         h.first = line;
@@ -119,35 +126,35 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
     }
 
     /* on the stack (about 24 KiB): a failed allocation would have classified by location only */
-    exs_csv_row fields_row, first_row;
-    char scratch[EXS_SNIFF_BYTES + 1];
-    exs_kind k = EXS_KIND_NONE;
+    xs_csv_row fields_row, first_row;
+    char scratch[XS_SNIFF_BYTES + 1];
+    xs_kind k = XS_KIND_NONE;
     if (h.fields.n) {
-        exs_csv_split(h.fields.p, h.fields.n, &fields_row, scratch);
+        xs_csv_split(h.fields.p, h.fields.n, &fields_row, scratch);
         h.fields_row = &fields_row;
     }
-    if (h.software.n || h.logtype.n || h.fields.n)
+    if (h.nsoftware || h.logtype.n || h.fields.n)
         k = ask(&h, SNIFF_DIRECTIVES);
-    if (k == EXS_KIND_NONE && !h.logtype.n && !h.fields.n && h.first.n) {
+    if (k == XS_KIND_NONE && !h.logtype.n && !h.fields.n && h.first.n) {
         /* no Fields line was split: the scratch is free */
-        exs_csv_split(h.first.p, h.first.n, &first_row, scratch);
+        xs_csv_split(h.first.p, h.first.n, &first_row, scratch);
         h.row = &first_row;
-        h.header = exs_csv_looks_like_header(&first_row);
+        h.header = xs_csv_looks_like_header(&first_row);
         k = ask(&h, SNIFF_FIRST);
     }
-    const exs_logkind *lk = exs_logkind_of(k);
-    if (lk && (lk->flags & EXS_KF_GENERIC) && place && place->install)
+    const xs_logkind *lk = xs_logkind_of(k);
+    if (lk && (lk->flags & XS_KF_GENERIC) && place && place->install)
         k = loc; /* an Exchange log of a type we read, in its folder */
-    if (k == EXS_KIND_NONE)
+    if (k == XS_KIND_NONE)
         k = loc;
-    for (int j = 1; k == EXS_KIND_NONE && j < EXS_KIND__COUNT; j++) {
-        const exs_logkind *f = exs_logkind_of((exs_kind)j);
+    for (int j = 1; k == XS_KIND_NONE && j < XS_KIND__COUNT; j++) {
+        const xs_logkind *f = xs_logkind_of((xs_kind)j);
         if (f->sniff.fallback && f->sniff.fallback(normpath))
-            k = (exs_kind)j;
+            k = (xs_kind)j;
     }
     out->kind = k;
     if (k != loc) { /* content named the kind: its family, not the folder's */
-        lk = exs_logkind_of(k);
+        lk = xs_logkind_of(k);
         if (lk->sniff.family)
             lk->sniff.family(&h, out->family, sizeof out->family);
         else
@@ -155,7 +162,7 @@ void exs_classify(const char *normpath, const char *display, const unsigned char
     }
 }
 
-bool exs_looks_json_lines(const unsigned char *p, size_t n)
+bool xs_looks_json_lines(const unsigned char *p, size_t n)
 {
     size_t i = 0;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)

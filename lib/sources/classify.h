@@ -4,35 +4,35 @@
  * collections) and content alone is not either (headerless excerpts): content wins when it is
  * conclusive, location fills in when it is not.
  */
-#ifndef EXS_SOURCES_CLASSIFY_H
-#define EXS_SOURCES_CLASSIFY_H
+#ifndef XS_SOURCES_CLASSIFY_H
+#define XS_SOURCES_CLASSIFY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "logs/kinds.h"
 
-typedef struct exs_class {
-    exs_kind kind;
+typedef struct xs_class {
+    xs_kind kind;
     char family[96];          /* coverage family, e.g. "HttpProxy/Ecp", "IIS/W3SVC1" */
     size_t install_root_len;  /* > 0: the display path's first bytes are an Exchange install root */
     int binary_log;           /* located as a log, but NUL bytes in its head (read, counted) */
-} exs_class;
+} xs_class;
 
-/* normpath: lowercased '/'-separated path (exs_path_norm); display: the path shown to the user;
+/* normpath: lowercased '/'-separated path (xs_path_norm); display: the path shown to the user;
  * p/n: the first bytes of the content. */
-void exs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
-                  exs_class *out);
+void xs_classify(const char *normpath, const char *display, const unsigned char *p, size_t n,
+                  xs_class *out);
 
 /* Whether p/n starts like JSON lines of any kind (SIEM and EDR exports: a first line that is
  * one whole object with a quoted key; a pretty-printed document, such as a configuration,
  * starts with a lone '{' and is not a log): structured logs the file side leaves to the log
- * readers and user rules. The event exports exs_classify reads as EXS_KIND_JSONL are the
+ * readers and user rules. The event exports xs_classify reads as XS_KIND_JSONL are the
  * subset with event keys. */
-bool exs_looks_json_lines(const unsigned char *p, size_t n);
+bool xs_looks_json_lines(const unsigned char *p, size_t n);
 
 /* Lowercases, maps '\' to '/', decodes %XX (Velociraptor encodes ':' and others), collapses
  * repeated '/'. Writes at most cap-1 bytes and a NUL; returns the length. */
-size_t exs_path_norm(const char *in, char *out, size_t cap);
+size_t xs_path_norm(const char *in, char *out, size_t cap);
 
 #endif

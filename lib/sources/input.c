@@ -8,7 +8,7 @@
 #include "scan/scan_int.h"
 #include "sources/input.h"
 
-long exs_input_read_full(const exs_input *in, void *buf, size_t n)
+long xs_input_read_full(const xs_input *in, void *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
@@ -22,7 +22,7 @@ long exs_input_read_full(const exs_input *in, void *buf, size_t n)
     return (long)got;
 }
 
-void exs_fdstream_init(exs_fdstream *f, int fd, const struct stat *st, exs_scan *s,
+void xs_fdstream_init(xs_fdstream *f, int fd, const struct stat *st, exs_scan *s,
                        const char *display)
 {
     memset(f, 0, sizeof *f);
@@ -34,42 +34,73 @@ void exs_fdstream_init(exs_fdstream *f, int fd, const struct stat *st, exs_scan 
     f->display = display;
 }
 
+/* Where the file ends now, when it has no data before the end it had at open: SEEK_DATA
+ * answers for the file as it is, so a file cut since (into a hole, or before pos) says ENXIO
+ * as a hole up to the end does. A file that shrank is marked so (the same warning as a read
+ * that ended early) and ends where it ends now, so that holes are counted up to there, not
+ * to the size it had. False when fstat failed (reported). */
+static bool end_now(xs_fdstream *f)
+{
+    struct stat st;
+    if (fstat(f->fd, &st) != 0) {
+        int e = errno;
+        f->failed = true;
+        if (f->scan)
+            xs_scan_fail(f->scan, e == ENOMEM ? EXS_ENOMEM : EXS_EIO,
+                          "cannot stat %s while reading it: %s", f->display, strerror(e));
+        return false;
+    }
+    uint64_t now = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+    if (now < f->size) {
+        f->shrunk = true;
+        f->size = now > f->pos ? now : f->pos;
+    }
+    return true;
+}
+
 /* At the end of the region read since the last look (pos == data_end): moves pos past the
- * hole it is in, if any, and sets the next place to look: the next hole, or EXS_HOLE_MIN bytes
+ * hole it is in, if any, and sets the next place to look: the next hole, or XS_HOLE_MIN bytes
  * on, whichever is further (a hole inside is read as its zeros), so that a file of many small
- * holes costs at most two lseek calls per EXS_HOLE_MIN bytes read. Returns false when no data
- * follows (pos is then the size). */
-static bool next_data(exs_fdstream *f)
+ * holes costs at most two lseek calls per XS_HOLE_MIN bytes read. Returns 1 when data
+ * follows, 0 when none does (pos is then the size), -1 when the stream failed (reported). */
+static int next_data(xs_fdstream *f)
 {
     off_t d = lseek(f->fd, (off_t)f->pos, SEEK_DATA);
-    if (d < 0 && errno == ENXIO)
-        d = (off_t)f->size; /* a hole up to the end */
-    if (d < 0) {
+    bool none = d < 0 && errno == ENXIO;
+    if (d < 0 && !none) {
         f->skip = false; /* the file system cannot tell: read the zeros */
-        return true;
+        return 1;
     }
-    uint64_t du = (uint64_t)d < f->size ? (uint64_t)d : f->size;
+    if (none || (uint64_t)d >= f->size) { /* a hole up to the end, wherever that is now */
+        if (!end_now(f))
+            return -1;
+        d = (off_t)f->size;
+    }
+    uint64_t du = (uint64_t)d;
     if (du > f->pos) {
         f->holes += du - f->pos;
         f->pos = du;
     }
     if (f->pos >= f->size)
-        return false;
+        return 0;
     off_t h = lseek(f->fd, (off_t)f->pos, SEEK_HOLE);
     uint64_t next = h > 0 && (uint64_t)h > f->pos ? (uint64_t)h : f->size;
-    if (next < f->pos + EXS_HOLE_MIN)
-        next = f->pos + EXS_HOLE_MIN;
+    if (next < f->pos + XS_HOLE_MIN)
+        next = f->pos + XS_HOLE_MIN;
     f->data_end = next < f->size ? next : f->size;
-    return true;
+    return 1;
 }
 
-long exs_fdstream_read(void *ctx, void *buf, size_t n)
+long xs_fdstream_read(void *ctx, void *buf, size_t n)
 {
-    exs_fdstream *f = ctx;
+    xs_fdstream *f = ctx;
     if (f->failed)
         return -1;
-    if (f->skip && f->pos >= f->data_end && !next_data(f))
-        return 0;
+    if (f->skip && f->pos >= f->data_end) {
+        int more = next_data(f);
+        if (more <= 0)
+            return more;
+    }
     if (f->pos >= f->size)
         return 0;
     uint64_t end = f->skip ? f->data_end : f->size;
@@ -90,15 +121,15 @@ long exs_fdstream_read(void *ctx, void *buf, size_t n)
             continue;
         f->failed = true;
         if (f->scan)
-            exs_scan_fail(f->scan, EXS_EIO, "read error in %s at byte %llu: %s", f->display,
+            xs_scan_fail(f->scan, EXS_EIO, "read error in %s at byte %llu: %s", f->display,
                           (unsigned long long)f->pos, strerror(errno));
         return -1;
     }
 }
 
-long long exs_fdstream_seek(void *ctx, long long off, int whence)
+long long xs_fdstream_seek(void *ctx, long long off, int whence)
 {
-    exs_fdstream *f = ctx;
+    xs_fdstream *f = ctx;
     long long base = whence == SEEK_SET   ? 0
                      : whence == SEEK_CUR ? (long long)f->pos
                      : whence == SEEK_END ? (long long)f->size
@@ -112,7 +143,7 @@ long long exs_fdstream_seek(void *ctx, long long off, int whence)
     return (long long)f->pos;
 }
 
-size_t exs_fdstream_skip_holes(exs_fdstream *f, size_t have)
+size_t xs_fdstream_skip_holes(xs_fdstream *f, size_t have)
 {
     if (!f->sparse || f->skip)
         return have;
@@ -133,7 +164,7 @@ size_t exs_fdstream_skip_holes(exs_fdstream *f, size_t have)
     return have;
 }
 
-bool exs_errno_is_evidence(int e)
+bool xs_errno_is_evidence(int e)
 {
     switch (e) {
     case EACCES:

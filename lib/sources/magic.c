@@ -9,7 +9,7 @@ static const struct {
     size_t n;
     size_t off;
     const char *type;
-    int archive; /* libarchive reads it (exs_magic_is_archive) */
+    int archive; /* libarchive reads it (xs_magic_is_archive) */
 } table[] = {
     {"MZ", 2, 0, "EXE"},
     {"\x7f"
@@ -48,7 +48,7 @@ static const struct {
     {"wOF2", 4, 0, "WOFF2"},
 };
 
-const char *exs_magic_type(const unsigned char *p, size_t n)
+const char *xs_magic_type(const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (n >= table[i].off + table[i].n &&
@@ -57,7 +57,7 @@ const char *exs_magic_type(const unsigned char *p, size_t n)
     return "UNKNOWN";
 }
 
-int exs_magic_is_archive(const unsigned char *p, size_t n)
+int xs_magic_is_archive(const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (n >= table[i].off + table[i].n &&
@@ -66,9 +66,9 @@ int exs_magic_is_archive(const unsigned char *p, size_t n)
     return 0;
 }
 
-int exs_magic_is_container(const unsigned char *p, size_t n)
+int xs_magic_is_container(const unsigned char *p, size_t n)
 {
-    const char *t = exs_magic_type(p, n);
+    const char *t = xs_magic_type(p, n);
     static const char *const text_like[] = {"UNKNOWN", "PST", "DER", "DEARCRY"};
     for (size_t i = 0; i < sizeof text_like / sizeof text_like[0]; i++)
         if (strcmp(t, text_like[i]) == 0)

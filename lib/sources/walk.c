@@ -14,7 +14,7 @@
 #include "sources/input.h"
 #include "sources/walk.h"
 
-void exs_item_free(exs_item *it)
+void xs_item_free(xs_item *it)
 {
     if (!it)
         return;
@@ -25,7 +25,7 @@ void exs_item_free(exs_item *it)
     free(it);
 }
 
-int exs_open_evidence(int dirfd, const char *name, int extra_flags)
+int xs_open_evidence(int dirfd, const char *name, int extra_flags)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | extra_flags;
     int fd = openat(dirfd, name, flags | O_NOATIME);
@@ -39,39 +39,64 @@ typedef struct walker {
     const char *root_abs;
     uint32_t root;
     size_t prefix;
-    exs_walk_fn fn;
+    xs_walk_fn fn;
     void *ctx;
     uint64_t files;
     bool stop;
-    char rel[EXS_MAX_PATH + 1];
+    char rel[XS_MAX_PATH + 1];
 } walker;
 
 /* An error of the machine, not of the evidence: the sweep fails and the walk stops. */
 static void walk_failed(walker *w, int err, const char *what, const char *path)
 {
-    exs_scan_fail(w->s, err == ENOMEM ? EXS_ENOMEM : EXS_EIO, "%s %s: %s", what,
+    xs_scan_fail(w->s, err == ENOMEM ? EXS_ENOMEM : EXS_EIO, "%s %s: %s", what,
                   path[0] ? path : ".", strerror(err));
     w->stop = true;
 }
 
 /* What cannot be read because of what it is is a warning; anything else fails the sweep. */
-static void walk_error(walker *w, int err, exs_warn_kind k, const char *what, const char *path)
+static void walk_error(walker *w, int err, xs_warn_kind k, const char *what, const char *path)
 {
-    if (exs_errno_is_evidence(err))
-        exs_warn(w->s, k, path, 0, "%s: %s", what, strerror(err));
+    if (xs_errno_is_evidence(err))
+        xs_warn(w->s, k, path, 0, "%s: %s", what, strerror(err));
     else
         walk_failed(w, err, what, path);
 }
 
+/* Stats a file just opened for reading (fd: what the open returned, errno set when -1), once:
+ * true when it is a regular file to read. Otherwise fd is closed and false returned: a failed
+ * open or fstat is reported, a file no longer regular (replaced since its lstat) is warned
+ * with the words of changed. */
+static bool opened_regular(walker *w, int fd, const char *display, const char *changed,
+                           struct stat *st)
+{
+    if (fd < 0) {
+        walk_error(w, errno, XS_W_UNREADABLE, "cannot open", display);
+        return false;
+    }
+    if (fstat(fd, st) != 0) {
+        int err = errno;
+        close(fd);
+        walk_failed(w, err, "cannot stat the open file", display);
+        return false;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        xs_warn(w->s, XS_W_NOT_REGULAR, display, 0, "%s", changed);
+        return false;
+    }
+    return true;
+}
+
 static bool emit(walker *w, int fd, const char *display, bool root_file, const struct stat *st)
 {
-    if (exs_scan_failed(w->s)) { /* no use reading more */
+    if (xs_scan_failed(w->s)) { /* no use reading more */
         close(fd);
         return false;
     }
-    exs_item *it = calloc(1, sizeof *it);
-    char *norm = malloc(EXS_MAX_PATH * 2 + 2);
-    char *full = malloc(EXS_MAX_PATH * 2 + 2);
+    xs_item *it = calloc(1, sizeof *it);
+    char *norm = malloc(XS_MAX_PATH * 2 + 2);
+    char *full = malloc(XS_MAX_PATH * 2 + 2);
     if (!it || !norm || !full) {
         free(it);
         free(norm);
@@ -80,8 +105,8 @@ static bool emit(walker *w, int fd, const char *display, bool root_file, const s
         walk_failed(w, ENOMEM, "out of memory at", display);
         return false;
     }
-    snprintf(full, EXS_MAX_PATH * 2 + 2, "%s%s%s", w->root_abs, w->rel[0] ? "/" : "", w->rel);
-    exs_path_norm(full, norm, EXS_MAX_PATH * 2 + 2);
+    snprintf(full, XS_MAX_PATH * 2 + 2, "%s%s%s", w->root_abs, w->rel[0] ? "/" : "", w->rel);
+    xs_path_norm(full, norm, XS_MAX_PATH * 2 + 2);
     free(full);
     it->fd = fd;
     it->display = strdup(display);
@@ -91,14 +116,14 @@ static bool emit(walker *w, int fd, const char *display, bool root_file, const s
     it->prefix = root_file ? 0 : w->prefix;
     it->st = *st;
     if (!it->display) {
-        exs_item_free(it);
+        xs_item_free(it);
         walk_failed(w, ENOMEM, "out of memory at", display);
         return false;
     }
-    if (++w->files > EXS_MAX_FILES) {
-        exs_warn(w->s, EXS_W_LIMIT, display, 0, "more than %llu files; walk stopped",
-                 (unsigned long long)EXS_MAX_FILES);
-        exs_item_free(it);
+    if (++w->files > XS_MAX_FILES) {
+        xs_warn(w->s, XS_W_LIMIT, display, 0, "more than %llu files; walk stopped",
+                 (unsigned long long)XS_MAX_FILES);
+        xs_item_free(it);
         return false;
     }
     return w->fn(w->ctx, it);
@@ -110,20 +135,20 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
     if (!d) {
         int err = errno;
         close(dfd);
-        walk_error(w, err, EXS_W_UNREADABLE, "cannot list folder", w->rel);
+        walk_error(w, err, XS_W_UNREADABLE, "cannot list folder", w->rel);
         return;
     }
     struct dirent *e;
-    char display[EXS_MAX_PATH * 2 + 2];
+    char display[XS_MAX_PATH * 2 + 2];
     while (!w->stop && (errno = 0, e = readdir(d)) != NULL) {
         const char *name = e->d_name;
         if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
             continue;
         size_t nl = strlen(name);
         size_t need = rel_len + (rel_len ? 1 : 0) + nl;
-        if (need > EXS_MAX_PATH) {
-            exs_warn(w->s, EXS_W_PATH, w->rel, 0, "entry with a path over %d bytes skipped",
-                     EXS_MAX_PATH);
+        if (need > XS_MAX_PATH) {
+            xs_warn(w->s, XS_W_PATH, w->rel, 0, "entry with a path over %d bytes skipped",
+                     XS_MAX_PATH);
             continue;
         }
         size_t at = rel_len;
@@ -134,52 +159,42 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
 
         struct stat st;
         if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            walk_error(w, errno, EXS_W_UNREADABLE, "cannot stat", display);
+            walk_error(w, errno, XS_W_UNREADABLE, "cannot stat", display);
         } else if (S_ISLNK(st.st_mode)) {
-            exs_warn(w->s, EXS_W_SYMLINK, display, 0, "symbolic link not followed");
+            xs_warn(w->s, XS_W_SYMLINK, display, 0, "symbolic link not followed");
         } else if (S_ISDIR(st.st_mode)) {
-            if (depth + 1 > EXS_MAX_DEPTH) {
-                exs_warn(w->s, EXS_W_DEPTH, display, 0, "folder deeper than %d levels skipped",
-                         EXS_MAX_DEPTH);
+            if (depth + 1 > XS_MAX_DEPTH) {
+                xs_warn(w->s, XS_W_DEPTH, display, 0, "folder deeper than %d levels skipped",
+                         XS_MAX_DEPTH);
             } else {
-                int sub = exs_open_evidence(dirfd(d), name, O_DIRECTORY);
+                int sub = xs_open_evidence(dirfd(d), name, O_DIRECTORY);
                 if (sub < 0)
-                    walk_error(w, errno, EXS_W_UNREADABLE, "cannot open folder", display);
+                    walk_error(w, errno, XS_W_UNREADABLE, "cannot open folder", display);
                 else
                     walk_dir(w, sub, at + nl, prefix, depth + 1);
             }
         } else if (S_ISREG(st.st_mode)) {
-            int fd = exs_open_evidence(dirfd(d), name, 0);
+            int fd = xs_open_evidence(dirfd(d), name, 0);
             struct stat fst;
-            if (fd < 0) {
-                walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", display);
-            } else if (fstat(fd, &fst) != 0) {
-                int err = errno;
-                close(fd);
-                walk_failed(w, err, "cannot stat the open file", display);
-            } else if (!S_ISREG(fst.st_mode)) {
-                /* replaced between the lstat and the open */
-                close(fd);
-                exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "changed while walking; skipped");
-            } else if (!emit(w, fd, display, false, &fst)) {
+            if (opened_regular(w, fd, display, "changed while walking; skipped", &fst) &&
+                !emit(w, fd, display, false, &fst))
                 w->stop = true;
-            }
         } else {
-            exs_warn(w->s, EXS_W_NOT_REGULAR, display, 0, "not a regular file; not read");
+            xs_warn(w->s, XS_W_NOT_REGULAR, display, 0, "not a regular file; not read");
         }
         w->rel[rel_len] = 0;
     }
     if (errno && !w->stop)
-        walk_error(w, errno, EXS_W_UNREADABLE, "folder listing failed", w->rel);
+        walk_error(w, errno, XS_W_UNREADABLE, "folder listing failed", w->rel);
     closedir(d);
 }
 
-bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
-                   const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx)
+bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
+                   const char *root_abs, const char *display_prefix, xs_walk_fn fn, void *ctx)
 {
     walker *w = calloc(1, sizeof *w);
     if (!w) {
-        exs_scan_fail(s, EXS_ENOMEM, "out of memory walking %s", root);
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory walking %s", root);
         return false;
     }
     w->s = s;
@@ -192,9 +207,9 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
     bool ok = false;
     /* The root itself may be a symlink the user chose; entries under it are never followed. */
     if (stat(root, &st) != 0) {
-        walk_error(w, errno, EXS_W_UNREADABLE, "cannot stat", root);
+        walk_error(w, errno, XS_W_UNREADABLE, "cannot stat", root);
     } else if (S_ISDIR(st.st_mode)) {
-        /* Not exs_open_evidence: the root may be a symlink the user chose. O_NOATIME all
+        /* Not xs_open_evidence: the root may be a symlink the user chose. O_NOATIME all
          * the same, or listing the root would update its access time. */
         int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
         int fd = open(root, flags | O_NOATIME);
@@ -204,7 +219,7 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
             walk_dir(w, fd, 0, display_prefix, 0);
             ok = true;
         } else {
-            walk_error(w, errno, EXS_W_UNREADABLE, "cannot open folder", root);
+            walk_error(w, errno, XS_W_UNREADABLE, "cannot open folder", root);
         }
     } else if (S_ISREG(st.st_mode)) {
         /* O_NONBLOCK: a root swapped for a FIFO since the stat must not block the open. */
@@ -213,24 +228,15 @@ bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
         if (fd < 0 && errno == EPERM)
             fd = open(root, flags);
         struct stat fst;
-        if (fd >= 0 && fstat(fd, &fst) == 0 && !S_ISREG(fst.st_mode)) {
-            close(fd);
-            exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "changed while opened; not read");
-        } else if (fd >= 0 && fstat(fd, &fst) == 0) {
+        if (opened_regular(w, fd, root, "changed while opened; not read", &fst)) {
             const char *base = strrchr(root, '/');
             base = base && base[1] ? base + 1 : root;
             /* A file root is shown by its name, whatever the prefix. */
             emit(w, fd, base, true, &fst);
             ok = true;
-        } else if (fd >= 0) {
-            int err = errno;
-            close(fd);
-            walk_failed(w, err, "cannot stat the open file", root);
-        } else {
-            walk_error(w, errno, EXS_W_UNREADABLE, "cannot open", root);
         }
     } else {
-        exs_warn(s, EXS_W_NOT_REGULAR, root, 0, "not a folder or regular file");
+        xs_warn(s, XS_W_NOT_REGULAR, root, 0, "not a folder or regular file");
     }
     free(w);
     return ok;

@@ -1,7 +1,7 @@
 /* Walking an evidence root read-only: lstat every entry, never follow a symlink, open only
  * regular files (O_NOFOLLOW, O_NOATIME where allowed), cap depth, path length and counts. */
-#ifndef EXS_SOURCES_WALK_H
-#define EXS_SOURCES_WALK_H
+#ifndef XS_SOURCES_WALK_H
+#define XS_SOURCES_WALK_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,7 +9,7 @@
 
 struct exs_scan;
 
-typedef struct exs_item {
+typedef struct xs_item {
     int fd;          /* open regular file, owned by the item */
     char *display;   /* path shown to the user, relative to the evidence root */
     char *norm;      /* normalised full path, for location checks */
@@ -17,24 +17,24 @@ typedef struct exs_item {
     uint32_t root;   /* index of its evidence root */
     size_t prefix;   /* bytes of display_prefix at the start of display */
     struct stat st;  /* fstat of fd at open: the file is read up to this size */
-} exs_item;
+} xs_item;
 
-void exs_item_free(exs_item *it);
+void xs_item_free(xs_item *it);
 
 /* Receives each regular file; takes ownership of it. Returns false to stop the walk. */
-typedef bool (*exs_walk_fn)(void *ctx, exs_item *it);
+typedef bool (*xs_walk_fn)(void *ctx, xs_item *it);
 
 /* Walks root (a folder or a file), the root_index'th of the scan. display_prefix is prepended to display paths ("" for a
  * single root). Returns false when root could not be opened at all. Entries that cannot be
- * read because of what they are (exs_errno_is_evidence: no permission, gone, replaced) are
+ * read because of what they are (xs_errno_is_evidence: no permission, gone, replaced) are
  * counted warnings; a failure of the machine (out of memory or descriptors, an I/O error
- * listing a folder) fails the sweep (exs_scan_fail) and stops the walk. The walk also stops
+ * listing a folder) fails the sweep (xs_scan_fail) and stops the walk. The walk also stops
  * early once the sweep failed elsewhere. */
-bool exs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
-                   const char *root_abs, const char *display_prefix, exs_walk_fn fn, void *ctx);
+bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
+                   const char *root_abs, const char *display_prefix, xs_walk_fn fn, void *ctx);
 
 /* Opens a file for reading evidence: O_RDONLY|O_NOFOLLOW|O_CLOEXEC, O_NOATIME when the OS
  * allows it. Returns the fd or -1. dirfd may be AT_FDCWD. */
-int exs_open_evidence(int dirfd, const char *name, int extra_flags);
+int xs_open_evidence(int dirfd, const char *name, int extra_flags);
 
 #endif

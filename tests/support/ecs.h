@@ -24,8 +24,8 @@
  *     one of the record's event.category values expects;
  *   - @timestamp and ecs.version are present, and ecs.version is the model's version.
  */
-#ifndef EXS_TEST_ECS_H
-#define EXS_TEST_ECS_H
+#ifndef XS_TEST_ECS_H
+#define XS_TEST_ECS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -31,7 +31,7 @@ struct welem {
     uint32_t size_pos, attrs_pos, last_attr;
 };
 
-struct exs_evtxw {
+struct xs_evtxw {
     uint8_t *file; /* finished chunks, after W_FILE_HDR bytes kept for the header */
     size_t flen, fcap;
     uint32_t nchunks;
@@ -85,7 +85,7 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-uint64_t exs_evtxw_filetime(int64_t unix_ms)
+uint64_t xs_evtxw_filetime(int64_t unix_ms)
 {
     return (uint64_t)(unix_ms + 11644473600000LL) * 10000u;
 }
@@ -131,12 +131,12 @@ static size_t utf16(const char *s, uint16_t *out)
 
 /* ---- bytes into the current chunk ---- */
 
-static int live(const exs_evtxw *w)
+static int live(const xs_evtxw *w)
 {
     return !w->err && !w->overflow && w->pos;
 }
 
-static void put(exs_evtxw *w, const void *p, size_t n)
+static void put(xs_evtxw *w, const void *p, size_t n)
 {
     if (!live(w))
         return;
@@ -148,39 +148,39 @@ static void put(exs_evtxw *w, const void *p, size_t n)
     w->pos += (uint32_t)n;
 }
 
-static void put8(exs_evtxw *w, uint8_t v)
+static void put8(xs_evtxw *w, uint8_t v)
 {
     put(w, &v, 1);
 }
 
-static void put16(exs_evtxw *w, uint16_t v)
+static void put16(xs_evtxw *w, uint16_t v)
 {
     uint8_t b[2];
     le16(b, v);
     put(w, b, 2);
 }
 
-static void put32(exs_evtxw *w, uint32_t v)
+static void put32(xs_evtxw *w, uint32_t v)
 {
     uint8_t b[4];
     le32(b, v);
     put(w, b, 4);
 }
 
-static void put64(exs_evtxw *w, uint64_t v)
+static void put64(xs_evtxw *w, uint64_t v)
 {
     uint8_t b[8];
     le64(b, v);
     put(w, b, 8);
 }
 
-static void patch32(exs_evtxw *w, uint32_t at, uint32_t v)
+static void patch32(xs_evtxw *w, uint32_t at, uint32_t v)
 {
     if (live(w))
         le32(w->chunk + at, v);
 }
 
-static void put_utf16(exs_evtxw *w, const char *s)
+static void put_utf16(xs_evtxw *w, const char *s)
 {
     size_t n = utf16(s, NULL);
     uint16_t *u = malloc((n ? n : 1) * sizeof *u);
@@ -196,7 +196,7 @@ static void put_utf16(exs_evtxw *w, const char *s)
 
 /* ---- chunks ---- */
 
-static void clear_chunk_tables(exs_evtxw *w, size_t keep_names, size_t keep_tpls)
+static void clear_chunk_tables(xs_evtxw *w, size_t keep_names, size_t keep_tpls)
 {
     while (w->nnames > keep_names)
         free(w->names[--w->nnames].s);
@@ -204,7 +204,7 @@ static void clear_chunk_tables(exs_evtxw *w, size_t keep_names, size_t keep_tpls
         free(w->tpls[--w->ntpls].key);
 }
 
-static void chunk_start(exs_evtxw *w)
+static void chunk_start(xs_evtxw *w)
 {
     memset(w->chunk, 0, W_CHUNK);
     memcpy(w->chunk, "ElfChnk", 8);
@@ -226,7 +226,7 @@ static void chunk_crcs(uint8_t *c)
     le32(c + 124, w_crc32(tmp, sizeof tmp));
 }
 
-static int grow(exs_evtxw *w, size_t need)
+static int grow(xs_evtxw *w, size_t need)
 {
     if (w->fcap - w->flen >= need)
         return 0;
@@ -241,7 +241,7 @@ static int grow(exs_evtxw *w, size_t need)
     return 0;
 }
 
-static void chunk_finish(exs_evtxw *w)
+static void chunk_finish(xs_evtxw *w)
 {
     if (!w->pos || w->err)
         return;
@@ -265,7 +265,7 @@ static void chunk_finish(exs_evtxw *w)
     w->pos = 0;
 }
 
-void exs_evtxw_new_chunk(exs_evtxw *w)
+void xs_evtxw_new_chunk(xs_evtxw *w)
 {
     chunk_finish(w);
 }
@@ -280,7 +280,7 @@ static uint16_t name_hash(const uint16_t *u, size_t n)
     return (uint16_t)h;
 }
 
-static void name_ref(exs_evtxw *w, const char *name)
+static void name_ref(xs_evtxw *w, const char *name)
 {
     for (size_t i = 0; i < w->nnames; i++)
         if (strcmp(w->names[i].s, name) == 0) {
@@ -328,22 +328,22 @@ static void name_ref(exs_evtxw *w, const char *name)
     w->names[w->nnames++] = (struct wname){copy, off};
 }
 
-uint32_t exs_evtxw_pos(const exs_evtxw *w)
+uint32_t xs_evtxw_pos(const xs_evtxw *w)
 {
     return w->pos;
 }
 
-void exs_evtxw_bx_bytes(exs_evtxw *w, const void *p, size_t n)
+void xs_evtxw_bx_bytes(xs_evtxw *w, const void *p, size_t n)
 {
     put(w, p, n);
 }
 
-void exs_evtxw_bx_fragment(exs_evtxw *w)
+void xs_evtxw_bx_fragment(xs_evtxw *w)
 {
     put(w, "\x0f\x01\x01\x00", 4);
 }
 
-void exs_evtxw_bx_open(exs_evtxw *w, const char *name, int has_attrs)
+void xs_evtxw_bx_open(xs_evtxw *w, const char *name, int has_attrs)
 {
     if (w->depth >= W_MAX_DEPTH) {
         w->err = 1;
@@ -362,7 +362,7 @@ void exs_evtxw_bx_open(exs_evtxw *w, const char *name, int has_attrs)
     w->stack[w->depth++] = e;
 }
 
-void exs_evtxw_bx_attr(exs_evtxw *w, const char *name)
+void xs_evtxw_bx_attr(xs_evtxw *w, const char *name)
 {
     if (w->depth && w->stack[w->depth - 1].last_attr && live(w))
         w->chunk[w->stack[w->depth - 1].last_attr] = 0x46; /* "another attribute follows" */
@@ -372,7 +372,7 @@ void exs_evtxw_bx_attr(exs_evtxw *w, const char *name)
     name_ref(w, name);
 }
 
-static void attrs_done(exs_evtxw *w)
+static void attrs_done(xs_evtxw *w)
 {
     if (w->depth && w->stack[w->depth - 1].attrs_pos) {
         uint32_t at = w->stack[w->depth - 1].attrs_pos;
@@ -381,7 +381,7 @@ static void attrs_done(exs_evtxw *w)
     }
 }
 
-static void elem_done(exs_evtxw *w)
+static void elem_done(xs_evtxw *w)
 {
     if (!w->depth)
         return;
@@ -389,26 +389,26 @@ static void elem_done(exs_evtxw *w)
     patch32(w, at, w->pos - at - 4);
 }
 
-void exs_evtxw_bx_close_start(exs_evtxw *w)
+void xs_evtxw_bx_close_start(xs_evtxw *w)
 {
     attrs_done(w);
     put8(w, 0x02);
 }
 
-void exs_evtxw_bx_close_empty(exs_evtxw *w)
+void xs_evtxw_bx_close_empty(xs_evtxw *w)
 {
     attrs_done(w);
     put8(w, 0x03);
     elem_done(w);
 }
 
-void exs_evtxw_bx_end(exs_evtxw *w)
+void xs_evtxw_bx_end(xs_evtxw *w)
 {
     put8(w, 0x04);
     elem_done(w);
 }
 
-void exs_evtxw_bx_text(exs_evtxw *w, const char *utf8)
+void xs_evtxw_bx_text(xs_evtxw *w, const char *utf8)
 {
     put8(w, 0x05);
     put8(w, 0x01);
@@ -416,7 +416,7 @@ void exs_evtxw_bx_text(exs_evtxw *w, const char *utf8)
     put_utf16(w, utf8);
 }
 
-void exs_evtxw_bx_subst(exs_evtxw *w, uint16_t index, uint8_t type, int optional)
+void xs_evtxw_bx_subst(xs_evtxw *w, uint16_t index, uint8_t type, int optional)
 {
     put8(w, optional ? 0x0e : 0x0d);
     put16(w, index);
@@ -435,7 +435,7 @@ static void guid_for(const char *key, uint32_t salt, uint8_t g[16])
 }
 
 /* Instance header and inline definition header; the body follows. */
-static uint32_t tpl_begin(exs_evtxw *w, const uint8_t guid[16], uint32_t next)
+static uint32_t tpl_begin(xs_evtxw *w, const uint8_t guid[16], uint32_t next)
 {
     put8(w, 0x0c);
     put8(w, 0x01);
@@ -447,25 +447,25 @@ static uint32_t tpl_begin(exs_evtxw *w, const uint8_t guid[16], uint32_t next)
     w->tpl_size_pos = w->pos;
     put32(w, 0);
     w->in_tpl = 1;
-    exs_evtxw_bx_fragment(w);
+    xs_evtxw_bx_fragment(w);
     return def;
 }
 
-uint32_t exs_evtxw_bx_template_begin(exs_evtxw *w)
+uint32_t xs_evtxw_bx_template_begin(xs_evtxw *w)
 {
     uint8_t g[16];
     guid_for("raw", w->pos, g);
     return tpl_begin(w, g, 0);
 }
 
-void exs_evtxw_bx_template_end(exs_evtxw *w)
+void xs_evtxw_bx_template_end(xs_evtxw *w)
 {
     put8(w, 0x00);
     patch32(w, w->tpl_size_pos, w->pos - w->tpl_size_pos - 4);
     w->in_tpl = 0;
 }
 
-void exs_evtxw_bx_template_ref(exs_evtxw *w, uint32_t def_off)
+void xs_evtxw_bx_template_ref(xs_evtxw *w, uint32_t def_off)
 {
     put8(w, 0x0c);
     put8(w, 0x01);
@@ -478,7 +478,7 @@ void exs_evtxw_bx_template_ref(exs_evtxw *w, uint32_t def_off)
 
 /* ---- records ---- */
 
-static void rec_begin(exs_evtxw *w, uint64_t id, uint64_t ft)
+static void rec_begin(xs_evtxw *w, uint64_t id, uint64_t ft)
 {
     w->rec_start = w->pos;
     w->depth = 0;
@@ -487,10 +487,10 @@ static void rec_begin(exs_evtxw *w, uint64_t id, uint64_t ft)
     put32(w, 0);
     put64(w, id);
     put64(w, ft);
-    exs_evtxw_bx_fragment(w);
+    xs_evtxw_bx_fragment(w);
 }
 
-static void rec_end(exs_evtxw *w, uint64_t id)
+static void rec_end(xs_evtxw *w, uint64_t id)
 {
     put8(w, 0x00);
     while (live(w) && (w->pos + 4 - w->rec_start) % 8) /* Windows keeps records 8-byte aligned */
@@ -514,7 +514,7 @@ struct snapshot {
     uint8_t tables[W_CHUNK_HDR - 128];
 };
 
-static void snap(const exs_evtxw *w, struct snapshot *s)
+static void snap(const xs_evtxw *w, struct snapshot *s)
 {
     s->pos = w->pos;
     s->nnames = w->nnames;
@@ -522,7 +522,7 @@ static void snap(const exs_evtxw *w, struct snapshot *s)
     memcpy(s->tables, w->chunk + 128, sizeof s->tables);
 }
 
-static void rollback(exs_evtxw *w, const struct snapshot *s)
+static void rollback(xs_evtxw *w, const struct snapshot *s)
 {
     w->pos = s->pos;
     memset(w->chunk + s->pos, 0, W_CHUNK - s->pos);
@@ -533,7 +533,7 @@ static void rollback(exs_evtxw *w, const struct snapshot *s)
     w->in_tpl = 0;
 }
 
-int exs_evtxw_raw_begin(exs_evtxw *w, uint64_t record_id, uint64_t filetime, size_t reserve)
+int xs_evtxw_raw_begin(xs_evtxw *w, uint64_t record_id, uint64_t filetime, size_t reserve)
 {
     if (w->err)
         return -1;
@@ -545,7 +545,7 @@ int exs_evtxw_raw_begin(exs_evtxw *w, uint64_t record_id, uint64_t filetime, siz
     return live(w) ? 0 : -1;
 }
 
-int exs_evtxw_raw_end(exs_evtxw *w)
+int xs_evtxw_raw_end(xs_evtxw *w)
 {
     uint64_t id = 0;
     if (live(w))
@@ -558,32 +558,32 @@ int exs_evtxw_raw_end(exs_evtxw *w)
 
 /* ---- events ---- */
 
-static uint8_t vtype(const exs_evtxw_value *v)
+static uint8_t vtype(const xs_evtxw_value *v)
 {
-    return v->type ? v->type : v->str ? EXS_EVTXW_STRING : EXS_EVTXW_NULL;
+    return v->type ? v->type : v->str ? XS_EVTXW_STRING : XS_EVTXW_NULL;
 }
 
 static size_t fixed_len(uint8_t t)
 {
     switch (t) {
-    case EXS_EVTXW_INT8:
-    case EXS_EVTXW_UINT8:
+    case XS_EVTXW_INT8:
+    case XS_EVTXW_UINT8:
         return 1;
-    case EXS_EVTXW_INT16:
-    case EXS_EVTXW_UINT16:
+    case XS_EVTXW_INT16:
+    case XS_EVTXW_UINT16:
         return 2;
-    case EXS_EVTXW_INT32:
-    case EXS_EVTXW_UINT32:
-    case EXS_EVTXW_HEXINT32:
-    case EXS_EVTXW_BOOL:
-    case EXS_EVTXW_REAL32:
+    case XS_EVTXW_INT32:
+    case XS_EVTXW_UINT32:
+    case XS_EVTXW_HEXINT32:
+    case XS_EVTXW_BOOL:
+    case XS_EVTXW_REAL32:
         return 4;
-    case EXS_EVTXW_INT64:
-    case EXS_EVTXW_UINT64:
-    case EXS_EVTXW_HEXINT64:
-    case EXS_EVTXW_FILETIME:
-    case EXS_EVTXW_REAL64:
-    case EXS_EVTXW_SIZET:
+    case XS_EVTXW_INT64:
+    case XS_EVTXW_UINT64:
+    case XS_EVTXW_HEXINT64:
+    case XS_EVTXW_FILETIME:
+    case XS_EVTXW_REAL64:
+    case XS_EVTXW_SIZET:
         return 8;
     default:
         return 0;
@@ -591,7 +591,7 @@ static size_t fixed_len(uint8_t t)
 }
 
 /* Writes the value bytes; the caller measures them by position. */
-static void put_value(exs_evtxw *w, const exs_evtxw_value *v)
+static void put_value(xs_evtxw *w, const xs_evtxw_value *v)
 {
     uint8_t t = vtype(v);
     size_t fl = fixed_len(t);
@@ -599,9 +599,9 @@ static void put_value(exs_evtxw *w, const exs_evtxw_value *v)
         uint8_t b[8];
         le64(b, v->num);
         put(w, b, fl);
-    } else if (t == EXS_EVTXW_STRING && v->str) {
+    } else if (t == XS_EVTXW_STRING && v->str) {
         put_utf16(w, v->str);
-    } else if (t == EXS_EVTXW_ANSI && v->str) {
+    } else if (t == XS_EVTXW_ANSI && v->str) {
         put(w, v->str, strlen(v->str));
     } else if (v->raw) {
         put(w, v->raw, v->raw_len);
@@ -609,7 +609,7 @@ static void put_value(exs_evtxw *w, const exs_evtxw_value *v)
 }
 
 /* Template keys: everything that shapes the XML, not the values. */
-static char *shape_key(const exs_evtxw_event *ev)
+static char *shape_key(const xs_evtxw_event *ev)
 {
     size_t n = 32;
     for (size_t i = 0; i < ev->ndata; i++)
@@ -624,7 +624,7 @@ static char *shape_key(const exs_evtxw_event *ev)
     return k;
 }
 
-static char *user_key(const exs_evtxw_event *ev)
+static char *user_key(const xs_evtxw_event *ev)
 {
     size_t n = 32 + strlen(ev->user_root);
     for (size_t i = 0; i < ev->nuser; i++)
@@ -639,12 +639,12 @@ static char *user_key(const exs_evtxw_event *ev)
     return k;
 }
 
-static void sys_elem(exs_evtxw *w, const char *name, uint16_t idx, uint8_t type)
+static void sys_elem(xs_evtxw *w, const char *name, uint16_t idx, uint8_t type)
 {
-    exs_evtxw_bx_open(w, name, 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_subst(w, idx, type, 1);
-    exs_evtxw_bx_end(w);
+    xs_evtxw_bx_open(w, name, 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_subst(w, idx, type, 1);
+    xs_evtxw_bx_end(w);
 }
 
 enum {
@@ -659,77 +659,77 @@ enum {
     S_DATA
 };
 
-static void user_body(exs_evtxw *w, const exs_evtxw_event *ev)
+static void user_body(xs_evtxw *w, const xs_evtxw_event *ev)
 {
-    exs_evtxw_bx_open(w, ev->user_root, 1);
-    exs_evtxw_bx_attr(w, "xmlns");
-    exs_evtxw_bx_text(w, W_USER_NS);
-    exs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, ev->user_root, 1);
+    xs_evtxw_bx_attr(w, "xmlns");
+    xs_evtxw_bx_text(w, W_USER_NS);
+    xs_evtxw_bx_close_start(w);
     for (size_t i = 0; i < ev->nuser; i++) {
-        exs_evtxw_bx_open(w, ev->user[i].name ? ev->user[i].name : "Data", 0);
-        exs_evtxw_bx_close_start(w);
-        exs_evtxw_bx_subst(w, (uint16_t)i, vtype(&ev->user[i].v), 0);
-        exs_evtxw_bx_end(w);
+        xs_evtxw_bx_open(w, ev->user[i].name ? ev->user[i].name : "Data", 0);
+        xs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_subst(w, (uint16_t)i, vtype(&ev->user[i].v), 0);
+        xs_evtxw_bx_end(w);
     }
-    exs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
 }
 
-static void event_body(exs_evtxw *w, const exs_evtxw_event *ev)
+static void event_body(xs_evtxw *w, const xs_evtxw_event *ev)
 {
-    exs_evtxw_bx_open(w, "Event", 1);
-    exs_evtxw_bx_attr(w, "xmlns");
-    exs_evtxw_bx_text(w, W_EVENT_NS);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "System", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Provider", 1);
-    exs_evtxw_bx_attr(w, "Name");
-    exs_evtxw_bx_subst(w, S_PROVIDER, EXS_EVTXW_STRING, 1);
-    exs_evtxw_bx_close_empty(w);
-    exs_evtxw_bx_open(w, "EventID", 1);
-    exs_evtxw_bx_attr(w, "Qualifiers");
-    exs_evtxw_bx_subst(w, S_QUALIFIERS, EXS_EVTXW_UINT16, 1);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_subst(w, S_EVENTID, EXS_EVTXW_UINT16, 1);
-    exs_evtxw_bx_end(w);
-    sys_elem(w, "Level", S_LEVEL, EXS_EVTXW_UINT8);
-    exs_evtxw_bx_open(w, "TimeCreated", 1);
-    exs_evtxw_bx_attr(w, "SystemTime");
-    exs_evtxw_bx_subst(w, S_TIME, EXS_EVTXW_FILETIME, 1);
-    exs_evtxw_bx_close_empty(w);
-    sys_elem(w, "EventRecordID", S_RECID, EXS_EVTXW_UINT64);
-    sys_elem(w, "Channel", S_CHANNEL, EXS_EVTXW_STRING);
-    sys_elem(w, "Computer", S_COMPUTER, EXS_EVTXW_STRING);
-    exs_evtxw_bx_end(w);
+    xs_evtxw_bx_open(w, "Event", 1);
+    xs_evtxw_bx_attr(w, "xmlns");
+    xs_evtxw_bx_text(w, W_EVENT_NS);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "System", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Provider", 1);
+    xs_evtxw_bx_attr(w, "Name");
+    xs_evtxw_bx_subst(w, S_PROVIDER, XS_EVTXW_STRING, 1);
+    xs_evtxw_bx_close_empty(w);
+    xs_evtxw_bx_open(w, "EventID", 1);
+    xs_evtxw_bx_attr(w, "Qualifiers");
+    xs_evtxw_bx_subst(w, S_QUALIFIERS, XS_EVTXW_UINT16, 1);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_subst(w, S_EVENTID, XS_EVTXW_UINT16, 1);
+    xs_evtxw_bx_end(w);
+    sys_elem(w, "Level", S_LEVEL, XS_EVTXW_UINT8);
+    xs_evtxw_bx_open(w, "TimeCreated", 1);
+    xs_evtxw_bx_attr(w, "SystemTime");
+    xs_evtxw_bx_subst(w, S_TIME, XS_EVTXW_FILETIME, 1);
+    xs_evtxw_bx_close_empty(w);
+    sys_elem(w, "EventRecordID", S_RECID, XS_EVTXW_UINT64);
+    sys_elem(w, "Channel", S_CHANNEL, XS_EVTXW_STRING);
+    sys_elem(w, "Computer", S_COMPUTER, XS_EVTXW_STRING);
+    xs_evtxw_bx_end(w);
     if (ev->ndata) {
-        exs_evtxw_bx_open(w, "EventData", 0);
-        exs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_open(w, "EventData", 0);
+        xs_evtxw_bx_close_start(w);
         for (size_t i = 0; i < ev->ndata; i++) {
-            exs_evtxw_bx_open(w, "Data", ev->data[i].name != NULL);
+            xs_evtxw_bx_open(w, "Data", ev->data[i].name != NULL);
             if (ev->data[i].name) {
-                exs_evtxw_bx_attr(w, "Name");
-                exs_evtxw_bx_text(w, ev->data[i].name);
+                xs_evtxw_bx_attr(w, "Name");
+                xs_evtxw_bx_text(w, ev->data[i].name);
             }
-            exs_evtxw_bx_close_start(w);
-            exs_evtxw_bx_subst(w, (uint16_t)(S_DATA + i), vtype(&ev->data[i].v), 0);
-            exs_evtxw_bx_end(w);
+            xs_evtxw_bx_close_start(w);
+            xs_evtxw_bx_subst(w, (uint16_t)(S_DATA + i), vtype(&ev->data[i].v), 0);
+            xs_evtxw_bx_end(w);
         }
-        exs_evtxw_bx_end(w);
+        xs_evtxw_bx_end(w);
     }
     if (ev->user_root) {
-        exs_evtxw_bx_open(w, "UserData", 0);
-        exs_evtxw_bx_close_start(w);
-        exs_evtxw_bx_subst(w, (uint16_t)(S_DATA + ev->ndata), EXS_EVTXW_BINXML, 1);
-        exs_evtxw_bx_end(w);
+        xs_evtxw_bx_open(w, "UserData", 0);
+        xs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_subst(w, (uint16_t)(S_DATA + ev->ndata), XS_EVTXW_BINXML, 1);
+        xs_evtxw_bx_end(w);
     }
-    exs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
 }
 
-typedef void (*body_fn)(exs_evtxw *w, const exs_evtxw_event *ev);
+typedef void (*body_fn)(xs_evtxw *w, const xs_evtxw_event *ev);
 
 /* An instance of the chunk's template for key (taken over), defining it inline first when the
  * chunk does not have it yet. */
-static int template_for(exs_evtxw *w, const exs_evtxw_event *ev, char *key, body_fn body)
+static int template_for(xs_evtxw *w, const xs_evtxw_event *ev, char *key, body_fn body)
 {
     if (!key) {
         w->err = 1;
@@ -738,7 +738,7 @@ static int template_for(exs_evtxw *w, const exs_evtxw_event *ev, char *key, body
     for (size_t i = 0; i < w->ntpls; i++)
         if (strcmp(w->tpls[i].key, key) == 0) {
             free(key);
-            exs_evtxw_bx_template_ref(w, w->tpls[i].off);
+            xs_evtxw_bx_template_ref(w, w->tpls[i].off);
             return 0;
         }
     if (w->ntpls == w->ctpls) {
@@ -757,7 +757,7 @@ static int template_for(exs_evtxw *w, const exs_evtxw_event *ev, char *key, body
     uint8_t *bucket = w->chunk + 384 + 4 * (rd32(t.guid) % 32);
     t.off = tpl_begin(w, t.guid, rd32(bucket));
     body(w, ev);
-    exs_evtxw_bx_template_end(w);
+    xs_evtxw_bx_template_end(w);
     if (!live(w)) {
         free(key);
         return -1;
@@ -768,9 +768,9 @@ static int template_for(exs_evtxw *w, const exs_evtxw_event *ev, char *key, body
 }
 
 /* n values: count, descriptors, then each value as value(i) writes it. */
-typedef uint8_t (*value_fn)(exs_evtxw *w, const exs_evtxw_event *ev, size_t i, const void *ctx);
+typedef uint8_t (*value_fn)(xs_evtxw *w, const xs_evtxw_event *ev, size_t i, const void *ctx);
 
-static void put_values(exs_evtxw *w, const exs_evtxw_event *ev, size_t n, value_fn value,
+static void put_values(xs_evtxw *w, const xs_evtxw_event *ev, size_t n, value_fn value,
                        const void *ctx)
 {
     put32(w, (uint32_t)n);
@@ -792,7 +792,7 @@ static void put_values(exs_evtxw *w, const exs_evtxw_event *ev, size_t n, value_
     }
 }
 
-static uint8_t user_value(exs_evtxw *w, const exs_evtxw_event *ev, size_t i, const void *ctx)
+static uint8_t user_value(xs_evtxw *w, const xs_evtxw_event *ev, size_t i, const void *ctx)
 {
     (void)ctx;
     put_value(w, &ev->user[i].v);
@@ -800,17 +800,17 @@ static uint8_t user_value(exs_evtxw *w, const exs_evtxw_event *ev, size_t i, con
 }
 
 /* UserData as Windows stores it: a nested fragment holding its own template instance. */
-static void put_user_binxml(exs_evtxw *w, const exs_evtxw_event *ev)
+static void put_user_binxml(xs_evtxw *w, const xs_evtxw_event *ev)
 {
-    exs_evtxw_bx_fragment(w);
+    xs_evtxw_bx_fragment(w);
     if (template_for(w, ev, user_key(ev), user_body) == 0)
         put_values(w, ev, ev->nuser, user_value, NULL);
     put8(w, 0x00);
 }
 
-static uint8_t event_value(exs_evtxw *w, const exs_evtxw_event *ev, size_t i, const void *ctx)
+static uint8_t event_value(xs_evtxw *w, const xs_evtxw_event *ev, size_t i, const void *ctx)
 {
-    const exs_evtxw_value *sys = ctx;
+    const xs_evtxw_value *sys = ctx;
     if (i < S_DATA) {
         put_value(w, &sys[i]);
         return vtype(&sys[i]);
@@ -820,36 +820,36 @@ static uint8_t event_value(exs_evtxw *w, const exs_evtxw_event *ev, size_t i, co
         return vtype(&ev->data[i - S_DATA].v);
     }
     put_user_binxml(w, ev);
-    return EXS_EVTXW_BINXML;
+    return XS_EVTXW_BINXML;
 }
 
-static void event_values(exs_evtxw *w, const exs_evtxw_event *ev, uint64_t id, uint64_t ft)
+static void event_values(xs_evtxw *w, const xs_evtxw_event *ev, uint64_t id, uint64_t ft)
 {
-    exs_evtxw_value sys[S_DATA] = {
+    xs_evtxw_value sys[S_DATA] = {
         [S_PROVIDER] = {.str = ev->provider},
-        [S_QUALIFIERS] = {.type = ev->has_qualifiers ? EXS_EVTXW_UINT16 : EXS_EVTXW_NULL,
+        [S_QUALIFIERS] = {.type = ev->has_qualifiers ? XS_EVTXW_UINT16 : XS_EVTXW_NULL,
                           .num = ev->qualifiers},
-        [S_EVENTID] = {.type = EXS_EVTXW_UINT16, .num = ev->event_id},
-        [S_LEVEL] = {.type = EXS_EVTXW_UINT8, .num = ev->level},
-        [S_TIME] = {.type = EXS_EVTXW_FILETIME, .num = ft},
-        [S_RECID] = {.type = EXS_EVTXW_UINT64, .num = id},
+        [S_EVENTID] = {.type = XS_EVTXW_UINT16, .num = ev->event_id},
+        [S_LEVEL] = {.type = XS_EVTXW_UINT8, .num = ev->level},
+        [S_TIME] = {.type = XS_EVTXW_FILETIME, .num = ft},
+        [S_RECID] = {.type = XS_EVTXW_UINT64, .num = id},
         [S_CHANNEL] = {.str = ev->channel},
         [S_COMPUTER] = {.str = ev->computer},
     };
     put_values(w, ev, S_DATA + ev->ndata + (ev->user_root != NULL), event_value, sys);
 }
 
-static void write_event(exs_evtxw *w, const exs_evtxw_event *ev)
+static void write_event(xs_evtxw *w, const xs_evtxw_event *ev)
 {
     uint64_t id = ev->record_id ? ev->record_id : w->next_id;
-    uint64_t ft = ev->filetime ? ev->filetime : exs_evtxw_filetime(ev->time_ms);
+    uint64_t ft = ev->filetime ? ev->filetime : xs_evtxw_filetime(ev->time_ms);
     rec_begin(w, id, ft);
     if (template_for(w, ev, shape_key(ev), event_body) == 0)
         event_values(w, ev, id, ft);
     rec_end(w, id);
 }
 
-int exs_evtxw_add(exs_evtxw *w, const exs_evtxw_event *ev)
+int xs_evtxw_add(xs_evtxw *w, const xs_evtxw_event *ev)
 {
     if (!w || w->err || !ev || !ev->provider || !ev->channel || !ev->computer)
         return -1;
@@ -889,7 +889,7 @@ static void file_header(uint8_t *h, uint32_t nchunks, uint64_t next_id)
     le32(h + 124, w_crc32(h, 120));
 }
 
-int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len)
+int xs_evtxw_finish(xs_evtxw *w, uint8_t **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
@@ -910,48 +910,48 @@ int exs_evtxw_finish(exs_evtxw *w, uint8_t **out, size_t *len)
     return 0;
 }
 
-int exs_evtxw_add_repeated(exs_evtxw *w, uint64_t filetime, int refs, uint16_t unit, uint16_t units)
+int xs_evtxw_add_repeated(xs_evtxw *w, uint64_t filetime, int refs, uint16_t unit, uint16_t units)
 {
     uint16_t size = (uint16_t)(2 * units);
-    if (units > 0x7FFF || exs_evtxw_raw_begin(w, 0, filetime, 0))
+    if (units > 0x7FFF || xs_evtxw_raw_begin(w, 0, filetime, 0))
         return -1;
-    exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 0);
-    exs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Data", 0);
+    xs_evtxw_bx_close_start(w);
     for (int i = 0; i < refs; i++)
-        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
+        xs_evtxw_bx_subst(w, 0, XS_EVTXW_STRING, 0);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_template_end(w);
     uint32_t one = 1;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &size, 2);
-    exs_evtxw_bx_bytes(w, "\1\0", 2);
+    xs_evtxw_bx_bytes(w, &one, 4);
+    xs_evtxw_bx_bytes(w, &size, 2);
+    xs_evtxw_bx_bytes(w, "\1\0", 2);
     const uint8_t le[2] = {(uint8_t)unit, (uint8_t)(unit >> 8)};
     for (uint16_t i = 0; i < units; i++)
-        exs_evtxw_bx_bytes(w, le, 2);
-    return exs_evtxw_raw_end(w);
+        xs_evtxw_bx_bytes(w, le, 2);
+    return xs_evtxw_raw_end(w);
 }
 
-uint8_t *exs_evtxw_take(exs_evtxw *w, size_t *len)
+uint8_t *xs_evtxw_take(xs_evtxw *w, size_t *len)
 {
     uint8_t *f;
-    if (exs_evtxw_finish(w, &f, len))
+    if (xs_evtxw_finish(w, &f, len))
         f = NULL;
-    exs_evtxw_destroy(w);
+    xs_evtxw_destroy(w);
     return f;
 }
 
-int exs_evtxw_write_file(exs_evtxw *w, const char *path)
+int xs_evtxw_write_file(xs_evtxw *w, const char *path)
 {
     uint8_t *f;
     size_t n;
-    if (exs_evtxw_finish(w, &f, &n))
+    if (xs_evtxw_finish(w, &f, &n))
         return -1;
     FILE *fp = fopen(path, "wb");
     int rc = fp && fwrite(f, 1, n, fp) == n ? 0 : -1;
@@ -961,7 +961,7 @@ int exs_evtxw_write_file(exs_evtxw *w, const char *path)
     return rc;
 }
 
-void exs_evtxw_fix_crcs(uint8_t *file, size_t len)
+void xs_evtxw_fix_crcs(uint8_t *file, size_t len)
 {
     if (len >= 128)
         le32(file + 124, w_crc32(file, 120));
@@ -969,15 +969,15 @@ void exs_evtxw_fix_crcs(uint8_t *file, size_t len)
         chunk_crcs(file + off);
 }
 
-exs_evtxw *exs_evtxw_create(void)
+xs_evtxw *xs_evtxw_create(void)
 {
-    exs_evtxw *w = calloc(1, sizeof *w);
+    xs_evtxw *w = calloc(1, sizeof *w);
     if (w)
         w->next_id = 1;
     return w;
 }
 
-void exs_evtxw_destroy(exs_evtxw *w)
+void xs_evtxw_destroy(xs_evtxw *w)
 {
     if (!w)
         return;

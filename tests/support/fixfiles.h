@@ -4,8 +4,8 @@
  * here from pieces that are harmless on their own, in memory, when a test needs it. Benign
  * twins (pages, scripts and configurations shaped like Exchange's own) come with them.
  */
-#ifndef EXS_TEST_FIXFILES_H
-#define EXS_TEST_FIXFILES_H
+#ifndef XS_TEST_FIXFILES_H
+#define XS_TEST_FIXFILES_H
 
 #include <stddef.h>
 

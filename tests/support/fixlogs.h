@@ -1,7 +1,7 @@
 /* Test support: log fixtures several tests share (an IIS log with a web shell request, the
  * Sysmon events of a w3wp.exe child and of benign activity). */
-#ifndef EXS_TEST_FIXLOGS_H
-#define EXS_TEST_FIXLOGS_H
+#ifndef XS_TEST_FIXLOGS_H
+#define XS_TEST_FIXLOGS_H
 
 #include "evtxwriter.h"
 
@@ -18,11 +18,11 @@
 
 /* Sysmon process-creation data: cmd.exe started by the OWA application pool's w3wp.exe
  * (5 fields: EXS-EV-W3WP-CHILD), and svchost.exe started by services.exe (3 fields, benign). */
-extern const exs_evtxw_field fix_sysmon_child[5];
-extern const exs_evtxw_field fix_sysmon_benign[3];
+extern const xs_evtxw_field fix_sysmon_child[5];
+extern const xs_evtxw_field fix_sysmon_benign[3];
 
 /* A Sysmon/Operational event of host EXCH01 (level 4) carrying data[0..n). */
-exs_evtxw_event fix_sysmon_event(uint16_t id, int64_t time_ms, const exs_evtxw_field *data,
+xs_evtxw_event fix_sysmon_event(uint16_t id, int64_t time_ms, const xs_evtxw_field *data,
                                  size_t n);
 
 #endif

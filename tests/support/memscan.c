@@ -28,7 +28,7 @@ static char *facts(const exs_scan *s)
     for (size_t i = 0; i < n; i++) {
         /* the id says where and which rule; the words say the rest of what it found */
         char words[4096], where[8192];
-        exs_render_words(&f[i], words, sizeof words);
+        xs_render_words(&f[i], words, sizeof words);
         t_where(&f[i], where, sizeof where);
         if (asprintf(&lines[i], "%s|%s|%s|%s|%lld|%s:%llu#%llu|%s|%s|%s", f[i].id, f[i].rule->id,
                      exs_verdict_name(f[i].verdict),
@@ -80,7 +80,7 @@ static exs_scan *prepared(bool no_prefilter)
     if (exs_scan_create(&s, &o) != EXS_OK)
         return NULL;
     s->no_prefilter = no_prefilter;
-    if (exs_scan_prepare(s) != EXS_OK) {
+    if (xs_scan_prepare(s) != EXS_OK) {
         exs_scan_destroy(s);
         return NULL;
     }
@@ -103,13 +103,13 @@ static exs_scan *sweep(const char *const *places, const char *const *texts, cons
     exs_scan *s = prepared(no_prefilter);
     if (!s)
         return NULL;
-    exs_worker w;
-    if (exs_worker_init(&w, s) == EXS_OK)
+    xs_worker w;
+    if (xs_worker_init(&w, s) == EXS_OK)
         for (size_t i = 0; places[i]; i++)
-            exs_worker_process_memory(&w, places[i], places[i], texts[i],
+            xs_worker_process_memory(&w, places[i], places[i], texts[i],
                                       lens && lens[i] >= 0 ? (size_t)lens[i] : strlen(texts[i]));
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
     return s;
 }
 

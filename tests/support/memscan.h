@@ -1,6 +1,6 @@
 /* Test support: sweep evidence held in memory and look at what was found. */
-#ifndef EXS_TEST_MEMSCAN_H
-#define EXS_TEST_MEMSCAN_H
+#ifndef XS_TEST_MEMSCAN_H
+#define XS_TEST_MEMSCAN_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Test support: write small archives (zip, tar.gz) with libarchive. */
-#ifndef EXS_TEST_MKARCHIVE_H
-#define EXS_TEST_MKARCHIVE_H
+#ifndef XS_TEST_MKARCHIVE_H
+#define XS_TEST_MKARCHIVE_H
 
 #include <stddef.h>
 

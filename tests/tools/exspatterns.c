@@ -18,11 +18,11 @@ int main(void)
 {
     const char *seen[512];
     size_t n = 0;
-    for (int k = 0; k < EXS_KIND__COUNT; k++) {
-        const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
+    for (int k = 0; k < XS_KIND__COUNT; k++) {
+        const xs_pattern_set *set = xs_kind_patterns((xs_kind)k);
         for (size_t l = 0; set && set->lists[l]; l++) {
-            const exs_pattern *e = set->lists[l];
-            if (e == exs_pat_directive || e == exs_pat_jsonl)
+            const xs_pattern *e = set->lists[l];
+            if (e == xs_pat_directive || e == xs_pat_jsonl)
                 continue;
             for (; e->expr; e++) {
                 int dup = 0;

@@ -152,11 +152,11 @@ static void count_bad(void *ctx, const char *file, uint64_t line, const char *wh
 static void ioc_lists(const char *evaldata)
 {
     static const struct {
-        exs_ioc_type t;
+        xs_ioc_type t;
         const char *name;
-    } types[] = {{EXS_IOC_SHA256, "sha256"}, {EXS_IOC_SHA1, "sha1"}, {EXS_IOC_MD5, "md5"},
-                 {EXS_IOC_PATH, "path"},     {EXS_IOC_IP, "ip"},     {EXS_IOC_DOMAIN, "domain"},
-                 {EXS_IOC_PATH_REGEX, "filename expressions"}};
+    } types[] = {{XS_IOC_SHA256, "sha256"}, {XS_IOC_SHA1, "sha1"}, {XS_IOC_MD5, "md5"},
+                 {XS_IOC_PATH, "path"},     {XS_IOC_IP, "ip"},     {XS_IOC_DOMAIN, "domain"},
+                 {XS_IOC_PATH_REGEX, "filename expressions"}};
     char pattern[4096];
     snprintf(pattern, sizeof pattern, "%s/iocs/*.[tc][xs][tv]", evaldata);
     glob_t g;
@@ -168,29 +168,29 @@ static void ioc_lists(const char *evaldata)
         base = base ? base + 1 : g.gl_pathv[i];
         if (strcmp(base, "SOURCES.txt") == 0)
             continue;
-        exs_iocset *s;
-        if (exs_iocset_create(&s) != EXS_OK)
+        xs_iocset *s;
+        if (xs_iocset_create(&s) != EXS_OK)
             break;
         size_t bad = 0;
         char err[512];
-        if (exs_iocset_load(s, g.gl_pathv[i], count_bad, &bad, err, sizeof err) != EXS_OK) {
+        if (xs_iocset_load(s, g.gl_pathv[i], count_bad, &bad, err, sizeof err) != EXS_OK) {
             printf("  %s: %s\n", base, err);
-            exs_iocset_destroy(s);
+            xs_iocset_destroy(s);
             continue;
         }
         printf("  %s:", base);
         const char *sep = " ";
         for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
-            size_t n = exs_iocset_count_user(s, types[k].t);
+            size_t n = xs_iocset_count_user(s, types[k].t);
             if (n) {
                 printf("%s%zu %s", sep, n, types[k].name);
                 sep = ", ";
             }
         }
         char cerr[256] = "";
-        int compiled = exs_iocset_compile(s, cerr, sizeof cerr) == EXS_OK;
+        int compiled = xs_iocset_compile(s, cerr, sizeof cerr) == EXS_OK;
         printf("; %zu line(s) refused%s%s\n", bad, compiled ? "" : "; ", compiled ? "" : cerr);
-        exs_iocset_destroy(s);
+        xs_iocset_destroy(s);
     }
     globfree(&g);
 }
@@ -218,7 +218,7 @@ int main(int argc, char **argv)
         perror(path);
         return 2;
     }
-    static exs_csv_row row;
+    static xs_csv_row row;
     static char line[65536], scratch[65536];
     struct cat {
         char name[32];
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
             first = 0;
             continue;
         }
-        exs_csv_split(line, ln, &row, scratch);
+        xs_csv_split(line, ln, &row, scratch);
         if (row.n < 5)
             continue;
         char rpath[1024], expect[256], mustnot[1024];

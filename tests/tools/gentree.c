@@ -168,7 +168,7 @@ static void guid_str(char *out, rng *r)
 static int64_t ms_of(int y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s,
                      unsigned ms)
 {
-    return ((exs_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
+    return ((xs_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
 }
 
 typedef struct tm_parts {
@@ -180,7 +180,7 @@ static tm_parts split_ms(int64_t t)
 {
     tm_parts p;
     int64_t days = t / 86400000, rem = t % 86400000;
-    exs_civil_from_days(days, &p.y, &p.mo, &p.d);
+    xs_civil_from_days(days, &p.y, &p.mo, &p.d);
     p.h = (unsigned)(rem / 3600000);
     p.mi = (unsigned)(rem / 60000 % 60);
     p.s = (unsigned)(rem / 1000 % 60);
@@ -493,8 +493,8 @@ static const char *const hp_fields[74] = {"DateTime",
 
 /* The Remote PowerShell field lists are the library's own defaults (lib/parsers/csv.c): the
  * generator writes what the reader expects a headerless file to hold. */
-#define rps_http_fields exs_csv_fields_rpshttp
-#define rps_cmdlet_fields exs_csv_fields_rpscmdlet
+#define rps_http_fields xs_csv_fields_rpshttp
+#define rps_cmdlet_fields xs_csv_fields_rpscmdlet
 
 /* IIS field sets. The default one is Exchange's (catalogue 1.7); the other is what an admin
  * who ticked more boxes gets, in IIS's own order, written mid-file when the site restarts. */

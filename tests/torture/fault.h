@@ -15,8 +15,8 @@
  *                 libarchive, OpenSSL, libyara, Vectorscan, PCRE2 and libc counts): what the
  *                 libraries really do when memory runs out. Not under ASan, which owns malloc.
  */
-#ifndef EXS_TEST_FAULT_H
-#define EXS_TEST_FAULT_H
+#ifndef XS_TEST_FAULT_H
+#define XS_TEST_FAULT_H
 
 /* Classes of calls (a call may belong to several). */
 enum {

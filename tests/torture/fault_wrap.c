@@ -123,6 +123,17 @@ char *__wrap_realpath(const char *path, char *resolved)
     return __real_realpath(path, resolved);
 }
 
+/* atexit allocates a block for handlers past the first 32; without one it returns -1 */
+PAIR(int, atexit, (void (*fn)(void)));
+int __wrap_atexit(void (*fn)(void))
+{
+    if (t_fault(T_EV_ALLOC, "atexit")) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return __real_atexit(fn);
+}
+
 /* descriptors: the process ran out of them */
 
 /* The mode argument of open and openat, present only when the flags create a file. */

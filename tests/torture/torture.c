@@ -2,8 +2,8 @@
  * and sqlite's fault injection do it. The rule it checks: a failure is loud, never silent. A
  * sweep whose Nth allocation or read fails either ends with the same findings, coverage and
  * warning counts as the sweep without the fault, or it reports the failure: a non-zero code
- * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run, a message
- * in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
+ * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run and
+ * exs_scan_add_iocs, a message in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
  *
  *   torture [-m MODES] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]
  *
@@ -208,40 +208,40 @@ static int put_fix(const char *name, const char *rel)
     return rc;
 }
 
-#define S(x) {EXS_EVTXW_STRING, (x), 0, NULL, 0}
+#define S(x) {XS_EVTXW_STRING, (x), 0, NULL, 0}
 
 static int put_evtx(void)
 {
-    static const exs_evtxw_field shell[] = {
+    static const xs_evtxw_field shell[] = {
         {"Image", S("System")},
         {"TargetFilename", S("C:\\Program Files\\Microsoft\\Exchange "
                              "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\errorEE.aspx")},
     };
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     if (!w)
         return -1;
-    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
-    int rc = exs_evtxw_add(w, &e);
+    xs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
+    int rc = xs_evtxw_add(w, &e);
     e.time_ms = 1614755420000LL;
     e.data = fix_sysmon_child;
     e.ndata = 5;
-    rc |= exs_evtxw_add(w, &e);
+    rc |= xs_evtxw_add(w, &e);
     e.event_id = 11;
     e.time_ms = 1614755421000LL;
     e.data = shell;
     e.ndata = 2;
-    rc |= exs_evtxw_add(w, &e);
+    rc |= xs_evtxw_add(w, &e);
     char path[1024];
     snprintf(path, sizeof path, "%s/C/Windows/System32/winevt/Logs", g_root);
     if (rc == 0 && t_fix_write(g_root, "C/Windows/System32/winevt/Logs/.keep", "", 0) == 0) {
         snprintf(path, sizeof path,
                  "%s/C/Windows/System32/winevt/Logs/Microsoft-Windows-Sysmon%%4Operational.evtx",
                  g_root);
-        rc = exs_evtxw_write_file(w, path);
+        rc = xs_evtxw_write_file(w, path);
     } else {
         rc = -1;
     }
-    exs_evtxw_destroy(w);
+    xs_evtxw_destroy(w);
     return rc;
 }
 
@@ -476,7 +476,7 @@ static char *render(const exs_scan *s)
     const exs_finding *fd = exs_results_findings(r, &n);
     for (size_t i = 0; i < n; i++) {
         char words[4096];
-        exs_render_words(&fd[i], words, sizeof words);
+        xs_render_words(&fd[i], words, sizeof words);
         fprintf(f, "%s\t%s\t%s\t%lld\t", fd[i].id, fd[i].rule->id,
                 exs_verdict_name(fd[i].verdict), (long long)fd[i].time_ms);
         put_esc(f, fd[i].origin.path);
@@ -610,7 +610,10 @@ static void judge(const result *r)
     snprintf(x->step, sizeof x->step, "%s", r->step);
     snprintf(x->msg, sizeof x->msg, "%s", r->msg);
     if (r->rc != EXS_OK) {
-        bool msg_ok = strcmp(r->step, "run") != 0 || r->msg[0];
+        /* exs_scan_run and exs_scan_add_iocs say what failed in exs_scan_error (add_root and
+         * add_rules leave it empty for a failed allocation) */
+        bool said = strcmp(r->step, "run") == 0 || strcmp(r->step, "add_iocs") == 0;
+        bool msg_ok = !said || r->msg[0];
         x->outcome = msg_ok && expected_rc(r->rc, x->what) ? O_LOUD : O_BADRC;
         if (!msg_ok)
             snprintf(x->diff, sizeof x->diff, "no message in exs_scan_error");

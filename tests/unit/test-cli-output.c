@@ -108,12 +108,12 @@ static void put(const char *rel, const char *text)
 /* Writes text through -o p; returns commit's result. */
 static int write_report(const char *p, const char *text)
 {
-    exs_cli_out o;
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_int_equal(exs_cli_out_open(&o), 0);
+    xs_cli_out o;
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_int_equal(xs_cli_out_open(&o), 0);
     fputs(text, o.f);
-    int rc = exs_cli_out_commit(&o);
-    exs_cli_out_abort(&o);
+    int rc = xs_cli_out_commit(&o);
+    xs_cli_out_abort(&o);
     return rc;
 }
 
@@ -122,17 +122,17 @@ static void test_new_and_replaced_file(void **st)
     (void)st;
     char p[512], q[512], buf[256];
     path(p, sizeof p, "report.txt");
-    exs_cli_out o;
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_int_equal(o.kind, EXS_CLI_OUT_FILE);
+    xs_cli_out o;
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_int_equal(o.kind, XS_CLI_OUT_FILE);
     assert_int_equal(entries(), 0); /* resolve creates nothing */
-    assert_int_equal(exs_cli_out_open(&o), 0);
+    assert_int_equal(xs_cli_out_open(&o), 0);
     struct stat sb;
     assert_int_equal(stat(o.tmp, &sb), 0);
     assert_int_equal(sb.st_mode & 07777, 0600);
     fputs("first\n", o.f);
-    assert_int_equal(exs_cli_out_commit(&o), 0);
-    exs_cli_out_abort(&o);
+    assert_int_equal(xs_cli_out_commit(&o), 0);
+    xs_cli_out_abort(&o);
     slurp(p, buf, sizeof buf);
     assert_string_equal(buf, "first\n");
     assert_int_equal(stat(p, &sb), 0);
@@ -230,13 +230,13 @@ static void test_fifo_written_in_place(void **st)
             _exit(n > 0 && write(pfd[1], b, (size_t)n) == n ? 0 : 1);
         }
         close(pfd[1]);
-        exs_cli_out o;
-        assert_int_equal(exs_cli_out_resolve(&o, name), 0);
-        assert_int_equal(o.kind, EXS_CLI_OUT_STREAM);
-        assert_int_equal(exs_cli_out_open(&o), 0);
+        xs_cli_out o;
+        assert_int_equal(xs_cli_out_resolve(&o, name), 0);
+        assert_int_equal(o.kind, XS_CLI_OUT_STREAM);
+        assert_int_equal(xs_cli_out_open(&o), 0);
         fputs("report\n", o.f);
-        assert_int_equal(exs_cli_out_commit(&o), 0);
-        exs_cli_out_abort(&o);
+        assert_int_equal(xs_cli_out_commit(&o), 0);
+        xs_cli_out_abort(&o);
         char got[256];
         ssize_t n = read(pfd[0], got, sizeof got - 1);
         close(pfd[0]);
@@ -291,13 +291,13 @@ static void test_character_device(void **st)
     assert_true(S_ISLNK(sb.st_mode));
     assert_int_equal(entries(), n0 + 1);
     /* /dev/full: the write error is the commit's */
-    exs_cli_out o;
-    assert_int_equal(exs_cli_out_resolve(&o, full), 0);
-    assert_int_equal(o.kind, EXS_CLI_OUT_STREAM);
-    assert_int_equal(exs_cli_out_open(&o), 0);
+    xs_cli_out o;
+    assert_int_equal(xs_cli_out_resolve(&o, full), 0);
+    assert_int_equal(o.kind, XS_CLI_OUT_STREAM);
+    assert_int_equal(xs_cli_out_open(&o), 0);
     fputs("x\n", o.f);
-    assert_int_equal(exs_cli_out_commit(&o), -1);
-    exs_cli_out_abort(&o);
+    assert_int_equal(xs_cli_out_commit(&o), -1);
+    xs_cli_out_abort(&o);
     assert_int_equal(lstat(full, &sb), 0);
     assert_true(S_ISCHR(sb.st_mode));
     assert_int_equal(entries(), n0 + 1);
@@ -307,34 +307,34 @@ static void test_refused(void **st)
 {
     (void)st;
     char p[512], q[512];
-    exs_cli_out o;
+    xs_cli_out o;
     put("target.txt", "keep\n");
-    assert_int_equal(exs_cli_out_resolve(&o, dir), -1); /* a folder */
+    assert_int_equal(xs_cli_out_resolve(&o, dir), -1); /* a folder */
     path(p, sizeof p, "sub/");
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1); /* a name ending in / */
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1); /* a name ending in / */
     path(p, sizeof p, "dangling");
     assert_int_equal(symlink("/nonexistent/exsweep", p), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1);
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1);
     path(p, sizeof p, "loop");
     assert_int_equal(symlink(p, p), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1);
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1);
     path(p, sizeof p, "to-file");
     path(q, sizeof q, "target.txt");
     assert_int_equal(symlink(q, p), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1); /* a symlink to a regular file */
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1); /* a symlink to a regular file */
     path(p, sizeof p, "to-dir");
     assert_int_equal(symlink(dir, p), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1);
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1);
     path(p, sizeof p, "none/report.txt");
-    assert_int_equal(exs_cli_out_resolve(&o, p), -1); /* no such folder */
-    assert_int_equal(exs_cli_out_resolve(&o, ""), -1);
+    assert_int_equal(xs_cli_out_resolve(&o, p), -1); /* no such folder */
+    assert_int_equal(xs_cli_out_resolve(&o, ""), -1);
     struct sockaddr_un a = {.sun_family = AF_UNIX};
     int sl = snprintf(a.sun_path, sizeof a.sun_path, "%s/sock", dir);
     assert_true(sl > 0 && (size_t)sl < sizeof a.sun_path);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, a.sun_path), -1);
+    assert_int_equal(xs_cli_out_resolve(&o, a.sun_path), -1);
     close(fd);
     /* nothing was created or replaced */
     assert_int_equal(entries(), 6);
@@ -345,8 +345,8 @@ static void test_refused(void **st)
     path(p, sizeof p, "to-file");
     assert_int_equal(lstat(p, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
-    assert_int_equal(exs_cli_out_resolve(&o, "-"), 0);
-    assert_int_equal(o.kind, EXS_CLI_OUT_STDOUT);
+    assert_int_equal(xs_cli_out_resolve(&o, "-"), 0);
+    assert_int_equal(o.kind, XS_CLI_OUT_STDOUT);
     assert_ptr_equal(o.f, stdout);
 }
 
@@ -358,13 +358,13 @@ static void test_name_became_symlink(void **st)
     path(p, sizeof p, "r.txt");
     path(q, sizeof q, "elsewhere");
     put("elsewhere", "keep\n");
-    exs_cli_out o;
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_int_equal(exs_cli_out_open(&o), 0);
+    xs_cli_out o;
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_int_equal(xs_cli_out_open(&o), 0);
     fputs("report\n", o.f);
     assert_int_equal(symlink(q, p), 0);
-    assert_int_equal(exs_cli_out_commit(&o), -1);
-    exs_cli_out_abort(&o);
+    assert_int_equal(xs_cli_out_commit(&o), -1);
+    xs_cli_out_abort(&o);
     struct stat sb;
     assert_int_equal(lstat(p, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
@@ -383,8 +383,8 @@ static void test_signal_removes_temporary(void **st)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        exs_cli_out o;
-        if (exs_cli_out_resolve(&o, p) != 0 || exs_cli_out_open(&o) != 0)
+        xs_cli_out o;
+        if (xs_cli_out_resolve(&o, p) != 0 || xs_cli_out_open(&o) != 0)
             _exit(1);
         fputs("half a report", o.f);
         fflush(o.f);
@@ -410,27 +410,27 @@ static void test_inside(void **st)
     put("ev/x.log", "x\n");
     path(evl, sizeof evl, "ev-link");
     assert_int_equal(symlink(ev, evl), 0);
-    exs_cli_out o;
+    xs_cli_out o;
     snprintf(p, sizeof p, "%s/report.txt", evl);
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_true(exs_cli_out_inside(&o, ev));
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_true(xs_cli_out_inside(&o, ev));
     snprintf(p, sizeof p, "%s/report.txt", ev);
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_true(exs_cli_out_inside(&o, evl));
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_true(xs_cli_out_inside(&o, evl));
     path(fifo, sizeof fifo, "ev/fifo");
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    assert_int_equal(exs_cli_out_resolve(&o, fifo), 0);
-    assert_true(exs_cli_out_inside(&o, evl));
+    assert_int_equal(xs_cli_out_resolve(&o, fifo), 0);
+    assert_true(xs_cli_out_inside(&o, evl));
     snprintf(p, sizeof p, "%s/x.log", ev);
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_true(exs_cli_out_inside(&o, p)); /* a file root: the file itself */
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_true(xs_cli_out_inside(&o, p)); /* a file root: the file itself */
     path(p, sizeof p, "evidence-not.txt");
-    assert_int_equal(exs_cli_out_resolve(&o, p), 0);
-    assert_false(exs_cli_out_inside(&o, ev));
+    assert_int_equal(xs_cli_out_resolve(&o, p), 0);
+    assert_false(xs_cli_out_inside(&o, ev));
     snprintf(p, sizeof p, "%s/x.log", ev);
-    assert_false(exs_cli_out_inside(&o, p));
-    assert_int_equal(exs_cli_out_resolve(&o, "-"), 0);
-    assert_false(exs_cli_out_inside(&o, "/"));
+    assert_false(xs_cli_out_inside(&o, p));
+    assert_int_equal(xs_cli_out_resolve(&o, "-"), 0);
+    assert_false(xs_cli_out_inside(&o, "/"));
 }
 
 int main(void)

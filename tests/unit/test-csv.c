@@ -10,12 +10,12 @@
 
 #include "parsers/csv.h"
 
-static exs_csv_row row;
+static xs_csv_row row;
 static char scratch[4096];
 
 static void split(const char *s)
 {
-    exs_csv_split(s, strlen(s), &row, scratch);
+    xs_csv_split(s, strlen(s), &row, scratch);
 }
 
 static void assert_field(size_t i, const char *want)
@@ -65,69 +65,69 @@ static void test_bad_quotes(void **st)
 static void test_too_many_fields(void **st)
 {
     (void)st;
-    char *s = malloc(EXS_MAX_FIELDS * 2 + 10);
+    char *s = malloc(XS_MAX_FIELDS * 2 + 10);
     size_t o = 0;
-    for (int i = 0; i < EXS_MAX_FIELDS + 5; i++) {
+    for (int i = 0; i < XS_MAX_FIELDS + 5; i++) {
         s[o++] = 'x';
         s[o++] = ',';
     }
     s[o - 1] = 0;
-    exs_csv_split(s, strlen(s), &row, scratch);
-    assert_int_equal(row.n, EXS_MAX_FIELDS);
+    xs_csv_split(s, strlen(s), &row, scratch);
+    assert_int_equal(row.n, XS_MAX_FIELDS);
     assert_true(row.merged);
     /* the last field holds the rest of the line, untouched */
-    assert_int_equal(row.f[EXS_MAX_FIELDS - 1].n, 11);
+    assert_int_equal(row.f[XS_MAX_FIELDS - 1].n, 11);
     free(s);
 }
 
 static void test_schema_names(void **st)
 {
     (void)st;
-    static exs_csv_schema s;
+    static xs_csv_schema s;
     split("\xEF\xBB\xBF" "DateTime,AnchorMailbox,,UserAgent,anchormailbox,AnchorMailbox");
-    exs_csv_schema_set(&s, &row);
+    xs_csv_schema_set(&s, &row);
     assert_int_equal(s.n, 6);
-    assert_int_equal(exs_csv_schema_find(&s, "datetime"), 0); /* BOM stripped, any case */
-    assert_int_equal(exs_csv_schema_find(&s, "ANCHORMAILBOX"), 1); /* first copy wins */
-    assert_int_equal(exs_csv_schema_find(&s, "#3"), 2);            /* empty name */
-    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox#2"), 4);
-    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox#3"), 5);
-    assert_int_equal(exs_csv_schema_find(&s, "Nope"), -1);
+    assert_int_equal(xs_csv_schema_find(&s, "datetime"), 0); /* BOM stripped, any case */
+    assert_int_equal(xs_csv_schema_find(&s, "ANCHORMAILBOX"), 1); /* first copy wins */
+    assert_int_equal(xs_csv_schema_find(&s, "#3"), 2);            /* empty name */
+    assert_int_equal(xs_csv_schema_find(&s, "AnchorMailbox#2"), 4);
+    assert_int_equal(xs_csv_schema_find(&s, "AnchorMailbox#3"), 5);
+    assert_int_equal(xs_csv_schema_find(&s, "Nope"), -1);
 }
 
 static void test_schema_hostile_header(void **st)
 {
     (void)st;
     /* 512 equal names: numbered, bounded work, never past the name area */
-    static exs_csv_schema s;
-    char *h = malloc(EXS_MAX_FIELDS * 200);
+    static xs_csv_schema s;
+    char *h = malloc(XS_MAX_FIELDS * 200);
     size_t o = 0;
-    for (int i = 0; i < EXS_MAX_FIELDS; i++) {
+    for (int i = 0; i < XS_MAX_FIELDS; i++) {
         memset(h + o, 'n', 150);
         o += 150;
         h[o++] = ',';
     }
     h[o - 1] = 0;
-    exs_csv_split(h, strlen(h), &row, scratch);
-    exs_csv_schema_set(&s, &row);
-    assert_int_equal(s.n, EXS_MAX_FIELDS);
+    xs_csv_split(h, strlen(h), &row, scratch);
+    xs_csv_schema_set(&s, &row);
+    assert_int_equal(s.n, XS_MAX_FIELDS);
     assert_true(s.used <= sizeof s.names);
-    assert_int_equal(s.renamed, EXS_MAX_FIELDS - 1);
-    /* each 150-byte name is cut to EXS_MAX_FIELD_NAME; copies are numbered while the name
+    assert_int_equal(s.renamed, XS_MAX_FIELDS - 1);
+    /* each 150-byte name is cut to XS_MAX_FIELD_NAME; copies are numbered while the name
      * area has room beyond what positional names of the columns left need, then positional:
      * never empty, every column stays findable */
-    char cut[EXS_MAX_FIELD_NAME + 1], want[EXS_MAX_FIELD_NAME + 32];
-    memset(cut, 'n', EXS_MAX_FIELD_NAME);
-    cut[EXS_MAX_FIELD_NAME] = 0;
+    char cut[XS_MAX_FIELD_NAME + 1], want[XS_MAX_FIELD_NAME + 32];
+    memset(cut, 'n', XS_MAX_FIELD_NAME);
+    cut[XS_MAX_FIELD_NAME] = 0;
     size_t phases[3] = {0}; /* cut, numbered, positional: in this order */
     int last = 0;
     for (size_t i = 0; i < s.n; i++) {
-        exs_str nm = exs_csv_schema_name(&s, i);
+        xs_str nm = xs_csv_schema_name(&s, i);
         int ph;
         if (i == 0) {
             ph = 0;
             snprintf(want, sizeof want, "%s", cut);
-        } else if (nm.n > EXS_MAX_FIELD_NAME) {
+        } else if (nm.n > XS_MAX_FIELD_NAME) {
             ph = 1;
             snprintf(want, sizeof want, "%s#%zu", cut, i + 1);
         } else {
@@ -142,40 +142,40 @@ static void test_schema_hostile_header(void **st)
     }
     for (int ph = 0; ph < 3; ph++)
         assert_true(phases[ph] > 0);
-    assert_int_equal(exs_csv_schema_find(&s, cut), 0);
-    assert_int_equal(exs_csv_schema_find(&s, "#512"), EXS_MAX_FIELDS - 1);
+    assert_int_equal(xs_csv_schema_find(&s, cut), 0);
+    assert_int_equal(xs_csv_schema_find(&s, "#512"), XS_MAX_FIELDS - 1);
     free(h);
 }
 
 static void test_default_lists(void **st)
 {
     (void)st;
-    static exs_csv_schema s;
-    exs_csv_schema_set_list(&s, exs_csv_fields_httpproxy);
+    static xs_csv_schema s;
+    xs_csv_schema_set_list(&s, xs_csv_fields_httpproxy);
     assert_int_equal(s.n, 74);
-    assert_int_equal(exs_csv_schema_find(&s, "AnchorMailbox"), 15);
-    assert_int_equal(exs_csv_schema_find(&s, "RoutingStatus"), 73);
-    exs_csv_schema_set_list(&s, exs_csv_fields_rpshttp);
+    assert_int_equal(xs_csv_schema_find(&s, "AnchorMailbox"), 15);
+    assert_int_equal(xs_csv_schema_find(&s, "RoutingStatus"), 73);
+    xs_csv_schema_set_list(&s, xs_csv_fields_rpshttp);
     assert_int_equal(s.n, 38);
-    exs_csv_schema_set_list(&s, exs_csv_fields_ecp);
-    assert_int_equal(exs_csv_schema_find(&s, "EventData"), 3);
+    xs_csv_schema_set_list(&s, xs_csv_fields_ecp);
+    assert_int_equal(xs_csv_schema_find(&s, "EventData"), 3);
 }
 
 static void test_header_detection(void **st)
 {
     (void)st;
     split("DateTime,RequestId,MajorVersion,UrlStem");
-    assert_true(exs_csv_looks_like_header(&row));
+    assert_true(xs_csv_looks_like_header(&row));
     split("\"DateTime\",\"ClientIpAddress\",\"AnchorMailbox\"");
-    assert_true(exs_csv_looks_like_header(&row));
+    assert_true(xs_csv_looks_like_header(&row));
     split("timestamp,hostname,urlpath,useragent,httpstatuskode,http-metode");
-    assert_true(exs_csv_looks_like_header(&row));
+    assert_true(xs_csv_looks_like_header(&row));
     split("2021-03-03T06:49:42.162Z,xxx,15,1");
-    assert_false(exs_csv_looks_like_header(&row));
+    assert_false(xs_csv_looks_like_header(&row));
     split("onlyone");
-    assert_false(exs_csv_looks_like_header(&row));
+    assert_false(xs_csv_looks_like_header(&row));
     split("a,b=c;d");
-    assert_false(exs_csv_looks_like_header(&row));
+    assert_false(xs_csv_looks_like_header(&row));
 }
 
 int main(void)

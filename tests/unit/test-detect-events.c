@@ -15,51 +15,52 @@
 #define MAXF 16
 
 typedef struct ev {
-    exs_event e;
-    exs_event_field f[MAXF];
+    xs_event e;
+    xs_event_field f[MAXF];
 } ev;
 
 /* ev_make(&x, provider, id, level, record, "Name=value", ..., NULL); unnamed values: "=value" */
 static void ev_make(ev *x, const char *provider, uint32_t id, uint8_t level, uint64_t record, ...)
 {
     memset(x, 0, sizeof *x);
-    x->e.provider = exs_str_cstr(provider);
-    x->e.channel = exs_str_cstr(strncmp(provider, "Microsoft-Windows-Security", 26) == 0 ? "Security" : "");
+    x->e.provider = xs_str_cstr(provider);
+    x->e.channel = xs_str_cstr(strncmp(provider, "Microsoft-Windows-Security", 26) == 0 ? "Security" : "");
     x->e.event_id = id;
     x->e.level = level;
     x->e.record = record;
     x->e.time_ms = 1614754182000LL + (int64_t)record * 1000;
-    x->e.computer = EXS_LIT("EXCH01");
+    x->e.computer = XS_LIT("EXCH01");
     va_list ap;
     va_start(ap, record);
     const char *kv;
     size_t n = 0;
     while ((kv = va_arg(ap, const char *)) && n < MAXF) {
         const char *eq = strchr(kv, '=');
-        x->f[n].name = exs_str_make(kv, (size_t)(eq - kv));
-        x->f[n].value = exs_str_cstr(eq + 1);
+        x->f[n].name = xs_str_make(kv, (size_t)(eq - kv));
+        x->f[n].value = xs_str_cstr(eq + 1);
         n++;
     }
     va_end(ap);
     x->e.fields = x->f;
     x->e.nfields = n;
-    x->e.text = n ? x->f[0].value : EXS_LIT("");
+    x->e.text = n ? x->f[0].value : XS_LIT("");
 }
 
 static exs_scan *run(ev *const *evs, size_t n)
 {
     exs_scan *s = t_scan_prepared();
-    exs_ctx c;
+    xs_ctx c;
     memset(&c, 0, sizeof c);
     c.scan = s;
     c.file = "C/Windows/System32/winevt/Logs/test.evtx";
     c.source = "evtx";
-    exs_event_state st;
+    xs_event_state st;
     memset(&st, 0, sizeof st);
     for (size_t i = 0; i < n; i++)
-        exs_detect_event(&c, &st, &evs[i]->e);
-    exs_detect_events_end(&c, &st);
-    exs_scan_finish(s);
+        xs_detect_event(&c, &st, &evs[i]->e);
+    xs_detect_events_end(&c, &st);
+    xs_ctx_release(&c);
+    xs_scan_finish(s);
     return s;
 }
 
@@ -89,8 +90,8 @@ static void test_webshell_children(void **st)
                                       "EXS-EV-W3WP-CHILD exploitation - 4");
     const exs_finding *w = t_find(s, NULL, 1);
     assert_string_equal(w->reason, "the IIS worker started a process");
-    assert_string_equal(exs_render_base(w->process->parent_executable), "W3WP.EXE");
-    assert_string_equal(exs_render_base(w->process->executable), "notepad.exe");
+    assert_string_equal(xs_render_base(w->process->parent_executable), "W3WP.EXE");
+    assert_string_equal(xs_render_base(w->process->executable), "notepad.exe");
     assert_string_equal(t_find(s, NULL, 0)->process->user, "IIS APPPOOL\\DefaultAppPool");
     /* the event group: provider, id; the origin: the record */
     assert_int_equal(w->event->id, 1);
@@ -137,6 +138,63 @@ static void test_lsass_dumps(void **st)
     const exs_finding *ld = t_find(s, "EXS-EV-LSASS-DUMP", 0);
     assert_string_equal(exs_finding_fact(ld, "dump_pid"), "512");
     assert_string_equal(ld->reason, "a dump of a process this log shows to be lsass.exe");
+    exs_scan_destroy(s);
+}
+
+/* A dump held until the end of the log (its target not known yet) keeps what a finding keeps
+ * (XS_MAX_FINDING_FIELD of the command line, XS_MAX_FINDING_NAME of the computer and user),
+ * as a dump reported at once does: nothing cut at the holding buffers. */
+static void test_held_dump_fields(void **st)
+{
+    (void)st;
+    enum { CMD = XS_MAX_FINDING_FIELD + 100, HOST = XS_MAX_FINDING_NAME + 50 };
+    static char cmd[CMD + 32], host[HOST + 1], user[HOST + 16], exact[1200];
+    snprintf(cmd, sizeof cmd, "CommandLine=rundll32 comsvcs.dll MiniDump 4868 ");
+    size_t o = strlen(cmd);
+    for (size_t i = 0; o < CMD + 12; i++)
+        cmd[o++] = (char)('a' + i % 26);
+    memset(host, 'H', HOST);
+    snprintf(user, sizeof user, "User=");
+    memset(user + 5, 'u', HOST);
+    /* one long (cut at the finding's caps), one of 1,000 bytes (kept whole: the holding buffer
+     * was 480 bytes, the computer's 96) */
+    snprintf(exact, sizeof exact, "CommandLine=rundll32 comsvcs.dll MiniDump 4869 ");
+    for (o = strlen(exact); o < 12 + 1000; o++)
+        exact[o] = 'x';
+    exact[o] = 0;
+    ev a, b, c1;
+    ev_make(&a, "Microsoft-Windows-Sysmon", 1, 4, 1, "Image=C:\\Windows\\System32\\rundll32.exe",
+            cmd, user, NULL);
+    a.e.computer = xs_str_make(host, HOST);
+    ev_make(&b, "Microsoft-Windows-Sysmon", 1, 4, 2, "Image=C:\\Windows\\System32\\rundll32.exe",
+            exact, NULL);
+    b.e.computer = xs_str_make(host, 200);
+    /* benign: a short one is as it was */
+    ev_make(&c1, "Microsoft-Windows-Sysmon", 1, 4, 3, "Image=C:\\Windows\\System32\\rundll32.exe",
+            "CommandLine=rundll32 comsvcs.dll MiniDump 4870 x.dmp full", NULL);
+    ev *evs[] = {&a, &b, &c1};
+    exs_scan *s = run(evs, 3);
+    assert_string_equal(t_summary(s), "EXS-EV-PROC-DUMP suspicious - 1\n"
+                                      "EXS-EV-PROC-DUMP suspicious - 2\n"
+                                      "EXS-EV-PROC-DUMP suspicious - 3");
+    const exs_finding *f = t_find(s, "EXS-EV-PROC-DUMP", 0);
+    assert_int_equal(strlen(f->process->command_line), XS_MAX_FINDING_FIELD);
+    assert_memory_equal(f->process->command_line, cmd + 12, XS_MAX_FINDING_FIELD);
+    assert_int_equal(strlen(f->event->computer), XS_MAX_FINDING_NAME);
+    assert_int_equal(strlen(f->process->user), XS_MAX_FINDING_NAME);
+    assert_int_equal(strlen(f->evidence), XS_MAX_EVIDENCE);
+    f = t_find(s, "EXS-EV-PROC-DUMP", 1);
+    assert_int_equal(strlen(exact + 12), 1000);
+    assert_string_equal(f->process->command_line, exact + 12);
+    assert_int_equal(strlen(f->event->computer), 200);
+    assert_memory_equal(f->event->computer, host, 200);
+    f = t_find(s, "EXS-EV-PROC-DUMP", 2);
+    assert_string_equal(f->process->command_line, "rundll32 comsvcs.dll MiniDump 4870 x.dmp full");
+    assert_string_equal(f->event->computer, "EXCH01");
+    assert_string_equal(f->event->provider, "Microsoft-Windows-Sysmon");
+    assert_string_equal(exs_finding_fact(f, "dump_tool"), "comsvcs MiniDump");
+    assert_string_equal(exs_finding_fact(f, "dump_pid"), "4870");
+    assert_null(f->process->user);
     exs_scan_destroy(s);
 }
 
@@ -269,6 +327,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_webshell_children),
         cmocka_unit_test(test_lsass_dumps),
+        cmocka_unit_test(test_held_dump_fields),
         cmocka_unit_test(test_sysmon_files_and_network),
         cmocka_unit_test(test_absent_fields),
         cmocka_unit_test(test_exchange_events),

@@ -57,7 +57,7 @@ static const char *hp_file(const char *rows)
     snprintf(buf, sizeof buf,
              "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2106.002\r\n"
              "#Log-type: HttpProxy Logs\r\n#Date: 2021-03-03T06:00:00.000Z\r\n#Fields: %s\r\n%s",
-             exs_csv_fields_httpproxy, rows);
+             xs_csv_fields_httpproxy, rows);
     return buf;
 }
 
@@ -128,7 +128,7 @@ static void test_26855_header_orders(void **st)
            "200", "POST");
     /* bare header line first, then the # block, then a BOM-less row */
     snprintf(file, sizeof file, "%s\r\n#Software: Microsoft Exchange Server\r\n#Fields: %s\r\n%s",
-             exs_csv_fields_httpproxy, exs_csv_fields_httpproxy, r);
+             xs_csv_fields_httpproxy, xs_csv_fields_httpproxy, r);
     exs_scan *s = t_scan_mem(HP_PLACE, file, -1);
     assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 203.0.113.21 4");
     exs_scan_destroy(s);
@@ -159,11 +159,11 @@ static void test_schema_reuse_across_files(void **st)
     hp_row(r2, sizeof r2, "2021-03-03T07:49:46.210Z", "/ecp/y.js",
            "ServerInfo~a]@EXCH01:444/mapi/emsmdb/?#", "python-requests/2.25.1", "203.0.113.22",
            "200", "POST");
-    snprintf(f1, sizeof f1, "#Fields: %s\r\n%s", exs_csv_fields_httpproxy, r1);
-    snprintf(f2, sizeof f2, "#Fields: %s\r\n%s", exs_csv_fields_httpproxy, r2);
+    snprintf(f1, sizeof f1, "#Fields: %s\r\n%s", xs_csv_fields_httpproxy, r1);
+    snprintf(f2, sizeof f2, "#Fields: %s\r\n%s", xs_csv_fields_httpproxy, r2);
     /* UserAgent (16) and ClientIpAddress (17) swapped in the header and in the row */
     char hdr[4096];
-    snprintf(hdr, sizeof hdr, "%s", exs_csv_fields_httpproxy);
+    snprintf(hdr, sizeof hdr, "%s", xs_csv_fields_httpproxy);
     char *ua = strstr(hdr, ",UserAgent,ClientIpAddress,");
     assert_non_null(ua);
     memcpy(ua, ",ClientIpAddress,UserAgent,", 27);
@@ -173,7 +173,7 @@ static void test_schema_reuse_across_files(void **st)
     snprintf(swapped, sizeof swapped, "%.*s203.0.113.23,python-requests/2.25.1,%s",
              (int)(py - r2), r2, py + strlen("python-requests/2.25.1,203.0.113.22,"));
     snprintf(f3, sizeof f3, "#Fields: %s\r\n%s", hdr, swapped);
-    snprintf(f4, sizeof f4, "%s\r\n%s", exs_csv_fields_httpproxy, r1);
+    snprintf(f4, sizeof f4, "%s\r\n%s", xs_csv_fields_httpproxy, r1);
     const char *places[] = {HP_PLACE, "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030307-1.log",
                             "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030308-1.log",
                             "c/program files/microsoft/exchange server/v15/logging/httpproxy/ecp/httpproxy_2021030309-1.log",

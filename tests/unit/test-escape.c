@@ -22,12 +22,12 @@ static const char *run(void (*fn)(FILE *, const char *, size_t), const char *in,
 
 static void term0(FILE *f, const char *p, size_t n)
 {
-    exs_esc_term(f, p, n, 0);
+    xs_esc_term(f, p, n, 0);
 }
 
 static void term5(FILE *f, const char *p, size_t n)
 {
-    exs_esc_term(f, p, n, 5);
+    xs_esc_term(f, p, n, 5);
 }
 
 #define R(fn, lit) run(fn, lit, sizeof(lit) - 1)
@@ -35,11 +35,11 @@ static void term5(FILE *f, const char *p, size_t n)
 static void test_json(void **st)
 {
     (void)st;
-    assert_string_equal(R(exs_esc_json, "a\"b\\c\n\x01"), "a\\\"b\\\\c\\n\\u0001");
-    assert_string_equal(R(exs_esc_json, "caf\xc3\xa9"), "caf\xc3\xa9");
-    assert_string_equal(R(exs_esc_json, "bad\xff\xc3"), "bad\\ufffd\\ufffd");
-    assert_string_equal(R(exs_esc_json, "\xe2\x80\xae" "x"), "\\u202ex"); /* RLO */
-    assert_string_equal(R(exs_esc_json, "\xc2\x85"), "\\u0085");          /* C1 */
+    assert_string_equal(R(xs_esc_json, "a\"b\\c\n\x01"), "a\\\"b\\\\c\\n\\u0001");
+    assert_string_equal(R(xs_esc_json, "caf\xc3\xa9"), "caf\xc3\xa9");
+    assert_string_equal(R(xs_esc_json, "bad\xff\xc3"), "bad\\ufffd\\ufffd");
+    assert_string_equal(R(xs_esc_json, "\xe2\x80\xae" "x"), "\\u202ex"); /* RLO */
+    assert_string_equal(R(xs_esc_json, "\xc2\x85"), "\\u0085");          /* C1 */
 }
 
 static void test_term(void **st)
@@ -54,29 +54,29 @@ static void test_term(void **st)
 static void test_csv(void **st)
 {
     (void)st;
-    assert_string_equal(R(exs_esc_csv, "=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-    assert_string_equal(R(exs_esc_csv, "+1"), "\"'+1\"");
-    assert_string_equal(R(exs_esc_csv, "-2"), "\"'-2\"");
-    assert_string_equal(R(exs_esc_csv, "@SUM"), "\"'@SUM\"");
-    assert_string_equal(R(exs_esc_csv, "a,b\nc"), "\"a,b\\x0ac\"");
-    assert_string_equal(R(exs_esc_csv, ""), "\"\"");
+    assert_string_equal(R(xs_esc_csv, "=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    assert_string_equal(R(xs_esc_csv, "+1"), "\"'+1\"");
+    assert_string_equal(R(xs_esc_csv, "-2"), "\"'-2\"");
+    assert_string_equal(R(xs_esc_csv, "@SUM"), "\"'@SUM\"");
+    assert_string_equal(R(xs_esc_csv, "a,b\nc"), "\"a,b\\x0ac\"");
+    assert_string_equal(R(xs_esc_csv, ""), "\"\"");
 }
 
 static void test_html(void **st)
 {
     (void)st;
-    assert_string_equal(R(exs_esc_html, "<script>alert('x')&\"</script>"),
+    assert_string_equal(R(xs_esc_html, "<script>alert('x')&\"</script>"),
                         "&lt;script&gt;alert(&#39;x&#39;)&amp;&quot;&lt;/script&gt;");
 }
 
 static void test_utf8(void **st)
 {
     (void)st;
-    assert_true(exs_utf8_valid("caf\xc3\xa9", 5));
-    assert_false(exs_utf8_valid("\xc0\xaf", 2));         /* overlong */
-    assert_false(exs_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    assert_false(exs_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-    assert_false(exs_utf8_valid("\xe2\x82", 2));         /* truncated */
+    assert_true(xs_utf8_valid("caf\xc3\xa9", 5));
+    assert_false(xs_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(xs_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(xs_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(xs_utf8_valid("\xe2\x82", 2));         /* truncated */
 }
 
 int main(void)

@@ -17,9 +17,9 @@
 #include "scan/scan_int.h"
 #include "scan/worker.h"
 
-#define S(x) {EXS_EVTXW_STRING, (x), 0, NULL, 0}
+#define S(x) {XS_EVTXW_STRING, (x), 0, NULL, 0}
 
-static const exs_evtxw_field shell[] = {
+static const xs_evtxw_field shell[] = {
     {"Image", S("System")},
     {"TargetFilename",
      S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
@@ -28,25 +28,25 @@ static const exs_evtxw_field shell[] = {
 
 static uint8_t *make_log(size_t *len, int with_attack)
 {
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
+    xs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
     for (int i = 0; i < 2000; i++) { /* several chunks of benign events */
         e.time_ms = 1614755000000LL + i * 1000;
-        assert_int_equal(exs_evtxw_add(w, &e), 0);
+        assert_int_equal(xs_evtxw_add(w, &e), 0);
     }
     if (with_attack) {
         e.time_ms = 1614760000000LL;
         e.data = fix_sysmon_child;
         e.ndata = 5;
-        assert_int_equal(exs_evtxw_add(w, &e), 0);
+        assert_int_equal(xs_evtxw_add(w, &e), 0);
         e.event_id = 11;
         e.time_ms = 1614760001000LL;
         e.data = shell;
         e.ndata = 2;
-        assert_int_equal(exs_evtxw_add(w, &e), 0);
+        assert_int_equal(xs_evtxw_add(w, &e), 0);
     }
-    uint8_t *log = exs_evtxw_take(w, len);
+    uint8_t *log = xs_evtxw_take(w, len);
     assert_non_null(log);
     return log;
 }
@@ -98,21 +98,21 @@ static void test_planted_and_benign(void **st)
 static void test_recovered_record_said(void **st)
 {
     (void)st;
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    xs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     e.time_ms = 1614760000000LL;
     e.data = fix_sysmon_child;
     e.ndata = 5;
-    assert_int_equal(exs_evtxw_add(w, &e), 0); /* record 2: live */
+    assert_int_equal(xs_evtxw_add(w, &e), 0); /* record 2: live */
     e.event_id = 11;
     e.time_ms = 1614760001000LL;
     e.data = shell;
     e.ndata = 2;
-    assert_int_equal(exs_evtxw_add(w, &e), 0); /* record 3: made free space below */
+    assert_int_equal(xs_evtxw_add(w, &e), 0); /* record 3: made free space below */
     size_t n;
-    uint8_t *log = exs_evtxw_take(w, &n);
+    uint8_t *log = xs_evtxw_take(w, &n);
     assert_non_null(log);
     /* walk the first chunk's records (file header 4096 bytes, chunk header 512) */
     uint8_t *ch = log + 4096;
@@ -131,7 +131,7 @@ static void test_recovered_record_said(void **st)
     uint64_t last = 2;
     memcpy(ch + 16, &last, 8);
     memcpy(ch + 32, &last, 8);
-    exs_evtxw_fix_crcs(log, n);
+    xs_evtxw_fix_crcs(log, n);
     exs_scan *s = t_scan_mem("c/windows/system32/winevt/logs/microsoft-windows-sysmon%4operational.evtx",
                              (const char *)log, (long)n);
     assert_string_equal(t_summary(s), "EXS-EV-W3WP-CHILD exploitation - 2\n"
@@ -173,22 +173,22 @@ static void test_damaged_logs(void **st)
 static void test_shell_linked(void **st)
 {
     (void)st;
-    static const exs_evtxw_field write_ev[] = {
+    static const xs_evtxw_field write_ev[] = {
         {"Image", S("System")},
         {"TargetFilename", S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\ohyeah.aspx")},
     };
-    static const exs_evtxw_field child_ev[] = {
+    static const xs_evtxw_field child_ev[] = {
         {"Image", S("C:\\Windows\\System32\\cmd.exe")},
         {"CommandLine", S("cmd /c whoami")},
         {"ParentImage", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
     };
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = fix_sysmon_event(11, 1615686013000LL, write_ev, 2);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event e = fix_sysmon_event(11, 1615686013000LL, write_ev, 2);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     e = fix_sysmon_event(1, 1615686075000LL, child_ev, 3);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     size_t n;
-    uint8_t *log = exs_evtxw_take(w, &n);
+    uint8_t *log = xs_evtxw_take(w, &n);
     assert_non_null(log);
 
     /* the page itself: built from pieces so no complete shell sits in the source */
@@ -234,10 +234,10 @@ static void test_shell_linked(void **st)
 }
 
 /* Sweeps the log the writer holds as if it lay at place (the writer is destroyed). */
-static exs_scan *sweep_log(exs_evtxw *w, const char *place)
+static exs_scan *sweep_log(xs_evtxw *w, const char *place)
 {
     size_t n;
-    uint8_t *log = exs_evtxw_take(w, &n);
+    uint8_t *log = xs_evtxw_take(w, &n);
     assert_non_null(log);
     exs_scan *s = t_scan_mem(place, (const char *)log, (long)n);
     free(log);
@@ -249,11 +249,11 @@ static exs_scan *sweep_log(exs_evtxw *w, const char *place)
 static void test_record_without_time(void **st)
 {
     (void)st;
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     e = fix_sysmon_event(1, -11644473600000LL, fix_sysmon_child, 5); /* FILETIME 0 */
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     exs_scan *s = sweep_log(w, "d/x.evtx");
     assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
     assert_int_equal(t_find(s, "EXS-EV-W3WP-CHILD", 0)->time_ms, EXS_TIME_NONE);
@@ -280,19 +280,19 @@ static const exs_warning *only_warning(const exs_scan *s, const char *kind)
     return found;
 }
 
-/* A record cut at EXS_EVTX_MAX_VALUE (one Data naming a 40 KB value four times) is counted
+/* A record cut at XS_EVTX_MAX_VALUE (one Data naming a 40 KB value four times) is counted
  * in a warning that names the caps, and the records after it are still checked. */
 static void test_value_cap_warned(void **st)
 {
     (void)st;
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event e = fix_sysmon_event(1, 1614755000000LL, fix_sysmon_benign, 3);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     /* 20,000 x U+00E9 (2 bytes in UTF-16 and in UTF-8) four times */
-    assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(1614755001000LL), 4, 0xE9, 20000),
+    assert_int_equal(xs_evtxw_add_repeated(w, xs_evtxw_filetime(1614755001000LL), 4, 0xE9, 20000),
                      0);
     e = fix_sysmon_event(1, 1614755002000LL, fix_sysmon_child, 5);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     exs_scan *s = sweep_log(w, "d/x.evtx");
     assert_int_equal(t_count(s, "EXS-EV-W3WP-CHILD"), 1);
     assert_int_equal(t_warns(s, "limit"), 1);
@@ -312,14 +312,14 @@ static exs_scan *scan_chunk_capped(const char *const *places, uint8_t *const *lo
                                    const size_t *lens, size_t n, uint64_t max_chunks)
 {
     exs_scan *s = t_scan_prepared();
-    exs_worker w;
-    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
-    assert_int_equal(exs_evtx_reader_create(&w.evtx, 0), EXS_OK);
-    exs_evtx_reader_set_max_chunks(w.evtx, max_chunks);
+    xs_worker w;
+    assert_int_equal(xs_worker_init(&w, s), EXS_OK);
+    assert_int_equal(xs_evtx_reader_create(&w.evtx, 0), EXS_OK);
+    xs_evtx_reader_set_max_chunks(w.evtx, max_chunks);
     for (size_t i = 0; i < n; i++)
-        exs_worker_process_memory(&w, places[i], places[i], logs[i], lens[i]);
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
+        xs_worker_process_memory(&w, places[i], places[i], logs[i], lens[i]);
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
     return s;
 }
 
@@ -333,10 +333,10 @@ static void test_chunk_cap_warned(void **st)
     size_t lens[2];
     logs[0] = make_log(&lens[0], 1); /* the attack is in its last chunk */
     assert_true((lens[0] - 4096) / 65536 > 2);
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event e = fix_sysmon_event(1, 1614760000000LL, fix_sysmon_child, 5);
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
-    logs[1] = exs_evtxw_take(w, &lens[1]);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event e = fix_sysmon_event(1, 1614760000000LL, fix_sysmon_child, 5);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
+    logs[1] = xs_evtxw_take(w, &lens[1]);
     assert_non_null(logs[1]);
     exs_scan *s = scan_chunk_capped(places, logs, lens, 2, 2);
     assert_int_equal(t_count(s, NULL), 1);
@@ -344,7 +344,7 @@ static void test_chunk_cap_warned(void **st)
     assert_int_equal(t_warns(s, "limit"), 1);
     const exs_warning *wn = only_warning(s, "limit");
     assert_string_equal(wn->file, "d/big.evtx");
-    assert_string_equal(wn->message, "read stopped after 2 chunks (EXS_EVTX_MAX_CHUNKS); the "
+    assert_string_equal(wn->message, "read stopped after 2 chunks (XS_EVTX_MAX_CHUNKS); the "
                                      "rest of the log was not read");
     exs_scan_destroy(s);
     /* a cap the log just fits under: everything read, nothing said */

@@ -46,7 +46,7 @@ static long mem_read(void *ctx, void *buf, size_t n)
 /* ---- output ---- */
 
 struct rec {
-    exs_evtx_record r; /* strings below replace the callback-lifetime pointers */
+    xs_evtx_record r; /* strings below replace the callback-lifetime pointers */
     char *prov, *chan, *comp, *text;
     char **names, **vals;
 };
@@ -66,7 +66,7 @@ static char *sdup(const char *s, size_t n)
     return d;
 }
 
-static exs_rc collect(void *ctx, const exs_evtx_record *rec)
+static exs_rc collect(void *ctx, const xs_evtx_record *rec)
 {
     struct coll *c = ctx;
     if (c->n == c->cap) {
@@ -125,20 +125,20 @@ static const char *field(const struct rec *x, const char *name)
     return NULL;
 }
 
-static exs_rc run_with(exs_evtx_reader *r, const uint8_t *p, size_t n, struct coll *c,
-                       exs_evtx_stats *st)
+static exs_rc run_with(xs_evtx_reader *r, const uint8_t *p, size_t n, struct coll *c,
+                       xs_evtx_stats *st)
 {
     struct mem m = {p, n, 0, 0, -1};
-    return exs_evtx_reader_run(r, mem_read, &m, collect, c, st);
+    return xs_evtx_reader_run(r, mem_read, &m, collect, c, st);
 }
 
 static exs_rc run_mem(const uint8_t *p, size_t n, unsigned flags, struct coll *c,
-                      exs_evtx_stats *st)
+                      xs_evtx_stats *st)
 {
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, flags), EXS_OK);
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, flags), EXS_OK);
     exs_rc rc = run_with(r, p, n, c, st);
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     return rc;
 }
 
@@ -164,35 +164,35 @@ static int valid_utf8(const char *s, size_t n)
 /* ---- files ---- */
 
 /* Starts a raw record (no template) and opens <Event><System>. */
-static void raw_system_begin(exs_evtxw *w, uint64_t record_id, uint64_t filetime)
+static void raw_system_begin(xs_evtxw *w, uint64_t record_id, uint64_t filetime)
 {
-    assert_int_equal(exs_evtxw_raw_begin(w, record_id, filetime, 4096), 0);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "System", 0);
-    exs_evtxw_bx_close_start(w);
+    assert_int_equal(xs_evtxw_raw_begin(w, record_id, filetime, 4096), 0);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "System", 0);
+    xs_evtxw_bx_close_start(w);
 }
 
 /* <TimeCreated SystemTime="text"/>: the time as text, not as a FILETIME value. */
-static void bx_time_created(exs_evtxw *w, const char *text)
+static void bx_time_created(xs_evtxw *w, const char *text)
 {
-    exs_evtxw_bx_open(w, "TimeCreated", 1);
-    exs_evtxw_bx_attr(w, "SystemTime");
-    exs_evtxw_bx_text(w, text);
-    exs_evtxw_bx_close_empty(w);
+    xs_evtxw_bx_open(w, "TimeCreated", 1);
+    xs_evtxw_bx_attr(w, "SystemTime");
+    xs_evtxw_bx_text(w, text);
+    xs_evtxw_bx_close_empty(w);
 }
 
-static const exs_evtxw_field proc_fields[] = {
+static const xs_evtxw_field proc_fields[] = {
     {"RuleName", {.str = ""}},
     {"Image", {.str = "C:\\Windows\\System32\\cmd.exe"}},
     {"CommandLine", {.str = "cmd.exe /c whoami"}},
     {"ParentImage", {.str = "C:\\Windows\\System32\\inetsrv\\w3wp.exe"}},
-    {"ProcessId", {.type = EXS_EVTXW_UINT32, .num = 4242}},
+    {"ProcessId", {.type = XS_EVTXW_UINT32, .num = 4242}},
 };
 
-static exs_evtxw_event proc_event(int i)
+static xs_evtxw_event proc_event(int i)
 {
-    exs_evtxw_event ev = {
+    xs_evtxw_event ev = {
         .provider = "Microsoft-Windows-Sysmon",
         .channel = "Microsoft-Windows-Sysmon/Operational",
         .computer = "EXCH01.corp.local",
@@ -208,14 +208,14 @@ static exs_evtxw_event proc_event(int i)
 /* n process events (and every 3rd a log-clear with UserData when mixed). */
 static uint8_t *make_file(int n, int mixed, size_t *len)
 {
-    static const exs_evtxw_field ud[] = {
+    static const xs_evtxw_field ud[] = {
         {"SubjectUserName", {.str = "admin"}},
         {"SubjectDomainName", {.str = "CORP"}},
     };
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     assert_non_null(w);
     for (int i = 0; i < n; i++) {
-        exs_evtxw_event ev = proc_event(i);
+        xs_evtxw_event ev = proc_event(i);
         if (mixed && i % 3 == 2) {
             ev.provider = "Microsoft-Windows-Eventlog";
             ev.channel = "Security";
@@ -226,17 +226,17 @@ static uint8_t *make_file(int n, int mixed, size_t *len)
             ev.user = ud;
             ev.nuser = 2;
         }
-        assert_int_equal(exs_evtxw_add(w, &ev), 0);
+        assert_int_equal(xs_evtxw_add(w, &ev), 0);
     }
     uint8_t *f;
-    assert_int_equal(exs_evtxw_finish(w, &f, len), 0);
-    exs_evtxw_destroy(w);
+    assert_int_equal(xs_evtxw_finish(w, &f, len), 0);
+    xs_evtxw_destroy(w);
     return f;
 }
 
-static uint8_t *finish(exs_evtxw *w, size_t *len)
+static uint8_t *finish(xs_evtxw *w, size_t *len)
 {
-    uint8_t *f = exs_evtxw_take(w, len);
+    uint8_t *f = xs_evtxw_take(w, len);
     assert_non_null(f);
     return f;
 }
@@ -258,29 +258,29 @@ static size_t record_ends(const uint8_t *f, size_t len, size_t *ends, size_t max
 static void test_sniff(void **state)
 {
     (void)state;
-    assert_true(exs_evtx_sniff("ElfFile\0xyz", 11));
-    assert_true(exs_evtx_sniff("ElfChnk\0", 8));
-    assert_false(exs_evtx_sniff("ElfFile", 7));
-    assert_false(exs_evtx_sniff("ElfFilE\0", 8));
-    assert_false(exs_evtx_sniff("", 0));
-    assert_false(exs_evtx_sniff("MZ\x90\0\3\0\0\0\4\0", 10));
+    assert_true(xs_evtx_sniff("ElfFile\0xyz", 11));
+    assert_true(xs_evtx_sniff("ElfChnk\0", 8));
+    assert_false(xs_evtx_sniff("ElfFile", 7));
+    assert_false(xs_evtx_sniff("ElfFilE\0", 8));
+    assert_false(xs_evtx_sniff("", 0));
+    assert_false(xs_evtx_sniff("MZ\x90\0\3\0\0\0\4\0", 10));
 }
 
 static void test_filetime_and_crc(void **state)
 {
     (void)state;
-    assert_int_equal(exs_evtx_filetime_to_ms(116444736000000000ull), 0);
-    assert_int_equal(exs_evtx_filetime_to_ms(exs_evtxw_filetime(T0)), T0);
-    assert_int_equal(exs_evtx_filetime_to_ms(0), INT64_MIN); /* no time */
-    assert_int_equal(exs_evtx_filetime_to_ms(1), -11644473600000LL);
-    assert_int_equal(exs_evtx_crc32(0, "123456789", 9), 0xCBF43926u);
+    assert_int_equal(xs_evtx_filetime_to_ms(116444736000000000ull), 0);
+    assert_int_equal(xs_evtx_filetime_to_ms(xs_evtxw_filetime(T0)), T0);
+    assert_int_equal(xs_evtx_filetime_to_ms(0), INT64_MIN); /* no time */
+    assert_int_equal(xs_evtx_filetime_to_ms(1), -11644473600000LL);
+    assert_int_equal(xs_evtx_crc32(0, "123456789", 9), 0xCBF43926u);
     uint8_t buf[5000];
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = (uint8_t)(i * 131 + (i >> 7));
     for (size_t n = 0; n < 700; n += 3)
         for (size_t o = 0; o < 3; o++)
-            assert_int_equal(exs_evtx_crc32(0, buf + o, n), evtx_crc32_portable(0, buf + o, n));
-    uint32_t c = exs_evtx_crc32(exs_evtx_crc32(0, buf, 1234), buf + 1234, sizeof buf - 1234);
+            assert_int_equal(xs_evtx_crc32(0, buf + o, n), evtx_crc32_portable(0, buf + o, n));
+    uint32_t c = xs_evtx_crc32(xs_evtx_crc32(0, buf, 1234), buf + 1234, sizeof buf - 1234);
     assert_int_equal(c, evtx_crc32_portable(0, buf, sizeof buf));
 }
 
@@ -290,7 +290,7 @@ static void test_fields_exact(void **state)
     size_t len;
     uint8_t *f = make_file(3, 1, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(c.n, 3);
     assert_int_equal(st.records, 3);
@@ -355,8 +355,8 @@ static void test_fields_exact(void **state)
 static void test_qualifiers_and_times(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
     ev.provider = "MSExchange CmdletLogs";
     ev.channel = "MSExchange Management";
     ev.event_id = 6;
@@ -365,17 +365,17 @@ static void test_qualifiers_and_times(void **state)
     ev.level = 2;
     ev.filetime = 132672697079821281ull; /* 2021-06-04T08:41:47.9821281Z */
     ev.record_id = 7184;
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     /* FILETIME 0 in TimeCreated and in the record header: no time at all */
     ev.filetime = 0;
     ev.time_ms = -11644473600000LL;
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     /* a zero TimeCreated written as text: the header's written time stands in */
-    raw_system_begin(w, 0, exs_evtxw_filetime(T0));
+    raw_system_begin(w, 0, xs_evtxw_filetime(T0));
     bx_time_created(w, "1601-01-01T00:00:00.0000000Z");
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
@@ -418,42 +418,42 @@ static void test_value_types(void **state)
     uint32_t fbits;
     memcpy(&dbits, &d, 8);
     memcpy(&fbits, &fl, 4);
-    const exs_evtxw_field data[] = {
-        {"i8", {.type = EXS_EVTXW_INT8, .num = (uint8_t)-5}},
-        {"u8", {.type = EXS_EVTXW_UINT8, .num = 250}},
-        {"i16", {.type = EXS_EVTXW_INT16, .num = (uint16_t)-300}},
-        {"u16", {.type = EXS_EVTXW_UINT16, .num = 65535}},
-        {"i32", {.type = EXS_EVTXW_INT32, .num = (uint32_t)-70000}},
-        {"u32", {.type = EXS_EVTXW_UINT32, .num = 4000000000u}},
-        {"i64", {.type = EXS_EVTXW_INT64, .num = (uint64_t)-5000000000000LL}},
-        {"u64", {.type = EXS_EVTXW_UINT64, .num = UINT64_MAX}},
-        {"r32", {.type = EXS_EVTXW_REAL32, .num = fbits}},
-        {"r64", {.type = EXS_EVTXW_REAL64, .num = dbits}},
-        {"bt", {.type = EXS_EVTXW_BOOL, .num = 1}},
-        {"bf", {.type = EXS_EVTXW_BOOL, .num = 0}},
-        {"bin", {.type = EXS_EVTXW_BINARY, .raw = bin, .raw_len = sizeof bin}},
-        {"guid", {.type = EXS_EVTXW_GUID, .raw = guid, .raw_len = sizeof guid}},
-        {"size", {.type = EXS_EVTXW_SIZET, .num = 0x7ffe0000}},
-        {"ft", {.type = EXS_EVTXW_FILETIME, .num = 132672697079821281ull}},
-        {"st", {.type = EXS_EVTXW_SYSTEMTIME, .raw = st, .raw_len = sizeof st}},
-        {"sid", {.type = EXS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
-        {"h32", {.type = EXS_EVTXW_HEXINT32, .num = 0x1fffff}},
-        {"h64", {.type = EXS_EVTXW_HEXINT64, .num = 0x8020000000000000ull}},
-        {"ansi", {.type = EXS_EVTXW_ANSI, .str = "caf\xe9"}},
+    const xs_evtxw_field data[] = {
+        {"i8", {.type = XS_EVTXW_INT8, .num = (uint8_t)-5}},
+        {"u8", {.type = XS_EVTXW_UINT8, .num = 250}},
+        {"i16", {.type = XS_EVTXW_INT16, .num = (uint16_t)-300}},
+        {"u16", {.type = XS_EVTXW_UINT16, .num = 65535}},
+        {"i32", {.type = XS_EVTXW_INT32, .num = (uint32_t)-70000}},
+        {"u32", {.type = XS_EVTXW_UINT32, .num = 4000000000u}},
+        {"i64", {.type = XS_EVTXW_INT64, .num = (uint64_t)-5000000000000LL}},
+        {"u64", {.type = XS_EVTXW_UINT64, .num = UINT64_MAX}},
+        {"r32", {.type = XS_EVTXW_REAL32, .num = fbits}},
+        {"r64", {.type = XS_EVTXW_REAL64, .num = dbits}},
+        {"bt", {.type = XS_EVTXW_BOOL, .num = 1}},
+        {"bf", {.type = XS_EVTXW_BOOL, .num = 0}},
+        {"bin", {.type = XS_EVTXW_BINARY, .raw = bin, .raw_len = sizeof bin}},
+        {"guid", {.type = XS_EVTXW_GUID, .raw = guid, .raw_len = sizeof guid}},
+        {"size", {.type = XS_EVTXW_SIZET, .num = 0x7ffe0000}},
+        {"ft", {.type = XS_EVTXW_FILETIME, .num = 132672697079821281ull}},
+        {"st", {.type = XS_EVTXW_SYSTEMTIME, .raw = st, .raw_len = sizeof st}},
+        {"sid", {.type = XS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
+        {"h32", {.type = XS_EVTXW_HEXINT32, .num = 0x1fffff}},
+        {"h64", {.type = XS_EVTXW_HEXINT64, .num = 0x8020000000000000ull}},
+        {"ansi", {.type = XS_EVTXW_ANSI, .str = "caf\xe9"}},
         {"utf", {.str = "日本語 \xF0\x9F\x98\x80 é"}},
-        {"bad16", {.type = EXS_EVTXW_STRING, .raw = bad16, .raw_len = sizeof bad16}},
-        {"nul16", {.type = EXS_EVTXW_STRING, .raw = nul16, .raw_len = sizeof nul16}},
-        {"sarr", {.type = EXS_EVTXW_STRING | EXS_EVTXW_ARRAY, .raw = sarr, .raw_len = sizeof sarr}},
-        {"uarr", {.type = EXS_EVTXW_UINT32 | EXS_EVTXW_ARRAY, .raw = uarr, .raw_len = sizeof uarr}},
-        {"null", {.type = EXS_EVTXW_NULL}},
+        {"bad16", {.type = XS_EVTXW_STRING, .raw = bad16, .raw_len = sizeof bad16}},
+        {"nul16", {.type = XS_EVTXW_STRING, .raw = nul16, .raw_len = sizeof nul16}},
+        {"sarr", {.type = XS_EVTXW_STRING | XS_EVTXW_ARRAY, .raw = sarr, .raw_len = sizeof sarr}},
+        {"uarr", {.type = XS_EVTXW_UINT32 | XS_EVTXW_ARRAY, .raw = uarr, .raw_len = sizeof uarr}},
+        {"null", {.type = XS_EVTXW_NULL}},
         {NULL, {.str = "unnamed"}},
         {"last", {.str = "end"}},
     };
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
     ev.data = data;
     ev.ndata = sizeof data / sizeof data[0];
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
@@ -524,7 +524,7 @@ static void test_template_reuse(void **state)
     size_t len;
     uint8_t *f = make_file(100, 0, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 100);
     assert_int_equal(st.chunks, 1);
@@ -554,7 +554,7 @@ static void test_many_chunks(void **state)
     uint8_t *f = make_file(3000, 1, &len);
     assert_true(len > FILE_HDR + 5 * CHUNK);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 3000);
     assert_int_equal(st.chunks, (len - FILE_HDR) / CHUNK);
@@ -569,19 +569,19 @@ static void test_many_chunks(void **state)
     coll_free(&c);
 
     /* Short reads of every size give the same records. */
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
     static const size_t steps[] = {1, 7, 4095, 65537};
     for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
         struct mem m = {f, len, 0, steps[s], -1};
-        assert_int_equal(exs_evtx_reader_run(r, mem_read, &m, collect, &c, &st), EXS_OK);
+        assert_int_equal(xs_evtx_reader_run(r, mem_read, &m, collect, &c, &st), EXS_OK);
         assert_int_equal(c.n, 3000);
         assert_string_equal(field(&c.v[2998], "Image"), "C:\\Windows\\System32\\cmd.exe");
         coll_free(&c);
     }
     /* A read error stops the run with EXS_EIO and keeps what was read. */
     struct mem m = {f, len, 0, 0, (long)(FILE_HDR + 2 * CHUNK + 100)};
-    assert_int_equal(exs_evtx_reader_run(r, mem_read, &m, collect, &c, &st), EXS_EIO);
+    assert_int_equal(xs_evtx_reader_run(r, mem_read, &m, collect, &c, &st), EXS_EIO);
     assert_true(c.n > 0 && c.n < 3000);
     coll_free(&c);
     /* The callback can stop the run. */
@@ -589,7 +589,7 @@ static void test_many_chunks(void **state)
     assert_int_equal(run_with(r, f, len, &c, &st), EXS_ELIMIT);
     assert_int_equal(c.n, 5);
     coll_free(&c);
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     free(f);
 }
 
@@ -601,7 +601,7 @@ static void test_checksums(void **state)
     uint8_t *g = malloc(len);
     assert_non_null(g);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
 
     memcpy(g, f, len);
     g[100] ^= 1; /* file header, inside the checksummed 120 bytes */
@@ -616,8 +616,8 @@ static void test_checksums(void **state)
     assert_int_equal(run_mem(g, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.chunk_crc_errors, 1);
     assert_int_equal(st.records, 400);
-    assert_true(c.v[0].r.flags & EXS_EVTX_REC_BAD_CRC);
-    assert_false(c.v[399].r.flags & EXS_EVTX_REC_BAD_CRC);
+    assert_true(c.v[0].r.flags & XS_EVTX_REC_BAD_CRC);
+    assert_false(c.v[399].r.flags & XS_EVTX_REC_BAD_CRC);
     coll_free(&c);
 
     /* A changed character in a value: data CRC fails, the (changed) data is still used. */
@@ -636,7 +636,7 @@ static void test_checksums(void **state)
     coll_free(&c);
 
     /* NO_CRC skips the checks altogether. */
-    assert_int_equal(run_mem(g, len, EXS_EVTX_NO_CRC, &c, &st), EXS_OK);
+    assert_int_equal(run_mem(g, len, XS_EVTX_NO_CRC, &c, &st), EXS_OK);
     assert_int_equal(st.checksum_errors, 0);
     assert_int_equal(st.records, 400);
     coll_free(&c);
@@ -654,9 +654,9 @@ static void test_dirty_header(void **state)
     f[42] = 1; /* stale chunk count, as in a log copied while open */
     f[43] = 0;
     f[120] |= 1; /* dirty */
-    exs_evtxw_fix_crcs(f, len);
+    xs_evtxw_fix_crcs(f, len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.dirty, 1);
     assert_int_equal(st.header_chunks, 1);
@@ -693,10 +693,10 @@ static void test_truncated_everywhere(void **state)
     size_t ends[600];
     size_t nrec = record_ends(f, len, ends, 600);
     assert_int_equal(nrec, 500);
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     for (size_t cut = 0; cut <= len; cut += cut < FILE_HDR + 1024 ? 37 : 211) {
         exs_rc rc = run_with(r, f, cut, &c, &st);
         if (cut < 8) {
@@ -716,7 +716,7 @@ static void test_truncated_everywhere(void **state)
             assert_int_equal(c.v[i].r.record_id, i + 1);
         coll_free(&c);
     }
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     free(f);
 }
 
@@ -732,9 +732,9 @@ static void test_bad_record_size(void **state)
     assert_memory_equal(r5, "**\0\0", 4);
     r5[4] = 0xFF;
     r5[5] = 0xFF;
-    exs_evtxw_fix_crcs(f, len);
+    xs_evtxw_fix_crcs(f, len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.bad_records, 1);
     assert_int_equal(st.records, 9);
@@ -757,20 +757,20 @@ static void test_slack_recovery(void **state)
     memcpy(ch + 48, &r4, 4);
     uint32_t r3 = (uint32_t)(ends[1] - FILE_HDR);
     memcpy(ch + 44, &r3, 4);
-    exs_evtxw_fix_crcs(f, len);
+    xs_evtxw_fix_crcs(f, len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 5);
     assert_int_equal(st.recovered, 2);
     assert_int_equal(st.checksum_errors, 0);
     for (size_t i = 0; i < 5; i++) {
         assert_int_equal(c.v[i].r.record_id, i + 1);
-        assert_int_equal((c.v[i].r.flags & EXS_EVTX_REC_RECOVERED) != 0, i >= 3);
+        assert_int_equal((c.v[i].r.flags & XS_EVTX_REC_RECOVERED) != 0, i >= 3);
         assert_string_equal(field(&c.v[i], "CommandLine"), "cmd.exe /c whoami");
     }
     coll_free(&c);
-    assert_int_equal(run_mem(f, len, EXS_EVTX_NO_RECOVERY, &c, &st), EXS_OK);
+    assert_int_equal(run_mem(f, len, XS_EVTX_NO_RECOVERY, &c, &st), EXS_OK);
     assert_int_equal(st.records, 3);
     coll_free(&c);
 
@@ -783,7 +783,7 @@ static void test_slack_recovery(void **state)
     uint8_t *nm = memmem(g + FILE_HDR, CHUNK, "\x08\0C\0o\0m\0p\0u\0t\0e\0r\0", 18);
     assert_non_null(nm);
     nm[-2] ^= 0x5A;
-    exs_evtxw_fix_crcs(g, len);
+    xs_evtxw_fix_crcs(g, len);
     assert_int_equal(run_mem(g, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.name_hash_errors, 1);
     assert_int_equal(st.records, 3);
@@ -806,7 +806,7 @@ static void test_garbage(void **state)
 {
     (void)state;
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     uint8_t *g = malloc(FILE_HDR + 3 * CHUNK);
     assert_non_null(g);
     uint32_t x = 12345;
@@ -841,11 +841,11 @@ static void test_garbage(void **state)
 /* ---- hand-built BinXML ---- */
 
 /* An element with a dependency id outside a template, as some writers produce. */
-static void open_with_dep(exs_evtxw *w, const char *ascii_name)
+static void open_with_dep(xs_evtxw *w, const char *ascii_name)
 {
     size_t n = strlen(ascii_name);
     uint8_t b[64] = {0x01, 0xFF, 0xFF, 0, 0, 0, 0};
-    uint32_t name_off = exs_evtxw_pos(w) + 7 + 4;
+    uint32_t name_off = xs_evtxw_pos(w) + 7 + 4;
     memcpy(b + 7, &name_off, 4);
     size_t o = 11 + 4 + 2; /* next, hash */
     b[o++] = (uint8_t)n;
@@ -855,58 +855,58 @@ static void open_with_dep(exs_evtxw *w, const char *ascii_name)
         b[o++] = 0;
     }
     o += 2;
-    exs_evtxw_bx_bytes(w, b, o);
+    xs_evtxw_bx_bytes(w, b, o);
 }
 
 static void test_raw_elements(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
-    uint64_t ft = exs_evtxw_filetime(T0);
+    xs_evtxw *w = xs_evtxw_create();
+    uint64_t ft = xs_evtxw_filetime(T0);
     /* no template at all: elements and text straight in the record */
     raw_system_begin(w, 1, ft);
-    exs_evtxw_bx_open(w, "EventID", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_text(w, "4104");
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_open(w, "Provider", 1);
-    exs_evtxw_bx_attr(w, "Name");
-    exs_evtxw_bx_text(w, "Raw-Provider");
-    exs_evtxw_bx_close_empty(w);
+    xs_evtxw_bx_open(w, "EventID", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_text(w, "4104");
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_open(w, "Provider", 1);
+    xs_evtxw_bx_attr(w, "Name");
+    xs_evtxw_bx_text(w, "Raw-Provider");
+    xs_evtxw_bx_close_empty(w);
     bx_time_created(w, "2021-03-06T03:06:41.1234567Z");
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 1);
-    exs_evtxw_bx_attr(w, "Name");
-    exs_evtxw_bx_text(w, "ScriptBlockText");
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_text(w, "a < b & c");
-    exs_evtxw_bx_bytes(w, "\x08\x26\x20", 3); /* character reference: U+2026 */
-    exs_evtxw_bx_bytes(w, "\x09", 1);         /* entity reference &amp; by name offset */
-    uint32_t amp = exs_evtxw_pos(w) + 4;
-    exs_evtxw_bx_bytes(w, &amp, 4);
-    exs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\3\0a\0m\0p\0\0\0", 16);
-    exs_evtxw_bx_bytes(w, "\x07\x02\0x\0y\0", 7); /* CDATA "xy" */
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Data", 1);
+    xs_evtxw_bx_attr(w, "Name");
+    xs_evtxw_bx_text(w, "ScriptBlockText");
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_text(w, "a < b & c");
+    xs_evtxw_bx_bytes(w, "\x08\x26\x20", 3); /* character reference: U+2026 */
+    xs_evtxw_bx_bytes(w, "\x09", 1);         /* entity reference &amp; by name offset */
+    uint32_t amp = xs_evtxw_pos(w) + 4;
+    xs_evtxw_bx_bytes(w, &amp, 4);
+    xs_evtxw_bx_bytes(w, "\0\0\0\0\0\0\3\0a\0m\0p\0\0\0", 16);
+    xs_evtxw_bx_bytes(w, "\x07\x02\0x\0y\0", 7); /* CDATA "xy" */
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     /* elements carrying a dependency id where none is expected */
-    assert_int_equal(exs_evtxw_raw_begin(w, 2, ft, 4096), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 2, ft, 4096), 0);
     open_with_dep(w, "Event");
-    exs_evtxw_bx_bytes(w, "\x02", 1);
+    xs_evtxw_bx_bytes(w, "\x02", 1);
     open_with_dep(w, "EventData");
-    exs_evtxw_bx_bytes(w, "\x02", 1);
+    xs_evtxw_bx_bytes(w, "\x02", 1);
     open_with_dep(w, "Data");
-    exs_evtxw_bx_bytes(w, "\x02", 1);
-    exs_evtxw_bx_text(w, "with dep id");
-    exs_evtxw_bx_bytes(w, "\x04\x04\x04", 3);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_bytes(w, "\x02", 1);
+    xs_evtxw_bx_text(w, "with dep id");
+    xs_evtxw_bx_bytes(w, "\x04\x04\x04", 3);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 2);
     assert_int_equal(c.v[0].r.event_id, 4104);
@@ -921,24 +921,24 @@ static void test_raw_elements(void **state)
 }
 
 /* A record whose BinXML nests template instances through BinXML values `levels` deep. */
-static void nested_record(exs_evtxw *w, int levels)
+static void nested_record(xs_evtxw *w, int levels)
 {
     uint8_t inner[4096];
     size_t n = 0;
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 8192), 0);
-    uint32_t def = exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_subst(w, 0, EXS_EVTXW_BINXML, 0);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, xs_evtxw_filetime(T0), 8192), 0);
+    uint32_t def = xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_subst(w, 0, XS_EVTXW_BINXML, 0);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_template_end(w);
     /* innermost: a string; each level around it: fragment, instance of def, one value */
     memcpy(inner, "d\0e\0e\0p\0", 8);
     n = 8;
-    uint8_t type = EXS_EVTXW_STRING;
+    uint8_t type = XS_EVTXW_STRING;
     for (int i = 1; i < levels; i++) {
         uint8_t lvl[32] = {0x0f, 1, 1, 0, 0x0c, 1, 0, 0, 0, 0};
         memcpy(lvl + 10, &def, 4);
@@ -953,32 +953,32 @@ static void nested_record(exs_evtxw *w, int levels)
         memcpy(inner, lvl, 22);
         inner[22 + n] = 0x00;
         n += 23;
-        type = EXS_EVTXW_BINXML;
+        type = XS_EVTXW_BINXML;
     }
     uint32_t one = 1;
     uint16_t sz = (uint16_t)n;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &sz, 2);
-    exs_evtxw_bx_bytes(w, &type, 1);
-    exs_evtxw_bx_bytes(w, "", 1);
-    exs_evtxw_bx_bytes(w, inner, n);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_bytes(w, &one, 4);
+    xs_evtxw_bx_bytes(w, &sz, 2);
+    xs_evtxw_bx_bytes(w, &type, 1);
+    xs_evtxw_bx_bytes(w, "", 1);
+    xs_evtxw_bx_bytes(w, inner, n);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
 }
 
 static void test_cap_nesting(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     /* L levels nest 2L - 1 deep: every inner level is a BinXML value plus an instance */
     nested_record(w, 1);
     nested_record(w, 3);
-    nested_record(w, (EXS_EVTX_MAX_NEST + 1) / 2);
-    nested_record(w, (EXS_EVTX_MAX_NEST + 1) / 2 + 1);
+    nested_record(w, (XS_EVTX_MAX_NEST + 1) / 2);
+    nested_record(w, (XS_EVTX_MAX_NEST + 1) / 2 + 1);
     nested_record(w, 100);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 3);
     assert_int_equal(st.limit_hits, 2);
@@ -988,30 +988,30 @@ static void test_cap_nesting(void **state)
     free(f);
 }
 
-static void deep_record(exs_evtxw *w, int depth)
+static void deep_record(xs_evtxw *w, int depth)
 {
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 8192), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, xs_evtxw_filetime(T0), 8192), 0);
     for (int i = 0; i < depth; i++) {
-        exs_evtxw_bx_open(w, i == 1 ? "EventData" : "E", 0);
-        exs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_open(w, i == 1 ? "EventData" : "E", 0);
+        xs_evtxw_bx_close_start(w);
     }
-    exs_evtxw_bx_text(w, "leaf");
+    xs_evtxw_bx_text(w, "leaf");
     for (int i = 0; i < depth; i++)
-        exs_evtxw_bx_end(w);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+        xs_evtxw_bx_end(w);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
 }
 
 static void test_cap_depth(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
-    deep_record(w, EXS_EVTX_MAX_DEPTH);
-    deep_record(w, EXS_EVTX_MAX_DEPTH + 1);
+    xs_evtxw *w = xs_evtxw_create();
+    deep_record(w, XS_EVTX_MAX_DEPTH);
+    deep_record(w, XS_EVTX_MAX_DEPTH + 1);
     deep_record(w, 200);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 1);
     assert_int_equal(st.limit_hits, 2);
@@ -1023,31 +1023,31 @@ static void test_cap_depth(void **state)
 static void test_cap_substitutions_and_fields(void **state)
 {
     (void)state;
-    enum { N = EXS_EVTX_MAX_SUBST + 10, F = EXS_EVTX_MAX_FIELDS + 50 };
-    exs_evtxw_field *d = calloc(N, sizeof *d);
+    enum { N = XS_EVTX_MAX_SUBST + 10, F = XS_EVTX_MAX_FIELDS + 50 };
+    xs_evtxw_field *d = calloc(N, sizeof *d);
     assert_non_null(d);
     for (size_t i = 0; i < N; i++)
         d[i].v.str = "v";
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
     ev.data = d;
     ev.ndata = F; /* fits the substitution cap, exceeds the field cap */
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
-    ev.ndata = EXS_EVTX_MAX_SUBST - 8; /* the 8 System values bring it to the cap exactly */
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
+    ev.ndata = XS_EVTX_MAX_SUBST - 8; /* the 8 System values bring it to the cap exactly */
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     ev.ndata = N; /* past the substitution cap */
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 2);
     assert_int_equal(st.limit_hits, 1);
     assert_int_equal(st.truncated_records, 2);
-    assert_int_equal(c.v[0].r.nfields, EXS_EVTX_MAX_FIELDS);
-    assert_true(c.v[0].r.flags & EXS_EVTX_REC_TRUNCATED);
-    assert_string_equal(c.v[0].vals[EXS_EVTX_MAX_FIELDS - 1], "v");
+    assert_int_equal(c.v[0].r.nfields, XS_EVTX_MAX_FIELDS);
+    assert_true(c.v[0].r.flags & XS_EVTX_REC_TRUNCATED);
+    assert_string_equal(c.v[0].vals[XS_EVTX_MAX_FIELDS - 1], "v");
     /* the text still holds everything: only the field list is capped */
     assert_int_equal(c.v[0].r.event_id, 1);
     coll_free(&c);
@@ -1056,23 +1056,23 @@ static void test_cap_substitutions_and_fields(void **state)
 }
 
 /* One record, in a chunk of its own, naming a value of `units` copies of `unit` refs times. */
-static void repeated_value_record(exs_evtxw *w, int refs, uint16_t unit, uint16_t units)
+static void repeated_value_record(xs_evtxw *w, int refs, uint16_t unit, uint16_t units)
 {
-    exs_evtxw_new_chunk(w);
-    assert_int_equal(exs_evtxw_add_repeated(w, exs_evtxw_filetime(T0), refs, unit, units), 0);
+    xs_evtxw_new_chunk(w);
+    assert_int_equal(xs_evtxw_add_repeated(w, xs_evtxw_filetime(T0), refs, unit, units), 0);
 }
 
 static void test_cap_work(void **state)
 {
     (void)state;
     enum { UNITS = 20000 };
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     repeated_value_record(w, 2, 'A', UNITS);    /* fine: 80 KB of text to make */
     repeated_value_record(w, 3000, 'A', UNITS); /* 120 MB of text to make from 52 KB */
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 1);
     assert_int_equal(st.limit_hits, 1);
@@ -1081,26 +1081,26 @@ static void test_cap_work(void **state)
     free(f);
 }
 
-/* EXS_EVTX_MAX_VALUE: one Data holding four 40 KB substitutions is cut at 128 KiB, on a
+/* XS_EVTX_MAX_VALUE: one Data holding four 40 KB substitutions is cut at 128 KiB, on a
  * character boundary, and the record is flagged; the next record is whole. */
 static void test_cap_value(void **state)
 {
     (void)state;
     enum { UNITS = 20000 };
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     repeated_value_record(w, 4, 0xE9, UNITS); /* U+00E9: 2 bytes in UTF-16 and in UTF-8 */
     repeated_value_record(w, 3, 0xE9, UNITS); /* 120,000 bytes: fits */
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
-    assert_int_equal(run_mem(f, len, EXS_EVTX_NO_TEXT, &c, &st), EXS_OK);
+    xs_evtx_stats st;
+    assert_int_equal(run_mem(f, len, XS_EVTX_NO_TEXT, &c, &st), EXS_OK);
     assert_int_equal(st.records, 2);
     assert_int_equal(st.truncated_records, 1);
-    assert_true(c.v[0].r.flags & EXS_EVTX_REC_TRUNCATED);
-    assert_int_equal(strlen(field(&c.v[0], "Data")), EXS_EVTX_MAX_VALUE);
-    assert_true(valid_utf8(field(&c.v[0], "Data"), EXS_EVTX_MAX_VALUE));
-    assert_false(c.v[1].r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_true(c.v[0].r.flags & XS_EVTX_REC_TRUNCATED);
+    assert_int_equal(strlen(field(&c.v[0], "Data")), XS_EVTX_MAX_VALUE);
+    assert_true(valid_utf8(field(&c.v[0], "Data"), XS_EVTX_MAX_VALUE));
+    assert_false(c.v[1].r.flags & XS_EVTX_REC_TRUNCATED);
     assert_int_equal(strlen(field(&c.v[1], "Data")), 3 * 2 * UNITS);
     coll_free(&c);
     free(f);
@@ -1115,11 +1115,11 @@ static void test_cap_chunks(void **state)
     uint8_t *f = make_file(700, 0, &len);
     size_t chunks = (len - FILE_HDR) / CHUNK;
     assert_true(chunks >= 3);
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
     struct coll c = {0};
-    exs_evtx_stats st;
-    exs_evtx_reader_set_max_chunks(r, 2);
+    xs_evtx_stats st;
+    xs_evtx_reader_set_max_chunks(r, 2);
     assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
     assert_int_equal(st.chunk_cap_hit, 1);
     assert_int_equal(st.chunks, 2);
@@ -1127,74 +1127,74 @@ static void test_cap_chunks(void **state)
     assert_int_equal(c.v[c.n - 1].r.chunk_index, 1);
     assert_int_equal(st.bytes, FILE_HDR + 2 * CHUNK + 1); /* one byte past the cap */
     coll_free(&c);
-    exs_evtx_reader_set_max_chunks(r, chunks); /* the log ends right at the cap */
+    xs_evtx_reader_set_max_chunks(r, chunks); /* the log ends right at the cap */
     assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
     assert_int_equal(st.chunk_cap_hit, 0);
     assert_int_equal(st.records, 700);
     coll_free(&c);
-    exs_evtx_reader_set_max_chunks(r, 0); /* back to EXS_EVTX_MAX_CHUNKS */
+    xs_evtx_reader_set_max_chunks(r, 0); /* back to XS_EVTX_MAX_CHUNKS */
     assert_int_equal(run_with(r, f, len, &c, &st), EXS_OK);
     assert_int_equal(st.chunk_cap_hit, 0);
     assert_int_equal(st.records, 700);
     coll_free(&c);
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     free(f);
 }
 
-/* Per-chunk tables: names and templates are decoded at most EXS_EVTX_MAX_NAMES and
- * EXS_EVTX_MAX_TEMPLATES times per chunk, however many offsets records point at. */
+/* Per-chunk tables: names and templates are decoded at most XS_EVTX_MAX_NAMES and
+ * XS_EVTX_MAX_TEMPLATES times per chunk, however many offsets records point at. */
 static void test_cap_chunk_tables(void **state)
 {
     (void)state;
-    enum { N = EXS_EVTX_MAX_NAMES + 4, T = EXS_EVTX_MAX_TEMPLATES + 6 };
-    uint64_t ft = exs_evtxw_filetime(T0);
+    enum { N = XS_EVTX_MAX_NAMES + 4, T = XS_EVTX_MAX_TEMPLATES + 6 };
+    uint64_t ft = xs_evtxw_filetime(T0);
     uint8_t *zeros = calloc(N + 64, 1);
     assert_non_null(zeros);
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     /* a record of zeros: at every one of its offsets sits an empty name (count 0, hash 0) */
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-    uint32_t z = exs_evtxw_pos(w);
-    exs_evtxw_bx_bytes(w, zeros, N + 64);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-    exs_evtxw_bx_open(w, "E", 0);
-    exs_evtxw_bx_close_start(w);
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    uint32_t z = xs_evtxw_pos(w);
+    xs_evtxw_bx_bytes(w, zeros, N + 64);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    xs_evtxw_bx_open(w, "E", 0);
+    xs_evtxw_bx_close_start(w);
     for (uint32_t i = 0; i < N; i++) {
         uint8_t el[10] = {0x01, 0, 0, 0, 0};
         uint32_t off = z + i;
         memcpy(el + 5, &off, 4);
         el[9] = 0x03;
-        exs_evtxw_bx_bytes(w, el, sizeof el);
+        xs_evtxw_bx_bytes(w, el, sizeof el);
     }
-    exs_evtxw_bx_end(w);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_end(w);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     /* next chunk: T records naming T different offsets as their template */
-    exs_evtxw_new_chunk(w);
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-    z = exs_evtxw_pos(w);
-    exs_evtxw_bx_bytes(w, zeros, T + 64);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_new_chunk(w);
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    z = xs_evtxw_pos(w);
+    xs_evtxw_bx_bytes(w, zeros, T + 64);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     for (uint32_t i = 0; i < T; i++) {
-        assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-        exs_evtxw_bx_template_ref(w, z + i);
-        exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
-        assert_int_equal(exs_evtxw_raw_end(w), 0);
+        assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+        xs_evtxw_bx_template_ref(w, z + i);
+        xs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+        assert_int_equal(xs_evtxw_raw_end(w), 0);
     }
     size_t len;
     uint8_t *f = finish(w, &len);
     assert_int_equal(len, FILE_HDR + 2 * CHUNK);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 2); /* the two records of zeros: empty fragments */
-    assert_int_equal(st.missing_templates, EXS_EVTX_MAX_TEMPLATES);
-    assert_int_equal(st.limit_hits, 1 + (T - EXS_EVTX_MAX_TEMPLATES));
+    assert_int_equal(st.missing_templates, XS_EVTX_MAX_TEMPLATES);
+    assert_int_equal(st.limit_hits, 1 + (T - XS_EVTX_MAX_TEMPLATES));
     coll_free(&c);
     free(f);
     free(zeros);
 }
 
-/* Field strings of one record share EXS_EVTX_MAX_RECORD_MEM: one 8 KiB binary value named
+/* Field strings of one record share XS_EVTX_MAX_RECORD_MEM: one 8 KiB binary value named
  * 120 times renders as 120 x 16 KiB of hex, within the work cap but past the memory cap. */
 static void test_cap_record_memory(void **state)
 {
@@ -1203,38 +1203,38 @@ static void test_cap_record_memory(void **state)
     uint8_t *bin = malloc(BIN);
     assert_non_null(bin);
     memset(bin, 0xAB, BIN);
-    exs_evtxw *w = exs_evtxw_create();
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, exs_evtxw_filetime(T0), 0), 0);
-    exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
+    xs_evtxw *w = xs_evtxw_create();
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, xs_evtxw_filetime(T0), 0), 0);
+    xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
     for (int i = 0; i < REFS; i++) {
-        exs_evtxw_bx_open(w, "Data", 0);
-        exs_evtxw_bx_close_start(w);
-        exs_evtxw_bx_subst(w, 0, EXS_EVTXW_BINARY, 0);
-        exs_evtxw_bx_end(w);
+        xs_evtxw_bx_open(w, "Data", 0);
+        xs_evtxw_bx_close_start(w);
+        xs_evtxw_bx_subst(w, 0, XS_EVTXW_BINARY, 0);
+        xs_evtxw_bx_end(w);
     }
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_template_end(w);
     uint32_t one = 1;
     uint16_t size = BIN;
-    exs_evtxw_bx_bytes(w, &one, 4);
-    exs_evtxw_bx_bytes(w, &size, 2);
-    exs_evtxw_bx_bytes(w, "\x0e\0", 2);
-    exs_evtxw_bx_bytes(w, bin, BIN);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    xs_evtxw_bx_bytes(w, &one, 4);
+    xs_evtxw_bx_bytes(w, &size, 2);
+    xs_evtxw_bx_bytes(w, "\x0e\0", 2);
+    xs_evtxw_bx_bytes(w, bin, BIN);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 1);
     assert_int_equal(st.truncated_records, 1);
     struct rec *x = &c.v[0];
-    assert_true(x->r.flags & EXS_EVTX_REC_TRUNCATED);
+    assert_true(x->r.flags & XS_EVTX_REC_TRUNCATED);
     assert_int_equal(x->r.nfields, REFS);
     assert_int_equal(strlen(x->vals[0]), 2 * BIN);
     assert_int_equal(strncmp(x->vals[0], "ABABAB", 6), 0);
@@ -1242,13 +1242,13 @@ static void test_cap_record_memory(void **state)
     size_t kept = 0;
     for (size_t i = 0; i < REFS; i++)
         kept += strlen(x->vals[i]);
-    assert_true(kept <= EXS_EVTX_MAX_RECORD_MEM);
+    assert_true(kept <= XS_EVTX_MAX_RECORD_MEM);
     coll_free(&c);
     free(f);
     free(bin);
 }
 
-/* EXS_EVTX_MAX_CHUNK_WORK: records that each stay under the record cap still add up. */
+/* XS_EVTX_MAX_CHUNK_WORK: records that each stay under the record cap still add up. */
 static void test_cap_chunk_work(void **state)
 {
     (void)state;
@@ -1256,54 +1256,54 @@ static void test_cap_chunk_work(void **state)
     uint8_t *ends = malloc(OPS);
     assert_non_null(ends);
     memset(ends, 0x04, OPS); /* end tags with nothing open: cheap, but each one is work */
-    uint64_t ft = exs_evtxw_filetime(T0);
-    exs_evtxw *w = exs_evtxw_create();
-    assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-    uint32_t def = exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_bytes(w, ends, OPS);
-    exs_evtxw_bx_template_end(w);
-    exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    uint64_t ft = xs_evtxw_filetime(T0);
+    xs_evtxw *w = xs_evtxw_create();
+    assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+    uint32_t def = xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_bytes(w, ends, OPS);
+    xs_evtxw_bx_template_end(w);
+    xs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     for (int i = 1; i < RECS; i++) {
-        assert_int_equal(exs_evtxw_raw_begin(w, 0, ft, 0), 0);
-        exs_evtxw_bx_template_ref(w, def);
-        exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
-        assert_int_equal(exs_evtxw_raw_end(w), 0);
+        assert_int_equal(xs_evtxw_raw_begin(w, 0, ft, 0), 0);
+        xs_evtxw_bx_template_ref(w, def);
+        xs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+        assert_int_equal(xs_evtxw_raw_end(w), 0);
     }
     size_t len;
     uint8_t *f = finish(w, &len);
     assert_int_equal(len, FILE_HDR + CHUNK);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records + st.limit_hits, RECS);
-    assert_int_equal(st.records, EXS_EVTX_MAX_CHUNK_WORK / (OPS + 1));
+    assert_int_equal(st.records, XS_EVTX_MAX_CHUNK_WORK / (OPS + 1));
     coll_free(&c);
     free(f);
     free(ends);
 }
 
 /* A template definition costs the work of reading it, once per chunk, even when it fails:
- * here every name new to the chunk is over EXS_EVTX_MAX_NAMES, so its compile hits a cap. */
+ * here every name new to the chunk is over XS_EVTX_MAX_NAMES, so its compile hits a cap. */
 static void test_cap_template_compile(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
-    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* defines the template inline */
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0); /* defines the template inline */
     ev = proc_event(1);
-    assert_int_equal(exs_evtxw_add(w, &ev), 0); /* names it by offset */
+    assert_int_equal(xs_evtxw_add(w, &ev), 0); /* names it by offset */
     size_t len;
     uint8_t *f = finish(w, &len);
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
-    exs_evtx_stats st = {0};
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
+    xs_evtx_stats st = {0};
     r->st = &st;
     memcpy(r->chunk, f + FILE_HDR, CHUNK);
     r->clen = CHUNK;
     evtx_chunk_caches_reset(r);
-    r->nnames = EXS_EVTX_MAX_NAMES;
-    r->chunk_work = EXS_EVTX_MAX_CHUNK_WORK;
+    r->nnames = XS_EVTX_MAX_NAMES;
+    r->chunk_work = XS_EVTX_MAX_CHUNK_WORK;
     const uint8_t *rec = r->chunk + EVTX_CHUNK_HDR;
     for (int i = 0; i < 2; i++) {
         uint32_t size = evtx_u32(rec + 4);
@@ -1311,7 +1311,7 @@ static void test_cap_template_compile(void **state)
         uint32_t def = evtx_u32(rec + 24 + 10);
         uint32_t cost = EVTX_VALUE_COST(evtx_u32(r->chunk + def + 20));
         r->rec_off = (uint32_t)(rec - r->chunk);
-        r->work = EXS_EVTX_MAX_RECORD_WORK;
+        r->work = XS_EVTX_MAX_RECORD_WORK;
         r->scratch.used = 0;
         uint32_t before = r->chunk_work;
         const struct evtx_op *ops;
@@ -1323,7 +1323,7 @@ static void test_cap_template_compile(void **state)
         rec += size;
     }
     assert_int_equal(st.templates, 0);
-    exs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(r);
     free(f);
 }
 
@@ -1336,35 +1336,35 @@ static void test_cap_text(void **state)
     for (size_t i = 0; i < CH; i++)
         memcpy(big + 3 * i, "語", 3);
     big[3 * CH] = '\0';
-    exs_evtxw_field d[NF];
+    xs_evtxw_field d[NF];
     char names[NF][8];
     for (size_t i = 0; i < NF; i++) {
         snprintf(names[i], sizeof names[i], "F%zu", i);
-        d[i] = (exs_evtxw_field){names[i], {.str = big}};
+        d[i] = (xs_evtxw_field){names[i], {.str = big}};
     }
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
     ev.data = d;
     ev.ndata = NF;
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.records, 1);
     assert_int_equal(st.truncated_records, 1);
     struct rec *x = &c.v[0];
-    assert_true(x->r.flags & EXS_EVTX_REC_TRUNCATED);
-    assert_true(x->r.text_len <= EXS_EVTX_MAX_TEXT);
-    assert_true(x->r.text_len > EXS_EVTX_MAX_TEXT - 4);
+    assert_true(x->r.flags & XS_EVTX_REC_TRUNCATED);
+    assert_true(x->r.text_len <= XS_EVTX_MAX_TEXT);
+    assert_true(x->r.text_len > XS_EVTX_MAX_TEXT - 4);
     assert_true(valid_utf8(x->text, x->r.text_len));
     assert_int_equal(x->r.nfields, NF);
     for (size_t i = 0; i < NF; i++)
         assert_string_equal(x->vals[i], big); /* fields are not cut by the text cap */
     coll_free(&c);
     /* without text, nothing is cut */
-    assert_int_equal(run_mem(f, len, EXS_EVTX_NO_TEXT, &c, &st), EXS_OK);
+    assert_int_equal(run_mem(f, len, XS_EVTX_NO_TEXT, &c, &st), EXS_OK);
     assert_int_equal(st.truncated_records, 0);
     assert_int_equal(c.v[0].r.text_len, 0);
     assert_string_equal(c.v[0].vals[NF - 1], big);
@@ -1376,42 +1376,42 @@ static void test_cap_text(void **state)
 static void test_templates_missing_and_forward(void **state)
 {
     (void)state;
-    exs_evtxw *w = exs_evtxw_create();
-    exs_evtxw_event ev = proc_event(0);
-    assert_int_equal(exs_evtxw_add(w, &ev), 0);
-    uint64_t ft = exs_evtxw_filetime(T0);
+    xs_evtxw *w = xs_evtxw_create();
+    xs_evtxw_event ev = proc_event(0);
+    assert_int_equal(xs_evtxw_add(w, &ev), 0);
+    uint64_t ft = xs_evtxw_filetime(T0);
     /* 1: an instance pointing into the middle of record 1: no template there */
-    assert_int_equal(exs_evtxw_raw_begin(w, 2, ft, 4096), 0);
-    exs_evtxw_bx_template_ref(w, 600);
-    exs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 2, ft, 4096), 0);
+    xs_evtxw_bx_template_ref(w, 600);
+    xs_evtxw_bx_bytes(w, "\0\0\0\0", 4);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     /* 2: an instance of a template that the next record defines */
-    assert_int_equal(exs_evtxw_raw_begin(w, 3, ft, 4096), 0);
-    uint32_t fix = exs_evtxw_pos(w) + 6;
-    exs_evtxw_bx_template_ref(w, 0);
-    exs_evtxw_bx_bytes(w, "\1\0\0\0\6\0\1\0f\0w\0d\0", 14);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
-    assert_int_equal(exs_evtxw_raw_begin(w, 4, ft, 4096), 0);
-    uint32_t def = exs_evtxw_bx_template_begin(w);
-    exs_evtxw_bx_open(w, "Event", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "EventData", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_open(w, "Data", 0);
-    exs_evtxw_bx_close_start(w);
-    exs_evtxw_bx_subst(w, 0, EXS_EVTXW_STRING, 0);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_end(w);
-    exs_evtxw_bx_template_end(w);
-    exs_evtxw_bx_bytes(w, "\1\0\0\0\6\0\1\0d\0e\0f\0", 14);
-    assert_int_equal(exs_evtxw_raw_end(w), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 3, ft, 4096), 0);
+    uint32_t fix = xs_evtxw_pos(w) + 6;
+    xs_evtxw_bx_template_ref(w, 0);
+    xs_evtxw_bx_bytes(w, "\1\0\0\0\6\0\1\0f\0w\0d\0", 14);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
+    assert_int_equal(xs_evtxw_raw_begin(w, 4, ft, 4096), 0);
+    uint32_t def = xs_evtxw_bx_template_begin(w);
+    xs_evtxw_bx_open(w, "Event", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "EventData", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_open(w, "Data", 0);
+    xs_evtxw_bx_close_start(w);
+    xs_evtxw_bx_subst(w, 0, XS_EVTXW_STRING, 0);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_end(w);
+    xs_evtxw_bx_template_end(w);
+    xs_evtxw_bx_bytes(w, "\1\0\0\0\6\0\1\0d\0e\0f\0", 14);
+    assert_int_equal(xs_evtxw_raw_end(w), 0);
     size_t len;
     uint8_t *f = finish(w, &len);
     memcpy(f + FILE_HDR + fix, &def, 4);
-    exs_evtxw_fix_crcs(f, len);
+    xs_evtxw_fix_crcs(f, len);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     assert_int_equal(run_mem(f, len, 0, &c, &st), EXS_OK);
     assert_int_equal(st.missing_templates, 1);
     assert_int_equal(st.records, 3);
@@ -1429,10 +1429,10 @@ static void test_reader_reuse(void **state)
     size_t la, lb;
     uint8_t *a = make_file(700, 1, &la);
     uint8_t *b = make_file(5, 0, &lb);
-    exs_evtx_reader *r;
-    assert_int_equal(exs_evtx_reader_create(&r, 0), EXS_OK);
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
     struct coll c = {0};
-    exs_evtx_stats st;
+    xs_evtx_stats st;
     for (int i = 0; i < 3; i++) {
         assert_int_equal(run_with(r, a, la, &c, &st), EXS_OK);
         assert_int_equal(st.records, 700);
@@ -1444,9 +1444,9 @@ static void test_reader_reuse(void **state)
         assert_int_equal(st.templates, 1);
         coll_free(&c);
     }
-    exs_evtx_reader_destroy(r);
-    exs_evtx_reader_destroy(NULL);
-    assert_int_equal(exs_evtx_reader_create(NULL, 0), EXS_EINVAL);
+    xs_evtx_reader_destroy(r);
+    xs_evtx_reader_destroy(NULL);
+    assert_int_equal(xs_evtx_reader_create(NULL, 0), EXS_EINVAL);
     free(a);
     free(b);
 }
@@ -1458,29 +1458,29 @@ static void test_writer_vs_evtxexport(void **state)
     if (system("command -v evtxexport >/dev/null 2>&1") != 0)
         skip();
     static const uint8_t sid[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
-    const exs_evtxw_field data[] = {
+    const xs_evtxw_field data[] = {
         {"CommandLine", {.str = "powershell -enc SQBFAFgA"}},
-        {"User", {.type = EXS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
-        {"Count", {.type = EXS_EVTXW_UINT32, .num = 77}},
+        {"User", {.type = XS_EVTXW_SID, .raw = sid, .raw_len = sizeof sid}},
+        {"Count", {.type = XS_EVTXW_UINT32, .num = 77}},
         {"Text", {.str = "Ünïcödé 日本"}},
     };
     char path[] = "/tmp/exsweep-evtx-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw *w = xs_evtxw_create();
     for (int i = 0; i < 1500; i++) {
-        exs_evtxw_event ev = proc_event(i);
+        xs_evtxw_event ev = proc_event(i);
         if (i % 2) {
             ev.data = data;
             ev.ndata = 4;
             ev.has_qualifiers = 1;
             ev.qualifiers = 16384;
         }
-        assert_int_equal(exs_evtxw_add(w, &ev), 0);
+        assert_int_equal(xs_evtxw_add(w, &ev), 0);
     }
-    assert_int_equal(exs_evtxw_write_file(w, path), 0);
-    exs_evtxw_destroy(w);
+    assert_int_equal(xs_evtxw_write_file(w, path), 0);
+    xs_evtxw_destroy(w);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "evtxexport -f xml '%s' 2>&1", path);
     FILE *p = popen(cmd, "r");

@@ -24,24 +24,24 @@ static void test_xmltag(void **st)
     const char *x = "<?xml version=\"1.0\"?><!-- <fake a=\"1\"/> --><a b='1' c=\"x&amp;y\">"
                     "text < 3 <![CDATA[<no>]]><d e=f/></a><broken attr=\"unterminated";
     size_t pos = 0, n = strlen(x);
-    exs_xml_tag t;
-    assert_true(exs_xml_next(x, n, &pos, &t));
-    assert_true(exs_str_eq(t.name, "a"));
+    xs_xml_tag t;
+    assert_true(xs_xml_next(x, n, &pos, &t));
+    assert_true(xs_str_eq(t.name, "a"));
     assert_int_equal(t.nattr, 2);
-    assert_true(exs_str_eq(exs_xml_attr_get(&t, "B"), "1"));
+    assert_true(xs_str_eq(xs_xml_attr_get(&t, "B"), "1"));
     char v[32];
-    exs_xml_unescape(exs_xml_attr_get(&t, "c"), v, sizeof v);
+    xs_xml_unescape(xs_xml_attr_get(&t, "c"), v, sizeof v);
     assert_string_equal(v, "x&y");
-    assert_true(exs_xml_next(x, n, &pos, &t));
-    assert_true(exs_str_eq(t.name, "d"));
+    assert_true(xs_xml_next(x, n, &pos, &t));
+    assert_true(xs_str_eq(t.name, "d"));
     assert_true(t.empty);
-    assert_true(exs_str_eq(exs_xml_attr_get(&t, "e"), "f"));
-    assert_true(exs_xml_next(x, n, &pos, &t));
-    assert_true(t.closing && exs_str_eq(t.name, "a"));
-    assert_true(exs_xml_next(x, n, &pos, &t)); /* truncated tag: what was read is kept */
-    assert_true(exs_str_eq(t.name, "broken"));
-    assert_false(exs_xml_next(x, n, &pos, &t));
-    exs_xml_unescape(exs_str_cstr("&#65;&#x42;&lt;&bogus;&#xD800;"), v, sizeof v);
+    assert_true(xs_str_eq(xs_xml_attr_get(&t, "e"), "f"));
+    assert_true(xs_xml_next(x, n, &pos, &t));
+    assert_true(t.closing && xs_str_eq(t.name, "a"));
+    assert_true(xs_xml_next(x, n, &pos, &t)); /* truncated tag: what was read is kept */
+    assert_true(xs_str_eq(t.name, "broken"));
+    assert_false(xs_xml_next(x, n, &pos, &t));
+    xs_xml_unescape(xs_str_cstr("&#65;&#x42;&lt;&bogus;&#xD800;"), v, sizeof v);
     assert_string_equal(v, "AB<&bogus;\xEF\xBF\xBD");
 }
 
@@ -50,7 +50,7 @@ typedef struct vd {
     size_t n;
 } vd;
 
-static void on_vdir(void *ctx, const exs_vdir_item *v)
+static void on_vdir(void *ctx, const xs_vdir_item *v)
 {
     vd *d = ctx;
     if (d->n >= 8)
@@ -67,7 +67,7 @@ static void test_apphost(void **st)
     t_fix *f = t_fix_make("rogue-apphost");
     assert_non_null(f);
     vd d = {0};
-    assert_int_equal(exs_apphost_vdirs((const char *)f->data, f->len, on_vdir, &d), 3);
+    assert_int_equal(xs_apphost_vdirs((const char *)f->data, f->len, on_vdir, &d), 3);
     assert_string_equal(d.url[0], "/");
     assert_string_equal(d.phys[0], "%SystemDrive%\\inetpub\\wwwroot");
     assert_string_equal(d.url[1], "/owa");
@@ -82,7 +82,7 @@ static void test_apphost(void **st)
         "</site></sites><application path=\"/z\"><virtualDirectory path=\"/\" "
         "physicalPath=\"C:\\z\"/></application>";
     memset(&d, 0, sizeof d);
-    assert_int_equal(exs_apphost_vdirs(x, strlen(x), on_vdir, &d), 1);
+    assert_int_equal(xs_apphost_vdirs(x, strlen(x), on_vdir, &d), 1);
     assert_string_equal(d.url[0], "/ecp/x&y");
     assert_string_equal(d.phys[0], "D:\\a&b");
     assert_string_equal(d.site[0], "Exchange Back End");
@@ -91,12 +91,12 @@ static void test_apphost(void **st)
                     "virtualPath=\"/owa/auth/ohyeah.aspx\" hash=\"1\" assembly=\"App_Web_x\">\n"
                     "<filedeps><filedep name=\"/owa/auth/ohyeah.aspx\" /></filedeps></preserve>\n";
     char vp[256];
-    assert_int_equal(exs_aspnet_compiled_vpath(c, strlen(c), vp, sizeof vp), 21);
+    assert_int_equal(xs_aspnet_compiled_vpath(c, strlen(c), vp, sizeof vp), 21);
     assert_string_equal(vp, "/owa/auth/ohyeah.aspx");
-    assert_int_equal(exs_aspnet_compiled_vpath("<x/>", 4, vp, sizeof vp), 0);
+    assert_int_equal(xs_aspnet_compiled_vpath("<x/>", 4, vp, sizeof vp), 0);
 }
 
-static void count_vdir(void *ctx, const exs_vdir_item *v)
+static void count_vdir(void *ctx, const xs_vdir_item *v)
 {
     (void)v;
     (*(size_t *)ctx)++;
@@ -106,7 +106,7 @@ static void count_vdir(void *ctx, const exs_vdir_item *v)
 static void test_caps(void **st)
 {
     (void)st;
-    size_t n = EXS_MAX_VDIRS + 5, cap = 128 + n * 96, o = 0;
+    size_t n = XS_MAX_VDIRS + 5, cap = 128 + n * 96, o = 0;
     char *x = malloc(cap);
     o += (size_t)snprintf(x + o, cap - o, "<site name=\"s\"><application path=\"/a\">");
     for (size_t i = 0; i < n; i++)
@@ -114,11 +114,11 @@ static void test_caps(void **st)
                               "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\v\"/>", i);
     o += (size_t)snprintf(x + o, cap - o, "</application></site>");
     size_t got = 0;
-    assert_int_equal(exs_apphost_vdirs(x, o, count_vdir, &got), EXS_MAX_VDIRS);
-    assert_int_equal(got, EXS_MAX_VDIRS);
+    assert_int_equal(xs_apphost_vdirs(x, o, count_vdir, &got), n); /* all counted */
+    assert_int_equal(got, XS_MAX_VDIRS);                           /* the first reported */
     free(x);
-    /* nesting deeper than EXS_MAX_XML_DEPTH is bounded and the reader still ends */
-    size_t depth = EXS_MAX_XML_DEPTH * 2;
+    /* nesting deeper than XS_MAX_XML_DEPTH is bounded and the reader still ends */
+    size_t depth = XS_MAX_XML_DEPTH * 2;
     x = malloc(depth * 7 + 64);
     o = 0;
     for (size_t i = 0; i < depth; i++)
@@ -126,16 +126,16 @@ static void test_caps(void **st)
     for (size_t i = 0; i < depth; i++)
         o += (size_t)snprintf(x + o, 8, "</a>");
     got = 0;
-    assert_int_equal(exs_apphost_vdirs(x, o, count_vdir, &got), 0);
+    assert_int_equal(xs_apphost_vdirs(x, o, count_vdir, &got), 0);
     free(x);
     size_t len;
     unsigned char *d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 1, &len);
-    exs_minidump md;
+    xs_minidump md;
     /* a module count over the cap: no module is trusted */
     d[92] = d[93] = d[94] = 0xFF;
     d[95] = 0x7F;
-    exs_membuf mb = {d, len};
-    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    xs_membuf mb = {d, len};
+    xs_minidump_parse(xs_membuf_readat, &mb, &md);
     assert_true(md.valid);
     assert_false(md.lsass);
     assert_string_equal(md.process, "");
@@ -143,8 +143,8 @@ static void test_caps(void **st)
     /* a stream count over the cap: the directory read stops at the cap (and at the end) */
     d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 1, &len);
     d[8] = d[9] = d[10] = d[11] = 0xFF;
-    mb = (exs_membuf){d, len};
-    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    mb = (xs_membuf){d, len};
+    xs_minidump_parse(xs_membuf_readat, &mb, &md);
     assert_true(md.lsass);
     free(d);
 }
@@ -154,9 +154,9 @@ static void test_minidump(void **st)
     (void)st;
     size_t n;
     unsigned char *d = t_fix_minidump("C:\\Windows\\System32\\lsass.exe", 668, &n);
-    exs_membuf mb = {d, n};
-    exs_minidump md;
-    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    xs_membuf mb = {d, n};
+    xs_minidump md;
+    xs_minidump_parse(xs_membuf_readat, &mb, &md);
     assert_true(md.valid);
     assert_true(md.lsass);
     assert_int_equal(md.pid, 668);
@@ -167,22 +167,22 @@ static void test_minidump(void **st)
     for (size_t k = 0; k < n; k++) {
         unsigned char *cut = malloc(k ? k : 1);
         memcpy(cut, d, k);
-        exs_membuf m2 = {cut, k};
-        exs_minidump_parse(exs_membuf_readat, &m2, &md);
+        xs_membuf m2 = {cut, k};
+        xs_minidump_parse(xs_membuf_readat, &m2, &md);
         assert_false(md.lsass && k < 204);
         free(cut);
     }
     free(d);
     d = t_fix_minidump("C:\\Windows\\System32\\notepad.exe", 4868, &n);
-    mb = (exs_membuf){d, n};
-    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    mb = (xs_membuf){d, n};
+    xs_minidump_parse(xs_membuf_readat, &mb, &md);
     assert_true(md.valid);
     assert_false(md.lsass);
     free(d);
     /* a module name ending in "xlsass.exe" is not lsass */
     d = t_fix_minidump("C:\\x\\notlsass.exe", 1, &n);
-    mb = (exs_membuf){d, n};
-    exs_minidump_parse(exs_membuf_readat, &mb, &md);
+    mb = (xs_membuf){d, n};
+    xs_minidump_parse(xs_membuf_readat, &mb, &md);
     assert_false(md.lsass);
     free(d);
 }
@@ -193,10 +193,10 @@ typedef struct ms {
     int64_t t[4];
 } ms;
 
-static void on_msert(void *ctx, const exs_msert_event *e)
+static void on_msert(void *ctx, const xs_msert_event *e)
 {
     ms *m = ctx;
-    if (e->kind == EXS_MSERT_RUN) {
+    if (e->kind == XS_MSERT_RUN) {
         m->runs++;
         return;
     }
@@ -232,7 +232,7 @@ static void test_msert(void **st)
     (void)st;
     ms m = {0};
     assert_int_equal(
-        exs_msert_parse((const unsigned char *)msert_log, strlen(msert_log), on_msert, &m), 2);
+        xs_msert_parse((const unsigned char *)msert_log, strlen(msert_log), on_msert, &m), 2);
     assert_int_equal(m.runs, 2);
     assert_string_equal(m.threat[0], "Backdoor:ASP/Chopper.F!dha");
     assert_string_equal(m.action[0], "not removed");
@@ -261,7 +261,7 @@ static void test_msert(void **st)
         w[o++] = 0;
     }
     memset(&m, 0, sizeof m);
-    assert_int_equal(exs_msert_parse(w, o, on_msert, &m), 2);
+    assert_int_equal(xs_msert_parse(w, o, on_msert, &m), 2);
     assert_string_equal(m.path[0], "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\\xF0\x9F\x98\x80.aspx");
     assert_string_equal(m.threat[1], "Exploit:Script/Exmann.A!dha");
     free(w);
@@ -270,68 +270,68 @@ static void test_msert(void **st)
 static void test_webfolders(void **st)
 {
     (void)st;
-    exs_webloc w;
-    exs_webloc_of(
+    xs_webloc w;
+    xs_webloc_of(
         "/mnt/c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/x.aspx",
         &w);
-    assert_int_equal(w.folder, EXS_WF_OWA_AUTH);
+    assert_int_equal(w.folder, XS_WF_OWA_AUTH);
     assert_true(w.top);
     assert_string_equal(w.url, "/owa/auth/x.aspx");
-    assert_int_equal(w.held, EXS_HELD_OWA_AUTH);
-    assert_false(exs_web_allowlisted(&w, "x.aspx"));
-    assert_true(exs_web_allowlisted(&w, "logon.aspx"));
-    exs_webloc_of("/e/exchange/frontend/httpproxy/owa/auth/15.1.2176/themes/x.aspx", &w);
-    assert_int_equal(w.folder, EXS_WF_OWA_AUTH_SUB);
-    assert_false(exs_web_allowlisted(&w, "logon.aspx"));
-    exs_webloc_of("/c/x/frontend/httpproxy/ecp/auth/timeoutlogout.aspx", &w);
-    assert_int_equal(w.folder, EXS_WF_ECP_AUTH);
-    assert_true(exs_web_allowlisted(&w, "timeoutlogout.aspx"));
-    exs_webloc_of("/c/x/frontend/httpproxy/oab/global.asax", &w);
-    assert_int_equal(w.folder, EXS_WF_OAB);
+    assert_int_equal(w.held, XS_HELD_OWA_AUTH);
+    assert_false(xs_web_allowlisted(&w, "x.aspx"));
+    assert_true(xs_web_allowlisted(&w, "logon.aspx"));
+    xs_webloc_of("/e/exchange/frontend/httpproxy/owa/auth/15.1.2176/themes/x.aspx", &w);
+    assert_int_equal(w.folder, XS_WF_OWA_AUTH_SUB);
+    assert_false(xs_web_allowlisted(&w, "logon.aspx"));
+    xs_webloc_of("/c/x/frontend/httpproxy/ecp/auth/timeoutlogout.aspx", &w);
+    assert_int_equal(w.folder, XS_WF_ECP_AUTH);
+    assert_true(xs_web_allowlisted(&w, "timeoutlogout.aspx"));
+    xs_webloc_of("/c/x/frontend/httpproxy/oab/global.asax", &w);
+    assert_int_equal(w.folder, XS_WF_OAB);
     assert_string_equal(w.url, "/oab/global.asax");
-    assert_true(exs_web_allowlisted(&w, "global.asax"));
-    exs_webloc_of("/c/x/frontend/httpproxy/oab/sub/global.asax", &w);
-    assert_false(exs_web_allowlisted(&w, "global.asax"));
-    exs_webloc_of("/c/x/frontend/httpproxy/sync/a.aspx", &w);
+    assert_true(xs_web_allowlisted(&w, "global.asax"));
+    xs_webloc_of("/c/x/frontend/httpproxy/oab/sub/global.asax", &w);
+    assert_false(xs_web_allowlisted(&w, "global.asax"));
+    xs_webloc_of("/c/x/frontend/httpproxy/sync/a.aspx", &w);
     assert_string_equal(w.url, "/microsoft-server-activesync/a.aspx");
-    exs_webloc_of("/c/inetpub/wwwroot/aspnet_client/system_web/a.aspx", &w);
-    assert_int_equal(w.folder, EXS_WF_ASPNET_CLIENT);
+    xs_webloc_of("/c/inetpub/wwwroot/aspnet_client/system_web/a.aspx", &w);
+    assert_int_equal(w.folder, XS_WF_ASPNET_CLIENT);
     assert_string_equal(w.url, "/aspnet_client/system_web/a.aspx");
-    assert_int_equal(w.held, EXS_HELD_WWWROOT);
-    exs_webloc_of("/c/exchange server/v15/clientaccess/exchweb/ews/333.aspx", &w);
-    assert_int_equal(w.folder, EXS_WF_CLIENTACCESS);
+    assert_int_equal(w.held, XS_HELD_WWWROOT);
+    xs_webloc_of("/c/exchange server/v15/clientaccess/exchweb/ews/333.aspx", &w);
+    assert_int_equal(w.folder, XS_WF_CLIENTACCESS);
     assert_string_equal(w.url, "/ews/333.aspx");
     assert_string_equal(w.site, "Exchange Back End");
-    assert_true(exs_web_allowlisted(&w, "333.aspx")); /* no allowlist there */
-    exs_webloc_of("/c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net "
+    assert_true(xs_web_allowlisted(&w, "333.aspx")); /* no allowlist there */
+    xs_webloc_of("/c/windows/microsoft.net/framework64/v4.0.30319/temporary asp.net "
                   "files/owa/1/2/x.compiled",
                   &w);
-    assert_int_equal(w.folder, EXS_WF_TEMP_ASPNET);
+    assert_int_equal(w.folder, XS_WF_TEMP_ASPNET);
     assert_string_equal(w.url, "");
-    exs_webloc_of("/c/windows/temp/x.aspx", &w);
-    assert_int_equal(w.folder, EXS_WF_NONE);
+    xs_webloc_of("/c/windows/temp/x.aspx", &w);
+    assert_int_equal(w.folder, XS_WF_NONE);
     /* look-alikes: the helsecert RedirSuiteServerProxy, OutlookEN, fexppw.aspx */
-    assert_string_equal(exs_web_lookalike("redirsuiteserverproxy.aspx"),
+    assert_string_equal(xs_web_lookalike("redirsuiteserverproxy.aspx"),
                         "redirsuiteserviceproxy.aspx");
-    assert_string_equal(exs_web_lookalike("outlooken.aspx"), "outlookcn.aspx");
-    assert_string_equal(exs_web_lookalike("fexppw.aspx"), "fexppw.js");
-    assert_null(exs_web_lookalike("logon.aspx"));
-    assert_null(exs_web_lookalike("8lw7tahf9i1pjnro.aspx"));
-    assert_true(exs_web_known_shell_name("supp0rt.aspx"));
-    assert_false(exs_web_known_shell_name("logon.aspx"));
+    assert_string_equal(xs_web_lookalike("outlooken.aspx"), "outlookcn.aspx");
+    assert_string_equal(xs_web_lookalike("fexppw.aspx"), "fexppw.js");
+    assert_null(xs_web_lookalike("logon.aspx"));
+    assert_null(xs_web_lookalike("8lw7tahf9i1pjnro.aspx"));
+    assert_true(xs_web_known_shell_name("supp0rt.aspx"));
+    assert_false(xs_web_known_shell_name("logon.aspx"));
     const char *folder;
-    assert_true(exs_web_url_nondefault("/owa/auth/x.aspx", &folder));
+    assert_true(xs_web_url_nondefault("/owa/auth/x.aspx", &folder));
     assert_string_equal(folder, "owa/auth");
-    assert_false(exs_web_url_nondefault("/owa/auth/logon.aspx", &folder));
-    assert_true(exs_web_url_nondefault("/owa/auth/current/logon.aspx", &folder));
-    assert_false(exs_web_url_nondefault("/ecp/auth/timeoutlogout.aspx", &folder));
-    assert_false(exs_web_url_nondefault("/oab/global.asax", &folder));
-    assert_false(exs_web_url_nondefault("/ecp/default.aspx", &folder));
-    assert_false(exs_web_url_nondefault("/aspnet_client/x.css", &folder));
-    assert_true(exs_web_script_ext("A.ASPX", 6));
-    assert_false(exs_web_script_ext("a.aspx.txt", 10));
-    assert_int_equal(exs_web_held_of_url("/aspnet_client/x.aspx", &folder), EXS_HELD_WWWROOT);
-    assert_int_equal(exs_web_held_of_url("/ecp/x.aspx", &folder), EXS_HELD_NONE);
+    assert_false(xs_web_url_nondefault("/owa/auth/logon.aspx", &folder));
+    assert_true(xs_web_url_nondefault("/owa/auth/current/logon.aspx", &folder));
+    assert_false(xs_web_url_nondefault("/ecp/auth/timeoutlogout.aspx", &folder));
+    assert_false(xs_web_url_nondefault("/oab/global.asax", &folder));
+    assert_false(xs_web_url_nondefault("/ecp/default.aspx", &folder));
+    assert_false(xs_web_url_nondefault("/aspnet_client/x.css", &folder));
+    assert_true(xs_web_script_ext("A.ASPX", 6));
+    assert_false(xs_web_script_ext("a.aspx.txt", 10));
+    assert_int_equal(xs_web_held_of_url("/aspnet_client/x.aspx", &folder), XS_HELD_WWWROOT);
+    assert_int_equal(xs_web_held_of_url("/ecp/x.aspx", &folder), XS_HELD_NONE);
 }
 
 int main(void)

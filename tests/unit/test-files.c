@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/digest.h"
+#include "core/limits.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "memscan.h"
@@ -269,7 +270,7 @@ static void test_artefacts(void **st)
               "EXS-Y-WS-EVAL|exploitation|x.aspx\n");
     const exs_finding *f = find(s, "EXS-FILE-LSASS-DUMP", "76nivOxA.dmp");
     assert_string_equal(f->reason, "a minidump of lsass.exe");
-    assert_string_equal(exs_render_base(exs_finding_fact(f, "dump_process")), "lsass.exe");
+    assert_string_equal(xs_render_base(exs_finding_fact(f, "dump_process")), "lsass.exe");
     assert_string_equal(exs_finding_fact(f, "dump_pid"), "668");
     assert_string_equal(exs_finding_fact(f, "dump_full_memory"), "yes");
     assert_string_equal(exs_finding_fact(f, "dump_taken"), "2021-03-08T07:00:00.000Z");
@@ -294,6 +295,67 @@ static void test_artefacts(void **st)
     exs_scan_destroy(s);
 }
 
+/* A msert.log listing one threat many times, interleaved with another (MSERT writes no path
+ * when the file is gone): one finding per detection, every id its own, the same on every run. */
+static char *msert_ids(exs_scan *s, size_t *n)
+{
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    char *ids = calloc(nf + 1, EXS_ID_LEN);
+    assert_non_null(ids);
+    *n = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (strcmp(f[i].rule->id, "EXS-FILE-MSERT") == 0) {
+            for (size_t k = 0; k < *n; k++)
+                if (strcmp(ids + k * EXS_ID_LEN, f[i].id) == 0)
+                    fail_msg("two MSERT findings share the id %s", f[i].id);
+            memcpy(ids + (*n)++ * EXS_ID_LEN, f[i].id, EXS_ID_LEN);
+        }
+    qsort(ids, *n, EXS_ID_LEN, (int (*)(const void *, const void *))strcmp);
+    return ids;
+}
+
+static void test_msert_repeated(void **st)
+{
+    (void)st;
+    char log[4096];
+    size_t o = 0;
+    o += (size_t)snprintf(log + o, sizeof log - o,
+                          "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
+                          "Started On Sat Mar 13 18:24:42 2021\r\nQuick Scan Results:\r\n");
+    for (int i = 0; i < 12; i++)
+        o += (size_t)snprintf(log + o, sizeof log - o,
+                              "Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+                              "Threat Detected: Trojan:Win32/Wacatac.B!ml, not removed.\r\n");
+    o += (size_t)snprintf(log + o, sizeof log - o, "Results Summary:\r\n");
+    put_text("C/Windows/debug/msert.log", log);
+    exs_scan *s = run(NULL, NULL, NULL);
+    size_t n, n2;
+    char *ids = msert_ids(s, &n);
+    assert_int_equal(n, 24);
+    assert_int_equal(t_count(s, NULL), 24);
+    /* each at its own line of the log: 4, 5, ... 27 */
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < nf; i++) {
+        assert_true(f[i].origin.line >= 4 && f[i].origin.line <= 27);
+        lines |= 1ull << f[i].origin.line;
+        assert_string_equal(exs_finding_fact(&f[i], "threat_name"),
+                            f[i].verdict == EXS_VERDICT_EXPLOITATION ? "Backdoor:ASP/Chopper.F!dha"
+                                                                     : "Trojan:Win32/Wacatac.B!ml");
+    }
+    assert_int_equal(lines, ((1ull << 28) - 1) & ~15ull);
+    exs_scan_destroy(s);
+    s = run(NULL, NULL, NULL);
+    char *ids2 = msert_ids(s, &n2);
+    assert_int_equal(n2, n);
+    assert_memory_equal(ids, ids2, n * EXS_ID_LEN);
+    free(ids);
+    free(ids2);
+    exs_scan_destroy(s);
+}
+
 /* Archives in ProgramData alone are no evidence (security products keep such archives). */
 static void test_staging_alone(void **st)
 {
@@ -312,7 +374,7 @@ static void test_iocs(void **st)
     put_text("C/Temp/tool.bin", "a tool the responders know by its hash\n");
     char hex[65], list[512], path[300];
     const char *t = "a tool the responders know by its hash\n";
-    assert_true(exs_sha256_hex(t, strlen(t), hex));
+    assert_true(xs_sha256_hex(t, strlen(t), hex));
     snprintf(list, sizeof list,
              "# case 42\n%s;tool from case 42\n203.0.113.9;exploitation source\n"
              "C:\\Program Files\\Microsoft\\Exchange "
@@ -352,6 +414,51 @@ static void test_iocs(void **st)
     assert_int_equal(t_count(s, "EXS-IOC-NET"), 1);
     exs_scan_destroy(s);
     unlink(path);
+}
+
+/* More listed addresses seen than XS_MAX_IOC_NET: the heaviest are reported (the one seen
+ * in an exploitation first), the rest counted in a warning. */
+static void test_iocs_cap(void **st)
+{
+    (void)st;
+    enum { N = XS_MAX_IOC_NET + 44 };
+    char *log = malloc(N * 160 + 512), *list = malloc(N * 32);
+    assert_true(log && list);
+    size_t o = (size_t)sprintf(log, "%s", IIS_HEAD), lo = 0;
+    for (int i = 0; i < N; i++) {
+        /* a script probe from each; the last one a shell's use */
+        o += (size_t)sprintf(log + o,
+                             "2021-03-05 03:%02d:%02d 10.0.0.5 GET /aspnet_client/%s - 443 - "
+                             "198.18.%d.%d Mozilla/5.0 - %s 0 0 1\n",
+                             i / 60 % 60, i % 60, i == N - 1 ? "system_web/s.aspx" : "p.aspx",
+                             i / 200, i % 200 + 1, i == N - 1 ? "200" : "404");
+        lo += (size_t)sprintf(list + lo, "198.18.%d.%d\n", i / 200, i % 200 + 1);
+    }
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log", log);
+    put_fix("C/inetpub/wwwroot/aspnet_client/system_web/s.aspx", "ws-eval");
+    char path[300];
+    snprintf(path, sizeof path, "%s.ioc", root);
+    FILE *fp = fopen(path, "w");
+    fputs(list, fp);
+    fclose(fp);
+    exs_scan *s = run(NULL, path, NULL);
+    assert_int_equal(t_count(s, "EXS-IOC-NET"), XS_MAX_IOC_NET);
+    const exs_finding *f = t_find(s, "EXS-IOC-NET", 0);
+    bool heavy = false;
+    for (size_t k = 0; (f = t_find(s, "EXS-IOC-NET", k)) != NULL; k++)
+        heavy |= strcmp(f->http->client, "198.18.1.100") == 0 &&
+                 f->verdict == EXS_VERDICT_EXPLOITATION;
+    assert_true(heavy);
+    size_t nw;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &nw);
+    bool said = false;
+    for (size_t i = 0; i < nw; i++)
+        said |= strstr(w[i].message, "44 more addresses and hosts of the IOC lists") != NULL;
+    assert_true(said);
+    exs_scan_destroy(s);
+    unlink(path);
+    free(log);
+    free(list);
 }
 
 static void test_policy(void **st)
@@ -421,6 +528,29 @@ static void test_user_rules(void **st)
     unlink(path);
 }
 
+/* Event exports with --check-logs: JSON lines read as a log, not as a page; an export that is
+ * not JSON lines (an object over several lines) is content like any file's, although the JSON
+ * lines reader parses it too. Without --check-logs both are left to that reader. */
+#define SHELL_JSON "<%@ Page Language=\\\"Jscript\\\"%><%eval(Request.Item[\\\"p\\\"],\\\"unsafe\\\");%>"
+static void test_check_logs_exports(void **st)
+{
+    (void)st;
+    put_text("C/Exports/lines.json", "{\"EventID\": 4104, \"ScriptBlockText\": \"" SHELL_JSON "\"}\n");
+    put_text("C/Exports/object.json", "{\"EventID\": 4104,\n \"ScriptBlockText\": \"" SHELL_JSON "\"}\n");
+    exs_scan_opts o = {1, 0, 0, NULL, 0};
+    o.check_logs = 1;
+    exs_scan *s = run(&o, NULL, NULL);
+    expect(s, "EXS-Y-WS-EVAL|exploitation|object.json\n");
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 2);
+    exs_scan_destroy(s);
+    s = run(NULL, NULL, NULL);
+    expect(s, "");
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->logs_parsed_only, 2);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 0);
+    exs_scan_destroy(s);
+}
+#undef SHELL_JSON
+
 static void test_hidden_attribute(void **st)
 {
     (void)st;
@@ -470,34 +600,34 @@ static void test_one_read(void **st)
     memcpy(big + 200000, f->data, f->len); /* a shell inside a large log-like file */
     exs_scan *s;
     assert_int_equal(exs_scan_create(&s, NULL), EXS_OK);
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
-    exs_fworker *w;
-    assert_int_equal(exs_fworker_create(&w, s), EXS_OK);
+    assert_int_equal(xs_scan_prepare(s), EXS_OK);
+    xs_fworker *w;
+    assert_int_equal(xs_fworker_create(&w, s), EXS_OK);
     for (int reader = 0; reader < 2; reader++) {
         counted c = {big, n, 0, 0, 0};
-        exs_input raw = {c_read, NULL, &c};
+        xs_input raw = {c_read, NULL, &c};
         unsigned char head[1000];
         long have = raw.read(raw.ctx, head, sizeof head);
-        exs_class cls = {0};
-        exs_fmeta meta = {-1, -1, INT64_MIN};
-        exs_where where = {0};
-        const exs_input *in =
-            exs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &where, &cls,
+        xs_class cls = {0};
+        xs_fmeta meta = {-1, -1, INT64_MIN};
+        xs_where where = {0};
+        const xs_input *in =
+            xs_file_begin(w, 0, "c/windows/temp/x.aspx", "/c/windows/temp/x.aspx", &where, &cls,
                            &meta, head, (size_t)have, &raw);
         if (reader) { /* a reader (the log pipeline) consumes part of the stream through the tee */
             unsigned char buf[4096];
             for (int i = 0; i < 20; i++)
                 assert_true(in->read(in->ctx, buf, sizeof buf) > 0);
         }
-        exs_file_end(w, 0);
+        xs_file_end(w, 0);
         assert_int_equal(c.bytes, n);
         exs_sweep_stats stx = {0};
-        exs_fworker_stats(w, &stx);
+        xs_fworker_stats(w, &stx);
         assert_int_equal(stx.files_hashed, 1);
         assert_int_equal(stx.rule_scans, 1);
     }
-    exs_fworker_destroy(w);
-    exs_scan_finish(s);
+    xs_fworker_destroy(w);
+    xs_scan_finish(s);
     assert_int_equal(t_count(s, "EXS-Y-WS-EVAL"), 2);
     exs_scan_destroy(s);
     free(big);
@@ -511,9 +641,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_removed_needs_folder, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_artefacts, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_staging_alone, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_msert_repeated, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_iocs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_iocs_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_policy, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_user_rules, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_check_logs_exports, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_one_read),
     };

@@ -8,13 +8,13 @@
 
 #include "parsers/json.h"
 
-static exs_json_pair p[32];
+static xs_json_pair p[32];
 static char scratch[4096];
 
 static size_t flat(const char *s, int *rc)
 {
     size_t n = 0;
-    *rc = exs_json_flat(s, strlen(s), p, 32, &n, scratch);
+    *rc = xs_json_flat(s, strlen(s), p, 32, &n, scratch);
     return n;
 }
 

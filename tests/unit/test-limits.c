@@ -16,9 +16,11 @@
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "fixlogs.h"
+#include "jsonltext.h"
 #include "memscan.h"
 #include "mkarchive.h"
 #include "scan/files_int.h"
+#include "scan/pass.h"
 #include "scan/scan_int.h"
 
 
@@ -29,14 +31,19 @@ static void put(const char *rel, const char *text)
     assert_int_equal(t_fix_write(dir, rel, text, strlen(text)), 0);
 }
 
-static exs_scan *run_root(const char *root, size_t max_findings)
+static exs_scan *run_jobs(const char *root, unsigned jobs, size_t max_findings)
 {
     exs_scan *s;
-    exs_scan_opts o = {1, max_findings};
+    exs_scan_opts o = {jobs, max_findings};
     assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
     assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
     assert_int_equal(exs_scan_run(s), EXS_OK);
     return s;
+}
+
+static exs_scan *run_root(const char *root, size_t max_findings)
+{
+    return run_jobs(root, 1, max_findings);
 }
 
 /* A scan of root whose correlation caps are lowered (0: the built-in value). */
@@ -288,14 +295,14 @@ static void test_max_findings(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_MAX_DEPTH: a folder deeper than that is skipped with one "too-deep" warning; the log
+/* XS_MAX_DEPTH: a folder deeper than that is skipped with one "too-deep" warning; the log
  * right at the limit is read, and so is the rest of the tree. */
 static void test_folder_depth(void **st)
 {
     (void)st;
     char rel[1024] = "", file[1200];
-    /* the log sits in folder level EXS_MAX_DEPTH; its sibling folder is one level deeper */
-    for (int i = 0; i < EXS_MAX_DEPTH - 5; i++)
+    /* the log sits in folder level XS_MAX_DEPTH; its sibling folder is one level deeper */
+    for (int i = 0; i < XS_MAX_DEPTH - 5; i++)
         strcat(rel, "d/");
     snprintf(file, sizeof file, "%s%s", rel, FIX_IIS_LOG);
     put(file, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
@@ -344,13 +351,13 @@ static void nested_zip(const char *name, int levels, const char *log)
     }
 }
 
-/* EXS_MAX_ARCHIVE_DEPTH: archives inside archives are read that many levels deep; one more
+/* XS_MAX_ARCHIVE_DEPTH: archives inside archives are read that many levels deep; one more
  * level is a "too-deep" warning, and the next root file is still read. */
 static void test_archive_depth(void **st)
 {
     (void)st;
-    nested_zip("a.zip", EXS_MAX_ARCHIVE_DEPTH, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
-    nested_zip("b.zip", EXS_MAX_ARCHIVE_DEPTH + 1, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.2"));
+    nested_zip("a.zip", XS_MAX_ARCHIVE_DEPTH, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.1"));
+    nested_zip("b.zip", XS_MAX_ARCHIVE_DEPTH + 1, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.2"));
     put("c/" FIX_IIS_LOG, FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.3"));
     exs_scan *s = run_root(dir, 0);
     assert_int_equal(t_warns(s, "too-deep"), 1);
@@ -371,12 +378,13 @@ static void test_archive_depth(void **st)
     const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
     assert_int_equal(n, 1);
     assert_string_equal(w[0].file, "b.zip!/level3.zip!/level2.zip!/level1.zip");
-    assert_int_equal(stats(s)->archives, 2 * EXS_MAX_ARCHIVE_DEPTH);
+    assert_int_equal(stats(s)->archives, 2 * XS_MAX_ARCHIVE_DEPTH);
     exs_scan_destroy(s);
 }
 
-/* EXS_MAX_FINDING_FIELD and EXS_MAX_EVIDENCE: a 10 KB user agent is kept cut to the field
- * cap, the raw row to the evidence cap; the finding itself stays. */
+/* XS_MAX_FINDING_FIELD and XS_MAX_EVIDENCE: a 10 KB user agent is kept cut to the field
+ * cap, the raw row to the evidence cap; the finding itself stays. Names and short fields have
+ * caps of their own. */
 static void test_field_caps(void **st)
 {
     (void)st;
@@ -396,22 +404,44 @@ static void test_field_caps(void **st)
     assert_int_equal(t_count(s, NULL), 2);
     for (size_t i = 0; i < 2; i++) {
         const exs_finding *f = t_find(s, NULL, i);
-        assert_int_equal(strlen(f->http->user_agent), EXS_MAX_FINDING_FIELD);
-        assert_memory_equal(f->http->user_agent, ua, EXS_MAX_FINDING_FIELD);
-        assert_int_equal(strlen(f->evidence), EXS_MAX_EVIDENCE);
+        assert_int_equal(strlen(f->http->user_agent), XS_MAX_FINDING_FIELD);
+        assert_memory_equal(f->http->user_agent, ua, XS_MAX_FINDING_FIELD);
+        assert_int_equal(strlen(f->evidence), XS_MAX_EVIDENCE);
         assert_memory_equal(f->evidence, "2021-03-03 11:00:00 10.0.0.5 GET", 32);
     }
     assert_int_equal(t_warns(s, "line-too-long"), 0);
+    exs_scan_destroy(s);
+    /* XS_MAX_FINDING_NAME and XS_MAX_FINDING_SHORT: a user name and a client address longer
+     * than them are kept cut there */
+    char user[XS_MAX_FINDING_NAME + 41], client[XS_MAX_FINDING_SHORT + 41];
+    memset(user, 'u', sizeof user - 1);
+    user[sizeof user - 1] = 0;
+    memset(client, 'c', sizeof client - 1);
+    client[sizeof client - 1] = 0;
+    snprintf(log, UA + 1024,
+             FIX_IIS_HDR "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 %s "
+                 "%s M - 200 0 0 1\r\n",
+             user, client);
+    s = t_scan_mem(FIX_IIS_PLACE, log, -1);
+    assert_int_equal(t_count(s, NULL), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const exs_finding *f = t_find(s, NULL, i);
+        assert_int_equal(strlen(f->http->user), XS_MAX_FINDING_NAME);
+        assert_memory_equal(f->http->user, user, XS_MAX_FINDING_NAME);
+        assert_int_equal(strlen(f->http->client), XS_MAX_FINDING_SHORT);
+        assert_memory_equal(f->http->client, client, XS_MAX_FINDING_SHORT);
+    }
     exs_scan_destroy(s);
     free(log);
     free(ua);
 }
 
-/* EXS_MAX_WARNING_EXAMPLES: every warning is counted, the first ones are kept as examples. */
+/* XS_MAX_WARNING_EXAMPLES: every warning is counted, the smallest (here the first rows of the
+ * file) are kept as examples. */
 static void test_warning_examples(void **st)
 {
     (void)st;
-    enum { BAD = EXS_MAX_WARNING_EXAMPLES + 100 };
+    enum { BAD = XS_MAX_WARNING_EXAMPLES + 100 };
     static const char bad[] = "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n";
     size_t cap = sizeof FIX_IIS_HDR + BAD * sizeof bad + 256, o = 0;
     char *log = malloc(cap);
@@ -424,10 +454,10 @@ static void test_warning_examples(void **st)
     assert_int_equal(t_warns(s, "bad-row"), BAD);
     size_t n;
     const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
-    assert_int_equal(n, EXS_MAX_WARNING_EXAMPLES);
+    assert_int_equal(n, XS_MAX_WARNING_EXAMPLES);
     assert_string_equal(w[0].kind, "bad-row");
     assert_int_equal(w[0].line, 2);
-    assert_int_equal(w[n - 1].line, EXS_MAX_WARNING_EXAMPLES + 1);
+    assert_int_equal(w[n - 1].line, XS_MAX_WARNING_EXAMPLES + 1);
     /* the row after all of them is still read */
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
     assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, BAD + 2);
@@ -435,7 +465,96 @@ static void test_warning_examples(void **st)
     free(log);
 }
 
-/* EXS_MAX_ACCESS_EVENTS (lowered to 2): script requests past it are left out of the
+/* The examples as "file:line kind message" lines, in the results' order (malloc'd). */
+static char *examples(const exs_scan *s)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s:%llu %s %s\n", w[i].file, (unsigned long long)w[i].line, w[i].kind,
+                w[i].message);
+    fclose(f);
+    return out;
+}
+
+/* Checks that s kept XS_MAX_WARNING_EXAMPLES examples, the same as the first scan checked
+ * (*first: NULL before it; the caller frees it at the end), and destroys s. */
+static void same_examples(exs_scan *s, char **first)
+{
+    size_t n;
+    exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(n, XS_MAX_WARNING_EXAMPLES);
+    char *e = examples(s);
+    if (*first) {
+        assert_string_equal(e, *first);
+        free(e);
+    } else {
+        *first = e;
+    }
+    exs_scan_destroy(s);
+}
+
+/* XS_MAX_WARNING_EXAMPLES is met whatever the order the warnings come in: the examples kept
+ * are the smallest by file, line, kind and message, so the order of arrival (of the workers,
+ * of the files) does not choose them; every warning is counted. */
+static void test_warning_examples_order(void **st)
+{
+    (void)st;
+    enum { N = XS_MAX_WARNING_EXAMPLES + 137 };
+    char *first = NULL;
+    for (int order = 0; order < 3; order++) {
+        exs_scan *s = t_scan_prepared();
+        for (unsigned j = 0; j < N; j++) {
+            unsigned i = order == 0 ? j : order == 1 ? N - 1 - j : (j * 211) % N;
+            char file[32];
+            snprintf(file, sizeof file, "f%02u.log", i % 7);
+            xs_warn(s, i % 3 ? XS_W_BAD_ROW : XS_W_BINARY, file, 1 + i / 7, "row %u", i);
+        }
+        xs_scan_finish(s);
+        assert_int_equal(t_warns(s, "bad-row") + t_warns(s, "binary"), N);
+        size_t n;
+        const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+        assert_int_equal(n, XS_MAX_WARNING_EXAMPLES);
+        /* files f00 .. f06 with (N + 6) / 7 lines at most each: f00 .. f04 whole, then the first
+         * lines of f05 */
+        assert_string_equal(w[0].file, "f00.log");
+        assert_int_equal(w[0].line, 1);
+        assert_string_equal(w[0].message, "row 0");
+        size_t per = (N + 6) / 7, last_line = XS_MAX_WARNING_EXAMPLES - 5 * per;
+        assert_string_equal(w[n - 1].file, "f05.log");
+        assert_int_equal(w[n - 1].line, last_line);
+        same_examples(s, &first);
+    }
+    free(first);
+}
+
+/* The same with worker threads: bad rows in 24 logs, more than the examples kept, give the
+ * same examples at -j1 and at -j4, run after run. */
+static void test_warning_examples_jobs(void **st)
+{
+    (void)st;
+    for (int i = 0; i < 24; i++) {
+        char rel[128], log[64 * 48 + sizeof FIX_IIS_HDR];
+        snprintf(rel, sizeof rel, "C/inetpub/logs/LogFiles/W3SVC1/u_ex2103%02d.log", i + 1);
+        size_t o = (size_t)snprintf(log, sizeof log, "%s", FIX_IIS_HDR);
+        for (int k = 0; k < 30; k++)
+            o += (size_t)snprintf(log + o, sizeof log - o, "\x01\x02 cmd=whoami /aspnet_client/z.aspx\r\n");
+        put(rel, log);
+    }
+    char *first = NULL;
+    for (int run = 0; run < 6; run++) {
+        exs_scan *s = run_jobs(dir, run % 2 ? 4 : 1, 0);
+        assert_int_equal(t_warns(s, "bad-row"), 24 * 30);
+        same_examples(s, &first);
+    }
+    free(first);
+}
+
+/* XS_MAX_ACCESS_EVENTS (lowered to 2): script requests past it are left out of the
  * correlation and counted in one warning; every row is still judged on its own. */
 static void test_access_events(void **st)
 {
@@ -461,10 +580,10 @@ static uint64_t rec_order(const char *display)
     return h;
 }
 
-/* EXS_MAX_FILE_RECORDS (lowered to 1): files whose findings are all of the kind that is not
+/* XS_MAX_FILE_RECORDS (lowered to 1): files whose findings are all of the kind that is not
  * always kept share the cap, the ones past it are counted, not reported (the one kept is the
  * one of the smallest order, whatever the order the files come in); files with an exploitation
- * or backdoor hit are always kept. EXS_MAX_WEB_SCRIPTS (lowered to 1): script files past it are
+ * or backdoor hit are always kept. XS_MAX_WEB_SCRIPTS (lowered to 1): script files past it are
  * not remembered for the removed-shell check, counted. */
 static void test_file_caps(void **st)
 {
@@ -537,7 +656,127 @@ static void test_file_caps(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
+/* The count of one key, 0 when there is none. */
+static uint64_t count_n(const exs_scan *s, exs_count_kind k, const char *key)
+{
+    size_t n;
+    const exs_count *c = exs_results_counts(exs_scan_results(s), k, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].key, key) == 0)
+            return c[i].n;
+    return 0;
+}
+
+/* XS_MAX_FILE_RECORDS and deferred hits: an archive staged in ProgramData is a finding only
+ * when the sweep finds evidence of compromise. The staged archives of the records let go past
+ * the cap are counted then, as those of the records kept are reported: the counts are those of
+ * the sweep without the cap. Without evidence of compromise none of them is a finding, kept or
+ * not. */
+static void test_file_caps_deferred(void **st)
+{
+    (void)st;
+    static const char shell[] = "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],\"unsafe\");%>";
+    put("C/ProgramData/s1.pst", "staged mail\n");
+    put("C/ProgramData/s2.pst", "staged mail\n");
+    put("C/ProgramData/s3.pst", "staged mail\n");
+    for (int with_shell = 0; with_shell <= 1; with_shell++) {
+        if (with_shell)
+            put("C/inetpub/wwwroot/aspnet_client/s.aspx", shell);
+        exs_scan *all = run_caps(dir, 0, 0, 0), *capped = run_caps(dir, 0, 1, 0);
+        uint64_t want = with_shell ? 3 : 0;
+        assert_int_equal(t_count(all, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(count_n(all, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(t_count(capped, "EXS-FILE-STAGING-ARCHIVE"), with_shell ? 1 : 0);
+        assert_int_equal(count_n(capped, EXS_COUNT_RULE, "EXS-FILE-STAGING-ARCHIVE"), want);
+        assert_int_equal(stats(capped)->findings, stats(all)->findings);
+        assert_int_equal(stats(capped)->verdicts[EXS_VERDICT_SUSPICIOUS],
+                         stats(all)->verdicts[EXS_VERDICT_SUSPICIOUS]);
+        assert_int_equal(stats(capped)->findings_dropped, with_shell ? 2 : 0);
+        assert_int_equal(stats(all)->findings_dropped, 0);
+        assert_int_equal(stats(all)->findings, with_shell ? nfindings(all) : 0);
+        size_t na, nc;
+        const exs_count *ca = exs_results_counts(exs_scan_results(all), EXS_COUNT_FAMILY, &na);
+        const exs_count *cc = exs_results_counts(exs_scan_results(capped), EXS_COUNT_FAMILY, &nc);
+        assert_int_equal(na, nc);
+        for (size_t i = 0; i < na; i++) {
+            assert_string_equal(ca[i].key, cc[i].key);
+            assert_int_equal(ca[i].n, cc[i].n);
+            assert_int_equal(ca[i].first_ms, cc[i].first_ms);
+            assert_int_equal(ca[i].last_ms, cc[i].last_ms);
+        }
+        /* the records let go are said, with shell or without */
+        assert_int_equal(t_warns(capped, "limit"), 1);
+        exs_scan_destroy(all);
+        exs_scan_destroy(capped);
+    }
+}
+
+/* An applicationHost.config at rel with n virtual directories served from C:\sites\<folder>\v<i>. */
+static void put_vdirs(const char *rel, const char *folder, size_t n)
+{
+    size_t cap = 128 + n * 96, o = 0;
+    char *x = malloc(cap);
+    assert_non_null(x);
+    o += (size_t)snprintf(x + o, cap - o, "<configuration><site name=\"s\"><application path=\"/\">\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(x + o, cap - o,
+                              "<virtualDirectory path=\"/v%zu\" physicalPath=\"C:\\sites\\%s\\v%04zu\"/>\n",
+                              i, folder, i);
+    o += (size_t)snprintf(x + o, cap - o, "</application></site></configuration>\n");
+    assert_int_equal(t_fix_write(dir, rel, x, o), 0);
+    free(x);
+}
+
+/* XS_MAX_VDIRS: one configuration is read up to it (the rest counted in a warning naming the
+ * file); over the scan the smallest by physical path are kept, whatever the order the
+ * configurations come in (the first walked holds the largest paths) and at any -j, and the
+ * others are counted in one warning. */
+static void test_vdirs(void **st)
+{
+    (void)st;
+    enum { PER = 1500, OVER = 3 * PER - XS_MAX_VDIRS };
+    put_vdirs("three/A/inetsrv/config/applicationHost.config", "c", PER);
+    put_vdirs("three/B/inetsrv/config/applicationHost.config", "b", PER);
+    put_vdirs("three/C/inetsrv/config/applicationHost.config", "a", PER);
+    put_vdirs("one/C/inetsrv/config/applicationHost.config", "a", XS_MAX_VDIRS + 3);
+    char root[512];
+    snprintf(root, sizeof root, "%s/three", dir);
+    char want[160], last[64];
+    snprintf(want, sizeof want,
+             "%d IIS virtual directories past %d not used to map files to their URLs (the "
+             "smallest by physical path kept)",
+             (int)OVER, (int)XS_MAX_VDIRS);
+    snprintf(last, sizeof last, "C:\\sites\\c\\v%04d", (int)(XS_MAX_VDIRS - 2 * PER - 1));
+    for (int run = 0; run < 4; run++) {
+        exs_scan *s = run_jobs(root, run % 2 ? 4 : 1, 0);
+        assert_int_equal(t_warns(s, "limit"), 1);
+        assert_string_equal(warning_text(s, "limit"), want);
+        const xs_files *f = s->files;
+        assert_int_equal(f->nvdirs, XS_MAX_VDIRS);
+        assert_int_equal(f->vdirs_dropped, OVER);
+        assert_string_equal(f->vdirs[0].physical, "C:\\sites\\a\\v0000");
+        assert_string_equal(f->vdirs[PER].physical, "C:\\sites\\b\\v0000");
+        assert_string_equal(f->vdirs[XS_MAX_VDIRS - 1].physical, last);
+        exs_scan_destroy(s);
+    }
+    /* one configuration past the cap: its first XS_MAX_VDIRS, the rest said */
+    snprintf(root, sizeof root, "%s/one", dir);
+    exs_scan *s = run_root(root, 0);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "3 virtual directories past 4096 not read (not checked, not used to map files)");
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].file, "C/inetsrv/config/applicationHost.config");
+    assert_int_equal(s->files->nvdirs, XS_MAX_VDIRS);
+    assert_int_equal(s->files->vdirs_dropped, 0);
+    snprintf(last, sizeof last, "C:\\sites\\a\\v%04d", (int)XS_MAX_VDIRS - 1);
+    assert_string_equal(s->files->vdirs[XS_MAX_VDIRS - 1].physical, last);
+    exs_scan_destroy(s);
+}
+
+/* XS_YARA_TIMEOUT_S (lowered to 1 s): a rule that outruns it on one file gives a counted
  * warning naming the file; the other files are still scanned by every rule. */
 static void test_yara_timeout(void **st)
 {
@@ -575,12 +814,95 @@ static void test_yara_timeout(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_MAX_PATH: an entry whose path under the root is longer is skipped with one
+/* XS_MAX_LABEL: a label of that many bytes is taken, one byte more is refused with a message;
+ * a saved sweep with a longer label than a sweep writes is refused when read. */
+static void test_label_length(void **st)
+{
+    (void)st;
+    char label[XS_MAX_LABEL + 2];
+    memset(label, 'L', sizeof label - 1);
+    label[sizeof label - 1] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_EINVAL);
+    assert_non_null(strstr(exs_scan_error(s), "a label longer than 256 bytes"));
+    label[XS_MAX_LABEL] = 0;
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK); /* made unique: "-2" */
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_sweep_info *sw = exs_results_sweep(exs_scan_results(s));
+    assert_int_equal(sw->nroots, 2);
+    assert_int_equal(strlen(sw->roots[1].label), XS_MAX_LABEL + 2);
+    exs_scan_destroy(s);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             XS_MAX_LABEL + 12, 0);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_EFORMAT);
+    assert_non_null(strstr(err, ":1: a root label longer than a sweep writes"));
+    snprintf(text, sizeof text,
+             "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"%0*d\"}]}}\n",
+             XS_MAX_LABEL + 11, 0);
+    assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_OK);
+    assert_int_equal(strlen(exs_results_sweep(r)->roots[0].label), XS_MAX_LABEL + 11);
+    exs_results_destroy(r);
+}
+
+/* XS_MAX_WHERE: a finding an after-sweep pass makes at the place of another (links, IOC
+ * addresses) keeps that place whole when it is the largest a finding has (a label of
+ * XS_MAX_LABEL and "-2", a path of XS_MAX_PATH, four members of XS_MAX_PATH); the passes'
+ * buffer was 8 KiB. */
+static void test_where_room(void **st)
+{
+    (void)st;
+    char label[XS_MAX_LABEL + 1];
+    memset(label, 'L', XS_MAX_LABEL);
+    label[XS_MAX_LABEL] = 0;
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(exs_scan_add_root_label(s, dir, label), EXS_OK);
+    assert_int_equal(xs_scan_prepare(s), EXS_OK);
+    static char path[XS_MAX_PATH + 1], mem[4][XS_MAX_PATH + 1], buf[XS_MAX_WHERE];
+    memset(path, 'p', XS_MAX_PATH);
+    for (int i = 0; i < 4; i++)
+        memset(mem[i], 'a' + i, XS_MAX_PATH);
+    const char *members[4] = {mem[0], mem[1], mem[2], mem[3]};
+    static const exs_rule rule = {"T-W", "w", "", "Test", "", "", false};
+    exs_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = &rule;
+    f.origin = (exs_origin){1, path, members, 4, "iis", 3, 0, -1};
+    xs_pass_view v = {s, s->files, NULL, 0, NULL, 0};
+    xs_ctx c;
+    xs_ctx_at_finding(&c, &v, &f, buf);
+    assert_int_equal(strlen(c.file), XS_MAX_LABEL + 3 + 5 * XS_MAX_PATH + 8);
+    xs_hit h;
+    xs_hit_init(&h, &rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW, 1000);
+    h.line = 3;
+    xs_emit(&c, &h);
+    xs_ctx_release(&c);
+    xs_scan_finish(s);
+    assert_int_equal(t_count(s, "T-W"), 1);
+    const exs_finding *g = t_find(s, "T-W", 0);
+    assert_int_equal(g->origin.root, 1);
+    assert_string_equal(g->origin.path, path);
+    assert_int_equal(g->origin.nmembers, 4);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(g->origin.members[i], mem[i]);
+    exs_scan_destroy(s);
+}
+
+/* XS_MAX_PATH: an entry whose path under the root is longer is skipped with one
  * "path-too-long" warning (made with *at calls: the absolute path is past PATH_MAX). */
 static void test_path_length(void **st)
 {
     (void)st;
-    enum { LEVELS = EXS_MAX_PATH / 201 };
+    enum { LEVELS = XS_MAX_PATH / 201 };
     char name[201];
     memset(name, 'p', 200);
     name[200] = 0;
@@ -594,7 +916,7 @@ static void test_path_length(void **st)
         fds[i + 1] = openat(fds[i], name, O_DIRECTORY | O_RDONLY);
         assert_true(fds[i + 1] >= 0);
     }
-    assert_true(LEVELS * 201 - 1 <= EXS_MAX_PATH && LEVELS * 201 + 200 > EXS_MAX_PATH);
+    assert_true(LEVELS * 201 - 1 <= XS_MAX_PATH && LEVELS * 201 + 200 > XS_MAX_PATH);
     int f = openat(fds[LEVELS], name, O_CREAT | O_WRONLY, 0644);
     assert_true(f >= 0);
     const char *text = FIX_IIS_HDR FIX_IIS_SHELL_ROW("192.0.2.9");
@@ -615,18 +937,57 @@ static void test_path_length(void **st)
     close(fds[0]);
 }
 
+/* XS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it are warned and stay
+ * clients; the ones within it leave the client counts. Each row a probe from the row's own
+ * s-ip. */
+static void test_server_addresses(void **st)
+{
+    (void)st;
+    enum { N = XS_MAX_SERVER_ADDRS + 3 };
+    char *log = malloc(N * 200 + 512);
+    assert_non_null(log);
+    size_t o = (size_t)sprintf(log, "%s", FIX_IIS_HDR);
+    for (int i = 0; i < N; i++)
+        o += (size_t)sprintf(log + o,
+                             "2021-03-03 10:%02d:00 10.1.0.%d GET /aspnet_client/x.aspx - 443 - "
+                             "10.1.0.%d x - 404 0 0 1\r\n",
+                             i % 60, i + 1, i + 1);
+    put(FIX_IIS_LOG, log);
+    free(log);
+    exs_scan *s = run_root(dir, 0);
+    const exs_results *r = exs_scan_results(s);
+    assert_int_equal(exs_results_stats(r)->own_findings, XS_MAX_SERVER_ADDRS);
+    assert_int_equal(exs_results_stats(r)->own_addresses, XS_MAX_SERVER_ADDRS);
+    size_t n;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(c[i].n, 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "server addresses (IIS s-ip) past 64 per root met 3 times: not told apart "
+                        "from clients");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_vdirs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_server_addresses, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),
         cmocka_unit_test(test_warning_examples),
+        cmocka_unit_test(test_warning_examples_order),
+        cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_label_length, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_where_room, t_dir_setup, t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 #include "evtxwriter.h"
 #include "memscan.h"
 
-#define S(x) {EXS_EVTXW_STRING, (x), 0, NULL, 0}
+#define S(x) {XS_EVTXW_STRING, (x), 0, NULL, 0}
 
 static void test_long_url_and_prefix_ips(void **st)
 {
@@ -35,16 +35,16 @@ static void test_long_url_and_prefix_ips(void **st)
              "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\"
              "%sohyeah.aspx",
              wdirs);
-    exs_evtxw_field write_ev[] = {{"Image", S("System")}, {"TargetFilename", S(target)}};
-    exs_evtxw *w = exs_evtxw_create();
+    xs_evtxw_field write_ev[] = {{"Image", S("System")}, {"TargetFilename", S(target)}};
+    xs_evtxw *w = xs_evtxw_create();
     assert_non_null(w);
-    exs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
+    xs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
                          "EXCH01", 11, 0, 0, 4, 0, 0, 1615686013000LL, write_ev, 2, NULL, NULL, 0};
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     uint8_t *log;
     size_t n;
-    assert_int_equal(exs_evtxw_finish(w, &log, &n), 0);
-    exs_evtxw_destroy(w);
+    assert_int_equal(xs_evtxw_finish(w, &log, &n), 0);
+    xs_evtxw_destroy(w);
 
     char page[256];
     snprintf(page, sizeof page,
@@ -86,7 +86,7 @@ static void test_long_url_and_prefix_ips(void **st)
     assert_string_equal(exs_finding_fact(f, "created"), "2021-03-14T01:40:13.000Z");
     assert_string_equal(exs_finding_fact(f, "created_by"), "System");
     assert_string_equal(exs_finding_fact(f, "commands"), "0");
-    /* the kept requests hold URLs up to EXS_MAX_URL: all four match the 1.8 KB URL, and the
+    /* the kept requests hold URLs up to XS_MAX_URL: all four match the 1.8 KB URL, and the
      * file on disk is not taken for a removed one */
     assert_string_equal(exs_finding_fact(f, "requests"), "4");
     assert_string_equal(exs_finding_fact(f, "requests_clients"), "203.0.113.1=2,203.0.113.12=2");
@@ -118,17 +118,17 @@ static void test_long_url_and_prefix_ips(void **st)
                               "2021-03-14 01:41:%02d 10.0.0.5 POST /owa/auth/ohyeah.aspx - 443 - "
                               "%s Mozilla/5.0 - 200 0 0 9\r\n",
                               10 + i, ips[i]);
-    exs_evtxw_field short_ev[] = {
+    xs_evtxw_field short_ev[] = {
         {"Image", S("System")},
         {"TargetFilename", S("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\"
                              "HttpProxy\\owa\\auth\\ohyeah.aspx")}};
-    w = exs_evtxw_create();
+    w = xs_evtxw_create();
     assert_non_null(w);
     e.data = short_ev;
-    assert_int_equal(exs_evtxw_add(w, &e), 0);
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
     free(log);
-    assert_int_equal(exs_evtxw_finish(w, &log, &n), 0);
-    exs_evtxw_destroy(w);
+    assert_int_equal(xs_evtxw_finish(w, &log, &n), 0);
+    xs_evtxw_destroy(w);
     places[0] = "c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/"
                 "ohyeah.aspx";
     lens[1] = (long)n;

@@ -39,7 +39,7 @@ static void test_against_reference(void **st)
     (void)st;
     enum { N = 1000 };
     char buf[N];
-    uint64_t bits[EXS_NLMAP_WORDS(N)];
+    uint64_t bits[XS_NLMAP_WORDS(N)];
     srand(7);
     for (int round = 0; round < 200; round++) {
         size_t n = (size_t)rand() % N;
@@ -47,17 +47,17 @@ static void test_against_reference(void **st)
         for (size_t i = 0; i < n; i++)
             buf[i] = rand() % density == 0 ? '\n' : (char)('a' + rand() % 26);
         memset(bits, 0xff, sizeof bits);
-        assert_int_equal(exs_nlmap_build(bits, buf, n), n); /* no NUL */
+        assert_int_equal(xs_nlmap_build(bits, buf, n), n); /* no NUL */
         size_t base = n ? (size_t)rand() % (n + 1) : 0;
-        const exs_nlmap m = {bits, base, n - base};
+        const xs_nlmap m = {bits, base, n - base};
         const char *v = buf + base;
         for (size_t i = 0; i <= m.n; i++) {
-            assert_int_equal(exs_nlmap_next(&m, i), ref_next(v, m.n, i));
-            assert_int_equal(exs_nlmap_line_start(&m, i), ref_start(v, m.n, i));
+            assert_int_equal(xs_nlmap_next(&m, i), ref_next(v, m.n, i));
+            assert_int_equal(xs_nlmap_line_start(&m, i), ref_start(v, m.n, i));
             size_t j = i + (size_t)rand() % (m.n - i + 1);
-            assert_int_equal(exs_nlmap_count(&m, i, j), ref_count(v, i, j));
+            assert_int_equal(xs_nlmap_count(&m, i, j), ref_count(v, i, j));
         }
-        assert_int_equal(exs_nlmap_count(&m, 0, m.n), ref_count(v, 0, m.n));
+        assert_int_equal(xs_nlmap_count(&m, 0, m.n), ref_count(v, 0, m.n));
     }
 }
 
@@ -66,46 +66,46 @@ static void test_edges(void **st)
     (void)st;
     /* breaks on word boundaries, the last byte, a buffer of breaks only */
     char buf[200];
-    uint64_t bits[EXS_NLMAP_WORDS(sizeof buf)];
+    uint64_t bits[XS_NLMAP_WORDS(sizeof buf)];
     memset(buf, 'x', sizeof buf);
     buf[0] = buf[63] = buf[64] = buf[127] = buf[199] = '\n';
-    exs_nlmap_build(bits, buf, sizeof buf);
-    const exs_nlmap m = {bits, 0, sizeof buf};
-    assert_int_equal(exs_nlmap_next(&m, 1), 63);
-    assert_int_equal(exs_nlmap_next(&m, 65), 127);
-    assert_int_equal(exs_nlmap_next(&m, 128), 199);
-    assert_int_equal(exs_nlmap_line_start(&m, 63), 1);
-    assert_int_equal(exs_nlmap_line_start(&m, 64), 64);
-    assert_int_equal(exs_nlmap_line_start(&m, 199), 128);
-    assert_int_equal(exs_nlmap_count(&m, 0, 200), 5);
-    assert_int_equal(exs_nlmap_count(&m, 64, 128), 2);
-    const exs_nlmap cut = {bits, 0, 199}; /* a view that ends before the last break */
-    assert_int_equal(exs_nlmap_next(&cut, 128), 199);
-    assert_int_equal(exs_nlmap_count(&cut, 0, 199), 4);
+    xs_nlmap_build(bits, buf, sizeof buf);
+    const xs_nlmap m = {bits, 0, sizeof buf};
+    assert_int_equal(xs_nlmap_next(&m, 1), 63);
+    assert_int_equal(xs_nlmap_next(&m, 65), 127);
+    assert_int_equal(xs_nlmap_next(&m, 128), 199);
+    assert_int_equal(xs_nlmap_line_start(&m, 63), 1);
+    assert_int_equal(xs_nlmap_line_start(&m, 64), 64);
+    assert_int_equal(xs_nlmap_line_start(&m, 199), 128);
+    assert_int_equal(xs_nlmap_count(&m, 0, 200), 5);
+    assert_int_equal(xs_nlmap_count(&m, 64, 128), 2);
+    const xs_nlmap cut = {bits, 0, 199}; /* a view that ends before the last break */
+    assert_int_equal(xs_nlmap_next(&cut, 128), 199);
+    assert_int_equal(xs_nlmap_count(&cut, 0, 199), 4);
     memset(buf, '\n', 130);
-    exs_nlmap_build(bits, buf, 130);
-    const exs_nlmap all = {bits, 0, 130};
-    assert_int_equal(exs_nlmap_count(&all, 0, 130), 130);
-    assert_int_equal(exs_nlmap_line_start(&all, 129), 129);
-    const exs_nlmap empty = {bits, 0, 0};
-    assert_int_equal(exs_nlmap_next(&empty, 0), 0);
-    assert_int_equal(exs_nlmap_line_start(&empty, 0), 0);
+    xs_nlmap_build(bits, buf, 130);
+    const xs_nlmap all = {bits, 0, 130};
+    assert_int_equal(xs_nlmap_count(&all, 0, 130), 130);
+    assert_int_equal(xs_nlmap_line_start(&all, 129), 129);
+    const xs_nlmap empty = {bits, 0, 0};
+    assert_int_equal(xs_nlmap_next(&empty, 0), 0);
+    assert_int_equal(xs_nlmap_line_start(&empty, 0), 0);
 }
 
 static void test_nul(void **st)
 {
     (void)st;
     char buf[300];
-    uint64_t bits[EXS_NLMAP_WORDS(sizeof buf)];
+    uint64_t bits[XS_NLMAP_WORDS(sizeof buf)];
     memset(buf, 'a', sizeof buf);
     buf[10] = '\n';
     buf[150] = 0; /* inside the vector part */
     buf[290] = 0;
-    assert_int_equal(exs_nlmap_build(bits, buf, sizeof buf), 150);
+    assert_int_equal(xs_nlmap_build(bits, buf, sizeof buf), 150);
     buf[150] = 'a'; /* only in the byte-at-a-time tail */
-    assert_int_equal(exs_nlmap_build(bits, buf, sizeof buf), 290);
+    assert_int_equal(xs_nlmap_build(bits, buf, sizeof buf), 290);
     buf[290] = 'a';
-    assert_int_equal(exs_nlmap_build(bits, buf, sizeof buf), sizeof buf);
+    assert_int_equal(xs_nlmap_build(bits, buf, sizeof buf), sizeof buf);
 }
 
 int main(void)

@@ -54,7 +54,7 @@ static void test_lines_across_chunks(void **st)
             want[k++] = ++line;
         }
     }
-    assert_true(t.n > 2 * EXS_READ_CHUNK);
+    assert_true(t.n > 2 * XS_READ_CHUNK);
     exs_scan *s = t_scan_mem(IIS_PLACE, t.p, (long)t.n);
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 3);
     for (size_t i = 0; i < 3; i++) {
@@ -81,11 +81,11 @@ static void test_long_line_is_cut_and_sweep_goes_on(void **st)
     text t = {0};
     ADD(&t, HDR);
     ADD(&t, SHELL("192.0.2.1"));                         /* line 2 */
-    char *big = malloc(3 * EXS_MAX_LINE);
-    memset(big, 'A', 3 * EXS_MAX_LINE);
+    char *big = malloc(3 * XS_MAX_LINE);
+    memset(big, 'A', 3 * XS_MAX_LINE);
     static const char head[] = "2021-03-03 10:30:00 10.0.0.5 GET /aspnet_client/y.aspx cmd=whoami";
     memcpy(big, head, sizeof head - 1);
-    add(&t, big, 3 * EXS_MAX_LINE);                      /* line 3: 3 MiB */
+    add(&t, big, 3 * XS_MAX_LINE);                      /* line 3: 3 MiB */
     ADD(&t, "\r\n");
     ADD(&t, SHELL("192.0.2.2"));                         /* line 4 */
     exs_scan *s = t_scan_mem(IIS_PLACE, t.p, (long)t.n);
@@ -150,7 +150,7 @@ static void test_httpproxy_600_columns(void **st)
         ADD(&t, ",x");
     ADD(&t, ",ServerInfo~a]@e:444/ecp/x\r\n");
     exs_scan *s = t_scan_mem("c/exchange server/v15/logging/httpproxy/ecp/httpproxy_1.log", t.p, (long)t.n);
-    /* more columns than EXS_MAX_FIELDS: the tail folds into the last field; the anchor column
+    /* more columns than XS_MAX_FIELDS: the tail folds into the last field; the anchor column
      * is past the cap and not resolvable, which is counted, not fatal */
     assert_int_equal(t_count(s, NULL), 0);
     exs_scan_destroy(s);
@@ -164,13 +164,13 @@ static uint64_t candidates(const char *log, bool no_prefilter, size_t *findings)
     exs_scan_opts o = {1, 0};
     assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
     s->no_prefilter = no_prefilter;
-    assert_int_equal(exs_scan_prepare(s), EXS_OK);
-    exs_worker w;
-    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
-    exs_worker_process_memory(&w, IIS_PLACE, IIS_PLACE, log, strlen(log));
+    assert_int_equal(xs_scan_prepare(s), EXS_OK);
+    xs_worker w;
+    assert_int_equal(xs_worker_init(&w, s), EXS_OK);
+    xs_worker_process_memory(&w, IIS_PLACE, IIS_PLACE, log, strlen(log));
     uint64_t k = w.stats.candidates;
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
     exs_results_findings(exs_scan_results(s), findings);
     exs_scan_destroy(s);
     return k;

@@ -58,24 +58,24 @@ static exs_scan *sweep_opened(void (*change)(void))
 {
     int fd = open(path, O_RDONLY);
     assert_true(fd >= 0);
-    exs_item *it = calloc(1, sizeof *it);
+    xs_item *it = calloc(1, sizeof *it);
     assert_non_null(it);
     assert_int_equal(fstat(fd, &it->st), 0);
     it->fd = fd;
     it->display = strdup(FIX_IIS_LOG);
-    it->norm = malloc(EXS_MAX_PATH * 2 + 2);
+    it->norm = malloc(XS_MAX_PATH * 2 + 2);
     assert_non_null(it->display);
     assert_non_null(it->norm);
-    exs_path_norm(path, it->norm, EXS_MAX_PATH * 2 + 2);
+    xs_path_norm(path, it->norm, XS_MAX_PATH * 2 + 2);
     if (change)
         change();
     exs_scan *s = t_scan_prepared();
-    exs_worker w;
-    assert_int_equal(exs_worker_init(&w, s), EXS_OK);
-    exs_worker_process(&w, it);
-    exs_scan_add_stats(s, &w.stats);
-    exs_worker_fini(&w);
-    exs_scan_finish(s);
+    xs_worker w;
+    assert_int_equal(xs_worker_init(&w, s), EXS_OK);
+    xs_worker_process(&w, it);
+    xs_scan_add_stats(s, &w.stats);
+    xs_worker_fini(&w);
+    xs_scan_finish(s);
     return s;
 }
 
@@ -291,8 +291,43 @@ static void test_sparse_log(void **st)
     exs_scan_destroy(s);
 }
 
-/* EXS_HOLE_MIN: holes are looked for once per EXS_HOLE_MIN bytes read. After a 64 KiB hole
- * (skipped whole: the sniff met it), the next look comes EXS_HOLE_MIN bytes on, so the first
+static void cut_into_the_hole(void)
+{
+    assert_int_equal(truncate(path, 2 << 20), 0);
+}
+
+/* A sparse log cut into its hole after it was opened: SEEK_DATA finds no data past the first
+ * block, as it would for a hole up to the end, but the file now ends at 2 MiB. It is warned as
+ * shrunk, ending there, and the holes counted are those up to there, not up to the size it had
+ * (8 MiB and a row). */
+static void test_sparse_shrunk(void **st)
+{
+    (void)st;
+    const char *row = FIX_IIS_SHELL_ROW("192.0.2.9");
+    put_log(FIX_IIS_HDR BENIGN_ROW);
+    assert_int_equal(truncate(path, 8 << 20), 0);
+    put_at(8 << 20, row);
+    if (!hole_at(4096))
+        skip();
+    exs_scan *s = sweep_opened(cut_into_the_hole);
+    assert_int_equal(holes_skipped(s), (2u << 20) - 4096);
+    const exs_warning *w = warning_with(s, "shrank");
+    assert_non_null(w);
+    char want[200];
+    snprintf(want, sizeof want,
+             "the file shrank while it was read: it ended after %u of the %zu bytes it had when "
+             "opened",
+             2u << 20, (8u << 20) + strlen(row));
+    assert_string_equal(w->message, want);
+    assert_string_equal(w->kind, "unreadable");
+    assert_int_equal(t_warns(s, "unreadable"), 1);
+    assert_int_equal(t_count(s, "EXS-WS-CMD"), 0);
+    assert_int_equal(iis_coverage(s)->bytes, 4096);
+    exs_scan_destroy(s);
+}
+
+/* XS_HOLE_MIN: holes are looked for once per XS_HOLE_MIN bytes read. After a 64 KiB hole
+ * (skipped whole: the sniff met it), the next look comes XS_HOLE_MIN bytes on, so the first
  * bytes of the 4 MiB hole that follows, inside them, are read as zeros and the rest skipped. */
 static void test_hole_min(void **st)
 {
@@ -306,7 +341,7 @@ static void test_hole_min(void **st)
     exs_scan *s = sweep_dir();
     assert_int_equal(t_count(s, "EXS-WS-CMD"), 1);
     assert_int_equal(t_find(s, "EXS-WS-CMD", 0)->origin.line, 5);
-    uint64_t read_zeros = EXS_HOLE_MIN - 4096; /* [72 KiB, 68 KiB + EXS_HOLE_MIN) */
+    uint64_t read_zeros = XS_HOLE_MIN - 4096; /* [72 KiB, 68 KiB + XS_HOLE_MIN) */
     assert_int_equal(holes_skipped(s), (64u << 10) + (4u << 20) - read_zeros);
     exs_scan_destroy(s);
 }
@@ -328,7 +363,7 @@ static void test_sparse_copied_whole(void **st)
     assert_non_null(bytes);
     memcpy(bytes, FIX_IIS_HDR BENIGN_ROW, strlen(FIX_IIS_HDR BENIGN_ROW));
     memcpy(bytes + (3u << 20), row, strlen(row));
-    assert_true(exs_sha256_hex(bytes, size, hex));
+    assert_true(xs_sha256_hex(bytes, size, hex));
     free(bytes);
     snprintf(ioc, sizeof ioc, "%s;the sparse log\n", hex);
     assert_int_equal(t_fix_write(t_dir, "iocs.txt", ioc, strlen(ioc)), 0);
@@ -354,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shrunk_while_read, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_live_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sparse_log, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sparse_shrunk, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hole_min, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sparse_copied_whole, t_dir_setup, t_dir_teardown),
     };

@@ -13,9 +13,13 @@
 #include "memscan.h"
 #include "core/escape.h"
 #include "fixfiles.h"
+#include "jsonltext.h"
 #include "parsers/json.h"
 #include "report/render.h"
+#include "core/timeparse.h"
+#include "results/hit.h"
 #include "results/results_int.h"
+#include "results/store.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210303.log"
 #define HDR                                                                                        \
@@ -77,10 +81,10 @@ static size_t count_lines(const char *t)
 
 /* One JSON line flattened to its dotted paths (lib/parsers/json.h); strings unescaped. */
 typedef struct jrec {
-    exs_json_pair pairs[1024];
+    xs_json_pair pairs[1024];
     size_t n;
     char *scratch, *paths;
-    char val[8192];
+    char val[XS_MAX_WHERE];
 } jrec;
 
 /* Parses line i of the JSON lines j (the line must be a well-formed object). */
@@ -101,7 +105,7 @@ static void jrec_parse(jrec *r, const char *j, size_t i)
     r->paths = malloc(1 << 16);
     assert_non_null(r->scratch);
     assert_non_null(r->paths);
-    if (exs_json_paths(p, n, r->pairs, 1024, &r->n, r->scratch, r->paths, 1 << 16) != 0)
+    if (xs_json_paths(p, n, r->pairs, 1024, &r->n, r->scratch, r->paths, 1 << 16) != 0)
         fail_msg("line %zu is not a JSON object: %.*s", i, (int)n, p);
 }
 
@@ -138,7 +142,7 @@ static void assert_clean_json(const char *j)
 {
     for (const char *p = j; *p; p++)
         assert_true((unsigned char)*p >= 0x20 || *p == '\n');
-    assert_true(exs_utf8_valid(j, strlen(j)));
+    assert_true(xs_utf8_valid(j, strlen(j)));
 }
 
 /* ---------------------------------------------------------------- JSON lines */
@@ -463,10 +467,10 @@ static void test_jsonl_round_trip(void **st)
 static void test_render(void **st)
 {
     (void)st;
-    exs_results *r = exs_results_new();
+    exs_results *r = xs_results_new();
     assert_non_null(r);
-    assert_true(exs_results_add_root(r, "/mnt/a", "a"));
-    assert_true(exs_results_add_root(r, "/mnt/b", "b"));
+    assert_true(xs_results_add_root(r, "/mnt/a", "a"));
+    assert_true(xs_results_add_root(r, "/mnt/b", "b"));
     /* a file on disk, served, with its requests */
     const char *members[] = {"inner.zip", "C/owa/auth/s.aspx"};
     exs_file_facts file = {"t.zip!/inner.zip!/C/owa/auth/s.aspx", 10, NULL, NULL, NULL,
@@ -492,20 +496,20 @@ static void test_render(void **st)
     f.facts = facts;
     f.nfacts = sizeof facts / sizeof facts[0];
     char buf[2048];
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_string_equal(buf, "a script a default install does not have in this folder: served as "
                              "/owa/auth/s.aspx (Default Web Site); look-alike of logon.aspx; in "
                              "owa/auth; used: 2 requests (1 answered with success), first "
                              "2021-03-03T11:00:00.000Z, last 2021-03-03T11:05:00.000Z, clients "
                              "203.0.113.9=2");
-    exs_render_where(r, &f, true, buf, sizeof buf);
+    xs_render_where(r, &f, true, buf, sizeof buf);
     assert_string_equal(buf, "b/t.zip!/inner.zip!/C/owa/auth/s.aspx");
     /* no request: said so; one request: singular */
     facts[1].value = "0";
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_non_null(strstr(buf, "; no request to it in the logs read"));
     facts[1].value = "1";
-    exs_render_words(&f, buf, sizeof buf);
+    xs_render_words(&f, buf, sizeof buf);
     assert_non_null(strstr(buf, "; used: 1 request (1 answered with success), first"));
 
     /* a process an event shows; a recovered record; the rule's name when there is no reason */
@@ -522,7 +526,7 @@ static void test_render(void **st)
     g.origin = (exs_origin){0, "winevt/Logs/Sysmon.evtx", NULL, 0, "evtx", 0, 2001, -1};
     g.process = &proc;
     g.event = &ev;
-    exs_render_words(&g, buf, sizeof buf);
+    xs_render_words(&g, buf, sizeof buf);
     char want[1024];
     snprintf(want, sizeof want,
              "%s: cmd /c whoami (parent w3wp.exe); user IIS APPPOOL\\X; pid 42; event 1 of "
@@ -530,14 +534,14 @@ static void test_render(void **st)
              "(outside the live records)",
              g.rule->name);
     assert_string_equal(buf, want);
-    exs_render_where(r, &g, true, buf, sizeof buf);
+    xs_render_where(r, &g, true, buf, sizeof buf);
     assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx#2001");
-    exs_render_where(r, &g, false, buf, sizeof buf);
+    xs_render_where(r, &g, false, buf, sizeof buf);
     assert_string_equal(buf, "a/winevt/Logs/Sysmon.evtx");
     /* cut at the buffer, never past it */
     char small[16];
     memset(small, 'X', sizeof small);
-    size_t n = exs_render_words(&g, small, 10);
+    size_t n = xs_render_words(&g, small, 10);
     assert_true(n < 10);
     assert_int_equal(small[n], 0);
     assert_int_equal(small[10], 'X');
@@ -566,7 +570,7 @@ static void test_csv(void **st)
     c = render(s, EXS_FORMAT_CSV, 0);
     assert_null(strchr(c, '\x1b'));
     assert_null(strchr(c, '\x07'));
-    assert_true(exs_utf8_valid(c, strlen(c)));
+    assert_true(xs_utf8_valid(c, strlen(c)));
     assert_non_null(strstr(c, ",\"c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\"\\,=x.log\","));
     assert_non_null(strstr(c, ",\"\\x1b]0;pwned\\x07\\x1b[2J \\u{202e}\xef\xbf\xbd\","));
     assert_int_equal(count_lines(c), 3);
@@ -613,7 +617,7 @@ static void test_text(void **st)
     t = render_r(exs_scan_results(s), EXS_FORMAT_TEXT, 0, 12);
     assert_null(strchr(t, '\x1b'));
     assert_null(strchr(t, '\x07'));
-    assert_true(exs_utf8_valid(t, strlen(t)));
+    assert_true(xs_utf8_valid(t, strlen(t)));
     assert_non_null(strstr(t, "      c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:2\n"));
     assert_non_null(strstr(t, "] c/inetpub/logs/logfiles/w3svc1/u_ex\\x1b]0;t\\x07\"\\,=x.log:3: "
                               "IIS row without a URL\n"));
@@ -701,6 +705,351 @@ static void test_coverage_family_escaped(void **st)
     exs_scan_destroy(s);
 }
 
+/* The sweep's seconds are written whole in the JSON lines (17 significant digits) and rounded
+ * only by the text summary: a saved sweep's summary says what the sweep's said. 0.0049996 s
+ * prints "0.00 s"; written as 0.005 and read back it printed "0.01 s". */
+static void test_seconds_round_trip(void **st)
+{
+    (void)st;
+    static const double secs[] = {0.0049996, 1.0 / 3.0, 12345.678901234567, 0.0};
+    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+        exs_scan *s = hostile();
+        exs_results *r = exs_scan_take_results(s);
+        exs_scan_destroy(s);
+        r->stats.seconds = secs[i];
+        char *t = render_r(r, EXS_FORMAT_TEXT, 0, 10), *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+        char want[64];
+        snprintf(want, sizeof want, ", %.2f s, ", secs[i]);
+        assert_non_null(strstr(t, want));
+        jrec jr = {0};
+        jrec_parse(&jr, j, 0);
+        assert_true(strtod(jget(&jr, "exsweep.stats.seconds"), NULL) == secs[i]);
+        jrec_free(&jr);
+        exs_results *back = NULL;
+        char err[256];
+        assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+        assert_true(exs_results_stats(back)->seconds == secs[i]);
+        char *t2 = render_r(back, EXS_FORMAT_TEXT, 0, 10), *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+        assert_string_equal(t, t2);
+        assert_string_equal(j, j2);
+        free(t);
+        free(j);
+        free(t2);
+        free(j2);
+        exs_results_destroy(back);
+        exs_results_destroy(r);
+    }
+}
+
+/* ---------------------------------------------------------------- times without a date */
+
+#define T_START 1614769200000LL  /* 2021-03-03T11:00:00.000Z, the sweep's start */
+#define T_LAST 253402300799999LL /* 9999-12-31T23:59:59.999Z: the last time with a date */
+#define T_PAST 253402300800000LL /* 10000-01-01: no date ECS or ISO 8601 (4 digits) can write */
+
+static const exs_rule time_rule = {"T-TIME", "a time test", "", "Test", "", "", false};
+
+/* A finding of time_rule at line of t.log, time t, the file's modification time mt, and a fact
+ * with time ft, into the store. */
+static void add_timed(xs_store *st, unsigned line, int64_t t, int64_t mt, int64_t ft)
+{
+    xs_hit h;
+    xs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, t);
+    h.line = line;
+    h.file.path = XS_LIT("x.aspx");
+    h.file.mtime_ms = mt;
+    xs_hit_fact_time(&h, "seen_last", ft);
+    xs_hit_origin o = {0};
+    o.label = "r";
+    o.path = XS_LIT("t.log");
+    o.kind = "test";
+    exs_finding f;
+    void *block;
+    assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, NULL), EXS_OK);
+    assert_true(xs_store_add(st, &f, block));
+}
+
+/* A time past year 9999 (an EVTX FILETIME can say 60056) has no date: the finding keeps no
+ * time (EXS_TIME_NONE), its file no modification time, the fact is not added, the counts and
+ * the coverage have no window from it; so no writer prints "-" for a date: the JSON lines take
+ * the sweep's start for @timestamp and say exsweep.time_unknown, as for any unknown time. The
+ * last time with a date is kept as it is. */
+static void test_times_without_a_date(void **st)
+{
+    (void)st;
+    char t[32];
+    xs_time_format(T_LAST, t);
+    assert_string_equal(t, "9999-12-31T23:59:59.999Z");
+    assert_true(xs_time_formattable(T_LAST));
+    assert_false(xs_time_formattable(T_PAST));
+    assert_false(xs_time_formattable(INT64_MAX));
+    assert_false(xs_time_formattable(-62167219200001LL)); /* the last millisecond of year -1 */
+    assert_true(xs_time_formattable(-62167219200000LL));  /* 0000-01-01 */
+    assert_false(xs_time_formattable(EXS_TIME_NONE));
+    exs_results *r = xs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    r->sweep.end_ms = T_START + 1000;
+    assert_true(xs_results_add_root(r, "/ev", "r"));
+    xs_store *sto = xs_store_create(100, 100);
+    assert_non_null(sto);
+    add_timed(sto, 1, T_PAST, T_PAST, T_PAST);
+    add_timed(sto, 2, INT64_MAX, INT64_MIN + 1, T_PAST);
+    add_timed(sto, 3, T_LAST, T_LAST, T_LAST);
+    assert_true(xs_store_count_only(sto, &time_rule, EXS_VERDICT_SUSPICIOUS, 1, T_PAST, T_PAST));
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
+    r->cov = calloc(1, sizeof *r->cov);
+    assert_non_null(r->cov);
+    r->ncov = 1;
+    r->cov[0] = (exs_coverage){"Test", 1, 0, 10, 1, 0, T_PAST, T_PAST};
+    assert_true(xs_results_sort(r));
+    size_t n;
+    const exs_finding *f = exs_results_findings(r, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(f[0].origin.line, 3); /* the dated one first, the unknown last */
+    assert_int_equal(f[0].time_ms, T_LAST);
+    assert_int_equal(f[0].file->mtime_ms, T_LAST);
+    assert_string_equal(exs_finding_fact(&f[0], "seen_last"), "9999-12-31T23:59:59.999Z");
+    for (size_t i = 1; i < 3; i++) {
+        assert_int_equal(f[i].origin.line, i);
+        assert_int_equal(f[i].time_ms, EXS_TIME_NONE);
+        assert_int_equal(f[i].file->mtime_ms, EXS_TIME_NONE);
+        assert_null(exs_finding_fact(&f[i], "seen_last"));
+    }
+    size_t nc;
+    const exs_count *c = exs_results_counts(r, EXS_COUNT_RULE, &nc);
+    assert_int_equal(nc, 1);
+    assert_int_equal(c[0].n, 4);
+    assert_int_equal(c[0].first_ms, T_LAST);
+    assert_int_equal(c[0].last_ms, T_LAST);
+
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    assert_clean_json(j);
+    assert_null(strstr(j, ":\"-\""));
+    assert_int_equal(count_lines(j), 1 + 3 + 2 + 1); /* sweep, findings, rule and family, coverage */
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "@timestamp"), "9999-12-31T23:59:59.999Z");
+    assert_string_equal(jget(&jr, "file.mtime"), "9999-12-31T23:59:59.999Z");
+    assert_null(jget(&jr, "exsweep.time_unknown"));
+    for (size_t i = 2; i <= 3; i++) {
+        jrec_parse(&jr, j, i);
+        assert_string_equal(jget(&jr, "@timestamp"), "2021-03-03T11:00:00.000Z");
+        assert_string_equal(jget(&jr, "exsweep.time_unknown"), "true");
+        assert_null(jget(&jr, "file.mtime"));
+        assert_null(jget(&jr, "exsweep.facts.seen_last"));
+    }
+    jrec_parse(&jr, j, 6);
+    assert_string_equal(jget(&jr, "exsweep.record"), "coverage");
+    assert_string_equal(jget(&jr, "@timestamp"), "2021-03-03T11:00:00.000Z");
+    assert_null(jget(&jr, "exsweep.coverage.first"));
+    assert_null(jget(&jr, "exsweep.coverage.last"));
+    jrec_free(&jr);
+    /* the CSV: an empty time, the text: "-" */
+    char *csv = render_r(r, EXS_FORMAT_CSV, 0, 0);
+    assert_non_null(strstr(csv, "\n\"9999-12-31T23:59:59.999Z\",\"suspicious\""));
+    assert_int_equal(count_lines(strstr(csv, "\n\"\",\"suspicious\"") + 1), 2);
+    char *txt = render_r(r, EXS_FORMAT_TEXT, 0, 10);
+    assert_true(xs_utf8_valid(txt, strlen(txt)));
+    assert_non_null(strstr(txt, "  9999-12-31 23:59:59  suspicious"));
+    assert_non_null(strstr(txt, "  -                    suspicious"));
+    assert_non_null(strstr(txt, "\n  Test                                  1       0          1  "
+                                "-                    -                         -\n"));
+    /* and a saved sweep reads back to the same lines */
+    exs_results *back = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+    char *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+    assert_string_equal(j, j2);
+    free(j2);
+    exs_results_destroy(back);
+    free(txt);
+    free(csv);
+    free(j);
+    free(r->cov);
+    r->cov = NULL;
+    exs_results_destroy(r);
+}
+
+/* ---------------------------------------------------------------- the room a place takes */
+
+/* A root label of XS_MAX_LABEL bytes, a path of XS_MAX_PATH and four archive members of
+ * XS_MAX_PATH each: the largest place a finding has. The CSV's path column and log.file.path of
+ * the JSON lines hold it whole (they were cut at 2,047 and 4,095 bytes). Words too long for the
+ * message end in "…"; words that fit do not. */
+static void test_where_whole(void **st)
+{
+    (void)st;
+    static char label[XS_MAX_LABEL + 1], path[XS_MAX_PATH + 1], mem[4][XS_MAX_PATH + 1],
+        cmd[XS_MAX_FINDING_FIELD + 1], want[XS_MAX_WHERE];
+    memset(label, 'L', XS_MAX_LABEL);
+    memset(path, 'p', XS_MAX_PATH);
+    for (int i = 0; i < 4; i++)
+        memset(mem[i], 'a' + i, XS_MAX_PATH);
+    memset(cmd, 'c', XS_MAX_FINDING_FIELD);
+    exs_results *r = xs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    assert_true(xs_results_add_root(r, "/a", "a"));
+    assert_true(xs_results_add_root(r, "/b", label));
+    xs_store *sto = xs_store_create(10, 10);
+    assert_non_null(sto);
+    for (int k = 0; k < 2; k++) {
+        xs_hit h;
+        xs_hit_init(&h, &time_rule, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM, T_START + k);
+        h.proc.cmd = k ? xs_str_cstr(cmd) : XS_LIT("cmd /c whoami");
+        xs_hit_origin o = {0};
+        o.root = 1;
+        o.label = label;
+        o.path = xs_str_cstr(path);
+        for (int i = 0; i < 4; i++)
+            o.members[i] = xs_str_cstr(mem[i]);
+        o.nmembers = 4;
+        o.kind = "iis";
+        exs_finding f;
+        void *block;
+        xs_build_notes notes;
+        assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+        assert_false(notes.cut);
+        assert_true(xs_store_add(sto, &f, block));
+    }
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
+    assert_true(xs_results_sort(r));
+    size_t o = 0;
+    xs_appendf(want, sizeof want, &o, "%s/%s", label, path);
+    for (int i = 0; i < 4; i++)
+        xs_appendf(want, sizeof want, &o, "!/%s", mem[i]);
+    assert_int_equal(o, XS_MAX_LABEL + 1 + 5 * XS_MAX_PATH + 8);
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "log.file.path"), want);
+    assert_string_equal(jget(&jr, "message"), "a time test: cmd /c whoami");
+    jrec_parse(&jr, j, 2);
+    assert_string_equal(jget(&jr, "log.file.path"), want);
+    const char *m = jget(&jr, "message");
+    assert_int_equal(strlen(m), 4095);
+    assert_memory_equal(m, "a time test: ccc", 16);
+    assert_string_equal(m + 4092, "\xe2\x80\xa6");
+    jrec_free(&jr);
+    char *csv = render_r(r, EXS_FORMAT_CSV, 0, 0);
+    char *quoted = malloc(strlen(want) + 8);
+    assert_non_null(quoted);
+    sprintf(quoted, ",\"%s\",", want);
+    assert_non_null(strstr(csv, quoted));
+    free(quoted);
+    free(csv);
+    free(j);
+    exs_results_destroy(r);
+}
+
+/* ---------------------------------------------------------------- many strings not UTF-8 */
+
+/* A finding whose every evidence string is not valid UTF-8 (an \xff in each: the http,
+ * process, event, cmdlet and file groups, 16 facts, 4 archive members, the target and the
+ * evidence, over fifty strings, some written twice as ECS derives names from them; and 64
+ * related ids, the most a finding has): the JSON
+ * lines carry the bytes of every one under exsweep.raw (32 were kept, the rest read back as
+ * U+FFFD), and the saved lines read back to the same finding and the same lines. */
+static void test_raw_many(void **st)
+{
+    (void)st;
+    static const exs_rule rule = {"T-RAW", "raw", "CVE-2021-26855", "Test", "d", "T1505.003", true};
+    char v[64][16];
+    for (int i = 0; i < 64; i++)
+        snprintf(v[i], sizeof v[i], "v%02d\xff\xfe", i);
+#define V(i) xs_str_cstr(v[i])
+    xs_hit h;
+    xs_hit_init(&h, &rule, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL, T_START);
+    h.line = 7;
+    h.http = (xs_hit_http){V(0), V(1), V(2), V(3), V(4), V(5), V(6), 200, 443, false};
+    h.proc = (xs_hit_proc){V(7), V(8), V(9), V(10), V(11), 1, 2};
+    h.event = (xs_hit_event){V(12), V(13), V(14), 4688, false};
+    h.cmdlet = (xs_hit_cmdlet){V(15), V(16), V(17), V(18), true};
+    h.file.path = V(19);
+    h.file.url = V(20);
+    h.file.site = V(21);
+    h.file.attributes = XS_LIT("hidden\xff,system\xfe");
+    h.file.sha256 = XS_LIT("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    static const char *const keys[XS_MAX_FACTS] = {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+                                                    "a8", "a9", "b0", "b1", "b2", "b3", "b4", "b5"};
+    for (int i = 0; i < XS_MAX_FACTS; i++)
+        xs_hit_fact(&h, keys[i], V(22 + i));
+    h.target = V(40);
+    h.evidence = V(41);
+    static char ids[XS_MAX_RELATED][EXS_ID_LEN]; /* the spans must outlive the build */
+    for (int i = 0; i < XS_MAX_RELATED; i++) {
+        snprintf(ids[i], sizeof ids[i], "%032x", i);
+        assert_true(xs_hit_relate(&h, ids[i]));
+    }
+    xs_hit_origin o = {0};
+    o.label = "r";
+    o.path = V(42);
+    o.members[0] = V(43);
+    o.members[1] = V(44);
+    o.members[2] = V(45);
+    o.members[3] = V(46);
+    o.nmembers = 4;
+    o.kind = "iis";
+    exs_results *r = xs_results_new();
+    assert_non_null(r);
+    r->sweep.version = "test";
+    r->sweep.start_ms = T_START;
+    assert_true(xs_results_add_root(r, "/ev", "r"));
+    xs_store *sto = xs_store_create(10, 10);
+    assert_non_null(sto);
+    exs_finding f;
+    void *block;
+    xs_build_notes notes;
+    assert_int_equal(xs_finding_build(&h, &o, NULL, 0, &f, &block, &notes), EXS_OK);
+    assert_true(notes.bad_utf8);
+    assert_false(notes.cut);
+    assert_true(xs_store_add(sto, &f, block));
+    assert_true(xs_store_finish(sto, r));
+    xs_store_destroy(sto);
+    assert_true(xs_results_sort(r));
+    char *j = render_r(r, EXS_FORMAT_JSONL, 0, 0);
+    assert_clean_json(j);
+    jrec jr = {0};
+    jrec_parse(&jr, j, 1);
+    assert_string_equal(jget(&jr, "exsweep.record"), "finding");
+    size_t nraw = 0;
+    while (jget_nth(&jr, "exsweep.raw.b64", nraw))
+        nraw++;
+    assert_true(nraw > 50);
+    jrec_free(&jr);
+    exs_results *back = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(j, strlen(j), &back, err, sizeof err), EXS_OK);
+    size_t n;
+    const exs_finding *g = exs_results_findings(back, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(g->http->user_agent, v[4]);
+    assert_string_equal(g->process->target_executable, v[11]);
+    assert_string_equal(g->event->computer, v[14]);
+    assert_string_equal(g->cmdlet->client, v[18]);
+    assert_string_equal(g->file->site, v[21]);
+    assert_string_equal(g->file->attributes, "hidden\xff,system\xfe");
+    assert_int_equal(g->nfacts, XS_MAX_FACTS);
+    for (int i = 0; i < XS_MAX_FACTS; i++)
+        assert_string_equal(exs_finding_fact(g, keys[i]), v[22 + i]);
+    assert_string_equal(g->target, v[40]);
+    assert_string_equal(g->evidence, v[41]);
+    assert_string_equal(g->origin.path, v[42]);
+    assert_string_equal(g->origin.members[3], v[46]);
+    char *j2 = render_r(back, EXS_FORMAT_JSONL, 0, 0);
+    assert_string_equal(j, j2);
+    free(j2);
+    free(j);
+    exs_results_destroy(back);
+    exs_results_destroy(r);
+#undef V
+}
+
 /* Past --max-findings the verdict, the family table and the client table still count every
  * finding, the dropped ones too (exact counts at emit time). Exploitation findings are always
  * kept, so the cap is met here with a probe (EXS-WS-ACCESS) and a tunnel (EXS-WS-TUNNEL,
@@ -757,12 +1106,105 @@ static void test_verdict_past_the_cap(void **st)
     rmdir(dir);
 }
 
+/* Two servers swept together: each one's own address (IIS s-ip) leaves its own client
+ * counts, not the other's. 10.0.0.5 is the first server's address and a client of the
+ * second: it is listed with the second's findings only. */
+static void write_log(const char *dir, const char *rows)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/u_ex210303.log", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(HDR, f);
+    fputs(rows, f);
+    fclose(f);
+}
+
+#define PROBE(sip, ip, t) "2021-03-03 " t " " sip " GET /aspnet_client/x.aspx - 443 - " ip " x - 404 0 0 1\r\n"
+
+static void test_own_addresses_per_root(void **st)
+{
+    (void)st;
+    char a[] = "/tmp/exs-own-a-XXXXXX", b[] = "/tmp/exs-own-b-XXXXXX";
+    assert_non_null(mkdtemp(a));
+    assert_non_null(mkdtemp(b));
+    write_log(a, PROBE("10.0.0.5", "10.0.0.5", "10:00:00") PROBE("10.0.0.5", "192.0.2.1", "10:01:00"));
+    write_log(b, PROBE("10.0.0.6", "10.0.0.5", "11:00:00") PROBE("10.0.0.6", "10.0.0.5", "11:01:00")
+                     PROBE("10.0.0.6", "10.0.0.6", "11:02:00"));
+    exs_scan_opts o = {1, 0};
+    exs_scan *s;
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, a), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, b), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    const exs_results *res = exs_scan_results(s);
+    assert_int_equal(exs_results_stats(res)->findings, 5);
+    size_t n;
+    const exs_count *c = exs_results_counts(res, EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[0].key, "10.0.0.5"); /* the second server's client */
+    assert_int_equal(c[0].n, 2);
+    assert_int_equal(c[0].first_ms, 1614769200000LL);
+    assert_string_equal(c[1].key, "192.0.2.1");
+    assert_int_equal(c[1].n, 1);
+    assert_int_equal(exs_results_stats(res)->own_findings, 2);
+    assert_int_equal(exs_results_stats(res)->own_addresses, 2);
+    const char *const *srv = exs_results_server_addresses(res, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(srv[0], "10.0.0.5");
+    assert_string_equal(srv[1], "10.0.0.6");
+    char *t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_non_null(strstr(t, "Client addresses (2)\n  10.0.0.5  "));
+    assert_non_null(strstr(t, "  (2 findings from the servers' own addresses, on rows they "
+                              "forwarded, not listed)\n"));
+    assert_null(strstr(t, "10.0.0.6 "));
+    /* read back, the same */
+    char path[64];
+    snprintf(path, sizeof path, "%s/sweep.jsonl", a);
+    char *j = render(s, EXS_FORMAT_JSONL, 0);
+    FILE *f = fopen(path, "w");
+    fputs(j, f);
+    fclose(f);
+    exs_results *back = NULL;
+    const char *paths[] = {path};
+    assert_int_equal(exs_results_read_jsonl(&back, paths, 1, NULL, 0), EXS_OK);
+    char *t2 = render_r(back, EXS_FORMAT_TEXT, 0, 0);
+    char *t1 = render_r(res, EXS_FORMAT_TEXT, 0, 0);
+    assert_string_equal(t2, t1);
+    free(t1);
+    free(t2);
+    free(j);
+    free(t);
+    exs_results_destroy(back);
+    exs_scan_destroy(s);
+    /* one server: its own address is not a client, the rest are */
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    assert_int_equal(exs_scan_add_root(s, b), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    c = exs_results_counts(exs_scan_results(s), EXS_COUNT_CLIENT, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].key, "10.0.0.5");
+    t = render(s, EXS_FORMAT_TEXT, 0);
+    assert_non_null(strstr(t, "  (1 finding from the server's own address, on rows it forwarded, "
+                              "not listed)\n"));
+    free(t);
+    exs_scan_destroy(s);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/u_ex210303.log", a);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/u_ex210303.log", b);
+    unlink(path);
+    rmdir(a);
+    rmdir(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_jsonl_records),
         cmocka_unit_test_setup_teardown(test_jsonl_round_trip, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test(test_own_addresses_per_root),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
@@ -770,6 +1212,10 @@ int main(void)
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_coverage_family_escaped),
         cmocka_unit_test(test_verdict_past_the_cap),
+        cmocka_unit_test(test_times_without_a_date),
+        cmocka_unit_test(test_seconds_round_trip),
+        cmocka_unit_test(test_raw_many),
+        cmocka_unit_test(test_where_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,95 +38,99 @@ static void test_ids(void **st)
 static void test_prefilters_compile(void **st)
 {
     (void)st;
-    for (int k = 0; k < EXS_KIND__COUNT; k++) {
+    for (int k = 0; k < XS_KIND__COUNT; k++) {
         /* every kind is in the registry; a log kind has a reader and a set */
-        assert_string_not_equal(exs_kind_name((exs_kind)k), "unknown");
-        assert_true((exs_logkind_get((exs_kind)k) != NULL) == (exs_kind_patterns((exs_kind)k) != NULL));
-        const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
+        assert_string_not_equal(xs_kind_name((xs_kind)k), "unknown");
+        assert_true((xs_logkind_get((xs_kind)k) != NULL) == (xs_kind_patterns((xs_kind)k) != NULL));
+        const xs_pattern_set *set = xs_kind_patterns((xs_kind)k);
         if (!set)
             continue;
-        exs_prefilter *pf = NULL;
+        xs_prefilter *pf = NULL;
         char err[512] = "";
-        exs_rc rc = exs_prefilter_compile(&pf, set, err, sizeof err);
+        exs_rc rc = xs_prefilter_compile(&pf, set, err, sizeof err);
         if (rc != EXS_OK)
-            fail_msg("%s: %s", exs_kind_name((exs_kind)k), err);
-        exs_prefilter_destroy(pf);
+            fail_msg("%s: %s", xs_kind_name((xs_kind)k), err);
+        xs_prefilter_destroy(pf);
     }
-    assert_string_equal(exs_kind_name(EXS_KIND__COUNT), "unknown");
+    assert_string_equal(xs_kind_name(XS_KIND__COUNT), "unknown");
 }
 
 /* Every kind is one whole descriptor: at its own index, a unique name, a family; a kind read
  * by line has patterns, a row time and a state type that can be made and reset; places are
- * lowercase folders under a parent; a container is found by its magic. */
+ * lowercase folders under one of XS_LOG_PARENTS; a container is found by its magic. */
 static void test_kind_descriptors(void **st)
 {
     (void)st;
-    assert_null(exs_logkind_of(EXS_KIND_NONE));
-    assert_string_equal(exs_kind_name(EXS_KIND_NONE), "none");
-    exs_logstate *ls = exs_logstate_create();
+    assert_null(xs_logkind_of(XS_KIND_NONE));
+    assert_string_equal(xs_kind_name(XS_KIND_NONE), "none");
+    xs_logstate *ls = xs_logstate_create();
     assert_non_null(ls);
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_logkind *lk = exs_logkind_of((exs_kind)k);
+    for (int k = 1; k < XS_KIND__COUNT; k++) {
+        const xs_logkind *lk = xs_logkind_of((xs_kind)k);
         assert_non_null(lk);
         assert_int_equal(lk->kind, k);
         assert_non_null(lk->name);
         assert_non_null(lk->family);
         for (int j = 1; j < k; j++)
-            assert_string_not_equal(lk->name, exs_kind_name((exs_kind)j));
+            assert_string_not_equal(lk->name, xs_kind_name((xs_kind)j));
         if (lk->row) {
             assert_non_null(lk->patterns);
             assert_non_null(lk->row_time);
             assert_true(lk->family[0] != 0);
-            assert_int_equal(exs_logstate_reset(ls, lk), EXS_OK);
+            assert_int_equal(xs_logstate_reset(ls, lk), EXS_OK);
             assert_int_equal(ls->kind, k);
             assert_true((ls->own != NULL) == (lk->state != NULL));
         } else {
             assert_null(lk->patterns);
             assert_non_null(lk->sniff.magic); /* a container */
         }
-        for (const exs_logplace *pl = lk->places; pl && pl->parent; pl++) {
-            assert_true(pl->parent[0] == '/' && pl->parent[strlen(pl->parent) - 1] == '/');
+        for (const xs_logplace *pl = lk->places; pl && pl->parent; pl++) {
+            static const char *const parents[] = {XS_LOG_PARENTS};
+            size_t in = 0;
+            for (size_t i = 0; i < sizeof parents / sizeof parents[0]; i++)
+                in += strcmp(pl->parent, parents[i]) == 0;
+            assert_int_equal(in, 1); /* else location never asks it */
             for (const char *c = pl->folder; *c; c++)
                 assert_false(*c >= 'A' && *c <= 'Z');
             assert_true(pl->refine || pl->folder[strlen(pl->folder) - 1] == '/');
             assert_true(pl->family[0] != 0);
         }
     }
-    exs_logstate_destroy(ls);
+    xs_logstate_destroy(ls);
 }
 
-static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts);
+static long lines_of_pf(xs_prefilter *pf, const char *buf, uint32_t **starts);
 
-static long lines_of(const exs_pattern_set *set, const char *buf, uint32_t **starts)
+static long lines_of(const xs_pattern_set *set, const char *buf, uint32_t **starts)
 {
-    exs_prefilter *pf;
-    assert_int_equal(exs_prefilter_compile(&pf, set, NULL, 0), EXS_OK);
+    xs_prefilter *pf;
+    assert_int_equal(xs_prefilter_compile(&pf, set, NULL, 0), EXS_OK);
     return lines_of_pf(pf, buf, starts);
 }
 
 /* Candidates of buf through pf, which it destroys. */
-static long lines_of_pf(exs_prefilter *pf, const char *buf, uint32_t **starts)
+static long lines_of_pf(xs_prefilter *pf, const char *buf, uint32_t **starts)
 {
-    exs_pf_scratch *scr = NULL;
-    assert_int_equal(exs_pf_scratch_grow(&scr, pf), EXS_OK);
+    xs_pf_scratch *scr = NULL;
+    assert_int_equal(xs_pf_scratch_grow(&scr, pf), EXS_OK);
     size_t cap = 0, len = strlen(buf);
-    uint64_t *bits = malloc(EXS_NLMAP_WORDS(len) * sizeof *bits + 8);
+    uint64_t *bits = malloc(XS_NLMAP_WORDS(len) * sizeof *bits + 8);
     assert_non_null(bits);
-    exs_nlmap_build(bits, buf, len);
-    const exs_nlmap nl = {bits, 0, len};
-    long n = exs_prefilter_lines(pf, scr, buf, len, &nl, starts, &cap);
+    xs_nlmap_build(bits, buf, len);
+    const xs_nlmap nl = {bits, 0, len};
+    long n = xs_prefilter_lines(pf, scr, buf, len, &nl, starts, &cap);
     free(bits);
-    exs_pf_scratch_free(scr);
-    exs_prefilter_destroy(pf);
+    xs_pf_scratch_free(scr);
+    xs_prefilter_destroy(pf);
     return n;
 }
 
 static void test_prefilter_triggers(void **st)
 {
     (void)st;
-    static const exs_pattern list[] = {{"serverinfo~", 0}, {"^#", 0}, {NULL, 0}};
-    static const exs_pattern *const lists[] = {list, NULL};
-    static const exs_pattern_set set = {lists, NULL};
+    static const xs_pattern list[] = {{"serverinfo~", 0}, {"^#", 0}, {NULL, 0}};
+    static const xs_pattern *const lists[] = {list, NULL};
+    static const xs_pattern_set set = {lists, NULL};
     static const char buf[] = "#Fields: a\nplain\nx ServerInfo~a serverinfo~b\nplain\nSERVERINFO~\n";
     uint32_t *starts = NULL;
     assert_int_equal(lines_of(&set, buf, &starts), 3);
@@ -140,10 +144,10 @@ static void test_prefilter_conjunctions(void **st)
 {
     (void)st;
     /* "a" alone, "b" alone: nothing; a and b on one line: a candidate; a trigger always */
-    static const exs_pattern list[] = {{"alpha", 1}, {"beta", 2}, {"gamma", 0}, {NULL, 0}};
-    static const exs_pattern *const lists[] = {list, NULL};
+    static const xs_pattern list[] = {{"alpha", 1}, {"beta", 2}, {"gamma", 0}, {NULL, 0}};
+    static const xs_pattern *const lists[] = {list, NULL};
     static const uint32_t conj[] = {3, 0};
-    static const exs_pattern_set set = {lists, conj};
+    static const xs_pattern_set set = {lists, conj};
     static const char buf[] = "alpha\nbeta\nbeta x alpha\nalpha\ngamma\nbeta\nalpha beta";
     uint32_t *starts = NULL;
     assert_int_equal(lines_of(&set, buf, &starts), 3);
@@ -165,16 +169,16 @@ static void test_prefilter_stored(void **st)
                       "Set-OabVirtualDirectory,New-MailboxExportRequest,powershell\n"
                       "{\"EventID\": 1}\n";
     size_t stored = 0;
-    for (int k = 1; k < EXS_KIND__COUNT; k++) {
-        const exs_pattern_set *set = exs_kind_patterns((exs_kind)k);
+    for (int k = 1; k < XS_KIND__COUNT; k++) {
+        const xs_pattern_set *set = xs_kind_patterns((xs_kind)k);
         if (!set)
             continue;
-        const exs_pf_blob *b = exs_pf_blob_find(exs_pattern_set_hash(set));
+        const xs_pf_blob *b = xs_pf_blob_find(xs_pattern_set_hash(set));
         assert_non_null(b);
         stored++;
-        exs_prefilter *loaded, *refused;
-        assert_int_equal(exs_prefilter_load(&loaded, set, b->bytes, b->len, NULL, 0), EXS_OK);
-        assert_int_equal(exs_prefilter_load(&refused, set, b->bytes, 16, NULL, 0), EXS_OK);
+        xs_prefilter *loaded, *refused;
+        assert_int_equal(xs_prefilter_load(&loaded, set, b->bytes, b->len, NULL, 0), EXS_OK);
+        assert_int_equal(xs_prefilter_load(&refused, set, b->bytes, 16, NULL, 0), EXS_OK);
         uint32_t *a = NULL, *c = NULL, *r = NULL;
         long na = lines_of(set, buf, &a);
         long nc = lines_of_pf(loaded, buf, &c);
@@ -190,10 +194,10 @@ static void test_prefilter_stored(void **st)
     }
     assert_true(stored >= 8);
     /* a set that differs by one expression has no stored database */
-    static const exs_pattern other[] = {{"serverinfo~~", 0}, {NULL, 0}};
-    static const exs_pattern *const lists[] = {other, NULL};
-    static const exs_pattern_set set = {lists, NULL};
-    assert_null(exs_pf_blob_find(exs_pattern_set_hash(&set)));
+    static const xs_pattern other[] = {{"serverinfo~~", 0}, {NULL, 0}};
+    static const xs_pattern *const lists[] = {other, NULL};
+    static const xs_pattern_set set = {lists, NULL};
+    assert_null(xs_pf_blob_find(xs_pattern_set_hash(&set)));
 }
 
 static void test_request_prefilter(void **st)
@@ -214,7 +218,7 @@ static void test_request_prefilter(void **st)
         "2021-03-01T00:00:00.000Z,r1,Oab,mail,%2Foab%5Cx%2EASPX,,,false,,,,x,1.1.1.6,EX,200\n"
         "GET /owa/auth/logon.aspx url=x 443 - 10.0.0.1 Mozilla\n"
         "GET /owa/auth/15.1.2106/scripts/boot.js - 443 - 10.0.0.1 Mozilla\n";
-    const exs_pattern_set *set = exs_kind_patterns(EXS_KIND_IIS);
+    const xs_pattern_set *set = xs_kind_patterns(XS_KIND_IIS);
     uint32_t *starts = NULL;
     long n = lines_of(set, buf, &starts);
     assert_int_equal(n, 8);
@@ -242,7 +246,7 @@ static void test_request_prefilter_csv(void **st)
         "2021-03-03T01:00:03.000Z,r4,15,1,2176,2,,Ews,mail,/EWS/Exchange.asmx,,Negotiate,true,u,,,Outlook,10.0.0.1,EX,200\n"
         "2021-03-03T01:00:04.000Z,r5,15,1,2176,2,,Autodiscover,mail,/autodiscover/autodiscover.json,,,false,,,,Outlook,10.0.0.1,EX,200\n";
     uint32_t *starts = NULL;
-    long n = lines_of(exs_kind_patterns(EXS_KIND_HTTPPROXY), buf, &starts);
+    long n = lines_of(xs_kind_patterns(XS_KIND_HTTPPROXY), buf, &starts);
     assert_int_equal(n, 3);
     assert_true(strstr(buf + starts[0], ",r1,") == buf + starts[0] + 24);
     assert_true(strstr(buf + starts[1], ",r2,") == buf + starts[1] + 24);
@@ -253,7 +257,7 @@ static void test_request_prefilter_csv(void **st)
     const char *w3c = "GET /owa/auth/my+shell.cer - 443 - 1.1.1.1 x 200\n"
                       "POST /ecp/a+b.js - 443 - 1.1.1.3 x 200\n"
                       "GET /owa/auth/ q=y.asmx 443 - 10.0.0.1 x 200\n"; /* .asmx in the query */
-    n = lines_of(exs_kind_patterns(EXS_KIND_IIS), w3c, &starts);
+    n = lines_of(xs_kind_patterns(XS_KIND_IIS), w3c, &starts);
     assert_int_equal(n, 2);
     free(starts);
 }
@@ -264,7 +268,7 @@ static void test_request_prefilter_script_exts(void **st)
 {
     (void)st;
     size_t n;
-    const char *const *ext = exs_web_script_exts(&n);
+    const char *const *ext = xs_web_script_exts(&n);
     assert_true(n >= 20);
     static char buf[16384];
     size_t o = 0;
@@ -282,7 +286,7 @@ static void test_request_prefilter_script_exts(void **st)
         assert_true(o < sizeof buf);
     }
     uint32_t *starts = NULL;
-    assert_int_equal(lines_of(exs_kind_patterns(EXS_KIND_IIS), buf, &starts), (long)(3 * n));
+    assert_int_equal(lines_of(xs_kind_patterns(XS_KIND_IIS), buf, &starts), (long)(3 * n));
     free(starts);
 }
 

@@ -25,7 +25,7 @@ static const char *dec(const uint16_t *u, size_t n, size_t room, char nul, size_
     static char out[256];
     le(u, n, in);
     memset(out, 0x7f, sizeof out);
-    size_t w = exs_utf16le_to_utf8(in, n, out, room, nul, used);
+    size_t w = xs_utf16le_to_utf8(in, n, out, room, nul, used);
     assert_true(w <= room);
     out[w] = 0;
     return out;

@@ -4,7 +4,8 @@
  *   - every rule obeys the gate convention, and the gate never changes a result;
  *   - every rule fires on its fixture (assembled from fragments) and nothing fires on the
  *     benign twins;
- *   - broken rules are reported with file and line; user rules see the external variables. */
+ *   - broken rules are reported with file and line, as rule errors whatever their words;
+ *     user rules see the external variables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,10 +20,10 @@
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 
-static const exs_yrules *shipped(void)
+static const xs_yrules *shipped(void)
 {
     char err[512] = "";
-    const exs_yrules *r = exs_yrules_shipped(err, sizeof err);
+    const xs_yrules *r = xs_yrules_shipped(err, sizeof err);
     if (!r)
         fail_msg("shipped rules: %s", err);
     return r;
@@ -31,11 +32,11 @@ static const exs_yrules *shipped(void)
 static void test_meta_and_ids(void **st)
 {
     (void)st;
-    const exs_yrules *r = shipped();
-    size_t n = exs_yrules_count(r), pub = 0;
+    const xs_yrules *r = shipped();
+    size_t n = xs_yrules_count(r), pub = 0;
     assert_true(n >= 25);
     for (size_t i = 0; i < n; i++) {
-        const exs_yrule *y = exs_yrules_get(r, i);
+        const xs_yrule *y = xs_yrules_get(r, i);
         if (y->is_private)
             continue;
         pub++;
@@ -62,10 +63,10 @@ static void test_meta_and_ids(void **st)
 static void test_gate_convention(void **st)
 {
     (void)st;
-    const exs_yrules *r = shipped();
-    assert_true(exs_yrules_gated(r));
-    for (size_t i = 0; i < exs_yrules_count(r); i++) {
-        const exs_yrule *y = exs_yrules_get(r, i);
+    const xs_yrules *r = shipped();
+    assert_true(xs_yrules_gated(r));
+    for (size_t i = 0; i < xs_yrules_count(r); i++) {
+        const xs_yrule *y = xs_yrules_get(r, i);
         if (y->is_private)
             continue;
         if (y->gate_literals == 0 || y->gate_unsupported || y->gate_off)
@@ -81,7 +82,7 @@ typedef struct matches {
     size_t n;
 } matches;
 
-static void on_match(void *ctx, const exs_ymatch *m)
+static void on_match(void *ctx, const xs_ymatch *m)
 {
     matches *ms = ctx;
     if (ms->n < 64)
@@ -106,12 +107,12 @@ static bool same_matches(const matches *a, const matches *b)
     return true;
 }
 
-static void scan(exs_yscanner *sc, const t_fix *f, bool gate, matches *m)
+static void scan(xs_yscanner *sc, const t_fix *f, bool gate, matches *m)
 {
     memset(m, 0, sizeof *m);
-    exs_yvars v = {"x.aspx", "\\x.aspx", ".aspx", "UNKNOWN", ""};
+    xs_yvars v = {"x.aspx", "\\x.aspx", ".aspx", "UNKNOWN", ""};
     bool ran;
-    assert_int_equal(exs_yscanner_scan(sc, f->data, f->len, &v, gate, on_match, m, &ran), EXS_OK);
+    assert_int_equal(xs_yscanner_scan(sc, f->data, f->len, &v, gate, on_match, m, &ran), EXS_OK);
 }
 
 /* Rules expected besides the fixture's own (fixtures built to show one behaviour may show
@@ -129,8 +130,8 @@ static const struct {
 static void test_fixtures(void **st)
 {
     (void)st;
-    exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, shipped(), 0), EXS_OK);
+    xs_yscanner *sc;
+    assert_int_equal(xs_yscanner_create(&sc, shipped(), 0), EXS_OK);
     size_t fired[256] = {0};
     for (const char *const *n = t_fix_names; *n; n++) {
         t_fix *f = t_fix_make(*n);
@@ -156,20 +157,20 @@ static void test_fixtures(void **st)
                     fail_msg("fixture %s also matched %s", f->name, without.ids[i]);
             }
         }
-        const exs_yrules *r = shipped();
-        for (size_t i = 0; i < exs_yrules_count(r) && i < 256; i++)
-            if (has(&without, exs_yrules_get(r, i)->rule.id))
+        const xs_yrules *r = shipped();
+        for (size_t i = 0; i < xs_yrules_count(r) && i < 256; i++)
+            if (has(&without, xs_yrules_get(r, i)->rule.id))
                 fired[i]++;
         t_fix_free(f);
     }
     /* every shipped rule has a fixture that fires it */
-    const exs_yrules *r = shipped();
-    for (size_t i = 0; i < exs_yrules_count(r); i++) {
-        const exs_yrule *y = exs_yrules_get(r, i);
+    const xs_yrules *r = shipped();
+    for (size_t i = 0; i < xs_yrules_count(r); i++) {
+        const xs_yrule *y = xs_yrules_get(r, i);
         if (!y->is_private && !fired[i])
             fail_msg("no fixture fires %s", y->rule.id);
     }
-    exs_yscanner_destroy(sc);
+    xs_yscanner_destroy(sc);
 }
 
 /* Rules keyed on a file's first bytes (MZ, ELF, cabinet magic) only match at offset 0. */
@@ -188,8 +189,8 @@ static bool starts_with_magic(const t_fix *f)
 static void test_gate_random(void **st)
 {
     (void)st;
-    exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, shipped(), 0), EXS_OK);
+    xs_yscanner *sc;
+    assert_int_equal(xs_yscanner_create(&sc, shipped(), 0), EXS_OK);
     unsigned seed = 12345;
     size_t planted = 0;
     for (const char *const *name = t_fix_names; *name; name++) {
@@ -224,7 +225,7 @@ static void test_gate_random(void **st)
         t_fix_free(fx);
     }
     assert_true(planted >= 2 * 25);
-    exs_yscanner_destroy(sc);
+    xs_yscanner_destroy(sc);
 }
 
 static const char *write_tmp(const char *name, const char *text)
@@ -246,9 +247,9 @@ static void test_broken_rule(void **st)
     (void)st;
     const char *p = write_tmp("bad.yar", "rule ok { condition: true }\n\nrule bad {\n"
                                          "  strings: $a = \"x\"\n  condition: $b\n}\n");
-    exs_yrules *r = NULL;
+    xs_yrules *r = NULL;
     char err[512] = "";
-    assert_int_equal(exs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_ERULE);
+    assert_int_equal(xs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_ERULE);
     assert_null(r);
     /* "<file>:<line>: <message>", the line where libyara noticed (the rule's end) */
     size_t pl = strlen(p);
@@ -258,13 +259,35 @@ static void test_broken_rule(void **st)
     unlink(p);
     /* a missing file is named too */
     const char *missing = "/nonexistent/rules.yar";
-    assert_int_equal(exs_yrules_from_files(&r, &missing, 1, err, sizeof err), EXS_ERULE);
+    assert_int_equal(xs_yrules_from_files(&r, &missing, 1, err, sizeof err), EXS_ERULE);
     assert_non_null(strstr(err, missing));
     /* shipped-style sources without the exsweep meta are refused */
-    exs_embedded_rules_file bad[] = {
+    xs_embedded_rules_file bad[] = {
         {"x.yar", "rule r { strings: $a = \"abcd\" condition: $a }", 0}, {NULL, NULL, 0}};
-    assert_int_equal(exs_yrules_from_sources(&r, bad, err, sizeof err), EXS_ERULE);
+    assert_int_equal(xs_yrules_from_sources(&r, bad, err, sizeof err), EXS_ERULE);
     assert_non_null(strstr(err, "meta"));
+}
+
+/* A rule error is a rule error whatever its words: libyara's message quotes the rule (here the
+ * name of an include that is not there), so words like "not enough memory" or a last space
+ * are the rule's, not a machine out of memory (EXS_ENOMEM is libyara's code for that). */
+static void test_rule_error_words(void **st)
+{
+    (void)st;
+    static const char *const inc[] = {"/nonexistent/not enough memory",
+                                      "/nonexistent/out of dynamic memory", "/nonexistent/x "};
+    for (size_t i = 0; i < sizeof inc / sizeof inc[0]; i++) {
+        char text[128], want[512];
+        snprintf(text, sizeof text, "include \"%s\"\nrule r { condition: true }\n", inc[i]);
+        const char *p = write_tmp("words.yar", text);
+        xs_yrules *r = NULL;
+        char err[512] = "";
+        assert_int_equal(xs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_ERULE);
+        assert_null(r);
+        snprintf(want, sizeof want, "%s:1: can't open include file: %s", p, inc[i]);
+        assert_string_equal(err, want);
+        unlink(p);
+    }
 }
 
 static void test_user_externals(void **st)
@@ -278,33 +301,33 @@ static void test_user_externals(void **st)
                    "rule by_owner { condition: owner == \"\" }\n"
                    "private rule hidden { condition: true }\n"
                    "rule scored { meta: score = 90 description = \"d\" condition: hidden }\n");
-    exs_yrules *r = NULL;
+    xs_yrules *r = NULL;
     char err[512] = "";
-    assert_int_equal(exs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_OK);
-    assert_false(exs_yrules_gated(r));
-    exs_yscanner *sc;
-    assert_int_equal(exs_yscanner_create(&sc, r, 0), EXS_OK);
+    assert_int_equal(xs_yrules_from_files(&r, &p, 1, err, sizeof err), EXS_OK);
+    assert_false(xs_yrules_gated(r));
+    xs_yscanner *sc;
+    assert_int_equal(xs_yscanner_create(&sc, r, 0), EXS_OK);
     matches m = {0};
-    exs_yvars v = {"shell.aspx", "\\C\\owa\\auth\\shell.aspx", ".aspx", "UNKNOWN", ""};
+    xs_yvars v = {"shell.aspx", "\\C\\owa\\auth\\shell.aspx", ".aspx", "UNKNOWN", ""};
     bool ran;
     assert_int_equal(
-        exs_yscanner_scan(sc, (const unsigned char *)"x", 1, &v, true, on_match, &m, &ran), EXS_OK);
+        xs_yscanner_scan(sc, (const unsigned char *)"x", 1, &v, true, on_match, &m, &ran), EXS_OK);
     assert_true(ran);
     assert_true(has(&m, "by_name") && has(&m, "by_ext") && has(&m, "by_path") &&
                 has(&m, "by_owner"));
     assert_false(has(&m, "by_type"));
     assert_false(has(&m, "hidden"));
     assert_true(has(&m, "scored"));
-    for (size_t i = 0; i < exs_yrules_count(r); i++) {
-        const exs_yrule *y = exs_yrules_get(r, i);
+    for (size_t i = 0; i < xs_yrules_count(r); i++) {
+        const xs_yrule *y = xs_yrules_get(r, i);
         assert_true(y->user);
         if (strcmp(y->rule.id, "scored") == 0) {
             assert_int_equal(y->severity, EXS_SEV_CRITICAL);
             assert_string_equal(y->rule.name, "d");
         }
     }
-    exs_yscanner_destroy(sc);
-    exs_yrules_destroy(r);
+    xs_yscanner_destroy(sc);
+    xs_yrules_destroy(r);
     unlink(p);
 }
 
@@ -313,7 +336,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_meta_and_ids), cmocka_unit_test(test_gate_convention),
         cmocka_unit_test(test_fixtures),     cmocka_unit_test(test_gate_random),
-        cmocka_unit_test(test_broken_rule),  cmocka_unit_test(test_user_externals),
+        cmocka_unit_test(test_broken_rule),  cmocka_unit_test(test_rule_error_words),
+        cmocka_unit_test(test_user_externals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

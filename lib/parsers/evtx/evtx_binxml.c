@@ -52,7 +52,7 @@
  *   24   size body: a fragment (0x0f header ... 0x00)
  *
  * Value type 0x21 in a substitution holds a nested BinXML fragment (itself possibly a template
- * instance); it is compiled when run (evtx_render.c), within EXS_EVTX_MAX_NEST.
+ * instance); it is compiled when run (evtx_render.c), within XS_EVTX_MAX_NEST.
  */
 #include "parsers/evtx/evtx_int.h"
 
@@ -62,14 +62,14 @@
 #define TPL_HDR 24u    /* next, GUID, size */
 
 struct cc {
-    exs_evtx_reader *r;
+    xs_evtx_reader *r;
     const uint8_t *p, *end;
     int tpl_body;
     struct evtx_op *first;
     uint32_t nops;
 };
 
-void evtx_chunk_caches_reset(exs_evtx_reader *r)
+void evtx_chunk_caches_reset(xs_evtx_reader *r)
 {
     r->gen++;
     if (r->gen == 0) { /* wrapped after 4 billion chunks: clear for real */
@@ -129,7 +129,7 @@ static uint16_t name_hash(const uint8_t *units, uint32_t n)
 
 /* A wrong hash is damage in a live record (counted once per name and chunk, the name used
  * anyway) and a sign of overwritten bytes in a slack record (rejected). */
-static int name_checked(exs_evtx_reader *r, struct evtx_name *nm, const struct evtx_name **out)
+static int name_checked(xs_evtx_reader *r, struct evtx_name *nm, const struct evtx_name **out)
 {
     if (!nm->hash_ok) {
         if (r->recovering)
@@ -144,7 +144,7 @@ static int name_checked(exs_evtx_reader *r, struct evtx_name *nm, const struct e
 }
 
 /* Decodes the name stored at chunk offset off, once per chunk. */
-static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **out)
+static int name_at(xs_evtx_reader *r, uint32_t off, const struct evtx_name **out)
 {
     uint32_t h = slot_hash(off) & (EVTX_NAME_SLOTS - 1);
     while (r->names[h].gen == r->gen) {
@@ -157,7 +157,7 @@ static int name_at(exs_evtx_reader *r, uint32_t off, const struct evtx_name **ou
     uint32_t units = evtx_u16(r->chunk + off + 6);
     if ((r->clen - off - NAME_HDR) / 2 < units)
         return EVTX_EBAD;
-    if (r->nnames >= EXS_EVTX_MAX_NAMES)
+    if (r->nnames >= XS_EVTX_MAX_NAMES)
         return EVTX_ELIMIT;
     size_t mark = r->cmem.used;
     struct evtx_name *nm = evtx_arena_alloc(&r->cmem, sizeof *nm);
@@ -330,7 +330,7 @@ static int substitution(struct cc *c, uint8_t tok)
     return emitted(op);
 }
 
-static int tpl_lookup(exs_evtx_reader *r, uint32_t off, uint32_t *slot)
+static int tpl_lookup(xs_evtx_reader *r, uint32_t off, uint32_t *slot)
 {
     uint32_t h = slot_hash(off) & (EVTX_TPL_SLOTS - 1);
     while (r->tpls[h].gen == r->gen) {
@@ -348,7 +348,7 @@ static int tpl_lookup(exs_evtx_reader *r, uint32_t off, uint32_t *slot)
  * normally reference templates defined earlier in the chunk; one defined later or whose
  * defining record is gone is still used when its bytes are a well-formed definition, since
  * the chunk is entirely in memory. */
-static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
+static int tpl_compile(xs_evtx_reader *r, uint32_t off, const struct evtx_tpl **out)
 {
     if (off < EVTX_CHUNK_HDR || off > r->clen || r->clen - off < TPL_HDR + 4)
         return EVTX_ETEMPLATE;
@@ -384,14 +384,14 @@ static int tpl_compile(exs_evtx_reader *r, uint32_t off, const struct evtx_tpl *
     return rc;
 }
 
-static int tpl_get(exs_evtx_reader *r, uint32_t off, int inline_def, const struct evtx_tpl **out)
+static int tpl_get(xs_evtx_reader *r, uint32_t off, int inline_def, const struct evtx_tpl **out)
 {
     uint32_t h;
     if (tpl_lookup(r, off, &h)) {
         *out = r->tpls[h].tpl;
         return *out ? EVTX_OK : r->tpls[h].err;
     }
-    if (r->ntpls >= EXS_EVTX_MAX_TEMPLATES)
+    if (r->ntpls >= XS_EVTX_MAX_TEMPLATES)
         return EVTX_ELIMIT;
     const struct evtx_tpl *t = NULL;
     int rc = tpl_compile(r, off, &t);
@@ -429,7 +429,7 @@ static int template_instance(struct cc *c)
         return EVTX_EBAD;
     uint32_t n = evtx_u32(c->p);
     c->p += 4;
-    if (n > EXS_EVTX_MAX_SUBST)
+    if (n > XS_EVTX_MAX_SUBST)
         return EVTX_ELIMIT;
     if (!need(c, 4 * (size_t)n))
         return EVTX_EBAD;
@@ -502,7 +502,7 @@ static int token(struct cc *c, uint8_t tok)
     }
 }
 
-int evtx_compile(exs_evtx_reader *r, const uint8_t *p, const uint8_t *end, int tpl_body,
+int evtx_compile(xs_evtx_reader *r, const uint8_t *p, const uint8_t *end, int tpl_body,
                  const struct evtx_op **ops, uint32_t *nops)
 {
     struct cc c = {r, p, end, tpl_body, NULL, 0};

@@ -124,7 +124,7 @@ uint32_t evtx_crc32_portable(uint32_t crc, const void *data, size_t n)
     return ~crc_slice8(~crc, data, n);
 }
 
-uint32_t exs_evtx_crc32(uint32_t crc, const void *data, size_t n)
+uint32_t xs_evtx_crc32(uint32_t crc, const void *data, size_t n)
 {
     const uint8_t *p = data;
     pthread_once(&crc_once, crc_init);

@@ -2,11 +2,11 @@
  *
  * Pipeline per record: evtx_binxml.c compiles BinXML bytes into a flat list of ops (templates
  * once per chunk, the record's own few tokens per record), evtx_render.c runs the ops with the
- * record's substitution values and builds the exs_evtx_record, evtx_value.c turns typed values
+ * record's substitution values and builds the xs_evtx_record, evtx_value.c turns typed values
  * into UTF-8 text. evtx_reader.c owns the stream, chunks and records.
  */
-#ifndef EXS_PARSERS_EVTX_INT_H
-#define EXS_PARSERS_EVTX_INT_H
+#ifndef XS_PARSERS_EVTX_INT_H
+#define XS_PARSERS_EVTX_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -171,7 +171,7 @@ struct evtx_out {
     struct evtx_buf text; /* rendered record */
     struct evtx_buf val;  /* text content of the innermost element */
     struct evtx_buf attr; /* value of the attribute being built */
-    struct evtx_elem stack[EXS_EVTX_MAX_DEPTH];
+    struct evtx_elem stack[XS_EVTX_MAX_DEPTH];
     int depth;
     const struct evtx_name *attr_name; /* attribute being built, NULL when none */
     uint8_t attr_vals;                 /* values seen for it */
@@ -181,8 +181,8 @@ struct evtx_out {
     uint8_t tag_open; /* "<name ..." written, '>' not yet */
     uint8_t cut;      /* a cap cut something: record flagged */
     uint8_t time_set;
-    exs_evtx_record rec;
-    exs_evtx_field *fields;
+    xs_evtx_record rec;
+    xs_evtx_field *fields;
     size_t nfields;
 };
 
@@ -197,14 +197,14 @@ struct evtx_tpl_slot {
     int err;                    /* EVTX_ETEMPLATE or EVTX_ELIMIT when tpl is NULL */
 };
 
-#define EVTX_NAME_SLOTS (2u * EXS_EVTX_MAX_NAMES)
-#define EVTX_TPL_SLOTS (2u * EXS_EVTX_MAX_TEMPLATES)
-#define EVTX_MAX_VALS (EXS_EVTX_MAX_SUBST * EXS_EVTX_MAX_NEST)
+#define EVTX_NAME_SLOTS (2u * XS_EVTX_MAX_NAMES)
+#define EVTX_TPL_SLOTS (2u * XS_EVTX_MAX_TEMPLATES)
+#define EVTX_MAX_VALS (XS_EVTX_MAX_SUBST * XS_EVTX_MAX_NEST)
 
-struct exs_evtx_reader {
+struct xs_evtx_reader {
     unsigned flags;
-    uint64_t max_chunks;       /* chunks read per stream, EXS_EVTX_MAX_CHUNKS unless set */
-    uint8_t *chunk;            /* EXS_EVTX_CHUNK_SIZE bytes */
+    uint64_t max_chunks;       /* chunks read per stream, XS_EVTX_MAX_CHUNKS unless set */
+    uint8_t *chunk;            /* XS_EVTX_CHUNK_SIZE bytes */
     uint32_t clen;             /* bytes of it that came from the stream */
     uint32_t rec_off;          /* chunk offset of the record being decoded */
     uint8_t recovering;        /* it comes from slack space: stricter checks */
@@ -222,7 +222,7 @@ struct exs_evtx_reader {
     uint32_t work;       /* BinXML tokens left for this record */
     uint32_t chunk_work; /* and for this chunk */
     struct evtx_out out;
-    exs_evtx_stats *st;
+    xs_evtx_stats *st;
 };
 
 /* Work is counted in tokens run, plus one unit per 16 bytes of value decoded or BinXML
@@ -232,7 +232,7 @@ struct exs_evtx_reader {
 
 /* Takes units from the record's and the chunk's work budgets; EVTX_ELIMIT (and the record's
  * budget emptied) when either is short. */
-static inline int evtx_charge(exs_evtx_reader *r, uint32_t units)
+static inline int evtx_charge(xs_evtx_reader *r, uint32_t units)
 {
     if (r->work < units || r->chunk_work < units) {
         r->work = 0;
@@ -244,16 +244,16 @@ static inline int evtx_charge(exs_evtx_reader *r, uint32_t units)
 }
 
 /* evtx_binxml.c */
-void evtx_chunk_caches_reset(exs_evtx_reader *r);
+void evtx_chunk_caches_reset(xs_evtx_reader *r);
 /* Compiles BinXML in [p, end) (inside r->chunk) up to its end-of-fragment token into ops
  * appended to r->scratch. tpl_body: the bytes are a template definition body (elements carry a
  * dependency identifier, template instances are not allowed). */
-int evtx_compile(exs_evtx_reader *r, const uint8_t *p, const uint8_t *end, int tpl_body,
+int evtx_compile(xs_evtx_reader *r, const uint8_t *p, const uint8_t *end, int tpl_body,
                  const struct evtx_op **ops, uint32_t *nops);
 
 /* evtx_render.c */
 /* Decodes the BinXML of one record into r->out.rec (fields, System values, text). */
-int evtx_render_record(exs_evtx_reader *r, const uint8_t *p, const uint8_t *end);
+int evtx_render_record(xs_evtx_reader *r, const uint8_t *p, const uint8_t *end);
 exs_rc evtx_out_init(struct evtx_out *o);
 void evtx_out_free(struct evtx_out *o);
 

@@ -48,7 +48,7 @@
  * stream ends, whatever the header says. A record with a bad size is skipped and the chunk is
  * searched for the next signature. Past the free space offset (and in chunks whose header is
  * gone) old records survive; they are looked for by signature, size copy and fragment header
- * and delivered flagged EXS_EVTX_REC_RECOVERED.
+ * and delivered flagged XS_EVTX_REC_RECOVERED.
  */
 #include "parsers/evtx/evtx_int.h"
 
@@ -62,45 +62,45 @@
 static const uint8_t file_magic[8] = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
 static const uint8_t chunk_magic[8] = {'E', 'l', 'f', 'C', 'h', 'n', 'k', 0};
 
-int exs_evtx_sniff(const void *p, size_t n)
+int xs_evtx_sniff(const void *p, size_t n)
 {
     return n >= 8 && (memcmp(p, file_magic, 8) == 0 || memcmp(p, chunk_magic, 8) == 0);
 }
 
-exs_rc exs_evtx_reader_create(exs_evtx_reader **out, unsigned flags)
+exs_rc xs_evtx_reader_create(xs_evtx_reader **out, unsigned flags)
 {
     if (!out)
         return EXS_EINVAL;
     *out = NULL;
-    exs_evtx_reader *r = calloc(1, sizeof *r);
+    xs_evtx_reader *r = calloc(1, sizeof *r);
     if (!r)
         return EXS_ENOMEM;
     r->flags = flags;
-    r->max_chunks = EXS_EVTX_MAX_CHUNKS;
+    r->max_chunks = XS_EVTX_MAX_CHUNKS;
     r->gen = 1;
-    r->chunk = malloc(EXS_EVTX_CHUNK_SIZE);
-    r->cmem = (struct evtx_arena){malloc(EXS_EVTX_MAX_CHUNK_MEM), 0, EXS_EVTX_MAX_CHUNK_MEM};
-    r->scratch = (struct evtx_arena){malloc(EXS_EVTX_MAX_SCRATCH), 0, EXS_EVTX_MAX_SCRATCH};
-    r->rmem = (struct evtx_arena){malloc(EXS_EVTX_MAX_RECORD_MEM), 0, EXS_EVTX_MAX_RECORD_MEM};
+    r->chunk = malloc(XS_EVTX_CHUNK_SIZE);
+    r->cmem = (struct evtx_arena){malloc(XS_EVTX_MAX_CHUNK_MEM), 0, XS_EVTX_MAX_CHUNK_MEM};
+    r->scratch = (struct evtx_arena){malloc(XS_EVTX_MAX_SCRATCH), 0, XS_EVTX_MAX_SCRATCH};
+    r->rmem = (struct evtx_arena){malloc(XS_EVTX_MAX_RECORD_MEM), 0, XS_EVTX_MAX_RECORD_MEM};
     r->names = calloc(EVTX_NAME_SLOTS, sizeof *r->names);
     r->tpls = calloc(EVTX_TPL_SLOTS, sizeof *r->tpls);
     r->vals = malloc(EVTX_MAX_VALS * sizeof *r->vals);
     exs_rc rc = evtx_out_init(&r->out);
     if (rc || !r->chunk || !r->cmem.base || !r->scratch.base || !r->rmem.base || !r->names ||
         !r->tpls || !r->vals) {
-        exs_evtx_reader_destroy(r);
+        xs_evtx_reader_destroy(r);
         return EXS_ENOMEM;
     }
     *out = r;
     return EXS_OK;
 }
 
-void exs_evtx_reader_set_max_chunks(exs_evtx_reader *r, uint64_t max_chunks)
+void xs_evtx_reader_set_max_chunks(xs_evtx_reader *r, uint64_t max_chunks)
 {
-    r->max_chunks = max_chunks ? max_chunks : EXS_EVTX_MAX_CHUNKS;
+    r->max_chunks = max_chunks ? max_chunks : XS_EVTX_MAX_CHUNKS;
 }
 
-void exs_evtx_reader_destroy(exs_evtx_reader *r)
+void xs_evtx_reader_destroy(xs_evtx_reader *r)
 {
     if (!r)
         return;
@@ -116,7 +116,7 @@ void exs_evtx_reader_destroy(exs_evtx_reader *r)
 }
 
 /* Fills buf with up to n bytes, looping over short reads; *got < n only at end of stream. */
-static exs_rc read_full(exs_evtx_read_fn fn, void *ctx, uint8_t *buf, size_t n, size_t *got)
+static exs_rc read_full(xs_evtx_read_fn fn, void *ctx, uint8_t *buf, size_t n, size_t *got)
 {
     size_t have = 0;
     while (have < n) {
@@ -134,22 +134,22 @@ static exs_rc read_full(exs_evtx_read_fn fn, void *ctx, uint8_t *buf, size_t n, 
 }
 
 struct run {
-    exs_evtx_reader *r;
-    exs_evtx_record_fn cb;
+    xs_evtx_reader *r;
+    xs_evtx_record_fn cb;
     void *cb_ctx;
     uint64_t chunk_index;
     uint32_t rec_flags; /* flags every record of the current chunk gets */
 };
 
-static void count_crc(exs_evtx_stats *st, uint64_t *which)
+static void count_crc(xs_evtx_stats *st, uint64_t *which)
 {
     (*which)++;
     st->checksum_errors++;
 }
 
-static void file_header(exs_evtx_reader *r, size_t got)
+static void file_header(xs_evtx_reader *r, size_t got)
 {
-    exs_evtx_stats *st = r->st;
+    xs_evtx_stats *st = r->st;
     const uint8_t *h = r->chunk;
     st->has_header = 1;
     if (got < 128)
@@ -160,12 +160,12 @@ static void file_header(exs_evtx_reader *r, size_t got)
     uint32_t flags = evtx_u32(h + 120);
     st->dirty = (flags & 1u) != 0;
     st->full = (flags & 2u) != 0;
-    if (!(r->flags & EXS_EVTX_NO_CRC) && exs_evtx_crc32(0, h, 120) != evtx_u32(h + 124))
+    if (!(r->flags & XS_EVTX_NO_CRC) && xs_evtx_crc32(0, h, 120) != evtx_u32(h + 124))
         count_crc(st, &st->header_crc_errors);
 }
 
 /* Size of a well-formed record at off, else 0. */
-static uint32_t record_at(const exs_evtx_reader *r, uint32_t off)
+static uint32_t record_at(const xs_evtx_reader *r, uint32_t off)
 {
     const uint8_t *p = r->chunk + off;
     if (r->clen - off < REC_MIN || memcmp(p, "**\0\0", 4) != 0)
@@ -177,7 +177,7 @@ static uint32_t record_at(const exs_evtx_reader *r, uint32_t off)
 }
 
 /* Stricter test for slack space, where leftovers of any kind lie around. */
-static uint32_t slack_record_at(const exs_evtx_reader *r, uint32_t off)
+static uint32_t slack_record_at(const xs_evtx_reader *r, uint32_t off)
 {
     uint32_t size = record_at(r, off);
     const uint8_t *b = r->chunk + off + REC_HDR;
@@ -188,9 +188,9 @@ static uint32_t slack_record_at(const exs_evtx_reader *r, uint32_t off)
 
 static exs_rc deliver(struct run *ru, uint32_t off, uint32_t size, uint32_t flags)
 {
-    exs_evtx_reader *r = ru->r;
-    exs_evtx_stats *st = r->st;
-    int recovered = (flags & EXS_EVTX_REC_RECOVERED) != 0;
+    xs_evtx_reader *r = ru->r;
+    xs_evtx_stats *st = r->st;
+    int recovered = (flags & XS_EVTX_REC_RECOVERED) != 0;
     if (r->chunk_work == 0) {
         st->limit_hits++;
         return EXS_OK;
@@ -210,9 +210,9 @@ static exs_rc deliver(struct run *ru, uint32_t off, uint32_t size, uint32_t flag
         }
         return EXS_OK;
     }
-    exs_evtx_record *rec = &r->out.rec;
+    xs_evtx_record *rec = &r->out.rec;
     rec->record_id = evtx_u64(r->chunk + off + 8);
-    rec->written_ms = exs_evtx_filetime_to_ms(evtx_u64(r->chunk + off + 16));
+    rec->written_ms = xs_evtx_filetime_to_ms(evtx_u64(r->chunk + off + 16));
     if (rec->time_ms == INT64_MIN)
         rec->time_ms = rec->written_ms;
     rec->flags |= flags | ru->rec_flags;
@@ -220,13 +220,13 @@ static exs_rc deliver(struct run *ru, uint32_t off, uint32_t size, uint32_t flag
     rec->chunk_offset = off;
     st->records++;
     st->recovered += recovered;
-    st->truncated_records += (rec->flags & EXS_EVTX_REC_TRUNCATED) != 0;
+    st->truncated_records += (rec->flags & XS_EVTX_REC_TRUNCATED) != 0;
     return ru->cb(ru->cb_ctx, rec);
 }
 
 /* Next record signature at or after off that passes test, else clen. */
-static uint32_t find_record(const exs_evtx_reader *r, uint32_t off, uint32_t *size,
-                            uint32_t (*test)(const exs_evtx_reader *, uint32_t))
+static uint32_t find_record(const xs_evtx_reader *r, uint32_t off, uint32_t *size,
+                            uint32_t (*test)(const xs_evtx_reader *, uint32_t))
 {
     while (off + REC_MIN <= r->clen) {
         const uint8_t *q = memchr(r->chunk + off, '*', r->clen - off - REC_MIN + 1);
@@ -242,12 +242,12 @@ static uint32_t find_record(const exs_evtx_reader *r, uint32_t off, uint32_t *si
 
 static exs_rc scan_slack(struct run *ru, uint32_t off)
 {
-    exs_evtx_reader *r = ru->r;
-    if (r->flags & EXS_EVTX_NO_RECOVERY)
+    xs_evtx_reader *r = ru->r;
+    if (r->flags & XS_EVTX_NO_RECOVERY)
         return EXS_OK;
     uint32_t size;
     while ((off = find_record(r, off, &size, slack_record_at)) < r->clen) {
-        exs_rc rc = deliver(ru, off, size, EXS_EVTX_REC_RECOVERED);
+        exs_rc rc = deliver(ru, off, size, XS_EVTX_REC_RECOVERED);
         if (rc)
             return rc;
         off += size;
@@ -262,37 +262,37 @@ static int all_zero(const uint8_t *p, size_t n)
 
 static void chunk_begin(struct run *ru, uint32_t len)
 {
-    exs_evtx_reader *r = ru->r;
+    xs_evtx_reader *r = ru->r;
     r->clen = len;
     evtx_chunk_caches_reset(r);
-    r->chunk_work = EXS_EVTX_MAX_CHUNK_WORK;
+    r->chunk_work = XS_EVTX_MAX_CHUNK_WORK;
     ru->rec_flags = 0;
 }
 
 static void chunk_checksums(struct run *ru)
 {
-    exs_evtx_reader *r = ru->r;
-    exs_evtx_stats *st = r->st;
+    xs_evtx_reader *r = ru->r;
+    xs_evtx_stats *st = r->st;
     const uint8_t *c = r->chunk;
-    if (r->flags & EXS_EVTX_NO_CRC)
+    if (r->flags & XS_EVTX_NO_CRC)
         return;
-    uint32_t h = exs_evtx_crc32(exs_evtx_crc32(0, c, 120), c + 128, EVTX_CHUNK_HDR - 128);
+    uint32_t h = xs_evtx_crc32(xs_evtx_crc32(0, c, 120), c + 128, EVTX_CHUNK_HDR - 128);
     if (h != evtx_u32(c + 124)) {
         count_crc(st, &st->chunk_crc_errors);
-        ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
+        ru->rec_flags |= XS_EVTX_REC_BAD_CRC;
     }
     uint32_t free_off = evtx_u32(c + 48);
     if (free_off < EVTX_CHUNK_HDR || free_off > r->clen)
         return; /* cut short or nonsense: nothing to compare against */
-    if (exs_evtx_crc32(0, c + EVTX_CHUNK_HDR, free_off - EVTX_CHUNK_HDR) != evtx_u32(c + 52)) {
+    if (xs_evtx_crc32(0, c + EVTX_CHUNK_HDR, free_off - EVTX_CHUNK_HDR) != evtx_u32(c + 52)) {
         count_crc(st, &st->data_crc_errors);
-        ru->rec_flags |= EXS_EVTX_REC_BAD_CRC;
+        ru->rec_flags |= XS_EVTX_REC_BAD_CRC;
     }
 }
 
 static exs_rc chunk_records(struct run *ru)
 {
-    exs_evtx_reader *r = ru->r;
+    xs_evtx_reader *r = ru->r;
     uint32_t free_off = evtx_u32(r->chunk + 48);
     uint32_t limit = free_off >= EVTX_CHUNK_HDR && free_off <= r->clen ? free_off : r->clen;
     uint32_t off = EVTX_CHUNK_HDR;
@@ -305,7 +305,7 @@ static exs_rc chunk_records(struct run *ru)
             uint32_t next = find_record(r, off + 1, &size, record_at);
             /* A record running into the end of a cut-short chunk, with nothing valid after
              * it, is the cut, not damage. */
-            if (next >= limit && r->clen < EXS_EVTX_CHUNK_SIZE &&
+            if (next >= limit && r->clen < XS_EVTX_CHUNK_SIZE &&
                 memcmp(r->chunk + off, "**\0\0", 4) == 0)
                 break;
             r->st->bad_records++;
@@ -323,8 +323,8 @@ static exs_rc chunk_records(struct run *ru)
 
 static exs_rc chunk(struct run *ru, uint32_t len)
 {
-    exs_evtx_reader *r = ru->r;
-    exs_evtx_stats *st = r->st;
+    xs_evtx_reader *r = ru->r;
+    xs_evtx_stats *st = r->st;
     chunk_begin(ru, len);
     if (len < 8 || memcmp(r->chunk, chunk_magic, 8) != 0) {
         if (all_zero(r->chunk, len)) {
@@ -343,10 +343,10 @@ static exs_rc chunk(struct run *ru, uint32_t len)
     return chunk_records(ru);
 }
 
-exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read_ctx,
-                           exs_evtx_record_fn cb, void *cb_ctx, exs_evtx_stats *stats)
+exs_rc xs_evtx_reader_run(xs_evtx_reader *r, xs_evtx_read_fn read, void *read_ctx,
+                           xs_evtx_record_fn cb, void *cb_ctx, xs_evtx_stats *stats)
 {
-    exs_evtx_stats local;
+    xs_evtx_stats local;
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
@@ -380,7 +380,7 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
             stats->chunk_cap_hit = got != 0;
             break;
         }
-        rc = read_full(read, read_ctx, r->chunk + have, EXS_EVTX_CHUNK_SIZE - have, &got);
+        rc = read_full(read, read_ctx, r->chunk + have, XS_EVTX_CHUNK_SIZE - have, &got);
         stats->bytes += got;
         if (rc)
             return rc;
@@ -388,12 +388,12 @@ exs_rc exs_evtx_reader_run(exs_evtx_reader *r, exs_evtx_read_fn read, void *read
         have = 0;
         if (len == 0)
             break;
-        if (len < EXS_EVTX_CHUNK_SIZE)
+        if (len < XS_EVTX_CHUNK_SIZE)
             stats->truncated = 1;
         rc = chunk(&ru, (uint32_t)len);
         if (rc)
             return rc;
-        if (len < EXS_EVTX_CHUNK_SIZE)
+        if (len < XS_EVTX_CHUNK_SIZE)
             break;
     }
     return EXS_OK;

@@ -16,16 +16,16 @@
 
 #include "core/timeparse.h"
 
-static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
+static int run(xs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest);
 
-static inline void text_put(exs_evtx_reader *r, const char *s, size_t n)
+static inline void text_put(xs_evtx_reader *r, const char *s, size_t n)
 {
-    if (!(r->flags & EXS_EVTX_NO_TEXT))
+    if (!(r->flags & XS_EVTX_NO_TEXT))
         evtx_buf_put(&r->out.text, s, n);
 }
 
-static const char *rmem_dup(exs_evtx_reader *r, const char *s, size_t n)
+static const char *rmem_dup(xs_evtx_reader *r, const char *s, size_t n)
 {
     char *d = evtx_arena_alloc(&r->rmem, n + 1);
     if (!d) {
@@ -45,10 +45,10 @@ static uint64_t parse_u64(const char *s, size_t n)
     return v;
 }
 
-static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const char *v, size_t vlen)
+static void add_field(xs_evtx_reader *r, const char *name, size_t nlen, const char *v, size_t vlen)
 {
     struct evtx_out *o = &r->out;
-    if (o->nfields >= EXS_EVTX_MAX_FIELDS) {
+    if (o->nfields >= XS_EVTX_MAX_FIELDS) {
         o->cut = 1;
         return;
     }
@@ -57,10 +57,10 @@ static void add_field(exs_evtx_reader *r, const char *name, size_t nlen, const c
         copy = "";
         vlen = 0;
     }
-    o->fields[o->nfields++] = (exs_evtx_field){name, nlen, copy, vlen};
+    o->fields[o->nfields++] = (xs_evtx_field){name, nlen, copy, vlen};
 }
 
-static void set_str(exs_evtx_reader *r, const char **dst, size_t *len, const struct evtx_buf *b)
+static void set_str(xs_evtx_reader *r, const char **dst, size_t *len, const struct evtx_buf *b)
 {
     const char *s = rmem_dup(r, b->p, b->len);
     if (s) {
@@ -70,7 +70,7 @@ static void set_str(exs_evtx_reader *r, const char **dst, size_t *len, const str
 }
 
 /* An attribute is complete: write it and pick out what the record needs. */
-static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struct evtx_name *a)
+static void attr_done(xs_evtx_reader *r, const struct evtx_elem *e, const struct evtx_name *a)
 {
     struct evtx_out *o = &r->out;
     const struct evtx_buf *v = &o->attr;
@@ -89,11 +89,11 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
             o->rec.has_qualifiers = 1;
         } else if (ek == EVTX_N_TIMECREATED && a->known == EVTX_N_SYSTEMTIME) {
             if (o->attr_ft_set) {
-                o->rec.time_ms = exs_evtx_filetime_to_ms(o->attr_ft);
+                o->rec.time_ms = xs_evtx_filetime_to_ms(o->attr_ft);
                 o->time_set = 1;
             } else {
                 /* 1601-01-01T00:00:00Z is a zero FILETIME as text: no time either */
-                o->rec.time_ms = exs_time_parse_iso(exs_str_make(v->p, v->len));
+                o->rec.time_ms = xs_time_parse_iso(xs_str_make(v->p, v->len));
                 o->time_set =
                     o->rec.time_ms != EXS_TIME_NONE && o->rec.time_ms != -EVTX_EPOCH_GAP_MS;
             }
@@ -115,7 +115,7 @@ static void attr_done(exs_evtx_reader *r, const struct evtx_elem *e, const struc
     }
 }
 
-static void attr_write(exs_evtx_reader *r)
+static void attr_write(xs_evtx_reader *r)
 {
     struct evtx_out *o = &r->out;
     const struct evtx_name *a = o->attr_name;
@@ -128,14 +128,14 @@ static void attr_write(exs_evtx_reader *r)
     attr_done(r, o->depth ? &o->stack[o->depth - 1] : NULL, a);
 }
 
-static inline void attr_finish(exs_evtx_reader *r)
+static inline void attr_finish(xs_evtx_reader *r)
 {
     if (r->out.attr_name)
         attr_write(r);
 }
 
 /* Ends the start tag if still open, so that content may follow. */
-static void content_begin(exs_evtx_reader *r)
+static void content_begin(xs_evtx_reader *r)
 {
     attr_finish(r);
     if (r->out.tag_open) {
@@ -145,7 +145,7 @@ static void content_begin(exs_evtx_reader *r)
 }
 
 /* Content is about to be written into the innermost element. */
-static void content_mark(exs_evtx_reader *r)
+static void content_mark(xs_evtx_reader *r)
 {
     content_begin(r);
     if (r->out.depth)
@@ -175,22 +175,22 @@ static uint8_t child_ctx(const struct evtx_out *o, uint32_t known)
     }
 }
 
-static int push(exs_evtx_reader *r, const struct evtx_name *nm, uint8_t ctx, const char *dname,
+static int push(xs_evtx_reader *r, const struct evtx_name *nm, uint8_t ctx, const char *dname,
                 uint32_t dname_len)
 {
     struct evtx_out *o = &r->out;
-    if (o->depth >= EXS_EVTX_MAX_DEPTH)
+    if (o->depth >= XS_EVTX_MAX_DEPTH)
         return EVTX_ELIMIT;
     if (o->depth)
         o->stack[o->depth - 1].has_child = 1;
     o->stack[o->depth++] =
         (struct evtx_elem){nm, dname, dname_len, (uint32_t)o->text.len, ctx, 0, 0, 0};
-    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->val, XS_EVTX_MAX_VALUE);
     text_put(r, nm->open, nm->len + 1);
     return EVTX_OK;
 }
 
-static int open_elem(exs_evtx_reader *r, const struct evtx_name *nm)
+static int open_elem(xs_evtx_reader *r, const struct evtx_name *nm)
 {
     content_begin(r);
     int rc = push(r, nm, child_ctx(&r->out, nm->known), NULL, 0);
@@ -199,7 +199,7 @@ static int open_elem(exs_evtx_reader *r, const struct evtx_name *nm)
 }
 
 /* A leaf is complete: its collected content is its value. */
-static void leaf_done(exs_evtx_reader *r, const struct evtx_elem *e)
+static void leaf_done(xs_evtx_reader *r, const struct evtx_elem *e)
 {
     struct evtx_out *o = &r->out;
     const struct evtx_buf *v = &o->val;
@@ -238,7 +238,7 @@ static void leaf_done(exs_evtx_reader *r, const struct evtx_elem *e)
     }
 }
 
-static void pop(exs_evtx_reader *r, int empty)
+static void pop(xs_evtx_reader *r, int empty)
 {
     struct evtx_out *o = &r->out;
     attr_finish(r);
@@ -251,7 +251,7 @@ static void pop(exs_evtx_reader *r, int empty)
             o->text.len = e->text_start;
         o->tag_open = 0;
         o->depth--;
-        evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
+        evtx_buf_reset(&o->val, XS_EVTX_MAX_VALUE);
         return;
     }
     if (o->tag_open || empty) {
@@ -264,29 +264,29 @@ static void pop(exs_evtx_reader *r, int empty)
     if (!e->has_child)
         leaf_done(r, e);
     o->depth--;
-    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->val, XS_EVTX_MAX_VALUE);
 }
 
-static void attr_begin(exs_evtx_reader *r, const struct evtx_name *nm)
+static void attr_begin(xs_evtx_reader *r, const struct evtx_name *nm)
 {
     struct evtx_out *o = &r->out;
     attr_finish(r);
     if (!o->tag_open)
         return; /* an attribute outside a start tag: its values become content */
     o->attr_name = nm;
-    evtx_buf_reset(&o->attr, EXS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->attr, XS_EVTX_MAX_VALUE);
     o->attr_vals = 0;
     o->attr_skipped = 0;
     o->attr_ft_set = 0;
 }
 
 /* Content text already in val at [from, val.len): mirror it into the text. */
-static void content_mirror(exs_evtx_reader *r, size_t from)
+static void content_mirror(xs_evtx_reader *r, size_t from)
 {
     text_put(r, r->out.val.p + from, r->out.val.len - from);
 }
 
-static int put_value(exs_evtx_reader *r, uint8_t type, const uint8_t *p, size_t n)
+static int put_value(xs_evtx_reader *r, uint8_t type, const uint8_t *p, size_t n)
 {
     struct evtx_out *o = &r->out;
     if (o->attr_name) {
@@ -329,7 +329,7 @@ static int put_value(exs_evtx_reader *r, uint8_t type, const uint8_t *p, size_t 
     return EVTX_OK;
 }
 
-static void put_text16(exs_evtx_reader *r, const uint8_t *p, uint32_t units)
+static void put_text16(xs_evtx_reader *r, const uint8_t *p, uint32_t units)
 {
     struct evtx_out *o = &r->out;
     if (o->attr_name) {
@@ -343,7 +343,7 @@ static void put_text16(exs_evtx_reader *r, const uint8_t *p, uint32_t units)
     content_mirror(r, from);
 }
 
-static void put_plain(exs_evtx_reader *r, const char *s, size_t n)
+static void put_plain(xs_evtx_reader *r, const char *s, size_t n)
 {
     struct evtx_out *o = &r->out;
     if (o->attr_name) {
@@ -357,13 +357,13 @@ static void put_plain(exs_evtx_reader *r, const char *s, size_t n)
     content_mirror(r, from);
 }
 
-static void put_charref(exs_evtx_reader *r, uint32_t u)
+static void put_charref(xs_evtx_reader *r, uint32_t u)
 {
     const uint8_t le[2] = {(uint8_t)u, (uint8_t)(u >> 8)};
     put_text16(r, le, 1); /* lone surrogates become U+FFFD there, NUL nothing */
 }
 
-static void put_entity(exs_evtx_reader *r, const struct evtx_name *nm)
+static void put_entity(xs_evtx_reader *r, const struct evtx_name *nm)
 {
     static const char *const ent[][2] = {
         {"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"},
@@ -378,7 +378,7 @@ static void put_entity(exs_evtx_reader *r, const struct evtx_name *nm)
     put_plain(r, ";", 1);
 }
 
-static void put_pi(exs_evtx_reader *r, const struct evtx_op *op)
+static void put_pi(xs_evtx_reader *r, const struct evtx_op *op)
 {
     content_begin(r);
     if (op->kind == EVTX_OP_PI_TARGET) {
@@ -390,7 +390,7 @@ static void put_pi(exs_evtx_reader *r, const struct evtx_op *op)
     }
     /* PI data: written inside the target's "<?name ?>" */
     struct evtx_buf *t = &r->out.text;
-    if (r->flags & EXS_EVTX_NO_TEXT || t->cut || t->len < 2 ||
+    if (r->flags & XS_EVTX_NO_TEXT || t->cut || t->len < 2 ||
         memcmp(t->p + t->len - 2, "?>", 2) != 0)
         return;
     t->len -= 2;
@@ -399,9 +399,9 @@ static void put_pi(exs_evtx_reader *r, const struct evtx_op *op)
     text_put(r, "?>", 2);
 }
 
-static int nested_binxml(exs_evtx_reader *r, const struct evtx_val *v, int nest)
+static int nested_binxml(xs_evtx_reader *r, const struct evtx_val *v, int nest)
 {
-    if (nest + 1 > EXS_EVTX_MAX_NEST)
+    if (nest + 1 > XS_EVTX_MAX_NEST)
         return EVTX_ELIMIT;
     size_t mark = r->scratch.used;
     const struct evtx_op *ops;
@@ -413,7 +413,7 @@ static int nested_binxml(exs_evtx_reader *r, const struct evtx_val *v, int nest)
     return rc;
 }
 
-static int substitute(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_val *vals,
+static int substitute(xs_evtx_reader *r, const struct evtx_op *op, const struct evtx_val *vals,
                       uint32_t nv, int nest)
 {
     const struct evtx_val *v = op->n < nv ? &vals[op->n] : NULL;
@@ -435,11 +435,11 @@ static int substitute(exs_evtx_reader *r, const struct evtx_op *op, const struct
     return put_value(r, v->type, v->p, v->size);
 }
 
-static int instance(exs_evtx_reader *r, const struct evtx_op *op, int nest)
+static int instance(xs_evtx_reader *r, const struct evtx_op *op, int nest)
 {
     const struct evtx_tpl *t = op->a;
     uint32_t n = op->n;
-    if (nest + 1 > EXS_EVTX_MAX_NEST || n > EVTX_MAX_VALS - r->nvals)
+    if (nest + 1 > XS_EVTX_MAX_NEST || n > EVTX_MAX_VALS - r->nvals)
         return EVTX_ELIMIT;
     if (r->recovering && !t->names_ok)
         return EVTX_EBAD;
@@ -458,7 +458,7 @@ static int instance(exs_evtx_reader *r, const struct evtx_op *op, int nest)
     return rc;
 }
 
-static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_val *vals,
+static int step(xs_evtx_reader *r, const struct evtx_op *op, const struct evtx_val *vals,
                 uint32_t nv, int nest)
 {
     switch (op->kind) {
@@ -502,7 +502,7 @@ static int step(exs_evtx_reader *r, const struct evtx_op *op, const struct evtx_
     }
 }
 
-static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
+static int run(xs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
                const struct evtx_val *vals, uint32_t nv, int nest)
 {
     for (uint32_t i = 0; i < n; i++) {
@@ -515,12 +515,12 @@ static int run(exs_evtx_reader *r, const struct evtx_op *ops, uint32_t n,
     return EVTX_OK;
 }
 
-static void out_begin(exs_evtx_reader *r)
+static void out_begin(xs_evtx_reader *r)
 {
     struct evtx_out *o = &r->out;
-    evtx_buf_reset(&o->text, EXS_EVTX_MAX_TEXT);
-    evtx_buf_reset(&o->val, EXS_EVTX_MAX_VALUE);
-    evtx_buf_reset(&o->attr, EXS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->text, XS_EVTX_MAX_TEXT);
+    evtx_buf_reset(&o->val, XS_EVTX_MAX_VALUE);
+    evtx_buf_reset(&o->attr, XS_EVTX_MAX_VALUE);
     o->depth = 0;
     o->attr_name = NULL;
     o->tag_open = 0;
@@ -532,10 +532,10 @@ static void out_begin(exs_evtx_reader *r)
     r->scratch.used = 0;
     r->rmem.used = 0;
     r->nvals = 0;
-    r->work = EXS_EVTX_MAX_RECORD_WORK;
+    r->work = XS_EVTX_MAX_RECORD_WORK;
 }
 
-int evtx_render_record(exs_evtx_reader *r, const uint8_t *p, const uint8_t *end)
+int evtx_render_record(xs_evtx_reader *r, const uint8_t *p, const uint8_t *end)
 {
     struct evtx_out *o = &r->out;
     out_begin(r);
@@ -556,7 +556,7 @@ int evtx_render_record(exs_evtx_reader *r, const uint8_t *p, const uint8_t *end)
     o->rec.fields = o->fields;
     o->rec.nfields = o->nfields;
     if (o->cut)
-        o->rec.flags |= EXS_EVTX_REC_TRUNCATED;
+        o->rec.flags |= XS_EVTX_REC_TRUNCATED;
     if (!o->time_set)
         o->rec.time_ms = INT64_MIN; /* the reader fills in the written time */
     return EVTX_OK;
@@ -574,9 +574,9 @@ static exs_rc buf_init(struct evtx_buf *b, size_t cap)
 exs_rc evtx_out_init(struct evtx_out *o)
 {
     memset(o, 0, sizeof *o);
-    o->fields = malloc(EXS_EVTX_MAX_FIELDS * sizeof *o->fields);
-    if (!o->fields || buf_init(&o->text, EXS_EVTX_MAX_TEXT) ||
-        buf_init(&o->val, EXS_EVTX_MAX_VALUE) || buf_init(&o->attr, EXS_EVTX_MAX_VALUE))
+    o->fields = malloc(XS_EVTX_MAX_FIELDS * sizeof *o->fields);
+    if (!o->fields || buf_init(&o->text, XS_EVTX_MAX_TEXT) ||
+        buf_init(&o->val, XS_EVTX_MAX_VALUE) || buf_init(&o->attr, XS_EVTX_MAX_VALUE))
         return EXS_ENOMEM;
     return EXS_OK;
 }

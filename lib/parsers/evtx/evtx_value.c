@@ -46,7 +46,7 @@ void evtx_buf_put_slow(struct evtx_buf *b, const char *s, size_t n)
 void evtx_buf_put_utf16(struct evtx_buf *b, const uint8_t *s, size_t units)
 {
     size_t used;
-    b->len += exs_utf16le_to_utf8(s, units, b->p + b->len, b->cap - b->len, 0, &used);
+    b->len += xs_utf16le_to_utf8(s, units, b->p + b->len, b->cap - b->len, 0, &used);
     if (used < units && evtx_u16(s + 2 * used) != 0) { /* stopped for room, not at a NUL */
         b->cut = 1;
         b->cap = b->len;
@@ -217,7 +217,7 @@ static void put_filetime(struct evtx_buf *b, uint64_t ft)
     uint32_t sod = (uint32_t)(secs % 86400);
     int y;
     unsigned m, d;
-    exs_civil_from_days(days, &y, &m, &d);
+    xs_civil_from_days(days, &y, &m, &d);
     put_datetime(b, y, m, d, sod / 3600, sod / 60 % 60, sod % 60, (uint32_t)(ft % 10000000u), 7);
 }
 
@@ -400,7 +400,7 @@ void evtx_buf_put_value(struct evtx_buf *b, uint8_t type, const uint8_t *p, size
     }
 }
 
-int64_t exs_evtx_filetime_to_ms(uint64_t filetime)
+int64_t xs_evtx_filetime_to_ms(uint64_t filetime)
 {
     if (filetime == 0) /* what Windows writes for no time at all */
         return INT64_MIN;
