@@ -86,6 +86,11 @@
                                             (EXS-IOC-NET), the heaviest; more are counted in
                                             a warning */
 #define XS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
+#define XS_MAX_FILE_HITS 4096           /* file-side hits kept per file (a scanner log lists one
+                                            per detection: a 32 MiB msert.log holds ~1.7 million,
+                                            ~1 GB kept); a real log or file has far fewer, and
+                                            4096 findings of one file are more than a reader
+                                            can act on. More are counted, a warning */
 #define XS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
 #define XS_MAX_VDIRS 4096               /* IIS virtual directories read from one
                                             applicationHost.config (its first), and kept over a

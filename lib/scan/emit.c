@@ -105,6 +105,20 @@ static void origin_of(const xs_ctx *c, xs_hit_origin *o)
     }
 }
 
+int64_t xs_ctx_offset(const xs_ctx *c, uint64_t line, int64_t offset)
+{
+    if (offset >= 0)
+        return offset;
+    return line && line == c->line_no ? c->line_off : -1;
+}
+
+void xs_emit_hold(xs_ctx *c, uint64_t line, uint64_t record, int64_t offset)
+{
+    if (!xs_dups_hold(&c->dups, line, record, offset))
+        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory telling apart the findings of %s",
+                      c->file ? c->file : "");
+}
+
 void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
 {
     exs_scan *s = c->scan;
@@ -113,8 +127,8 @@ void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
     xs_hit_origin o;
     origin_of(c, &o);
     /* the byte offset of the line being read, when the hit is about it */
-    if (h->offset < 0 && h->line && h->line == c->line_no)
-        o.offset = c->line_off;
+    if (h->offset < 0)
+        o.offset = xs_ctx_offset(c, h->line, -1);
     /* the same identity twice in one file (the same rule on the same line for the same key):
      * the second is told apart by a count, the same on every run (lib/scan/dups.h) */
     char id[EXS_ID_LEN];

@@ -78,6 +78,18 @@ static const char *warning_text(const exs_scan *s, const char *kind)
     return found;
 }
 
+/* The sweep's only warning, of LIMIT, about file, says message. */
+static void only_limit(const exs_scan *s, const char *file, const char *message)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].kind, "limit");
+    assert_string_equal(w[0].file, file);
+    assert_string_equal(w[0].message, message);
+}
+
 /* The IIS log with one shell request (two findings) from each of n addresses. */
 static void put_shell_log(int n)
 {
@@ -711,6 +723,68 @@ static void test_file_caps_deferred(void **st)
     }
 }
 
+/* A msert.log of a run with n "Threat Detected: a" lines (lines 4 .. n + 3), then one
+ * Exchange-era detection (line n + 4). */
+static void put_msert(int n)
+{
+    size_t cap = 256 + (size_t)n * 40, o = 0;
+    char *x = malloc(cap);
+    assert_non_null(x);
+    o += (size_t)snprintf(x + o, cap - o,
+                          "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
+                          "Started On Sat Mar 13 18:24:42 2021\r\nQuick Scan Results:\r\n");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(x + o, cap - o, "Threat Detected: a\r\n");
+    o += (size_t)snprintf(x + o, cap - o,
+                          "Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+                          "Results Summary:\r\n");
+    put("C/Windows/debug/msert.log", x);
+    free(x);
+}
+
+/* XS_MAX_FILE_HITS (lowered to 5): a msert.log of 7 + 1 detections keeps the first 5 of them
+ * (lines 4 .. 8); the 3 others are counted as findings not kept, in the counts and totals, and
+ * said in one warning naming the file. */
+static void test_file_hits(void **st)
+{
+    (void)st;
+    put_msert(7);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    s->files->max_file_hits = 5;
+    assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    size_t n;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
+    assert_int_equal(n, 5);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(f[i].rule->id, "EXS-FILE-MSERT");
+        assert_string_equal(exs_finding_fact(&f[i], "threat_name"), "a");
+        lines |= 1ull << f[i].origin.line;
+    }
+    assert_int_equal(lines, 0x1f0); /* lines 4 .. 8 */
+    assert_int_equal(count_n(s, EXS_COUNT_RULE, "EXS-FILE-MSERT"), 8);
+    assert_int_equal(stats(s)->findings, 8);
+    assert_int_equal(stats(s)->findings_dropped, 3);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_SUSPICIOUS], 7);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_EXPLOITATION], 1);
+    only_limit(s, "C/Windows/debug/msert.log",
+               "3 findings of this file past 5 not reported (they are counted)");
+    exs_scan_destroy(s);
+    /* the cap itself: XS_MAX_FILE_HITS detections kept, the one past them counted */
+    put_msert(XS_MAX_FILE_HITS);
+    s = run_root(dir, 0);
+    assert_int_equal(nfindings(s), XS_MAX_FILE_HITS);
+    assert_int_equal(stats(s)->findings, XS_MAX_FILE_HITS + 1);
+    assert_int_equal(stats(s)->findings_dropped, 1);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_EXPLOITATION], 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "1 findings of this file past 4096 not reported (they are counted)");
+    exs_scan_destroy(s);
+}
+
 /* An applicationHost.config at rel with n virtual directories served from C:\sites\<folder>\v<i>. */
 static void put_vdirs(const char *rel, const char *folder, size_t n)
 {
@@ -762,13 +836,8 @@ static void test_vdirs(void **st)
     /* one configuration past the cap: its first XS_MAX_VDIRS, the rest said */
     snprintf(root, sizeof root, "%s/one", dir);
     exs_scan *s = run_root(root, 0);
-    assert_int_equal(t_warns(s, "limit"), 1);
-    assert_string_equal(warning_text(s, "limit"),
-                        "3 virtual directories past 4096 not read (not checked, not used to map files)");
-    size_t n;
-    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
-    assert_int_equal(n, 1);
-    assert_string_equal(w[0].file, "C/inetsrv/config/applicationHost.config");
+    only_limit(s, "C/inetsrv/config/applicationHost.config",
+               "3 virtual directories past 4096 not read (not checked, not used to map files)");
     assert_int_equal(s->files->nvdirs, XS_MAX_VDIRS);
     assert_int_equal(s->files->vdirs_dropped, 0);
     snprintf(last, sizeof last, "C:\\sites\\a\\v%04d", (int)XS_MAX_VDIRS - 1);
@@ -985,6 +1054,7 @@ int main(void)
         cmocka_unit_test(test_warning_examples),
         cmocka_unit_test(test_warning_examples_order),
         cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_hits, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_label_length, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_where_room, t_dir_setup, t_dir_teardown),
