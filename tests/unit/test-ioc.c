@@ -12,6 +12,7 @@
 
 #include "core/limits.h"
 #include "detectors/ioc.h"
+#include "detectors/iocnet.h"
 #include "engines/pathre.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
@@ -593,12 +594,56 @@ static void test_md5_sha1_sweep(void **st)
     exs_scan_destroy(s);
 }
 
+/* findings_rules: every id when they fit, else the first ones that fit and ",…" */
+static void test_net_rules_text(void **st)
+{
+    (void)st;
+    const char *three[] = {"EXS-A", "EXS-BB", "EXS-CCC"};
+    char b[32];
+    assert_int_equal(xs_iocnet_rules_text(b, sizeof b, three, 3), 3);
+    assert_string_equal(b, "EXS-A,EXS-BB,EXS-CCC");
+    assert_int_equal(xs_iocnet_rules_text(b, sizeof b, three, 0), 0);
+    assert_string_equal(b, "");
+    /* 20 bytes: fits a buffer of 21 exactly, not one of 20 */
+    assert_int_equal(xs_iocnet_rules_text(b, 21, three, 3), 3);
+    assert_string_equal(b, "EXS-A,EXS-BB,EXS-CCC");
+    assert_int_equal(xs_iocnet_rules_text(b, 20, three, 3), 2);
+    assert_string_equal(b, "EXS-A,EXS-BB,\xe2\x80\xa6");
+    /* a shorter id later does not slip in after one that was left out */
+    const char *gap[] = {"EXS-A", "EXS-LONG-ONE", "B"};
+    assert_int_equal(xs_iocnet_rules_text(b, 14, gap, 3), 1);
+    assert_string_equal(b, "EXS-A,\xe2\x80\xa6");
+    assert_int_equal(xs_iocnet_rules_text(b, 5, gap, 3), 0);
+    assert_string_equal(b, "\xe2\x80\xa6");
+    /* the buffer of the fact: 400 ids of 19 bytes (7999 joined) */
+    enum { N = 400 };
+    static char ids[N][20];
+    const char *v[N];
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "YARA_rule_name_%04u", i);
+        v[i] = ids[i];
+    }
+    static char big[XS_MAX_FINDING_FIELD + 1];
+    /* 204 ids take 204 * 20 - 1 = 4079 bytes; one more would leave no room for ",…" */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, N), 204);
+    assert_int_equal(strlen(big), 4079 + 4);
+    assert_memory_equal(big, "YARA_rule_name_0000,YARA_rule_name_0001,", 40);
+    assert_string_equal(big + 4079 - 19, "YARA_rule_name_0203,\xe2\x80\xa6");
+    /* 204 ids, 4079 bytes: all of them, no marker */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, 204), 204);
+    assert_int_equal(strlen(big), 4079);
+    /* 205 ids, 4099 bytes: the marker after 204 */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, 205), 204);
+    assert_int_equal(strlen(big), 4083);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
+        cmocka_unit_test(test_net_rules_text),
         cmocka_unit_test_setup_teardown(test_file_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_csv_typed_columns),
         cmocka_unit_test(test_loki_filename_iocs),
