@@ -283,8 +283,9 @@ static void said_cut(const said *w, uint64_t line, const char *size)
 /* XS_MAX_IOC_FILE (lowered): a list past the cap is read to its last whole line within it;
  * the line the cap cuts is not read as the indicator its start looks like ("203.0.113.7" of
  * "203.0.113.77"), and one warning names the first line not read. A line whose break is the
- * first byte past the cap is whole and read; a list of the cap's size is read whole; a cap of
- * whole MiB is said in MiB. */
+ * first byte past the cap is whole and read; a list of the cap's size, or one byte more, is
+ * read whole (its last line ends at its end, with a break or without); a cap of whole MiB is
+ * said in MiB. */
 static void test_file_cap(void **st)
 {
     (void)st;
@@ -292,6 +293,8 @@ static void test_file_cap(void **st)
                                "bad.example.test\n"  /* 13-29 */
                                "203.0.113.77\n"      /* 30-42 */
                                "other.example.test\n";
+    static const char unended[] = "198.51.100.1\n" /* 0-12 */
+                                  "bad.example.test"; /* 13-28: no break */
     /* 52,430 lines of 20 bytes: 52,428 fit in 1 MiB, the cap ends 16 bytes into the next */
     enum { LINES = 52430 };
     char *big = malloc(LINES * 20 + 1);
@@ -315,6 +318,16 @@ static void test_file_cap(void **st)
         {list, 42, 4, "42 bytes", 2, 1, "203.0.113.77", {"other.exam", "other.example.test"}},
         {list, 11, 1, "11 bytes", 0, 0, NULL, {"198.51.100.1", "198.51.100."}},
         {list, sizeof list - 1, 0, NULL, 2, 2, "other.example.test", {NULL, NULL}},
+        /* one byte past the cap, the list's last: its last line is whole (the break, or the
+         * end of a list without one) and nothing is said */
+        {list, sizeof list - 2, 0, NULL, 2, 2, "other.example.test", {NULL, NULL}},
+        {unended, sizeof unended - 2, 0, NULL, 1, 1, "bad.example.test", {NULL, NULL}},
+        {unended, sizeof unended - 1, 0, NULL, 1, 1, "bad.example.test", {NULL, NULL}},
+        /* two bytes past: the line the cap cuts is not read */
+        {list, sizeof list - 3, 4, "60 bytes", 2, 1, "203.0.113.77", {"other.example.test",
+                                                                   "other.example.tes"}},
+        {unended, sizeof unended - 3, 2, "27 bytes", 1, 0, "198.51.100.1",
+         {"bad.example.test", "bad.example.tes"}},
         {big, 1u << 20, 52429, "1 MiB", 0, 52428, "a52427.example.test",
          {"a52428.example.test", "a52428.example.t"}},
     };
