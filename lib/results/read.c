@@ -437,7 +437,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.file.ctime_ms = time_of(r, "file.ctime");
     h.file.url = str_of(r, "exsweep.file.url");
     h.file.site = str_of(r, "exsweep.file.site");
-    char attrs[256];
+    char attrs[XS_MAX_FINDING_SHORT + 1]; /* the names joined as a sweep keeps them */
     size_t ao = 0;
     attrs[0] = 0;
     char factkeys[XS_MAX_FACTS][64];
@@ -447,9 +447,9 @@ static exs_rc read_finding(reader *rd, const rec *r)
     for (size_t i = 0; i < r->n; i++) {
         xs_str k = r->pairs[i].key, val = r->pairs[i].value;
         if (xs_str_eq(k, "file.attributes")) {
-            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT)
+            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT ||
+                !xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p))
                 return skip(rd, "file.attributes longer than a sweep writes");
-            xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
         } else if (xs_str_istarts(k, "exsweep.facts.")) {
             if (h.nfacts >= XS_MAX_FACTS)
                 return skip(rd, "more exsweep.facts than a finding has");

@@ -559,6 +559,35 @@ static char *repeat(char c, size_t n)
     return s;
 }
 
+/* A saved file in memory (*text, *len once read) that starts with a sweep of one root "r". */
+static FILE *saved_start(char **text, size_t *len)
+{
+    FILE *f = open_memstream(text, len);
+    assert_non_null(f);
+    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    return f;
+}
+
+/* Ends the file saved_start began and reads it (EXS_OK). */
+static exs_results *saved_read(FILE *f, char **text, size_t *len)
+{
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(*text, *len, &r, err, sizeof err), EXS_OK);
+    return r;
+}
+
+/* The read's own warning count: "report", of how many skipped records; returns the warnings. */
+static const exs_warning *report_skips(const exs_results *r, uint64_t skipped, size_t *n)
+{
+    const exs_warning_count *wc = exs_results_warning_counts(r, n);
+    assert_int_equal(*n, 1);
+    assert_string_equal(wc[0].kind, "report");
+    assert_int_equal(wc[0].count, skipped);
+    return exs_results_warnings(r, n);
+}
+
 /* A field longer than a sweep writes (a rule.id, a URL past XS_MAX_FINDING_FIELD, more facts or
  * related ids than a finding has, a count key, a warning) makes its record bad input: skipped,
  * counted ("report" warnings) and named by an example; never EXS_ENOMEM (a long rule.id was),
@@ -578,9 +607,7 @@ static void test_read_oversize_fields(void **st)
     strcat(related, "]");
     char *text = NULL, *top = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    assert_non_null(f);
-    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    FILE *f = saved_start(&text, &len);
     finding_line(f, "T-OK", '1', "", "");                                  /* 2: read */
     finding_line(f, longid, '2', "", "");                                  /* 3: skipped */
     assert_true(asprintf(&top, ",\"url\":{\"path\":\"%s\"}", url) > 0);
@@ -595,10 +622,7 @@ static void test_read_oversize_fields(void **st)
     fputs("{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"host\",\"key\":\"EXCH01\",\"n\":3}}}\n", f);  /* 9 */
     fprintf(f, "{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"message\":\"%s\"}}}\n", msg); /* 10 */
     fputs("{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"line\":4,\"message\":\"short\"}}}\n", f); /* 11 */
-    fclose(f);
-    exs_results *r = NULL;
-    char err[256];
-    assert_int_equal(t_read_jsonl(text, len, &r, err, sizeof err), EXS_OK);
+    exs_results *r = saved_read(f, &text, &len);
     size_t n;
     const exs_finding *fd = exs_results_findings(r, &n);
     assert_int_equal(n, 2);
@@ -610,11 +634,7 @@ static void test_read_oversize_fields(void **st)
     assert_int_equal(n, 1);
     assert_string_equal(c[0].key, "EXCH01");
     assert_int_equal(c[0].n, 3);
-    const exs_warning_count *wc = exs_results_warning_counts(r, &n);
-    assert_int_equal(n, 1);
-    assert_string_equal(wc[0].kind, "report");
-    assert_int_equal(wc[0].count, 6);
-    const exs_warning *w = exs_results_warnings(r, &n);
+    const exs_warning *w = report_skips(r, 6, &n);
     assert_int_equal(n, 7);
     static const struct {
         uint64_t line;
@@ -638,13 +658,10 @@ static void test_read_oversize_fields(void **st)
     assert_string_equal(w[6].message, "short");
     exs_results_destroy(r);
     /* the same lines but the bad ones: no warning at all */
-    exs_results *clean = NULL;
     free(text);
-    f = open_memstream(&text, &len);
-    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    f = saved_start(&text, &len);
     finding_line(f, "T-OK", '1', "", "");
-    fclose(f);
-    assert_int_equal(t_read_jsonl(text, len, &clean, err, sizeof err), EXS_OK);
+    exs_results *clean = saved_read(f, &text, &len);
     exs_results_warnings(clean, &n);
     assert_int_equal(n, 0);
     exs_results_warning_counts(clean, &n);
@@ -656,6 +673,53 @@ static void test_read_oversize_fields(void **st)
     free(url_ok);
     free(key);
     free(msg);
+}
+
+/* file.attributes are joined by ',' as a sweep keeps them, at most XS_MAX_FINDING_SHORT bytes:
+ * names that join to exactly that many are read whole (they were cut to 255 bytes), one byte
+ * more makes the record bad input, skipped and counted. */
+static void test_read_attributes_cap(void **st)
+{
+    (void)st;
+    char *a127 = repeat('a', 127), *b128 = repeat('b', 128), *c256 = repeat('c', 256),
+         *c257 = repeat('c', 257), *top = NULL, *text = NULL;
+    size_t len = 0;
+    FILE *f = saved_start(&text, &len);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\",\"%s\"]}", a127, b128) > 0);
+    finding_line(f, "T-OK", '1', "", top); /* 2: 256 bytes joined, read */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\",\"%s\"]}", b128, b128) > 0);
+    finding_line(f, "T-OK", '2', "", top); /* 3: 257, skipped */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\"]}", c256) > 0);
+    finding_line(f, "T-OK", '3', "", top); /* 4: one name of 256, read */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\"]}", c257) > 0);
+    finding_line(f, "T-OK", '4', "", top); /* 5: 257, skipped */
+    free(top);
+    exs_results *r = saved_read(f, &text, &len);
+    size_t n;
+    const exs_finding *fd = exs_results_findings(r, &n);
+    assert_int_equal(n, 2);
+    char want[257];
+    snprintf(want, sizeof want, "%s,%s", a127, b128);
+    assert_int_equal(fd[0].id[0], '1');
+    assert_int_equal(strlen(fd[0].file->attributes), 256);
+    assert_string_equal(fd[0].file->attributes, want);
+    assert_int_equal(fd[1].id[0], '3');
+    assert_string_equal(fd[1].file->attributes, c256);
+    const exs_warning *w = report_skips(r, 2, &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(w[i].line, 3 + 2 * i);
+        assert_string_equal(w[i].message, "record skipped: file.attributes longer than a sweep writes");
+    }
+    exs_results_destroy(r);
+    free(text);
+    free(a127);
+    free(b128);
+    free(c256);
+    free(c257);
 }
 
 /* ---------------------------------------------------------------- passes past the cap */
@@ -875,6 +939,7 @@ int main(void)
         cmocka_unit_test(test_shell_behind_decoys),
         cmocka_unit_test(test_read_many_records),
         cmocka_unit_test(test_read_oversize_fields),
+        cmocka_unit_test(test_read_attributes_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
