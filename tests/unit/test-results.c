@@ -474,6 +474,25 @@ static void test_round_trip(void **s_)
 
 /* ---------------------------------------------------------------- reading many records */
 
+/* A saved file in memory (*text, *len once read) that starts with a sweep of one root "r". */
+static FILE *saved_start(char **text, size_t *len)
+{
+    FILE *f = open_memstream(text, len);
+    assert_non_null(f);
+    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    return f;
+}
+
+/* Ends the file saved_start began and reads it (EXS_OK). */
+static exs_results *saved_read(FILE *f, char **text, size_t *len)
+{
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(*text, *len, &r, err, sizeof err), EXS_OK);
+    return r;
+}
+
 /* A saved sweep of 100,000 client counts and 20,000 coverage families, each written twice (two
  * sweeps in one file: the records merge by key), reads in linear time: each record finds its
  * key in a map, not by a search over the ones read before (that took a minute). The merged
@@ -533,6 +552,41 @@ static void test_read_many_records(void **st)
     free(text);
 }
 
+/* Root labels made unique over the sweeps read: XS_MAX_REPORT_ROOTS roots in 17 sweep
+ * records (241 roots each, as many as a line's 512 pairs hold), all "a" but a root labelled
+ * "a-3" first and one "a-2" last. Each rename looked through every label read so far for
+ * every suffix it tried (about 2e10 strcmp); now the names are the same, in linear time. */
+static void test_read_many_root_labels(void **st)
+{
+    (void)st;
+    enum { PER = 241 };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int n = 0; n < XS_MAX_REPORT_ROOTS; n++) {
+        bool open = n % PER == 0, close = n % PER == PER - 1 || n == XS_MAX_REPORT_ROOTS - 1;
+        const char *lab = n == 0 ? "a-3" : n == XS_MAX_REPORT_ROOTS - 1 ? "a-2" : "a";
+        fprintf(f, "%s{\"path\":\"/r%d\",\"label\":\"%s\"}%s",
+                open ? "{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[" : ",", n,
+                lab, close ? "]}}\n" : "");
+    }
+    clock_t t0 = clock();
+    exs_results *r = saved_read(f, &text, &len);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(cpu < 5.0); /* milliseconds */
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    assert_int_equal(sw->nroots, XS_MAX_REPORT_ROOTS);
+    static const char *first[] = {"a-3", "a", "a-2", "a-4", "a-5"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(sw->roots[i].label, first[i]);
+    assert_string_equal(sw->roots[4094].path, "/r4094");
+    assert_string_equal(sw->roots[4094].label, "a-4095");
+    assert_string_equal(sw->roots[4095].label, "a-2-2");
+    exs_results_destroy(r);
+    free(text);
+}
+
 /* ---------------------------------------------------------------- oversize fields read */
 
 /* A finding record of rule id (user rule "id"), event.id made of digit d, with extra JSON
@@ -557,25 +611,6 @@ static char *repeat(char c, size_t n)
     memset(s, c, n);
     s[n] = 0;
     return s;
-}
-
-/* A saved file in memory (*text, *len once read) that starts with a sweep of one root "r". */
-static FILE *saved_start(char **text, size_t *len)
-{
-    FILE *f = open_memstream(text, len);
-    assert_non_null(f);
-    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
-    return f;
-}
-
-/* Ends the file saved_start began and reads it (EXS_OK). */
-static exs_results *saved_read(FILE *f, char **text, size_t *len)
-{
-    fclose(f);
-    exs_results *r = NULL;
-    char err[256];
-    assert_int_equal(t_read_jsonl(*text, *len, &r, err, sizeof err), EXS_OK);
-    return r;
 }
 
 /* The read's own warning count: "report", of how many skipped records; returns the warnings. */
@@ -938,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_passes_past_the_cap_order_free),
         cmocka_unit_test(test_shell_behind_decoys),
         cmocka_unit_test(test_read_many_records),
+        cmocka_unit_test(test_read_many_root_labels),
         cmocka_unit_test(test_read_oversize_fields),
         cmocka_unit_test(test_read_attributes_cap),
     };
