@@ -104,6 +104,8 @@ typedef struct reader {
     char *kbuf;           /* a NUL-terminated copy of the key looked up */
     size_t kcap;
     xs_relabel relabel;  /* renamed roots: their findings get new ids (relabel.h) */
+    xs_strmap *labels;     /* every root label of res -> (void *)1 */
+    xs_strmap *label_next; /* a label read more than once -> the next "-N" to try for it */
     char *err;
     size_t errlen;
     const char *file;
@@ -191,19 +193,24 @@ static exs_rc read_sweep(reader *rd, const rec *r)
             if (v.n >= sizeof lab)
                 return bad(rd, "a root label longer than a sweep writes (XS_MAX_LABEL)");
             snprintf(lab, sizeof lab, "%.*s", (int)v.n, v.p);
-            /* labels stay unique over the sweeps read together */
+            /* labels stay unique over the sweeps read together: the first of lab, lab-2,
+             * lab-3, ... not taken. Names are only added, so the search for a label goes on
+             * from where the last one for it stopped: every name is passed over once. */
             char uniq[sizeof lab + 12];
             snprintf(uniq, sizeof uniq, "%s", lab);
-            for (unsigned k2 = 2;; k2++) {
-                bool taken = false;
-                for (size_t j = 0; j < res->nroots && !taken; j++)
-                    taken = strcmp(res->roots[j].label, uniq) == 0;
-                if (!taken)
-                    break;
-                snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
+            if (xs_strmap_get(rd->labels, lab)) {
+                uintptr_t k2 = (uintptr_t)xs_strmap_get(rd->label_next, lab);
+                for (k2 = k2 ? k2 : 2;; k2++) {
+                    snprintf(uniq, sizeof uniq, "%s-%lu", lab, (unsigned long)k2);
+                    if (!xs_strmap_get(rd->labels, uniq))
+                        break;
+                }
+                if (!xs_strmap_put(rd->label_next, lab, (void *)(k2 + 1), NULL))
+                    return EXS_ENOMEM;
             }
             const char *p = keep(res, path);
             if (!p || !xs_results_add_root(res, p, uniq) ||
+                !xs_strmap_put(rd->labels, uniq, (void *)1, NULL) ||
                 !xs_relabel_root(&rd->relabel, strcmp(uniq, lab) != 0))
                 return EXS_ENOMEM;
             rd->nroots_file++;
@@ -437,7 +444,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.file.ctime_ms = time_of(r, "file.ctime");
     h.file.url = str_of(r, "exsweep.file.url");
     h.file.site = str_of(r, "exsweep.file.site");
-    char attrs[256];
+    char attrs[XS_MAX_FINDING_SHORT + 1]; /* the names joined as a sweep keeps them */
     size_t ao = 0;
     attrs[0] = 0;
     char factkeys[XS_MAX_FACTS][64];
@@ -447,9 +454,9 @@ static exs_rc read_finding(reader *rd, const rec *r)
     for (size_t i = 0; i < r->n; i++) {
         xs_str k = r->pairs[i].key, val = r->pairs[i].value;
         if (xs_str_eq(k, "file.attributes")) {
-            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT)
+            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT ||
+                !xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p))
                 return skip(rd, "file.attributes longer than a sweep writes");
-            xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
         } else if (xs_str_istarts(k, "exsweep.facts.")) {
             if (h.nfacts >= XS_MAX_FACTS)
                 return skip(rd, "more exsweep.facts than a finding has");
@@ -737,7 +744,9 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     rd.rules = xs_strmap_create();
     rd.warnings = xs_warnkeep_create(XS_MAX_WARNING_EXAMPLES);
     rd.cov_at = xs_strmap_create();
-    bool maps = rd.cov_at != NULL;
+    rd.labels = xs_strmap_create();
+    rd.label_next = xs_strmap_create();
+    bool maps = rd.cov_at && rd.labels && rd.label_next;
     for (int k = 0; k < EXS_COUNT__N; k++)
         maps = maps && (rd.count_at[k] = xs_strmap_create()) != NULL;
     if (!rd.rules || !rd.warnings || !maps)
@@ -830,6 +839,8 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     xs_strmap_destroy(rd.rules);
     xs_warnkeep_destroy(rd.warnings);
     xs_strmap_destroy(rd.cov_at);
+    xs_strmap_destroy(rd.labels);
+    xs_strmap_destroy(rd.label_next);
     for (int k = 0; k < EXS_COUNT__N; k++)
         xs_strmap_destroy(rd.count_at[k]);
     free(rd.kbuf);
