@@ -937,9 +937,9 @@ static void test_path_length(void **st)
     close(fds[0]);
 }
 
-/* XS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it are warned and stay
- * clients; the ones within it leave the client counts. Each row a probe from the row's own
- * s-ip. */
+/* XS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it (the largest, strcmp)
+ * are warned and stay clients; the ones within it leave the client counts. Each row a probe
+ * from the row's own s-ip. */
 static void test_server_addresses(void **st)
 {
     (void)st;
@@ -964,9 +964,113 @@ static void test_server_addresses(void **st)
     for (size_t i = 0; i < n; i++)
         assert_int_equal(c[i].n, 1);
     assert_string_equal(warning_text(s, "limit"),
-                        "server addresses (IIS s-ip) past 64 per root met 3 times: not told apart "
-                        "from clients");
+                        "3 server addresses (IIS s-ip) past the 64 smallest per root: not told "
+                        "apart from clients");
     exs_scan_destroy(s);
+    /* XS_MAX_SERVER_OVER (lowered to 2): the ones left out past it are not remembered, said */
+    exs_scan_opts opts = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &opts), EXS_OK);
+    s->max_server_over = 2;
+    assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->own_addresses, XS_MAX_SERVER_ADDRS);
+    assert_string_equal(warning_text(s, "limit"),
+                        "at least 2 server addresses (IIS s-ip) past the 64 smallest per root: "
+                        "not told apart from clients");
+    exs_scan_destroy(s);
+}
+
+/* The JSON lines of s but the first, the sweep's (its jobs and times), the sweep's clock
+ * blanked: each finding's "created", the time of the records that have no time of the logs
+ * (malloc'd). */
+static char *jsonl_past_sweep(exs_scan *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    exs_report_opts o = EXS_REPORT_OPTS_INIT;
+    o.format = EXS_FORMAT_JSONL;
+    assert_int_equal(exs_report_write(exs_scan_results(s), f, &o), EXS_OK);
+    fclose(f);
+    size_t at = strcspn(out, "\n");
+    assert_true(at < len);
+    memmove(out, out + at + 1, len - at);
+    for (char *p = out; (p = strstr(p, "\"created\":\"")) != NULL;)
+        for (p += 11; *p && *p != '"'; p++)
+            *p = 'x';
+    for (char *p = out; (p = strstr(p, "{\"@timestamp\":\"")) != NULL;)
+        for (p += 15; strncmp(p, "2021-", 5) && *p && *p != '"'; p++)
+            *p = 'x';
+    return out;
+}
+
+/* An IIS log of 40 rows, row i from s-ip and c-ip "10.0.<net>.<i>" (its own address). */
+static void put_own_rows(const char *rel, int net)
+{
+    char log[40 * 160 + sizeof FIX_IIS_HDR];
+    size_t o = (size_t)snprintf(log, sizeof log, "%s", FIX_IIS_HDR);
+    for (int i = 1; i <= 40; i++)
+        o += (size_t)snprintf(log + o, sizeof log - o,
+                              "2021-03-03 10:%02d:00 10.0.%d.%d GET /aspnet_client/x.aspx - 443 - "
+                              "10.0.%d.%d x - 404 0 0 1\r\n",
+                              i, net, i, net, i);
+    put(rel, log);
+}
+
+/* XS_MAX_SERVER_ADDRS is met whatever the order: one root with two logs of 40 server
+ * addresses each (10.0.0.1-40 and 10.0.1.1-40, the larger ones in the log walked first or
+ * last) keeps its 64 smallest (strcmp), at -j1 and at -j4; the rows from them leave the
+ * client counts, the 16 others stay clients, and the 16 left out are counted once each. The
+ * JSON lines are the same bytes at -j1 and -j4 but for the sweep's jobs and times. */
+static void test_server_addresses_order(void **st)
+{
+    (void)st;
+    char *all[80], buf[80][32];
+    for (int i = 0; i < 80; i++) {
+        snprintf(buf[i], sizeof buf[i], "10.0.%d.%d", i / 40, i % 40 + 1);
+        all[i] = buf[i];
+    }
+    qsort(all, 80, sizeof *all, cmp_str);
+    char *first = NULL; /* the -j1 lines of the same logs */
+    for (int run = 0; run < 4; run++) {
+        int larger_first = run / 2;
+        put_own_rows("C/inetpub/logs/LogFiles/W3SVC1/u_ex1.log", larger_first ? 1 : 0);
+        put_own_rows("C/inetpub/logs/LogFiles/W3SVC1/u_ex2.log", larger_first ? 0 : 1);
+        exs_scan *s = run_jobs(dir, run % 2 ? 4 : 1, 0);
+        const exs_results *r = exs_scan_results(s);
+        size_t n;
+        const char *const *srv = exs_results_server_addresses(r, &n);
+        assert_int_equal(n, XS_MAX_SERVER_ADDRS);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(srv[i], all[i]);
+        assert_int_equal(exs_results_stats(r)->own_findings, 64);
+        assert_int_equal(exs_results_stats(r)->own_addresses, 64);
+        const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+        assert_int_equal(n, 16);
+        char *clients[16];
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(c[i].n, 1);
+            clients[i] = (char *)c[i].key;
+        }
+        qsort(clients, 16, sizeof *clients, cmp_str);
+        for (size_t i = 0; i < 16; i++)
+            assert_string_equal(clients[i], all[64 + i]);
+        assert_int_equal(t_warns(s, "limit"), 1);
+        assert_string_equal(warning_text(s, "limit"),
+                            "16 server addresses (IIS s-ip) past the 64 smallest per root: not "
+                            "told apart from clients");
+        char *text = jsonl_past_sweep(s);
+        if (run % 2 == 0) {
+            free(first);
+            first = text;
+        } else {
+            assert_string_equal(text, first);
+            free(text);
+        }
+        exs_scan_destroy(s);
+    }
+    free(first);
 }
 
 int main(void)
@@ -979,6 +1083,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_server_addresses, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_server_addresses_order, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),
