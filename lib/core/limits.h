@@ -45,7 +45,12 @@
 #define XS_MAX_FACTS 16                 /* named facts per finding (fixed lists per rule) */
 #define XS_MAX_RELATED 64               /* related finding ids kept per finding; more counted */
 #define XS_MAX_SERVER_ADDRS 64          /* a root's own server addresses remembered (IIS
-                                            s-ip); more are warned and stay clients */
+                                            s-ip): the smallest (strcmp), whatever the order;
+                                            the others are counted in a warning and stay
+                                            clients */
+#define XS_MAX_SERVER_OVER 65536        /* distinct addresses past XS_MAX_SERVER_ADDRS
+                                            remembered to count them; past it the warning says
+                                            "at least" (the same whatever the order) */
 #define EXS_MAX_COUNT_KEYS 1000000       /* distinct client addresses and host names counted;
                                             more are counted in the totals only */
 

@@ -720,6 +720,18 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, xs_json_pair *pairs
     return EXS_OK;
 }
 
+/* A warning of the read itself, of no file and line (after the examples were moved). */
+static exs_rc report_warning(reader *rd, const char *msg)
+{
+    exs_results *res = rd->res;
+    const char *m = keep(res, xs_str_cstr(msg));
+    if (!m || !xs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
+                        sizeof *res->warnings))
+        return EXS_ENOMEM;
+    res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
+    return EXS_OK;
+}
+
 exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_t npaths,
                               char *err, size_t errlen)
 {
@@ -812,19 +824,27 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     }
     if (rc == EXS_OK && !xs_warnkeep_move(rd.warnings, res, &rd.capwarn))
         rc = EXS_ENOMEM;
+    /* a sweep writes at most XS_MAX_SERVER_ADDRS per root (a sweep of no root, as the tests
+     * make, one root's): past that for the roots read, the smallest are kept, whatever the
+     * order of the files */
+    size_t roots = res->nroots > npaths ? res->nroots : npaths;
+    size_t cut = rc == EXS_OK ? xs_results_cut_servers(res, XS_MAX_SERVER_ADDRS * roots) : 0;
     /* what the read itself left out, counted with the sweeps' warnings ("report") */
-    if (rc == EXS_OK && (rd.foreign || rd.skipped))
-        rc = wcount_add(&rd, XS_LIT("report"), rd.foreign + rd.skipped);
+    if (rc == EXS_OK && (rd.foreign || rd.skipped || cut))
+        rc = wcount_add(&rd, XS_LIT("report"), rd.foreign + rd.skipped + cut);
     if (rc == EXS_OK && rd.foreign) {
         char msg[128];
         snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
                  (unsigned long long)rd.foreign);
-        const char *m = keep(res, xs_str_cstr(msg));
-        if (!m || !xs_grow((void **)&res->warnings, &rd.capwarn, res->nwarnings + 1,
-                            sizeof *res->warnings))
-            rc = EXS_ENOMEM;
-        else
-            res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
+        rc = report_warning(&rd, msg);
+    }
+    if (rc == EXS_OK && cut) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%zu server addresses past %u per root read (%zu roots) left out: the "
+                 "smallest kept",
+                 cut, (unsigned)XS_MAX_SERVER_ADDRS, roots);
+        rc = report_warning(&rd, msg);
     }
     if (rc == EXS_OK)
         rc = xs_relabel_apply(&rd.relabel, res);

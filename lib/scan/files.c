@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/grow.h"
+#include "core/heap.h"
 #include "core/limits.h"
 #include "core/digest.h"
 #include "detectors/iocnet.h"
@@ -479,31 +480,11 @@ void xs_files_add_dearcry(xs_files *f, const char *display, const xs_where *wher
         store_failed(f, "a DearCry example");
 }
 
-static void heap_down(xs_frec **h, size_t n, size_t i)
+/* The records' max-heap (core/heap.h) on their order. */
+static int cmp_rec_order(const void *a, const void *b)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && h[l]->order > h[m]->order)
-            m = l;
-        if (r < n && h[r]->order > h[m]->order)
-            m = r;
-        if (m == i)
-            return;
-        xs_frec *t = h[m];
-        h[m] = h[i];
-        h[i] = t;
-        i = m;
-    }
-}
-
-static void heap_up(xs_frec **h, size_t i)
-{
-    while (i && h[(i - 1) / 2]->order < h[i]->order) {
-        xs_frec *t = h[(i - 1) / 2];
-        h[(i - 1) / 2] = h[i];
-        h[i] = t;
-        i = (i - 1) / 2;
-    }
+    uint64_t x = ((const xs_frec *)a)->order, y = ((const xs_frec *)b)->order;
+    return (x > y) - (x < y);
 }
 
 /* Adds n hits of rule and verdict v, their times spanning [first, last], to the tallies *g
@@ -581,7 +562,7 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
     } else if (f->nheap < f->max_records) {
         if (xs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
             f->heap[f->nheap] = r;
-            heap_up(f->heap, f->nheap++);
+            xs_heap_up((void **)f->heap, f->nheap++, cmp_rec_order);
         } else {
             gone = r;
             oom = true;
@@ -591,7 +572,7 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
         if (f->nheap && f->heap[0]->order > r->order) {
             gone = f->heap[0];
             f->heap[0] = r;
-            heap_down(f->heap, f->nheap, 0);
+            xs_heap_down((void **)f->heap, f->nheap, 0, cmp_rec_order);
         } else {
             gone = r;
         }

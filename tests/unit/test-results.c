@@ -961,11 +961,54 @@ static void test_shell_behind_decoys(void **s_)
     free(pool);
 }
 
+/* EXS_MAX_COUNT_KEYS (lowered to 3): the client keys counted are the three smallest
+ * ("root|address", strcmp) whatever the order the findings come in, their counts exact; the
+ * findings of the others are counts_dropped, exactly. Client 192.0.2.<i> has i + 1 findings. */
+static void test_count_keys_order_free(void **s_)
+{
+    (void)s_;
+    enum { CLIENTS = 10, N = CLIENTS * (CLIENTS + 1) / 2 };
+    unsigned who[N], at = 0;
+    for (unsigned i = 0; i < CLIENTS; i++)
+        for (unsigned k = 0; k <= i; k++)
+            who[at++] = i;
+    for (int order = 0; order < 3; order++) {
+        xs_store *st = xs_store_create(100, 1000);
+        assert_non_null(st);
+        xs_store_cap_keys(st, 3);
+        for (unsigned j = 0; j < N; j++) {
+            unsigned i = order == 0 ? j : order == 1 ? N - 1 - j : (j * 7) % N;
+            char ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%u", who[i]);
+            add_hit(st, &rule_a, EXS_VERDICT_PROBE, "x.log", i + 1, ip, NULL, NULL);
+        }
+        exs_results *r = xs_results_new();
+        assert_non_null(r);
+        assert_true(xs_store_finish(st, r));
+        assert_true(xs_results_sort(r));
+        size_t n;
+        const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+        assert_int_equal(n, 3);
+        for (unsigned i = 0; i < 3; i++) {
+            char ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%u", i);
+            assert_string_equal(c[i].key, ip);
+            assert_int_equal(c[i].n, i + 1);
+            assert_int_equal(c[i].by_verdict[EXS_VERDICT_PROBE], i + 1);
+        }
+        assert_int_equal(exs_results_stats(r)->findings, N);
+        assert_int_equal(exs_results_stats(r)->counts_dropped, N - (1 + 2 + 3));
+        exs_results_destroy(r);
+        xs_store_destroy(st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_fair_and_order_free),
         cmocka_unit_test(test_store_settled_order_free),
+        cmocka_unit_test(test_count_keys_order_free),
         cmocka_unit_test(test_store_pins_related),
         cmocka_unit_test(test_store_empty),
         cmocka_unit_test(test_ids),
