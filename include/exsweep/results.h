@@ -91,8 +91,9 @@ typedef struct exs_sweep_stats {
     uint64_t logs_parsed_only;  /* logs read by their parsers, not hashed or rule-checked */
     uint64_t rule_scans;      /* YARA scans run (shipped and user rule sets) */
     uint64_t rule_gated;      /* shipped-rule scans the literal gate made unnecessary */
-    uint64_t counts_dropped;  /* client (per root) and host keys past EXS_MAX_COUNT_KEYS
-                                 (counted in n only) */
+    uint64_t counts_dropped;  /* findings counted under no client (per root) or host key:
+                                 of each, the EXS_MAX_COUNT_KEYS smallest keys (strcmp) are
+                                 counted, whatever the order (in n only) */
     uint64_t own_findings;    /* findings whose client is their own root's server address
                                  (IIS s-ip: rows it forwarded to itself), left out of the
                                  client counts ... */

@@ -45,7 +45,12 @@
 #define XS_MAX_FACTS 16                 /* named facts per finding (fixed lists per rule) */
 #define XS_MAX_RELATED 64               /* related finding ids kept per finding; more counted */
 #define XS_MAX_SERVER_ADDRS 64          /* a root's own server addresses remembered (IIS
-                                            s-ip); more are warned and stay clients */
+                                            s-ip): the smallest (strcmp), whatever the order;
+                                            the others are counted in a warning and stay
+                                            clients */
+#define XS_MAX_SERVER_OVER 65536        /* distinct addresses past XS_MAX_SERVER_ADDRS
+                                            remembered to count them; past it the warning says
+                                            "at least" (the same whatever the order) */
 #define EXS_MAX_COUNT_KEYS 1000000       /* distinct client addresses and host names counted;
                                             more are counted in the totals only */
 
@@ -86,6 +91,11 @@
                                             (EXS-IOC-NET), the heaviest; more are counted in
                                             a warning */
 #define XS_MAX_FILE_RECORDS 100000      /* files with file-side hits kept for correlation */
+#define XS_MAX_FILE_HITS 4096           /* file-side hits kept per file (a scanner log lists one
+                                            per detection: a 32 MiB msert.log holds ~1.7 million,
+                                            ~1 GB kept); a real log or file has far fewer, and
+                                            4096 findings of one file are more than a reader
+                                            can act on. More are counted, a warning */
 #define XS_MAX_WEB_SCRIPTS 1000000      /* script files under web roots remembered (removed-shell check) */
 #define XS_MAX_VDIRS 4096               /* IIS virtual directories read from one
                                             applicationHost.config (its first), and kept over a

@@ -100,6 +100,33 @@ void *xs_strmap_get(const xs_strmap *m, const char *key)
     return NULL;
 }
 
+void xs_strmap_del(xs_strmap *m, const char *key)
+{
+    if (!m || !m->cap)
+        return;
+    size_t mask = m->cap - 1;
+    uint64_t h = fnv(key);
+    size_t j = h & mask;
+    while (m->s[j].key && !(m->s[j].h == h && strcmp(m->s[j].key, key) == 0))
+        j = (j + 1) & mask;
+    if (!m->s[j].key)
+        return;
+    free(m->s[j].key);
+    m->s[j].key = NULL;
+    m->n--;
+    /* linear probing without tombstones: the slots after the hole that may not be past it
+     * move back into it */
+    for (size_t k = (j + 1) & mask; m->s[k].key; k = (k + 1) & mask) {
+        size_t home = m->s[k].h & mask;
+        bool stays = j <= k ? (j < home && home <= k) : (j < home || home <= k);
+        if (!stays) {
+            m->s[j] = m->s[k];
+            m->s[k].key = NULL;
+            j = k;
+        }
+    }
+}
+
 size_t xs_strmap_count(const xs_strmap *m)
 {
     return m ? m->n : 0;

@@ -15,6 +15,8 @@ void xs_strmap_destroy(xs_strmap *m);
  * when out of memory. */
 bool xs_strmap_put(xs_strmap *m, const char *key, void *value, void **old);
 void *xs_strmap_get(const xs_strmap *m, const char *key);
+/* Removes key (and frees its copy); no-op when absent. */
+void xs_strmap_del(xs_strmap *m, const char *key);
 size_t xs_strmap_count(const xs_strmap *m);
 
 #endif

@@ -75,6 +75,7 @@ typedef struct xs_event_dump {
     uint64_t pid;
     int64_t time_ms;
     uint64_t record, line;
+    int64_t offset; /* the finding's (xs_ctx_offset), -1 when none: the id it has in order */
     uint32_t event_id;
     char tool[24];                      /* a static name */
     /* what the finding keeps of each (lib/results/build.c), so that nothing is cut here */

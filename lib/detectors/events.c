@@ -201,6 +201,9 @@ static void dump_found(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str 
         d->time_ms = e->time_ms;
         d->record = e->record;
         d->line = e->line;
+        /* the position the finding has at once (xs_hit_event_of), kept for it at the end */
+        d->offset = xs_ctx_offset(c, e->line, e->offset > 0 ? e->offset : -1);
+        xs_emit_hold(c, d->line, d->record, d->offset);
         d->event_id = e->event_id;
         d->recovered = e->recovered;
         snprintf(d->tool, sizeof d->tool, "%s", tool);
@@ -699,6 +702,7 @@ void xs_detect_events_end(xs_ctx *c, xs_event_state *st)
                      lsass ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, d->time_ms);
         h.record = d->record;
         h.line = d->line;
+        h.offset = d->offset;
         h.event.id = d->event_id;
         h.event.provider = xs_str_fixed(d->provider, sizeof d->provider);
         h.event.channel = xs_str_fixed(d->channel, sizeof d->channel);

@@ -348,8 +348,7 @@ static void check_staging(xs_fctx *c)
     fh_init(&h, &xs_rule_table[R_FILE_STAGING], EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
             "an archive under ProgramData");
     xs_hit_fact_cstr(&h, "file_type", xs_magic_type(c->head, c->head_n));
-    xs_fhit_add(c, &h);
-    xs_fhit_defer_last(c);
+    xs_fhit_add_deferred(c, &h);
 }
 
 static void check_ransomware(xs_fctx *c)

@@ -588,9 +588,10 @@ exs_rc xs_iocset_load(xs_iocset *s, const char *path, xs_iocset_bad_fn bad, void
         return EXS_ERULE;
     }
     /* A list larger than the cap is read one byte past it: that byte says whether the line
-     * at the cap ends there. */
+     * at the cap ends there; and one more, which says whether the list goes on past that one
+     * (a list of cap + 1 bytes is read whole, its last line ending at its end). */
     size_t cap = s->max_file;
-    size_t n = (uint64_t)st.st_size > cap ? cap + 1 : (size_t)st.st_size;
+    size_t n = (uint64_t)st.st_size > cap ? cap + 2 : (size_t)st.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
         snprintf(err, errlen, "%s: out of memory for the list (%zu bytes)", path, n + 1);
@@ -613,10 +614,11 @@ exs_rc xs_iocset_load(xs_iocset *s, const char *path, xs_iocset_bad_fn bad, void
         got += (size_t)r;
     }
     close(fd);
-    if (got < n && bad)
+    if (got < n && (uint64_t)got < (uint64_t)st.st_size && bad)
         bad(ctx, path, 0, "list shorter than when it was opened (changed while read): the "
                           "indicators read are used");
-    if (got > cap) {
+    if (got > cap + 1) {
+        got = cap + 1;
         /* The bytes after the last line break are the start of a line the cap cut: read, they
          * would be an indicator the list does not hold (an address or a domain cut short is
          * still one). The list ends at its last whole line. */

@@ -279,6 +279,25 @@ static int cmp_hit(const void *pa, const void *pb)
     return strcmp(a->ioc->value, b->ioc->value);
 }
 
+size_t xs_iocnet_rules_text(char *buf, size_t cap, const char *const *rules, size_t n)
+{
+    static const char more[] = ",\xe2\x80\xa6"; /* ",…" (U+2026) */
+    size_t total = 0, o = 0, i = 0;
+    for (size_t k = 0; k < n; k++)
+        total += (k ? 1 : 0) + strlen(rules[k]);
+    size_t room = total < cap ? cap : cap - (sizeof more - 1); /* the marker's room kept */
+    buf[0] = 0;
+    for (; i < n; i++) {
+        size_t len = (o ? 1 : 0) + strlen(rules[i]);
+        if (o + len >= room)
+            break;
+        xs_appendf(buf, cap, &o, "%s%s", o ? "," : "", rules[i]);
+    }
+    if (i < n)
+        xs_appendf(buf, cap, &o, "%s", o ? more : more + 1);
+    return i;
+}
+
 static void emit_hit(const xs_pass_view *pv, const net_hit *h)
 {
     xs_ctx c;
@@ -307,13 +326,11 @@ static void emit_hit(const xs_pass_view *pv, const net_hit *h)
         xs_hit_fact_u64(&e, "ioc_line", h->ioc->line);
     xs_hit_fact_cstr(&e, "ioc_note", h->ioc->note);
     xs_hit_fact_u64(&e, "findings", h->findings);
-    char rules[300];
-    size_t o = 0;
-    rules[0] = 0;
-    for (size_t i = 0; h->t && i < h->t->nrules; i++)
-        if (o + strlen(h->t->rules[i]) + 3 < sizeof rules)
-            xs_appendf(rules, sizeof rules, &o, "%s%s", o ? "," : "", h->t->rules[i]);
+    char rules[XS_MAX_FINDING_FIELD + 1]; /* what a fact keeps */
+    size_t nrules = h->t ? h->t->nrules : 0;
+    xs_iocnet_rules_text(rules, sizeof rules, h->t ? h->t->rules : NULL, nrules);
     xs_hit_fact_cstr(&e, "findings_rules", rules);
+    xs_hit_fact_u64(&e, "findings_rules_count", nrules);
     xs_hit_fact_u64(&e, "requests", h->requests);
     xs_hit_fact_time(&e, "seen_first", h->first);
     xs_hit_fact_time(&e, "seen_last", h->last);

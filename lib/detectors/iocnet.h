@@ -17,6 +17,7 @@
 #define XS_DETECTORS_IOCNET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "detectors/ioc.h"
 #include "exsweep/finding.h"
@@ -33,6 +34,11 @@ void xs_iocnet_destroy(xs_iocnet *n);
 /* Counts f when it names a listed address or host (n may be NULL: nothing to do). Returns
  * false when out of memory: the tally is then short, and the caller fails the sweep. */
 bool xs_iocnet_note(xs_iocnet *n, const exs_finding *f);
+
+/* The fact findings_rules: the rule ids (sorted) joined by ',' in buf (cap bytes, the NUL
+ * included). When they do not all fit, the first ones that do and then ",…" ("…" alone when
+ * not even the first fits; cap must be at least 4). Returns how many ids are listed. */
+size_t xs_iocnet_rules_text(char *buf, size_t cap, const char *const *rules, size_t n);
 
 /* Reports one EXS-IOC-NET finding per indicator seen in a finding or a request of the view
  * (n may be NULL). */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "core/limits.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
 #include "report/render.h"
@@ -244,9 +245,12 @@ static bool print_clients(const out *o, const exs_results *r)
                 plural(nown, "address", "addresses"),
                 exs_results_sweep(r)->nroots > 1 ? "they" : "it");
     if (exs_results_stats(r)->counts_dropped)
-        fprintf(o->f, "  (%" PRIu64 " findings from addresses past the %s-address cap are in the "
-                      "totals only)\n",
-                exs_results_stats(r)->counts_dropped, "1000000");
+        fprintf(o->f,
+                "  (%" PRIu64 " %s of client addresses and host names past the %d counted "
+                "(the smallest kept) are in the totals only)\n",
+                exs_results_stats(r)->counts_dropped,
+                plural(exs_results_stats(r)->counts_dropped, "finding", "findings"),
+                EXS_MAX_COUNT_KEYS);
     free(v);
     return true;
 }

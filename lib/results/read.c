@@ -104,6 +104,8 @@ typedef struct reader {
     char *kbuf;           /* a NUL-terminated copy of the key looked up */
     size_t kcap;
     xs_relabel relabel;  /* renamed roots: their findings get new ids (relabel.h) */
+    xs_strmap *labels;     /* every root label of res -> (void *)1 */
+    xs_strmap *label_next; /* a label read more than once -> the next "-N" to try for it */
     char *err;
     size_t errlen;
     const char *file;
@@ -191,19 +193,24 @@ static exs_rc read_sweep(reader *rd, const rec *r)
             if (v.n >= sizeof lab)
                 return bad(rd, "a root label longer than a sweep writes (XS_MAX_LABEL)");
             snprintf(lab, sizeof lab, "%.*s", (int)v.n, v.p);
-            /* labels stay unique over the sweeps read together */
+            /* labels stay unique over the sweeps read together: the first of lab, lab-2,
+             * lab-3, ... not taken. Names are only added, so the search for a label goes on
+             * from where the last one for it stopped: every name is passed over once. */
             char uniq[sizeof lab + 12];
             snprintf(uniq, sizeof uniq, "%s", lab);
-            for (unsigned k2 = 2;; k2++) {
-                bool taken = false;
-                for (size_t j = 0; j < res->nroots && !taken; j++)
-                    taken = strcmp(res->roots[j].label, uniq) == 0;
-                if (!taken)
-                    break;
-                snprintf(uniq, sizeof uniq, "%s-%u", lab, k2);
+            if (xs_strmap_get(rd->labels, lab)) {
+                uintptr_t k2 = (uintptr_t)xs_strmap_get(rd->label_next, lab);
+                for (k2 = k2 ? k2 : 2;; k2++) {
+                    snprintf(uniq, sizeof uniq, "%s-%lu", lab, (unsigned long)k2);
+                    if (!xs_strmap_get(rd->labels, uniq))
+                        break;
+                }
+                if (!xs_strmap_put(rd->label_next, lab, (void *)(k2 + 1), NULL))
+                    return EXS_ENOMEM;
             }
             const char *p = keep(res, path);
             if (!p || !xs_results_add_root(res, p, uniq) ||
+                !xs_strmap_put(rd->labels, uniq, (void *)1, NULL) ||
                 !xs_relabel_root(&rd->relabel, strcmp(uniq, lab) != 0))
                 return EXS_ENOMEM;
             rd->nroots_file++;
@@ -437,7 +444,7 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.file.ctime_ms = time_of(r, "file.ctime");
     h.file.url = str_of(r, "exsweep.file.url");
     h.file.site = str_of(r, "exsweep.file.site");
-    char attrs[256];
+    char attrs[XS_MAX_FINDING_SHORT + 1]; /* the names joined as a sweep keeps them */
     size_t ao = 0;
     attrs[0] = 0;
     char factkeys[XS_MAX_FACTS][64];
@@ -447,9 +454,9 @@ static exs_rc read_finding(reader *rd, const rec *r)
     for (size_t i = 0; i < r->n; i++) {
         xs_str k = r->pairs[i].key, val = r->pairs[i].value;
         if (xs_str_eq(k, "file.attributes")) {
-            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT)
+            if (ao + (ao != 0) + val.n > XS_MAX_FINDING_SHORT ||
+                !xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p))
                 return skip(rd, "file.attributes longer than a sweep writes");
-            xs_appendf(attrs, sizeof attrs, &ao, "%s%.*s", ao ? "," : "", (int)val.n, val.p);
         } else if (xs_str_istarts(k, "exsweep.facts.")) {
             if (h.nfacts >= XS_MAX_FACTS)
                 return skip(rd, "more exsweep.facts than a finding has");
@@ -713,6 +720,18 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, xs_json_pair *pairs
     return EXS_OK;
 }
 
+/* A warning of the read itself, of no file and line (after the examples were moved). */
+static exs_rc report_warning(reader *rd, const char *msg)
+{
+    exs_results *res = rd->res;
+    const char *m = keep(res, xs_str_cstr(msg));
+    if (!m || !xs_grow((void **)&res->warnings, &rd->capwarn, res->nwarnings + 1,
+                        sizeof *res->warnings))
+        return EXS_ENOMEM;
+    res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
+    return EXS_OK;
+}
+
 exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_t npaths,
                               char *err, size_t errlen)
 {
@@ -737,7 +756,9 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     rd.rules = xs_strmap_create();
     rd.warnings = xs_warnkeep_create(XS_MAX_WARNING_EXAMPLES);
     rd.cov_at = xs_strmap_create();
-    bool maps = rd.cov_at != NULL;
+    rd.labels = xs_strmap_create();
+    rd.label_next = xs_strmap_create();
+    bool maps = rd.cov_at && rd.labels && rd.label_next;
     for (int k = 0; k < EXS_COUNT__N; k++)
         maps = maps && (rd.count_at[k] = xs_strmap_create()) != NULL;
     if (!rd.rules || !rd.warnings || !maps)
@@ -803,19 +824,27 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     }
     if (rc == EXS_OK && !xs_warnkeep_move(rd.warnings, res, &rd.capwarn))
         rc = EXS_ENOMEM;
+    /* a sweep writes at most XS_MAX_SERVER_ADDRS per root (a sweep of no root, as the tests
+     * make, one root's): past that for the roots read, the smallest are kept, whatever the
+     * order of the files */
+    size_t roots = res->nroots > npaths ? res->nroots : npaths;
+    size_t cut = rc == EXS_OK ? xs_results_cut_servers(res, XS_MAX_SERVER_ADDRS * roots) : 0;
     /* what the read itself left out, counted with the sweeps' warnings ("report") */
-    if (rc == EXS_OK && (rd.foreign || rd.skipped))
-        rc = wcount_add(&rd, XS_LIT("report"), rd.foreign + rd.skipped);
+    if (rc == EXS_OK && (rd.foreign || rd.skipped || cut))
+        rc = wcount_add(&rd, XS_LIT("report"), rd.foreign + rd.skipped + cut);
     if (rc == EXS_OK && rd.foreign) {
         char msg[128];
         snprintf(msg, sizeof msg, "%llu lines that are not exsweep records were skipped",
                  (unsigned long long)rd.foreign);
-        const char *m = keep(res, xs_str_cstr(msg));
-        if (!m || !xs_grow((void **)&res->warnings, &rd.capwarn, res->nwarnings + 1,
-                            sizeof *res->warnings))
-            rc = EXS_ENOMEM;
-        else
-            res->warnings[res->nwarnings++] = (exs_warning){"report", "", 0, m};
+        rc = report_warning(&rd, msg);
+    }
+    if (rc == EXS_OK && cut) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%zu server addresses past %u per root read (%zu roots) left out: the "
+                 "smallest kept",
+                 cut, (unsigned)XS_MAX_SERVER_ADDRS, roots);
+        rc = report_warning(&rd, msg);
     }
     if (rc == EXS_OK)
         rc = xs_relabel_apply(&rd.relabel, res);
@@ -830,6 +859,8 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
     xs_strmap_destroy(rd.rules);
     xs_warnkeep_destroy(rd.warnings);
     xs_strmap_destroy(rd.cov_at);
+    xs_strmap_destroy(rd.labels);
+    xs_strmap_destroy(rd.label_next);
     for (int k = 0; k < EXS_COUNT__N; k++)
         xs_strmap_destroy(rd.count_at[k]);
     free(rd.kbuf);

@@ -1,4 +1,5 @@
 /* The results object: accessors, order, ownership. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,26 +105,30 @@ bool xs_results_add_install(exs_results *r, const char *root)
 
 bool xs_results_add_server_address(exs_results *r, const char *addr)
 {
-    for (size_t i = 0; i < r->nservers; i++)
-        if (strcmp(r->servers[i], addr) == 0)
-            return true;
-    if (r->nservers >= XS_MAX_SERVER_ADDRS * 4)
-        return true;
-    const char **v = realloc(r->servers, (r->nservers + 1) * sizeof *v);
-    if (!v)
+    if (!xs_grow((void **)&r->servers, &r->capservers, r->nservers + 1, sizeof *r->servers))
         return false;
-    r->servers = v;
     const char *c = xs_arena_strdup(&r->arena, addr);
     if (!c)
         return false;
-    /* sorted, so that any order of arrival gives the same results */
-    size_t at = 0;
-    while (at < r->nservers && strcmp(r->servers[at], c) < 0)
-        at++;
-    memmove(r->servers + at + 1, r->servers + at, (r->nservers - at) * sizeof *r->servers);
-    r->servers[at] = c;
-    r->nservers++;
+    r->servers[r->nservers++] = c;
     return true;
+}
+
+static int cmp_cstr(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+size_t xs_results_cut_servers(exs_results *r, size_t max)
+{
+    if (r->nservers > 1)
+        qsort(r->servers, r->nservers, sizeof *r->servers, cmp_cstr);
+    size_t k = 0;
+    for (size_t i = 0; i < r->nservers; i++)
+        if (!k || strcmp(r->servers[k - 1], r->servers[i]) != 0)
+            r->servers[k++] = r->servers[i];
+    r->nservers = k < max ? k : max;
+    return k - r->nservers;
 }
 
 const exs_rule *xs_results_own_rule(exs_results *r, const exs_rule *rule)
@@ -242,6 +247,7 @@ bool xs_results_sort(exs_results *r)
     for (int k = 0; k < EXS_COUNT__N; k++)
         if (r->ncounts[k] > 1)
             qsort(r->counts[k], r->ncounts[k], sizeof *r->counts[k], cmp_count);
+    xs_results_cut_servers(r, SIZE_MAX);
     xs_strmap_destroy(r->by_id);
     r->by_id = NULL;
     return true;

@@ -29,8 +29,9 @@ struct exs_results {
     size_t nwcounts;
     const char **install;
     size_t ninstall;
-    const char **servers;       /* the server's own addresses, sorted */
-    size_t nservers;
+    const char **servers;       /* the server's own addresses: as added, sorted and unique
+                                   once sorted (xs_results_sort) */
+    size_t nservers, capservers;
 };
 
 /* An empty results object (every array NULL, status EXS_OK), or NULL when out of memory. */
@@ -42,7 +43,11 @@ bool xs_results_add_root(exs_results *r, const char *path, const char *label);
 bool xs_results_add_option(exs_results *r, const char *opt);
 bool xs_results_set_error(exs_results *r, exs_rc status, const char *error);
 bool xs_results_add_install(exs_results *r, const char *root);
+/* Adds a server address; duplicates go at the sort (xs_results_sort). */
 bool xs_results_add_server_address(exs_results *r, const char *addr);
+/* Sorts the server addresses, drops the duplicates and keeps the max smallest (strcmp).
+ * Returns how many distinct ones went past max. */
+size_t xs_results_cut_servers(exs_results *r, size_t max);
 /* A copy of rule owned by r (for rules that are not in the built-in table: user YARA rules,
  * rules a newer exsweep wrote). */
 const exs_rule *xs_results_own_rule(exs_results *r, const exs_rule *rule);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/heap.h"
 #include "core/limits.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
@@ -35,10 +36,16 @@ typedef struct sample {
     size_t n, cap;
 } sample;
 
+/* The counts of one kind. A capped one (clients, hosts) keeps the max smallest keys (strcmp)
+ * whatever the order they come in: v is a max-heap on key, and past max a smaller key takes
+ * the place of the largest, whose findings are counted as dropped. A key among the max
+ * smallest of all is never let go, so its count is exact; one let go never comes back (the
+ * largest kept only gets smaller), so what is dropped is exactly the findings of the keys
+ * not kept. */
 typedef struct counter {
     xs_strmap *map; /* key -> exs_count */
-    exs_count **v;   /* in insertion order, for the hand-over */
-    size_t n, cap;
+    exs_count **v;   /* a max-heap on key, for the hand-over */
+    size_t n, cap, max;
 } counter;
 
 struct xs_store {
@@ -68,8 +75,11 @@ xs_store *xs_store_create(size_t budget, uint64_t always_max)
     st->by_rule = xs_strmap_create();
     st->own = xs_strmap_create();
     bool ok = st->by_rule != NULL && st->own != NULL;
-    for (int k = 0; k < EXS_COUNT__N; k++)
+    for (int k = 0; k < EXS_COUNT__N; k++) {
         ok = ok && (st->counts[k].map = xs_strmap_create()) != NULL;
+        st->counts[k].max =
+            k == EXS_COUNT_CLIENT || k == EXS_COUNT_HOST ? EXS_MAX_COUNT_KEYS : SIZE_MAX;
+    }
     if (!ok || pthread_mutex_init(&st->mu, NULL) != 0) {
         xs_strmap_destroy(st->by_rule);
         xs_strmap_destroy(st->own);
@@ -119,6 +129,19 @@ void xs_store_destroy(xs_store *st)
     free(st);
 }
 
+/* ---------------------------------------------------------------- max-heaps */
+
+/* Max-heaps (core/heap.h): the key counts by key, the samples by id. */
+static int cmp_count_key(const void *a, const void *b)
+{
+    return strcmp(((const exs_count *)a)->key, ((const exs_count *)b)->key);
+}
+
+static int cmp_entry_id(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->f.id, ((const entry *)b)->f.id);
+}
+
 /* ---------------------------------------------------------------- counts */
 
 /* n findings of one verdict, their times spanning [first, last] (EXS_TIME_NONE: none). */
@@ -128,11 +151,13 @@ typedef struct tally {
     int64_t first, last;
 } tally;
 
-static bool count(counter *c, const char *key, const tally *t, bool capped, uint64_t *dropped)
+/* Counts t under key (see counter): findings that end under no kept key are added to
+ * *dropped. */
+static bool count(counter *c, const char *key, const tally *t, uint64_t *dropped)
 {
     exs_count *x = xs_strmap_get(c->map, key);
     if (!x) {
-        if (capped && c->n >= EXS_MAX_COUNT_KEYS) {
+        if (c->n >= c->max && (!c->n || strcmp(key, c->v[0]->key) > 0)) {
             *dropped += t->n;
             return true;
         }
@@ -145,9 +170,19 @@ static bool count(counter *c, const char *key, const tally *t, bool capped, uint
             free(x);
             return false;
         }
+        if (c->n >= c->max) { /* the largest goes */
+            exs_count *e = c->v[0];
+            *dropped += e->n;
+            xs_strmap_del(c->map, e->key);
+            free((void *)e->key);
+            free(e);
+            c->v[0] = c->v[--c->n];
+            xs_heap_down((void **)c->v, c->n, 0, cmp_count_key);
+        }
         x->key = k;
         x->first_ms = x->last_ms = EXS_TIME_NONE;
-        c->v[c->n++] = x;
+        c->v[c->n] = x;
+        xs_heap_up((void **)c->v, c->n++, cmp_count_key);
     }
     x->n += t->n;
     if (t->v >= EXS_VERDICT_PROBE && t->v <= EXS_VERDICT__MAX)
@@ -172,53 +207,23 @@ static bool count_all(xs_store *st, const exs_finding *f, const tally *t)
     fam[a] = '|';
     memcpy(fam + a + 1, f->rule->cves, b);
     fam[a + 1 + b] = 0;
-    bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, t, false, NULL) &&
-              count(&st->counts[EXS_COUNT_FAMILY], fam, t, false, NULL);
+    bool ok = count(&st->counts[EXS_COUNT_RULE], f->rule->id, t, &st->keys_dropped) &&
+              count(&st->counts[EXS_COUNT_FAMILY], fam, t, &st->keys_dropped);
     if (ok && f->http && f->http->client && !f->http->backend) {
         /* per root: a root's own address is left out of the client counts at the end */
         char key[XS_MAX_FINDING_FIELD + 16];
         snprintf(key, sizeof key, "%u|%s", (unsigned)f->origin.root, f->http->client);
-        ok = count(&st->counts[EXS_COUNT_CLIENT], key, t, true, &st->keys_dropped);
+        ok = count(&st->counts[EXS_COUNT_CLIENT], key, t, &st->keys_dropped);
     }
     const char *host = f->event && f->event->computer ? f->event->computer
                        : f->http && f->http->host   ? f->http->host
                                                     : NULL;
     if (ok && host)
-        ok = count(&st->counts[EXS_COUNT_HOST], host, t, true, &st->keys_dropped);
+        ok = count(&st->counts[EXS_COUNT_HOST], host, t, &st->keys_dropped);
     return ok;
 }
 
 /* ---------------------------------------------------------------- samples */
-
-static void sift_up(entry **h, size_t i)
-{
-    while (i) {
-        size_t p = (i - 1) / 2;
-        if (strcmp(h[p]->f.id, h[i]->f.id) >= 0)
-            break;
-        entry *t = h[p];
-        h[p] = h[i];
-        h[i] = t;
-        i = p;
-    }
-}
-
-static void sift_down(entry **h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && strcmp(h[l]->f.id, h[m]->f.id) > 0)
-            m = l;
-        if (r < n && strcmp(h[r]->f.id, h[m]->f.id) > 0)
-            m = r;
-        if (m == i)
-            return;
-        entry *t = h[m];
-        h[m] = h[i];
-        h[i] = t;
-        i = m;
-    }
-}
 
 /* Drops the largest ids until at most k are left. */
 static size_t trim(sample *s, size_t k)
@@ -228,7 +233,7 @@ static size_t trim(sample *s, size_t k)
         free(s->heap[0]->block);
         free(s->heap[0]);
         s->heap[0] = s->heap[--s->n];
-        sift_down(s->heap, s->n, 0);
+        xs_heap_down((void **)s->heap, s->n, 0, cmp_entry_id);
         gone++;
     }
     return gone;
@@ -413,7 +418,7 @@ static bool keep_sampled(xs_store *st, const exs_finding *f, void *block)
     }
     *e = (entry){*f, block, false};
     s->heap[s->n] = e;
-    sift_up(s->heap, s->n++);
+    xs_heap_up((void **)s->heap, s->n++, cmp_entry_id);
     st->nsampled++;
     if (!st->hold && st->nsampled > 2 * st->budget + 1024)
         rebalance(st);
@@ -432,12 +437,12 @@ static bool keep_always(xs_store *st, const exs_finding *f, void *block)
     }
     *e = (entry){*f, block, false};
     st->always[st->nalways] = e;
-    sift_up(st->always, st->nalways++);
+    xs_heap_up((void **)st->always, st->nalways++, cmp_entry_id);
     if (!st->hold && st->nalways > st->always_max) {
         free(st->always[0]->block);
         free(st->always[0]);
         st->always[0] = st->always[--st->nalways];
-        sift_down(st->always, st->nalways, 0);
+        xs_heap_down((void **)st->always, st->nalways, 0, cmp_entry_id);
         st->always_dropped++;
     }
     return true;
@@ -508,6 +513,11 @@ const exs_finding **xs_store_snapshot(xs_store *st, size_t *n)
     if (v && k > 1)
         qsort(v, k, sizeof *v, cmp_ptr);
     return v;
+}
+
+void xs_store_cap_keys(xs_store *st, size_t max)
+{
+    st->counts[EXS_COUNT_CLIENT].max = st->counts[EXS_COUNT_HOST].max = max;
 }
 
 bool xs_store_own_address(xs_store *st, uint32_t root, const char *addr)

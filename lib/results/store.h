@@ -2,7 +2,9 @@
  * and a keep policy that does not depend on arrival order.
  *
  *   counts   per rule, family, verdict, client (per root until the hand-over) and host,
- *            taken for every finding;
+ *            taken for every finding; of clients and hosts the EXS_MAX_COUNT_KEYS smallest
+ *            keys (strcmp), exact, whatever the order, the findings of the others counted
+ *            in counts_dropped;
  *   always   exploitation findings and findings of backdoor rules are always kept (up to
  *            XS_MAX_KEPT_ALWAYS, the smallest ids; past it counted and said);
  *   the rest a budget (--max-findings) shared fairly between rules: each rule keeps the
@@ -60,6 +62,10 @@ const exs_finding **xs_store_snapshot(xs_store *st, size_t *n);
  * left out of the client counts at the hand-over (stats own_findings, own_addresses); other
  * roots' are not. Returns false when out of memory. */
 bool xs_store_own_address(xs_store *st, uint32_t root, const char *addr);
+
+/* Lowers EXS_MAX_COUNT_KEYS, the client and host keys counted, to max (tests), before the
+ * first finding. */
+void xs_store_cap_keys(xs_store *st, size_t max);
 
 /* Always-kept findings past always_max (counted, not kept), as far as settled. */
 uint64_t xs_store_always_dropped(xs_store *st);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/heap.h"
 #include "results/results_int.h"
 #include "results/warnkeep.h"
 
@@ -63,34 +64,9 @@ static int cmp(const entry *a, const entry *b)
     return span_cmp(a->message, b->message);
 }
 
-static void swap(entry **h, size_t a, size_t b)
+static int cmp_ptr(const void *a, const void *b)
 {
-    entry *t = h[a];
-    h[a] = h[b];
-    h[b] = t;
-}
-
-static void sift_up(entry **h, size_t i)
-{
-    while (i && cmp(h[(i - 1) / 2], h[i]) < 0) {
-        swap(h, (i - 1) / 2, i);
-        i = (i - 1) / 2;
-    }
-}
-
-static void sift_down(entry **h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && cmp(h[l], h[m]) > 0)
-            m = l;
-        if (r < n && cmp(h[r], h[m]) > 0)
-            m = r;
-        if (m == i)
-            return;
-        swap(h, m, i);
-        i = m;
-    }
+    return cmp(a, b);
 }
 
 static xs_str copy(char **at, xs_str v)
@@ -118,11 +94,11 @@ bool xs_warnkeep_add(xs_warnkeep *k, xs_str kind, xs_str file, uint64_t line, xs
     e->line = line;
     if (k->n < k->cap) {
         k->heap[k->n] = e;
-        sift_up(k->heap, k->n++);
+        xs_heap_up((void **)k->heap, k->n++, cmp_ptr);
     } else {
         free(k->heap[0]);
         k->heap[0] = e;
-        sift_down(k->heap, k->n, 0);
+        xs_heap_down((void **)k->heap, k->n, 0, cmp_ptr);
     }
     return true;
 }

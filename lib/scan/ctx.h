@@ -103,6 +103,15 @@ static inline void xs_emit(xs_ctx *c, const xs_hit *h)
     xs_emit_id(c, h, NULL);
 }
 
+/* The byte offset a finding at line with offset (-1: none) has in its id: offset, else the
+ * offset of the line being read when line is it, else -1. */
+int64_t xs_ctx_offset(const xs_ctx *c, uint64_t line, int64_t offset);
+
+/* A finding at (line, record, offset: xs_ctx_offset's) is held to the end of the file on
+ * purpose: emitted then, its id is the one it would have had emitted now (lib/scan/dups.h).
+ * Fails the sweep when out of memory. */
+void xs_emit_hold(xs_ctx *c, uint64_t line, uint64_t record, int64_t offset);
+
 void xs_warn(struct exs_scan *s, xs_warn_kind k, const char *file, uint64_t line,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -105,6 +105,20 @@ static void origin_of(const xs_ctx *c, xs_hit_origin *o)
     }
 }
 
+int64_t xs_ctx_offset(const xs_ctx *c, uint64_t line, int64_t offset)
+{
+    if (offset >= 0)
+        return offset;
+    return line && line == c->line_no ? c->line_off : -1;
+}
+
+void xs_emit_hold(xs_ctx *c, uint64_t line, uint64_t record, int64_t offset)
+{
+    if (!xs_dups_hold(&c->dups, line, record, offset))
+        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory telling apart the findings of %s",
+                      c->file ? c->file : "");
+}
+
 void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
 {
     exs_scan *s = c->scan;
@@ -113,8 +127,8 @@ void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
     xs_hit_origin o;
     origin_of(c, &o);
     /* the byte offset of the line being read, when the hit is about it */
-    if (h->offset < 0 && h->line && h->line == c->line_no)
-        o.offset = c->line_off;
+    if (h->offset < 0)
+        o.offset = xs_ctx_offset(c, h->line, -1);
     /* the same identity twice in one file (the same rule on the same line for the same key):
      * the second is told apart by a count, the same on every run (lib/scan/dups.h) */
     char id[EXS_ID_LEN];
@@ -266,33 +280,66 @@ void xs_access_add(xs_ctx *c, int64_t time_ms, xs_str ip, xs_str path, const cha
         xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping a request of %s", c->file);
 }
 
+/* Remembers "root|addr" as past root's cap (at most max_server_over of them): every one put
+ * here is left out for good, since a root's kept addresses only get smaller. Returns false
+ * when out of memory. */
+static bool server_over(exs_scan *s, uint32_t root, const char *addr)
+{
+    if (!s->server_over && !(s->server_over = xs_strmap_create()))
+        return false;
+    if (xs_strmap_count(s->server_over) >= s->max_server_over)
+        return true;
+    size_t n = strlen(addr) + 16;
+    char *key = malloc(n);
+    if (!key)
+        return false;
+    snprintf(key, n, "%u|%s", (unsigned)root, addr);
+    bool ok = xs_strmap_put(s->server_over, key, (void *)1, NULL);
+    free(key);
+    return ok;
+}
+
+/* Each root keeps its XS_MAX_SERVER_ADDRS smallest addresses (strcmp): past the cap a smaller
+ * one takes the place of the root's largest, so the set kept at the end depends on the
+ * addresses alone, not on the order the workers meet them. */
 void xs_note_server_address(xs_ctx *c, xs_str ip)
 {
     exs_scan *s = c->scan;
     uint32_t root = c->where.root;
+    char *d = strndup(ip.p, ip.n);
+    if (!d) {
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
+        return;
+    }
     pthread_mutex_lock(&s->mu);
     bool seen = false;
-    size_t mine = 0;
+    size_t mine = 0, top = SIZE_MAX;
     for (size_t i = 0; i < s->nserver && !seen; i++)
         if (s->server_addrs[i].root == root) {
             mine++;
-            seen = xs_str_eq(ip, s->server_addrs[i].addr);
+            seen = strcmp(d, s->server_addrs[i].addr) == 0;
+            if (top == SIZE_MAX || strcmp(s->server_addrs[i].addr, s->server_addrs[top].addr) > 0)
+                top = i;
         }
-    bool lost = false;
-    if (!seen && mine >= XS_MAX_SERVER_ADDRS) {
-        s->server_dropped++;
-    } else if (!seen) {
-        char *d = strndup(ip.p, ip.n);
-        if (d && xs_grow((void **)&s->server_addrs, &s->capserver, s->nserver + 1,
-                          sizeof *s->server_addrs))
-            s->server_addrs[s->nserver++] = (xs_server_addr){root, d};
-        else {
-            free(d);
-            lost = true;
+    bool ok = true;
+    if (seen) {
+        /* known */
+    } else if (mine >= XS_MAX_SERVER_ADDRS && strcmp(d, s->server_addrs[top].addr) > 0) {
+        ok = server_over(s, root, d);
+    } else if (mine >= XS_MAX_SERVER_ADDRS) {
+        char *old = s->server_addrs[top].addr;
+        if ((ok = server_over(s, root, old))) {
+            s->server_addrs[top].addr = d;
+            d = old;
         }
+    } else if ((ok = xs_grow((void **)&s->server_addrs, &s->capserver, s->nserver + 1,
+                             sizeof *s->server_addrs))) {
+        s->server_addrs[s->nserver++] = (xs_server_addr){root, d};
+        d = NULL;
     }
     pthread_mutex_unlock(&s->mu);
-    if (lost)
+    free(d);
+    if (!ok)
         xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
 }
 
@@ -388,11 +435,13 @@ void xs_scan_results_finish(exs_scan *s)
             xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's addresses");
             return;
         }
-    if (s->server_dropped)
+    size_t over = s->server_over ? xs_strmap_count(s->server_over) : 0;
+    if (over)
         xs_warn(s, XS_W_LIMIT, "", 0,
-                 "server addresses (IIS s-ip) past %u per root met %llu times: not told apart "
-                 "from clients",
-                 (unsigned)XS_MAX_SERVER_ADDRS, (unsigned long long)s->server_dropped);
+                 "%s%zu server addresses (IIS s-ip) past the %u smallest per root: not told "
+                 "apart from clients",
+                 over >= s->max_server_over ? "at least " : "", over,
+                 (unsigned)XS_MAX_SERVER_ADDRS);
     if (!xs_store_finish(s->store, r)) {
         xs_scan_fail(s, EXS_ENOMEM, "out of memory gathering the findings");
         return;
@@ -473,6 +522,8 @@ void xs_scan_results_free(exs_scan *s)
         free(s->server_addrs[i].addr);
     free(s->server_addrs);
     s->server_addrs = NULL;
+    xs_strmap_destroy(s->server_over);
+    s->server_over = NULL;
     s->nserver = s->capserver = 0;
     s->naccess = 0;
     xs_arena_free(&s->pool);

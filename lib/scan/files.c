@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/grow.h"
+#include "core/heap.h"
 #include "core/limits.h"
 #include "core/digest.h"
 #include "detectors/iocnet.h"
@@ -66,6 +67,7 @@ exs_rc xs_files_create(xs_files **out, const exs_scan_opts *opts)
     f->yara_timeout_s = XS_YARA_TIMEOUT_S;
     f->max_scripts = XS_MAX_WEB_SCRIPTS;
     f->max_vdirs = XS_MAX_VDIRS;
+    f->max_file_hits = XS_MAX_FILE_HITS;
     bool skip_ok = parse_skip(f, opts ? opts->skip_ext : NULL);
     f->web_urls = xs_strmap_create();
     if (!skip_ok || !f->web_urls || xs_iocset_create(&f->iocs) != EXS_OK) {
@@ -93,6 +95,7 @@ static void free_hits(xs_fhit *h)
 static void free_rec(xs_frec *r)
 {
     free_hits(r->hits);
+    free(r->over);
     free(r->display);
     free(r->norm);
     free(r->url);
@@ -477,51 +480,42 @@ void xs_files_add_dearcry(xs_files *f, const char *display, const xs_where *wher
         store_failed(f, "a DearCry example");
 }
 
-static void heap_down(xs_frec **h, size_t n, size_t i)
+/* The records' max-heap (core/heap.h) on their order. */
+static int cmp_rec_order(const void *a, const void *b)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && h[l]->order > h[m]->order)
-            m = l;
-        if (r < n && h[r]->order > h[m]->order)
-            m = r;
-        if (m == i)
-            return;
-        xs_frec *t = h[m];
-        h[m] = h[i];
-        h[i] = t;
-        i = m;
-    }
+    uint64_t x = ((const xs_frec *)a)->order, y = ((const xs_frec *)b)->order;
+    return (x > y) - (x < y);
 }
 
-static void heap_up(xs_frec **h, size_t i)
+/* Adds n hits of rule and verdict v, their times spanning [first, last], to the tallies *g
+ * (*ng of them, room for *cap). False when out of memory. */
+static bool tally_add(xs_fgone **g, size_t *ng, size_t *cap, const exs_rule *rule, exs_verdict v,
+                      bool deferred, uint64_t n, int64_t first, int64_t last)
 {
-    while (i && h[(i - 1) / 2]->order < h[i]->order) {
-        xs_frec *t = h[(i - 1) / 2];
-        h[(i - 1) / 2] = h[i];
-        h[i] = t;
-        i = (i - 1) / 2;
+    xs_fgone *x = NULL;
+    for (size_t i = 0; i < *ng && !x; i++)
+        if ((*g)[i].rule == rule && (*g)[i].verdict == v && (*g)[i].deferred == deferred)
+            x = &(*g)[i];
+    if (!x) {
+        if (!xs_grow((void **)g, cap, *ng + 1, sizeof **g))
+            return false;
+        x = &(*g)[(*ng)++];
+        *x = (xs_fgone){rule, v, 0, EXS_TIME_NONE, EXS_TIME_NONE, deferred};
     }
+    x->n += n;
+    xs_time_span_add(&x->first_ms, &x->last_ms, xs_time_or_none(first));
+    xs_time_span_add(&x->first_ms, &x->last_ms, xs_time_or_none(last));
+    return true;
 }
 
-/* Tallies a deferred hit of a record let go. */
-static bool gone_deferred(xs_files *f, const xs_fhit *x, int64_t t)
+/* Tallies n deferred hits of a record not kept. */
+static bool gone_deferred(xs_files *f, const exs_rule *rule, exs_verdict v, uint64_t n,
+                          int64_t first, int64_t last)
 {
     pthread_mutex_lock(&f->mu);
-    xs_fgone *g = NULL;
-    for (size_t i = 0; i < f->ngone && !g; i++)
-        if (f->gone[i].rule == x->rule && f->gone[i].verdict == x->verdict)
-            g = &f->gone[i];
-    if (!g && xs_grow((void **)&f->gone, &f->capgone, f->ngone + 1, sizeof *f->gone)) {
-        g = &f->gone[f->ngone++];
-        *g = (xs_fgone){x->rule, x->verdict, 0, EXS_TIME_NONE, EXS_TIME_NONE};
-    }
-    if (g) {
-        g->n++;
-        xs_time_span_add(&g->first_ms, &g->last_ms, xs_time_or_none(t));
-    }
+    bool ok = tally_add(&f->gone, &f->ngone, &f->capgone, rule, v, true, n, first, last);
     pthread_mutex_unlock(&f->mu);
-    return g != NULL;
+    return ok;
 }
 
 void xs_files_count_gone_deferred(xs_files *f)
@@ -543,10 +537,23 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
     for (const char *p = r->display; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     r->order = h;
+    bool oom = false;
+    if (r->hits_dropped) {
+        /* the hits past the cap are findings not kept: counted, whether the record stays */
+        xs_warn(s, XS_W_LIMIT, r->display, 0,
+                 "%llu findings of this file past %llu not reported (they are counted)",
+                 (unsigned long long)r->hits_dropped, (unsigned long long)f->max_file_hits);
+        for (size_t i = 0; i < r->nover && !oom; i++) {
+            const xs_fgone *x = &r->over[i];
+            oom = x->deferred ? !gone_deferred(f, x->rule, x->verdict, x->n, x->first_ms,
+                                               x->last_ms)
+                              : !xs_store_count_only(s->store, x->rule, x->verdict, x->n,
+                                                     x->first_ms, x->last_ms);
+        }
+    }
     for (const xs_fhit *x = r->hits; x && !r->always; x = x->next)
         r->always = x->verdict == EXS_VERDICT_EXPLOITATION || x->rule->backdoor;
     xs_frec *gone = NULL;
-    bool oom = false;
     pthread_mutex_lock(&f->mu);
     if (r->always) {
         r->next = f->recs;
@@ -555,7 +562,7 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
     } else if (f->nheap < f->max_records) {
         if (xs_grow((void **)&f->heap, &f->capheap, f->nheap + 1, sizeof *f->heap)) {
             f->heap[f->nheap] = r;
-            heap_up(f->heap, f->nheap++);
+            xs_heap_up((void **)f->heap, f->nheap++, cmp_rec_order);
         } else {
             gone = r;
             oom = true;
@@ -565,7 +572,7 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
         if (f->nheap && f->heap[0]->order > r->order) {
             gone = f->heap[0];
             f->heap[0] = r;
-            heap_down(f->heap, f->nheap, 0);
+            xs_heap_down((void **)f->heap, f->nheap, 0, cmp_rec_order);
         } else {
             gone = r;
         }
@@ -576,7 +583,7 @@ static void store_record(exs_scan *s, xs_files *f, xs_frec *r)
          * deferred ones once the sweep knows whether they are findings) */
         for (const xs_fhit *x = gone->hits; x && !oom; x = x->next) {
             int64_t t = x->time_ms != EXS_TIME_NONE ? x->time_ms : gone->mtime_ms;
-            oom = x->deferred ? !gone_deferred(f, x, t)
+            oom = x->deferred ? !gone_deferred(f, x->rule, x->verdict, 1, t, t)
                               : !xs_store_count_only(s->store, x->rule, x->verdict, 1, t, t);
         }
         free_rec(gone);
@@ -661,7 +668,7 @@ static void store_script(exs_scan *s, xs_files *f, uint32_t root, const xs_weblo
 
 /* ---------------------------------------------------------------- hits */
 
-void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
+static void fhit_add(xs_fctx *c, const xs_hit *hit, bool deferred)
 {
     if (!c->rec) {
         xs_frec *r = calloc(1, sizeof *r);
@@ -687,6 +694,16 @@ void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
         r->site = c->loc.site;
         c->rec = r;
     }
+    if (c->rec->nhits >= c->files->max_file_hits) {
+        /* not kept, but counted (store_record): the counts cover every finding */
+        xs_frec *r = c->rec;
+        int64_t t = hit->time_ms != EXS_TIME_NONE ? hit->time_ms : r->mtime_ms;
+        if (!tally_add(&r->over, &r->nover, &r->capover, hit->rule, hit->verdict, deferred, 1,
+                       t, t))
+            goto oom;
+        r->hits_dropped++;
+        return;
+    }
     xs_fhit *h = calloc(1, sizeof *h);
     if (!h)
         goto oom;
@@ -695,6 +712,7 @@ void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
     h->severity = hit->severity;
     h->time_ms = hit->time_ms;
     h->reason = hit->reason;
+    h->deferred = deferred;
     bool ok = true;
     for (size_t i = 0; i < hit->nfacts; i++) {
         xs_str v = hit->facts[i].value;
@@ -716,10 +734,12 @@ void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
     if (hit->evidence.p && en)
         ok &= (h->evidence = strndup(hit->evidence.p, en)) != NULL;
     /* append, so findings keep the order the checks ran in */
-    xs_fhit **tail = &c->rec->hits;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = h;
+    if (c->rec->last)
+        c->rec->last->next = h;
+    else
+        c->rec->hits = h;
+    c->rec->last = h;
+    c->rec->nhits++;
     if (!ok)
         goto oom;
     return;
@@ -727,14 +747,14 @@ oom:
     xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping a file finding of %s", c->display);
 }
 
-void xs_fhit_defer_last(xs_fctx *c)
+void xs_fhit_add(xs_fctx *c, const xs_hit *hit)
 {
-    if (!c->rec || !c->rec->hits)
-        return;
-    xs_fhit *h = c->rec->hits;
-    while (h->next)
-        h = h->next;
-    h->deferred = true;
+    fhit_add(c, hit, false);
+}
+
+void xs_fhit_add_deferred(xs_fctx *c, const xs_hit *hit)
+{
+    fhit_add(c, hit, true);
 }
 
 /* ---------------------------------------------------------------- per worker */

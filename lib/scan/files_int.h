@@ -33,13 +33,15 @@ typedef struct xs_fhit {
     struct xs_fhit *next;
 } xs_fhit;
 
-/* The deferred hits of the records let go, by rule and verdict: findings only if the sweep
- * finds evidence of compromise, so counted then (xs_files_count_gone_deferred). */
+/* Hits not kept, by rule and verdict (and, for a file's hits past max_file_hits, whether
+ * deferred): the deferred hits of the records let go are findings only if the sweep finds
+ * evidence of compromise, so counted then (xs_files_count_gone_deferred). */
 typedef struct xs_fgone {
     const exs_rule *rule;
     exs_verdict verdict;
     uint64_t n;
     int64_t first_ms, last_ms;
+    bool deferred;
 } xs_fgone;
 
 /* A file with hits (or a served script), kept for the post-pass. */
@@ -55,7 +57,11 @@ typedef struct xs_frec {
     int64_t mtime_ms;
     char *url;        /* lowercase URL path it is served under, NULL when not served */
     const char *site; /* static */
-    xs_fhit *hits;
+    xs_fhit *hits, *last; /* in the order added; last: where the next one goes */
+    uint64_t nhits;       /* kept: at most max_file_hits */
+    xs_fgone *over;       /* the hits past max_file_hits, counted (few: by rule and verdict) */
+    size_t nover, capover;
+    uint64_t hits_dropped; /* how many */
     bool url_failed; /* no memory for its URL: the sweep fails */
     struct xs_frec *next;
 } xs_frec;
@@ -99,6 +105,7 @@ struct xs_files {
     uint64_t max_records, max_scripts; /* XS_MAX_FILE_RECORDS, XS_MAX_WEB_SCRIPTS; tests lower them */
     uint64_t max_vdirs;                /* XS_MAX_VDIRS; tests lower it */
     int yara_timeout_s;                /* XS_YARA_TIMEOUT_S; tests lower it */
+    uint64_t max_file_hits;            /* XS_MAX_FILE_HITS; tests lower it */
     const xs_yrules *shipped; /* process-wide, read-only */
     xs_yrules *user;
 
@@ -159,10 +166,13 @@ typedef struct xs_fctx {
 } xs_fctx;
 
 /* Adds a hit to the file's record: h's rule, verdict, severity, time, reason, facts, target and
- * evidence are copied (capped); its subject groups are not (the file is the subject). */
+ * evidence are copied (capped); its subject groups are not (the file is the subject). Past
+ * max_file_hits hits of one file the hit is not kept but counted (a finding not kept, and a
+ * LIMIT warning naming the file when its record is stored). */
 void xs_fhit_add(xs_fctx *c, const xs_hit *h);
-/* Marks the last hit added as deferred (staging archives). */
-void xs_fhit_defer_last(xs_fctx *c);
+/* The same for a deferred hit (staging archives): reported only alongside evidence of
+ * compromise. */
+void xs_fhit_add_deferred(xs_fctx *c, const xs_hit *h);
 /* Counts the deferred hits of the records let go past max_records as findings not kept: the
  * post-pass calls it when the sweep found evidence of compromise, that is when the deferred
  * hits of the records kept are reported. Fails the sweep when out of memory. */

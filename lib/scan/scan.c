@@ -39,6 +39,7 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
     s->archive_ratio = XS_MAX_ARCHIVE_RATIO;
     s->archive_floor = XS_MAX_ARCHIVE_FLOOR;
     s->max_access = XS_MAX_ACCESS_EVENTS;
+    s->max_server_over = XS_MAX_SERVER_OVER;
     s->archive_members = XS_MAX_ARCHIVE_MEMBERS;
     for (int k = 0; k < XS_W__COUNT; k++)
         s->wcounts[k].kind = xs_warn_kind_name((xs_warn_kind)k);

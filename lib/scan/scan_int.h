@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "core/arena.h"
+#include "core/strmap.h"
 #include "exsweep/scan.h"
 #include "logs/kinds.h"
 #include "results/results_int.h"
@@ -47,9 +48,12 @@ struct exs_scan {
     xs_warnkeep *warnkeep; /* the warning examples, until the results take them */
     exs_warning_count wcounts[XS_W__COUNT];
     uint64_t unread;     /* warnings of the kinds that mean evidence was not read */
-    xs_server_addr *server_addrs; /* every root's own, at most XS_MAX_SERVER_ADDRS each */
+    xs_server_addr *server_addrs; /* every root's own: the XS_MAX_SERVER_ADDRS smallest of
+                                     each (strcmp), whatever the order they come in */
     size_t nserver, capserver;
-    uint64_t server_dropped;       /* times an address past a root's cap was met */
+    xs_strmap *server_over;        /* "root|address" of the ones past a root's cap (evicted
+                                     or never kept), at most max_server_over */
+    uint64_t max_server_over;      /* XS_MAX_SERVER_OVER; tests lower it */
     size_t capwarnings, capcov;
 
     xs_access *access;

@@ -322,6 +322,72 @@ static void test_json_export(void **st)
     exs_scan_destroy(s);
 }
 
+/* The id of the dump held to the end of an EVTX log (its target not known yet) is the one it
+ * has alone in the log, whatever finding comes before or after it (records at their offsets):
+ * an unrelated finding makes it no "late" finding. The same dump twice (one record read twice)
+ * still gets two ids. */
+static void test_held_dump_id(void **st)
+{
+    (void)st;
+    ev clr1, dump, clr2;
+    ev_make(&clr1, "Microsoft-Windows-Eventlog", 1102, 4, 3, NULL);
+    ev_make(&dump, "Microsoft-Windows-Sysmon", 1, 4, 5, "Image=C:\\Windows\\System32\\rundll32.exe",
+            "CommandLine=rundll32 C:\\windows\\system32\\comsvcs.dll, MiniDump 4868 C:\\x.bin full",
+            NULL);
+    ev_make(&clr2, "Microsoft-Windows-Eventlog", 1102, 4, 7, NULL);
+    clr1.e.offset = 0x1200;
+    dump.e.offset = 0x1400;
+    clr2.e.offset = 0x1600;
+    ev *logs[4][3] = {{&dump}, {&clr1, &dump}, {&dump, &clr2}, {&clr1, &dump, &clr2}};
+    size_t n[4] = {1, 2, 2, 3};
+    char alone[EXS_ID_LEN] = "";
+    for (int i = 0; i < 4; i++) {
+        exs_scan *s = run(logs[i], n[i]);
+        assert_int_equal(t_count(s, "EXS-EV-LOG-CLEARED"), n[i] - 1);
+        const exs_finding *f = t_find(s, "EXS-EV-PROC-DUMP", 0);
+        assert_int_equal(f->origin.record, 5);
+        assert_int_equal(f->origin.offset, 0x1400);
+        if (!i)
+            memcpy(alone, f->id, EXS_ID_LEN);
+        assert_string_equal(f->id, alone);
+        exs_scan_destroy(s);
+    }
+    ev *twice[] = {&clr1, &dump, &dump, &clr2};
+    exs_scan *s = run(twice, 4);
+    assert_int_equal(t_count(s, "EXS-EV-PROC-DUMP"), 2);
+    /* one has the id of the dump alone (the first of its identity), the other its own */
+    const char *i0 = t_find(s, "EXS-EV-PROC-DUMP", 0)->id, *i1 = t_find(s, "EXS-EV-PROC-DUMP", 1)->id;
+    assert_string_not_equal(i0, i1);
+    assert_true(strcmp(i0, alone) == 0 || strcmp(i1, alone) == 0);
+    exs_scan_destroy(s);
+}
+
+/* The same in an event export (JSON lines): the held dump keeps its line and the line's offset,
+ * the id it has alone in the export. */
+static void test_held_dump_id_json(void **st)
+{
+    (void)st;
+    static const char dump[] =
+        "{\"SourceName\":\"Microsoft-Windows-Sysmon\",\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\rundll32.exe\","
+        "\"CommandLine\":\"rundll32 C:\\\\windows\\\\system32\\\\comsvcs.dll, MiniDump 4868 C:\\\\x.bin full\"}\n";
+    static const char clr[] =
+        "{\"SourceName\":\"Microsoft-Windows-Eventlog\",\"EventID\":1102,\"Message\":\"The audit log was cleared.\"}\n";
+    char both[1024];
+    snprintf(both, sizeof both, "%s%s", dump, clr);
+    exs_scan *a = t_scan_mem("d/export/events.json", dump, -1);
+    exs_scan *b = t_scan_mem("d/export/events.json", both, -1);
+    assert_string_equal(t_summary(a), "EXS-EV-PROC-DUMP suspicious - 1");
+    assert_string_equal(t_summary(b), "EXS-EV-PROC-DUMP suspicious - 1\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 2");
+    const exs_finding *fa = t_find(a, "EXS-EV-PROC-DUMP", 0), *fb = t_find(b, "EXS-EV-PROC-DUMP", 0);
+    assert_int_equal(fa->origin.line, 1);
+    assert_int_equal(fa->origin.offset, 0);
+    assert_int_equal(fb->origin.offset, 0);
+    assert_string_equal(fa->id, fb->id);
+    exs_scan_destroy(a);
+    exs_scan_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +399,8 @@ int main(void)
         cmocka_unit_test(test_exchange_events),
         cmocka_unit_test(test_defender_ps_security),
         cmocka_unit_test(test_json_export),
+        cmocka_unit_test(test_held_dump_id),
+        cmocka_unit_test(test_held_dump_id_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

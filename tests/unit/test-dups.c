@@ -84,12 +84,52 @@ static void test_crowded_line(void **st)
     xs_dups_free(d);
 }
 
+/* A finding held for its position (xs_dups_hold, said before or at it) is counted there as it
+ * would have been in order, whatever came after it: an identity alone there has dup 0, one the
+ * position had in order its next count; other earlier positions stay late. */
+static void test_held(void **st)
+{
+    (void)st;
+    xs_dups *d = NULL;
+    assert_true(xs_dups_hold(&d, 0, 5, 5000)); /* ahead of every finding */
+    assert_int_equal(take(&d, 1, 0, 3, 3000), 0);
+    assert_int_equal(take(&d, 2, 0, 5, 5000), 0); /* in order at the held record */
+    assert_true(xs_dups_hold(&d, 0, 5, 5000));    /* again: nothing new */
+    assert_int_equal(take(&d, 3, 0, 7, 7000), 0);
+    /* the log ends: the held findings */
+    assert_int_equal(take(&d, 4, 0, 5, 5000), 0);
+    assert_int_equal(take(&d, 2, 0, 5, 5000), 1);
+    assert_int_equal(take(&d, 4, 0, 5, 5000), 1);
+    /* a record not held is late; held once gone past, too */
+    assert_int_equal(take(&d, 1, 0, 3, 3000), XS_DUP_LATE | 0);
+    assert_true(xs_dups_hold(&d, 0, 3, 3000));
+    assert_int_equal(take(&d, 1, 0, 3, 3000), XS_DUP_LATE | 1);
+    /* held at the current position: its counts so far go on */
+    assert_true(xs_dups_hold(&d, 0, 7, 7000));
+    assert_int_equal(take(&d, 3, 0, 8, 8000), 0);
+    assert_int_equal(take(&d, 3, 0, 7, 7000), 1);
+    assert_int_equal(take(&d, 5, 0, 7, 7000), 0);
+    /* no position: nothing to hold */
+    assert_true(xs_dups_hold(&d, 0, 0, -1));
+    assert_int_equal(take(&d, 1, 0, 0, -1), 0);
+    xs_dups_free(d);
+    /* lines: held before any finding, then two lines later */
+    d = NULL;
+    assert_true(xs_dups_hold(&d, 2, 0, 40));
+    assert_int_equal(take(&d, 6, 3, 0, 60), 0);
+    assert_int_equal(take(&d, 6, 2, 0, 40), 0);
+    assert_int_equal(take(&d, 6, 2, 0, 40), 1);
+    assert_int_equal(take(&d, 6, 1, 0, 0), XS_DUP_LATE | 0);
+    xs_dups_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_position_far_apart),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_crowded_line),
+        cmocka_unit_test(test_held),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

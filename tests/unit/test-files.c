@@ -396,6 +396,7 @@ static void test_iocs(void **st)
     assert_string_equal(exs_finding_fact(f, "ioc_note"), "exploitation source");
     assert_string_equal(exs_finding_fact(f, "ioc_line"), "3");
     assert_string_equal(exs_finding_fact(f, "findings_rules"), "EXS-WS-ACCESS");
+    assert_string_equal(exs_finding_fact(f, "findings_rules_count"), "1");
     assert_string_equal(exs_finding_fact(f, "findings"), "2");
     assert_int_equal(f->verdict, EXS_VERDICT_EXPLOITATION);
     /* related: the two request findings of that client */

@@ -12,6 +12,7 @@
 
 #include "core/limits.h"
 #include "detectors/ioc.h"
+#include "detectors/iocnet.h"
 #include "engines/pathre.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
@@ -282,8 +283,9 @@ static void said_cut(const said *w, uint64_t line, const char *size)
 /* XS_MAX_IOC_FILE (lowered): a list past the cap is read to its last whole line within it;
  * the line the cap cuts is not read as the indicator its start looks like ("203.0.113.7" of
  * "203.0.113.77"), and one warning names the first line not read. A line whose break is the
- * first byte past the cap is whole and read; a list of the cap's size is read whole; a cap of
- * whole MiB is said in MiB. */
+ * first byte past the cap is whole and read; a list of the cap's size, or one byte more, is
+ * read whole (its last line ends at its end, with a break or without); a cap of whole MiB is
+ * said in MiB. */
 static void test_file_cap(void **st)
 {
     (void)st;
@@ -291,6 +293,8 @@ static void test_file_cap(void **st)
                                "bad.example.test\n"  /* 13-29 */
                                "203.0.113.77\n"      /* 30-42 */
                                "other.example.test\n";
+    static const char unended[] = "198.51.100.1\n" /* 0-12 */
+                                  "bad.example.test"; /* 13-28: no break */
     /* 52,430 lines of 20 bytes: 52,428 fit in 1 MiB, the cap ends 16 bytes into the next */
     enum { LINES = 52430 };
     char *big = malloc(LINES * 20 + 1);
@@ -314,6 +318,16 @@ static void test_file_cap(void **st)
         {list, 42, 4, "42 bytes", 2, 1, "203.0.113.77", {"other.exam", "other.example.test"}},
         {list, 11, 1, "11 bytes", 0, 0, NULL, {"198.51.100.1", "198.51.100."}},
         {list, sizeof list - 1, 0, NULL, 2, 2, "other.example.test", {NULL, NULL}},
+        /* one byte past the cap, the list's last: its last line is whole (the break, or the
+         * end of a list without one) and nothing is said */
+        {list, sizeof list - 2, 0, NULL, 2, 2, "other.example.test", {NULL, NULL}},
+        {unended, sizeof unended - 2, 0, NULL, 1, 1, "bad.example.test", {NULL, NULL}},
+        {unended, sizeof unended - 1, 0, NULL, 1, 1, "bad.example.test", {NULL, NULL}},
+        /* two bytes past: the line the cap cuts is not read */
+        {list, sizeof list - 3, 4, "60 bytes", 2, 1, "203.0.113.77", {"other.example.test",
+                                                                   "other.example.tes"}},
+        {unended, sizeof unended - 3, 2, "27 bytes", 1, 0, "198.51.100.1",
+         {"bad.example.test", "bad.example.tes"}},
         {big, 1u << 20, 52429, "1 MiB", 0, 52428, "a52427.example.test",
          {"a52428.example.test", "a52428.example.t"}},
     };
@@ -593,12 +607,56 @@ static void test_md5_sha1_sweep(void **st)
     exs_scan_destroy(s);
 }
 
+/* findings_rules: every id when they fit, else the first ones that fit and ",…" */
+static void test_net_rules_text(void **st)
+{
+    (void)st;
+    const char *three[] = {"EXS-A", "EXS-BB", "EXS-CCC"};
+    char b[32];
+    assert_int_equal(xs_iocnet_rules_text(b, sizeof b, three, 3), 3);
+    assert_string_equal(b, "EXS-A,EXS-BB,EXS-CCC");
+    assert_int_equal(xs_iocnet_rules_text(b, sizeof b, three, 0), 0);
+    assert_string_equal(b, "");
+    /* 20 bytes: fits a buffer of 21 exactly, not one of 20 */
+    assert_int_equal(xs_iocnet_rules_text(b, 21, three, 3), 3);
+    assert_string_equal(b, "EXS-A,EXS-BB,EXS-CCC");
+    assert_int_equal(xs_iocnet_rules_text(b, 20, three, 3), 2);
+    assert_string_equal(b, "EXS-A,EXS-BB,\xe2\x80\xa6");
+    /* a shorter id later does not slip in after one that was left out */
+    const char *gap[] = {"EXS-A", "EXS-LONG-ONE", "B"};
+    assert_int_equal(xs_iocnet_rules_text(b, 14, gap, 3), 1);
+    assert_string_equal(b, "EXS-A,\xe2\x80\xa6");
+    assert_int_equal(xs_iocnet_rules_text(b, 5, gap, 3), 0);
+    assert_string_equal(b, "\xe2\x80\xa6");
+    /* the buffer of the fact: 400 ids of 19 bytes (7999 joined) */
+    enum { N = 400 };
+    static char ids[N][20];
+    const char *v[N];
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "YARA_rule_name_%04u", i);
+        v[i] = ids[i];
+    }
+    static char big[XS_MAX_FINDING_FIELD + 1];
+    /* 204 ids take 204 * 20 - 1 = 4079 bytes; one more would leave no room for ",…" */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, N), 204);
+    assert_int_equal(strlen(big), 4079 + 4);
+    assert_memory_equal(big, "YARA_rule_name_0000,YARA_rule_name_0001,", 40);
+    assert_string_equal(big + 4079 - 19, "YARA_rule_name_0203,\xe2\x80\xa6");
+    /* 204 ids, 4079 bytes: all of them, no marker */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, 204), 204);
+    assert_int_equal(strlen(big), 4079);
+    /* 205 ids, 4099 bytes: the marker after 204 */
+    assert_int_equal(xs_iocnet_rules_text(big, sizeof big, v, 205), 204);
+    assert_int_equal(strlen(big), 4083);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_long_line), cmocka_unit_test(test_path_key),
         cmocka_unit_test(test_sets),
+        cmocka_unit_test(test_net_rules_text),
         cmocka_unit_test_setup_teardown(test_file_cap, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_csv_typed_columns),
         cmocka_unit_test(test_loki_filename_iocs),

@@ -78,6 +78,18 @@ static const char *warning_text(const exs_scan *s, const char *kind)
     return found;
 }
 
+/* The sweep's only warning, of LIMIT, about file, says message. */
+static void only_limit(const exs_scan *s, const char *file, const char *message)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    assert_int_equal(t_warns(s, "limit"), 1);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0].kind, "limit");
+    assert_string_equal(w[0].file, file);
+    assert_string_equal(w[0].message, message);
+}
+
 /* The IIS log with one shell request (two findings) from each of n addresses. */
 static void put_shell_log(int n)
 {
@@ -711,6 +723,68 @@ static void test_file_caps_deferred(void **st)
     }
 }
 
+/* A msert.log of a run with n "Threat Detected: a" lines (lines 4 .. n + 3), then one
+ * Exchange-era detection (line n + 4). */
+static void put_msert(int n)
+{
+    size_t cap = 256 + (size_t)n * 40, o = 0;
+    char *x = malloc(cap);
+    assert_non_null(x);
+    o += (size_t)snprintf(x + o, cap - o,
+                          "Microsoft Safety Scanner v1.333, (build 1.333.519.0)\r\n"
+                          "Started On Sat Mar 13 18:24:42 2021\r\nQuick Scan Results:\r\n");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(x + o, cap - o, "Threat Detected: a\r\n");
+    o += (size_t)snprintf(x + o, cap - o,
+                          "Threat Detected: Backdoor:ASP/Chopper.F!dha, not removed.\r\n"
+                          "Results Summary:\r\n");
+    put("C/Windows/debug/msert.log", x);
+    free(x);
+}
+
+/* XS_MAX_FILE_HITS (lowered to 5): a msert.log of 7 + 1 detections keeps the first 5 of them
+ * (lines 4 .. 8); the 3 others are counted as findings not kept, in the counts and totals, and
+ * said in one warning naming the file. */
+static void test_file_hits(void **st)
+{
+    (void)st;
+    put_msert(7);
+    exs_scan *s;
+    exs_scan_opts o = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+    s->files->max_file_hits = 5;
+    assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    size_t n;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
+    assert_int_equal(n, 5);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(f[i].rule->id, "EXS-FILE-MSERT");
+        assert_string_equal(exs_finding_fact(&f[i], "threat_name"), "a");
+        lines |= 1ull << f[i].origin.line;
+    }
+    assert_int_equal(lines, 0x1f0); /* lines 4 .. 8 */
+    assert_int_equal(count_n(s, EXS_COUNT_RULE, "EXS-FILE-MSERT"), 8);
+    assert_int_equal(stats(s)->findings, 8);
+    assert_int_equal(stats(s)->findings_dropped, 3);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_SUSPICIOUS], 7);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_EXPLOITATION], 1);
+    only_limit(s, "C/Windows/debug/msert.log",
+               "3 findings of this file past 5 not reported (they are counted)");
+    exs_scan_destroy(s);
+    /* the cap itself: XS_MAX_FILE_HITS detections kept, the one past them counted */
+    put_msert(XS_MAX_FILE_HITS);
+    s = run_root(dir, 0);
+    assert_int_equal(nfindings(s), XS_MAX_FILE_HITS);
+    assert_int_equal(stats(s)->findings, XS_MAX_FILE_HITS + 1);
+    assert_int_equal(stats(s)->findings_dropped, 1);
+    assert_int_equal(stats(s)->verdicts[EXS_VERDICT_EXPLOITATION], 1);
+    assert_string_equal(warning_text(s, "limit"),
+                        "1 findings of this file past 4096 not reported (they are counted)");
+    exs_scan_destroy(s);
+}
+
 /* An applicationHost.config at rel with n virtual directories served from C:\sites\<folder>\v<i>. */
 static void put_vdirs(const char *rel, const char *folder, size_t n)
 {
@@ -762,13 +836,8 @@ static void test_vdirs(void **st)
     /* one configuration past the cap: its first XS_MAX_VDIRS, the rest said */
     snprintf(root, sizeof root, "%s/one", dir);
     exs_scan *s = run_root(root, 0);
-    assert_int_equal(t_warns(s, "limit"), 1);
-    assert_string_equal(warning_text(s, "limit"),
-                        "3 virtual directories past 4096 not read (not checked, not used to map files)");
-    size_t n;
-    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
-    assert_int_equal(n, 1);
-    assert_string_equal(w[0].file, "C/inetsrv/config/applicationHost.config");
+    only_limit(s, "C/inetsrv/config/applicationHost.config",
+               "3 virtual directories past 4096 not read (not checked, not used to map files)");
     assert_int_equal(s->files->nvdirs, XS_MAX_VDIRS);
     assert_int_equal(s->files->vdirs_dropped, 0);
     snprintf(last, sizeof last, "C:\\sites\\a\\v%04d", (int)XS_MAX_VDIRS - 1);
@@ -937,9 +1006,9 @@ static void test_path_length(void **st)
     close(fds[0]);
 }
 
-/* XS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it are warned and stay
- * clients; the ones within it leave the client counts. Each row a probe from the row's own
- * s-ip. */
+/* XS_MAX_SERVER_ADDRS per root: the server addresses (IIS s-ip) past it (the largest, strcmp)
+ * are warned and stay clients; the ones within it leave the client counts. Each row a probe
+ * from the row's own s-ip. */
 static void test_server_addresses(void **st)
 {
     (void)st;
@@ -964,9 +1033,223 @@ static void test_server_addresses(void **st)
     for (size_t i = 0; i < n; i++)
         assert_int_equal(c[i].n, 1);
     assert_string_equal(warning_text(s, "limit"),
-                        "server addresses (IIS s-ip) past 64 per root met 3 times: not told apart "
-                        "from clients");
+                        "3 server addresses (IIS s-ip) past the 64 smallest per root: not told "
+                        "apart from clients");
     exs_scan_destroy(s);
+    /* XS_MAX_SERVER_OVER (lowered to 2): the ones left out past it are not remembered, said */
+    exs_scan_opts opts = {1, 0};
+    assert_int_equal(exs_scan_create(&s, &opts), EXS_OK);
+    s->max_server_over = 2;
+    assert_int_equal(exs_scan_add_root(s, dir), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    assert_int_equal(exs_results_stats(exs_scan_results(s))->own_addresses, XS_MAX_SERVER_ADDRS);
+    assert_string_equal(warning_text(s, "limit"),
+                        "at least 2 server addresses (IIS s-ip) past the 64 smallest per root: "
+                        "not told apart from clients");
+    exs_scan_destroy(s);
+}
+
+/* The JSON lines of r, *len bytes (malloc'd). */
+static char *jsonl_of(const exs_results *r, size_t *len)
+{
+    char *out = NULL;
+    FILE *f = open_memstream(&out, len);
+    assert_non_null(f);
+    exs_report_opts o = EXS_REPORT_OPTS_INIT;
+    o.format = EXS_FORMAT_JSONL;
+    assert_int_equal(exs_report_write(r, f, &o), EXS_OK);
+    fclose(f);
+    return out;
+}
+
+/* The JSON lines of s but the first, the sweep's (its jobs and times), the sweep's clock
+ * blanked: each finding's "created", the time of the records that have no time of the logs
+ * (malloc'd). */
+static char *jsonl_past_sweep(exs_scan *s)
+{
+    size_t len;
+    char *out = jsonl_of(exs_scan_results(s), &len);
+    size_t at = strcspn(out, "\n");
+    assert_true(at < len);
+    memmove(out, out + at + 1, len - at);
+    for (char *p = out; (p = strstr(p, "\"created\":\"")) != NULL;)
+        for (p += 11; *p && *p != '"'; p++)
+            *p = 'x';
+    for (char *p = out; (p = strstr(p, "{\"@timestamp\":\"")) != NULL;)
+        for (p += 15; strncmp(p, "2021-", 5) && *p && *p != '"'; p++)
+            *p = 'x';
+    return out;
+}
+
+/* An IIS log of n rows (n <= 64), row i from s-ip and c-ip "10.<a>.<b>.<i>" (its own
+ * address). */
+static void put_own_rows(const char *rel, int a, int b, int n)
+{
+    char log[64 * 160 + sizeof FIX_IIS_HDR];
+    size_t o = (size_t)snprintf(log, sizeof log, "%s", FIX_IIS_HDR);
+    for (int i = 1; i <= n; i++)
+        o += (size_t)snprintf(log + o, sizeof log - o,
+                              "2021-03-03 10:%02d:00 10.%d.%d.%d GET /aspnet_client/x.aspx - 443 - "
+                              "10.%d.%d.%d x - 404 0 0 1\r\n",
+                              i % 60, a, b, i, a, b, i);
+    put(rel, log);
+}
+
+/* XS_MAX_SERVER_ADDRS is met whatever the order: one root with two logs of 40 server
+ * addresses each (10.0.0.1-40 and 10.0.1.1-40, the larger ones in the log walked first or
+ * last) keeps its 64 smallest (strcmp), at -j1 and at -j4; the rows from them leave the
+ * client counts, the 16 others stay clients, and the 16 left out are counted once each. The
+ * JSON lines are the same bytes at -j1 and -j4 but for the sweep's jobs and times. */
+static void test_server_addresses_order(void **st)
+{
+    (void)st;
+    char *all[80], buf[80][32];
+    for (int i = 0; i < 80; i++) {
+        snprintf(buf[i], sizeof buf[i], "10.0.%d.%d", i / 40, i % 40 + 1);
+        all[i] = buf[i];
+    }
+    qsort(all, 80, sizeof *all, cmp_str);
+    char *first = NULL; /* the -j1 lines of the same logs */
+    for (int run = 0; run < 4; run++) {
+        int larger_first = run / 2;
+        put_own_rows("C/inetpub/logs/LogFiles/W3SVC1/u_ex1.log", 0, larger_first ? 1 : 0, 40);
+        put_own_rows("C/inetpub/logs/LogFiles/W3SVC1/u_ex2.log", 0, larger_first ? 0 : 1, 40);
+        exs_scan *s = run_jobs(dir, run % 2 ? 4 : 1, 0);
+        const exs_results *r = exs_scan_results(s);
+        size_t n;
+        const char *const *srv = exs_results_server_addresses(r, &n);
+        assert_int_equal(n, XS_MAX_SERVER_ADDRS);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(srv[i], all[i]);
+        assert_int_equal(exs_results_stats(r)->own_findings, 64);
+        assert_int_equal(exs_results_stats(r)->own_addresses, 64);
+        const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+        assert_int_equal(n, 16);
+        char *clients[16];
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(c[i].n, 1);
+            clients[i] = (char *)c[i].key;
+        }
+        qsort(clients, 16, sizeof *clients, cmp_str);
+        for (size_t i = 0; i < 16; i++)
+            assert_string_equal(clients[i], all[64 + i]);
+        assert_int_equal(t_warns(s, "limit"), 1);
+        assert_string_equal(warning_text(s, "limit"),
+                            "16 server addresses (IIS s-ip) past the 64 smallest per root: not "
+                            "told apart from clients");
+        char *text = jsonl_past_sweep(s);
+        if (run % 2 == 0) {
+            free(first);
+            first = text;
+        } else {
+            assert_string_equal(text, first);
+            free(text);
+        }
+        exs_scan_destroy(s);
+    }
+    free(first);
+}
+
+/* The server addresses of r as one line each (malloc'd). */
+static char *servers_text(const exs_results *r)
+{
+    size_t n;
+    const char *const *v = exs_results_server_addresses(r, &n);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s\n", v[i]);
+    fclose(f);
+    return out;
+}
+
+/* The results' server addresses are every root's (XS_MAX_SERVER_ADDRS each): five roots of 64
+ * keep 320, and so do their JSON lines read back (both stopped at 256, silently). Saved input
+ * past what a sweep writes (64 per root read) keeps the smallest, whatever their order, and
+ * says how many went. */
+static void test_server_addresses_roots(void **st)
+{
+    (void)st;
+    enum { ROOTS = 5 };
+    char want[ROOTS * XS_MAX_SERVER_ADDRS * 32 + 1], *w = want;
+    char *all[ROOTS * XS_MAX_SERVER_ADDRS], buf[ROOTS * XS_MAX_SERVER_ADDRS][32];
+    for (int k = 0; k < ROOTS; k++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "r%d/%s", k, FIX_IIS_LOG);
+        put_own_rows(rel, k, 0, XS_MAX_SERVER_ADDRS);
+        for (int i = 0; i < XS_MAX_SERVER_ADDRS; i++) {
+            char *b = buf[k * XS_MAX_SERVER_ADDRS + i];
+            snprintf(b, 32, "10.%d.0.%d", k, i + 1);
+            all[k * XS_MAX_SERVER_ADDRS + i] = b;
+        }
+    }
+    qsort(all, ROOTS * XS_MAX_SERVER_ADDRS, sizeof *all, cmp_str);
+    for (int i = 0; i < ROOTS * XS_MAX_SERVER_ADDRS; i++)
+        w += sprintf(w, "%s\n", all[i]);
+    for (int jobs = 1; jobs <= 4; jobs += 3) {
+        exs_scan *s;
+        exs_scan_opts o = {(unsigned)jobs, 0};
+        assert_int_equal(exs_scan_create(&s, &o), EXS_OK);
+        for (int k = 0; k < ROOTS; k++) {
+            char root[4096];
+            snprintf(root, sizeof root, "%s/r%d", dir, k);
+            assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+        }
+        assert_int_equal(exs_scan_run(s), EXS_OK);
+        const exs_results *r = exs_scan_results(s);
+        assert_int_equal(t_warns(s, "limit"), 0);
+        assert_int_equal(exs_results_stats(r)->own_addresses, ROOTS * XS_MAX_SERVER_ADDRS);
+        char *got = servers_text(r);
+        assert_string_equal(got, want);
+        free(got);
+        /* read back */
+        size_t len;
+        char *text = jsonl_of(r, &len);
+        exs_results *back = NULL;
+        char err[256];
+        assert_int_equal(t_read_jsonl(text, len, &back, err, sizeof err), EXS_OK);
+        free(text);
+        got = servers_text(back);
+        assert_string_equal(got, want);
+        free(got);
+        size_t nw;
+        exs_results_warnings(back, &nw);
+        assert_int_equal(nw, 0);
+        exs_results_destroy(back);
+        exs_scan_destroy(s);
+    }
+    /* one root, 64 addresses and 6 more that sort after them, first or last */
+    for (int order = 0; order < 2; order++) {
+        char text[8192], list[4096];
+        size_t o = 0;
+        for (int i = 0; i < XS_MAX_SERVER_ADDRS + 6; i++) {
+            int j = order ? i : (i + 6) % (XS_MAX_SERVER_ADDRS + 6);
+            if (j < XS_MAX_SERVER_ADDRS)
+                o += (size_t)sprintf(list + o, "%s\"10.0.0.%d\"", i ? "," : "", j + 1);
+            else
+                o += (size_t)sprintf(list + o, "%s\"9.9.9.%d\"", i ? "," : "", j);
+        }
+        snprintf(text, sizeof text,
+                 "{\"exsweep\":{\"record\":\"sweep\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}],"
+                 "\"server_addresses\":[%s]}}\n",
+                 list);
+        exs_results *r = NULL;
+        char err[256];
+        assert_int_equal(t_read_jsonl(text, strlen(text), &r, err, sizeof err), EXS_OK);
+        size_t n;
+        const char *const *v = exs_results_server_addresses(r, &n);
+        assert_int_equal(n, XS_MAX_SERVER_ADDRS);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(strncmp(v[i], "10.0.0.", 7), 0);
+        assert_string_equal(v[n - 1], "10.0.0.9");
+        const exs_warning *wv = exs_results_warnings(r, &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(wv[0].message, "6 server addresses past 64 per root read (1 roots) "
+                                           "left out: the smallest kept");
+        exs_results_destroy(r);
+    }
 }
 
 int main(void)
@@ -979,12 +1262,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_yara_timeout, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_findings, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_server_addresses, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_server_addresses_order, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_server_addresses_roots, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_folder_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archive_depth, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_field_caps),
         cmocka_unit_test(test_warning_examples),
         cmocka_unit_test(test_warning_examples_order),
         cmocka_unit_test_setup_teardown(test_warning_examples_jobs, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_file_hits, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_path_length, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_label_length, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_where_room, t_dir_setup, t_dir_teardown),

@@ -474,6 +474,25 @@ static void test_round_trip(void **s_)
 
 /* ---------------------------------------------------------------- reading many records */
 
+/* A saved file in memory (*text, *len once read) that starts with a sweep of one root "r". */
+static FILE *saved_start(char **text, size_t *len)
+{
+    FILE *f = open_memstream(text, len);
+    assert_non_null(f);
+    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    return f;
+}
+
+/* Ends the file saved_start began and reads it (EXS_OK). */
+static exs_results *saved_read(FILE *f, char **text, size_t *len)
+{
+    fclose(f);
+    exs_results *r = NULL;
+    char err[256];
+    assert_int_equal(t_read_jsonl(*text, *len, &r, err, sizeof err), EXS_OK);
+    return r;
+}
+
 /* A saved sweep of 100,000 client counts and 20,000 coverage families, each written twice (two
  * sweeps in one file: the records merge by key), reads in linear time: each record finds its
  * key in a map, not by a search over the ones read before (that took a minute). The merged
@@ -533,6 +552,41 @@ static void test_read_many_records(void **st)
     free(text);
 }
 
+/* Root labels made unique over the sweeps read: XS_MAX_REPORT_ROOTS roots in 17 sweep
+ * records (241 roots each, as many as a line's 512 pairs hold), all "a" but a root labelled
+ * "a-3" first and one "a-2" last. Each rename looked through every label read so far for
+ * every suffix it tried (about 2e10 strcmp); now the names are the same, in linear time. */
+static void test_read_many_root_labels(void **st)
+{
+    (void)st;
+    enum { PER = 241 };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int n = 0; n < XS_MAX_REPORT_ROOTS; n++) {
+        bool open = n % PER == 0, close = n % PER == PER - 1 || n == XS_MAX_REPORT_ROOTS - 1;
+        const char *lab = n == 0 ? "a-3" : n == XS_MAX_REPORT_ROOTS - 1 ? "a-2" : "a";
+        fprintf(f, "%s{\"path\":\"/r%d\",\"label\":\"%s\"}%s",
+                open ? "{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[" : ",", n,
+                lab, close ? "]}}\n" : "");
+    }
+    clock_t t0 = clock();
+    exs_results *r = saved_read(f, &text, &len);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(cpu < 5.0); /* milliseconds */
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    assert_int_equal(sw->nroots, XS_MAX_REPORT_ROOTS);
+    static const char *first[] = {"a-3", "a", "a-2", "a-4", "a-5"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(sw->roots[i].label, first[i]);
+    assert_string_equal(sw->roots[4094].path, "/r4094");
+    assert_string_equal(sw->roots[4094].label, "a-4095");
+    assert_string_equal(sw->roots[4095].label, "a-2-2");
+    exs_results_destroy(r);
+    free(text);
+}
+
 /* ---------------------------------------------------------------- oversize fields read */
 
 /* A finding record of rule id (user rule "id"), event.id made of digit d, with extra JSON
@@ -559,6 +613,16 @@ static char *repeat(char c, size_t n)
     return s;
 }
 
+/* The read's own warning count: "report", of how many skipped records; returns the warnings. */
+static const exs_warning *report_skips(const exs_results *r, uint64_t skipped, size_t *n)
+{
+    const exs_warning_count *wc = exs_results_warning_counts(r, n);
+    assert_int_equal(*n, 1);
+    assert_string_equal(wc[0].kind, "report");
+    assert_int_equal(wc[0].count, skipped);
+    return exs_results_warnings(r, n);
+}
+
 /* A field longer than a sweep writes (a rule.id, a URL past XS_MAX_FINDING_FIELD, more facts or
  * related ids than a finding has, a count key, a warning) makes its record bad input: skipped,
  * counted ("report" warnings) and named by an example; never EXS_ENOMEM (a long rule.id was),
@@ -578,9 +642,7 @@ static void test_read_oversize_fields(void **st)
     strcat(related, "]");
     char *text = NULL, *top = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    assert_non_null(f);
-    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    FILE *f = saved_start(&text, &len);
     finding_line(f, "T-OK", '1', "", "");                                  /* 2: read */
     finding_line(f, longid, '2', "", "");                                  /* 3: skipped */
     assert_true(asprintf(&top, ",\"url\":{\"path\":\"%s\"}", url) > 0);
@@ -595,10 +657,7 @@ static void test_read_oversize_fields(void **st)
     fputs("{\"exsweep\":{\"record\":\"count\",\"count\":{\"kind\":\"host\",\"key\":\"EXCH01\",\"n\":3}}}\n", f);  /* 9 */
     fprintf(f, "{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"message\":\"%s\"}}}\n", msg); /* 10 */
     fputs("{\"exsweep\":{\"record\":\"warning\",\"warning\":{\"kind\":\"bad-row\",\"file\":\"x\",\"line\":4,\"message\":\"short\"}}}\n", f); /* 11 */
-    fclose(f);
-    exs_results *r = NULL;
-    char err[256];
-    assert_int_equal(t_read_jsonl(text, len, &r, err, sizeof err), EXS_OK);
+    exs_results *r = saved_read(f, &text, &len);
     size_t n;
     const exs_finding *fd = exs_results_findings(r, &n);
     assert_int_equal(n, 2);
@@ -610,11 +669,7 @@ static void test_read_oversize_fields(void **st)
     assert_int_equal(n, 1);
     assert_string_equal(c[0].key, "EXCH01");
     assert_int_equal(c[0].n, 3);
-    const exs_warning_count *wc = exs_results_warning_counts(r, &n);
-    assert_int_equal(n, 1);
-    assert_string_equal(wc[0].kind, "report");
-    assert_int_equal(wc[0].count, 6);
-    const exs_warning *w = exs_results_warnings(r, &n);
+    const exs_warning *w = report_skips(r, 6, &n);
     assert_int_equal(n, 7);
     static const struct {
         uint64_t line;
@@ -638,13 +693,10 @@ static void test_read_oversize_fields(void **st)
     assert_string_equal(w[6].message, "short");
     exs_results_destroy(r);
     /* the same lines but the bad ones: no warning at all */
-    exs_results *clean = NULL;
     free(text);
-    f = open_memstream(&text, &len);
-    fputs("{\"exsweep\":{\"record\":\"sweep\",\"version\":\"t\",\"roots\":[{\"path\":\"/r\",\"label\":\"r\"}]}}\n", f);
+    f = saved_start(&text, &len);
     finding_line(f, "T-OK", '1', "", "");
-    fclose(f);
-    assert_int_equal(t_read_jsonl(text, len, &clean, err, sizeof err), EXS_OK);
+    exs_results *clean = saved_read(f, &text, &len);
     exs_results_warnings(clean, &n);
     assert_int_equal(n, 0);
     exs_results_warning_counts(clean, &n);
@@ -656,6 +708,53 @@ static void test_read_oversize_fields(void **st)
     free(url_ok);
     free(key);
     free(msg);
+}
+
+/* file.attributes are joined by ',' as a sweep keeps them, at most XS_MAX_FINDING_SHORT bytes:
+ * names that join to exactly that many are read whole (they were cut to 255 bytes), one byte
+ * more makes the record bad input, skipped and counted. */
+static void test_read_attributes_cap(void **st)
+{
+    (void)st;
+    char *a127 = repeat('a', 127), *b128 = repeat('b', 128), *c256 = repeat('c', 256),
+         *c257 = repeat('c', 257), *top = NULL, *text = NULL;
+    size_t len = 0;
+    FILE *f = saved_start(&text, &len);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\",\"%s\"]}", a127, b128) > 0);
+    finding_line(f, "T-OK", '1', "", top); /* 2: 256 bytes joined, read */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\",\"%s\"]}", b128, b128) > 0);
+    finding_line(f, "T-OK", '2', "", top); /* 3: 257, skipped */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\"]}", c256) > 0);
+    finding_line(f, "T-OK", '3', "", top); /* 4: one name of 256, read */
+    free(top);
+    assert_true(asprintf(&top, ",\"file\":{\"path\":\"x\",\"attributes\":[\"%s\"]}", c257) > 0);
+    finding_line(f, "T-OK", '4', "", top); /* 5: 257, skipped */
+    free(top);
+    exs_results *r = saved_read(f, &text, &len);
+    size_t n;
+    const exs_finding *fd = exs_results_findings(r, &n);
+    assert_int_equal(n, 2);
+    char want[257];
+    snprintf(want, sizeof want, "%s,%s", a127, b128);
+    assert_int_equal(fd[0].id[0], '1');
+    assert_int_equal(strlen(fd[0].file->attributes), 256);
+    assert_string_equal(fd[0].file->attributes, want);
+    assert_int_equal(fd[1].id[0], '3');
+    assert_string_equal(fd[1].file->attributes, c256);
+    const exs_warning *w = report_skips(r, 2, &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(w[i].line, 3 + 2 * i);
+        assert_string_equal(w[i].message, "record skipped: file.attributes longer than a sweep writes");
+    }
+    exs_results_destroy(r);
+    free(text);
+    free(a127);
+    free(b128);
+    free(c256);
+    free(c257);
 }
 
 /* ---------------------------------------------------------------- passes past the cap */
@@ -862,11 +961,61 @@ static void test_shell_behind_decoys(void **s_)
     free(pool);
 }
 
+/* EXS_MAX_COUNT_KEYS (lowered to 3): the client keys counted are the three smallest
+ * ("root|address", strcmp) whatever the order the findings come in, their counts exact; the
+ * findings of the others are counts_dropped, exactly. Client 192.0.2.<i> has i + 1 findings. */
+static void test_count_keys_order_free(void **s_)
+{
+    (void)s_;
+    enum { CLIENTS = 10, N = CLIENTS * (CLIENTS + 1) / 2 };
+    unsigned who[N], at = 0;
+    for (unsigned i = 0; i < CLIENTS; i++)
+        for (unsigned k = 0; k <= i; k++)
+            who[at++] = i;
+    for (int order = 0; order < 3; order++) {
+        xs_store *st = xs_store_create(100, 1000);
+        assert_non_null(st);
+        xs_store_cap_keys(st, 3);
+        for (unsigned j = 0; j < N; j++) {
+            unsigned i = order == 0 ? j : order == 1 ? N - 1 - j : (j * 7) % N;
+            char ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%u", who[i]);
+            add_hit(st, &rule_a, EXS_VERDICT_PROBE, "x.log", i + 1, ip, NULL, NULL);
+        }
+        exs_results *r = xs_results_new();
+        assert_non_null(r);
+        assert_true(xs_store_finish(st, r));
+        assert_true(xs_results_sort(r));
+        size_t n;
+        const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &n);
+        assert_int_equal(n, 3);
+        for (unsigned i = 0; i < 3; i++) {
+            char ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%u", i);
+            assert_string_equal(c[i].key, ip);
+            assert_int_equal(c[i].n, i + 1);
+            assert_int_equal(c[i].by_verdict[EXS_VERDICT_PROBE], i + 1);
+        }
+        assert_int_equal(exs_results_stats(r)->findings, N);
+        assert_int_equal(exs_results_stats(r)->counts_dropped, N - (1 + 2 + 3));
+        if (order == 0) { /* the text summary says so, with the built-in cap's number */
+            char *text = render(r, EXS_FORMAT_TEXT, 0);
+            assert_non_null(strstr(text, "  (49 findings of client addresses and host names past "
+                                         "the 1000000 counted (the smallest kept) are in the "
+                                         "totals only)\n"));
+            free(text);
+        }
+        exs_results_destroy(r);
+        xs_store_destroy(st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_fair_and_order_free),
         cmocka_unit_test(test_store_settled_order_free),
+        cmocka_unit_test(test_count_keys_order_free),
         cmocka_unit_test(test_store_pins_related),
         cmocka_unit_test(test_store_empty),
         cmocka_unit_test(test_ids),
@@ -874,7 +1023,9 @@ int main(void)
         cmocka_unit_test(test_passes_past_the_cap_order_free),
         cmocka_unit_test(test_shell_behind_decoys),
         cmocka_unit_test(test_read_many_records),
+        cmocka_unit_test(test_read_many_root_labels),
         cmocka_unit_test(test_read_oversize_fields),
+        cmocka_unit_test(test_read_attributes_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
