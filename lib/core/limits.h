@@ -7,7 +7,11 @@
 #define XS_LIMITS_H
 
 /* Reading */
-#define XS_READ_CHUNK (1u << 20)        /* bytes read per call; the unit of prefiltering */
+#define XS_READ_CHUNK (1u << 20)        /* a line pipeline's buffer: a line of XS_MAX_LINE fits */
+#define XS_READ_STEP (1u << 17)         /* bytes asked of one read, and so the most prefiltered at
+                                           once past a line's tail: the kernel copies into memory
+                                           still in cache (1 MiB steps spent twice the system
+                                           time, bench/README.md) */
 #define XS_MAX_LINE (1u << 20)          /* longer lines: first XS_MAX_LINE bytes kept, rest skipped */
 #define XS_SNIFF_BYTES 8192             /* bytes looked at to classify a file */
 #define XS_SNIFF_READ 65536             /* first read of a file: classification, archive prefix */

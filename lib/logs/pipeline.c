@@ -2,7 +2,8 @@
  * lines in it go through the kind's prefilter, and only candidate lines are parsed.
  *
  *   buf: [ complete lines ... \n | partial line ]  -> region = up to the last '\n'
- *   the partial line moves to the front and the buffer is refilled behind it.
+ *   the partial line moves to the front and the buffer is refilled behind it, one read of
+ *   XS_READ_STEP at a time (a line that has not ended yet is read on, up to the buffer).
  *   a buffer with no '\n' at all holds a line longer than XS_MAX_LINE: its first
  *   XS_MAX_LINE bytes are processed, the rest is skipped up to the next '\n'.
  */
@@ -204,8 +205,10 @@ exs_rc xs_log_pipeline(xs_ctx *c, xs_logstate *st, const xs_logkind *lk,
     c->bytes += have;
 
     for (;;) {
-        while (!eof && len < cap) {
-            long r = in->read(in->ctx, buf + len, cap - len);
+        /* one step past what is held (the tail of a line), within the buffer */
+        const size_t want = len + XS_READ_STEP < cap ? len + XS_READ_STEP : cap;
+        while (!eof && len < want) {
+            long r = in->read(in->ctx, buf + len, want - len);
             if (r <= 0) { /* the end, or a failure the stream reported */
                 eof = true;
                 break;
@@ -253,6 +256,8 @@ exs_rc xs_log_pipeline(xs_ctx *c, xs_logstate *st, const xs_logkind *lk,
             end = (size_t)(last - buf) + 1;
         } else if (eof) {
             end = len;
+        } else if (len < cap) {
+            continue; /* no line ends in what was read yet: read on */
         } else {
             /* A line longer than the buffer: keep its head, skip its tail. */
             xs_warn(c->scan, XS_W_LINE_TOO_LONG, c->file, ps.base + 1,
