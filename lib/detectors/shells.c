@@ -210,7 +210,7 @@ static void map_vdir(xs_files *f, uint32_t root, xs_frec *r)
     size_t best_n = 0;
     const char *rest = NULL;
     for (size_t i = 0; i < f->nvdirs; i++) {
-        const xs_fvdir *v = &f->vdirs[i];
+        const xs_fvdir *v = f->vdirs[i];
         size_t kn = strlen(v->key);
         if (v->root != root || kn < 2 || kn <= best_n)
             continue;

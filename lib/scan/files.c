@@ -104,11 +104,14 @@ static void free_rec(xs_frec *r)
 
 static void vdir_free(xs_fvdir *v)
 {
+    if (!v)
+        return;
     free(v->site);
     free(v->url);
     free(v->key);
     free(v->physical);
     free(v->config);
+    free(v);
 }
 
 void xs_files_destroy(xs_files *f)
@@ -138,7 +141,7 @@ void xs_files_destroy(xs_files *f)
     free(f->loose);
     free(f->loose_root);
     for (size_t i = 0; i < f->nvdirs; i++)
-        vdir_free(&f->vdirs[i]);
+        vdir_free(f->vdirs[i]);
     free(f->vdirs);
     for (size_t i = 0; i < f->ncompiled; i++) {
         free(f->compiled[i].url);
@@ -319,33 +322,9 @@ static int cmp_vdir(const void *pa, const void *pb)
     return r ? r : strcmp(a->physical, b->physical);
 }
 
-/* Until xs_files_settle, vdirs is a max-heap in cmp_vdir order (vdirs[0] the largest). */
-static void vdir_swap(xs_fvdir *v, size_t i, size_t j)
+static int cmp_vdir_at(const void *pa, const void *pb)
 {
-    xs_fvdir t = v[i];
-    v[i] = v[j];
-    v[j] = t;
-}
-
-static void vdir_down(xs_fvdir *v, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && cmp_vdir(&v[l], &v[m]) > 0)
-            m = l;
-        if (r < n && cmp_vdir(&v[r], &v[m]) > 0)
-            m = r;
-        if (m == i)
-            return;
-        vdir_swap(v, i, m);
-        i = m;
-    }
-}
-
-static void vdir_up(xs_fvdir *v, size_t i)
-{
-    for (; i && cmp_vdir(&v[(i - 1) / 2], &v[i]) < 0; i = (i - 1) / 2)
-        vdir_swap(v, i, (i - 1) / 2);
+    return cmp_vdir(*(xs_fvdir *const *)pa, *(xs_fvdir *const *)pb);
 }
 
 void xs_files_add_vdir(xs_files *f, uint32_t root, const char *config, const char *site,
@@ -370,23 +349,26 @@ void xs_files_add_vdir(xs_files *f, uint32_t root, const char *config, const cha
     bool full = f->nvdirs >= f->max_vdirs;
     if (full)
         f->vdirs_dropped++;
-    if (full && (!f->nvdirs || cmp_vdir(&probe, &f->vdirs[0]) >= 0)) {
+    if (full && (!f->nvdirs || cmp_vdir(&probe, f->vdirs[0]) >= 0)) {
         /* not kept */
     } else if (full || xs_grow((void **)&f->vdirs, &f->capvdirs, f->nvdirs + 1,
                                 sizeof *f->vdirs)) {
-        xs_fvdir v = {root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
-                       strdup(config)};
-        if (v.site && v.url && v.key && v.physical && v.config) {
+        /* until xs_files_settle, vdirs is a max-heap in cmp_vdir order (core/heap.h) */
+        xs_fvdir *v = malloc(sizeof *v);
+        if (v)
+            *v = (xs_fvdir){root, strdup(site), strdup(lurl), strdup(key), strdup(physical),
+                            strdup(config)};
+        if (v && v->site && v->url && v->key && v->physical && v->config) {
             if (full) {
-                vdir_free(&f->vdirs[0]);
+                vdir_free(f->vdirs[0]);
                 f->vdirs[0] = v;
-                vdir_down(f->vdirs, f->nvdirs, 0);
+                xs_heap_down((void **)f->vdirs, f->nvdirs, 0, cmp_vdir);
             } else {
                 f->vdirs[f->nvdirs] = v;
-                vdir_up(f->vdirs, f->nvdirs++);
+                xs_heap_up((void **)f->vdirs, f->nvdirs++, cmp_vdir);
             }
         } else {
-            vdir_free(&v);
+            vdir_free(v);
             lost = true;
         }
     } else {
@@ -619,7 +601,7 @@ void xs_files_settle(xs_files *f)
 {
     /* the clues in a fixed order: the pass takes the first that fits */
     if (f->nvdirs > 1)
-        qsort(f->vdirs, f->nvdirs, sizeof *f->vdirs, cmp_vdir);
+        qsort(f->vdirs, f->nvdirs, sizeof *f->vdirs, cmp_vdir_at);
     if (f->ncompiled > 1)
         qsort(f->compiled, f->ncompiled, sizeof *f->compiled, cmp_compiled);
     if (f->nhints > 1)

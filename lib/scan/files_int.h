@@ -124,7 +124,7 @@ struct xs_files {
     size_t nloose, caploose, caploose_root;
     uint64_t scripts_dropped;
     uint64_t held[XS_HELD__COUNT]; /* roots (bit = root, 63: all from 63 on) that hold it */
-    xs_fvdir *vdirs;     /* at most max_vdirs, the smallest (xs_files_add_vdir) */
+    xs_fvdir **vdirs;    /* at most max_vdirs, the smallest (xs_files_add_vdir); owned */
     size_t nvdirs, capvdirs;
     uint64_t vdirs_dropped; /* virtual directories past max_vdirs: not used to map files */
     xs_fcompiled *compiled;

@@ -828,9 +828,9 @@ static void test_vdirs(void **st)
         const xs_files *f = s->files;
         assert_int_equal(f->nvdirs, XS_MAX_VDIRS);
         assert_int_equal(f->vdirs_dropped, OVER);
-        assert_string_equal(f->vdirs[0].physical, "C:\\sites\\a\\v0000");
-        assert_string_equal(f->vdirs[PER].physical, "C:\\sites\\b\\v0000");
-        assert_string_equal(f->vdirs[XS_MAX_VDIRS - 1].physical, last);
+        assert_string_equal(f->vdirs[0]->physical, "C:\\sites\\a\\v0000");
+        assert_string_equal(f->vdirs[PER]->physical, "C:\\sites\\b\\v0000");
+        assert_string_equal(f->vdirs[XS_MAX_VDIRS - 1]->physical, last);
         exs_scan_destroy(s);
     }
     /* one configuration past the cap: its first XS_MAX_VDIRS, the rest said */
@@ -841,7 +841,7 @@ static void test_vdirs(void **st)
     assert_int_equal(s->files->nvdirs, XS_MAX_VDIRS);
     assert_int_equal(s->files->vdirs_dropped, 0);
     snprintf(last, sizeof last, "C:\\sites\\a\\v%04d", (int)XS_MAX_VDIRS - 1);
-    assert_string_equal(s->files->vdirs[XS_MAX_VDIRS - 1].physical, last);
+    assert_string_equal(s->files->vdirs[XS_MAX_VDIRS - 1]->physical, last);
     exs_scan_destroy(s);
 }
 
