@@ -128,4 +128,19 @@
                                             values decoded; past it the record is skipped */
 #define XS_EVTX_MAX_CHUNK_WORK (4u << 20) /* the same per chunk; past it the rest is skipped */
 
+/* Server-side script reader (parsers/script.h) and its behaviour analysis
+ * (detectors/scriptflow.h) */
+#define XS_SCRIPT_MAX_BYTES (4u << 20)  /* bytes of one script read; the rest is not analysed
+                                            (truncated, a warning) */
+#define XS_SCRIPT_MAX_TOKENS 262144     /* tokens per script, decoded layers included */
+#define XS_SCRIPT_MAX_TEXT (8u << 20)   /* bytes of token text per script */
+#define XS_SCRIPT_MAX_LAYERS 4          /* code decoded from code decoded from ... a literal */
+#define XS_SCRIPT_MAX_DECODES 256       /* literals decoded and read again as code, per script */
+#define XS_SCRIPT_MAX_XOR_KEYS 8        /* distinct constant XOR keys tried on the literals */
+#define XS_SCRIPT_MAX_CONTROLS 1024     /* server controls remembered per page */
+#define XS_SCRIPT_MAX_FOLD_PASSES 16    /* folding passes over one region */
+#define XS_SCRIPT_MAX_VARS 4096         /* request-controlled variables followed per script */
+#define XS_SCRIPT_MAX_FUNCS 1024        /* functions whose parameters reach a sink, per script */
+#define XS_SCRIPT_MAX_STMT 65536        /* tokens of one statement looked at */
+
 #endif
