@@ -110,31 +110,6 @@ rule EXS_WS_Assembly_Load
         exs_server_script and exs_request_data and any of ($a*) and any of ($b*)
 }
 
-rule EXS_WS_Upload
-{
-    meta:
-        id = "EXS-Y-WS-UPLOAD"
-        name = "Server-side script writes files the client sends"
-        family = "WebShell"
-        verdict = "exploitation"
-        severity = "high"
-        scope = "file"
-        description = "A page saves uploaded files or writes request fields to a path taken from the request (Request.Files with SaveAs, StreamWriter or File.Write* fed by Request.Form): an upload shell, used to drop more tools or shells."
-    strings:
-        $f1 = "Request.Files" nocase ascii wide
-        $f2 = "PostedFile" nocase ascii wide
-        $s1 = ".SaveAs(" nocase ascii wide
-        $w1 = "StreamWriter(Request" nocase ascii wide
-        $w2 = "File.WriteAllBytes(" nocase ascii wide
-        $w3 = "File.WriteAllText(" nocase ascii wide
-        $w4 = ".Write(Request" nocase ascii wide
-        $w5 = "StreamWriter(Server.MapPath(Request" nocase ascii wide
-    condition:
-        exs_server_script and
-        ((any of ($f*) and $s1) or $w1 or $w5 or ($w4 and exs_request_data) or
-         ((#w2 + #w3) > 0 and exs_request_data))
-}
-
 rule EXS_WS_Obfuscated
 {
     meta:
@@ -265,29 +240,6 @@ rule EXS_WS_Security_Product_Check
     condition:
         filesize < 64KB and exs_server_script and $w and any of ($f*) and
         (any of ($x1, $x2, $x3, $x4) or 2 of ($x*))
-}
-
-rule EXS_WS_File_Manager
-{
-    meta:
-        id = "EXS-Y-WS-FILEMGR"
-        name = "File-manager page driven by request parameters"
-        family = "WebShell"
-        verdict = "suspicious"
-        severity = "high"
-        scope = "file"
-        description = "A page that lists drives and folders and deletes or moves files on request: a file-manager web shell. Exchange ships no such page."
-    strings:
-        $d1 = "DriveInfo.GetDrives" nocase ascii wide
-        $d2 = "Directory.GetFiles" nocase ascii wide
-        $d3 = "Directory.GetDirectories" nocase ascii wide
-        $d4 = "GetLogicalDrives" nocase ascii wide
-        $o1 = "File.Delete" nocase ascii wide
-        $o2 = "File.Move" nocase ascii wide
-        $o3 = "Directory.Delete" nocase ascii wide
-        $o4 = "File.Copy" nocase ascii wide
-    condition:
-        exs_server_script and exs_request_data and 2 of ($d*) and any of ($o*)
 }
 
 rule EXS_WS_Config_With_Code

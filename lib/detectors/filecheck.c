@@ -14,6 +14,8 @@
 #include "parsers/apphost.h"
 #include "parsers/minidump.h"
 #include "parsers/msert.h"
+#include "parsers/script.h"
+#include "detectors/scriptflow.h"
 #include "scan/files_int.h"
 #include "sources/magic.h"
 
@@ -54,7 +56,7 @@ static const char *folder_desc(const xs_webloc *l, char *buf, size_t n)
 static void check_name(xs_fctx *c)
 {
     const xs_webloc *l = &c->loc;
-    if (!xs_web_has_allowlist(l->folder))
+    if (!xs_web_has_allowlist(l->folder) || !xs_web_exchange_folder(l->folder))
         return;
     bool script = xs_web_script_ext(c->base, strlen(c->base));
     bool known = xs_web_known_shell_name(c->base);
@@ -65,7 +67,7 @@ static void check_name(xs_fctx *c)
     exs_severity sev = EXS_SEV_HIGH;
     if (look || known) {
         v = EXS_VERDICT_EXPLOITATION;
-    } else if (l->folder == XS_WF_FRONTEND || l->folder == XS_WF_WWWROOT) {
+    } else if (l->folder == XS_WF_FRONTEND) {
         sev = EXS_SEV_MEDIUM;
     }
     char where[160];
@@ -77,7 +79,10 @@ static void check_name(xs_fctx *c)
     xs_hit_fact_cstr(&h, "lookalike_of", look);
     if (known)
         xs_hit_fact_cstr(&h, "published_name", "yes");
-    xs_fhit_add(c, &h);
+    if (l->folder == XS_WF_ASPNET_CLIENT)
+        xs_fhit_add_exchange(c, &h);
+    else
+        xs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- attributes */
@@ -125,8 +130,8 @@ static void check_attributes(xs_fctx *c)
     if (a < 0 || !(a & 0x6))
         return;
     char where[160];
-    bool nondefault =
-        xs_web_has_allowlist(c->loc.folder) && !xs_web_allowlisted(&c->loc, c->base);
+    bool nondefault = xs_web_exchange_folder(c->loc.folder) && xs_web_has_allowlist(c->loc.folder) &&
+                      !xs_web_allowlisted(&c->loc, c->base);
     xs_hit h;
     fh_init(&h, &xs_rule_table[R_FILE_WS_HIDDEN],
             nondefault ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
@@ -135,7 +140,10 @@ static void check_attributes(xs_fctx *c)
     snprintf(c->attributes, sizeof c->attributes, "%s",
              (a & 6) == 6 ? "hidden,system" : (a & 2) ? "hidden" : "system");
     xs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
-    xs_fhit_add(c, &h);
+    if (c->loc.folder == XS_WF_ASPNET_CLIENT)
+        xs_fhit_add_exchange(c, &h);
+    else
+        xs_fhit_add(c, &h);
 }
 
 /* ---------------------------------------------------------------- indicators */
@@ -574,6 +582,97 @@ static void check_compiled(xs_fctx *c)
     xs_fhit_add(c, &h);
 }
 
+/* ---------------------------------------------------------------- behaviour */
+
+/* The text of line `line` (1-based) of body, cut at 200 bytes. */
+static xs_str line_of(xs_str body, uint32_t line)
+{
+    size_t i = 0;
+    for (uint32_t l = 1; l < line && i < body.n; i++)
+        if (body.p[i] == '\n')
+            l++;
+    while (i < body.n && (body.p[i] == ' ' || body.p[i] == '\t'))
+        i++;
+    size_t e = i;
+    while (e < body.n && body.p[e] != '\n' && body.p[e] != '\r' && e - i < 200)
+        e++;
+    return xs_str_make(body.p + i, e - i);
+}
+
+static const char *lang_name(xs_slang l)
+{
+    switch (l) {
+    case XS_SL_CSHARP:
+        return "C#";
+    case XS_SL_VB:
+        return "VB.NET";
+    case XS_SL_VBSCRIPT:
+        return "VBScript";
+    case XS_SL_JSCRIPT:
+        return "JScript";
+    default:
+        return "";
+    }
+}
+
+/* What the server code does with the request (detectors/scriptflow.h). */
+static void check_behaviour(xs_fctx *c)
+{
+    /* larger files than the size policy reads whole get name, location and header checks */
+    if (!c->data || c->loglike || xs_script_ext_lang(c->ext) == XS_SL_NONE ||
+        (strcmp(c->ext, ".config") == 0 && strcmp(c->base, "web.config") != 0))
+        return;
+    xs_str body = xs_str_make((const char *)c->data, c->data_n);
+    xs_script sc;
+    bool ok = xs_script_read(body.p, body.n, c->ext, &sc);
+    xs_wsreport rep;
+    ok = ok && xs_scriptflow(&sc, xs_web_known_shell_name(c->base), &rep);
+    if (!ok) {
+        xs_script_free(&sc);
+        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the server code of %s",
+                     c->display);
+        return;
+    }
+    if (sc.truncated)
+        xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
+                "server code read in part (a cap of the script reader): its behaviour may be "
+                "incomplete");
+    if (rep.score >= XS_WS_SCORE_SUSPECT) {
+        const xs_wsflow *f = &rep.flow[rep.best];
+        bool shell = rep.score >= XS_WS_SCORE_EXPLOIT;
+        bool exch = xs_web_exchange_folder(c->loc.folder);
+        char why[200];
+        snprintf(why, sizeof why, "%s: %s",
+                 f->source[0] ? "request data reaches a sink in the server code"
+                              : "the server code hides or evaluates code",
+                 xs_wsk_name(rep.best));
+        xs_hit h;
+        fh_init(&h, &xs_rule_table[R_FILE_WS_CODE],
+                shell ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                shell ? (exch ? EXS_SEV_CRITICAL : EXS_SEV_HIGH)
+                      : (rep.score >= 65 ? EXS_SEV_HIGH : EXS_SEV_MEDIUM),
+                shell ? "the server code hands request data to a dangerous sink (a web shell)"
+                      : "the server code does something web shells do");
+        xs_hit_fact_u64(&h, "ws_score", (uint64_t)rep.score);
+        xs_hit_fact_cstr(&h, "ws_behaviour", rep.kinds[0] ? rep.kinds : xs_wsk_name(rep.best));
+        xs_hit_fact_cstr(&h, "ws_source", f->source[0] ? f->source : NULL);
+        xs_hit_fact_cstr(&h, "ws_via", f->via[0] ? f->via : NULL);
+        xs_hit_fact_cstr(&h, "ws_sink", f->sink[0] ? f->sink : NULL);
+        xs_hit_fact_cstr(&h, "ws_signals", rep.signals[0] ? rep.signals : NULL);
+        xs_hit_fact_cstr(&h, "ws_language", lang_name(sc.lang));
+        xs_hit_fact_cstr(&h, "ws_summary", why);
+        if (c->loc.folder != XS_WF_NONE) {
+            char where[160];
+            xs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
+        }
+        if (f->sink_line)
+            h.line = f->sink_line;
+        h.evidence = f->sink_line ? line_of(body, f->sink_line) : XS_STR_NULL;
+        xs_fhit_add(c, &h);
+    }
+    xs_script_free(&sc);
+}
+
 /* ---------------------------------------------------------------- YARA */
 
 static void on_yara(void *ctx, const xs_ymatch *m)
@@ -656,5 +755,6 @@ void xs_detect_file(xs_fctx *c)
     check_remediation(c);
     check_iis_config(c);
     check_compiled(c);
+    check_behaviour(c);
     check_rules(c);
 }

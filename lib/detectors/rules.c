@@ -243,6 +243,16 @@ const exs_rule xs_rule_table[R__COUNT] = {
                               "default names and published web-shell names make it a backdoor; otherwise read "
                               "the file. The finding names the URL it is served under and the requests to it.",
         "T1505.003", false},
+    [R_FILE_WS_CODE] = {"EXS-FILE-WS-CODE", "Server code that hands request data to a dangerous sink", "", WS,
+                        "The script reader extracts a page's server code (C#, VB.NET, VBScript, JScript), "
+                        "folds its obfuscations (concatenation, character codes, reversal, unescaping, "
+                        "base64, XOR, code in strings) and follows request data (Request in all its forms, "
+                        "server controls, web-method parameters, Session) through variables, decode steps "
+                        "and the page's own functions into sinks: evaluation, process start, assembly "
+                        "loading, file writes and uploads, SQL text, XSLT script, registry, sockets, file "
+                        "management. The finding names the source, the steps and the sink with their lines "
+                        "and a score (ws_score: 80 and more is a web shell, 50 to 79 suspicious).",
+        "T1505.003", true},
     [R_FILE_WS_HIDDEN] = {"EXS-FILE-WS-HIDDEN", "Hidden or system attribute on a web script", "", WS,
                           "A script in a web folder carries the Windows Hidden or System attribute (read from "
                           "the image's NTFS attributes: ntfs-3g system.ntfs_attrib, ntfs3 system.dos_attrib or "

@@ -64,6 +64,7 @@ enum xs_rule_index {
     R_EV_EXCH_SNAPIN,
     /* Files: web shells and artefacts on disk (lib/detectors/filecheck.c, shells.c) */
     R_FILE_WS_NONDEFAULT,
+    R_FILE_WS_CODE,
     R_FILE_WS_HIDDEN,
     R_FILE_WS_PST,
     R_FILE_WS_DER,

@@ -240,6 +240,16 @@ static void map_vdir(xs_files *f, uint32_t root, xs_frec *r)
 
 /* ---------------------------------------------------------------- emission */
 
+/* A hit's verdict as reported: a hit that holds only on an Exchange server is suspicious on a
+ * root that holds no Exchange web folder. */
+static exs_verdict hit_verdict(const xs_files *f, const xs_frec *r, const xs_fhit *h)
+{
+    if (h->exchange_only && h->verdict == EXS_VERDICT_EXPLOITATION &&
+        !xs_files_root_exchange(f, r->where.root))
+        return EXS_VERDICT_SUSPICIOUS;
+    return h->verdict;
+}
+
 static bool any_exploitation(const xs_pass_view *v, const xs_files *f)
 {
     for (size_t i = 0; i < v->nfindings; i++)
@@ -247,7 +257,7 @@ static bool any_exploitation(const xs_pass_view *v, const xs_files *f)
             return true;
     for (const xs_frec *r = f->recs; r; r = r->next)
         for (const xs_fhit *h = r->hits; h; h = h->next)
-            if (!h->deferred && h->verdict == EXS_VERDICT_EXPLOITATION)
+            if (!h->deferred && hit_verdict(f, r, h) == EXS_VERDICT_EXPLOITATION)
                 return true;
     return false;
 }
@@ -326,11 +336,17 @@ static void emit_record(const xs_pass_view *v, const xs_frec *r, const index_t *
         if (h->deferred && !context)
             continue;
         xs_hit e;
-        xs_hit_init(&e, h->rule, h->verdict, h->deferred ? EXS_SEV_HIGH : h->severity,
-                     h->time_ms != EXS_TIME_NONE ? h->time_ms : r->mtime_ms);
+        exs_verdict verdict = hit_verdict(v->files, r, h);
+        bool plain = h->exchange_only && !xs_files_root_exchange(v->files, r->where.root);
+        xs_hit_init(&e, h->rule, verdict,
+                    h->deferred ? EXS_SEV_HIGH : plain ? EXS_SEV_MEDIUM : h->severity,
+                    h->time_ms != EXS_TIME_NONE ? h->time_ms : r->mtime_ms);
         e.reason = h->reason;
         for (size_t i = 0; i < h->nfacts; i++)
             xs_hit_fact_cstr(&e, h->keys[i], h->values[i]);
+        if (plain)
+            xs_hit_fact_cstr(&e, "exchange_folders",
+                             "none in this evidence root: a plain IIS server as far as it shows");
         if (h->deferred)
             xs_hit_fact_cstr(&e, "reported_because", "the sweep found evidence of compromise");
         e.target = xs_str_cstr(h->target);

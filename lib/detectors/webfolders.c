@@ -307,6 +307,11 @@ const char *xs_web_held_name(xs_webheld h)
     }
 }
 
+bool xs_web_exchange_folder(xs_webfolder f)
+{
+    return xs_web_has_allowlist(f) && f != XS_WF_WWWROOT;
+}
+
 bool xs_web_has_allowlist(xs_webfolder f)
 {
     switch (f) {

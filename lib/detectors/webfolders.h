@@ -63,6 +63,11 @@ bool xs_web_script_ext(const char *name, size_t n);
  * meaningful for folders with an allowlist (owa/auth, its subfolders, ecp/auth, OAB, other
  * FrontEnd folders, aspnet_client, wwwroot); ClientAccess and vdirs have none. */
 bool xs_web_allowlisted(const xs_webloc *w, const char *base);
+/* True for the folders Exchange owns, where "not in a default install" means something:
+ * FrontEnd\HttpProxy (owa\auth and its build folders, ecp\auth, OAB, the other proxied
+ * folders) and aspnet_client (of a site that serves Exchange: the post-pass checks). A
+ * co-hosted application under wwwroot is judged by its code and the requests to it. */
+bool xs_web_exchange_folder(xs_webfolder f);
 /* True when the folder has an allowlist at all. */
 bool xs_web_has_allowlist(xs_webfolder f);
 

@@ -739,6 +739,14 @@ void xs_fhit_add_deferred(xs_fctx *c, const xs_hit *hit)
     fhit_add(c, hit, true);
 }
 
+void xs_fhit_add_exchange(xs_fctx *c, const xs_hit *hit)
+{
+    xs_fhit *last = c->rec ? c->rec->last : NULL;
+    fhit_add(c, hit, false);
+    if (c->rec && c->rec->last && c->rec->last != last)
+        c->rec->last->exchange_only = true;
+}
+
 /* ---------------------------------------------------------------- per worker */
 
 #define HEAD_MAX 65536

@@ -30,6 +30,8 @@ typedef struct xs_fhit {
     uint64_t line; /* the line of a log about the file that says it (msert.log), 0 when none */
     char *key;     /* what tells apart two hits of one rule on the file (the id's key), NULL */
     bool deferred; /* staging archive: reported only alongside evidence of compromise */
+    bool exchange_only; /* meaningful on an Exchange server: downgraded to suspicious when the
+                           evidence root holds no Exchange web folder (xs_files_root_exchange) */
     struct xs_fhit *next;
 } xs_fhit;
 
@@ -173,6 +175,10 @@ void xs_fhit_add(xs_fctx *c, const xs_hit *h);
 /* The same for a deferred hit (staging archives): reported only alongside evidence of
  * compromise. */
 void xs_fhit_add_deferred(xs_fctx *c, const xs_hit *h);
+/* The same for a hit whose verdict holds only on an Exchange server (a script in aspnet_client
+ * of a site that serves Exchange): the post-pass reports it as suspicious when the hit's evidence
+ * root holds no Exchange web folder. */
+void xs_fhit_add_exchange(xs_fctx *c, const xs_hit *hit);
 /* Counts the deferred hits of the records let go past max_records as findings not kept: the
  * post-pass calls it when the sweep found evidence of compromise, that is when the deferred
  * hits of the records kept are reported. Fails the sweep when out of memory. */
@@ -197,6 +203,14 @@ static inline uint64_t xs_files_root_bit(uint32_t root)
 {
     return 1ull << (root < 63 ? root : 63);
 }
+
+/* True when root holds an Exchange web folder (owa\auth, ecp, OAB under FrontEnd\HttpProxy). */
+static inline bool xs_files_root_exchange(const xs_files *f, uint32_t root)
+{
+    uint64_t b = xs_files_root_bit(root);
+    return ((f->held[XS_HELD_OWA_AUTH] | f->held[XS_HELD_ECP] | f->held[XS_HELD_OAB]) & b) != 0;
+}
+
 void xs_files_add_dearcry(xs_files *f, const char *display, const xs_where *where,
                            int64_t mtime_ms);
 

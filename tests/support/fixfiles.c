@@ -224,7 +224,7 @@ t_fix *t_fix_make(const char *n)
                       NULL));
     if (!strcmp(n, "ws-upload"))
         return text(
-            n, "EXS-Y-WS-UPLOAD",
+            n, "EXS-FILE-WS-CODE",
             J(PAGE,
               "\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, EventArgs e)\n{\n",
               "  if (Request.Files.Count > 0) Request.Files[0].Save", "As(Server.MapPath(\"./\" + ",
@@ -280,7 +280,7 @@ t_fix *t_fix_make(const char *n)
                       "if (System.IO.File.Exists(@\"C:\\Program Files\\CrowdStrike\\CSFalcon",
                       "Service.exe\")) Response.Write(\"2\");\n", "%>\n", NULL));
     if (!strcmp(n, "ws-filemgr"))
-        return text(n, "EXS-Y-WS-FILEMGR",
+        return text(n, "EXS-FILE-WS-CODE",
                     J(PAGE, "\"C#\" %><%\n", "foreach (var d in System.IO.DriveInfo.Get",
                       "Drives()) Response.Write(d.Name);\n",
                       "foreach (var f in System.IO.Directory.Get",

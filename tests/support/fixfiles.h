@@ -11,7 +11,8 @@
 
 typedef struct t_fix {
     const char *name; /* "ws-eval", "benign-logon", ... */
-    const char *rule; /* the shipped rule id it must trigger, or NULL for benign fixtures */
+    const char *rule; /* the shipped rule id it must trigger (EXS-Y-*: a YARA rule; EXS-FILE-WS-CODE:
+                         the behaviour of its code), or NULL for benign fixtures */
     unsigned char *data;
     size_t len;
 } t_fix;

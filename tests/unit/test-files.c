@@ -111,7 +111,9 @@ static void test_shells_and_twins(void **st)
     (void)st;
     shell_tree();
     exs_scan *s = run(NULL, NULL, NULL);
-    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|RedirSuiteServerProxy.aspx\n"
+    expect(s, "EXS-FILE-WS-CODE|exploitation|RedirSuiteServerProxy.aspx\n"
+              "EXS-FILE-WS-CODE|exploitation|abcdefgh.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|exploitation|RedirSuiteServerProxy.aspx\n"
               "EXS-FILE-WS-NONDEFAULT|suspicious|abcdefgh.aspx\n"
               "EXS-FILE-WS-REMOVED|exploitation|u_ex210305.log\n"
               "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
@@ -119,8 +121,7 @@ static void test_shells_and_twins(void **st)
               "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
               "EXS-WS-ACCESS|exploitation|u_ex210305.log\n"
               "EXS-WS-ACCESS|probe|u_ex210305.log\n"
-              "EXS-Y-WS-EVAL|exploitation|RedirSuiteServerProxy.aspx\n"
-              "EXS-Y-WS-UPLOAD|exploitation|abcdefgh.aspx\n");
+              "EXS-Y-WS-EVAL|exploitation|RedirSuiteServerProxy.aspx\n");
     const exs_finding *f = find(s, "EXS-Y-WS-EVAL", "RedirSuiteServerProxy.aspx");
     assert_non_null(f->file);
     assert_string_equal(f->file->path, OWA "RedirSuiteServerProxy.aspx");
@@ -259,6 +260,7 @@ static void test_artefacts(void **st)
               "EXS-FILE-PATH-IOC|exploitation|x.aspx\n"
               "EXS-FILE-RANSOM-NOTE|exploitation|decrypt_file.TxT\n"
               "EXS-FILE-STAGING-ARCHIVE|suspicious|data.zip\n"
+              "EXS-FILE-WS-CODE|exploitation|x.aspx\n"
               "EXS-FILE-WS-COMPILED|exploitation|ohyeah.aspx.f5dba9b9.compiled\n"
               "EXS-FILE-WS-DER|exploitation|der.aspx\n"
               "EXS-FILE-WS-JUNK|exploitation|junk.aspx\n"
@@ -484,7 +486,8 @@ static void test_policy(void **st)
     expect(s, "");
     exs_scan_destroy(s);
     s = run(NULL, NULL, NULL);
-    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
+    expect(s, "EXS-FILE-WS-CODE|exploitation|shell.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
               "EXS-Y-WS-EVAL|exploitation|big.bin\n"
               "EXS-Y-WS-EVAL|exploitation|shell.aspx\n");
     assert_int_equal(exs_results_stats(exs_scan_results(s))->files_hashed, 2);
@@ -505,7 +508,8 @@ static void test_user_rules(void **st)
           fp);
     fclose(fp);
     exs_scan *s = run(NULL, NULL, path);
-    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
+    expect(s, "EXS-FILE-WS-CODE|exploitation|shell.aspx\n"
+              "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n"
               "EXS-Y-WS-EVAL|exploitation|shell.aspx\n"
               "user_named_aspx|suspicious|shell.aspx\n"
               "user_text|suspicious|note.txt\n");
@@ -635,6 +639,157 @@ static void test_one_read(void **st)
     t_fix_free(f);
 }
 
+/* A co-hosted application under wwwroot, written the way applications are, beside a full
+ * Exchange tree. */
+static void cohosted_tree(void)
+{
+    static const char *const exchange_pages[] = {"logon.aspx", "logoff.aspx", "errorFE.aspx",
+                                                 "expiredpassword.aspx", "frowny.aspx",
+                                                 "OutlookCN.aspx", "RedirSuiteServiceProxy.aspx",
+                                                 "signout.aspx"};
+    char rel[512];
+    for (size_t i = 0; i < sizeof exchange_pages / sizeof exchange_pages[0]; i++) {
+        snprintf(rel, sizeof rel, OWA "%s", exchange_pages[i]);
+        put_fix(rel, "benign-logon");
+    }
+    put_fix(OWA "15.1.2176/scripts/premium/fexppw.js", "benign-js-eval");
+    put_fix(EX "FrontEnd/HttpProxy/ecp/auth/TimeoutLogout.aspx", "benign-logon");
+    put_text(EX "FrontEnd/HttpProxy/OAB/global.asax", "<%@ Application Inherits=\"x\" %>\n");
+    put_text(EX "FrontEnd/HttpProxy/owa/global.asax", "<%@ Application Inherits=\"x\" %>\n");
+    put_fix("C/inetpub/wwwroot/web.config", "benign-webconfig");
+    put_text("C/inetpub/wwwroot/aspnet_client/system_web/4_0_30319/WebUIValidation.js",
+             "function ValidatorOnLoad() { }\n");
+#define SHOP "C/inetpub/wwwroot/shop/"
+    put_fix(SHOP "web.config", "benign-webconfig");
+    put_text(SHOP "bin/Shop.dll", "MZ\x90\x00 not a page");
+    put_text(SHOP "Default.aspx",
+             "<%@ Page Title=\"Home\" Language=\"C#\" MasterPageFile=\"~/Site.master\" "
+             "AutoEventWireup=\"true\" CodeBehind=\"Default.aspx.cs\" Inherits=\"Shop._Default\" %>\n"
+             "<asp:Content ContentPlaceHolderID=\"Main\" runat=\"server\">\n<asp:Repeater "
+             "ID=\"products\" runat=\"server\"><ItemTemplate><a href='Product.aspx?id=<%# "
+             "Eval(\"Id\") %>'><%#: Item.Name %></a> <%# Eval(\"Price\", \"{0:c}\") %>"
+             "</ItemTemplate></asp:Repeater>\n</asp:Content>\n");
+    put_text(SHOP "Site.master",
+             "<%@ Master Language=\"C#\" AutoEventWireup=\"true\" CodeBehind=\"Site.master.cs\" "
+             "Inherits=\"Shop.SiteMaster\" %>\n<!DOCTYPE html><html><head runat=\"server\"><title>"
+             "<%: Page.Title %></title><script src=\"Scripts/jquery.js\"></script></head><body>"
+             "<form runat=\"server\"><asp:TextBox ID=\"q\" runat=\"server\" /><asp:Button "
+             "ID=\"go\" runat=\"server\" Text=\"Search\" PostBackUrl=\"~/Search.aspx\" />"
+             "<asp:ContentPlaceHolder ID=\"Main\" runat=\"server\" /></form></body></html>\n");
+    put_text(SHOP "login.aspx",
+             "<%@ Page Language=\"C#\" %>\n<script runat=\"server\">\nprotected void Login(object "
+             "s, EventArgs e) {\n  if (System.Web.Security.Membership.ValidateUser(user.Text, "
+             "pass.Text)) System.Web.Security.FormsAuthentication.RedirectFromLoginPage(user.Text, "
+             "false);\n  else msg.Text = \"Wrong name or password\";\n}\n</script>\n<form "
+             "runat=\"server\"><asp:TextBox ID=\"user\" runat=\"server\" /><asp:TextBox ID=\"pass\" "
+             "TextMode=\"Password\" runat=\"server\" /><asp:Button ID=\"b\" runat=\"server\" "
+             "OnClick=\"Login\" /><asp:Label ID=\"msg\" runat=\"server\" /></form>\n");
+    put_text(SHOP "Search.aspx",
+             "<%@ Page Language=\"C#\" %>\n<script runat=\"server\">\nvoid Page_Load(object s, "
+             "EventArgs e) {\n  string term = Request.QueryString[\"q\"] ?? \"\";\n  using (var conn = "
+             "new System.Data.SqlClient.SqlConnection(System.Configuration.ConfigurationManager."
+             "ConnectionStrings[\"shop\"].ConnectionString)) {\n    var cmd = new "
+             "System.Data.SqlClient.SqlCommand(\"SELECT Id, Name FROM Products WHERE Name LIKE "
+             "@t\", conn);\n    cmd.Parameters.AddWithValue(\"@t\", \"%\" + term + \"%\");\n    "
+             "conn.Open();\n    results.DataSource = cmd.ExecuteReader();\n    results.DataBind();\n"
+             "  }\n}\n</script>\n<asp:GridView ID=\"results\" runat=\"server\" />\n");
+    put_text(SHOP "admin/Upload.aspx",
+             "<%@ Page Language=\"C#\" %>\n<script runat=\"server\">\nprotected void Save(object s, "
+             "EventArgs e) {\n  if (!photo.HasFile) return;\n  string ext = "
+             "System.IO.Path.GetExtension(photo.FileName).ToLowerInvariant();\n  if (ext != \".jpg\" "
+             "&& ext != \".png\") { msg.Text = \"Images only\"; return; }\n  string name = "
+             "Guid.NewGuid().ToString(\"N\") + ext;\n  photo.SaveAs(System.IO.Path.Combine("
+             "Server.MapPath(\"~/images/products\"), name));\n}\n</script>\n<form runat=\"server\">"
+             "<asp:FileUpload ID=\"photo\" runat=\"server\" /><asp:Button ID=\"b\" runat=\"server\" "
+             "OnClick=\"Save\" /><asp:Label ID=\"msg\" runat=\"server\" /></form>\n");
+    put_text(SHOP "admin/Logs.aspx",
+             "<%@ Page Language=\"VB\" %>\n<script runat=\"server\">\nSub Page_Load(s As Object, e "
+             "As EventArgs)\n  Dim root As String = Server.MapPath(\"~/App_Data/logs\")\n  For Each "
+             "f As String In System.IO.Directory.GetFiles(root, \"*.log\")\n    "
+             "files.Items.Add(System.IO.Path.GetFileName(f))\n  Next\n  Dim want As String = "
+             "Request.QueryString(\"f\")\n  If Not String.IsNullOrEmpty(want) Then\n    "
+             "Response.ContentType = \"text/plain\"\n    "
+             "Response.TransmitFile(System.IO.Path.Combine(root, System.IO.Path.GetFileName(want)))\n"
+             "  End If\nEnd Sub\n</script>\n<asp:ListBox ID=\"files\" runat=\"server\" />\n");
+    put_text(SHOP "api/Rates.ashx",
+             "<%@ WebHandler Language=\"C#\" Class=\"Rates\" %>\nusing System.Net;\nusing "
+             "System.Web;\npublic class Rates : IHttpHandler {\n  public void "
+             "ProcessRequest(HttpContext context) {\n    string cur = "
+             "HttpUtility.UrlEncode(context.Request[\"cur\"]);\n    using (var wc = new WebClient()) "
+             "{\n      context.Response.ContentType = \"application/json\";\n      "
+             "context.Response.Write(wc.DownloadString(\"https://rates.example.com/v1/\" + cur));\n"
+             "    }\n  }\n  public bool IsReusable { get { return true; } }\n}\n");
+    put_text(SHOP "api/Stock.asmx",
+             "<%@ WebService Language=\"C#\" Class=\"Stock\" %>\nusing System.Web.Services;\npublic "
+             "class Stock : WebService {\n  [WebMethod]\n  public int Count(int productId) {\n    var "
+             "cmd = new System.Data.SqlClient.SqlCommand(\"SELECT Qty FROM Stock WHERE Id=@id\", "
+             "Db.Open());\n    cmd.Parameters.AddWithValue(\"@id\", productId);\n    return "
+             "(int)cmd.ExecuteScalar();\n  }\n}\n");
+    put_text(SHOP "Global.asax",
+             "<%@ Application Language=\"C#\" %>\n<script runat=\"server\">\nvoid "
+             "Application_Error(object s, EventArgs e) {\n  var ex = Server.GetLastError();\n  "
+             "System.IO.File.AppendAllText(Server.MapPath(\"~/App_Data/logs/errors.log\"), "
+             "ex.ToString() + Request.RawUrl);\n}\n</script>\n");
+    put_text(SHOP "Product.cshtml",
+             "@{ var id = Request.QueryString[\"id\"].AsInt(); var p = db.QuerySingle(\"SELECT * "
+             "FROM Products WHERE Id = @0\", id); }\n<h1>@p.Name</h1>\n<p>@Html.Raw(p.Html)</p>\n");
+    put_text(SHOP "legacy/contact.asp",
+             "<%@ Language=VBScript %>\n<%\nname = Server.HTMLEncode(Request.Form(\"name\"))\n"
+             "If Len(name) > 0 Then\n  Set cn = Server.CreateObject(\"ADODB.Connection\")\n  cn.Open "
+             "Application(\"dsn\")\n  cn.Execute \"INSERT INTO msgs (n) VALUES ('\" & "
+             "Replace(name, \"'\", \"''\") & \"')\"\n  Response.Write \"Thanks, \" & name\nEnd If\n%>\n");
+    put_text(SHOP "Scripts/jquery.js", "(function(){ var e = eval; })();\n");
+    put_text("C/inetpub/logs/LogFiles/W3SVC1/u_ex210305.log",
+             IIS_HEAD "2021-03-05 03:06:27 10.0.0.5 GET /shop/Default.aspx - 443 - 198.51.100.20 "
+                      "Mozilla/5.0 - 200 0 0 13\n"
+                      "2021-03-05 03:06:28 10.0.0.5 GET /shop/Search.aspx q=shoes 443 - "
+                      "198.51.100.20 Mozilla/5.0 - 200 0 0 40\n"
+                      "2021-03-05 03:06:29 10.0.0.5 POST /shop/login.aspx - 443 - 198.51.100.20 "
+                      "Mozilla/5.0 - 302 0 0 12\n"
+                      "2021-03-05 04:00:00 10.0.0.5 GET /owa/auth/logon.aspx - 443 - 192.0.2.44 "
+                      "Mozilla/5.0 - 200 0 0 10\n");
+#undef SHOP
+}
+
+static void test_cohosted_application(void **st)
+{
+    (void)st;
+    cohosted_tree();
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "");
+    exs_scan_destroy(s);
+    /* the same tree with one shell inside the application: that shell and nothing else */
+    put_fix("C/inetpub/wwwroot/shop/images/products/thumb.aspx", "ws-eval");
+    s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-CODE|exploitation|thumb.aspx\n"
+              "EXS-Y-WS-EVAL|exploitation|thumb.aspx\n");
+    const exs_finding *f = find(s, "EXS-FILE-WS-CODE", "thumb.aspx");
+    assert_string_equal(f->file->url, "/shop/images/products/thumb.aspx");
+    assert_string_equal(exs_finding_fact(f, "ws_behaviour"), "script evaluation");
+    assert_non_null(exs_finding_fact(f, "ws_source"));
+    exs_scan_destroy(s);
+}
+
+/* A script in aspnet_client is a backdoor by its name only where the site serves Exchange. */
+static void test_aspnet_client_without_exchange(void **st)
+{
+    (void)st;
+    put_fix("C/inetpub/wwwroot/aspnet_client/shell.aspx", "benign-logon");
+    exs_scan *s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|suspicious|shell.aspx\n");
+    const exs_finding *f = find(s, "EXS-FILE-WS-NONDEFAULT", "shell.aspx");
+    assert_int_equal(f->severity, EXS_SEV_MEDIUM);
+    assert_non_null(exs_finding_fact(f, "exchange_folders"));
+    exs_scan_destroy(s);
+    /* with Exchange beside it, the published name makes it a backdoor */
+    put_fix(OWA "logon.aspx", "benign-logon");
+    s = run(NULL, NULL, NULL);
+    expect(s, "EXS-FILE-WS-NONDEFAULT|exploitation|shell.aspx\n");
+    assert_null(exs_finding_fact(find(s, "EXS-FILE-WS-NONDEFAULT", "shell.aspx"),
+                                 "exchange_folders"));
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +805,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_logs_exports, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hidden_attribute, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_one_read),
+        cmocka_unit_test_setup_teardown(test_cohosted_application, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_aspnet_client_without_exchange, t_dir_setup,
+                                        t_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,6 +144,8 @@ static void test_fixtures(void **st)
         if (!f->rule) {
             if (without.n)
                 fail_msg("benign fixture %s matched %s", f->name, without.ids[0]);
+        } else if (strncmp(f->rule, "EXS-Y-", 6) != 0) {
+            /* found by the behaviour of its code (test-scriptflow), not by a signature */
         } else {
             if (!has(&without, f->rule))
                 fail_msg("fixture %s did not match %s", f->name, f->rule);
@@ -196,7 +198,7 @@ static void test_gate_random(void **st)
     for (const char *const *name = t_fix_names; *name; name++) {
         t_fix *fx = t_fix_make(*name);
         assert_non_null(fx);
-        if (!fx->rule) {
+        if (!fx->rule || strncmp(fx->rule, "EXS-Y-", 6) != 0) {
             t_fix_free(fx);
             continue;
         }
