@@ -26,6 +26,8 @@ typedef struct xs_request {
     int port;                    /* 0 when unknown */
     /* HttpProxy */
     xs_str anchor, routing_hint, protocol;
+    xs_str target_server;        /* the back end the front end sent the request to */
+    int backend_status;          /* its answer; 0 or -1 when unknown */
     /* Rps_Http */
     xs_str auth_type, is_auth, client_info, generic_info;
     bool user_logged;            /* the log has a user column (so empty means anonymous) */

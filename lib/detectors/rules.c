@@ -71,6 +71,15 @@ const exs_rule xs_rule_table[R__COUNT] = {
                             "POST under /owa/auth/Current/ with a search-engine crawler user agent "
                             "(Volexity/CISA AA21-062A); crawlers do not POST.",
         "T1190", false},
+    [R_PL_26855_IISPROBE] = {"EXS-PL-26855-IISPROBE", "ProxyLogon check answered 500 (IIS)",
+                             "CVE-2021-26855", PL,
+                             "IIS GET of a static resource directly under /owa/auth/ (x.js and the "
+                             "like, which a default install does not have) answered 500: the nmap and "
+                             "nuclei ProxyLogon checks, whose X-AnonResource-Backend and X-BEResource "
+                             "cookies make the front end proxy a missing file and fail. IIS does not "
+                             "log the cookies: the HttpProxy log's ServerInfo~ row (EXS-PL-26855-PROBE) "
+                             "names the host tested. A probe, not exploitation.",
+        "T1595.002", false},
     [R_WS_UA] = {"EXS-WS-UA", "Web-shell client user agent", "", WS,
                  "POST to /aspnet_client/ or /owa/ with antSword or the fake Googlebot/Baiduspider "
                  "agents seen driving Exchange web shells.",
@@ -94,21 +103,44 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1505.003,T1572", false},
     [R_PS_SSRF] = {"EXS-PS-SSRF", "ProxyShell SSRF reached a back end", "CVE-2021-34473,CVE-2021-34523",
                    PS,
-                   "Autodiscover path confusion (autodiscover.json?@... / Email=autodiscover/...) "
-                   "routed to /powershell, /mapi/nspi or /EWS and answered with success.",
+                   "Autodiscover path confusion (autodiscover.json?@... or ?a=x@y/..., "
+                   "Email=autodiscover/...) routed to /powershell, /mapi/emsmdb (the SID leak), "
+                   "/mapi/nspi or /EWS and answered with success (a success status, or in HttpProxy "
+                   "the back end's success or a back-end server named), anonymously or with the "
+                   "forged X-Rps-CAT token. With a person's credentials and /powershell it is "
+                   "ProxyNotShell (EXS-PNS-SSRF) instead.",
         "T1190", false},
     [R_PS_ATTEMPT] = {"EXS-PS-ATTEMPT", "ProxyShell attempt", "CVE-2021-34473,CVE-2021-34523", PS,
-                      "Autodiscover path confusion that was not answered with success.",
+                      "Autodiscover path confusion (the mailbox after @ or in a= of the query, or an "
+                      "Email=autodiscover/... parameter) that was not answered with success and is "
+                      "not a scanner's check.",
         "T1190", false},
     [R_PS_RPS] = {"EXS-PS-RPS", "Remote PowerShell with a forged X-Rps-CAT token",
                   "CVE-2021-34473,CVE-2021-34523", PS,
                   "Rps_Http row for /Powershell carrying X-Rps-CAT and Email=autodiscover/...: the "
                   "ProxyShell exploit ran cmdlets as the impersonated admin.",
         "T1190", false},
+    [R_PS_AUTOD] = {"EXS-PS-AUTOD", "ProxyShell SSRF reached back-end Autodiscover",
+                    "CVE-2021-34473", PS,
+                    "Autodiscover path confusion whose mailbox sits in a= or after @ in the query "
+                    "(Metasploit's and the public PoCs' shape, autodiscover.json?a=x@y/autodiscover/"
+                    "autodiscover.xml) answered with success: the first step of the chain, the "
+                    "LegacyDN of a mailbox. The SSRF works on this server; look for /mapi/emsmdb "
+                    "(the SID leak) and /powershell next.",
+        "T1190", false},
+    [R_PS_PROBE] = {"EXS-PS-PROBE", "ProxyShell vulnerability probe", "CVE-2021-34473", PS,
+                    "Autodiscover path confusion from a scanner (a placeholder mailbox domain such as "
+                    "nuclei's @test.com or Sigma's @foo.com, an out-of-band callback domain, or a "
+                    "scanner's user agent). Not served: a probe. Served but only to a page that is no "
+                    "back-end service (/owa/, Autodiscover): the scanner confirmed the hole, still a "
+                    "probe (severity medium). A scanner's request that a back-end service (/powershell, "
+                    "/mapi, /EWS) served is reported as EXS-PS-SSRF.",
+        "T1595.002", false},
     [R_PNS_SSRF] = {"EXS-PNS-SSRF", "ProxyNotShell SSRF to Remote PowerShell",
                     "CVE-2022-41040,CVE-2022-41082", PNS,
-                    "Authenticated Autodiscover path confusion reaching /powershell (GTSC/MSRC hunting "
-                    "pattern powershell.*autodiscover.json.*@.*200).",
+                    "Autodiscover path confusion naming powershell, by a person's account (not the "
+                    "computer account or SYSTEM) and without the X-Rps-CAT token of ProxyShell "
+                    "(GTSC/MSRC hunting pattern powershell.*autodiscover.json.*@.*200).",
         "T1190", false},
     [R_PNS_POC] = {"EXS-PNS-POC", "ProxyNotShell proof-of-concept trace", "CVE-2022-41040", PNS,
                    "Request shapes of the public ProxyNotShell PoC (autodiscover.json x=a, "
@@ -236,6 +268,14 @@ const exs_rule xs_rule_table[R__COUNT] = {
                           "Add-PSSnapin Microsoft.Exchange...: mailbox export or recipient "
                           "discovery outside the Exchange Management Shell.",
         "T1059.001", false},
+    [R_EV_DEFENDER_TAMPER] = {"EXS-EV-DEFENDER-TAMPER", "Defender protection turned off or weakened",
+                              "", EV,
+                              "Microsoft Defender 5001 (real-time protection disabled), 5010/5012 "
+                              "(spyware or virus scanning disabled), 5004 (real-time protection "
+                              "configuration changed) and 5007 (a setting changed: exclusions added "
+                              "weigh as suspicious, other settings as low). Intruders exclude their "
+                              "web-shell and tool folders.",
+        "T1562.001", false},
     [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,
                               "A script file in owa\\auth (or its Current and version folders), ecp\\auth, "
                               "FrontEnd\\HttpProxy, OAB, aspnet_client or wwwroot whose name is not on the "
@@ -434,6 +474,8 @@ static const struct {
     {"T1560.001", "Archive Collected Data: Archive via Utility"},
     {"T1564", "Hide Artifacts"},
     {"T1564.001", "Hide Artifacts: Hidden Files and Directories"},
+    {"T1562", "Impair Defenses"},
+    {"T1562.001", "Impair Defenses: Disable or Modify Tools"},
     {"T1572", "Protocol Tunneling"},
     {"T1595", "Active Scanning"},
     {"T1595.002", "Active Scanning: Vulnerability Scanning"},

@@ -4,9 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "memscan.h"
+#include "parsers/csv.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210810.log"
 #define IIS_HDR                                                                                    \
@@ -128,6 +130,148 @@ static void test_cmdlets(void **st)
     exs_scan_destroy(s);
 }
 
+/* The rule id, verdict and severity of the nth finding of a scan, as one string. */
+static const char *rvs(const exs_scan *s, size_t nth)
+{
+    static char out[128];
+    const exs_finding *f = t_find(s, NULL, nth);
+    if (!f)
+        return "none";
+    snprintf(out, sizeof out, "%s %s %s", f->rule->id, exs_verdict_name(f->verdict),
+             exs_severity_name(f->severity));
+    return out;
+}
+
+static void test_proxyshell_mailbox_in_query(void **st)
+{
+    (void)st;
+    /* Metasploit's module puts the mailbox in a= and the Email in a cookie IIS does not log;
+     * the public PoCs put it after '@' */
+    const char *log = IIS_HDR
+        /* 2: the LegacyDN step, served */
+        "2021-08-10 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/autodiscover/autodiscover.xml 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 3: the SID leak, served */
+        "2021-08-10 10:00:01 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 4: the PoCs' SID leak, the Email parameter in the query */
+        "2021-08-10 10:00:02 10.0.0.5 POST /autodiscover/autodiscover.json @evil.test/mapi/emsmdb?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 15\r\n"
+        /* 5: the address book through a=, refused */
+        "2021-08-10 10:00:03 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/nspi/ 443 - 198.51.100.7 Mozilla/5.0 - 401 0 0 15\r\n"
+        /* 6: the LegacyDN step refused */
+        "2021-08-10 10:00:04 10.0.0.5 POST /autodiscover/autodiscover.json a=x%40evil.test%2Fautodiscover%2Fautodiscover.xml 443 - 198.51.100.7 Mozilla/5.0 - 404 0 0 15\r\n"
+        /* 7-9 benign: Outlook's MAPI, OWA on a shared mailbox, Autodiscover v2 */
+        "2021-08-10 10:00:05 10.0.0.5 POST /mapi/emsmdb/ mailboxId=0b0b@contoso.test&smtpAddress=u@contoso.test 443 CONTOSO\\u 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n"
+        "2021-08-10 10:00:06 10.0.0.5 GET /owa/shared@contoso.test/ - 443 CONTOSO\\u 10.2.0.8 Mozilla/5.0 - 200 0 0 4\r\n"
+        "2021-08-10 10:00:07 10.0.0.5 GET /autodiscover/autodiscover.json/v1.0/u@contoso.test Protocol=AutodiscoverV1&RedirectCount=1 443 - 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-AUTOD attempt 198.51.100.7 2\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.7 3\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 5\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 6");
+    assert_string_equal(rvs(s, 0), "EXS-PS-AUTOD attempt high");
+    assert_string_equal(rvs(s, 1), "EXS-PS-SSRF exploitation critical");
+    assert_string_equal(rvs(s, 3), "EXS-PS-ATTEMPT attempt medium");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ssrf_path"),
+                        "/autodiscover/autodiscover.xml");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 1), "ssrf_path"), "/mapi/emsmdb/");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 2), "ssrf_path"), "/mapi/emsmdb");
+    assert_string_equal(t_find(s, NULL, 1)->reason,
+                        "Autodiscover path confusion served by back-end MAPI (the SID leak or "
+                        "the address book)");
+    exs_scan_destroy(s);
+}
+
+static void test_proxyshell_scanners(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 2: nuclei's check on a patched server */
+        "2021-08-20 10:00:00 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 400 0 0 15\r\n"
+        /* 3: the same check served (the hole is there) */
+        "2021-08-20 10:00:01 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 302 0 0 15\r\n"
+        /* 4: a scanner's agent, refused */
+        "2021-08-20 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.21 Nuclei+-+Open-source+project+(github.com/projectdiscovery/nuclei) - 401 0 0 15\r\n"
+        /* 5: the scanner's MAPI check that a back end served: no longer a probe */
+        "2021-08-20 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 200 0 0 15\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-PROBE probe 198.51.100.20 2\n"
+                                      "EXS-PS-PROBE probe 198.51.100.20 3\n"
+                                      "EXS-PS-PROBE probe 198.51.100.21 4\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.20 5");
+    assert_string_equal(rvs(s, 0), "EXS-PS-PROBE probe low");
+    assert_string_equal(rvs(s, 1), "EXS-PS-PROBE probe medium");
+    assert_string_equal(rvs(s, 2), "EXS-PS-PROBE probe low");
+    exs_scan_destroy(s);
+}
+
+static void test_proxynotshell_apart(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 2: GTSC's ProxyNotShell request, with a person's credentials */
+        "2022-09-29 10:00:00 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/owa/&Email=autodiscover/autodiscover.json%3f@evil.test&Protocol=XYZ&FooProtocol=Powershell 443 CONTOSO\\victim 198.51.100.8 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 3: the same without credentials: ProxyShell's anonymous SSRF */
+        "2022-09-29 10:00:01 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 443 - 198.51.100.8 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 4: ProxyNotShell refused */
+        "2022-09-29 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/PowerShell/?&Email=autodiscover/autodiscover.json%3f@evil.test 443 CONTOSO\\victim 198.51.100.8 Mozilla/5.0 - 401 0 0 15\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PNS-SSRF exploitation 198.51.100.8 2\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.8 3\n"
+                                      "EXS-PNS-SSRF attempt 198.51.100.8 4");
+    assert_string_equal(rvs(s, 0), "EXS-PNS-SSRF exploitation critical");
+    assert_string_equal(rvs(s, 2), "EXS-PNS-SSRF attempt medium");
+    exs_scan_destroy(s);
+    /* the back end logs the front end's computer account for ProxyShell's forwarded rows:
+     * that is not a person's credential */
+    log = IIS_HDR
+        "2022-09-29 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 444 CONTOSO\\EXCH01$ 10.0.0.5 Mozilla/5.0 - 200 0 0 15\r\n"
+        "2022-09-29 10:00:04 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 444 NT+AUTHORITY\\SYSTEM 10.0.0.5 Mozilla/5.0 - 200 0 0 15\r\n";
+    s = t_scan_mem("c/inetpub/logs/logfiles/w3svc2/u_ex220929.log", log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 10.0.0.5 2\n"
+                                      "EXS-PS-SSRF exploitation 10.0.0.5 3");
+    exs_scan_destroy(s);
+}
+
+/* An HttpProxy row: the 74 columns with the given values at their places. */
+static void hp_add(char *out, size_t cap, const char *stem, const char *query, const char *status,
+                   const char *target)
+{
+    const char *v[74] = {0};
+    v[0] = "2021-08-10T10:00:00.000Z";
+    v[7] = "Autodiscover";
+    v[9] = stem;
+    v[12] = "false";
+    v[17] = "198.51.100.7";
+    v[19] = status;
+    v[22] = "POST";
+    v[24] = target;
+    v[65] = query;
+    size_t o = strlen(out);
+    for (int i = 0; i < 74 && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? "," : "", v[i] ? v[i] : "");
+    if (o < cap)
+        snprintf(out + o, cap - o, "\r\n");
+}
+
+static void test_proxyshell_httpproxy_backend(void **st)
+{
+    (void)st;
+    static char file[16384];
+    snprintf(file, sizeof file, "#Software: Microsoft Exchange Server\r\n#Log-type: HttpProxy Logs\r\n#Fields: %s\r\n",
+             xs_csv_fields_httpproxy);
+    /* 4: no status logged, a back end named: served */
+    hp_add(file, sizeof file, "/autodiscover/autodiscover.json", "?a=x@evil.test/mapi/emsmdb/", "",
+           "EXCH02.contoso.test");
+    /* 5: refused by the front end, no back end */
+    hp_add(file, sizeof file, "/autodiscover/autodiscover.json", "?a=x@evil.test/mapi/emsmdb/", "401", "");
+    exs_scan *s = t_scan_mem("c/program files/microsoft/exchange server/v15/logging/httpproxy/autodiscover/httpproxy_2021081010-1.log",
+                             file, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 5");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "backend_server"), "EXCH02.contoso.test");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +280,10 @@ int main(void)
         cmocka_unit_test(test_owassrf_backend),
         cmocka_unit_test(test_rps_http),
         cmocka_unit_test(test_cmdlets),
+        cmocka_unit_test(test_proxyshell_mailbox_in_query),
+        cmocka_unit_test(test_proxyshell_scanners),
+        cmocka_unit_test(test_proxynotshell_apart),
+        cmocka_unit_test(test_proxyshell_httpproxy_backend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
