@@ -32,12 +32,7 @@ static bool url_has_backend_path(const char *url)
  * back end logs for requests the front end forwarded in its own name (ProxyShell's SSRF). */
 static bool person_user(const xs_request *r)
 {
-    xs_str u = xs_str_trim(r->user);
-    if (xs_str_blank(u))
-        return false;
-    /* IIS writes the space of "NT AUTHORITY" as '+' */
-    bool system = u.n == 19 && xs_ua_starts(u, "NT AUTHORITY\\SYSTEM");
-    return !xs_str_iends(u, "$") && !system && !xs_str_ieq(u, "S-1-5-18");
+    return !xs_str_blank(xs_str_trim(r->user)) && !xs_user_is_computer(r->user);
 }
 
 /* What the path confusion asked the back end for: the path after the mailbox ("a=x@y.com",

@@ -41,14 +41,16 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1190,T1505.003", false},
     [R_PL_27065_RESET] = {"EXS-PL-27065-RESET", "Virtual directory reset through the SSRF",
                           "CVE-2021-26855,CVE-2021-27065", PL,
-                          "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory# answered 200: "
-                          "the reset wrote the virtual directory dump (the web shell) to disk.",
+                          "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory answered 200, the "
+                          "anchor ending in '#' (Test-ProxyLogon) or '&a=~...' (the public PoCs, "
+                          "Metasploit): the reset wrote the virtual directory dump (the web shell) "
+                          "to disk.",
         "T1190,T1505.003", false},
     [R_PL_27065_IIS] = {"EXS-PL-27065-IIS", "Virtual directory reset on the back end (IIS)",
                         "CVE-2021-27065", PL,
                         "Back-end IIS POST to DDIService.svc/SetObject with schema=Reset*"
-                        "VirtualDirectory. By the computer account ($) it is the exploit; by an admin "
-                        "it may be a legitimate reset.",
+                        "VirtualDirectory. By the computer account ($) or SYSTEM it is the exploit; by a "
+                        "person in ECP it may be a legitimate reset (suspicious, medium).",
         "T1190,T1505.003", false},
     [R_PL_26858_OABGEN] = {"EXS-PL-26858-OABGEN", "OAB generator wrote a file outside its folder",
                            "CVE-2021-26858", PL,
@@ -158,8 +160,11 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1190", false},
     [R_CMD_MBXEXPORT] = {"EXS-CMD-MBXEXPORT", "Mailbox exported to a web path or share",
                          "CVE-2021-31207", CM,
-                         "New-MailboxExportRequest with a FilePath ending in a script extension or on "
-                         "a UNC share: the ProxyShell web-shell drop, or mail theft.",
+                         "New-MailboxExportRequest with a FilePath ending in a script extension, in a web "
+                         "root or on an admin share (exploitation: the ProxyShell web-shell drop), or "
+                         "on another UNC share: by the computer account or SYSTEM it is the exploit's "
+                         "session (exploitation, high), by a person an administrator's export may be "
+                         "meant (suspicious, low).",
         "T1114.002", false},
     [R_CMD_ROLEASSIGN] = {"EXS-CMD-ROLEASSIGN", "Mailbox Import Export role assigned", "", CM,
                           "New-ManagementRoleAssignment granting \"Mailbox Import Export\", the "

@@ -82,3 +82,13 @@ bool xs_status_ok(int status)
 {
     return status == 200 || status == 241 || status == 201 || status == 204;
 }
+
+bool xs_user_is_computer(xs_str user)
+{
+    xs_str u = xs_str_trim(user);
+    if (xs_str_blank(u))
+        return false;
+    /* IIS writes the space of "NT AUTHORITY" as '+' */
+    return (u.n > 1 && u.p[u.n - 1] == '$') || (u.n == 19 && xs_ua_starts(u, "NT AUTHORITY\\SYSTEM")) ||
+           xs_str_ieq(u, "S-1-5-18") || xs_str_ieq(u, "SYSTEM");
+}

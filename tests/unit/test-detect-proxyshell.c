@@ -272,6 +272,30 @@ static void test_proxyshell_httpproxy_backend(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_mailbox_export_actor(void **st)
+{
+    (void)st;
+    /* the same export to a share: by an administrator from the management shell, then by the
+     * computer account and SYSTEM, which no person logs on as */
+    const char *log =
+        "#Software: Microsoft Exchange Server\r\n#Log-type: Rps Cmdlet Logs\r\n"
+        "#Fields: DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,ClientApplication,Cmdlet,Parameters,ExecutionResult\r\n"
+        "2021-08-11T09:00:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
+        "2021-08-11T09:00:01.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
+        "2021-08-11T09:00:02.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,NT AUTHORITY\\SYSTEM,S-1-5-18,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Error\r\n"
+        /* a local export path is no finding, whoever ran it */
+        "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,Get-Mailbox,\"-Identity \"\"bob\"\"\",Success\r\n";
+    exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-MBXEXPORT suspicious - 4\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 5\n"
+                                      "EXS-CMD-MBXEXPORT attempt - 6");
+    assert_string_equal(rvs(s, 0), "EXS-CMD-MBXEXPORT suspicious low");
+    assert_string_equal(rvs(s, 1), "EXS-CMD-MBXEXPORT exploitation high");
+    assert_string_equal(rvs(s, 2), "EXS-CMD-MBXEXPORT attempt high");
+    assert_string_equal(t_find(s, NULL, 1)->reason, "mailbox exported to a share by the computer account");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_proxyshell_scanners),
         cmocka_unit_test(test_proxynotshell_apart),
         cmocka_unit_test(test_proxyshell_httpproxy_backend),
+        cmocka_unit_test(test_mailbox_export_actor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
