@@ -204,15 +204,23 @@ const exs_rule xs_rule_table[R__COUNT] = {
                       "Command fragments China Chopper sends (&whoami&echo, &echo [S], ...).",
         "T1505.003,T1059.003", false},
     [R_EV_LSASS_DUMP] = {"EXS-EV-LSASS-DUMP", "LSASS memory dumped", "", PE,
-                         "comsvcs MiniDump, procdump, rdrleakdiag, Task Manager or MiniDumpWriteDump "
-                         "aimed at lsass.exe: credentials were stolen; reset them.",
+                         "A dump aimed at lsass.exe by any public method: comsvcs.dll MiniDump through "
+                         "rundll32, procdump (renamed too: -accepteula with -ma/-mp/-mm), rdrleakdiag, "
+                         "WerFaultSecure/WerFault '/h /pid ... /file' (the PPL dumpers), WerFault's "
+                         "crash-report or silent-exit form aimed at lsass, SQLDumper, createdump, "
+                         "tttracer, PPLdump, PPLBlade, nanodump, Dumpert, HandleKatz, Out-Minidump, "
+                         "MiniDumpWriteDump in a script, Task Manager's lsass.DMP: credentials were "
+                         "stolen; reset them.",
         "T1003.001", false},
     [R_EV_PROC_DUMP] = {"EXS-EV-PROC-DUMP", "Process memory dumped", "", PE,
                         "A dump tool ran against a process this log does not identify as lsass.",
         "T1003.001", false},
     [R_EV_LSASS_ACCESS] = {"EXS-EV-LSASS-ACCESS", "LSASS opened by a dump tool", "", PE,
-                           "Sysmon 10: lsass.exe opened with memory-read rights by a dumping or "
-                           "attack tool.",
+                           "Sysmon 10: lsass.exe opened by a dumping or attack tool, or by anything whose "
+                           "call trace runs through dbghelp, dbgcore or comsvcs (a minidump writer). "
+                           "Memory-read rights from an unknown process are suspicious; the system's "
+                           "own readers, Process Monitor and Process Explorer, backup agents and "
+                           "EDR/antivirus services are not reported unless the call trace says dump.",
         "T1003.001", false},
     [R_EV_STAGING] = {"EXS-EV-STAGING", "Data staged for theft", "", PE,
                       "7-Zip or makecab packing mailboxes or dumps, vssadmin shadow listing: the "
@@ -235,12 +243,18 @@ const exs_rule xs_rule_table[R__COUNT] = {
                           "web shell (Tunna, reGeorg).",
         "T1572", false},
     [R_EV_DEFENDER] = {"EXS-EV-DEFENDER", "Antivirus detection", "", EV,
-                       "Microsoft Defender 1006/1116 (detected) or 1007/1117 (action taken); "
+                       "Microsoft Defender detection and remediation events: 1006/1116 (detected), "
+                       "1015 (suspicious behaviour), 1160 (potentially unwanted software, one "
+                       "severity lower), 1007/1117 (action taken), 1008/1118/1119 (action failed: "
+                       "one severity higher) and 1009 (restored from quarantine: one higher). "
                        "Exchange-era names (Exmann, Chopper, SecChecker, DoejoCrypt, DumpLsass) "
                        "weigh as exploitation.",
         "", false},
     [R_EV_LOG_CLEARED] = {"EXS-EV-LOG-CLEARED", "Event log cleared", "", EV,
-                          "Security 1102 or System 104: someone wiped an event log.",
+                          "Security 1102 or System 104, or the command that did it (wevtutil cl / "
+                          "clear-log, Clear-EventLog, Remove-EventLog, EventLogSession.GlobalSession."
+                          "ClearLog, WMI ClearEventLog) in a process creation or script block: "
+                          "someone wiped an event log.",
         "T1070.001", false},
     [R_EV_PS_SCRIPT] = {"EXS-EV-PS-SCRIPT", "Offensive PowerShell", "", PE,
                         "PowerShell script block or pipeline with Nishang, PowerCat or "
@@ -277,8 +291,9 @@ const exs_rule xs_rule_table[R__COUNT] = {
                               "", EV,
                               "Microsoft Defender 5001 (real-time protection disabled), 5010/5012 "
                               "(spyware or virus scanning disabled), 5004 (real-time protection "
-                              "configuration changed) and 5007 (a setting changed: exclusions added "
-                              "weigh as suspicious, other settings as low). Intruders exclude their "
+                              "configuration changed, severity medium) and 5007 when the setting changed "
+                              "adds an exclusion or turns a protection off (Disable...=0x1); other "
+                              "5007 changes are routine and not reported. Intruders exclude their "
                               "web-shell and tool folders.",
         "T1562.001", false},
     [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,

@@ -130,18 +130,6 @@ static void test_cmdlets(void **st)
     exs_scan_destroy(s);
 }
 
-/* The rule id, verdict and severity of the nth finding of a scan, as one string. */
-static const char *rvs(const exs_scan *s, size_t nth)
-{
-    static char out[128];
-    const exs_finding *f = t_find(s, NULL, nth);
-    if (!f)
-        return "none";
-    snprintf(out, sizeof out, "%s %s %s", f->rule->id, exs_verdict_name(f->verdict),
-             exs_severity_name(f->severity));
-    return out;
-}
-
 static void test_proxyshell_mailbox_in_query(void **st)
 {
     (void)st;
@@ -168,9 +156,9 @@ static void test_proxyshell_mailbox_in_query(void **st)
                                       "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
                                       "EXS-PS-ATTEMPT attempt 198.51.100.7 5\n"
                                       "EXS-PS-ATTEMPT attempt 198.51.100.7 6");
-    assert_string_equal(rvs(s, 0), "EXS-PS-AUTOD attempt high");
-    assert_string_equal(rvs(s, 1), "EXS-PS-SSRF exploitation critical");
-    assert_string_equal(rvs(s, 3), "EXS-PS-ATTEMPT attempt medium");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-AUTOD attempt high");
+    assert_string_equal(t_rvs(s, 1), "EXS-PS-SSRF exploitation critical");
+    assert_string_equal(t_rvs(s, 3), "EXS-PS-ATTEMPT attempt medium");
     assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ssrf_path"),
                         "/autodiscover/autodiscover.xml");
     assert_string_equal(exs_finding_fact(t_find(s, NULL, 1), "ssrf_path"), "/mapi/emsmdb/");
@@ -198,9 +186,9 @@ static void test_proxyshell_scanners(void **st)
                                       "EXS-PS-PROBE probe 198.51.100.20 3\n"
                                       "EXS-PS-PROBE probe 198.51.100.21 4\n"
                                       "EXS-PS-SSRF exploitation 198.51.100.20 5");
-    assert_string_equal(rvs(s, 0), "EXS-PS-PROBE probe low");
-    assert_string_equal(rvs(s, 1), "EXS-PS-PROBE probe medium");
-    assert_string_equal(rvs(s, 2), "EXS-PS-PROBE probe low");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-PROBE probe low");
+    assert_string_equal(t_rvs(s, 1), "EXS-PS-PROBE probe medium");
+    assert_string_equal(t_rvs(s, 2), "EXS-PS-PROBE probe low");
     exs_scan_destroy(s);
 }
 
@@ -218,8 +206,8 @@ static void test_proxynotshell_apart(void **st)
     assert_string_equal(t_summary(s), "EXS-PNS-SSRF exploitation 198.51.100.8 2\n"
                                       "EXS-PS-SSRF exploitation 198.51.100.8 3\n"
                                       "EXS-PNS-SSRF attempt 198.51.100.8 4");
-    assert_string_equal(rvs(s, 0), "EXS-PNS-SSRF exploitation critical");
-    assert_string_equal(rvs(s, 2), "EXS-PNS-SSRF attempt medium");
+    assert_string_equal(t_rvs(s, 0), "EXS-PNS-SSRF exploitation critical");
+    assert_string_equal(t_rvs(s, 2), "EXS-PNS-SSRF attempt medium");
     exs_scan_destroy(s);
     /* the back end logs the front end's computer account for ProxyShell's forwarded rows:
      * that is not a person's credential */
@@ -289,9 +277,9 @@ static void test_mailbox_export_actor(void **st)
     assert_string_equal(t_summary(s), "EXS-CMD-MBXEXPORT suspicious - 4\n"
                                       "EXS-CMD-MBXEXPORT exploitation - 5\n"
                                       "EXS-CMD-MBXEXPORT attempt - 6");
-    assert_string_equal(rvs(s, 0), "EXS-CMD-MBXEXPORT suspicious low");
-    assert_string_equal(rvs(s, 1), "EXS-CMD-MBXEXPORT exploitation high");
-    assert_string_equal(rvs(s, 2), "EXS-CMD-MBXEXPORT attempt high");
+    assert_string_equal(t_rvs(s, 0), "EXS-CMD-MBXEXPORT suspicious low");
+    assert_string_equal(t_rvs(s, 1), "EXS-CMD-MBXEXPORT exploitation high");
+    assert_string_equal(t_rvs(s, 2), "EXS-CMD-MBXEXPORT attempt high");
     assert_string_equal(t_find(s, NULL, 1)->reason, "mailbox exported to a share by the computer account");
     exs_scan_destroy(s);
 }
