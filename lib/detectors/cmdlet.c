@@ -71,7 +71,11 @@ void xs_detect_cmdlet(xs_ctx *c, const xs_cmdlet *cm)
                  "it was asked for",
                  failed);
     } else if (xs_str_ieq(n, "New-ManagementRoleAssignment")) {
-        if (xs_str_icontains(p, "Mailbox Import Export"))
+        if (xs_str_icontains(p, "Mailbox Import Export") && xs_user_is_computer(cm->user))
+            emit(c, cm, R_CMD_ROLEASSIGN, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_HIGH, "Mailbox Import Export role granted by the computer account",
+                 failed);
+        else if (xs_str_icontains(p, "Mailbox Import Export"))
             emit(c, cm, R_CMD_ROLEASSIGN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                  "Mailbox Import Export role granted", failed);
     } else if (xs_str_ieq(n, "Remove-MailboxExportRequest")) {

@@ -271,9 +271,11 @@ static void process_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, con
 /* ---------------------------------------------------------------- Sysmon 3, 8, 10, 11 */
 
 static const char *const dump_tools[] = {
-    "procdump.exe", "procdump64.exe", "rundll32.exe",  "taskmgr.exe",  "rdrleakdiag.exe",
-    "mimikatz.exe", "sqldumper.exe",  "dumpert.exe",   "nanodump.exe", "powershell.exe",
-    "pwsh.exe",     "cscript.exe",    "wscript.exe",   "cmd.exe",      "comsvcs.exe",
+    "procdump.exe",   "procdump64.exe", "procdump64a.exe", "rundll32.exe",   "taskmgr.exe",
+    "rdrleakdiag.exe", "mimikatz.exe",  "sqldumper.exe",   "dumpert.exe",    "nanodump.exe",
+    "powershell.exe", "pwsh.exe",       "cscript.exe",     "wscript.exe",    "cmd.exe",
+    "comsvcs.exe",    "ppldump.exe",    "pplblade.exe",    "handlekatz.exe", "createdump.exe",
+    "tttracer.exe",   "werfaultsecure.exe",
 };
 
 /* Accessors that open lsass all day long: the system's own, Sysinternals' process monitors,

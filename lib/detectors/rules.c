@@ -168,7 +168,8 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1114.002", false},
     [R_CMD_ROLEASSIGN] = {"EXS-CMD-ROLEASSIGN", "Mailbox Import Export role assigned", "", CM,
                           "New-ManagementRoleAssignment granting \"Mailbox Import Export\", the "
-                          "prerequisite of mailbox export.",
+                          "prerequisite of mailbox export: suspicious by a person, exploitation "
+                          "by the computer account or SYSTEM.",
         "T1098", false},
     [R_CMD_MBXEXPORT_RM] = {"EXS-CMD-MBXEXPORT-RM", "Mailbox export requests removed", "", CM,
                             "Remove-MailboxExportRequest: clean-up after an export.",

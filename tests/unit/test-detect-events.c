@@ -479,10 +479,15 @@ static void test_lsass_openers(void **st)
     /* Task Manager's "Create dump file" */
     ev_make(&f, SYSMON, 10, 4, 6, "SourceImage=C:\\Windows\\system32\\Taskmgr.exe",
             "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1fffff", NULL);
-    ev *evs[] = {&a, &b, &c1, &d, &e1, &f};
-    exs_scan *s = run(evs, 6);
+    /* the PPL dumper's WerFaultSecure */
+    ev g;
+    ev_make(&g, SYSMON, 10, 4, 7, "SourceImage=C:\\Windows\\system32\\WerFaultSecure.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1fffff", NULL);
+    ev *evs[] = {&a, &b, &c1, &d, &e1, &f, &g};
+    exs_scan *s = run(evs, 7);
     assert_string_equal(t_summary(s), "EXS-EV-LSASS-ACCESS exploitation - 5\n"
-                                      "EXS-EV-LSASS-ACCESS exploitation - 6");
+                                      "EXS-EV-LSASS-ACCESS exploitation - 6\n"
+                                      "EXS-EV-LSASS-ACCESS exploitation - 7");
     assert_string_equal(t_rvs(s, 0), "EXS-EV-LSASS-ACCESS exploitation critical");
     assert_string_equal(t_find(s, NULL, 0)->reason,
                         "lsass.exe opened by a minidump writer (dbghelp, dbgcore or comsvcs in the call trace)");

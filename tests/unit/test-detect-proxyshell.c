@@ -271,16 +271,20 @@ static void test_mailbox_export_actor(void **st)
         "2021-08-11T09:00:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
         "2021-08-11T09:00:01.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
         "2021-08-11T09:00:02.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,NT AUTHORITY\\SYSTEM,S-1-5-18,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Error\r\n"
-        /* a local export path is no finding, whoever ran it */
+        /* the role the export needs, granted by SYSTEM */
+        "2021-08-11T09:00:02.500Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,NT AUTHORITY\\SYSTEM,S-1-5-18,,,True,,New-ManagementRoleAssignment,\"-Role \"\"Mailbox Import Export\"\" -User \"\"administrator\"\"\",Success\r\n"
+        /* no finding, whoever ran it */
         "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,Get-Mailbox,\"-Identity \"\"bob\"\"\",Success\r\n";
     exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-CMD-MBXEXPORT suspicious - 4\n"
                                       "EXS-CMD-MBXEXPORT exploitation - 5\n"
-                                      "EXS-CMD-MBXEXPORT attempt - 6");
+                                      "EXS-CMD-MBXEXPORT attempt - 6\n"
+                                      "EXS-CMD-ROLEASSIGN exploitation - 7");
     assert_string_equal(t_rvs(s, 0), "EXS-CMD-MBXEXPORT suspicious low");
     assert_string_equal(t_rvs(s, 1), "EXS-CMD-MBXEXPORT exploitation high");
     assert_string_equal(t_rvs(s, 2), "EXS-CMD-MBXEXPORT attempt high");
     assert_string_equal(t_find(s, NULL, 1)->reason, "mailbox exported to a share by the computer account");
+    assert_string_equal(t_rvs(s, 3), "EXS-CMD-ROLEASSIGN exploitation high");
     exs_scan_destroy(s);
 }
 
