@@ -22,6 +22,7 @@ typedef struct xs_request {
     xs_str method, stem, query; /* query without a leading '?' */
     xs_str ua;                  /* '+' already decoded to ' ' for IIS */
     xs_str ip, user, host, referer;
+    xs_str cookie;               /* IIS cs(Cookie) when the server logs it */
     int status;                  /* -1 when unknown */
     int port;                    /* 0 when unknown */
     /* HttpProxy */

@@ -53,16 +53,31 @@ static bool domain_char(char ch)
            ch == ':' || ch == '_' || ch == '[' || ch == ']';
 }
 
+/* What the back-end path p names. */
+static ps_target target_of(const char *e)
+{
+    if (strncmp(e, "/powershell", 11) == 0)
+        return PT_RPS;
+    if (strncmp(e, "/mapi/emsmdb", 12) == 0 || strncmp(e, "/mapi/nspi", 10) == 0)
+        return PT_MAPI;
+    if (strncmp(e, "/ews", 4) == 0 && (e[4] == '/' || e[4] == '?' || e[4] == 0 || e[4] == '&'))
+        return PT_EWS;
+    if (strncmp(e, "/autodiscover/autodiscover.xml", 30) == 0)
+        return PT_AUTOD;
+    return PT_OTHER;
+}
+
 /* after: the decoded, lowercased URL after "autodiscover.json". *path receives the target
- * path, *domain the mailbox domain (both NULL for PT_NONE). */
-static ps_target confusion_target(const char *after, const char **path, xs_str *domain)
+ * path, *domain the mailbox domain (both NULL for PT_NONE). With email (the Email parameter
+ * or cookie names autodiscover.json) a path right after autodiscover.json or its '?' is the
+ * target too: the mailbox may then be in the cookie alone. */
+static ps_target confusion_target(const char *after, bool email, const char **path,
+                                  xs_str *domain)
 {
     *path = NULL;
     *domain = XS_STR_NULL;
     const char *q = strchr(after, '?');
-    if (!q)
-        return PT_NONE;
-    for (const char *at = strchr(q, '@'); at; at = strchr(at + 1, '@')) {
+    for (const char *at = q ? strchr(q, '@') : NULL; at; at = strchr(at + 1, '@')) {
         const char *e = at + 1;
         while (*e && domain_char(*e))
             e++;
@@ -70,15 +85,14 @@ static ps_target confusion_target(const char *after, const char **path, xs_str *
             continue;
         *path = e;
         *domain = xs_str_make(at + 1, (size_t)(e - at - 1));
-        if (strncmp(e, "/powershell", 11) == 0)
-            return PT_RPS;
-        if (strncmp(e, "/mapi/emsmdb", 12) == 0 || strncmp(e, "/mapi/nspi", 10) == 0)
-            return PT_MAPI;
-        if (strncmp(e, "/ews", 4) == 0 && (e[4] == '/' || e[4] == '?' || e[4] == 0 || e[4] == '&'))
-            return PT_EWS;
-        if (strncmp(e, "/autodiscover/autodiscover.xml", 30) == 0)
-            return PT_AUTOD;
-        return PT_OTHER;
+        return target_of(e);
+    }
+    if (email) {
+        const char *e = after[0] == '?' ? after + 1 : after;
+        if (e[0] == '/' && e[1] && e[1] != '?' && e[1] != '&') {
+            *path = e;
+            return target_of(e);
+        }
     }
     return PT_NONE;
 }
@@ -124,7 +138,7 @@ static bool autodiscover_confusion(xs_ctx *c, const xs_req_view *v, const char *
     const xs_request *r = v->r;
     const char *path;
     xs_str domain;
-    ps_target t = confusion_target(after, &path, &domain);
+    ps_target t = confusion_target(after, email_param, &path, &domain);
     bool confusion = t != PT_NONE || strstr(v->url, "autodiscover.json?@") || email_param;
     bool backend = url_has_backend_path(after);
     if (!confusion && !backend)
@@ -190,8 +204,12 @@ void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v)
 
     const char *aj = strstr(url, "autodiscover.json");
     /* the decoded URL: "%3F@" and IIS's stem/query split both read "autodiscover.json?@" */
-    if (aj && autodiscover_confusion(c, v, aj + 17 /* strlen("autodiscover.json") */,
-                                     strstr(url, "email=autodiscover/autodiscover.json") != NULL))
+    /* the Email parameter, or the cookie Metasploit's module sends it in (logged when the
+     * server adds cs(Cookie)) */
+    bool email = strstr(url, "email=autodiscover/autodiscover.json") ||
+                 xs_str_icontains(r->cookie, "email=autodiscover/autodiscover.json") ||
+                 xs_str_icontains(r->cookie, "email=autodiscover%2fautodiscover.json");
+    if (aj && autodiscover_confusion(c, v, aj + 17 /* strlen("autodiscover.json") */, email))
         return;
 
     /* OWASSRF: /owa/<mailbox>/powershell (Sigma proxy/web owassrf rules). */

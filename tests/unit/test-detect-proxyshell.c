@@ -288,6 +288,29 @@ static void test_mailbox_export_actor(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_proxyshell_email_cookie(void **st)
+{
+    (void)st;
+    /* a server that logs cs(Cookie): the Email cookie of Metasploit's module names the
+     * confusion even where the query holds no mailbox */
+    const char *log =
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+        "cs(User-Agent) cs(Cookie) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+        /* 2: the cookie alone, the target after the query mark, served */
+        "2021-08-10 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json /mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 Email=Autodiscover/autodiscover.json%3Fa%3Dx@evil.test - 200 0 0 15\r\n"
+        /* 3: a= and the cookie, refused */
+        "2021-08-10 10:00:01 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 Email=Autodiscover/autodiscover.json?a=x@evil.test - 401 0 0 15\r\n"
+        /* 4-5 benign: the same query without the cookie, Outlook's own cookies */
+        "2021-08-10 10:00:02 10.0.0.5 POST /autodiscover/autodiscover.json /mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 - - 404 0 0 15\r\n"
+        "2021-08-10 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json Email=u%40contoso.test&Protocol=EWS 443 - 10.2.0.8 Microsoft+Office/16.0 X-BackEndCookie=S-1-5-21-1=u0 - 200 0 0 4\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 198.51.100.7 2\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 3");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-SSRF exploitation critical");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ssrf_path"), "/mapi/emsmdb/");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_proxynotshell_apart),
         cmocka_unit_test(test_proxyshell_httpproxy_backend),
         cmocka_unit_test(test_mailbox_export_actor),
+        cmocka_unit_test(test_proxyshell_email_cookie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
