@@ -66,6 +66,35 @@ static xs_str logname_after(xs_str cmd, size_t at)
     return w.n && w.p[0] != '-' ? w : XS_STR_NULL;
 }
 
+static bool quote_before(xs_str s, size_t i)
+{
+    return i > 0 && (s.p[i - 1] == '"' || s.p[i - 1] == '\'' ||
+                     (i >= 6 && xs_str_ieq(xs_str_make(s.p + i - 6, 6), "&quot;")));
+}
+
+static bool quote_at(xs_str s, size_t i)
+{
+    return i < s.n && (s.p[i] == '"' || s.p[i] == '\'' ||
+                       (i + 6 <= s.n && xs_str_ieq(xs_str_make(s.p + i, 6), "&quot;")));
+}
+
+/* The first occurrence of the cmdlet name w that is not a quoted string of its own (a module
+ * manifest's CmdletsToExport lists "Clear-EventLog" among the cmdlets it exports), or -1. */
+static long unquoted(xs_str s, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t from = 0; from < s.n;) {
+        long k = xs_str_ifind(xs_str_make(s.p + from, s.n - from), w);
+        if (k < 0)
+            return -1;
+        size_t i = from + (size_t)k;
+        if (!(quote_before(s, i) && quote_at(s, i + n)))
+            return (long)i;
+        from = i + n;
+    }
+    return -1;
+}
+
 const char *xs_log_clear_command(xs_str cmd, xs_str *log)
 {
     *log = XS_STR_NULL;
@@ -78,7 +107,7 @@ const char *xs_log_clear_command(xs_str cmd, xs_str *log)
         {"remove-eventlog", "an event log removed with Remove-EventLog"},
     };
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
-        long k = xs_str_ifind(cmd, ps[i].needle);
+        long k = unquoted(cmd, ps[i].needle);
         if (k >= 0) {
             *log = logname_after(cmd, (size_t)k + strlen(ps[i].needle));
             return ps[i].reason;

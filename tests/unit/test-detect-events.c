@@ -576,14 +576,18 @@ static void test_log_clearing_commands(void **st)
         /* 11 */ "powershell Get-EventLog -LogName Security -Newest 5",
     };
     enum { N = sizeof cmds / sizeof cmds[0] };
-    ev x[N + 1];
-    ev *evs[N + 1];
+    ev x[N + 2];
+    ev *evs[N + 2];
     cmd_events(x, evs, cmds, N, 1, false);
+    /* a module manifest's list of the cmdlets it exports is no command (record 13) */
+    ev_make(&x[N + 1], "Microsoft-Windows-PowerShell", 4104, 5, N + 2,
+            "ScriptBlockText=@{ CmdletsToExport=@(\"Get-EventLog\",\n    \"Clear-EventLog\",\n    'Remove-EventLog', \"Limit-EventLog\") }", NULL);
+    evs[N + 1] = &x[N + 1];
     /* a script block */
     ev_make(&x[N], "Microsoft-Windows-PowerShell", 4104, 5, N + 1,
             "ScriptBlockText=Get-WinEvent -ListLog * | ForEach-Object { [System.Diagnostics.Eventing.Reader.EventLogSession]::GlobalSession.ClearLog($_.LogName) }", NULL);
     evs[N] = &x[N];
-    exs_scan *s = run(evs, N + 1);
+    exs_scan *s = run(evs, N + 2);
     assert_string_equal(t_summary(s), "EXS-EV-LOG-CLEARED suspicious - 1\n"
                                       "EXS-EV-LOG-CLEARED suspicious - 2\n"
                                       "EXS-EV-LOG-CLEARED suspicious - 3\n"
