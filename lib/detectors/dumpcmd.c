@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "detectors/dumpcmd.h"
+#include "detectors/internal.h"
 
 uint64_t xs_parse_pid(xs_str s)
 {
@@ -31,22 +32,19 @@ static bool sep(char c)
     return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ',';
 }
 
+static bool is_word(xs_str cmd, size_t i, size_t n)
+{
+    size_t e = i + n;
+    return (i == 0 || sep(cmd.p[i - 1])) &&
+           (e == cmd.n || sep(cmd.p[e]) || cmd.p[e] == ':' || cmd.p[e] == '=');
+}
+
 /* The offset just past the switch w standing as a word of cmd (case-insensitive: "-ma",
  * "/pid"), followed by a separator, ':' , '=' or the end; -1 when absent. */
 static long word_end(xs_str cmd, const char *w)
 {
-    size_t n = strlen(w);
-    for (size_t from = 0; from < cmd.n;) {
-        long k = xs_str_ifind(xs_str_make(cmd.p + from, cmd.n - from), w);
-        if (k < 0)
-            return -1;
-        size_t i = from + (size_t)k, e = i + n;
-        if ((i == 0 || sep(cmd.p[i - 1])) &&
-            (e == cmd.n || sep(cmd.p[e]) || cmd.p[e] == ':' || cmd.p[e] == '='))
-            return (long)e;
-        from = i + 1;
-    }
-    return -1;
+    long i = xs_find_where(cmd, 0, w, is_word);
+    return i < 0 ? -1 : i + (long)strlen(w);
 }
 
 static bool has_word(xs_str cmd, const char *w)

@@ -1,6 +1,7 @@
 /* Event-log clearing commands (logclear.h). */
 #include <string.h>
 
+#include "detectors/internal.h"
 #include "detectors/logclear.h"
 
 static bool space(char c)
@@ -78,21 +79,11 @@ static bool quote_at(xs_str s, size_t i)
                        (i + 6 <= s.n && xs_str_ieq(xs_str_make(s.p + i, 6), "&quot;")));
 }
 
-/* The first occurrence of the cmdlet name w that is not a quoted string of its own (a module
- * manifest's CmdletsToExport lists "Clear-EventLog" among the cmdlets it exports), or -1. */
-static long unquoted(xs_str s, const char *w)
+/* Not a quoted string of its own: a module manifest's CmdletsToExport lists
+ * "Clear-EventLog" among the cmdlets it exports. */
+static bool not_quoted(xs_str s, size_t i, size_t n)
 {
-    size_t n = strlen(w);
-    for (size_t from = 0; from < s.n;) {
-        long k = xs_str_ifind(xs_str_make(s.p + from, s.n - from), w);
-        if (k < 0)
-            return -1;
-        size_t i = from + (size_t)k;
-        if (!(quote_before(s, i) && quote_at(s, i + n)))
-            return (long)i;
-        from = i + n;
-    }
-    return -1;
+    return !(quote_before(s, i) && quote_at(s, i + n));
 }
 
 const char *xs_log_clear_command(xs_str cmd, xs_str *log)
@@ -107,7 +98,7 @@ const char *xs_log_clear_command(xs_str cmd, xs_str *log)
         {"remove-eventlog", "an event log removed with Remove-EventLog"},
     };
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
-        long k = unquoted(cmd, ps[i].needle);
+        long k = xs_find_where(cmd, 0, ps[i].needle, not_quoted);
         if (k >= 0) {
             *log = logname_after(cmd, (size_t)k + strlen(ps[i].needle));
             return ps[i].reason;
