@@ -248,6 +248,21 @@ void xs_detect_rpshttp(xs_ctx *c, const xs_request *r)
         xs_emit(c, &h);
         return;
     }
+    /* ProxyNotShell reaches the same endpoint with the confusion's Email parameter and a
+     * person's credentials instead of the token */
+    if (!xs_str_icontains(r->query, "x-rps-cat=") &&
+        (xs_str_icontains(r->query, "autodiscover/autodiscover.json") ||
+         xs_str_icontains(r->query, "autodiscover.json%3f@")) &&
+        person_user(r)) {
+        xs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+        h.http.ua = r->client_info;
+        h.reason = "Remote PowerShell reached through the Autodiscover path confusion with a "
+                   "person's credentials";
+        xs_emit(c, &h);
+        return;
+    }
     /* CrowdStrike Rps_Http-IOC.ps1 logic, per row: Kerberos, authenticated, 200, POST, and a
      * ClientInfo that is not a WinRM client or an Exchange probe. */
     if (!xs_str_ieq(xs_str_trim(r->auth_type), "Kerberos") ||

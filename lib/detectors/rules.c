@@ -142,7 +142,8 @@ const exs_rule xs_rule_table[R__COUNT] = {
                     "CVE-2022-41040,CVE-2022-41082", PNS,
                     "Autodiscover path confusion naming powershell, by a person's account (not the "
                     "computer account or SYSTEM) and without the X-Rps-CAT token of ProxyShell "
-                    "(GTSC/MSRC hunting pattern powershell.*autodiscover.json.*@.*200).",
+                    "(GTSC/MSRC hunting pattern powershell.*autodiscover.json.*@.*200); in Rps_Http, "
+                    "a /powershell row with the Email=autodiscover/... parameter and no token.",
         "T1190", false},
     [R_PNS_POC] = {"EXS-PNS-POC", "ProxyNotShell proof-of-concept trace", "CVE-2022-41040", PNS,
                    "Request shapes of the public ProxyNotShell PoC (autodiscover.json x=a, "

@@ -81,12 +81,16 @@ static void test_rps_http(void **st)
         "2021-08-10T10:00:05.000Z,,r1,15,1,1713,1,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\administrator,,,198.51.100.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Python PSRP Client,,,,,?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.test,,S:ServiceCommonMetadata.HttpMethod=POST,\r\n"
         /* 5: OWASSRF-like: no known client */
         "2022-12-10T10:00:05.000Z,,r2,15,1,2507,6,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\victim,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,,,,,,,,OnEndRequest.End.ContentType=application/soap+xml charset UTF-8;S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
-        /* 6-7: benign admin and probe */
+        /* 6: ProxyNotShell: the Email parameter, no token, a person's credentials */
+        "2022-09-29T10:00:05.000Z,,r5,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\victim,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,,,,,,?serializationLevel=Full;clientApplication=ManagementShell&Email=autodiscover/autodiscover.json%3F@evil.test,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
+        /* 7-8: benign admin and probe */
         "2022-12-10T10:00:06.000Z,,r3,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\admin,,,10.0.0.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Microsoft WinRM Client,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
         "2022-12-10T10:00:07.000Z,,r4,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\HealthMailbox,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Exchange BackEnd Probes,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n";
     exs_scan *s = t_scan_mem(RPS_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PS-RPS exploitation 198.51.100.7 4\n"
+                                      "EXS-PNS-SSRF exploitation 10.0.0.5 6\n"
                                       "EXS-OWASSRF-RPS suspicious 10.0.0.5 5");
+    assert_string_equal(t_rvs(s, 1), "EXS-PNS-SSRF exploitation critical");
     assert_string_equal(t_find(s, NULL, 0)->http->user_agent, "Python PSRP Client");
     assert_string_equal(t_find(s, NULL, 0)->http->user, "CONTOSO\\administrator");
     /* counted per client at emit time, sorted by address */
