@@ -97,11 +97,12 @@ static ps_target confusion_target(const char *after, bool email, const char **pa
     return PT_NONE;
 }
 
-/* Mailbox domains of scanners' checks (nuclei's @test.com, Sigma's @foo.com) and the
- * out-of-band domains they confirm with, and the scanners' own user agents. */
+/* Mailbox domains of scanners' checks (nuclei's @test.com, the example domains) and the
+ * out-of-band domains they confirm with, and the scanners' own user agents. Not @foo.com:
+ * Sigma took it from a public exploit, whose failures are attempts. */
 static bool scanner_check(const xs_request *r, xs_str domain)
 {
-    static const char *const domains[] = {"test.com", "foo.com", "example.com", "example.org",
+    static const char *const domains[] = {"test.com", "example.com", "example.org",
                                           "example.net", "localhost", "oast.fun", "oast.me",
                                           "oast.pro", "oast.live", "oast.site", "oast.online",
                                           "interact.sh", "oastify.com", "burpcollaborator.net"};

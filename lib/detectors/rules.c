@@ -132,7 +132,7 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1190", false},
     [R_PS_PROBE] = {"EXS-PS-PROBE", "ProxyShell vulnerability probe", "CVE-2021-34473", PS,
                     "Autodiscover path confusion from a scanner (a placeholder mailbox domain such as "
-                    "nuclei's @test.com or Sigma's @foo.com, an out-of-band callback domain, or a "
+                    "nuclei's @test.com or example.com, an out-of-band callback domain, or a "
                     "scanner's user agent). Not served: a probe. Served but only to a page that is no "
                     "back-end service (/owa/, Autodiscover): the scanner confirmed the hole, still a "
                     "probe (severity medium). A scanner's request that a back-end service (/powershell, "

@@ -184,12 +184,15 @@ static void test_proxyshell_scanners(void **st)
         /* 4: a scanner's agent, refused */
         "2021-08-20 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.21 Nuclei+-+Open-source+project+(github.com/projectdiscovery/nuclei) - 401 0 0 15\r\n"
         /* 5: the scanner's MAPI check that a back end served: no longer a probe */
-        "2021-08-20 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 200 0 0 15\r\n";
+        "2021-08-20 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 6: the public exploit's @foo.com, refused: an attempt, not a scanner */
+        "2021-08-20 10:00:04 10.0.0.5 POST /autodiscover/autodiscover.json @foo.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@foo.com 443 - 198.51.100.22 python-requests/2.26.0 - 401 0 0 15\r\n";
     exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PS-PROBE probe 198.51.100.20 2\n"
                                       "EXS-PS-PROBE probe 198.51.100.20 3\n"
                                       "EXS-PS-PROBE probe 198.51.100.21 4\n"
-                                      "EXS-PS-SSRF exploitation 198.51.100.20 5");
+                                      "EXS-PS-SSRF exploitation 198.51.100.20 5\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.22 6");
     assert_string_equal(t_rvs(s, 0), "EXS-PS-PROBE probe low");
     assert_string_equal(t_rvs(s, 1), "EXS-PS-PROBE probe medium");
     assert_string_equal(t_rvs(s, 2), "EXS-PS-PROBE probe low");
