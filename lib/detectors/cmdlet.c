@@ -60,11 +60,22 @@ void xs_detect_cmdlet(xs_ctx *c, const xs_cmdlet *cm)
         if (has_web_ext(p) || admin_share_or_webroot(p))
             emit(c, cm, R_CMD_MBXEXPORT, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
                  EXS_SEV_CRITICAL, "mailbox exported to a web path", failed);
+        else if (xs_str_icontains(p, "\\\\") && xs_user_is_computer(cm->user))
+            /* no administrator exports mail as the computer account or SYSTEM: an exploit's
+             * session (or a web shell's) did */
+            emit(c, cm, R_CMD_MBXEXPORT, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_HIGH, "mailbox exported to a share by the computer account", failed);
         else if (xs_str_icontains(p, "\\\\"))
-            emit(c, cm, R_CMD_MBXEXPORT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
-                 "mailbox exported to a share: check it was asked for", failed);
+            emit(c, cm, R_CMD_MBXEXPORT, EXS_VERDICT_SUSPICIOUS, EXS_SEV_LOW,
+                 "mailbox exported to a share by a person (an administrator's export?): check "
+                 "it was asked for",
+                 failed);
     } else if (xs_str_ieq(n, "New-ManagementRoleAssignment")) {
-        if (xs_str_icontains(p, "Mailbox Import Export"))
+        if (xs_str_icontains(p, "Mailbox Import Export") && xs_user_is_computer(cm->user))
+            emit(c, cm, R_CMD_ROLEASSIGN, failed ? EXS_VERDICT_ATTEMPT : EXS_VERDICT_EXPLOITATION,
+                 EXS_SEV_HIGH, "Mailbox Import Export role granted by the computer account",
+                 failed);
+        else if (xs_str_icontains(p, "Mailbox Import Export"))
             emit(c, cm, R_CMD_ROLEASSIGN, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                  "Mailbox Import Export role granted", failed);
     } else if (xs_str_ieq(n, "Remove-MailboxExportRequest")) {

@@ -22,10 +22,13 @@ typedef struct xs_request {
     xs_str method, stem, query; /* query without a leading '?' */
     xs_str ua;                  /* '+' already decoded to ' ' for IIS */
     xs_str ip, user, host, referer;
+    xs_str cookie;               /* IIS cs(Cookie) when the server logs it */
     int status;                  /* -1 when unknown */
     int port;                    /* 0 when unknown */
     /* HttpProxy */
     xs_str anchor, routing_hint, protocol;
+    xs_str target_server;        /* the back end the front end sent the request to */
+    int backend_status;          /* its answer; 0 or -1 when unknown */
     /* Rps_Http */
     xs_str auth_type, is_auth, client_info, generic_info;
     bool user_logged;            /* the log has a user column (so empty means anonymous) */

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "detectors/dumpcmd.h"
 #include "detectors/internal.h"
+#include "detectors/logclear.h"
 #include "detectors/patterns.h"
 #include "exsweep/finding.h"
 
@@ -52,25 +54,6 @@ static bool base_in(xs_str path, const char *const *names, size_t n)
         if (base_is(path, names[i]))
             return true;
     return false;
-}
-
-/* Decimal or 0x-hex process id; 0 when absent or malformed. */
-static uint64_t parse_pid(xs_str s)
-{
-    s = xs_str_trim(s);
-    uint64_t v = 0;
-    if (s.n > 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
-        for (size_t i = 2; i < s.n && i < 18; i++) {
-            char c = xs_lower(s.p[i]);
-            int d = c >= '0' && c <= '9' ? c - '0' : (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
-            if (d < 0)
-                return 0;
-            v = v * 16 + (uint64_t)d;
-        }
-        return v;
-    }
-    long d = xs_str_uint(s, 0x7fffffffL);
-    return d < 0 ? 0 : (uint64_t)d;
 }
 
 static bool is_lsass_pid(const xs_event_state *st, uint64_t pid)
@@ -144,8 +127,8 @@ static bool as_process(const xs_event *e, proc *p)
         p->cmd = xs_event_get(e, "CommandLine");
         p->parent = xs_event_get(e, "ParentImage");
         p->user = xs_event_get(e, "User");
-        p->pid = parse_pid(xs_event_get(e, "ProcessId"));
-        p->ppid = parse_pid(xs_event_get(e, "ParentProcessId"));
+        p->pid = xs_parse_pid(xs_event_get(e, "ProcessId"));
+        p->ppid = xs_parse_pid(xs_event_get(e, "ParentProcessId"));
         return true;
     }
     if (is_security(e) && e->event_id == 4688) {
@@ -153,8 +136,8 @@ static bool as_process(const xs_event *e, proc *p)
         p->cmd = xs_event_get(e, "CommandLine");
         p->parent = xs_event_get(e, "ParentProcessName");
         p->user = xs_event_get(e, "SubjectUserName");
-        p->pid = parse_pid(xs_event_get(e, "NewProcessId"));
-        p->ppid = parse_pid(xs_event_get(e, "ProcessId"));
+        p->pid = xs_parse_pid(xs_event_get(e, "NewProcessId"));
+        p->ppid = xs_parse_pid(xs_event_get(e, "ProcessId"));
         return true;
     }
     return false;
@@ -165,21 +148,6 @@ static const char *const chopper_fragments[] = {
     "&cd&echo",       "&dir&echo",   "&echo [e]",    "&echo [s]",
 };
 
-/* The number after a keyword in a command line ("MiniDump 624", "/p 668", "-ma 512"). */
-static uint64_t pid_after(xs_str cmd, const char *kw)
-{
-    long k = xs_str_ifind(cmd, kw);
-    if (k < 0)
-        return 0;
-    size_t i = (size_t)k + strlen(kw);
-    while (i < cmd.n && (cmd.p[i] == ' ' || cmd.p[i] == ',' || cmd.p[i] == '"'))
-        i++;
-    size_t j = i;
-    while (j < cmd.n && cmd.p[j] >= '0' && cmd.p[j] <= '9')
-        j++;
-    return j > i ? parse_pid(xs_str_make(cmd.p + i, j - i)) : 0;
-}
-
 static void span_copy(char *dst, size_t cap, xs_str v)
 {
     snprintf(dst, cap, "%.*s", (int)(v.n < cap - 1 ? v.n : cap - 1), v.p ? v.p : "");
@@ -188,10 +156,15 @@ static void span_copy(char *dst, size_t cap, xs_str v)
 /* A dump command line: the process (cmd, user) from the caller's event, the tool and the
  * target pid as facts. */
 static void dump_found(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str cmd,
-                       const char *tool, uint64_t pid, xs_str user)
+                       const xs_dump_cmd *d0, xs_str user)
 {
     xs_hit h;
-    if (xs_str_icontains(cmd, "lsass") || (pid && is_lsass_pid(st, pid))) {
+    const char *tool = d0->tool;
+    uint64_t pid = d0->pid;
+    if (d0->lsass_only && !(pid && is_lsass_pid(st, pid)))
+        return; /* WerFault's report of a crash: only lsass's is a dump to tell; its pid must
+                   be known by now (the form is Windows's own for every crashing process) */
+    if (d0->lsass_named || (pid && is_lsass_pid(st, pid))) {
         ev_init(&h, e, R_EV_LSASS_DUMP, EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL,
                 "a dump of lsass.exe");
     } else if (pid && st->ndumps < sizeof st->dumps / sizeof st->dumps[0]) {
@@ -229,18 +202,9 @@ static void dump_found(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str 
 static void command_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_str cmd,
                            xs_str parent, xs_str user)
 {
-    if (xs_str_icontains(cmd, "comsvcs") &&
-        (xs_str_icontains(cmd, "minidump") || xs_str_icontains(cmd, "#24"))) {
-        uint64_t pid = pid_after(cmd, "minidump");
-        if (!pid)
-            pid = pid_after(cmd, "#24");
-        dump_found(c, st, e, cmd, "comsvcs MiniDump", pid, user);
-    } else if (xs_str_icontains(cmd, "procdump") &&
-               (xs_str_icontains(cmd, "lsass") || xs_str_icontains(cmd, "-ma"))) {
-        dump_found(c, st, e, cmd, "procdump", pid_after(cmd, "-ma"), user);
-    } else if (xs_str_icontains(cmd, "rdrleakdiag") && xs_str_icontains(cmd, "fullmemdmp")) {
-        dump_found(c, st, e, cmd, "rdrleakdiag", pid_after(cmd, "/p"), user);
-    }
+    xs_dump_cmd d;
+    if (xs_dump_command(cmd, &d))
+        dump_found(c, st, e, cmd, &d, user);
     bool sevenzip = (xs_str_icontains(cmd, "7z.exe") || xs_str_icontains(cmd, "7za.exe") ||
                      xs_str_istarts(xs_str_trim(cmd), "7z ")) &&
                     (xs_str_icontains(cmd, " a ") || xs_str_icontains(cmd, "-t7z"));
@@ -251,6 +215,16 @@ static void command_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, xs_
         (xs_str_icontains(cmd, "vssadmin") && xs_str_icontains(cmd, "shadow"))) {
         ev_init(&h, e, R_EV_STAGING, EXS_VERDICT_SUSPICIOUS, EXS_SEV_MEDIUM,
                 "an archiving or shadow-copy command");
+        h.proc.cmd = cmd;
+        h.proc.parent = parent;
+        h.proc.user = user;
+        xs_emit(c, &h);
+    }
+    xs_str log;
+    const char *clear = xs_log_clear_command(cmd, &log);
+    if (clear) {
+        ev_init(&h, e, R_EV_LOG_CLEARED, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH, clear);
+        h.target = log;
         h.proc.cmd = cmd;
         h.proc.parent = parent;
         h.proc.user = user;
@@ -297,15 +271,38 @@ static void process_checks(xs_ctx *c, xs_event_state *st, const xs_event *e, con
 /* ---------------------------------------------------------------- Sysmon 3, 8, 10, 11 */
 
 static const char *const dump_tools[] = {
-    "procdump.exe", "procdump64.exe", "rundll32.exe",  "taskmgr.exe",  "rdrleakdiag.exe",
-    "mimikatz.exe", "sqldumper.exe",  "dumpert.exe",   "nanodump.exe", "powershell.exe",
-    "pwsh.exe",     "cscript.exe",    "wscript.exe",   "cmd.exe",      "comsvcs.exe",
+    "procdump.exe",   "procdump64.exe", "procdump64a.exe", "rundll32.exe",   "taskmgr.exe",
+    "rdrleakdiag.exe", "mimikatz.exe",  "sqldumper.exe",   "dumpert.exe",    "nanodump.exe",
+    "powershell.exe", "pwsh.exe",       "cscript.exe",     "wscript.exe",    "cmd.exe",
+    "comsvcs.exe",    "ppldump.exe",    "pplblade.exe",    "handlekatz.exe", "createdump.exe",
+    "tttracer.exe",   "werfaultsecure.exe",
 };
 
-/* Accessors that open lsass all day long. */
-static const char *const lsass_readers[] = {"msmpeng.exe", "csrss.exe",   "wininit.exe",
-                                            "services.exe", "svchost.exe", "lsm.exe",
-                                            "wmiprvse.exe", "vmtoolsd.exe", "mssense.exe"};
+/* Accessors that open lsass all day long: the system's own, Sysinternals' process monitors,
+ * backup agents and the EDR and antivirus services. A dump by any of them still shows in the
+ * call trace (dbgcore/dbghelp), which is checked for every accessor. */
+static const char *const lsass_readers[] = {
+    "msmpeng.exe",      "csrss.exe",        "wininit.exe",      "services.exe",
+    "svchost.exe",      "lsm.exe",          "wmiprvse.exe",     "vmtoolsd.exe",
+    "mssense.exe",      "senseir.exe",      "sensendr.exe",     "nissrv.exe",
+    "mpdefendercoreservice.exe",            "procmon.exe",      "procmon64.exe",
+    "procmon64a.exe",   "procexp.exe",      "procexp64.exe",    "wbengine.exe",
+    "vssvc.exe",        "veeamagent.exe",   "veeamguesthelper.exe",
+    "cvd.exe",          "beremote.exe",     "csfalconservice.exe",
+    "sentinelagent.exe", "cyserver.exe",    "xagt.exe",         "taniumclient.exe",
+    "elastic-endpoint.exe",                 "ccsvchst.exe",     "ekrn.exe",
+    "avp.exe",          "sophosfilescanner.exe",                "sedservice.exe",
+    "bdservicehost.exe", "repmgr.exe",      "cb.exe",           "mcshield.exe",
+};
+#define N_READERS (sizeof lsass_readers / sizeof lsass_readers[0])
+
+/* A call trace through the minidump writers (MiniDumpWriteDump lives in dbghelp and dbgcore;
+ * comsvcs wraps it): the process was dumped, whatever opened it. */
+static bool dump_trace(xs_str trace)
+{
+    return xs_str_icontains(trace, "dbgcore.dll") || xs_str_icontains(trace, "dbghelp.dll") ||
+           xs_str_icontains(trace, "comsvcs.dll");
+}
 
 static bool dump_mask(xs_str m)
 {
@@ -353,7 +350,7 @@ static void learn_lsass(xs_event_state *st, const xs_event *e)
                                            {"SourceImage", "SourceProcessId"}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         if (base_is(xs_event_get(e, pairs[i][0]), "lsass.exe"))
-            note_lsass_pid(st, parse_pid(xs_event_get(e, pairs[i][1])));
+            note_lsass_pid(st, xs_parse_pid(xs_event_get(e, pairs[i][1])));
 }
 
 static void sysmon_checks(xs_ctx *c, xs_event_state *st, const xs_event *e)
@@ -370,7 +367,7 @@ static void sysmon_checks(xs_ctx *c, xs_event_state *st, const xs_event *e)
                     "the IIS worker connected to an administration port");
             h.proc.image = image;
             h.proc.user = user;
-            h.proc.pid = (int64_t)parse_pid(xs_event_get(e, "ProcessId"));
+            h.proc.pid = (int64_t)xs_parse_pid(xs_event_get(e, "ProcessId"));
             xs_hit_fact(&h, "destination_ip", xs_str_trim(xs_event_get(e, "DestinationIp")));
             xs_hit_fact_u64(&h, "destination_port", (uint64_t)port);
             xs_emit(c, &h);
@@ -403,14 +400,20 @@ static void sysmon_checks(xs_ctx *c, xs_event_state *st, const xs_event *e)
         xs_str src = xs_event_get(e, "SourceImage"), dst = xs_event_get(e, "TargetImage");
         if (!base_is(dst, "lsass.exe"))
             break;
-        note_lsass_pid(st, parse_pid(xs_event_get(e, "TargetProcessId")));
+        note_lsass_pid(st, xs_parse_pid(xs_event_get(e, "TargetProcessId")));
         xs_str mask = xs_event_get(e, "GrantedAccess");
-        bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]);
-        bool reader = base_in(src, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0]);
-        if (tool || (dump_mask(mask) && !reader)) {
-            ev_init(&h, e, R_EV_LSASS_ACCESS,
-                    tool ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-                    tool ? EXS_SEV_CRITICAL : EXS_SEV_HIGH, "lsass.exe opened for reading");
+        bool dumping = dump_trace(xs_event_get(e, "CallTrace"));
+        /* Task Manager lists lsass with query rights; its "Create dump file" asks for more */
+        bool tool = base_in(src, dump_tools, sizeof dump_tools / sizeof dump_tools[0]) &&
+                    (!base_is(src, "taskmgr.exe") || dump_mask(mask));
+        bool reader = base_in(src, lsass_readers, N_READERS);
+        if (dumping || tool || (dump_mask(mask) && !reader)) {
+            bool bad = dumping || tool;
+            ev_init(&h, e, R_EV_LSASS_ACCESS, bad ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
+                    bad ? EXS_SEV_CRITICAL : EXS_SEV_HIGH,
+                    dumping ? "lsass.exe opened by a minidump writer (dbghelp, dbgcore or comsvcs "
+                              "in the call trace)"
+                            : "lsass.exe opened for reading");
             h.proc.image = src;
             h.proc.target = dst;
             h.proc.user = user;
@@ -470,7 +473,37 @@ static const char *const defender_exchange_names[] = {
     "hafnium",    "blackkingdom", "sportsball", "simpleseesharp",
 };
 
-static void defender_check(xs_ctx *c, const xs_event *e)
+/* Microsoft-Windows-Windows Defender/Operational: what each detection and remediation event
+ * says happened to the threat, and how much weight it adds (learn.microsoft.com, "Microsoft
+ * Defender Antivirus event IDs"). */
+static const struct {
+    uint32_t id;
+    const char *reason;
+    int weight; /* added to the severity: an action that failed leaves the threat there */
+} defender_events[] = {
+    {1006, "Defender detected malware", 0},
+    {1007, "Defender acted on malware", 0},
+    {1008, "Defender failed to act on malware: it may still be there", 1},
+    {1009, "a file was restored from Defender's quarantine", 1},
+    {1015, "Defender detected suspicious behaviour", 0},
+    {1116, "Defender detected malware", 0},
+    {1117, "Defender acted on malware", 0},
+    {1118, "Defender failed to remediate malware: it may still be there", 1},
+    {1119, "Defender's remediation failed critically: the threat is still there", 1},
+    {1160, "Defender detected potentially unwanted software", -1},
+};
+
+static bool defender_event(const xs_event *e, size_t *i)
+{
+    if (!xs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender"))
+        return false;
+    for (*i = 0; *i < sizeof defender_events / sizeof defender_events[0]; (*i)++)
+        if (defender_events[*i].id == e->event_id)
+            return true;
+    return false;
+}
+
+static void defender_check(xs_ctx *c, const xs_event *e, size_t k)
 {
     xs_str name = xs_event_get(e, "Threat Name");
     if (!name.n)
@@ -479,15 +512,53 @@ static void defender_check(xs_ctx *c, const xs_event *e)
     bool exch = false;
     for (size_t i = 0; i < sizeof defender_exchange_names / sizeof defender_exchange_names[0]; i++)
         exch |= xs_str_icontains(name, defender_exchange_names[i]);
+    int sev = (exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM) + defender_events[k].weight;
+    if (sev > EXS_SEV_CRITICAL)
+        sev = EXS_SEV_CRITICAL;
+    if (sev < EXS_SEV_LOW)
+        sev = EXS_SEV_LOW;
     xs_hit h;
     ev_init(&h, e, R_EV_DEFENDER, exch ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
-            exch ? EXS_SEV_HIGH : EXS_SEV_MEDIUM,
-            (e->event_id == 1006 || e->event_id == 1116) ? "Defender detected malware"
-                                                          : "Defender acted on malware");
+            (exs_severity)sev, defender_events[k].reason);
     xs_hit_fact(&h, "threat_name", xs_str_trim(name));
     xs_hit_fact(&h, "threat_action", xs_str_trim(xs_event_get(e, "Action Name")));
     h.file.path = path;
     h.proc.user = xs_event_get(e, "Detection User");
+    if (!h.proc.user.n)
+        h.proc.user = xs_event_get(e, "User");
+    xs_emit(c, &h);
+}
+
+/* Defender weakened: protection turned off (5001, 5010, 5012), real-time protection
+ * reconfigured (5004), a setting changed (5007) that adds an exclusion or turns a protection
+ * off. Other 5007 changes (signature and cloud settings) are routine and not reported. */
+static void defender_tamper(xs_ctx *c, const xs_event *e)
+{
+    const char *reason = NULL;
+    exs_severity sev = EXS_SEV_HIGH;
+    xs_str nv = xs_event_get(e, "New Value");
+    switch (e->event_id) {
+    case 5001: reason = "Defender real-time protection disabled"; break;
+    case 5010: reason = "Defender scanning for malware and unwanted software disabled"; break;
+    case 5012: reason = "Defender virus scanning disabled"; break;
+    case 5004:
+        reason = "Defender real-time protection configuration changed";
+        sev = EXS_SEV_MEDIUM;
+        break;
+    case 5007:
+        if (xs_str_icontains(nv, "\\Exclusions\\"))
+            reason = "a Defender exclusion added";
+        else if (xs_str_icontains(nv, "\\Disable") && xs_str_iends(xs_str_trim(nv), "0x1"))
+            reason = "a Defender protection turned off";
+        break;
+    default: break;
+    }
+    if (!reason)
+        return;
+    xs_hit h;
+    ev_init(&h, e, R_EV_DEFENDER_TAMPER, EXS_VERDICT_SUSPICIOUS, sev, reason);
+    h.target = xs_str_trim(nv);
+    h.proc.user = xs_event_get(e, "User");
     xs_emit(c, &h);
 }
 
@@ -569,7 +640,7 @@ static void security_checks(xs_ctx *c, const xs_event *e)
     case 4663: {
         xs_str obj = xs_event_get(e, "ObjectName"), p = xs_event_get(e, "ProcessName");
         if (base_is(obj, "lsass.exe") &&
-            !base_in(p, lsass_readers, sizeof lsass_readers / sizeof lsass_readers[0])) {
+            !base_in(p, lsass_readers, N_READERS)) {
             ev_init(&h, e, R_EV_LSASS_HANDLE, EXS_VERDICT_SUSPICIOUS, EXS_SEV_HIGH,
                     "a handle to lsass.exe asked for");
             h.proc.image = p;
@@ -659,9 +730,14 @@ void xs_detect_event(xs_ctx *c, xs_event_state *st, const xs_event *e)
         cmdlet_event(c, e);
         return;
     }
-    if (xs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender") &&
-        (e->event_id == 1006 || e->event_id == 1007 || e->event_id == 1116 || e->event_id == 1117)) {
-        defender_check(c, e);
+    size_t dk;
+    if (defender_event(e, &dk)) {
+        defender_check(c, e, dk);
+        return;
+    }
+    if (xs_str_istarts(e->provider, "Microsoft-Windows-Windows Defender") && e->event_id >= 5001 &&
+        e->event_id <= 5012) {
+        defender_tamper(c, e);
         return;
     }
     if ((e->event_id == 1102 && (provider_is(e, "Microsoft-Windows-Eventlog") || is_security(e))) ||

@@ -28,7 +28,17 @@ void xs_hit_from_request(xs_hit *h, const xs_request *r, const exs_rule *rule, e
  * least as long as b (prefix match): how IIS user agents compare with published lists. */
 bool xs_ua_starts(xs_str ua, const char *want);
 
-bool xs_status_ok(int status); /* 200 and friends that mean the request was served */
+bool xs_status_ok(int status);
+
+/* True for the accounts a person does not log on with: a computer account ("DOMAIN\\EXCH01$"),
+ * NT AUTHORITY\\SYSTEM (also as IIS writes it, "NT+AUTHORITY\\SYSTEM"), S-1-5-18. What the
+ * back end and the cmdlet logs name when the exploit, not an administrator, acted. */
+bool xs_user_is_computer(xs_str user);
+
+/* The first occurrence of w in s (ASCII case-insensitive) at or after from for which
+ * ok(s, at, strlen(w)) holds, or -1: a switch standing as a word, a name not quoted. */
+long xs_find_where(xs_str s, size_t from, const char *w,
+                   bool (*ok)(xs_str s, size_t at, size_t n)); /* 200 and friends that mean the request was served */
 
 void xs_detect_proxylogon_request(xs_ctx *c, const xs_req_view *v);
 void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v);

@@ -43,6 +43,34 @@ static xs_str ecp_canary(xs_str s)
     return xs_str_make(p, (size_t)(q - p));
 }
 
+static bool is_alpha(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* Finds prefix then letters ending in "VirtualDirectory" ("Set-OabVirtualDirectory",
+ * "ResetOABVirtualDirectory") at or after from; returns its end offset, and its start in
+ * *start, or -1. What follows is not looked at: '#', "&a=~..." or the end. */
+static long find_vdir_word(xs_str t, size_t from, const char *prefix, size_t *start)
+{
+    size_t pn = strlen(prefix);
+    while (from < t.n) {
+        long k = xs_str_ifind(xs_str_make(t.p + from, t.n - from), prefix);
+        if (k < 0)
+            return -1;
+        size_t i = from + (size_t)k + pn;
+        size_t j = i;
+        while (j < t.n && is_alpha(t.p[j]))
+            j++;
+        if (j - i >= 16 && xs_str_ieq(xs_str_make(t.p + j - 16, 16), "virtualdirectory")) {
+            *start = from + (size_t)k;
+            return (long)j;
+        }
+        from = i;
+    }
+    return -1;
+}
+
 bool xs_detect_anchor(xs_ctx *c, xs_str anchor, const xs_request *r)
 {
     static const char prefix[] = "serverinfo~";
@@ -105,47 +133,21 @@ bool xs_detect_anchor(xs_ctx *c, xs_str anchor, const xs_request *r)
     xs_hit_fact(&h, "ecp_canary", ecp_canary(path));
     xs_emit(c, &h);
 
-    /* Test-ProxyLogon resetVDirHits: ServerInfo~<host>/<...>Reset<...>VirtualDirectory# and 200. */
-    long rs = xs_str_ifind(path, "reset");
-    if (rs >= 0 && r->status == 200) {
-        xs_str tail = xs_str_make(path.p + rs, path.n - (size_t)rs);
-        if (xs_str_icontains(tail, "virtualdirectory#")) {
-            xs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
-                                 EXS_SEV_CRITICAL);
-            h.target = after;
-            h.reason = "virtual directory reset answered 200: a web shell was probably written "
-                       "(Test-ProxyLogon ResetVDir)";
-            xs_hit_fact(&h, "ssrf_host", host);
-            xs_hit_fact(&h, "ssrf_path", path);
-            xs_emit(c, &h);
-        }
+    /* Test-ProxyLogon resetVDirHits: ServerInfo~<host>/<...>Reset<...>VirtualDirectory# and
+     * 200. The public PoCs and Metasploit's module end the anchor in "&a=~<n>" instead of "#"
+     * (both swallow the routing suffix of the cookie), so the schema decides, not the end. */
+    size_t rs;
+    if (r->status == 200 && find_vdir_word(path, 0, "reset", &rs) >= 0) {
+        xs_hit_from_request(&h, r, RULE(R_PL_27065_RESET), EXS_VERDICT_EXPLOITATION,
+                             EXS_SEV_CRITICAL);
+        h.target = after;
+        h.reason = "virtual directory reset answered 200: a web shell was probably written "
+                   "(Test-ProxyLogon ResetVDir)";
+        xs_hit_fact(&h, "ssrf_host", host);
+        xs_hit_fact(&h, "ssrf_path", path);
+        xs_emit(c, &h);
     }
     return true;
-}
-
-/* Finds "Set-<Letters>VirtualDirectory" at or after from; returns its end offset or -1. */
-static long find_set_vdir(xs_str t, size_t from, size_t *start)
-{
-    while (from < t.n) {
-        long k = xs_str_ifind(xs_str_make(t.p + from, t.n - from), "set-");
-        if (k < 0)
-            return -1;
-        size_t i = from + (size_t)k + 4;
-        size_t j = i;
-        while (j < t.n && ((t.p[j] >= 'a' && t.p[j] <= 'z') || (t.p[j] >= 'A' && t.p[j] <= 'Z')))
-            j++;
-        if (j - i >= 16 && xs_str_ieq(xs_str_make(t.p + j - 16, 16), "virtualdirectory")) {
-            *start = from + (size_t)k;
-            return (long)j;
-        }
-        from = from + (size_t)k + 4;
-    }
-    return -1;
-}
-
-static bool is_alpha(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
 /* Markup in a URL parameter after the cmdlet: "...Url..." then "<tag" then "</tag". */
@@ -175,7 +177,7 @@ static bool markup_in_url(xs_str t, size_t from, size_t *close_end)
 void xs_detect_ecp(xs_ctx *c, int64_t time_ms, xs_str text, uint64_t line)
 {
     size_t start, close_end;
-    long end = find_set_vdir(text, 0, &start);
+    long end = find_vdir_word(text, 0, "set-", &start);
     if (end < 0 || !markup_in_url(text, (size_t)end, &close_end))
         return;
     /* Test-ProxyLogon also wants "VirtualDirectory" after the markup (S:URL schema=...). */
@@ -272,11 +274,41 @@ static bool ua_in(xs_str ua, const char *const *list, size_t n)
     return false;
 }
 
+/* A static file directly under /owa/auth/ ("/owa/auth/x.js"): a default install keeps its
+ * scripts, styles and images in the version folders below, so such a name is missing. */
+static bool owa_auth_static(const char *s)
+{
+    static const char *const exts[] = {".js", ".css", ".gif", ".png", ".jpg", ".jpeg", ".ico",
+                                       ".svg", ".woff", ".ttf", ".eot"};
+    if (strncmp(s, "/owa/auth/", 10) != 0 || strchr(s + 10, '/'))
+        return false;
+    const char *dot = strrchr(s + 10, '.');
+    if (!dot || dot == s + 10)
+        return false;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcmp(dot, exts[i]) == 0)
+            return true;
+    return false;
+}
+
 void xs_detect_proxylogon_request(xs_ctx *c, const xs_req_view *v)
 {
     const xs_request *r = v->r;
-    if (!v->post || xs_str_istarts(r->anchor, "serverinfo~"))
+    if (xs_str_istarts(r->anchor, "serverinfo~"))
         return; /* the anchor detector already reported this row */
+    /* The nmap and nuclei checks: GET /owa/auth/x.js with X-AnonResource-Backend and
+     * X-BEResource cookies naming localhost or a callback host. A missing static file is a
+     * 404; the front end answers 500 when the cookies made it proxy the request and fail. */
+    if (!v->post && r->status == 500 && owa_auth_static(v->stem)) {
+        xs_hit h;
+        xs_hit_from_request(&h, r, RULE(R_PL_26855_IISPROBE), EXS_VERDICT_PROBE, EXS_SEV_LOW);
+        h.reason = "a missing static file under /owa/auth/ answered 500: a ProxyLogon "
+                   "scanner's check";
+        xs_emit(c, &h);
+        return;
+    }
+    if (!v->post)
+        return;
     const char *s = v->stem;
     bool under_ecp = strncmp(s, "/ecp/", 5) == 0;
     bool under_owa = strncmp(s, "/owa/", 5) == 0;
@@ -289,12 +321,12 @@ void xs_detect_proxylogon_request(xs_ctx *c, const xs_req_view *v)
     xs_hit h;
 
     /* Back end: the reset that writes the shell (Sigma web_cve_2021_26858_iis_rce). The SSRF
-     * acts as the Exchange computer account, whose name ends in '$'. */
+     * acts as the Exchange computer account, whose name ends in '$' (or SYSTEM); a person's
+     * reset in ECP is rated below it. */
     if (strcmp(s, "/ecp/ddi/ddiservice.svc/setobject") == 0) {
         const char *q = strstr(v->url, "schema=reset");
         if (q && strstr(q, "virtualdirectory")) {
-            xs_str u = xs_str_trim(r->user);
-            bool machine = u.n > 1 && u.p[u.n - 1] == '$';
+            bool machine = xs_user_is_computer(r->user);
             exs_verdict vd = machine ? (r->status == 200 ? EXS_VERDICT_EXPLOITATION
                                                          : EXS_VERDICT_ATTEMPT)
                                      : EXS_VERDICT_SUSPICIOUS;
@@ -344,6 +376,9 @@ const xs_pattern xs_pat_proxylogon[] = {
     {"default" DOT "flt", 0},
     {"main" DOT "css", 0},
     {"auth" SL "current" SL, 0},
+    /* the scanners' GET of a missing static file under owa/auth (".js" is in the paths of
+     * webshell_log.c) */
+    {"auth" SL "[^/\\\\ \\n?]*" DOT "(css|gif|png|jpe?g|ico|svg|woff|ttf|eot)", 0},
     {"schema(=|%3d)reset", 0},
     /* tool, crawler and web-shell client user agents */
     {"exchangeservicesclient/0\\.0\\.0\\.0", 0},

@@ -28,11 +28,163 @@ static bool url_has_backend_path(const char *url)
     return false;
 }
 
-static bool user_present(const xs_request *r)
+/* A person's account: ProxyNotShell needs one; the computer account and SYSTEM are what the
+ * back end logs for requests the front end forwarded in its own name (ProxyShell's SSRF). */
+static bool person_user(const xs_request *r)
 {
-    if (xs_str_ieq(r->is_auth, "true"))
+    return !xs_str_blank(xs_str_trim(r->user)) && !xs_user_is_computer(r->user);
+}
+
+/* What the path confusion asked the back end for: the path after the mailbox ("a=x@y.com",
+ * "@y.com") in the query of autodiscover.json, where Metasploit's module and the public PoCs
+ * put it, whatever the Email parameter or cookie says. */
+typedef enum ps_target {
+    PT_NONE,  /* no "@domain/path" after the query mark */
+    PT_RPS,   /* /powershell: the Remote PowerShell endpoint */
+    PT_MAPI,  /* /mapi/emsmdb (the SID leak) or /mapi/nspi (the address book) */
+    PT_EWS,   /* /ews */
+    PT_AUTOD, /* /autodiscover/autodiscover.xml: the LegacyDN step */
+    PT_OTHER, /* /owa/, /ecp/, ...: what scanners check */
+} ps_target;
+
+static bool domain_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
+           ch == ':' || ch == '_' || ch == '[' || ch == ']';
+}
+
+/* What the back-end path p names. */
+static ps_target target_of(const char *e)
+{
+    if (strncmp(e, "/powershell", 11) == 0)
+        return PT_RPS;
+    if (strncmp(e, "/mapi/emsmdb", 12) == 0 || strncmp(e, "/mapi/nspi", 10) == 0)
+        return PT_MAPI;
+    if (strncmp(e, "/ews", 4) == 0 && (e[4] == '/' || e[4] == '?' || e[4] == 0 || e[4] == '&'))
+        return PT_EWS;
+    if (strncmp(e, "/autodiscover/autodiscover.xml", 30) == 0)
+        return PT_AUTOD;
+    return PT_OTHER;
+}
+
+/* after: the decoded, lowercased URL after "autodiscover.json". *path receives the target
+ * path, *domain the mailbox domain (both NULL for PT_NONE). With email (the Email parameter
+ * or cookie names autodiscover.json) a path right after autodiscover.json or its '?' is the
+ * target too: the mailbox may then be in the cookie alone. */
+static ps_target confusion_target(const char *after, bool email, const char **path,
+                                  xs_str *domain)
+{
+    *path = NULL;
+    *domain = XS_STR_NULL;
+    const char *q = strchr(after, '?');
+    for (const char *at = q ? strchr(q, '@') : NULL; at; at = strchr(at + 1, '@')) {
+        const char *e = at + 1;
+        while (*e && domain_char(*e))
+            e++;
+        if (*e != '/' || e == at + 1)
+            continue;
+        *path = e;
+        *domain = xs_str_make(at + 1, (size_t)(e - at - 1));
+        return target_of(e);
+    }
+    if (email) {
+        const char *e = after[0] == '?' ? after + 1 : after;
+        if (e[0] == '/' && e[1] && e[1] != '?' && e[1] != '&') {
+            *path = e;
+            return target_of(e);
+        }
+    }
+    return PT_NONE;
+}
+
+/* Mailbox domains of scanners' checks (nuclei's @test.com, the example domains) and the
+ * out-of-band domains they confirm with, and the scanners' own user agents. Not @foo.com:
+ * Sigma took it from a public exploit, whose failures are attempts. */
+static bool scanner_check(const xs_request *r, xs_str domain)
+{
+    static const char *const domains[] = {"test.com", "example.com", "example.org",
+                                          "example.net", "localhost", "oast.fun", "oast.me",
+                                          "oast.pro", "oast.live", "oast.site", "oast.online",
+                                          "interact.sh", "oastify.com", "burpcollaborator.net"};
+    static const char *const uas[] = {"nuclei", "nmap scripting engine", "zgrab", "masscan",
+                                      "l9explore", "expanse"};
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
+        size_t n = strlen(domains[i]);
+        if (xs_str_iends(domain, domains[i]) && (domain.n == n || domain.p[domain.n - n - 1] == '.'))
+            return true;
+    }
+    for (size_t i = 0; i < sizeof uas / sizeof uas[0]; i++)
+        if (xs_str_icontains(r->ua, uas[i]))
+            return true;
+    return false;
+}
+
+/* Answered by a back end: a success status, or (HttpProxy) the back end's own success, or a
+ * back-end server named where no status was logged. */
+static bool backend_served(const xs_request *r)
+{
+    if (r->status == 200 || r->status == 301 || r->status == 302)
         return true;
-    return !xs_str_blank(r->user);
+    if (r->backend_status == 200)
+        return true;
+    return r->status <= 0 && !xs_str_blank(r->target_server);
+}
+
+/* Autodiscover path confusion (catalogue 2.5, 2.6): ProxyNotShell needs a person's
+ * credentials, ProxyShell is anonymous and forges X-Rps-CAT; scanners' checks stay probes
+ * unless a back end served them. */
+static bool autodiscover_confusion(xs_ctx *c, const xs_req_view *v, const char *after,
+                                   bool email_param)
+{
+    const xs_request *r = v->r;
+    const char *path;
+    xs_str domain;
+    ps_target t = confusion_target(after, email_param, &path, &domain);
+    bool confusion = t != PT_NONE || strstr(v->url, "autodiscover.json?@") || email_param;
+    bool backend = url_has_backend_path(after);
+    if (!confusion && !backend)
+        return false;
+    bool rps_cat = strstr(v->url, "x-rps-cat") != NULL;
+    bool served = backend_served(r);
+    bool scanner = scanner_check(r, domain);
+    xs_hit h;
+    if (person_user(r) && strstr(v->url, "powershell") && !rps_cat) {
+        xs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+        h.reason = "authenticated Autodiscover path confusion to /powershell";
+    } else if (!served) {
+        if (scanner) {
+            xs_hit_from_request(&h, r, RULE(R_PS_PROBE), EXS_VERDICT_PROBE, EXS_SEV_LOW);
+            h.reason = "a scanner's Autodiscover path confusion check, not served";
+        } else {
+            xs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT, EXS_SEV_MEDIUM);
+            h.reason = "Autodiscover path confusion not served";
+        }
+    } else if (t == PT_AUTOD || (scanner && (t == PT_OTHER || t == PT_NONE) && !backend)) {
+        if (t == PT_AUTOD && !scanner) {
+            xs_hit_from_request(&h, r, RULE(R_PS_AUTOD), EXS_VERDICT_ATTEMPT, EXS_SEV_HIGH);
+            h.reason = "Autodiscover path confusion served by back-end Autodiscover (the "
+                       "LegacyDN step of the chain)";
+        } else {
+            xs_hit_from_request(&h, r, RULE(R_PS_PROBE), EXS_VERDICT_PROBE, EXS_SEV_MEDIUM);
+            h.reason = "a scanner's Autodiscover path confusion check served by a back end: "
+                       "the server is vulnerable";
+        }
+    } else {
+        xs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION, EXS_SEV_CRITICAL);
+        h.reason = t == PT_MAPI ? "Autodiscover path confusion served by back-end MAPI (the "
+                                  "SID leak or the address book)"
+                   : backend    ? "Autodiscover path confusion routed to a back-end service "
+                                  "and served"
+                                : "Autodiscover path confusion served";
+    }
+    if (path)
+        xs_hit_fact(&h, "ssrf_path", xs_str_make(path, strcspn(path, "?&")));
+    if (r->target_server.n)
+        xs_hit_fact(&h, "backend_server", r->target_server);
+    xs_emit(c, &h);
+    return true;
 }
 
 void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v)
@@ -40,7 +192,6 @@ void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v)
     const xs_request *r = v->r;
     const char *url = v->url;
     xs_hit h;
-    bool served = r->status == 200 || r->status == 301 || r->status == 302;
 
     /* PoC shapes (signature-base LOG_ProxyNotShell_POC_CVE_2022_41040_Nov22). */
     if (strstr(url, "autodiscover.json?x=a") || strstr(url, "/autodiscover/admin@localhost/")) {
@@ -53,36 +204,14 @@ void xs_detect_proxyshell_request(xs_ctx *c, const xs_req_view *v)
     }
 
     const char *aj = strstr(url, "autodiscover.json");
-    if (aj) {
-        const char *after = aj + 17; /* strlen("autodiscover.json") */
-        /* the decoded URL: "%3F@" and IIS's stem/query split both read "autodiscover.json?@" */
-        bool confusion = strstr(url, "autodiscover.json?@") ||
-                         strstr(url, "email=autodiscover/autodiscover.json");
-        bool backend = url_has_backend_path(after);
-        if (confusion || backend) {
-            /* ProxyNotShell needs real credentials; ProxyShell forges an X-Rps-CAT token, and
-             * its back-end rows then carry the impersonated user. */
-            if (user_present(r) && strstr(url, "/powershell") && !strstr(url, "x-rps-cat")) {
-                xs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
-                                     r->status == 200 ? EXS_VERDICT_EXPLOITATION
-                                                      : EXS_VERDICT_ATTEMPT,
-                                     r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
-                h.reason = "authenticated Autodiscover path confusion to /powershell";
-            } else if (served) {
-                xs_hit_from_request(&h, r, RULE(R_PS_SSRF), EXS_VERDICT_EXPLOITATION,
-                                     EXS_SEV_CRITICAL);
-                h.reason = backend ? "Autodiscover path confusion routed to a back-end service "
-                                     "and served"
-                                   : "Autodiscover path confusion served";
-            } else {
-                xs_hit_from_request(&h, r, RULE(R_PS_ATTEMPT), EXS_VERDICT_ATTEMPT,
-                                     EXS_SEV_MEDIUM);
-                h.reason = "Autodiscover path confusion not served";
-            }
-            xs_emit(c, &h);
-            return;
-        }
-    }
+    /* the decoded URL: "%3F@" and IIS's stem/query split both read "autodiscover.json?@" */
+    /* the Email parameter, or the cookie Metasploit's module sends it in (logged when the
+     * server adds cs(Cookie)) */
+    bool email = strstr(url, "email=autodiscover/autodiscover.json") ||
+                 xs_str_icontains(r->cookie, "email=autodiscover/autodiscover.json") ||
+                 xs_str_icontains(r->cookie, "email=autodiscover%2fautodiscover.json");
+    if (aj && autodiscover_confusion(c, v, aj + 17 /* strlen("autodiscover.json") */, email))
+        return;
 
     /* OWASSRF: /owa/<mailbox>/powershell (Sigma proxy/web owassrf rules). */
     if (v->post && strncmp(v->stem, "/owa/", 5) == 0 && strstr(url, "/powershell") &&
@@ -120,6 +249,21 @@ void xs_detect_rpshttp(xs_ctx *c, const xs_request *r)
         xs_emit(c, &h);
         return;
     }
+    /* ProxyNotShell reaches the same endpoint with the confusion's Email parameter and a
+     * person's credentials instead of the token */
+    if (!xs_str_icontains(r->query, "x-rps-cat=") &&
+        (xs_str_icontains(r->query, "autodiscover/autodiscover.json") ||
+         xs_str_icontains(r->query, "autodiscover.json%3f@")) &&
+        person_user(r)) {
+        xs_hit_from_request(&h, r, RULE(R_PNS_SSRF),
+                             r->status == 200 ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_ATTEMPT,
+                             r->status == 200 ? EXS_SEV_CRITICAL : EXS_SEV_MEDIUM);
+        h.http.ua = r->client_info;
+        h.reason = "Remote PowerShell reached through the Autodiscover path confusion with a "
+                   "person's credentials";
+        xs_emit(c, &h);
+        return;
+    }
     /* CrowdStrike Rps_Http-IOC.ps1 logic, per row: Kerberos, authenticated, 200, POST, and a
      * ClientInfo that is not a WinRM client or an Exchange probe. */
     if (!xs_str_ieq(xs_str_trim(r->auth_type), "Kerberos") ||
@@ -151,6 +295,8 @@ const xs_pattern xs_pat_proxyshell[] = {
     {SL "ews", T_BACKEND},
     {"x-rps-cat", T_BACKEND},
     {"(\\?|%3f|%253f| |,)(@|%40)", T_CONF},
+    /* the mailbox before the target path: "a=x@y.com/autodiscover/autodiscover.xml" */
+    {"(@|%40)[a-z0-9.:_%\\[\\]-]*" SL, T_CONF},
     /* "email=autodiscover/autodiscover.json": cut after "autod", since a literal ending in
      * "discover" is checked at every "autodiscover" of the benign traffic */
     {"email(=|%3d)autod", T_CONF},

@@ -41,14 +41,16 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1190,T1505.003", false},
     [R_PL_27065_RESET] = {"EXS-PL-27065-RESET", "Virtual directory reset through the SSRF",
                           "CVE-2021-26855,CVE-2021-27065", PL,
-                          "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory# answered 200: "
-                          "the reset wrote the virtual directory dump (the web shell) to disk.",
+                          "HttpProxy row with ServerInfo~.../Reset*VirtualDirectory answered 200, the "
+                          "anchor ending in '#' (Test-ProxyLogon) or '&a=~...' (the public PoCs, "
+                          "Metasploit): the reset wrote the virtual directory dump (the web shell) "
+                          "to disk.",
         "T1190,T1505.003", false},
     [R_PL_27065_IIS] = {"EXS-PL-27065-IIS", "Virtual directory reset on the back end (IIS)",
                         "CVE-2021-27065", PL,
                         "Back-end IIS POST to DDIService.svc/SetObject with schema=Reset*"
-                        "VirtualDirectory. By the computer account ($) it is the exploit; by an admin "
-                        "it may be a legitimate reset.",
+                        "VirtualDirectory. By the computer account ($) or SYSTEM it is the exploit; by a "
+                        "person in ECP it may be a legitimate reset (suspicious, medium).",
         "T1190,T1505.003", false},
     [R_PL_26858_OABGEN] = {"EXS-PL-26858-OABGEN", "OAB generator wrote a file outside its folder",
                            "CVE-2021-26858", PL,
@@ -71,6 +73,15 @@ const exs_rule xs_rule_table[R__COUNT] = {
                             "POST under /owa/auth/Current/ with a search-engine crawler user agent "
                             "(Volexity/CISA AA21-062A); crawlers do not POST.",
         "T1190", false},
+    [R_PL_26855_IISPROBE] = {"EXS-PL-26855-IISPROBE", "ProxyLogon check answered 500 (IIS)",
+                             "CVE-2021-26855", PL,
+                             "IIS GET of a static resource directly under /owa/auth/ (x.js and the "
+                             "like, which a default install does not have) answered 500: the nmap and "
+                             "nuclei ProxyLogon checks, whose X-AnonResource-Backend and X-BEResource "
+                             "cookies make the front end proxy a missing file and fail. IIS does not "
+                             "log the cookies: the HttpProxy log's ServerInfo~ row (EXS-PL-26855-PROBE) "
+                             "names the host tested. A probe, not exploitation.",
+        "T1595.002", false},
     [R_WS_UA] = {"EXS-WS-UA", "Web-shell client user agent", "", WS,
                  "POST to /aspnet_client/ or /owa/ with antSword or the fake Googlebot/Baiduspider "
                  "agents seen driving Exchange web shells.",
@@ -94,21 +105,45 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1505.003,T1572", false},
     [R_PS_SSRF] = {"EXS-PS-SSRF", "ProxyShell SSRF reached a back end", "CVE-2021-34473,CVE-2021-34523",
                    PS,
-                   "Autodiscover path confusion (autodiscover.json?@... / Email=autodiscover/...) "
-                   "routed to /powershell, /mapi/nspi or /EWS and answered with success.",
+                   "Autodiscover path confusion (autodiscover.json?@... or ?a=x@y/..., "
+                   "Email=autodiscover/...) routed to /powershell, /mapi/emsmdb (the SID leak), "
+                   "/mapi/nspi or /EWS and answered with success (a success status, or in HttpProxy "
+                   "the back end's success or a back-end server named), anonymously or with the "
+                   "forged X-Rps-CAT token. With a person's credentials and /powershell it is "
+                   "ProxyNotShell (EXS-PNS-SSRF) instead.",
         "T1190", false},
     [R_PS_ATTEMPT] = {"EXS-PS-ATTEMPT", "ProxyShell attempt", "CVE-2021-34473,CVE-2021-34523", PS,
-                      "Autodiscover path confusion that was not answered with success.",
+                      "Autodiscover path confusion (the mailbox after @ or in a= of the query, or an "
+                      "Email=autodiscover/... parameter) that was not answered with success and is "
+                      "not a scanner's check.",
         "T1190", false},
     [R_PS_RPS] = {"EXS-PS-RPS", "Remote PowerShell with a forged X-Rps-CAT token",
                   "CVE-2021-34473,CVE-2021-34523", PS,
                   "Rps_Http row for /Powershell carrying X-Rps-CAT and Email=autodiscover/...: the "
                   "ProxyShell exploit ran cmdlets as the impersonated admin.",
         "T1190", false},
+    [R_PS_AUTOD] = {"EXS-PS-AUTOD", "ProxyShell SSRF reached back-end Autodiscover",
+                    "CVE-2021-34473", PS,
+                    "Autodiscover path confusion whose mailbox sits in a= or after @ in the query "
+                    "(Metasploit's and the public PoCs' shape, autodiscover.json?a=x@y/autodiscover/"
+                    "autodiscover.xml) answered with success: the first step of the chain, the "
+                    "LegacyDN of a mailbox. The SSRF works on this server; look for /mapi/emsmdb "
+                    "(the SID leak) and /powershell next.",
+        "T1190", false},
+    [R_PS_PROBE] = {"EXS-PS-PROBE", "ProxyShell vulnerability probe", "CVE-2021-34473", PS,
+                    "Autodiscover path confusion from a scanner (a placeholder mailbox domain such as "
+                    "nuclei's @test.com or example.com, an out-of-band callback domain, or a "
+                    "scanner's user agent). Not served: a probe. Served but only to a page that is no "
+                    "back-end service (/owa/, Autodiscover): the scanner confirmed the hole, still a "
+                    "probe (severity medium). A scanner's request that a back-end service (/powershell, "
+                    "/mapi, /EWS) served is reported as EXS-PS-SSRF.",
+        "T1595.002", false},
     [R_PNS_SSRF] = {"EXS-PNS-SSRF", "ProxyNotShell SSRF to Remote PowerShell",
                     "CVE-2022-41040,CVE-2022-41082", PNS,
-                    "Authenticated Autodiscover path confusion reaching /powershell (GTSC/MSRC hunting "
-                    "pattern powershell.*autodiscover.json.*@.*200).",
+                    "Autodiscover path confusion naming powershell, by a person's account (not the "
+                    "computer account or SYSTEM) and without the X-Rps-CAT token of ProxyShell "
+                    "(GTSC/MSRC hunting pattern powershell.*autodiscover.json.*@.*200); in Rps_Http, "
+                    "a /powershell row with the Email=autodiscover/... parameter and no token.",
         "T1190", false},
     [R_PNS_POC] = {"EXS-PNS-POC", "ProxyNotShell proof-of-concept trace", "CVE-2022-41040", PNS,
                    "Request shapes of the public ProxyNotShell PoC (autodiscover.json x=a, "
@@ -126,12 +161,16 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1190", false},
     [R_CMD_MBXEXPORT] = {"EXS-CMD-MBXEXPORT", "Mailbox exported to a web path or share",
                          "CVE-2021-31207", CM,
-                         "New-MailboxExportRequest with a FilePath ending in a script extension or on "
-                         "a UNC share: the ProxyShell web-shell drop, or mail theft.",
+                         "New-MailboxExportRequest with a FilePath ending in a script extension, in a web "
+                         "root or on an admin share (exploitation: the ProxyShell web-shell drop), or "
+                         "on another UNC share: by the computer account or SYSTEM it is the exploit's "
+                         "session (exploitation, high), by a person an administrator's export may be "
+                         "meant (suspicious, low).",
         "T1114.002", false},
     [R_CMD_ROLEASSIGN] = {"EXS-CMD-ROLEASSIGN", "Mailbox Import Export role assigned", "", CM,
                           "New-ManagementRoleAssignment granting \"Mailbox Import Export\", the "
-                          "prerequisite of mailbox export.",
+                          "prerequisite of mailbox export: suspicious by a person, exploitation "
+                          "by the computer account or SYSTEM.",
         "T1098", false},
     [R_CMD_MBXEXPORT_RM] = {"EXS-CMD-MBXEXPORT-RM", "Mailbox export requests removed", "", CM,
                             "Remove-MailboxExportRequest: clean-up after an export.",
@@ -167,15 +206,23 @@ const exs_rule xs_rule_table[R__COUNT] = {
                       "Command fragments China Chopper sends (&whoami&echo, &echo [S], ...).",
         "T1505.003,T1059.003", false},
     [R_EV_LSASS_DUMP] = {"EXS-EV-LSASS-DUMP", "LSASS memory dumped", "", PE,
-                         "comsvcs MiniDump, procdump, rdrleakdiag, Task Manager or MiniDumpWriteDump "
-                         "aimed at lsass.exe: credentials were stolen; reset them.",
+                         "A dump aimed at lsass.exe by any public method: comsvcs.dll MiniDump through "
+                         "rundll32, procdump (renamed too: -accepteula with -ma/-mp/-mm), rdrleakdiag, "
+                         "WerFaultSecure/WerFault '/h /pid ... /file' (the PPL dumpers), WerFault's "
+                         "crash-report or silent-exit form aimed at lsass, SQLDumper, createdump, "
+                         "tttracer, PPLdump, PPLBlade, nanodump, Dumpert, HandleKatz, Out-Minidump, "
+                         "MiniDumpWriteDump in a script, Task Manager's lsass.DMP: credentials were "
+                         "stolen; reset them.",
         "T1003.001", false},
     [R_EV_PROC_DUMP] = {"EXS-EV-PROC-DUMP", "Process memory dumped", "", PE,
                         "A dump tool ran against a process this log does not identify as lsass.",
         "T1003.001", false},
     [R_EV_LSASS_ACCESS] = {"EXS-EV-LSASS-ACCESS", "LSASS opened by a dump tool", "", PE,
-                           "Sysmon 10: lsass.exe opened with memory-read rights by a dumping or "
-                           "attack tool.",
+                           "Sysmon 10: lsass.exe opened by a dumping or attack tool, or by anything whose "
+                           "call trace runs through dbghelp, dbgcore or comsvcs (a minidump writer). "
+                           "Memory-read rights from an unknown process are suspicious; the system's "
+                           "own readers, Process Monitor and Process Explorer, backup agents and "
+                           "EDR/antivirus services are not reported unless the call trace says dump.",
         "T1003.001", false},
     [R_EV_STAGING] = {"EXS-EV-STAGING", "Data staged for theft", "", PE,
                       "7-Zip or makecab packing mailboxes or dumps, vssadmin shadow listing: the "
@@ -198,12 +245,18 @@ const exs_rule xs_rule_table[R__COUNT] = {
                           "web shell (Tunna, reGeorg).",
         "T1572", false},
     [R_EV_DEFENDER] = {"EXS-EV-DEFENDER", "Antivirus detection", "", EV,
-                       "Microsoft Defender 1006/1116 (detected) or 1007/1117 (action taken); "
+                       "Microsoft Defender detection and remediation events: 1006/1116 (detected), "
+                       "1015 (suspicious behaviour), 1160 (potentially unwanted software, one "
+                       "severity lower), 1007/1117 (action taken), 1008/1118/1119 (action failed: "
+                       "one severity higher) and 1009 (restored from quarantine: one higher). "
                        "Exchange-era names (Exmann, Chopper, SecChecker, DoejoCrypt, DumpLsass) "
                        "weigh as exploitation.",
         "", false},
     [R_EV_LOG_CLEARED] = {"EXS-EV-LOG-CLEARED", "Event log cleared", "", EV,
-                          "Security 1102 or System 104: someone wiped an event log.",
+                          "Security 1102 or System 104, or the command that did it (wevtutil cl / "
+                          "clear-log, Clear-EventLog, Remove-EventLog, EventLogSession.GlobalSession."
+                          "ClearLog, WMI ClearEventLog) in a process creation or script block: "
+                          "someone wiped an event log.",
         "T1070.001", false},
     [R_EV_PS_SCRIPT] = {"EXS-EV-PS-SCRIPT", "Offensive PowerShell", "", PE,
                         "PowerShell script block or pipeline with Nishang, PowerCat or "
@@ -236,6 +289,15 @@ const exs_rule xs_rule_table[R__COUNT] = {
                           "Add-PSSnapin Microsoft.Exchange...: mailbox export or recipient "
                           "discovery outside the Exchange Management Shell.",
         "T1059.001", false},
+    [R_EV_DEFENDER_TAMPER] = {"EXS-EV-DEFENDER-TAMPER", "Defender protection turned off or weakened",
+                              "", EV,
+                              "Microsoft Defender 5001 (real-time protection disabled), 5010/5012 "
+                              "(spyware or virus scanning disabled), 5004 (real-time protection "
+                              "configuration changed, severity medium) and 5007 when the setting changed "
+                              "adds an exclusion or turns a protection off (Disable...=0x1); other "
+                              "5007 changes are routine and not reported. Intruders exclude their "
+                              "web-shell and tool folders.",
+        "T1562.001", false},
     [R_FILE_WS_NONDEFAULT] = {"EXS-FILE-WS-NONDEFAULT", "Script that a default Exchange install does not have", "", WS,
                               "A script file in owa\\auth (or its Current and version folders), ecp\\auth, "
                               "FrontEnd\\HttpProxy, OAB, aspnet_client or wwwroot whose name is not on the "
@@ -444,6 +506,8 @@ static const struct {
     {"T1560.001", "Archive Collected Data: Archive via Utility"},
     {"T1564", "Hide Artifacts"},
     {"T1564.001", "Hide Artifacts: Hidden Files and Directories"},
+    {"T1562", "Impair Defenses"},
+    {"T1562.001", "Impair Defenses: Disable or Modify Tools"},
     {"T1572", "Protocol Tunneling"},
     {"T1595", "Active Scanning"},
     {"T1595.002", "Active Scanning: Vulnerability Scanning"},

@@ -17,6 +17,7 @@ enum xs_rule_index {
     R_PL_IIS_CARRIER,
     R_PL_IIS_TOOLUA,
     R_PL_IIS_CRAWLERUA,
+    R_PL_26855_IISPROBE,
     /* Web shells seen in logs */
     R_WS_UA,
     R_WS_ACCESS,
@@ -27,6 +28,8 @@ enum xs_rule_index {
     R_PS_SSRF,
     R_PS_ATTEMPT,
     R_PS_RPS,
+    R_PS_AUTOD,
+    R_PS_PROBE,
     /* ProxyNotShell and OWASSRF (2022) */
     R_PNS_SSRF,
     R_PNS_POC,
@@ -62,6 +65,7 @@ enum xs_rule_index {
     R_EV_GROUP_ADD,
     R_EV_AGENTS_CONFIG,
     R_EV_EXCH_SNAPIN,
+    R_EV_DEFENDER_TAMPER,
     /* Files: web shells and artefacts on disk (lib/detectors/filecheck.c, shells.c) */
     R_FILE_WS_NONDEFAULT,
     R_FILE_WS_CODE,

@@ -82,3 +82,29 @@ bool xs_status_ok(int status)
 {
     return status == 200 || status == 241 || status == 201 || status == 204;
 }
+
+bool xs_user_is_computer(xs_str user)
+{
+    xs_str u = xs_str_trim(user);
+    if (xs_str_blank(u))
+        return false;
+    /* IIS writes the space of "NT AUTHORITY" as '+' */
+    return (u.n > 1 && u.p[u.n - 1] == '$') || (u.n == 19 && xs_ua_starts(u, "NT AUTHORITY\\SYSTEM")) ||
+           xs_str_ieq(u, "S-1-5-18") || xs_str_ieq(u, "SYSTEM");
+}
+
+long xs_find_where(xs_str s, size_t from, const char *w,
+                   bool (*ok)(xs_str s, size_t at, size_t n))
+{
+    size_t n = strlen(w);
+    while (from < s.n) {
+        long k = xs_str_ifind(xs_str_make(s.p + from, s.n - from), w);
+        if (k < 0)
+            return -1;
+        size_t i = from + (size_t)k;
+        if (ok(s, i, n))
+            return (long)i;
+        from = i + 1;
+    }
+    return -1;
+}

@@ -15,7 +15,7 @@
 enum xs_col {
     C_TIME, C_IP, C_UA, C_METHOD, C_HOST, C_STEM, C_QUERY, C_STATUS, C_USER, C_ANCHOR,
     C_ROUTING, C_PROTOCOL, C_ISAUTH, C_AUTHTYPE, C_CLIENTINFO, C_GENERICINFO, C_CMDLET,
-    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C__COUNT
+    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C_TARGET, C_BESTATUS, C__COUNT
 };
 
 #define SCHEMA_CACHE_TEXT 4096 /* longest header text whose schema is kept between files */
@@ -100,6 +100,8 @@ static const struct {
     [C_CLIENTAPP] = {"ClientApplication", NULL},
     [C_RESULT] = {"ExecutionResult", NULL},
     [C_EVENTDATA] = {"EventData", NULL},
+    [C_TARGET] = {"TargetServer", NULL},
+    [C_BESTATUS] = {"BackEndStatus", NULL},
 };
 
 static int find_any(const xs_csv_schema *s, const char *alts)
@@ -373,6 +375,8 @@ static void request_from_row(csv_state *st, xs_str line, uint64_t lineno, xs_req
     r->anchor = xs_str_trim(GET(C_ANCHOR));
     r->routing_hint = GET(C_ROUTING);
     r->protocol = GET(C_PROTOCOL);
+    r->target_server = xs_str_trim(GET(C_TARGET));
+    r->backend_status = field_status(GET(C_BESTATUS));
     r->auth_type = GET(C_AUTHTYPE);
     r->is_auth = GET(C_ISAUTH);
     r->client_info = GET(C_CLIENTINFO);

@@ -105,6 +105,7 @@ static void iis_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
     r.user = W(W3C_USER);
     r.user_logged = st->w3c.idx[W3C_USER] >= 0;
     r.host = W(W3C_HOST);
+    r.cookie = W(W3C_COOKIE);
     long port = xs_str_uint(W(W3C_S_PORT), 65535);
     r.port = port < 0 ? 0 : (int)port;
     /* Exchange's back-end site (W3SVC2, port 444) logs the front end as its client */

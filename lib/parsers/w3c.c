@@ -29,6 +29,7 @@ static const struct {
     {"OriginalIP", W3C_XFF},
     {"cs-uri", W3C_URI}, /* HTTPERR */
     {"s-sitename", W3C_S_SITENAME},
+    {"cs(Cookie)", W3C_COOKIE}, /* not logged by default; some servers add it */
 };
 
 static void schema_reset(xs_w3c_schema *s)

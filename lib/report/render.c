@@ -24,6 +24,7 @@ static const struct {
     {"published_name", "a published web-shell name:"},
     {"ssrf_host", "routed to"},
     {"ssrf_path", "back-end path"},
+    {"backend_server", "served by"},
     {"ecp_canary", "ECP canary"},
     {"keyword", "keyword"},
     {"dump_tool", "by"},

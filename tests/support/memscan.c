@@ -205,6 +205,17 @@ const char *t_summary(const exs_scan *s)
     return buf;
 }
 
+const char *t_rvs(const exs_scan *s, size_t nth)
+{
+    static char out[128];
+    const exs_finding *f = t_find(s, NULL, nth);
+    if (!f)
+        return "none";
+    snprintf(out, sizeof out, "%s %s %s", f->rule->id, exs_verdict_name(f->verdict),
+             exs_severity_name(f->severity));
+    return out;
+}
+
 char *t_listing(const exs_scan *s)
 {
     size_t n;

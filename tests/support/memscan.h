@@ -33,6 +33,9 @@ uint64_t t_warns(const exs_scan *s, const char *kind);
 /* One line per finding "RULE verdict ip line" joined with '\n', for readable assertions.
  * Static buffer. */
 const char *t_summary(const exs_scan *s);
+/* "RULE verdict severity" of the nth finding (in t_summary's order), "none" when there is
+ * none. Static buffer. */
+const char *t_rvs(const exs_scan *s, size_t nth);
 /* One line per finding "RULE|verdict|file name" (the last path component), each ending in
  * '\n', sorted: for exact comparison when the order of findings does not matter. Malloc'd. */
 char *t_listing(const exs_scan *s);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "detectors/detect.h"
@@ -388,6 +389,223 @@ static void test_held_dump_id_json(void **st)
     exs_scan_destroy(b);
 }
 
+#define SYSMON "Microsoft-Windows-Sysmon"
+#define LSASS_SEEN(x, rec)                                                                          \
+    ev_make(x, SYSMON, 10, 4, rec, "SourceImage=C:\\Windows\\system32\\svchost.exe",               \
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1000", NULL)
+
+/* One process creation per command line, records first, first + 1, ...: Sysmon 1 or 4688
+ * (CommandLine is the second field either way), into x[] and the pointers evs[]. */
+static void cmd_events(ev *x, ev **evs, const char *const *cmds, size_t n, uint64_t first,
+                       bool sysmon)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (sysmon)
+            ev_make(&x[i], SYSMON, 1, 4, first + i, "Image=C:\\t\\tool.exe", "CommandLine=", NULL);
+        else
+            ev_make(&x[i], "Microsoft-Windows-Security-Auditing", 4688, 0, first + i,
+                    "NewProcessName=C:\\Windows\\System32\\wevtutil.exe", "CommandLine=",
+                    "SubjectUserName=admin", NULL);
+        x[i].f[1].value = xs_str_cstr(cmds[i]);
+        evs[i] = &x[i];
+    }
+}
+
+static void test_lsass_dump_methods(void **st)
+{
+    (void)st;
+    static const char *const cmds[] = {
+        /* 2 */ "WerFaultSecure.exe /h /pid 680 /tid 684 /file 1234 /encfile 5678 /cancel 90 /type 268310",
+        /* 3 */ "C:\\Windows\\System32\\WerFault.exe -u -p 680 -ip 0 -s 1024",
+        /* 4 */ "C:\\Windows\\System32\\WerFault.exe -pss -s 584 -p 680 -ip 5280",
+        /* 5 */ "pd64.exe -accepteula -ma 680 C:\\Windows\\Temp\\x.dmp",
+        /* 6 */ "PPLdump.exe -v 680 C:\\Windows\\Temp\\out.dmp",
+        /* 7 */ "sqldumper.exe 680 0 0x01100:40",
+        /* 8 */ "createdump.exe -f C:\\Windows\\Temp\\c.dmp 680",
+        /* 9 */ "tttracer.exe -dumpFull -attach 680",
+        /* 10 */ "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, #24 680 C:\\Windows\\Temp\\x.bin full",
+        /* 11 */ "nanodump.exe --pid 680 -w C:\\Windows\\Temp\\n.dmp",
+        /* the benign twins: Windows's report of a crash of another process, its hang report */
+        /* 12 */ "C:\\Windows\\System32\\WerFault.exe -u -p 4412 -s 1084",
+        /* 13 */ "C:\\Windows\\System32\\WerFault.exe /h /shared Global\\{0b0b} /t 4416 /p 4412 /ph 4410",
+        /* 14 */ "procmon64.exe /AcceptEula /Quiet /Minimized /BackingFile C:\\t\\log.pml",
+    };
+    enum { N = sizeof cmds / sizeof cmds[0] };
+    ev x[N + 1];
+    ev *evs[N + 1];
+    LSASS_SEEN(&x[0], 1);
+    evs[0] = &x[0];
+    cmd_events(x + 1, evs + 1, cmds, N, 2, true);
+    exs_scan *s = run(evs, N + 1);
+    assert_string_equal(t_summary(s), "EXS-EV-LSASS-DUMP exploitation - 2\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 3\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 4\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 5\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 6\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 7\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 8\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 9\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 10\n"
+                                      "EXS-EV-LSASS-DUMP exploitation - 11");
+    static const char *const tools[] = {"WerFaultSecure", "WerFault", "WerFault", "procdump", "PPLdump",
+                                        "SQLDumper", "createdump", "tttracer", "comsvcs MiniDump",
+                                        "nanodump"};
+    for (size_t i = 0; i < 10; i++) {
+        assert_string_equal(t_rvs(s, i), "EXS-EV-LSASS-DUMP exploitation critical");
+        assert_string_equal(exs_finding_fact(t_find(s, NULL, i), "dump_tool"), tools[i]);
+        assert_string_equal(exs_finding_fact(t_find(s, NULL, i), "dump_pid"), "680");
+    }
+    exs_scan_destroy(s);
+}
+
+static void test_lsass_openers(void **st)
+{
+    (void)st;
+    ev a, b, c1, d, e1, f;
+    /* benign: Process Monitor, a backup agent and an EDR service with full rights */
+    ev_make(&a, SYSMON, 10, 4, 1, "SourceImage=C:\\Tools\\Procmon64.exe", "TargetImage=C:\\Windows\\system32\\lsass.exe",
+            "TargetProcessId=680", "GrantedAccess=0x1fffff", "CallTrace=C:\\Windows\\SYSTEM32\\ntdll.dll+9d204|C:\\Tools\\Procmon64.exe+1a2b", NULL);
+    ev_make(&b, SYSMON, 10, 4, 2, "SourceImage=C:\\Program Files\\Veeam\\VeeamAgent.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1410", NULL);
+    ev_make(&c1, SYSMON, 10, 4, 3, "SourceImage=C:\\Program Files\\CrowdStrike\\CSFalconService.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1fffff", NULL);
+    /* Task Manager's process list */
+    ev_make(&d, SYSMON, 10, 4, 4, "SourceImage=C:\\Windows\\system32\\Taskmgr.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1000", NULL);
+    /* a "procmon.exe" that calls MiniDumpWriteDump: the call trace tells */
+    ev_make(&e1, SYSMON, 10, 4, 5, "SourceImage=C:\\Users\\Public\\procmon.exe", "TargetImage=C:\\Windows\\system32\\lsass.exe",
+            "TargetProcessId=680", "GrantedAccess=0x1fffff",
+            "CallTrace=C:\\Windows\\SYSTEM32\\ntdll.dll+9d204|C:\\Windows\\System32\\dbgcore.DLL+6f1f|C:\\Users\\Public\\procmon.exe+1a2b", NULL);
+    /* Task Manager's "Create dump file" */
+    ev_make(&f, SYSMON, 10, 4, 6, "SourceImage=C:\\Windows\\system32\\Taskmgr.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1fffff", NULL);
+    /* the PPL dumper's WerFaultSecure */
+    ev g;
+    ev_make(&g, SYSMON, 10, 4, 7, "SourceImage=C:\\Windows\\system32\\WerFaultSecure.exe",
+            "TargetImage=C:\\Windows\\system32\\lsass.exe", "TargetProcessId=680", "GrantedAccess=0x1fffff", NULL);
+    ev *evs[] = {&a, &b, &c1, &d, &e1, &f, &g};
+    exs_scan *s = run(evs, 7);
+    assert_string_equal(t_summary(s), "EXS-EV-LSASS-ACCESS exploitation - 5\n"
+                                      "EXS-EV-LSASS-ACCESS exploitation - 6\n"
+                                      "EXS-EV-LSASS-ACCESS exploitation - 7");
+    assert_string_equal(t_rvs(s, 0), "EXS-EV-LSASS-ACCESS exploitation critical");
+    assert_string_equal(t_find(s, NULL, 0)->reason,
+                        "lsass.exe opened by a minidump writer (dbghelp, dbgcore or comsvcs in the call trace)");
+    exs_scan_destroy(s);
+}
+
+#define DEFENDER "Microsoft-Windows-Windows Defender"
+
+static void test_defender_events(void **st)
+{
+    (void)st;
+    static const uint32_t ids[] = {1006, 1007, 1008, 1009, 1015, 1116, 1117, 1118, 1119, 1160};
+    enum { N = sizeof ids / sizeof ids[0] };
+    ev x[N + 8];
+    ev *evs[N + 8];
+    for (size_t i = 0; i < N; i++) {
+        ev_make(&x[i], DEFENDER, ids[i], 3, i + 1, "Threat Name=Trojan:Win32/Wacatac.B!ml",
+                "Path=file:_C:\\Users\\Public\\a.exe", "Action Name=Quarantine", NULL);
+        evs[i] = &x[i];
+    }
+    size_t n = N;
+    ev_make(&x[n], DEFENDER, 1118, 3, n + 1, "Threat Name=Backdoor:ASP/Chopper.F!dha", NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5001, 3, n + 1, NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5007, 3, n + 1, "Old Value=",
+            "New Value=HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\inetpub\\wwwroot\\aspnet_client = 0x0", NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5007, 3, n + 1, "Old Value=",
+            "New Value=HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Real-Time Protection\\DisableRealtimeMonitoring = 0x1", NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5010, 3, n + 1, NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5012, 3, n + 1, NULL);
+    evs[n] = &x[n];
+    n++;
+    /* benign: a routine setting (signature updates), real-time protection turned back on */
+    ev_make(&x[n], DEFENDER, 5007, 4, n + 1, "Old Value=",
+            "New Value=HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature Updates\\SignatureUpdateInterval = 0x8", NULL);
+    evs[n] = &x[n];
+    n++;
+    ev_make(&x[n], DEFENDER, 5000, 4, n + 1, NULL);
+    evs[n] = &x[n];
+    n++;
+    exs_scan *s = run(evs, n);
+    static const char *const want[] = {
+        "EXS-EV-DEFENDER suspicious medium", "EXS-EV-DEFENDER suspicious medium",
+        "EXS-EV-DEFENDER suspicious high",   "EXS-EV-DEFENDER suspicious high",
+        "EXS-EV-DEFENDER suspicious medium", "EXS-EV-DEFENDER suspicious medium",
+        "EXS-EV-DEFENDER suspicious medium", "EXS-EV-DEFENDER suspicious high",
+        "EXS-EV-DEFENDER suspicious high",   "EXS-EV-DEFENDER suspicious low",
+        "EXS-EV-DEFENDER exploitation critical",
+        "EXS-EV-DEFENDER-TAMPER suspicious high", "EXS-EV-DEFENDER-TAMPER suspicious high",
+        "EXS-EV-DEFENDER-TAMPER suspicious high", "EXS-EV-DEFENDER-TAMPER suspicious high",
+        "EXS-EV-DEFENDER-TAMPER suspicious high",
+    };
+    assert_int_equal(t_count(s, NULL), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_string_equal(t_rvs(s, i), want[i]);
+    assert_string_equal(t_find(s, NULL, 3)->reason, "a file was restored from Defender's quarantine");
+    assert_string_equal(t_find(s, "EXS-EV-DEFENDER-TAMPER", 1)->reason, "a Defender exclusion added");
+    assert_string_equal(t_find(s, "EXS-EV-DEFENDER-TAMPER", 2)->reason, "a Defender protection turned off");
+    exs_scan_destroy(s);
+}
+
+static void test_log_clearing_commands(void **st)
+{
+    (void)st;
+    static const char *const cmds[] = {
+        /* 1 */ "wevtutil cl Security",
+        /* 2 */ "\"C:\\Windows\\System32\\wevtutil.exe\" clear-log \"Windows PowerShell\"",
+        /* 3 */ "cmd /c for /F \"tokens=*\" %1 in ('wevtutil.exe el') DO wevtutil.exe cl \"%1\"",
+        /* 4 */ "powershell -c Clear-EventLog -LogName Application,System",
+        /* 5 */ "powershell Remove-EventLog -LogName MSExchange",
+        /* 6 */ "powershell [System.Diagnostics.Eventing.Reader.EventLogSession]::GlobalSession.ClearLog(\"Microsoft-Windows-Sysmon/Operational\")",
+        /* 7 */ "wmic nteventlog where filename='security' call cleareventlog",
+        /* benign twins: queries, an export for backup, a size change */
+        /* 8 */ "wevtutil qe Security /c:10 /f:text",
+        /* 9 */ "wevtutil.exe epl Security C:\\backup\\sec.evtx",
+        /* 10 */ "wevtutil sl Security /ms:1073741824",
+        /* 11 */ "powershell Get-EventLog -LogName Security -Newest 5",
+    };
+    enum { N = sizeof cmds / sizeof cmds[0] };
+    ev x[N + 2];
+    ev *evs[N + 2];
+    cmd_events(x, evs, cmds, N, 1, false);
+    /* a module manifest's list of the cmdlets it exports is no command (record 13) */
+    ev_make(&x[N + 1], "Microsoft-Windows-PowerShell", 4104, 5, N + 2,
+            "ScriptBlockText=@{ CmdletsToExport=@(\"Get-EventLog\",\n    \"Clear-EventLog\",\n    'Remove-EventLog', \"Limit-EventLog\") }", NULL);
+    evs[N + 1] = &x[N + 1];
+    /* a script block */
+    ev_make(&x[N], "Microsoft-Windows-PowerShell", 4104, 5, N + 1,
+            "ScriptBlockText=Get-WinEvent -ListLog * | ForEach-Object { [System.Diagnostics.Eventing.Reader.EventLogSession]::GlobalSession.ClearLog($_.LogName) }", NULL);
+    evs[N] = &x[N];
+    exs_scan *s = run(evs, N + 2);
+    assert_string_equal(t_summary(s), "EXS-EV-LOG-CLEARED suspicious - 1\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 2\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 3\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 4\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 5\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 6\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 7\n"
+                                      "EXS-EV-LOG-CLEARED suspicious - 12");
+    assert_string_equal(t_rvs(s, 0), "EXS-EV-LOG-CLEARED suspicious high");
+    assert_string_equal(t_find(s, NULL, 0)->target, "Security");
+    assert_string_equal(t_find(s, NULL, 1)->target, "Windows PowerShell");
+    assert_string_equal(t_find(s, NULL, 3)->target, "Application,System");
+    assert_string_equal(t_find(s, NULL, 5)->target, "Microsoft-Windows-Sysmon/Operational");
+    assert_string_equal(t_find(s, NULL, 0)->reason, "an event log cleared with wevtutil");
+    assert_string_equal(t_find(s, NULL, 0)->process->user, "admin");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +619,10 @@ int main(void)
         cmocka_unit_test(test_json_export),
         cmocka_unit_test(test_held_dump_id),
         cmocka_unit_test(test_held_dump_id_json),
+        cmocka_unit_test(test_lsass_dump_methods),
+        cmocka_unit_test(test_lsass_openers),
+        cmocka_unit_test(test_defender_events),
+        cmocka_unit_test(test_log_clearing_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,80 @@ static void test_loose_text(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_iis_owa_auth_probe(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 3: Microsoft's nmap check (its cookies are not logged by IIS), answered 500 */
+        "2021-03-04 10:41:11 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.23 Mozilla/5.0+(compatible;+Nmap+Scripting+Engine;+https://nmap.org/book/nse.html) - 500 0 0 12\r\n"
+        /* 4: nuclei's, another missing file */
+        "2021-03-04 10:41:12 10.0.0.5 GET /owa/auth/y.css - 443 - 198.51.100.24 Mozilla/5.0 - 500 0 0 12\r\n"
+        /* 5-8 benign: the missing file answered 404 (no SSRF cookie), a real resource and the
+         * logon page answered 500 by a server in trouble, a POST is the carrier rule's */
+        "2021-03-04 10:41:13 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.25 Mozilla/5.0 - 404 0 2 1\r\n"
+        "2021-03-04 10:41:14 10.0.0.5 GET /owa/auth/15.1.2106/themes/resources/favicon.ico - 443 - 10.0.0.60 Mozilla/5.0 - 500 0 0 3\r\n"
+        "2021-03-04 10:41:15 10.0.0.5 GET /owa/auth/logon.aspx replaceCurrent=1 443 - 10.0.0.60 Mozilla/5.0 - 500 0 0 3\r\n"
+        "2021-03-04 10:41:16 10.0.0.5 GET /owa/auth/Current/themes/resources/logon.css - 443 - 10.0.0.60 Mozilla/5.0 - 500 0 0 3\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-IISPROBE probe 198.51.100.23 3\n"
+                                      "EXS-PL-26855-IISPROBE probe 198.51.100.24 4");
+    const exs_finding *f = t_find(s, NULL, 0);
+    assert_int_equal(f->severity, EXS_SEV_LOW);
+    assert_string_equal(f->rule->cves, "CVE-2021-26855");
+    exs_scan_destroy(s);
+}
+
+static void test_27065_reset_anchor_ends(void **st)
+{
+    (void)st;
+    char rows[16384], r[2048];
+    size_t o = 0;
+    static const char *const anchors[] = {
+        /* 7: the public PoCs and Metasploit: "&a=~<n>" instead of '#' */
+        "ServerInfo~a]@EXCH01.contoso.test:444/ecp/DDI/DDIService.svc/SetObject?schema=ResetOABVirtualDirectory&msExchEcpCanary=X.&a=~1942062522",
+        /* 8: the same with the routing suffix taken off */
+        "ServerInfo~a]@EXCH01.contoso.test:444/ecp/DDI/DDIService.svc/SetObject?schema=ResetOABVirtualDirectory&msExchEcpCanary=X.&a=",
+        /* 9: the Set step (ExternalUrl in the body) is the SSRF, no reset */
+        "ServerInfo~a]@EXCH01.contoso.test:444/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary=X.&a=~1942062522",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        hp_row(r, sizeof r, "2021-03-03T06:59:20.359Z", "/ecp/y.js", anchors[i], "python-requests/2.25.1",
+               "203.0.113.21", "200", "POST");
+        o += (size_t)snprintf(rows + o, sizeof rows - o, "%s", r);
+    }
+    /* 10: a reset the back end refused */
+    hp_row(r, sizeof r, "2021-03-03T06:59:21.359Z", "/ecp/y.js", anchors[1], "python-requests/2.25.1",
+           "203.0.113.21", "500", "POST");
+    snprintf(rows + o, sizeof rows - o, "%s", r);
+    exs_scan *s = t_scan_mem(HP_PLACE, hp_file(rows), -1);
+    assert_string_equal(t_summary(s), "EXS-PL-26855-SSRF exploitation 203.0.113.21 6\n"
+                                      "EXS-PL-27065-RESET exploitation 203.0.113.21 6\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 7\n"
+                                      "EXS-PL-27065-RESET exploitation 203.0.113.21 7\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 8\n"
+                                      "EXS-PL-26855-SSRF exploitation 203.0.113.21 9");
+    assert_int_equal(t_find(s, "EXS-PL-27065-RESET", 1)->severity, EXS_SEV_CRITICAL);
+    exs_scan_destroy(s);
+}
+
+static void test_27065_backend_actor(void **st)
+{
+    (void)st;
+    /* the computer account and SYSTEM are the exploit's; a person's reset in ECP is rated
+     * below them */
+    const char *log = IIS_HDR
+        "2021-03-03 06:59:20 10.0.0.5 POST /ecp/DDI/DDIService.svc/SetObject msExchEcpCanary=X&schema=ResetOABVirtualDirectory 444 NT+AUTHORITY\\SYSTEM 10.0.0.5 python-requests/2.25.1 - 200 0 0 90\r\n"
+        "2021-03-03 06:59:21 10.0.0.5 POST /ecp/DDI/DDIService.svc/SetObject msExchEcpCanary=X&schema=ResetOABVirtualDirectory 444 CONTOSO\\EXCH01$ 10.0.0.5 python-requests/2.25.1 - 500 0 0 90\r\n"
+        "2021-03-05 11:00:00 10.0.0.5 POST /ecp/DDI/DDIService.svc/SetObject msExchEcpCanary=Y&schema=ResetOABVirtualDirectory 444 CONTOSO\\admin 10.0.0.60 Mozilla/5.0 - 200 0 0 90\r\n";
+    exs_scan *s = t_scan_mem(IIS2_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PL-27065-IIS exploitation 10.0.0.5 3\n"
+                                      "EXS-PL-27065-IIS attempt 10.0.0.5 4\n"
+                                      "EXS-PL-27065-IIS suspicious 10.0.0.60 5");
+    assert_int_equal(t_find(s, NULL, 0)->severity, EXS_SEV_CRITICAL);
+    assert_int_equal(t_find(s, NULL, 2)->severity, EXS_SEV_MEDIUM);
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,7 +367,9 @@ int main(void)
         cmocka_unit_test(test_schema_reuse_across_files),
         cmocka_unit_test(test_27065_ecp),       cmocka_unit_test(test_26858_oabgen),
         cmocka_unit_test(test_iis_carriers),    cmocka_unit_test(test_27065_backend_iis),
-        cmocka_unit_test(test_loose_text),
+        cmocka_unit_test(test_loose_text),      cmocka_unit_test(test_iis_owa_auth_probe),
+        cmocka_unit_test(test_27065_reset_anchor_ends),
+        cmocka_unit_test(test_27065_backend_actor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

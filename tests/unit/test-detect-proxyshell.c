@@ -4,9 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "memscan.h"
+#include "parsers/csv.h"
 
 #define IIS_PLACE "c/inetpub/logs/logfiles/w3svc1/u_ex210810.log"
 #define IIS_HDR                                                                                    \
@@ -79,12 +81,16 @@ static void test_rps_http(void **st)
         "2021-08-10T10:00:05.000Z,,r1,15,1,1713,1,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\administrator,,,198.51.100.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Python PSRP Client,,,,,?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.test,,S:ServiceCommonMetadata.HttpMethod=POST,\r\n"
         /* 5: OWASSRF-like: no known client */
         "2022-12-10T10:00:05.000Z,,r2,15,1,2507,6,,exch01.contoso.test,/Powershell,Kerberos,true,CONTOSO\\victim,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,,,,,,,,OnEndRequest.End.ContentType=application/soap+xml charset UTF-8;S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
-        /* 6-7: benign admin and probe */
+        /* 6: ProxyNotShell: the Email parameter, no token, a person's credentials */
+        "2022-09-29T10:00:05.000Z,,r5,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\victim,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,,,,,,?serializationLevel=Full;clientApplication=ManagementShell&Email=autodiscover/autodiscover.json%3F@evil.test,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
+        /* 7-8: benign admin and probe */
         "2022-12-10T10:00:06.000Z,,r3,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\admin,,,10.0.0.7,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Microsoft WinRM Client,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n"
         "2022-12-10T10:00:07.000Z,,r4,15,1,2507,6,,exch01.contoso.test,/powershell,Kerberos,true,CONTOSO\\HealthMailbox,,,10.0.0.5,EXCH01,EXCH01,200,0,,Receive,,,,,,,,Exchange BackEnd Probes,,,,,,,S:ServiceCommonMetadata.HttpMethod=POST;,\r\n";
     exs_scan *s = t_scan_mem(RPS_PLACE, log, -1);
     assert_string_equal(t_summary(s), "EXS-PS-RPS exploitation 198.51.100.7 4\n"
+                                      "EXS-PNS-SSRF exploitation 10.0.0.5 6\n"
                                       "EXS-OWASSRF-RPS suspicious 10.0.0.5 5");
+    assert_string_equal(t_rvs(s, 1), "EXS-PNS-SSRF exploitation critical");
     assert_string_equal(t_find(s, NULL, 0)->http->user_agent, "Python PSRP Client");
     assert_string_equal(t_find(s, NULL, 0)->http->user, "CONTOSO\\administrator");
     /* counted per client at emit time, sorted by address */
@@ -128,6 +134,190 @@ static void test_cmdlets(void **st)
     exs_scan_destroy(s);
 }
 
+static void test_proxyshell_mailbox_in_query(void **st)
+{
+    (void)st;
+    /* Metasploit's module puts the mailbox in a= and the Email in a cookie IIS does not log;
+     * the public PoCs put it after '@' */
+    const char *log = IIS_HDR
+        /* 2: the LegacyDN step, served */
+        "2021-08-10 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/autodiscover/autodiscover.xml 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 3: the SID leak, served */
+        "2021-08-10 10:00:01 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 4: the PoCs' SID leak, the Email parameter in the query */
+        "2021-08-10 10:00:02 10.0.0.5 POST /autodiscover/autodiscover.json @evil.test/mapi/emsmdb?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 15\r\n"
+        /* 5: the address book through a=, refused */
+        "2021-08-10 10:00:03 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/nspi/ 443 - 198.51.100.7 Mozilla/5.0 - 401 0 0 15\r\n"
+        /* 6: the LegacyDN step refused */
+        "2021-08-10 10:00:04 10.0.0.5 POST /autodiscover/autodiscover.json a=x%40evil.test%2Fautodiscover%2Fautodiscover.xml 443 - 198.51.100.7 Mozilla/5.0 - 404 0 0 15\r\n"
+        /* 7-9 benign: Outlook's MAPI, OWA on a shared mailbox, Autodiscover v2 */
+        "2021-08-10 10:00:05 10.0.0.5 POST /mapi/emsmdb/ mailboxId=0b0b@contoso.test&smtpAddress=u@contoso.test 443 CONTOSO\\u 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n"
+        "2021-08-10 10:00:06 10.0.0.5 GET /owa/shared@contoso.test/ - 443 CONTOSO\\u 10.2.0.8 Mozilla/5.0 - 200 0 0 4\r\n"
+        "2021-08-10 10:00:07 10.0.0.5 GET /autodiscover/autodiscover.json/v1.0/u@contoso.test Protocol=AutodiscoverV1&RedirectCount=1 443 - 10.2.0.8 Microsoft+Office/16.0 - 200 0 0 4\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-AUTOD attempt 198.51.100.7 2\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.7 3\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 5\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 6");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-AUTOD attempt high");
+    assert_string_equal(t_rvs(s, 1), "EXS-PS-SSRF exploitation critical");
+    assert_string_equal(t_rvs(s, 3), "EXS-PS-ATTEMPT attempt medium");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ssrf_path"),
+                        "/autodiscover/autodiscover.xml");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 1), "ssrf_path"), "/mapi/emsmdb/");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 2), "ssrf_path"), "/mapi/emsmdb");
+    assert_string_equal(t_find(s, NULL, 1)->reason,
+                        "Autodiscover path confusion served by back-end MAPI (the SID leak or "
+                        "the address book)");
+    exs_scan_destroy(s);
+}
+
+static void test_proxyshell_scanners(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 2: nuclei's check on a patched server */
+        "2021-08-20 10:00:00 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 400 0 0 15\r\n"
+        /* 3: the same check served (the hole is there) */
+        "2021-08-20 10:00:01 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 302 0 0 15\r\n"
+        /* 4: a scanner's agent, refused */
+        "2021-08-20 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.test 443 - 198.51.100.21 Nuclei+-+Open-source+project+(github.com/projectdiscovery/nuclei) - 401 0 0 15\r\n"
+        /* 5: the scanner's MAPI check that a back end served: no longer a probe */
+        "2021-08-20 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@test.com 443 - 198.51.100.20 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 6: the public exploit's @foo.com, refused: an attempt, not a scanner */
+        "2021-08-20 10:00:04 10.0.0.5 POST /autodiscover/autodiscover.json @foo.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@foo.com 443 - 198.51.100.22 python-requests/2.26.0 - 401 0 0 15\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-PROBE probe 198.51.100.20 2\n"
+                                      "EXS-PS-PROBE probe 198.51.100.20 3\n"
+                                      "EXS-PS-PROBE probe 198.51.100.21 4\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.20 5\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.22 6");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-PROBE probe low");
+    assert_string_equal(t_rvs(s, 1), "EXS-PS-PROBE probe medium");
+    assert_string_equal(t_rvs(s, 2), "EXS-PS-PROBE probe low");
+    exs_scan_destroy(s);
+}
+
+static void test_proxynotshell_apart(void **st)
+{
+    (void)st;
+    const char *log = IIS_HDR
+        /* 2: GTSC's ProxyNotShell request, with a person's credentials */
+        "2022-09-29 10:00:00 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/owa/&Email=autodiscover/autodiscover.json%3f@evil.test&Protocol=XYZ&FooProtocol=Powershell 443 CONTOSO\\victim 198.51.100.8 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 3: the same without credentials: ProxyShell's anonymous SSRF */
+        "2022-09-29 10:00:01 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 443 - 198.51.100.8 Mozilla/5.0 - 200 0 0 15\r\n"
+        /* 4: ProxyNotShell refused */
+        "2022-09-29 10:00:02 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/PowerShell/?&Email=autodiscover/autodiscover.json%3f@evil.test 443 CONTOSO\\victim 198.51.100.8 Mozilla/5.0 - 401 0 0 15\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PNS-SSRF exploitation 198.51.100.8 2\n"
+                                      "EXS-PS-SSRF exploitation 198.51.100.8 3\n"
+                                      "EXS-PNS-SSRF attempt 198.51.100.8 4");
+    assert_string_equal(t_rvs(s, 0), "EXS-PNS-SSRF exploitation critical");
+    assert_string_equal(t_rvs(s, 2), "EXS-PNS-SSRF attempt medium");
+    exs_scan_destroy(s);
+    /* the back end logs the front end's computer account for ProxyShell's forwarded rows:
+     * that is not a person's credential */
+    log = IIS_HDR
+        "2022-09-29 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 444 CONTOSO\\EXCH01$ 10.0.0.5 Mozilla/5.0 - 200 0 0 15\r\n"
+        "2022-09-29 10:00:04 10.0.0.5 GET /autodiscover/autodiscover.json @evil.test/powershell/?&Email=autodiscover/autodiscover.json%3f@evil.test 444 NT+AUTHORITY\\SYSTEM 10.0.0.5 Mozilla/5.0 - 200 0 0 15\r\n";
+    s = t_scan_mem("c/inetpub/logs/logfiles/w3svc2/u_ex220929.log", log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 10.0.0.5 2\n"
+                                      "EXS-PS-SSRF exploitation 10.0.0.5 3");
+    exs_scan_destroy(s);
+}
+
+/* An HttpProxy row: the 74 columns with the given values at their places. */
+static void hp_add(char *out, size_t cap, const char *stem, const char *query, const char *status,
+                   const char *target)
+{
+    const char *v[74] = {0};
+    v[0] = "2021-08-10T10:00:00.000Z";
+    v[7] = "Autodiscover";
+    v[9] = stem;
+    v[12] = "false";
+    v[17] = "198.51.100.7";
+    v[19] = status;
+    v[22] = "POST";
+    v[24] = target;
+    v[65] = query;
+    size_t o = strlen(out);
+    for (int i = 0; i < 74 && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? "," : "", v[i] ? v[i] : "");
+    if (o < cap)
+        snprintf(out + o, cap - o, "\r\n");
+}
+
+static void test_proxyshell_httpproxy_backend(void **st)
+{
+    (void)st;
+    static char file[16384];
+    snprintf(file, sizeof file, "#Software: Microsoft Exchange Server\r\n#Log-type: HttpProxy Logs\r\n#Fields: %s\r\n",
+             xs_csv_fields_httpproxy);
+    /* 4: no status logged, a back end named: served */
+    hp_add(file, sizeof file, "/autodiscover/autodiscover.json", "?a=x@evil.test/mapi/emsmdb/", "",
+           "EXCH02.contoso.test");
+    /* 5: refused by the front end, no back end */
+    hp_add(file, sizeof file, "/autodiscover/autodiscover.json", "?a=x@evil.test/mapi/emsmdb/", "401", "");
+    exs_scan *s = t_scan_mem("c/program files/microsoft/exchange server/v15/logging/httpproxy/autodiscover/httpproxy_2021081010-1.log",
+                             file, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 198.51.100.7 4\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 5");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "backend_server"), "EXCH02.contoso.test");
+    exs_scan_destroy(s);
+}
+
+static void test_mailbox_export_actor(void **st)
+{
+    (void)st;
+    /* the same export to a share: by an administrator from the management shell, then by the
+     * computer account and SYSTEM, which no person logs on as */
+    const char *log =
+        "#Software: Microsoft Exchange Server\r\n#Log-type: Rps Cmdlet Logs\r\n"
+        "#Fields: DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,ClientApplication,Cmdlet,Parameters,ExecutionResult\r\n"
+        "2021-08-11T09:00:00.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\admin,S-1-5-21-2,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
+        "2021-08-11T09:00:01.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Success\r\n"
+        "2021-08-11T09:00:02.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,NT AUTHORITY\\SYSTEM,S-1-5-18,,,True,,New-MailboxExportRequest,\"-Mailbox \"\"bob\"\" -FilePath \"\"\\\\fs01\\pst\\bob.pst\"\"\",Error\r\n"
+        /* the role the export needs, granted by SYSTEM */
+        "2021-08-11T09:00:02.500Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,NT AUTHORITY\\SYSTEM,S-1-5-18,,,True,,New-ManagementRoleAssignment,\"-Role \"\"Mailbox Import Export\"\" -User \"\"administrator\"\"\",Success\r\n"
+        /* no finding, whoever ran it */
+        "2021-08-11T09:00:03.000Z,,r,,15,1,1713,1,EXCH01,1,w3wp#MSExchangePowerShellAppPool,1,,,CONTOSO\\EXCH01$,S-1-5-21-9,,,True,,Get-Mailbox,\"-Identity \"\"bob\"\"\",Success\r\n";
+    exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-MBXEXPORT suspicious - 4\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 5\n"
+                                      "EXS-CMD-MBXEXPORT attempt - 6\n"
+                                      "EXS-CMD-ROLEASSIGN exploitation - 7");
+    assert_string_equal(t_rvs(s, 0), "EXS-CMD-MBXEXPORT suspicious low");
+    assert_string_equal(t_rvs(s, 1), "EXS-CMD-MBXEXPORT exploitation high");
+    assert_string_equal(t_rvs(s, 2), "EXS-CMD-MBXEXPORT attempt high");
+    assert_string_equal(t_find(s, NULL, 1)->reason, "mailbox exported to a share by the computer account");
+    assert_string_equal(t_rvs(s, 3), "EXS-CMD-ROLEASSIGN exploitation high");
+    exs_scan_destroy(s);
+}
+
+static void test_proxyshell_email_cookie(void **st)
+{
+    (void)st;
+    /* a server that logs cs(Cookie): the Email cookie of Metasploit's module names the
+     * confusion even where the query holds no mailbox */
+    const char *log =
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+        "cs(User-Agent) cs(Cookie) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+        /* 2: the cookie alone, the target after the query mark, served */
+        "2021-08-10 10:00:00 10.0.0.5 POST /autodiscover/autodiscover.json /mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 Email=Autodiscover/autodiscover.json%3Fa%3Dx@evil.test - 200 0 0 15\r\n"
+        /* 3: a= and the cookie, refused */
+        "2021-08-10 10:00:01 10.0.0.5 POST /autodiscover/autodiscover.json a=x@evil.test/mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 Email=Autodiscover/autodiscover.json?a=x@evil.test - 401 0 0 15\r\n"
+        /* 4-5 benign: the same query without the cookie, Outlook's own cookies */
+        "2021-08-10 10:00:02 10.0.0.5 POST /autodiscover/autodiscover.json /mapi/emsmdb/ 443 - 198.51.100.7 Mozilla/5.0 - - 404 0 0 15\r\n"
+        "2021-08-10 10:00:03 10.0.0.5 GET /autodiscover/autodiscover.json Email=u%40contoso.test&Protocol=EWS 443 - 10.2.0.8 Microsoft+Office/16.0 X-BackEndCookie=S-1-5-21-1=u0 - 200 0 0 4\r\n";
+    exs_scan *s = t_scan_mem(IIS_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-PS-SSRF exploitation 198.51.100.7 2\n"
+                                      "EXS-PS-ATTEMPT attempt 198.51.100.7 3");
+    assert_string_equal(t_rvs(s, 0), "EXS-PS-SSRF exploitation critical");
+    assert_string_equal(exs_finding_fact(t_find(s, NULL, 0), "ssrf_path"), "/mapi/emsmdb/");
+    exs_scan_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +326,12 @@ int main(void)
         cmocka_unit_test(test_owassrf_backend),
         cmocka_unit_test(test_rps_http),
         cmocka_unit_test(test_cmdlets),
+        cmocka_unit_test(test_proxyshell_mailbox_in_query),
+        cmocka_unit_test(test_proxyshell_scanners),
+        cmocka_unit_test(test_proxynotshell_apart),
+        cmocka_unit_test(test_proxyshell_httpproxy_backend),
+        cmocka_unit_test(test_mailbox_export_actor),
+        cmocka_unit_test(test_proxyshell_email_cookie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
