@@ -661,10 +661,9 @@ static void check_behaviour(xs_fctx *c)
         xs_hit_fact_cstr(&h, "ws_signals", rep.signals[0] ? rep.signals : NULL);
         xs_hit_fact_cstr(&h, "ws_language", lang_name(sc.lang));
         xs_hit_fact_cstr(&h, "ws_summary", why);
-        if (c->loc.folder != XS_WF_NONE) {
-            char where[160];
+        char where[160];
+        if (c->loc.folder != XS_WF_NONE)
             xs_hit_fact_cstr(&h, "web_folder", folder_desc(&c->loc, where, sizeof where));
-        }
         if (f->sink_line)
             h.line = f->sink_line;
         h.evidence = f->sink_line ? line_of(body, f->sink_line) : XS_STR_NULL;
