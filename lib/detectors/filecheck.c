@@ -615,12 +615,25 @@ static const char *lang_name(xs_slang l)
     }
 }
 
+/* The code-behind source of a page, handler, service or control ("x.aspx.cs"): other C# and
+ * VB files are an application's sources, not server script. */
+static bool code_behind(const char *base)
+{
+    static const char *const pages[] = {".aspx.", ".ascx.", ".ashx.", ".asmx.", ".master.",
+                                        ".asax.", ".svc."};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        if (strstr(base, pages[i]))
+            return true;
+    return false;
+}
+
 /* What the server code does with the request (detectors/scriptflow.h). */
 static void check_behaviour(xs_fctx *c)
 {
     /* larger files than the size policy reads whole get name, location and header checks */
     if (!c->data || c->loglike || xs_script_ext_lang(c->ext) == XS_SL_NONE ||
-        (strcmp(c->ext, ".config") == 0 && strcmp(c->base, "web.config") != 0))
+        (strcmp(c->ext, ".config") == 0 && strcmp(c->base, "web.config") != 0) ||
+        ((strcmp(c->ext, ".cs") == 0 || strcmp(c->ext, ".vb") == 0) && !code_behind(c->base)))
         return;
     xs_str body = xs_str_make((const char *)c->data, c->data_n);
     xs_script sc;

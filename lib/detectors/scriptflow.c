@@ -39,6 +39,7 @@ enum objkind {
     OBJ_XMLHTTP,
     OBJ_PROCESS,
     OBJ_REGISTRY,
+    OBJ_CONTROL, /* a server control declared in code (code-behind: protected TextBox tb;) */
 };
 
 typedef struct var {
@@ -310,6 +311,12 @@ static bool is_control(const fa *a, size_t i)
     return false;
 }
 
+static bool code_control(const fa *a, size_t i)
+{
+    var *v = var_find((fa *)a, txt(a, i));
+    return v && v->obj == OBJ_CONTROL;
+}
+
 /* A source at token i (an identifier), into *t. */
 static bool source_at(const fa *a, size_t i, size_t e, taint *t)
 {
@@ -359,7 +366,8 @@ static bool source_at(const fa *a, size_t i, size_t e, taint *t)
             snprintf(t->src, sizeof t->src, "Request (line %u)", (unsigned)k->line);
         return true;
     }
-    if (p_is(a, i + 1, '.') && id_in(a, i + 2, control_members) && is_control(a, i)) {
+    if (p_is(a, i + 1, '.') && id_in(a, i + 2, control_members) &&
+        (is_control(a, i) || code_control(a, i))) {
         char c[48], m[48];
         tokname(a, i, c, sizeof c);
         tokname(a, i + 2, m, sizeof m);
@@ -1217,6 +1225,35 @@ static void wrapper_calls(fa *a)
 
 /* ---------------------------------------------------------------- whole-script facts */
 
+/* Server controls declared in code: "protected TextBox tb;", "Protected WithEvents tb As
+ * System.Web.UI.WebControls.TextBox". */
+static void code_controls(fa *a)
+{
+    static const char *const types[] = {"textbox", "htmlinputtext", "htmltextarea", "hiddenfield",
+                                        "htmlinputhidden", "dropdownlist", "listbox",
+                                        "fileupload", "htmlinputfile", "htmlinputpassword", NULL};
+    for (size_t i = 0; i + 1 < a->n; i++) {
+        if (!id_in(a, i, types))
+            continue;
+        size_t name = (size_t)-1;
+        if (a->t[i + 1].kind == XS_TK_IDENT && (p_is(a, i + 2, ';') || p_is(a, i + 2, ',') ||
+                                                p_is(a, i + 2, '=')))
+            name = i + 1; /* C# */
+        else {
+            size_t q = i; /* VB: name As [Qualified.]Type */
+            while (q >= 2 && p_is(a, q - 1, '.') && a->t[q - 2].kind == XS_TK_IDENT)
+                q -= 2;
+            if (q >= 2 && id_is(a, q - 1, "as") && a->t[q - 2].kind == XS_TK_IDENT)
+                name = q - 2;
+        }
+        if (name == (size_t)-1)
+            continue;
+        var *v = var_get(a, txt(a, name));
+        if (v && !v->obj)
+            v->obj = OBJ_CONTROL;
+    }
+}
+
 static void facts(fa *a)
 {
     bool xslt = false, script = false, assembly = false;
@@ -1303,6 +1340,7 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
     if (ok && a.n) {
         memset(a.slots, 0xFF, sizeof *a.slots * HASH_CAP);
         facts(&a);
+        code_controls(&a);
         declarations(&a);
         for (unsigned pass = 0; pass < 4; pass++) {
             a.changed = false;

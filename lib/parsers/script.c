@@ -21,8 +21,10 @@ xs_slang xs_script_ext_lang(const char *ext)
     for (size_t i = 0; i < sizeof net / sizeof net[0]; i++)
         if (strcmp(ext, net[i]) == 0)
             return XS_SL_CSHARP;
-    if (strcmp(ext, ".vbhtml") == 0)
+    if (strcmp(ext, ".vbhtml") == 0 || strcmp(ext, ".vb") == 0)
         return XS_SL_VB;
+    if (strcmp(ext, ".cs") == 0)
+        return XS_SL_CSHARP;
     return XS_SL_NONE;
 }
 
@@ -387,7 +389,8 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
         s->truncated = true;
     }
     bool ok;
-    if (strcmp(ext, ".cshtml") == 0 || strcmp(ext, ".vbhtml") == 0)
+    if (strcmp(ext, ".cshtml") == 0 || strcmp(ext, ".vbhtml") == 0 || strcmp(ext, ".cs") == 0 ||
+        strcmp(ext, ".vb") == 0)
         ok = code(s, buf, 0, n, s->lang, 1);
     else
         ok = read_page(s, buf, n);

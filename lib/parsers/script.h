@@ -1,6 +1,6 @@
 /* A reader for server-side web script: ASP.NET pages, handlers, services and controls (.aspx
  * .ashx .asmx .ascx .master .svc .asax), Razor (.cshtml .vbhtml), classic ASP (.asp .asa .cer
- * .cdx) and ASP code hidden in web.config.
+ * .cdx), ASP code hidden in web.config, and code-behind source (.cs, .vb).
  *
  * It extracts the server code (<% %>, <%= %>, <script runat="server">, the code after a
  * WebHandler/WebService/ServiceHost directive), the page directive (Language, Inherits,

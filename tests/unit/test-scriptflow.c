@@ -529,6 +529,42 @@ static void test_benign_pages(void **st)
     }
 }
 
+/* Code-behind sources: the request and controls declared in code. */
+static void test_code_behind(void **st)
+{
+    (void)st;
+    static const char cs[] =
+        "using System;\npublic partial class P : System.Web.UI.Page {\n"
+        "  protected System.Web.UI.WebControls.TextBox tb;\n"
+        "  protected void Go(object s, EventArgs e) {\n"
+        "    var p = new System.Diagnostics.Process();\n"
+        "    p.StartInfo.FileName = \"cmd.exe\";\n"
+        "    p.StartInfo.Arguments = \"/c \" + tb.Text;\n    p.Start();\n  }\n}\n";
+    static const char vb[] =
+        "Partial Class P\n  Inherits System.Web.UI.Page\n"
+        "  Protected WithEvents box As System.Web.UI.WebControls.TextBox\n"
+        "  Protected Sub Run(sender As Object, e As EventArgs)\n"
+        "    Dim sh = CreateObject(\"WScript.Shell\")\n    sh.Run(\"cmd /c \" & box.Text)\n"
+        "  End Sub\nEnd Class\n";
+    static const char benign[] =
+        "using System;\npublic partial class Login : System.Web.UI.Page {\n"
+        "  protected System.Web.UI.WebControls.TextBox user, pass;\n"
+        "  protected void Go(object s, EventArgs e) {\n"
+        "    if (System.Web.Security.Membership.ValidateUser(user.Text, pass.Text))\n"
+        "      Response.Redirect(\"~/Default.aspx\");\n"
+        "    System.IO.File.AppendAllText(Server.MapPath(\"~/App_Data/login.log\"), user.Text);\n"
+        "  }\n}\n";
+    xs_wsreport r;
+    assert_true(analyse(cs, sizeof cs - 1, ".cs", &r));
+    assert_string_equal(r.flow[XS_WSK_PROCESS].source, "server control tb.Text (line 7)");
+    assert_string_equal(r.flow[XS_WSK_PROCESS].sink, "StartInfo.Arguments (line 7)");
+    assert_true(analyse(vb, sizeof vb - 1, ".vb", &r));
+    assert_string_equal(r.flow[XS_WSK_PROCESS].source, "server control box.Text (line 6)");
+    assert_string_equal(r.flow[XS_WSK_PROCESS].sink, "sh.Run (line 6)");
+    assert_true(analyse(benign, sizeof benign - 1, ".cs", &r));
+    assert_int_equal(r.score, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_explanation),
         cmocka_unit_test(test_obfuscated),
         cmocka_unit_test(test_benign_pages),
+        cmocka_unit_test(test_code_behind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
