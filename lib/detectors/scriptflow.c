@@ -40,10 +40,13 @@ enum objkind {
     OBJ_PROCESS,
     OBJ_REGISTRY,
     OBJ_CONTROL, /* a server control declared in code (code-behind: protected TextBox tb;) */
+    OBJ_DECODED, /* text decoded at run time (Chr/Asc loops, unescape, a decoder function) */
+    OBJ_FILEINFO,
 };
 
 typedef struct var {
     char name[64];
+    char constval[32]; /* a short constant string it was given ("unsafe"), "" when none */
     uint32_t hash;
     uint8_t obj;
     bool tainted;
@@ -61,6 +64,7 @@ typedef struct func {
     char wrap_sink[160];
     char wrap_via[256];
     uint32_t wrap_line;
+    bool decoder; /* its body decodes text: character codes, XOR, reversal, unescape */
 } func;
 
 #define HASH_CAP (XS_SCRIPT_MAX_VARS * 2)
@@ -85,6 +89,8 @@ typedef struct fa {
     bool writes_request; /* a stream's Write/WriteLine is given request data somewhere */
     xs_wsflow file_first;
     int in_func;       /* function whose body the statement is in, -1 */
+    bool keep_names;   /* span_taint: Path.GetFileName keeps the client's name */
+    size_t xslt_commands; /* 1 + the literal of a stylesheet whose script runs commands */
 } fa;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -366,8 +372,14 @@ static bool source_at(const fa *a, size_t i, size_t e, taint *t)
             snprintf(t->src, sizeof t->src, "Request (line %u)", (unsigned)k->line);
         return true;
     }
+    /* x.Text of a name the page never declares nor assigns: a control of the markup (pages
+     * whose markup lost it still mean one) */
+    bool undeclared_text = (k->lang == XS_SL_CSHARP || k->lang == XS_SL_VB) &&
+                           p_is(a, i + 1, '.') && id_is(a, i + 2, "text") &&
+                           !(i > 0 && p_is(a, i - 1, '.')) && !id_is(a, i, "system") &&
+                           !id_is(a, i, "microsoft") && !var_find((fa *)a, txt(a, i));
     if (p_is(a, i + 1, '.') && id_in(a, i + 2, control_members) &&
-        (is_control(a, i) || code_control(a, i))) {
+        (is_control(a, i) || code_control(a, i) || undeclared_text)) {
         char c[48], m[48];
         tokname(a, i, c, sizeof c);
         tokname(a, i + 2, m, sizeof m);
@@ -381,6 +393,23 @@ static bool source_at(const fa *a, size_t i, size_t e, taint *t)
         return true;
     }
     return false;
+}
+
+/* A sanitising call at k: Parse and TryParse only of numbers (IPAddress.Parse keeps the
+ * host); the file-name helpers not while looking for the client's own upload name. */
+static bool sanitizing(const fa *a, size_t k)
+{
+    static const char *const numeric[] = {"int",    "int32",  "int64", "int16",  "long",
+                                          "short",  "double", "decimal", "float", "single",
+                                          "byte",   "uint",   "uint32", "ulong", "boolean",
+                                          "bool",   "datetime", "guid",  NULL};
+    if (!id_in(a, k, sanitizers))
+        return false;
+    if (id_is(a, k, "parse") || id_is(a, k, "tryparse"))
+        return k >= 2 && p_is(a, k - 1, '.') && id_in(a, k - 2, numeric);
+    if (a->keep_names && (id_is(a, k, "getfilename") || id_is(a, k, "getfilenamewithoutextension")))
+        return false;
+    return true;
 }
 
 /* The strongest taint in tokens [b, e), or false. Values passed through a sanitizer, and
@@ -435,7 +464,7 @@ static bool span_taint(fa *a, size_t b, size_t e, taint *out)
             continue;
         bool clean = false;
         for (size_t k = 0; k < nc && k < 64 && !clean; k++)
-            clean = calls[k] != (size_t)-1 && id_in(a, calls[k], sanitizers);
+            clean = calls[k] != (size_t)-1 && sanitizing(a, calls[k]);
         if (clean)
             continue;
         for (size_t k = (nc < 64 ? nc : 64); k-- > 0;) {
@@ -506,6 +535,46 @@ static void params_of(fa *a, size_t b, size_t e, bool vb, uint8_t cls, uint16_t 
     }
 }
 
+/* Calls that decode text at run time, over values folding could not resolve. */
+static const char *const decoders[] = {"chr",        "chrw",        "chrb",      "asc",
+                                       "ascw",       "ascb",        "fromcharcode", "charcodeat",
+                                       "strreverse", "unescape",    "frombase64string", "xor",
+                                       NULL};
+
+/* At least `need` distinct decoding calls (or Xor) in [b, e). */
+static bool decoding_span(const fa *a, size_t b, size_t e, unsigned need)
+{
+    unsigned seen = 0, n = 0;
+    for (size_t i = b; i < e && i < a->n; i++)
+        for (unsigned k = 0; decoders[k]; k++)
+            if (id_is(a, i, decoders[k]) && !(seen & (1u << k))) {
+                seen |= 1u << k;
+                if (++n >= need)
+                    return true;
+            }
+    return false;
+}
+
+/* Text decoded at run time in [b, e): a decoding call, a call of a decoder function of the
+ * page, or a variable that holds decoded text. */
+static bool decoded_span(fa *a, size_t b, size_t e)
+{
+    if (decoding_span(a, b, e, 1))
+        return true;
+    for (size_t i = b; i < e; i++) {
+        if (a->t[i].kind != XS_TK_IDENT)
+            continue;
+        for (size_t f = 0; f < a->nfuncs; f++)
+            if (a->funcs[f].decoder && i != a->funcs[f].def &&
+                xs_tok_is(a->s, &a->t[i], a->funcs[f].name))
+                return true;
+        var *v = var_find(a, txt(a, i));
+        if (v && v->obj == OBJ_DECODED)
+            return true;
+    }
+    return false;
+}
+
 static bool declarations(fa *a)
 {
     static const char *const webattrs[] = {"webmethod", "scriptmethod", "operationcontract",
@@ -562,6 +631,7 @@ static bool declarations(fa *a)
                 k++;
             f->body_b = k;
         }
+        f->decoder = decoding_span(a, f->body_a, f->body_b, 2);
         params_of(a, i + 2, close, vb, f->web ? SRC_PARAM : SRC_FUNCPARAM,
                   (uint16_t)a->nfuncs, f->name);
         a->nfuncs++;
@@ -610,6 +680,9 @@ static uint8_t obj_of(const fa *a, size_t b, size_t e)
             }
             if (id_is(a, i, "registry") || id_is(a, i, "registrykey"))
                 return OBJ_REGISTRY;
+            if (id_is(a, i, "fileinfo") && i > b &&
+                (id_is(a, i - 1, "new") || (p_is(a, i - 1, '.') && i >= b + 2)))
+                return OBJ_FILEINFO;
         }
     }
     return OBJ_NONE;
@@ -649,6 +722,54 @@ static size_t chain_start(const fa *a, size_t from, size_t k)
         }
         return i + 1 <= k ? i + 1 : k;
     }
+}
+
+/* The constant string [b, e) builds from literals and variables holding constants joined by +
+ * or & ("u" + "ns" + w), into out (cap bytes); false when it is not one. */
+static bool const_text(fa *a, size_t b, size_t e, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = b; i < e; i++) {
+        if ((i - b) % 2 == 1) {
+            if (!p_is(a, i, '+') && !p_is(a, i, '&'))
+                return false;
+            continue;
+        }
+        xs_str v;
+        if (a->t[i].kind == XS_TK_STR) {
+            v = txt(a, i);
+        } else if (a->t[i].kind == XS_TK_IDENT) {
+            var *x = var_find(a, txt(a, i));
+            if (!x || !x->constval[0])
+                return false;
+            v = xs_str_cstr(x->constval);
+        } else {
+            return false;
+        }
+        if (o + v.n + 1 > cap)
+            return false;
+        memcpy(out + o, v.p, v.n);
+        o += v.n;
+        out[o] = 0;
+    }
+    return e > b && (e - b) % 2 == 1;
+}
+
+/* The argument list [ab, ae) holds "unsafe": JScript.NET's eval with full trust. */
+static bool unsafe_arg(fa *a, size_t ab, size_t ae)
+{
+    for (size_t i = ab; i < ae; i++) {
+        if (a->t[i].kind == XS_TK_STR && xs_str_ieq(txt(a, i), "unsafe"))
+            return true;
+        if (a->t[i].kind == XS_TK_IDENT && (i == ab || p_is(a, i - 1, ',')) &&
+            (i + 1 == ae || p_is(a, i + 1, ','))) {
+            var *x = var_find(a, txt(a, i));
+            if (x && strcmp(x->constval, "unsafe") == 0)
+                return true;
+        }
+    }
+    return false;
 }
 
 static void taint_var(fa *a, size_t i, const taint *t, const char *how_via)
@@ -713,7 +834,17 @@ static void taint_stmt(fa *a, size_t b, size_t e)
         if (lhs < e && lhs >= b) {
             size_t c = chain_base(a, chain_start(a, b, lhs), eq);
             if (c <= lhs && a->t[c].kind == XS_TK_IDENT) {
+                char cv[32];
+                if (c == lhs && const_text(a, eq + 1, e, cv, sizeof cv)) {
+                    var *x = var_get(a, txt(a, c));
+                    if (x && strcmp(x->constval, cv) != 0) {
+                        memcpy(x->constval, cv, sizeof cv);
+                        a->changed = true;
+                    }
+                }
                 uint8_t obj = obj_of(a, eq + 1, e);
+                if (!obj && decoded_span(a, eq + 1, e))
+                    obj = OBJ_DECODED;
                 var *v = obj ? var_get(a, txt(a, c)) : NULL;
                 if (v && !v->obj) {
                     v->obj = obj;
@@ -847,6 +978,15 @@ static bool has_sql_text(const fa *a, size_t b, size_t e)
     return false;
 }
 
+/* The client's own file name (through Path.GetFileName) in [b, e). */
+static bool client_name(fa *a, size_t b, size_t e, taint *t)
+{
+    a->keep_names = true;
+    bool got = span_taint(a, b, e, t) && t->cls == SRC_FILENAME;
+    a->keep_names = false;
+    return got;
+}
+
 /* The end of the first argument in the argument list [ab, ae). */
 static size_t first_arg_end(const fa *a, size_t ab, size_t ae)
 {
@@ -957,10 +1097,7 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
         /* evaluation */
         bool bare_exec = !member && (id_is(a, k, "execute") || id_is(a, k, "executeglobal")) && vb;
         if ((id_in(a, k, evals) || bare_exec) && args) {
-            bool unsafe = false;
-            for (size_t i = ab; i < ae; i++)
-                if (a->t[i].kind == XS_TK_STR && xs_str_ieq(txt(a, i), "unsafe"))
-                    unsafe = true;
+            bool unsafe = unsafe_arg(a, ab, ae);
             bool databind = id_is(a, k, "eval") && t->lang != XS_SL_JSCRIPT &&
                             t->lang != XS_SL_VBSCRIPT;
             if (tainted)
@@ -969,14 +1106,29 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
                 record(a, XS_WSK_EVAL, 85, NULL, nm, t->line);
             else if (embedded(a, ab, ae))
                 record(a, XS_WSK_EMBEDDED, 60, NULL, nm, t->line);
-            else if (!databind && a->t[ab].kind == XS_TK_IDENT)
+            else if (!databind && decoded_span(a, ab, ae)) {
+                taint u = {0};
+                snprintf(u.src, sizeof u.src, "code decoded at run time (line %u)",
+                         (unsigned)t->line);
+                record(a, XS_WSK_EMBEDDED, 80, &u, nm, t->line);
+            } else if (!databind && a->t[ab].kind == XS_TK_IDENT)
                 record(a, XS_WSK_EVAL, 35, NULL, nm, t->line);
-            if (unsafe && !tainted) {
+            if (unsafe) {
                 taint u = {0};
                 snprintf(u.src, sizeof u.src, "evaluated with \"unsafe\" (line %u)",
                          (unsigned)t->line);
                 record(a, XS_WSK_EVAL, 85, &u, nm, t->line);
             }
+            continue;
+        }
+        /* eval taken as a value (o = {'E': eval}; f = eval): called under another name */
+        if (id_is(a, k, "eval") && t->lang == XS_SL_JSCRIPT && !member && !p_is(a, k + 1, '(') &&
+            k > b && (p_is(a, k - 1, ':') || p_is(a, k - 1, '=') || p_is(a, k - 1, ',') ||
+                      p_is(a, k - 1, '('))) {
+            taint u = {0};
+            snprintf(u.src, sizeof u.src, "eval kept under another name (line %u)",
+                     (unsigned)t->line);
+            record(a, XS_WSK_EVAL, 70, &u, nm, t->line);
             continue;
         }
         /* process start */
@@ -989,6 +1141,12 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             (id_is(a, k, "invokemethod") && args && a->t[ab].kind == XS_TK_STR &&
              xs_str_ieq(txt(a, ab), "create"))) {
             if (tainted)
+                flow(a, XS_WSK_PROCESS, 100, &ta, nm, t->line);
+            continue;
+        }
+        if ((id_is(a, k, "write") || id_is(a, k, "writeline")) && member &&
+            recv_is(a, b, k, "standardinput", 0)) {
+            if (tainted) /* commands typed into a started shell's input */
                 flow(a, XS_WSK_PROCESS, 100, &ta, nm, t->line);
             continue;
         }
@@ -1026,8 +1184,11 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             bool upload = span_taint(a, c, k - 1, &r);
             /* the first argument: the destination */
             size_t p1 = first_arg_end(a, ab, ae);
-            taint pt;
-            if (span_taint(a, ab, p1, &pt)) {
+            taint pt = {0};
+            if (!span_taint(a, ab, p1, &pt) && upload && !a->ext_check &&
+                !named_folder(a, ab, p1) && client_name(a, ab, p1, &pt))
+                pt.cls = SRC_FILENAME; /* the client's name, any type, beside the page */
+            if (pt.cls) {
                 /* the client's own file name: an upload shell unless the page checks the
                  * type or keeps uploads in a folder of their own */
                 int sc = pt.cls != SRC_FILENAME ? 85
@@ -1038,6 +1199,16 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
                     sc = 60;
                 flow(a, upload ? XS_WSK_UPLOAD : XS_WSK_WRITE, sc, &pt, nm, t->line);
             }
+            continue;
+        }
+        /* new FileInfo(path).CreateText(), .OpenWrite(), .Create(), .AppendText() */
+        if ((id_is(a, k, "createtext") || id_is(a, k, "appendtext") || id_is(a, k, "openwrite") ||
+             id_is(a, k, "create")) &&
+            member && recv_is(a, b, k, "fileinfo", OBJ_FILEINFO)) {
+            size_t c = chain_start(a, b, k - 2);
+            taint pt;
+            if (span_taint(a, c, k - 1, &pt))
+                flow(a, XS_WSK_WRITE, a->writes_request ? 90 : 75, &pt, nm, t->line);
             continue;
         }
         /* file writes */
@@ -1061,6 +1232,9 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
                 content = true; /* the stream it opens is given request data */
             if (path)
                 flow(a, XS_WSK_WRITE, content || dl ? 90 : 75, &pt, nm, t->line);
+            else if (opener && !dl && a->writes_request && !a->ext_check &&
+                     !named_folder(a, ab, p1) && client_name(a, ab, p1, &pt))
+                flow(a, XS_WSK_UPLOAD, 80, &pt, nm, t->line);
             else if (dl && content)
                 flow(a, XS_WSK_FETCH, 40, &ct, nm, t->line);
             continue;
@@ -1186,7 +1360,12 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
 static void wrapper_calls(fa *a)
 {
     for (size_t k = 0; k < a->n; k++) {
-        if (a->t[k].kind != XS_TK_IDENT || (k > 0 && p_is(a, k - 1, '.')))
+        if (a->t[k].kind != XS_TK_IDENT)
+            continue;
+        /* F(x), and this.F(x), Me.F(x), base.F(x): not o.F(x) of another object */
+        if (k > 0 && p_is(a, k - 1, '.') &&
+            !(k >= 2 && (id_is(a, k - 2, "this") || id_is(a, k - 2, "me") ||
+                         id_is(a, k - 2, "base") || id_is(a, k - 2, "mybase"))))
             continue;
         for (size_t f = 0; f < a->nfuncs; f++) {
             func *fn = &a->funcs[f];
@@ -1261,8 +1440,12 @@ static void facts(fa *a)
         const xs_tok *t = &a->t[i];
         if (t->kind == XS_TK_STR) {
             xs_str v = txt(a, i);
-            if (xs_str_icontains(v, "msxsl:script"))
+            if (xs_str_icontains(v, "msxsl:script")) {
                 script = true;
+                if (xs_str_icontains(v, "shell") || xs_str_icontains(v, "process") ||
+                    xs_str_icontains(v, ".exec") || xs_str_icontains(v, "cmd"))
+                    a->xslt_commands = i + 1; /* a stylesheet whose script runs commands */
+            }
             if (xs_str_ieq(v, "load") && i >= 2 && id_is(a, i - 2, "getmethod"))
                 a->getmethod_load = true;
             if (xs_str_icontains(v, "cmd.exe") || xs_str_icontains(v, "cmd /c") ||
@@ -1376,6 +1559,13 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
         }
         a.in_func = -1;
         wrapper_calls(&a);
+        if (a.xslt_commands) {
+            taint u = {0};
+            uint32_t line = a.t[a.xslt_commands - 1].line;
+            snprintf(u.src, sizeof u.src, "a stylesheet whose script runs commands (line %u)",
+                     (unsigned)line);
+            record(&a, XS_WSK_XSLT, 80, &u, "msxsl:script", line);
+        }
         if (a.file_ops) {
             unsigned classes = !!(a.file_ops & 1) + !!(a.file_ops & 2) + !!(a.file_ops & 4);
             int sc = classes >= 3 ? 75 : classes == 2 ? 60 : 30;
@@ -1437,6 +1627,11 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
                 record(&a, XS_WSK_EMBEDDED, XS_WS_SCORE_SUSPECT, &u, "Script Encoder block",
                        s->encoded_line);
             }
+        }
+        if (s->how & XS_TF_UTF7) {
+            bonus += 20;
+            signal(out->signals, sizeof out->signals,
+                   "the page is written in UTF-7 (codepage 65000)");
         }
         if (a.cmd_string && out->flow[XS_WSK_PROCESS].score >= XS_WS_SCORE_SUSPECT) {
             bonus += 5;

