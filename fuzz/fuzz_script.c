@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sink ^= s.text[s.tok[i].off + k];
         (void)sink;
         xs_wsreport r;
-        xs_scriptflow(&s, data[0] & 0x80, &r);
+        xs_scriptflow(&s, (unsigned)data[0] >> 6, &r);
     }
     xs_script_free(&s);
     return 0;

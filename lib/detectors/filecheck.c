@@ -639,7 +639,9 @@ static void check_behaviour(xs_fctx *c)
     xs_script sc;
     bool ok = xs_script_read(body.p, body.n, c->ext, &sc);
     xs_wsreport rep;
-    ok = ok && xs_scriptflow(&sc, xs_web_known_shell_name(c->base), &rep);
+    unsigned hints = (xs_web_known_shell_name(c->base) ? XS_WSH_KNOWN_NAME : 0) |
+                     (xs_web_exchange_folder(c->loc.folder) ? XS_WSH_EXCHANGE : 0);
+    ok = ok && xs_scriptflow(&sc, hints, &rep);
     if (!ok) {
         xs_script_free(&sc);
         xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the server code of %s",

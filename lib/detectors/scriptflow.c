@@ -22,7 +22,8 @@ typedef enum srccls {
 
 typedef struct taint {
     uint8_t cls;
-    bool sql; /* concatenated with SQL text: a query the application builds, not request SQL */
+    bool sql; /* joined with literal text on the way: a query the application builds, not
+                 request SQL */
     uint16_t func;
     uint32_t line;
     char src[160];
@@ -49,6 +50,7 @@ typedef struct var {
     char constval[32]; /* a short constant string it was given ("unsafe"), "" when none */
     uint32_t hash;
     uint8_t obj;
+    bool named; /* it was given a path with a folder of its own ("~/uploads/") */
     bool tainted;
     taint t;
 } var;
@@ -649,7 +651,8 @@ static int func_at(const fa *a, size_t i)
 
 /* ---------------------------------------------------------------- taint */
 
-static bool has_sql_text(const fa *a, size_t b, size_t e);
+static bool has_str(const fa *a, size_t b, size_t e);
+static bool named_folder(const fa *a, size_t b, size_t e);
 
 /* Object kind of an expression: the class it creates. */
 static uint8_t obj_of(const fa *a, size_t b, size_t e)
@@ -795,6 +798,20 @@ static size_t chain_base(const fa *a, size_t c, size_t e)
     return c;
 }
 
+/* The request's plumbing (context.Response.Write(x), HttpContext.Current.Response.Write(x),
+ * Server, Page): writing request data there does not make them request data. */
+static bool plumbing(const fa *a, size_t c, size_t k)
+{
+    static const char *const names[] = {"context", "httpcontext", "page", "this", "me",
+                                        "server", "response", "request", "ctx", NULL};
+    if (id_in(a, c, names))
+        return true;
+    for (size_t i = c; i < k; i++)
+        if (id_is(a, i, "response"))
+            return true;
+    return false;
+}
+
 static void taint_stmt(fa *a, size_t b, size_t e)
 {
     static const char *const accum[] = {"write", "append", "appendline", "add", "push", "insert",
@@ -842,6 +859,13 @@ static void taint_stmt(fa *a, size_t b, size_t e)
                         a->changed = true;
                     }
                 }
+                if (c == lhs && named_folder(a, eq + 1, e)) {
+                    var *x = var_get(a, txt(a, c));
+                    if (x && !x->named) {
+                        x->named = true;
+                        a->changed = true;
+                    }
+                }
                 uint8_t obj = obj_of(a, eq + 1, e);
                 if (!obj && decoded_span(a, eq + 1, e))
                     obj = OBJ_DECODED;
@@ -852,7 +876,7 @@ static void taint_stmt(fa *a, size_t b, size_t e)
                 }
                 taint t;
                 if (span_taint(a, eq + 1, e, &t)) {
-                    t.sql = t.sql || has_sql_text(a, eq + 1, e);
+                    t.sql = t.sql || has_str(a, eq + 1, e);
                     taint_var(a, c, &t, NULL);
                 }
                 /* VB function results: "F = Request(...)" inside F */
@@ -888,7 +912,7 @@ static void taint_stmt(fa *a, size_t b, size_t e)
         size_t close = match(a, i + 1, e);
         size_t c = chain_base(a, chain_start(a, b, i - 2), i);
         taint t;
-        if (id_in(a, i, accum) && a->t[c].kind == XS_TK_IDENT &&
+        if (id_in(a, i, accum) && a->t[c].kind == XS_TK_IDENT && !plumbing(a, c, i) &&
             span_taint(a, i + 2, close, &t)) {
             taint_var(a, c, &t, NULL);
         } else if (id_in(a, i, fill) && span_taint(a, c, i, &t) &&
@@ -966,15 +990,19 @@ static bool recv_is(fa *a, size_t b, size_t k, const char *name, uint8_t obj)
     return obj && obj_of(a, c, k - 1) == obj;
 }
 
-static bool has_sql_text(const fa *a, size_t b, size_t e)
+/* A string literal in [b, e): text the application joins to request data (a query it builds
+ * around a value is SQL injection at worst, not request SQL). */
+static bool has_str(const fa *a, size_t b, size_t e)
 {
-    static const char *const kw[] = {"select ", "insert ", "update ", "delete ", " where ",
-                                     " from ",  "exec ",   "values", NULL};
-    for (size_t i = b; i < e; i++)
-        if (a->t[i].kind == XS_TK_STR)
-            for (const char *const *w = kw; *w; w++)
-                if (xs_str_icontains(txt(a, i), *w))
-                    return true;
+    size_t d = 0; /* Request.Form["q"]: the key inside brackets is not joined text */
+    for (size_t i = b; i < e; i++) {
+        if (p_is(a, i, '(') || p_is(a, i, '['))
+            d++;
+        else if ((p_is(a, i, ')') || p_is(a, i, ']')) && d)
+            d--;
+        else if (d == 0 && a->t[i].kind == XS_TK_STR)
+            return true;
+    }
     return false;
 }
 
@@ -985,6 +1013,22 @@ static bool client_name(fa *a, size_t b, size_t e, taint *t)
     bool got = span_taint(a, b, e, t) && t->cls == SRC_FILENAME;
     a->keep_names = false;
     return got;
+}
+
+/* FileStream arguments that only open for reading (FileMode.Open without write access). */
+static bool stream_reads(const fa *a, size_t ab, size_t ae)
+{
+    static const char *const writing[] = {"create", "createnew", "append", "openorcreate",
+                                          "truncate", "write", "readwrite", NULL};
+    bool open = false;
+    for (size_t i = ab + 1; i < ae; i++) {
+        if (!p_is(a, i - 1, '.'))
+            continue;
+        if (id_in(a, i, writing))
+            return false;
+        open |= id_is(a, i, "open");
+    }
+    return open;
 }
 
 /* The end of the first argument in the argument list [ab, ae). */
@@ -1007,6 +1051,11 @@ static size_t first_arg_end(const fa *a, size_t ab, size_t ae)
 static bool named_folder(const fa *a, size_t b, size_t e)
 {
     for (size_t i = b; i < e; i++) {
+        if (a->t[i].kind == XS_TK_IDENT) {
+            var *x = var_find((fa *)a, txt(a, i));
+            if (x && x->named)
+                return true;
+        }
         if (a->t[i].kind != XS_TK_STR)
             continue;
         xs_str v = txt(a, i);
@@ -1191,7 +1240,7 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             if (pt.cls) {
                 /* the client's own file name: an upload shell unless the page checks the
                  * type or keeps uploads in a folder of their own */
-                int sc = pt.cls != SRC_FILENAME ? 85
+                int sc = pt.cls != SRC_FILENAME && pt.cls != SRC_FILE ? 85
                          : a->ext_check          ? 35
                          : named_folder(a, ab, p1) ? 45
                                                    : 80;
@@ -1209,6 +1258,12 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             taint pt;
             if (span_taint(a, c, k - 1, &pt))
                 flow(a, XS_WSK_WRITE, a->writes_request ? 90 : 75, &pt, nm, t->line);
+            continue;
+        }
+        /* new FileStream(path, FileMode.Open, FileAccess.Read): a read */
+        if (id_is(a, k, "filestream") && after_new(a, b, k) && args && stream_reads(a, ab, ae)) {
+            if (tainted)
+                file_op(a, 2, &ta, nm, t->line);
             continue;
         }
         /* file writes */
@@ -1265,7 +1320,7 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             (id_is(a, k, "open") && recv_is(a, b, k, NULL, OBJ_CONN))) {
             size_t p1 = first_arg_end(a, ab, ae);
             taint st;
-            if (span_taint(a, ab, p1, &st) && !st.sql && !has_sql_text(a, ab, p1))
+            if (span_taint(a, ab, p1, &st) && !st.sql && !has_str(a, ab, p1))
                 flow(a, XS_WSK_SQL, 80, &st, nm, t->line);
             continue;
         }
@@ -1347,7 +1402,7 @@ static void sinks_stmt(fa *a, size_t b, size_t e)
             var *v = a->t[c].kind == XS_TK_IDENT ? var_find(a, txt(a, c)) : NULL;
             if (v && v->obj == OBJ_PROCESS)
                 flow(a, XS_WSK_PROCESS, 100, &ta, nm, a->t[k].line);
-        } else if (id_is(a, k, "commandtext") && !ta.sql && !has_sql_text(a, k + 2, e)) {
+        } else if (id_is(a, k, "commandtext") && !ta.sql && !has_str(a, k + 2, e)) {
             flow(a, XS_WSK_SQL, 80, &ta, nm, a->t[k].line);
         } else if (id_is(a, k, "connectionstring")) {
             flow(a, XS_WSK_SQL, 70, &ta, nm, a->t[k].line);
@@ -1451,8 +1506,15 @@ static void facts(fa *a)
             if (xs_str_icontains(v, "cmd.exe") || xs_str_icontains(v, "cmd /c") ||
                 xs_str_icontains(v, "powershell"))
                 a->cmd_string = true;
-            if ((xs_str_istarts(v, ".") && v.n <= 6) || xs_str_icontains(v, "image/"))
-                a->ext_check = a->ext_check || false;
+            static const char *const types[] = {"jpg",  "jpeg", "gif",  "png", "bmp", "webp",
+                                                "pdf",  "doc",  "docx", "xls", "xlsx", "csv",
+                                                "txt",  "zip",  "mp4",  "mp3", NULL};
+            xs_str e = v.n && v.p[0] == '.' ? xs_str_make(v.p + 1, v.n - 1) : v;
+            for (const char *const *ty = types; *ty; ty++)
+                if (xs_str_ieq(e, *ty)) /* ext == "jpg", ".png" in a list of allowed types */
+                    a->ext_check = true;
+            if (xs_str_istarts(v, "image/"))
+                a->ext_check = true;
             continue;
         }
         if (t->kind != XS_TK_IDENT)
@@ -1506,8 +1568,9 @@ const char *xs_wsk_name(xs_wsk k)
     return (unsigned)k < XS_WSK__COUNT ? names[k] : "";
 }
 
-bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
+bool xs_scriptflow(const xs_script *s, unsigned hints, xs_wsreport *out)
 {
+    bool known_name = hints & XS_WSH_KNOWN_NAME;
     memset(out, 0, sizeof *out);
     fa a;
     memset(&a, 0, sizeof a);
@@ -1591,6 +1654,7 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
             }
         }
         int bonus = 0;
+        bool intent = false; /* hidden or built names, a published name */
         if (strong >= 2) {
             bonus += 10;
             signal(out->signals, sizeof out->signals, "more than one behaviour");
@@ -1612,9 +1676,11 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
                      (unsigned)t->line);
             signal(out->signals, sizeof out->signals, what);
             bonus += 25;
+            intent = true;
             break;
         }
         if (s->how & XS_TF_ENCODED) {
+            intent = true;
             char what[96];
             snprintf(what, sizeof what, "server code encoded with the Script Encoder (line %u)",
                      (unsigned)s->encoded_line);
@@ -1630,6 +1696,7 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
         }
         if (s->how & XS_TF_UTF7) {
             bonus += 20;
+            intent = true;
             signal(out->signals, sizeof out->signals,
                    "the page is written in UTF-7 (codepage 65000)");
         }
@@ -1639,9 +1706,22 @@ bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out)
         }
         if (known_name && best > 0) {
             bonus += 10;
+            intent = true;
             signal(out->signals, sizeof out->signals, "a published web-shell name");
         }
         out->score = best ? (best + bonus > 100 ? 100 : best + bonus) : 0;
+        /* Writing, uploading, querying, listing: applications do these too, and a careless
+         * one lets the client choose the path. Without code execution they are a web shell
+         * only with a sign of intent (hidden or built names, a published name, three
+         * behaviours or more) or in a folder Exchange owns; otherwise suspicious. */
+        static const xs_wsk exec[] = {XS_WSK_EVAL, XS_WSK_PROCESS, XS_WSK_LOAD,
+                                      XS_WSK_XSLT, XS_WSK_SOCKET, XS_WSK_EMBEDDED};
+        bool runs = false;
+        for (size_t k = 0; k < sizeof exec / sizeof exec[0]; k++)
+            runs |= out->flow[exec[k]].score >= XS_WS_SCORE_EXPLOIT;
+        if (!runs && !intent && strong < 3 && !(hints & XS_WSH_EXCHANGE) &&
+            out->score >= XS_WS_SCORE_EXPLOIT)
+            out->score = XS_WS_SCORE_EXPLOIT - 1;
     }
     free(a.vars);
     free(a.slots);

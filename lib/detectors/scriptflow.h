@@ -55,8 +55,14 @@ typedef struct xs_wsreport {
 /* A name for a behaviour kind ("command execution", ...). */
 const char *xs_wsk_name(xs_wsk k);
 
-/* Analyses s. known_name: the file's name is a published web-shell name (a supporting signal).
- * False only when out of memory (the report holds what was found so far). */
-bool xs_scriptflow(const xs_script *s, bool known_name, xs_wsreport *out);
+/* What the caller knows of the file (bits of xs_scriptflow's hints). */
+enum {
+    XS_WSH_KNOWN_NAME = 1u << 0, /* a published web-shell name: a supporting signal */
+    XS_WSH_EXCHANGE = 1u << 1,   /* in a folder Exchange owns, where no application lives */
+};
+
+/* Analyses s with hints (XS_WSH_*). False only when out of memory (the report holds what was
+ * found so far). */
+bool xs_scriptflow(const xs_script *s, unsigned hints, xs_wsreport *out);
 
 #endif

@@ -53,7 +53,7 @@ static int score_of(const char *page, size_t n, const char *ext, xs_wsk k)
     xs_script s;
     assert_true(xs_script_read(page, n, ext, &s));
     xs_wsreport r;
-    assert_true(xs_scriptflow(&s, false, &r));
+    assert_true(xs_scriptflow(&s, 0, &r));
     xs_script_free(&s);
     return r.flow[k].score;
 }
