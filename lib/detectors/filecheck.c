@@ -642,13 +642,21 @@ static void check_behaviour(xs_fctx *c)
     unsigned hints = (xs_web_known_shell_name(c->base) ? XS_WSH_KNOWN_NAME : 0) |
                      (xs_web_exchange_folder(c->loc.folder) ? XS_WSH_EXCHANGE : 0);
     ok = ok && xs_scriptflow(&sc, hints, &rep);
+    /* aspnet_client is Exchange's only on a site that serves Exchange (the post-pass knows):
+     * a verdict that rests on the folder is added as one that holds only there */
+    bool folder_made_it = false;
+    if (ok && c->loc.folder == XS_WF_ASPNET_CLIENT && rep.score >= XS_WS_SCORE_EXPLOIT) {
+        xs_wsreport plain;
+        ok = xs_scriptflow(&sc, hints & ~(unsigned)XS_WSH_EXCHANGE, &plain);
+        folder_made_it = ok && plain.score < XS_WS_SCORE_EXPLOIT;
+    }
     if (!ok) {
         xs_script_free(&sc);
         xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the server code of %s",
                      c->display);
         return;
     }
-    if (sc.truncated)
+    if (sc.truncated || rep.truncated)
         xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
                 "server code read in part (a cap of the script reader): its behaviour may be "
                 "incomplete");
@@ -682,7 +690,10 @@ static void check_behaviour(xs_fctx *c)
         if (f->sink_line)
             h.line = f->sink_line;
         h.evidence = f->sink_line ? line_of(body, f->sink_line) : XS_STR_NULL;
-        xs_fhit_add(c, &h);
+        if (folder_made_it)
+            xs_fhit_add_exchange(c, &h);
+        else
+            xs_fhit_add(c, &h);
     }
     xs_script_free(&sc);
 }

@@ -50,6 +50,8 @@ typedef struct xs_wsreport {
     xs_wsk best;         /* the strongest behaviour (when score > 0) */
     char signals[256];   /* supporting signals, "; "-separated, "" when none */
     char kinds[160];     /* the behaviours scoring XS_WS_SCORE_SUSPECT or more, ", "-separated */
+    bool truncated;      /* a statement past XS_SCRIPT_MAX_STMT tokens was read in parts, or
+                            the analysis ran out of its work budget */
 } xs_wsreport;
 
 /* A name for a behaviour kind ("command execution", ...). */

@@ -68,18 +68,18 @@ static void read_tag(const char *p, size_t n, size_t i, tag *t)
     size_t lim = n - i > TAG_MAX ? i + TAG_MAX : n;
     size_t j = i;
     while (j < lim && p[j] != ' ' && p[j] != '\t' && p[j] != '\r' && p[j] != '\n' && p[j] != '>' &&
-           p[j] != '/')
+           p[j] != '/' && p[j] != '<')
         j++;
     t->name = xs_str_make(p + i, j - i);
     while (j < lim && p[j] != '>') {
         while (j < lim && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n' ||
                            p[j] == '/'))
             j++;
-        if (j >= lim || p[j] == '>')
-            break;
+        if (j >= lim || p[j] == '>' || p[j] == '<')
+            break; /* an unquoted '<': the tag never closed, the next one starts here */
         size_t a = j;
         while (j < lim && p[j] != '=' && p[j] != ' ' && p[j] != '>' && p[j] != '\t' &&
-               p[j] != '\r' && p[j] != '\n')
+               p[j] != '\r' && p[j] != '\n' && p[j] != '<')
             j++;
         xs_str name = xs_str_make(p + a, j - a), val = XS_STR_NULL;
         while (j < lim && (p[j] == ' ' || p[j] == '\t'))
@@ -105,7 +105,8 @@ static void read_tag(const char *p, size_t n, size_t i, tag *t)
             }
         }
         if (name.n == 0) {
-            j++;
+            if (j < lim && p[j] != '>' && p[j] != '<')
+                j++;
             continue;
         }
         if (t->na < TAG_ATTRS) {

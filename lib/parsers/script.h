@@ -94,6 +94,7 @@ typedef struct xs_script {
     uint32_t ndecoded;     /* literals read again as code (XS_SCRIPT_MAX_DECODES) */
     bool rest_is_code;  /* a handler or service file: code follows its directive */
     bool truncated;     /* a cap was reached: the code was read in part */
+    bool text_full;     /* XS_SCRIPT_MAX_TEXT was reached: folding stops */
     bool failed;        /* out of memory: the code was read in part */
 } xs_script;
 

@@ -39,7 +39,9 @@ static size_t chain_len(const xs_script *s, size_t from, size_t w)
 {
     const xs_tok *t = s->tok;
     size_t k = w;
-    while (k > from && xs_tok_p(&t[k - 1], '.')) {
+    /* short chains of names and of calls with constant arguments only (GetEncoding(936)): a
+     * call with anything else in it (Exec(Request("c")).Chr(65)) is code, not a namespace */
+    while (k > from && w - k < 32 && xs_tok_p(&t[k - 1], '.')) {
         size_t j = k - 1;
         if (j > from && t[j - 1].kind == XS_TK_IDENT) {
             k = j - 1;
@@ -48,13 +50,15 @@ static size_t chain_len(const xs_script *s, size_t from, size_t w)
         if (j > from && xs_tok_p(&t[j - 1], ')')) {
             size_t q = j, d = 0;
             bool found = false;
-            while (q > from) {
+            while (q > from && j - q < 16) {
                 q--;
                 if (xs_tok_p(&t[q], ')'))
                     d++;
                 else if (xs_tok_p(&t[q], '(') && --d == 0) {
                     found = true;
                     break;
+                } else if (t[q].kind == XS_TK_IDENT) {
+                    break; /* not constant */
                 }
             }
             if (!found)
@@ -85,6 +89,7 @@ static bool buf_put(fold *f, const char *p, size_t n)
         return true;
     if (f->bn + n > XS_SCRIPT_MAX_TEXT) {
         f->s->truncated = true;
+        f->s->text_full = true;
         return false;
     }
     if (f->bn + n > f->bcap) {
@@ -374,6 +379,8 @@ static bool fold_base64(fold *f)
 static bool replace_into(fold *f, xs_str in, xs_str from, xs_str to)
 {
     f->bn = 0;
+    if (from.n > 64)
+        return false; /* obfuscation replaces short markers; a long one would cost in x from */
     if (from.n == 0)
         return buf_put(f, in.p, in.n);
     for (size_t i = 0; i < in.n;) {
@@ -440,6 +447,11 @@ static bool fold_pass(xs_script *s, size_t from, bool *changed, char **buf, size
 {
     fold f = {s, from, from, from, s->ntok, *buf, 0, *bcap, false};
     while (f.r < f.e && !f.stop) {
+        if (s->ntext + 1 >= XS_SCRIPT_MAX_TEXT || (s->truncated && s->text_full)) {
+            /* the text cap: copy the rest as it is (each fold would fail and be retried) */
+            s->tok[f.w++] = s->tok[f.r++];
+            continue;
+        }
         size_t w0 = f.w, r0 = f.r;
         if (fold_concat(&f) || fold_charcode(&f) || fold_arith(&f) || fold_reverse(&f) ||
             fold_unescape(&f) || fold_base64(&f) || fold_replace(&f) || fold_paren(&f)) {

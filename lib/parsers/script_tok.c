@@ -13,6 +13,7 @@ bool xs_stext_add(xs_script *s, const char *p, size_t n, uint32_t *off)
 {
     if (s->ntext + n + 1 > XS_SCRIPT_MAX_TEXT) {
         s->truncated = true;
+        s->text_full = true;
         return false;
     }
     if (s->ntext + n + 1 > s->captext) {
@@ -242,6 +243,9 @@ static bool lex_string(lexer *lx, char q, bool verbatim)
     bool vb = vbish(lx->lang);
     while (i < n) {
         char c = p[i];
+        if (vb && c == '\n')
+            break; /* VB strings do not span lines: an unterminated one ends here (the
+                      tokeniser counts the line break) */
         if (c == '\n')
             lx->line++;
         if (c == q) {
@@ -257,8 +261,6 @@ static bool lex_string(lexer *lx, char q, bool verbatim)
             i += c_escape(p, n, i, &lx->b, &how);
             continue;
         }
-        if (vb && c == '\n')
-            break; /* VB strings do not span lines: an unterminated one ends here */
         sb_put(&lx->b, &c, 1);
         i++;
     }

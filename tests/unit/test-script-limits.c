@@ -271,6 +271,22 @@ static void test_max_stmt(void **st)
     /* the request is past the cap within the assignment: x is not tainted */
     assert_int_equal(score_of(b.p, b.n, ".aspx", XS_WSK_PROCESS), 0);
     free(b.p);
+    /* a sink right at the cut is still seen, and the report says the statement was cut */
+    for (int pad = 0; pad < 3; pad++) {
+        big c = {0};
+        add(&c, "<%%@ Page Language=\"C#\" %%><%% var y = 0");
+        for (int i = 0; i < XS_SCRIPT_MAX_STMT / 2 - 2 + pad; i++)
+            add(&c, " + 0");
+        add(&c, " + System.Diagnostics.Process.Start(\"cmd\", Request[\"c\"]); %%>");
+        xs_script s;
+        assert_true(xs_script_read(c.p, c.n, ".aspx", &s));
+        xs_wsreport r;
+        assert_true(xs_scriptflow(&s, 0, &r));
+        assert_int_equal(r.flow[XS_WSK_PROCESS].score, 100);
+        assert_true(r.truncated);
+        xs_script_free(&s);
+        free(c.p);
+    }
 }
 
 int main(void)

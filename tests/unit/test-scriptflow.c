@@ -666,6 +666,25 @@ static void test_techniques(void **st)
         assert_true(r.score >= (cases[i].min < XS_WS_SCORE_SUSPECT ? cases[i].min
                                                                    : XS_WS_SCORE_SUSPECT));
     }
+    /* evasions a review found: a call chained after the sink, an identity function named like
+     * a sanitiser, a statement padded past XS_SCRIPT_MAX_STMT, an unterminated VB string */
+    {
+        static const char chained[] = "<%\nOn Error Resume Next\nSet x = CreateObject(\"WScript.Shell\")"
+                                      ".Exec(Request(\"c\")).Chr(65)\n%>";
+        xs_wsreport q;
+        assert_true(analyse(chained, sizeof chained - 1, ".asp", &q));
+        assert_int_equal(q.flow[XS_WSK_PROCESS].score, 100);
+        static const char shadow[] =
+            "<%@ Page Language=\"C#\" %><script runat=\"server\">string Encode(string s) { return "
+            "s; } void Page_Load(object o, EventArgs e) { System.Diagnostics.Process.Start("
+            "\"cmd.exe\", Encode(Request[\"c\"])); }</script>";
+        assert_true(analyse(shadow, sizeof shadow - 1, ".aspx", &q));
+        assert_int_equal(q.flow[XS_WSK_PROCESS].score, 100);
+        static const char line[] = "<%\nx = \"open\nSet o = CreateObject(\"WScript.Shell\")\n"
+                                   "o.Run Request(\"c\")\n%>";
+        assert_true(analyse(line, sizeof line - 1, ".asp", &q));
+        assert_string_equal(q.flow[XS_WSK_PROCESS].sink, "o.Run (line 4)");
+    }
     /* a UTF-7 page */
     char body[1024], page[1200];
     utf7("<% Execute(Request(\"x\")) %>", body, sizeof body);
