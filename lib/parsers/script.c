@@ -416,6 +416,28 @@ static size_t utf7_decode(const char *p, size_t n, char *out)
     return o;
 }
 
+/* 1 for UTF-16LE, 2 for UTF-16BE (by BOM, or by the zero bytes of ASCII text in the first
+ * 64 bytes), 0 otherwise. */
+static int utf16_order(const char *p, size_t n)
+{
+    if (n >= 2 && (unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)
+        return 1;
+    if (n >= 2 && (unsigned char)p[0] == 0xFE && (unsigned char)p[1] == 0xFF)
+        return 2;
+    size_t lim = n < 64 ? n & ~(size_t)1 : 64, even = 0, odd = 0;
+    if (lim < 8)
+        return 0;
+    for (size_t i = 0; i < lim; i += 2) {
+        even += p[i] == 0;
+        odd += p[i + 1] == 0;
+    }
+    if (odd * 8 >= lim * 3 && even == 0) /* three pairs in four */
+        return 1; /* "<\0%\0": every second byte zero */
+    if (even * 8 >= lim * 3 && odd == 0)
+        return 2;
+    return 0;
+}
+
 bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
 {
     memset(s, 0, sizeof *s);
@@ -423,10 +445,17 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
     if (s->lang == XS_SL_NONE)
         return true;
     char *narrow = NULL;
-    /* UTF-16 (with its BOM): read its low bytes; a UTF-8 BOM is skipped */
-    if (n >= 2 && ((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE)) {
-        size_t m = (n - 2) / 2 > XS_SCRIPT_MAX_BYTES ? XS_SCRIPT_MAX_BYTES : (n - 2) / 2;
-        if (m < (n - 2) / 2)
+    /* UTF-16, either byte order, with its BOM or without (zero bytes in every other place of
+     * the first 64): read the low bytes; a UTF-8 BOM is skipped */
+    int order = utf16_order(buf, n); /* 0: not UTF-16; 1: little-endian; 2: big-endian */
+    if (order) {
+        size_t skip = n >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
+                              ((unsigned char)buf[1] == 0xFE || (unsigned char)buf[1] == 0xFF)
+                          ? 2
+                          : 0;
+        size_t units = (n - skip) / 2;
+        size_t m = units > XS_SCRIPT_MAX_BYTES ? XS_SCRIPT_MAX_BYTES : units;
+        if (m < units)
             s->truncated = true;
         narrow = malloc(m ? m : 1);
         if (!narrow) {
@@ -434,7 +463,9 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
             return false;
         }
         for (size_t i = 0; i < m; i++) {
-            unsigned char lo = (unsigned char)buf[2 + 2 * i], hi = (unsigned char)buf[3 + 2 * i];
+            unsigned char b0 = (unsigned char)buf[skip + 2 * i],
+                          b1 = (unsigned char)buf[skip + 2 * i + 1];
+            unsigned char lo = order == 1 ? b0 : b1, hi = order == 1 ? b1 : b0;
             narrow[i] = hi ? '?' : (char)lo;
         }
         buf = narrow;

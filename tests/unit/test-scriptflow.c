@@ -685,6 +685,26 @@ static void test_techniques(void **st)
         assert_true(analyse(line, sizeof line - 1, ".asp", &q));
         assert_string_equal(q.flow[XS_WSK_PROCESS].sink, "o.Run (line 4)");
     }
+    /* UTF-16 pages, both byte orders, with and without a BOM */
+    {
+        static const char text[] = "<%@ Page Language=\"JScript\"%><%eval(Request.Item[\"k\"]);%>";
+        for (int form = 0; form < 4; form++) {
+            char wide[256];
+            size_t o = 0;
+            bool be = form & 1, bom = form & 2;
+            if (bom) {
+                wide[o++] = be ? (char)0xFE : (char)0xFF;
+                wide[o++] = be ? (char)0xFF : (char)0xFE;
+            }
+            for (size_t i = 0; i < sizeof text - 1; i++) {
+                wide[o++] = be ? 0 : text[i];
+                wide[o++] = be ? text[i] : 0;
+            }
+            xs_wsreport q;
+            assert_true(analyse(wide, o, ".aspx", &q));
+            assert_int_equal(q.flow[XS_WSK_EVAL].score, 100);
+        }
+    }
     /* a UTF-7 page */
     char body[1024], page[1200];
     utf7("<% Execute(Request(\"x\")) %>", body, sizeof body);
