@@ -671,9 +671,7 @@ static bool declarations(fa *a)
         bool vb = vbish(t);
         bool def = false;
         if (vb)
-            def = i > 0 && (id_is(a, i - 1, "sub") || id_is(a, i - 1, "function")) &&
-                  !(i > 1 && id_is(a, i - 2, "end") && a->t[i - 2].line == t->line &&
-                    false);
+            def = i > 0 && (id_is(a, i - 1, "sub") || id_is(a, i - 1, "function"));
         else if (i > 0 && id_is(a, i - 1, "function"))
             def = true;
         else if (i > 0 && (a->t[i - 1].kind == XS_TK_IDENT || p_is(a, i - 1, ']') ||
@@ -1807,7 +1805,6 @@ bool xs_scriptflow(const xs_script *s, unsigned hints, xs_wsreport *out)
                 best = XS_WS_SCORE_SUSPECT;
                 out->best = XS_WSK_EMBEDDED;
                 taint u = {0};
-                cpy(u.src, sizeof u.src, "");
                 record(&a, XS_WSK_EMBEDDED, XS_WS_SCORE_SUSPECT, &u, "Script Encoder block",
                        s->encoded_line);
             }

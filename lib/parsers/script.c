@@ -8,6 +8,7 @@
 
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/utf16.h"
 #include "parsers/script_int.h"
 
 xs_slang xs_script_ext_lang(const char *ext)
@@ -373,16 +374,6 @@ static bool utf7_page(const char *p, size_t n)
     return false;
 }
 
-static int b64val(int c)
-{
-    return c >= 'A' && c <= 'Z'   ? c - 'A'
-           : c >= 'a' && c <= 'z' ? c - 'a' + 26
-           : c >= '0' && c <= '9' ? c - '0' + 52
-           : c == '+'             ? 62
-           : c == '/'             ? 63
-                                  : -1;
-}
-
 /* UTF-7 (RFC 2152) to bytes: "+<modified base64 of UTF-16BE>-", "+-" for '+'; code units
  * past U+00FF become '?'. out holds at least n bytes; returns the length. */
 static size_t utf7_decode(const char *p, size_t n, char *out)
@@ -401,8 +392,8 @@ static size_t utf7_decode(const char *p, size_t n, char *out)
         }
         uint32_t acc = 0;
         int bits = 0;
-        while (i < n && b64val((unsigned char)p[i]) >= 0) {
-            acc = (acc << 6) | (uint32_t)b64val((unsigned char)p[i++]);
+        while (i < n && xs_sb64((unsigned char)p[i], false) >= 0) {
+            acc = (acc << 6) | (uint32_t)xs_sb64((unsigned char)p[i++], false);
             bits += 6;
             if (bits >= 16) {
                 bits -= 16;
@@ -446,7 +437,7 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
         return true;
     char *narrow = NULL;
     /* UTF-16, either byte order, with its BOM or without (zero bytes in every other place of
-     * the first 64): read the low bytes; a UTF-8 BOM is skipped */
+     * the first 64): decoded to UTF-8 by core/utf16; a UTF-8 BOM is skipped */
     int order = utf16_order(buf, n); /* 0: not UTF-16; 1: little-endian; 2: big-endian */
     if (order) {
         size_t skip = n >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
@@ -454,22 +445,29 @@ bool xs_script_read(const char *buf, size_t n, const char *ext, xs_script *s)
                           ? 2
                           : 0;
         size_t units = (n - skip) / 2;
-        size_t m = units > XS_SCRIPT_MAX_BYTES ? XS_SCRIPT_MAX_BYTES : units;
+        size_t m = units > XS_SCRIPT_MAX_BYTES / 3 ? XS_SCRIPT_MAX_BYTES / 3 : units;
         if (m < units)
             s->truncated = true;
-        narrow = malloc(m ? m : 1);
-        if (!narrow) {
+        /* big-endian: swapped into a copy, so that core/utf16 (said once) reads both */
+        unsigned char *swapped = order == 2 ? malloc(m ? m * 2 : 1) : NULL;
+        narrow = malloc(m * 3 + 1);
+        if (!narrow || (order == 2 && !swapped)) {
+            free(narrow);
+            free(swapped);
             s->failed = true;
             return false;
         }
-        for (size_t i = 0; i < m; i++) {
-            unsigned char b0 = (unsigned char)buf[skip + 2 * i],
-                          b1 = (unsigned char)buf[skip + 2 * i + 1];
-            unsigned char lo = order == 1 ? b0 : b1, hi = order == 1 ? b1 : b0;
-            narrow[i] = hi ? '?' : (char)lo;
+        const unsigned char *units_p = (const unsigned char *)buf + skip;
+        if (swapped) {
+            for (size_t i = 0; i < m; i++) {
+                swapped[2 * i] = units_p[2 * i + 1];
+                swapped[2 * i + 1] = units_p[2 * i];
+            }
+            units_p = swapped;
         }
+        n = xs_utf16le_to_utf8(units_p, m, narrow, m * 3, ' ', NULL);
+        free(swapped);
         buf = narrow;
-        n = m;
     } else if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
                (unsigned char)buf[2] == 0xBF) {
         buf += 3;

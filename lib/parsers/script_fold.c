@@ -318,16 +318,6 @@ static bool fold_unescape(fold *f)
     return put_str(f, 4, chain_len(s, f->from, f->w), XS_TF_UNESCAPE, s->tok[r].line);
 }
 
-static int b64v(int c)
-{
-    return c >= 'A' && c <= 'Z'   ? c - 'A'
-           : c >= 'a' && c <= 'z' ? c - 'a' + 26
-           : c >= '0' && c <= '9' ? c - '0' + 52
-           : c == '+' || c == '-' ? 62
-           : c == '/' || c == '_' ? 63
-                                  : -1;
-}
-
 /* Convert.FromBase64String("..."): the bytes; Encoding.X.GetString("...") around it: the text
  * (UTF-16 squeezed to its low bytes). */
 static bool fold_base64(fold *f)
@@ -352,7 +342,7 @@ static bool fold_base64(fold *f)
             }
             if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
                 continue;
-            int d = b64v(c);
+            int d = xs_sb64(c, true);
             if (d < 0 || pad)
                 return false; /* not base64: left as written */
             acc = (acc << 6) | (unsigned)d;

@@ -26,6 +26,9 @@ bool xs_sfold_region(xs_script *s, size_t from);
 size_t xs_sutf8(unsigned long c, char *out);
 /* The value of hex digit c, or -1. */
 int xs_shex(int c);
+/* The value of base64 character c, or -1; urlsafe also takes '-' and '_' for 62 and 63 (not
+ * for UTF-7, where '-' ends a run). */
+int xs_sb64(int c, bool urlsafe);
 
 /* ASCII case-insensitive equality of a token's text with lit. */
 bool xs_stok_eq(const xs_script *s, const xs_tok *t, const char *lit);

@@ -36,6 +36,16 @@ bool xs_stext_add(xs_script *s, const char *p, size_t n, uint32_t *off)
     return true;
 }
 
+int xs_sb64(int c, bool urlsafe)
+{
+    return c >= 'A' && c <= 'Z'              ? c - 'A'
+           : c >= 'a' && c <= 'z'            ? c - 'a' + 26
+           : c >= '0' && c <= '9'            ? c - '0' + 52
+           : c == '+' || (urlsafe && c == '-') ? 62
+           : c == '/' || (urlsafe && c == '_') ? 63
+                                              : -1;
+}
+
 bool xs_stok_push(xs_script *s, const xs_tok *t)
 {
     if (s->ntok >= XS_SCRIPT_MAX_TOKENS) {
