@@ -143,4 +143,11 @@
 #define XS_SCRIPT_MAX_FUNCS 1024        /* functions whose parameters reach a sink, per script */
 #define XS_SCRIPT_MAX_STMT 65536        /* tokens of one statement looked at */
 
+/* The server's own state (state/observe.h) */
+#define XS_MAX_STATE_OBS 256            /* distinct build observations, and distinct notes
+                                            (updates, mitigations), kept per root: the smallest
+                                            by source, build and text, whatever the order; the
+                                            others are counted (a LIMIT warning) */
+#define XS_MAX_NOTE_TEXT 512            /* bytes of a note's text and of a build's detail */
+
 #endif

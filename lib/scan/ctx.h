@@ -119,6 +119,14 @@ void xs_warn(struct exs_scan *s, xs_warn_kind k, const char *file, uint64_t line
  * rows the server forwarded to itself (back end, SSRF) do not list it as an attacker. */
 void xs_note_server_address(xs_ctx *c, xs_str ip);
 
+/* The server's own state (lib/state/observe.h): a build this file shows, and what else it says
+ * of the server (an update installed, a mitigation in place), for the file's root. The file is
+ * cited. Fails the sweep when out of memory; past the store's cap counted (a LIMIT warning). */
+struct xs_obs_build;
+struct xs_obs_note;
+void xs_note_build(xs_ctx *c, const struct xs_obs_build *o);
+void xs_note_state(xs_ctx *c, const struct xs_obs_note *o);
+
 /* A request for a script in an Exchange web folder (kept for cross-file correlation). */
 typedef struct xs_access {
     int64_t time_ms;

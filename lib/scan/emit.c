@@ -13,6 +13,7 @@
 #include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
+#include "state/observe.h"
 
 const char *xs_warn_kind_name(xs_warn_kind k)
 {
@@ -343,6 +344,42 @@ void xs_note_server_address(xs_ctx *c, xs_str ip)
         xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's address");
 }
 
+/* ---------------------------------------------------------------- the server's own state */
+
+static xs_state *state_of(exs_scan *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (!s->state)
+        s->state = xs_state_new();
+    xs_state *st = s->state;
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+static void state_added(xs_ctx *c, bool ok, bool dropped)
+{
+    if (!ok)
+        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping the server's state");
+    else if (dropped)
+        xs_warn(c->scan, XS_W_LIMIT, c->file, 0,
+                 "the server's state: more than %u distinct observations of one root; the "
+                 "smallest are kept", (unsigned)XS_MAX_STATE_OBS);
+}
+
+void xs_note_build(xs_ctx *c, const xs_obs_build *o)
+{
+    xs_state *st = state_of(c->scan);
+    bool dropped = false;
+    state_added(c, st && xs_state_add_build(st, c->where.root, c->file, o, &dropped), dropped);
+}
+
+void xs_note_state(xs_ctx *c, const xs_obs_note *o)
+{
+    xs_state *st = state_of(c->scan);
+    bool dropped = false;
+    state_added(c, st && xs_state_add_note(st, c->where.root, c->file, o, &dropped), dropped);
+}
+
 /* ---------------------------------------------------------------- coverage, roots, stats */
 
 static exs_coverage *cov_get(exs_scan *s, const char *family)
@@ -524,6 +561,8 @@ void xs_scan_results_free(exs_scan *s)
     s->server_addrs = NULL;
     xs_strmap_destroy(s->server_over);
     s->server_over = NULL;
+    xs_state_free(s->state);
+    s->state = NULL;
     s->nserver = s->capserver = 0;
     s->naccess = 0;
     xs_arena_free(&s->pool);

@@ -55,6 +55,8 @@ struct exs_scan {
                                      or never kept), at most max_server_over */
     uint64_t max_server_over;      /* XS_MAX_SERVER_OVER; tests lower it */
     size_t capwarnings, capcov;
+    struct xs_state *state; /* the server's own state (state/observe.h): created at the
+                               first observation, NULL until then */
 
     xs_access *access;
     size_t naccess, capaccess;
