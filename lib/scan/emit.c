@@ -356,28 +356,38 @@ static xs_state *state_of(exs_scan *s)
     return st;
 }
 
-static void state_added(xs_ctx *c, bool ok, bool dropped)
+static void state_added(exs_scan *s, const char *file, bool ok, bool dropped)
 {
     if (!ok)
-        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory keeping the server's state");
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the server's state");
     else if (dropped)
-        xs_warn(c->scan, XS_W_LIMIT, c->file, 0,
+        xs_warn(s, XS_W_LIMIT, file, 0,
                  "the server's state: more than %u distinct observations of one root; the "
                  "smallest are kept", (unsigned)XS_MAX_STATE_OBS);
 }
 
+void xs_scan_note_build(exs_scan *s, uint32_t root, const char *file, const xs_obs_build *o)
+{
+    xs_state *st = state_of(s);
+    bool dropped = false;
+    state_added(s, file, st && xs_state_add_build(st, root, file, o, &dropped), dropped);
+}
+
+void xs_scan_note_state(exs_scan *s, uint32_t root, const char *file, const xs_obs_note *o)
+{
+    xs_state *st = state_of(s);
+    bool dropped = false;
+    state_added(s, file, st && xs_state_add_note(st, root, file, o, &dropped), dropped);
+}
+
 void xs_note_build(xs_ctx *c, const xs_obs_build *o)
 {
-    xs_state *st = state_of(c->scan);
-    bool dropped = false;
-    state_added(c, st && xs_state_add_build(st, c->where.root, c->file, o, &dropped), dropped);
+    xs_scan_note_build(c->scan, c->where.root, c->file, o);
 }
 
 void xs_note_state(xs_ctx *c, const xs_obs_note *o)
 {
-    xs_state *st = state_of(c->scan);
-    bool dropped = false;
-    state_added(c, st && xs_state_add_note(st, c->where.root, c->file, o, &dropped), dropped);
+    xs_scan_note_state(c->scan, c->where.root, c->file, o);
 }
 
 /* ---------------------------------------------------------------- coverage, roots, stats */

@@ -747,6 +747,16 @@ void xs_fhit_add_exchange(xs_fctx *c, const xs_hit *hit)
         c->rec->last->exchange_only = true;
 }
 
+void xs_fnote_build(xs_fctx *c, const struct xs_obs_build *o)
+{
+    xs_scan_note_build(c->scan, c->where.root, c->display, o);
+}
+
+void xs_fnote_state(xs_fctx *c, const struct xs_obs_note *o)
+{
+    xs_scan_note_state(c->scan, c->where.root, c->display, o);
+}
+
 /* ---------------------------------------------------------------- per worker */
 
 #define HEAD_MAX 65536

@@ -179,6 +179,12 @@ void xs_fhit_add_deferred(xs_fctx *c, const xs_hit *h);
  * of a site that serves Exchange): the post-pass reports it as suspicious when the hit's evidence
  * root holds no Exchange web folder. */
 void xs_fhit_add_exchange(xs_fctx *c, const xs_hit *hit);
+/* The server's own state this file shows (lib/state/observe.h): a build, an update, a
+ * mitigation; the file is cited. */
+struct xs_obs_build;
+struct xs_obs_note;
+void xs_fnote_build(xs_fctx *c, const struct xs_obs_build *o);
+void xs_fnote_state(xs_fctx *c, const struct xs_obs_note *o);
 /* Counts the deferred hits of the records let go past max_records as findings not kept: the
  * post-pass calls it when the sweep found evidence of compromise, that is when the deferred
  * hits of the records kept are reported. Fails the sweep when out of memory. */

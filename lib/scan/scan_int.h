@@ -88,6 +88,14 @@ void xs_scan_add_install_root(exs_scan *s, const char *root, size_t n);
 /* Copies str into the scan's string pool (thread-safe; caller holds no lock). NULL when out
  * of memory. */
 const char *xs_scan_intern(exs_scan *s, const char *str);
+/* The server's own state observed in file of root (thread-safe; state/observe.h): what
+ * xs_note_build and xs_note_state (ctx.h) and the file side's xs_fnote_* (files_int.h) call. */
+struct xs_obs_build;
+struct xs_obs_note;
+void xs_scan_note_build(exs_scan *s, uint32_t root, const char *file,
+                         const struct xs_obs_build *o);
+void xs_scan_note_state(exs_scan *s, uint32_t root, const char *file,
+                         const struct xs_obs_note *o);
 /* Adds per-worker stats (thread-safe). */
 void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w);
 
