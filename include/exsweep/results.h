@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "finding.h"
+#include "server.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -132,6 +133,10 @@ const char *const *exs_results_install_roots(const exs_results *r, size_t *n);
  * root's rows from its own address are left out of the client counts (rows the server
  * forwarded to itself), not another root's. */
 const char *const *exs_results_server_addresses(const exs_results *r, size_t *n);
+
+/* The servers' own state (include/exsweep/server.h): one record per root of the sweep, in
+ * root order (a set read back from JSON lines holds the records it found). */
+const exs_server *exs_results_servers(const exs_results *r, size_t *n);
 
 /* The heaviest verdict over every finding, 0 when there is none. */
 exs_verdict exs_results_verdict(const exs_results *r);

@@ -2,6 +2,8 @@
  *
  *   sweep     the sweep itself: version, roots and labels, options, times, status, stats,
  *             warning counts (event.kind event)
+ *   server    one per root: the server's own state, build and per-family verdicts
+ *             (event.kind state; service.version the build, vulnerability.id the open CVEs)
  *   finding   one per kept finding (event.kind alert)
  *   count     exact counts per rule, family, client, host (event.kind metric)
  *   coverage  per log family (event.kind metric)
@@ -288,6 +290,137 @@ static void user_fields(jw *w, const char *key, const char *u)
 
 static const char *const verdict_keys[] = {"", "probe", "attempt", "suspicious", "exploitation"};
 
+/* ---------------------------------------------------------------- the servers' state */
+
+static void server_families(jw *w, const exs_server *sv)
+{
+    jw_open(w, "families", '[');
+    for (int i = 0; i < EXS_FAMILIES; i++) {
+        const exs_family_state *fs = &sv->families[i];
+        jw_open(w, NULL, '{');
+        jw_str(w, "family", fs->family);
+        jw_str(w, "state", exs_exposure_name(fs->state));
+        jw_str(w, "cves", fs->cves);
+        jw_str(w, "open_cves", fs->open_cves);
+        jw_str(w, "reason", fs->reason);
+        jw_str(w, "sources", fs->sources);
+        jw_str(w, "fixed_by", fs->fixed_by);
+        jw_time(w, "fixed", fs->fixed_ms);
+        jw_time(w, "exploited", fs->exploited_ms);
+        jw_i64(w, "exposed_ms", fs->exposed_ms);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+static void server_lists(jw *w, const exs_server *sv)
+{
+    jw_open(w, "sources", '[');
+    for (size_t i = 0; i < sv->nsources; i++) {
+        const exs_build_source *b = &sv->sources[i];
+        jw_open(w, NULL, '{');
+        jw_str(w, "source", b->source);
+        jw_str(w, "build", b->build);
+        jw_str(w, "file", b->file);
+        jw_u64(w, "line", b->line);
+        jw_u64(w, "files", b->files);
+        jw_time(w, "first", b->first_ms);
+        jw_time(w, "last", b->last_ms);
+        jw_str(w, "detail", b->detail);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_open(w, "periods", '[');
+    for (size_t i = 0; i < sv->nperiods; i++) {
+        jw_open(w, NULL, '{');
+        jw_str(w, "build", sv->periods[i].build);
+        jw_time(w, "from", sv->periods[i].from_ms);
+        jw_time(w, "to", sv->periods[i].to_ms);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_open(w, "notes", '[');
+    for (size_t i = 0; i < sv->nnotes; i++) {
+        const exs_state_note *n = &sv->notes[i];
+        jw_open(w, NULL, '{');
+        jw_str(w, "kind", n->kind);
+        jw_str(w, "family", n->family);
+        jw_str(w, "what", n->what);
+        jw_str(w, "build", n->build);
+        jw_str(w, "file", n->file);
+        jw_u64(w, "line", n->line);
+        jw_time(w, "time", n->time_ms);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+/* One state record per server: what ECS has fields for (service.*, vulnerability.id), the
+ * rest under exsweep.server. */
+static exs_rc jsonl_servers(FILE *f, const exs_results *r)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    size_t n;
+    const exs_server *sv = exs_results_servers(r, &n);
+    for (size_t i = 0; i < n; i++) {
+        jw w;
+        jw_begin(&w, f, r);
+        ecs_head(&w, sw->start_ms, r);
+        jw_str(&w, "message", "exsweep server state");
+        jw_open(&w, "event", '{');
+        event_meta(&w, "state", "exsweep.server");
+        jw_close(&w, '}');
+        observer(&w, r);
+        jw_open(&w, "service", '{');
+        jw_str(&w, "name", "Microsoft Exchange Server");
+        jw_str(&w, "type", "exchange");
+        if (*sv[i].build)
+            jw_str(&w, "version", sv[i].build);
+        jw_close(&w, '}');
+        /* vulnerability.id is one value in ECS: the first CVE still open; all of them are
+         * in exsweep.server.open_cves */
+        const char *first = NULL;
+        for (int k = 0; k < EXS_FAMILIES && !first; k++)
+            if (*sv[i].families[k].open_cves)
+                first = sv[i].families[k].open_cves;
+        if (first) {
+            jw_open(&w, "vulnerability", '{');
+            const char *c = strchr(first, ',');
+            jw_strn(&w, "id", first, c ? (size_t)(c - first) : strlen(first));
+            jw_str(&w, "enumeration", "CVE");
+            jw_close(&w, '}');
+        }
+        jw_open(&w, "exsweep", '{');
+        jw_str(&w, "record", "server");
+        jw_u64(&w, "root", sv[i].root);
+        if (sv[i].root < sw->nroots)
+            jw_str(&w, "label", sw->roots[sv[i].root].label);
+        jw_open(&w, "server", '{');
+        jw_str(&w, "build", sv[i].build);
+        jw_str(&w, "product", sv[i].product);
+        jw_str(&w, "cu", sv[i].cu);
+        jw_str(&w, "update", sv[i].update);
+        jw_str(&w, "build_source", sv[i].build_source);
+        jw_str(&w, "why_unknown", sv[i].why_unknown);
+        char open[512] = "";
+        for (int k = 0; k < EXS_FAMILIES; k++)
+            if (*sv[i].families[k].open_cves) {
+                size_t l = strlen(open);
+                snprintf(open + l, sizeof open - l, "%s%s", l ? "," : "",
+                         sv[i].families[k].open_cves);
+            }
+        jw_list(&w, "open_cves", open);
+        server_families(&w, &sv[i]);
+        server_lists(&w, &sv[i]);
+        jw_close(&w, '}');
+        jw_raw_flush(&w);
+        jw_close(&w, '}');
+        if (jw_end(&w) != EXS_OK)
+            return EXS_ENOMEM;
+    }
+    return EXS_OK;
+}
+
 static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *o)
 {
     (void)o;
@@ -385,7 +518,8 @@ static exs_rc jsonl_begin(FILE *f, const exs_results *r, const exs_report_opts *
     jw_close(&w, ']');
     jw_raw_flush(&w);
     jw_close(&w, '}');
-    return jw_end(&w);
+    exs_rc rc = jw_end(&w);
+    return rc != EXS_OK ? rc : jsonl_servers(f, r);
 }
 
 /* ---------------------------------------------------------------- findings */

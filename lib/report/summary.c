@@ -2,6 +2,7 @@
  *
  *   the sweep: roots, files, time
  *   verdict for the server (INCOMPLETE when part of the evidence could not be read)
+ *   the server's own state: build, builds over time, per family vulnerable/patched/...
  *   per attack family and CVE: first/last seen, count, verdicts     (exact counts)
  *   client addresses with counts                                     (exact counts)
  *   the heaviest findings, with where they lie                       (kept findings)
@@ -150,6 +151,163 @@ static void print_verdict(const out *o, const exs_results *r)
         fprintf(o->f, "  (%" PRIu64 " %s in all; %" PRIu64 " past the cap %s counted, not listed)\n",
                 st->findings, plural(st->findings, "finding", "findings"), st->findings_dropped,
                 plural(st->findings_dropped, "is", "are"));
+}
+
+static const char *exposure_color(exs_exposure e)
+{
+    switch (e) {
+    case EXS_EXPOSURE_VULNERABLE: return RED;
+    case EXS_EXPOSURE_MITIGATED: return YEL;
+    case EXS_EXPOSURE_PATCHED: return GRN;
+    case EXS_EXPOSURE_UNKNOWN: return YEL;
+    }
+    return "";
+}
+
+static void span_days(const out *o, int64_t ms)
+{
+    if (ms < 3600000)
+        fprintf(o->f, "%" PRId64 " min", ms / 60000);
+    else if (ms < 2 * 86400000LL)
+        fprintf(o->f, "%.1f h", (double)ms / 3600000.0);
+    else
+        fprintf(o->f, "%.1f days", (double)ms / 86400000.0);
+}
+
+/* "2021-03-05 11:20" */
+static void minute(const out *o, int64_t ms)
+{
+    char t[32];
+    short_time(ms, t);
+    t[16] = 0;
+    fputs(t, o->f);
+}
+
+static void print_family(const out *o, const exs_family_state *fs)
+{
+    fputs("  ", o->f);
+    term_pad(o, fs->family, 14);
+    fprintf(o->f, " %s%-10s%s ", col(o, exposure_color(fs->state)),
+            exs_exposure_name(fs->state), col(o, RST));
+    term(o, fs->reason, 400);
+    if (xs_time_formattable(fs->exploited_ms)) {
+        fputs("; first exploited ", o->f);
+        minute(o, fs->exploited_ms);
+    }
+    if (xs_time_formattable(fs->fixed_ms)) {
+        fputs("; fixed ", o->f);
+        minute(o, fs->fixed_ms);
+    }
+    if (fs->exposed_ms >= 0) {
+        fputs(": exploited ", o->f);
+        span_days(o, fs->exposed_ms);
+        fputs(" before the fix", o->f);
+    }
+    fputc('\n', o->f);
+}
+
+static void print_server(const out *o, const exs_results *r, const exs_server *sv)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    fprintf(o->f, "\n%sServer%s", col(o, BLD), col(o, RST));
+    if (sw->nroots > 1 && sv->root < sw->nroots) {
+        fputc(' ', o->f);
+        term(o, sw->roots[sv->root].label, 60);
+    }
+    fputc('\n', o->f);
+    fputs("  build          ", o->f);
+    if (*sv->build) {
+        term(o, sv->build, 24);
+        if (*sv->product) {
+            fputs("  ", o->f);
+            term(o, sv->product, 40);
+            fputc(' ', o->f);
+            term(o, sv->cu, 16);
+            if (*sv->update) {
+                fputs(", ", o->f);
+                term(o, sv->update, 16);
+            }
+        } else {
+            fputs("  (not a build the table knows)", o->f);
+        }
+        fputs("  from ", o->f);
+        term(o, sv->build_source, 24);
+    } else {
+        fprintf(o->f, "%sunknown%s: ", col(o, YEL), col(o, RST));
+        term(o, sv->why_unknown, 200);
+    }
+    fputc('\n', o->f);
+    if (sv->nperiods > 1) {
+        fputs("  over time      ", o->f);
+        for (size_t i = 0; i < sv->nperiods; i++) {
+            const exs_build_period *p = &sv->periods[i];
+            if (i)
+                fputs(", then ", o->f);
+            term(o, p->build, 24);
+            if (i + 1 < sv->nperiods) {
+                fputs(" until ", o->f);
+                minute(o, p->to_ms);
+            } else {
+                fputs(" from ", o->f);
+                minute(o, p->from_ms);
+            }
+        }
+        fputc('\n', o->f);
+    }
+    for (int f = 0; f < EXS_FAMILIES; f++)
+        print_family(o, &sv->families[f]);
+    for (size_t i = 0; i < sv->nnotes; i++) {
+        const exs_state_note *n = &sv->notes[i];
+        fputs("  ", o->f);
+        term_pad(o, n->kind, 14);
+        fputc(' ', o->f);
+        if (*n->family) {
+            term(o, n->family, 20);
+            fputs(": ", o->f);
+        }
+        term(o, n->what, 200);
+        if (*n->build) {
+            fputs(" (", o->f);
+            term(o, n->build, 24);
+            fputc(')', o->f);
+        }
+        if (xs_time_formattable(n->time_ms)) {
+            fputs(" at ", o->f);
+            minute(o, n->time_ms);
+        }
+        fputs(" in ", o->f);
+        term(o, n->file, 160);
+        fputc('\n', o->f);
+    }
+    for (size_t i = 0; i < sv->nsources; i++) {
+        const exs_build_source *b = &sv->sources[i];
+        fputs("  source         ", o->f);
+        term_pad(o, b->source, 11);
+        fputc(' ', o->f);
+        term_pad(o, b->build, 16);
+        term(o, b->file, 160);
+        if (b->line)
+            fprintf(o->f, ":%" PRIu64, b->line);
+        if (b->files > 1)
+            fprintf(o->f, " and %" PRIu64 " more", b->files - 1);
+        if (xs_time_formattable(b->first_ms)) {
+            fputs(", ", o->f);
+            minute(o, b->first_ms);
+            if (xs_time_formattable(b->last_ms) && b->last_ms != b->first_ms) {
+                fputs(" to ", o->f);
+                minute(o, b->last_ms);
+            }
+        }
+        fputc('\n', o->f);
+    }
+}
+
+static void print_servers(const out *o, const exs_results *r)
+{
+    size_t n;
+    const exs_server *sv = exs_results_servers(r, &n);
+    for (size_t i = 0; i < n; i++)
+        print_server(o, r, &sv[i]);
 }
 
 static void print_groups(const out *o, const exs_results *r)
@@ -425,6 +583,7 @@ exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts
     out o = {f, opts->color};
     print_header(&o, r);
     print_verdict(&o, r);
+    print_servers(&o, r);
     size_t n;
     exs_results_findings(r, &n);
     if (exs_results_stats(r)->findings) {

@@ -25,8 +25,9 @@
 #include "results/results_int.h"
 #include "results/warnkeep.h"
 
-#define MAX_PAIRS 512
-#define PATHS_CAP 32768
+/* A server record holds up to XS_MAX_STATE_OBS sources and notes of 8 fields each. */
+#define MAX_PAIRS 2048
+#define PATHS_CAP 131072
 
 typedef struct rec {
     xs_json_pair *pairs;
@@ -639,6 +640,131 @@ static exs_rc read_warning(reader *rd, const rec *r)
                : EXS_ENOMEM;
 }
 
+static uint64_t u64_val(xs_str v)
+{
+    char b[24];
+    if (!v.p || !v.n || v.n > 20)
+        return 0;
+    memcpy(b, v.p, v.n);
+    b[v.n] = 0;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(b, &end, 10);
+    return errno || *end || b[0] == '-' ? 0 : x;
+}
+
+/* A server's state record (lib/report/jsonl.c jsonl_servers). Array members come in order,
+ * each object's first key starting a new element. */
+#define SV "exsweep.server."
+static exs_rc read_server(reader *rd, const rec *r)
+{
+    int64_t root;
+    if (!num_of(r, "exsweep.root", &root) || root < 0 || root >= rd->nroots_file)
+        return bad(rd, "a server record without a root of its sweep");
+    exs_server sv;
+    memset(&sv, 0, sizeof sv);
+    sv.root = rd->root_base + (uint32_t)root;
+    exs_build_source src[XS_MAX_STATE_OBS];
+    exs_build_period per[XS_MAX_STATE_OBS];
+    exs_state_note nt[XS_MAX_STATE_OBS];
+    xs_arena a = {0};
+    bool ok = true;
+#define K(v) (ok = ok && (((v) = xs_arena_strndup(&a, val.p ? val.p : "", val.n)) != NULL))
+    int fam = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        xs_str k = r->pairs[i].key, val = r->pairs[i].value;
+        if (!xs_str_istarts(k, SV))
+            continue;
+        k = xs_str_make(k.p + sizeof SV - 1, k.n - (sizeof SV - 1));
+        if (xs_str_eq(k, "build")) K(sv.build);
+        else if (xs_str_eq(k, "product")) K(sv.product);
+        else if (xs_str_eq(k, "cu")) K(sv.cu);
+        else if (xs_str_eq(k, "update")) K(sv.update);
+        else if (xs_str_eq(k, "build_source")) K(sv.build_source);
+        else if (xs_str_eq(k, "why_unknown")) K(sv.why_unknown);
+        else if (xs_str_eq(k, "families.family")) {
+            if (++fam >= EXS_FAMILIES)
+                return xs_arena_free(&a), bad(rd, "a server record with too many families");
+            K(sv.families[fam].family);
+            sv.families[fam].fixed_ms = sv.families[fam].exploited_ms = EXS_TIME_NONE;
+            sv.families[fam].exposed_ms = -1;
+        } else if (fam >= 0 && xs_str_istarts(k, "families.")) {
+            exs_family_state *fs = &sv.families[fam];
+            xs_str m = xs_str_make(k.p + 9, k.n - 9);
+            if (xs_str_eq(m, "state")) {
+                char b[16];
+                snprintf(b, sizeof b, "%.*s", (int)(val.n < 12 ? val.n : 12), val.p ? val.p : "");
+                int e = exs_exposure_parse(b);
+                if (e < 0)
+                    return xs_arena_free(&a), bad(rd, "a server record with an unknown state");
+                fs->state = (exs_exposure)e;
+            } else if (xs_str_eq(m, "cves")) K(fs->cves);
+            else if (xs_str_eq(m, "open_cves")) K(fs->open_cves);
+            else if (xs_str_eq(m, "reason")) K(fs->reason);
+            else if (xs_str_eq(m, "sources")) K(fs->sources);
+            else if (xs_str_eq(m, "fixed_by")) K(fs->fixed_by);
+            else if (xs_str_eq(m, "fixed")) fs->fixed_ms = xs_time_parse_iso(val);
+            else if (xs_str_eq(m, "exploited")) fs->exploited_ms = xs_time_parse_iso(val);
+            else if (xs_str_eq(m, "exposed_ms")) {
+                uint64_t x = u64_val(val);
+                fs->exposed_ms = x && x <= INT64_MAX ? (int64_t)x : -1;
+            }
+        } else if (xs_str_eq(k, "sources.source")) {
+            if (sv.nsources >= XS_MAX_STATE_OBS)
+                return xs_arena_free(&a), skip(rd, "a server record with more sources than a sweep writes");
+            exs_build_source *b = &src[sv.nsources++];
+            memset(b, 0, sizeof *b);
+            b->first_ms = b->last_ms = EXS_TIME_NONE;
+            b->build = b->file = b->detail = "";
+            K(b->source);
+        } else if (sv.nsources && xs_str_istarts(k, "sources.")) {
+            exs_build_source *b = &src[sv.nsources - 1];
+            xs_str m = xs_str_make(k.p + 8, k.n - 8);
+            if (xs_str_eq(m, "build")) K(b->build);
+            else if (xs_str_eq(m, "file")) K(b->file);
+            else if (xs_str_eq(m, "detail")) K(b->detail);
+            else if (xs_str_eq(m, "line")) b->line = u64_val(val);
+            else if (xs_str_eq(m, "files")) b->files = u64_val(val);
+            else if (xs_str_eq(m, "first")) b->first_ms = xs_time_parse_iso(val);
+            else if (xs_str_eq(m, "last")) b->last_ms = xs_time_parse_iso(val);
+        } else if (xs_str_eq(k, "periods.build")) {
+            if (sv.nperiods >= XS_MAX_STATE_OBS)
+                return xs_arena_free(&a), skip(rd, "a server record with more periods than a sweep writes");
+            exs_build_period *p = &per[sv.nperiods++];
+            p->from_ms = p->to_ms = EXS_TIME_NONE;
+            K(p->build);
+        } else if (sv.nperiods && xs_str_eq(k, "periods.from")) {
+            per[sv.nperiods - 1].from_ms = xs_time_parse_iso(val);
+        } else if (sv.nperiods && xs_str_eq(k, "periods.to")) {
+            per[sv.nperiods - 1].to_ms = xs_time_parse_iso(val);
+        } else if (xs_str_eq(k, "notes.kind")) {
+            if (sv.nnotes >= XS_MAX_STATE_OBS)
+                return xs_arena_free(&a), skip(rd, "a server record with more notes than a sweep writes");
+            exs_state_note *n = &nt[sv.nnotes++];
+            memset(n, 0, sizeof *n);
+            n->time_ms = EXS_TIME_NONE;
+            n->family = n->what = n->build = n->file = "";
+            K(n->kind);
+        } else if (sv.nnotes && xs_str_istarts(k, "notes.")) {
+            exs_state_note *n = &nt[sv.nnotes - 1];
+            xs_str m = xs_str_make(k.p + 6, k.n - 6);
+            if (xs_str_eq(m, "family")) K(n->family);
+            else if (xs_str_eq(m, "what")) K(n->what);
+            else if (xs_str_eq(m, "build")) K(n->build);
+            else if (xs_str_eq(m, "file")) K(n->file);
+            else if (xs_str_eq(m, "line")) n->line = u64_val(val);
+            else if (xs_str_eq(m, "time")) n->time_ms = xs_time_parse_iso(val);
+        }
+    }
+#undef K
+    sv.sources = src;
+    sv.periods = per;
+    sv.notes = nt;
+    exs_rc rc = ok && xs_results_add_server(rd->res, &sv) ? EXS_OK : EXS_ENOMEM;
+    xs_arena_free(&a);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 /* exsweep.raw: the exact bytes of strings that were not valid UTF-8 (lib/report/jsonl.c),
@@ -716,6 +842,8 @@ static exs_rc read_line(reader *rd, const char *p, size_t n, xs_json_pair *pairs
         return read_coverage(rd, &r);
     if (xs_str_eq(kind, "warning"))
         return read_warning(rd, &r);
+    if (xs_str_eq(kind, "server"))
+        return read_server(rd, &r);
     rd->foreign++; /* a record of a newer exsweep */
     return EXS_OK;
 }

@@ -36,6 +36,7 @@ void exs_results_destroy(exs_results *r)
     free(r->wcounts);
     free(r->install);
     free(r->servers);
+    free(r->states);
     xs_arena_free(&r->arena);
     free(r);
 }

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "exsweep/results.h"
+#include "exsweep/server.h"
 
 struct exs_results {
     xs_arena arena;            /* every string below, the rule copies, the count keys */
@@ -32,6 +33,9 @@ struct exs_results {
     const char **servers;       /* the server's own addresses: as added, sorted and unique
                                    once sorted (xs_results_sort) */
     size_t nservers, capservers;
+    exs_server *states;         /* one per root that has one (include/exsweep/server.h), by
+                                   root; their strings and arrays live in the arena */
+    size_t nstates, capstates;
 };
 
 /* An empty results object (every array NULL, status EXS_OK), or NULL when out of memory. */
@@ -45,6 +49,9 @@ bool xs_results_set_error(exs_results *r, exs_rc status, const char *error);
 bool xs_results_add_install(exs_results *r, const char *root);
 /* Adds a server address; duplicates go at the sort (xs_results_sort). */
 bool xs_results_add_server_address(exs_results *r, const char *addr);
+/* Adds a copy of a server's state record (strings and arrays into r's arena), keeping the
+ * records in root order; a second record of one root replaces the first. */
+bool xs_results_add_server(exs_results *r, const exs_server *s);
 /* Sorts the server addresses, drops the duplicates and keeps the max smallest (strcmp).
  * Returns how many distinct ones went past max. */
 size_t xs_results_cut_servers(exs_results *r, size_t max);

@@ -13,6 +13,7 @@
 #include "scan/files.h"
 #include "scan/pass.h"
 #include "scan/scan_int.h"
+#include "state/assess.h"
 #include "state/observe.h"
 
 const char *xs_warn_kind_name(xs_warn_kind k)
@@ -473,6 +474,27 @@ void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 
 /* ---------------------------------------------------------------- the end */
 
+/* Each root's state record, from what the sweep observed and the findings it kept. */
+static void states(exs_scan *s, exs_results *r)
+{
+    if (s->state && xs_state_dropped(s->state))
+        xs_warn(s, XS_W_LIMIT, "", 0,
+                 "%llu observations of the servers' state past %u distinct per root: the "
+                 "smallest are kept", (unsigned long long)xs_state_dropped(s->state),
+                 (unsigned)XS_MAX_STATE_OBS);
+    for (uint32_t i = 0; i < s->nroots; i++) {
+        xs_arena a = {0};
+        exs_server srv;
+        bool ok = xs_state_assess(s->state, i, r->findings, r->nfindings, &a, &srv) &&
+                  xs_results_add_server(r, &srv);
+        xs_arena_free(&a);
+        if (!ok) {
+            xs_scan_fail(s, EXS_ENOMEM, "out of memory assessing the server's state");
+            return;
+        }
+    }
+}
+
 void xs_scan_results_finish(exs_scan *s)
 {
     exs_results *r = s->res;
@@ -553,6 +575,8 @@ void xs_scan_results_finish(exs_scan *s)
         xs_scan_fail(s, EXS_ENOMEM, "out of memory keeping the warnings");
     else if (!r->wcounts || !xs_results_sort(r))
         xs_scan_fail(s, EXS_ENOMEM, "out of memory sorting the results");
+    else
+        states(s, r);
 }
 
 void xs_scan_results_free(exs_scan *s)

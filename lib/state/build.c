@@ -41,6 +41,11 @@ bool xs_build_parse(const char *p, size_t n, bool three, xs_build *out)
     return true;
 }
 
+bool xs_build_plausible(const xs_build *b)
+{
+    return (b->part[0] == 8 || b->part[0] == 14 || b->part[0] == 15) && b->part[2] > 0;
+}
+
 int xs_build_cmp(const xs_build *a, const xs_build *b)
 {
     for (int i = 0; i < 3; i++)

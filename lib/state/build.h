@@ -18,6 +18,10 @@ typedef struct xs_build {
  * parts are accepted only when three is true. The whole of p/n must be the build. */
 bool xs_build_parse(const char *p, size_t n, bool three, xs_build *out);
 
+/* Whether b can be an Exchange build: major version 8, 14 or 15 and a build part above 0
+ * (some logs write "#Version: 15.0.0.0" as a placeholder). */
+bool xs_build_plausible(const xs_build *b);
+
 /* Order of builds: by parts; a 3-part build sorts before every 4-part build of its first three
  * parts. */
 int xs_build_cmp(const xs_build *a, const xs_build *b);
