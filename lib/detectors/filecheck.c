@@ -782,4 +782,5 @@ void xs_detect_file(xs_fctx *c)
     check_compiled(c);
     check_behaviour(c);
     check_rules(c);
+    xs_detect_server_state(c);
 }

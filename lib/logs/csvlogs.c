@@ -10,12 +10,13 @@
 #include "logs/kinds.h"
 #include "parsers/csv.h"
 #include "scan/ctx.h"
+#include "state/observe.h"
 
 /* Columns a reader may need, resolved by name whenever the schema changes. */
 enum xs_col {
     C_TIME, C_IP, C_UA, C_METHOD, C_HOST, C_STEM, C_QUERY, C_STATUS, C_USER, C_ANCHOR,
     C_ROUTING, C_PROTOCOL, C_ISAUTH, C_AUTHTYPE, C_CLIENTINFO, C_GENERICINFO, C_CMDLET,
-    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C_TARGET, C_BESTATUS, C__COUNT
+    C_PARAMS, C_CLIENTAPP, C_RESULT, C_EVENTDATA, C_TARGET, C_BESTATUS, C_MAJOR, C__COUNT
 };
 
 #define SCHEMA_CACHE_TEXT 4096 /* longest header text whose schema is kept between files */
@@ -48,6 +49,12 @@ typedef struct csv_state {
     unsigned long fields_hash;
     bool warned_wide; /* the XS_MAX_FIELDS warning was given for this file */
     schema_cache cache;
+    /* The build the file says it was written by (the server's own state): its #Version
+     * line, and the version columns of its first and last rows with a time. */
+    xs_build hdr;
+    uint64_t hdr_line; /* 0: no #Version line */
+    xs_build row_first, row_last;
+    int64_t row_first_ms, row_last_ms; /* EXS_TIME_NONE: no row with a version and a time */
 } csv_state;
 
 static void csv_reset(void *own, xs_kind k, char *scratch)
@@ -63,6 +70,8 @@ static void csv_reset(void *own, xs_kind k, char *scratch)
     st->warned_wide = false;
     st->fields_hash = 0;
     st->schema.n = 0;
+    st->hdr_line = 0;
+    st->row_first_ms = st->row_last_ms = EXS_TIME_NONE;
     for (int i = 0; i < C__COUNT; i++)
         st->col[i] = -1;
 }
@@ -102,6 +111,7 @@ static const struct {
     [C_EVENTDATA] = {"EventData", NULL},
     [C_TARGET] = {"TargetServer", NULL},
     [C_BESTATUS] = {"BackEndStatus", NULL},
+    [C_MAJOR] = {"MajorVersion", NULL}, /* then MinorVersion, BuildVersion, RevisionVersion */
 };
 
 static int find_any(const xs_csv_schema *s, const char *alts)
@@ -152,6 +162,13 @@ static void bind(csv_state *st)
         if (st->col[k] < 0 && st->kind == XS_KIND_EXPORT && colnames[k].fuzzy)
             st->col[k] = find_fuzzy(&st->schema, colnames[k].fuzzy);
     }
+    /* The version columns are four in a row, as Exchange writes them. */
+    int v = st->col[C_MAJOR];
+    if (v >= 0 && !((size_t)v + 3 < st->schema.n &&
+                    xs_str_ieq(xs_csv_schema_name(&st->schema, (size_t)v + 1), "MinorVersion") &&
+                    xs_str_ieq(xs_csv_schema_name(&st->schema, (size_t)v + 2), "BuildVersion") &&
+                    xs_str_ieq(xs_csv_schema_name(&st->schema, (size_t)v + 3), "RevisionVersion")))
+        st->col[C_MAJOR] = -1;
     /* An export's path column must not also be its query or host column. */
     if (st->col[C_QUERY] == st->col[C_STEM])
         st->col[C_QUERY] = -1;
@@ -238,6 +255,13 @@ static void csv_directive(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t line
         t.p++;
         t.n--;
     }
+    if (xs_str_istarts(t, "Version:")) {
+        xs_str v = xs_str_trim(xs_str_make(t.p + 8, t.n - 8));
+        if (st->kind != XS_KIND_EXPORT && !st->hdr_line &&
+            xs_build_parse(v.p, v.n, false, &st->hdr) && xs_build_plausible(&st->hdr))
+            st->hdr_line = lineno;
+        return;
+    }
     if (!xs_str_istarts(t, "Fields:"))
         return;
     xs_str list = xs_str_trim(xs_str_make(t.p + 7, t.n - 7));
@@ -282,9 +306,74 @@ static bool csv_first_line(xs_logstate *ls, xs_ctx *c, xs_str line)
     return false;
 }
 
+static int64_t csv_time_of(xs_str line);
+
+/* The version columns of a row (four fields from column v), when they hold a build. Quoted
+ * fields before them are stepped over; version columns are never quoted. */
+static bool row_build(xs_str line, int v, xs_build *out)
+{
+    size_t i = 0, field = 0;
+    while (field < (size_t)v && i < line.n) {
+        bool q = false;
+        for (; i < line.n && (q || line.p[i] != ','); i++)
+            if (line.p[i] == '"')
+                q = !q;
+        i++;
+        field++;
+    }
+    if (field != (size_t)v || i >= line.n)
+        return false;
+    size_t e = i;
+    for (int commas = 0; e < line.n && !(line.p[e] == ',' && ++commas == 4); e++)
+        ;
+    return xs_build_parse(line.p + i, e - i, false, out);
+}
+
 static int64_t csv_row_time(xs_logstate *ls, xs_str line)
 {
-    (void)ls;
+    csv_state *st = ls->own;
+    int64_t t = csv_time_of(line);
+    xs_build b;
+    if (t != EXS_TIME_NONE && st->kind != XS_KIND_EXPORT && st->col[C_MAJOR] >= 0 &&
+        row_build(line, st->col[C_MAJOR], &b) && xs_build_plausible(&b)) {
+        if (st->row_first_ms == EXS_TIME_NONE || t < st->row_first_ms) {
+            st->row_first = b;
+            st->row_first_ms = t;
+        }
+        if (st->row_last_ms == EXS_TIME_NONE || t >= st->row_last_ms) {
+            st->row_last = b;
+            st->row_last_ms = t;
+        }
+    }
+    return t;
+}
+
+/* The end of a file: the builds it showed go to the server's state. */
+static void csv_end(xs_logstate *ls, xs_ctx *c)
+{
+    csv_state *st = ls->own;
+    if (st->hdr_line) {
+        char d[40];
+        char tb[XS_BUILD_TEXT];
+        snprintf(d, sizeof d, "#Version: %s", xs_build_text(&st->hdr, tb));
+        xs_obs_build o = {st->hdr, XS_BSRC_LOGHEADER, c->first_ms, c->last_ms, st->hdr_line, d};
+        xs_note_build(c, &o);
+    }
+    if (st->row_first_ms == EXS_TIME_NONE)
+        return;
+    bool same = xs_build_cmp(&st->row_first, &st->row_last) == 0;
+    xs_obs_build o = {st->row_first, XS_BSRC_LOGROW, st->row_first_ms,
+                      same ? st->row_last_ms : st->row_first_ms, 0, "version columns"};
+    xs_note_build(c, &o);
+    if (!same) {
+        o.build = st->row_last;
+        o.first_ms = o.last_ms = st->row_last_ms;
+        xs_note_build(c, &o);
+    }
+}
+
+static int64_t csv_time_of(xs_str line)
+{
     xs_str f = xs_strip_bom(line);
     const char *comma = memchr(f.p, ',', f.n);
     if (comma)
@@ -681,7 +770,7 @@ static const xs_pattern_set set_exchange = {pl_exchange, NULL};
 
 #define CSV_READER                                                                                 \
     .state = &csv_state_type, .directive = csv_directive, .first_line = csv_first_line,           \
-    .row_time = csv_row_time
+    .row_time = csv_row_time, .end = csv_end
 
 static const xs_logplace httpproxy_places[] = {
     {"/logging/", "httpproxy/", "HttpProxy", httpproxy_refine, true}, {NULL}};

@@ -190,8 +190,10 @@ void xs_fnote_state(xs_fctx *c, const struct xs_obs_note *o);
  * hits of the records kept are reported. Fails the sweep when out of memory. */
 void xs_files_count_gone_deferred(xs_files *f);
 
-/* The checks (lib/detectors/filecheck.c). */
+/* The checks (lib/detectors/filecheck.c), and what they read of the server's own state
+ * (lib/detectors/serverstate.c; xs_detect_file calls it). */
 void xs_detect_file(xs_fctx *c);
+void xs_detect_server_state(xs_fctx *c);
 
 /* Store helpers for the checks (thread-safe). Of the virtual directories, at most max_vdirs
  * are kept over the scan: the smallest by root, physical path, URL, site and configuration,
