@@ -9,7 +9,9 @@
  * What a tree holds (catalogue sections 1 and 8): HttpProxy logs per protocol, hourly; the ECP
  * Server log; an OAB generator log; CmdletInfra Rps_Http and Rps_Cmdlet logs; IIS W3C logs of
  * the front end (W3SVC1, 443) and the back end (W3SVC2, 444). CRLF line ends, RFC 4180 quoting
- * where Exchange quotes, build 15.1.2176.2 (Exchange 2016 CU19, unpatched in March 2021).
+ * where Exchange quotes, build 15.1.2176.2 (Exchange 2016 CU19, unpatched in March 2021) until
+ * its March 2021 security update (15.1.2176.9) goes on at midnight on 6 March: files opened
+ * and rows written from then on carry the new build, as after an update's restart.
  *
  * Benign traffic comes from the client types a real server sees (Outlook over MAPI/HTTP and
  * RPC/HTTP, ActiveSync devices, OWA browsers, EWS clients, Autodiscover XML and JSON, admin
@@ -383,9 +385,32 @@ static void m_close(out *o, member *m)
 #define SERVER_FQDN "EXCH01.contoso.test"
 #define SERVER_IP "10.0.0.5"
 #define MACHINE_ACCOUNT "CONTOSO\\EXCH01$"
-#define BUILD_DOTTED "15.01.2176.002"
+#define BUILD_DOTTED_OLD "15.01.2176.002"
+#define BUILD_DOTTED_NEW "15.01.2176.009"
 #define BUILD_SHORT "15.1.2176.2"
 #define OWA_VER "15.1.2176"
+#define UPDATE_AT "2021-03-06T00:00:00.000Z" /* Mar21SU installed */
+
+static int64_t iso(const char *s);
+
+/* Whether the update is on at t. */
+static bool updated(int64_t t)
+{
+    static int64_t at;
+    if (!at)
+        at = iso(UPDATE_AT);
+    return t >= at;
+}
+
+static const char *build_dotted(int64_t t)
+{
+    return updated(t) ? BUILD_DOTTED_NEW : BUILD_DOTTED_OLD;
+}
+
+static const char *build_rev(int64_t t)
+{
+    return updated(t) ? "9" : "2";
+}
 
 typedef struct layout {
     const char *exch;     /* install root, relative */
@@ -1073,7 +1098,7 @@ static member *hp_file(gen *g, int proto, int64_t t)
                 name = ""; /* TargetServer */
             n += (size_t)snprintf(fields + n, sizeof fields - n, "%s%s", i ? "," : "", name);
         }
-        exch_header(g, m, "HttpProxy Logs", fields, v == HV_BARE_FIRST, t, BUILD_DOTTED);
+        exch_header(g, m, "HttpProxy Logs", fields, v == HV_BARE_FIRST, t, build_dotted(t));
     }
     return m;
 }
@@ -1100,7 +1125,7 @@ static member *hour_file(gen *g, member *m, int64_t t, const char *folder, const
         snprintf(rel, sizeof rel, "%s/Logging/%s/%s%04d%02u%02u%02u-1.LOG", g->lay->exch, folder,
                  prefix, p.y, p.mo, p.d, p.h);
         m_open(&g->o, m, rel);
-        exch_header(g, m, logtype, fields, true, t, BUILD_DOTTED);
+        exch_header(g, m, logtype, fields, true, t, build_dotted(t));
     }
     return m;
 }
@@ -1190,7 +1215,7 @@ static void build_hp(gen *g, const ev *e, rng *r, sb *b)
     f[2] = "15";
     f[3] = "1";
     f[4] = "2176";
-    f[5] = "2";
+    f[5] = build_rev(e->t);
     f[6] = outlook ? creq : "";
     f[7] = proto_dir[e->proto];
     f[8] = e->host;
@@ -1408,7 +1433,7 @@ static void write_oab(gen *g, const ev *e, rng *r)
 {
     member *m =
         day_file(g, &g->oab, e->t, "OABGeneratorLog", "OABGeneratorLog_", "OABGenerator Log",
-                 "DateTime,ProcessId,ThreadId,Level,Component,Message", BUILD_DOTTED);
+                 "DateTime,ProcessId,ThreadId,Level,Component,Message", build_dotted(e->t));
     sb *b = &g->row;
     char msg[2048];
     expand(g, e->text, msg, sizeof msg);
@@ -1435,7 +1460,9 @@ static void write_rpshttp(gen *g, const ev *e, rng *r)
     sb_iso(b, e->t - tt);
     sb_putc(b, ',');
     sb_guid(b, r);
-    sb_put(b, ",15,1,2176,2,,");
+    sb_put(b, ",15,1,2176,");
+    sb_put(b, build_rev(e->t));
+    sb_put(b, ",,");
     sb_put(b, SERVER_FQDN);
     sb_putc(b, ',');
     sb_put(b, e->stem);
@@ -1495,7 +1522,7 @@ static void write_cmdlet(gen *g, const ev *e, rng *r)
     f[4] = "15";
     f[5] = "1";
     f[6] = "2176";
-    f[7] = "2";
+    f[7] = build_rev(e->t);
     f[8] = SERVER;
     f[9] = proc;
     f[10] = "w3wp#MSExchangePowerShellAppPool";
@@ -2125,7 +2152,7 @@ static member *robust_hp_open(gen *g, const char *hour, const char *fields)
     member *m = &g->hp[P_ECP];
     m_open(&g->o, m, rel);
     exch_header(g, m, "HttpProxy Logs", fields, false, iso("2021-03-03T06:00:01.020Z"),
-                BUILD_DOTTED);
+                BUILD_DOTTED_OLD);
     return m;
 }
 
