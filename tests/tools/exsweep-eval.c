@@ -9,7 +9,8 @@
  *
  * Each row names a path under EVALDATA (globs and "A|B" alternatives allowed), an expected
  * verdict (MALICIOUS, ATTEMPT, SUSPICIOUS, BENIGN, combinations with '+' or '/', or a
- * non-judged VERSION / REFERENCE / N/A) and a must-not note. Every path is swept through the
+ * VERSION, judged against the server state the sweep gives, or non-judged REFERENCE / N/A)
+ * and a must-not note. Every path is swept through the
  * public library API; the row agrees when the findings show each expected verdict (all of
  * "A+B", one of "A/B") and nothing the must-not note forbids. Rows are grouped by their first
  * path component (logs, evtx, json, config, misc, iocs); agreement is printed per group.
@@ -38,6 +39,9 @@ typedef struct verdicts {
     size_t webshell;   /* WebShell family */
     size_t localhost_exploit;
     size_t lsass_claim;
+    size_t servers;   /* server state records of the swept paths (one per path) */
+    char build[32];   /* the last one's build, "" when unknown */
+    int state[EXS_FAMILIES]; /* its per-family exposure */
 } verdicts;
 
 static int scan_path(const char *path, verdicts *v)
@@ -78,8 +82,78 @@ static int scan_path(const char *path, verdicts *v)
         if (strstr(f[i].rule->id, "LSASS") && f[i].verdict == EXS_VERDICT_EXPLOITATION)
             v->lsass_claim++;
     }
+    size_t ns;
+    const exs_server *sv = exs_results_servers(exs_scan_results(s), &ns);
+    for (size_t i = 0; i < ns; i++) {
+        v->servers++;
+        snprintf(v->build, sizeof v->build, "%s", sv[i].build);
+        for (int k = 0; k < EXS_FAMILIES; k++)
+            v->state[k] = (int)sv[i].families[k].state;
+    }
     exs_scan_destroy(s);
     return 0;
+}
+
+/* A VERSION row's oracle, from its notes: the first build written there ("15.01.2375.007",
+ * "15,2,659,4") must be the build the sweep names, and each clause (split at ';') that names
+ * families and says "fixed"/"patched" or "VULNERABLE"/"UNPATCHED" must match the sweep's
+ * exposure of those families. A clause saying "not decidable" (a bare 3-part or revision-0
+ * build) is not checked. Returns 1 when it agrees, writing why not into why otherwise. */
+static int version_ok(const char *notes, const verdicts *v, char *why, size_t cap)
+{
+    const char *p = notes;
+    while (*p && !(p[0] == '1' && p[1] == '5' && (p[2] == '.' || p[2] == ',')))
+        p++;
+    if (!*p) {
+        snprintf(why, cap, "no build in the row's notes");
+        return 0;
+    }
+    size_t n = strspn(p, "0123456789.,");
+    while (n && (p[n - 1] == '.' || p[n - 1] == ','))
+        n--;
+    unsigned a[4] = {0};
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 32 ? n : 32), p);
+    for (char *q = tmp; *q; q++)
+        if (*q == ',')
+            *q = '.';
+    if (sscanf(tmp, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]) != 4) {
+        snprintf(why, cap, "no 4-part build in the row's notes");
+        return 0;
+    }
+    char want[32];
+    snprintf(want, sizeof want, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    if (v->servers != 1 || strcmp(v->build, want) != 0) {
+        snprintf(why, cap, "build %s expected, the sweep names \"%s\"", want, v->build);
+        return 0;
+    }
+    static const char *const fam[EXS_FAMILIES] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", notes);
+    char *save = NULL;
+    for (char *c = strtok_r(buf, ";", &save); c; c = strtok_r(NULL, ";", &save)) {
+        int want_state = -1;
+        if (strstr(c, "not decidable") || strstr(c, "cannot"))
+            continue;
+        if (strstr(c, "fixed") || strstr(c, "patched"))
+            want_state = EXS_EXPOSURE_PATCHED;
+        if (strstr(c, "VULNERABLE") || strstr(c, "UNPATCHED"))
+            want_state = EXS_EXPOSURE_VULNERABLE;
+        if (want_state < 0)
+            continue;
+        for (int k = 0; k < EXS_FAMILIES; k++) {
+            const char *at = strstr(c, fam[k]); /* "ProxyShell" is no part of "ProxyNotShell" */
+            if (!at)
+                continue;
+            if (v->state[k] != want_state) {
+                snprintf(why, cap, "%s %s expected, the sweep says %s", fam[k],
+                         exs_exposure_name((exs_exposure)want_state),
+                         exs_exposure_name((exs_exposure)v->state[k]));
+                return 0;
+            }
+        }
+    }
+    return 1;
 }
 
 /* Expands a row path (glob, and "E16|E19" alternatives inside one component) and scans
@@ -319,6 +393,14 @@ int main(int argc, char **argv)
             if (has(mustnot, "lsass dump") && v.lsass_claim) {
                 ok = 0;
                 snprintf(why, sizeof why, "claims an lsass dump");
+            }
+            /* the server's own state, for rows that state a version */
+            if (strstr(expect, "VERSION") && ok) {
+                char notes[1024];
+                snprintf(notes, sizeof notes, "%.*s", (int)row.f[3].n, row.f[3].p);
+                judged = 1;
+                status = "agree";
+                ok = version_ok(notes, &v, why, sizeof why);
             }
             if (judged && !ok)
                 status = "DISAGREE";
