@@ -188,6 +188,8 @@ EVALDATA ?= ../shared/evaldata
 EVAL_GATE ?= logs config evtx json misc
 eval: all
 	$(BUILD)/exsweep-eval $(EVALDATA) $(EVAL_GATE)
+	@echo "== the build table against the build tables of the evaluation data (Health Checker's)"
+	@$(BUILD)/buildtab-eval $(EVALDATA)
 	@echo "== parity with the yara tool on third-party rules, and the benign Exchange configs"
 	@BUILD=$(BUILD) EVALDATA=$(abspath $(EVALDATA)) tests/e2e-files/run.sh /dev/null
 	@echo "== the prefilter's promise: the same findings with every log line a candidate"

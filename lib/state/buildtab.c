@@ -544,7 +544,7 @@ void xs_build_family(const xs_build *b, xs_family f, xs_fverdict *out)
             say(out, "%s (%s): no published build of the CU fixes it; a later CU is needed", bt, a);
         } else {
             say(out, "%s (%s): the revision decides: %s (%s) fixes it", bt, a, out->fix->build,
-                out->fix->update);
+                out->fix->update[0] ? out->fix->update : out->fix->cu);
         }
         return;
     }

@@ -80,10 +80,22 @@ static void test_parse(void **st)
     assert_parts(&b, 3, 15, 1, 2176, 0);
     /* refused, and out untouched */
     xs_build keep = {{1, 2, 3, 4}, 4}, o = keep;
-    const char *bad[] = {"15.1.2176",      "15.1.99999.1",  "15.1.65536.1", "15.1.002176.9",
-                         "15.1.2176.9.1",  "",              " ",            "15.1.2176.9x",
-                         "15.1.2176.9.",   "15..1.2176.9",  ".15.1.2176.9", "15.1.2176 9",
-                         "15.1.2176.-9",   "15;1;2176;9",   "15.1",         "15.1.2176.9 x"};
+    const char *bad[] = {"15.1.2176",
+                         "15.1.99999.1",
+                         "15.1.65536.1",
+                         "15.1.002176.9",
+                         "15.1.2176.9.1",
+                         "",
+                         " ",
+                         "15.1.2176.9x",
+                         "15.1.2176.9.",
+                         "15..1.2176.9",
+                         ".15.1.2176.9",
+                         "15.1.2176 9",
+                         "15.1.2176.-9",
+                         "15;1;2176;9",
+                         "15.1",
+                         "15.1.2176.9 x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (parses(bad[i], false, &o))
             fail_msg("parsed '%s'", bad[i]);
@@ -439,8 +451,7 @@ static void test_names(void **st)
     b = B("15.2.1258");
     assert_string_equal(xs_build_name(&b, out, sizeof out), "Exchange Server 2019 CU13");
     b = B("15.2.1118.37");
-    assert_string_equal(xs_build_name(&b, out, sizeof out),
-                        "Exchange Server 2019 CU12, Aug23SUv2");
+    assert_string_equal(xs_build_name(&b, out, sizeof out), "Exchange Server 2019 CU12, Aug23SUv2");
     b = B("15.2.1544.11");
     assert_string_equal(xs_build_name(&b, out, sizeof out), "Exchange Server 2019 CU14, Apr24HU");
     b = B("15.2.2562.41");
