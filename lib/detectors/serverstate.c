@@ -115,7 +115,7 @@ static void check_clixml(xs_fctx *c)
     char d[96];
     snprintf(d, sizeof d, "FileVersion %.*s (a Health Checker export of ExSetup.exe)",
              (int)(e - p < 24 ? e - p : 24), p);
-    xs_obs_build o = {v, XS_BSRC_EXSETUP, EXS_TIME_NONE, EXS_TIME_NONE, 0, d};
+    xs_obs_build o = {v, XS_BSRC_EXPORT, EXS_TIME_NONE, EXS_TIME_NONE, 0, d};
     xs_fnote_build(c, &o);
 }
 

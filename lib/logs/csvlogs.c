@@ -352,16 +352,22 @@ static int64_t csv_row_time(xs_logstate *ls, xs_str line)
 static void csv_end(xs_logstate *ls, xs_ctx *c)
 {
     csv_state *st = ls->own;
+    bool rows = st->row_first_ms != EXS_TIME_NONE;
+    bool same = rows && xs_build_cmp(&st->row_first, &st->row_last) == 0;
     if (st->hdr_line) {
         char d[40];
         char tb[XS_BUILD_TEXT];
         snprintf(d, sizeof d, "#Version: %s", xs_build_text(&st->hdr, tb));
-        xs_obs_build o = {st->hdr, XS_BSRC_LOGHEADER, c->first_ms, c->last_ms, st->hdr_line, d};
+        /* rows under another build by the file's end: the header vouches for its start only
+         * (where in the file the build changed is not read) */
+        int64_t last = rows && !same && xs_build_cmp(&st->hdr, &st->row_last) != 0
+                           ? st->row_first_ms
+                           : c->last_ms;
+        xs_obs_build o = {st->hdr, XS_BSRC_LOGHEADER, c->first_ms, last, st->hdr_line, d};
         xs_note_build(c, &o);
     }
-    if (st->row_first_ms == EXS_TIME_NONE)
+    if (!rows)
         return;
-    bool same = xs_build_cmp(&st->row_first, &st->row_last) == 0;
     xs_obs_build o = {st->row_first, XS_BSRC_LOGROW, st->row_first_ms,
                       same ? st->row_last_ms : st->row_first_ms, 0, "version columns"};
     xs_note_build(c, &o);

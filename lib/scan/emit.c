@@ -371,14 +371,16 @@ void xs_scan_note_build(exs_scan *s, uint32_t root, const char *file, const xs_o
 {
     xs_state *st = state_of(s);
     bool dropped = false;
-    state_added(s, file, st && xs_state_add_build(st, root, file, o, &dropped), dropped);
+    bool ok = st && xs_state_add_build(st, root, file, o, &dropped);
+    state_added(s, file, ok, dropped);
 }
 
 void xs_scan_note_state(exs_scan *s, uint32_t root, const char *file, const xs_obs_note *o)
 {
     xs_state *st = state_of(s);
     bool dropped = false;
-    state_added(s, file, st && xs_state_add_note(st, root, file, o, &dropped), dropped);
+    bool ok = st && xs_state_add_note(st, root, file, o, &dropped);
+    state_added(s, file, ok, dropped);
 }
 
 void xs_note_build(xs_ctx *c, const xs_obs_build *o)
@@ -477,11 +479,6 @@ void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 /* Each root's state record, from what the sweep observed and the findings it kept. */
 static void states(exs_scan *s, exs_results *r)
 {
-    if (s->state && xs_state_dropped(s->state))
-        xs_warn(s, XS_W_LIMIT, "", 0,
-                 "%llu observations of the servers' state past %u distinct per root: the "
-                 "smallest are kept", (unsigned long long)xs_state_dropped(s->state),
-                 (unsigned)XS_MAX_STATE_OBS);
     for (uint32_t i = 0; i < s->nroots; i++) {
         xs_arena a = {0};
         exs_server srv;
@@ -552,6 +549,11 @@ void xs_scan_results_finish(exs_scan *s)
     r->stats.own_findings = own_n;
     r->stats.own_addresses = own_addrs;
     memcpy(r->stats.verdicts, verdicts, sizeof verdicts);
+    if (s->state && xs_state_dropped(s->state)) /* before the warning counts are taken */
+        xs_warn(s, XS_W_LIMIT, "", 0,
+                 "%llu observations of the servers' state past %u distinct per root: the "
+                 "smallest are kept", (unsigned long long)xs_state_dropped(s->state),
+                 (unsigned)XS_MAX_STATE_OBS);
     size_t nk = 0;
     for (int k = 0; k < XS_W__COUNT; k++)
         nk += s->wcounts[k].count != 0;

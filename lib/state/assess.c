@@ -55,13 +55,48 @@ static bool is_log(xs_bsrc s)
     return s == XS_BSRC_LOGHEADER || s == XS_BSRC_LOGROW || s == XS_BSRC_ECPBLD;
 }
 
-/* The build now: the most trusted source's. Sources in order of trust; log sources together. */
+/* Trust: the installed binary, the registry, the logs (together), the setup logs and a tool's
+ * export, the owa folders. */
+static const int rank[XS_BSRC__N] = {
+    [XS_BSRC_EXSETUP] = 0, [XS_BSRC_REGISTRY] = 1, [XS_BSRC_LOGHEADER] = 2,
+    [XS_BSRC_LOGROW] = 2,  [XS_BSRC_ECPBLD] = 2,   [XS_BSRC_SETUPLOG] = 3,
+    [XS_BSRC_EXPORT] = 3,  [XS_BSRC_OWAFOLDER] = 4};
+
+static int strcmp0(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+/* The order sources are listed in: trust, source, build, file (the store's order depends on
+ * the workers). */
+static int source_cmp(const void *x, const void *y)
+{
+    const xs_sbuild *a = *(const xs_sbuild *const *)x, *b = *(const xs_sbuild *const *)y;
+    if (rank[a->o.source] != rank[b->o.source])
+        return rank[a->o.source] < rank[b->o.source] ? -1 : 1;
+    if (a->o.source != b->o.source)
+        return a->o.source < b->o.source ? -1 : 1;
+    int c = xs_build_cmp(&a->o.build, &b->o.build);
+    return c ? c : strcmp0(a->file, b->file);
+}
+
+static int note_cmp(const void *x, const void *y)
+{
+    const xs_snote *a = *(const xs_snote *const *)x, *b = *(const xs_snote *const *)y;
+    if (a->o.kind != b->o.kind)
+        return a->o.kind < b->o.kind ? -1 : 1;
+    if (a->o.family != b->o.family)
+        return a->o.family < b->o.family ? -1 : 1;
+    int c = xs_build_cmp(&a->o.build, &b->o.build);
+    if (c)
+        return c;
+    c = strcmp0(a->o.what, b->o.what);
+    return c ? c : strcmp0(a->file, b->file);
+}
+
+/* The build now: the most trusted source's. */
 static const xs_sbuild *current(const view *v)
 {
-    static const int rank[XS_BSRC__N] = {
-        [XS_BSRC_EXSETUP] = 0, [XS_BSRC_REGISTRY] = 1, [XS_BSRC_LOGHEADER] = 2,
-        [XS_BSRC_LOGROW] = 2,  [XS_BSRC_ECPBLD] = 2,   [XS_BSRC_SETUPLOG] = 3,
-        [XS_BSRC_OWAFOLDER] = 4};
     const xs_sbuild *best = NULL;
     for (size_t i = 0; i < v->n; i++) {
         const xs_sbuild *o = v->b[i];
@@ -286,7 +321,15 @@ static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint
         } else if (fv.state == XS_FS_VULNERABLE) {
             st->open_cves = st->cves;
             const xs_snote *m = mitigation(v, f);
-            if (m) {
+            if (m && f == XS_FAM_PROXYNOTSHELL) {
+                /* the Autodiscover rule blocks CVE-2022-41040's path; OWASSRF (CVE-2022-41080)
+                 * reaches the same PowerShell through /owa/ and was made to get around it */
+                st->state = EXS_EXPOSURE_VULNERABLE;
+                size_t l = strlen(reason);
+                snprintf(reason + l, sizeof reason - l,
+                         "; %s (%s) blocks the Autodiscover path only, not OWASSRF's through /owa/",
+                         m->o.what, m->file);
+            } else if (m) {
                 st->state = EXS_EXPOSURE_MITIGATED;
                 size_t l = strlen(reason);
                 snprintf(reason + l, sizeof reason - l, "; mitigated by %s (%s)", m->o.what,
@@ -323,6 +366,8 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *find
         for (size_t i = 0; i < nn && v.nnotes < XS_MAX_STATE_OBS; i++)
             if (ns[i].root == root)
                 v.notes[v.nnotes++] = &ns[i];
+        qsort(v.b, v.n, sizeof v.b[0], source_cmp);
+        qsort(v.notes, v.nnotes, sizeof v.notes[0], note_cmp);
     }
     bool ok = true;
     exs_build_source *srcs = xs_arena_alloc(a, (v.n ? v.n : 1) * sizeof *srcs);
@@ -358,5 +403,29 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *find
     }
     for (int f = 0; f < XS_FAM__N; f++)
         ok = family(&v, now, pb, root, findings, nfindings, (xs_family)f, a, out) && ok;
+    /* builds of another product as trusted as the one chosen: the root holds more than one
+     * server's evidence (a DAG's logs together, exports of several servers): no verdict */
+    for (size_t i = 0; now && i < v.n; i++) {
+        const xs_sbuild *o = v.b[i];
+        if (rank[o->o.source] != rank[now->o.source] ||
+            (o->o.build.part[0] == now->o.build.part[0] &&
+             o->o.build.part[1] == now->o.build.part[1]))
+            continue;
+        char why[512], t1[XS_BUILD_TEXT], t2[XS_BUILD_TEXT];
+        snprintf(why, sizeof why,
+                 "the evidence holds builds of different products as trustworthy as each other "
+                 "(%s in %s, %s in %s): sweep each server as its own root",
+                 xs_build_text(&now->o.build, t1), now->file, xs_build_text(&o->o.build, t2),
+                 o->file);
+        const char *w = text(a, why, &ok);
+        for (int f = 0; f < XS_FAM__N; f++) {
+            out->families[f].state = EXS_EXPOSURE_UNKNOWN;
+            out->families[f].reason = w;
+            out->families[f].open_cves = "";
+            out->families[f].fixed_ms = EXS_TIME_NONE;
+            out->families[f].exposed_ms = -1;
+        }
+        break;
+    }
     return ok;
 }

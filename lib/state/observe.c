@@ -22,7 +22,7 @@ const char *xs_bsrc_name(xs_bsrc s)
 {
     static const char *const names[XS_BSRC__N] = {"ExSetup.exe", "registry", "setup log",
                                                   "log header", "log rows", "ECP S:BLD",
-                                                  "owa folder"};
+                                                  "owa folder", "export"};
     return (unsigned)s < XS_BSRC__N ? names[s] : "?";
 }
 
@@ -59,9 +59,21 @@ void xs_state_free(xs_state *s)
     free(s);
 }
 
+/* A note's text or detail, cut at XS_MAX_NOTE_TEXT on a character boundary. */
 static char *copy_text(const char *t)
 {
-    return strndup(t ? t : "", XS_MAX_NOTE_TEXT - 1);
+    t = t ? t : "";
+    size_t n = strnlen(t, XS_MAX_NOTE_TEXT - 1);
+    if (t[n])
+        while (n && ((unsigned char)t[n] & 0xC0) == 0x80) /* do not split a UTF-8 sequence */
+            n--;
+    return strndup(t, n);
+}
+
+/* A display path: whole (it is at most XS_MAX_WHERE bytes). */
+static char *copy_path(const char *t)
+{
+    return strndup(t ? t : "", XS_MAX_WHERE);
 }
 
 static int strcmp0(const char *a, const char *b)
@@ -93,7 +105,7 @@ static bool merge_file(const char **kept_file, const char *file, bool *take)
     *take = strcmp0(file, *kept_file) < 0;
     if (!*take)
         return true;
-    char *f = copy_text(file);
+    char *f = copy_path(file);
     if (!f)
         return false;
     free((char *)*kept_file);
@@ -137,7 +149,7 @@ bool xs_state_add_build(xs_state *s, uint32_t root, const char *file, const xs_o
     }
     xs_sbuild nb = {root, *o, NULL, 1};
     nb.o.detail = o->detail ? copy_text(o->detail) : NULL;
-    nb.file = copy_text(file);
+    nb.file = copy_path(file);
     if (!nb.file || (o->detail && !nb.o.detail)) {
         ok = false;
     } else if (mine >= XS_MAX_STATE_OBS) {
@@ -191,7 +203,7 @@ bool xs_state_add_note(xs_state *s, uint32_t root, const char *file, const xs_ob
     }
     xs_snote nn = {root, *o, NULL, 1};
     nn.o.what = copy_text(o->what);
-    nn.file = copy_text(file);
+    nn.file = copy_path(file);
     if (!nn.file || !nn.o.what) {
         ok = false;
     } else if (mine >= XS_MAX_STATE_OBS) {

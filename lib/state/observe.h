@@ -18,7 +18,7 @@
 
 #include "state/build.h"
 
-/* Where a build was read, in order of trust (the first is the installed binary). */
+/* Where a build was read (lib/state/assess.c ranks them: the installed binary first). */
 typedef enum xs_bsrc {
     XS_BSRC_EXSETUP = 0, /* file version of Bin\ExSetup.exe */
     XS_BSRC_REGISTRY,    /* SOFTWARE\Microsoft\ExchangeServer\v15\Setup */
@@ -27,10 +27,13 @@ typedef enum xs_bsrc {
     XS_BSRC_LOGROW,      /* the version columns of a log's rows */
     XS_BSRC_ECPBLD,      /* ECP server log S:BLD */
     XS_BSRC_OWAFOLDER,   /* an owa\auth\<a.b.c> folder (3 parts) */
+    XS_BSRC_EXPORT,      /* a tool's export of ExSetup.exe's version (Health Checker's CliXml):
+                            a copy anyone can write, trusted below the logs */
     XS_BSRC__N
 } xs_bsrc;
 
-/* "ExSetup.exe", "registry", "setup log", "log header", "log rows", "ECP S:BLD", "owa folder". */
+/* "ExSetup.exe", "registry", "setup log", "log header", "log rows", "ECP S:BLD", "owa folder",
+ * "export". */
 const char *xs_bsrc_name(xs_bsrc s);
 
 typedef struct xs_obs_build {

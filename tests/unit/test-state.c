@@ -387,6 +387,71 @@ static void test_sweep_no_version(void **st)
     exs_scan_destroy(s);
 }
 
+/* The Autodiscover rule of EOMTv2 does not make ProxyNotShell "mitigated": OWASSRF goes around
+ * it. Builds of two products as trusted as each other leave every family unknown. Sources are
+ * listed in a fixed order, whatever order they were observed in. */
+static void test_assess_pns_rule_mixed_order(void **st)
+{
+    (void)st;
+    xs_state *s = xs_state_new();
+    note_build(s, "15.1.2375.7", XS_BSRC_LOGHEADER, "2022-10-01T00:00:00Z", "2022-10-02T00:00:00Z",
+               "b.LOG");
+    bool d;
+    xs_obs_note m = {XS_NOTE_MITIGATION, XS_FAM_PROXYNOTSHELL, "URL Rewrite rule \"PowerShell - inbound\"",
+                     EXS_TIME_NONE, 0, {{0}, 0}};
+    assert_true(xs_state_add_note(s, 0, "web.config", &m, &d));
+    note_build(s, "15.1.2375.7", XS_BSRC_OWAFOLDER, NULL, NULL, "owa/auth/15.1.2375/x.css");
+    note_build(s, "15.1.2375.7", XS_BSRC_LOGHEADER, "2022-09-01T00:00:00Z", "2022-09-02T00:00:00Z",
+               "a.LOG");
+    xs_arena a = {0};
+    exs_server sv;
+    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    assert_int_equal(sv.families[2].state, EXS_EXPOSURE_VULNERABLE);
+    assert_non_null(strstr(sv.families[2].reason, "not OWASSRF's"));
+    assert_int_equal(sv.families[0].state, EXS_EXPOSURE_PATCHED);
+    /* log header first (trust), then the owa folder */
+    assert_int_equal(sv.nsources, 2);
+    assert_string_equal(sv.sources[0].source, "log header");
+    assert_string_equal(sv.sources[0].file, "a.LOG");
+    assert_string_equal(sv.sources[1].source, "owa folder");
+    xs_arena_free(&a);
+    note_build(s, "15.2.986.5", XS_BSRC_LOGHEADER, "2022-09-01T00:00:00Z", "2022-09-03T00:00:00Z",
+               "c.LOG");
+    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    for (int f = 0; f < EXS_FAMILIES; f++) {
+        assert_int_equal(sv.families[f].state, EXS_EXPOSURE_UNKNOWN);
+        assert_non_null(strstr(sv.families[f].reason, "different products"));
+    }
+    xs_arena_free(&a);
+    xs_state_free(s);
+}
+
+/* Past XS_MAX_STATE_OBS distinct notes of one root a sweep says so: a LIMIT warning. */
+static void test_sweep_state_cap_warns(void **st)
+{
+    (void)st;
+    size_t cap = (XS_MAX_STATE_OBS + 8) * 300 + 256, o = 0;
+    char *cfg = malloc(cap);
+    assert_non_null(cfg);
+    o += (size_t)snprintf(cfg + o, cap - o, "<configuration><rewrite><rules>");
+    for (int i = 0; i < XS_MAX_STATE_OBS + 5; i++)
+        o += (size_t)snprintf(cfg + o, cap - o,
+                              "<rule name=\"r%03d\"><match url=\".*\"/><conditions><add "
+                              "input=\"{HTTP_COOKIE}\" pattern=\"X-BEResource\"/></conditions>"
+                              "<action type=\"AbortRequest\"/></rule>",
+                              i);
+    o += (size_t)snprintf(cfg + o, cap - o, "</rules></rewrite></configuration>\r\n");
+    const char *places[] = {"C/inetpub/wwwroot/web.config", NULL};
+    const char *texts[] = {cfg, NULL};
+    exs_scan *s = sweep_tree(places, texts);
+    const exs_server *sv = server0(s);
+    assert_int_equal(sv->nnotes, XS_MAX_STATE_OBS);
+    assert_non_null(strstr(sv->notes[0].what, "\"r000\"")); /* the smallest kept */
+    assert_true(t_warns(s, "limit") >= 1);
+    exs_scan_destroy(s);
+    free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +460,8 @@ int main(void)
         cmocka_unit_test(test_assess_updated_midweek),
         cmocka_unit_test(test_assess_no_source),
         cmocka_unit_test(test_assess_mitigated_and_update),
+        cmocka_unit_test(test_assess_pns_rule_mixed_order),
+        cmocka_unit_test_setup_teardown(test_sweep_state_cap_warns, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_logs_rewrite_owa, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_no_version, t_dir_setup, t_dir_teardown),
     };
