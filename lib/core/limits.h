@@ -144,13 +144,16 @@
 #define XS_SCRIPT_MAX_STMT 65536        /* tokens of one statement looked at */
 
 /* The server's own state (state/observe.h) */
-#define XS_MAX_STATE_OBS 64             /* distinct build observations, and distinct notes
-                                            (updates, mitigations), kept per root: the smallest
+#define XS_MAX_STATE_OBS 64             /* distinct build observations, and distinct notes of
+                                            each kind (updates, mitigations, ...), kept per
+                                            root: the smallest
                                             by source, build and text, whatever the order; the
                                             others are counted (a LIMIT warning) */
 #define XS_MAX_REWRITE_RULES 1024       /* URL Rewrite rules read per configuration file;
                                             more are counted (a LIMIT warning), not checked */
 #define XS_MAX_REWRITE_CONDS 16         /* conditions kept per rewrite rule; more counted */
+#define XS_MAX_STATE_NOTES (XS_MAX_STATE_OBS * 5) /* the most notes one root keeps: the cap
+                                            for each of the 5 kinds of state/observe.h */
 #define XS_MAX_NOTE_TEXT 512            /* bytes of a note's text and of a build's detail */
 
 #endif

@@ -23,7 +23,7 @@ static bool blocks(xs_str action)
 /* Which family an enabled inbound blocking rule mitigates, or -1. */
 static int rule_family(const xs_rw_rule *r)
 {
-    if (!r->enabled || r->outbound || !blocks(r->action))
+    if (!r->enabled || r->outbound || r->url_negate || !blocks(r->action))
         return -1;
     bool autod = xs_str_icontains(r->url, "autodiscover"),
          ps = xs_str_icontains(r->url, "powershell");

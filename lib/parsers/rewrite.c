@@ -23,6 +23,11 @@ size_t xs_rewrite_rules(const char *buf, size_t n, xs_rw_fn fn, void *ctx)
             continue;
         }
         if (is(t.name, "rule")) {
+            if (t.empty && !t.closing && in_rule) { /* an unclosed rule ends here */
+                if (++count <= XS_MAX_REWRITE_RULES)
+                    fn(ctx, &r);
+                in_rule = false;
+            }
             if (t.closing || t.empty) {
                 if (in_rule || t.empty) {
                     if (t.empty && !t.closing) { /* <rule ... /> holds nothing: reported as is */
@@ -54,6 +59,7 @@ size_t xs_rewrite_rules(const char *buf, size_t n, xs_rw_fn fn, void *ctx)
             continue;
         if (is(t.name, "match")) {
             r.url = xs_xml_attr_get(&t, "url");
+            r.url_negate = is(xs_xml_attr_get(&t, "negate"), "true");
         } else if (is(t.name, "action")) {
             r.action = xs_xml_attr_get(&t, "type");
         } else if (is(t.name, "add")) {

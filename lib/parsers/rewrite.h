@@ -31,6 +31,7 @@ typedef struct xs_rw_rule {
     bool enabled;  /* enabled="false" turns a rule off */
     bool outbound; /* inside <outboundRules> */
     xs_str url;    /* <match url> */
+    bool url_negate; /* <match negate="true">: the rule applies to the URLs that do not match */
     xs_str action; /* <action type> */
     xs_rw_cond cond[XS_MAX_REWRITE_CONDS];
     size_t ncond, conds_over;

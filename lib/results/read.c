@@ -25,9 +25,10 @@
 #include "results/results_int.h"
 #include "results/warnkeep.h"
 
-/* A server record holds up to XS_MAX_STATE_OBS sources and notes of 8 fields each. */
-#define MAX_PAIRS 2048
-#define PATHS_CAP 131072
+/* A server record holds up to XS_MAX_STATE_OBS sources and periods and XS_MAX_STATE_NOTES
+ * notes, of at most 8 fields each. */
+#define MAX_PAIRS 4096
+#define PATHS_CAP 262144
 
 typedef struct rec {
     xs_json_pair *pairs;
@@ -664,9 +665,13 @@ static exs_rc read_server(reader *rd, const rec *r)
     exs_server sv;
     memset(&sv, 0, sizeof sv);
     sv.root = rd->root_base + (uint32_t)root;
+    for (int f = 0; f < EXS_FAMILIES; f++) { /* a family the record lacks: no times */
+        sv.families[f].fixed_ms = sv.families[f].exploited_ms = EXS_TIME_NONE;
+        sv.families[f].exposed_ms = -1;
+    }
     exs_build_source src[XS_MAX_STATE_OBS];
     exs_build_period per[XS_MAX_STATE_OBS];
-    exs_state_note nt[XS_MAX_STATE_OBS];
+    exs_state_note nt[XS_MAX_STATE_NOTES];
     xs_arena a = {0};
     bool ok = true;
 #define K(v) (ok = ok && (((v) = xs_arena_strndup(&a, val.p ? val.p : "", val.n)) != NULL))
@@ -738,7 +743,7 @@ static exs_rc read_server(reader *rd, const rec *r)
         } else if (sv.nperiods && xs_str_eq(k, "periods.to")) {
             per[sv.nperiods - 1].to_ms = xs_time_parse_iso(val);
         } else if (xs_str_eq(k, "notes.kind")) {
-            if (sv.nnotes >= XS_MAX_STATE_OBS)
+            if (sv.nnotes >= XS_MAX_STATE_NOTES)
                 return xs_arena_free(&a), skip(rd, "a server record with more notes than a sweep writes");
             exs_state_note *n = &nt[sv.nnotes++];
             memset(n, 0, sizeof *n);

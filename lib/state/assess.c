@@ -24,7 +24,7 @@ int xs_state_finding_family(const exs_finding *f)
 typedef struct view {
     const xs_sbuild *b[XS_MAX_STATE_OBS];
     size_t n;
-    const xs_snote *notes[XS_MAX_STATE_OBS];
+    const xs_snote *notes[XS_MAX_STATE_NOTES];
     size_t nnotes;
 } view;
 
@@ -286,6 +286,22 @@ static const xs_snote *mitigation(const view *v, xs_family f)
     return m;
 }
 
+/* ProxyShell on a build with April 2021's update but not May's: CVE-2021-34473 and -34523 are
+ * fixed, CVE-2021-31207 is not. */
+static bool proxyshell_april(const xs_build *b)
+{
+    size_t n;
+    const xs_build_row *rows = xs_buildtab(&n);
+    for (size_t i = 0; i < n; i++) {
+        xs_build r;
+        if (strncmp(rows[i].update, "Apr21SU", 7) == 0 &&
+            xs_build_parse(rows[i].build, strlen(rows[i].build), false, &r) &&
+            xs_build_same_cu(&r, b) && b->nparts == 4 && xs_build_cmp(b, &r) >= 0)
+            return true;
+    }
+    return false;
+}
+
 static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint32_t root,
                    const exs_finding *fs, size_t nfs, xs_family f, xs_arena *a, exs_server *out)
 {
@@ -319,7 +335,9 @@ static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint
                 snprintf(src + l, sizeof src - l, ", fixed at %s", how);
             }
         } else if (fv.state == XS_FS_VULNERABLE) {
-            st->open_cves = st->cves;
+            st->open_cves = f == XS_FAM_PROXYSHELL && proxyshell_april(&now->o.build)
+                                ? "CVE-2021-31207"
+                                : st->cves;
             const xs_snote *m = mitigation(v, f);
             if (m && f == XS_FAM_PROXYNOTSHELL) {
                 /* the Autodiscover rule blocks CVE-2022-41040's path; OWASSRF (CVE-2022-41080)
@@ -352,7 +370,7 @@ static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint
 bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *findings,
                       size_t nfindings, xs_arena *a, exs_server *out)
 {
-    view v; /* 4 KiB */
+    view v; /* 3 KiB of pointers */
     v.n = v.nnotes = 0;
     memset(out, 0, sizeof *out);
     out->root = root;
@@ -363,7 +381,7 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *find
         for (size_t i = 0; i < nb && v.n < XS_MAX_STATE_OBS; i++)
             if (bs[i].root == root)
                 v.b[v.n++] = &bs[i];
-        for (size_t i = 0; i < nn && v.nnotes < XS_MAX_STATE_OBS; i++)
+        for (size_t i = 0; i < nn && v.nnotes < XS_MAX_STATE_NOTES; i++)
             if (ns[i].root == root)
                 v.notes[v.nnotes++] = &ns[i];
         qsort(v.b, v.n, sizeof v.b[0], source_cmp);

@@ -182,7 +182,8 @@ bool xs_state_add_note(xs_state *s, uint32_t root, const char *file, const xs_ob
     size_t mine = 0, top = SIZE_MAX;
     for (size_t i = 0; i < s->nnotes; i++) {
         xs_snote *n = &s->notes[i];
-        if (n->root != root)
+        if (n->root != root || n->o.kind != o->kind) /* the cap is per kind: updates never
+                                                         crowd out mitigations */
             continue;
         mine++;
         int c = note_key(o, &n->o);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/limits.h"
 #include "state/build.h"
 
 /* Where a build was read (lib/state/assess.c ranks them: the installed binary first). */
@@ -54,6 +55,10 @@ typedef enum xs_nkind {
     XS_NOTE_INSTALL,     /* the Exchange install path (MsiInstallPath) */
     XS_NOTE__N
 } xs_nkind;
+
+/* XS_MAX_STATE_NOTES (core/limits.h) is XS_MAX_STATE_OBS of each kind. */
+_Static_assert(XS_MAX_STATE_NOTES == XS_MAX_STATE_OBS * XS_NOTE__N,
+               "XS_MAX_STATE_NOTES counts the note kinds");
 
 /* "update", "mitigation", "eomt", "service", "install". */
 const char *xs_nkind_name(xs_nkind k);

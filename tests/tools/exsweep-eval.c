@@ -135,10 +135,10 @@ static int version_ok(const char *notes, const verdicts *v, char *why, size_t ca
         int want_state = -1;
         if (strstr(c, "not decidable") || strstr(c, "cannot"))
             continue;
-        if (strstr(c, "fixed") || strstr(c, "patched"))
-            want_state = EXS_EXPOSURE_PATCHED;
-        if (strstr(c, "VULNERABLE") || strstr(c, "UNPATCHED"))
+        if (strstr(c, "VULNERABLE") || strstr(c, "UNPATCHED") || strstr(c, "not fixed"))
             want_state = EXS_EXPOSURE_VULNERABLE;
+        else if (strstr(c, "fixed") || strstr(c, " patched"))
+            want_state = EXS_EXPOSURE_PATCHED;
         if (want_state < 0)
             continue;
         for (int k = 0; k < EXS_FAMILIES; k++) {

@@ -415,6 +415,14 @@ static void test_assess_pns_rule_mixed_order(void **st)
     assert_string_equal(sv.sources[0].file, "a.LOG");
     assert_string_equal(sv.sources[1].source, "owa folder");
     xs_arena_free(&a);
+    /* April 2021's update on CU19: ProxyShell open through CVE-2021-31207 alone */
+    xs_state *apr = xs_state_new();
+    note_build(apr, "15.1.2176.12", XS_BSRC_EXSETUP, NULL, NULL, "Bin/ExSetup.exe");
+    assert_true(xs_state_assess(apr, 0, NULL, 0, &a, &sv));
+    assert_int_equal(sv.families[1].state, EXS_EXPOSURE_VULNERABLE);
+    assert_string_equal(sv.families[1].open_cves, "CVE-2021-31207");
+    xs_arena_free(&a);
+    xs_state_free(apr);
     note_build(s, "15.2.986.5", XS_BSRC_LOGHEADER, "2022-09-01T00:00:00Z", "2022-09-03T00:00:00Z",
                "c.LOG");
     assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
