@@ -115,6 +115,9 @@ void xs_detect_oabgen(xs_ctx *c, int64_t time_ms, xs_str text, uint64_t line);
 void xs_detect_cmdlet(xs_ctx *c, const xs_cmdlet *cm);
 /* Any other text line that passed the loose prefilter. */
 void xs_detect_text(xs_ctx *c, xs_str line, uint64_t lineno);
+/* A line of ExchangeSetup.log (files under an ExchangeSetupLogs folder): the build Setup
+ * installed and the one it found, for the server's state (lib/detectors/setuplog.c). */
+void xs_detect_setuplog(xs_ctx *c, xs_str line, uint64_t lineno);
 
 /* The ServerInfo~ anchor classifier shared by HttpProxy rows and loose text. anchor starts
  * at "ServerInfo~". Returns false when it is not an SSRF anchor (no '/' after the host). */

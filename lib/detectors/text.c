@@ -7,6 +7,7 @@
 
 void xs_detect_text(xs_ctx *c, xs_str line, uint64_t lineno)
 {
+    xs_detect_setuplog(c, line, lineno);
     long k = xs_str_ifind(line, "serverinfo~");
     int64_t t = xs_find_time(line);
     if (k >= 0) {
@@ -38,5 +39,7 @@ const xs_pattern xs_pat_text[] = {
     {"serverinfo~", 0},
     {"virtualdirectory", 0},
     {"download failed and temporary file", 0},
+    {"setup version: \\d", 0},                  /* ExchangeSetup.log (setuplog.c) */
+    {"the locally installed version is \\d", 0},
     {NULL, 0},
 };

@@ -214,8 +214,8 @@ static bool notes(const view *v, const xs_build *now, xs_arena *a, exs_server *o
 
 /* When the fix for f went on: the first log row under a fixed build that follows one under a
  * vulnerable build, else the install time of an update that brings the fix, else, when an
- * earlier build was vulnerable, the modification time of the ExSetup.exe that holds a fixed
- * one. */
+ * earlier build was vulnerable, the earliest of the Setup run that installed a fixed build and
+ * the modification time of the ExSetup.exe that holds one. */
 static int64_t fixed_when(const view *v, const exs_server *out, const xs_build *pb,
                           xs_family f, const xs_build *now, const char **how)
 {
@@ -252,13 +252,15 @@ static int64_t fixed_when(const view *v, const exs_server *out, const xs_build *
         const xs_sbuild *o = v->b[i];
         xs_fverdict fv;
         xs_build_family(&o->o.build, f, &fv);
-        if (o->o.source == XS_BSRC_EXSETUP && fv.state == XS_FS_PATCHED &&
-            o->o.first_ms != EXS_TIME_NONE) {
-            *how = "the modification time of ExSetup.exe";
-            return o->o.first_ms;
+        if ((o->o.source == XS_BSRC_EXSETUP || o->o.source == XS_BSRC_SETUPLOG) &&
+            fv.state == XS_FS_PATCHED && o->o.first_ms != EXS_TIME_NONE &&
+            (best == EXS_TIME_NONE || o->o.first_ms < best)) {
+            best = o->o.first_ms;
+            *how = o->o.source == XS_BSRC_SETUPLOG ? "the Setup run that installed the fixed build"
+                                                   : "the modification time of ExSetup.exe";
         }
     }
-    return EXS_TIME_NONE;
+    return best;
 }
 
 static int64_t first_exploited(uint32_t root, const exs_finding *fs, size_t n, xs_family f)

@@ -434,6 +434,32 @@ static void test_assess_pns_rule_mixed_order(void **st)
     xs_state_free(s);
 }
 
+/* ExchangeSetup.log: the build Setup installed (from the run's time) and the one it found; the
+ * run is the fix's moment when no log shows the change. */
+static void test_sweep_setup_log(void **st)
+{
+    (void)st;
+    const char *places[] = {"C/ExchangeSetupLogs/ExchangeSetup.log", NULL};
+    const char *texts[] = {"[03/06/2021 00:05:10.0001] [0] Starting Microsoft Exchange Server 2016 Setup\r\n"
+                           "[03/06/2021 00:05:12.0345] [0] Setup version: 15.1.2176.9.\r\n"
+                           "[03/06/2021 00:05:13.0101] [0] The locally installed version is 15.1.2176.2.\r\n"
+                           "[03/06/2021 00:05:14.0101] [0] Setup version: 15.0.0.0.\r\n",
+                           NULL};
+    exs_scan *s = sweep_tree(places, texts);
+    const exs_server *sv = server0(s);
+    assert_string_equal(sv->build, "15.1.2176.9");
+    assert_string_equal(sv->build_source, "setup log");
+    assert_int_equal(sv->nsources, 2);
+    assert_string_equal(sv->sources[0].build, "15.1.2176.2");
+    assert_int_equal(sv->sources[0].line, 3);
+    assert_true(sv->sources[0].last_ms == T("2021-03-06T00:05:13Z"));
+    assert_string_equal(sv->sources[1].build, "15.1.2176.9");
+    assert_true(sv->sources[1].first_ms == T("2021-03-06T00:05:12Z"));
+    assert_int_equal(sv->families[0].state, EXS_EXPOSURE_PATCHED);
+    assert_true(sv->families[0].fixed_ms == T("2021-03-06T00:05:12Z"));
+    exs_scan_destroy(s);
+}
+
 /* Past XS_MAX_STATE_OBS distinct notes of one root a sweep says so: a LIMIT warning. */
 static void test_sweep_state_cap_warns(void **st)
 {
@@ -470,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_assess_mitigated_and_update),
         cmocka_unit_test(test_assess_pns_rule_mixed_order),
         cmocka_unit_test_setup_teardown(test_sweep_state_cap_warns, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_setup_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_logs_rewrite_owa, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_no_version, t_dir_setup, t_dir_teardown),
     };
