@@ -2,7 +2,7 @@
  * lib/detectors/filecheck.c, the shipped YARA rules, the post-pass in lib/detectors/shells.c).
  * The first byte picks where the file lies, so every location-driven check is reached: web
  * folders, applicationHost.config, ASP.NET compilation records, dumps in Temp, msert.log,
- * EOMT summaries, archives in ProgramData. */
+ * EOMT summaries, archives in ProgramData, Exchange's Bin\ExSetup.exe. */
 #include <stdint.h>
 
 #include "sweep_one.h"
@@ -21,6 +21,7 @@ static const char *const places[] = {
     "c/programdata/x.zip",
     "c/programdata/com1/x.aspx",
     "d/share/x.crypt",
+    "c/program files/microsoft/exchange server/v15/bin/exsetup.exe",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

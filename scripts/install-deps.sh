@@ -7,7 +7,7 @@ set -eu
 # test tools with the scanner, so it is a build package.
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara libevtx-utils"
+TEST_PKGS="yara libevtx-utils libimage-exiftool-perl"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]

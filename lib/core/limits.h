@@ -143,6 +143,27 @@
 #define XS_SCRIPT_MAX_FUNCS 1024        /* functions whose parameters reach a sink, per script */
 #define XS_SCRIPT_MAX_STMT 65536        /* tokens of one statement looked at */
 
+/* PE version resources (parsers/pever.h): the build of Bin\ExSetup.exe */
+#define XS_PE_MAX_BYTES (16u << 20)     /* bytes of a PE looked at (and read of an ExSetup.exe
+                                            the size policy did not keep whole): a header or
+                                            resource past them is not read (the file is read as
+                                            damaged, capped: a LIMIT warning) */
+#define XS_PE_MAX_SECTIONS 96           /* section headers looked at (the Windows loader's own
+                                            limit): a resource only a later one maps is not
+                                            found (damaged, capped) */
+#define XS_PE_MAX_RES_ENTRIES 1024      /* entries looked at per resource directory: a version
+                                            resource listed after them is not found (no version,
+                                            capped) */
+#define XS_PE_MAX_RES_DEPTH 8           /* resource directories followed from the root to the
+                                            version data (Windows writes 3: type, name,
+                                            language); a deeper chain, a loop above all, is
+                                            read as damaged */
+#define XS_PE_MAX_VI_NODES 256          /* version-info blocks walked (VS_VERSIONINFO and its
+                                            children, all levels); strings past them are not
+                                            read (capped, the rest kept) */
+#define XS_PE_MAX_STRING 256            /* bytes of UTF-8 kept per version string; longer ones
+                                            are cut at a character (capped) */
+
 /* The server's own state (state/observe.h) */
 #define XS_MAX_STATE_OBS 64             /* distinct build observations, and distinct notes of
                                             each kind (updates, mitigations, ...), kept per

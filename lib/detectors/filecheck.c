@@ -1,8 +1,9 @@
 /* The checks of one file: name and location (catalogue 3.1-3.3), attributes, indicators
  * (3.5, 4), page structure (3.4: PST/DER/junk before the directive), dumps, staging, notes,
- * remediation traces (5), IIS configuration, ASP.NET compilation records, and the YARA rule
- * sets. Each check reads only what it needs: the name, the first bytes, or the whole content
- * when the size policy kept it. */
+ * remediation traces (5), IIS configuration, ASP.NET compilation records, the YARA rule
+ * sets, and the installed build from ExSetup.exe (exsetup.c: state, not findings). Each
+ * check reads only what it needs: the name, the first bytes, or the whole content when the
+ * size policy kept it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -783,4 +784,5 @@ void xs_detect_file(xs_fctx *c)
     check_behaviour(c);
     check_rules(c);
     xs_detect_server_state(c);
+    xs_detect_exsetup(c);
 }

@@ -194,6 +194,9 @@ void xs_files_count_gone_deferred(xs_files *f);
  * (lib/detectors/serverstate.c; xs_detect_file calls it). */
 void xs_detect_file(xs_fctx *c);
 void xs_detect_server_state(xs_fctx *c);
+/* The installed build from Bin\ExSetup.exe's version resource, a state observation of the
+ * file's root (lib/detectors/exsetup.c); xs_detect_file calls it. */
+void xs_detect_exsetup(xs_fctx *c);
 
 /* Store helpers for the checks (thread-safe). Of the virtual directories, at most max_vdirs
  * are kept over the scan: the smallest by root, physical path, URL, site and configuration,

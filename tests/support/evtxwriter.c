@@ -4,6 +4,7 @@
  * that a shared mistake cannot make the two agree on something wrong; evtxexport checks the
  * output too (tests/unit/test-evtx.c). */
 #include "evtxwriter.h"
+#include "utf16enc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,45 +91,6 @@ uint64_t xs_evtxw_filetime(int64_t unix_ms)
     return (uint64_t)(unix_ms + 11644473600000LL) * 10000u;
 }
 
-/* UTF-8 to UTF-16 units; invalid bytes become U+FFFD. Returns the unit count; out may be NULL
- * to count. */
-static size_t utf16(const char *s, uint16_t *out)
-{
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t cp = 0xFFFD;
-        int len = 1;
-        if (p[0] < 0x80) {
-            cp = p[0];
-        } else if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-            cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-            len = 2;
-        } else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-            len = 3;
-        } else if ((p[0] & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-                   (p[3] & 0xC0) == 0x80) {
-            cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
-                 (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-            len = 4;
-        }
-        p += len;
-        if (cp >= 0x10000) {
-            if (out) {
-                out[n] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
-                out[n + 1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
-            }
-            n += 2;
-        } else {
-            if (out)
-                out[n] = (uint16_t)cp;
-            n++;
-        }
-    }
-    return n;
-}
-
 /* ---- bytes into the current chunk ---- */
 
 static int live(const xs_evtxw *w)
@@ -182,13 +144,13 @@ static void patch32(xs_evtxw *w, uint32_t at, uint32_t v)
 
 static void put_utf16(xs_evtxw *w, const char *s)
 {
-    size_t n = utf16(s, NULL);
+    size_t n = t_utf16_units(s, NULL);
     uint16_t *u = malloc((n ? n : 1) * sizeof *u);
     if (!u) {
         w->err = 1;
         return;
     }
-    utf16(s, u);
+    t_utf16_units(s, u);
     for (size_t i = 0; i < n; i++)
         put16(w, u[i]);
     free(u);
@@ -300,7 +262,7 @@ static void name_ref(xs_evtxw *w, const char *name)
         w->cnames = c;
     }
     uint32_t off = w->pos + 4;
-    size_t n = utf16(name, NULL);
+    size_t n = t_utf16_units(name, NULL);
     uint16_t *u = malloc((n ? n : 1) * sizeof *u);
     char *copy = strdup(name);
     if (!u || !copy) {
@@ -309,7 +271,7 @@ static void name_ref(xs_evtxw *w, const char *name)
         w->err = 1;
         return;
     }
-    utf16(name, u);
+    t_utf16_units(name, u);
     uint16_t h = name_hash(u, n);
     uint8_t *bucket = w->chunk + 128 + 4 * (h % 64);
     put32(w, off);
@@ -412,7 +374,7 @@ void xs_evtxw_bx_text(xs_evtxw *w, const char *utf8)
 {
     put8(w, 0x05);
     put8(w, 0x01);
-    put16(w, (uint16_t)utf16(utf8, NULL));
+    put16(w, (uint16_t)t_utf16_units(utf8, NULL));
     put_utf16(w, utf8);
 }
 

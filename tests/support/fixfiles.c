@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "fixfiles.h"
+#include "pewriter.h"
 
 const char *const t_fix_names[] = {
     "ws-eval",
@@ -478,10 +479,18 @@ t_fix *t_fix_make(const char *n)
                       "InternalUrl                     : https://exch01.contoso.test/OAB\r\n",
                       "ExternalUrl                     : https://mail.contoso.test/OAB\r\n", NULL));
     if (!strcmp(n, "benign-exe")) {
-        put(&b, "MZ", 2);
-        zeros(&b, 126);
-        put(&b, "PE\0\0", 4);
-        zeros(&b, 128);
+        /* a real PE, Exchange's ExSetup.exe as the version reader sees it (pewriter.h), with
+         * the strings of a .NET binary of Exchange's after it */
+        t_pe_opts o;
+        t_pe_exsetup_opts(&o);
+        size_t pn;
+        unsigned char *pe = t_pe_build(&o, &pn, NULL);
+        if (!pe) {
+            free(b.p);
+            return NULL;
+        }
+        put(&b, pe, pn);
+        free(pe);
         puts_(&b, "System.Diagnostics");
         puts_(&b, "ProcessStartInfo");
         puts_(&b, "Request");
