@@ -1,6 +1,7 @@
 /* What the file side reads of the server's own state (lib/state/observe.h), beside the
  * findings: the mitigations in IIS's configuration (URL Rewrite rules of EOMT, EOMTv2 and
- * MSRC's advice), the owa\auth\<build> folders a CU installs, and the ExSetup.exe version a
+ * MSRC's advice), the ECP and OAB application pools ExchangeMitigations.ps1 stopped, the
+ * owa\auth\<build> folders a CU installs, and the ExSetup.exe version a
  * Health Checker export (PowerShell CliXml of its FileVersionInfo) records. Nothing here is a
  * finding: the assessment (lib/state/assess.c) weighs it.
  */
@@ -9,6 +10,7 @@
 
 #include "core/str.h"
 #include "parsers/rewrite.h"
+#include "parsers/xmltag.h"
 #include "scan/files_int.h"
 #include "state/buildtab.h"
 #include "state/observe.h"
@@ -74,6 +76,37 @@ static void check_rewrite(xs_fctx *c)
                  (unsigned)XS_MAX_REWRITE_RULES);
 }
 
+/* ---------------------------------------------------------------- application pools */
+
+/* ExchangeMitigations.ps1 (March 2021) stopped the ECP and OAB application pools with
+ * autoStart="false" in applicationHost.config: ECP then answers 503 (CVE-2021-27065's path is
+ * closed), OAB no longer serves (CVE-2021-26858's). Noted as service state. */
+static void check_app_pools(xs_fctx *c)
+{
+    if (!strstr(c->base, "applicationhost") || strcmp(c->ext, ".config") != 0 || !c->data)
+        return;
+    const char *buf = (const char *)c->data;
+    size_t pos = 0, seen = 0;
+    xs_xml_tag t;
+    while (xs_xml_next(buf, c->data_n, &pos, &t) && seen < XS_MAX_REWRITE_RULES) {
+        if (t.closing || !xs_str_ieq(t.name, "add"))
+            continue;
+        xs_str name = xs_xml_attr_get(&t, "name");
+        if (!xs_str_ieq(xs_xml_attr_get(&t, "autoStart"), "false") ||
+            !(xs_str_ieq(name, "MSExchangeECPAppPool") || xs_str_ieq(name, "MSExchangeOABAppPool")))
+            continue;
+        seen++;
+        char what[160];
+        snprintf(what, sizeof what, "%.*s does not start (autoStart=\"false\"): %s", (int)name.n,
+                 name.p,
+                 xs_str_ieq(name, "MSExchangeECPAppPool")
+                     ? "ECP answers 503, CVE-2021-27065's path is closed"
+                     : "OAB is not served, CVE-2021-26858's path is closed");
+        xs_obs_note o = {XS_NOTE_SERVICE, XS_FAM_PROXYLOGON, what, c->meta->mtime_ms, 0, {{0}, 0}};
+        xs_fnote_state(c, &o);
+    }
+}
+
 /* ---------------------------------------------------------------- owa\auth\<build> */
 
 static void check_owa_folder(xs_fctx *c)
@@ -122,6 +155,7 @@ static void check_clixml(xs_fctx *c)
 void xs_detect_server_state(xs_fctx *c)
 {
     check_rewrite(c);
+    check_app_pools(c);
     check_owa_folder(c);
     check_clixml(c);
 }

@@ -460,6 +460,27 @@ static void test_sweep_setup_log(void **st)
     exs_scan_destroy(s);
 }
 
+/* ExchangeMitigations.ps1's stopped application pools are service notes; a pool that starts is
+ * not, nor another pool that does not. */
+static void test_sweep_app_pools(void **st)
+{
+    (void)st;
+    const char *places[] = {"C/Windows/System32/inetsrv/config/applicationHost.config", NULL};
+    const char *texts[] = {"<configuration><system.applicationHost><applicationPools>"
+                           "<add name=\"MSExchangeECPAppPool\" autoStart=\"false\" />"
+                           "<add name=\"MSExchangeOABAppPool\" autoStart=\"true\" />"
+                           "<add name=\"DefaultAppPool\" autoStart=\"false\" />"
+                           "</applicationPools></system.applicationHost></configuration>\r\n",
+                           NULL};
+    exs_scan *s = sweep_tree(places, texts);
+    const exs_server *sv = server0(s);
+    assert_int_equal(sv->nnotes, 1);
+    assert_string_equal(sv->notes[0].kind, "service");
+    assert_non_null(strstr(sv->notes[0].what, "MSExchangeECPAppPool does not start"));
+    assert_int_equal(sv->families[0].state, EXS_EXPOSURE_UNKNOWN); /* no build: still unknown */
+    exs_scan_destroy(s);
+}
+
 /* Past XS_MAX_STATE_OBS distinct notes of one root a sweep says so: a LIMIT warning. */
 static void test_sweep_state_cap_warns(void **st)
 {
@@ -497,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_assess_pns_rule_mixed_order),
         cmocka_unit_test_setup_teardown(test_sweep_state_cap_warns, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_setup_log, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_app_pools, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_logs_rewrite_owa, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_no_version, t_dir_setup, t_dir_teardown),
     };
