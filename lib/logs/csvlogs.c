@@ -329,13 +329,27 @@ static bool row_build(xs_str line, int v, xs_build *out)
     return xs_build_parse(line.p + i, e - i, false, out);
 }
 
+/* ECP's S:BLD=15.1.2176.2; item of a row's EventData. */
+static bool ecp_build(xs_str line, xs_build *out)
+{
+    long k = xs_str_ifind(line, "S:BLD=");
+    if (k < 0)
+        return false;
+    size_t at = (size_t)k + 6, e = at;
+    while (e < line.n && e - at < 24 && ((line.p[e] >= '0' && line.p[e] <= '9') || line.p[e] == '.'))
+        e++;
+    return xs_build_parse(line.p + at, e - at, false, out);
+}
+
 static int64_t csv_row_time(xs_logstate *ls, xs_str line)
 {
     csv_state *st = ls->own;
     int64_t t = csv_time_of(line);
     xs_build b;
-    if (t != EXS_TIME_NONE && st->kind != XS_KIND_EXPORT && st->col[C_MAJOR] >= 0 &&
-        row_build(line, st->col[C_MAJOR], &b) && xs_build_plausible(&b)) {
+    bool got = st->kind == XS_KIND_ECP ? ecp_build(line, &b)
+                                        : st->kind != XS_KIND_EXPORT && st->col[C_MAJOR] >= 0 &&
+                                              row_build(line, st->col[C_MAJOR], &b);
+    if (t != EXS_TIME_NONE && got && xs_build_plausible(&b)) {
         if (st->row_first_ms == EXS_TIME_NONE || t < st->row_first_ms) {
             st->row_first = b;
             st->row_first_ms = t;
@@ -368,8 +382,10 @@ static void csv_end(xs_logstate *ls, xs_ctx *c)
     }
     if (!rows)
         return;
-    xs_obs_build o = {st->row_first, XS_BSRC_LOGROW, st->row_first_ms,
-                      same ? st->row_last_ms : st->row_first_ms, 0, "version columns"};
+    bool ecp = st->kind == XS_KIND_ECP;
+    xs_obs_build o = {st->row_first, ecp ? XS_BSRC_ECPBLD : XS_BSRC_LOGROW, st->row_first_ms,
+                      same ? st->row_last_ms : st->row_first_ms, 0,
+                      ecp ? "S:BLD of the rows" : "version columns"};
     xs_note_build(c, &o);
     if (!same) {
         o.build = st->row_last;

@@ -387,7 +387,7 @@ static void m_close(out *o, member *m)
 #define MACHINE_ACCOUNT "CONTOSO\\EXCH01$"
 #define BUILD_DOTTED_OLD "15.01.2176.002"
 #define BUILD_DOTTED_NEW "15.01.2176.009"
-#define BUILD_SHORT "15.1.2176.2"
+#define BUILD_CU "15.1.2176"
 #define OWA_VER "15.1.2176"
 #define UPDATE_AT "2021-03-06T00:00:00.000Z" /* Mar21SU installed */
 
@@ -1416,7 +1416,9 @@ static void write_ecp(gen *g, const ev *e, rng *r)
     }
     sb_put(&d, "S:REFERRER=;S:EX=;S:ACTID=");
     sb_guid(&d, r);
-    sb_put(&d, ";S:RS=0;S:BLD=" BUILD_SHORT ";S:TNAME=<null>;S:TID=;S:USID=");
+    sb_put(&d, ";S:RS=0;S:BLD=" BUILD_CU ".");
+    sb_put(&d, build_rev(e->t));
+    sb_put(&d, ";S:TNAME=<null>;S:TID=;S:USID=");
     sb_guid(&d, r);
     sb_put(&d, ";S:EDOID=;S:ACID=");
     data[d.n] = 0;

@@ -481,6 +481,31 @@ static void test_sweep_app_pools(void **st)
     exs_scan_destroy(s);
 }
 
+/* ECP's S:BLD on the first and last rows: one observation per build, with the rows' times. */
+static void test_sweep_ecp_bld(void **st)
+{
+    (void)st;
+    const char *places[] = {"C/Program Files/Microsoft/Exchange Server/V15/Logging/ECP/Server/ECPServer20210305-1.LOG",
+                            NULL};
+    const char *texts[] = {"#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n"
+                           "#Log-type: ECP Server Log\r\n#Fields: TimeStamp,ServerName,EventId,EventData\r\n"
+                           "2021-03-05T10:00:00.000Z,EXCH01,ECP.Request,\"S:TIME=1;S:RS=0;S:BLD=15.1.2176.2;S:TNAME=x\"\r\n"
+                           "2021-03-05T12:00:00.000Z,EXCH01,ECP.Request,\"S:TIME=1;S:RS=0;S:BLD=15.1.2176.9;S:TNAME=x\"\r\n",
+                           NULL};
+    exs_scan *s = sweep_tree(places, texts);
+    const exs_server *sv = server0(s);
+    assert_int_equal(sv->nsources, 2);
+    assert_string_equal(sv->sources[0].source, "ECP S:BLD");
+    assert_string_equal(sv->sources[0].build, "15.1.2176.2");
+    assert_true(sv->sources[0].first_ms == T("2021-03-05T10:00:00Z"));
+    assert_string_equal(sv->sources[1].build, "15.1.2176.9");
+    assert_true(sv->sources[1].first_ms == T("2021-03-05T12:00:00Z"));
+    assert_string_equal(sv->build, "15.1.2176.9");
+    assert_int_equal(sv->families[0].state, EXS_EXPOSURE_PATCHED);
+    assert_true(sv->families[0].fixed_ms == T("2021-03-05T12:00:00Z"));
+    exs_scan_destroy(s);
+}
+
 /* Past XS_MAX_STATE_OBS distinct notes of one root a sweep says so: a LIMIT warning. */
 static void test_sweep_state_cap_warns(void **st)
 {
@@ -519,6 +544,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sweep_state_cap_warns, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_setup_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_app_pools, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_ecp_bld, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_logs_rewrite_owa, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_no_version, t_dir_setup, t_dir_teardown),
     };
