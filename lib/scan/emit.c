@@ -479,17 +479,24 @@ void xs_scan_add_stats(exs_scan *s, const exs_sweep_stats *w)
 /* Each root's state record, from what the sweep observed and the findings it kept. */
 static void states(exs_scan *s, exs_results *r)
 {
+    int64_t (*exploited)[EXS_FAMILIES] = calloc(s->nroots ? s->nroots : 1, sizeof *exploited);
+    if (!exploited) {
+        xs_scan_fail(s, EXS_ENOMEM, "out of memory assessing the server's state");
+        return;
+    }
+    xs_state_exploited(r->findings, r->nfindings, (uint32_t)s->nroots, exploited);
     for (uint32_t i = 0; i < s->nroots; i++) {
         xs_arena a = {0};
         exs_server srv;
-        bool ok = xs_state_assess(s->state, i, r->findings, r->nfindings, &a, &srv) &&
+        bool ok = xs_state_assess(s->state, i, exploited[i], &a, &srv) &&
                   xs_results_add_server(r, &srv);
         xs_arena_free(&a);
         if (!ok) {
             xs_scan_fail(s, EXS_ENOMEM, "out of memory assessing the server's state");
-            return;
+            break;
         }
     }
+    free(exploited);
 }
 
 void xs_scan_results_finish(exs_scan *s)

@@ -263,15 +263,21 @@ static int64_t fixed_when(const view *v, const exs_server *out, const xs_build *
     return best;
 }
 
-static int64_t first_exploited(uint32_t root, const exs_finding *fs, size_t n, xs_family f)
+void xs_state_exploited(const exs_finding *fs, size_t n, uint32_t nroots,
+                         int64_t (*out)[EXS_FAMILIES])
 {
-    int64_t t = EXS_TIME_NONE;
-    for (size_t i = 0; i < n; i++)
-        if (fs[i].origin.root == root && fs[i].verdict == EXS_VERDICT_EXPLOITATION &&
-            fs[i].time_ms != EXS_TIME_NONE && xs_state_finding_family(&fs[i]) == (int)f &&
-            (t == EXS_TIME_NONE || fs[i].time_ms < t))
-            t = fs[i].time_ms;
-    return t;
+    for (uint32_t r = 0; r < nroots; r++)
+        for (int f = 0; f < EXS_FAMILIES; f++)
+            out[r][f] = EXS_TIME_NONE;
+    for (size_t i = 0; i < n; i++) {
+        int f = xs_state_finding_family(&fs[i]);
+        uint32_t r = fs[i].origin.root;
+        if (f < 0 || r >= nroots || fs[i].verdict != EXS_VERDICT_EXPLOITATION ||
+            fs[i].time_ms == EXS_TIME_NONE)
+            continue;
+        if (out[r][f] == EXS_TIME_NONE || fs[i].time_ms < out[r][f])
+            out[r][f] = fs[i].time_ms;
+    }
 }
 
 /* The mitigation note for f, the earliest in place, or NULL. */
@@ -304,8 +310,8 @@ static bool proxyshell_april(const xs_build *b)
     return false;
 }
 
-static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint32_t root,
-                   const exs_finding *fs, size_t nfs, xs_family f, xs_arena *a, exs_server *out)
+static bool family(const view *v, const xs_sbuild *now, const xs_build *pb,
+                   const int64_t *exploited, xs_family f, xs_arena *a, exs_server *out)
 {
     bool ok = true;
     exs_family_state *st = &out->families[f];
@@ -315,7 +321,7 @@ static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint
     st->open_cves = "";
     st->fixed_by = "";
     st->fixed_ms = EXS_TIME_NONE;
-    st->exploited_ms = first_exploited(root, fs, nfs, f);
+    st->exploited_ms = exploited ? exploited[f] : EXS_TIME_NONE;
     st->exposed_ms = -1;
     st->state = EXS_EXPOSURE_UNKNOWN;
     src[0] = '\0';
@@ -369,8 +375,8 @@ static bool family(const view *v, const xs_sbuild *now, const xs_build *pb, uint
     return ok;
 }
 
-bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *findings,
-                      size_t nfindings, xs_arena *a, exs_server *out)
+bool xs_state_assess(const xs_state *stt, uint32_t root, const int64_t *exploited,
+                      xs_arena *a, exs_server *out)
 {
     view v; /* 3 KiB of pointers */
     v.n = v.nnotes = 0;
@@ -378,14 +384,12 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *find
     out->root = root;
     if (stt) {
         size_t nb, nn;
-        const xs_sbuild *bs = xs_state_builds(stt, &nb);
-        const xs_snote *ns = xs_state_notes(stt, &nn);
+        const xs_sbuild *bs = xs_state_root_builds(stt, root, &nb);
+        const xs_snote *ns = xs_state_root_notes(stt, root, &nn);
         for (size_t i = 0; i < nb && v.n < XS_MAX_STATE_OBS; i++)
-            if (bs[i].root == root)
-                v.b[v.n++] = &bs[i];
+            v.b[v.n++] = &bs[i];
         for (size_t i = 0; i < nn && v.nnotes < XS_MAX_STATE_NOTES; i++)
-            if (ns[i].root == root)
-                v.notes[v.nnotes++] = &ns[i];
+            v.notes[v.nnotes++] = &ns[i];
         qsort(v.b, v.n, sizeof v.b[0], source_cmp);
         qsort(v.notes, v.nnotes, sizeof v.notes[0], note_cmp);
     }
@@ -422,7 +426,7 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const exs_finding *find
                            "owa\\auth build folder in the evidence names the build";
     }
     for (int f = 0; f < XS_FAM__N; f++)
-        ok = family(&v, now, pb, root, findings, nfindings, (xs_family)f, a, out) && ok;
+        ok = family(&v, now, pb, exploited, (xs_family)f, a, out) && ok;
     /* builds of another product as trusted as the one chosen: the root holds more than one
      * server's evidence (a DAG's logs together, exports of several servers): no verdict */
     for (size_t i = 0; now && i < v.n; i++) {

@@ -20,11 +20,16 @@
 #include "exsweep/server.h"
 #include "state/observe.h"
 
-/* Fills *out for root from st (NULL: nothing observed) and the sweep's findings (for the
- * first exploitation of each family). Every string and array of *out lives in a (the caller
- * frees it). Returns false when out of memory. */
-bool xs_state_assess(const xs_state *st, uint32_t root, const exs_finding *findings,
-                      size_t nfindings, xs_arena *a, exs_server *out);
+/* The first exploitation finding of each family on each of nroots roots, in one pass over
+ * the findings: out[root][family], EXS_TIME_NONE where there is none. */
+void xs_state_exploited(const exs_finding *findings, size_t nfindings, uint32_t nroots,
+                         int64_t (*out)[EXS_FAMILIES]);
+
+/* Fills *out for root from st (NULL: nothing observed) and the root's first exploitation per
+ * family (xs_state_exploited; NULL: none known). Every string and array of *out lives in a
+ * (the caller frees it). Returns false when out of memory. */
+bool xs_state_assess(const xs_state *st, uint32_t root, const int64_t *exploited,
+                      xs_arena *a, exs_server *out);
 
 /* The family of a finding's rule as the state record counts it (OWASSRF with ProxyNotShell:
  * one update fixes both), or -1. */

@@ -113,17 +113,33 @@ static bool merge_file(const char **kept_file, const char *file, bool *take)
     return true;
 }
 
+/* The stores are kept in root order, each root's entries together, so that an observation
+ * looks only at its root's (at most XS_MAX_STATE_OBS per kind): where root's group starts in
+ * an array of n entries of size elem, each starting with its uint32_t root. */
+static size_t group_start(const void *arr, size_t n, size_t elem, uint32_t root)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t r;
+        memcpy(&r, (const char *)arr + mid * elem, sizeof r);
+        if (r < root)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 bool xs_state_add_build(xs_state *s, uint32_t root, const char *file, const xs_obs_build *o,
                          bool *dropped)
 {
     *dropped = false;
     bool ok = true;
     pthread_mutex_lock(&s->mu);
-    size_t mine = 0, top = SIZE_MAX;
-    for (size_t i = 0; i < s->nbuilds; i++) {
+    size_t mine = 0, top = SIZE_MAX, i = group_start(s->builds, s->nbuilds, sizeof *s->builds, root);
+    for (; i < s->nbuilds && s->builds[i].root == root; i++) {
         xs_sbuild *b = &s->builds[i];
-        if (b->root != root)
-            continue;
         mine++;
         int c = build_key(o, &b->o);
         if (c == 0) {
@@ -161,7 +177,10 @@ bool xs_state_add_build(xs_state *s, uint32_t root, const char *file, const xs_o
             nb = old;
         }
     } else if (xs_grow((void **)&s->builds, &s->capbuilds, s->nbuilds + 1, sizeof *s->builds)) {
-        s->builds[s->nbuilds++] = nb;
+        /* i: the end of root's group */
+        memmove(s->builds + i + 1, s->builds + i, (s->nbuilds - i) * sizeof *s->builds);
+        s->builds[i] = nb;
+        s->nbuilds++;
         nb.file = NULL;
         nb.o.detail = NULL;
     } else {
@@ -179,11 +198,10 @@ bool xs_state_add_note(xs_state *s, uint32_t root, const char *file, const xs_ob
     *dropped = false;
     bool ok = true;
     pthread_mutex_lock(&s->mu);
-    size_t mine = 0, top = SIZE_MAX;
-    for (size_t i = 0; i < s->nnotes; i++) {
+    size_t mine = 0, top = SIZE_MAX, i = group_start(s->notes, s->nnotes, sizeof *s->notes, root);
+    for (; i < s->nnotes && s->notes[i].root == root; i++) {
         xs_snote *n = &s->notes[i];
-        if (n->root != root || n->o.kind != o->kind) /* the cap is per kind: updates never
-                                                         crowd out mitigations */
+        if (n->o.kind != o->kind) /* the cap is per kind: updates never crowd out mitigations */
             continue;
         mine++;
         int c = note_key(o, &n->o);
@@ -216,7 +234,9 @@ bool xs_state_add_note(xs_state *s, uint32_t root, const char *file, const xs_ob
             nn = old;
         }
     } else if (xs_grow((void **)&s->notes, &s->capnotes, s->nnotes + 1, sizeof *s->notes)) {
-        s->notes[s->nnotes++] = nn;
+        memmove(s->notes + i + 1, s->notes + i, (s->nnotes - i) * sizeof *s->notes);
+        s->notes[i] = nn;
+        s->nnotes++;
         nn.file = NULL;
         nn.o.what = NULL;
     } else {
@@ -238,6 +258,24 @@ const xs_snote *xs_state_notes(const xs_state *s, size_t *n)
 {
     *n = s->nnotes;
     return s->notes;
+}
+
+const xs_sbuild *xs_state_root_builds(const xs_state *s, uint32_t root, size_t *n)
+{
+    size_t i = group_start(s->builds, s->nbuilds, sizeof *s->builds, root), e = i;
+    while (e < s->nbuilds && s->builds[e].root == root)
+        e++;
+    *n = e - i;
+    return s->builds + i;
+}
+
+const xs_snote *xs_state_root_notes(const xs_state *s, uint32_t root, size_t *n)
+{
+    size_t i = group_start(s->notes, s->nnotes, sizeof *s->notes, root), e = i;
+    while (e < s->nnotes && s->notes[e].root == root)
+        e++;
+    *n = e - i;
+    return s->notes + i;
 }
 
 uint64_t xs_state_dropped(const xs_state *s)

@@ -88,21 +88,25 @@ bool xs_state_add_note(xs_state *s, uint32_t root, const char *file, const xs_ob
 
 /* What was observed, for the assessment: read after the workers are done. */
 typedef struct xs_sbuild {
-    uint32_t root;
+    uint32_t root;      /* first: the store keeps entries in root order */
     xs_obs_build o;     /* detail points into the store */
     const char *file;   /* the first file (smallest display path) that said it */
     uint64_t files;     /* how many files said it */
 } xs_sbuild;
 
 typedef struct xs_snote {
-    uint32_t root;
+    uint32_t root;      /* first, as in xs_sbuild */
     xs_obs_note o;      /* what points into the store */
     const char *file;
     uint64_t files;
 } xs_snote;
 
+/* In root order (a root's entries together). */
 const xs_sbuild *xs_state_builds(const xs_state *s, size_t *n);
 const xs_snote *xs_state_notes(const xs_state *s, size_t *n);
+/* The entries of one root. */
+const xs_sbuild *xs_state_root_builds(const xs_state *s, uint32_t root, size_t *n);
+const xs_snote *xs_state_root_notes(const xs_state *s, uint32_t root, size_t *n);
 uint64_t xs_state_dropped(const xs_state *s);
 
 #endif

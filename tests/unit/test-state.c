@@ -157,7 +157,10 @@ static void test_assess_updated_midweek(void **st)
     exs_finding f[2] = {pl_finding(0, "2021-03-03T06:49:00Z"), pl_finding(1, "2021-01-01T00:00:00Z")};
     xs_arena a = {0};
     exs_server sv;
-    assert_true(xs_state_assess(s, 0, f, 2, &a, &sv));
+    int64_t ex[2][EXS_FAMILIES];
+    xs_state_exploited(f, 2, 2, ex);
+    assert_true(ex[1][0] == T("2021-01-01T00:00:00Z"));
+    assert_true(xs_state_assess(s, 0, ex[0], &a, &sv));
     assert_string_equal(sv.build, "15.1.2176.9");
     assert_string_equal(sv.build_source, "ExSetup.exe");
     assert_string_equal(sv.product, "Exchange Server 2016");
@@ -191,7 +194,7 @@ static void test_assess_no_source(void **st)
     (void)st;
     xs_arena a = {0};
     exs_server sv;
-    assert_true(xs_state_assess(NULL, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(NULL, 0, NULL, &a, &sv));
     assert_string_equal(sv.build, "");
     assert_non_null(strstr(sv.why_unknown, "no ExSetup.exe"));
     for (int f = 0; f < EXS_FAMILIES; f++) {
@@ -216,7 +219,7 @@ static void test_assess_mitigated_and_update(void **st)
     assert_true(xs_state_add_note(s, 0, "inetpub/wwwroot/web.config", &m, &d));
     xs_arena a = {0};
     exs_server sv;
-    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
     assert_int_equal(sv.families[0].state, EXS_EXPOSURE_MITIGATED);
     assert_non_null(strstr(sv.families[0].reason, "mitigated by URL Rewrite rule"));
     assert_string_equal(sv.families[0].open_cves, xs_family_cves(XS_FAM_PROXYLOGON));
@@ -231,7 +234,7 @@ static void test_assess_mitigated_and_update(void **st)
     xs_obs_note u = {XS_NOTE_UPDATE, -1, "KB5000871 Security Update For Exchange Server 2016 CU19",
                      T("2021-03-08T00:00:00Z"), 0, {{0}, 0}};
     assert_true(xs_state_add_note(s, 0, "SOFTWARE", &u, &d));
-    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
     assert_string_equal(sv.build, "15.1.2176.9");
     assert_int_equal(sv.families[0].state, EXS_EXPOSURE_PATCHED);
     assert_true(sv.families[0].fixed_ms == T("2021-03-08T00:00:00Z"));
@@ -405,7 +408,7 @@ static void test_assess_pns_rule_mixed_order(void **st)
                "a.LOG");
     xs_arena a = {0};
     exs_server sv;
-    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
     assert_int_equal(sv.families[2].state, EXS_EXPOSURE_VULNERABLE);
     assert_non_null(strstr(sv.families[2].reason, "not OWASSRF's"));
     assert_int_equal(sv.families[0].state, EXS_EXPOSURE_PATCHED);
@@ -418,14 +421,14 @@ static void test_assess_pns_rule_mixed_order(void **st)
     /* April 2021's update on CU19: ProxyShell open through CVE-2021-31207 alone */
     xs_state *apr = xs_state_new();
     note_build(apr, "15.1.2176.12", XS_BSRC_EXSETUP, NULL, NULL, "Bin/ExSetup.exe");
-    assert_true(xs_state_assess(apr, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(apr, 0, NULL, &a, &sv));
     assert_int_equal(sv.families[1].state, EXS_EXPOSURE_VULNERABLE);
     assert_string_equal(sv.families[1].open_cves, "CVE-2021-31207");
     xs_arena_free(&a);
     xs_state_free(apr);
     note_build(s, "15.2.986.5", XS_BSRC_LOGHEADER, "2022-09-01T00:00:00Z", "2022-09-03T00:00:00Z",
                "c.LOG");
-    assert_true(xs_state_assess(s, 0, NULL, 0, &a, &sv));
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
     for (int f = 0; f < EXS_FAMILIES; f++) {
         assert_int_equal(sv.families[f].state, EXS_EXPOSURE_UNKNOWN);
         assert_non_null(strstr(sv.families[f].reason, "different products"));
