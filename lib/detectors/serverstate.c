@@ -132,9 +132,13 @@ static void check_clixml(xs_fctx *c)
 {
     if (strcmp(c->ext, ".xml") != 0 || !c->data || c->data_n > (1u << 20))
         return;
+    /* the type names come first in a CliXml object: the head says it (Windows holds many XML
+     * files; none is read whole for this unless it is one) */
+    xs_str head = xs_str_make((const char *)c->head, c->head_n < 4096 ? c->head_n : 4096);
+    if (!xs_str_icontains(head, "System.Diagnostics.FileVersionInfo"))
+        return;
     xs_str body = xs_str_make((const char *)c->data, c->data_n);
-    if (!xs_str_icontains(body, "System.Diagnostics.FileVersionInfo") ||
-        !xs_str_icontains(body, "ExSetup.exe"))
+    if (!xs_str_icontains(body, "ExSetup.exe"))
         return;
     static const char key[] = "<S N=\"FileVersion\">";
     const char *p = memmem(body.p, body.n, key, sizeof key - 1);

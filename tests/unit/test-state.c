@@ -509,6 +509,27 @@ static void test_sweep_ecp_bld(void **st)
     exs_scan_destroy(s);
 }
 
+/* Health Checker's export of ExSetup.exe's version: source "export"; an XML file without the
+ * type name first is not read as one. */
+static void test_sweep_export(void **st)
+{
+    (void)st;
+    const char *places[] = {"HC/Exchange/ExSetup.xml", "HC/other.xml", NULL};
+    const char *texts[] = {"<Objs Version=\"1.1.0.1\"><Obj RefId=\"0\"><TN RefId=\"0\">"
+                           "<T>System.Diagnostics.FileVersionInfo</T></TN><Props>"
+                           "<S N=\"FileName\">C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\ExSetup.exe</S>"
+                           "<S N=\"FileVersion\">15.02.0986.005</S></Props></Obj></Objs>\r\n",
+                           "<doc><S N=\"FileVersion\">15.02.1118.025</S> ExSetup.exe</doc>\r\n", NULL};
+    exs_scan *s = sweep_tree(places, texts);
+    const exs_server *sv = server0(s);
+    assert_int_equal(sv->nsources, 1);
+    assert_string_equal(sv->sources[0].source, "export");
+    assert_string_equal(sv->build, "15.2.986.5");
+    assert_string_equal(sv->cu, "CU11");
+    assert_int_equal(sv->families[2].state, EXS_EXPOSURE_VULNERABLE);
+    exs_scan_destroy(s);
+}
+
 /* Past XS_MAX_STATE_OBS distinct notes of one root a sweep says so: a LIMIT warning. */
 static void test_sweep_state_cap_warns(void **st)
 {
@@ -548,6 +569,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sweep_setup_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_app_pools, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_ecp_bld, t_dir_setup, t_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_export, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_logs_rewrite_owa, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_no_version, t_dir_setup, t_dir_teardown),
     };
