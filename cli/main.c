@@ -15,7 +15,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  scan PATH...   sweep evidence: folders, files, archives (zip, 7z, tar, gz)\n"
-    "  report FILE... render a saved sweep (scan -f jsonl) as text, jsonl or csv\n"
+    "  report FILE... render a saved sweep (scan -f jsonl) in any format\n"
     "  rules          list the built-in rules and their stable ids\n"
     "  version        print the version\n"
     "  help [COMMAND] this help, or a command's\n"

@@ -21,7 +21,9 @@ const char xs_cli_scan_help[] =
     "options:\n"
     "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (ECS 9.4 JSON\n"
     "                       lines: the sweep, one per finding, counts, coverage, warnings;\n"
-    "                       'exsweep report' renders them again), csv\n"
+    "                       'exsweep report' renders them again), csv, timesketch (flat JSON\n"
+    "                       lines for Timesketch: the server's state and each finding as\n"
+    "                       events on a timeline)\n"
     "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
     "                       file is replaced whole (written under a temporary name, synced,\n"
     "                       renamed), a FIFO or character device is written in place, - is\n"
@@ -52,7 +54,7 @@ const char xs_cli_scan_help[] =
     "                       rules; every finding is counted)\n"
     "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
     "  -v, --verbose        list every kept warning example\n"
-    "  -q, --quiet          no one-line summary on standard error (jsonl, csv)\n"
+    "  -q, --quiet          no one-line summary on standard error (formats but text)\n"
     "      --stats          counts and timing on standard error\n"
     "  -h, --help           this help\n"
     "\n"
@@ -135,7 +137,7 @@ int xs_cli_scan(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv)", optarg);
+                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv, timesketch)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;

@@ -13,6 +13,8 @@ int exs_format_parse(const char *name)
         return EXS_FORMAT_JSONL;
     if (strcmp(name, "csv") == 0)
         return EXS_FORMAT_CSV;
+    if (strcmp(name, "timesketch") == 0)
+        return EXS_FORMAT_TIMESKETCH;
     return -1;
 }
 
@@ -25,7 +27,8 @@ exs_rc exs_report_write(const exs_results *r, FILE *out, const exs_report_opts *
         return EXS_EINVAL;
     const xs_writer *w = opts->format == EXS_FORMAT_JSONL ? &xs_writer_jsonl
                           : opts->format == EXS_FORMAT_CSV ? &xs_writer_csv
-                                                           : &xs_writer_text;
+                          : opts->format == EXS_FORMAT_TIMESKETCH ? &xs_writer_timesketch
+                                                                  : &xs_writer_text;
     exs_rc rc = w->begin ? w->begin(out, r, opts) : EXS_OK;
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
