@@ -1026,32 +1026,36 @@ static void pairs(check *c)
     }
 }
 
-size_t t_ecs_check_record(const t_ecs *m, const char *line, size_t n, t_ecs_report fn,
-                          void *ctx)
+/* Parses line as one JSON object into root: 0, or -1 with the problem said (root freed). */
+static int parse_record(check *c, const char *line, size_t n, jnode *root)
 {
-    check c = {m, fn, ctx, 0, NULL, NULL, false, false, {0}, 0};
     jparser jp = {line, line + n, line, ""};
-    jnode root = {0};
     ws(&jp);
-    if (jp.p == jp.end) {
-        problem(&c, "-", "empty line");
-        return c.problems;
+    if (jp.p == jp.end || *jp.p != '{') {
+        problem(c, "-", jp.p == jp.end ? "empty line" : "not a JSON object");
+        return -1;
     }
-    if (*jp.p != '{') {
-        problem(&c, "-", "not a JSON object");
-        return c.problems;
-    }
-    int rc = jvalue(&jp, &root, 0);
+    int rc = jvalue(&jp, root, 0);
     if (rc == 0) {
         ws(&jp);
         if (jp.p != jp.end)
             rc = jfail(&jp, "text after the object");
     }
     if (rc != 0) {
-        problem(&c, "-", "%s", jp.err);
-        jfree(&root);
-        return c.problems;
+        problem(c, "-", "%s", jp.err);
+        jfree(root);
+        return -1;
     }
+    return 0;
+}
+
+size_t t_ecs_check_record(const t_ecs *m, const char *line, size_t n, t_ecs_report fn,
+                          void *ctx)
+{
+    check c = {m, fn, ctx, 0, NULL, NULL, false, false, {0}, 0};
+    jnode root = {0};
+    if (parse_record(&c, line, n, &root))
+        return c.problems;
     char path[1024];
     path[0] = 0;
     walk(&c, &root, path, 0, sizeof path, NULL);
@@ -1077,7 +1081,11 @@ static void print_problem(void *ctx, const char *field, const char *why)
     fprintf(f->out, "%s:%lu: %s: %s\n", f->path, f->line, field, why);
 }
 
-long t_ecs_check_file(const t_ecs *m, const char *path, FILE *out)
+typedef size_t (*record_fn)(const t_ecs *m, const char *line, size_t n, t_ecs_report fn,
+                            void *ctx);
+
+/* Every line of path through check_one, problems printed to out. */
+static long check_lines(const t_ecs *m, record_fn check_one, const char *path, FILE *out)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
@@ -1094,7 +1102,7 @@ long t_ecs_check_file(const t_ecs *m, const char *path, FILE *out)
         size_t n = (size_t)len;
         if (n && line[n - 1] == '\n')
             n--;
-        problems += (long)t_ecs_check_record(m, line, n, print_problem, &fc);
+        problems += (long)check_one(m, line, n, print_problem, &fc);
     }
     if (ferror(f)) {
         fprintf(out, "%s:%lu: -: read error\n", path, fc.line);
@@ -1104,4 +1112,109 @@ long t_ecs_check_file(const t_ecs *m, const char *path, FILE *out)
     if (f != stdin)
         fclose(f);
     return problems;
+}
+
+long t_ecs_check_file(const t_ecs *m, const char *path, FILE *out)
+{
+    return check_lines(m, t_ecs_check_record, path, out);
+}
+
+/* ------------------------------------------------------------------ Timesketch */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static long long days_from_civil(long long y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The microseconds since the epoch of a date iso_datetime accepts (fractions past the
+ * microsecond cut). */
+static long long iso_micros(const char *s, size_t n)
+{
+    long long days = days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2));
+    long long sec = days * 86400 + digits(s + 11, 2) * 3600 + digits(s + 14, 2) * 60 +
+                    digits(s + 17, 2);
+    long long frac = 0;
+    size_t i = 19;
+    if (s[i] == '.') {
+        int k = 0;
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++)
+            if (k < 6)
+                frac = frac * 10 + (s[i] - '0');
+        for (; k < 6; k++)
+            frac *= 10;
+    }
+    if (s[i] == '+' || s[i] == '-') {
+        long long off = digits(s + i + 1, 2) * 3600 + digits(s + i + 4, 2) * 60;
+        sec -= s[i] == '+' ? off : -off;
+    }
+    return sec * 1000000 + frac;
+}
+
+static const jnode *member(const jnode *obj, const char *key)
+{
+    for (size_t i = 0; i < obj->nkid; i++)
+        if (obj->kid[i].keyn == strlen(key) && memcmp(obj->kid[i].key, key, obj->kid[i].keyn) == 0)
+            return &obj->kid[i];
+    return NULL;
+}
+
+size_t t_ts_check_record(const char *line, size_t n, t_ecs_report fn, void *ctx)
+{
+    check c = {NULL, fn, ctx, 0, NULL, NULL, false, false, {0}, 0};
+    jnode root = {0};
+    if (parse_record(&c, line, n, &root))
+        return c.problems;
+    for (size_t i = 0; i < root.nkid; i++) {
+        const jnode *k = &root.kid[i];
+        bool name = k->keyn > 0;
+        for (size_t j = 0; j < k->keyn; j++) {
+            char ch = k->key[j];
+            name &= (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+        }
+        if (!name)
+            problem(&c, "-", "key %s is not a field name ([a-z0-9_])", show(k->key, k->keyn));
+        if (k->t == J_OBJ || k->t == J_ARR || k->t == J_NULL)
+            problem(&c, name ? k->key : "-", "%s: a record is flat (strings, numbers, booleans)",
+                    jname(k->t));
+    }
+    static const char *const text[] = {"message", "datetime", "timestamp_desc"};
+    for (size_t i = 0; i < 3; i++) {
+        const jnode *k = member(&root, text[i]);
+        if (!k)
+            problem(&c, text[i], "missing");
+        else if (k->t != J_STR || k->n == 0)
+            problem(&c, text[i], "%s, expected a string that is not empty", jname(k->t));
+    }
+    const jnode *dt = member(&root, "datetime"), *ts = member(&root, "timestamp");
+    bool date = dt && dt->t == J_STR && iso_datetime(dt->s, dt->n);
+    if (dt && dt->t == J_STR && !date)
+        problem(&c, "datetime", "%s is not an ISO 8601 date and time with a zone",
+                show(dt->s, dt->n));
+    if (!ts)
+        problem(&c, "timestamp", "missing");
+    else if (ts->t != J_NUM || !ts->integer)
+        problem(&c, "timestamp", "%s, expected an integer (microseconds since the epoch)",
+                ts->t == J_NUM ? "a fraction" : jname(ts->t));
+    else if (date && strtoll(ts->s, NULL, 10) != iso_micros(dt->s, dt->n))
+        problem(&c, "timestamp", "%s is not the microseconds of datetime %s", ts->s,
+                show(dt->s, dt->n));
+    jfree(&root);
+    return c.problems;
+}
+
+static size_t ts_record(const t_ecs *m, const char *line, size_t n, t_ecs_report fn, void *ctx)
+{
+    (void)m;
+    return t_ts_check_record(line, n, fn, ctx);
+}
+
+long t_ts_check_file(const char *path, FILE *out)
+{
+    return check_lines(NULL, ts_record, path, out);
 }

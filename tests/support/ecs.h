@@ -90,4 +90,13 @@ const char *const *t_ecs_allowed(const t_ecs *m, const char *field, size_t *n);
  * category. */
 const char *const *t_ecs_category_types(const t_ecs *m, const char *category, size_t *n);
 
+/* Timesketch's JSON lines (exsweep scan -f timesketch), with the same JSON parser: one
+ * well-formed object per line, flat (every value a string, a number or a boolean: no object,
+ * array or null), keys of [a-z0-9_] only (the writer's own names), message and timestamp_desc
+ * strings that are not empty, datetime an ISO 8601 date and time with a zone, and timestamp an
+ * integer: the microseconds since the epoch of datetime. Returns the number of problems. */
+size_t t_ts_check_record(const char *line, size_t n, t_ecs_report fn, void *ctx);
+/* Every line of a file, printing "file:line: field: problem" to out; -1 when unreadable. */
+long t_ts_check_file(const char *path, FILE *out);
+
 #endif
