@@ -57,6 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n1, n2, nt, nc;
     char *text = render(r, EXS_FORMAT_TEXT, &nt), *csv = render(r, EXS_FORMAT_CSV, &nc);
     char *j1 = render(r, EXS_FORMAT_JSONL, &n1);
+    size_t ntl;
+    char *tl = render(r, EXS_FORMAT_TIMESKETCH, &ntl);
+    for (size_t i = 0; tl && i < ntl; i++) { /* one object a line, no raw control byte */
+        unsigned char c = (unsigned char)tl[i];
+        if ((c < 0x20 && c != '\n') || (c == '\n' && (i == 0 || tl[i - 1] != '}')) ||
+            ((i == 0 || tl[i - 1] == '\n') && c != '{'))
+            __builtin_trap();
+    }
     exs_results *back = j1 ? read_bytes(j1, n1) : NULL;
     if (j1 && !back)
         __builtin_trap(); /* our own JSON lines must read back */
@@ -65,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap(); /* and to the same JSON lines */
     free(text);
     free(csv);
+    free(tl);
     free(j1);
     free(j2);
     exs_results_destroy(back);
