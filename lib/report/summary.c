@@ -2,7 +2,9 @@
  *
  *   the sweep: roots, files, time
  *   verdict for the server (INCOMPLETE when part of the evidence could not be read)
+ *   the first sign of compromise
  *   the server's own state: build, builds over time, per family vulnerable/patched/...
+ *   what they left: each file with a finding, backdoors first (left.c)
  *   per attack family and CVE: first/last seen, count, verdicts     (exact counts)
  *   client addresses with counts                                     (exact counts)
  *   the heaviest findings, with where they lie                       (kept findings)
@@ -21,6 +23,7 @@
 #include "core/limits.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
+#include "report/left.h"
 #include "report/render.h"
 #include "report/report_int.h"
 
@@ -583,7 +586,10 @@ exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts
     out o = {f, opts->color};
     print_header(&o, r);
     print_verdict(&o, r);
+    xs_report_first_sign(f, r);
     print_servers(&o, r);
+    if (!xs_report_left(f, r, opts->color))
+        return EXS_ENOMEM;
     size_t n;
     exs_results_findings(r, &n);
     if (exs_results_stats(r)->findings) {
