@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "progress.h"
 #include "exsweep/exsweep.h"
 
 const char xs_cli_scan_help[] =
@@ -54,7 +55,9 @@ const char xs_cli_scan_help[] =
     "                       rules; every finding is counted)\n"
     "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
     "  -v, --verbose        list every kept warning example\n"
-    "  -q, --quiet          no one-line summary on standard error (formats but text)\n"
+    "  -q, --quiet          no progress line, and no one-line summary on standard error\n"
+    "                       (formats but text); the progress line is drawn only when\n"
+    "                       standard error is a terminal\n"
     "      --stats          counts and timing on standard error\n"
     "  -h, --help           this help\n"
     "\n"
@@ -257,7 +260,9 @@ int xs_cli_scan(int argc, char **argv)
     if (xs_cli_out_open(&out) != 0)
         goto done;
 
+    xs_progress *prog = xs_progress_start(s, !quiet);
     rc = exs_scan_run(s);
+    xs_progress_stop(prog);
     if (rc != EXS_OK) {
         xs_cli_msg("exsweep scan: %s%s%s", exs_strerror(rc), *exs_scan_error(s) ? ": " : "",
                     exs_scan_error(s));

@@ -68,6 +68,20 @@ exs_rc exs_scan_add_rules(exs_scan *s, const char *path);
  * exs_scan_error); unusable lines become warnings. */
 exs_rc exs_scan_add_iocs(exs_scan *s, const char *path);
 
+/* How far a running sweep has got: readable from another thread while exs_scan_run runs
+ * (a progress line), without locks; the figures only grow. Files and bytes are the ones the
+ * walk handed to the workers and the ones done (archives count as one file, by their size);
+ * walk_done is set once every root has been walked, from then on the queued figures are the
+ * whole sweep's. */
+typedef struct exs_progress {
+    uint64_t files_queued, bytes_queued;
+    uint64_t files_done, bytes_done;
+    uint64_t findings;
+    int walk_done;
+} exs_progress;
+
+void exs_scan_progress(const exs_scan *s, exs_progress *out);
+
 /* A message about the last failed call on s (file and line of a broken rule...), or "". */
 const char *exs_scan_error(const exs_scan *s);
 

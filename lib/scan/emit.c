@@ -149,6 +149,7 @@ void xs_emit_id(xs_ctx *c, const xs_hit *h, char id_out[EXS_ID_LEN])
         xs_scan_fail(s, EXS_ENOMEM, "the digest for a finding id failed (OpenSSL: out of memory)");
         return;
     }
+    atomic_fetch_add_explicit(&s->p_findings, 1, memory_order_relaxed); /* progress */
     exs_finding f;
     void *block = NULL;
     xs_build_notes notes;

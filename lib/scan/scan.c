@@ -244,6 +244,32 @@ typedef struct queue {
     bool closed;
 } queue;
 
+/* The walk handed it on (progress). */
+static void note_queued(exs_scan *s, const xs_item *it)
+{
+    atomic_fetch_add_explicit(&s->p_files_queued, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->p_bytes_queued,
+                              it->st.st_size > 0 ? (uint64_t)it->st.st_size : 0,
+                              memory_order_relaxed);
+}
+
+static void note_done(exs_scan *s, uint64_t size)
+{
+    atomic_fetch_add_explicit(&s->p_files_done, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->p_bytes_done, size, memory_order_relaxed);
+}
+
+void exs_scan_progress(const exs_scan *s, exs_progress *out)
+{
+    exs_scan *m = (exs_scan *)s; /* atomics are read, never written */
+    out->files_queued = atomic_load_explicit(&m->p_files_queued, memory_order_relaxed);
+    out->bytes_queued = atomic_load_explicit(&m->p_bytes_queued, memory_order_relaxed);
+    out->files_done = atomic_load_explicit(&m->p_files_done, memory_order_relaxed);
+    out->bytes_done = atomic_load_explicit(&m->p_bytes_done, memory_order_relaxed);
+    out->findings = atomic_load_explicit(&m->p_findings, memory_order_relaxed);
+    out->walk_done = atomic_load_explicit(&m->p_walk_done, memory_order_relaxed);
+}
+
 static bool queue_push(void *ctx, xs_item *it)
 {
     queue *q = ctx;
@@ -282,6 +308,7 @@ static void queue_close(queue *q)
 }
 
 typedef struct thread_arg {
+    exs_scan *s;
     xs_worker w;
     queue *q;
     pthread_t tid;
@@ -292,15 +319,39 @@ static void *worker_main(void *p)
 {
     thread_arg *t = p;
     xs_item *it;
-    while ((it = queue_pop(t->q)) != NULL)
-        xs_worker_process(&t->w, it);
+    while ((it = queue_pop(t->q)) != NULL) {
+        uint64_t size = it->st.st_size > 0 ? (uint64_t)it->st.st_size : 0;
+        xs_worker_process(&t->w, it); /* frees it */
+        note_done(t->s, size);
+    }
     return NULL;
 }
 
+typedef struct inline_arg {
+    exs_scan *s;
+    xs_worker *w;
+} inline_arg;
+
 static bool process_inline(void *ctx, xs_item *it)
 {
-    xs_worker_process(ctx, it);
+    inline_arg *a = ctx;
+    note_queued(a->s, it);
+    uint64_t size = it->st.st_size > 0 ? (uint64_t)it->st.st_size : 0;
+    xs_worker_process(a->w, it);
+    note_done(a->s, size);
     return true;
+}
+
+typedef struct push_arg {
+    exs_scan *s;
+    queue *q;
+} push_arg;
+
+static bool queue_push_noted(void *ctx, xs_item *it)
+{
+    push_arg *a = ctx;
+    note_queued(a->s, it);
+    return queue_push(a->q, it);
 }
 
 /* Prefilter databases depend only on the built-in expression lists, so each is compiled once
@@ -585,7 +636,9 @@ static exs_rc scan_run(exs_scan *s)
         xs_worker w;
         rc = xs_worker_init(&w, s);
         if (rc == EXS_OK) {
-            walk_all(s, process_inline, &w);
+            inline_arg ia = {s, &w};
+            walk_all(s, process_inline, &ia);
+            atomic_store(&s->p_walk_done, 1);
             xs_scan_add_stats(s, &w.stats);
         }
         xs_worker_fini(&w);
@@ -605,6 +658,7 @@ static exs_rc scan_run(exs_scan *s)
         unsigned started = 0;
         for (unsigned i = 0; i < jobs && rc == EXS_OK; i++) {
             ts[i].q = &q;
+            ts[i].s = s;
             rc = xs_worker_init(&ts[i].w, s);
             if (rc == EXS_OK && pthread_create(&ts[i].tid, NULL, worker_main, &ts[i]) == 0) {
                 ts[i].started = true;
@@ -615,8 +669,11 @@ static exs_rc scan_run(exs_scan *s)
         }
         /* A worker that could not start fails the sweep: fewer threads would be slower, not
          * wrong, but memory or threads this short make the rest of it no safer. */
-        if (rc == EXS_OK)
-            walk_all(s, queue_push, &q);
+        if (rc == EXS_OK) {
+            push_arg pa = {s, &q};
+            walk_all(s, queue_push_noted, &pa);
+        }
+        atomic_store(&s->p_walk_done, 1);
         queue_close(&q);
         for (unsigned i = 0; i < jobs; i++) {
             if (ts[i].started)

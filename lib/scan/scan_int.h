@@ -4,6 +4,7 @@
 #define XS_SCAN_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "core/arena.h"
@@ -36,6 +37,10 @@ struct exs_scan {
     char **optlist;      /* "name=value" of the options, for the sweep record */
     size_t noptlist;
     int64_t start_ms;    /* wall clock at exs_scan_run */
+    /* Progress (exs_scan_progress): written by the walker and the workers, read by anyone,
+     * without the lock. */
+    _Atomic uint64_t p_files_queued, p_bytes_queued, p_files_done, p_bytes_done, p_findings;
+    _Atomic int p_walk_done;
     bool no_prefilter; /* every log line is a candidate: tests set it to check the prefilter's
                           promise (the same findings with and without it); not an option */
 
