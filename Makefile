@@ -8,7 +8,8 @@
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man page to
-#                   $(DESTDIR)$(PREFIX)/share/man/man1 (PREFIX=/usr/local); make uninstall
+#                   $(DESTDIR)$(PREFIX)/share/man/man1, the bash completion to
+#                   $(PREFIX)/share/bash-completion/completions (PREFIX=/usr/local); make uninstall
 #
 # Sources are found by folder, so adding a file never needs an edit here:
 #   lib/**/*.c          the library (libexsweep.a)
@@ -212,15 +213,18 @@ bench: all
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
 install: $(EXE)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	$(INSTALL) -m 0755 $(EXE) $(DESTDIR)$(BINDIR)/exsweep
 	$(INSTALL) -m 0644 docs/exsweep.1 $(DESTDIR)$(MANDIR)/man1/exsweep.1
+	$(INSTALL) -d $(DESTDIR)$(COMPDIR)
+	$(INSTALL) -m 0644 scripts/exsweep.bash $(DESTDIR)$(COMPDIR)/exsweep
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(MANDIR)/man1/exsweep.1
+	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(MANDIR)/man1/exsweep.1 $(DESTDIR)$(COMPDIR)/exsweep
 
 deps:
 	scripts/install-deps.sh
