@@ -4,7 +4,8 @@
 #   make check      unit, end-to-end and fuzz-corpus tests, then all again under ASan+UBSan
 #   make demo       generate a sample evidence tree with a planted intrusion and scan it
 #   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts; yara parity;
-#                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines
+#                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines;
+#                   STIX 2.1 bundles against the OASIS schemas
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man page to
@@ -198,6 +199,8 @@ eval: all
 	@echo "== ECS 9.4: docs/ecs-fields.txt and the JSON lines of the sweep against the schema"
 	@echo "   (the JSON lines are not gated until the writer follows the list; ECS_GATE=1 gates them)"
 	@BUILD=$(BUILD) tests/eval-ecs.sh $(EVALDATA)
+	@echo "== STIX 2.1: the bundles of the planted tree and of the evaldata sweep against the OASIS schemas"
+	@BUILD=$(BUILD) tests/eval-stix.sh $(EVALDATA)
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)

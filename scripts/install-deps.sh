@@ -7,12 +7,13 @@ set -eu
 # test tools with the scanner, so it is a build package.
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev"
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara libevtx-utils libimage-exiftool-perl"
+TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
-#   --ci     also the peers the test suite compares against (yara, evtxexport); 'make check'
+#   --ci     also the peers the test suite compares against (yara, evtxexport) and
+#            python3-jsonschema (make eval validates STIX bundles with it); 'make check'
 #            and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
 #   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)

@@ -1,6 +1,7 @@
 /* Test support: JSON lines held in memory, read back as results. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "jsonltext.h"
@@ -28,4 +29,22 @@ exs_rc t_read_jsonl(const char *text, size_t len, exs_results **out, char *err, 
     exs_rc rc = exs_results_read_jsonl(out, paths, 1, err, errlen);
     unlink(path);
     return rc;
+}
+
+void t_replace(char **t, const char *from, const char *to)
+{
+    char *at = strstr(*t, from);
+    if (!at) {
+        fprintf(stderr, "t_replace: no '%s'\n", from);
+        abort();
+    }
+    size_t n = strlen(*t), nf = strlen(from), nt = strlen(to), head = (size_t)(at - *t);
+    char *o = malloc(n - nf + nt + 1);
+    if (!o)
+        abort();
+    memcpy(o, *t, head);
+    memcpy(o + head, to, nt);
+    memcpy(o + head + nt, at + nf, n - head - nf + 1);
+    free(*t);
+    *t = o;
 }

@@ -10,4 +10,7 @@
  * of it (*out, err as it says); the file is removed. Aborts when the file cannot be written. */
 exs_rc t_read_jsonl(const char *text, size_t len, exs_results **out, char *err, size_t errlen);
 
+/* Replaces the first from in the malloc'd string *t by to; aborts when from is not there. */
+void t_replace(char **t, const char *from, const char *to);
+
 #endif
