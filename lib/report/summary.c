@@ -3,6 +3,7 @@
  *   the sweep: roots, files, time
  *   verdict for the server (INCOMPLETE when part of the evidence could not be read)
  *   the first sign of compromise
+ *   the fleet: one row per server, attackers and files seen on several (fleet.c)
  *   the server's own state: build, builds over time, per family vulnerable/patched/...
  *   what they left: each file with a finding, backdoors first (left.c)
  *   per attack family and CVE: first/last seen, count, verdicts     (exact counts)
@@ -23,6 +24,7 @@
 #include "core/limits.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
+#include "report/fleet.h"
 #include "report/left.h"
 #include "report/render.h"
 #include "report/report_int.h"
@@ -587,6 +589,8 @@ exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts
     print_header(&o, r);
     print_verdict(&o, r);
     xs_report_first_sign(f, r);
+    if (!xs_report_fleet(f, r, opts->color))
+        return EXS_ENOMEM;
     print_servers(&o, r);
     if (!xs_report_left(f, r, opts->color))
         return EXS_ENOMEM;
