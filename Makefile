@@ -26,7 +26,8 @@ CC      ?= cc
 OPT     ?= -O2 -g
 PKGS    := yara libhs libarchive libcrypto libpcre2-8
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
-# libyaml is linked only by the test tool ecscheck (it reads ECS's YAML schema).
+# libyaml is linked only by the test tools ecscheck (it reads ECS's YAML schema) and
+# collectcheck (it parses the collection specs exsweep writes).
 TOOL_PKGS := yaml-0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -134,6 +135,9 @@ $(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
 # ecscheck reads ECS's YAML schema: libyaml for that tool only.
 $(BUILD)/obj/tests/tools/ecscheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 $(BUILD)/ecscheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
+# collectcheck parses the collection specs it checks (YAML) with it too.
+$(BUILD)/obj/tests/tools/collectcheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+$(BUILD)/collectcheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
 	@mkdir -p $(@D)

@@ -11,6 +11,10 @@ extern const char xs_cli_scan_help[];
 int xs_cli_report(int argc, char **argv);
 extern const char xs_cli_report_help[];
 
+/* exsweep collect-spec: a Velociraptor artifact or KAPE target for what exsweep reads. */
+int xs_cli_collect(int argc, char **argv);
+extern const char xs_cli_collect_help[];
+
 /* Prints one line on stderr: the formatted message, escaped for a terminal as a whole (user
  * paths and exs_scan_error may carry any byte), then a newline. */
 void xs_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,6 +17,7 @@ static const char main_help[] =
     "  scan PATH...   sweep evidence: folders, files, archives (zip, 7z, tar, gz)\n"
     "  report FILE... render a saved sweep (scan -f jsonl) in any format\n"
     "  rules          list the built-in rules and their stable ids\n"
+    "  collect-spec   a Velociraptor artifact or KAPE target for what exsweep reads\n"
     "  version        print the version\n"
     "  help [COMMAND] this help, or a command's\n"
     "\n"
@@ -104,6 +105,8 @@ static int cmd_help(int argc, char **argv)
             text = xs_cli_report_help;
         else if (strcmp(argv[1], "rules") == 0)
             text = rules_help;
+        else if (strcmp(argv[1], "collect-spec") == 0)
+            text = xs_cli_collect_help;
         else if (strcmp(argv[1], "version") == 0)
             text = version_help;
         else if (strcmp(argv[1], "help") != 0 && !is_help(argv[1]))
@@ -137,6 +140,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0)
         return xs_cli_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "collect-spec") == 0)
+        return xs_cli_collect(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return xs_cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)

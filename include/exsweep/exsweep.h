@@ -5,6 +5,7 @@
 #ifndef EXSWEEP_H
 #define EXSWEEP_H
 
+#include "collect.h"
 #include "error.h"
 #include "escape.h"
 #include "finding.h"
