@@ -127,6 +127,18 @@ static void print_header(const out *o, const exs_results *r)
             plural(st->jobs, "job", "jobs"));
 }
 
+/* Whether the sweep read any request log (HttpProxy or IIS): the logs that show exploitation. */
+static bool web_logs_read(const exs_results *r)
+{
+    size_t n;
+    const exs_coverage *cv = exs_results_coverage(r, &n);
+    for (size_t i = 0; i < n; i++)
+        if (cv[i].files_read &&
+            (strncmp(cv[i].family, "IIS", 3) == 0 || strncmp(cv[i].family, "HttpProxy", 9) == 0))
+            return true;
+    return false;
+}
+
 /* From the counts of every finding, kept or past the cap. */
 static void print_verdict(const out *o, const exs_results *r)
 {
@@ -140,6 +152,12 @@ static void print_verdict(const out *o, const exs_results *r)
     case EXS_VERDICT_ATTEMPT: text = "ATTACKED - exploitation attempts, none seen to succeed"; break;
     case EXS_VERDICT_PROBE: text = "PROBED - vulnerability scans only"; break;
     default: text = "NO FINDINGS - in the evidence read (check the coverage below)"; break;
+    }
+    if (!worst && !web_logs_read(r)) {
+        /* a clean sweep of no request log says nothing of the exploitation */
+        c = YEL;
+        text = "UNDETERMINED - no finding, but no HttpProxy or IIS log was read: exploitation "
+               "cannot be ruled out";
     }
     bool inc = exs_results_incomplete(r);
     fprintf(o->f, "\n%sVERDICT: %s%s%s\n", col(o, c), inc ? "INCOMPLETE, " : "", text,

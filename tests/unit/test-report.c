@@ -663,6 +663,13 @@ static void test_clean(void **st)
     assert_non_null(strstr(t, "VERDICT: NO FINDINGS"));
     assert_null(strstr(t, "Top findings"));
     free(t);
+    /* no request log read at all: no finding is no answer */
+    exs_scan *u = t_scan_mem("d/notes/readme.txt", "nothing here\n", -1);
+    t = render_r(exs_scan_results(u), EXS_FORMAT_TEXT, 0, 12);
+    assert_non_null(strstr(t, "VERDICT: UNDETERMINED - no finding, but no HttpProxy or IIS log "
+                              "was read"));
+    free(t);
+    exs_scan_destroy(u);
     /* no finding: the sweep and the coverage only, no alert, no count */
     char *j = render(s, EXS_FORMAT_JSONL, 0);
     assert_int_equal(count_lines(j), 2);
