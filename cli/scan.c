@@ -23,7 +23,9 @@ const char xs_cli_scan_help[] =
     "                       lines: the sweep, one per finding, counts, coverage, warnings;\n"
     "                       'exsweep report' renders them again), csv, timesketch (flat JSON\n"
     "                       lines for Timesketch: the server's state and each finding as\n"
-    "                       events on a timeline)\n"
+    "                       events on a timeline), html (one self-contained page to hand on:\n"
+    "                       verdict, server state, timeline, attackers, backdoors, a findings\n"
+    "                       table that sorts and filters; use with -o FILE.html)\n"
     "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
     "                       file is replaced whole (written under a temporary name, synced,\n"
     "                       renamed), a FIFO or character device is written in place, - is\n"
@@ -137,7 +139,7 @@ int xs_cli_scan(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv, timesketch)", optarg);
+                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv, timesketch, html)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;

@@ -21,6 +21,8 @@ typedef enum exs_format {
     EXS_FORMAT_CSV = 2,  /* one row per finding, with a header */
     EXS_FORMAT_TIMESKETCH = 3, /* flat JSON lines Timesketch imports: the server's state as
                                   events, one per finding (docs/timesketch.md) */
+    EXS_FORMAT_HTML = 4, /* one self-contained HTML file: the story, a timeline, the findings
+                            table (docs/html.md) */
 } exs_format;
 
 typedef struct exs_report_opts {
@@ -33,7 +35,7 @@ typedef struct exs_report_opts {
 /* The defaults: text, no colour, 12 findings in full. */
 #define EXS_REPORT_OPTS_INIT {EXS_FORMAT_TEXT, 0, 12, 0}
 
-/* Parses "text", "jsonl" (or "json"), "csv", "timesketch". Returns -1 when unknown. */
+/* Parses "text", "jsonl" (or "json"), "csv", "timesketch", "html". Returns -1 when unknown. */
 int exs_format_parse(const char *name);
 
 /* Writes the report of r. opts NULL: EXS_REPORT_OPTS_INIT. Fails with EXS_EIO when out fails
