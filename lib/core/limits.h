@@ -79,6 +79,9 @@
 #define XS_HTML_MAX_FINDINGS 100000     /* findings embedded in the HTML: past it the heaviest
                                             (verdict, severity) are kept, in time order, and
                                             the rest counted with a note (-f jsonl has all) */
+#define XS_HTML_TIMELINE_GAP (30 * 86400000LL) /* the timeline draws the largest group of
+                                            findings without a gap this long (ms) in it; the
+                                            others are counted under it */
 #define XS_HTML_MAX_ROWS 1000           /* rows of each static table (attackers, what they
                                             left); the rest counted under it */
 /* Not a cap: the room a finding's place takes written out ("label/", the path, "!/" and each

@@ -322,20 +322,57 @@ static const char *const vcolor[] = {"#888", "#4a8fd4", "#d9a520", "#e8772e", "#
 #define TL_B 36 /* bottom margin: the dates */
 #define TL_T 12
 
+static int cmp_i64(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : (a > b);
+}
+
+/* The window the chart draws: the findings with a time split where XS_HTML_TIMELINE_GAP
+ * passes without one, and the group with the most of them kept (the earliest on a tie), so
+ * that one file time years away from the logs does not flatten the chart into one bar. */
+static bool window(const exs_finding *x, size_t n, int64_t *lo, int64_t *hi, uint64_t *timed)
+{
+    int64_t *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return false;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (xs_time_formattable(x[i].time_ms))
+            t[m++] = x[i].time_ms;
+    *timed = m;
+    *lo = INT64_MAX;
+    *hi = INT64_MIN;
+    if (m > 1)
+        qsort(t, m, sizeof *t, cmp_i64);
+    size_t best = 0, bn = 0;
+    for (size_t a = 0, b; a < m; a = b) {
+        for (b = a + 1; b < m && t[b] - t[b - 1] <= XS_HTML_TIMELINE_GAP; b++)
+            ;
+        if (b - a > bn) {
+            best = a;
+            bn = b - a;
+        }
+    }
+    if (bn) {
+        *lo = t[best];
+        *hi = t[best + bn - 1];
+    }
+    free(t);
+    return true;
+}
+
 static bool timeline(FILE *f, const exs_results *r)
 {
     size_t n;
     const exs_finding *x = exs_results_findings(r, &n);
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    uint64_t untimed = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!xs_time_formattable(x[i].time_ms)) {
-            untimed++;
-            continue;
-        }
-        lo = x[i].time_ms < lo ? x[i].time_ms : lo;
-        hi = x[i].time_ms > hi ? x[i].time_ms : hi;
-    }
+    int64_t lo, hi;
+    uint64_t timed, untimed, outside = 0;
+    if (!window(x, n, &lo, &hi, &timed))
+        return false;
+    untimed = n - timed;
+    for (size_t i = 0; i < n; i++)
+        outside += xs_time_formattable(x[i].time_ms) && (x[i].time_ms < lo || x[i].time_ms > hi);
     fputs("<section id=\"timeline\" class=\"card\">\n<h2>Timeline</h2>\n", f);
     if (lo > hi) {
         fputs("<p class=\"note\">No finding with a time.</p>\n</section>\n", f);
@@ -354,7 +391,8 @@ static bool timeline(FILE *f, const exs_results *r)
     if (!c)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (xs_time_formattable(x[i].time_ms) && x[i].verdict >= 1 && x[i].verdict <= EXS_VERDICT__MAX)
+        if (xs_time_formattable(x[i].time_ms) && x[i].time_ms >= lo && x[i].time_ms <= hi &&
+            x[i].verdict >= 1 && x[i].verdict <= EXS_VERDICT__MAX)
             c[(x[i].time_ms - start) / bin][x[i].verdict]++;
     uint64_t top = 1;
     for (size_t b = 0; b < nb; b++) {
@@ -372,7 +410,16 @@ static bool timeline(FILE *f, const exs_results *r)
         fprintf(f, "%" PRId64 " days", (int64_t)(bin / 86400000LL));
     fputs(" (UTC), by verdict", f);
     if (untimed)
-        fprintf(f, "; %" PRIu64 " without a time are not drawn", untimed);
+        fprintf(f, "; %" PRIu64 " without a time %s not drawn", untimed, plural(untimed, "is", "are"));
+    if (outside) {
+        fprintf(f, "; the %" PRIu64 " from ", timed - outside);
+        htime(f, lo);
+        fputs(" to ", f);
+        htime(f, hi);
+        fprintf(f, " are drawn, %" PRIu64 " further off (%d days or more from the rest) %s not: "
+                   "sort the table by time for them",
+                outside, (int)(XS_HTML_TIMELINE_GAP / 86400000LL), plural(outside, "is", "are"));
+    }
     fputs(".</p>\n", f);
     const double pw = TL_W - TL_L - TL_R, ph = TL_H - TL_B - TL_T, bw = pw / (double)nb;
     fprintf(f, "<svg id=\"exs-timeline\" viewBox=\"0 0 %d %d\" role=\"img\" "

@@ -160,6 +160,16 @@
       });
     });
   });
+  /* a link into the report: #q=TEXT filters the findings, &open=N opens the first N rows */
+  var want = 0;
+  location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+    var at = kv.indexOf("="), k = kv.slice(0, at), v = at < 0 ? "" : kv.slice(at + 1);
+    try { v = decodeURIComponent(v.replace(/\+/g, " ")); } catch (e) { return; }
+    if (k === "q") q.value = v;
+    if (k === "open") want = Math.min(PAGE, parseInt(v, 10) || 0);
+  });
+  if (q.value) apply();
+  for (var w = 0; w < want && w < view.length; w++) open[view[w]] = true;
   draw();
   /* for tests: the script ran to its end */
   doc.documentElement.setAttribute("data-exs-ready", String(all.length));
