@@ -74,6 +74,12 @@ RULE_GEN := $(BUILD)/gen/rules_embedded.c
 RULE_OBJ := $(BUILD)/obj/gen/rules_embedded.o
 LIB_OBJ  += $(RULE_OBJ)
 
+# The HTML report's style and script (lib/report/html.css, html.js) become C data too.
+HTML_SRC := lib/report/html.css lib/report/html.js
+HTML_GEN := $(BUILD)/gen/html_assets.c
+HTML_OBJ := $(BUILD)/obj/gen/html_assets.o
+LIB_OBJ  += $(HTML_OBJ)
+
 # The prefilter databases, compiled at build time by tools/prefilter-db.c into C data (see
 # lib/engines/prefilter_db.h). The tool links the library without them, plus an empty table.
 PFDB_GEN  := $(BUILD)/gen/prefilter_db.c
@@ -102,6 +108,10 @@ $(BUILD)/obj/%.o: %.c
 $(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/embed-rules.sh $@ $(RULE_SRC)
+
+$(HTML_GEN): $(HTML_SRC) scripts/embed-text.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/embed-text.sh $@ xs_html_css=lib/report/html.css xs_html_js=lib/report/html.js
 
 $(BUILD)/gen/prefilter_none.c: Makefile
 	@mkdir -p $(@D)
@@ -208,11 +218,11 @@ eval: all
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(PFDB_GEN)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  FUZZ    $@")
 	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(PFDB_GEN) $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN) $(LDLIBS)
 
 bench: all
 	bench/run.sh

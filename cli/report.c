@@ -21,7 +21,7 @@ const char xs_cli_report_help[] =
     "of their own, and the relations between them follow.\n"
     "\n"
     "options:\n"
-    "  -f, --format FMT     text (default), jsonl, csv, timesketch, stix\n"
+    "  -f, --format FMT     text (default), jsonl, csv, timesketch, stix, html\n"
     "  -o, --output FILE    write the report to FILE (as exsweep scan -o)\n"
     "      --top N          findings listed in full by the text summary (default 12; 0: none)\n"
     "      --color WHEN     auto (default), always, never\n"
@@ -68,7 +68,7 @@ int xs_cli_report(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                xs_cli_usage("report", "unknown format '%s' (text, jsonl, csv, timesketch, stix)", optarg);
+                xs_cli_usage("report", "unknown format '%s' (text, jsonl, csv, timesketch, stix, html)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;

@@ -25,7 +25,10 @@ const char xs_cli_scan_help[] =
     "                       'exsweep report' renders them again), csv, timesketch (flat JSON\n"
     "                       lines for Timesketch: the server's state and each finding as\n"
     "                       events on a timeline), stix (one STIX 2.1 bundle for sharing:\n"
-    "                       indicators, their sightings on each server, observed data)\n"
+    "                       indicators, their sightings on each server, observed data),\n"
+    "                       html (one self-contained page to hand on: verdict, server\n"
+    "                       state, timeline, attackers, backdoors, a findings table that\n"
+    "                       sorts and filters; use with -o FILE.html)\n"
     "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
     "                       file is replaced whole (written under a temporary name, synced,\n"
     "                       renamed), a FIFO or character device is written in place, - is\n"
@@ -141,7 +144,7 @@ int xs_cli_scan(int argc, char **argv)
         case 'f': {
             int f = exs_format_parse(optarg);
             if (f < 0) {
-                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv, timesketch, stix)", optarg);
+                xs_cli_usage("scan", "unknown format '%s' (text, jsonl, csv, timesketch, stix, html)", optarg);
                 goto done;
             }
             ro.format = (exs_format)f;

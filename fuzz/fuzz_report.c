@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/escape.h"
 #include "exsweep/exsweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,6 +66,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ((i == 0 || tl[i - 1] == '\n') && c != '{'))
             __builtin_trap();
     }
+    size_t nh;
+    char *html = render(r, EXS_FORMAT_HTML, &nh);
+    if (html) { /* exactly the page's two scripts, valid UTF-8: nothing of the input made one */
+        size_t scripts = 0;
+        for (const char *p = html; (p = strstr(p, "<script")); p += 7)
+            scripts++;
+        if (scripts != 2 || !xs_utf8_valid(html, nh))
+            __builtin_trap();
+    }
+    free(html);
     exs_results *back = j1 ? read_bytes(j1, n1) : NULL;
     if (j1 && !back)
         __builtin_trap(); /* our own JSON lines must read back */

@@ -6,8 +6,10 @@ set -eu
 # libyaml-dev: only the test tool ecscheck links it (ECS's schema is YAML); make builds the
 # test tools with the scanner, so it is a build package.
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev"
+# chromium: the e2e case html-chromium renders the HTML report headless (it is skipped,
+# saying so, without it).
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema"
+TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]

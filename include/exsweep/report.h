@@ -23,6 +23,8 @@ typedef enum exs_format {
                                   events, one per finding (docs/timesketch.md) */
     EXS_FORMAT_STIX = 4, /* one STIX 2.1 bundle for sharing: indicators, their sightings on
                             each server, observed data; deterministic ids (docs/stix.md) */
+    EXS_FORMAT_HTML = 5, /* one self-contained HTML file: the story, a timeline, the findings
+                            table (docs/html.md) */
 } exs_format;
 
 typedef struct exs_report_opts {
@@ -35,7 +37,7 @@ typedef struct exs_report_opts {
 /* The defaults: text, no colour, 12 findings in full. */
 #define EXS_REPORT_OPTS_INIT {EXS_FORMAT_TEXT, 0, 12, 0}
 
-/* Parses "text", "jsonl" (or "json"), "csv", "timesketch", "stix". Returns -1 when unknown. */
+/* Parses "text", "jsonl" (or "json"), "csv", "timesketch", "stix", "html". Returns -1 when unknown. */
 int exs_format_parse(const char *name);
 
 /* Writes the report of r. opts NULL: EXS_REPORT_OPTS_INIT. Fails with EXS_EIO when out fails

@@ -62,18 +62,31 @@ static int is_bidi_control(uint32_t cp)
            cp == 0x200F || cp == 0x061C;
 }
 
-void xs_esc_json(FILE *f, const char *p, size_t n)
+/* A byte JSON writes as it is: printable ASCII but the quote and the backslash, and in a
+ * script block (html) not < > & either. */
+static int json_plain(unsigned char c, int html)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\' &&
+           !(html && (c == '<' || c == '>' || c == '&'));
+}
+
+static void esc_json(FILE *f, const char *p, size_t n, int html)
 {
     const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
     while (i < n) {
         unsigned char c = u[i];
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+        if (json_plain(c, html)) {
             size_t j = i + 1;
-            while (j < n && u[j] >= 0x20 && u[j] < 0x7F && u[j] != '"' && u[j] != '\\')
+            while (j < n && json_plain(u[j], html))
                 j++;
             fwrite(u + i, 1, j - i, f);
             i = j;
+            continue;
+        }
+        if (c == '<' || c == '>' || c == '&') { /* html only: plain otherwise */
+            fprintf(f, "\\u%04x", c);
+            i++;
             continue;
         }
         if (c == '"' || c == '\\') {
@@ -105,6 +118,16 @@ void xs_esc_json(FILE *f, const char *p, size_t n)
             fwrite(u + i, 1, l, f);
         i += l;
     }
+}
+
+void xs_esc_json(FILE *f, const char *p, size_t n)
+{
+    esc_json(f, p, n, 0);
+}
+
+void xs_esc_json_html(FILE *f, const char *p, size_t n)
+{
+    esc_json(f, p, n, 1);
 }
 
 size_t xs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols)

@@ -22,6 +22,11 @@ int xs_utf8_valid(const char *p, size_t n);
  * invalid UTF-8 becomes U+FFFD. */
 void xs_esc_json(FILE *f, const char *p, size_t n);
 
+/* The same for JSON inside an HTML <script type="application/json"> block: < > & as \u003c
+ * \u003e \u0026 too, so that no "</script>" or "<!--" can end or change the block (U+2028/9
+ * are escaped by both). JSON.parse reads back the same string. */
+void xs_esc_json_html(FILE *f, const char *p, size_t n);
+
 /* Terminal: printable UTF-8 passes; C0/C1 controls, DEL, bidi controls and invalid bytes
  * are shown as \xNN or \u{XXXX}. Output is at most max_cols characters (0 = unlimited),
  * ending in "..." when cut. Returns the columns printed (an escape counts its length, "..."

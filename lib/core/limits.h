@@ -75,6 +75,15 @@
 #define XS_MAX_ACCESS_EVENTS 2000000    /* script-request events kept for burst/shell correlation */
 #define XS_MAX_URL 2048                 /* bytes of a URL the detectors compare (normalised) and
                                             the requests they keep; longer ones are cut there */
+/* The HTML report (lib/report/html.c, docs/html.md) */
+#define XS_HTML_MAX_FINDINGS 100000     /* findings embedded in the HTML: past it the heaviest
+                                            (verdict, severity) are kept, in time order, and
+                                            the rest counted with a note (-f jsonl has all) */
+#define XS_HTML_TIMELINE_GAP (30 * 86400000LL) /* the timeline draws the largest group of
+                                            findings without a gap this long (ms) in it; the
+                                            others are counted under it */
+#define XS_HTML_MAX_ROWS 1000           /* rows of each static table (attackers, what they
+                                            left); the rest counted under it */
 /* Not a cap: the room a finding's place takes written out ("label/", the path, "!/" and each
  * archive member, ":line"), so that buffers of this size never cut one. */
 #define XS_MAX_WHERE (XS_MAX_LABEL + 24 + (XS_MAX_ARCHIVE_DEPTH + 2) * (XS_MAX_PATH + 2) + 32)

@@ -19,21 +19,10 @@
 #include "report/render.h"
 
 #define SHOW 20    /* entries listed; the rest are counted */
-#define RULES 3    /* rule ids listed per entry; the rest are counted */
+#define RULES XS_LEFT_RULES
 
-typedef struct entry {
-    uint32_t root;
-    const char *path;
-    exs_verdict worst;
-    bool backdoor;
-    const exs_finding *first;  /* the heaviest finding about it, for its words */
-    const exs_finding *link;   /* EXS-LINK-SHELL of it, or NULL */
-    const exs_finding *served; /* a finding with its requests, or NULL */
-    const char *sha256;
-    int64_t mtime_ms;
-    const char *rules[RULES];
-    size_t nrules;
-} entry;
+typedef xs_left_entry entry;
+
 
 static int entry_cmp(const void *x, const void *y)
 {
@@ -85,6 +74,27 @@ static void add_rule(entry *e, const char *id)
     e->nrules++; /* past RULES: counted (an id seen twice past it is counted twice: "+N rules") */
 }
 
+void xs_left_facts_of(const xs_left_entry *e, xs_left_facts *k)
+{
+    memset(k, 0, sizeof *k);
+    if (e->link) {
+        k->created = exs_finding_fact(e->link, "created");
+        k->created_by = exs_finding_fact(e->link, "created_by");
+    }
+    const exs_finding *s = e->served;
+    k->requests = s ? exs_finding_fact(s, "requests") : NULL;
+    if (!k->requests || strcmp(k->requests, "0") == 0) {
+        k->requests = NULL;
+        return;
+    }
+    k->answered = exs_finding_fact(s, "requests_answered");
+    k->first = exs_finding_fact(s, "requests_first");
+    k->last = exs_finding_fact(s, "requests_last");
+    if (!k->first || (k->last && strcmp(k->first, k->last) == 0))
+        k->last = NULL;
+    k->clients = exs_finding_fact(s, "requests_clients");
+}
+
 static void print_entry(FILE *o, const exs_results *r, const entry *e, bool color)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
@@ -108,15 +118,15 @@ static void print_entry(FILE *o, const exs_results *r, const entry *e, bool colo
         term(o, e->sha256);
         fputc('\n', o);
     }
-    const char *created = e->link ? exs_finding_fact(e->link, "created") : NULL;
-    const char *by = e->link ? exs_finding_fact(e->link, "created_by") : NULL;
-    if (created || xs_time_formattable(e->mtime_ms)) {
+    xs_left_facts k;
+    xs_left_facts_of(e, &k);
+    if (k.created || xs_time_formattable(e->mtime_ms)) {
         fputs("               written  ", o);
-        if (created) {
-            term(o, created);
-            if (by) {
+        if (k.created) {
+            term(o, k.created);
+            if (k.created_by) {
                 fputs(" by ", o);
-                term(o, by);
+                term(o, k.created_by);
             }
         } else {
             minute(o, e->mtime_ms);
@@ -124,33 +134,26 @@ static void print_entry(FILE *o, const exs_results *r, const entry *e, bool colo
         }
         fputc('\n', o);
     }
-    const exs_finding *s = e->served;
-    const char *n = s ? exs_finding_fact(s, "requests") : NULL;
-    if (n && strcmp(n, "0") == 0)
-        n = NULL;
-    if (n) {
+    if (k.requests) {
         fputs("               used     ", o);
-        term(o, n);
-        fputs(strcmp(n, "1") == 0 ? " request" : " requests", o);
-        const char *ok = exs_finding_fact(s, "requests_answered");
-        if (ok) {
+        term(o, k.requests);
+        fputs(strcmp(k.requests, "1") == 0 ? " request" : " requests", o);
+        if (k.answered) {
             fputs(", ", o);
-            term(o, ok);
+            term(o, k.answered);
             fputs(" answered with success", o);
         }
-        const char *a = exs_finding_fact(s, "requests_first"), *b = exs_finding_fact(s, "requests_last");
-        if (a) {
+        if (k.first) {
             fputs(", ", o);
-            term(o, a);
-            if (b && strcmp(a, b) != 0) {
+            term(o, k.first);
+            if (k.last) {
                 fputs(" to ", o);
-                term(o, b);
+                term(o, k.last);
             }
         }
-        const char *cl = exs_finding_fact(s, "requests_clients");
-        if (cl) {
+        if (k.clients) {
             fputs("\n               clients  ", o);
-            term(o, cl);
+            term(o, k.clients);
         }
         fputc('\n', o);
     } else if (e->first->file && e->first->file->url) {
@@ -160,7 +163,7 @@ static void print_entry(FILE *o, const exs_results *r, const entry *e, bool colo
     }
 }
 
-bool xs_report_left(FILE *o, const exs_results *r, bool color)
+bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
 {
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
@@ -180,6 +183,8 @@ bool xs_report_left(FILE *o, const exs_results *r, bool color)
                 entry *g = realloc(e, nc * sizeof *g);
                 if (!g) {
                     free(e);
+                    *out = NULL;
+                    *count = 0;
                     return false;
                 }
                 e = g;
@@ -215,11 +220,25 @@ bool xs_report_left(FILE *o, const exs_results *r, bool color)
         if (e[i].first || (e[i].first = e[i].link) != NULL)
             e[kept++] = e[i];
     ne = kept;
+    if (ne > 1)
+        qsort(e, ne, sizeof *e, entry_cmp);
     if (ne == 0) {
         free(e);
-        return true;
+        e = NULL;
     }
-    qsort(e, ne, sizeof *e, entry_cmp);
+    *out = e;
+    *count = ne;
+    return true;
+}
+
+bool xs_report_left(FILE *o, const exs_results *r, bool color)
+{
+    entry *e;
+    size_t ne;
+    if (!xs_left_collect(r, &e, &ne))
+        return false;
+    if (ne == 0)
+        return true;
     size_t back = 0;
     for (size_t i = 0; i < ne; i++)
         back += e[i].backdoor;
@@ -235,29 +254,35 @@ bool xs_report_left(FILE *o, const exs_results *r, bool color)
     return true;
 }
 
-void xs_report_first_sign(FILE *o, const exs_results *r)
+const exs_finding *xs_left_first_sign(const exs_results *r)
 {
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
     /* findings are in time order, unknown times last: the first exploitation with a time */
-    for (size_t i = 0; i < n; i++) {
-        if (f[i].verdict != EXS_VERDICT_EXPLOITATION || !xs_time_formattable(f[i].time_ms))
-            continue;
-        char t[32];
-        xs_time_format(f[i].time_ms, t);
-        t[10] = ' ';
-        t[19] = 0;
-        fprintf(o, "  first sign of compromise: %s UTC, %s: ", t, f[i].rule->id);
-        char where[XS_MAX_WHERE];
-        term(o, f[i].rule->name);
-        if (f[i].http && f[i].http->client) {
-            fputs(", from ", o);
-            term(o, f[i].http->client);
-        }
-        xs_render_where(r, &f[i], true, where, sizeof where);
-        fputs("\n      in ", o);
-        term(o, where);
-        fputc('\n', o);
+    for (size_t i = 0; i < n; i++)
+        if (f[i].verdict == EXS_VERDICT_EXPLOITATION && xs_time_formattable(f[i].time_ms))
+            return &f[i];
+    return NULL;
+}
+
+void xs_report_first_sign(FILE *o, const exs_results *r)
+{
+    const exs_finding *f = xs_left_first_sign(r);
+    if (!f)
         return;
+    char t[32];
+    xs_time_format(f->time_ms, t);
+    t[10] = ' ';
+    t[19] = 0;
+    fprintf(o, "  first sign of compromise: %s UTC, %s: ", t, f->rule->id);
+    char where[XS_MAX_WHERE];
+    term(o, f->rule->name);
+    if (f->http && f->http->client) {
+        fputs(", from ", o);
+        term(o, f->http->client);
     }
+    xs_render_where(r, f, true, where, sizeof where);
+    fputs("\n      in ", o);
+    term(o, where);
+    fputc('\n', o);
 }

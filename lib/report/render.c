@@ -171,3 +171,38 @@ size_t xs_render_where(const exs_results *r, const exs_finding *f, bool pos, cha
         xs_appendf(buf, cap, &o, "#%llu", (unsigned long long)f->origin.record);
     return o;
 }
+
+const char *xs_render_verdict_text(exs_verdict worst)
+{
+    switch (worst) {
+    case EXS_VERDICT_EXPLOITATION: return "COMPROMISED - evidence of exploitation or a backdoor";
+    case EXS_VERDICT_SUSPICIOUS: return "SUSPICIOUS - activity that needs a closer look";
+    case EXS_VERDICT_ATTEMPT: return "ATTACKED - exploitation attempts, none seen to succeed";
+    case EXS_VERDICT_PROBE: return "PROBED - vulnerability scans only";
+    }
+    return "NO FINDINGS - in the evidence read (check the coverage below)";
+}
+
+exs_verdict xs_count_worst(const exs_count *c)
+{
+    for (int v = EXS_VERDICT__MAX; v >= EXS_VERDICT_PROBE; v--)
+        if (c->by_verdict[v])
+            return (exs_verdict)v;
+    return 0;
+}
+
+int xs_count_cmp_client(const void *pa, const void *pb)
+{
+    const exs_count *a = *(const exs_count *const *)pa, *b = *(const exs_count *const *)pb;
+    exs_verdict wa = xs_count_worst(a), wb = xs_count_worst(b);
+    if (wa != wb)
+        return wa > wb ? -1 : 1;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+bool xs_render_loopback(const char *a)
+{
+    return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
+}

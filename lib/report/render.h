@@ -24,4 +24,20 @@ size_t xs_render_where(const exs_results *r, const exs_finding *f, bool pos, cha
 /* The part of a Windows path or URL after its last '\\' or '/'. */
 const char *xs_render_base(const char *path);
 
+/* The verdict line of a report: "COMPROMISED - evidence of exploitation or a backdoor", ...;
+ * worst 0 (no finding): "NO FINDINGS - ...". */
+const char *xs_render_verdict_text(exs_verdict worst);
+
+/* The heaviest verdict a count holds, 0 when none. */
+exs_verdict xs_count_worst(const exs_count *c);
+
+/* qsort over const exs_count *: the attacker tables' order (worst verdict, then most
+ * findings, then the key). */
+int xs_count_cmp_client(const void *a, const void *b);
+
+/* Loopback: never an attacker in a client table. (A root's rows from its own server address
+ * are out of the client counts already: the same address may be another root's client, and is
+ * listed for it.) */
+bool xs_render_loopback(const char *addr);
+
 #endif

@@ -17,6 +17,8 @@ int exs_format_parse(const char *name)
         return EXS_FORMAT_TIMESKETCH;
     if (strcmp(name, "stix") == 0)
         return EXS_FORMAT_STIX;
+    if (strcmp(name, "html") == 0)
+        return EXS_FORMAT_HTML;
     return -1;
 }
 
@@ -31,6 +33,7 @@ exs_rc exs_report_write(const exs_results *r, FILE *out, const exs_report_opts *
                           : opts->format == EXS_FORMAT_CSV ? &xs_writer_csv
                           : opts->format == EXS_FORMAT_TIMESKETCH ? &xs_writer_timesketch
                           : opts->format == EXS_FORMAT_STIX       ? &xs_writer_stix
+                          : opts->format == EXS_FORMAT_HTML       ? &xs_writer_html
                                                                   : &xs_writer_text;
     exs_rc rc = w->begin ? w->begin(out, r, opts) : EXS_OK;
     size_t n;

@@ -20,6 +20,7 @@ extern const xs_writer xs_writer_jsonl; /* lib/report/jsonl.c */
 extern const xs_writer xs_writer_csv;   /* lib/report/csv.c */
 extern const xs_writer xs_writer_timesketch; /* lib/report/timesketch.c */
 extern const xs_writer xs_writer_stix;  /* lib/report/stix.c */
+extern const xs_writer xs_writer_html;  /* lib/report/html.c */
 
 /* The terminal summary reads the results as a whole (in end). */
 exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts);

@@ -96,14 +96,6 @@ static void term_pad(const out *o, const char *s, size_t width)
         fputc(' ', o->f);
 }
 
-static exs_verdict worst_of(const exs_count *c)
-{
-    for (int v = EXS_VERDICT__MAX; v >= EXS_VERDICT_PROBE; v--)
-        if (c->by_verdict[v])
-            return (exs_verdict)v;
-    return 0;
-}
-
 static void print_header(const out *o, const exs_results *r)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
@@ -145,14 +137,7 @@ static void print_verdict(const out *o, const exs_results *r)
     const exs_sweep_stats *st = exs_results_stats(r);
     const exs_sweep_info *sw = exs_results_sweep(r);
     exs_verdict worst = exs_results_verdict(r);
-    const char *c = worst ? verdict_color(worst) : GRN, *text;
-    switch (worst) {
-    case EXS_VERDICT_EXPLOITATION: text = "COMPROMISED - evidence of exploitation or a backdoor"; break;
-    case EXS_VERDICT_SUSPICIOUS: text = "SUSPICIOUS - activity that needs a closer look"; break;
-    case EXS_VERDICT_ATTEMPT: text = "ATTACKED - exploitation attempts, none seen to succeed"; break;
-    case EXS_VERDICT_PROBE: text = "PROBED - vulnerability scans only"; break;
-    default: text = "NO FINDINGS - in the evidence read (check the coverage below)"; break;
-    }
+    const char *c = worst ? verdict_color(worst) : GRN, *text = xs_render_verdict_text(worst);
     if (!worst && !web_logs_read(r)) {
         /* a clean sweep of no request log says nothing of the exploitation */
         c = YEL;
@@ -366,25 +351,6 @@ static void print_groups(const out *o, const exs_results *r)
     }
 }
 
-static int cmp_client(const void *pa, const void *pb)
-{
-    const exs_count *a = *(const exs_count *const *)pa, *b = *(const exs_count *const *)pb;
-    exs_verdict wa = worst_of(a), wb = worst_of(b);
-    if (wa != wb)
-        return wa > wb ? -1 : 1;
-    if (a->n != b->n)
-        return a->n > b->n ? -1 : 1;
-    return strcmp(a->key, b->key);
-}
-
-/* Loopback: never an attacker in the client table. (A root's rows from its own server
- * address are out of the client counts already: the same address may be another root's
- * client, and is listed for it.) */
-static bool own_address(const char *a)
-{
-    return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
-}
-
 static bool print_clients(const out *o, const exs_results *r)
 {
     size_t nall, n = 0;
@@ -395,7 +361,7 @@ static bool print_clients(const out *o, const exs_results *r)
     if (!v)
         return false;
     for (size_t i = 0; i < nall; i++) {
-        if (own_address(c[i].key)) {
+        if (xs_render_loopback(c[i].key)) {
             nown++;
             own_findings += c[i].n;
         } else {
@@ -403,14 +369,14 @@ static bool print_clients(const out *o, const exs_results *r)
         }
     }
     if (n > 1)
-        qsort(v, n, sizeof *v, cmp_client);
+        qsort(v, n, sizeof *v, xs_count_cmp_client);
     fprintf(o->f, "\n%sClient addresses%s (%zu)\n", col(o, BLD), col(o, RST), n);
     size_t shown = n < 15 ? n : 15;
     for (size_t k = 0; k < shown; k++) {
         char a[32], b[32];
         short_time(v[k]->first_ms, a);
         short_time(v[k]->last_ms, b);
-        exs_verdict w = worst_of(v[k]);
+        exs_verdict w = xs_count_worst(v[k]);
         fputs("  ", o->f);
         term_pad(o, v[k]->key, 24);
         fprintf(o->f, " %5" PRIu64 " %-8s  %s .. %s  worst: %s%s%s\n", v[k]->n,

@@ -42,6 +42,19 @@ static void test_json(void **st)
     assert_string_equal(R(xs_esc_json, "\xc2\x85"), "\\u0085");          /* C1 */
 }
 
+/* JSON for a <script type="application/json"> block: nothing can end the block or open a
+ * comment in it; the rest as xs_esc_json (U+2028/9 included). */
+static void test_json_html(void **st)
+{
+    (void)st;
+    assert_string_equal(R(xs_esc_json_html, "</script><!--a&b>"),
+                        "\\u003c/script\\u003e\\u003c!--a\\u0026b\\u003e");
+    assert_string_equal(R(xs_esc_json_html, "\xe2\x80\xa8\xe2\x80\xa9\"\\\xff"),
+                        "\\u2028\\u2029\\\"\\\\\\ufffd");
+    assert_string_equal(R(xs_esc_json_html, "caf\xc3\xa9 ok"), "caf\xc3\xa9 ok");
+    assert_string_equal(R(xs_esc_json, "</script>&"), "</script>&"); /* plain JSON keeps them */
+}
+
 static void test_term(void **st)
 {
     (void)st;
@@ -82,7 +95,8 @@ static void test_utf8(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json), cmocka_unit_test(test_term), cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_json), cmocka_unit_test(test_json_html),
+        cmocka_unit_test(test_term), cmocka_unit_test(test_csv),
         cmocka_unit_test(test_html), cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
