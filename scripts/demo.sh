@@ -16,7 +16,10 @@ status=0
 "$BUILD/exsweep" scan --top 8 "$out/server" || status=$?
 [ "$status" -le 1 ] || exit "$status"
 echo
-echo "== the same server as a triage archive, as JSON lines (first 2 of them):"
+echo "== the same server as a triage archive, as JSON lines (the first, cut at 300 bytes):"
 "$BUILD/exsweep" scan -q --format jsonl "$out/triage.zip" >"$out/findings.jsonl" || [ $? -eq 1 ]
-head -n 2 "$out/findings.jsonl"
-echo "... $(grep -c "\"record\":\"finding\"" "$out/findings.jsonl") findings among the $(wc -l <"$out/findings.jsonl") records of $out/findings.jsonl (the sweep, findings, counts, coverage)"
+head -n 1 "$out/findings.jsonl" | cut -c1-300
+echo "... $(grep -c "\"record\":\"finding\"" "$out/findings.jsonl") findings among the $(wc -l <"$out/findings.jsonl") records of $out/findings.jsonl (the sweep, the server's state, findings, counts, coverage)"
+echo
+"$BUILD/exsweep" report -f html -o "$out/report.html" "$out/findings.jsonl" || [ $? -eq 1 ]
+echo "== the report to hand on, one self-contained page: $out/report.html"
