@@ -90,9 +90,7 @@ uint64_t xs_evtxw_filetime(int64_t unix_ms)
     return (uint64_t)(unix_ms + 11644473600000LL) * 10000u;
 }
 
-/* UTF-8 to UTF-16 units; invalid bytes become U+FFFD. Returns the unit count; out may be NULL
- * to count. */
-static size_t utf16(const char *s, uint16_t *out)
+size_t xs_evtxw_utf16(const char *s, uint16_t *out)
 {
     size_t n = 0;
     const unsigned char *p = (const unsigned char *)s;
@@ -182,13 +180,13 @@ static void patch32(xs_evtxw *w, uint32_t at, uint32_t v)
 
 static void put_utf16(xs_evtxw *w, const char *s)
 {
-    size_t n = utf16(s, NULL);
+    size_t n = xs_evtxw_utf16(s, NULL);
     uint16_t *u = malloc((n ? n : 1) * sizeof *u);
     if (!u) {
         w->err = 1;
         return;
     }
-    utf16(s, u);
+    xs_evtxw_utf16(s, u);
     for (size_t i = 0; i < n; i++)
         put16(w, u[i]);
     free(u);
@@ -300,7 +298,7 @@ static void name_ref(xs_evtxw *w, const char *name)
         w->cnames = c;
     }
     uint32_t off = w->pos + 4;
-    size_t n = utf16(name, NULL);
+    size_t n = xs_evtxw_utf16(name, NULL);
     uint16_t *u = malloc((n ? n : 1) * sizeof *u);
     char *copy = strdup(name);
     if (!u || !copy) {
@@ -309,7 +307,7 @@ static void name_ref(xs_evtxw *w, const char *name)
         w->err = 1;
         return;
     }
-    utf16(name, u);
+    xs_evtxw_utf16(name, u);
     uint16_t h = name_hash(u, n);
     uint8_t *bucket = w->chunk + 128 + 4 * (h % 64);
     put32(w, off);
@@ -412,7 +410,7 @@ void xs_evtxw_bx_text(xs_evtxw *w, const char *utf8)
 {
     put8(w, 0x05);
     put8(w, 0x01);
-    put16(w, (uint16_t)utf16(utf8, NULL));
+    put16(w, (uint16_t)xs_evtxw_utf16(utf8, NULL));
     put_utf16(w, utf8);
 }
 

@@ -82,6 +82,10 @@ typedef struct xs_evtxw_event {
 
 typedef struct xs_evtxw xs_evtxw;
 
+/* UTF-8 to UTF-16 units (host order); invalid bytes become U+FFFD. Returns the unit count;
+ * out may be NULL to count. Shared with the other writers of Windows formats. */
+size_t xs_evtxw_utf16(const char *s, uint16_t *out);
+
 /* A new, empty writer, or NULL when out of memory. Free with xs_evtxw_destroy. */
 xs_evtxw *xs_evtxw_create(void);
 /* Frees w. Accepts NULL. */

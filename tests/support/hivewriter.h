@@ -1,0 +1,71 @@
+/* Test-suite registry hive writer: valid regf files from a tree described in C, so that tests
+ * never depend on third-party hives (as evtxwriter.h does for event logs).
+ *
+ * The file looks like Windows writes it: a 4096-byte base block with its checksum, then one
+ * hive bin ("hbin", a multiple of 4096 bytes) holding the cells: one nk per key (ASCII names
+ * stored compressed, others as UTF-16LE), one shared sk, a subkey list per key with children
+ * (lh with name hashes by default, lf or li on request; sorted by upper-case name as Windows
+ * keeps them), a value list, one vk per value with data of at most 4 bytes inline and larger
+ * data in a cell of its own (big data, over 16344 bytes, is not written). The rest of the bin
+ * is one free cell.
+ *
+ * Keys are named by path from the root ("Microsoft\\ExchangeServer\\v15\\Setup"), created
+ * with their parents on first use, matched case-insensitively afterwards. Errors are sticky:
+ * after one (out of memory, data too large) every call is a no-op and t_hw_build returns
+ * NULL.
+ */
+#ifndef XS_TESTS_HIVEWRITER_H
+#define XS_TESTS_HIVEWRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct t_hw t_hw;
+
+/* Registry value types. */
+enum {
+    T_REG_NONE = 0,
+    T_REG_SZ = 1,
+    T_REG_EXPAND_SZ = 2,
+    T_REG_BINARY = 3,
+    T_REG_DWORD = 4,
+    T_REG_MULTI_SZ = 7,
+    T_REG_QWORD = 11,
+};
+
+/* NULL when out of memory. The root key is named root_name ("ROOT" when NULL). */
+t_hw *t_hw_new(const char *root_name);
+void t_hw_free(t_hw *w);
+
+/* Creates key path (and its parents); sets its last-written time (Unix ms) when written_ms is
+ * not 0 (keys not given a time get the hive's default, 2021-03-01T00:00:00Z). "" is the root. */
+void t_hw_key(t_hw *w, const char *path, int64_t written_ms);
+/* Values of key path (created when missing); name "" is the key's default value. A second
+ * value of the same name replaces the first. */
+void t_hw_sz(t_hw *w, const char *path, const char *name, const char *utf8);
+void t_hw_expand_sz(t_hw *w, const char *path, const char *name, const char *utf8);
+/* strs NULL-terminated; written as UTF-16LE strings each with its NUL, then one more NUL. */
+void t_hw_multi_sz(t_hw *w, const char *path, const char *name, const char *const *strs);
+void t_hw_dword(t_hw *w, const char *path, const char *name, uint32_t v);
+void t_hw_qword(t_hw *w, const char *path, const char *name, uint64_t v);
+/* Any type, data as given (n bytes, at most 16344). */
+void t_hw_raw(t_hw *w, const char *path, const char *name, uint32_t type, const void *data,
+              size_t n);
+
+typedef struct t_hw_opts {
+    bool dirty;            /* the base block's secondary sequence number one below the primary */
+    char list;             /* subkey lists: 'h' (lh, the default when 0), 'f' (lf), 'i' (li) */
+    const char *file_name; /* the base block's file name field: the last 31 characters of
+                              this ("\\??\\C:\\Windows\\System32\\config\\SOFTWARE") */
+    int64_t written_ms;    /* the base block's time; 0: 2021-03-01T00:00:00Z */
+} t_hw_opts;
+
+/* The hive's bytes (malloc'd, *len bytes), or NULL after an error. o may be NULL. */
+unsigned char *t_hw_build(t_hw *w, const t_hw_opts *o, size_t *len);
+
+/* The checksum of a base block (XOR of its first 127 32-bit words, 0 and ~0 avoided), for
+ * tests that damage a header and fix it up. */
+uint32_t t_hw_checksum(const unsigned char *base);
+
+#endif
