@@ -1,7 +1,7 @@
 /* The checks of one file: name and location (catalogue 3.1-3.3), attributes, indicators
  * (3.5, 4), page structure (3.4: PST/DER/junk before the directive), dumps, staging, notes,
- * remediation traces (5), IIS configuration, ASP.NET compilation records, and the YARA rule
- * sets. Each check reads only what it needs: the name, the first bytes, or the whole content
+ * remediation traces (5), IIS configuration, registry hives (detectors/registry.c), ASP.NET
+ * compilation records, and the YARA rule sets. Each check reads only what it needs: the name, the first bytes, or the whole content
  * when the size policy kept it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "core/limits.h"
 #include "core/timeparse.h"
+#include "detectors/registry.h"
 #include "detectors/rules.h"
 #include "parsers/apphost.h"
 #include "parsers/minidump.h"
@@ -779,6 +780,7 @@ void xs_detect_file(xs_fctx *c)
     check_ransomware(c);
     check_remediation(c);
     check_iis_config(c);
+    xs_detect_registry(c);
     check_compiled(c);
     check_behaviour(c);
     check_rules(c);

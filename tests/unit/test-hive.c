@@ -174,7 +174,7 @@ static void test_caps(void **st)
     (void)st;
     t_hw *w = t_hw_new(NULL);
     for (int i = 0; i < 5; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "K%d\\A\\B\\C", i);
         t_hw_key(w, name, 0);
         snprintf(name, sizeof name, "v%d", i);

