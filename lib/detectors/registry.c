@@ -5,10 +5,14 @@
  * Every name and datum is the server's: read through the bounded hive reader, matched on a
  * lowercase copy of at most PATH_CAP bytes, quoted in facts at most DATA_CAP bytes.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/limits.h"
 #include "core/str.h"
@@ -16,7 +20,9 @@
 #include "detectors/registry.h"
 #include "detectors/rules.h"
 #include "parsers/hive.h"
+#include "parsers/hivelog.h"
 #include "scan/scan_int.h"
+#include "sources/walk.h"
 #include "state/buildtab.h"
 #include "state/observe.h"
 
@@ -815,6 +821,85 @@ static xs_hive_image *copy_hive(xs_fctx *c, const xs_hive_limits *lim)
     return im;
 }
 
+/* ---------------------------------------------------------------- transaction logs */
+
+/* The log at path (next to the hive on disk), read whole within XS_HIVE_MAX_LOG_BYTES: its
+ * bytes (malloc'd) and *n, or NULL when there is none or it cannot be used (warned). */
+static unsigned char *read_log(xs_fctx *c, const char *path, size_t *n)
+{
+    int fd = xs_open_evidence(AT_FDCWD, path, 0);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    unsigned char *buf = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 512) {
+        close(fd);
+        return NULL;
+    }
+    if ((uint64_t)st.st_size > XS_HIVE_MAX_LOG_BYTES) {
+        xs_warn(c->scan, XS_W_LIMIT, c->display, 0,
+                "transaction log of %lld bytes past the %u-byte cap: not applied",
+                (long long)st.st_size, (unsigned)XS_HIVE_MAX_LOG_BYTES);
+    } else if ((buf = malloc((size_t)st.st_size)) == NULL) {
+        xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the transaction log of %s",
+                     c->display);
+    } else {
+        size_t got = 0;
+        while (got < (size_t)st.st_size) {
+            ssize_t k = read(fd, buf + got, (size_t)st.st_size - got);
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        *n = got;
+    }
+    close(fd);
+    return buf;
+}
+
+/* Applies the new-format .LOG1 and then .LOG2 that lie beside a dirty hive on disk (archive
+ * members have no reachable siblings) to its copy. Returns the entries applied; *stopped when
+ * a damaged or out-of-sequence entry ended the replay. */
+static unsigned replay_logs(xs_fctx *c, xs_hive_image *im, bool *stopped)
+{
+    *stopped = false;
+    char self[64], path[PATH_MAX];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", c->meta->fd);
+    ssize_t pn = c->meta->fd >= 0 ? readlink(self, path, sizeof path - 8) : -1;
+    xs_hivelog_state st;
+    if (pn <= 0 || (size_t)pn >= sizeof path - 8 || !xs_hivelog_begin(im, &st))
+        return 0;
+    static const char *const sfx[2][2] = {{".LOG1", ".log1"}, {".LOG2", ".log2"}};
+    for (int i = 0; i < 2 && !st.stopped; i++) {
+        unsigned char *log = NULL;
+        size_t n = 0;
+        for (int v = 0; v < 2 && !log; v++) {
+            memcpy(path + pn, sfx[i][v], 6);
+            log = read_log(c, path, &n);
+        }
+        if (!log)
+            continue;
+        exs_rc rc = xs_hivelog_apply(im, log, n, &st);
+        free(log);
+        if (rc == EXS_ELIMIT) {
+            st.stopped = true;
+        } else if (rc == EXS_ENOMEM || rc == EXS_EIO) {
+            xs_scan_fail(c->scan, rc, "out of memory applying the transaction log of %s",
+                         c->display);
+            return 0;
+        }
+    }
+    path[pn] = 0;
+    exs_rc rc = xs_hivelog_end(im, &st);
+    if (rc != EXS_OK) {
+        xs_scan_fail(c->scan, rc, "out of memory applying the transaction log of %s",
+                     c->display);
+        return 0;
+    }
+    *stopped = st.stopped;
+    return st.applied;
+}
+
 static void warn_overs(xs_fctx *c, const xs_hive_over *o)
 {
     if (!o->any)
@@ -848,9 +933,19 @@ void xs_detect_registry(xs_fctx *c)
     xs_hive_image *im = copy_hive(c, lim);
     if (!im)
         return;
-    if (xs_hive_dirty(&hd))
-        xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0,
-                "dirty hive: its transaction logs were not applied; recent changes may be missing");
+    if (xs_hive_dirty(&hd)) {
+        bool stopped;
+        unsigned applied = replay_logs(c, im, &stopped);
+        if (applied == 0)
+            xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0,
+                    "dirty hive: its transaction logs were not applied; recent changes may be "
+                    "missing");
+        else if (stopped)
+            xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0,
+                    "dirty hive: %u transaction log entries applied, then a damaged or "
+                    "out-of-sequence entry stopped the replay; later changes may be missing",
+                    applied);
+    }
     reg r;
     memset(&r, 0, sizeof r);
     r.c = c;

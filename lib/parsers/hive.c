@@ -37,6 +37,14 @@ static int64_t ft_ms(uint64_t ft)
     return (int64_t)(ft / 10000) - 11644473600000LL;
 }
 
+uint32_t xs_hive_checksum(const unsigned char *p)
+{
+    uint32_t x = 0;
+    for (int i = 0; i < 127; i++)
+        x ^= le32(p + 4 * i);
+    return x == 0 ? 1 : x == 0xFFFFFFFFu ? 0xFFFFFFFEu : x;
+}
+
 bool xs_hive_head_read(const unsigned char *p, size_t n, xs_hive_head *h)
 {
     memset(h, 0, sizeof *h);
@@ -50,14 +58,7 @@ bool xs_hive_head_read(const unsigned char *p, size_t n, xs_hive_head *h)
     h->type = le32(p + 0x1C);
     h->root = le32(p + 0x24);
     h->bins = le32(p + 0x28);
-    uint32_t x = 0;
-    for (int i = 0; i < 127; i++)
-        x ^= le32(p + 4 * i);
-    if (x == 0)
-        x = 1;
-    else if (x == 0xFFFFFFFFu)
-        x = 0xFFFFFFFEu;
-    h->checksum_ok = x == le32(p + 0x1FC);
+    h->checksum_ok = xs_hive_checksum(p) == le32(p + 0x1FC);
     xs_utf16le_to_utf8(p + 0x30, 32, h->name, sizeof h->name - 1, 0, NULL);
     h->name[strnlen(h->name, sizeof h->name - 1)] = 0;
     return true;

@@ -4,7 +4,7 @@
  * libregf opens files by path only (libbfio's headers, needed to hand it a memory handle, are
  * not shipped), and evidence must not be touched: the hive's bytes are copied into an
  * anonymous memory file (memfd_create), which libregf opens as /proc/self/fd/N. A dirty
- * hive's transaction logs are applied to that copy (xs_hive_image_replay), never to the
+ * hive's transaction logs are applied to that copy (parsers/hivelog.h), never to the
  * evidence.
  *
  * Every count a hostile hive controls is capped (xs_hive_limits, defaults in core/limits.h):
@@ -38,6 +38,10 @@ typedef struct xs_hive_head {
     char name[200]; /* the file name field (UTF-8; the last 32 characters of the path Windows
                        had open), "" when empty */
 } xs_hive_head;
+
+/* The base block's checksum over its first 508 bytes at p: their 32-bit words XORed (0
+ * written as 1, ~0 as ~1). */
+uint32_t xs_hive_checksum(const unsigned char *p);
 
 /* True when p/n starts with a base block ("regf" and at least 512 bytes); fills *h. */
 bool xs_hive_head_read(const unsigned char *p, size_t n, xs_hive_head *h);

@@ -22,6 +22,7 @@
 
 #include "evtxwriter.h"
 #include "hivewriter.h"
+#include "parsers/hivelog.h"
 
 #define DEFAULT_MS 1614556800000LL /* 2021-03-01T00:00:00Z */
 #define MAX_DATA 16344
@@ -585,5 +586,67 @@ unsigned char *t_hw_build(t_hw *w, const t_hw_opts *o, size_t *len)
     for (int i = 0; i < 4; i++)
         b[0x1FC + i] = (unsigned char)(sum >> (8 * i));
     *len = 4096 + bins;
+    return out;
+}
+
+/* ---------------------------------------------------------------- transaction logs */
+
+static void le32_put(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void le64_put(unsigned char *p, uint64_t v)
+{
+    le32_put(p, (uint32_t)v);
+    le32_put(p + 4, (uint32_t)(v >> 32));
+}
+
+unsigned char *t_hw_log(const unsigned char *const *hives, const size_t *lens, size_t nhives,
+                        uint32_t seq, bool bad, size_t *len)
+{
+    size_t cap = 512;
+    for (size_t i = 1; i < nhives; i++)
+        cap += 512 + lens[i] + 8 * (lens[i] / 4096) + 512;
+    unsigned char *out = calloc(1, cap);
+    if (!out || nhives < 2) {
+        free(out);
+        return NULL;
+    }
+    memcpy(out, hives[0], 512);
+    le32_put(out + 0x1C, 6);
+    le32_put(out + 0x1FC, t_hw_checksum(out));
+    size_t o = 512;
+    for (size_t h = 1; h < nhives; h++) {
+        const unsigned char *a = hives[h - 1], *b = hives[h];
+        size_t an = lens[h - 1], bn = lens[h];
+        uint32_t pages = 0;
+        for (size_t p = 4096; p < bn; p += 4096)
+            if (p + 4096 > an || memcmp(a + p, b + p, 4096) != 0)
+                pages++;
+        unsigned char *e = out + o;
+        memcpy(e, "HvLE", 4);
+        le32_put(e + 8, 0);
+        le32_put(e + 12, seq + (uint32_t)(h - 1));
+        le32_put(e + 16, (uint32_t)(bn - 4096));
+        le32_put(e + 20, pages);
+        size_t r = 40, d = 40 + 8 * (size_t)pages;
+        for (size_t p = 4096; p < bn; p += 4096) {
+            if (!(p + 4096 > an || memcmp(a + p, b + p, 4096) != 0))
+                continue;
+            le32_put(e + r, (uint32_t)(p - 4096));
+            le32_put(e + r + 4, 4096);
+            memcpy(e + d, b + p, 4096);
+            r += 8;
+            d += 4096;
+        }
+        size_t size = (d + 511) & ~(size_t)511;
+        le32_put(e + 4, (uint32_t)size);
+        le64_put(e + 24, xs_marvin32(e + 40, size - 40, XS_HIVELOG_SEED) ^ (bad && h + 1 == nhives));
+        le64_put(e + 32, xs_marvin32(e, 32, XS_HIVELOG_SEED));
+        o += size;
+    }
+    *len = o;
     return out;
 }

@@ -64,6 +64,14 @@ typedef struct t_hw_opts {
 /* The hive's bytes (malloc'd, *len bytes), or NULL after an error. o may be NULL. */
 unsigned char *t_hw_build(t_hw *w, const t_hw_opts *o, size_t *len);
 
+/* A new-format transaction log (what Windows 8.1 and later write to .LOG1 and .LOG2): the
+ * first sector of old's base block with file type 6, then entries, each turning the hive bins
+ * of the hive before it into those of the next: entry i (sequence number seq + i) holds every
+ * 4096-byte page of hives[i + 1] that differs from hives[i]. nhives hives (at least 2); bad:
+ * the last entry's Hash-1 is wrong. Malloc'd, *len bytes; NULL when out of memory. */
+unsigned char *t_hw_log(const unsigned char *const *hives, const size_t *lens, size_t nhives,
+                        uint32_t seq, bool bad, size_t *len);
+
 /* The checksum of a base block (XOR of its first 127 32-bit words, 0 and ~0 avoided), for
  * tests that damage a header and fix it up. */
 uint32_t t_hw_checksum(const unsigned char *base);

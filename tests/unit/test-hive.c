@@ -16,6 +16,7 @@
 #include "fixfiles.h"
 #include "hivewriter.h"
 #include "parsers/hive.h"
+#include "parsers/hivelog.h"
 
 #define SETUP "Microsoft\\ExchangeServer\\v15\\Setup"
 #define T0 1615000000000LL /* 2021-03-06T03:06:40Z */
@@ -288,6 +289,169 @@ static void test_damaged(void **st)
     t_hw_free(w);
 }
 
+/* ---------------------------------------------------------------- transaction logs */
+
+/* Marvin32: the .NET runtime's vectors (seed 0x004FB61A001BDBCC), and two longer ones. */
+static void test_marvin32(void **st)
+{
+    (void)st;
+    static const struct {
+        uint64_t seed;
+        const char *data;
+        size_t n;
+        uint64_t want;
+    } v[] = {
+        {0x004fb61a001bdbccull, "", 0, 0x30ed35c100cd3c7dull},
+        {0x004fb61a001bdbccull, "\xaf", 1, 0x48e73fc77d75ddc1ull},
+        {0x004fb61a001bdbccull, "\xe7\x0f", 2, 0xb5f6e1fc485dbff8ull},
+        {0x004fb61a001bdbccull, "\x37\xf4\x95", 3, 0xf0b07c789b8cf7e8ull},
+        {0x004fb61a001bdbccull, "\x86\x42\xdc\x59", 4, 0x7008f2e87e9cf556ull},
+        {0x004fb61a001bdbccull, "\x15\x3f\xb7\x98\x26", 5, 0xe6c08c6da2afa997ull},
+        {0x004fb61a001bdbccull, "\x09\x32\xe6\x24\x6c\x47", 6, 0x6f04bf1a5ea24060ull},
+        {0x004fb61a001bdbccull, "\xab\x42\x7e\xa8\xd1\x0f\xc7", 7, 0xe11847e4f0678c41ull},
+        {0xd53cd9cecd0893b7ull, "abc", 3, 0x22c74339492769bfull},
+        {0xddddeeeeffff000ull, "abcdefghijklmnopqrstuvwxyz", 26, 0xa128eb7e7260aca2ull},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (xs_marvin32((const unsigned char *)v[i].data, v[i].n, v[i].seed) != v[i].want)
+            fail_msg("vector %zu: %016llx", i,
+                     (unsigned long long)xs_marvin32((const unsigned char *)v[i].data, v[i].n,
+                                                     v[i].seed));
+}
+
+/* Three states of a hive: A (on disk, dirty: primary 7, secondary 6), B and C (later). */
+static unsigned char *state_of(int k, size_t *n)
+{
+    t_hw *w = t_hw_new(NULL);
+    t_hw_dword(w, "Control", "Stage", 0);
+    if (k >= 1)
+        t_hw_sz(w, "Control\\Added", "Note", "written by entry 6");
+    if (k >= 2) {
+        t_hw_dword(w, "Control", "Stage", 2);
+        for (int i = 0; i < 80; i++) { /* a second page of bins: the hive grows */
+            char name[16];
+            snprintf(name, sizeof name, "K%02d", i);
+            t_hw_sz(w, "Control\\Many", name, "0123456789abcdef0123456789abcdef");
+        }
+    }
+    t_hw_opts o = {true, 0, NULL, 0};
+    unsigned char *b = t_hw_build(w, &o, n);
+    t_hw_free(w);
+    assert_non_null(b);
+    return b;
+}
+
+/* Replays logs over A and reports the stage it reached: 0 (A), 1 (B), 2 (C); -1 when the
+ * result does not open. */
+static int replay(unsigned char *const *logs, const size_t *lens, size_t nlogs, unsigned *applied,
+                  bool *stopped)
+{
+    size_t an;
+    unsigned char *a = state_of(0, &an);
+    xs_hive_image *im;
+    assert_int_equal(xs_hive_image_new(&im, 0), EXS_OK);
+    assert_int_equal(xs_hive_image_append(im, a, an), EXS_OK);
+    free(a);
+    xs_hivelog_state st;
+    assert_true(xs_hivelog_begin(im, &st));
+    assert_int_equal(st.next, 6);
+    for (size_t i = 0; i < nlogs; i++)
+        xs_hivelog_apply(im, logs[i], lens[i], &st);
+    assert_int_equal(xs_hivelog_end(im, &st), EXS_OK);
+    *applied = st.applied;
+    *stopped = st.stopped;
+    unsigned char head[512];
+    assert_int_equal(xs_hive_image_pread(im, 0, head, sizeof head), 512);
+    xs_hive_head hd;
+    assert_true(xs_hive_head_read(head, sizeof head, &hd));
+    assert_true(hd.checksum_ok);
+    if (st.applied)
+        assert_false(xs_hive_dirty(&hd));
+    xs_hive *h;
+    if (xs_hive_open_image(im, NULL, &h, NULL, 0) != EXS_OK)
+        return -1;
+    xs_hkey *k = xs_hive_key(h, NULL, "Control");
+    uint64_t stage = 9;
+    xs_hkey *added = xs_hive_key(h, NULL, "Control\\Added");
+    xs_hkey *many = xs_hive_key(h, NULL, "Control\\Many");
+    int r = k && xs_hkey_number(k, "Stage", &stage) ? (stage == 2 && many && added ? 2 : added ? 1 : 0)
+                                                    : -1;
+    if (many)
+        assert_int_equal(xs_hkey_nvalues(many), 80);
+    xs_hkey_free(k);
+    xs_hkey_free(added);
+    xs_hkey_free(many);
+    xs_hive_close(h);
+    return r;
+}
+
+static void test_log_replay(void **st)
+{
+    (void)st;
+    size_t n[3];
+    unsigned char *h[3];
+    for (int i = 0; i < 3; i++)
+        h[i] = state_of(i, &n[i]);
+    assert_true(n[2] > n[0]);
+    unsigned applied;
+    bool stopped;
+    /* one log, two entries (6: A to B, 7: B to C) */
+    size_t ln;
+    unsigned char *log = t_hw_log((const unsigned char *const *)h, n, 3, 6, false, &ln);
+    assert_int_equal(replay(&log, &ln, 1, &applied, &stopped), 2);
+    assert_int_equal(applied, 2);
+    assert_false(stopped);
+    free(log);
+    /* split over .LOG1 and .LOG2 */
+    size_t l2[2];
+    unsigned char *logs[2];
+    logs[0] = t_hw_log((const unsigned char *const *)h, n, 2, 6, false, &l2[0]);
+    logs[1] = t_hw_log((const unsigned char *const *)h + 1, n + 1, 2, 7, false, &l2[1]);
+    assert_int_equal(replay(logs, l2, 2, &applied, &stopped), 2);
+    assert_int_equal(applied, 2);
+    /* .LOG2 alone cannot start: its entry is 7, the hive waits for 6 */
+    assert_int_equal(replay(logs + 1, l2 + 1, 1, &applied, &stopped), 0);
+    assert_int_equal(applied, 0);
+    assert_true(stopped);
+    /* an older entry (5) before the ones to apply is skipped */
+    free(logs[0]);
+    unsigned char *old3[3] = {h[0], h[0], h[1]};
+    size_t oldn[3] = {n[0], n[0], n[1]};
+    logs[0] = t_hw_log((const unsigned char *const *)old3, oldn, 3, 5, false, &l2[0]);
+    assert_int_equal(replay(logs, l2, 2, &applied, &stopped), 2);
+    assert_int_equal(applied, 2);
+    free(logs[0]);
+    free(logs[1]);
+    /* a damaged last entry: the first stays applied */
+    log = t_hw_log((const unsigned char *const *)h, n, 3, 6, true, &ln);
+    assert_int_equal(replay(&log, &ln, 1, &applied, &stopped), 1);
+    assert_int_equal(applied, 1);
+    assert_true(stopped);
+    /* not a new-format log */
+    log[0x1C] = 1;
+    xs_hive_image *im;
+    assert_int_equal(xs_hive_image_new(&im, 0), EXS_OK);
+    assert_int_equal(xs_hive_image_append(im, h[0], n[0]), EXS_OK);
+    xs_hivelog_state s;
+    assert_true(xs_hivelog_begin(im, &s));
+    assert_int_equal(xs_hivelog_apply(im, log, ln, &s), EXS_EFORMAT);
+    /* the image's cap holds for the pages too */
+    free(log);
+    log = t_hw_log((const unsigned char *const *)h, n, 2, 6, false, &ln);
+    xs_hive_image_free(im);
+    assert_int_equal(xs_hive_image_new(&im, n[0]), EXS_OK);
+    assert_int_equal(xs_hive_image_append(im, h[0], n[0]), EXS_OK);
+    assert_true(xs_hivelog_begin(im, &s));
+    assert_int_equal(xs_hivelog_apply(im, log, ln, &s), EXS_OK); /* entry 6 fits */
+    free(log);
+    log = t_hw_log((const unsigned char *const *)h + 1, n + 1, 2, 7, false, &ln);
+    assert_int_equal(xs_hivelog_apply(im, log, ln, &s), EXS_ELIMIT); /* entry 7 grows it */
+    xs_hive_image_free(im);
+    free(log);
+    for (int i = 0; i < 3; i++)
+        free(h[i]);
+}
+
 /* ---------------------------------------------------------------- outside tools */
 
 static bool have(const char *tool)
@@ -394,6 +558,8 @@ int main(void)
         cmocka_unit_test(test_head),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_marvin32),
+        cmocka_unit_test(test_log_replay),
         cmocka_unit_test_setup_teardown(test_regfexport, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_hivexsh, t_dir_setup, t_dir_teardown),
     };

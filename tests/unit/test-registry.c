@@ -418,6 +418,55 @@ static void test_dirty(void **st)
     exs_scan_destroy(s);
 }
 
+/* A dirty hive with its .LOG1 beside it: the log's entry is applied to the copy (the evidence
+ * is left as it was), and what it brought is read. */
+static void test_dirty_replayed(void **st)
+{
+    (void)st;
+    t_hw_opts o = {true, 0, NULL, 0};
+    size_t n[2];
+    unsigned char *h[2];
+    t_hw *w = system_hive(1);
+    h[0] = t_hw_build(w, &o, &n[0]);
+    t_hw_free(w);
+    w = system_hive(1);
+    t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
+    t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
+    h[1] = t_hw_build(w, &o, &n[1]);
+    t_hw_free(w);
+    size_t ln;
+    unsigned char *log = t_hw_log((const unsigned char *const *)h, n, 2, 6, false, &ln);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM", h[0], n[0]), 0);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM.LOG1", log, ln), 0);
+    exs_scan *s = sweep(NULL);
+    expect_text(findings(s),
+                "EXS-REG-WDIGEST|suspicious|high|ControlSet001\\Control\\SecurityProviders\\WDigest|"
+                "UseLogonCredential|1|2021-03-07T06:53:20.000Z|-\n",
+                "findings");
+    assert_int_equal(t_warns(s, "unreadable"), 0);
+    exs_scan_destroy(s);
+    /* the evidence is as it was */
+    char path[512];
+    snprintf(path, sizeof path, "%s/" CFG "SYSTEM", root);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char *back = malloc(n[0]);
+    assert_int_equal(fread(back, 1, n[0], f), n[0]);
+    fclose(f);
+    assert_memory_equal(back, h[0], n[0]);
+    free(back);
+    /* a damaged log: nothing applied, said */
+    log[512 + 30] ^= 0x55;
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM.LOG1", log, ln), 0);
+    s = sweep(NULL);
+    expect_text(findings(s), "", "findings");
+    assert_true(warned(s, "unreadable", "dirty hive: its transaction logs were not applied"));
+    exs_scan_destroy(s);
+    free(log);
+    free(h[0]);
+    free(h[1]);
+}
+
 static void test_damaged(void **st)
 {
     (void)st;
@@ -533,6 +582,7 @@ int main(void)
         T(test_benign),      T(test_software_changes), T(test_system_changes),
         T(test_user_run),    T(test_archive_member),   T(test_dirty),
         T(test_damaged),     T(test_caps),             T(test_bytes_cap),
+        T(test_dirty_replayed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
