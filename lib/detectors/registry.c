@@ -695,11 +695,25 @@ static int64_t eomt_time(reg *r, xs_hkey *k)
     if (t != EXS_TIME_NONE)
         return t;
     char *ts = value_text(r, k, "Timestamp");
-    unsigned mo, d, y, hh, mi, ss;
-    if (ts && sscanf(ts, "%2u/%2u/%4u %2u:%2u:%2u", &mo, &d, &y, &hh, &mi, &ss) == 6 && mo >= 1 &&
-        mo <= 12 && d >= 1 && d <= 31 && y >= 2021 && y < 10000 && hh < 24 && mi < 60 && ss < 62)
-        t = xs_days_from_civil((int)y, mo, d) * 86400000LL +
-            ((int64_t)hh * 3600 + mi * 60 + ss) * 1000;
+    /* "MM/dd/yyyy hh:mm:ss": six fields of fixed widths and separators */
+    static const struct {
+        unsigned at, width;
+        char after;
+    } f[6] = {{0, 2, '/'}, {3, 2, '/'}, {6, 4, ' '}, {11, 2, ':'}, {14, 2, ':'}, {17, 2, 0}};
+    unsigned v[6] = {0};
+    bool ok = ts && strlen(ts) == 19;
+    for (int i = 0; ok && i < 6; i++) {
+        for (unsigned j = 0; ok && j < f[i].width; j++) {
+            char ch = ts[f[i].at + j];
+            ok = ch >= '0' && ch <= '9';
+            v[i] = v[i] * 10 + (unsigned)(ch - '0');
+        }
+        ok = ok && ts[f[i].at + f[i].width] == f[i].after;
+    }
+    if (ok && v[0] >= 1 && v[0] <= 12 && v[1] >= 1 && v[1] <= 31 && v[2] >= 2021 && v[3] < 24 &&
+        v[4] < 60 && v[5] < 62)
+        t = xs_days_from_civil((int)v[2], v[0], v[1]) * 86400000LL +
+            ((int64_t)v[3] * 3600 + v[4] * 60 + v[5]) * 1000;
     free(ts);
     return t;
 }
@@ -913,6 +927,7 @@ static void warn_overs(xs_fctx *c, const xs_hive_over *o)
         {o->depth, "keys too deep"},
         {o->keys, "keys past the per-hive cap"},
         {o->data, "values whose data is too large to read"},
+        {o->fixed, "damaged key counts trimmed to their lists"},
     };
     char msg[400];
     size_t m = 0;
@@ -962,8 +977,12 @@ void xs_detect_registry(xs_fctx *c)
     }
     xs_hkey *top = xs_hive_root(r.h);
     if (!top) { /* libregf reads bins as it needs them: the root's may be the damaged one */
-        xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0,
-                "registry hive not readable: its root key is damaged");
+        if (xs_hive_failed(r.h))
+            xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the registry hive %s",
+                         c->display);
+        else
+            xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0,
+                    "registry hive not readable: its root key is damaged");
         warn_overs(c, xs_hive_overs(r.h));
         xs_hive_close(r.h);
         return;
@@ -978,7 +997,7 @@ void xs_detect_registry(xs_fctx *c)
         check_run(&r, "Software\\Microsoft\\Windows\\CurrentVersion\\Run");
         check_run(&r, "Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce");
     }
-    if (r.oom)
+    if (r.oom || xs_hive_failed(r.h))
         xs_scan_fail(c->scan, EXS_ENOMEM, "out of memory reading the registry hive %s",
                      c->display);
     warn_overs(c, xs_hive_overs(r.h));

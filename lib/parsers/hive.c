@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libregf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,7 @@ struct xs_hive {
     xs_hive_limits lim;
     uint64_t keys; /* keys opened */
     xs_hive_over over;
+    bool oom;      /* an allocation of ours failed: a key may look absent that is not */
 };
 
 struct xs_hkey {
@@ -173,6 +175,62 @@ struct xs_hkey {
     bool have_nsub, have_nval;
     char name[XS_HIVE_MAX_NAME];
 };
+
+/* ---------------------------------------------------------------- before libregf reads it
+ *
+ * libregf 20201007 trusts a key node's value count: a count past what its value list cell holds
+ * (0x80000001 for an 8-byte list) makes it read far past the cell, and a fuzzer found it
+ * crashing there. Before the copy is opened, every allocated nk cell of the bins (walked bin by
+ * bin, cell by cell, as the format lays them out) gets the value count its list can hold, and a
+ * subkey count without a list is zeroed; the evidence itself is not touched. Returns the keys
+ * changed so, -1 when the copy cannot be mapped. */
+static long sanitize(xs_hive_image *im)
+{
+    if (im->size < XS_HIVE_BASE + 32 || im->size > SIZE_MAX)
+        return 0;
+    size_t n = (size_t)im->size;
+    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, im->fd, 0);
+    if (p == MAP_FAILED)
+        return -1;
+    long fixed = 0;
+    for (size_t bin = XS_HIVE_BASE; bin + 32 <= n && memcmp(p + bin, "hbin", 4) == 0;) {
+        uint64_t bsize = le32(p + bin + 8);
+        if (bsize < 4096 || bsize % 4096 || bin + bsize > n)
+            break;
+        for (size_t c = bin + 32; c + 4 <= bin + bsize;) {
+            int64_t sz = (int32_t)le32(p + c);
+            uint64_t a = (uint64_t)(sz < 0 ? -sz : sz);
+            if (a < 8 || a % 8 || c + a > bin + bsize)
+                break; /* the rest of this bin is not cells libregf can use either */
+            if (sz < 0 && a >= 4 + 0x50 && p[c + 4] == 'n' && p[c + 5] == 'k') {
+                unsigned char *nk = p + c + 4;
+                uint32_t nval = le32(nk + 36), vl = le32(nk + 40), room = 0;
+                if (vl % 8 == 0 && (uint64_t)XS_HIVE_BASE + vl + 4 <= n) {
+                    int64_t ls = (int32_t)le32(p + XS_HIVE_BASE + vl);
+                    uint64_t la = (uint64_t)(ls < 0 ? -ls : ls);
+                    if (ls < 0 && la >= 8 && XS_HIVE_BASE + vl + la <= n)
+                        room = (uint32_t)((la - 4) / 4);
+                }
+                if (nval > room) {
+                    nk[36] = (unsigned char)room;
+                    nk[37] = (unsigned char)(room >> 8);
+                    nk[38] = (unsigned char)(room >> 16);
+                    nk[39] = (unsigned char)(room >> 24);
+                    fixed++;
+                }
+                uint32_t sl = le32(nk + 28);
+                if (le32(nk + 20) && (sl % 8 || (uint64_t)XS_HIVE_BASE + sl + 8 > n)) {
+                    memset(nk + 20, 0, 4);
+                    fixed++;
+                }
+            }
+            c += (size_t)a;
+        }
+        bin += (size_t)bsize;
+    }
+    munmap(p, n);
+    return fixed;
+}
 
 static void err_text(libregf_error_t **e, char *err, size_t cap)
 {
@@ -209,6 +267,15 @@ exs_rc xs_hive_open_image(xs_hive_image *im, const xs_hive_limits *lim, xs_hive 
         err_text(&e, err, errcap);
         xs_hive_close(h);
         return EXS_ENOMEM;
+    }
+    long fixed = sanitize(im);
+    if (fixed < 0) {
+        xs_hive_close(h);
+        return EXS_ENOMEM;
+    }
+    if (fixed > 0) {
+        h->over.fixed = (uint64_t)fixed;
+        h->over.any = true;
     }
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", im->fd);
@@ -256,6 +323,11 @@ const xs_hive_over *xs_hive_overs(const xs_hive *h)
     return &h->over;
 }
 
+bool xs_hive_failed(const xs_hive *h)
+{
+    return h->oom;
+}
+
 static void over(xs_hive *h, uint64_t *field, uint64_t n)
 {
     *field += n;
@@ -267,6 +339,7 @@ static xs_hkey *wrap(xs_hive *h, libregf_key_t *k, uint64_t depth)
 {
     xs_hkey *x = malloc(sizeof *x);
     if (!x) {
+        h->oom = true;
         libregf_key_free(&k, NULL);
         return NULL;
     }
@@ -284,6 +357,7 @@ static xs_hkey *wrap(xs_hive *h, libregf_key_t *k, uint64_t depth)
                 x->name[0] = 0;
         } else {
             uint8_t *tmp = malloc(ns);
+            h->oom |= tmp == NULL;
             if (tmp && libregf_key_get_utf8_name(k, tmp, ns, &e) == 1) {
                 size_t c = sizeof x->name - 1;
                 while (c > 0 && (tmp[c] & 0xC0) == 0x80)
@@ -453,6 +527,7 @@ static bool read_value(xs_hive *h, libregf_value_t *val, xs_hval *v, bool *oom)
     size_t ns = 0;
     if (libregf_value_get_utf8_name_size(val, &ns, &e) == 1 && ns > 1) {
         uint8_t *tmp = ns <= sizeof v->name ? (uint8_t *)v->name : malloc(ns);
+        *oom |= tmp == NULL;
         if (tmp && libregf_value_get_utf8_name(val, tmp, ns, &e) == 1) {
             if (tmp != (uint8_t *)v->name) {
                 size_t c = sizeof v->name - 1;

@@ -65,6 +65,8 @@ typedef struct xs_hive_over {
     uint64_t depth;    /* keys below max_depth not opened */
     uint64_t data;     /* values whose data was past max_data (not read) */
     uint64_t keys;     /* key openings refused past max_keys */
+    uint64_t fixed;    /* damaged key counts trimmed to their lists before libregf read them
+                          (hive.c: sanitize) */
     bool any;
 } xs_hive_over;
 
@@ -102,6 +104,9 @@ exs_rc xs_hive_open(const unsigned char *p, size_t n, const xs_hive_limits *lim,
 void xs_hive_close(xs_hive *h);
 
 const xs_hive_over *xs_hive_overs(const xs_hive *h);
+/* True once an allocation of the reader failed (a key may then have looked absent): the caller
+ * fails its work. libregf's own allocation failures look like damage and are not told apart. */
+bool xs_hive_failed(const xs_hive *h);
 
 /* The root key, or NULL (none, past max_keys, or out of memory). */
 xs_hkey *xs_hive_root(xs_hive *h);

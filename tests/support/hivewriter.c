@@ -377,6 +377,8 @@ static int kid_cmp(const void *a, const void *b)
 
 static uint64_t filetime(int64_t ms)
 {
+    if (ms == T_HW_NO_TIME)
+        return 0;
     return xs_evtxw_filetime(ms ? ms : DEFAULT_MS);
 }
 

@@ -39,7 +39,9 @@ t_hw *t_hw_new(const char *root_name);
 void t_hw_free(t_hw *w);
 
 /* Creates key path (and its parents); sets its last-written time (Unix ms) when written_ms is
- * not 0 (keys not given a time get the hive's default, 2021-03-01T00:00:00Z). "" is the root. */
+ * not 0 (keys not given a time get the hive's default, 2021-03-01T00:00:00Z; T_HW_NO_TIME
+ * writes a FILETIME of 0). "" is the root. */
+#define T_HW_NO_TIME INT64_MIN
 void t_hw_key(t_hw *w, const char *path, int64_t written_ms);
 /* Values of key path (created when missing); name "" is the key's default value. A second
  * value of the same name replaces the first. */

@@ -289,6 +289,60 @@ static void test_damaged(void **st)
     t_hw_free(w);
 }
 
+/* The nk cell of the key named name in a writer's hive (file offset of its "nk"), or 0. */
+static size_t find_nk(const unsigned char *b, size_t n, const char *name)
+{
+    size_t ln = strlen(name);
+    for (size_t c = 4096 + 32; c + 4 + 0x4C + ln <= n;) {
+        int32_t sz;
+        memcpy(&sz, b + c, 4);
+        size_t a = (size_t)(sz < 0 ? -(int64_t)sz : sz);
+        if (a < 8)
+            return 0;
+        if (sz < 0 && memcmp(b + c + 4, "nk", 2) == 0 && b[c + 4 + 0x48] == ln &&
+            memcmp(b + c + 4 + 0x4C, name, ln) == 0)
+            return c + 4;
+        c += a;
+    }
+    return 0;
+}
+
+/* A value count far past its list (libregf 20201007 reads past the list and crashes, found by
+ * fuzz_hive) and a subkey count with no list: trimmed on the copy before libregf reads them. */
+static void test_hostile_counts(void **st)
+{
+    (void)st;
+    t_hw *w = sample();
+    size_t n;
+    unsigned char *b = t_hw_build(w, NULL, &n);
+    t_hw_free(w);
+    size_t nk = find_nk(b, n, "Setup");
+    assert_true(nk != 0);
+    memcpy(b + nk + 36, "\x01\x00\x00\x80", 4); /* 0x80000001 values */
+    size_t env = find_nk(b, n, "Env");
+    assert_true(env != 0);
+    memcpy(b + env + 20, "\xff\xff\x00\x00", 4); /* 65535 subkeys, no list */
+    xs_hive *h = NULL;
+    assert_int_equal(xs_hive_open(b, n, NULL, &h, NULL, 0), EXS_OK);
+    assert_int_equal(xs_hive_overs(h)->fixed, 2);
+    xs_hkey *k = xs_hive_key(h, NULL, SETUP);
+    assert_non_null(k);
+    size_t nv = xs_hkey_nvalues(k);
+    assert_true(nv >= 5 && nv <= 6); /* what the list cell holds, its padding slot included */
+    for (size_t i = 0; i < nv; i++) {
+        xs_hval v;
+        bool oom = false;
+        if (xs_hkey_value(k, i, &v, &oom))
+            xs_hval_clear(&v);
+    }
+    xs_hkey_free(k);
+    k = xs_hive_key(h, NULL, "Env");
+    assert_int_equal(xs_hkey_nsubkeys(k), 0);
+    xs_hkey_free(k);
+    xs_hive_close(h);
+    free(b);
+}
+
 /* ---------------------------------------------------------------- transaction logs */
 
 /* Marvin32: the .NET runtime's vectors (seed 0x004FB61A001BDBCC), and two longer ones. */
@@ -558,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_head),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_hostile_counts),
         cmocka_unit_test(test_marvin32),
         cmocka_unit_test(test_log_replay),
         cmocka_unit_test_setup_teardown(test_regfexport, t_dir_setup, t_dir_teardown),

@@ -278,7 +278,7 @@ static void test_software_changes(void **st)
     t_hw_sz(w, CV "\\SilentProcessExit\\lsass.exe", "LocalDumpFolder", "c:\\temp");
     t_hw_dword(w, CV "\\SilentProcessExit\\lsass.exe", "DumpType", 2);
     t_hw_key(w, "MSERTBootstrap\\PatchState", T2);
-    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Timestamp", "03/07/2021 06:53:20");
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Timestamp", "03/07/2021 01:00:00");
     t_hw_sz(w, "MSERTBootstrap\\PatchState", "IISVersion", "1 IIS version 10.0");
     t_hw_sz(w, "MSERTBootstrap\\PatchState", "MSERT", "0 MSERT detected threats");
     put_hive(CFG "SOFTWARE", w, NULL);
@@ -312,12 +312,30 @@ static void test_software_changes(void **st)
                 "MsiProductMinor 1, MsiBuildMajor 2176, MsiBuildMinor 2|" CFG "SOFTWARE\n"
                 "eomt|0|IISVersion: 1 IIS version 10.0|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
                 "eomt|0|MSERT: 0 MSERT detected threats|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
-                "eomt|0|Timestamp: 03/07/2021 06:53:20|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
+                "eomt|0|Timestamp: 03/07/2021 01:00:00|2021-03-07T06:53:20.000Z|" CFG "SOFTWARE\n"
                 "install|-1|D:\\Exchange\\V15\\|2021-03-06T03:06:40.000Z|" CFG "SOFTWARE\n"
                 "update|-1|KB5000871 Security Update for Exchange Server 2016 Cumulative Update 19 "
                 "(KB5000871)|2021-03-03T00:00:00.000Z|" CFG "SOFTWARE\n"
                 "update|-1|KB5001779 Update for Exchange Server 2016 CU19|2021-03-07T06:53:20.000Z|"
                 CFG "SOFTWARE\n",
+                "state");
+    exs_scan_destroy(s);
+}
+
+/* EOMT's own Timestamp (local time, 12-hour clock) is used only when the key has no time. */
+static void test_eomt_timestamp(void **st)
+{
+    (void)st;
+    t_hw *w = t_hw_new(NULL);
+    t_hw_key(w, CV, 0);
+    t_hw_key(w, "MSERTBootstrap\\PatchState", T_HW_NO_TIME);
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Timestamp", "03/08/2021 11:30:00");
+    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Mitigation", "1 applied");
+    put_hive(CFG "SOFTWARE", w, NULL);
+    exs_scan *s = sweep(NULL);
+    expect_text(state(s),
+                "eomt|0|Mitigation: 1 applied|2021-03-08T11:30:00.000Z|" CFG "SOFTWARE\n"
+                "eomt|0|Timestamp: 03/08/2021 11:30:00|2021-03-08T11:30:00.000Z|" CFG "SOFTWARE\n",
                 "state");
     exs_scan_destroy(s);
 }
@@ -582,7 +600,7 @@ int main(void)
         T(test_benign),      T(test_software_changes), T(test_system_changes),
         T(test_user_run),    T(test_archive_member),   T(test_dirty),
         T(test_damaged),     T(test_caps),             T(test_bytes_cap),
-        T(test_dirty_replayed),
+        T(test_dirty_replayed), T(test_eomt_timestamp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
