@@ -160,6 +160,10 @@
                                             reported with its data unread */
 #define XS_HIVE_MAX_KEYS 1000000        /* keys opened per hive (lookups and walks); past it
                                             the rest of the hive is not read, a warning */
+#define XS_HIVE_MAX_BIN (1u << 20)      /* bytes of one hive bin: libregf reads a whole bin for
+                                            each cell it fetches, so a hive with a larger bin
+                                            (Windows writes bins of a few KiB) is not read, a
+                                            warning */
 #define XS_HIVE_MAX_NAME 1024           /* bytes of a key or value name kept (UTF-8); longer
                                             names are cut */
 #define XS_HIVE_MAX_LOG_BYTES (256u << 20) /* bytes of one transaction log (.LOG1/.LOG2) read

@@ -970,6 +970,10 @@ void xs_detect_registry(xs_fctx *c)
         xs_scan_fail(c->scan, rc, "out of memory opening the registry hive %s", c->display);
         return;
     }
+    if (rc == EXS_ELIMIT) {
+        xs_warn(c->scan, XS_W_LIMIT, c->display, 0, "registry hive not read: %s", err);
+        return;
+    }
     if (rc != EXS_OK) {
         xs_warn(c->scan, XS_W_UNREADABLE, c->display, 0, "registry hive not readable: %s",
                 err[0] ? err : "damaged");

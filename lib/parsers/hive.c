@@ -73,6 +73,7 @@ void xs_hive_limits_default(xs_hive_limits *l)
     l->max_depth = XS_HIVE_MAX_DEPTH;
     l->max_data = XS_HIVE_MAX_DATA;
     l->max_keys = XS_HIVE_MAX_KEYS;
+    l->max_bin = XS_HIVE_MAX_BIN;
 }
 
 /* ---------------------------------------------------------------- the copy */
@@ -183,9 +184,10 @@ struct xs_hkey {
  * crashing there. Before the copy is opened, every allocated nk cell of the bins (walked bin by
  * bin, cell by cell, as the format lays them out) gets the value count its list can hold, and a
  * subkey count without a list is zeroed; the evidence itself is not touched. Returns the keys
- * changed so, -1 when the copy cannot be mapped. */
-static long sanitize(xs_hive_image *im)
+ * changed so, -1 when the copy cannot be mapped; *big gets the largest bin's size. */
+static long sanitize(xs_hive_image *im, uint64_t *big)
 {
+    *big = 0;
     if (im->size < XS_HIVE_BASE + 32 || im->size > SIZE_MAX)
         return 0;
     size_t n = (size_t)im->size;
@@ -197,6 +199,8 @@ static long sanitize(xs_hive_image *im)
         uint64_t bsize = le32(p + bin + 8);
         if (bsize < 4096 || bsize % 4096 || bin + bsize > n)
             break;
+        if (bsize > *big)
+            *big = bsize;
         for (size_t c = bin + 32; c + 4 <= bin + bsize;) {
             int64_t sz = (int32_t)le32(p + c);
             uint64_t a = (uint64_t)(sz < 0 ? -sz : sz);
@@ -268,10 +272,18 @@ exs_rc xs_hive_open_image(xs_hive_image *im, const xs_hive_limits *lim, xs_hive 
         xs_hive_close(h);
         return EXS_ENOMEM;
     }
-    long fixed = sanitize(im);
+    uint64_t big;
+    long fixed = sanitize(im, &big);
     if (fixed < 0) {
         xs_hive_close(h);
         return EXS_ENOMEM;
+    }
+    if (big > h->lim.max_bin) {
+        if (err && errcap)
+            snprintf(err, errcap, "a hive bin of %llu bytes, past the %llu-byte cap",
+                     (unsigned long long)big, (unsigned long long)h->lim.max_bin);
+        xs_hive_close(h);
+        return EXS_ELIMIT;
     }
     if (fixed > 0) {
         h->over.fixed = (uint64_t)fixed;

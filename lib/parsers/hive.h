@@ -52,7 +52,7 @@ static inline bool xs_hive_dirty(const xs_hive_head *h)
 }
 
 typedef struct xs_hive_limits {
-    uint64_t max_bytes, max_subkeys, max_values, max_depth, max_data, max_keys;
+    uint64_t max_bytes, max_subkeys, max_values, max_depth, max_data, max_keys, max_bin;
 } xs_hive_limits;
 
 /* The defaults of core/limits.h. */
@@ -95,7 +95,8 @@ typedef struct xs_hkey xs_hkey;
 
 /* Opens the image (taken in every case: freed with the hive, or here on failure).
  * EXS_EFORMAT when libregf does not accept it (err, when not NULL, gets its first message),
- * EXS_ENOMEM, EXS_EIO. lim NULL: the defaults. */
+ * EXS_ELIMIT when a hive bin is larger than max_bin (err says how large), EXS_ENOMEM, EXS_EIO.
+ * lim NULL: the defaults. */
 exs_rc xs_hive_open_image(xs_hive_image *im, const xs_hive_limits *lim, xs_hive **out,
                           char *err, size_t errcap);
 /* The same from bytes in memory (copied). */

@@ -49,6 +49,10 @@ struct t_hw {
     /* build state */
     unsigned char *b;
     size_t n, cap;
+    size_t bin_end;   /* where the current hive bin ends */
+    size_t *bins;     /* where each bin starts */
+    size_t nbins, capbins;
+    bool one_bin;
     uint32_t sk;
     uint32_t nkeys;
     char list;
@@ -100,6 +104,7 @@ void t_hw_free(t_hw *w)
         return;
     key_free(w->root);
     free(w->b);
+    free(w->bins);
     free(w);
 }
 
@@ -296,24 +301,69 @@ static void put64(t_hw *w, size_t off, uint64_t v)
         w->b[off + (size_t)i] = (unsigned char)(v >> (8 * i));
 }
 
-/* An allocated cell of payload bytes, zeroed: the offset of its payload's size field. */
+/* Room in the buffer for n bytes of bins. */
+static bool room(t_hw *w, size_t n)
+{
+    if (n <= w->cap)
+        return true;
+    size_t nc = w->cap ? w->cap : 8192;
+    while (nc < n)
+        nc *= 2;
+    unsigned char *b = realloc(w->b, nc);
+    if (!b) {
+        w->failed = true;
+        return false;
+    }
+    w->b = b;
+    w->cap = nc;
+    return true;
+}
+
+/* Starts a hive bin at the end of the last one, large enough for a cell of size bytes (4096,
+ * or the next multiple of 4096 that holds it, as Windows sizes bins). */
+static void new_bin(t_hw *w, size_t size)
+{
+    size_t start = w->bin_end;
+    size_t bsize = (32 + size + 4095) & ~(size_t)4095;
+    if (w->nbins == w->capbins) {
+        size_t nc = w->capbins ? 2 * w->capbins : 64;
+        size_t *v = realloc(w->bins, nc * sizeof *v);
+        if (!v) {
+            w->failed = true;
+            return;
+        }
+        w->bins = v;
+        w->capbins = nc;
+    }
+    if (!room(w, start + bsize))
+        return;
+    memset(w->b + start, 0, bsize);
+    w->bins[w->nbins++] = start;
+    w->bin_end = w->one_bin ? SIZE_MAX : start + bsize;
+    w->n = start + 32;
+}
+
+/* Closes the current bin: its rest is one free cell. */
+static void close_bin(t_hw *w)
+{
+    if (w->bin_end > w->n && w->bin_end != SIZE_MAX)
+        put32(w, w->n, (uint32_t)(w->bin_end - w->n));
+    w->n = w->bin_end;
+}
+
+/* An allocated cell of payload bytes, zeroed, never across a bin's end: the offset of its
+ * size field. */
 static uint32_t cell(t_hw *w, size_t payload)
 {
     size_t size = (4 + payload + 7) & ~(size_t)7;
     if (w->failed)
         return 0;
-    if (w->n + size > w->cap) {
-        size_t nc = w->cap ? w->cap : 8192;
-        while (nc < w->n + size)
-            nc *= 2;
-        unsigned char *b = realloc(w->b, nc);
-        if (!b) {
-            w->failed = true;
-            return 0;
-        }
-        w->b = b;
-        w->cap = nc;
+    if (w->n + size > w->bin_end) {
+        close_bin(w);
+        new_bin(w, size);
     }
+    if (w->failed || !room(w, w->n + size))
+        return 0;
     uint32_t off = (uint32_t)w->n;
     memset(w->b + off, 0, size);
     put32(w, off, (uint32_t)-(int32_t)size);
@@ -451,6 +501,10 @@ static uint32_t write_key(t_hw *w, hw_key *k, uint32_t parent, bool root)
         put32(w, nk + 4 + 0x3C, maxvname);
         put32(w, nk + 4 + 0x40, maxvdata);
     }
+    if (k->nkids > 65535) { /* one leaf list; an index root (ri) is not written */
+        w->failed = true;
+        return 0;
+    }
     if (k->nkids) {
         qsort(k->kids, k->nkids, sizeof *k->kids, kid_cmp);
         uint32_t *offs = calloc(k->nkids, sizeof *offs);
@@ -518,10 +572,11 @@ unsigned char *t_hw_build(t_hw *w, const t_hw_opts *o, size_t *len)
         return NULL;
     w->n = 0;
     w->nkeys = 0;
+    w->nbins = 0;
+    w->bin_end = 0;
+    w->one_bin = o->one_bin;
     w->list = o->list ? o->list : 'h';
-    uint32_t hb = cell(w, 0x20 - 4); /* room for the bin header, overwritten below */
-    (void)hb;
-    w->n = 0x20;
+    new_bin(w, 0);
     /* a self-relative security descriptor with no owner, group or lists */
     w->sk = cell(w, 0x14 + 20);
     uint32_t root = write_key(w, w->root, 0, true);
@@ -536,27 +591,33 @@ unsigned char *t_hw_build(t_hw *w, const t_hw_opts *o, size_t *len)
     w->b[w->sk + 4 + 0x14] = 1;        /* revision */
     put16(w, w->sk + 4 + 0x16, 0x8000); /* SE_SELF_RELATIVE */
 
-    size_t bins = (w->n + 4095) & ~(size_t)4095;
-    if (bins == w->n)
-        bins += 4096; /* always leave a free cell, as Windows does */
+    if (w->one_bin) /* the bin ends at the next page, with a free cell as Windows leaves one */
+        w->bin_end = ((w->n + 8 + 4095) & ~(size_t)4095);
+    else if (w->n + 8 > w->bin_end)
+        new_bin(w, 8);
+    if (w->failed || !room(w, w->bin_end))
+        return NULL;
+    memset(w->b + w->n, 0, w->bin_end - w->n);
+    close_bin(w);
+    size_t bins = w->bin_end;
     unsigned char *out = calloc(1, 4096 + bins);
     if (!out) {
         w->failed = true;
         return NULL;
     }
-    memcpy(out + 4096, w->b, w->n);
-    unsigned char *h = out + 4096;
-    memcpy(h, "hbin", 4);
-    h[8] = (unsigned char)bins;
-    h[9] = (unsigned char)(bins >> 8);
-    h[10] = (unsigned char)(bins >> 16);
-    h[11] = (unsigned char)(bins >> 24);
+    memcpy(out + 4096, w->b, bins);
     uint64_t ft = filetime(o->written_ms);
-    for (int i = 0; i < 8; i++)
-        h[0x14 + i] = (unsigned char)(ft >> (8 * i));
-    size_t free_size = bins - w->n;
-    for (int i = 0; i < 4; i++)
-        h[w->n + (size_t)i] = (unsigned char)(free_size >> (8 * i));
+    for (size_t i = 0; i < w->nbins; i++) {
+        unsigned char *h = out + 4096 + w->bins[i];
+        size_t bsize = (i + 1 < w->nbins ? w->bins[i + 1] : bins) - w->bins[i];
+        memcpy(h, "hbin", 4);
+        for (int k = 0; k < 4; k++) {
+            h[4 + k] = (unsigned char)(w->bins[i] >> (8 * k));
+            h[8 + k] = (unsigned char)(bsize >> (8 * k));
+        }
+        for (int k = 0; i == 0 && k < 8; k++)
+            h[0x14 + k] = (unsigned char)(ft >> (8 * k));
+    }
 
     unsigned char *b = out;
     memcpy(b, "regf", 4);

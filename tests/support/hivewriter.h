@@ -1,13 +1,14 @@
 /* Test-suite registry hive writer: valid regf files from a tree described in C, so that tests
  * never depend on third-party hives (as evtxwriter.h does for event logs).
  *
- * The file looks like Windows writes it: a 4096-byte base block with its checksum, then one
- * hive bin ("hbin", a multiple of 4096 bytes) holding the cells: one nk per key (ASCII names
+ * The file looks like Windows writes it: a 4096-byte base block with its checksum, then hive
+ * bins ("hbin", 4096 bytes, or the multiple of 4096 a larger cell needs; one bin for all on
+ * request) holding the cells, none across a bin's end: one nk per key (ASCII names
  * stored compressed, others as UTF-16LE), one shared sk, a subkey list per key with children
  * (lh with name hashes by default, lf or li on request; sorted by upper-case name as Windows
  * keeps them), a value list, one vk per value with data of at most 4 bytes inline and larger
- * data in a cell of its own (big data, over 16344 bytes, is not written). The rest of the bin
- * is one free cell.
+ * data in a cell of its own (big data, over 16344 bytes, is not written). The rest of each bin
+ * is one free cell. At most 65535 subkeys per key (index roots, ri, are not written).
  *
  * Keys are named by path from the root ("Microsoft\\ExchangeServer\\v15\\Setup"), created
  * with their parents on first use, matched case-insensitively afterwards. Errors are sticky:
@@ -61,6 +62,8 @@ typedef struct t_hw_opts {
     const char *file_name; /* the base block's file name field: the last 31 characters of
                               this ("\\??\\C:\\Windows\\System32\\config\\SOFTWARE") */
     int64_t written_ms;    /* the base block's time; 0: 2021-03-01T00:00:00Z */
+    bool one_bin;          /* all cells in one bin as large as they need (Windows never writes
+                              that; libregf re-reads a whole bin for each cell it fetches) */
 } t_hw_opts;
 
 /* The hive's bytes (malloc'd, *len bytes), or NULL after an error. o may be NULL. */

@@ -232,6 +232,29 @@ static void test_caps(void **st)
     assert_null(xs_hive_root(h));
     xs_hive_close(h);
 
+    /* a bin larger than max_bin: the hive is refused, saying why */
+    for (int i = 0; i < 60; i++) { /* more than a page of cells */
+        char name[16];
+        snprintf(name, sizeof name, "pad%02d", i);
+        t_hw_sz(w, "K4", name, "0123456789012345678901234567890123456789");
+    }
+    t_hw_opts one = {false, 0, NULL, 0, true};
+    size_t bn;
+    unsigned char *bb = t_hw_build(w, &one, &bn);
+    assert_true(bn - 4096 > 4096);
+    xs_hive_limits_default(&lim);
+    lim.max_bin = 4096;
+    char err[128];
+    assert_int_equal(xs_hive_open(bb, bn, &lim, &h, err, sizeof err), EXS_ELIMIT);
+    assert_null(h);
+    char want[128];
+    snprintf(want, sizeof want, "a hive bin of %zu bytes, past the 4096-byte cap", bn - 4096);
+    assert_string_equal(err, want);
+    lim.max_bin = bn - 4096;
+    assert_int_equal(xs_hive_open(bb, bn, &lim, &h, err, sizeof err), EXS_OK);
+    xs_hive_close(h);
+    free(bb);
+
     /* bytes: the copy refuses what goes past max_bytes */
     xs_hive_image *im;
     assert_int_equal(xs_hive_image_new(&im, 8192), EXS_OK);
@@ -297,6 +320,10 @@ static size_t find_nk(const unsigned char *b, size_t n, const char *name)
         int32_t sz;
         memcpy(&sz, b + c, 4);
         size_t a = (size_t)(sz < 0 ? -(int64_t)sz : sz);
+        if (memcmp(b + c, "hbin", 4) == 0) {
+            c += 32;
+            continue;
+        }
         if (a < 8)
             return 0;
         if (sz < 0 && memcmp(b + c + 4, "nk", 2) == 0 && b[c + 4 + 0x48] == ln &&

@@ -532,6 +532,11 @@ static void lower_data(exs_scan *s)
     s->hive_limits.max_data = 8;
 }
 
+static void lower_bin(exs_scan *s)
+{
+    s->hive_limits.max_bin = 4096;
+}
+
 static void lower_bytes(exs_scan *s)
 {
     s->hive_limits.max_bytes = 4096;
@@ -563,6 +568,29 @@ static void test_caps(void **st)
         }
         exs_scan_destroy(s);
     }
+    /* a hive bin past the cap: the hive is not read */
+    char sw[512];
+    snprintf(sw, sizeof sw, "%s/" CFG "SOFTWARE", root);
+    assert_int_equal(unlink(sw), 0);
+    t_hw_opts one = {false, 0, NULL, 0, true};
+    t_hw *w1 = system_hive(1);
+    for (int i = 0; i < 60; i++) { /* more than a page of cells */
+        char name[64];
+        snprintf(name, sizeof name, "ControlSet001\\Services\\pad%02d", i);
+        t_hw_expand_sz(w1, name, "ImagePath", "%SystemRoot%\\system32\\svchost.exe -k netsvcs");
+    }
+    size_t bn;
+    unsigned char *bb = t_hw_build(w1, &one, &bn);
+    t_hw_free(w1);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM", bb, bn), 0);
+    free(bb);
+    exs_scan *sb = sweep(lower_bin);
+    char want[128];
+    snprintf(want, sizeof want, "registry hive not read: a hive bin of %zu bytes, past the "
+             "4096-byte cap", bn - 4096);
+    assert_true(warned(sb, "limit", want));
+    expect_text(state(sb), "", "state");
+    exs_scan_destroy(sb);
     /* bytes: a larger hive is not read at all */
     put_hive(CFG "SYSTEM", system_hive(1), NULL);
     exs_scan *s = sweep(lower_bytes);
