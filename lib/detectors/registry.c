@@ -155,7 +155,7 @@ static const trait places[] = {
 
 /* Software that lives in those folders by design. */
 static const char *const benign_places[] = {
-    "\\programdata\\microsoft\\windows defender\\platform\\",
+    "\\programdata\\microsoft\\windows defender\\", /* Platform, Definition Updates (MpKsl) */
     "\\programdata\\microsoft\\windows defender advanced threat protection\\",
     "\\appdata\\local\\microsoft\\onedrive\\",
     "%localappdata%\\microsoft\\onedrive\\",
@@ -164,7 +164,8 @@ static const char *const benign_places[] = {
 };
 
 static const char *const hosts[] = {"cmd",     "powershell", "pwsh",     "mshta",
-                                    "rundll32", "wscript",    "cscript",  "regsvr32"};
+                                    "rundll32", "wscript",    "cscript",  "regsvr32",
+                                    "%comspec%"};
 
 /* What a script host's arguments hold that makes it run a script or a command, and (strong)
  * what only a payload does: encoded commands, downloads, script URLs, comsvcs' MiniDump. */
@@ -230,7 +231,7 @@ static void traits_of(const char *cmdline, cmd_traits *t)
             if (script && ((i != 4 && i != 7) || strong || t->what)) {
                 t->host = true;
                 t->strong = strong;
-                snprintf(t->hostname, sizeof t->hostname, "%s", hosts[i]);
+                snprintf(t->hostname, sizeof t->hostname, "%s", i == 8 ? "cmd" : hosts[i]);
             }
             break;
         }
@@ -500,7 +501,10 @@ static void on_exclusion(reg *r, xs_hkey *k, const char *path, const xs_hval *v,
         why = excl_path_why(r, low, &web);
     } else if (kd == 1) {
         web = script_ext(low);
-        why = web ? "server scripts by extension" : NULL;
+        why = web ? "server scripts by extension"
+              : strcmp(low, "*") == 0 || strcmp(low, "*.*") == 0 || strcmp(low, ".") == 0
+                  ? "every extension"
+                  : NULL;
     } else {
         cmd_traits tr;
         traits_of(v->name, &tr);
@@ -514,8 +518,8 @@ static void on_exclusion(reg *r, xs_hkey *k, const char *path, const xs_hval *v,
     reg_hit(r, R_REG_DEFENDER_EXCL, web ? EXS_VERDICT_EXPLOITATION : EXS_VERDICT_SUSPICIOUS,
             EXS_SEV_HIGH,
             web ? "Defender is told not to scan the web folders or their scripts"
-                : "Defender is told not to scan a whole drive, the Exchange install or a "
-                  "user-writable folder",
+                : "Defender is told not to scan a whole drive, every extension, the Exchange "
+                  "install or a user-writable folder",
             path, v->name, NULL, xs_hkey_written_ms(k), what);
 }
 

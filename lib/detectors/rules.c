@@ -401,7 +401,7 @@ const exs_rule xs_rule_table[R__COUNT] = {
                        "Temp folder or AppData, or that starts cmd, PowerShell, mshta, rundll32 or a script host "
                        "with a script or command (exploitation when encoded or downloading). Attackers install "
                        "their tools and ransomware as services; the key's last-written time is when it was "
-                       "created or changed. Defender's own platform folder in ProgramData is left out.",
+                       "created or changed. Defender's own folders in ProgramData are left out.",
         "T1543.003", false},
     [R_REG_DEARCRY] = {"EXS-REG-DEARCRY-SERVICE", "DearCry's service (msupdate)", "", "Ransomware",
                        "SYSTEM hive: a service named msupdate, the name DearCry (DoejoCrypt) gives the service "
@@ -421,8 +421,9 @@ const exs_rule xs_rule_table[R__COUNT] = {
                              "SOFTWARE hive, Windows Defender Exclusions (and the policy's): a path exclusion "
                              "that covers the Exchange or IIS web folders (inetpub, FrontEnd\\HttpProxy, owa, ecp, "
                              "aspnet_client), an extension exclusion of server scripts (.aspx, .ashx, .asp, .asmx): "
-                             "exploitation, as web-shell droppers do it; an exclusion of a whole drive or of the whole "
-                             "Exchange install, or of a process in a user-writable folder: suspicious. The folders, "
+                             "exploitation, as web-shell droppers do it; an exclusion of a whole drive, of every "
+                             "extension or of the whole Exchange install, or of a process in a user-writable folder: "
+                             "suspicious. The folders, "
                              "extensions and processes of Microsoft's recommended Exchange exclusions (ClientAccess\\OAB, "
                              "Logging, Mailbox, TransportRoles, FIP-FS, GroupMetrics, ...) are not reported, nor the "
                              "Temporary ASP.NET Files, inetsrv, w3wp.exe and PowerShell.exe that Microsoft "
