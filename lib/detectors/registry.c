@@ -101,7 +101,6 @@ static void reg_hit(reg *r, int rule, exs_verdict v, exs_severity sev, const cha
     char idkey[PATH_CAP + XS_HIVE_MAX_NAME + 2];
     snprintf(idkey, sizeof idkey, "%s|%s", key, value ? value : "");
     h.key = xs_str_cstr(idkey);
-    h.target = xs_str_cstr(idkey);
     h.evidence = data ? xs_str_cstr(cut) : XS_STR_NULL;
     xs_fhit_add(r->c, &h);
 }

