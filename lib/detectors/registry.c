@@ -322,6 +322,18 @@ static void check_service(reg *r, xs_hkey *svc, const char *cs_name)
                 key, "ImagePath", image, t, why);
     }
     free(image);
+    /* a service svchost hosts runs its Parameters\ServiceDll */
+    xs_hkey *par = xs_hive_key(r->h, svc, "Parameters");
+    char *dll = par ? value_text(r, par, "ServiceDll") : NULL;
+    traits_of(dll, &tr);
+    if (dll && command_verdict(&tr, &v, &sev, why, sizeof why)) {
+        snprintf(key, sizeof key, "%s\\Services\\%s\\Parameters", cs_name, name);
+        reg_hit(r, R_REG_SERVICE, v, sev,
+                tr.web ? "a service DLL in the web folders" : "a service DLL in a user-writable folder",
+                key, "ServiceDll", dll, xs_hkey_written_ms(par), why);
+    }
+    free(dll);
+    xs_hkey_free(par);
 }
 
 static void check_wdigest(reg *r, xs_hkey *cs, const char *cs_name)

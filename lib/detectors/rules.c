@@ -396,7 +396,7 @@ const exs_rule xs_rule_table[R__COUNT] = {
         "T1505.003", true},
     [R_REG_SERVICE] = {"EXS-REG-SERVICE", "Service that runs from a web or user-writable folder, or runs a script",
                        "", PE,
-                       "SYSTEM hive: a service whose ImagePath lies in a web folder (inetpub, aspnet_client, "
+                       "SYSTEM hive: a service whose ImagePath (or svchost ServiceDll) lies in a web folder (inetpub, aspnet_client, "
                        "FrontEnd\\HttpProxy: exploitation), in ProgramData, Users\\Public, Windows\\Temp, a "
                        "Temp folder or AppData, or that starts cmd, PowerShell, mshta, rundll32 or a script host "
                        "with a script or command (exploitation when encoded or downloading). Attackers install "

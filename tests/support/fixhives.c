@@ -60,6 +60,8 @@ t_hw *t_hive_system(unsigned current)
         char p[128];
         snprintf(p, sizeof p, "ControlSet%03u\\Services\\W32Time", cs);
         t_hw_expand_sz(w, p, "ImagePath", "%SystemRoot%\\system32\\svchost.exe -k LocalService");
+        snprintf(p, sizeof p, "ControlSet%03u\\Services\\W32Time\\Parameters", cs);
+        t_hw_expand_sz(w, p, "ServiceDll", "%systemroot%\\system32\\w32time.dll");
         snprintf(p, sizeof p, "ControlSet%03u\\Services\\WinDefend", cs);
         t_hw_expand_sz(w, p, "ImagePath",
                        "\"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2102.4-0\\"
@@ -126,6 +128,11 @@ void t_hive_system_changes(t_hw *w)
     t_hw_key(w, "ControlSet002\\Services\\updsvc", T2);
     t_hw_expand_sz(w, "ControlSet002\\Services\\updsvc", "ImagePath",
                    "%COMSPEC% /c C:\\Windows\\Temp\\x.bat");
+    t_hw_expand_sz(w, "ControlSet002\\Services\\netsvc", "ImagePath",
+                   "%SystemRoot%\\system32\\svchost.exe -k netsvcs");
+    t_hw_key(w, "ControlSet002\\Services\\netsvc\\Parameters", T2);
+    t_hw_expand_sz(w, "ControlSet002\\Services\\netsvc\\Parameters", "ServiceDll",
+                   "%ProgramData%\\Microsoft\\netsvc.dll");
     t_hw_sz(w, "ControlSet002\\Services\\websvc", "ImagePath",
             "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\svc.exe\"");
     t_hw_key(w, "ControlSet002\\Control\\SecurityProviders\\WDigest", T2);

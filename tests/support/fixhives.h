@@ -26,8 +26,8 @@ t_hw *t_hive_ntuser(void);
  * dumped on exit; EOMT's stages. */
 void t_hive_software_changes(t_hw *w);
 /* In ControlSet002 (the set in use of t_hive_system(2)): DearCry's msupdate, a cmd service in
- * Windows\Temp, a service in owa\auth, WDigest on; ControlSet001 gets a ProgramData service
- * that is not reported (not the set in use). */
+ * Windows\Temp, a svchost service whose DLL is in ProgramData, a service in owa\auth, WDigest
+ * on; ControlSet001 gets a ProgramData service that is not reported (not the set in use). */
 void t_hive_system_changes(t_hw *w);
 /* An mshta autorun fetching a scriptlet, and a rundll32 one that is Windows' own. */
 void t_hive_ntuser_changes(t_hw *w);
