@@ -232,6 +232,22 @@ static void test_caps(void **st)
     assert_null(xs_hive_root(h));
     xs_hive_close(h);
 
+    /* a name past XS_HIVE_MAX_NAME is cut there (Windows allows 255 characters; a hostile hive
+     * may write 65535 bytes) */
+    char longname[1501];
+    memset(longname, 'n', 1500);
+    longname[1500] = 0;
+    t_hw_key(w, longname, 0);
+    size_t ln;
+    unsigned char *lb = t_hw_build(w, NULL, &ln);
+    assert_int_equal(xs_hive_open(lb, ln, NULL, &h, NULL, 0), EXS_OK);
+    xs_hkey *lk = xs_hive_key(h, NULL, longname);
+    assert_non_null(lk);
+    assert_int_equal(strlen(xs_hkey_name(lk)), XS_HIVE_MAX_NAME - 1);
+    xs_hkey_free(lk);
+    xs_hive_close(h);
+    free(lb);
+
     /* a bin larger than max_bin: the hive is refused, saying why */
     for (int i = 0; i < 60; i++) { /* more than a page of cells */
         char name[16];

@@ -381,6 +381,25 @@ static void test_dirty_replayed(void **st)
     free(h[1]);
 }
 
+/* The log cap: a .LOG1 past XS_HIVE_MAX_LOG_BYTES (sparse) is not read, and said. */
+static void test_log_cap(void **st)
+{
+    (void)st;
+    t_hw_opts o = {true, 0, NULL, 0, false};
+    put_hive(CFG "SYSTEM", t_hive_system(1), &o);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM.LOG1", "regf", 4), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/" CFG "SYSTEM.LOG1", root);
+    assert_int_equal(truncate(path, (off_t)XS_HIVE_MAX_LOG_BYTES + 1), 0);
+    exs_scan *s = sweep(NULL);
+    char want[160];
+    snprintf(want, sizeof want, "transaction log of %llu bytes past the %u-byte cap: not applied",
+             (unsigned long long)XS_HIVE_MAX_LOG_BYTES + 1, (unsigned)XS_HIVE_MAX_LOG_BYTES);
+    assert_true(warned(s, "limit", want));
+    assert_true(warned(s, "unreadable", "dirty hive: its transaction logs were not applied"));
+    exs_scan_destroy(s);
+}
+
 static void test_damaged(void **st)
 {
     (void)st;
@@ -524,7 +543,7 @@ int main(void)
         T(test_benign),      T(test_software_changes), T(test_system_changes),
         T(test_user_run),    T(test_archive_member),   T(test_dirty),
         T(test_damaged),     T(test_caps),             T(test_bytes_cap),
-        T(test_dirty_replayed), T(test_eomt_timestamp),
+        T(test_dirty_replayed), T(test_eomt_timestamp), T(test_log_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
