@@ -236,6 +236,26 @@ static long sanitize(xs_hive_image *im, uint64_t *big)
     return fixed;
 }
 
+/* True when a libregf error is a failed allocation. libregf says so inconsistently: by the
+ * error's domain ('m', the first field of libcerror's error structure: domain, code, messages,
+ * unchanged since libcerror's first release) or, as libyal words them, by its innermost
+ * message (the first line of the backtrace) "unable to create ..." or "unable to resize ...";
+ * damage reads "invalid ...", "unable to read ...", "unsupported ..." there. Outer messages
+ * say "unable to create" for read failures too, so only the innermost is looked at. */
+static bool lib_oom(libregf_error_t *e)
+{
+    if (!e)
+        return false;
+    if (*(const int *)e == 'm')
+        return true;
+    char b[512];
+    if (libregf_error_backtrace_sprint(e, b, sizeof b) < 0)
+        return false;
+    b[strcspn(b, "\n")] = 0;
+    return strstr(b, "unable to create") || strstr(b, "unable to resize") ||
+           strstr(b, "insufficient");
+}
+
 static void err_text(libregf_error_t **e, char *err, size_t cap)
 {
     if (err && cap) {
@@ -293,10 +313,11 @@ exs_rc xs_hive_open_image(xs_hive_image *im, const xs_hive_limits *lim, xs_hive 
     snprintf(path, sizeof path, "/proc/self/fd/%d", im->fd);
     if (lseek(im->fd, 0, SEEK_SET) < 0 ||
         libregf_file_open(h->file, path, LIBREGF_OPEN_READ, &e) != 1) {
+        bool mem = lib_oom(e);
         err_text(&e, err, errcap);
         libregf_file_free(&h->file, NULL);
         xs_hive_close(h);
-        return EXS_EFORMAT;
+        return mem ? EXS_ENOMEM : EXS_EFORMAT;
     }
     *out = h;
     return EXS_OK;
@@ -346,6 +367,15 @@ static void over(xs_hive *h, uint64_t *field, uint64_t n)
     h->over.any = true;
 }
 
+/* Frees a libregf error, first noting on the hive whether it was a failed allocation: without
+ * that, a key libregf could not allocate would look absent, a finding silently lost. */
+static void lib_error(xs_hive *h, libregf_error_t **e)
+{
+    if (lib_oom(*e))
+        h->oom = true;
+    libregf_error_free(e);
+}
+
 /* Wraps a key libregf opened: counts it, reads its name and time. Frees k on failure. */
 static xs_hkey *wrap(xs_hive *h, libregf_key_t *k, uint64_t depth)
 {
@@ -381,10 +411,10 @@ static xs_hkey *wrap(xs_hive *h, libregf_key_t *k, uint64_t depth)
         }
     }
     x->name[sizeof x->name - 1] = 0;
-    libregf_error_free(&e);
+    lib_error(h, &e);
     uint64_t ft = 0;
     x->ms = libregf_key_get_last_written_time(k, &ft, &e) == 1 ? ft_ms(ft) : EXS_TIME_NONE;
-    libregf_error_free(&e);
+    lib_error(h, &e);
     return x;
 }
 
@@ -409,7 +439,7 @@ xs_hkey *xs_hive_root(xs_hive *h)
     libregf_key_t *k = NULL;
     libregf_error_t *e = NULL;
     if (libregf_file_get_root_key(h->file, &k, &e) != 1) {
-        libregf_error_free(&e);
+        lib_error(h, &e);
         return NULL;
     }
     return wrap(h, k, 0);
@@ -434,7 +464,7 @@ xs_hkey *xs_hive_key(xs_hive *h, const xs_hkey *from, const char *path)
         if (may_open(h, at->depth + 1) &&
             libregf_key_get_sub_key_by_utf8_name(at->k, (const uint8_t *)p, n, &k, &e) == 1)
             next = wrap(h, k, at->depth + 1);
-        libregf_error_free(&e);
+        lib_error(h, &e);
         xs_hkey_free(cur);
         cur = next;
         at = cur;
@@ -475,7 +505,7 @@ static size_t capped(xs_hkey *k, bool sub, size_t *cache, bool *have, uint64_t c
                      : libregf_key_get_number_of_values(k->k, &n, &e);
         if (rc != 1 || n < 0)
             n = 0;
-        libregf_error_free(&e);
+        lib_error(k->h, &e);
         *cache = (size_t)n;
         if (*cache > cap) {
             over(k->h, over_field, *cache - cap);
@@ -505,7 +535,7 @@ xs_hkey *xs_hkey_subkey(xs_hkey *k, size_t i)
     libregf_key_t *s = NULL;
     libregf_error_t *e = NULL;
     if (libregf_key_get_sub_key(k->k, (int)i, &s, &e) != 1) {
-        libregf_error_free(&e);
+        lib_error(k->h, &e);
         return NULL;
     }
     return wrap(k->h, s, k->depth + 1);
@@ -555,16 +585,16 @@ static bool read_value(xs_hive *h, libregf_value_t *val, xs_hval *v, bool *oom)
             free(tmp);
     }
     v->name[sizeof v->name - 1] = 0;
-    libregf_error_free(&e);
+    lib_error(h, &e);
     uint32_t type = 0;
     if (libregf_value_get_value_type(val, &type, &e) != 1) {
-        libregf_error_free(&e);
+        lib_error(h, &e);
         return false;
     }
     v->type = type;
     size_t size = 0;
     if (libregf_value_get_value_data_size(val, &size, &e) != 1) {
-        libregf_error_free(&e);
+        lib_error(h, &e);
         return true; /* a name and a type, no data */
     }
     v->size = size;
@@ -581,7 +611,7 @@ static bool read_value(xs_hive *h, libregf_value_t *val, xs_hval *v, bool *oom)
         return false;
     }
     if (libregf_value_get_value_data(val, d, size, &e) != 1) {
-        libregf_error_free(&e);
+        lib_error(h, &e);
         free(d);
         return true;
     }
@@ -629,11 +659,12 @@ static bool value_at(xs_hkey *k, size_t i, const char *name, xs_hval *v, bool *o
                                                        strlen(name), &val, &e)
                   : libregf_key_get_value(k->k, (int)i, &val, &e);
     if (rc != 1) {
-        libregf_error_free(&e);
+        lib_error(k->h, &e);
         return false;
     }
     bool ok = read_value(k->h, val, v, oom);
     libregf_value_free(&val, NULL);
+    k->h->oom |= *oom; /* said once more on the hive: xs_hive_failed */
     if (!ok)
         xs_hval_clear(v);
     return ok;

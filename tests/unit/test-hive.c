@@ -321,6 +321,7 @@ static void test_damaged(void **st)
                 xs_hval_clear(&v);
         }
         xs_hkey_free(k);
+        assert_false(xs_hive_failed(h)); /* damage is not told as a failed allocation */
         xs_hive_close(h);
     }
     free(c);
