@@ -946,9 +946,10 @@ const xs_input *xs_file_begin(xs_fworker *w, int depth, const char *display, con
      * the start when larger than the policy, an archive member cannot be, so its copy may
      * grow to the hive cap. */
     fs->max = f->max_size;
-    if (!raw->seek && have >= 4 && memcmp(head, "regf", 4) == 0 &&
+    xs_hive_head hd;
+    if (!raw->seek && xs_hive_head_read(head, have, &hd) && hd.type == 0 &&
         fs->max < w->s->hive_limits.max_bytes)
-        fs->max = w->s->hive_limits.max_bytes;
+        fs->max = w->s->hive_limits.max_bytes; /* a primary hive, not a transaction log */
     const char *slash = strrchr(display, '/');
     const char *ext = ext_of(slash ? slash + 1 : display);
     for (size_t i = 0; i < f->nskip && *ext; i++)

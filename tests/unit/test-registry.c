@@ -46,16 +46,21 @@ static void put_hive(const char *rel, t_hw *w, const t_hw_opts *o)
     t_hw_free(w);
 }
 
-static exs_scan *sweep(void (*tune)(exs_scan *))
+static exs_scan *sweep_max(void (*tune)(exs_scan *), uint64_t max_file_size)
 {
     exs_scan *s;
-    exs_scan_opts d = {1, 0, 0, NULL, 0};
+    exs_scan_opts d = {1, 0, max_file_size, NULL, 0, 0};
     assert_int_equal(exs_scan_create(&s, &d), EXS_OK);
     if (tune)
         tune(s);
     assert_int_equal(exs_scan_add_root(s, root), EXS_OK);
     assert_int_equal(exs_scan_run(s), EXS_OK);
     return s;
+}
+
+static exs_scan *sweep(void (*tune)(exs_scan *))
+{
+    return sweep_max(tune, 0);
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -317,6 +322,36 @@ static void test_archive_member(void **st)
     exs_scan_destroy(s);
 }
 
+/* A hive larger than --max-file-size is read all the same: on disk again from its start, in
+ * an archive (no second read) kept whole by the file side up to the hive cap. */
+static void test_past_max_file_size(void **st)
+{
+    (void)st;
+    t_hw *w = t_hive_system(1);
+    t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
+    t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
+    size_t n;
+    unsigned char *b = t_hw_build(w, NULL, &n);
+    t_hw_free(w);
+    assert_true(n > 8192);
+    assert_int_equal(t_fix_write(root, CFG "SYSTEM", b, n), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/triage.zip", root);
+    const char *names[] = {"C/Windows/System32/config/SYSTEM", NULL};
+    const char *datas[] = {(const char *)b};
+    assert_int_equal(t_write_archive(path, "zip", names, datas, &n), 0);
+    free(b);
+    exs_scan *s = sweep_max(NULL, 4096);
+    size_t nf;
+    const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
+    size_t wd = 0;
+    for (size_t i = 0; i < nf; i++)
+        wd += strcmp(f[i].rule->id, "EXS-REG-WDIGEST") == 0;
+    assert_int_equal(wd, 2); /* the file on disk and the archive member */
+    assert_int_equal(t_warns(s, "limit"), 0);
+    exs_scan_destroy(s);
+}
+
 static void test_dirty(void **st)
 {
     (void)st;
@@ -544,6 +579,7 @@ int main(void)
         T(test_user_run),    T(test_archive_member),   T(test_dirty),
         T(test_damaged),     T(test_caps),             T(test_bytes_cap),
         T(test_dirty_replayed), T(test_eomt_timestamp), T(test_log_cap),
+        T(test_past_max_file_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
