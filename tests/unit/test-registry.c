@@ -295,22 +295,32 @@ static void test_user_run(void **st)
     exs_scan_destroy(s);
 }
 
-/* A hive inside a triage archive is read from the archive's stream. */
-static void test_archive_member(void **st)
+/* A SYSTEM hive with WDigest on (malloc'd, *n bytes), written as triage.zip's member
+ * C/Windows/System32/config/SYSTEM, and also on disk there when on_disk. */
+static unsigned char *wdigest_system(size_t *n, bool on_disk)
 {
-    (void)st;
     t_hw *w = t_hive_system(1);
     t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
     t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
-    size_t n;
-    unsigned char *b = t_hw_build(w, NULL, &n);
+    unsigned char *b = t_hw_build(w, NULL, n);
     t_hw_free(w);
+    assert_non_null(b);
+    if (on_disk)
+        assert_int_equal(t_fix_write(root, CFG "SYSTEM", b, *n), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/triage.zip", root);
     const char *names[] = {"C/Windows/System32/config/SYSTEM", NULL};
     const char *datas[] = {(const char *)b};
-    assert_int_equal(t_write_archive(path, "zip", names, datas, &n), 0);
-    free(b);
+    assert_int_equal(t_write_archive(path, "zip", names, datas, n), 0);
+    return b;
+}
+
+/* A hive inside a triage archive is read from the archive's stream. */
+static void test_archive_member(void **st)
+{
+    (void)st;
+    size_t n;
+    free(wdigest_system(&n, false));
     exs_scan *s = sweep(NULL);
     char *got = findings(s);
     assert_non_null(strstr(got, "EXS-REG-WDIGEST|suspicious|high|ControlSet001\\"));
@@ -327,20 +337,9 @@ static void test_archive_member(void **st)
 static void test_past_max_file_size(void **st)
 {
     (void)st;
-    t_hw *w = t_hive_system(1);
-    t_hw_key(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", T2);
-    t_hw_dword(w, "ControlSet001\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 1);
     size_t n;
-    unsigned char *b = t_hw_build(w, NULL, &n);
-    t_hw_free(w);
+    free(wdigest_system(&n, true));
     assert_true(n > 8192);
-    assert_int_equal(t_fix_write(root, CFG "SYSTEM", b, n), 0);
-    char path[512];
-    snprintf(path, sizeof path, "%s/triage.zip", root);
-    const char *names[] = {"C/Windows/System32/config/SYSTEM", NULL};
-    const char *datas[] = {(const char *)b};
-    assert_int_equal(t_write_archive(path, "zip", names, datas, &n), 0);
-    free(b);
     exs_scan *s = sweep_max(NULL, 4096);
     size_t nf;
     const exs_finding *f = exs_results_findings(exs_scan_results(s), &nf);
