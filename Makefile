@@ -24,7 +24,7 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto libpcre2-8
+PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
 # libyaml is linked only by the test tools ecscheck (it reads ECS's YAML schema) and
 # collectcheck (it parses the collection specs exsweep writes).
@@ -46,7 +46,10 @@ endif
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -Itests/support $(PKG_CFLAGS)
+# lib/compat: stand-ins for headers a -dev package includes but does not ship (libbfio.h),
+# searched after the system's own.
+COMPAT   := -idirafter lib/compat
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ilib -Itests/support $(PKG_CFLAGS) $(COMPAT)
 CFLAGS   += -std=c17 $(OPT) $(WARN) -fno-strict-aliasing -pthread -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
@@ -221,7 +224,7 @@ fuzz: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  FUZZ    $@")
-	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) \
+	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(COMPAT) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN) $(LDLIBS)
 
 bench: all

@@ -5,17 +5,17 @@ set -eu
 
 # libyaml-dev: only the test tool ecscheck links it (ECS's schema is YAML); make builds the
 # test tools with the scanner, so it is a build package.
-BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev"
+BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev libregf-dev"
 # chromium: the e2e case html-chromium renders the HTML report headless (it is skipped,
 # saying so, without it).
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium"
+TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
-#   --ci     also the peers the test suite compares against (yara, evtxexport) and
-#            python3-jsonschema (make eval validates STIX bundles with it); 'make check'
+#   --ci     also the peers the test suite compares against (yara, evtxexport, regfexport,
+#            hivexsh) and python3-jsonschema (make eval validates STIX bundles with it); 'make check'
 #            and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
 #   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)

@@ -186,4 +186,23 @@
                                             for each of the 5 kinds of state/observe.h */
 #define XS_MAX_NOTE_TEXT 512            /* bytes of a note's text and of a build's detail */
 
+/* Registry hives (parsers/hive.h, detectors/registry.c) */
+#define XS_HIVE_MAX_BYTES (512ull << 20) /* bytes of one hive copied to be read; a larger hive
+                                            is not read (a LIMIT warning) */
+#define XS_HIVE_MAX_SUBKEYS 65536       /* subkeys walked per key; the rest counted, a warning */
+#define XS_HIVE_MAX_VALUES 65536        /* values walked per key; likewise */
+#define XS_HIVE_MAX_DEPTH 64            /* key depth below the root followed */
+#define XS_HIVE_MAX_DATA (1u << 20)     /* bytes of one value's data read; a larger value is
+                                            reported with its data unread */
+#define XS_HIVE_MAX_KEYS 1000000        /* keys opened per hive (lookups and walks); past it
+                                            the rest of the hive is not read, a warning */
+#define XS_HIVE_MAX_BIN (1u << 20)      /* bytes of one hive bin: libregf reads a whole bin for
+                                            each cell it fetches, so a hive with a larger bin
+                                            (Windows writes bins of a few KiB) is not read, a
+                                            warning */
+#define XS_HIVE_MAX_NAME 1024           /* bytes of a key or value name kept (UTF-8); longer
+                                            names are cut */
+#define XS_HIVE_MAX_LOG_BYTES (256u << 20) /* bytes of one transaction log (.LOG1/.LOG2) read
+                                            to replay it */
+
 #endif

@@ -1,9 +1,9 @@
 /* The checks of one file: name and location (catalogue 3.1-3.3), attributes, indicators
  * (3.5, 4), page structure (3.4: PST/DER/junk before the directive), dumps, staging, notes,
- * remediation traces (5), IIS configuration, ASP.NET compilation records, the YARA rule
- * sets, and the installed build from ExSetup.exe (exsetup.c: state, not findings). Each
- * check reads only what it needs: the name, the first bytes, or the whole content when the
- * size policy kept it. */
+ * remediation traces (5), IIS configuration, registry hives (detectors/registry.c), ASP.NET
+ * compilation records, the YARA rule sets, and the installed build from ExSetup.exe
+ * (exsetup.c: state, not findings). Each check reads only what it needs: the name, the first
+ * bytes, or the whole content when the size policy kept it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "core/limits.h"
 #include "core/timeparse.h"
+#include "detectors/registry.h"
 #include "detectors/rules.h"
 #include "parsers/apphost.h"
 #include "parsers/minidump.h"
@@ -780,6 +781,7 @@ void xs_detect_file(xs_fctx *c)
     check_ransomware(c);
     check_remediation(c);
     check_iis_config(c);
+    xs_detect_registry(c);
     check_compiled(c);
     check_behaviour(c);
     check_rules(c);

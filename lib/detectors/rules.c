@@ -394,6 +394,54 @@ const exs_rule xs_rule_table[R__COUNT] = {
                       "event that created it, the requests that used it, and the processes the IIS "
                       "worker started around those requests. Start the timeline here.",
         "T1505.003", true},
+    [R_REG_SERVICE] = {"EXS-REG-SERVICE", "Service that runs from a web or user-writable folder, or runs a script",
+                       "", PE,
+                       "SYSTEM hive: a service whose ImagePath (or svchost ServiceDll) lies in a web folder (inetpub, aspnet_client, "
+                       "FrontEnd\\HttpProxy: exploitation), in ProgramData, Users\\Public, Windows\\Temp, a "
+                       "Temp folder or AppData, or that starts cmd, PowerShell, mshta, rundll32 or a script host "
+                       "with a script or command (exploitation when encoded or downloading). Attackers install "
+                       "their tools and ransomware as services; the key's last-written time is when it was "
+                       "created or changed. Defender's own folders in ProgramData are left out.",
+        "T1543.003", false},
+    [R_REG_DEARCRY] = {"EXS-REG-DEARCRY-SERVICE", "DearCry's service (msupdate)", "", "Ransomware",
+                       "SYSTEM hive: a service named msupdate, the name DearCry (DoejoCrypt) gives the service "
+                       "it installs on the Exchange servers it encrypts (catalogue 4). Exploitation when its "
+                       "ImagePath lies outside Windows\\System32 and Program Files or has the traits of "
+                       "EXS-REG-SERVICE; the name alone is suspicious. Look for .CRYPT files and readme.txt.",
+        "T1543.003,T1486", false},
+    [R_REG_RUN] = {"EXS-REG-RUN", "Autorun (Run, RunOnce) from a web or user-writable folder, or running a script",
+                   "", PE,
+                   "SOFTWARE (and Wow6432Node) or NTUSER.DAT Run and RunOnce values with the traits of "
+                   "EXS-REG-SERVICE: a program in a web folder (exploitation), in ProgramData, Users\\Public, "
+                   "Windows\\Temp, a Temp folder or AppData, or a script host with a script or command. "
+                   "OneDrive and Teams in a profile's AppData are left out.",
+        "T1547.001", false},
+    [R_REG_DEFENDER_EXCL] = {"EXS-REG-DEFENDER-EXCLUSION", "Defender exclusion that hides the web folders or scripts",
+                             "", PE,
+                             "SOFTWARE hive, Windows Defender Exclusions (and the policy's): a path exclusion "
+                             "that covers the Exchange or IIS web folders (inetpub, FrontEnd\\HttpProxy, owa, ecp, "
+                             "aspnet_client), an extension exclusion of server scripts (.aspx, .ashx, .asp, .asmx): "
+                             "exploitation, as web-shell droppers do it; an exclusion of a whole drive, of every "
+                             "extension or of the whole Exchange install, or of a process in a user-writable folder: "
+                             "suspicious. The folders, "
+                             "extensions and processes of Microsoft's recommended Exchange exclusions (ClientAccess\\OAB, "
+                             "Logging, Mailbox, TransportRoles, FIP-FS, GroupMetrics, ...) are not reported, nor the "
+                             "Temporary ASP.NET Files, inetsrv, w3wp.exe and PowerShell.exe that Microsoft "
+                             "recommended until 2023.",
+        "T1562.001", false},
+    [R_REG_WDIGEST] = {"EXS-REG-WDIGEST", "WDigest set to keep clear-text credentials", "", PE,
+                       "SYSTEM hive: Control\\SecurityProviders\\WDigest UseLogonCredential = 1, which makes LSASS "
+                       "keep the passwords of interactive logons in clear text for the next dump to take: a "
+                       "credential-theft step. Treat every account that logged on since the key's last-written "
+                       "time as exposed.",
+        "T1112,T1003.001", false},
+    [R_REG_LSASS_SPE] = {"EXS-REG-LSASS-SILENT-EXIT", "LSASS dump on exit configured (SilentProcessExit)", "", PE,
+                         "SOFTWARE hive: Image File Execution Options\\lsass.exe GlobalFlag with 0x200 "
+                         "(monitor silent process exit) and SilentProcessExit\\lsass.exe with a local dump "
+                         "(ReportingMode 0x2, LocalDumpFolder, DumpType): WerFault writes a dump of LSASS when it is "
+                         "made to exit, a way to take credentials without a dumping tool. Exploitation when the "
+                         "dump is configured; the flag alone is suspicious. Look in LocalDumpFolder for the dumps.",
+        "T1003.001", false},
 };
 
 /* The rules of exs_rules(): this table, then the shipped YARA rules (their meta carries the same
@@ -494,6 +542,7 @@ static const struct {
     {"T1070.004", "Indicator Removal: File Deletion"},
     {"T1078", "Valid Accounts"},
     {"T1098", "Account Manipulation"},
+    {"T1112", "Modify Registry"},
     {"T1114", "Email Collection"},
     {"T1114.002", "Email Collection: Remote Email Collection"},
     {"T1190", "Exploit Public-Facing Application"},
@@ -502,6 +551,10 @@ static const struct {
     {"T1505", "Server Software Component"},
     {"T1505.002", "Server Software Component: Transport Agent"},
     {"T1505.003", "Server Software Component: Web Shell"},
+    {"T1543", "Create or Modify System Process"},
+    {"T1543.003", "Create or Modify System Process: Windows Service"},
+    {"T1547", "Boot or Logon Autostart Execution"},
+    {"T1547.001", "Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder"},
     {"T1560", "Archive Collected Data"},
     {"T1560.001", "Archive Collected Data: Archive via Utility"},
     {"T1564", "Hide Artifacts"},

@@ -88,6 +88,13 @@ enum xs_rule_index {
     R_IOC_NET,
     /* Correlation across the sweep */
     R_LINK_SHELL,
+    /* Registry hives: the attackers' changes (lib/detectors/registry.c) */
+    R_REG_SERVICE,
+    R_REG_DEARCRY,
+    R_REG_RUN,
+    R_REG_DEFENDER_EXCL,
+    R_REG_WDIGEST,
+    R_REG_LSASS_SPE,
     R__COUNT
 };
 

@@ -775,6 +775,8 @@ typedef struct fstate {
     size_t head_n;
     unsigned char *buf; /* the content copy */
     size_t len, cap;
+    uint64_t max; /* the size policy for this file: max_size, or more for a registry hive that
+                     cannot be read again (an archive member) */
     size_t mpos; /* memory input position (archives read whole) */
     bool want, over, broken, eof;
     bool oom; /* the copy could not grow (broken too): the sweep fails at the end */
@@ -841,7 +843,7 @@ void xs_fworker_stats(xs_fworker *w, exs_sweep_stats *st)
 /* Appends to the content copy; past the size limit the copy is abandoned. */
 static void append(fstate *fs, const void *p, size_t n)
 {
-    uint64_t max = fs->w->f->max_size;
+    uint64_t max = fs->max;
     if (!fs->want || fs->over || fs->broken || n == 0)
         return;
     if (fs->len + n > max) {
@@ -940,6 +942,14 @@ const xs_input *xs_file_begin(xs_fworker *w, int depth, const char *display, con
     fs->mpos = 0;
     fs->over = fs->broken = fs->eof = fs->oom = false;
     fs->want = true;
+    /* A registry hive (detectors/registry.c) is read whole: on disk it is read again from
+     * the start when larger than the policy, an archive member cannot be, so its copy may
+     * grow to the hive cap. */
+    fs->max = f->max_size;
+    xs_hive_head hd;
+    if (!raw->seek && xs_hive_head_read(head, have, &hd) && hd.type == 0 &&
+        fs->max < w->s->hive_limits.max_bytes)
+        fs->max = w->s->hive_limits.max_bytes; /* a primary hive, not a transaction log */
     const char *slash = strrchr(display, '/');
     const char *ext = ext_of(slash ? slash + 1 : display);
     for (size_t i = 0; i < f->nskip && *ext; i++)
@@ -956,7 +966,7 @@ const xs_input *xs_file_begin(xs_fworker *w, int depth, const char *display, con
         fs->want = false;
         w->logs_parsed_only++;
     }
-    if (fs->want && meta->size >= 0 && (uint64_t)meta->size > f->max_size) {
+    if (fs->want && meta->size >= 0 && (uint64_t)meta->size > fs->max) {
         fs->want = false;
         fs->over = true;
         w->large++;
@@ -1006,7 +1016,7 @@ const xs_input *xs_file_slurp(xs_fworker *w, int depth, const xs_input *in)
 /* Reads what the readers left, straight into the copy. */
 static void drain(fstate *fs)
 {
-    uint64_t max = fs->w->f->max_size;
+    uint64_t max = fs->max;
     while (!fs->eof && !fs->over && !fs->broken) {
         if (fs->len == fs->cap) {
             size_t nc = fs->cap ? fs->cap * 2 : 65536;

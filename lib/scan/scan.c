@@ -40,6 +40,7 @@ exs_rc exs_scan_create(exs_scan **out, const exs_scan_opts *opts)
     s->archive_floor = XS_MAX_ARCHIVE_FLOOR;
     s->max_access = XS_MAX_ACCESS_EVENTS;
     s->max_server_over = XS_MAX_SERVER_OVER;
+    xs_hive_limits_default(&s->hive_limits);
     s->archive_members = XS_MAX_ARCHIVE_MEMBERS;
     for (int k = 0; k < XS_W__COUNT; k++)
         s->wcounts[k].kind = xs_warn_kind_name((xs_warn_kind)k);

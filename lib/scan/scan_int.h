@@ -11,6 +11,7 @@
 #include "core/strmap.h"
 #include "exsweep/scan.h"
 #include "logs/kinds.h"
+#include "parsers/hive.h"
 #include "results/results_int.h"
 #include "results/store.h"
 #include "results/warnkeep.h"
@@ -59,6 +60,8 @@ struct exs_scan {
     xs_strmap *server_over;        /* "root|address" of the ones past a root's cap (evicted
                                      or never kept), at most max_server_over */
     uint64_t max_server_over;      /* XS_MAX_SERVER_OVER; tests lower it */
+    xs_hive_limits hive_limits;    /* XS_HIVE_*: how much of a registry hive is read
+                                      (detectors/registry.c); tests lower them */
     size_t capwarnings, capcov;
     struct xs_state *state; /* the server's own state (state/observe.h): created at the
                                first observation, NULL until then */

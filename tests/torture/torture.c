@@ -68,6 +68,7 @@
 #include "report/render.h"
 #include "fault.h"
 #include "fixfiles.h"
+#include "fixhives.h"
 #include "fixlogs.h"
 #include "mkarchive.h"
 
@@ -381,6 +382,17 @@ static int build_fixture(void)
     rc |= t_fix_write(g_root, "C/Windows/debug/msert.log", w16, 2 + 2 * (sizeof msert - 1));
     rc |= t_fix_write(g_dir, "rules.yar", rules, sizeof rules - 1);
     rc |= t_fix_write(g_dir, "iocs.txt", iocs, sizeof iocs - 1);
+    /* a SYSTEM hive with an attacker's service and WDigest on (read through libregf) */
+    t_hw *hv = t_hive_system(2);
+    size_t hn = 0;
+    unsigned char *hb = NULL;
+    if (hv) {
+        t_hive_system_changes(hv);
+        hb = t_hw_build(hv, NULL, &hn);
+    }
+    t_hw_free(hv);
+    rc |= hb ? t_fix_write(g_root, "C/Windows/System32/config/SYSTEM", hb, hn) : -1;
+    free(hb);
     /* a single gzip-compressed log (libarchive's raw format) */
     snprintf(cmd, sizeof cmd,
              "head -n 82 '%s/C/inetpub/logs/LogFiles/W3SVC1/u_ex210304.log' | gzip -n -c "
@@ -1148,6 +1160,7 @@ static int check_baseline(void)
         "msert.log",         /* an MSERT log (UTF-16) */
         "events.json",       /* an event export */
         "u_ex210304.log:",   /* a gzip'd log */
+        "EXS-REG-WDIGEST",   /* a registry hive */
         "~coverage",
     };
     int bad = 0;
