@@ -171,8 +171,8 @@ static unsigned long note_kb(const char *what)
 /* The row of an update the note names, for the server's CU. */
 static const xs_build_row *note_row(const xs_snote *n, const xs_build *now)
 {
-    if (n->o.build.nparts == 4)
-        return xs_build_find(&n->o.build);
+    if (n->o.build.nparts == 4) /* an update of another CU is not this server's */
+        return !now || xs_build_same_cu(&n->o.build, now) ? xs_build_find(&n->o.build) : NULL;
     unsigned long kb = note_kb(n->o.what);
     if (!kb || !now)
         return NULL;
@@ -407,13 +407,41 @@ bool xs_state_assess(const xs_state *stt, uint32_t root, const int64_t *exploite
     out->sources = srcs;
     out->nsources = v.n;
     const xs_sbuild *now = current(&v);
+    /* The Setup key names the CU; security updates do not rewrite it, they are Uninstall
+     * entries of their own (EOMT reads the KBs for that reason): the build is then the
+     * highest update of the CU installed. */
+    xs_sbuild upd;
+    if (now && now->o.source == XS_BSRC_REGISTRY) {
+        const xs_snote *best = NULL;
+        xs_build bb = now->o.build;
+        for (size_t i = 0; i < v.nnotes; i++) {
+            const xs_build_row *row = v.notes[i]->o.kind == XS_NOTE_UPDATE
+                                          ? note_row(v.notes[i], &now->o.build)
+                                          : NULL;
+            xs_build rb;
+            if (row && xs_build_parse(row->build, strlen(row->build), false, &rb) &&
+                xs_build_cmp(&rb, &bb) > 0) {
+                bb = rb;
+                best = v.notes[i];
+            }
+        }
+        if (best) {
+            upd = *now;
+            upd.o.build = bb;
+            upd.o.first_ms = best->o.time_ms;
+            upd.o.detail = best->o.what;
+            upd.file = best->file;
+            now = &upd;
+        }
+    }
     ok = periods(&v, a, out, pb) && ok;
     ok = notes(&v, now ? &now->o.build : NULL, a, out) && ok;
     out->build = out->product = out->cu = out->update = out->build_source = "";
     out->why_unknown = "";
     if (now) {
         out->build = bstr(a, &now->o.build, &ok);
-        out->build_source = xs_bsrc_name(now->o.source);
+        out->build_source = now == &upd ? "registry (Setup key and installed updates)"
+                                         : xs_bsrc_name(now->o.source);
         const xs_build_row *row = xs_build_find(&now->o.build);
         const xs_build_row *cu = row ? row : xs_build_cu(&now->o.build);
         if (cu) {

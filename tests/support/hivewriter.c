@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evtxwriter.h" /* xs_evtxw_filetime */
 #include "hivewriter.h"
 #include "utf16enc.h"
 #include "parsers/hivelog.h"

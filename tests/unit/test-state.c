@@ -390,6 +390,37 @@ static void test_sweep_no_version(void **st)
     exs_scan_destroy(s);
 }
 
+/* The registry's Setup key names the CU only: its installed updates (Uninstall keys) raise the
+ * build, as EOMT reads them. */
+static void test_assess_registry_updates(void **st)
+{
+    (void)st;
+    xs_state *s = xs_state_new();
+    note_build(s, "15.1.2176.2", XS_BSRC_REGISTRY, "2020-12-20T00:00:00Z", NULL, "SOFTWARE");
+    bool d;
+    xs_obs_note u1 = {XS_NOTE_UPDATE, -1, "KB5000871 Security Update for Exchange Server 2016 CU19",
+                      T("2021-03-05T00:00:00Z"), 0, {{0}, 0}};
+    xs_obs_note u2 = {XS_NOTE_UPDATE, -1, "KB5001779 Security Update for Exchange Server 2016 CU19",
+                      T("2021-04-20T00:00:00Z"), 0, {{0}, 0}};
+    xs_obs_note other = {XS_NOTE_UPDATE, -1, "KB5000871 for another CU is not this one",
+                         T("2021-03-01T00:00:00Z"), 0, {{15, 2, 792, 10}, 4}};
+    assert_true(xs_state_add_note(s, 0, "SOFTWARE", &u1, &d));
+    assert_true(xs_state_add_note(s, 0, "SOFTWARE", &u2, &d));
+    assert_true(xs_state_add_note(s, 0, "SOFTWARE", &other, &d));
+    xs_arena a = {0};
+    exs_server sv;
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
+    assert_string_equal(sv.build, "15.1.2176.12");
+    assert_string_equal(sv.update, "Apr21SU");
+    assert_string_equal(sv.build_source, "registry (Setup key and installed updates)");
+    assert_int_equal(sv.families[0].state, EXS_EXPOSURE_PATCHED);
+    assert_true(sv.families[0].fixed_ms == T("2021-03-05T00:00:00Z")); /* the March update */
+    assert_int_equal(sv.families[1].state, EXS_EXPOSURE_VULNERABLE);
+    assert_string_equal(sv.families[1].open_cves, "CVE-2021-31207");
+    xs_arena_free(&a);
+    xs_state_free(s);
+}
+
 /* The Autodiscover rule of EOMTv2 does not make ProxyNotShell "mitigated": OWASSRF goes around
  * it. Builds of two products as trusted as each other leave every family unknown. Sources are
  * listed in a fixed order, whatever order they were observed in. */
@@ -565,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_assess_no_source),
         cmocka_unit_test(test_assess_mitigated_and_update),
         cmocka_unit_test(test_assess_pns_rule_mixed_order),
+        cmocka_unit_test(test_assess_registry_updates),
         cmocka_unit_test_setup_teardown(test_sweep_state_cap_warns, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_setup_log, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_app_pools, t_dir_setup, t_dir_teardown),
