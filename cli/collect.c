@@ -78,7 +78,10 @@ int xs_cli_collect(int argc, char **argv)
                                                                    : EXS_COLLECT_VELOCIRAPTOR,
                                   &o);
     if (rc == EXS_EINVAL)
-        return xs_cli_usage("collect-spec", "bad --logs-after '%s' (ISO 8601, with a zone)",
+        return xs_cli_usage("collect-spec",
+                            after ? "bad --logs-after '%s' (ISO 8601, with a zone), or an "
+                                    "--exchange-root past 512 bytes or not UTF-8"
+                                  : "%san --exchange-root past 512 bytes or not UTF-8",
                             after ? after : "");
     return xs_cli_stdout_done("collect-spec", rc == EXS_OK ? 0 : 2);
 }

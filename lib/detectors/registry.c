@@ -422,7 +422,7 @@ static const char *const ms_exch_folders[] = {
     "unifiedmessaging\\temp", "unifiedmessaging\\voicemail", "bin\\search",
 };
 static const char *const ms_other_folders[] = {
-    "\\inetpub\\temp\\iis temporary compressed files", "\\inetpub\\logs\\", "\\windows\\cluster",
+    "\\inetpub\\temp\\", "\\inetpub\\logs\\", "\\windows\\cluster\\",
     "\\windows\\temp\\oice_", "\\windows\\temp\\exchangesetup", "temporary asp.net files",
     "\\system32\\inetsrv",
 };
@@ -477,9 +477,17 @@ static const char *excl_path_why(const reg *r, const char *p, bool *web)
             *web = true;
         return *web ? "the Exchange web folders" : NULL;
     }
-    for (size_t i = 0; i < sizeof ms_other_folders / sizeof ms_other_folders[0]; i++)
-        if (strstr(p, ms_other_folders[i]))
-            return NULL;
+    /* matched on the path without its trailing '\' or '*', ended by one '\': "C:\inetpub\logs"
+     * is the logs folder as "C:\inetpub\logs\*" is */
+    char whole[1024];
+    if (n + 2 <= sizeof whole) {
+        memcpy(whole, p, n);
+        whole[n] = '\\';
+        whole[n + 1] = 0;
+        for (size_t i = 0; i < sizeof ms_other_folders / sizeof ms_other_folders[0]; i++)
+            if (strstr(whole, ms_other_folders[i]))
+                return NULL;
+    }
     for (size_t i = 0; i < sizeof web_parts / sizeof web_parts[0]; i++)
         if (strstr(p, web_parts[i])) {
             *web = true;
@@ -920,7 +928,9 @@ static unsigned replay_logs(xs_fctx *c, xs_hive_image *im, bool *stopped)
     }
     path[pn] = 0;
     exs_rc rc = xs_hivelog_end(im, &st);
-    if (rc != EXS_OK) {
+    if (rc == EXS_ELIMIT) {
+        st.stopped = true; /* said by the caller's warning; the sweep goes on */
+    } else if (rc != EXS_OK) {
         xs_scan_fail(c->scan, rc, "out of memory applying the transaction log of %s",
                      c->display);
         return 0;

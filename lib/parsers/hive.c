@@ -103,7 +103,8 @@ exs_rc xs_hive_image_new(xs_hive_image **out, uint64_t max_bytes)
 
 exs_rc xs_hive_image_pwrite(xs_hive_image *im, uint64_t off, const void *p, size_t n)
 {
-    if (im->over || off > im->max || n > im->max - off) {
+    if (off > im->max || n > im->max - off) { /* refused and remembered (over); later writes
+                                                  within the cap still land */
         im->over = true;
         return EXS_ELIMIT;
     }

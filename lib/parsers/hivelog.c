@@ -131,6 +131,11 @@ exs_rc xs_hivelog_apply(xs_hive_image *im, const unsigned char *log, size_t n,
         if (have < 4096ull + bins) {
             unsigned char zero = 0;
             exs_rc rc = xs_hive_image_pwrite(im, 4096ull + bins - 1, &zero, 1);
+            if (rc == EXS_ELIMIT) { /* an entry that would grow the hive past the image cap:
+                                       the replay stops here, the entries before it stand */
+                st->stopped = true;
+                break;
+            }
             if (rc != EXS_OK)
                 return rc;
         }

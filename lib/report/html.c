@@ -887,7 +887,7 @@ static void finding_json(FILE *f, const exs_results *r, const exs_finding *x, si
 }
 
 /* Kept findings past the cap: the heaviest are embedded, and shown in time order. */
-static const exs_finding *const *cmp_base;
+static _Thread_local const exs_finding *const *cmp_base; /* qsort's comparator, per thread */
 static int cmp_heavy(const void *pa, const void *pb)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;

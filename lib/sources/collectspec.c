@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "core/timeparse.h"
 #include "exsweep/collect.h"
 #include "exsweep/exsweep.h"
@@ -13,7 +14,7 @@
 
 /* A YAML single-quoted scalar: ' doubled; control bytes cannot come from our tables, and a
  * root from the command line is refused when it holds one. */
-static FILE *O; /* the spec being written: single-threaded callers only */
+static _Thread_local FILE *O; /* the spec being written (per thread: writers may run at once) */
 
 static void fputc_o(int ch)
 {
@@ -102,6 +103,8 @@ static void kape(const xs_collect *c, size_t n, const char *root, unsigned long 
         /* KAPE: a folder, a file mask for its last name, Recursive for "**" */
         bool rec = strstr(full, "\\**") != NULL;
         char *cut = rec ? strstr(full, "\\**") : strrchr(full, '\\');
+        if (!cut) /* cannot happen with a root of at most 512 bytes: said, not guessed */
+            continue;
         const char *mask = rec ? (cut[3] == '\\' ? cut + 4 : "*") : cut + 1;
         char path[1210], m[256];
         snprintf(m, sizeof m, "%s", *mask ? mask : "*");
@@ -126,11 +129,14 @@ exs_rc exs_collect_write(FILE *out, exs_collect_format f, const exs_collect_opts
     for (const char *p = root; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return EXS_EINVAL;
+    /* a root the spec's paths hold whole, in valid UTF-8 (YAML is UTF-8) */
+    if (strlen(root) > 512 || !xs_utf8_valid(root, strlen(root)))
+        return EXS_EINVAL;
     if (o->logs_after && xs_time_parse_iso(xs_str_cstr(o->logs_after)) == EXS_TIME_NONE)
         return EXS_EINVAL;
     if (f != EXS_COLLECT_VELOCIRAPTOR && f != EXS_COLLECT_KAPE)
         return EXS_EINVAL;
-    static xs_collect spec[MAX_PLACES];
+    xs_collect spec[MAX_PLACES];
     size_t n = xs_collect_spec(spec, MAX_PLACES);
     O = out;
     unsigned long long max = o->max_size ? o->max_size : 1ULL << 30;

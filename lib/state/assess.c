@@ -231,7 +231,9 @@ static int64_t fixed_when(const view *v, const exs_server *out, const xs_build *
         }
     }
     int64_t best = EXS_TIME_NONE;
-    for (size_t i = 0; i < v->nnotes; i++) {
+    /* an update counts only when the CU itself lacked the fix (the bits are cumulative) */
+    const xs_build_row *cu = now ? xs_build_cu(now) : NULL;
+    for (size_t i = 0; i < v->nnotes && !(cu && (cu->fixed & (1u << f))); i++) {
         const xs_snote *n = v->notes[i];
         const xs_build_row *row = n->o.kind == XS_NOTE_UPDATE ? note_row(n, now) : NULL;
         if (row && (row->fixed & (1u << f)) && n->o.time_ms != EXS_TIME_NONE &&

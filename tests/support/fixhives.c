@@ -40,6 +40,9 @@ t_hw *t_hive_software(void)
     t_hw_dword(w, EXCL "Paths", "D:\\Exchange\\V15\\TransportRoles\\Data\\Queue", 0);
     t_hw_dword(w, EXCL "Paths", "C:\\Windows\\Cluster", 0);
     t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\temp\\IIS Temporary Compressed Files", 0);
+    /* the IIS logs, as admins write them: no trailing backslash, or a variable */
+    t_hw_dword(w, EXCL "Paths", "C:\\inetpub\\logs", 0);
+    t_hw_dword(w, EXCL "Paths", "%SystemDrive%\\inetpub\\logs\\LogFiles", 0);
     t_hw_dword(w, EXCL "Paths",
                "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files", 0);
     t_hw_dword(w, EXCL "Paths", "C:\\Windows\\System32\\Inetsrv", 0);

@@ -419,6 +419,21 @@ static void test_assess_registry_updates(void **st)
     assert_string_equal(sv.families[1].open_cves, "CVE-2021-31207");
     xs_arena_free(&a);
     xs_state_free(s);
+    /* a CU that shipped with the fix (2019 CU9 has ProxyLogon's): a later update is not the
+     * fix's moment */
+    s = xs_state_new();
+    note_build(s, "15.2.858.5", XS_BSRC_REGISTRY, "2021-03-20T00:00:00Z", NULL, "SOFTWARE");
+    xs_obs_note may = {XS_NOTE_UPDATE, -1, "Security Update for Exchange Server 2019 CU9",
+                       T("2021-05-20T00:00:00Z"), 0, {{15, 2, 858, 12}, 4}};
+    assert_true(xs_state_add_note(s, 0, "SOFTWARE", &may, &d));
+    assert_true(xs_state_assess(s, 0, NULL, &a, &sv));
+    assert_string_equal(sv.build, "15.2.858.12");
+    assert_int_equal(sv.families[0].state, EXS_EXPOSURE_PATCHED);
+    assert_true(sv.families[0].fixed_ms == EXS_TIME_NONE);
+    assert_int_equal(sv.families[1].state, EXS_EXPOSURE_PATCHED);
+    assert_true(sv.families[1].fixed_ms == T("2021-05-20T00:00:00Z")); /* ProxyShell's was it */
+    xs_arena_free(&a);
+    xs_state_free(s);
 }
 
 /* The Autodiscover rule of EOMTv2 does not make ProxyNotShell "mitigated": OWASSRF goes around
