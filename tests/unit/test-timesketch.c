@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "jsonltext.h"
 #include "core/timeparse.h"
 #include "ecs.h"
 #include "fixlogs.h"
@@ -209,21 +210,6 @@ static void test_no_finding(void **st)
     "\"\",\"file\":\"C/web.config\",\"line\":3,\"time\":\"2021-03-05T10:00:00.000Z\"},{\"kind\":"  \
     "\"update\",\"family\":\"\",\"what\":\"no time\",\"build\":\"\",\"file\":\"f\",\"line\":0}]}}}\n"
 
-/* Replaces the first from in *t by to (both found). */
-static void replace(char **t, const char *from, const char *to)
-{
-    char *at = strstr(*t, from);
-    assert_non_null(at);
-    size_t n = strlen(*t), nf = strlen(from), nt = strlen(to);
-    char *o = malloc(n - nf + nt + 1);
-    assert_non_null(o);
-    memcpy(o, *t, (size_t)(at - *t));
-    memcpy(o + (at - *t), to, nt);
-    memcpy(o + (at - *t) + nt, at + nf, n - (size_t)(at - *t) - nf + 1);
-    free(*t);
-    *t = o;
-}
-
 /* exsweep report -f timesketch: the server's state from a saved sweep as events marked
  * record "state" (each build period's first and last row, one record when they are the same
  * row; the fix; the note with a time, not the one without), and a finding saved without a
@@ -234,9 +220,9 @@ static void test_saved_sweep(void **st)
     exs_scan *s = t_scan_mem(FIX_IIS_PLACE, SHELL_LOG, -1);
     char *j = render(exs_scan_results(s), EXS_FORMAT_JSONL);
     exs_scan_destroy(s);
-    replace(&j, "\"roots\":[]", "\"roots\":[{\"path\":\"/ev\",\"label\":\"exch01\"}]");
-    replace(&j, "\n", "\n" SERVER_LINE); /* after the sweep record */
-    replace(&j, "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"exploitation\",\"severity\":\"critical\"",
+    t_replace(&j, "\"roots\":[]", "\"roots\":[{\"path\":\"/ev\",\"label\":\"exch01\"}]");
+    t_replace(&j, "\n", "\n" SERVER_LINE); /* after the sweep record */
+    t_replace(&j, "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"exploitation\",\"severity\":\"critical\"",
             "\"exsweep\":{\"record\":\"finding\",\"verdict\":\"exploitation\",\"severity\":\"critical\","
             "\"time_unknown\":true");
     exs_results *r = NULL;
