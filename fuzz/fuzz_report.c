@@ -76,6 +76,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
     }
     free(html);
+    /* the summary (the story's sections too) and the STIX bundle: valid UTF-8, and no byte of
+     * the input reaches them as a control character */
+    size_t ns;
+    char *stix = render(r, EXS_FORMAT_STIX, &ns);
+    for (size_t i = 0; text && i < nt; i++)
+        if ((unsigned char)text[i] < 0x20 && text[i] != '\n')
+            __builtin_trap();
+    for (size_t i = 0; stix && i < ns; i++)
+        if ((unsigned char)stix[i] < 0x20 && stix[i] != '\n')
+            __builtin_trap();
+    if ((text && !xs_utf8_valid(text, nt)) || (stix && (!xs_utf8_valid(stix, ns) || stix[0] != '{')))
+        __builtin_trap();
+    free(stix);
     exs_results *back = j1 ? read_bytes(j1, n1) : NULL;
     if (j1 && !back)
         __builtin_trap(); /* our own JSON lines must read back */

@@ -164,6 +164,32 @@ typedef struct exs_finding {
     const char *evidence;      /* excerpt of the raw evidence, NULL when none */
 } exs_finding;
 
+/* The step of an intrusion that a rule's findings show: the report's chain (exploitation ->
+ * backdoor written -> backdoor used -> post-exploitation -> clean-up). */
+typedef enum exs_stage {
+    EXS_STAGE_OTHER = 0,    /* none of the steps (an indicator list's address, a user rule) */
+    EXS_STAGE_RECON = 1,    /* scanning for the hole or for shells: probes */
+    EXS_STAGE_EXPLOIT = 2,  /* the hole used or tried (SSRF, forged tokens, deserialisation) */
+    EXS_STAGE_WRITE = 3,    /* a backdoor written or present: a shell file, a rogue virtual
+                               directory or transport agent, the exploit's file write */
+    EXS_STAGE_USE = 4,      /* a backdoor used: requests to it, the processes it started */
+    EXS_STAGE_POST = 5,     /* what came after: credentials, mail theft, accounts and roles,
+                               persistence, defences turned off, staging, ransomware, miners */
+    EXS_STAGE_CLEANUP = 6,  /* tracks covered: logs cleared, export requests removed, command
+                               traces deleted */
+    EXS_STAGE_RESPONSE = 7, /* the defenders' tools at work: EOMT, MSERT, antivirus */
+} exs_stage;
+#define EXS_STAGE__N 8
+
+/* The stage of a rule (by its id; a rule this version does not know: by its ATT&CK
+ * techniques, else EXS_STAGE_OTHER), and of a finding (a probe is reconnaissance whatever its
+ * rule). Static names: "other", "recon", "exploit", "write", "use", "post", "cleanup",
+ * "response"; exs_stage_title gives the report's words ("backdoor written"). */
+exs_stage exs_rule_stage(const exs_rule *r);
+exs_stage exs_finding_stage(const exs_finding *f);
+const char *exs_stage_name(exs_stage s);
+const char *exs_stage_title(exs_stage s);
+
 /* Static names: "exploitation", "attempt", "probe", "suspicious"; "low" .. "critical". */
 const char *exs_verdict_name(exs_verdict v);
 const char *exs_severity_name(exs_severity s);

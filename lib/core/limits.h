@@ -84,6 +84,11 @@
                                             others are counted under it */
 #define XS_HTML_MAX_ROWS 1000           /* rows of each static table (attackers, what they
                                             left); the rest counted under it */
+/* The intrusion story of the reports (lib/report/story.c) */
+#define XS_STORY_MAX_ACTORS 10000       /* client addresses given details (user agents, logs,
+                                            steps, accounts); the rest are counted */
+#define XS_STORY_MAX_NAMES 1000         /* accounts, and mailboxes, listed as touched; the
+                                            rest are counted */
 /* Not a cap: the room a finding's place takes written out ("label/", the path, "!/" and each
  * archive member, ":line"), so that buffers of this size never cut one. */
 #define XS_MAX_WHERE (XS_MAX_LABEL + 24 + (XS_MAX_ARCHIVE_DEPTH + 2) * (XS_MAX_PATH + 2) + 32)

@@ -7,15 +7,9 @@
 
 #include "core/escape.h"
 #include "core/timeparse.h"
+#include "report/render.h"
 
 #define SHARED_SHOW 10 /* addresses and files listed as shared; the rest counted */
-#define ROOTS_SHOW 6   /* root labels named per shared address or file */
-
-typedef struct row {
-    exs_verdict worst;
-    int64_t first_ms; /* first exploitation */
-    uint64_t findings;
-} row;
 
 /* A value (address, hash) and the roots it was seen on, sorted by value then root. */
 typedef struct seen {
@@ -31,10 +25,6 @@ static int seen_cmp(const void *x, const void *y)
     return c ? c : a->root < b->root ? -1 : a->root > b->root;
 }
 
-static void term(FILE *o, const char *s, size_t max)
-{
-    xs_esc_term(o, s ? s : "-", s ? strlen(s) : 1, max);
-}
 
 static void pad(FILE *o, const char *s, size_t w)
 {
@@ -43,67 +33,54 @@ static void pad(FILE *o, const char *s, size_t w)
         fputc(' ', o);
 }
 
-static const char *verdict_word(exs_verdict v)
-{
-    switch (v) {
-    case EXS_VERDICT_EXPLOITATION: return "COMPROMISED";
-    case EXS_VERDICT_SUSPICIOUS: return "SUSPICIOUS";
-    case EXS_VERDICT_ATTEMPT: return "ATTACKED";
-    case EXS_VERDICT_PROBE: return "PROBED";
-    }
-    return "NO FINDINGS";
-}
 
-/* The values of s[0..n) (sorted) seen on two roots or more. */
-static void shared(FILE *o, const exs_results *r, seen *s, size_t n, const char *what)
+/* The values of s[0..n) (sorted by seen_cmp) seen on two roots or more, into *out. */
+static bool shared_of(seen *s, size_t n, xs_fleet_shared **out, size_t *nout)
 {
-    const exs_sweep_info *sw = exs_results_sweep(r);
+    *out = NULL;
+    *nout = 0;
+    size_t cap = 0;
     qsort(s, n, sizeof *s, seen_cmp);
-    size_t listed = 0, more = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i, roots = 0;
         for (; j < n && strcmp(s[j].value, s[i].value) == 0; j++)
             roots += j == i || s[j].root != s[j - 1].root;
         if (roots > 1) {
-            if (listed++ < SHARED_SHOW) {
-                fprintf(o, "  %s ", what);
-                term(o, s[i].value, 0);
-                if (s[i].path) {
-                    fputs(" (", o);
-                    term(o, s[i].path, 0);
-                    fputc(')', o);
+            if (*nout == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                xs_fleet_shared *g = realloc(*out, nc * sizeof *g);
+                if (!g) {
+                    free(*out);
+                    *out = NULL;
+                    *nout = 0;
+                    return false;
                 }
-                fprintf(o, " on %zu servers:", roots);
-                size_t named = 0;
-                for (size_t k = i; k < j; k++) {
-                    if (k > i && s[k].root == s[k - 1].root)
-                        continue;
-                    if (named++ == ROOTS_SHOW) {
-                        fprintf(o, " +%zu", roots - ROOTS_SHOW);
-                        break;
-                    }
-                    fputc(' ', o);
-                    term(o, s[k].root < sw->nroots ? sw->roots[s[k].root].label : "?", 40);
-                }
-                fputc('\n', o);
-            } else {
-                more++;
+                *out = g;
+                cap = nc;
             }
+            xs_fleet_shared *x = &(*out)[(*nout)++];
+            memset(x, 0, sizeof *x);
+            x->value = s[i].value;
+            x->path = s[i].path;
+            x->nroots = roots;
+            for (size_t k = i; k < j && x->named < XS_FLEET_ROOTS_NAMED; k++)
+                if (k == i || s[k].root != s[k - 1].root)
+                    x->roots[x->named++] = s[k].root;
         }
         i = j;
     }
-    if (more)
-        fprintf(o, "  ... and %zu more %ss on several servers\n", more, what);
+    return true;
 }
 
-bool xs_report_fleet(FILE *o, const exs_results *r, bool color)
+bool xs_fleet_collect(const exs_results *r, xs_fleet *out)
 {
+    memset(out, 0, sizeof *out);
     const exs_sweep_info *sw = exs_results_sweep(r);
     if (sw->nroots < 2)
         return true;
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
-    row *rows = calloc(sw->nroots, sizeof *rows);
+    xs_fleet_row *rows = calloc(sw->nroots, sizeof *rows);
     seen *ips = malloc((n ? n : 1) * sizeof *ips), *files = malloc((n ? n : 1) * sizeof *files);
     if (!rows || !ips || !files) {
         free(rows);
@@ -118,7 +95,7 @@ bool xs_report_fleet(FILE *o, const exs_results *r, bool color)
         uint32_t root = f[i].origin.root;
         if (root >= sw->nroots)
             continue;
-        row *w = &rows[root];
+        xs_fleet_row *w = &rows[root];
         w->findings++;
         if (f[i].verdict > w->worst)
             w->worst = f[i].verdict;
@@ -136,34 +113,107 @@ bool xs_report_fleet(FILE *o, const exs_results *r, bool color)
     }
     size_t nsv;
     const exs_server *sv = exs_results_servers(r, &nsv);
+    for (size_t k = 0; k < nsv; k++)
+        if (sv[k].root < sw->nroots && *sv[k].build)
+            rows[sv[k].root].build = sv[k].build;
+    out->nroots = sw->nroots;
+    out->rows = rows;
+    bool ok = shared_of(ips, nips, &out->addrs, &out->naddrs) &&
+              shared_of(files, nfiles, &out->files, &out->nfiles);
+    free(ips);
+    free(files);
+    if (!ok)
+        xs_fleet_free(out);
+    return ok;
+}
+
+void xs_fleet_free(xs_fleet *x)
+{
+    free(x->rows);
+    free(x->addrs);
+    free(x->files);
+    memset(x, 0, sizeof *x);
+}
+
+const char *xs_fleet_verdict_word(exs_verdict v)
+{
+    switch (v) {
+    case EXS_VERDICT_EXPLOITATION: return "COMPROMISED";
+    case EXS_VERDICT_SUSPICIOUS: return "SUSPICIOUS";
+    case EXS_VERDICT_ATTEMPT: return "ATTACKED";
+    case EXS_VERDICT_PROBE: return "PROBED";
+    }
+    return "NO FINDINGS";
+}
+
+static void print_shared(FILE *o, const exs_results *r, const xs_fleet_shared *s, size_t n,
+                         const char *what)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    for (size_t i = 0; i < n && i < SHARED_SHOW; i++) {
+        size_t c = 3 + strlen(what);
+        fprintf(o, "  %s ", what);
+        xs_render_wrap(o, s[i].value, 6, &c);
+        if (s[i].path) {
+            if (c + 3 + strlen(s[i].path) > XS_TEXT_WIDTH) { /* the path starts a line */
+                fputs("\n      (", o);
+                c = 7;
+            } else {
+                fputs(" (", o);
+                c += 2;
+            }
+            xs_render_wrap(o, s[i].path, 6, &c);
+            xs_render_wrap(o, ")", 6, &c);
+        }
+        char on[48];
+        snprintf(on, sizeof on, " on %zu servers:", s[i].nroots);
+        xs_render_wrap(o, on, 6, &c);
+        for (size_t k = 0; k < s[i].named; k++) {
+            xs_render_wrap(o, " ", 6, &c);
+            xs_render_wrap(o, s[i].roots[k] < sw->nroots ? sw->roots[s[i].roots[k]].label : "?", 6,
+                           &c);
+        }
+        if (s[i].nroots > s[i].named) {
+            snprintf(on, sizeof on, " +%zu", s[i].nroots - s[i].named);
+            xs_render_wrap(o, on, 6, &c);
+        }
+        fputc('\n', o);
+    }
+    if (n > SHARED_SHOW)
+        fprintf(o, "  ... and %zu more %ss on several servers\n", n - SHARED_SHOW, what);
+}
+
+bool xs_report_fleet(FILE *o, const exs_results *r, bool color)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    if (sw->nroots < 2)
+        return true;
+    xs_fleet fl;
+    if (!xs_fleet_collect(r, &fl))
+        return false;
     fprintf(o, "\n%sFleet%s: %zu servers\n", color ? "\033[1m" : "", color ? "\033[0m" : "",
             sw->nroots);
     fprintf(o, "  %-24s %-12s %-13s %-17s %8s\n", "server", "verdict", "build",
             "first compromise", "findings");
     for (size_t i = 0; i < sw->nroots; i++) {
-        const char *build = NULL;
-        for (size_t k = 0; k < nsv; k++)
-            if (sv[k].root == i && *sv[k].build)
-                build = sv[k].build;
+        const xs_fleet_row *w = &fl.rows[i];
         fputs("  ", o);
         pad(o, sw->roots[i].label, 24);
         fputc(' ', o);
-        pad(o, verdict_word(rows[i].worst), 12);
+        pad(o, xs_fleet_verdict_word(w->worst), 12);
         fputc(' ', o);
-        pad(o, build, 13);
+        pad(o, w->build, 13);
         fputc(' ', o);
         char t[32] = "-";
-        if (xs_time_formattable(rows[i].first_ms)) {
-            xs_time_format(rows[i].first_ms, t);
+        if (xs_time_formattable(w->first_ms)) {
+            xs_time_format(w->first_ms, t);
             t[10] = ' ';
             t[16] = 0;
         }
-        fprintf(o, "%-17s %8" PRIu64 "\n", t, rows[i].findings);
+        fprintf(o, "%-17s %8" PRIu64 "\n", t, w->findings);
     }
-    shared(o, r, ips, nips, "address");
-    shared(o, r, files, nfiles, "file");
-    free(rows);
-    free(ips);
-    free(files);
+    print_shared(o, r, fl.addrs, fl.naddrs, "address");
+    print_shared(o, r, fl.files, fl.nfiles, "file");
+    xs_fleet_free(&fl);
     return true;
 }

@@ -28,6 +28,8 @@
 #include "report/left.h"
 #include "report/render.h"
 #include "report/report_int.h"
+#include "report/story.h"
+#include "report/fleet.h"
 
 #define CSP                                                                                        \
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; " \
@@ -517,7 +519,232 @@ static void families(FILE *f, const exs_results *r)
     fputs("</tbody></table>\n</section>\n", f);
 }
 
-static bool attackers(FILE *f, const exs_results *r)
+/* ---------------------------------------------------------------- the story */
+
+#define chain_order xs_story_chain
+
+static void chain(FILE *f, const exs_results *r, const xs_story *s)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    size_t shown = 0;
+    for (size_t root = 0; root < s->nroots; root++) {
+        const xs_story_step *st = s->steps[root];
+        size_t any = 0;
+        for (size_t k = 0; k < XS_STORY_STEPS; k++)
+            any += st[chain_order[k]].n;
+        if (!any || any == st[EXS_STAGE_RECON].n || shown++ >= XS_HTML_MAX_ROWS)
+            continue;
+        fputs("<section class=\"card chain\">\n<h2>How it happened", f);
+        if (sw->nroots > 1 && root < sw->nroots) {
+            fputs(" on ", f);
+            h(f, sw->roots[root].label);
+        }
+        fputs("</h2>\n<p class=\"dim\">The steps of an intrusion, each from its first finding "
+              "(UTC).</p>\n<table>\n<thead><tr><th>step</th><th>first</th><th>last</th>"
+              "<th class=\"num\">findings</th><th>worst</th><th>first finding</th></tr></thead>\n"
+              "<tbody>\n",
+              f);
+        for (size_t k = 0; k < XS_STORY_STEPS; k++) {
+            const xs_story_step *x = &st[chain_order[k]];
+            fprintf(f, "<tr%s><td>%s</td><td>", x->n ? "" : " class=\"dim\"",
+                    exs_stage_title(chain_order[k]));
+            if (!x->n) {
+                fputs("not seen</td><td></td><td class=\"num\">0</td><td></td><td></td></tr>\n", f);
+                continue;
+            }
+            htime(f, x->first_ms);
+            fputs("</td><td>", f);
+            htime(f, x->last_ms);
+            fprintf(f, "</td><td class=\"num\">%zu</td><td class=\"v-%s\">%s</td><td><code>", x->n,
+                    vname(x->worst), vname(x->worst));
+            h(f, x->first->rule->id);
+            fputs("</code> ", f);
+            h(f, x->first->rule->name);
+            const char *part[2];
+            size_t np = xs_story_subject(x->first, part);
+            if (np) {
+                fputs("<br><code>", f);
+                for (size_t i = 0; i < np; i++) {
+                    if (i)
+                        fputc(' ', f);
+                    h(f, part[i]);
+                }
+                fputs("</code>", f);
+            }
+            if (x->first->http && x->first->http->client && !x->first->http->backend) {
+                fputs(" from <code>", f);
+                h(f, x->first->http->client);
+                fputs("</code>", f);
+            }
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n</section>\n", f);
+    }
+}
+
+static void touched_rows(FILE *f, const exs_results *r, const char *what, const xs_story_name *v,
+                         size_t n)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    for (size_t i = 0; i < n && i < XS_HTML_MAX_ROWS; i++) {
+        fprintf(f, "<tr><td>%s</td><td><code>", what);
+        h(f, v[i].name);
+        fprintf(f, "</code></td><td class=\"num\">%zu</td><td>", v[i].n);
+        htime(f, v[i].first_ms);
+        fputs("</td><td>", f);
+        const char *sep = "";
+        for (unsigned bit = 1; bit <= XS_TOUCH_SEARCH; bit <<= 1)
+            if (v[i].how & bit) {
+                fprintf(f, "%s%s", sep, xs_story_touch_words(bit));
+                sep = ", ";
+            }
+        if (sw->nroots > 1) {
+            fputs("; on ", f);
+            sep = "";
+            for (size_t k = 0; k < sw->nroots && k < 64; k++)
+                if (v[i].roots & ((uint64_t)1 << k)) {
+                    fputs(sep, f);
+                    h(f, sw->roots[k].label);
+                    sep = ", ";
+                }
+        }
+        fputs("</td></tr>\n", f);
+    }
+}
+
+static void touched(FILE *f, const exs_results *r, const xs_story *s)
+{
+    if (!s->naccounts && !s->nmailboxes)
+        return;
+    fputs("<section id=\"touched\" class=\"card\">\n<h2>Accounts and mailboxes touched</h2>\n"
+          "<p class=\"dim\">By the findings above probes: change these passwords, check these "
+          "mailboxes.</p>\n<table class=\"sortable\">\n<thead><tr><th>kind</th><th>name</th>"
+          "<th class=\"num\">findings</th><th>first (UTC)</th><th>how</th></tr></thead>\n<tbody>\n",
+          f);
+    touched_rows(f, r, "account", s->accounts, s->naccounts);
+    touched_rows(f, r, "mailbox", s->mailboxes, s->nmailboxes);
+    fputs("</tbody></table>\n", f);
+    size_t more = s->accounts_more + s->mailboxes_more +
+                  (s->naccounts > XS_HTML_MAX_ROWS ? s->naccounts - XS_HTML_MAX_ROWS : 0) +
+                  (s->nmailboxes > XS_HTML_MAX_ROWS ? s->nmailboxes - XS_HTML_MAX_ROWS : 0);
+    if (more)
+        fprintf(f, "<p class=\"note\">... and %zu more (-f jsonl: user.name, exsweep.cmdlet.*).</p>\n",
+                more);
+    fputs("</section>\n", f);
+}
+
+/* ---------------------------------------------------------------- the fleet */
+
+static bool fleet(FILE *f, const exs_results *r)
+{
+    const exs_sweep_info *sw = exs_results_sweep(r);
+    if (sw->nroots < 2)
+        return true;
+    xs_fleet fl;
+    if (!xs_fleet_collect(r, &fl))
+        return false;
+    fprintf(f, "<section id=\"fleet\" class=\"card\">\n<h2>Fleet: %zu servers</h2>\n"
+               "<table class=\"sortable\">\n<thead><tr><th>server</th><th>verdict</th><th>build</th>"
+               "<th>first compromise (UTC)</th><th class=\"num\">findings</th></tr></thead>\n<tbody>\n",
+            sw->nroots);
+    for (size_t i = 0; i < sw->nroots && i < XS_HTML_MAX_ROWS; i++) {
+        const xs_fleet_row *w = &fl.rows[i];
+        fputs("<tr><td>", f);
+        h(f, sw->roots[i].label);
+        fprintf(f, "</td><td class=\"v-%s\" data-v=\"%d\">%s</td><td>", vname(w->worst),
+                (int)w->worst, xs_fleet_verdict_word(w->worst));
+        hd(f, w->build);
+        fputs("</td><td>", f);
+        htime(f, w->first_ms);
+        fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td></tr>\n", w->findings);
+    }
+    fputs("</tbody></table>\n", f);
+    if (sw->nroots > XS_HTML_MAX_ROWS)
+        fprintf(f, "<p class=\"note\">... and %zu more servers.</p>\n", sw->nroots - XS_HTML_MAX_ROWS);
+    for (int k = 0; k < 2; k++) {
+        const xs_fleet_shared *v = k ? fl.files : fl.addrs;
+        size_t n = k ? fl.nfiles : fl.naddrs;
+        fprintf(f, "<h3>%s seen on several servers (%zu)</h3>\n", k ? "Files (SHA-256)" : "Attacker addresses", n);
+        if (!n) {
+            fputs("<p class=\"note\">None.</p>\n", f);
+            continue;
+        }
+        fprintf(f, "<table class=\"sortable\">\n<thead><tr><th>%s</th><th class=\"num\">servers</th>"
+                   "<th>on</th></tr></thead>\n<tbody>\n", k ? "file" : "address");
+        for (size_t i = 0; i < n && i < XS_HTML_MAX_ROWS; i++) {
+            fputs("<tr><td><code>", f);
+            h(f, v[i].value);
+            fputs("</code>", f);
+            if (v[i].path) {
+                fputs("<br><code>", f);
+                h(f, v[i].path);
+                fputs("</code>", f);
+            }
+            fprintf(f, "</td><td class=\"num\">%zu</td><td>", v[i].nroots);
+            for (size_t j = 0; j < v[i].named; j++) {
+                if (j)
+                    fputs(", ", f);
+                h(f, v[i].roots[j] < sw->nroots ? sw->roots[v[i].roots[j]].label : "?");
+            }
+            if (v[i].nroots > v[i].named)
+                fprintf(f, " +%zu", v[i].nroots - v[i].named);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n", f);
+        if (n > XS_HTML_MAX_ROWS)
+            fprintf(f, "<p class=\"note\">... and %zu more.</p>\n", n - XS_HTML_MAX_ROWS);
+    }
+    fputs("</section>\n", f);
+    xs_fleet_free(&fl);
+    return true;
+}
+
+/* ---------------------------------------------------------------- attackers */
+
+/* The story's cells of an actor: steps, logs, user agents, accounts (each cell closed but the
+ * last). */
+static void actor_cells(FILE *f, const xs_story_actor *a)
+{
+    const char *sep = "";
+    for (size_t k = 0; k < XS_STORY_STEPS; k++)
+        if (a->steps & (1u << chain_order[k])) {
+            fprintf(f, "%s%s", sep, exs_stage_title(chain_order[k]));
+            sep = ", ";
+        }
+    fputs("</td><td>", f);
+    for (size_t i = 0; i < a->nkinds; i++) {
+        fputs(i ? ", " : "", f);
+        h(f, a->kinds[i].key);
+        fprintf(f, " %zu", a->kinds[i].n);
+    }
+    if (a->kinds_more)
+        fprintf(f, ", %zu of other kinds", a->kinds_more);
+    if (a->cmdlets) {
+        fprintf(f, "; %zu %s as <code>", a->cmdlets, a->cmdlets == 1 ? "cmdlet" : "cmdlets");
+        h(f, a->cmdlet_account);
+        fputs("</code>", f);
+    }
+    fputs("</td><td>", f);
+    for (size_t i = 0; i < a->nagents; i++) {
+        fputs(i ? "<br>" : "", f);
+        fputs("<code>", f);
+        h(f, a->agents[i].key);
+        fprintf(f, "</code> (%zu)", a->agents[i].n);
+    }
+    if (a->agents_more)
+        fprintf(f, "<br>%zu with others", a->agents_more);
+    fputs("</td><td>", f);
+    for (size_t i = 0; i < a->naccounts; i++) {
+        fputs(i ? ", " : "", f);
+        fputs("<code>", f);
+        h(f, a->accounts[i]);
+        fputs("</code>", f);
+    }
+    if (a->accounts_more)
+        fprintf(f, ", +%zu", a->accounts_more);
+}
+
+static bool attackers(FILE *f, const exs_results *r, const xs_story *s)
 {
     size_t nall, n = 0;
     const exs_count *c = exs_results_counts(r, EXS_COUNT_CLIENT, &nall);
@@ -536,7 +763,8 @@ static bool attackers(FILE *f, const exs_results *r)
         return true;
     }
     fputs("<table class=\"sortable\">\n<thead><tr><th>address</th><th class=\"num\">findings</th>"
-          "<th>first (UTC)</th><th>last (UTC)</th><th>worst</th><th>verdicts</th></tr></thead>\n<tbody>\n",
+          "<th>first (UTC)</th><th>last (UTC)</th><th>worst</th><th>verdicts</th><th>steps</th>"
+          "<th>logs</th><th>user agents</th><th>accounts</th></tr></thead>\n<tbody>\n",
           f);
     size_t shown = n < XS_HTML_MAX_ROWS ? n : XS_HTML_MAX_ROWS;
     for (size_t k = 0; k < shown; k++) {
@@ -549,6 +777,12 @@ static bool attackers(FILE *f, const exs_results *r)
         htime(f, v[k]->last_ms);
         fprintf(f, "</td><td class=\"v-%s\" data-v=\"%d\">%s</td><td>", vname(w), (int)w, vname(w));
         verdict_list(f, v[k]);
+        fputs("</td><td>", f);
+        const xs_story_actor *a = xs_story_actor_of(s, v[k]->key);
+        if (a)
+            actor_cells(f, a);
+        else
+            fputs("</td><td></td><td></td><td>", f);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -1004,15 +1238,22 @@ exs_rc xs_report_html(const exs_results *r, FILE *f, size_t max_findings)
     header(f, r);
     fputs("<main>\n", f);
     verdict(f, r);
+    if (!fleet(f, r))
+        return EXS_ENOMEM;
     size_t ns;
     const exs_server *sv = exs_results_servers(r, &ns);
     for (size_t i = 0; i < ns; i++)
         server(f, r, &sv[i]);
-    if (!timeline(f, r))
+    xs_story story;
+    if (!xs_story_build(r, &story))
         return EXS_ENOMEM;
-    if (!left(f, r))
-        return EXS_ENOMEM;
-    if (!attackers(f, r))
+    chain(f, r, &story);
+    bool ok = timeline(f, r) && left(f, r);
+    if (ok)
+        touched(f, r, &story);
+    ok = ok && attackers(f, r, &story);
+    xs_story_free(&story);
+    if (!ok)
         return EXS_ENOMEM;
     families(f, r);
     if (!findings(f, r, max_findings))

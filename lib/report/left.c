@@ -274,15 +274,18 @@ void xs_report_first_sign(FILE *o, const exs_results *r)
     xs_time_format(f->time_ms, t);
     t[10] = ' ';
     t[19] = 0;
-    fprintf(o, "  first sign of compromise: %s UTC, %s: ", t, f->rule->id);
+    fprintf(o, "  first sign of compromise: %s UTC, %s:", t, f->rule->id);
+    size_t c = 54 + strlen(f->rule->id);
     char where[XS_MAX_WHERE];
-    term(o, f->rule->name);
+    xs_render_wrap(o, " ", 6, &c);
+    xs_render_wrap(o, f->rule->name, 6, &c);
     if (f->http && f->http->client) {
-        fputs(", from ", o);
-        term(o, f->http->client);
+        xs_render_wrap(o, ", from ", 6, &c);
+        xs_render_wrap(o, f->http->client, 6, &c);
     }
     xs_render_where(r, f, true, where, sizeof where);
     fputs("\n      in ", o);
-    term(o, where);
+    c = 9;
+    xs_render_wrap(o, where, 9, &c);
     fputc('\n', o);
 }

@@ -1,8 +1,10 @@
 /* Words of findings. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "core/str.h"
 #include "report/render.h"
 
@@ -205,4 +207,67 @@ int xs_count_cmp_client(const void *pa, const void *pb)
 bool xs_render_loopback(const char *a)
 {
     return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
+}
+
+void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) { /* no room to wrap: the whole text on one line */
+        *col += xs_esc_term(o, s, strlen(s), 0);
+        return;
+    }
+    xs_esc_term(m, s, strlen(s), 0);
+    if (fclose(m) != 0) {
+        free(buf);
+        *col += xs_esc_term(o, s, strlen(s), 0);
+        return;
+    }
+    /* buf is valid UTF-8 without controls: code points are columns. Word by word: a word
+     * that would pass the width starts a new line, one longer than a line is split. */
+    size_t i = 0, spaces = 0; /* spaces wait for the word after them: none ends a line */
+    while (i < len) {
+        if (buf[i] == ' ') {
+            spaces++;
+            i++;
+            continue;
+        }
+        size_t j = i, cols = 0;
+        while (j < len && buf[j] != ' ') {
+            j++;
+            while (j < len && ((unsigned char)buf[j] & 0xC0) == 0x80)
+                j++;
+            cols++;
+        }
+        if (*col + spaces + cols > XS_TEXT_WIDTH && *col > indent) {
+            fprintf(o, "\n%*s", (int)indent, "");
+            *col = indent;
+        } else {
+            fprintf(o, "%*s", (int)spaces, "");
+            *col += spaces;
+        }
+        spaces = 0;
+        while (*col + cols > XS_TEXT_WIDTH) {
+            size_t room = *col < XS_TEXT_WIDTH ? XS_TEXT_WIDTH - *col : 1, k = i;
+            for (size_t c = 0; c < room; c++) {
+                k++;
+                while (k < j && ((unsigned char)buf[k] & 0xC0) == 0x80)
+                    k++;
+            }
+            fwrite(buf + i, 1, k - i, o);
+            cols -= room;
+            i = k;
+            fprintf(o, "\n%*s", (int)indent, "");
+            *col = indent;
+        }
+        fwrite(buf + i, 1, j - i, o);
+        *col += cols;
+        i = j;
+    }
+    if (spaces && *col + spaces < XS_TEXT_WIDTH) { /* before the next piece's first word */
+        fprintf(o, "%*s", (int)spaces, "");
+        *col += spaces;
+    }
+    free(buf);
 }

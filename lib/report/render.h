@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "exsweep/results.h"
 
@@ -39,5 +40,13 @@ int xs_count_cmp_client(const void *a, const void *b);
  * are out of the client counts already: the same address may be another root's client, and is
  * listed for it.) */
 bool xs_render_loopback(const char *addr);
+
+/* The text summary's width: every line fits it, long facts wrap rather than being cut. */
+#define XS_TEXT_WIDTH 100
+
+/* s escaped for the terminal and written from column *col, wrapped at XS_TEXT_WIDTH (at a
+ * space where the line stays half full or more) onto lines that start at column indent: no
+ * fact is cut. *col receives the column after the last character. */
+void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col);
 
 #endif

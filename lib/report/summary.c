@@ -5,9 +5,12 @@
  *   the first sign of compromise
  *   the fleet: one row per server, attackers and files seen on several (fleet.c)
  *   the server's own state: build, builds over time, per family vulnerable/patched/...
+ *   how it happened: the chain of each server, from the first finding of each step (story.c)
  *   what they left: each file with a finding, backdoors first (left.c)
+ *   the accounts and mailboxes touched (story.c)
  *   per attack family and CVE: first/last seen, count, verdicts     (exact counts)
- *   client addresses with counts                                     (exact counts)
+ *   client addresses with counts (exact), each with its story: steps, logs, user agents,
+ *   accounts (story.c, kept findings)
  *   the heaviest findings, with where they lie                       (kept findings)
  *   log coverage per family (a clean result over a week of logs is not a clean server)
  *   warnings
@@ -27,6 +30,7 @@
 #include "report/fleet.h"
 #include "report/left.h"
 #include "report/render.h"
+#include "report/story.h"
 #include "report/report_int.h"
 
 #define RED "\033[1;31m"
@@ -94,6 +98,19 @@ static void term_pad(const out *o, const char *s, size_t width)
         fputc('-', o->f);
     for (size_t i = n; i < width; i++)
         fputc(' ', o->f);
+}
+
+/* Wrapped at the summary's width onto lines that start at indent (render.h): nothing cut. */
+static void wr(const out *o, const char *s, size_t indent, size_t *c)
+{
+    xs_render_wrap(o->f, s ? s : "-", indent, c);
+}
+
+/* "2021-03-05 11:20" */
+static void minute_str(int64_t ms, char t[32])
+{
+    short_time(ms, t);
+    t[16] = 0;
 }
 
 static void print_header(const out *o, const exs_results *r)
@@ -172,23 +189,21 @@ static const char *exposure_color(exs_exposure e)
     return "";
 }
 
-static void span_days(const out *o, int64_t ms)
+static void span_days(char *d, size_t cap, int64_t ms)
 {
     if (ms < 3600000)
-        fprintf(o->f, "%" PRId64 " min", ms / 60000);
+        snprintf(d, cap, "%" PRId64 " min", ms / 60000);
     else if (ms < 2 * 86400000LL)
-        fprintf(o->f, "%.1f h", (double)ms / 3600000.0);
+        snprintf(d, cap, "%.1f h", (double)ms / 3600000.0);
     else
-        fprintf(o->f, "%.1f days", (double)ms / 86400000.0);
+        snprintf(d, cap, "%.1f days", (double)ms / 86400000.0);
 }
 
-/* "2021-03-05 11:20" */
-static void minute(const out *o, int64_t ms)
+static void wr_minute(const out *o, int64_t ms, size_t indent, size_t *c)
 {
     char t[32];
-    short_time(ms, t);
-    t[16] = 0;
-    fputs(t, o->f);
+    minute_str(ms, t);
+    wr(o, t, indent, c);
 }
 
 static void print_family(const out *o, const exs_family_state *fs)
@@ -197,19 +212,25 @@ static void print_family(const out *o, const exs_family_state *fs)
     term_pad(o, fs->family, 14);
     fprintf(o->f, " %s%-10s%s ", col(o, exposure_color(fs->state)),
             exs_exposure_name(fs->state), col(o, RST));
-    term(o, fs->reason, 400);
+    size_t c = 28;
+    wr(o, fs->reason, 28, &c);
+    char t[32], w[64];
     if (xs_time_formattable(fs->exploited_ms)) {
-        fputs("; first exploited ", o->f);
-        minute(o, fs->exploited_ms);
+        minute_str(fs->exploited_ms, t);
+        snprintf(w, sizeof w, "; first exploited %s", t);
+        wr(o, w, 28, &c);
     }
     if (xs_time_formattable(fs->fixed_ms)) {
-        fputs("; fixed ", o->f);
-        minute(o, fs->fixed_ms);
+        minute_str(fs->fixed_ms, t);
+        snprintf(w, sizeof w, "; fixed %s", t);
+        wr(o, w, 28, &c);
     }
     if (fs->exposed_ms >= 0) {
-        fputs(": exploited ", o->f);
-        span_days(o, fs->exposed_ms);
-        fputs(" before the fix", o->f);
+        char d[64];
+        span_days(d, sizeof d, fs->exposed_ms);
+        wr(o, ": exploited ", 28, &c);
+        wr(o, d, 28, &c);
+        wr(o, " before the fix", 28, &c);
     }
     fputc('\n', o->f);
 }
@@ -224,41 +245,39 @@ static void print_server(const out *o, const exs_results *r, const exs_server *s
     }
     fputc('\n', o->f);
     fputs("  build          ", o->f);
+    size_t c = 17;
     if (*sv->build) {
-        term(o, sv->build, 24);
+        wr(o, sv->build, 17, &c);
         if (*sv->product) {
-            fputs("  ", o->f);
-            term(o, sv->product, 40);
-            fputc(' ', o->f);
-            term(o, sv->cu, 16);
+            wr(o, "  ", 17, &c);
+            wr(o, sv->product, 17, &c);
+            wr(o, " ", 17, &c);
+            wr(o, sv->cu, 17, &c);
             if (*sv->update) {
-                fputs(", ", o->f);
-                term(o, sv->update, 16);
+                wr(o, ", ", 17, &c);
+                wr(o, sv->update, 17, &c);
             }
         } else {
-            fputs("  (not a build the table knows)", o->f);
+            wr(o, "  (not a build the table knows)", 17, &c);
         }
-        fputs("  from ", o->f);
-        term(o, sv->build_source, 24);
+        wr(o, "  from ", 17, &c);
+        wr(o, sv->build_source, 17, &c);
     } else {
         fprintf(o->f, "%sunknown%s: ", col(o, YEL), col(o, RST));
-        term(o, sv->why_unknown, 200);
+        c += 9;
+        wr(o, sv->why_unknown, 17, &c);
     }
     fputc('\n', o->f);
     if (sv->nperiods > 1) {
         fputs("  over time      ", o->f);
+        c = 17;
         for (size_t i = 0; i < sv->nperiods; i++) {
             const exs_build_period *p = &sv->periods[i];
             if (i)
-                fputs(", then ", o->f);
-            term(o, p->build, 24);
-            if (i + 1 < sv->nperiods) {
-                fputs(" until ", o->f);
-                minute(o, p->to_ms);
-            } else {
-                fputs(" from ", o->f);
-                minute(o, p->from_ms);
-            }
+                wr(o, ", then ", 17, &c);
+            wr(o, p->build, 17, &c);
+            wr(o, i + 1 < sv->nperiods ? " until " : " from ", 17, &c);
+            wr_minute(o, i + 1 < sv->nperiods ? p->to_ms : p->from_ms, 17, &c);
         }
         fputc('\n', o->f);
     }
@@ -269,22 +288,23 @@ static void print_server(const out *o, const exs_results *r, const exs_server *s
         fputs("  ", o->f);
         term_pad(o, n->kind, 14);
         fputc(' ', o->f);
+        c = 17;
         if (*n->family) {
-            term(o, n->family, 20);
-            fputs(": ", o->f);
+            wr(o, n->family, 17, &c);
+            wr(o, ": ", 17, &c);
         }
-        term(o, n->what, 200);
+        wr(o, n->what, 17, &c);
         if (*n->build) {
-            fputs(" (", o->f);
-            term(o, n->build, 24);
-            fputc(')', o->f);
+            wr(o, " (", 17, &c);
+            wr(o, n->build, 17, &c);
+            wr(o, ")", 17, &c);
         }
         if (xs_time_formattable(n->time_ms)) {
-            fputs(" at ", o->f);
-            minute(o, n->time_ms);
+            wr(o, " at ", 17, &c);
+            wr_minute(o, n->time_ms, 17, &c);
         }
-        fputs(" in ", o->f);
-        term(o, n->file, 160);
+        wr(o, " in ", 17, &c);
+        wr(o, n->file, 17, &c);
         fputc('\n', o->f);
     }
     for (size_t i = 0; i < sv->nsources; i++) {
@@ -293,19 +313,28 @@ static void print_server(const out *o, const exs_results *r, const exs_server *s
         term_pad(o, b->source, 11);
         fputc(' ', o->f);
         term_pad(o, b->build, 16);
-        term(o, b->file, 160);
-        if (b->line)
-            fprintf(o->f, ":%" PRIu64, b->line);
-        if (b->files > 1)
-            fprintf(o->f, " and %" PRIu64 " more", b->files - 1);
+        c = 45;
+        char num[48];
         if (xs_time_formattable(b->first_ms)) {
-            fputs(", ", o->f);
-            minute(o, b->first_ms);
+            wr_minute(o, b->first_ms, 17, &c);
             if (xs_time_formattable(b->last_ms) && b->last_ms != b->first_ms) {
-                fputs(" to ", o->f);
-                minute(o, b->last_ms);
+                wr(o, " to ", 17, &c);
+                wr_minute(o, b->last_ms, 17, &c);
             }
+            wr(o, ", ", 17, &c);
         }
+        snprintf(num, sizeof num, "%" PRIu64 " %s", b->files ? b->files : 1,
+                 plural(b->files ? b->files : 1, "file", "files"));
+        wr(o, num, 17, &c);
+        fputs("\n                 ", o->f);
+        c = 17;
+        wr(o, b->file, 17, &c);
+        if (b->line) {
+            snprintf(num, sizeof num, ":%" PRIu64, b->line);
+            wr(o, num, 17, &c);
+        }
+        if (b->files > 1)
+            wr(o, " (the first)", 17, &c);
         fputc('\n', o->f);
     }
 }
@@ -323,12 +352,12 @@ static void print_groups(const out *o, const exs_results *r)
     size_t n;
     const exs_count *g = exs_results_counts(r, EXS_COUNT_FAMILY, &n);
     fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-16s %-30s %-19s  %-19s  %6s  %s\n", "family", "CVE", "first seen (UTC)",
-            "last seen (UTC)", "count", "verdicts");
+    fprintf(o->f, "  %-14s %-30s %5s  %-16s    %s\n", "family", "CVE", "count",
+            "first seen (UTC)", "last seen");
     for (size_t k = 0; k < n; k++) {
         char a[32], b[32];
-        short_time(g[k].first_ms, a);
-        short_time(g[k].last_ms, b);
+        minute_str(g[k].first_ms, a);
+        minute_str(g[k].last_ms, b);
         const char *bar = strchr(g[k].key, '|');
         size_t fl = bar ? (size_t)(bar - g[k].key) : strlen(g[k].key);
         const char *cves = bar && bar[1] ? bar + 1 : "-";
@@ -336,10 +365,10 @@ static void print_groups(const out *o, const exs_results *r)
         fputs("  ", o->f);
         char fam[128];
         snprintf(fam, sizeof fam, "%.*s", (int)(fl < 127 ? fl : 127), g[k].key);
-        term_pad(o, fam, 16);
+        term_pad(o, fam, 14);
         fputc(' ', o->f);
         term_pad(o, cves, 30);
-        fprintf(o->f, " %s  %s  %6" PRIu64 "  ", a, b, g[k].n);
+        fprintf(o->f, " %5" PRIu64 "  %s .. %s\n%17s", g[k].n, a, b, "");
         const char *sep = "";
         for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)
             if (g[k].by_verdict[vv]) {
@@ -351,7 +380,7 @@ static void print_groups(const out *o, const exs_results *r)
     }
 }
 
-static bool print_clients(const out *o, const exs_results *r)
+static bool print_clients(const out *o, const exs_results *r, const xs_story *story)
 {
     size_t nall, n = 0;
     uint64_t own_findings = exs_results_stats(r)->own_findings,
@@ -374,14 +403,22 @@ static bool print_clients(const out *o, const exs_results *r)
     size_t shown = n < 15 ? n : 15;
     for (size_t k = 0; k < shown; k++) {
         char a[32], b[32];
-        short_time(v[k]->first_ms, a);
-        short_time(v[k]->last_ms, b);
+        minute_str(v[k]->first_ms, a);
+        minute_str(v[k]->last_ms, b);
         exs_verdict w = xs_count_worst(v[k]);
         fputs("  ", o->f);
-        term_pad(o, v[k]->key, 24);
-        fprintf(o->f, " %5" PRIu64 " %-8s  %s .. %s  worst: %s%s%s\n", v[k]->n,
+        size_t at = 2;
+        wr(o, v[k]->key, 4, &at); /* an address, or a host name as logged: whole */
+        if (at > 24)
+            fprintf(o->f, "\n%24s", "");
+        else
+            fprintf(o->f, "%*s", (int)(24 - at), "");
+        fprintf(o->f, " %5" PRIu64 " %-8s  %s .. %s  %s%s%s\n", v[k]->n,
                 plural(v[k]->n, "finding", "findings"), a, b, col(o, verdict_color(w)),
                 exs_verdict_name(w), col(o, RST));
+        const xs_story_actor *act = xs_story_actor_of(story, v[k]->key);
+        if (act)
+            xs_report_actor(o->f, r, act);
     }
     if (n > shown)
         fprintf(o->f, "  ... and %zu more (--format jsonl lists every finding)\n", n - shown);
@@ -428,22 +465,41 @@ static void print_one(const out *o, const exs_results *r, const exs_finding *x)
     term_pad(o, x->rule->id, 20);
     fputc(' ', o->f);
     const exs_http_facts *h = x->http;
-    term_pad(o, h ? h->client : NULL, 15);
-    if (h && (h->method || h->path)) {
-        fputc(' ', o->f);
-        term(o, h->method, 8);
-        fputc(' ', o->f);
-        term(o, h->path, 60);
+    size_t c = 57;
+    bool req = h && (h->method || h->path);
+    if (h && h->client && strlen(h->client) > 15)
+        wr(o, h->client, 6, &c); /* an IPv6 address or a host name: whole */
+    else if (req)
+        term_pad(o, h ? h->client : NULL, 15);
+    else
+        term(o, h ? h->client : NULL, 15);
+    c = c > 57 ? c : 72;
+    if (req) {
+        /* one piece, so that a wrap never leaves a space at a line's end */
+        char rq[XS_MAX_URL + 64];
+        const char *m = h->method ? h->method : "-", *pa = h->path ? h->path : "-";
+        if (strlen(m) + strlen(pa) < XS_MAX_URL) {
+            snprintf(rq, sizeof rq, " %s %s", m, pa);
+        } else { /* longer than a request the detectors keep (a saved sweep's): in pieces */
+            wr(o, " ", 6, &c);
+            wr(o, m, 6, &c);
+            wr(o, " ", 6, &c);
+            wr(o, pa, 6, &c);
+            rq[0] = 0;
+        }
+        if (h->status)
+            snprintf(rq + strlen(rq), sizeof rq - strlen(rq), " %d", h->status);
+        wr(o, rq, 6, &c);
     }
-    if (h && h->status)
-        fprintf(o->f, " %d", h->status);
     xs_render_words(x, buf, sizeof buf);
     fputs("\n      ", o->f);
-    term(o, buf, 300);
+    c = 6;
+    wr(o, buf, 6, &c);
     xs_render_where(r, x, true, buf, sizeof buf);
     fputs("\n      ", o->f);
     fputs(col(o, DIM), o->f);
-    term(o, buf, 200);
+    c = 6;
+    wr(o, buf, 6, &c);
     fputs(col(o, RST), o->f);
     if (x->nrelated)
         fprintf(o->f, "\n      ties %zu other %s together (--format jsonl: exsweep.related)",
@@ -498,18 +554,23 @@ static void print_coverage(const out *o, const exs_results *r)
     const exs_coverage *cv = exs_results_coverage(r, &n);
     fprintf(o->f, "\n%sLog coverage%s (a clean result only speaks for these windows)\n",
             col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-32s %6s %7s %10s  %-19s  %-19s  %6s\n", "family", "files", "skipped",
+    fprintf(o->f, "  %-28s %6s %7s %10s  %-16s  %-16s %6s\n", "family", "files", "skipped",
             "lines", "from (UTC)", "to (UTC)", "days");
     bool iis = false, hp = false;
     for (size_t i = 0; i < n; i++) {
         char a[32], b[32], d[16] = "-";
-        short_time(cv[i].first_ms, a);
-        short_time(cv[i].last_ms, b);
+        minute_str(cv[i].first_ms, a);
+        minute_str(cv[i].last_ms, b);
         if (xs_time_formattable(cv[i].first_ms) && xs_time_formattable(cv[i].last_ms))
             snprintf(d, sizeof d, "%.1f", (double)(cv[i].last_ms - cv[i].first_ms) / 86400000.0);
         fputs("  ", o->f);
-        term_pad(o, cv[i].family, 32); /* from the evidence: #Log-type, EVTX channel, folders */
-        fprintf(o->f, " %6" PRIu64 " %7" PRIu64 " %10" PRIu64 "  %s  %s  %6s\n", cv[i].files_read,
+        size_t c = 2; /* the family is from the evidence (#Log-type, EVTX channel): whole */
+        wr(o, cv[i].family, 4, &c);
+        if (c > 30)
+            fprintf(o->f, "\n%30s", "");
+        else
+            fprintf(o->f, "%*s", (int)(30 - c), "");
+        fprintf(o->f, " %6" PRIu64 " %7" PRIu64 " %10" PRIu64 "  %s  %s %6s\n", cv[i].files_read,
                 cv[i].files_skipped, cv[i].lines, a, b, d);
         iis |= strncmp(cv[i].family, "IIS", 3) == 0 && cv[i].files_read;
         hp |= strncmp(cv[i].family, "HttpProxy", 9) == 0 && cv[i].files_read;
@@ -526,7 +587,8 @@ static void print_coverage(const out *o, const exs_results *r)
     const char *const *roots = exs_results_install_roots(r, &nr);
     for (size_t i = 0; i < nr; i++) {
         fputs("  Exchange install root: ", o->f);
-        term(o, roots[i], 120);
+        size_t c = 25;
+        wr(o, roots[i], 4, &c);
         fputc('\n', o->f);
     }
 }
@@ -554,13 +616,17 @@ static void print_warnings(const out *o, const exs_results *r, int verbose)
     size_t show = verbose ? nw : (nw < 5 ? nw : 5);
     for (size_t i = 0; i < show; i++) {
         fputs("  [", o->f);
-        term(o, w[i].kind, 40);
+        size_t c = 3 + xs_esc_term(o->f, w[i].kind, strlen(w[i].kind), 40);
         fputs("] ", o->f);
-        term(o, w[i].file, 90);
-        if (w[i].line)
-            fprintf(o->f, ":%" PRIu64, w[i].line);
-        fputs(": ", o->f);
-        term(o, w[i].message, 120);
+        c += 2;
+        wr(o, w[i].file, 6, &c);
+        if (w[i].line) {
+            char ln[32];
+            snprintf(ln, sizeof ln, ":%" PRIu64, w[i].line);
+            wr(o, ln, 6, &c);
+        }
+        wr(o, ": ", 6, &c);
+        wr(o, w[i].message, 6, &c);
         fputc('\n', o->f);
     }
     if (show < nw)
@@ -576,17 +642,25 @@ exs_rc xs_report_text(const exs_results *r, FILE *f, const exs_report_opts *opts
     if (!xs_report_fleet(f, r, opts->color))
         return EXS_ENOMEM;
     print_servers(&o, r);
-    if (!xs_report_left(f, r, opts->color))
+    xs_story story;
+    if (!xs_story_build(r, &story))
         return EXS_ENOMEM;
+    xs_report_chain(f, r, &story, opts->color);
+    if (!xs_report_left(f, r, opts->color)) {
+        xs_story_free(&story);
+        return EXS_ENOMEM;
+    }
+    xs_report_touched(f, r, &story, opts->color);
     size_t n;
     exs_results_findings(r, &n);
     if (exs_results_stats(r)->findings) {
         print_groups(&o, r);
-        if (!print_clients(&o, r))
+        if (!print_clients(&o, r, &story) || (opts->top && n && !print_top(&o, r, opts->top))) {
+            xs_story_free(&story);
             return EXS_ENOMEM;
-        if (opts->top && n && !print_top(&o, r, opts->top))
-            return EXS_ENOMEM;
+        }
     }
+    xs_story_free(&story);
     print_coverage(&o, r);
     print_warnings(&o, r, opts->verbose);
     return EXS_OK;

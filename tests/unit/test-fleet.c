@@ -49,7 +49,7 @@ static void save(const char *label, const char *rows, const char *shell)
 }
 
 /* The text report of the saved sweeps, its Fleet section only. */
-static char *fleet(const char *const *labels, size_t n)
+static char *fleet_as(const char *const *labels, size_t n, exs_format fmt)
 {
     char paths[8][512];
     const char *pp[8];
@@ -64,13 +64,25 @@ static char *fleet(const char *const *labels, size_t n)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     exs_report_opts ro = EXS_REPORT_OPTS_INIT;
+    ro.format = fmt;
     assert_int_equal(exs_report_write(r, m, &ro), EXS_OK);
     fclose(m);
     exs_results_destroy(r);
+    if (fmt == EXS_FORMAT_HTML) { /* the fleet's section */
+        const char *h = strstr(buf, "<section id=\"fleet\"");
+        char *sec = h ? strndup(h, (size_t)(strstr(h, "</section>") - h)) : strdup("");
+        free(buf);
+        return sec;
+    }
     const char *a = strstr(buf, "Fleet");
     char *sec = a ? strndup(a, (size_t)(strstr(a, "\n\n") - a) + 1) : strdup("");
     free(buf);
     return sec;
+}
+
+static char *fleet(const char *const *labels, size_t n)
+{
+    return fleet_as(labels, n, EXS_FORMAT_TEXT);
 }
 
 static void test_three_servers(void **st)
@@ -87,6 +99,20 @@ static void test_three_servers(void **st)
                         "  exch01                   COMPROMISED  -             2021-03-03 11:00         2\n"
                         "  exch02                   PROBED       -             -                        1\n"
                         "  exch03                   NO FINDINGS  -             -                        0\n");
+    free(sec);
+    /* the HTML report's fleet: the same rows */
+    sec = fleet_as(labels, 3, EXS_FORMAT_HTML);
+    assert_non_null(strstr(sec, "<h2>Fleet: 3 servers</h2>"));
+    assert_non_null(strstr(sec, "<tr><td>exch01</td><td class=\"v-exploitation\" data-v=\"4\">"
+                                "COMPROMISED</td><td>-</td><td>2021-03-03 11:00:00</td><td "
+                                "class=\"num\">2</td></tr>\n"
+                                "<tr><td>exch02</td><td class=\"v-probe\" data-v=\"1\">PROBED</td>"
+                                "<td>-</td><td>-</td><td class=\"num\">1</td></tr>\n"
+                                "<tr><td>exch03</td><td class=\"v-none\" data-v=\"0\">NO FINDINGS"
+                                "</td><td>-</td><td>-</td><td class=\"num\">0</td></tr>\n"));
+    /* a probe's address is no attacker's, and no file is on two servers */
+    assert_non_null(strstr(sec, "<h3>Attacker addresses seen on several servers (0)</h3>"));
+    assert_non_null(strstr(sec, "<h3>Files (SHA-256) seen on several servers (0)</h3>"));
     free(sec);
     /* one server: no fleet view */
     const char *one[] = {"exch01"};
@@ -105,7 +131,19 @@ static void test_shared(void **st)
     char *sec = fleet(labels, 2);
     assert_non_null(strstr(sec, "\n  address 203.0.113.5 on 2 servers: a b\n"));
     assert_null(strstr(sec, "198.51.100.23"));
-    assert_non_null(strstr(sec, " (C/inetpub/wwwroot/aspnet_client/x.aspx) on 2 servers: a b\n"));
+    /* the hash and the path whole, wrapped at 100 columns */
+    assert_non_null(strstr(sec, "\n  file "));
+    assert_non_null(strstr(sec, "\n      (C/inetpub/wwwroot/aspnet_client/x.aspx) on 2 servers: a b\n"));
+    assert_non_null(strstr(sec, " on 2 servers: a b\n"));
+    for (const char *l = sec; (l = strchr(l, '\n')) != NULL; l++)
+        assert_true(strcspn(l + 1, "\n") <= 100);
+    free(sec);
+    sec = fleet_as(labels, 2, EXS_FORMAT_HTML);
+    assert_non_null(strstr(sec, "<h3>Attacker addresses seen on several servers (1)</h3>"));
+    assert_non_null(strstr(sec, "<tr><td><code>203.0.113.5</code></td><td class=\"num\">2</td>"
+                                "<td>a, b</td></tr>"));
+    assert_non_null(strstr(sec, "<br><code>C/inetpub/wwwroot/aspnet_client/x.aspx</code></td>"
+                                "<td class=\"num\">2</td><td>a, b</td></tr>"));
     free(sec);
 }
 
