@@ -1,15 +1,20 @@
 #!/bin/sh
 # make demo: generate a sample Exchange server's evidence (a week of logs: HttpProxy, ECP,
 # OAB generator, Remote PowerShell, IIS front and back end) with a ProxyLogon-family intrusion
-# planted among realistic benign traffic, pack the same tree as a triage zip, and sweep both.
+# planted among realistic benign traffic, and what that intrusion left beside the logs (gentree
+# --story: the web shells on disk, Sysmon, Security, System and Defender event logs, an LSASS
+# dump and the archive it was staged in); pack the same tree as a triage zip, and sweep both.
 set -eu
 BUILD=${1:-build}
 out=$BUILD/demo
 rm -rf "$out"
 mkdir -p "$out"
-"$BUILD/gentree" "$out/server" >/dev/null 2>&1
-"$BUILD/gentree" --zip "$out/triage.zip" >/dev/null 2>&1
-echo "== the evidence: $(find "$out/server" -type f | wc -l) log files under $out/server"
+"$BUILD/gentree" --story "$out/server" >/dev/null 2>&1
+"$BUILD/gentree" --story --zip "$out/triage.zip" >/dev/null 2>&1
+logs=$(find "$out/server" -type f \( -name '*.LOG' -o -name '*.log' \) | wc -l)
+evtx=$(find "$out/server" -type f -name '*.evtx' | wc -l)
+other=$(($(find "$out/server" -type f | wc -l) - logs - evtx))
+echo "== the evidence under $out/server: $logs Exchange and IIS logs, $evtx Windows event logs, $other other files"
 echo "== exsweep scan $out/server"
 echo
 status=0

@@ -225,7 +225,9 @@ void xs_pass_links(const xs_pass_view *v)
         h.reason = x->removed ? "a removed web shell seen from several sides"
                               : "a web shell seen from several sides";
         h.file.url = xs_str_cstr(x->url);
-        if (x->disk && x->disk->file)
+        /* the file on disk; for a removed shell (a finding with a URL and no path), the path
+         * its creation named */
+        if (x->disk && x->disk->file && x->disk->file->path)
             h.file.path = xs_str_cstr(x->disk->file->path);
         else if (x->written)
             h.file.path = xs_str_cstr(x->written->file->path);

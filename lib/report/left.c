@@ -2,9 +2,10 @@
  * files the sweep found on disk that carry a finding, one entry per file, backdoors first.
  *
  * A file's entry gathers every kept finding about it (the file subject of a finding of kind
- * "file", and the tie EXS-LINK-SHELL that names it): the worst verdict, the rules, its
- * SHA-256, when it was written (the Sysmon creation the tie found, else the file's own
- * modification time) and the requests made to it. Every string is the evidence's and is
+ * "file", and the tie EXS-LINK-SHELL that names it; for a shell gone from disk, the tie and
+ * the finding of its removal): the worst verdict, the rules, its SHA-256, when it was written
+ * (the Sysmon creation the tie found, else the file's own modification time) and the
+ * requests made to it. Every string is the evidence's and is
  * escaped for the terminal; entries wrap under their path so that no fact is cut at a width.
  */
 #include "report/left.h"
@@ -214,11 +215,36 @@ bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
         if (!k->served && exs_finding_fact(x, "requests"))
             k->served = x;
     }
-    /* a tie without a file finding of its own (the file is gone): its words stand in */
+    /* a tie without a file finding of its own (the file is gone, and the tie names it by the
+     * path of its creation): the finding of its removal (a URL, no path) says what it is, or
+     * else the tie's own words and id */
+    for (size_t i = 0; i < n; i++) {
+        const exs_finding *x = &f[i];
+        if (strcmp(x->rule->id, "EXS-FILE-WS-REMOVED") != 0 || !x->file || !x->file->url ||
+            x->verdict < EXS_VERDICT_SUSPICIOUS)
+            continue;
+        for (size_t j = 0; j < ne; j++) {
+            entry *k = &e[j];
+            if (k->first || !k->link || k->root != x->origin.root || !k->link->file->url ||
+                strcmp(k->link->file->url, x->file->url) != 0)
+                continue;
+            k->first = x;
+            add_rule(k, x->rule->id);
+            if (x->verdict > k->worst)
+                k->worst = x->verdict;
+            k->backdoor |= x->rule->backdoor;
+            break;
+        }
+    }
     size_t kept = 0;
-    for (size_t i = 0; i < ne; i++)
-        if (e[i].first || (e[i].first = e[i].link) != NULL)
+    for (size_t i = 0; i < ne; i++) {
+        if (!e[i].first && e[i].link) {
+            e[i].first = e[i].link;
+            add_rule(&e[i], e[i].link->rule->id);
+        }
+        if (e[i].first)
             e[kept++] = e[i];
+    }
     ne = kept;
     if (ne > 1)
         qsort(e, ne, sizeof *e, entry_cmp);

@@ -588,13 +588,17 @@ static char *shape_key(const xs_evtxw_event *ev)
 
 static char *user_key(const xs_evtxw_event *ev)
 {
-    size_t n = 32 + strlen(ev->user_root);
+    size_t n = 32 + strlen(ev->user_root) + (ev->user_ns ? strlen(ev->user_ns) : 0);
     for (size_t i = 0; i < ev->nuser; i++)
         n += (ev->user[i].name ? strlen(ev->user[i].name) : 4) + 8;
     char *k = malloc(n);
     if (!k)
         return NULL;
+    /* (the namespace is part of the shape only when it is not the default, so that the
+     * templates of the default keep their keys and GUIDs) */
     size_t o = (size_t)snprintf(k, n, "U|%s|", ev->user_root);
+    if (ev->user_ns)
+        o += (size_t)snprintf(k + o, n - o, "%s|", ev->user_ns);
     for (size_t i = 0; i < ev->nuser; i++)
         o += (size_t)snprintf(k + o, n - o, "%s:%02x|",
                               ev->user[i].name ? ev->user[i].name : "Data", vtype(&ev->user[i].v));
@@ -625,7 +629,7 @@ static void user_body(xs_evtxw *w, const xs_evtxw_event *ev)
 {
     xs_evtxw_bx_open(w, ev->user_root, 1);
     xs_evtxw_bx_attr(w, "xmlns");
-    xs_evtxw_bx_text(w, W_USER_NS);
+    xs_evtxw_bx_text(w, ev->user_ns ? ev->user_ns : W_USER_NS);
     xs_evtxw_bx_close_start(w);
     for (size_t i = 0; i < ev->nuser; i++) {
         xs_evtxw_bx_open(w, ev->user[i].name ? ev->user[i].name : "Data", 0);

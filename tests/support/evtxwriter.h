@@ -78,6 +78,7 @@ typedef struct xs_evtxw_event {
     const char *user_root; /* non-NULL: <UserData><user_root xmlns=...>user leaves</...> */
     const xs_evtxw_field *user;
     size_t nuser;
+    const char *user_ns; /* the user_root's xmlns; NULL: a namespace of the tests' own */
 } xs_evtxw_event;
 
 typedef struct xs_evtxw xs_evtxw;

@@ -2,6 +2,7 @@
  * tests and the benchmark.
  *
  *   gentree [options] DIR          write the tree as a folder
+ *   gentree --story [options] DIR  the same, with what the intrusion left beside the logs
  *   gentree [options] --zip FILE   the same tree as a zip (member paths relative to the root)
  *   gentree [options] --tar-gz FILE
  *   gentree --robust KIND DIR      a small tree with one kind of hostile input (see usage)
@@ -18,6 +19,8 @@
  * Remote PowerShell, ECP admin use, Managed Availability probes, a zgrab version scan). The
  * planted intrusion (left out with --benign) is a fixed table of rows, each one written the
  * same way whatever the seed and the scale, so that findings can be asserted exactly.
+ * --story adds the files that intrusion left beside its logs (the web shells, the event logs,
+ * an LSASS dump, a staging archive: see the --story section), without changing a log.
  *
  * Everything is synthetic: documentation IP ranges for outside addresses, 10.x inside,
  * contoso.test and evil.test names, dates in early March 2021.
@@ -42,6 +45,9 @@
 #include <unistd.h>
 
 #include "core/timeparse.h"
+#include "evtxwriter.h"
+#include "fixfiles.h"
+#include "mkarchive.h"
 #include "parsers/csv.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -960,6 +966,7 @@ typedef struct gen {
     const layout *lay;
     uint64_t seed;
     bool benign;
+    bool story; /* --story: the intrusion's files beside its logs */
     bool scale;
     uint64_t target;      /* --scale: bytes wanted */
     int first_day, ndays; /* March days */
@@ -2357,6 +2364,389 @@ static void robust(gen *g, const char *kind, const char *dir)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* --story: what the intrusion of the logs left beside them                                   */
+/*                                                                                            */
+/* The web shells the logs name, the Windows event logs of the intrusion (Sysmon, Security,   */
+/* System, Defender), the LSASS dump and the archive it was staged in, each consistent with   */
+/* the rows of the planted table and dated by them:                                           */
+/*                                                                                            */
+/*   03-03 07:12:20  the OAB reset (ECP, 203.0.113.21) writes owa/auth/errorEE.aspx: the OAB  */
+/*                   virtual directory's settings with the ExternalUrl script of the ECP log  */
+/*   03-03 07:14:03  the OAB generator writes aspnet_client/x.aspx (CVE-2021-26858), China    */
+/*                   Chopper; antSword runs a command through it (07:15:10) and uploads the   */
+/*                   look-alike owa/auth/RedirSuiteServerProxy.aspx (07:15:31)                */
+/*   03-03 07:20:05  errorEE.aspx runs whoami                                                 */
+/*   03-04 14:03:02  the ProxyShell mailbox export writes aspnet_client/s.aspx (a PST page)   */
+/*   03-05 03:06:27  through the look-alike (203.0.113.45): comsvcs MiniDump of lsass to       */
+/*                   Windows\Temp\debug.dmp                                                   */
+/*   03-05 08:11:58  through it again: 7-Zip stages the dump in ProgramData\it.zip, then      */
+/*                   wevtutil clears the System and Security logs (104, 1102)                 */
+/*   03-06 00:00     the March update (msiexec rewrites logon.aspx and errorFE.aspx)          */
+/*   03-06 17:27:45  Defender quarantines the look-alike as a hunter requests it: the poll of */
+/*                   03-08 gets a redirect                                                    */
+/*                                                                                            */
+/* Shells and command lines come from the fixtures (tests/support/fixfiles.c) or are joined   */
+/* from pieces here, so that no whole shell or attack command stands in the source. Files are */
+/* dated by the story (a member's time is its modification time).                            */
+
+#define W_EXCH "C:\\Program Files\\Microsoft\\Exchange Server\\V15"
+#define W_OWA_AUTH W_EXCH "\\FrontEnd\\HttpProxy\\owa\\auth\\"
+#define W_ASPNET "C:\\inetpub\\wwwroot\\aspnet_client\\"
+#define W_SYS32 "C:\\Windows\\System32\\"
+#define W_NET "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"
+#define W_DEFENDER "C:\\ProgramData\\Microsoft\\Windows Defender\\"
+#define W_W3WP "c:\\windows\\system32\\inetsrv\\w3wp.exe"
+#define W_W3WP_CMD(pool)                                                                           \
+    W_W3WP " -ap \"" pool "\" -v \"v4.0\" -h \"C:\\inetpub\\temp\\apppools\\" pool "\\" pool       \
+           ".config\" -w \"\" -m 0"
+#define W_SYSTEM "NT AUTHORITY\\SYSTEM"
+#define W_LSASS W_SYS32 "lsass.exe"
+#define LSASS_PID "668"
+#define W_DUMP "C:\\Windows\\Temp\\debug.dmp"
+#define W_DUMP_CMD                                                                                 \
+    "rundll32.exe " W_SYS32 "com"                                                                  \
+    "svcs.dll, Mini"                                                                               \
+    "Dump " LSASS_PID " " W_DUMP " full"
+#define W_7Z "C:\\ProgramData\\7z.exe"
+#define W_STAGE_CMD                                                                                \
+    W_7Z " a -tz"                                                                                  \
+         "ip -mx0 C:\\ProgramData\\it.zip " W_DUMP
+#define W_CLEAR(log)                                                                               \
+    "wevt"                                                                                         \
+    "util cl " log
+#define WHOAMI                                                                                     \
+    "who"                                                                                          \
+    "ami"
+#define CHOPPER_CMD(c)                                                                             \
+    "cmd /c \"cd /d \"C:\\inetpub\\wwwroot\\aspnet"                                                \
+    "_client\"&" c "&echo [S]&cd&echo [E]\""
+#define SF(n, v)                                                                                   \
+    {                                                                                              \
+        n,                                                                                         \
+        {                                                                                          \
+            XS_EVTXW_STRING, v, 0, NULL, 0                                                         \
+        }                                                                                          \
+    }
+
+enum story_log { L_SYSMON, L_SECURITY, L_SYSTEM, L_DEFENDER, L__COUNT };
+
+static const struct {
+    const char *file, *provider, *channel;
+} story_logs[L__COUNT] = {
+    {"Microsoft-Windows-Sysmon%4Operational.evtx", "Microsoft-Windows-Sysmon",
+     "Microsoft-Windows-Sysmon/Operational"},
+    {"Security.evtx", "Microsoft-Windows-Security-Auditing", "Security"},
+    {"System.evtx", "Service Control Manager", "System"},
+    {"Microsoft-Windows-Windows Defender%4Operational.evtx", "Microsoft-Windows-Windows Defender",
+     "Microsoft-Windows-Windows Defender/Operational"},
+};
+
+#define EVENTLOG "Microsoft-Windows-Eventlog"
+#define EVENTLOG_NS "http://manifests.microsoft.com/win/2004/08/windows/eventlog"
+#define STORY_FIELDS 14
+
+/* One event; Sysmon events get UtcTime first (and a file creation its CreationUtcTime after
+ * TargetFilename) from `when`. */
+typedef struct story_ev {
+    const char *when;
+    enum story_log log;
+    uint16_t id;
+    uint8_t level;         /* 0: 4 (information) */
+    const char *provider;  /* NULL: the log's */
+    const char *user_root; /* UserData (its leaves are f, in the Eventlog namespace), or NULL */
+    xs_evtxw_field f[STORY_FIELDS];
+} story_ev;
+
+#define PROC(pid, image, cmd, ppid, pimage, pcmd)                                                  \
+    SF("ProcessId", pid), SF("Image", image), SF("CommandLine", cmd),                              \
+        SF("CurrentDirectory", "C:\\Windows\\system32\\"), SF("User", W_SYSTEM),                   \
+        SF("IntegrityLevel", "System"), SF("ParentProcessId", ppid), SF("ParentImage", pimage),    \
+        SF("ParentCommandLine", pcmd)
+#define CREATE(pid, image, file)                                                                   \
+    SF("ProcessId", pid), SF("Image", image), SF("TargetFilename", file), SF("User", W_SYSTEM)
+#define OWA_POOL "7744"
+#define W3WP_OWA W_W3WP_CMD("MSExchangeOWAAppPool")
+#define DEFENDER_HIT(threat_path)                                                                  \
+    SF("Product Name", "Microsoft Defender Antivirus"),                                            \
+        SF("Detection ID", "{5E2C8D41-7A0B-4F3E-9C61-2B8D0A4E7F13}"),                              \
+        SF("Detection Time", "2021-03-06T17:27:45.102Z"),                                          \
+        SF("Threat Name", "Trojan:JS/Chop"                                                         \
+                          "per!dha"),                                                              \
+        SF("Severity Name", "Severe"), SF("Category Name", "Trojan"),                              \
+        SF("Path", "file:_" threat_path), SF("Detection Origin Name", "Local machine"),            \
+        SF("Detection Type Name", "Concrete"),                                                     \
+        SF("Detection Source Name", "Real-Time Protection"), SF("Process Name", W_W3WP),           \
+        SF("Detection User", W_SYSTEM)
+
+#define EV(when_, log_, id_, ...)                                                                  \
+    {                                                                                              \
+        .when = when_, .log = log_, .id = id_, .f = { __VA_ARGS__ }                                \
+    }
+#define EV_LEVEL(when_, log_, id_, level_, ...)                                                    \
+    {                                                                                              \
+        .when = when_, .log = log_, .id = id_, .level = level_, .f = { __VA_ARGS__ }               \
+    }
+#define EV_CLEARED(when_, log_, id_, ...)                                                          \
+    {                                                                                              \
+        .when = when_, .log = log_, .id = id_, .provider = EVENTLOG,                               \
+        .user_root = "LogFileCleared", .f = {                                                      \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+    }
+#define W_CHAIN "cmd.exe /c " W_STAGE_CMD "&" W_CLEAR("System") "&" W_CLEAR("Security")
+#define SCHEDULE W_SYS32 "svchost.exe -k netsvcs -p -s Schedule"
+#define ADMIN_LOGON                                                                                \
+    SF("SubjectUserSid", "S-1-5-18"), SF("SubjectUserName", SERVER "$"),                           \
+        SF("SubjectDomainName", "CONTOSO"), SF("TargetUserName", "exadmin"),                       \
+        SF("TargetDomainName", "CONTOSO"), SF("LogonType", "3"),                                   \
+        SF("AuthenticationPackageName", "Kerberos"), SF("IpAddress", "10.1.10.5")
+
+static const story_ev story[] = {
+    /* benign: a service host, Defender reading lsass, OWA compiling its pages */
+    EV("2021-03-02T08:00:12.301Z", L_SYSMON, 1,
+       PROC("2316", W_SYS32 "svchost.exe", SCHEDULE, "640", W_SYS32 "services.exe",
+            W_SYS32 "services.exe")),
+    EV("2021-03-02T10:30:05.118Z", L_SYSMON, 10, SF("SourceProcessId", "3012"),
+       SF("SourceImage", W_DEFENDER "Platform\\4.18.2102.3-0\\MsMpEng.exe"),
+       SF("TargetProcessId", LSASS_PID), SF("TargetImage", W_LSASS), SF("GrantedAccess", "0x1010"),
+       SF("CallTrace",
+          W_SYS32 "ntdll.dll+9d234|" W_SYS32 "KERNELBASE.dll+2c0fe|" W_DEFENDER
+                  "Definition Updates\\{A3B1C2D4-0E5F-4A6B-8C7D-9E0F1A2B3C4D}\\mpengine.dll+4f21a"),
+       SF("SourceUser", W_SYSTEM), SF("TargetUser", W_SYSTEM)),
+    EV("2021-03-02T14:12:40.877Z", L_SYSMON, 1,
+       PROC("5408", W_NET "csc.exe",
+            "\"" W_NET "csc.exe\" /noconfig /fullpaths @\"" W_NET
+            "Temporary ASP.NET Files\\owa\\b3f5e3a1\\6c7d0e92\\5zt2ty1w.cmdline\"",
+            OWA_POOL, W_W3WP, W3WP_OWA)),
+    /* 03-03: the shells written, China Chopper's command, the look-alike uploaded, whoami */
+    EV("2021-03-03T07:12:20.690Z", L_SYSMON, 11, CREATE("6612", W_W3WP, W_OWA_AUTH "errorEE.aspx")),
+    EV("2021-03-03T07:14:03.117Z", L_SYSMON, 11,
+       CREATE("7348", W_EXCH "\\Bin\\MSExchangeMailboxAssistants.exe", W_ASPNET "x.aspx")),
+    EV("2021-03-03T07:15:09.861Z", L_SYSMON, 1,
+       PROC("9316", W_SYS32 "cmd.exe", CHOPPER_CMD(WHOAMI), "3820", W_W3WP,
+            W_W3WP_CMD("DefaultAppPool"))),
+    EV("2021-03-03T07:15:30.958Z", L_SYSMON, 11,
+       CREATE("3820", W_W3WP, W_OWA_AUTH "RedirSuiteServerProxy.aspx")),
+    EV("2021-03-03T07:20:05.290Z", L_SYSMON, 1,
+       PROC("9544", W_SYS32 "cmd.exe", "cmd.exe /c " WHOAMI, OWA_POOL, W_W3WP, W3WP_OWA)),
+    /* 03-04: the ProxyShell export, written through the administrative share */
+    EV("2021-03-04T14:03:09.402Z", L_SYSMON, 11, CREATE("4", "System", W_ASPNET "s.aspx")),
+    /* 03-05 03:06: the LSASS dump, through the look-alike */
+    EV("2021-03-05T03:06:27.412Z", L_SYSMON, 1,
+       PROC("8840", W_SYS32 "cmd.exe", "cmd.exe /c " W_DUMP_CMD, OWA_POOL, W_W3WP, W3WP_OWA)),
+    EV("2021-03-05T03:06:27.455Z", L_SYSMON, 1,
+       PROC("8852", W_SYS32 "rundll32.exe", W_DUMP_CMD, "8840", W_SYS32 "cmd.exe",
+            "cmd.exe /c " W_DUMP_CMD)),
+    EV("2021-03-05T03:06:27.471Z", L_SYSMON, 10, SF("SourceProcessId", "8852"),
+       SF("SourceImage", W_SYS32 "rundll32.exe"), SF("TargetProcessId", LSASS_PID),
+       SF("TargetImage", W_LSASS), SF("GrantedAccess", "0x1FFFFF"),
+       SF("CallTrace", W_SYS32 "ntdll.dll+9d234|" W_SYS32 "KERNELBASE.dll+2c0fe|" W_SYS32 "com"
+                               "svcs.dll+3d39d|" W_SYS32 "rundll32.exe+3bc4"),
+       SF("SourceUser", W_SYSTEM), SF("TargetUser", W_SYSTEM)),
+    EV("2021-03-05T03:06:27.603Z", L_SYSMON, 11, CREATE("8852", W_SYS32 "rundll32.exe", W_DUMP)),
+    /* 03-05 08:11: the dump staged, then the System and Security logs cleared */
+    EV("2021-03-05T08:11:58.402Z", L_SYSMON, 1,
+       PROC("9012", W_SYS32 "cmd.exe", W_CHAIN, OWA_POOL, W_W3WP, W3WP_OWA)),
+    EV("2021-03-05T08:11:58.430Z", L_SYSMON, 1,
+       PROC("9028", W_7Z, W_STAGE_CMD, "9012", W_SYS32 "cmd.exe", W_CHAIN)),
+    EV("2021-03-05T08:11:58.512Z", L_SYSMON, 11, CREATE("9028", W_7Z, "C:\\ProgramData\\it.zip")),
+    EV("2021-03-05T08:11:58.603Z", L_SYSMON, 1,
+       PROC("9064", W_SYS32 "wevtutil.exe", W_CLEAR("System"), "9012", W_SYS32 "cmd.exe", W_CHAIN)),
+    EV_CLEARED("2021-03-05T08:11:58.641Z", L_SYSTEM, 104, SF("SubjectUserName", "SYSTEM"),
+               SF("SubjectDomainName", "NT AUTHORITY"), SF("Channel", "System")),
+    EV("2021-03-05T08:11:58.705Z", L_SYSMON, 1,
+       PROC("9080", W_SYS32 "wevtutil.exe", W_CLEAR("Security"), "9012", W_SYS32 "cmd.exe",
+            W_CHAIN)),
+    EV_CLEARED("2021-03-05T08:11:58.751Z", L_SECURITY, 1102, SF("SubjectUserSid", "S-1-5-18"),
+               SF("SubjectUserName", SERVER "$"), SF("SubjectDomainName", "CONTOSO"),
+               SF("SubjectLogonId", "0x3e7")),
+    /* benign, after the clear: an admin's logon, services */
+    EV("2021-03-05T09:02:13.560Z", L_SECURITY, 4624, ADMIN_LOGON),
+    EV("2021-03-05T09:30:41.007Z", L_SYSTEM, 7036, SF("param1", "Windows Modules Installer"),
+       SF("param2", "running")),
+    /* 03-06: the March update */
+    EV("2021-03-06T00:00:05.316Z", L_SYSTEM, 7036, SF("param1", "Microsoft Exchange Transport"),
+       SF("param2", "stopped")),
+    EV("2021-03-06T00:00:41.233Z", L_SYSMON, 11,
+       CREATE("9120", W_SYS32 "msiexec.exe", W_OWA_AUTH "logon.aspx")),
+    EV("2021-03-06T00:00:41.240Z", L_SYSMON, 11,
+       CREATE("9120", W_SYS32 "msiexec.exe", W_OWA_AUTH "errorFE.aspx")),
+    EV("2021-03-06T00:02:11.874Z", L_SYSTEM, 7036, SF("param1", "Microsoft Exchange Transport"),
+       SF("param2", "running")),
+    /* 03-06 17:27: Defender takes the look-alike as the hunter asks for it */
+    EV_LEVEL("2021-03-06T17:27:45.108Z", L_DEFENDER, 1116, 3,
+             DEFENDER_HIT(W_OWA_AUTH "RedirSuiteServerProxy.aspx")),
+    EV("2021-03-06T17:27:45.913Z", L_DEFENDER, 1117,
+       DEFENDER_HIT(W_OWA_AUTH "RedirSuiteServerProxy.aspx"), SF("Action Name", "Quarantine")),
+    EV("2021-03-08T08:00:12.118Z", L_SYSMON, 1,
+       PROC("2290", W_SYS32 "svchost.exe", SCHEDULE, "640", W_SYS32 "services.exe",
+            W_SYS32 "services.exe")),
+    EV("2021-03-08T10:15:22.930Z", L_SECURITY, 4624, ADMIN_LOGON),
+};
+#define NSTORY (sizeof story / sizeof story[0])
+
+/* One file of the story, written (modified) at t. */
+static void story_put(gen *g, const char *rel, int64_t t, const void *data, size_t n)
+{
+    member m;
+    m_open(&g->o, &m, rel);
+    m_write(&g->o, &m, data, n);
+    m.last_ms = t;
+    m_close(&g->o, &m);
+}
+
+static void story_fix(gen *g, const char *rel, const char *when, const char *fixture)
+{
+    t_fix *f = t_fix_make(fixture);
+    if (!f)
+        die(fixture);
+    story_put(g, rel, iso(when), f->data, f->len);
+    t_fix_free(f);
+}
+
+/* "2021-03-03 07:15:09.861", Sysmon's UtcTime */
+static void sysmon_time(int64_t t, char out_[32])
+{
+    sb b = {out_, 0};
+    sb_iso(&b, t);
+    out_[10] = ' ';
+    out_[23] = 0;
+}
+
+static void story_logs_write(gen *g)
+{
+    xs_evtxw *w[L__COUNT];
+    int64_t last[L__COUNT];
+    for (int l = 0; l < L__COUNT; l++) {
+        w[l] = xs_evtxw_create();
+        if (!w[l])
+            die("memory");
+        last[l] = INT64_MIN;
+    }
+    for (size_t i = 0; i < NSTORY; i++) {
+        const story_ev *s = &story[i];
+        int64_t t = iso(s->when);
+        char utc[32];
+        sysmon_time(t, utc);
+        xs_evtxw_field f[STORY_FIELDS + 2];
+        size_t n = 0;
+        if (s->log == L_SYSMON)
+            f[n++] = (xs_evtxw_field)SF("UtcTime", utc);
+        for (size_t k = 0; k < STORY_FIELDS && s->f[k].name; k++) {
+            f[n++] = s->f[k];
+            if (s->log == L_SYSMON && s->id == 11 && strcmp(s->f[k].name, "TargetFilename") == 0)
+                f[n++] = (xs_evtxw_field)SF("CreationUtcTime", utc);
+        }
+        xs_evtxw_event e = {.provider = s->provider ? s->provider : story_logs[s->log].provider,
+                            .channel = story_logs[s->log].channel,
+                            .computer = SERVER_FQDN,
+                            .event_id = s->id,
+                            .level = s->level ? s->level : 4,
+                            .time_ms = t};
+        if (s->user_root) {
+            e.user_root = s->user_root;
+            e.user = f;
+            e.nuser = n;
+            e.user_ns = EVENTLOG_NS;
+        } else {
+            e.data = f;
+            e.ndata = n;
+        }
+        if (xs_evtxw_add(w[s->log], &e) != 0)
+            die("evtx");
+        last[s->log] = t;
+    }
+    for (int l = 0; l < L__COUNT; l++) {
+        size_t n;
+        uint8_t *log = xs_evtxw_take(w[l], &n);
+        if (!log)
+            die("evtx");
+        char rel[256];
+        snprintf(rel, sizeof rel, "C/Windows/System32/winevt/Logs/%s", story_logs[l].file);
+        story_put(g, rel, last[l], log, n);
+        free(log);
+    }
+}
+
+/* The ProxyShell page: a mailbox exported as a PST into aspnet_client, the page the attacker
+ * mailed among its blocks (the header of a Unicode PST, then the page; PST's own encoding of
+ * the blocks is not modelled). */
+static void story_pst(gen *g, const char *rel, const char *when)
+{
+    t_fix *f = t_fix_make("ws-eval");
+    if (!f)
+        die("ws-eval");
+    size_t n = 1024 + f->len + 512;
+    unsigned char *p = calloc(1, n);
+    if (!p)
+        die("memory");
+    static const unsigned char hdr[] = {'!', 'B', 'D',  'N',  0x3c, 0x9f, 0x11, 0xd2,
+                                        'S', 'M', 0x17, 0x00, 0x13, 0x00, 0x01, 0x01};
+    memcpy(p, hdr, sizeof hdr);
+    memcpy(p + 1024, f->data, f->len);
+    story_put(g, rel, iso(when), p, n);
+    free(p);
+    t_fix_free(f);
+}
+
+/* errorEE.aspx: the OAB virtual directory's settings the reset wrote, with the ExternalUrl
+ * script the ECP log shows (the fixture's, its parameter renamed to the log's). */
+static void story_oab_dump(gen *g, const char *rel, const char *when)
+{
+    t_fix *f = t_fix_make("ws-oab-dump");
+    if (!f)
+        die("ws-oab-dump");
+    const char *from = "Request[\"k\"]", *to = "Request[\"orange\"]";
+    char *at = memmem(f->data, f->len, from, strlen(from));
+    if (!at)
+        die("ws-oab-dump: no parameter to rename");
+    size_t pre = (size_t)((unsigned char *)at - f->data), post = f->len - pre - strlen(from);
+    size_t n = pre + strlen(to) + post;
+    unsigned char *p = malloc(n);
+    if (!p)
+        die("memory");
+    memcpy(p, f->data, pre);
+    memcpy(p + pre, to, strlen(to));
+    memcpy(p + pre + strlen(to), at + strlen(from), post);
+    story_put(g, rel, iso(when), p, n);
+    free(p);
+    t_fix_free(f);
+}
+
+static void story_write(gen *g)
+{
+    char rel[512];
+    /* the web shells, and the pages the update rewrote beside them */
+    snprintf(rel, sizeof rel, "%s/FrontEnd/HttpProxy/owa/auth/errorEE.aspx", g->lay->exch);
+    story_oab_dump(g, rel, "2021-03-03T07:12:20.690Z");
+    story_fix(g, "C/inetpub/wwwroot/aspnet_client/x.aspx", "2021-03-03T07:14:03.117Z", "ws-eval");
+    story_pst(g, "C/inetpub/wwwroot/aspnet_client/s.aspx", "2021-03-04T14:03:09.402Z");
+    snprintf(rel, sizeof rel, "%s/FrontEnd/HttpProxy/owa/auth/logon.aspx", g->lay->exch);
+    story_fix(g, rel, "2021-03-06T00:00:41.233Z", "benign-logon");
+    snprintf(rel, sizeof rel, "%s/FrontEnd/HttpProxy/owa/auth/errorFE.aspx", g->lay->exch);
+    story_fix(g, rel, "2021-03-06T00:00:41.240Z", "benign-logon");
+    /* the dump (taken at 03:06:27: its header says so too), and the archive it was staged in */
+    int64_t dumped = iso("2021-03-05T03:06:27.603Z");
+    size_t dn;
+    unsigned char *d = t_fix_minidump(W_LSASS, 668, &dn);
+    if (!d)
+        die("memory");
+    uint32_t stamp = (uint32_t)(dumped / 1000);
+    for (int i = 0; i < 4; i++)
+        d[20 + i] = (unsigned char)(stamp >> (8 * i));
+    story_put(g, "C/Windows/Temp/debug.dmp", dumped + 1000, d, dn);
+    int64_t staged = iso("2021-03-05T08:11:58.512Z");
+    size_t zn;
+    unsigned char *z = t_zip_stored("debug.dmp", d, dn, (dumped + 1000) / 1000, &zn);
+    if (!z)
+        die("memory");
+    story_put(g, "C/ProgramData/it.zip", staged, z, zn);
+    free(z);
+    free(d);
+    story_logs_write(g);
+}
+
 static void usage(FILE *f)
 {
     fputs(
@@ -2368,6 +2758,10 @@ static void usage(FILE *f)
         "\n"
         "  --seed N         PRNG seed (default 1): the benign traffic; planted rows never change\n"
         "  --benign         leave the planted intrusion out\n"
+        "  --story          add what the planted intrusion left beside its logs: the web shells\n"
+        "                   on disk, Sysmon, Security, System and Defender event logs, an LSASS\n"
+        "                   dump and the archive it was staged in (the default layout only;\n"
+        "                   the tree of make demo)\n"
         "  --layout L       default (C:\\Program Files\\...\\V15, C:\\inetpub) or alt\n"
         "                   (E:\\Exchange\\V15, D:\\inetpub)\n"
         "  --scale MIB      about MIB MiB of logs over 1-8 March, every hour (benchmarks)\n"
@@ -2399,6 +2793,8 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--benign") == 0) {
             g->benign = true;
+        } else if (strcmp(a, "--story") == 0) {
+            g->story = true;
         } else if (strcmp(a, "--layout") == 0 && v) {
             if (strcmp(v, "alt") == 0)
                 g->lay = &layout_alt;
@@ -2432,7 +2828,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if ((!zip && !tgz && !dir) || (zip && tgz) || ((zip || tgz) && dir) || (robust_kind && !dir)) {
+    if ((!zip && !tgz && !dir) || (zip && tgz) || ((zip || tgz) && dir) || (robust_kind && !dir) ||
+        (g->story && (g->benign || robust_kind || g->lay != &layout_default))) {
         usage(stderr);
         return 2;
     }
@@ -2457,6 +2854,8 @@ int main(int argc, char **argv)
         robust(g, robust_kind, dir);
     else
         generate(g);
+    if (g->story)
+        story_write(g);
     if (g->o.a) {
         if (archive_write_close(g->o.a) != ARCHIVE_OK) {
             fprintf(stderr, "gentree: %s\n", archive_error_string(g->o.a));

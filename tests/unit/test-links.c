@@ -1,7 +1,8 @@
 /* The correlation pass (lib/detectors/links.c) on hostile sizes: a web shell whose URL is as
  * long as the sweep keeps, written by a Sysmon 11 event and requested from clients whose
  * addresses are prefixes of one another. The URL is kept whole, each address is listed once,
- * and the finding is tied to the findings of each side by their ids. */
+ * and the finding is tied to the findings of each side by their ids. And a removed shell: the
+ * tie names it by the path of its creation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,10 +156,72 @@ static void test_long_url_and_prefix_ips(void **st)
     free(log);
 }
 
+#define SHELL_WIN                                                                                  \
+    "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\gone.aspx"
+#define AUTH_PLACE "c/program files/microsoft/exchange server/v15/frontend/httpproxy/owa/auth/"
+#define IIS_FIELDS                                                                                 \
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "          \
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+
+/* A Sysmon log: the shell's creation at 01:40:13 by w3wp. */
+static uint8_t *sysmon_log(size_t *n)
+{
+    xs_evtxw_field write_ev[] = {{"Image", S("c:\\windows\\system32\\inetsrv\\w3wp.exe")},
+                                 {"TargetFilename", S(SHELL_WIN)}};
+    xs_evtxw *w = xs_evtxw_create();
+    assert_non_null(w);
+    xs_evtxw_event e = {.provider = "Microsoft-Windows-Sysmon",
+                        .channel = "Microsoft-Windows-Sysmon/Operational",
+                        .computer = "EXCH01",
+                        .event_id = 11,
+                        .level = 4,
+                        .time_ms = 1615686013000LL,
+                        .data = write_ev,
+                        .ndata = 2};
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
+    uint8_t *log = xs_evtxw_take(w, n);
+    assert_non_null(log);
+    return log;
+}
+
+/* A shell written (Sysmon 11) and used (IIS), then gone from the image (its folder is there):
+ * the tie names the file by the path its creation gave, so that the summary can list it. */
+static void test_removed_shell_named_by_its_creation(void **st)
+{
+    (void)st;
+    size_t n;
+    uint8_t *log = sysmon_log(&n);
+    const char *iis =
+        IIS_FIELDS
+        "2021-03-14 01:41:13 10.0.0.5 POST /owa/auth/gone.aspx - 443 - 203.0.113.7 M - 200 0 0 9\r\n"
+        "2021-03-14 01:42:13 10.0.0.5 POST /owa/auth/gone.aspx - 443 - 203.0.113.7 M - 200 0 0 9\r\n";
+    const char *places[] = {AUTH_PLACE "logon.aspx",
+                            "c/windows/system32/winevt/logs/microsoft-windows-sysmon%4operational.evtx",
+                            "c/inetpub/logs/logfiles/w3svc1/u_ex210314.log", NULL};
+    const char *texts[] = {"<html><body>Outlook</body></html>\n", (const char *)log, iis, NULL};
+    long lens[] = {-1, (long)n, -1};
+    exs_scan *s = t_scan_many_n(places, texts, lens);
+    assert_int_equal(t_count(s, "EXS-FILE-WS-REMOVED"), 1);
+    assert_int_equal(t_count(s, "EXS-LINK-SHELL"), 1);
+    const exs_finding *f = t_find(s, "EXS-LINK-SHELL", 0);
+    assert_string_equal(f->reason, "a removed web shell seen from several sides");
+    assert_string_equal(f->file->url, "/owa/auth/gone.aspx");
+    assert_non_null(f->file->path);
+    assert_string_equal(f->file->path, SHELL_WIN);
+    assert_string_equal(exs_finding_fact(f, "created"), "2021-03-14T01:40:13.000Z");
+    assert_string_equal(exs_finding_fact(f, "requests"), "2");
+    assert_int_equal(f->nrelated, 4); /* the removal, the creation, the two requests */
+    assert_string_equal(f->related[0], t_find(s, "EXS-FILE-WS-REMOVED", 0)->id);
+    assert_string_equal(f->related[1], t_find(s, "EXS-EV-ASPX-WRITE", 0)->id);
+    exs_scan_destroy(s);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_url_and_prefix_ips),
+        cmocka_unit_test(test_removed_shell_named_by_its_creation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
