@@ -598,6 +598,8 @@ static void touched_rows(FILE *f, const exs_results *r, const char *what, const 
                 fprintf(f, "%s%s", sep, xs_story_touch_words(bit));
                 sep = ", ";
             }
+        if (strcmp(what, "account") == 0 && xs_story_system_account(v[i].name))
+            fputs("; a system account, no person's", f);
         if (sw->nroots > 1) {
             fputs("; on ", f);
             sep = "";

@@ -50,12 +50,6 @@ static entry *find(entry *e, size_t n, uint32_t root, const char *path)
     return NULL;
 }
 
-static void term(FILE *o, const char *s)
-{
-    if (s)
-        xs_esc_term(o, s, strlen(s), 0);
-}
-
 static void minute(FILE *o, int64_t ms)
 {
     char t[32];
@@ -96,71 +90,84 @@ void xs_left_facts_of(const xs_left_entry *e, xs_left_facts *k)
     k->clients = exs_finding_fact(s, "requests_clients");
 }
 
+/* Escaped, wrapped under column 24 (the facts' column): no fact is cut. */
+static void wr(FILE *o, const char *s, size_t *col)
+{
+    xs_render_wrap(o, s ? s : "-", 24, col);
+}
+
 static void print_entry(FILE *o, const exs_results *r, const entry *e, bool color)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
     const char *c = e->worst == EXS_VERDICT_EXPLOITATION ? "\033[1;31m" : "\033[1;33m";
     fprintf(o, "  %s%-12s%s ", color ? c : "", exs_verdict_name(e->worst), color ? "\033[0m" : "");
+    size_t col = 15;
     if (sw->nroots > 1 && e->root < sw->nroots) {
-        term(o, sw->roots[e->root].label);
-        fputc('/', o);
+        xs_render_wrap(o, sw->roots[e->root].label, 15, &col);
+        xs_render_wrap(o, "/", 15, &col);
     }
-    term(o, e->path);
+    xs_render_wrap(o, e->path, 15, &col);
     fputs("\n               ", o);
-    term(o, e->first->rule->name);
+    col = 15;
+    xs_render_wrap(o, e->first->rule->name, 15, &col);
     fputs("\n               rules    ", o);
-    for (size_t i = 0; i < e->nrules && i < RULES; i++)
-        fprintf(o, "%s%s", i ? ", " : "", e->rules[i]);
-    if (e->nrules > RULES)
-        fprintf(o, ", +%zu", e->nrules - RULES);
+    col = 24;
+    for (size_t i = 0; i < e->nrules && i < RULES; i++) {
+        wr(o, i ? ", " : "", &col);
+        wr(o, e->rules[i], &col);
+    }
+    if (e->nrules > RULES) {
+        char more[32];
+        snprintf(more, sizeof more, ", +%zu", e->nrules - RULES);
+        wr(o, more, &col);
+    }
     fputc('\n', o);
     if (e->sha256) {
         fputs("               sha256   ", o);
-        term(o, e->sha256);
+        col = 24;
+        wr(o, e->sha256, &col);
         fputc('\n', o);
     }
     xs_left_facts k;
     xs_left_facts_of(e, &k);
     if (k.created || xs_time_formattable(e->mtime_ms)) {
         fputs("               written  ", o);
+        col = 24;
         if (k.created) {
-            term(o, k.created);
-            if (k.created_by) {
-                fputs(" by ", o);
-                term(o, k.created_by);
-            }
+            if (k.created_by)
+                xs_render_wrapv(o, 24, &col, k.created, " by ", k.created_by, (const char *)NULL);
+            else
+                wr(o, k.created, &col);
         } else {
             minute(o, e->mtime_ms);
-            fputs(" (the file's modification time)", o);
+            col += 16;
+            wr(o, " (the file's modification time)", &col);
         }
         fputc('\n', o);
     }
     if (k.requests) {
         fputs("               used     ", o);
-        term(o, k.requests);
-        fputs(strcmp(k.requests, "1") == 0 ? " request" : " requests", o);
-        if (k.answered) {
-            fputs(", ", o);
-            term(o, k.answered);
-            fputs(" answered with success", o);
-        }
-        if (k.first) {
-            fputs(", ", o);
-            term(o, k.first);
-            if (k.last) {
-                fputs(" to ", o);
-                term(o, k.last);
-            }
-        }
+        col = 24;
+        wr(o, k.requests, &col);
+        wr(o, strcmp(k.requests, "1") == 0 ? " request" : " requests", &col);
+        if (k.answered)
+            xs_render_wrapv(o, 24, &col, ", ", k.answered, " answered with success",
+                            (const char *)NULL);
+        if (k.first)
+            xs_render_wrapv(o, 24, &col, ", ", k.first, k.last ? " to " : "", k.last ? k.last : "",
+                            (const char *)NULL);
         if (k.clients) {
             fputs("\n               clients  ", o);
-            term(o, k.clients);
+            col = 24;
+            wr(o, k.clients, &col);
         }
         fputc('\n', o);
     } else if (e->first->file && e->first->file->url) {
         fputs("               served   as ", o);
-        term(o, e->first->file->url);
-        fputs(", no request to it in the logs read\n", o);
+        col = 27;
+        wr(o, e->first->file->url, &col);
+        wr(o, ", no request to it in the logs read", &col);
+        fputc('\n', o);
     }
 }
 
@@ -303,12 +310,9 @@ void xs_report_first_sign(FILE *o, const exs_results *r)
     fprintf(o, "  first sign of compromise: %s UTC, %s:", t, f->rule->id);
     size_t c = 54 + strlen(f->rule->id);
     char where[XS_MAX_WHERE];
-    xs_render_wrap(o, " ", 6, &c);
-    xs_render_wrap(o, f->rule->name, 6, &c);
-    if (f->http && f->http->client) {
-        xs_render_wrap(o, ", from ", 6, &c);
-        xs_render_wrap(o, f->http->client, 6, &c);
-    }
+    bool from = f->http && f->http->client;
+    xs_render_wrapv(o, 6, &c, " ", f->rule->name, from ? ", from " : "",
+                    from ? f->http->client : "", (const char *)NULL);
     xs_render_where(r, f, true, where, sizeof where);
     fputs("\n      in ", o);
     c = 9;

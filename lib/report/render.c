@@ -1,5 +1,6 @@
 /* Words of findings. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,21 +210,28 @@ bool xs_render_loopback(const char *a)
     return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0;
 }
 
-void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col)
+static void wrap_pieces(FILE *o, size_t indent, size_t *col, const char *first, va_list ap)
 {
     char *buf = NULL;
     size_t len = 0;
+    va_list again;
+    va_copy(again, ap);
     FILE *m = open_memstream(&buf, &len);
-    if (!m) { /* no room to wrap: the whole text on one line */
-        *col += xs_esc_term(o, s, strlen(s), 0);
+    if (m) {
+        for (const char *p = first; p; p = va_arg(ap, const char *))
+            xs_esc_term(m, p, strlen(p), 0);
+        if (fclose(m) != 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    if (!buf) { /* no room to wrap: the whole text on one line */
+        for (const char *p = first; p; p = va_arg(again, const char *))
+            *col += xs_esc_term(o, p, strlen(p), 0);
+        va_end(again);
         return;
     }
-    xs_esc_term(m, s, strlen(s), 0);
-    if (fclose(m) != 0) {
-        free(buf);
-        *col += xs_esc_term(o, s, strlen(s), 0);
-        return;
-    }
+    va_end(again);
     /* buf is valid UTF-8 without controls: code points are columns. Word by word: a word
      * that would pass the width starts a new line, one longer than a line is split. */
     size_t i = 0, spaces = 0; /* spaces wait for the word after them: none ends a line */
@@ -265,9 +273,24 @@ void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col)
         *col += cols;
         i = j;
     }
-    if (spaces && *col + spaces < XS_TEXT_WIDTH) { /* before the next piece's first word */
+    if (spaces && *col + spaces < XS_TEXT_WIDTH) { /* before the next call's first word */
         fprintf(o, "%*s", (int)spaces, "");
         *col += spaces;
     }
     free(buf);
+}
+
+void xs_render_wrapv(FILE *o, size_t indent, size_t *col, ...)
+{
+    va_list ap;
+    va_start(ap, col);
+    const char *first = va_arg(ap, const char *);
+    if (first)
+        wrap_pieces(o, indent, col, first, ap);
+    va_end(ap);
+}
+
+void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col)
+{
+    xs_render_wrapv(o, indent, col, s, (const char *)NULL);
 }

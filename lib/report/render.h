@@ -48,5 +48,8 @@ bool xs_render_loopback(const char *addr);
  * space where the line stays half full or more) onto lines that start at column indent: no
  * fact is cut. *col receives the column after the last character. */
 void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col);
+/* The same for several pieces (a NULL-terminated list of strings), wrapped as one text: a
+ * space between two pieces never ends a line. */
+void xs_render_wrapv(FILE *o, size_t indent, size_t *col, ...);
 
 #endif

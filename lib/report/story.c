@@ -124,6 +124,19 @@ static bool same_agent(const char *a, const char *b)
     }
 }
 
+/* An account no person has: the system's, a service's, an application pool's, a computer's. */
+bool xs_story_system_account(const char *name)
+{
+    static const char *const domains[] = {"NT AUTHORITY\\", "NT SERVICE\\", "IIS APPPOOL\\",
+                                          "Window Manager\\", "Font Driver Host\\"};
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
+        if (strncasecmp(name, domains[i], strlen(domains[i])) == 0)
+            return true;
+    char k[KEY_MAX];
+    account_key(name, k, sizeof k);
+    return generic_account(k);
+}
+
 static void tally(xs_story_tally *t, size_t *n, size_t *more, size_t cap, const char *key,
                   bool agent)
 {
@@ -392,6 +405,16 @@ static int cmp_name(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* People's accounts first (theirs are the passwords to reset), then by findings. */
+static int cmp_account(const void *x, const void *y)
+{
+    const xs_story_name *a = x, *b = y;
+    bool sa = xs_story_system_account(a->name), sb = xs_story_system_account(b->name);
+    if (sa != sb)
+        return sa ? 1 : -1;
+    return cmp_name(x, y);
+}
+
 static bool fill(build *b)
 {
     const exs_results *r = b->r;
@@ -426,7 +449,7 @@ static bool fill(build *b)
         qsort(a->agents, a->nagents, sizeof *a->agents, cmp_tally);
     }
     if (s->naccounts > 1)
-        qsort(s->accounts, s->naccounts, sizeof *s->accounts, cmp_name);
+        qsort(s->accounts, s->naccounts, sizeof *s->accounts, cmp_account);
     if (s->nmailboxes > 1)
         qsort(s->mailboxes, s->nmailboxes, sizeof *s->mailboxes, cmp_name);
     return true;
@@ -668,7 +691,7 @@ static void hows(FILE *o, unsigned how, size_t *col)
 }
 
 static void names(FILE *o, const exs_results *r, const char *label, const xs_story_name *v,
-                  size_t n, size_t more)
+                  size_t n, size_t more, bool is_account)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
     for (size_t i = 0; i < n && i < NAMES_SHOW; i++) {
@@ -685,6 +708,8 @@ static void names(FILE *o, const exs_results *r, const char *label, const xs_sto
         fputs("\n               ", o);
         col = 15;
         hows(o, v[i].how, &col);
+        if (is_account && xs_story_system_account(v[i].name))
+            lit(o, "; a system account, no person's", &col);
         if (sw->nroots > 1) {
             lit(o, "; on ", &col);
             bool first = true;
@@ -707,11 +732,11 @@ void xs_report_touched(FILE *o, const exs_results *r, const xs_story *s, bool co
 {
     if (!s->naccounts && !s->nmailboxes)
         return;
-    fprintf(o, "\n%sAccounts and mailboxes touched%s (by the findings above probes; change "
-               "these passwords)\n",
+    fprintf(o, "\n%sAccounts and mailboxes touched%s (by the findings above probes: reset the "
+               "people's passwords)\n",
             color ? "\033[1m" : "", color ? "\033[0m" : "");
-    names(o, r, "accounts", s->accounts, s->naccounts, s->accounts_more);
-    names(o, r, "mailboxes", s->mailboxes, s->nmailboxes, s->mailboxes_more);
+    names(o, r, "accounts", s->accounts, s->naccounts, s->accounts_more, true);
+    names(o, r, "mailboxes", s->mailboxes, s->nmailboxes, s->mailboxes_more, false);
 }
 
 /* "key N, key N" or "key (N); key (N)", wrapped under column 15. */

@@ -65,6 +65,10 @@ enum {
                               Add-MailboxPermission -Identity, New-MailboxSearch) */
 };
 
+/* True for an account no person has: NT AUTHORITY\\, NT SERVICE\\, IIS APPPOOL\\, SYSTEM, a
+ * computer account (ending in '$'). */
+bool xs_story_system_account(const char *name);
+
 /* The report's words for one XS_TOUCH_* bit ("given a role or permission"), NULL for others. */
 const char *xs_story_touch_words(unsigned bit);
 
@@ -85,7 +89,7 @@ typedef struct xs_story {
     xs_story_step (*steps)[EXS_STAGE__N]; /* [root][stage] */
     xs_story_actor *actors;    /* by address */
     size_t nactors, actors_more;
-    xs_story_name *accounts;   /* most findings first */
+    xs_story_name *accounts;   /* people's first, then most findings first */
     size_t naccounts, accounts_more;
     xs_story_name *mailboxes;
     size_t nmailboxes, mailboxes_more;

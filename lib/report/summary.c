@@ -228,9 +228,7 @@ static void print_family(const out *o, const exs_family_state *fs)
     if (fs->exposed_ms >= 0) {
         char d[64];
         span_days(d, sizeof d, fs->exposed_ms);
-        wr(o, ": exploited ", 28, &c);
-        wr(o, d, 28, &c);
-        wr(o, " before the fix", 28, &c);
+        xs_render_wrapv(o->f, 28, &c, ": exploited ", d, " before the fix", (const char *)NULL);
     }
     fputc('\n', o->f);
 }
@@ -289,22 +287,15 @@ static void print_server(const out *o, const exs_results *r, const exs_server *s
         term_pad(o, n->kind, 14);
         fputc(' ', o->f);
         c = 17;
-        if (*n->family) {
-            wr(o, n->family, 17, &c);
-            wr(o, ": ", 17, &c);
-        }
-        wr(o, n->what, 17, &c);
-        if (*n->build) {
-            wr(o, " (", 17, &c);
-            wr(o, n->build, 17, &c);
-            wr(o, ")", 17, &c);
-        }
+        char at[40] = "";
         if (xs_time_formattable(n->time_ms)) {
-            wr(o, " at ", 17, &c);
-            wr_minute(o, n->time_ms, 17, &c);
+            char t[32];
+            minute_str(n->time_ms, t);
+            snprintf(at, sizeof at, " at %s", t);
         }
-        wr(o, " in ", 17, &c);
-        wr(o, n->file, 17, &c);
+        xs_render_wrapv(o->f, 17, &c, n->family, *n->family ? ": " : "", n->what,
+                        *n->build ? " (" : "", n->build, *n->build ? ")" : "", at, " in ", n->file,
+                        (const char *)NULL);
         fputc('\n', o->f);
     }
     for (size_t i = 0; i < sv->nsources; i++) {
@@ -316,12 +307,11 @@ static void print_server(const out *o, const exs_results *r, const exs_server *s
         c = 45;
         char num[48];
         if (xs_time_formattable(b->first_ms)) {
-            wr_minute(o, b->first_ms, 17, &c);
-            if (xs_time_formattable(b->last_ms) && b->last_ms != b->first_ms) {
-                wr(o, " to ", 17, &c);
-                wr_minute(o, b->last_ms, 17, &c);
-            }
-            wr(o, ", ", 17, &c);
+            char t1[32], t2[32] = "";
+            minute_str(b->first_ms, t1);
+            if (xs_time_formattable(b->last_ms) && b->last_ms != b->first_ms)
+                minute_str(b->last_ms, t2);
+            xs_render_wrapv(o->f, 17, &c, t1, *t2 ? " to " : "", t2, ", ", (const char *)NULL);
         }
         snprintf(num, sizeof num, "%" PRIu64 " %s", b->files ? b->files : 1,
                  plural(b->files ? b->files : 1, "file", "files"));
