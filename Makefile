@@ -19,6 +19,8 @@
 #   tests/support/*.c   helpers linked into every test and tool under tests/
 #   fuzz/fuzz_*.c       one libFuzzer target each; replayed over fuzz/corpus/<target>/ by make check
 #   tools/*.c           programs make runs to generate sources (not installed)
+#   docs/man/exsweep*.txt  each command's --help and option table (scripts/gen-doc.awk;
+#                       docs/man/README.md)
 
 BUILD   ?= build
 SAN     ?=
@@ -83,6 +85,12 @@ HTML_GEN := $(BUILD)/gen/html_assets.c
 HTML_OBJ := $(BUILD)/obj/gen/html_assets.o
 LIB_OBJ  += $(HTML_OBJ)
 
+# Each command's documentation, docs/man/exsweep*.txt (the format: docs/man/README.md), becomes
+# through scripts/gen-doc.awk the --help texts and the option tables of the parsers in cli/
+# (build/gen/cli_help.h).
+DOC_SRC  := $(sort $(wildcard docs/man/exsweep*.txt))
+DOC_GEN  := $(BUILD)/gen/cli_help.h
+
 # The prefilter databases, compiled at build time by tools/prefilter-db.c into C data (see
 # lib/engines/prefilter_db.h). The tool links the library without them, plus an empty table.
 PFDB_GEN  := $(BUILD)/gen/prefilter_db.c
@@ -115,6 +123,15 @@ $(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
 $(HTML_GEN): $(HTML_SRC) scripts/embed-text.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/embed-text.sh $@ xs_html_css=lib/report/html.css xs_html_js=lib/report/html.js
+
+$(DOC_GEN): $(DOC_SRC) scripts/gen-doc.awk
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)awk -f scripts/gen-doc.awk -v mode=help $(DOC_SRC) >$@.tmp && mv $@.tmp $@
+
+# The tool's sources include the generated help and option tables.
+$(CLI_OBJ): $(DOC_GEN)
+$(CLI_OBJ): CPPFLAGS += -I$(BUILD)/gen
 
 $(BUILD)/gen/prefilter_none.c: Makefile
 	@mkdir -p $(@D)
