@@ -19,8 +19,8 @@
 #   tests/support/*.c   helpers linked into every test and tool under tests/
 #   fuzz/fuzz_*.c       one libFuzzer target each; replayed over fuzz/corpus/<target>/ by make check
 #   tools/*.c           programs make runs to generate sources (not installed)
-#   docs/man/exsweep*.txt  each command's --help, option table and man page
-#                       (scripts/gen-doc.awk; docs/man/README.md)
+#   docs/man/exsweep*.txt  each command's --help, option table and man page, and the bash
+#                       completion's lists (scripts/gen-doc.awk; docs/man/README.md)
 
 BUILD   ?= build
 SAN     ?=
@@ -87,10 +87,12 @@ LIB_OBJ  += $(HTML_OBJ)
 
 # Each command's documentation, docs/man/exsweep*.txt (the format: docs/man/README.md), becomes
 # through scripts/gen-doc.awk: the --help texts and the option tables of the parsers in cli/
-# (build/gen/cli_help.h) and a man page each (build/man/*.1).
+# (build/gen/cli_help.h), a man page each (build/man/*.1) and the bash completion
+# (build/completion/exsweep: scripts/exsweep.bash and the commands' options).
 DOC_SRC  := $(sort $(wildcard docs/man/exsweep*.txt))
 DOC_GEN  := $(BUILD)/gen/cli_help.h
 MAN_GEN  := $(DOC_SRC:docs/man/%.txt=$(BUILD)/man/%.1)
+COMP_GEN := $(BUILD)/completion/exsweep
 DOC_VERSION = $(shell sed -n 's/^\#define EXSWEEP_VERSION "\(.*\)"$$/\1/p' include/exsweep/exsweep.h)
 
 # The prefilter databases, compiled at build time by tools/prefilter-db.c into C data (see
@@ -109,7 +111,7 @@ EXE      := $(BUILD)/exsweep
 .SECONDARY:
 
 .PHONY: all check check-run demo eval fuzz bench clean deps lint tests install uninstall
-all: $(EXE) $(TOOL_BIN) $(MAN_GEN)
+all: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN)
 
 Q := $(if $(V),,@)
 
@@ -138,6 +140,12 @@ $(BUILD)/man/%.1: docs/man/%.txt scripts/gen-doc.awk include/exsweep/exsweep.h
 	$(Q)awk -f scripts/gen-doc.awk -v mode=man -v version="$(DOC_VERSION)" \
 	  -v date="$$(git log -1 --format=%cd --date=format:%Y-%m -- $< 2>/dev/null)" $< >$@.tmp && \
 	  mv $@.tmp $@
+
+$(COMP_GEN): $(DOC_SRC) scripts/gen-doc.awk scripts/exsweep.bash
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q){ cat scripts/exsweep.bash && awk -f scripts/gen-doc.awk -v mode=completion $(DOC_SRC); } \
+	  >$@.tmp && mv $@.tmp $@
 
 # The tool's sources include the generated help and option tables.
 $(CLI_OBJ): $(DOC_GEN)
@@ -207,7 +215,7 @@ $(BUILD)/torture-libs: $(TORT_OBJ) $(BUILD)/obj/tests/torture/fault_libs.o $(SUP
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(UNIT_BIN) $(FUZZ_RPL) $(TORT_BIN)
+tests: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN) $(UNIT_BIN) $(FUZZ_RPL) $(TORT_BIN)
 
 # One pass of the whole suite in $(BUILD); results appended to $(BUILD)/results.
 check-run: tests
@@ -263,12 +271,12 @@ MANDIR  ?= $(PREFIX)/share/man
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
-install: $(EXE) $(MAN_GEN)
+install: $(EXE) $(MAN_GEN) $(COMP_GEN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	$(INSTALL) -m 0755 $(EXE) $(DESTDIR)$(BINDIR)/exsweep
 	$(INSTALL) -m 0644 $(MAN_GEN) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -d $(DESTDIR)$(COMPDIR)
-	$(INSTALL) -m 0644 scripts/exsweep.bash $(DESTDIR)$(COMPDIR)/exsweep
+	$(INSTALL) -m 0644 $(COMP_GEN) $(DESTDIR)$(COMPDIR)/exsweep
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(COMPDIR)/exsweep \

@@ -1,20 +1,22 @@
 #!/bin/sh
 # The commands' documentation (docs/man/exsweep*.txt, read here with a parser of this test's
-# own) against the program and the man pages built from it:
+# own) against the program, the man pages and the bash completion built from it:
 #   - every documented option is accepted by its command (no unknown, ambiguous or unhandled
 #     option), and takes a value exactly when the documentation names one (alone at the end
 #     of the line it "needs a value"; --name=x of one without "takes no value");
 #   - every value an option lists ('values') is taken, and a made-up one refused;
-#   - the options of every --help and of the OPTIONS section of every man page are the
-#     documented ones (their terms, "-f, --format FMT");
-#   - the commands: the list of exsweep.txt is the one of 'exsweep --help', every command
-#     but help has its source and every source is a command; each has a --help, which
-#     'exsweep help COMMAND' prints too;
+#   - the options of every --help, of the OPTIONS section of every man page and of the
+#     completion are the documented ones (their terms, "-f, --format FMT"), and the
+#     completion completes each option's value as documented;
+#   - the commands: the list of exsweep.txt is the one of 'exsweep --help' and of the
+#     completion, every command but help has its source and every source is a command; each
+#     has a --help, which 'exsweep help COMMAND' prints too;
 #   - no --help line is past 100 columns; every man page renders with no warning
 #     (MANWIDTH=100 man --warnings) and holds no control character (such as the form feed an
 #     awk makes of "\f");
 #   - cli/ holds no getopt_long table of its own: its parsers take the generated ones.
-# Usage: tests/e2e/man-sync.sh [BUILD/exsweep]: the man pages in BUILD/man.
+# Usage: tests/e2e/man-sync.sh [BUILD/exsweep]: the man pages in BUILD/man, the completion in
+# BUILD/completion/exsweep.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 exe=${1:-build/exsweep}
@@ -23,6 +25,7 @@ case "$exe" in
 *) exe=$(pwd)/$exe ;;
 esac
 bdir=$(dirname "$exe")
+comp=$bdir/completion/exsweep
 LC_ALL=C
 export LC_ALL
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/exsweep-man-sync.XXXXXX") || exit 2
@@ -42,6 +45,7 @@ same() {
     return 1
 }
 [ -x "$exe" ] || { echo "no $exe (run make)"; exit 1; }
+[ -f "$comp" ] || { echo "no $comp (run make)"; exit 1; }
 
 # One line per option of SOURCE: its term, a tab, its values (@files for 'complete files').
 options() {
@@ -90,14 +94,17 @@ for src in "$top"/docs/man/exsweep*.txt; do
         set --
     fi
 
-    # --help, the man page
+    # --help, the man page, the completion
     "$exe" "$@" --help >"$tmp/help" 2>&1 || bad "$page: 'exsweep $* --help' failed"
     same "$page: the options of 'exsweep $* --help'" "$terms" "$(help_terms <"$tmp/help")"
     same "$page: the options of $man" "$terms" "$(man_terms "$man")"
     awk -v p="$page" 'length > 100 { print p ": a --help line past 100 columns: " $0; bad = 1 }
         END { exit bad }' "$tmp/help" || fail=1
+    words=$(printf '%s\n' "$terms" | sed -e 's/ [A-Z][A-Z0-9_]*$//' -e 's/, /\n/')
+    got=$(bash -c '. "$1"; _exsweep_options "$2"' sh "$comp" "$verb" | tr ' ' '\n')
+    same "$page: the completion's options" "$words" "$got"
 
-    # each option through the parser
+    # each option through the parser, and through the completion's values
     while IFS='	' read -r term values; do
         arg=${term##* }
         case "$arg" in
@@ -110,6 +117,12 @@ for src in "$top"/docs/man/exsweep*.txt; do
         case "$term" in
         -[A-Za-z0-9],*) forms="${term%%,*} $long" ;;
         esac
+        got=$(bash -c '. "$1"; _exsweep_value "$2" "$3" || echo "(takes no value)"' sh "$comp" "$verb" "$long")
+        if [ -n "$arg" ]; then
+            [ "$got" = "$values" ] || bad "$page: the completion of $long's value is '$got', not '$values'"
+        else
+            [ "$got" = "(takes no value)" ] || bad "$page: the completion gives $long a value: '$got'"
+        fi
         for o in $forms; do
             if [ -z "$verb" ]; then
                 # exsweep itself has no values to its options: each prints and exits 0
@@ -170,11 +183,12 @@ for src in "$top"/docs/man/exsweep*.txt; do
     fi
 done
 
-# The commands: exsweep.txt's list, 'exsweep --help', the sources.
+# The commands: exsweep.txt's list, 'exsweep --help', the completion, the sources.
 cmds=$(sed -n 's/^command[ \t]*`\([a-z][a-z-]*\)`.*/\1/p' "$main_src")
 [ -n "$cmds" ] || bad "$main_src: no command"
 same "the commands of 'exsweep --help'" "$cmds" \
     "$("$exe" --help | sed -n '/^commands:$/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p')"
+same "the completion's commands" "$cmds" "$(bash -c '. "$1"; _exsweep_commands' sh "$comp" | tr ' ' '\n')"
 same "the commands with a source (docs/man/exsweep-COMMAND.txt), and help" "$cmds" \
     "$(cd "$top/docs/man" && ls exsweep-*.txt | sed 's/^exsweep-\(.*\)\.txt$/\1/'; echo help)"
 for c in $cmds; do
