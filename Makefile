@@ -8,7 +8,7 @@
 #                   STIX 2.1 bundles against the OASIS schemas
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
-#   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man page to
+#   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man pages (build/man/) to
 #                   $(DESTDIR)$(PREFIX)/share/man/man1, the bash completion to
 #                   $(PREFIX)/share/bash-completion/completions (PREFIX=/usr/local); make uninstall
 #
@@ -19,6 +19,8 @@
 #   tests/support/*.c   helpers linked into every test and tool under tests/
 #   fuzz/fuzz_*.c       one libFuzzer target each; replayed over fuzz/corpus/<target>/ by make check
 #   tools/*.c           programs make runs to generate sources (not installed)
+#   docs/man/exsweep*.txt  each command's --help, option table and man page, and the bash
+#                       completion's lists (scripts/gen-doc.awk; docs/man/README.md)
 
 BUILD   ?= build
 SAN     ?=
@@ -83,6 +85,16 @@ HTML_GEN := $(BUILD)/gen/html_assets.c
 HTML_OBJ := $(BUILD)/obj/gen/html_assets.o
 LIB_OBJ  += $(HTML_OBJ)
 
+# Each command's documentation, docs/man/exsweep*.txt (the format: docs/man/README.md), becomes
+# through scripts/gen-doc.awk: the --help texts and the option tables of the parsers in cli/
+# (build/gen/cli_help.h), a man page each (build/man/*.1) and the bash completion
+# (build/completion/exsweep: scripts/exsweep.bash and the commands' options).
+DOC_SRC  := $(sort $(wildcard docs/man/exsweep*.txt))
+DOC_GEN  := $(BUILD)/gen/cli_help.h
+MAN_GEN  := $(DOC_SRC:docs/man/%.txt=$(BUILD)/man/%.1)
+COMP_GEN := $(BUILD)/completion/exsweep
+DOC_VERSION = $(shell sed -n 's/^\#define EXSWEEP_VERSION "\(.*\)"$$/\1/p' include/exsweep/exsweep.h)
+
 # The prefilter databases, compiled at build time by tools/prefilter-db.c into C data (see
 # lib/engines/prefilter_db.h). The tool links the library without them, plus an empty table.
 PFDB_GEN  := $(BUILD)/gen/prefilter_db.c
@@ -99,7 +111,7 @@ EXE      := $(BUILD)/exsweep
 .SECONDARY:
 
 .PHONY: all check check-run demo eval fuzz bench clean deps lint tests install uninstall
-all: $(EXE) $(TOOL_BIN)
+all: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN)
 
 Q := $(if $(V),,@)
 
@@ -115,6 +127,29 @@ $(RULE_GEN): $(RULE_SRC) scripts/embed-rules.sh
 $(HTML_GEN): $(HTML_SRC) scripts/embed-text.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/embed-text.sh $@ xs_html_css=lib/report/html.css xs_html_js=lib/report/html.js
+
+$(DOC_GEN): $(DOC_SRC) scripts/gen-doc.awk
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)awk -f scripts/gen-doc.awk -v mode=help $(DOC_SRC) >$@.tmp && mv $@.tmp $@
+
+# The month of the page's last commit, when there is a git history.
+$(BUILD)/man/%.1: docs/man/%.txt scripts/gen-doc.awk include/exsweep/exsweep.h
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)awk -f scripts/gen-doc.awk -v mode=man -v version="$(DOC_VERSION)" \
+	  -v date="$$(git log -1 --format=%cd --date=format:%Y-%m -- $< 2>/dev/null)" $< >$@.tmp && \
+	  mv $@.tmp $@
+
+$(COMP_GEN): $(DOC_SRC) scripts/gen-doc.awk scripts/exsweep.bash
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q){ cat scripts/exsweep.bash && awk -f scripts/gen-doc.awk -v mode=completion $(DOC_SRC); } \
+	  >$@.tmp && mv $@.tmp $@
+
+# The tool's sources include the generated help and option tables.
+$(CLI_OBJ): $(DOC_GEN)
+$(CLI_OBJ): CPPFLAGS += -I$(BUILD)/gen
 
 $(BUILD)/gen/prefilter_none.c: Makefile
 	@mkdir -p $(@D)
@@ -180,7 +215,7 @@ $(BUILD)/torture-libs: $(TORT_OBJ) $(BUILD)/obj/tests/torture/fault_libs.o $(SUP
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(EXE) $(TOOL_BIN) $(UNIT_BIN) $(FUZZ_RPL) $(TORT_BIN)
+tests: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN) $(UNIT_BIN) $(FUZZ_RPL) $(TORT_BIN)
 
 # One pass of the whole suite in $(BUILD); results appended to $(BUILD)/results.
 check-run: tests
@@ -236,15 +271,16 @@ MANDIR  ?= $(PREFIX)/share/man
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
-install: $(EXE)
+install: $(EXE) $(MAN_GEN) $(COMP_GEN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	$(INSTALL) -m 0755 $(EXE) $(DESTDIR)$(BINDIR)/exsweep
-	$(INSTALL) -m 0644 docs/exsweep.1 $(DESTDIR)$(MANDIR)/man1/exsweep.1
+	$(INSTALL) -m 0644 $(MAN_GEN) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -d $(DESTDIR)$(COMPDIR)
-	$(INSTALL) -m 0644 scripts/exsweep.bash $(DESTDIR)$(COMPDIR)/exsweep
+	$(INSTALL) -m 0644 $(COMP_GEN) $(DESTDIR)$(COMPDIR)/exsweep
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(MANDIR)/man1/exsweep.1 $(DESTDIR)$(COMPDIR)/exsweep
+	rm -f $(DESTDIR)$(BINDIR)/exsweep $(DESTDIR)$(COMPDIR)/exsweep \
+	  $(DOC_SRC:docs/man/%.txt=$(DESTDIR)$(MANDIR)/man1/%.1)
 
 deps:
 	scripts/install-deps.sh

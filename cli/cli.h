@@ -24,7 +24,9 @@ void xs_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int xs_cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The usage error for what getopt_long returned as c ('?' or ':'; optstring starts with
- * ':' and opterr is 0), from optopt, optind and argv. Returns 2. */
+ * ':' and opterr is 0), from optopt, optind and argv. Any other c is an option of the table
+ * (the documented options, build/gen/cli_help.h) that the verb has no case for, a bug: said
+ * to be not handled. Returns 2. */
 int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, char **argv);
 
 /* Flushes standard output. Returns status, or 2 after a message when a write to it failed

@@ -1,72 +1,56 @@
 /* exsweep: the command-line tool. It uses only the public API (include/exsweep/). */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_help.h"
 #include "exsweep/exsweep.h"
 
-static const char main_help[] =
-    "usage: exsweep <command> [options]\n"
-    "\n"
-    "Sweep Exchange servers for ProxyLogon, ProxyShell and ProxyNotShell exploitation.\n"
-    "\n"
-    "commands:\n"
-    "  scan PATH...   sweep evidence: folders, files, archives (zip, 7z, tar, gz)\n"
-    "  report FILE... render a saved sweep (scan -f jsonl) in any format\n"
-    "  rules          list the built-in rules and their stable ids\n"
-    "  collect-spec   a Velociraptor artifact or KAPE target for what exsweep reads\n"
-    "  version        print the version\n"
-    "  help [COMMAND] this help, or a command's\n"
-    "\n"
-    "Run 'exsweep COMMAND --help' for a command's options; 'exsweep scan --help' also gives\n"
-    "the exit codes.\n";
-
-static const char rules_help[] =
-    "usage: exsweep rules\n"
-    "\n"
-    "List the built-in rules, one a line: the stable rule id (the rule.id of every finding),\n"
-    "the attack family, the CVE ids (- when none) and the rule's name.\n"
-    "\n"
-    "options:\n"
-    "  -h, --help  this help\n";
-
-static const char version_help[] =
-    "usage: exsweep version\n"
-    "\n"
-    "Print the version of exsweep.\n"
-    "\n"
-    "options:\n"
-    "  -h, --help  this help\n";
+static const char main_help[] = XS_MAIN_HELP;
+static const char rules_help[] = XS_RULES_HELP;
+static const char version_help[] = XS_VERSION_HELP;
+static const struct option rules_opts[] = {XS_RULES_LONGOPTS};
+static const struct option version_opts[] = {XS_VERSION_LONGOPTS};
 
 static int is_help(const char *a)
 {
     return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
-/* A verb without options: only --help, and no operands. */
-static int simple_verb(const char *verb, const char *help, int argc, char **argv, int *status)
+/* A verb whose only option is --help (its documented table: -h, --help) and that takes no
+ * operand. Returns 1 with *status set when it is done (its help printed, or bad usage), 0 to
+ * go on. */
+static int simple_verb(const char *verb, const char *help, const char *optstring,
+                       const struct option *longopts, int argc, char **argv, int *status)
 {
-    if (argc < 2)
-        return 0;
-    if (is_help(argv[1])) {
-        fputs(help, stdout);
-        *status = xs_cli_stdout_done(verb, 0);
-    } else if (argv[1][0] == '-' && argv[1][1]) {
-        *status = xs_cli_usage(verb, "unknown option '%s'", argv[1]);
-    } else {
-        *status = xs_cli_usage(verb, "unexpected argument '%s'", argv[1]);
+    int c;
+    optind = 1;
+    opterr = 0;
+    if ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            *status = xs_cli_stdout_done(verb, 0);
+        } else {
+            *status = xs_cli_bad_option(verb, c, longopts, argv);
+        }
+        return 1;
     }
-    return 1;
+    if (optind < argc) {
+        *status = xs_cli_usage(verb, "unexpected argument '%s'", argv[optind]);
+        return 1;
+    }
+    return 0;
 }
 
 /* Column widths from the table: ids, families and CVE lists grow with the rules. */
 static int cmd_rules(int argc, char **argv)
 {
     int status;
-    if (simple_verb("rules", rules_help, argc, argv, &status))
+    if (simple_verb("rules", rules_help, XS_RULES_OPTSTRING, rules_opts, argc, argv, &status))
         return status;
     size_t n, wid = 0, wfam = 0, wcve = 1;
     const exs_rule *r = exs_rules(&n);
@@ -87,7 +71,8 @@ static int cmd_rules(int argc, char **argv)
 static int cmd_version(int argc, char **argv)
 {
     int status;
-    if (simple_verb("version", version_help, argc, argv, &status))
+    if (simple_verb("version", version_help, XS_VERSION_OPTSTRING, version_opts, argc, argv,
+                    &status))
         return status;
     printf("exsweep %s\n", exs_version());
     return xs_cli_stdout_done("version", 0);
@@ -136,7 +121,7 @@ int main(int argc, char **argv)
 {
     hold_std_fds();
     if (argc < 2)
-        return xs_cli_usage(NULL, "no command given (scan, report, rules, version, help)");
+        return xs_cli_usage(NULL, "no command given (" XS_COMMANDS ")");
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0)
         return xs_cli_scan(argc - 1, argv + 1);

@@ -54,6 +54,8 @@ int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, ch
     const char *word = optind > 0 ? argv[optind - 1] : "";
     size_t wl = strcspn(word, "=");
     int is_long = strncmp(word, "--", 2) == 0 && wl > 2;
+    if (c != '?' && c != ':') /* in the table (documented) but without a case: a bug */
+        return xs_cli_usage(verb, "option '%.*s' is not handled", (int)wl, word);
     if (c == ':') {
         /* a missing value is always at the end of the line, so word is the option */
         if (is_long)

@@ -8,31 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_help.h"
 #include "exsweep/exsweep.h"
 #include "output.h"
 
-const char xs_cli_report_help[] =
-    "usage: exsweep report [options] FILE.jsonl...\n"
-    "\n"
-    "Render the JSON lines that 'exsweep scan -f jsonl' wrote (- reads standard input) as any\n"
-    "report: the text of a saved sweep is the text the sweep printed. Several files (sweeps\n"
-    "of several servers) become one report with every root; findings keep their ids, but\n"
-    "for a root whose label an earlier file has (renamed exch01-2): its findings get ids\n"
-    "of their own, and the relations between them follow.\n"
-    "\n"
-    "options:\n"
-    "  -f, --format FMT     text (default), jsonl, csv, timesketch, stix, html\n"
-    "  -o, --output FILE    write the report to FILE (as exsweep scan -o)\n"
-    "      --top N          findings listed in full by the text summary (default 12; 0: none)\n"
-    "      --color WHEN     auto (default), always, never\n"
-    "  -v, --verbose        list every kept warning example\n"
-    "  -h, --help           this help\n"
-    "\n"
-    "exit codes:\n"
-    "  0  no finding in the sweeps read\n"
-    "  1  at least one finding\n"
-    "  2  an error: bad usage, a FILE that cannot be read or is no sweep's JSON lines, a\n"
-    "     report that could not be written\n";
+const char xs_cli_report_help[] = XS_REPORT_HELP;
 
 static int parse_count(const char *s, unsigned long max, unsigned long *out)
 {
@@ -47,13 +27,7 @@ static int parse_count(const char *s, unsigned long max, unsigned long *out)
 
 int xs_cli_report(int argc, char **argv)
 {
-    enum { OPT_TOP = 256, OPT_COLOR };
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"top", required_argument, NULL, OPT_TOP}, {"color", required_argument, NULL, OPT_COLOR},
-        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const struct option longopts[] = {XS_REPORT_LONGOPTS};
     exs_report_opts ro = EXS_REPORT_OPTS_INIT;
     const char *output = "-", *color = "auto";
     int status = 2, c;
@@ -63,7 +37,7 @@ int xs_cli_report(int argc, char **argv)
     memset(&out, 0, sizeof out);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:o:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, XS_REPORT_OPTSTRING, longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
             int f = exs_format_parse(optarg);
@@ -75,14 +49,14 @@ int xs_cli_report(int argc, char **argv)
             break;
         }
         case 'o': output = optarg; break;
-        case OPT_TOP:
+        case XS_REPORT_OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
                 xs_cli_usage("report", "--top wants a count up to 100000, not '%s'", optarg);
                 goto done;
             }
             ro.top = v;
             break;
-        case OPT_COLOR: color = optarg; break;
+        case XS_REPORT_OPT_COLOR: color = optarg; break;
         case 'v': ro.verbose = 1; break;
         case 'h':
             fputs(xs_cli_report_help, stdout);

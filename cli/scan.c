@@ -8,68 +8,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_help.h"
 #include "output.h"
 #include "progress.h"
 #include "exsweep/exsweep.h"
 
-const char xs_cli_scan_help[] =
-    "usage: exsweep scan [options] PATH...\n"
-    "\n"
-    "Sweep evidence from Exchange servers: a mounted image, a folder of collected files, or\n"
-    "triage archives (zip, 7z, tar, tar.gz from KAPE, Velociraptor, CyLR), in any mix.\n"
-    "Archives are read as streams, never extracted. Nothing under PATH is written.\n"
-    "\n"
-    "options:\n"
-    "  -f, --format FMT     text (default: a summary to read in a minute), jsonl (ECS 9.4 JSON\n"
-    "                       lines: the sweep, one per finding, counts, coverage, warnings;\n"
-    "                       'exsweep report' renders them again), csv, timesketch (flat JSON\n"
-    "                       lines for Timesketch: the server's state and each finding as\n"
-    "                       events on a timeline), stix (one STIX 2.1 bundle for sharing:\n"
-    "                       indicators, their sightings on each server, observed data),\n"
-    "                       html (one self-contained page to hand on: verdict, server\n"
-    "                       state, timeline, attackers, backdoors, a findings table that\n"
-    "                       sorts and filters; use with -o FILE.html)\n"
-    "  -o, --output FILE    write the report to FILE instead of standard output: a regular\n"
-    "                       file is replaced whole (written under a temporary name, synced,\n"
-    "                       renamed), a FIFO or character device is written in place, - is\n"
-    "                       standard output; anything else, a symlink to a regular file, or\n"
-    "                       a FILE inside an evidence PATH is refused\n"
-    "  -j, --jobs N         worker threads (default: one per CPU)\n"
-    "  -r, --rules PATH     add YARA rules to run on every file: a rule file, or a folder whose\n"
-    "                       .yar/.yara files are all taken; repeatable. The external variables\n"
-    "                       filename, filepath, extension, filetype and owner are defined as\n"
-    "                       Loki defines them. A rule that does not compile stops the sweep\n"
-    "                       (exit 2) with its file and line.\n"
-    "      --ioc FILE       add an IOC list: SHA-256 hashes, file paths, IP addresses, domains,\n"
-    "                       one per line (\"value;comment\", sha256sum output) or CSV with an\n"
-    "                       Indicator/value column (Microsoft MSTIC, Volexity); repeatable\n"
-    "      --max-file-size SIZE  files up to SIZE (default 32M, at most 1G; suffix K, M, G) are\n"
-    "                       hashed and go through the rules and content checks; larger files\n"
-    "                       get name, location, attribute and header checks only\n"
-    "      --skip-ext LIST  extensions that never get content checks (\".iso,.vhdx,.edb\")\n"
-    "      --no-file-checks read logs only: no hashing, rules or file heuristics\n"
-    "      --check-logs     also hash logs and run the shipped rules on them (by default logs\n"
-    "                       are read by their parsers only; user rules always see them)\n"
-    "      --label NAME     names the evidence of the next PATH without one (the Nth --label\n"
-    "                       the Nth PATH; default: the PATH's own name, made unique); the\n"
-    "                       label is part of every finding's id and its display path\n"
-    "      --top N          findings listed in full by the text summary (default 12; 0: none)\n"
-    "      --max-findings N findings kept in full besides the exploitation and backdoor ones,\n"
-    "                       which are always kept (default 200000, shared fairly between\n"
-    "                       rules; every finding is counted)\n"
-    "      --color WHEN     auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
-    "  -v, --verbose        list every kept warning example\n"
-    "  -q, --quiet          no progress line, and no one-line summary on standard error\n"
-    "                       (formats but text); the progress line is drawn only when\n"
-    "                       standard error is a terminal\n"
-    "      --stats          counts and timing on standard error\n"
-    "  -h, --help           this help\n"
-    "\n"
-    "exit codes:\n"
-    "  0  no finding\n"
-    "  1  at least one finding\n"
-    "  2  an error stopped the sweep: bad usage, a PATH that does not exist, cannot be\n"
-    "     opened or is neither a folder nor a regular file, a report that could not be written\n";
+const char xs_cli_scan_help[] = XS_SCAN_HELP;
 
 static int parse_count(const char *s, unsigned long max, unsigned long *out)
 {
@@ -109,23 +53,7 @@ static int parse_size(const char *s, uint64_t *out)
 
 int xs_cli_scan(int argc, char **argv)
 {
-    enum { OPT_TOP = 256, OPT_MAX, OPT_COLOR, OPT_STATS, OPT_IOC, OPT_MAXFILE, OPT_SKIPEXT,
-           OPT_NOFILES, OPT_CHECKLOGS, OPT_LABEL };
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"jobs", required_argument, NULL, 'j'},   {"top", required_argument, NULL, OPT_TOP},
-        {"max-findings", required_argument, NULL, OPT_MAX},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"verbose", no_argument, NULL, 'v'},      {"quiet", no_argument, NULL, 'q'},
-        {"stats", no_argument, NULL, OPT_STATS},  {"help", no_argument, NULL, 'h'},
-        {"rules", required_argument, NULL, 'r'},  {"ioc", required_argument, NULL, OPT_IOC},
-        {"max-file-size", required_argument, NULL, OPT_MAXFILE},
-        {"skip-ext", required_argument, NULL, OPT_SKIPEXT},
-        {"no-file-checks", no_argument, NULL, OPT_NOFILES},
-        {"check-logs", no_argument, NULL, OPT_CHECKLOGS},
-        {"label", required_argument, NULL, OPT_LABEL},
-        {NULL, 0, NULL, 0},
-    };
+    static const struct option longopts[] = {XS_SCAN_LONGOPTS};
     exs_report_opts ro = EXS_REPORT_OPTS_INIT;
     exs_scan_opts so = {0};
     const char *output = "-", *color = "auto";
@@ -139,7 +67,7 @@ int xs_cli_scan(int argc, char **argv)
     memset(&out, 0, sizeof out);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:o:j:r:vqh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, XS_SCAN_OPTSTRING, longopts, NULL)) != -1) {
         switch (c) {
         case 'f': {
             int f = exs_format_parse(optarg);
@@ -152,10 +80,10 @@ int xs_cli_scan(int argc, char **argv)
         }
         case 'o': output = optarg; break;
         case 'r':
-        case OPT_IOC:
-        case OPT_LABEL: {
-            const char ***list = c == 'r' ? &rules : c == OPT_IOC ? &iocs : &labels;
-            size_t *n = c == 'r' ? &nrules : c == OPT_IOC ? &niocs : &nlabels;
+        case XS_SCAN_OPT_IOC:
+        case XS_SCAN_OPT_LABEL: {
+            const char ***list = c == 'r' ? &rules : c == XS_SCAN_OPT_IOC ? &iocs : &labels;
+            size_t *n = c == 'r' ? &nrules : c == XS_SCAN_OPT_IOC ? &niocs : &nlabels;
             const char **l = realloc(*list, (*n + 1) * sizeof *l);
             if (!l) {
                 xs_cli_msg("exsweep scan: out of memory");
@@ -165,7 +93,7 @@ int xs_cli_scan(int argc, char **argv)
             *list = l;
             break;
         }
-        case OPT_MAXFILE: {
+        case XS_SCAN_OPT_MAX_FILE_SIZE: {
             uint64_t sz;
             if (parse_size(optarg, &sz) < 0 || sz == 0 || sz > (1ull << 30)) {
                 xs_cli_usage("scan", "--max-file-size wants a size from 1 to 1G (suffix K, M "
@@ -175,9 +103,9 @@ int xs_cli_scan(int argc, char **argv)
             so.max_file_size = sz;
             break;
         }
-        case OPT_SKIPEXT: so.skip_ext = optarg; break;
-        case OPT_NOFILES: so.no_file_checks = 1; break;
-        case OPT_CHECKLOGS: so.check_logs = 1; break;
+        case XS_SCAN_OPT_SKIP_EXT: so.skip_ext = optarg; break;
+        case XS_SCAN_OPT_NO_FILE_CHECKS: so.no_file_checks = 1; break;
+        case XS_SCAN_OPT_CHECK_LOGS: so.check_logs = 1; break;
         case 'j':
             if (parse_count(optarg, 256, &v) < 0 || v == 0) {
                 xs_cli_usage("scan", "--jobs wants a count from 1 to 256, not '%s'", optarg);
@@ -185,14 +113,14 @@ int xs_cli_scan(int argc, char **argv)
             }
             so.jobs = (unsigned)v;
             break;
-        case OPT_TOP:
+        case XS_SCAN_OPT_TOP:
             if (parse_count(optarg, 100000, &v) < 0) {
                 xs_cli_usage("scan", "--top wants a count up to 100000, not '%s'", optarg);
                 goto done;
             }
             ro.top = v;
             break;
-        case OPT_MAX:
+        case XS_SCAN_OPT_MAX_FINDINGS:
             if (parse_count(optarg, 100000000, &v) < 0 || v == 0) {
                 xs_cli_usage("scan", "--max-findings wants a count from 1 to 100000000, not "
                                       "'%s'", optarg);
@@ -200,10 +128,10 @@ int xs_cli_scan(int argc, char **argv)
             }
             so.max_findings = v;
             break;
-        case OPT_COLOR: color = optarg; break;
+        case XS_SCAN_OPT_COLOR: color = optarg; break;
         case 'v': ro.verbose = 1; break;
         case 'q': quiet = 1; break;
-        case OPT_STATS: stats = 1; break;
+        case XS_SCAN_OPT_STATS: stats = 1; break;
         case 'h':
             fputs(xs_cli_scan_help, stdout);
             status = xs_cli_stdout_done("scan", 0);

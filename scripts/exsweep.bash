@@ -1,9 +1,16 @@
-# bash completion for exsweep. The commands, options and formats come from exsweep's own
-# --help at completion time, so this file never drifts from the program it completes.
+# bash completion for exsweep. make writes build/completion/exsweep: this file, then the
+# commands, each command's options and what their values complete to, generated from the
+# commands' documentation (docs/man/exsweep*.txt, by scripts/gen-doc.awk), the source of their
+# --help and of their parsers' option tables too: the completion never drifts from the program.
 # Installed by 'make install' into $(PREFIX)/share/bash-completion/completions/exsweep.
+# COMPREPLY: one completion a line of compgen ARGS (a file name with spaces stays whole).
+_exsweep_reply()
+{
+    mapfile -t COMPREPLY < <(compgen "$@")
+}
 _exsweep()
 {
-    local cur prev cmd i
+    local cur prev cmd i vals
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=
@@ -13,31 +20,31 @@ _exsweep()
         *) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
-    local exe=${COMP_WORDS[0]}
     if [[ -z $cmd ]]; then
-        # "  scan PATH...   sweep ..." lines under "commands:"
-        COMPREPLY=($(compgen -W "$("$exe" --help 2>/dev/null |
-            sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p')" -- "$cur"))
+        if [[ $cur == -* ]]; then
+            _exsweep_reply -W "$(_exsweep_options '')" -- "$cur"
+        else
+            _exsweep_reply -W "$(_exsweep_commands)" -- "$cur"
+        fi
         return
     fi
-    case $prev in
-    -f | --format)
-        # "  -f, --format FMT     text (default), jsonl, csv, ..." of the command's help
-        COMPREPLY=($(compgen -W "$("$exe" report --help 2>/dev/null |
-            sed -n 's/^  -f, --format FMT *//p' | tr -d '(),' | sed 's/default//')" -- "$cur"))
-        return ;;
-    -o | --output | -r | --rules | --ioc)
-        COMPREPLY=($(compgen -f -- "$cur"))
-        return ;;
-    --color)
-        COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
-        return ;;
-    esac
+    if [[ $cmd == help ]]; then
+        [[ $COMP_CWORD -eq $((i + 1)) ]] && _exsweep_reply -W "$(_exsweep_commands)" -- "$cur"
+        return
+    fi
+    # the value of the option before: its words, a file name, or nothing to offer
+    if [[ $COMP_CWORD -gt $((i + 1)) ]] && vals=$(_exsweep_value "$cmd" "$prev"); then
+        if [[ $vals == @files ]]; then
+            _exsweep_reply -f -- "$cur"
+        else
+            _exsweep_reply -W "$vals" -- "$cur"
+        fi
+        return
+    fi
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$("$exe" "$cmd" --help 2>/dev/null |
-            grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+        _exsweep_reply -W "$(_exsweep_options "$cmd")" -- "$cur"
         return
     fi
-    COMPREPLY=($(compgen -f -- "$cur"))
+    _exsweep_reply -f -- "$cur"
 }
 complete -o filenames -F _exsweep exsweep

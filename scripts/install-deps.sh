@@ -9,14 +9,15 @@ BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-
 # chromium: the e2e case html-chromium renders the HTML report headless (it is skipped,
 # saying so, without it).
 FUZZ_PKGS="clang libclang-rt-14-dev"
-TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin"
+# man-db, groff-base: tests/e2e/man-sync.sh renders every man page with man --warnings.
+TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
 #   --ci     also the peers the test suite compares against (yara, evtxexport, regfexport,
-#            hivexsh) and python3-jsonschema (make eval validates STIX bundles with it); 'make check'
-#            and .ci/run install these
+#            hivexsh), man and groff (the man pages are rendered) and python3-jsonschema (make
+#            eval validates STIX bundles with it); 'make check' and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
 #   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)
 want="$BUILD_PKGS"

@@ -84,10 +84,11 @@ else
     cat "$BUILD/lint.log" >&2
 fi
 
+# The commands' documentation (docs/man/) against their parsers, --help, man pages, completion.
 if tests/e2e/man-sync.sh "$BUILD/exsweep" >"$BUILD/man.log" 2>&1; then
-    record PASS docs/man-page-in-sync
+    record PASS docs/options-help-man-completion-in-sync
 else
-    record FAIL docs/man-page-in-sync
+    record FAIL docs/options-help-man-completion-in-sync
     cat "$BUILD/man.log" >&2
 fi
 
