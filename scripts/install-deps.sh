@@ -11,7 +11,7 @@ BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # man-db, groff-base: tests/e2e/man-sync.sh renders every man page with man --warnings.
 TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
-PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
+PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
@@ -19,7 +19,7 @@ PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time"
 #            hivexsh), man and groff (the man pages are rendered) and python3-jsonschema (make
 #            eval validates STIX bundles with it); 'make check' and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
-#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time)
+#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time, jq)
 want="$BUILD_PKGS"
 for a in "$@"; do
     case "$a" in

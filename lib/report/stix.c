@@ -365,16 +365,23 @@ done:
     fputs(",\"identity_class\":\"system\"}", f);
 }
 
+/* The distinct rules of entries [a, b), in order of first appearance: the first 8 named, the
+ * rest counted. Linear in the entries: the distinct rules are few (a rule table's worth;
+ * past RULES_SEEN distinct ones a rule may be counted twice). */
+#define RULES_SEEN 512
 static void rules_of(const sx *s, size_t a, size_t b, char *out, size_t cap)
 {
-    size_t n = 0, listed = 0, more = 0;
+    const exs_rule *seen[RULES_SEEN];
+    size_t nseen = 0, n = 0, listed = 0, more = 0;
     out[0] = 0;
     for (size_t i = a; i < b; i++) {
-        bool seen = false;
-        for (size_t j = a; j < i && !seen; j++)
-            seen = s->e[j].rule == s->e[i].rule;
-        if (seen)
+        bool dup = false;
+        for (size_t j = 0; j < nseen && !dup; j++)
+            dup = seen[j] == s->e[i].rule;
+        if (dup)
             continue;
+        if (nseen < RULES_SEEN)
+            seen[nseen++] = s->e[i].rule;
         if (listed == 8) {
             more++;
             continue;
