@@ -49,12 +49,12 @@ run() { # label command... -> "label wall_s rss_kib" per run on stdout
         i=$((i + 1))
     done
 }
-{
-    run jq sh -c 'jq -c . "$0" >/dev/null' "$out/big.jsonl"
-    for f in text jsonl csv timesketch stix html; do
-        run "$f" "$B/exsweep" report -f "$f" -o "$out/out.$f" "$out/big.jsonl"
-    done
-} | tee "$out/runs.txt"
+: >"$out/runs.txt"
+run jq sh -c 'jq -c . "$0" >/dev/null' "$out/big.jsonl" >>"$out/runs.txt"
+for f in text jsonl csv timesketch stix html; do
+    run "$f" "$B/exsweep" report -f "$f" -o "$out/out.$f" "$out/big.jsonl" >>"$out/runs.txt"
+done
+cat "$out/runs.txt"
 echo
 echo "medians (wall s, peak RSS MiB; ratio: jq's wall time over exsweep's, same run):"
 awk '

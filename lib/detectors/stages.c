@@ -1,17 +1,21 @@
 /* The step of an intrusion each built-in rule's findings show (exs_stage, finding.h): the
  * report's chain reads them. Every rule id of the built-in table and of the shipped YARA rules
- * is placed here by hand (test-stages checks that none is missing); a rule this version does
- * not know (a user's YARA rule, a saved sweep of a later version) is placed by its ATT&CK
- * techniques. */
+ * is placed here by hand (test-story checks that none is missing); a rule this version does
+ * not know (a saved sweep of a later version, whose record carries the rule's techniques) is
+ * placed by its ATT&CK techniques. A user's YARA rule has none: it is "other". */
+#include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exsweep/finding.h"
 
-static const struct {
+typedef struct placed {
     const char *id;
     exs_stage stage;
-} table[] = {
+} placed;
+
+static const placed table[] = {
     /* scanning */
     {"EXS-PL-26855-PROBE", EXS_STAGE_RECON},
     {"EXS-PL-26855-IISPROBE", EXS_STAGE_RECON},
@@ -153,14 +157,29 @@ static exs_stage of_techniques(const char *t)
     return EXS_STAGE_OTHER;
 }
 
+#define NTABLE (sizeof table / sizeof table[0])
+static placed sorted[NTABLE]; /* the table by id, for bsearch: the reports ask per finding */
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int cmp_placed(const void *a, const void *b)
+{
+    return strcmp(((const placed *)a)->id, ((const placed *)b)->id);
+}
+
+static void sort_table(void)
+{
+    memcpy(sorted, table, sizeof table);
+    qsort(sorted, NTABLE, sizeof *sorted, cmp_placed);
+}
+
 exs_stage exs_rule_stage(const exs_rule *r)
 {
     if (!r || !r->id)
         return EXS_STAGE_OTHER;
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].id, r->id) == 0)
-            return table[i].stage;
-    return of_techniques(r->techniques);
+    pthread_once(&sorted_once, sort_table);
+    placed key = {r->id, EXS_STAGE_OTHER};
+    const placed *p = bsearch(&key, sorted, NTABLE, sizeof *sorted, cmp_placed);
+    return p ? p->stage : of_techniques(r->techniques);
 }
 
 exs_stage exs_finding_stage(const exs_finding *f)

@@ -22,7 +22,12 @@ static int seen_cmp(const void *x, const void *y)
 {
     const seen *a = x, *b = y;
     int c = strcmp(a->value, b->value);
-    return c ? c : a->root < b->root ? -1 : a->root > b->root;
+    if (c)
+        return c;
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    /* the same value on the same root: the first path, whatever qsort's order */
+    return strcmp(a->path ? a->path : "", b->path ? b->path : "");
 }
 
 

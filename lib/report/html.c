@@ -526,14 +526,18 @@ static void families(FILE *f, const exs_results *r)
 static void chain(FILE *f, const exs_results *r, const xs_story *s)
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
-    size_t shown = 0;
+    size_t shown = 0, more = 0;
     for (size_t root = 0; root < s->nroots; root++) {
         const xs_story_step *st = s->steps[root];
         size_t any = 0;
         for (size_t k = 0; k < XS_STORY_STEPS; k++)
             any += st[chain_order[k]].n;
-        if (!any || any == st[EXS_STAGE_RECON].n || shown++ >= XS_HTML_MAX_ROWS)
+        if (!any || any == st[EXS_STAGE_RECON].n)
             continue;
+        if (shown++ >= XS_HTML_MAX_ROWS) {
+            more++;
+            continue;
+        }
         fputs("<section class=\"card chain\">\n<h2>How it happened", f);
         if (sw->nroots > 1 && root < sw->nroots) {
             fputs(" on ", f);
@@ -580,6 +584,10 @@ static void chain(FILE *f, const exs_results *r, const xs_story *s)
         }
         fputs("</tbody></table>\n</section>\n", f);
     }
+    if (more)
+        fprintf(f, "<p class=\"note\">... and %zu more servers with a story (past %d): the "
+                   "report of each saved sweep tells it.</p>\n",
+                more, XS_HTML_MAX_ROWS);
 }
 
 static void touched_rows(FILE *f, const exs_results *r, const char *what, const xs_story_name *v,

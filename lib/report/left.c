@@ -11,11 +11,13 @@
 #include "report/left.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/escape.h"
 #include "core/limits.h"
+#include "core/strmap.h"
 #include "core/timeparse.h"
 #include "report/render.h"
 
@@ -42,12 +44,14 @@ static bool on_disk(const exs_finding *f)
     return f->file && f->file->path && strcmp(f->origin.kind, "file") == 0;
 }
 
-static entry *find(entry *e, size_t n, uint32_t root, const char *path)
+/* An entry's key in the index: "root|path" (a path holds any byte but NUL). */
+static char *key_of(uint32_t root, const char *path)
 {
-    for (size_t i = 0; i < n; i++) /* the entries are few: files with findings */
-        if (e[i].root == root && strcmp(e[i].path, path) == 0)
-            return &e[i];
-    return NULL;
+    size_t n = strlen(path) + 16;
+    char *k = malloc(n);
+    if (k)
+        snprintf(k, n, "%u|%s", (unsigned)root, path);
+    return k;
 }
 
 static void minute(FILE *o, int64_t ms)
@@ -171,12 +175,29 @@ static void print_entry(FILE *o, const exs_results *r, const entry *e, bool colo
     }
 }
 
+static bool grow_entries(entry **e, size_t *cap)
+{
+    size_t nc = *cap ? *cap * 2 : 16;
+    entry *g = realloc(*e, nc * sizeof *g);
+    if (!g)
+        return false;
+    *e = g;
+    *cap = nc;
+    return true;
+}
+
 bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
 {
     size_t n;
     const exs_finding *f = exs_results_findings(r, &n);
     entry *e = NULL;
     size_t ne = 0, cap = 0;
+    xs_strmap *index = xs_strmap_create(); /* "root|path" -> entry index + 1 */
+    if (!index) {
+        *out = NULL;
+        *count = 0;
+        return false;
+    }
     for (size_t i = 0; i < n; i++) {
         const exs_finding *x = &f[i];
         bool link = strcmp(x->rule->id, "EXS-LINK-SHELL") == 0 && x->file && x->file->path;
@@ -184,19 +205,18 @@ bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
             continue;
         if (x->verdict < EXS_VERDICT_SUSPICIOUS)
             continue;
-        entry *k = find(e, ne, x->origin.root, x->file->path);
+        char *key = key_of(x->origin.root, x->file->path);
+        size_t at = key ? (size_t)(uintptr_t)xs_strmap_get(index, key) : 0;
+        entry *k = at ? &e[at - 1] : NULL;
         if (!k) {
-            if (ne == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                entry *g = realloc(e, nc * sizeof *g);
-                if (!g) {
-                    free(e);
-                    *out = NULL;
-                    *count = 0;
-                    return false;
-                }
-                e = g;
-                cap = nc;
+            if (!key || (ne == cap && !grow_entries(&e, &cap)) ||
+                !xs_strmap_put(index, key, (void *)(uintptr_t)(ne + 1), NULL)) {
+                free(key);
+                free(e);
+                xs_strmap_destroy(index);
+                *out = NULL;
+                *count = 0;
+                return false;
             }
             k = &e[ne++];
             memset(k, 0, sizeof *k);
@@ -204,6 +224,7 @@ bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
             k->path = x->file->path;
             k->mtime_ms = EXS_TIME_NONE;
         }
+        free(key);
         if (link) {
             k->link = x;
         } else {
@@ -243,6 +264,7 @@ bool xs_left_collect(const exs_results *r, xs_left_entry **out, size_t *count)
             break;
         }
     }
+    xs_strmap_destroy(index);
     size_t kept = 0;
     for (size_t i = 0; i < ne; i++) {
         if (!e[i].first && e[i].link) {
@@ -307,11 +329,12 @@ void xs_report_first_sign(FILE *o, const exs_results *r)
     xs_time_format(f->time_ms, t);
     t[10] = ' ';
     t[19] = 0;
-    fprintf(o, "  first sign of compromise: %s UTC, %s:", t, f->rule->id);
-    size_t c = 54 + strlen(f->rule->id);
+    fprintf(o, "  first sign of compromise: %s UTC, ", t);
+    size_t c = 53;
     char where[XS_MAX_WHERE];
     bool from = f->http && f->http->client;
-    xs_render_wrapv(o, 6, &c, " ", f->rule->name, from ? ", from " : "",
+    /* the rule's id and name: a saved sweep's, from a file: escaped */
+    xs_render_wrapv(o, 6, &c, f->rule->id, ": ", f->rule->name, from ? ", from " : "",
                     from ? f->http->client : "", (const char *)NULL);
     xs_render_where(r, f, true, where, sizeof where);
     fputs("\n      in ", o);

@@ -212,6 +212,8 @@ bool xs_render_loopback(const char *a)
 
 static void wrap_pieces(FILE *o, size_t indent, size_t *col, const char *first, va_list ap)
 {
+    if (indent > XS_TEXT_WIDTH / 2) /* a line keeps at least half the width for its text */
+        indent = XS_TEXT_WIDTH / 2;
     char *buf = NULL;
     size_t len = 0;
     va_list again;
@@ -256,9 +258,11 @@ static void wrap_pieces(FILE *o, size_t indent, size_t *col, const char *first, 
             *col += spaces;
         }
         spaces = 0;
-        while (*col + cols > XS_TEXT_WIDTH) {
+        while (cols && *col + cols > XS_TEXT_WIDTH) {
             size_t room = *col < XS_TEXT_WIDTH ? XS_TEXT_WIDTH - *col : 1, k = i;
-            for (size_t c = 0; c < room; c++) {
+            if (room > cols)
+                room = cols;
+            for (size_t c = 0; c < room && k < j; c++) {
                 k++;
                 while (k < j && ((unsigned char)buf[k] & 0xC0) == 0x80)
                     k++;

@@ -44,9 +44,10 @@ bool xs_render_loopback(const char *addr);
 /* The text summary's width: every line fits it, long facts wrap rather than being cut. */
 #define XS_TEXT_WIDTH 100
 
-/* s escaped for the terminal and written from column *col, wrapped at XS_TEXT_WIDTH (at a
- * space where the line stays half full or more) onto lines that start at column indent: no
- * fact is cut. *col receives the column after the last character. */
+/* s escaped for the terminal and written from column *col, wrapped at XS_TEXT_WIDTH onto lines
+ * that start at column indent (at most half the width): a word that would pass the width
+ * starts a new line, a word longer than a line is split; no fact is cut. *col receives the
+ * column after the last character. */
 void xs_render_wrap(FILE *o, const char *s, size_t indent, size_t *col);
 /* The same for several pieces (a NULL-terminated list of strings), wrapped as one text: a
  * space between two pieces never ends a line. */

@@ -27,6 +27,9 @@ typedef struct build {
     xs_strmap *actor_ix;   /* address -> index + 1 */
     xs_strmap *account_ix; /* normalised account -> index + 1 */
     xs_strmap *mailbox_ix;
+    xs_strmap *allowed;    /* the addresses given details, when not all are; NULL: all */
+    xs_strmap *tie;        /* a person's account key -> the actor index + 1 that used it, or
+                              AMBIGUOUS when several did */
     size_t cap_actors, cap_accounts, cap_mailboxes, cap_owned;
     const char *const *own;/* the servers' own addresses, sorted */
     size_t nown;
@@ -182,10 +185,8 @@ static bool add_actor(build *b, const exs_finding *f, const char *addr)
     if (ix) {
         a = &s->actors[ix - 1];
     } else {
-        if (s->nactors >= XS_STORY_MAX_ACTORS) {
-            s->actors_more++;
-            return true;
-        }
+        if ((b->allowed && !xs_strmap_get(b->allowed, addr)) || s->nactors >= XS_STORY_MAX_ACTORS)
+            return true; /* not one of the addresses the reports detail (actors_more counts) */
         if (!grow((void **)&s->actors, &b->cap_actors, s->nactors + 1, sizeof *s->actors))
             return false;
         a = &s->actors[s->nactors];
@@ -202,7 +203,8 @@ static bool add_actor(build *b, const exs_finding *f, const char *addr)
     span(&a->first_ms, &a->last_ms, f->time_ms);
     a->steps |= 1u << exs_finding_stage(f);
     a->roots |= root_bit(f->origin.root);
-    tally(a->kinds, &a->nkinds, &a->kinds_more, XS_STORY_KINDS, f->origin.kind, false);
+    tally(a->kinds, &a->nkinds, &a->kinds_more, XS_STORY_KINDS,
+          f->origin.kind && *f->origin.kind ? f->origin.kind : "-", false);
     const char *ua = f->http->user_agent;
     if (ua && ua[0] && strcmp(ua, "-") != 0)
         tally(a->agents, &a->nagents, &a->agents_more, XS_STORY_AGENTS, ua, true);
@@ -210,6 +212,13 @@ static bool add_actor(build *b, const exs_finding *f, const char *addr)
     if (u && u[0] && strcmp(u, "-") != 0) {
         char k[KEY_MAX], k2[KEY_MAX];
         account_key(u, k, sizeof k);
+        if (k[0] && !xs_story_system_account(u)) { /* every account it used ties its cmdlets */
+            size_t me = (size_t)(a - s->actors) + 1,
+                   at = (size_t)(uintptr_t)xs_strmap_get(b->tie, k);
+            if (at != me && at != AMBIGUOUS &&
+                !xs_strmap_put(b->tie, k, (void *)(uintptr_t)(at ? AMBIGUOUS : me), NULL))
+                return false;
+        }
         bool have = false;
         for (size_t i = 0; i < a->naccounts && !have; i++) {
             account_key(a->accounts[i], k2, sizeof k2);
@@ -280,30 +289,48 @@ static bool mailbox(build *b, const exs_finding *f, const char *name, unsigned h
                     &s->mailboxes_more, f, name, how);
 }
 
-/* The value of a cmdlet parameter ("-Mailbox "x@y"" or -Mailbox:x or -Mailbox x), copied, or
- * NULL (absent, or out of memory: *oom set). */
+/* The value of a cmdlet parameter (-Mailbox "x@y", -Mailbox:x, -Mailbox x), copied, or NULL
+ * (absent, a variable, or out of memory: *oom set). The parameters are read as tokens: a
+ * "-Name" inside a quoted value is that value's text, not a parameter. */
 static const char *param(build *b, const char *params, const char *name, bool *oom)
 {
     size_t nl = strlen(name);
-    for (const char *p = params; p && (p = strchr(p, '-')) != NULL; p++) {
-        if (p != params && p[-1] != ' ' && p[-1] != '\t')
+    const char *p = params;
+    while (p && *p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '"' || *p == '\'') { /* a quoted value: skipped whole */
+            const char *e = strchr(p + 1, *p);
+            if (!e)
+                return NULL; /* unterminated: nothing after it can be told apart */
+            p = e + 1;
             continue;
-        if (strncasecmp(p + 1, name, nl) != 0)
+        }
+        const char *tok = p;
+        p += strcspn(p, " \t:\"'");
+        bool hit = tok[0] == '-' && (size_t)(p - tok - 1) == nl && strncasecmp(tok + 1, name, nl) == 0;
+        if (!hit) {
+            if (*p == ':')
+                p++;
             continue;
-        const char *v = p + 1 + nl;
-        if (*v != ' ' && *v != ':' && *v != '\t')
-            continue;
-        while (*v == ' ' || *v == ':' || *v == '\t')
-            v++;
+        }
+        while (*p == ' ' || *p == ':' || *p == '\t')
+            p++;
+        const char *v = p;
         size_t n;
         if (*v == '"' || *v == '\'') {
-            char q = *v++;
-            n = strcspn(v, q == '"' ? "\"" : "'");
+            const char *e = strchr(v + 1, *v);
+            if (!e)
+                return NULL;
+            v++;
+            n = (size_t)(e - v);
+            p = e + 1;
         } else {
             n = strcspn(v, " \t");
+            p = v + n;
         }
-        if (n == 0 || n > PARAM_MAX)
-            return NULL;
+        if (n == 0 || n > PARAM_MAX || *v == '$' || *v == '-')
+            continue; /* empty, too long, a variable, or the next parameter: not a name */
         const char *c = own_copy(b, v, n);
         if (!c)
             *oom = true;
@@ -328,6 +355,7 @@ static bool cmdlet_names(build *b, const exs_finding *f)
         {"Search-Mailbox", "Identity", true, XS_TOUCH_SEARCH},
         {"Add-MailboxPermission", "Identity", true, XS_TOUCH_SEARCH},
         {"Add-MailboxFolderPermission", "Identity", true, XS_TOUCH_SEARCH},
+        {"New-MailboxSearch", "SourceMailboxes", true, XS_TOUCH_SEARCH},
         {"Add-MailboxPermission", "User", false, XS_TOUCH_ROLE},
         {"Add-MailboxFolderPermission", "User", false, XS_TOUCH_ROLE},
         {"New-ManagementRoleAssignment", "User", false, XS_TOUCH_ROLE},
@@ -360,32 +388,17 @@ static void step(xs_story_step *st, const exs_finding *f)
     span(&st->first_ms, &st->last_ms, f->time_ms);
 }
 
-/* Cmdlets run as an account one actor used (and no other): that actor's. */
-static bool tie_cmdlets(build *b, const exs_finding *f, size_t n)
+/* Cmdlets run as a person's account one actor used (and no other): that actor's. */
+static void tie_cmdlets(build *b, const exs_finding *f, size_t n)
 {
     xs_story *s = b->s;
-    xs_strmap *by = xs_strmap_create();
-    if (!by)
-        return false;
     char k[KEY_MAX];
-    for (size_t i = 0; i < s->nactors; i++)
-        for (size_t j = 0; j < s->actors[i].naccounts; j++) {
-            account_key(s->actors[i].accounts[j], k, sizeof k);
-            if (generic_account(k))
-                continue;
-            size_t at = (size_t)(uintptr_t)xs_strmap_get(by, k);
-            size_t v = at && at - 1 != i ? AMBIGUOUS : i + 1;
-            if (!xs_strmap_put(by, k, (void *)(uintptr_t)v, NULL)) {
-                xs_strmap_destroy(by);
-                return false;
-            }
-        }
     for (size_t i = 0; i < n; i++) {
         const exs_finding *x = &f[i];
         if (!x->cmdlet || !x->cmdlet->user)
             continue;
         account_key(x->cmdlet->user, k, sizeof k);
-        size_t at = (size_t)(uintptr_t)xs_strmap_get(by, k);
+        size_t at = (size_t)(uintptr_t)xs_strmap_get(b->tie, k);
         if (!at || at == AMBIGUOUS)
             continue;
         xs_story_actor *a = &s->actors[at - 1];
@@ -393,8 +406,6 @@ static bool tie_cmdlets(build *b, const exs_finding *f, size_t n)
             a->cmdlet_account = x->cmdlet->user;
         a->steps |= 1u << exs_finding_stage(x);
     }
-    xs_strmap_destroy(by);
-    return true;
 }
 
 static int cmp_name(const void *x, const void *y)
@@ -441,8 +452,7 @@ static bool fill(build *b)
         if (x->cmdlet && !cmdlet_names(b, x))
             return false;
     }
-    if (!tie_cmdlets(b, f, n))
-        return false;
+    tie_cmdlets(b, f, n);
     for (size_t i = 0; i < s->nactors; i++) {
         xs_story_actor *a = &s->actors[i];
         qsort(a->kinds, a->nkinds, sizeof *a->kinds, cmp_tally);
@@ -453,6 +463,32 @@ static bool fill(build *b)
     if (s->nmailboxes > 1)
         qsort(s->mailboxes, s->nmailboxes, sizeof *s->mailboxes, cmp_name);
     return true;
+}
+
+/* Past XS_STORY_MAX_ACTORS client addresses, the details go to the ones the reports list
+ * first (the exact counts' order: worst verdict, most findings), not to the first met: on a
+ * week of internet-facing logs, thousands of scanners come before the intruder. */
+static bool allow(build *b)
+{
+    size_t nc, n = 0;
+    const exs_count *c = exs_results_counts(b->r, EXS_COUNT_CLIENT, &nc);
+    if (nc <= XS_STORY_MAX_ACTORS)
+        return true;
+    const exs_count **v = malloc(nc * sizeof *v);
+    if (!v || !(b->allowed = xs_strmap_create())) {
+        free(v);
+        return false;
+    }
+    for (size_t i = 0; i < nc; i++)
+        if (!xs_render_loopback(c[i].key))
+            v[n++] = &c[i];
+    qsort(v, n, sizeof *v, xs_count_cmp_client);
+    bool ok = true;
+    for (size_t i = 0; i < n && i < XS_STORY_MAX_ACTORS && ok; i++)
+        ok = xs_strmap_put(b->allowed, v[i]->key, (void *)1, NULL);
+    b->s->actors_more = n > XS_STORY_MAX_ACTORS ? n - XS_STORY_MAX_ACTORS : 0;
+    free(v);
+    return ok;
 }
 
 bool xs_story_build(const exs_results *r, xs_story *s)
@@ -467,10 +503,14 @@ bool xs_story_build(const exs_results *r, xs_story *s)
     b.actor_ix = xs_strmap_create();
     b.account_ix = xs_strmap_create();
     b.mailbox_ix = xs_strmap_create();
-    bool ok = s->steps && b.actor_ix && b.account_ix && b.mailbox_ix && fill(&b);
+    b.tie = xs_strmap_create();
+    bool ok = s->steps && b.actor_ix && b.account_ix && b.mailbox_ix && b.tie && allow(&b) &&
+              fill(&b);
     xs_strmap_destroy(b.actor_ix);
     xs_strmap_destroy(b.account_ix);
     xs_strmap_destroy(b.mailbox_ix);
+    xs_strmap_destroy(b.tie);
+    xs_strmap_destroy(b.allowed);
     if (!ok) {
         xs_story_free(s);
         memset(s, 0, sizeof *s);
@@ -535,52 +575,35 @@ static void text(FILE *o, const char *s, size_t indent, size_t *col)
     xs_render_wrap(o, s ? s : "-", indent, col);
 }
 
-static void lit(FILE *o, const char *s, size_t *col)
+/* The library's own words, wrapped as the evidence is (onto lines at indent): every line of
+ * the summary fits. */
+static void lit(FILE *o, const char *s, size_t indent, size_t *col)
 {
-    fputs(s, o);
-    *col += strlen(s);
+    xs_render_wrap(o, s, indent, col);
 }
 
-static void when(FILE *o, int64_t ms, size_t *col)
+static void when(FILE *o, int64_t ms, size_t indent, size_t *col)
 {
     char t[32];
     xs_time_format(ms, t);
     t[10] = ' ';
     t[19] = 0;
-    lit(o, xs_time_formattable(ms) ? t : "-", col);
+    lit(o, xs_time_formattable(ms) ? t : "-", indent, col);
 }
 
 /* What a step's first finding is about, in one phrase of evidence. */
 static void what(FILE *o, const exs_finding *f, size_t indent, size_t *col)
 {
-    if (f->file && f->file->path) {
-        text(o, f->file->path, indent, col);
-    } else if (f->process && f->process->command_line) {
-        text(o, f->process->command_line, indent, col);
-    } else if (f->cmdlet && f->cmdlet->name) {
-        text(o, f->cmdlet->name, indent, col);
-        if (f->cmdlet->parameters && f->cmdlet->parameters[0]) {
-            lit(o, " ", col);
-            text(o, f->cmdlet->parameters, indent, col);
-        }
-    } else if (f->http && f->http->path) {
-        text(o, f->http->method ? f->http->method : "-", indent, col);
-        lit(o, " ", col);
-        text(o, f->http->path, indent, col);
-        if (f->http->status) {
-            char st[16];
-            snprintf(st, sizeof st, " %d", f->http->status);
-            lit(o, st, col);
-        }
-    } else if (f->target) {
-        text(o, f->target, indent, col);
-    } else {
+    const char *part[2];
+    size_t np = xs_story_subject(f, part);
+    if (!np)
         return;
-    }
-    if (f->http && f->http->client && !f->http->backend) {
-        lit(o, ", from ", col);
-        text(o, f->http->client, indent, col);
-    }
+    char st[16] = "";
+    if (!f->file && !f->process && !f->cmdlet && f->http && f->http->path && f->http->status)
+        snprintf(st, sizeof st, " %d", f->http->status);
+    bool from = f->http && f->http->client && !f->http->backend;
+    xs_render_wrapv(o, indent, col, part[0], np > 1 ? " " : "", np > 1 ? part[1] : "", st,
+                    from ? ", from " : "", from ? f->http->client : "", (const char *)NULL);
 }
 
 const exs_stage xs_story_chain[XS_STORY_STEPS] = {
@@ -606,22 +629,22 @@ static void chain_of(FILE *o, const exs_results *r, const xs_story *s, size_t ro
             missing++;
             continue;
         }
-        size_t col = 0;
+        size_t col = 21;
         fprintf(o, "  %-18s ", exs_stage_title(chain_order[k]));
-        col = 21;
-        when(o, x->first_ms, &col);
+        when(o, x->first_ms, 21, &col);
         if (x->last_ms != x->first_ms && xs_time_formattable(x->last_ms)) {
-            lit(o, " .. ", &col);
-            when(o, x->last_ms, &col);
+            lit(o, " .. ", 21, &col);
+            when(o, x->last_ms, 21, &col);
         } else {
             fprintf(o, "%23s", "");
         }
         fprintf(o, " %5zu %s, worst %s\n", x->n, x->n == 1 ? "finding" : "findings",
                 exs_verdict_name(x->worst));
-        col = 0;
-        fprintf(o, "      first  %s ", x->first->rule->id);
-        col = 14 + strlen(x->first->rule->id);
-        text(o, x->first->rule->name, 13, &col);
+        fputs("      first  ", o);
+        col = 13;
+        /* the rule's id and name: a saved sweep's, from a file: escaped */
+        xs_render_wrapv(o, 13, &col, x->first->rule->id, " ", x->first->rule->name,
+                        (const char *)NULL);
         fputc('\n', o);
         col = 13;
         fputs("             ", o);
@@ -636,13 +659,16 @@ static void chain_of(FILE *o, const exs_results *r, const xs_story *s, size_t ro
     }
     if (missing && missing < NCHAIN) {
         fputs("  not seen           ", o);
+        size_t col = 21;
         bool first = true;
         for (size_t k = 0; k < NCHAIN; k++)
             if (!st[chain_order[k]].n) {
-                fprintf(o, "%s%s", first ? "" : ", ", exs_stage_title(chain_order[k]));
+                xs_render_wrapv(o, 21, &col, first ? "" : ", ", exs_stage_title(chain_order[k]),
+                                (const char *)NULL);
                 first = false;
             }
-        fputs(" (in the evidence read)\n", o);
+        lit(o, " (in the evidence read)", 21, &col);
+        fputc('\n', o);
     }
 }
 
@@ -684,8 +710,8 @@ static void hows(FILE *o, unsigned how, size_t *col)
     bool first = true;
     for (unsigned bit = 1; bit <= XS_TOUCH_SEARCH; bit <<= 1)
         if (how & bit) {
-            lit(o, first ? "" : ", ", col);
-            lit(o, xs_story_touch_words(bit), col);
+            lit(o, first ? "" : ", ", 15, col);
+            lit(o, xs_story_touch_words(bit), 15, col);
             first = false;
         }
 }
@@ -695,37 +721,39 @@ static void names(FILE *o, const exs_results *r, const char *label, const xs_sto
 {
     const exs_sweep_info *sw = exs_results_sweep(r);
     for (size_t i = 0; i < n && i < NAMES_SHOW; i++) {
-        size_t col = 0;
         fprintf(o, "  %-10s ", i ? "" : label);
-        col = 13;
-        text(o, v[i].name, 15, &col);
-        fprintf(o, "  %zu %s", v[i].n, v[i].n == 1 ? "finding" : "findings");
-        col += 12;
+        size_t col = 13;
+        char cnt[48], t[32] = "";
+        snprintf(cnt, sizeof cnt, "  %zu %s", v[i].n, v[i].n == 1 ? "finding" : "findings");
         if (xs_time_formattable(v[i].first_ms)) {
-            lit(o, ", first ", &col);
-            when(o, v[i].first_ms, &col);
+            xs_time_format(v[i].first_ms, t);
+            t[10] = ' ';
+            t[19] = 0;
         }
+        xs_render_wrapv(o, 15, &col, v[i].name, cnt, *t ? ", first " : "", t, (const char *)NULL);
         fputs("\n               ", o);
         col = 15;
         hows(o, v[i].how, &col);
         if (is_account && xs_story_system_account(v[i].name))
-            lit(o, "; a system account, no person's", &col);
+            lit(o, "; a system account, no person's", 15, &col);
         if (sw->nroots > 1) {
-            lit(o, "; on ", &col);
+            lit(o, "; on ", 15, &col);
             bool first = true;
             for (size_t k = 0; k < sw->nroots && k < 64; k++)
                 if (v[i].roots & ((uint64_t)1 << k)) {
-                    lit(o, first ? "" : ", ", &col);
+                    lit(o, first ? "" : ", ", 15, &col);
                     text(o, sw->roots[k].label, 15, &col);
                     first = false;
                 }
         }
         fputc('\n', o);
     }
-    size_t rest = (n > NAMES_SHOW ? n - NAMES_SHOW : 0) + more;
-    if (rest)
-        fprintf(o, "  %-10s ... and %zu more (-f jsonl: user.name, exsweep.cmdlet.*)\n", "",
-                rest);
+    if (n > NAMES_SHOW)
+        fprintf(o, "  %-10s ... and %zu more %s (-f jsonl: user.name, exsweep.cmdlet.*)\n", "",
+                n - NAMES_SHOW, label);
+    if (more)
+        fprintf(o, "  %-10s (%zu %s name %s past the %d kept: in the totals only)\n", "", more,
+                more == 1 ? "finding" : "findings", label, XS_STORY_MAX_NAMES);
 }
 
 void xs_report_touched(FILE *o, const exs_results *r, const xs_story *s, bool color)
@@ -746,9 +774,9 @@ static void tallies(FILE *o, const xs_story_tally *t, size_t n, bool paren, cons
     for (size_t i = 0; i < n; i++) {
         char c[32];
         snprintf(c, sizeof c, paren ? " (%zu)" : " %zu", t[i].n);
-        lit(o, i ? sep : "", col);
+        lit(o, i ? sep : "", 15, col);
         text(o, t[i].key, 15, col);
-        lit(o, c, col);
+        lit(o, c, 15, col);
     }
 }
 
@@ -761,8 +789,8 @@ void xs_report_actor(FILE *o, const exs_results *r, const xs_story_actor *a)
     bool first = true;
     for (size_t k = 0; k < NCHAIN; k++)
         if (a->steps & (1u << chain_order[k])) {
-            lit(o, first ? "" : ", ", &col);
-            lit(o, exs_stage_title(chain_order[k]), &col);
+            lit(o, first ? "" : ", ", 15, &col);
+            lit(o, exs_stage_title(chain_order[k]), 15, &col);
             first = false;
         }
     fputc('\n', o);
@@ -771,13 +799,14 @@ void xs_report_actor(FILE *o, const exs_results *r, const xs_story_actor *a)
     tallies(o, a->kinds, a->nkinds, false, ", ", &col);
     if (a->kinds_more) {
         char c[64];
-        snprintf(c, sizeof c, ", %zu of other kinds", a->kinds_more);
-        lit(o, c, &col);
+        snprintf(c, sizeof c, ", %zu %s of other kinds", a->kinds_more,
+                 a->kinds_more == 1 ? "finding" : "findings");
+        lit(o, c, 15, &col);
     }
     if (a->cmdlets) {
         char c[96];
         snprintf(c, sizeof c, "; %zu %s as ", a->cmdlets, a->cmdlets == 1 ? "cmdlet" : "cmdlets");
-        lit(o, c, &col);
+        lit(o, c, 15, &col);
         text(o, a->cmdlet_account, 15, &col);
     }
     fputc('\n', o);
@@ -787,8 +816,9 @@ void xs_report_actor(FILE *o, const exs_results *r, const xs_story_actor *a)
         tallies(o, a->agents, a->nagents, true, "; ", &col);
         if (a->agents_more) {
             char c[64];
-            snprintf(c, sizeof c, "; %zu with others", a->agents_more);
-            lit(o, c, &col);
+            snprintf(c, sizeof c, "; %zu %s with other agents", a->agents_more,
+                     a->agents_more == 1 ? "finding" : "findings");
+            lit(o, c, 15, &col);
         }
         fputc('\n', o);
     }
@@ -796,13 +826,14 @@ void xs_report_actor(FILE *o, const exs_results *r, const xs_story_actor *a)
         fputs("      as       ", o);
         col = 15;
         for (size_t i = 0; i < a->naccounts; i++) {
-            lit(o, i ? ", " : "", &col);
+            lit(o, i ? ", " : "", 15, &col);
             text(o, a->accounts[i], 15, &col);
         }
         if (a->accounts_more) {
-            char c[32];
-            snprintf(c, sizeof c, ", +%zu", a->accounts_more);
-            lit(o, c, &col);
+            char c[80];
+            snprintf(c, sizeof c, "; %zu more %s as other accounts", a->accounts_more,
+                     a->accounts_more == 1 ? "finding" : "findings");
+            lit(o, c, 15, &col);
         }
         fputc('\n', o);
     }
@@ -812,7 +843,7 @@ void xs_report_actor(FILE *o, const exs_results *r, const xs_story_actor *a)
         bool f1 = true;
         for (size_t k = 0; k < sw->nroots && k < 64; k++)
             if (a->roots & ((uint64_t)1 << k)) {
-                lit(o, f1 ? "" : ", ", &col);
+                lit(o, f1 ? "" : ", ", 15, &col);
                 text(o, sw->roots[k].label, 15, &col);
                 f1 = false;
             }

@@ -44,11 +44,11 @@ typedef struct xs_story_actor {
     unsigned steps;            /* bit (1u << exs_stage) per step its findings show */
     uint64_t roots;            /* bit per root (the first 64) it was seen on */
     xs_story_tally kinds[XS_STORY_KINDS];   /* log kinds, most findings first */
-    size_t nkinds, kinds_more;
+    size_t nkinds, kinds_more;  /* kinds_more, agents_more: findings, not distinct keys */
     xs_story_tally agents[XS_STORY_AGENTS]; /* user agents, most findings first */
     size_t nagents, agents_more;
     const char *accounts[XS_STORY_ACCOUNTS];/* the users its requests ran as */
-    size_t naccounts, accounts_more;
+    size_t naccounts, accounts_more; /* accounts_more: findings as accounts past the kept */
     size_t cmdlets;            /* cmdlet findings run as one of its accounts (no other actor's) */
     const char *cmdlet_account;/* the account that tied the first of them */
 } xs_story_actor;
@@ -62,7 +62,8 @@ enum {
                               Add-MailboxPermission -User) */
     XS_TOUCH_EXPORT = 16,  /* a mailbox exported (New-MailboxExportRequest -Mailbox) */
     XS_TOUCH_SEARCH = 32,  /* a mailbox searched or opened to another (Search-Mailbox,
-                              Add-MailboxPermission -Identity, New-MailboxSearch) */
+                              Add-MailboxPermission -Identity, New-MailboxSearch
+                              -SourceMailboxes) */
 };
 
 /* True for an account no person has: NT AUTHORITY\\, NT SERVICE\\, IIS APPPOOL\\, SYSTEM, a
@@ -88,9 +89,11 @@ typedef struct xs_story {
     size_t nroots;
     xs_story_step (*steps)[EXS_STAGE__N]; /* [root][stage] */
     xs_story_actor *actors;    /* by address */
-    size_t nactors, actors_more;
+    size_t nactors;
+    size_t actors_more;        /* client addresses given no details: past XS_STORY_MAX_ACTORS,
+                                  those the exact counts list last */
     xs_story_name *accounts;   /* people's first, then most findings first */
-    size_t naccounts, accounts_more;
+    size_t naccounts, accounts_more; /* *_more: findings naming one past XS_STORY_MAX_NAMES */
     xs_story_name *mailboxes;
     size_t nmailboxes, mailboxes_more;
     char **owned;              /* the story's own strings */

@@ -342,7 +342,7 @@ static void print_groups(const out *o, const exs_results *r)
     size_t n;
     const exs_count *g = exs_results_counts(r, EXS_COUNT_FAMILY, &n);
     fprintf(o->f, "\n%sBy attack family%s\n", col(o, BLD), col(o, RST));
-    fprintf(o->f, "  %-14s %-30s %5s  %-16s    %s\n", "family", "CVE", "count",
+    fprintf(o->f, "  %-16s %-30s %5s  %-16s    %s\n", "family", "CVE", "count",
             "first seen (UTC)", "last seen");
     for (size_t k = 0; k < n; k++) {
         char a[32], b[32];
@@ -355,10 +355,10 @@ static void print_groups(const out *o, const exs_results *r)
         fputs("  ", o->f);
         char fam[128];
         snprintf(fam, sizeof fam, "%.*s", (int)(fl < 127 ? fl : 127), g[k].key);
-        term_pad(o, fam, 14);
+        term_pad(o, fam, 16);
         fputc(' ', o->f);
         term_pad(o, cves, 30);
-        fprintf(o->f, " %5" PRIu64 "  %s .. %s\n%17s", g[k].n, a, b, "");
+        fprintf(o->f, " %5" PRIu64 "  %s .. %s\n%19s", g[k].n, a, b, "");
         const char *sep = "";
         for (int vv = EXS_VERDICT_EXPLOITATION; vv >= EXS_VERDICT_PROBE; vv--)
             if (g[k].by_verdict[vv]) {

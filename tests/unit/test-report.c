@@ -1105,7 +1105,7 @@ static void test_verdict_past_the_cap(void **st)
     assert_non_null(strstr(t, "(2 findings in all; 1 past the cap is counted, not listed)"));
     /* the family row and the client of the dropped finding */
     assert_non_null(strstr(t, "     2  2021-03-03 10:00 .. 2021-03-03 11:00\n"
-                              "                 1 suspicious, 1 probe\n"));
+                              "                   1 suspicious, 1 probe\n"));
     assert_non_null(strstr(t, "Client addresses (2)\n  192.0.2.9  "));
     free(t);
     /* the JSON lines say the same: the sweep record and the counts */

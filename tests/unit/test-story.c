@@ -81,6 +81,33 @@ static exs_scan *sweep(void)
     return t_scan_many(places, texts);
 }
 
+/* The text summary of a sweep (malloc'd). */
+static char *summary(const exs_scan *s)
+{
+    char *t = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&t, &len);
+    assert_non_null(m);
+    exs_report_opts o = EXS_REPORT_OPTS_INIT;
+    assert_int_equal(exs_report_write(exs_scan_results(s), m, &o), EXS_OK);
+    fclose(m);
+    return t;
+}
+
+/* Every line of t within 100 columns (code points). */
+static void assert_fits(const char *t)
+{
+    for (const char *l = t; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t cols = 0;
+        for (const char *q = l; q < (e ? e : l + strlen(l)); q++)
+            cols += ((unsigned char)*q & 0xC0) != 0x80;
+        if (cols > 100)
+            fail_msg("a line of %zu columns: %.*s", cols, (int)(e ? e - l : 100), l);
+        l = e ? e + 1 : NULL;
+    }
+}
+
 static void test_stages(void **st)
 {
     (void)st;
@@ -178,13 +205,7 @@ static void test_story(void **st)
     assert_string_equal(y.mailboxes[0].name, "Bob@Contoso.test");
     assert_int_equal(y.mailboxes[0].how, XS_TOUCH_EXPORT);
     /* the summary prints them, every line within 100 columns */
-    char *t = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&t, &len);
-    assert_non_null(m);
-    exs_report_opts o = EXS_REPORT_OPTS_INIT;
-    assert_int_equal(exs_report_write(exs_scan_results(s), m, &o), EXS_OK);
-    fclose(m);
+    char *t = summary(s);
     assert_non_null(strstr(t, "\nHow it happened (UTC; the steps of an intrusion, each from its "
                               "first finding)\n"
                               "  probed             2021-08-10 09:00:00"));
@@ -210,15 +231,7 @@ static void test_story(void **st)
                               "CONTOSO\\administrator\n"
                               "      agents   python-requests/2.26.0 (2); Python PSRP Client (1)\n"
                               "      as       CONTOSO\\administrator\n"));
-    for (char *l = t; l && *l;) {
-        char *e = strchr(l, '\n');
-        size_t cols = 0;
-        for (char *q = l; q < (e ? e : l + strlen(l)); q++)
-            cols += ((unsigned char)*q & 0xC0) != 0x80;
-        if (cols > 100)
-            fail_msg("a line of %zu columns: %.*s", cols, (int)(e ? e - l : 100), l);
-        l = e ? e + 1 : NULL;
-    }
+    assert_fits(t);
     free(t);
     xs_story_free(&y);
     exs_scan_destroy(s);
@@ -266,12 +279,7 @@ static void test_benign(void **st)
     assert_int_equal(y.nmailboxes, 0);
     for (int k = 0; k < EXS_STAGE__N; k++)
         assert_int_equal(y.steps[0][k].n, 0);
-    char *t = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&t, &len);
-    exs_report_opts o = EXS_REPORT_OPTS_INIT;
-    assert_int_equal(exs_report_write(exs_scan_results(s), m, &o), EXS_OK);
-    fclose(m);
+    char *t = summary(s);
     assert_null(strstr(t, "How it happened"));
     assert_null(strstr(t, "Accounts and mailboxes"));
     free(t);
@@ -279,24 +287,113 @@ static void test_benign(void **st)
     exs_scan_destroy(s);
 }
 
-/* Past XS_STORY_MAX_ACTORS addresses the rest are counted, not detailed. */
+/* Past XS_STORY_MAX_ACTORS addresses, the details go to the ones the reports list first (worst
+ * verdict, most findings): thousands of scanners first in time do not take the intruder's. */
 static void test_actor_cap(void **st)
 {
     (void)st;
-    size_t n = XS_STORY_MAX_ACTORS + 3, cap = n * 200 + 1024;
+    size_t n = XS_STORY_MAX_ACTORS + 4, cap = n * 200 + 4096;
     char *log = malloc(cap);
     assert_non_null(log);
     size_t at = (size_t)snprintf(log, cap, "%s", IIS_HDR);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) /* a scanner each: a request to a shell name, not found */
         at += (size_t)snprintf(log + at, cap - at,
-                               "2021-08-10 10:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami "
-                               "443 - 10.%zu.%zu.%zu x - 200 0 0 1\r\n",
-                               (i >> 16) & 255, (i >> 8) & 255, i & 255);
+                               "2021-03-03 10:00:00 10.0.0.5 GET /aspnet_client/x.aspx - 443 - "
+                               "10.%zu.%zu.%zu x - 404 0 0 1\r\n",
+                               1 + ((i >> 16) & 127), (i >> 8) & 255, i & 255);
+    at += (size_t)snprintf(log + at, cap - at,
+                           "2021-03-03 11:00:00 10.0.0.5 GET /aspnet_client/x.aspx cmd=whoami 443 "
+                           "- 198.51.100.7 x - 200 0 0 1\r\n");
     exs_scan *s = t_scan_mem("c/inetpub/logs/logfiles/w3svc1/u_ex210303.log", log, -1);
     xs_story y;
     assert_true(xs_story_build(exs_scan_results(s), &y));
     assert_int_equal(y.nactors, XS_STORY_MAX_ACTORS);
-    assert_true(y.actors_more > 0);
+    assert_int_equal(y.actors_more, 5); /* n + 1 addresses, the cap detailed */
+    const xs_story_actor *a = xs_story_actor_of(&y, "198.51.100.7");
+    assert_non_null(a);
+    assert_int_equal(a->worst, EXS_VERDICT_EXPLOITATION);
+    assert_int_equal(a->steps, 1u << EXS_STAGE_USE);
+    xs_story_free(&y);
+    exs_scan_destroy(s);
+    free(log);
+}
+
+/* A cmdlet's parameters are read as tokens: a "-User" inside a quoted value is text; an
+ * unterminated quote or a variable names nobody. */
+static void test_params(void **st)
+{
+    (void)st;
+    const char *log =
+        CMD_HDR
+        CMD_ROW("2021-08-10T10:01:00.000Z", "CONTOSO\\admin", "New-ManagementRoleAssignment",
+                "-Role \"\"Mailbox Import Export\"\" -Name '-User evil' -User carol")
+        CMD_ROW("2021-08-10T10:01:01.000Z", "CONTOSO\\admin", "New-MailboxExportRequest",
+                "-Mailbox $mbx -FilePath \"\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\s.aspx\"\"")
+        CMD_ROW("2021-08-10T10:01:02.000Z", "CONTOSO\\admin", "New-MailboxExportRequest",
+                "-Mailbox 'ceo -Mailbox evil' -FilePath \"\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\t.aspx\"\"")
+        CMD_ROW("2021-08-10T10:01:03.000Z", "CONTOSO\\admin", "New-ManagementRoleAssignment",
+                "-Role \"\"Mailbox Import Export\"\" -User \"\"unterminated");
+    exs_scan *s = t_scan_mem(CMD_PLACE, log, -1);
+    assert_string_equal(t_summary(s), "EXS-CMD-ROLEASSIGN suspicious - 4\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 5\n"
+                                      "EXS-CMD-MBXEXPORT exploitation - 6\n"
+                                      "EXS-CMD-ROLEASSIGN suspicious - 7");
+    xs_story y;
+    assert_true(xs_story_build(exs_scan_results(s), &y));
+    assert_int_equal(y.nmailboxes, 1);
+    assert_string_equal(y.mailboxes[0].name, "ceo -Mailbox evil");
+    assert_int_equal(y.mailboxes[0].how, XS_TOUCH_EXPORT);
+    assert_int_equal(y.naccounts, 2);
+    for (size_t i = 0; i < y.naccounts; i++) {
+        if (strcmp(y.accounts[i].name, "carol") == 0)
+            assert_int_equal(y.accounts[i].how, XS_TOUCH_ROLE);
+        else
+            assert_string_equal(y.accounts[i].name, "CONTOSO\\admin");
+    }
+    xs_story_free(&y);
+    exs_scan_destroy(s);
+}
+
+/* The caps of the lists: past XS_STORY_MAX_NAMES accounts the findings naming others are
+ * counted; an actor keeps XS_STORY_ACCOUNTS accounts and XS_STORY_AGENTS agents and counts
+ * the findings of the others. Every line of the summary still fits 100 columns with long
+ * names and agents. */
+static void test_list_caps(void **st)
+{
+    (void)st;
+    size_t n = XS_STORY_MAX_NAMES + 2, cap = n * 400 + 8192;
+    char *log = malloc(cap);
+    assert_non_null(log);
+    size_t at = (size_t)snprintf(log, cap, "%s", IIS_HDR);
+    for (size_t i = 0; i < n; i++) /* one shell command each: WS-ACCESS and WS-CMD */
+        at += (size_t)snprintf(log + at, cap - at,
+                               "2021-03-03 11:00:%02zu 10.0.0.5 GET /aspnet_client/x.aspx "
+                               "cmd=whoami 443 CONTOSO\\user%zu 198.51.100.7 agent-%zu%s - 200 0 0 "
+                               "1\r\n",
+                               i % 60, i, i % 6,
+                               i == 0 ? "-with-a-very-long-name-that-goes-on-and-on-past-the-"
+                                        "width-of-the-summary-and-further-still-than-any-real-"
+                                        "client-would-write"
+                                      : "");
+    exs_scan *s = t_scan_mem("c/inetpub/logs/logfiles/w3svc1/u_ex210303.log", log, -1);
+    xs_story y;
+    assert_true(xs_story_build(exs_scan_results(s), &y));
+    assert_int_equal(y.naccounts, XS_STORY_MAX_NAMES);
+    assert_int_equal(y.accounts_more, 4); /* two accounts past the cap, two findings each */
+    const xs_story_actor *a = xs_story_actor_of(&y, "198.51.100.7");
+    assert_non_null(a);
+    assert_int_equal(a->naccounts, XS_STORY_ACCOUNTS);
+    assert_int_equal(a->accounts_more, 2 * (n - XS_STORY_ACCOUNTS));
+    assert_int_equal(a->nagents, XS_STORY_AGENTS);
+    size_t kept = 0;
+    for (size_t i = 0; i < a->nagents; i++)
+        kept += a->agents[i].n;
+    assert_int_equal(kept + a->agents_more, 2 * n);
+    char *t = summary(s);
+    assert_non_null(strstr(t, " ... and 988 more accounts (-f jsonl: user.name, exsweep.cmdlet.*)\n"));
+    assert_non_null(strstr(t, " (4 findings name accounts past the 1000 kept: in the totals only)\n"));
+    assert_fits(t);
+    free(t);
     xs_story_free(&y);
     exs_scan_destroy(s);
     free(log);
@@ -307,7 +404,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stages),         cmocka_unit_test(test_story),
         cmocka_unit_test(test_shared_account), cmocka_unit_test(test_benign),
-        cmocka_unit_test(test_actor_cap),
+        cmocka_unit_test(test_actor_cap),      cmocka_unit_test(test_params),
+        cmocka_unit_test(test_list_caps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
