@@ -489,8 +489,10 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.evidence = str_of(r, "exsweep.evidence");
     int64_t root = 0;
     num_of(r, "exsweep.origin.root", &root);
-    /* a sweep of evidence held in memory (tests, fuzzing) names no root: root 0 then */
-    if (root < 0 || ((uint64_t)root >= rd->nroots_file && !(root == 0 && rd->nroots_file == 0)))
+    /* a sweep of evidence held in memory (tests, fuzzing) names no root: root 0 then, when it
+     * is the only sweep read so far (after another's roots, its root 0 would be none) */
+    if (root < 0 || ((uint64_t)root >= rd->nroots_file &&
+                     !(root == 0 && rd->nroots_file == 0 && rd->root_base == 0)))
         return bad(rd, "a finding of a root its sweep record does not name");
     o.root = rd->root_base + (uint32_t)root;
     o.label = o.root < res->nroots ? res->roots[o.root].label : "";
