@@ -2,6 +2,8 @@
 #ifndef XS_VAULT_ITEM_H
 #define XS_VAULT_ITEM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vault/internal.h"
@@ -35,6 +37,19 @@ int xs_vault_open_parent(const char *root_path, const char *path, const char **b
 /* Carries an item from its state to done (or rolled back): the one sequence both a run and the
  * recovery at open follow. 0, or -1 with v->err filled; *outcome says what happened. */
 int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome);
+
+/* The journal read back: its items, each with its last state. */
+typedef struct xs_vault_journal {
+    xs_item *items;
+    size_t n, cap;
+    int oom; /* set when out of memory */
+} xs_vault_journal;
+/* Parses a journal's lines into j (zeroed first by the caller): 0, or the first line that is
+ * not a journal entry (xs_vault_lines); free j with xs_vault_journal_free either way. */
+uint64_t xs_vault_journal_parse(const char *p, size_t n, xs_vault_journal *j, bool *torn);
+void xs_vault_journal_free(xs_vault_journal *j);
+/* Parses a manifest's lines into v's entries (v->chain_broken, v->bad_line set). */
+exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len);
 
 /* Removes an unfinished item's zip (temporary or not) and records the rollback. */
 int xs_vault_rollback(exs_vault *v, xs_item *it);

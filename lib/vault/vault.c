@@ -103,7 +103,6 @@ exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n)
 {
     char *buf;
     size_t len;
-    bool torn;
     free_entries(v);
     free(v->mbuf);
     v->mbuf = NULL;
@@ -114,9 +113,22 @@ exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n)
         snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", strerror(errno));
         return errno == ENOMEM ? EXS_ENOMEM : errno == EFBIG ? EXS_ELIMIT : EXS_EIO;
     }
+    exs_rc rc = xs_vault_manifest_parse(v, buf, len);
+    free(buf);
+    if (rc == EXS_OK) {
+        *out = v->ents;
+        *n = v->nents;
+    }
+    return rc;
+}
+
+exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len)
+{
+    bool torn;
+    free_entries(v);
+    v->chain_broken = v->bad_line = 0;
     ent_ctx c = {v, 0, 0, XS_VAULT_GENESIS, 0};
     uint64_t bad = xs_vault_lines(buf, len, on_entry, &c, &torn);
-    free(buf);
     if (c.oom) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return EXS_ENOMEM;
@@ -128,8 +140,6 @@ exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n)
                       : "not a manifest entry (malformed JSON, too long, or too many lines)");
         return EXS_EFORMAT;
     }
-    *out = v->ents;
-    *n = v->nents;
     return EXS_OK;
 }
 
@@ -282,11 +292,7 @@ void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_b
 
 /* ---- the journal read back: every unfinished item carried on ---- */
 
-typedef struct jctx {
-    xs_item *items;
-    size_t n, cap;
-    int oom;
-} jctx;
+typedef xs_vault_journal jctx;
 
 static void item_free(xs_item *it)
 {
@@ -382,7 +388,7 @@ int xs_vault_recover(exs_vault *v)
         return -1;
     }
     jctx c = {NULL, 0, 0, 0};
-    uint64_t bad = xs_vault_lines(buf, len, on_journal, &c, &torn);
+    uint64_t bad = xs_vault_journal_parse(buf, len, &c, &torn);
     if (c.oom) {
         snprintf(v->err, sizeof v->err, "out of memory");
         goto out;
@@ -423,11 +429,23 @@ int xs_vault_recover(exs_vault *v)
     }
     rc = 0;
 out:
-    for (size_t i = 0; i < c.n; i++)
-        item_free(&c.items[i]);
-    free(c.items);
+    xs_vault_journal_free(&c);
     free(buf);
     return rc;
+}
+
+uint64_t xs_vault_journal_parse(const char *p, size_t n, xs_vault_journal *j, bool *torn)
+{
+    return xs_vault_lines(p, n, on_journal, j, torn);
+}
+
+void xs_vault_journal_free(xs_vault_journal *j)
+{
+    for (size_t i = 0; i < j->n; i++)
+        item_free(&j->items[i]);
+    free(j->items);
+    j->items = NULL;
+    j->n = j->cap = 0;
 }
 
 /* ---- one item in ---- */
