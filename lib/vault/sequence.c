@@ -172,7 +172,7 @@ int xs_vault_rollback(exs_vault *v, xs_item *it)
 int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
 {
     const char *base;
-    char tmp[EXS_VAULT_ID_LEN + 16], hex[65], err[512];
+    char tmp[EXS_VAULT_ID_LEN + 16], hex[65] = "", err[512];
     int dfd = -1, src = -1, rc = -1;
     uint64_t size;
     *outcome = EXS_VAULT_MOVED;
@@ -255,6 +255,15 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
             if (!manifest_has(v, it->id, "left") && xs_vault_manifest_item(v, it, "left") != 0)
                 goto out;
         } else if (st == 1) {
+            /* only when its bytes are in the vault: a journal edited to name another file
+             * removes nothing that is not kept */
+            if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
+                strcmp(hex, it->sha256) != 0 || size != it->size) {
+                snprintf(v->err, sizeof v->err,
+                         "item %s: its zip is not the file (%s); %s is left in place", it->id,
+                         hex[0] ? "another SHA-256" : err, it->path);
+                goto out;
+            }
             if (!xs_vault_io_ok() || unlinkat(dfd, base, 0) != 0 || xs_vault_fsync(dfd) != 0) {
                 snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s", it->id,
                          it->path, strerror(errno));

@@ -317,6 +317,41 @@ static void test_tamper(void **state)
     exs_vault_close(v);
 }
 
+/* A journal edited to say a file's bytes are in the vault when they are not: the opening
+ * refuses (exit 2 in the tool) and removes nothing. */
+static void test_tampered_journal(void **state)
+{
+    (void)state;
+    fresh();
+    mkdir(vdir, 0700);
+    char p[600];
+    snprintf(p, sizeof p, "%s/journal.jsonl", vdir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    struct stat st;
+    char fp[600];
+    snprintf(fp, sizeof fp, "%s/%s", root, names[2]);
+    assert_int_equal(stat(fp, &st), 0);
+    /* the file's own device, inode, size and SHA-256: only the missing zip gives it away */
+    fprintf(f, "{\"step\":\"intent\",\"item\":\"0123456789abcdef\",\"root_path\":\"%s\","
+               "\"root\":\"root\",\"path\":\"%s\",\"size\":%zu,\"sha256\":\"%s\","
+               "\"dev\":%llu,\"ino\":%llu}\n"
+               "{\"step\":\"manifest\",\"item\":\"0123456789abcdef\"}\n",
+            root, names[2], strlen(content[2]), sha[2], (unsigned long long)st.st_dev,
+            (unsigned long long)st.st_ino);
+    fclose(f);
+    exs_vault *v = NULL;
+    char err[1200];
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, err, sizeof err), EXS_OK);
+    assert_true(in_tree(2));
+    /* a line that is no journal entry stops the opening too */
+    f = fopen(p, "w");
+    fputs("{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n", f);
+    fclose(f);
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, err, sizeof err), EXS_OK);
+    assert_non_null(strstr(err, "journal line 1"));
+}
+
 static int count_line(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
 {
     (void)line, (void)k, (void)val, (void)nf;
@@ -444,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_reader_caps),
+        cmocka_unit_test(test_tampered_journal),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
     };
