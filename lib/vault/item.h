@@ -26,6 +26,7 @@ typedef struct xs_item {
     int64_t mtime_ns, atime_ns;
     unsigned mode, uid, gid;
     xs_item_state state;
+    bool fresh; /* made by this run: no manifest entry can exist yet (none is looked for) */
 } xs_item;
 
 /* Opens the folder that holds root_path/path (each folder under the root opened with

@@ -231,7 +231,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
     }
     if (it->state == XS_ITEM_COPIED) {
         /* 5 */
-        if (!manifest_has(v, it->id, "quarantine")) {
+        if (it->fresh || !manifest_has(v, it->id, "quarantine")) {
             if (xs_vault_manifest_item(v, it, "quarantine") != 0)
                 goto out;
         }

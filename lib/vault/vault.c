@@ -515,6 +515,7 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     it.uid = (unsigned)st.st_uid;
     it.gid = (unsigned)st.st_gid;
     it.state = XS_ITEM_INTENT;
+    it.fresh = true;
     /* 1: the intent */
     char *body = NULL;
     size_t n = 0;
