@@ -60,7 +60,7 @@ int xs_cli_quarantine(int argc, char **argv)
             return xs_cli_usage("quarantine", "--resume takes no PATH and no --apply");
         exs_vault *v;
         char err[1200];
-        if (exs_vault_open(&v, vdir, NULL, 0, err, sizeof err) != EXS_OK) {
+        if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
             xs_cli_msg("exsweep quarantine: %s", err);
             return 2;
         }
@@ -80,7 +80,8 @@ int xs_cli_quarantine(int argc, char **argv)
     exs_rc rc;
     /* the vault first: refused inside a root before anything is swept */
     if (apply && (rc = exs_vault_open(&v, vdir, (const char *const *)argv + optind,
-                                      (size_t)(argc - optind), err, sizeof err)) != EXS_OK) {
+                                      (size_t)(argc - optind), EXS_VAULT_CREATE, err,
+                                      sizeof err)) != EXS_OK) {
         xs_cli_msg("exsweep quarantine: %s", err);
         return 2;
     }
@@ -172,10 +173,11 @@ int xs_cli_restore(int argc, char **argv)
     if (!vdir)
         return xs_cli_usage("restore", "--vault DIR is needed");
     if (all == (optind < argc))
-        return xs_cli_usage("restore", "give --all or item ids, not both");
+        return xs_cli_usage("restore", "%s",
+                            all ? "give --all or item ids, not both" : "give --all or item ids");
     exs_vault *v;
     char err[1200];
-    if (exs_vault_open(&v, vdir, NULL, 0, err, sizeof err) != EXS_OK) {
+    if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
         xs_cli_msg("exsweep restore: %s", err);
         return 2;
     }
@@ -253,7 +255,7 @@ int xs_cli_vault(int argc, char **argv)
         return xs_cli_usage("vault", "--vault DIR is needed");
     exs_vault *v;
     char err[1200];
-    if (exs_vault_open(&v, vdir, NULL, 0, err, sizeof err) != EXS_OK) {
+    if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
         xs_cli_msg("exsweep vault: %s", err);
         return 2;
     }

@@ -5,7 +5,8 @@
  * one before) and a journal that makes every item's sequence resumable:
  *
  *   exs_vault *v;
- *   exs_vault_open(&v, "/srv/vault", roots, nroots);   // creates it, finishes what a crash left
+ *   exs_vault_open(&v, "/srv/vault", roots, nroots, EXS_VAULT_CREATE, err, errlen);
+ *                                                      // finishes what a crash left
  *   exs_vault_plan(results, &plan, &n);                // the backdoor files a sweep found
  *   exs_vault_quarantine(v, &plan[i], &out);           // copy, verify, record, remove
  *   exs_vault_close(v);
@@ -55,14 +56,16 @@ typedef struct exs_vault_cand {
 exs_rc exs_vault_plan(const exs_results *r, exs_vault_cand **out, size_t *n);
 void exs_vault_plan_free(exs_vault_cand *plan, size_t n);
 
-/* Opens the vault at dir, creating it (mode 0700) when missing. Refused with EXS_EEVIDENCE
+/* Opens the vault at dir; with EXS_VAULT_CREATE in flags it is created (mode 0700) when
+ * missing, without it a missing vault is EXS_ENOENT. Refused with EXS_EEVIDENCE
  * when dir is inside (or is) one of the roots (absolute or relative paths; may be NULL when
  * nroots is 0), EXS_EACCES when it exists but is not owner-only or not the caller's, EXS_EIO
  * when it cannot be created or locked (another run holds it). Then every unfinished item of
  * the journal is completed or rolled back (see exs_vault_recovered). The message is in
  * err. On success *out owns the vault. */
+#define EXS_VAULT_CREATE 1u
 exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots,
-                      size_t nroots, char *err, size_t errlen);
+                      size_t nroots, unsigned flags, char *err, size_t errlen);
 void exs_vault_close(exs_vault *v);
 
 /* What the last failed call on v said, or "". */

@@ -155,7 +155,7 @@ static bool inside(const char *p, const char *root)
 }
 
 exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots,
-                      size_t nroots, char *err, size_t errlen)
+                      size_t nroots, unsigned flags, char *err, size_t errlen)
 {
     exs_rc rc = EXS_EIO;
     exs_vault *v = calloc(1, sizeof *v);
@@ -172,6 +172,11 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
     int exists = lstat(dir, &st) == 0;
     if (!exists && errno != ENOENT) {
         snprintf(err, errlen, "cannot read the vault %s: %s", dir, strerror(errno));
+        goto fail;
+    }
+    if (!exists && !(flags & EXS_VAULT_CREATE)) {
+        snprintf(err, errlen, "no vault at %s", dir);
+        rc = EXS_ENOENT;
         goto fail;
     }
     if (exists) {

@@ -74,7 +74,7 @@ static exs_vault *open_vault(void)
     exs_vault *v = NULL;
     char err[1200];
     const char *roots[] = {root};
-    exs_rc rc = exs_vault_open(&v, vdir, roots, 1, err, sizeof err);
+    exs_rc rc = exs_vault_open(&v, vdir, roots, 1, EXS_VAULT_CREATE, err, sizeof err);
     if (rc != EXS_OK)
         fail_msg("open: %s", err);
     return v;
@@ -240,12 +240,18 @@ static void test_refusals(void **state)
     const char *roots[] = {root};
     /* a vault inside the root: refused before anything is created */
     snprintf(p, sizeof p, "%s/a/vault", root);
-    assert_int_equal(exs_vault_open(&v, p, roots, 1, err, sizeof err), EXS_EEVIDENCE);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, EXS_VAULT_CREATE, err, sizeof err),
+                     EXS_EEVIDENCE);
     assert_int_equal(access(p, F_OK), -1);
     /* a vault open to others: refused */
     snprintf(p, sizeof p, "%s/open", base);
     mkdir(p, 0755);
-    assert_int_equal(exs_vault_open(&v, p, roots, 1, err, sizeof err), EXS_EACCES);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, EXS_VAULT_CREATE, err, sizeof err),
+                     EXS_EACCES);
+    /* opening a missing vault without EXS_VAULT_CREATE creates nothing */
+    snprintf(p, sizeof p, "%s/none", base);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, 0, err, sizeof err), EXS_ENOENT);
+    assert_int_equal(access(p, F_OK), -1);
     v = open_vault();
     /* a hard-linked file and a symlink are left */
     snprintf(p, sizeof p, "%s/%s", root, names[0]);
@@ -342,13 +348,13 @@ static void test_tampered_journal(void **state)
     fclose(f);
     exs_vault *v = NULL;
     char err[1200];
-    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, err, sizeof err), EXS_OK);
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
     assert_true(in_tree(2));
     /* a line that is no journal entry stops the opening too */
     f = fopen(p, "w");
     fputs("{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n", f);
     fclose(f);
-    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, err, sizeof err), EXS_OK);
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
     assert_non_null(strstr(err, "journal line 1"));
 }
 
@@ -449,7 +455,7 @@ static void test_fail_every_io(void **state)
             exs_vault *v = NULL;
             char err[1200];
             const char *roots[] = {root};
-            if (exs_vault_open(&v, vdir, roots, 1, err, sizeof err) != EXS_OK)
+            if (exs_vault_open(&v, vdir, roots, 1, EXS_VAULT_CREATE, err, sizeof err) != EXS_OK)
                 _exit(2);
             int errors = 0;
             quarantine_all(v, &errors);
