@@ -15,6 +15,14 @@ extern const char xs_cli_report_help[];
 int xs_cli_collect(int argc, char **argv);
 extern const char xs_cli_collect_help[];
 
+/* exsweep quarantine, restore and vault (cli/vault.c): the vault of include/exsweep/vault.h. */
+int xs_cli_quarantine(int argc, char **argv);
+int xs_cli_restore(int argc, char **argv);
+int xs_cli_vault(int argc, char **argv);
+extern const char xs_cli_quarantine_help[];
+extern const char xs_cli_restore_help[];
+extern const char xs_cli_vault_help[];
+
 /* Prints one line on stderr: the formatted message, escaped for a terminal as a whole (user
  * paths and exs_scan_error may carry any byte), then a newline. */
 void xs_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -92,6 +92,12 @@ static int cmd_help(int argc, char **argv)
             text = rules_help;
         else if (strcmp(argv[1], "collect-spec") == 0)
             text = xs_cli_collect_help;
+        else if (strcmp(argv[1], "quarantine") == 0)
+            text = xs_cli_quarantine_help;
+        else if (strcmp(argv[1], "restore") == 0)
+            text = xs_cli_restore_help;
+        else if (strcmp(argv[1], "vault") == 0)
+            text = xs_cli_vault_help;
         else if (strcmp(argv[1], "version") == 0)
             text = version_help;
         else if (strcmp(argv[1], "help") != 0 && !is_help(argv[1]))
@@ -129,6 +135,12 @@ int main(int argc, char **argv)
         return xs_cli_collect(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return xs_cli_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "quarantine") == 0)
+        return xs_cli_quarantine(argc - 1, argv + 1);
+    if (strcmp(cmd, "restore") == 0)
+        return xs_cli_restore(argc - 1, argv + 1);
+    if (strcmp(cmd, "vault") == 0)
+        return xs_cli_vault(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)

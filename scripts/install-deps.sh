@@ -10,7 +10,8 @@ BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-
 # saying so, without it).
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # man-db, groff-base: tests/e2e/man-sync.sh renders every man page with man --warnings.
-TEST_PKGS="yara libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
+# p7zip-full: the vault cases open the quarantine zips with 7z x -pinfected (AES-256).
+TEST_PKGS="yara p7zip-full libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]

@@ -124,6 +124,14 @@
 #define XS_MAX_MDMP_STREAMS 4096        /* minidump stream directory entries read */
 #define XS_MAX_MDMP_MODULES 65536       /* minidump module entries walked */
 
+/* The vault (lib/vault/): its manifest and journal are read back and may have been tampered with */
+#define XS_VAULT_MAX_LINE 65536         /* bytes of one manifest or journal line; a longer one is
+                                           malformed (a vault's own lines are under 16 KiB) */
+#define XS_VAULT_MAX_FIELDS 64          /* fields of one line; more make it malformed */
+#define XS_VAULT_MAX_ENTRIES 1000000    /* lines of a manifest or journal; more are refused */
+#define XS_VAULT_MAX_LOG (256u << 20)   /* bytes of a manifest or journal read; more are refused */
+#define XS_VAULT_MAX_ITEM (1ull << 30)  /* bytes of one quarantined file; a larger one is left */
+
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u
 #define XS_EVTX_MAX_CHUNKS 1000000u     /* 64 GiB of chunks per file */

@@ -1,0 +1,300 @@
+/* exsweep quarantine, restore and vault: the backdoors moved into a vault and back
+ * (include/exsweep/vault.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_help.h"
+#include "exsweep/exsweep.h"
+#include "exsweep/vault.h"
+
+const char xs_cli_quarantine_help[] = XS_QUARANTINE_HELP;
+const char xs_cli_restore_help[] = XS_RESTORE_HELP;
+const char xs_cli_vault_help[] = XS_VAULT_HELP;
+
+static void say_recovered(const char *verb, exs_vault *v)
+{
+    size_t done, back;
+    exs_vault_recovered(v, &done, &back);
+    if (done || back)
+        xs_cli_msg("exsweep %s: the vault had unfinished items from an interrupted run: %zu "
+                   "completed, %zu rolled back (left in their tree)", verb, done, back);
+}
+
+static void put(const char *s)
+{
+    exs_escape_term(stdout, s, strlen(s));
+}
+
+int xs_cli_quarantine(int argc, char **argv)
+{
+    static const struct option longopts[] = {XS_QUARANTINE_LONGOPTS};
+    const char *vdir = NULL;
+    int apply = 0, resume = 0, c, status = 2;
+    exs_scan_opts so = {0};
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, XS_QUARANTINE_OPTSTRING, longopts, NULL)) != -1) {
+        switch (c) {
+        case XS_QUARANTINE_OPT_VAULT: vdir = optarg; break;
+        case XS_QUARANTINE_OPT_APPLY: apply = 1; break;
+        case XS_QUARANTINE_OPT_RESUME: resume = 1; break;
+        case 'j': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 1024)
+                return xs_cli_usage("quarantine", "bad --jobs '%s' (1 to 1024)", optarg);
+            so.jobs = (unsigned)n;
+            break;
+        }
+        case 'h': fputs(xs_cli_quarantine_help, stdout); return xs_cli_stdout_done("quarantine", 0);
+        default: return xs_cli_bad_option("quarantine", c, longopts, argv);
+        }
+    }
+    if (!vdir)
+        return xs_cli_usage("quarantine", "--vault DIR is needed");
+    if (resume) {
+        if (optind < argc || apply)
+            return xs_cli_usage("quarantine", "--resume takes no PATH and no --apply");
+        exs_vault *v;
+        char err[1200];
+        if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
+            xs_cli_msg("exsweep quarantine: %s", err);
+            return 2;
+        }
+        size_t done, back;
+        exs_vault_recovered(v, &done, &back);
+        printf("resumed: %zu completed, %zu rolled back\n", done, back);
+        exs_vault_close(v);
+        return xs_cli_stdout_done("quarantine", done || back ? 1 : 0);
+    }
+    if (optind >= argc)
+        return xs_cli_usage("quarantine", "no PATH given");
+    exs_scan *s = NULL;
+    exs_vault *v = NULL;
+    exs_vault_cand *plan = NULL;
+    size_t n = 0;
+    char err[1200];
+    exs_rc rc;
+    /* the vault first: refused inside a root before anything is swept */
+    if (apply && (rc = exs_vault_open(&v, vdir, (const char *const *)argv + optind,
+                                      (size_t)(argc - optind), EXS_VAULT_CREATE, err,
+                                      sizeof err)) != EXS_OK) {
+        xs_cli_msg("exsweep quarantine: %s", err);
+        return 2;
+    }
+    if (v)
+        say_recovered("quarantine", v);
+    if ((rc = exs_scan_create(&s, &so)) != EXS_OK) {
+        xs_cli_msg("exsweep quarantine: %s", exs_strerror(rc));
+        goto out;
+    }
+    for (int i = optind; i < argc; i++)
+        if ((rc = exs_scan_add_root(s, argv[i])) != EXS_OK) {
+            xs_cli_msg("exsweep quarantine: %s", *exs_scan_error(s) ? exs_scan_error(s)
+                                                                    : exs_strerror(rc));
+            goto out;
+        }
+    if ((rc = exs_scan_run(s)) != EXS_OK) {
+        xs_cli_msg("exsweep quarantine: the sweep failed: %s%s%s", exs_strerror(rc),
+                   *exs_scan_error(s) ? ": " : "", exs_scan_error(s));
+        goto out;
+    }
+    if ((rc = exs_vault_plan(exs_scan_results(s), &plan, &n)) != EXS_OK) {
+        xs_cli_msg("exsweep quarantine: %s", exs_strerror(rc));
+        goto out;
+    }
+    size_t moved = 0, failed = 0, left = 0;
+    status = 0;
+    for (size_t i = 0; i < n; i++) {
+        const exs_vault_cand *k = &plan[i];
+        const char *what = k->refused ? "refused" : apply ? "moved" : "plan";
+        char id[EXS_VAULT_ID_LEN] = "";
+        if (apply && !k->refused) {
+            exs_vault_outcome o;
+            rc = exs_vault_quarantine(v, k, &o, id);
+            if (rc != EXS_OK) {
+                xs_cli_msg("exsweep quarantine: %s (left in place)", exs_vault_error(v));
+                failed++;
+                what = "failed";
+            } else if (o == EXS_VAULT_CHANGED) {
+                what = "changed";
+                left++;
+            } else if (o == EXS_VAULT_REFUSED) {
+                what = "refused";
+                left++;
+            } else {
+                moved++;
+            }
+        }
+        printf("%s\t", what);
+        put(k->root_label);
+        fputc('/', stdout);
+        put(k->path);
+        printf("\t%s\t%s", k->rules, k->sha256 ? k->sha256 : "-");
+        if (id[0])
+            printf("\t%s", id);
+        if (k->refused)
+            printf("\t%s", k->refused);
+        else if (!strcmp(what, "changed"))
+            fputs("\tnot what the sweep saw, or changed while copied: left in place", stdout);
+        fputc('\n', stdout);
+        status = 1;
+    }
+    if (apply)
+        fprintf(stderr, "exsweep quarantine: %zu moved into the vault, %zu left in place, %zu "
+                        "failed\n", moved, left, failed);
+    if (failed)
+        status = 2;
+out:
+    exs_vault_plan_free(plan, n);
+    exs_scan_destroy(s);
+    exs_vault_close(v);
+    return xs_cli_stdout_done("quarantine", status);
+}
+
+int xs_cli_restore(int argc, char **argv)
+{
+    static const struct option longopts[] = {XS_RESTORE_LONGOPTS};
+    const char *vdir = NULL;
+    int all = 0, c, status = 0;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, XS_RESTORE_OPTSTRING, longopts, NULL)) != -1) {
+        switch (c) {
+        case XS_RESTORE_OPT_VAULT: vdir = optarg; break;
+        case XS_RESTORE_OPT_ALL: all = 1; break;
+        case 'h': fputs(xs_cli_restore_help, stdout); return xs_cli_stdout_done("restore", 0);
+        default: return xs_cli_bad_option("restore", c, longopts, argv);
+        }
+    }
+    if (!vdir)
+        return xs_cli_usage("restore", "--vault DIR is needed");
+    if (all == (optind < argc))
+        return xs_cli_usage("restore", "%s",
+                            all ? "give --all or item ids, not both" : "give --all or item ids");
+    exs_vault *v;
+    char err[1200];
+    if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
+        xs_cli_msg("exsweep restore: %s", err);
+        return 2;
+    }
+    say_recovered("restore", v);
+    char **ids = NULL;
+    size_t nids = 0;
+    if (all) {
+        const exs_vault_entry *e;
+        size_t n;
+        if (exs_vault_entries(v, &e, &n) != EXS_OK) {
+            xs_cli_msg("exsweep restore: %s", exs_vault_error(v));
+            exs_vault_close(v);
+            return 2;
+        }
+        /* the items whose last record is the quarantine */
+        ids = calloc(n + 1, sizeof *ids);
+        for (size_t i = 0; ids && i < n; i++) {
+            size_t j = 0;
+            while (j < nids && strcmp(ids[j], e[i].item) != 0)
+                j++;
+            int q = strcmp(e[i].action, "quarantine") == 0;
+            if (j == nids && q && (ids[nids] = strdup(e[i].item)))
+                nids++;
+            else if (j < nids && !q && strcmp(e[i].action, "restore") == 0) {
+                free(ids[j]);
+                ids[j] = ids[--nids];
+            }
+        }
+        if (!ids) {
+            xs_cli_msg("exsweep restore: out of memory");
+            exs_vault_close(v);
+            return 2;
+        }
+    }
+    size_t todo = all ? nids : (size_t)(argc - optind);
+    for (size_t i = 0; i < todo; i++) {
+        const char *id = all ? ids[i] : argv[optind + (int)i];
+        exs_rc rc = exs_vault_restore(v, id);
+        if (rc != EXS_OK) {
+            xs_cli_msg("exsweep restore: %s", exs_vault_error(v));
+            status = 2;
+        } else {
+            printf("restored\t%s\n", id);
+        }
+    }
+    for (size_t i = 0; i < nids; i++)
+        free(ids[i]);
+    free(ids);
+    exs_vault_close(v);
+    return xs_cli_stdout_done("restore", status);
+}
+
+int xs_cli_vault(int argc, char **argv)
+{
+    static const struct option longopts[] = {XS_VAULT_LONGOPTS};
+    const char *vdir = NULL;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, XS_VAULT_OPTSTRING, longopts, NULL)) != -1) {
+        switch (c) {
+        case XS_VAULT_OPT_VAULT: vdir = optarg; break;
+        case 'h': fputs(xs_cli_vault_help, stdout); return xs_cli_stdout_done("vault", 0);
+        default: return xs_cli_bad_option("vault", c, longopts, argv);
+        }
+    }
+    if (optind >= argc)
+        return xs_cli_usage("vault", "list or verify is needed");
+    const char *sub = argv[optind];
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "verify") != 0)
+        return xs_cli_usage("vault", "unknown action '%s' (list, verify)", sub);
+    if (optind + 1 < argc)
+        return xs_cli_usage("vault", "unexpected argument '%s'", argv[optind + 1]);
+    if (!vdir)
+        return xs_cli_usage("vault", "--vault DIR is needed");
+    exs_vault *v;
+    char err[1200];
+    if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
+        xs_cli_msg("exsweep vault: %s", err);
+        return 2;
+    }
+    say_recovered("vault", v);
+    int status = 0;
+    if (strcmp(sub, "verify") == 0) {
+        size_t bad = 0;
+        exs_rc rc = exs_vault_verify(v, stdout, &bad);
+        if (rc != EXS_OK) {
+            xs_cli_msg("exsweep vault: %s", exs_vault_error(v));
+            status = 2;
+        } else if (bad) {
+            xs_cli_msg("exsweep vault: verify: %zu problem%s (listed above): the vault is not "
+                       "as it was written", bad, bad == 1 ? "" : "s");
+            status = 1;
+        } else {
+            const exs_vault_entry *e;
+            size_t n;
+            exs_vault_entries(v, &e, &n);
+            printf("ok: %zu manifest entries, every item's SHA-256 and the hash chain check out\n",
+                   n);
+        }
+    } else {
+        const exs_vault_entry *e;
+        size_t n;
+        if (exs_vault_entries(v, &e, &n) != EXS_OK) {
+            xs_cli_msg("exsweep vault: %s", exs_vault_error(v));
+            status = 2;
+        }
+        for (size_t i = 0; status == 0 && i < n; i++) {
+            printf("%s\t%s\t", e[i].item, e[i].action);
+            put(e[i].root);
+            fputc('/', stdout);
+            put(e[i].path);
+            printf("\t%s\t", e[i].sha256);
+            put(e[i].rules);
+            printf("\t%s\t%s\n", e[i].time, e[i].encryption);
+        }
+    }
+    exs_vault_close(v);
+    return xs_cli_stdout_done("vault", status);
+}

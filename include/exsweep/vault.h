@@ -1,0 +1,121 @@
+/* exsweep: the vault, where quarantined backdoors are kept as evidence.
+ *
+ * A vault is a folder (owner-only, never inside an evidence root) holding one zip per item
+ * (encrypted with the password "infected"), a manifest (JSON lines, each hash-chained to the
+ * one before) and a journal that makes every item's sequence resumable:
+ *
+ *   exs_vault *v;
+ *   exs_vault_open(&v, "/srv/vault", roots, nroots, EXS_VAULT_CREATE, err, errlen);
+ *                                                      // finishes what a crash left
+ *   exs_vault_plan(results, &plan, &n);                // the backdoor files a sweep found
+ *   exs_vault_quarantine(v, &plan[i], &out);           // copy, verify, record, remove
+ *   exs_vault_close(v);
+ *
+ * At no moment is a file both gone from its tree and absent from the vault: the original is
+ * removed only after its zip member was written, synced, read back with its SHA-256 equal to
+ * the original's, and the manifest entry synced. docs/vault.md says what is preserved.
+ *
+ * Ownership: exs_vault_open gives a vault to close (exs_vault_close accepts NULL); a plan
+ * from exs_vault_plan is the caller's to free with exs_vault_plan_free; every string in a
+ * plan or in an exs_vault_entry belongs to the plan or to the vault and lives as long as it.
+ */
+#ifndef EXSWEEP_VAULT_H
+#define EXSWEEP_VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "results.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct exs_vault exs_vault;
+
+/* A file a sweep found to be a backdoor, and whether it may be quarantined. */
+typedef struct exs_vault_cand {
+    const char *root_path;  /* the evidence root, absolute and resolved */
+    const char *root_label;
+    const char *path;       /* relative to the root */
+    const char *findings;   /* the finding ids, comma-separated */
+    const char *rules;      /* the rule ids, comma-separated */
+    const char *sha256;     /* as the sweep saw it; NULL when not hashed */
+    int64_t size;           /* as the sweep saw it, -1 when unknown */
+    const char *refused;    /* NULL when it may be quarantined, else why not ("a symbolic
+                               link", "hard-linked", "not a regular file", "outside the roots") */
+} exs_vault_cand;
+
+/* The backdoor files of a sweep: kept findings whose rule is a backdoor and whose subject is
+ * a file on disk under a root (origin kind "file", no archive member), one candidate per file,
+ * sorted by root and path. Logs and event logs are never candidates. Each is checked with
+ * lstat now (refused when a symlink, hard-linked, or not a regular file). On success *out
+ * owns the plan (exs_vault_plan_free) and *n is its length. */
+exs_rc exs_vault_plan(const exs_results *r, exs_vault_cand **out, size_t *n);
+void exs_vault_plan_free(exs_vault_cand *plan, size_t n);
+
+/* Opens the vault at dir; with EXS_VAULT_CREATE in flags it is created (mode 0700) when
+ * missing, without it a missing vault is EXS_ENOENT. Refused with EXS_EEVIDENCE
+ * when dir is inside (or is) one of the roots (absolute or relative paths; may be NULL when
+ * nroots is 0), EXS_EACCES when it exists but is not owner-only or not the caller's, EXS_EIO
+ * when it cannot be created or locked (another run holds it). Then every unfinished item of
+ * the journal is completed or rolled back (see exs_vault_recovered). The message is in
+ * err. On success *out owns the vault. */
+#define EXS_VAULT_CREATE 1u
+exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots,
+                      size_t nroots, unsigned flags, char *err, size_t errlen);
+void exs_vault_close(exs_vault *v);
+
+/* What the last failed call on v said, or "". */
+const char *exs_vault_error(const exs_vault *v);
+
+/* Items the opening completed (moved into the vault) and rolled back (left in the tree). */
+void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_back);
+
+typedef enum exs_vault_outcome {
+    EXS_VAULT_MOVED = 0,     /* in the vault, gone from the tree */
+    EXS_VAULT_CHANGED = 1,   /* the file is not what the sweep saw (size or SHA-256) or
+                                changed while copied: left in place, nothing recorded */
+    EXS_VAULT_REFUSED = 2,   /* a symlink, hard-linked, not a regular file, or gone */
+} exs_vault_outcome;
+
+/* Quarantines one candidate. EXS_OK with *outcome saying what happened; any other code is a
+ * failure of the vault's machine (write, sync, rename, read-back), with the file left in its
+ * tree and exs_vault_error saying what. id (EXS_VAULT_ID_LEN) receives the item id. */
+#define EXS_VAULT_ID_LEN 17
+exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_outcome *outcome,
+                            char id[EXS_VAULT_ID_LEN]);
+
+/* One manifest line, as read back. */
+typedef struct exs_vault_entry {
+    const char *item, *action; /* "quarantine" or "restore" */
+    const char *root, *root_path, *path;
+    const char *sha256, *zip, *encryption;
+    const char *findings, *rules, *user, *host, *time, *version;
+    uint64_t size;
+    int64_t mtime_ns, atime_ns;
+    unsigned mode, uid, gid;
+} exs_vault_entry;
+
+/* The manifest's entries, valid until the next call on v. EXS_EFORMAT when a line does not
+ * parse or breaks the hash chain (err says which line). */
+exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n);
+
+/* Re-reads every quarantined member and compares its SHA-256 with the manifest's, and checks
+ * the hash chain. Each problem is one line on report; *bad counts them. EXS_OK when the check
+ * ran (bad or not), else why it could not. */
+exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad);
+
+/* Puts item id back where it was, byte-identical, with its mode and modification and access
+ * times, and records the restore. EXS_EEVIDENCE when a different file is at the path (nothing
+ * changed), EXS_ENOENT when no quarantined item has that id, EXS_EFORMAT when the member's
+ * SHA-256 is not the manifest's. A file already in place and identical is recorded as
+ * restored. */
+exs_rc exs_vault_restore(exs_vault *v, const char *id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,105 @@
+/* The vault layer's own declarations: the vault object, its files, the fault-injection hook.
+ * The public API is include/exsweep/vault.h. */
+#ifndef XS_VAULT_INTERNAL_H
+#define XS_VAULT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/str.h"
+#include "exsweep/vault.h"
+
+/* File names inside a vault. */
+#define XS_VAULT_MANIFEST "manifest.jsonl"
+#define XS_VAULT_JOURNAL "journal.jsonl"
+#define XS_VAULT_LOCK ".lock"
+#define XS_VAULT_PASSWORD "infected"
+#define XS_VAULT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+struct exs_vault {
+    int dfd;                 /* the vault folder */
+    int lockfd;
+    char *dir;               /* resolved */
+    char err[1024];
+    size_t completed, rolled_back;
+    char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */
+    uint64_t manifest_lines;
+    /* the manifest as last read (exs_vault_entries) */
+    char *mbuf;
+    exs_vault_entry *ents;
+    size_t nents;
+    uint64_t chain_broken;   /* first manifest line whose prev is not the line before's */
+    uint64_t bad_line;       /* first line that does not parse, 0 when none */
+};
+
+/* Fault injection (tests only; inert unless set): xs_vault_fault_step > 0 ends the process
+ * with _exit(77) right after the Nth step of the items' sequences (a kill -9 there), counted
+ * over the process; xs_vault_fault_io > 0 makes the Nth write, fsync or rename of the vault
+ * fail with EIO. EXSWEEP_VAULT_FAULT="step:N" or "io:N" sets them when a vault is opened. */
+extern long xs_vault_fault_step;
+extern long xs_vault_fault_io;
+void xs_vault_fault_env(void);
+/* Called after each step of an item's sequence. */
+void xs_vault_step(void);
+/* Called before each write, fsync and rename: false (errno EIO) when it is to fail. */
+bool xs_vault_io_ok(void);
+
+/* I/O with the hook: each returns 0, or -1 with errno set. */
+int xs_vault_write_all(int fd, const void *p, size_t n);
+int xs_vault_fsync(int fd);
+int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to);
+/* fsyncs the folder at dfd, or the parent folder of path (opened read-only) */
+int xs_vault_fsync_parent(const char *path);
+
+/* SHA-256 of the regular file fd (from its start) to hex; at most XS_VAULT_MAX_ITEM bytes.
+ * -1 with errno on a read error, -2 when larger. */
+int xs_vault_sha256_fd(int fd, char hex[65], uint64_t *size);
+/* 32 bytes of a digest as lowercase hex. */
+void xs_vault_hex(const unsigned char md[32], char hex[65]);
+/* Cuts the torn last line of dfd/name (buf[0..n) its content): an append that never
+ * completed, so never acknowledged. 0, or -1 with v->err filled. */
+int xs_vault_cut_torn(exs_vault *v, const char *name, const char *buf, size_t n);
+/* "2026-12-03T00:55:00.123456789Z" */
+void xs_vault_utc_now(char out[40]);
+
+/* Reads the whole of dfd/name (at most XS_VAULT_MAX_LOG bytes) into a NUL-terminated
+ * malloc'd buffer; a missing file reads as empty. 0, or -1 with errno (EFBIG past the cap). */
+int xs_vault_slurp(int dfd, const char *name, char **out, size_t *n);
+
+/* The JSON lines of a manifest or journal in p[0..n): calls fn for each line (without its
+ * newline) with its flat fields. Returns 0, or the 1-based number of the first line that is
+ * too long, not a JSON object, or past XS_VAULT_MAX_ENTRIES (fn not called for it or
+ * after). A last line without its newline (a torn append) is reported through *torn and not
+ * handed to fn. */
+typedef int (*xs_vault_line_fn)(void *ctx, xs_str line, const xs_str *keys, const xs_str *vals,
+                                size_t nfields);
+uint64_t xs_vault_lines(const char *p, size_t n, xs_vault_line_fn fn, void *ctx, bool *torn);
+/* The field named key among keys[0..n), or XS_STR_NULL. */
+xs_str xs_vault_field(const xs_str *keys, const xs_str *vals, size_t n, const char *key);
+
+/* The zip of one item: a single member, encrypted (AES-256 when libarchive has it,
+ * ZipCrypto otherwise: *encryption says "aes256" or "traditional"), written from the open
+ * file src to dfd/tmpname, synced. 0, or -1 with err filled. */
+int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src,
+                       const char **encryption, char *err, size_t errlen);
+/* Reads the zip dfd/name back with the password: its single member's SHA-256 and size.
+ * With out >= 0 the member's bytes are also written there. 0, or -1 with err filled. */
+int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, int out,
+                      char *err, size_t errlen);
+
+/* Appends one manifest line (the JSON object body without braces in body, the "prev" field is
+ * added first) and syncs it; v->prev moves on. 0, or -1 with v->err filled. */
+int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n);
+/* Reads the manifest: sets v->prev to its head. 0, or -1 with v->err filled. */
+int xs_vault_manifest_head(exs_vault *v);
+/* Appends one journal line (object body without braces) and syncs it. */
+int xs_vault_journal_append(exs_vault *v, const char *body, size_t n);
+
+/* Finishes or rolls back every unfinished item of the journal (at open). */
+int xs_vault_recover(exs_vault *v);
+
+/* A JSON string (with its quotes) of p into an open_memstream FILE. */
+void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma);
+
+#endif

@@ -1,0 +1,181 @@
+/* The vault's file operations: every write, fsync and rename goes through the fault hook. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "core/limits.h"
+#include "vault/internal.h"
+
+int xs_vault_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        if (!xs_vault_io_ok())
+            return -1;
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int xs_vault_fsync(int fd)
+{
+    if (!xs_vault_io_ok())
+        return -1;
+    return fsync(fd);
+}
+
+int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to)
+{
+    if (!xs_vault_io_ok())
+        return -1;
+    return renameat(dfd, from, tdfd, to);
+}
+
+int xs_vault_fsync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir)
+        return -1;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return -1;
+    int rc = xs_vault_fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+void xs_vault_hex(const unsigned char md[32], char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = 0;
+}
+
+int xs_vault_sha256_fd(int fd, char hex[65], uint64_t *size)
+{
+    unsigned char buf[65536], md[32];
+    unsigned mdlen = 0;
+    uint64_t total = 0;
+    int rc = -1;
+    hex[0] = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || lseek(fd, 0, SEEK_SET) < 0) {
+        errno = errno ? errno : ENOMEM;
+        goto out;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            goto out;
+        if (r == 0)
+            break;
+        total += (uint64_t)r;
+        if (total > XS_VAULT_MAX_ITEM) {
+            rc = -2;
+            goto out;
+        }
+        if (!EVP_DigestUpdate(ctx, buf, (size_t)r)) {
+            errno = ENOMEM;
+            goto out;
+        }
+    }
+    if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32) {
+        errno = ENOMEM;
+        goto out;
+    }
+    xs_vault_hex(md, hex);
+    *size = total;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+void xs_vault_utc_now(char out[40])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    char d[24];
+    strftime(d, sizeof d, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 40, "%s.%09ldZ", d, (long)ts.tv_nsec);
+}
+
+int xs_vault_slurp(int dfd, const char *name, char **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        *out = calloc(1, 1);
+        return *out ? 0 : -1;
+    }
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) != 0)
+        goto fail;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        goto fail;
+    }
+    if ((uint64_t)st.st_size > XS_VAULT_MAX_LOG) {
+        errno = EFBIG;
+        goto fail;
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    if (!(buf = malloc(cap + 1)))
+        goto fail;
+    for (;;) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            goto fail;
+        if (r == 0)
+            break;
+        len += (size_t)r;
+        if (len == cap) { /* grew while read: read no more than the cap */
+            errno = EFBIG;
+            goto fail;
+        }
+    }
+    buf[len] = 0;
+    close(fd);
+    *out = buf;
+    *n = len;
+    return 0;
+fail:;
+    int e = errno;
+    free(buf);
+    close(fd);
+    errno = e;
+    return -1;
+}

@@ -1,0 +1,60 @@
+/* One item of the vault: what the journal's intent records and the manifest entry carries. */
+#ifndef XS_VAULT_ITEM_H
+#define XS_VAULT_ITEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vault/internal.h"
+
+typedef enum xs_item_state {
+    XS_ITEM_INTENT = 1,   /* recorded, nothing copied for sure */
+    XS_ITEM_COPIED = 2,   /* the zip is in place and was read back equal */
+    XS_ITEM_MANIFEST = 3, /* the manifest holds its entry */
+    XS_ITEM_UNLINKED = 4, /* the original is removed (or was left, changed) */
+    XS_ITEM_DONE = 5,
+    XS_ITEM_ROLLEDBACK = 6,
+} xs_item_state;
+
+typedef struct xs_item {
+    char id[EXS_VAULT_ID_LEN];
+    char *root_path, *root, *path, *sha256, *findings, *rules;
+    char zip[EXS_VAULT_ID_LEN + 8];
+    char enc[16];
+    uint64_t size, dev, ino;
+    int64_t mtime_ns, atime_ns;
+    unsigned mode, uid, gid;
+    xs_item_state state;
+    bool fresh; /* made by this run: no manifest entry can exist yet (none is looked for) */
+} xs_item;
+
+/* Opens the folder that holds root_path/path (each folder under the root opened with
+ * O_NOFOLLOW, so no symlink is followed) and points *base at its last component (in path,
+ * or in root_path when the root is the file itself). Returns the folder's descriptor, or -1
+ * with errno. */
+int xs_vault_open_parent(const char *root_path, const char *path, const char **base);
+
+/* Carries an item from its state to done (or rolled back): the one sequence both a run and the
+ * recovery at open follow. 0, or -1 with v->err filled; *outcome says what happened. */
+int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome);
+
+/* The journal read back: its items, each with its last state. */
+typedef struct xs_vault_journal {
+    xs_item *items;
+    size_t n, cap;
+    int oom; /* set when out of memory */
+} xs_vault_journal;
+/* Parses a journal's lines into j (zeroed first by the caller): 0, or the first line that is
+ * not a journal entry (xs_vault_lines); free j with xs_vault_journal_free either way. */
+uint64_t xs_vault_journal_parse(const char *p, size_t n, xs_vault_journal *j, bool *torn);
+void xs_vault_journal_free(xs_vault_journal *j);
+/* Parses a manifest's lines into v's entries (v->chain_broken, v->bad_line set). */
+exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len);
+
+/* Removes an unfinished item's zip (temporary or not) and records the rollback. */
+int xs_vault_rollback(exs_vault *v, xs_item *it);
+/* The manifest entry of the item: action "quarantine", or "left" (changed, not removed). */
+int xs_vault_manifest_item(exs_vault *v, const xs_item *it, const char *action);
+
+#endif

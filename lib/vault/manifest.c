@@ -1,0 +1,139 @@
+/* The manifest: JSON lines, each one's "prev" the SHA-256 of the line before it (of the
+ * genesis, 64 zeros, for the first), so that an edited, removed or inserted line breaks the
+ * chain. Appended and synced one line at a time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/digest.h"
+#include "core/escape.h"
+#include "vault/internal.h"
+
+void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma)
+{
+    fprintf(f, "%s\"%s\":\"", comma ? "," : "", key);
+    xs_esc_json(f, p ? p : "", p ? strlen(p) : 0);
+    fputc('"', f);
+}
+
+/* Appends a whole line to dfd/name (O_APPEND) and syncs it. A torn line (a failed write)
+ * is cut off again, so that the file holds whole lines only. */
+static int append_line(exs_vault *v, const char *name, const char *line, size_t n)
+{
+    int fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(v->err, sizeof v->err, "cannot open the %s: %s", name, strerror(errno));
+        return -1;
+    }
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (xs_vault_write_all(fd, line, n) != 0 || xs_vault_fsync(fd) != 0) {
+        int e = errno;
+        if (end >= 0 && ftruncate(fd, end) == 0)
+            (void)fsync(fd);
+        close(fd);
+        snprintf(v->err, sizeof v->err, "cannot write the %s in the vault: %s", name,
+                 strerror(e));
+        errno = e;
+        return -1;
+    }
+    if (close(fd) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot write the %s: %s", name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
+{
+    size_t len = n + 64 + 16;
+    char *line = malloc(len);
+    char hex[65];
+    if (!line) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    int l = snprintf(line, len, "{\"prev\":\"%s\",%.*s}", v->prev, (int)n, body);
+    if (l < 0 || (size_t)l >= len - 1 || !xs_sha256_hex(line, (size_t)l, hex)) {
+        free(line);
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    line[l] = '\n';
+    int rc = append_line(v, XS_VAULT_MANIFEST, line, (size_t)l + 1);
+    free(line);
+    if (rc == 0) {
+        memcpy(v->prev, hex, 65);
+        v->manifest_lines++;
+    }
+    return rc;
+}
+
+int xs_vault_journal_append(exs_vault *v, const char *body, size_t n)
+{
+    char *line = malloc(n + 3);
+    if (!line) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    line[0] = '{';
+    memcpy(line + 1, body, n);
+    line[n + 1] = '}';
+    line[n + 2] = '\n';
+    int rc = append_line(v, XS_VAULT_JOURNAL, line, n + 3);
+    free(line);
+    return rc;
+}
+
+static int head_line(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
+{
+    (void)k, (void)val, (void)nf;
+    exs_vault *v = ctx;
+    v->manifest_lines++;
+    return xs_sha256_hex(line.p, line.n, v->prev) ? 0 : -1;
+}
+
+int xs_vault_cut_torn(exs_vault *v, const char *name, const char *buf, size_t n)
+{
+    size_t keep = n;
+    while (keep > 0 && buf[keep - 1] != '\n')
+        keep--;
+    int fd = openat(v->dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, (off_t)keep) != 0 || xs_vault_fsync(fd) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot cut the torn last line of the %s: %s", name,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int xs_vault_manifest_head(exs_vault *v)
+{
+    char *buf;
+    size_t n;
+    bool torn;
+    memcpy(v->prev, XS_VAULT_GENESIS, 65);
+    v->manifest_lines = 0;
+    if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &n) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", strerror(errno));
+        return -1;
+    }
+    /* A line that does not parse still moves the chain on: verify names it. */
+    size_t off = 0;
+    while (off < n) {
+        const char *nl = memchr(buf + off, '\n', n - off);
+        if (!nl)
+            break;
+        head_line(v, xs_str_make(buf + off, (size_t)(nl - buf - off)), NULL, NULL, 0);
+        off = (size_t)(nl - buf) + 1;
+    }
+    torn = off < n;
+    int rc = torn ? xs_vault_cut_torn(v, XS_VAULT_MANIFEST, buf, n) : 0;
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,211 @@
+/* Restore and verification: an item's member put back where it was, and every member and
+ * the manifest's chain checked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/escape.h"
+#include "vault/internal.h"
+#include "vault/item.h"
+
+exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad)
+{
+    const exs_vault_entry *e;
+    size_t n;
+    *bad = 0;
+    exs_rc rc = exs_vault_entries(v, &e, &n);
+    if (rc == EXS_EFORMAT) {
+        fprintf(report, "%s\n", v->err);
+        (*bad)++;
+        return EXS_OK;
+    }
+    if (rc != EXS_OK)
+        return rc;
+    if (v->chain_broken) {
+        fprintf(report,
+                "manifest line %llu: the hash chain is broken (a line was edited, removed or "
+                "inserted)\n",
+                (unsigned long long)v->chain_broken);
+        (*bad)++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(e[i].action, "quarantine") != 0)
+            continue;
+        char hex[65], err[512];
+        uint64_t size;
+        if (strlen(e[i].zip) != EXS_VAULT_ID_LEN + 3 || strchr(e[i].zip, '/')) {
+            fprintf(report, "item %s: the manifest names no zip of the vault\n", e[i].item);
+            (*bad)++;
+        } else if (xs_vault_zip_read(v->dfd, e[i].zip, hex, &size, -1, err, sizeof err) != 0) {
+            fprintf(report, "item %s: %s\n", e[i].item, err);
+            (*bad)++;
+        } else if (strcmp(hex, e[i].sha256) != 0 || size != e[i].size) {
+            fprintf(report, "item %s: %s holds bytes whose SHA-256 is %s, not the manifest's %s\n",
+                    e[i].item, e[i].zip, hex, e[i].sha256);
+            (*bad)++;
+        }
+    }
+    return EXS_OK;
+}
+
+static int restore_entry(exs_vault *v, const exs_vault_entry *e, const char *action)
+{
+    xs_item it;
+    memset(&it, 0, sizeof it);
+    snprintf(it.id, sizeof it.id, "%s", e->item);
+    snprintf(it.zip, sizeof it.zip, "%s", e->zip);
+    snprintf(it.enc, sizeof it.enc, "%s", e->encryption);
+    it.root_path = (char *)e->root_path;
+    it.root = (char *)e->root;
+    it.path = (char *)e->path;
+    it.sha256 = (char *)e->sha256;
+    it.findings = (char *)e->findings;
+    it.rules = (char *)e->rules;
+    it.size = e->size;
+    it.mtime_ns = e->mtime_ns;
+    it.atime_ns = e->atime_ns;
+    it.mode = e->mode;
+    it.uid = e->uid;
+    it.gid = e->gid;
+    return xs_vault_manifest_item(v, &it, action);
+}
+
+exs_rc exs_vault_restore(exs_vault *v, const char *id)
+{
+    const exs_vault_entry *ents;
+    size_t n;
+    exs_rc rc = exs_vault_entries(v, &ents, &n);
+    if (rc != EXS_OK)
+        return rc;
+    const exs_vault_entry *q = NULL;
+    bool restored = false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ents[i].item, id) != 0)
+            continue;
+        if (strcmp(ents[i].action, "quarantine") == 0)
+            q = &ents[i], restored = false;
+        else if (strcmp(ents[i].action, "restore") == 0)
+            restored = true;
+    }
+    if (!q) {
+        snprintf(v->err, sizeof v->err, "no quarantined item has the id %s", id);
+        return EXS_ENOENT;
+    }
+    if (strlen(q->zip) != EXS_VAULT_ID_LEN + 3 || strchr(q->zip, '/') || strlen(q->sha256) != 64) {
+        snprintf(v->err, sizeof v->err, "item %s: the manifest entry is damaged", id);
+        return EXS_EFORMAT;
+    }
+    /* copy what is needed: the entries are re-read by the append */
+    exs_vault_entry e = *q;
+    char *keep[] = {strdup(q->item), strdup(q->root_path), strdup(q->root), strdup(q->path),
+                    strdup(q->sha256), strdup(q->zip), strdup(q->encryption), strdup(q->findings),
+                    strdup(q->rules)};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (!keep[i]) {
+            rc = EXS_ENOMEM;
+            goto out;
+        }
+    e.item = keep[0], e.root_path = keep[1], e.root = keep[2], e.path = keep[3];
+    e.sha256 = keep[4], e.zip = keep[5], e.encryption = keep[6], e.findings = keep[7];
+    e.rules = keep[8];
+    rc = EXS_EIO;
+    const char *base;
+    char tmp[64], hex[65], err[512];
+    uint64_t size;
+    int dfd = xs_vault_open_parent(e.root_path, e.path, &base), fd = -1;
+    if (dfd < 0) {
+        snprintf(v->err, sizeof v->err, "item %s: the folder of %s cannot be opened: %s", id,
+                 e.path, strerror(errno));
+        goto out;
+    }
+    struct stat st;
+    if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        /* something is there: the same bytes (a restore that stopped before its record), or
+         * another file, never overwritten */
+        int same = 0;
+        if (S_ISREG(st.st_mode) && (uint64_t)st.st_size == e.size) {
+            int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (f >= 0 && xs_vault_sha256_fd(f, hex, &size) == 0 && strcmp(hex, e.sha256) == 0)
+                same = 1;
+            if (f >= 0)
+                close(f);
+        }
+        if (!same) {
+            snprintf(v->err, sizeof v->err,
+                     "item %s: another file is at %s: not overwritten, nothing restored", id,
+                     e.path);
+            rc = EXS_EEVIDENCE;
+            goto close;
+        }
+        rc = restored || restore_entry(v, &e, "restore") == 0 ? EXS_OK : EXS_EIO;
+        goto close;
+    } else if (errno != ENOENT) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot check %s: %s", id, e.path,
+                 strerror(errno));
+        goto close;
+    }
+    snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", id);
+    (void)unlinkat(dfd, tmp, 0); /* a restore that stopped before its rename */
+    fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot create a file beside %s: %s", id,
+                 e.path, strerror(errno));
+        goto close;
+    }
+    if (xs_vault_zip_read(v->dfd, e.zip, hex, &size, fd, err, sizeof err) != 0) {
+        snprintf(v->err, sizeof v->err, "item %s: %s", id, err);
+        goto unlink;
+    }
+    if (strcmp(hex, e.sha256) != 0 || size != e.size) {
+        snprintf(v->err, sizeof v->err,
+                 "item %s: the member's SHA-256 is not the manifest's: nothing restored", id);
+        rc = EXS_EFORMAT;
+        goto unlink;
+    }
+    if (geteuid() == 0)
+        (void)fchown(fd, e.uid, e.gid);
+    struct timespec ts[2] = {{(time_t)(e.atime_ns / 1000000000), (long)(e.atime_ns % 1000000000)},
+                             {(time_t)(e.mtime_ns / 1000000000), (long)(e.mtime_ns % 1000000000)}};
+    if (fchmod(fd, e.mode & 07777) != 0 || futimens(fd, ts) != 0 || xs_vault_fsync(fd) != 0) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot set the restored file's mode and "
+                 "times or sync it: %s", id, strerror(errno));
+        goto unlink;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(v->err, sizeof v->err, "item %s: cannot write the restored file: %s", id,
+                 strerror(errno));
+        goto unlink;
+    }
+    fd = -1;
+    /* in place without overwriting: a file that appeared meanwhile stays */
+    if (!xs_vault_io_ok() || renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) != 0) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", id, e.path,
+                 strerror(errno));
+        goto unlink;
+    }
+    if (xs_vault_fsync(dfd) != 0) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot sync the folder of %s: %s", id, e.path,
+                 strerror(errno));
+        goto close;
+    }
+    rc = restore_entry(v, &e, "restore") == 0 ? EXS_OK : EXS_EIO;
+    goto close;
+unlink:
+    if (fd >= 0)
+        close(fd);
+    fd = -1;
+    (void)unlinkat(dfd, tmp, 0);
+close:
+    if (fd >= 0)
+        close(fd);
+    close(dfd);
+out:
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        free(keep[i]);
+    return rc;
+}

@@ -1,0 +1,294 @@
+/* An item's sequence, and its recovery. Each step is synced before the next starts:
+ *
+ *   1 intent recorded in the journal      5 manifest entry appended
+ *   2 zip written under a temporary name  6 "manifest" recorded in the journal
+ *   3 renamed to its name, folder synced  7 original re-checked, removed, its folder synced
+ *   4 read back equal: "copied" recorded  8 "unlinked" recorded   9 "done" recorded
+ *
+ * The original goes only at 7, after its bytes are in the vault (3, checked at 4) and in the
+ * manifest (5). A run that stops anywhere leaves an item in one of the journal's states, and
+ * the next opening of the vault carries it on from there: before 4 it is rolled back (the zip
+ * removed, the file was never touched), from 4 on it is completed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exsweep/exsweep.h"
+#include "vault/internal.h"
+#include "vault/item.h"
+
+int xs_vault_open_parent(const char *root_path, const char *path, const char **base)
+{
+    struct stat st;
+    if (stat(root_path, &st) != 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) { /* the root is the file */
+        const char *slash = strrchr(root_path, '/');
+        *base = slash ? slash + 1 : root_path;
+        char *dir = slash ? strndup(root_path, slash == root_path ? 1 : (size_t)(slash - root_path))
+                          : strdup(".");
+        if (!dir)
+            return -1;
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        free(dir);
+        return fd;
+    }
+    int fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const char *p = path;
+    while (fd >= 0) {
+        const char *slash = strchr(p, '/');
+        if (!slash) {
+            *base = p;
+            if (!*p || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+                close(fd);
+                errno = EINVAL;
+                return -1;
+            }
+            return fd;
+        }
+        char part[NAME_MAX + 1];
+        size_t l = (size_t)(slash - p);
+        if (l == 0 || l > NAME_MAX || (l == 2 && p[0] == '.' && p[1] == '.')) {
+            close(fd);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(part, p, l);
+        part[l] = 0;
+        int next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(fd);
+        fd = next;
+        p = slash + 1;
+    }
+    return -1;
+}
+
+static int journal_step(exs_vault *v, const xs_item *it, const char *step)
+{
+    char body[256];
+    int l = snprintf(body, sizeof body, "\"step\":\"%s\",\"item\":\"%s\",\"encryption\":\"%s\"",
+                     step, it->id, it->enc);
+    return xs_vault_journal_append(v, body, (size_t)l);
+}
+
+int xs_vault_manifest_item(exs_vault *v, const xs_item *it, const char *action)
+{
+    char *body = NULL, tm[40], host[256] = "";
+    size_t n = 0;
+    FILE *f = open_memstream(&body, &n);
+    if (!f) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    struct passwd *pw = getpwuid(geteuid());
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = 0;
+    xs_vault_utc_now(tm);
+    xs_vault_jstr(f, "item", it->id, false);
+    xs_vault_jstr(f, "action", action, true);
+    xs_vault_jstr(f, "root", it->root, true);
+    xs_vault_jstr(f, "root_path", it->root_path, true);
+    xs_vault_jstr(f, "path", it->path, true);
+    fprintf(f, ",\"size\":%llu", (unsigned long long)it->size);
+    xs_vault_jstr(f, "sha256", it->sha256, true);
+    fprintf(f, ",\"mtime_ns\":%lld,\"atime_ns\":%lld,\"mode\":%u,\"uid\":%u,\"gid\":%u",
+            (long long)it->mtime_ns, (long long)it->atime_ns, it->mode, it->uid, it->gid);
+    xs_vault_jstr(f, "findings", it->findings, true);
+    xs_vault_jstr(f, "rules", it->rules, true);
+    xs_vault_jstr(f, "user", pw ? pw->pw_name : "", true);
+    fprintf(f, ",\"uid_operator\":%u", (unsigned)geteuid());
+    xs_vault_jstr(f, "host", host, true);
+    xs_vault_jstr(f, "time", tm, true);
+    xs_vault_jstr(f, "version", exs_version(), true);
+    xs_vault_jstr(f, "zip", it->zip, true);
+    xs_vault_jstr(f, "encryption", it->enc, true);
+    if (fclose(f) != 0) {
+        free(body);
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    int rc = xs_vault_manifest_append(v, body, n);
+    free(body);
+    return rc;
+}
+
+static bool manifest_has(exs_vault *v, const char *id, const char *action)
+{
+    const exs_vault_entry *e;
+    size_t n;
+    if (exs_vault_entries(v, &e, &n) != EXS_OK)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].item, id) == 0 && strcmp(e[i].action, action) == 0)
+            return true;
+    return false;
+}
+
+/* The original, if it is still the file of the intent: 1 same, 0 gone, 2 changed, -1 error. */
+static int original_state(const xs_item *it, int dfd, const char *base)
+{
+    struct stat st;
+    if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISREG(st.st_mode) || st.st_dev != it->dev || st.st_ino != it->ino ||
+        (uint64_t)st.st_size != it->size)
+        return 2;
+    int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char hex[65];
+    uint64_t size;
+    int r = xs_vault_sha256_fd(fd, hex, &size);
+    close(fd);
+    if (r != 0)
+        return -1;
+    return strcmp(hex, it->sha256) == 0 && size == it->size ? 1 : 2;
+}
+
+int xs_vault_rollback(exs_vault *v, xs_item *it)
+{
+    char tmp[EXS_VAULT_ID_LEN + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", it->zip);
+    if ((unlinkat(v->dfd, tmp, 0) != 0 && errno != ENOENT) ||
+        (unlinkat(v->dfd, it->zip, 0) != 0 && errno != ENOENT) || xs_vault_fsync(v->dfd) != 0) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot remove its partial zip: %s", it->id,
+                 strerror(errno));
+        return -1;
+    }
+    if (journal_step(v, it, "rolledback") != 0)
+        return -1;
+    it->state = XS_ITEM_ROLLEDBACK;
+    return 0;
+}
+
+int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
+{
+    const char *base;
+    char tmp[EXS_VAULT_ID_LEN + 16], hex[65] = "", err[512];
+    int dfd = -1, src = -1, rc = -1;
+    uint64_t size;
+    *outcome = EXS_VAULT_MOVED;
+    snprintf(tmp, sizeof tmp, "%s.tmp", it->zip);
+    dfd = xs_vault_open_parent(it->root_path, it->path, &base);
+    if (it->state == XS_ITEM_INTENT) {
+        /* 2: the zip under its temporary name. A rollback first when a partial one is there
+         * (a run that stopped; the recovery rolls back instead). */
+        if (dfd < 0) {
+            snprintf(v->err, sizeof v->err, "item %s: the folder of %s cannot be opened: %s",
+                     it->id, it->path, strerror(errno));
+            goto out;
+        }
+        src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+        if (src < 0 && errno == EPERM)
+            src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (src < 0) {
+            snprintf(v->err, sizeof v->err, "item %s: cannot open %s: %s", it->id, it->path,
+                     strerror(errno));
+            goto out;
+        }
+        const char *enc;
+        if (xs_vault_zip_write(v->dfd, tmp, it->path, src, &enc, err, sizeof err) != 0) {
+            snprintf(v->err, sizeof v->err, "item %s: %s", it->id, err);
+            unlinkat(v->dfd, tmp, 0);
+            goto out;
+        }
+        snprintf(it->enc, sizeof it->enc, "%s", enc);
+        xs_vault_step();
+        /* 3 */
+        if (xs_vault_renameat(v->dfd, tmp, v->dfd, it->zip) != 0 || xs_vault_fsync(v->dfd) != 0) {
+            snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", it->id,
+                     it->zip, strerror(errno));
+            goto out;
+        }
+        xs_vault_step();
+        /* 4 */
+        if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
+            strcmp(hex, it->sha256) != 0 || size != it->size) {
+            snprintf(v->err, sizeof v->err, "item %s: the zip read back is not the file: %s",
+                     it->id, hex[0] ? "its SHA-256 differs" : err);
+            goto out;
+        }
+        /* the file must not have changed while it was copied */
+        char now[65];
+        uint64_t nsize;
+        if (xs_vault_sha256_fd(src, now, &nsize) != 0 || strcmp(now, it->sha256) != 0) {
+            *outcome = EXS_VAULT_CHANGED;
+            rc = xs_vault_rollback(v, it);
+            goto out;
+        }
+        if (journal_step(v, it, "copied") != 0)
+            goto out;
+        it->state = XS_ITEM_COPIED;
+        xs_vault_step();
+    }
+    if (it->state == XS_ITEM_COPIED) {
+        /* 5 */
+        if (it->fresh || !manifest_has(v, it->id, "quarantine")) {
+            if (xs_vault_manifest_item(v, it, "quarantine") != 0)
+                goto out;
+        }
+        xs_vault_step();
+        /* 6 */
+        if (journal_step(v, it, "manifest") != 0)
+            goto out;
+        it->state = XS_ITEM_MANIFEST;
+        xs_vault_step();
+    }
+    if (it->state == XS_ITEM_MANIFEST) {
+        /* 7 */
+        int st = dfd < 0 ? (errno == ENOENT ? 0 : -1) : original_state(it, dfd, base);
+        if (st < 0) {
+            snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s",
+                     it->id, it->path, strerror(errno));
+            goto out;
+        }
+        if (st == 2) {
+            *outcome = EXS_VAULT_CHANGED;
+            if (!manifest_has(v, it->id, "left") && xs_vault_manifest_item(v, it, "left") != 0)
+                goto out;
+        } else if (st == 1) {
+            /* only when its bytes are in the vault: a journal edited to name another file
+             * removes nothing that is not kept */
+            if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
+                strcmp(hex, it->sha256) != 0 || size != it->size) {
+                snprintf(v->err, sizeof v->err,
+                         "item %s: its zip is not the file (%s); %s is left in place", it->id,
+                         hex[0] ? "another SHA-256" : err, it->path);
+                goto out;
+            }
+            if (!xs_vault_io_ok() || unlinkat(dfd, base, 0) != 0 || xs_vault_fsync(dfd) != 0) {
+                snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s", it->id,
+                         it->path, strerror(errno));
+                goto out;
+            }
+        }
+        xs_vault_step();
+        /* 8 */
+        if (journal_step(v, it, "unlinked") != 0)
+            goto out;
+        it->state = XS_ITEM_UNLINKED;
+        xs_vault_step();
+    }
+    if (it->state == XS_ITEM_UNLINKED) {
+        /* 9 */
+        if (journal_step(v, it, "done") != 0)
+            goto out;
+        it->state = XS_ITEM_DONE;
+        xs_vault_step();
+    }
+    rc = 0;
+out:
+    if (src >= 0)
+        close(src);
+    if (dfd >= 0)
+        close(dfd);
+    return rc;
+}

@@ -1,0 +1,575 @@
+/* The vault object: opening (checks, creation, lock, recovery), the manifest read back, the
+ * verification and the quarantine and restore of one item. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/digest.h"
+#include "core/limits.h"
+#include "vault/internal.h"
+#include "vault/item.h"
+
+/* ---- the manifest read back ---- */
+
+static void free_entries(exs_vault *v)
+{
+    for (size_t i = 0; i < v->nents; i++) {
+        exs_vault_entry *e = &v->ents[i];
+        const char **s[] = {&e->item, &e->action, &e->root, &e->root_path, &e->path, &e->sha256,
+                            &e->zip, &e->encryption, &e->findings, &e->rules, &e->user,
+                            &e->host, &e->time, &e->version};
+        for (size_t j = 0; j < sizeof s / sizeof *s; j++)
+            free((char *)*s[j]);
+    }
+    free(v->ents);
+    v->ents = NULL;
+    v->nents = 0;
+}
+
+static uint64_t num(xs_str s)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.n && s.p[i] >= '0' && s.p[i] <= '9' && v < UINT64_MAX / 10; i++)
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    return v;
+}
+
+static int64_t snum(xs_str s)
+{
+    if (s.n > 0 && s.p[0] == '-')
+        return -(int64_t)(num(xs_str_make(s.p + 1, s.n - 1)) & INT64_MAX);
+    return (int64_t)(num(s) & INT64_MAX);
+}
+
+typedef struct ent_ctx {
+    exs_vault *v;
+    size_t cap;
+    uint64_t line;
+    char prev[65];
+    int oom;
+} ent_ctx;
+
+static int on_entry(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
+{
+    ent_ctx *c = ctx;
+    exs_vault *v = c->v;
+    c->line++;
+    xs_str prev = xs_vault_field(k, val, nf, "prev");
+    if (!v->chain_broken && (prev.n != 64 || memcmp(prev.p, c->prev, 64) != 0))
+        v->chain_broken = c->line;
+    if (!xs_sha256_hex(line.p, line.n, c->prev))
+        return c->oom = 1, -1;
+    if (v->nents == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 64;
+        exs_vault_entry *ne = realloc(v->ents, ncap * sizeof *ne);
+        if (!ne)
+            return c->oom = 1, -1;
+        v->ents = ne;
+        c->cap = ncap;
+    }
+    exs_vault_entry *e = &v->ents[v->nents];
+    memset(e, 0, sizeof *e);
+    v->nents++;
+    struct {
+        const char **dst;
+        const char *key;
+    } s[] = {{&e->item, "item"},         {&e->action, "action"},   {&e->root, "root"},
+             {&e->root_path, "root_path"}, {&e->path, "path"},     {&e->sha256, "sha256"},
+             {&e->zip, "zip"},           {&e->encryption, "encryption"},
+             {&e->findings, "findings"}, {&e->rules, "rules"},     {&e->user, "user"},
+             {&e->host, "host"},         {&e->time, "time"},       {&e->version, "version"}};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
+        xs_str f = xs_vault_field(k, val, nf, s[i].key);
+        if (!(*s[i].dst = strndup(f.p ? f.p : "", f.n)))
+            return c->oom = 1, -1;
+    }
+    e->size = num(xs_vault_field(k, val, nf, "size"));
+    e->mtime_ns = snum(xs_vault_field(k, val, nf, "mtime_ns"));
+    e->atime_ns = snum(xs_vault_field(k, val, nf, "atime_ns"));
+    e->mode = (unsigned)num(xs_vault_field(k, val, nf, "mode"));
+    e->uid = (unsigned)num(xs_vault_field(k, val, nf, "uid"));
+    e->gid = (unsigned)num(xs_vault_field(k, val, nf, "gid"));
+    return 0;
+}
+
+exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n)
+{
+    char *buf;
+    size_t len;
+    free_entries(v);
+    free(v->mbuf);
+    v->mbuf = NULL;
+    v->chain_broken = v->bad_line = 0;
+    *out = NULL;
+    *n = 0;
+    if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &len) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", strerror(errno));
+        return errno == ENOMEM ? EXS_ENOMEM : errno == EFBIG ? EXS_ELIMIT : EXS_EIO;
+    }
+    exs_rc rc = xs_vault_manifest_parse(v, buf, len);
+    free(buf);
+    if (rc == EXS_OK) {
+        *out = v->ents;
+        *n = v->nents;
+    }
+    return rc;
+}
+
+exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len)
+{
+    bool torn;
+    free_entries(v);
+    v->chain_broken = v->bad_line = 0;
+    ent_ctx c = {v, 0, 0, XS_VAULT_GENESIS, 0};
+    uint64_t bad = xs_vault_lines(buf, len, on_entry, &c, &torn);
+    if (c.oom) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return EXS_ENOMEM;
+    }
+    if (bad || torn) {
+        v->bad_line = bad ? bad : c.line + 1;
+        snprintf(v->err, sizeof v->err, "manifest line %llu: %s", (unsigned long long)v->bad_line,
+                 torn ? "cut short (no newline)"
+                      : "not a manifest entry (malformed JSON, too long, or too many lines)");
+        return EXS_EFORMAT;
+    }
+    return EXS_OK;
+}
+
+/* ---- opening ---- */
+
+/* Is the resolved path p at or under the resolved folder root? */
+static bool inside(const char *p, const char *root)
+{
+    size_t l = strlen(root);
+    if (l == 1 && root[0] == '/')
+        return true;
+    return strncmp(p, root, l) == 0 && (p[l] == 0 || p[l] == '/');
+}
+
+exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots,
+                      size_t nroots, unsigned flags, char *err, size_t errlen)
+{
+    exs_rc rc = EXS_EIO;
+    exs_vault *v = calloc(1, sizeof *v);
+    char res[PATH_MAX];
+    *out = NULL;
+    if (!v) {
+        snprintf(err, errlen, "out of memory");
+        return EXS_ENOMEM;
+    }
+    v->dfd = v->lockfd = -1;
+    xs_vault_fault_env();
+    /* where it is (or would be), resolved, before anything is created */
+    struct stat st;
+    int exists = lstat(dir, &st) == 0;
+    if (!exists && errno != ENOENT) {
+        snprintf(err, errlen, "cannot read the vault %s: %s", dir, strerror(errno));
+        goto fail;
+    }
+    if (!exists && !(flags & EXS_VAULT_CREATE)) {
+        snprintf(err, errlen, "no vault at %s", dir);
+        rc = EXS_ENOENT;
+        goto fail;
+    }
+    if (exists) {
+        if (!realpath(dir, res)) {
+            snprintf(err, errlen, "cannot resolve the vault %s: %s", dir, strerror(errno));
+            goto fail;
+        }
+    } else {
+        char *copy = strdup(dir), parent[PATH_MAX];
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        size_t l = strlen(copy);
+        while (l > 1 && copy[l - 1] == '/')
+            copy[--l] = 0;
+        char *slash = strrchr(copy, '/');
+        const char *name = slash ? slash + 1 : copy;
+        const char *pdir = slash ? (slash == copy ? "/" : (*slash = 0, copy)) : ".";
+        if (!realpath(pdir, parent) || strlen(parent) + strlen(name) + 2 > sizeof res) {
+            snprintf(err, errlen, "cannot create the vault %s: its folder: %s", dir,
+                     strerror(errno));
+            free(copy);
+            goto fail;
+        }
+        size_t pl = strlen(parent);
+        memcpy(res, parent, pl);
+        if (strcmp(parent, "/") != 0)
+            res[pl++] = '/';
+        memcpy(res + pl, name, strlen(name) + 1);
+        free(copy);
+    }
+    for (size_t i = 0; i < nroots; i++) {
+        char r[PATH_MAX];
+        if (realpath(roots[i], r) && inside(res, r)) {
+            snprintf(err, errlen, "the vault %s is inside the evidence root %s: refused", dir,
+                     roots[i]);
+            rc = EXS_EEVIDENCE;
+            goto fail;
+        }
+    }
+    if (!exists) {
+        if (mkdir(dir, 0700) != 0) {
+            snprintf(err, errlen, "cannot create the vault %s: %s", dir, strerror(errno));
+            goto fail;
+        }
+        if (xs_vault_fsync_parent(res) != 0) {
+            snprintf(err, errlen, "cannot sync the folder of the vault %s: %s", dir,
+                     strerror(errno));
+            goto fail;
+        }
+        if (lstat(dir, &st) != 0) {
+            snprintf(err, errlen, "cannot read the vault %s: %s", dir, strerror(errno));
+            goto fail;
+        }
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "the vault %s is not a folder (a symbolic link is refused)", dir);
+        rc = EXS_EACCES;
+        goto fail;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & 077)) {
+        snprintf(err, errlen, "the vault %s must be the caller's and owner-only (mode 0700)",
+                 dir);
+        rc = EXS_EACCES;
+        goto fail;
+    }
+    if (!(v->dir = strdup(res))) {
+        snprintf(err, errlen, "out of memory");
+        rc = EXS_ENOMEM;
+        goto fail;
+    }
+    if ((v->dfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+        (v->lockfd = openat(v->dfd, XS_VAULT_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                            0600)) < 0) {
+        snprintf(err, errlen, "cannot open the vault %s: %s", dir, strerror(errno));
+        goto fail;
+    }
+    if (flock(v->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        snprintf(err, errlen, "the vault %s is in use by another run", dir);
+        goto fail;
+    }
+    if (xs_vault_manifest_head(v) != 0 || xs_vault_recover(v) != 0) {
+        snprintf(err, errlen, "%s", v->err);
+        goto fail;
+    }
+    *out = v;
+    return EXS_OK;
+fail:
+    exs_vault_close(v);
+    return rc;
+}
+
+void exs_vault_close(exs_vault *v)
+{
+    if (!v)
+        return;
+    free_entries(v);
+    free(v->mbuf);
+    if (v->lockfd >= 0)
+        close(v->lockfd);
+    if (v->dfd >= 0)
+        close(v->dfd);
+    free(v->dir);
+    free(v);
+}
+
+const char *exs_vault_error(const exs_vault *v)
+{
+    return v ? v->err : "";
+}
+
+void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_back)
+{
+    *completed = v->completed;
+    *rolled_back = v->rolled_back;
+}
+
+/* ---- the journal read back: every unfinished item carried on ---- */
+
+typedef xs_vault_journal jctx;
+
+static void item_free(xs_item *it)
+{
+    free(it->root_path);
+    free(it->root);
+    free(it->path);
+    free(it->sha256);
+    free(it->findings);
+    free(it->rules);
+}
+
+static char *dupf(const xs_str *k, const xs_str *val, size_t nf, const char *key)
+{
+    xs_str f = xs_vault_field(k, val, nf, key);
+    return strndup(f.p ? f.p : "", f.n);
+}
+
+static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
+{
+    (void)line;
+    jctx *c = ctx;
+    xs_str step = xs_vault_field(k, val, nf, "step"), id = xs_vault_field(k, val, nf, "item");
+    if (id.n != EXS_VAULT_ID_LEN - 1)
+        return -1;
+    if (step.n == 6 && memcmp(step.p, "intent", 6) == 0) {
+        if (c->n == c->cap) {
+            size_t ncap = c->cap ? c->cap * 2 : 64;
+            xs_item *ni = realloc(c->items, ncap * sizeof *ni);
+            if (!ni)
+                return c->oom = 1, -1;
+            c->items = ni;
+            c->cap = ncap;
+        }
+        xs_item *it = &c->items[c->n++];
+        memset(it, 0, sizeof *it);
+        memcpy(it->id, id.p, id.n);
+        snprintf(it->zip, sizeof it->zip, "%s.zip", it->id);
+        it->root_path = dupf(k, val, nf, "root_path");
+        it->root = dupf(k, val, nf, "root");
+        it->path = dupf(k, val, nf, "path");
+        it->sha256 = dupf(k, val, nf, "sha256");
+        it->findings = dupf(k, val, nf, "findings");
+        it->rules = dupf(k, val, nf, "rules");
+        if (!it->root_path || !it->root || !it->path || !it->sha256 || !it->findings ||
+            !it->rules)
+            return c->oom = 1, -1;
+        if (strlen(it->sha256) != 64 || !it->root_path[0] || !it->path[0])
+            return -1;
+        it->size = num(xs_vault_field(k, val, nf, "size"));
+        it->dev = num(xs_vault_field(k, val, nf, "dev"));
+        it->ino = num(xs_vault_field(k, val, nf, "ino"));
+        it->mtime_ns = snum(xs_vault_field(k, val, nf, "mtime_ns"));
+        it->atime_ns = snum(xs_vault_field(k, val, nf, "atime_ns"));
+        it->mode = (unsigned)num(xs_vault_field(k, val, nf, "mode"));
+        it->uid = (unsigned)num(xs_vault_field(k, val, nf, "uid"));
+        it->gid = (unsigned)num(xs_vault_field(k, val, nf, "gid"));
+        it->state = XS_ITEM_INTENT;
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        xs_item_state st;
+    } steps[] = {{"copied", XS_ITEM_COPIED},     {"manifest", XS_ITEM_MANIFEST},
+                 {"unlinked", XS_ITEM_UNLINKED}, {"done", XS_ITEM_DONE},
+                 {"rolledback", XS_ITEM_ROLLEDBACK}};
+    for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
+        if (step.n != strlen(steps[s].name) || memcmp(step.p, steps[s].name, step.n) != 0)
+            continue;
+        for (size_t i = c->n; i-- > 0;) {
+            if (memcmp(c->items[i].id, id.p, id.n) != 0)
+                continue;
+            c->items[i].state = steps[s].st;
+            xs_str enc = xs_vault_field(k, val, nf, "encryption");
+            if (enc.n && enc.n < sizeof c->items[i].enc) {
+                memcpy(c->items[i].enc, enc.p, enc.n);
+                c->items[i].enc[enc.n] = 0;
+            }
+            return 0;
+        }
+        return -1; /* a step of no item */
+    }
+    return -1;
+}
+
+int xs_vault_recover(exs_vault *v)
+{
+    char *buf;
+    size_t len;
+    bool torn;
+    int rc = -1;
+    if (xs_vault_slurp(v->dfd, XS_VAULT_JOURNAL, &buf, &len) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read the journal: %s", strerror(errno));
+        return -1;
+    }
+    jctx c = {NULL, 0, 0, 0};
+    uint64_t bad = xs_vault_journal_parse(buf, len, &c, &torn);
+    if (c.oom) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        goto out;
+    }
+    if (bad) {
+        snprintf(v->err, sizeof v->err,
+                 "journal line %llu is not a journal entry: the vault was altered; nothing done",
+                 (unsigned long long)bad);
+        goto out;
+    }
+    if (torn && xs_vault_cut_torn(v, XS_VAULT_JOURNAL, buf, len) != 0)
+        goto out;
+    for (size_t i = 0; i < c.n; i++) {
+        xs_item *it = &c.items[i];
+        exs_vault_outcome o;
+        if (it->state == XS_ITEM_DONE || it->state == XS_ITEM_ROLLEDBACK)
+            continue;
+        if (it->state == XS_ITEM_INTENT) {
+            if (xs_vault_rollback(v, it) != 0)
+                goto out;
+            v->rolled_back++;
+            continue;
+        }
+        if (it->state == XS_ITEM_COPIED) { /* the zip must still be the file */
+            char hex[65], e[512];
+            uint64_t size;
+            if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, e, sizeof e) != 0 ||
+                strcmp(hex, it->sha256) != 0) {
+                snprintf(v->err, sizeof v->err,
+                         "item %s: its zip is damaged before the original was removed; "
+                         "%s is left in place, resolve by hand", it->id, it->path);
+                goto out;
+            }
+        }
+        if (xs_vault_advance(v, it, &o) != 0)
+            goto out;
+        v->completed++;
+    }
+    rc = 0;
+out:
+    xs_vault_journal_free(&c);
+    free(buf);
+    return rc;
+}
+
+uint64_t xs_vault_journal_parse(const char *p, size_t n, xs_vault_journal *j, bool *torn)
+{
+    return xs_vault_lines(p, n, on_journal, j, torn);
+}
+
+void xs_vault_journal_free(xs_vault_journal *j)
+{
+    for (size_t i = 0; i < j->n; i++)
+        item_free(&j->items[i]);
+    free(j->items);
+    j->items = NULL;
+    j->n = j->cap = 0;
+}
+
+/* ---- one item in ---- */
+
+exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_outcome *outcome,
+                            char id[EXS_VAULT_ID_LEN])
+{
+    xs_item it;
+    memset(&it, 0, sizeof it);
+    id[0] = 0;
+    *outcome = EXS_VAULT_REFUSED;
+    if (c->refused)
+        return EXS_OK;
+    const char *base;
+    int dfd = xs_vault_open_parent(c->root_path, c->path, &base), fd = -1;
+    exs_rc rc = EXS_EIO;
+    if (dfd < 0) /* a folder of the path became a symlink, or is gone */
+        return EXS_OK;
+    fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+        rc = EXS_OK; /* a symlink (ELOOP), gone, not regular, hard-linked: refused */
+        goto out;
+    }
+    char hex[65];
+    uint64_t size;
+    int h = xs_vault_sha256_fd(fd, hex, &size);
+    if (h == -2 || (h == 0 && ((c->sha256 && strcmp(c->sha256, hex) != 0) ||
+                               (c->size >= 0 && (uint64_t)c->size != size)))) {
+        *outcome = EXS_VAULT_CHANGED;
+        rc = EXS_OK;
+        goto out;
+    }
+    if (h != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read %s: %s", c->path, strerror(errno));
+        goto out;
+    }
+    /* the id: the file and the moment */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char seed[PATH_MAX * 2 + 160], idhex[65];
+    int sl = snprintf(seed, sizeof seed, "%s%c%s%c%s%c%lld.%ld.%d", c->root_path, 0, c->path, 0,
+                      hex, 0, (long long)now.tv_sec, now.tv_nsec, (int)getpid());
+    if (sl < 0 || !xs_sha256_hex(seed, (size_t)sl < sizeof seed ? (size_t)sl : sizeof seed - 1,
+                                 idhex)) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        rc = EXS_ENOMEM;
+        goto out;
+    }
+    memcpy(it.id, idhex, EXS_VAULT_ID_LEN - 1);
+    memcpy(id, it.id, EXS_VAULT_ID_LEN);
+    snprintf(it.zip, sizeof it.zip, "%s.zip", it.id);
+    it.root_path = (char *)c->root_path;
+    it.root = (char *)c->root_label;
+    it.path = (char *)c->path;
+    it.sha256 = hex;
+    it.findings = (char *)(c->findings ? c->findings : "");
+    it.rules = (char *)(c->rules ? c->rules : "");
+    it.size = size;
+    it.dev = (uint64_t)st.st_dev;
+    it.ino = (uint64_t)st.st_ino;
+    it.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    it.atime_ns = (int64_t)st.st_atim.tv_sec * 1000000000 + st.st_atim.tv_nsec;
+    it.mode = (unsigned)(st.st_mode & 07777);
+    it.uid = (unsigned)st.st_uid;
+    it.gid = (unsigned)st.st_gid;
+    it.state = XS_ITEM_INTENT;
+    it.fresh = true;
+    /* 1: the intent */
+    char *body = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&body, &n);
+    if (!f) {
+        rc = EXS_ENOMEM;
+        goto out;
+    }
+    fprintf(f, "\"step\":\"intent\",\"item\":\"%s\"", it.id);
+    xs_vault_jstr(f, "root_path", it.root_path, true);
+    xs_vault_jstr(f, "root", it.root, true);
+    xs_vault_jstr(f, "path", it.path, true);
+    fprintf(f, ",\"size\":%llu,\"sha256\":\"%s\",\"dev\":%llu,\"ino\":%llu",
+            (unsigned long long)it.size, hex, (unsigned long long)it.dev,
+            (unsigned long long)it.ino);
+    fprintf(f, ",\"mtime_ns\":%lld,\"atime_ns\":%lld,\"mode\":%u,\"uid\":%u,\"gid\":%u",
+            (long long)it.mtime_ns, (long long)it.atime_ns, it.mode, it.uid, it.gid);
+    xs_vault_jstr(f, "findings", it.findings, true);
+    xs_vault_jstr(f, "rules", it.rules, true);
+    if (fclose(f) != 0) {
+        free(body);
+        rc = EXS_ENOMEM;
+        goto out;
+    }
+    int jr = xs_vault_journal_append(v, body, n);
+    free(body);
+    if (jr != 0)
+        goto out;
+    xs_vault_step();
+    close(fd);
+    fd = -1;
+    close(dfd);
+    dfd = -1;
+    if (xs_vault_advance(v, &it, outcome) != 0) {
+        /* before "copied" the file was never touched: take the partial zip away now (the
+         * next opening does it when this fails too) */
+        if (it.state == XS_ITEM_INTENT) {
+            char keep[sizeof v->err];
+            memcpy(keep, v->err, sizeof keep);
+            (void)xs_vault_rollback(v, &it);
+            memcpy(v->err, keep, sizeof keep);
+        }
+        goto out;
+    }
+    rc = EXS_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (dfd >= 0)
+        close(dfd);
+    return rc;
+}

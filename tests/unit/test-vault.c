@@ -1,0 +1,498 @@
+/* The vault (lib/vault/): quarantine and restore round trips, tampering found by verify, the
+ * manifest and journal readers' caps, and fault injection: a run stopped (as by kill -9) after
+ * every step N of the items' sequences, and the Nth write, fsync or rename failed, for every
+ * N; after each, the invariant (every file in its tree or in the vault, byte-identical), then
+ * a resume that finishes the job. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/digest.h"
+#include "core/limits.h"
+#include "exsweep/vault.h"
+#include "vault/internal.h"
+
+#define NFILES 3
+
+static char base[256], root[300], vdir[300];
+static const char *const names[NFILES] = {"a/shell1.aspx", "a/b/shell 2.aspx", "c.aspx"};
+static char content[NFILES][64];
+static char sha[NFILES][65];
+
+__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A fresh tree (NFILES shells and a benign file) and no vault. */
+static void fresh(void)
+{
+    sh("rm -rf '%s'", base);
+    snprintf(root, sizeof root, "%s/root", base);
+    snprintf(vdir, sizeof vdir, "%s/vault", base);
+    sh("mkdir -p '%s/root/a/b'", base);
+    for (int i = 0; i < NFILES; i++) {
+        char p[600];
+        snprintf(content[i], sizeof content[i], "<%%@ Page %d %%><%% eval(Request[\"x\"]) %%>", i);
+        snprintf(p, sizeof p, "%s/%s", root, names[i]);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs(content[i], f);
+        fclose(f);
+        chmod(p, 0640);
+        struct timespec ts[2] = {{1000000000 + i, 123456789}, {1100000000 + i, 987654321}};
+        utimensat(AT_FDCWD, p, ts, 0);
+        assert_true(xs_sha256_hex(content[i], strlen(content[i]), sha[i]));
+    }
+    sh("echo benign > '%s/root/a/web.config'", base);
+}
+
+static exs_vault_cand cand(int i)
+{
+    return (exs_vault_cand){root, "root", names[i], "f1", "EXS-TEST", NULL, -1, NULL};
+}
+
+static exs_vault *open_vault(void)
+{
+    exs_vault *v = NULL;
+    char err[1200];
+    const char *roots[] = {root};
+    exs_rc rc = exs_vault_open(&v, vdir, roots, 1, EXS_VAULT_CREATE, err, sizeof err);
+    if (rc != EXS_OK)
+        fail_msg("open: %s", err);
+    return v;
+}
+
+/* Is file i in its tree, byte-identical? */
+static int in_tree(int i)
+{
+    char p[600], buf[128];
+    snprintf(p, sizeof p, "%s/%s", root, names[i]);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_true(n == strlen(content[i]) && memcmp(buf, content[i], n) == 0);
+    return 1;
+}
+
+/* Is file i in a zip of the vault (under its final name), byte-identical? */
+static int in_vault(int i)
+{
+    DIR *d = opendir(vdir);
+    if (!d)
+        return 0;
+    int dfd = dirfd(d), found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l != EXS_VAULT_ID_LEN + 3 || strcmp(e->d_name + l - 4, ".zip") != 0)
+            continue;
+        char hex[65], err[512];
+        uint64_t size;
+        if (xs_vault_zip_read(dfd, e->d_name, hex, &size, -1, err, sizeof err) == 0 &&
+            strcmp(hex, sha[i]) == 0)
+            found = 1;
+    }
+    closedir(d);
+    return found;
+}
+
+static void assert_nothing_lost(const char *when, long n)
+{
+    for (int i = 0; i < NFILES; i++)
+        if (!in_tree(i) && !in_vault(i))
+            fail_msg("%s %ld: %s is neither in the tree nor in the vault", when, n, names[i]);
+}
+
+static void quarantine_all(exs_vault *v, int *errors)
+{
+    for (int i = 0; i < NFILES; i++) {
+        exs_vault_cand c = cand(i);
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        if (exs_vault_quarantine(v, &c, &o, id) != EXS_OK)
+            (*errors)++;
+    }
+}
+
+/* After a stop or failure: reopen (the recovery), the invariant, then a clean run moves the
+ * rest, verify finds nothing, and a restore puts every file back. */
+static void resume_and_finish(const char *when, long n)
+{
+    exs_vault *v = open_vault();
+    assert_nothing_lost(when, n);
+    /* an unfinished item never stays in the journal */
+    int errors = 0;
+    for (int i = 0; i < NFILES; i++)
+        if (in_tree(i)) {
+            exs_vault_cand c = cand(i);
+            exs_vault_outcome o;
+            char id[EXS_VAULT_ID_LEN];
+            if (exs_vault_quarantine(v, &c, &o, id) != EXS_OK || o != EXS_VAULT_MOVED)
+                errors++;
+        }
+    assert_int_equal(errors, 0);
+    for (int i = 0; i < NFILES; i++) {
+        if (in_tree(i))
+            fail_msg("%s %ld: %s still in the tree after the resumed run", when, n, names[i]);
+        assert_true(in_vault(i));
+    }
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    fclose(null);
+    if (bad)
+        fail_msg("%s %ld: verify found %zu problems", when, n, bad);
+    /* one quarantine entry per file: no item recorded twice */
+    const exs_vault_entry *e;
+    size_t ne, q = 0;
+    assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+    for (size_t i = 0; i < ne; i++)
+        q += strcmp(e[i].action, "quarantine") == 0;
+    assert_int_equal(q, NFILES);
+    exs_vault_close(v);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    fresh();
+    struct stat before[NFILES];
+    for (int i = 0; i < NFILES; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", root, names[i]);
+        assert_int_equal(stat(p, &before[i]), 0);
+    }
+    exs_vault *v = open_vault();
+    struct stat vs;
+    assert_int_equal(stat(vdir, &vs), 0);
+    assert_int_equal(vs.st_mode & 0777, 0700);
+    int errors = 0;
+    quarantine_all(v, &errors);
+    assert_int_equal(errors, 0);
+    for (int i = 0; i < NFILES; i++) {
+        assert_false(in_tree(i));
+        assert_true(in_vault(i));
+    }
+    sh("test -f '%s/root/a/web.config'", base); /* benign left */
+    const exs_vault_entry *e;
+    size_t n;
+    assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
+    assert_int_equal(n, NFILES);
+    char ids[NFILES][EXS_VAULT_ID_LEN];
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(e[i].action, "quarantine");
+        assert_string_equal(e[i].sha256, sha[i]);
+        assert_string_equal(e[i].path, names[i]);
+        assert_string_equal(e[i].encryption, "aes256");
+        assert_int_equal(e[i].mode, 0640);
+        snprintf(ids[i], sizeof ids[i], "%s", e[i].item);
+    }
+    for (int i = 0; i < NFILES; i++)
+        assert_int_equal(exs_vault_restore(v, ids[i]), EXS_OK);
+    for (int i = 0; i < NFILES; i++) {
+        char p[600];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", root, names[i]);
+        assert_int_equal(stat(p, &st), 0); /* before in_tree reads it */
+        assert_true(in_tree(i));
+        assert_int_equal(st.st_mtim.tv_sec, before[i].st_mtim.tv_sec);
+        assert_int_equal(st.st_mtim.tv_nsec, before[i].st_mtim.tv_nsec);
+        assert_int_equal(st.st_atim.tv_sec, before[i].st_atim.tv_sec);
+        assert_int_equal(st.st_atim.tv_nsec, before[i].st_atim.tv_nsec);
+        assert_int_equal(st.st_mode, before[i].st_mode);
+    }
+    /* a second restore of an item in place is recorded, a different file is refused */
+    assert_int_equal(exs_vault_restore(v, ids[0]), EXS_OK);
+    sh("echo other > '%s/root/c.aspx'", base);
+    assert_int_equal(exs_vault_restore(v, ids[2]), EXS_EEVIDENCE);
+    sh("grep -q other '%s/root/c.aspx'", base);
+    assert_int_equal(exs_vault_restore(v, "0000000000000000"), EXS_ENOENT);
+    exs_vault_close(v);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    fresh();
+    char p[600], q[600];
+    exs_vault *v = NULL;
+    char err[1200];
+    const char *roots[] = {root};
+    /* a vault inside the root: refused before anything is created */
+    snprintf(p, sizeof p, "%s/a/vault", root);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, EXS_VAULT_CREATE, err, sizeof err),
+                     EXS_EEVIDENCE);
+    assert_int_equal(access(p, F_OK), -1);
+    /* a vault open to others: refused */
+    snprintf(p, sizeof p, "%s/open", base);
+    mkdir(p, 0755);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, EXS_VAULT_CREATE, err, sizeof err),
+                     EXS_EACCES);
+    /* opening a missing vault without EXS_VAULT_CREATE creates nothing */
+    snprintf(p, sizeof p, "%s/none", base);
+    assert_int_equal(exs_vault_open(&v, p, roots, 1, 0, err, sizeof err), EXS_ENOENT);
+    assert_int_equal(access(p, F_OK), -1);
+    v = open_vault();
+    /* a hard-linked file and a symlink are left */
+    snprintf(p, sizeof p, "%s/%s", root, names[0]);
+    snprintf(q, sizeof q, "%s/hard", root);
+    assert_int_equal(link(p, q), 0);
+    exs_vault_cand c = cand(0);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    assert_true(in_tree(0));
+    snprintf(p, sizeof p, "%s/link.aspx", root);
+    assert_int_equal(symlink("c.aspx", p), 0);
+    c.path = "link.aspx";
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    sh("test -L '%s/root/link.aspx'", base);
+    /* a file that is not what the sweep saw */
+    c = cand(1);
+    c.sha256 = sha[0];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_CHANGED);
+    assert_true(in_tree(1));
+    exs_vault_close(v);
+}
+
+static void test_tamper(void **state)
+{
+    (void)state;
+    fresh();
+    exs_vault *v = open_vault();
+    int errors = 0;
+    quarantine_all(v, &errors);
+    assert_int_equal(errors, 0);
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    assert_int_equal(bad, 0);
+    /* a byte of a zip flipped */
+    const exs_vault_entry *e;
+    size_t n;
+    assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", vdir, e[1].zip);
+    int fd = open(p, O_RDWR);
+    assert_true(fd >= 0);
+    /* the member's data: after the local header (30 bytes, the name, the extra field), the
+     * AES salt (16) and password check (2) */
+    unsigned char h[30], b;
+    assert_int_equal(pread(fd, h, 30, 0), 30);
+    off_t at = 30 + (h[26] | h[27] << 8) + (h[28] | h[29] << 8) + 18 + 4;
+    assert_int_equal(pread(fd, &b, 1, at), 1);
+    b ^= 0x40;
+    assert_int_equal(pwrite(fd, &b, 1, at), 1);
+    close(fd);
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    assert_int_equal(bad, 1);
+    b ^= 0x40; /* put back */
+    fd = open(p, O_RDWR);
+    assert_int_equal(pwrite(fd, &b, 1, at), 1);
+    close(fd);
+    /* a manifest line edited (its size changed), the JSON still valid */
+    sh("sed -i '2s/\"size\":[0-9]*/\"size\":1/' '%s/vault/manifest.jsonl'", base);
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    assert_true(bad >= 1);
+    assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
+    assert_int_equal(v->chain_broken, 3); /* line 3 no longer chains to the edited line 2 */
+    fclose(null);
+    exs_vault_close(v);
+}
+
+/* A journal edited to say a file's bytes are in the vault when they are not: the opening
+ * refuses (exit 2 in the tool) and removes nothing. */
+static void test_tampered_journal(void **state)
+{
+    (void)state;
+    fresh();
+    mkdir(vdir, 0700);
+    char p[600];
+    snprintf(p, sizeof p, "%s/journal.jsonl", vdir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    struct stat st;
+    char fp[600];
+    snprintf(fp, sizeof fp, "%s/%s", root, names[2]);
+    assert_int_equal(stat(fp, &st), 0);
+    /* the file's own device, inode, size and SHA-256: only the missing zip gives it away */
+    fprintf(f, "{\"step\":\"intent\",\"item\":\"0123456789abcdef\",\"root_path\":\"%s\","
+               "\"root\":\"root\",\"path\":\"%s\",\"size\":%zu,\"sha256\":\"%s\","
+               "\"dev\":%llu,\"ino\":%llu}\n"
+               "{\"step\":\"manifest\",\"item\":\"0123456789abcdef\"}\n",
+            root, names[2], strlen(content[2]), sha[2], (unsigned long long)st.st_dev,
+            (unsigned long long)st.st_ino);
+    fclose(f);
+    exs_vault *v = NULL;
+    char err[1200];
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    assert_true(in_tree(2));
+    /* a line that is no journal entry stops the opening too */
+    f = fopen(p, "w");
+    fputs("{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n", f);
+    fclose(f);
+    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    assert_non_null(strstr(err, "journal line 1"));
+}
+
+static int count_line(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
+{
+    (void)line, (void)k, (void)val, (void)nf;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_reader_caps(void **state)
+{
+    (void)state;
+    bool torn;
+    int n = 0;
+    const char ok[] = "{\"a\":\"b\"}\n{\"c\":1}\n";
+    assert_int_equal(xs_vault_lines(ok, sizeof ok - 1, count_line, &n, &torn), 0);
+    assert_int_equal(n, 2);
+    assert_false(torn);
+    /* a torn last line is not handed on */
+    n = 0;
+    assert_int_equal(xs_vault_lines(ok, sizeof ok - 3, count_line, &n, &torn), 0);
+    assert_int_equal(n, 1);
+    assert_true(torn);
+    /* a line of XS_VAULT_MAX_LINE bytes is read, one more is malformed */
+    size_t len = XS_VAULT_MAX_LINE + 1;
+    char *big = malloc(len + 2);
+    for (int extra = 0; extra < 2; extra++) {
+        size_t l = XS_VAULT_MAX_LINE + (size_t)extra;
+        memset(big, 'x', l);
+        memcpy(big, "{\"a\":\"", 6);
+        memcpy(big + l - 2, "\"}", 2);
+        big[l] = '\n';
+        n = 0;
+        assert_int_equal(xs_vault_lines(big, l + 1, count_line, &n, &torn), extra ? 1 : 0);
+        assert_int_equal(n, extra ? 0 : 1);
+    }
+    free(big);
+    /* XS_VAULT_MAX_FIELDS fields are read, one more is malformed */
+    for (int extra = 0; extra < 2; extra++) {
+        char line[XS_VAULT_MAX_FIELDS * 16 + 16];
+        size_t o = 0;
+        line[o++] = '{';
+        for (int i = 0; i < XS_VAULT_MAX_FIELDS + extra; i++)
+            o += (size_t)snprintf(line + o, sizeof line - o, "%s\"k%d\":1", i ? "," : "", i);
+        line[o++] = '}';
+        line[o++] = '\n';
+        n = 0;
+        assert_int_equal(xs_vault_lines(line, o, count_line, &n, &torn), extra ? 1 : 0);
+    }
+    /* not JSON */
+    assert_int_equal(xs_vault_lines("{\"a\":\n", 6, count_line, &n, &torn), 1);
+}
+
+/* A run stopped after step N, for every N until a run goes through unstopped. */
+static void test_stop_after_every_step(void **state)
+{
+    (void)state;
+    long n;
+    for (n = 1;; n++) {
+        fresh();
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            xs_vault_fault_step = n;
+            exs_vault *v = open_vault();
+            int errors = 0;
+            quarantine_all(v, &errors);
+            exs_vault_close(v);
+            _exit(errors ? 3 : 0);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        int code = WEXITSTATUS(st);
+        assert_true(code == 77 || code == 0);
+        assert_nothing_lost("stopped after step", n); /* before any recovery */
+        resume_and_finish("stopped after step", n);
+        if (code == 0)
+            break;
+    }
+    /* every item has 9 steps */
+    assert_int_equal(n, NFILES * 9 + 1);
+}
+
+/* The Nth write, fsync or rename fails, for every N until none is left to fail. */
+static void test_fail_every_io(void **state)
+{
+    (void)state;
+    long n;
+    int failures = 0;
+    for (n = 1;; n++) {
+        fresh();
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            xs_vault_fault_io = n;
+            exs_vault *v = NULL;
+            char err[1200];
+            const char *roots[] = {root};
+            if (exs_vault_open(&v, vdir, roots, 1, EXS_VAULT_CREATE, err, sizeof err) != EXS_OK)
+                _exit(2);
+            int errors = 0;
+            quarantine_all(v, &errors);
+            exs_vault_close(v);
+            _exit(errors ? 2 : 0);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        int code = WEXITSTATUS(st);
+        assert_true(code == 2 || code == 0);
+        failures += code == 2;
+        assert_nothing_lost("failed I/O call", n);
+        resume_and_finish("failed I/O call", n);
+        if (code == 0)
+            break;
+    }
+    assert_true(n > NFILES * 6);
+    assert_int_equal(failures, n - 1); /* every injected failure was reported */
+}
+
+int main(void)
+{
+    snprintf(base, sizeof base, "/tmp/exsweep-test-vault.%d", (int)getpid());
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_tamper),
+        cmocka_unit_test(test_reader_caps),
+        cmocka_unit_test(test_tampered_journal),
+        cmocka_unit_test(test_stop_after_every_step),
+        cmocka_unit_test(test_fail_every_io),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    if (system(cmd) != 0)
+        rc = rc ? rc : 1;
+    return rc;
+}
