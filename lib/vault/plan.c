@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/escape.h"
 #include "vault/internal.h"
 #include "vault/item.h"
 
@@ -100,6 +101,13 @@ exs_rc exs_vault_plan(const exs_results *r, exs_vault_cand **out, size_t *n)
         exs_vault_cand *c = &plan[j];
         const char *base;
         struct stat st;
+        if (!xs_utf8_valid(c->root_path, strlen(c->root_path)) ||
+            !xs_utf8_valid(c->path, strlen(c->path))) {
+            /* the manifest (JSON) could name it only with U+FFFD for the bad bytes: restore and
+             * recovery would look for another name */
+            c->refused = "its path is not valid UTF-8: the manifest could not name it exactly";
+            continue;
+        }
         int dfd = xs_vault_open_parent(c->root_path, c->path, &base);
         if (dfd < 0) {
             c->refused = errno == ENOENT ? "gone" : "a folder of its path is a symbolic link "

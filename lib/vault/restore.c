@@ -81,6 +81,13 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
     exs_rc rc = exs_vault_entries(v, &ents, &n);
     if (rc != EXS_OK)
         return rc;
+    if (v->chain_broken) { /* an altered manifest names nothing a restore may trust */
+        snprintf(v->err, sizeof v->err,
+                 "manifest line %llu: the hash chain is broken (a line was edited, removed or "
+                 "inserted): nothing restored; 'exsweep vault verify' says more",
+                 (unsigned long long)v->chain_broken);
+        return EXS_EFORMAT;
+    }
     const exs_vault_entry *q = NULL;
     bool restored = false;
     for (size_t i = 0; i < n; i++) {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/escape.h"
 #include "core/digest.h"
 #include "core/limits.h"
 #include "vault/internal.h"
@@ -322,7 +323,13 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
     xs_str step = xs_vault_field(k, val, nf, "step"), id = xs_vault_field(k, val, nf, "item");
     if (id.n != EXS_VAULT_ID_LEN - 1)
         return -1;
+    for (size_t i = 0; i < id.n; i++) /* ids are ours: lowercase hex, never a path */
+        if (!((id.p[i] >= '0' && id.p[i] <= '9') || (id.p[i] >= 'a' && id.p[i] <= 'f')))
+            return -1;
     if (step.n == 6 && memcmp(step.p, "intent", 6) == 0) {
+        for (size_t i = 0; i < c->n; i++) /* an id is begun once: a second intent is altered */
+            if (memcmp(c->items[i].id, id.p, id.n) == 0)
+                return -1;
         if (c->n == c->cap) {
             size_t ncap = c->cap ? c->cap * 2 : 64;
             xs_item *ni = realloc(c->items, ncap * sizeof *ni);
@@ -369,6 +376,11 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
         for (size_t i = c->n; i-- > 0;) {
             if (memcmp(c->items[i].id, id.p, id.n) != 0)
                 continue;
+            /* steps only go forward, and none follows the end of an item */
+            if (c->items[i].state == XS_ITEM_DONE || c->items[i].state == XS_ITEM_ROLLEDBACK ||
+                (steps[s].st == XS_ITEM_ROLLEDBACK ? c->items[i].state != XS_ITEM_INTENT
+                                                   : steps[s].st <= c->items[i].state))
+                return -1;
             c->items[i].state = steps[s].st;
             xs_str enc = xs_vault_field(k, val, nf, "encryption");
             if (enc.n && enc.n < sizeof c->items[i].enc) {
@@ -412,6 +424,24 @@ int xs_vault_recover(exs_vault *v)
         if (it->state == XS_ITEM_DONE || it->state == XS_ITEM_ROLLEDBACK)
             continue;
         if (it->state == XS_ITEM_INTENT) {
+            /* never the zip of an item the manifest holds: a journal cut short by hand would
+             * otherwise roll back a copy whose original is gone */
+            const exs_vault_entry *me;
+            size_t nme;
+            if (exs_vault_entries(v, &me, &nme) != EXS_OK) {
+                snprintf(v->err, sizeof v->err,
+                         "item %s: the manifest cannot be read, so its zip is kept; resolve by "
+                         "hand", it->id);
+                goto out;
+            }
+            for (size_t k = 0; k < nme; k++)
+                if (strcmp(me[k].item, it->id) == 0 && strcmp(me[k].action, "quarantine") == 0) {
+                    snprintf(v->err, sizeof v->err,
+                             "item %s: the journal says it was not copied but the manifest holds "
+                             "it: the vault was altered; its zip is kept, resolve by hand",
+                             it->id);
+                    goto out;
+                }
             if (xs_vault_rollback(v, it) != 0)
                 goto out;
             v->rolled_back++;
@@ -462,8 +492,9 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     memset(&it, 0, sizeof it);
     id[0] = 0;
     *outcome = EXS_VAULT_REFUSED;
-    if (c->refused)
-        return EXS_OK;
+    if (c->refused || !xs_utf8_valid(c->root_path, strlen(c->root_path)) ||
+        !xs_utf8_valid(c->path, strlen(c->path)))
+        return EXS_OK; /* refused (a name the manifest could not write exactly, too) */
     const char *base;
     int dfd = xs_vault_open_parent(c->root_path, c->path, &base), fd = -1;
     exs_rc rc = EXS_EIO;

@@ -319,7 +319,79 @@ static void test_tamper(void **state)
     assert_true(bad >= 1);
     assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
     assert_int_equal(v->chain_broken, 3); /* line 3 no longer chains to the edited line 2 */
+    /* an altered manifest names nothing a restore may trust: nothing is restored */
+    char id[EXS_VAULT_ID_LEN];
+    snprintf(id, sizeof id, "%s", e[0].item);
+    assert_int_equal(exs_vault_restore(v, id), EXS_EFORMAT);
+    assert_non_null(strstr(v->err, "the hash chain is broken"));
+    for (int i = 0; i < NFILES; i++)
+        assert_false(in_tree(i));
     fclose(null);
+    exs_vault_close(v);
+}
+
+/* Journals altered by hand: an item id that is not ours (a path), an item begun twice, a
+ * step after its end. Each stops the opening, and nothing outside the vault is touched. */
+static void test_journal_ids(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"step\":\"intent\",\"item\":\"../other/abcdefg\",\"root_path\":\"/x\","
+        "\"root\":\"r\",\"path\":\"p\",\"sha256\":\"%s\"}\n",
+        "{\"step\":\"intent\",\"item\":\"0123456789abcdef\",\"root_path\":\"/x\","
+        "\"root\":\"r\",\"path\":\"p\",\"sha256\":\"%s\"}\n"
+        "{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n"
+        "{\"step\":\"intent\",\"item\":\"0123456789abcdef\",\"root_path\":\"/x\","
+        "\"root\":\"r\",\"path\":\"p\",\"sha256\":\"%s\"}\n",
+        "{\"step\":\"intent\",\"item\":\"0123456789abcdef\",\"root_path\":\"/x\","
+        "\"root\":\"r\",\"path\":\"p\",\"sha256\":\"%s\"}\n"
+        "{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n"
+        "{\"step\":\"rolledback\",\"item\":\"0123456789abcdef\"}\n",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        fresh();
+        mkdir(vdir, 0700);
+        sh("mkdir -p '%s/other' && echo keep > '%s/other/abcdefg.zip'", base, base);
+        char p[600];
+        snprintf(p, sizeof p, "%s/journal.jsonl", vdir);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        for (const char *t = bad[k]; *t;) { /* each %s: a real SHA-256 */
+            const char *q = strstr(t, "%s");
+            if (!q) {
+                fputs(t, f);
+                break;
+            }
+            fwrite(t, 1, (size_t)(q - t), f);
+            fputs(sha[0], f);
+            t = q + 2;
+        }
+        fclose(f);
+        exs_vault *v = NULL;
+        char err[1200];
+        assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+        assert_non_null(strstr(err, "the vault was altered"));
+        snprintf(p, sizeof p, "%s/other/abcdefg.zip", base);
+        assert_int_equal(access(p, F_OK), 0);
+    }
+}
+
+/* A name that is not valid UTF-8 could be written in the manifest only with U+FFFD: it is
+ * refused, and stays in the tree. */
+static void test_non_utf8_name(void **state)
+{
+    (void)state;
+    fresh();
+    sh("printf x > '%s/root/sh'$(printf '\\351')'ll.aspx'", base);
+    exs_vault *v = open_vault();
+    exs_vault_cand c = {root, "root", "sh\xe9ll.aspx", "f1", "EXS-TEST", NULL, -1, NULL};
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    char p[600];
+    snprintf(p, sizeof p, "%s/root/sh\xe9ll.aspx", base);
+    assert_int_equal(access(p, F_OK), 0);
     exs_vault_close(v);
 }
 
@@ -486,6 +558,8 @@ int main(void)
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_reader_caps),
         cmocka_unit_test(test_tampered_journal),
+        cmocka_unit_test(test_journal_ids),
+        cmocka_unit_test(test_non_utf8_name),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
     };
