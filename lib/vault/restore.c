@@ -135,7 +135,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
          * another file, never overwritten */
         int same = 0;
         if (S_ISREG(st.st_mode) && (uint64_t)st.st_size == e.size) {
-            int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
             if (f >= 0 && xs_vault_sha256_fd(f, hex, &size) == 0 && strcmp(hex, e.sha256) == 0)
                 same = 1;
             if (f >= 0)

@@ -139,11 +139,19 @@ static int original_state(const xs_item *it, int dfd, const char *base)
     if (!S_ISREG(st.st_mode) || st.st_dev != it->dev || st.st_ino != it->ino ||
         (uint64_t)st.st_size != it->size)
         return 2;
-    int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    /* O_NONBLOCK: a FIFO swapped in at the name cannot hang the run; the fd must be the file
+     * the name showed */
+    int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
     if (fd < 0 && errno == EPERM)
-        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -1;
+    struct stat fst;
+    if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) || fst.st_dev != it->dev ||
+        fst.st_ino != it->ino || fst.st_nlink != 1) {
+        close(fd);
+        return 2;
+    }
     char hex[65];
     uint64_t size;
     int r = xs_vault_sha256_fd(fd, hex, &size);
@@ -178,6 +186,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
     *outcome = EXS_VAULT_MOVED;
     snprintf(tmp, sizeof tmp, "%s.tmp", it->zip);
     dfd = xs_vault_open_parent(it->root_path, it->path, &base);
+    int dfd_errno = dfd < 0 ? errno : 0; /* said later, after calls that may change errno */
     if (it->state == XS_ITEM_INTENT) {
         /* 2: the zip under its temporary name. A rollback first when a partial one is there
          * (a run that stopped; the recovery rolls back instead). */
@@ -186,9 +195,9 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
                      it->id, it->path, strerror(errno));
             goto out;
         }
-        src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+        src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
         if (src < 0 && errno == EPERM)
-            src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (src < 0) {
             snprintf(v->err, sizeof v->err, "item %s: cannot open %s: %s", it->id, it->path,
                      strerror(errno));
@@ -244,7 +253,9 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
     }
     if (it->state == XS_ITEM_MANIFEST) {
         /* 7 */
-        int st = dfd < 0 ? (errno == ENOENT ? 0 : -1) : original_state(it, dfd, base);
+        int st = dfd < 0 ? (dfd_errno == ENOENT ? 0 : -1) : original_state(it, dfd, base);
+        if (dfd < 0 && st < 0)
+            errno = dfd_errno;
         if (st < 0) {
             snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s",
                      it->id, it->path, strerror(errno));

@@ -500,9 +500,9 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     exs_rc rc = EXS_EIO;
     if (dfd < 0) /* a folder of the path became a symlink, or is gone */
         return EXS_OK;
-    fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-    if (fd < 0 && errno == EPERM)
-        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
+    if (fd < 0 && errno == EPERM) /* O_NONBLOCK: a FIFO at the name cannot hang the run */
+        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
         rc = EXS_OK; /* a symlink (ELOOP), gone, not regular, hard-linked: refused */

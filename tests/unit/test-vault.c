@@ -376,6 +376,22 @@ static void test_journal_ids(void **state)
     }
 }
 
+/* A FIFO put at a planned file's name before the move is refused at once (opened without
+ * blocking, then seen not to be a regular file): the run does not hang on it. */
+static void test_fifo_swapped_in(void **state)
+{
+    (void)state;
+    fresh();
+    sh("rm '%s/%s' && mkfifo '%s/%s'", root, names[2], root, names[2]);
+    exs_vault *v = open_vault();
+    exs_vault_cand c = cand(2);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    exs_vault_close(v);
+}
+
 /* A name that is not valid UTF-8 could be written in the manifest only with U+FFFD: it is
  * refused, and stays in the tree. */
 static void test_non_utf8_name(void **state)
@@ -560,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_tampered_journal),
         cmocka_unit_test(test_journal_ids),
         cmocka_unit_test(test_non_utf8_name),
+        cmocka_unit_test(test_fifo_swapped_in),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
     };
