@@ -21,6 +21,12 @@ static void say_recovered(const char *verb, exs_vault *v)
     if (done || back)
         xs_cli_msg("exsweep %s: the vault had unfinished items from an interrupted run: %zu "
                    "completed, %zu rolled back (left in their tree)", verb, done, back);
+    const char *first;
+    size_t stuck = exs_vault_stuck(v, &first);
+    if (stuck)
+        xs_cli_msg("exsweep %s: %zu unfinished item%s could not be carried on, and stay%s in "
+                   "the journal (retried at every opening): %s", verb, stuck,
+                   stuck == 1 ? "" : "s", stuck == 1 ? "s" : "", first);
 }
 
 static void put(const char *s)
@@ -28,10 +34,11 @@ static void put(const char *s)
     exs_escape_term(stdout, s, strlen(s));
 }
 
-int xs_cli_quarantine(int argc, char **argv)
+static int quarantine(int argc, char **argv, const char **from)
 {
     static const struct option longopts[] = {XS_QUARANTINE_LONGOPTS};
     const char *vdir = NULL;
+    size_t nfrom = 0;
     int apply = 0, resume = 0, c, status = 2;
     exs_scan_opts so = {0};
     opterr = 0;
@@ -41,6 +48,7 @@ int xs_cli_quarantine(int argc, char **argv)
         case XS_QUARANTINE_OPT_VAULT: vdir = optarg; break;
         case XS_QUARANTINE_OPT_APPLY: apply = 1; break;
         case XS_QUARANTINE_OPT_RESUME: resume = 1; break;
+        case XS_QUARANTINE_OPT_FROM: from[nfrom++] = optarg; break;
         case 'j': {
             char *end;
             unsigned long n = strtoul(optarg, &end, 10);
@@ -56,8 +64,8 @@ int xs_cli_quarantine(int argc, char **argv)
     if (!vdir)
         return xs_cli_usage("quarantine", "--vault DIR is needed");
     if (resume) {
-        if (optind < argc || apply)
-            return xs_cli_usage("quarantine", "--resume takes no PATH and no --apply");
+        if (optind < argc || apply || nfrom)
+            return xs_cli_usage("quarantine", "--resume takes no PATH, --from or --apply");
         exs_vault *v;
         char err[1200];
         if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
@@ -65,44 +73,74 @@ int xs_cli_quarantine(int argc, char **argv)
             return 2;
         }
         size_t done, back;
+        const char *first;
         exs_vault_recovered(v, &done, &back);
-        printf("resumed: %zu completed, %zu rolled back\n", done, back);
+        size_t stuck = exs_vault_stuck(v, &first);
+        printf("resumed: %zu completed, %zu rolled back, %zu stuck\n", done, back, stuck);
+        if (stuck)
+            xs_cli_msg("exsweep quarantine: %s", first);
         exs_vault_close(v);
-        return xs_cli_stdout_done("quarantine", done || back ? 1 : 0);
+        return xs_cli_stdout_done("quarantine", stuck ? 2 : done || back ? 1 : 0);
     }
-    if (optind >= argc)
+    if (nfrom && optind < argc)
+        return xs_cli_usage("quarantine", "give PATHs or --from, not both (the roots of a "
+                                          "saved sweep are its own)");
+    if (!nfrom && optind >= argc)
         return xs_cli_usage("quarantine", "no PATH given");
     exs_scan *s = NULL;
+    exs_results *saved = NULL;
+    const exs_results *res;
     exs_vault *v = NULL;
     exs_vault_cand *plan = NULL;
-    size_t n = 0;
+    const char **roots = NULL;
+    size_t n = 0, nroots = 0;
     char err[1200];
     exs_rc rc;
+    if (nfrom) {
+        if ((rc = exs_results_read_jsonl(&saved, from, nfrom, err, sizeof err)) != EXS_OK) {
+            xs_cli_msg("exsweep quarantine: %s", err);
+            return 2;
+        }
+        const exs_sweep_info *sw = exs_results_sweep(saved);
+        if (!(roots = calloc(sw->nroots + 1, sizeof *roots))) {
+            xs_cli_msg("exsweep quarantine: out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < sw->nroots; i++)
+            roots[nroots++] = sw->roots[i].path;
+    } else {
+        roots = (const char **)argv + optind;
+        nroots = (size_t)(argc - optind);
+    }
     /* the vault first: refused inside a root before anything is swept */
-    if (apply && (rc = exs_vault_open(&v, vdir, (const char *const *)argv + optind,
-                                      (size_t)(argc - optind), EXS_VAULT_CREATE, err,
+    if (apply && (rc = exs_vault_open(&v, vdir, roots, nroots, EXS_VAULT_CREATE, err,
                                       sizeof err)) != EXS_OK) {
         xs_cli_msg("exsweep quarantine: %s", err);
-        return 2;
+        goto out;
     }
     if (v)
         say_recovered("quarantine", v);
-    if ((rc = exs_scan_create(&s, &so)) != EXS_OK) {
-        xs_cli_msg("exsweep quarantine: %s", exs_strerror(rc));
-        goto out;
-    }
-    for (int i = optind; i < argc; i++)
-        if ((rc = exs_scan_add_root(s, argv[i])) != EXS_OK) {
-            xs_cli_msg("exsweep quarantine: %s", *exs_scan_error(s) ? exs_scan_error(s)
-                                                                    : exs_strerror(rc));
+    if (saved) {
+        res = saved;
+    } else {
+        if ((rc = exs_scan_create(&s, &so)) != EXS_OK) {
+            xs_cli_msg("exsweep quarantine: %s", exs_strerror(rc));
             goto out;
         }
-    if ((rc = exs_scan_run(s)) != EXS_OK) {
-        xs_cli_msg("exsweep quarantine: the sweep failed: %s%s%s", exs_strerror(rc),
-                   *exs_scan_error(s) ? ": " : "", exs_scan_error(s));
-        goto out;
+        for (int i = optind; i < argc; i++)
+            if ((rc = exs_scan_add_root(s, argv[i])) != EXS_OK) {
+                xs_cli_msg("exsweep quarantine: %s", *exs_scan_error(s) ? exs_scan_error(s)
+                                                                        : exs_strerror(rc));
+                goto out;
+            }
+        if ((rc = exs_scan_run(s)) != EXS_OK) {
+            xs_cli_msg("exsweep quarantine: the sweep failed: %s%s%s", exs_strerror(rc),
+                       *exs_scan_error(s) ? ": " : "", exs_scan_error(s));
+            goto out;
+        }
+        res = exs_scan_results(s);
     }
-    if ((rc = exs_vault_plan(exs_scan_results(s), &plan, &n)) != EXS_OK) {
+    if ((rc = exs_vault_plan(res, &plan, &n)) != EXS_OK) {
         xs_cli_msg("exsweep quarantine: %s", exs_strerror(rc));
         goto out;
     }
@@ -110,20 +148,27 @@ int xs_cli_quarantine(int argc, char **argv)
     status = 0;
     for (size_t i = 0; i < n; i++) {
         const exs_vault_cand *k = &plan[i];
-        const char *what = k->refused ? "refused" : apply ? "moved" : "plan";
+        const char *what = k->refused ? "refused" : k->changed ? "changed"
+                           : apply                 ? "moved"
+                                                   : "plan";
+        const char *why = k->refused ? k->refused : k->changed;
         char id[EXS_VAULT_ID_LEN] = "";
-        if (apply && !k->refused) {
+        if (k->refused || k->changed)
+            left += apply;
+        if (apply && !k->refused && !k->changed) {
             exs_vault_outcome o;
             rc = exs_vault_quarantine(v, k, &o, id);
             if (rc != EXS_OK) {
-                xs_cli_msg("exsweep quarantine: %s (left in place)", exs_vault_error(v));
+                xs_cli_msg("exsweep quarantine: %s", exs_vault_error(v));
                 failed++;
                 what = "failed";
             } else if (o == EXS_VAULT_CHANGED) {
                 what = "changed";
+                why = exs_vault_error(v);
                 left++;
             } else if (o == EXS_VAULT_REFUSED) {
                 what = "refused";
+                why = exs_vault_error(v);
                 left++;
             } else {
                 moved++;
@@ -136,10 +181,10 @@ int xs_cli_quarantine(int argc, char **argv)
         printf("\t%s\t%s", k->rules, k->sha256 ? k->sha256 : "-");
         if (id[0])
             printf("\t%s", id);
-        if (k->refused)
-            printf("\t%s", k->refused);
-        else if (!strcmp(what, "changed"))
-            fputs("\tnot what the sweep saw, or changed while copied: left in place", stdout);
+        if (why && *why) {
+            fputc('\t', stdout);
+            put(why);
+        }
         fputc('\n', stdout);
         status = 1;
     }
@@ -152,7 +197,22 @@ out:
     exs_vault_plan_free(plan, n);
     exs_scan_destroy(s);
     exs_vault_close(v);
+    if (saved)
+        free(roots);
+    exs_results_destroy(saved);
     return xs_cli_stdout_done("quarantine", status);
+}
+
+int xs_cli_quarantine(int argc, char **argv)
+{
+    const char **from = calloc((size_t)argc + 1, sizeof *from);
+    if (!from) {
+        xs_cli_msg("exsweep quarantine: out of memory");
+        return 2;
+    }
+    int rc = quarantine(argc, argv, from);
+    free(from);
+    return rc;
 }
 
 int xs_cli_restore(int argc, char **argv)
@@ -221,6 +281,8 @@ int xs_cli_restore(int argc, char **argv)
             status = 2;
         } else {
             printf("restored\t%s\n", id);
+            if (*exs_vault_error(v))
+                xs_cli_msg("exsweep restore: %s", exs_vault_error(v));
         }
     }
     for (size_t i = 0; i < nids; i++)

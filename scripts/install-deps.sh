@@ -11,7 +11,9 @@ BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # man-db, groff-base: tests/e2e/man-sync.sh renders every man page with man --warnings.
 # p7zip-full: the vault cases open the quarantine zips with 7z x -pinfected (AES-256).
-TEST_PKGS="yara p7zip-full libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
+# ntfs-3g: the vault-ntfs case quarantines and restores on an NTFS image (mkntfs, ntfs-3g;
+# root and /dev/fuse, skipped saying why without them).
+TEST_PKGS="yara p7zip-full ntfs-3g libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]

@@ -84,6 +84,9 @@ typedef struct exs_file_facts {
     const char *attributes; /* Windows attributes as names ("hidden,system"), NULL when unknown */
     const char *url;        /* the URL path IIS serves it under, NULL when not served */
     const char *site;       /* the site or folder that serves it, NULL when unknown */
+    uint64_t device, inode; /* of a file on disk as the sweep opened it (st_dev, st_ino): what
+                               quarantine --from checks is still the same file; 0 when unknown
+                               (archive members, files an event names) */
 } exs_file_facts;
 
 /* A process an event shows (created, opening another, writing a file). */

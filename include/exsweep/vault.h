@@ -45,14 +45,23 @@ typedef struct exs_vault_cand {
     const char *sha256;     /* as the sweep saw it; NULL when not hashed */
     int64_t size;           /* as the sweep saw it, -1 when unknown */
     const char *refused;    /* NULL when it may be quarantined, else why not ("a symbolic
-                               link", "hard-linked", "not a regular file", "outside the roots") */
+                               link", "hard-linked", "not a regular file", "a file a default
+                               Exchange install has", "on read-only media", ...): static */
+    uint64_t device, inode; /* of the file the sweep opened, 0 when unknown: quarantine leaves
+                               a file that is another inode now (EXS_VAULT_CHANGED) */
+    const char *changed;    /* NULL, or how the file differs now from what the sweep saw (its
+                               device and inode, size, SHA-256): static; quarantine leaves it */
 } exs_vault_cand;
 
 /* The backdoor files of a sweep: kept findings whose rule is a backdoor and whose subject is
- * a file on disk under a root (origin kind "file", no archive member), one candidate per file,
- * sorted by root and path. Logs and event logs are never candidates. Each is checked with
- * lstat now (refused when a symlink, hard-linked, or not a regular file). On success *out
- * owns the plan (exs_vault_plan_free) and *n is its length. */
+ * a file under a root (origin kind "file"), one candidate per file, sorted by root and path.
+ * Logs and event logs are never candidates. Each is checked now, and refused (with why) when
+ * it is a member of an archive (a collection, not the live tree), a file a default Exchange
+ * install has at that path with that name (lib/detectors/webfolders.h: replace it from the
+ * install media instead), on a read-only filesystem, a symlink, hard-linked, not a regular
+ * file, or gone. The sweep's results may be read back from its JSON lines
+ * (exs_results_read_jsonl: quarantine --from); its roots are resolved from the current
+ * folder. On success *out owns the plan (exs_vault_plan_free) and *n is its length. */
 exs_rc exs_vault_plan(const exs_results *r, exs_vault_cand **out, size_t *n);
 void exs_vault_plan_free(exs_vault_cand *plan, size_t n);
 
@@ -68,11 +77,17 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
                       size_t nroots, unsigned flags, char *err, size_t errlen);
 void exs_vault_close(exs_vault *v);
 
-/* What the last failed call on v said, or "". */
+/* What the last failed call on v said, or "": after an exs_vault_quarantine that gave
+ * EXS_VAULT_CHANGED or EXS_VAULT_REFUSED, why. */
 const char *exs_vault_error(const exs_vault *v);
 
 /* Items the opening completed (moved into the vault) and rolled back (left in the tree). */
 void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_back);
+/* Unfinished items the opening could not carry on (a folder that cannot be opened, a zip
+ * damaged before its original was removed, an I/O failure): they stay in the journal, each
+ * retried at every opening, and block nothing else. Returns how many; *first (may be NULL)
+ * receives what the first one said, valid as long as v. */
+size_t exs_vault_stuck(const exs_vault *v, const char **first);
 
 typedef enum exs_vault_outcome {
     EXS_VAULT_MOVED = 0,     /* in the vault, gone from the tree */
@@ -112,7 +127,8 @@ exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad);
  * times, and records the restore. EXS_EEVIDENCE when a different file is at the path (nothing
  * changed), EXS_ENOENT when no quarantined item has that id, EXS_EFORMAT when the member's
  * SHA-256 is not the manifest's. A file already in place and identical is recorded as
- * restored. */
+ * restored. After EXS_OK, exs_vault_error is "" or says what could not be set back (the owner,
+ * on a mount that does not keep owners; a time out of range). */
 exs_rc exs_vault_restore(exs_vault *v, const char *id);
 
 #ifdef __cplusplus

@@ -366,6 +366,8 @@ static void emit_record(const xs_pass_view *v, const xs_frec *r, const index_t *
             e.file.attributes = xs_str_cstr(r->attributes);
         e.file.size = r->size;
         e.file.mtime_ms = r->mtime_ms;
+        e.file.device = r->dev;
+        e.file.inode = r->ino;
         if (served) {
             e.file.url = xs_str_cstr(r->url);
             e.file.site = xs_str_cstr(r->site);

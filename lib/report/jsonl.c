@@ -785,7 +785,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     if (cm)
         uniq_add(&users, user_name_of(cm->user, ub[2], sizeof ub[2]));
     if (fl && (fl->path || fl->size >= 0 || fl->sha256 || fl->sha1 || fl->md5 ||
-               fl->mtime_ms != EXS_TIME_NONE || fl->attributes)) {
+               fl->mtime_ms != EXS_TIME_NONE || fl->attributes || fl->inode)) {
         jw_open(&w, "file", '{');
         if (fl->path) {
             jw_str(&w, "path", fl->path);
@@ -812,6 +812,13 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
         jw_time(&w, "ctime", fl->ctime_ms);
         if (fl->attributes)
             jw_list(&w, "attributes", fl->attributes);
+        if (fl->inode) { /* ECS keywords */
+            char num[24];
+            snprintf(num, sizeof num, "%llu", (unsigned long long)fl->device);
+            jw_str(&w, "device", num);
+            snprintf(num, sizeof num, "%llu", (unsigned long long)fl->inode);
+            jw_str(&w, "inode", num);
+        }
         jw_close(&w, '}');
     }
     if (ips.n || hosts.n || users.n || hashes.n) {

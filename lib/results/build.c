@@ -200,7 +200,7 @@ static bool cmdlet_set(const xs_hit_cmdlet *x)
 static bool file_set(const xs_hit_file *x)
 {
     return any(x->path) || any(x->sha256) || any(x->sha1) || any(x->md5) || any(x->attributes) ||
-           any(x->url) || x->size >= 0 || xs_time_formattable(x->mtime_ms);
+           any(x->url) || x->size >= 0 || xs_time_formattable(x->mtime_ms) || x->inode;
 }
 
 /* Lays out the finding over b (measure when b->base is NULL). */
@@ -300,6 +300,8 @@ static void layout(bump *b, const xs_hit *h, const xs_hit_origin *o, exs_finding
             .attributes = str(b, s->attributes, XS_MAX_FINDING_SHORT),
             .url = str(b, s->url, F),
             .site = str(b, s->site, XS_MAX_FINDING_NAME),
+            .device = s->inode ? s->device : 0,
+            .inode = s->inode,
         };
         if (x)
             *x = v;

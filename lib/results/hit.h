@@ -43,6 +43,7 @@ typedef struct xs_hit_file {
     xs_str path, sha256, sha1, md5, attributes, url, site;
     int64_t size;                     /* -1 unknown */
     int64_t mtime_ms, atime_ms, ctime_ms; /* EXS_TIME_NONE unknown */
+    uint64_t device, inode;               /* 0 unknown */
 } xs_hit_file;
 
 typedef struct xs_hit_kv {

@@ -73,6 +73,24 @@ static uint64_t u64_of(const rec *r, const char *path)
     return num_of(r, path, &v) && v > 0 ? (uint64_t)v : 0;
 }
 
+/* A decimal keyword ("file.inode": "1234"): 0 when absent or not only digits. */
+static uint64_t dec_of(const rec *r, const char *path)
+{
+    xs_str v = get(r, path);
+    uint64_t x = 0;
+    if (!v.p || !v.n || v.n > 20)
+        return 0;
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return 0;
+        unsigned d = (unsigned)(v.p[i] - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return 0;
+        x = x * 10 + d;
+    }
+    return x;
+}
+
 static bool bool_of(const rec *r, const char *path)
 {
     return xs_str_eq(get(r, path), "true");
@@ -444,6 +462,8 @@ static exs_rc read_finding(reader *rd, const rec *r)
     h.file.mtime_ms = time_of(r, "file.mtime");
     h.file.atime_ms = time_of(r, "file.accessed");
     h.file.ctime_ms = time_of(r, "file.ctime");
+    h.file.inode = dec_of(r, "file.inode");
+    h.file.device = h.file.inode ? dec_of(r, "file.device") : 0;
     h.file.url = str_of(r, "exsweep.file.url");
     h.file.site = str_of(r, "exsweep.file.site");
     char attrs[XS_MAX_FINDING_SHORT + 1]; /* the names joined as a sweep keeps them */

@@ -673,6 +673,8 @@ static void fhit_add(xs_fctx *c, const xs_hit *hit, bool deferred)
         memcpy(r->attributes, c->attributes, sizeof r->attributes);
         r->size = c->meta->size >= 0 ? c->meta->size : (c->data ? (int64_t)c->data_n : -1);
         r->mtime_ms = c->meta->mtime_ms;
+        r->dev = c->meta->dev;
+        r->ino = c->meta->ino;
         r->site = c->loc.site;
         c->rec = r;
     }

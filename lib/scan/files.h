@@ -51,6 +51,7 @@ typedef struct xs_fmeta {
     int fd;           /* open descriptor of a file on disk, -1 for archive members */
     int64_t size;     /* -1 when unknown */
     int64_t mtime_ms; /* EXS_TIME_NONE when unknown */
+    uint64_t dev, ino; /* of a file on disk, 0 for archive members */
 } xs_fmeta;
 
 /* Starts the checks of a file at archive depth `depth`: head[0..have) are its first bytes,

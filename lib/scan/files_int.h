@@ -57,6 +57,7 @@ typedef struct xs_frec {
     char attributes[32];    /* Windows attributes ("hidden,system"), "" when none or unknown */
     int64_t size;    /* -1 when unknown */
     int64_t mtime_ms;
+    uint64_t dev, ino; /* of a file on disk, 0 for archive members */
     char *url;        /* lowercase URL path it is served under, NULL when not served */
     const char *site; /* static */
     xs_fhit *hits, *last; /* in the order added; last: where the next one goes */

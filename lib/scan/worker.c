@@ -95,7 +95,7 @@ static void on_member(void *ctx, const char *name, int raw, const xs_input *in)
     }
     xs_path_norm(name, mnorm, sizeof mnorm);
     snprintf(norm, sizeof norm, "%s/%s", mc->norm, mnorm);
-    xs_fmeta meta = {-1, -1, EXS_TIME_NONE};
+    xs_fmeta meta = {-1, -1, EXS_TIME_NONE, 0, 0};
     /* A member of an archive that is itself a root is shown as if the archive were a folder:
      * its path under the root, no member chain. */
     xs_where where = *mc->where;
@@ -378,7 +378,8 @@ void xs_worker_process(xs_worker *w, xs_item *it)
     xs_fdstream_init(&fds, it->fd, &it->st, w->scan, it->display);
     xs_input in = {xs_fdstream_read, xs_fdstream_seek, &fds};
     xs_fmeta meta = {it->fd, (int64_t)fds.size,
-                      (int64_t)it->st.st_mtim.tv_sec * 1000 + it->st.st_mtim.tv_nsec / 1000000};
+                      (int64_t)it->st.st_mtim.tv_sec * 1000 + it->st.st_mtim.tv_nsec / 1000000,
+                      (uint64_t)it->st.st_dev, (uint64_t)it->st.st_ino};
     xs_where where = {.root = it->root, .prefix = it->prefix};
     process_input(w, it->display, it->norm, &where, &in, 0, it->root_file, &meta, &fds);
     if (fds.shrunk)
@@ -426,7 +427,7 @@ void xs_worker_process_memory(xs_worker *w, const char *display, const char *nor
 {
     mem_stream m = {data, len, 0};
     xs_input in = {mem_read, mem_seek, &m};
-    xs_fmeta meta = {-1, (int64_t)len, EXS_TIME_NONE};
+    xs_fmeta meta = {-1, (int64_t)len, EXS_TIME_NONE, 0, 0};
     xs_where where = {0};
     process_input(w, display, norm, &where, &in, 0, 1, &meta, NULL);
     xs_fworker_stats(w->fw, &w->stats);

@@ -8,6 +8,7 @@
 
 long xs_vault_fault_step;
 long xs_vault_fault_io;
+int xs_vault_fault_errno;
 static long steps, ios;
 
 void xs_vault_fault_env(void)
@@ -17,8 +18,26 @@ void xs_vault_fault_env(void)
         return;
     if (strncmp(e, "step:", 5) == 0)
         xs_vault_fault_step = strtol(e + 5, NULL, 10);
-    else if (strncmp(e, "io:", 3) == 0)
-        xs_vault_fault_io = strtol(e + 3, NULL, 10);
+    else if (strncmp(e, "io:", 3) == 0) {
+        char *end;
+        xs_vault_fault_io = strtol(e + 3, &end, 10);
+        static const struct {
+            const char *name;
+            int e;
+        } names[] = {{":ENOSPC", ENOSPC}, {":EROFS", EROFS}, {":EACCES", EACCES},
+                     {":EBUSY", EBUSY}};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strcmp(end, names[i].name) == 0)
+                xs_vault_fault_errno = names[i].e;
+    }
+}
+
+void xs_vault_fault_set(long step, long io, int err)
+{
+    xs_vault_fault_step = step;
+    xs_vault_fault_io = io;
+    xs_vault_fault_errno = err;
+    steps = ios = 0;
 }
 
 void xs_vault_step(void)
@@ -30,7 +49,7 @@ void xs_vault_step(void)
 bool xs_vault_io_ok(void)
 {
     if (xs_vault_fault_io > 0 && ++ios == xs_vault_fault_io) {
-        errno = EIO;
+        errno = xs_vault_fault_errno ? xs_vault_fault_errno : EIO;
         return false;
     }
     return true;

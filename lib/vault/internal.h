@@ -14,6 +14,8 @@
 #define XS_VAULT_MANIFEST "manifest.jsonl"
 #define XS_VAULT_JOURNAL "journal.jsonl"
 #define XS_VAULT_LOCK ".lock"
+/* The name an original takes in its own folder between its check and its removal. */
+#define XS_VAULT_PRIVATE ".exsweep-quarantine-"
 #define XS_VAULT_PASSWORD "infected"
 #define XS_VAULT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -23,6 +25,8 @@ struct exs_vault {
     char *dir;               /* resolved */
     char err[1024];
     size_t completed, rolled_back;
+    size_t stuck;            /* unfinished items the opening could not carry on */
+    char stuck_msg[1024];    /* what the first said */
     char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */
     uint64_t manifest_lines;
     /* the manifest as last read (exs_vault_entries) */
@@ -36,9 +40,14 @@ struct exs_vault {
 /* Fault injection (tests only; inert unless set): xs_vault_fault_step > 0 ends the process
  * with _exit(77) right after the Nth step of the items' sequences (a kill -9 there), counted
  * over the process; xs_vault_fault_io > 0 makes the Nth write, fsync or rename of the vault
- * fail with EIO. EXSWEEP_VAULT_FAULT="step:N" or "io:N" sets them when a vault is opened. */
+ * fail with EIO (or xs_vault_fault_errno when set: a full disk, a read-only filesystem).
+ * EXSWEEP_VAULT_FAULT="step:N", "io:N" or "io:N:ENOSPC" (EROFS, EACCES, EBUSY) sets them when a
+ * vault is opened. */
 extern long xs_vault_fault_step;
 extern long xs_vault_fault_io;
+extern int xs_vault_fault_errno;
+/* Sets the three and starts counting anew. */
+void xs_vault_fault_set(long step, long io, int err);
 void xs_vault_fault_env(void);
 /* Called after each step of an item's sequence. */
 void xs_vault_step(void);
@@ -49,6 +58,16 @@ bool xs_vault_io_ok(void);
 int xs_vault_write_all(int fd, const void *p, size_t n);
 int xs_vault_fsync(int fd);
 int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to);
+/* A file time in ns since 1970 (negative before); INT64_MAX or INT64_MIN when it does not fit
+ * (past 2262 or before 1678), and then xs_vault_time_of gives false: not set back. */
+struct timespec;
+int64_t xs_vault_time_ns(const struct timespec *t);
+bool xs_vault_time_of(int64_t ns, struct timespec *t);
+/* Renames dfd/from to dfd/to unless to exists (EEXIST then); with the hook. 0, or -1. */
+int xs_vault_rename_noreplace(int dfd, const char *from, const char *to);
+/* strerror(e) with what the operator can do about it (a full disk, a read-only filesystem, a
+ * locked file, permissions, a share gone). Thread-local buffer, valid until the next call. */
+const char *xs_vault_strerror(int e);
 /* fsyncs the folder at dfd, or the parent folder of path (opened read-only) */
 int xs_vault_fsync_parent(const char *path);
 

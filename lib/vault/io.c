@@ -47,6 +47,79 @@ int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to)
     return renameat(dfd, from, tdfd, to);
 }
 
+int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
+{
+    if (!xs_vault_io_ok())
+        return -1;
+    if (renameat2(dfd, from, dfd, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    /* a filesystem without the flag (FUSE's ntfs-3g, SMB): look, then rename; the window
+     * between is ours alone unless another process works in the same folder */
+    struct stat st;
+    if (fstatat(dfd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    if (errno != ENOENT)
+        return -1;
+    return renameat(dfd, from, dfd, to);
+}
+
+int64_t xs_vault_time_ns(const struct timespec *t)
+{
+    if (t->tv_sec > INT64_MAX / 1000000000 - 1 || t->tv_sec < INT64_MIN / 1000000000 + 1)
+        return t->tv_sec > 0 ? INT64_MAX : INT64_MIN;
+    return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+bool xs_vault_time_of(int64_t ns, struct timespec *t)
+{
+    if (ns == INT64_MAX || ns == INT64_MIN)
+        return false;
+    int64_t s = ns / 1000000000, r = ns % 1000000000;
+    if (r < 0) { /* before 1970: the nanoseconds of a timespec are never negative */
+        r += 1000000000;
+        s--;
+    }
+    t->tv_sec = (time_t)s;
+    t->tv_nsec = (long)r;
+    return true;
+}
+
+const char *xs_vault_strerror(int e)
+{
+    static _Thread_local char buf[256];
+    const char *advice = "";
+    switch (e) {
+    case ENOSPC: advice = ": the disk is full; free space, then run again"; break;
+    case EDQUOT: advice = ": over the disk quota; free space, then run again"; break;
+    case EROFS:
+        advice = ": a read-only filesystem (a read-only mount or image); remount it read-write";
+        break;
+    case EACCES:
+    case EPERM:
+        advice = ": run as the files' owner or root; on NTFS or SMB a read-only attribute, an "
+                 "ACL or the share's permissions may forbid it";
+        break;
+    case EBUSY:
+    case ETXTBSY:
+        advice = ": the file is locked or in use; stop what holds it (on a live server IIS's "
+                 "w3wp), then run again";
+        break;
+    case EIO: advice = ": an I/O error of the device or share"; break;
+    case ESTALE:
+    case ENOTCONN:
+    case EHOSTDOWN:
+        advice = ": the share or mount went away; reconnect it, then run --resume";
+        break;
+    default: break;
+    }
+    snprintf(buf, sizeof buf, "%s%s", strerror(e), advice);
+    return buf;
+}
+
 int xs_vault_fsync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');

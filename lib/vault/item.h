@@ -27,6 +27,8 @@ typedef struct xs_item {
     unsigned mode, uid, gid;
     xs_item_state state;
     bool fresh; /* made by this run: no manifest entry can exist yet (none is looked for) */
+    bool removed; /* this run removed the original (a failure after it leaves the file only in
+                     the vault, and the next opening finishes the item) */
 } xs_item;
 
 /* Opens the folder that holds root_path/path (each folder under the root opened with
@@ -34,6 +36,21 @@ typedef struct xs_item {
  * or in root_path when the root is the file itself). Returns the folder's descriptor, or -1
  * with errno. */
 int xs_vault_open_parent(const char *root_path, const char *path, const char **base);
+
+/* Why the file base of folder dfd (st: its lstat or fstat) may not be quarantined (a symlink,
+ * not regular, hard-linked, on a read-only filesystem), or NULL. Static phrases. */
+struct stat;
+const char *xs_vault_refusal(int dfd, const char *base, const struct stat *st);
+/* Holds the file of c to what the sweep saw: 0 the same (*dfd its folder, *fd the file open,
+ * st its fstat, hex and size its SHA-256 and length), 1 refused and 2 changed (*why says why,
+ * static), -1 a read error (errno). The caller closes *dfd and *fd when >= 0, whatever the
+ * result. */
+struct stat;
+int xs_vault_check(const exs_vault_cand *c, int *dfd, int *fd, const char **base,
+                   struct stat *st, char hex[65], uint64_t *size, const char **why);
+/* Why root_path/path may not be quarantined because a default Exchange install has a file at
+ * that path with that name (the web folders' allowlists), or NULL. */
+const char *xs_vault_default_file(const char *root_path, const char *path);
 
 /* Carries an item from its state to done (or rolled back): the one sequence both a run and the
  * recovery at open follow. 0, or -1 with v->err filled; *outcome says what happened. */

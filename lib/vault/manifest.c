@@ -25,7 +25,7 @@ static int append_line(exs_vault *v, const char *name, const char *line, size_t 
 {
     int fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        snprintf(v->err, sizeof v->err, "cannot open the %s: %s", name, strerror(errno));
+        snprintf(v->err, sizeof v->err, "cannot open the %s: %s", name, xs_vault_strerror(errno));
         return -1;
     }
     off_t end = lseek(fd, 0, SEEK_END);
@@ -35,12 +35,12 @@ static int append_line(exs_vault *v, const char *name, const char *line, size_t 
             (void)fsync(fd);
         close(fd);
         snprintf(v->err, sizeof v->err, "cannot write the %s in the vault: %s", name,
-                 strerror(e));
+                 xs_vault_strerror(e));
         errno = e;
         return -1;
     }
     if (close(fd) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot write the %s: %s", name, strerror(errno));
+        snprintf(v->err, sizeof v->err, "cannot write the %s: %s", name, xs_vault_strerror(errno));
         return -1;
     }
     return 0;
@@ -103,7 +103,7 @@ int xs_vault_cut_torn(exs_vault *v, const char *name, const char *buf, size_t n)
     int fd = openat(v->dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || ftruncate(fd, (off_t)keep) != 0 || xs_vault_fsync(fd) != 0) {
         snprintf(v->err, sizeof v->err, "cannot cut the torn last line of the %s: %s", name,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -120,7 +120,7 @@ int xs_vault_manifest_head(exs_vault *v)
     memcpy(v->prev, XS_VAULT_GENESIS, 65);
     v->manifest_lines = 0;
     if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &n) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", strerror(errno));
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(errno));
         return -1;
     }
     /* A line that does not parse still moves the chain on: verify names it. */

@@ -76,6 +76,7 @@ static int restore_entry(exs_vault *v, const exs_vault_entry *e, const char *act
 
 exs_rc exs_vault_restore(exs_vault *v, const char *id)
 {
+    v->err[0] = 0;
     const exs_vault_entry *ents;
     size_t n;
     exs_rc rc = exs_vault_entries(v, &ents, &n);
@@ -126,7 +127,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
     int dfd = xs_vault_open_parent(e.root_path, e.path, &base), fd = -1;
     if (dfd < 0) {
         snprintf(v->err, sizeof v->err, "item %s: the folder of %s cannot be opened: %s", id,
-                 e.path, strerror(errno));
+                 e.path, xs_vault_strerror(errno));
         goto out;
     }
     struct stat st;
@@ -152,7 +153,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         goto close;
     } else if (errno != ENOENT) {
         snprintf(v->err, sizeof v->err, "item %s: cannot check %s: %s", id, e.path,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         goto close;
     }
     snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", id);
@@ -160,7 +161,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
     fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot create a file beside %s: %s", id,
-                 e.path, strerror(errno));
+                 e.path, xs_vault_strerror(errno));
         goto close;
     }
     if (xs_vault_zip_read(v->dfd, e.zip, hex, &size, fd, err, sizeof err) != 0) {
@@ -173,34 +174,47 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         rc = EXS_EFORMAT;
         goto unlink;
     }
-    if (geteuid() == 0)
-        (void)fchown(fd, e.uid, e.gid);
-    struct timespec ts[2] = {{(time_t)(e.atime_ns / 1000000000), (long)(e.atime_ns % 1000000000)},
-                             {(time_t)(e.mtime_ns / 1000000000), (long)(e.mtime_ns % 1000000000)}};
+    /* what could not be set back is said (exs_vault_error after EXS_OK), not failed: the bytes
+     * are what matters, and a mount may not keep owners (ntfs-3g, SMB) */
+    char note[256] = "";
+    if (geteuid() == 0 && fchown(fd, e.uid, e.gid) != 0)
+        snprintf(note, sizeof note, "its owner %u:%u could not be set back (%s)", e.uid, e.gid,
+                 strerror(errno));
+    struct timespec ts[2];
+    bool ta = xs_vault_time_of(e.atime_ns, &ts[0]), tm = xs_vault_time_of(e.mtime_ns, &ts[1]);
+    if (!ta)
+        ts[0].tv_nsec = UTIME_OMIT;
+    if (!tm)
+        ts[1].tv_nsec = UTIME_OMIT;
+    if (!ta || !tm)
+        snprintf(note + strlen(note), sizeof note - strlen(note), "%sa time out of range (past "
+                 "2262 or before 1678) was not set back", note[0] ? "; " : "");
     if (fchmod(fd, e.mode & 07777) != 0 || futimens(fd, ts) != 0 || xs_vault_fsync(fd) != 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot set the restored file's mode and "
-                 "times or sync it: %s", id, strerror(errno));
+                 "times or sync it: %s", id, xs_vault_strerror(errno));
         goto unlink;
     }
     if (close(fd) != 0) {
         fd = -1;
         snprintf(v->err, sizeof v->err, "item %s: cannot write the restored file: %s", id,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         goto unlink;
     }
     fd = -1;
     /* in place without overwriting: a file that appeared meanwhile stays */
-    if (!xs_vault_io_ok() || renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) != 0) {
+    if (xs_vault_rename_noreplace(dfd, tmp, base) != 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", id, e.path,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         goto unlink;
     }
     if (xs_vault_fsync(dfd) != 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot sync the folder of %s: %s", id, e.path,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         goto close;
     }
     rc = restore_entry(v, &e, "restore") == 0 ? EXS_OK : EXS_EIO;
+    if (rc == EXS_OK && note[0])
+        snprintf(v->err, sizeof v->err, "item %s: restored, but %s", id, note);
     goto close;
 unlink:
     if (fd >= 0)

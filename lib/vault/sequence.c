@@ -6,7 +6,13 @@
  *   4 read back equal: "copied" recorded  8 "unlinked" recorded   9 "done" recorded
  *
  * The original goes only at 7, after its bytes are in the vault (3, checked at 4) and in the
- * manifest (5). A run that stops anywhere leaves an item in one of the journal's states, and
+ * manifest (5). At 7 it is first renamed to a private name in its folder
+ * (".exsweep-quarantine-ID", never replacing a file), then the file under that name is held to
+ * the intent (device, inode, one link, size, SHA-256) and only then unlinked: a file another
+ * process puts at the original name meanwhile is never the one removed. One that is not the
+ * intent's goes back to its name. A stop between the rename and the unlink leaves the private
+ * name, which the recovery finds. The fault hook counts ten stops an item can take: after each
+ * of steps 2 to 9 and after the rename of 7, and after 1. A run that stops anywhere leaves an item in one of the journal's states, and
  * the next opening of the vault carries it on from there: before 4 it is rolled back (the zip
  * removed, the file was never touched), from 4 on it is completed. */
 #include <errno.h>
@@ -161,6 +167,95 @@ static int original_state(const xs_item *it, int dfd, const char *base)
     return strcmp(hex, it->sha256) == 0 && size == it->size ? 1 : 2;
 }
 
+/* Puts the private name back at the original name (never over another file). 0, or -1 with
+ * v->err filled. */
+static int put_back(exs_vault *v, const xs_item *it, int dfd, const char *base, const char *priv)
+{
+    if (xs_vault_rename_noreplace(dfd, priv, base) == 0 && xs_vault_fsync(dfd) == 0)
+        return 0;
+    snprintf(v->err, sizeof v->err,
+             "item %s: %s is not the file it copied, and cannot go back to its name (%s): it is "
+             "kept in its folder as %s; resolve by hand",
+             it->id, it->path, xs_vault_strerror(errno), priv);
+    return -1;
+}
+
+/* Step 7 on the original: 1 removed (or already gone), 2 left (not the intent's file), -1 a
+ * failure (v->err says what and where the file is). */
+static int remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno, const char *base,
+                           const char *priv)
+{
+    char hex[65] = "", err[512];
+    uint64_t size;
+    if (dfd < 0) {
+        if (dfd_errno == ENOENT)
+            return 1;
+        snprintf(v->err, sizeof v->err, "item %s: cannot open the folder of %s to remove it: %s",
+                 it->id, it->path, xs_vault_strerror(dfd_errno));
+        return -1;
+    }
+    /* a run that stopped between the rename and the unlink */
+    int p = original_state(it, dfd, priv);
+    if (p == 0) {
+        struct stat st;
+        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT)
+                return 1;
+            snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s",
+                     it->id, it->path, xs_vault_strerror(errno));
+            return -1;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_dev != it->dev || st.st_ino != it->ino ||
+            (uint64_t)st.st_size != it->size)
+            return 2;
+        /* only when its bytes are in the vault: a journal edited to name another file
+         * removes nothing that is not kept */
+        if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
+            strcmp(hex, it->sha256) != 0 || size != it->size) {
+            snprintf(v->err, sizeof v->err,
+                     "item %s: its zip is not the file (%s); %s is left in place", it->id,
+                     hex[0] ? "another SHA-256" : err, it->path);
+            return -1;
+        }
+        if (xs_vault_rename_noreplace(dfd, base, priv) != 0) {
+            snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s; it is left in place",
+                     it->id, it->path, xs_vault_strerror(errno));
+            return -1;
+        }
+        xs_vault_step(); /* a stop here leaves the private name (counted as a step: tested) */
+        p = original_state(it, dfd, priv);
+    }
+    if (p == 2 || p < 0) {
+        int e = errno;
+        if (put_back(v, it, dfd, base, priv) != 0)
+            return -1;
+        if (p == 2)
+            return 2;
+        snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s; it is "
+                 "left in place", it->id, it->path, xs_vault_strerror(e));
+        return -1;
+    }
+    if (p == 0)
+        return 1; /* gone meanwhile: its bytes are in the vault */
+    if (!xs_vault_io_ok() || unlinkat(dfd, priv, 0) != 0) {
+        int e = errno;
+        if (put_back(v, it, dfd, base, priv) != 0)
+            return -1;
+        snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s; it is left in place",
+                 it->id, it->path, xs_vault_strerror(e));
+        return -1;
+    }
+    it->removed = true;
+    if (xs_vault_fsync(dfd) != 0) {
+        snprintf(v->err, sizeof v->err,
+                 "item %s: %s is removed (its bytes are in the vault) but its folder could not "
+                 "be synced: %s; the next opening of the vault finishes the item", it->id,
+                 it->path, xs_vault_strerror(errno));
+        return -1;
+    }
+    return 1;
+}
+
 int xs_vault_rollback(exs_vault *v, xs_item *it)
 {
     char tmp[EXS_VAULT_ID_LEN + 16];
@@ -168,7 +263,7 @@ int xs_vault_rollback(exs_vault *v, xs_item *it)
     if ((unlinkat(v->dfd, tmp, 0) != 0 && errno != ENOENT) ||
         (unlinkat(v->dfd, it->zip, 0) != 0 && errno != ENOENT) || xs_vault_fsync(v->dfd) != 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot remove its partial zip: %s", it->id,
-                 strerror(errno));
+                 xs_vault_strerror(errno));
         return -1;
     }
     if (journal_step(v, it, "rolledback") != 0)
@@ -192,7 +287,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
          * (a run that stopped; the recovery rolls back instead). */
         if (dfd < 0) {
             snprintf(v->err, sizeof v->err, "item %s: the folder of %s cannot be opened: %s",
-                     it->id, it->path, strerror(errno));
+                     it->id, it->path, xs_vault_strerror(errno));
             goto out;
         }
         src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
@@ -200,7 +295,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
             src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (src < 0) {
             snprintf(v->err, sizeof v->err, "item %s: cannot open %s: %s", it->id, it->path,
-                     strerror(errno));
+                     xs_vault_strerror(errno));
             goto out;
         }
         const char *enc;
@@ -214,7 +309,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
         /* 3 */
         if (xs_vault_renameat(v->dfd, tmp, v->dfd, it->zip) != 0 || xs_vault_fsync(v->dfd) != 0) {
             snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", it->id,
-                     it->zip, strerror(errno));
+                     it->zip, xs_vault_strerror(errno));
             goto out;
         }
         xs_vault_step();
@@ -230,6 +325,7 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
         uint64_t nsize;
         if (xs_vault_sha256_fd(src, now, &nsize) != 0 || strcmp(now, it->sha256) != 0) {
             *outcome = EXS_VAULT_CHANGED;
+            snprintf(v->err, sizeof v->err, "changed while it was copied: left in place");
             rc = xs_vault_rollback(v, it);
             goto out;
         }
@@ -253,33 +349,18 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
     }
     if (it->state == XS_ITEM_MANIFEST) {
         /* 7 */
-        int st = dfd < 0 ? (dfd_errno == ENOENT ? 0 : -1) : original_state(it, dfd, base);
-        if (dfd < 0 && st < 0)
-            errno = dfd_errno;
-        if (st < 0) {
-            snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s",
-                     it->id, it->path, strerror(errno));
+        char priv[sizeof XS_VAULT_PRIVATE + EXS_VAULT_ID_LEN];
+        snprintf(priv, sizeof priv, "%s%s", XS_VAULT_PRIVATE, it->id);
+        int st = remove_original(v, it, dfd, dfd_errno, base, priv);
+        if (st < 0)
             goto out;
-        }
         if (st == 2) {
             *outcome = EXS_VAULT_CHANGED;
+            snprintf(v->err, sizeof v->err,
+                     "changed since it was copied: left in place (the vault keeps the copy, "
+                     "recorded as \"left\")");
             if (!manifest_has(v, it->id, "left") && xs_vault_manifest_item(v, it, "left") != 0)
                 goto out;
-        } else if (st == 1) {
-            /* only when its bytes are in the vault: a journal edited to name another file
-             * removes nothing that is not kept */
-            if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
-                strcmp(hex, it->sha256) != 0 || size != it->size) {
-                snprintf(v->err, sizeof v->err,
-                         "item %s: its zip is not the file (%s); %s is left in place", it->id,
-                         hex[0] ? "another SHA-256" : err, it->path);
-                goto out;
-            }
-            if (!xs_vault_io_ok() || unlinkat(dfd, base, 0) != 0 || xs_vault_fsync(dfd) != 0) {
-                snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s", it->id,
-                         it->path, strerror(errno));
-                goto out;
-            }
         }
         xs_vault_step();
         /* 8 */

@@ -14,6 +14,8 @@
 #include "core/escape.h"
 #include "core/digest.h"
 #include "core/limits.h"
+#include "detectors/webfolders.h"
+#include "sources/classify.h"
 #include "vault/internal.h"
 #include "vault/item.h"
 
@@ -111,7 +113,7 @@ exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &len) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", strerror(errno));
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(errno));
         return errno == ENOMEM ? EXS_ENOMEM : errno == EFBIG ? EXS_ELIMIT : EXS_EIO;
     }
     exs_rc rc = xs_vault_manifest_parse(v, buf, len);
@@ -155,6 +157,23 @@ static bool inside(const char *p, const char *root)
     return strncmp(p, root, l) == 0 && (p[l] == 0 || p[l] == '/');
 }
 
+/* The web folder the resolved path p lies in ("inetpub", "owa/auth", ...), or NULL: a vault
+ * there could be served, and its folder is evidence. */
+static const char *web_folder_of(const char *p)
+{
+    char full[PATH_MAX + 16], norm[PATH_MAX + 16];
+    snprintf(full, sizeof full, "%s/x.aspx", p);
+    xs_path_norm(full, norm, sizeof norm);
+    for (const char *c = norm; (c = strstr(c, "inetpub")) != NULL; c += 7)
+        if ((c == norm || c[-1] == '/') && (c[7] == '/' || !c[7]))
+            return "inetpub";
+    xs_webloc w;
+    xs_webloc_of(norm, &w);
+    if (w.folder == XS_WF_NONE)
+        return NULL;
+    return w.name && *w.name ? w.name : "an Exchange or IIS web folder";
+}
+
 exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots,
                       size_t nroots, unsigned flags, char *err, size_t errlen)
 {
@@ -172,7 +191,7 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
     struct stat st;
     int exists = lstat(dir, &st) == 0;
     if (!exists && errno != ENOENT) {
-        snprintf(err, errlen, "cannot read the vault %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "cannot read the vault %s: %s", dir, xs_vault_strerror(errno));
         goto fail;
     }
     if (!exists && !(flags & EXS_VAULT_CREATE)) {
@@ -182,7 +201,7 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
     }
     if (exists) {
         if (!realpath(dir, res)) {
-            snprintf(err, errlen, "cannot resolve the vault %s: %s", dir, strerror(errno));
+            snprintf(err, errlen, "cannot resolve the vault %s: %s", dir, xs_vault_strerror(errno));
             goto fail;
         }
     } else {
@@ -199,7 +218,7 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
         const char *pdir = slash ? (slash == copy ? "/" : (*slash = 0, copy)) : ".";
         if (!realpath(pdir, parent) || strlen(parent) + strlen(name) + 2 > sizeof res) {
             snprintf(err, errlen, "cannot create the vault %s: its folder: %s", dir,
-                     strerror(errno));
+                     xs_vault_strerror(errno));
             free(copy);
             goto fail;
         }
@@ -219,18 +238,25 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
             goto fail;
         }
     }
+    const char *web = web_folder_of(res);
+    if (web) {
+        snprintf(err, errlen, "the vault %s is inside a web folder (%s): IIS could serve it, and "
+                 "the folder is evidence; refused", dir, web);
+        rc = EXS_EEVIDENCE;
+        goto fail;
+    }
     if (!exists) {
         if (mkdir(dir, 0700) != 0) {
-            snprintf(err, errlen, "cannot create the vault %s: %s", dir, strerror(errno));
+            snprintf(err, errlen, "cannot create the vault %s: %s", dir, xs_vault_strerror(errno));
             goto fail;
         }
         if (xs_vault_fsync_parent(res) != 0) {
             snprintf(err, errlen, "cannot sync the folder of the vault %s: %s", dir,
-                     strerror(errno));
+                     xs_vault_strerror(errno));
             goto fail;
         }
         if (lstat(dir, &st) != 0) {
-            snprintf(err, errlen, "cannot read the vault %s: %s", dir, strerror(errno));
+            snprintf(err, errlen, "cannot read the vault %s: %s", dir, xs_vault_strerror(errno));
             goto fail;
         }
     }
@@ -253,7 +279,7 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
     if ((v->dfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
         (v->lockfd = openat(v->dfd, XS_VAULT_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
                             0600)) < 0) {
-        snprintf(err, errlen, "cannot open the vault %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "cannot open the vault %s: %s", dir, xs_vault_strerror(errno));
         goto fail;
     }
     if (flock(v->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -288,6 +314,13 @@ void exs_vault_close(exs_vault *v)
 const char *exs_vault_error(const exs_vault *v)
 {
     return v ? v->err : "";
+}
+
+size_t exs_vault_stuck(const exs_vault *v, const char **first)
+{
+    if (first)
+        *first = v->stuck_msg;
+    return v->stuck;
 }
 
 void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_back)
@@ -401,7 +434,7 @@ int xs_vault_recover(exs_vault *v)
     bool torn;
     int rc = -1;
     if (xs_vault_slurp(v->dfd, XS_VAULT_JOURNAL, &buf, &len) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read the journal: %s", strerror(errno));
+        snprintf(v->err, sizeof v->err, "cannot read the journal: %s", xs_vault_strerror(errno));
         return -1;
     }
     jctx c = {NULL, 0, 0, 0};
@@ -432,7 +465,7 @@ int xs_vault_recover(exs_vault *v)
                 snprintf(v->err, sizeof v->err,
                          "item %s: the manifest cannot be read, so its zip is kept; resolve by "
                          "hand", it->id);
-                goto out;
+                goto stuck;
             }
             for (size_t k = 0; k < nme; k++)
                 if (strcmp(me[k].item, it->id) == 0 && strcmp(me[k].action, "quarantine") == 0) {
@@ -440,10 +473,10 @@ int xs_vault_recover(exs_vault *v)
                              "item %s: the journal says it was not copied but the manifest holds "
                              "it: the vault was altered; its zip is kept, resolve by hand",
                              it->id);
-                    goto out;
+                    goto stuck;
                 }
             if (xs_vault_rollback(v, it) != 0)
-                goto out;
+                goto stuck;
             v->rolled_back++;
             continue;
         }
@@ -455,12 +488,16 @@ int xs_vault_recover(exs_vault *v)
                 snprintf(v->err, sizeof v->err,
                          "item %s: its zip is damaged before the original was removed; "
                          "%s is left in place, resolve by hand", it->id, it->path);
-                goto out;
+                goto stuck;
             }
         }
         if (xs_vault_advance(v, it, &o) != 0)
-            goto out;
+            goto stuck;
         v->completed++;
+        continue;
+    stuck: /* said, kept in the journal, retried at the next opening; the others go on */
+        if (!v->stuck++)
+            memcpy(v->stuck_msg, v->err, sizeof v->stuck_msg);
     }
     rc = 0;
 out:
@@ -492,33 +529,23 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     memset(&it, 0, sizeof it);
     id[0] = 0;
     *outcome = EXS_VAULT_REFUSED;
-    if (c->refused || !xs_utf8_valid(c->root_path, strlen(c->root_path)) ||
-        !xs_utf8_valid(c->path, strlen(c->path)))
-        return EXS_OK; /* refused (a name the manifest could not write exactly, too) */
+    v->err[0] = 0;
+    const char *why;
     const char *base;
-    int dfd = xs_vault_open_parent(c->root_path, c->path, &base), fd = -1;
-    exs_rc rc = EXS_EIO;
-    if (dfd < 0) /* a folder of the path became a symlink, or is gone */
-        return EXS_OK;
-    fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
-    if (fd < 0 && errno == EPERM) /* O_NONBLOCK: a FIFO at the name cannot hang the run */
-        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int dfd = -1, fd = -1;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
-        rc = EXS_OK; /* a symlink (ELOOP), gone, not regular, hard-linked: refused */
-        goto out;
-    }
     char hex[65];
     uint64_t size;
-    int h = xs_vault_sha256_fd(fd, hex, &size);
-    if (h == -2 || (h == 0 && ((c->sha256 && strcmp(c->sha256, hex) != 0) ||
-                               (c->size >= 0 && (uint64_t)c->size != size)))) {
-        *outcome = EXS_VAULT_CHANGED;
+    exs_rc rc = EXS_EIO;
+    int k = xs_vault_check(c, &dfd, &fd, &base, &st, hex, &size, &why);
+    if (k == 1 || k == 2) {
+        *outcome = k == 1 ? EXS_VAULT_REFUSED : EXS_VAULT_CHANGED;
+        snprintf(v->err, sizeof v->err, "%s", why);
         rc = EXS_OK;
         goto out;
     }
-    if (h != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read %s: %s", c->path, strerror(errno));
+    if (k != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read %s: %s", c->path, xs_vault_strerror(errno));
         goto out;
     }
     /* the id: the file and the moment */
@@ -545,8 +572,8 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     it.size = size;
     it.dev = (uint64_t)st.st_dev;
     it.ino = (uint64_t)st.st_ino;
-    it.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    it.atime_ns = (int64_t)st.st_atim.tv_sec * 1000000000 + st.st_atim.tv_nsec;
+    it.mtime_ns = xs_vault_time_ns(&st.st_mtim);
+    it.atime_ns = xs_vault_time_ns(&st.st_atim);
     it.mode = (unsigned)(st.st_mode & 07777);
     it.uid = (unsigned)st.st_uid;
     it.gid = (unsigned)st.st_gid;
@@ -588,12 +615,25 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     if (xs_vault_advance(v, &it, outcome) != 0) {
         /* before "copied" the file was never touched: take the partial zip away now (the
          * next opening does it when this fails too) */
-        if (it.state == XS_ITEM_INTENT) {
-            char keep[sizeof v->err];
-            memcpy(keep, v->err, sizeof keep);
+        char keep[sizeof v->err];
+        memcpy(keep, v->err, sizeof keep);
+        bool rolled = it.state == XS_ITEM_INTENT;
+        if (rolled)
             (void)xs_vault_rollback(v, &it);
-            memcpy(v->err, keep, sizeof keep);
-        }
+        /* where the file is now, unless the message said it */
+        const char *where =
+            rolled ? "; the file is left in place"
+            : it.removed || it.state >= XS_ITEM_UNLINKED
+                ? "; the file is in the vault, gone from its tree, and the next opening of the "
+                  "vault finishes the item"
+            : it.state >= XS_ITEM_COPIED
+                ? "; the file is in its tree and in the vault, and the next opening of the vault "
+                  "finishes the item"
+                : "; the file is left in place";
+        if (strstr(keep, "left in place") || strstr(keep, "resolve by hand") ||
+            strstr(keep, "finishes the item"))
+            where = "";
+        snprintf(v->err, sizeof v->err, "%.900s%s", keep, where);
         goto out;
     }
     rc = EXS_OK;

@@ -24,7 +24,7 @@ static la_ssize_t sink_write(struct archive *a, void *ctx, const void *p, size_t
     sink *s = ctx;
     if (xs_vault_write_all(s->fd, p, n) != 0) {
         s->failed = errno ? errno : EIO;
-        archive_set_error(a, s->failed, "%s", strerror(s->failed));
+        archive_set_error(a, s->failed, "%s", xs_vault_strerror(s->failed));
         return -1;
     }
     return (la_ssize_t)n;
@@ -40,12 +40,12 @@ int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src
     unsigned char buf[65536];
     struct stat st;
     if (fstat(src, &st) != 0 || lseek(src, 0, SEEK_SET) < 0) {
-        snprintf(err, errlen, "cannot read the file: %s", strerror(errno));
+        snprintf(err, errlen, "cannot read the file: %s", xs_vault_strerror(errno));
         return -1;
     }
     s.fd = openat(dfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (s.fd < 0) {
-        snprintf(err, errlen, "cannot create %s in the vault: %s", tmpname, strerror(errno));
+        snprintf(err, errlen, "cannot create %s in the vault: %s", tmpname, xs_vault_strerror(errno));
         return -1;
     }
     if (!(a = archive_write_new()) || !(e = archive_entry_new())) {
@@ -77,7 +77,7 @@ int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            snprintf(err, errlen, "cannot read the file: %s", strerror(errno));
+            snprintf(err, errlen, "cannot read the file: %s", xs_vault_strerror(errno));
             goto out;
         }
         if (r == 0)
@@ -88,20 +88,20 @@ int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src
     if (archive_write_finish_entry(a) != ARCHIVE_OK || archive_write_close(a) != ARCHIVE_OK)
         goto arch;
     if (xs_vault_fsync(s.fd) != 0) {
-        snprintf(err, errlen, "cannot sync %s: %s", tmpname, strerror(errno));
+        snprintf(err, errlen, "cannot sync %s: %s", tmpname, xs_vault_strerror(errno));
         goto out;
     }
     rc = 0;
     goto out;
 arch:
     snprintf(err, errlen, "cannot write %s: %s", tmpname,
-             s.failed ? strerror(s.failed) : archive_error_string(a));
+             s.failed ? xs_vault_strerror(s.failed) : archive_error_string(a));
 out:
     archive_entry_free(e);
     if (a)
         archive_write_free(a);
     if (close(s.fd) != 0 && rc == 0) {
-        snprintf(err, errlen, "cannot close %s: %s", tmpname, strerror(errno));
+        snprintf(err, errlen, "cannot close %s: %s", tmpname, xs_vault_strerror(errno));
         rc = -1;
     }
     return rc;
@@ -119,7 +119,7 @@ int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, i
     EVP_MD_CTX *ctx = NULL;
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", name, strerror(errno));
+        snprintf(err, errlen, "cannot open %s: %s", name, xs_vault_strerror(errno));
         return -1;
     }
     if (!(a = archive_read_new()) || !(ctx = EVP_MD_CTX_new()) ||
@@ -153,7 +153,7 @@ int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, i
                 goto done;
             }
             if (out >= 0 && xs_vault_write_all(out, buf, (size_t)got) != 0) {
-                snprintf(err, errlen, "cannot write the restored file: %s", strerror(errno));
+                snprintf(err, errlen, "cannot write the restored file: %s", xs_vault_strerror(errno));
                 goto done;
             }
         }

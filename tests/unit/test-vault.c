@@ -392,6 +392,314 @@ static void test_fifo_swapped_in(void **state)
     exs_vault_close(v);
 }
 
+/* A vault inside a web folder (it could be served, and the folder is evidence): refused before
+ * anything is created. */
+static void test_vault_in_web_folder(void **state)
+{
+    (void)state;
+    fresh();
+    static const char *const where[] = {
+        "inetpub/wwwroot/v", "inetpub/logs/v",
+        "Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/v",
+        "Exchange Server/V15/ClientAccess/ecp/v"};
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        char p[600], err[1200];
+        snprintf(p, sizeof p, "%s/%s", base, where[i]);
+        sh("mkdir -p \"$(dirname '%s')\"", p);
+        exs_vault *v = NULL;
+        assert_int_equal(exs_vault_open(&v, p, NULL, 0, EXS_VAULT_CREATE, err, sizeof err),
+                         EXS_EEVIDENCE);
+        assert_non_null(strstr(err, "is inside a web folder"));
+        assert_int_equal(access(p, F_OK), -1);
+    }
+    /* a folder merely named like one is not */
+    char p[600], err[1200];
+    snprintf(p, sizeof p, "%s/wwwroot-cases/v", base);
+    sh("mkdir -p '%s/wwwroot-cases'", base);
+    exs_vault *v = NULL;
+    assert_int_equal(exs_vault_open(&v, p, NULL, 0, EXS_VAULT_CREATE, err, sizeof err), EXS_OK);
+    exs_vault_close(v);
+}
+
+/* A file a default Exchange install has at that path with that name is refused, whatever its
+ * content; a shell beside it moves. */
+static void test_default_exchange_file(void **state)
+{
+    (void)state;
+    fresh();
+    const char *auth = "Exchange Server/V15/FrontEnd/HttpProxy/owa/auth";
+    sh("mkdir -p '%s/%s' && echo '<%% eval(Request[\"x\"]) %%>' | tee '%s/%s/logon.aspx' "
+       "'%s/%s/errorFE.aspx' '%s/%s/logn.aspx' >/dev/null", root, auth, root, auth, root, auth,
+       root, auth);
+    static const struct {
+        const char *name;
+        exs_vault_outcome o;
+    } want[] = {{"logon.aspx", EXS_VAULT_REFUSED},
+                {"errorFE.aspx", EXS_VAULT_REFUSED},
+                {"logn.aspx", EXS_VAULT_MOVED}};
+    exs_vault *v = open_vault();
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/%s", auth, want[i].name);
+        exs_vault_cand c = {root, "root", path, "f1", "EXS-TEST", NULL, -1, NULL, 0, 0, NULL};
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+        assert_int_equal(o, want[i].o);
+        if (o == EXS_VAULT_REFUSED)
+            assert_non_null(strstr(exs_vault_error(v), "a default Exchange install has"));
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", root, path);
+        assert_int_equal(access(p, F_OK) == 0, o == EXS_VAULT_REFUSED);
+    }
+    exs_vault_close(v);
+}
+
+/* The sweep's device and inode: a file put at the name since (same bytes, another inode) is
+ * changed, and left. */
+static void test_another_inode(void **state)
+{
+    (void)state;
+    fresh();
+    char p[600];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", root, names[2]);
+    assert_int_equal(stat(p, &st), 0);
+    exs_vault_cand c = cand(2);
+    c.device = (uint64_t)st.st_dev;
+    c.inode = (uint64_t)st.st_ino;
+    c.sha256 = sha[2];
+    sh("cp -p '%s' '%s.new' && mv '%s.new' '%s'", p, p, p, p);
+    exs_vault *v = open_vault();
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_CHANGED);
+    assert_non_null(strstr(exs_vault_error(v), "another file than the sweep saw"));
+    assert_true(in_tree(2));
+    assert_false(in_vault(2));
+    /* its own device and inode: moved */
+    assert_int_equal(stat(p, &st), 0);
+    c.inode = (uint64_t)st.st_ino;
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    exs_vault_close(v);
+}
+
+/* Stopped between the rename to the private name and the unlink, and the file changed under
+ * that name: the next opening puts it back at its name, records it "left", and the vault keeps
+ * the copy. Untouched, the opening removes it. */
+static void test_private_name_recovery(void **state)
+{
+    (void)state;
+    for (int touch = 0; touch < 2; touch++) {
+        fresh();
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            xs_vault_fault_set(7, 0, 0); /* 1 intent .. 6 manifest, 7 the private rename */
+            exs_vault *v = open_vault();
+            exs_vault_cand c = cand(0);
+            exs_vault_outcome o;
+            char id[EXS_VAULT_ID_LEN];
+            exs_vault_quarantine(v, &c, &o, id);
+            _exit(3);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 77);
+        assert_false(in_tree(0));
+        sh("test \"$(ls -A '%s/a' | grep -c '^\\.exsweep-quarantine-[0-9a-f]\\{16\\}$')\" = 1",
+           root);
+        if (touch)
+            sh("for f in '%s'/a/.exsweep-quarantine-*; do echo more >>\"$f\"; done", root);
+        exs_vault *v = open_vault();
+        size_t done, back;
+        exs_vault_recovered(v, &done, &back);
+        assert_int_equal(done, 1);
+        assert_int_equal(exs_vault_stuck(v, NULL), 0);
+        sh("test \"$(ls -A '%s/a' | grep -c '^\\.exsweep')\" = 0", root);
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", root, names[0]);
+        assert_int_equal(access(p, F_OK) == 0, touch);
+        assert_true(in_vault(0));
+        const exs_vault_entry *e;
+        size_t n;
+        assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
+        assert_int_equal(n, touch ? 2 : 1);
+        assert_string_equal(e[n - 1].action, touch ? "left" : "quarantine");
+        exs_vault_close(v);
+    }
+}
+
+/* An injected failure says what the operator can do: a full disk, a read-only filesystem. */
+static void test_failure_messages(void **state)
+{
+    (void)state;
+    static const struct {
+        int e;
+        const char *says;
+    } cases[] = {{ENOSPC, "the disk is full; free space, then run again"},
+                 {EROFS, "a read-only filesystem"},
+                 {EBUSY, "the file is locked or in use"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fresh();
+        exs_vault *v = open_vault();
+        xs_vault_fault_set(0, 3, cases[i].e); /* 1, 2 the intent; 3 the zip's first write */
+        exs_vault_cand c = cand(1);
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        exs_rc rc = exs_vault_quarantine(v, &c, &o, id);
+        xs_vault_fault_set(0, 0, 0);
+        assert_int_not_equal(rc, EXS_OK);
+        if (!strstr(exs_vault_error(v), cases[i].says) ||
+            !strstr(exs_vault_error(v), "the file is left in place"))
+            fail_msg("%s", exs_vault_error(v));
+        assert_true(in_tree(1));
+        exs_vault_close(v);
+    }
+}
+
+/* root only (a tmpfs): the real thing. Skipped otherwise; the injected failures above stand
+ * for it. */
+static bool can_mount(void)
+{
+    if (geteuid() != 0)
+        return false;
+    char p[300];
+    snprintf(p, sizeof p, "%s/probe", base);
+    sh("mkdir -p '%s'", p);
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=64k tmpfs '%s' 2>/dev/null && umount '%s'",
+             p, p);
+    return system(cmd) == 0;
+}
+
+/* A vault on a small tmpfs fills up: the run stops with "the disk is full", nothing is lost,
+ * and once there is room the next run finishes the job. */
+static void test_full_disk_tmpfs(void **state)
+{
+    (void)state;
+    fresh();
+    if (!can_mount())
+        skip();
+    char small[280];
+    snprintf(small, sizeof small, "%s/small", base);
+    sh("mkdir -p '%s' && mount -t tmpfs -o size=160k,mode=0700 tmpfs '%s'", small, small);
+    snprintf(vdir, sizeof vdir, "%s/v", small);
+    /* incompressible shells of 48 KiB: the third does not fit */
+    char sums[NFILES][65];
+    for (int i = 0; i < NFILES; i++) {
+        sh("head -c 49152 /dev/urandom >'%s/big%d.aspx'", root, i);
+        char p[600];
+        snprintf(p, sizeof p, "%s/big%d.aspx", root, i);
+        int fd = open(p, O_RDONLY);
+        uint64_t sz;
+        assert_int_equal(xs_vault_sha256_fd(fd, sums[i], &sz), 0);
+        close(fd);
+    }
+    exs_vault *v = open_vault();
+    int full = 0, moved = 0;
+    for (int i = 0; i < NFILES; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "big%d.aspx", i);
+        exs_vault_cand c = {root, "root", path, "f1", "EXS-TEST", NULL, -1, NULL, 0, 0, NULL};
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        if (exs_vault_quarantine(v, &c, &o, id) == EXS_OK) {
+            assert_int_equal(o, EXS_VAULT_MOVED);
+            moved++;
+        } else {
+            if (!strstr(exs_vault_error(v), "the disk is full"))
+                fail_msg("%s", exs_vault_error(v));
+            full++;
+        }
+    }
+    exs_vault_close(v);
+    assert_true(full >= 1 && moved >= 1);
+    /* each is in the tree, or whole in the vault */
+    for (int i = 0; i < NFILES; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/big%d.aspx", root, i);
+        if (access(p, F_OK) == 0)
+            continue;
+        int found = 0;
+        DIR *d = opendir(vdir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strstr(e->d_name, ".zip") && !strstr(e->d_name, ".tmp")) {
+                char hex[65], err[512];
+                uint64_t size;
+                if (xs_vault_zip_read(dirfd(d), e->d_name, hex, &size, -1, err, sizeof err) ==
+                        0 && strcmp(hex, sums[i]) == 0)
+                    found = 1;
+            }
+        if (d)
+            closedir(d);
+        if (!found)
+            fail_msg("big%d.aspx is neither in the tree nor in the vault", i);
+    }
+    sh("mount -o remount,size=2m '%s'", small);
+    v = open_vault();
+    assert_int_equal(exs_vault_stuck(v, NULL), 0);
+    for (int i = 0; i < NFILES; i++) {
+        char path[32], p[600];
+        snprintf(path, sizeof path, "big%d.aspx", i);
+        snprintf(p, sizeof p, "%s/%s", root, path);
+        if (access(p, F_OK) != 0)
+            continue;
+        exs_vault_cand c = {root, "root", path, "f1", "EXS-TEST", NULL, -1, NULL, 0, 0, NULL};
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+        assert_int_equal(o, EXS_VAULT_MOVED);
+    }
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    fclose(null);
+    assert_int_equal(bad, 0);
+    exs_vault_close(v);
+    sh("umount '%s'", small);
+    snprintf(vdir, sizeof vdir, "%s/vault", base);
+}
+
+/* Evidence on read-only media: refused, said why, nothing changed; a vault on a read-only
+ * filesystem says so. */
+static void test_read_only_media(void **state)
+{
+    (void)state;
+    fresh();
+    if (!can_mount())
+        skip();
+    char ro[600];
+    snprintf(ro, sizeof ro, "%s/ro", base);
+    sh("mkdir -p '%s' && mount -t tmpfs -o size=64k tmpfs '%s' && echo '<%% eval(Request[\"x\"]) "
+       "%%>' >'%s/s.aspx' && mkdir -m 0700 '%s/v' && mount -o remount,ro '%s'", ro, ro, ro, ro,
+       ro);
+    exs_vault *v = open_vault();
+    exs_vault_cand c = {ro, "ro", "s.aspx", "f1", "EXS-TEST", NULL, -1, NULL, 0, 0, NULL};
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN], err[1200], p[700];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    assert_non_null(strstr(exs_vault_error(v), "on read-only media"));
+    exs_vault_close(v);
+    snprintf(p, sizeof p, "%s/s.aspx", ro);
+    assert_int_equal(access(p, F_OK), 0);
+    snprintf(p, sizeof p, "%s/v", ro);
+    assert_int_not_equal(exs_vault_open(&v, p, NULL, 0, EXS_VAULT_CREATE, err, sizeof err),
+                         EXS_OK);
+    if (!strstr(err, "a read-only filesystem"))
+        fail_msg("%s", err);
+    snprintf(p, sizeof p, "%s/new", ro);
+    assert_int_not_equal(exs_vault_open(&v, p, NULL, 0, EXS_VAULT_CREATE, err, sizeof err),
+                         EXS_OK);
+    if (!strstr(err, "a read-only filesystem"))
+        fail_msg("%s", err);
+    sh("umount '%s'", ro);
+}
+
 /* A name that is not valid UTF-8 could be written in the manifest only with U+FFFD: it is
  * refused, and stays in the tree. */
 static void test_non_utf8_name(void **state)
@@ -436,9 +744,25 @@ static void test_tampered_journal(void **state)
     fclose(f);
     exs_vault *v = NULL;
     char err[1200];
-    assert_int_not_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    /* the item is stuck (said, kept, retried at each opening) and blocks nothing else */
+    assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    const char *why;
+    assert_int_equal(exs_vault_stuck(v, &why), 1);
+    assert_non_null(strstr(why, "item 0123456789abcdef: its zip is not the file"));
+    assert_non_null(strstr(why, "left in place"));
     assert_true(in_tree(2));
-    /* a line that is no journal entry stops the opening too */
+    exs_vault_cand c = cand(0);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    exs_vault_close(v);
+    assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    assert_int_equal(exs_vault_stuck(v, NULL), 1);
+    exs_vault_close(v);
+    assert_true(in_tree(2));
+    assert_false(in_tree(0));
+    /* a line that is no journal entry stops the opening */
     f = fopen(p, "w");
     fputs("{\"step\":\"done\",\"item\":\"0123456789abcdef\"}\n", f);
     fclose(f);
@@ -507,7 +831,7 @@ static void test_stop_after_every_step(void **state)
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
-            xs_vault_fault_step = n;
+            xs_vault_fault_set(n, 0, 0);
             exs_vault *v = open_vault();
             int errors = 0;
             quarantine_all(v, &errors);
@@ -524,8 +848,9 @@ static void test_stop_after_every_step(void **state)
         if (code == 0)
             break;
     }
-    /* every item has 9 steps */
-    assert_int_equal(n, NFILES * 9 + 1);
+    /* every item has 10 stops: after each of its 9 steps, and between the rename of step 7 and
+     * the unlink */
+    assert_int_equal(n, NFILES * 10 + 1);
 }
 
 /* The Nth write, fsync or rename fails, for every N until none is left to fail. */
@@ -539,7 +864,7 @@ static void test_fail_every_io(void **state)
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
-            xs_vault_fault_io = n;
+            xs_vault_fault_set(0, n, 0);
             exs_vault *v = NULL;
             char err[1200];
             const char *roots[] = {root};
@@ -577,6 +902,13 @@ int main(void)
         cmocka_unit_test(test_journal_ids),
         cmocka_unit_test(test_non_utf8_name),
         cmocka_unit_test(test_fifo_swapped_in),
+        cmocka_unit_test(test_vault_in_web_folder),
+        cmocka_unit_test(test_default_exchange_file),
+        cmocka_unit_test(test_another_inode),
+        cmocka_unit_test(test_private_name_recovery),
+        cmocka_unit_test(test_failure_messages),
+        cmocka_unit_test(test_full_disk_tmpfs),
+        cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
     };
