@@ -126,11 +126,21 @@
 
 /* The vault (lib/vault/): its manifest and journal are read back and may have been tampered with */
 #define XS_VAULT_MAX_LINE 65536         /* bytes of one manifest or journal line; a longer one is
-                                           malformed (a vault's own lines are under 16 KiB) */
+                                           malformed, and never written */
+#define XS_VAULT_MAX_RECORD 16384       /* bytes of an item's intent line: an item whose path,
+                                           findings and rules make it longer is refused, so a
+                                           vault's own lines stay well under XS_VAULT_MAX_LINE */
+#define XS_VAULT_MAX_IDS 64             /* finding ids recorded for one item; more are counted
+                                           ("+N more") */
 #define XS_VAULT_MAX_FIELDS 64          /* fields of one line; more make it malformed */
 #define XS_VAULT_MAX_ENTRIES 1000000    /* lines of a manifest or journal; more are refused */
 #define XS_VAULT_MAX_LOG (256u << 20)   /* bytes of a manifest or journal read; more are refused */
 #define XS_VAULT_MAX_ITEM (1ull << 30)  /* bytes of one quarantined file; a larger one is left */
+#define XS_VAULT_JOURNAL_ROTATE (64ll << 20) /* bytes of a journal whose items have all ended:
+                                           past them it is put aside at the next opening, so
+                                           that no journal nears XS_VAULT_MAX_LOG or
+                                           XS_VAULT_MAX_ENTRIES (the manifest, never put aside,
+                                           holds about 300,000 items within XS_VAULT_MAX_LOG) */
 
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u

@@ -29,6 +29,7 @@ struct exs_vault {
     char stuck_msg[1024];    /* what the first said */
     char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */
     uint64_t manifest_lines;
+    bool head_unknown;       /* a failed append left the head unread: no more appends */
     /* the manifest as last read (exs_vault_entries) */
     char *mbuf;
     exs_vault_entry *ents;
@@ -115,7 +116,10 @@ int xs_vault_manifest_head(exs_vault *v);
 /* Appends one journal line (object body without braces) and syncs it. */
 int xs_vault_journal_append(exs_vault *v, const char *body, size_t n);
 
-/* Finishes or rolls back every unfinished item of the journal (at open). */
+/* Finishes or rolls back every unfinished item of the journal (at open). When every item has
+ * ended and the journal is over xs_vault_journal_rotate_at bytes (XS_VAULT_JOURNAL_ROTATE; tests
+ * lower it), the journal is renamed aside (journal-TIME.jsonl) and a new one begins. */
+extern long long xs_vault_journal_rotate_at;
 int xs_vault_recover(exs_vault *v);
 
 /* A JSON string (with its quotes) of p into an open_memstream FILE. */

@@ -48,6 +48,10 @@ const char *xs_vault_refusal(int dfd, const char *base, const struct stat *st);
 struct stat;
 int xs_vault_check(const exs_vault_cand *c, int *dfd, int *fd, const char **base,
                    struct stat *st, char hex[65], uint64_t *size, const char **why);
+/* Appends ",s" to the comma-separated *list unless s is already one of its items; past max
+ * items the list ends in ",+N more" instead (a duplicate past max is counted too: the count is
+ * of the additions past it). 0, or -1 out of memory. */
+int xs_vault_list_add(char **list, size_t max, const char *s);
 /* Why root_path/path may not be quarantined because a default Exchange install has a file at
  * that path with that name (the web folders' allowlists), or NULL. */
 const char *xs_vault_default_file(const char *root_path, const char *path);

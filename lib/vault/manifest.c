@@ -10,6 +10,7 @@
 
 #include "core/digest.h"
 #include "core/escape.h"
+#include "core/limits.h"
 #include "vault/internal.h"
 
 void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma)
@@ -23,7 +24,19 @@ void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma)
  * is cut off again, so that the file holds whole lines only. */
 static int append_line(exs_vault *v, const char *name, const char *line, size_t n)
 {
-    int fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (n > XS_VAULT_MAX_LINE) { /* the reader would refuse it, and the vault with it */
+        snprintf(v->err, sizeof v->err, "an entry of the %s would be %zu bytes, over "
+                 "XS_VAULT_MAX_LINE (%d): not written", name, n, XS_VAULT_MAX_LINE);
+        errno = EFBIG;
+        return -1;
+    }
+    bool created = false;
+    int fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                    0600);
+        created = fd >= 0;
+    }
     if (fd < 0) {
         snprintf(v->err, sizeof v->err, "cannot open the %s: %s", name, xs_vault_strerror(errno));
         return -1;
@@ -43,6 +56,12 @@ static int append_line(exs_vault *v, const char *name, const char *line, size_t 
         snprintf(v->err, sizeof v->err, "cannot write the %s: %s", name, xs_vault_strerror(errno));
         return -1;
     }
+    /* a new file's name must be as durable as its line */
+    if (created && xs_vault_fsync(v->dfd) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot sync the vault folder after creating the %s: %s",
+                 name, xs_vault_strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -53,6 +72,12 @@ int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
     char hex[65];
     if (!line) {
         snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    if (v->head_unknown) { /* never chain to a head that may be wrong */
+        free(line);
+        snprintf(v->err, sizeof v->err, "the manifest could not be read back after a failed "
+                 "write: nothing more is recorded in this run (the next opening carries on)");
         return -1;
     }
     int l = snprintf(line, len, "{\"prev\":\"%s\",%.*s}", v->prev, (int)n, body);
@@ -67,6 +92,13 @@ int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
     if (rc == 0) {
         memcpy(v->prev, hex, 65);
         v->manifest_lines++;
+    } else {
+        /* the line may be in the file or not (cut off again, or written before a later sync
+         * failed): the head is what the file says, so that the next entry chains to it */
+        char keep[sizeof v->err];
+        memcpy(keep, v->err, sizeof keep);
+        v->head_unknown = xs_vault_manifest_head(v) != 0;
+        memcpy(v->err, keep, sizeof keep);
     }
     return rc;
 }

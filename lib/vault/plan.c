@@ -23,10 +23,24 @@ static int cmp_cand(const void *a, const void *b)
     return c ? c : strcmp(x->path, y->path);
 }
 
-/* Appends ",s" to *list unless s is already one of its items. 0, or -1 out of memory. */
-static int add_item(char **list, const char *s)
+int xs_vault_list_add(char **list, size_t max, const char *s)
 {
-    size_t l = strlen(s);
+    size_t l = strlen(s), count = 0;
+    for (const char *p = *list; p && p[0]; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+        count++;
+    if (count >= max || (*list && strstr(*list, ",+"))) { /* ",+N more" at the end, N counting on */
+        char *more = *list ? strstr(*list, ",+") : NULL;
+        unsigned long long extra = more ? strtoull(more + 2, NULL, 10) : 0;
+        size_t keep = more ? (size_t)(more - *list) : (*list ? strlen(*list) : 0);
+        char tail[48];
+        int tl = snprintf(tail, sizeof tail, "%s+%llu more", keep ? "," : "", extra + 1);
+        char *n = realloc(*list, keep + (size_t)tl + 1);
+        if (!n)
+            return -1;
+        memcpy(n + keep, tail, (size_t)tl + 1);
+        *list = n;
+        return 0;
+    }
     if (*list) {
         for (const char *p = *list; p;) {
             const char *c = strchr(p, ',');
@@ -209,8 +223,8 @@ exs_rc exs_vault_plan(const exs_results *r, exs_vault_cand **out, size_t *n)
                 goto oom;
         }
         free(rp);
-        if (add_item((char **)&c->findings, x->id) != 0 ||
-            add_item((char **)&c->rules, x->rule->id) != 0)
+        if (xs_vault_list_add((char **)&c->findings, XS_VAULT_MAX_IDS, x->id) != 0 ||
+            xs_vault_list_add((char **)&c->rules, SIZE_MAX, x->rule->id) != 0)
             goto oom;
     }
     for (size_t j = 0; j < cnt; j++) {

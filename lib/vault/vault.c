@@ -427,6 +427,28 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
     return -1;
 }
 
+long long xs_vault_journal_rotate_at = XS_VAULT_JOURNAL_ROTATE;
+
+/* journal.jsonl becomes journal-YYYYmmddTHHMMSS.NNNNNNNNNZ.jsonl, the folder synced. */
+static int rotate_journal(exs_vault *v)
+{
+    char now[40], name[80];
+    xs_vault_utc_now(now);
+    size_t o = 0;
+    o += (size_t)snprintf(name, sizeof name, "journal-");
+    for (const char *p = now; *p && o + 12 < sizeof name; p++)
+        if (*p != '-' && *p != ':')
+            name[o++] = *p;
+    snprintf(name + o, sizeof name - o, ".jsonl");
+    if (xs_vault_rename_noreplace(v->dfd, XS_VAULT_JOURNAL, name) != 0 ||
+        xs_vault_fsync(v->dfd) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot put the finished journal aside as %s: %s", name,
+                 xs_vault_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int xs_vault_recover(exs_vault *v)
 {
     char *buf;
@@ -499,6 +521,10 @@ int xs_vault_recover(exs_vault *v)
         if (!v->stuck++)
             memcpy(v->stuck_msg, v->err, sizeof v->stuck_msg);
     }
+    /* every item ended: a long journal is put aside (kept, never read again), so that a
+     * vault's life is not bounded by what one journal may hold */
+    if (!v->stuck && len > (size_t)xs_vault_journal_rotate_at)
+        (void)rotate_journal(v); /* on failure it stays, and the next opening tries again */
     rc = 0;
 out:
     xs_vault_journal_free(&c);
@@ -601,6 +627,15 @@ exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_out
     if (fclose(f) != 0) {
         free(body);
         rc = EXS_ENOMEM;
+        goto out;
+    }
+    if (n > XS_VAULT_MAX_RECORD) { /* the manifest entry adds the operator, host and time */
+        free(body);
+        id[0] = 0;
+        *outcome = EXS_VAULT_REFUSED;
+        snprintf(v->err, sizeof v->err, "its path, findings and rules are too long to record "
+                 "(%zu bytes, over XS_VAULT_MAX_RECORD)", n);
+        rc = EXS_OK;
         goto out;
     }
     int jr = xs_vault_journal_append(v, body, n);

@@ -23,6 +23,7 @@
 #include "core/limits.h"
 #include "exsweep/vault.h"
 #include "vault/internal.h"
+#include "vault/item.h"
 
 #define NFILES 3
 
@@ -545,7 +546,8 @@ static void test_failure_messages(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         fresh();
         exs_vault *v = open_vault();
-        xs_vault_fault_set(0, 3, cases[i].e); /* 1, 2 the intent; 3 the zip's first write */
+        /* 1, 2 the intent, 3 the vault folder's sync (a new journal); 4 the zip's first write */
+        xs_vault_fault_set(0, 4, cases[i].e);
         exs_vault_cand c = cand(1);
         exs_vault_outcome o;
         char id[EXS_VAULT_ID_LEN];
@@ -698,6 +700,102 @@ static void test_read_only_media(void **state)
     if (!strstr(err, "a read-only filesystem"))
         fail_msg("%s", err);
     sh("umount '%s'", ro);
+}
+
+/* The caps of what a vault writes: XS_VAULT_MAX_IDS finding ids an item (then "+N more"),
+ * XS_VAULT_MAX_RECORD bytes of an intent (the item is refused), XS_VAULT_MAX_LINE bytes of any
+ * line (never written: the reader would refuse the vault). */
+static void test_write_caps(void **state)
+{
+    (void)state;
+    char *list = NULL, id[32];
+    for (int i = 0; i < XS_VAULT_MAX_IDS + 5; i++) {
+        snprintf(id, sizeof id, "f%d", i);
+        assert_int_equal(xs_vault_list_add(&list, XS_VAULT_MAX_IDS, id), 0);
+        if (i < XS_VAULT_MAX_IDS - 1) /* under the cap a repeat is kept once */
+            assert_int_equal(xs_vault_list_add(&list, XS_VAULT_MAX_IDS, "f0"), 0);
+    }
+    size_t commas = 0;
+    for (const char *p = list; *p; p++)
+        commas += *p == ',';
+    assert_int_equal(commas, XS_VAULT_MAX_IDS);
+    assert_non_null(strstr(list, ",f63,+5 more"));
+    assert_int_equal(strncmp(list, "f0,f1,f2,", 9), 0);
+    free(list);
+
+    fresh();
+    exs_vault *v = open_vault();
+    size_t big = XS_VAULT_MAX_RECORD + 1;
+    char *rules = malloc(big + 1);
+    assert_non_null(rules);
+    memset(rules, 'R', big);
+    rules[big] = 0;
+    exs_vault_cand c = cand(0);
+    c.rules = rules;
+    exs_vault_outcome o;
+    char iid[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, iid), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    assert_non_null(strstr(exs_vault_error(v), "too long to record"));
+    assert_true(in_tree(0));
+    rules[XS_VAULT_MAX_RECORD - 1024] = 0; /* under the cap: moved */
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, iid), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    free(rules);
+    /* a line over XS_VAULT_MAX_LINE is never written */
+    char *body = malloc(XS_VAULT_MAX_LINE + 16);
+    assert_non_null(body);
+    int l = snprintf(body, 32, "\"step\":\"x\",\"pad\":\"");
+    memset(body + l, 'p', XS_VAULT_MAX_LINE - (size_t)l);
+    memcpy(body + XS_VAULT_MAX_LINE, "\"", 2);
+    assert_int_equal(xs_vault_journal_append(v, body, strlen(body)), -1);
+    assert_non_null(strstr(exs_vault_error(v), "over XS_VAULT_MAX_LINE"));
+    free(body);
+    exs_vault_close(v);
+    /* the vault still opens, and verifies */
+    v = open_vault();
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    fclose(null);
+    assert_int_equal(bad, 0);
+    exs_vault_close(v);
+}
+
+/* A journal whose items have all ended is put aside past XS_VAULT_JOURNAL_ROTATE bytes (here
+ * lowered to 1): kept under its own name, a new one begins, and the vault works on. */
+static void test_journal_rotation(void **state)
+{
+    (void)state;
+    fresh();
+    xs_vault_journal_rotate_at = 1;
+    exs_vault *v = open_vault();
+    exs_vault_cand c = cand(0);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    exs_vault_close(v);
+    sh("test -s '%s/journal.jsonl'", vdir);
+    v = open_vault(); /* puts it aside */
+    exs_vault_close(v);
+    sh("test ! -e '%s/journal.jsonl' && test \"$(ls '%s' | grep -c "
+       "'^journal-[0-9]*T[0-9]*[.][0-9]*Z[.]jsonl$')\" = 1", vdir, vdir);
+    sh("grep -q '\"step\":\"done\"' '%s'/journal-*.jsonl", vdir);
+    v = open_vault();
+    c = cand(1);
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    assert_int_equal(exs_vault_restore(v, id), EXS_OK);
+    assert_true(in_tree(1));
+    exs_vault_close(v);
+    xs_vault_journal_rotate_at = XS_VAULT_JOURNAL_ROTATE;
+    v = open_vault();
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    fclose(null);
+    assert_int_equal(bad, 0);
+    exs_vault_close(v);
 }
 
 /* A name that is not valid UTF-8 could be written in the manifest only with U+FFFD: it is
@@ -903,6 +1001,8 @@ int main(void)
         cmocka_unit_test(test_non_utf8_name),
         cmocka_unit_test(test_fifo_swapped_in),
         cmocka_unit_test(test_vault_in_web_folder),
+        cmocka_unit_test(test_write_caps),
+        cmocka_unit_test(test_journal_rotation),
         cmocka_unit_test(test_default_exchange_file),
         cmocka_unit_test(test_another_inode),
         cmocka_unit_test(test_private_name_recovery),
