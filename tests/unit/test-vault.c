@@ -81,6 +81,19 @@ static exs_vault *open_vault(void)
     return v;
 }
 
+/* The vault opens again with nothing stuck, and verify finds nothing. */
+static void assert_reopens_clean(void)
+{
+    exs_vault *v = open_vault();
+    assert_int_equal(exs_vault_stuck(v, NULL), 0);
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    fclose(null);
+    assert_int_equal(bad, 0);
+    exs_vault_close(v);
+}
+
 /* Is file i in its tree, byte-identical? */
 static int in_tree(int i)
 {
@@ -656,12 +669,8 @@ static void test_full_disk_tmpfs(void **state)
         assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
         assert_int_equal(o, EXS_VAULT_MOVED);
     }
-    size_t bad;
-    FILE *null = fopen("/dev/null", "w");
-    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
-    fclose(null);
-    assert_int_equal(bad, 0);
     exs_vault_close(v);
+    assert_reopens_clean();
     sh("umount '%s'", small);
     snprintf(vdir, sizeof vdir, "%s/vault", base);
 }
@@ -753,13 +762,7 @@ static void test_write_caps(void **state)
     free(body);
     exs_vault_close(v);
     /* the vault still opens, and verifies */
-    v = open_vault();
-    size_t bad;
-    FILE *null = fopen("/dev/null", "w");
-    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
-    fclose(null);
-    assert_int_equal(bad, 0);
-    exs_vault_close(v);
+    assert_reopens_clean();
 }
 
 /* A journal whose items have all ended is put aside past XS_VAULT_JOURNAL_ROTATE bytes (here
@@ -789,13 +792,7 @@ static void test_journal_rotation(void **state)
     assert_true(in_tree(1));
     exs_vault_close(v);
     xs_vault_journal_rotate_at = XS_VAULT_JOURNAL_ROTATE;
-    v = open_vault();
-    size_t bad;
-    FILE *null = fopen("/dev/null", "w");
-    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
-    fclose(null);
-    assert_int_equal(bad, 0);
-    exs_vault_close(v);
+    assert_reopens_clean();
 }
 
 /* A name that is not valid UTF-8 could be written in the manifest only with U+FFFD: it is
