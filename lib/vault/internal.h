@@ -103,6 +103,8 @@ xs_str xs_vault_field(const xs_str *keys, const xs_str *vals, size_t n, const ch
  * file src to dfd/tmpname, synced. 0, or -1 with err filled. */
 int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src,
                        const char **encryption, char *err, size_t errlen);
+/* Set by tests: write ZipCrypto as a libarchive without AES would (the fallback, tested). */
+extern bool xs_vault_zipcrypto_only;
 /* Reads the zip dfd/name back with the password: its single member's SHA-256 and size.
  * With out >= 0 the member's bytes are also written there. 0, or -1 with err filled. */
 int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, int out,

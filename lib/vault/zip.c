@@ -30,6 +30,8 @@ static la_ssize_t sink_write(struct archive *a, void *ctx, const void *p, size_t
     return (la_ssize_t)n;
 }
 
+bool xs_vault_zipcrypto_only;
+
 int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src,
                        const char **encryption, char *err, size_t errlen)
 {
@@ -54,7 +56,8 @@ int xs_vault_zip_write(int dfd, const char *tmpname, const char *member, int src
     }
     archive_write_set_format_zip(a);
     *encryption = "aes256";
-    if (archive_write_set_options(a, "zip:encryption=aes256") != ARCHIVE_OK) {
+    if (xs_vault_zipcrypto_only ||
+        archive_write_set_options(a, "zip:encryption=aes256") != ARCHIVE_OK) {
         *encryption = "traditional";
         if (archive_write_set_options(a, "zip:encryption=traditional") != ARCHIVE_OK) {
             snprintf(err, errlen, "libarchive can encrypt no zip: %s", archive_error_string(a));

@@ -765,6 +765,38 @@ static void test_write_caps(void **state)
     assert_reopens_clean();
 }
 
+/* A libarchive without AES: the zip is ZipCrypto ("traditional" in the manifest), still opened
+ * with the password by libarchive, 7z and unzip, and restored byte-identical. */
+static void test_zipcrypto_fallback(void **state)
+{
+    (void)state;
+    fresh();
+    xs_vault_zipcrypto_only = true;
+    exs_vault *v = open_vault();
+    exs_vault_cand c = cand(1);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    xs_vault_zipcrypto_only = false;
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    const exs_vault_entry *e;
+    size_t n;
+    assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(e[0].encryption, "traditional");
+    assert_true(in_vault(1));
+    /* 7z names the method; unzip reads ZipCrypto (not AES) */
+    sh("7z l -slt -pinfected '%s/%s.zip' | grep -Eqx 'Method = ZipCrypto (Deflate|Store)'", vdir,
+       id);
+    sh("test \"$(7z x -so -pinfected '%s/%s.zip' 2>/dev/null | sha256sum | cut -c1-64)\" = %s",
+       vdir, id, sha[1]);
+    sh("if command -v unzip >/dev/null; then test \"$(unzip -p -P infected '%s/%s.zip' | "
+       "sha256sum | cut -c1-64)\" = %s; fi", vdir, id, sha[1]);
+    assert_int_equal(exs_vault_restore(v, id), EXS_OK);
+    assert_true(in_tree(1));
+    exs_vault_close(v);
+}
+
 /* A journal whose items have all ended is put aside past XS_VAULT_JOURNAL_ROTATE bytes (here
  * lowered to 1): kept under its own name, a new one begins, and the vault works on. */
 static void test_journal_rotation(void **state)
@@ -1000,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_vault_in_web_folder),
         cmocka_unit_test(test_write_caps),
         cmocka_unit_test(test_journal_rotation),
+        cmocka_unit_test(test_zipcrypto_fallback),
         cmocka_unit_test(test_default_exchange_file),
         cmocka_unit_test(test_another_inode),
         cmocka_unit_test(test_private_name_recovery),
