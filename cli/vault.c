@@ -178,7 +178,10 @@ static int quarantine(int argc, char **argv, const char **from)
         put(k->root_label);
         fputc('/', stdout);
         put(k->path);
-        printf("\t%s\t%s", k->rules, k->sha256 ? k->sha256 : "-");
+        fputc('\t', stdout); /* a saved sweep's rule ids and hashes are its text */
+        put(k->rules);
+        fputc('\t', stdout);
+        put(k->sha256 ? k->sha256 : "-");
         if (id[0])
             printf("\t%s", id);
         if (why && *why) {
@@ -348,13 +351,21 @@ int xs_cli_vault(int argc, char **argv)
             status = 2;
         }
         for (size_t i = 0; status == 0 && i < n; i++) {
-            printf("%s\t%s\t", e[i].item, e[i].action);
-            put(e[i].root);
-            fputc('/', stdout);
-            put(e[i].path);
-            printf("\t%s\t", e[i].sha256);
-            put(e[i].rules);
-            printf("\t%s\t%s\n", e[i].time, e[i].encryption);
+            /* every field is the manifest's text: escaped, whatever the reader checked */
+            const char *f[] = {e[i].item, e[i].action, NULL, e[i].sha256, e[i].rules,
+                               e[i].time, e[i].encryption};
+            for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+                if (k)
+                    fputc('\t', stdout);
+                if (f[k]) {
+                    put(f[k]);
+                } else {
+                    put(e[i].root);
+                    fputc('/', stdout);
+                    put(e[i].path);
+                }
+            }
+            fputc('\n', stdout);
         }
     }
     exs_vault_close(v);

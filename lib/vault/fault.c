@@ -6,6 +6,8 @@
 
 #include "vault/internal.h"
 
+void (*xs_vault_before_rename)(int dfd, const char *name);
+bool xs_vault_no_renameat2;
 long xs_vault_fault_step;
 long xs_vault_fault_io;
 int xs_vault_fault_errno;

@@ -47,6 +47,11 @@ struct exs_vault {
 extern long xs_vault_fault_step;
 extern long xs_vault_fault_io;
 extern int xs_vault_fault_errno;
+/* Tests: called (when set) in step 7 after the original's name was checked and before it is
+ * renamed to its private name, as another process could act there; and, when set,
+ * xs_vault_rename_noreplace takes the way of a filesystem without RENAME_NOREPLACE. */
+extern void (*xs_vault_before_rename)(int dfd, const char *name);
+extern bool xs_vault_no_renameat2;
 /* Sets the three and starts counting anew. */
 void xs_vault_fault_set(long step, long io, int err);
 void xs_vault_fault_env(void);

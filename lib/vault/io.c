@@ -51,12 +51,26 @@ int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
 {
     if (!xs_vault_io_ok())
         return -1;
-    if (renameat2(dfd, from, dfd, to, RENAME_NOREPLACE) == 0)
+    if (!xs_vault_no_renameat2 && renameat2(dfd, from, dfd, to, RENAME_NOREPLACE) == 0)
         return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    if (!xs_vault_no_renameat2 && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
         return -1;
-    /* a filesystem without the flag (FUSE's ntfs-3g, SMB): look, then rename; the window
-     * between is ours alone unless another process works in the same folder */
+    /* a filesystem without the flag (FUSE's ntfs-3g, SMB): a hard link fails on an existing
+     * name as the flag would, then the old name goes. A stop between leaves both names on one
+     * inode, which the recovery and restore finish. */
+    if (linkat(dfd, from, dfd, to, 0) == 0) {
+        if (unlinkat(dfd, from, 0) == 0)
+            return 0;
+        int e = errno;
+        (void)unlinkat(dfd, to, 0); /* as it was */
+        errno = e;
+        return -1;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK &&
+        errno != EXDEV)
+        return -1;
+    /* no hard links either: look, then rename; the window between is ours alone unless
+     * another process works in the same folder */
     struct stat st;
     if (fstatat(dfd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         errno = EEXIST;

@@ -12,7 +12,6 @@
 #include "core/escape.h"
 #include "core/limits.h"
 #include "detectors/webfolders.h"
-#include "sources/classify.h"
 #include "vault/internal.h"
 #include "vault/item.h"
 
@@ -25,6 +24,14 @@ static int cmp_cand(const void *a, const void *b)
 
 int xs_vault_list_add(char **list, size_t max, const char *s)
 {
+    /* an id from a saved sweep is text: a ',' in it, or a leading '+', would read as the
+     * list's own marks; they become '_' */
+    char safe[XS_MAX_FINDING_NAME + 1];
+    snprintf(safe, sizeof safe, "%s", s);
+    for (char *c = safe; *c; c++)
+        if (*c == ',' || (c == safe && *c == '+'))
+            *c = '_';
+    s = safe;
     size_t l = strlen(s), count = 0;
     for (const char *p = *list; p && p[0]; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
         count++;
@@ -63,11 +70,14 @@ int xs_vault_list_add(char **list, size_t max, const char *s)
 
 const char *xs_vault_default_file(const char *root_path, const char *path)
 {
-    char full[XS_MAX_PATH * 2 + 2], norm[XS_MAX_PATH * 2 + 2];
-    int l = snprintf(full, sizeof full, "%s/%s", root_path, path);
-    if (l < 0 || (size_t)l >= sizeof full)
+    char norm[XS_MAX_PATH * 2 + 2];
+    int l = snprintf(norm, sizeof norm, "%s/%s", root_path, path);
+    if (l < 0 || (size_t)l >= sizeof norm)
         return NULL;
-    xs_path_norm(full, norm, sizeof norm);
+    /* the name as the filesystem has it, folded as NTFS and IIS fold it; no %XX decoding
+     * (that is for collections' encoded names): "logon%2easpx" is not logon.aspx */
+    for (char *c = norm; *c; c++)
+        *c = *c == '\\' ? '/' : (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
     xs_webloc w;
     xs_webloc_of(norm, &w);
     const char *slash = strrchr(norm, '/');

@@ -19,7 +19,8 @@ exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad)
     *bad = 0;
     exs_rc rc = exs_vault_entries(v, &e, &n);
     if (rc == EXS_EFORMAT) {
-        fprintf(report, "%s\n", v->err);
+        xs_esc_term(report, v->err, strlen(v->err), 0);
+        fputc('\n', report);
         (*bad)++;
         return EXS_OK;
     }
@@ -41,7 +42,9 @@ exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad)
             fprintf(report, "item %s: the manifest names no zip of the vault\n", e[i].item);
             (*bad)++;
         } else if (xs_vault_zip_read(v->dfd, e[i].zip, hex, &size, -1, err, sizeof err) != 0) {
-            fprintf(report, "item %s: %s\n", e[i].item, err);
+            fprintf(report, "item %s: ", e[i].item); /* libarchive's words may quote the zip */
+            xs_esc_term(report, err, strlen(err), 0);
+            fputc('\n', report);
             (*bad)++;
         } else if (strcmp(hex, e[i].sha256) != 0 || size != e[i].size) {
             fprintf(report, "item %s: %s holds bytes whose SHA-256 is %s, not the manifest's %s\n",
@@ -131,6 +134,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         goto out;
     }
     struct stat st;
+    snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", id);
     if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         /* something is there: the same bytes (a restore that stopped before its record), or
          * another file, never overwritten */
@@ -149,6 +153,9 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
             rc = EXS_EEVIDENCE;
             goto close;
         }
+        /* a restore that stopped after its link (xs_vault_rename_noreplace without the flag)
+         * leaves its temporary name too */
+        (void)unlinkat(dfd, tmp, 0);
         rc = restored || restore_entry(v, &e, "restore") == 0 ? EXS_OK : EXS_EIO;
         goto close;
     } else if (errno != ENOENT) {
@@ -156,7 +163,6 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
                  xs_vault_strerror(errno));
         goto close;
     }
-    snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", id);
     (void)unlinkat(dfd, tmp, 0); /* a restore that stopped before its rename */
     fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {

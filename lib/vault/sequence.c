@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "exsweep/exsweep.h"
@@ -152,9 +153,13 @@ static int original_state(const xs_item *it, int dfd, const char *base)
         fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -1;
-    struct stat fst;
-    if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) || fst.st_dev != it->dev ||
-        fst.st_ino != it->ino || fst.st_nlink != 1) {
+    /* the link count from the filesystem itself (AT_STATX_FORCE_SYNC): FUSE (ntfs-3g) and
+     * network mounts cache attributes, and a name just unlinked would still count */
+    struct statx sx;
+    if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_FORCE_SYNC, STATX_TYPE | STATX_INO | STATX_NLINK,
+              &sx) != 0 || !S_ISREG(sx.stx_mode) ||
+        makedev(sx.stx_dev_major, sx.stx_dev_minor) != it->dev || sx.stx_ino != it->ino ||
+        sx.stx_nlink != 1) {
         close(fd);
         return 2;
     }
@@ -167,16 +172,25 @@ static int original_state(const xs_item *it, int dfd, const char *base)
     return strcmp(hex, it->sha256) == 0 && size == it->size ? 1 : 2;
 }
 
-/* Puts the private name back at the original name (never over another file). 0, or -1 with
- * v->err filled. */
-static int put_back(exs_vault *v, const xs_item *it, int dfd, const char *base, const char *priv)
+/* Puts the private name back at the original name (never over another file). 0 when it is
+ * back; -1 with v->err saying why (what, the reason) and where the file is now. */
+static int put_back(exs_vault *v, const xs_item *it, int dfd, const char *base, const char *priv,
+                    const char *what)
 {
-    if (xs_vault_rename_noreplace(dfd, priv, base) == 0 && xs_vault_fsync(dfd) == 0)
+    int r = xs_vault_rename_noreplace(dfd, priv, base);
+    int e = errno;
+    if (r == 0 && xs_vault_fsync(dfd) == 0)
         return 0;
+    if (r == 0)
+        e = errno;
+    struct stat st;
+    bool at_priv = fstatat(dfd, priv, &st, AT_SYMLINK_NOFOLLOW) == 0;
     snprintf(v->err, sizeof v->err,
-             "item %s: %s is not the file it copied, and cannot go back to its name (%s): it is "
-             "kept in its folder as %s; resolve by hand",
-             it->id, it->path, xs_vault_strerror(errno), priv);
+             at_priv ? "item %s: %s; it cannot go back to its name %.300s (%s): it is kept in its "
+                       "folder as %s; resolve by hand"
+                     : "item %s: %s; it is back at its name %.300s, but its folder could not be "
+                       "synced (%s)%.0s; it is left in place",
+             it->id, what, it->path, xs_vault_strerror(e), priv);
     return -1;
 }
 
@@ -190,66 +204,92 @@ static int remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno, co
     if (dfd < 0) {
         if (dfd_errno == ENOENT)
             return 1;
-        snprintf(v->err, sizeof v->err, "item %s: cannot open the folder of %s to remove it: %s",
+        snprintf(v->err, sizeof v->err,
+                 "item %s: cannot open the folder of %.300s to remove it: %s; it is left in place",
                  it->id, it->path, xs_vault_strerror(dfd_errno));
         return -1;
     }
-    /* a run that stopped between the rename and the unlink */
-    int p = original_state(it, dfd, priv);
-    if (p == 0) {
-        struct stat st;
-        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno == ENOENT)
-                return 1;
-            snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s",
-                     it->id, it->path, xs_vault_strerror(errno));
+    /* Nothing is removed unless its bytes are in the vault, whatever name it has now: a zip
+     * lost or damaged since step 4, or a journal edited to name another file, removes
+     * nothing. */
+    if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
+        strcmp(hex, it->sha256) != 0 || size != it->size) {
+        struct stat ps;
+        bool at_priv = fstatat(dfd, priv, &ps, AT_SYMLINK_NOFOLLOW) == 0;
+        snprintf(v->err, sizeof v->err, "item %s: its zip is not the file (%s); %.300s is %s%s",
+                 it->id, hex[0] ? "another SHA-256" : err, it->path,
+                 at_priv ? "kept in its folder as " : "left in place", at_priv ? priv : "");
+        return -1;
+    }
+    struct stat bs, ps;
+    bool has_base = fstatat(dfd, base, &bs, AT_SYMLINK_NOFOLLOW) == 0;
+    int base_errno = errno;
+    bool has_priv = fstatat(dfd, priv, &ps, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!has_priv && errno != ENOENT) {
+        snprintf(v->err, sizeof v->err, "item %s: cannot check %.300s before removing it: %s; it "
+                 "is left in place", it->id, it->path, xs_vault_strerror(errno));
+        return -1;
+    }
+    if (has_priv && has_base && bs.st_dev == ps.st_dev && bs.st_ino == ps.st_ino) {
+        /* a rename done as a link then an unlink (xs_vault_rename_noreplace on a filesystem
+         * without RENAME_NOREPLACE) stopped between the two: finish it */
+        if (!xs_vault_io_ok() || unlinkat(dfd, base, 0) != 0) {
+            snprintf(v->err, sizeof v->err, "item %s: cannot remove %.300s: %s; it is left in "
+                     "place (also named %s)", it->id, it->path, xs_vault_strerror(errno), priv);
             return -1;
         }
-        if (!S_ISREG(st.st_mode) || st.st_dev != it->dev || st.st_ino != it->ino ||
-            (uint64_t)st.st_size != it->size)
+        has_base = false;
+    }
+    int p;
+    if (has_priv) {
+        p = original_state(it, dfd, priv); /* a run that stopped after the rename */
+    } else {
+        if (!has_base) {
+            if (base_errno == ENOENT)
+                return 1; /* gone: its bytes are in the vault */
+            snprintf(v->err, sizeof v->err, "item %s: cannot check %.300s before removing it: "
+                     "%s; it is left in place", it->id, it->path, xs_vault_strerror(base_errno));
+            return -1;
+        }
+        if (!S_ISREG(bs.st_mode) || bs.st_dev != it->dev || bs.st_ino != it->ino ||
+            (uint64_t)bs.st_size != it->size)
             return 2;
-        /* only when its bytes are in the vault: a journal edited to name another file
-         * removes nothing that is not kept */
-        if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
-            strcmp(hex, it->sha256) != 0 || size != it->size) {
-            snprintf(v->err, sizeof v->err,
-                     "item %s: its zip is not the file (%s); %s is left in place", it->id,
-                     hex[0] ? "another SHA-256" : err, it->path);
-            return -1;
-        }
+        if (xs_vault_before_rename)
+            xs_vault_before_rename(dfd, base); /* tests: another process swaps the file here */
         if (xs_vault_rename_noreplace(dfd, base, priv) != 0) {
-            snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s; it is left in place",
-                     it->id, it->path, xs_vault_strerror(errno));
+            snprintf(v->err, sizeof v->err, "item %s: cannot remove %.300s: %s; it is left in "
+                     "place", it->id, it->path, xs_vault_strerror(errno));
             return -1;
         }
         xs_vault_step(); /* a stop here leaves the private name (counted as a step: tested) */
         p = original_state(it, dfd, priv);
     }
-    if (p == 2 || p < 0) {
-        int e = errno;
-        if (put_back(v, it, dfd, base, priv) != 0)
-            return -1;
-        if (p == 2)
-            return 2;
-        snprintf(v->err, sizeof v->err, "item %s: cannot check %s before removing it: %s; it is "
-                 "left in place", it->id, it->path, xs_vault_strerror(e));
-        return -1;
-    }
     if (p == 0)
         return 1; /* gone meanwhile: its bytes are in the vault */
-    if (!xs_vault_io_ok() || unlinkat(dfd, priv, 0) != 0) {
-        int e = errno;
-        if (put_back(v, it, dfd, base, priv) != 0)
+    if (p == 2)
+        return put_back(v, it, dfd, base, priv, "it changed since it was copied") == 0 ? 2 : -1;
+    if (p < 0) {
+        char what[400];
+        snprintf(what, sizeof what, "cannot check %.300s before removing it: %s", it->path,
+                 xs_vault_strerror(errno));
+        if (put_back(v, it, dfd, base, priv, what) != 0)
             return -1;
-        snprintf(v->err, sizeof v->err, "item %s: cannot remove %s: %s; it is left in place",
-                 it->id, it->path, xs_vault_strerror(e));
+        snprintf(v->err, sizeof v->err, "item %s: %s; it is left in place", it->id, what);
+        return -1;
+    }
+    if (!xs_vault_io_ok() || unlinkat(dfd, priv, 0) != 0) {
+        char what[400];
+        snprintf(what, sizeof what, "cannot remove %.300s: %s", it->path, xs_vault_strerror(errno));
+        if (put_back(v, it, dfd, base, priv, what) != 0)
+            return -1;
+        snprintf(v->err, sizeof v->err, "item %s: %s; it is left in place", it->id, what);
         return -1;
     }
     it->removed = true;
     if (xs_vault_fsync(dfd) != 0) {
         snprintf(v->err, sizeof v->err,
-                 "item %s: %s is removed (its bytes are in the vault) but its folder could not "
-                 "be synced: %s; the next opening of the vault finishes the item", it->id,
+                 "item %s: %.300s is removed (its bytes are in the vault) but its folder could "
+                 "not be synced: %s; the next opening of the vault finishes the item", it->id,
                  it->path, xs_vault_strerror(errno));
         return -1;
     }
@@ -329,6 +369,11 @@ int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
             rc = xs_vault_rollback(v, it);
             goto out;
         }
+        /* never held open past here: ntfs-3g counts a name unlinked while the file is open
+         * until it is closed, and a Windows server refuses to delete a file open without
+         * delete sharing */
+        close(src);
+        src = -1;
         if (journal_step(v, it, "copied") != 0)
             goto out;
         it->state = XS_ITEM_COPIED;

@@ -51,6 +51,15 @@ static int64_t snum(xs_str s)
     return (int64_t)(num(s) & INT64_MAX);
 }
 
+/* True when s is exactly n lowercase hex digits. */
+static bool hexn(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return s[n] == 0;
+}
+
 typedef struct ent_ctx {
     exs_vault *v;
     size_t cap;
@@ -93,6 +102,11 @@ static int on_entry(void *ctx, xs_str line, const xs_str *k, const xs_str *val, 
         if (!(*s[i].dst = strndup(f.p ? f.p : "", f.n)))
             return c->oom = 1, -1;
     }
+    /* ids and digests are ours: hex, never text to print or a name to open */
+    if (!hexn(e->item, EXS_VAULT_ID_LEN - 1) || !hexn(e->sha256, 64) ||
+        strncmp(e->zip, e->item, EXS_VAULT_ID_LEN - 1) != 0 ||
+        strcmp(e->zip + EXS_VAULT_ID_LEN - 1, ".zip") != 0)
+        return -1;
     e->size = num(xs_vault_field(k, val, nf, "size"));
     e->mtime_ns = snum(xs_vault_field(k, val, nf, "mtime_ns"));
     e->atime_ns = snum(xs_vault_field(k, val, nf, "atime_ns"));

@@ -31,4 +31,11 @@ exsweep vault verify --vault "$d/v" >/dev/null || { echo "vault-ntfs: verify fai
 exsweep restore --vault "$d/v" --all >r.out 2>r.err || { echo "vault-ntfs: restore failed"; cat r.err; exit 1; }
 state | cmp -s - before || { echo "vault-ntfs: times or sizes differ after restore:"; state | diff before -; exit 1; }
 find m -type f -exec sha256sum {} + | sort | cmp -s - sha.before || { echo "vault-ntfs: bytes differ"; exit 1; }
+# again, then a different file at one path: that restore is refused and the file kept
+exsweep quarantine --apply --vault "$d/v" m >q2.out 2>q2.err
+[ "$(cut -f1 q2.out | sort | uniq -c | tr -s ' ')" = " 2 moved" ] || { echo "vault-ntfs: second run not 2 moved"; cat q2.out q2.err; exit 1; }
+echo other >"$w/t.aspx"
+exsweep restore --vault "$d/v" --all >r2.out 2>r2.err
+[ $? = 2 ] && grep -q 'another file is at .*t.aspx: not overwritten' r2.err || { echo "vault-ntfs: a restore over another file was not refused"; cat r2.out r2.err; exit 1; }
+[ "$(cat "$w/t.aspx")" = other ] && [ -f "$w/s.aspx" ] || { echo "vault-ntfs: the refused restore changed the tree"; exit 1; }
 echo "vault-ntfs: 2 moved and restored on ntfs-3g, byte- and time-identical"

@@ -340,6 +340,18 @@ static void test_tamper(void **state)
     assert_non_null(strstr(v->err, "the hash chain is broken"));
     for (int i = 0; i < NFILES; i++)
         assert_false(in_tree(i));
+    /* an item id, digest or zip name that is not ours (here a terminal escape, a path) makes
+     * the line no manifest entry: nothing of it is printed or opened */
+    static const char *const forged[] = {"s/\"item\":\"[0-9a-f]*\"/\"item\":\"\\\\u001b]0;x\"/",
+                                         "s|\"sha256\":\"[0-9a-f]*\"|\"sha256\":\"../x\"|",
+                                         "s/\"zip\":\"[0-9a-f]*.zip\"/\"zip\":\"0123456789abcdef.zip\"/"};
+    for (size_t k = 0; k < sizeof forged / sizeof *forged; k++) {
+        sh("cp '%s/vault/manifest.jsonl' '%s/m.keep' && sed -i '1%s' '%s/vault/manifest.jsonl'",
+           base, base, forged[k], base);
+        assert_int_equal(exs_vault_entries(v, &e, &n), EXS_EFORMAT);
+        assert_non_null(strstr(exs_vault_error(v), "manifest line 1: not a manifest entry"));
+        sh("mv '%s/m.keep' '%s/vault/manifest.jsonl'", base, base);
+    }
     fclose(null);
     exs_vault_close(v);
 }
@@ -500,13 +512,17 @@ static void test_another_inode(void **state)
     exs_vault_close(v);
 }
 
-/* Stopped between the rename to the private name and the unlink, and the file changed under
- * that name: the next opening puts it back at its name, records it "left", and the vault keeps
- * the copy. Untouched, the opening removes it. */
+/* Stopped between the rename to the private name and the unlink, then:
+ *   0 nothing more: the next opening removes it;
+ *   1 a byte of it changed (same size: the SHA-256 says it): the opening puts it back at its
+ *     name and records it "left", the vault keeps the copy;
+ *   2 its zip lost: nothing is removed, the item is stuck, the file kept at the private name;
+ *   3 the original name linked to it again (as a link-then-unlink rename leaves it when stopped
+ *     between): the opening removes both names, the bytes are in the vault. */
 static void test_private_name_recovery(void **state)
 {
     (void)state;
-    for (int touch = 0; touch < 2; touch++) {
+    for (int mode = 0; mode < 4; mode++) {
         fresh();
         pid_t pid = fork();
         assert_true(pid >= 0);
@@ -525,23 +541,80 @@ static void test_private_name_recovery(void **state)
         assert_false(in_tree(0));
         sh("test \"$(ls -A '%s/a' | grep -c '^\\.exsweep-quarantine-[0-9a-f]\\{16\\}$')\" = 1",
            root);
-        if (touch)
-            sh("for f in '%s'/a/.exsweep-quarantine-*; do echo more >>\"$f\"; done", root);
+        if (mode == 1)
+            sh("for f in '%s'/a/.exsweep-quarantine-*; do printf Z | dd of=\"$f\" bs=1 seek=3 "
+               "conv=notrunc 2>/dev/null; done", root);
+        if (mode == 2)
+            sh("rm '%s'/*.zip", vdir);
+        if (mode == 3)
+            sh("ln '%s'/a/.exsweep-quarantine-* '%s/%s'", root, root, names[0]);
         exs_vault *v = open_vault();
         size_t done, back;
+        const char *why;
         exs_vault_recovered(v, &done, &back);
-        assert_int_equal(done, 1);
-        assert_int_equal(exs_vault_stuck(v, NULL), 0);
-        sh("test \"$(ls -A '%s/a' | grep -c '^\\.exsweep')\" = 0", root);
+        assert_int_equal(done, mode == 2 ? 0 : 1);
+        assert_int_equal(exs_vault_stuck(v, &why), mode == 2);
+        sh("test \"$(ls -A '%s/a' | grep -c '^\\.exsweep')\" = %d", root, mode == 2);
         char p[600];
         snprintf(p, sizeof p, "%s/%s", root, names[0]);
-        assert_int_equal(access(p, F_OK) == 0, touch);
+        assert_int_equal(access(p, F_OK) == 0, mode == 1);
+        if (mode == 2) {
+            assert_non_null(strstr(why, "its zip is not the file"));
+            assert_non_null(strstr(why, "kept in its folder as .exsweep-quarantine-"));
+            sh("test \"$(cat '%s'/a/.exsweep-quarantine-*)\" = '%s'", root, content[0]);
+            exs_vault_close(v);
+            continue;
+        }
         assert_true(in_vault(0));
         const exs_vault_entry *e;
         size_t n;
         assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
-        assert_int_equal(n, touch ? 2 : 1);
-        assert_string_equal(e[n - 1].action, touch ? "left" : "quarantine");
+        assert_int_equal(n, mode == 1 ? 2 : 1);
+        assert_string_equal(e[n - 1].action, mode == 1 ? "left" : "quarantine");
+        exs_vault_close(v);
+    }
+}
+
+/* Another process swaps the file at its name after the name was checked and before the
+ * rename: the swapped-in file is the one renamed, found not to be the intent's, and put back;
+ * nothing that is not in the vault is removed. */
+static char swapped_away[700];
+static void swap_in(int dfd, const char *name)
+{
+    assert_int_equal(renameat(dfd, name, AT_FDCWD, swapped_away), 0);
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "swapped", 7), 7);
+    close(fd);
+}
+
+static void test_swap_before_rename(void **state)
+{
+    (void)state;
+    for (int fallback = 0; fallback < 2; fallback++) {
+        fresh();
+        snprintf(swapped_away, sizeof swapped_away, "%s/away.aspx", root);
+        xs_vault_no_renameat2 = fallback;
+        xs_vault_before_rename = swap_in;
+        exs_vault *v = open_vault();
+        exs_vault_cand c = cand(2);
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+        xs_vault_before_rename = NULL;
+        assert_int_equal(o, EXS_VAULT_CHANGED);
+        sh("test \"$(cat '%s/%s')\" = swapped", root, names[2]);
+        sh("test \"$(cat '%s')\" = '%s'", swapped_away, content[2]);
+        sh("test \"$(ls -A '%s' | grep -c '^\\.exsweep')\" = 0", root);
+        assert_true(in_vault(2)); /* the copy is kept, recorded "left" */
+        /* the other files move as usual, through the same rename */
+        c = cand(0);
+        assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+        assert_int_equal(o, EXS_VAULT_MOVED);
+        assert_false(in_tree(0));
+        assert_int_equal(exs_vault_restore(v, id), EXS_OK);
+        assert_true(in_tree(0));
+        xs_vault_no_renameat2 = false;
         exs_vault_close(v);
     }
 }
@@ -759,6 +832,12 @@ static void test_write_caps(void **state)
     memcpy(body + XS_VAULT_MAX_LINE, "\"", 2);
     assert_int_equal(xs_vault_journal_append(v, body, strlen(body)), -1);
     assert_non_null(strstr(exs_vault_error(v), "over XS_VAULT_MAX_LINE"));
+    /* nor in the manifest, whose head stays where it was */
+    char head[65];
+    memcpy(head, v->prev, sizeof head);
+    assert_int_equal(xs_vault_manifest_append(v, body, strlen(body)), -1);
+    assert_non_null(strstr(exs_vault_error(v), "over XS_VAULT_MAX_LINE"));
+    assert_memory_equal(head, v->prev, sizeof head);
     free(body);
     exs_vault_close(v);
     /* the vault still opens, and verifies */
@@ -1036,6 +1115,7 @@ int main(void)
         cmocka_unit_test(test_default_exchange_file),
         cmocka_unit_test(test_another_inode),
         cmocka_unit_test(test_private_name_recovery),
+        cmocka_unit_test(test_swap_before_rename),
         cmocka_unit_test(test_failure_messages),
         cmocka_unit_test(test_full_disk_tmpfs),
         cmocka_unit_test(test_read_only_media),
