@@ -295,6 +295,26 @@ int xs_cli_restore(int argc, char **argv)
     return xs_cli_stdout_done("restore", status);
 }
 
+/* exsweep vault export: 0 exported, 1 the vault does not verify (nothing exported), 2 an
+ * error. */
+static int export_to(exs_vault *v, const char *out)
+{
+    size_t n;
+    exs_rc rc = exs_vault_export(v, out, &n);
+    if (rc != EXS_OK) {
+        xs_cli_msg("exsweep vault: export: %s", exs_vault_error(v));
+        return rc == EXS_EFORMAT ? 1 : 2;
+    }
+    uint64_t lines;
+    const char *head = exs_vault_head(v, &lines);
+    printf("exported: %zu item zip%s, manifest.jsonl (%llu entr%s), README.txt and SHA256SUMS "
+           "in ", n, n == 1 ? "" : "s", (unsigned long long)lines, lines == 1 ? "y" : "ies");
+    put(out);
+    printf("\nchain head: %s (keep it apart from the export: README.txt says how to check "
+           "it)\n", head);
+    return 0;
+}
+
 int xs_cli_vault(int argc, char **argv)
 {
     static const struct option longopts[] = {XS_VAULT_LONGOPTS};
@@ -310,12 +330,17 @@ int xs_cli_vault(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return xs_cli_usage("vault", "list or verify is needed");
+        return xs_cli_usage("vault", "list, verify or export is needed");
     const char *sub = argv[optind];
-    if (strcmp(sub, "list") != 0 && strcmp(sub, "verify") != 0)
-        return xs_cli_usage("vault", "unknown action '%s' (list, verify)", sub);
-    if (optind + 1 < argc)
-        return xs_cli_usage("vault", "unexpected argument '%s'", argv[optind + 1]);
+    int export = strcmp(sub, "export") == 0;
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "verify") != 0 && !export)
+        return xs_cli_usage("vault", "unknown action '%s' (list, verify, export)", sub);
+    if (export && optind + 1 >= argc)
+        return xs_cli_usage("vault", "export needs the folder to export to (OUT)");
+    if (optind + 1 + export < argc)
+        return xs_cli_usage("vault", "unexpected argument '%s'", argv[optind + 1 + export]);
+    if (export && !argv[optind + 1][0])
+        return xs_cli_usage("vault", "export: OUT is empty");
     if (!vdir)
         return xs_cli_usage("vault", "--vault DIR is needed");
     exs_vault *v;
@@ -326,7 +351,9 @@ int xs_cli_vault(int argc, char **argv)
     }
     say_recovered("vault", v);
     int status = 0;
-    if (strcmp(sub, "verify") == 0) {
+    if (export) {
+        status = export_to(v, argv[optind + 1]);
+    } else if (strcmp(sub, "verify") == 0) {
         size_t bad = 0;
         exs_rc rc = exs_vault_verify(v, stdout, &bad);
         if (rc != EXS_OK) {

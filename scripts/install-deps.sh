@@ -14,7 +14,8 @@ FUZZ_PKGS="clang libclang-rt-14-dev"
 # ntfs-3g: the vault-ntfs case quarantines and restores on an NTFS image (mkntfs, ntfs-3g;
 # root and /dev/fuse, skipped saying why without them).
 TEST_PKGS="yara p7zip-full ntfs-3g libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
-PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq"
+# zip: bench/vault times zip -P infected beside the vault.
+PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq zip"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
@@ -22,7 +23,7 @@ PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq"
 #            hivexsh), man and groff (the man pages are rendered) and python3-jsonschema (make
 #            eval validates STIX bundles with it); 'make check' and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
-#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time, jq)
+#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time, jq, zip)
 want="$BUILD_PKGS"
 for a in "$@"; do
     case "$a" in

@@ -123,6 +123,31 @@ exs_rc exs_vault_entries(exs_vault *v, const exs_vault_entry **out, size_t *n);
  * ran (bad or not), else why it could not. */
 exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad);
 
+/* The manifest's chain head, as the vault knows it since it was opened (and its own appends):
+ * the SHA-256, as 64 lowercase hex digits, of its last line without the newline (64 zeros when
+ * it is empty), and in *lines (may be NULL) its number of lines. The string belongs to v and
+ * changes with the next append. Recorded apart from the vault, it shows a manifest cut short
+ * or whose last line was edited, which the chain alone cannot. */
+const char *exs_vault_head(const exs_vault *v, uint64_t *lines);
+
+/* Exports the vault, to hand to a CSIRT, into the new folder out (it must not exist; created
+ * owner-only, 0700): a byte-for-byte copy of every item zip the manifest names and of the
+ * manifest, a README.txt (what the export is, the password, how to check it, the manifest's
+ * entry count and chain head, the exsweep version and the UTC time) and SHA256SUMS (in
+ * sha256sum's format, of the copies read back from out, the README included). Each file is
+ * written under a temporary name, synced and renamed, SHA256SUMS last, then out is synced: a
+ * crash leaves no SHA256SUMS naming a file not all written. The vault is verified first (as
+ * exs_vault_verify; nothing is created when it does not verify), and the copies after, as a
+ * vault of their own, with the vault's chain head. Nothing is written in the vault.
+ * On success *nfiles is the number of item zips copied. EXS_EINVAL when out exists,
+ * EXS_EEVIDENCE when it would be inside the vault, EXS_ENOENT when the manifest has no entry,
+ * EXS_EFORMAT when the vault does not verify or its manifest names a zip that is not one of the
+ * vault's own names (nothing created), EXS_ELIMIT when a zip is larger than an item's can be,
+ * EXS_EIO when a write, sync, rename or read fails or a copy does not read back as its source:
+ * what was created in out, and out, are removed again. exs_vault_error says what, and whether
+ * out could not be removed. */
+exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles);
+
 /* Puts item id back where it was, byte-identical, with its mode and modification and access
  * times, and records the restore. EXS_EEVIDENCE when a different file is at the path (nothing
  * changed), EXS_ENOENT when no quarantined item has that id, EXS_EFORMAT when the member's

@@ -141,6 +141,10 @@
                                            that no journal nears XS_VAULT_MAX_LOG or
                                            XS_VAULT_MAX_ENTRIES (the manifest, never put aside,
                                            holds about 300,000 items within XS_VAULT_MAX_LOG) */
+#define XS_VAULT_MAX_ZIP (XS_VAULT_MAX_ITEM + (XS_VAULT_MAX_ITEM >> 6))
+                                        /* bytes of one item's zip an export copies (the item and
+                                           the zip's and deflate's overhead, well under 1.5%); a
+                                           larger zip is refused, nothing exported */
 
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u

@@ -39,9 +39,10 @@ struct exs_vault {
 };
 
 /* Fault injection (tests only; inert unless set): xs_vault_fault_step > 0 ends the process
- * with _exit(77) right after the Nth step of the items' sequences (a kill -9 there), counted
- * over the process; xs_vault_fault_io > 0 makes the Nth write, fsync or rename of the vault
- * fail with EIO (or xs_vault_fault_errno when set: a full disk, a read-only filesystem).
+ * with _exit(77) right after the Nth step of the items' sequences or the Nth file an export
+ * put in place (a kill -9 there), counted over the process; xs_vault_fault_io > 0 makes the
+ * Nth write, fsync or rename of the vault or of an export fail with EIO (or
+ * xs_vault_fault_errno when set: a full disk, a read-only filesystem).
  * EXSWEEP_VAULT_FAULT="step:N", "io:N" or "io:N:ENOSPC" (EROFS, EACCES, EBUSY) sets them when a
  * vault is opened. */
 extern long xs_vault_fault_step;
@@ -80,11 +81,16 @@ int xs_vault_fsync_parent(const char *path);
 /* SHA-256 of the regular file fd (from its start) to hex; at most XS_VAULT_MAX_ITEM bytes.
  * -1 with errno on a read error, -2 when larger. */
 int xs_vault_sha256_fd(int fd, char hex[65], uint64_t *size);
+/* The same with another cap: -2 when the file is larger than max bytes. */
+int xs_vault_sha256_fd_max(int fd, char hex[65], uint64_t *size, uint64_t max);
 /* 32 bytes of a digest as lowercase hex. */
 void xs_vault_hex(const unsigned char md[32], char hex[65]);
 /* Cuts the torn last line of dfd/name (buf[0..n) its content): an append that never
  * completed, so never acknowledged. 0, or -1 with v->err filled. */
 int xs_vault_cut_torn(exs_vault *v, const char *name, const char *buf, size_t n);
+/* Is the resolved path p at or under the resolved folder root? (The vault refused inside an
+ * evidence root, an export refused inside the vault.) */
+bool xs_vault_inside(const char *p, const char *root);
 /* "2026-12-03T00:55:00.123456789Z" */
 void xs_vault_utc_now(char out[40]);
 

@@ -163,6 +163,11 @@ void xs_vault_hex(const unsigned char md[32], char hex[65])
 
 int xs_vault_sha256_fd(int fd, char hex[65], uint64_t *size)
 {
+    return xs_vault_sha256_fd_max(fd, hex, size, XS_VAULT_MAX_ITEM);
+}
+
+int xs_vault_sha256_fd_max(int fd, char hex[65], uint64_t *size, uint64_t max)
+{
     unsigned char buf[65536], md[32];
     unsigned mdlen = 0;
     uint64_t total = 0;
@@ -182,7 +187,7 @@ int xs_vault_sha256_fd(int fd, char hex[65], uint64_t *size)
         if (r == 0)
             break;
         total += (uint64_t)r;
-        if (total > XS_VAULT_MAX_ITEM) {
+        if (total > max) {
             rc = -2;
             goto out;
         }

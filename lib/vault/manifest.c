@@ -169,3 +169,10 @@ int xs_vault_manifest_head(exs_vault *v)
     free(buf);
     return rc;
 }
+
+const char *exs_vault_head(const exs_vault *v, uint64_t *lines)
+{
+    if (lines)
+        *lines = v->manifest_lines;
+    return v->prev;
+}

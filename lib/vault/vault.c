@@ -163,7 +163,7 @@ exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len)
 /* ---- opening ---- */
 
 /* Is the resolved path p at or under the resolved folder root? */
-static bool inside(const char *p, const char *root)
+bool xs_vault_inside(const char *p, const char *root)
 {
     size_t l = strlen(root);
     if (l == 1 && root[0] == '/')
@@ -245,7 +245,7 @@ exs_rc exs_vault_open(exs_vault **out, const char *dir, const char *const *roots
     }
     for (size_t i = 0; i < nroots; i++) {
         char r[PATH_MAX];
-        if (realpath(roots[i], r) && inside(res, r)) {
+        if (realpath(roots[i], r) && xs_vault_inside(res, r)) {
             snprintf(err, errlen, "the vault %s is inside the evidence root %s: refused", dir,
                      roots[i]);
             rc = EXS_EEVIDENCE;

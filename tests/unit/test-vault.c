@@ -2,7 +2,8 @@
  * manifest and journal readers' caps, and fault injection: a run stopped (as by kill -9) after
  * every step N of the items' sequences, and the Nth write, fsync or rename failed, for every
  * N; after each, the invariant (every file in its tree or in the vault, byte-identical), then
- * a resume that finishes the job. */
+ * a resume that finishes the job. The export: its exact files and checksums, its refusals,
+ * and the same two faults over it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +293,23 @@ static void test_refusals(void **state)
     exs_vault_close(v);
 }
 
+/* Flips a bit of the member's data in the vault's zip: after the local header (30 bytes, the
+ * name, the extra field), the AES salt (16) and password check (2). Twice puts it back. */
+static void flip(const char *zip)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", vdir, zip);
+    int fd = open(p, O_RDWR);
+    assert_true(fd >= 0);
+    unsigned char h[30], b;
+    assert_int_equal(pread(fd, h, 30, 0), 30);
+    off_t at = 30 + (h[26] | h[27] << 8) + (h[28] | h[29] << 8) + 18 + 4;
+    assert_int_equal(pread(fd, &b, 1, at), 1);
+    b ^= 0x40;
+    assert_int_equal(pwrite(fd, &b, 1, at), 1);
+    close(fd);
+}
+
 static void test_tamper(void **state)
 {
     (void)state;
@@ -308,25 +326,12 @@ static void test_tamper(void **state)
     const exs_vault_entry *e;
     size_t n;
     assert_int_equal(exs_vault_entries(v, &e, &n), EXS_OK);
-    char p[600];
-    snprintf(p, sizeof p, "%s/%s", vdir, e[1].zip);
-    int fd = open(p, O_RDWR);
-    assert_true(fd >= 0);
-    /* the member's data: after the local header (30 bytes, the name, the extra field), the
-     * AES salt (16) and password check (2) */
-    unsigned char h[30], b;
-    assert_int_equal(pread(fd, h, 30, 0), 30);
-    off_t at = 30 + (h[26] | h[27] << 8) + (h[28] | h[29] << 8) + 18 + 4;
-    assert_int_equal(pread(fd, &b, 1, at), 1);
-    b ^= 0x40;
-    assert_int_equal(pwrite(fd, &b, 1, at), 1);
-    close(fd);
+    char zip[64];
+    snprintf(zip, sizeof zip, "%s", e[1].zip); /* e lives until the next read of the manifest */
+    flip(zip);
     assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
     assert_int_equal(bad, 1);
-    b ^= 0x40; /* put back */
-    fd = open(p, O_RDWR);
-    assert_int_equal(pwrite(fd, &b, 1, at), 1);
-    close(fd);
+    flip(zip); /* put back */
     /* a manifest line edited (its size changed), the JSON still valid */
     sh("sed -i '2s/\"size\":[0-9]*/\"size\":1/' '%s/vault/manifest.jsonl'", base);
     assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
@@ -1096,6 +1101,239 @@ static void test_fail_every_io(void **state)
     assert_int_equal(failures, n - 1); /* every injected failure was reported */
 }
 
+/* ---- vault export ---- */
+
+static char outdir[320];
+
+/* A vault holding the NFILES shells, closed; outdir named, not created. */
+static void quarantined(void)
+{
+    fresh();
+    snprintf(outdir, sizeof outdir, "%s/out", base);
+    exs_vault *v = open_vault();
+    int errors = 0;
+    quarantine_all(v, &errors);
+    assert_int_equal(errors, 0);
+    exs_vault_close(v);
+}
+
+/* The vault's files (names, sizes, modes, modification times, SHA-256) into base/NAME. */
+static void snapshot(const char *name)
+{
+    sh("cd '%s' && { find . -printf '%%p %%s %%m %%T@\\n' | sort; "
+       "find . -type f -exec sha256sum {} + | sort; } >'%s/%s'", vdir, base, name);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *n = fread(buf, 1, 1 << 20, f);
+    buf[*n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* outdir holds exactly the vault's zips, manifest.jsonl, README.txt and SHA256SUMS, owner-only;
+ * each SHA256SUMS line is its file's real SHA-256; the manifest is the vault's, byte for byte. */
+static void assert_export_complete(void)
+{
+    struct stat st;
+    assert_int_equal(stat(outdir, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0700);
+    sh("cd '%s' && ls -A | sort >'%s/got' && { (cd '%s' && ls *.zip); echo manifest.jsonl; "
+       "echo README.txt; echo SHA256SUMS; } | sort >'%s/want' && cmp '%s/got' '%s/want'",
+       outdir, base, vdir, base, base, base);
+    char p[700], q[700];
+    snprintf(p, sizeof p, "%s/SHA256SUMS", outdir);
+    size_t n, lines = 0;
+    char *sums = slurp(p, &n);
+    for (char *l = sums; *l; lines++) {
+        char *nl = strchr(l, '\n');
+        assert_non_null(nl);
+        *nl = 0;
+        assert_true(strlen(l) > 66 && l[64] == ' ' && l[65] == ' ');
+        size_t fl;
+        snprintf(q, sizeof q, "%s/%s", outdir, l + 66);
+        char *file = slurp(q, &fl), hex[65];
+        assert_true(xs_sha256_hex(file, fl, hex));
+        assert_memory_equal(hex, l, 64);
+        free(file);
+        l = nl + 1;
+    }
+    free(sums);
+    assert_int_equal(lines, NFILES + 2); /* the zips, the manifest, the README */
+    sh("cmp '%s/manifest.jsonl' '%s/manifest.jsonl'", outdir, vdir);
+    sh("cd '%s' && sha256sum --quiet --strict -c SHA256SUMS", outdir);
+}
+
+static void test_export(void **state)
+{
+    (void)state;
+    quarantined();
+    snapshot("before");
+    exs_vault *v = NULL;
+    char err[1200], p[700];
+    assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    size_t n = 0;
+    assert_int_equal(exs_vault_export(v, outdir, &n), EXS_OK);
+    assert_int_equal(n, NFILES);
+    assert_export_complete();
+    /* the README names the chain head, the count and the password */
+    uint64_t lines;
+    const char *head = exs_vault_head(v, &lines);
+    assert_int_equal(lines, NFILES);
+    snprintf(p, sizeof p, "%s/README.txt", outdir);
+    size_t rl;
+    char *rd = slurp(p, &rl);
+    assert_non_null(strstr(rd, head));
+    assert_non_null(strstr(rd, "The manifest has 3 entries"));
+    assert_non_null(strstr(rd, "\"infected\""));
+    free(rd);
+    /* an existing OUT is refused and left as it was */
+    assert_int_equal(exs_vault_export(v, outdir, &n), EXS_EINVAL);
+    assert_export_complete();
+    /* OUT inside the vault, by its path or through a symbolic link: refused, nothing created */
+    snprintf(p, sizeof p, "%s/x", vdir);
+    assert_int_equal(exs_vault_export(v, p, &n), EXS_EEVIDENCE);
+    sh("ln -s vault '%s/link'", base);
+    snprintf(p, sizeof p, "%s/link/x", base);
+    assert_int_equal(exs_vault_export(v, p, &n), EXS_EEVIDENCE);
+    exs_vault_close(v);
+    snapshot("after");
+    sh("cmp '%s/before' '%s/after'", base, base);
+}
+
+/* Refused before anything is created: a vault that does not verify (a byte of a zip changed),
+ * a zip past XS_VAULT_MAX_ZIP (verify reads its member, not the bytes after the archive), a
+ * manifest naming a zip that is not a vault's own name (its chain made whole again). */
+static void test_export_refused(void **state)
+{
+    (void)state;
+    quarantined();
+    exs_vault *v = NULL;
+    char err[1200], p[700], zip[64], up[64];
+    size_t n = 7;
+    assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    const exs_vault_entry *e;
+    size_t ne;
+    assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+    snprintf(zip, sizeof zip, "%s", e[1].zip);
+    flip(zip);
+    assert_int_equal(exs_vault_export(v, outdir, &n), EXS_EFORMAT);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(exs_vault_error(v), "exsweep vault verify"));
+    assert_int_equal(access(outdir, F_OK), -1);
+    flip(zip);
+    snprintf(p, sizeof p, "%s/%s", vdir, zip);
+    int fd = open(p, O_RDWR);
+    assert_true(fd >= 0);
+    /* larger than an item's zip can be: its end past the cap, a hole */
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(ftruncate(fd, (off_t)XS_VAULT_MAX_ZIP + 1), 0);
+    size_t bad;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal(exs_vault_export(v, outdir, &n), EXS_ELIMIT);
+    assert_int_equal(access(outdir, F_OK), -1);
+    assert_int_equal(ftruncate(fd, st.st_size), 0);
+    close(fd);
+    /* a zip renamed to upper-case hex, the manifest edited to match and its chain rebuilt:
+     * verify finds nothing, the export refuses the name */
+    for (size_t i = 0; i < sizeof up && zip[i]; i++)
+        up[i] = (char)(zip[i] >= 'a' && zip[i] <= 'f' ? zip[i] - 32 : zip[i]), up[i + 1] = 0;
+    sh("cd '%s' && mv %s %s && sed -i 's/\"zip\":\"%s\"/\"zip\":\"%s\"/' manifest.jsonl", vdir,
+       zip, up, zip, up);
+    snprintf(p, sizeof p, "%s/manifest.jsonl", vdir);
+    size_t ml;
+    char *m = slurp(p, &ml), prev[65] = XS_VAULT_GENESIS;
+    for (char *l = m; *l;) {
+        char *nl = strchr(l, '\n');
+        assert_true(nl && strncmp(l, "{\"prev\":\"", 9) == 0);
+        memcpy(l + 9, prev, 64);
+        assert_true(xs_sha256_hex(l, (size_t)(nl - l), prev));
+        l = nl + 1;
+    }
+    FILE *f = fopen(p, "wb");
+    assert_int_equal(fwrite(m, 1, ml, f), ml);
+    fclose(f);
+    free(m);
+    exs_vault_close(v);
+    assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
+    assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal(exs_vault_export(v, outdir, &n), EXS_EFORMAT);
+    assert_non_null(strstr(exs_vault_error(v), "not one of the vault's own"));
+    assert_int_equal(access(outdir, F_OK), -1);
+    fclose(null);
+    exs_vault_close(v);
+}
+
+/* An export in a child whose Nth write, fsync or rename fails (io) or that stops after its Nth
+ * file put in place (step, as kill -9), for every N until one goes through: it is complete and
+ * valid, or it failed and left no OUT (io), or it stopped and any SHA256SUMS it left names
+ * only files all written (step); the vault never changes. */
+static void export_faulted(int step)
+{
+    long n;
+    quarantined();
+    snapshot("before");
+    for (n = 1;; n++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            exs_vault *v = NULL;
+            char err[1200];
+            size_t nf;
+            if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK)
+                _exit(3);
+            xs_vault_fault_set(step ? n : 0, step ? 0 : n, 0);
+            exs_rc rc = exs_vault_export(v, outdir, &nf);
+            if (rc != EXS_OK && !strstr(exs_vault_error(v), "Input/output error"))
+                _exit(4); /* the failure is said */
+            exs_vault_close(v);
+            _exit(rc == EXS_OK ? 0 : 2);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        int code = WEXITSTATUS(st);
+        snapshot("after");
+        sh("cmp '%s/before' '%s/after'", base, base);
+        if (code == 0) {
+            assert_export_complete();
+            break;
+        }
+        assert_int_equal(code, step ? 77 : 2);
+        if (step)
+            sh("cd '%s' && { test ! -e SHA256SUMS || sha256sum --quiet --strict -c SHA256SUMS; }",
+               outdir);
+        else if (access(outdir, F_OK) == 0)
+            fail_msg("failed I/O call %ld: the export was left", n);
+        sh("rm -rf '%s'", outdir);
+    }
+    if (step) /* a step per file: the zips, the manifest, README.txt, SHA256SUMS */
+        assert_int_equal(n, NFILES + 4);
+    else /* the parent's sync, three calls per file, two syncs of OUT */
+        assert_int_equal(n, 1 + (NFILES + 3) * 3 + 2 + 1);
+}
+
+static void test_export_fail_every_io(void **state)
+{
+    (void)state;
+    export_faulted(0);
+}
+
+static void test_export_stop_every_step(void **state)
+{
+    (void)state;
+    export_faulted(1);
+}
+
 int main(void)
 {
     snprintf(base, sizeof base, "/tmp/exsweep-test-vault.%d", (int)getpid());
@@ -1121,6 +1359,10 @@ int main(void)
         cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
+        cmocka_unit_test(test_export),
+        cmocka_unit_test(test_export_refused),
+        cmocka_unit_test(test_export_fail_every_io),
+        cmocka_unit_test(test_export_stop_every_step),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
