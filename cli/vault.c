@@ -191,9 +191,15 @@ static int quarantine(int argc, char **argv, const char **from)
         fputc('\n', stdout);
         status = 1;
     }
-    if (apply)
+    if (apply) {
         fprintf(stderr, "exsweep quarantine: %zu moved into the vault, %zu left in place, %zu "
                         "failed\n", moved, left, failed);
+        uint64_t lines;
+        const char *h = exs_vault_head(v, &lines);
+        fprintf(stderr, "exsweep quarantine: the manifest's chain head is %s (%llu entr%s): keep "
+                        "it apart from the vault; 'exsweep vault verify --head' checks it\n", h,
+                (unsigned long long)lines, lines == 1 ? "y" : "ies");
+    }
     if (failed)
         status = 2;
 out:
@@ -318,13 +324,14 @@ static int export_to(exs_vault *v, const char *out)
 int xs_cli_vault(int argc, char **argv)
 {
     static const struct option longopts[] = {XS_VAULT_LONGOPTS};
-    const char *vdir = NULL;
+    const char *vdir = NULL, *head = NULL;
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, XS_VAULT_OPTSTRING, longopts, NULL)) != -1) {
         switch (c) {
         case XS_VAULT_OPT_VAULT: vdir = optarg; break;
+        case XS_VAULT_OPT_HEAD: head = optarg; break;
         case 'h': fputs(xs_cli_vault_help, stdout); return xs_cli_stdout_done("vault", 0);
         default: return xs_cli_bad_option("vault", c, longopts, argv);
         }
@@ -343,6 +350,8 @@ int xs_cli_vault(int argc, char **argv)
         return xs_cli_usage("vault", "export: OUT is empty");
     if (!vdir)
         return xs_cli_usage("vault", "--vault DIR is needed");
+    if (head && strcmp(sub, "verify") != 0)
+        return xs_cli_usage("vault", "--head goes with verify");
     exs_vault *v;
     char err[1200];
     if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {
@@ -355,7 +364,18 @@ int xs_cli_vault(int argc, char **argv)
         status = export_to(v, argv[optind + 1]);
     } else if (strcmp(sub, "verify") == 0) {
         size_t bad = 0;
+        uint64_t at = 0;
         exs_rc rc = exs_vault_verify(v, stdout, &bad);
+        if (rc == EXS_OK && head) {
+            exs_rc hr = exs_vault_find_head(v, head, &at);
+            if (hr == EXS_ENOENT) {
+                fputs(exs_vault_error(v), stdout);
+                fputc('\n', stdout);
+                bad++;
+            } else if (hr != EXS_OK) {
+                rc = hr;
+            }
+        }
         if (rc != EXS_OK) {
             xs_cli_msg("exsweep vault: %s", exs_vault_error(v));
             status = 2;
@@ -366,9 +386,15 @@ int xs_cli_vault(int argc, char **argv)
         } else {
             const exs_vault_entry *e;
             size_t n;
+            uint64_t lines;
             exs_vault_entries(v, &e, &n);
             printf("ok: %zu manifest entries, every item's SHA-256 and the hash chain check out\n",
                    n);
+            if (head)
+                printf("the recorded head is line %llu: the manifest holds what it held then%s\n",
+                       (unsigned long long)at, at < n ? ", and later entries" : "");
+            printf("chain head: %s (keep it apart from the vault; verify --head checks it)\n",
+                   exs_vault_head(v, &lines));
         }
     } else {
         const exs_vault_entry *e;

@@ -130,6 +130,13 @@ exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad);
  * or whose last line was edited, which the chain alone cannot. */
 const char *exs_vault_head(const exs_vault *v, uint64_t *lines);
 
+/* Finds a head recorded earlier (64 hex digits) in the manifest as it is now: EXS_OK with *line
+ * the 1-based line whose SHA-256 it is (the manifest up to there is what it was when the head
+ * was recorded; later lines are later actions), EXS_ENOENT when no line has it (the manifest was
+ * cut short below it, or rewritten), EXS_EINVAL when head is not 64 hex digits, EXS_EIO (and
+ * others) when the manifest cannot be read. */
+exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line);
+
 /* Exports the vault, to hand to a CSIRT, into the new folder out (it must not exist; created
  * owner-only, 0700): a byte-for-byte copy of every item zip the manifest names and of the
  * manifest, a README.txt (what the export is, the password, how to check it, the manifest's

@@ -103,6 +103,45 @@ int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
     return rc;
 }
 
+exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line)
+{
+    *line = 0;
+    if (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64) {
+        snprintf(v->err, sizeof v->err, "a chain head is 64 lowercase hex digits");
+        return EXS_EINVAL;
+    }
+    char *buf;
+    size_t n;
+    if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &n) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(errno));
+        return errno == ENOMEM ? EXS_ENOMEM : EXS_EIO;
+    }
+    exs_rc rc = EXS_ENOENT;
+    uint64_t no = 0;
+    char hex[65];
+    for (size_t off = 0; off < n;) {
+        const char *nl = memchr(buf + off, '\n', n - off);
+        if (!nl)
+            break;
+        no++;
+        if (!xs_sha256_hex(buf + off, (size_t)(nl - buf - off), hex)) {
+            rc = EXS_ENOMEM;
+            break;
+        }
+        if (memcmp(hex, head, 64) == 0) {
+            *line = no;
+            rc = EXS_OK;
+            break;
+        }
+        off = (size_t)(nl - buf) + 1;
+    }
+    free(buf);
+    if (rc == EXS_ENOENT)
+        snprintf(v->err, sizeof v->err, "the recorded chain head %s is the SHA-256 of no line "
+                 "of the manifest: it was cut short below it, or rewritten", head);
+    return rc;
+}
+
 int xs_vault_journal_append(exs_vault *v, const char *body, size_t n)
 {
     char *line = malloc(n + 3);

@@ -1243,7 +1243,8 @@ static void test_export_refused(void **state)
     assert_int_equal(ftruncate(fd, st.st_size), 0);
     close(fd);
     /* a zip renamed to upper-case hex, the manifest edited to match and its chain rebuilt:
-     * verify finds nothing, the export refuses the name */
+     * the manifest reader refuses a zip name that is not the item's own (verify says so), and
+     * the export with it */
     for (size_t i = 0; i < sizeof up && zip[i]; i++)
         up[i] = (char)(zip[i] >= 'a' && zip[i] <= 'f' ? zip[i] - 32 : zip[i]), up[i + 1] = 0;
     sh("cd '%s' && mv %s %s && sed -i 's/\"zip\":\"%s\"/\"zip\":\"%s\"/' manifest.jsonl", vdir,
@@ -1265,9 +1266,8 @@ static void test_export_refused(void **state)
     exs_vault_close(v);
     assert_int_equal(exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err), EXS_OK);
     assert_int_equal(exs_vault_verify(v, null, &bad), EXS_OK);
-    assert_int_equal(bad, 0);
+    assert_int_equal(bad, 1);
     assert_int_equal(exs_vault_export(v, outdir, &n), EXS_EFORMAT);
-    assert_non_null(strstr(exs_vault_error(v), "not one of the vault's own"));
     assert_int_equal(access(outdir, F_OK), -1);
     fclose(null);
     exs_vault_close(v);
