@@ -1,5 +1,6 @@
 /* Restore and verification: an item's member put back where it was, and every member and
  * the manifest's chain checked. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,39 @@
 #include "core/escape.h"
 #include "vault/internal.h"
 #include "vault/item.h"
+
+/* The vault's item zips that no quarantine entry names: a manifest cut short (the hash chain
+ * cannot show it) or an unfinished item. Each is one problem. */
+static exs_rc orphans(exs_vault *v, const exs_vault_entry *e, size_t n, FILE *report,
+                      size_t *bad)
+{
+    int fd = openat(v->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        snprintf(v->err, sizeof v->err, "cannot list the vault: %s", xs_vault_strerror(errno));
+        return EXS_EIO;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *nm = de->d_name;
+        size_t l = strlen(nm);
+        if (l != EXS_VAULT_ID_LEN + 3 || strcmp(nm + l - 4, ".zip") != 0 ||
+            strspn(nm, "0123456789abcdef") != EXS_VAULT_ID_LEN - 1)
+            continue;
+        bool named = false;
+        for (size_t i = 0; i < n && !named; i++)
+            named = strcmp(e[i].action, "quarantine") == 0 && strcmp(e[i].zip, nm) == 0;
+        if (!named) {
+            fprintf(report, "%s: no manifest entry names this zip (the manifest was cut short, "
+                            "or its item is unfinished: see the journal)\n", nm);
+            (*bad)++;
+        }
+    }
+    closedir(d);
+    return EXS_OK;
+}
 
 exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad)
 {
@@ -52,7 +86,7 @@ exs_rc exs_vault_verify(exs_vault *v, FILE *report, size_t *bad)
             (*bad)++;
         }
     }
-    return EXS_OK;
+    return orphans(v, e, n, report, bad);
 }
 
 static int restore_entry(exs_vault *v, const exs_vault_entry *e, const char *action)
