@@ -52,6 +52,8 @@ int xs_vault_check(const exs_vault_cand *c, int *dfd, int *fd, const char **base
  * items the list ends in ",+N more" instead (a duplicate past max is counted too: the count is
  * of the additions past it). 0, or -1 out of memory. */
 int xs_vault_list_add(char **list, size_t max, const char *s);
+/* Why path may not be quarantined because it is a configuration file (*.config), or NULL. */
+const char *xs_vault_config_file(const char *path);
 /* Why root_path/path may not be quarantined because a default Exchange install has a file at
  * that path with that name (the web folders' allowlists), or NULL. */
 const char *xs_vault_default_file(const char *root_path, const char *path);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -88,6 +89,19 @@ const char *xs_vault_default_file(const char *root_path, const char *path)
            "from the install media (or rerun the CU's setup) instead; the finding stands";
 }
 
+const char *xs_vault_config_file(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *b = slash ? slash + 1 : path;
+    size_t l = strlen(b);
+    if (l < 7 || strcasecmp(b + l - 7, ".config") != 0)
+        return NULL;
+    /* web.config with a planted handler or code, applicationHost.config with a rogue virtual
+     * folder, agents.config with a rogue transport agent: the finding is about a part of it */
+    return "a configuration file (web.config, applicationHost.config, agents.config): take the "
+           "planted part out by hand; removing the file would take the site or service with it";
+}
+
 const char *xs_vault_refusal(int dfd, const char *base, const struct stat *st)
 {
     struct statvfs vs;
@@ -116,6 +130,8 @@ int xs_vault_check(const exs_vault_cand *c, int *dfdp, int *fdp, const char **ba
         *why = "its path is not valid UTF-8: the manifest could not name it exactly";
     if (!*why)
         *why = xs_vault_default_file(c->root_path, c->path);
+    if (!*why)
+        *why = xs_vault_config_file(c->path);
     if (*why)
         return 1;
     int dfd = xs_vault_open_parent(c->root_path, c->path, base);
