@@ -352,6 +352,8 @@ int xs_cli_vault(int argc, char **argv)
         return xs_cli_usage("vault", "--vault DIR is needed");
     if (head && strcmp(sub, "verify") != 0)
         return xs_cli_usage("vault", "--head goes with verify");
+    if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64))
+        return xs_cli_usage("vault", "--head: a chain head is 64 lowercase hex digits");
     exs_vault *v;
     char err[1200];
     if (exs_vault_open(&v, vdir, NULL, 0, 0, err, sizeof err) != EXS_OK) {

@@ -132,7 +132,7 @@ const char *exs_vault_head(const exs_vault *v, uint64_t *lines);
 
 /* Finds a head recorded earlier (64 hex digits) in the manifest as it is now: EXS_OK with *line
  * the 1-based line whose SHA-256 it is (the manifest up to there is what it was when the head
- * was recorded; later lines are later actions), EXS_ENOENT when no line has it (the manifest was
+ * was recorded; later lines are later actions; 0 for the head of an empty manifest, 64 zeros), EXS_ENOENT when no line has it (the manifest was
  * cut short below it, or rewritten), EXS_EINVAL when head is not 64 hex digits, EXS_EIO (and
  * others) when the manifest cannot be read. */
 exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line);

@@ -156,6 +156,20 @@ static exs_rc make_out(exporter *x, const char *out)
     }
     x->made = true;
     x->ofd = openat(x->pfd, x->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat os, ns;
+    if (x->ofd >= 0 && (fstat(x->ofd, &os) != 0 || os.st_uid != geteuid() ||
+                        os.st_nlink != 2 ||
+                        fstatat(x->pfd, x->name, &ns, AT_SYMLINK_NOFOLLOW) != 0 ||
+                        ns.st_dev != os.st_dev || ns.st_ino != os.st_ino)) {
+        /* another folder put at the name since it was made: never written to, never emptied */
+        close(x->ofd);
+        x->ofd = -1;
+        x->made = false;
+        snprintf(v->err, sizeof v->err, "the export %s was replaced by another folder as it was "
+                 "made: refused", out);
+        rc = EXS_EEVIDENCE;
+        goto out;
+    }
     if (x->ofd < 0 || fchmod(x->ofd, 0700) != 0 || xs_vault_fsync(x->pfd) != 0) {
         snprintf(v->err, sizeof v->err, "cannot create the export %s: %s",
                  out, xs_vault_strerror(errno));
@@ -178,10 +192,12 @@ static exs_rc put_file(exporter *x, const char *dst, int src, const char *buf, s
     unsigned char chunk[65536];
     uint64_t total = 0, size;
     exs_rc rc = EXS_EIO;
+    bool made = false; /* tmp is ours to remove only once this call created it */
     snprintf(tmp, sizeof tmp, "%s.tmp", dst);
     int fd = openat(x->ofd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         goto io;
+    made = true;
     if (src < 0 && xs_vault_write_all(fd, buf, n) != 0)
         goto io;
     while (src >= 0) {
@@ -212,11 +228,19 @@ static exs_rc put_file(exporter *x, const char *dst, int src, const char *buf, s
         goto io;
     xs_vault_step();
     /* read back: the copy must be what its source is now */
+    int h1 = -1, h2 = -1;
     if ((fd = openat(x->ofd, dst, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-        xs_vault_sha256_fd_max(fd, sha, &size, max) != 0 ||
-        (src >= 0 ? xs_vault_sha256_fd_max(src, want, &size, max)
-                  : (xs_sha256_hex(buf, n, want) ? 0 : (errno = ENOMEM, -1))) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read %s back: %s", dst, xs_vault_strerror(errno));
+        (h1 = xs_vault_sha256_fd_max(fd, sha, &size, max)) != 0 ||
+        (h2 = src >= 0 ? xs_vault_sha256_fd_max(src, want, &size, max)
+                       : (xs_sha256_hex(buf, n, want) ? 0 : (errno = ENOMEM, -1))) != 0) {
+        if (h1 == -2 || h2 == -2) { /* grew past the cap meanwhile */
+            snprintf(v->err, sizeof v->err, "%s grew past what an item's zip can be while it "
+                     "was copied: nothing exported", dst);
+            rc = EXS_ELIMIT;
+        } else {
+            snprintf(v->err, sizeof v->err, "cannot read %s back: %s", dst,
+                     xs_vault_strerror(errno));
+        }
         goto fail;
     }
     if (strcmp(sha, want) != 0) {
@@ -232,7 +256,7 @@ io:
 fail:
     if (fd >= 0)
         close(fd);
-    if (rc != EXS_OK)
+    if (rc != EXS_OK && made)
         (void)unlinkat(x->ofd, tmp, 0);
     return rc;
 }
@@ -472,6 +496,12 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
     }
     if (rc == EXS_OK)
         rc = put_file(&x, README, -1, text, tl, XS_VAULT_MAX_LOG, rsha);
+    /* every name SHA256SUMS lists durable before it is: a power loss never leaves it naming a
+     * README.txt whose rename was lost */
+    if (rc == EXS_OK && xs_vault_fsync(x.ofd) != 0) {
+        snprintf(v->err, sizeof v->err, "cannot sync the export: %s", xs_vault_strerror(errno));
+        rc = EXS_EIO;
+    }
     if (rc == EXS_OK && (f = open_memstream(&sums, &sl))) {
         for (size_t i = 0; i <= x.nzips; i++) /* names checked: 16 hex digits and .zip */
             fprintf(f, "%s  %s\n", x.files[i].sha, x.files[i].name);

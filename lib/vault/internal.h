@@ -129,9 +129,9 @@ int xs_vault_manifest_head(exs_vault *v);
 /* Appends one journal line (object body without braces) and syncs it. */
 int xs_vault_journal_append(exs_vault *v, const char *body, size_t n);
 
-/* Finishes or rolls back every unfinished item of the journal (at open). When every item has
- * ended and the journal is over xs_vault_journal_rotate_at bytes (XS_VAULT_JOURNAL_ROTATE; tests
- * lower it), the journal is renamed aside (journal-TIME.jsonl) and a new one begins. */
+/* Finishes or rolls back every unfinished item of the journal (at open). When the journal is
+ * over xs_vault_journal_rotate_at bytes (XS_VAULT_JOURNAL_ROTATE; tests lower it), it is put
+ * aside (journal-TIME.jsonl) and a new one begins, holding the lines of the items still stuck. */
 extern long long xs_vault_journal_rotate_at;
 int xs_vault_recover(exs_vault *v);
 

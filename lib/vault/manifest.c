@@ -110,11 +110,14 @@ exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line)
         snprintf(v->err, sizeof v->err, "a chain head is 64 lowercase hex digits");
         return EXS_EINVAL;
     }
+    if (strcmp(head, XS_VAULT_GENESIS) == 0)
+        return EXS_OK; /* the head of an empty manifest: line 0, a prefix of any */
     char *buf;
     size_t n;
     if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &n) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(errno));
-        return errno == ENOMEM ? EXS_ENOMEM : EXS_EIO;
+        int e = errno;
+        snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(e));
+        return e == ENOMEM ? EXS_ENOMEM : EXS_EIO;
     }
     exs_rc rc = EXS_ENOENT;
     uint64_t no = 0;

@@ -443,8 +443,63 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
 
 long long xs_vault_journal_rotate_at = XS_VAULT_JOURNAL_ROTATE;
 
-/* journal.jsonl becomes journal-YYYYmmddTHHMMSS.NNNNNNNNNZ.jsonl, the folder synced. */
-static int rotate_journal(exs_vault *v)
+/* Is the journal line (its "item" field) one of an item that has not ended? */
+static bool unfinished_line(const jctx *c, const char *line, size_t n)
+{
+    const char *k = memmem(line, n, "\"item\":\"", 8);
+    if (!k || (size_t)(line + n - (k + 8)) < EXS_VAULT_ID_LEN - 1)
+        return false;
+    for (size_t i = 0; i < c->n; i++)
+        if (memcmp(c->items[i].id, k + 8, EXS_VAULT_ID_LEN - 1) == 0)
+            return c->items[i].state != XS_ITEM_DONE && c->items[i].state != XS_ITEM_ROLLEDBACK;
+    return false;
+}
+
+/* With items stuck: a new journal holding only their lines takes the old one's place, and
+ * the old one is kept aside under name. The old journal is linked to name first and the new
+ * one renamed over it, so that journal.jsonl is at every moment the whole old journal or the
+ * new one. 0, or -1 (the journal stays as it was). */
+static int rotate_keeping(exs_vault *v, const jctx *c, const char *buf, size_t len,
+                          const char *name)
+{
+    static const char tmp[] = XS_VAULT_JOURNAL ".new";
+    (void)unlinkat(v->dfd, tmp, 0);
+    int fd = openat(v->dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = 0;
+    for (size_t off = 0; rc == 0 && off < len;) {
+        const char *nl = memchr(buf + off, '\n', len - off);
+        if (!nl)
+            break;
+        size_t n = (size_t)(nl - buf - off) + 1;
+        if (unfinished_line(c, buf + off, n - 1))
+            rc = xs_vault_write_all(fd, buf + off, n);
+        off += n;
+    }
+    if (rc != 0 || xs_vault_fsync(fd) != 0 || close(fd) != 0) {
+        if (rc == 0)
+            fd = -1;
+        if (fd >= 0)
+            close(fd);
+        (void)unlinkat(v->dfd, tmp, 0);
+        return -1;
+    }
+    if (!xs_vault_io_ok() || linkat(v->dfd, XS_VAULT_JOURNAL, v->dfd, name, 0) != 0) {
+        (void)unlinkat(v->dfd, tmp, 0);
+        return -1;
+    }
+    if (xs_vault_renameat(v->dfd, tmp, v->dfd, XS_VAULT_JOURNAL) != 0) {
+        (void)unlinkat(v->dfd, name, 0);
+        (void)unlinkat(v->dfd, tmp, 0);
+        return -1;
+    }
+    return xs_vault_fsync(v->dfd);
+}
+
+/* journal.jsonl becomes journal-YYYYmmddTHHMMSS.NNNNNNNNNZ.jsonl, the folder synced; with
+ * items stuck, a journal of their lines alone begins (rotate_keeping). */
+static int rotate_journal(exs_vault *v, const jctx *c, const char *buf, size_t len)
 {
     char now[40], name[80];
     xs_vault_utc_now(now);
@@ -454,6 +509,8 @@ static int rotate_journal(exs_vault *v)
         if (*p != '-' && *p != ':')
             name[o++] = *p;
     snprintf(name + o, sizeof name - o, ".jsonl");
+    if (v->stuck)
+        return rotate_keeping(v, c, buf, len, name);
     if (xs_vault_rename_noreplace(v->dfd, XS_VAULT_JOURNAL, name) != 0 ||
         xs_vault_fsync(v->dfd) != 0) {
         snprintf(v->err, sizeof v->err, "cannot put the finished journal aside as %s: %s", name,
@@ -537,8 +594,8 @@ int xs_vault_recover(exs_vault *v)
     }
     /* every item ended: a long journal is put aside (kept, never read again), so that a
      * vault's life is not bounded by what one journal may hold */
-    if (!v->stuck && len > (size_t)xs_vault_journal_rotate_at)
-        (void)rotate_journal(v); /* on failure it stays, and the next opening tries again */
+    if (len > (size_t)xs_vault_journal_rotate_at)
+        (void)rotate_journal(v, &c, buf, len); /* on failure it stays; the next opening retries */
     rc = 0;
 out:
     xs_vault_journal_free(&c);
