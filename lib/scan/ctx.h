@@ -34,6 +34,7 @@ typedef enum xs_warn_kind {
     XS_W_UTF8,          /* invalid UTF-8 in a finding (escaped in output) */
     XS_W_SCHEMA,        /* header problems: duplicated/empty names, too many #Fields */
     XS_W_EVTX,          /* event log damage: checksums, truncation */
+    XS_W_ATIME,         /* a mount whose filesystem moves access times on read itself */
     XS_W__COUNT
 } xs_warn_kind;
 

@@ -25,7 +25,7 @@ const char *xs_warn_kind_name(xs_warn_kind k)
         [XS_W_BAD_ROW] = "bad-row",         [XS_W_BINARY] = "binary",
         [XS_W_ARCHIVE] = "archive",         [XS_W_LIMIT] = "limit",
         [XS_W_UTF8] = "invalid-utf8",       [XS_W_SCHEMA] = "schema",
-        [XS_W_EVTX] = "evtx",
+        [XS_W_EVTX] = "evtx",               [XS_W_ATIME] = "atime",
     };
     return (k >= 0 && k < XS_W__COUNT && names[k]) ? names[k] : "other";
 }

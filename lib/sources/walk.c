@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/limits.h"
@@ -189,6 +191,23 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
     closedir(d);
 }
 
+/* A read-write FUSE mount (ntfs-3g, the usual way an NTFS image is mounted) keeps access times
+ * itself: O_NOATIME does not reach it, so reading moves them unless it is mounted read-only or
+ * with noatime. Said once for the root, so the responder can remount; the sweep goes on. */
+#define XS_FUSE_SUPER_MAGIC 0x65735546
+static void atime_check(walker *w, int fd, const char *root)
+{
+    struct statfs fs;
+    struct statvfs vs;
+    if (fstatfs(fd, &fs) != 0 || fs.f_type != XS_FUSE_SUPER_MAGIC || fstatvfs(fd, &vs) != 0 ||
+        (vs.f_flag & (ST_RDONLY | ST_NOATIME)))
+        return;
+    xs_warn(w->s, XS_W_ATIME, root, 0,
+            "a read-write FUSE mount (ntfs-3g?): its filesystem moves access times when files "
+            "are read, which exsweep cannot stop; mount it read-only (-o ro) to sweep, or with "
+            "-o noatime to quarantine, to keep them");
+}
+
 bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
                    const char *root_abs, const char *display_prefix, xs_walk_fn fn, void *ctx)
 {
@@ -216,6 +235,7 @@ bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
         if (fd < 0 && errno == EPERM)
             fd = open(root, flags);
         if (fd >= 0) {
+            atime_check(w, fd, root);
             walk_dir(w, fd, 0, display_prefix, 0);
             ok = true;
         } else {

