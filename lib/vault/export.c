@@ -261,6 +261,16 @@ fail:
     return rc;
 }
 
+/* Syncs OUT: the names put in it so far are durable. */
+static exs_rc sync_out(exporter *x)
+{
+    if (xs_vault_fsync(x->ofd) == 0)
+        return EXS_OK;
+    snprintf(x->v->err, sizeof x->v->err, "cannot sync the export: %s",
+             xs_vault_strerror(errno));
+    return EXS_EIO;
+}
+
 /* exs_vault_verify on v: *bad problems, the first of them in first. */
 static exs_rc verify_first(exs_vault *v, size_t *bad, char *first, size_t len)
 {
@@ -482,10 +492,8 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
             close(src);
     }
     /* 4 */
-    if (rc == EXS_OK && xs_vault_fsync(x.ofd) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot sync the export: %s", xs_vault_strerror(errno));
-        rc = EXS_EIO;
-    }
+    if (rc == EXS_OK)
+        rc = sync_out(&x);
     if (rc == EXS_OK)
         rc = verify_copy(&x);
     /* 5 */
@@ -498,10 +506,8 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
         rc = put_file(&x, README, -1, text, tl, XS_VAULT_MAX_LOG, rsha);
     /* every name SHA256SUMS lists durable before it is: a power loss never leaves it naming a
      * README.txt whose rename was lost */
-    if (rc == EXS_OK && xs_vault_fsync(x.ofd) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot sync the export: %s", xs_vault_strerror(errno));
-        rc = EXS_EIO;
-    }
+    if (rc == EXS_OK)
+        rc = sync_out(&x);
     if (rc == EXS_OK && (f = open_memstream(&sums, &sl))) {
         for (size_t i = 0; i <= x.nzips; i++) /* names checked: 16 hex digits and .zip */
             fprintf(f, "%s  %s\n", x.files[i].sha, x.files[i].name);
@@ -517,10 +523,8 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
     }
     if (rc == EXS_OK)
         rc = put_file(&x, SUMS, -1, sums, sl, XS_VAULT_MAX_LOG, ssha);
-    if (rc == EXS_OK && xs_vault_fsync(x.ofd) != 0) {
-        snprintf(v->err, sizeof v->err, "cannot sync the export: %s", xs_vault_strerror(errno));
-        rc = EXS_EIO;
-    }
+    if (rc == EXS_OK)
+        rc = sync_out(&x);
     if (rc == EXS_OK)
         *nfiles = x.nzips;
 done:

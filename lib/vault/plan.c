@@ -78,7 +78,7 @@ const char *xs_vault_default_file(const char *root_path, const char *path)
     /* the name as the filesystem has it, folded as NTFS and IIS fold it; no %XX decoding
      * (that is for collections' encoded names): "logon%2easpx" is not logon.aspx */
     for (char *c = norm; *c; c++)
-        *c = *c == '\\' ? '/' : (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+        *c = *c == '\\' ? '/' : xs_lower(*c);
     xs_webloc w;
     xs_webloc_of(norm, &w);
     const char *slash = strrchr(norm, '/');
