@@ -1,6 +1,7 @@
 /* exsweep quarantine, restore and vault: the backdoors moved into a vault and back
  * (include/exsweep/vault.h). */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,51 +147,79 @@ static int quarantine(int argc, char **argv, const char **from)
     }
     size_t moved = 0, failed = 0, left = 0;
     status = 0;
-    for (size_t i = 0; i < n; i++) {
-        const exs_vault_cand *k = &plan[i];
-        const char *what = k->refused ? "refused" : k->changed ? "changed"
-                           : apply                 ? "moved"
-                                                   : "plan";
-        const char *why = k->refused ? k->refused : k->changed;
-        char id[EXS_VAULT_ID_LEN] = "";
-        if (k->refused || k->changed)
-            left += apply;
-        if (apply && !k->refused && !k->changed) {
-            exs_vault_outcome o;
-            rc = exs_vault_quarantine(v, k, &o, id);
-            if (rc != EXS_OK) {
-                xs_cli_msg("exsweep quarantine: %s", exs_vault_error(v));
-                failed++;
-                what = "failed";
-            } else if (o == EXS_VAULT_CHANGED) {
-                what = "changed";
-                why = exs_vault_error(v);
-                left++;
-            } else if (o == EXS_VAULT_REFUSED) {
-                what = "refused";
-                why = exs_vault_error(v);
-                left++;
-            } else {
-                moved++;
+    /* a batch at a time: synced together, then said */
+    size_t bn = exs_vault_batch_size();
+    const exs_vault_cand **todo = calloc(bn, sizeof *todo);
+    exs_vault_result *results = calloc(bn, sizeof *results);
+    size_t *slot = calloc(bn, sizeof *slot);
+    if (!todo || !results || !slot) {
+        free(todo);
+        free(results);
+        free(slot);
+        xs_cli_msg("exsweep quarantine: out of memory");
+        status = 2;
+        goto out;
+    }
+    for (size_t b = 0; b < n; b += bn) {
+        size_t end = n - b < bn ? n : b + bn, nt = 0;
+        for (size_t i = b; i < end; i++) {
+            slot[i - b] = SIZE_MAX;
+            if (apply && !plan[i].refused && !plan[i].changed) {
+                slot[i - b] = nt;
+                todo[nt++] = &plan[i];
             }
         }
-        printf("%s\t", what);
-        put(k->root_label);
-        fputc('/', stdout);
-        put(k->path);
-        fputc('\t', stdout); /* a saved sweep's rule ids and hashes are its text */
-        put(k->rules);
-        fputc('\t', stdout);
-        put(k->sha256 ? k->sha256 : "-");
-        if (id[0])
-            printf("\t%s", id);
-        if (why && *why) {
+        if (nt)
+            (void)exs_vault_quarantine_many(v, todo, nt, results);
+        for (size_t i = b; i < end; i++) {
+            const exs_vault_cand *k = &plan[i];
+            const char *what = k->refused ? "refused" : k->changed ? "changed"
+                               : apply                 ? "moved"
+                                                       : "plan";
+            const char *why = k->refused ? k->refused : k->changed;
+            const char *id = "";
+            if (k->refused || k->changed)
+                left += apply;
+            if (slot[i - b] != SIZE_MAX) {
+                const exs_vault_result *r = &results[slot[i - b]];
+                id = r->id;
+                if (r->rc != EXS_OK) {
+                    xs_cli_msg("exsweep quarantine: %s", r->msg);
+                    failed++;
+                    what = "failed";
+                } else if (r->outcome == EXS_VAULT_CHANGED) {
+                    what = "changed";
+                    why = r->msg;
+                    left++;
+                } else if (r->outcome == EXS_VAULT_REFUSED) {
+                    what = "refused";
+                    why = r->msg;
+                    left++;
+                } else {
+                    moved++;
+                }
+            }
+            printf("%s\t", what);
+            put(k->root_label);
+            fputc('/', stdout);
+            put(k->path);
+            fputc('\t', stdout); /* a saved sweep's rule ids and hashes are its text */
+            put(k->rules);
             fputc('\t', stdout);
-            put(why);
+            put(k->sha256 ? k->sha256 : "-");
+            if (id[0])
+                printf("\t%s", id);
+            if (why && *why) {
+                fputc('\t', stdout);
+                put(why);
+            }
+            fputc('\n', stdout);
+            status = 1;
         }
-        fputc('\n', stdout);
-        status = 1;
     }
+    free(todo);
+    free(results);
+    free(slot);
     if (apply) {
         fprintf(stderr, "exsweep quarantine: %zu moved into the vault, %zu left in place, %zu "
                         "failed\n", moved, left, failed);

@@ -8,7 +8,8 @@
  *   exs_vault_open(&v, "/srv/vault", roots, nroots, EXS_VAULT_CREATE, err, errlen);
  *                                                      // finishes what a crash left
  *   exs_vault_plan(results, &plan, &n);                // the backdoor files a sweep found
- *   exs_vault_quarantine(v, &plan[i], &out);           // copy, verify, record, remove
+ *   exs_vault_quarantine(v, &plan[i], &out, id);       // copy, verify, record, remove
+ *   exs_vault_quarantine_many(v, cands, n, results);   // the same, many synced together
  *   exs_vault_close(v);
  *
  * At no moment is a file both gone from its tree and absent from the vault: the original is
@@ -102,6 +103,25 @@ typedef enum exs_vault_outcome {
 #define EXS_VAULT_ID_LEN 17
 exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_outcome *outcome,
                             char id[EXS_VAULT_ID_LEN]);
+
+/* What quarantining one candidate of many gave. */
+typedef struct exs_vault_result {
+    exs_rc rc;                 /* EXS_OK, or the failure of the vault's machine (msg says what
+                                  and where the file is) */
+    exs_vault_outcome outcome; /* with EXS_OK */
+    char id[EXS_VAULT_ID_LEN]; /* the item id, "" when none was recorded */
+    char msg[1024];            /* why CHANGED or REFUSED, or what failed; "" when MOVED */
+} exs_vault_result;
+
+/* Quarantines c[0..n) as exs_vault_quarantine would each, res[i] saying what happened to c[i],
+ * but together, exs_vault_batch_size() candidates at a time: each step of the sequence is done
+ * for all of a batch and synced once for them (group commit), and the zips are written and read
+ * back on the processors online. Every item is at every moment in a state the journal records,
+ * as if it had been alone. Returns EXS_OK when no item failed, else the first failure's code
+ * (exs_vault_error says it). A caller that reports as it goes passes a batch at a time. */
+exs_rc exs_vault_quarantine_many(exs_vault *v, const exs_vault_cand *const *c, size_t n,
+                                 exs_vault_result *res);
+size_t exs_vault_batch_size(void);
 
 /* One manifest line, as read back. */
 typedef struct exs_vault_entry {

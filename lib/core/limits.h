@@ -141,6 +141,12 @@
                                            that no journal nears XS_VAULT_MAX_LOG or
                                            XS_VAULT_MAX_ENTRIES (the manifest, never put aside,
                                            holds about 300,000 items within XS_VAULT_MAX_LOG) */
+#define XS_VAULT_BATCH 128              /* items taken through the sequence together, each step
+                                           synced once for all of them (group commit); a larger
+                                           plan is done in batches of this many */
+#define XS_VAULT_WORKERS 8              /* threads writing and reading back a batch's zips (the
+                                           processors online, at most this many) */
+#define XS_MAX_PARALLEL 64              /* threads of one xs_parallel_for; more ask for fewer */
 #define XS_VAULT_MAX_ZIP (XS_VAULT_MAX_ITEM + (XS_VAULT_MAX_ITEM >> 6))
                                         /* bytes of one item's zip an export copies (the item and
                                            the zip's and deflate's overhead, well under 1.5%); a

@@ -3,6 +3,7 @@
 #ifndef XS_VAULT_INTERNAL_H
 #define XS_VAULT_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,8 @@ void xs_vault_step(void);
 /* Called before each write, fsync and rename: false (errno EIO) when it is to fail. */
 bool xs_vault_io_ok(void);
 
+/* The fsyncs xs_vault_fsync made, counted (tests: the group commit's syncs). */
+extern atomic_long xs_vault_fsyncs;
 /* I/O with the hook: each returns 0, or -1 with errno set. */
 int xs_vault_write_all(int fd, const void *p, size_t n);
 int xs_vault_fsync(int fd);
@@ -124,6 +127,12 @@ int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, i
 /* Appends one manifest line (the JSON object body without braces in body, the "prev" field is
  * added first) and syncs it; v->prev moves on. 0, or -1 with v->err filled. */
 int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n);
+/* The same for k entries at once, chained in order, with one sync: all are appended or none
+ * (a failed append is cut off again). */
+int xs_vault_manifest_append_many(exs_vault *v, const char *const *body, const size_t *n,
+                                  size_t k);
+/* Appends whole journal lines (each "{...}\n") and syncs them once. */
+int xs_vault_journal_append_lines(exs_vault *v, const char *lines, size_t n);
 /* Reads the manifest: sets v->prev to its head. 0, or -1 with v->err filled. */
 int xs_vault_manifest_head(exs_vault *v);
 /* Appends one journal line (object body without braces) and syncs it. */

@@ -58,9 +58,36 @@ const char *xs_vault_config_file(const char *path);
  * that path with that name (the web folders' allowlists), or NULL. */
 const char *xs_vault_default_file(const char *root_path, const char *path);
 
-/* Carries an item from its state to done (or rolled back): the one sequence both a run and the
- * recovery at open follow. 0, or -1 with v->err filled; *outcome says what happened. */
-int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome);
+/* What advancing one item of a batch gave. */
+typedef struct xs_vault_res {
+    int rc;                    /* 0, or -1: it failed where its state says (err says why) */
+    exs_vault_outcome outcome; /* MOVED, or CHANGED (rolled back at 4, or left at 7) */
+    char err[1024];
+} xs_vault_res;
+
+/* Carries each of its[0..n) (n <= XS_VAULT_BATCH) from its state to done, or to rolled back
+ * when it changed while it was copied: the one sequence both a run and the recovery at open
+ * follow (batch.c). The items go through each step together, which is synced once for all of
+ * them before the next starts; an item that fails drops out where it is (res[i].rc -1), the
+ * others go on. Items in state INTENT must be fresh (made by this run). */
+void xs_vault_advance_many(exs_vault *v, xs_item *const *its, size_t n, xs_vault_res *res);
+
+/* The per-item parts of the sequence (sequence.c). */
+/* One journal line {"step":step,"item":id,"encryption":enc}, appended and synced. */
+int xs_vault_journal_step(exs_vault *v, const xs_item *it, const char *step);
+/* The manifest entry's body (no braces, no "prev") into a malloc'd *out of *len bytes. */
+int xs_vault_manifest_body(exs_vault *v, const xs_item *it, const char *action, char **out,
+                           size_t *len);
+/* Does the manifest hold an entry of the item with that action? (read from the file) */
+bool xs_vault_manifest_has(exs_vault *v, const char *id, const char *action);
+/* Step 7 on the original in folder dfd (or dfd < 0 with dfd_errno why it could not be
+ * opened): renamed to its private name, held to the intent, unlinked; with sync its folder is
+ * synced then (else the caller syncs it, and on failure says so with xs_vault_unsynced).
+ * 1 removed (or already gone), 2 left (not the intent's file: back at its name), -1 a failure
+ * (v->err says what and where the file is). */
+int xs_vault_remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno,
+                             const char *base, bool sync);
+void xs_vault_unsynced(exs_vault *v, const xs_item *it, int e);
 
 /* The journal read back: its items, each with its last state. */
 typedef struct xs_vault_journal {

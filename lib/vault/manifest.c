@@ -1,6 +1,6 @@
 /* The manifest: JSON lines, each one's "prev" the SHA-256 of the line before it (of the
  * genesis, 64 zeros, for the first), so that an edited, removed or inserted line breaks the
- * chain. Appended and synced one line at a time. */
+ * chain. Appended a line or a batch's lines at a time, each append synced. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,15 +20,21 @@ void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma)
     fputc('"', f);
 }
 
-/* Appends a whole line to dfd/name (O_APPEND) and syncs it. A torn line (a failed write)
- * is cut off again, so that the file holds whole lines only. */
+/* Appends whole lines (line[0..n), each ending in a newline) to dfd/name (O_APPEND) and
+ * syncs them: one sync for all. A torn write (a failure) is cut off again, so that the file
+ * holds whole lines only, and none of these when it fails. */
 static int append_line(exs_vault *v, const char *name, const char *line, size_t n)
 {
-    if (n > XS_VAULT_MAX_LINE) { /* the reader would refuse it, and the vault with it */
-        snprintf(v->err, sizeof v->err, "an entry of the %s would be %zu bytes, over "
-                 "XS_VAULT_MAX_LINE (%d): not written", name, n, XS_VAULT_MAX_LINE);
-        errno = EFBIG;
-        return -1;
+    for (size_t off = 0; off < n;) {
+        const char *nl = memchr(line + off, '\n', n - off);
+        size_t l = (nl ? (size_t)(nl - line) + 1 : n) - off;
+        if (l > XS_VAULT_MAX_LINE) { /* the reader would refuse it, and the vault with it */
+            snprintf(v->err, sizeof v->err, "an entry of the %s would be %zu bytes, over "
+                     "XS_VAULT_MAX_LINE (%d): not written", name, l, XS_VAULT_MAX_LINE);
+            errno = EFBIG;
+            return -1;
+        }
+        off += l;
     }
     bool created = false;
     int fd = openat(v->dfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
@@ -67,33 +73,45 @@ static int append_line(exs_vault *v, const char *name, const char *line, size_t 
 
 int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
 {
-    size_t len = n + 64 + 16;
-    char *line = malloc(len);
-    char hex[65];
-    if (!line) {
-        snprintf(v->err, sizeof v->err, "out of memory");
-        return -1;
-    }
+    return xs_vault_manifest_append_many(v, &body, &n, 1);
+}
+
+int xs_vault_manifest_append_many(exs_vault *v, const char *const *body, const size_t *n,
+                                  size_t k)
+{
     if (v->head_unknown) { /* never chain to a head that may be wrong */
-        free(line);
         snprintf(v->err, sizeof v->err, "the manifest could not be read back after a failed "
                  "write: nothing more is recorded in this run (the next opening carries on)");
         return -1;
     }
-    int l = snprintf(line, len, "{\"prev\":\"%s\",%.*s}", v->prev, (int)n, body);
-    if (l < 0 || (size_t)l >= len - 1 || !xs_sha256_hex(line, (size_t)l, hex)) {
-        free(line);
+    size_t len = 1;
+    for (size_t i = 0; i < k; i++)
+        len += n[i] + 64 + 16;
+    char *lines = malloc(len), prev[65];
+    if (!lines) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;
     }
-    line[l] = '\n';
-    int rc = append_line(v, XS_VAULT_MANIFEST, line, (size_t)l + 1);
-    free(line);
+    /* each line chained to the one before it, the first to the head */
+    memcpy(prev, v->prev, 65);
+    size_t o = 0;
+    for (size_t i = 0; i < k; i++) {
+        int l = snprintf(lines + o, len - o, "{\"prev\":\"%s\",%.*s}", prev, (int)n[i], body[i]);
+        if (l < 0 || (size_t)l >= len - o - 1 || !xs_sha256_hex(lines + o, (size_t)l, prev)) {
+            free(lines);
+            snprintf(v->err, sizeof v->err, "out of memory");
+            return -1;
+        }
+        o += (size_t)l;
+        lines[o++] = '\n';
+    }
+    int rc = append_line(v, XS_VAULT_MANIFEST, lines, o);
+    free(lines);
     if (rc == 0) {
-        memcpy(v->prev, hex, 65);
-        v->manifest_lines++;
+        memcpy(v->prev, prev, 65);
+        v->manifest_lines += k;
     } else {
-        /* the line may be in the file or not (cut off again, or written before a later sync
+        /* the lines may be in the file or not (cut off again, or written before a later sync
          * failed): the head is what the file says, so that the next entry chains to it */
         char keep[sizeof v->err];
         memcpy(keep, v->err, sizeof keep);
@@ -143,6 +161,11 @@ exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line)
         snprintf(v->err, sizeof v->err, "the recorded chain head %s is the SHA-256 of no line "
                  "of the manifest: it was cut short below it, or rewritten", head);
     return rc;
+}
+
+int xs_vault_journal_append_lines(exs_vault *v, const char *lines, size_t n)
+{
+    return append_line(v, XS_VAULT_JOURNAL, lines, n);
 }
 
 int xs_vault_journal_append(exs_vault *v, const char *body, size_t n)

@@ -1,20 +1,7 @@
-/* An item's sequence, and its recovery. Each step is synced before the next starts:
- *
- *   1 intent recorded in the journal      5 manifest entry appended
- *   2 zip written under a temporary name  6 "manifest" recorded in the journal
- *   3 renamed to its name, folder synced  7 original re-checked, removed, its folder synced
- *   4 read back equal: "copied" recorded  8 "unlinked" recorded   9 "done" recorded
- *
- * The original goes only at 7, after its bytes are in the vault (3, checked at 4) and in the
- * manifest (5). At 7 it is first renamed to a private name in its folder
- * (".exsweep-quarantine-ID", never replacing a file), then the file under that name is held to
- * the intent (device, inode, one link, size, SHA-256) and only then unlinked: a file another
- * process puts at the original name meanwhile is never the one removed. One that is not the
- * intent's goes back to its name. A stop between the rename and the unlink leaves the private
- * name, which the recovery finds. The fault hook counts ten stops an item can take: after each
- * of steps 2 to 9 and after the rename of 7, and after 1. A run that stops anywhere leaves an item in one of the journal's states, and
- * the next opening of the vault carries it on from there: before 4 it is rolled back (the zip
- * removed, the file was never touched), from 4 on it is completed. */
+/* The steps of an item's sequence that act on one item (batch.c takes a batch of items
+ * through the sequence, each step for all of them then one sync): the folder of an original
+ * opened without following a symlink, the journal and manifest lines of an item, the removal of
+ * the original (step 7), the rollback. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -76,7 +63,7 @@ int xs_vault_open_parent(const char *root_path, const char *path, const char **b
     return -1;
 }
 
-static int journal_step(exs_vault *v, const xs_item *it, const char *step)
+int xs_vault_journal_step(exs_vault *v, const xs_item *it, const char *step)
 {
     char body[256];
     int l = snprintf(body, sizeof body, "\"step\":\"%s\",\"item\":\"%s\",\"encryption\":\"%s\"",
@@ -84,7 +71,8 @@ static int journal_step(exs_vault *v, const xs_item *it, const char *step)
     return xs_vault_journal_append(v, body, (size_t)l);
 }
 
-int xs_vault_manifest_item(exs_vault *v, const xs_item *it, const char *action)
+int xs_vault_manifest_body(exs_vault *v, const xs_item *it, const char *action, char **out,
+                           size_t *len)
 {
     char *body = NULL, tm[40], host[256] = "";
     size_t n = 0;
@@ -120,12 +108,23 @@ int xs_vault_manifest_item(exs_vault *v, const xs_item *it, const char *action)
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;
     }
+    *out = body;
+    *len = n;
+    return 0;
+}
+
+int xs_vault_manifest_item(exs_vault *v, const xs_item *it, const char *action)
+{
+    char *body;
+    size_t n;
+    if (xs_vault_manifest_body(v, it, action, &body, &n) != 0)
+        return -1;
     int rc = xs_vault_manifest_append(v, body, n);
     free(body);
     return rc;
 }
 
-static bool manifest_has(exs_vault *v, const char *id, const char *action)
+bool xs_vault_manifest_has(exs_vault *v, const char *id, const char *action)
 {
     const exs_vault_entry *e;
     size_t n;
@@ -194,11 +193,11 @@ static int put_back(exs_vault *v, const xs_item *it, int dfd, const char *base, 
     return -1;
 }
 
-/* Step 7 on the original: 1 removed (or already gone), 2 left (not the intent's file), -1 a
- * failure (v->err says what and where the file is). */
-static int remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno, const char *base,
-                           const char *priv)
+int xs_vault_remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno,
+                             const char *base, bool sync)
 {
+    char priv[sizeof XS_VAULT_PRIVATE + EXS_VAULT_ID_LEN];
+    snprintf(priv, sizeof priv, "%s%s", XS_VAULT_PRIVATE, it->id);
     char hex[65] = "", err[512];
     uint64_t size;
     if (dfd < 0) {
@@ -287,14 +286,19 @@ static int remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno, co
         return -1;
     }
     it->removed = true;
-    if (xs_vault_fsync(dfd) != 0) {
-        snprintf(v->err, sizeof v->err,
-                 "item %s: %.300s is removed (its bytes are in the vault) but its folder could "
-                 "not be synced: %s; the next opening of the vault finishes the item", it->id,
-                 it->path, xs_vault_strerror(errno));
+    if (sync && xs_vault_fsync(dfd) != 0) {
+        xs_vault_unsynced(v, it, errno);
         return -1;
     }
     return 1;
+}
+
+void xs_vault_unsynced(exs_vault *v, const xs_item *it, int e)
+{
+    snprintf(v->err, sizeof v->err,
+             "item %s: %.300s is removed (its bytes are in the vault) but its folder could not "
+             "be synced: %s; the next opening of the vault finishes the item", it->id, it->path,
+             xs_vault_strerror(e));
 }
 
 int xs_vault_rollback(exs_vault *v, xs_item *it)
@@ -307,126 +311,8 @@ int xs_vault_rollback(exs_vault *v, xs_item *it)
                  xs_vault_strerror(errno));
         return -1;
     }
-    if (journal_step(v, it, "rolledback") != 0)
+    if (xs_vault_journal_step(v, it, "rolledback") != 0)
         return -1;
     it->state = XS_ITEM_ROLLEDBACK;
     return 0;
-}
-
-int xs_vault_advance(exs_vault *v, xs_item *it, exs_vault_outcome *outcome)
-{
-    const char *base;
-    char tmp[EXS_VAULT_ID_LEN + 16], hex[65] = "", err[512];
-    int dfd = -1, src = -1, rc = -1;
-    uint64_t size;
-    *outcome = EXS_VAULT_MOVED;
-    snprintf(tmp, sizeof tmp, "%s.tmp", it->zip);
-    dfd = xs_vault_open_parent(it->root_path, it->path, &base);
-    int dfd_errno = dfd < 0 ? errno : 0; /* said later, after calls that may change errno */
-    if (it->state == XS_ITEM_INTENT) {
-        /* 2: the zip under its temporary name. A rollback first when a partial one is there
-         * (a run that stopped; the recovery rolls back instead). */
-        if (dfd < 0) {
-            snprintf(v->err, sizeof v->err, "item %s: the folder of %s cannot be opened: %s",
-                     it->id, it->path, xs_vault_strerror(errno));
-            goto out;
-        }
-        src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
-        if (src < 0 && errno == EPERM)
-            src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-        if (src < 0) {
-            snprintf(v->err, sizeof v->err, "item %s: cannot open %s: %s", it->id, it->path,
-                     xs_vault_strerror(errno));
-            goto out;
-        }
-        const char *enc;
-        if (xs_vault_zip_write(v->dfd, tmp, it->path, src, &enc, err, sizeof err) != 0) {
-            snprintf(v->err, sizeof v->err, "item %s: %s", it->id, err);
-            unlinkat(v->dfd, tmp, 0);
-            goto out;
-        }
-        snprintf(it->enc, sizeof it->enc, "%s", enc);
-        xs_vault_step();
-        /* 3 */
-        if (xs_vault_renameat(v->dfd, tmp, v->dfd, it->zip) != 0 || xs_vault_fsync(v->dfd) != 0) {
-            snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", it->id,
-                     it->zip, xs_vault_strerror(errno));
-            goto out;
-        }
-        xs_vault_step();
-        /* 4 */
-        if (xs_vault_zip_read(v->dfd, it->zip, hex, &size, -1, err, sizeof err) != 0 ||
-            strcmp(hex, it->sha256) != 0 || size != it->size) {
-            snprintf(v->err, sizeof v->err, "item %s: the zip read back is not the file: %s",
-                     it->id, hex[0] ? "its SHA-256 differs" : err);
-            goto out;
-        }
-        /* the file must not have changed while it was copied */
-        char now[65];
-        uint64_t nsize;
-        if (xs_vault_sha256_fd(src, now, &nsize) != 0 || strcmp(now, it->sha256) != 0) {
-            *outcome = EXS_VAULT_CHANGED;
-            snprintf(v->err, sizeof v->err, "changed while it was copied: left in place");
-            rc = xs_vault_rollback(v, it);
-            goto out;
-        }
-        /* never held open past here: ntfs-3g counts a name unlinked while the file is open
-         * until it is closed, and a Windows server refuses to delete a file open without
-         * delete sharing */
-        close(src);
-        src = -1;
-        if (journal_step(v, it, "copied") != 0)
-            goto out;
-        it->state = XS_ITEM_COPIED;
-        xs_vault_step();
-    }
-    if (it->state == XS_ITEM_COPIED) {
-        /* 5 */
-        if (it->fresh || !manifest_has(v, it->id, "quarantine")) {
-            if (xs_vault_manifest_item(v, it, "quarantine") != 0)
-                goto out;
-        }
-        xs_vault_step();
-        /* 6 */
-        if (journal_step(v, it, "manifest") != 0)
-            goto out;
-        it->state = XS_ITEM_MANIFEST;
-        xs_vault_step();
-    }
-    if (it->state == XS_ITEM_MANIFEST) {
-        /* 7 */
-        char priv[sizeof XS_VAULT_PRIVATE + EXS_VAULT_ID_LEN];
-        snprintf(priv, sizeof priv, "%s%s", XS_VAULT_PRIVATE, it->id);
-        int st = remove_original(v, it, dfd, dfd_errno, base, priv);
-        if (st < 0)
-            goto out;
-        if (st == 2) {
-            *outcome = EXS_VAULT_CHANGED;
-            snprintf(v->err, sizeof v->err,
-                     "changed since it was copied: left in place (the vault keeps the copy, "
-                     "recorded as \"left\")");
-            if (!manifest_has(v, it->id, "left") && xs_vault_manifest_item(v, it, "left") != 0)
-                goto out;
-        }
-        xs_vault_step();
-        /* 8 */
-        if (journal_step(v, it, "unlinked") != 0)
-            goto out;
-        it->state = XS_ITEM_UNLINKED;
-        xs_vault_step();
-    }
-    if (it->state == XS_ITEM_UNLINKED) {
-        /* 9 */
-        if (journal_step(v, it, "done") != 0)
-            goto out;
-        it->state = XS_ITEM_DONE;
-        xs_vault_step();
-    }
-    rc = 0;
-out:
-    if (src >= 0)
-        close(src);
-    if (dfd >= 0)
-        close(dfd);
-    return rc;
 }

@@ -526,6 +526,7 @@ int xs_vault_recover(exs_vault *v)
     size_t len;
     bool torn;
     int rc = -1;
+    xs_vault_res *ir = NULL;
     if (xs_vault_slurp(v->dfd, XS_VAULT_JOURNAL, &buf, &len) != 0) {
         snprintf(v->err, sizeof v->err, "cannot read the journal: %s", xs_vault_strerror(errno));
         return -1;
@@ -544,9 +545,28 @@ int xs_vault_recover(exs_vault *v)
     }
     if (torn && xs_vault_cut_torn(v, XS_VAULT_JOURNAL, buf, len) != 0)
         goto out;
-    for (size_t i = 0; i < c.n; i++) {
+    xs_item *todo[XS_VAULT_BATCH];
+    size_t ntodo = 0;
+    if (!(ir = calloc(XS_VAULT_BATCH, sizeof *ir))) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i <= c.n; i++) {
+        /* the items to carry on, a batch at a time */
+        if (ntodo == XS_VAULT_BATCH || (i == c.n && ntodo)) {
+            xs_vault_advance_many(v, todo, ntodo, ir);
+            for (size_t j = 0; j < ntodo; j++) {
+                if (ir[j].rc == 0) {
+                    v->completed++;
+                } else if (!v->stuck++) {
+                    snprintf(v->stuck_msg, sizeof v->stuck_msg, "%s", ir[j].err);
+                }
+            }
+            ntodo = 0;
+        }
+        if (i == c.n)
+            break;
         xs_item *it = &c.items[i];
-        exs_vault_outcome o;
         if (it->state == XS_ITEM_DONE || it->state == XS_ITEM_ROLLEDBACK)
             continue;
         if (it->state == XS_ITEM_INTENT) {
@@ -584,9 +604,7 @@ int xs_vault_recover(exs_vault *v)
                 goto stuck;
             }
         }
-        if (xs_vault_advance(v, it, &o) != 0)
-            goto stuck;
-        v->completed++;
+        todo[ntodo++] = it;
         continue;
     stuck: /* said, kept in the journal, retried at the next opening; the others go on */
         if (!v->stuck++)
@@ -598,6 +616,7 @@ int xs_vault_recover(exs_vault *v)
         (void)rotate_journal(v, &c, buf, len); /* on failure it stays; the next opening retries */
     rc = 0;
 out:
+    free(ir);
     xs_vault_journal_free(&c);
     free(buf);
     return rc;
@@ -617,136 +636,221 @@ void xs_vault_journal_free(xs_vault_journal *j)
     j->n = j->cap = 0;
 }
 
-/* ---- one item in ---- */
+/* ---- items in ---- */
 
-exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_outcome *outcome,
-                            char id[EXS_VAULT_ID_LEN])
+size_t exs_vault_batch_size(void)
 {
+    return XS_VAULT_BATCH;
+}
+
+typedef struct fresh {
     xs_item it;
-    memset(&it, 0, sizeof it);
-    id[0] = 0;
-    *outcome = EXS_VAULT_REFUSED;
-    v->err[0] = 0;
-    const char *why;
-    const char *base;
-    int dfd = -1, fd = -1;
-    struct stat st;
     char hex[65];
+} fresh;
+
+/* The item of candidate c, checked against what the sweep saw, and its intent line appended to
+ * *jl: 0 ready, 1 not to be done (r says why: refused, changed, too long), -1 failed. */
+static int prepare(const exs_vault_cand *c, fresh *f, FILE *jl, exs_vault_result *r)
+{
+    xs_item *it = &f->it;
+    const char *why, *base;
+    int dfd = -1, fd = -1, rc = -1;
+    struct stat st;
     uint64_t size;
-    exs_rc rc = EXS_EIO;
-    int k = xs_vault_check(c, &dfd, &fd, &base, &st, hex, &size, &why);
+    int k = xs_vault_check(c, &dfd, &fd, &base, &st, f->hex, &size, &why);
+    if (fd >= 0)
+        close(fd);
+    if (dfd >= 0)
+        close(dfd);
     if (k == 1 || k == 2) {
-        *outcome = k == 1 ? EXS_VAULT_REFUSED : EXS_VAULT_CHANGED;
-        snprintf(v->err, sizeof v->err, "%s", why);
-        rc = EXS_OK;
-        goto out;
+        r->outcome = k == 1 ? EXS_VAULT_REFUSED : EXS_VAULT_CHANGED;
+        snprintf(r->msg, sizeof r->msg, "%s", why);
+        return 1;
     }
     if (k != 0) {
-        snprintf(v->err, sizeof v->err, "cannot read %s: %s", c->path, xs_vault_strerror(errno));
-        goto out;
+        r->rc = EXS_EIO;
+        snprintf(r->msg, sizeof r->msg, "cannot read %.300s: %s", c->path,
+                 xs_vault_strerror(errno));
+        return -1;
     }
     /* the id: the file and the moment */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     char seed[PATH_MAX * 2 + 160], idhex[65];
     int sl = snprintf(seed, sizeof seed, "%s%c%s%c%s%c%lld.%ld.%d", c->root_path, 0, c->path, 0,
-                      hex, 0, (long long)now.tv_sec, now.tv_nsec, (int)getpid());
+                      f->hex, 0, (long long)now.tv_sec, now.tv_nsec, (int)getpid());
     if (sl < 0 || !xs_sha256_hex(seed, (size_t)sl < sizeof seed ? (size_t)sl : sizeof seed - 1,
-                                 idhex)) {
-        snprintf(v->err, sizeof v->err, "out of memory");
-        rc = EXS_ENOMEM;
-        goto out;
-    }
-    memcpy(it.id, idhex, EXS_VAULT_ID_LEN - 1);
-    memcpy(id, it.id, EXS_VAULT_ID_LEN);
-    snprintf(it.zip, sizeof it.zip, "%s.zip", it.id);
-    it.root_path = (char *)c->root_path;
-    it.root = (char *)c->root_label;
-    it.path = (char *)c->path;
-    it.sha256 = hex;
-    it.findings = (char *)(c->findings ? c->findings : "");
-    it.rules = (char *)(c->rules ? c->rules : "");
-    it.size = size;
-    it.dev = (uint64_t)st.st_dev;
-    it.ino = (uint64_t)st.st_ino;
-    it.mtime_ns = xs_vault_time_ns(&st.st_mtim);
-    it.atime_ns = xs_vault_time_ns(&st.st_atim);
-    it.mode = (unsigned)(st.st_mode & 07777);
-    it.uid = (unsigned)st.st_uid;
-    it.gid = (unsigned)st.st_gid;
-    it.state = XS_ITEM_INTENT;
-    it.fresh = true;
+                                 idhex))
+        goto oom;
+    memcpy(it->id, idhex, EXS_VAULT_ID_LEN - 1);
+    snprintf(it->zip, sizeof it->zip, "%s.zip", it->id);
+    it->root_path = (char *)c->root_path;
+    it->root = (char *)c->root_label;
+    it->path = (char *)c->path;
+    it->sha256 = f->hex;
+    it->findings = (char *)(c->findings ? c->findings : "");
+    it->rules = (char *)(c->rules ? c->rules : "");
+    it->size = size;
+    it->dev = (uint64_t)st.st_dev;
+    it->ino = (uint64_t)st.st_ino;
+    it->mtime_ns = xs_vault_time_ns(&st.st_mtim);
+    it->atime_ns = xs_vault_time_ns(&st.st_atim);
+    it->mode = (unsigned)(st.st_mode & 07777);
+    it->uid = (unsigned)st.st_uid;
+    it->gid = (unsigned)st.st_gid;
+    it->state = XS_ITEM_INTENT;
+    it->fresh = true;
     /* 1: the intent */
     char *body = NULL;
     size_t n = 0;
-    FILE *f = open_memstream(&body, &n);
-    if (!f) {
-        rc = EXS_ENOMEM;
-        goto out;
-    }
-    fprintf(f, "\"step\":\"intent\",\"item\":\"%s\"", it.id);
-    xs_vault_jstr(f, "root_path", it.root_path, true);
-    xs_vault_jstr(f, "root", it.root, true);
-    xs_vault_jstr(f, "path", it.path, true);
-    fprintf(f, ",\"size\":%llu,\"sha256\":\"%s\",\"dev\":%llu,\"ino\":%llu",
-            (unsigned long long)it.size, hex, (unsigned long long)it.dev,
-            (unsigned long long)it.ino);
-    fprintf(f, ",\"mtime_ns\":%lld,\"atime_ns\":%lld,\"mode\":%u,\"uid\":%u,\"gid\":%u",
-            (long long)it.mtime_ns, (long long)it.atime_ns, it.mode, it.uid, it.gid);
-    xs_vault_jstr(f, "findings", it.findings, true);
-    xs_vault_jstr(f, "rules", it.rules, true);
-    if (fclose(f) != 0) {
+    FILE *m = open_memstream(&body, &n);
+    if (!m)
+        goto oom;
+    fprintf(m, "\"step\":\"intent\",\"item\":\"%s\"", it->id);
+    xs_vault_jstr(m, "root_path", it->root_path, true);
+    xs_vault_jstr(m, "root", it->root, true);
+    xs_vault_jstr(m, "path", it->path, true);
+    fprintf(m, ",\"size\":%llu,\"sha256\":\"%s\",\"dev\":%llu,\"ino\":%llu",
+            (unsigned long long)it->size, f->hex, (unsigned long long)it->dev,
+            (unsigned long long)it->ino);
+    fprintf(m, ",\"mtime_ns\":%lld,\"atime_ns\":%lld,\"mode\":%u,\"uid\":%u,\"gid\":%u",
+            (long long)it->mtime_ns, (long long)it->atime_ns, it->mode, it->uid, it->gid);
+    xs_vault_jstr(m, "findings", it->findings, true);
+    xs_vault_jstr(m, "rules", it->rules, true);
+    if (fclose(m) != 0) {
         free(body);
-        rc = EXS_ENOMEM;
-        goto out;
+        goto oom;
     }
     if (n > XS_VAULT_MAX_RECORD) { /* the manifest entry adds the operator, host and time */
         free(body);
-        id[0] = 0;
-        *outcome = EXS_VAULT_REFUSED;
-        snprintf(v->err, sizeof v->err, "its path, findings and rules are too long to record "
+        r->outcome = EXS_VAULT_REFUSED;
+        snprintf(r->msg, sizeof r->msg, "its path, findings and rules are too long to record "
                  "(%zu bytes, over XS_VAULT_MAX_RECORD)", n);
-        rc = EXS_OK;
+        return 1;
+    }
+    fputc('{', jl);
+    fwrite(body, 1, n, jl);
+    fputs("}\n", jl);
+    free(body);
+    memcpy(r->id, it->id, EXS_VAULT_ID_LEN);
+    rc = 0;
+    return rc;
+oom:
+    r->rc = EXS_ENOMEM;
+    snprintf(r->msg, sizeof r->msg, "out of memory");
+    return -1;
+}
+
+/* Up to XS_VAULT_BATCH candidates through the whole sequence. */
+static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_t n,
+                             exs_vault_result *res)
+{
+    fresh *f = calloc(n, sizeof *f);
+    xs_item **its = calloc(n, sizeof *its);
+    xs_vault_res *ir = calloc(n, sizeof *ir);
+    size_t *at = calloc(n, sizeof *at), k = 0;
+    char *jbuf = NULL;
+    size_t jn = 0;
+    FILE *jl = f && its && ir && at ? open_memstream(&jbuf, &jn) : NULL;
+    if (!jl) {
+        for (size_t i = 0; i < n; i++) {
+            res[i].rc = EXS_ENOMEM;
+            snprintf(res[i].msg, sizeof res[i].msg, "out of memory");
+        }
         goto out;
     }
-    int jr = xs_vault_journal_append(v, body, n);
-    free(body);
-    if (jr != 0)
+    for (size_t i = 0; i < n; i++)
+        if (prepare(c[i], &f[i], jl, &res[i]) == 0) {
+            its[k] = &f[i].it;
+            at[k++] = i;
+        }
+    if (fclose(jl) != 0) {
+        jbuf = NULL;
+        for (size_t j = 0; j < k; j++) {
+            res[at[j]].rc = EXS_ENOMEM;
+            res[at[j]].id[0] = 0;
+            snprintf(res[at[j]].msg, sizeof res[at[j]].msg, "out of memory");
+        }
         goto out;
-    xs_vault_step();
-    close(fd);
-    fd = -1;
-    close(dfd);
-    dfd = -1;
-    if (xs_vault_advance(v, &it, outcome) != 0) {
+    }
+    /* 1: every intent, one sync */
+    if (k && xs_vault_journal_append_lines(v, jbuf, jn) != 0) {
+        for (size_t j = 0; j < k; j++) {
+            res[at[j]].rc = EXS_EIO;
+            res[at[j]].id[0] = 0;
+            snprintf(res[at[j]].msg, sizeof res[at[j]].msg, "%.900s; the file is left in place",
+                     v->err);
+        }
+        goto out;
+    }
+    for (size_t j = 0; j < k; j++)
+        xs_vault_step();
+    xs_vault_advance_many(v, its, k, ir);
+    for (size_t j = 0; j < k; j++) {
+        exs_vault_result *r = &res[at[j]];
+        xs_item *it = its[j];
+        r->outcome = ir[j].outcome;
+        if (ir[j].rc == 0) {
+            snprintf(r->msg, sizeof r->msg, "%s", ir[j].err);
+            continue;
+        }
         /* before "copied" the file was never touched: take the partial zip away now (the
          * next opening does it when this fails too) */
-        char keep[sizeof v->err];
-        memcpy(keep, v->err, sizeof keep);
-        bool rolled = it.state == XS_ITEM_INTENT;
+        r->rc = EXS_EIO;
+        bool rolled = it->state == XS_ITEM_INTENT;
         if (rolled)
-            (void)xs_vault_rollback(v, &it);
+            (void)xs_vault_rollback(v, it);
         /* where the file is now, unless the message said it */
         const char *where =
             rolled ? "; the file is left in place"
-            : it.removed || it.state >= XS_ITEM_UNLINKED
+            : it->removed || it->state >= XS_ITEM_UNLINKED
                 ? "; the file is in the vault, gone from its tree, and the next opening of the "
                   "vault finishes the item"
-            : it.state >= XS_ITEM_COPIED
+            : it->state >= XS_ITEM_COPIED
                 ? "; the file is in its tree and in the vault, and the next opening of the vault "
                   "finishes the item"
                 : "; the file is left in place";
-        if (strstr(keep, "left in place") || strstr(keep, "resolve by hand") ||
-            strstr(keep, "finishes the item"))
+        if (strstr(ir[j].err, "left in place") || strstr(ir[j].err, "resolve by hand") ||
+            strstr(ir[j].err, "finishes the item"))
             where = "";
-        snprintf(v->err, sizeof v->err, "%.900s%s", keep, where);
-        goto out;
+        snprintf(r->msg, sizeof r->msg, "%.900s%s", ir[j].err, where);
     }
-    rc = EXS_OK;
 out:
-    if (fd >= 0)
-        close(fd);
-    if (dfd >= 0)
-        close(dfd);
+    free(jbuf);
+    free(f);
+    free(its);
+    free(ir);
+    free(at);
+}
+
+exs_rc exs_vault_quarantine_many(exs_vault *v, const exs_vault_cand *const *c, size_t n,
+                                 exs_vault_result *res)
+{
+    exs_rc rc = EXS_OK;
+    v->err[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        res[i].rc = EXS_OK;
+        res[i].outcome = EXS_VAULT_REFUSED;
+        res[i].id[0] = 0;
+        res[i].msg[0] = 0;
+    }
+    for (size_t i = 0; i < n; i += XS_VAULT_BATCH)
+        quarantine_batch(v, c + i, n - i < XS_VAULT_BATCH ? n - i : XS_VAULT_BATCH, res + i);
+    for (size_t i = 0; i < n; i++)
+        if (res[i].rc != EXS_OK && rc == EXS_OK) {
+            rc = res[i].rc;
+            snprintf(v->err, sizeof v->err, "%s", res[i].msg);
+        }
+    return rc;
+}
+
+exs_rc exs_vault_quarantine(exs_vault *v, const exs_vault_cand *c, exs_vault_outcome *outcome,
+                            char id[EXS_VAULT_ID_LEN])
+{
+    exs_vault_result r;
+    exs_rc rc = exs_vault_quarantine_many(v, &c, 1, &r);
+    *outcome = r.outcome;
+    memcpy(id, r.id, EXS_VAULT_ID_LEN);
+    snprintf(v->err, sizeof v->err, "%s", r.msg);
     return rc;
 }

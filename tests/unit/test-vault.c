@@ -138,8 +138,28 @@ static void assert_nothing_lost(const char *when, long n)
             fail_msg("%s %ld: %s is neither in the tree nor in the vault", when, n, names[i]);
 }
 
+/* The files one at a time, or (batched) all of them in one exs_vault_quarantine_many. */
+static bool batched;
+static const bool batched_on = true;
+
 static void quarantine_all(exs_vault *v, int *errors)
 {
+    if (batched) {
+        exs_vault_cand c[NFILES];
+        const exs_vault_cand *cp[NFILES];
+        exs_vault_result r[NFILES];
+        for (int i = 0; i < NFILES; i++) {
+            c[i] = cand(i);
+            cp[i] = &c[i];
+        }
+        exs_rc rc = exs_vault_quarantine_many(v, cp, NFILES, r);
+        int bad = 0;
+        for (int i = 0; i < NFILES; i++)
+            bad += r[i].rc != EXS_OK;
+        assert_true((rc == EXS_OK) == (bad == 0));
+        *errors += bad;
+        return;
+    }
     for (int i = 0; i < NFILES; i++) {
         exs_vault_cand c = cand(i);
         exs_vault_outcome o;
@@ -1051,7 +1071,7 @@ static void test_reader_caps(void **state)
 /* A run stopped after step N, for every N until a run goes through unstopped. */
 static void test_stop_after_every_step(void **state)
 {
-    (void)state;
+    batched = state && *state;
     long n;
     for (n = 1;; n++) {
         fresh();
@@ -1076,14 +1096,15 @@ static void test_stop_after_every_step(void **state)
             break;
     }
     /* every item has 10 stops: after each of its 9 steps, and between the rename of step 7 and
-     * the unlink */
+     * the unlink; batched or not */
     assert_int_equal(n, NFILES * 10 + 1);
+    batched = false;
 }
 
 /* The Nth write, fsync or rename fails, for every N until none is left to fail. */
 static void test_fail_every_io(void **state)
 {
-    (void)state;
+    batched = state && *state;
     long n;
     int failures = 0;
     for (n = 1;; n++) {
@@ -1115,6 +1136,104 @@ static void test_fail_every_io(void **state)
     }
     assert_true(n > NFILES * 6);
     assert_int_equal(failures, n - 1); /* every injected failure was reported */
+    batched = false;
+}
+
+/* Group commit: the NFILES files of three folders one at a time take 9 fsyncs each (journal
+ * intent, zip, vault folder, copied, manifest, journal manifest, original's folder, unlinked,
+ * done) and 2 for the vault folder when the journal and the manifest are created; together,
+ * each step's sync is shared but the zips' (one each) and the folders' (one each of a, a/b and
+ * the root): 7 + 3 + 3 + 2. */
+static void test_group_commit(void **state)
+{
+    (void)state;
+    for (int b = 0; b < 2; b++) {
+        fresh();
+        batched = b;
+        exs_vault *v = open_vault();
+        long before = atomic_load(&xs_vault_fsyncs);
+        int errors = 0;
+        quarantine_all(v, &errors);
+        long syncs = atomic_load(&xs_vault_fsyncs) - before;
+        assert_int_equal(errors, 0);
+        exs_vault_close(v);
+        for (int i = 0; i < NFILES; i++)
+            assert_true(!in_tree(i) && in_vault(i));
+        assert_reopens_clean();
+        assert_int_equal(syncs, b ? 7 + NFILES + 3 + 2 : NFILES * 9 + 2);
+    }
+    batched = false;
+}
+
+/* More candidates than a batch holds, with refusals and changed files among them: each result
+ * is its own candidate's, in order, and every movable file is moved. */
+static void test_many_batches(void **state)
+{
+    (void)state;
+    fresh();
+    enum { N = XS_VAULT_BATCH * 2 + 5 };
+    static char paths[N][32], bodies[N][64];
+    static exs_vault_cand c[N];
+    static const exs_vault_cand *cp[N];
+    static exs_vault_result r[N];
+    sh("mkdir -p '%s/m'", root);
+    for (int i = 0; i < N; i++) {
+        snprintf(paths[i], sizeof paths[i], "m/s%d.aspx", i);
+        snprintf(bodies[i], sizeof bodies[i], "<%% eval(Request[\"%d\"]) %%>", i);
+        char p[700];
+        snprintf(p, sizeof p, "%s/%s", root, paths[i]);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs(bodies[i], f);
+        fclose(f);
+        c[i] = (exs_vault_cand){root, "root", paths[i], "f1", "EXS-TEST", NULL, -1, NULL};
+        cp[i] = &c[i];
+    }
+    /* every 7th is a symlink now (refused at the check), every 11th is gone */
+    for (int i = 0; i < N; i += 7)
+        sh("cd '%s/m' && rm s%d.aspx && ln -s /etc/passwd s%d.aspx", root, i, i);
+    for (int i = 5; i < N; i += 11)
+        if (i % 7)
+            sh("rm '%s/m/s%d.aspx'", root, i);
+    exs_vault *v = open_vault();
+    assert_int_equal(exs_vault_quarantine_many(v, cp, N, r), EXS_OK);
+    exs_vault_close(v);
+    size_t moved = 0;
+    for (int i = 0; i < N; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s/m/s%d.aspx", root, i);
+        struct stat st;
+        assert_int_equal(r[i].rc, EXS_OK);
+        if (i % 7 == 0) {
+            assert_int_equal(r[i].outcome, EXS_VAULT_REFUSED);
+            assert_string_equal(r[i].id, "");
+            assert_true(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+        } else if (i >= 5 && (i - 5) % 11 == 0) {
+            assert_int_equal(r[i].outcome, EXS_VAULT_REFUSED);
+            assert_string_equal(r[i].id, "");
+        } else {
+            assert_int_equal(r[i].outcome, EXS_VAULT_MOVED);
+            assert_int_equal(strlen(r[i].id), EXS_VAULT_ID_LEN - 1);
+            assert_string_equal(r[i].msg, "");
+            assert_int_not_equal(lstat(p, &st), 0);
+            moved++;
+        }
+    }
+    /* the manifest holds exactly the moved ones, each with its own path and SHA-256 */
+    v = open_vault();
+    const exs_vault_entry *e;
+    size_t ne;
+    assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+    assert_int_equal(ne, moved);
+    for (size_t k = 0; k < ne; k++) {
+        int i = atoi(e[k].path + 3);
+        char hex[65];
+        assert_true(xs_sha256_hex(bodies[i], strlen(bodies[i]), hex));
+        assert_string_equal(e[k].sha256, hex);
+        assert_string_equal(e[k].item, r[i].id);
+    }
+    exs_vault_close(v);
+    assert_reopens_clean();
 }
 
 /* ---- vault export ---- */
@@ -1376,6 +1495,10 @@ int main(void)
         cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
         cmocka_unit_test(test_fail_every_io),
+        cmocka_unit_test_prestate(test_stop_after_every_step, (void *)&batched_on),
+        cmocka_unit_test_prestate(test_fail_every_io, (void *)&batched_on),
+        cmocka_unit_test(test_group_commit),
+        cmocka_unit_test(test_many_batches),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_refused),
         cmocka_unit_test(test_export_fail_every_io),
