@@ -1,6 +1,8 @@
 /* The caps of lib/core/limits.h, each met on purpose: what is kept, what is counted, which
  * warning says so, and that the sweep goes on past it. */
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "core/parallel.h"
 #include "exsweep/exsweep.h"
 #include "fixfiles.h"
 #include "fixlogs.h"
@@ -1252,9 +1255,50 @@ static void test_server_addresses_roots(void **st)
     }
 }
 
+/* XS_MAX_PARALLEL: a parallel for asked for more threads runs on at most that many (the
+ * caller's among them), and every i is done exactly once whatever the count asked. */
+enum { PF_N = 20000 };
+static atomic_int pf_done[PF_N];
+static pthread_t pf_tid[PF_N];
+static void pf_fn(void *ctx, size_t i)
+{
+    (void)ctx;
+    atomic_fetch_add(&pf_done[i], 1);
+    pf_tid[i] = pthread_self();
+}
+
+static void test_parallel_cap(void **st)
+{
+    (void)st;
+    static const unsigned asks[] = {0, 1, 2, XS_MAX_PARALLEL, XS_MAX_PARALLEL * 4};
+    for (size_t a = 0; a < sizeof asks / sizeof *asks; a++) {
+        for (size_t i = 0; i < PF_N; i++)
+            atomic_store(&pf_done[i], 0);
+        xs_parallel_for(PF_N, asks[a], pf_fn, NULL);
+        size_t distinct = 0;
+        static pthread_t seen[XS_MAX_PARALLEL + 1];
+        for (size_t i = 0; i < PF_N; i++) {
+            assert_int_equal(atomic_load(&pf_done[i]), 1);
+            size_t k = 0;
+            while (k < distinct && !pthread_equal(seen[k], pf_tid[i]))
+                k++;
+            if (k == distinct) {
+                assert_true(distinct <= XS_MAX_PARALLEL);
+                seen[distinct++] = pf_tid[i];
+            }
+        }
+        assert_true(distinct >= 1 && distinct <= XS_MAX_PARALLEL);
+        if (asks[a] <= 1) /* the caller alone */
+            assert_int_equal(distinct, 1);
+    }
+    xs_parallel_for(0, 8, pf_fn, NULL); /* nothing to do: no call */
+    assert_true(xs_cpus() >= 1 && xs_cpus() <= XS_MAX_PARALLEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parallel_cap),
         cmocka_unit_test_setup_teardown(test_access_events, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_file_caps_deferred, t_dir_setup, t_dir_teardown),
