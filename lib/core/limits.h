@@ -146,6 +146,9 @@
                                            plan is done in batches of this many */
 #define XS_VAULT_WORKERS 8              /* threads writing and reading back a batch's zips (the
                                            processors online, at most this many) */
+#define XS_VAULT_BUSY_TRIES 7          /* tries of a rename the filesystem says is busy (a share
+                                           still holding a file just closed), 10 ms apart then
+                                           doubling: 0.63 s at most; then the file is left */
 #define XS_MAX_PARALLEL 64              /* threads of one xs_parallel_for; more ask for fewer */
 #define XS_VAULT_MAX_ZIP (XS_VAULT_MAX_ITEM + (XS_VAULT_MAX_ITEM >> 6))
                                         /* bytes of one item's zip an export copies (the item and

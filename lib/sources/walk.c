@@ -191,21 +191,35 @@ static void walk_dir(walker *w, int dfd, size_t rel_len, const char *prefix, int
     closedir(d);
 }
 
-/* A read-write FUSE mount (ntfs-3g, the usual way an NTFS image is mounted) keeps access times
- * itself: O_NOATIME does not reach it, so reading moves them unless it is mounted read-only or
- * with noatime. Said once for the root, so the responder can remount; the sweep goes on. */
 #define XS_FUSE_SUPER_MAGIC 0x65735546
+#define XS_CIFS_SUPER_MAGIC 0xFF534D42
+#define XS_SMB2_SUPER_MAGIC 0xFE534D42
+#define XS_SMB_SUPER_MAGIC 0x517B
+
+const char *xs_atime_risk(long long f_type, unsigned long f_flag)
+{
+    if (f_type == XS_CIFS_SUPER_MAGIC || f_type == XS_SMB2_SUPER_MAGIC ||
+        f_type == XS_SMB_SUPER_MAGIC)
+        return "an SMB share: the server's filesystem moves access times when files are read "
+               "(unless it is mounted noatime there), which no client mount option stops; "
+               "sweep a copy or an image of it to keep them";
+    if (f_type == XS_FUSE_SUPER_MAGIC && !(f_flag & (ST_RDONLY | ST_NOATIME)))
+        return "a read-write FUSE mount (ntfs-3g?): its filesystem moves access times when "
+               "files are read, which exsweep cannot stop; mount it read-only (-o ro) to sweep, "
+               "or with -o noatime to quarantine, to keep them";
+    return NULL;
+}
+
+/* Said once for the root, so the responder can remount; the sweep goes on. */
 static void atime_check(walker *w, int fd, const char *root)
 {
     struct statfs fs;
     struct statvfs vs;
-    if (fstatfs(fd, &fs) != 0 || fs.f_type != XS_FUSE_SUPER_MAGIC || fstatvfs(fd, &vs) != 0 ||
-        (vs.f_flag & (ST_RDONLY | ST_NOATIME)))
+    if (fstatfs(fd, &fs) != 0 || fstatvfs(fd, &vs) != 0)
         return;
-    xs_warn(w->s, XS_W_ATIME, root, 0,
-            "a read-write FUSE mount (ntfs-3g?): its filesystem moves access times when files "
-            "are read, which exsweep cannot stop; mount it read-only (-o ro) to sweep, or with "
-            "-o noatime to quarantine, to keep them");
+    const char *why = xs_atime_risk((long long)(unsigned long)fs.f_type, vs.f_flag);
+    if (why)
+        xs_warn(w->s, XS_W_ATIME, root, 0, "%s", why);
 }
 
 bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,

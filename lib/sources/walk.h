@@ -33,6 +33,12 @@ typedef bool (*xs_walk_fn)(void *ctx, xs_item *it);
 bool xs_walk_root(struct exs_scan *s, uint32_t root_index, const char *root,
                    const char *root_abs, const char *display_prefix, xs_walk_fn fn, void *ctx);
 
+/* Why reading files under a filesystem of this statfs f_type and statvfs f_flag moves their
+ * access times whatever O_NOATIME says, or NULL: a read-write FUSE mount (ntfs-3g keeps the
+ * times itself; read-only or noatime stops it), an SMB share (the server's filesystem keeps
+ * them; no client option stops it). A static phrase for the warning of kind atime. */
+const char *xs_atime_risk(long long f_type, unsigned long f_flag);
+
 /* Opens a file for reading evidence: O_RDONLY|O_NOFOLLOW|O_CLOEXEC, O_NOATIME when the OS
  * allows it. Returns the fd or -1. dirfd may be AT_FDCWD. */
 int xs_open_evidence(int dirfd, const char *name, int extra_flags);

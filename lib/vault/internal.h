@@ -73,7 +73,8 @@ int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to);
 struct timespec;
 int64_t xs_vault_time_ns(const struct timespec *t);
 bool xs_vault_time_of(int64_t ns, struct timespec *t);
-/* Renames dfd/from to dfd/to unless to exists (EEXIST then); with the hook. 0, or -1. */
+/* Renames dfd/from to dfd/to unless to exists (EEXIST then); with the hook (each try); a
+ * busy file tried again (XS_VAULT_BUSY_TRIES). 0, or -1. */
 int xs_vault_rename_noreplace(int dfd, const char *from, const char *to);
 /* strerror(e) with what the operator can do about it (a full disk, a read-only filesystem, a
  * locked file, permissions, a share gone). Thread-local buffer, valid until the next call. */

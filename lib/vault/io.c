@@ -51,7 +51,7 @@ int xs_vault_renameat(int dfd, const char *from, int tdfd, const char *to)
     return renameat(dfd, from, tdfd, to);
 }
 
-int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
+static int rename_noreplace_once(int dfd, const char *from, const char *to)
 {
     if (!xs_vault_io_ok())
         return -1;
@@ -83,6 +83,25 @@ int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
     if (errno != ENOENT)
         return -1;
     return renameat(dfd, from, dfd, to);
+}
+
+/* A file busy (EBUSY, ETXTBSY) is tried again, XS_VAULT_BUSY_TRIES times in all, after 10,
+ * 20, 40 ... ms: on a share the handle of a file just closed is released after close returns
+ * (FUSE's release, an SMB server's oplock break), and the server refuses to rename a file it
+ * holds open. */
+int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
+{
+    long ms = 10;
+    for (int t = 1;; t++, ms *= 2) {
+        int r = rename_noreplace_once(dfd, from, to);
+        if (r == 0 || (errno != EBUSY && errno != ETXTBSY) || t == XS_VAULT_BUSY_TRIES)
+            return r;
+        int e = errno;
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        errno = e;
+    }
 }
 
 int64_t xs_vault_time_ns(const struct timespec *t)

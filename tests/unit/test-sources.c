@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fixfiles.h"
 #include "memscan.h"
 #include "mkarchive.h"
+#include "sources/walk.h"
 
 #define HDR                                                                                        \
     "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "         \
@@ -166,12 +168,33 @@ static void test_missing_root(void **st)
     exs_scan_destroy(NULL);
 }
 
+/* Which mounts move access times on read (the warning of kind atime): a FUSE mount unless
+ * read-only or noatime; an SMB share (kernel cifs, smb2, smbfs) always, whatever the client's
+ * flags; a local filesystem never (O_NOATIME). */
+static void test_atime_risk(void **state)
+{
+    (void)state;
+    const long long fuse = 0x65735546, cifs = 0xFF534D42, smb2 = 0xFE534D42, smb = 0x517B,
+                    ext4 = 0xEF53, ntfs3 = 0x7366746E;
+    assert_non_null(strstr(xs_atime_risk(fuse, 0), "a read-write FUSE mount (ntfs-3g?)"));
+    assert_null(xs_atime_risk(fuse, ST_RDONLY));
+    assert_null(xs_atime_risk(fuse, ST_NOATIME));
+    for (int i = 0; i < 3; i++) {
+        long long t = i == 0 ? cifs : i == 1 ? smb2 : smb;
+        assert_non_null(strstr(xs_atime_risk(t, 0), "an SMB share: the server's filesystem"));
+        assert_non_null(xs_atime_risk(t, ST_RDONLY | ST_NOATIME));
+    }
+    assert_null(xs_atime_risk(ext4, 0));
+    assert_null(xs_atime_risk(ntfs3, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_walk, t_dir_setup, t_dir_teardown),
         cmocka_unit_test_setup_teardown(test_archives, t_dir_setup, t_dir_teardown),
         cmocka_unit_test(test_missing_root),
+        cmocka_unit_test(test_atime_risk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

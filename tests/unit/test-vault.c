@@ -649,6 +649,39 @@ static void test_swap_before_rename(void **state)
     }
 }
 
+/* A busy file (a share still holding a handle just closed) is tried again: with EBUSY injected
+ * at each I/O call in turn, one item's quarantine goes through at exactly one call more than
+ * with EIO: the rename of step 7 (each other call fails either way); and the file is moved. */
+static void test_busy_retried(void **state)
+{
+    (void)state;
+    int ok_busy = 0, ok_eio = 0;
+    for (long n = 1; n <= 40; n++)
+        for (int k = 0; k < 2; k++) {
+            fresh();
+            exs_vault *v = open_vault();
+            xs_vault_fault_set(0, n, k ? EIO : EBUSY);
+            exs_vault_cand c = cand(1);
+            exs_vault_outcome o;
+            char id[EXS_VAULT_ID_LEN];
+            exs_rc rc = exs_vault_quarantine(v, &c, &o, id);
+            xs_vault_fault_set(0, 0, 0);
+            if (rc == EXS_OK) {
+                assert_int_equal(o, EXS_VAULT_MOVED);
+                assert_false(in_tree(1));
+                assert_true(in_vault(1));
+                *(k ? &ok_eio : &ok_busy) += 1;
+            } else { /* in its tree, or (a failure after the removal) in the vault */
+                assert_true(in_tree(1) || in_vault(1));
+            }
+            exs_vault_close(v);
+            assert_reopens_clean();
+        }
+    /* the calls past the last go through either way; one more with EBUSY */
+    assert_true(ok_eio > 0);
+    assert_int_equal(ok_busy, ok_eio + 1);
+}
+
 /* An injected failure says what the operator can do: a full disk, a read-only filesystem. */
 static void test_failure_messages(void **state)
 {
@@ -1491,6 +1524,7 @@ int main(void)
         cmocka_unit_test(test_private_name_recovery),
         cmocka_unit_test(test_swap_before_rename),
         cmocka_unit_test(test_failure_messages),
+        cmocka_unit_test(test_busy_retried),
         cmocka_unit_test(test_full_disk_tmpfs),
         cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
