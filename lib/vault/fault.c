@@ -39,6 +39,7 @@ void xs_vault_fault_set(long step, long io, int err)
     xs_vault_fault_step = step;
     xs_vault_fault_io = io;
     xs_vault_fault_errno = err;
+    xs_vault_fault_span = 1;
     steps = ios = 0;
 }
 
@@ -48,9 +49,12 @@ void xs_vault_step(void)
         _exit(77); /* as kill -9: no buffers flushed, no clean-up */
 }
 
+long xs_vault_fault_span = 1;
+
 bool xs_vault_io_ok(void)
 {
-    if (xs_vault_fault_io > 0 && ++ios == xs_vault_fault_io) {
+    if (xs_vault_fault_io > 0 && ++ios >= xs_vault_fault_io &&
+        ios < xs_vault_fault_io + xs_vault_fault_span) {
         errno = xs_vault_fault_errno ? xs_vault_fault_errno : EIO;
         return false;
     }

@@ -49,6 +49,8 @@ struct exs_vault {
 extern long xs_vault_fault_step;
 extern long xs_vault_fault_io;
 extern int xs_vault_fault_errno;
+/* How many calls from the Nth fail (tests; 1, and 1 again after xs_vault_fault_set). */
+extern long xs_vault_fault_span;
 /* Tests: called (when set) in step 7 after the original's name was checked and before it is
  * renamed to its private name, as another process could act there; and, when set,
  * xs_vault_rename_noreplace takes the way of a filesystem without RENAME_NOREPLACE. */

@@ -652,34 +652,60 @@ static void test_swap_before_rename(void **state)
 /* A busy file (a share still holding a handle just closed) is tried again: with EBUSY injected
  * at each I/O call in turn, one item's quarantine goes through at exactly one call more than
  * with EIO: the rename of step 7 (each other call fails either way); and the file is moved. */
+/* One file quarantined with the nth to the (n+span-1)th I/O call failing with e: true when it
+ * was moved (then it is in the vault only), false when the failure was said (then it is in
+ * its tree or, failed after its removal, in the vault); the vault reopens clean either way. */
+static bool quarantine_one_faulted(long n, long span, int e)
+{
+    fresh();
+    exs_vault *v = open_vault();
+    xs_vault_fault_set(0, n, e);
+    xs_vault_fault_span = span;
+    exs_vault_cand c = cand(1);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN];
+    exs_rc rc = exs_vault_quarantine(v, &c, &o, id);
+    const char *says = e == EBUSY ? "locked or in use" : "Input/output error";
+    char msg[1100];
+    snprintf(msg, sizeof msg, "%s", exs_vault_error(v));
+    bool said = strstr(msg, says) != NULL;
+    xs_vault_fault_set(0, 0, 0);
+    exs_vault_close(v);
+    if (rc == EXS_OK) {
+        assert_int_equal(o, EXS_VAULT_MOVED);
+        assert_true(!in_tree(1) && in_vault(1));
+    } else {
+        if (!said)
+            fail_msg("call %ld: %s", n, msg);
+        assert_true(in_tree(1) || in_vault(1));
+    }
+    assert_reopens_clean();
+    return rc == EXS_OK;
+}
+
 static void test_busy_retried(void **state)
 {
     (void)state;
     int ok_busy = 0, ok_eio = 0;
-    for (long n = 1; n <= 40; n++)
-        for (int k = 0; k < 2; k++) {
-            fresh();
-            exs_vault *v = open_vault();
-            xs_vault_fault_set(0, n, k ? EIO : EBUSY);
-            exs_vault_cand c = cand(1);
-            exs_vault_outcome o;
-            char id[EXS_VAULT_ID_LEN];
-            exs_rc rc = exs_vault_quarantine(v, &c, &o, id);
-            xs_vault_fault_set(0, 0, 0);
-            if (rc == EXS_OK) {
-                assert_int_equal(o, EXS_VAULT_MOVED);
-                assert_false(in_tree(1));
-                assert_true(in_vault(1));
-                *(k ? &ok_eio : &ok_busy) += 1;
-            } else { /* in its tree, or (a failure after the removal) in the vault */
-                assert_true(in_tree(1) || in_vault(1));
-            }
-            exs_vault_close(v);
-            assert_reopens_clean();
+    long rename_at = 0;
+    for (long n = 1; n <= 40; n++) {
+        bool busy = quarantine_one_faulted(n, 1, EBUSY), eio = quarantine_one_faulted(n, 1, EIO);
+        ok_busy += busy;
+        ok_eio += eio;
+        if (busy && !eio) {
+            assert_int_equal(rename_at, 0); /* one such call */
+            rename_at = n;
         }
-    /* the calls past the last go through either way; one more with EBUSY */
+        assert_true(busy || !eio);
+    }
+    /* the calls past the last go through either way; one more with EBUSY: step 7's rename */
     assert_true(ok_eio > 0);
     assert_int_equal(ok_busy, ok_eio + 1);
+    /* XS_VAULT_BUSY_TRIES: that rename busy that many times in a row is given up, once fewer
+     * goes through */
+    assert_true(rename_at > 0);
+    assert_true(quarantine_one_faulted(rename_at, XS_VAULT_BUSY_TRIES - 1, EBUSY));
+    assert_false(quarantine_one_faulted(rename_at, XS_VAULT_BUSY_TRIES, EBUSY));
 }
 
 /* An injected failure says what the operator can do: a full disk, a read-only filesystem. */
