@@ -144,6 +144,10 @@
 #define XS_VAULT_BATCH 128              /* items taken through the sequence together, each step
                                            synced once for all of them (group commit); a larger
                                            plan is done in batches of this many */
+#define XS_VAULT_FULL_RESERVE 16        /* a vault whose manifest has 15/16 of XS_VAULT_MAX_LOG or
+                                           XS_VAULT_MAX_ENTRIES takes no more items ("full":
+                                           quarantine into a new vault); the last 1/16 is for
+                                           restores, which are refused only at the caps */
 #define XS_VAULT_WORKERS 8              /* threads writing and reading back a batch's zips (the
                                            processors online, at most this many) */
 #define XS_VAULT_BUSY_TRIES 7          /* tries of a rename the filesystem says is busy (a share

@@ -30,6 +30,7 @@ struct exs_vault {
     char stuck_msg[1024];    /* what the first said */
     char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */
     uint64_t manifest_lines;
+    uint64_t manifest_bytes; /* its size, as read at open and appended since */
     bool head_unknown;       /* a failed append left the head unread: no more appends */
     /* the manifest as last read (exs_vault_entries) */
     char *mbuf;
@@ -130,8 +131,15 @@ int xs_vault_zip_read(int dfd, const char *name, char hex[65], uint64_t *size, i
 /* Appends one manifest line (the JSON object body without braces in body, the "prev" field is
  * added first) and syncs it; v->prev moves on. 0, or -1 with v->err filled. */
 int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n);
-/* The same for k entries at once, chained in order, with one sync: all are appended or none
- * (a failed append is cut off again). */
+/* What the manifest may hold (XS_VAULT_MAX_LOG bytes, XS_VAULT_MAX_ENTRIES lines: past them
+ * the reader refuses it, and the vault could not be opened); tests lower them. Quarantine
+ * leaves XS_VAULT_FULL_RESERVE of both for restores. */
+extern long long xs_vault_manifest_cap;
+extern long long xs_vault_manifest_max_lines;
+/* Would k more entries of about n bytes each fit (reserve: keep the room for restores)? */
+bool xs_vault_manifest_room(const exs_vault *v, size_t k, size_t n, bool reserve);
+/* The same for k entries at once, chained in order, with one sync (a failed append is cut off
+ * again, and the head read back). */
 int xs_vault_manifest_append_many(exs_vault *v, const char *const *body, const size_t *n,
                                   size_t k);
 /* Appends whole journal lines (each "{...}\n") and syncs them once. */

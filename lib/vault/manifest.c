@@ -71,6 +71,20 @@ static int append_line(exs_vault *v, const char *name, const char *line, size_t 
     return 0;
 }
 
+long long xs_vault_manifest_cap = XS_VAULT_MAX_LOG;
+long long xs_vault_manifest_max_lines = XS_VAULT_MAX_ENTRIES;
+
+bool xs_vault_manifest_room(const exs_vault *v, size_t k, size_t n, bool reserve)
+{
+    long long bytes = xs_vault_manifest_cap, lines = xs_vault_manifest_max_lines;
+    if (reserve) {
+        bytes -= (bytes + XS_VAULT_FULL_RESERVE - 1) / XS_VAULT_FULL_RESERVE;
+        lines -= (lines + XS_VAULT_FULL_RESERVE - 1) / XS_VAULT_FULL_RESERVE;
+    }
+    return (long long)(v->manifest_lines + k) <= lines &&
+           (long long)(v->manifest_bytes + k * (n + 96)) <= bytes;
+}
+
 int xs_vault_manifest_append(exs_vault *v, const char *body, size_t n)
 {
     return xs_vault_manifest_append_many(v, &body, &n, 1);
@@ -110,6 +124,7 @@ int xs_vault_manifest_append_many(exs_vault *v, const char *const *body, const s
     if (rc == 0) {
         memcpy(v->prev, prev, 65);
         v->manifest_lines += k;
+        v->manifest_bytes += o;
     } else {
         /* the lines may be in the file or not (cut off again, or written before a later sync
          * failed): the head is what the file says, so that the next entry chains to it */
@@ -216,10 +231,12 @@ int xs_vault_manifest_head(exs_vault *v)
     bool torn;
     memcpy(v->prev, XS_VAULT_GENESIS, 65);
     v->manifest_lines = 0;
+    v->manifest_bytes = 0;
     if (xs_vault_slurp(v->dfd, XS_VAULT_MANIFEST, &buf, &n) != 0) {
         snprintf(v->err, sizeof v->err, "cannot read the manifest: %s", xs_vault_strerror(errno));
         return -1;
     }
+    v->manifest_bytes = n;
     /* A line that does not parse still moves the chain on: verify names it. */
     size_t off = 0;
     while (off < n) {

@@ -144,6 +144,17 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         snprintf(v->err, sizeof v->err, "item %s: the manifest entry is damaged", id);
         return EXS_EFORMAT;
     }
+    /* a restore is recorded: refused, before anything is written, only at the caps (the
+     * last XS_VAULT_FULL_RESERVE of them quarantine leaves for restores) */
+    if (!xs_vault_manifest_room(v, 1, strlen(q->path) + strlen(q->root_path) +
+                                          strlen(q->findings) + strlen(q->rules) + 1024,
+                                false)) {
+        snprintf(v->err, sizeof v->err, "item %s: the manifest is at what one vault may hold "
+                 "(XS_VAULT_MAX_ENTRIES, XS_VAULT_MAX_LOG), so the restore could not be "
+                 "recorded: nothing restored ('vault export' copies the zip out; 7z x "
+                 "-pinfected opens it)", id);
+        return EXS_ELIMIT;
+    }
     /* copy what is needed: the entries are re-read by the append */
     exs_vault_entry e = *q;
     char *keep[] = {strdup(q->item), strdup(q->root_path), strdup(q->root), strdup(q->path),

@@ -650,7 +650,8 @@ typedef struct fresh {
 
 /* The item of candidate c, checked against what the sweep saw, and its intent line appended to
  * *jl: 0 ready, 1 not to be done (r says why: refused, changed, too long), -1 failed. */
-static int prepare(const exs_vault_cand *c, fresh *f, FILE *jl, exs_vault_result *r)
+static int prepare(const exs_vault *v, size_t queued, const exs_vault_cand *c, fresh *f,
+                   FILE *jl, exs_vault_result *r)
 {
     xs_item *it = &f->it;
     const char *why, *base;
@@ -728,6 +729,16 @@ static int prepare(const exs_vault_cand *c, fresh *f, FILE *jl, exs_vault_result
                  "(%zu bytes, over XS_VAULT_MAX_RECORD)", n);
         return 1;
     }
+    /* the manifest entry adds the operator, host, time, version and zip to the intent's */
+    if (!xs_vault_manifest_room(v, queued + 1, n + 512, true)) {
+        free(body);
+        r->outcome = EXS_VAULT_REFUSED;
+        snprintf(r->msg, sizeof r->msg, "the vault is full: its manifest holds %llu entries, "
+                 "%llu bytes, near what one vault may (XS_VAULT_MAX_ENTRIES, XS_VAULT_MAX_LOG; "
+                 "the rest is kept for restores): quarantine into a new vault",
+                 (unsigned long long)v->manifest_lines, (unsigned long long)v->manifest_bytes);
+        return 1;
+    }
     fputc('{', jl);
     fwrite(body, 1, n, jl);
     fputs("}\n", jl);
@@ -760,7 +771,7 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        if (prepare(c[i], &f[i], jl, &res[i]) == 0) {
+        if (prepare(v, k, c[i], &f[i], jl, &res[i]) == 0) {
             its[k] = &f[i].it;
             at[k++] = i;
         }

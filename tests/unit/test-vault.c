@@ -708,6 +708,60 @@ static void test_busy_retried(void **state)
     assert_false(quarantine_one_faulted(rename_at, XS_VAULT_BUSY_TRIES, EBUSY));
 }
 
+/* XS_VAULT_FULL_RESERVE: a vault whose manifest nears what it may hold takes no more items
+ * (refused "the vault is full", nothing journaled), still opens, and still restores; a
+ * restore is refused only at the cap itself, before anything is written. */
+static void test_vault_full(void **state)
+{
+    (void)state;
+    fresh();
+    exs_vault *v = open_vault();
+    exs_vault_cand c = cand(0);
+    exs_vault_outcome o;
+    char id0[EXS_VAULT_ID_LEN], id[EXS_VAULT_ID_LEN];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id0), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    uint64_t lines;
+    exs_vault_head(v, &lines);
+    assert_int_equal(lines, 1);
+    /* three lines, less the reserve (a 16th, rounded up: one): one more item goes in */
+    xs_vault_manifest_max_lines = 3;
+    c = cand(1);
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_MOVED);
+    c = cand(2);
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    assert_string_equal(id, "");
+    assert_non_null(strstr(exs_vault_error(v), "the vault is full: its manifest holds 2 entries"));
+    assert_true(in_tree(2));
+    exs_vault_close(v);
+    /* it opens, and restores into the reserve */
+    v = open_vault();
+    assert_int_equal(exs_vault_restore(v, id0), EXS_OK);
+    assert_true(in_tree(0));
+    /* at the cap itself a restore is refused, the tree untouched */
+    xs_vault_manifest_max_lines = 3;
+    const exs_vault_entry *e;
+    size_t ne;
+    assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+    assert_int_equal(ne, 3);
+    char id1[EXS_VAULT_ID_LEN];
+    snprintf(id1, sizeof id1, "%s", e[1].item);
+    assert_int_equal(exs_vault_restore(v, id1), EXS_ELIMIT);
+    assert_non_null(strstr(exs_vault_error(v), "the restore could not be recorded"));
+    assert_false(in_tree(1));
+    /* and by bytes the same way */
+    xs_vault_manifest_max_lines = XS_VAULT_MAX_ENTRIES;
+    xs_vault_manifest_cap = 100;
+    assert_int_equal(exs_vault_restore(v, id1), EXS_ELIMIT);
+    xs_vault_manifest_cap = XS_VAULT_MAX_LOG;
+    assert_int_equal(exs_vault_restore(v, id1), EXS_OK);
+    assert_true(in_tree(1));
+    exs_vault_close(v);
+    assert_reopens_clean();
+}
+
 /* An injected failure says what the operator can do: a full disk, a read-only filesystem. */
 static void test_failure_messages(void **state)
 {
@@ -1551,6 +1605,7 @@ int main(void)
         cmocka_unit_test(test_swap_before_rename),
         cmocka_unit_test(test_failure_messages),
         cmocka_unit_test(test_busy_retried),
+        cmocka_unit_test(test_vault_full),
         cmocka_unit_test(test_full_disk_tmpfs),
         cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
