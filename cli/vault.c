@@ -22,6 +22,11 @@ static void say_recovered(const char *verb, exs_vault *v)
     if (done || back)
         xs_cli_msg("exsweep %s: the vault had unfinished items from an interrupted run: %zu "
                    "completed, %zu rolled back (left in their tree)", verb, done, back);
+    size_t rs = exs_vault_restores_finished(v);
+    if (rs)
+        xs_cli_msg("exsweep %s: %zu restore%s an interrupted run began finished (temporary "
+                   "files removed from the tree; restores recorded where the file was in place)",
+                   verb, rs, rs == 1 ? "" : "s");
     const char *first;
     size_t stuck = exs_vault_stuck(v, &first);
     if (stuck)

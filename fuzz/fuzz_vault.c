@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sink;
     }
     exs_vault_close(v);
-    xs_vault_journal j = {NULL, 0, 0, 0};
+    xs_vault_journal j = {0};
     bool torn;
     (void)xs_vault_journal_parse((const char *)data, size, &j, &torn);
     xs_vault_journal_free(&j);

@@ -84,6 +84,9 @@ const char *exs_vault_error(const exs_vault *v);
 
 /* Items the opening completed (moved into the vault) and rolled back (left in the tree). */
 void exs_vault_recovered(const exs_vault *v, size_t *completed, size_t *rolled_back);
+/* Restores an interrupted run began that the opening finished: their temporary files
+ * removed from the tree, and the restore recorded when the file was in place. */
+size_t exs_vault_restores_finished(const exs_vault *v);
 /* Unfinished items the opening could not carry on (a folder that cannot be opened, a zip
  * damaged before its original was removed, an I/O failure): they stay in the journal, each
  * retried at every opening, and block nothing else. Returns how many; *first (may be NULL)

@@ -26,6 +26,7 @@ struct exs_vault {
     char *dir;               /* resolved */
     char err[1024];
     size_t completed, rolled_back;
+    size_t restores_finished; /* restores a run began and the opening finished */
     size_t stuck;            /* unfinished items the opening could not carry on */
     char stuck_msg[1024];    /* what the first said */
     char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */

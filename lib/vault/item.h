@@ -93,6 +93,10 @@ void xs_vault_unsynced(exs_vault *v, const xs_item *it, int e);
 typedef struct xs_vault_journal {
     xs_item *items;
     size_t n, cap;
+    /* restores begun ("restoring": id, root_path, path, sha256; state INTENT) and ended
+     * ("restored": state DONE), in the order begun */
+    xs_item *restores;
+    size_t nr, rcap;
     int oom; /* set when out of memory */
 } xs_vault_journal;
 /* Parses a journal's lines into j (zeroed first by the caller): 0, or the first line that is
@@ -101,6 +105,12 @@ uint64_t xs_vault_journal_parse(const char *p, size_t n, xs_vault_journal *j, bo
 void xs_vault_journal_free(xs_vault_journal *j);
 /* Parses a manifest's lines into v's entries (v->chain_broken, v->bad_line set). */
 exs_rc xs_vault_manifest_parse(exs_vault *v, const char *buf, size_t len);
+
+/* Finishes a restore the journal began and did not end (r: state INTENT): its temporary file
+ * removed, the restore recorded when the file is in place with its bytes and the manifest
+ * does not say so yet, "restored" journaled. 0, or -1 with v->err filled (kept for the next
+ * opening). */
+int xs_vault_restore_recover(exs_vault *v, xs_item *r);
 
 /* Removes an unfinished item's zip (temporary or not) and records the rollback. */
 int xs_vault_rollback(exs_vault *v, xs_item *it);

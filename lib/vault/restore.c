@@ -111,6 +111,123 @@ static int restore_entry(exs_vault *v, const exs_vault_entry *e, const char *act
     return xs_vault_manifest_item(v, &it, action);
 }
 
+/* A manifest entry copied with its strings (keep[], freed by entry_copy_free): the entries
+ * are read again by each append. 0, or -1 out of memory (keep freed by the caller still). */
+enum { ENTRY_STRINGS = 9 };
+static int entry_copy(const exs_vault_entry *q, exs_vault_entry *e, char *keep[ENTRY_STRINGS])
+{
+    *e = *q;
+    const char *from[ENTRY_STRINGS] = {q->item, q->root_path, q->root, q->path, q->sha256,
+                                       q->zip, q->encryption, q->findings, q->rules};
+    int rc = 0;
+    for (size_t i = 0; i < ENTRY_STRINGS; i++)
+        if (!(keep[i] = strdup(from[i] ? from[i] : "")))
+            rc = -1;
+    e->item = keep[0], e->root_path = keep[1], e->root = keep[2], e->path = keep[3];
+    e->sha256 = keep[4], e->zip = keep[5], e->encryption = keep[6], e->findings = keep[7];
+    e->rules = keep[8];
+    return rc;
+}
+
+static void entry_copy_free(char *keep[ENTRY_STRINGS])
+{
+    for (size_t i = 0; i < ENTRY_STRINGS; i++)
+        free(keep[i]);
+}
+
+/* {"step":"restoring", the item, where it goes, its SHA-256 and size} or {"step":"restored"}
+ * appended to the journal and synced. */
+static int journal_restore(exs_vault *v, const exs_vault_entry *e, bool begin)
+{
+    char *body = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&body, &n);
+    if (!f) {
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    fprintf(f, "\"step\":\"%s\",\"item\":\"%s\"", begin ? "restoring" : "restored", e->item);
+    if (begin) {
+        xs_vault_jstr(f, "root_path", e->root_path, true);
+        xs_vault_jstr(f, "path", e->path, true);
+        fprintf(f, ",\"sha256\":\"%s\",\"size\":%llu", e->sha256, (unsigned long long)e->size);
+    }
+    if (fclose(f) != 0) {
+        free(body);
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    int rc = xs_vault_journal_append(v, body, n);
+    free(body);
+    return rc;
+}
+
+int xs_vault_restore_recover(exs_vault *v, xs_item *r)
+{
+    exs_vault_entry e;
+    memset(&e, 0, sizeof e);
+    e.item = r->id;
+    const char *base;
+    char tmp[64], hex[65];
+    uint64_t size;
+    snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", r->id);
+    int dfd = xs_vault_open_parent(r->root_path, r->path, &base);
+    if (dfd < 0 && errno != ENOENT) {
+        snprintf(v->err, sizeof v->err, "the restore of item %s: the folder of %.300s cannot be "
+                 "opened: %s; its temporary file %s may be left there", r->id, r->path,
+                 xs_vault_strerror(errno), tmp);
+        return -1;
+    }
+    if (dfd >= 0) {
+        if ((unlinkat(dfd, tmp, 0) != 0 && errno != ENOENT) || xs_vault_fsync(dfd) != 0) {
+            snprintf(v->err, sizeof v->err, "the restore of item %s: cannot remove its "
+                     "temporary file %s beside %.300s: %s", r->id, tmp, r->path,
+                     xs_vault_strerror(errno));
+            close(dfd);
+            return -1;
+        }
+        /* in place with its bytes and not recorded yet: a run that stopped after the rename */
+        int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        bool there = f >= 0 && xs_vault_sha256_fd(f, hex, &size) == 0 &&
+                     strcmp(hex, r->sha256) == 0 && size == r->size;
+        if (f >= 0)
+            close(f);
+        close(dfd);
+        if (there) {
+            const exs_vault_entry *ents;
+            size_t n;
+            if (exs_vault_entries(v, &ents, &n) != EXS_OK)
+                return -1;
+            const exs_vault_entry *q = NULL;
+            bool restored = false;
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(ents[i].item, r->id) != 0)
+                    continue;
+                if (strcmp(ents[i].action, "quarantine") == 0)
+                    q = &ents[i], restored = false;
+                else if (strcmp(ents[i].action, "restore") == 0)
+                    restored = true;
+            }
+            if (q && !restored) {
+                exs_vault_entry copy;
+                char *keep[ENTRY_STRINGS];
+                int rc = entry_copy(q, &copy, keep);
+                if (rc == 0)
+                    rc = restore_entry(v, &copy, "restore");
+                else
+                    snprintf(v->err, sizeof v->err, "out of memory");
+                entry_copy_free(keep);
+                if (rc != 0)
+                    return -1;
+            }
+        }
+    }
+    if (journal_restore(v, &e, false) != 0)
+        return -1;
+    r->state = XS_ITEM_DONE;
+    return 0;
+}
+
 exs_rc exs_vault_restore(exs_vault *v, const char *id)
 {
     v->err[0] = 0;
@@ -156,19 +273,14 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         return EXS_ELIMIT;
     }
     /* copy what is needed: the entries are re-read by the append */
-    exs_vault_entry e = *q;
-    char *keep[] = {strdup(q->item), strdup(q->root_path), strdup(q->root), strdup(q->path),
-                    strdup(q->sha256), strdup(q->zip), strdup(q->encryption), strdup(q->findings),
-                    strdup(q->rules)};
-    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (!keep[i]) {
-            rc = EXS_ENOMEM;
-            goto out;
-        }
-    e.item = keep[0], e.root_path = keep[1], e.root = keep[2], e.path = keep[3];
-    e.sha256 = keep[4], e.zip = keep[5], e.encryption = keep[6], e.findings = keep[7];
-    e.rules = keep[8];
+    exs_vault_entry e;
+    char *keep[ENTRY_STRINGS];
+    if (entry_copy(q, &e, keep) != 0) {
+        rc = EXS_ENOMEM;
+        goto out;
+    }
     rc = EXS_EIO;
+    bool journaled = false;
     const char *base;
     char tmp[64], hex[65], err[512];
     uint64_t size;
@@ -208,6 +320,12 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
                  xs_vault_strerror(errno));
         goto close;
     }
+    /* begun in the journal: a run that stops from here leaves a temporary file in the
+     * evidence's folder, which the next opening removes (xs_vault_restore_recover) */
+    if (journal_restore(v, &e, true) != 0)
+        goto close;
+    xs_vault_step();
+    journaled = true;
     (void)unlinkat(dfd, tmp, 0); /* a restore that stopped before its rename */
     fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -252,6 +370,7 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
         goto unlink;
     }
     fd = -1;
+    xs_vault_step();
     /* in place without overwriting: a file that appeared meanwhile stays */
     if (xs_vault_rename_noreplace(dfd, tmp, base) != 0) {
         snprintf(v->err, sizeof v->err, "item %s: cannot put %s in place: %s", id, e.path,
@@ -270,21 +389,37 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
                  xs_vault_strerror(errno));
         goto close;
     }
-    rc = restore_entry(v, &e, "restore") == 0 ? EXS_OK : EXS_EIO;
-    if (rc == EXS_OK && note[0])
+    xs_vault_step();
+    if (restore_entry(v, &e, "restore") != 0)
+        goto close;
+    xs_vault_step();
+    rc = EXS_OK;
+    if (journal_restore(v, &e, false) != 0) {
+        rc = EXS_EIO; /* restored and recorded; the next opening ends it in the journal */
+        goto close;
+    }
+    journaled = false;
+    xs_vault_step();
+    if (note[0])
         snprintf(v->err, sizeof v->err, "item %s: restored, but %s", id, note);
     goto close;
 unlink:
     if (fd >= 0)
         close(fd);
     fd = -1;
-    (void)unlinkat(dfd, tmp, 0);
+    /* nothing of it is left: its end journaled too (else the next opening does it) */
+    if (unlinkat(dfd, tmp, 0) == 0 || errno == ENOENT) {
+        char said[sizeof v->err];
+        memcpy(said, v->err, sizeof said);
+        if (journaled && xs_vault_fsync(dfd) == 0 && journal_restore(v, &e, false) == 0)
+            journaled = false;
+        memcpy(v->err, said, sizeof said);
+    }
 close:
     if (fd >= 0)
         close(fd);
     close(dfd);
 out:
-    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        free(keep[i]);
+    entry_copy_free(keep);
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "core/escape.h"
 #include "core/digest.h"
+#include "core/grow.h"
 #include "core/limits.h"
 #include "detectors/webfolders.h"
 #include "sources/classify.h"
@@ -330,6 +331,11 @@ const char *exs_vault_error(const exs_vault *v)
     return v ? v->err : "";
 }
 
+size_t exs_vault_restores_finished(const exs_vault *v)
+{
+    return v->restores_finished;
+}
+
 size_t exs_vault_stuck(const exs_vault *v, const char **first)
 {
     if (first)
@@ -377,14 +383,8 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
         for (size_t i = 0; i < c->n; i++) /* an id is begun once: a second intent is altered */
             if (memcmp(c->items[i].id, id.p, id.n) == 0)
                 return -1;
-        if (c->n == c->cap) {
-            size_t ncap = c->cap ? c->cap * 2 : 64;
-            xs_item *ni = realloc(c->items, ncap * sizeof *ni);
-            if (!ni)
-                return c->oom = 1, -1;
-            c->items = ni;
-            c->cap = ncap;
-        }
+        if (!xs_grow((void **)&c->items, &c->cap, c->n + 1, sizeof *c->items))
+            return c->oom = 1, -1;
         xs_item *it = &c->items[c->n++];
         memset(it, 0, sizeof *it);
         memcpy(it->id, id.p, id.n);
@@ -409,6 +409,41 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
         it->uid = (unsigned)num(xs_vault_field(k, val, nf, "uid"));
         it->gid = (unsigned)num(xs_vault_field(k, val, nf, "gid"));
         it->state = XS_ITEM_INTENT;
+        return 0;
+    }
+    if ((step.n == 9 && memcmp(step.p, "restoring", 9) == 0) ||
+        (step.n == 8 && memcmp(step.p, "restored", 8) == 0)) {
+        bool begin = step.n == 9;
+        if (!begin) { /* ends the last restore of the item begun and not ended */
+            for (size_t i = c->nr; i-- > 0;)
+                if (memcmp(c->restores[i].id, id.p, id.n) == 0) {
+                    if (c->restores[i].state != XS_ITEM_INTENT)
+                        return -1;
+                    c->restores[i].state = XS_ITEM_DONE;
+                    return 0;
+                }
+            return -1; /* a restore never begun */
+        }
+        /* a restore begun again while an earlier one is unfinished (its recovery stuck):
+         * the later stands for both (the temporary file's name is the item's) */
+        for (size_t i = 0; i < c->nr; i++)
+            if (memcmp(c->restores[i].id, id.p, id.n) == 0 &&
+                c->restores[i].state == XS_ITEM_INTENT)
+                c->restores[i].state = XS_ITEM_DONE;
+        if (!xs_grow((void **)&c->restores, &c->rcap, c->nr + 1, sizeof *c->restores))
+            return c->oom = 1, -1;
+        xs_item *r = &c->restores[c->nr++];
+        memset(r, 0, sizeof *r);
+        memcpy(r->id, id.p, id.n);
+        r->root_path = dupf(k, val, nf, "root_path");
+        r->path = dupf(k, val, nf, "path");
+        r->sha256 = dupf(k, val, nf, "sha256");
+        if (!r->root_path || !r->path || !r->sha256)
+            return c->oom = 1, -1;
+        if (strlen(r->sha256) != 64 || !r->root_path[0] || !r->path[0])
+            return -1;
+        r->size = num(xs_vault_field(k, val, nf, "size"));
+        r->state = XS_ITEM_INTENT;
         return 0;
     }
     static const struct {
@@ -449,6 +484,13 @@ static bool unfinished_line(const jctx *c, const char *line, size_t n)
     const char *k = memmem(line, n, "\"item\":\"", 8);
     if (!k || (size_t)(line + n - (k + 8)) < EXS_VAULT_ID_LEN - 1)
         return false;
+    static const char rs[] = "\"step\":\"restor";
+    if (memmem(line, n, rs, sizeof rs - 1)) { /* a restore's line: one not ended */
+        for (size_t i = c->nr; i-- > 0;)
+            if (memcmp(c->restores[i].id, k + 8, EXS_VAULT_ID_LEN - 1) == 0)
+                return c->restores[i].state == XS_ITEM_INTENT;
+        return false;
+    }
     for (size_t i = 0; i < c->n; i++)
         if (memcmp(c->items[i].id, k + 8, EXS_VAULT_ID_LEN - 1) == 0)
             return c->items[i].state != XS_ITEM_DONE && c->items[i].state != XS_ITEM_ROLLEDBACK;
@@ -531,7 +573,7 @@ int xs_vault_recover(exs_vault *v)
         snprintf(v->err, sizeof v->err, "cannot read the journal: %s", xs_vault_strerror(errno));
         return -1;
     }
-    jctx c = {NULL, 0, 0, 0};
+    jctx c = {0};
     uint64_t bad = xs_vault_journal_parse(buf, len, &c, &torn);
     if (c.oom) {
         snprintf(v->err, sizeof v->err, "out of memory");
@@ -610,6 +652,15 @@ int xs_vault_recover(exs_vault *v)
         if (!v->stuck++)
             memcpy(v->stuck_msg, v->err, sizeof v->stuck_msg);
     }
+    for (size_t i = 0; i < c.nr; i++) {
+        if (c.restores[i].state != XS_ITEM_INTENT)
+            continue;
+        if (xs_vault_restore_recover(v, &c.restores[i]) == 0) {
+            v->restores_finished++;
+        } else if (!v->stuck++) {
+            memcpy(v->stuck_msg, v->err, sizeof v->stuck_msg);
+        }
+    }
     /* every item ended: a long journal is put aside (kept, never read again), so that a
      * vault's life is not bounded by what one journal may hold */
     if (len > (size_t)xs_vault_journal_rotate_at)
@@ -631,9 +682,13 @@ void xs_vault_journal_free(xs_vault_journal *j)
 {
     for (size_t i = 0; i < j->n; i++)
         item_free(&j->items[i]);
+    for (size_t i = 0; i < j->nr; i++)
+        item_free(&j->restores[i]);
     free(j->items);
+    free(j->restores);
     j->items = NULL;
-    j->n = j->cap = 0;
+    j->restores = NULL;
+    j->n = j->cap = j->nr = j->rcap = 0;
 }
 
 /* ---- items in ---- */

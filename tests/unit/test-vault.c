@@ -1252,6 +1252,117 @@ static void test_fail_every_io(void **state)
     batched = false;
 }
 
+/* No .exsweep-restore-* file anywhere in the tree. */
+static void assert_no_restore_temp(const char *when, long n)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s' -name '.exsweep-restore-*')\"", root);
+    if (system(cmd) != 0)
+        fail_msg("%s %ld: a restore's temporary file is left in the tree", when, n);
+}
+
+/* A restore of file 1 in a child that stops after its Nth step (as kill -9) or whose Nth write,
+ * fsync or rename fails, for every N until one goes through: after each, the next opening
+ * leaves no temporary file in the tree, the file is in place (and recorded once) or still only
+ * in the vault, and a restore then puts it back; one restore entry in the end. */
+static void restore_faulted(int step)
+{
+    long n;
+    for (n = 1;; n++) {
+        fresh();
+        exs_vault *v = open_vault();
+        exs_vault_cand c = cand(1);
+        exs_vault_outcome o;
+        char id[EXS_VAULT_ID_LEN];
+        assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+        exs_vault_close(v);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            exs_vault *w = open_vault();
+            xs_vault_fault_set(step ? n : 0, step ? 0 : n, 0);
+            exs_rc rc = exs_vault_restore(w, id);
+            if (rc != EXS_OK && !strstr(exs_vault_error(w), "Input/output error"))
+                _exit(4); /* the failure is said */
+            exs_vault_close(w);
+            _exit(rc == EXS_OK ? 0 : 2);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        int code = WEXITSTATUS(st);
+        assert_true(code == 0 || code == (step ? 77 : 2));
+        assert_true(in_vault(1));
+        v = open_vault(); /* the recovery */
+        assert_int_equal(exs_vault_stuck(v, NULL), 0);
+        assert_no_restore_temp(step ? "restore stopped after step" : "restore failed call", n);
+        assert_int_equal(exs_vault_restore(v, id), EXS_OK);
+        assert_true(in_tree(1));
+        const exs_vault_entry *e;
+        size_t ne, restores = 0;
+        assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+        for (size_t i = 0; i < ne; i++)
+            restores += strcmp(e[i].action, "restore") == 0;
+        if (restores != 1)
+            fail_msg("after %ld: %zu restore entries", n, restores);
+        exs_vault_close(v);
+        assert_reopens_clean();
+        if (code == 0)
+            break;
+    }
+    if (step) /* begun, the file written, in place, recorded, ended */
+        assert_int_equal(n, 5 + 1);
+    else
+        assert_true(n > 6);
+}
+
+/* A restore's journal lines: begun, begun again (the later stands for both), ended; an end of
+ * no restore begun, or a second end, is not a journal entry. */
+static void test_restore_journal_lines(void **state)
+{
+    (void)state;
+    static const char b[] = "{\"step\":\"restoring\",\"item\":\"0123456789abcdef\","
+                            "\"root_path\":\"/r\",\"path\":\"a.aspx\",\"sha256\":\""
+                            "aae82011073e798757ce12e276f61681fa013599eb338b3807f11ec7080eeb29"
+                            "\",\"size\":9}\n";
+    static const char end[] = "{\"step\":\"restored\",\"item\":\"0123456789abcdef\"}\n";
+    char buf[2048];
+    bool torn;
+    xs_vault_journal j = {0};
+    snprintf(buf, sizeof buf, "%s%s%s", b, b, end);
+    assert_int_equal(xs_vault_journal_parse(buf, strlen(buf), &j, &torn), 0);
+    assert_false(torn);
+    assert_int_equal(j.nr, 2);
+    assert_int_equal(j.restores[0].state, XS_ITEM_DONE);
+    assert_int_equal(j.restores[1].state, XS_ITEM_DONE);
+    assert_string_equal(j.restores[1].path, "a.aspx");
+    assert_int_equal(j.restores[1].size, 9);
+    xs_vault_journal_free(&j);
+    snprintf(buf, sizeof buf, "%s", b);
+    assert_int_equal(xs_vault_journal_parse(buf, strlen(buf), &j, &torn), 0);
+    assert_int_equal(j.nr, 1);
+    assert_int_equal(j.restores[0].state, XS_ITEM_INTENT); /* unfinished: the recovery's */
+    xs_vault_journal_free(&j);
+    snprintf(buf, sizeof buf, "%s", end);
+    assert_int_equal(xs_vault_journal_parse(buf, strlen(buf), &j, &torn), 1);
+    xs_vault_journal_free(&j);
+    snprintf(buf, sizeof buf, "%s%s%s", b, end, end);
+    assert_int_equal(xs_vault_journal_parse(buf, strlen(buf), &j, &torn), 3);
+    xs_vault_journal_free(&j);
+}
+
+static void test_restore_stop_every_step(void **state)
+{
+    (void)state;
+    restore_faulted(1);
+}
+
+static void test_restore_fail_every_io(void **state)
+{
+    (void)state;
+    restore_faulted(0);
+}
+
 /* Group commit: the NFILES files of three folders one at a time take 9 fsyncs each (journal
  * intent, zip, vault folder, copied, manifest, journal manifest, original's folder, unlinked,
  * done) and 2 for the vault folder when the journal and the manifest are created; together,
@@ -1613,6 +1724,9 @@ int main(void)
         cmocka_unit_test_prestate(test_stop_after_every_step, (void *)&batched_on),
         cmocka_unit_test_prestate(test_fail_every_io, (void *)&batched_on),
         cmocka_unit_test(test_group_commit),
+        cmocka_unit_test(test_restore_journal_lines),
+        cmocka_unit_test(test_restore_stop_every_step),
+        cmocka_unit_test(test_restore_fail_every_io),
         cmocka_unit_test(test_many_batches),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_refused),
