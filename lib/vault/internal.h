@@ -80,6 +80,8 @@ bool xs_vault_time_of(int64_t ns, struct timespec *t);
 /* Renames dfd/from to dfd/to unless to exists (EEXIST then); with the hook (each try); a
  * busy file tried again (XS_VAULT_BUSY_TRIES). 0, or -1. */
 int xs_vault_rename_noreplace(int dfd, const char *from, const char *to);
+/* Removes dfd/name (a file); with the hook (each try); a busy file tried again. 0, or -1. */
+int xs_vault_unlinkat(int dfd, const char *name);
 /* strerror(e) with what the operator can do about it (a full disk, a read-only filesystem, a
  * locked file, permissions, a share gone). Thread-local buffer, valid until the next call. */
 const char *xs_vault_strerror(int e);

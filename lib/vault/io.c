@@ -85,15 +85,24 @@ static int rename_noreplace_once(int dfd, const char *from, const char *to)
     return renameat(dfd, from, dfd, to);
 }
 
+static int unlink_once(int dfd, const char *name, const char *unused)
+{
+    (void)unused;
+    if (!xs_vault_io_ok())
+        return -1;
+    return unlinkat(dfd, name, 0);
+}
+
 /* A file busy (EBUSY, ETXTBSY) is tried again, XS_VAULT_BUSY_TRIES times in all, after 10,
  * 20, 40 ... ms: on a share the handle of a file just closed is released after close returns
- * (FUSE's release, an SMB server's oplock break), and the server refuses to rename a file it
- * holds open. */
-int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
+ * (FUSE's release, an SMB server's oplock break), and the server refuses to rename or remove
+ * a file it holds open. */
+static int busy_retried(int (*op)(int, const char *, const char *), int dfd, const char *a,
+                        const char *b)
 {
     long ms = 10;
     for (int t = 1;; t++, ms *= 2) {
-        int r = rename_noreplace_once(dfd, from, to);
+        int r = op(dfd, a, b);
         if (r == 0 || (errno != EBUSY && errno != ETXTBSY) || t == XS_VAULT_BUSY_TRIES)
             return r;
         int e = errno;
@@ -102,6 +111,16 @@ int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
             ;
         errno = e;
     }
+}
+
+int xs_vault_rename_noreplace(int dfd, const char *from, const char *to)
+{
+    return busy_retried(rename_noreplace_once, dfd, from, to);
+}
+
+int xs_vault_unlinkat(int dfd, const char *name)
+{
+    return busy_retried(unlink_once, dfd, name, NULL);
 }
 
 int64_t xs_vault_time_ns(const struct timespec *t)

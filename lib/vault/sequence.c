@@ -233,7 +233,7 @@ int xs_vault_remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno,
     if (has_priv && has_base && bs.st_dev == ps.st_dev && bs.st_ino == ps.st_ino) {
         /* a rename done as a link then an unlink (xs_vault_rename_noreplace on a filesystem
          * without RENAME_NOREPLACE) stopped between the two: finish it */
-        if (!xs_vault_io_ok() || unlinkat(dfd, base, 0) != 0) {
+        if (xs_vault_unlinkat(dfd, base) != 0) {
             snprintf(v->err, sizeof v->err, "item %s: cannot remove %.300s: %s; it is left in "
                      "place (also named %s)", it->id, it->path, xs_vault_strerror(errno), priv);
             return -1;
@@ -277,7 +277,7 @@ int xs_vault_remove_original(exs_vault *v, xs_item *it, int dfd, int dfd_errno,
         snprintf(v->err, sizeof v->err, "item %s: %s; it is left in place", it->id, what);
         return -1;
     }
-    if (!xs_vault_io_ok() || unlinkat(dfd, priv, 0) != 0) {
+    if (xs_vault_unlinkat(dfd, priv) != 0) {
         char what[400];
         snprintf(what, sizeof what, "cannot remove %.300s: %s", it->path, xs_vault_strerror(errno));
         if (put_back(v, it, dfd, base, priv, what) != 0)

@@ -650,8 +650,8 @@ static void test_swap_before_rename(void **state)
 }
 
 /* A busy file (a share still holding a handle just closed) is tried again: with EBUSY injected
- * at each I/O call in turn, one item's quarantine goes through at exactly one call more than
- * with EIO: the rename of step 7 (each other call fails either way); and the file is moved. */
+ * at each I/O call in turn, one item's quarantine goes through at exactly two calls more than
+ * with EIO: the rename and the unlink of step 7 (each other call fails either way). */
 /* One file quarantined with the nth to the (n+span-1)th I/O call failing with e: true when it
  * was moved (then it is in the vault only), false when the failure was said (then it is in
  * its tree or, failed after its removal, in the vault); the vault reopens clean either way. */
@@ -687,25 +687,30 @@ static void test_busy_retried(void **state)
 {
     (void)state;
     int ok_busy = 0, ok_eio = 0;
-    long rename_at = 0;
+    long busy_at[2] = {0, 0};
+    int nbusy = 0;
     for (long n = 1; n <= 40; n++) {
         bool busy = quarantine_one_faulted(n, 1, EBUSY), eio = quarantine_one_faulted(n, 1, EIO);
         ok_busy += busy;
         ok_eio += eio;
         if (busy && !eio) {
-            assert_int_equal(rename_at, 0); /* one such call */
-            rename_at = n;
+            assert_true(nbusy < 2);
+            busy_at[nbusy++] = n;
         }
         assert_true(busy || !eio);
     }
-    /* the calls past the last go through either way; one more with EBUSY: step 7's rename */
+    /* the calls past the last go through either way; two more with EBUSY: step 7's rename to
+     * the private name and its unlink, one after the other */
     assert_true(ok_eio > 0);
-    assert_int_equal(ok_busy, ok_eio + 1);
-    /* XS_VAULT_BUSY_TRIES: that rename busy that many times in a row is given up, once fewer
-     * goes through */
-    assert_true(rename_at > 0);
-    assert_true(quarantine_one_faulted(rename_at, XS_VAULT_BUSY_TRIES - 1, EBUSY));
-    assert_false(quarantine_one_faulted(rename_at, XS_VAULT_BUSY_TRIES, EBUSY));
+    assert_int_equal(ok_busy, ok_eio + 2);
+    assert_int_equal(nbusy, 2);
+    assert_true(busy_at[1] > busy_at[0]);
+    /* XS_VAULT_BUSY_TRIES: either busy that many times in a row is given up, once fewer goes
+     * through */
+    for (int i = 0; i < 2; i++) {
+        assert_true(quarantine_one_faulted(busy_at[i], XS_VAULT_BUSY_TRIES - 1, EBUSY));
+        assert_false(quarantine_one_faulted(busy_at[i], XS_VAULT_BUSY_TRIES, EBUSY));
+    }
 }
 
 /* XS_VAULT_FULL_RESERVE: a vault whose manifest nears what it may hold takes no more items
