@@ -11,11 +11,12 @@ BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # man-db, groff-base: tests/e2e/man-sync.sh renders every man page with man --warnings.
 # p7zip-full: the vault cases open the quarantine zips with 7z x -pinfected (AES-256).
+# e2fsprogs: the vault-loop case quarantines and restores on a loop-mounted ext4 image.
 # samba, smbnetfs: the vault-smb case quarantines and restores on a share of a Samba server it
 # starts on 127.0.0.1, mounted with smbnetfs (FUSE; the kernel may have no cifs).
 # ntfs-3g: the vault-ntfs case quarantines and restores on an NTFS image (mkntfs, ntfs-3g;
 # root and /dev/fuse, skipped saying why without them).
-TEST_PKGS="yara p7zip-full ntfs-3g samba smbnetfs libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
+TEST_PKGS="yara p7zip-full ntfs-3g samba smbnetfs e2fsprogs libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
 # zip: bench/vault times zip -P infected beside the vault.
 PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq zip"
 
