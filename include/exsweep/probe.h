@@ -81,8 +81,9 @@ typedef struct exs_probe_stats {
 } exs_probe_counts;
 
 /* Reads the scan at path ("-": standard input). Returns EXS_OK with *out set, or an error
- * (the file cannot be opened or read, EXS_EFORMAT for a CSV without Shadowserver's header,
- * EXS_ENOMEM) with its message in err and *out NULL. */
+ * (the file cannot be opened or read; EXS_EFORMAT for a CSV without Shadowserver's header,
+ * or ZGrab2 input of which not one line is a record: another tool's output; EXS_ENOMEM)
+ * with its message in err and *out NULL. An empty input is no error: no target. */
 exs_rc exs_probe_read(exs_probe **out, exs_probe_input kind, const char *path, char *err,
                       size_t errlen);
 /* The same over n bytes in memory (tests, fuzzing); name is what messages call it. */
@@ -91,7 +92,7 @@ exs_rc exs_probe_read_mem(exs_probe **out, exs_probe_input kind, const char *nam
 
 /* The targets, in the order of their first record. */
 const exs_probe_target *exs_probe_targets(const exs_probe *p, size_t *n);
-/* The warnings kept, by line. */
+/* The warnings kept, by line; those about the whole input (line 0) last. */
 const exs_probe_warning *exs_probe_warnings(const exs_probe *p, size_t *n);
 const exs_probe_counts *exs_probe_stats(const exs_probe *p);
 

@@ -244,6 +244,9 @@
                                             read up to them, a warning */
 #define XS_PROBE_PATHS (1u << 20)       /* bytes of the dotted names of one line's leaves; a
                                             line that needs more is malformed */
+#define XS_PROBE_MAX_MODULES 16         /* modules of one ZGrab2 line read (a multiple-module
+                                            run names each); later ones are not read, a
+                                            warning */
 #define XS_PROBE_MAX_HEADERS 256        /* response header values given to the fingerprint;
                                             later ones are not looked at, a warning */
 #define XS_PROBE_MAX_BODY (256u << 10)  /* bytes of a response body fingerprinted (ZGrab2's own

@@ -40,6 +40,7 @@ struct exs_probe {
     xs_shadowserver *ss;
     bool header_seen, nomem;
     uint64_t cut_bodies;
+    uint64_t nonblank, parsed; /* lines with content; ZGrab2 lines that were records */
 };
 
 __attribute__((format(printf, 3, 4))) static void warn(exs_probe *p, uint64_t line,
@@ -127,13 +128,14 @@ static void add(exs_probe *p, const xs_probe_rec *r, uint64_t line)
 
 static void line_zgrab2(exs_probe *p, const char *s, size_t n, uint64_t line)
 {
-    xs_probe_rec recs[XS_ZGRAB2_MAX_MODULES];
+    xs_probe_rec recs[XS_PROBE_MAX_MODULES];
     size_t nr;
     const char *why = "", *note;
     if (xs_zgrab2_line(p->zg, s, n, recs, &nr, &p->st.no_response, &why, &note) < 0) {
         warn(p, line, "skipped: %s", why);
         return;
     }
+    p->parsed++;
     if (note)
         warn(p, line, "%s", note);
     for (size_t i = 0; i < nr; i++)
@@ -180,6 +182,7 @@ static int one_line(exs_probe *p, const char *s, size_t n, uint64_t line, char *
         n--;
     if (blank(s, n))
         return 0;
+    p->nonblank++;
     if (p->kind == EXS_PROBE_SHADOWSERVER)
         return line_shadowserver(p, s, n, line, err, errlen);
     line_zgrab2(p, s, n, line);
@@ -189,6 +192,7 @@ static int one_line(exs_probe *p, const char *s, size_t n, uint64_t line, char *
 static void too_long(exs_probe *p, uint64_t line)
 {
     p->st.lines++;
+    p->nonblank++;
     warn(p, line, "skipped: a line longer than %u MiB", (unsigned)(XS_PROBE_MAX_LINE >> 20));
 }
 
@@ -222,10 +226,18 @@ static void fam_copy(exs_probe *p, const xs_fverdict *v, xs_family f, exs_probe_
 }
 
 /* The targets decided, the counts, the end of the read's own warnings. */
-static exs_rc finish(exs_probe *p)
+static exs_rc finish(exs_probe *p, const char *name, char *err, size_t errlen)
 {
     if (p->kind == EXS_PROBE_SHADOWSERVER && !p->header_seen)
         return EXS_EFORMAT;
+    if (p->kind == EXS_PROBE_ZGRAB2 && p->nonblank && !p->parsed) {
+        /* not one record: another tool's output, not a scan with some bad lines */
+        snprintf(err, errlen, "%s: no line is a ZGrab2 http record (%llu lines; line %llu: %s)",
+                 name, (unsigned long long)p->nonblank,
+                 p->nw ? (unsigned long long)p->w[0].line : 0ull,
+                 p->nw ? p->w[0].message : "");
+        return EXS_EFORMAT;
+    }
     if (p->cut_bodies)
         warn(p, 0, "%llu response bodies longer than %u KiB: their first %u KiB were looked at",
              (unsigned long long)p->cut_bodies, (unsigned)(XS_PROBE_MAX_BODY >> 10),
@@ -267,7 +279,7 @@ static exs_rc done(exs_probe *p, exs_rc rc, exs_probe **out, const char *name, c
                    size_t errlen)
 {
     if (rc == EXS_OK)
-        rc = finish(p);
+        rc = finish(p, name, err, errlen);
     if (rc == EXS_EFORMAT && !err[0])
         snprintf(err, errlen, "%s: no header line: not a Shadowserver scan_exchange CSV", name);
     else if (rc == EXS_ENOMEM && !err[0])

@@ -1,6 +1,7 @@
 /* The probe's records in text, JSON lines and CSV (exs_probe_write), every string escaped
  * for where it goes: the terminal (core/escape.h xs_esc_term), JSON, CSV. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,15 +71,24 @@ static void text_target(FILE *f, const exs_probe_target *t)
     }
 }
 
+/* "1 target", "2 targets" */
+static void count(FILE *f, uint64_t n, const char *one, const char *many)
+{
+    fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
 static void counts_line(FILE *f, const exs_probe_counts *s)
 {
-    fprintf(f,
-            "%llu targets: %llu Exchange (%llu vulnerable, %llu unknown), %llu not Exchange; "
-            "%llu records read, %llu results without a response, %llu warnings\n",
-            (unsigned long long)s->targets, (unsigned long long)s->exchange,
-            (unsigned long long)s->vulnerable, (unsigned long long)s->unknown,
-            (unsigned long long)(s->targets - s->exchange), (unsigned long long)s->records,
-            (unsigned long long)s->no_response, (unsigned long long)s->warnings);
+    count(f, s->targets, "target", "targets");
+    fprintf(f, ": %llu Exchange (%llu vulnerable, %llu unknown), %llu not Exchange; ",
+            (unsigned long long)s->exchange, (unsigned long long)s->vulnerable,
+            (unsigned long long)s->unknown, (unsigned long long)(s->targets - s->exchange));
+    count(f, s->records, "record", "records");
+    fputs(" read, ", f);
+    count(f, s->no_response, "result", "results");
+    fputs(" without a response, ", f);
+    count(f, s->warnings, "warning", "warnings");
+    fputc('\n', f);
 }
 
 static void write_text(const exs_probe *p, FILE *f)

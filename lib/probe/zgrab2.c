@@ -177,7 +177,7 @@ int xs_zgrab2_line(xs_zgrab2 *z, const char *p, size_t n, xs_probe_rec *recs, si
     }
     if (np == XS_PROBE_MAX_PAIRS)
         *note = "more than 8192 values: the rest of the line was not read";
-    mod mods[XS_ZGRAB2_MAX_MODULES];
+    mod mods[XS_PROBE_MAX_MODULES];
     size_t nm = 0, nh = 0;
     bool mcut = false, hcut = false;
     xs_str ip = XS_STR_NULL, domain = XS_STR_NULL;
@@ -202,7 +202,7 @@ int xs_zgrab2_line(xs_zgrab2 *z, const char *p, size_t n, xs_probe_rec *recs, si
         while (mi < nm && !(mods[mi].name.n == name.n && memcmp(mods[mi].name.p, name.p, name.n) == 0))
             mi++;
         if (mi == nm) {
-            if (nm == XS_ZGRAB2_MAX_MODULES) {
+            if (nm == XS_PROBE_MAX_MODULES) {
                 mcut = true;
                 continue;
             }

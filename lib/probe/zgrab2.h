@@ -19,9 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/limits.h"
 #include "probe/record.h"
-
-#define XS_ZGRAB2_MAX_MODULES 16 /* modules of one line read; more are a warning */
 
 typedef struct xs_zgrab2 xs_zgrab2;
 
@@ -30,7 +29,7 @@ xs_zgrab2 *xs_zgrab2_create(void);
 /* Accepts NULL. */
 void xs_zgrab2_destroy(xs_zgrab2 *z);
 
-/* Reads one line into recs (room for XS_ZGRAB2_MAX_MODULES) and their count into *nrecs;
+/* Reads one line into recs (room for XS_PROBE_MAX_MODULES) and their count into *nrecs;
  * *noresp counts the HTTP modules that got no response (a timeout, a refusal). Returns 0,
  * or -1 when the line is no ZGrab2 record, with why (static text or filled into wbuf).
  * *note, when not NULL, is a warning about a line that was still read (a cap reached). */

@@ -115,6 +115,12 @@ static exs_probe *by_header(const char *hv)
     return p;
 }
 
+/* A record that is fine, so that an input of bad lines around it is still a scan. */
+static void good(buf *b)
+{
+    zline(b, "192.0.2.250", "https", "192.0.2.250", 200, "\"server\":[\"nginx\"]", NULL);
+}
+
 /* ---- the fingerprint ---- */
 
 static xs_fingerprint fp_of(int status, const char *name, const char *value, const char *body)
@@ -360,8 +366,8 @@ static void test_text_exact(void **st)
         "    ProxyNotShell  vulnerable 15.1.2176.2 (Exchange Server 2016 CU19): no update for "
         "Exchange Server 2016 CU19 fixes it; a later CU is needed\n"
         "\n"
-        "1 targets: 1 Exchange (1 vulnerable, 0 unknown), 0 not Exchange; 1 records read, 1 "
-        "results without a response, 1 warnings\n"
+        "1 target: 1 Exchange (1 vulnerable, 0 unknown), 0 not Exchange; 1 record read, 1 "
+        "result without a response, 1 warning\n"
         "  line 3: skipped: not a JSON object (or malformed, or nested deeper than 64)\n");
     free(s);
     s = render(p, EXS_PROBE_JSONL);
@@ -501,6 +507,20 @@ static void test_shadowserver_not(void **st)
                              "Shadowserver scan_exchange CSV");
     assert_int_equal(exs_probe_read_mem(&p, EXS_PROBE_SHADOWSERVER, "e", "", 0, err, sizeof err),
                      EXS_EFORMAT);
+    /* ZGrab2 input of which no line is a record: another tool's output, not a scan */
+    const char *csv = "ip,port\n192.0.2.1,443\n";
+    assert_int_equal(exs_probe_read_mem(&p, EXS_PROBE_ZGRAB2, "s.csv", csv, strlen(csv), err,
+                                        sizeof err),
+                     EXS_EFORMAT);
+    assert_string_equal(err, "s.csv: no line is a ZGrab2 http record (2 lines; line 1: skipped: "
+                             "not a JSON object (or malformed, or nested deeper than 64))");
+    /* an empty scan is no error: no target */
+    assert_int_equal(exs_probe_read_mem(&p, EXS_PROBE_ZGRAB2, "e", "\n", 1, err, sizeof err),
+                     EXS_OK);
+    size_t n;
+    exs_probe_targets(p, &n);
+    assert_int_equal(n, 0);
+    exs_probe_destroy(p);
     assert_int_equal(exs_probe_read(&p, EXS_PROBE_ZGRAB2, "/nonexistent/x", err, sizeof err),
                      EXS_ENOENT);
     assert_int_equal(exs_probe_format_parse("jsonl"), EXS_PROBE_JSONL);
@@ -548,6 +568,7 @@ static void test_cap_line(void **st)
     b.n = 0;
     big[XS_PROBE_MAX_LINE - 1] = '\0';
     put(&b, "%s\n", big);
+    good(&b);
     p = read_mem(EXS_PROBE_ZGRAB2, &b);
     w = exs_probe_warnings(p, &nw);
     assert_int_equal(nw, 1);
@@ -574,10 +595,12 @@ static void test_cap_depth(void **st)
             put(&b, "]");
         put(&b, ",\"headers\":{\"unknown\":[{\"key\":\"x_owa_version\",\"value\":[\"15.2.986.5\"]}]},"
                 "\"request\":{\"url\":{\"scheme\":\"https\",\"host\":\"192.0.2.9\"}}}}}}}\n");
+        good(&b);
         exs_probe *p = read_mem(EXS_PROBE_ZGRAB2, &b);
         size_t n;
-        exs_probe_targets(p, &n);
-        assert_int_equal(n, extra ? 0 : 1);
+        const exs_probe_target *t = exs_probe_targets(p, &n);
+        assert_int_equal(n, extra ? 1 : 2);
+        assert_string_equal(t[0].target, extra ? "192.0.2.250:443" : "192.0.2.9:443");
         exs_probe_destroy(p);
         free(b.p);
     }
@@ -613,6 +636,7 @@ static void test_cap_paths(void **st)
     memset(name, 'n', XS_PROBE_PATHS / 2);
     name[XS_PROBE_PATHS / 2] = '\0';
     put(&b, "{\"ip\":\"192.0.2.9\",\"%s\":1,\"%s2\":1}\n", name, name);
+    good(&b);
     exs_probe *p = read_mem(EXS_PROBE_ZGRAB2, &b);
     size_t nw;
     const exs_probe_warning *w = exs_probe_warnings(p, &nw);
@@ -676,6 +700,33 @@ static void test_cap_body(void **st)
     }
 }
 
+/* XS_PROBE_MAX_MODULES: modules past them are not read, a warning. */
+static void test_cap_modules(void **st)
+{
+    (void)st;
+    for (int past = 0; past < 2; past++) {
+        buf b = {0};
+        put(&b, "{\"ip\":\"192.0.2.9\",\"data\":{");
+        for (int i = 0; i < XS_PROBE_MAX_MODULES + past; i++)
+            put(&b, "%s\"m%d\":{\"status\":\"success\",\"protocol\":\"http\",\"result\":{"
+                    "\"response\":{\"status_code\":200,\"request\":{\"url\":{\"scheme\":"
+                    "\"https\",\"host\":\"192.0.2.9:%d\"}}}}}",
+                i ? "," : "", i, 1000 + i);
+        put(&b, "}}\n");
+        exs_probe *p = read_mem(EXS_PROBE_ZGRAB2, &b);
+        size_t n, nw;
+        exs_probe_targets(p, &n);
+        const exs_probe_warning *w = exs_probe_warnings(p, &nw);
+        assert_int_equal(n, XS_PROBE_MAX_MODULES);
+        assert_int_equal(nw, (size_t)past);
+        if (past)
+            assert_string_equal(w[0].message, "more modules than 16 in the line: the rest were "
+                                              "not read");
+        exs_probe_destroy(p);
+        free(b.p);
+    }
+}
+
 /* XS_PROBE_MAX_WARNINGS: the first kept, every one counted. */
 static void test_cap_warnings(void **st)
 {
@@ -683,6 +734,7 @@ static void test_cap_warnings(void **st)
     buf b = {0};
     for (int i = 0; i < XS_PROBE_MAX_WARNINGS + 5; i++)
         put(&b, "bad\n");
+    good(&b);
     exs_probe *p = read_mem(EXS_PROBE_ZGRAB2, &b);
     size_t nw;
     const exs_probe_warning *w = exs_probe_warnings(p, &nw);
@@ -772,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_cap_paths),
         cmocka_unit_test(test_cap_headers),
         cmocka_unit_test(test_cap_body),
+        cmocka_unit_test(test_cap_modules),
         cmocka_unit_test(test_cap_warnings),
         cmocka_unit_test(test_cap_host_text),
         cmocka_unit_test(test_cap_targets),
