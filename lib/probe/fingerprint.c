@@ -94,7 +94,7 @@ static int manifest(const char *p, size_t n, xs_build *b)
         if (t.closing)
             continue;
         xs_str name = t.name;
-        const char *colon = memchr(name.p, ':', name.n); /* asmv1:assemblyIdentity */
+        const char *colon = name.n ? memchr(name.p, ':', name.n) : NULL; /* asmv1:... */
         if (colon)
             name = xs_str_make(colon + 1, name.n - (size_t)(colon + 1 - name.p));
         if (name.n != 16 || !xs_mem_ieq(name.p, "assemblyIdentity", 16))

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/lines.h"
 #include "core/strmap.h"
 #include "exsweep/probe.h"
 #include "probe/shadowserver.h"
@@ -314,7 +315,7 @@ exs_rc exs_probe_read_mem(exs_probe **out, exs_probe_input kind, const char *nam
         const char *nl = memchr(s + at, '\n', n - at);
         size_t end = nl ? (size_t)(nl - s) : n;
         line++;
-        if (end - at > XS_PROBE_MAX_LINE)
+        if (end - at >= XS_PROBE_MAX_LINE) /* as the file reader, whose buffer holds less */
             too_long(p, line);
         else if (one_line(p, s + at, end - at, line, msg, sizeof msg) < 0) {
             snprintf(err, errlen, "%s: %s", name, msg);
@@ -347,46 +348,24 @@ exs_rc exs_probe_read(exs_probe **out, exs_probe_input kind, const char *path, c
     exs_probe *p = create(kind);
     char *buf = malloc(XS_PROBE_MAX_LINE);
     exs_rc rc = p && buf ? EXS_OK : EXS_ENOMEM;
-    size_t have = 0;
-    uint64_t line = 0;
-    bool skipping = false, eof = false;
+    xs_lines lines;
+    xs_lines_init(&lines, fd, buf, XS_PROBE_MAX_LINE);
     char msg[512] = "";
-    while (rc == EXS_OK && !eof) {
-        ssize_t k = read(fd, buf + have, XS_PROBE_MAX_LINE - have);
-        if (k < 0 && errno == EINTR)
-            continue;
+    while (rc == EXS_OK) {
+        char *s;
+        size_t n;
+        bool toolong;
+        int k = xs_lines_next(&lines, &s, &n, &toolong);
         if (k < 0) {
             snprintf(err, errlen, "%s: %s", name, strerror(errno));
             rc = EXS_EIO;
+        } else if (k == 0) {
             break;
-        }
-        eof = k == 0;
-        have += (size_t)k;
-        size_t start = 0;
-        for (;;) {
-            char *nl = memchr(buf + start, '\n', have - start);
-            if (!nl && !(eof && start < have))
-                break;
-            size_t end = nl ? (size_t)(nl - buf) : have;
-            if (skipping) { /* the tail of a line already counted too long */
-                skipping = false;
-            } else {
-                line++;
-                if (one_line(p, buf + start, end - start, line, msg, sizeof msg) < 0) {
-                    snprintf(err, errlen, "%s: %s", name, msg);
-                    rc = EXS_EFORMAT;
-                    break;
-                }
-            }
-            start = nl ? end + 1 : have;
-        }
-        memmove(buf, buf + start, have - start);
-        have -= start;
-        if (have == XS_PROBE_MAX_LINE) {
-            if (!skipping)
-                too_long(p, ++line);
-            skipping = true;
-            have = 0;
+        } else if (toolong) {
+            too_long(p, lines.line);
+        } else if (one_line(p, s, n, lines.line, msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "%s: %s", name, msg);
+            rc = EXS_EFORMAT;
         }
     }
     free(buf);
