@@ -256,7 +256,7 @@ eval: all
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/sweep_one.h fuzz/probe_one.h $(LIB_SRC) $(RULE_GEN) $(HTML_GEN) $(PFDB_GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  FUZZ    $@")
 	$(Q)clang -std=c17 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(COMPAT) \

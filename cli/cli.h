@@ -11,6 +11,10 @@ extern const char xs_cli_scan_help[];
 int xs_cli_report(int argc, char **argv);
 extern const char xs_cli_report_help[];
 
+/* exsweep probe: a saved ZGrab2 or Shadowserver scan classified, nothing sent. */
+int xs_cli_probe(int argc, char **argv);
+extern const char xs_cli_probe_help[];
+
 /* exsweep collect-spec: a Velociraptor artifact or KAPE target for what exsweep reads. */
 int xs_cli_collect(int argc, char **argv);
 extern const char xs_cli_collect_help[];

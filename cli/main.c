@@ -88,6 +88,8 @@ static int cmd_help(int argc, char **argv)
             text = xs_cli_scan_help;
         else if (strcmp(argv[1], "report") == 0)
             text = xs_cli_report_help;
+        else if (strcmp(argv[1], "probe") == 0)
+            text = xs_cli_probe_help;
         else if (strcmp(argv[1], "rules") == 0)
             text = rules_help;
         else if (strcmp(argv[1], "collect-spec") == 0)
@@ -135,6 +137,8 @@ int main(int argc, char **argv)
         return xs_cli_collect(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return xs_cli_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "probe") == 0)
+        return xs_cli_probe(argc - 1, argv + 1);
     if (strcmp(cmd, "quarantine") == 0)
         return xs_cli_quarantine(argc - 1, argv + 1);
     if (strcmp(cmd, "restore") == 0)

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "escape.h"
 #include "finding.h"
+#include "probe.h"
 #include "results.h"
 #include "scan.h"
 #include "report.h"

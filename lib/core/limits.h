@@ -245,4 +245,33 @@
 #define XS_HIVE_MAX_LOG_BYTES (256u << 20) /* bytes of one transaction log (.LOG1/.LOG2) read
                                             to replay it */
 
+/* Saved scans classified offline (exsweep probe --from-zgrab2, --from-shadowserver: lib/probe/,
+ * docs/probe.md). Every record past a cap is a warning with its line number, never a stop */
+#define XS_PROBE_MAX_LINE (8u << 20)    /* bytes of one ZGrab2 JSON line or Shadowserver CSV
+                                            row; a longer one is skipped, a warning (ZGrab2
+                                            cuts a body at 256 KB: escaped \u003c by \u003c it
+                                            takes at most 1.5 MiB) */
+#define XS_PROBE_JSON_DEPTH 64          /* JSON nesting of a ZGrab2 line (its TLS log nests
+                                            about 20 deep); a deeper line is malformed */
+#define XS_PROBE_MAX_PAIRS 8192         /* leaves of one ZGrab2 line read; a line with more is
+                                            read up to them, a warning */
+#define XS_PROBE_PATHS (1u << 20)       /* bytes of the dotted names of one line's leaves; a
+                                            line that needs more is malformed */
+#define XS_PROBE_MAX_MODULES 16         /* modules of one ZGrab2 line read (a multiple-module
+                                            run names each); later ones are not read, a
+                                            warning */
+#define XS_PROBE_MAX_HEADERS 256        /* response header values given to the fingerprint;
+                                            later ones are not looked at, a warning */
+#define XS_PROBE_MAX_BODY (256u << 10)  /* bytes of a response body fingerprinted (ZGrab2's own
+                                            default cut); the rest is not looked at */
+#define XS_PROBE_MAX_TARGETS 1000000    /* distinct targets (host:port) of one run; records
+                                            of further targets are warnings, not classified */
+#define XS_PROBE_MAX_WARNINGS 1000      /* warning examples kept (the first by line); every
+                                            warning is counted */
+#define XS_PROBE_MAX_HOST 253           /* bytes of a target's host (a DNS name's most); a
+                                            record with a longer one is a warning */
+#define XS_PROBE_MAX_TEXT 256           /* bytes kept of a record's other texts (its name, its
+                                            time, Shadowserver's tag); longer ones are cut at a
+                                            character */
+
 #endif

@@ -9,6 +9,7 @@ typedef struct jp {
     char *scratch; /* next free byte; never more than the input length is written */
     char *paths;   /* full dotted keys (xs_json_paths), NULL for leaf keys */
     size_t pused, pcap;
+    int maxdepth;  /* XS_JSON_MAX_DEPTH, or the caller's (xs_json_paths_depth) */
 } jp;
 
 static void ws(jp *j)
@@ -162,7 +163,7 @@ static int next_or_close(jp *j, char close)
 
 static int object(jp *j, xs_str parent, int depth)
 {
-    if (depth > XS_JSON_MAX_DEPTH || j->p >= j->end || *j->p != '{')
+    if (depth > j->maxdepth || j->p >= j->end || *j->p != '{')
         return -1;
     j->p++;
     ws(j);
@@ -191,7 +192,7 @@ static int object(jp *j, xs_str parent, int depth)
 
 static int array(jp *j, xs_str key, int depth)
 {
-    if (depth > XS_JSON_MAX_DEPTH)
+    if (depth > j->maxdepth)
         return -1;
     j->p++; /* '[' */
     ws(j);
@@ -252,14 +253,20 @@ static int top(jp *j, size_t *count)
 int xs_json_paths(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                    char *scratch, char *paths, size_t pcap)
 {
-    jp j = {p, p + n, out, max, 0, scratch, paths, 0, pcap};
+    return xs_json_paths_depth(p, n, out, max, count, scratch, paths, pcap, XS_JSON_MAX_DEPTH);
+}
+
+int xs_json_paths_depth(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
+                         char *scratch, char *paths, size_t pcap, int maxdepth)
+{
+    jp j = {p, p + n, out, max, 0, scratch, paths, 0, pcap, maxdepth};
     return top(&j, count);
 }
 
 int xs_json_flat(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                   char *scratch)
 {
-    jp j = {p, p + n, out, max, 0, scratch, NULL, 0, 0};
+    jp j = {p, p + n, out, max, 0, scratch, NULL, 0, 0, XS_JSON_MAX_DEPTH};
     ws(&j);
     int rc = object(&j, XS_STR_NULL, 0);
     if (rc == 0) {

@@ -33,4 +33,9 @@ int xs_json_flat(const char *p, size_t n, xs_json_pair *out, size_t max, size_t 
 int xs_json_paths(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
                    char *scratch, char *paths, size_t pcap);
 
+/* xs_json_paths with a nesting cap of the caller's instead of XS_JSON_MAX_DEPTH (a ZGrab2
+ * line's TLS log nests deeper than an event export: XS_PROBE_JSON_DEPTH). */
+int xs_json_paths_depth(const char *p, size_t n, xs_json_pair *out, size_t max, size_t *count,
+                         char *scratch, char *paths, size_t pcap, int maxdepth);
+
 #endif

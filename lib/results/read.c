@@ -17,6 +17,7 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/lines.h"
 #include "core/strmap.h"
 #include "core/timeparse.h"
 #include "parsers/json.h"
@@ -934,40 +935,25 @@ exs_rc exs_results_read_jsonl(exs_results **out, const char *const *paths, size_
             rc = errno == ENOENT ? EXS_ENOENT : EXS_EIO;
             break;
         }
-        size_t have = 0;
-        bool skipping = false, eof = false;
-        while (rc == EXS_OK && !eof) {
-            ssize_t k = read(fd, buf + have, XS_MAX_REPORT_LINE - have);
-            if (k < 0 && errno == EINTR)
-                continue;
+        xs_lines lines;
+        xs_lines_init(&lines, fd, buf, XS_MAX_REPORT_LINE);
+        while (rc == EXS_OK) {
+            char *s;
+            size_t n;
+            bool toolong;
+            int k = xs_lines_next(&lines, &s, &n, &toolong);
             if (k < 0) {
                 snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
                 rc = EXS_EIO;
                 break;
             }
-            eof = k == 0;
-            have += (size_t)k;
-            size_t start = 0;
-            for (;;) {
-                char *nl = memchr(buf + start, '\n', have - start);
-                if (!nl && !(eof && start < have))
-                    break;
-                size_t end = nl ? (size_t)(nl - buf) : have;
-                rd.line++;
-                if (!skipping)
-                    rc = read_line(&rd, buf + start, end - start, pairs, scratch, pbuf, raw);
-                skipping = false;
-                start = nl ? end + 1 : have;
-                if (rc != EXS_OK)
-                    break;
-            }
-            memmove(buf, buf + start, have - start);
-            have -= start;
-            if (have == XS_MAX_REPORT_LINE) { /* a line longer than any we write */
+            if (k == 0)
+                break;
+            rd.line = lines.line;
+            if (toolong) /* a line longer than any we write */
                 rd.foreign++;
-                skipping = true;
-                have = 0;
-            }
+            else
+                rc = read_line(&rd, s, n, pairs, scratch, pbuf, raw);
         }
         if (fd != STDIN_FILENO)
             close(fd);

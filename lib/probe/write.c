@@ -1,0 +1,222 @@
+/* The probe's records in text, JSON lines and CSV (exs_probe_write), every string escaped
+ * for where it goes: the terminal (core/escape.h xs_esc_term), JSON, CSV. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/escape.h"
+#include "exsweep/probe.h"
+
+static void term(FILE *f, const char *s)
+{
+    xs_esc_term(f, s, strlen(s), 0);
+}
+
+static void jstr(FILE *f, const char *k, const char *v, bool comma)
+{
+    fprintf(f, "%s\"%s\":\"", comma ? "," : "", k);
+    xs_esc_json(f, v, strlen(v));
+    fputc('"', f);
+}
+
+static void jnum(FILE *f, const char *k, unsigned long long v)
+{
+    fprintf(f, ",\"%s\":%llu", k, v);
+}
+
+static void text_target(FILE *f, const exs_probe_target *t)
+{
+    term(f, t->target);
+    if (t->name[0]) {
+        fputs(" (", f);
+        term(f, t->name);
+        fputc(')', f);
+    }
+    if (!t->exchange) {
+        fputs("  not Exchange (", f);
+        term(f, t->exchange_why);
+        fputs(")\n", f);
+        return;
+    }
+    fputs("  Exchange", f);
+    if (!t->build[0]) {
+        fputs(", no build (", f);
+        term(f, t->exchange_why);
+        fputs(")\n", f);
+    } else {
+        fputs("  ", f);
+        term(f, t->build);
+        fputs(" from ", f);
+        term(f, t->build_from);
+        if (t->product[0]) {
+            fputs("  ", f);
+            term(f, t->product);
+            fputc(' ', f);
+            term(f, t->cu);
+            if (t->update[0]) {
+                fputs(", ", f);
+                term(f, t->update);
+            }
+        }
+        if (t->build_parts == 3)
+            fputs(", update level unknown", f);
+        fputc('\n', f);
+    }
+    for (int i = 0; i < EXS_FAMILIES; i++) {
+        const exs_probe_family *fm = &t->families[i];
+        fprintf(f, "    %-14s %-10s ", fm->family, exs_exposure_name(fm->state));
+        term(f, fm->reason);
+        fputc('\n', f);
+    }
+}
+
+/* "1 target", "2 targets" */
+static void count(FILE *f, uint64_t n, const char *one, const char *many)
+{
+    fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+static void counts_line(FILE *f, const exs_probe_counts *s)
+{
+    count(f, s->targets, "target", "targets");
+    fprintf(f, ": %llu Exchange (%llu vulnerable, %llu unknown), %llu not Exchange; ",
+            (unsigned long long)s->exchange, (unsigned long long)s->vulnerable,
+            (unsigned long long)s->unknown, (unsigned long long)(s->targets - s->exchange));
+    count(f, s->records, "record", "records");
+    fputs(" read, ", f);
+    count(f, s->no_response, "result", "results");
+    fputs(" without a response, ", f);
+    count(f, s->warnings, "warning", "warnings");
+    fputc('\n', f);
+}
+
+static void write_text(const exs_probe *p, FILE *f)
+{
+    size_t n, nw;
+    const exs_probe_target *t = exs_probe_targets(p, &n);
+    const exs_probe_warning *w = exs_probe_warnings(p, &nw);
+    for (size_t i = 0; i < n; i++)
+        text_target(f, &t[i]);
+    if (n)
+        fputc('\n', f);
+    counts_line(f, exs_probe_stats(p));
+    for (size_t i = 0; i < nw; i++) {
+        if (w[i].line)
+            fprintf(f, "  line %llu: ", (unsigned long long)w[i].line);
+        else
+            fputs("  ", f);
+        term(f, w[i].message);
+        fputc('\n', f);
+    }
+    if (exs_probe_stats(p)->warnings > nw)
+        fprintf(f, "  (%llu more warnings counted, not kept)\n",
+                (unsigned long long)(exs_probe_stats(p)->warnings - nw));
+}
+
+static void write_jsonl(const exs_probe *p, FILE *f)
+{
+    size_t n, nw;
+    const exs_probe_target *t = exs_probe_targets(p, &n);
+    const exs_probe_warning *w = exs_probe_warnings(p, &nw);
+    const exs_probe_counts *s = exs_probe_stats(p);
+    for (size_t i = 0; i < n; i++) {
+        fputs("{\"exsweep.record\":\"probe\"", f);
+        jstr(f, "target", t[i].target, true);
+        jstr(f, "host", t[i].host, true);
+        jnum(f, "port", t[i].port);
+        jstr(f, "name", t[i].name, true);
+        jstr(f, "seen", t[i].seen, true);
+        jstr(f, "tag", t[i].tag, true);
+        jnum(f, "line", t[i].line);
+        jnum(f, "records", t[i].records);
+        fprintf(f, ",\"exchange\":%s", t[i].exchange ? "true" : "false");
+        jstr(f, "exchange_why", t[i].exchange_why, true);
+        jstr(f, "build", t[i].build, true);
+        jnum(f, "build_parts", (unsigned)t[i].build_parts);
+        jstr(f, "build_from", t[i].build_from, true);
+        jstr(f, "product", t[i].product, true);
+        jstr(f, "cu", t[i].cu, true);
+        jstr(f, "update", t[i].update, true);
+        fprintf(f, ",\"finding\":%s,\"families\":[", t[i].finding ? "true" : "false");
+        for (int k = 0; t[i].exchange && k < EXS_FAMILIES; k++) {
+            const exs_probe_family *fm = &t[i].families[k];
+            fputs(k ? ",{" : "{", f);
+            jstr(f, "family", fm->family, false);
+            jstr(f, "cves", fm->cves, true);
+            jstr(f, "state", exs_exposure_name(fm->state), true);
+            jstr(f, "reason", fm->reason, true);
+            jstr(f, "fixed_by", fm->fixed_by, true);
+            fputc('}', f);
+        }
+        fputs("]}\n", f);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        fprintf(f, "{\"exsweep.record\":\"warning\",\"line\":%llu", (unsigned long long)w[i].line);
+        jstr(f, "message", w[i].message, true);
+        fputs("}\n", f);
+    }
+    fputs("{\"exsweep.record\":\"summary\"", f);
+    jnum(f, "lines", s->lines);
+    jnum(f, "records", s->records);
+    jnum(f, "no_response", s->no_response);
+    jnum(f, "targets", s->targets);
+    jnum(f, "exchange", s->exchange);
+    jnum(f, "vulnerable", s->vulnerable);
+    jnum(f, "unknown", s->unknown);
+    jnum(f, "findings", s->findings);
+    jnum(f, "warnings", s->warnings);
+    fputs("}\n", f);
+}
+
+static void cfield(FILE *f, const char *s, bool last)
+{
+    xs_esc_csv(f, s, strlen(s));
+    fputc(last ? '\n' : ',', f);
+}
+
+static void write_csv(const exs_probe *p, FILE *f)
+{
+    size_t n;
+    const exs_probe_target *t = exs_probe_targets(p, &n);
+    fputs("target,host,port,name,seen,tag,exchange,exchange_why,build,build_from,product,cu,"
+          "update,proxylogon,proxylogon_reason,proxyshell,proxyshell_reason,proxynotshell,"
+          "proxynotshell_reason,finding\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        char port[8];
+        snprintf(port, sizeof port, "%u", t[i].port);
+        cfield(f, t[i].target, false);
+        cfield(f, t[i].host, false);
+        cfield(f, port, false);
+        cfield(f, t[i].name, false);
+        cfield(f, t[i].seen, false);
+        cfield(f, t[i].tag, false);
+        cfield(f, t[i].exchange ? "yes" : "no", false);
+        cfield(f, t[i].exchange_why, false);
+        cfield(f, t[i].build, false);
+        cfield(f, t[i].build_from, false);
+        cfield(f, t[i].product, false);
+        cfield(f, t[i].cu, false);
+        cfield(f, t[i].update, false);
+        for (int k = 0; k < EXS_FAMILIES; k++) {
+            const exs_probe_family *fm = &t[i].families[k];
+            cfield(f, t[i].exchange ? exs_exposure_name(fm->state) : "", false);
+            cfield(f, t[i].exchange ? fm->reason : "", false);
+        }
+        cfield(f, t[i].finding ? "yes" : "no", true);
+    }
+}
+
+exs_rc exs_probe_write(const exs_probe *p, FILE *f, exs_probe_format fmt)
+{
+    if (!p || !f)
+        return EXS_EINVAL;
+    switch (fmt) {
+    case EXS_PROBE_TEXT: write_text(p, f); break;
+    case EXS_PROBE_JSONL: write_jsonl(p, f); break;
+    case EXS_PROBE_CSV: write_csv(p, f); break;
+    default: return EXS_EINVAL;
+    }
+    return ferror(f) ? EXS_EIO : EXS_OK;
+}
