@@ -21,8 +21,10 @@
  * the intent (device, inode, one link, size, SHA-256) and only then unlinked: a file another
  * process puts at the original name meanwhile is never the one removed. One that is not the
  * intent's goes back to its name (sequence.c). The fault hook counts the stops an item can
- * take: after each of steps 1 to 9 and after the rename of 7, each step's stops counted for the
- * batch's items in order once the step is synced. A run that stops anywhere leaves each item in
+ * take: after each of steps 1 to 9, counted for the batch's items in order once the step is
+ * synced; and after the rename of 7, counted for each item as it is renamed, before the
+ * folders' shared sync (a stop there leaves the private name, or the original gone, which the
+ * recovery finds). A run that stops anywhere leaves each item in
  * one of the journal's states, and the next opening of the vault carries it on from there:
  * before 4 it is rolled back (the zip removed, the file was never touched), from 4 on it is
  * completed. With fault injection armed the workers are one thread, so that the Nth write or

@@ -32,6 +32,7 @@ struct exs_vault {
     char prev[65];           /* SHA-256 of the manifest's last line (the chain's head) */
     uint64_t manifest_lines;
     uint64_t manifest_bytes; /* its size, as read at open and appended since */
+    uint64_t journal_lines, journal_bytes; /* the journal's, likewise */
     bool head_unknown;       /* a failed append left the head unread: no more appends */
     /* the manifest as last read (exs_vault_entries) */
     char *mbuf;
@@ -147,6 +148,10 @@ int xs_vault_manifest_append_many(exs_vault *v, const char *const *body, const s
                                   size_t k);
 /* Appends whole journal lines (each "{...}\n") and syncs them once. */
 int xs_vault_journal_append_lines(exs_vault *v, const char *lines, size_t n);
+/* Would lines more lines of bytes more fit the journal, leaving XS_VAULT_FULL_RESERVE of its
+ * reader's caps (XS_VAULT_MAX_ENTRIES, XS_VAULT_MAX_LOG) for the items' later steps? */
+bool xs_vault_journal_room(const exs_vault *v, uint64_t lines, uint64_t bytes);
+extern long long xs_vault_journal_max_lines; /* XS_VAULT_MAX_ENTRIES; tests lower it */
 /* Reads the manifest: sets v->prev to its head. 0, or -1 with v->err filled. */
 int xs_vault_manifest_head(exs_vault *v);
 /* Appends one journal line (object body without braces) and syncs it. */

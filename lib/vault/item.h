@@ -97,6 +97,7 @@ typedef struct xs_vault_journal {
      * ("restored": state DONE), in the order begun */
     xs_item *restores;
     size_t nr, rcap;
+    struct xs_strmap *ids, *rids; /* id -> index + 1 of items, of the last restore */
     int oom; /* set when out of memory */
 } xs_vault_journal;
 /* Parses a journal's lines into j (zeroed first by the caller): 0, or the first line that is

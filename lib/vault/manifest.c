@@ -180,7 +180,23 @@ exs_rc exs_vault_find_head(exs_vault *v, const char *head, uint64_t *line)
 
 int xs_vault_journal_append_lines(exs_vault *v, const char *lines, size_t n)
 {
-    return append_line(v, XS_VAULT_JOURNAL, lines, n);
+    int rc = append_line(v, XS_VAULT_JOURNAL, lines, n);
+    if (rc == 0) { /* counted for xs_vault_journal_room (a failed append is cut off) */
+        v->journal_bytes += n;
+        for (const char *p = lines; (p = memchr(p, '\n', n - (size_t)(p - lines))); p++)
+            v->journal_lines++;
+    }
+    return rc;
+}
+
+long long xs_vault_journal_max_lines = XS_VAULT_MAX_ENTRIES;
+
+bool xs_vault_journal_room(const exs_vault *v, uint64_t lines, uint64_t bytes)
+{
+    uint64_t ml = (uint64_t)xs_vault_journal_max_lines, mb = XS_VAULT_MAX_LOG;
+    ml -= (ml + XS_VAULT_FULL_RESERVE - 1) / XS_VAULT_FULL_RESERVE;
+    mb -= (mb + XS_VAULT_FULL_RESERVE - 1) / XS_VAULT_FULL_RESERVE;
+    return v->journal_lines + lines <= ml && v->journal_bytes + bytes <= mb;
 }
 
 int xs_vault_journal_append(exs_vault *v, const char *body, size_t n)
@@ -194,7 +210,7 @@ int xs_vault_journal_append(exs_vault *v, const char *body, size_t n)
     memcpy(line + 1, body, n);
     line[n + 1] = '}';
     line[n + 2] = '\n';
-    int rc = append_line(v, XS_VAULT_JOURNAL, line, n + 3);
+    int rc = xs_vault_journal_append_lines(v, line, n + 3);
     free(line);
     return rc;
 }

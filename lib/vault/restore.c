@@ -162,70 +162,100 @@ static int journal_restore(exs_vault *v, const exs_vault_entry *e, bool begin)
     return rc;
 }
 
+/* The file at dfd/base, if it is the restored one: a regular file with the entry's size and
+ * SHA-256 and its modification time (within 2 s: what FAT and SMB through FUSE keep). Read
+ * with O_NOATIME, so that the access time a restore set stays. */
+static bool is_restored(int dfd, const char *base, const exs_vault_entry *q)
+{
+    int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+    if (f < 0 && errno == EPERM)
+        f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (f < 0)
+        return false;
+    struct stat st;
+    char hex[65];
+    uint64_t size;
+    int64_t dm = 0;
+    bool ok = fstat(f, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == q->size;
+    if (ok) {
+        dm = xs_vault_time_ns(&st.st_mtim) - q->mtime_ns;
+        ok = dm < 2000000000LL && dm > -2000000000LL && xs_vault_sha256_fd(f, hex, &size) == 0 &&
+             strcmp(hex, q->sha256) == 0 && size == q->size;
+    }
+    close(f);
+    return ok;
+}
+
 int xs_vault_restore_recover(exs_vault *v, xs_item *r)
 {
     exs_vault_entry e;
     memset(&e, 0, sizeof e);
     e.item = r->id;
-    const char *base;
-    char tmp[64], hex[65];
-    uint64_t size;
+    char tmp[64];
     snprintf(tmp, sizeof tmp, ".exsweep-restore-%s", r->id);
-    int dfd = xs_vault_open_parent(r->root_path, r->path, &base);
+    /* only what the manifest says is trusted: the journal line must name the item's own place
+     * and bytes, or it was altered and nothing is done */
+    const exs_vault_entry *ents;
+    size_t n;
+    if (exs_vault_entries(v, &ents, &n) != EXS_OK || v->chain_broken) {
+        snprintf(v->err, sizeof v->err, "the restore of item %s: the manifest cannot be read or "
+                 "its chain is broken, so the restore is not finished; its temporary file %s may "
+                 "be left beside it", r->id, tmp);
+        return -1;
+    }
+    const exs_vault_entry *q = NULL;
+    bool restored = false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ents[i].item, r->id) != 0)
+            continue;
+        if (strcmp(ents[i].action, "quarantine") == 0)
+            q = &ents[i], restored = false;
+        else if (strcmp(ents[i].action, "restore") == 0)
+            restored = true;
+    }
+    if (!q || strcmp(q->root_path, r->root_path) != 0 || strcmp(q->path, r->path) != 0 ||
+        strcmp(q->sha256, r->sha256) != 0 || q->size != r->size) {
+        snprintf(v->err, sizeof v->err, "the journal's restore of item %s names %s: the vault "
+                 "was altered; nothing done, resolve by hand", r->id,
+                 q ? "another place or other bytes than the manifest's" : "no quarantined item");
+        return -1;
+    }
+    exs_vault_entry copy;
+    char *keep[ENTRY_STRINGS];
+    if (entry_copy(q, &copy, keep) != 0) {
+        entry_copy_free(keep);
+        snprintf(v->err, sizeof v->err, "out of memory");
+        return -1;
+    }
+    const char *base;
+    int rc = -1, dfd = xs_vault_open_parent(copy.root_path, copy.path, &base);
     if (dfd < 0 && errno != ENOENT) {
         snprintf(v->err, sizeof v->err, "the restore of item %s: the folder of %.300s cannot be "
-                 "opened: %s; its temporary file %s may be left there", r->id, r->path,
+                 "opened: %s; its temporary file %s may be left there", r->id, copy.path,
                  xs_vault_strerror(errno), tmp);
-        return -1;
+        goto out;
     }
     if (dfd >= 0) {
         if ((unlinkat(dfd, tmp, 0) != 0 && errno != ENOENT) || xs_vault_fsync(dfd) != 0) {
             snprintf(v->err, sizeof v->err, "the restore of item %s: cannot remove its "
-                     "temporary file %s beside %.300s: %s", r->id, tmp, r->path,
+                     "temporary file %s beside %.300s: %s", r->id, tmp, copy.path,
                      xs_vault_strerror(errno));
             close(dfd);
-            return -1;
+            goto out;
         }
-        /* in place with its bytes and not recorded yet: a run that stopped after the rename */
-        int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-        bool there = f >= 0 && xs_vault_sha256_fd(f, hex, &size) == 0 &&
-                     strcmp(hex, r->sha256) == 0 && size == r->size;
-        if (f >= 0)
-            close(f);
+        /* in place with its bytes and times and not recorded yet: a stop after the rename */
+        bool there = is_restored(dfd, base, &copy);
         close(dfd);
-        if (there) {
-            const exs_vault_entry *ents;
-            size_t n;
-            if (exs_vault_entries(v, &ents, &n) != EXS_OK)
-                return -1;
-            const exs_vault_entry *q = NULL;
-            bool restored = false;
-            for (size_t i = 0; i < n; i++) {
-                if (strcmp(ents[i].item, r->id) != 0)
-                    continue;
-                if (strcmp(ents[i].action, "quarantine") == 0)
-                    q = &ents[i], restored = false;
-                else if (strcmp(ents[i].action, "restore") == 0)
-                    restored = true;
-            }
-            if (q && !restored) {
-                exs_vault_entry copy;
-                char *keep[ENTRY_STRINGS];
-                int rc = entry_copy(q, &copy, keep);
-                if (rc == 0)
-                    rc = restore_entry(v, &copy, "restore");
-                else
-                    snprintf(v->err, sizeof v->err, "out of memory");
-                entry_copy_free(keep);
-                if (rc != 0)
-                    return -1;
-            }
-        }
+        if (there && !restored && restore_entry(v, &copy, "restore") != 0)
+            goto out;
     }
     if (journal_restore(v, &e, false) != 0)
-        return -1;
+        goto out;
     r->state = XS_ITEM_DONE;
-    return 0;
+    rc = 0;
+out:
+    entry_copy_free(keep);
+    return rc;
 }
 
 exs_rc exs_vault_restore(exs_vault *v, const char *id)
@@ -297,7 +327,9 @@ exs_rc exs_vault_restore(exs_vault *v, const char *id)
          * another file, never overwritten */
         int same = 0;
         if (S_ISREG(st.st_mode) && (uint64_t)st.st_size == e.size) {
-            int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+            int f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+            if (f < 0 && errno == EPERM)
+                f = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
             if (f >= 0 && xs_vault_sha256_fd(f, hex, &size) == 0 && strcmp(hex, e.sha256) == 0)
                 same = 1;
             if (f >= 0)

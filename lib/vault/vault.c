@@ -15,6 +15,7 @@
 #include "core/digest.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/strmap.h"
 #include "detectors/webfolders.h"
 #include "sources/classify.h"
 #include "vault/internal.h"
@@ -369,6 +370,25 @@ static char *dupf(const xs_str *k, const xs_str *val, size_t nf, const char *key
     return strndup(f.p ? f.p : "", f.n);
 }
 
+/* The index (into items, or restores when r) of the item id names, the last for a restore;
+ * -1 when none. The maps make a journal of a million lines read in linear time. */
+static long find_id(const jctx *c, const char *id, bool r)
+{
+    const xs_strmap *m = r ? c->rids : c->ids;
+    void *v = m ? xs_strmap_get(m, id) : NULL;
+    return v ? (long)((uintptr_t)v - 1) : -1;
+}
+
+static int index_id(jctx *c, const char *id, size_t i, bool r)
+{
+    xs_strmap **m = r ? &c->rids : &c->ids;
+    if (!*m && !(*m = xs_strmap_create()))
+        return c->oom = 1, -1;
+    if (!xs_strmap_put(*m, id, (void *)(uintptr_t)(i + 1), NULL))
+        return c->oom = 1, -1;
+    return 0;
+}
+
 static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val, size_t nf)
 {
     (void)line;
@@ -379,11 +399,14 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
     for (size_t i = 0; i < id.n; i++) /* ids are ours: lowercase hex, never a path */
         if (!((id.p[i] >= '0' && id.p[i] <= '9') || (id.p[i] >= 'a' && id.p[i] <= 'f')))
             return -1;
+    char idz[EXS_VAULT_ID_LEN];
+    memcpy(idz, id.p, id.n);
+    idz[id.n] = 0;
     if (step.n == 6 && memcmp(step.p, "intent", 6) == 0) {
-        for (size_t i = 0; i < c->n; i++) /* an id is begun once: a second intent is altered */
-            if (memcmp(c->items[i].id, id.p, id.n) == 0)
-                return -1;
-        if (!xs_grow((void **)&c->items, &c->cap, c->n + 1, sizeof *c->items))
+        if (find_id(c, idz, false) >= 0) /* an id is begun once: a second intent is altered */
+            return -1;
+        if (!xs_grow((void **)&c->items, &c->cap, c->n + 1, sizeof *c->items) ||
+            index_id(c, idz, c->n, false) != 0)
             return c->oom = 1, -1;
         xs_item *it = &c->items[c->n++];
         memset(it, 0, sizeof *it);
@@ -414,23 +437,20 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
     if ((step.n == 9 && memcmp(step.p, "restoring", 9) == 0) ||
         (step.n == 8 && memcmp(step.p, "restored", 8) == 0)) {
         bool begin = step.n == 9;
+        long last = find_id(c, idz, true);
         if (!begin) { /* ends the last restore of the item begun and not ended */
-            for (size_t i = c->nr; i-- > 0;)
-                if (memcmp(c->restores[i].id, id.p, id.n) == 0) {
-                    if (c->restores[i].state != XS_ITEM_INTENT)
-                        return -1;
-                    c->restores[i].state = XS_ITEM_DONE;
-                    return 0;
-                }
-            return -1; /* a restore never begun */
+            if (last < 0 || c->restores[last].state != XS_ITEM_INTENT)
+                return -1; /* a restore never begun, or ended twice */
+            c->restores[last].state = XS_ITEM_DONE;
+            return 0;
         }
         /* a restore begun again while an earlier one is unfinished (its recovery stuck):
-         * the later stands for both (the temporary file's name is the item's) */
-        for (size_t i = 0; i < c->nr; i++)
-            if (memcmp(c->restores[i].id, id.p, id.n) == 0 &&
-                c->restores[i].state == XS_ITEM_INTENT)
-                c->restores[i].state = XS_ITEM_DONE;
-        if (!xs_grow((void **)&c->restores, &c->rcap, c->nr + 1, sizeof *c->restores))
+         * the later stands for both (the temporary file's name is the item's); only the last
+         * of an item can be unfinished */
+        if (last >= 0)
+            c->restores[last].state = XS_ITEM_DONE;
+        if (!xs_grow((void **)&c->restores, &c->rcap, c->nr + 1, sizeof *c->restores) ||
+            index_id(c, idz, c->nr, true) != 0)
             return c->oom = 1, -1;
         xs_item *r = &c->restores[c->nr++];
         memset(r, 0, sizeof *r);
@@ -455,23 +475,22 @@ static int on_journal(void *ctx, xs_str line, const xs_str *k, const xs_str *val
     for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
         if (step.n != strlen(steps[s].name) || memcmp(step.p, steps[s].name, step.n) != 0)
             continue;
-        for (size_t i = c->n; i-- > 0;) {
-            if (memcmp(c->items[i].id, id.p, id.n) != 0)
-                continue;
-            /* steps only go forward, and none follows the end of an item */
-            if (c->items[i].state == XS_ITEM_DONE || c->items[i].state == XS_ITEM_ROLLEDBACK ||
-                (steps[s].st == XS_ITEM_ROLLEDBACK ? c->items[i].state != XS_ITEM_INTENT
-                                                   : steps[s].st <= c->items[i].state))
-                return -1;
-            c->items[i].state = steps[s].st;
-            xs_str enc = xs_vault_field(k, val, nf, "encryption");
-            if (enc.n && enc.n < sizeof c->items[i].enc) {
-                memcpy(c->items[i].enc, enc.p, enc.n);
-                c->items[i].enc[enc.n] = 0;
-            }
-            return 0;
+        long f = find_id(c, idz, false);
+        if (f < 0)
+            return -1; /* a step of no item */
+        xs_item *it = &c->items[f];
+        /* steps only go forward, and none follows the end of an item */
+        if (it->state == XS_ITEM_DONE || it->state == XS_ITEM_ROLLEDBACK ||
+            (steps[s].st == XS_ITEM_ROLLEDBACK ? it->state != XS_ITEM_INTENT
+                                               : steps[s].st <= it->state))
+            return -1;
+        it->state = steps[s].st;
+        xs_str enc = xs_vault_field(k, val, nf, "encryption");
+        if (enc.n && enc.n < sizeof it->enc) {
+            memcpy(it->enc, enc.p, enc.n);
+            it->enc[enc.n] = 0;
         }
-        return -1; /* a step of no item */
+        return 0;
     }
     return -1;
 }
@@ -484,17 +503,17 @@ static bool unfinished_line(const jctx *c, const char *line, size_t n)
     const char *k = memmem(line, n, "\"item\":\"", 8);
     if (!k || (size_t)(line + n - (k + 8)) < EXS_VAULT_ID_LEN - 1)
         return false;
+    char idz[EXS_VAULT_ID_LEN];
+    memcpy(idz, k + 8, EXS_VAULT_ID_LEN - 1);
+    idz[EXS_VAULT_ID_LEN - 1] = 0;
     static const char rs[] = "\"step\":\"restor";
     if (memmem(line, n, rs, sizeof rs - 1)) { /* a restore's line: one not ended */
-        for (size_t i = c->nr; i-- > 0;)
-            if (memcmp(c->restores[i].id, k + 8, EXS_VAULT_ID_LEN - 1) == 0)
-                return c->restores[i].state == XS_ITEM_INTENT;
-        return false;
+        long r = find_id(c, idz, true);
+        return r >= 0 && c->restores[r].state == XS_ITEM_INTENT;
     }
-    for (size_t i = 0; i < c->n; i++)
-        if (memcmp(c->items[i].id, k + 8, EXS_VAULT_ID_LEN - 1) == 0)
-            return c->items[i].state != XS_ITEM_DONE && c->items[i].state != XS_ITEM_ROLLEDBACK;
-    return false;
+    long i = find_id(c, idz, false);
+    return i >= 0 && c->items[i].state != XS_ITEM_DONE &&
+           c->items[i].state != XS_ITEM_ROLLEDBACK;
 }
 
 /* With items stuck: a new journal holding only their lines takes the old one's place, and
@@ -663,8 +682,25 @@ int xs_vault_recover(exs_vault *v)
     }
     /* every item ended: a long journal is put aside (kept, never read again), so that a
      * vault's life is not bounded by what one journal may hold */
-    if (len > (size_t)xs_vault_journal_rotate_at)
-        (void)rotate_journal(v, &c, buf, len); /* on failure it stays; the next opening retries */
+    uint64_t nl = 0;
+    for (const char *q = buf; q && (q = memchr(q, '\n', len - (size_t)(q - buf))); q++)
+        nl++;
+    v->journal_lines = nl;
+    v->journal_bytes = len;
+    if (len > (size_t)xs_vault_journal_rotate_at || nl > XS_VAULT_MAX_ENTRIES / 8) {
+        /* on failure it stays; the next opening retries */
+        if (rotate_journal(v, &c, buf, len) == 0) {
+            char *nb;
+            size_t nn;
+            if (xs_vault_slurp(v->dfd, XS_VAULT_JOURNAL, &nb, &nn) == 0) {
+                v->journal_bytes = nn;
+                v->journal_lines = 0;
+                for (const char *q = nb; q && (q = memchr(q, '\n', nn - (size_t)(q - nb))); q++)
+                    v->journal_lines++;
+                free(nb);
+            }
+        }
+    }
     rc = 0;
 out:
     free(ir);
@@ -686,6 +722,9 @@ void xs_vault_journal_free(xs_vault_journal *j)
         item_free(&j->restores[i]);
     free(j->items);
     free(j->restores);
+    xs_strmap_destroy(j->ids);
+    xs_strmap_destroy(j->rids);
+    j->ids = j->rids = NULL;
     j->items = NULL;
     j->restores = NULL;
     j->n = j->cap = j->nr = j->rcap = 0;
@@ -705,8 +744,8 @@ typedef struct fresh {
 
 /* The item of candidate c, checked against what the sweep saw, and its intent line appended to
  * *jl: 0 ready, 1 not to be done (r says why: refused, changed, too long), -1 failed. */
-static int prepare(const exs_vault *v, size_t queued, const exs_vault_cand *c, fresh *f,
-                   FILE *jl, exs_vault_result *r)
+static int prepare(const exs_vault *v, xs_item *const *queued, size_t nq,
+                   const exs_vault_cand *c, fresh *f, FILE *jl, exs_vault_result *r)
 {
     xs_item *it = &f->it;
     const char *why, *base;
@@ -729,6 +768,14 @@ static int prepare(const exs_vault *v, size_t queued, const exs_vault_cand *c, f
                  xs_vault_strerror(errno));
         return -1;
     }
+    /* one file named twice (overlapping roots, a saved sweep listing it twice): once */
+    for (size_t j = 0; j < nq; j++)
+        if (queued[j]->dev == (uint64_t)st.st_dev && queued[j]->ino == (uint64_t)st.st_ino) {
+            r->outcome = EXS_VAULT_REFUSED;
+            snprintf(r->msg, sizeof r->msg, "the same file as %.300s, quarantined with it (item "
+                     "%s)", queued[j]->path, queued[j]->id);
+            return 1;
+        }
     /* the id: the file and the moment */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -784,8 +831,18 @@ static int prepare(const exs_vault *v, size_t queued, const exs_vault_cand *c, f
                  "(%zu bytes, over XS_VAULT_MAX_RECORD)", n);
         return 1;
     }
+    /* an item takes five journal lines: the intent and four steps of about 100 bytes */
+    if (!xs_vault_journal_room(v, 5 * (nq + 1), (nq + 1) * (n + 512))) {
+        free(body);
+        r->outcome = EXS_VAULT_REFUSED;
+        snprintf(r->msg, sizeof r->msg, "the journal is near what it may hold (%llu lines, %llu "
+                 "bytes): run the quarantine again to go on (the next opening of the vault puts "
+                 "the journal aside)", (unsigned long long)v->journal_lines,
+                 (unsigned long long)v->journal_bytes);
+        return 1;
+    }
     /* the manifest entry adds the operator, host, time, version and zip to the intent's */
-    if (!xs_vault_manifest_room(v, queued + 1, n + 512, true)) {
+    if (!xs_vault_manifest_room(v, nq + 1, n + 512, true)) {
         free(body);
         r->outcome = EXS_VAULT_REFUSED;
         snprintf(r->msg, sizeof r->msg, "the vault is full: its manifest holds %llu entries, "
@@ -826,12 +883,11 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        if (prepare(v, k, c[i], &f[i], jl, &res[i]) == 0) {
+        if (prepare(v, its, k, c[i], &f[i], jl, &res[i]) == 0) {
             its[k] = &f[i].it;
             at[k++] = i;
         }
-    if (fclose(jl) != 0) {
-        jbuf = NULL;
+    if (fclose(jl) != 0) { /* jbuf, if set, is freed at out */
         for (size_t j = 0; j < k; j++) {
             res[at[j]].rc = EXS_ENOMEM;
             res[at[j]].id[0] = 0;

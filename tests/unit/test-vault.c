@@ -763,7 +763,79 @@ static void test_vault_full(void **state)
     xs_vault_manifest_cap = XS_VAULT_MAX_LOG;
     assert_int_equal(exs_vault_restore(v, id1), EXS_OK);
     assert_true(in_tree(1));
+    /* the journal too: near its reader's cap no more items begin */
+    xs_vault_journal_max_lines = 8;
+    c = cand(2);
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    xs_vault_journal_max_lines = XS_VAULT_MAX_ENTRIES;
+    assert_int_equal(o, EXS_VAULT_REFUSED);
+    assert_non_null(strstr(exs_vault_error(v), "the journal is near what it may hold"));
+    assert_true(in_tree(2));
     exs_vault_close(v);
+    assert_reopens_clean();
+}
+
+/* A journal's restore line is trusted only where the manifest agrees: one naming another
+ * place (with that file's own SHA-256) records nothing and stays, said, at every opening. */
+static void test_restore_journal_forged(void **state)
+{
+    (void)state;
+    fresh();
+    exs_vault *v = open_vault();
+    exs_vault_cand c = cand(0);
+    exs_vault_outcome o;
+    char id[EXS_VAULT_ID_LEN], hex[65];
+    assert_int_equal(exs_vault_quarantine(v, &c, &o, id), EXS_OK);
+    exs_vault_close(v);
+    sh("printf 'benign!\\n' > '%s/other.txt'", base);
+    assert_true(xs_sha256_hex("benign!\n", 8, hex));
+    char p[700];
+    snprintf(p, sizeof p, "%s/journal.jsonl", vdir);
+    FILE *f = fopen(p, "a");
+    assert_non_null(f);
+    fprintf(f, "{\"step\":\"restoring\",\"item\":\"%s\",\"root_path\":\"%s\",\"path\":"
+               "\"other.txt\",\"sha256\":\"%s\",\"size\":8}\n", id, base, hex);
+    fclose(f);
+    v = open_vault();
+    const char *first;
+    assert_int_equal(exs_vault_stuck(v, &first), 1);
+    assert_non_null(strstr(first, "another place or other bytes than the manifest's"));
+    assert_int_equal(exs_vault_restores_finished(v), 0);
+    const exs_vault_entry *e;
+    size_t ne;
+    assert_int_equal(exs_vault_entries(v, &e, &ne), EXS_OK);
+    assert_int_equal(ne, 1); /* no restore recorded */
+    assert_false(in_tree(0));
+    snprintf(p, sizeof p, "%s/other.txt", base);
+    assert_int_equal(access(p, F_OK), 0); /* and nothing of it touched */
+    exs_vault_close(v);
+}
+
+/* One file named twice in a batch is quarantined once; a file that changed since the sweep
+ * (the sweep's SHA-256 given) is left, and said so, on its own result only. */
+static void test_batch_same_and_changed(void **state)
+{
+    (void)state;
+    fresh();
+    exs_vault_cand c[4] = {cand(0), cand(0), cand(1), cand(2)};
+    c[2].sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+    c[2].size = (int64_t)strlen(content[1]);
+    const exs_vault_cand *cp[4] = {&c[0], &c[1], &c[2], &c[3]};
+    exs_vault_result r[4];
+    exs_vault *v = open_vault();
+    assert_int_equal(exs_vault_quarantine_many(v, cp, 4, r), EXS_OK);
+    exs_vault_close(v);
+    assert_int_equal(r[0].outcome, EXS_VAULT_MOVED);
+    assert_int_equal(r[1].outcome, EXS_VAULT_REFUSED);
+    assert_non_null(strstr(r[1].msg, "the same file as a/shell1.aspx"));
+    assert_string_equal(r[1].id, "");
+    assert_int_equal(r[2].outcome, EXS_VAULT_CHANGED);
+    assert_string_equal(r[2].id, "");
+    assert_int_equal(r[3].outcome, EXS_VAULT_MOVED);
+    assert_string_equal(r[3].msg, "");
+    assert_false(in_tree(0));
+    assert_true(in_tree(1));
+    assert_false(in_tree(2));
     assert_reopens_clean();
 }
 
@@ -1189,7 +1261,7 @@ static void test_reader_caps(void **state)
 /* A run stopped after step N, for every N until a run goes through unstopped. */
 static void test_stop_after_every_step(void **state)
 {
-    batched = state && *state;
+    batched = state && *state && *(const bool *)*state;
     long n;
     for (n = 1;; n++) {
         fresh();
@@ -1222,7 +1294,7 @@ static void test_stop_after_every_step(void **state)
 /* The Nth write, fsync or rename fails, for every N until none is left to fail. */
 static void test_fail_every_io(void **state)
 {
-    batched = state && *state;
+    batched = state && *state && *(const bool *)*state;
     long n;
     int failures = 0;
     for (n = 1;; n++) {
@@ -1722,6 +1794,8 @@ int main(void)
         cmocka_unit_test(test_failure_messages),
         cmocka_unit_test(test_busy_retried),
         cmocka_unit_test(test_vault_full),
+        cmocka_unit_test(test_restore_journal_forged),
+        cmocka_unit_test(test_batch_same_and_changed),
         cmocka_unit_test(test_full_disk_tmpfs),
         cmocka_unit_test(test_read_only_media),
         cmocka_unit_test(test_stop_after_every_step),
