@@ -159,6 +159,21 @@
                                            the zip's and deflate's overhead, well under 1.5%); a
                                            larger zip is refused, nothing exported */
 
+/* exsweep notify (lib/notify/): contacts files and probe results are read as they come */
+#define XS_NOTIFY_MAX_LINE 8192          /* bytes of a contacts line or RPSL attribute (with its
+                                           continuations); a longer one is a warning, skipped */
+#define XS_NOTIFY_MAX_RESULT_LINE (8u << 20) /* bytes of a probe result line; longer: a warning */
+#define XS_NOTIFY_MAX_NETWORKS 4000000   /* networks and domains kept (the RIPE inetnum dump has
+                                           about 4.5 million objects: filter it to the
+                                           constituency); more are warnings */
+#define XS_NOTIFY_MAX_CIDRS 64           /* CIDRs an inetnum range is cut into; a range needing
+                                           more is a warning, not kept */
+#define XS_NOTIFY_MAX_EMAILS 16          /* mail addresses of one contact; more are warnings */
+#define XS_NOTIFY_MAX_HOSTS 1000000      /* hosts of the probe results read; more are warnings */
+#define XS_NOTIFY_LETTER_HOSTS 500       /* hosts one letter lists; the rest are counted in it
+                                           and all are in its .csv beside it */
+#define XS_NOTIFY_MAX_WARNINGS 1000      /* warnings kept (the first); every one is counted */
+
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u
 #define XS_EVTX_MAX_CHUNKS 1000000u     /* 64 GiB of chunks per file */
