@@ -289,4 +289,22 @@
                                             time, Shadowserver's tag); longer ones are cut at a
                                             character */
 
+/* Live probing (exsweep probe TARGET..., lib/probe/live.c, docs/probe.md) */
+#define XS_PROBE_MAX_CIDR 65536         /* addresses one CIDR target expands to (an IPv4 /16);
+                                            a larger one is refused: zmap scans those */
+#define XS_PROBE_MAX_EXCLUDE (1u << 20) /* ranges of an --exclude list; more is an error */
+#define XS_PROBE_MAX_LIST (64u << 20)   /* bytes of -i FILE or --exclude FILE (a million
+                                            targets take about 16 MiB); a larger file is an
+                                            error, nothing sent */
+#define XS_PROBE_MAX_CONCURRENCY 16384  /* --concurrency: transfers in flight at once */
+#define XS_PROBE_MAX_RATE 100000        /* --rate: new connections per second */
+#define XS_PROBE_MAX_RETRIES 5          /* --retries: further attempts of a failed request */
+#define XS_PROBE_MAX_REDIRECTS 5        /* redirects followed per request (same host only);
+                                            one more is "redirect limit" */
+#define XS_PROBE_MAX_HEADER_BYTES (64u << 10) /* bytes of one response's headers kept; past
+                                            them the response is "headers too large" */
+#define XS_PROBE_MAX_CERT_NAMES 32      /* DNS names of a certificate kept */
+#define XS_PROBE_MAX_URL 2048           /* bytes of a redirect's URL; a longer one is not
+                                            followed */
+
 #endif
