@@ -18,7 +18,9 @@ FUZZ_PKGS="clang libclang-rt-14-dev"
 # root and /dev/fuse, skipped saying why without them).
 TEST_PKGS="yara p7zip-full ntfs-3g samba smbnetfs e2fsprogs libevtx-utils libimage-exiftool-perl python3-jsonschema chromium libregf-utils libhivex-bin man-db groff-base"
 # zip: bench/vault times zip -P infected beside the vault.
-PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq zip"
+# nmap: bench/probe times nmap --script ssl-cert,http-headers beside exsweep probe (the tests
+# do not use it).
+PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq zip nmap"
 
 # Usage: install-deps.sh [--ci] [--fuzz] [--bench]
 #   (none)   what 'make' needs
@@ -26,7 +28,7 @@ PEER_PKGS="yara ripgrep libevtx-utils libevtx-dev time jq zip"
 #            hivexsh), man and groff (the man pages are rendered) and python3-jsonschema (make
 #            eval validates STIX bundles with it); 'make check' and .ci/run install these
 #   --fuzz   clang and its libFuzzer runtime, for 'make fuzz'
-#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time, jq, zip)
+#   --bench  the peers the benchmarks time (ripgrep, yara, evtxexport, GNU time, jq, zip, nmap)
 want="$BUILD_PKGS"
 for a in "$@"; do
     case "$a" in

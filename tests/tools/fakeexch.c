@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -434,6 +435,11 @@ int main(int argc, char **argv)
     if (inet_pton(v6 ? AF_INET6 : AF_INET, bind_addr, a) != 1 ||
         (!v6 && a[0] != 127) || (v6 && memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16)))
         die("--bind takes a loopback address only (127.x.y.z or ::1)");
+    struct rlimit rl; /* a listening socket a port and a thread a connection */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_term);
     signal(SIGINT, on_term);
