@@ -864,7 +864,10 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
             rc = EXS_ENOMEM;
             goto out;
         }
+        /* at most one connection a slot, idle ones of finished hosts included: curl closes
+         * the oldest idle one to make room */
         curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, (long)r.ns);
+        curl_multi_setopt(r.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)r.ns);
         rc = probe_all(&r, &tl, o->max_time);
         if (rc != EXS_OK)
             goto out;

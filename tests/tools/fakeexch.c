@@ -1,18 +1,19 @@
 /* fakeexch: a loopback HTTPS (or HTTP) server that answers as an Exchange server would, or
  * misbehaves as hosts on the internet do, for the tests and the bench of exsweep probe.
  *
- *   fakeexch [--bind ADDR] [--port N] [--ports K] [--port-file F] [--count-file F] [--log F]
+ *   fakeexch [--bind ADDR] [--port N] [--ports K] [--port-file F] [--count-file F]
+ *            [--max-file F] [--log F]
  *            [--http] [--delay MS] [--cn NAME] [--names K] [--life S] MODE [BUILD]
  *
  * It listens on ADDR (127.0.0.1, or ::1; nothing else is accepted) at port N (0: one the
  * kernel picks, written to F), or on K ports from N on, and serves each connection in a
  * thread of its own (keep-alive: several requests a connection). The certificate is
  * self-signed, made at start (RSA 2048): subject CN=NAME (exch.test), SAN DNS:NAME and
- * DNS:autodiscover.NAME (and --names K more: n1.NAME...), valid 2026-01-01 to 2030-01-01, so that tests can assert it.
- * --count-file F holds the number of connections accepted so far (rewritten at each one);
- * --log F gets one line a request: "METHOD PATH | USER-AGENT". It exits after --life
- * seconds (default 60: a test that forgets it leaves nothing running for long) or on
- * SIGTERM.
+ * DNS:autodiscover.NAME (and --names K more: n1.NAME...), valid 2026-01-01 to 2030-01-01,
+ * so that tests can assert it. --count-file F holds the number of connections accepted so
+ * far (rewritten at each one), --max-file F the most connections open at once so far;
+ * --log F gets one line a request: "METHOD PATH | USER-AGENT". It exits after --life seconds
+ * (default 60: a test that forgets it leaves nothing running for long) or on SIGTERM.
  *
  * MODE, for GET /owa/ (302 to /owa/auth/logon.aspx?url=...), the logon page and the ECP
  * export tool manifest (/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.
@@ -56,11 +57,12 @@
 
 #define MAX_PORTS 1024
 
-static const char *mode = "plain", *build = "", *cn = "exch.test", *count_file, *log_file;
+static const char *mode = "plain", *build = "", *cn = "exch.test", *count_file, *log_file,
+                  *max_file;
 static bool use_tls = true;
 static long delay_ms, extra_names;
 static SSL_CTX *ctx;
-static atomic_long accepted;
+static atomic_long accepted, open_now, open_max;
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const char MANIFEST_PATH[] =
@@ -295,7 +297,36 @@ static void log_req(const char *req)
     pthread_mutex_unlock(&log_mu);
 }
 
+static void write_number(const char *path, long n);
+
+/* Connections open at once: the most is written to --max-file when it grows. */
+static void opened(int d)
+{
+    long now = atomic_fetch_add(&open_now, d) + d;
+    long m = atomic_load(&open_max);
+    while (now > m) {
+        if (atomic_compare_exchange_weak(&open_max, &m, now)) {
+            if (max_file) {
+                pthread_mutex_lock(&log_mu);
+                write_number(max_file, atomic_load(&open_max));
+                pthread_mutex_unlock(&log_mu);
+            }
+            break;
+        }
+    }
+}
+
+static void *run_conn_body(void *arg);
+
 static void *run_conn(void *arg)
+{
+    opened(1);
+    void *r = run_conn_body(arg);
+    opened(-1);
+    return r;
+}
+
+static void *run_conn_body(void *arg)
 {
     conn c = {(int)(intptr_t)arg, NULL};
     if (!strcmp(mode, "silent")) {
@@ -361,18 +392,22 @@ out:
     return NULL;
 }
 
-static void count_write(long n)
+static void write_number(const char *path, long n)
 {
-    if (!count_file)
-        return;
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", count_file);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f)
         return;
     fprintf(f, "%ld\n", n);
     fclose(f);
-    rename(tmp, count_file);
+    rename(tmp, path);
+}
+
+static void count_write(long n)
+{
+    if (count_file)
+        write_number(count_file, n);
 }
 
 static volatile sig_atomic_t stop;
@@ -407,6 +442,8 @@ int main(int argc, char **argv)
             port_file = v;
         else if (!strcmp(o, "--count-file"))
             count_file = v;
+        else if (!strcmp(o, "--max-file"))
+            max_file = v;
         else if (!strcmp(o, "--log"))
             log_file = v;
         else if (!strcmp(o, "--delay"))
@@ -470,21 +507,22 @@ int main(int argc, char **argv)
         }
         if (bind(s, (struct sockaddr *)&ss, sl) < 0 || listen(s, 4096) < 0)
             die("cannot listen (the port is taken?)");
-        if (k == 0 && port_file) {
-            socklen_t l = sizeof ss;
-            getsockname(s, (struct sockaddr *)&ss, &l);
-            unsigned p = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                  : ((struct sockaddr_in *)&ss)->sin_port);
-            char tmp[4096];
-            snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
-            FILE *f = fopen(tmp, "w");
-            if (!f)
-                die("cannot write the port file");
-            fprintf(f, "%u\n", p);
-            fclose(f);
-            rename(tmp, port_file);
-        }
         pf[k] = (struct pollfd){.fd = s, .events = POLLIN};
+    }
+    if (port_file) { /* said once every port listens */
+        struct sockaddr_storage ss;
+        socklen_t l = sizeof ss;
+        getsockname(pf[0].fd, (struct sockaddr *)&ss, &l);
+        unsigned p = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                              : ((struct sockaddr_in *)&ss)->sin_port);
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
+        FILE *f = fopen(tmp, "w");
+        if (!f)
+            die("cannot write the port file");
+        fprintf(f, "%u\n", p);
+        fclose(f);
+        rename(tmp, port_file);
     }
     count_write(0);
     time_t end = time(NULL) + life;
