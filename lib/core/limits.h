@@ -293,9 +293,11 @@
 #define XS_PROBE_MAX_CIDR 65536         /* addresses one CIDR target expands to (an IPv4 /16);
                                             a larger one is refused: zmap scans those */
 #define XS_PROBE_MAX_EXCLUDE (1u << 20) /* ranges of an --exclude list; more is an error */
-#define XS_PROBE_MAX_LIST (64u << 20)   /* bytes of -i FILE or --exclude FILE (a million
-                                            targets take about 16 MiB); a larger file is an
-                                            error, nothing sent */
+#define XS_PROBE_MAX_LIST (64u << 20)   /* bytes of an --exclude FILE (read whole before
+                                            anything is sent); a larger one is an error */
+#define XS_PROBE_MAX_TLINE 4096         /* bytes of one line of -i FILE (read as it comes, so
+                                            that zmap's output is probed while zmap runs); a
+                                            longer line is a warning */
 #define XS_PROBE_MAX_CONCURRENCY 16384  /* --concurrency: transfers in flight at once */
 #define XS_PROBE_MAX_RATE 100000        /* --rate: new connections per second */
 #define XS_PROBE_MAX_RETRIES 5          /* --retries: further attempts of a failed request */

@@ -32,6 +32,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,8 @@ typedef struct slot {
     run *r;
     CURL *e;
     slot_state state;
-    const xs_tspec *t;
+    const xs_tspec *t;   /* &tcopy: the list may grow (and move) while the host is probed */
+    xs_tspec tcopy;
     int req;             /* REQ_OWA, REQ_ECP */
     int attempt;         /* of the current request: 0 first */
     int redirects;       /* of the current request */
@@ -373,9 +375,10 @@ static bool token(run *r, double now)
 
 static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double now)
 {
-    s->t = t;
+    s->tcopy = *t;
+    s->t = &s->tcopy;
     memset(&s->rec, 0, sizeof s->rec);
-    s->rec.t = t;
+    s->rec.t = s->t;
     s->rec.order = order;
     s->rec.fp.why = "no Exchange header, redirect or page";
     s->subject[0] = s->issuer[0] = s->not_after[0] = '\0';
@@ -613,11 +616,6 @@ static void abort_all(run *r)
     r->nwaiting = 0;
 }
 
-static void warn_line(void *ctx, uint64_t line, const char *msg)
-{
-    xs_probe_warn(ctx, line, "skipped: %s", msg);
-}
-
 typedef struct exwarn {
     char *err;
     size_t errlen;
@@ -705,25 +703,102 @@ static void not_probed(run *r, const xs_tlist *tl, size_t next)
     }
 }
 
+/* -i FILE read as it comes: zmap's output is probed while zmap runs. */
+typedef struct feed {
+    int fd; /* -1: none, or read to its end */
+    bool own, skipping;
+    const char *name;
+    char buf[XS_PROBE_MAX_TLINE];
+    size_t have;
+    uint64_t line;
+} feed;
+
+static void feed_line(run *r, feed *f, xs_tlist *tl, const char *s, size_t n)
+{
+    const char *why;
+    f->line++;
+    if (!xs_tlist_line(tl, s, n, f->line, &why)) {
+        if (strcmp(why, "out of memory") == 0)
+            r->nomem = true;
+        else
+            xs_probe_warn(r->p, f->line, "skipped: %s", why);
+    }
+}
+
+static void feed_end(feed *f)
+{
+    if (f->own && f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+}
+
+/* Reads what f has ready (nothing blocks) and adds its lines' targets. */
+static void feed_read(run *r, feed *f, xs_tlist *tl)
+{
+    struct pollfd pf = {.fd = f->fd, .events = POLLIN};
+    if (f->fd < 0 || poll(&pf, 1, 0) <= 0)
+        return;
+    ssize_t k = read(f->fd, f->buf + f->have, sizeof f->buf - f->have);
+    if (k < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (k <= 0) {
+        if (k < 0)
+            xs_probe_warn(r->p, 0, "%s: %s: the targets after line %llu were not read", f->name,
+                          strerror(errno), (unsigned long long)f->line);
+        else if (f->have && !f->skipping)
+            feed_line(r, f, tl, f->buf, f->have);
+        feed_end(f);
+        return;
+    }
+    f->have += (size_t)k;
+    size_t at = 0;
+    for (;;) {
+        char *nl = memchr(f->buf + at, '\n', f->have - at);
+        if (!nl)
+            break;
+        size_t len = (size_t)(nl - (f->buf + at));
+        if (f->skipping)
+            f->skipping = false; /* the end of a line counted already */
+        else
+            feed_line(r, f, tl, f->buf + at, len);
+        at += len + 1;
+    }
+    memmove(f->buf, f->buf + at, f->have - at);
+    f->have -= at;
+    if (f->have == sizeof f->buf) {
+        f->line++;
+        if (!f->skipping)
+            xs_probe_warn(r->p, f->line, "skipped: a line longer than %u bytes",
+                          (unsigned)XS_PROBE_MAX_TLINE);
+        f->skipping = true;
+        f->have = 0;
+    }
+}
+
 /* Every target probed; the slots and the multi handle made and freed here. */
-static exs_rc probe_all(run *r, const xs_tlist *tl, double max_time)
+static exs_rc probe_all(run *r, xs_tlist *tl, feed *f, double max_time)
 {
     double t0 = now_s();
     r->deadline = max_time > 0 ? t0 + max_time : 0;
     r->next_token = t0;
-    for (size_t i = 0; i < r->ns; i++) {
-        if (!slot_init(r, &r->s[i]))
-            return EXS_ENOMEM;
+    for (size_t i = 0; i < r->ns; i++) /* made when first used */
         r->free_s[r->nfree++] = r->ns - 1 - i;
-    }
     size_t next = 0;
-    while (!r->nomem && (next < tl->n || r->nfree < r->ns)) {
+    while (!r->nomem && (f->fd >= 0 || next < tl->n || r->nfree < r->ns)) {
         double now = now_s();
         if (r->deadline > 0 && now >= r->deadline) {
             abort_all(r);
+            if (f->fd >= 0)
+                xs_probe_warn(r->p, 0, "%s: the targets after line %llu were not read: the "
+                                       "run's time ended",
+                              f->name, (unsigned long long)f->line);
+            feed_end(f);
             not_probed(r, tl, next);
             break;
         }
+        bool want = f->fd >= 0 && tl->n - next < r->ns; /* fewer waiting than slots */
+        if (want)
+            feed_read(r, f, tl);
         for (size_t i = 0; r->nwaiting && i < r->ns; i++) {
             slot *s = &r->s[i];
             if (s->state == S_WAITING && s->wait_until <= now && token(r, now)) {
@@ -733,7 +808,12 @@ static exs_rc probe_all(run *r, const xs_tlist *tl, double max_time)
             }
         }
         while (r->nfree && next < tl->n && token(r, now)) {
-            slot *s = &r->s[r->free_s[--r->nfree]];
+            slot *s = &r->s[r->free_s[r->nfree - 1]];
+            if (!s->e && !slot_init(r, s)) {
+                r->nomem = true;
+                break;
+            }
+            r->nfree--;
             slot_assign(r, s, &tl->t[next], next, now);
             next++;
             if (!start(r, s, now))
@@ -760,7 +840,11 @@ static exs_rc probe_all(run *r, const xs_tlist *tl, double max_time)
                 until = r->s[i].wait_until - now;
         if (until < 0)
             until = 0;
-        curl_multi_poll(r->m, NULL, 0, (int)(until * 1000) + (until > 0 ? 1 : 0), NULL);
+        /* wake for more input only when it is wanted: a readable file would not let it wait */
+        struct curl_waitfd in = {.fd = f->fd, .events = CURL_WAIT_POLLIN};
+        want = f->fd >= 0 && tl->n - next < r->ns;
+        curl_multi_poll(r->m, want ? &in : NULL, want ? 1 : 0,
+                        (int)(until * 1000) + (until > 0 ? 1 : 0), NULL);
     }
     return r->nomem ? EXS_ENOMEM : EXS_OK;
 }
@@ -795,6 +879,7 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
     xs_excl *ex = NULL;
     xs_tlist tl;
     bool tl_ok = false;
+    feed fd = {.fd = -1};
     run r;
     memset(&r, 0, sizeof r);
     exs_probe *p = xs_probe_live_create();
@@ -835,18 +920,17 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
         }
     }
     if (o->input) {
-        char *b = NULL;
-        size_t n = 0;
-        rc = slurp(o->input, XS_PROBE_MAX_LIST, &b, &n, err, errlen);
-        if (rc == EXS_OK)
-            xs_tlist_read(&tl, b, n, warn_line, p);
-        free(b);
-        if (rc != EXS_OK)
+        bool in = strcmp(o->input, "-") == 0;
+        fd.fd = in ? STDIN_FILENO : open(o->input, O_RDONLY | O_CLOEXEC);
+        fd.own = !in;
+        fd.name = in ? "standard input" : o->input;
+        if (fd.fd < 0) {
+            int e = errno;
+            snprintf(err, errlen, "%s: %s", o->input, strerror(e));
+            rc = e == ENOENT ? EXS_ENOENT : e == EACCES ? EXS_EACCES : EXS_EIO;
             goto out;
+        }
     }
-    if (tl.full)
-        xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
-                      (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);
     r.p = p;
     r.ex = ex;
     r.timeout = timeout;
@@ -854,7 +938,7 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
     r.rate = rate;
     r.retries = retries;
     exs_probe_user_agent(o->contact, r.ua, sizeof r.ua);
-    r.ns = tl.n < conc ? tl.n : conc;
+    r.ns = fd.fd >= 0 ? conc : tl.n < conc ? tl.n : conc;
     double t0 = now_s();
     if (r.ns) {
         r.m = curl_multi_init();
@@ -868,12 +952,16 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
          * the oldest idle one to make room */
         curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, (long)r.ns);
         curl_multi_setopt(r.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)r.ns);
-        rc = probe_all(&r, &tl, o->max_time);
+        rc = probe_all(&r, &tl, &fd, o->max_time);
         if (rc != EXS_OK)
             goto out;
     }
+    if (tl.full)
+        xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
+                      (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);
     rc = xs_probe_live_finish(p, tl.excluded, tl.repeated, now_s() - t0);
 out:
+    feed_end(&fd);
     for (size_t i = 0; r.s && i < r.ns; i++) {
         if (r.s[i].e) {
             if (r.s[i].state == S_RUNNING)

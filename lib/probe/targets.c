@@ -400,6 +400,12 @@ bool xs_tlist_add(xs_tlist *l, const char *s, size_t n, uint64_t line, const cha
     return add_one(l, host, port, https, line, why);
 }
 
+bool xs_tlist_line(xs_tlist *l, const char *s, size_t n, uint64_t line, const char **why)
+{
+    xs_str c = content(s, n);
+    return !c.n || xs_tlist_add(l, c.p, c.n, line, why);
+}
+
 static bool tlist_add_line(void *l, const char *s, size_t n, uint64_t line, const char **why)
 {
     return xs_tlist_add(l, s, n, line, why);

@@ -71,6 +71,9 @@ void xs_tlist_free(xs_tlist *l);
 /* Adds the target s[0..n) (a CIDR adds its addresses). False with why when s is no target
  * (or out of memory: why says so); an excluded or repeated target is no failure. */
 bool xs_tlist_add(xs_tlist *l, const char *s, size_t n, uint64_t line, const char **why);
+/* One line of a target list: its target added, a comment or blank line skipped. False with
+ * why when it is no target. */
+bool xs_tlist_line(xs_tlist *l, const char *s, size_t n, uint64_t line, const char **why);
 /* Adds each line's target (comments and blank lines skipped); bad lines go to warn.
  * Returns the number of bad lines. */
 size_t xs_tlist_read(xs_tlist *l, const char *p, size_t n, xs_warn_fn warn, void *ctx);

@@ -8,7 +8,7 @@
 # own count is not the bound: a connection the client has closed is counted until its thread
 # has read the end, which may come after the next one is accepted.
 # With --rate 5 (a new connection every 0.2 s) the 12 hosts take more than 2 s; with --rate
-# 1000 at least 1 s less. Prints one line a check.
+# 1000 at least 0.5 s less. Prints one line a check.
 set -u
 d=$1
 mkdir -p "$d" && cd "$d" || exit 2
@@ -55,4 +55,4 @@ t0=$(ms)
 exsweep probe -f jsonl --rate 1000 --timeout 5 -i targets >f.jsonl
 rc=$?
 t1=$(ms)
-echo "rate 1000: exit $rc, $(grep -c '"build":"15.1.2176.2"' f.jsonl) builds, 1 s faster: $([ $((t1 - t0 + 1000)) -lt $slow ] && echo yes || echo "no ($((t1 - t0)) ms against $slow)")"
+echo "rate 1000: exit $rc, $(grep -c '"build":"15.1.2176.2"' f.jsonl) builds, 0.5 s faster: $([ $((t1 - t0 + 500)) -lt $slow ] && echo yes || echo "no ($((t1 - t0)) ms against $slow)")"

@@ -433,7 +433,7 @@ static void test_exclude_refused(void **state)
     assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_ENOENT);
 }
 
-/* XS_PROBE_MAX_LIST: a list one byte larger is refused (a sparse file: no disk). */
+/* XS_PROBE_MAX_LIST: an exclude list one byte larger is refused (a sparse file: no disk). */
 static void test_list_cap(void **state)
 {
     (void)state;
@@ -442,13 +442,58 @@ static void test_list_cap(void **state)
     assert_int_equal(truncate(path, (off_t)XS_PROBE_MAX_LIST + 1), 0);
     char err[512];
     exs_probe *p = NULL;
-    exs_probe_live_opts o = {.input = path};
+    const char *t[] = {"127.0.0.1:1"};
+    exs_probe_live_opts o = {.targets = t, .ntargets = 1, .exclude = path};
     assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_EFORMAT);
     assert_non_null(strstr(err, "larger than 64 MiB"));
-    o.input = NULL;
-    o.exclude = path;
-    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_EFORMAT);
+    assert_null(p);
     unlink(path);
+}
+
+/* XS_PROBE_MAX_TLINE: -i FILE is read as it comes, a line at a time; a longer line is one
+ * warning (however long: 64 MiB of NUL bytes without a newline are one line), and the lines
+ * after it are read. */
+static void test_line_cap(void **state)
+{
+    (void)state;
+    char path[64], ex[64];
+    static char text[3 * XS_PROBE_MAX_TLINE];
+    memset(text, 'a', XS_PROBE_MAX_TLINE); /* exactly the buffer: too long without its '\n' */
+    snprintf(text + XS_PROBE_MAX_TLINE, sizeof text - XS_PROBE_MAX_TLINE,
+             "\n127.0.0.1:1\n127.0.0.2:1");
+    text[XS_PROBE_MAX_TLINE - 1] = 'a';
+    tmpfile_with(path, sizeof path, text);
+    tmpfile_with(ex, sizeof ex, "127.0.0.0/8\n");
+    char err[512];
+    exs_probe *p = NULL;
+    exs_probe_live_opts o = {.input = path, .exclude = ex};
+    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_OK);
+    size_t nw;
+    const exs_probe_warning *w = exs_probe_warnings(p, &nw);
+    assert_int_equal(nw, 1);
+    assert_int_equal(w[0].line, 1);
+    assert_string_equal(w[0].message, "skipped: a line longer than 4096 bytes");
+    assert_int_equal(exs_probe_stats(p)->excluded, 2); /* lines 2 and 3 (without a '\n') */
+    exs_probe_destroy(p);
+    /* one byte less is a line of its own: read, and no target (a host of 4095 bytes) */
+    text[XS_PROBE_MAX_TLINE - 1] = '\n';
+    tmpfile_with(path, sizeof path, text);
+    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_OK);
+    w = exs_probe_warnings(p, &nw);
+    assert_int_equal(nw, 1);
+    assert_string_equal(w[0].message, "skipped: a host longer than 253 bytes");
+    assert_int_equal(exs_probe_stats(p)->excluded, 2);
+    exs_probe_destroy(p);
+    /* 64 MiB and a byte of NULs (a sparse file), then nothing: one warning */
+    tmpfile_with(path, sizeof path, "");
+    assert_int_equal(truncate(path, (off_t)XS_PROBE_MAX_LIST + 1), 0);
+    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_OK);
+    w = exs_probe_warnings(p, &nw);
+    assert_int_equal(nw, 1);
+    assert_string_equal(w[0].message, "skipped: a line longer than 4096 bytes");
+    exs_probe_destroy(p);
+    unlink(path);
+    unlink(ex);
 }
 
 /* -i FILE: bad lines are warnings with their number; the good ones probed. */
@@ -504,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_all_excluded),
         cmocka_unit_test(test_exclude_refused),
         cmocka_unit_test(test_list_cap),
+        cmocka_unit_test(test_line_cap),
         cmocka_unit_test(test_input_warnings),
         cmocka_unit_test(test_user_agent),
     };
