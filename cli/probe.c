@@ -153,7 +153,7 @@ int xs_cli_probe(int argc, char **argv)
                     return xs_cli_usage("probe", "--contact holds a control character");
             lo.contact = optarg;
             break;
-        case XS_PROBE_OPT_CHECK_SHELLS: later = "--check-shells"; break;
+        case XS_PROBE_OPT_CHECK_SHELLS: lo.check_shells = 1; break;
         case XS_PROBE_OPT_ACTIVE: later = "--active"; break;
         case 'h':
             fputs(xs_cli_probe_help, stdout);

@@ -68,6 +68,17 @@ typedef struct exs_probe_net {
                                      --max-time ended */
 } exs_probe_net;
 
+/* A published web shell path that a live target answers as a file that is there, where a
+ * name that cannot exist in the same folder is answered otherwise (--check-shells): a
+ * possible backdoor, to be looked for on the server (exsweep scan), not a proof of one. */
+typedef struct exs_probe_shell {
+    const char *path;       /* "/aspnet_client/shell.aspx" */
+    long status;            /* its response's */
+    uint64_t bytes;         /* its body's (at most 256 KiB read) */
+    long base_status;       /* the same folder's name that is not there: its response's */
+    uint64_t base_bytes;
+} exs_probe_shell;
+
 typedef struct exs_probe_target {
     const char *target;       /* "192.0.2.10:443", "[2001:db8::10]:443", "mail.example.org:443" */
     const char *host;         /* the same without the port (IPv6 without brackets) */
@@ -91,6 +102,10 @@ typedef struct exs_probe_target {
     int finding;              /* Exchange, and a family vulnerable or unknown */
     exs_probe_tls tls;        /* live targets only */
     exs_probe_net net;        /* live targets only */
+    const exs_probe_shell *shells; /* --check-shells: the possible backdoors */
+    size_t nshells;
+    uint32_t shells_checked;  /* shell paths judged (0: not asked, not Exchange, or no
+                                 baseline) */
 } exs_probe_target;
 
 typedef struct exs_probe_warning {
@@ -109,6 +124,8 @@ typedef struct exs_probe_stats {
     uint64_t repeated;    /* targets named again: probed once */
     uint64_t requests;    /* requests sent or tried, all targets */
     double seconds;       /* the run's wall time */
+    uint64_t shell_paths; /* --check-shells: the paths asked of each Exchange host; 0: not */
+    uint64_t backdoors;   /* targets with a possible backdoor (each is a finding) */
 } exs_probe_counts;
 
 /* Reads the scan at path ("-": standard input). Returns EXS_OK with *out set, or an error
@@ -139,6 +156,8 @@ typedef struct exs_probe_live_opts {
     int retries;             /* further attempts after a timeout or reset [1]; -1: none */
     double backoff;          /* seconds before the first retry, doubled for each next [0.5] */
     const char *contact;     /* who scans, in the User-Agent ("abuse@example.org") [none] */
+    int check_shells;        /* 1: ask each Exchange host for the published shell paths too,
+                                each judged against its folder's baseline [0] */
 } exs_probe_live_opts;
 
 /* Probes every target (HTTPS, or HTTP for http:// URLs): GET /owa/ following redirects within

@@ -21,6 +21,9 @@ typedef struct xs_live_rec {
     const char *names[XS_PROBE_MAX_CERT_NAMES];
     size_t nnames;
     exs_probe_net net;
+    const exs_probe_shell *shells; /* the possible backdoors (paths are static) */
+    size_t nshells;
+    uint32_t shells_checked;
 } xs_live_rec;
 
 /* An empty exs_probe of kind EXS_PROBE_LIVE, or NULL. */
@@ -32,6 +35,6 @@ void xs_probe_warn(exs_probe *p, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Decides every target; the counts. EXS_OK or EXS_ENOMEM. */
 exs_rc xs_probe_live_finish(exs_probe *p, uint64_t excluded, uint64_t repeated,
-                            double seconds);
+                            double seconds, uint64_t shell_paths);
 
 #endif

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,11 +47,14 @@
 #include "exsweep/exsweep.h"
 #include "probe/fold.h"
 #include "probe/record.h"
+#include "probe/shells.h"
 #include "probe/targets.h"
 
 #define REQ_OWA 0
 #define REQ_ECP 1
-#define REQ_N 2
+#define REQ_N 2     /* the requests every host is sent */
+#define REQ_BASE 2  /* --check-shells, for an Exchange host: then a baseline a folder... */
+#define MAX_SHELLS 64 /* ...then the shell paths (xs_shell_npaths, checked at start) */
 
 static const char *const PATHS[REQ_N] = {
     "/owa/",
@@ -67,7 +71,7 @@ typedef struct slot {
     slot_state state;
     const xs_tspec *t;   /* &tcopy: the list may grow (and move) while the host is probed */
     xs_tspec tcopy;
-    int req;             /* REQ_OWA, REQ_ECP */
+    int req;             /* REQ_OWA, REQ_ECP, then --check-shells' (nreq) */
     int attempt;         /* of the current request: 0 first */
     int redirects;       /* of the current request */
     double wait_until;   /* S_WAITING: when to try again */
@@ -83,6 +87,9 @@ typedef struct slot {
     char seen[32];
     char subject[1024], issuer[1024], not_after[32];
     char names[XS_PROBE_MAX_CERT_NAMES][XS_PROBE_MAX_HOST + 1];
+    long base_status[8];   /* --check-shells: each folder's baseline, -1 when none */
+    size_t base_bytes[8];
+    exs_probe_shell found[MAX_SHELLS];
 } slot;
 
 struct run {
@@ -96,7 +103,8 @@ struct run {
     size_t nwaiting;
     double timeout, backoff, rate, next_token, deadline;
     int retries;
-    bool nomem;
+    bool nomem, check_shells;
+    unsigned long long secret; /* the baseline names' */
     char ua[512];
 };
 
@@ -321,12 +329,38 @@ static bool slot_init(run *r, slot *s)
     return true;
 }
 
+/* The requests of the slot's host: 2, and with --check-shells for an Exchange host the
+ * baselines and the shell paths after them. */
+static int nreq(const run *r, const slot *s)
+{
+    return REQ_N + (r->check_shells && s->rec.fp.exchange
+                        ? (int)(xs_shell_ndirs + xs_shell_npaths)
+                        : 0);
+}
+
+/* A name that is no file of folder d of this host: the same for the host all run long. */
+static void baseline_path(const run *r, const slot *s, int d, char *out, size_t cap)
+{
+    unsigned long long h = 1469598103934665603ull ^ r->secret;
+    for (const char *c = s->t->key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    snprintf(out, cap, "%sexsweep-%016llx.aspx", xs_shell_dirs[d], h ^ (unsigned long long)d);
+}
+
 static void set_url(slot *s, int req)
 {
     const xs_tspec *t = s->t;
     bool v6 = strchr(t->host, ':') != NULL;
+    char path[256];
+    if (req < REQ_N)
+        snprintf(path, sizeof path, "%s", PATHS[req]);
+    else if (req < REQ_BASE + (int)xs_shell_ndirs)
+        baseline_path(s->r, s, req - REQ_BASE, path, sizeof path);
+    else
+        snprintf(path, sizeof path, "%s",
+                 xs_shell_paths[req - REQ_BASE - (int)xs_shell_ndirs].path);
     snprintf(s->url, sizeof s->url, "%s://%s%s%s:%u%s", t->https ? "https" : "http",
-             v6 ? "[" : "", t->host, v6 ? "]" : "", t->port, PATHS[req]);
+             v6 ? "[" : "", t->host, v6 ? "]" : "", t->port, path);
     s->req = req;
     s->attempt = 0;
     s->redirects = 0;
@@ -347,8 +381,11 @@ static bool start(run *r, slot *s, double now)
     curl_easy_setopt(s->e, CURLOPT_URL, s->url);
     curl_easy_setopt(s->e, CURLOPT_TIMEOUT_MS, ms);
     curl_easy_setopt(s->e, CURLOPT_CONNECTTIMEOUT_MS, ms);
-    /* the host's last request: its connection is not kept idle for nobody */
-    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE, s->req == REQ_ECP ? 1L : 0L);
+    /* the host's last request: its connection is not kept idle for nobody (with
+     * --check-shells, the manifest is not known to be the last) */
+    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE,
+                     (s->req == REQ_ECP && !r->check_shells) || s->req + 1 == nreq(r, s) ? 1L
+                                                                                       : 0L);
     s->rec.net.requests++;
     s->state = S_RUNNING;
     if (curl_multi_add_handle(r->m, s->e) != CURLM_OK) {
@@ -383,7 +420,9 @@ static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double
     s->rec.fp.why = "no Exchange header, redirect or page";
     s->subject[0] = s->issuer[0] = s->not_after[0] = '\0';
     utc_now(s->seen, sizeof s->seen);
-    s->host_deadline = now + 4 * r->timeout;
+    s->host_deadline = now + (r->check_shells ? 8 : 4) * r->timeout;
+    for (size_t d = 0; d < xs_shell_ndirs; d++)
+        s->base_status[d] = -1;
     set_url(s, REQ_OWA);
 }
 
@@ -394,6 +433,7 @@ static void slot_finish(run *r, slot *s)
     s->rec.subject = s->subject;
     s->rec.issuer = s->issuer;
     s->rec.not_after = s->not_after;
+    s->rec.shells = s->found;
     if (!s->rec.records) {
         const exs_probe_net *n = &s->rec.net;
         s->rec.fp.why = n->excluded   ? "no response: its address is excluded"
@@ -417,14 +457,15 @@ static void slot_finish(run *r, slot *s)
 static void next_request(run *r, slot *s, double now)
 {
     /* a host that gave nothing to its first request is not asked more */
-    if (s->req + 1 >= REQ_N || !s->rec.records || now >= s->host_deadline) {
-        s->rec.net.not_sent += (uint32_t)(REQ_N - 1 - s->req);
+    int n = nreq(r, s);
+    if (s->req + 1 >= n || !s->rec.records || now >= s->host_deadline) {
+        s->rec.net.not_sent += (uint32_t)(n - 1 - s->req);
         slot_finish(r, s);
         return;
     }
     set_url(s, s->req + 1);
     if (!start(r, s, now))
-        slot_finish(r, s);
+        next_request(r, s, now); /* counted as other; the next, or the end */
 }
 
 typedef enum ecat { E_NONE, E_TIMEOUT, E_REFUSED, E_RESET, E_TLS, E_PROTOCOL, E_DNS,
@@ -548,6 +589,26 @@ static int same_origin(slot *s, const char *loc)
     return ok;
 }
 
+/* A baseline kept, or a shell path judged against its folder's. */
+static void shell_answer(slot *s, long status)
+{
+    int k = s->req - REQ_BASE;
+    if (k < (int)xs_shell_ndirs) {
+        s->base_status[k] = status;
+        s->base_bytes[k] = s->nbody;
+        return;
+    }
+    const xs_shell_path *sp = &xs_shell_paths[k - (int)xs_shell_ndirs];
+    long bs = s->base_status[sp->dir];
+    if (bs < 0)
+        return; /* no baseline: not judged */
+    s->rec.shells_checked++;
+    if (xs_shell_differs(status, s->nbody, bs, s->base_bytes[sp->dir]) &&
+        s->rec.nshells < MAX_SHELLS)
+        s->found[s->rec.nshells++] = (exs_probe_shell){sp->path, status, s->nbody, bs,
+                                                       s->base_bytes[sp->dir]};
+}
+
 static void done(run *r, slot *s, CURLcode rc, double now)
 {
     curl_multi_remove_handle(r->m, s->e);
@@ -555,6 +616,13 @@ static void done(run *r, slot *s, CURLcode rc, double now)
     curl_easy_getinfo(s->e, CURLINFO_RESPONSE_CODE, &status);
     /* a transfer ended here at the body's cap is a whole response */
     ecat c = rc == CURLE_WRITE_ERROR && s->cut ? E_NONE : classify(s, rc);
+    if (status > 0 && !s->too_large && c != E_EXCLUDED && s->req >= REQ_BASE) {
+        shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
+        s->rec.net.responses++;
+        count_error(&s->rec.net, c);
+        next_request(r, s, now);
+        return;
+    }
     if (status > 0 && !s->too_large && c != E_EXCLUDED) {
         xs_http_header h[XS_PROBE_MAX_HEADERS];
         size_t nh = headers(s, h, XS_PROBE_MAX_HEADERS);
@@ -610,7 +678,7 @@ static void abort_all(run *r)
             curl_multi_remove_handle(r->m, s->e);
             s->rec.net.timeout++;
         }
-        s->rec.net.not_sent += (uint32_t)(REQ_N - 1 - s->req);
+        s->rec.net.not_sent += (uint32_t)(nreq(r, s) - 1 - s->req);
         slot_finish(r, s);
     }
     r->nwaiting = 0;
@@ -875,6 +943,8 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
                  (unsigned)XS_PROBE_MAX_RETRIES);
         return EXS_EINVAL;
     }
+    if (xs_shell_ndirs > 8 || xs_shell_npaths > MAX_SHELLS)
+        return EXS_EINVAL; /* the table outgrew the slot's room: a build error, really */
     exs_rc rc = EXS_OK;
     xs_excl *ex = NULL;
     xs_tlist tl;
@@ -937,6 +1007,9 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
     r.backoff = backoff;
     r.rate = rate;
     r.retries = retries;
+    r.check_shells = o->check_shells != 0;
+    if (getrandom(&r.secret, sizeof r.secret, 0) != (ssize_t)sizeof r.secret)
+        r.secret = (unsigned long long)now_s() * 1000003ull ^ (unsigned long long)getpid();
     exs_probe_user_agent(o->contact, r.ua, sizeof r.ua);
     r.ns = fd.fd >= 0 ? conc : tl.n < conc ? tl.n : conc;
     double t0 = now_s();
@@ -959,7 +1032,8 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
     if (tl.full)
         xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
                       (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);
-    rc = xs_probe_live_finish(p, tl.excluded, tl.repeated, now_s() - t0);
+    rc = xs_probe_live_finish(p, tl.excluded, tl.repeated, now_s() - t0,
+                              r.check_shells ? xs_shell_npaths : 0);
 out:
     feed_end(&fd);
     for (size_t i = 0; r.s && i < r.ns; i++) {

@@ -28,6 +28,9 @@ typedef struct tgt {
     xs_fingerprint fp;
     exs_probe_tls tls; /* live targets */
     exs_probe_net net;
+    const exs_probe_shell *shells;
+    size_t nshells;
+    uint32_t shells_checked;
     size_t order;      /* live targets: their place in the target list */
 } tgt;
 
@@ -279,8 +282,13 @@ static exs_rc finish(exs_probe *p, const char *name, char *err, size_t errlen)
             .build = keep(p, xs_str_cstr(xs_build_text(&t->fp.build, bt))),
             .build_parts = t->fp.build.nparts, .build_from = xs_fp_src_name(t->fp.src),
             .product = v.product, .cu = v.cu, .update = v.update, .finding = v.finding,
-            .tls = t->tls, .net = t->net,
+            .tls = t->tls, .net = t->net, .shells = t->shells, .nshells = t->nshells,
+            .shells_checked = t->shells_checked,
         };
+        if (o->nshells) { /* a possible backdoor is a finding whatever the build says */
+            o->finding = 1;
+            p->st.backdoors++;
+        }
         for (int f = 0; f < EXS_FAMILIES; f++)
             fam_copy(p, &v.fam[f], (xs_family)f, &o->families[f]);
         p->st.targets++;
@@ -440,6 +448,15 @@ bool xs_probe_live_put(exs_probe *p, const xs_live_rec *r)
     t->tls.subject = keep_c(p, r->subject);
     t->tls.issuer = keep_c(p, r->issuer);
     t->tls.not_after = keep_c(p, r->not_after);
+    t->shells_checked = r->shells_checked;
+    if (r->nshells) {
+        exs_probe_shell *sh = xs_arena_alloc(&p->a, r->nshells * sizeof *sh);
+        if (!sh)
+            return false;
+        memcpy(sh, r->shells, r->nshells * sizeof *sh);
+        t->shells = sh;
+        t->nshells = r->nshells;
+    }
     if (r->nnames) {
         const char **nm = xs_arena_alloc(&p->a, r->nnames * sizeof *nm);
         if (!nm)
@@ -463,8 +480,9 @@ static int by_order(const void *a, const void *b)
 }
 
 exs_rc xs_probe_live_finish(exs_probe *p, uint64_t excluded, uint64_t repeated,
-                            double seconds)
+                            double seconds, uint64_t shell_paths)
 {
+    p->st.shell_paths = shell_paths;
     char err[8];
     if (p->nt > 1) /* in the order they were named, not the order they answered */
         qsort(p->t, p->nt, sizeof *p->t, by_order);

@@ -78,6 +78,15 @@ static void text_live(FILE *f, const exs_probe_target *t)
     }
     if (any)
         fprintf(f, " (%u sent, %u answered)\n", t->net.requests, t->net.responses);
+    for (size_t i = 0; i < t->nshells; i++) {
+        const exs_probe_shell *sh = &t->shells[i];
+        fputs("    possible shell ", f);
+        term(f, sh->path);
+        fprintf(f, " answers %ld (%llu bytes) where a name that is not there answers %ld "
+                   "(%llu bytes)\n",
+                sh->status, (unsigned long long)sh->bytes, sh->base_status,
+                (unsigned long long)sh->base_bytes);
+    }
 }
 
 static void text_target(FILE *f, const exs_probe_target *t, bool live)
@@ -148,11 +157,15 @@ static void counts_line(FILE *f, const exs_probe_counts *s, bool live)
         count(f, s->requests, "request", "requests");
         fputs(", ", f);
         count(f, s->records, "response", "responses");
-        fputs(", ", f);
+        fputs(" fingerprinted, ", f);
         count(f, s->no_response, "target", "targets");
         fputs(" without a response, ", f);
         count(f, s->excluded, "target", "targets");
         fputs(" excluded, ", f);
+        if (s->shell_paths) {
+            count(f, s->backdoors, "target", "targets");
+            fputs(" with a possible backdoor, ", f);
+        }
     } else {
         count(f, s->records, "record", "records");
         fputs(" read, ", f);
@@ -187,7 +200,7 @@ static void write_text(const exs_probe *p, FILE *f)
                 (unsigned long long)(exs_probe_stats(p)->warnings - nw));
 }
 
-static void json_live(FILE *f, const exs_probe_target *t)
+static void json_live(FILE *f, const exs_probe_target *t, bool shells)
 {
     fputs(",\"tls\":{", f);
     jstr(f, "subject", t->tls.subject, false);
@@ -207,6 +220,19 @@ static void json_live(FILE *f, const exs_probe_target *t)
     for (size_t i = 0; i < k; i++)
         fprintf(f, "%s\"%s\":%u", i ? "," : "", c[i].name, c[i].n);
     fputc('}', f);
+    if (!shells)
+        return;
+    fprintf(f, ",\"shells_checked\":%u,\"possible_backdoors\":[", t->shells_checked);
+    for (size_t i = 0; i < t->nshells; i++) {
+        const exs_probe_shell *sh = &t->shells[i];
+        fputs(i ? ",{" : "{", f);
+        jstr(f, "path", sh->path, false);
+        fprintf(f, ",\"status\":%ld,\"bytes\":%llu,\"baseline_status\":%ld,"
+                   "\"baseline_bytes\":%llu}",
+                sh->status, (unsigned long long)sh->bytes, sh->base_status,
+                (unsigned long long)sh->base_bytes);
+    }
+    fputc(']', f);
 }
 
 static void write_jsonl(const exs_probe *p, FILE *f)
@@ -247,7 +273,7 @@ static void write_jsonl(const exs_probe *p, FILE *f)
         }
         fputc(']', f);
         if (live)
-            json_live(f, &t[i]);
+            json_live(f, &t[i], s->shell_paths > 0);
         fputs("}\n", f);
     }
     for (size_t i = 0; i < nw; i++) {
@@ -269,6 +295,10 @@ static void write_jsonl(const exs_probe *p, FILE *f)
         jnum(f, "requests", s->requests);
         jnum(f, "excluded", s->excluded);
         jnum(f, "repeated", s->repeated);
+        if (s->shell_paths) {
+            jnum(f, "shell_paths", s->shell_paths);
+            jnum(f, "backdoors", s->backdoors);
+        }
     }
     fputs("}\n", f);
 }
@@ -280,7 +310,7 @@ static void cfield(FILE *f, const char *s, bool last)
 }
 
 /* The live columns: names space-separated, errors "timeout=2 reset=1". */
-static void csv_live(FILE *f, const exs_probe_target *t)
+static void csv_live(FILE *f, const exs_probe_target *t, bool shells)
 {
     cfield(f, t->tls.subject, false);
     cfield(f, t->tls.issuer, false);
@@ -299,6 +329,13 @@ static void csv_live(FILE *f, const exs_probe_target *t)
     for (size_t i = 0; i < k; i++)
         if (c[i].n)
             xs_appendf(buf, sizeof buf, &o, "%s%s=%u", o ? " " : "", c[i].name, c[i].n);
+    cfield(f, buf, !shells);
+    if (!shells)
+        return;
+    o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < t->nshells; i++)
+        xs_appendf(buf, sizeof buf, &o, "%s%s", i ? " " : "", t->shells[i].path);
     cfield(f, buf, true);
 }
 
@@ -311,9 +348,11 @@ static void write_csv(const exs_probe *p, FILE *f)
           "proxynotshell_reason,finding",
           f);
     bool live = exs_probe_kind(p) == EXS_PROBE_LIVE;
-    fputs(live ? ",tls_subject,tls_issuer,tls_names,tls_not_after,requests,responses,errors\n"
-               : "\n",
+    bool shells = live && exs_probe_stats(p)->shell_paths;
+    fputs(live ? ",tls_subject,tls_issuer,tls_names,tls_not_after,requests,responses,errors"
+               : "",
           f);
+    fputs(shells ? ",possible_backdoors\n" : "\n", f);
     for (size_t i = 0; i < n; i++) {
         char port[8];
         snprintf(port, sizeof port, "%u", t[i].port);
@@ -337,7 +376,7 @@ static void write_csv(const exs_probe *p, FILE *f)
         }
         cfield(f, t[i].finding ? "yes" : "no", !live);
         if (live)
-            csv_live(f, &t[i]);
+            csv_live(f, &t[i], shells);
     }
 }
 

@@ -2,9 +2,9 @@
 # --concurrency and --rate held to what they promise, against one fakeexch on 12 loopback
 # ports (tests/e2e/cases/probe-live-load.case):
 #   tests/e2e/probe-live-load.sh DIR      (fakeexch and exsweep on PATH)
-# The server waits 300 ms before each answer. With --concurrency 3, the connections to its
-# ports that the kernel holds established, sampled every 5 ms with ss (iproute2), are never
-# more than 3; and the server saw more than one at once (the hosts do overlap). The server's
+# The server waits 300 ms before each answer. With --concurrency 3, the connections of its
+# ports that the kernel holds established for it, sampled every 5 ms with ss -p (iproute2;
+# root, as the suite runs), are never more than 3; and the server saw more than one at once (the hosts do overlap). The server's
 # own count is not the bound: a connection the client has closed is counted until its thread
 # has read the end, which may come after the next one is accepted.
 # With --rate 5 (a new connection every 0.2 s) the 12 hosts take more than 2 s; with --rate
@@ -38,13 +38,15 @@ exsweep probe -f jsonl --concurrency 3 --rate 1000 --timeout 5 -i targets >c.jso
 epid=$!
 most=0
 while kill -0 $epid 2>/dev/null; do
-    k=$(ss -Htn state established "( sport >= :$base and sport <= :$((base + 11)) )" | wc -l)
+    # the server's own sockets (its process): not a client's whose port falls in the range
+    k=$(ss -Htnp state established "( sport >= :$base and sport <= :$((base + 11)) )" |
+        grep -c "pid=$pid,")
     [ "$k" -gt $most ] && most=$k
     sleep 0.005
 done
 wait $epid
 rc=$?
-echo "concurrency 3: exit $rc, $(grep -c '"build":"15.1.2176.2"' c.jsonl) builds, at most 3 open: $([ $most -le 3 ] && [ "$(cat max)" -ge 2 ] && echo yes || echo "no (ss $most, server $(cat max))")"
+echo "concurrency 3: exit $rc, $(grep -c '"build":"15.1.2176.2"' c.jsonl) builds, at most 3 open: $([ $most -le 3 ] && [ $most -ge 1 ] && [ "$(cat max)" -ge 2 ] && echo yes || echo "no (ss $most, server $(cat max))")"
 t0=$(ms)
 exsweep probe -f jsonl --rate 5 --timeout 5 -i targets >r.jsonl
 rc=$?

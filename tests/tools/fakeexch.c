@@ -32,6 +32,10 @@
  *   loop            /owa/ redirects to /owa/1, which redirects to /owa/2, ... forever
  *   offhost         /owa/ redirects to https://elsewhere.invalid/owa/auth/logon.aspx
  *   longloc         /owa/ redirects to /owa/aaa... (3000 a's: past XS_PROBE_MAX_URL)
+ *   shell BUILD     as header, and two published shell paths are there:
+ *                   /aspnet_client/shell.aspx answers 200 empty (China Chopper without its
+ *                   parameter), /owa/auth/RedirSuiteServerProxy.aspx 500; the rest is 404
+ *   soft404 BUILD   as header, but every path that is not there answers 200 with one page
  *   bigbody         the logon page is 1 MiB of padding, the build's path at its very end
  * --delay MS waits before each answer (a slow host).
  */
@@ -159,7 +163,13 @@ static int answer(conn *c, int status, const char *extra, const char *body, size
 static bool exchange_mode(void)
 {
     return !strcmp(mode, "header") || !strcmp(mode, "manifest") || !strcmp(mode, "paths") ||
-           !strcmp(mode, "bigbody");
+           !strcmp(mode, "bigbody") || !strcmp(mode, "shell") || !strcmp(mode, "soft404");
+}
+
+/* "header", and the modes that answer as it does for its pages */
+static bool header_mode(void)
+{
+    return !strcmp(mode, "header") || !strcmp(mode, "shell") || !strcmp(mode, "soft404");
 }
 
 /* The first three parts of build ("15.1.2176.2" -> "15.1.2176"). */
@@ -224,7 +234,7 @@ static int serve(conn *c, const char *path)
     }
     if (!strncmp(path, "/owa/auth/logon.aspx", 20)) {
         extra[0] = '\0';
-        if (!strcmp(mode, "header"))
+        if (header_mode())
             snprintf(extra, sizeof extra, "X-OWA-Version: %s\r\nX-FEServer: EXCH01\r\n", build);
         if (!strcmp(mode, "bigbody")) {
             size_t n = 1u << 20;
@@ -264,6 +274,14 @@ static int serve(conn *c, const char *path)
                  "</asmv1:assembly>\n",
                  build);
         return answer(c, 200, "X-FEServer: EXCH01\r\n", body, strlen(body));
+    }
+    if (!strcmp(mode, "shell") && !strcasecmp(path, "/aspnet_client/shell.aspx"))
+        return answer(c, 200, NULL, "", 0); /* China Chopper asked without its parameter */
+    if (!strcmp(mode, "shell") && !strcasecmp(path, "/owa/auth/RedirSuiteServerProxy.aspx"))
+        return answer(c, 500, NULL, "<html>Runtime Error</html>", 26);
+    if (!strcmp(mode, "soft404")) {
+        const char *soft = "<html><body>Sorry, we could not find that page.</body></html>";
+        return answer(c, 200, NULL, soft, strlen(soft));
     }
     return answer(c, 404, NULL, "<html>404</html>", 16);
 }

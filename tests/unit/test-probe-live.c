@@ -15,6 +15,7 @@
 
 #include "core/limits.h"
 #include "exsweep/probe.h"
+#include "probe/shells.h"
 #include "probe/targets.h"
 
 /* ---- helpers ---- */
@@ -518,6 +519,35 @@ static void test_input_warnings(void **state)
     unlink(ex);
 }
 
+/* --check-shells: the table, and what differs from a folder's baseline. */
+static void test_shells(void **state)
+{
+    (void)state;
+    assert_true(xs_shell_npaths == 58 && xs_shell_npaths <= 64 && xs_shell_ndirs <= 8);
+    for (size_t i = 0; i < xs_shell_npaths; i++) {
+        const xs_shell_path *sp = &xs_shell_paths[i];
+        assert_true(sp->dir >= 0 && (size_t)sp->dir < xs_shell_ndirs);
+        const char *d = xs_shell_dirs[sp->dir];
+        if (strncmp(sp->path, d, strlen(d)) != 0 || strchr(sp->path + strlen(d), '/'))
+            fail_msg("%s is not a file of %s", sp->path, d);
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(sp->path, xs_shell_paths[j].path) == 0)
+                fail_msg("%s twice", sp->path);
+    }
+    assert_true(xs_shell_differs(200, 0, 404, 16));     /* China Chopper, bare */
+    assert_true(xs_shell_differs(500, 26, 404, 16));    /* a page that threw */
+    assert_true(xs_shell_differs(200, 0, 302, 0));      /* missing pages redirect */
+    assert_false(xs_shell_differs(404, 16, 404, 16));   /* not there */
+    assert_false(xs_shell_differs(302, 0, 404, 16));    /* a redirect is no page */
+    assert_false(xs_shell_differs(403, 0, 404, 16));
+    assert_false(xs_shell_differs(200, 1200, 200, 1200)); /* a soft 404 */
+    assert_false(xs_shell_differs(200, 1264, 200, 1200)); /* 64 + 60 bytes of slack */
+    assert_false(xs_shell_differs(200, 1324, 200, 1200));
+    assert_true(xs_shell_differs(200, 1325, 200, 1200));
+    assert_true(xs_shell_differs(200, 0, 200, 1200));   /* an empty page where 404s are pages */
+    assert_true(xs_shell_differs(500, 0, 200, 1200));
+}
+
 static void test_user_agent(void **state)
 {
     (void)state;
@@ -551,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_list_cap),
         cmocka_unit_test(test_line_cap),
         cmocka_unit_test(test_input_warnings),
+        cmocka_unit_test(test_shells),
         cmocka_unit_test(test_user_agent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
