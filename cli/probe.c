@@ -1,6 +1,5 @@
 /* exsweep probe: probe Exchange servers live (exs_probe_live), or classify those of a saved
- * scan (ZGrab2, Shadowserver) sending nothing. --check-shells and --active are not built yet,
- * and say so. */
+ * scan (ZGrab2, Shadowserver) sending nothing. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +85,6 @@ int xs_cli_probe(int argc, char **argv)
     exs_probe_input kind = EXS_PROBE_ZGRAB2;
     exs_probe_format fmt = EXS_PROBE_TEXT;
     exs_probe_live_opts lo = {0};
-    const char *later = NULL; /* an option not built yet */
     int c;
     long v;
     optind = 1;
@@ -154,16 +152,12 @@ int xs_cli_probe(int argc, char **argv)
             lo.contact = optarg;
             break;
         case XS_PROBE_OPT_CHECK_SHELLS: lo.check_shells = 1; break;
-        case XS_PROBE_OPT_ACTIVE: later = "--active"; break;
+        case XS_PROBE_OPT_ACTIVE: lo.active = 1; break;
         case 'h':
             fputs(xs_cli_probe_help, stdout);
             return xs_cli_stdout_done("probe", 0);
         default: return xs_cli_bad_option("probe", c, longopts, argv);
         }
-    }
-    if (later) {
-        xs_cli_msg("exsweep probe: %s is not built yet (docs/probe.md): nothing was sent", later);
-        return 2;
     }
     bool live = optind < argc || lo.input;
     if (from && live)

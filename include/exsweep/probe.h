@@ -79,6 +79,17 @@ typedef struct exs_probe_shell {
     uint64_t base_bytes;
 } exs_probe_shell;
 
+/* One family's published active check (--active), as the check's authors send it: labelled
+ * as such, beside the build's verdict, never instead of it. */
+typedef struct exs_probe_active {
+    const char *family;   /* "ProxyLogon", "ProxyShell", "ProxyNotShell" */
+    const char *check;    /* whose check: "Microsoft's http-vuln-cve2021-26855.nse" */
+    int result;           /* 1: the check's sign of the flaw was seen; 0: not seen (which
+                             proves nothing: a mitigation or a filter hides it too); -1: no
+                             answer */
+    const char *evidence; /* what the sign is, or what was seen instead */
+} exs_probe_active;
+
 typedef struct exs_probe_target {
     const char *target;       /* "192.0.2.10:443", "[2001:db8::10]:443", "mail.example.org:443" */
     const char *host;         /* the same without the port (IPv6 without brackets) */
@@ -106,6 +117,8 @@ typedef struct exs_probe_target {
     size_t nshells;
     uint32_t shells_checked;  /* shell paths judged (0: not asked, not Exchange, or no
                                  baseline) */
+    exs_probe_active active[EXS_FAMILIES]; /* --active, for an Exchange target */
+    int nactive;              /* EXS_FAMILIES when the checks were sent, else 0 */
 } exs_probe_target;
 
 typedef struct exs_probe_warning {
@@ -126,6 +139,8 @@ typedef struct exs_probe_stats {
     double seconds;       /* the run's wall time */
     uint64_t shell_paths; /* --check-shells: the paths asked of each Exchange host; 0: not */
     uint64_t backdoors;   /* targets with a possible backdoor (each is a finding) */
+    uint64_t active;      /* --active: 1 when the checks were asked for */
+    uint64_t active_hits; /* targets where an active check saw its sign (each a finding) */
 } exs_probe_counts;
 
 /* Reads the scan at path ("-": standard input). Returns EXS_OK with *out set, or an error
@@ -158,6 +173,8 @@ typedef struct exs_probe_live_opts {
     const char *contact;     /* who scans, in the User-Agent ("abuse@example.org") [none] */
     int check_shells;        /* 1: ask each Exchange host for the published shell paths too,
                                 each judged against its folder's baseline [0] */
+    int active;              /* 1: send each Exchange host the published non-destructive
+                                checks (Microsoft's nmap script, nuclei's templates) [0] */
 } exs_probe_live_opts;
 
 /* Probes every target (HTTPS, or HTTP for http:// URLs): GET /owa/ following redirects within

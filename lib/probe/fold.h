@@ -24,6 +24,8 @@ typedef struct xs_live_rec {
     const exs_probe_shell *shells; /* the possible backdoors (paths are static) */
     size_t nshells;
     uint32_t shells_checked;
+    exs_probe_active active[EXS_FAMILIES]; /* static strings */
+    int nactive;
 } xs_live_rec;
 
 /* An empty exs_probe of kind EXS_PROBE_LIVE, or NULL. */
@@ -35,6 +37,6 @@ void xs_probe_warn(exs_probe *p, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Decides every target; the counts. EXS_OK or EXS_ENOMEM. */
 exs_rc xs_probe_live_finish(exs_probe *p, uint64_t excluded, uint64_t repeated,
-                            double seconds, uint64_t shell_paths);
+                            double seconds, uint64_t shell_paths, bool active);
 
 #endif

@@ -10,11 +10,13 @@
  *
  * The requests of a host, in order: GET /owa/ (its redirects followed while they stay on the
  * same scheme, host and port, at most XS_PROBE_MAX_REDIRECTS), then GET the ECP export tool's
- * manifest. Every response is fingerprinted (fingerprint.h) and the fingerprints merged, as
- * a saved scan's records of one target are. A request that met a timeout, a reset or another
- * connection failure is tried again after --backoff seconds, doubled each time, --retries
- * times; a refusal, a DNS failure, a TLS or protocol error is not. A host that answered
- * nothing to its first request is not sent the second.
+ * manifest; for a host found to be Exchange, with --check-shells the baselines and the shell
+ * paths (shells.h), then with --active the published checks (active.h). Every response of the
+ * first two requests is fingerprinted (fingerprint.h) and the fingerprints merged, as a saved
+ * scan's records of one target are; the others are judged, not fingerprinted. A request
+ * that met a timeout, a reset or another connection failure is tried again after --backoff
+ * seconds, doubled each time, --retries times; a refusal, a DNS failure, a TLS or protocol
+ * error is not. A host that answered nothing to its first request is not sent the second.
  *
  * What may be connected to: every socket curl opens goes through open_socket, which refuses
  * an address inside the exclude list (the targets that are addresses were dropped before;
@@ -45,10 +47,12 @@
 #include "core/lines.h"
 #include "core/limits.h"
 #include "exsweep/exsweep.h"
+#include "probe/active.h"
 #include "probe/fold.h"
 #include "probe/record.h"
 #include "probe/shells.h"
 #include "probe/targets.h"
+#include "state/buildtab.h"
 
 #define REQ_OWA 0
 #define REQ_ECP 1
@@ -60,6 +64,8 @@ static const char *const PATHS[REQ_N] = {
     "/owa/",
     "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application",
 };
+
+#define NACTIVE ((int)xs_active_nchecks) /* --active: probe/active.h */
 
 typedef enum slot_state { S_FREE = 0, S_RUNNING, S_WAITING } slot_state;
 
@@ -103,7 +109,7 @@ struct run {
     size_t nwaiting;
     double timeout, backoff, rate, next_token, deadline;
     int retries;
-    bool nomem, check_shells;
+    bool nomem, check_shells, active;
     unsigned long long secret; /* the baseline names' */
     char ua[512];
 };
@@ -331,11 +337,23 @@ static bool slot_init(run *r, slot *s)
 
 /* The requests of the slot's host: 2, and with --check-shells for an Exchange host the
  * baselines and the shell paths after them. */
+static int nshell_req(const run *r)
+{
+    return r->check_shells ? (int)(xs_shell_ndirs + xs_shell_npaths) : 0;
+}
+
 static int nreq(const run *r, const slot *s)
 {
-    return REQ_N + (r->check_shells && s->rec.fp.exchange
-                        ? (int)(xs_shell_ndirs + xs_shell_npaths)
-                        : 0);
+    if (!s->rec.fp.exchange)
+        return REQ_N;
+    return REQ_N + nshell_req(r) + (r->active ? NACTIVE : 0);
+}
+
+/* The active check of request req, or NULL. */
+static const xs_active_check *active_of(const run *r, int req)
+{
+    int k = req - REQ_BASE - nshell_req(r);
+    return r->active && k >= 0 && k < NACTIVE ? &xs_active_checks[k] : NULL;
 }
 
 /* A name that is no file of folder d of this host: the same for the host all run long. */
@@ -352,8 +370,12 @@ static void set_url(slot *s, int req)
     const xs_tspec *t = s->t;
     bool v6 = strchr(t->host, ':') != NULL;
     char path[256];
+    const xs_active_check *ac = active_of(s->r, req);
+    curl_easy_setopt(s->e, CURLOPT_COOKIE, ac ? ac->cookie : NULL);
     if (req < REQ_N)
         snprintf(path, sizeof path, "%s", PATHS[req]);
+    else if (ac)
+        snprintf(path, sizeof path, "%s", ac->path);
     else if (req < REQ_BASE + (int)xs_shell_ndirs)
         baseline_path(s->r, s, req - REQ_BASE, path, sizeof path);
     else
@@ -420,9 +442,14 @@ static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double
     s->rec.fp.why = "no Exchange header, redirect or page";
     s->subject[0] = s->issuer[0] = s->not_after[0] = '\0';
     utc_now(s->seen, sizeof s->seen);
-    s->host_deadline = now + (r->check_shells ? 8 : 4) * r->timeout;
+    s->host_deadline = now + (r->check_shells ? 8 : r->active ? 5 : 4) * r->timeout;
     for (size_t d = 0; d < xs_shell_ndirs; d++)
         s->base_status[d] = -1;
+    if (r->active)
+        for (int k = NACTIVE - 1; k >= 0; k--) /* each family named by its first check */
+            s->rec.active[xs_active_checks[k].family] = (exs_probe_active){
+                xs_family_name((xs_family)xs_active_checks[k].family),
+                xs_active_checks[k].check, -1, "no answer"};
     set_url(s, REQ_OWA);
 }
 
@@ -434,6 +461,7 @@ static void slot_finish(run *r, slot *s)
     s->rec.issuer = s->issuer;
     s->rec.not_after = s->not_after;
     s->rec.shells = s->found;
+    s->rec.nactive = r->active && s->rec.fp.exchange ? EXS_FAMILIES : 0;
     if (!s->rec.records) {
         const exs_probe_net *n = &s->rec.net;
         s->rec.fp.why = n->excluded   ? "no response: its address is excluded"
@@ -526,26 +554,7 @@ static void count_error(exs_probe_net *n, ecat c)
 /* The response's headers as pairs pointing into s->hdr (the status line left out). */
 static size_t headers(slot *s, xs_http_header *h, size_t cap)
 {
-    size_t off = 0, k = 0;
-    bool first = true;
-    while (off < s->nhdr && k < cap) {
-        xs_str l = xs_next_line(s->hdr, s->nhdr, &off);
-        if (l.n && l.p[l.n - 1] == '\r')
-            l.n--;
-        if (first) {
-            first = false;
-            continue;
-        }
-        if (!l.n || l.p[0] == ' ' || l.p[0] == '\t')
-            continue;
-        const char *colon = memchr(l.p, ':', l.n);
-        if (!colon)
-            continue;
-        h[k].name = xs_str_make(l.p, (size_t)(colon - l.p));
-        h[k].value = xs_str_trim(xs_str_make(colon + 1, l.n - (size_t)(colon + 1 - l.p)));
-        k++;
-    }
-    return k;
+    return xs_http_headers(s->hdr, s->nhdr, h, cap);
 }
 
 /* The redirect curl would follow, when it stays on the target's scheme, host and port and
@@ -609,6 +618,20 @@ static void shell_answer(slot *s, long status)
                                                        s->base_bytes[sp->dir]};
 }
 
+/* An active check's answer: its sign seen, or not. A family's result is the first sign of its
+ * checks (ProxyShell has two). Not fingerprinted: the answer is the check's. */
+static void active_answer(slot *s, const xs_active_check *ac, long status)
+{
+    exs_probe_active *a = &s->rec.active[ac->family];
+    if (a->result == 1)
+        return;
+    xs_http_header h[XS_PROBE_MAX_HEADERS];
+    size_t nh = headers(s, h, XS_PROBE_MAX_HEADERS);
+    const char *ev = "";
+    a->result = xs_active_sign(ac, status, h, nh, s->body, s->nbody, &ev) ? 1 : 0;
+    a->evidence = ev;
+}
+
 static void done(run *r, slot *s, CURLcode rc, double now)
 {
     curl_multi_remove_handle(r->m, s->e);
@@ -616,6 +639,13 @@ static void done(run *r, slot *s, CURLcode rc, double now)
     curl_easy_getinfo(s->e, CURLINFO_RESPONSE_CODE, &status);
     /* a transfer ended here at the body's cap is a whole response */
     ecat c = rc == CURLE_WRITE_ERROR && s->cut ? E_NONE : classify(s, rc);
+    if (status > 0 && !s->too_large && c != E_EXCLUDED && active_of(r, s->req)) {
+        active_answer(s, active_of(r, s->req), status);
+        s->rec.net.responses++;
+        count_error(&s->rec.net, c);
+        next_request(r, s, now);
+        return;
+    }
     if (status > 0 && !s->too_large && c != E_EXCLUDED && s->req >= REQ_BASE) {
         shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
         s->rec.net.responses++;
@@ -1008,6 +1038,7 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
     r.rate = rate;
     r.retries = retries;
     r.check_shells = o->check_shells != 0;
+    r.active = o->active != 0;
     if (getrandom(&r.secret, sizeof r.secret, 0) != (ssize_t)sizeof r.secret)
         r.secret = (unsigned long long)now_s() * 1000003ull ^ (unsigned long long)getpid();
     exs_probe_user_agent(o->contact, r.ua, sizeof r.ua);
@@ -1033,7 +1064,7 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
         xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
                       (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);
     rc = xs_probe_live_finish(p, tl.excluded, tl.repeated, now_s() - t0,
-                              r.check_shells ? xs_shell_npaths : 0);
+                              r.check_shells ? xs_shell_npaths : 0, r.active);
 out:
     feed_end(&fd);
     for (size_t i = 0; r.s && i < r.ns; i++) {

@@ -31,6 +31,8 @@ typedef struct tgt {
     const exs_probe_shell *shells;
     size_t nshells;
     uint32_t shells_checked;
+    exs_probe_active active[EXS_FAMILIES];
+    int nactive;
     size_t order;      /* live targets: their place in the target list */
 } tgt;
 
@@ -283,8 +285,16 @@ static exs_rc finish(exs_probe *p, const char *name, char *err, size_t errlen)
             .build_parts = t->fp.build.nparts, .build_from = xs_fp_src_name(t->fp.src),
             .product = v.product, .cu = v.cu, .update = v.update, .finding = v.finding,
             .tls = t->tls, .net = t->net, .shells = t->shells, .nshells = t->nshells,
-            .shells_checked = t->shells_checked,
+            .shells_checked = t->shells_checked, .nactive = t->nactive,
         };
+        memcpy(o->active, t->active, sizeof o->active);
+        bool hit = false;
+        for (int k = 0; k < o->nactive; k++)
+            hit = hit || o->active[k].result == 1;
+        if (hit) { /* an active check's sign is a finding, labelled as the check's */
+            o->finding = 1;
+            p->st.active_hits++;
+        }
         if (o->nshells) { /* a possible backdoor is a finding whatever the build says */
             o->finding = 1;
             p->st.backdoors++;
@@ -449,6 +459,8 @@ bool xs_probe_live_put(exs_probe *p, const xs_live_rec *r)
     t->tls.issuer = keep_c(p, r->issuer);
     t->tls.not_after = keep_c(p, r->not_after);
     t->shells_checked = r->shells_checked;
+    memcpy(t->active, r->active, sizeof t->active);
+    t->nactive = r->nactive;
     if (r->nshells) {
         exs_probe_shell *sh = xs_arena_alloc(&p->a, r->nshells * sizeof *sh);
         if (!sh)
@@ -480,9 +492,10 @@ static int by_order(const void *a, const void *b)
 }
 
 exs_rc xs_probe_live_finish(exs_probe *p, uint64_t excluded, uint64_t repeated,
-                            double seconds, uint64_t shell_paths)
+                            double seconds, uint64_t shell_paths, bool active)
 {
     p->st.shell_paths = shell_paths;
+    p->st.active = active;
     char err[8];
     if (p->nt > 1) /* in the order they were named, not the order they answered */
         qsort(p->t, p->nt, sizeof *p->t, by_order);

@@ -78,6 +78,15 @@ static void text_live(FILE *f, const exs_probe_target *t)
     }
     if (any)
         fprintf(f, " (%u sent, %u answered)\n", t->net.requests, t->net.responses);
+    for (int i = 0; i < t->nactive; i++) {
+        const exs_probe_active *a = &t->active[i];
+        fprintf(f, "    active check   %-14s %s: ", a->family,
+                a->result == 1 ? "sign seen" : a->result == 0 ? "not seen" : "no answer");
+        term(f, a->evidence);
+        fputs(" (", f);
+        term(f, a->check);
+        fputs(")\n", f);
+    }
     for (size_t i = 0; i < t->nshells; i++) {
         const exs_probe_shell *sh = &t->shells[i];
         fputs("    possible shell ", f);
@@ -166,6 +175,10 @@ static void counts_line(FILE *f, const exs_probe_counts *s, bool live)
             count(f, s->backdoors, "target", "targets");
             fputs(" with a possible backdoor, ", f);
         }
+        if (s->active) {
+            count(f, s->active_hits, "target", "targets");
+            fputs(" where an active check saw its sign, ", f);
+        }
     } else {
         count(f, s->records, "record", "records");
         fputs(" read, ", f);
@@ -200,7 +213,7 @@ static void write_text(const exs_probe *p, FILE *f)
                 (unsigned long long)(exs_probe_stats(p)->warnings - nw));
 }
 
-static void json_live(FILE *f, const exs_probe_target *t, bool shells)
+static void json_live(FILE *f, const exs_probe_target *t, bool shells, bool active)
 {
     fputs(",\"tls\":{", f);
     jstr(f, "subject", t->tls.subject, false);
@@ -220,6 +233,21 @@ static void json_live(FILE *f, const exs_probe_target *t, bool shells)
     for (size_t i = 0; i < k; i++)
         fprintf(f, "%s\"%s\":%u", i ? "," : "", c[i].name, c[i].n);
     fputc('}', f);
+    if (active) {
+        fputs(",\"active\":[", f);
+        for (int i = 0; i < t->nactive; i++) {
+            const exs_probe_active *a = &t->active[i];
+            fputs(i ? ",{" : "{", f);
+            jstr(f, "family", a->family, false);
+            jstr(f, "check", a->check, true);
+            jstr(f, "result", a->result == 1 ? "sign seen" : a->result == 0 ? "not seen"
+                                                                           : "no answer",
+                 true);
+            jstr(f, "evidence", a->evidence, true);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    }
     if (!shells)
         return;
     fprintf(f, ",\"shells_checked\":%u,\"possible_backdoors\":[", t->shells_checked);
@@ -273,7 +301,7 @@ static void write_jsonl(const exs_probe *p, FILE *f)
         }
         fputc(']', f);
         if (live)
-            json_live(f, &t[i], s->shell_paths > 0);
+            json_live(f, &t[i], s->shell_paths > 0, s->active > 0);
         fputs("}\n", f);
     }
     for (size_t i = 0; i < nw; i++) {
@@ -299,6 +327,8 @@ static void write_jsonl(const exs_probe *p, FILE *f)
             jnum(f, "shell_paths", s->shell_paths);
             jnum(f, "backdoors", s->backdoors);
         }
+        if (s->active)
+            jnum(f, "active_hits", s->active_hits);
     }
     fputs("}\n", f);
 }
@@ -310,7 +340,7 @@ static void cfield(FILE *f, const char *s, bool last)
 }
 
 /* The live columns: names space-separated, errors "timeout=2 reset=1". */
-static void csv_live(FILE *f, const exs_probe_target *t, bool shells)
+static void csv_live(FILE *f, const exs_probe_target *t, bool shells, bool active)
 {
     cfield(f, t->tls.subject, false);
     cfield(f, t->tls.issuer, false);
@@ -329,14 +359,22 @@ static void csv_live(FILE *f, const exs_probe_target *t, bool shells)
     for (size_t i = 0; i < k; i++)
         if (c[i].n)
             xs_appendf(buf, sizeof buf, &o, "%s%s=%u", o ? " " : "", c[i].name, c[i].n);
-    cfield(f, buf, !shells);
-    if (!shells)
-        return;
-    o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->nshells; i++)
-        xs_appendf(buf, sizeof buf, &o, "%s%s", i ? " " : "", t->shells[i].path);
-    cfield(f, buf, true);
+    cfield(f, buf, !shells && !active);
+    if (shells) {
+        o = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < t->nshells; i++)
+            xs_appendf(buf, sizeof buf, &o, "%s%s", i ? " " : "", t->shells[i].path);
+        cfield(f, buf, !active);
+    }
+    if (active) { /* the families whose active check saw its sign */
+        o = 0;
+        buf[0] = '\0';
+        for (int i = 0; i < t->nactive; i++)
+            if (t->active[i].result == 1)
+                xs_appendf(buf, sizeof buf, &o, "%s%s", o ? " " : "", t->active[i].family);
+        cfield(f, buf, true);
+    }
 }
 
 static void write_csv(const exs_probe *p, FILE *f)
@@ -352,7 +390,9 @@ static void write_csv(const exs_probe *p, FILE *f)
     fputs(live ? ",tls_subject,tls_issuer,tls_names,tls_not_after,requests,responses,errors"
                : "",
           f);
-    fputs(shells ? ",possible_backdoors\n" : "\n", f);
+    bool active = live && exs_probe_stats(p)->active;
+    fputs(shells ? ",possible_backdoors" : "", f);
+    fputs(active ? ",active_signs\n" : "\n", f);
     for (size_t i = 0; i < n; i++) {
         char port[8];
         snprintf(port, sizeof port, "%u", t[i].port);
@@ -376,7 +416,7 @@ static void write_csv(const exs_probe *p, FILE *f)
         }
         cfield(f, t[i].finding ? "yes" : "no", !live);
         if (live)
-            csv_live(f, &t[i], shells);
+            csv_live(f, &t[i], shells, active);
     }
 }
 

@@ -3,7 +3,8 @@
  *
  *   fakeexch [--bind ADDR] [--port N] [--ports K] [--port-file F] [--count-file F]
  *            [--max-file F] [--log F]
- *            [--http] [--delay MS] [--cn NAME] [--names K] [--life S] MODE [BUILD]
+ *            [--http] [--vulnerable] [--delay MS] [--cn NAME] [--names K] [--life S]
+ *            MODE [BUILD]
  *
  * It listens on ADDR (127.0.0.1, or ::1; nothing else is accepted) at port N (0: one the
  * kernel picks, written to F), or on K ports from N on, and serves each connection in a
@@ -37,7 +38,11 @@
  *                   parameter), /owa/auth/RedirSuiteServerProxy.aspx 500; the rest is 404
  *   soft404 BUILD   as header, but every path that is not there answers 200 with one page
  *   bigbody         the logon page is 1 MiB of padding, the build's path at its very end
- * --delay MS waits before each answer (a slow host).
+ * --delay MS waits before each answer (a slow host). --vulnerable answers the published
+ * active checks as an unpatched, unmitigated server does: GET /owa/auth/x.js with the
+ * X-BEResource=localhost cookie gets X-CalculatedBETarget: localhost (Microsoft's nmap
+ * script), the autodiscover confusions reach "OWA" and "MAPI" (nuclei's CVE-2021-34473), and
+ * the ProxyNotShell one a 302 (nuclei's CVE-2022-41040).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,7 +68,7 @@
 
 static const char *mode = "plain", *build = "", *cn = "exch.test", *count_file, *log_file,
                   *max_file;
-static bool use_tls = true;
+static bool use_tls = true, vulnerable;
 static long delay_ms, extra_names;
 static SSL_CTX *ctx;
 static atomic_long accepted, open_now, open_max;
@@ -183,7 +188,7 @@ static void three(char *out, size_t cap)
         *d = '\0';
 }
 
-static int serve(conn *c, const char *path)
+static int serve(conn *c, const char *path, bool be_localhost)
 {
     char extra[512], body[4096];
     char b3[64];
@@ -275,6 +280,20 @@ static int serve(conn *c, const char *path)
                  build);
         return answer(c, 200, "X-FEServer: EXCH01\r\n", body, strlen(body));
     }
+    if (vulnerable && !strcmp(path, "/owa/auth/x.js") && be_localhost)
+        return answer(c, 500, "X-CalculatedBETarget: localhost\r\n",
+                      "NegotiateSecurityContext failed", 31);
+    if (vulnerable && !strncmp(path, "/autodiscover/autodiscover.json?@test.com/owa/", 46)) {
+        const char *b = "<html>Microsoft.Exchange.Clients.Owa2.Server.Core."
+                        "OwaADUserNotFoundException: test.com</html>";
+        return answer(c, 500, NULL, b, strlen(b));
+    }
+    if (vulnerable && !strncmp(path, "/autodiscover/autodiscover.json?@test.com/mapi/", 47)) {
+        const char *b = "<html>Exchange MAPI/HTTP Connectivity Endpoint</html>";
+        return answer(c, 200, NULL, b, strlen(b));
+    }
+    if (vulnerable && !strncmp(path, "/autodiscover/autodiscover.json?a@foo.var/owa/", 46))
+        return answer(c, 302, "Location: /owa/\r\n", "", 0);
     if (!strcmp(mode, "shell") && !strcasecmp(path, "/aspnet_client/shell.aspx"))
         return answer(c, 200, NULL, "", 0); /* China Chopper asked without its parameter */
     if (!strcmp(mode, "shell") && !strcasecmp(path, "/owa/auth/RedirSuiteServerProxy.aspx"))
@@ -395,8 +414,9 @@ static void *run_conn_body(void *arg)
         if (sp2 && (size_t)(sp2 - sp - 1) < sizeof path)
             memcpy(path, sp + 1, (size_t)(sp2 - sp - 1));
         bool close_after = strcasestr(req, "\r\nConnection: close") != NULL;
+        bool be_localhost = strstr(req, "X-BEResource=localhost") != NULL; /* in a Cookie */
         req[len - 1] = save;
-        if (serve(&c, path) < 0 || close_after)
+        if (serve(&c, path, be_localhost) < 0 || close_after)
             goto out;
         memmove(req, req + len, have - len);
         have -= len;
@@ -445,6 +465,10 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--http")) {
             use_tls = false;
+            continue;
+        }
+        if (!strcmp(o, "--vulnerable")) {
+            vulnerable = true;
             continue;
         }
         if (!v)

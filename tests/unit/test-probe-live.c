@@ -15,8 +15,11 @@
 
 #include "core/limits.h"
 #include "exsweep/probe.h"
+#include "probe/active.h"
+#include "probe/fingerprint.h"
 #include "probe/shells.h"
 #include "probe/targets.h"
+#include "state/buildtab.h"
 
 /* ---- helpers ---- */
 
@@ -548,6 +551,69 @@ static void test_shells(void **state)
     assert_true(xs_shell_differs(500, 0, 200, 1200));
 }
 
+/* --active: the table, and each check's sign read from an answer as its authors read it. */
+static bool sign(int family, long status, const char *raw)
+{
+    const xs_active_check *c = NULL;
+    for (size_t i = 0; i < xs_active_nchecks && !c; i++)
+        if (xs_active_checks[i].family == family)
+            c = &xs_active_checks[i];
+    assert_non_null(c);
+    const char *end = strstr(raw, "\r\n\r\n");
+    size_t nhead = end ? (size_t)(end - raw) + 2 : strlen(raw);
+    const char *body = end ? end + 4 : "";
+    xs_http_header h[8];
+    size_t nh = xs_http_headers(raw, nhead, h, 8);
+    const char *ev = NULL;
+    bool seen = xs_active_sign(c, status, h, nh, body, strlen(body), &ev);
+    assert_true(ev && *ev);
+    return seen;
+}
+
+static void test_active(void **state)
+{
+    (void)state;
+    /* every family once or more, in family order, each check's GET one path; the cookie is
+     * the nmap script's alone */
+    assert_int_equal(xs_active_nchecks, 4);
+    int last = -1;
+    for (size_t i = 0; i < xs_active_nchecks; i++) {
+        const xs_active_check *c = &xs_active_checks[i];
+        assert_true(c->family >= last && c->family < XS_FAM__N);
+        last = c->family;
+        assert_true(c->path[0] == '/' && !strchr(c->path, ' ') && !strchr(c->path, '\r'));
+        assert_true((c->cookie != NULL) == (c->family == XS_FAM_PROXYLOGON));
+    }
+    assert_int_equal(last, XS_FAM_PROXYNOTSHELL);
+    assert_non_null(strstr(xs_active_checks[0].cookie, "X-BEResource=localhost/"));
+
+    /* ProxyLogon: X-CalculatedBETarget naming localhost, the name in any case and spelling */
+    assert_true(sign(XS_FAM_PROXYLOGON, 500,
+                     "HTTP/1.1 500 x\r\nX-CalculatedBETarget: localhost\r\n\r\n"));
+    assert_true(sign(XS_FAM_PROXYLOGON, 500,
+                     "HTTP/1.1 500 x\r\nx-calculatedbetarget:LOCALHOST~1942062522\r\n\r\n"));
+    assert_false(sign(XS_FAM_PROXYLOGON, 404,
+                      "HTTP/1.1 404 x\r\nX-CalculatedBETarget: exch01.contoso.local\r\n\r\n"));
+    assert_false(sign(XS_FAM_PROXYLOGON, 404,
+                      "HTTP/1.1 404 x\r\nX-FEServer: localhost\r\n\r\nX-CalculatedBETarget: "
+                      "localhost")); /* in the body: no header */
+    assert_false(sign(XS_FAM_PROXYLOGON, 500, "HTTP/1.1 500 x\r\n X-CalculatedBETarget: "
+                                              "localhost\r\n\r\n")); /* a continuation */
+    /* ProxyShell: either page named in the body, whatever the status */
+    assert_true(sign(XS_FAM_PROXYSHELL, 500, "HTTP/1.1 500 x\r\n\r\n<p>Microsoft.Exchange."
+                                             "Clients.Owa2.Server.Core.OwaADUserNotFoundException"));
+    assert_true(sign(XS_FAM_PROXYSHELL, 200,
+                     "HTTP/1.1 200 x\r\n\r\nExchange MAPI/HTTP Connectivity Endpoint"));
+    assert_false(sign(XS_FAM_PROXYSHELL, 200, "HTTP/1.1 200 x\r\n\r\nExchange MAPI/HTTP"));
+    assert_false(sign(XS_FAM_PROXYSHELL, 404, "HTTP/1.1 404 x\r\nX-Why: Exchange MAPI/HTTP "
+                                              "Connectivity Endpoint\r\n\r\n")); /* a header */
+    /* ProxyNotShell: a 302 whose body has no "Protocol" */
+    assert_true(sign(XS_FAM_PROXYNOTSHELL, 302, "HTTP/1.1 302 x\r\nLocation: /owa/\r\n\r\n"));
+    assert_false(sign(XS_FAM_PROXYNOTSHELL, 302, "HTTP/1.1 302 x\r\n\r\nProtocol=XYZ"));
+    assert_false(sign(XS_FAM_PROXYNOTSHELL, 200, "HTTP/1.1 200 x\r\n\r\n"));
+    assert_false(sign(XS_FAM_PROXYNOTSHELL, 400, "HTTP/1.1 400 x\r\n\r\n"));
+}
+
 static void test_user_agent(void **state)
 {
     (void)state;
@@ -582,6 +648,7 @@ int main(void)
         cmocka_unit_test(test_line_cap),
         cmocka_unit_test(test_input_warnings),
         cmocka_unit_test(test_shells),
+        cmocka_unit_test(test_active),
         cmocka_unit_test(test_user_agent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
