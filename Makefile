@@ -26,7 +26,7 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf
+PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf libcurl
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
 # libyaml is linked only by the test tools ecscheck (it reads ECS's YAML schema) and
 # collectcheck (it parses the collection specs exsweep writes).

@@ -5,7 +5,7 @@ set -eu
 
 # libyaml-dev: only the test tool ecscheck links it (ECS's schema is YAML); make builds the
 # test tools with the scanner, so it is a build package.
-BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev libregf-dev"
+BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev libregf-dev libcurl4-openssl-dev"
 # chromium: the e2e case html-chromium renders the HTML report headless (it is skipped,
 # saying so, without it).
 FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -173,6 +173,9 @@
 #define XS_NOTIFY_LETTER_HOSTS 500       /* hosts one letter lists; the rest are counted in it
                                            and all are in its .csv beside it */
 #define XS_NOTIFY_MAX_WARNINGS 1000      /* warnings kept (the first); every one is counted */
+#define XS_NOTIFY_MAX_LETTER_BYTES (16 << 20) /* bytes of a letter --send reads back from the
+                                           folder (500 hosts make about 0.5 MiB); a larger
+                                           file is not sent: a failure, logged */
 
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u
