@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/memstream.h"
 #include "core/digest.h"
 #include "core/escape.h"
 #include "core/limits.h"
@@ -286,7 +287,7 @@ static const char JA_TODO[] =
     "本メールに記載のサーバが貴組織のものでない場合や、ご不明な点がある場合は、本メールに\n"
     "ご返信ください。\n";
 
-void xs_letter_id(const xs_letter *l, char id[33])
+bool xs_letter_id(const xs_letter *l, char id[33])
 {
     char *buf = NULL;
     size_t n = 0;
@@ -300,22 +301,25 @@ void xs_letter_id(const xs_letter *l, char id[33])
             for (size_t k = 0; k < h->nfam; k++)
                 fprintf(m, "%c%s=%s", 0, h->fam[k].family, h->fam[k].state);
         }
-        if (fclose(m) == 0)
+        if (xs_memclose(m, &buf) == 0)
             (void)xs_sha256_hex(buf, n, hex);
         free(buf);
     }
-    if (!hex[0]) /* out of memory: an id of the moment, unique all the same */
-        snprintf(hex, sizeof hex, "%016llx%016llx", (unsigned long long)time(NULL),
-                 (unsigned long long)(uintptr_t)l);
+    if (!hex[0]) { /* out of memory: no id (one of the moment would send a letter twice) */
+        id[0] = 0;
+        return false;
+    }
     memcpy(id, hex, 32);
     id[32] = 0;
+    return true;
 }
 
 int xs_letter_write(FILE *f, const xs_letter *l)
 {
     int ja = l->ja;
     char id[33], date[64];
-    xs_letter_id(l, id);
+    if (!xs_letter_id(l, id))
+        return -1;
     struct tm tm;
     gmtime_r(&l->date, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm); /* C locale names */

@@ -7,6 +7,7 @@
 #ifndef XS_NOTIFY_LETTER_H
 #define XS_NOTIFY_LETTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -27,8 +28,8 @@ typedef struct xs_letter {
 
 /* The Message-ID's left part: the same for the same organisation, recipients, language and
  * hosts with their verdicts, whenever the letter is written (so a letter sent is known again:
- * the send log). 32 hex digits. */
-void xs_letter_id(const xs_letter *l, char id[33]);
+ * the send log). 32 hex digits; false (id "") when out of memory. */
+bool xs_letter_id(const xs_letter *l, char id[33]);
 
 /* Writes the message to f. 0, or -1 (a write failed, or out of memory). */
 int xs_letter_write(FILE *f, const xs_letter *l);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
@@ -325,10 +326,7 @@ static void letters_free(exs_notify *n)
 static bool put_stream(int dfd, const char *name, FILE *m, char **buf, size_t *len, char *err,
                        size_t errlen)
 {
-    bool bad = ferror(m) != 0;
-    if (fclose(m) != 0 || bad) {
-        free(*buf);
-        *buf = NULL;
+    if (xs_memclose(m, buf) != 0) {
         snprintf(err, errlen, "out of memory writing %s", name);
         errno = ENOMEM;
         return false;
@@ -364,7 +362,8 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
                        .ja = o->ja,
                        .date = o->date};
         char id[33], stem[48], file[96], csv[96];
-        xs_letter_id(&l, id);
+        if (!xs_letter_id(&l, id))
+            goto nomem;
         slug(l.org, stem, sizeof stem);
         snprintf(file, sizeof file, "%s-%.12s.eml", stem, id);
         for (int k = 2; xs_strmap_get(names, file); k++) /* the same stem and id prefix */
@@ -387,7 +386,7 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
         if (!m)
             goto nomem;
         if (xs_letter_write(m, &l) != 0) {
-            fclose(m);
+            (void)xs_memclose(m, &buf);
             goto nomem;
         }
         if (!put_stream(dfd, file, m, &buf, &len, err, errlen))
@@ -432,7 +431,7 @@ nomem:
 fail:;
     int e = errno;
     if (lm)
-        fclose(lm);
+        (void)xs_memclose(lm, &lbuf);
     free(lbuf);
     free(buf);
     xs_strmap_destroy(names);

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/digest.h"
 #include "core/escape.h"
 #include "core/limits.h"
@@ -282,7 +283,7 @@ static exs_rc verify_first(exs_vault *v, size_t *bad, char *first, size_t len)
     if (!f)
         return EXS_ENOMEM;
     exs_rc rc = exs_vault_verify(v, f, bad);
-    if (fclose(f) != 0 && rc == EXS_OK)
+    if (xs_memclose(f, &report) != 0 && rc == EXS_OK)
         rc = EXS_ENOMEM;
     if (rc == EXS_OK && *bad)
         snprintf(first, len, "%.*s", (int)strcspn(report, "\n"), report);
@@ -393,7 +394,7 @@ static char *readme(exporter *x, size_t *n)
           "Compare the head with the one the sender gave you apart from this folder: it shows\n"
           "a manifest cut short or whose last line was edited, which the chain alone cannot.\n",
           f);
-    if (fclose(f) != 0) {
+    if (xs_memclose(f, &buf) != 0) {
         free(buf);
         return NULL;
     }
@@ -512,7 +513,7 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
         for (size_t i = 0; i <= x.nzips; i++) /* names checked: 16 hex digits and .zip */
             fprintf(f, "%s  %s\n", x.files[i].sha, x.files[i].name);
         fprintf(f, "%s  %s\n", rsha, README);
-        if (fclose(f) != 0) {
+        if (xs_memclose(f, &sums) != 0) {
             free(sums);
             sums = NULL;
         }

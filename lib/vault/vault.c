@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/escape.h"
 #include "core/digest.h"
 #include "core/grow.h"
@@ -820,7 +821,7 @@ static int prepare(const exs_vault *v, xs_item *const *queued, size_t nq,
             (long long)it->mtime_ns, (long long)it->atime_ns, it->mode, it->uid, it->gid);
     xs_vault_jstr(m, "findings", it->findings, true);
     xs_vault_jstr(m, "rules", it->rules, true);
-    if (fclose(m) != 0) {
+    if (xs_memclose(m, &body) != 0) {
         free(body);
         goto oom;
     }
@@ -887,7 +888,7 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
             its[k] = &f[i].it;
             at[k++] = i;
         }
-    if (fclose(jl) != 0) { /* jbuf, if set, is freed at out */
+    if (xs_memclose(jl, &jbuf) != 0) { /* jbuf, if set, is freed at out */
         for (size_t j = 0; j < k; j++) {
             res[at[j]].rc = EXS_ENOMEM;
             res[at[j]].id[0] = 0;
