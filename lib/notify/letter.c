@@ -1,4 +1,6 @@
 /* A letter as an RFC 5322 message (letter.h). */
+#include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,8 +208,10 @@ static void host_block(FILE *f, const xs_letter *l, size_t i)
             fputc(' ', f);
             put(f, fm->fixed_by);
             say(f, ja ? " 以降" : " or later");
-        } else {
+        } else if (h->build[0]) {
             say(f, ja ? " より新しい CU" : " a later CU");
+        } else { /* no build seen: nothing says which CU it runs */
+            say(f, ja ? " 最新の CU とその SU" : " the latest CU and its SU");
         }
         any = 1;
     }
@@ -349,8 +353,17 @@ int xs_letter_write(FILE *f, const xs_letter *l)
     fprintf(f, "\r\nDate: %s\r\nMessage-ID: <%s.exsweep@%s>\r\nSubject: ", date, id,
             at ? at + 1 : "exsweep.invalid");
     xs_header_value(f, subject, 9);
-    say(f, "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
-           "Content-Transfer-Encoding: 8bit\nAuto-Submitted: auto-generated\n\n");
+    bool multi = l->csv && l->attach;
+    if (multi) /* the boundary is the letter's id: no line of its text or base64 can be it */
+        fprintf(f, "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n"
+                   " boundary=\"=_exsweep_%s\"\r\nAuto-Submitted: auto-generated\r\n\r\n"
+                   "This is a message in MIME format: a text and the list of the servers.\r\n"
+                   "\r\n--=_exsweep_%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                   "Content-Transfer-Encoding: 8bit\r\n\r\n",
+                id, id);
+    else
+        say(f, "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+               "Content-Transfer-Encoding: 8bit\nAuto-Submitted: auto-generated\n\n");
     const char *who = l->sender && l->sender[0] ? l->sender : l->from;
     if (ja) {
         if (l->org[0]) {
@@ -375,7 +388,8 @@ int xs_letter_write(FILE *f, const xs_letter *l)
     if (shown < l->n) {
         fprintf(f, ja ? "ほか %zu 台" : "and %zu more", l->n - shown);
         if (l->csv) {
-            say(f, ja ? " (全台の一覧: " : " (all are listed in ");
+            say(f, ja ? (multi ? " (全台の一覧は添付ファイル " : " (全台の一覧: ")
+                      : (multi ? " (all are listed in the attached " : " (all are listed in "));
             put(f, l->csv);
             say(f, ja ? ")" : ")");
         }
@@ -386,5 +400,20 @@ int xs_letter_write(FILE *f, const xs_letter *l)
     say(f, "\n-- \n");
     put(f, who);
     say(f, "\n");
+    if (multi) {
+        /* the name is ours (NAME-ID.csv: ASCII letters, digits, '-', '.') */
+        fprintf(f, "\r\n--=_exsweep_%s\r\nContent-Type: text/csv; charset=UTF-8; name=\"%s\"\r\n"
+                   "Content-Disposition: attachment; filename=\"%s\"\r\n"
+                   "Content-Transfer-Encoding: base64\r\n\r\n",
+                id, l->csv, l->csv);
+        unsigned char b64[80];
+        for (size_t o = 0; o < l->attach_n; o += 57) {
+            size_t k = l->attach_n - o < 57 ? l->attach_n - o : 57;
+            int w = EVP_EncodeBlock(b64, (const unsigned char *)l->attach + o, (int)k);
+            fwrite(b64, 1, (size_t)w, f);
+            fputs("\r\n", f);
+        }
+        fprintf(f, "\r\n--=_exsweep_%s--\r\n", id);
+    }
     return ferror(f) ? -1 : 0;
 }

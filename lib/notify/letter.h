@@ -22,6 +22,9 @@ typedef struct xs_letter {
     const xs_nhost *const *hosts;
     size_t n;           /* hosts (the first XS_NOTIFY_LETTER_HOSTS are listed) */
     const char *csv;    /* the file name of the list of every host beside it, or NULL */
+    const char *attach; /* with csv: that list's bytes, attached to the letter (multipart/
+                           mixed, the list base64 as text/csv), or NULL */
+    size_t attach_n;
     int ja;             /* 0 English, 1 Japanese */
     time_t date;
 } xs_letter;

@@ -378,18 +378,27 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
             fputs(HOST_HEADER "\r\n", m);
             for (size_t h = 0; h < l.n; h++)
                 host_row(m, n, l.hosts[h], false);
-            if (!put_stream(dfd, csv, m, &buf, &len, err, errlen))
+            if (xs_memclose(m, &buf) != 0)
+                goto nomem;
+            if (!xs_notify_put_file(dfd, csv, buf, len, err, errlen))
                 goto fail;
-            l.csv = csv;
+            l.csv = csv; /* beside the letter, and attached to it */
+            l.attach = buf;
+            l.attach_n = len;
         }
-        FILE *m = open_memstream(&buf, &len);
+        char *lbody = NULL;
+        size_t lbn = 0;
+        FILE *m = open_memstream(&lbody, &lbn);
         if (!m)
             goto nomem;
-        if (xs_letter_write(m, &l) != 0) {
-            (void)xs_memclose(m, &buf);
+        int wr = xs_letter_write(m, &l);
+        free(buf); /* the attachment, written into the letter */
+        buf = NULL;
+        if (wr != 0) {
+            (void)xs_memclose(m, &lbody);
             goto nomem;
         }
-        if (!put_stream(dfd, file, m, &buf, &len, err, errlen))
+        if (!put_stream(dfd, file, m, &lbody, &lbn, err, errlen))
             goto fail;
         xs_nletter *L = &n->letters[n->nletters];
         char msgid[160], count[24];

@@ -4,13 +4,15 @@
 the case expects:
 
     notify-check.py DIR LANG 'ORGANISATION|RECIPIENTS|TARGET,TARGET...' ...
+    ('ORGANISATION|RECIPIENTS|@N': N servers, the first 500 listed, all in the attached list)
 
 Each letter: one message whose defects list is empty; From, To, Date, Message-ID, Subject,
 MIME-Version, Content-Type text/plain; charset=utf-8, 8bit; the To and Message-ID those of
 letters.csv; the subject, decoded, names the organisation and the number of servers; every
 line ends in CRLF and no header line passes 78 characters; the body is UTF-8 and lists each
 expected target, in order, and nothing else numbered as a server; the Japanese letter has
-its five headings. Exits 1 with the reason on the first problem."""
+its five headings; a letter of more than 500 servers is multipart/mixed with the list
+beside it attached as text/csv. Exits 1 with the reason on the first problem."""
 import csv
 import re
 import email
@@ -35,7 +37,8 @@ def main():
         fail("%d letters, %d expected" % (len(rows), len(wants)))
     for row, want in zip(rows, wants):
         org, to, targets = want.split("|")
-        targets = targets.split(",")
+        count = int(targets[1:]) if targets.startswith("@") else None
+        targets = [] if count is not None else targets.split(",")
         raw = open(d + "/" + row["file"], "rb").read()
         if b"\n" in raw.replace(b"\r\n", b""):
             fail(row["file"] + ": a line ends without CRLF")
@@ -58,17 +61,37 @@ def main():
             fail(row["file"] + ": To %r, expected %r" % (got_to, to))
         if str(m["Message-ID"]) != row["message_id"]:
             fail(row["file"] + ": Message-ID differs from letters.csv")
+        attached = None
+        if m.get_content_type() == "multipart/mixed":
+            parts = list(m.iter_parts())
+            if len(parts) != 2 or parts[1].get_content_type() != "text/csv":
+                fail(row["file"] + ": not a text and a text/csv")
+            if parts[1].get_filename() != row["file"][:-4] + ".csv":
+                fail(row["file"] + ": attachment named %r" % parts[1].get_filename())
+            attached = parts[1].get_payload(decode=True)
+            if attached != open(d + "/" + row["file"][:-4] + ".csv", "rb").read():
+                fail(row["file"] + ": the attachment is not the list beside the letter")
+            m = parts[0]
         if m.get_content_type() != "text/plain" or m.get_content_charset() != "utf-8":
             fail(row["file"] + ": not text/plain; charset=utf-8")
         if m["Content-Transfer-Encoding"] != "8bit":
             fail(row["file"] + ": not 8bit")
-        subject = str(m["Subject"])
-        if org not in subject or str(len(targets)) not in subject:
+        subject = str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"])
+        n = count if count is not None else len(targets)
+        if org not in subject or str(n) not in subject:
             fail(row["file"] + ": subject %r" % subject)
-        body = m.get_payload(decode=True).decode("utf-8")
+        body = m.get_payload(decode=True).decode("utf-8").replace("\r\n", "\n")
         lines = body.split("\n")
         listed = [m.group(1) for m in (TARGET.match(l) for l in lines) if m]
-        if listed != targets:
+        if count is not None:
+            if len(listed) != min(count, 500) or len(set(listed)) != len(listed):
+                fail(row["file"] + ": %d servers listed of %d" % (len(listed), count))
+            rows = list(csv.DictReader(attached.decode("utf-8").splitlines())) if attached else []
+            if count > 500 and ([r["target"] for r in rows][:500] != listed or len(rows) != count):
+                fail(row["file"] + ": the attached list is not the %d servers" % count)
+            if count > 500 and "and %d more" % (count - 500) not in body:
+                fail(row["file"] + ": no 'and %d more'" % (count - 500))
+        elif listed != targets:
             fail(row["file"] + ": servers %r, expected %r" % (listed, targets))
         if lang == "ja":
             for h in ("概要", "影響", "対象サーバ", "対策", "回避策"):

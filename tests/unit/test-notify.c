@@ -283,8 +283,9 @@ static void test_letter(void **state)
     xs_nhosts_line(&h, hostile, strlen(hostile), 2, 0);
     assert_int_equal(h.n, 2);
     const xs_nhost *hs[2] = {&h.h[0], &h.h[1]};
-    xs_letter l = {"cert@csirt.example", "Example CSIRT", "abuse@example.net",
-                   "Example\r\nBcc: evil@x.org", hs, 2, NULL, 0, 1796290000};
+    xs_letter l = {.from = "cert@csirt.example", .sender = "Example CSIRT",
+                   .to = "abuse@example.net", .org = "Example\r\nBcc: evil@x.org", .hosts = hs,
+                   .n = 2, .date = 1796290000};
     size_t n;
     char *m = letter(&l, &n);
     char id[33];
@@ -376,7 +377,8 @@ static void test_more_caps(void **state)
     assert_non_null(hs);
     for (size_t i = 0; i < h.n; i++)
         hs[i] = &h.h[i];
-    xs_letter l = {"cert@csirt.example", "", "a@x.org", "A", hs, h.n, "A-1.csv", 0, 0};
+    xs_letter l = {.from = "cert@csirt.example", .sender = "", .to = "a@x.org", .org = "A",
+                   .hosts = hs, .n = h.n, .csv = "A-1.csv"};
     size_t n;
     char *m = letter(&l, &n);
     char want[64];
@@ -384,6 +386,31 @@ static void test_more_caps(void **state)
     assert_non_null(strstr(m, want));
     assert_null(strstr(m, "10.0.1.244:443"));
     assert_non_null(strstr(m, "\r\nand 1 more (all are listed in A-1.csv)\r\n"));
+    assert_null(strstr(m, "multipart"));
+    free(m);
+    /* the list attached: multipart/mixed, the text first, the list base64 as text/csv */
+    l.attach = "target\r\n\"10.0.0.1:443\"\r\n";
+    l.attach_n = strlen(l.attach);
+    m = letter(&l, &n);
+    char id[33];
+    assert_true(xs_letter_id(&l, id));
+    char head[512], part[512], tail[128];
+    snprintf(head, sizeof head,
+             "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n boundary=\"=_exsweep_%s\""
+             "\r\nAuto-Submitted: auto-generated\r\n\r\nThis is a message in MIME format: a text "
+             "and the list of the servers.\r\n\r\n--=_exsweep_%s\r\nContent-Type: text/plain; "
+             "charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDear A,\r\n",
+             id, id);
+    assert_non_null(strstr(m, head));
+    assert_non_null(strstr(m, "\r\nand 1 more (all are listed in the attached A-1.csv)\r\n"));
+    snprintf(part, sizeof part,
+             "\r\n--=_exsweep_%s\r\nContent-Type: text/csv; charset=UTF-8; name=\"A-1.csv\"\r\n"
+             "Content-Disposition: attachment; filename=\"A-1.csv\"\r\n"
+             "Content-Transfer-Encoding: base64\r\n\r\ndGFyZ2V0DQoiMTAuMC4wLjE6NDQzIg0K\r\n",
+             id);
+    assert_non_null(strstr(m, part));
+    snprintf(tail, sizeof tail, "\r\n--=_exsweep_%s--\r\n", id);
+    assert_int_equal(n - strlen(tail), (size_t)(strstr(m, tail) - m)); /* last */
     free(m);
     free(hs);
     xs_nhosts_free(&h);
