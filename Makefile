@@ -26,11 +26,11 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf
+PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf yaml-0.1
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
-# libyaml is linked only by the test tools ecscheck (it reads ECS's YAML schema) and
-# collectcheck (it parses the collection specs exsweep writes).
-TOOL_PKGS := yaml-0.1
+# libyaml reads Sigma rules (lib/sigma/); the test tools ecscheck (ECS's YAML schema) and
+# collectcheck (the collection specs exsweep writes) use it too.
+TOOL_PKGS :=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -179,13 +179,6 @@ $(EXE): $(CLI_OBJ) $(LIBA)
 # Test tools (fixture generator, eval runner): tests/tools/<name>.c -> build/<name>
 $(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS)
-
-# ecscheck reads ECS's YAML schema: libyaml for that tool only.
-$(BUILD)/obj/tests/tools/ecscheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
-$(BUILD)/ecscheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
-# collectcheck parses the collection specs it checks (YAML) with it too.
-$(BUILD)/obj/tests/tools/collectcheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
-$(BUILD)/collectcheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
 	@mkdir -p $(@D)
