@@ -5,7 +5,8 @@
 #   make demo       generate a sample evidence tree with a planted intrusion and scan it
 #   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts; yara parity;
 #                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines;
-#                   STIX 2.1 bundles against the OASIS schemas
+#                   STIX 2.1 bundles against the OASIS schemas; SigmaHQ's rules loaded
+#                   (make eval-sigma: that part alone)
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man pages (build/man/) to
@@ -110,7 +111,7 @@ EXE      := $(BUILD)/exsweep
 # Objects and test binaries are built through chained pattern rules: keep them.
 .SECONDARY:
 
-.PHONY: all check check-run demo eval fuzz bench clean deps lint tests install uninstall
+.PHONY: all check check-run demo eval eval-sigma fuzz bench clean deps lint tests install uninstall
 all: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN)
 
 Q := $(if $(V),,@)
@@ -246,6 +247,12 @@ eval: all
 	@BUILD=$(BUILD) tests/eval-ecs.sh $(EVALDATA)
 	@echo "== STIX 2.1: the bundles of the planted tree and of the evaldata sweep against the OASIS schemas"
 	@BUILD=$(BUILD) tests/eval-stix.sh $(EVALDATA)
+	@echo "== Sigma: SigmaHQ's rules (rules*) loaded, or skipped with a reason; at least 95% loaded"
+	$(BUILD)/sigma-eval $(EVALDATA)/sigmahq
+
+# The Sigma part of eval alone (make eval-sigma EVALDATA=../shared/evaldata).
+eval-sigma: $(BUILD)/sigma-eval
+	$(BUILD)/sigma-eval $(EVALDATA)/sigmahq
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)

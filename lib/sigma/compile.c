@@ -34,7 +34,7 @@ enum { T_CONTAINS, T_STARTS, T_ENDS, T_WINDASH, T_B64, T_B64OFF, T_U16LE, T_U16B
 typedef struct mods {
     int tr[MAX_MODS];
     size_t ntr;
-    const char *type;   /* the modifier that chose op, for messages */
+    char type[32];      /* the modifier that chose op, for messages */
     xs_sop op;
     xs_scmp cmp;
     xs_stime part;
@@ -69,9 +69,9 @@ static bool set_type(xs_sctx *c, mods *m, const char *name, xs_sop op)
     /* a time part and a comparison make one numeric test */
     bool numeric_pair = m->op == XS_SOP_NUM && op == XS_SOP_NUM &&
                         ((m->part != XS_TP_NONE) != (m->cmp != XS_CMP_EQ));
-    if (m->type && !numeric_pair)
+    if (m->type[0] && !numeric_pair)
         return xs_sfail(c, "modifier combination: %s with %s", m->type, name);
-    m->type = name;
+    snprintf(m->type, sizeof m->type, "%s", name);
     m->op = op;
     return true;
 }
