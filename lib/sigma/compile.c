@@ -418,7 +418,7 @@ static bool compile_glob(xs_sctx *c, const mods *m, const xs_ynode *v, xs_sval *
         }
         for (size_t k = 0; k < s.v[i].n; k++) {
             uint16_t x = s.v[i].a[k];
-            a[k] = !m->cased && x < 256 ? (uint16_t)xs_lower((char)x) : x;
+            a[k] = !m->cased && x < 256 ? (uint16_t)(unsigned char)xs_lower((char)x) : x;
         }
         g[i] = (xs_glob){a, s.v[i].n};
     }

@@ -15,6 +15,7 @@
 #include "fixfiles.h"
 #include "sigma/set.h"
 #include "sigma/sigma.h"
+#include "sigma/winlog.h"
 
 static xs_sigma_set *set;
 static xs_sigma_scratch *sc;
@@ -67,22 +68,37 @@ static const char *skipped(const char *yaml)
             fail_msg("reason '%s', not '%s...'", why_, prefix);                              \
     } while (0)
 
-/* Whether r matches the event of name, value, ..., NULL. */
-static bool hit(const xs_sigma_rule *r, ...)
+/* Whether r matches the event of the pairs name, value, ..., NULL in ap: its detection alone,
+ * or through its Windows log source. */
+static bool vfire(const xs_sigma_rule *r, bool windows, va_list ap)
 {
     xs_sigma_kv kv[32];
     size_t n = 0;
-    va_list ap;
-    va_start(ap, r);
     for (const char *name; (name = va_arg(ap, const char *));) {
-        const char *value = va_arg(ap, const char *);
         assert_true(n < 32);
-        kv[n++] = (xs_sigma_kv){xs_str_cstr(name), xs_str_cstr(value)};
+        kv[n++] = (xs_sigma_kv){xs_str_cstr(name), xs_str_cstr(va_arg(ap, const char *))};
     }
-    va_end(ap);
     xs_sigma_kvs kvs = {kv, n};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
-    return xs_sigma_match(r, &ev, sc);
+    return windows ? xs_sigma_win_match(r, &ev, sc) : xs_sigma_match(r, &ev, sc);
+}
+
+static bool hit(const xs_sigma_rule *r, ...)
+{
+    va_list ap;
+    va_start(ap, r);
+    bool got = vfire(r, false, ap);
+    va_end(ap);
+    return got;
+}
+
+static bool win(const xs_sigma_rule *r, ...)
+{
+    va_list ap;
+    va_start(ap, r);
+    bool got = vfire(r, true, ap);
+    va_end(ap);
+    return got;
 }
 
 static const xs_sigma_rule *one(const char *sel)
@@ -104,6 +120,9 @@ static void test_plain_and_wildcards(void **state)
     assert_true(hit(r, "F", "ac\xc3\xa9" "e", NULL));  /* ? is one character, é is two bytes */
     assert_false(hit(r, "F", "acde2", NULL));
     assert_false(hit(r, "F", "ace", NULL));
+    r = one("F|contains: '\xe2\x80\xae'");             /* bytes past ASCII (U+202E) */
+    assert_true(hit(r, "F", "Ltr\xe2\x80\xae" "fdp.msc", NULL));
+    assert_false(hit(r, "F", "Ltr\xe2\x80" "fdp.msc", NULL));
     r = one("F: 'a\\*b\\?c'");                          /* escaped wildcards are plain */
     assert_true(hit(r, "F", "a*b?c", NULL));
     assert_false(hit(r, "F", "axbyc", NULL));
@@ -536,6 +555,52 @@ static void test_folders(void **state)
     assert_true(strncmp(k[3].reason, "file: cannot open", 17) == 0);
 }
 
+#define SYSMON "Microsoft-Windows-Sysmon/Operational"
+
+static void test_windows_log_sources(void **state)
+{
+    (void)state;
+    const xs_sigma_rule *r = load("title: t\nlogsource:\n    product: windows\n"
+                                  "    category: process_creation\ndetection:\n"
+                                  "    sel:\n        Image|endswith: '\\cmd.exe'\n"
+                                  "        ParentImage|endswith: '\\w3wp.exe'\n    condition: sel\n");
+    assert_true(win(r, "Channel", SYSMON, "EventID", "1", "Image", "C:\\cmd.exe", "ParentImage",
+                    "C:\\w3wp.exe", NULL));
+    /* Security 4688: NewProcessName and ParentProcessName are Image and ParentImage */
+    assert_true(win(r, "Channel", "Security", "EventID", "4688", "NewProcessName", "C:\\cmd.exe",
+                    "ParentProcessName", "C:\\w3wp.exe", NULL));
+    assert_false(win(r, "Channel", "Security", "EventID", "4689", "NewProcessName", "C:\\cmd.exe",
+                     "ParentProcessName", "C:\\w3wp.exe", NULL));
+    assert_false(win(r, "Channel", SYSMON, "EventID", "11", "Image", "C:\\cmd.exe", "ParentImage",
+                     "C:\\w3wp.exe", NULL));
+    xs_sigma_kv kv[] = {{XS_LIT("Channel"), XS_LIT("System")}, {XS_LIT("EventID"), XS_LIT("1")}};
+    xs_sigma_kvs kvs = {kv, 2};
+    xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_OTHER);
+    r = load("title: t\nlogsource:\n    product: windows\n    category: registry_add\n"
+             "detection:\n    sel:\n        TargetObject|contains: Run\n    condition: sel\n");
+    assert_true(win(r, "Channel", SYSMON, "EventID", "12", "EventType", "CreateKey",
+                    "TargetObject", "HKLM\\Run", NULL));
+    assert_false(win(r, "Channel", SYSMON, "EventID", "12", "EventType", "DeleteKey",
+                     "TargetObject", "HKLM\\Run", NULL));
+    r = load("title: t\nlogsource:\n    product: windows\n    service: msexchange-management\n"
+             "detection:\n    keywords: ['New-MailboxExportRequest']\n    condition: keywords\n");
+    assert_true(win(r, "Channel", "MSExchange Management", "EventID", "1", "Data",
+                    "New-MailboxExportRequest -Mailbox x", NULL));
+    assert_false(win(r, "Channel", "Application", "EventID", "1", "Data",
+                     "New-MailboxExportRequest -Mailbox x", NULL));
+    r = load("title: t\nlogsource:\n    product: windows\n    category: ps_script\n"
+             "detection:\n    sel: {ScriptBlockText|contains: iex}\n    condition: sel\n");
+    assert_true(win(r, "Channel", "Microsoft-Windows-PowerShell/Operational", "EventID", "4104",
+                    "ScriptBlockText", "IEX (x)", NULL));
+    r = load("title: t\nlogsource:\n    product: windows\n    category: no_such_thing\n"
+             "detection:\n    sel: {A: a}\n    condition: sel\n");
+    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_UNMAPPED);
+    r = load("title: t\nlogsource:\n    product: linux\ndetection:\n    sel: {A: a}\n"
+             "    condition: sel\n");
+    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_UNMAPPED);
+}
+
 /* ---- the caps ---- */
 
 static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
@@ -690,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_correlation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta_multidoc_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_windows_log_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_match, setup, teardown),
