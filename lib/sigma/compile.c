@@ -420,7 +420,8 @@ static bool compile_glob(xs_sctx *c, const mods *m, const xs_ynode *v, xs_sval *
             uint16_t x = s.v[i].a[k];
             a[k] = !m->cased && x < 256 ? (uint16_t)(unsigned char)xs_lower((char)x) : x;
         }
-        g[i] = (xs_glob){a, s.v[i].n};
+        g[i] = (xs_glob){a, s.v[i].n, XS_GS_GENERAL, NULL, 0};
+        xs_glob_shape(&g[i]);
     }
     out->alt = g;
     out->nalt = s.n;

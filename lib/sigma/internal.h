@@ -41,10 +41,20 @@ enum {
     XS_GA_DASH        /* windash: - / and the en dash, em dash and horizontal bar */
 };
 
+/* The shapes most values take, matched without the general loop: the literal is the atoms
+ * between the stars (bytes only). */
+typedef enum { XS_GS_GENERAL, XS_GS_EXACT, XS_GS_PREFIX, XS_GS_SUFFIX, XS_GS_CONTAINS } xs_gshape;
+
 typedef struct xs_glob {
     const uint16_t *atom; /* bytes (lowercase unless cased) and XS_GA_* */
     size_t n;
+    xs_gshape shape;
+    const uint16_t *lit;  /* the literal of a shape other than GENERAL */
+    size_t nlit;
 } xs_glob;
+
+/* g's shape and literal from its atoms. match.c */
+void xs_glob_shape(xs_glob *g);
 
 typedef enum { XS_SOP_GLOB, XS_SOP_RE, XS_SOP_NUM, XS_SOP_CIDR, XS_SOP_EXISTS,
                XS_SOP_FIELDREF } xs_sop;
@@ -100,7 +110,14 @@ struct xs_sigma_rule {
     size_t nsel;
     const xs_cnode *cond;
     uint32_t root;
+    /* the Windows log source, resolved once (winlog.c) */
+    int8_t wkind;           /* unmapped, product only, a service, a category */
+    int8_t wsvc;            /* the service (an index of winlog.c's table), or -1 */
+    uint8_t wcat, wncat;    /* the category's entries in winlog.c's table */
 };
+
+/* Resolves r's log source against the Windows table (winlog.c); load.c calls it. */
+void xs_sigma_win_resolve(xs_sigma_rule *r);
 
 /* The compiler's state for one rule: where the results go and why it failed. */
 typedef struct xs_sctx {

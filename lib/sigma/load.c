@@ -267,6 +267,7 @@ static int load_doc(xs_sigma_set *s, const char *file, const xs_ynode *doc)
         return -1;
     if (id && !xs_strmap_put(s->ids, id, r, NULL))
         return -1;
+    xs_sigma_win_resolve(r);
     s->rule[s->nrule++] = r;
     s->ncorr += m->correlation != NULL;
     return 0;

@@ -61,10 +61,62 @@ static size_t atom_len(uint16_t x, const unsigned char *t, size_t i, size_t n, b
     return 0;
 }
 
+void xs_glob_shape(xs_glob *g)
+{
+    size_t from = 0, to = g->n;
+    bool front = to > 0 && g->atom[0] == XS_GA_STAR;
+    bool back = to > (size_t)front && g->atom[to - 1] == XS_GA_STAR;
+    from += front;
+    to -= back;
+    for (size_t i = from; i < to; i++)
+        if (g->atom[i] > 255)
+            return; /* a wildcard or a dash inside: the general loop */
+    g->lit = g->atom + from;
+    g->nlit = to - from;
+    g->shape = front && back ? XS_GS_CONTAINS : front ? XS_GS_SUFFIX : back ? XS_GS_PREFIX
+                                                                   : XS_GS_EXACT;
+}
+
+/* Whether t[0..n) is the literal lit[0..n) (lowercase unless cased). */
+static bool lit_at(const unsigned char *t, const uint16_t *lit, size_t n, bool cased)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((cased ? t[i] : (unsigned char)xs_lower((char)t[i])) != lit[i])
+            return false;
+    return true;
+}
+
+static bool contains(const unsigned char *t, size_t n, const uint16_t *lit, size_t m, bool cased)
+{
+    if (m == 0)
+        return true;
+    if (m > n)
+        return false;
+    unsigned char c0 = (unsigned char)lit[0];
+    unsigned char c1 = cased ? c0 : (unsigned char)(c0 >= 'a' && c0 <= 'z' ? c0 - 32 : c0);
+    for (size_t i = 0; i + m <= n; i++)
+        if ((t[i] == c0 || t[i] == c1) && lit_at(t + i + 1, lit + 1, m - 1, cased))
+            return true;
+    return false;
+}
+
 /* The classic greedy match with one star to go back to: an atom matches at most one way at a
  * place (the dash's alternatives start with different bytes), so it is exact. */
 bool xs_glob_match(const xs_glob *g, xs_str text, bool cased)
 {
+    const unsigned char *u = (const unsigned char *)text.p;
+    switch (g->shape) {
+    case XS_GS_EXACT:
+        return text.n == g->nlit && lit_at(u, g->lit, g->nlit, cased);
+    case XS_GS_PREFIX:
+        return text.n >= g->nlit && lit_at(u, g->lit, g->nlit, cased);
+    case XS_GS_SUFFIX:
+        return text.n >= g->nlit && lit_at(u + text.n - g->nlit, g->lit, g->nlit, cased);
+    case XS_GS_CONTAINS:
+        return contains(u, text.n, g->lit, g->nlit, cased);
+    case XS_GS_GENERAL:
+        break;
+    }
     const unsigned char *t = (const unsigned char *)text.p;
     size_t n = text.n, m = g->n, i = 0, j = 0, star_j = SIZE_MAX, star_i = 0;
     const uint16_t *p = g->atom;

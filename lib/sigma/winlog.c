@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "sigma/internal.h"
 #include "sigma/winlog.h"
 
 typedef struct fieldmap {
@@ -17,6 +18,9 @@ typedef struct service {
     const char *name;
     const char *channel[5];
 } service;
+
+/* The services the categories name, by their index in services[] (test-sigma checks them). */
+enum { SV_SECURITY = 1, SV_SYSMON = 3, SV_POWERSHELL = 4, SV_PS_CLASSIC = 5, SV_WINDEFEND = 7 };
 
 static const service services[] = {
     {"application", {"Application"}},
@@ -85,72 +89,94 @@ static const fieldmap rdefender[] = {{"Signature", "ThreatName"}, {"Filename", "
 
 typedef struct category {
     const char *name;
-    const char *service;
+    int service;             /* SV_* */
     uint16_t eid[13];        /* 0 ends it */
     const char *field, *value; /* a further condition, or NULL */
     const fieldmap *ren;
 } category;
 
 static const category categories[] = {
-    {"process_creation", "sysmon", {1}, NULL, NULL, NULL},
-    {"process_creation", "security", {4688}, NULL, NULL, r4688},
-    {"file_change", "sysmon", {2}, NULL, NULL, NULL},
-    {"network_connection", "sysmon", {3}, NULL, NULL, NULL},
-    {"sysmon_status", "sysmon", {4, 16}, NULL, NULL, NULL},
-    {"process_termination", "sysmon", {5}, NULL, NULL, NULL},
-    {"driver_load", "sysmon", {6}, NULL, NULL, NULL},
-    {"image_load", "sysmon", {7}, NULL, NULL, NULL},
-    {"create_remote_thread", "sysmon", {8}, NULL, NULL, NULL},
-    {"raw_access_thread", "sysmon", {9}, NULL, NULL, NULL},
-    {"process_access", "sysmon", {10}, NULL, NULL, NULL},
-    {"file_event", "sysmon", {11}, NULL, NULL, NULL},
-    {"registry_event", "sysmon", {12, 13, 14}, NULL, NULL, NULL},
-    {"registry_add", "sysmon", {12}, "EventType", "CreateKey", NULL},
-    {"registry_delete", "sysmon", {12}, "EventType", "DeleteKey", NULL},
-    {"registry_delete", "sysmon", {12}, "EventType", "DeleteValue", NULL},
-    {"registry_set", "sysmon", {13}, NULL, NULL, NULL},
-    {"registry_rename", "sysmon", {14}, NULL, NULL, NULL},
-    {"create_stream_hash", "sysmon", {15}, NULL, NULL, NULL},
-    {"pipe_created", "sysmon", {17, 18}, NULL, NULL, NULL},
-    {"wmi_event", "sysmon", {19, 20, 21}, NULL, NULL, NULL},
-    {"dns_query", "sysmon", {22}, NULL, NULL, NULL},
-    {"file_delete", "sysmon", {23}, NULL, NULL, NULL},
-    {"clipboard_change", "sysmon", {24}, NULL, NULL, NULL},
-    {"process_tampering", "sysmon", {25}, NULL, NULL, NULL},
-    {"file_delete_detected", "sysmon", {26}, NULL, NULL, NULL},
-    {"file_block_executable", "sysmon", {27}, NULL, NULL, NULL},
-    {"file_block_shredding", "sysmon", {28}, NULL, NULL, NULL},
-    {"file_executable_detected", "sysmon", {29}, NULL, NULL, NULL},
-    {"sysmon_error", "sysmon", {255}, NULL, NULL, NULL},
-    {"ps_module", "powershell", {4103}, NULL, NULL, NULL},
-    {"ps_script", "powershell", {4104}, NULL, NULL, NULL},
-    {"ps_classic_start", "powershell-classic", {400}, NULL, NULL, NULL},
-    {"ps_classic_provider_start", "powershell-classic", {600}, NULL, NULL, NULL},
-    {"ps_classic_script", "powershell-classic", {800}, NULL, NULL, NULL},
-    {"antivirus", "windefend",
+    {"process_creation", SV_SYSMON, {1}, NULL, NULL, NULL},
+    {"process_creation", SV_SECURITY, {4688}, NULL, NULL, r4688},
+    {"file_change", SV_SYSMON, {2}, NULL, NULL, NULL},
+    {"network_connection", SV_SYSMON, {3}, NULL, NULL, NULL},
+    {"sysmon_status", SV_SYSMON, {4, 16}, NULL, NULL, NULL},
+    {"process_termination", SV_SYSMON, {5}, NULL, NULL, NULL},
+    {"driver_load", SV_SYSMON, {6}, NULL, NULL, NULL},
+    {"image_load", SV_SYSMON, {7}, NULL, NULL, NULL},
+    {"create_remote_thread", SV_SYSMON, {8}, NULL, NULL, NULL},
+    {"raw_access_thread", SV_SYSMON, {9}, NULL, NULL, NULL},
+    {"process_access", SV_SYSMON, {10}, NULL, NULL, NULL},
+    {"file_event", SV_SYSMON, {11}, NULL, NULL, NULL},
+    {"registry_event", SV_SYSMON, {12, 13, 14}, NULL, NULL, NULL},
+    {"registry_add", SV_SYSMON, {12}, "EventType", "CreateKey", NULL},
+    {"registry_delete", SV_SYSMON, {12}, "EventType", "DeleteKey", NULL},
+    {"registry_delete", SV_SYSMON, {12}, "EventType", "DeleteValue", NULL},
+    {"registry_set", SV_SYSMON, {13}, NULL, NULL, NULL},
+    {"registry_rename", SV_SYSMON, {14}, NULL, NULL, NULL},
+    {"create_stream_hash", SV_SYSMON, {15}, NULL, NULL, NULL},
+    {"pipe_created", SV_SYSMON, {17, 18}, NULL, NULL, NULL},
+    {"wmi_event", SV_SYSMON, {19, 20, 21}, NULL, NULL, NULL},
+    {"dns_query", SV_SYSMON, {22}, NULL, NULL, NULL},
+    {"file_delete", SV_SYSMON, {23}, NULL, NULL, NULL},
+    {"clipboard_change", SV_SYSMON, {24}, NULL, NULL, NULL},
+    {"process_tampering", SV_SYSMON, {25}, NULL, NULL, NULL},
+    {"file_delete_detected", SV_SYSMON, {26}, NULL, NULL, NULL},
+    {"file_block_executable", SV_SYSMON, {27}, NULL, NULL, NULL},
+    {"file_block_shredding", SV_SYSMON, {28}, NULL, NULL, NULL},
+    {"file_executable_detected", SV_SYSMON, {29}, NULL, NULL, NULL},
+    {"sysmon_error", SV_SYSMON, {255}, NULL, NULL, NULL},
+    {"ps_module", SV_POWERSHELL, {4103}, NULL, NULL, NULL},
+    {"ps_script", SV_POWERSHELL, {4104}, NULL, NULL, NULL},
+    {"ps_classic_start", SV_PS_CLASSIC, {400}, NULL, NULL, NULL},
+    {"ps_classic_provider_start", SV_PS_CLASSIC, {600}, NULL, NULL, NULL},
+    {"ps_classic_script", SV_PS_CLASSIC, {800}, NULL, NULL, NULL},
+    {"antivirus", SV_WINDEFEND,
      {1006, 1007, 1008, 1009, 1010, 1011, 1012, 1017, 1018, 1019, 1115, 1116}, NULL, NULL,
      rdefender},
 };
+
+#define NSERVICES (sizeof services / sizeof *services)
+#define NCATEGORIES (sizeof categories / sizeof *categories)
 
 static bool ieq(const char *a, const char *b)
 {
     return a && b && strcasecmp(a, b) == 0;
 }
 
-static const service *find_service(const char *name)
+static int find_service(const char *name)
 {
-    for (size_t i = 0; i < sizeof services / sizeof *services; i++)
+    for (size_t i = 0; i < NSERVICES; i++)
         if (ieq(services[i].name, name))
-            return &services[i];
-    return NULL;
+            return (int)i;
+    return -1;
 }
 
-static bool on_channel(const service *s, xs_str channel)
+enum { WK_UNMAPPED, WK_PRODUCT, WK_SERVICE, WK_CATEGORY };
+
+void xs_sigma_win_resolve(xs_sigma_rule *r)
 {
-    for (size_t i = 0; s && i < 5 && s->channel[i]; i++)
-        if (xs_str_ieq(channel, s->channel[i]))
-            return true;
-    return false;
+    const xs_sigma_meta *m = &r->meta;
+    r->wkind = WK_UNMAPPED;
+    r->wsvc = -1;
+    if (!ieq(m->product, "windows"))
+        return;
+    int svc = m->service ? find_service(m->service) : -1;
+    if (m->service && svc < 0)
+        return;
+    r->wsvc = (int8_t)svc;
+    if (!m->category) {
+        r->wkind = m->service ? WK_SERVICE : WK_PRODUCT;
+        return;
+    }
+    for (size_t i = 0; i < NCATEGORIES; i++) /* a category's entries are adjacent */
+        if (ieq(categories[i].name, m->category)) {
+            if (!r->wncat)
+                r->wcat = (uint8_t)i;
+            r->wncat++;
+        }
+    if (r->wncat)
+        r->wkind = WK_CATEGORY;
 }
 
 /* The first value of a field, or an empty span. */
@@ -160,43 +186,56 @@ static xs_str first(const xs_sigma_event *ev, const char *name)
     return ev->field(ev->ctx, name, v, XS_SIGMA_MAX_EVENT_VALUES) ? v[0] : XS_STR_NULL;
 }
 
-static xs_swin covers(const xs_sigma_meta *m, const xs_sigma_event *ev, const fieldmap **ren)
+void xs_sigma_win_source(const xs_sigma_event *ev, xs_sigma_winsrc *src)
 {
-    *ren = NULL;
-    if (!ieq(m->product, "windows"))
-        return XS_SWIN_UNMAPPED;
     xs_str channel = first(ev, "Channel");
-    long eid = xs_str_uint(xs_str_trim(first(ev, "EventID")), 65535);
-    if (m->category) {
-        xs_swin got = XS_SWIN_UNMAPPED;
-        for (size_t i = 0; i < sizeof categories / sizeof *categories; i++) {
-            const category *c = &categories[i];
-            if (!ieq(c->name, m->category) || (m->service && !ieq(m->service, c->service)))
-                continue;
-            got = XS_SWIN_OTHER;
-            bool id = false;
-            for (size_t k = 0; k < 13 && c->eid[k] && !id; k++)
-                id = c->eid[k] == eid;
-            if (!id || !on_channel(find_service(c->service), channel))
-                continue;
-            if (c->field && !xs_str_ieq(xs_str_trim(first(ev, c->field)), c->value))
-                continue;
-            *ren = c->ren;
-            return XS_SWIN_COVERS;
-        }
-        return got;
-    }
-    if (m->service) {
-        const service *s = find_service(m->service);
-        return !s ? XS_SWIN_UNMAPPED : on_channel(s, channel) ? XS_SWIN_COVERS : XS_SWIN_OTHER;
-    }
-    return XS_SWIN_COVERS;
+    src->service = -1;
+    for (size_t i = 0; i < NSERVICES && src->service < 0; i++)
+        for (size_t k = 0; k < 5 && services[i].channel[k]; k++)
+            if (xs_str_ieq(channel, services[i].channel[k])) {
+                src->service = (int)i;
+                break;
+            }
+    src->eid = xs_str_uint(xs_str_trim(first(ev, "EventID")), 65535);
+    src->event_type = xs_str_trim(first(ev, "EventType"));
 }
 
-xs_swin xs_sigma_win_covers(const xs_sigma_meta *m, const xs_sigma_event *ev)
+static xs_swin covers(const xs_sigma_rule *r, const xs_sigma_winsrc *src, const fieldmap **ren)
+{
+    *ren = NULL;
+    switch (r->wkind) {
+    case WK_PRODUCT:
+        return XS_SWIN_COVERS;
+    case WK_SERVICE:
+        return src->service == r->wsvc ? XS_SWIN_COVERS : XS_SWIN_OTHER;
+    case WK_CATEGORY:
+        break;
+    default:
+        return XS_SWIN_UNMAPPED;
+    }
+    xs_swin got = XS_SWIN_UNMAPPED;
+    for (size_t i = r->wcat; i < (size_t)r->wcat + r->wncat; i++) {
+        const category *c = &categories[i];
+        if (r->wsvc >= 0 && r->wsvc != c->service)
+            continue;
+        got = XS_SWIN_OTHER;
+        if (src->service != c->service)
+            continue;
+        bool id = false;
+        for (size_t k = 0; k < 13 && c->eid[k] && !id; k++)
+            id = c->eid[k] == src->eid;
+        if (!id || (c->field && !xs_str_ieq(src->event_type, c->value)))
+            continue;
+        *ren = c->ren;
+        return XS_SWIN_COVERS;
+    }
+    return got;
+}
+
+xs_swin xs_sigma_win_covers(const xs_sigma_rule *r, const xs_sigma_winsrc *src)
 {
     const fieldmap *ren;
-    return covers(m, ev, &ren);
+    return covers(r, src, &ren);
 }
 
 typedef struct renamed {
@@ -221,10 +260,11 @@ static bool renamed_each(void *ctx, bool (*fn)(void *arg, xs_str value), void *a
     return r->inner->each(r->inner->ctx, fn, arg);
 }
 
-bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_scratch *sc)
+bool xs_sigma_win_match_src(const xs_sigma_rule *r, const xs_sigma_winsrc *src,
+                            const xs_sigma_event *ev, xs_sigma_scratch *sc)
 {
     const fieldmap *ren;
-    if (covers(xs_sigma_rule_meta(r), ev, &ren) != XS_SWIN_COVERS)
+    if (covers(r, src, &ren) != XS_SWIN_COVERS)
         return false;
     if (!ren)
         return xs_sigma_match(r, ev, sc);
@@ -233,11 +273,29 @@ bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sig
     return xs_sigma_match(r, &wev, sc);
 }
 
+bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_scratch *sc)
+{
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(ev, &src);
+    return xs_sigma_win_match_src(r, &src, ev, sc);
+}
+
+int xs_sigma_win_selfcheck(void)
+{
+    return strcmp(services[SV_SECURITY].name, "security") | strcmp(services[SV_SYSMON].name, "sysmon") |
+           strcmp(services[SV_POWERSHELL].name, "powershell") |
+           strcmp(services[SV_PS_CLASSIC].name, "powershell-classic") |
+           strcmp(services[SV_WINDEFEND].name, "windefend");
+}
+
 /* ---- the event of an EVTX record ---- */
 
 static bool system_field(const xs_sigma_evtx *x, const char *name, xs_str *v)
 {
     const xs_evtx_record *rec = x->rec;
+    char c0 = xs_lower(name[0]);
+    if (c0 != 'e' && c0 != 'c' && c0 != 'p' && c0 != 'l')
+        return false; /* most lookups: none of these names */
     if (strcasecmp(name, "EventID") == 0)
         *v = xs_str_cstr(x->eid);
     else if (strcasecmp(name, "Channel") == 0)

@@ -37,9 +37,11 @@ typedef struct sample {
 static size_t others(const xs_sigma_rule *own, const xs_sigma_event *ev)
 {
     size_t n = 0;
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(ev, &src);
     for (size_t i = 0; i < xs_sigma_count(g_set); i++) {
         const xs_sigma_rule *r = xs_sigma_rule_at(g_set, i);
-        if (r == own || !xs_sigma_win_match(r, ev, g_sc))
+        if (r == own || !xs_sigma_win_match_src(r, &src, ev, g_sc))
             continue;
         n++;
         if (g_list_others)
@@ -54,8 +56,10 @@ static exs_rc on_record(void *ctx, const xs_evtx_record *rec)
     sample *s = ctx;
     xs_sigma_evtx x;
     xs_sigma_event ev = xs_sigma_evtx_event(&x, rec);
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(&ev, &src);
     s->records++;
-    s->covered += xs_sigma_win_covers(xs_sigma_rule_meta(s->rule), &ev) == XS_SWIN_COVERS;
+    s->covered += xs_sigma_win_covers(s->rule, &src) == XS_SWIN_COVERS;
     s->matched += xs_sigma_win_match(s->rule, &ev, g_sc);
     s->detected += xs_sigma_match(s->rule, &ev, g_sc);
     g_others += others(s->rule, &ev);
@@ -162,9 +166,11 @@ static exs_rc sweep_record(void *ctx, const xs_evtx_record *rec)
     sweep *w = ctx;
     xs_sigma_evtx x;
     xs_sigma_event ev = xs_sigma_evtx_event(&x, rec);
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(&ev, &src);
     w->records++;
     for (size_t i = 0; i < xs_sigma_count(g_set); i++)
-        if (xs_sigma_win_match(xs_sigma_rule_at(g_set, i), &ev, g_sc)) {
+        if (xs_sigma_win_match_src(xs_sigma_rule_at(g_set, i), &src, &ev, g_sc)) {
             w->hits++;
             w->per_rule[i]++;
         }

@@ -573,10 +573,13 @@ static void test_windows_log_sources(void **state)
                      "ParentProcessName", "C:\\w3wp.exe", NULL));
     assert_false(win(r, "Channel", SYSMON, "EventID", "11", "Image", "C:\\cmd.exe", "ParentImage",
                      "C:\\w3wp.exe", NULL));
+    assert_int_equal(xs_sigma_win_selfcheck(), 0);
     xs_sigma_kv kv[] = {{XS_LIT("Channel"), XS_LIT("System")}, {XS_LIT("EventID"), XS_LIT("1")}};
     xs_sigma_kvs kvs = {kv, 2};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
-    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_OTHER);
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(&ev, &src);
+    assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_OTHER);
     r = load("title: t\nlogsource:\n    product: windows\n    category: registry_add\n"
              "detection:\n    sel:\n        TargetObject|contains: Run\n    condition: sel\n");
     assert_true(win(r, "Channel", SYSMON, "EventID", "12", "EventType", "CreateKey",
@@ -589,16 +592,21 @@ static void test_windows_log_sources(void **state)
                     "New-MailboxExportRequest -Mailbox x", NULL));
     assert_false(win(r, "Channel", "Application", "EventID", "1", "Data",
                      "New-MailboxExportRequest -Mailbox x", NULL));
+    r = load("title: t\nlogsource:\n    product: windows\n    service: system\n"
+             "detection:\n    sel: {EventID: 104}\n    condition: sel\n");
+    assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_COVERS);
+    assert_false(win(r, "Channel", "System", "EventID", "1", NULL));
+    assert_true(win(r, "Channel", "system", "EventID", "104", NULL));
     r = load("title: t\nlogsource:\n    product: windows\n    category: ps_script\n"
              "detection:\n    sel: {ScriptBlockText|contains: iex}\n    condition: sel\n");
     assert_true(win(r, "Channel", "Microsoft-Windows-PowerShell/Operational", "EventID", "4104",
                     "ScriptBlockText", "IEX (x)", NULL));
     r = load("title: t\nlogsource:\n    product: windows\n    category: no_such_thing\n"
              "detection:\n    sel: {A: a}\n    condition: sel\n");
-    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_UNMAPPED);
+    assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_UNMAPPED);
     r = load("title: t\nlogsource:\n    product: linux\ndetection:\n    sel: {A: a}\n"
              "    condition: sel\n");
-    assert_int_equal(xs_sigma_win_covers(xs_sigma_rule_meta(r), &ev), XS_SWIN_UNMAPPED);
+    assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_UNMAPPED);
 }
 
 /* ---- the caps ---- */
