@@ -321,8 +321,13 @@ static bool b64offset(const abuf *in, alts *next)
             ok = ab_push(&pad, in->a[k]);
         ok = ok && b64(pad.a, pad.n, &enc);
         free(pad.a);
-        abuf *b = ok ? alts_add(next) : NULL;
         size_t from = start[i], to = enc.n - cut[(in->n + i) % 3];
+        if (ok && to <= from) {
+            /* a value this short leaves nothing of an offset: "" would match anything */
+            free(enc.a);
+            return false;
+        }
+        abuf *b = ok ? alts_add(next) : NULL;
         for (size_t k = from; b && k < to; k++)
             if (!ab_push(b, enc.a[k]))
                 b = NULL;
@@ -360,9 +365,12 @@ static bool transform(xs_sctx *c, alts *s, int tr, const char *value)
                                  : utf16(b, o, tr == T_U16BE, tr == T_U16);
         if (!ok) {
             bool cap = next.n >= XS_SIGMA_MAX_ALTS;
+            bool short_value = tr == T_B64OFF && b->n < 3 && !cap;
             alts_free(&next);
             if (cap)
                 return xs_sfail(c, "limit: a value of more than %d strings", XS_SIGMA_MAX_ALTS);
+            if (short_value)
+                return xs_sfail(c, "value: '%.20s' too short for base64offset", value);
             return !(c->oom = true);
         }
     }

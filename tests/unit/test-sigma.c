@@ -225,6 +225,11 @@ static void test_base64_and_utf16(void **state)
     assert_true(hit(r, "F", "//5JAEUAWAA=", NULL));
     assert_skip(RULE("    sel:\n        F|base64: 'a*'\n    condition: sel\n"),
                 "wildcard in an encoded value");
+    /* one byte leaves nothing of offset 1, and "" would match anything: refused */
+    assert_skip(RULE("    sel:\n        F|base64offset|contains: 'a'\n    condition: sel\n"),
+                "value: 'a' too short for base64offset");
+    r = one("F|base64offset|contains: 'ab'");           /* two bytes are enough */
+    assert_false(hit(r, "F", "nothing of it", NULL));
 }
 
 static void test_numbers_and_times(void **state)
