@@ -9,7 +9,8 @@
  * through the Windows log-source mapping (lib/sigma/winlog.h); printed: how many samples fire
  * their own rule, and each that does not, with why (not loaded, log source not mapped or not
  * covering the records, the detection not matching), and how often other rules fire on the
- * samples (each, with --others). Not gated yet. With --evtx DIR, every rule over every EVTX
+ * samples (each, with --others), and how many of the samples' JSON renderings (one event
+ * each, flattened by lib/parsers/json.h) fire their rule. Not gated yet. With --evtx DIR, every rule over every EVTX
  * record under DIR: the matches by rule, per file, and the records per second. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -20,12 +21,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include "parsers/json.h"
 #include "sigma/sigma.h"
 #include "sigma/winlog.h"
 
 static xs_sigma_set *g_set;
 static xs_sigma_scratch *g_sc;
 static bool g_list_others;
+static size_t g_json_samples, g_json_fired;
 static size_t g_samples, g_fired, g_noload, g_unmapped, g_others, g_records;
 
 typedef struct sample {
@@ -95,6 +100,66 @@ static bool rule_id(const char *path, char *id, size_t cap)
     return got;
 }
 
+/* Whether rule fires on the JSON object p[0..n), flattened by lib/parsers/json.h to leaf names
+ * (-1: not an object json.h reads). */
+static int json_object_fires(const char *p, size_t n, char *scratch, const xs_sigma_rule *rule)
+{
+    static xs_json_pair pairs[1024];
+    static xs_sigma_kv kv[1024];
+    size_t np = 0;
+    if (xs_json_flat(p, n, pairs, 1024, &np, scratch) != 0)
+        return -1;
+    for (size_t i = 0; i < np; i++)
+        kv[i] = (xs_sigma_kv){pairs[i].key, pairs[i].value};
+    xs_sigma_kvs kvs = {kv, np};
+    xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+    return xs_sigma_win_match(rule, &ev, g_sc);
+}
+
+/* The sample's JSON rendering: one event object, several, or an array of them. Whether the rule fires
+ * on one; -1: no JSON, or not read. */
+static int json_fires(const char *path, const xs_sigma_rule *rule)
+{
+    int fd = open(path, O_RDONLY);
+    char *buf = NULL, *scratch = NULL;
+    int rc = -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size > (16 << 20))
+        goto out;
+    size_t n = (size_t)st.st_size;
+    buf = malloc(n);
+    scratch = malloc(n);
+    if (!buf || !scratch || read(fd, buf, n) != (ssize_t)n)
+        goto out;
+    /* each top-level object (one, several one after the other, or an array's), found by its
+     * braces outside strings */
+    int depth = 0;
+    bool str = false;
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = buf[i];
+        if (str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                str = false;
+        } else if (ch == '"')
+            str = true;
+        else if (ch == '{' && depth++ == 0)
+            start = i;
+        else if (ch == '}' && --depth == 0) {
+            int one = json_object_fires(buf + start, i + 1 - start, scratch, rule);
+            rc = one > rc ? one : rc;
+        }
+    }
+out:
+    free(buf);
+    free(scratch);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
 static const xs_sigma_rule *by_id(const char *id)
 {
     for (size_t i = 0; i < xs_sigma_count(g_set); i++) {
@@ -129,6 +194,15 @@ static void one_sample(const char *info)
             continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char json[8192];
+        snprintf(json, sizeof json, "%.*s.json", (int)(strlen(path) - 5), path);
+        int j = json_fires(json, s.rule);
+        if (j >= 0) {
+            g_json_samples++;
+            g_json_fired += (size_t)j;
+            if (!j)
+                printf("  not fired by its JSON rendering: %s\n", json);
+        }
         int fd = open(path, O_RDONLY);
         if (fd >= 0) {
             xs_evtx_reader_run(r, read_fd, &fd, on_record, &s, NULL);
@@ -334,6 +408,8 @@ int main(int argc, char **argv)
                g_fired, g_samples, g_noload, g_unmapped);
     printf("sigma regression: %zu records read; other rules fired %zu times on them in all\n",
            g_records, g_others);
+    printf("sigma regression, the JSON renderings (lib/parsers/json.h, leaf names): %zu of %zu "
+           "fire their own rule\n", g_json_fired, g_json_samples);
     g_sweep.per_rule = calloc(xs_sigma_count(s) + 1, sizeof *g_sweep.per_rule);
     if (evtx && g_sweep.per_rule) {
         struct timespec t0, t1;
