@@ -503,6 +503,8 @@ static bool compile_value(xs_sctx *c, const mods *m, const xs_ynode *v, xs_sval 
             pcre2_get_error_message(code, msg, sizeof msg);
             return xs_sfail(c, "regular expression: %s at %zu", (const char *)msg, (size_t)off);
         }
+        /* JIT where the platform allows it; the interpreter otherwise (same results) */
+        (void)pcre2_jit_compile(out->re, PCRE2_JIT_COMPLETE);
         if (!xs_grow((void **)c->res, c->capres, *c->nres + 1, sizeof **c->res)) {
             pcre2_code_free(out->re);
             return !(c->oom = true);

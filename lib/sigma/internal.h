@@ -27,7 +27,7 @@ struct xs_ynode {
 };
 
 /* The documents of buf[0..n) as the children of a sequence node, or NULL with a reason in err
- * ("yaml: ..."). Everything lives in a. */
+ * ("yaml: ...", "limit: ...", or "out of memory"). Everything lives in a. */
 xs_ynode *xs_yaml_parse(const char *buf, size_t n, xs_arena *a, char *err, size_t errcap);
 /* The value of key in map m (its last occurrence), or NULL. */
 const xs_ynode *xs_ymap_get(const xs_ynode *m, const char *key);

@@ -52,8 +52,11 @@ xs_ynode *xs_yaml_parse(const char *buf, size_t n, xs_arena *a, char *err, size_
     }
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
-            snprintf(err, errcap, "yaml: %s at line %lu", p.problem ? p.problem : "error",
-                     (unsigned long)p.problem_mark.line + 1);
+            if (p.error == YAML_MEMORY_ERROR)
+                snprintf(err, errcap, "out of memory");
+            else
+                snprintf(err, errcap, "yaml: %s at line %lu", p.problem ? p.problem : "error",
+                         (unsigned long)p.problem_mark.line + 1);
             goto out;
         }
         unsigned long line = (unsigned long)ev.start_mark.line + 1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "evtxwriter.h"
 #include "fixfiles.h"
 #include "sigma/set.h"
 #include "sigma/sigma.h"
@@ -614,6 +615,85 @@ static void test_windows_log_sources(void **state)
     assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_UNMAPPED);
 }
 
+/* The EVTX record's event: written by the test suite's EVTX writer, read by lib/parsers/evtx. */
+typedef struct membuf {
+    const uint8_t *p;
+    size_t n, off;
+} membuf;
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+    membuf *m = ctx;
+    size_t k = m->n - m->off < n ? m->n - m->off : n;
+    memcpy(buf, m->p + m->off, k);
+    m->off += k;
+    return (long)k;
+}
+
+typedef struct fired {
+    const xs_sigma_rule *proc, *kw;
+    unsigned proc_hits, kw_hits;
+} fired;
+
+static exs_rc on_rec(void *ctx, const xs_evtx_record *rec)
+{
+    fired *f = ctx;
+    xs_sigma_evtx x;
+    xs_sigma_event ev = xs_sigma_evtx_event(&x, rec);
+    f->proc_hits += xs_sigma_win_match(f->proc, &ev, sc) << (rec->event_id == 1 ? 0 : 4);
+    f->kw_hits += xs_sigma_win_match(f->kw, &ev, sc);
+    return EXS_OK;
+}
+
+static void test_evtx_event(void **state)
+{
+    (void)state;
+    static const xs_evtxw_field sysmon[] = {
+        {"Image", {XS_EVTXW_STRING, "C:\\Windows\\System32\\cmd.exe", 0, NULL, 0}},
+        {"CommandLine", {XS_EVTXW_STRING, "cmd /c whoami", 0, NULL, 0}},
+        {"ParentImage", {XS_EVTXW_STRING, "C:\\Windows\\System32\\inetsrv\\w3wp.exe", 0, NULL, 0}},
+    };
+    static const xs_evtxw_field security[] = {
+        {"NewProcessName", {XS_EVTXW_STRING, "C:\\Windows\\System32\\cmd.exe", 0, NULL, 0}},
+        {"CommandLine", {XS_EVTXW_STRING, "cmd /c whoami", 0, NULL, 0}},
+        {"ParentProcessName", {XS_EVTXW_STRING, "C:\\Windows\\System32\\inetsrv\\w3wp.exe", 0, NULL, 0}},
+    };
+    static const xs_evtxw_field app[] = {
+        {NULL, {XS_EVTXW_STRING, "the text has Mimikatz in it", 0, NULL, 0}},
+    };
+    xs_evtxw *w = xs_evtxw_create();
+    assert_non_null(w);
+    xs_evtxw_event e = {"Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
+                        "host", 1, 0, 0, 4, 0, 0, 1614755000000LL, sysmon, 3, NULL, NULL, 0, NULL};
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
+    e = (xs_evtxw_event){"Microsoft-Windows-Security-Auditing", "Security", "host", 4688, 0, 0, 0,
+                         0, 0, 1614755000000LL, security, 3, NULL, NULL, 0, NULL};
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
+    e = (xs_evtxw_event){"Application Error", "Application", "host", 1000, 0, 0, 2, 0, 0,
+                         1614755000000LL, app, 1, NULL, NULL, 0, NULL};
+    assert_int_equal(xs_evtxw_add(w, &e), 0);
+    size_t n;
+    uint8_t *log = xs_evtxw_take(w, &n);
+    assert_non_null(log);
+    fired f = {load("title: web shell child\nlogsource:\n    product: windows\n"
+                    "    category: process_creation\ndetection:\n    sel:\n"
+                    "        ParentImage|endswith: '\\w3wp.exe'\n"
+                    "        Image|endswith: '\\cmd.exe'\n        CommandLine|contains: whoami\n"
+                    "        EventID: [1, 4688]\n        Computer: HOST\n    condition: sel\n"),
+               load("title: keyword\nlogsource:\n    product: windows\n    service: application\n"
+                    "detection:\n    keywords: [mimikatz]\n    sel: {Level: 2, Provider_Name: "
+                    "'Application Error'}\n    condition: keywords and sel\n"),
+               0, 0};
+    xs_evtx_reader *r;
+    assert_int_equal(xs_evtx_reader_create(&r, 0), EXS_OK);
+    membuf m = {log, n, 0};
+    assert_int_equal(xs_evtx_reader_run(r, mem_read, &m, on_rec, &f, NULL), EXS_OK);
+    xs_evtx_reader_destroy(r);
+    free(log);
+    assert_int_equal(f.proc_hits, 1 + 16); /* the Sysmon event and the 4688 one, renamed */
+    assert_int_equal(f.kw_hits, 1);
+}
+
 /* ---- the caps ---- */
 
 static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
@@ -769,6 +849,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_meta_multidoc_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_windows_log_sources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evtx_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_match, setup, teardown),
