@@ -1,9 +1,11 @@
-/* Fuzz target: Sigma rule YAML (lib/sigma/): loaded into a set, the skip report and summary
- * written, and every rule loaded matched against a small fixed event. */
+/* Fuzz target: Sigma rule YAML (lib/sigma/): loaded into a set (with a placeholder %p% for
+ * expand), the skip report and summary written, and every rule loaded matched against a small
+ * fixed event, plainly and through the Windows log sources. */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sigma/sigma.h"
+#include "sigma/winlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -13,11 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xs_sigma_scratch *sc = xs_sigma_scratch_create();
     if (!s || !sc)
         goto out;
+    static const char *const values[] = {"a", "b*", "%p%"};
+    if (xs_sigma_set_placeholder(s, "p", values, 3) != 0)
+        goto out;
     xs_sigma_load_buffer(s, "fuzz.yml", (const char *)data, size);
     static const xs_sigma_kv kv[] = {
         {XS_LIT("Image"), XS_LIT("C:\\Windows\\System32\\cmd.exe")},
         {XS_LIT("CommandLine"), XS_LIT("cmd /c whoami -all \xe2\x80\x93x aHR0cDovL2E=")},
         {XS_LIT("EventID"), XS_LIT("4688")},
+        {XS_LIT("Channel"), XS_LIT("Security")},
         {XS_LIT("IpAddress"), XS_LIT("10.1.2.3")},
         {XS_LIT("UtcTime"), XS_LIT("2024-05-01 03:59:00.123")},
         {XS_LIT("Empty"), XS_LIT("")},
@@ -27,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
     size_t hits = 0;
     for (size_t i = 0; i < xs_sigma_count(s); i++)
-        hits += xs_sigma_match(xs_sigma_rule_at(s, i), &ev, sc);
+        hits += xs_sigma_match(xs_sigma_rule_at(s, i), &ev, sc) +
+                xs_sigma_win_match(xs_sigma_rule_at(s, i), &ev, sc);
     (void)hits;
     char line[256];
     xs_sigma_summary(s, line, sizeof line);

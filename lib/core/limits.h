@@ -311,6 +311,9 @@
 #define XS_SIGMA_MAX_ALTS 1024          /* strings one value becomes (base64offset makes 3);
                                             a value that would make more makes the rule
                                             skipped */
+#define XS_SIGMA_MAX_PLACEHOLDERS 16    /* %name% placeholders expanded in one value (each a
+                                            level of recursion); a value with more makes the
+                                            rule skipped */
 #define XS_SIGMA_MAX_EVENT_VALUES 64    /* values of one field looked at per event (an
                                             event's field rarely has more than one); the rest
                                             are not compared */

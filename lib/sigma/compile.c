@@ -15,6 +15,7 @@
 
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/strmap.h"
 #include "sigma/internal.h"
 
 bool xs_sfail(xs_sctx *c, const char *fmt, ...)
@@ -379,14 +380,48 @@ static bool transform(xs_sctx *c, alts *s, int tr, const char *value)
     return true;
 }
 
-/* The placeholders of expand: none is configured yet, so any %name% leaves the rule out. */
-static bool expand(xs_sctx *c, const char *s)
+/* expand: s with its first %name% at or after from replaced by each value the set has for name
+ * (and so on for the next ones after the value, never inside it), each string parsed into a
+ * glob of its own in out. A name the set has no values for leaves the rule out. */
+static bool expand(xs_sctx *c, const char *s, size_t n, size_t from, int depth, alts *out)
 {
-    const char *p = strchr(s, '%');
-    const char *q = p ? strchr(p + 1, '%') : NULL;
-    if (q && q > p + 1)
-        return xs_sfail(c, "unresolved placeholder: %.*s", (int)(q - p + 1 < 64 ? q - p + 1 : 64),
-                        p);
+    const char *p = memchr(s + from, '%', n - from); /* not inside a value put in */
+    const char *q = p ? memchr(p + 1, '%', n - (size_t)(p + 1 - s)) : NULL;
+    if (!q || q == p + 1) {
+        abuf *b = alts_add(out);
+        if (!b && out->n >= XS_SIGMA_MAX_ALTS)
+            return xs_sfail(c, "limit: a value of more than %d strings", XS_SIGMA_MAX_ALTS);
+        if (!b || !parse_glob(b, s, n))
+            return !(c->oom = true);
+        return true;
+    }
+    if (depth == XS_SIGMA_MAX_PLACEHOLDERS)
+        return xs_sfail(c, "limit: more than %d placeholders in a value",
+                        XS_SIGMA_MAX_PLACEHOLDERS);
+    char name[128];
+    size_t len = (size_t)(q - p - 1);
+    if (len >= sizeof name)
+        return xs_sfail(c, "unresolved placeholder: %.60s", p);
+    memcpy(name, p + 1, len);
+    name[len] = '\0';
+    const xs_splace *ph = c->ph ? xs_strmap_get(c->ph, name) : NULL;
+    if (!ph || ph->n == 0)
+        return xs_sfail(c, "unresolved placeholder: %%%s%%%s", name, ph ? " (no values)" : "");
+    size_t head = (size_t)(p - s), tail = n - (size_t)(q + 1 - s);
+    for (size_t i = 0; i < ph->n; i++) {
+        size_t vn = strlen(ph->value[i]), total = head + vn + tail;
+        char *t = malloc(total + 1);
+        if (!t)
+            return !(c->oom = true);
+        memcpy(t, s, head);
+        memcpy(t + head, ph->value[i], vn);
+        memcpy(t + head + vn, q + 1, tail);
+        t[total] = '\0';
+        bool ok = expand(c, t, total, head + vn, depth + 1, out);
+        free(t);
+        if (!ok)
+            return false;
+    }
     return true;
 }
 
@@ -395,10 +430,15 @@ static bool compile_glob(xs_sctx *c, const mods *m, const xs_ynode *v, xs_sval *
 {
     alts s = {0};
     bool ok = false;
-    abuf *b = alts_add(&s);
-    if (!b || !parse_glob(b, v->s, v->n)) {
-        c->oom = true;
-        goto out;
+    if (m->expand) {
+        if (!expand(c, v->s, v->n, 0, 0, &s))
+            goto out;
+    } else {
+        abuf *b = alts_add(&s);
+        if (!b || !parse_glob(b, v->s, v->n)) {
+            c->oom = true;
+            goto out;
+        }
     }
     for (size_t i = 0; i < m->ntr; i++)
         if (!transform(c, &s, m->tr[i], v->s))
@@ -489,8 +529,6 @@ static bool compile_value(xs_sctx *c, const mods *m, const xs_ynode *v, xs_sval 
     }
     switch (m->op) {
     case XS_SOP_GLOB:
-        if (m->expand && !expand(c, v->s))
-            return false;
         return compile_glob(c, m, v, out, keyword);
     case XS_SOP_RE: {
         int code;

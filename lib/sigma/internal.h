@@ -119,9 +119,16 @@ struct xs_sigma_rule {
 /* Resolves r's log source against the Windows table (winlog.c); load.c calls it. */
 void xs_sigma_win_resolve(xs_sigma_rule *r);
 
+/* The values of one placeholder (xs_sigma_set_placeholder). */
+typedef struct xs_splace {
+    const char *const *value;
+    size_t n;
+} xs_splace;
+
 /* The compiler's state for one rule: where the results go and why it failed. */
 typedef struct xs_sctx {
     xs_arena *a;
+    const struct xs_strmap *ph; /* placeholder name to xs_splace, or NULL */
     pcre2_code ***res;      /* the set's list of regexes to free */
     size_t *nres, *capres;
     char reason[256];

@@ -22,7 +22,10 @@ xs_sigma_set *xs_sigma_set_create(void)
     if (!s)
         return NULL;
     s->ids = xs_strmap_create();
-    if (!s->ids) {
+    s->ph = xs_strmap_create();
+    if (!s->ids || !s->ph) {
+        xs_strmap_destroy(s->ids);
+        xs_strmap_destroy(s->ph);
         free(s);
         return NULL;
     }
@@ -40,8 +43,23 @@ void xs_sigma_set_destroy(xs_sigma_set *s)
     free(s->rule);
     free(s->skip);
     xs_strmap_destroy(s->ids);
+    xs_strmap_destroy(s->ph);
     xs_arena_free(&s->a);
     free(s);
+}
+
+int xs_sigma_set_placeholder(xs_sigma_set *s, const char *name, const char *const *values,
+                             size_t n)
+{
+    xs_splace *ph = xs_arena_alloc(&s->a, sizeof *ph);
+    const char **v = xs_arena_alloc(&s->a, (n ? n : 1) * sizeof *v);
+    if (!ph || !v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!(v[i] = xs_arena_strdup(&s->a, values[i])))
+            return -1;
+    *ph = (xs_splace){v, n};
+    return xs_strmap_put(s->ph, name, ph, NULL) ? 0 : -1;
 }
 
 size_t xs_sigma_count(const xs_sigma_set *s)
@@ -217,7 +235,7 @@ static int load_doc(xs_sigma_set *s, const char *file, const xs_ynode *doc)
     if (doc->kind != XS_Y_MAP)
         return xs_ynull(doc) ? 0 : skip(s, file, NULL, NULL, "rule: the document is not a map");
     const char *id = scalar(doc, "id"), *title = scalar(doc, "title");
-    xs_sctx c = {.a = &s->a, .res = &s->re, .nres = &s->nre, .capres = &s->capre};
+    xs_sctx c = {.a = &s->a, .ph = s->ph, .res = &s->re, .nres = &s->nre, .capres = &s->capre};
     const char *action = scalar(doc, "action");
     if (s->nrule >= s->max_rules) {
         xs_sfail(&c, "limit: more than %zu rules", s->max_rules);

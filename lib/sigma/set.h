@@ -16,6 +16,7 @@ struct xs_sigma_set {
     size_t nre, capre;
     size_t ncorr;                  /* correlation rules among the rules */
     xs_strmap *ids;                /* rule ids loaded: a second rule with one is skipped */
+    xs_strmap *ph;                 /* placeholders for expand: name to xs_splace */
     size_t max_rules;              /* XS_SIGMA_MAX_RULES */
 };
 

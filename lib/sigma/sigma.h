@@ -80,6 +80,12 @@ int xs_sigma_load_path(xs_sigma_set *s, const char *path);
  * of memory. */
 int xs_sigma_load_buffer(xs_sigma_set *s, const char *name, const char *buf, size_t n);
 
+/* The values %name% stands for in the values of expand, for the rules loaded after it (a
+ * second call for a name replaces the first). The strings are copied; a value may hold
+ * wildcards. Returns 0, or -1 when out of memory. */
+int xs_sigma_set_placeholder(xs_sigma_set *s, const char *name, const char *const *values,
+                             size_t n);
+
 size_t xs_sigma_count(const xs_sigma_set *s);
 const xs_sigma_rule *xs_sigma_rule_at(const xs_sigma_set *s, size_t i);
 const xs_sigma_meta *xs_sigma_rule_meta(const xs_sigma_rule *r);

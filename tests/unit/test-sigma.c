@@ -69,6 +69,24 @@ static const char *skipped(const char *yaml)
             fail_msg("reason '%s', not '%s...'", why_, prefix);                              \
     } while (0)
 
+static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
+{
+    size_t hn = strlen(head), un = strlen(unit), tn = strlen(tail);
+    char *b = malloc(hn + un * times + tn + 1);
+    assert_non_null(b);
+    memcpy(b, head, hn);
+    for (size_t i = 0; i < times; i++)
+        memcpy(b + hn + i * un, unit, un);
+    memcpy(b + hn + un * times, tail, tn + 1);
+    return b;
+}
+
+static void skip_big(char *yaml, const char *prefix)
+{
+    assert_skip(yaml, prefix);
+    free(yaml);
+}
+
 /* Whether r matches the event of the pairs name, value, ..., NULL in ap: its detection alone,
  * or through its Windows log source. */
 static bool vfire(const xs_sigma_rule *r, bool windows, va_list ap)
@@ -316,8 +334,57 @@ static void test_exists_neq_fieldref_null(void **state)
     r = one("F:\n            - null\n            - x");
     assert_true(hit(r, "F", "x", NULL));
     assert_true(hit(r, "G", "y", NULL));
+
+}
+
+static void test_expand(void **state)
+{
+    (void)state;
+    const xs_sigma_rule *r;
     assert_skip(RULE("    sel:\n        F|expand: '%admins%'\n    condition: sel\n"),
                 "unresolved placeholder: %admins%");
+    /* placeholders given: each value, wildcards and all; several in one value multiply */
+    static const char *const admins[] = {"alice", "bob*"}, *const sites[] = {"a", "b", "c"};
+    assert_int_equal(xs_sigma_set_placeholder(set, "admins", admins, 2), 0);
+    assert_int_equal(xs_sigma_set_placeholder(set, "sites", sites, 3), 0);
+    assert_int_equal(xs_sigma_set_placeholder(set, "none", NULL, 0), 0);
+    r = one("User|expand: '%admins%'");
+    assert_true(hit(r, "User", "ALICE", NULL));
+    assert_true(hit(r, "User", "bobby", NULL));
+    assert_false(hit(r, "User", "carol", NULL));
+    r = one("Host|expand|startswith: '%sites%-%admins%.'");
+    assert_true(hit(r, "Host", "c-bobby.example", NULL));
+    assert_false(hit(r, "Host", "d-alice.example", NULL));
+    static const char *const loop[] = {"%loop%"};        /* a value is not expanded again */
+    assert_int_equal(xs_sigma_set_placeholder(set, "loop", loop, 1), 0);
+    r = one("F|expand: '%loop%'");
+    assert_true(hit(r, "F", "%loop%", NULL));
+    r = one("F|expand: '100%'");                        /* one % is no placeholder */
+    assert_true(hit(r, "F", "100%", NULL));
+    assert_skip(RULE("    sel:\n        F|expand: '%none%'\n    condition: sel\n"),
+                "unresolved placeholder: %none% (no values)");
+    /* XS_SIGMA_MAX_PLACEHOLDERS in one value */
+    char *ph = repeat(RULE("    sel:\n        F|expand: '"), "%sites%", XS_SIGMA_MAX_PLACEHOLDERS - 10,
+                      "'\n    condition: sel\n");
+    load(ph); /* 3^6 strings */
+    free(ph);
+    static const char *const one_site[] = {"s"};
+    assert_int_equal(xs_sigma_set_placeholder(set, "one", one_site, 1), 0);
+    ph = repeat(RULE("    sel:\n        F|expand: '"), "%one%", XS_SIGMA_MAX_PLACEHOLDERS,
+                "'\n    condition: sel\n");
+    assert_true(hit(load(ph), "F", "ssssssssssssssss", NULL));
+    free(ph);
+    ph = repeat(RULE("    sel:\n        F|expand: '"), "%one%", XS_SIGMA_MAX_PLACEHOLDERS + 1,
+                "'\n    condition: sel\n");
+    skip_big(ph, "limit: more than 16 placeholders in a value");
+    static const char *many[XS_SIGMA_MAX_ALTS + 1];
+    for (size_t i = 0; i <= XS_SIGMA_MAX_ALTS; i++)
+        many[i] = "x";
+    assert_int_equal(xs_sigma_set_placeholder(set, "many", many, XS_SIGMA_MAX_ALTS), 0);
+    one("F|expand: '%many%'");                          /* at the cap */
+    assert_int_equal(xs_sigma_set_placeholder(set, "many", many, XS_SIGMA_MAX_ALTS + 1), 0);
+    assert_skip(RULE("    sel:\n        F|expand: '%many%'\n    condition: sel\n"),
+                "limit: a value of more than 1024 strings");
 }
 
 static void test_keywords(void **state)
@@ -696,24 +763,6 @@ static void test_evtx_event(void **state)
 
 /* ---- the caps ---- */
 
-static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
-{
-    size_t hn = strlen(head), un = strlen(unit), tn = strlen(tail);
-    char *b = malloc(hn + un * times + tn + 1);
-    assert_non_null(b);
-    memcpy(b, head, hn);
-    for (size_t i = 0; i < times; i++)
-        memcpy(b + hn + i * un, unit, un);
-    memcpy(b + hn + un * times, tail, tn + 1);
-    return b;
-}
-
-static void skip_big(char *yaml, const char *prefix)
-{
-    assert_skip(yaml, prefix);
-    free(yaml);
-}
-
 static void test_caps_yaml(void **state)
 {
     (void)state;
@@ -841,6 +890,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_numbers_and_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cidr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exists_neq_fieldref_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keywords, setup, teardown),
         cmocka_unit_test_setup_teardown(test_selections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conditions, setup, teardown),
