@@ -1,10 +1,11 @@
 /* Fuzz target: Sigma rule YAML (lib/sigma/): loaded into a set (with a placeholder %p% for
  * expand), the skip report and summary written, and every rule loaded matched against a small
- * fixed event, plainly and through the Windows log sources. */
+ * fixed event, plainly and through the Windows log sources, and against an IIS line. */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sigma/sigma.h"
+#include "sigma/weblog.h"
 #include "sigma/winlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,10 +32,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     xs_sigma_kvs kvs = {kv, sizeof kv / sizeof *kv};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+    static const char iis[] = "2021-03-05 03:06:27 10.0.0.5 GET /owa/auth/x.aspx cmd=whoami 443 "
+                               "- 192.0.2.9 python-requests/2.2+x - 200 0 0 133";
+    static xs_w3c_schema schema;
+    static xs_w3c_row row;
+    static xs_sigma_w3c w;
+    xs_w3c_schema_default(&schema);
+    xs_w3c_split(&schema, iis, sizeof iis - 1, &row);
+    xs_sigma_event web = xs_sigma_w3c_event(&w, &schema, &row);
     size_t hits = 0;
-    for (size_t i = 0; i < xs_sigma_count(s); i++)
-        hits += xs_sigma_match(xs_sigma_rule_at(s, i), &ev, sc) +
-                xs_sigma_win_match(xs_sigma_rule_at(s, i), &ev, sc);
+    for (size_t i = 0; i < xs_sigma_count(s); i++) {
+        const xs_sigma_rule *r = xs_sigma_rule_at(s, i);
+        hits += xs_sigma_match(r, &ev, sc) + xs_sigma_win_match(r, &ev, sc);
+        if (xs_sigma_web_covers(r))
+            hits += xs_sigma_match(r, &web, sc);
+    }
     (void)hits;
     char line[256];
     xs_sigma_summary(s, line, sizeof line);

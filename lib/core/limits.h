@@ -317,6 +317,9 @@
 #define XS_SIGMA_MAX_EVENT_VALUES 64    /* values of one field looked at per event (an
                                             event's field rarely has more than one); the rest
                                             are not compared */
+#define XS_SIGMA_MAX_WEB_VALUE 8192     /* bytes of an IIS line's URL (stem?query), user agent,
+                                            referer and cookie given to the webserver rules;
+                                            longer ones are cut */
 #define XS_SIGMA_RE_MATCH_LIMIT 100000  /* PCRE2 backtracking steps per value and rule regex;
                                             past it the expression does not match */
 

@@ -1,4 +1,4 @@
-/* sigma-eval SIGMAHQ [--report FILE] [--min PERCENT] [--others] [--evtx DIR]: loads SigmaHQ's rule folders (rules*
+/* sigma-eval SIGMAHQ [--report FILE] [--min PERCENT] [--others] [--evtx DIR] [--iis DIR]: loads SigmaHQ's rule folders (rules*
  * under SIGMAHQ) through lib/sigma and prints "sigma: N rules loaded, M skipped", the skip
  * reasons tallied (by kind, then the most common ones in full), and the share loaded. Exits 1
  * when less than PERCENT (95) of the rules loaded. make eval runs it over
@@ -11,7 +11,8 @@
  * covering the records, the detection not matching), and how often other rules fire on the
  * samples (each, with --others), and how many of the samples' JSON renderings (one event
  * each, flattened by lib/parsers/json.h) fire their rule. Not gated yet. With --evtx DIR, every rule over every EVTX
- * record under DIR: the matches by rule, per file, and the records per second. */
+ * record under DIR: the matches by rule, per file, and the records per second; with --iis DIR,
+ * the webserver rules over every IIS W3C line under DIR (lib/sigma/weblog.h). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -25,6 +26,7 @@
 
 #include "parsers/json.h"
 #include "sigma/sigma.h"
+#include "sigma/weblog.h"
 #include "sigma/winlog.h"
 
 static xs_sigma_set *g_set;
@@ -283,6 +285,59 @@ static int sweep_visit(const char *path, const struct stat *st, int type, struct
     return 0;
 }
 
+/* --iis DIR: the webserver rules over every IIS W3C line of the files under DIR (a file whose
+ * lines are not W3C rows gives none). */
+static size_t g_iis_lines, g_iis_hits;
+
+static int iis_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    FILE *f = type == FTW_F ? fopen(path, "r") : NULL;
+    if (!f)
+        return 0;
+    size_t count = xs_sigma_count(g_set), lines = 0, hits = 0;
+    memset(g_sweep.per_rule, 0, count * sizeof *g_sweep.per_rule);
+    static xs_w3c_schema schema;
+    static xs_w3c_row row;
+    static xs_sigma_w3c w;
+    xs_w3c_schema_default(&schema);
+    char *line = NULL;
+    size_t cap = 0;
+    for (ssize_t n; (n = getline(&line, &cap, f)) > 0;) {
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n && line[0] == '#') {
+            xs_w3c_directive(&schema, line, (size_t)n);
+            continue;
+        }
+        if (!xs_w3c_looks_like_row(line, (size_t)n))
+            continue; /* an Exchange CSV log's row (ISO time with a T) among them */
+        xs_w3c_split(&schema, line, (size_t)n, &row);
+        xs_sigma_event ev = xs_sigma_w3c_event(&w, &schema, &row);
+        lines++;
+        for (size_t i = 0; i < count; i++) {
+            const xs_sigma_rule *r = xs_sigma_rule_at(g_set, i);
+            if (xs_sigma_web_covers(r) && xs_sigma_match(r, &ev, g_sc)) {
+                hits++;
+                g_sweep.per_rule[i]++;
+            }
+        }
+    }
+    free(line);
+    fclose(f);
+    if (!lines)
+        return 0;
+    g_iis_lines += lines;
+    g_iis_hits += hits;
+    printf("  %s: %zu W3C lines, %zu matches\n", path, lines, hits);
+    for (size_t i = 0; i < count; i++)
+        if (g_sweep.per_rule[i])
+            printf("      %5zu  %s\n", g_sweep.per_rule[i],
+                   xs_sigma_rule_meta(xs_sigma_rule_at(g_set, i))->title);
+    return 0;
+}
+
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st;
@@ -327,11 +382,13 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    const char *root = NULL, *report = NULL, *evtx = NULL;
+    const char *root = NULL, *report = NULL, *evtx = NULL, *iis = NULL;
     double min = 95.0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
             report = argv[++i];
+        else if (strcmp(argv[i], "--iis") == 0 && i + 1 < argc)
+            iis = argv[++i];
         else if (strcmp(argv[i], "--evtx") == 0 && i + 1 < argc)
             evtx = argv[++i];
         else if (strcmp(argv[i], "--others") == 0)
@@ -343,7 +400,7 @@ int main(int argc, char **argv)
     }
     if (!root) {
         fprintf(stderr, "usage: sigma-eval SIGMAHQ [--report FILE] [--min PERCENT] [--others] "
-                        "[--evtx DIR]\n");
+                        "[--evtx DIR] [--iis DIR]\n");
         return 2;
     }
     xs_sigma_set *s = xs_sigma_set_create();
@@ -422,6 +479,14 @@ int main(int argc, char **argv)
                "reading included)\n",
                g_sweep.records, g_sweep.hits, secs, secs > 0 ? (double)g_sweep.records / secs : 0,
                xs_sigma_count(s));
+    }
+    if (iis && g_sweep.per_rule) {
+        size_t web = 0;
+        for (size_t i = 0; i < xs_sigma_count(s); i++)
+            web += xs_sigma_web_covers(xs_sigma_rule_at(s, i));
+        printf("the %zu webserver rules over the IIS W3C lines under %s:\n", web, iis);
+        nftw(iis, iis_visit, 32, FTW_PHYS);
+        printf("sigma iis: %zu lines, %zu matches\n", g_iis_lines, g_iis_hits);
     }
     free(g_sweep.per_rule);
     xs_sigma_scratch_destroy(g_sc);

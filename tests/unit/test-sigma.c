@@ -16,6 +16,7 @@
 #include "fixfiles.h"
 #include "sigma/set.h"
 #include "sigma/sigma.h"
+#include "sigma/weblog.h"
 #include "sigma/winlog.h"
 
 static xs_sigma_set *set;
@@ -761,6 +762,61 @@ static void test_evtx_event(void **state)
     assert_int_equal(f.kw_hits, 1);
 }
 
+/* Whether r fires on the IIS line (the default Exchange #Fields) through the webserver source. */
+static bool web(const xs_sigma_rule *r, const char *line)
+{
+    static xs_w3c_schema schema;
+    static xs_w3c_row row;
+    static xs_sigma_w3c w;
+    xs_w3c_schema_default(&schema);
+    xs_w3c_split(&schema, line, strlen(line), &row);
+    xs_sigma_event ev = xs_sigma_w3c_event(&w, &schema, &row);
+    return xs_sigma_web_covers(r) && xs_sigma_match(r, &ev, sc);
+}
+
+#define WEB(det) "title: t\nlogsource:\n    category: webserver\ndetection:\n" det
+#define IIS(stem, query, ua) "2021-03-05 03:06:27 10.0.0.5 GET " stem " " query " 443 - " \
+    "192.0.2.9 " ua " - 200 0 0 133"
+
+static void test_webserver(void **state)
+{
+    (void)state;
+    /* cs-uri-query: the whole URL (paths in it), and the query alone (its start) */
+    const xs_sigma_rule *r = load(WEB("    sel:\n        cs-uri-query|contains: '/owa/auth/x.js?c'\n"
+                                      "    condition: sel\n"));
+    assert_true(web(r, IIS("/owa/auth/x.js", "cmd=whoami", "-")));
+    assert_false(web(r, IIS("/owa/auth/x.js", "-", "-")));
+    r = load(WEB("    sel:\n        cs-uri-query|startswith: 'cmd='\n        cs-uri-stem|endswith: "
+                 "'.aspx'\n        cs-method: GET\n        sc-status: 200\n    condition: sel\n"));
+    assert_true(web(r, IIS("/owa/auth/a.aspx", "cmd=whoami", "-")));
+    assert_false(web(r, IIS("/owa/auth/a.aspx", "x=1&cmd=whoami", "-")));
+    /* the user agent: IIS's + as spaces, under both names; - is no value */
+    r = load(WEB("    sel:\n        cs-user-agent|contains: 'python requests'\n"
+                 "    condition: sel\n"));
+    assert_true(web(r, IIS("/", "-", "Python+Requests/2.0")));
+    r = load(WEB("    sel:\n        cs(User-Agent)|startswith: 'python '\n    condition: sel\n"));
+    assert_true(web(r, IIS("/", "-", "Python+Requests/2.0")));
+    r = load(WEB("    sel:\n        cs-user-agent: null\n    condition: sel\n"));
+    assert_true(web(r, IIS("/", "-", "-")));
+    assert_false(web(r, IIS("/", "-", "curl")));
+    r = load(WEB("    keywords: ['192.0.2.9']\n    condition: keywords\n"));
+    assert_true(web(r, IIS("/", "-", "-")));
+    r = load("title: t\nlogsource:\n    product: windows\n    category: process_creation\n"
+             "detection:\n    keywords: ['192.0.2.9']\n    condition: keywords\n");
+    assert_false(web(r, IIS("/", "-", "-")));          /* not a webserver rule */
+    /* XS_SIGMA_MAX_WEB_VALUE: a user agent is looked at up to it */
+    char line[3 * XS_SIGMA_MAX_WEB_VALUE];
+    char *ua = repeat("", "a", XS_SIGMA_MAX_WEB_VALUE - 1, "Z");
+    snprintf(line, sizeof line, IIS("/", "-", "%s"), ua);
+    r = load(WEB("    sel:\n        cs-user-agent|endswith: 'aZ'\n    condition: sel\n"));
+    assert_true(web(r, line));
+    free(ua);
+    ua = repeat("", "a", XS_SIGMA_MAX_WEB_VALUE, "Z");
+    snprintf(line, sizeof line, IIS("/", "-", "%s"), ua);
+    assert_false(web(r, line));
+    free(ua);
+}
+
 /* ---- the caps ---- */
 
 static void test_caps_yaml(void **state)
@@ -900,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_windows_log_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtx_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_webserver, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_match, setup, teardown),
