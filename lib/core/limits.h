@@ -292,4 +292,38 @@
                                             time, Shadowserver's tag); longer ones are cut at a
                                             character */
 
+/* Sigma rules (lib/sigma/, docs/sigma.md): rule files are outside bytes too. A file or rule
+ * past a cap is skipped with its reason (xs_sigma_skips), never dropped silently */
+#define XS_SIGMA_MAX_FILE (1u << 20)    /* bytes of one rule file (SigmaHQ's largest, the
+                                            vulnerable-driver list, is 295 KB); a larger file
+                                            is skipped unread */
+#define XS_SIGMA_MAX_YAML_DEPTH 32      /* YAML nesting of a rule file (a rule needs 5); a
+                                            deeper file is skipped */
+#define XS_SIGMA_MAX_NODES 200000       /* YAML nodes of one file (the driver list has about
+                                            8,000); a file with more is skipped */
+#define XS_SIGMA_MAX_STRING 65536       /* bytes of one YAML scalar; a file with a longer one
+                                            is skipped */
+#define XS_SIGMA_MAX_DOCS 256           /* YAML documents of one file; a file with more is
+                                            skipped */
+#define XS_SIGMA_MAX_RULES 100000       /* rules loaded per run (SigmaHQ has about 3,800);
+                                            further rules are skipped, each with the reason */
+#define XS_SIGMA_MAX_SELECTIONS 256     /* search identifiers of one rule's detection; a rule
+                                            with more is skipped */
+#define XS_SIGMA_MAX_COND_DEPTH 64      /* parentheses and nots nested in a condition; a
+                                            deeper one makes the rule skipped */
+#define XS_SIGMA_MAX_ALTS 1024          /* strings one value becomes (base64offset makes 3);
+                                            a value that would make more makes the rule
+                                            skipped */
+#define XS_SIGMA_MAX_PLACEHOLDERS 16    /* %name% placeholders expanded in one value (each a
+                                            level of recursion); a value with more makes the
+                                            rule skipped */
+#define XS_SIGMA_MAX_EVENT_VALUES 64    /* values of one field looked at per event (an
+                                            event's field rarely has more than one); the rest
+                                            are not compared */
+#define XS_SIGMA_MAX_WEB_VALUE 8192     /* bytes of an IIS line's URL (stem?query), user agent,
+                                            referer and cookie given to the webserver rules;
+                                            longer ones are cut */
+#define XS_SIGMA_RE_MATCH_LIMIT 100000  /* PCRE2 backtracking steps per value and rule regex;
+                                            past it the expression does not match */
+
 #endif
