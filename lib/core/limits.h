@@ -173,6 +173,12 @@
 #define XS_NOTIFY_LETTER_HOSTS 500       /* hosts one letter lists; the rest are counted in it
                                            and all are in its .csv beside it */
 #define XS_NOTIFY_MAX_WARNINGS 1000      /* warnings kept (the first); every one is counted */
+#define XS_NOTIFY_MAX_BODY_LINE 990      /* octets of a letter's text line (RFC 5322: 998 and
+                                           the CRLF at most); a longer line is cut, the rest on
+                                           indented lines */
+#define XS_NOTIFY_MAX_ATTACH (4 << 20)   /* bytes of a letter's list of servers attached to it
+                                           (about 40,000 servers; 5.4 MiB as base64); a larger
+                                           list is not attached, the letter says so */
 #define XS_NOTIFY_MAX_LETTER_BYTES (16 << 20) /* bytes of a letter --send reads back from the
                                            folder (500 hosts make about 0.5 MiB); a larger
                                            file is not sent: a failure, logged */
