@@ -5,7 +5,8 @@
 #   make demo       generate a sample evidence tree with a planted intrusion and scan it
 #   make eval EVALDATA=../shared/evaldata   agreement with third-party verdicts; yara parity;
 #                   the prefilter-off equivalence; ECS 9.4 conformance of the JSON lines;
-#                   STIX 2.1 bundles against the OASIS schemas
+#                   STIX 2.1 bundles against the OASIS schemas; SigmaHQ's rules loaded
+#                   (make eval-sigma: that part alone)
 #   make fuzz       libFuzzer binaries (clang) in build/fuzz/
 #   make bench      benchmarks against peers (see bench/README.md)
 #   make install    build/exsweep to $(DESTDIR)$(PREFIX)/bin, the man pages (build/man/) to
@@ -26,11 +27,11 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto libssl libcurl libpcre2-8 libregf
+PKGS    := yara libhs libarchive libcrypto libssl libpcre2-8 libregf libcurl yaml-0.1
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
-# libyaml is linked only by the test tools ecscheck (it reads ECS's YAML schema) and
-# collectcheck (it parses the collection specs exsweep writes).
-TOOL_PKGS := yaml-0.1
+# libyaml reads Sigma rules (lib/sigma/); the test tools ecscheck (ECS's YAML schema) and
+# collectcheck (the collection specs exsweep writes) use it too.
+TOOL_PKGS :=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -110,7 +111,7 @@ EXE      := $(BUILD)/exsweep
 # Objects and test binaries are built through chained pattern rules: keep them.
 .SECONDARY:
 
-.PHONY: all check check-run demo eval fuzz bench clean deps lint tests install uninstall
+.PHONY: all check check-run demo eval eval-sigma fuzz bench clean deps lint tests install uninstall
 all: $(EXE) $(TOOL_BIN) $(MAN_GEN) $(COMP_GEN)
 
 Q := $(if $(V),,@)
@@ -180,13 +181,6 @@ $(EXE): $(CLI_OBJ) $(LIBA)
 $(BUILD)/%: $(BUILD)/obj/tests/tools/%.o $(SUP_OBJ) $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS)
 
-# ecscheck reads ECS's YAML schema: libyaml for that tool only.
-$(BUILD)/obj/tests/tools/ecscheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
-$(BUILD)/ecscheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
-# collectcheck parses the collection specs it checks (YAML) with it too.
-$(BUILD)/obj/tests/tools/collectcheck.o: CPPFLAGS += $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
-$(BUILD)/collectcheck: LDLIBS += $(shell pkg-config --libs yaml-0.1 2>/dev/null)
-
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUP_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIBA) $(LDLIBS) -lcmocka
@@ -253,6 +247,12 @@ eval: all
 	@BUILD=$(BUILD) tests/eval-ecs.sh $(EVALDATA)
 	@echo "== STIX 2.1: the bundles of the planted tree and of the evaldata sweep against the OASIS schemas"
 	@BUILD=$(BUILD) tests/eval-stix.sh $(EVALDATA)
+	@echo "== Sigma: SigmaHQ's rules (rules*) loaded, or skipped with a reason; at least 95% loaded"
+	$(BUILD)/sigma-eval $(EVALDATA)/sigmahq
+
+# The Sigma part of eval alone (make eval-sigma EVALDATA=../shared/evaldata).
+eval-sigma: $(BUILD)/sigma-eval
+	$(BUILD)/sigma-eval $(EVALDATA)/sigmahq
 
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)

@@ -15,6 +15,10 @@ extern const char xs_cli_report_help[];
 int xs_cli_probe(int argc, char **argv);
 extern const char xs_cli_probe_help[];
 
+/* exsweep notify: letters to the owners of exposed servers, written and maybe sent. */
+int xs_cli_notify(int argc, char **argv);
+extern const char xs_cli_notify_help[];
+
 /* exsweep collect-spec: a Velociraptor artifact or KAPE target for what exsweep reads. */
 int xs_cli_collect(int argc, char **argv);
 extern const char xs_cli_collect_help[];

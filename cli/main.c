@@ -90,6 +90,8 @@ static int cmd_help(int argc, char **argv)
             text = xs_cli_report_help;
         else if (strcmp(argv[1], "probe") == 0)
             text = xs_cli_probe_help;
+        else if (strcmp(argv[1], "notify") == 0)
+            text = xs_cli_notify_help;
         else if (strcmp(argv[1], "rules") == 0)
             text = rules_help;
         else if (strcmp(argv[1], "collect-spec") == 0)
@@ -139,6 +141,8 @@ int main(int argc, char **argv)
         return xs_cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "probe") == 0)
         return xs_cli_probe(argc - 1, argv + 1);
+    if (strcmp(cmd, "notify") == 0)
+        return xs_cli_notify(argc - 1, argv + 1);
     if (strcmp(cmd, "quarantine") == 0)
         return xs_cli_quarantine(argc - 1, argv + 1);
     if (strcmp(cmd, "restore") == 0)

@@ -30,8 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FILE *f = fopen("/dev/null", "w");
         if (f) {
             for (int ja = 0; ja < 2; ja++) {
-                xs_letter l = {"cert@csirt.example", "", "abuse@example.org",
-                               h.h[0].name, hs, h.n, "x.csv", ja, 0};
+                xs_letter l = {.from = "cert@csirt.example", .sender = "",
+                               .to = "abuse@example.org", .org = h.h[0].name, .hosts = hs,
+                               .n = h.n, .csv = "x.csv", .attach = ja ? (const char *)data : NULL,
+                               .attach_n = ja ? size : 0, .ja = ja};
                 (void)xs_letter_write(f, &l);
             }
             fclose(f);

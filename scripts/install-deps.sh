@@ -3,8 +3,8 @@
 # but only those that are missing. Needs root (or sudo) when something is missing.
 set -eu
 
-# libyaml-dev: only the test tool ecscheck links it (ECS's schema is YAML); make builds the
-# test tools with the scanner, so it is a build package.
+# libyaml-dev: the library reads Sigma rules with it (lib/sigma/), and the test tools ecscheck and
+# collectcheck read YAML with it.
 BUILD_PKGS="build-essential pkg-config libyara-dev libvectorscan-dev libarchive-dev libssl-dev libpcre2-dev libcmocka-dev libyaml-dev libregf-dev libcurl4-openssl-dev"
 # chromium: the e2e case html-chromium renders the HTML report headless (it is skipped,
 # saying so, without it).

@@ -49,7 +49,8 @@ done
 # costs ten times as much, a sample: the first call of every third distinct stack, every third
 # read, every short read. torture-libs (plain build only; it replaces malloc, as ASan does)
 # fails the first allocation of every 15th distinct stack of the process, the libraries' own
-# included.
+# included. -w notify: exsweep notify's run (contacts, results, the folder written) under every
+# fault of each kind, the libraries' and libc's allocations too.
 torture() { # name binary args...
     tname=$1
     tbin=$2
@@ -69,11 +70,14 @@ case "$BUILD" in
     torture alloc-sample "$BUILD/torture" -m alloc -s -e 3
     torture reads-sample "$BUILD/torture" -m eio -e 3
     torture short "$BUILD/torture" -m short
+    torture notify "$BUILD/torture" -w notify
     ;;
 *)
     torture own-calls "$BUILD/torture"
     torture threads-sample "$BUILD/torture" -d -j 2 -m alloc -e 40
     torture libraries-sample "$BUILD/torture-libs" -m alloc -s -e 15
+    torture notify "$BUILD/torture" -w notify
+    torture notify-libraries "$BUILD/torture-libs" -w notify -m alloc
     ;;
 esac
 

@@ -173,6 +173,15 @@
 #define XS_NOTIFY_LETTER_HOSTS 500       /* hosts one letter lists; the rest are counted in it
                                            and all are in its .csv beside it */
 #define XS_NOTIFY_MAX_WARNINGS 1000      /* warnings kept (the first); every one is counted */
+#define XS_NOTIFY_MAX_BODY_LINE 990      /* octets of a letter's text line (RFC 5322: 998 and
+                                           the CRLF at most); a longer line is cut, the rest on
+                                           indented lines */
+#define XS_NOTIFY_MAX_ATTACH (4 << 20)   /* bytes of a letter's list of servers attached to it
+                                           (about 40,000 servers; 5.4 MiB as base64); a larger
+                                           list is not attached, the letter says so */
+#define XS_NOTIFY_MAX_LETTER_BYTES (16 << 20) /* bytes of a letter --send reads back from the
+                                           folder (500 hosts make about 0.5 MiB); a larger
+                                           file is not sent: a failure, logged */
 
 /* EVTX */
 #define XS_EVTX_CHUNK_SIZE 65536u
@@ -308,5 +317,39 @@
 #define XS_PROBE_MAX_CERT_NAMES 32      /* DNS names of a certificate kept */
 #define XS_PROBE_MAX_URL 2048           /* bytes of a redirect's URL; a longer one is not
                                             followed */
+
+/* Sigma rules (lib/sigma/, docs/sigma.md): rule files are outside bytes too. A file or rule
+ * past a cap is skipped with its reason (xs_sigma_skips), never dropped silently */
+#define XS_SIGMA_MAX_FILE (1u << 20)    /* bytes of one rule file (SigmaHQ's largest, the
+                                            vulnerable-driver list, is 295 KB); a larger file
+                                            is skipped unread */
+#define XS_SIGMA_MAX_YAML_DEPTH 32      /* YAML nesting of a rule file (a rule needs 5); a
+                                            deeper file is skipped */
+#define XS_SIGMA_MAX_NODES 200000       /* YAML nodes of one file (the driver list has about
+                                            8,000); a file with more is skipped */
+#define XS_SIGMA_MAX_STRING 65536       /* bytes of one YAML scalar; a file with a longer one
+                                            is skipped */
+#define XS_SIGMA_MAX_DOCS 256           /* YAML documents of one file; a file with more is
+                                            skipped */
+#define XS_SIGMA_MAX_RULES 100000       /* rules loaded per run (SigmaHQ has about 3,800);
+                                            further rules are skipped, each with the reason */
+#define XS_SIGMA_MAX_SELECTIONS 256     /* search identifiers of one rule's detection; a rule
+                                            with more is skipped */
+#define XS_SIGMA_MAX_COND_DEPTH 64      /* parentheses and nots nested in a condition; a
+                                            deeper one makes the rule skipped */
+#define XS_SIGMA_MAX_ALTS 1024          /* strings one value becomes (base64offset makes 3);
+                                            a value that would make more makes the rule
+                                            skipped */
+#define XS_SIGMA_MAX_PLACEHOLDERS 16    /* %name% placeholders expanded in one value (each a
+                                            level of recursion); a value with more makes the
+                                            rule skipped */
+#define XS_SIGMA_MAX_EVENT_VALUES 64    /* values of one field looked at per event (an
+                                            event's field rarely has more than one); the rest
+                                            are not compared */
+#define XS_SIGMA_MAX_WEB_VALUE 8192     /* bytes of an IIS line's URL (stem?query), user agent,
+                                            referer and cookie given to the webserver rules;
+                                            longer ones are cut */
+#define XS_SIGMA_RE_MATCH_LIMIT 100000  /* PCRE2 backtracking steps per value and rule regex;
+                                            past it the expression does not match */
 
 #endif

@@ -473,15 +473,18 @@ static void end_attr(xs_contacts *c)
     c->attr = NULL;
 }
 
-static char *upper_key(const char *cls, const char *v)
+/* The key of a handle: "class:HANDLE" in upper case without blanks (no allocation: a lookup
+ * must not fail for lack of memory, which would read as "no such handle"). */
+#define KEY_CAP 300
+static void upper_key(const char *cls, const char *v, char buf[KEY_CAP])
 {
-    char buf[300];
-    int n = snprintf(buf, sizeof buf, "%s:", cls);
-    for (const char *p = v; *p && n < (int)sizeof buf - 1; p++)
+    int n = snprintf(buf, KEY_CAP, "%s:", cls);
+    if (n < 0 || n >= KEY_CAP)
+        n = KEY_CAP - 1;
+    for (const char *p = v; *p && n < KEY_CAP - 1; p++)
         if (*p != ' ' && *p != '\t')
             buf[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
     buf[n] = 0;
-    return strdup(buf);
 }
 
 static void end_obj(xs_contacts *c)
@@ -512,9 +515,9 @@ static void end_obj(xs_contacts *c)
             obj_free(o);
             return;
         }
-        char *k = upper_key(o->cls, by_hdl ? o->nic_hdl : o->key);
-        if (!k || !xs_grow((void **)&c->hobjs, &c->ch, c->nh + 1, sizeof *c->hobjs)) {
-            free(k);
+        char k[KEY_CAP];
+        upper_key(o->cls, by_hdl ? o->nic_hdl : o->key, k);
+        if (!xs_grow((void **)&c->hobjs, &c->ch, c->nh + 1, sizeof *c->hobjs)) {
             obj_free(o);
             c->oom = true;
             return;
@@ -526,7 +529,6 @@ static void end_obj(xs_contacts *c)
                 c->oom = true;
             c->nh++;
         }
-        free(k);
         obj_free(o);
         return;
     }
@@ -587,9 +589,9 @@ static void rpsl_line(xs_contacts *c, const char *p, size_t n, uint64_t line)
 
 static obj *handle(const xs_contacts *c, const char *cls, const char *v)
 {
-    char *k = upper_key(cls, v);
-    void *i = k ? xs_strmap_get(c->handles, k) : NULL;
-    free(k);
+    char k[KEY_CAP];
+    upper_key(cls, v, k);
+    void *i = xs_strmap_get(c->handles, k);
     return i ? &c->hobjs[(uintptr_t)i - 1] : NULL;
 }
 

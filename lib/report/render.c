@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memstream.h"
 #include "core/escape.h"
 #include "core/str.h"
 #include "report/render.h"
@@ -218,14 +219,11 @@ static void wrap_pieces(FILE *o, size_t indent, size_t *col, const char *first, 
     size_t len = 0;
     va_list again;
     va_copy(again, ap);
-    FILE *m = open_memstream(&buf, &len);
+    FILE *m = xs_memopen(&buf, &len);
     if (m) {
         for (const char *p = first; p; p = va_arg(ap, const char *))
             xs_esc_term(m, p, strlen(p), 0);
-        if (fclose(m) != 0) {
-            free(buf);
-            buf = NULL;
-        }
+        (void)xs_memclose(m, &buf); /* NULL when it failed */
     }
     if (!buf) { /* no room to wrap: the whole text on one line */
         for (const char *p = first; p; p = va_arg(again, const char *))

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/digest.h"
 #include "core/escape.h"
 #include "core/limits.h"
@@ -276,13 +277,13 @@ static exs_rc verify_first(exs_vault *v, size_t *bad, char *first, size_t len)
 {
     char *report = NULL;
     size_t rlen = 0;
-    FILE *f = open_memstream(&report, &rlen);
+    FILE *f = xs_memopen(&report, &rlen);
     first[0] = 0;
     *bad = 0;
     if (!f)
         return EXS_ENOMEM;
     exs_rc rc = exs_vault_verify(v, f, bad);
-    if (fclose(f) != 0 && rc == EXS_OK)
+    if (xs_memclose(f, &report) != 0 && rc == EXS_OK)
         rc = EXS_ENOMEM;
     if (rc == EXS_OK && *bad)
         snprintf(first, len, "%.*s", (int)strcspn(report, "\n"), report);
@@ -348,7 +349,7 @@ static char *readme(exporter *x, size_t *n)
     size_t aes = 0, zc = 0;
     uint64_t lines;
     const char *head = exs_vault_head(v, &lines);
-    FILE *f = open_memstream(&buf, n);
+    FILE *f = xs_memopen(&buf, n);
     if (!f)
         return NULL;
     for (size_t i = 0; i < x->nzips; i++) {
@@ -393,7 +394,7 @@ static char *readme(exporter *x, size_t *n)
           "Compare the head with the one the sender gave you apart from this folder: it shows\n"
           "a manifest cut short or whose last line was edited, which the chain alone cannot.\n",
           f);
-    if (fclose(f) != 0) {
+    if (xs_memclose(f, &buf) != 0) {
         free(buf);
         return NULL;
     }
@@ -508,11 +509,11 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
      * README.txt whose rename was lost */
     if (rc == EXS_OK)
         rc = sync_out(&x);
-    if (rc == EXS_OK && (f = open_memstream(&sums, &sl))) {
+    if (rc == EXS_OK && (f = xs_memopen(&sums, &sl))) {
         for (size_t i = 0; i <= x.nzips; i++) /* names checked: 16 hex digits and .zip */
             fprintf(f, "%s  %s\n", x.files[i].sha, x.files[i].name);
         fprintf(f, "%s  %s\n", rsha, README);
-        if (fclose(f) != 0) {
+        if (xs_memclose(f, &sums) != 0) {
             free(sums);
             sums = NULL;
         }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/escape.h"
 #include "vault/internal.h"
 #include "vault/item.h"
@@ -141,7 +142,7 @@ static int journal_restore(exs_vault *v, const exs_vault_entry *e, bool begin)
 {
     char *body = NULL;
     size_t n = 0;
-    FILE *f = open_memstream(&body, &n);
+    FILE *f = xs_memopen(&body, &n);
     if (!f) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;
@@ -152,7 +153,7 @@ static int journal_restore(exs_vault *v, const exs_vault_entry *e, bool begin)
         xs_vault_jstr(f, "path", e->path, true);
         fprintf(f, ",\"sha256\":\"%s\",\"size\":%llu", e->sha256, (unsigned long long)e->size);
     }
-    if (fclose(f) != 0) {
+    if (xs_memclose(f, &body) != 0) {
         free(body);
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "exsweep/exsweep.h"
 #include "vault/internal.h"
 #include "vault/item.h"
@@ -76,7 +77,7 @@ int xs_vault_manifest_body(exs_vault *v, const xs_item *it, const char *action, 
 {
     char *body = NULL, tm[40], host[256] = "";
     size_t n = 0;
-    FILE *f = open_memstream(&body, &n);
+    FILE *f = xs_memopen(&body, &n);
     if (!f) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;
@@ -103,7 +104,7 @@ int xs_vault_manifest_body(exs_vault *v, const xs_item *it, const char *action, 
     xs_vault_jstr(f, "version", exs_version(), true);
     xs_vault_jstr(f, "zip", it->zip, true);
     xs_vault_jstr(f, "encryption", it->enc, true);
-    if (fclose(f) != 0) {
+    if (xs_memclose(f, &body) != 0) {
         free(body);
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/memstream.h"
 #include "core/escape.h"
 #include "core/digest.h"
 #include "core/grow.h"
@@ -806,7 +807,7 @@ static int prepare(const exs_vault *v, xs_item *const *queued, size_t nq,
     /* 1: the intent */
     char *body = NULL;
     size_t n = 0;
-    FILE *m = open_memstream(&body, &n);
+    FILE *m = xs_memopen(&body, &n);
     if (!m)
         goto oom;
     fprintf(m, "\"step\":\"intent\",\"item\":\"%s\"", it->id);
@@ -820,7 +821,7 @@ static int prepare(const exs_vault *v, xs_item *const *queued, size_t nq,
             (long long)it->mtime_ns, (long long)it->atime_ns, it->mode, it->uid, it->gid);
     xs_vault_jstr(m, "findings", it->findings, true);
     xs_vault_jstr(m, "rules", it->rules, true);
-    if (fclose(m) != 0) {
+    if (xs_memclose(m, &body) != 0) {
         free(body);
         goto oom;
     }
@@ -874,7 +875,7 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
     size_t *at = calloc(n, sizeof *at), k = 0;
     char *jbuf = NULL;
     size_t jn = 0;
-    FILE *jl = f && its && ir && at ? open_memstream(&jbuf, &jn) : NULL;
+    FILE *jl = f && its && ir && at ? xs_memopen(&jbuf, &jn) : NULL;
     if (!jl) {
         for (size_t i = 0; i < n; i++) {
             res[i].rc = EXS_ENOMEM;
@@ -887,7 +888,7 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
             its[k] = &f[i].it;
             at[k++] = i;
         }
-    if (fclose(jl) != 0) { /* jbuf, if set, is freed at out */
+    if (xs_memclose(jl, &jbuf) != 0) { /* jbuf, if set, is freed at out */
         for (size_t j = 0; j < k; j++) {
             res[at[j]].rc = EXS_ENOMEM;
             res[at[j]].id[0] = 0;

@@ -5,8 +5,13 @@
  * (ENOMEM for memory, EIO for reads, EENGINE for an engine) and, from exs_scan_run and
  * exs_scan_add_iocs, a message in exs_scan_error. A crash, a hang, or a changed result with EXS_OK is a failure.
  *
- *   torture [-m MODES] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]
+ *   torture [-w WORK] [-m MODES] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]
  *
+ *   -w WORK   what is run under the faults: sweep (default: a sweep of the fixture tree, as
+ *             above) or notify (exsweep notify's run: a CSV and an RPSL contacts file with
+ *             probe results read, the letters and lists written into a folder; its result is
+ *             every file of the folder, byte for byte). Always -d: a fork in the middle of a
+ *             write would share the folder being written
  *   -m MODES  comma-separated, in order (default alloc,eio,short):
  *               alloc  the Nth call that can fail for lack of a resource fails (malloc and
  *                      friends, fopen/opendir, open with EMFILE, and the third-party calls
@@ -43,6 +48,7 @@
  *
  * Exit status: 0 when no N failed, 1 otherwise, 2 on usage or set-up errors.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -65,6 +71,8 @@
 
 #include "evtxwriter.h"
 #include "exsweep/exsweep.h"
+#include "exsweep/notify.h"
+#include "notify/letter.h"
 #include "report/render.h"
 #include "fault.h"
 #include "fixfiles.h"
@@ -142,6 +150,7 @@ typedef struct shared {
 } shared;
 static shared *g_sh;
 static char g_dir[512], g_root[600], g_rules[600], g_iocs[600], g_exe[4096];
+static bool g_notify; /* -w notify */
 static char *g_baseline;
 static uintptr_t g_base; /* load address of this executable */
 static const char *g_known, *g_lib_defects, *g_lib_silent;
@@ -306,10 +315,68 @@ out:
     return rc;
 }
 
+/* exsweep notify's inputs: contacts as CSV and as RPSL, probe results with a bad line. */
+static int build_notify_fixture(void)
+{
+    static const char csv[] = "network,organisation,email\n"
+                              "192.0.2.64/26,Big Org,abuse@big.example\n"
+                              "192.0.2.0/28,Example Org,abuse@example.org; cert@example.org\n"
+                              "192.0.2.16/28,Example Org,abuse@example.org; cert@example.org\n"
+                              "*.example.net,Example Net,noc@example.net\n"
+                              "2001:db8::/32,Six,six@example.org\n"
+                              "not a network,Bad,bad@example.org\n";
+    static const char rpsl[] = "inetnum: 192.0.2.0 - 192.0.2.31\nnetname: EXAMPLE\n"
+                               "org: ORG-EX1\nabuse-c: AR1\n\n"
+                               "inetnum: 192.0.2.64 - 192.0.2.191\nnetname: BIG\nabuse-c: AR1\n\n"
+                               "inet6num: 2001:db8::/32\nnetname: SIX\nmnt-irt: IRT-SIX\n\n"
+                               "organisation: ORG-EX1\norg-name: Example Org\n\n"
+                               "role: Abuse\nnic-hdl: AR1\nabuse-mailbox: abuse@example.org\n\n"
+                               "irt: IRT-SIX\nabuse-mailbox: irt@six.example\n";
+    FILE *f = NULL;
+    char path[700];
+    snprintf(path, sizeof path, "%s/results.jsonl", g_dir);
+    if (t_fix_write(g_dir, "contacts.csv", csv, sizeof csv - 1) ||
+        t_fix_write(g_dir, "ripe.db", rpsl, sizeof rpsl - 1) || !(f = fopen(path, "w")))
+        return die_setup("notify fixture");
+    static const char *const hosts[][3] = {
+        {"192.0.2.10", "443", ""},  {"192.0.2.20", "8443", "mail.example.net"},
+        {"198.51.100.7", "443", "owa.example.net"}, {"2001:db8::5", "443", ""},
+        {"203.0.113.9", "443", ""}, {"192.0.2.10", "443", ""}};
+    for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+        bool v6 = strchr(hosts[i][0], ':') != NULL;
+        fprintf(f,
+                "{\"exsweep.record\":\"probe\",\"target\":\"%s%s%s:%s\",\"host\":\"%s\","
+                "\"port\":%s,\"name\":\"%s\",\"seen\":\"2021-03-05T10:00:0%zuZ\","
+                "\"exchange\":true,\"build\":\"15.1.2176.2\",\"build_parts\":4,"
+                "\"build_from\":\"X-OWA-Version header\",\"product\":\"Exchange Server 2016\","
+                "\"cu\":\"CU19\",\"update\":\"\",\"finding\":true,\"families\":["
+                "{\"family\":\"ProxyLogon\",\"cves\":\"CVE-2021-26855\",\"state\":"
+                "\"vulnerable\",\"reason\":\"below 15.1.2176.9\",\"fixed_by\":\"15.1.2176.9\"},"
+                "{\"family\":\"ProxyShell\",\"cves\":\"CVE-2021-34473\",\"state\":\"unknown\","
+                "\"reason\":\"the revision decides\",\"fixed_by\":\"15.1.2176.14\"}]}\n",
+                v6 ? "[" : "", hosts[i][0], v6 ? "]" : "", hosts[i][1], hosts[i][0],
+                hosts[i][1], hosts[i][2], i);
+        if (i == 2)
+            fputs("not json\n{\"exsweep.record\":\"summary\"}\n", f);
+    }
+    /* 40 servers of one network: a letter past the memory streams' first 8 KiB, with its list
+     * attached (the torture lowers the servers a letter lists to 5) */
+    for (int i = 0; i < 40; i++)
+        fprintf(f,
+                "{\"exsweep.record\":\"probe\",\"target\":\"192.0.2.%d:443\",\"host\":"
+                "\"192.0.2.%d\",\"port\":443,\"name\":\"\",\"exchange\":true,\"finding\":true,"
+                "\"build\":\"\",\"families\":[{\"family\":\"ProxyLogon\",\"state\":\"unknown\","
+                "\"reason\":\"the response names no build\"}]}\n",
+                100 + i, 100 + i);
+    return fclose(f) == 0 ? 0 : die_setup("notify fixture");
+}
+
 static int build_fixture(void)
 {
     if (t_tmpdir_create(g_dir, sizeof g_dir, "exs-torture") != 0)
         return die_setup("temporary folder");
+    if (g_notify)
+        return build_notify_fixture();
     snprintf(g_root, sizeof g_root, "%s/ev", g_dir);
     snprintf(g_rules, sizeof g_rules, "%s/rules.yar", g_dir);
     snprintf(g_iocs, sizeof g_iocs, "%s/iocs.txt", g_dir);
@@ -543,8 +610,88 @@ static char *render(const exs_scan *s)
     return sort_lines(t);
 }
 
+/* Every file of folder d, sorted by name: "== NAME" and its bytes. The driver's. */
+static char *render_folder(const char *d, FILE *f)
+{
+    struct dirent **v;
+    int n = scandir(d, &v, NULL, alphasort);
+    if (n < 0)
+        return NULL;
+    for (int i = 0; i < n; i++) { /* dot-files too: a temporary left behind shows */
+        if (strcmp(v[i]->d_name, ".") && strcmp(v[i]->d_name, "..")) {
+            char p[2048];
+            snprintf(p, sizeof p, "%s/%s", d, v[i]->d_name);
+            FILE *in = fopen(p, "rb");
+            fprintf(f, "== %s\n", v[i]->d_name);
+            int c;
+            while (in && (c = getc(in)) != EOF)
+                fputc(c, f);
+            if (in)
+                fclose(in);
+            fputc('\n', f);
+        }
+        free(v[i]);
+    }
+    free(v);
+    return "";
+}
+
+/* exsweep notify's run, twice (CSV contacts, then RPSL), under the faults. */
+static void notify_work(result *r)
+{
+    memset(r, 0, sizeof *r);
+    xs_notify_letter_hosts = 5;
+    char contacts[2][700], res[700], out[2][700];
+    snprintf(contacts[0], sizeof contacts[0], "%s/contacts.csv", g_dir);
+    snprintf(contacts[1], sizeof contacts[1], "%s/ripe.db", g_dir);
+    snprintf(res, sizeof res, "%s/results.jsonl", g_dir);
+    for (int i = 0; i < 2; i++)
+        snprintf(out[i], sizeof out[i], "%s/out-%ld-%d", g_dir, (long)getpid(), i);
+    exs_notify_opts o = {.from = "csirt@cert.example", .sender = "CERT", .ja = 0,
+                         .date = 1700000000};
+    exs_notify *n[2] = {NULL, NULL};
+    r->rc = EXS_OK;
+    for (int i = 0; i < 2 && r->rc == EXS_OK; i++) {
+        o.ja = i;
+        if ((r->step = "open", r->rc = exs_notify_open(&n[i], contacts[i], r->msg,
+                                                        sizeof r->msg)) == EXS_OK &&
+            (r->step = "results", r->rc = exs_notify_results(n[i], res, r->msg,
+                                                              sizeof r->msg)) == EXS_OK)
+            r->step = "write", r->rc = exs_notify_write(n[i], out[i], &o, r->msg, sizeof r->msg);
+    }
+    int role = g.role;
+    g.role = ROLE_NONE; /* what follows is the driver's */
+    if (r->rc == EXS_OK) {
+        char *t = NULL;
+        size_t tn = 0;
+        FILE *f = open_memstream(&t, &tn);
+        for (int i = 0; f && i < 2; i++) {
+            const exs_notify_stats *st = exs_notify_get_stats(n[i]);
+            fprintf(f, "~stats %zu %llu %llu %llu %zu %zu %zu %zu %llu\n", st->contacts,
+                    (unsigned long long)st->records, (unsigned long long)st->ignored,
+                    (unsigned long long)st->duplicates, st->hosts, st->matched, st->unmatched,
+                    st->letters, (unsigned long long)st->warnings);
+            if (!render_folder(out[i], f))
+                fputs("~no folder\n", f);
+        }
+        if (f && fclose(f) == 0)
+            r->text = t;
+        else
+            free(t);
+    }
+    for (int i = 0; i < 2; i++) {
+        exs_notify_destroy(n[i]);
+        t_tmpdir_remove(out[i]);
+    }
+    g.role = role;
+}
+
 static void sweep(result *r)
 {
+    if (g_notify) {
+        notify_work(r);
+        return;
+    }
     memset(r, 0, sizeof *r);
     exs_scan *s = NULL;
     exs_scan_opts o = {.jobs = g.jobs ? g.jobs : 1, .max_file_size = 32768};
@@ -624,7 +771,7 @@ static void judge(const result *r)
     if (r->rc != EXS_OK) {
         /* exs_scan_run and exs_scan_add_iocs say what failed in exs_scan_error (add_root and
          * add_rules leave it empty for a failed allocation) */
-        bool said = strcmp(r->step, "run") == 0 || strcmp(r->step, "add_iocs") == 0;
+        bool said = g_notify || strcmp(r->step, "run") == 0 || strcmp(r->step, "add_iocs") == 0;
         bool msg_ok = !said || r->msg[0];
         x->outcome = msg_ok && expected_rc(r->rc, x->what) ? O_LOUD : O_BADRC;
         if (!msg_ok)
@@ -1144,6 +1291,16 @@ static pid_t spawn_baseline(void)
 /* The baseline must hold findings of each part of the fixture, or the faults prove little. */
 static int check_baseline(void)
 {
+    if (g_notify) { /* both folders, with letters and both lists, and the warnings counted */
+        const char *a = strstr(g_baseline, "== letters.csv"), *e = strstr(g_baseline, ".eml\n");
+        if (!a || !e || !strstr(a + 1, "== letters.csv") || !strstr(g_baseline, "== unmatched.csv") ||
+            !strstr(g_baseline, "Dear Example Org") || !strstr(g_baseline, "multipart/mixed") ||
+            !strstr(g_baseline, "BIG ご担当者様")) {
+            fprintf(stderr, "torture: the notify baseline lacks letters or lists\n%s", g_baseline);
+            return 1;
+        }
+        return 0;
+    }
     static const char *const want[] = {
         "EXS-PL-26855-SSRF",  /* HttpProxy */
         "EXS-PL-27065-ECP",   /* ECP Server log */
@@ -1292,7 +1449,7 @@ static int run_mode(int ev, int action, bool check)
 
 static void usage(void)
 {
-    fputs("usage: torture [-m alloc,eio,short] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]\n", stderr);
+    fputs("usage: torture [-w sweep|notify] [-m alloc,eio,short] [-e K] [-n A[-B]] [-s] [-d [-j N]] [-S] [-v] [-k]\n", stderr);
 }
 
 int main(int argc, char **argv)
@@ -1300,8 +1457,17 @@ int main(int argc, char **argv)
     const char *modes = NULL;
     bool keep = false;
     int c;
-    while ((c = getopt(argc, argv, "m:e:n:j:Svkdsh")) != -1) {
+    while ((c = getopt(argc, argv, "w:m:e:n:j:Svkdsh")) != -1) {
         switch (c) {
+        case 'w':
+            if (strcmp(optarg, "notify") == 0)
+                g_notify = g.direct = true; /* a fresh process per N: a fork in the middle of a
+                                               write would share the folder being written */
+            else if (strcmp(optarg, "sweep") != 0) {
+                usage();
+                return 2;
+            }
+            break;
         case 'j':
             g.jobs = (unsigned)strtoul(optarg, NULL, 10);
             break;
