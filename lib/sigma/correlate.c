@@ -25,6 +25,8 @@ typedef struct ent {
     long long t;
     const char *key; /* interned: the group values, each as 4 bytes of length then bytes */
     const char *val; /* interned: the value field's (value_count), or NULL */
+    const char *at;  /* interned: where it came from */
+    uint32_t atn;
     double num;      /* the value field's number (value_sum, _avg, _percentile) */
     uint32_t klen, vlen, vid;
     uint16_t slot;   /* which of the correlation's rules */
@@ -370,7 +372,8 @@ static bool kput(xs_scorr *c, size_t *o, const void *p, size_t n)
 }
 
 /* One match into correlation cr as its rule number slot. 0, or -1 when out of memory. */
-static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sigma_event *ev)
+static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sigma_event *ev,
+                   xs_str origin)
 {
     if (c->events >= c->max_events) {
         c->st.dropped++;
@@ -413,6 +416,9 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
     bool full = false;
     const istr *k = intern(c, c->kbuf ? c->kbuf : "", o, &full);
     const istr *vi = k && vf && cr->type == T_VALUE_COUNT ? intern(c, v.p, v.n, &full) : NULL;
+    if (origin.n > XS_SIGMA_MAX_CORR_VALUE)
+        origin.n = XS_SIGMA_MAX_CORR_VALUE;
+    const istr *at = k && !full ? intern(c, origin.n ? origin.p : "", origin.n, &full) : NULL;
     if (c->failed)
         return -1;
     if (full) {
@@ -421,6 +427,8 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
     }
     e.key = k->p;
     e.klen = k->n;
+    e.at = at->p;
+    e.atn = at->n;
     if (vi) {
         e.val = vi->p;
         e.vlen = vi->n;
@@ -434,14 +442,15 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
     return 0;
 }
 
-int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev)
+int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
+                 xs_str origin)
 {
     if (!c || i >= c->nrules || !c->wanted[i])
         return 0;
     pthread_mutex_lock(&c->mu);
     int rc = c->failed || c->ran ? -(int)c->failed : 0;
     for (size_t p = c->by_start[i]; rc == 0 && p < c->by_start[i + 1]; p++)
-        rc = add_one(c, &c->c[c->by[p][0]], c->by[p][1], t_ms, ev);
+        rc = add_one(c, &c->c[c->by[p][0]], c->by[p][1], t_ms, ev, origin);
     pthread_mutex_unlock(&c->mu);
     return rc;
 }
@@ -555,7 +564,8 @@ static bool hit_each(void *ctx, bool (*fn)(void *, xs_str), void *arg)
     return false;
 }
 
-static int hit(runctx *r, size_t ci, const ent *first, long long last, size_t events, double m)
+static int hit(runctx *r, size_t ci, const ent *first, const ent *lastev, long long last,
+               size_t events, double m)
 {
     xs_scorr *c = r->c;
     corr *cr = &c->c[ci];
@@ -569,7 +579,8 @@ static int hit(runctx *r, size_t ci, const ent *first, long long last, size_t ev
     c->st.hits++;
     xs_scorr_hit h = {.rule = cr->rule, .first_ms = first->t, .last_ms = last,
                       .group = r->group, .ngroup = cr->k->ngroup_by, .value = m,
-                      .events = events};
+                      .events = events, .first_at = xs_str_make(first->at, first->atn),
+                      .last_at = xs_str_make(lastev->at, lastev->atn)};
     if (c->quiet[cr->rule] != 1) {
         int rc = r->emit(r->arg, &h);
         if (rc)
@@ -578,7 +589,7 @@ static int hit(runctx *r, size_t ci, const ent *first, long long last, size_t ev
     hitev he = {cr, r->group};
     xs_sigma_event ev = {.ctx = &he, .field = hit_field, .each = hit_each};
     for (size_t p2 = c->by_start[cr->rule]; p2 < c->by_start[cr->rule + 1]; p2++)
-        if (add_one(c, &c->c[c->by[p2][0]], c->by[p2][1], last, &ev) < 0)
+        if (add_one(c, &c->c[c->by[p2][0]], c->by[p2][1], last, &ev, h.last_at) < 0)
             return -1;
     return 0;
 }
@@ -612,7 +623,8 @@ static int evaluate(runctx *r, size_t ci)
             while (j < hi && e[j].t <= end)
                 tally_add(&w, cr, &e[j++], +1);
             size_t n = j - i;
-            long long last = e[j - 1].t;
+            const ent *lastev = &e[j - 1];
+            long long last = lastev->t;
             double m;
             switch (cr->type) {
             case T_EVENT_COUNT:
@@ -629,7 +641,7 @@ static int evaluate(runctx *r, size_t ci)
                 if (e[i].slot == 0)
                     for (size_t x = i; x < j && need < cr->k->nrules; x++, work++)
                         if (e[x].slot == need && ++need == cr->k->nrules)
-                            last = e[x].t, n = x - i + 1;
+                            lastev = &e[x], last = e[x].t, n = x - i + 1;
                 m = (double)need;
                 break;
             }
@@ -663,7 +675,7 @@ static int evaluate(runctx *r, size_t ci)
             }
             bool ordered_ok = cr->type != T_ORDERED || e[i].slot == 0;
             if (ordered_ok && cond_met(cr, m)) {
-                rc = hit(r, ci, &e[i], last, n, m);
+                rc = hit(r, ci, &e[i], lastev, last, n, m);
                 while (i < j)
                     tally_add(&w, cr, &e[i++], -1);
                 continue;

@@ -42,6 +42,8 @@ typedef struct xs_scorr_hit {
     size_t ngroup;
     double value;                 /* the metric the condition was met by */
     size_t events;                /* events in the window */
+    xs_str first_at, last_at;     /* where the first and last event came from (the origin
+                                     given to xs_scorr_add; a chained hit's is its own last) */
 } xs_scorr_hit;
 
 typedef struct xs_scorr_stats {
@@ -70,9 +72,11 @@ bool xs_scorr_alone(const xs_scorr *c, size_t i);
 /* The k-th correlation not evaluated: its rule index and why. false past the last. */
 bool xs_scorr_problem(const xs_scorr *c, size_t k, size_t *rule, const char **why);
 
-/* A match of rule i at t_ms (milliseconds since 1970, UTC) by ev. Thread-safe. Returns 0, or
- * -1 when out of memory (the correlator is then unusable: run returns -1 too). */
-int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev);
+/* A match of rule i at t_ms (milliseconds since 1970, UTC) by ev, found at origin (a file
+ * and line, say; copied, cut at XS_SIGMA_MAX_CORR_VALUE). Thread-safe. Returns 0, or -1 when
+ * out of memory (the correlator is then unusable: run returns -1 too). */
+int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
+                 xs_str origin);
 
 /* Evaluates every correlation (once; a second call returns 0 and emits nothing) and calls
  * emit for each hit of a correlation xs_scorr_alone says is reported, in the set's order of

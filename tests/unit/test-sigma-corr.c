@@ -20,6 +20,7 @@ static xs_sigma_set *set;
 static xs_scorr *corr;
 static char out[8192];
 static size_t outn;
+static int show_at; /* emit shows where the window's first and last event came from */
 
 static int setup(void **state)
 {
@@ -28,6 +29,7 @@ static int setup(void **state)
     corr = NULL;
     outn = 0;
     out[0] = '\0';
+    show_at = 0;
     return set ? 0 : -1;
 }
 
@@ -91,7 +93,9 @@ static void add(const char *name, long long t, const char *fields)
     }
     xs_sigma_kvs kvs = {kv, n};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
-    assert_int_equal(xs_scorr_add(corr, rule(name), t * 1000, &ev), 0);
+    char at[32];
+    snprintf(at, sizeof at, "f:%lld", t);
+    assert_int_equal(xs_scorr_add(corr, rule(name), t * 1000, &ev, xs_str_cstr(at)), 0);
 }
 
 static int emit(void *arg, const xs_scorr_hit *h)
@@ -103,6 +107,10 @@ static int emit(void *arg, const xs_scorr_hit *h)
     for (size_t g = 0; g < h->ngroup; g++)
         outn += (size_t)snprintf(out + outn, sizeof out - outn, "%s%.*s", g ? "|" : " ",
                                  (int)h->group[g].n, h->group[g].p);
+    if (show_at)
+        outn += (size_t)snprintf(out + outn, sizeof out - outn, " @%.*s..%.*s",
+                                 (int)h->first_at.n, h->first_at.p, (int)h->last_at.n,
+                                 h->last_at.p);
     outn += (size_t)snprintf(out + outn, sizeof out - outn, "\n");
     assert_true(outn < sizeof out);
     return 0;
@@ -136,8 +144,9 @@ static void test_event_count(void **state)
     for (int i = 0; i < 4; i++)
         add("fail", 1000 + i, "User=alice");
     add("fail", 5, "Other=carol"); /* no group-by field */
-    assert_string_equal(run(), "brute 0-120 n=3 v=3 alice\n"
-                               "brute 1000-1003 n=4 v=4 alice\n");
+    show_at = 1;
+    assert_string_equal(run(), "brute 0-120 n=3 v=3 alice @f:0..f:120\n"
+                               "brute 1000-1003 n=4 v=4 alice @f:1000..f:1003\n");
     xs_scorr_stats st;
     xs_scorr_stats_get(corr, &st);
     assert_int_equal(st.correlations, 1);
@@ -253,7 +262,8 @@ static void test_aliases_and_chain(void **state)
     add("conn", 5, "source.ip=10.3.3.3"); /* another address */
     /* pair is named by twice, without generate: only twice is reported */
     assert_false(xs_scorr_alone(corr, rule("pair")));
-    assert_string_equal(run(), "twice 5-101 n=2 v=2 10.1.1.1\n");
+    show_at = 1; /* a chained hit's events are the pairs: each at its last event */
+    assert_string_equal(run(), "twice 5-101 n=2 v=2 10.1.1.1 @f:5..f:101\n");
     xs_scorr_stats st;
     xs_scorr_stats_get(corr, &st);
     assert_int_equal(st.hits, 3); /* two pairs and one twice */
@@ -298,7 +308,7 @@ static void *adder(void *arg)
     xs_sigma_kvs kvs = {&kv, 1};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
     for (int i = 0; i < 1000; i++)
-        if (xs_scorr_add(corr, 0, (long long)i * 1000, &ev))
+        if (xs_scorr_add(corr, 0, (long long)i * 1000, &ev, xs_str_cstr("t")))
             return arg;
     return NULL;
 }
