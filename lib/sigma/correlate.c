@@ -416,8 +416,8 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
     bool full = false;
     const istr *k = intern(c, c->kbuf ? c->kbuf : "", o, &full);
     const istr *vi = k && vf && cr->type == T_VALUE_COUNT ? intern(c, v.p, v.n, &full) : NULL;
-    if (origin.n > XS_SIGMA_MAX_CORR_VALUE)
-        origin.n = XS_SIGMA_MAX_CORR_VALUE;
+    if (origin.n > XS_SIGMA_MAX_CORR_ORIGIN)
+        origin.n = XS_SIGMA_MAX_CORR_ORIGIN;
     const istr *at = k && !full ? intern(c, origin.n ? origin.p : "", origin.n, &full) : NULL;
     if (c->failed)
         return -1;

@@ -72,9 +72,10 @@ bool xs_scorr_alone(const xs_scorr *c, size_t i);
 /* The k-th correlation not evaluated: its rule index and why. false past the last. */
 bool xs_scorr_problem(const xs_scorr *c, size_t k, size_t *rule, const char **why);
 
-/* A match of rule i at t_ms (milliseconds since 1970, UTC) by ev, found at origin (a file
- * and line, say; copied, cut at XS_SIGMA_MAX_CORR_VALUE). Thread-safe. Returns 0, or -1 when
- * out of memory (the correlator is then unusable: run returns -1 too). */
+/* A match of rule i at t_ms (milliseconds since 1970, UTC) by ev, found at origin: bytes of
+ * the caller's that say where (a file and line, say), copied whole, at most
+ * XS_SIGMA_MAX_CORR_ORIGIN of them (a longer origin is cut). Thread-safe. Returns 0, or -1
+ * when out of memory (the correlator is then unusable: run returns -1 too). */
 int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
                  xs_str origin);
 

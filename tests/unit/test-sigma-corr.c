@@ -368,6 +368,13 @@ static void test_loader(void **state)
     assert_true(xs_sigma_rule_meta(xs_sigma_rule_at(set, before))->correlation->generate);
 }
 
+/* Returns the hit's first origin's length (a non-zero return ends the run with it). */
+static int origin_len(void *arg, const xs_scorr_hit *h)
+{
+    (void)arg;
+    return (int)h->first_at.n;
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -421,6 +428,17 @@ static void test_caps(void **state)
     memset(want + w, 'v', XS_SIGMA_MAX_CORR_VALUE);
     strcpy(want + w + XS_SIGMA_MAX_CORR_VALUE, "\n");
     assert_string_equal(out, want);
+
+    /* XS_SIGMA_MAX_CORR_ORIGIN: a longer origin is cut to it */
+    reset();
+    load(BASE("a") "---\ntitle: c\ncorrelation:\n    type: event_count\n    rules: [a]\n"
+                   "    timespan: 1m\n    condition: {gte: 1}\n");
+    static char origin[XS_SIGMA_MAX_CORR_ORIGIN + 10];
+    memset(origin, 'o', sizeof origin);
+    xs_sigma_kvs none = {NULL, 0};
+    xs_sigma_event nev = xs_sigma_kv_event(&none);
+    assert_int_equal(xs_scorr_add(corr, 0, 0, &nev, xs_str_make(origin, sizeof origin)), 0);
+    assert_int_equal(xs_scorr_run(corr, origin_len, NULL), XS_SIGMA_MAX_CORR_ORIGIN);
 
     /* XS_SIGMA_MAX_CORR_RULES: a correlation naming more is not evaluated */
     reset();
