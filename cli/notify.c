@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_help.h"
@@ -53,7 +54,8 @@ static void put(const char *s)
 int xs_cli_notify(int argc, char **argv)
 {
     static const struct option longopts[] = {XS_NOTIFY_LONGOPTS};
-    const char *contacts = NULL, *out = NULL, *from = NULL, *sender = NULL, *url = NULL;
+    const char *contacts = NULL, *out = NULL, *from = NULL, *sender = NULL, *url = NULL,
+               *cacert = NULL;
     double rate = 30, timeout = 60;
     int ja = 0, c, paced = 0;
     optind = 1;
@@ -65,6 +67,7 @@ int xs_cli_notify(int argc, char **argv)
         case XS_NOTIFY_OPT_FROM: from = optarg; break;
         case XS_NOTIFY_OPT_SENDER: sender = optarg; break;
         case XS_NOTIFY_OPT_SEND: url = optarg; break;
+        case XS_NOTIFY_OPT_CACERT: cacert = optarg; break;
         case XS_NOTIFY_OPT_LANG:
             if (!strcmp(optarg, "en"))
                 ja = 0;
@@ -103,8 +106,10 @@ int xs_cli_notify(int argc, char **argv)
     if (url && strncasecmp(url, "smtp://", 7) && strncasecmp(url, "smtps://", 8))
         return xs_cli_usage("notify", "--send wants smtp://HOST[:PORT] or smtps://HOST[:PORT], "
                                       "not '%s'", url);
-    if (paced && !url)
-        return xs_cli_usage("notify", "--rate and --timeout are for --send");
+    if ((paced || cacert) && !url)
+        return xs_cli_usage("notify", "--rate, --timeout and --cacert are for --send");
+    if (cacert && access(cacert, R_OK) != 0)
+        return xs_cli_usage("notify", "cannot read --cacert %s: %s", cacert, strerror(errno));
     int stdin_twice = 0;
     for (int i = optind; i < argc; i++)
         stdin_twice += !strcmp(argv[i], "-");
@@ -163,7 +168,8 @@ int xs_cli_notify(int argc, char **argv)
         status = 1;
     if (url) {
         fflush(stdout);
-        exs_notify_send_opts so = {.url = url, .per_minute = rate, .timeout = (long)timeout};
+        exs_notify_send_opts so = {.url = url, .per_minute = rate, .timeout = (long)timeout,
+                                   .cacert = cacert};
         exs_notify_sent sent;
         rc = exs_notify_send(n, out, &so, &sent, err, sizeof err);
         printf("  sent %zu, sent before %zu, failed %zu, not tried %zu: ", sent.sent,

@@ -351,5 +351,20 @@
                                             longer ones are cut */
 #define XS_SIGMA_RE_MATCH_LIMIT 100000  /* PCRE2 backtracking steps per value and rule regex;
                                             past it the expression does not match */
+#define XS_SIGMA_MAX_CORR_EVENTS 1000000 /* matches kept for the correlation rules (each
+                                            about 48 bytes); later ones are counted dropped */
+#define XS_SIGMA_MAX_CORR_BYTES (64u << 20) /* bytes of the distinct group-by and field values
+                                            kept for them; a match needing more is dropped,
+                                            counted */
+#define XS_SIGMA_MAX_CORR_RULES 256     /* rules one correlation names; one naming more is
+                                            not evaluated, and says so */
+#define XS_SIGMA_MAX_CORR_VALUE 1024    /* bytes kept of one group-by or field value; longer
+                                            ones are cut (a user, a host, an address is short) */
+#define XS_SIGMA_MAX_CORR_ORIGIN 8192  /* bytes of where a match came from (the sweep's
+                                            place of a file, at most XS_MAX_WHERE and a few
+                                            numbers); a longer one is cut */
+#define XS_SIGMA_MAX_CORR_WORK 200000000ULL /* window steps one correlation may take (a
+                                            temporal_ordered or value_percentile window is
+                                            walked whole); past it its evaluation stops, counted */
 
 #endif

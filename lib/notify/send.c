@@ -395,7 +395,8 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
                 if (curl_easy_setopt(c, CURLOPT_URL, o->url) != CURLE_OK ||
                     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK ||
                     curl_easy_setopt(c, CURLOPT_PROXY, "") != CURLE_OK ||
-                    curl_easy_setopt(c, CURLOPT_USE_SSL, tls) != CURLE_OK) {
+                    curl_easy_setopt(c, CURLOPT_USE_SSL, tls) != CURLE_OK ||
+                    (o->cacert && curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) != CURLE_OK)) {
                     snprintf(err, errlen, "this libcurl cannot be held to the one SMTP server "
                                           "and its TLS: nothing sent");
                     curl_slist_free_all(rcpt);

@@ -25,6 +25,7 @@
 #include "notify/internal.h"
 #include "notify/letter.h"
 #include "smtpd.h"
+#include "tlscert.h"
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -566,6 +567,76 @@ static void test_send(void **state)
     rmtree(fx.dir);
 }
 
+/* TLS: a relay offering STARTTLS with a certificate of the test's own is used, and checked:
+ * trusted through --cacert the letters go over TLS; without it (the system's authorities do
+ * not sign it) nothing is sent, each letter failed and logged, no message arrives. smtps://
+ * too. */
+static void test_send_tls(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_make(&fx, 0);
+    exs_notify *n = open_all(&fx);
+    char err[512], out[400], sd[400], url[64], pem[400];
+    snprintf(out, sizeof out, "%s/letters", fx.dir);
+    snprintf(pem, sizeof pem, "%s/ca.pem", fx.dir);
+    assert_int_equal(exs_notify_write(n, out, &OPTS, err, sizeof err), EXS_OK);
+    SSL_CTX *ctx = t_tls_server(pem);
+    assert_non_null(ctx);
+    srv.tls = ctx;
+    exs_notify_sent st;
+    sink k;
+
+    /* not trusted: refused before any letter is given */
+    snprintf(sd, sizeof sd, "%s/sink-untrusted", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    exs_notify_send_opts so = {.url = url, .per_minute = 60000, .timeout = 10};
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_EIO);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(st.failed + st.untried, 2);
+    assert_int_equal(sink_count(&k), 0);
+    assert_int_equal(log_lines(out, "\tfailed: "), 2);
+    char *lg = file_in(out, "sent.log");
+    assert_non_null(strstr(lg, "certificate"));
+    free(lg);
+    char *t = file_in(sd, "tls");
+    assert_string_equal(t, "failed\nfailed\n");
+    free(t);
+    sink_stop(&k);
+
+    /* trusted through cacert: both letters, over TLS */
+    snprintf(sd, sizeof sd, "%s/sink-trusted", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    so.cacert = pem;
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(sink_count(&k), 2);
+    t = file_in(sd, "tls"); /* one handshake or two: libcurl may keep the connection */
+    assert_true(!strcmp(t, "ok\n") || !strcmp(t, "ok\nok\n"));
+    free(t);
+    sink_stop(&k);
+
+    /* smtps://: TLS from the first byte */
+    char out2[400];
+    snprintf(out2, sizeof out2, "%s/letters2", fx.dir);
+    assert_int_equal(exs_notify_write(n, out2, &OPTS, err, sizeof err), EXS_OK);
+    snprintf(sd, sizeof sd, "%s/sink-smtps", fx.dir);
+    srv.implicit = 1;
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtps://127.0.0.1:%u", k.port);
+    assert_int_equal(exs_notify_send(n, out2, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(sink_count(&k), 2);
+    sink_stop(&k);
+    srv.implicit = 0;
+    srv.tls = NULL;
+    SSL_CTX_free(ctx);
+    exs_notify_destroy(n);
+    rmtree(fx.dir);
+}
+
 /* No server: three failures in a row, then the rest not tried. */
 static void test_send_unreachable(void **state)
 {
@@ -848,6 +919,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write),          cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_write_faults),   cmocka_unit_test(test_send),
+        cmocka_unit_test(test_send_tls),
         cmocka_unit_test(test_send_unreachable), cmocka_unit_test(test_send_log_faults),
         cmocka_unit_test(test_send_letter_cap), cmocka_unit_test(test_send_tamper),
         cmocka_unit_test(test_url_loopback), cmocka_unit_test(test_write_attach),
