@@ -1,8 +1,10 @@
-/* exsweep probe: classify the Exchange servers of a saved scan (ZGrab2, Shadowserver),
- * sending nothing. Live probing is not built yet, and says so. */
+/* exsweep probe: probe Exchange servers live (exs_probe_live), or classify those of a saved
+ * scan (ZGrab2, Shadowserver) sending nothing. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "cli_help.h"
@@ -10,8 +12,53 @@
 
 const char xs_cli_probe_help[] = XS_PROBE_HELP;
 
-#define LIVE "live probing is not built yet: --from-zgrab2 FILE and --from-shadowserver FILE " \
-             "classify saved scans"
+/* A whole number in [lo, hi], or -1. */
+static long number(const char *s, long lo, long hi)
+{
+    if (!s || !*s || strlen(s) > 9)
+        return -1;
+    long v = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        v = v * 10 + (*c - '0');
+    }
+    return v >= lo && v <= hi ? v : -1;
+}
+
+/* Seconds: digits with an optional fraction ("2", "0.5"), more than 0 and at most hi; or -1.
+ * Read by hand: strtod follows the locale's decimal point. */
+static double seconds(const char *s, double hi)
+{
+    if (!s || !*s || strlen(s) > 12)
+        return -1;
+    double v = 0, scale = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c == '.' && scale == 0) {
+            scale = 1;
+            continue;
+        }
+        if (*c < '0' || *c > '9')
+            return -1;
+        if (scale > 0) {
+            scale /= 10;
+            v += (*c - '0') * scale;
+        } else {
+            v = v * 10 + (*c - '0');
+        }
+    }
+    return v > 0 && v <= hi ? v : -1;
+}
+
+/* Thousands of sockets in flight need as many descriptors as the hard limit allows. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
 
 /* The kept warnings on standard error, for formats whose output has no room for them. */
 static void warnings_to_stderr(const exs_probe *p)
@@ -37,7 +84,9 @@ int xs_cli_probe(int argc, char **argv)
     const char *from = NULL;
     exs_probe_input kind = EXS_PROBE_ZGRAB2;
     exs_probe_format fmt = EXS_PROBE_TEXT;
-    int c, live = 0;
+    exs_probe_live_opts lo = {0};
+    int c;
+    long v;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, XS_PROBE_OPTSTRING, longopts, NULL)) != -1) {
@@ -57,24 +106,77 @@ int xs_cli_probe(int argc, char **argv)
             fmt = (exs_probe_format)f;
             break;
         }
+        case 'i':
+            if (lo.input)
+                return xs_cli_usage("probe", "-i FILE once");
+            lo.input = optarg;
+            break;
+        case XS_PROBE_OPT_EXCLUDE:
+            if (lo.exclude)
+                return xs_cli_usage("probe", "--exclude FILE once (join the lists)");
+            lo.exclude = optarg;
+            break;
+        case XS_PROBE_OPT_PORT:
+            if ((v = number(optarg, 1, 65535)) < 0)
+                return xs_cli_usage("probe", "bad --port '%s' (1-65535)", optarg);
+            lo.port = (unsigned)v;
+            break;
         case XS_PROBE_OPT_TIMEOUT:
-        case XS_PROBE_OPT_RATE: live = 1; break;
+            if ((lo.timeout = seconds(optarg, 3600)) < 0)
+                return xs_cli_usage("probe", "bad --timeout '%s' (seconds, more than 0, at most "
+                                             "3600)", optarg);
+            break;
+        case XS_PROBE_OPT_MAX_TIME:
+            if ((lo.max_time = seconds(optarg, 1e9)) < 0)
+                return xs_cli_usage("probe", "bad --max-time '%s' (seconds, more than 0)", optarg);
+            break;
+        case XS_PROBE_OPT_RATE:
+            if ((v = number(optarg, 1, 100000)) < 0)
+                return xs_cli_usage("probe", "bad --rate '%s' (1-100000 a second)", optarg);
+            lo.rate = (unsigned)v;
+            break;
+        case XS_PROBE_OPT_CONCURRENCY:
+            if ((v = number(optarg, 1, 16384)) < 0)
+                return xs_cli_usage("probe", "bad --concurrency '%s' (1-16384)", optarg);
+            lo.concurrency = (unsigned)v;
+            break;
+        case XS_PROBE_OPT_RETRIES:
+            if ((v = number(optarg, 0, 5)) < 0)
+                return xs_cli_usage("probe", "bad --retries '%s' (0-5)", optarg);
+            lo.retries = v ? (int)v : -1;
+            break;
+        case XS_PROBE_OPT_CONTACT:
+            for (const char *q = optarg; *q; q++)
+                if ((unsigned char)*q < 0x20 || *q == 0x7f)
+                    return xs_cli_usage("probe", "--contact holds a control character");
+            lo.contact = optarg;
+            break;
+        case XS_PROBE_OPT_CHECK_SHELLS: lo.check_shells = 1; break;
+        case XS_PROBE_OPT_ACTIVE: lo.active = 1; break;
         case 'h':
             fputs(xs_cli_probe_help, stdout);
             return xs_cli_stdout_done("probe", 0);
         default: return xs_cli_bad_option("probe", c, longopts, argv);
         }
     }
-    if (live || optind < argc) {
-        xs_cli_msg("exsweep probe: " LIVE);
-        return 2;
-    }
-    if (!from)
-        return xs_cli_usage("probe", "no input: --from-zgrab2 FILE or --from-shadowserver FILE "
-                                     "(live probing is not built yet)");
+    bool live = optind < argc || lo.input;
+    if (from && live)
+        return xs_cli_usage("probe", "--from-zgrab2 and --from-shadowserver read a saved scan: "
+                                     "no TARGET or -i with them");
+    if (!from && !live)
+        return xs_cli_usage("probe", "no target: TARGET..., -i FILE, --from-zgrab2 FILE or "
+                                     "--from-shadowserver FILE");
     exs_probe *p = NULL;
     char err[1024];
-    exs_rc rc = exs_probe_read(&p, kind, from, err, sizeof err);
+    exs_rc rc;
+    if (live) {
+        lo.targets = (const char *const *)(argv + optind);
+        lo.ntargets = (size_t)(argc - optind);
+        raise_nofile();
+        rc = exs_probe_live(&p, &lo, err, sizeof err);
+    } else {
+        rc = exs_probe_read(&p, kind, from, err, sizeof err);
+    }
     if (rc != EXS_OK) {
         xs_cli_msg("exsweep probe: %s", *err ? err : exs_strerror(rc));
         return 2;

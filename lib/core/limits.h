@@ -298,6 +298,26 @@
                                             time, Shadowserver's tag); longer ones are cut at a
                                             character */
 
+/* Live probing (exsweep probe TARGET..., lib/probe/live.c, docs/probe.md) */
+#define XS_PROBE_MAX_CIDR 65536         /* addresses one CIDR target expands to (an IPv4 /16);
+                                            a larger one is refused: zmap scans those */
+#define XS_PROBE_MAX_EXCLUDE (1u << 20) /* ranges of an --exclude list; more is an error */
+#define XS_PROBE_MAX_LIST (64u << 20)   /* bytes of an --exclude FILE (read whole before
+                                            anything is sent); a larger one is an error */
+#define XS_PROBE_MAX_TLINE 4096         /* bytes of one line of -i FILE (read as it comes, so
+                                            that zmap's output is probed while zmap runs); a
+                                            longer line is a warning */
+#define XS_PROBE_MAX_CONCURRENCY 16384  /* --concurrency: transfers in flight at once */
+#define XS_PROBE_MAX_RATE 100000        /* --rate: new connections per second */
+#define XS_PROBE_MAX_RETRIES 5          /* --retries: further attempts of a failed request */
+#define XS_PROBE_MAX_REDIRECTS 5        /* redirects followed per request (same host only);
+                                            one more is "redirect limit" */
+#define XS_PROBE_MAX_HEADER_BYTES (64u << 10) /* bytes of one response's headers kept; past
+                                            them the response is "headers too large" */
+#define XS_PROBE_MAX_CERT_NAMES 32      /* DNS names of a certificate kept */
+#define XS_PROBE_MAX_URL 2048           /* bytes of a redirect's URL; a longer one is not
+                                            followed */
+
 /* Sigma rules (lib/sigma/, docs/sigma.md): rule files are outside bytes too. A file or rule
  * past a cap is skipped with its reason (xs_sigma_skips), never dropped silently */
 #define XS_SIGMA_MAX_FILE (1u << 20)    /* bytes of one rule file (SigmaHQ's largest, the

@@ -1,6 +1,8 @@
 /* Exchange or not, and the build, from one HTTP response (fingerprint.h). */
 #include "probe/fingerprint.h"
 
+#include <string.h>
+
 #include "core/limits.h"
 #include "parsers/xmltag.h"
 
@@ -14,6 +16,30 @@ const char *xs_fp_src_name(xs_fp_src s)
     case XS_FP_NONE: break;
     }
     return "";
+}
+
+size_t xs_http_headers(const char *raw, size_t n, xs_http_header *h, size_t cap)
+{
+    size_t off = 0, k = 0;
+    bool first = true;
+    while (off < n && k < cap) {
+        xs_str l = xs_next_line(raw, n, &off);
+        if (l.n && l.p[l.n - 1] == '\r')
+            l.n--;
+        if (first) {
+            first = false;
+            continue;
+        }
+        if (!l.n || l.p[0] == ' ' || l.p[0] == '\t')
+            continue;
+        const char *colon = memchr(l.p, ':', l.n);
+        if (!colon)
+            continue;
+        h[k].name = xs_str_make(l.p, (size_t)(colon - l.p));
+        h[k].value = xs_str_trim(xs_str_make(colon + 1, l.n - (size_t)(colon + 1 - l.p)));
+        k++;
+    }
+    return k;
 }
 
 bool xs_fp_header_is(xs_str n, const char *name)

@@ -53,6 +53,11 @@ typedef struct xs_fingerprint {
 void xs_fp_http(int status, const xs_http_header *h, size_t nh, const char *body, size_t nbody,
                 xs_fingerprint *out);
 
+/* The header lines of a response as it came (its status line first, CRLF or LF line ends) as
+ * name/value pairs pointing into raw, at most cap: the status line, continuation lines, empty
+ * lines and lines without a colon are left out, values trimmed. Returns how many. */
+size_t xs_http_headers(const char *raw, size_t n, xs_http_header *h, size_t cap);
+
 /* True when header name n is name (lower case, '_' for '-'), as xs_fp_http compares them. */
 bool xs_fp_header_is(xs_str n, const char *name);
 

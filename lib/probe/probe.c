@@ -15,6 +15,7 @@
 #include "core/lines.h"
 #include "core/strmap.h"
 #include "exsweep/probe.h"
+#include "probe/fold.h"
 #include "probe/shadowserver.h"
 #include "probe/verdict.h"
 #include "probe/zgrab2.h"
@@ -25,6 +26,14 @@ typedef struct tgt {
     uint64_t line;
     uint32_t records;
     xs_fingerprint fp;
+    exs_probe_tls tls; /* live targets */
+    exs_probe_net net;
+    const exs_probe_shell *shells;
+    size_t nshells;
+    uint32_t shells_checked;
+    exs_probe_active active[EXS_FAMILIES];
+    int nactive;
+    size_t order;      /* live targets: their place in the target list */
 } tgt;
 
 struct exs_probe {
@@ -44,23 +53,38 @@ struct exs_probe {
     uint64_t nonblank, parsed; /* lines with content; ZGrab2 lines that were records */
 };
 
-__attribute__((format(printf, 3, 4))) static void warn(exs_probe *p, uint64_t line,
-                                                       const char *fmt, ...)
+static void vwarn(exs_probe *p, uint64_t line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void vwarn(exs_probe *p, uint64_t line, const char *fmt, va_list ap)
 {
     p->st.warnings++;
     if (p->nw >= XS_PROBE_MAX_WARNINGS)
         return;
     char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     const char *m = xs_arena_strdup(&p->a, buf);
     if (!m || !xs_grow((void **)&p->w, &p->capw, p->nw + 1, sizeof *p->w)) {
         p->nomem = true;
         return;
     }
     p->w[p->nw++] = (exs_probe_warning){line, m};
+}
+
+__attribute__((format(printf, 3, 4))) static void warn(exs_probe *p, uint64_t line,
+                                                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(p, line, fmt, ap);
+    va_end(ap);
+}
+
+void xs_probe_warn(exs_probe *p, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(p, line, fmt, ap);
+    va_end(ap);
 }
 
 /* A copy of s cut to XS_PROBE_MAX_TEXT bytes, at a character. */
@@ -111,6 +135,7 @@ static void add(exs_probe *p, const xs_probe_rec *r, uint64_t line)
         return;
     }
     tgt *t = &p->t[p->nt];
+    memset(t, 0, sizeof *t);
     t->key = xs_arena_strdup(&p->a, key);
     t->host = xs_arena_strdup(&p->a, host);
     t->name = keep(p, r->name);
@@ -206,9 +231,9 @@ static exs_probe *create(exs_probe_input kind)
     p->map = xs_strmap_create();
     if (kind == EXS_PROBE_ZGRAB2)
         p->zg = xs_zgrab2_create();
-    else
+    else if (kind == EXS_PROBE_SHADOWSERVER)
         p->ss = xs_shadowserver_create();
-    if (!p->map || (!p->zg && !p->ss)) {
+    if (!p->map || (kind != EXS_PROBE_LIVE && !p->zg && !p->ss)) {
         exs_probe_destroy(p);
         return NULL;
     }
@@ -259,7 +284,21 @@ static exs_rc finish(exs_probe *p, const char *name, char *err, size_t errlen)
             .build = keep(p, xs_str_cstr(xs_build_text(&t->fp.build, bt))),
             .build_parts = t->fp.build.nparts, .build_from = xs_fp_src_name(t->fp.src),
             .product = v.product, .cu = v.cu, .update = v.update, .finding = v.finding,
+            .tls = t->tls, .net = t->net, .shells = t->shells, .nshells = t->nshells,
+            .shells_checked = t->shells_checked, .nactive = t->nactive,
         };
+        memcpy(o->active, t->active, sizeof o->active);
+        bool hit = false;
+        for (int k = 0; k < o->nactive; k++)
+            hit = hit || o->active[k].result == 1;
+        if (hit) { /* an active check's sign is a finding, labelled as the check's */
+            o->finding = 1;
+            p->st.active_hits++;
+        }
+        if (o->nshells) { /* a possible backdoor is a finding whatever the build says */
+            o->finding = 1;
+            p->st.backdoors++;
+        }
         for (int f = 0; f < EXS_FAMILIES; f++)
             fam_copy(p, &v.fam[f], (xs_family)f, &o->families[f]);
         p->st.targets++;
@@ -374,6 +413,101 @@ exs_rc exs_probe_read(exs_probe **out, exs_probe_input kind, const char *path, c
     if (!p)
         return EXS_ENOMEM;
     return done(p, rc, out, name, err, errlen);
+}
+
+exs_probe *xs_probe_live_create(void)
+{
+    return create(EXS_PROBE_LIVE);
+}
+
+static const char *keep_c(exs_probe *p, const char *s)
+{
+    return keep(p, xs_str_cstr(s ? s : ""));
+}
+
+bool xs_probe_live_put(exs_probe *p, const xs_live_rec *r)
+{
+    void *at = xs_strmap_get(p->map, r->t->key);
+    tgt *t;
+    p->st.records += r->records;
+    p->st.requests += r->net.requests;
+    p->st.no_response += r->records ? 0 : 1;
+    if (r->fp.body_cut)
+        p->cut_bodies++;
+    if (at) { /* the same target named twice reaches here only through a merge */
+        t = &p->t[(uintptr_t)at - 1];
+        xs_fp_merge(&t->fp, &r->fp);
+        t->records += r->records;
+        return !p->nomem;
+    }
+    if (!xs_grow((void **)&p->t, &p->capt, p->nt + 1, sizeof *p->t))
+        return false;
+    t = &p->t[p->nt];
+    memset(t, 0, sizeof *t);
+    t->key = xs_arena_strdup(&p->a, r->t->key);
+    t->host = xs_arena_strdup(&p->a, r->t->host);
+    t->name = "";
+    t->tag = "";
+    t->seen = keep_c(p, r->seen);
+    t->port = r->t->port;
+    t->line = r->t->line;
+    t->records = r->records;
+    t->fp = r->fp;
+    t->net = r->net;
+    t->order = r->order;
+    t->tls.subject = keep_c(p, r->subject);
+    t->tls.issuer = keep_c(p, r->issuer);
+    t->tls.not_after = keep_c(p, r->not_after);
+    t->shells_checked = r->shells_checked;
+    memcpy(t->active, r->active, sizeof t->active);
+    t->nactive = r->nactive;
+    if (r->nshells) {
+        exs_probe_shell *sh = xs_arena_alloc(&p->a, r->nshells * sizeof *sh);
+        if (!sh)
+            return false;
+        memcpy(sh, r->shells, r->nshells * sizeof *sh);
+        t->shells = sh;
+        t->nshells = r->nshells;
+    }
+    if (r->nnames) {
+        const char **nm = xs_arena_alloc(&p->a, r->nnames * sizeof *nm);
+        if (!nm)
+            return false;
+        for (size_t i = 0; i < r->nnames; i++)
+            nm[i] = keep_c(p, r->names[i]);
+        t->tls.names = nm;
+        t->tls.nnames = r->nnames;
+    }
+    if (!t->key || !t->host ||
+        !xs_strmap_put(p->map, t->key, (void *)(uintptr_t)(p->nt + 1), NULL))
+        return false;
+    p->nt++;
+    return !p->nomem;
+}
+
+static int by_order(const void *a, const void *b)
+{
+    size_t x = ((const tgt *)a)->order, y = ((const tgt *)b)->order;
+    return x < y ? -1 : x > y;
+}
+
+exs_rc xs_probe_live_finish(exs_probe *p, uint64_t excluded, uint64_t repeated,
+                            double seconds, uint64_t shell_paths, bool active)
+{
+    p->st.shell_paths = shell_paths;
+    p->st.active = active;
+    char err[8];
+    if (p->nt > 1) /* in the order they were named, not the order they answered */
+        qsort(p->t, p->nt, sizeof *p->t, by_order);
+    p->st.excluded = excluded;
+    p->st.repeated = repeated;
+    p->st.seconds = seconds;
+    return finish(p, "live", err, sizeof err);
+}
+
+exs_probe_input exs_probe_kind(const exs_probe *p)
+{
+    return p ? p->kind : EXS_PROBE_ZGRAB2;
 }
 
 const exs_probe_target *exs_probe_targets(const exs_probe *p, size_t *n)
