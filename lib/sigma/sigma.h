@@ -104,6 +104,10 @@ void xs_sigma_scratch_destroy(xs_sigma_scratch *sc);
  * correlation rule never matches. */
 bool xs_sigma_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_scratch *sc);
 
+/* The distinct field names r's detection looks at, in the order it names them (keyword
+ * searches name none): at most cap of them into out; returns how many there are. */
+size_t xs_sigma_rule_fields(const xs_sigma_rule *r, const char **out, size_t cap);
+
 /* An event over an array of (name, value) pairs, names compared ASCII case-insensitively, a
  * name given more than once being a field with several values: the shape of a CSV row, an IIS
  * line or a flattened JSON export. */

@@ -280,6 +280,45 @@ bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sig
     return xs_sigma_win_match_src(r, &src, ev, sc);
 }
 
+bool xs_sigma_win_mapped(const xs_sigma_rule *r)
+{
+    return r->wkind != WK_UNMAPPED;
+}
+
+size_t xs_sigma_win_nservices(void)
+{
+    return NSERVICES;
+}
+
+bool xs_sigma_win_serves(const xs_sigma_rule *r, int svc)
+{
+    switch (r->wkind) {
+    case WK_PRODUCT:
+        return true;
+    case WK_SERVICE:
+        return svc == r->wsvc;
+    case WK_CATEGORY:
+        for (size_t i = r->wcat; i < (size_t)r->wcat + r->wncat; i++)
+            if ((r->wsvc < 0 || r->wsvc == categories[i].service) &&
+                categories[i].service == svc)
+                return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+const char *xs_sigma_win_field(const xs_sigma_rule *r, const xs_sigma_winsrc *src,
+                               const char *name)
+{
+    const fieldmap *ren;
+    if (covers(r, src, &ren) == XS_SWIN_COVERS && ren)
+        for (const fieldmap *n = ren; n->sigma; n++)
+            if (strcasecmp(n->sigma, name) == 0)
+                return n->event;
+    return name;
+}
+
 int xs_sigma_win_selfcheck(void)
 {
     return strcmp(services[SV_SECURITY].name, "security") | strcmp(services[SV_SYSMON].name, "sysmon") |

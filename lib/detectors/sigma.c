@@ -1,0 +1,452 @@
+/* Sigma rules in the sweep: the rules of --sigma, their exs_rule, the index by evidence, and
+ * the matching of EVTX records, IIS lines and Exchange CSV rows (docs/sigma.md). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "core/arena.h"
+#include "core/grow.h"
+#include "core/limits.h"
+#include "detectors/sigma.h"
+#include "scan/ctx.h"
+#include "sigma/weblog.h"
+#include "sigma/winlog.h"
+
+/* Fields of a rule shown in its finding's evidence, and bytes of each value. */
+#define EV_FIELDS 8
+#define EV_VALUE 160
+
+/* A list of rule indices. */
+typedef struct ilist {
+    uint32_t *v;
+    size_t n, cap;
+} ilist;
+
+typedef struct srule {
+    const xs_sigma_rule *r;
+    exs_rule rule;
+    exs_verdict verdict;
+    exs_severity severity;
+    const char *fields[EV_FIELDS];
+    size_t nfields;
+} srule;
+
+struct xs_sigrules {
+    xs_sigma_set *set;
+    xs_arena a;
+    srule *rule;
+    size_t nrule;
+    ilist *bysvc;    /* per Windows service, and [nsvc] for a channel the table does not know */
+    size_t nsvc;
+    ilist web;
+    ilist kind[XS_KIND__COUNT];
+    size_t unmapped;
+    bool prepared;
+};
+
+struct xs_sigrun {
+    const xs_sigrules *r;
+    xs_sigma_scratch *sc;
+    xs_sigma_w3c w3c;
+    xs_sigma_kv kv[XS_MAX_FIELDS];
+};
+
+xs_sigrules *xs_sigrules_create(void)
+{
+    xs_sigrules *r = calloc(1, sizeof *r);
+    if (r && !(r->set = xs_sigma_set_create())) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void ilist_free(ilist *l)
+{
+    free(l->v);
+}
+
+void xs_sigrules_destroy(xs_sigrules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; r->bysvc && i <= r->nsvc; i++)
+        ilist_free(&r->bysvc[i]);
+    free(r->bysvc);
+    ilist_free(&r->web);
+    for (size_t k = 0; k < XS_KIND__COUNT; k++)
+        ilist_free(&r->kind[k]);
+    free(r->rule);
+    xs_arena_free(&r->a);
+    xs_sigma_set_destroy(r->set);
+    free(r);
+}
+
+exs_rc xs_sigrules_add(xs_sigrules *r, const char *path, char *err, size_t cap)
+{
+    if (!r || r->prepared)
+        return EXS_EINVAL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        snprintf(err, cap, "%s: %s", path, strerror(e));
+        return e == ENOENT || e == ENOTDIR ? EXS_ENOENT : e == EACCES ? EXS_EACCES : EXS_EIO;
+    }
+    size_t nskip0;
+    xs_sigma_skips(r->set, &nskip0);
+    if (xs_sigma_load_path(r->set, path) == 0)
+        return EXS_OK;
+    size_t nskip;
+    const xs_sigma_skip *sk = xs_sigma_skips(r->set, &nskip);
+    if (nskip > nskip0) {
+        snprintf(err, cap, "%s: %s", path, sk[nskip - 1].reason);
+        return strstr(sk[nskip - 1].reason, "ermission") ? EXS_EACCES : EXS_EIO;
+    }
+    snprintf(err, cap, "%s: out of memory loading the Sigma rules", path);
+    return EXS_ENOMEM;
+}
+
+static bool ilist_add(ilist *l, uint32_t i)
+{
+    if (!xs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return false;
+    l->v[l->n++] = i;
+    return true;
+}
+
+/* "a,b" of the tags that start with prefix, the rest of each mapped by fn. */
+static const char *tags_list(xs_arena *a, const xs_sigma_meta *m, const char *prefix,
+                             bool (*fn)(const char *in, char *out, size_t cap))
+{
+    char buf[1024];
+    size_t o = 0, np = strlen(prefix);
+    buf[0] = 0;
+    for (size_t i = 0; i < m->ntags; i++) {
+        char one[64];
+        if (strncasecmp(m->tags[i], prefix, np) != 0 || !fn(m->tags[i] + np, one, sizeof one))
+            continue;
+        int w = snprintf(buf + o, sizeof buf - o, "%s%s", o ? "," : "", one);
+        if (w < 0 || (size_t)w >= sizeof buf - o) {
+            buf[o] = 0;
+            break;
+        }
+        o += (size_t)w;
+    }
+    return xs_arena_strdup(a, buf);
+}
+
+/* attack.t1505.003 -> T1505.003 (the tactics, attack.persistence, are not techniques). */
+static bool technique(const char *in, char *out, size_t cap)
+{
+    if ((in[0] != 't' && in[0] != 'T') || in[1] < '0' || in[1] > '9' || strlen(in) >= cap)
+        return false;
+    for (size_t i = 0; in[i]; i++)
+        out[i] = (char)(in[i] >= 'a' && in[i] <= 'z' ? in[i] - 32 : in[i]);
+    out[strlen(in)] = 0;
+    return true;
+}
+
+/* cve.2021-26855 -> CVE-2021-26855 */
+static bool cve(const char *in, char *out, size_t cap)
+{
+    if (in[0] < '0' || in[0] > '9')
+        return false;
+    int w = snprintf(out, cap, "CVE-%s", in);
+    return w > 0 && (size_t)w < cap;
+}
+
+/* The description with the references after it (exs_rule has no field of its own for them). */
+static const char *describe(xs_arena *a, const xs_sigma_meta *m)
+{
+    size_t n = (m->description ? strlen(m->description) : 0) + 16;
+    for (size_t i = 0; i < m->nreferences; i++)
+        n += strlen(m->references[i]) + 1;
+    char *b = malloc(n);
+    if (!b)
+        return NULL;
+    size_t o = (size_t)snprintf(b, n, "%s", m->description ? m->description : "");
+    for (size_t i = 0; i < m->nreferences; i++)
+        o += (size_t)snprintf(b + o, n - o, "%s%s", i ? " " : o ? "\nReferences: " : "References: ",
+                              m->references[i]);
+    const char *d = xs_arena_strdup(a, b);
+    free(b);
+    return d;
+}
+
+/* The exchange log source (docs/sigma.md): product exchange, a service per log kind. */
+static const struct {
+    const char *service;
+    xs_kind kind;
+} exchange_services[] = {
+    {"httpproxy", XS_KIND_HTTPPROXY},   {"ecp", XS_KIND_ECP},
+    {"rps_cmdlet", XS_KIND_RPSCMDLET}, {"cmdletinfra", XS_KIND_RPSCMDLET},
+    {"rps_http", XS_KIND_RPSHTTP},     {"msgtracking", XS_KIND_EXCHANGE},
+};
+#define NEXSVC (sizeof exchange_services / sizeof *exchange_services)
+
+/* Indexes rule i under the evidence its log source names; false when out of memory. */
+static bool index_rule(xs_sigrules *R, uint32_t i, bool *mapped)
+{
+    const xs_sigma_rule *r = R->rule[i].r;
+    const xs_sigma_meta *m = xs_sigma_rule_meta(r);
+    *mapped = true;
+    if (m->product && strcasecmp(m->product, "exchange") == 0) {
+        bool any = false;
+        for (size_t k = 0; k < NEXSVC; k++) {
+            if (m->service && strcasecmp(m->service, exchange_services[k].service) != 0)
+                continue;
+            ilist *l = &R->kind[exchange_services[k].kind];
+            if (l->n && l->v[l->n - 1] == i)
+                continue; /* cmdletinfra and rps_cmdlet: once */
+            if (!ilist_add(l, i))
+                return false;
+            any = true;
+        }
+        *mapped = any;
+        return true;
+    }
+    if (xs_sigma_web_covers(r))
+        return ilist_add(&R->web, i) && ilist_add(&R->kind[XS_KIND_IIS], i);
+    if (!xs_sigma_win_mapped(r)) {
+        *mapped = false;
+        return true;
+    }
+    for (size_t s = 0; s <= R->nsvc; s++)
+        if (xs_sigma_win_serves(r, s < R->nsvc ? (int)s : -1) && !ilist_add(&R->bysvc[s], i))
+            return false;
+    return true;
+}
+
+exs_rc xs_sigrules_prepare(xs_sigrules *R)
+{
+    if (!R || R->prepared)
+        return EXS_OK;
+    size_t n = xs_sigma_count(R->set);
+    R->nsvc = xs_sigma_win_nservices();
+    R->bysvc = calloc(R->nsvc + 1, sizeof *R->bysvc);
+    R->rule = calloc(n ? n : 1, sizeof *R->rule);
+    if (!R->bysvc || !R->rule)
+        return EXS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        srule *s = &R->rule[i];
+        s->r = xs_sigma_rule_at(R->set, i);
+        const xs_sigma_meta *m = xs_sigma_rule_meta(s->r);
+        exs_rule *x = &s->rule;
+        x->id = m->id ? m->id : m->title ? m->title : m->file;
+        x->name = m->title ? m->title : x->id;
+        x->cves = tags_list(&R->a, m, "cve.", cve);
+        x->family = "Sigma";
+        x->description = describe(&R->a, m);
+        x->techniques = tags_list(&R->a, m, "attack.", technique);
+        x->backdoor = false;
+        if (!x->cves || !x->description || !x->techniques)
+            return EXS_ENOMEM;
+        const char *lv = m->level ? m->level : "";
+        s->verdict = EXS_VERDICT_SUSPICIOUS;
+        s->severity = !strcasecmp(lv, "critical") ? EXS_SEV_CRITICAL
+                      : !strcasecmp(lv, "high")   ? EXS_SEV_HIGH
+                      : !strcasecmp(lv, "medium") ? EXS_SEV_MEDIUM
+                                                  : EXS_SEV_LOW;
+        size_t nf = xs_sigma_rule_fields(s->r, s->fields, EV_FIELDS);
+        s->nfields = nf < EV_FIELDS ? nf : EV_FIELDS;
+        bool mapped;
+        if (m->correlation)
+            continue; /* never matches: counted apart */
+        if (!index_rule(R, (uint32_t)i, &mapped))
+            return EXS_ENOMEM;
+        R->unmapped += !mapped;
+    }
+    R->nrule = n;
+    R->prepared = true;
+    return EXS_OK;
+}
+
+void xs_sigrules_stats_get(const xs_sigrules *R, xs_sigrules_stats *out)
+{
+    size_t ns;
+    xs_sigma_skips(R->set, &ns);
+    size_t corr = 0, n = xs_sigma_count(R->set);
+    for (size_t i = 0; i < n; i++)
+        corr += xs_sigma_rule_meta(xs_sigma_rule_at(R->set, i))->correlation != NULL;
+    out->loaded = n;
+    out->skipped = ns;
+    out->correlations = corr;
+    out->unmapped = R->unmapped;
+}
+
+void xs_sigrules_summary(const xs_sigrules *R, char *buf, size_t cap)
+{
+    xs_sigma_summary(R->set, buf, cap);
+}
+
+int xs_sigrules_skip_report(const xs_sigrules *R, FILE *out)
+{
+    return xs_sigma_skip_report(R->set, out);
+}
+
+bool xs_sigrules_holds(const xs_sigrules *R, const exs_rule *rule)
+{
+    if (!R || !R->nrule)
+        return false;
+    const char *p = (const char *)rule, *lo = (const char *)R->rule,
+               *hi = (const char *)(R->rule + R->nrule);
+    return p >= lo && p < hi;
+}
+
+bool xs_sigrules_kind(const xs_sigrules *R, xs_kind k)
+{
+    return R && R->prepared && (unsigned)k < XS_KIND__COUNT && R->kind[k].n > 0;
+}
+
+xs_sigrun *xs_sigrun_create(const xs_sigrules *R)
+{
+    xs_sigrun *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->r = R;
+    if (!(w->sc = xs_sigma_scratch_create())) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void xs_sigrun_destroy(xs_sigrun *w)
+{
+    if (!w)
+        return;
+    xs_sigma_scratch_destroy(w->sc);
+    free(w);
+}
+
+/* ---------------------------------------------------------------- findings */
+
+/* "Field=value; ..." of the fields the rule names (the names as the rule spells them, the
+ * values as the event gives them, each cut at EV_VALUE), or raw when it names none. */
+static xs_str evidence(const srule *s, const xs_sigma_event *ev, const xs_sigma_winsrc *src,
+                       xs_str raw, char *buf, size_t cap)
+{
+    if (!s->nfields)
+        return raw;
+    size_t o = 0;
+    for (size_t i = 0; i < s->nfields && o + 1 < cap; i++) {
+        const char *name = src ? xs_sigma_win_field(s->r, src, s->fields[i]) : s->fields[i];
+        xs_str v[4];
+        size_t nv = ev->field(ev->ctx, name, v, 4);
+        if (!nv)
+            continue;
+        int w = snprintf(buf + o, cap - o, "%s%s=%.*s", o ? "; " : "", s->fields[i],
+                         (int)(v[0].n < EV_VALUE ? v[0].n : EV_VALUE), v[0].p ? v[0].p : "");
+        if (w < 0)
+            break;
+        o += (size_t)w < cap - o ? (size_t)w : cap - o - 1;
+    }
+    return o ? xs_str_make(buf, o) : raw;
+}
+
+static void hit_base(xs_hit *h, const srule *s, int64_t t)
+{
+    xs_hit_init(h, &s->rule, s->verdict, s->severity, t);
+}
+
+/* ---------------------------------------------------------------- EVTX */
+
+void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
+{
+    xs_sigrun *w = c->sigma;
+    if (!w)
+        return;
+    const xs_sigrules *R = w->r;
+    xs_sigma_evtx ex;
+    xs_sigma_event ev = xs_sigma_evtx_event(&ex, rec);
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(&ev, &src);
+    const ilist *l = &R->bysvc[src.service >= 0 && (size_t)src.service < R->nsvc
+                                   ? (size_t)src.service
+                                   : R->nsvc];
+    for (size_t k = 0; k < l->n; k++) {
+        const srule *s = &R->rule[l->v[k]];
+        if (!xs_sigma_win_match_src(s->r, &src, &ev, w->sc))
+            continue;
+        xs_hit h;
+        hit_base(&h, s, rec->time_ms);
+        h.record = rec->event_record_id ? rec->event_record_id : rec->record_id;
+        h.offset = offset;
+        h.event.id = rec->event_id;
+        h.event.channel = xs_str_make(rec->channel, rec->channel_len);
+        h.event.provider = xs_str_make(rec->provider, rec->provider_len);
+        h.event.computer = xs_str_make(rec->computer, rec->computer_len);
+        h.event.recovered = (rec->flags & XS_EVTX_REC_RECOVERED) != 0;
+        char buf[XS_MAX_EVIDENCE];
+        h.evidence = evidence(s, &ev, &src, xs_str_make(rec->text, rec->text_len), buf,
+                              sizeof buf);
+        xs_emit(c, &h);
+    }
+}
+
+/* ---------------------------------------------------------------- IIS */
+
+void xs_sigrun_w3c(xs_ctx *c, const xs_w3c_schema *sch, const xs_w3c_row *row, xs_str line,
+                  uint64_t lineno, int64_t t)
+{
+    xs_sigrun *w = c->sigma;
+    if (!w || !w->r->web.n)
+        return;
+    const xs_sigrules *R = w->r;
+    xs_sigma_event ev = xs_sigma_w3c_event(&w->w3c, sch, row);
+    for (size_t k = 0; k < R->web.n; k++) {
+        const srule *s = &R->rule[R->web.v[k]];
+        if (!xs_sigma_match(s->r, &ev, w->sc))
+            continue;
+        xs_hit h;
+        hit_base(&h, s, t);
+        h.line = lineno;
+        h.http.method = xs_w3c_get(sch, row, W3C_METHOD);
+        h.http.path = xs_w3c_get(sch, row, W3C_STEM);
+        h.http.query = xs_w3c_get(sch, row, W3C_QUERY);
+        h.http.client = xs_w3c_get(sch, row, W3C_C_IP);
+        h.http.ua = xs_str_make(w->w3c.ua, w->w3c.ua_n);
+        h.http.user = xs_w3c_get(sch, row, W3C_USER);
+        h.http.host = xs_w3c_get(sch, row, W3C_HOST);
+        long st = xs_str_uint(xs_w3c_get(sch, row, W3C_STATUS), 999);
+        h.http.status = st < 0 ? 0 : (int)st;
+        char buf[XS_MAX_EVIDENCE];
+        h.evidence = evidence(s, &ev, NULL, line, buf, sizeof buf);
+        xs_emit(c, &h);
+    }
+}
+
+/* ---------------------------------------------------------------- Exchange CSV */
+
+void xs_sigrun_csv(xs_ctx *c, xs_kind kind, const xs_csv_schema *sch, const xs_csv_row *row,
+                  xs_str line, uint64_t lineno, int64_t t)
+{
+    xs_sigrun *w = c->sigma;
+    if (!w || (unsigned)kind >= XS_KIND__COUNT || !w->r->kind[kind].n)
+        return;
+    const xs_sigrules *R = w->r;
+    bool msgtracking = kind == XS_KIND_EXCHANGE && strstr(c->family, "Message Tracking");
+    if (kind == XS_KIND_EXCHANGE && !msgtracking)
+        return;
+    size_t n = sch->n < row->n ? sch->n : row->n;
+    for (size_t i = 0; i < n; i++) {
+        w->kv[i].name = xs_csv_schema_name(sch, i);
+        w->kv[i].value = row->f[i];
+    }
+    xs_sigma_kvs kvs = {w->kv, n};
+    xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+    const ilist *l = &R->kind[kind];
+    for (size_t k = 0; k < l->n; k++) {
+        const srule *s = &R->rule[l->v[k]];
+        if (!xs_sigma_match(s->r, &ev, w->sc))
+            continue;
+        xs_hit h;
+        hit_base(&h, s, t);
+        h.line = lineno;
+        char buf[XS_MAX_EVIDENCE];
+        h.evidence = evidence(s, &ev, NULL, line, buf, sizeof buf);
+        xs_emit(c, &h);
+    }
+}
