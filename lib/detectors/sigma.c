@@ -1,6 +1,7 @@
 /* Sigma rules in the sweep: the rules of --sigma, their exs_rule, the index by evidence, and
  * the matching of EVTX records, IIS lines and Exchange CSV rows (docs/sigma.md). */
 #include <errno.h>
+#include <hs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,10 +19,24 @@
 #define EV_FIELDS 8
 #define EV_VALUE 160
 
-/* A list of rule indices. */
+/* A list of rule indices, and its prefilter (prepare): the literals its rules need
+ * (xs_sigma_rule_literals) in one Vectorscan database, so that an event meets only the rules
+ * whose literal lists each have a literal among its values, and the rules with no such list
+ * (always). A literal i stands for the entries pos[start[i] .. start[i + 1]) of the list: a
+ * position and the bits of its lists it is in; need[k] has a bit for each list of v[k]. Without
+ * a database (no literal, or the engine refused them) every rule of the list is always. */
 typedef struct ilist {
     uint32_t *v;
     size_t n, cap;
+    hs_database_t *db;
+    uint64_t *always; /* bit k: v[k] meets every event */
+    size_t nwords;
+    uint32_t *start;
+    struct pent {
+        uint32_t pos;
+        uint8_t bits;
+    } *pos;
+    uint8_t *need;
 } ilist;
 
 typedef struct srule {
@@ -40,8 +55,7 @@ struct xs_sigrules {
     size_t nrule;
     ilist *bysvc;    /* per Windows service, and [nsvc] for a channel the table does not know */
     size_t nsvc;
-    ilist web;
-    ilist kind[XS_KIND__COUNT];
+    ilist kind[XS_KIND__COUNT]; /* [XS_KIND_IIS]: the webserver rules */
     size_t unmapped;
     bool prepared;
 };
@@ -49,6 +63,15 @@ struct xs_sigrules {
 struct xs_sigrun {
     const xs_sigrules *r;
     xs_sigma_scratch *sc;
+    hs_scratch_t *hs;    /* for every list's database */
+    uint64_t *cand;      /* the candidate positions of the list being run */
+    size_t ncand;        /* words of cand */
+    uint8_t *hit;        /* per position: the bits of its lists found so far */
+    uint32_t *touched;   /* the positions with bits in hit, to clear */
+    size_t ntouched;
+    const char **vp;     /* the event's values, for the prefilter's scan */
+    unsigned *vn;
+    size_t nv, capv, capvn;
     xs_sigma_w3c w3c;
     xs_sigma_kv kv[XS_MAX_FIELDS];
 };
@@ -66,6 +89,11 @@ xs_sigrules *xs_sigrules_create(void)
 static void ilist_free(ilist *l)
 {
     free(l->v);
+    hs_free_database(l->db);
+    free(l->always);
+    free(l->start);
+    free(l->pos);
+    free(l->need);
 }
 
 void xs_sigrules_destroy(xs_sigrules *r)
@@ -75,7 +103,6 @@ void xs_sigrules_destroy(xs_sigrules *r)
     for (size_t i = 0; r->bysvc && i <= r->nsvc; i++)
         ilist_free(&r->bysvc[i]);
     free(r->bysvc);
-    ilist_free(&r->web);
     for (size_t k = 0; k < XS_KIND__COUNT; k++)
         ilist_free(&r->kind[k]);
     free(r->rule);
@@ -208,7 +235,7 @@ static bool index_rule(xs_sigrules *R, uint32_t i, bool *mapped)
         return true;
     }
     if (xs_sigma_web_covers(r))
-        return ilist_add(&R->web, i) && ilist_add(&R->kind[XS_KIND_IIS], i);
+        return ilist_add(&R->kind[XS_KIND_IIS], i);
     if (!xs_sigma_win_mapped(r)) {
         *mapped = false;
         return true;
@@ -217,6 +244,128 @@ static bool index_rule(xs_sigrules *R, uint32_t i, bool *mapped)
         if (xs_sigma_win_serves(r, s < R->nsvc ? (int)s : -1) && !ilist_add(&R->bysvc[s], i))
             return false;
     return true;
+}
+
+/* ---------------------------------------------------------------- the prefilter */
+
+typedef struct plit {
+    unsigned char *p; /* lowercase */
+    size_t n;
+    uint32_t pos;     /* in the list */
+    uint8_t bit;      /* of the rule's literal list */
+} plit;
+
+typedef struct plits {
+    plit *v;
+    size_t n, cap;
+    uint32_t pos;
+} plits;
+
+static bool plit_add(void *arg, const unsigned char *lit, size_t n, unsigned clause)
+{
+    plits *L = arg;
+    unsigned char *p = malloc(n);
+    if (!p || !xs_grow((void **)&L->v, &L->cap, L->n + 1, sizeof *L->v)) {
+        free(p);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)xs_lower((char)lit[i]);
+    L->v[L->n++] = (plit){p, n, L->pos, (uint8_t)(1u << clause)};
+    return true;
+}
+
+static int plit_cmp(const void *a, const void *b)
+{
+    const plit *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->p, y->p, n);
+    if (c)
+        return c;
+    if (x->n != y->n)
+        return x->n < y->n ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* l's prefilter; EXS_ENOMEM. The engine refusing the literals leaves l without a database
+ * (every rule always): slower, the same results. */
+static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l)
+{
+    exs_rc rc = EXS_ENOMEM;
+    plits L = {0};
+    const char **ex = NULL;
+    unsigned *flags = NULL, *ids = NULL;
+    size_t *lens = NULL, nu = 0;
+    l->nwords = (l->n + 63) / 64;
+    l->always = calloc(l->nwords ? l->nwords : 1, sizeof *l->always);
+    l->need = calloc(l->n ? l->n : 1, sizeof *l->need);
+    if (!l->always || !l->need)
+        return EXS_ENOMEM;
+    for (size_t k = 0; k < l->n; k++) {
+        L.pos = (uint32_t)k;
+        size_t n0 = L.n;
+        int got = xs_sigma_rule_literals(R->rule[l->v[k]].r, plit_add, &L);
+        if (got < 0)
+            goto out;
+        if (got == 0) {
+            for (size_t i = n0; i < L.n; i++)
+                free(L.v[i].p);
+            L.n = n0;
+            l->always[k / 64] |= (uint64_t)1 << (k % 64);
+        } else
+            l->need[k] = (uint8_t)((1u << got) - 1);
+    }
+    rc = EXS_OK;
+    if (!L.n)
+        goto out;
+    rc = EXS_ENOMEM;
+    qsort(L.v, L.n, sizeof *L.v, plit_cmp);
+    ex = calloc(L.n, sizeof *ex);
+    flags = calloc(L.n, sizeof *flags);
+    ids = calloc(L.n, sizeof *ids);
+    lens = calloc(L.n, sizeof *lens);
+    l->start = calloc(L.n + 1, sizeof *l->start);
+    l->pos = calloc(L.n, sizeof *l->pos);
+    if (!ex || !flags || !ids || !lens || !l->start || !l->pos)
+        goto out;
+    size_t np = 0;
+    for (size_t i = 0; i < L.n; i++) {
+        bool same = i && L.v[i].n == L.v[i - 1].n && !memcmp(L.v[i].p, L.v[i - 1].p, L.v[i].n);
+        if (!same) {
+            l->start[nu] = (uint32_t)np;
+            ex[nu] = (const char *)L.v[i].p;
+            lens[nu] = L.v[i].n;
+            flags[nu] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+            ids[nu] = (unsigned)nu;
+            nu++;
+        }
+        if (same && l->pos[np - 1].pos == L.v[i].pos) /* a rule's literal twice: once */
+            l->pos[np - 1].bits |= L.v[i].bit;
+        else
+            l->pos[np++] = (struct pent){L.v[i].pos, L.v[i].bit};
+    }
+    l->start[nu] = (uint32_t)np;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_lit_multi(ex, flags, ids, lens, (unsigned)nu, HS_MODE_VECTORED, NULL, &l->db,
+                             &ce) != HS_SUCCESS) {
+        /* the compiler's word for running out of memory (hs_compile.h) */
+        bool oom = ce && ce->message && strstr(ce->message, "allocate memory");
+        hs_free_compile_error(ce);
+        l->db = NULL;
+        if (oom)
+            goto out;
+        memset(l->always, 0xff, l->nwords * sizeof *l->always);
+    }
+    rc = EXS_OK;
+out:
+    for (size_t i = 0; i < L.n; i++)
+        free(L.v[i].p);
+    free(L.v);
+    free(ex);
+    free(flags);
+    free(ids);
+    free(lens);
+    return rc;
 }
 
 exs_rc xs_sigrules_prepare(xs_sigrules *R)
@@ -259,6 +408,12 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
         R->unmapped += !mapped;
     }
     R->nrule = n;
+    for (size_t s = 0; s <= R->nsvc; s++)
+        if (ilist_prefilter(R, &R->bysvc[s]) != EXS_OK)
+            return EXS_ENOMEM;
+    for (size_t k = 0; k < XS_KIND__COUNT; k++)
+        if (ilist_prefilter(R, &R->kind[k]) != EXS_OK)
+            return EXS_ENOMEM;
     R->prepared = true;
     return EXS_OK;
 }
@@ -306,10 +461,25 @@ xs_sigrun *xs_sigrun_create(const xs_sigrules *R)
     if (!w)
         return NULL;
     w->r = R;
-    if (!(w->sc = xs_sigma_scratch_create())) {
-        free(w);
+    size_t words = 1, most = 1;
+    bool ok = (w->sc = xs_sigma_scratch_create()) != NULL;
+    for (size_t s = 0; ok && s <= R->nsvc; s++) {
+        ok = !R->bysvc[s].db || hs_alloc_scratch(R->bysvc[s].db, &w->hs) == HS_SUCCESS;
+        words = R->bysvc[s].nwords > words ? R->bysvc[s].nwords : words;
+        most = R->bysvc[s].n > most ? R->bysvc[s].n : most;
+    }
+    for (size_t k = 0; ok && k < XS_KIND__COUNT; k++) {
+        ok = !R->kind[k].db || hs_alloc_scratch(R->kind[k].db, &w->hs) == HS_SUCCESS;
+        words = R->kind[k].nwords > words ? R->kind[k].nwords : words;
+        most = R->kind[k].n > most ? R->kind[k].n : most;
+    }
+    if (!ok || !(w->cand = calloc(words, sizeof *w->cand)) ||
+        !(w->hit = calloc(most, sizeof *w->hit)) ||
+        !(w->touched = calloc(most, sizeof *w->touched))) {
+        xs_sigrun_destroy(w);
         return NULL;
     }
+    w->ncand = words;
     return w;
 }
 
@@ -318,6 +488,12 @@ void xs_sigrun_destroy(xs_sigrun *w)
     if (!w)
         return;
     xs_sigma_scratch_destroy(w->sc);
+    hs_free_scratch(w->hs);
+    free(w->cand);
+    free(w->hit);
+    free(w->touched);
+    free(w->vp);
+    free(w->vn);
     free(w);
 }
 
@@ -351,6 +527,84 @@ static void hit_base(xs_hit *h, const srule *s, int64_t t)
     xs_hit_init(h, &s->rule, s->verdict, s->severity, t);
 }
 
+/* ---------------------------------------------------------------- candidates */
+
+/* The event's values the prefilter scans: every value its field lookup can give. */
+static void vals_reset(xs_sigrun *w)
+{
+    w->nv = 0;
+}
+
+static void vals_add(xs_sigrun *w, xs_str v)
+{
+    if (!v.n || w->nv == SIZE_MAX)
+        return;
+    /* grown to the largest event seen, never per event; out of memory: no prefilter for this
+     * event (every rule of its list is run) */
+    if (!xs_grow((void **)&w->vp, &w->capv, w->nv + 1, sizeof *w->vp) ||
+        !xs_grow((void **)&w->vn, &w->capvn, w->nv + 1, sizeof *w->vn)) {
+        w->nv = SIZE_MAX;
+        return;
+    }
+    w->vp[w->nv] = v.p;
+    w->vn[w->nv++] = v.n > UINT32_MAX ? UINT32_MAX : (unsigned)v.n;
+}
+
+typedef struct hitarg {
+    const ilist *l;
+    xs_sigrun *w;
+} hitarg;
+
+/* Literal id found: its rules' lists are met; a rule all of whose lists are is a candidate. */
+static int on_lit(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
+                  void *ctx)
+{
+    (void)from, (void)to, (void)fl;
+    const hitarg *h = ctx;
+    xs_sigrun *w = h->w;
+    for (uint32_t i = h->l->start[id]; i < h->l->start[id + 1]; i++) {
+        uint32_t k = h->l->pos[i].pos;
+        uint8_t was = w->hit[k], now = was | h->l->pos[i].bits;
+        if (was == now)
+            continue;
+        if (!was)
+            w->touched[w->ntouched++] = k;
+        w->hit[k] = now;
+        if (now == h->l->need[k])
+            w->cand[k / 64] |= (uint64_t)1 << (k % 64);
+    }
+    return 0;
+}
+
+/* The positions of l whose rules may match the event of w's values, into w->cand: the
+ * always ones and those of the literals found; every one when the scan cannot tell. */
+static void candidates(xs_sigrun *w, const ilist *l)
+{
+    memcpy(w->cand, l->always, l->nwords * sizeof *w->cand);
+    if (!l->db)
+        return;
+    hitarg h = {l, w};
+    w->ntouched = 0;
+    if (w->nv == SIZE_MAX ||
+        hs_scan_vector(l->db, w->vp, w->vn, (unsigned)w->nv, 0, w->hs, on_lit, &h) !=
+            HS_SUCCESS)
+        memset(w->cand, 0xff, l->nwords * sizeof *w->cand);
+    for (size_t i = 0; i < w->ntouched; i++)
+        w->hit[w->touched[i]] = 0;
+}
+
+/* The next candidate position at or after k, or l->n. */
+static size_t next_cand(const xs_sigrun *w, const ilist *l, size_t k)
+{
+    while (k < l->n) {
+        uint64_t word = w->cand[k / 64] >> (k % 64);
+        if (word)
+            return k + (size_t)__builtin_ctzll(word);
+        k = (k / 64 + 1) * 64;
+    }
+    return l->n;
+}
+
 /* ---------------------------------------------------------------- EVTX */
 
 void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
@@ -366,7 +620,18 @@ void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
     const ilist *l = &R->bysvc[src.service >= 0 && (size_t)src.service < R->nsvc
                                    ? (size_t)src.service
                                    : R->nsvc];
-    for (size_t k = 0; k < l->n; k++) {
+    if (!l->n)
+        return;
+    vals_reset(w);
+    for (size_t i = 0; i < rec->nfields; i++)
+        vals_add(w, xs_str_make(rec->fields[i].value, rec->fields[i].value_len));
+    vals_add(w, xs_str_cstr(ex.eid));
+    vals_add(w, xs_str_cstr(ex.level));
+    vals_add(w, xs_str_make(rec->channel, rec->channel_len));
+    vals_add(w, xs_str_make(rec->provider, rec->provider_len));
+    vals_add(w, xs_str_make(rec->computer, rec->computer_len));
+    candidates(w, l);
+    for (size_t k = next_cand(w, l, 0); k < l->n; k = next_cand(w, l, k + 1)) {
         const srule *s = &R->rule[l->v[k]];
         if (!xs_sigma_win_match_src(s->r, &src, &ev, w->sc))
             continue;
@@ -392,12 +657,21 @@ void xs_sigrun_w3c(xs_ctx *c, const xs_w3c_schema *sch, const xs_w3c_row *row, x
                   uint64_t lineno, int64_t t)
 {
     xs_sigrun *w = c->sigma;
-    if (!w || !w->r->web.n)
+    if (!w || !w->r->kind[XS_KIND_IIS].n)
         return;
     const xs_sigrules *R = w->r;
+    const ilist *l = &R->kind[XS_KIND_IIS];
     xs_sigma_event ev = xs_sigma_w3c_event(&w->w3c, sch, row);
-    for (size_t k = 0; k < R->web.n; k++) {
-        const srule *s = &R->rule[R->web.v[k]];
+    vals_reset(w);
+    vals_add(w, xs_str_make(w->w3c.url, w->w3c.url_n));
+    vals_add(w, xs_str_make(w->w3c.ua, w->w3c.ua_n));
+    vals_add(w, xs_str_make(w->w3c.referer, w->w3c.referer_n));
+    vals_add(w, xs_str_make(w->w3c.cookie, w->w3c.cookie_n));
+    for (size_t i = 0; i < row->n; i++)
+        vals_add(w, row->f[i]);
+    candidates(w, l);
+    for (size_t k = next_cand(w, l, 0); k < l->n; k = next_cand(w, l, k + 1)) {
+        const srule *s = &R->rule[l->v[k]];
         if (!xs_sigma_match(s->r, &ev, w->sc))
             continue;
         xs_hit h;
@@ -438,7 +712,11 @@ void xs_sigrun_csv(xs_ctx *c, xs_kind kind, const xs_csv_schema *sch, const xs_c
     xs_sigma_kvs kvs = {w->kv, n};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
     const ilist *l = &R->kind[kind];
-    for (size_t k = 0; k < l->n; k++) {
+    vals_reset(w);
+    for (size_t i = 0; i < n; i++)
+        vals_add(w, row->f[i]);
+    candidates(w, l);
+    for (size_t k = next_cand(w, l, 0); k < l->n; k = next_cand(w, l, k + 1)) {
         const srule *s = &R->rule[l->v[k]];
         if (!xs_sigma_match(s->r, &ev, w->sc))
             continue;

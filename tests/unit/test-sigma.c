@@ -819,6 +819,68 @@ static void test_webserver(void **state)
 
 /* ---- the caps ---- */
 
+/* The literals of a rule, as "clause:literal" joined by spaces, in the order given. */
+static bool lit_put(void *arg, const unsigned char *lit, size_t n, unsigned clause)
+{
+    char *out = arg;
+    size_t o = strlen(out);
+    snprintf(out + o, 512 - o, "%s%u:%.*s", o ? " " : "", clause, (int)n, (const char *)lit);
+    return true;
+}
+
+static int lits(const char *yaml, char out[512])
+{
+    out[0] = 0;
+    return xs_sigma_rule_literals(load(yaml), lit_put, out);
+}
+
+static void test_literals(void **state)
+{
+    (void)state;
+    char got[512];
+    /* one list: the values' longest plain runs (windash and ? break runs) */
+    assert_int_equal(lits(RULE("    sel:\n        CommandLine|contains:\n            - 'mimikatz'\n"
+                               "            - 'sek*rlsa'\n    condition: sel\n"), got), 1);
+    assert_string_equal(got, "0:mimikatz 0:rlsa");
+    /* and: both lists (a rule is a candidate when each has a literal in the event) */
+    assert_int_equal(lits(RULE("    a:\n        Image|endswith: '\\cmd.exe'\n    b:\n"
+                               "        CommandLine|contains: 'whoami'\n    condition: a and b\n"),
+                          got),
+                     2);
+    assert_string_equal(got, "0:\\cmd.exe 1:whoami");
+    /* or of ands: each list of one side joined with each of the other */
+    assert_int_equal(lits(RULE("    a: {F: xx, G: yy}\n    b: {H: zz}\n    condition: a or b\n"),
+                          got),
+                     2);
+    assert_string_equal(got, "0:xx 0:zz 1:yy 1:zz");
+    /* no list: not, a regex, neq, null, one byte, wildcards alone; or with any of them */
+    assert_int_equal(lits(RULE("    a: {F: xx}\n    condition: not a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F|re: 'x+y'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F|neq: xx}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: null}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: 'x'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: '*'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: xx}\n    b: {G|re: 'y'}\n    condition: a or b\n"), got),
+                     0);
+    /* and with a filter: the filter adds nothing; a keyword list is a list */
+    assert_int_equal(lits(RULE("    a:\n        - 'evil'\n        - 'bad'\n    f: {G: ok}\n"
+                               "    condition: a and not f\n"),
+                          got),
+                     1);
+    assert_string_equal(got, "0:evil 0:bad");
+    /* 1 of: the union; all of: each */
+    assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: 1 of s_*\n"), got),
+                     1);
+    assert_string_equal(got, "0:aa 0:bb");
+    assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: all of s_*\n"),
+                          got),
+                     2);
+    /* at most XS_SIGMA_MAX_CLAUSES lists, the longest literals kept */
+    assert_int_equal(lits(RULE("    a: {A: aa, B: bbbbbb, C: cccc, D: ddd}\n    condition: a\n"), got),
+                     XS_SIGMA_MAX_CLAUSES);
+    assert_null(strstr(got, ":aa"));
+}
+
 static void test_caps_yaml(void **state)
 {
     (void)state;
@@ -957,6 +1019,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_windows_log_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtx_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webserver, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_literals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_match, setup, teardown),
