@@ -19,24 +19,31 @@
 #define EV_FIELDS 8
 #define EV_VALUE 160
 
-/* A list of rule indices, and its prefilter (prepare): the literals its rules need
- * (xs_sigma_rule_literals) in one Vectorscan database, so that an event meets only the rules
- * whose literal lists each have a literal among its values, and the rules with no such list
- * (always). A literal i stands for the entries pos[start[i] .. start[i + 1]) of the list: a
- * position and the bits of its lists it is in; need[k] has a bit for each list of v[k]. Without
- * a database (no literal, or the engine refused them) every rule of the list is always. */
-typedef struct ilist {
-    uint32_t *v;
-    size_t n, cap;
+/* Literals in one Vectorscan database: literal i stands for the entries pos[start[i] ..
+ * start[i + 1]), each a position of the rule list and the bits of that rule's literal lists it
+ * is in; need[k] has a bit for each list of the rule at k. */
+typedef struct lindex {
     hs_database_t *db;
-    uint64_t *always; /* bit k: v[k] meets every event */
-    size_t nwords;
     uint32_t *start;
     struct pent {
         uint32_t pos;
         uint8_t bits;
     } *pos;
     uint8_t *need;
+} lindex;
+
+/* A list of rule indices, and its prefilter (prepare): the literals its rules need
+ * (xs_sigma_rule_literals), caseless and vectored over an event's values, so that an event
+ * meets only the rules whose literal lists each have a literal among its values, and the rules
+ * with no such list (always). Without a database (no literal, or the engine refused them)
+ * every rule of the list is always. IIS's list also has a line gate: the same lists, each
+ * literal as the raw line holds it (xs_sigrun_lines). */
+typedef struct ilist {
+    uint32_t *v;
+    size_t n, cap;
+    lindex lit, gate;
+    uint64_t *always; /* bit k: v[k] meets every event */
+    size_t nwords;
 } ilist;
 
 typedef struct srule {
@@ -86,14 +93,20 @@ xs_sigrules *xs_sigrules_create(void)
     return r;
 }
 
+static void lindex_free(lindex *x)
+{
+    hs_free_database(x->db);
+    free(x->start);
+    free(x->pos);
+    free(x->need);
+}
+
 static void ilist_free(ilist *l)
 {
     free(l->v);
-    hs_free_database(l->db);
+    lindex_free(&l->lit);
+    lindex_free(&l->gate);
     free(l->always);
-    free(l->start);
-    free(l->pos);
-    free(l->need);
 }
 
 void xs_sigrules_destroy(xs_sigrules *r)
@@ -287,19 +300,142 @@ static int plit_cmp(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* l's prefilter; EXS_ENOMEM. The engine refusing the literals leaves l without a database
- * (every rule always): slower, the same results. */
-static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l)
+/* Compiles the literals of L (sorted here) into x, for rule lists of n positions: each
+ * distinct literal once, its entries a position each; flags for every literal, mode the
+ * database's. EXS_ENOMEM; the engine refusing them is EXS_EENGINE (x->db NULL). */
+static exs_rc lindex_build(lindex *x, plits *L, size_t n, unsigned flag, unsigned mode)
+{
+    exs_rc rc = EXS_ENOMEM;
+    size_t nu = 0, np = 0;
+    qsort(L->v, L->n, sizeof *L->v, plit_cmp);
+    const char **ex = calloc(L->n, sizeof *ex);
+    unsigned *flags = calloc(L->n, sizeof *flags), *ids = calloc(L->n, sizeof *ids);
+    size_t *lens = calloc(L->n, sizeof *lens);
+    x->start = calloc(L->n + 1, sizeof *x->start);
+    x->pos = calloc(L->n, sizeof *x->pos);
+    if (!x->need)
+        x->need = calloc(n ? n : 1, sizeof *x->need);
+    if (!ex || !flags || !ids || !lens || !x->start || !x->pos || !x->need)
+        goto out;
+    for (size_t i = 0; i < L->n; i++) {
+        const plit *v = &L->v[i];
+        bool same = i && v->n == v[-1].n && !memcmp(v->p, v[-1].p, v->n);
+        if (!same) {
+            x->start[nu] = (uint32_t)np;
+            ex[nu] = (const char *)v->p;
+            lens[nu] = v->n;
+            flags[nu] = flag;
+            ids[nu] = (unsigned)nu;
+            nu++;
+        }
+        if (same && x->pos[np - 1].pos == v->pos) /* a rule's literal twice: once */
+            x->pos[np - 1].bits |= v->bit;
+        else
+            x->pos[np++] = (struct pent){v->pos, v->bit};
+    }
+    x->start[nu] = (uint32_t)np;
+    hs_compile_error_t *ce = NULL;
+    rc = EXS_OK;
+    if (hs_compile_lit_multi(ex, flags, ids, lens, (unsigned)nu, mode, NULL, &x->db, &ce) !=
+        HS_SUCCESS) {
+        /* the compiler's word for running out of memory (hs_compile.h) */
+        rc = ce && ce->message && strstr(ce->message, "allocate memory") ? EXS_ENOMEM
+                                                                         : EXS_EENGINE;
+        hs_free_compile_error(ce);
+        x->db = NULL;
+    }
+out:
+    free(ex);
+    free(flags);
+    free(ids);
+    free(lens);
+    return rc;
+}
+
+static void plits_free(plits *L)
+{
+    for (size_t i = 0; i < L->n; i++)
+        free(L->v[i].p);
+    free(L->v);
+}
+
+/* The longest run of lit[0..n) without a space, '?' or line break, as *at, *len. An IIS W3C
+ * line holds it as it is when the row's event holds lit: its fields are space-separated, the
+ * event's URL is the stem and the query joined by '?', and its user agent, referer and cookie
+ * have IIS's '+' as spaces (lib/sigma/weblog.c); the rest are the line's own bytes. */
+static void raw_piece(const unsigned char *lit, size_t n, size_t *at, size_t *len)
+{
+    *at = *len = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && lit[j] != ' ' && lit[j] != '?' && lit[j] != '\n' && lit[j] != '\r')
+            j++;
+        if (j - i > *len) {
+            *at = i;
+            *len = j - i;
+        }
+        i = j + 1;
+    }
+}
+
+/* The line gate of l (the IIS rules), from the literals L of its prefilter: each literal's raw
+ * piece, in the lists of its rule whose every literal has a piece of two bytes or more. None
+ * when a rule is always or has no such list (then every line is parsed). */
+static exs_rc ilist_gate(ilist *l, const plits *L)
+{
+    for (size_t k = 0; k < l->nwords; k++)
+        if (l->always[k])
+            return EXS_OK;
+    uint8_t *bad = calloc(l->n ? l->n : 1, 1);
+    plits G = {0};
+    exs_rc rc = EXS_ENOMEM;
+    if (!bad || !(l->gate.need = calloc(l->n ? l->n : 1, 1)))
+        goto out;
+    for (size_t i = 0; i < L->n; i++) {
+        size_t at, len;
+        raw_piece(L->v[i].p, L->v[i].n, &at, &len);
+        if (len < 2)
+            bad[L->v[i].pos] |= L->v[i].bit;
+    }
+    for (size_t k = 0; k < l->n; k++)
+        if (!(l->gate.need[k] = l->lit.need[k] & (uint8_t)~bad[k])) {
+            rc = EXS_OK; /* a rule the raw line cannot rule out */
+            goto out;
+        }
+    for (size_t i = 0; i < L->n; i++) {
+        const plit *v = &L->v[i];
+        if (bad[v->pos] & v->bit)
+            continue;
+        size_t at, len;
+        raw_piece(v->p, v->n, &at, &len);
+        G.pos = v->pos;
+        if (!plit_add(&G, v->p + at, len, 0))
+            goto out;
+        G.v[G.n - 1].bit = v->bit;
+    }
+    rc = lindex_build(&l->gate, &G, l->n, HS_FLAG_CASELESS, HS_MODE_BLOCK);
+    if (rc == EXS_EENGINE)
+        rc = EXS_OK; /* no gate: every line is parsed */
+out:
+    if (rc != EXS_OK || !l->gate.db) {
+        lindex_free(&l->gate);
+        l->gate = (lindex){0};
+    }
+    free(bad);
+    plits_free(&G);
+    return rc;
+}
+
+/* l's prefilter (and with gate its line gate); EXS_ENOMEM. The engine refusing the literals
+ * leaves l without a database (every rule always): slower, the same results. */
+static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l, bool gate)
 {
     exs_rc rc = EXS_ENOMEM;
     plits L = {0};
-    const char **ex = NULL;
-    unsigned *flags = NULL, *ids = NULL;
-    size_t *lens = NULL, nu = 0;
     l->nwords = (l->n + 63) / 64;
     l->always = calloc(l->nwords ? l->nwords : 1, sizeof *l->always);
-    l->need = calloc(l->n ? l->n : 1, sizeof *l->need);
-    if (!l->always || !l->need)
+    l->lit.need = calloc(l->n ? l->n : 1, sizeof *l->lit.need);
+    if (!l->always || !l->lit.need)
         return EXS_ENOMEM;
     for (size_t k = 0; k < l->n; k++) {
         L.pos = (uint32_t)k;
@@ -313,58 +449,21 @@ static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l)
             L.n = n0;
             l->always[k / 64] |= (uint64_t)1 << (k % 64);
         } else
-            l->need[k] = (uint8_t)((1u << got) - 1);
+            l->lit.need[k] = (uint8_t)((1u << got) - 1);
     }
     rc = EXS_OK;
     if (!L.n)
         goto out;
-    rc = EXS_ENOMEM;
-    qsort(L.v, L.n, sizeof *L.v, plit_cmp);
-    ex = calloc(L.n, sizeof *ex);
-    flags = calloc(L.n, sizeof *flags);
-    ids = calloc(L.n, sizeof *ids);
-    lens = calloc(L.n, sizeof *lens);
-    l->start = calloc(L.n + 1, sizeof *l->start);
-    l->pos = calloc(L.n, sizeof *l->pos);
-    if (!ex || !flags || !ids || !lens || !l->start || !l->pos)
-        goto out;
-    size_t np = 0;
-    for (size_t i = 0; i < L.n; i++) {
-        bool same = i && L.v[i].n == L.v[i - 1].n && !memcmp(L.v[i].p, L.v[i - 1].p, L.v[i].n);
-        if (!same) {
-            l->start[nu] = (uint32_t)np;
-            ex[nu] = (const char *)L.v[i].p;
-            lens[nu] = L.v[i].n;
-            flags[nu] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-            ids[nu] = (unsigned)nu;
-            nu++;
-        }
-        if (same && l->pos[np - 1].pos == L.v[i].pos) /* a rule's literal twice: once */
-            l->pos[np - 1].bits |= L.v[i].bit;
-        else
-            l->pos[np++] = (struct pent){L.v[i].pos, L.v[i].bit};
-    }
-    l->start[nu] = (uint32_t)np;
-    hs_compile_error_t *ce = NULL;
-    if (hs_compile_lit_multi(ex, flags, ids, lens, (unsigned)nu, HS_MODE_VECTORED, NULL, &l->db,
-                             &ce) != HS_SUCCESS) {
-        /* the compiler's word for running out of memory (hs_compile.h) */
-        bool oom = ce && ce->message && strstr(ce->message, "allocate memory");
-        hs_free_compile_error(ce);
-        l->db = NULL;
-        if (oom)
-            goto out;
+    rc = lindex_build(&l->lit, &L, l->n, HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH,
+                      HS_MODE_VECTORED);
+    if (rc == EXS_EENGINE) {
         memset(l->always, 0xff, l->nwords * sizeof *l->always);
+        rc = EXS_OK;
     }
-    rc = EXS_OK;
+    if (rc == EXS_OK && gate && l->lit.db)
+        rc = ilist_gate(l, &L);
 out:
-    for (size_t i = 0; i < L.n; i++)
-        free(L.v[i].p);
-    free(L.v);
-    free(ex);
-    free(flags);
-    free(ids);
-    free(lens);
+    plits_free(&L);
     return rc;
 }
 
@@ -409,10 +508,10 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
     }
     R->nrule = n;
     for (size_t s = 0; s <= R->nsvc; s++)
-        if (ilist_prefilter(R, &R->bysvc[s]) != EXS_OK)
+        if (ilist_prefilter(R, &R->bysvc[s], false) != EXS_OK)
             return EXS_ENOMEM;
     for (size_t k = 0; k < XS_KIND__COUNT; k++)
-        if (ilist_prefilter(R, &R->kind[k]) != EXS_OK)
+        if (ilist_prefilter(R, &R->kind[k], k == XS_KIND_IIS) != EXS_OK)
             return EXS_ENOMEM;
     R->prepared = true;
     return EXS_OK;
@@ -455,6 +554,11 @@ bool xs_sigrules_kind(const xs_sigrules *R, xs_kind k)
     return R && R->prepared && (unsigned)k < XS_KIND__COUNT && R->kind[k].n > 0;
 }
 
+bool xs_sigrules_gated(const xs_sigrules *R, xs_kind k)
+{
+    return xs_sigrules_kind(R, k) && R->kind[k].gate.db;
+}
+
 xs_sigrun *xs_sigrun_create(const xs_sigrules *R)
 {
     xs_sigrun *w = calloc(1, sizeof *w);
@@ -464,12 +568,14 @@ xs_sigrun *xs_sigrun_create(const xs_sigrules *R)
     size_t words = 1, most = 1;
     bool ok = (w->sc = xs_sigma_scratch_create()) != NULL;
     for (size_t s = 0; ok && s <= R->nsvc; s++) {
-        ok = !R->bysvc[s].db || hs_alloc_scratch(R->bysvc[s].db, &w->hs) == HS_SUCCESS;
+        ok = !R->bysvc[s].lit.db || hs_alloc_scratch(R->bysvc[s].lit.db, &w->hs) == HS_SUCCESS;
         words = R->bysvc[s].nwords > words ? R->bysvc[s].nwords : words;
         most = R->bysvc[s].n > most ? R->bysvc[s].n : most;
     }
     for (size_t k = 0; ok && k < XS_KIND__COUNT; k++) {
-        ok = !R->kind[k].db || hs_alloc_scratch(R->kind[k].db, &w->hs) == HS_SUCCESS;
+        ok = (!R->kind[k].lit.db || hs_alloc_scratch(R->kind[k].lit.db, &w->hs) == HS_SUCCESS) &&
+             (!R->kind[k].gate.db ||
+              hs_alloc_scratch(R->kind[k].gate.db, &w->hs) == HS_SUCCESS);
         words = R->kind[k].nwords > words ? R->kind[k].nwords : words;
         most = R->kind[k].n > most ? R->kind[k].n : most;
     }
@@ -551,28 +657,44 @@ static void vals_add(xs_sigrun *w, xs_str v)
 }
 
 typedef struct hitarg {
-    const ilist *l;
+    const lindex *x;
     xs_sigrun *w;
 } hitarg;
 
-/* Literal id found: its rules' lists are met; a rule all of whose lists are is a candidate. */
-static int on_lit(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
-                  void *ctx)
+/* Literal id of x found: its rules' lists are met. Returns how many rules it completed, the
+ * candidates (into w->cand), all of whose lists are met now. */
+static size_t met(const lindex *x, xs_sigrun *w, unsigned id)
 {
-    (void)from, (void)to, (void)fl;
-    const hitarg *h = ctx;
-    xs_sigrun *w = h->w;
-    for (uint32_t i = h->l->start[id]; i < h->l->start[id + 1]; i++) {
-        uint32_t k = h->l->pos[i].pos;
-        uint8_t was = w->hit[k], now = was | h->l->pos[i].bits;
+    size_t done = 0;
+    for (uint32_t i = x->start[id]; i < x->start[id + 1]; i++) {
+        uint32_t k = x->pos[i].pos;
+        uint8_t was = w->hit[k], now = was | x->pos[i].bits;
         if (was == now)
             continue;
         if (!was)
             w->touched[w->ntouched++] = k;
         w->hit[k] = now;
-        if (now == h->l->need[k])
+        if (now == x->need[k]) {
             w->cand[k / 64] |= (uint64_t)1 << (k % 64);
+            done++;
+        }
     }
+    return done;
+}
+
+static void met_clear(xs_sigrun *w)
+{
+    for (size_t i = 0; i < w->ntouched; i++)
+        w->hit[w->touched[i]] = 0;
+    w->ntouched = 0;
+}
+
+static int on_lit(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
+                  void *ctx)
+{
+    (void)from, (void)to, (void)fl;
+    const hitarg *h = ctx;
+    met(h->x, h->w, id);
     return 0;
 }
 
@@ -581,16 +703,14 @@ static int on_lit(unsigned id, unsigned long long from, unsigned long long to, u
 static void candidates(xs_sigrun *w, const ilist *l)
 {
     memcpy(w->cand, l->always, l->nwords * sizeof *w->cand);
-    if (!l->db)
+    if (!l->lit.db)
         return;
-    hitarg h = {l, w};
-    w->ntouched = 0;
+    hitarg h = {&l->lit, w};
     if (w->nv == SIZE_MAX ||
-        hs_scan_vector(l->db, w->vp, w->vn, (unsigned)w->nv, 0, w->hs, on_lit, &h) !=
+        hs_scan_vector(l->lit.db, w->vp, w->vn, (unsigned)w->nv, 0, w->hs, on_lit, &h) !=
             HS_SUCCESS)
         memset(w->cand, 0xff, l->nwords * sizeof *w->cand);
-    for (size_t i = 0; i < w->ntouched; i++)
-        w->hit[w->touched[i]] = 0;
+    met_clear(w);
 }
 
 /* The next candidate position at or after k, or l->n. */
@@ -603,6 +723,59 @@ static size_t next_cand(const xs_sigrun *w, const ilist *l, size_t k)
         k = (k / 64 + 1) * 64;
     }
     return l->n;
+}
+
+/* ---------------------------------------------------------------- the line gate */
+
+typedef struct gatearg {
+    const lindex *x;
+    xs_sigrun *w;
+    const xs_nlmap *nl;
+    size_t len, line_end; /* the end of the line being looked at */
+    bool added;           /* it is a candidate already */
+    uint32_t **starts;
+    size_t *cap, n;
+    bool oom;
+} gatearg;
+
+/* A piece found: the line it ends in is a candidate once some rule's pieces are all in it. */
+static int on_gate(unsigned id, unsigned long long from, unsigned long long to, unsigned fl,
+                   void *ctx)
+{
+    (void)from, (void)fl;
+    gatearg *g = ctx;
+    size_t at = (size_t)to - 1; /* the piece's last byte: its line */
+    if (!g->line_end || at >= g->line_end) {
+        met_clear(g->w);
+        size_t e = xs_nlmap_next(g->nl, at);
+        g->line_end = e < g->len ? e + 1 : g->len;
+        g->added = false;
+    }
+    if (g->added || !met(g->x, g->w, id))
+        return 0;
+    if (!xs_grow((void **)g->starts, g->cap, g->n + 1, sizeof **g->starts)) {
+        g->oom = true;
+        return 1;
+    }
+    (*g->starts)[g->n++] = (uint32_t)xs_nlmap_line_start(g->nl, at);
+    g->added = true;
+    return 0;
+}
+
+long xs_sigrun_lines(xs_sigrun *w, xs_kind k, const char *buf, size_t len, const xs_nlmap *nl,
+                     uint32_t **starts, size_t *cap)
+{
+    const ilist *l = &w->r->kind[k];
+    gatearg g = {&l->gate, w, nl, len, 0, false, starts, cap, 0, false};
+    if (!len)
+        return 0;
+    hs_error_t e = hs_scan(l->gate.db, buf, (unsigned)len, 0, w->hs, on_gate, &g);
+    met_clear(w);
+    if (g.oom)
+        return -(long)EXS_ENOMEM;
+    if (e != HS_SUCCESS)
+        return -(long)EXS_EENGINE;
+    return (long)g.n;
 }
 
 /* ---------------------------------------------------------------- EVTX */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "exsweep/finding.h"
+#include "core/nlmap.h"
 #include "logs/kinds.h"
 #include "parsers/csv.h"
 #include "parsers/evtx/evtx.h"
@@ -48,10 +49,22 @@ bool xs_sigrules_holds(const xs_sigrules *r, const exs_rule *rule);
  * (the built-in prefilter would drop the lines no built-in detector wants). After prepare. */
 bool xs_sigrules_kind(const xs_sigrules *r, xs_kind k);
 
+/* Whether kind k has a line gate (the IIS rules, when each has a literal the raw line holds
+ * as it is): then only the lines of the built-in prefilter and of xs_sigrun_lines are parsed.
+ * After prepare. */
+bool xs_sigrules_gated(const xs_sigrules *r, xs_kind k);
+
 /* A worker's matching state: create once per worker thread (NULL when out of memory). */
 typedef struct xs_sigrun xs_sigrun;
 xs_sigrun *xs_sigrun_create(const xs_sigrules *r);
 void xs_sigrun_destroy(xs_sigrun *w);
+
+/* The lines of buf[0..len) (its line-break map nl) that may hold an event some rule of kind k
+ * matches, as xs_prefilter_lines gives its candidates: their start offsets, ascending, unique,
+ * into *starts (grown; capacity *cap). Returns the count, or -EXS_ENOMEM, -EXS_EENGINE. Only
+ * for a kind xs_sigrules_gated says has a gate. */
+long xs_sigrun_lines(xs_sigrun *w, xs_kind k, const char *buf, size_t len, const xs_nlmap *nl,
+                     uint32_t **starts, size_t *cap);
 
 /* The rules over one EVTX record (offset: its byte offset in the file), one IIS W3C row, one
  * Exchange CSV row of kind k (names: its schema), each at time t (EXS_TIME_NONE). */

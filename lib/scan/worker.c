@@ -40,6 +40,8 @@ void xs_worker_fini(xs_worker *w)
     free(w->mem.buf);
     free(w->mem.nl);
     free(w->mem.starts);
+    free(w->mem.gated);
+    free(w->mem.merged);
     xs_pf_scratch_free(w->mem.scratch);
     xs_fworker_destroy(w->fw);
     xs_sigrun_destroy(w->sigma);
@@ -126,6 +128,19 @@ static void ctx_init(xs_ctx *c, xs_worker *w, const char *display, const char *n
     c->sigma = w->sigma;
 }
 
+/* The Sigma rules' line gate of a kind (xs_linegate). */
+typedef struct sgate {
+    xs_sigrun *run;
+    xs_kind kind;
+} sgate;
+
+static long sigma_lines(void *ctx, const char *buf, size_t len, const xs_nlmap *nl,
+                        uint32_t **starts, size_t *cap)
+{
+    const sgate *g = ctx;
+    return xs_sigrun_lines(g->run, g->kind, buf, len, nl, starts, cap);
+}
+
 static void read_log(xs_worker *w, const xs_class *cls, const char *display, const char *norm,
                      const xs_where *where, const xs_input *in, size_t have)
 {
@@ -143,9 +158,15 @@ static void read_log(xs_worker *w, const xs_class *cls, const char *display, con
     uint64_t cand0 = w->mem.candidates;
     /* Every log kind has a prefilter: NULL means it could not be loaded (the sweep failed).
      * With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate;
-     * so it does for a kind some Sigma rule applies to (its rows are all evaluated). */
+     * so it does for a kind some Sigma rule applies to (its rows are all evaluated), unless
+     * the rules have a line gate: then the lines of the prefilter and of the gate are. */
     const xs_prefilter *pf = NULL;
-    if (!s->no_prefilter && !xs_sigrules_kind(s->sigma, cls->kind)) {
+    sgate sg = {w->sigma, cls->kind};
+    xs_linegate gate = {sigma_lines, &sg}, *gp = NULL;
+    bool gated = w->sigma && xs_sigrules_gated(s->sigma, cls->kind);
+    if (gated)
+        gp = &gate;
+    if (!s->no_prefilter && (!xs_sigrules_kind(s->sigma, cls->kind) || gated)) {
         pf = xs_scan_prefilter(s, cls->kind);
         if (pf && !(w->scratch_kinds & (1u << cls->kind))) {
             exs_rc rc = xs_pf_scratch_grow(&w->mem.scratch, pf);
@@ -162,7 +183,7 @@ static void read_log(xs_worker *w, const xs_class *cls, const char *display, con
             return;
         }
     }
-    exs_rc rc = xs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have);
+    exs_rc rc = xs_log_pipeline(&c, w->st, lk, pf, gp, &w->mem, in, have);
     if (rc != EXS_OK)
         xs_scan_fail(s, rc, "matching engine failed on %s (%s)", display, exs_strerror(rc));
     if (lk->end)
