@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "core/parallel.h"
 #include "detectors/sigma.h"
 #include "scan/ctx.h"
 #include "sigma/weblog.h"
@@ -60,8 +61,13 @@ struct xs_sigrules {
     xs_arena a;
     srule *rule;
     size_t nrule;
-    ilist *bysvc;    /* per Windows service, and [nsvc] for a channel the table does not know */
-    size_t nsvc;
+    /* EVTX: [0, nsvc) per Windows service, [nsvc] a channel the table does not know (the rules
+     * of a product or a service), then [nsvc + 1 + e] per category entry e (the category
+     * rules, by service and event id: xs_sigma_win_entries_of); an entry whose rules are
+     * another's uses that one's list (bycat[e]: Sysmon's 1 and Security's 4688). */
+    ilist *bysvc;
+    size_t nsvc, ncat, nwin;
+    const ilist **bycat;
     ilist kind[XS_KIND__COUNT]; /* [XS_KIND_IIS]: the webserver rules */
     size_t unmapped;
     bool prepared;
@@ -113,9 +119,10 @@ void xs_sigrules_destroy(xs_sigrules *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; r->bysvc && i <= r->nsvc; i++)
+    for (size_t i = 0; r->bysvc && i < r->nwin; i++)
         ilist_free(&r->bysvc[i]);
     free(r->bysvc);
+    free(r->bycat);
     for (size_t k = 0; k < XS_KIND__COUNT; k++)
         ilist_free(&r->kind[k]);
     free(r->rule);
@@ -251,6 +258,12 @@ static bool index_rule(xs_sigrules *R, uint32_t i, bool *mapped)
         return ilist_add(&R->kind[XS_KIND_IIS], i);
     if (!xs_sigma_win_mapped(r)) {
         *mapped = false;
+        return true;
+    }
+    if (xs_sigma_win_is_category(r)) {
+        for (size_t e = 0; e < R->ncat; e++)
+            if (xs_sigma_win_in_entry(r, e) && !ilist_add(&R->bysvc[R->nsvc + 1 + e], i))
+                return false;
         return true;
     }
     for (size_t s = 0; s <= R->nsvc; s++)
@@ -467,15 +480,37 @@ out:
     return rc;
 }
 
+typedef struct pfjob {
+    xs_sigrules *R;
+    ilist **list;
+    exs_rc *rc;
+} pfjob;
+
+static int by_size_desc(const void *a, const void *b)
+{
+    size_t x = (*(ilist *const *)a)->n, y = (*(ilist *const *)b)->n;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void pf_one(void *ctx, size_t i)
+{
+    pfjob *j = ctx;
+    ilist *l = j->list[i];
+    j->rc[i] = ilist_prefilter(j->R, l, l == &j->R->kind[XS_KIND_IIS]);
+}
+
 exs_rc xs_sigrules_prepare(xs_sigrules *R)
 {
     if (!R || R->prepared)
         return EXS_OK;
     size_t n = xs_sigma_count(R->set);
     R->nsvc = xs_sigma_win_nservices();
-    R->bysvc = calloc(R->nsvc + 1, sizeof *R->bysvc);
+    R->ncat = xs_sigma_win_nentries();
+    R->nwin = R->nsvc + 1 + R->ncat;
+    R->bysvc = calloc(R->nwin, sizeof *R->bysvc);
+    R->bycat = calloc(R->ncat, sizeof *R->bycat);
     R->rule = calloc(n ? n : 1, sizeof *R->rule);
-    if (!R->bysvc || !R->rule)
+    if (!R->bysvc || !R->bycat || !R->rule)
         return EXS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         srule *s = &R->rule[i];
@@ -507,12 +542,37 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
         R->unmapped += !mapped;
     }
     R->nrule = n;
+    /* the lists' prefilters on every CPU, the largest lists first */
+    size_t nl = 0;
+    pfjob j = {R, calloc(R->nwin + XS_KIND__COUNT, sizeof *j.list),
+               calloc(R->nwin + XS_KIND__COUNT, sizeof *j.rc)};
+    if (!j.list || !j.rc) {
+        free(j.list);
+        free(j.rc);
+        return EXS_ENOMEM;
+    }
     for (size_t s = 0; s <= R->nsvc; s++)
-        if (ilist_prefilter(R, &R->bysvc[s], false) != EXS_OK)
-            return EXS_ENOMEM;
+        j.list[nl++] = &R->bysvc[s];
+    for (size_t e = 0; e < R->ncat; e++) {
+        const ilist *l = &R->bysvc[R->nsvc + 1 + e];
+        R->bycat[e] = l;
+        for (size_t d = 0; d < e && R->bycat[e] == l; d++)
+            if (R->bycat[d]->n == l->n && (!l->n || !memcmp(R->bycat[d]->v, l->v, l->n * sizeof *l->v)))
+                R->bycat[e] = R->bycat[d];
+        if (R->bycat[e] == l)
+            j.list[nl++] = &R->bysvc[R->nsvc + 1 + e];
+    }
     for (size_t k = 0; k < XS_KIND__COUNT; k++)
-        if (ilist_prefilter(R, &R->kind[k], k == XS_KIND_IIS) != EXS_OK)
-            return EXS_ENOMEM;
+        j.list[nl++] = &R->kind[k];
+    qsort(j.list, nl, sizeof *j.list, by_size_desc);
+    xs_parallel_for(nl, xs_cpus(), pf_one, &j);
+    exs_rc rc = EXS_OK;
+    for (size_t i = 0; i < nl; i++)
+        rc = rc == EXS_OK ? j.rc[i] : rc;
+    free(j.list);
+    free(j.rc);
+    if (rc != EXS_OK)
+        return rc;
     R->prepared = true;
     return EXS_OK;
 }
@@ -567,7 +627,7 @@ xs_sigrun *xs_sigrun_create(const xs_sigrules *R)
     w->r = R;
     size_t words = 1, most = 1;
     bool ok = (w->sc = xs_sigma_scratch_create()) != NULL;
-    for (size_t s = 0; ok && s <= R->nsvc; s++) {
+    for (size_t s = 0; ok && s < R->nwin; s++) {
         ok = !R->bysvc[s].lit.db || hs_alloc_scratch(R->bysvc[s].lit.db, &w->hs) == HS_SUCCESS;
         words = R->bysvc[s].nwords > words ? R->bysvc[s].nwords : words;
         most = R->bysvc[s].n > most ? R->bysvc[s].n : most;
@@ -780,33 +840,15 @@ long xs_sigrun_lines(xs_sigrun *w, xs_kind k, const char *buf, size_t len, const
 
 /* ---------------------------------------------------------------- EVTX */
 
-void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
+/* The rules of list l over the record (its event ev, source src; w's values set). */
+static void evtx_list(xs_ctx *c, xs_sigrun *w, const ilist *l, const xs_evtx_record *rec,
+                      int64_t offset, const xs_sigma_event *ev, const xs_sigma_winsrc *src)
 {
-    xs_sigrun *w = c->sigma;
-    if (!w)
-        return;
     const xs_sigrules *R = w->r;
-    xs_sigma_evtx ex;
-    xs_sigma_event ev = xs_sigma_evtx_event(&ex, rec);
-    xs_sigma_winsrc src;
-    xs_sigma_win_source(&ev, &src);
-    const ilist *l = &R->bysvc[src.service >= 0 && (size_t)src.service < R->nsvc
-                                   ? (size_t)src.service
-                                   : R->nsvc];
-    if (!l->n)
-        return;
-    vals_reset(w);
-    for (size_t i = 0; i < rec->nfields; i++)
-        vals_add(w, xs_str_make(rec->fields[i].value, rec->fields[i].value_len));
-    vals_add(w, xs_str_cstr(ex.eid));
-    vals_add(w, xs_str_cstr(ex.level));
-    vals_add(w, xs_str_make(rec->channel, rec->channel_len));
-    vals_add(w, xs_str_make(rec->provider, rec->provider_len));
-    vals_add(w, xs_str_make(rec->computer, rec->computer_len));
     candidates(w, l);
     for (size_t k = next_cand(w, l, 0); k < l->n; k = next_cand(w, l, k + 1)) {
         const srule *s = &R->rule[l->v[k]];
-        if (!xs_sigma_win_match_src(s->r, &src, &ev, w->sc))
+        if (!xs_sigma_win_match_src(s->r, src, ev, w->sc))
             continue;
         xs_hit h;
         hit_base(&h, s, rec->time_ms);
@@ -818,10 +860,47 @@ void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
         h.event.computer = xs_str_make(rec->computer, rec->computer_len);
         h.event.recovered = (rec->flags & XS_EVTX_REC_RECOVERED) != 0;
         char buf[XS_MAX_EVIDENCE];
-        h.evidence = evidence(s, &ev, &src, xs_str_make(rec->text, rec->text_len), buf,
+        h.evidence = evidence(s, ev, src, xs_str_make(rec->text, rec->text_len), buf,
                               sizeof buf);
         xs_emit(c, &h);
     }
+}
+
+void xs_sigrun_evtx(xs_ctx *c, const xs_evtx_record *rec, int64_t offset)
+{
+    xs_sigrun *w = c->sigma;
+    if (!w)
+        return;
+    const xs_sigrules *R = w->r;
+    xs_sigma_evtx ex;
+    xs_sigma_event ev = xs_sigma_evtx_event(&ex, rec);
+    xs_sigma_winsrc src;
+    xs_sigma_win_source(&ev, &src);
+    const ilist *l[1 + 8];
+    size_t nl = 0, ent[8];
+    l[nl++] = &R->bysvc[src.service >= 0 && (size_t)src.service < R->nsvc ? (size_t)src.service
+                                                                          : R->nsvc];
+    size_t ne = xs_sigma_win_entries_of(&src, ent, 8);
+    for (size_t i = 0; i < ne && i < 8; i++) {
+        const ilist *x = R->bycat[ent[i]];
+        bool twice = false; /* two entries of one list: run once */
+        for (size_t k = 0; k < nl && !twice; k++)
+            twice = l[k] == x;
+        if (!twice && x->n)
+            l[nl++] = x;
+    }
+    if (nl == 1 && !l[0]->n)
+        return;
+    vals_reset(w);
+    for (size_t i = 0; i < rec->nfields; i++)
+        vals_add(w, xs_str_make(rec->fields[i].value, rec->fields[i].value_len));
+    vals_add(w, xs_str_cstr(ex.eid));
+    vals_add(w, xs_str_cstr(ex.level));
+    vals_add(w, xs_str_make(rec->channel, rec->channel_len));
+    vals_add(w, xs_str_make(rec->provider, rec->provider_len));
+    vals_add(w, xs_str_make(rec->computer, rec->computer_len));
+    for (size_t i = 0; i < nl; i++)
+        evtx_list(c, w, l[i], rec, offset, &ev, &src);
 }
 
 /* ---------------------------------------------------------------- IIS */

@@ -654,6 +654,25 @@ static void test_windows_log_sources(void **state)
     xs_sigma_winsrc src;
     xs_sigma_win_source(&ev, &src);
     assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_OTHER);
+    /* the index by category entry: Sysmon 1 and Security 4688 are the rule's two entries */
+    assert_true(xs_sigma_win_is_category(r));
+    size_t ent[4], nent = 0;
+    xs_sigma_kv k1[] = {{XS_LIT("Channel"), XS_LIT(SYSMON)}, {XS_LIT("EventID"), XS_LIT("1")}};
+    xs_sigma_kv k2[] = {{XS_LIT("Channel"), XS_LIT("Security")}, {XS_LIT("EventID"), XS_LIT("4688")}};
+    xs_sigma_kvs kk1 = {k1, 2}, kk2 = {k2, 2};
+    xs_sigma_event e1 = xs_sigma_kv_event(&kk1), e2 = xs_sigma_kv_event(&kk2);
+    xs_sigma_winsrc s1, s2;
+    xs_sigma_win_source(&e1, &s1);
+    xs_sigma_win_source(&e2, &s2);
+    assert_int_equal(xs_sigma_win_entries_of(&s1, ent, 4), 1);
+    assert_true(xs_sigma_win_in_entry(r, ent[0]));
+    assert_int_equal(xs_sigma_win_entries_of(&s2, ent + 1, 3), 1);
+    assert_true(xs_sigma_win_in_entry(r, ent[1]));
+    assert_int_not_equal(ent[0], ent[1]);
+    for (size_t e = 0; e < xs_sigma_win_nentries(); e++)
+        nent += xs_sigma_win_in_entry(r, e);
+    assert_int_equal(nent, 2);
+    assert_int_equal(xs_sigma_win_entries_of(&src, ent, 4), 0); /* System 1: none */
     r = load("title: t\nlogsource:\n    product: windows\n    category: registry_add\n"
              "detection:\n    sel:\n        TargetObject|contains: Run\n    condition: sel\n");
     assert_true(win(r, "Channel", SYSMON, "EventID", "12", "EventType", "CreateKey",
