@@ -27,7 +27,7 @@ BUILD   ?= build
 SAN     ?=
 CC      ?= cc
 OPT     ?= -O2 -g
-PKGS    := yara libhs libarchive libcrypto libpcre2-8 libregf libcurl yaml-0.1
+PKGS    := yara libhs libarchive libcrypto libssl libpcre2-8 libregf libcurl yaml-0.1
 # libevtx is linked only by the EVTX comparison bench, not by the tool.
 # libyaml reads Sigma rules (lib/sigma/); the test tools ecscheck (ECS's YAML schema) and
 # collectcheck (the collection specs exsweep writes) use it too.

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_help.h"
@@ -52,9 +54,10 @@ static void put(const char *s)
 int xs_cli_notify(int argc, char **argv)
 {
     static const struct option longopts[] = {XS_NOTIFY_LONGOPTS};
-    const char *contacts = NULL, *out = NULL, *from = NULL, *sender = NULL, *url = NULL;
+    const char *contacts = NULL, *out = NULL, *from = NULL, *sender = NULL, *url = NULL,
+               *cacert = NULL;
     double rate = 30, timeout = 60;
-    int ja = 0, c;
+    int ja = 0, c, paced = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, XS_NOTIFY_OPTSTRING, longopts, NULL)) != -1) {
@@ -64,6 +67,7 @@ int xs_cli_notify(int argc, char **argv)
         case XS_NOTIFY_OPT_FROM: from = optarg; break;
         case XS_NOTIFY_OPT_SENDER: sender = optarg; break;
         case XS_NOTIFY_OPT_SEND: url = optarg; break;
+        case XS_NOTIFY_OPT_CACERT: cacert = optarg; break;
         case XS_NOTIFY_OPT_LANG:
             if (!strcmp(optarg, "en"))
                 ja = 0;
@@ -73,11 +77,13 @@ int xs_cli_notify(int argc, char **argv)
                 return xs_cli_usage("notify", "unknown language '%s' (en, ja)", optarg);
             break;
         case XS_NOTIFY_OPT_RATE:
+            paced = 1;
             if (number(optarg, 0.001, &rate))
                 return xs_cli_usage("notify", "--rate wants letters a minute above 0, not '%s'",
                                     optarg);
             break;
         case XS_NOTIFY_OPT_TIMEOUT:
+            paced = 1;
             if (number(optarg, 1, &timeout))
                 return xs_cli_usage("notify", "--timeout wants seconds, 1 or more, not '%s'",
                                     optarg);
@@ -97,6 +103,13 @@ int xs_cli_notify(int argc, char **argv)
                                       "standard input)");
     if (url && !from)
         return xs_cli_usage("notify", "--send needs --from ADDR");
+    if (url && strncasecmp(url, "smtp://", 7) && strncasecmp(url, "smtps://", 8))
+        return xs_cli_usage("notify", "--send wants smtp://HOST[:PORT] or smtps://HOST[:PORT], "
+                                      "not '%s'", url);
+    if ((paced || cacert) && !url)
+        return xs_cli_usage("notify", "--rate, --timeout and --cacert are for --send");
+    if (cacert && access(cacert, R_OK) != 0)
+        return xs_cli_usage("notify", "cannot read --cacert %s: %s", cacert, strerror(errno));
     int stdin_twice = 0;
     for (int i = optind; i < argc; i++)
         stdin_twice += !strcmp(argv[i], "-");
@@ -108,7 +121,7 @@ int xs_cli_notify(int argc, char **argv)
         char *end;
         errno = 0;
         long long v = strtoll(sde, &end, 10);
-        if (errno || *end || v < 0)
+        if (errno || *end || v < 0 || v > 253402300799LL) /* up to 9999-12-31 */
             return xs_cli_usage("notify", "SOURCE_DATE_EPOCH is not a number of seconds");
         o.date = (time_t)v;
     } else
@@ -155,7 +168,8 @@ int xs_cli_notify(int argc, char **argv)
         status = 1;
     if (url) {
         fflush(stdout);
-        exs_notify_send_opts so = {.url = url, .per_minute = rate, .timeout = (long)timeout};
+        exs_notify_send_opts so = {.url = url, .per_minute = rate, .timeout = (long)timeout,
+                                   .cacert = cacert};
         exs_notify_sent sent;
         rc = exs_notify_send(n, out, &so, &sent, err, sizeof err);
         printf("  sent %zu, sent before %zu, failed %zu, not tried %zu: ", sent.sent,

@@ -78,10 +78,13 @@ int exs_notify_warning(const exs_notify *n, size_t i, const char **file, uint64_
                        const char **message);
 
 typedef struct exs_notify_send_opts {
-    const char *url;    /* "smtp://HOST[:PORT]" (STARTTLS when the server offers it; the
-                           certificate is checked) or "smtps://HOST[:PORT]" */
+    const char *url;    /* "smtp://HOST[:PORT]" (STARTTLS required, except to a loopback
+                           relay, where it is used when offered; the certificate is checked)
+                           or "smtps://HOST[:PORT]" */
     double per_minute;  /* letters a minute at most (> 0) */
     long timeout;       /* seconds one letter may take, connecting included (> 0) */
+    const char *cacert; /* the authorities (PEM file) the server's certificate must be signed
+                           by; NULL: the system's */
 } exs_notify_send_opts;
 
 typedef struct exs_notify_sent {

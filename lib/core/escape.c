@@ -169,8 +169,13 @@ void xs_esc_csv(FILE *f, const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     fputc('"', f);
-    if (n && (u[0] == '=' || u[0] == '+' || u[0] == '-' || u[0] == '@' || u[0] == '\t' ||
-              u[0] == '\r'))
+    /* A formula trigger, also after leading spaces: a spreadsheet that trims them on import
+     * (LibreOffice's "trim spaces") would run it too. */
+    size_t lead = 0;
+    while (lead < n && u[lead] == ' ')
+        lead++;
+    if (lead < n && (u[lead] == '=' || u[lead] == '+' || u[lead] == '-' || u[lead] == '@' ||
+                     u[lead] == '\t' || u[lead] == '\r'))
         fputc('\'', f);
     for (size_t i = 0; i < n;) {
         unsigned char c = u[i];

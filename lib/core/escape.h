@@ -34,7 +34,8 @@ void xs_esc_json_html(FILE *f, const char *p, size_t n);
 size_t xs_esc_term(FILE *f, const char *p, size_t n, size_t max_cols);
 
 /* One CSV field, always quoted: doubled quotes, controls as \xNN, invalid UTF-8 as U+FFFD,
- * and a leading ' before = + - @ TAB CR so spreadsheets do not run it as a formula. */
+ * and a leading ' before = + - @ TAB CR (also after leading spaces) so spreadsheets do not
+ * run it as a formula. */
 void xs_esc_csv(FILE *f, const char *p, size_t n);
 
 /* HTML text or attribute value: & < > " ' escaped, controls as U+FFFD, invalid UTF-8 too. */

@@ -173,6 +173,12 @@
 #define XS_NOTIFY_LETTER_HOSTS 500       /* hosts one letter lists; the rest are counted in it
                                            and all are in its .csv beside it */
 #define XS_NOTIFY_MAX_WARNINGS 1000      /* warnings kept (the first); every one is counted */
+#define XS_NOTIFY_MAX_BODY_LINE 990      /* octets of a letter's text line (RFC 5322: 998 and
+                                           the CRLF at most); a longer line is cut, the rest on
+                                           indented lines */
+#define XS_NOTIFY_MAX_ATTACH (4 << 20)   /* bytes of a letter's list of servers attached to it
+                                           (about 40,000 servers; 5.4 MiB as base64); a larger
+                                           list is not attached, the letter says so */
 #define XS_NOTIFY_MAX_LETTER_BYTES (16 << 20) /* bytes of a letter --send reads back from the
                                            folder (500 hosts make about 0.5 MiB); a larger
                                            file is not sent: a failure, logged */
@@ -325,5 +331,20 @@
                                             longer ones are cut */
 #define XS_SIGMA_RE_MATCH_LIMIT 100000  /* PCRE2 backtracking steps per value and rule regex;
                                             past it the expression does not match */
+#define XS_SIGMA_MAX_CORR_EVENTS 1000000 /* matches kept for the correlation rules (each
+                                            about 48 bytes); later ones are counted dropped */
+#define XS_SIGMA_MAX_CORR_BYTES (64u << 20) /* bytes of the distinct group-by and field values
+                                            kept for them; a match needing more is dropped,
+                                            counted */
+#define XS_SIGMA_MAX_CORR_RULES 256     /* rules one correlation names; one naming more is
+                                            not evaluated, and says so */
+#define XS_SIGMA_MAX_CORR_VALUE 1024    /* bytes kept of one group-by or field value; longer
+                                            ones are cut (a user, a host, an address is short) */
+#define XS_SIGMA_MAX_CORR_ORIGIN 8192  /* bytes of where a match came from (the sweep's
+                                            place of a file, at most XS_MAX_WHERE and a few
+                                            numbers); a longer one is cut */
+#define XS_SIGMA_MAX_CORR_WORK 200000000ULL /* window steps one correlation may take (a
+                                            temporal_ordered or value_percentile window is
+                                            walked whole); past it its evaluation stops, counted */
 
 #endif

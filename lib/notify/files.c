@@ -32,10 +32,17 @@ bool xs_notify_put_file(int dfd, const char *name, const char *p, size_t n, char
                         size_t errlen)
 {
     char tmp[512];
-    snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-    int fd = xs_notify_io_ok() ? openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+    static unsigned seq;
+    int fd = -1;
+    /* a name of this process's, created new: never a file (or a FIFO) someone put there */
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(tmp, sizeof tmp, ".%s.%ld.%u.tmp", name, (long)getpid(), seq++);
+        fd = xs_notify_io_ok() ? openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
                                                       O_CLOEXEC, 0600)
                                : -1;
+        if (fd >= 0 || errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return false;
@@ -82,4 +89,24 @@ bool xs_notify_sync_dir(int dfd, char *err, size_t errlen)
         return true;
     snprintf(err, errlen, "cannot sync the folder: %s", strerror(errno));
     return false;
+}
+
+bool xs_notify_dir_ok(int dfd, const char *dir, struct stat *out, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(dfd, &st) != 0) {
+        snprintf(err, errlen, "cannot look at the folder %s: %s", dir, strerror(errno));
+        return false;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+        snprintf(err, errlen,
+                 "the folder %s is %s: the letters in it could be changed before they are "
+                 "sent (use a folder of your own that only you can write)",
+                 dir, st.st_uid != geteuid() ? "not yours" : "writable by others");
+        errno = EACCES;
+        return false;
+    }
+    if (out)
+        *out = st;
+    return true;
 }

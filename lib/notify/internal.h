@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "exsweep/notify.h"
 #include "notify/contacts.h"
@@ -19,6 +21,7 @@ typedef struct xs_nletter {
     char *to;     /* checked addresses, ", "-separated */
     char *msgid;  /* "<ID.exsweep@DOMAIN>" */
     size_t hosts;
+    char sha[65]; /* of the file as written: --send sends only those bytes */
 } xs_nletter;
 
 struct exs_notify {
@@ -33,6 +36,8 @@ struct exs_notify {
     size_t nletters;
     char *from;          /* of the last write */
     char *dir;           /* of the last write */
+    dev_t dir_dev;       /* ... and the folder it opened */
+    ino_t dir_ino;
     exs_notify_stats st;
 };
 
@@ -41,11 +46,22 @@ struct exs_notify {
  * removed) when a call failed. */
 bool xs_notify_put_file(int dfd, const char *name, const char *p, size_t n, char *err,
                         size_t errlen);
+/* The folder exsweep notify writes into and sends from must be the user's own and nobody
+ * else's to write: a letter someone could change between its writing and its sending would
+ * go out under the user's From. Its stat to *st (may be NULL); false with err and errno set
+ * (EACCES: not the user's, or others may write it; else fstat's). */
+bool xs_notify_dir_ok(int dfd, const char *dir, struct stat *st, char *err, size_t errlen);
 /* fsync of the folder; false with err set. */
 bool xs_notify_sync_dir(int dfd, char *err, size_t errlen);
 
-/* XS_NOTIFY_MAX_LETTER_BYTES; tests lower it. */
+/* XS_NOTIFY_MAX_LETTER_BYTES, XS_NOTIFY_MAX_ATTACH; tests lower them. */
 extern long xs_notify_max_letter_bytes;
+extern size_t xs_notify_max_attach;
+
+/* Is the SMTP URL's host a loopback one (localhost, 127.0.0.0/8, ::1)? There a relay
+ * without STARTTLS is taken in clear (the letters never leave the machine); to any other
+ * host --send sends only over TLS (STARTTLS required, or smtps://). */
+bool xs_notify_url_loopback(const char *url);
 
 /* Fault injection (tests only; inert unless set): xs_notify_fault_io > 0 makes the Nth file
  * call of the writers (open, write, fsync, rename, close) from now on fail with EIO (or

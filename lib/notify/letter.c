@@ -13,7 +13,10 @@
 #include "core/digest.h"
 #include "core/escape.h"
 #include "core/limits.h"
+#include "core/memstream.h"
 #include "notify/letter.h"
+
+size_t xs_notify_letter_hosts = XS_NOTIFY_LETTER_HOSTS;
 
 /* ---- headers ---- */
 
@@ -47,9 +50,13 @@ static int clean(const char *v, char *out, size_t cap, size_t *len)
     return ascii;
 }
 
+/* Room for the longest value written: the recipients (XS_NOTIFY_MAX_EMAILS addresses of 254
+ * bytes and ", ") or the subject (600 bytes), whole: never an address cut. */
+#define HEADER_CAP (XS_NOTIFY_MAX_EMAILS * 256 + 1024)
+
 int xs_header_value(FILE *f, const char *v, size_t used)
 {
-    char buf[1024];
+    static _Thread_local char buf[HEADER_CAP];
     size_t n;
     if (clean(v, buf, sizeof buf, &n)) {
         /* ASCII: folded before a space (CRLF then the space: a continuation) past 78 */
@@ -104,6 +111,30 @@ int xs_header_value(FILE *f, const char *v, size_t used)
 }
 
 /* ---- the body ---- */
+
+/* Text with CRLF line ends out to f, a line longer than XS_NOTIFY_MAX_BODY_LINE octets cut
+ * into pieces of at most that (at a character, never inside a UTF-8 sequence), each piece
+ * after the first on a line of its own indented by two spaces. */
+static void put_folded(FILE *f, const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - p) + 1 : n, len = end - i, room = XS_NOTIFY_MAX_BODY_LINE;
+        while (len > room + 2) { /* + 2: the CRLF */
+            size_t cut = room;
+            while (cut > 1 && ((unsigned char)p[i + cut] & 0xC0) == 0x80)
+                cut--;
+            fwrite(p + i, 1, cut, f);
+            fputs("\r\n  ", f);
+            i += cut;
+            len -= cut;
+            room = XS_NOTIFY_MAX_BODY_LINE - 2;
+        }
+        fwrite(p + i, 1, len, f);
+        i = end;
+    }
+}
 
 /* Literal text with \n as CRLF. */
 static void say(FILE *f, const char *s)
@@ -295,7 +326,7 @@ bool xs_letter_id(const xs_letter *l, char id[33])
 {
     char *buf = NULL;
     size_t n = 0;
-    FILE *m = open_memstream(&buf, &n);
+    FILE *m = xs_memopen(&buf, &n);
     char hex[65] = "";
     if (m) {
         fprintf(m, "%s%c%s%c%d", l->org, 0, l->to, 0, l->ja);
@@ -325,7 +356,8 @@ int xs_letter_write(FILE *f, const xs_letter *l)
     if (!xs_letter_id(l, id))
         return -1;
     struct tm tm;
-    gmtime_r(&l->date, &tm);
+    if (!gmtime_r(&l->date, &tm))
+        return -1;
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm); /* C locale names */
     /* the families any host is exposed to, for the subject */
     static const char *const fams[] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
@@ -365,6 +397,12 @@ int xs_letter_write(FILE *f, const xs_letter *l)
         say(f, "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
                "Content-Transfer-Encoding: 8bit\nAuto-Submitted: auto-generated\n\n");
     const char *who = l->sender && l->sender[0] ? l->sender : l->from;
+    /* the text into memory first, then out with no line past 998 octets (RFC 5322 2.1.1) */
+    FILE *out = f;
+    char *text = NULL;
+    size_t textn = 0;
+    if (!(f = xs_memopen(&text, &textn)))
+        return -1;
     if (ja) {
         if (l->org[0]) {
             put(f, l->org);
@@ -382,16 +420,20 @@ int xs_letter_write(FILE *f, const xs_letter *l)
         say(f, EN_INTRO);
         say(f, "Servers\n-------\n");
     }
-    size_t shown = l->n < XS_NOTIFY_LETTER_HOSTS ? l->n : XS_NOTIFY_LETTER_HOSTS;
+    size_t shown = l->n < xs_notify_letter_hosts ? l->n : xs_notify_letter_hosts;
     for (size_t i = 0; i < shown; i++)
         host_block(f, l, i);
     if (shown < l->n) {
         fprintf(f, ja ? "ほか %zu 台" : "and %zu more", l->n - shown);
-        if (l->csv) {
-            say(f, ja ? (multi ? " (全台の一覧は添付ファイル " : " (全台の一覧: ")
-                      : (multi ? " (all are listed in the attached " : " (all are listed in "));
+        if (multi) {
+            say(f, ja ? " (全台の一覧は添付ファイル " : " (all are listed in the attached ");
             put(f, l->csv);
-            say(f, ja ? ")" : ")");
+            say(f, ")");
+        } else if (l->csv) { /* kept beside the letter, too large to attach */
+            say(f, ja ? " (全台の一覧はメールに添付できない大きさです。本メールへの返信で"
+                        "お知らせください)"
+                      : " (the list of all of them is too large for a mail: reply to this "
+                        "message to have it)");
         }
         say(f, "\n\n");
     }
@@ -400,6 +442,11 @@ int xs_letter_write(FILE *f, const xs_letter *l)
     say(f, "\n-- \n");
     put(f, who);
     say(f, "\n");
+    if (xs_memclose(f, &text) != 0)
+        return -1;
+    f = out;
+    put_folded(f, text, textn);
+    free(text);
     if (multi) {
         /* the name is ours (NAME-ID.csv: ASCII letters, digits, '-', '.') */
         fprintf(f, "\r\n--=_exsweep_%s\r\nContent-Type: text/csv; charset=UTF-8; name=\"%s\"\r\n"

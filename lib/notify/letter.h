@@ -20,14 +20,18 @@ typedef struct xs_letter {
     const char *to;     /* checked addresses, ", "-separated */
     const char *org;
     const xs_nhost *const *hosts;
-    size_t n;           /* hosts (the first XS_NOTIFY_LETTER_HOSTS are listed) */
+    size_t n;           /* hosts (the first xs_notify_letter_hosts are listed) */
     const char *csv;    /* the file name of the list of every host beside it, or NULL */
     const char *attach; /* with csv: that list's bytes, attached to the letter (multipart/
-                           mixed, the list base64 as text/csv), or NULL */
+                           mixed, the list base64 as text/csv), or NULL: too large to attach
+                           (the letter offers to send it) */
     size_t attach_n;
     int ja;             /* 0 English, 1 Japanese */
     time_t date;
 } xs_letter;
+
+/* XS_NOTIFY_LETTER_HOSTS; tests lower it. */
+extern size_t xs_notify_letter_hosts;
 
 /* The Message-ID's left part: the same for the same organisation, recipients, language and
  * hosts with their verdicts, whenever the letter is written (so a letter sent is known again:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/memstream.h"
+#include "core/digest.h"
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
@@ -307,6 +308,8 @@ static void host_row(FILE *f, const exs_notify *n, const xs_nhost *h, bool where
     }
 }
 
+size_t xs_notify_max_attach = XS_NOTIFY_MAX_ATTACH;
+
 #define HOST_HEADER "target,host,port,name,build,product,proxylogon,proxyshell,proxynotshell"
 
 static void letters_free(exs_notify *n)
@@ -346,7 +349,7 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
     char *lbuf = NULL;
     size_t llen = 0;
     xs_strmap *names = xs_strmap_create();
-    if (!names || !(lm = open_memstream(&lbuf, &llen)))
+    if (!names || !(lm = xs_memopen(&lbuf, &llen)))
         goto nomem;
     fputs("file,organisation,recipients,hosts,message_id\r\n", lm);
     if (ng && !(n->letters = calloc(ng, sizeof *n->letters)))
@@ -370,9 +373,9 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
             snprintf(file, sizeof file, "%s-%.12s-%d.eml", stem, id, k);
         if (!xs_strmap_put(names, file, names, NULL))
             goto nomem;
-        if (l.n > XS_NOTIFY_LETTER_HOSTS) {
+        if (l.n > xs_notify_letter_hosts) {
             snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(file) - 4), file);
-            FILE *m = open_memstream(&buf, &len);
+            FILE *m = xs_memopen(&buf, &len);
             if (!m)
                 goto nomem;
             fputs(HOST_HEADER "\r\n", m);
@@ -382,13 +385,13 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
                 goto nomem;
             if (!xs_notify_put_file(dfd, csv, buf, len, err, errlen))
                 goto fail;
-            l.csv = csv; /* beside the letter, and attached to it */
-            l.attach = buf;
-            l.attach_n = len;
+            l.csv = csv; /* beside the letter, and attached to it when not too large */
+            l.attach = len <= xs_notify_max_attach ? buf : NULL;
+            l.attach_n = l.attach ? len : 0;
         }
         char *lbody = NULL;
         size_t lbn = 0;
-        FILE *m = open_memstream(&lbody, &lbn);
+        FILE *m = xs_memopen(&lbody, &lbn);
         if (!m)
             goto nomem;
         int wr = xs_letter_write(m, &l);
@@ -396,9 +399,19 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
         buf = NULL;
         if (wr != 0) {
             (void)xs_memclose(m, &lbody);
+            free(lbody);
             goto nomem;
         }
-        if (!put_stream(dfd, file, m, &lbody, &lbn, err, errlen))
+        if (xs_memclose(m, &lbody) != 0)
+            goto nomem;
+        char sha[65] = "";
+        if (!xs_sha256_hex(lbody, lbn, sha)) {
+            free(lbody);
+            goto nomem;
+        }
+        bool put = xs_notify_put_file(dfd, file, lbody, lbn, err, errlen);
+        free(lbody);
+        if (!put)
             goto fail;
         xs_nletter *L = &n->letters[n->nletters];
         char msgid[160], count[24];
@@ -409,6 +422,7 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
             goto nomem;
         }
         L->hosts = l.n;
+        memcpy(L->sha, sha, sizeof L->sha);
         n->nletters++;
         snprintf(count, sizeof count, "%zu", l.n);
         csv_field(lm, file, false);
@@ -417,7 +431,7 @@ static exs_rc write_all(exs_notify *n, int dfd, const exs_notify_opts *o, group 
         csv_field(lm, count, false);
         csv_field(lm, msgid, true);
     }
-    FILE *m = open_memstream(&buf, &len);
+    FILE *m = xs_memopen(&buf, &len);
     if (!m)
         goto nomem;
     fputs(HOST_HEADER ",file,line\r\n", m);
@@ -470,6 +484,12 @@ exs_rc exs_notify_write(exs_notify *n, const char *dir, const exs_notify_opts *o
         snprintf(err, errlen, "cannot open the folder %s: %s", dir, strerror(errno));
         return rc_of(errno);
     }
+    struct stat dst;
+    if (!xs_notify_dir_ok(dfd, dir, &dst, err, errlen)) {
+        exs_rc rc = errno == EACCES ? EXS_EACCES : EXS_EIO;
+        close(dfd);
+        return rc;
+    }
     /* group the hosts by organisation and recipients, in the order of their first host */
     group *g = NULL;
     size_t ng = 0, capg = 0, nun = 0;
@@ -509,6 +529,8 @@ exs_rc exs_notify_write(exs_notify *n, const char *dir, const exs_notify_opts *o
         n->st.matched = n->h.n - nun;
         n->st.unmatched = nun;
         n->st.letters = ng;
+        n->dir_dev = dst.st_dev;
+        n->dir_ino = dst.st_ino;
         if (!(n->dir = strdup(dir)) || !(n->from = strdup(o->from))) {
             rc = EXS_ENOMEM;
             goto nomem;

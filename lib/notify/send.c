@@ -1,6 +1,7 @@
 /* exs_notify_send (include/exsweep/notify.h): the letters of the last write delivered
  * through one SMTP server with libcurl, paced, each one logged in DIR/sent.log before the
  * next. This is the only code of exsweep notify that connects anywhere. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/digest.h"
 #include "core/limits.h"
 #include "core/lines.h"
 #include "core/strmap.h"
@@ -21,12 +23,52 @@
 
 long xs_notify_max_letter_bytes = XS_NOTIFY_MAX_LETTER_BYTES;
 
-/* The Message-IDs sent.log says were sent: lines "TIME\tID\tFILE\tTO\tsent". */
-static int read_log(int dfd, xs_strmap *sent)
+/* A letter's key in the log: the 32 hex digits of its Message-ID, which follow from the
+ * letter's content, without the From's domain (a run with another --from knows it again). */
+static bool msgid_key(const char *m, char id[40])
 {
-    int fd = openat(dfd, LOG, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (m[0] != '<')
+        return false;
+    size_t i = 0;
+    for (; i < 32 && ((m[1 + i] >= '0' && m[1 + i] <= '9') || (m[1 + i] >= 'a' && m[1 + i] <= 'f'));
+         i++)
+        id[i] = m[1 + i];
+    id[i] = '\0';
+    return i == 32 && m[33] == '.';
+}
+
+/* Opens name in the folder: a regular file, never a link or a FIFO (O_NONBLOCK: a FIFO
+ * would block the open). -1 with errno set (EINVAL: not a regular file). */
+static int open_regular(int dfd, const char *name, int flags)
+{
+    int fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    return fd;
+}
+
+/* The Message-IDs sent.log says were sent: lines "TIME\tID\tFILE\tTO\tsent". *partial is
+ * set when its last line has no line end (a crash or a full disk while it was written). */
+static int read_log(int dfd, xs_strmap *sent, bool *partial)
+{
+    *partial = false;
+    int fd = open_regular(dfd, LOG, O_RDONLY);
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
+    off_t end = lseek(fd, 0, SEEK_END);
+    char last = '\n';
+    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n')
+        *partial = true;
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return -1;
+    }
     char buf[XS_NOTIFY_MAX_LINE + 1];
     xs_lines l;
     xs_lines_init(&l, fd, buf, sizeof buf);
@@ -42,8 +84,9 @@ static int read_log(int dfd, xs_strmap *sent)
         size_t nf = 0;
         for (char *s = p, *t; nf < 6 && (t = strsep(&s, "\t"));)
             f[nf++] = t;
-        if (nf == 5 && !strcmp(f[4], "sent") && f[1][0] == '<' &&
-            !xs_strmap_put(sent, f[1], sent, NULL)) {
+        char id[40];
+        if (nf == 5 && !strcmp(f[4], "sent") && msgid_key(f[1], id) &&
+            !xs_strmap_put(sent, id, sent, NULL)) {
             close(fd);
             errno = ENOMEM;
             return -1;
@@ -58,15 +101,16 @@ static int read_log(int dfd, xs_strmap *sent)
 /* The letter's bytes (a regular file, at most XS_NOTIFY_MAX_LETTER_BYTES). */
 static char *read_letter(int dfd, const char *file, size_t *len, char *why, size_t whylen)
 {
-    int fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_regular(dfd, file, O_RDONLY);
     struct stat st;
     char *p = NULL;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, whylen, "cannot read the letter: %s", strerror(errno));
+        snprintf(why, whylen, "cannot read the letter: %s",
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
         goto out;
     }
-    if (!S_ISREG(st.st_mode) || st.st_size > xs_notify_max_letter_bytes) {
-        snprintf(why, whylen, "the letter is not a regular file of at most %ld bytes",
+    if (st.st_size > xs_notify_max_letter_bytes) {
+        snprintf(why, whylen, "the letter is larger than %ld bytes",
                  xs_notify_max_letter_bytes);
         goto out;
     }
@@ -110,6 +154,60 @@ static size_t feed(char *buf, size_t size, size_t nitems, void *v)
     return k;
 }
 
+static bool put_all(int fd, const char *p, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = xs_notify_io_ok() ? write(fd, p + done, len - done) : -1;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return false;
+        }
+        done += (size_t)w;
+    }
+    return true;
+}
+
+bool xs_notify_url_loopback(const char *url)
+{
+    const char *h = strstr(url, "://");
+    if (!h)
+        return false;
+    h += 3;
+    const char *end = h + strcspn(h, "/?#");
+    const char *at = memchr(h, '@', (size_t)(end - h)); /* user:password@ */
+    while (at) {
+        h = at + 1;
+        at = memchr(h, '@', (size_t)(end - h));
+    }
+    char host[300];
+    size_t n;
+    if (*h == '[') {
+        const char *rb = memchr(h, ']', (size_t)(end - h));
+        if (!rb)
+            return false;
+        n = (size_t)(rb - h - 1);
+        if (n >= sizeof host)
+            return false;
+        memcpy(host, h + 1, n);
+    } else {
+        n = strcspn(h, ":/?#");
+        if (h + n > end)
+            n = (size_t)(end - h);
+        if (n >= sizeof host)
+            return false;
+        memcpy(host, h, n);
+    }
+    host[n] = '\0';
+    if (!strcasecmp(host, "localhost") || !strcmp(host, "::1"))
+        return true;
+    struct in_addr a4;
+    return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
 /* Appends one line to the log and syncs it; false with err set. */
 static bool log_line(int fd, const xs_nletter *L, const char *what, char *err, size_t errlen)
 {
@@ -123,15 +221,8 @@ static bool log_line(int fd, const xs_nletter *L, const char *what, char *err, s
     size_t len = k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
     if (len && line[len - 1] != '\n')
         line[len - 1] = '\n';
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = xs_notify_io_ok() ? write(fd, line + done, len - done) : -1;
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            goto bad;
-        done += (size_t)w;
-    }
+    if (!put_all(fd, line, len))
+        goto bad;
     if (xs_notify_io_ok() && fsync(fd) == 0)
         return true;
 bad:
@@ -140,12 +231,13 @@ bad:
     return false;
 }
 
-/* why, with tabs, line breaks and other controls as spaces (it goes into the log). */
+/* why (the server's words among them), with tabs, line breaks and other controls as spaces
+ * and bytes past ASCII as '?': it goes into the log. */
 static void clean(char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = ' ';
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+            *s = (unsigned char)*s >= 0x80 ? '?' : ' ';
 }
 
 static bool url_ok(const char *u)
@@ -203,6 +295,18 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
         snprintf(err, errlen, "cannot open the folder %s: %s", dir, strerror(errno));
         return EXS_EIO;
     }
+    struct stat dst;
+    if (!xs_notify_dir_ok(dfd, dir, &dst, err, errlen)) {
+        exs_rc rc = errno == EACCES ? EXS_EACCES : EXS_EIO;
+        close(dfd);
+        return rc;
+    }
+    if (dst.st_dev != n->dir_dev || dst.st_ino != n->dir_ino) {
+        snprintf(err, errlen, "%s is not the folder this run wrote the letters into", dir);
+        close(dfd);
+        return EXS_EINVAL;
+    }
+    long tls = xs_notify_url_loopback(o->url) ? CURLUSESSL_TRY : CURLUSESSL_ALL;
     exs_rc rc = EXS_OK;
     int lfd = -1;
     CURL *c = NULL;
@@ -213,16 +317,17 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
         rc = EXS_ENOMEM;
         goto out;
     }
-    if (read_log(dfd, sent) != 0) {
-        snprintf(err, errlen, "cannot read %s/%s: %s", dir, LOG, strerror(errno));
+    bool partial;
+    if (read_log(dfd, sent, &partial) != 0) {
+        snprintf(err, errlen, "cannot read %s/%s: %s", dir, LOG,
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
         rc = errno == ENOMEM ? EXS_ENOMEM : EXS_EIO;
         goto out;
     }
-    lfd = xs_notify_io_ok()
-              ? openat(dfd, LOG, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)
-              : -1;
-    if (lfd < 0) {
-        snprintf(err, errlen, "cannot open %s/%s: %s", dir, LOG, strerror(errno));
+    lfd = xs_notify_io_ok() ? open_regular(dfd, LOG, O_WRONLY | O_APPEND | O_CREAT) : -1;
+    if (lfd < 0 || (partial && !put_all(lfd, "\n", 1))) { /* a cut line stays one line */
+        snprintf(err, errlen, "cannot open %s/%s: %s", dir, LOG,
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
         rc = EXS_EIO;
         goto out;
     }
@@ -243,7 +348,8 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
     int down = 0;
     for (size_t i = 0; i < n->nletters; i++) {
         const xs_nletter *L = &n->letters[i];
-        if (xs_strmap_get(sent, L->msgid)) {
+        char key[40];
+        if (msgid_key(L->msgid, key) && xs_strmap_get(sent, key)) {
             st->skipped++;
             continue;
         }
@@ -256,6 +362,13 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
         char *msg = read_letter(dfd, L->file, &len, why, sizeof why);
         struct curl_slist *rcpt = NULL;
         CURLcode cc = CURLE_OK;
+        char sha[65] = "";
+        if (msg && (!xs_sha256_hex(msg, len, sha) || strcmp(sha, L->sha))) {
+            snprintf(why, sizeof why, sha[0] ? "the letter changed after this run wrote it"
+                                             : "out of memory");
+            free(msg);
+            msg = NULL;
+        }
         if (msg) {
             char *to = strdup(L->to);
             bool ok = to != NULL;
@@ -278,10 +391,20 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
                 upload u = {msg, len, 0};
                 cerr[0] = '\0';
                 curl_easy_reset(c);
-                curl_easy_setopt(c, CURLOPT_URL, o->url);
-                curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+                /* what must hold, or nothing is sent: the one server, its protocols, TLS */
+                if (curl_easy_setopt(c, CURLOPT_URL, o->url) != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_PROXY, "") != CURLE_OK ||
+                    curl_easy_setopt(c, CURLOPT_USE_SSL, tls) != CURLE_OK ||
+                    (o->cacert && curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) != CURLE_OK)) {
+                    snprintf(err, errlen, "this libcurl cannot be held to the one SMTP server "
+                                          "and its TLS: nothing sent");
+                    curl_slist_free_all(rcpt);
+                    free(msg);
+                    rc = EXS_EINVAL;
+                    goto out;
+                }
                 curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-                curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
                 curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
                 curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
                 curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

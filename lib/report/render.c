@@ -219,7 +219,7 @@ static void wrap_pieces(FILE *o, size_t indent, size_t *col, const char *first, 
     size_t len = 0;
     va_list again;
     va_copy(again, ap);
-    FILE *m = open_memstream(&buf, &len);
+    FILE *m = xs_memopen(&buf, &len);
     if (m) {
         for (const char *p = first; p; p = va_arg(ap, const char *))
             xs_esc_term(m, p, strlen(p), 0);

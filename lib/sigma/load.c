@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -139,6 +140,21 @@ static long long timespan(const char *t)
     return u ? v * mult[u - units] : -1;
 }
 
+/* A whole number or decimal, and nothing after it. */
+static bool number(const char *v, double *d)
+{
+    char *end;
+    errno = 0;
+    *d = strtod(v, &end);
+    return end != v && !*end && errno == 0 && isfinite(*d);
+}
+
+static bool truth(const char *v)
+{
+    return v && (!strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE") ||
+                 !strcmp(v, "yes"));
+}
+
 static bool compile_corr(xs_sctx *c, const xs_ynode *cy, xs_sigma_corr **out)
 {
     static const char *const types[] = {"event_count", "value_count", "temporal",
@@ -178,19 +194,58 @@ static bool compile_corr(xs_sctx *c, const xs_ynode *cy, xs_sigma_corr **out)
             const char *v = scalar(cond, ops[i]);
             if (!v)
                 continue;
-            char *end;
-            double d = strtod(v, &end);
-            if (end == v || *end)
+            double d;
+            if (!number(v, &d))
                 return xs_sfail(c, "correlation: '%s: %.20s' is not a number", ops[i], v);
-            k->cond_op = ops[i];
-            k->cond_value = d;
+            k->cond[k->ncond++] = (xs_sigma_ccond){ops[i], d};
         }
         k->cond_field = scalar(cond, "field");
-        if (!k->cond_op)
+        if (!k->ncond)
             return xs_sfail(c, "correlation: a condition without gt, gte, lt, lte or eq");
+        for (const xs_ynode *e = cond->first; e && e->next; e = e->next->next) {
+            size_t i = 0;
+            while (e->kind == XS_Y_SCALAR && i < sizeof ops / sizeof *ops && strcmp(e->s, ops[i]))
+                i++;
+            if (e->kind != XS_Y_SCALAR || (i == sizeof ops / sizeof *ops &&
+                                           strcmp(e->s, "field") && strcmp(e->s, "percentile")))
+                return xs_sfail(c, "correlation: the condition has '%.40s' (not supported)",
+                                e->kind == XS_Y_SCALAR ? e->s : "a key that is not a string");
+        }
     }
     if (t != 0 && !temporal && !k->cond_field)
         return xs_sfail(c, "correlation: %s needs a condition field", k->type);
+    if (t == 6) { /* value_percentile: which one, in the condition or beside it */
+        const char *p = cond ? scalar(cond, "percentile") : NULL;
+        if (!p)
+            p = scalar(cy, "percentile");
+        if (!p || !number(p, &k->percentile) || !(k->percentile >= 0 && k->percentile <= 100))
+            return xs_sfail(c, "correlation: value_percentile without a percentile from 0 to 100");
+    }
+    k->generate = truth(scalar(cy, "generate"));
+    const xs_ynode *al = xs_ymap_get(cy, "aliases");
+    if (al && !xs_ynull(al)) {
+        if (al->kind != XS_Y_MAP)
+            return xs_sfail(c, "correlation: aliases is not a map");
+        size_t n = 0;
+        for (const xs_ynode *e = al->first; e && e->next; e = e->next->next) {
+            if (e->kind != XS_Y_SCALAR || e->next->kind != XS_Y_MAP)
+                return xs_sfail(c, "correlation: an alias that is not a map of rule: field");
+            n += e->next->count / 2;
+        }
+        xs_sigma_calias *a = xs_arena_alloc(c->a, (n ? n : 1) * sizeof *a);
+        if (!a)
+            return !(c->oom = true);
+        size_t i = 0;
+        for (const xs_ynode *e = al->first; e && e->next; e = e->next->next)
+            for (const xs_ynode *r = e->next->first; r && r->next; r = r->next->next) {
+                if (r->kind != XS_Y_SCALAR || r->next->kind != XS_Y_SCALAR)
+                    return xs_sfail(c, "correlation: alias '%.40s' maps a rule to no field",
+                                    e->s);
+                a[i++] = (xs_sigma_calias){e->s, r->s, r->next->s};
+            }
+        k->aliases = a;
+        k->naliases = i;
+    }
     *out = k;
     return true;
 }
@@ -270,6 +325,8 @@ static int load_doc(xs_sigma_set *s, const char *file, const xs_ynode *doc)
     if (corr) {
         xs_sigma_corr *k = NULL;
         ok = compile_corr(&c, corr, &k);
+        if (ok) /* generate: in the correlation section, or beside it as the spec shows it */
+            k->generate = k->generate || truth(scalar(doc, "generate"));
         m->correlation = k;
     } else if (xs_ymap_get(doc, "filter") && !xs_ymap_get(doc, "detection"))
         ok = xs_sfail(&c, "filter rule: Sigma filters (not supported)");

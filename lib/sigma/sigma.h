@@ -2,8 +2,8 @@
  *
  * A set holds the rules loaded from files, folders or buffers, and one skip entry for every
  * rule (or file) that could not be loaded, with its reason: nothing is dropped silently.
- * Correlation rules are parsed and kept (xs_sigma_meta.correlation) but never match: their
- * evaluation is not built yet (docs/sigma.md).
+ * Correlation rules are parsed and kept (xs_sigma_meta.correlation) and never match an event:
+ * they are evaluated over the matches of the rules they name (sigma/correlate.h).
  *
  * An event is a field lookup: the matcher asks for a field by its name (the callee compares
  * names ASCII case-insensitively) and for every value (keyword searches). A set is read-only
@@ -22,6 +22,17 @@ typedef struct xs_sigma_set xs_sigma_set;
 typedef struct xs_sigma_rule xs_sigma_rule;
 typedef struct xs_sigma_scratch xs_sigma_scratch;
 
+/* One criterion of a correlation's condition: the metric op value. */
+typedef struct xs_sigma_ccond {
+    const char *op;                /* gt, gte, lt, lte, eq */
+    double value;
+} xs_sigma_ccond;
+
+/* One field name alias: in the events of the rule called rule, alias is the field field. */
+typedef struct xs_sigma_calias {
+    const char *alias, *rule, *field;
+} xs_sigma_calias;
+
 /* A correlation rule as written (spec v2.1, "Sigma correlation rules"). */
 typedef struct xs_sigma_corr {
     const char *type;              /* event_count, value_count, temporal, ... */
@@ -30,9 +41,14 @@ typedef struct xs_sigma_corr {
     const char *const *group_by;
     size_t ngroup_by;
     long long timespan_s;          /* the window in seconds */
-    const char *cond_op;           /* gt, gte, lt, lte, eq, or NULL (temporal types) */
-    double cond_value;
+    xs_sigma_ccond cond[5];        /* every criterion holds (a range is two); none for a
+                                      temporal type without a condition: all its rules */
+    size_t ncond;
     const char *cond_field;        /* value_count and the value_* types, else NULL */
+    double percentile;             /* value_percentile: which (0 to 100), else 0 */
+    const xs_sigma_calias *aliases;
+    size_t naliases;
+    bool generate;                 /* the rules it refers to match on their own too */
 } xs_sigma_corr;
 
 /* What a rule says of itself. Strings are NULL when the rule has none. */

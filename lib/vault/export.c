@@ -277,7 +277,7 @@ static exs_rc verify_first(exs_vault *v, size_t *bad, char *first, size_t len)
 {
     char *report = NULL;
     size_t rlen = 0;
-    FILE *f = open_memstream(&report, &rlen);
+    FILE *f = xs_memopen(&report, &rlen);
     first[0] = 0;
     *bad = 0;
     if (!f)
@@ -349,7 +349,7 @@ static char *readme(exporter *x, size_t *n)
     size_t aes = 0, zc = 0;
     uint64_t lines;
     const char *head = exs_vault_head(v, &lines);
-    FILE *f = open_memstream(&buf, n);
+    FILE *f = xs_memopen(&buf, n);
     if (!f)
         return NULL;
     for (size_t i = 0; i < x->nzips; i++) {
@@ -509,7 +509,7 @@ exs_rc exs_vault_export(exs_vault *v, const char *out, size_t *nfiles)
      * README.txt whose rename was lost */
     if (rc == EXS_OK)
         rc = sync_out(&x);
-    if (rc == EXS_OK && (f = open_memstream(&sums, &sl))) {
+    if (rc == EXS_OK && (f = xs_memopen(&sums, &sl))) {
         for (size_t i = 0; i <= x.nzips; i++) /* names checked: 16 hex digits and .zip */
             fprintf(f, "%s  %s\n", x.files[i].sha, x.files[i].name);
         fprintf(f, "%s  %s\n", rsha, README);

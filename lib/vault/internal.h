@@ -163,7 +163,7 @@ int xs_vault_journal_append(exs_vault *v, const char *body, size_t n);
 extern long long xs_vault_journal_rotate_at;
 int xs_vault_recover(exs_vault *v);
 
-/* A JSON string (with its quotes) of p into an open_memstream FILE. */
+/* A JSON string (with its quotes) of p into a memory stream (xs_memopen). */
 void xs_vault_jstr(FILE *f, const char *key, const char *p, bool comma);
 
 #endif

@@ -142,7 +142,7 @@ static int journal_restore(exs_vault *v, const exs_vault_entry *e, bool begin)
 {
     char *body = NULL;
     size_t n = 0;
-    FILE *f = open_memstream(&body, &n);
+    FILE *f = xs_memopen(&body, &n);
     if (!f) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;

@@ -77,7 +77,7 @@ int xs_vault_manifest_body(exs_vault *v, const xs_item *it, const char *action, 
 {
     char *body = NULL, tm[40], host[256] = "";
     size_t n = 0;
-    FILE *f = open_memstream(&body, &n);
+    FILE *f = xs_memopen(&body, &n);
     if (!f) {
         snprintf(v->err, sizeof v->err, "out of memory");
         return -1;

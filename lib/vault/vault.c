@@ -807,7 +807,7 @@ static int prepare(const exs_vault *v, xs_item *const *queued, size_t nq,
     /* 1: the intent */
     char *body = NULL;
     size_t n = 0;
-    FILE *m = open_memstream(&body, &n);
+    FILE *m = xs_memopen(&body, &n);
     if (!m)
         goto oom;
     fprintf(m, "\"step\":\"intent\",\"item\":\"%s\"", it->id);
@@ -875,7 +875,7 @@ static void quarantine_batch(exs_vault *v, const exs_vault_cand *const *c, size_
     size_t *at = calloc(n, sizeof *at), k = 0;
     char *jbuf = NULL;
     size_t jn = 0;
-    FILE *jl = f && its && ir && at ? open_memstream(&jbuf, &jn) : NULL;
+    FILE *jl = f && its && ir && at ? xs_memopen(&jbuf, &jn) : NULL;
     if (!jl) {
         for (size_t i = 0; i < n; i++) {
             res[i].rc = EXS_ENOMEM;

@@ -6,7 +6,8 @@ the case expects:
     notify-check.py DIR LANG 'ORGANISATION|RECIPIENTS|TARGET,TARGET...' ...
     ('ORGANISATION|RECIPIENTS|@N': N servers, the first 500 listed, all in the attached list)
 
-Each letter: one message whose defects list is empty; From, To, Date, Message-ID, Subject,
+Each letter: one message whose defects lists (its own and its parts') are empty, no line
+past 998 octets; From, To, Date, Message-ID, Subject,
 MIME-Version, Content-Type text/plain; charset=utf-8, 8bit; the To and Message-ID those of
 letters.csv; the subject, decoded, names the organisation and the number of servers; every
 line ends in CRLF and no header line passes 78 characters; the body is UTF-8 and lists each
@@ -42,6 +43,8 @@ def main():
         raw = open(d + "/" + row["file"], "rb").read()
         if b"\n" in raw.replace(b"\r\n", b""):
             fail(row["file"] + ": a line ends without CRLF")
+        if any(len(l) > 998 for l in raw.split(b"\r\n")):
+            fail(row["file"] + ": a line longer than 998 octets")
         head = raw.split(b"\r\n\r\n", 1)[0]
         for line in head.split(b"\r\n"):
             if len(line) > 78:
@@ -68,6 +71,9 @@ def main():
                 fail(row["file"] + ": not a text and a text/csv")
             if parts[1].get_filename() != row["file"][:-4] + ".csv":
                 fail(row["file"] + ": attachment named %r" % parts[1].get_filename())
+            for part in parts:
+                if part.defects:
+                    fail(row["file"] + ": defects in a part %r" % part.defects)
             attached = parts[1].get_payload(decode=True)
             if attached != open(d + "/" + row["file"][:-4] + ".csv", "rb").read():
                 fail(row["file"] + ": the attachment is not the list beside the letter")

@@ -10,12 +10,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include "smtpd.h"
 
 #define MAX_MSG (32u << 20)
 
 typedef struct conn {
     int fd;
+    SSL *ssl;
     char buf[65536];
     size_t have, off;
 } conn;
@@ -27,7 +30,8 @@ static int get_line(conn *c, char *out, size_t cap, size_t *len)
     int toolong = 0;
     for (;;) {
         if (c->off == c->have) {
-            ssize_t r = read(c->fd, c->buf, sizeof c->buf);
+            ssize_t r = c->ssl ? SSL_read(c->ssl, c->buf, (int)sizeof c->buf)
+                               : read(c->fd, c->buf, sizeof c->buf);
             if (r <= 0)
                 return -1;
             c->have = (size_t)r;
@@ -47,11 +51,11 @@ static int get_line(conn *c, char *out, size_t cap, size_t *len)
     }
 }
 
-static void say(int fd, const char *s)
+static void say(conn *c, const char *s)
 {
     size_t n = strlen(s), o = 0;
     while (o < n) {
-        ssize_t w = write(fd, s + o, n - o);
+        ssize_t w = c->ssl ? SSL_write(c->ssl, s + o, (int)(n - o)) : write(c->fd, s + o, n - o);
         if (w <= 0)
             return;
         o += (size_t)w;
@@ -70,6 +74,26 @@ static int refused(const t_smtpd *s, const char *cmd)
     return 0;
 }
 
+/* The TLS handshake on c, noted as a line of DIR/tls. 0, or -1 when it failed. */
+static int handshake(t_smtpd *s, conn *c)
+{
+    c->ssl = SSL_new((SSL_CTX *)s->tls);
+    int ok = c->ssl && SSL_set_fd(c->ssl, c->fd) == 1 && SSL_accept(c->ssl) == 1;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/tls", s->dir);
+    FILE *f = fopen(p, "a");
+    if (f) {
+        fputs(ok ? "ok\n" : "failed\n", f);
+        fclose(f);
+    }
+    if (!ok) {
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 void t_smtpd_session(t_smtpd *s, int fd)
 {
     conn *c = calloc(1, sizeof *c);
@@ -79,41 +103,51 @@ void t_smtpd_session(t_smtpd *s, int fd)
     c->fd = fd;
     size_t envn = 0, len;
     int rcpts = 0;
-    say(fd, "220 localhost smtpsink\r\n");
+    if (s->tls && s->implicit && handshake(s, c) != 0)
+        goto out;
+    say(c, "220 localhost smtpsink\r\n");
     for (;;) {
         int r = get_line(c, line, sizeof line, &len);
         if (r < 0)
             break;
         line[len] = '\0';
         if (r > 0) {
-            say(fd, "500 line too long\r\n");
+            say(c, "500 line too long\r\n");
             continue;
         }
         if (!strncasecmp(line, "EHLO", 4) || !strncasecmp(line, "HELO", 4))
-            say(fd, "250-localhost\r\n250 SIZE 33554432\r\n");
-        else if (!strncasecmp(line, "MAIL FROM:", 10)) {
+            say(c, s->tls && !c->ssl ? "250-localhost\r\n250-STARTTLS\r\n250 SIZE 33554432\r\n"
+                                     : "250-localhost\r\n250 SIZE 33554432\r\n");
+        else if (!strcasecmp(line, "STARTTLS") && s->tls && !c->ssl) {
+            say(c, "220 2.0.0 ready to start TLS\r\n");
+            c->have = c->off = 0; /* nothing sent before the handshake counts after it */
+            envn = 0;
+            rcpts = 0;
+            if (handshake(s, c) != 0)
+                break;
+        } else if (!strncasecmp(line, "MAIL FROM:", 10)) {
             envn = (size_t)snprintf(env, 65536, "%s\n", line + 10);
             rcpts = 0;
-            say(fd, "250 sender ok\r\n");
+            say(c, "250 sender ok\r\n");
         } else if (!strncasecmp(line, "RCPT TO:", 8)) {
             if (refused(s, line + 8))
-                say(fd, "550 5.1.1 no such mailbox here\r\n");
+                say(c, "550 5.1.1 no such mailbox here\r\n");
             else {
                 if (envn < 60000)
                     envn += (size_t)snprintf(env + envn, 65536 - envn, "%s\n", line + 8);
                 rcpts++;
-                say(fd, "250 recipient ok\r\n");
+                say(c, "250 recipient ok\r\n");
             }
         } else if (!strcasecmp(line, "DATA")) {
             if (!rcpts) {
-                say(fd, "503 no recipients\r\n");
+                say(c, "503 no recipients\r\n");
                 continue;
             }
             if (s->refuse_data) {
-                say(fd, "451 4.3.0 try again later\r\n");
+                say(c, "451 4.3.0 try again later\r\n");
                 continue;
             }
-            say(fd, "354 go ahead\r\n");
+            say(c, "354 go ahead\r\n");
             size_t mn = 0;
             int big = 0, end = 0;
             char *l2 = s->line;
@@ -141,7 +175,7 @@ void t_smtpd_session(t_smtpd *s, int fd)
             if (!end)
                 break;
             if (big) {
-                say(fd, "552 message too big\r\n");
+                say(c, "552 message too big\r\n");
                 continue;
             }
             char path[4096];
@@ -157,20 +191,24 @@ void t_smtpd_session(t_smtpd *s, int fd)
                 fwrite(env, 1, envn, f);
                 fclose(f);
             }
-            say(fd, "250 queued\r\n");
+            say(c, "250 queued\r\n");
         } else if (!strcasecmp(line, "RSET")) {
             envn = 0;
             rcpts = 0;
-            say(fd, "250 ok\r\n");
+            say(c, "250 ok\r\n");
         } else if (!strcasecmp(line, "NOOP"))
-            say(fd, "250 ok\r\n");
+            say(c, "250 ok\r\n");
         else if (!strcasecmp(line, "QUIT")) {
-            say(fd, "221 bye\r\n");
+            say(c, "221 bye\r\n");
             break;
         } else
-            say(fd, "500 unknown command\r\n");
+            say(c, "500 unknown command\r\n");
     }
 out:
+    if (c && c->ssl) {
+        SSL_shutdown(c->ssl);
+        SSL_free(c->ssl);
+    }
     free(c);
     free(env);
     free(msg);

@@ -2,7 +2,8 @@
  * tests/unit/test-notify.c). It listens on 127.0.0.1 only and takes connections one at a
  * time; each message it accepts is saved as DIR/N.eml (the DATA bytes with the dot-stuffing
  * undone) with its envelope in DIR/N.env (MAIL FROM, then one RCPT TO a line), and each
- * connection is counted in DIR/connections, so a test can tell that nothing was sent.
+ * connection is counted in DIR/connections, so a test can tell that nothing was sent. With
+ * a TLS context each handshake is a line of DIR/tls: "ok" or "failed".
  * Bounded: a command line of 1000 bytes, a data line of 1 MiB, a message of 32 MiB (552 past
  * it), 10 s of silence ends a connection.
  */
@@ -17,6 +18,9 @@ typedef struct t_smtpd {
     const char *refuse[T_SMTPD_MAX_REFUSE];   /* RCPT TO these is refused with 550 */
     int nrefuse;
     int refuse_data;                          /* DATA is refused with 451 */
+    void *tls;            /* an SSL_CTX (tlscert.h): STARTTLS offered, or with implicit,
+                             TLS from the first byte (smtps); NULL: plain SMTP only */
+    int implicit;
     unsigned long msgs, conns;                /* counted by the server */
     char line[T_SMTPD_MAX_LINE];              /* its line buffer */
 } t_smtpd;

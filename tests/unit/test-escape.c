@@ -71,6 +71,9 @@ static void test_csv(void **st)
     assert_string_equal(R(xs_esc_csv, "+1"), "\"'+1\"");
     assert_string_equal(R(xs_esc_csv, "-2"), "\"'-2\"");
     assert_string_equal(R(xs_esc_csv, "@SUM"), "\"'@SUM\"");
+    assert_string_equal(R(xs_esc_csv, "  =1+1"), "\"'  =1+1\"");
+    assert_string_equal(R(xs_esc_csv, " a=1"), "\" a=1\"");
+    assert_string_equal(R(xs_esc_csv, "   "), "\"   \"");
     assert_string_equal(R(xs_esc_csv, "a,b\nc"), "\"a,b\\x0ac\"");
     assert_string_equal(R(xs_esc_csv, ""), "\"\"");
 }

@@ -23,7 +23,9 @@
 #include "core/limits.h"
 #include "exsweep/notify.h"
 #include "notify/internal.h"
+#include "notify/letter.h"
 #include "smtpd.h"
+#include "tlscert.h"
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -565,6 +567,76 @@ static void test_send(void **state)
     rmtree(fx.dir);
 }
 
+/* TLS: a relay offering STARTTLS with a certificate of the test's own is used, and checked:
+ * trusted through --cacert the letters go over TLS; without it (the system's authorities do
+ * not sign it) nothing is sent, each letter failed and logged, no message arrives. smtps://
+ * too. */
+static void test_send_tls(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_make(&fx, 0);
+    exs_notify *n = open_all(&fx);
+    char err[512], out[400], sd[400], url[64], pem[400];
+    snprintf(out, sizeof out, "%s/letters", fx.dir);
+    snprintf(pem, sizeof pem, "%s/ca.pem", fx.dir);
+    assert_int_equal(exs_notify_write(n, out, &OPTS, err, sizeof err), EXS_OK);
+    SSL_CTX *ctx = t_tls_server(pem);
+    assert_non_null(ctx);
+    srv.tls = ctx;
+    exs_notify_sent st;
+    sink k;
+
+    /* not trusted: refused before any letter is given */
+    snprintf(sd, sizeof sd, "%s/sink-untrusted", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    exs_notify_send_opts so = {.url = url, .per_minute = 60000, .timeout = 10};
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_EIO);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(st.failed + st.untried, 2);
+    assert_int_equal(sink_count(&k), 0);
+    assert_int_equal(log_lines(out, "\tfailed: "), 2);
+    char *lg = file_in(out, "sent.log");
+    assert_non_null(strstr(lg, "certificate"));
+    free(lg);
+    char *t = file_in(sd, "tls");
+    assert_string_equal(t, "failed\nfailed\n");
+    free(t);
+    sink_stop(&k);
+
+    /* trusted through cacert: both letters, over TLS */
+    snprintf(sd, sizeof sd, "%s/sink-trusted", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    so.cacert = pem;
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(sink_count(&k), 2);
+    t = file_in(sd, "tls"); /* one handshake or two: libcurl may keep the connection */
+    assert_true(!strcmp(t, "ok\n") || !strcmp(t, "ok\nok\n"));
+    free(t);
+    sink_stop(&k);
+
+    /* smtps://: TLS from the first byte */
+    char out2[400];
+    snprintf(out2, sizeof out2, "%s/letters2", fx.dir);
+    assert_int_equal(exs_notify_write(n, out2, &OPTS, err, sizeof err), EXS_OK);
+    snprintf(sd, sizeof sd, "%s/sink-smtps", fx.dir);
+    srv.implicit = 1;
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtps://127.0.0.1:%u", k.port);
+    assert_int_equal(exs_notify_send(n, out2, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(sink_count(&k), 2);
+    sink_stop(&k);
+    srv.implicit = 0;
+    srv.tls = NULL;
+    SSL_CTX_free(ctx);
+    exs_notify_destroy(n);
+    rmtree(fx.dir);
+}
+
 /* No server: three failures in a row, then the rest not tried. */
 static void test_send_unreachable(void **state)
 {
@@ -679,7 +751,7 @@ static void test_send_letter_cap(void **state)
     assert_int_equal(sent.failed, 2);
     assert_int_equal(sent.sent, 0);
     char want[120];
-    snprintf(want, sizeof want, "failed: the letter is not a regular file of at most %ld bytes\n",
+    snprintf(want, sizeof want, "failed: the letter is larger than %ld bytes\n",
              (long)st.st_size - 1);
     assert_int_equal(log_lines(out, want), 1);
     assert_int_equal(log_lines(out, "failed: cannot read the letter: "), 1);
@@ -698,14 +770,159 @@ static void test_send_letter_cap(void **state)
     rmtree(fx.dir);
 }
 
+/* What could change between the writing and the sending: a letter edited, a letter made a
+ * FIFO (no hang), a log cut in the middle of a line, another --from; a folder others can
+ * write is refused; dot-stuffing (a line of the letter starts with '.'). */
+static void test_send_tamper(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_make(&fx, 1);
+    exs_notify *n = open_all(&fx);
+    char err[512], out[400], sd[400], url[64];
+    snprintf(out, sizeof out, "%s/letters", fx.dir);
+    snprintf(sd, sizeof sd, "%s/sink", fx.dir);
+    exs_notify_opts o = OPTS;
+    o.sender = ".Example CERT"; /* the signature's line starts with a dot */
+    assert_int_equal(mkdir(out, 0777), 0);
+    assert_int_equal(chmod(out, 0777), 0);
+    assert_int_equal(exs_notify_write(n, out, &o, err, sizeof err), EXS_EACCES);
+    assert_non_null(strstr(err, "writable by others"));
+    assert_int_equal(chmod(out, 0700), 0);
+    assert_int_equal(exs_notify_write(n, out, &o, err, sizeof err), EXS_OK);
+    char *lc = file_in(out, "letters.csv"), f[3][64];
+    assert_int_equal(sscanf(lc, "%*[^\n]\n\"%63[^\"]\"%*[^\n]\n\"%63[^\"]\"%*[^\n]\n\"%63[^\"]\"",
+                            f[0], f[1], f[2]),
+                     3);
+    free(lc);
+    char p[3][1200];
+    for (int i = 0; i < 3; i++)
+        snprintf(p[i], sizeof p[i], "%s/%s", out, f[i]);
+    /* the first edited, the second a FIFO; the third as written */
+    FILE *e = fopen(p[0], "ab");
+    assert_non_null(e);
+    fputs("Click here.\r\n", e);
+    fclose(e);
+    assert_int_equal(unlink(p[1]), 0);
+    assert_int_equal(mkfifo(p[1], 0600), 0);
+    sink k;
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    exs_notify_send_opts so = {.url = url, .per_minute = 60000, .timeout = 10};
+    exs_notify_sent st;
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_EIO);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(log_lines(out, "\tfailed: the letter changed after this run wrote it\n"), 1);
+    assert_int_equal(log_lines(out, "\tfailed: cannot read the letter: not a regular file\n"), 1);
+    /* the one sent is the third, byte for byte: dot-stuffed on the way, undone by the server */
+    char m1[1200];
+    snprintf(m1, sizeof m1, "%s/1.eml", sd);
+    char *a = slurp(m1, NULL), *b = slurp(p[2], NULL);
+    assert_non_null(strstr(b, "\r\n.Example CERT\r\n"));
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* the log cut in the middle of its last line: that line stays alone, its letter is sent
+     * again; a run with another --from knows the rest by their ids */
+    char lp[1200];
+    snprintf(lp, sizeof lp, "%s/sent.log", out);
+    spit(lp, "2026-01-01T00:00:00Z\t<0123456789abcdef0123456789abcdef.exsweep@x>\tx.eml\ta@b.c\tse");
+    exs_notify_opts o2 = o;
+    o2.from = "other@elsewhere.example";
+    assert_int_equal(exs_notify_write(n, out, &o2, err, sizeof err), EXS_OK);
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 3); /* the log held nothing sent: all three */
+    char *log = file_in(out, "sent.log");
+    assert_non_null(strstr(log, "\tse\n2026-")); /* a line of its own after the cut one */
+    free(log);
+    assert_int_equal(exs_notify_write(n, out, &o, err, sizeof err), EXS_OK);
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.skipped, 3); /* the From's domain is not part of the key */
+    assert_int_equal(st.sent, 0);
+    /* a folder not the one written */
+    char other[400];
+    snprintf(other, sizeof other, "%s/moved", fx.dir);
+    assert_int_equal(rename(out, other), 0);
+    assert_int_equal(mkdir(out, 0700), 0);
+    assert_int_equal(exs_notify_send(n, out, &so, &st, err, sizeof err), EXS_EINVAL);
+    assert_non_null(strstr(err, "not the folder this run wrote"));
+    sink_stop(&k);
+    exs_notify_destroy(n);
+    rmtree(fx.dir);
+}
+
+/* A letter that cannot list every server carries them all as an attachment, the same bytes
+ * as the list beside it; past XS_NOTIFY_MAX_ATTACH (lowered) it is not attached and the
+ * letter says so. */
+static void test_write_attach(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_make(&fx, 0);
+    exs_notify *n = open_all(&fx);
+    char err[512], out[400];
+    snprintf(out, sizeof out, "%s/letters", fx.dir);
+    xs_notify_letter_hosts = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        xs_notify_max_attach = pass ? 10 : XS_NOTIFY_MAX_ATTACH;
+        rmtree(out);
+        assert_int_equal(exs_notify_write(n, out, &OPTS, err, sizeof err), EXS_OK);
+        char *lc = file_in(out, "letters.csv"), f1[64];
+        assert_int_equal(sscanf(lc, "%*[^\n]\n\"%63[^\"]\"", f1), 1);
+        free(lc);
+        char csv[80];
+        snprintf(csv, sizeof csv, "%.*s.csv", (int)strlen(f1) - 4, f1);
+        char *list = file_in(out, csv), *m = file_in(out, f1);
+        assert_non_null(list);
+        static const char head[] = "target,host,port,name,build,product,proxylogon,proxyshell,"
+                                   "proxynotshell\r\n\"192.0.2.10:443\",";
+        assert_int_equal(strncmp(list, head, sizeof head - 1), 0);
+        if (!pass) {
+            assert_non_null(strstr(m, "Content-Type: multipart/mixed;"));
+            char want[200];
+            snprintf(want, sizeof want, "and 2 more (all are listed in the attached %s)", csv);
+            assert_non_null(strstr(m, want));
+        } else {
+            assert_null(strstr(m, "multipart"));
+            assert_non_null(strstr(m, "and 2 more (the list of all of them is too large"));
+        }
+        free(list);
+        free(m);
+    }
+    xs_notify_letter_hosts = XS_NOTIFY_LETTER_HOSTS;
+    xs_notify_max_attach = XS_NOTIFY_MAX_ATTACH;
+    exs_notify_destroy(n);
+    rmtree(fx.dir);
+}
+
+static void test_url_loopback(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"smtp://127.0.0.1:25", "smtp://localhost", "smtps://[::1]:465",
+                                      "smtp://user:pw@127.1.2.3:2525/", "SMTP://LOCALHOST:25"};
+    static const char *const no[] = {"smtp://mail.example.org", "smtp://192.0.2.1:25",
+                                     "smtp://127.0.0.1.example.org", "smtp://[2001:db8::1]",
+                                     "smtp://127.0.0.1@evil.example", "smtp://localhost.evil",
+                                     "smtp:/127.0.0.1", "smtp://[::1"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        if (!xs_notify_url_loopback(yes[i]))
+            fail_msg("not loopback: %s", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        if (xs_notify_url_loopback(no[i]))
+            fail_msg("loopback: %s", no[i]);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write),          cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_write_faults),   cmocka_unit_test(test_send),
+        cmocka_unit_test(test_send_tls),
         cmocka_unit_test(test_send_unreachable), cmocka_unit_test(test_send_log_faults),
-        cmocka_unit_test(test_send_letter_cap),
+        cmocka_unit_test(test_send_letter_cap), cmocka_unit_test(test_send_tamper),
+        cmocka_unit_test(test_url_loopback), cmocka_unit_test(test_write_attach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "core/limits.h"
 #include "notify/contacts.h"
 #include "notify/hosts.h"
@@ -385,7 +386,8 @@ static void test_more_caps(void **state)
     snprintf(want, sizeof want, "\r\n%d. 10.0.1.243:443", XS_NOTIFY_LETTER_HOSTS);
     assert_non_null(strstr(m, want));
     assert_null(strstr(m, "10.0.1.244:443"));
-    assert_non_null(strstr(m, "\r\nand 1 more (all are listed in A-1.csv)\r\n"));
+    assert_non_null(strstr(m, "\r\nand 1 more (the list of all of them is too large for a mail: "
+                              "reply to this message to have it)\r\n"));
     assert_null(strstr(m, "multipart"));
     free(m);
     /* the list attached: multipart/mixed, the text first, the list base64 as text/csv */
@@ -413,6 +415,62 @@ static void test_more_caps(void **state)
     assert_int_equal(n - strlen(tail), (size_t)(strstr(m, tail) - m)); /* last */
     free(m);
     free(hs);
+    xs_nhosts_free(&h);
+}
+
+/* Hostile lengths: no line of a letter past 998 octets (the text folded at a character),
+ * and every recipient of a contact of XS_NOTIFY_MAX_EMAILS long addresses in its To, whole. */
+static void test_letter_lengths(void **state)
+{
+    (void)state;
+    xs_nhosts h = {0};
+    assert_true(xs_nhosts_init(&h));
+    char big[700], line[8192];
+    memset(big, 'x', 600);
+    memcpy(big + 100, "日本語", 9); /* characters a cut must not split */
+    big[600] = 0;
+    int k = snprintf(line, sizeof line,
+                     "{\"exsweep.record\":\"probe\",\"target\":\"192.0.2.1:443\",\"host\":"
+                     "\"192.0.2.1\",\"port\":443,\"name\":\"%s\",\"seen\":\"%s\",\"exchange\":true,"
+                     "\"finding\":true,\"build\":\"%s\",\"build_from\":\"%s\",\"product\":\"%s\","
+                     "\"cu\":\"%s\",\"update\":\"%s\",\"families\":[{\"family\":\"ProxyLogon\","
+                     "\"state\":\"unknown\",\"reason\":\"%s\"}]}",
+                     big, big, big, big, big, big, big, big);
+    xs_nhosts_line(&h, line, (size_t)k, 1, 0);
+    assert_int_equal(h.n, 1);
+    char to[XS_NOTIFY_MAX_EMAILS * 100] = "";
+    for (int i = 0; i < XS_NOTIFY_MAX_EMAILS; i++)
+        snprintf(to + strlen(to), sizeof to - strlen(to), "%sabuse%02d.%060d@example.org",
+                 i ? ", " : "", i, 0);
+    const xs_nhost *hs[1] = {&h.h[0]};
+    for (int ja = 0; ja < 2; ja++) {
+        xs_letter l = {.from = "cert@csirt.example", .sender = big, .to = to, .org = big,
+                       .hosts = hs, .n = 1, .ja = ja};
+        size_t n;
+        char *m = letter(&l, &n);
+        size_t col = 0, longest = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m[i] == '\n') {
+                assert_true(i > 0 && m[i - 1] == '\r');
+                col = 0;
+                continue;
+            }
+            if (++col > longest)
+                longest = col;
+        }
+        assert_true(longest <= 998 + 1); /* the CR counted */
+        assert_true(longest > 900);      /* it was folded, not cut short */
+        assert_true(xs_utf8_valid(m, n));
+        /* every recipient whole, in the header's folded lines */
+        const char *hdr_end = strstr(m, "\r\n\r\n");
+        for (int i = 0; i < XS_NOTIFY_MAX_EMAILS; i++) {
+            char want[100];
+            snprintf(want, sizeof want, "abuse%02d.%060d@example.org", i, 0);
+            const char *at = strstr(m, want);
+            assert_true(at && at < hdr_end);
+        }
+        free(m);
+    }
     xs_nhosts_free(&h);
 }
 
@@ -449,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_rpsl_contacts), cmocka_unit_test(test_contact_caps),
         cmocka_unit_test(test_hosts),         cmocka_unit_test(test_letter),
         cmocka_unit_test(test_header_value), cmocka_unit_test(test_more_caps),
+        cmocka_unit_test(test_letter_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -523,8 +523,11 @@ static void test_correlation(void **state)
     assert_int_equal(k->ngroup_by, 2);
     assert_string_equal(k->group_by[1], "IpAddress");
     assert_int_equal(k->timespan_s, 300);
-    assert_string_equal(k->cond_op, "gte");
-    assert_true(k->cond_value == 10);
+    assert_int_equal(k->ncond, 1);
+    assert_string_equal(k->cond[0].op, "gte");
+    assert_true(k->cond[0].value == 10);
+    assert_false(k->generate);
+    assert_int_equal(k->naliases, 0);
     assert_false(hit(r, "TargetUserName", "x", NULL)); /* not evaluated */
     r = load("title: seq\ncorrelation:\n    type: temporal_ordered\n    rules: [a, b]\n"
              "    timespan: 1h\n");
