@@ -279,6 +279,7 @@ typedef struct plit {
     size_t n;
     uint32_t pos;     /* in the list */
     uint8_t bit;      /* of the rule's literal list */
+    bool whole;       /* a field's whole value */
 } plit;
 
 typedef struct plits {
@@ -287,7 +288,7 @@ typedef struct plits {
     uint32_t pos;
 } plits;
 
-static bool plit_add(void *arg, const unsigned char *lit, size_t n, unsigned clause)
+static bool plit_add(void *arg, const unsigned char *lit, size_t n, unsigned clause, bool whole)
 {
     plits *L = arg;
     unsigned char *p = malloc(n);
@@ -297,7 +298,7 @@ static bool plit_add(void *arg, const unsigned char *lit, size_t n, unsigned cla
     }
     for (size_t i = 0; i < n; i++)
         p[i] = (unsigned char)xs_lower((char)lit[i]);
-    L->v[L->n++] = (plit){p, n, L->pos, (uint8_t)(1u << clause)};
+    L->v[L->n++] = (plit){p, n, L->pos, (uint8_t)(1u << clause), whole};
     return true;
 }
 
@@ -391,9 +392,55 @@ static void raw_piece(const unsigned char *lit, size_t n, size_t *at, size_t *le
     }
 }
 
-/* The line gate of l (the IIS rules), from the literals L of its prefilter: each literal's raw
- * piece, in the lists of its rule whose every literal has a piece of two bytes or more. None
- * when a rule is always or has no such list (then every line is parsed). */
+/* Adds the forms of v the raw line holds to G. A literal that is a field's whole value, has no
+ * space, tab, '?' or line break and is shorter than the cut of a web value, is all of one of
+ * the line's space- or tab-separated fields (lib/parsers/w3c.c), so the line holds it between
+ * a separator (or the line's start, a break) and a separator (or the line's end): those forms,
+ * which leave out what only holds it inside a longer field (a request id holding a status).
+ * The NUL bytes the pipeline skips before a line are ilist_gate's. Any other literal's form is
+ * its raw piece (raw_piece). *ok false when that is under two bytes. False when out of
+ * memory. */
+static bool gate_forms(plits *G, const plit *v, bool *ok)
+{
+    static const char left[] = {' ', '\t', '\n'}, right[] = {' ', '\t', '\r', '\n'};
+    bool plain = v->whole && v->n + 1 < XS_SIGMA_MAX_WEB_VALUE;
+    for (size_t i = 0; i < v->n && plain; i++)
+        plain = !memchr(" \t?\r\n", v->p[i], 5);
+    G->pos = v->pos;
+    *ok = true;
+    if (!plain) {
+        size_t at, len;
+        raw_piece(v->p, v->n, &at, &len);
+        if (len < 2) {
+            *ok = false;
+            return true;
+        }
+        if (!plit_add(G, v->p + at, len, 0, false))
+            return false;
+        G->v[G->n - 1].bit = v->bit;
+        return true;
+    }
+    unsigned char *f = malloc(v->n + 2);
+    if (!f)
+        return false;
+    memcpy(f + 1, v->p, v->n);
+    for (size_t l = 0; l < sizeof left; l++)
+        for (size_t r = 0; r < sizeof right; r++) {
+            f[0] = (unsigned char)left[l];
+            f[v->n + 1] = (unsigned char)right[r];
+            if (!plit_add(G, f, v->n + 2, 0, false)) {
+                free(f);
+                return false;
+            }
+            G->v[G->n - 1].bit = v->bit;
+        }
+    free(f);
+    return true;
+}
+
+/* The line gate of l (the IIS rules), from the literals L of its prefilter: each literal in the
+ * forms the raw line holds it (gate_forms), in the lists of its rule whose every literal has
+ * them. None when a rule is always or has no such list (then every line is parsed). */
 static exs_rc ilist_gate(ilist *l, const plits *L)
 {
     for (size_t k = 0; k < l->nwords; k++)
@@ -405,9 +452,10 @@ static exs_rc ilist_gate(ilist *l, const plits *L)
     if (!bad || !(l->gate.need = calloc(l->n ? l->n : 1, 1)))
         goto out;
     for (size_t i = 0; i < L->n; i++) {
-        size_t at, len;
-        raw_piece(L->v[i].p, L->v[i].n, &at, &len);
-        if (len < 2)
+        bool ok;
+        if (!gate_forms(&G, &L->v[i], &ok))
+            goto out;
+        if (!ok)
             bad[L->v[i].pos] |= L->v[i].bit;
     }
     for (size_t k = 0; k < l->n; k++)
@@ -415,17 +463,15 @@ static exs_rc ilist_gate(ilist *l, const plits *L)
             rc = EXS_OK; /* a rule the raw line cannot rule out */
             goto out;
         }
-    for (size_t i = 0; i < L->n; i++) {
-        const plit *v = &L->v[i];
-        if (bad[v->pos] & v->bit)
-            continue;
-        size_t at, len;
-        raw_piece(v->p, v->n, &at, &len);
-        G.pos = v->pos;
-        if (!plit_add(&G, v->p + at, len, 0))
+    /* a line the pipeline reads after NUL bytes (what a crash left of the one before) may
+     * start with a whole field no break precedes: "\n\0" meets every rule's lists */
+    for (size_t k = 0; k < l->n; k++) {
+        G.pos = (uint32_t)k;
+        if (!plit_add(&G, (const unsigned char *)"\n", 2, 0, false))
             goto out;
-        G.v[G.n - 1].bit = v->bit;
+        G.v[G.n - 1].bit = l->gate.need[k];
     }
+    /* the forms of a list left out of need only let more lines through */
     rc = lindex_build(&l->gate, &G, l->n, HS_FLAG_CASELESS, HS_MODE_BLOCK);
     if (rc == EXS_EENGINE)
         rc = EXS_OK; /* no gate: every line is parsed */
@@ -557,7 +603,8 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
         const ilist *l = &R->bysvc[R->nsvc + 1 + e];
         R->bycat[e] = l;
         for (size_t d = 0; d < e && R->bycat[e] == l; d++)
-            if (R->bycat[d]->n == l->n && (!l->n || !memcmp(R->bycat[d]->v, l->v, l->n * sizeof *l->v)))
+            if (R->bycat[d]->n == l->n &&
+                (!l->n || !memcmp(R->bycat[d]->v, l->v, l->n * sizeof *l->v)))
                 R->bycat[e] = R->bycat[d];
         if (R->bycat[e] == l)
             j.list[nl++] = &R->bysvc[R->nsvc + 1 + e];
@@ -829,12 +876,26 @@ long xs_sigrun_lines(xs_sigrun *w, xs_kind k, const char *buf, size_t len, const
     gatearg g = {&l->gate, w, nl, len, 0, false, starts, cap, 0, false};
     if (!len)
         return 0;
+    /* the first line and the last have no break before or after them in buf, which the forms
+     * of a whole field may need: they are candidates */
+    if (!xs_grow((void **)starts, cap, 1, sizeof **starts))
+        return -(long)EXS_ENOMEM;
+    (*starts)[g.n++] = 0;
+    size_t e0 = xs_nlmap_next(nl, 0);
+    g.line_end = e0 < len ? e0 + 1 : len;
+    g.added = true;
     hs_error_t e = hs_scan(l->gate.db, buf, (unsigned)len, 0, w->hs, on_gate, &g);
     met_clear(w);
     if (g.oom)
         return -(long)EXS_ENOMEM;
     if (e != HS_SUCCESS)
         return -(long)EXS_EENGINE;
+    size_t last = xs_nlmap_line_start(nl, len - 1);
+    if ((*starts)[g.n - 1] != last) {
+        if (!xs_grow((void **)starts, cap, g.n + 1, sizeof **starts))
+            return -(long)EXS_ENOMEM;
+        (*starts)[g.n++] = (uint32_t)last;
+    }
     return (long)g.n;
 }
 

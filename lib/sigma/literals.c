@@ -19,6 +19,7 @@
 typedef struct lit {
     const uint16_t *atom; /* bytes only (< 256) */
     size_t n;
+    bool whole;           /* a field's whole value: the value is all plain bytes */
 } lit;
 
 typedef struct lset {
@@ -122,29 +123,30 @@ static cnf cor(lctx *c, cnf a, cnf b)
 }
 
 /* The longest run of plain bytes of g. */
-static lit glob_lit(const xs_glob *g)
+static lit glob_lit(const xs_glob *g, bool field)
 {
-    lit best = {NULL, 0};
+    lit best = {NULL, 0, false};
     size_t i = 0;
     while (i < g->n) {
         size_t j = i;
         while (j < g->n && g->atom[j] < 256)
             j++;
         if (j - i > best.n)
-            best = (lit){g->atom + i, j - i};
+            best = (lit){g->atom + i, j - i, field && i == 0 && j == g->n};
         i = j + 1;
     }
     return best;
 }
 
-/* The list of one value (one literal per string it may be), or false for none. */
-static bool value_lits(lctx *c, const xs_sval *v, lset *out)
+/* The list of one value (one literal per string it may be), or false for none; field: the
+ * value is a field's (not a keyword's). */
+static bool value_lits(lctx *c, const xs_sval *v, bool field, lset *out)
 {
     *out = (lset){0};
     if (v->null || !v->nalt)
         return false;
     for (size_t i = 0; i < v->nalt; i++) {
-        lit l = glob_lit(&v->alt[i]);
+        lit l = glob_lit(&v->alt[i], field);
         if (l.n < MIN_LIT || !ladd(c, out, l)) {
             lfree(out);
             return false;
@@ -161,7 +163,7 @@ static cnf item_lits(lctx *c, const xs_sitem *it)
     lset u = {0};
     for (size_t i = 0; i < it->nval && !c->oom; i++) {
         lset one;
-        if (!value_lits(c, &it->val[i], &one)) {
+        if (!value_lits(c, &it->val[i], it->field != NULL, &one)) {
             if (!it->all) {
                 lfree(&u);
                 return none();
@@ -229,7 +231,7 @@ static cnf cond_lits(lctx *c, uint32_t at)
 
 int xs_sigma_rule_literals(const xs_sigma_rule *r,
                            bool (*fn)(void *arg, const unsigned char *lit, size_t n,
-                                      unsigned clause),
+                                      unsigned clause, bool whole),
                            void *arg)
 {
     if (!r->cond)
@@ -252,7 +254,7 @@ int xs_sigma_rule_literals(const xs_sigma_rule *r,
             }
             for (size_t k = 0; k < l->n; k++)
                 b[k] = (unsigned char)l->atom[k];
-            if (!fn(arg, b, l->n, (unsigned)j))
+            if (!fn(arg, b, l->n, (unsigned)j, l->whole))
                 rc = -1;
             if (b != buf)
                 free(b);

@@ -841,12 +841,14 @@ static void test_webserver(void **state)
 
 /* ---- the caps ---- */
 
-/* The literals of a rule, as "clause:literal" joined by spaces, in the order given. */
-static bool lit_put(void *arg, const unsigned char *lit, size_t n, unsigned clause)
+/* The literals of a rule, as "clause:literal" joined by spaces ("clause=literal" for a field's
+ * whole value), in the order given. */
+static bool lit_put(void *arg, const unsigned char *lit, size_t n, unsigned clause, bool whole)
 {
     char *out = arg;
     size_t o = strlen(out);
-    snprintf(out + o, 512 - o, "%s%u:%.*s", o ? " " : "", clause, (int)n, (const char *)lit);
+    snprintf(out + o, 512 - o, "%s%u%c%.*s", o ? " " : "", clause, whole ? '=' : ':', (int)n,
+             (const char *)lit);
     return true;
 }
 
@@ -874,7 +876,7 @@ static void test_literals(void **state)
     assert_int_equal(lits(RULE("    a: {F: xx, G: yy}\n    b: {H: zz}\n    condition: a or b\n"),
                           got),
                      2);
-    assert_string_equal(got, "0:xx 0:zz 1:yy 1:zz");
+    assert_string_equal(got, "0=xx 0=zz 1=yy 1=zz");
     /* no list: not, a regex, neq, null, one byte, wildcards alone; or with any of them */
     assert_int_equal(lits(RULE("    a: {F: xx}\n    condition: not a\n"), got), 0);
     assert_int_equal(lits(RULE("    a: {F|re: 'x+y'}\n    condition: a\n"), got), 0);
@@ -893,14 +895,20 @@ static void test_literals(void **state)
     /* 1 of: the union; all of: each */
     assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: 1 of s_*\n"), got),
                      1);
-    assert_string_equal(got, "0:aa 0:bb");
+    assert_string_equal(got, "0=aa 0=bb");
     assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: all of s_*\n"),
                           got),
                      2);
     /* at most XS_SIGMA_MAX_CLAUSES lists, the longest literals kept */
-    assert_int_equal(lits(RULE("    a: {A: aa, B: bbbbbb, C: cccc, D: ddd}\n    condition: a\n"), got),
-                     XS_SIGMA_MAX_CLAUSES);
-    assert_null(strstr(got, ":aa"));
+    assert_int_equal(
+        lits(RULE("    a: {A: aa, B: bbbbbb, C: cccc, D: ddd, E: eeeee}\n    condition: a\n"), got),
+        XS_SIGMA_MAX_CLAUSES);
+    assert_null(strstr(got, "=aa"));
+    /* a keyword is never a whole value; a prefix, a suffix or a wildcard is not one either */
+    assert_int_equal(lits(RULE("    a:\n        - 'evil'\n    condition: a\n"), got), 1);
+    assert_string_equal(got, "0:evil");
+    assert_int_equal(lits(RULE("    a: {F|startswith: abc, G: 'ab?d'}\n    condition: a\n"), got), 2);
+    assert_string_equal(got, "0:abc 1:ab");
 }
 
 static void test_caps_yaml(void **state)
