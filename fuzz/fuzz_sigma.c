@@ -3,6 +3,7 @@
  * fixed event, plainly and through the Windows log sources, and against an IIS line; the
  * correlation rules among them evaluated over those events given to every rule they name, at
  * a few times. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {XS_LIT("UtcTime"), XS_LIT("2024-05-01 03:59:00.123")},
         {XS_LIT("Empty"), XS_LIT("")},
         {XS_LIT("Bytes"), XS_LIT("\xff\xfe\x00x")},
+        {XS_LIT("Size"), XS_LIT("-1.5e3")},
     };
     xs_sigma_kvs kvs = {kv, sizeof kv / sizeof *kv};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
@@ -61,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             hits += xs_sigma_match(r, &web, sc);
     }
     xs_scorr *c = xs_scorr_create(s);
-    static const long long times[] = {0, 1000, 61000, 86400000, -5000};
+    static const long long times[] = {0, 1000, 61000, 86400000, -5000, LLONG_MAX, LLONG_MIN};
     for (size_t i = 0; c && i < xs_sigma_count(s); i++)
         for (size_t t = 0; xs_scorr_wants(c, i) && t < sizeof times / sizeof *times; t++)
             if (xs_scorr_add(c, i, times[t], t % 2 ? &web : &ev, XS_LIT("fuzz:1")) != 0)

@@ -57,6 +57,9 @@ bool xs_notify_sync_dir(int dfd, char *err, size_t errlen);
 /* XS_NOTIFY_MAX_LETTER_BYTES, XS_NOTIFY_MAX_ATTACH; tests lower them. */
 extern long xs_notify_max_letter_bytes;
 extern size_t xs_notify_max_attach;
+/* Whether a loopback relay may be spoken to in clear (STARTTLS used when offered): true; the
+ * tests set it false to hold a loopback relay to the rule every other relay has. */
+extern bool xs_notify_loopback_clear;
 
 /* Is the SMTP URL's host a loopback one (localhost, 127.0.0.0/8, ::1)? There a relay
  * without STARTTLS is taken in clear (the letters never leave the machine); to any other

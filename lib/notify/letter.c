@@ -89,7 +89,9 @@ int xs_header_value(FILE *f, const char *v, size_t used)
     for (size_t i = 0; i < n;) {
         size_t take = 0;
         /* the first word shares its line with the header's name */
-        size_t room = first ? (used + 12 + 60 > 78 ? (78 - 12 - used) / 4 * 3 : 45) : 45;
+        size_t room = !first || used + 12 + 60 <= 78 ? 45
+                      : used + 12 + 4 < 78          ? (78 - 12 - used) / 4 * 3
+                                                    : 3; /* a long name: one character */
         while (i + take < n) {
             uint32_t cp;
             size_t k = xs_utf8_next((const unsigned char *)buf + i + take, n - i - take, &cp);

@@ -171,6 +171,8 @@ static bool put_all(int fd, const char *p, size_t len)
     return true;
 }
 
+bool xs_notify_loopback_clear = true;
+
 bool xs_notify_url_loopback(const char *url)
 {
     const char *h = strstr(url, "://");
@@ -306,7 +308,8 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
         close(dfd);
         return EXS_EINVAL;
     }
-    long tls = xs_notify_url_loopback(o->url) ? CURLUSESSL_TRY : CURLUSESSL_ALL;
+    long tls = xs_notify_loopback_clear && xs_notify_url_loopback(o->url) ? CURLUSESSL_TRY
+                                                                          : CURLUSESSL_ALL;
     exs_rc rc = EXS_OK;
     int lfd = -1;
     CURL *c = NULL;
@@ -396,7 +399,9 @@ exs_rc exs_notify_send(exs_notify *n, const char *dir, const exs_notify_send_opt
                     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK ||
                     curl_easy_setopt(c, CURLOPT_PROXY, "") != CURLE_OK ||
                     curl_easy_setopt(c, CURLOPT_USE_SSL, tls) != CURLE_OK ||
-                    (o->cacert && curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) != CURLE_OK)) {
+                    (o->cacert && (curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) != CURLE_OK ||
+                                   /* instead of the system's: no folder of them either */
+                                   curl_easy_setopt(c, CURLOPT_CAPATH, NULL) != CURLE_OK))) {
                     snprintf(err, errlen, "this libcurl cannot be held to the one SMTP server "
                                           "and its TLS: nothing sent");
                     curl_slist_free_all(rcpt);

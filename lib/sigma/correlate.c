@@ -3,6 +3,7 @@
  * group key and value interned once (so a million matches of one user cost one copy of its
  * name); evaluation sorts each correlation's matches by group and time and walks windows with
  * running tallies. */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -179,7 +180,7 @@ static void place(xs_scorr *c, size_t ci)
         return;
     }
     cr->state = 1;
-    for (size_t s = 0; s < cr->k->nrules && cr->ref; s++)
+    for (size_t s = 0; !cr->why && s < cr->k->nrules && cr->ref; s++)
         for (size_t cj = 0; cj < c->nc; cj++)
             if (c->c[cj].rule == cr->ref[s]) {
                 place(c, cj);
@@ -371,6 +372,41 @@ static bool kput(xs_scorr *c, size_t *o, const void *p, size_t n)
     return true;
 }
 
+/* A plain decimal number, the whole of v: [+-] digits [. digits] [e [+-] digits], at most
+ * 63 bytes, finite. No spaces, hex, inf or nan: a value field is hostile text. */
+static bool decimal(xs_str v, double *out)
+{
+    char num[64];
+    if (!v.n || v.n >= sizeof num)
+        return false;
+    size_t i = 0, digits = 0;
+    if (v.p[i] == '+' || v.p[i] == '-')
+        i++;
+    while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+        i++, digits++;
+    if (i < v.n && v.p[i] == '.')
+        for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return false;
+    if (i < v.n && (v.p[i] == 'e' || v.p[i] == 'E')) {
+        size_t e0 = ++i;
+        if (i < v.n && (v.p[i] == '+' || v.p[i] == '-'))
+            e0 = ++i;
+        while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+            i++;
+        if (i == e0)
+            return false;
+    }
+    if (i != v.n)
+        return false;
+    memcpy(num, v.p, v.n);
+    num[v.n] = '\0';
+    errno = 0;
+    *out = strtod(num, NULL); /* the C locale: exsweep never sets another */
+    return errno == 0 && isfinite(*out);
+}
+
 /* One match into correlation cr as its rule number slot. 0, or -1 when out of memory. */
 static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sigma_event *ev,
                    xs_str origin)
@@ -400,17 +436,9 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
         }
         if (v.n > XS_SIGMA_MAX_CORR_VALUE)
             v.n = XS_SIGMA_MAX_CORR_VALUE;
-        if (cr->type >= T_SUM) {
-            char num[64];
-            size_t n = v.n < sizeof num - 1 ? v.n : 0;
-            memcpy(num, v.p, n);
-            num[n] = '\0';
-            char *end;
-            e.num = n ? strtod(num, &end) : 0;
-            if (!n || *end || !isfinite(e.num)) {
-                c->st.not_numeric++;
-                return 0;
-            }
+        if (cr->type >= T_SUM && !decimal(v, &e.num)) {
+            c->st.not_numeric++;
+            return 0;
         }
     }
     bool full = false;
@@ -448,7 +476,12 @@ int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev
     if (!c || i >= c->nrules || !c->wanted[i])
         return 0;
     pthread_mutex_lock(&c->mu);
-    int rc = c->failed || c->ran ? -(int)c->failed : 0;
+    int rc = c->failed ? -1 : 0;
+    if (rc == 0 && c->ran) { /* too late to count in any window: said, not lost */
+        c->st.dropped += c->by_start[i + 1] - c->by_start[i];
+        pthread_mutex_unlock(&c->mu);
+        return 0;
+    }
     for (size_t p = c->by_start[i]; rc == 0 && p < c->by_start[i + 1]; p++)
         rc = add_one(c, &c->c[c->by[p][0]], c->by[p][1], t_ms, ev, origin);
     pthread_mutex_unlock(&c->mu);
@@ -509,7 +542,6 @@ typedef struct tally {
     size_t nslots;     /* rules with an event in it */
     uint32_t *val;     /* events of each value id (value_count) */
     size_t nvals;      /* distinct values in it */
-    long double sum;
 } tally;
 
 static void tally_add(tally *w, const corr *cr, const ent *e, int sign)
@@ -518,12 +550,10 @@ static void tally_add(tally *w, const corr *cr, const ent *e, int sign)
         w->nslots += w->slot[e->slot]++ == 0;
         if (cr->type == T_VALUE_COUNT)
             w->nvals += w->val[e->vid]++ == 0;
-        w->sum += e->num;
     } else {
         w->nslots -= --w->slot[e->slot] == 0;
         if (cr->type == T_VALUE_COUNT)
             w->nvals -= --w->val[e->vid] == 0;
-        w->sum -= e->num;
     }
 }
 
@@ -646,11 +676,15 @@ static int evaluate(runctx *r, size_t ci)
                 break;
             }
             case T_SUM:
-                m = (double)w.sum;
+            case T_AVG: { /* added up again each window: a running sum that one huge value
+                           * passes through would lose the small ones beside it for good */
+                long double sum = 0;
+                for (size_t x = i; x < j; x++)
+                    sum += e[x].num;
+                work += n;
+                m = (double)(cr->type == T_SUM ? sum : sum / (long double)n);
                 break;
-            case T_AVG:
-                m = (double)(w.sum / (long double)n);
-                break;
+            }
             default: { /* T_PERCENTILE: nearest rank */
                 if (!xs_grow((void **)&r->nums, &r->capnums, n, sizeof *r->nums)) {
                     rc = -1;
@@ -659,8 +693,9 @@ static int evaluate(runctx *r, size_t ci)
                 for (size_t x = 0; x < n; x++)
                     r->nums[x] = e[i + x].num;
                 qsort(r->nums, n, sizeof *r->nums, dbl_cmp);
-                work += n;
-                double rank = ceil(cr->k->percentile / 100.0 * (double)n);
+                work += n * (1 + (unsigned long long)log2((double)n));
+                /* p * n first: p / 100 is not exact in binary (7 / 100 * 100 > 7) */
+                double rank = ceil(cr->k->percentile * (double)n / 100.0);
                 size_t at = rank < 1 ? 0 : (size_t)rank - 1;
                 m = r->nums[at < n ? at : n - 1];
                 break;
@@ -676,7 +711,10 @@ static int evaluate(runctx *r, size_t ci)
             bool ordered_ok = cr->type != T_ORDERED || e[i].slot == 0;
             if (ordered_ok && cond_met(cr, m)) {
                 rc = hit(r, ci, &e[i], lastev, last, n, m);
-                while (i < j)
+                /* the next window starts after the hit's last event: for temporal_ordered
+                 * the one that completed the order, else the window's end */
+                size_t next = cr->type == T_ORDERED ? (size_t)(lastev - e) + 1 : j;
+                while (i < next)
                     tally_add(&w, cr, &e[i++], -1);
                 continue;
             }
@@ -684,7 +722,6 @@ static int evaluate(runctx *r, size_t ci)
         }
         while (i < j) /* the tallies back to zero for the next group */
             tally_add(&w, cr, &e[i++], -1);
-        w.sum = 0;
         lo = hi;
     }
     free(w.slot);
@@ -694,11 +731,14 @@ static int evaluate(runctx *r, size_t ci)
 
 int xs_scorr_run(xs_scorr *c, int (*emit)(void *arg, const xs_scorr_hit *h), void *arg)
 {
-    if (c->failed)
-        return -1;
-    if (c->ran)
-        return 0;
+    pthread_mutex_lock(&c->mu); /* adders still running get counted as too late */
+    bool failed = c->failed, ran = c->ran;
     c->ran = true;
+    pthread_mutex_unlock(&c->mu);
+    if (failed)
+        return -1;
+    if (ran)
+        return 0;
     size_t ng = 1;
     for (size_t i = 0; i < c->nc; i++)
         if (c->c[i].k->ngroup_by > ng)

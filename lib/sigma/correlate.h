@@ -10,8 +10,9 @@
  * Windows: for each group (the group-by values; aliases give a rule's own field name for
  * one), the events are taken in time order and a window starts at each one, lasting the
  * timespan (its end included). The first window whose metric meets every criterion of the
- * condition is a hit, and the next window starts after it: one hit per burst, not one per
- * event of it. Metrics: event_count the events; value_count the distinct values of the field;
+ * condition is a hit, and the next window starts after it (for temporal_ordered, after the
+ * event that completed the order): one hit per burst, not one per event of it. Metrics:
+ * event_count the events; value_count the distinct values of the field;
  * temporal the distinct rules seen, temporal_ordered the rules seen in the order named (from
  * the first rule's event that starts the window); value_sum, value_avg and value_percentile
  * (nearest rank) over the field's numeric values. A temporal type without a condition needs
@@ -79,10 +80,12 @@ bool xs_scorr_problem(const xs_scorr *c, size_t k, size_t *rule, const char **wh
 int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
                  xs_str origin);
 
-/* Evaluates every correlation (once; a second call returns 0 and emits nothing) and calls
- * emit for each hit of a correlation xs_scorr_alone says is reported, in the set's order of
- * correlations (one named by another first), then by group and time. Returns 0, -1 when out
- * of memory, or emit's first non-zero return (evaluation stops there). */
+/* Evaluates every correlation (once; a second call returns 0 and emits nothing; a match
+ * added after it is counted dropped) and calls emit for each hit of a correlation
+ * xs_scorr_alone says is reported, in the set's order of correlations (one named by another
+ * first), then by group and time. Returns 0, -1 when out of memory, or emit's first non-zero
+ * return (evaluation stops there), which should be positive: a negative one reads as out of
+ * memory. */
 int xs_scorr_run(xs_scorr *c, int (*emit)(void *arg, const xs_scorr_hit *h), void *arg);
 
 void xs_scorr_stats_get(const xs_scorr *c, xs_scorr_stats *st);

@@ -125,6 +125,10 @@ void t_smtpd_session(t_smtpd *s, int fd)
             rcpts = 0;
             if (handshake(s, c) != 0)
                 break;
+        } else if (s->tls && !c->ssl &&
+                   (!strncasecmp(line, "MAIL", 4) || !strncasecmp(line, "RCPT", 4) ||
+                    !strcasecmp(line, "DATA"))) {
+            say(c, "530 5.7.0 must issue a STARTTLS command first\r\n");
         } else if (!strncasecmp(line, "MAIL FROM:", 10)) {
             envn = (size_t)snprintf(env, 65536, "%s\n", line + 10);
             rcpts = 0;
@@ -184,6 +188,11 @@ void t_smtpd_session(t_smtpd *s, int fd)
             FILE *f = fopen(path, "wb");
             if (f) {
                 fwrite(msg, 1, mn, f);
+                fclose(f);
+            }
+            snprintf(path, sizeof path, "%s/%lu.tls", s->dir, s->msgs);
+            if ((f = fopen(path, "wb"))) {
+                fputs(c->ssl ? "tls\n" : "plain\n", f);
                 fclose(f);
             }
             snprintf(path, sizeof path, "%s/%lu.env", s->dir, s->msgs);

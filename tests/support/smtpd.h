@@ -3,7 +3,8 @@
  * time; each message it accepts is saved as DIR/N.eml (the DATA bytes with the dot-stuffing
  * undone) with its envelope in DIR/N.env (MAIL FROM, then one RCPT TO a line), and each
  * connection is counted in DIR/connections, so a test can tell that nothing was sent. With
- * a TLS context each handshake is a line of DIR/tls: "ok" or "failed".
+ * a TLS context each handshake is a line of DIR/tls ("ok" or "failed"), mail is refused
+ * (530) until STARTTLS, and each message's DIR/N.tls says "tls" or "plain".
  * Bounded: a command line of 1000 bytes, a data line of 1 MiB, a message of 32 MiB (552 past
  * it), 10 s of silence ends a connection.
  */

@@ -571,6 +571,18 @@ static void test_send(void **state)
  * trusted through --cacert the letters go over TLS; without it (the system's authorities do
  * not sign it) nothing is sent, each letter failed and logged, no message arrives. smtps://
  * too. */
+/* Each of the sink's n messages came over TLS. */
+static void assert_all_tls(const sink *k, int n)
+{
+    for (int i = 1; i <= n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d.tls", i);
+        char *t = file_in(k->dir, name);
+        assert_string_equal(t, "tls\n");
+        free(t);
+    }
+}
+
 static void test_send_tls(void **state)
 {
     (void)state;
@@ -616,7 +628,49 @@ static void test_send_tls(void **state)
     t = file_in(sd, "tls"); /* one handshake or two: libcurl may keep the connection */
     assert_true(!strcmp(t, "ok\n") || !strcmp(t, "ok\nok\n"));
     free(t);
+    assert_all_tls(&k, 2);
     sink_stop(&k);
+
+    /* another authority's certificate in cacert: refused, the system's are not asked */
+    char other[400], out3[400];
+    snprintf(other, sizeof other, "%s/other.pem", fx.dir);
+    SSL_CTX *octx = t_tls_server(other);
+    assert_non_null(octx);
+    SSL_CTX_free(octx);
+    snprintf(out3, sizeof out3, "%s/letters3", fx.dir);
+    assert_int_equal(exs_notify_write(n, out3, &OPTS, err, sizeof err), EXS_OK);
+    snprintf(sd, sizeof sd, "%s/sink-other", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    so.cacert = other;
+    assert_int_equal(exs_notify_send(n, out3, &so, &st, err, sizeof err), EXS_EIO);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(sink_count(&k), 0);
+    sink_stop(&k);
+    so.cacert = pem;
+
+    /* held to the rule of every relay that is not loopback: TLS required. A relay that does
+     * not offer it gets nothing; one that does gets every letter over TLS */
+    xs_notify_loopback_clear = false;
+    srv.tls = NULL;
+    snprintf(out3, sizeof out3, "%s/letters4", fx.dir);
+    assert_int_equal(exs_notify_write(n, out3, &OPTS, err, sizeof err), EXS_OK);
+    snprintf(sd, sizeof sd, "%s/sink-clear", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    assert_int_equal(exs_notify_send(n, out3, &so, &st, err, sizeof err), EXS_EIO);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(sink_count(&k), 0);
+    sink_stop(&k);
+    srv.tls = ctx;
+    snprintf(sd, sizeof sd, "%s/sink-required", fx.dir);
+    sink_start(&k, sd, NULL);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%u", k.port);
+    assert_int_equal(exs_notify_send(n, out3, &so, &st, err, sizeof err), EXS_OK);
+    assert_int_equal(st.sent, 2);
+    assert_all_tls(&k, 2);
+    sink_stop(&k);
+    xs_notify_loopback_clear = true;
 
     /* smtps://: TLS from the first byte */
     char out2[400];
@@ -629,6 +683,7 @@ static void test_send_tls(void **state)
     assert_int_equal(exs_notify_send(n, out2, &so, &st, err, sizeof err), EXS_OK);
     assert_int_equal(st.sent, 2);
     assert_int_equal(sink_count(&k), 2);
+    assert_all_tls(&k, 2);
     sink_stop(&k);
     srv.implicit = 0;
     srv.tls = NULL;

@@ -98,21 +98,30 @@ static void add(const char *name, long long t, const char *fields)
     assert_int_equal(xs_scorr_add(corr, rule(name), t * 1000, &ev, xs_str_cstr(at)), 0);
 }
 
+/* Appends to out, failing the test when it would not fit. */
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void put(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out + outn, sizeof out - outn, fmt, ap);
+    va_end(ap);
+    assert_true(w >= 0 && (size_t)w < sizeof out - outn);
+    outn += (size_t)w;
+}
+
 static int emit(void *arg, const xs_scorr_hit *h)
 {
     (void)arg;
     const xs_sigma_meta *m = xs_sigma_rule_meta(xs_sigma_rule_at(set, h->rule));
-    outn += (size_t)snprintf(out + outn, sizeof out - outn, "%s %lld-%lld n=%zu v=%g", m->title,
-                             h->first_ms / 1000, h->last_ms / 1000, h->events, h->value);
+    put("%s %lld-%lld n=%zu v=%g", m->title, h->first_ms / 1000, h->last_ms / 1000, h->events,
+        h->value);
     for (size_t g = 0; g < h->ngroup; g++)
-        outn += (size_t)snprintf(out + outn, sizeof out - outn, "%s%.*s", g ? "|" : " ",
-                                 (int)h->group[g].n, h->group[g].p);
+        put("%s%.*s", g ? "|" : " ", (int)h->group[g].n, h->group[g].p);
     if (show_at)
-        outn += (size_t)snprintf(out + outn, sizeof out - outn, " @%.*s..%.*s",
-                                 (int)h->first_at.n, h->first_at.p, (int)h->last_at.n,
-                                 h->last_at.p);
-    outn += (size_t)snprintf(out + outn, sizeof out - outn, "\n");
-    assert_true(outn < sizeof out);
+        put(" @%.*s..%.*s", (int)h->first_at.n, h->first_at.p, (int)h->last_at.n,
+            h->last_at.p);
+    put("\n");
     return 0;
 }
 
@@ -215,7 +224,11 @@ static void test_temporal_ordered(void **state)
     add("b", 120, "Host=h1");
     add("b", 0, "Host=h2"); /* b before a only */
     add("a", 60, "Host=h2");
-    assert_string_equal(run(), "then 60-120 n=2 v=2 h1\n");
+    for (int i = 0; i < 4; i++) /* a b a b: two orders, one window */
+        add(i % 2 ? "b" : "a", i, "Host=h3");
+    assert_string_equal(run(), "then 60-120 n=2 v=2 h1\n"
+                               "then 0-1 n=2 v=2 h3\n"
+                               "then 2-3 n=2 v=2 h3\n");
 }
 
 static void test_value_sum_avg_percentile(void **state)
@@ -241,6 +254,55 @@ static void test_value_sum_avg_percentile(void **state)
     xs_scorr_stats st;
     xs_scorr_stats_get(corr, &st);
     assert_int_equal(st.not_numeric, 3);
+}
+
+/* A huge value passing through a window takes nothing with it; the nearest rank is exact
+ * (7 / 100 is not, in binary); numbers are plain decimals only. */
+static void test_values_exact(void **state)
+{
+    (void)state;
+    load(BASE("x") "---\ntitle: neg\ncorrelation:\n    type: value_sum\n    rules: [x]\n"
+                   "    timespan: 10s\n    generate: true\n    condition: {field: B, lt: 0}\n"
+                   "---\ntitle: small\ncorrelation:\n    type: value_sum\n    rules: [x]\n"
+                   "    timespan: 10s\n    condition: {field: B, eq: 5}\n");
+    add("x", 0, "B=1e30");
+    add("x", 1, "B=100000");
+    add("x", 100, "B=5");
+    assert_string_equal(run(), "small 100-100 n=1 v=5\n");
+
+    reset();
+    load(BASE("x") "---\ntitle: p7\ncorrelation:\n    type: value_percentile\n"
+                   "    rules: [x]\n    timespan: 1h\n"
+                   "    condition: {field: B, percentile: 7, lte: 7}\n");
+    for (int i = 1; i <= 100; i++) {
+        char f[16];
+        snprintf(f, sizeof f, "B=%d", i);
+        add("x", i, f);
+    }
+    assert_string_equal(run(), "p7 1-100 n=100 v=7\n");
+
+    reset();
+    load(BASE("x") "---\ntitle: s\ncorrelation:\n    type: value_sum\n    rules: [x]\n"
+                   "    timespan: 1h\n    condition: {field: B, gt: 0}\n");
+    static const char *const notnum[] = {"B=0x10", "B= 5", "B=5 ", "B=inf", "B=nan", "B=1e999",
+                                         "B=.", "B=-", "B=1e", "B=", "B=5x", "B=+-1"};
+    for (size_t i = 0; i < sizeof notnum / sizeof *notnum; i++)
+        add("x", (long long)i, notnum[i]);
+    xs_sigma_kv kv = {XS_LIT("B"), xs_str_make("5\0junk", 6)}; /* an embedded NUL */
+    xs_sigma_kvs kvs = {&kv, 1};
+    xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+    assert_int_equal(xs_scorr_add(corr, rule("x"), 0, &ev, XS_LIT("f")), 0);
+    add("x", 50, "B=-2.5e1");
+    add("x", 51, "B=+30.");
+    add("x", 52, "B=.5");
+    assert_string_equal(run(), "s 50-52 n=3 v=5.5\n");
+    xs_scorr_stats st;
+    xs_scorr_stats_get(corr, &st);
+    assert_int_equal(st.not_numeric, sizeof notnum / sizeof *notnum + 1);
+    /* too late: a match after the run is counted, not lost */
+    add("x", 60, "B=1");
+    xs_scorr_stats_get(corr, &st);
+    assert_int_equal(st.dropped, 1);
 }
 
 static void test_aliases_and_chain(void **state)
@@ -405,14 +467,20 @@ static void test_caps(void **state)
 
     /* XS_SIGMA_MAX_CORR_WORK (lowered to 5 steps): the evaluation stops, counted */
     reset();
-    load(BASE("a") "---\ntitle: c\ncorrelation:\n    type: event_count\n    rules: [a]\n"
-                   "    timespan: 1m\n    condition: {gte: 100}\n");
-    xs_scorr_set_caps(corr, 0, 0, 5);
-    for (int i = 0; i < 20; i++)
-        add("a", i, "F=x");
-    assert_string_equal(run(), "");
-    xs_scorr_stats_get(corr, &st);
-    assert_int_equal(st.cut, 1);
+    for (int cut = 0; cut < 2; cut++) { /* the same matches hit, unless the cap cuts first */
+        reset();
+        load(BASE("a") "---\ntitle: c\ncorrelation:\n    type: event_count\n    rules: [a]\n"
+                       "    timespan: 1m\n    condition: {gte: 5}\n");
+        if (cut)
+            xs_scorr_set_caps(corr, 0, 0, 5);
+        for (int i = 0; i < 10; i++) /* ten windows of one match each, then a burst */
+            add("a", i * 100, "F=x");
+        for (int i = 0; i < 5; i++)
+            add("a", 2000 + i, "F=x");
+        assert_string_equal(run(), cut ? "" : "c 2000-2004 n=5 v=5\n");
+        xs_scorr_stats_get(corr, &st);
+        assert_int_equal(st.cut, (size_t)cut);
+    }
 
     /* XS_SIGMA_MAX_CORR_VALUE: a longer group value is cut to it */
     reset();
@@ -467,6 +535,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_temporal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temporal_ordered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_sum_avg_percentile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_values_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aliases_and_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
