@@ -33,13 +33,8 @@ command -v rg >/dev/null || { echo "bench: ripgrep missing (scripts/install-deps
 make --no-print-directory all >/dev/null
 
 mkdir -p "$OUT"
-stamp="size=$SIZE_MIB gentree=$(cksum < build/gentree | cut -d' ' -f1)"
-if [ ! -f "$OUT/logs.stamp" ] || [ "$(cat "$OUT/logs.stamp")" != "$stamp" ]; then
-    rm -rf "$DATA" "$OUT/logs.stamp"
-    echo "bench: generating $SIZE_MIB MiB of logs into $DATA ..."
-    build/gentree --scale "$SIZE_MIB" "$DATA"
-    echo "$stamp" >"$OUT/logs.stamp"
-fi
+. bench/corpus.sh
+bench_logs "$SIZE_MIB" "$DATA" "$OUT/logs.stamp"
 build/exspatterns >"$OUT/patterns.txt"
 bytes=$(du -sb "$DATA" | cut -f1)
 files=$(find "$DATA" -type f | wc -l)

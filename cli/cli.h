@@ -48,5 +48,8 @@ int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, ch
 /* Flushes standard output. Returns status, or 2 after a message when a write to it failed
  * (a full disk, a closed descriptor). */
 int xs_cli_stdout_done(const char *verb, int status);
+/* Writes text to standard output, then as xs_cli_stdout_done: a text longer than stdout's
+ * buffer fails inside the write, whose errno is the one the message gives. */
+int xs_cli_stdout_text(const char *verb, const char *text, int status);
 
 #endif

@@ -79,6 +79,18 @@ int xs_cli_bad_option(const char *verb, int c, const struct option *longopts, ch
     return xs_cli_usage(verb, "unknown option '%s'", word);
 }
 
+int xs_cli_stdout_text(const char *verb, const char *text, int status)
+{
+    errno = 0;
+    if (fputs(text, stdout) == EOF) {
+        int e = errno;
+        xs_cli_msg("exsweep%s%s: writing to standard output failed: %s", verb ? " " : "",
+                    verb ? verb : "", e ? strerror(e) : "write error");
+        return 2;
+    }
+    return xs_cli_stdout_done(verb, status);
+}
+
 int xs_cli_stdout_done(const char *verb, int status)
 {
     int e = fflush(stdout) != 0 ? errno : 0;

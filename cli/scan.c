@@ -59,8 +59,11 @@ int xs_cli_scan(int argc, char **argv)
     const char *output = "-", *color = "auto";
     int quiet = 0, stats = 0, c;
     unsigned long v;
-    const char **rules = NULL, **iocs = NULL, **labels = NULL;
-    size_t nrules = 0, niocs = 0, nlabels = 0;
+    const char **rules = NULL, **iocs = NULL, **labels = NULL, **sigmas = NULL;
+    size_t nrules = 0, niocs = 0, nlabels = 0, nsigmas = 0;
+    const char *sigma_report = NULL;
+    xs_cli_out srep;
+    memset(&srep, 0, sizeof srep);
     int status = 2;
     exs_scan *s = NULL;
     xs_cli_out out;
@@ -81,9 +84,16 @@ int xs_cli_scan(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'r':
         case XS_SCAN_OPT_IOC:
+        case XS_SCAN_OPT_SIGMA:
         case XS_SCAN_OPT_LABEL: {
-            const char ***list = c == 'r' ? &rules : c == XS_SCAN_OPT_IOC ? &iocs : &labels;
-            size_t *n = c == 'r' ? &nrules : c == XS_SCAN_OPT_IOC ? &niocs : &nlabels;
+            const char ***list = c == 'r'                ? &rules
+                                 : c == XS_SCAN_OPT_IOC   ? &iocs
+                                 : c == XS_SCAN_OPT_SIGMA ? &sigmas
+                                                          : &labels;
+            size_t *n = c == 'r'                ? &nrules
+                        : c == XS_SCAN_OPT_IOC   ? &niocs
+                        : c == XS_SCAN_OPT_SIGMA ? &nsigmas
+                                                 : &nlabels;
             const char **l = realloc(*list, (*n + 1) * sizeof *l);
             if (!l) {
                 xs_cli_msg("exsweep scan: out of memory");
@@ -103,6 +113,7 @@ int xs_cli_scan(int argc, char **argv)
             so.max_file_size = sz;
             break;
         }
+        case XS_SCAN_OPT_SIGMA_REPORT: sigma_report = optarg; break;
         case XS_SCAN_OPT_SKIP_EXT: so.skip_ext = optarg; break;
         case XS_SCAN_OPT_NO_FILE_CHECKS: so.no_file_checks = 1; break;
         case XS_SCAN_OPT_CHECK_LOGS: so.check_logs = 1; break;
@@ -133,8 +144,7 @@ int xs_cli_scan(int argc, char **argv)
         case 'q': quiet = 1; break;
         case XS_SCAN_OPT_STATS: stats = 1; break;
         case 'h':
-            fputs(xs_cli_scan_help, stdout);
-            status = xs_cli_stdout_done("scan", 0);
+            status = xs_cli_stdout_text("scan", xs_cli_scan_help, 0);
             goto done;
         default: xs_cli_bad_option("scan", c, longopts, argv); goto done;
         }
@@ -154,6 +164,12 @@ int xs_cli_scan(int argc, char **argv)
     }
     if (xs_cli_out_resolve(&out, output) != 0)
         goto done;
+    if (sigma_report && !nsigmas) {
+        xs_cli_usage("scan", "--sigma-report without --sigma");
+        goto done;
+    }
+    if (sigma_report && xs_cli_out_resolve(&srep, sigma_report) != 0)
+        goto done;
 
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
@@ -172,6 +188,17 @@ int xs_cli_scan(int argc, char **argv)
                         *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
+    for (size_t i = 0; i < nsigmas; i++)
+        if ((rc = exs_scan_add_sigma(s, sigmas[i])) != EXS_OK) {
+            xs_cli_msg("exsweep scan: --sigma %s",
+                        *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
+            goto done;
+        }
+    if (nsigmas) {
+        char line[256];
+        exs_scan_sigma_summary(s, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+    }
     for (int i = optind; i < argc; i++) {
         size_t k = (size_t)(i - optind);
         rc = exs_scan_add_root_label(s, argv[i], k < nlabels ? labels[k] : NULL);
@@ -187,10 +214,26 @@ int xs_cli_scan(int argc, char **argv)
                         argv[i]);
             goto done;
         }
+        if (sigma_report && xs_cli_out_inside(&srep, argv[i])) {
+            xs_cli_msg("exsweep scan: refusing to write %s inside the evidence %s",
+                        sigma_report, argv[i]);
+            goto done;
+        }
     }
     /* Opened before the sweep, so that a report that cannot be written is known at once. */
     if (xs_cli_out_open(&out) != 0)
         goto done;
+    if (sigma_report) {
+        if (xs_cli_out_open(&srep) != 0)
+            goto done;
+        if (exs_scan_sigma_report(s, srep.f) != EXS_OK) {
+            xs_cli_msg("exsweep scan: --sigma-report %s: writing failed: %s", sigma_report,
+                        errno ? strerror(errno) : "write error");
+            goto done;
+        }
+        if (xs_cli_out_commit(&srep) != 0)
+            goto done;
+    }
 
     xs_progress *prog = xs_progress_start(s, !quiet);
     rc = exs_scan_run(s);
@@ -214,6 +257,10 @@ int xs_cli_scan(int argc, char **argv)
     }
     if (xs_cli_out_commit(&out) != 0)
         goto done;
+    exs_sigma_stats sst;
+    if (nsigmas && exs_scan_sigma_stats(s, &sst) == EXS_OK && sst.unmapped)
+        fprintf(stderr, "sigma: %zu rules of log sources this sweep does not read (not run)\n",
+                sst.unmapped);
     const exs_sweep_stats *st = exs_results_stats(exs_scan_results(s));
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
         fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",
@@ -235,9 +282,11 @@ int xs_cli_scan(int argc, char **argv)
     status = st->findings ? 1 : 0;
 done:
     xs_cli_out_abort(&out);
+    xs_cli_out_abort(&srep);
     exs_scan_destroy(s);
     free(rules);
     free(iocs);
+    free(sigmas);
     free(labels);
     return status;
 }

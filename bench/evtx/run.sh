@@ -42,25 +42,9 @@ if pkg-config --exists libevtx 2>/dev/null; then
         -o "$OUT/libevtxbench" && have_libevtx=1
 fi
 
-# Data: whole copies of the source set until MIB MiB.
-find "$SRC" -name '*.evtx' -type f | sort >"$OUT/sources"
-[ -s "$OUT/sources" ] || { echo "no .evtx files under $SRC" >&2; exit 1; }
-set_bytes=$(tr '\n' '\0' <"$OUT/sources" | xargs -0 cat | wc -c)
-copies=$(( (MIB * 1048576 + set_bytes - 1) / set_bytes ))
-if [ "$(cat "$DATA/.copies" 2>/dev/null)" != "$copies:$set_bytes" ]; then
-    rm -rf "$DATA"
-    mkdir -p "$DATA"
-    i=0
-    while [ "$i" -lt "$copies" ]; do
-        k=0
-        while IFS= read -r f; do
-            cp "$f" "$DATA/c$i-$k.evtx"
-            k=$((k + 1))
-        done <"$OUT/sources"
-        i=$((i + 1))
-    done
-    echo "$copies:$set_bytes" >"$DATA/.copies"
-fi
+# Data: whole copies of the source set until MIB MiB (bench/corpus.sh).
+. bench/corpus.sh
+bench_evtx "$SRC" "$MIB" "$OUT"
 find "$DATA" -name '*.evtx' | sort >"$OUT/list"
 files=$(wc -l <"$OUT/list")
 bytes=$(tr '\n' '\0' <"$OUT/list" | xargs -0 cat | wc -c) # also warms the page cache

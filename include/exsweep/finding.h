@@ -207,6 +207,9 @@ const char *exs_finding_fact(const exs_finding *f, const char *key);
 const exs_rule *exs_rules(size_t *n);
 /* The built-in rule with this id, or NULL. */
 const exs_rule *exs_rule_find(const char *id);
+/* The rule set a rule comes from: "sigma" for a Sigma rule of --sigma (its family is
+ * "Sigma"), else "exsweep" (the built-in and shipped rules, YARA rules of --rules). Static. */
+const char *exs_rule_ruleset(const exs_rule *r);
 /* The name of an ATT&CK technique exsweep's rules use ("T1505.003" -> "Server Software
  * Component: Web Shell"), or NULL. */
 const char *exs_technique_name(const char *id);

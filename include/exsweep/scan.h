@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "finding.h"
@@ -62,6 +63,26 @@ exs_rc exs_scan_add_root_label(exs_scan *s, const char *path, const char *label)
  * every file besides the shipped rules. Compiled by exs_scan_run: a broken rule makes it fail
  * with EXS_ERULE, and exs_scan_error names the file and line. */
 exs_rc exs_scan_add_rules(exs_scan *s, const char *path);
+
+/* Adds Sigma rules (a rule file, or a folder whose *.yml and *.yaml files are all taken,
+ * recursively; repeatable), run over the event logs, IIS logs and Exchange CSV logs in the
+ * same pass (docs/sigma.md). Read now. A rule that cannot be loaded is skipped with its reason
+ * (exs_scan_sigma_report), never an error; EXS_ENOENT, EXS_EACCES or EXS_EIO when path itself
+ * cannot be read, with a message naming it in exs_scan_error. */
+exs_rc exs_scan_add_sigma(exs_scan *s, const char *path);
+
+/* What the Sigma rules added so far gave: rules loaded (correlation rules among them, which
+ * are kept but not evaluated), rules skipped, and loaded rules whose log source no evidence
+ * exsweep reads has (counted once exs_scan_run has prepared them). */
+typedef struct exs_sigma_stats {
+    size_t loaded, skipped, correlations, unmapped;
+} exs_sigma_stats;
+exs_rc exs_scan_sigma_stats(const exs_scan *s, exs_sigma_stats *out);
+/* The line "sigma: N rules loaded, M skipped" into buf. */
+void exs_scan_sigma_summary(const exs_scan *s, char *buf, size_t cap);
+/* One JSON line per skipped rule or file: {"file":..,"id":..,"title":..,"reason":..}.
+ * EXS_EIO on a write error. */
+exs_rc exs_scan_sigma_report(const exs_scan *s, FILE *out);
 
 /* Adds an IOC list (SHA-256 hashes, file paths, IP addresses, domains; plain lists or CSV
  * feeds such as Microsoft's MSTIC layout). Read now: EXS_ERULE when unreadable (see

@@ -525,6 +525,11 @@ const exs_rule *exs_rule_find(const char *id)
     return NULL;
 }
 
+const char *exs_rule_ruleset(const exs_rule *r)
+{
+    return r && r->family && strcmp(r->family, "Sigma") == 0 ? "sigma" : "exsweep";
+}
+
 /* Names as MITRE ATT&CK Enterprise gives them (attack.mitre.org), for the techniques the rules
  * above use. */
 static const struct {

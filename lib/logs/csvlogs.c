@@ -4,6 +4,7 @@
 
 #include "core/timeparse.h"
 #include "detectors/detect.h"
+#include "detectors/sigma.h"
 #include "exsweep/finding.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
@@ -436,6 +437,13 @@ static int64_t field_time(csv_state *st, xs_str line)
     return ms != EXS_TIME_NONE ? ms : xs_find_time(line);
 }
 
+/* The row to the Sigma rules of its kind (detectors/sigma.h). */
+static void sigma_row(csv_state *st, xs_ctx *c, xs_str line, uint64_t lineno)
+{
+    if (c->sigma)
+        xs_sigrun_csv(c, st->kind, &st->schema, &st->row, line, lineno, field_time(st, line));
+}
+
 static int field_status(xs_str s)
 {
     long v = xs_str_uint(xs_str_trim(s), 999);
@@ -556,6 +564,7 @@ static void httpproxy_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t line
     xs_request r;
     request_from_row(st, line, lineno, &r);
     xs_detect_request(c, &r);
+    sigma_row(st, c, line, lineno);
 }
 
 static void export_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
@@ -578,6 +587,7 @@ static void rpshttp_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno
     xs_request r;
     request_from_row(st, line, lineno, &r);
     xs_detect_rpshttp(c, &r);
+    sigma_row(st, c, line, lineno);
 }
 
 static void cmdlet_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
@@ -595,6 +605,7 @@ static void cmdlet_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
     cm.result = GET(C_RESULT);
     cm.raw = line;
     xs_detect_cmdlet(c, &cm);
+    sigma_row(st, c, line, lineno);
 }
 
 static void ecp_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
@@ -605,14 +616,16 @@ static void ecp_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
         default_schema(st);
     xs_csv_split(line.p, line.n, &st->row, st->scratch);
     xs_detect_ecp(c, field_time(st, line), line, lineno);
+    sigma_row(st, c, line, lineno);
 }
 
+/* Other Exchange logs: no built-in detector; the Sigma rules of their source, when any (the
+ * prefilter passes only directives otherwise). */
 static void none_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
 {
-    (void)ls;
-    (void)c;
-    (void)line;
-    (void)lineno;
+    csv_state *st = ls->own;
+    if (c->sigma && split_row(st, c, line, lineno, 1))
+        sigma_row(st, c, line, lineno);
 }
 
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "core/timeparse.h"
 #include "detectors/detect.h"
+#include "detectors/sigma.h"
 #include "exsweep/finding.h"
 #include "engines/prefilter.h"
 #include "logs/kinds.h"
@@ -73,6 +74,8 @@ static void iis_row(xs_logstate *ls, xs_ctx *c, xs_str line, uint64_t lineno)
     if (st->w3c.n == 0)
         xs_w3c_schema_default(&st->w3c);
     xs_w3c_split(&st->w3c, line.p, line.n, &st->wrow);
+    if (c->sigma)
+        xs_sigrun_w3c(c, &st->w3c, &st->wrow, line, lineno, iis_time(st));
     xs_request r;
     memset(&r, 0, sizeof r);
     r.time_ms = iis_time(st);

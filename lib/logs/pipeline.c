@@ -21,6 +21,7 @@ typedef struct pstate {
     xs_logstate *st;
     const xs_logkind *lk;
     const xs_prefilter *pf;
+    const xs_linegate *gate;
     xs_pipeline_mem *m;
     uint64_t base; /* lines before the current region */
     bool started;  /* the first data line was seen */
@@ -132,6 +133,23 @@ static long all_lines(const xs_nlmap *view, uint32_t **starts, size_t *cap)
     return (long)k;
 }
 
+/* The candidates of the prefilter and of the gate, merged (ascending, unique) into
+ * m->merged; k1 of m->starts, k2 of m->gated. Returns the count, or -1 when memory ran out. */
+static long merge_lines(xs_pipeline_mem *m, long k1, long k2)
+{
+    if (!xs_grow((void **)&m->merged, &m->merged_cap, (size_t)(k1 + k2) + 1, sizeof *m->merged))
+        return -1;
+    long i = 0, j = 0, k = 0;
+    while (i < k1 || j < k2) {
+        uint32_t a = i < k1 ? m->starts[i] : UINT32_MAX, b = j < k2 ? m->gated[j] : UINT32_MAX;
+        uint32_t v = a < b ? a : b;
+        i += a == v;
+        j += b == v;
+        m->merged[k++] = v;
+    }
+    return k;
+}
+
 /* Processes p[0..n): complete lines (the last one may lack its '\n' at the end of the file). */
 static void region(pstate *ps, const char *p, size_t n)
 {
@@ -157,6 +175,15 @@ static void region(pstate *ps, const char *p, size_t n)
     long k = ps->pf ? xs_prefilter_lines(ps->pf, ps->m->scratch, p + off, n - off, &view,
                                           &ps->m->starts, &ps->m->starts_cap)
                     : all_lines(&view, &ps->m->starts, &ps->m->starts_cap);
+    const uint32_t *starts = ps->m->starts;
+    if (k >= 0 && ps->pf && ps->gate) {
+        long g = ps->gate->fn(ps->gate->ctx, p + off, n - off, &view, &ps->m->gated,
+                              &ps->m->gated_cap);
+        k = g < 0 ? g : merge_lines(ps->m, k, g);
+        if (k == -1)
+            k = -(long)EXS_ENOMEM;
+        starts = ps->m->merged;
+    }
     if (k < 0) {
         ps->engine_failed = (exs_rc)-k;
         goto count;
@@ -164,7 +191,7 @@ static void region(pstate *ps, const char *p, size_t n)
     ps->m->candidates += (uint64_t)k;
     size_t pos = off;
     for (long i = 0; i < k; i++) {
-        size_t s = off + ps->m->starts[i];
+        size_t s = off + starts[i];
         lines += xs_nlmap_count(&map, pos, s);
         pos = s;
         xs_str line = line_of(p, &map, s);
@@ -194,10 +221,10 @@ count:
 }
 
 exs_rc xs_log_pipeline(xs_ctx *c, xs_logstate *st, const xs_logkind *lk,
-                        const xs_prefilter *pf, xs_pipeline_mem *m, const xs_input *in,
-                        size_t have)
+                        const xs_prefilter *pf, const xs_linegate *gate, xs_pipeline_mem *m,
+                        const xs_input *in, size_t have)
 {
-    pstate ps = {c, st, lk, pf, m, 0, false, true, 0, EXS_OK, false};
+    pstate ps = {c, st, lk, pf, gate, m, 0, false, true, 0, EXS_OK, false};
     char *buf = m->buf;
     const size_t cap = XS_READ_CHUNK;
     size_t len = have;

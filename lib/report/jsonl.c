@@ -671,7 +671,7 @@ static exs_rc jsonl_finding(FILE *f, const exs_results *r, const exs_finding *x)
     jw_str(&w, "name", x->rule->name);
     jw_str(&w, "category", x->rule->family);
     jw_str(&w, "description", x->rule->description);
-    jw_str(&w, "ruleset", "exsweep");
+    jw_str(&w, "ruleset", exs_rule_ruleset(x->rule));
     jw_close(&w, '}');
     if (x->rule->cves && *x->rule->cves) {
         /* ECS holds one id: the first CVE (all of them: exsweep.rule.cves) */

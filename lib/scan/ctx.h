@@ -76,6 +76,8 @@ typedef struct xs_ctx {
     int64_t last_ms;
     uint64_t line_no;     /* the line being read, and ... */
     int64_t line_off;     /* ... its byte offset in the file (the pipeline sets them) */
+    struct xs_sigrun *sigma; /* the worker's Sigma matching (detectors/sigma.h); NULL without
+                                --sigma, and in after-sweep passes */
     struct xs_dups *dups; /* owned: the identities this context emitted, so that two
                               findings of one identity get told apart by a count
                               (xs_finding_id's dup; lib/scan/dups.h); NULL until the first */

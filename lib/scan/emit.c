@@ -9,6 +9,7 @@
 #include "core/escape.h"
 #include "core/grow.h"
 #include "core/limits.h"
+#include "detectors/sigma.h"
 #include "scan/dups.h"
 #include "scan/files.h"
 #include "scan/pass.h"
@@ -530,7 +531,7 @@ void xs_scan_results_finish(exs_scan *s)
     xs_strmap *own = xs_strmap_create();
     for (size_t i = 0; own && i < r->nfindings; i++) {
         const exs_rule *rule = r->findings[i].rule;
-        if (!xs_files_user_rule(s->files, rule))
+        if (!xs_files_user_rule(s->files, rule) && !xs_sigrules_holds(s->sigma, rule))
             continue;
         const exs_rule *x = xs_strmap_get(own, rule->id);
         if (!x && (!(x = xs_results_own_rule(r, rule)) ||

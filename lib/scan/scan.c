@@ -15,6 +15,7 @@
 #include "core/digest.h"
 #include "core/limits.h"
 #include "engines/prefilter.h"
+#include "detectors/sigma.h"
 #include "engines/prefilter_db.h"
 #include "exsweep/exsweep.h"
 #include "scan/files.h"
@@ -77,6 +78,55 @@ exs_rc exs_scan_add_rules(exs_scan *s, const char *path)
     s->err[0] = 0;
     exs_rc rc = xs_files_add_rules(s->files, path, s->err, sizeof s->err);
     return rc == EXS_OK && !opt_add(s, "rules=%s", path) ? EXS_ENOMEM : rc;
+}
+
+exs_rc exs_scan_add_sigma(exs_scan *s, const char *path)
+{
+    if (!s || !path || s->ran)
+        return EXS_EINVAL;
+    s->err[0] = 0;
+    if (!s->sigma && !(s->sigma = xs_sigrules_create()))
+        return EXS_ENOMEM;
+    exs_rc rc = xs_sigrules_add(s->sigma, path, s->err, sizeof s->err);
+    if (rc == EXS_OK && !opt_add(s, "sigma=%s", path)) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory recording the rules in the sweep record",
+                 path);
+        rc = EXS_ENOMEM;
+    }
+    return rc;
+}
+
+exs_rc exs_scan_sigma_stats(const exs_scan *s, exs_sigma_stats *out)
+{
+    if (!s || !out)
+        return EXS_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!s->sigma)
+        return EXS_OK;
+    xs_sigrules_stats st;
+    xs_sigrules_stats_get(s->sigma, &st);
+    out->loaded = st.loaded;
+    out->skipped = st.skipped;
+    out->correlations = st.correlations;
+    out->unmapped = st.unmapped;
+    return EXS_OK;
+}
+
+void exs_scan_sigma_summary(const exs_scan *s, char *buf, size_t cap)
+{
+    if (!buf || !cap)
+        return;
+    if (s && s->sigma)
+        xs_sigrules_summary(s->sigma, buf, cap);
+    else
+        snprintf(buf, cap, "sigma: 0 rules loaded, 0 skipped");
+}
+
+exs_rc exs_scan_sigma_report(const exs_scan *s, FILE *out)
+{
+    if (!s || !out)
+        return EXS_EINVAL;
+    return !s->sigma || xs_sigrules_skip_report(s->sigma, out) == 0 ? EXS_OK : EXS_EIO;
 }
 
 exs_rc exs_scan_add_iocs(exs_scan *s, const char *path)
@@ -463,6 +513,8 @@ exs_rc xs_scan_prepare(exs_scan *s)
     if (rc != EXS_OK)
         return run_failed(s, rc, "recording the sweep");
     s->err[0] = 0;
+    if (s->sigma && (rc = xs_sigrules_prepare(s->sigma)) != EXS_OK)
+        return run_failed(s, rc, "preparing the Sigma rules");
     rc = xs_files_prepare(s, s->err, sizeof s->err);
     return rc == EXS_OK ? EXS_OK : run_failed(s, rc, "preparing the rules and indicators");
 }
@@ -705,6 +757,7 @@ void exs_scan_destroy(exs_scan *s)
         return;
     xs_scan_results_free(s);
     xs_files_destroy(s->files);
+    xs_sigrules_destroy(s->sigma);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);

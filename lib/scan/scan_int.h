@@ -75,6 +75,8 @@ struct exs_scan {
 
     exs_sweep_stats stats;
 
+    struct xs_sigrules *sigma; /* the rules of --sigma (detectors/sigma.h), NULL without */
+
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
     struct xs_files *files;
     char err[1024]; /* exs_scan_error */

@@ -9,6 +9,7 @@
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "exsweep/finding.h"
+#include "detectors/sigma.h"
 #include "scan/files.h"
 #include "scan/scan_int.h"
 #include "scan/worker.h"
@@ -27,6 +28,8 @@ exs_rc xs_worker_init(xs_worker *w, exs_scan *s)
     w->mem.nl = malloc(XS_NLMAP_WORDS(XS_READ_CHUNK) * sizeof *w->mem.nl);
     if (!w->st || !w->mem.buf || !w->mem.nl)
         return EXS_ENOMEM;
+    if (s->sigma && !(w->sigma = xs_sigrun_create(s->sigma)))
+        return EXS_ENOMEM;
     return xs_fworker_create(&w->fw, s);
 }
 
@@ -37,8 +40,11 @@ void xs_worker_fini(xs_worker *w)
     free(w->mem.buf);
     free(w->mem.nl);
     free(w->mem.starts);
+    free(w->mem.gated);
+    free(w->mem.merged);
     xs_pf_scratch_free(w->mem.scratch);
     xs_fworker_destroy(w->fw);
+    xs_sigrun_destroy(w->sigma);
     memset(w, 0, sizeof *w);
 }
 
@@ -119,6 +125,20 @@ static void ctx_init(xs_ctx *c, xs_worker *w, const char *display, const char *n
     snprintf(c->family, sizeof c->family, "%s", family);
     c->first_ms = EXS_TIME_NONE;
     c->last_ms = EXS_TIME_NONE;
+    c->sigma = w->sigma;
+}
+
+/* The Sigma rules' line gate of a kind (xs_linegate). */
+typedef struct sgate {
+    xs_sigrun *run;
+    xs_kind kind;
+} sgate;
+
+static long sigma_lines(void *ctx, const char *buf, size_t len, const xs_nlmap *nl,
+                        uint32_t **starts, size_t *cap)
+{
+    const sgate *g = ctx;
+    return xs_sigrun_lines(g->run, g->kind, buf, len, nl, starts, cap);
 }
 
 static void read_log(xs_worker *w, const xs_class *cls, const char *display, const char *norm,
@@ -137,9 +157,16 @@ static void read_log(xs_worker *w, const xs_class *cls, const char *display, con
     }
     uint64_t cand0 = w->mem.candidates;
     /* Every log kind has a prefilter: NULL means it could not be loaded (the sweep failed).
-     * With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate. */
+     * With the scan's no_prefilter switch (tests), pf stays NULL: every line is a candidate;
+     * so it does for a kind some Sigma rule applies to (its rows are all evaluated), unless
+     * the rules have a line gate: then the lines of the prefilter and of the gate are. */
     const xs_prefilter *pf = NULL;
-    if (!s->no_prefilter) {
+    sgate sg = {w->sigma, cls->kind};
+    xs_linegate gate = {sigma_lines, &sg}, *gp = NULL;
+    bool gated = w->sigma && xs_sigrules_gated(s->sigma, cls->kind);
+    if (gated)
+        gp = &gate;
+    if (!s->no_prefilter && (!xs_sigrules_kind(s->sigma, cls->kind) || gated)) {
         pf = xs_scan_prefilter(s, cls->kind);
         if (pf && !(w->scratch_kinds & (1u << cls->kind))) {
             exs_rc rc = xs_pf_scratch_grow(&w->mem.scratch, pf);
@@ -156,7 +183,7 @@ static void read_log(xs_worker *w, const xs_class *cls, const char *display, con
             return;
         }
     }
-    exs_rc rc = xs_log_pipeline(&c, w->st, lk, pf, &w->mem, in, have);
+    exs_rc rc = xs_log_pipeline(&c, w->st, lk, pf, gp, &w->mem, in, have);
     if (rc != EXS_OK)
         xs_scan_fail(s, rc, "matching engine failed on %s (%s)", display, exs_strerror(rc));
     if (lk->end)
@@ -228,6 +255,7 @@ static exs_rc on_record(void *ctx, const xs_evtx_record *rec)
     c->lines++;
     xs_ctx_note_time(c, e.time_ms);
     xs_detect_event(c, &r->w->evstate, &e);
+    xs_sigrun_evtx(c, rec, e.offset);
     return EXS_OK;
 }
 

@@ -20,6 +20,7 @@ typedef struct xs_worker {
     xs_event_state evstate;
     exs_sweep_stats stats;
     struct xs_fworker *fw; /* file checks (hash, rules, heuristics) */
+    struct xs_sigrun *sigma; /* NULL without --sigma */
     xs_archive_budget abudget; /* of the top-level archive being read */
 } xs_worker;
 

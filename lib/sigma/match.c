@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/limits.h"
 #include "sigma/internal.h"
@@ -401,4 +402,23 @@ bool xs_sigma_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_s
     evalst e = {r, ev, sc, {0}};
     memset(e.memo, -1, r->nsel);
     return eval(&e, r->root);
+}
+
+size_t xs_sigma_rule_fields(const xs_sigma_rule *r, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsel; i++)
+        for (size_t g = 0; g < r->sel[i].n; g++)
+            for (size_t k = 0; k < r->sel[i].group[g].n; k++) {
+                const char *f = r->sel[i].group[g].item[k].field;
+                bool have = !f;
+                for (size_t j = 0; j < n && j < cap && !have; j++)
+                    have = strcasecmp(out[j], f) == 0;
+                if (have)
+                    continue;
+                if (n < cap)
+                    out[n] = f;
+                n++;
+            }
+    return n;
 }

@@ -120,6 +120,24 @@ void xs_sigma_scratch_destroy(xs_sigma_scratch *sc);
  * correlation rule never matches. */
 bool xs_sigma_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_scratch *sc);
 
+/* The distinct field names r's detection looks at, in the order it names them (keyword
+ * searches name none): at most cap of them into out; returns how many there are. */
+size_t xs_sigma_rule_fields(const xs_sigma_rule *r, const char **out, size_t cap);
+
+/* The literals r needs, for a prefilter: up to XS_SIGMA_MAX_CLAUSES lists such that, when r
+ * matches an event, a literal of each list is in some value the event's field lookup can give
+ * (ASCII case-insensitively, cased rules too). Calls fn with each literal (bytes as the rule has
+ * them), its list's number (0 ..) and whether it is all of a field's value (an exact match: the
+ * field's value is the literal, not only holds it); fn returns false to stop (out of memory).
+ * Returns the
+ * number of lists; 0 when r has none (r may match without any literal: a regex, a number, neq,
+ * null, wildcards alone, one byte; it meets every event), -1 when out of memory. literals.c */
+#define XS_SIGMA_MAX_CLAUSES 4
+int xs_sigma_rule_literals(const xs_sigma_rule *r,
+                           bool (*fn)(void *arg, const unsigned char *lit, size_t n,
+                                      unsigned clause, bool whole),
+                           void *arg);
+
 /* An event over an array of (name, value) pairs, names compared ASCII case-insensitively, a
  * name given more than once being a field with several values: the shape of a CSV row, an IIS
  * line or a flattened JSON export. */

@@ -200,6 +200,17 @@ void xs_sigma_win_source(const xs_sigma_event *ev, xs_sigma_winsrc *src)
     src->event_type = xs_str_trim(first(ev, "EventType"));
 }
 
+/* Whether entry c covers the event of src (covers() checks the same for one rule). */
+static bool entry_covers(const category *c, const xs_sigma_winsrc *src)
+{
+    if (src->service != c->service)
+        return false;
+    bool id = false;
+    for (size_t k = 0; k < 13 && c->eid[k] && !id; k++)
+        id = c->eid[k] == src->eid;
+    return id && (!c->field || xs_str_ieq(src->event_type, c->value));
+}
+
 static xs_swin covers(const xs_sigma_rule *r, const xs_sigma_winsrc *src, const fieldmap **ren)
 {
     *ren = NULL;
@@ -219,12 +230,7 @@ static xs_swin covers(const xs_sigma_rule *r, const xs_sigma_winsrc *src, const 
         if (r->wsvc >= 0 && r->wsvc != c->service)
             continue;
         got = XS_SWIN_OTHER;
-        if (src->service != c->service)
-            continue;
-        bool id = false;
-        for (size_t k = 0; k < 13 && c->eid[k] && !id; k++)
-            id = c->eid[k] == src->eid;
-        if (!id || (c->field && !xs_str_ieq(src->event_type, c->value)))
+        if (!entry_covers(c, src))
             continue;
         *ren = c->ren;
         return XS_SWIN_COVERS;
@@ -278,6 +284,73 @@ bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sig
     xs_sigma_winsrc src;
     xs_sigma_win_source(ev, &src);
     return xs_sigma_win_match_src(r, &src, ev, sc);
+}
+
+bool xs_sigma_win_mapped(const xs_sigma_rule *r)
+{
+    return r->wkind != WK_UNMAPPED;
+}
+
+size_t xs_sigma_win_nservices(void)
+{
+    return NSERVICES;
+}
+
+bool xs_sigma_win_serves(const xs_sigma_rule *r, int svc)
+{
+    switch (r->wkind) {
+    case WK_PRODUCT:
+        return true;
+    case WK_SERVICE:
+        return svc == r->wsvc;
+    case WK_CATEGORY:
+        for (size_t i = r->wcat; i < (size_t)r->wcat + r->wncat; i++)
+            if ((r->wsvc < 0 || r->wsvc == categories[i].service) &&
+                categories[i].service == svc)
+                return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+size_t xs_sigma_win_nentries(void)
+{
+    return NCATEGORIES;
+}
+
+bool xs_sigma_win_is_category(const xs_sigma_rule *r)
+{
+    return r->wkind == WK_CATEGORY;
+}
+
+bool xs_sigma_win_in_entry(const xs_sigma_rule *r, size_t e)
+{
+    return r->wkind == WK_CATEGORY && e >= r->wcat && e < (size_t)r->wcat + r->wncat &&
+           (r->wsvc < 0 || r->wsvc == categories[e].service);
+}
+
+size_t xs_sigma_win_entries_of(const xs_sigma_winsrc *src, size_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NCATEGORIES && src->service >= 0; i++)
+        if (entry_covers(&categories[i], src)) {
+            if (n < cap)
+                out[n] = i;
+            n++;
+        }
+    return n;
+}
+
+const char *xs_sigma_win_field(const xs_sigma_rule *r, const xs_sigma_winsrc *src,
+                               const char *name)
+{
+    const fieldmap *ren;
+    if (covers(r, src, &ren) == XS_SWIN_COVERS && ren)
+        for (const fieldmap *n = ren; n->sigma; n++)
+            if (strcasecmp(n->sigma, name) == 0)
+                return n->event;
+    return name;
 }
 
 int xs_sigma_win_selfcheck(void)

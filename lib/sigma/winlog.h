@@ -36,6 +36,30 @@ bool xs_sigma_win_match_src(const xs_sigma_rule *r, const xs_sigma_winsrc *src,
  * it once with xs_sigma_win_source). */
 bool xs_sigma_win_match(const xs_sigma_rule *r, const xs_sigma_event *ev, xs_sigma_scratch *sc);
 
+/* Whether r's log source is one of the table's (a Windows product, service or category). */
+bool xs_sigma_win_mapped(const xs_sigma_rule *r);
+/* The services of the table: an event's src.service is below it, or -1. */
+size_t xs_sigma_win_nservices(void);
+/* Whether r may cover an event of the service (an index below xs_sigma_win_nservices, or -1
+ * for a channel the table does not know): the index of the rules by service. */
+bool xs_sigma_win_serves(const xs_sigma_rule *r, int svc);
+/* The category entries of the table (a category has one per service and event ids: Sysmon's
+ * process_creation and Security's 4688 are two), for an index of the rules by event. */
+size_t xs_sigma_win_nentries(void);
+/* Whether r's log source is a category (it covers an event only through one of its entries:
+ * index it by them, not by xs_sigma_win_serves); and, of such a rule, whether entry e is one of
+ * its category's (and of its service, when it names one). */
+bool xs_sigma_win_is_category(const xs_sigma_rule *r);
+bool xs_sigma_win_in_entry(const xs_sigma_rule *r, size_t e);
+/* The entries whose service, event ids and EventType are the event's: at most cap of them into
+ * out; returns how many. */
+size_t xs_sigma_win_entries_of(const xs_sigma_winsrc *src, size_t *out, size_t cap);
+
+/* The name an event of src gives the field r calls name (Security 4688 calls Image
+ * NewProcessName), or name itself. */
+const char *xs_sigma_win_field(const xs_sigma_rule *r, const xs_sigma_winsrc *src,
+                               const char *name);
+
 /* 0 when the table's indices of the services its categories use agree with their names. */
 int xs_sigma_win_selfcheck(void);
 

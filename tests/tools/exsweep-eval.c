@@ -1,11 +1,14 @@
 /* exsweep-eval: agreement with the third-party verdict table (evaldata/expected_verdicts.csv).
  *
- *   exsweep-eval [--no-prefilter] [--list] EVALDATA [GATED-GROUP...]
+ *   exsweep-eval [--no-prefilter] [--list] [--sigma RULES] EVALDATA [GATED-GROUP...]
  *
  * --no-prefilter makes every log line a candidate (the scan's internal switch); --list prints
  * every finding of every swept path ("  finding: PATH RULE VERDICT IP TIME FILE:LINE") before
  * the row it belongs to. make eval runs both with --list and asserts the same output: the
- * prefilter's promise over the evaluation data.
+ * prefilter's promise over the evaluation data. --sigma RULES adds those Sigma rules to every
+ * sweep and judges the rows by the Sigma findings alone: a Sigma finding is suspicious at most
+ * (docs/sigma.md), so an expected MALICIOUS, ATTEMPT or SUSPICIOUS is met by any Sigma finding,
+ * BENIGN by none.
  *
  * Each row names a path under EVALDATA (globs and "A|B" alternatives allowed), an expected
  * verdict (MALICIOUS, ATTEMPT, SUSPICIOUS, BENIGN, combinations with '+' or '/', or a
@@ -32,6 +35,7 @@
 
 static int no_prefilter; /* --no-prefilter */
 static int list;         /* --list */
+static const char *sigma; /* --sigma RULES: only the Sigma findings count */
 
 typedef struct verdicts {
     size_t n, exploitation, attempt, probe, suspicious;
@@ -50,14 +54,21 @@ static int scan_path(const char *path, verdicts *v)
     if (exs_scan_create(&s, NULL) != EXS_OK)
         return -1;
     s->no_prefilter = no_prefilter;
-    if (exs_scan_add_root(s, path) != EXS_OK || exs_scan_run(s) != EXS_OK) {
+    if ((sigma && exs_scan_add_sigma(s, sigma) != EXS_OK) ||
+        exs_scan_add_root(s, path) != EXS_OK || exs_scan_run(s) != EXS_OK) {
         exs_scan_destroy(s);
         return -1;
     }
     size_t n;
     const exs_finding *f = exs_results_findings(exs_scan_results(s), &n);
     for (size_t i = 0; i < n; i++) {
-        if (list)
+        if (sigma && strcmp(exs_rule_ruleset(f[i].rule), "sigma") != 0)
+            continue;
+        if (list && sigma)
+            printf("  sigma: %s %s (%s) %s:%llu\n", path, f[i].rule->name,
+                   exs_severity_name(f[i].severity), f[i].origin.path,
+                   (unsigned long long)(f[i].origin.line ? f[i].origin.line : f[i].origin.record));
+        else if (list)
             printf("  finding: %s %s %s %s %lld %s:%llu\n", path, f[i].rule->id,
                    exs_verdict_name(f[i].verdict),
                    f[i].http && f[i].http->client ? f[i].http->client : "-",
@@ -203,6 +214,9 @@ static int has(const char *s, const char *word)
 /* Does the verdict set satisfy one expected token? */
 static int token_ok(const char *tok, const verdicts *v)
 {
+    if (sigma && (strncmp(tok, "MALICIOUS", 9) == 0 || strncmp(tok, "ATTEMPT", 7) == 0 ||
+                  strncmp(tok, "SUSPICIOUS", 10) == 0))
+        return v->n > 0;
     if (strncmp(tok, "MALICIOUS", 9) == 0)
         return v->exploitation > 0;
     if (strncmp(tok, "ATTEMPT", 7) == 0)
@@ -271,17 +285,22 @@ static void ioc_lists(const char *evaldata)
 
 int main(int argc, char **argv)
 {
-    while (argc >= 2 && (strcmp(argv[1], "--no-prefilter") == 0 || strcmp(argv[1], "--list") == 0)) {
+    while (argc >= 2 && (strcmp(argv[1], "--no-prefilter") == 0 || strcmp(argv[1], "--list") == 0 ||
+                         (strcmp(argv[1], "--sigma") == 0 && argc >= 3))) {
+        int k = 1;
         if (strcmp(argv[1], "--list") == 0)
             list = 1;
+        else if (strcmp(argv[1], "--sigma") == 0)
+            sigma = argv[2], k = 2;
         else
             no_prefilter = 1;
-        argv[1] = argv[0];
-        argv++;
-        argc--;
+        argv[k] = argv[0];
+        argv += k;
+        argc -= k;
     }
     if (argc < 2) {
-        fprintf(stderr, "usage: exsweep-eval [--no-prefilter] [--list] EVALDATA [CATEGORY...]\n");
+        fprintf(stderr, "usage: exsweep-eval [--no-prefilter] [--list] [--sigma RULES] EVALDATA "
+                        "[CATEGORY...]\n");
         return 2;
     }
     const char *base = argv[1];

@@ -657,6 +657,25 @@ static void test_windows_log_sources(void **state)
     xs_sigma_winsrc src;
     xs_sigma_win_source(&ev, &src);
     assert_int_equal(xs_sigma_win_covers(r, &src), XS_SWIN_OTHER);
+    /* the index by category entry: Sysmon 1 and Security 4688 are the rule's two entries */
+    assert_true(xs_sigma_win_is_category(r));
+    size_t ent[4], nent = 0;
+    xs_sigma_kv k1[] = {{XS_LIT("Channel"), XS_LIT(SYSMON)}, {XS_LIT("EventID"), XS_LIT("1")}};
+    xs_sigma_kv k2[] = {{XS_LIT("Channel"), XS_LIT("Security")}, {XS_LIT("EventID"), XS_LIT("4688")}};
+    xs_sigma_kvs kk1 = {k1, 2}, kk2 = {k2, 2};
+    xs_sigma_event e1 = xs_sigma_kv_event(&kk1), e2 = xs_sigma_kv_event(&kk2);
+    xs_sigma_winsrc s1, s2;
+    xs_sigma_win_source(&e1, &s1);
+    xs_sigma_win_source(&e2, &s2);
+    assert_int_equal(xs_sigma_win_entries_of(&s1, ent, 4), 1);
+    assert_true(xs_sigma_win_in_entry(r, ent[0]));
+    assert_int_equal(xs_sigma_win_entries_of(&s2, ent + 1, 3), 1);
+    assert_true(xs_sigma_win_in_entry(r, ent[1]));
+    assert_int_not_equal(ent[0], ent[1]);
+    for (size_t e = 0; e < xs_sigma_win_nentries(); e++)
+        nent += xs_sigma_win_in_entry(r, e);
+    assert_int_equal(nent, 2);
+    assert_int_equal(xs_sigma_win_entries_of(&src, ent, 4), 0); /* System 1: none */
     r = load("title: t\nlogsource:\n    product: windows\n    category: registry_add\n"
              "detection:\n    sel:\n        TargetObject|contains: Run\n    condition: sel\n");
     assert_true(win(r, "Channel", SYSMON, "EventID", "12", "EventType", "CreateKey",
@@ -822,6 +841,76 @@ static void test_webserver(void **state)
 
 /* ---- the caps ---- */
 
+/* The literals of a rule, as "clause:literal" joined by spaces ("clause=literal" for a field's
+ * whole value), in the order given. */
+static bool lit_put(void *arg, const unsigned char *lit, size_t n, unsigned clause, bool whole)
+{
+    char *out = arg;
+    size_t o = strlen(out);
+    snprintf(out + o, 512 - o, "%s%u%c%.*s", o ? " " : "", clause, whole ? '=' : ':', (int)n,
+             (const char *)lit);
+    return true;
+}
+
+static int lits(const char *yaml, char out[512])
+{
+    out[0] = 0;
+    return xs_sigma_rule_literals(load(yaml), lit_put, out);
+}
+
+static void test_literals(void **state)
+{
+    (void)state;
+    char got[512];
+    /* one list: the values' longest plain runs (windash and ? break runs) */
+    assert_int_equal(lits(RULE("    sel:\n        CommandLine|contains:\n            - 'mimikatz'\n"
+                               "            - 'sek*rlsa'\n    condition: sel\n"), got), 1);
+    assert_string_equal(got, "0:mimikatz 0:rlsa");
+    /* and: both lists (a rule is a candidate when each has a literal in the event) */
+    assert_int_equal(lits(RULE("    a:\n        Image|endswith: '\\cmd.exe'\n    b:\n"
+                               "        CommandLine|contains: 'whoami'\n    condition: a and b\n"),
+                          got),
+                     2);
+    assert_string_equal(got, "0:\\cmd.exe 1:whoami");
+    /* or of ands: each list of one side joined with each of the other */
+    assert_int_equal(lits(RULE("    a: {F: xx, G: yy}\n    b: {H: zz}\n    condition: a or b\n"),
+                          got),
+                     2);
+    assert_string_equal(got, "0=xx 0=zz 1=yy 1=zz");
+    /* no list: not, a regex, neq, null, one byte, wildcards alone; or with any of them */
+    assert_int_equal(lits(RULE("    a: {F: xx}\n    condition: not a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F|re: 'x+y'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F|neq: xx}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: null}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: 'x'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: '*'}\n    condition: a\n"), got), 0);
+    assert_int_equal(lits(RULE("    a: {F: xx}\n    b: {G|re: 'y'}\n    condition: a or b\n"), got),
+                     0);
+    /* and with a filter: the filter adds nothing; a keyword list is a list */
+    assert_int_equal(lits(RULE("    a:\n        - 'evil'\n        - 'bad'\n    f: {G: ok}\n"
+                               "    condition: a and not f\n"),
+                          got),
+                     1);
+    assert_string_equal(got, "0:evil 0:bad");
+    /* 1 of: the union; all of: each */
+    assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: 1 of s_*\n"), got),
+                     1);
+    assert_string_equal(got, "0=aa 0=bb");
+    assert_int_equal(lits(RULE("    s_a: {F: aa}\n    s_b: {F: bb}\n    condition: all of s_*\n"),
+                          got),
+                     2);
+    /* at most XS_SIGMA_MAX_CLAUSES lists, the longest literals kept */
+    assert_int_equal(
+        lits(RULE("    a: {A: aa, B: bbbbbb, C: cccc, D: ddd, E: eeeee}\n    condition: a\n"), got),
+        XS_SIGMA_MAX_CLAUSES);
+    assert_null(strstr(got, "=aa"));
+    /* a keyword is never a whole value; a prefix, a suffix or a wildcard is not one either */
+    assert_int_equal(lits(RULE("    a:\n        - 'evil'\n    condition: a\n"), got), 1);
+    assert_string_equal(got, "0:evil");
+    assert_int_equal(lits(RULE("    a: {F|startswith: abc, G: 'ab?d'}\n    condition: a\n"), got), 2);
+    assert_string_equal(got, "0:abc 1:ab");
+}
+
 static void test_caps_yaml(void **state)
 {
     (void)state;
@@ -960,6 +1049,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_windows_log_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtx_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webserver, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_literals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps_match, setup, teardown),
