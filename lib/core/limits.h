@@ -360,9 +360,10 @@
                                             not evaluated, and says so */
 #define XS_SIGMA_MAX_CORR_VALUE 1024    /* bytes kept of one group-by or field value; longer
                                             ones are cut (a user, a host, an address is short) */
-#define XS_SIGMA_MAX_CORR_ORIGIN 8192  /* bytes of where a match came from (the sweep's
-                                            place of a file, at most XS_MAX_WHERE and a few
-                                            numbers); a longer one is cut */
+#define XS_SIGMA_MAX_CORR_ORIGIN (XS_MAX_WHERE + 256) /* bytes of where a match came from
+                                            (the sweep's place of a file: its display path, at
+                                            most XS_MAX_WHERE, and a few numbers); a longer one
+                                            is cut */
 #define XS_SIGMA_MAX_CORR_WORK 200000000ULL /* window steps one correlation may take (a
                                             temporal_ordered or value_percentile window is
                                             walked whole); past it its evaluation stops, counted */

@@ -13,6 +13,8 @@
 #include "core/parallel.h"
 #include "detectors/sigma.h"
 #include "scan/ctx.h"
+#include "scan/pass.h"
+#include "sigma/correlate.h"
 #include "sigma/weblog.h"
 #include "sigma/winlog.h"
 
@@ -70,6 +72,8 @@ struct xs_sigrules {
     const ilist **bycat;
     ilist kind[XS_KIND__COUNT]; /* [XS_KIND_IIS]: the webserver rules */
     size_t unmapped;
+    xs_scorr *corr;      /* the correlation rules over the matches of the rules they name */
+    uint64_t *untimed;   /* matches a correlation wanted that had no time (atomic) */
     bool prepared;
 };
 
@@ -87,6 +91,8 @@ struct xs_sigrun {
     size_t nv, capv, capvn;
     xs_sigma_w3c w3c;
     xs_sigma_kv kv[XS_MAX_FIELDS];
+    char *obuf;          /* a match's origin, for the correlator */
+    size_t obufcap;
 };
 
 xs_sigrules *xs_sigrules_create(void)
@@ -126,6 +132,8 @@ void xs_sigrules_destroy(xs_sigrules *r)
     for (size_t k = 0; k < XS_KIND__COUNT; k++)
         ilist_free(&r->kind[k]);
     free(r->rule);
+    xs_scorr_destroy(r->corr);
+    free(r->untimed);
     xs_arena_free(&r->a);
     xs_sigma_set_destroy(r->set);
     free(r);
@@ -588,6 +596,8 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
         R->unmapped += !mapped;
     }
     R->nrule = n;
+    if (!(R->corr = xs_scorr_create(R->set)) || !(R->untimed = calloc(1, sizeof *R->untimed)))
+        return EXS_ENOMEM;
     /* the lists' prefilters on every CPU, the largest lists first */
     size_t nl = 0;
     pfjob j = {R, calloc(R->nwin + XS_KIND__COUNT, sizeof *j.list),
@@ -640,11 +650,37 @@ void xs_sigrules_stats_get(const xs_sigrules *R, xs_sigrules_stats *out)
 void xs_sigrules_summary(const xs_sigrules *R, char *buf, size_t cap)
 {
     xs_sigma_summary(R->set, buf, cap);
+    /* before prepare (the line is said as the rules are loaded), a correlator of its own */
+    xs_scorr *tmp = R->corr ? NULL : xs_scorr_create(R->set);
+    xs_scorr_stats st = {0};
+    if (R->corr || tmp)
+        xs_scorr_stats_get(R->corr ? R->corr : tmp, &st);
+    xs_scorr_destroy(tmp);
+    if (st.broken) {
+        size_t o = strnlen(buf, cap);
+        xs_appendf(buf, cap, &o, "; %zu correlation rule%s not evaluated (--sigma-report says why)",
+                   st.broken, st.broken == 1 ? "" : "s");
+    }
 }
 
 int xs_sigrules_skip_report(const xs_sigrules *R, FILE *out)
 {
-    return xs_sigma_skip_report(R->set, out);
+    if (xs_sigma_skip_report(R->set, out) != 0)
+        return -1;
+    /* the correlation rules loaded but not evaluated, as skip entries of their own */
+    size_t rule;
+    const char *why;
+    xs_scorr *tmp = R->corr ? NULL : xs_scorr_create(R->set), *c = R->corr ? R->corr : tmp;
+    if (!c)
+        return -1;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && xs_scorr_problem(c, k, &rule, &why); k++) {
+        const xs_sigma_meta *m = xs_sigma_rule_meta(xs_sigma_rule_at(R->set, rule));
+        xs_sigma_skip e = {m->file, m->id, m->title, why};
+        rc = xs_sigma_skip_line(&e, out);
+    }
+    xs_scorr_destroy(tmp);
+    return rc || ferror(out) ? -1 : 0;
 }
 
 bool xs_sigrules_holds(const xs_sigrules *R, const exs_rule *rule)
@@ -707,6 +743,7 @@ void xs_sigrun_destroy(xs_sigrun *w)
     free(w->touched);
     free(w->vp);
     free(w->vn);
+    free(w->obuf);
     free(w);
 }
 
@@ -738,6 +775,38 @@ static xs_str evidence(const srule *s, const xs_sigma_event *ev, const xs_sigma_
 static void hit_base(xs_hit *h, const srule *s, int64_t t)
 {
     xs_hit_init(h, &s->rule, s->verdict, s->severity, t);
+}
+
+/* Where a match was, as the correlator keeps it (opaque bytes to it): the place of the file,
+ * the hit's line, record and offset, then the display path. */
+typedef struct origin {
+    xs_where where;
+    uint64_t line, record;
+    int64_t offset;
+    const char *source; /* static */
+} origin;
+
+/* Rule i matched ev, as h: handed to the correlations that name it, and a finding unless
+ * only correlations without generate name it. */
+static void matched(xs_ctx *c, const xs_sigrules *R, size_t i, const xs_hit *h,
+                    const xs_sigma_event *ev)
+{
+    if (xs_scorr_wants(R->corr, i)) {
+        if (h->time_ms == EXS_TIME_NONE)
+            __atomic_fetch_add(R->untimed, 1, __ATOMIC_RELAXED);
+        else {
+            xs_sigrun *w = c->sigma;
+            origin o = {c->where, h->line, h->record, h->offset, c->source};
+            size_t fn = strnlen(c->file, XS_MAX_WHERE);
+            if (!xs_grow((void **)&w->obuf, &w->obufcap, sizeof o + fn, 1) ||
+                (memcpy(w->obuf, &o, sizeof o), memcpy(w->obuf + sizeof o, c->file, fn),
+                 xs_scorr_add(R->corr, i, h->time_ms, ev, xs_str_make(w->obuf, sizeof o + fn))))
+                xs_scan_fail(c->scan, EXS_ENOMEM,
+                             "out of memory keeping Sigma matches for the correlation rules");
+        }
+    }
+    if (xs_scorr_alone(R->corr, i))
+        xs_emit(c, h);
 }
 
 /* ---------------------------------------------------------------- candidates */
@@ -923,7 +992,7 @@ static void evtx_list(xs_ctx *c, xs_sigrun *w, const ilist *l, const xs_evtx_rec
         char buf[XS_MAX_EVIDENCE];
         h.evidence = evidence(s, ev, src, xs_str_make(rec->text, rec->text_len), buf,
                               sizeof buf);
-        xs_emit(c, &h);
+        matched(c, R, l->v[k], &h, ev);
     }
 }
 
@@ -1001,7 +1070,7 @@ void xs_sigrun_w3c(xs_ctx *c, const xs_w3c_schema *sch, const xs_w3c_row *row, x
         h.http.status = st < 0 ? 0 : (int)st;
         char buf[XS_MAX_EVIDENCE];
         h.evidence = evidence(s, &ev, NULL, line, buf, sizeof buf);
-        xs_emit(c, &h);
+        matched(c, R, l->v[k], &h, &ev);
     }
 }
 
@@ -1038,6 +1107,89 @@ void xs_sigrun_csv(xs_ctx *c, xs_kind kind, const xs_csv_schema *sch, const xs_c
         h.line = lineno;
         char buf[XS_MAX_EVIDENCE];
         h.evidence = evidence(s, &ev, NULL, line, buf, sizeof buf);
-        xs_emit(c, &h);
+        matched(c, R, l->v[k], &h, &ev);
     }
+}
+
+/* ---------------------------------------------------------------- correlations */
+
+/* Each correlation type, and what its metric counts. */
+static const char *const CTYPE[][2] = {
+    {"event_count", "matches"},       {"value_count", "distinct values"},
+    {"temporal", "rules seen"},       {"temporal_ordered", "rules seen in order"},
+    {"value_sum", "sum"},             {"value_avg", "average"},
+    {"value_percentile", "percentile"}};
+
+typedef struct corrpass {
+    const xs_pass_view *v;
+    const xs_sigrules *R;
+} corrpass;
+
+static int corr_hit(void *arg, const xs_scorr_hit *hit)
+{
+    corrpass *p = arg;
+    const srule *s = &p->R->rule[hit->rule];
+    const xs_sigma_corr *k = xs_sigma_rule_meta(s->r)->correlation;
+    origin o;
+    if (hit->first_at.n < sizeof o)
+        return 0; /* not one of the sweep's (cannot be: every match carries one) */
+    memcpy(&o, hit->first_at.p, sizeof o);
+    char file[XS_MAX_WHERE + 1];
+    size_t fn = hit->first_at.n - sizeof o;
+    memcpy(file, hit->first_at.p + sizeof o, fn);
+    file[fn] = '\0';
+    xs_ctx c;
+    xs_ctx_pass(&c, p->v->scan, file, &o.where, o.source);
+    xs_hit h;
+    hit_base(&h, s, hit->first_ms);
+    h.line = o.line;
+    h.record = o.record;
+    h.offset = o.offset;
+    char ev[XS_MAX_EVIDENCE], t1[32], t2[32];
+    xs_time_format(hit->first_ms, t1);
+    xs_time_format(hit->last_ms, t2);
+    size_t n = 0, m = 0, nt = sizeof CTYPE / sizeof *CTYPE;
+    while (m < nt && strcmp(k->type, CTYPE[m][0]))
+        m++;
+    if (m == 0) /* event_count: its metric is the matches */
+        xs_appendf(ev, sizeof ev, &n, "%s: %zu matches, %s to %s", k->type, hit->events, t1,
+                   t2);
+    else
+        xs_appendf(ev, sizeof ev, &n, "%s: %g %s over %zu matches, %s to %s", k->type,
+                   hit->value, m < nt ? CTYPE[m][1] : "", hit->events, t1, t2);
+    for (size_t g = 0; g < hit->ngroup; g++)
+        xs_appendf(ev, sizeof ev, &n, "%s%s=%.*s", g ? "; " : "; by ", k->group_by[g],
+                   (int)(hit->group[g].n < EV_VALUE ? hit->group[g].n : EV_VALUE),
+                   hit->group[g].p ? hit->group[g].p : "");
+    h.evidence = xs_str_make(ev, n);
+    h.key = xs_str_make(ev, n); /* two hits of one correlation at one place are two */
+    xs_emit(&c, &h);
+    xs_ctx_release(&c);
+    return xs_scan_failed(p->v->scan) ? 1 : 0;
+}
+
+void xs_pass_sigma(const xs_pass_view *v)
+{
+    const xs_sigrules *R = v->sigma;
+    if (!R || !R->corr || !xs_scorr_any(R->corr))
+        return;
+    corrpass p = {v, R};
+    int rc = xs_scorr_run(R->corr, corr_hit, &p);
+    if (rc < 0)
+        xs_scan_fail(v->scan, EXS_ENOMEM, "out of memory evaluating the Sigma correlation rules");
+    xs_scorr_stats st;
+    xs_scorr_stats_get(R->corr, &st);
+    uint64_t untimed = __atomic_load_n(R->untimed, __ATOMIC_RELAXED);
+    if (st.dropped)
+        xs_warn(v->scan, XS_W_LIMIT, "", 0,
+                "%llu Sigma matches not kept for the correlation rules (XS_SIGMA_MAX_CORR_EVENTS "
+                "or _BYTES reached)", (unsigned long long)st.dropped);
+    if (st.cut)
+        xs_warn(v->scan, XS_W_LIMIT, "", 0,
+                "%zu Sigma correlation rules stopped at XS_SIGMA_MAX_CORR_WORK window steps",
+                st.cut);
+    if (untimed)
+        xs_warn(v->scan, XS_W_BAD_ROW, "", 0,
+                "%llu Sigma matches without a time: no correlation rule can count them",
+                (unsigned long long)untimed);
 }

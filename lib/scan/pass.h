@@ -20,6 +20,7 @@ typedef struct xs_pass_view {
     size_t nfindings;
     const xs_access *access;           /* by time, file, line */
     size_t naccess;
+    struct xs_sigrules *sigma;         /* the rules of --sigma (detectors/sigma.h), or NULL */
 } xs_pass_view;
 
 typedef void (*xs_pass_fn)(const xs_pass_view *v);
@@ -31,9 +32,12 @@ void xs_ctx_at_finding(xs_ctx *c, const xs_pass_view *v, const exs_finding *f,
 /* A context for a finding at the place of a script request. */
 void xs_ctx_at_access(xs_ctx *c, const xs_pass_view *v, const xs_access *a);
 
-/* The passes (lib/detectors/burst.c, lib/detectors/shells.c, lib/detectors/links.c). */
+/* The passes (lib/detectors/burst.c, lib/detectors/shells.c, lib/detectors/links.c,
+ * lib/detectors/sigma.c). */
 void xs_pass_bursts(const xs_pass_view *v);
 void xs_pass_files(const xs_pass_view *v);
 void xs_pass_links(const xs_pass_view *v);
+/* The Sigma correlation rules over the matches the sweep kept for them (detectors/sigma.c). */
+void xs_pass_sigma(const xs_pass_view *v);
 
 #endif

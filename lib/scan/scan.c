@@ -557,6 +557,7 @@ static const struct {
     {"bursts", xs_pass_bursts}, /* web-shell hunting over the script requests */
     {"files", xs_pass_files},   /* file findings with their URLs and use, removed shells */
     {"links", xs_pass_links},   /* one finding per web shell seen from several sides */
+    {"sigma", xs_pass_sigma},   /* the Sigma correlation rules */
 };
 
 static int cmp_access(const void *pa, const void *pb)
@@ -590,7 +591,7 @@ void xs_scan_finish(exs_scan *s)
             xs_scan_fail(s, EXS_ENOMEM, "out of memory before the %s pass", passes[i].name);
             break;
         }
-        xs_pass_view v = {s, s->files, f, n, s->access, s->naccess};
+        xs_pass_view v = {s, s->files, f, n, s->access, s->naccess, s->sigma};
         passes[i].fn(&v);
         free(f);
     }

@@ -518,7 +518,7 @@ void xs_sigma_summary(const xs_sigma_set *s, char *buf, size_t cap)
     size_t o = 0;
     xs_appendf(buf, cap, &o, "sigma: %zu rules loaded, %zu skipped", s->nrule, s->nskip);
     if (s->ncorr)
-        xs_appendf(buf, cap, &o, " (%zu correlation rules among them, not evaluated)", s->ncorr);
+        xs_appendf(buf, cap, &o, " (%zu correlation rules among them)", s->ncorr);
 }
 
 static void json_field(FILE *f, const char *key, const char *v, bool comma)
@@ -533,16 +533,21 @@ static void json_field(FILE *f, const char *key, const char *v, bool comma)
     fputc('"', f);
 }
 
+int xs_sigma_skip_line(const xs_sigma_skip *k, FILE *out)
+{
+    fputc('{', out);
+    json_field(out, "file", k->file, false);
+    json_field(out, "id", k->id, true);
+    json_field(out, "title", k->title, true);
+    json_field(out, "reason", k->reason, true);
+    fputs("}\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
 int xs_sigma_skip_report(const xs_sigma_set *s, FILE *out)
 {
-    for (size_t i = 0; i < s->nskip; i++) {
-        const xs_sigma_skip *k = &s->skip[i];
-        fputc('{', out);
-        json_field(out, "file", k->file, false);
-        json_field(out, "id", k->id, true);
-        json_field(out, "title", k->title, true);
-        json_field(out, "reason", k->reason, true);
-        fputs("}\n", out);
-    }
+    for (size_t i = 0; i < s->nskip; i++)
+        if (xs_sigma_skip_line(&s->skip[i], out) != 0)
+            return -1;
     return ferror(out) ? -1 : 0;
 }

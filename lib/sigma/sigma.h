@@ -107,11 +107,13 @@ const xs_sigma_rule *xs_sigma_rule_at(const xs_sigma_set *s, size_t i);
 const xs_sigma_meta *xs_sigma_rule_meta(const xs_sigma_rule *r);
 /* The skipped rules and files, in load order. */
 const xs_sigma_skip *xs_sigma_skips(const xs_sigma_set *s, size_t *n);
-/* "sigma: N rules loaded, M skipped" (and the correlation rules kept, if any) into buf. */
+/* "sigma: N rules loaded, M skipped" (and the correlation rules among them, if any) into buf. */
 void xs_sigma_summary(const xs_sigma_set *s, char *buf, size_t cap);
 /* One JSON line per skipped rule: {"file":..,"id":..,"title":..,"reason":..}. Returns 0, or -1
  * on a write error. */
 int xs_sigma_skip_report(const xs_sigma_set *s, FILE *out);
+/* One such line, of k. 0, or -1 on a write error. */
+int xs_sigma_skip_line(const xs_sigma_skip *k, FILE *out);
 
 /* Scratch for one thread's matching, or NULL when out of memory; destroy accepts NULL. */
 xs_sigma_scratch *xs_sigma_scratch_create(void);
