@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const long long times[] = {0, 1000, 61000, 86400000, -5000, LLONG_MAX, LLONG_MIN};
     for (size_t i = 0; c && i < xs_sigma_count(s); i++)
         for (size_t t = 0; xs_scorr_wants(c, i) && t < sizeof times / sizeof *times; t++)
-            if (xs_scorr_add(c, i, times[t], t % 2 ? &web : &ev, XS_LIT("fuzz:1")) != 0)
+            if (xs_scorr_add(c, i, times[t], t % 2 ? &web : &ev, XS_LIT("fuzz:1"), NULL) != 0)
                 break;
     if (c)
         xs_scorr_run(c, count_hit, &hits);

@@ -777,35 +777,65 @@ static void hit_base(xs_hit *h, const srule *s, int64_t t)
     xs_hit_init(h, &s->rule, s->verdict, s->severity, t);
 }
 
-/* Where a match was, as the correlator keeps it (opaque bytes to it): the place of the file,
- * the hit's line, record and offset, then the display path. */
+/* Where a match was, as the correlator keeps it (opaque bytes to it, which also order equal
+ * matches): the display path and its NUL, then line, record and offset big-endian (memcmp
+ * order is their order), then the place of the file and the evidence kind. */
 typedef struct origin {
+    uint8_t line[8], record[8], offset[8];
     xs_where where;
-    uint64_t line, record;
-    int64_t offset;
     const char *source; /* static */
 } origin;
 
+static void put_be(uint8_t out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        out[i] = (uint8_t)v;
+}
+
+static uint64_t get_be(const uint8_t in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | in[i];
+    return v;
+}
+
 /* Rule i matched ev, as h: handed to the correlations that name it, and a finding unless
- * only correlations without generate name it. */
+ * only correlations without generate name it and one of them kept it. A match no
+ * correlation could keep (no time, no group-by field, a cap) is a finding of its own: lost
+ * nowhere. */
 static void matched(xs_ctx *c, const xs_sigrules *R, size_t i, const xs_hit *h,
                     const xs_sigma_event *ev)
 {
+    size_t kept = 0;
     if (xs_scorr_wants(R->corr, i)) {
         if (h->time_ms == EXS_TIME_NONE)
             __atomic_fetch_add(R->untimed, 1, __ATOMIC_RELAXED);
         else {
             xs_sigrun *w = c->sigma;
-            origin o = {c->where, h->line, h->record, h->offset, c->source};
+            origin o;
+            memset(&o, 0, sizeof o); /* its padding is compared too */
+            put_be(o.line, h->line);
+            put_be(o.record, h->record);
+            put_be(o.offset, (uint64_t)xs_ctx_offset(c, h->line, h->offset));
+            o.where = c->where;
+            o.source = c->source;
             size_t fn = strnlen(c->file, XS_MAX_WHERE);
-            if (!xs_grow((void **)&w->obuf, &w->obufcap, sizeof o + fn, 1) ||
-                (memcpy(w->obuf, &o, sizeof o), memcpy(w->obuf + sizeof o, c->file, fn),
-                 xs_scorr_add(R->corr, i, h->time_ms, ev, xs_str_make(w->obuf, sizeof o + fn))))
+            if (!xs_grow((void **)&w->obuf, &w->obufcap, fn + 1 + sizeof o, 1)) {
+                xs_scan_fail(c->scan, EXS_ENOMEM,
+                             "out of memory keeping Sigma matches for the correlation rules");
+                return;
+            }
+            memcpy(w->obuf, c->file, fn);
+            w->obuf[fn] = '\0';
+            memcpy(w->obuf + fn + 1, &o, sizeof o);
+            if (xs_scorr_add(R->corr, i, h->time_ms, ev,
+                             xs_str_make(w->obuf, fn + 1 + sizeof o), &kept) != 0)
                 xs_scan_fail(c->scan, EXS_ENOMEM,
                              "out of memory keeping Sigma matches for the correlation rules");
         }
     }
-    if (xs_scorr_alone(R->corr, i))
+    if (xs_scorr_alone(R->corr, i) || !kept)
         xs_emit(c, h);
 }
 
@@ -1131,20 +1161,22 @@ static int corr_hit(void *arg, const xs_scorr_hit *hit)
     const srule *s = &p->R->rule[hit->rule];
     const xs_sigma_corr *k = xs_sigma_rule_meta(s->r)->correlation;
     origin o;
-    if (hit->first_at.n < sizeof o)
-        return 0; /* not one of the sweep's (cannot be: every match carries one) */
-    memcpy(&o, hit->first_at.p, sizeof o);
-    char file[XS_MAX_WHERE + 1];
-    size_t fn = hit->first_at.n - sizeof o;
-    memcpy(file, hit->first_at.p + sizeof o, fn);
-    file[fn] = '\0';
+    const char *nul = memchr(hit->first_at.p, '\0', hit->first_at.n);
+    size_t fn = nul ? (size_t)(nul - hit->first_at.p) : 0;
+    if (!nul || fn > XS_MAX_WHERE || hit->first_at.n - fn - 1 != sizeof o) {
+        /* every match the sweep hands over carries one: this cannot be, and is said */
+        xs_scan_fail(p->v->scan, EXS_EINVAL, "a Sigma correlation hit without its place");
+        return 1;
+    }
+    memcpy(&o, nul + 1, sizeof o);
+    const char *file = hit->first_at.p; /* NUL-terminated in the blob */
     xs_ctx c;
     xs_ctx_pass(&c, p->v->scan, file, &o.where, o.source);
     xs_hit h;
     hit_base(&h, s, hit->first_ms);
-    h.line = o.line;
-    h.record = o.record;
-    h.offset = o.offset;
+    h.line = get_be(o.line);
+    h.record = get_be(o.record);
+    h.offset = (int64_t)get_be(o.offset);
     char ev[XS_MAX_EVIDENCE], t1[32], t2[32];
     xs_time_format(hit->first_ms, t1);
     xs_time_format(hit->last_ms, t2);
@@ -1155,7 +1187,7 @@ static int corr_hit(void *arg, const xs_scorr_hit *hit)
         xs_appendf(ev, sizeof ev, &n, "%s: %zu matches, %s to %s", k->type, hit->events, t1,
                    t2);
     else
-        xs_appendf(ev, sizeof ev, &n, "%s: %g %s over %zu matches, %s to %s", k->type,
+        xs_appendf(ev, sizeof ev, &n, "%s: %.15g %s over %zu matches, %s to %s", k->type,
                    hit->value, m < nt ? CTYPE[m][1] : "", hit->events, t1, t2);
     for (size_t g = 0; g < hit->ngroup; g++)
         xs_appendf(ev, sizeof ev, &n, "%s%s=%.*s", g ? "; " : "; by ", k->group_by[g],
@@ -1190,6 +1222,12 @@ void xs_pass_sigma(const xs_pass_view *v)
                 st.cut);
     if (untimed)
         xs_warn(v->scan, XS_W_BAD_ROW, "", 0,
-                "%llu Sigma matches without a time: no correlation rule can count them",
-                (unsigned long long)untimed);
+                "%llu Sigma matches without a time: no correlation rule can count them "
+                "(each is a finding of its own rule)", (unsigned long long)untimed);
+    if (st.no_group || st.not_numeric)
+        xs_warn(v->scan, XS_W_BAD_ROW, "", 0,
+                "%llu Sigma matches without a correlation's group-by or value field, %llu "
+                "whose value is not a number: not counted by those correlations (a match no "
+                "correlation kept is a finding of its own rule)",
+                (unsigned long long)st.no_group, (unsigned long long)st.not_numeric);
 }

@@ -407,7 +407,8 @@ static bool decimal(xs_str v, double *out)
     return errno == 0 && isfinite(*out);
 }
 
-/* One match into correlation cr as its rule number slot. 0, or -1 when out of memory. */
+/* One match into correlation cr as its rule number slot. 1 when kept, 0 when not (counted
+ * why), -1 when out of memory. */
 static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sigma_event *ev,
                    xs_str origin)
 {
@@ -467,12 +468,15 @@ static int add_one(xs_scorr *c, corr *cr, size_t slot, long long t, const xs_sig
     cr->e[cr->n++] = e;
     c->events++;
     c->st.events++;
-    return 0;
+    return 1;
 }
 
 int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
-                 xs_str origin)
+                 xs_str origin, size_t *kept)
 {
+    size_t k = 0;
+    if (kept)
+        *kept = 0;
     if (!c || i >= c->nrules || !c->wanted[i])
         return 0;
     pthread_mutex_lock(&c->mu);
@@ -482,10 +486,13 @@ int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev
         pthread_mutex_unlock(&c->mu);
         return 0;
     }
-    for (size_t p = c->by_start[i]; rc == 0 && p < c->by_start[i + 1]; p++)
-        rc = add_one(c, &c->c[c->by[p][0]], c->by[p][1], t_ms, ev, origin);
+    for (size_t p = c->by_start[i]; rc >= 0 && p < c->by_start[i + 1]; p++)
+        if ((rc = add_one(c, &c->c[c->by[p][0]], c->by[p][1], t_ms, ev, origin)) > 0)
+            k++;
     pthread_mutex_unlock(&c->mu);
-    return rc;
+    if (kept)
+        *kept = k;
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- evaluation ---- */
@@ -509,7 +516,12 @@ static int ent_cmp(const void *x, const void *y)
         if (d || a->vlen != b->vlen)
             return d ? d : (a->vlen < b->vlen ? -1 : 1);
     }
-    return a->num < b->num ? -1 : a->num > b->num;
+    if (a->num != b->num)
+        return a->num < b->num ? -1 : 1;
+    /* last, where they came from: the same matches sort the same whatever their arrival */
+    size_t n = a->atn < b->atn ? a->atn : b->atn;
+    int d = n ? memcmp(a->at, b->at, n) : 0;
+    return d ? d : (a->atn < b->atn ? -1 : a->atn > b->atn);
 }
 
 static int dbl_cmp(const void *x, const void *y)

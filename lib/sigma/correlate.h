@@ -75,10 +75,14 @@ bool xs_scorr_problem(const xs_scorr *c, size_t k, size_t *rule, const char **wh
 
 /* A match of rule i at t_ms (milliseconds since 1970, UTC) by ev, found at origin: bytes of
  * the caller's that say where (a file and line, say), copied whole, at most
- * XS_SIGMA_MAX_CORR_ORIGIN of them (a longer origin is cut). Thread-safe. Returns 0, or -1
+ * XS_SIGMA_MAX_CORR_ORIGIN of them (a longer origin is cut); they also order matches that
+ * are otherwise the same, so that results never depend on the order of arrival, and they
+ * count towards XS_SIGMA_MAX_CORR_BYTES. *kept (may be NULL) is set to how many of the
+ * correlations naming i kept it: 0 when none could (no group-by field, a cap), so that the
+ * caller may report the match on its own rather than lose it. Thread-safe. Returns 0, or -1
  * when out of memory (the correlator is then unusable: run returns -1 too). */
 int xs_scorr_add(xs_scorr *c, size_t i, long long t_ms, const xs_sigma_event *ev,
-                 xs_str origin);
+                 xs_str origin, size_t *kept);
 
 /* Evaluates every correlation (once; a second call returns 0 and emits nothing; a match
  * added after it is counted dropped) and calls emit for each hit of a correlation

@@ -95,7 +95,7 @@ static void add(const char *name, long long t, const char *fields)
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
     char at[32];
     snprintf(at, sizeof at, "f:%lld", t);
-    assert_int_equal(xs_scorr_add(corr, rule(name), t * 1000, &ev, xs_str_cstr(at)), 0);
+    assert_int_equal(xs_scorr_add(corr, rule(name), t * 1000, &ev, xs_str_cstr(at), NULL), 0);
 }
 
 /* Appends to out, failing the test when it would not fit. */
@@ -167,6 +167,28 @@ static void test_event_count(void **state)
     outn = 0;
     out[0] = '\0';
     assert_string_equal(run(), "");
+}
+
+/* Matches alike but for where they came from sort by it: the hit is the same whatever their
+ * order of arrival (the workers'). */
+static void test_ties(void **state)
+{
+    (void)state;
+    for (int order = 0; order < 2; order++) {
+        reset();
+        load(BASE("a") "---\ntitle: c\ncorrelation:\n    type: event_count\n    rules: [a]\n"
+                       "    group-by: [U]\n    timespan: 1m\n    condition: {gte: 2}\n");
+        xs_sigma_kv kv = {XS_LIT("U"), XS_LIT("u")};
+        xs_sigma_kvs kvs = {&kv, 1};
+        xs_sigma_event ev = xs_sigma_kv_event(&kvs);
+        static const char *const at[] = {"copy2/x.log:7", "copy1/x.log:7"};
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(xs_scorr_add(corr, 0, 5000, &ev, xs_str_cstr(at[order ? 1 - i : i]),
+                                          NULL),
+                             0);
+        show_at = 1;
+        assert_string_equal(run(), "c 5-5 n=2 v=2 u @copy1/x.log:7..copy2/x.log:7\n");
+    }
 }
 
 static void test_range_and_no_group_by(void **state)
@@ -291,7 +313,9 @@ static void test_values_exact(void **state)
     xs_sigma_kv kv = {XS_LIT("B"), xs_str_make("5\0junk", 6)}; /* an embedded NUL */
     xs_sigma_kvs kvs = {&kv, 1};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
-    assert_int_equal(xs_scorr_add(corr, rule("x"), 0, &ev, XS_LIT("f")), 0);
+    size_t kept = 9;
+    assert_int_equal(xs_scorr_add(corr, rule("x"), 0, &ev, XS_LIT("f"), &kept), 0);
+    assert_int_equal(kept, 0); /* not a number: kept by no correlation */
     add("x", 50, "B=-2.5e1");
     add("x", 51, "B=+30.");
     add("x", 52, "B=.5");
@@ -370,7 +394,7 @@ static void *adder(void *arg)
     xs_sigma_kvs kvs = {&kv, 1};
     xs_sigma_event ev = xs_sigma_kv_event(&kvs);
     for (int i = 0; i < 1000; i++)
-        if (xs_scorr_add(corr, 0, (long long)i * 1000, &ev, xs_str_cstr("t")))
+        if (xs_scorr_add(corr, 0, (long long)i * 1000, &ev, xs_str_cstr("t"), NULL))
             return arg;
     return NULL;
 }
@@ -505,7 +529,10 @@ static void test_caps(void **state)
     memset(origin, 'o', sizeof origin);
     xs_sigma_kvs none = {NULL, 0};
     xs_sigma_event nev = xs_sigma_kv_event(&none);
-    assert_int_equal(xs_scorr_add(corr, 0, 0, &nev, xs_str_make(origin, sizeof origin)), 0);
+    size_t kept;
+    assert_int_equal(xs_scorr_add(corr, 0, 0, &nev, xs_str_make(origin, sizeof origin), &kept),
+                     0);
+    assert_int_equal(kept, 1);
     assert_int_equal(xs_scorr_run(corr, origin_len, NULL), XS_SIGMA_MAX_CORR_ORIGIN);
 
     /* XS_SIGMA_MAX_CORR_RULES: a correlation naming more is not evaluated */
@@ -530,6 +557,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_event_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ties, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_and_no_group_by, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_count, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temporal, setup, teardown),
