@@ -19,8 +19,10 @@
  * error is not. A host that answered nothing to its first request is not sent the second.
  *
  * What may be connected to: every socket curl opens goes through open_socket, which refuses
- * an address inside the exclude list (the targets that are addresses were dropped before;
- * this catches names and whatever a name resolves to). No proxy is used, whatever the
+ * 0.0.0.0/8 and :: (a connection to one reaches this machine), and an address inside the
+ * exclude list, a NAT64 address's embedded IPv4 address checked too (xs_addr_check; the
+ * targets that are addresses were dropped before, this catches names and whatever a name
+ * resolves to). No proxy is used, whatever the
  * environment says, so a connection goes where the target says and nowhere else.
  *
  * The rate limit paces new connections: a host's first request and every retry take a token
@@ -83,6 +85,7 @@ typedef struct slot {
     double wait_until;   /* S_WAITING: when to try again */
     double host_deadline;
     bool excluded_hit;   /* open_socket refused an address of this transfer */
+    bool unspecified_hit; /* ...of this host, as 0.0.0.0/8 or :: (xs_addr_check) */
     bool cut;            /* the body reached XS_PROBE_MAX_BODY: the transfer was ended here */
     bool too_large;      /* the headers passed XS_PROBE_MAX_HEADER_BYTES */
     bool want_cert;
@@ -167,8 +170,11 @@ static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_soc
     } else {
         return CURL_SOCKET_BAD;
     }
-    if (xs_excl_has(s->r->ex, a16)) {
+    int ck = xs_addr_check(s->r->ex, a16);
+    if (ck != XS_ADDR_OK) {
         s->excluded_hit = true;
+        if (ck == XS_ADDR_UNSPECIFIED)
+            s->unspecified_hit = true;
         return CURL_SOCKET_BAD;
     }
     return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
@@ -441,6 +447,7 @@ static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double
     s->rec.order = order;
     s->rec.fp.why = "no Exchange header, redirect or page";
     s->subject[0] = s->issuer[0] = s->not_after[0] = '\0';
+    s->unspecified_hit = false;
     utc_now(s->seen, sizeof s->seen);
     s->host_deadline = now + (r->check_shells ? 8 : r->active ? 5 : 4) * r->timeout;
     for (size_t d = 0; d < xs_shell_ndirs; d++)
@@ -464,7 +471,10 @@ static void slot_finish(run *r, slot *s)
     s->rec.nactive = r->active && s->rec.fp.exchange ? EXS_FAMILIES : 0;
     if (!s->rec.records) {
         const exs_probe_net *n = &s->rec.net;
-        s->rec.fp.why = n->excluded   ? "no response: its address is excluded"
+        s->rec.fp.why = s->unspecified_hit
+                            ? "no response: its address is unspecified (0.0.0.0/8 or ::), "
+                              "which would reach this machine: refused"
+                        : n->excluded ? "no response: its address is excluded"
                         : n->refused  ? "no response: connection refused"
                         : n->timeout  ? "no response: timeout"
                         : n->reset    ? "no response: connection reset"
@@ -1060,6 +1070,10 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
         if (rc != EXS_OK)
             goto out;
     }
+    if (tl.unspecified)
+        xs_probe_warn(p, 0, "%llu address targets not probed: 0.0.0.0/8 and :: (or a NAT64 "
+                            "address of 0.0.0.0/8) reach this machine, whatever --exclude says",
+                      (unsigned long long)tl.unspecified);
     if (tl.full)
         xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
                       (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);

@@ -194,8 +194,12 @@ static void test_cidr(void **state)
     assert_string_equal(key_of(5 + 255), "[2001:db8::ff]:443");
     assert_true(add("10.255.255.254/31", NULL)); /* a carry across bytes */
     assert_string_equal(key_of(tl.n - 1), "10.255.255.255:443");
-    assert_true(add("0.0.0.0/31", NULL));
-    assert_string_equal(key_of(tl.n - 2), "0.0.0.0:443");
+    assert_true(add("1.0.0.0/31", NULL));
+    assert_string_equal(key_of(tl.n - 2), "1.0.0.0:443");
+    size_t n = tl.n;
+    assert_true(add("0.0.0.0/31", NULL)); /* refused: 0.0.0.0/8 reaches this machine */
+    assert_int_equal(tl.n, n);
+    assert_int_equal(tl.unspecified, 2);
 }
 
 /* XS_PROBE_MAX_CIDR: a /16 is expanded, a /15 refused, as a /112 and a /111. */
@@ -362,7 +366,54 @@ static void test_tlist_excluded(void **state)
     assert_string_equal(l.t[3].key, "192.0.2.7:443");
     assert_string_equal(l.t[4].key, "mail.example.org:443");
     assert_int_equal(l.excluded, 6);
+    /* refused whatever the list: 0.0.0.0/8, ::; a NAT64 address of an excluded one */
+    assert_true(xs_tlist_add(&l, "0.0.0.0/30", 10, 0, &why));
+    assert_true(xs_tlist_add(&l, "[::]:80", 7, 0, &why));
+    assert_true(xs_tlist_add(&l, "[64:ff9b::c000:201]:80", 22, 0, &why)); /* 192.0.2.1 */
+    assert_int_equal(l.n, 5);
+    assert_int_equal(l.excluded, 12);
+    assert_int_equal(l.unspecified, 5);
     xs_tlist_free(&l);
+    xs_excl_destroy(x);
+}
+
+static int check(const xs_excl *x, const char *addr)
+{
+    unsigned char a[16];
+    assert_true(xs_addr16(addr, a));
+    return xs_addr_check(x, a);
+}
+
+/* 0.0.0.0/8 and :: are refused whatever the list; a NAT64 address is checked by the IPv4
+ * address inside it (RFC 6052: /96, and /48 with the u octet skipped). */
+static void test_addr_check(void **state)
+{
+    (void)state;
+    xs_excl *x = xs_excl_create();
+    const char list[] = "127.0.0.0/8\n::1\n";
+    assert_int_equal(xs_excl_read(x, list, sizeof list - 1, NULL, NULL), 0);
+    static const struct {
+        const char *addr;
+        int want;
+    } cases[] = {
+        {"0.0.0.0", XS_ADDR_UNSPECIFIED},
+        {"0.255.1.2", XS_ADDR_UNSPECIFIED},
+        {"::ffff:0.0.0.0", XS_ADDR_UNSPECIFIED},
+        {"::", XS_ADDR_UNSPECIFIED},
+        {"1.0.0.0", XS_ADDR_OK},
+        {"::2", XS_ADDR_OK},
+        {"::1", XS_ADDR_EXCLUDED},
+        {"127.0.0.1", XS_ADDR_EXCLUDED},
+        {"64:ff9b::7f00:1", XS_ADDR_EXCLUDED},
+        {"64:ff9b::0.0.0.1", XS_ADDR_UNSPECIFIED},
+        {"64:ff9b::c000:201", XS_ADDR_OK},
+        {"64:ff9b:1:7f00:0:100::", XS_ADDR_EXCLUDED}, /* 127.0.0.1 */
+        {"64:ff9b:1:c000:2:100::", XS_ADDR_OK}, /* 192.0.2.1 */
+        {"64:ff9b:2::7f00:1", XS_ADDR_OK}, /* no NAT64 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(check(x, cases[i].addr), cases[i].want);
+    assert_int_equal(check(NULL, "::"), XS_ADDR_UNSPECIFIED);
     xs_excl_destroy(x);
 }
 
@@ -641,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_exclude_bad),
         cmocka_unit_test(test_exclude_cap),
         cmocka_unit_test(test_tlist_excluded),
+        cmocka_unit_test(test_addr_check),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_all_excluded),
         cmocka_unit_test(test_exclude_refused),
