@@ -11,7 +11,8 @@
  * The requests of a host, in order: GET /owa/ (its redirects followed while they stay on the
  * same scheme, host and port, at most XS_PROBE_MAX_REDIRECTS), then GET the ECP export tool's
  * manifest; for a host found to be Exchange, with --check-shells the baselines and the shell
- * paths (shells.h), then with --active the published checks (active.h). Every response of the
+ * paths (shells.h), then with --active the published checks (active.h), each judged only on a
+ * whole response (a body cut by a timeout or reset is no answer). Every response of the
  * first two requests is fingerprinted (fingerprint.h) and the fingerprints merged, as a saved
  * scan's records of one target are; the others are judged, not fingerprinted. A request
  * that met a timeout, a reset or another connection failure is tried again after --backoff
@@ -649,21 +650,25 @@ static void done(run *r, slot *s, CURLcode rc, double now)
     curl_easy_getinfo(s->e, CURLINFO_RESPONSE_CODE, &status);
     /* a transfer ended here at the body's cap is a whole response */
     ecat c = rc == CURLE_WRITE_ERROR && s->cut ? E_NONE : classify(s, rc);
-    if (status > 0 && !s->too_large && c != E_EXCLUDED && active_of(r, s->req)) {
-        active_answer(s, active_of(r, s->req), status);
+    bool answered = status > 0 && !s->too_large && c != E_EXCLUDED;
+    /* the baselines, shell paths and active checks are judged on whole responses only: a
+     * body cut by a timeout or a reset would differ from its baseline, or lack the word an
+     * active sign looks for. Such a response is no answer (an error, retried as one). */
+    const xs_active_check *ac = active_of(r, s->req);
+    if (answered && c == E_NONE && s->req >= REQ_BASE) {
+        if (ac)
+            active_answer(s, ac, status);
+        else
+            shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
         s->rec.net.responses++;
-        count_error(&s->rec.net, c);
         next_request(r, s, now);
         return;
     }
-    if (status > 0 && !s->too_large && c != E_EXCLUDED && s->req >= REQ_BASE) {
-        shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
-        s->rec.net.responses++;
-        count_error(&s->rec.net, c);
-        next_request(r, s, now);
-        return;
-    }
-    if (status > 0 && !s->too_large && c != E_EXCLUDED) {
+    if (ac && answered && s->rec.active[ac->family].result != 1) /* until a whole answer */
+        s->rec.active[ac->family] = (exs_probe_active){s->rec.active[ac->family].family,
+                                                       s->rec.active[ac->family].check, -1,
+                                                       "no answer: the response was cut short"};
+    if (answered && s->req < REQ_BASE) {
         xs_http_header h[XS_PROBE_MAX_HEADERS];
         size_t nh = headers(s, h, XS_PROBE_MAX_HEADERS);
         xs_fingerprint fp;
