@@ -419,10 +419,9 @@ static bool start(run *r, slot *s, double now)
     curl_easy_setopt(s->e, CURLOPT_TIMEOUT_MS, ms);
     curl_easy_setopt(s->e, CURLOPT_CONNECTTIMEOUT_MS, ms);
     /* the host's last request: its connection is not kept idle for nobody (with
-     * --check-shells, the manifest is not known to be the last) */
-    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE,
-                     (s->req == REQ_ECP && !r->check_shells) || s->req + 1 == nreq(r, s) ? 1L
-                                                                                       : 0L);
+     * --check-shells or --active, the manifest is not known to be the last) */
+    bool last = (s->req == REQ_ECP && !r->check_shells && !r->active) || s->req + 1 == nreq(r, s);
+    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE, last ? 1L : 0L);
     s->rec.net.requests++;
     s->state = S_RUNNING;
     if (curl_multi_add_handle(r->m, s->e) != CURLM_OK) {
