@@ -26,9 +26,10 @@
  * resolves to). No proxy is used, whatever the
  * environment says, so a connection goes where the target says and nowhere else.
  *
- * The rate limit paces new connections: a host's first request and every retry take a token
- * (--rate a second, a burst of at most a tenth of a second's worth); the requests that follow
- * on the same connection take none.
+ * The rate limit paces new connections: a host's first request, every retry and every request
+ * after one that failed or was cut (its connection closed) take a token (--rate a second, a
+ * burst of at most a tenth of a second's worth); the requests that follow on the same
+ * connection take none.
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -403,6 +404,20 @@ static void set_url(slot *s, int req)
     s->redirects = 0;
 }
 
+/* A new connection may be opened now (the rate limit): takes the token. */
+static bool token(run *r, double now)
+{
+    if (r->rate <= 0)
+        return true;
+    double burst = 0.1 > 1.0 / r->rate ? 0.1 : 1.0 / r->rate;
+    if (r->next_token < now - burst)
+        r->next_token = now - burst;
+    if (r->next_token > now)
+        return false;
+    r->next_token += 1.0 / r->rate;
+    return true;
+}
+
 /* Starts the slot's current URL. False when curl refused it (counted as other). */
 static bool start(run *r, slot *s, double now)
 {
@@ -432,18 +447,17 @@ static bool start(run *r, slot *s, double now)
     return true;
 }
 
-/* A new connection may be opened now (the rate limit): takes the token. */
-static bool token(run *r, double now)
+/* start(), but a request after one that failed or was cut (curl closed its connection) opens
+ * a new connection: it takes a token, or waits in S_WAITING for one. */
+static bool start_paced(run *r, slot *s, double now, bool fresh)
 {
-    if (r->rate <= 0)
+    if (fresh && !token(r, now)) {
+        s->state = S_WAITING;
+        s->wait_until = now;
+        r->nwaiting++;
         return true;
-    double burst = 0.1 > 1.0 / r->rate ? 0.1 : 1.0 / r->rate;
-    if (r->next_token < now - burst)
-        r->next_token = now - burst;
-    if (r->next_token > now)
-        return false;
-    r->next_token += 1.0 / r->rate;
-    return true;
+    }
+    return start(r, s, now);
 }
 
 static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double now)
@@ -499,8 +513,9 @@ static void slot_finish(run *r, slot *s)
     r->free_s[r->nfree++] = (size_t)(s - r->s);
 }
 
-/* The next request of the host, or its end. */
-static void next_request(run *r, slot *s, double now)
+/* The next request of the host, or its end. fresh: the last transfer did not end well, so
+ * its connection is gone (start_paced). */
+static void next_request(run *r, slot *s, double now, bool fresh)
 {
     /* a host that gave nothing to its first request is not asked more */
     int n = nreq(r, s);
@@ -510,8 +525,8 @@ static void next_request(run *r, slot *s, double now)
         return;
     }
     set_url(s, s->req + 1);
-    if (!start(r, s, now))
-        next_request(r, s, now); /* counted as other; the next, or the end */
+    if (!start_paced(r, s, now, fresh))
+        next_request(r, s, now, fresh); /* counted as other; the next, or the end */
 }
 
 typedef enum ecat { E_NONE, E_TIMEOUT, E_REFUSED, E_RESET, E_TLS, E_PROTOCOL, E_DNS,
@@ -668,7 +683,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
         else
             shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
         s->rec.net.responses++;
-        next_request(r, s, now);
+        next_request(r, s, now, rc != CURLE_OK);
         return;
     }
     if (ac && answered && s->rec.active[ac->family].result != 1) /* until a whole answer */
@@ -694,7 +709,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
                 s->rec.net.redirect_limit++;
             } else if (same_origin(s, loc) > 0) {
                 s->redirects++;
-                if (now < s->host_deadline && start(r, s, now))
+                if (now < s->host_deadline && start_paced(r, s, now, rc != CURLE_OK))
                     return;
                 if (now >= s->host_deadline)
                     s->rec.net.not_sent++;
@@ -702,7 +717,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
                 s->rec.net.redirect_other_host++;
             }
         }
-        next_request(r, s, now);
+        next_request(r, s, now, rc != CURLE_OK);
         return;
     }
     count_error(&s->rec.net, c == E_NONE ? E_OTHER : c);
@@ -716,7 +731,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
         r->nwaiting++;
         return;
     }
-    next_request(r, s, now);
+    next_request(r, s, now, true);
 }
 
 /* Ends what is in flight when the run's time is up: counted, folded. */
@@ -730,7 +745,9 @@ static void abort_all(run *r)
             curl_multi_remove_handle(r->m, s->e);
             s->rec.net.timeout++;
         }
-        s->rec.net.not_sent += (uint32_t)(nreq(r, s) - 1 - s->req);
+        /* waiting for a token, not to retry: its request was never sent */
+        bool unsent = s->state == S_WAITING && s->attempt == 0;
+        s->rec.net.not_sent += (uint32_t)(nreq(r, s) - 1 - s->req) + (unsent ? 1u : 0u);
         slot_finish(r, s);
     }
     r->nwaiting = 0;
@@ -955,9 +972,14 @@ static exs_rc probe_all(run *r, xs_tlist *tl, feed *f, double max_time)
         double until = 0.1;
         if (next < tl->n && r->nfree && r->rate > 0 && r->next_token - now < until)
             until = r->next_token - now;
-        for (size_t i = 0; r->nwaiting && i < r->ns; i++)
-            if (r->s[i].state == S_WAITING && r->s[i].wait_until - now < until)
-                until = r->s[i].wait_until - now;
+        for (size_t i = 0; r->nwaiting && i < r->ns; i++) {
+            /* a waiting slot starts when its time and a token are both due */
+            double due = r->s[i].wait_until;
+            if (r->rate > 0 && r->next_token > due)
+                due = r->next_token;
+            if (r->s[i].state == S_WAITING && due - now < until)
+                until = due - now;
+        }
         if (until < 0)
             until = 0;
         /* wake for more input only when it is wanted: a readable file would not let it wait */

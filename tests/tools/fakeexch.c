@@ -42,6 +42,8 @@
  *                   URL are answered 200 and 302 with a Content-Length of 4096 whose body
  *                   stops after 200 bytes (no "Protocol" in them): the connection is closed
  *                   there, as a reset or a timeout cuts a response
+ *   cutall          every request answered so: a 302 to the logon page with X-FEServer (an
+ *                   Exchange server, no build), cut, and the connection closed
  * --delay MS waits before each answer (a slow host). --vulnerable answers the published
  * active checks as an unpatched, unmitigated server does: GET /owa/auth/x.js with the
  * X-BEResource=localhost cookie gets X-CalculatedBETarget: localhost (Microsoft's nmap
@@ -181,7 +183,7 @@ static bool exchange_mode(void)
 {
     return !strcmp(mode, "header") || !strcmp(mode, "manifest") || !strcmp(mode, "paths") ||
            !strcmp(mode, "bigbody") || !strcmp(mode, "shell") || !strcmp(mode, "soft404") ||
-           !strcmp(mode, "cut");
+           !strcmp(mode, "cut") || !strcmp(mode, "cutall");
 }
 
 /* "header", and the modes that answer as it does for its pages */
@@ -217,6 +219,8 @@ static int serve(conn *c, const char *path, bool be_localhost)
     char extra[512], body[4096];
     char b3[64];
     three(b3, sizeof b3);
+    if (!strcmp(mode, "cutall"))
+        return answer_cut(c, 302, "Location: /owa/auth/logon.aspx\r\nX-FEServer: EXCH01\r\n");
     if (!strcmp(mode, "loop") && !strncmp(path, "/owa/", 5)) {
         long n = strtol(path + 5, NULL, 10);
         snprintf(extra, sizeof extra, "Location: /owa/%ld\r\n", n + 1);
@@ -532,7 +536,7 @@ int main(int argc, char **argv)
     mode = argv[i++];
     if (i < argc)
         build = argv[i];
-    if (exchange_mode() && !build[0])
+    if (exchange_mode() && strcmp(mode, "cutall") && !build[0])
         die("this mode needs a BUILD");
     if (nports < 1 || nports > MAX_PORTS || (nports > 1 && port == 0) || port < 0 ||
         port + nports - 1 > 65535)
