@@ -903,10 +903,11 @@ static void feed_read(run *r, feed *f, xs_tlist *tl)
     memmove(f->buf, f->buf + at, f->have - at);
     f->have -= at;
     if (f->have == sizeof f->buf) {
-        f->line++;
-        if (!f->skipping)
+        if (!f->skipping) { /* counted once, however many buffers the line fills */
+            f->line++;
             xs_probe_warn(r->p, f->line, "skipped: a line longer than %u bytes",
                           (unsigned)XS_PROBE_MAX_TLINE);
+        }
         f->skipping = true;
         f->have = 0;
     }

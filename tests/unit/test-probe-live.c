@@ -539,6 +539,20 @@ static void test_line_cap(void **state)
     assert_string_equal(w[0].message, "skipped: a host longer than 253 bytes");
     assert_int_equal(exs_probe_stats(p)->excluded, 2);
     exs_probe_destroy(p);
+    /* a line of nearly three buffers: the lines after it keep their numbers */
+    memset(text, 'a', sizeof text);
+    snprintf(text + sizeof text - 40, 40, "\nnot a target\n127.0.0.1:1\nnor this\n");
+    tmpfile_with(path, sizeof path, text);
+    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_OK);
+    w = exs_probe_warnings(p, &nw);
+    assert_int_equal(nw, 3);
+    assert_int_equal(w[0].line, 1);
+    assert_string_equal(w[0].message, "skipped: a line longer than 4096 bytes");
+    assert_int_equal(w[1].line, 2);
+    assert_string_equal(w[1].message, "skipped: a target with spaces in it");
+    assert_int_equal(w[2].line, 4);
+    assert_int_equal(exs_probe_stats(p)->excluded, 1);
+    exs_probe_destroy(p);
     /* 64 MiB and a byte of NULs (a sparse file), then nothing: one warning */
     tmpfile_with(path, sizeof path, "");
     assert_int_equal(truncate(path, (off_t)XS_PROBE_MAX_LIST + 1), 0);
