@@ -652,7 +652,8 @@ static void test_active(void **state)
     assert_int_equal(last, XS_FAM_PROXYNOTSHELL);
     assert_non_null(strstr(xs_active_checks[0].cookie, "X-BEResource=localhost/"));
 
-    /* ProxyLogon: X-CalculatedBETarget naming localhost, the name in any case and spelling */
+    /* ProxyLogon: X-CalculatedBETarget naming localhost, the name in any case (unlike the nmap
+     * script, deliberately: docs/probe.md) and spelling */
     assert_true(sign(XS_FAM_PROXYLOGON, 500,
                      "HTTP/1.1 500 x\r\nX-CalculatedBETarget: localhost\r\n\r\n"));
     assert_true(sign(XS_FAM_PROXYLOGON, 500,
