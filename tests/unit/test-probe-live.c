@@ -17,6 +17,7 @@
 #include "exsweep/probe.h"
 #include "probe/active.h"
 #include "probe/fingerprint.h"
+#include "probe/fold.h"
 #include "probe/shells.h"
 #include "probe/targets.h"
 #include "state/buildtab.h"
@@ -691,6 +692,43 @@ static void test_user_agent(void **state)
                         "contact: abuse@example.org  X-Evil: 1)");
 }
 
+/* CSV's tls_names of 32 names of 253 bytes: cut at a name, the cut marked "...". */
+static void test_csv_names(void **state)
+{
+    (void)state;
+    exs_probe *p = xs_probe_live_create();
+    assert_non_null(p);
+    static char names[XS_PROBE_MAX_CERT_NAMES][254];
+    xs_tspec t = {"192.0.2.1:443", "192.0.2.1", 443, true, true, 0};
+    xs_live_rec r;
+    memset(&r, 0, sizeof r);
+    r.t = &t;
+    r.seen = r.subject = r.issuer = r.not_after = "";
+    r.fp.why = "no response";
+    for (size_t i = 0; i < XS_PROBE_MAX_CERT_NAMES; i++) {
+        memset(names[i], 'a', 253);
+        names[i][0] = (char)('A' + (int)i % 26);
+        names[i][253] = '\0';
+        r.names[i] = names[i];
+    }
+    r.nnames = XS_PROBE_MAX_CERT_NAMES;
+    assert_true(xs_probe_live_put(p, &r));
+    assert_int_equal(xs_probe_live_finish(p, 0, 0, 0, 0, false), EXS_OK);
+    static char out[16384]; /* zeroed: what is written ends with a NUL */
+    FILE *m = fmemopen(out, sizeof out - 1, "w");
+    assert_true(m && exs_probe_write(p, m, EXS_PROBE_CSV) == EXS_OK && fclose(m) == 0);
+    const char *a = strstr(out, ",\"A"); /* the field: 16 whole names of 253, then the mark */
+    assert_non_null(a);
+    const char *e = strchr(a + 2, '"');
+    assert_non_null(e);
+    assert_int_equal(e - (a + 2), 16 * 253 + 15 + 4);
+    assert_memory_equal(e - 4, " ...", 4);
+    assert_int_equal(e[-5], 'a');
+    assert_int_equal(e[-5 - 253], ' ');
+    assert_int_equal(e[-5 - 252], 'P'); /* the 16th */
+    exs_probe_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -717,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_shells),
         cmocka_unit_test(test_active),
         cmocka_unit_test(test_user_agent),
+        cmocka_unit_test(test_csv_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
