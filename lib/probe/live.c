@@ -23,8 +23,8 @@
  * 0.0.0.0/8 and :: (a connection to one reaches this machine), and an address inside the
  * exclude list, a NAT64 address's embedded IPv4 address checked too (xs_addr_check; the
  * targets that are addresses were dropped before, this catches names and whatever a name
- * resolves to). No proxy is used, whatever the
- * environment says, so a connection goes where the target says and nowhere else.
+ * resolves to). No proxy is used, whatever the environment says, so a connection goes where
+ * the target says and nowhere else.
  *
  * The rate limit paces new connections: a host's first request, every retry and every request
  * after one that failed or was cut (its connection closed) take a token (--rate a second, a
