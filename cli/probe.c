@@ -85,11 +85,17 @@ int xs_cli_probe(int argc, char **argv)
     exs_probe_input kind = EXS_PROBE_ZGRAB2;
     exs_probe_format fmt = EXS_PROBE_TEXT;
     exs_probe_live_opts lo = {0};
+    const char *live_opt = NULL; /* the first option given that only a live probe uses */
     int c;
     long v;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, XS_PROBE_OPTSTRING, longopts, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, XS_PROBE_OPTSTRING, longopts, &li)) != -1) {
+        if (c != XS_PROBE_OPT_FROM_ZGRAB2 && c != XS_PROBE_OPT_FROM_SHADOWSERVER && c != 'f' &&
+            c != 'i' && c != 'h' && c != '?' && c != ':' && li >= 0 && !live_opt)
+            live_opt = longopts[li].name;
+        li = -1;
         switch (c) {
         case XS_PROBE_OPT_FROM_ZGRAB2:
         case XS_PROBE_OPT_FROM_SHADOWSERVER:
@@ -163,6 +169,10 @@ int xs_cli_probe(int argc, char **argv)
     if (from && live)
         return xs_cli_usage("probe", "--from-zgrab2 and --from-shadowserver read a saved scan: "
                                      "no TARGET or -i with them");
+    if (from && live_opt)
+        return xs_cli_usage("probe", "--%s is for live probing: --from-zgrab2 and "
+                                     "--from-shadowserver read a saved scan and send nothing",
+                            live_opt);
     if (!from && !live)
         return xs_cli_usage("probe", "no target: TARGET..., -i FILE, --from-zgrab2 FILE or "
                                      "--from-shadowserver FILE");

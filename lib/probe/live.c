@@ -11,7 +11,8 @@
  * The requests of a host, in order: GET /owa/ (its redirects followed while they stay on the
  * same scheme, host and port, at most XS_PROBE_MAX_REDIRECTS), then GET the ECP export tool's
  * manifest; for a host found to be Exchange, with --check-shells the baselines and the shell
- * paths (shells.h), then with --active the published checks (active.h). Every response of the
+ * paths (shells.h), then with --active the published checks (active.h), each judged only on a
+ * whole response (a body cut by a timeout or reset is no answer). Every response of the
  * first two requests is fingerprinted (fingerprint.h) and the fingerprints merged, as a saved
  * scan's records of one target are; the others are judged, not fingerprinted. A request
  * that met a timeout, a reset or another connection failure is tried again after --backoff
@@ -19,13 +20,16 @@
  * error is not. A host that answered nothing to its first request is not sent the second.
  *
  * What may be connected to: every socket curl opens goes through open_socket, which refuses
- * an address inside the exclude list (the targets that are addresses were dropped before;
- * this catches names and whatever a name resolves to). No proxy is used, whatever the
- * environment says, so a connection goes where the target says and nowhere else.
+ * 0.0.0.0/8 and :: (a connection to one reaches this machine), and an address inside the
+ * exclude list, a NAT64 address's embedded IPv4 address checked too (xs_addr_check; the
+ * targets that are addresses were dropped before, this catches names and whatever a name
+ * resolves to). No proxy is used, whatever the environment says, so a connection goes where
+ * the target says and nowhere else.
  *
- * The rate limit paces new connections: a host's first request and every retry take a token
- * (--rate a second, a burst of at most a tenth of a second's worth); the requests that follow
- * on the same connection take none.
+ * The rate limit paces new connections: a host's first request, every retry and every request
+ * after one that failed or was cut (its connection closed) take a token (--rate a second, a
+ * burst of at most a tenth of a second's worth); the requests that follow on the same
+ * connection take none.
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -83,6 +87,7 @@ typedef struct slot {
     double wait_until;   /* S_WAITING: when to try again */
     double host_deadline;
     bool excluded_hit;   /* open_socket refused an address of this transfer */
+    bool unspecified_hit; /* ...of this host, as 0.0.0.0/8 or :: (xs_addr_check) */
     bool cut;            /* the body reached XS_PROBE_MAX_BODY: the transfer was ended here */
     bool too_large;      /* the headers passed XS_PROBE_MAX_HEADER_BYTES */
     bool want_cert;
@@ -167,8 +172,11 @@ static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_soc
     } else {
         return CURL_SOCKET_BAD;
     }
-    if (xs_excl_has(s->r->ex, a16)) {
+    int ck = xs_addr_check(s->r->ex, a16);
+    if (ck != XS_ADDR_OK) {
         s->excluded_hit = true;
+        if (ck == XS_ADDR_UNSPECIFIED)
+            s->unspecified_hit = true;
         return CURL_SOCKET_BAD;
     }
     return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
@@ -332,6 +340,14 @@ static bool slot_init(run *r, slot *s)
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)s);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)64 << 20);
+    /* no DNS cache: curl keeps an entry for every host, addresses too, and goes over them
+     * all at each lookup, so a large CIDR's run slowed with the square of its size (a /17:
+     * 38 s instead of 1.6 s). A host's later requests reuse its connection, unresolved. */
+    if (curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L) != CURLE_OK) {
+        curl_easy_cleanup(e);
+        s->e = NULL;
+        return false;
+    }
     return true;
 }
 
@@ -388,6 +404,20 @@ static void set_url(slot *s, int req)
     s->redirects = 0;
 }
 
+/* A new connection may be opened now (the rate limit): takes the token. */
+static bool token(run *r, double now)
+{
+    if (r->rate <= 0)
+        return true;
+    double burst = 0.1 > 1.0 / r->rate ? 0.1 : 1.0 / r->rate;
+    if (r->next_token < now - burst)
+        r->next_token = now - burst;
+    if (r->next_token > now)
+        return false;
+    r->next_token += 1.0 / r->rate;
+    return true;
+}
+
 /* Starts the slot's current URL. False when curl refused it (counted as other). */
 static bool start(run *r, slot *s, double now)
 {
@@ -404,10 +434,9 @@ static bool start(run *r, slot *s, double now)
     curl_easy_setopt(s->e, CURLOPT_TIMEOUT_MS, ms);
     curl_easy_setopt(s->e, CURLOPT_CONNECTTIMEOUT_MS, ms);
     /* the host's last request: its connection is not kept idle for nobody (with
-     * --check-shells, the manifest is not known to be the last) */
-    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE,
-                     (s->req == REQ_ECP && !r->check_shells) || s->req + 1 == nreq(r, s) ? 1L
-                                                                                       : 0L);
+     * --check-shells or --active, the manifest is not known to be the last) */
+    bool last = (s->req == REQ_ECP && !r->check_shells && !r->active) || s->req + 1 == nreq(r, s);
+    curl_easy_setopt(s->e, CURLOPT_FORBID_REUSE, last ? 1L : 0L);
     s->rec.net.requests++;
     s->state = S_RUNNING;
     if (curl_multi_add_handle(r->m, s->e) != CURLM_OK) {
@@ -418,18 +447,17 @@ static bool start(run *r, slot *s, double now)
     return true;
 }
 
-/* A new connection may be opened now (the rate limit): takes the token. */
-static bool token(run *r, double now)
+/* start(), but a request after one that failed or was cut (curl closed its connection) opens
+ * a new connection: it takes a token, or waits in S_WAITING for one. */
+static bool start_paced(run *r, slot *s, double now, bool fresh)
 {
-    if (r->rate <= 0)
+    if (fresh && !token(r, now)) {
+        s->state = S_WAITING;
+        s->wait_until = now;
+        r->nwaiting++;
         return true;
-    double burst = 0.1 > 1.0 / r->rate ? 0.1 : 1.0 / r->rate;
-    if (r->next_token < now - burst)
-        r->next_token = now - burst;
-    if (r->next_token > now)
-        return false;
-    r->next_token += 1.0 / r->rate;
-    return true;
+    }
+    return start(r, s, now);
 }
 
 static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double now)
@@ -441,6 +469,7 @@ static void slot_assign(run *r, slot *s, const xs_tspec *t, size_t order, double
     s->rec.order = order;
     s->rec.fp.why = "no Exchange header, redirect or page";
     s->subject[0] = s->issuer[0] = s->not_after[0] = '\0';
+    s->unspecified_hit = false;
     utc_now(s->seen, sizeof s->seen);
     s->host_deadline = now + (r->check_shells ? 8 : r->active ? 5 : 4) * r->timeout;
     for (size_t d = 0; d < xs_shell_ndirs; d++)
@@ -464,7 +493,10 @@ static void slot_finish(run *r, slot *s)
     s->rec.nactive = r->active && s->rec.fp.exchange ? EXS_FAMILIES : 0;
     if (!s->rec.records) {
         const exs_probe_net *n = &s->rec.net;
-        s->rec.fp.why = n->excluded   ? "no response: its address is excluded"
+        s->rec.fp.why = s->unspecified_hit
+                            ? "no response: its address is unspecified (0.0.0.0/8 or ::), "
+                              "which would reach this machine: refused"
+                        : n->excluded ? "no response: its address is excluded"
                         : n->refused  ? "no response: connection refused"
                         : n->timeout  ? "no response: timeout"
                         : n->reset    ? "no response: connection reset"
@@ -481,8 +513,9 @@ static void slot_finish(run *r, slot *s)
     r->free_s[r->nfree++] = (size_t)(s - r->s);
 }
 
-/* The next request of the host, or its end. */
-static void next_request(run *r, slot *s, double now)
+/* The next request of the host, or its end. fresh: the last transfer did not end well, so
+ * its connection is gone (start_paced). */
+static void next_request(run *r, slot *s, double now, bool fresh)
 {
     /* a host that gave nothing to its first request is not asked more */
     int n = nreq(r, s);
@@ -492,8 +525,8 @@ static void next_request(run *r, slot *s, double now)
         return;
     }
     set_url(s, s->req + 1);
-    if (!start(r, s, now))
-        next_request(r, s, now); /* counted as other; the next, or the end */
+    if (!start_paced(r, s, now, fresh))
+        next_request(r, s, now, fresh); /* counted as other; the next, or the end */
 }
 
 typedef enum ecat { E_NONE, E_TIMEOUT, E_REFUSED, E_RESET, E_TLS, E_PROTOCOL, E_DNS,
@@ -639,21 +672,25 @@ static void done(run *r, slot *s, CURLcode rc, double now)
     curl_easy_getinfo(s->e, CURLINFO_RESPONSE_CODE, &status);
     /* a transfer ended here at the body's cap is a whole response */
     ecat c = rc == CURLE_WRITE_ERROR && s->cut ? E_NONE : classify(s, rc);
-    if (status > 0 && !s->too_large && c != E_EXCLUDED && active_of(r, s->req)) {
-        active_answer(s, active_of(r, s->req), status);
+    bool answered = status > 0 && !s->too_large && c != E_EXCLUDED;
+    /* the baselines, shell paths and active checks are judged on whole responses only: a
+     * body cut by a timeout or a reset would differ from its baseline, or lack the word an
+     * active sign looks for. Such a response is no answer (an error, retried as one). */
+    const xs_active_check *ac = active_of(r, s->req);
+    if (answered && c == E_NONE && s->req >= REQ_BASE) {
+        if (ac)
+            active_answer(s, ac, status);
+        else
+            shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
         s->rec.net.responses++;
-        count_error(&s->rec.net, c);
-        next_request(r, s, now);
+        next_request(r, s, now, rc != CURLE_OK);
         return;
     }
-    if (status > 0 && !s->too_large && c != E_EXCLUDED && s->req >= REQ_BASE) {
-        shell_answer(s, status); /* not fingerprinted: a shell's page is the attacker's */
-        s->rec.net.responses++;
-        count_error(&s->rec.net, c);
-        next_request(r, s, now);
-        return;
-    }
-    if (status > 0 && !s->too_large && c != E_EXCLUDED) {
+    if (ac && answered && s->rec.active[ac->family].result != 1) /* until a whole answer */
+        s->rec.active[ac->family] = (exs_probe_active){s->rec.active[ac->family].family,
+                                                       s->rec.active[ac->family].check, -1,
+                                                       "no answer: the response was cut short"};
+    if (answered && s->req < REQ_BASE) {
         xs_http_header h[XS_PROBE_MAX_HEADERS];
         size_t nh = headers(s, h, XS_PROBE_MAX_HEADERS);
         xs_fingerprint fp;
@@ -672,7 +709,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
                 s->rec.net.redirect_limit++;
             } else if (same_origin(s, loc) > 0) {
                 s->redirects++;
-                if (now < s->host_deadline && start(r, s, now))
+                if (now < s->host_deadline && start_paced(r, s, now, rc != CURLE_OK))
                     return;
                 if (now >= s->host_deadline)
                     s->rec.net.not_sent++;
@@ -680,7 +717,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
                 s->rec.net.redirect_other_host++;
             }
         }
-        next_request(r, s, now);
+        next_request(r, s, now, rc != CURLE_OK);
         return;
     }
     count_error(&s->rec.net, c == E_NONE ? E_OTHER : c);
@@ -694,7 +731,7 @@ static void done(run *r, slot *s, CURLcode rc, double now)
         r->nwaiting++;
         return;
     }
-    next_request(r, s, now);
+    next_request(r, s, now, true);
 }
 
 /* Ends what is in flight when the run's time is up: counted, folded. */
@@ -708,7 +745,9 @@ static void abort_all(run *r)
             curl_multi_remove_handle(r->m, s->e);
             s->rec.net.timeout++;
         }
-        s->rec.net.not_sent += (uint32_t)(nreq(r, s) - 1 - s->req);
+        /* waiting for a token, not to retry: its request was never sent */
+        bool unsent = s->state == S_WAITING && s->attempt == 0;
+        s->rec.net.not_sent += (uint32_t)(nreq(r, s) - 1 - s->req) + (unsent ? 1u : 0u);
         slot_finish(r, s);
     }
     r->nwaiting = 0;
@@ -864,10 +903,11 @@ static void feed_read(run *r, feed *f, xs_tlist *tl)
     memmove(f->buf, f->buf + at, f->have - at);
     f->have -= at;
     if (f->have == sizeof f->buf) {
-        f->line++;
-        if (!f->skipping)
+        if (!f->skipping) { /* counted once, however many buffers the line fills */
+            f->line++;
             xs_probe_warn(r->p, f->line, "skipped: a line longer than %u bytes",
                           (unsigned)XS_PROBE_MAX_TLINE);
+        }
         f->skipping = true;
         f->have = 0;
     }
@@ -933,9 +973,14 @@ static exs_rc probe_all(run *r, xs_tlist *tl, feed *f, double max_time)
         double until = 0.1;
         if (next < tl->n && r->nfree && r->rate > 0 && r->next_token - now < until)
             until = r->next_token - now;
-        for (size_t i = 0; r->nwaiting && i < r->ns; i++)
-            if (r->s[i].state == S_WAITING && r->s[i].wait_until - now < until)
-                until = r->s[i].wait_until - now;
+        for (size_t i = 0; r->nwaiting && i < r->ns; i++) {
+            /* a waiting slot starts when its time and a token are both due */
+            double due = r->s[i].wait_until;
+            if (r->rate > 0 && r->next_token > due)
+                due = r->next_token;
+            if (r->s[i].state == S_WAITING && due - now < until)
+                until = due - now;
+        }
         if (until < 0)
             until = 0;
         /* wake for more input only when it is wanted: a readable file would not let it wait */
@@ -1060,6 +1105,10 @@ exs_rc exs_probe_live(exs_probe **out, const exs_probe_live_opts *o, char *err, 
         if (rc != EXS_OK)
             goto out;
     }
+    if (tl.unspecified)
+        xs_probe_warn(p, 0, "%llu address targets not probed: 0.0.0.0/8 and :: (or a NAT64 "
+                            "address of 0.0.0.0/8) reach this machine, whatever --exclude says",
+                      (unsigned long long)tl.unspecified);
     if (tl.full)
         xs_probe_warn(p, 0, "more than %u targets: %llu were not probed",
                       (unsigned)XS_PROBE_MAX_TARGETS, (unsigned long long)tl.dropped);

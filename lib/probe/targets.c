@@ -193,6 +193,39 @@ bool xs_excl_has(const xs_excl *x, const unsigned char a[16])
     return lo > 0 && memcmp(a, x->r[lo - 1].hi, 16) <= 0;
 }
 
+/* 0.0.0.0/8 (as ::ffff:0:0/104) and ::: connecting to one reaches this machine. */
+static bool unspecified(const unsigned char a[16])
+{
+    static const unsigned char zero[16];
+    return memcmp(a, zero, 16) == 0 || (memcmp(a, V4MAP, 12) == 0 && a[12] == 0);
+}
+
+int xs_addr_check(const xs_excl *x, const unsigned char a[16])
+{
+    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b}; /* 64:ff9b::/96 */
+    static const unsigned char nat64l[6] = {0, 0x64, 0xff, 0x9b, 0, 1}; /* 64:ff9b:1::/48 */
+    if (unspecified(a))
+        return XS_ADDR_UNSPECIFIED;
+    if (xs_excl_has(x, a))
+        return XS_ADDR_EXCLUDED;
+    unsigned char v4[16];
+    memcpy(v4, V4MAP, 12);
+    if (memcmp(a, nat64, 12) == 0) {
+        memcpy(v4 + 12, a + 12, 4);
+    } else if (memcmp(a, nat64l, 6) == 0) {
+        /* RFC 6052's /48 layout: bits 48-63 and 72-87 of the address, u (64-71) skipped */
+        v4[12] = a[6];
+        v4[13] = a[7];
+        v4[14] = a[9];
+        v4[15] = a[10];
+    } else {
+        return XS_ADDR_OK;
+    }
+    if (unspecified(v4))
+        return XS_ADDR_UNSPECIFIED;
+    return xs_excl_has(x, v4) ? XS_ADDR_EXCLUDED : XS_ADDR_OK;
+}
+
 /* One line of a list: without its comment and the spaces around it. */
 static xs_str content(const char *s, size_t n)
 {
@@ -261,8 +294,11 @@ static bool add_one(xs_tlist *l, xs_str host, unsigned port, bool https, uint64_
         return false;
     unsigned char a[16];
     bool is_addr = xs_addr16(h, a);
-    if (is_addr && xs_excl_has(l->ex, a)) {
+    int ck = is_addr ? xs_addr_check(l->ex, a) : XS_ADDR_OK;
+    if (ck != XS_ADDR_OK) {
         l->excluded++;
+        if (ck == XS_ADDR_UNSPECIFIED)
+            l->unspecified++;
         return true;
     }
     if (xs_strmap_get(l->seen, key)) {

@@ -39,6 +39,14 @@ size_t xs_excl_read(xs_excl *x, const char *p, size_t n, xs_warn_fn warn, void *
 void xs_excl_seal(xs_excl *x);
 /* Whether the 16-byte address a (IPv4 mapped) is excluded. x NULL: never. */
 bool xs_excl_has(const xs_excl *x, const unsigned char a[16]);
+/* Whether address a (IPv4 mapped) may be connected to: XS_ADDR_UNSPECIFIED for 0.0.0.0/8
+ * (::ffff:0:0/104) and :: (on Linux a connection to one reaches this machine, whatever the
+ * list says), XS_ADDR_EXCLUDED inside x, or for a NAT64 address (64:ff9b::/96,
+ * 64:ff9b:1::/48) whose embedded IPv4 address is either; else XS_ADDR_OK. */
+#define XS_ADDR_OK 0
+#define XS_ADDR_EXCLUDED 1
+#define XS_ADDR_UNSPECIFIED 2
+int xs_addr_check(const xs_excl *x, const unsigned char a[16]);
 /* The ranges kept after merging. */
 size_t xs_excl_count(const xs_excl *x);
 
@@ -59,7 +67,8 @@ typedef struct xs_tlist {
     xs_strmap *seen;   /* key -> 1 */
     const xs_excl *ex; /* may be NULL */
     unsigned port;     /* for bare targets: 443 unless set */
-    uint64_t excluded; /* address targets dropped by ex */
+    uint64_t excluded; /* address targets dropped by ex, or by xs_addr_check */
+    uint64_t unspecified; /* of them, 0.0.0.0/8 or :: (xs_addr_check) */
     uint64_t repeated; /* targets named again */
     bool full;         /* XS_PROBE_MAX_TARGETS reached: later targets were dropped */
     uint64_t dropped;

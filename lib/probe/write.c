@@ -339,22 +339,36 @@ static void cfield(FILE *f, const char *s, bool last)
     fputc(last ? '\n' : ',', f);
 }
 
+/* names joined by spaces into buf: when one does not fit whole, "..." stands in its place and
+ * ends the list, so that no name is cut (32 names of 253 bytes pass any buffer's size). */
+static void join_names(char *buf, size_t cap, const char *const *names, size_t n)
+{
+    static const char more[] = " ...";
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(names[i]) + (i ? 1 : 0);
+        if (o + k + (i + 1 < n ? sizeof more - 1 : 0) >= cap) { /* room for the mark after */
+            xs_appendf(buf, cap, &o, "%s", i ? more : more + 1);
+            return;
+        }
+        xs_appendf(buf, cap, &o, "%s%s", i ? " " : "", names[i]);
+    }
+}
+
 /* The live columns: names space-separated, errors "timeout=2 reset=1". */
 static void csv_live(FILE *f, const exs_probe_target *t, bool shells, bool active)
 {
     cfield(f, t->tls.subject, false);
     cfield(f, t->tls.issuer, false);
     char buf[4096];
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->tls.nnames; i++)
-        xs_appendf(buf, sizeof buf, &o, "%s%s", i ? " " : "", t->tls.names[i]);
+    join_names(buf, sizeof buf, t->tls.names, t->tls.nnames);
     cfield(f, buf, false);
     cfield(f, t->tls.not_after, false);
     fprintf(f, "%u,%u,", t->net.requests, t->net.responses);
     netcount c[16];
     size_t k = net_counts(&t->net, c);
-    o = 0;
+    size_t o = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < k; i++)
         if (c[i].n)

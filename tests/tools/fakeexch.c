@@ -38,6 +38,12 @@
  *                   parameter), /owa/auth/RedirSuiteServerProxy.aspx 500; the rest is 404
  *   soft404 BUILD   as header, but every path that is not there answers 200 with one page
  *   bigbody         the logon page is 1 MiB of padding, the build's path at its very end
+ *   cut BUILD       as header, but /aspnet_client/shell.aspx and the ProxyNotShell check's
+ *                   URL are answered 200 and 302 with a Content-Length of 4096 whose body
+ *                   stops after 200 bytes (no "Protocol" in them): the connection is closed
+ *                   there, as a reset or a timeout cuts a response
+ *   cutall          every request answered so: a 302 to the logon page with X-FEServer (an
+ *                   Exchange server, no build), cut, and the connection closed
  * --delay MS waits before each answer (a slow host). --vulnerable answers the published
  * active checks as an unpatched, unmitigated server does: GET /owa/auth/x.js with the
  * X-BEResource=localhost cookie gets X-CalculatedBETarget: localhost (Microsoft's nmap
@@ -147,14 +153,15 @@ static void sleep_ms(long ms)
 }
 
 /* An answer: status, extra header lines (each ending CRLF), body. */
-static int answer(conn *c, int status, const char *extra, const char *body, size_t nbody)
+/* The status line and headers, saying clen bytes of body. */
+static int send_head(conn *c, int status, const char *extra, size_t clen)
 {
     const char *reason = status == 200 ? "OK" : status == 302 ? "Found" : "Not Found";
     char head[512];
     int k = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/10.0\r\nContent-Length: %zu\r\n"
                      "Content-Type: text/html; charset=utf-8\r\n",
-                     status, reason, nbody);
+                     status, reason, clen);
     if (k < 0 || (size_t)k >= sizeof head)
         return -1;
     if (delay_ms)
@@ -162,19 +169,38 @@ static int answer(conn *c, int status, const char *extra, const char *body, size
     if (cwrite(c, head, (size_t)k) < 0 || (extra && cwrite(c, extra, strlen(extra)) < 0) ||
         cwrite(c, "\r\n", 2) < 0)
         return -1;
+    return 0;
+}
+
+static int answer(conn *c, int status, const char *extra, const char *body, size_t nbody)
+{
+    if (send_head(c, status, extra, nbody) < 0)
+        return -1;
     return nbody ? cwrite(c, body, nbody) : 0;
 }
 
 static bool exchange_mode(void)
 {
     return !strcmp(mode, "header") || !strcmp(mode, "manifest") || !strcmp(mode, "paths") ||
-           !strcmp(mode, "bigbody") || !strcmp(mode, "shell") || !strcmp(mode, "soft404");
+           !strcmp(mode, "bigbody") || !strcmp(mode, "shell") || !strcmp(mode, "soft404") ||
+           !strcmp(mode, "cut") || !strcmp(mode, "cutall");
 }
 
 /* "header", and the modes that answer as it does for its pages */
 static bool header_mode(void)
 {
-    return !strcmp(mode, "header") || !strcmp(mode, "shell") || !strcmp(mode, "soft404");
+    return !strcmp(mode, "header") || !strcmp(mode, "shell") || !strcmp(mode, "soft404") ||
+           !strcmp(mode, "cut");
+}
+
+/* A response that says 4096 bytes of body and sends 200: -1, the connection to be closed. */
+static int answer_cut(conn *c, int status, const char *extra)
+{
+    char pad[200];
+    memset(pad, 'x', sizeof pad);
+    if (send_head(c, status, extra, 4096) == 0)
+        (void)cwrite(c, pad, sizeof pad);
+    return -1;
 }
 
 /* The first three parts of build ("15.1.2176.2" -> "15.1.2176"). */
@@ -193,6 +219,8 @@ static int serve(conn *c, const char *path, bool be_localhost)
     char extra[512], body[4096];
     char b3[64];
     three(b3, sizeof b3);
+    if (!strcmp(mode, "cutall"))
+        return answer_cut(c, 302, "Location: /owa/auth/logon.aspx\r\nX-FEServer: EXCH01\r\n");
     if (!strcmp(mode, "loop") && !strncmp(path, "/owa/", 5)) {
         long n = strtol(path + 5, NULL, 10);
         snprintf(extra, sizeof extra, "Location: /owa/%ld\r\n", n + 1);
@@ -294,6 +322,10 @@ static int serve(conn *c, const char *path, bool be_localhost)
     }
     if (vulnerable && !strncmp(path, "/autodiscover/autodiscover.json?a@foo.var/owa/", 46))
         return answer(c, 302, "Location: /owa/\r\n", "", 0);
+    if (!strcmp(mode, "cut") && !strcasecmp(path, "/aspnet_client/shell.aspx"))
+        return answer_cut(c, 200, "");
+    if (!strcmp(mode, "cut") && !strncmp(path, "/autodiscover/autodiscover.json?a@foo.var/owa/", 46))
+        return answer_cut(c, 302, "Location: /owa/\r\n");
     if (!strcmp(mode, "shell") && !strcasecmp(path, "/aspnet_client/shell.aspx"))
         return answer(c, 200, NULL, "", 0); /* China Chopper asked without its parameter */
     if (!strcmp(mode, "shell") && !strcasecmp(path, "/owa/auth/RedirSuiteServerProxy.aspx"))
@@ -504,7 +536,7 @@ int main(int argc, char **argv)
     mode = argv[i++];
     if (i < argc)
         build = argv[i];
-    if (exchange_mode() && !build[0])
+    if (exchange_mode() && strcmp(mode, "cutall") && !build[0])
         die("this mode needs a BUILD");
     if (nports < 1 || nports > MAX_PORTS || (nports > 1 && port == 0) || port < 0 ||
         port + nports - 1 > 65535)

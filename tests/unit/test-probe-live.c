@@ -17,6 +17,7 @@
 #include "exsweep/probe.h"
 #include "probe/active.h"
 #include "probe/fingerprint.h"
+#include "probe/fold.h"
 #include "probe/shells.h"
 #include "probe/targets.h"
 #include "state/buildtab.h"
@@ -194,8 +195,12 @@ static void test_cidr(void **state)
     assert_string_equal(key_of(5 + 255), "[2001:db8::ff]:443");
     assert_true(add("10.255.255.254/31", NULL)); /* a carry across bytes */
     assert_string_equal(key_of(tl.n - 1), "10.255.255.255:443");
-    assert_true(add("0.0.0.0/31", NULL));
-    assert_string_equal(key_of(tl.n - 2), "0.0.0.0:443");
+    assert_true(add("1.0.0.0/31", NULL));
+    assert_string_equal(key_of(tl.n - 2), "1.0.0.0:443");
+    size_t n = tl.n;
+    assert_true(add("0.0.0.0/31", NULL)); /* refused: 0.0.0.0/8 reaches this machine */
+    assert_int_equal(tl.n, n);
+    assert_int_equal(tl.unspecified, 2);
 }
 
 /* XS_PROBE_MAX_CIDR: a /16 is expanded, a /15 refused, as a /112 and a /111. */
@@ -362,7 +367,54 @@ static void test_tlist_excluded(void **state)
     assert_string_equal(l.t[3].key, "192.0.2.7:443");
     assert_string_equal(l.t[4].key, "mail.example.org:443");
     assert_int_equal(l.excluded, 6);
+    /* refused whatever the list: 0.0.0.0/8, ::; a NAT64 address of an excluded one */
+    assert_true(xs_tlist_add(&l, "0.0.0.0/30", 10, 0, &why));
+    assert_true(xs_tlist_add(&l, "[::]:80", 7, 0, &why));
+    assert_true(xs_tlist_add(&l, "[64:ff9b::c000:201]:80", 22, 0, &why)); /* 192.0.2.1 */
+    assert_int_equal(l.n, 5);
+    assert_int_equal(l.excluded, 12);
+    assert_int_equal(l.unspecified, 5);
     xs_tlist_free(&l);
+    xs_excl_destroy(x);
+}
+
+static int check(const xs_excl *x, const char *addr)
+{
+    unsigned char a[16];
+    assert_true(xs_addr16(addr, a));
+    return xs_addr_check(x, a);
+}
+
+/* 0.0.0.0/8 and :: are refused whatever the list; a NAT64 address is checked by the IPv4
+ * address inside it (RFC 6052: /96, and /48 with the u octet skipped). */
+static void test_addr_check(void **state)
+{
+    (void)state;
+    xs_excl *x = xs_excl_create();
+    const char list[] = "127.0.0.0/8\n::1\n";
+    assert_int_equal(xs_excl_read(x, list, sizeof list - 1, NULL, NULL), 0);
+    static const struct {
+        const char *addr;
+        int want;
+    } cases[] = {
+        {"0.0.0.0", XS_ADDR_UNSPECIFIED},
+        {"0.255.1.2", XS_ADDR_UNSPECIFIED},
+        {"::ffff:0.0.0.0", XS_ADDR_UNSPECIFIED},
+        {"::", XS_ADDR_UNSPECIFIED},
+        {"1.0.0.0", XS_ADDR_OK},
+        {"::2", XS_ADDR_OK},
+        {"::1", XS_ADDR_EXCLUDED},
+        {"127.0.0.1", XS_ADDR_EXCLUDED},
+        {"64:ff9b::7f00:1", XS_ADDR_EXCLUDED},
+        {"64:ff9b::0.0.0.1", XS_ADDR_UNSPECIFIED},
+        {"64:ff9b::c000:201", XS_ADDR_OK},
+        {"64:ff9b:1:7f00:0:100::", XS_ADDR_EXCLUDED}, /* 127.0.0.1 */
+        {"64:ff9b:1:c000:2:100::", XS_ADDR_OK}, /* 192.0.2.1 */
+        {"64:ff9b:2::7f00:1", XS_ADDR_OK}, /* no NAT64 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(check(x, cases[i].addr), cases[i].want);
+    assert_int_equal(check(NULL, "::"), XS_ADDR_UNSPECIFIED);
     xs_excl_destroy(x);
 }
 
@@ -488,6 +540,20 @@ static void test_line_cap(void **state)
     assert_string_equal(w[0].message, "skipped: a host longer than 253 bytes");
     assert_int_equal(exs_probe_stats(p)->excluded, 2);
     exs_probe_destroy(p);
+    /* a line of nearly three buffers: the lines after it keep their numbers */
+    memset(text, 'a', sizeof text);
+    snprintf(text + sizeof text - 40, 40, "\nnot a target\n127.0.0.1:1\nnor this\n");
+    tmpfile_with(path, sizeof path, text);
+    assert_int_equal(exs_probe_live(&p, &o, err, sizeof err), EXS_OK);
+    w = exs_probe_warnings(p, &nw);
+    assert_int_equal(nw, 3);
+    assert_int_equal(w[0].line, 1);
+    assert_string_equal(w[0].message, "skipped: a line longer than 4096 bytes");
+    assert_int_equal(w[1].line, 2);
+    assert_string_equal(w[1].message, "skipped: a target with spaces in it");
+    assert_int_equal(w[2].line, 4);
+    assert_int_equal(exs_probe_stats(p)->excluded, 1);
+    exs_probe_destroy(p);
     /* 64 MiB and a byte of NULs (a sparse file), then nothing: one warning */
     tmpfile_with(path, sizeof path, "");
     assert_int_equal(truncate(path, (off_t)XS_PROBE_MAX_LIST + 1), 0);
@@ -587,7 +653,8 @@ static void test_active(void **state)
     assert_int_equal(last, XS_FAM_PROXYNOTSHELL);
     assert_non_null(strstr(xs_active_checks[0].cookie, "X-BEResource=localhost/"));
 
-    /* ProxyLogon: X-CalculatedBETarget naming localhost, the name in any case and spelling */
+    /* ProxyLogon: X-CalculatedBETarget naming localhost, the name in any case (unlike the nmap
+     * script, deliberately: docs/probe.md) and spelling */
     assert_true(sign(XS_FAM_PROXYLOGON, 500,
                      "HTTP/1.1 500 x\r\nX-CalculatedBETarget: localhost\r\n\r\n"));
     assert_true(sign(XS_FAM_PROXYLOGON, 500,
@@ -625,6 +692,43 @@ static void test_user_agent(void **state)
                         "contact: abuse@example.org  X-Evil: 1)");
 }
 
+/* CSV's tls_names of 32 names of 253 bytes: cut at a name, the cut marked "...". */
+static void test_csv_names(void **state)
+{
+    (void)state;
+    exs_probe *p = xs_probe_live_create();
+    assert_non_null(p);
+    static char names[XS_PROBE_MAX_CERT_NAMES][254];
+    xs_tspec t = {"192.0.2.1:443", "192.0.2.1", 443, true, true, 0};
+    xs_live_rec r;
+    memset(&r, 0, sizeof r);
+    r.t = &t;
+    r.seen = r.subject = r.issuer = r.not_after = "";
+    r.fp.why = "no response";
+    for (size_t i = 0; i < XS_PROBE_MAX_CERT_NAMES; i++) {
+        memset(names[i], 'a', 253);
+        names[i][0] = (char)('A' + (int)i % 26);
+        names[i][253] = '\0';
+        r.names[i] = names[i];
+    }
+    r.nnames = XS_PROBE_MAX_CERT_NAMES;
+    assert_true(xs_probe_live_put(p, &r));
+    assert_int_equal(xs_probe_live_finish(p, 0, 0, 0, 0, false), EXS_OK);
+    static char out[16384]; /* zeroed: what is written ends with a NUL */
+    FILE *m = fmemopen(out, sizeof out - 1, "w");
+    assert_true(m && exs_probe_write(p, m, EXS_PROBE_CSV) == EXS_OK && fclose(m) == 0);
+    const char *a = strstr(out, ",\"A"); /* the field: 16 whole names of 253, then the mark */
+    assert_non_null(a);
+    const char *e = strchr(a + 2, '"');
+    assert_non_null(e);
+    assert_int_equal(e - (a + 2), 16 * 253 + 15 + 4);
+    assert_memory_equal(e - 4, " ...", 4);
+    assert_int_equal(e[-5], 'a');
+    assert_int_equal(e[-5 - 253], ' ');
+    assert_int_equal(e[-5 - 252], 'P'); /* the 16th */
+    exs_probe_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_exclude_bad),
         cmocka_unit_test(test_exclude_cap),
         cmocka_unit_test(test_tlist_excluded),
+        cmocka_unit_test(test_addr_check),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_all_excluded),
         cmocka_unit_test(test_exclude_refused),
@@ -650,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_shells),
         cmocka_unit_test(test_active),
         cmocka_unit_test(test_user_agent),
+        cmocka_unit_test(test_csv_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
