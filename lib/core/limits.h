@@ -358,6 +358,8 @@
                                             counted */
 #define XS_SIGMA_MAX_CORR_RULES 256     /* rules one correlation names; one naming more is
                                             not evaluated, and says so */
+#define XS_SIGMA_MAX_CORR_DEPTH 64      /* correlations chained, one naming the next; one
+                                            deeper is not evaluated, and says so */
 #define XS_SIGMA_MAX_CORR_VALUE 1024    /* bytes kept of one group-by or field value; longer
                                             ones are cut (a user, a host, an address is short) */
 #define XS_SIGMA_MAX_CORR_ORIGIN (XS_MAX_WHERE + 256) /* bytes of where a match came from

@@ -1143,13 +1143,6 @@ void xs_sigrun_csv(xs_ctx *c, xs_kind kind, const xs_csv_schema *sch, const xs_c
 
 /* ---------------------------------------------------------------- correlations */
 
-/* Each correlation type, and what its metric counts. */
-static const char *const CTYPE[][2] = {
-    {"event_count", "matches"},       {"value_count", "distinct values"},
-    {"temporal", "rules seen"},       {"temporal_ordered", "rules seen in order"},
-    {"value_sum", "sum"},             {"value_avg", "average"},
-    {"value_percentile", "percentile"}};
-
 typedef struct corrpass {
     const xs_pass_view *v;
     const xs_sigrules *R;
@@ -1180,15 +1173,13 @@ static int corr_hit(void *arg, const xs_scorr_hit *hit)
     char ev[XS_MAX_EVIDENCE], t1[32], t2[32];
     xs_time_format(hit->first_ms, t1);
     xs_time_format(hit->last_ms, t2);
-    size_t n = 0, m = 0, nt = sizeof CTYPE / sizeof *CTYPE;
-    while (m < nt && strcmp(k->type, CTYPE[m][0]))
-        m++;
-    if (m == 0) /* event_count: its metric is the matches */
+    size_t n = 0;
+    if (!strcmp(k->type, "event_count")) /* its metric is the matches */
         xs_appendf(ev, sizeof ev, &n, "%s: %zu matches, %s to %s", k->type, hit->events, t1,
                    t2);
     else
         xs_appendf(ev, sizeof ev, &n, "%s: %.15g %s over %zu matches, %s to %s", k->type,
-                   hit->value, m < nt ? CTYPE[m][1] : "", hit->events, t1, t2);
+                   hit->value, hit->metric, hit->events, t1, t2);
     for (size_t g = 0; g < hit->ngroup; g++)
         xs_appendf(ev, sizeof ev, &n, "%s%s=%.*s", g ? "; " : "; by ", k->group_by[g],
                    (int)(hit->group[g].n < EV_VALUE ? hit->group[g].n : EV_VALUE),

@@ -58,6 +58,7 @@ struct xs_scorr {
     corr *c;
     size_t nc;
     size_t *order, norder;
+    size_t *corr_of;     /* per rule: 1 + its correlation's index, 0 for a rule */
     size_t *by_start;    /* rule i names (corr, slot) pairs by[by_start[i] .. by_start[i+1]) */
     size_t (*by)[2];
     uint8_t *quiet, *wanted;
@@ -75,8 +76,12 @@ struct xs_scorr {
     unsigned long long max_work;
 };
 
-static const char *const TYPES[] = {"event_count", "value_count", "temporal", "temporal_ordered",
-                                    "value_sum", "value_avg", "value_percentile"};
+/* Each type, in the order of the T_ enum, and what its metric is. */
+static const char *const TYPES[][2] = {
+    {"event_count", "matches"},       {"value_count", "distinct values"},
+    {"temporal", "rules seen"},       {"temporal_ordered", "rules seen in order"},
+    {"value_sum", "sum"},             {"value_avg", "average"},
+    {"value_percentile", "percentile"}};
 
 void xs_scorr_set_caps(xs_scorr *c, size_t events, size_t bytes, unsigned long long work)
 {
@@ -152,7 +157,7 @@ static const istr *intern(xs_scorr *c, const char *p, size_t n, bool *full)
 static int type_of(const char *t)
 {
     for (int i = 0; i < (int)(sizeof TYPES / sizeof *TYPES); i++)
-        if (t && !strcmp(t, TYPES[i]))
+        if (t && !strcmp(t, TYPES[i][0]))
             return i;
     return -1;
 }
@@ -169,7 +174,8 @@ static const char *alias_of(const xs_sigma_corr *k, const xs_sigma_meta *m, cons
     return g;
 }
 
-static void place(xs_scorr *c, size_t ci)
+/* Orders correlation ci after the correlations it names (depth: the chain so far). */
+static void place(xs_scorr *c, size_t ci, unsigned depth)
 {
     corr *cr = &c->c[ci];
     if (cr->state == 2)
@@ -180,14 +186,17 @@ static void place(xs_scorr *c, size_t ci)
         return;
     }
     cr->state = 1;
-    for (size_t s = 0; !cr->why && s < cr->k->nrules && cr->ref; s++)
-        for (size_t cj = 0; cj < c->nc; cj++)
-            if (c->c[cj].rule == cr->ref[s]) {
-                place(c, cj);
-                if (c->c[cj].why && !cr->why)
-                    cr->why = cj == ci ? "correlation: takes part in a loop of correlations"
-                                       : "correlation: names a correlation that is not evaluated";
-            }
+    if (depth >= XS_SIGMA_MAX_CORR_DEPTH && !cr->why)
+        cr->why = "limit: a chain of more than " XS_STR(XS_SIGMA_MAX_CORR_DEPTH) " correlations";
+    for (size_t s = 0; !cr->why && s < cr->k->nrules && cr->ref; s++) {
+        size_t cj = c->corr_of[cr->ref[s]];
+        if (!cj--)
+            continue; /* a rule, not a correlation */
+        place(c, cj, depth + 1);
+        if (c->c[cj].why && !cr->why)
+            cr->why = cj == ci ? "correlation: takes part in a loop of correlations"
+                               : "correlation: names a correlation that is not evaluated";
+    }
     cr->state = 2;
     c->order[c->norder++] = ci;
 }
@@ -265,8 +274,13 @@ xs_scorr *xs_scorr_create(const xs_sigma_set *s)
                 cr->k->cond_field ? alias_of(cr->k, rm, cr->k->cond_field) : NULL;
         }
     }
+    c->corr_of = calloc(n ? n : 1, sizeof *c->corr_of);
+    if (!c->corr_of)
+        goto oom;
     for (size_t i = 0; i < c->nc; i++)
-        place(c, i);
+        c->corr_of[c->c[i].rule] = i + 1;
+    for (size_t i = 0; i < c->nc; i++)
+        place(c, i, 0);
     /* the rules each evaluated correlation names: wanted, and quiet unless it says generate */
     for (size_t i = 0; i < c->nc; i++) {
         corr *cr = &c->c[i];
@@ -319,6 +333,7 @@ void xs_scorr_destroy(xs_scorr *c)
         free(c->c[i].e);
     free(c->c);
     free(c->order);
+    free(c->corr_of);
     free(c->by_start);
     free(c->by);
     free(c->quiet);
@@ -621,7 +636,8 @@ static int hit(runctx *r, size_t ci, const ent *first, const ent *lastev, long l
     c->st.hits++;
     xs_scorr_hit h = {.rule = cr->rule, .first_ms = first->t, .last_ms = last,
                       .group = r->group, .ngroup = cr->k->ngroup_by, .value = m,
-                      .events = events, .first_at = xs_str_make(first->at, first->atn),
+                      .events = events, .metric = TYPES[cr->type][1],
+                      .first_at = xs_str_make(first->at, first->atn),
                       .last_at = xs_str_make(lastev->at, lastev->atn)};
     if (c->quiet[cr->rule] != 1) {
         int rc = r->emit(r->arg, &h);

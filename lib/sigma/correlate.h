@@ -42,6 +42,7 @@ typedef struct xs_scorr_hit {
     const xs_str *group;          /* the group-by values, in the rule's group_by order */
     size_t ngroup;
     double value;                 /* the metric the condition was met by */
+    const char *metric;           /* what it is: "matches", "distinct values", "sum", ... */
     size_t events;                /* events in the window */
     xs_str first_at, last_at;     /* where the first and last event came from (the origin
                                      given to xs_scorr_add; a chained hit's is its own last) */

@@ -535,6 +535,38 @@ static void test_caps(void **state)
     assert_int_equal(kept, 1);
     assert_int_equal(xs_scorr_run(corr, origin_len, NULL), XS_SIGMA_MAX_CORR_ORIGIN);
 
+    /* XS_SIGMA_MAX_CORR_DEPTH: c1 names a, c2 names c1, ..., written last first so that
+     * the ordering walks the whole chain at once: c2 sits past the cap (not evaluated), the
+     * ones above it name a broken one, c1 is evaluated */
+    reset();
+    enum { N = XS_SIGMA_MAX_CORR_DEPTH + 2 };
+    size_t ycap = 200 * (N + 2);
+    char *chain = malloc(ycap);
+    assert_non_null(chain);
+    int yo = snprintf(chain, ycap, "%s", BASE("a"));
+    for (int i = N; i >= 1; i--) {
+        char named[16];
+        snprintf(named, sizeof named, i == 1 ? "a" : "c%d", i - 1);
+        yo += snprintf(chain + yo, ycap - (size_t)yo,
+                       "---\ntitle: c%d\nname: c%d\ncorrelation:\n    type: event_count\n"
+                       "    rules: [%s]\n    timespan: 1m\n    condition: {gte: 1}\n",
+                       i, i, named);
+    }
+    load(chain);
+    free(chain);
+    size_t broken = 0, r0;
+    const char *why0;
+    while (xs_scorr_problem(corr, broken, &r0, &why0)) {
+        const char *t = xs_sigma_rule_meta(xs_sigma_rule_at(set, r0))->title;
+        if (!strcmp(t, "c2"))
+            assert_string_equal(why0, "limit: a chain of more than 64 correlations");
+        else
+            assert_string_equal(why0, "correlation: names a correlation that is not evaluated");
+        assert_string_not_equal(t, "c1");
+        broken++;
+    }
+    assert_int_equal(broken, N - 1);
+
     /* XS_SIGMA_MAX_CORR_RULES: a correlation naming more is not evaluated */
     reset();
     size_t cap = 64 + (XS_SIGMA_MAX_CORR_RULES + 1) * 4 + 200;
