@@ -51,6 +51,33 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+/* --sigma-cache's default: $XDG_CACHE_HOME/exsweep (an absolute XDG_CACHE_HOME, as the XDG
+ * base directory specification asks), else $HOME/.cache/exsweep; NULL without either. */
+static const char *default_cache(char *buf, size_t cap)
+{
+    const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    int n = x && x[0] == '/' ? snprintf(buf, cap, "%s/exsweep", x)
+            : h && h[0] == '/' ? snprintf(buf, cap, "%s/.cache/exsweep", h)
+                               : -1;
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
+/* What the cache did, when it matters: not used, or not written (always said); its figures
+ * with --stats. */
+static void cache_note(const char *dir, const exs_sigma_stats *st, int stats)
+{
+    if (!dir)
+        return;
+    if (!st->cache_used)
+        xs_cli_msg("sigma: the cache of compiled rules is not used: %s", st->cache_why);
+    else if (st->cache_failed)
+        xs_cli_msg("sigma: %zu compiled database%s not cached: %s", st->cache_failed,
+                   st->cache_failed == 1 ? "" : "s", st->cache_why);
+    if (stats && st->cache_used)
+        xs_cli_msg("sigma cache: %s: %zu loaded, %zu compiled, %zu stored", dir,
+                   st->cache_hits, st->cache_compiled, st->cache_stored);
+}
+
 int xs_cli_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {XS_SCAN_LONGOPTS};
@@ -61,7 +88,9 @@ int xs_cli_scan(int argc, char **argv)
     unsigned long v;
     const char **rules = NULL, **iocs = NULL, **labels = NULL, **sigmas = NULL;
     size_t nrules = 0, niocs = 0, nlabels = 0, nsigmas = 0;
-    const char *sigma_report = NULL;
+    const char *sigma_report = NULL, *sigma_cache = NULL;
+    int no_sigma_cache = 0;
+    char cache_dir[4096];
     xs_cli_out srep;
     memset(&srep, 0, sizeof srep);
     int status = 2;
@@ -114,6 +143,8 @@ int xs_cli_scan(int argc, char **argv)
             break;
         }
         case XS_SCAN_OPT_SIGMA_REPORT: sigma_report = optarg; break;
+        case XS_SCAN_OPT_SIGMA_CACHE: sigma_cache = optarg; break;
+        case XS_SCAN_OPT_NO_SIGMA_CACHE: no_sigma_cache = 1; break;
         case XS_SCAN_OPT_SKIP_EXT: so.skip_ext = optarg; break;
         case XS_SCAN_OPT_NO_FILE_CHECKS: so.no_file_checks = 1; break;
         case XS_SCAN_OPT_CHECK_LOGS: so.check_logs = 1; break;
@@ -170,6 +201,16 @@ int xs_cli_scan(int argc, char **argv)
     }
     if (sigma_report && xs_cli_out_resolve(&srep, sigma_report) != 0)
         goto done;
+    if (sigma_cache && no_sigma_cache) {
+        xs_cli_usage("scan", "--sigma-cache with --no-sigma-cache");
+        goto done;
+    }
+    if (sigma_cache && !*sigma_cache) {
+        xs_cli_usage("scan", "--sigma-cache wants a folder");
+        goto done;
+    }
+    if (nsigmas && !sigma_cache && !no_sigma_cache)
+        sigma_cache = default_cache(cache_dir, sizeof cache_dir);
 
     exs_rc rc = exs_scan_create(&s, &so);
     if (rc != EXS_OK) {
@@ -194,6 +235,10 @@ int xs_cli_scan(int argc, char **argv)
                         *exs_scan_error(s) ? exs_scan_error(s) : exs_strerror(rc));
             goto done;
         }
+    if (nsigmas && sigma_cache && (rc = exs_scan_set_sigma_cache(s, sigma_cache)) != EXS_OK) {
+        xs_cli_msg("exsweep scan: --sigma-cache %s: %s", sigma_cache, exs_strerror(rc));
+        goto done;
+    }
     if (nsigmas) {
         char line[256];
         exs_scan_sigma_summary(s, line, sizeof line);
@@ -258,9 +303,12 @@ int xs_cli_scan(int argc, char **argv)
     if (xs_cli_out_commit(&out) != 0)
         goto done;
     exs_sigma_stats sst;
-    if (nsigmas && exs_scan_sigma_stats(s, &sst) == EXS_OK && sst.unmapped)
-        fprintf(stderr, "sigma: %zu rules of log sources this sweep does not read (not run)\n",
-                sst.unmapped);
+    if (nsigmas && exs_scan_sigma_stats(s, &sst) == EXS_OK) {
+        if (sst.unmapped)
+            fprintf(stderr, "sigma: %zu rules of log sources this sweep does not read (not run)\n",
+                    sst.unmapped);
+        cache_note(sigma_cache, &sst, stats);
+    }
     const exs_sweep_stats *st = exs_results_stats(exs_scan_results(s));
     if (!quiet && ro.format != EXS_FORMAT_TEXT)
         fprintf(stderr, "exsweep: %llu findings in %llu files read (%llu seen)\n",

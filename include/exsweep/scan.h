@@ -76,8 +76,22 @@ exs_rc exs_scan_add_sigma(exs_scan *s, const char *path);
  * exsweep reads has (counted once exs_scan_run has prepared them). */
 typedef struct exs_sigma_stats {
     size_t loaded, skipped, correlations, unmapped;
+    /* The cache of compiled prefilter databases (exs_scan_set_sigma_cache), once exs_scan_run
+     * has prepared the rules: whether its folder was used, the databases loaded from it,
+     * compiled, written to it, and not written; why the folder was not used, or why the first
+     * write failed ("" when neither). */
+    bool cache_used;
+    size_t cache_hits, cache_compiled, cache_stored, cache_failed;
+    char cache_why[256];
 } exs_sigma_stats;
 exs_rc exs_scan_sigma_stats(const exs_scan *s, exs_sigma_stats *out);
+/* A folder (the analyst's own, created 0700 if missing) where the Sigma rules' compiled
+ * prefilter databases are kept between sweeps, so that a rule set is compiled once
+ * (lib/engines/hscache.h); NULL (the default): none, every database is compiled. Copied. The
+ * folder is not used when it, or the folder it would be made in, is inside a root of the
+ * sweep, when another user owns it or others may write it (exs_scan_sigma_stats says why).
+ * Results never depend on it. */
+exs_rc exs_scan_set_sigma_cache(exs_scan *s, const char *dir);
 /* The line "sigma: N rules loaded, M skipped" into buf. */
 void exs_scan_sigma_summary(const exs_scan *s, char *buf, size_t cap);
 /* One JSON line per skipped rule or file: {"file":..,"id":..,"title":..,"reason":..}.

@@ -370,4 +370,13 @@
                                             temporal_ordered or value_percentile window is
                                             walked whole); past it its evaluation stops, counted */
 
+/* The cache of compiled Sigma prefilter databases (lib/engines/hscache.c): the analyst's own
+ * files, checked all the same */
+#define XS_HSCACHE_MAX_FILE (64u << 20) /* bytes of one cached database (SigmaHQ's largest is
+                                            1.4 MB); a larger one is compiled, not cached, and
+                                            a larger file is not read */
+#define XS_HSCACHE_MAX_FILES 256        /* databases kept in the cache (SigmaHQ's Windows
+                                            rules make 70); past it the ones used longest ago
+                                            are removed */
+
 #endif

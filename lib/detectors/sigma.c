@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/parallel.h"
 #include "detectors/sigma.h"
+#include "engines/hscache.h"
 #include "scan/ctx.h"
 #include "scan/pass.h"
 #include "sigma/correlate.h"
@@ -324,8 +325,9 @@ static int plit_cmp(const void *a, const void *b)
 
 /* Compiles the literals of L (sorted here) into x, for rule lists of n positions: each
  * distinct literal once, its entries a position each; flags for every literal, mode the
- * database's. EXS_ENOMEM; the engine refusing them is EXS_EENGINE (x->db NULL). */
-static exs_rc lindex_build(lindex *x, plits *L, size_t n, unsigned flag, unsigned mode)
+ * database's; compiled through cache (NULL: none). EXS_ENOMEM; the engine refusing them is EXS_EENGINE (x->db NULL). */
+static exs_rc lindex_build(xs_hscache *cache, lindex *x, plits *L, size_t n, unsigned flag,
+                           unsigned mode)
 {
     exs_rc rc = EXS_ENOMEM;
     size_t nu = 0, np = 0;
@@ -358,7 +360,7 @@ static exs_rc lindex_build(lindex *x, plits *L, size_t n, unsigned flag, unsigne
     x->start[nu] = (uint32_t)np;
     hs_compile_error_t *ce = NULL;
     rc = EXS_OK;
-    if (hs_compile_lit_multi(ex, flags, ids, lens, (unsigned)nu, mode, NULL, &x->db, &ce) !=
+    if (xs_hscache_compile_lit(cache, ex, flags, ids, lens, (unsigned)nu, mode, &x->db, &ce) !=
         HS_SUCCESS) {
         /* the compiler's word for running out of memory (hs_compile.h) */
         rc = ce && ce->message && strstr(ce->message, "allocate memory") ? EXS_ENOMEM
@@ -449,7 +451,7 @@ static bool gate_forms(plits *G, const plit *v, bool *ok)
 /* The line gate of l (the IIS rules), from the literals L of its prefilter: each literal in the
  * forms the raw line holds it (gate_forms), in the lists of its rule whose every literal has
  * them. None when a rule is always or has no such list (then every line is parsed). */
-static exs_rc ilist_gate(ilist *l, const plits *L)
+static exs_rc ilist_gate(xs_hscache *cache, ilist *l, const plits *L)
 {
     for (size_t k = 0; k < l->nwords; k++)
         if (l->always[k])
@@ -480,7 +482,7 @@ static exs_rc ilist_gate(ilist *l, const plits *L)
         G.v[G.n - 1].bit = l->gate.need[k];
     }
     /* the forms of a list left out of need only let more lines through */
-    rc = lindex_build(&l->gate, &G, l->n, HS_FLAG_CASELESS, HS_MODE_BLOCK);
+    rc = lindex_build(cache, &l->gate, &G, l->n, HS_FLAG_CASELESS, HS_MODE_BLOCK);
     if (rc == EXS_EENGINE)
         rc = EXS_OK; /* no gate: every line is parsed */
 out:
@@ -495,7 +497,7 @@ out:
 
 /* l's prefilter (and with gate its line gate); EXS_ENOMEM. The engine refusing the literals
  * leaves l without a database (every rule always): slower, the same results. */
-static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l, bool gate)
+static exs_rc ilist_prefilter(xs_sigrules *R, xs_hscache *cache, ilist *l, bool gate)
 {
     exs_rc rc = EXS_ENOMEM;
     plits L = {0};
@@ -521,14 +523,14 @@ static exs_rc ilist_prefilter(xs_sigrules *R, ilist *l, bool gate)
     rc = EXS_OK;
     if (!L.n)
         goto out;
-    rc = lindex_build(&l->lit, &L, l->n, HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH,
+    rc = lindex_build(cache, &l->lit, &L, l->n, HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH,
                       HS_MODE_BLOCK);
     if (rc == EXS_EENGINE) {
         memset(l->always, 0xff, l->nwords * sizeof *l->always);
         rc = EXS_OK;
     }
     if (rc == EXS_OK && gate && l->lit.db)
-        rc = ilist_gate(l, &L);
+        rc = ilist_gate(cache, l, &L);
 out:
     plits_free(&L);
     return rc;
@@ -536,6 +538,7 @@ out:
 
 typedef struct pfjob {
     xs_sigrules *R;
+    xs_hscache *cache;
     ilist **list;
     exs_rc *rc;
 } pfjob;
@@ -550,10 +553,10 @@ static void pf_one(void *ctx, size_t i)
 {
     pfjob *j = ctx;
     ilist *l = j->list[i];
-    j->rc[i] = ilist_prefilter(j->R, l, l == &j->R->kind[XS_KIND_IIS]);
+    j->rc[i] = ilist_prefilter(j->R, j->cache, l, l == &j->R->kind[XS_KIND_IIS]);
 }
 
-exs_rc xs_sigrules_prepare(xs_sigrules *R)
+exs_rc xs_sigrules_prepare(xs_sigrules *R, xs_hscache *cache)
 {
     if (!R || R->prepared)
         return EXS_OK;
@@ -600,7 +603,7 @@ exs_rc xs_sigrules_prepare(xs_sigrules *R)
         return EXS_ENOMEM;
     /* the lists' prefilters on every CPU, the largest lists first */
     size_t nl = 0;
-    pfjob j = {R, calloc(R->nwin + XS_KIND__COUNT, sizeof *j.list),
+    pfjob j = {R, cache, calloc(R->nwin + XS_KIND__COUNT, sizeof *j.list),
                calloc(R->nwin + XS_KIND__COUNT, sizeof *j.rc)};
     if (!j.list || !j.rc) {
         free(j.list);

@@ -20,6 +20,7 @@
 #include "sigma/sigma.h"
 
 struct xs_ctx;
+struct xs_hscache;
 typedef struct xs_sigrules xs_sigrules;
 
 /* An empty rule collection, or NULL when out of memory; destroy accepts NULL. */
@@ -29,9 +30,10 @@ void xs_sigrules_destroy(xs_sigrules *r);
  * path itself cannot be read, EXS_ENOMEM; a message naming path in err. Rules that fail are
  * skip entries, not errors. Not after xs_sigrules_prepare. */
 exs_rc xs_sigrules_add(xs_sigrules *r, const char *path, char *err, size_t cap);
-/* Makes the rules' exs_rule and the index by evidence: once, before the workers run.
- * EXS_ENOMEM. */
-exs_rc xs_sigrules_prepare(xs_sigrules *r);
+/* Makes the rules' exs_rule and the index by evidence: once, before the workers run; the
+ * prefilter's databases through cache (borrowed, used only during the call; NULL: every one
+ * compiled). EXS_ENOMEM. */
+exs_rc xs_sigrules_prepare(xs_sigrules *r, struct xs_hscache *cache);
 
 typedef struct xs_sigrules_stats {
     size_t loaded, skipped, correlations;

@@ -16,6 +16,7 @@
 #include "core/limits.h"
 #include "engines/prefilter.h"
 #include "detectors/sigma.h"
+#include "engines/hscache.h"
 #include "engines/prefilter_db.h"
 #include "exsweep/exsweep.h"
 #include "scan/files.h"
@@ -109,6 +110,24 @@ exs_rc exs_scan_sigma_stats(const exs_scan *s, exs_sigma_stats *out)
     out->skipped = st.skipped;
     out->correlations = st.correlations;
     out->unmapped = st.unmapped;
+    out->cache_used = s->cache_st.cache_used;
+    out->cache_hits = s->cache_st.cache_hits;
+    out->cache_compiled = s->cache_st.cache_compiled;
+    out->cache_stored = s->cache_st.cache_stored;
+    out->cache_failed = s->cache_st.cache_failed;
+    memcpy(out->cache_why, s->cache_st.cache_why, sizeof out->cache_why);
+    return EXS_OK;
+}
+
+exs_rc exs_scan_set_sigma_cache(exs_scan *s, const char *dir)
+{
+    if (!s || s->ran)
+        return EXS_EINVAL;
+    char *d = dir && *dir ? strdup(dir) : NULL;
+    if (dir && *dir && !d)
+        return EXS_ENOMEM;
+    free(s->sigma_cache);
+    s->sigma_cache = d;
     return EXS_OK;
 }
 
@@ -504,6 +523,79 @@ static exs_rc run_failed(exs_scan *s, exs_rc rc, const char *what)
     return rc;
 }
 
+/* Whether dir (made absolute; the part that exists resolved) is root or under it. A dir that
+ * cannot be resolved counts as inside: the cache is then not used. */
+static bool cache_inside(const char *dir, const char *root)
+{
+    char rr[PATH_MAX], d[PATH_MAX], cur[PATH_MAX];
+    struct stat st;
+    if (!realpath(root, rr))
+        return false; /* the walk says why the root cannot be read */
+    int n = dir[0] == '/' ? snprintf(cur, sizeof cur, "%s", dir)
+                          : (getcwd(d, sizeof d) ? snprintf(cur, sizeof cur, "%s/%s", d, dir)
+                                                 : -1);
+    if (n < 0 || (size_t)n >= sizeof cur)
+        return true;
+    /* the longest prefix that exists, resolved, with the rest after it */
+    size_t cut = strlen(cur);
+    for (;;) {
+        char was = cur[cut];
+        cur[cut] = 0;
+        bool ok = realpath(cur, d) != NULL;
+        cur[cut] = was;
+        if (ok) {
+            size_t m = strlen(d);
+            if (snprintf(d + m, sizeof d - m, "%s", cur + cut) >= (int)(sizeof d - m))
+                return true;
+            break;
+        }
+        while (cut > 0 && cur[cut - 1] != '/')
+            cut--;
+        if (cut <= 1) { /* nothing but the root folder exists */
+            if (snprintf(d, sizeof d, "%s", cur) >= (int)sizeof d)
+                return true;
+            break;
+        }
+        cut--;
+    }
+    /* a ".." in the part that does not exist yet could lead anywhere once it is made */
+    for (const char *p = strstr(d, "/.."); p; p = strstr(p + 1, "/.."))
+        if (p[3] == 0 || p[3] == '/')
+            return true;
+    if (stat(rr, &st) == 0 && !S_ISDIR(st.st_mode))
+        return strcmp(d, rr) == 0;
+    size_t m = strlen(rr);
+    return m == 1 || (strncmp(d, rr, m) == 0 && (d[m] == 0 || d[m] == '/'));
+}
+
+/* The Sigma rules prepared, their databases through the cache when there is one to use. */
+static exs_rc sigma_prepare(exs_scan *s)
+{
+    exs_sigma_stats *cs = &s->cache_st;
+    xs_hscache *cache = NULL;
+    if (s->sigma_cache) {
+        for (size_t i = 0; i < s->nroots && !cs->cache_why[0]; i++)
+            if (cache_inside(s->sigma_cache, s->roots[i]))
+                snprintf(cs->cache_why, sizeof cs->cache_why, "%s is inside the evidence %s",
+                         s->sigma_cache, s->roots[i]);
+        if (!cs->cache_why[0])
+            cache = xs_hscache_open(s->sigma_cache, cs->cache_why, sizeof cs->cache_why);
+    }
+    exs_rc rc = xs_sigrules_prepare(s->sigma, cache);
+    if (cache) {
+        xs_hscache_stats st;
+        xs_hscache_stats_get(cache, &st);
+        cs->cache_used = true;
+        cs->cache_hits = st.hits;
+        cs->cache_compiled = st.compiled;
+        cs->cache_stored = st.stored;
+        cs->cache_failed = st.failed;
+        snprintf(cs->cache_why, sizeof cs->cache_why, "%s", st.why);
+        xs_hscache_close(cache);
+    }
+    return rc;
+}
+
 exs_rc xs_scan_prepare(exs_scan *s)
 {
     if (!s || s->ran)
@@ -513,7 +605,7 @@ exs_rc xs_scan_prepare(exs_scan *s)
     if (rc != EXS_OK)
         return run_failed(s, rc, "recording the sweep");
     s->err[0] = 0;
-    if (s->sigma && (rc = xs_sigrules_prepare(s->sigma)) != EXS_OK)
+    if (s->sigma && (rc = sigma_prepare(s)) != EXS_OK)
         return run_failed(s, rc, "preparing the Sigma rules");
     rc = xs_files_prepare(s, s->err, sizeof s->err);
     return rc == EXS_OK ? EXS_OK : run_failed(s, rc, "preparing the rules and indicators");
@@ -759,6 +851,7 @@ void exs_scan_destroy(exs_scan *s)
     xs_scan_results_free(s);
     xs_files_destroy(s->files);
     xs_sigrules_destroy(s->sigma);
+    free(s->sigma_cache);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]);
         free(s->root_abs[i]);

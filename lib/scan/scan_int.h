@@ -76,6 +76,8 @@ struct exs_scan {
     exs_sweep_stats stats;
 
     struct xs_sigrules *sigma; /* the rules of --sigma (detectors/sigma.h), NULL without */
+    char *sigma_cache;         /* exs_scan_set_sigma_cache's folder (owned), or NULL */
+    exs_sigma_stats cache_st;  /* the cache_* figures of exs_scan_sigma_stats */
 
     /* File checks: rule sets, IOCs, policy and the per-file records (lib/scan/files.c). */
     struct xs_files *files;

@@ -48,6 +48,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/exsweep-e2e.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 mkdir "$tmp/shared"
+# scan --sigma's cache of compiled rules: the run's own (never the user's), shared by the cases,
+# so that the later ones load what the first compiled
+XDG_CACHE_HOME=$tmp/cache
+export XDG_CACHE_HOME
 fail=0
 passed=0
 failed=0
