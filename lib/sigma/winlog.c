@@ -420,10 +420,25 @@ static bool evtx_each(void *ctx, bool (*fn)(void *arg, xs_str value), void *arg)
     return false;
 }
 
+/* v in decimal into out (cap bytes, at least 11 for any 32-bit v): snprintf's "%u" without its
+ * cost, which was a tenth of the Sigma time per EVTX record. */
+static void decimal(char *out, size_t cap, uint32_t v)
+{
+    char t[10];
+    size_t n = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while ((v /= 10) && n < sizeof t);
+    size_t k = 0;
+    while (n && k + 1 < cap)
+        out[k++] = t[--n];
+    out[k] = '\0';
+}
+
 xs_sigma_event xs_sigma_evtx_event(xs_sigma_evtx *ctx, const xs_evtx_record *rec)
 {
     ctx->rec = rec;
-    snprintf(ctx->eid, sizeof ctx->eid, "%u", (unsigned)rec->event_id);
-    snprintf(ctx->level, sizeof ctx->level, "%u", (unsigned)rec->level);
+    decimal(ctx->eid, sizeof ctx->eid, rec->event_id);
+    decimal(ctx->level, sizeof ctx->level, rec->level);
     return (xs_sigma_event){ctx, evtx_field, evtx_each};
 }
