@@ -44,7 +44,7 @@ static int init(void)
         return -1;
     atexit(rm_dir);
     char why[160];
-    xs_hscache *c = xs_hscache_open(dir, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(dir, NULL, 0, why, sizeof why);
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
     if (!c || xs_hscache_compile_lit(c, lits, flags, ids, lens, 2, HS_MODE_BLOCK, &db, &ce) !=
@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
         __builtin_trap();
     char why[160];
-    xs_hscache *c = xs_hscache_open(dir, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(dir, NULL, 0, why, sizeof why);
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
     if (xs_hscache_compile_lit(c, lits, flags, ids, lens, 2, HS_MODE_BLOCK, &db, &ce) !=

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -46,9 +47,10 @@ long xs_hscache_fault_calls(void)
 static bool fault(void)
 {
     long n = atomic_load(&fault_n);
-    if (!n)
+    if (!n || atomic_fetch_add(&fault_calls, 1) + 1 != n)
         return false;
-    return atomic_fetch_add(&fault_calls, 1) + 1 == n;
+    errno = EIO;
+    return true;
 }
 
 static void *x_malloc(size_t n)
@@ -122,57 +124,173 @@ static void say(xs_hscache *c, const char *what, int e)
     pthread_mutex_unlock(&c->mu);
 }
 
-/* mkdir -p dir, each new folder 0700. */
-static int make_dirs(const char *dir)
+/* Whether the folder fd is one of avoid's or below one (1) or not (0): its own (st_dev,
+ * st_ino) and each of its parents' up to "/" compared; -1 when that cannot be told (a call
+ * failing, more than XS_MAX_DEPTH folders above it): the cache is then not used either. */
+static int below(int fd, const struct stat *avoid, size_t nav)
 {
-    size_t n = strlen(dir);
-    char *p = x_malloc(n + 1);
-    if (!p)
-        return -1;
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++)
-        if (p[i] == '/' || p[i] == 0) {
-            char was = p[i];
-            p[i] = 0;
-            int e = fault() ? EIO : mkdir(p, 0700) != 0 && errno != EEXIST ? errno : 0;
-            if (e) {
-                free(p);
-                errno = e;
-                return -1;
+    if (!nav)
+        return 0;
+    int cur = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    for (int depth = 0; cur >= 0 && depth <= XS_MAX_DEPTH; depth++) {
+        struct stat st, up;
+        if (x_fstat(cur, &st) != 0)
+            break;
+        for (size_t i = 0; i < nav; i++)
+            if (st.st_dev == avoid[i].st_dev && st.st_ino == avoid[i].st_ino) {
+                close(cur);
+                return 1;
             }
-            p[i] = was;
+        int p = x_openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (p < 0 || x_fstat(p, &up) != 0) {
+            if (p >= 0)
+                close(p);
+            break;
         }
-    free(p);
-    return 0;
+        close(cur);
+        cur = p;
+        if (up.st_dev == st.st_dev && up.st_ino == st.st_ino) { /* "/" */
+            close(cur);
+            return 0;
+        }
+    }
+    if (cur >= 0)
+        close(cur);
+    return -1;
 }
 
-xs_hscache *xs_hscache_open(const char *dir, char *why, size_t cap)
+static const char *below_why(int b)
+{
+    return b > 0 ? "it is inside the evidence"
+                 : "whether it is inside the evidence cannot be told";
+}
+
+/* A folder on the way to the cache: this user's or root's, and not writable by others unless
+ * sticky (as /tmp); group-writable only for this user's own group. */
+static const char *unsafe_parent(const struct stat *st)
+{
+    if (st->st_uid != geteuid() && st->st_uid != 0)
+        return "another user's folder on the way to it";
+    if ((st->st_mode & S_ISVTX) == 0 &&
+        ((st->st_mode & 002) || ((st->st_mode & 020) && st->st_gid != getegid())))
+        return "a folder on the way to it is writable by other users";
+    return NULL;
+}
+
+/* dir as an absolute path whose existing part is resolved (links, "." and ".."), into out;
+ * the part that does not exist yet may hold no "..". NULL with the reason. */
+static const char *resolve(const char *dir, char *out, size_t cap)
+{
+    char cur[PATH_MAX], wd[PATH_MAX];
+    int n = dir[0] == '/' ? snprintf(cur, sizeof cur, "%s", dir)
+                          : (getcwd(wd, sizeof wd) ? snprintf(cur, sizeof cur, "%s/%s", wd, dir)
+                                                   : -1);
+    if (n < 0 || (size_t)n >= sizeof cur)
+        return "its path is too long";
+    size_t cut = strlen(cur);
+    for (;;) { /* the longest prefix that exists */
+        char was = cur[cut];
+        cur[cut] = 0;
+        char *r = fault() ? NULL : realpath(cur, wd);
+        cur[cut] = was;
+        if (r) {
+            size_t m = strlen(wd);
+            if (m == 1 && cur[cut] == '/')
+                m = 0; /* "/" + "/rest" */
+            if ((size_t)snprintf(out, cap, "%.*s%s", (int)m, wd, cur + cut) >= cap)
+                return "its path is too long";
+            break;
+        }
+        if (errno != ENOENT)
+            return "its path cannot be resolved";
+        while (cut > 0 && cur[cut - 1] != '/')
+            cut--;
+        if (cut <= 1)
+            return "its path cannot be resolved";
+        cut--;
+    }
+    for (const char *p = strstr(out, "/.."); p; p = strstr(p + 1, "/.."))
+        if (p[3] == 0 || p[3] == '/')
+            return "a \"..\" in the part of its path that does not exist yet";
+    return NULL;
+}
+
+/* The cache folder dir opened one part at a time from "/", no link followed (a link swapped
+ * in after resolve() fails the open), each existing part checked (unsafe_parent), each missing
+ * one made (mode 0700) only when its parent is not below avoid. fd or -1 with the reason. */
+static int open_dir(const char *dir, const struct stat *avoid, size_t nav, const char **bad)
+{
+    char path[PATH_MAX];
+    if ((*bad = resolve(dir, path, sizeof path)) != NULL)
+        return -1;
+    int fd = x_openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) {
+        *bad = "the root folder cannot be opened";
+        return -1;
+    }
+    char *save = NULL;
+    for (char *part = strtok_r(path, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+        struct stat st;
+        if (x_fstat(fd, &st) != 0) {
+            *bad = "a folder on the way to it cannot be read";
+            goto fail;
+        }
+        if ((*bad = unsafe_parent(&st)) != NULL)
+            goto fail;
+        int sub = x_openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (sub < 0 && errno == ENOENT) {
+            int b = below(fd, avoid, nav);
+            if (b) {
+                *bad = below_why(b);
+                goto fail;
+            }
+            if ((fault() || mkdirat(fd, part, 0700) != 0) && errno != EEXIST) {
+                *bad = "it cannot be made";
+                goto fail;
+            }
+            sub = x_openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        }
+        if (sub < 0) {
+            *bad = errno == ELOOP || errno == ENOTDIR ? "a link or a file on the way to it"
+                                                      : "a folder on the way to it cannot be opened";
+            goto fail;
+        }
+        close(fd);
+        fd = sub;
+    }
+    int b = below(fd, avoid, nav);
+    if (b) {
+        *bad = below_why(b);
+        goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+xs_hscache *xs_hscache_open(const char *dir, const struct stat *avoid, size_t navoid, char *why,
+                            size_t cap)
 {
     if (!dir || !*dir) {
         snprintf(why, cap, "no folder");
         return NULL;
     }
-    errno = 0;
-    if (make_dirs(dir) != 0) {
-        snprintf(why, cap, "%s: %s", dir, strerror(errno ? errno : EIO));
-        return NULL;
-    }
-    int fd = x_openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    const char *bad = NULL;
+    int fd = open_dir(dir, avoid, navoid, &bad);
     struct stat st;
-    if (fd < 0 || x_fstat(fd, &st) != 0) {
-        snprintf(why, cap, "%s: %s", dir, strerror(errno ? errno : EIO));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    const char *bad = !S_ISDIR(st.st_mode)         ? "not a folder"
-                      : st.st_uid != geteuid()     ? "not owned by this user"
-                      : (st.st_mode & 022) != 0    ? "writable by other users"
-                                                   : NULL;
+    if (fd >= 0 && x_fstat(fd, &st) != 0)
+        bad = "it cannot be read";
+    else if (fd >= 0)
+        bad = !S_ISDIR(st.st_mode)         ? "not a folder"
+              : st.st_uid != geteuid()     ? "not owned by this user"
+              : (st.st_mode & 022) != 0    ? "writable by other users"
+                                           : NULL;
     xs_hscache *c = bad || fault() ? NULL : calloc(1, sizeof *c);
     if (!c) {
-        snprintf(why, cap, "%s: %s", dir, bad ? bad : strerror(ENOMEM));
-        close(fd);
+        snprintf(why, cap, "%s (%s)", bad ? bad : strerror(ENOMEM), dir);
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     c->dfd = fd;
@@ -264,31 +382,41 @@ bool xs_hscache_check(const unsigned char *buf, size_t n, const unsigned char ke
     return true;
 }
 
-/* The database of key from the cache, or NULL (none, or not usable: counted bad). */
+/* The database of key from the cache, or NULL: none, a file not usable (counted bad), or a
+ * call failing (not counted: the file may be fine). */
 static hs_database_t *load(xs_hscache *c, const unsigned char key[32], const char *name)
 {
     int fd = x_openat(c->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
     if (fd < 0) {
-        if (errno != ENOENT)
-            atomic_fetch_add(&c->bad, 1);
+        if (errno == ELOOP || errno == ENXIO)
+            atomic_fetch_add(&c->bad, 1); /* a link; a fifo or socket without a writer */
         return NULL;
     }
     struct stat st;
     hs_database_t *db = NULL;
     unsigned char *buf = NULL;
-    if (x_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-        st.st_size < HEADER || (uint64_t)st.st_size > HEADER + (uint64_t)XS_HSCACHE_MAX_FILE ||
-        !(buf = x_malloc((size_t)st.st_size)) || !x_read_all(fd, buf, (size_t)st.st_size))
+    bool unusable = false;
+    if (x_fstat(fd, &st) != 0)
+        goto out;
+    if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size < HEADER ||
+        (uint64_t)st.st_size > HEADER + (uint64_t)XS_HSCACHE_MAX_FILE) {
+        unusable = true;
+        goto out;
+    }
+    if (!(buf = x_malloc((size_t)st.st_size)) || !x_read_all(fd, buf, (size_t)st.st_size))
         goto out;
     const unsigned char *p;
     size_t n;
-    if (!xs_hscache_check(buf, (size_t)st.st_size, key, &p, &n) || fault() ||
-        hs_deserialize_database((const char *)p, n, &db) != HS_SUCCESS)
+    if (!xs_hscache_check(buf, (size_t)st.st_size, key, &p, &n))
+        unusable = true;
+    else if (!fault() && hs_deserialize_database((const char *)p, n, &db) != HS_SUCCESS) {
         db = NULL;
-    else
-        futimens(fd, NULL); /* used now: kept longest (prune) */
+        unusable = true; /* another engine's, or one Vectorscan refuses */
+    }
+    if (db)
+        futimens(fd, NULL); /* used now: kept longest (prune); best effort */
 out:
-    if (!db)
+    if (unusable)
         atomic_fetch_add(&c->bad, 1);
     free(buf);
     close(fd);
@@ -317,20 +445,18 @@ static void store(xs_hscache *c, const unsigned char key[32], const char *name,
     unsigned long seq = ++c->seq;
     pthread_mutex_unlock(&c->mu);
     snprintf(tmp, sizeof tmp, ".tmp-%.16s-%ld-%lu", name, (long)getpid(), seq);
-    int fd = -1;
-    bool ok = sha256(bytes, n, head + MAGIC_N + 40) &&
-              (fd = x_openat(c->dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                             0600)) >= 0 &&
-              x_write_all(fd, head, sizeof head) && x_write_all(fd, bytes, n);
-    int e = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-        ok = false;
-        e = errno;
-    }
-    if (ok && (fault() || renameat(c->dfd, tmp, c->dfd, name) != 0)) {
-        ok = false;
-        e = errno ? errno : EIO;
-    }
+    int fd = -1, e = 0;
+    bool ok = true;
+    if (!sha256(bytes, n, head + MAGIC_N + 40))
+        ok = false, e = ENOMEM;
+    else if ((fd = x_openat(c->dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0600)) < 0 ||
+             !x_write_all(fd, head, sizeof head) || !x_write_all(fd, bytes, n))
+        ok = false, e = errno;
+    if (fd >= 0 && close(fd) != 0 && ok)
+        ok = false, e = errno;
+    if (ok && (fault() || renameat(c->dfd, tmp, c->dfd, name) != 0))
+        ok = false, e = errno;
     if (!ok) {
         if (fd >= 0)
             unlinkat(c->dfd, tmp, 0);
@@ -381,6 +507,30 @@ static int by_age(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+static bool hex_run(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return false;
+    return true;
+}
+
+/* A temporary name store() makes: ".tmp-", 16 hex digits, "-", a pid, "-", a number. */
+static bool tmp_name(const char *s)
+{
+    if (strncmp(s, ".tmp-", 5) != 0 || strlen(s) >= NAME_MAX_ || !hex_run(s + 5, 16) ||
+        s[21] != '-')
+        return false;
+    const char *p = s + 22;
+    for (int part = 0; part < 2; part++) {
+        size_t k = strspn(p, "0123456789");
+        if (!k || (part == 0 ? p[k] != '-' : p[k] != 0))
+            return false;
+        p += k + 1;
+    }
+    return true;
+}
+
 /* The files past XS_HSCACHE_MAX_FILES removed, the oldest first; temporary files an hour old
  * (what a killed run left) too. Reads at most 4 * XS_HSCACHE_MAX_FILES names. */
 static void prune(xs_hscache *c)
@@ -401,8 +551,8 @@ static void prune(xs_hscache *c)
     while (v && seen < cap && !fault() && (de = readdir(d)) != NULL) {
         seen++;
         size_t len = strlen(de->d_name);
-        bool db = len == 69 && !strcmp(de->d_name + 64, ".hsdb");
-        bool tmp = !strncmp(de->d_name, ".tmp-", 5) && len < NAME_MAX_;
+        bool db = len == 69 && !strcmp(de->d_name + 64, ".hsdb") && hex_run(de->d_name, 64);
+        bool tmp = tmp_name(de->d_name);
         struct stat st;
         if ((!db && !tmp) ||
             fstatat(c->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))

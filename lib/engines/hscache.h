@@ -9,13 +9,13 @@
  * takes it; anything else (another user's file or folder, a folder others may write, a link, a
  * short, long or changed file, another engine) is compiled as without a cache, and the file
  * is written again. Nothing the cache does can change a result: a failure of any of its calls
- * (reads, writes, memory) is a compilation. It never holds evidence and is never inside it
- * (the caller's check: exs_scan refuses a cache under a root).
+ * (reads, writes, memory) is a compilation. It is never inside the evidence (avoid, below).
  *
  * Files: written under a temporary name (O_EXCL, mode 0600) and renamed in place, so a reader
  * sees a whole file or none; a cut one fails its SHA-256. Past XS_HSCACHE_MAX_FILES files, the
  * ones used longest ago (by modification time; a hit touches its file) are removed when a
- * cache that stored one is closed.
+ * cache that stored one is closed; only names of the cache's own shapes (64 hex digits and
+ * ".hsdb", ".tmp-" and 16 hex digits, a pid and a number) are ever removed.
  *
  * Thread-safe: one cache is shared by the threads compiling the lists of a sweep. */
 #ifndef XS_ENGINES_HSCACHE_H
@@ -24,13 +24,19 @@
 #include <hs.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 typedef struct xs_hscache xs_hscache;
 
-/* Opens the cache in dir, creating it (and missing parents, mode 0700) if need be. NULL when
- * dir cannot be used, with the reason in why (not owned by this user, writable by others, not
- * a folder, a call failing); the caller compiles without a cache then. */
-xs_hscache *xs_hscache_open(const char *dir, char *why, size_t cap);
+/* Opens the cache in dir, creating it (and missing parents, mode 0700) if need be: its path's
+ * existing part resolved, then opened one folder at a time from "/" without following a link,
+ * each folder on the way this user's or root's and not writable by others unless sticky, the
+ * cache folder this user's and writable by no one else. Never one of the folders avoid[0..navoid)
+ * (their st_dev and st_ino: the evidence) or below one, by the folders' identities rather than
+ * their names (bind mounts, case-insensitive file systems), and no folder is made inside them.
+ * NULL when dir cannot be used, with the reason in why; the caller compiles without a cache. */
+xs_hscache *xs_hscache_open(const char *dir, const struct stat *avoid, size_t navoid, char *why,
+                            size_t cap);
 void xs_hscache_close(xs_hscache *c);
 
 /* hs_compile_lit_multi through the cache c (NULL: no cache): the same arguments and result. A

@@ -523,63 +523,26 @@ static exs_rc run_failed(exs_scan *s, exs_rc rc, const char *what)
     return rc;
 }
 
-/* Whether dir (made absolute; the part that exists resolved) is root or under it. A dir that
- * cannot be resolved counts as inside: the cache is then not used. */
-static bool cache_inside(const char *dir, const char *root)
-{
-    char rr[PATH_MAX], d[PATH_MAX], cur[PATH_MAX];
-    struct stat st;
-    if (!realpath(root, rr))
-        return false; /* the walk says why the root cannot be read */
-    int n = dir[0] == '/' ? snprintf(cur, sizeof cur, "%s", dir)
-                          : (getcwd(d, sizeof d) ? snprintf(cur, sizeof cur, "%s/%s", d, dir)
-                                                 : -1);
-    if (n < 0 || (size_t)n >= sizeof cur)
-        return true;
-    /* the longest prefix that exists, resolved, with the rest after it */
-    size_t cut = strlen(cur);
-    for (;;) {
-        char was = cur[cut];
-        cur[cut] = 0;
-        bool ok = realpath(cur, d) != NULL;
-        cur[cut] = was;
-        if (ok) {
-            size_t m = strlen(d);
-            if (snprintf(d + m, sizeof d - m, "%s", cur + cut) >= (int)(sizeof d - m))
-                return true;
-            break;
-        }
-        while (cut > 0 && cur[cut - 1] != '/')
-            cut--;
-        if (cut <= 1) { /* nothing but the root folder exists */
-            if (snprintf(d, sizeof d, "%s", cur) >= (int)sizeof d)
-                return true;
-            break;
-        }
-        cut--;
-    }
-    /* a ".." in the part that does not exist yet could lead anywhere once it is made */
-    for (const char *p = strstr(d, "/.."); p; p = strstr(p + 1, "/.."))
-        if (p[3] == 0 || p[3] == '/')
-            return true;
-    if (stat(rr, &st) == 0 && !S_ISDIR(st.st_mode))
-        return strcmp(d, rr) == 0;
-    size_t m = strlen(rr);
-    return m == 1 || (strncmp(d, rr, m) == 0 && (d[m] == 0 || d[m] == '/'));
-}
-
 /* The Sigma rules prepared, their databases through the cache when there is one to use. */
 static exs_rc sigma_prepare(exs_scan *s)
 {
     exs_sigma_stats *cs = &s->cache_st;
     xs_hscache *cache = NULL;
     if (s->sigma_cache) {
-        for (size_t i = 0; i < s->nroots && !cs->cache_why[0]; i++)
-            if (cache_inside(s->sigma_cache, s->roots[i]))
-                snprintf(cs->cache_why, sizeof cs->cache_why, "%s is inside the evidence %s",
-                         s->sigma_cache, s->roots[i]);
+        /* never in the evidence: the roots' folders (a file root's own folder is not
+         * evidence), by identity; a root that cannot be read leaves the cache unused */
+        struct stat *avoid = calloc(s->nroots ? s->nroots : 1, sizeof *avoid);
+        if (!avoid)
+            snprintf(cs->cache_why, sizeof cs->cache_why, "%s", strerror(ENOMEM));
+        for (size_t i = 0; avoid && i < s->nroots && !cs->cache_why[0]; i++)
+            if (stat(s->roots[i], &avoid[i]) != 0)
+                snprintf(cs->cache_why, sizeof cs->cache_why,
+                         "%s: whether it is inside the evidence %s cannot be told (%s)",
+                         s->sigma_cache, s->roots[i], strerror(errno));
         if (!cs->cache_why[0])
-            cache = xs_hscache_open(s->sigma_cache, cs->cache_why, sizeof cs->cache_why);
+            cache = xs_hscache_open(s->sigma_cache, avoid, s->nroots, cs->cache_why,
+                                    sizeof cs->cache_why);
+        free(avoid);
     }
     exs_rc rc = xs_sigrules_prepare(s->sigma, cache);
     if (cache) {

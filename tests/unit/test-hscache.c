@@ -75,7 +75,7 @@ static void compile_with(const unsigned *fl, const unsigned *id, unsigned want,
                          xs_hscache_stats *st)
 {
     char why[160] = "";
-    xs_hscache *c = xs_hscache_open(cdir, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(cdir, NULL, 0, why, sizeof why);
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
     assert_int_equal(xs_hscache_compile_lit(c, lits, fl, id, lens, 4, HS_MODE_BLOCK, &db, &ce),
@@ -156,7 +156,7 @@ static void test_key(void **state)
     assert_int_equal(db_files(NULL), 3);
     /* a streaming database of the same literals is another file */
     char why[160];
-    xs_hscache *c = xs_hscache_open(cdir, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(cdir, NULL, 0, why, sizeof why);
     assert_non_null(c);
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
@@ -297,25 +297,25 @@ static void test_refused_folders(void **state)
     snprintf(d, sizeof d, "%s/open", t_dir);
     assert_int_equal(mkdir(d, 0700), 0);
     assert_int_equal(chmod(d, 0777), 0);
-    assert_null(xs_hscache_open(d, why, sizeof why));
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
     assert_non_null(strstr(why, "writable by other users"));
     assert_int_equal(chmod(d, 0720), 0);
-    assert_null(xs_hscache_open(d, why, sizeof why));
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
     assert_int_equal(chmod(d, 0700), 0);
-    xs_hscache *c = xs_hscache_open(d, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(d, NULL, 0, why, sizeof why);
     assert_non_null(c);
     xs_hscache_close(c);
     snprintf(d, sizeof d, "%s/file", t_dir);
     assert_int_equal(t_fix_write(t_dir, "file", "x", 1), 0);
-    assert_null(xs_hscache_open(d, why, sizeof why));
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
     snprintf(d, sizeof d, "%s/file/below", t_dir);
-    assert_null(xs_hscache_open(d, why, sizeof why));
-    assert_null(xs_hscache_open("", why, sizeof why));
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
+    assert_null(xs_hscache_open("", NULL, 0, why, sizeof why));
     if (geteuid() == 0) {
         snprintf(d, sizeof d, "%s/theirs", t_dir);
         assert_int_equal(mkdir(d, 0700), 0);
         assert_int_equal(chown(d, 65534, 65534), 0);
-        assert_null(xs_hscache_open(d, why, sizeof why));
+        assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
         assert_non_null(strstr(why, "not owned by this user"));
         /* and a file of another user in our folder is not used */
         xs_hscache_stats st;
@@ -339,6 +339,9 @@ static void touch_at(const char *path, long long sec)
     close(fd);
 }
 
+#define TMP_OLD ".tmp-0123456789abcdef-12-3"
+#define TMP_NEW ".tmp-0123456789abcdef-12-4"
+
 /* Past XS_HSCACHE_MAX_FILES files, closing a cache that stored one keeps the newest
  * XS_HSCACHE_MAX_FILES (the one just stored among them); temporary files over an hour old go,
  * newer ones stay; other names are never touched. */
@@ -346,7 +349,7 @@ static void test_prune(void **state)
 {
     (void)state;
     char why[160];
-    xs_hscache *c = xs_hscache_open(cdir, why, sizeof why);
+    xs_hscache *c = xs_hscache_open(cdir, NULL, 0, why, sizeof why);
     assert_non_null(c);
     xs_hscache_close(c);
     char p[700];
@@ -355,10 +358,14 @@ static void test_prune(void **state)
         snprintf(p, sizeof p, "%s/%064x.hsdb", cdir, i);
         touch_at(p, now - 100000 + i);
     }
-    snprintf(p, sizeof p, "%s/.tmp-old", cdir);
+    snprintf(p, sizeof p, "%s/" TMP_OLD, cdir);
     touch_at(p, now - 7200);
-    snprintf(p, sizeof p, "%s/.tmp-new", cdir);
+    snprintf(p, sizeof p, "%s/" TMP_NEW, cdir);
     touch_at(p, now - 60);
+    snprintf(p, sizeof p, "%s/.tmp-mynotes", cdir);
+    touch_at(p, now - 7200);
+    snprintf(p, sizeof p, "%s/%064x.hsdb.bak", cdir, 1);
+    touch_at(p, now - 200000);
     snprintf(p, sizeof p, "%s/notes.txt", cdir);
     touch_at(p, now - 200000);
     xs_hscache_stats st;
@@ -370,9 +377,13 @@ static void test_prune(void **state)
         /* 276 old + 1 new: the 21 oldest go */
         assert_int_equal(access(p, F_OK) == 0, i >= 21);
     }
-    snprintf(p, sizeof p, "%s/.tmp-old", cdir);
+    snprintf(p, sizeof p, "%s/" TMP_OLD, cdir);
     assert_int_not_equal(access(p, F_OK), 0);
-    snprintf(p, sizeof p, "%s/.tmp-new", cdir);
+    snprintf(p, sizeof p, "%s/" TMP_NEW, cdir);
+    assert_int_equal(access(p, F_OK), 0);
+    snprintf(p, sizeof p, "%s/.tmp-mynotes", cdir);
+    assert_int_equal(access(p, F_OK), 0); /* not the cache's shape: never removed */
+    snprintf(p, sizeof p, "%s/%064x.hsdb.bak", cdir, 1);
     assert_int_equal(access(p, F_OK), 0);
     snprintf(p, sizeof p, "%s/notes.txt", cdir);
     assert_int_equal(access(p, F_OK), 0);
@@ -418,6 +429,100 @@ static void test_faults(void **state)
     }
 }
 
+/* Whether t_dir/rel exists. */
+static int exists(const char *rel)
+{
+    char p[1200];
+    snprintf(p, sizeof p, "%s/%s", t_dir, rel);
+    return access(p, F_OK) == 0;
+}
+
+/* Never inside the evidence: the root itself, below it (nothing made there), through a link
+ * into it, or past a ".." in the part that does not exist; beside it is fine. The roots are
+ * told by identity, so another path to the same folder (a bind mount, a name in another case)
+ * is the same root: here a second link to it. */
+static void test_not_in_evidence(void **state)
+{
+    (void)state;
+    char ev[600], d[1200], why[160];
+    snprintf(ev, sizeof ev, "%s/ev", t_dir);
+    assert_int_equal(mkdir(ev, 0700), 0);
+    assert_int_equal(mkdir(strcat(strcpy(d, ev), "/x"), 0700), 0);
+    struct stat avoid[2];
+    assert_int_equal(stat(ev, &avoid[1]), 0);
+    snprintf(d, sizeof d, "%s/other", t_dir);
+    assert_int_equal(mkdir(d, 0700), 0);
+    assert_int_equal(stat(d, &avoid[0]), 0);
+    const char *inside[] = {"ev", "ev/", "ev/x", "ev/new/cache", "ev/x/../new", "link/new",
+                            "ev/x/../../ev/new", "link"};
+    snprintf(d, sizeof d, "%s/link", t_dir);
+    assert_int_equal(symlink("ev", d), 0);
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
+        snprintf(d, sizeof d, "%s/%s", t_dir, inside[i]);
+        why[0] = 0;
+        assert_null(xs_hscache_open(d, avoid, 2, why, sizeof why));
+        assert_non_null(strstr(why, "inside the evidence"));
+    }
+    assert_false(exists("ev/new"));
+    /* a ".." in the part not made yet could lead anywhere once made */
+    snprintf(d, sizeof d, "%s/nope/../c", t_dir);
+    assert_null(xs_hscache_open(d, avoid, 2, why, sizeof why));
+    assert_non_null(strstr(why, "\"..\""));
+    assert_false(exists("nope"));
+    assert_false(exists("c"));
+    /* beside the evidence, and a relative path */
+    snprintf(d, sizeof d, "%s/beside/cache", t_dir);
+    xs_hscache *c = xs_hscache_open(d, avoid, 2, why, sizeof why);
+    assert_non_null(c);
+    xs_hscache_close(c);
+    char wd[1024];
+    assert_non_null(getcwd(wd, sizeof wd));
+    assert_int_equal(chdir(t_dir), 0);
+    assert_null(xs_hscache_open("ev/rel", avoid, 2, why, sizeof why));
+    c = xs_hscache_open("beside/../rel", avoid, 2, why, sizeof why);
+    assert_int_equal(chdir(wd), 0);
+    assert_non_null(c);
+    xs_hscache_close(c);
+    assert_true(exists("rel"));
+    /* more folders above it than can be walked: not told, not used */
+    size_t n = (size_t)snprintf(d, sizeof d, "%s/deep", t_dir);
+    for (int i = 0; i < XS_MAX_DEPTH + 2 && n + 3 < sizeof d; i++)
+        n += (size_t)snprintf(d + n, sizeof d - n, "/d");
+    assert_null(xs_hscache_open(d, avoid, 2, why, sizeof why));
+    if (!strstr(why, "cannot be told"))
+        fprintf(stderr, "why: %s\n", why);
+    assert_non_null(strstr(why, "cannot be told"));
+    c = xs_hscache_open(d, NULL, 0, why, sizeof why); /* no evidence to keep out of */
+    assert_non_null(c);
+    xs_hscache_close(c);
+}
+
+/* The folders on the way: one others may write (not sticky) is refused, a sticky one (as
+ * /tmp) is fine; a link swapped in for a folder is not followed (O_NOFOLLOW: a file or link on
+ * the way fails). */
+static void test_parents(void **state)
+{
+    (void)state;
+    char d[1200], why[160];
+    snprintf(d, sizeof d, "%s/pub", t_dir);
+    assert_int_equal(mkdir(d, 0700), 0);
+    assert_int_equal(chmod(d, 0777), 0);
+    strcat(d, "/cache");
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
+    assert_non_null(strstr(why, "writable by other users"));
+    assert_false(exists("pub/cache"));
+    snprintf(d, sizeof d, "%s/sticky", t_dir);
+    assert_int_equal(mkdir(d, 0700), 0);
+    assert_int_equal(chmod(d, 01777), 0);
+    strcat(d, "/cache");
+    xs_hscache *c = xs_hscache_open(d, NULL, 0, why, sizeof why);
+    assert_non_null(c);
+    xs_hscache_close(c);
+    assert_int_equal(t_fix_write(t_dir, "afile", "x", 1), 0);
+    snprintf(d, sizeof d, "%s/afile/cache", t_dir);
+    assert_null(xs_hscache_open(d, NULL, 0, why, sizeof why));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +533,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_in_evidence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
